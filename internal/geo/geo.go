@@ -1,0 +1,214 @@
+// Package geo is the division hierarchy: national statistical codes, levels,
+// urban or rural communities, and subtree lookups. A code is a prefix of every
+// code below it, so a subtree is a range of codes.
+package geo
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// Levels, by code length.
+const (
+	Province  = 1
+	City      = 2
+	District  = 3
+	Street    = 4
+	Community = 5
+)
+
+// Kinds of community.
+const (
+	Urban = "urban" // 居委会, codes …001–…199
+	Rural = "rural" // 村委会, codes …200–…399
+	Other = "other"
+)
+
+// Node is one division.
+type Node struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Level      int    `json:"level"`
+	ParentCode string `json:"parent_code,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+}
+
+// LevelOf returns the level of a code from its length, 0 if not a code.
+func LevelOf(code string) int {
+	for _, c := range code {
+		if c < '0' || c > '9' {
+			return 0
+		}
+	}
+	switch len(code) {
+	case 2:
+		return Province
+	case 4:
+		return City
+	case 6:
+		return District
+	case 9:
+		return Street
+	case 12:
+		return Community
+	}
+	return 0
+}
+
+// ParentOf returns the parent code of a code ("" for a province).
+func ParentOf(code string) string {
+	switch len(code) {
+	case 4:
+		return code[:2]
+	case 6:
+		return code[:4]
+	case 9:
+		return code[:6]
+	case 12:
+		return code[:9]
+	}
+	return ""
+}
+
+// ChildLen is the code length of the level below a code's level.
+func ChildLen(code string) int {
+	switch len(code) {
+	case 0:
+		return 2
+	case 2:
+		return 4
+	case 4:
+		return 6
+	case 6:
+		return 9
+	case 9:
+		return 12
+	}
+	return 0
+}
+
+// KindOf tells urban from rural by the last three digits of a community code.
+func KindOf(code string) string {
+	if len(code) != 12 {
+		return ""
+	}
+	n := int(code[9]-'0')*100 + int(code[10]-'0')*10 + int(code[11]-'0')
+	switch {
+	case n >= 1 && n <= 199:
+		return Urban
+	case n >= 200 && n <= 399:
+		return Rural
+	}
+	return Other
+}
+
+// Store reads divisions.
+type Store struct{ DB *db.DB }
+
+// Get returns one node.
+func (s *Store) Get(ctx context.Context, code string) (*Node, error) {
+	var n Node
+	var parent sql.NullString
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT code, name, level, parent_code, kind FROM divisions WHERE code = $1`, code).
+		Scan(&n.Code, &n.Name, &n.Level, &parent, &n.Kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("geo get %s: %w", code, err)
+	}
+	n.ParentCode = parent.String
+	return &n, nil
+}
+
+// Exists reports whether a code is a known division.
+func (s *Store) Exists(ctx context.Context, code string) (bool, error) {
+	_, err := s.Get(ctx, code)
+	if errs.Is(err, errs.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Children returns the nodes directly below code, in code order.
+func (s *Store) Children(ctx context.Context, code string) ([]Node, error) {
+	var rows *sql.Rows
+	var err error
+	if code == "" {
+		rows, err = s.DB.Read.QueryContext(ctx, `SELECT code, name, level, kind FROM divisions WHERE parent_code IS NULL ORDER BY code`)
+	} else {
+		rows, err = s.DB.Read.QueryContext(ctx, `SELECT code, name, level, kind FROM divisions WHERE parent_code = $1 ORDER BY code`, code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("geo children %s: %w", code, err)
+	}
+	defer rows.Close()
+	var out []Node
+	for rows.Next() {
+		n := Node{ParentCode: code}
+		if err := rows.Scan(&n.Code, &n.Name, &n.Level, &n.Kind); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// Path returns the node and its ancestors, root first.
+func (s *Store) Path(ctx context.Context, code string) ([]Node, error) {
+	var out []Node
+	for c := code; c != ""; c = ParentOf(c) {
+		n, err := s.Get(ctx, c)
+		if errs.Is(err, errs.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append([]Node{*n}, out...)
+	}
+	return out, nil
+}
+
+// Names returns the names of the given codes.
+func (s *Store) Names(ctx context.Context, codes []string) (map[string]string, error) {
+	out := make(map[string]string, len(codes))
+	for _, c := range codes {
+		if _, ok := out[c]; ok || c == "" {
+			continue
+		}
+		n, err := s.Get(ctx, c)
+		if errs.Is(err, errs.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[c] = n.Name
+	}
+	return out, nil
+}
+
+// Count returns the number of divisions at each level below prefix.
+func (s *Store) Count(ctx context.Context, prefix string) (map[int]int, error) {
+	lo, hi := db.PrefixRange(prefix)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT level, COUNT(*) FROM divisions WHERE code >= $1 AND code < $2 GROUP BY level`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("geo count: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var l, n int
+		if err := rows.Scan(&l, &n); err != nil {
+			return nil, err
+		}
+		out[l] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,101 @@
+package geo_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"linli/internal/geo"
+	"linli/internal/platform/db/dbtest"
+)
+
+func TestLevelsParentsAndKinds(t *testing.T) {
+	cases := []struct {
+		code, parent, kind string
+		level              int
+	}{
+		{"44", "", "", geo.Province},
+		{"4401", "44", "", geo.City},
+		{"440106", "4401", "", geo.District},
+		{"440106001", "440106", "", geo.Street},
+		{"440106001001", "440106001", geo.Urban, geo.Community},
+		{"440114101201", "440114101", geo.Rural, geo.Community},
+		{"440114101401", "440114101", geo.Other, geo.Community},
+		{"4401x6", "", "", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.code, func(t *testing.T) {
+			if got := geo.LevelOf(c.code); got != c.level {
+				t.Errorf("level %d, want %d", got, c.level)
+			}
+			if c.level == 0 {
+				return
+			}
+			if got := geo.ParentOf(c.code); got != c.parent {
+				t.Errorf("parent %q, want %q", got, c.parent)
+			}
+			if got := geo.KindOf(c.code); got != c.kind {
+				t.Errorf("kind %q, want %q", got, c.kind)
+			}
+		})
+	}
+}
+
+func TestLoadGuangzhouIsCompleteAndIdempotent(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Open(t)
+	st := &geo.Store{DB: d}
+	im := &geo.Importer{Store: st}
+	res, err := im.LoadGuangzhou(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Read != 1+1+11+178+2851 || res.Written != res.Read {
+		t.Fatalf("first load: %+v", res)
+	}
+	again, err := im.LoadGuangzhou(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Written != 0 {
+		t.Fatalf("second load wrote %d rows, want 0", again.Written)
+	}
+	counts, err := st.Count(ctx, "4401")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[geo.District] != 11 || counts[geo.Street] != 178 || counts[geo.Community] != 2851 {
+		t.Fatalf("counts %v", counts)
+	}
+	kids, err := st.Children(ctx, "440106")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kids) == 0 || !strings.HasPrefix(kids[0].Code, "440106") || kids[0].Level != geo.Street {
+		t.Fatalf("children of 天河区: %+v", kids)
+	}
+	path, err := st.Path(ctx, "440106001001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, n := range path {
+		names = append(names, n.Name)
+	}
+	if got := strings.Join(names, "/"); !strings.HasPrefix(got, "广东省/广州市/天河区/") || len(path) != 5 {
+		t.Fatalf("path %s", got)
+	}
+}
+
+func TestImportRejectsBadCodesAndWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Open(t)
+	im := &geo.Importer{Store: &geo.Store{DB: d}}
+	_, err := im.Read(ctx, strings.NewReader("code,name\n44,广东省\n44x,坏\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Fatalf("want error naming line 3, got %v", err)
+	}
+	if ok, _ := (&geo.Store{DB: d}).Exists(ctx, "44"); ok {
+		t.Fatal("half-imported: 44 was written")
+	}
+}

@@ -1,0 +1,228 @@
+// Package audit is the append-only, hash-chained audit log. Every change
+// writes its row in the same transaction as the change itself.
+package audit
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/db"
+)
+
+// Actor is who did something, and from where.
+type Actor struct {
+	UserID   int64
+	Username string
+	IP       string
+}
+
+// Entry is one change to record.
+type Entry struct {
+	Action     string // e.g. "org.create", "org.transition", "user.create"
+	ObjectType string // e.g. "org", "user", "token"
+	ObjectID   string
+	ScopeCode  string // the division the object belongs to, for scoped reading
+	Detail     any    // what changed; marshalled to JSON
+}
+
+// Row is a stored audit row.
+type Row struct {
+	Seq        int64           `json:"seq"`
+	At         time.Time       `json:"at"`
+	UserID     int64           `json:"user_id"`
+	Username   string          `json:"username"`
+	IP         string          `json:"ip"`
+	Action     string          `json:"action"`
+	ObjectType string          `json:"object_type"`
+	ObjectID   string          `json:"object_id"`
+	ScopeCode  string          `json:"scope_code"`
+	Detail     json.RawMessage `json:"detail"`
+	PrevHash   string          `json:"-"`
+	Hash       string          `json:"hash"`
+}
+
+func (r *Row) computeHash() string {
+	h := sha256.New()
+	for _, s := range []string{
+		r.PrevHash, strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339Nano),
+		strconv.FormatInt(r.UserID, 10), r.Username, r.IP, r.Action, r.ObjectType,
+		r.ObjectID, r.ScopeCode, string(r.Detail),
+	} {
+		fmt.Fprintf(h, "%d:%s\n", len(s), s)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Record appends an entry inside tx. Taking the head row first serializes
+// appenders on both engines, so the chain has no forks and no gaps.
+func Record(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, e Entry) error {
+	detail, err := json.Marshal(e.Detail)
+	if err != nil {
+		return fmt.Errorf("audit: marshal detail: %w", err)
+	}
+	if e.Detail == nil {
+		detail = []byte("{}")
+	}
+	r := Row{At: now.UTC().Truncate(time.Microsecond), UserID: a.UserID, Username: a.Username, IP: a.IP,
+		Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID, ScopeCode: e.ScopeCode, Detail: detail}
+	if err := tx.QueryRowContext(ctx,
+		`UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash`).Scan(&r.Seq, &r.PrevHash); err != nil {
+		return fmt.Errorf("audit: advance head: %w", err)
+	}
+	r.Hash = r.computeHash()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log
+		(seq, at, user_id, username, ip, action, object_type, object_id, scope_code, detail, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		r.Seq, r.At, nullID(r.UserID), r.Username, r.IP, r.Action, r.ObjectType, r.ObjectID, r.ScopeCode,
+		string(r.Detail), r.PrevHash, r.Hash); err != nil {
+		return fmt.Errorf("audit: insert: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = $1 WHERE id = 1`, r.Hash); err != nil {
+		return fmt.Errorf("audit: update head: %w", err)
+	}
+	return nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+const rowColumns = `seq, at, COALESCE(user_id, 0), username, ip, action, object_type, object_id, scope_code, detail, prev_hash, hash`
+
+func scanRow(rows *sql.Rows) (Row, error) {
+	var r Row
+	var detail string
+	err := rows.Scan(&r.Seq, &r.At, &r.UserID, &r.Username, &r.IP, &r.Action, &r.ObjectType,
+		&r.ObjectID, &r.ScopeCode, &detail, &r.PrevHash, &r.Hash)
+	r.Detail = json.RawMessage(detail)
+	r.At = r.At.UTC()
+	return r, err
+}
+
+// Problem is the first break found in the chain.
+type Problem struct {
+	Seq    int64
+	Reason string
+}
+
+func (p *Problem) Error() string { return fmt.Sprintf("audit row %d: %s", p.Seq, p.Reason) }
+
+// Verify walks the chain in order and returns the number of rows checked and
+// the first problem: a changed row, a removed row, or a cut-off tail.
+func Verify(ctx context.Context, q db.Querier) (int64, *Problem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+rowColumns+` FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return 0, nil, fmt.Errorf("audit verify: %w", err)
+	}
+	defer rows.Close()
+	var n, want int64 = 0, 1
+	prev := ""
+	for rows.Next() {
+		r, err := scanRow(rows)
+		if err != nil {
+			return n, nil, fmt.Errorf("audit verify: scan: %w", err)
+		}
+		switch {
+		case r.Seq != want:
+			return n, &Problem{want, fmt.Sprintf("missing (next row present is %d)", r.Seq)}, nil
+		case r.PrevHash != prev:
+			return n, &Problem{r.Seq, "previous-hash link broken (a row before it was changed or removed)"}, nil
+		case r.computeHash() != r.Hash:
+			return n, &Problem{r.Seq, "content does not match its hash (row was altered)"}, nil
+		}
+		prev, want, n = r.Hash, want+1, n+1
+	}
+	if err := rows.Err(); err != nil {
+		return n, nil, err
+	}
+	var headSeq int64
+	var headHash string
+	if err := q.QueryRowContext(ctx, `SELECT seq, last_hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+		return n, nil, fmt.Errorf("audit verify: head: %w", err)
+	}
+	if headSeq != n || headHash != prev {
+		return n, &Problem{n + 1, fmt.Sprintf("log ends at row %d but %d rows were written (rows removed from the end)", n, headSeq)}, nil
+	}
+	return n, nil, nil
+}
+
+// Filter selects audit rows for reading.
+type Filter struct {
+	Scope      string // division prefix; "" for all
+	UserID     int64
+	Username   string
+	ObjectType string
+	ObjectID   string
+	From, To   time.Time
+	Limit      int
+	BeforeSeq  int64
+}
+
+// List returns rows newest first.
+func List(ctx context.Context, q db.Querier, f Filter) ([]Row, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.Scope != "" {
+		lo, hi := db.PrefixRange(f.Scope)
+		add("scope_code >= ?", lo)
+		add("scope_code < ?", hi)
+	}
+	if f.UserID != 0 {
+		add("user_id = ?", f.UserID)
+	}
+	if f.Username != "" {
+		add("username = ?", f.Username)
+	}
+	if f.ObjectType != "" {
+		add("object_type = ?", f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		add("object_id = ?", f.ObjectID)
+	}
+	if !f.From.IsZero() {
+		add("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("at < ?", f.To.UTC())
+	}
+	if f.BeforeSeq > 0 {
+		add("seq < ?", f.BeforeSeq)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	sqlq := `SELECT ` + rowColumns + ` FROM audit_log`
+	if len(where) > 0 {
+		sqlq += " WHERE " + strings.Join(where, " AND ")
+	}
+	sqlq += " ORDER BY seq DESC LIMIT " + strconv.Itoa(limit)
+	rows, err := q.QueryContext(ctx, sqlq, args...)
+	if err != nil {
+		return nil, fmt.Errorf("audit list: %w", err)
+	}
+	defer rows.Close()
+	var out []Row
+	for rows.Next() {
+		r, err := scanRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

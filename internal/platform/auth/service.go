@@ -1,0 +1,288 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/platform/audit"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// Lockout policy: MaxFailures failed logins within FailureWindow lock the
+// account for LockFor.
+const (
+	MaxFailures   = 5
+	FailureWindow = 15 * time.Minute
+	LockFor       = 15 * time.Minute
+)
+
+// OrgLookup tells the community code of an organization, for scoping an
+// org_leader account; declared here, implemented by the registry.
+type OrgLookup interface {
+	OrgCommunity(ctx context.Context, id int64) (string, error)
+}
+
+// Service manages accounts, sessions and tokens.
+type Service struct {
+	DB          *db.DB
+	Now         func() time.Time
+	IdleTimeout time.Duration
+	AbsTimeout  time.Duration
+	Orgs        OrgLookup
+	// Divisions reports whether a division code exists.
+	DivisionExists func(ctx context.Context, code string) (bool, error)
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC() }
+
+const userColumns = `id, username, display_name, role, scope_code, COALESCE(org_id, 0), disabled`
+
+func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
+	var u User
+	var disabled int
+	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.ScopeCode, &u.OrgID, &disabled); err != nil {
+		return nil, err
+	}
+	u.Disabled = disabled != 0
+	return &u, nil
+}
+
+// NewUser is the input to CreateUser.
+type NewUser struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        string `json:"role"`
+	ScopeCode   string `json:"scope_code"`
+	OrgID       int64  `json:"org_id"`
+	Password    string `json:"password"`
+}
+
+var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_.\-]{3,40}$`)
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 8
+
+func (s *Service) validateNew(ctx context.Context, by *User, in *NewUser) error {
+	f := errs.Fields{}
+	in.Username = strings.TrimSpace(in.Username)
+	in.ScopeCode = strings.TrimSpace(in.ScopeCode)
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	if !usernameRE.MatchString(in.Username) {
+		f.Add("username", "err.username_format")
+	}
+	if utf8.RuneCountInString(in.DisplayName) > 50 {
+		f.Add("display_name", "err.too_long", 50)
+	}
+	if !ValidRole(in.Role) {
+		f.Add("role", "err.choose_one")
+	} else if !ScopeFits(in.Role, in.ScopeCode) {
+		f.Add("scope_code", "err.scope_level")
+	}
+	if utf8.RuneCountInString(in.Password) < MinPasswordLen {
+		f.Add("password", "err.password_short", MinPasswordLen)
+	}
+	if by != nil {
+		if !by.InScope(in.ScopeCode) {
+			f.Add("scope_code", "err.outside_scope")
+		}
+		if in.Role == CityAdmin && by.Role != CityAdmin {
+			f.Add("role", "err.role_too_high")
+		}
+	}
+	if _, ok := f["scope_code"]; !ok && s.DivisionExists != nil {
+		ok, err := s.DivisionExists(ctx, in.ScopeCode)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			f.Add("scope_code", "err.unknown_division")
+		}
+	}
+	if in.OrgID != 0 && s.Orgs != nil {
+		comm, err := s.Orgs.OrgCommunity(ctx, in.OrgID)
+		switch {
+		case errs.Is(err, errs.NotFound):
+			f.Add("org_id", "err.not_found")
+		case err != nil:
+			return err
+		case in.Role == OrgLeader && comm != in.ScopeCode:
+			f.Add("org_id", "err.org_not_in_scope")
+		case !strings.HasPrefix(comm, in.ScopeCode):
+			f.Add("org_id", "err.org_not_in_scope")
+		}
+	}
+	return f.Err()
+}
+
+// CreateUser creates an account. by is the administrator doing it (nil from
+// the command line, which has the machine's authority).
+func (s *Service) CreateUser(ctx context.Context, by *User, in NewUser) (*User, error) {
+	if by != nil && !by.CanManageUsers() {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	if err := s.validateNew(ctx, by, &in); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var u *User
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO users
+			(username, display_name, role, scope_code, org_id, password_hash, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+			in.Username, in.DisplayName, in.Role, in.ScopeCode, nullInt(in.OrgID), hash, now).Scan(&id)
+		if s.DB.Dialect.IsUniqueViolation(err) {
+			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.username_taken"),
+				Fields: map[string]errs.Msg{"username": errs.M("err.username_taken")}}
+		}
+		if err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+		u = &User{ID: id, Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, ScopeCode: in.ScopeCode, OrgID: in.OrgID}
+		return audit.Record(ctx, tx, now, by.Actor(), audit.Entry{Action: "user.create", ObjectType: "user",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.ScopeCode,
+			Detail: map[string]any{"username": u.Username, "role": u.Role, "scope_code": u.ScopeCode, "org_id": u.OrgID}})
+	})
+	return u, err
+}
+
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+// UserByID returns a user if it is within the viewer's scope.
+func (s *Service) UserByID(ctx context.Context, viewer *User, id int64) (*User, error) {
+	u, err := scanUser(s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && viewer != nil && !viewer.InScope(u.ScopeCode)) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return u, err
+}
+
+// UserByName returns a user by username (no scope check; for the CLI).
+func (s *Service) UserByName(ctx context.Context, name string) (*User, error) {
+	u, err := scanUser(s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username = $1`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return u, err
+}
+
+// ListUsers returns the accounts within the viewer's scope.
+func (s *Service) ListUsers(ctx context.Context, viewer *User) ([]*User, error) {
+	if !viewer.CanManageUsers() {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	lo, hi := db.PrefixRange(viewer.ScopeCode)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+userColumns+` FROM users
+		WHERE scope_code >= $1 AND scope_code < $2 ORDER BY scope_code, role, username LIMIT 2000`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var out []*User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// SetDisabled enables or disables an account in the administrator's scope and
+// ends its sessions when disabling.
+func (s *Service) SetDisabled(ctx context.Context, by *User, id int64, disabled bool) error {
+	if !by.CanManageUsers() {
+		return errs.E(errs.Forbidden, "err.forbidden")
+	}
+	u, err := s.UserByID(ctx, by, id)
+	if err != nil {
+		return err
+	}
+	if u.ID == by.ID {
+		return errs.E(errs.Invalid, "err.cannot_disable_self")
+	}
+	now := s.now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3`, b2i(disabled), now, id); err != nil {
+			return fmt.Errorf("disable user: %w", err)
+		}
+		if disabled {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+				return fmt.Errorf("end sessions: %w", err)
+			}
+		}
+		return audit.Record(ctx, tx, now, by.Actor(), audit.Entry{Action: "user.set_disabled", ObjectType: "user",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: u.ScopeCode, Detail: map[string]any{"disabled": disabled}})
+	})
+}
+
+// SetPassword sets a new password for a user in the administrator's scope
+// (or the user's own), ending their other sessions.
+func (s *Service) SetPassword(ctx context.Context, by *User, id int64, pw string) error {
+	if by != nil && by.ID != id && !by.CanManageUsers() {
+		return errs.E(errs.Forbidden, "err.forbidden")
+	}
+	u, err := s.UserByID(ctx, by, id)
+	if err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(pw) < MinPasswordLen {
+		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"password": errs.M("err.password_short", MinPasswordLen)}}
+	}
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3`, hash, now, id); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		return audit.Record(ctx, tx, now, by.Actor(), audit.Entry{Action: "user.set_password", ObjectType: "user",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: u.ScopeCode})
+	})
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func randomToken(prefix string) string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(t string) string {
+	h := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(h[:])
+}

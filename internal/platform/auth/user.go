@@ -1,0 +1,110 @@
+// Package auth holds accounts, passwords, sessions, API tokens, roles and scopes.
+package auth
+
+import (
+	"context"
+	"strings"
+
+	"linli/internal/platform/audit"
+)
+
+// Roles; the same codes are used by the API and the command line.
+const (
+	CityAdmin          = "city_admin"
+	DistrictOfficer    = "district_officer"
+	StreetOfficer      = "street_officer"
+	CommunityCommittee = "community_committee"
+	HubStaff           = "hub_staff"
+	OrgLeader          = "org_leader"
+	Auditor            = "auditor"
+)
+
+// Roles lists every role, most senior first.
+var Roles = []string{CityAdmin, DistrictOfficer, StreetOfficer, CommunityCommittee, HubStaff, OrgLeader, Auditor}
+
+// ValidRole reports whether r is a role code.
+func ValidRole(r string) bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// scopeLen is the length of the division code each role is scoped to;
+// 0 means any level.
+var scopeLen = map[string][]int{
+	CityAdmin:          {2, 4},
+	DistrictOfficer:    {6},
+	StreetOfficer:      {9},
+	CommunityCommittee: {12},
+	HubStaff:           {9},
+	OrgLeader:          {12},
+	Auditor:            {2, 4, 6, 9, 12},
+}
+
+// ScopeFits reports whether a scope code has a length suited to the role.
+func ScopeFits(role, code string) bool {
+	for _, n := range scopeLen[role] {
+		if len(code) == n {
+			return true
+		}
+	}
+	return false
+}
+
+// User is an account, as the rest of the system sees it.
+type User struct {
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        string `json:"role"`
+	ScopeCode   string `json:"scope_code"`
+	OrgID       int64  `json:"org_id,omitempty"`
+	Disabled    bool   `json:"disabled"`
+	// IP is the address of the current request; set by the web layer.
+	IP string `json:"-"`
+}
+
+// InScope reports whether a division code lies in the user's subtree.
+func (u *User) InScope(code string) bool {
+	return u != nil && u.ScopeCode != "" && strings.HasPrefix(code, u.ScopeCode)
+}
+
+// ReadOnly reports whether the user may change nothing.
+func (u *User) ReadOnly() bool { return u.Role == Auditor }
+
+// IsOfficer reports the roles that manage organizations in their subtree.
+func (u *User) IsOfficer() bool {
+	switch u.Role {
+	case CityAdmin, DistrictOfficer, StreetOfficer, CommunityCommittee:
+		return true
+	}
+	return false
+}
+
+// CanManageUsers reports the administrators of accounts within their scope.
+func (u *User) CanManageUsers() bool { return u.Role == CityAdmin || u.Role == DistrictOfficer }
+
+// CanReadAudit reports who reads the audit log.
+func (u *User) CanReadAudit() bool { return u.Role == Auditor || u.Role == CityAdmin || u.Role == DistrictOfficer }
+
+// Actor is the audit identity of the user.
+func (u *User) Actor() audit.Actor {
+	if u == nil {
+		return audit.Actor{Username: "system"}
+	}
+	return audit.Actor{UserID: u.ID, Username: u.Username, IP: u.IP}
+}
+
+type ctxKey struct{}
+
+// WithUser returns a context carrying the signed-in user.
+func WithUser(ctx context.Context, u *User) context.Context { return context.WithValue(ctx, ctxKey{}, u) }
+
+// UserFrom returns the signed-in user, or nil.
+func UserFrom(ctx context.Context) *User {
+	u, _ := ctx.Value(ctxKey{}).(*User)
+	return u
+}

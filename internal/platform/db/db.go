@@ -1,0 +1,154 @@
+// Package db opens SQLite or PostgreSQL from one URL and hides the few
+// differences between them behind a small Dialect. Queries are written once,
+// with $1…$n placeholders, and run unchanged on both engines.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Querier is what both *sql.DB and *sql.Tx offer; services take it so one
+// function serves inside and outside a transaction.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// DB is a pair of pools: readers and a writer. On SQLite the writer is a
+// single connection whose transactions begin IMMEDIATE, so writers queue in
+// Go instead of failing with SQLITE_BUSY; on PostgreSQL both are one pool.
+type DB struct {
+	Read    *sql.DB
+	Write   *sql.DB
+	Engine  string
+	Dialect Dialect
+	// Schema is the PostgreSQL search_path schema, if one was given.
+	Schema string
+}
+
+// Open opens "sqlite:PATH" (also "sqlite://PATH" or a bare path ending in .db)
+// or a "postgres://" / "postgresql://" URL.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(ctx, dsn)
+	case strings.HasPrefix(dsn, "sqlite:"):
+		p := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
+		return openSQLite(ctx, p)
+	case strings.HasSuffix(dsn, ".db"):
+		return openSQLite(ctx, dsn)
+	}
+	return nil, fmt.Errorf("db: unsupported database URL %q (want sqlite:PATH or postgres://…)", dsn)
+}
+
+func sqliteDSN(path string, txlock string) string {
+	q := url.Values{}
+	// busy_timeout first, so every later pragma already waits for locks.
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "cache_size(-32000)")
+	q.Set("_time_format", "sqlite")
+	if txlock != "" {
+		q.Set("_txlock", txlock)
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("db: empty sqlite path")
+	}
+	w, err := sql.Open("sqlite", sqliteDSN(path, "immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("db: open sqlite writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: ping sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", sqliteDSN(path, ""))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open sqlite readers: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	r.SetConnMaxLifetime(0)
+	return &DB{Read: r, Write: w, Engine: SQLite, Dialect: sqliteDialect{}}, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("db: open postgres: %w", err)
+	}
+	p.SetMaxOpenConns(max(8, runtime.NumCPU()*4))
+	p.SetMaxIdleConns(max(8, runtime.NumCPU()*4))
+	if err := p.PingContext(ctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("db: ping postgres: %w", err)
+	}
+	d := &DB{Read: p, Write: p, Engine: Postgres, Dialect: pgDialect{}}
+	if u, err := url.Parse(dsn); err == nil {
+		d.Schema = u.Query().Get("search_path")
+	}
+	return d, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.Read.Close()
+	if d.Write != d.Read {
+		err = errors.Join(err, d.Write.Close())
+	}
+	return err
+}
+
+// Tx runs fn in a write transaction, committing if fn returns nil.
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that both pools answer.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.Read.PingContext(ctx); err != nil {
+		return err
+	}
+	var one int
+	return d.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}

@@ -1,0 +1,126 @@
+package db_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
+)
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	d := dbtest.Open(t)
+	n, err := d.Migrate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("second migrate applied %d migrations, want 0", n)
+	}
+}
+
+func TestBothEnginesHaveTheSameMigrations(t *testing.T) {
+	s, err := db.Migrations(db.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Migrations(db.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s) != len(p) {
+		t.Fatalf("sqlite has %d migrations, postgres %d", len(s), len(p))
+	}
+	for i := range s {
+		if s[i].Name != p[i].Name {
+			t.Errorf("migration %d: sqlite %s, postgres %s", i, s[i].Name, p[i].Name)
+		}
+	}
+}
+
+// columns lists table.column for every user table of the database.
+func columns(t *testing.T, d *db.DB) []string {
+	t.Helper()
+	var q string
+	if d.Engine == db.SQLite {
+		q = `SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
+		     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
+	} else {
+		q = `SELECT table_name || '.' || column_name FROM information_schema.columns
+		     WHERE table_schema = current_schema()`
+	}
+	rows, err := d.Read.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestSchemasMatchAcrossEngines(t *testing.T) {
+	pg := os.Getenv(dbtest.EnvPostgres)
+	if pg == "" {
+		t.Skip("needs " + dbtest.EnvPostgres + " to compare against PostgreSQL; CI sets it")
+	}
+	ctx := context.Background()
+	s, err := db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := dbtest.Open(t)
+	a, b := columns(t, s), columns(t, p)
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Fatalf("schemas differ:\nsqlite:   %v\npostgres: %v", a, b)
+	}
+}
+
+func TestDialectDetectsUniqueViolation(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	ins := func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO divisions (code, name, level) VALUES ('44', '广东省', 1)`)
+		return err
+	}
+	if err := d.Tx(ctx, ins); err != nil {
+		t.Fatal(err)
+	}
+	err := d.Tx(ctx, ins)
+	if !d.Dialect.IsUniqueViolation(err) {
+		t.Fatalf("want unique violation, got %v", err)
+	}
+	if d.Dialect.IsUniqueViolation(errors.New("other")) {
+		t.Fatal("plain error taken for a unique violation")
+	}
+}
+
+func TestPrefixRange(t *testing.T) {
+	lo, hi := db.PrefixRange("440106")
+	if lo != "440106" || hi != "440107" {
+		t.Fatalf("got %q %q", lo, hi)
+	}
+	for _, c := range []string{"440106", "440106001", "440106001001"} {
+		if !(c >= lo && c < hi) {
+			t.Errorf("%s not in range", c)
+		}
+	}
+	if "440107001" < hi {
+		t.Error("neighbour in range")
+	}
+}

@@ -1,0 +1,71 @@
+// Package dbtest gives each test a fresh, migrated database: a SQLite file in
+// the test's temporary folder, or, when LINLI_TEST_POSTGRES holds a URL, a
+// fresh PostgreSQL schema dropped when the test ends.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"linli/internal/platform/db"
+)
+
+// EnvPostgres names the variable holding the PostgreSQL URL for tests.
+const EnvPostgres = "LINLI_TEST_POSTGRES"
+
+// URL returns a database URL for a fresh database and registers its cleanup.
+func URL(tb testing.TB) string {
+	tb.Helper()
+	pg := os.Getenv(EnvPostgres)
+	if pg == "" {
+		return "sqlite:" + filepath.Join(tb.TempDir(), "linli.db")
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", pg)
+	if err != nil {
+		tb.Fatalf("dbtest: open postgres: %v", err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		tb.Fatalf("dbtest: create schema: %v", err)
+	}
+	tb.Cleanup(func() {
+		a, err := sql.Open("pgx", pg)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.Exec("DROP SCHEMA " + schema + " CASCADE")
+	})
+	u, err := url.Parse(pg)
+	if err != nil {
+		tb.Fatalf("dbtest: bad %s: %v", EnvPostgres, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Open returns a fresh migrated database, closed when the test ends.
+func Open(tb testing.TB) *db.DB {
+	tb.Helper()
+	ctx := context.Background()
+	d, err := db.Open(ctx, URL(tb))
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	tb.Cleanup(func() { d.Close() })
+	if _, err := d.Migrate(ctx); err != nil {
+		tb.Fatalf("dbtest: migrate: %v", err)
+	}
+	return d
+}

@@ -1,0 +1,65 @@
+package db
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+)
+
+// Dialect is the seam between the engines: only what really differs.
+type Dialect interface {
+	// IsUniqueViolation reports a unique-constraint failure.
+	IsUniqueViolation(err error) bool
+	// IsForeignKeyViolation reports a foreign-key failure.
+	IsForeignKeyViolation(err error) bool
+	// ForUpdate is the row-locking suffix of a SELECT (empty on SQLite,
+	// whose writer transactions are already exclusive).
+	ForUpdate() string
+}
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) IsUniqueViolation(err error) bool {
+	var e *sqlite.Error
+	// 2067 SQLITE_CONSTRAINT_UNIQUE, 1555 SQLITE_CONSTRAINT_PRIMARYKEY
+	return errors.As(err, &e) && (e.Code() == 2067 || e.Code() == 1555)
+}
+
+func (sqliteDialect) IsForeignKeyViolation(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code() == 787
+}
+
+func (sqliteDialect) ForUpdate() string { return "" }
+
+type pgDialect struct{}
+
+func (pgDialect) IsUniqueViolation(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23505"
+}
+
+func (pgDialect) IsForeignKeyViolation(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23503"
+}
+
+func (pgDialect) ForUpdate() string { return " FOR UPDATE" }
+
+// PrefixRange returns the half-open range [lo, hi) of codes that start with
+// prefix: "in scope" is a range scan on an indexed text column.
+func PrefixRange(prefix string) (lo, hi string) {
+	if prefix == "" {
+		return "", "\U0010FFFF"
+	}
+	b := []byte(prefix)
+	b[len(b)-1]++
+	return prefix, string(b)
+}
+
+// EscapeLike escapes %, _ and \ for a LIKE pattern used with ESCAPE '\'.
+func EscapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,122 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"linli/migrations"
+)
+
+// migrationLockKey is the PostgreSQL advisory lock that lets replicas start together.
+const migrationLockKey = 7_020_210_193
+
+// Migration is one numbered schema version.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations lists the engine's migrations in order.
+func Migrations(engine string) ([]Migration, error) {
+	dir := engine
+	entries, err := fs.ReadDir(migrations.FS, dir)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: read %s: %w", dir, err)
+	}
+	var ms []Migration
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migrations: bad file name %s", name)
+		}
+		b, err := fs.ReadFile(migrations.FS, path.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		ms = append(ms, Migration{Version: v, Name: name, SQL: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	return ms, nil
+}
+
+// Migrate applies every migration not yet applied, each in its own
+// transaction. On PostgreSQL it holds an advisory lock meanwhile, so several
+// replicas starting at once migrate exactly once.
+func (d *DB) Migrate(ctx context.Context) (applied int, err error) {
+	ms, err := Migrations(d.Engine)
+	if err != nil {
+		return 0, err
+	}
+	conn, err := d.Write.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("migrate: conn: %w", err)
+	}
+	defer conn.Close()
+	if d.Engine == Postgres {
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+			return 0, fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	done := map[int]bool{}
+	rows, err := conn.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return 0, fmt.Errorf("migrate: read versions: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		done[v] = true
+	}
+	rows.Close()
+	for _, m := range ms {
+		if done[m.Version] {
+			continue
+		}
+		if err := applyOne(ctx, conn, m); err != nil {
+			return applied, err
+		}
+		applied++
+	}
+	return applied, nil
+}
+
+func applyOne(ctx context.Context, conn *sql.Conn, m Migration) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate %s: begin: %w", m.Name, err)
+	}
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("migrate %s: %w", m.Name, err)
+	}
+	if _, err := tx.ExecContext(ctx,
+		"INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, CURRENT_TIMESTAMP)",
+		m.Version, m.Name); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("migrate %s: record: %w", m.Name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate %s: commit: %w", m.Name, err)
+	}
+	return nil
+}

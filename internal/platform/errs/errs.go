@@ -1,0 +1,84 @@
+// Package errs carries application error codes, independent of HTTP or SQL.
+// The web layer maps a code to a status in exactly one function.
+package errs
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Application error codes; also the "code" of a JSON error.
+const (
+	Invalid         = "invalid"
+	NotFound        = "not_found"
+	Forbidden       = "forbidden"
+	Conflict        = "conflict"
+	Unauthenticated = "unauthenticated"
+	Internal        = "internal"
+)
+
+// Msg is a translatable message: a catalog key and its arguments.
+type Msg struct {
+	Key  string
+	Args []any
+}
+
+// M builds a Msg.
+func M(key string, args ...any) Msg { return Msg{Key: key, Args: args} }
+
+// Error is an application error with a code, a message and per-field messages.
+type Error struct {
+	Code    string
+	Message Msg
+	Fields  map[string]Msg
+}
+
+func (e *Error) Error() string {
+	s := e.Code + ": " + e.Message.Key
+	for f, m := range e.Fields {
+		s += fmt.Sprintf(" [%s: %s]", f, m.Key)
+	}
+	return s
+}
+
+// E builds an error with a code and message.
+func E(code, key string, args ...any) *Error {
+	return &Error{Code: code, Message: M(key, args...)}
+}
+
+// Code returns the application code of err, Internal for unknown errors.
+func Code(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// Is reports whether err carries the application code.
+func Is(err error, code string) bool { return err != nil && Code(err) == code }
+
+// As returns the *Error inside err, if any.
+func As(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// Fields collects field-level validation messages.
+type Fields map[string]Msg
+
+// Add records a message for a field unless it already has one.
+func (f Fields) Add(field, key string, args ...any) {
+	if _, ok := f[field]; !ok {
+		f[field] = M(key, args...)
+	}
+}
+
+// Err returns an Invalid error if any field has a message, nil otherwise.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, Message: M("err.invalid_input"), Fields: f}
+}

@@ -1,0 +1,79 @@
+package registry
+
+import (
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+)
+
+// visible reports whether the viewer may see the organization at all.
+func visible(u *auth.User, o *Org) bool {
+	if u == nil {
+		return false
+	}
+	if u.Role == auth.OrgLeader {
+		return o.ID == u.OrgID || (o.CreatedBy != 0 && o.CreatedBy == u.ID)
+	}
+	return u.InScope(o.CommunityCode)
+}
+
+// scopeWhere is the SQL condition that restricts a list to what the viewer
+// may see; the arguments continue from n.
+func scopeWhere(u *auth.User, args []any) (string, []any) {
+	if u.Role == auth.OrgLeader {
+		args = append(args, u.OrgID, u.ID)
+		return "(o.id = " + ph(len(args)-1) + " OR o.created_by = " + ph(len(args)) + ")", args
+	}
+	lo, hi := db.PrefixRange(u.ScopeCode)
+	args = append(args, lo, hi)
+	return "o.community_code >= " + ph(len(args)-1) + " AND o.community_code < " + ph(len(args)), args
+}
+
+// manages reports the roles that see leaders' phones and edit the record.
+func manages(u *auth.User, o *Org) bool {
+	if !visible(u, o) {
+		return false
+	}
+	switch u.Role {
+	case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer, auth.CommunityCommittee:
+		return true
+	case auth.OrgLeader:
+		return true
+	}
+	return false
+}
+
+// approves reports who decides on filings and status for the organization:
+// the community committee for community-tier groups, the street (and the
+// officers above it) for every tier.
+func approves(u *auth.User, o *Org) bool {
+	if !u.InScope(o.CommunityCode) {
+		return false
+	}
+	switch u.Role {
+	case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer:
+		return true
+	case auth.CommunityCommittee:
+		return o.Tier == TierCommunity
+	}
+	return false
+}
+
+// setsFlag reports who may set each flag: hub and the volunteer mark are the
+// street's decision, brand and demonstration the district's.
+func setsFlag(u *auth.User, flag string) bool {
+	switch flag {
+	case "hub", "volunteer_mark":
+		return u.Role == auth.StreetOfficer || u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin
+	case "brand", "demonstration_year":
+		return u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin
+	}
+	return false
+}
+
+// maskFor hides the leader's phone from viewers who do not manage the organization.
+func maskFor(u *auth.User, o *Org) {
+	if !manages(u, o) && o.LeaderPhone != "" {
+		o.LeaderPhone = MaskPhone(o.LeaderPhone)
+		o.PhoneMasked = true
+	}
+}
