@@ -183,4 +183,3 @@ func writeBatch(ctx context.Context, tx *sql.Tx, batch []Node) (int, error) {
 	n, _ := r.RowsAffected()
 	return int(n), nil
 }
-

@@ -154,7 +154,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, err
 		if err != nil {
 			return err
 		}
-		hist := []Event{{Field: "status", Value: status, Reason: "created"}, {Field: "tier", Value: o.Tier},
+		hist := []Event{{Field: "status", Value: status}, {Field: "tier", Value: o.Tier},
 			{Field: "party_org", Value: o.PartyOrg}}
 		for _, fl := range flagValues(o) {
 			if fl.Value != "" && fl.Value != "0" {

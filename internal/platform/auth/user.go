@@ -88,7 +88,9 @@ func (u *User) IsOfficer() bool {
 func (u *User) CanManageUsers() bool { return u.Role == CityAdmin || u.Role == DistrictOfficer }
 
 // CanReadAudit reports who reads the audit log.
-func (u *User) CanReadAudit() bool { return u.Role == Auditor || u.Role == CityAdmin || u.Role == DistrictOfficer }
+func (u *User) CanReadAudit() bool {
+	return u.Role == Auditor || u.Role == CityAdmin || u.Role == DistrictOfficer
+}
 
 // Actor is the audit identity of the user.
 func (u *User) Actor() audit.Actor {
@@ -101,7 +103,9 @@ func (u *User) Actor() audit.Actor {
 type ctxKey struct{}
 
 // WithUser returns a context carrying the signed-in user.
-func WithUser(ctx context.Context, u *User) context.Context { return context.WithValue(ctx, ctxKey{}, u) }
+func WithUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, ctxKey{}, u)
+}
 
 // UserFrom returns the signed-in user, or nil.
 func UserFrom(ctx context.Context) *User {

@@ -1,0 +1,174 @@
+package account
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+)
+
+func langOf(r *http.Request) string { return i18n.FromRequest(r) }
+
+type usersData struct {
+	Users []*auth.User
+	Roles []string
+	Form  auth.NewUser
+}
+
+func (h *Handlers) usersPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	users, err := h.Auth.ListUsers(r.Context(), u)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "users", web.View{Title: h.S.Cat.T(langOf(r), "nav.users"), Data: usersData{Users: users}})
+}
+
+func (h *Handlers) userNewPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if !u.CanManageUsers() {
+		h.S.PageError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "user_new", web.View{Title: h.S.Cat.T(langOf(r), "users.new"),
+		Data: usersData{Roles: auth.Roles, Form: auth.NewUser{ScopeCode: u.ScopeCode}}})
+}
+
+func (h *Handlers) userCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	in := auth.NewUser{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"),
+		Role: r.PostFormValue("role"), ScopeCode: r.PostFormValue("scope_code"), Password: r.PostFormValue("password")}
+	fe := errs.Fields{}
+	if v := strings.TrimSpace(r.PostFormValue("org_id")); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			fe.Add("org_id", "err.bad_number")
+		}
+		in.OrgID = id
+	}
+	err := fe.Err()
+	if err == nil {
+		_, err = h.Auth.CreateUser(r.Context(), u, in)
+	}
+	if err != nil {
+		if fields, ok := h.S.FieldErrors(r, err); ok {
+			in.Password = ""
+			h.S.Render(w, r, http.StatusUnprocessableEntity, "user_new", web.View{Title: h.S.Cat.T(langOf(r), "users.new"),
+				Errors: fields, Message: h.S.Cat.T(langOf(r), "common.fix_errors"), Data: usersData{Roles: auth.Roles, Form: in}})
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/users?flash=common.saved", http.StatusSeeOther)
+}
+
+func (h *Handlers) userSetDisabled(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = h.Auth.SetDisabled(r.Context(), u, id, r.PostFormValue("disabled") == "1")
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/users?flash=common.saved", http.StatusSeeOther)
+}
+
+func (h *Handlers) userSetPassword(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = h.Auth.SetPassword(r.Context(), u, id, r.PostFormValue("password"))
+	}
+	if err != nil {
+		if fields, ok := h.S.FieldErrors(r, err); ok {
+			users, _ := h.Auth.ListUsers(r.Context(), u)
+			h.S.Render(w, r, http.StatusUnprocessableEntity, "users", web.View{Title: h.S.Cat.T(langOf(r), "nav.users"),
+				Errors: fields, Message: fields["password"], Data: usersData{Users: users}})
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/users?flash=common.saved", http.StatusSeeOther)
+}
+
+func (h *Handlers) apiUsers(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	users, err := h.Auth.ListUsers(r.Context(), u)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	if users == nil {
+		users = []*auth.User{}
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": users, "total": len(users)})
+}
+
+func (h *Handlers) apiUserCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in auth.NewUser
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	nu, err := h.Auth.CreateUser(r.Context(), u, in)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusCreated, nu)
+}
+
+func (h *Handlers) apiUser(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var found *auth.User
+	if err == nil {
+		if !u.CanManageUsers() && id != u.ID {
+			err = errs.E(errs.NotFound, "err.not_found")
+		} else {
+			found, err = h.Auth.UserByID(r.Context(), u, id)
+		}
+	}
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, found)
+}
+
+type userPatch struct {
+	Disabled *bool   `json:"disabled"`
+	Password *string `json:"password"`
+}
+
+func (h *Handlers) apiUserPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	if !u.CanManageUsers() && id != u.ID {
+		h.S.JSONError(w, r, errs.E(errs.NotFound, "err.not_found"))
+		return
+	}
+	var p userPatch
+	if err := web.DecodeJSON(w, r, &p); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	if p.Disabled != nil {
+		if err := h.Auth.SetDisabled(r.Context(), u, id, *p.Disabled); err != nil {
+			h.S.JSONError(w, r, err)
+			return
+		}
+	}
+	if p.Password != nil {
+		if err := h.Auth.SetPassword(r.Context(), u, id, *p.Password); err != nil {
+			h.S.JSONError(w, r, err)
+			return
+		}
+	}
+	h.apiUser(w, r, u)
+}

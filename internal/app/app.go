@@ -1,0 +1,141 @@
+// Package app builds everything: it opens the database, migrates, creates
+// the services and mounts every capability's routes. Only cmd/ imports it.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"linli/internal/account"
+	"linli/internal/auditlog"
+	"linli/internal/geo"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+	"linli/internal/registry"
+)
+
+// Config is what the command line and environment set.
+type Config struct {
+	DB            string
+	Addr          string
+	Demo          bool
+	SecureCookies bool
+	TrustProxy    bool
+	IdleTimeout   time.Duration
+	AbsTimeout    time.Duration
+}
+
+// App is the wired product.
+type App struct {
+	Cfg      Config
+	DB       *db.DB
+	Geo      *geo.Store
+	Auth     *auth.Service
+	Registry *registry.Service
+	Web      *web.Server
+	Router   *web.Router
+	Log      *slog.Logger
+	Now      func() time.Time
+	Metrics  *prometheus.Registry
+}
+
+// Open opens and migrates the database and builds the services; it mounts
+// no routes (the command-line tools use it too).
+func Open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time) (*App, error) {
+	if now == nil {
+		now = time.Now
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 2 * time.Hour
+	}
+	if cfg.AbsTimeout == 0 {
+		cfg.AbsTimeout = 12 * time.Hour
+	}
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &App{Cfg: cfg, DB: d, Log: log, Now: now}
+	a.Geo = &geo.Store{DB: d}
+	a.Registry = &registry.Service{DB: d, Geo: a.Geo, Now: now}
+	a.Auth = &auth.Service{DB: d, Now: now, IdleTimeout: cfg.IdleTimeout, AbsTimeout: cfg.AbsTimeout,
+		Orgs: a.Registry, DivisionExists: a.Geo.Exists}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Catalog merges every package's messages.
+func Catalog() *i18n.Catalog {
+	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages)
+}
+
+// Mount builds the web server and mounts every route.
+func (a *App) Mount() error {
+	cat := Catalog()
+	r, err := web.NewRenderer(cat, account.Templates, registry.Templates, geo.Templates, auditlog.Templates)
+	if err != nil {
+		return err
+	}
+	a.Metrics = prometheus.NewRegistry()
+	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Web = web.NewServer(cat, r, a.Auth, a.Log, a.Metrics)
+	a.Web.Demo, a.Web.SecureCookies, a.Web.TrustProxy = a.Cfg.Demo, a.Cfg.SecureCookies, a.Cfg.TrustProxy
+	rt := web.NewRouter()
+	a.Router = rt
+	rt.Handle("GET /static/", web.Static())
+	rt.HandleFunc("GET /healthz", a.healthz)
+	rt.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
+	(&account.Handlers{S: a.Web, Auth: a.Auth}).Routes(rt)
+	(&registry.Handlers{S: a.Web, Svc: a.Registry}).Routes(rt)
+	(&geo.Handlers{S: a.Web, Store: a.Geo, Counts: a.Registry}).Routes(rt)
+	(&auditlog.Handlers{S: a.Web, DB: a.DB}).Routes(rt)
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
+		func(w http.ResponseWriter, r *http.Request) { web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version())) })
+	return nil
+}
+
+// Handler is the whole product as one http.Handler.
+func (a *App) Handler() http.Handler { return a.Web.Wrap(a.Router.Mux) }
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.Ping(ctx); err != nil {
+		a.Log.Error("health check", "err", err)
+		web.JSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": a.DB.Engine})
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]string{"status": "ok", "database": a.DB.Engine, "version": Version()})
+}
+
+// EnsureHierarchy loads the shipped Guangzhou hierarchy into an empty database.
+func (a *App) EnsureHierarchy(ctx context.Context) error {
+	var n int
+	if err := a.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM divisions`).Scan(&n); err != nil {
+		return fmt.Errorf("count divisions: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	res, err := (&geo.Importer{Store: a.Geo}).LoadGuangzhou(ctx)
+	if err != nil {
+		return err
+	}
+	a.Log.Info("loaded the Guangzhou hierarchy", "divisions", res.Written)
+	return nil
+}

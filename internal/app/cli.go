@@ -1,0 +1,318 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"linli/internal/demo"
+	"linli/internal/geo"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// Env is what a command runs with: arguments, streams and environment.
+type Env struct {
+	Args   []string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+}
+
+const usage = `linli — community social organization platform
+
+usage:
+  linli serve [--addr 127.0.0.1:8080] [--demo] [--db URL]
+  linli migrate [--db URL]
+  linli user add --username U --role ROLE --scope CODE [--org ID] [--name NAME] [--db URL]   (password on stdin)
+  linli divisions import [--db URL] FILE...
+  linli audit verify [--db URL]
+  linli version
+
+--db (or LINLI_DB): sqlite:PATH (default sqlite:linli.db) or postgres://user@host/db
+roles: city_admin district_officer street_officer community_committee hub_staff org_leader auditor
+`
+
+// Run runs one command and returns its exit status.
+func Run(ctx context.Context, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	args := env.Args
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return 2
+	}
+	var err error
+	switch cmd := strings.Join(args[:min(2, len(args))], " "); {
+	case args[0] == "serve":
+		err = serve(ctx, env, log, args[1:])
+	case args[0] == "migrate":
+		err = migrate(ctx, env, log, args[1:])
+	case cmd == "user add":
+		err = userAdd(ctx, env, log, args[2:])
+	case cmd == "divisions import":
+		err = divisionsImport(ctx, env, log, args[2:])
+	case cmd == "audit verify":
+		err = auditVerify(ctx, env, log, args[2:])
+	case args[0] == "version":
+		fmt.Fprintln(env.Stdout, "linli", Version())
+	case args[0] == "help", args[0] == "-h", args[0] == "--help":
+		fmt.Fprint(env.Stdout, usage)
+	default:
+		fmt.Fprintf(env.Stderr, "linli: unknown command %q\n\n%s", strings.Join(args, " "), usage)
+		return 2
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(env.Stderr, "linli: %v\n", err)
+			return 2
+		}
+		fmt.Fprintf(env.Stderr, "linli: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ error }
+
+func flags(env Env, name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	def := env.Getenv("LINLI_DB")
+	if def == "" {
+		def = "sqlite:linli.db"
+	}
+	dbURL := fs.String("db", def, "database URL: sqlite:PATH or postgres://… (env LINLI_DB)")
+	return fs, dbURL
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+func envBool(env Env, name string) bool {
+	v := strings.ToLower(env.Getenv(name))
+	return v == "1" || v == "true" || v == "yes"
+}
+
+func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error {
+	fs, dbURL := flags(env, "serve")
+	addrDef := env.Getenv("LINLI_ADDR")
+	if addrDef == "" {
+		addrDef = "127.0.0.1:8080"
+	}
+	addr := fs.String("addr", addrDef, "listen address (env LINLI_ADDR)")
+	withDemo := fs.Bool("demo", envBool(env, "LINLI_DEMO"), "load demonstration data into an empty database")
+	secure := fs.Bool("secure-cookies", envBool(env, "LINLI_SECURE_COOKIES"), "mark cookies Secure (TLS ends at a proxy)")
+	trust := fs.Bool("trust-proxy", envBool(env, "LINLI_TRUST_PROXY"), "take client addresses from X-Forwarded-For")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, err := Open(ctx, Config{DB: *dbURL, Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust}, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.EnsureHierarchy(ctx); err != nil {
+		return err
+	}
+	if *withDemo {
+		res, err := demo.Load(ctx, a.DB, a.Geo, a.Registry, a.Auth, a.Now(), 2021)
+		if err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		printDemo(env.Stdout, res)
+	}
+	if err := a.Mount(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", *addr, err)
+	}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 10 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go a.purgeSessions(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(env.Stdout, "linli %s serving on http://%s (database: %s)\n", Version(), ln.Addr(), a.DB.Engine)
+	log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine, "version", Version())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped cleanly")
+	return nil
+}
+
+func (a *App) purgeSessions(ctx context.Context) {
+	t := time.NewTicker(15 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.Auth.PurgeSessions(ctx); err != nil {
+				a.Log.Warn("purge sessions", "err", err)
+			} else if n > 0 {
+				a.Log.Info("purged expired sessions", "count", n)
+			}
+		}
+	}
+}
+
+func printDemo(w io.Writer, res *demo.Result) {
+	if res.Skipped {
+		fmt.Fprintln(w, "demo: the database already has organizations; no demonstration data loaded")
+		return
+	}
+	fmt.Fprintf(w, "demo: loaded %d fictional organizations (%d hubs, %d brand) in %s\n", res.Orgs, res.Hubs, res.Brands, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "demo accounts (password %q):\n", res.Password)
+	for _, a := range res.Accounts {
+		extra := ""
+		if a.OrgName != "" {
+			extra = " · " + a.OrgName
+		}
+		fmt.Fprintf(w, "  %-14s %-20s %s %s%s\n", a.Username, a.Role, a.ScopeCode, a.ScopeName, extra)
+	}
+}
+
+func migrate(ctx context.Context, env Env, log *slog.Logger, args []string) error {
+	fs, dbURL := flags(env, "migrate")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintln(env.Stdout, "migrations applied; schema is current")
+	return nil
+}
+
+func userAdd(ctx context.Context, env Env, log *slog.Logger, args []string) error {
+	fs, dbURL := flags(env, "user add")
+	username := fs.String("username", "", "username")
+	role := fs.String("role", "", "role code")
+	scope := fs.String("scope", "", "scope division code")
+	org := fs.Int64("org", 0, "organization id (org_leader, hub_staff)")
+	name := fs.String("name", "", "display name")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	pw, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return fmt.Errorf("read password: %w", err)
+	}
+	pw = strings.TrimRight(pw, "\r\n")
+	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.EnsureHierarchy(ctx); err != nil {
+		return err
+	}
+	u, err := a.Auth.CreateUser(ctx, nil, auth.NewUser{Username: *username, DisplayName: *name, Role: *role,
+		ScopeCode: *scope, OrgID: *org, Password: pw})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(env.Stdout, "created user %s (id %d, %s, scope %s)\n", u.Username, u.ID, u.Role, u.ScopeCode)
+	return nil
+}
+
+func divisionsImport(ctx context.Context, env Env, log *slog.Logger, args []string) error {
+	fs, dbURL := flags(env, "divisions import")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{errors.New("divisions import needs at least one FILE")}
+	}
+	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	im := &geo.Importer{Store: a.Geo}
+	total := geo.Result{}
+	start := time.Now()
+	for _, f := range fs.Args() {
+		t0 := time.Now()
+		res, err := im.ImportFile(ctx, f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s: %d read, %d written in %s\n", f, res.Read, res.Written, time.Since(t0).Round(time.Millisecond))
+		total.Read += res.Read
+		total.Written += res.Written
+	}
+	fmt.Fprintf(env.Stdout, "total: %d read, %d written in %s\n", total.Read, total.Written, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func auditVerify(ctx context.Context, env Env, log *slog.Logger, args []string) error {
+	fs, dbURL := flags(env, "audit verify")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	n, problem, err := audit.Verify(ctx, a.DB.Read)
+	if err != nil {
+		return err
+	}
+	if problem != nil {
+		return fmt.Errorf("audit log broken after %d good rows: %w", n, problem)
+	}
+	fmt.Fprintf(env.Stdout, "audit log intact: %d rows, hash chain verified\n", n)
+	return nil
+}
+
+// describe spells out a validation error for the terminal.
+func describe(err error) error {
+	cat := Catalog()
+	if e, ok := errs.As(err); ok {
+		var b strings.Builder
+		b.WriteString(cat.Msg("en", e.Message))
+		for f, m := range e.Fields {
+			fmt.Fprintf(&b, "\n  %s: %s", f, cat.Msg("en", m))
+		}
+		return errors.New(b.String())
+	}
+	return err
+}

@@ -1,0 +1,151 @@
+// Package auditlog is the reading side of the audit log: a page and an API
+// for auditors and administrators, filtered by user, object and time, within
+// the reader's scope. It changes nothing.
+package auditlog
+
+import (
+	"embed"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates is this package's template folder.
+var Templates = web.Templates{FS: templates, Dir: "templates"}
+
+// Messages are this package's texts.
+var Messages = i18n.Messages{
+	"audit.title":       {i18n.ZH: "审计日志", i18n.EN: "Audit log"},
+	"audit.intro":       {i18n.ZH: "每一项变更都在同一事务中记录，逐行哈希链接，不可修改或删除。", i18n.EN: "Every change is recorded in the same transaction, hash-chained row by row; rows cannot be changed or removed."},
+	"audit.username":    {i18n.ZH: "操作人", i18n.EN: "User"},
+	"audit.object_type": {i18n.ZH: "对象类型", i18n.EN: "Object type"},
+	"audit.object_id":   {i18n.ZH: "对象编号", i18n.EN: "Object id"},
+	"audit.from":        {i18n.ZH: "起始日期", i18n.EN: "From"},
+	"audit.to":          {i18n.ZH: "截止日期", i18n.EN: "To"},
+	"audit.action":      {i18n.ZH: "操作", i18n.EN: "Action"},
+	"audit.ip":          {i18n.ZH: "来源地址", i18n.EN: "From address"},
+	"audit.detail":      {i18n.ZH: "变更内容", i18n.EN: "What changed"},
+	"audit.none":        {i18n.ZH: "没有符合条件的记录。", i18n.EN: "No matching rows."},
+	"audit.more":        {i18n.ZH: "更早的记录", i18n.EN: "Older rows"},
+}
+
+// Handlers serves the audit log.
+type Handlers struct {
+	S  *web.Server
+	DB *db.DB
+}
+
+// Routes mounts the routes.
+func (h *Handlers) Routes(rt *web.Router) {
+	rt.HandleFunc("GET /audit", h.S.Page(h.page))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/audit", Summary: "Audit rows in scope, newest first", Tag: "audit",
+		Query: []web.Param{{Name: "username"}, {Name: "object_type"}, {Name: "object_id"},
+			{Name: "from", Description: "YYYY-MM-DD"}, {Name: "to", Description: "YYYY-MM-DD, inclusive"},
+			{Name: "before", Type: "integer", Description: "rows before this seq (paging)"}, {Name: "limit", Type: "integer"}},
+		Response: "AuditPage"}, h.S.API(h.api))
+	rt.Schemas(map[string]any{
+		"AuditRow": web.Obj(map[string]any{"seq": web.Int(), "at": web.Str(), "user_id": web.Int(), "username": web.Str(),
+			"ip": web.Str(), "action": web.Str(), "object_type": web.Str(), "object_id": web.Str(), "scope_code": web.Str(),
+			"detail": map[string]any{"type": "object"}, "hash": web.Str()}),
+		"AuditPage": web.Obj(map[string]any{"items": web.Arr(web.Ref("AuditRow"))}),
+	})
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// filter reads the query; dates are whole days in China time.
+func filter(u *auth.User, q url.Values) (audit.Filter, error) {
+	fe := errs.Fields{}
+	f := audit.Filter{Scope: u.ScopeCode, Username: strings.TrimSpace(q.Get("username")),
+		ObjectType: strings.TrimSpace(q.Get("object_type")), ObjectID: strings.TrimSpace(q.Get("object_id"))}
+	day := func(name string) time.Time {
+		v := strings.TrimSpace(q.Get(name))
+		if v == "" {
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation(time.DateOnly, v, chinaTime)
+		if err != nil {
+			fe.Add(name, "err.date_format")
+		}
+		return t
+	}
+	f.From = day("from")
+	if to := day("to"); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1)
+	}
+	for name, dst := range map[string]*int64{"before": &f.BeforeSeq} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				fe.Add(name, "err.bad_number")
+			}
+			*dst = n
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fe.Add("limit", "err.bad_number")
+		}
+		f.Limit = n
+	}
+	return f, fe.Err()
+}
+
+func (h *Handlers) rows(r *http.Request, u *auth.User) ([]audit.Row, audit.Filter, error) {
+	if !u.CanReadAudit() {
+		return nil, audit.Filter{}, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	f, err := filter(u, r.URL.Query())
+	if err != nil {
+		return nil, f, err
+	}
+	rows, err := audit.List(r.Context(), h.DB.Read, f)
+	if rows == nil {
+		rows = []audit.Row{}
+	}
+	return rows, f, err
+}
+
+type pageData struct {
+	Rows   []audit.Row
+	Before int64
+}
+
+func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	rows, f, err := h.rows(r, u)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	d := pageData{Rows: rows}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	if len(rows) == limit {
+		d.Before = rows[len(rows)-1].Seq
+	}
+	h.S.Render(w, r, http.StatusOK, "audit", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "audit.title"), Data: d})
+}
+
+func (h *Handlers) api(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	rows, _, err := h.rows(r, u)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": rows})
+}

@@ -1,0 +1,391 @@
+package auth_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"linli/internal/geo"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
+	"linli/internal/platform/errs"
+)
+
+const pw = "correct horse battery"
+
+// clock is an injectable clock the tests move by hand.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time        { return c.t }
+func (c *clock) add(d time.Duration)   { c.t = c.t.Add(d) }
+func newClock() *clock                 { return &clock{time.Date(2021, 9, 1, 9, 0, 0, 0, time.UTC)} }
+func (c *clock) set(t time.Time)       { c.t = t }
+func (c *clock) since(t time.Time) int { return int(c.t.Sub(t) / time.Minute) }
+
+type fixture struct {
+	ctx   context.Context
+	db    *db.DB
+	clock *clock
+	users *auth.Service
+	admin *auth.User
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	d := dbtest.Open(t)
+	st := &geo.Store{DB: d}
+	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := newClock()
+	f := &fixture{ctx: ctx, db: d, clock: c, users: &auth.Service{DB: d, Now: c.now,
+		IdleTimeout: 30 * time.Minute, AbsTimeout: 2 * time.Hour, DivisionExists: st.Exists}}
+	f.admin = f.user(t, nil, "admin", auth.CityAdmin, "4401")
+	return f
+}
+
+func (f *fixture) user(t *testing.T, by *auth.User, name, role, scope string) *auth.User {
+	t.Helper()
+	u, err := f.users.CreateUser(f.ctx, by, auth.NewUser{Username: name, DisplayName: name, Role: role,
+		ScopeCode: scope, Password: pw})
+	if err != nil {
+		t.Fatalf("create %s: %v", name, err)
+	}
+	return u
+}
+
+func (f *fixture) login(name, password string) (string, error) {
+	_, token, err := f.users.Login(f.ctx, name, password, "10.0.0.1", "test")
+	return token, err
+}
+
+func wantCode(t *testing.T, err error, code, key string) {
+	t.Helper()
+	e, ok := errs.As(err)
+	if !ok || e.Code != code || (key != "" && e.Message.Key != key) {
+		t.Fatalf("want %s %s, got %v", code, key, err)
+	}
+}
+
+func TestPasswordHash(t *testing.T) {
+	h, err := auth.HashPassword(pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q", h)
+	}
+	cases := []struct {
+		name, hash, pw string
+		ok             bool
+		fails          bool
+	}{
+		{"right password", h, pw, true, false},
+		{"wrong password", h, pw + "x", false, false},
+		{"empty password", h, "", false, false},
+		{"not argon2id", "$2a$10$abcdefghijklmnopqrstuv", pw, false, true},
+		{"bad parameters", "$argon2id$v=19$m=x$c2FsdA$a2V5", pw, false, true},
+		{"bad salt", "$argon2id$v=19$m=19456,t=2,p=1$!!!$a2V5", pw, false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ok, err := auth.CheckPassword(c.hash, c.pw)
+			if ok != c.ok || (err != nil) != c.fails {
+				t.Fatalf("got %v, %v", ok, err)
+			}
+		})
+	}
+	t.Run("salted", func(t *testing.T) {
+		h2, _ := auth.HashPassword(pw)
+		if h2 == h {
+			t.Fatal("two hashes of one password are equal")
+		}
+	})
+}
+
+func TestCreateUserValidation(t *testing.T) {
+	f := setup(t)
+	district := f.user(t, f.admin, "tianhe", auth.DistrictOfficer, "440106")
+	cases := []struct {
+		name  string
+		by    *auth.User
+		in    auth.NewUser
+		code  string
+		field string
+	}{
+		{"bad username", nil, auth.NewUser{Username: "a b", Role: auth.Auditor, ScopeCode: "4401", Password: pw}, errs.Invalid, "username"},
+		{"short password", nil, auth.NewUser{Username: "short", Role: auth.Auditor, ScopeCode: "4401", Password: "1234567"}, errs.Invalid, "password"},
+		{"unknown role", nil, auth.NewUser{Username: "role", Role: "king", ScopeCode: "4401", Password: pw}, errs.Invalid, "role"},
+		{"scope of the wrong level", nil, auth.NewUser{Username: "lvl", Role: auth.StreetOfficer, ScopeCode: "440106", Password: pw}, errs.Invalid, "scope_code"},
+		{"unknown division", nil, auth.NewUser{Username: "nowhere", Role: auth.DistrictOfficer, ScopeCode: "440199", Password: pw}, errs.Invalid, "scope_code"},
+		{"outside the creator's scope", district, auth.NewUser{Username: "hz", Role: auth.DistrictOfficer, ScopeCode: "440105", Password: pw}, errs.Invalid, "scope_code"},
+		{"district cannot make a city admin", district, auth.NewUser{Username: "boss", Role: auth.CityAdmin, ScopeCode: "4401", Password: pw}, errs.Invalid, "role"},
+		{"street officer manages no accounts", &auth.User{ID: 99, Role: auth.StreetOfficer, ScopeCode: "440106008"}, auth.NewUser{Username: "x1x", Role: auth.OrgLeader, ScopeCode: "440106008007", Password: pw}, errs.Forbidden, ""},
+		{"username taken", nil, auth.NewUser{Username: "tianhe", Role: auth.DistrictOfficer, ScopeCode: "440106", Password: pw}, errs.Conflict, "username"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := f.users.CreateUser(f.ctx, c.by, c.in)
+			e, ok := errs.As(err)
+			if !ok || e.Code != c.code {
+				t.Fatalf("want %s, got %v", c.code, err)
+			}
+			if _, has := e.Fields[c.field]; c.field != "" && !has {
+				t.Fatalf("no message for %s: %v", c.field, err)
+			}
+		})
+	}
+	t.Run("district officer creates in its district", func(t *testing.T) {
+		u := f.user(t, district, "street", auth.StreetOfficer, "440106008")
+		if u.ID == 0 || u.ScopeCode != "440106008" {
+			t.Fatalf("%+v", u)
+		}
+	})
+	t.Run("lists only its subtree", func(t *testing.T) {
+		f.user(t, f.admin, "haizhu", auth.DistrictOfficer, "440105")
+		us, err := f.users.ListUsers(f.ctx, district)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range us {
+			if !strings.HasPrefix(u.ScopeCode, "440106") {
+				t.Errorf("district officer lists %s (%s)", u.Username, u.ScopeCode)
+			}
+		}
+		hz, _ := f.users.UserByName(f.ctx, "haizhu")
+		if _, err := f.users.UserByID(f.ctx, district, hz.ID); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("other district's account: %v", err)
+		}
+	})
+}
+
+func TestLockout(t *testing.T) {
+	f := setup(t)
+	f.user(t, f.admin, "alice", auth.Auditor, "4401")
+	f.user(t, f.admin, "bob", auth.Auditor, "4401")
+
+	t.Run("unknown user", func(t *testing.T) {
+		_, err := f.login("nobody", pw)
+		wantCode(t, err, errs.Unauthenticated, "err.bad_login")
+	})
+	t.Run("failures spread beyond the window do not lock", func(t *testing.T) {
+		for i := range 4 {
+			_, err := f.login("alice", "wrong")
+			wantCode(t, err, errs.Unauthenticated, "err.bad_login")
+			if i < 3 {
+				f.clock.add(time.Minute)
+			}
+		}
+		f.clock.add(auth.FailureWindow + time.Minute)
+		for range 4 {
+			_, err := f.login("alice", "wrong")
+			wantCode(t, err, errs.Unauthenticated, "err.bad_login")
+		}
+		if _, err := f.login("alice", pw); err != nil {
+			t.Fatalf("4 failures in the window locked the account: %v", err)
+		}
+	})
+	var lockedAt time.Time
+	t.Run("five failures in the window lock", func(t *testing.T) {
+		f.clock.add(time.Hour)
+		for range auth.MaxFailures {
+			f.clock.add(2 * time.Minute)
+			_, err := f.login("alice", "wrong")
+			wantCode(t, err, errs.Unauthenticated, "err.bad_login")
+		}
+		lockedAt = f.clock.now()
+		_, err := f.login("alice", pw)
+		wantCode(t, err, errs.Unauthenticated, "err.locked")
+	})
+	t.Run("another account is unaffected", func(t *testing.T) {
+		if _, err := f.login("bob", pw); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("still locked after 14 minutes", func(t *testing.T) {
+		f.clock.set(lockedAt.Add(auth.LockFor - time.Minute))
+		_, err := f.login("alice", pw)
+		wantCode(t, err, errs.Unauthenticated, "err.locked")
+	})
+	t.Run("accepted after 15 minutes", func(t *testing.T) {
+		f.clock.set(lockedAt.Add(auth.LockFor))
+		if _, err := f.login("alice", pw); err != nil {
+			t.Fatalf("after %d minutes: %v", f.clock.since(lockedAt), err)
+		}
+	})
+	t.Run("the lock is audited", func(t *testing.T) {
+		rows, err := audit.List(f.ctx, f.db.Read, audit.Filter{ObjectType: "user"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range rows {
+			if r.Action == "user.locked" && r.Username == "alice" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%d user.locked rows for alice", n)
+		}
+	})
+}
+
+func TestSessions(t *testing.T) {
+	f := setup(t)
+	u := f.user(t, f.admin, "carol", auth.Auditor, "4401")
+	session := func(token string) error {
+		_, err := f.users.SessionUser(f.ctx, token)
+		return err
+	}
+	t.Run("idle timeout", func(t *testing.T) {
+		tok, err := f.login("carol", pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.add(29 * time.Minute)
+		if err := session(tok); err != nil {
+			t.Fatalf("after 29 idle minutes: %v", err)
+		}
+		f.clock.add(29 * time.Minute) // 58 minutes after sign-in, 29 after last use
+		if err := session(tok); err != nil {
+			t.Fatalf("use extends the session: %v", err)
+		}
+		f.clock.add(31 * time.Minute)
+		wantCode(t, session(tok), errs.Unauthenticated, "err.session_expired")
+		f.clock.add(-31 * time.Minute)
+		wantCode(t, session(tok), errs.Unauthenticated, "")
+	})
+	t.Run("absolute timeout", func(t *testing.T) {
+		tok, err := f.login("carol", pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 6 {
+			f.clock.add(20 * time.Minute)
+			if err := session(tok); err != nil {
+				t.Fatalf("active session ended early: %v", err)
+			}
+		}
+		f.clock.add(time.Minute)
+		wantCode(t, session(tok), errs.Unauthenticated, "err.session_expired")
+	})
+	t.Run("logout", func(t *testing.T) {
+		tok, err := f.login("carol", pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.users.Logout(f.ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, session(tok), errs.Unauthenticated, "err.sign_in")
+	})
+	t.Run("new password ends sessions", func(t *testing.T) {
+		tok, err := f.login("carol", pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.users.SetPassword(f.ctx, f.admin, u.ID, pw+"!"); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, session(tok), errs.Unauthenticated, "")
+		if _, err := f.login("carol", pw); err == nil {
+			t.Fatal("old password still accepted")
+		}
+	})
+	t.Run("disabling ends sessions and refuses sign-in", func(t *testing.T) {
+		tok, err := f.login("carol", pw+"!")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.users.SetDisabled(f.ctx, f.admin, u.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, session(tok), errs.Unauthenticated, "")
+		_, err = f.login("carol", pw+"!")
+		wantCode(t, err, errs.Unauthenticated, "err.bad_login")
+	})
+	t.Run("cannot disable oneself", func(t *testing.T) {
+		wantCode(t, f.users.SetDisabled(f.ctx, f.admin, f.admin.ID, true), errs.Invalid, "")
+	})
+}
+
+func TestTokens(t *testing.T) {
+	f := setup(t)
+	u := f.user(t, f.admin, "robot", auth.Auditor, "4401")
+	other := f.user(t, f.admin, "other", auth.Auditor, "4401")
+	plain, tok, err := f.users.CreateToken(f.ctx, u, "nightly export")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("created", func(t *testing.T) {
+		if !strings.HasPrefix(plain, auth.TokenPrefix) || !strings.HasPrefix(plain, tok.Prefix) || len(plain) < 40 {
+			t.Fatalf("token %q, prefix %q", plain, tok.Prefix)
+		}
+		ts, err := f.users.ListTokens(f.ctx, u)
+		if err != nil || len(ts) != 1 || ts[0].Name != "nightly export" || ts[0].RevokedAt != nil {
+			t.Fatalf("list: %+v %v", ts, err)
+		}
+	})
+	t.Run("used", func(t *testing.T) {
+		got, err := f.users.TokenUser(f.ctx, plain)
+		if err != nil || got.ID != u.ID || got.Role != auth.Auditor {
+			t.Fatalf("token user %+v %v", got, err)
+		}
+		ts, _ := f.users.ListTokens(f.ctx, u)
+		if ts[0].LastUsedAt == nil {
+			t.Fatal("last use not recorded")
+		}
+	})
+	t.Run("bad tokens", func(t *testing.T) {
+		for _, s := range []string{"", "abc", auth.TokenPrefix + "nope", strings.TrimPrefix(plain, auth.TokenPrefix)} {
+			_, err := f.users.TokenUser(f.ctx, s)
+			wantCode(t, err, errs.Unauthenticated, "err.bad_token")
+		}
+	})
+	t.Run("name required", func(t *testing.T) {
+		_, _, err := f.users.CreateToken(f.ctx, u, "  ")
+		wantCode(t, err, errs.Invalid, "")
+	})
+	t.Run("only the owner revokes", func(t *testing.T) {
+		wantCode(t, f.users.RevokeToken(f.ctx, other, tok.ID), errs.NotFound, "")
+	})
+	t.Run("revoked", func(t *testing.T) {
+		if err := f.users.RevokeToken(f.ctx, u, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.users.TokenUser(f.ctx, plain)
+		wantCode(t, err, errs.Unauthenticated, "err.bad_token")
+		wantCode(t, f.users.RevokeToken(f.ctx, u, tok.ID), errs.NotFound, "")
+	})
+	t.Run("disabled owner", func(t *testing.T) {
+		p2, _, err := f.users.CreateToken(f.ctx, other, "ci")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.users.SetDisabled(f.ctx, f.admin, other.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.users.TokenUser(f.ctx, p2)
+		wantCode(t, err, errs.Unauthenticated, "err.bad_token")
+	})
+	t.Run("audited", func(t *testing.T) {
+		rows, err := audit.List(f.ctx, f.db.Read, audit.Filter{ObjectType: "token"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var acts []string
+		for _, r := range rows {
+			acts = append(acts, r.Action)
+		}
+		if got := strings.Join(acts, ","); got != "token.create,token.revoke,token.create" {
+			t.Fatalf("token audit rows %s", got)
+		}
+		if _, prob, err := audit.Verify(f.ctx, f.db.Read); err != nil || prob != nil {
+			t.Fatalf("verify: %v %v", prob, err)
+		}
+	})
+}

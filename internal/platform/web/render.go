@@ -1,0 +1,203 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+)
+
+//go:embed templates/*.html
+var baseTemplates embed.FS
+
+// Renderer holds every page, parsed once per language so that `t` is bound
+// to the language at parse time.
+type Renderer struct {
+	cat   *i18n.Catalog
+	pages map[string]map[string]*template.Template // lang → name → template
+}
+
+// Templates is one capability's template folder: pages and "_" partials.
+type Templates struct {
+	FS  fs.FS
+	Dir string
+}
+
+// NewRenderer parses the layout with every page of every capability.
+func NewRenderer(cat *i18n.Catalog, sets ...Templates) (*Renderer, error) {
+	r := &Renderer{cat: cat, pages: map[string]map[string]*template.Template{}}
+	sets = append([]Templates{{FS: baseTemplates, Dir: "templates"}}, sets...)
+	for _, lang := range i18n.Langs {
+		base, err := template.New("layout").Funcs(r.funcs(lang)).ParseFS(baseTemplates, "templates/_*.html")
+		if err != nil {
+			return nil, fmt.Errorf("web: layout: %w", err)
+		}
+		r.pages[lang] = map[string]*template.Template{}
+		for _, set := range sets {
+			if err := r.parseSet(lang, base, set); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return r, nil
+}
+
+func (r *Renderer) parseSet(lang string, base *template.Template, set Templates) error {
+	files, err := fs.Glob(set.FS, path.Join(set.Dir, "*.html"))
+	if err != nil {
+		return fmt.Errorf("web: templates: %w", err)
+	}
+	var partials []string
+	for _, f := range files {
+		if strings.HasPrefix(path.Base(f), "_") {
+			partials = append(partials, f)
+		}
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		if _, dup := r.pages[lang][name]; dup {
+			return fmt.Errorf("web: two pages named %q", name)
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if t, err = t.ParseFS(set.FS, append(slices.Clone(partials), f)...); err != nil {
+			return fmt.Errorf("web: parse %s: %w", f, err)
+		}
+		r.pages[lang][name] = t
+	}
+	return nil
+}
+
+// View is what every page template receives.
+type View struct {
+	Lang    string
+	User    *auth.User
+	Path    string
+	Query   url.Values
+	Title   string
+	Flash   string
+	Demo    bool
+	Data    any
+	Errors  map[string]string
+	Message string
+}
+
+// Render writes a page with a status.
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name string, v View) {
+	v.Lang = i18n.FromRequest(r)
+	v.User = auth.UserFrom(r.Context())
+	v.Path = r.URL.Path
+	v.Query = r.URL.Query()
+	v.Demo = s.Demo
+	if v.Flash == "" {
+		v.Flash = r.URL.Query().Get("flash")
+	}
+	t, ok := s.R.pages[v.Lang][name]
+	if !ok {
+		http.Error(w, "no template "+name, http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		LoggerFrom(r.Context()).Error("render", "page", name, "err", err)
+		http.Error(w, "render error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// PageError renders an error page with the error's status, or sends a
+// signed-out visitor to the sign-in page.
+func (s *Server) PageError(w http.ResponseWriter, r *http.Request, err error) {
+	e, ok := errs.As(err)
+	if !ok {
+		LoggerFrom(r.Context()).Error("request failed", "err", err)
+		e = errs.E(errs.Internal, "err.internal")
+	}
+	if e.Code == errs.Unauthenticated {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	lang := i18n.FromRequest(r)
+	s.Render(w, r, StatusOf(e.Code), "error", View{Title: strconv.Itoa(StatusOf(e.Code)), Message: s.Cat.Msg(lang, e.Message)})
+}
+
+// FieldErrors translates an invalid error's field messages for a form.
+func (s *Server) FieldErrors(r *http.Request, err error) (map[string]string, bool) {
+	e, ok := errs.As(err)
+	if !ok || (e.Code != errs.Invalid && e.Code != errs.Conflict) {
+		return nil, false
+	}
+	lang := i18n.FromRequest(r)
+	out := map[string]string{}
+	for f, m := range e.Fields {
+		out[f] = s.Cat.Msg(lang, m)
+	}
+	if len(out) == 0 {
+		out["_"] = s.Cat.Msg(lang, e.Message)
+	}
+	return out, true
+}
+
+func (r *Renderer) funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t":   func(key string, args ...any) string { return r.cat.T(lang, key, args...) },
+		"has": func(xs []string, s string) bool { return slices.Contains(xs, s) },
+		"add": func(a, b int) int { return a + b },
+		"sub": func(a, b int) int { return a - b },
+		"pages": func(total, per int) int {
+			if per <= 0 {
+				return 1
+			}
+			return max(1, (total+per-1)/per)
+		},
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(chinaTime).Format("2006-01-02 15:04")
+		},
+		// setq returns the current query with one key set (or removed when v is "").
+		"setq": func(q url.Values, k string, v any) string {
+			c := url.Values{}
+			for key, vals := range q {
+				c[key] = slices.Clone(vals)
+			}
+			if s := fmt.Sprint(v); s == "" {
+				c.Del(k)
+			} else {
+				c.Set(k, s)
+			}
+			return "?" + c.Encode()
+		},
+		"lang": func() string { return lang },
+		"otherLang": func() string {
+			if lang == i18n.ZH {
+				return "en"
+			}
+			return "zh-CN"
+		},
+	}
+}
+
+// chinaTime is UTC+8, the offices' clock, for display only.
+var chinaTime = time.FixedZone("CST", 8*3600)

@@ -1,0 +1,115 @@
+// Package web is what every capability's handlers use: rendering from
+// embedded templates, JSON, the one mapping from error codes to statuses,
+// forms, and the middleware chain.
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+)
+
+// StatusOf maps an application error code to an HTTP status: the one place
+// where that happens.
+func StatusOf(code string) int {
+	switch code {
+	case errs.Invalid:
+		return http.StatusUnprocessableEntity
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Unauthenticated:
+		return http.StatusUnauthorized
+	}
+	return http.StatusInternalServerError
+}
+
+// JSON writes v with a status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// APIError is the body of every JSON error.
+type APIError struct {
+	Error APIErrorBody `json:"error"`
+}
+
+// APIErrorBody carries the code, a message and per-field messages.
+type APIErrorBody struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// JSONError writes err as a JSON error in the request's language.
+func (s *Server) JSONError(w http.ResponseWriter, r *http.Request, err error) {
+	lang := i18n.FromRequest(r)
+	e, ok := errs.As(err)
+	if !ok {
+		LoggerFrom(r.Context()).Error("request failed", "err", err)
+		e = errs.E(errs.Internal, "err.internal")
+	}
+	body := APIErrorBody{Code: e.Code, Message: s.Cat.Msg(lang, e.Message)}
+	if len(e.Fields) > 0 {
+		body.Fields = map[string]string{}
+		for f, m := range e.Fields {
+			body.Fields[f] = s.Cat.Msg(lang, m)
+		}
+	}
+	JSON(w, StatusOf(e.Code), APIError{body})
+}
+
+// MaxJSONBody bounds a JSON request body.
+const MaxJSONBody = 1 << 20
+
+// DecodeJSON reads a JSON body into v, refusing unknown fields, and turns
+// every problem into a field-level invalid error.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxJSONBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if dec.More() {
+			return errs.E(errs.Invalid, "err.bad_json", "trailing data")
+		}
+		return nil
+	}
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{te.Field: errs.M("err.bad_type", te.Value)}}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{f: errs.M("err.unknown_field")}}
+	case errors.Is(err, io.EOF):
+		return errs.E(errs.Invalid, "err.bad_json", "empty body")
+	}
+	return errs.E(errs.Invalid, "err.bad_json", err.Error())
+}
+
+// Logger helpers
+
+type logKey struct{}
+
+// LoggerFrom returns the request's logger (with its request id).
+func LoggerFrom(ctx interface{ Value(any) any }) *slog.Logger {
+	if l, ok := ctx.Value(logKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}

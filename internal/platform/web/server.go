@@ -1,0 +1,262 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+)
+
+// SessionCookie names the session cookie.
+const SessionCookie = "linli_session"
+
+// Server is the shared web machinery handed to every capability's handlers.
+type Server struct {
+	Cat  *i18n.Catalog
+	R    *Renderer
+	Auth *auth.Service
+	Log  *slog.Logger
+	// Demo shows the fictional-data banner.
+	Demo bool
+	// SecureCookies forces the Secure flag (set when TLS ends at a proxy).
+	SecureCookies bool
+	// TrustProxy takes the client address from X-Forwarded-For.
+	TrustProxy bool
+
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// NewServer builds the shared machinery and registers its metrics.
+func NewServer(cat *i18n.Catalog, r *Renderer, a *auth.Service, log *slog.Logger, reg prometheus.Registerer) *Server {
+	s := &Server{Cat: cat, R: r, Auth: a, Log: log}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "linli_http_requests_total",
+		Help: "HTTP requests by route and status."}, []string{"method", "route", "status"})
+	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "linli_http_request_duration_seconds",
+		Help: "HTTP request duration by route.", Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12)}, []string{"route"})
+	if reg != nil {
+		reg.MustRegister(s.requests, s.duration)
+	}
+	return s
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// IsAPI tells JSON API requests from page requests.
+func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// Wrap applies the middleware chain around the router: recovery, request id
+// and structured access log, metrics, security headers, cross-origin
+// protection for every state-changing request, and the signed-in user.
+func (s *Server) Wrap(mux *http.ServeMux) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e := errs.E(errs.Forbidden, "err.cross_origin")
+		if IsAPI(r) {
+			s.JSONError(w, r, e)
+			return
+		}
+		http.Error(w, s.Cat.T(i18n.FromRequest(r), "err.cross_origin"), http.StatusForbidden)
+	}))
+	var h http.Handler = mux
+	h = s.authenticate(h)
+	h = cop.Handler(h)
+	h = securityHeaders(h)
+	h = rememberLang(h)
+	return s.observe(mux, h)
+}
+
+func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-ID")
+		if id == "" || len(id) > 64 {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-ID", id)
+		log := s.Log.With("request_id", id)
+		r = r.WithContext(context.WithValue(r.Context(), logKey{}, log))
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("panic", "panic", p, "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					http.Error(sw, "internal error", http.StatusInternalServerError)
+				}
+			}
+			_, route := mux.Handler(r)
+			if route == "" {
+				route = "unmatched"
+			}
+			el := time.Since(start)
+			if sw.status == 0 {
+				sw.status = http.StatusOK
+			}
+			s.requests.WithLabelValues(r.Method, route, strconv.Itoa(sw.status)).Inc()
+			s.duration.WithLabelValues(route).Observe(el.Seconds())
+			lvl := slog.LevelInfo
+			if sw.status >= 500 {
+				lvl = slog.LevelError
+			}
+			log.Log(r.Context(), lvl, "request", "method", r.Method, "path", r.URL.Path, "route", route,
+				"status", sw.status, "duration_ms", float64(el.Microseconds())/1000, "ip", s.ClientIP(r))
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ClientIP is the request's client address.
+func (s *Server) ClientIP(r *http.Request) string {
+	if s.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			return strings.TrimSpace(strings.Split(f, ",")[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// authenticate puts the signed-in user, if any, into the context: from an
+// "Authorization: Bearer" API token, or else from the session cookie.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var u *auth.User
+		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+			var err error
+			u, err = s.Auth.TokenUser(r.Context(), strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
+			if err != nil {
+				if IsAPI(r) {
+					s.JSONError(w, r, err)
+				} else {
+					http.Error(w, "invalid token", http.StatusUnauthorized)
+				}
+				return
+			}
+		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			u, err = s.Auth.SessionUser(r.Context(), c.Value)
+			if err != nil && !errs.Is(err, errs.Unauthenticated) {
+				s.JSONError(w, r, err)
+				return
+			}
+		}
+		if u != nil {
+			u.IP = s.ClientIP(r)
+			r = r.WithContext(auth.WithUser(r.Context(), u))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// SetSession sets the session cookie after sign-in.
+func (s *Server) SetSession(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies || r.TLS != nil,
+		MaxAge: int(s.Auth.AbsTimeout.Seconds())})
+}
+
+// ClearSession removes the session cookie.
+func (s *Server) ClearSession(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies || r.TLS != nil, MaxAge: -1})
+}
+
+// Handler is a handler for a signed-in user.
+type Handler func(w http.ResponseWriter, r *http.Request, u *auth.User)
+
+// Page requires a signed-in user for a page, redirecting to sign-in otherwise.
+func (s *Server) Page(h Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u := auth.UserFrom(r.Context())
+		if u == nil {
+			s.PageError(w, r, errs.E(errs.Unauthenticated, "err.sign_in"))
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+// API requires a signed-in user for a JSON endpoint: 401, never a redirect.
+func (s *Server) API(h Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u := auth.UserFrom(r.Context())
+		if u == nil {
+			s.JSONError(w, r, errs.E(errs.Unauthenticated, "err.sign_in"))
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+// PathID parses a numeric path value; a bad one is not found.
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.E(errs.NotFound, "err.not_found")
+	}
+	return id, nil
+}
+
+// rememberLang keeps a language chosen with ?lang= in a cookie.
+func rememberLang(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if q := r.URL.Query().Get("lang"); q != "" {
+			if l := i18n.FromRequest(r); l != "" {
+				http.SetCookie(w, &http.Cookie{Name: i18n.CookieName, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,213 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
+)
+
+func (h *Handlers) apiRoutes(rt *web.Router) {
+	listQuery := []web.Param{
+		{Name: "within", Description: "division code: only organizations below it"},
+		{Name: "q", Description: "any part of the name"},
+		{Name: "tier", Description: "registered | street | community"},
+		{Name: "type", Description: "one of the types"},
+		{Name: "target_group", Description: "one of the target groups"},
+		{Name: "status", Description: "pending | returned | active | suspended | deregistered"},
+		{Name: "hub", Description: "1: hubs only"}, {Name: "brand", Description: "1: brand organizations only"},
+		{Name: "demonstration", Description: "1: demonstration points only"},
+		{Name: "volunteer_mark", Description: "1: volunteer-marked only"},
+		{Name: "sort", Description: "newest | oldest | name | founded_on | members | code"},
+		{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Description: "at most 200"},
+	}
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs", Summary: "List organizations in scope", Tag: "orgs",
+		Query: listQuery, Response: "OrgPage"}, h.S.API(h.apiList))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs", Summary: "File an organization", Tag: "orgs",
+		Body: "OrgInput", Response: "Org", Status: 201}, h.S.API(h.apiCreate))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}", Summary: "One organization", Tag: "orgs",
+		Response: "Org"}, h.S.API(h.apiGet))
+	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/orgs/{id}", Summary: "Change some fields of an organization", Tag: "orgs",
+		Body: "OrgInput", Response: "Org"}, h.S.API(h.apiPatch))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/transitions", Summary: "Move an organization through its lifecycle", Tag: "orgs",
+		Body: "Transition", Response: "Org"}, h.S.API(h.apiTransition))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/history", Summary: "Dated history of status, tier and flags", Tag: "orgs",
+		Response: "History"}, h.S.API(h.apiHistory))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/summary", Summary: "Counts of organizations in scope", Tag: "orgs",
+		Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "Summary"}, h.S.API(h.apiSummary))
+	rt.Schemas(schemas())
+}
+
+func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	f, fe := filterFromQuery(r.URL.Query())
+	if err := fe.Err(); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	p, err := h.Svc.List(r.Context(), u, f)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, p)
+}
+
+func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in Input
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	o, err := h.Svc.Create(r.Context(), u, in)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/orgs/"+strconv.FormatInt(o.ID, 10))
+	web.JSON(w, http.StatusCreated, o)
+}
+
+func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var o *Org
+	if err == nil {
+		o, err = h.Svc.Get(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, o)
+}
+
+// apiPatch applies the given fields over the stored ones, then saves the
+// whole through the same validation as the form.
+func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, web.MaxJSONBody))
+	if err != nil {
+		h.S.JSONError(w, r, errs.E(errs.Invalid, "err.bad_json", err.Error()))
+		return
+	}
+	// Validate the patch's shape first (unknown fields, types).
+	var probe Input
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err := web.DecodeJSON(w, r, &probe); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	cur, err := h.Svc.Get(r.Context(), u, id)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	if !manages(u, cur) || cur.PhoneMasked {
+		h.S.JSONError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
+		return
+	}
+	in := InputOf(cur)
+	if err := json.Unmarshal(body, &in); err != nil {
+		h.S.JSONError(w, r, errs.E(errs.Invalid, "err.bad_json", err.Error()))
+		return
+	}
+	if in.Status == cur.Status {
+		in.Status = ""
+	}
+	o, err := h.Svc.Update(r.Context(), u, id, in)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, o)
+}
+
+type transitionReq struct {
+	Action string `json:"action"`
+	Reason string `json:"reason"`
+}
+
+func (h *Handlers) apiTransition(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	var t transitionReq
+	if err := web.DecodeJSON(w, r, &t); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	o, err := h.Svc.Transition(r.Context(), u, id, t.Action, t.Reason)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, o)
+}
+
+func (h *Handlers) apiHistory(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var evs []Event
+	if err == nil {
+		evs, err = h.Svc.History(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": evs})
+}
+
+func (h *Handlers) apiSummary(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	within := r.URL.Query().Get("within")
+	if within != "" && !u.InScope(within) && u.Role != auth.OrgLeader {
+		h.S.JSONError(w, r, errs.E(errs.NotFound, "err.not_found"))
+		return
+	}
+	s, err := h.Svc.Summarize(r.Context(), u, within)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, s)
+}
+
+func schemas() map[string]any {
+	orgProps := map[string]any{
+		"name": web.Str(), "tier": web.Enum(Tiers...), "types": web.Arr(web.Enum(Types...)),
+		"target_groups": web.Arr(web.Enum(TargetGroups...)), "community_code": web.Str(), "credit_code": web.Str(),
+		"address": web.Str(), "founded_on": map[string]any{"type": "string", "format": "date"}, "members": web.Int(),
+		"leader_name": web.Str(), "leader_phone": web.Str(), "party_org": web.Enum(PartyOrgs...),
+		"party_instructor": web.Str(), "hub": web.Bool(), "brand": web.Bool(), "demonstration_year": web.Int(),
+		"volunteer_mark": web.Bool(),
+	}
+	full := map[string]any{"id": web.Int(), "status": web.Enum(Statuses...), "street_code": web.Str(),
+		"district_code": web.Str(), "demonstration": web.Bool(), "return_reason": web.Str(), "created_at": web.Str(),
+		"updated_at": web.Str(), "version": web.Int(), "phone_masked": web.Bool()}
+	for k, v := range orgProps {
+		full[k] = v
+	}
+	in := map[string]any{"status": web.Enum(StatusPending, StatusActive), "version": web.Int()}
+	for k, v := range orgProps {
+		in[k] = v
+	}
+	return map[string]any{
+		"Org":        web.Obj(full),
+		"OrgInput":   web.Obj(in, "name", "tier", "types", "community_code", "leader_name", "leader_phone"),
+		"OrgPage":    web.Obj(map[string]any{"items": web.Arr(web.Ref("Org")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
+		"Transition": web.Obj(map[string]any{"action": web.Enum(Actions...), "reason": web.Str()}, "action"),
+		"History": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"id": web.Int(), "field": web.Str(),
+			"old_value": web.Str(), "value": web.Str(), "reason": web.Str(), "at": web.Str(), "username": web.Str()}))}),
+		"Summary": web.Obj(map[string]any{"total": web.Int(), "by_status": map[string]any{"type": "object"},
+			"by_tier": map[string]any{"type": "object"}, "hubs": web.Int(), "brands": web.Int()}),
+	}
+}
