@@ -105,7 +105,9 @@ func (a *App) Mount() error {
 	(&geo.Handlers{S: a.Web, Store: a.Geo, Counts: a.Registry}).Routes(rt)
 	(&auditlog.Handlers{S: a.Web, DB: a.DB}).Routes(rt)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
-		func(w http.ResponseWriter, r *http.Request) { web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version())) })
+		func(w http.ResponseWriter, r *http.Request) {
+			web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version()))
+		})
 	return nil
 }
 

@@ -79,4 +79,3 @@ func zeros(n int) string {
 	}
 	return string(b)
 }
-
