@@ -86,8 +86,9 @@ func (c *Catalog) Missing() []string {
 // CookieName holds the user's chosen language.
 const CookieName = "lang"
 
-// FromRequest picks the language: ?lang=, then the cookie, then
-// Accept-Language, then Chinese.
+// FromRequest picks the language: ?lang=, then the cookie, then Chinese.
+// Pages are Chinese unless the user chooses English; the JSON API also
+// honours Accept-Language, for integrations.
 func FromRequest(r *http.Request) string {
 	if l := pick(r.URL.Query().Get("lang")); l != "" {
 		return l
@@ -96,6 +97,9 @@ func FromRequest(r *http.Request) string {
 		if l := pick(c.Value); l != "" {
 			return l
 		}
+	}
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		return ZH
 	}
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
 		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
