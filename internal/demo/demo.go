@@ -79,8 +79,11 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 	p := &planner{r: newRand(seed), now: now.UTC(),
 		names: map[string]bool{}, credits: map[string]bool{}}
 	p.plan(areas)
+	times := newRand(seed + 1) // a separate stream, so dating events leaves the plan unchanged
 	for _, o := range p.plans {
-		if err := create(ctx, reg, admin, o); err != nil {
+		var t timeline
+		t.plan(times, o, p.now)
+		if err := create(ctx, reg, admin, o, t); err != nil {
 			return nil, err
 		}
 		res.Orgs++
@@ -98,30 +101,6 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
-}
-
-// create files one planned organization through the registry and moves it
-// to its final status, with the reasons a reviewer would give.
-func create(ctx context.Context, reg *registry.Service, admin *auth.User, o *planned) error {
-	in := o.in
-	in.Status = registry.StatusActive
-	if o.final == registry.StatusPending || o.final == registry.StatusReturned {
-		in.Status = registry.StatusPending
-	}
-	org, err := reg.Create(ctx, admin, in)
-	if err != nil {
-		return fmt.Errorf("demo: create %s in %s: %w", in.Name, in.CommunityCode, err)
-	}
-	o.id = org.ID
-	action := map[string]string{registry.StatusReturned: registry.ActReturn,
-		registry.StatusSuspended: registry.ActSuspend, registry.StatusDeregistered: registry.ActDeregister}[o.final]
-	if action == "" {
-		return nil
-	}
-	if _, err := reg.Transition(ctx, admin, org.ID, action, o.reason); err != nil {
-		return fmt.Errorf("demo: %s %s: %w", action, in.Name, err)
-	}
-	return nil
 }
 
 // newRand is the generator for a seed: a PCG, so the data is the same on

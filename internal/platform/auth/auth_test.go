@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,6 +217,16 @@ func TestLockout(t *testing.T) {
 		if _, err := f.login("alice", pw); err != nil {
 			t.Fatalf("after %d minutes: %v", f.clock.since(lockedAt), err)
 		}
+	})
+	t.Run("parallel guesses are all counted", func(t *testing.T) {
+		f.user(t, f.admin, "dave", auth.Auditor, "4401")
+		var wg sync.WaitGroup
+		for range 2 * auth.MaxFailures {
+			wg.Go(func() { f.login("dave", "wrong") })
+		}
+		wg.Wait()
+		_, err := f.login("dave", pw)
+		wantCode(t, err, errs.Unauthenticated, "err.locked")
 	})
 	t.Run("the lock is audited", func(t *testing.T) {
 		rows, err := audit.List(f.ctx, f.db.Read, audit.Filter{ObjectType: "user"})

@@ -20,16 +20,14 @@ func (s *Service) Login(ctx context.Context, username, password, ip, ua string) 
 	var (
 		u           *User
 		hash        string
-		failed      int
-		failedSince sql.NullTime
 		lockedUntil sql.NullTime
 	)
-	row := s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash, failed_logins, failed_since, locked_until
+	row := s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash, locked_until
 		FROM users WHERE username = $1`, username)
 	var disabled int
 	var uu User
 	err := row.Scan(&uu.ID, &uu.Username, &uu.DisplayName, &uu.Role, &uu.ScopeCode, &uu.OrgID, &disabled,
-		&hash, &failed, &failedSince, &lockedUntil)
+		&hash, &lockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Spend the same time as a real check, so timing does not reveal names.
 		CheckPassword(dummyHash, password)
@@ -48,7 +46,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, ua string) 
 		return nil, "", err
 	}
 	if !ok || u.Disabled {
-		if err := s.recordFailure(ctx, u, now, failed, failedSince, ip); err != nil {
+		if err := s.recordFailure(ctx, u, now, ip); err != nil {
 			return nil, "", err
 		}
 		return nil, "", errs.E(errs.Unauthenticated, "err.bad_login")
@@ -73,22 +71,22 @@ func (s *Service) Login(ctx context.Context, username, password, ip, ua string) 
 
 var dummyHash, _ = HashPassword("not a real password")
 
-func (s *Service) recordFailure(ctx context.Context, u *User, now time.Time, failed int, since sql.NullTime, ip string) error {
-	if !since.Valid || now.Sub(since.Time) > FailureWindow {
-		failed, since = 0, sql.NullTime{Time: now, Valid: true}
-	}
-	failed++
-	var locked any
-	if failed >= MaxFailures {
-		locked = now.Add(LockFor)
-	}
+// recordFailure counts a failed attempt in one atomic UPDATE, so parallel
+// guesses are all counted, and locks the account at MaxFailures.
+func (s *Service) recordFailure(ctx context.Context, u *User, now time.Time, ip string) error {
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = $1, failed_since = $2, locked_until = $3 WHERE id = $4`,
-			failed, since.Time, locked, u.ID); err != nil {
+		var failed int
+		if err := tx.QueryRowContext(ctx, `UPDATE users SET
+			failed_logins = CASE WHEN failed_since IS NULL OR failed_since < $1 THEN 1 ELSE failed_logins + 1 END,
+			failed_since = CASE WHEN failed_since IS NULL OR failed_since < $1 THEN $2 ELSE failed_since END
+			WHERE id = $3 RETURNING failed_logins`, now.Add(-FailureWindow), now, u.ID).Scan(&failed); err != nil {
 			return fmt.Errorf("login: record failure: %w", err)
 		}
-		if locked == nil {
+		if failed < MaxFailures {
 			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1 WHERE id = $2`, now.Add(LockFor), u.ID); err != nil {
+			return fmt.Errorf("login: lock: %w", err)
 		}
 		return audit.Record(ctx, tx, now, audit.Actor{Username: u.Username, IP: ip}, audit.Entry{Action: "user.locked",
 			ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10), ScopeCode: u.ScopeCode,
