@@ -41,8 +41,8 @@ func (h *Handlers) Routes(rt *web.Router) {
 
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/session", Summary: "Sign in; sets the session cookie", Tag: "session",
 		Body: "Credentials", Response: "User", Public: true}, h.apiLogin)
-	rt.API(web.Doc{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out; ends the session server-side", Tag: "session",
-		Status: 204}, h.apiLogout)
+	rt.API(web.Doc{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out; ends the session server-side (204 also without one)", Tag: "session",
+		Status: 204, Public: true}, h.apiLogout)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user", Tag: "session", Response: "User"},
 		h.S.API(h.apiMe))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/users", Summary: "Accounts within the administrator's scope", Tag: "users",

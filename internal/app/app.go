@@ -15,7 +15,12 @@ import (
 
 	"linli/internal/account"
 	"linli/internal/auditlog"
+	"linli/internal/census"
 	"linli/internal/geo"
+	"linli/internal/hub"
+	"linli/internal/incubation"
+	"linli/internal/kpi"
+	"linli/internal/ledger"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/i18n"
@@ -41,6 +46,7 @@ type App struct {
 	Geo      *geo.Store
 	Auth     *auth.Service
 	Registry *registry.Service
+	KPI      *kpi.Service
 	Web      *web.Server
 	Router   *web.Router
 	Log      *slog.Logger
@@ -71,6 +77,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	a := &App{Cfg: cfg, DB: d, Log: log, Now: now}
 	a.Geo = &geo.Store{DB: d}
 	a.Registry = &registry.Service{DB: d, Geo: a.Geo, Now: now}
+	if _, err := a.Registry.EnsureSearchIndex(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.KPI = &kpi.Service{DB: d, Geo: a.Geo, Now: now}
 	a.Auth = &auth.Service{DB: d, Now: now, IdleTimeout: cfg.IdleTimeout, AbsTimeout: cfg.AbsTimeout,
 		Orgs: a.Registry, DivisionExists: a.Geo.Exists}
 	return a, nil
@@ -81,13 +92,13 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
-	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages)
+	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages)
 }
 
 // Mount builds the web server and mounts every route.
 func (a *App) Mount() error {
 	cat := Catalog()
-	r, err := web.NewRenderer(cat, account.Templates, registry.Templates, geo.Templates, auditlog.Templates)
+	r, err := web.NewRenderer(cat, account.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates)
 	if err != nil {
 		return err
 	}
@@ -104,6 +115,12 @@ func (a *App) Mount() error {
 	(&registry.Handlers{S: a.Web, Svc: a.Registry}).Routes(rt)
 	(&geo.Handlers{S: a.Web, Store: a.Geo, Counts: a.Registry}).Routes(rt)
 	(&auditlog.Handlers{S: a.Web, DB: a.DB}).Routes(rt)
+	led := &ledger.Service{DB: a.DB, Orgs: a.Registry, Now: a.Now}
+	(&ledger.Handlers{S: a.Web, Svc: led}).Routes(rt)
+	(&hub.Handlers{S: a.Web, Svc: &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}}).Routes(rt)
+	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
+	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
+	(&census.Handlers{S: a.Web, Svc: &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}}).Routes(rt)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {
 			web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version()))

@@ -61,12 +61,16 @@ func Run(ctx context.Context, env Env) int {
 	switch cmd := strings.Join(args[:min(2, len(args))], " "); {
 	case args[0] == "serve":
 		err = serve(ctx, env, log, args[1:])
+	case args[0] == "bench":
+		err = benchCmd(ctx, env, log, args[1:])
 	case args[0] == "migrate":
 		err = migrate(ctx, env, log, args[1:])
 	case cmd == "user add":
 		err = userAdd(ctx, env, log, args[2:])
 	case cmd == "divisions import":
 		err = divisionsImport(ctx, env, log, args[2:])
+	case cmd == "ledger verify":
+		err = ledgerVerify(ctx, env, log, args[2:])
 	case cmd == "audit verify":
 		err = auditVerify(ctx, env, log, args[2:])
 	case args[0] == "version":

@@ -112,8 +112,13 @@ func (im *Importer) Read(ctx context.Context, r io.Reader, keep func(code string
 	d := im.Store.DB
 	err = d.Tx(ctx, func(tx *sql.Tx) error {
 		batch := make([]Node, 0, batchRows)
+		full, err := tx.PrepareContext(ctx, insertSQL(batchRows))
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		defer full.Close()
 		flush := func() error {
-			n, err := writeBatch(ctx, tx, batch)
+			n, err := writeBatch(ctx, tx, full, batch)
 			res.Written += n
 			batch = batch[:0]
 			return err
@@ -164,7 +169,9 @@ func insertSQL(n int) string {
 	return b.String()
 }
 
-func writeBatch(ctx context.Context, tx *sql.Tx, batch []Node) (int, error) {
+// writeBatch writes one batch: a full batch through the prepared statement,
+// the last short one through its own.
+func writeBatch(ctx context.Context, tx *sql.Tx, full *sql.Stmt, batch []Node) (int, error) {
 	if len(batch) == 0 {
 		return 0, nil
 	}
@@ -176,7 +183,13 @@ func writeBatch(ctx context.Context, tx *sql.Tx, batch []Node) (int, error) {
 		}
 		args = append(args, n.Code, n.Name, n.Level, parent, n.Kind)
 	}
-	r, err := tx.ExecContext(ctx, insertSQL(len(batch)), args...)
+	var r sql.Result
+	var err error
+	if len(batch) == batchRows {
+		r, err = full.ExecContext(ctx, args...)
+	} else {
+		r, err = tx.ExecContext(ctx, insertSQL(len(batch)), args...)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("insert divisions: %w", err)
 	}

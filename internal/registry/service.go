@@ -58,10 +58,13 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
 	}
-	w, args := where(u, &f)
+	w, args := where(s.DB.Dialect, u, &f)
 	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
 	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+w, args...).Scan(&p.Total); err != nil {
 		return nil, fmt.Errorf("count orgs: %w", err)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" && (f.Sort == "" || f.Sort == "relevance") {
+		order, args = searchOrder(q, args)
 	}
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE `+w+
@@ -131,6 +134,9 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, err
 		}
 		status = StatusActive
 	}
+	if in.Hub && status != StatusActive {
+		f.Add("hub", "err.hub_needs_active")
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -154,6 +160,9 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, err
 		if err != nil {
 			return err
 		}
+		if err := indexOrg(ctx, tx, id, o.Name); err != nil {
+			return err
+		}
 		hist := []Event{{Field: "status", Value: status}, {Field: "tier", Value: o.Tier},
 			{Field: "party_org", Value: o.PartyOrg}}
 		for _, fl := range flagValues(o) {
@@ -170,8 +179,10 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, err
 			}
 			u.OrgID, u.ScopeCode = id, o.CommunityCode
 		}
+		detail := InputOf(o)
+		detail.LeaderPhone = MaskPhone(detail.LeaderPhone) // as in updates: no phone numbers in the audit log
 		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "org.create", ObjectType: "org",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: o.CommunityCode, Detail: InputOf(o)})
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: o.CommunityCode, Detail: detail})
 	})
 	if err != nil {
 		return nil, err

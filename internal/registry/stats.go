@@ -20,7 +20,7 @@ type Summary struct {
 
 // Summarize counts by status and tier.
 func (s *Service) Summarize(ctx context.Context, u *auth.User, within string) (*Summary, error) {
-	w, args := where(u, &Filter{Within: within})
+	w, args := where(s.DB.Dialect, u, &Filter{Within: within})
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT o.status, o.tier, COUNT(*), SUM(o.hub), SUM(o.brand)
 		FROM orgs o WHERE `+w+` GROUP BY o.status, o.tier`, args...)
 	if err != nil {

@@ -70,8 +70,9 @@ func b2i(b bool) int {
 	return 0
 }
 
-// where builds the WHERE clause of a list for the viewer and filter.
-func where(u *auth.User, f *Filter) (string, []any) {
+// where builds the WHERE clause of a list for the viewer and filter; d
+// writes the engine's full-text condition for the search box.
+func where(d db.Dialect, u *auth.User, f *Filter) (string, []any) {
 	var conds []string
 	var args []any
 	c, args := scopeWhere(u, args)
@@ -110,7 +111,9 @@ func where(u *auth.User, f *Filter) (string, []any) {
 		conds = append(conds, "o.volunteer_mark = 1")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		add(`o.name_key LIKE ? ESCAPE '\'`, "%"+db.EscapeLike(NameKey(q))+"%")
+		var c string
+		c, args = searchCond(d, q, args)
+		conds = append(conds, "("+c+")")
 	}
 	return strings.Join(conds, " AND "), args
 }
@@ -124,4 +127,5 @@ var sorts = map[string]string{
 	"founded_on": "o.founded_on DESC, o.id DESC",
 	"members":    "o.members DESC, o.id DESC",
 	"code":       "o.community_code, o.id",
+	"relevance":  "o.id", // with a search: exact name, prefix, substring, pinyin (searchOrder)
 }

@@ -46,7 +46,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in Input) 
 				return err
 			}
 		}
-		if in.Tier != old.Tier && !approves(u, old) {
+		if in.Tier != old.Tier && (!approves(u, old) || !approves(u, &Org{CommunityCode: old.CommunityCode, Tier: in.Tier})) {
 			f.Add("tier", "err.forbidden_field")
 		}
 		newFlags := &Org{Hub: in.Hub, Brand: in.Brand, DemonstrationYear: in.DemonstrationYear, VolunteerMark: in.VolunteerMark}
@@ -76,6 +76,11 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in Input) 
 			in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg, in.PartyInstructor,
 			b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark), now, id); err != nil {
 			return s.conflict(err)
+		}
+		if _, renamed := changes["name"]; renamed {
+			if err := indexOrg(ctx, tx, id, in.Name); err != nil {
+				return err
+			}
 		}
 		var hist []Event
 		for _, field := range []string{"tier", "party_org", "hub", "brand", "demonstration_year", "volunteer_mark"} {

@@ -49,8 +49,10 @@ func columns(t *testing.T, d *db.DB) []string {
 	t.Helper()
 	var q string
 	if d.Engine == db.SQLite {
-		q = `SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
-		     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
+		// Ordinary tables only: an FTS5 table and its shadow tables are
+		// SQLite's form of an index (PostgreSQL's is a GIN index).
+		q = `SELECT m.name || '.' || p.name FROM pragma_table_list m, pragma_table_info(m.name) p
+		     WHERE m.schema = 'main' AND m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
 	} else {
 		q = `SELECT table_name || '.' || column_name FROM information_schema.columns
 		     WHERE table_schema = current_schema()`

@@ -17,6 +17,14 @@ type Dialect interface {
 	// ForUpdate is the row-locking suffix of a SELECT (empty on SQLite,
 	// whose writer transactions are already exclusive).
 	ForUpdate() string
+	// FullText is a subquery selecting the keys of table whose text column
+	// col, a space-separated list of tokens, matches the query in parameter
+	// param (built by FullTextQuery). SQLite reads the FTS5 table
+	// <table>_fts; PostgreSQL a GIN index on to_tsvector('simple', col).
+	FullText(table, key, col, param string) string
+	// FullTextQuery is the query text for tokens in sequence, the last
+	// one a prefix when prefix is set. Tokens must be letters and digits.
+	FullTextQuery(col string, tokens []string, prefix bool) string
 }
 
 type sqliteDialect struct{}
@@ -34,6 +42,18 @@ func (sqliteDialect) IsForeignKeyViolation(err error) bool {
 
 func (sqliteDialect) ForUpdate() string { return "" }
 
+func (sqliteDialect) FullText(table, key, col, param string) string {
+	return "SELECT rowid FROM " + table + "_fts WHERE " + table + "_fts MATCH " + param
+}
+
+func (sqliteDialect) FullTextQuery(col string, tokens []string, prefix bool) string {
+	q := col + ` : "` + strings.Join(tokens, " ") + `"`
+	if prefix {
+		q += "*"
+	}
+	return q
+}
+
 type pgDialect struct{}
 
 func (pgDialect) IsUniqueViolation(err error) bool {
@@ -47,6 +67,18 @@ func (pgDialect) IsForeignKeyViolation(err error) bool {
 }
 
 func (pgDialect) ForUpdate() string { return " FOR UPDATE" }
+
+func (pgDialect) FullText(table, key, col, param string) string {
+	return "SELECT " + key + " FROM " + table + " WHERE to_tsvector('simple', " + col + ") @@ to_tsquery('simple', " + param + ")"
+}
+
+func (pgDialect) FullTextQuery(col string, tokens []string, prefix bool) string {
+	q := "'" + strings.Join(tokens, "' <-> '") + "'"
+	if prefix {
+		q += ":*"
+	}
+	return q
+}
 
 // PrefixRange returns the half-open range [lo, hi) of codes that start with
 // prefix: "in scope" is a range scan on an indexed text column.

@@ -1,0 +1,327 @@
+// Package apptest builds the whole product on a fresh database for tests:
+// the real router behind a real HTTP server, a clock the test controls, and
+// helpers to create accounts and organizations through the services and to
+// talk to the server as a signed-in user.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"linli/internal/app"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db/dbtest"
+	"linli/internal/registry"
+)
+
+// Password is the password of every account the helpers create.
+const Password = "correct-horse-9"
+
+// Clock is a settable clock; it starts at Start and moves only when told.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Start is where every test clock begins: 2023-06-15 10:00 China time.
+var Start = time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// App is the product under test, served over HTTP.
+type App struct {
+	*app.App
+	T      testing.TB
+	DBURL  string
+	Clock  *Clock
+	Server *httptest.Server
+	seq    *atomic.Int64
+}
+
+// New builds the product on a fresh database with the Guangzhou hierarchy,
+// mounts every route and serves them; all of it ends with the test.
+func New(t testing.TB) *App {
+	t.Helper()
+	ctx := context.Background()
+	dbURL := dbtest.URL(t)
+	clock := &Clock{t: Start}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.Open(ctx, app.Config{DB: dbURL}, log, clock.Now)
+	if err != nil {
+		t.Fatalf("apptest: open: %v", err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if err := a.EnsureHierarchy(ctx); err != nil {
+		t.Fatalf("apptest: hierarchy: %v", err)
+	}
+	if err := a.Mount(); err != nil {
+		t.Fatalf("apptest: mount: %v", err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(srv.Close)
+	return &App{App: a, T: t, DBURL: dbURL, Clock: clock, Server: srv, seq: new(atomic.Int64)}
+}
+
+// With returns the same app reporting to t, for use inside a subtest.
+func (a *App) With(t testing.TB) *App {
+	b := *a
+	b.T = t
+	return &b
+}
+
+// URL is the server's base URL.
+func (a *App) URL() string { return a.Server.URL }
+
+// CreateUser creates an account with Password through the auth service; an
+// empty username gets a unique one made from the role.
+func (a *App) CreateUser(username, role, scope string, orgID int64) *auth.User {
+	a.T.Helper()
+	if username == "" {
+		username = strings.ReplaceAll(role, "_", "-") + "-" + itoa(a.seq.Add(1))
+	}
+	u, err := a.Auth.CreateUser(context.Background(), nil, auth.NewUser{Username: username, DisplayName: username,
+		Role: role, ScopeCode: scope, OrgID: orgID, Password: Password})
+	if err != nil {
+		a.T.Fatalf("apptest: create user %s (%s at %s): %v", username, role, scope, err)
+	}
+	return u
+}
+
+// User creates an account of a role at a scope with a generated username.
+func (a *App) User(role, scope string) *auth.User { return a.CreateUser("", role, scope, 0) }
+
+// OrgInput is a valid filing of a community-tier organization.
+func OrgInput(name, community string) registry.Input {
+	return registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"culture_sports"},
+		TargetGroups: []string{"elderly"}, CommunityCode: community, LeaderName: "陈大文",
+		LeaderPhone: "13800138000", FoundedOn: "2020-03-01", Members: 12}
+}
+
+// CreateOrg files an organization through the registry service as by.
+func (a *App) CreateOrg(by *auth.User, in registry.Input) *registry.Org {
+	a.T.Helper()
+	o, err := a.Registry.Create(context.Background(), by, in)
+	if err != nil {
+		a.T.Fatalf("apptest: create org %q: %v", in.Name, err)
+	}
+	return o
+}
+
+// Org reads an organization straight through the service, as the city.
+func (a *App) Org(id int64) *registry.Org {
+	a.T.Helper()
+	o, err := a.Registry.Get(context.Background(), &auth.User{Role: auth.CityAdmin, ScopeCode: "44"}, id)
+	if err != nil {
+		a.T.Fatalf("apptest: get org %d: %v", id, err)
+	}
+	return o
+}
+
+// Count counts the rows of a table (a fixed name from the test, never input).
+func (a *App) Count(table string) int {
+	a.T.Helper()
+	var n int
+	if err := a.DB.Read.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+		a.T.Fatalf("apptest: count %s: %v", table, err)
+	}
+	return n
+}
+
+// Client talks to the server with its own cookie jar and never follows
+// redirects, so tests see them.
+type Client struct {
+	HTTP   *http.Client
+	a      *App
+	Header http.Header // sent with every request
+}
+
+// With returns the same client (same cookies) reporting to t, for use
+// inside a subtest.
+func (c *Client) With(t testing.TB) *Client {
+	d := *c
+	d.a = c.a.With(t)
+	return &d
+}
+
+// Anon is a client with no session.
+func (a *App) Anon() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{a: a, Header: http.Header{}, HTTP: &http.Client{Jar: jar, Timeout: time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Login signs in over POST /api/v1/session and fails the test otherwise.
+func (a *App) Login(username, password string) *Client {
+	a.T.Helper()
+	c := a.Anon()
+	r := c.Do("POST", "/api/v1/session", map[string]string{"username": username, "password": password})
+	if r.Status != http.StatusOK {
+		a.T.Fatalf("apptest: login %s: %d %s", username, r.Status, r.Body)
+	}
+	return c
+}
+
+// As signs in as u with Password.
+func (a *App) As(u *auth.User) *Client {
+	a.T.Helper()
+	return a.Login(u.Username, Password)
+}
+
+// Response is a read response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	t      testing.TB
+}
+
+// APIError is the body of a JSON error.
+type APIError struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields"`
+}
+
+// Upload is a multipart/form-data body: one file and plain fields.
+type Upload struct {
+	Field, Filename string
+	Data            []byte
+	Fields          map[string]string
+}
+
+func (u Upload) encode() (io.Reader, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range u.Fields {
+		mw.WriteField(k, v)
+	}
+	if u.Field != "" {
+		fw, _ := mw.CreateFormFile(u.Field, u.Filename)
+		fw.Write(u.Data)
+	}
+	mw.Close()
+	return &b, mw.FormDataContentType()
+}
+
+// Do sends a request. A url.Values body is sent as a form, an Upload as
+// multipart, a string or []byte as-is (JSON), anything else marshalled to JSON.
+func (c *Client) Do(method, path string, body any, header ...string) *Response {
+	c.a.T.Helper()
+	var rd io.Reader
+	ctype := ""
+	switch b := body.(type) {
+	case nil:
+	case url.Values:
+		rd, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
+	case Upload:
+		rd, ctype = b.encode()
+	case string:
+		rd, ctype = strings.NewReader(b), "application/json"
+	case []byte:
+		rd, ctype = bytes.NewReader(b), "application/json"
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			c.a.T.Fatalf("apptest: marshal: %v", err)
+		}
+		rd, ctype = bytes.NewReader(j), "application/json"
+	}
+	req, err := http.NewRequest(method, c.a.Server.URL+path, rd)
+	if err != nil {
+		c.a.T.Fatalf("apptest: request: %v", err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for k, v := range c.Header {
+		req.Header[k] = v
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.a.T.Fatalf("apptest: %s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.a.T.Fatalf("apptest: %s %s: read: %v", method, path, err)
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, t: c.a.T}
+}
+
+// Cookie returns the client's cookie of that name for the server, or "".
+func (c *Client) Cookie(name string) string {
+	u, _ := url.Parse(c.a.Server.URL)
+	for _, k := range c.HTTP.Jar.Cookies(u) {
+		if k.Name == name {
+			return k.Value
+		}
+	}
+	return ""
+}
+
+// Decode unmarshals the body into v, failing the test if it is not JSON.
+func (r *Response) Decode(v any) {
+	r.t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		r.t.Fatalf("apptest: decode %d %q: %v", r.Status, truncate(string(r.Body), 300), err)
+	}
+}
+
+// Error decodes a JSON error body.
+func (r *Response) Error() APIError {
+	r.t.Helper()
+	var e struct {
+		Error APIError `json:"error"`
+	}
+	r.Decode(&e)
+	return e.Error
+}
+
+// String is the body as text.
+func (r *Response) String() string { return string(r.Body) }
+
+// IsJSON reports a JSON content type.
+func (r *Response) IsJSON() bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+}
+
+// IsHTML reports an HTML content type.
+func (r *Response) IsHTML() bool { return strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") }
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,243 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"linli/internal/app/apptest"
+	"linli/internal/platform/auth"
+)
+
+// chromiumPath is Debian's Chromium, unless LINLI_CHROMIUM names another.
+func chromiumPath() string {
+	if p := os.Getenv("LINLI_CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+// shotsDir receives screenshots for people to look at; it is not in the repository.
+const shotsDir = "/tmp/linli-shots"
+
+// browser starts a headless Chromium with a fresh profile, stopped when the
+// test ends. Without Chromium the test is skipped, unless
+// LINLI_REQUIRE_BROWSER=1 makes that a failure (CI sets it).
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	chromium := chromiumPath()
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("LINLI_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("LINLI_REQUIRE_BROWSER=1 but there is no Chromium at %s: %v", chromium, err)
+		}
+		t.Skipf("browser test skipped: no Chromium at %s (apt-get install chromium; set LINLI_REQUIRE_BROWSER=1 to make this a failure)", chromium)
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromium),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	// A guard against a hung browser, not a timed assertion.
+	alloc, cancelTimeout := context.WithTimeout(alloc, 3*time.Minute)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelTimeout()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+}
+
+func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	return v
+}
+
+// status navigates (or clicks) and returns the document's HTTP status.
+func status(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) int64 {
+	t.Helper()
+	resp, err := chromedp.RunResponse(ctx, steps...)
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	return resp.Status
+}
+
+func signIn(t *testing.T, ctx context.Context, base, username string) {
+	t.Helper()
+	do(t, ctx, chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.ID("username"), username),
+		chromedp.SendKeys(chromedp.ID("password"), apptest.Password))
+	if s := status(t, ctx, chromedp.Click(chromedp.ID("login-submit"))); s != 200 {
+		t.Fatalf("sign in as %s: landed with %d", username, s)
+	}
+	if who := get(t, ctx, chromedp.Text(chromedp.CSS(".who"))); !strings.Contains(who, username) {
+		t.Fatalf("signed in as %q, want %s", who, username)
+	}
+}
+
+func signOut(t *testing.T, ctx context.Context) {
+	t.Helper()
+	status(t, ctx, chromedp.Submit(chromedp.CSS(`form[action="/logout"]`)))
+	if loc := get(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/login") {
+		t.Fatalf("after sign-out at %s, want /login", loc)
+	}
+}
+
+// fillOrg fills the new-organization form; the street officer's community
+// select is already populated, the cascade starting below the street.
+func fillOrg(t *testing.T, ctx context.Context, base, name, phone string) {
+	t.Helper()
+	do(t, ctx, chromedp.Navigate(base+"/orgs/new"), chromedp.WaitVisible(chromedp.ID("org-form")))
+	n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#community_code option[value^="`+wushan+`"]').length`))
+	if n < 10 {
+		t.Fatalf("community select has %d communities of 五山, want them all", n)
+	}
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.ID("name"), name),
+		chromedp.SetValue(chromedp.ID("tier"), "community"),
+		chromedp.Click(chromedp.CSS(`input[name="types"][value="culture_sports"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="target_groups"][value="elderly"]`)),
+		chromedp.SetValue(chromedp.ID("community_code"), wushanComm),
+		chromedp.SendKeys(chromedp.ID("leader_name"), "黄小梅"),
+		chromedp.SendKeys(chromedp.ID("leader_phone"), phone),
+	)
+}
+
+// TestBrowserFileAndFind: a street officer files an organization in the
+// browser and finds it by two characters of its name; the officer of
+// another street can neither find it nor open it.
+func TestBrowserFileAndFind(t *testing.T) {
+	ctx := browser(t)
+	a := apptest.New(t)
+	base := a.URL()
+	mine := a.CreateUser("wushan-officer", auth.StreetOfficer, wushan, 0)
+	other := a.CreateUser("yuancun-officer", auth.StreetOfficer, yuancun, 0)
+	for _, n := range []string{"五山合唱团", "五山邻里互助会", "五山青少年足球队", "五山长者饭堂志愿队"} {
+		a.CreateOrg(mine, apptest.OrgInput(n, wushanComm))
+	}
+	const name = "五山木棉花舞蹈队"
+
+	signIn(t, ctx, base, mine.Username)
+	fillOrg(t, ctx, base, name, "13812345678")
+	if s := status(t, ctx, chromedp.Click(chromedp.ID("org-submit"))); s != 200 {
+		t.Fatalf("after filing: %d", s)
+	}
+	orgURL := get(t, ctx, chromedp.Location())
+	if !strings.HasPrefix(orgURL, base+"/orgs/") {
+		t.Fatalf("landed on %s, want the organization page", orgURL)
+	}
+	orgURL, _, _ = strings.Cut(orgURL, "?")
+	if got := get(t, ctx, chromedp.Text(chromedp.ID("org-status"))); got != "待审核" {
+		t.Errorf("status %q, want 待审核", got)
+	}
+	if got := get(t, ctx, chromedp.Text(chromedp.ID("org-name"))); !strings.Contains(got, name) {
+		t.Errorf("heading %q, want %s", got, name)
+	}
+
+	do(t, ctx, chromedp.Navigate(base+"/orgs"), chromedp.SendKeys(chromedp.ID("q"), "木棉"))
+	status(t, ctx, chromedp.Click(chromedp.ID("filter-submit")))
+	rows := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#org-table tbody tr td:first-child a')].map(a => a.textContent.trim())`))
+	if len(rows) != 1 || rows[0] != name {
+		t.Errorf("search 木棉 lists %q, want only %s", rows, name)
+	}
+
+	screenshots(t, ctx, base)
+
+	signOut(t, ctx)
+	signIn(t, ctx, base, other.Username)
+	if s := status(t, ctx, chromedp.Navigate(base+"/orgs?q="+"木棉")); s != 200 {
+		t.Fatalf("list as the other street: %d", s)
+	}
+	if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#org-table tbody tr').length`)); n != 0 {
+		t.Errorf("the other street's officer finds %d organizations", n)
+	}
+	do(t, ctx, chromedp.WaitVisible(chromedp.ID("org-none")))
+	if s := status(t, ctx, chromedp.Navigate(orgURL)); s != 404 {
+		t.Errorf("the other street's officer opens %s: %d, want 404", orgURL, s)
+	}
+	if body := get(t, ctx, chromedp.Text(chromedp.CSS("main"))); strings.Contains(body, name) || !strings.Contains(body, "404") {
+		t.Errorf("404 page shows %q", body)
+	}
+}
+
+// screenshots saves the list page at phone and desktop widths, and checks
+// that the phone layout does not scroll sideways.
+func screenshots(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	if err := os.MkdirAll(shotsDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []struct {
+		name string
+		w, h int64
+	}{{"orgs-phone", 390, 844}, {"orgs-desktop", 1366, 900}} {
+		do(t, ctx, chromedp.EmulateViewport(v.w, v.h), chromedp.Navigate(base+"/orgs"), chromedp.WaitVisible(chromedp.ID("org-table")))
+		if v.w < 500 {
+			if sw := get(t, ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`)); sw > v.w {
+				t.Errorf("at %dpx the list page is %dpx wide: it scrolls sideways", v.w, sw)
+			}
+		}
+		png := get(t, ctx, chromedp.FullScreenshot(100))
+		if err := os.WriteFile(filepath.Join(shotsDir, v.name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+}
+
+// TestBrowserFormErrors: a bad phone comes back beside its field with what
+// was typed kept, and nothing is filed.
+func TestBrowserFormErrors(t *testing.T) {
+	ctx := browser(t)
+	a := apptest.New(t)
+	u := a.CreateUser("wushan-officer", auth.StreetOfficer, wushan, 0)
+	signIn(t, ctx, a.URL(), u.Username)
+	const name = "五山太极拳队"
+	fillOrg(t, ctx, a.URL(), name, "12345")
+	if s := status(t, ctx, chromedp.Click(chromedp.ID("org-submit"))); s != 422 {
+		t.Fatalf("bad phone: %d, want 422", s)
+	}
+	do(t, ctx, chromedp.WaitVisible(chromedp.ID("err-leader_phone")))
+	beside := get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('err-leader_phone').parentElement.contains(document.getElementById('leader_phone'))`))
+	if !beside {
+		t.Errorf("the phone message is not beside the phone field")
+	}
+	if got := get(t, ctx, chromedp.Value(chromedp.ID("name"))); got != name {
+		t.Errorf("name field holds %q, want the typed %q", got, name)
+	}
+	if got := get(t, ctx, chromedp.Value(chromedp.ID("leader_phone"))); got != "12345" {
+		t.Errorf("phone field holds %q, want the typed 12345", got)
+	}
+	if got := get(t, ctx, chromedp.Value(chromedp.ID("community_code"))); got != wushanComm {
+		t.Errorf("community %q, want the chosen %s", got, wushanComm)
+	}
+	if n := a.Count("orgs"); n != 0 {
+		t.Errorf("%d organizations filed, want none", n)
+	}
+}

@@ -1,0 +1,225 @@
+// Package bench is `linli bench`: it generates a deterministic dataset over
+// the real division hierarchy (Guangzhou, or all of China), measures the
+// engine's and net/http's bare speed on this machine as anchors, then
+// measures linli against them over real HTTP, and reports a table and JSON.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"linli/internal/geo"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/registry"
+)
+
+// Config is what the command line sets.
+type Config struct {
+	// DB is the database URL (the durable-commit anchor opens its own
+	// connection to it).
+	DB    string
+	Scale string
+	Seed  uint64
+	// Orgs overrides the number of organizations of the scale.
+	Orgs int
+	// Divisions is the folder of the national division files.
+	Divisions string
+	// Requests and Duration bound each request measurement.
+	Requests int
+	Duration time.Duration
+	// Reuse measures a database that already holds a dataset.
+	Reuse bool
+	// Command is the command line, for the report.
+	Command string
+	// Progress receives a line as each phase starts; nil for none.
+	Progress io.Writer
+	Now      func() time.Time
+}
+
+// Target is the product under measurement, wired by package app.
+type Target struct {
+	DB       *db.DB
+	Geo      *geo.Store
+	Auth     *auth.Service
+	Registry *registry.Service
+	// Handler mounts every route and returns the product's handler; it is
+	// called once the dataset is loaded.
+	Handler func() (http.Handler, error)
+	// DashboardCache turns the indicator dashboards' evaluation cache on or
+	// off; nil where there is none.
+	DashboardCache func(on bool)
+}
+
+func (c *Config) defaults() error {
+	if c.Scale == "" {
+		c.Scale = ScaleGuangzhou
+	}
+	if _, ok := DefaultOrgs[c.Scale]; !ok {
+		return fmt.Errorf("bench: unknown scale %q (want guangzhou or national)", c.Scale)
+	}
+	if c.Orgs <= 0 {
+		c.Orgs = DefaultOrgs[c.Scale]
+	}
+	if c.Divisions == "" {
+		c.Divisions = "data/divisions"
+	}
+	if c.Requests <= 0 {
+		c.Requests = map[string]int{ScaleGuangzhou: 4_000, ScaleNational: 20_000}[c.Scale]
+	}
+	if c.Duration <= 0 {
+		c.Duration = map[string]time.Duration{ScaleGuangzhou: 3 * time.Second, ScaleNational: 10 * time.Second}[c.Scale]
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Progress == nil {
+		c.Progress = io.Discard
+	}
+	return nil
+}
+
+func (c *Config) say(format string, args ...any) {
+	fmt.Fprintf(c.Progress, "%s  "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
+
+// Run generates (or reuses) the dataset and measures everything.
+func Run(ctx context.Context, cfg Config, t *Target) (*Report, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	rep := &Report{Command: cfg.Command, Started: time.Now().UTC()}
+	rep.Machine = machine(ctx, t.DB)
+	sampler := StartSampler(50 * time.Millisecond)
+	defer sampler.Stop()
+
+	cfg.say("anchors: raw bulk insert and durable commits")
+	rawN := map[string]int{ScaleGuangzhou: 200_000, ScaleNational: 1_000_000}[cfg.Scale]
+	raw, err := rawInsert(ctx, t.DB, min(rawN, max(20_000, cfg.Orgs)))
+	if err != nil {
+		return nil, err
+	}
+	commits, err := durableCommits(ctx, t.DB, cfg.DB, 20_000, min(cfg.Duration, 5*time.Second))
+	if err != nil {
+		return nil, err
+	}
+	rep.Stats = append(rep.Stats, raw, commits)
+
+	if err := dataset(ctx, &cfg, t, &rep.Dataset); err != nil {
+		return nil, err
+	}
+	m := &measurer{cfg: &cfg, t: t, rep: rep, sampler: sampler}
+	if err := m.run(ctx); err != nil {
+		return nil, err
+	}
+	rep.Seconds = time.Since(rep.Started).Seconds()
+	return rep, nil
+}
+
+// dataset generates the dataset into an empty database, or describes the
+// one already there when reusing.
+func dataset(ctx context.Context, cfg *Config, t *Target, ds *Dataset) error {
+	ds.Scale, ds.Seed = cfg.Scale, cfg.Seed
+	var n int64
+	if err := t.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs`).Scan(&n); err != nil {
+		return err
+	}
+	switch {
+	case n > 0 && !cfg.Reuse:
+		return fmt.Errorf("bench: the database already holds %d organizations; give a fresh database, or --reuse to measure it as it is", n)
+	case n > 0:
+		ds.Reused = true
+		return countDataset(ctx, t.DB, ds)
+	}
+	cfg.say("dataset: loading the %s hierarchy", cfg.Scale)
+	t0 := time.Now()
+	w, err := loadHierarchy(ctx, t, cfg.Scale, cfg.Divisions)
+	if err != nil {
+		return err
+	}
+	ds.HierarchyS = time.Since(t0).Seconds()
+	cfg.say("dataset: %d divisions in %.1f s; generating about %d organizations (seed %d)", w, ds.HierarchyS, cfg.Orgs, cfg.Seed)
+	t1 := time.Now()
+	if err := generate(ctx, t.DB, cfg.Seed, cfg.Orgs, cfg.Now(), ds); err != nil {
+		return fmt.Errorf("bench: generate: %w", err)
+	}
+	ds.GenerateS = time.Since(t1).Seconds()
+	ds.RowsPerS = float64(ds.Orgs+ds.History+ds.SearchDocs) / ds.GenerateS
+	cfg.say("dataset: %d organizations, %d history rows, %d search documents in %.1f s", ds.Orgs, ds.History, ds.SearchDocs, ds.GenerateS)
+	t2 := time.Now()
+	np, err := postings(ctx, cfg, t)
+	if err != nil {
+		return fmt.Errorf("bench: custody postings: %w", err)
+	}
+	ds.PostingsS = time.Since(t2).Seconds()
+	cfg.say("dataset: %d custody postings through the ledger's service in %.1f s", np, ds.PostingsS)
+	// The registry's own backfill (run at every start-up) must find nothing
+	// left to index; how long it takes to find that is start-up time.
+	t3 := time.Now()
+	back, err := t.Registry.EnsureSearchIndex(ctx)
+	if err != nil {
+		return err
+	}
+	ds.Backfilled, ds.SearchCheckS = back, time.Since(t3).Seconds()
+	if err := analyze(ctx, t.DB); err != nil {
+		return err
+	}
+	return countDataset(ctx, t.DB, ds)
+}
+
+// analyze refreshes PostgreSQL's planner statistics after the bulk load, as
+// autovacuum would shortly; SQLite is left as the product leaves it.
+func analyze(ctx context.Context, d *db.DB) error {
+	if d.Engine != db.Postgres {
+		return nil
+	}
+	_, err := d.Write.ExecContext(ctx, `ANALYZE`)
+	return err
+}
+
+func countDataset(ctx context.Context, d *db.DB, ds *Dataset) error {
+	q := []struct {
+		dst *int64
+		sql string
+	}{
+		{&ds.Orgs, `SELECT COUNT(*) FROM orgs`},
+		{&ds.History, `SELECT COUNT(*) FROM org_history`},
+		{&ds.SearchDocs, `SELECT COUNT(*) FROM org_search`},
+		{&ds.Registered, `SELECT COUNT(*) FROM orgs WHERE tier = 'registered'`},
+		{&ds.Hubs, `SELECT COUNT(*) FROM orgs WHERE hub = 1`},
+		{&ds.Brands, `SELECT COUNT(*) FROM orgs WHERE brand = 1`},
+		{&ds.Demos, `SELECT COUNT(*) FROM orgs WHERE demonstration_year IS NOT NULL`},
+		{&ds.Custody, `SELECT COUNT(*) FROM hub_members WHERE status = 'active'`},
+		{&ds.Accounts, `SELECT COUNT(*) FROM ledger_accounts`},
+		{&ds.Postings, `SELECT COUNT(*) FROM postings`},
+		{&ds.Workers, `SELECT COUNT(*) FROM hub_workers`},
+		{&ds.Bases, `SELECT COUNT(*) FROM bases`},
+		{&ds.Pilots, `SELECT COUNT(*) FROM pilots`},
+	}
+	for _, x := range q {
+		if err := d.Read.QueryRowContext(ctx, x.sql).Scan(x.dst); err != nil {
+			return fmt.Errorf("count dataset: %w", err)
+		}
+	}
+	levels := map[int]*int{geo.Community: &ds.Communities, geo.Street: &ds.Streets, geo.District: &ds.Districts}
+	rows, err := d.Read.QueryContext(ctx, `SELECT level, COUNT(*) FROM divisions GROUP BY level`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	ds.Divisions = 0
+	for rows.Next() {
+		var l, n int
+		if err := rows.Scan(&l, &n); err != nil {
+			return err
+		}
+		ds.Divisions += n
+		if p, ok := levels[l]; ok {
+			*p = n
+		}
+	}
+	return rows.Err()
+}

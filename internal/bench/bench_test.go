@@ -1,0 +1,109 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"linli/internal/app"
+	"linli/internal/bench"
+	"linli/internal/platform/db/dbtest"
+)
+
+// run runs `linli bench` as the command line does, on a fresh database of
+// the test's engine, and returns the report it wrote.
+func run(t *testing.T, args ...string) (*bench.Report, string) {
+	t.Helper()
+	url := dbtest.URL(t)
+	out := filepath.Join(t.TempDir(), "bench.json")
+	var stdout, stderr bytes.Buffer
+	args = append([]string{"bench", "--db", url, "--out", out}, args...)
+	code := app.Run(context.Background(), app.Env{Args: args, Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(string) string { return "" }})
+	if code != 0 {
+		t.Fatalf("linli %s: exit %d\n%s\n%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep bench.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("JSON: %v", err)
+	}
+	return &rep, stdout.String() + "\n" + stderr.String()
+}
+
+// TestBenchRunsEndToEnd runs the whole bench at a small scale on the
+// test's engine: dataset, anchors, every measurement, table and JSON. It
+// asserts that everything ran and nothing failed, never how fast.
+func TestBenchRunsEndToEnd(t *testing.T) {
+	rep, out := run(t, "--scale", "guangzhou", "--seed", "7", "--orgs", "1500", "--requests", "60", "--duration", "2s")
+	t.Log(out)
+	d := rep.Dataset
+	if d.Orgs < 1000 || d.Orgs > 2000 || d.History < 3*d.Orgs || d.SearchDocs != d.Orgs || d.Communities != 2851 {
+		t.Errorf("dataset %+v", d)
+	}
+	if d.Backfilled != 0 {
+		t.Errorf("the registry's search backfill found %d organizations unindexed", d.Backfilled)
+	}
+	if d.Hubs == 0 || d.Registered == 0 || d.Brands == 0 {
+		t.Errorf("flags missing: %+v", d)
+	}
+	if d.Custody == 0 || d.Accounts == 0 || d.Postings == 0 || d.Bases == 0 {
+		t.Errorf("custody, ledger or bases missing: %+v", d)
+	}
+	for _, key := range []string{"anchor_insert", "anchor_commit", "anchor_http", "org_list", "org_list_district",
+		"search_2", "search_3", "search_initials", "org_page", "org_api", "dashboard_city", "dashboard_city_cached",
+		"dashboard_district", "dashboard_district_cached", "export_xlsx", "census_import", "census_reimport",
+		"ledger_seq", "ledger_16", "rss_rest", "rss_peak"} {
+		st := rep.Stat(key)
+		switch {
+		case st == nil:
+			t.Errorf("%s: missing", key)
+		case !st.Available:
+			t.Errorf("%s: not available: %s", key, st.Note)
+		case st.Errors > 0:
+			t.Errorf("%s: %d errors, first: %s", key, st.Errors, st.FirstError)
+		case st.Group != "memory" && (st.N == 0 || st.Rate <= 0):
+			t.Errorf("%s: nothing measured: %+v", key, st)
+		}
+	}
+	for _, st := range rep.Stats {
+		if st.Available && st.Errors > 0 {
+			t.Errorf("%s: %d errors, first: %s", st.Name, st.Errors, st.FirstError)
+		}
+	}
+	if !strings.Contains(out, "organization list, district filter") {
+		t.Errorf("table lacks the list line:\n%s", out)
+	}
+}
+
+// TestSameSeedSameDataset checks that the dataset is deterministic.
+func TestSameSeedSameDataset(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates two datasets")
+	}
+	a, _ := run(t, "--seed", "3", "--orgs", "800", "--requests", "1", "--duration", "1ms")
+	b, _ := run(t, "--seed", "3", "--orgs", "800", "--requests", "1", "--duration", "1ms")
+	for _, d := range []*bench.Dataset{&a.Dataset, &b.Dataset} {
+		d.GenerateS, d.HierarchyS, d.RowsPerS, d.PostingsS = 0, 0, 0, 0
+	}
+	if a.Dataset != b.Dataset || a.Subjects != b.Subjects {
+		t.Fatalf("same seed, different datasets:\n%+v %+v\n%+v %+v", a.Dataset, a.Subjects, b.Dataset, b.Subjects)
+	}
+}
+
+func TestUnknownScaleIsAUsageError(t *testing.T) {
+	var stderr bytes.Buffer
+	code := app.Run(context.Background(), app.Env{Args: []string{"bench", "--db", dbtest.URL(t), "--scale", "moon"},
+		Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }})
+	if code == 0 || !strings.Contains(stderr.String(), "moon") {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+}

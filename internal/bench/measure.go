@@ -1,0 +1,391 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// measurer runs the measurements of linli over HTTP.
+type measurer struct {
+	cfg     *Config
+	t       *Target
+	rep     *Report
+	sampler *Sampler
+
+	base     string
+	client   *http.Client
+	trivial  float64 // the trivial handler's rate
+	city     *session
+	district *session
+	// districts of the city, and organization ids spread over them.
+	districts []string
+	ids       []int64
+	// api is the set of "METHOD /path" the product documents.
+	api map[string]bool
+}
+
+// session is a signed-in account's cookie.
+type session struct {
+	username string
+	cookie   string
+}
+
+const benchPassword = "bench-password-2021"
+
+func (m *measurer) run(ctx context.Context) error {
+	cfg, rep := m.cfg, m.rep
+	if err := m.describe(ctx); err != nil {
+		return err
+	}
+	Settle()
+	var mem memReadings
+	mem.heap, mem.held = GoMemory()
+	mem.rest = RSS()
+	mem.anon, mem.file, mem.shmem = RSSParts()
+
+	h, err := m.t.Handler()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if m.base, err = Serve(ctx, h); err != nil {
+		return err
+	}
+	m.client = NewClient(Conns)
+	defer m.client.CloseIdleConnections()
+	if err := m.signIn(ctx); err != nil {
+		return err
+	}
+	if err := m.readAPI(); err != nil {
+		return err
+	}
+
+	cfg.say("anchor: trivial net/http handler")
+	ResetPeakRSS()
+	m.sampler.Reset()
+	tl := m.load(1_000_000)
+	tl.Client = nil
+	tr, err := trivialHandler(ctx, tl)
+	if err != nil {
+		return err
+	}
+	m.trivial = tr.Rate
+	mem.genHeap, _ = m.sampler.Peaks()
+	rep.Stats = append(rep.Stats, tr)
+
+	Settle()
+	ResetPeakRSS()
+	m.sampler.Reset()
+	for _, sp := range m.specs() {
+		rep.Stats = append(rep.Stats, m.measure(ctx, sp))
+	}
+	rep.Stats = append(rep.Stats, m.export(ctx))
+	rep.Stats = append(rep.Stats, m.censusImport(ctx)...)
+	rep.Stats = append(rep.Stats, m.ledger(ctx)...)
+	mem.heapPeak, mem.rssPeak = m.sampler.Peaks()
+	mem.rssPeak = max(mem.rssPeak, PeakRSS())
+	mem.endAnon, mem.endFile, mem.endShmem = RSSParts()
+	rep.Stats = append(rep.Stats, mem.stats()...)
+	return nil
+}
+
+// load is the generator's setting for one measurement.
+func (m *measurer) load(requests int) Load {
+	return Load{Client: m.client, Conns: Conns, Requests: requests, Duration: m.cfg.Duration,
+		Warmup: min(2*Conns, max(requests/10, 1))}
+}
+
+// describe picks the city and district the requests are about: at national
+// scale the city with the most organizations.
+func (m *measurer) describe(ctx context.Context) error {
+	d := m.t.DB
+	rows, err := d.Read.QueryContext(ctx, `SELECT district_code, COUNT(*) FROM orgs GROUP BY district_code`)
+	if err != nil {
+		return fmt.Errorf("describe: %w", err)
+	}
+	perDistrict := map[string]int{}
+	perCity := map[string]int{}
+	for rows.Next() {
+		var c string
+		var n int
+		if err := rows.Scan(&c, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		perDistrict[c] = n
+		perCity[c[:4]] += n
+	}
+	rows.Close()
+	s := &m.rep.Subjects
+	s.City = best(perCity, func(string) bool { return true })
+	s.District = best(perDistrict, func(c string) bool { return c[:4] == s.City })
+	if s.City == "" || s.District == "" {
+		return fmt.Errorf("describe: no organizations")
+	}
+	s.CityOrgs, s.DistrictOrgs = perCity[s.City], perDistrict[s.District]
+	for c := range perDistrict {
+		if c[:4] == s.City {
+			m.districts = append(m.districts, c)
+		}
+	}
+	slices.Sort(m.districts)
+	s.CityDistricts = len(m.districts)
+	s.CityName, s.DistrictName = m.placeName(ctx, s.City), m.placeName(ctx, s.District)
+	for _, dc := range m.districts {
+		ids, err := sampleIDs(ctx, d, dc, 300)
+		if err != nil {
+			return err
+		}
+		m.ids = append(m.ids, ids...)
+	}
+	return nil
+}
+
+// placeName names a division with its ancestors below the province, so
+// that 重庆市 市辖区 is not just 市辖区.
+func (m *measurer) placeName(ctx context.Context, code string) string {
+	path, err := m.t.Geo.Path(ctx, code)
+	if err != nil {
+		return ""
+	}
+	var names []string
+	for _, n := range path {
+		names = append(names, n.Name)
+	}
+	return strings.Join(names, " ")
+}
+
+func best(counts map[string]int, ok func(string) bool) string {
+	b, bn := "", -1
+	for c, n := range counts {
+		if ok(c) && (n > bn || (n == bn && c < b)) {
+			b, bn = c, n
+		}
+	}
+	return b
+}
+
+func sampleIDs(ctx context.Context, d *db.DB, district string, n int) ([]int64, error) {
+	rows, err := d.Read.QueryContext(ctx, `SELECT id FROM orgs WHERE district_code = $1 LIMIT $2`, district, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// signIn creates the bench's accounts (once) and signs them in over HTTP.
+func (m *measurer) signIn(ctx context.Context) error {
+	s := m.rep.Subjects
+	var err error
+	if m.city, err = m.account(ctx, "bench-city-"+s.City, auth.CityAdmin, s.City, 0); err != nil {
+		return err
+	}
+	m.district, err = m.account(ctx, "bench-district-"+s.District, auth.DistrictOfficer, s.District, 0)
+	return err
+}
+
+func (m *measurer) account(ctx context.Context, username, role, scope string, orgID int64) (*session, error) {
+	_, err := m.t.Auth.CreateUser(ctx, nil, auth.NewUser{Username: username, DisplayName: username, Role: role,
+		ScopeCode: scope, OrgID: orgID, Password: benchPassword})
+	if err != nil && !errs.Is(err, errs.Conflict) {
+		return nil, fmt.Errorf("bench account %s: %w", username, err)
+	}
+	body, _ := json.Marshal(map[string]string{"username": username, "password": benchPassword})
+	resp, err := m.client.Post(m.base+"/api/v1/session", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("sign in as %s: status %d", username, resp.StatusCode)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "linli_session" {
+			return &session{username: username, cookie: c.Name + "=" + c.Value}, nil
+		}
+	}
+	return nil, fmt.Errorf("sign in as %s: no session cookie", username)
+}
+
+// readAPI reads the OpenAPI document, to tell which capabilities exist yet.
+func (m *measurer) readAPI() error {
+	resp, err := m.client.Get(m.base + "/api/v1/openapi.json")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		return fmt.Errorf("openapi: %w", err)
+	}
+	m.api = map[string]bool{}
+	for p, ops := range doc.Paths {
+		for method := range ops {
+			m.api[strings.ToUpper(method)+" "+p] = true
+		}
+	}
+	return nil
+}
+
+// get builds a GET request as a session.
+func (m *measurer) get(s *session, path string) (*http.Request, error) {
+	req, err := http.NewRequest("GET", m.base+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Cookie", s.cookie)
+	return req, nil
+}
+
+// spec is one request measurement and its target.
+type spec struct {
+	name, key, target string
+	req               Request
+	p99Max, ratioMin  float64 // 0: no such target
+	missing           string  // non-empty: not available yet, and why
+	// before and after run around the measurement (e.g. to turn a cache off).
+	before, after func()
+	note          string
+}
+
+func (m *measurer) measure(ctx context.Context, sp spec) *Stat {
+	if sp.missing != "" {
+		return notAvailable(sp.name, sp.key, "request", sp.target, sp.missing)
+	}
+	m.cfg.say("measure: %s", sp.name)
+	if sp.before != nil {
+		sp.before()
+	}
+	if sp.after != nil {
+		defer sp.after()
+	}
+	l := m.load(m.cfg.Requests)
+	s := l.Run(ctx, sp.req, nil)
+	st := fromSample(sp.name, sp.key, "request", s)
+	st.Target, st.Note = sp.target, sp.note
+	if m.trivial > 0 {
+		st.Anchor, st.Ratio = "anchor_http", st.Rate/m.trivial
+	}
+	if sp.p99Max > 0 || sp.ratioMin > 0 {
+		ok := st.Errors == 0 && st.N > 0 && (sp.p99Max == 0 || st.P99MS <= sp.p99Max) && (sp.ratioMin == 0 || st.Ratio >= sp.ratioMin)
+		st.Met = &ok
+	}
+	return st
+}
+
+func (m *measurer) specs() []spec {
+	city, dist := m.city, m.district
+	cycle := func(xs []string, i int) string { return xs[i%len(xs)] }
+	var ini []string
+	for _, k := range iniKinds {
+		ini = append(ini, initials(k))
+	}
+	search := func(terms []string) Request {
+		return func(i int) (*http.Request, error) {
+			return m.get(city, "/api/v1/orgs?per_page=20&q="+url.QueryEscape(cycle(terms, i)))
+		}
+	}
+	id := func(i int) string { return strconv.FormatInt(m.ids[(i*7919)%len(m.ids)], 10) }
+	out := []spec{
+		{name: "organization list, district filter, first page", key: "org_list", target: "p99 ≤ 30 ms, ≥ 15%",
+			p99Max: 30, ratioMin: 0.15, req: func(i int) (*http.Request, error) {
+				return m.get(city, "/api/v1/orgs?per_page=20&within="+cycle(m.districts, i))
+			}},
+		{name: "organization list, district officer, first page", key: "org_list_district", target: "p99 ≤ 30 ms, ≥ 15%",
+			p99Max: 30, ratioMin: 0.15, req: func(i int) (*http.Request, error) {
+				return m.get(dist, "/api/v1/orgs?per_page=20")
+			}},
+		{name: "search, 2 Chinese characters", key: "search_2", target: "p99 ≤ 30 ms", p99Max: 30, req: search(terms2)},
+		{name: "search, 3 Chinese characters", key: "search_3", target: "p99 ≤ 30 ms", p99Max: 30, req: search(terms3)},
+		{name: "search, pinyin initials", key: "search_initials", target: "p99 ≤ 30 ms", p99Max: 30, req: search(ini)},
+		{name: "organization page (HTML)", key: "org_page", req: func(i int) (*http.Request, error) {
+			return m.get(city, "/orgs/"+id(i))
+		}},
+		{name: "organization (JSON API)", key: "org_api", req: func(i int) (*http.Request, error) {
+			return m.get(city, "/api/v1/orgs/"+id(i))
+		}},
+		{name: "registry summary counts, city (/api/v1/summary)", key: "summary_city", req: func(i int) (*http.Request, error) {
+			return m.get(city, "/api/v1/summary")
+		}},
+		{name: "registry summary counts, district", key: "summary_district", req: func(i int) (*http.Request, error) {
+			return m.get(dist, "/api/v1/summary")
+		}},
+	}
+	return append(out, m.dashboards()...)
+}
+
+// dashboards measures the indicator dashboards of the city and the
+// district: with the evaluation cache off (what every request costs once
+// any record has changed since the last one), and with it on.
+func (m *measurer) dashboards() []spec {
+	const path = "/api/v1/dashboard/{code}"
+	s := m.rep.Subjects
+	var out []spec
+	for _, d := range []struct {
+		who        string
+		as         *session
+		code       string
+		key, label string
+	}{{"city", m.city, s.City, "dashboard_city", "city dashboard"}, {"district", m.district, s.District, "dashboard_district", "district dashboard"}} {
+		req := func(int) (*http.Request, error) { return m.get(d.as, "/api/v1/dashboard/"+d.code) }
+		cold := spec{name: d.label + ", evaluated on each request", key: d.key, target: "p99 ≤ 50 ms, ≥ 10%", p99Max: 50, ratioMin: 0.10, req: req,
+			note: "the evaluation cache off: the cost of every request once any record has changed"}
+		warm := spec{name: d.label + ", from the evaluation cache", key: d.key + "_cached", req: req,
+			note: "no record changes meanwhile, so every request after the first is a cache hit"}
+		switch {
+		case !m.api["GET "+path]:
+			cold.missing, warm.missing = "the indicators dashboard has no route yet", "the indicators dashboard has no route yet"
+		case m.t.DashboardCache == nil:
+			cold.missing = "the bench cannot turn the dashboard's cache off"
+		default:
+			cold.before, cold.after = func() { m.t.DashboardCache(false) }, func() { m.t.DashboardCache(true) }
+		}
+		out = append(out, cold, warm)
+	}
+	return out
+}
+
+// memReadings are the memory readings of a run.
+type memReadings struct {
+	rest, heap, held, anon, file, shmem uint64
+	genHeap, heapPeak, rssPeak          uint64
+	endAnon, endFile, endShmem          uint64
+}
+
+// stats reports the resident memory at rest after loading and its peak
+// while serving.
+func (r *memReadings) stats() []*Stat {
+	ok := MB(r.rssPeak) <= 150
+	return []*Stat{
+		{Name: "resident memory at rest, dataset loaded", Key: "rss_rest", Group: "memory", Available: true, Value: MB(r.rest), Unit: "MiB",
+			Note: fmt.Sprintf("anonymous %.0f MiB (Go heap %.0f of the Go runtime's %.0f; the rest is SQLite's page caches), file-backed %.0f MiB, shared %.0f MiB",
+				MB(r.anon), MB(r.heap), MB(r.held), MB(r.file), MB(r.shmem))},
+		{Name: "peak resident memory while serving", Key: "rss_peak", Group: "memory", Available: true, Value: MB(r.rssPeak), Unit: "MiB",
+			Target: "≤ 150 MiB", Met: &ok,
+			Note: fmt.Sprintf("includes the in-process load generator (Go heap peak %.0f MiB against the trivial handler, %.0f MiB against linli); at the end anonymous %.0f MiB, file-backed %.0f MiB, shared %.0f MiB",
+				MB(r.genHeap), MB(r.heapPeak), MB(r.endAnon), MB(r.endFile), MB(r.endShmem))},
+	}
+}

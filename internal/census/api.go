@@ -1,0 +1,188 @@
+package census
+
+import (
+	"mime"
+	"net/http"
+	"time"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+	"linli/internal/registry"
+)
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+func attachment(name string) string {
+	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
+}
+
+func (h *Handlers) apiRoutes(rt *web.Router) {
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/import/template.xlsx", Summary: "The census template: one column per field, drop-downs, instructions, the communities in scope",
+		Tag: "census", Response: "template.xlsx"}, h.S.API(h.apiTemplate))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/import", Summary: "Import organizations from .xlsx or .csv (multipart field file); nothing is written unless every row is valid",
+		Tag: "census", Body: "multipart", Response: "ImportReport",
+		Query: []web.Param{{Name: "dry_run", Description: "1: check every row, write nothing"}}}, h.S.API(h.apiImport))
+	listQuery := []web.Param{{Name: "within"}, {Name: "q"}, {Name: "tier"}, {Name: "type"}, {Name: "target_group"},
+		{Name: "status"}, {Name: "hub"}, {Name: "brand"}, {Name: "demonstration"}, {Name: "volunteer_mark"}, {Name: "sort"}}
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/export.xlsx", Summary: "Export the list (same filters, no paging) in the template's columns",
+		Tag: "census", Query: listQuery, Response: "export.xlsx"}, h.S.API(h.apiExport(FormatXLSX)))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/export.csv", Summary: "Export the list as UTF-8 CSV (with BOM) in the template's columns",
+		Tag: "census", Query: listQuery, Response: "binary"}, h.S.API(h.apiExport(FormatCSV)))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/census/rounds", Summary: "Census rounds in scope", Tag: "census",
+		Response: "CensusRounds"}, h.S.API(h.apiRounds))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/census/rounds", Summary: "Open a census round for your district", Tag: "census",
+		Body: "CensusRoundInput", Response: "CensusRound", Status: 201}, h.S.API(h.apiOpen))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/census/rounds/{id}", Summary: "A round: streets, submissions, district summary", Tag: "census",
+		Response: "CensusRoundView"}, h.S.API(h.apiRound))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/census/rounds/{id}/close", Summary: "Close a census round", Tag: "census",
+		Response: "CensusRound"}, h.S.API(h.apiClose))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/census/rounds/{id}/submissions", Summary: "Submit your street's file into a round (multipart field file)",
+		Tag: "census", Body: "multipart", Response: "ImportReport",
+		Query: []web.Param{{Name: "dry_run", Description: "1: check only"}}}, h.S.API(h.apiSubmit))
+	rt.Schemas(schemas())
+}
+
+func (h *Handlers) apiTemplate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	w.Header().Set("Content-Type", xlsxType)
+	w.Header().Set("Content-Disposition", attachment("社区社会组织摸底模板.xlsx"))
+	if err := h.Svc.Template(r.Context(), u, w); err != nil {
+		web.LoggerFrom(r.Context()).Error("template", "err", err)
+	}
+}
+
+// reportStatus is 200 for a clean file, 422 when rows were rejected.
+func (h *Handlers) writeReport(w http.ResponseWriter, r *http.Request, rep *Report) {
+	rep.Translate(h.S.Cat, i18n.FromRequest(r))
+	status := http.StatusOK
+	if len(rep.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	web.JSON(w, status, rep)
+}
+
+func (h *Handlers) apiImport(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	up, err := receive(w, r)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	defer up.remove()
+	rep, err := h.Svc.Import(r.Context(), u, up.Path, up.Name, Options{DryRun: up.DryRun})
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	h.writeReport(w, r, rep)
+}
+
+func (h *Handlers) apiExport(format string) web.Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		f, fe := registry.FilterFromQuery(r.URL.Query())
+		if err := fe.Err(); err != nil {
+			h.S.JSONError(w, r, err)
+			return
+		}
+		name := "社区社会组织-" + time.Now().In(chinaTime).Format("20060102") + "." + format
+		if format == FormatCSV {
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		} else {
+			w.Header().Set("Content-Type", xlsxType)
+		}
+		w.Header().Set("Content-Disposition", attachment(name))
+		if err := h.Svc.Export(r.Context(), u, f, format, w); err != nil {
+			web.LoggerFrom(r.Context()).Error("export", "err", err)
+		}
+	}
+}
+
+func (h *Handlers) apiRounds(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	rs, err := h.Svc.Rounds(r.Context(), u)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": rs})
+}
+
+func (h *Handlers) apiOpen(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in RoundInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	rd, err := h.Svc.OpenRound(r.Context(), u, in)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusCreated, rd)
+}
+
+func (h *Handlers) apiRound(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var v *RoundView
+	if err == nil {
+		v, err = h.Svc.RoundView(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, v)
+}
+
+func (h *Handlers) apiClose(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var rd *Round
+	if err == nil {
+		rd, err = h.Svc.CloseRound(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, rd)
+}
+
+func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	up, err := receive(w, r)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	defer up.remove()
+	rep, err := h.Svc.Submit(r.Context(), u, id, up.Path, up.Name, Options{DryRun: up.DryRun})
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	h.writeReport(w, r, rep)
+}
+
+func schemas() map[string]any {
+	counts := map[string]any{"type": "object", "additionalProperties": web.Int()}
+	summary := web.Obj(map[string]any{"rows": web.Int(), "by_tier": counts, "by_type": counts, "by_status": counts, "by_group": counts})
+	round := web.Obj(map[string]any{"id": web.Int(), "district_code": web.Str(), "district_name": web.Str(), "title": web.Str(),
+		"deadline": web.Str(), "status": web.Enum(RoundOpen, RoundClosed), "created_at": web.Str(), "closed_at": web.Str(),
+		"submitted_streets": web.Int()})
+	sub := web.Obj(map[string]any{"id": web.Int(), "street_code": web.Str(), "username": web.Str(), "file_name": web.Str(),
+		"submitted_at": web.Str(), "late": web.Bool(), "rows": web.Int(), "created": web.Int(), "updated": web.Int(),
+		"unchanged": web.Int(), "summary": summary})
+	return map[string]any{
+		"ImportReport": web.Obj(map[string]any{"created": web.Int(), "updated": web.Int(), "unchanged": web.Int(),
+			"errors": web.Arr(web.Obj(map[string]any{"row": web.Int(), "column": web.Str(), "message": web.Str()})),
+			"committed": web.Bool(), "dry_run": web.Bool(), "rows": web.Int(), "header_row": web.Int(), "summary": summary}),
+		"CensusRound":      round,
+		"CensusRounds":     web.Obj(map[string]any{"items": web.Arr(web.Ref("CensusRound"))}),
+		"CensusRoundInput": web.Obj(map[string]any{"title": web.Str(), "deadline": map[string]any{"type": "string", "format": "date"}}, "title", "deadline"),
+		"CensusRoundView": web.Obj(map[string]any{"round": web.Ref("CensusRound"),
+			"streets":     web.Arr(web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "latest": sub})),
+			"submissions": web.Arr(sub), "summary": summary}),
+	}
+}

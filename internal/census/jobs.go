@@ -1,0 +1,183 @@
+package census
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// MaxUpload bounds an uploaded file.
+const MaxUpload = 200 << 20
+
+// upload is a file received and stored in a temporary folder.
+type upload struct {
+	Path, Name string
+	DryRun     bool
+}
+
+func (up *upload) remove() { os.RemoveAll(filepath.Dir(up.Path)) }
+
+// receive streams the multipart field "file" to a temporary file; a
+// "dry_run" field (or ?dry_run=1) asks for a check only.
+func receive(w http.ResponseWriter, r *http.Request) (*upload, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxUpload+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "census.err.no_file")
+	}
+	up := &upload{DryRun: r.URL.Query().Get("dry_run") == "1"}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, uploadErr(err, up)
+		}
+		switch part.FormName() {
+		case "file":
+			if err := up.store(part); err != nil {
+				return nil, uploadErr(err, up)
+			}
+		case "dry_run":
+			b, _ := io.ReadAll(io.LimitReader(part, 8))
+			up.DryRun = up.DryRun || strings.TrimSpace(string(b)) == "1"
+		}
+		part.Close()
+	}
+	if up.Path == "" {
+		return nil, errs.E(errs.Invalid, "census.err.no_file")
+	}
+	return up, nil
+}
+
+func uploadErr(err error, up *upload) error {
+	if up.Path != "" {
+		up.remove()
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errs.E(errs.Invalid, "census.err.too_large", MaxUpload>>20)
+	}
+	return errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+}
+
+func (up *upload) store(part *multipart.Part) error {
+	dir, err := os.MkdirTemp("", "linli-import-")
+	if err != nil {
+		return err
+	}
+	up.Name = filepath.Base(part.FileName())
+	if up.Name == "." || up.Name == "/" || up.Name == "" {
+		up.Name = "upload"
+	}
+	up.Path = filepath.Join(dir, "upload"+strings.ToLower(filepath.Ext(up.Name)))
+	fh, err := os.Create(up.Path)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(fh, part)
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if up.Name == "upload" {
+		return errs.E(errs.Invalid, "census.err.no_file")
+	}
+	return nil
+}
+
+// job is an import running in the background, so the page can show its
+// progress; it lives in memory for an hour.
+type job struct {
+	ID      string
+	UserID  int64
+	Up      *upload
+	RoundID int64
+	Started time.Time
+
+	rows     atomic.Int64
+	mu       sync.Mutex
+	done     bool
+	rep      *Report
+	err      error
+	finished time.Time
+}
+
+func (j *job) state() (done bool, rows int64, rep *Report, err error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.done, j.rows.Load(), j.rep, j.err
+}
+
+// jobs holds the running and recent imports.
+type jobs struct {
+	mu sync.Mutex
+	m  map[string]*job
+}
+
+const jobTTL = time.Hour
+
+// start runs an import (into a round when roundID is set) in the background.
+func (js *jobs) start(s *Service, u *auth.User, up *upload, roundID int64) *job {
+	b := make([]byte, 12)
+	rand.Read(b)
+	j := &job{ID: hex.EncodeToString(b), UserID: u.ID, Up: up, RoundID: roundID, Started: time.Now()}
+	js.mu.Lock()
+	if js.m == nil {
+		js.m = map[string]*job{}
+	}
+	for id, old := range js.m {
+		if old.done && time.Since(old.finished) > jobTTL {
+			old.Up.remove()
+			delete(js.m, id)
+		}
+	}
+	js.m[j.ID] = j
+	js.mu.Unlock()
+	user := *u
+	go func() {
+		ctx := context.Background()
+		opts := Options{DryRun: up.DryRun, Progress: func(n int) { j.rows.Store(int64(n)) }}
+		var rep *Report
+		var err error
+		if roundID != 0 {
+			rep, err = s.Submit(ctx, &user, roundID, up.Path, up.Name, opts)
+		} else {
+			rep, err = s.Import(ctx, &user, up.Path, up.Name, opts)
+		}
+		j.mu.Lock()
+		j.done, j.rep, j.err, j.finished = true, rep, err, time.Now()
+		if err != nil || (rep != nil && len(rep.Errors) == 0) {
+			up.remove() // the file is kept only to be handed back marked
+		}
+		j.mu.Unlock()
+	}()
+	return j
+}
+
+// get returns the user's own job.
+func (js *jobs) get(u *auth.User, id string) (*job, error) {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	j, ok := js.m[id]
+	if !ok || j.UserID != u.ID {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return j, nil
+}

@@ -1,0 +1,286 @@
+package census
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
+	"linli/internal/platform/errs"
+)
+
+// sheetRows streams the rows of a spreadsheet: Next returns the row's own
+// number (1 for the first line) and its cells, io.EOF at the end.
+type sheetRows interface {
+	Next() (int, []string, error)
+	Close() error
+}
+
+// Formats accepted.
+const (
+	FormatXLSX = "xlsx"
+	FormatCSV  = "csv"
+)
+
+// formatOf tells the format from the file name, or from the content.
+func formatOf(name string, head []byte) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx", ".xlsm":
+		return FormatXLSX
+	case ".csv", ".txt":
+		return FormatCSV
+	}
+	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return FormatXLSX
+	}
+	return FormatCSV
+}
+
+// openRows opens a stored upload for streaming.
+func openRows(path, name string) (sheetRows, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(fh, head)
+	head = head[:n]
+	if bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+		fh.Close()
+		return nil, errs.E(errs.Invalid, "census.err.xls")
+	}
+	if formatOf(name, head) == FormatXLSX {
+		fh.Close()
+		return openXLSX(path)
+	}
+	return openCSV(fh)
+}
+
+type xlsxRows struct {
+	f    *excelize.File
+	rows *excelize.Rows
+	n    int
+}
+
+func openXLSX(path string) (sheetRows, error) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		f.Close()
+		return nil, errs.E(errs.Invalid, "census.err.no_header")
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		f.Close()
+		return nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+	}
+	return &xlsxRows{f: f, rows: rows}, nil
+}
+
+func (x *xlsxRows) Next() (int, []string, error) {
+	if !x.rows.Next() {
+		if err := x.rows.Error(); err != nil {
+			return 0, nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+		}
+		return 0, nil, io.EOF
+	}
+	x.n++
+	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return 0, nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+	}
+	return x.n, cells, nil
+}
+
+func (x *xlsxRows) Close() error {
+	x.rows.Close()
+	return x.f.Close()
+}
+
+type csvRows struct {
+	fh *os.File
+	r  *csv.Reader
+	n  int
+}
+
+// openCSV reads UTF-8 (with or without a byte-order mark) or, when the
+// file is not valid UTF-8, GBK (GB 18030), which Chinese Excel writes.
+func openCSV(fh *os.File) (sheetRows, error) {
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		fh.Close()
+		return nil, err
+	}
+	utf, err := validUTF8(fh)
+	if err == nil {
+		_, err = fh.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	br := bufio.NewReaderSize(fh, 64<<10)
+	var src io.Reader = br
+	if utf {
+		if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+			br.Discard(3)
+		}
+	} else {
+		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+	}
+	r := csv.NewReader(src)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = true
+	return &csvRows{fh: fh, r: r}, nil
+}
+
+// validUTF8 reads the whole stream and reports whether it is UTF-8.
+func validUTF8(r io.Reader) (bool, error) {
+	buf := make([]byte, 64<<10)
+	carry := 0
+	for {
+		n, err := r.Read(buf[carry:])
+		n += carry
+		end := n
+		// keep an incomplete character at the end for the next read
+		for i := 1; i <= utf8.UTFMax && i <= n; i++ {
+			if utf8.RuneStart(buf[n-i]) {
+				if !utf8.FullRune(buf[n-i : n]) {
+					end = n - i
+				}
+				break
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			end = n
+		}
+		if !utf8.Valid(buf[:end]) {
+			return false, nil
+		}
+		carry = copy(buf, buf[end:n])
+		if errors.Is(err, io.EOF) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+}
+
+func (c *csvRows) Next() (int, []string, error) {
+	rec, err := c.r.Read()
+	if errors.Is(err, io.EOF) {
+		return 0, nil, io.EOF
+	}
+	c.n++
+	if err != nil {
+		return 0, nil, errs.E(errs.Invalid, "census.err.unreadable", fmt.Sprintf("row %d: %v", c.n, err))
+	}
+	return c.n, rec, nil
+}
+
+func (c *csvRows) Close() error { return c.fh.Close() }
+
+// headerScan is how many rows may stand above the header (titles, notes,
+// group headers).
+const headerScan = 12
+
+// layout is where a file keeps its columns.
+type layout struct {
+	HeaderRow int
+	Headers   []string // the file's own header text per cell index
+	ColOf     []int    // per census column, the cell index, -1 if absent
+}
+
+// findHeader reads rows until the header row: the row with the most known
+// headers among the first few. A cell left empty under a merged header
+// takes the header above it (a header cell merged down over two rows keeps
+// its text in the upper row). It returns the layout and the rows it read
+// after the header, to be processed as data.
+func findHeader(rows sheetRows, known map[string]int) (*layout, [][]string, []int, error) {
+	type read struct {
+		n     int
+		cells []string
+	}
+	var seen []read
+	best, bestHits := -1, 0
+	for len(seen) < headerScan {
+		n, cells, err := rows.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		seen = append(seen, read{n, append([]string(nil), cells...)})
+		hits := 0
+		for _, c := range cells {
+			if _, ok := known[headerKey(c)]; ok {
+				hits++
+			}
+		}
+		if hits > bestHits {
+			best, bestHits = len(seen)-1, hits
+		}
+	}
+	if best < 0 || bestHits < 2 {
+		return nil, nil, nil, errs.E(errs.Invalid, "census.err.no_header")
+	}
+	hdr := seen[best].cells
+	width := len(hdr)
+	for _, s := range seen[:best] {
+		width = max(width, len(s.cells))
+	}
+	lay := &layout{HeaderRow: seen[best].n, Headers: make([]string, width), ColOf: make([]int, len(columns))}
+	for i := range lay.ColOf {
+		lay.ColOf[i] = -1
+	}
+	for j := 0; j < width; j++ {
+		for k := best; k >= 0 && k >= best-2; k-- {
+			if j >= len(seen[k].cells) {
+				continue
+			}
+			text := strings.TrimSpace(seen[k].cells[j])
+			if text == "" {
+				continue
+			}
+			if col, ok := known[headerKey(text)]; ok && lay.ColOf[col] < 0 {
+				lay.ColOf[col] = j
+				lay.Headers[j] = text
+			} else if k == best {
+				lay.Headers[j] = text
+			}
+			break
+		}
+	}
+	var rest [][]string
+	var nums []int
+	for _, s := range seen[best+1:] {
+		rest = append(rest, s.cells)
+		nums = append(nums, s.n)
+	}
+	return lay, rest, nums, nil
+}
+
+// blank reports a row with nothing but spaces.
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(strings.TrimLeft(c, "\u00a0\u3000")) != "" {
+			return false
+		}
+	}
+	return true
+}

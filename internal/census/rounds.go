@@ -1,0 +1,325 @@
+package census
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/geo"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// Round statuses.
+const (
+	RoundOpen   = "open"
+	RoundClosed = "closed"
+)
+
+// Round is a census round a district runs.
+type Round struct {
+	ID           int64      `json:"id"`
+	DistrictCode string     `json:"district_code"`
+	DistrictName string     `json:"district_name"`
+	Title        string     `json:"title"`
+	Deadline     string     `json:"deadline"`
+	Status       string     `json:"status"`
+	CreatedAt    time.Time  `json:"created_at"`
+	ClosedAt     *time.Time `json:"closed_at,omitempty"`
+	Submitted    int        `json:"submitted_streets"`
+}
+
+// RoundInput opens a round.
+type RoundInput struct {
+	Title    string `json:"title"`
+	Deadline string `json:"deadline"`
+}
+
+// Submission is one street's file imported into a round.
+type Submission struct {
+	ID          int64     `json:"id"`
+	StreetCode  string    `json:"street_code"`
+	Username    string    `json:"username"`
+	FileName    string    `json:"file_name"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	Late        bool      `json:"late"`
+	Rows        int       `json:"rows"`
+	Created     int       `json:"created"`
+	Updated     int       `json:"updated"`
+	Unchanged   int       `json:"unchanged"`
+	Summary     Summary   `json:"summary"`
+}
+
+// StreetStatus is a street of the round's district and its latest submission.
+type StreetStatus struct {
+	Code   string      `json:"code"`
+	Name   string      `json:"name"`
+	Latest *Submission `json:"latest,omitempty"`
+}
+
+// RoundView is a round with its streets, submissions and district summary.
+type RoundView struct {
+	Round       Round          `json:"round"`
+	Streets     []StreetStatus `json:"streets"`
+	Submissions []Submission   `json:"submissions"`
+	Summary     Summary        `json:"summary"`
+}
+
+// chinaTime is the offices' clock, for deadlines.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// canRun reports who opens and closes rounds: the district office.
+func canRun(u *auth.User, district string) bool {
+	return u.Role == auth.DistrictOfficer && u.ScopeCode == district
+}
+
+// seesRound reports who sees a district's rounds: the city and the district
+// above it, and everyone below it.
+func seesRound(u *auth.User, district string) bool {
+	return u.InScope(district) || strings.HasPrefix(u.ScopeCode, district)
+}
+
+// OpenRound opens a census round for the officer's district.
+func (s *Service) OpenRound(ctx context.Context, u *auth.User, in RoundInput) (*Round, error) {
+	if u.Role != auth.DistrictOfficer {
+		return nil, errs.E(errs.Forbidden, "census.err.round_forbidden")
+	}
+	now := s.now()
+	in.Title = strings.TrimSpace(in.Title)
+	in.Deadline = strings.TrimSpace(in.Deadline)
+	f := errs.Fields{}
+	switch n := utf8.RuneCountInString(in.Title); {
+	case n == 0:
+		f.Add("title", "err.required")
+	case n > 100:
+		f.Add("title", "err.too_long", 100)
+	}
+	d, err := time.ParseInLocation(time.DateOnly, in.Deadline, chinaTime)
+	if err != nil || d.Before(now.In(chinaTime).Truncate(24*time.Hour).Add(-24*time.Hour)) {
+		f.Add("deadline", "census.err.deadline")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO census_rounds (district_code, title, deadline, status, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, u.ScopeCode, in.Title, in.Deadline, RoundOpen, u.ID, now).Scan(&id); err != nil {
+			return fmt.Errorf("open round: %w", err)
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "census.open", ObjectType: "census_round",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: u.ScopeCode, Detail: in})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.round(ctx, u, id)
+}
+
+// CloseRound ends a round: streets submit no more.
+func (s *Service) CloseRound(ctx context.Context, u *auth.User, id int64) (*Round, error) {
+	r, err := s.round(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canRun(u, r.DistrictCode) {
+		return nil, errs.E(errs.Forbidden, "census.err.round_forbidden")
+	}
+	if r.Status == RoundClosed {
+		return r, nil
+	}
+	now := s.now()
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE census_rounds SET status = $1, closed_at = $2 WHERE id = $3`, RoundClosed, now, id); err != nil {
+			return fmt.Errorf("close round: %w", err)
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "census.close", ObjectType: "census_round",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: r.DistrictCode})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.round(ctx, u, id)
+}
+
+const roundColumns = `r.id, r.district_code, r.title, r.deadline, r.status, r.created_at, r.closed_at,
+	(SELECT COUNT(DISTINCT s.street_code) FROM census_submissions s WHERE s.round_id = r.id)`
+
+func scanRound(sc interface{ Scan(...any) error }) (*Round, error) {
+	var r Round
+	var closed sql.NullTime
+	if err := sc.Scan(&r.ID, &r.DistrictCode, &r.Title, &r.Deadline, &r.Status, &r.CreatedAt, &closed, &r.Submitted); err != nil {
+		return nil, err
+	}
+	r.CreatedAt = r.CreatedAt.UTC()
+	if closed.Valid {
+		t := closed.Time.UTC()
+		r.ClosedAt = &t
+	}
+	return &r, nil
+}
+
+func (s *Service) round(ctx context.Context, u *auth.User, id int64) (*Round, error) {
+	r, err := scanRound(s.DB.Read.QueryRowContext(ctx, `SELECT `+roundColumns+` FROM census_rounds r WHERE r.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !seesRound(u, r.DistrictCode)) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get round: %w", err)
+	}
+	names, err := s.Geo.Names(ctx, []string{r.DistrictCode})
+	if err != nil {
+		return nil, err
+	}
+	r.DistrictName = names[r.DistrictCode]
+	return r, nil
+}
+
+// Rounds lists the rounds the user sees, newest first: the city sees every
+// district's, a district its own, a street or community its district's.
+func (s *Service) Rounds(ctx context.Context, u *auth.User) ([]Round, error) {
+	lo, hi := db.PrefixRange(u.ScopeCode)
+	district := u.ScopeCode
+	if len(district) > 6 {
+		district = district[:6]
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+roundColumns+` FROM census_rounds r
+		WHERE (r.district_code >= $1 AND r.district_code < $2) OR r.district_code = $3 ORDER BY r.id DESC`, lo, hi, district)
+	if err != nil {
+		return nil, fmt.Errorf("list rounds: %w", err)
+	}
+	defer rows.Close()
+	out := []Round{}
+	var codes []string
+	for rows.Next() {
+		r, err := scanRound(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+		codes = append(codes, r.DistrictCode)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	names, err := s.Geo.Names(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].DistrictName = names[out[i].DistrictCode]
+	}
+	return out, nil
+}
+
+// RoundView returns a round with every street of its district, what each
+// submitted, and the district's summary from each street's latest file.
+func (s *Service) RoundView(ctx context.Context, u *auth.User, id int64) (*RoundView, error) {
+	r, err := s.round(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &RoundView{Round: *r, Submissions: []Submission{}, Summary: newSummary()}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT id, street_code, username, file_name, submitted_at, late, row_count,
+		created, updated, unchanged, summary FROM census_submissions WHERE round_id = $1 ORDER BY id DESC`, id)
+	if err != nil {
+		return nil, fmt.Errorf("round submissions: %w", err)
+	}
+	defer rows.Close()
+	latest := map[string]*Submission{}
+	for rows.Next() {
+		var sub Submission
+		var late int
+		var summary string
+		if err := rows.Scan(&sub.ID, &sub.StreetCode, &sub.Username, &sub.FileName, &sub.SubmittedAt, &late, &sub.Rows,
+			&sub.Created, &sub.Updated, &sub.Unchanged, &summary); err != nil {
+			return nil, err
+		}
+		sub.SubmittedAt, sub.Late = sub.SubmittedAt.UTC(), late != 0
+		sub.Summary = newSummary()
+		if err := json.Unmarshal([]byte(summary), &sub.Summary); err != nil {
+			return nil, fmt.Errorf("submission %d summary: %w", sub.ID, err)
+		}
+		v.Submissions = append(v.Submissions, sub)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range v.Submissions {
+		if sub := &v.Submissions[i]; latest[sub.StreetCode] == nil {
+			latest[sub.StreetCode] = sub
+			v.Summary.Merge(sub.Summary)
+		}
+	}
+	streets, err := s.Geo.Children(ctx, r.DistrictCode)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range streets {
+		if st.Level == geo.Street {
+			v.Streets = append(v.Streets, StreetStatus{Code: st.Code, Name: st.Name, Latest: latest[st.Code]})
+		}
+	}
+	return v, nil
+}
+
+// CanSubmit reports whether the user submits into the round: a street
+// officer of the round's district, while the round is open.
+func CanSubmit(u *auth.User, r *Round) bool {
+	return u.Role == auth.StreetOfficer && strings.HasPrefix(u.ScopeCode, r.DistrictCode) && r.Status == RoundOpen
+}
+
+// CanClose reports whether the user closes the round.
+func CanClose(u *auth.User, r *Round) bool { return canRun(u, r.DistrictCode) && r.Status == RoundOpen }
+
+// Submit imports a street's file into a round: the import and the record of
+// the submission commit together, or neither does.
+func (s *Service) Submit(ctx context.Context, u *auth.User, id int64, path, name string, opts Options) (*Report, error) {
+	r, err := s.round(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.Role != auth.StreetOfficer || !strings.HasPrefix(u.ScopeCode, r.DistrictCode) {
+		return nil, errs.E(errs.Forbidden, "census.err.not_your_round")
+	}
+	if r.Status != RoundOpen {
+		return nil, errs.E(errs.Conflict, "census.err.round_closed")
+	}
+	now := s.now()
+	deadline, _ := time.ParseInLocation(time.DateOnly, r.Deadline, chinaTime)
+	late := now.After(deadline.Add(24 * time.Hour))
+	opts.Hook = func(tx *sql.Tx, rep *Report) error {
+		summary, err := json.Marshal(rep.Summary)
+		if err != nil {
+			return err
+		}
+		var sid int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO census_submissions (round_id, street_code, user_id, username, file_name,
+			submitted_at, late, row_count, created, updated, unchanged, summary)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			id, u.ScopeCode, u.ID, u.Username, name, now, b2i(late), rep.Rows, rep.Created, rep.Updated, rep.Unchanged,
+			string(summary)).Scan(&sid); err != nil {
+			return fmt.Errorf("record submission: %w", err)
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "census.submit", ObjectType: "census_round",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: u.ScopeCode,
+			Detail: map[string]any{"submission": sid, "file": name, "rows": rep.Rows, "created": rep.Created,
+				"updated": rep.Updated, "unchanged": rep.Unchanged, "late": late}})
+	}
+	return s.Import(ctx, u, path, name, opts)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

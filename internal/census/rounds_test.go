@@ -1,0 +1,100 @@
+package census_test
+
+import (
+	"testing"
+	"time"
+
+	"linli/internal/census"
+	"linli/internal/platform/errs"
+)
+
+func TestCensusRound(t *testing.T) {
+	f := setup(t)
+	if _, err := f.census.OpenRound(f.ctx, f.street, census.RoundInput{Title: "x", Deadline: "2023-03-31"}); !errs.Is(err, errs.Forbidden) {
+		t.Fatalf("street opens a round: %v", err)
+	}
+	if _, err := f.census.OpenRound(f.ctx, f.tianhe, census.RoundInput{Title: "", Deadline: "2023-02-01"}); !errs.Is(err, errs.Invalid) {
+		t.Fatalf("bad round: %v", err)
+	}
+	r, err := f.census.OpenRound(f.ctx, f.tianhe, census.RoundInput{Title: "2023年天河区全面摸底", Deadline: "2023-03-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.DistrictCode != "440106" || r.Status != census.RoundOpen || r.DistrictName != "天河区" {
+		t.Fatalf("round %+v", r)
+	}
+
+	s := messy()
+	for row := 7; row <= 10; row++ {
+		delete(s.rows, row)
+	}
+	path := s.xlsx(t)
+	bad := messy().xlsx(t)
+	if rep, err := f.census.Submit(f.ctx, f.street, r.ID, bad, "bad.xlsx", census.Options{}); err != nil || len(rep.Errors) == 0 {
+		t.Fatalf("bad file: %v %v", rep, err)
+	}
+	f.now = time.Date(2023, 4, 2, 8, 0, 0, 0, time.UTC) // after the deadline
+	rep, err := f.census.Submit(f.ctx, f.street, r.ID, path, "天河南街道.xlsx", census.Options{})
+	if err != nil || len(rep.Errors) != 0 || rep.Created != 3 {
+		t.Fatalf("submit: %+v %v", rep, err)
+	}
+	if _, err := f.census.Submit(f.ctx, f.tianhe, r.ID, path, "x.xlsx", census.Options{}); !errs.Is(err, errs.Forbidden) {
+		t.Fatalf("district submits: %v", err)
+	}
+
+	rs, err := f.census.Rounds(f.ctx, f.admin)
+	if err != nil || len(rs) != 1 || rs[0].Submitted != 1 {
+		t.Fatalf("city sees %+v %v", rs, err)
+	}
+	if rs, _ := f.census.Rounds(f.ctx, f.street2); len(rs) != 1 {
+		t.Fatalf("another street of the district sees %d rounds", len(rs))
+	}
+
+	v, err := f.census.RoundView(f.ctx, f.tianhe, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Submissions) != 1 || len(v.Streets) < 10 {
+		t.Fatalf("view: %d submissions, %d streets", len(v.Submissions), len(v.Streets))
+	}
+	var submitted int
+	for _, st := range v.Streets {
+		if st.Latest != nil {
+			submitted++
+			if st.Code != "440106008" || !st.Latest.Late || st.Latest.Rows != 3 || st.Latest.FileName != "天河南街道.xlsx" {
+				t.Errorf("street %+v latest %+v", st, st.Latest)
+			}
+		}
+	}
+	sum := v.Summary
+	if submitted != 1 || sum.Rows != 3 || sum.ByTier["community"] != 1 || sum.ByTier["registered"] != 1 || sum.ByStatus["active"] != 2 ||
+		sum.ByStatus["pending"] != 1 || sum.ByType["culture_sports"] != 2 || sum.ByGroup["elderly"] != 2 {
+		t.Fatalf("summary %+v", sum)
+	}
+
+	// a second submission replaces the street's figures; the history keeps both
+	f.now = f.now.Add(time.Hour)
+	rep, err = f.census.Submit(f.ctx, f.street, r.ID, path, "天河南街道-2.xlsx", census.Options{})
+	if err != nil || rep.Unchanged != 3 {
+		t.Fatalf("resubmit %+v %v", rep, err)
+	}
+	v, _ = f.census.RoundView(f.ctx, f.tianhe, r.ID)
+	if len(v.Submissions) != 2 || v.Summary.Rows != 3 {
+		t.Fatalf("after resubmission: %d submissions, %d rows", len(v.Submissions), v.Summary.Rows)
+	}
+
+	if _, err := f.census.CloseRound(f.ctx, f.street, r.ID); !errs.Is(err, errs.Forbidden) {
+		t.Fatalf("street closes: %v", err)
+	}
+	if r, err = f.census.CloseRound(f.ctx, f.tianhe, r.ID); err != nil || r.Status != census.RoundClosed {
+		t.Fatalf("close %+v %v", r, err)
+	}
+	if _, err := f.census.Submit(f.ctx, f.street, r.ID, path, "late.xlsx", census.Options{}); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("submit to a closed round: %v", err)
+	}
+	var audits int
+	f.db.Read.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action IN ('census.open', 'census.submit', 'census.close')`).Scan(&audits)
+	if audits != 4 {
+		t.Errorf("%d census audit rows", audits)
+	}
+}

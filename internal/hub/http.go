@@ -1,0 +1,235 @@
+package hub
+
+import (
+	"embed"
+	"fmt"
+	"net/http"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+	"linli/internal/registry"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates is this package's template folder.
+var Templates = web.Templates{FS: templates, Dir: "templates"}
+
+// Handlers serves the hubs' pages and API over the same service.
+type Handlers struct {
+	S   *web.Server
+	Svc *Service
+}
+
+// Routes mounts the routes.
+func (h *Handlers) Routes(rt *web.Router) {
+	rt.HandleFunc("GET /hubs", h.S.Page(h.listPage))
+	rt.HandleFunc("POST /hubs", h.S.Page(h.designateSubmit))
+	rt.HandleFunc("GET /hubs/{hub_id}", h.S.Page(h.showPage))
+	rt.HandleFunc("POST /hubs/{hub_id}/revoke", h.S.Page(h.revokeSubmit))
+	rt.HandleFunc("POST /hubs/{hub_id}/members", h.S.Page(h.memberSubmit))
+	rt.HandleFunc("POST /hubs/{hub_id}/members/{org_id}/release", h.S.Page(h.releaseSubmit))
+	rt.HandleFunc("POST /hubs/{hub_id}/workers", h.S.Page(h.workerSubmit))
+	rt.HandleFunc("POST /hubs/{hub_id}/workers/{id}/end", h.S.Page(h.workerEndSubmit))
+	h.apiRoutes(rt)
+}
+
+func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
+	return h.S.Cat.T(i18n.FromRequest(r), key, args...)
+}
+
+type listData struct {
+	Hubs         []Summary
+	CanDesignate bool
+	Candidates   []*registry.Org
+}
+
+func canDesignate(u *auth.User) bool {
+	return u.Role == auth.StreetOfficer || u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin
+}
+
+func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderList(w, r, u, http.StatusOK, nil)
+}
+
+func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, u *auth.User, status int, fail error) {
+	hubs, err := h.Svc.Hubs(r.Context(), u, r.URL.Query().Get("within"))
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	d := listData{Hubs: hubs, CanDesignate: canDesignate(u)}
+	if d.CanDesignate {
+		p, err := h.Svc.Reg.List(r.Context(), u, registry.Filter{Status: registry.StatusActive, PerPage: 200, Sort: "name"})
+		if err != nil {
+			h.S.PageError(w, r, err)
+			return
+		}
+		for _, o := range p.Items {
+			if !o.Hub {
+				d.Candidates = append(d.Candidates, o)
+			}
+		}
+	}
+	v := web.View{Title: h.tr(r, "hub.list_title"), Data: d}
+	h.withErrors(r, &v, fail)
+	h.S.Render(w, r, status, "hub_list", v)
+}
+
+// withErrors puts an error's messages on a page.
+func (h *Handlers) withErrors(r *http.Request, v *web.View, fail error) {
+	if fail == nil {
+		return
+	}
+	fields, _ := h.S.FieldErrors(r, fail)
+	v.Errors = fields
+	lang := i18n.FromRequest(r)
+	if e, ok := errs.As(fail); ok {
+		v.Message = h.S.Cat.Msg(lang, e.Message)
+		for _, m := range e.Fields {
+			v.Message = h.S.Cat.Msg(lang, m)
+		}
+	}
+}
+
+// formErr shows a refused action on the page it came from; anything that is
+// not the user's to fix is an error page.
+func formErr(err error) bool {
+	switch errs.Code(err) {
+	case errs.Invalid, errs.Conflict, errs.Forbidden:
+		return true
+	}
+	return false
+}
+
+func (h *Handlers) designateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := formID(r, "org_id")
+	var o *registry.Org
+	if err == nil {
+		o, err = h.Svc.Designate(r.Context(), u, id, r.PostFormValue("reason"))
+	}
+	if err != nil {
+		if formErr(err) {
+			h.renderList(w, r, u, web.StatusOf(errs.Code(err)), err)
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/hubs/%d?flash=hub.designated", o.ID), http.StatusSeeOther)
+}
+
+func formID(r *http.Request, name string) (int64, error) {
+	var id int64
+	if _, err := fmt.Sscan(r.PostFormValue(name), &id); err != nil || id <= 0 {
+		return 0, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{name: errs.M("err.choose_one")}}
+	}
+	return id, nil
+}
+
+type showData struct {
+	Hub        *Hub
+	Candidates []*registry.Org
+	Kinds      []string
+	Today      string
+}
+
+func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderShow(w, r, u, http.StatusOK, nil)
+}
+
+func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.User, status int, fail error) {
+	id, err := web.PathID(r, "hub_id")
+	var hb *Hub
+	if err == nil {
+		hb, err = h.Svc.Get(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	d := showData{Hub: hb, Kinds: WorkerKinds, Today: h.Svc.now().Format("2006-01-02")}
+	if hb.CanManage {
+		if d.Candidates, err = h.Svc.Candidates(r.Context(), u, hb.Org); err != nil {
+			h.S.PageError(w, r, err)
+			return
+		}
+	}
+	v := web.View{Title: hb.Org.Name, Data: d}
+	h.withErrors(r, &v, fail)
+	h.S.Render(w, r, status, "hub_show", v)
+}
+
+func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
+	if err != nil {
+		if formErr(err) {
+			h.renderShow(w, r, u, web.StatusOf(errs.Code(err)), err)
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/hubs/%s?flash=%s", r.PathValue("hub_id"), flash), http.StatusSeeOther)
+}
+
+func (h *Handlers) revokeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "hub_id")
+	if err == nil {
+		_, err = h.Svc.Revoke(r.Context(), u, id, r.PostFormValue("reason"))
+	}
+	if err != nil {
+		h.after(w, r, u, err, "")
+		return
+	}
+	http.Redirect(w, r, "/hubs?flash=hub.revoked", http.StatusSeeOther)
+}
+
+func (h *Handlers) memberSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "hub_id")
+	var org int64
+	if err == nil {
+		org, err = formID(r, "org_id")
+	}
+	if err == nil {
+		_, err = h.Svc.TakeIntoCustody(r.Context(), u, id, MemberInput{OrgID: org, ConsentBy: r.PostFormValue("consent_by"),
+			ConsentOn: r.PostFormValue("consent_on"), ConsentNote: r.PostFormValue("consent_note")})
+	}
+	h.after(w, r, u, err, "hub.flash_added")
+}
+
+func (h *Handlers) releaseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "hub_id")
+	var org int64
+	if err == nil {
+		org, err = web.PathID(r, "org_id")
+	}
+	if err == nil {
+		_, err = h.Svc.Release(r.Context(), u, id, org, r.PostFormValue("reason"))
+	}
+	h.after(w, r, u, err, "hub.flash_released")
+}
+
+func (h *Handlers) workerSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "hub_id")
+	if err == nil {
+		_, err = h.Svc.AddWorker(r.Context(), u, id, WorkerInput{Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind"),
+			Qualified: r.PostFormValue("qualified") != "", StartedOn: r.PostFormValue("started_on")})
+	}
+	h.after(w, r, u, err, "hub.worker_added")
+}
+
+func (h *Handlers) workerEndSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "hub_id")
+	var wid int64
+	if err == nil {
+		wid, err = web.PathID(r, "id")
+	}
+	if err == nil {
+		_, err = h.Svc.EndWorker(r.Context(), u, id, wid, r.PostFormValue("ended_on"))
+	}
+	h.after(w, r, u, err, "hub.worker_ended")
+}

@@ -1,0 +1,453 @@
+// Package hub is the hub organizations (枢纽型社区社会组织, C5): a street
+// designates active organizations as hubs; a hub takes organizations of its
+// street into custody with their consent (their money is then held in the
+// custody ledger) and releases them; it records its social workers.
+package hub
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/ledger"
+	"linli/internal/ledger/idem"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/registry"
+)
+
+// Registry is what hubs need from the organization registry.
+type Registry interface {
+	Lookup(ctx context.Context, id int64) (*registry.Org, error)
+	SetHub(ctx context.Context, u *auth.User, id int64, on bool, reason string) (*registry.Org, error)
+	List(ctx context.Context, u *auth.User, f registry.Filter) (*registry.Page, error)
+}
+
+// Custody is what hubs need from the ledger: an account opened when an
+// organization comes into custody, closed (empty) when it leaves.
+type Custody interface {
+	OpenAccount(ctx context.Context, tx *sql.Tx, hubID, orgID int64) error
+	CloseAccount(ctx context.Context, tx *sql.Tx, hubID, orgID int64) error
+	Balances(ctx context.Context, hubID int64) (map[int64]ledger.Fen, error)
+}
+
+// Service is the hubs' rules over their tables.
+type Service struct {
+	DB      *db.DB
+	Reg     Registry
+	Custody Custody
+	Now     func() time.Time
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// Member statuses.
+const (
+	MemberActive   = "active"
+	MemberReleased = "released"
+)
+
+// Worker kinds.
+var WorkerKinds = []string{"full_time", "part_time"}
+
+// Member is an organization a hub serves (or served).
+type Member struct {
+	ID            int64      `json:"id"`
+	HubID         int64      `json:"hub_org_id"`
+	OrgID         int64      `json:"org_id"`
+	OrgName       string     `json:"org_name"`
+	CommunityCode string     `json:"community_code"`
+	Status        string     `json:"status"`
+	ConsentBy     string     `json:"consent_by"`
+	ConsentOn     string     `json:"consent_on"`
+	ConsentNote   string     `json:"consent_note,omitempty"`
+	JoinedOn      string     `json:"joined_on"`
+	ReleasedOn    string     `json:"released_on,omitempty"`
+	ReleaseReason string     `json:"release_reason,omitempty"`
+	Balance       ledger.Fen `json:"balance_fen"`
+}
+
+// Worker is a hub's social worker.
+type Worker struct {
+	ID        int64  `json:"id"`
+	HubID     int64  `json:"hub_org_id"`
+	Name      string `json:"name"`
+	Kind      string `json:"kind"`
+	Qualified bool   `json:"qualified"`
+	StartedOn string `json:"started_on"`
+	EndedOn   string `json:"ended_on,omitempty"`
+}
+
+// Hub is a hub organization with the organizations it serves and its workers.
+type Hub struct {
+	Org       *registry.Org `json:"org"`
+	Members   []Member      `json:"members"`
+	Workers   []Worker      `json:"workers"`
+	Serving   int           `json:"serving"`
+	Staffed   int           `json:"social_workers"`
+	CanManage bool          `json:"-"`
+	CanBooks  bool          `json:"-"`
+}
+
+func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
+
+// member reports whether an organization is served by the hub now.
+func (s *Service) member(ctx context.Context, q db.Querier, hubID, orgID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM hub_members WHERE hub_org_id = $1 AND org_id = $2 AND status = $3`,
+		hubID, orgID, MemberActive).Scan(&n)
+	return n > 0, err
+}
+
+// canSee reports who sees a hub: its staff, the leader of the hub or of an
+// organization it serves, and officers and auditors over it.
+func (s *Service) canSee(ctx context.Context, u *auth.User, h *registry.Org) (bool, error) {
+	switch u.Role {
+	case auth.HubStaff:
+		return u.OrgID == h.ID, nil
+	case auth.OrgLeader:
+		if u.OrgID == 0 {
+			return false, nil
+		}
+		if u.OrgID == h.ID {
+			return true, nil
+		}
+		return s.member(ctx, s.DB.Read, h.ID, u.OrgID)
+	}
+	return u.InScope(h.CommunityCode), nil
+}
+
+// canManage reports who takes organizations in and out and records workers:
+// the hub's staff, and the street and the officers above it.
+func canManage(u *auth.User, h *registry.Org) bool {
+	if u.ReadOnly() {
+		return false
+	}
+	switch u.Role {
+	case auth.HubStaff:
+		return u.OrgID == h.ID
+	case auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
+		return u.InScope(h.CommunityCode)
+	}
+	return false
+}
+
+// hub finds a hub the viewer may see.
+func (s *Service) hub(ctx context.Context, u *auth.User, id int64) (*registry.Org, error) {
+	h, err := s.Reg.Lookup(ctx, id)
+	if errs.Is(err, errs.NotFound) {
+		return nil, notFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.canSee(ctx, u, h)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || !h.Hub {
+		return nil, notFound()
+	}
+	return h, nil
+}
+
+// Designate makes an active organization a hub of its street.
+func (s *Service) Designate(ctx context.Context, u *auth.User, orgID int64, reason string) (*registry.Org, error) {
+	return s.Reg.SetHub(ctx, u, orgID, true, reason)
+}
+
+// Revoke ends a hub's designation; it must serve no organization first.
+func (s *Service) Revoke(ctx context.Context, u *auth.User, hubID int64, reason string) (*registry.Org, error) {
+	h, err := s.hub(ctx, u, hubID)
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM hub_members WHERE hub_org_id = $1 AND status = $2`,
+		h.ID, MemberActive).Scan(&n); err != nil {
+		return nil, fmt.Errorf("hub: count members: %w", err)
+	}
+	if n > 0 {
+		return nil, errs.E(errs.Conflict, "err.hub_has_members", n)
+	}
+	return s.Reg.SetHub(ctx, u, hubID, false, reason)
+}
+
+// Summary is a hub in a list.
+type Summary struct {
+	Org     *registry.Org `json:"org"`
+	Serving int           `json:"serving"`
+	Staffed int           `json:"social_workers"`
+}
+
+// Hubs lists the hubs the viewer sees, within a division.
+func (s *Service) Hubs(ctx context.Context, u *auth.User, within string) ([]Summary, error) {
+	p, err := s.Reg.List(ctx, u, registry.Filter{Within: within, Hub: true, PerPage: 200, Sort: "code"})
+	if err != nil {
+		return nil, err
+	}
+	out := []Summary{}
+	for _, o := range p.Items {
+		if ok, err := s.canSee(ctx, u, o); err != nil || !ok {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		sm := Summary{Org: o}
+		if err := s.DB.Read.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM hub_members WHERE hub_org_id = $1 AND status = 'active'),
+			(SELECT COUNT(*) FROM hub_workers WHERE hub_org_id = $1 AND ended_on = '')`, o.ID).Scan(&sm.Serving, &sm.Staffed); err != nil {
+			return nil, fmt.Errorf("hub: counts: %w", err)
+		}
+		out = append(out, sm)
+	}
+	return out, nil
+}
+
+// Get returns a hub with what it serves and who works there.
+func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Hub, error) {
+	h, err := s.hub(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &Hub{Org: h, CanManage: canManage(u, h), CanBooks: u.Role != auth.OrgLeader}
+	if out.Members, err = s.members(ctx, id); err != nil {
+		return nil, err
+	}
+	bal, err := s.Custody.Balances(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out.Members {
+		m := &out.Members[i]
+		m.Balance = bal[m.OrgID]
+		if m.Status == MemberActive {
+			out.Serving++
+		}
+	}
+	if out.Workers, err = s.workers(ctx, id); err != nil {
+		return nil, err
+	}
+	for _, w := range out.Workers {
+		if w.EndedOn == "" {
+			out.Staffed++
+		}
+	}
+	if u.Role == auth.OrgLeader { // a served organization's leader sees only their own line
+		var mine []Member
+		for _, m := range out.Members {
+			if m.OrgID == u.OrgID {
+				mine = append(mine, m)
+			}
+		}
+		out.Members = mine
+	}
+	h.LeaderPhone = registry.MaskPhone(h.LeaderPhone)
+	return out, nil
+}
+
+const memberColumns = `m.id, m.hub_org_id, m.org_id, o.name, o.community_code, m.status, m.consent_by, m.consent_on,
+	m.consent_note, m.joined_on, m.released_on, m.release_reason`
+
+func scanMember(sc interface{ Scan(...any) error }) (*Member, error) {
+	var m Member
+	err := sc.Scan(&m.ID, &m.HubID, &m.OrgID, &m.OrgName, &m.CommunityCode, &m.Status, &m.ConsentBy, &m.ConsentOn,
+		&m.ConsentNote, &m.JoinedOn, &m.ReleasedOn, &m.ReleaseReason)
+	return &m, err
+}
+
+func (s *Service) members(ctx context.Context, hubID int64) ([]Member, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+memberColumns+` FROM hub_members m JOIN orgs o ON o.id = m.org_id
+		WHERE m.hub_org_id = $1 ORDER BY m.status, o.name, m.id DESC`, hubID)
+	if err != nil {
+		return nil, fmt.Errorf("hub: members: %w", err)
+	}
+	defer rows.Close()
+	out := []Member{}
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+// MemberInput takes an organization into custody, with its consent.
+type MemberInput struct {
+	OrgID int64 `json:"org_id"`
+	// ConsentBy is who gave the organization's consent; the registered
+	// leader when empty. ConsentOn is when; today when empty.
+	ConsentBy   string `json:"consent_by,omitempty"`
+	ConsentOn   string `json:"consent_on,omitempty"`
+	ConsentNote string `json:"consent_note,omitempty"`
+}
+
+// TakeIntoCustody makes the hub hold an organization's money: an active
+// organization of the hub's street, not a hub itself, not in custody
+// elsewhere; its consent is recorded and its account opened in the ledger.
+func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64, in MemberInput) (*Member, error) {
+	h, err := s.hub(ctx, u, hubID)
+	if err != nil {
+		return nil, err
+	}
+	if !canManage(u, h) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	now := s.now()
+	today := ledger.Today(now)
+	f := errs.Fields{}
+	o, err := s.Reg.Lookup(ctx, in.OrgID)
+	switch {
+	case errs.Is(err, errs.NotFound) || (err == nil && o.StreetCode != h.StreetCode):
+		f.Add("org_id", "err.hub_org_not_in_street")
+	case err != nil:
+		return nil, err
+	case o.ID == h.ID || o.Hub:
+		f.Add("org_id", "err.hub_cannot_be_member")
+	case o.Status != registry.StatusActive:
+		f.Add("org_id", "err.hub_member_active")
+	}
+	in.ConsentBy, in.ConsentOn, in.ConsentNote = strings.TrimSpace(in.ConsentBy), strings.TrimSpace(in.ConsentOn), strings.TrimSpace(in.ConsentNote)
+	if in.ConsentBy == "" && o != nil {
+		in.ConsentBy = o.LeaderName
+	}
+	if in.ConsentOn == "" {
+		in.ConsentOn = today
+	}
+	checkLen(in.ConsentBy, "consent_by", 1, 50, f)
+	checkLen(in.ConsentNote, "consent_note", 0, 500, f)
+	checkDate(in.ConsentOn, "consent_on", today, f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var out *Member
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO hub_members (hub_org_id, org_id, status, consent_by, consent_on, consent_note,
+			joined_on, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+			hubID, in.OrgID, MemberActive, in.ConsentBy, in.ConsentOn, in.ConsentNote, today, u.ID, now).Scan(&id)
+		if s.DB.Dialect.IsUniqueViolation(err) {
+			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("err.hub_already_member"),
+				Fields: map[string]errs.Msg{"org_id": errs.M("err.hub_already_member")}}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("hub: add member: %w", err)
+		}
+		if err := s.Custody.OpenAccount(ctx, tx, hubID, in.OrgID); err != nil {
+			return nil, err
+		}
+		if out, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM hub_members m JOIN orgs o ON o.id = m.org_id
+			WHERE m.id = $1`, id)); err != nil {
+			return nil, err
+		}
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.take_custody", ObjectType: "org",
+			ObjectID: strconv.FormatInt(in.OrgID, 10), ScopeCode: o.CommunityCode,
+			Detail: map[string]any{"hub_org_id": hubID, "consent_by": in.ConsentBy, "consent_on": in.ConsentOn, "consent_note": in.ConsentNote}})
+	})
+	return out, err
+}
+
+// Release ends the custody of an organization; its account must be empty.
+func (s *Service) Release(ctx context.Context, u *auth.User, hubID, orgID int64, reason string) (*Member, error) {
+	h, err := s.hub(ctx, u, hubID)
+	if err != nil {
+		return nil, err
+	}
+	if !canManage(u, h) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	reason = strings.TrimSpace(reason)
+	f := errs.Fields{}
+	if reason == "" {
+		f.Add("reason", "err.reason_required")
+	}
+	checkLen(reason, "reason", 0, 500, f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out *Member
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM hub_members WHERE hub_org_id = $1 AND org_id = $2 AND status = $3`+
+			s.DB.Dialect.ForUpdate(), hubID, orgID, MemberActive).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("hub: find member: %w", err)
+		}
+		if err := s.Custody.CloseAccount(ctx, tx, hubID, orgID); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE hub_members SET status = $1, released_on = $2, release_reason = $3, updated_at = $4
+			WHERE id = $5`, MemberReleased, ledger.Today(now), reason, now, id); err != nil {
+			return nil, fmt.Errorf("hub: release: %w", err)
+		}
+		if out, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM hub_members m JOIN orgs o ON o.id = m.org_id
+			WHERE m.id = $1`, id)); err != nil {
+			return nil, err
+		}
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.release", ObjectType: "org",
+			ObjectID: strconv.FormatInt(orgID, 10), ScopeCode: out.CommunityCode,
+			Detail: map[string]any{"hub_org_id": hubID, "reason": reason}})
+	})
+	return out, err
+}
+
+// Candidates lists the organizations a hub could take into custody.
+func (s *Service) Candidates(ctx context.Context, u *auth.User, h *registry.Org) ([]*registry.Org, error) {
+	p, err := s.Reg.List(ctx, u, registry.Filter{Within: h.StreetCode, Status: registry.StatusActive, PerPage: 200, Sort: "name"})
+	if err != nil {
+		return nil, err
+	}
+	taken := map[int64]bool{}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT m.org_id FROM hub_members m JOIN orgs o ON o.id = m.org_id
+		WHERE m.status = 'active' AND o.street_code = $1`, h.StreetCode)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		taken[id] = true
+	}
+	var out []*registry.Org
+	for _, o := range p.Items {
+		if !o.Hub && !taken[o.ID] {
+			out = append(out, o)
+		}
+	}
+	return out, rows.Err()
+}
+
+func checkLen(s, field string, minLen, maxLen int, f errs.Fields) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n < minLen:
+		f.Add(field, "err.required")
+	case n > maxLen:
+		f.Add(field, "err.too_long", maxLen)
+	}
+}
+
+func checkDate(s, field, today string, f errs.Fields) {
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		f.Add(field, "err.date_format")
+	} else if s > today {
+		f.Add(field, "err.date_future")
+	}
+}

@@ -1,0 +1,142 @@
+package hub
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"linli/internal/ledger"
+	"linli/internal/ledger/idem"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// WorkerInput records a social worker of a hub.
+type WorkerInput struct {
+	Name      string `json:"name"`
+	Kind      string `json:"kind"`
+	Qualified bool   `json:"qualified"`
+	StartedOn string `json:"started_on"`
+}
+
+const workerColumns = `id, hub_org_id, name, kind, qualified, started_on, ended_on`
+
+func scanWorker(sc interface{ Scan(...any) error }) (*Worker, error) {
+	var w Worker
+	var q int
+	err := sc.Scan(&w.ID, &w.HubID, &w.Name, &w.Kind, &q, &w.StartedOn, &w.EndedOn)
+	w.Qualified = q != 0
+	return &w, err
+}
+
+func (s *Service) workers(ctx context.Context, hubID int64) ([]Worker, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+workerColumns+` FROM hub_workers WHERE hub_org_id = $1
+		ORDER BY ended_on, started_on, id`, hubID)
+	if err != nil {
+		return nil, fmt.Errorf("hub: workers: %w", err)
+	}
+	defer rows.Close()
+	out := []Worker{}
+	for rows.Next() {
+		w, err := scanWorker(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *w)
+	}
+	return out, rows.Err()
+}
+
+// AddWorker records a full- or part-time social worker of the hub.
+func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in WorkerInput) (*Worker, error) {
+	h, err := s.hub(ctx, u, hubID)
+	if err != nil {
+		return nil, err
+	}
+	if !canManage(u, h) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	now := s.now()
+	in.Name, in.Kind, in.StartedOn = strings.TrimSpace(in.Name), strings.TrimSpace(in.Kind), strings.TrimSpace(in.StartedOn)
+	f := errs.Fields{}
+	checkLen(in.Name, "name", 1, 50, f)
+	if !slices.Contains(WorkerKinds, in.Kind) {
+		f.Add("kind", "err.choose_one")
+	}
+	checkDate(in.StartedOn, "started_on", ledger.Today(now), f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var out *Worker
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		var err error
+		if out, err = scanWorker(tx.QueryRowContext(ctx, `INSERT INTO hub_workers (hub_org_id, name, kind, qualified, started_on, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+workerColumns, hubID, in.Name, in.Kind, b2i(in.Qualified), in.StartedOn, now)); err != nil {
+			return nil, fmt.Errorf("hub: add worker: %w", err)
+		}
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.worker_add", ObjectType: "hub_worker",
+			ObjectID: strconv.FormatInt(out.ID, 10), ScopeCode: h.CommunityCode,
+			Detail: map[string]any{"hub_org_id": hubID, "name": in.Name, "kind": in.Kind, "qualified": in.Qualified, "started_on": in.StartedOn}})
+	})
+	return out, err
+}
+
+// EndWorker records the day a social worker left the hub.
+func (s *Service) EndWorker(ctx context.Context, u *auth.User, hubID, workerID int64, endedOn string) (*Worker, error) {
+	h, err := s.hub(ctx, u, hubID)
+	if err != nil {
+		return nil, err
+	}
+	if !canManage(u, h) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	now := s.now()
+	endedOn = strings.TrimSpace(endedOn)
+	if endedOn == "" {
+		endedOn = ledger.Today(now)
+	}
+	f := errs.Fields{}
+	checkDate(endedOn, "ended_on", ledger.Today(now), f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var out *Worker
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		w, err := scanWorker(tx.QueryRowContext(ctx, `SELECT `+workerColumns+` FROM hub_workers WHERE id = $1 AND hub_org_id = $2`+
+			s.DB.Dialect.ForUpdate(), workerID, hubID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound()
+		}
+		if err != nil {
+			return nil, err
+		}
+		if w.EndedOn != "" {
+			return nil, errs.E(errs.Conflict, "err.worker_ended")
+		}
+		if endedOn < w.StartedOn {
+			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+				Fields: map[string]errs.Msg{"ended_on": errs.M("err.period_order")}}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE hub_workers SET ended_on = $1 WHERE id = $2`, endedOn, workerID); err != nil {
+			return nil, fmt.Errorf("hub: end worker: %w", err)
+		}
+		w.EndedOn = endedOn
+		out = w
+		return w, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.worker_end", ObjectType: "hub_worker",
+			ObjectID: strconv.FormatInt(workerID, 10), ScopeCode: h.CommunityCode,
+			Detail: map[string]any{"hub_org_id": hubID, "ended_on": endedOn}})
+	})
+	return out, err
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,227 @@
+package incubation
+
+import (
+	"context"
+	"net/http"
+
+	"linli/internal/ledger/idem"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/web"
+)
+
+func (h *Handlers) apiRoutes(rt *web.Router) {
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/bases", Summary: "Incubation bases serving the scope (or a division in it)",
+		Tag: "bases", Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "BaseList"}, h.S.API(h.apiList))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases", Summary: "Record an incubation base (street officers and above); accepts Idempotency-Key",
+		Tag: "bases", Body: "BaseInput", Response: "Base", Status: 201}, h.S.API(h.apiCreate))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/bases/coverage",
+		Summary: "Streets covered by an open street- or community-level base on a day, by district or by street",
+		Tag:     "bases", Query: []web.Param{{Name: "within", Description: "division code (default: the scope)"},
+			{Name: "on", Description: "YYYY-MM-DD (default: today)"}}, Response: "Coverage"}, h.S.API(h.apiCoverage))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/bases/{base_id}", Summary: "A base with its rooms, coming bookings and incubated organizations",
+		Tag: "bases", Response: "BaseDetail"}, h.S.API(h.apiGet))
+	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/bases/{base_id}", Summary: "Save all fields of a base (closing it sets closed_on)",
+		Tag: "bases", Body: "BaseInput", Response: "Base"}, h.S.API(h.apiUpdate))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/rooms", Summary: "Add a room; accepts Idempotency-Key",
+		Tag: "bases", Body: "RoomInput", Response: "Room", Status: 201}, h.S.API(h.apiRoom))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/bookings", Summary: "Book a room for an organization; an overlap is refused (409); accepts Idempotency-Key",
+		Tag: "bases", Body: "BookingInput", Response: "Booking", Status: 201}, h.S.API(h.apiBook))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/bookings/{id}/cancel", Summary: "Cancel a booking; accepts Idempotency-Key",
+		Tag: "bases", Response: "Booking"}, h.S.API(h.apiCancel))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/incubatees", Summary: "Start incubating an organization; accepts Idempotency-Key",
+		Tag: "bases", Body: "IncubateeInput", Response: "Incubatee", Status: 201}, h.S.API(h.apiEnter))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/incubatees/{id}/leave", Summary: "Graduation or exit of an incubated organization; accepts Idempotency-Key",
+		Tag: "bases", Body: "IncubationEnd", Response: "Incubatee"}, h.S.API(h.apiLeave))
+	rt.Schemas(schemas())
+}
+
+func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if rp, ok := idem.AsReplay(err); ok {
+		idem.Write(w, rp)
+		return
+	}
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, status, v)
+}
+
+func decode(w http.ResponseWriter, r *http.Request, u *auth.User, status int, v any) (context.Context, error) {
+	if v != nil {
+		if err := web.DecodeJSON(w, r, v); err != nil {
+			return nil, err
+		}
+	}
+	k, err := idem.FromRequest(r, u.ID, status, v)
+	if err != nil || k == nil {
+		return r.Context(), err
+	}
+	return idem.With(r.Context(), k), nil
+}
+
+func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.List(r.Context(), u, r.URL.Query().Get("within"))
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in BaseInput
+	ctx, err := decode(w, r, u, http.StatusCreated, &in)
+	var b *Base
+	if err == nil {
+		b, err = h.Svc.Create(ctx, u, in)
+	}
+	h.respond(w, r, http.StatusCreated, b, err)
+}
+
+func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	c, err := h.Svc.Coverage(r.Context(), u, r.URL.Query().Get("within"), r.URL.Query().Get("on"))
+	h.respond(w, r, http.StatusOK, c, err)
+}
+
+func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var d *Detail
+	if err == nil {
+		d, err = h.Svc.Detail(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, d, err)
+}
+
+func (h *Handlers) apiUpdate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var in BaseInput
+	var ctx context.Context
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusOK, &in)
+	}
+	var b *Base
+	if err == nil {
+		b, err = h.Svc.Update(ctx, u, id, in)
+	}
+	h.respond(w, r, http.StatusOK, b, err)
+}
+
+func (h *Handlers) apiRoom(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var in RoomInput
+	var ctx context.Context
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusCreated, &in)
+	}
+	var room *Room
+	if err == nil {
+		room, err = h.Svc.AddRoom(ctx, u, id, in)
+	}
+	h.respond(w, r, http.StatusCreated, room, err)
+}
+
+func (h *Handlers) apiBook(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var in BookingInput
+	var ctx context.Context
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusCreated, &in)
+	}
+	var k *Booking
+	if err == nil {
+		k, err = h.Svc.Book(ctx, u, id, in)
+	}
+	h.respond(w, r, http.StatusCreated, k, err)
+}
+
+func (h *Handlers) apiCancel(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var bid int64
+	if err == nil {
+		bid, err = web.PathID(r, "id")
+	}
+	var ctx context.Context
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusOK, nil)
+	}
+	var k *Booking
+	if err == nil {
+		k, err = h.Svc.CancelBooking(ctx, u, id, bid)
+	}
+	h.respond(w, r, http.StatusOK, k, err)
+}
+
+func (h *Handlers) apiEnter(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var in IncubateeInput
+	var ctx context.Context
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusCreated, &in)
+	}
+	var i *Incubatee
+	if err == nil {
+		i, err = h.Svc.Enter(ctx, u, id, in)
+	}
+	h.respond(w, r, http.StatusCreated, i, err)
+}
+
+type leaveReq struct {
+	Status string `json:"status"`
+	LeftOn string `json:"left_on"`
+}
+
+func (h *Handlers) apiLeave(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var iid int64
+	if err == nil {
+		iid, err = web.PathID(r, "id")
+	}
+	var in leaveReq
+	var ctx context.Context
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusOK, &in)
+	}
+	var i *Incubatee
+	if err == nil {
+		i, err = h.Svc.Leave(ctx, u, id, iid, in.Status, in.LeftOn)
+	}
+	h.respond(w, r, http.StatusOK, i, err)
+}
+
+func schemas() map[string]any {
+	date := map[string]any{"type": "string", "format": "date"}
+	dt := map[string]any{"type": "string", "format": "date-time"}
+	baseProps := map[string]any{"name": web.Str(), "host_type": web.Enum(HostTypes...), "address": web.Str(),
+		"division_code":   map[string]any{"type": "string", "description": "the area served: a district (6), street (9) or community (12) code"},
+		"operator_org_id": web.Int(), "opening_hours": web.Str(), "services": web.Arr(web.Enum(Services...)),
+		"opened_on": date, "closed_on": map[string]any{"type": "string", "description": "YYYY-MM-DD, empty while open"}}
+	full := map[string]any{"id": web.Int(), "district_code": web.Str(), "street_code": web.Str(), "operator_name": web.Str(),
+		"created_at": web.Str(), "updated_at": web.Str()}
+	for k, v := range baseProps {
+		full[k] = v
+	}
+	room := web.Obj(map[string]any{"id": web.Int(), "base_id": web.Int(), "name": web.Str(), "capacity": web.Int(),
+		"facilities": web.Str(), "active": web.Bool()})
+	booking := web.Obj(map[string]any{"id": web.Int(), "room_id": web.Int(), "room_name": web.Str(), "base_id": web.Int(),
+		"org_id": web.Int(), "org_name": web.Str(), "starts_at": dt, "ends_at": dt, "purpose": web.Str(),
+		"status": web.Enum(Booked, Cancelled), "booked_by": web.Int()})
+	incubatee := web.Obj(map[string]any{"id": web.Int(), "base_id": web.Int(), "org_id": web.Int(), "org_name": web.Str(),
+		"entered_on": date, "left_on": date, "status": web.Enum(Incubating, Graduated, Exited), "note": web.Str()})
+	area := map[string]any{"code": web.Str(), "name": web.Str(), "streets": web.Int(), "covered": web.Int(),
+		"percent": map[string]any{"type": "number"}, "bases": web.Arr(web.Str())}
+	cov := map[string]any{"within": web.Str(), "on": date, "rows": web.Arr(web.Obj(area))}
+	for k, v := range area {
+		cov[k] = v
+	}
+	return map[string]any{
+		"Base":           web.Obj(full),
+		"BaseInput":      web.Obj(baseProps, "name", "host_type", "division_code", "opened_on"),
+		"BaseList":       web.Obj(map[string]any{"items": web.Arr(web.Ref("Base"))}),
+		"BaseDetail":     web.Obj(map[string]any{"base": web.Ref("Base"), "rooms": web.Arr(room), "bookings": web.Arr(booking), "incubatees": web.Arr(incubatee)}),
+		"Room":           room,
+		"RoomInput":      web.Obj(map[string]any{"name": web.Str(), "capacity": web.Int(), "facilities": web.Str()}, "name"),
+		"Booking":        booking,
+		"BookingInput":   web.Obj(map[string]any{"room_id": web.Int(), "org_id": web.Int(), "starts_at": dt, "ends_at": dt, "purpose": web.Str()}, "room_id", "org_id", "starts_at", "ends_at", "purpose"),
+		"Incubatee":      incubatee,
+		"IncubateeInput": web.Obj(map[string]any{"org_id": web.Int(), "entered_on": date, "note": web.Str()}, "org_id"),
+		"IncubationEnd":  web.Obj(map[string]any{"status": web.Enum(Graduated, Exited), "left_on": date}, "status"),
+		"Coverage":       web.Obj(cov),
+	}
+}

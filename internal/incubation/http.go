@@ -1,0 +1,345 @@
+package incubation
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+	"linli/internal/registry"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates is this package's template folder.
+var Templates = web.Templates{FS: templates, Dir: "templates"}
+
+// Handlers serves the bases' pages and API over the same service.
+type Handlers struct {
+	S   *web.Server
+	Svc *Service
+}
+
+// Routes mounts the routes.
+func (h *Handlers) Routes(rt *web.Router) {
+	rt.HandleFunc("GET /bases", h.S.Page(h.listPage))
+	rt.HandleFunc("GET /bases/coverage", h.S.Page(h.coveragePage))
+	rt.HandleFunc("GET /bases/new", h.S.Page(h.newPage))
+	rt.HandleFunc("POST /bases", h.S.Page(h.createSubmit))
+	rt.HandleFunc("GET /bases/{base_id}", h.S.Page(h.showPage))
+	rt.HandleFunc("GET /bases/{base_id}/edit", h.S.Page(h.editPage))
+	rt.HandleFunc("POST /bases/{base_id}", h.S.Page(h.editSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/rooms", h.S.Page(h.roomSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/bookings", h.S.Page(h.bookSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/bookings/{id}/cancel", h.S.Page(h.cancelSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/incubatees", h.S.Page(h.enterSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/incubatees/{id}/leave", h.S.Page(h.leaveSubmit))
+	h.apiRoutes(rt)
+}
+
+func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
+	return h.S.Cat.T(i18n.FromRequest(r), key, args...)
+}
+
+// withErrors puts an error's messages on a page.
+func (h *Handlers) withErrors(r *http.Request, v *web.View, fail error) {
+	if fail == nil {
+		return
+	}
+	fields, _ := h.S.FieldErrors(r, fail)
+	v.Errors = fields
+	lang := i18n.FromRequest(r)
+	if e, ok := errs.As(fail); ok {
+		v.Message = h.S.Cat.Msg(lang, e.Message)
+		for _, m := range e.Fields {
+			v.Message = h.S.Cat.Msg(lang, m)
+		}
+	}
+}
+
+func formErr(err error) bool {
+	switch errs.Code(err) {
+	case errs.Invalid, errs.Conflict, errs.Forbidden:
+		return true
+	}
+	return false
+}
+
+type listData struct {
+	Bases  []*Base
+	CanNew bool
+	Today  string
+	Within string
+}
+
+func canCreate(u *auth.User) bool {
+	return !u.ReadOnly() && (u.Role == auth.StreetOfficer || u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin)
+}
+
+func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	within := r.URL.Query().Get("within")
+	bases, err := h.Svc.List(r.Context(), u, within)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "base_list", web.View{Title: h.tr(r, "base.list_title"),
+		Data: listData{Bases: bases, CanNew: canCreate(u), Today: h.Svc.today(), Within: within}})
+}
+
+func (h *Handlers) coveragePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	c, err := h.Svc.Coverage(r.Context(), u, r.URL.Query().Get("within"), r.URL.Query().Get("on"))
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "base_coverage", web.View{Title: h.tr(r, "base.coverage_title"), Data: c})
+}
+
+type formData struct {
+	Base      *Base
+	Form      BaseInput
+	HostTypes []string
+	Services  []string
+	Has       map[string]bool
+}
+
+func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, status int, b *Base, in BaseInput, fail error) {
+	title := h.tr(r, "base.new")
+	if b != nil {
+		title = h.tr(r, "base.edit")
+	}
+	has := map[string]bool{}
+	for _, s := range in.Services {
+		has[s] = true
+	}
+	v := web.View{Title: title, Data: formData{Base: b, Form: in, HostTypes: HostTypes, Services: Services, Has: has}}
+	h.withErrors(r, &v, fail)
+	if fail != nil {
+		v.Message = h.tr(r, "common.fix_errors")
+	}
+	h.S.Render(w, r, status, "base_form", v)
+}
+
+func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if !canCreate(u) {
+		h.S.PageError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
+		return
+	}
+	h.renderForm(w, r, http.StatusOK, nil, BaseInput{DivisionCode: u.ScopeCode, OpenedOn: h.Svc.today(),
+		HostType: HostTypes[0], Services: []string{"incubation"}}, nil)
+}
+
+func inputFromForm(r *http.Request) BaseInput {
+	r.ParseForm()
+	in := BaseInput{Name: r.PostFormValue("name"), HostType: r.PostFormValue("host_type"), Address: r.PostFormValue("address"),
+		DivisionCode: r.PostFormValue("division_code"), OpeningHours: r.PostFormValue("opening_hours"),
+		Services: r.PostForm["services"], OpenedOn: r.PostFormValue("opened_on"), ClosedOn: r.PostFormValue("closed_on")}
+	in.OperatorOrgID, _ = strconv.ParseInt(strings.TrimSpace(r.PostFormValue("operator_org_id")), 10, 64)
+	return in
+}
+
+func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	in := inputFromForm(r)
+	b, err := h.Svc.Create(r.Context(), u, in)
+	if err != nil {
+		if formErr(err) {
+			h.renderForm(w, r, web.StatusOf(errs.Code(err)), nil, in, err)
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/bases/%d?flash=common.saved", b.ID), http.StatusSeeOther)
+}
+
+func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var b *Base
+	if err == nil {
+		b, err = h.Svc.Get(r.Context(), u, id)
+	}
+	if err == nil && !canEdit(u, b.DivisionCode) {
+		err = errs.E(errs.Forbidden, "err.forbidden")
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.renderForm(w, r, http.StatusOK, b, InputOf(b), nil)
+}
+
+func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var b *Base
+	if err == nil {
+		b, err = h.Svc.Get(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	in := inputFromForm(r)
+	if _, err := h.Svc.Update(r.Context(), u, id, in); err != nil {
+		if formErr(err) {
+			h.renderForm(w, r, web.StatusOf(errs.Code(err)), b, in, err)
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/bases/%d?flash=common.saved", id), http.StatusSeeOther)
+}
+
+// Detail is a base with its rooms, bookings and incubated organizations.
+type Detail struct {
+	Base       *Base       `json:"base"`
+	Rooms      []Room      `json:"rooms"`
+	Bookings   []Booking   `json:"bookings"`
+	Incubatees []Incubatee `json:"incubatees"`
+}
+
+// Detail gathers a base's page.
+func (s *Service) Detail(ctx context.Context, u *auth.User, id int64) (*Detail, error) {
+	b, err := s.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &Detail{Base: b}
+	if d.Rooms, err = s.Rooms(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.Bookings, err = s.Bookings(ctx, id, s.now()); err != nil {
+		return nil, err
+	}
+	d.Incubatees, err = s.Incubatees(ctx, id)
+	return d, err
+}
+
+type showData struct {
+	*Detail
+	CanEdit, CanOperate, CanBook bool
+	Orgs                         []*registry.Org
+	Today                        string
+	UserID                       int64
+	MyOrg                        int64
+}
+
+func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderShow(w, r, u, http.StatusOK, nil)
+}
+
+func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.User, status int, fail error) {
+	id, err := web.PathID(r, "base_id")
+	var d *Detail
+	if err == nil {
+		d, err = h.Svc.Detail(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	sd := showData{Detail: d, CanEdit: canEdit(u, d.Base.DivisionCode), CanOperate: canOperate(u, d.Base),
+		Today: h.Svc.today(), UserID: u.ID, MyOrg: u.OrgID}
+	if !u.ReadOnly() && d.Base.OpenOn(sd.Today) {
+		p, err := h.Svc.Orgs.List(r.Context(), u, registry.Filter{Within: d.Base.DivisionCode, PerPage: 200, Sort: "name"})
+		if err != nil {
+			h.S.PageError(w, r, err)
+			return
+		}
+		for _, o := range p.Items {
+			if o.Status != registry.StatusDeregistered && canBook(u, d.Base, o) {
+				sd.Orgs = append(sd.Orgs, o)
+			}
+		}
+		sd.CanBook = len(sd.Orgs) > 0 && slices.ContainsFunc(d.Rooms, func(r Room) bool { return r.Active })
+	}
+	v := web.View{Title: d.Base.Name, Data: sd}
+	h.withErrors(r, &v, fail)
+	h.S.Render(w, r, status, "base_show", v)
+}
+
+func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
+	if err != nil {
+		if formErr(err) {
+			h.renderShow(w, r, u, web.StatusOf(errs.Code(err)), err)
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/bases/%s?flash=%s", r.PathValue("base_id"), flash), http.StatusSeeOther)
+}
+
+func (h *Handlers) roomSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	if err == nil {
+		capacity, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("capacity")))
+		_, err = h.Svc.AddRoom(r.Context(), u, id, RoomInput{Name: r.PostFormValue("name"), Capacity: capacity,
+			Facilities: r.PostFormValue("facilities")})
+	}
+	h.after(w, r, u, err, "base.room_added")
+}
+
+// parseLocal reads a datetime-local value in China time.
+func parseLocal(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(s), chinaTime)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func (h *Handlers) bookSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	if err == nil {
+		room, _ := strconv.ParseInt(r.PostFormValue("room_id"), 10, 64)
+		org, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
+		_, err = h.Svc.Book(r.Context(), u, id, BookingInput{RoomID: room, OrgID: org, StartsAt: parseLocal(r.PostFormValue("starts_at")),
+			EndsAt: parseLocal(r.PostFormValue("ends_at")), Purpose: r.PostFormValue("purpose")})
+	}
+	h.after(w, r, u, err, "base.booked")
+}
+
+func (h *Handlers) cancelSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var bid int64
+	if err == nil {
+		bid, err = web.PathID(r, "id")
+	}
+	if err == nil {
+		_, err = h.Svc.CancelBooking(r.Context(), u, id, bid)
+	}
+	h.after(w, r, u, err, "base.booking_cancelled")
+}
+
+func (h *Handlers) enterSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	if err == nil {
+		org, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
+		_, err = h.Svc.Enter(r.Context(), u, id, IncubateeInput{OrgID: org, EnteredOn: r.PostFormValue("entered_on"),
+			Note: r.PostFormValue("note")})
+	}
+	h.after(w, r, u, err, "base.entered")
+}
+
+func (h *Handlers) leaveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "base_id")
+	var iid int64
+	if err == nil {
+		iid, err = web.PathID(r, "id")
+	}
+	if err == nil {
+		_, err = h.Svc.Leave(r.Context(), u, id, iid, r.PostFormValue("status"), r.PostFormValue("left_on"))
+	}
+	h.after(w, r, u, err, "base.left")
+}

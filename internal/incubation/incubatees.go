@@ -1,0 +1,292 @@
+package incubation
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"linli/internal/geo"
+	"linli/internal/ledger/idem"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/registry"
+)
+
+const incubateeColumns = `i.id, i.base_id, i.org_id, o.name, i.entered_on, i.left_on, i.status, i.note`
+
+func scanIncubatee(sc interface{ Scan(...any) error }) (*Incubatee, error) {
+	var i Incubatee
+	err := sc.Scan(&i.ID, &i.BaseID, &i.OrgID, &i.OrgName, &i.EnteredOn, &i.LeftOn, &i.Status, &i.Note)
+	return &i, err
+}
+
+// Incubatees lists a base's incubated organizations, current first.
+func (s *Service) Incubatees(ctx context.Context, baseID int64) ([]Incubatee, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+incubateeColumns+` FROM base_incubatees i JOIN orgs o ON o.id = i.org_id
+		WHERE i.base_id = $1 ORDER BY i.status <> 'incubating', i.entered_on DESC, i.id DESC`, baseID)
+	if err != nil {
+		return nil, fmt.Errorf("incubation: incubatees: %w", err)
+	}
+	defer rows.Close()
+	out := []Incubatee{}
+	for rows.Next() {
+		i, err := scanIncubatee(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *i)
+	}
+	return out, rows.Err()
+}
+
+// Enter starts the incubation of an organization the base serves.
+func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in IncubateeInput) (*Incubatee, error) {
+	b, err := s.Get(ctx, u, baseID)
+	if err != nil {
+		return nil, err
+	}
+	if !canOperate(u, b) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	in.EnteredOn, in.Note = strings.TrimSpace(in.EnteredOn), strings.TrimSpace(in.Note)
+	if in.EnteredOn == "" {
+		in.EnteredOn = s.today()
+	}
+	f := errs.Fields{}
+	o, err := s.Orgs.Lookup(ctx, in.OrgID)
+	switch {
+	case errs.Is(err, errs.NotFound) || (err == nil && !strings.HasPrefix(o.CommunityCode, b.DivisionCode)):
+		f.Add("org_id", "err.base_org_not_served")
+	case err != nil:
+		return nil, err
+	case o.Status == registry.StatusDeregistered:
+		f.Add("org_id", "err.base_org_not_served")
+	}
+	checkDate(in.EnteredOn, "entered_on", s.today(), true, f)
+	checkLen(in.Note, "note", 0, 500, f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out *Incubatee
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO base_incubatees (base_id, org_id, entered_on, status, note, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, baseID, in.OrgID, in.EnteredOn, Incubating, in.Note, now).Scan(&id)
+		if s.DB.Dialect.IsUniqueViolation(err) {
+			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("err.already_incubating"),
+				Fields: map[string]errs.Msg{"org_id": errs.M("err.already_incubating")}}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("incubation: enter: %w", err)
+		}
+		if out, err = getIncubatee(ctx, tx, id); err != nil {
+			return nil, err
+		}
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.incubate", ObjectType: "org",
+			ObjectID: strconv.FormatInt(in.OrgID, 10), ScopeCode: o.CommunityCode,
+			Detail: map[string]any{"base_id": baseID, "entered_on": in.EnteredOn, "note": in.Note}})
+	})
+	return out, err
+}
+
+func getIncubatee(ctx context.Context, q db.Querier, id int64) (*Incubatee, error) {
+	i, err := scanIncubatee(q.QueryRowContext(ctx, `SELECT `+incubateeColumns+` FROM base_incubatees i JOIN orgs o ON o.id = i.org_id
+		WHERE i.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound()
+	}
+	return i, err
+}
+
+// Leave ends an incubation: graduated or exited, on a day.
+func (s *Service) Leave(ctx context.Context, u *auth.User, baseID, id int64, status, leftOn string) (*Incubatee, error) {
+	b, err := s.Get(ctx, u, baseID)
+	if err != nil {
+		return nil, err
+	}
+	if !canOperate(u, b) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	leftOn = strings.TrimSpace(leftOn)
+	if leftOn == "" {
+		leftOn = s.today()
+	}
+	f := errs.Fields{}
+	if status != Graduated && status != Exited {
+		f.Add("status", "err.choose_one")
+	}
+	checkDate(leftOn, "left_on", s.today(), true, f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out *Incubatee
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		i, err := getIncubatee(ctx, tx, id)
+		if err != nil || i.BaseID != baseID {
+			return nil, notFound()
+		}
+		if i.Status != Incubating {
+			return nil, errs.E(errs.Conflict, "err.incubation_over")
+		}
+		if leftOn < i.EnteredOn {
+			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+				Fields: map[string]errs.Msg{"left_on": errs.M("err.period_order")}}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE base_incubatees SET status = $1, left_on = $2, updated_at = $3 WHERE id = $4`,
+			status, leftOn, now, id); err != nil {
+			return nil, fmt.Errorf("incubation: leave: %w", err)
+		}
+		i.Status, i.LeftOn = status, leftOn
+		out = i
+		return i, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.incubation_end", ObjectType: "org",
+			ObjectID: strconv.FormatInt(i.OrgID, 10), ScopeCode: b.DivisionCode,
+			Detail: map[string]any{"base_id": baseID, "status": status, "left_on": leftOn}})
+	})
+	return out, err
+}
+
+// Area is one division's coverage: how many of its streets have an open
+// street- or community-level base on the day.
+type Area struct {
+	Code    string   `json:"code"`
+	Name    string   `json:"name"`
+	Streets int      `json:"streets"`
+	Covered int      `json:"covered"`
+	Percent float64  `json:"percent"`
+	Bases   []string `json:"bases,omitempty"`
+}
+
+// Coverage is the coverage of streets by incubation bases below a division.
+type Coverage struct {
+	Within string `json:"within"`
+	Name   string `json:"name"`
+	On     string `json:"on"`
+	Area
+	Rows []Area `json:"rows"`
+}
+
+// Coverage tells, for a day, which streets have an open base serving the
+// street or one of its communities, summed by district (above a district)
+// or listed by street (within a district). Street-level viewers see their street.
+func (s *Service) Coverage(ctx context.Context, u *auth.User, within, on string) (*Coverage, error) {
+	if within == "" {
+		within = u.ScopeCode
+	}
+	if len(within) > 9 {
+		within = within[:9]
+	}
+	if !u.InScope(within) && !(len(u.ScopeCode) > 9 && strings.HasPrefix(u.ScopeCode, within)) {
+		return nil, notFound()
+	}
+	if on == "" {
+		on = s.today()
+	}
+	if !validDate(on) {
+		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"on": errs.M("err.date_format")}}
+	}
+	node, err := s.Geo.Get(ctx, within)
+	if err != nil {
+		return nil, err
+	}
+	covered, err := s.coveredStreets(ctx, within, on)
+	if err != nil {
+		return nil, err
+	}
+	streets, err := s.streets(ctx, within)
+	if err != nil {
+		return nil, err
+	}
+	c := &Coverage{Within: within, Name: node.Name, On: on, Rows: []Area{}}
+	var units []geo.Node
+	switch {
+	case node.Level >= geo.Street:
+		units = []geo.Node{*node}
+	default:
+		if units, err = s.Geo.Children(ctx, within); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range units {
+		a := Area{Code: n.Code, Name: n.Name}
+		if n.Level == geo.Street {
+			a.Streets = 1
+			if names, ok := covered[n.Code]; ok {
+				a.Covered, a.Bases = 1, names
+			}
+		} else {
+			for _, st := range streets {
+				if strings.HasPrefix(st, n.Code) {
+					a.Streets++
+					if _, ok := covered[st]; ok {
+						a.Covered++
+					}
+				}
+			}
+		}
+		a.Percent = percent(a.Covered, a.Streets)
+		c.Streets += a.Streets
+		c.Covered += a.Covered
+		c.Rows = append(c.Rows, a)
+	}
+	c.Code, c.Area.Name, c.Percent = within, node.Name, percent(c.Covered, c.Streets)
+	return c, nil
+}
+
+func percent(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(int(float64(n)*1000/float64(d)+0.5)) / 10
+}
+
+// coveredStreets maps each covered street below a division to its bases' names.
+func (s *Service) coveredStreets(ctx context.Context, within, on string) (map[string][]string, error) {
+	lo, hi := db.PrefixRange(within)
+	if len(within) > 6 {
+		lo, hi = db.PrefixRange(within[:min(9, len(within))])
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT street_code, name FROM bases WHERE street_code <> ''
+		AND street_code >= $1 AND street_code < $2 AND opened_on <= $3 AND (closed_on = '' OR closed_on > $3)
+		ORDER BY street_code, name`, lo, hi, on)
+	if err != nil {
+		return nil, fmt.Errorf("incubation: coverage: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			return nil, err
+		}
+		out[code] = append(out[code], name)
+	}
+	return out, rows.Err()
+}
+
+// streets lists the codes of the streets below a division.
+func (s *Service) streets(ctx context.Context, within string) ([]string, error) {
+	lo, hi := db.PrefixRange(within)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT code FROM divisions WHERE level = $1 AND code >= $2 AND code < $3 ORDER BY code`,
+		geo.Street, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("incubation: streets: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,316 @@
+package incubation
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/geo"
+	"linli/internal/ledger/idem"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/registry"
+)
+
+// Orgs is what bases need from the registry.
+type Orgs interface {
+	Lookup(ctx context.Context, id int64) (*registry.Org, error)
+	List(ctx context.Context, u *auth.User, f registry.Filter) (*registry.Page, error)
+}
+
+// Service is the bases' rules over their tables.
+type Service struct {
+	DB   *db.DB
+	Geo  *geo.Store
+	Orgs Orgs
+	Now  func() time.Time
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func (s *Service) today() string { return s.now().In(chinaTime).Format(time.DateOnly) }
+
+func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
+
+// canSee reports who sees a base: everyone whose subtree holds the area it
+// serves or who lives in that area, and its operator's staff.
+func canSee(u *auth.User, b *Base) bool {
+	if u.Role == auth.HubStaff && b.OperatorOrgID != 0 && u.OrgID == b.OperatorOrgID {
+		return true
+	}
+	return u.InScope(b.DivisionCode) || (u.ScopeCode != "" && strings.HasPrefix(u.ScopeCode, b.DivisionCode))
+}
+
+// canEdit reports who creates and edits bases: the street and the officers
+// above it, for areas in their subtree.
+func canEdit(u *auth.User, division string) bool {
+	if u.ReadOnly() {
+		return false
+	}
+	switch u.Role {
+	case auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
+		return u.InScope(division)
+	}
+	return false
+}
+
+// canOperate reports who runs a base day to day: its editors and its
+// operator's staff (rooms, incubated organizations, bookings for others).
+func canOperate(u *auth.User, b *Base) bool {
+	if canEdit(u, b.DivisionCode) {
+		return true
+	}
+	return !u.ReadOnly() && u.Role == auth.HubStaff && b.OperatorOrgID != 0 && u.OrgID == b.OperatorOrgID
+}
+
+const baseColumns = `b.id, b.name, b.host_type, b.address, b.division_code, b.district_code, b.street_code,
+	COALESCE(b.operator_org_id, 0), COALESCE(o.name, ''), b.opening_hours, b.services_mask, b.opened_on, b.closed_on,
+	b.created_at, b.updated_at`
+
+const baseFrom = ` FROM bases b LEFT JOIN orgs o ON o.id = b.operator_org_id`
+
+func scanBase(sc interface{ Scan(...any) error }) (*Base, error) {
+	var b Base
+	var m int64
+	err := sc.Scan(&b.ID, &b.Name, &b.HostType, &b.Address, &b.DivisionCode, &b.DistrictCode, &b.StreetCode,
+		&b.OperatorOrgID, &b.OperatorName, &b.OpeningHours, &m, &b.OpenedOn, &b.ClosedOn, &b.CreatedAt, &b.UpdatedAt)
+	b.Services = unmask(Services, m)
+	b.CreatedAt, b.UpdatedAt = b.CreatedAt.UTC(), b.UpdatedAt.UTC()
+	return &b, err
+}
+
+func getBase(ctx context.Context, q db.Querier, id int64) (*Base, error) {
+	b, err := scanBase(q.QueryRowContext(ctx, `SELECT `+baseColumns+baseFrom+` WHERE b.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("incubation: base %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// Get returns a base the viewer may see.
+func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Base, error) {
+	b, err := getBase(ctx, s.DB.Read, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(u, b) {
+		return nil, notFound()
+	}
+	return b, nil
+}
+
+// List returns the bases the viewer sees within a division (its own scope
+// when empty): those in the subtree, and those serving an area above it.
+func (s *Service) List(ctx context.Context, u *auth.User, within string) ([]*Base, error) {
+	if within == "" {
+		within = u.ScopeCode
+	}
+	if !u.InScope(within) {
+		return nil, notFound()
+	}
+	lo, hi := db.PrefixRange(within)
+	var ancestors []any
+	var ph []string
+	for _, n := range []int{6, 9} {
+		if len(within) > n {
+			ancestors = append(ancestors, within[:n])
+			ph = append(ph, "$"+strconv.Itoa(len(ancestors)+2))
+		}
+	}
+	cond := `(b.division_code >= $1 AND b.division_code < $2)`
+	if len(ph) > 0 {
+		cond = "(" + cond + " OR b.division_code IN (" + strings.Join(ph, ", ") + "))"
+	}
+	args := append([]any{lo, hi}, ancestors...)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+baseColumns+baseFrom+` WHERE `+cond+
+		` ORDER BY b.closed_on <> '', b.division_code, b.name`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("incubation: list: %w", err)
+	}
+	defer rows.Close()
+	out := []*Base{}
+	for rows.Next() {
+		b, err := scanBase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput) (errs.Fields, error) {
+	in.Name, in.Address, in.OpeningHours = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.OpeningHours)
+	in.DivisionCode, in.OpenedOn, in.ClosedOn = strings.TrimSpace(in.DivisionCode), strings.TrimSpace(in.OpenedOn), strings.TrimSpace(in.ClosedOn)
+	f := errs.Fields{}
+	checkLen(in.Name, "name", 2, 100, f)
+	checkLen(in.Address, "address", 0, 200, f)
+	checkLen(in.OpeningHours, "opening_hours", 0, 100, f)
+	if !slices.Contains(HostTypes, in.HostType) {
+		f.Add("host_type", "err.choose_one")
+	}
+	for _, sv := range in.Services {
+		if !slices.Contains(Services, sv) {
+			f.Add("services", "err.unknown_value", sv)
+		}
+	}
+	today := s.today()
+	checkDate(in.OpenedOn, "opened_on", today, true, f)
+	if in.ClosedOn != "" {
+		checkDate(in.ClosedOn, "closed_on", "9999-12-31", true, f)
+		if in.ClosedOn <= in.OpenedOn {
+			f.Add("closed_on", "err.period_order")
+		}
+	}
+	switch n := len(in.DivisionCode); {
+	case geo.LevelOf(in.DivisionCode) < geo.District || n > 12:
+		f.Add("division_code", "err.base_division")
+	case !u.InScope(in.DivisionCode):
+		f.Add("division_code", "err.outside_scope")
+	default:
+		ok, err := s.Geo.Exists(ctx, in.DivisionCode)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			f.Add("division_code", "err.unknown_division")
+		}
+	}
+	if in.OperatorOrgID != 0 {
+		o, err := s.Orgs.Lookup(ctx, in.OperatorOrgID)
+		switch {
+		case errs.Is(err, errs.NotFound) || (err == nil && len(in.DivisionCode) >= 6 && !strings.HasPrefix(o.CommunityCode, in.DivisionCode[:6])):
+			f.Add("operator_org_id", "err.base_operator")
+		case err != nil:
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+func streetOf(code string) string {
+	if len(code) >= 9 {
+		return code[:9]
+	}
+	return ""
+}
+
+// Create records a base.
+func (s *Service) Create(ctx context.Context, u *auth.User, in BaseInput) (*Base, error) {
+	if u.ReadOnly() || !(u.Role == auth.StreetOfficer || u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	f, err := s.validate(ctx, u, &in)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out *Base
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO bases (name, host_type, address, division_code, district_code, street_code,
+			operator_org_id, opening_hours, services_mask, opened_on, closed_on, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
+			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), nullID(in.OperatorOrgID),
+			in.OpeningHours, mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now).Scan(&id); err != nil {
+			return nil, fmt.Errorf("incubation: create base: %w", err)
+		}
+		var err error
+		if out, err = getBase(ctx, tx, id); err != nil {
+			return nil, err
+		}
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.create", ObjectType: "base",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.DivisionCode, Detail: in})
+	})
+	return out, err
+}
+
+// Update saves a base's fields; closing it is setting closed_on.
+func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in BaseInput) (*Base, error) {
+	old, err := s.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canEdit(u, old.DivisionCode) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	f, err := s.validate(ctx, u, &in)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out *Base
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		if _, err := tx.ExecContext(ctx, `UPDATE bases SET name = $1, host_type = $2, address = $3, division_code = $4,
+			district_code = $5, street_code = $6, operator_org_id = $7, opening_hours = $8, services_mask = $9, opened_on = $10,
+			closed_on = $11, updated_at = $12 WHERE id = $13`,
+			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), nullID(in.OperatorOrgID),
+			in.OpeningHours, mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, id); err != nil {
+			return nil, fmt.Errorf("incubation: update base: %w", err)
+		}
+		var err error
+		if out, err = getBase(ctx, tx, id); err != nil {
+			return nil, err
+		}
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.update", ObjectType: "base",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.DivisionCode, Detail: map[string]any{"before": InputOf(old), "after": in}})
+	})
+	return out, err
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func checkLen(s, field string, minLen, maxLen int, f errs.Fields) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n < minLen && n == 0:
+		f.Add(field, "err.required")
+	case n < minLen:
+		f.Add(field, "err.too_short", minLen)
+	case n > maxLen:
+		f.Add(field, "err.too_long", maxLen)
+	}
+}
+
+func checkDate(s, field, latest string, required bool, f errs.Fields) {
+	switch {
+	case s == "" && required:
+		f.Add(field, "err.required")
+	case s == "":
+	case !validDate(s):
+		f.Add(field, "err.date_format")
+	case s > latest:
+		f.Add(field, "err.date_future")
+	case s < "1990-01-01":
+		f.Add(field, "err.date_too_early")
+	}
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}

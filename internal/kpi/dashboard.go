@@ -1,0 +1,176 @@
+package kpi
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"linli/internal/geo"
+	"linli/internal/platform/auth"
+)
+
+// Dashboard is every indicator that applies at a unit, evaluated on a date,
+// with the units one level down ranked.
+type Dashboard struct {
+	Unit     geo.Node       `json:"unit"`
+	Path     []geo.Node     `json:"path"`
+	AsOf     string         `json:"as_of"`
+	Today    string         `json:"today"`
+	Timeline Timeline       `json:"timeline"`
+	Results  []*Result      `json:"indicators"`
+	Children []geo.Node     `json:"children"`
+	Ranking  []RankRow      `json:"ranking"`
+	Summary  map[string]int `json:"summary"` // indicators by state
+}
+
+// RankRow is one child unit's standing across the indicators.
+type RankRow struct {
+	Rank    int              `json:"rank"`
+	Unit    string           `json:"unit"`
+	Name    string           `json:"name"`
+	Met     int              `json:"met"`
+	OnTrack int              `json:"on_track"`
+	Behind  int              `json:"behind"`
+	Judged  int              `json:"judged"`
+	Score   float64          `json:"score"` // share of judged indicators met
+	Cells   map[string]Child `json:"cells"` // indicator key → the child's value
+}
+
+// Timeline places a date on the plan's three phases (C21).
+type Timeline struct {
+	Phases   []Phase `json:"phases"`
+	Current  string  `json:"current"` // phase key; "before" or "after" outside the plan
+	Month    int     `json:"month"`   // months since the plan began, 0…28
+	Months   int     `json:"months"`
+	Progress float64 `json:"progress"` // 0…1
+}
+
+// TimelineAt places a day on the plan.
+func TimelineAt(day string) Timeline {
+	t := Timeline{Phases: Phases, Months: 28, Current: "after"}
+	start, end := Phases[0].From, Phases[len(Phases)-1].To
+	t.Progress = progress(day, start, end)
+	if day < start {
+		t.Current = "before"
+	}
+	for _, p := range Phases {
+		if day >= p.From && day <= p.To {
+			t.Current = p.Key
+		}
+	}
+	if d, err := time.Parse(time.DateOnly, day); err == nil {
+		t.Month = min(28, max(0, (d.Year()-2021)*12+int(d.Month())-9+1))
+		if day < start {
+			t.Month = 0
+		}
+	}
+	return t
+}
+
+// Dashboard evaluates every indicator that applies at a unit.
+func (s *Service) Dashboard(ctx context.Context, u *auth.User, unitCode, asOf string) (*Dashboard, error) {
+	w, err := s.parseAsOf(asOf)
+	if err != nil {
+		return nil, err
+	}
+	node, err := s.unitFor(ctx, u, unitCode)
+	if err != nil {
+		return nil, err
+	}
+	inds, err := s.List(ctx, u, node.Code, false)
+	if err != nil {
+		return nil, err
+	}
+	path, err := s.Geo.Path(ctx, node.Code)
+	if err != nil {
+		return nil, err
+	}
+	var visible []geo.Node
+	for _, p := range path {
+		if u.InScope(p.Code) {
+			visible = append(visible, p)
+		}
+	}
+	d := &Dashboard{Unit: *node, Path: visible, AsOf: w.Day, Today: s.Today(), Timeline: TimelineAt(w.Day),
+		Results: []*Result{}, Children: []geo.Node{}, Ranking: []RankRow{}, Summary: map[string]int{}}
+	e := s.newEvaluator()
+	for _, ind := range inds {
+		ev, err := s.evaluation(ctx, e, ind, *node, w)
+		if err != nil {
+			return nil, err
+		}
+		r := ev.result()
+		d.Results = append(d.Results, r)
+		d.Summary[r.Status]++
+	}
+	if n := geo.ChildLen(node.Code); n > 0 {
+		kids, err := e.unitsAt(ctx, []span{spanOf(node.Code)}, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range kids {
+			d.Children = append(d.Children, geo.Node{Code: k.code, Name: k.name, Level: geo.LevelOf(k.code), ParentCode: node.Code})
+		}
+		d.Ranking = rank(d.Children, d.Results)
+	}
+	return d, nil
+}
+
+// rank orders child units by the share of judged indicators they meet, then
+// by how many they meet, then by how few are behind.
+func rank(kids []geo.Node, results []*Result) []RankRow {
+	rows := make([]RankRow, 0, len(kids))
+	cells := make([]map[string]Child, len(results))
+	for i, r := range results {
+		cells[i] = map[string]Child{}
+		for _, c := range r.Children {
+			cells[i][c.Unit] = c
+		}
+	}
+	for _, k := range kids {
+		row := RankRow{Unit: k.Code, Name: k.Name, Cells: map[string]Child{}}
+		for i, r := range results {
+			c, ok := cells[i][k.Code]
+			if !ok {
+				continue
+			}
+			row.Cells[r.Key] = c
+			switch c.Status {
+			case StateMet:
+				row.Met++
+			case StateOnTrack:
+				row.OnTrack++
+			case StateBehind:
+				row.Behind++
+			default:
+				continue
+			}
+			row.Judged++
+		}
+		if row.Judged > 0 {
+			row.Score = float64(row.Met) / float64(row.Judged)
+		}
+		rows = append(rows, row)
+	}
+	slices.SortStableFunc(rows, func(a, b RankRow) int {
+		switch {
+		case a.Score != b.Score:
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		case a.Met != b.Met:
+			return b.Met - a.Met
+		case a.Behind != b.Behind:
+			return a.Behind - b.Behind
+		}
+		return 0
+	})
+	for i := range rows {
+		rows[i].Rank = i + 1
+		if i > 0 && rows[i].Score == rows[i-1].Score && rows[i].Met == rows[i-1].Met && rows[i].Behind == rows[i-1].Behind {
+			rows[i].Rank = rows[i-1].Rank
+		}
+	}
+	return rows
+}

@@ -1,0 +1,228 @@
+package kpi_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"linli/internal/demo"
+	"linli/internal/geo"
+	"linli/internal/kpi"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
+	"linli/internal/registry"
+)
+
+// demoNow is the demonstration's "today": mid-2023, in the plan's last phase.
+// (Not every date works: the demo's timeline can file an organization the
+// day before its founding date when "now" is close to it; 2023-07-01 does not.)
+var demoNow = time.Date(2023, 7, 1, 2, 0, 0, 0, time.UTC)
+
+func loadDemo(tb testing.TB) *kpi.Service {
+	tb.Helper()
+	ctx := context.Background()
+	d := dbtest.Open(tb)
+	st := &geo.Store{DB: d}
+	clock := func() time.Time { return demoNow }
+	reg := &registry.Service{DB: d, Geo: st, Now: clock}
+	users := &auth.Service{DB: d, Now: clock, IdleTimeout: time.Hour, AbsTimeout: 12 * time.Hour, Orgs: reg, DivisionExists: st.Exists}
+	if _, err := demo.Load(ctx, d, st, reg, users, demoNow, 2021); err != nil {
+		tb.Fatal(err)
+	}
+	return &kpi.Service{DB: d, Geo: st, Now: clock}
+}
+
+var cityAdmin = &auth.User{ID: 1, Username: "admin", Role: auth.CityAdmin, ScopeCode: "4401"}
+
+// TestDemoDashboard: the demonstration data gives a dashboard worth
+// looking at, with districts ahead and districts behind.
+func TestDemoDashboard(t *testing.T) {
+	svc := loadDemo(t)
+	ctx := context.Background()
+	d, err := svc.Dashboard(ctx, cityAdmin, "4401", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]map[string]int{} // indicator → child state → count
+	for _, r := range d.Results {
+		states[r.Key] = map[string]int{}
+		for _, c := range r.Children {
+			states[r.Key][c.Status]++
+		}
+		t.Logf("%-22s %-10s value %v  children %v", r.Key, r.Status, fmtv(r.Value), states[r.Key])
+	}
+	for _, key := range []string{"brand_orgs", "demonstration_points", "rural_pilots"} {
+		if states[key][kpi.StateMet] == 0 || states[key][kpi.StateBehind]+states[key][kpi.StateOnTrack] == 0 {
+			t.Errorf("%s: districts %v; want some met and some not", key, states[key])
+		}
+	}
+	if states["brand_projects"][kpi.StateNoData] != 11 || states["training_per_year"][kpi.StateNoData] != 11 {
+		t.Errorf("no data: %v %v", states["brand_projects"], states["training_per_year"])
+	}
+	var hub []float64
+	for _, r := range d.Results {
+		if r.Key == "hub_coverage" {
+			for _, c := range r.Children {
+				hub = append(hub, *c.Value)
+			}
+			if *r.Value < 0.3 || *r.Value > 0.95 {
+				t.Errorf("city hub coverage %v", *r.Value)
+			}
+		}
+	}
+	sort.Float64s(hub)
+	if hub[0] >= 0.8 || hub[len(hub)-1] < 0.8 {
+		t.Errorf("hub coverage by district %v: want some below and some above 80%%", hub)
+	}
+	scores := map[float64]bool{}
+	for _, r := range d.Ranking {
+		scores[r.Score] = true
+	}
+	if len(d.Ranking) != 11 || len(scores) < 3 {
+		t.Errorf("ranking %d rows, %d distinct scores", len(d.Ranking), len(scores))
+	}
+	// the past differs from today: fewer hubs at the end of 2021
+	past, err := svc.Evaluate(ctx, cityAdmin, "hub_coverage", "4401", "2021-12-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range d.Results {
+		if r.Key == "hub_coverage" && !(*past.Value < *r.Value) {
+			t.Errorf("hub coverage 2021-12-31 %v, today %v", *past.Value, *r.Value)
+		}
+	}
+	pilots, err := svc.Pilots(ctx, cityAdmin, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var districts []string
+	for _, p := range pilots {
+		districts = append(districts, p.DistrictCode)
+	}
+	slices.Sort(districts)
+	if !slices.Equal(slices.Compact(districts), []string{"440112", "440117", "440118"}) {
+		t.Errorf("pilots in %v", districts)
+	}
+}
+
+func fmtv(v *float64) any {
+	if v == nil {
+		return "null"
+	}
+	return *v
+}
+
+// BenchmarkDashboard measures the evaluation of the whole dashboard (every
+// indicator, with the units one level down) for the city and for one
+// district on the demonstration data: today (current columns) and a past
+// date (dated history), without the cache and through it. It reports the
+// median and the 99th percentile of the iterations.
+//
+//	go test -run '^$' -bench Dashboard -benchtime 200x ./internal/kpi/
+func BenchmarkDashboard(b *testing.B) {
+	svc := loadDemo(b)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name, unit, asOf string
+		cache            bool
+	}{
+		{"city/today", "4401", "", false},
+		{"district/today", "440106", "", false},
+		{"city/2022-06-30", "4401", "2022-06-30", false},
+		{"district/2022-06-30", "440106", "2022-06-30", false},
+		{"city/today/cached", "4401", "", true},
+		{"district/today/cached", "440106", "", true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			svc.NoCache(!c.cache)
+			if _, err := svc.Dashboard(ctx, cityAdmin, c.unit, c.asOf); err != nil {
+				b.Fatal(err)
+			}
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if _, err := svc.Dashboard(ctx, cityAdmin, c.unit, c.asOf); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			ReportLatency(b, lat)
+		})
+	}
+}
+
+// ReportLatency reports the median and p99 of per-iteration latencies.
+func ReportLatency(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	q := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(q(0.5), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+}
+
+// BenchmarkNationalDashboard measures the same on a database that already
+// holds a large dataset, such as the one `linli bench --scale national`
+// generates (1.75 million organizations over the national hierarchy):
+//
+//	linli bench --scale national --db sqlite:/tmp/national.db --divisions ../shared/data/divisions
+//	LINLI_KPI_BENCH_DB=sqlite:/tmp/national.db go test -run '^$' -bench NationalDashboard -benchtime 50x ./internal/kpi/
+//
+// Without LINLI_KPI_BENCH_DB there is nothing to measure and it says so.
+func BenchmarkNationalDashboard(b *testing.B) {
+	url := os.Getenv("LINLI_KPI_BENCH_DB")
+	if url == "" {
+		b.Skip("set LINLI_KPI_BENCH_DB to a database holding a large dataset")
+	}
+	ctx := context.Background()
+	d, err := db.Open(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var orgs int
+	if err := d.Read.QueryRow(`SELECT COUNT(*) FROM orgs`).Scan(&orgs); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: %d organizations", d.Engine, orgs)
+	svc := &kpi.Service{DB: d, Geo: &geo.Store{DB: d}, Now: time.Now}
+	national := &auth.User{ID: 1, Username: "bench", Role: auth.CityAdmin, ScopeCode: "44"}
+	for _, c := range []struct {
+		name, unit, asOf string
+		cache            bool
+	}{
+		{"city/today", "4401", "", false},
+		{"district/today", "440106", "", false},
+		{"city/2022-06-30", "4401", "2022-06-30", false},
+		{"district/2022-06-30", "440106", "2022-06-30", false},
+		{"city/today/cached", "4401", "", true},
+		{"district/today/cached", "440106", "", true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			svc.NoCache(!c.cache)
+			if _, err := svc.Dashboard(ctx, national, c.unit, c.asOf); err != nil {
+				b.Fatal(err)
+			}
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if _, err := svc.Dashboard(ctx, national, c.unit, c.asOf); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			ReportLatency(b, lat)
+		})
+	}
+}

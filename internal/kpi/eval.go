@@ -1,0 +1,558 @@
+package kpi
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/geo"
+)
+
+const eps = 1e-9
+
+// unit is a division with its name.
+type unit struct{ code, name string }
+
+// evaluation is everything known about one indicator at one unit on one
+// date. The result, the units behind it and the records behind it are all
+// read from here, so they cannot disagree.
+type evaluation struct {
+	ind        *Indicator
+	node       geo.Node
+	w          when
+	available  bool
+	applicable bool
+	spans      []span
+	g          int                    // code length the counts are grouped at
+	counts     map[string]int         // matching records per group
+	nums       map[string]int         // record_share: numerator records per group
+	years      map[string]map[int]int // count_per_year: records per group per year
+	cur        int                    // count_per_year: the period the value is for
+	started    []int                  // count_per_year: the periods begun by the date
+	units      []UnitRow              // the units behind the number
+	children   []unit
+}
+
+// evaluator answers one request; it remembers division lists between
+// indicators.
+type evaluator struct {
+	s         *Service
+	units     map[string][]unit
+	ver       int64 // the data version read at the request's start
+	versioned bool
+}
+
+func (s *Service) newEvaluator() *evaluator { return &evaluator{s: s, units: map[string][]unit{}} }
+
+// unitsAt lists the divisions of a code length inside the spans.
+func (e *evaluator) unitsAt(ctx context.Context, spans []span, n int) ([]unit, error) {
+	var out []unit
+	for _, sp := range spans {
+		if sp.n > n {
+			continue
+		}
+		k := strconv.Itoa(n) + "|" + sp.lo
+		us, ok := e.units[k]
+		if !ok {
+			rows, err := e.s.DB.Read.QueryContext(ctx, `SELECT code, name FROM divisions WHERE level = $1 AND code >= $2 AND code < $3 ORDER BY code`,
+				geo.LevelOf(strings.Repeat("4", n)), sp.lo, sp.hi)
+			if err != nil {
+				return nil, fmt.Errorf("kpi units: %w", err)
+			}
+			for rows.Next() {
+				var u unit
+				if err := rows.Scan(&u.code, &u.name); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				if countedUnit(u.code) {
+					us = append(us, u)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+			e.units[k] = us
+		}
+		out = append(out, us...)
+	}
+	return out, nil
+}
+
+// countedUnit leaves out the street-level divisions that are not streets or
+// towns (codes …400 and up: reservoirs, forest farms, development zones)
+// and the communities that are neither residents' nor villagers'
+// committees: the plan counts 街道（乡镇） and 村（居）.
+func countedUnit(code string) bool {
+	n := len(code)
+	return n < 9 || code[n-3:] < "400"
+}
+
+// spansAt restricts an indicator to a unit: the unit's subtree, or, for an
+// indicator judged only in some units, those of them inside the unit.
+func spansAt(ind *Indicator, code string) []span {
+	if len(ind.Rule.Units) == 0 {
+		return []span{spanOf(code)}
+	}
+	var out []span
+	for _, u := range ind.Rule.Units {
+		switch {
+		case strings.HasPrefix(code, u):
+			return []span{spanOf(code)}
+		case strings.HasPrefix(u, code):
+			out = append(out, spanOf(u))
+		}
+	}
+	return out
+}
+
+func inSpans(code string, spans []span) bool {
+	for _, s := range spans {
+		if code >= s.lo && code < s.hi {
+			return true
+		}
+		if strings.HasPrefix(s.lo, code) {
+			return true // an ancestor of a span
+		}
+	}
+	return false
+}
+
+// evaluate reads the counts an indicator needs at a unit.
+func (e *evaluator) evaluate(ctx context.Context, ind *Indicator, node geo.Node, w when) (*evaluation, error) {
+	ev := &evaluation{ind: ind, node: node, w: w}
+	kids, err := e.unitsAt(ctx, []span{spanOf(node.Code)}, geo.ChildLen(node.Code))
+	if err != nil {
+		return nil, err
+	}
+	if geo.ChildLen(node.Code) == 0 {
+		kids = nil
+	}
+	ev.children = kids
+	if ev.available, err = e.s.available(ctx, ind.Rule.Source); err != nil || !ev.available {
+		return ev, err
+	}
+	ev.spans = spansAt(ind, node.Code)
+	ev.applicable = len(ev.spans) > 0
+	if !ev.applicable {
+		return ev, nil
+	}
+	ul, jl := len(node.Code), levelLen[ind.Level]
+	ev.g = max(ul, geo.ChildLen(node.Code), jl)
+	if ind.Rule.Kind == KindUnitShare {
+		ev.g = levelLen[ind.Rule.UnitLevel]
+		if ul > ev.g {
+			ev.applicable = false
+			return ev, nil
+		}
+	}
+	ev.g = min(ev.g, 12)
+	m := e.s.matchFor(ind, ev.spans, w)
+	switch ind.Rule.Kind {
+	case KindCountPerYear:
+		ev.cur, ev.started = periods(ind.Rule.Years, w.Day)
+		ev.years, err = e.s.countByYear(ctx, m, ev.g, ev.started)
+	case KindRecordShare:
+		if ev.counts, err = e.s.count(ctx, m, ev.g); err == nil {
+			m.Extra = ind.Rule.NumeratorFilter
+			ev.nums, err = e.s.count(ctx, m, ev.g)
+		}
+	default:
+		ev.counts, err = e.s.count(ctx, m, ev.g)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ev, e.fillUnits(ctx, ev)
+}
+
+// matchFor is the match of an indicator's records.
+func (s *Service) matchFor(ind *Indicator, spans []span, w when) *match {
+	m := &match{Source: ind.Rule.Source, Filter: ind.Rule.Filter, Spans: spans, When: w, YearField: ind.Rule.YearField}
+	if ind.Rule.Kind == KindUnitShare {
+		m.UnitLen = levelLen[ind.Rule.UnitLevel]
+	}
+	return m
+}
+
+// count groups the matching records by the first g characters of their code.
+func (s *Service) count(ctx context.Context, m *match, g int) (map[string]int, error) {
+	q := &query{}
+	rel := m.relation(q)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), COUNT(*) FROM (`+rel+`) m WHERE `+m.counted()+` GROUP BY 1`, q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("kpi count: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var c string
+		var n int
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, err
+		}
+		out[c] += n
+	}
+	return out, rows.Err()
+}
+
+// countByYear groups the matching records by code prefix and year.
+func (s *Service) countByYear(ctx context.Context, m *match, g int, years []int) (map[string]map[int]int, error) {
+	out := map[string]map[int]int{}
+	if len(years) == 0 {
+		return out, nil
+	}
+	q := &query{}
+	rel := m.relation(q)
+	ys := make([]string, len(years))
+	for i, y := range years {
+		ys[i] = strconv.Itoa(y)
+	}
+	in := q.in(ys)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), m.ryear, COUNT(*) FROM (`+rel+
+		`) m WHERE m.ryear IN `+in+` AND `+m.counted()+` GROUP BY 1, 2`, q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("kpi count by year: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, y string
+		var n int
+		if err := rows.Scan(&c, &y, &n); err != nil {
+			return nil, err
+		}
+		yr, _ := strconv.Atoi(y)
+		if out[c] == nil {
+			out[c] = map[int]int{}
+		}
+		out[c][yr] += n
+	}
+	return out, rows.Err()
+}
+
+// periods returns the year a count_per_year value is for on a day, and the
+// years begun by then.
+func periods(years []int, day string) (cur int, started []int) {
+	ys := slices.Clone(years)
+	slices.Sort(ys)
+	if len(ys) == 0 {
+		return 0, nil
+	}
+	dy, _ := strconv.Atoi(day[:4])
+	cur = min(max(dy, ys[0]), ys[len(ys)-1])
+	for _, y := range ys {
+		if y <= dy {
+			started = append(started, y)
+		}
+	}
+	return cur, started
+}
+
+// sum adds the groups under a code prefix. Groups are codes cut to ev.g
+// characters (or shorter), so a prefix that long is one group.
+func (ev *evaluation) sum(m map[string]int, prefix string) int {
+	if len(prefix) >= ev.g {
+		return m[prefix]
+	}
+	n := 0
+	for k, v := range m {
+		if strings.HasPrefix(k, prefix) {
+			n += v
+		}
+	}
+	return n
+}
+
+func sumYears(m map[string]map[int]int, prefix string) map[int]int {
+	out := map[int]int{}
+	for k, ys := range m {
+		if strings.HasPrefix(k, prefix) {
+			for y, n := range ys {
+				out[y] += n
+			}
+		}
+	}
+	return out
+}
+
+// progress is how far a day is along [from, to], from 0 to 1.
+func progress(day, from, to string) float64 {
+	d, err1 := time.Parse(time.DateOnly, day)
+	f, err2 := time.Parse(time.DateOnly, from)
+	t, err3 := time.Parse(time.DateOnly, to)
+	if err1 != nil || err2 != nil || err3 != nil || !t.After(f) {
+		return 1
+	}
+	return math.Min(1, math.Max(0, d.Sub(f).Hours()/t.Sub(f).Hours()))
+}
+
+// judgeCount is the state of one judged unit's count.
+func judgeCount(v, target float64, day, from, to string) (bool, string, float64) {
+	if v >= target-eps {
+		return true, StateMet, 0
+	}
+	short := target - v
+	if day >= to {
+		return false, StateBehind, short
+	}
+	if v >= math.Floor(target*progress(day, from, to)+eps) {
+		return false, StateOnTrack, short
+	}
+	return false, StateBehind, short
+}
+
+// judgeShare is the state of a share.
+func judgeShare(v, target float64, day, from, to string) (bool, string) {
+	if v >= target-eps {
+		return true, StateMet
+	}
+	if day >= to || v < target*progress(day, from, to)-eps {
+		return false, StateBehind
+	}
+	return false, StateOnTrack
+}
+
+// judgeYears is the state of one judged unit of a count_per_year indicator:
+// every year begun must reach the target; a year over and missed is behind.
+func (ev *evaluation) judgeYears(counts map[int]int) (bool, string, float64, []Period) {
+	ind := ev.ind
+	var ps []Period
+	met, state, short := len(ev.started) > 0, StateMet, 0.0
+	for _, y := range ev.started {
+		end := strconv.Itoa(y) + "-12-31"
+		p := Period{Year: y, Value: counts[y], Ended: ev.w.Day >= end}
+		p.Met = float64(p.Value) >= ind.Target-eps
+		ps = append(ps, p)
+		if p.Met {
+			continue
+		}
+		met = false
+		short += ind.Target - float64(p.Value)
+		_, st, _ := judgeCount(float64(p.Value), ind.Target, ev.w.Day, strconv.Itoa(y)+"-01-01", end)
+		if st == StateBehind {
+			state = StateBehind
+		} else if state == StateMet {
+			state = StateOnTrack
+		}
+	}
+	if len(ev.started) == 0 {
+		state = StateOnTrack
+	}
+	return met, state, short, ps
+}
+
+// fillUnits lists the units behind the number: the counted units of a
+// unit_share rule, or else the judged units in the unit.
+func (e *evaluator) fillUnits(ctx context.Context, ev *evaluation) error {
+	ind := ev.ind
+	n := levelLen[ind.Level]
+	if ind.Rule.Kind == KindUnitShare {
+		n = levelLen[ind.Rule.UnitLevel]
+	}
+	var us []unit
+	switch {
+	case len(ev.node.Code) > n:
+		return nil // below the level it is judged at: no units to judge
+	case len(ev.node.Code) == n:
+		us = []unit{{ev.node.Code, ev.node.Name}}
+	default:
+		var err error
+		if us, err = e.unitsAt(ctx, ev.spans, n); err != nil {
+			return err
+		}
+	}
+	ev.units = make([]UnitRow, 0, len(us))
+	for _, u := range us {
+		row, ok := ev.judge(u)
+		if ok {
+			ev.units = append(ev.units, row)
+		}
+	}
+	return nil
+}
+
+// judge evaluates one unit from the grouped counts; ok is false when the
+// unit has nothing to judge (a record share with no records).
+func (ev *evaluation) judge(u unit) (UnitRow, bool) {
+	ind := ev.ind
+	row := UnitRow{Unit: u.code, Name: u.name, Target: ind.Target}
+	switch ind.Rule.Kind {
+	case KindUnitShare:
+		row.Count = ev.sum(ev.counts, u.code)
+		row.Value = float64(row.Count)
+		row.Met = row.Count >= max(1, ind.Rule.MinCount)
+		row.Target = float64(max(1, ind.Rule.MinCount))
+		row.Shortfall = math.Max(0, row.Target-row.Value)
+	case KindCount:
+		row.Count = ev.sum(ev.counts, u.code)
+		row.Value = float64(row.Count)
+		row.Met, _, row.Shortfall = judgeCount(row.Value, ind.Target, ev.w.Day, ind.StartOn, ind.Deadline)
+	case KindCountPerYear:
+		ys := sumYears(ev.years, u.code)
+		row.Count = ys[ev.cur]
+		row.Value = float64(row.Count)
+		row.Met, _, row.Shortfall, row.Periods = ev.judgeYears(ys)
+	case KindRecordShare:
+		den, num := ev.sum(ev.counts, u.code), ev.sum(ev.nums, u.code)
+		if den == 0 {
+			return row, false
+		}
+		row.Count = num
+		row.Value = float64(num) / float64(den)
+		row.Met, _ = judgeShare(row.Value, ind.Target, ev.w.Day, ind.StartOn, ind.Deadline)
+		row.Shortfall = math.Max(0, math.Ceil(ind.Target*float64(den)-eps)-float64(num))
+	}
+	return row, true
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// result turns an evaluation into the answer at its unit.
+func (ev *evaluation) result() *Result {
+	ind := ev.ind
+	r := &Result{Key: ind.Key, Name: ind.NameZH, NameEN: ind.NameEN, Kind: ind.Rule.Kind, Source: ind.Rule.Source,
+		Level: ind.Level, Unit: ev.node.Code, UnitName: ev.node.Name, AsOf: ev.w.Day, Target: ind.Target,
+		Deadline: ind.Deadline, Clause: ind.Clause, Children: []Child{}}
+	if ind.Rule.Kind == KindCountPerYear && len(ind.Rule.Years) > 0 {
+		cur, _ := periods(ind.Rule.Years, ev.w.Day)
+		r.Period = &cur
+	}
+	switch {
+	case !ev.available:
+		r.Status = StateNoData
+	case !ev.applicable:
+		r.Status = StateNotApplicable
+	}
+	for _, k := range ev.children {
+		c := Child{Unit: k.code, Name: k.name}
+		switch {
+		case r.Status != "":
+			c.Status = r.Status
+		case !inSpans(k.code, ev.spans):
+			c.Status = StateNotApplicable
+		default:
+			ev.fill(&c.Value, &c.Met, &c.Status, &c.Numerator, &c.Denominator, &c.UnitsMet, &c.UnitsTotal, &c.Shortfall, k.code, nil)
+		}
+		r.Children = append(r.Children, c)
+	}
+	if r.Status != "" {
+		return r
+	}
+	ev.fill(&r.Value, &r.Met, &r.Status, &r.Numerator, &r.Denominator, &r.UnitsMet, &r.UnitsTotal, &r.Shortfall, ev.node.Code, r)
+	return r
+}
+
+// fill computes the value, state and shortfall of the unit code (the
+// evaluated unit or one of its children) from the grouped counts and the
+// judged units below it.
+func (ev *evaluation) fill(value **float64, met **bool, status *string, num, den, umet, utot **int, short **float64, code string, r *Result) {
+	ind := ev.ind
+	var below []UnitRow // the judged (or counted) units inside code
+	for _, u := range ev.units {
+		if strings.HasPrefix(u.Unit, code) {
+			below = append(below, u)
+		}
+	}
+	judged := levelLen[ind.Level]
+	switch ind.Rule.Kind {
+	case KindUnitShare, KindRecordShare:
+		var n, d int
+		if ind.Rule.Kind == KindUnitShare {
+			d = len(below)
+			for _, u := range below {
+				if u.Met {
+					n++
+				}
+			}
+		} else {
+			n, d = ev.sum(ev.nums, code), ev.sum(ev.counts, code)
+		}
+		*num, *den = ptr(n), ptr(d)
+		if d == 0 {
+			*status = StateNotApplicable
+			return
+		}
+		v := float64(n) / float64(d)
+		m, st := judgeShare(v, ind.Target, ev.w.Day, ind.StartOn, ind.Deadline)
+		*value, *met, *status = ptr(v), ptr(m), st
+		*short = ptr(math.Max(0, math.Ceil(ind.Target*float64(d)-eps)-float64(n)))
+		if r != nil {
+			r.Expected = ptr(ind.Target * progress(ev.w.Day, ind.StartOn, ind.Deadline))
+		}
+		if ind.Rule.Kind == KindRecordShare && len(code) < judged {
+			um := 0
+			for _, u := range below {
+				if u.Met {
+					um++
+				}
+			}
+			*umet, *utot = ptr(um), ptr(len(below))
+		}
+	case KindCount, KindCountPerYear:
+		var v int
+		var ys map[int]int
+		if ind.Rule.Kind == KindCount {
+			v = ev.sum(ev.counts, code)
+		} else {
+			ys = sumYears(ev.years, code)
+			v = ys[ev.cur]
+		}
+		*value = ptr(float64(v))
+		switch {
+		case len(code) > judged:
+			*status = StateNotJudged
+		case len(code) == judged && ind.Rule.Kind == KindCount:
+			m, st, sf := judgeCount(float64(v), ind.Target, ev.w.Day, ind.StartOn, ind.Deadline)
+			*met, *status, *short = ptr(m), st, ptr(sf)
+			if r != nil {
+				r.Expected = ptr(math.Floor(ind.Target*progress(ev.w.Day, ind.StartOn, ind.Deadline) + eps))
+			}
+		case len(code) == judged:
+			m, st, sf, ps := ev.judgeYears(ys)
+			*met, *status, *short = ptr(m), st, ptr(sf)
+			if r != nil {
+				r.Periods = ps
+			}
+		default:
+			um, st, sf := 0, StateMet, 0.0
+			for _, u := range below {
+				sf += u.Shortfall
+				if u.Met {
+					um++
+					continue
+				}
+				_, s := ev.unitState(u)
+				if s == StateBehind {
+					st = StateBehind
+				} else if st == StateMet {
+					st = StateOnTrack
+				}
+			}
+			if len(below) == 0 {
+				*status = StateNotApplicable
+				return
+			}
+			*umet, *utot = ptr(um), ptr(len(below))
+			*met, *status, *short = ptr(um == len(below)), st, ptr(sf)
+			if r != nil && ind.Rule.Kind == KindCountPerYear {
+				_, _, _, r.Periods = ev.judgeYears(ys)
+			}
+		}
+	}
+}
+
+// unitState is the state of one judged unit.
+func (ev *evaluation) unitState(u UnitRow) (bool, string) {
+	ind := ev.ind
+	if ind.Rule.Kind == KindCountPerYear {
+		m, st, _, _ := ev.judgeYears(sumYears(ev.years, u.Unit))
+		return m, st
+	}
+	m, st, _ := judgeCount(u.Value, ind.Target, ev.w.Day, ind.StartOn, ind.Deadline)
+	return m, st
+}

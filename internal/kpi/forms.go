@@ -1,0 +1,391 @@
+package kpi
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
+)
+
+// formEnums is what the indicator form offers.
+type formEnums struct {
+	Levels, Kinds, Sources, UnitLevels, Statuses, Tiers, Types, PartyOrgs []string
+}
+
+var allFormEnums = formEnums{Levels: Levels, Kinds: Kinds, Sources: Sources,
+	UnitLevels: []string{LevelDistrict, LevelStreet, LevelCommunity}, Statuses: orgStatuses, Tiers: orgTiers,
+	Types: typeNames, PartyOrgs: partyOrgs}
+
+// indicatorForm is an indicator's form values as strings.
+type indicatorForm struct {
+	Key, NameZH, NameEN, Level, ScopeCode, Kind, Source, UnitLevel, MinCount, Years string
+	Target, StartOn, Deadline, Clause, Units, Position, Version                     string
+	Active                                                                          bool
+	F, N                                                                            filterForm
+}
+
+type filterForm struct {
+	P                                               string // field name prefix: f_ or n_
+	Status, Tiers, Types, PartyOrg                  []string
+	Hub, Brand, Demonstration, VolunteerMark, Rural string // "" | "1" | "0"
+	MinWorkers                                      string
+}
+
+// triField is a yes / no / any choice.
+type triField struct{ Name, Label, Value string }
+
+// Tris lists the filter's yes / no / any choices.
+func (f filterForm) Tris() []triField {
+	return []triField{{f.P + "hub", "kpi.filter.hub", f.Hub}, {f.P + "brand", "kpi.filter.brand", f.Brand},
+		{f.P + "demonstration", "kpi.filter.demonstration", f.Demonstration},
+		{f.P + "volunteer_mark", "kpi.filter.volunteer_mark", f.VolunteerMark}, {f.P + "rural", "kpi.filter.rural", f.Rural}}
+}
+
+// Enums is what the filter offers.
+func (f filterForm) Enums() formEnums { return allFormEnums }
+
+func triString(b *bool) string {
+	switch {
+	case b == nil:
+		return ""
+	case *b:
+		return "1"
+	}
+	return "0"
+}
+
+func filterFormOf(f *Filter) filterForm {
+	if f == nil {
+		return filterForm{}
+	}
+	ff := filterForm{Status: f.Status, Tiers: f.Tiers, Types: f.Types, PartyOrg: f.PartyOrg, Hub: triString(f.Hub),
+		Brand: triString(f.Brand), Demonstration: triString(f.Demonstration), VolunteerMark: triString(f.VolunteerMark),
+		Rural: triString(f.Rural)}
+	if f.MinWorkers > 0 {
+		ff.MinWorkers = strconv.Itoa(f.MinWorkers)
+	}
+	return ff
+}
+
+func formOf(in Input) indicatorForm {
+	years := make([]string, len(in.Rule.Years))
+	for i, y := range in.Rule.Years {
+		years[i] = strconv.Itoa(y)
+	}
+	f := indicatorForm{Key: in.Key, NameZH: in.NameZH, NameEN: in.NameEN, Level: in.Level, ScopeCode: in.ScopeCode,
+		Kind: in.Rule.Kind, Source: in.Rule.Source, UnitLevel: in.Rule.UnitLevel, Years: strings.Join(years, ","),
+		Target: strconv.FormatFloat(in.Target, 'f', -1, 64), StartOn: in.StartOn, Deadline: in.Deadline,
+		Clause: in.Clause, Units: strings.Join(in.Rule.Units, ","), Position: strconv.Itoa(in.Position),
+		Active: in.Active == nil || *in.Active, F: filterFormOf(&in.Rule.Filter), N: filterFormOf(in.Rule.NumeratorFilter)}
+	f.F.P, f.N.P = "f_", "n_"
+	if in.Rule.MinCount > 0 {
+		f.MinCount = strconv.Itoa(in.Rule.MinCount)
+	}
+	if in.Target == 0 {
+		f.Target = ""
+	}
+	return f
+}
+
+func tri(v string) *bool {
+	switch v {
+	case "1":
+		t := true
+		return &t
+	case "0":
+		f := false
+		return &f
+	}
+	return nil
+}
+
+func filterFrom(form url.Values, prefix string, fe errs.Fields) Filter {
+	f := Filter{Status: form[prefix+"status"], Tiers: form[prefix+"tiers"], Types: form[prefix+"types"],
+		PartyOrg: form[prefix+"party_org"], Hub: tri(form.Get(prefix + "hub")), Brand: tri(form.Get(prefix + "brand")),
+		Demonstration: tri(form.Get(prefix + "demonstration")), VolunteerMark: tri(form.Get(prefix + "volunteer_mark")),
+		Rural: tri(form.Get(prefix + "rural"))}
+	if s := strings.TrimSpace(form.Get(prefix + "min_workers")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			fe.Add(prefix+"min_workers", "err.bad_number")
+		}
+		f.MinWorkers = n
+	}
+	return f
+}
+
+func (f Filter) empty() bool {
+	return len(f.Status)+len(f.Tiers)+len(f.Types)+len(f.PartyOrg)+len(f.HostTypes)+len(f.PilotKind) == 0 &&
+		f.Hub == nil && f.Brand == nil && f.Demonstration == nil && f.VolunteerMark == nil && f.Rural == nil &&
+		f.MinWorkers == 0 && !f.QualifiedWorkers
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' }) {
+		out = append(out, p)
+	}
+	return out
+}
+
+// inputFromForm reads an indicator from a form; number errors are returned
+// as field messages.
+func inputFromForm(form url.Values) (Input, errs.Fields) {
+	fe := errs.Fields{}
+	in := Input{Key: form.Get("key"), NameZH: form.Get("name_zh"), NameEN: form.Get("name_en"), Level: form.Get("level"),
+		ScopeCode: form.Get("scope_code"), StartOn: form.Get("start_on"), Deadline: form.Get("deadline"), Clause: form.Get("clause")}
+	in.Rule = Rule{Kind: form.Get("kind"), Source: form.Get("source"), UnitLevel: form.Get("unit_level"),
+		Filter: filterFrom(form, "f_", fe), Units: splitList(form.Get("units"))}
+	if in.Rule.Kind != KindUnitShare {
+		in.Rule.UnitLevel = ""
+	}
+	if in.Rule.Kind == KindRecordShare {
+		n := filterFrom(form, "n_", fe)
+		in.Rule.NumeratorFilter = &n
+		if n.empty() {
+			in.Rule.NumeratorFilter = nil
+		}
+	}
+	atoi := func(field string, dst *int) {
+		if s := strings.TrimSpace(form.Get(field)); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				fe.Add(field, "err.bad_number")
+			}
+			*dst = n
+		}
+	}
+	atoi("min_count", &in.Rule.MinCount)
+	atoi("position", &in.Position)
+	atoi("version", &in.Version)
+	if in.Rule.Kind == KindCountPerYear {
+		for _, y := range splitList(form.Get("years")) {
+			n, err := strconv.Atoi(y)
+			if err != nil {
+				fe.Add("rule.years", "err.bad_number")
+			}
+			in.Rule.Years = append(in.Rule.Years, n)
+		}
+	}
+	if s := strings.TrimSpace(form.Get("target")); s != "" {
+		s = strings.TrimSuffix(s, "%")
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			fe.Add("target", "err.bad_number")
+		}
+		if strings.HasSuffix(strings.TrimSpace(form.Get("target")), "%") {
+			v /= 100
+		}
+		in.Target = v
+	}
+	active := form.Get("active") == "1"
+	in.Active = &active
+	return in, fe
+}
+
+type indicatorsView struct {
+	Items     []*Indicator
+	Targets   map[string]string
+	Form      indicatorForm
+	Enums     formEnums
+	CanManage bool
+	Errors    map[string]string
+	Action    string
+	Edit      bool
+}
+
+func (h *Handlers) indicatorsView(r *http.Request, u *auth.User, form indicatorForm, errs map[string]string) (*indicatorsView, error) {
+	items, err := h.Svc.List(r.Context(), u, "", true)
+	if err != nil {
+		return nil, err
+	}
+	x := h.texts(r)
+	v := &indicatorsView{Items: items, Targets: map[string]string{}, Form: form, Enums: allFormEnums,
+		CanManage: CanManage(u), Errors: errs, Action: "/indicators"}
+	for _, ind := range items {
+		v.Targets[ind.Key] = x.target(ind)
+	}
+	return v, nil
+}
+
+func newForm(u *auth.User) indicatorForm {
+	lvl := LevelDistrict
+	return indicatorForm{ScopeCode: u.ScopeCode, Level: lvl, Kind: KindCount, Source: SourceOrgs, StartOn: Phases[0].From,
+		Deadline: Phases[len(Phases)-1].To, Active: true, Position: "100", UnitLevel: LevelStreet,
+		F: filterForm{P: "f_"}, N: filterForm{P: "n_"}}
+}
+
+func (h *Handlers) indicatorsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	v, err := h.indicatorsView(r, u, newForm(u), nil)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "kpi_indicators", web.View{Title: h.texts(r).t("kpi.indicators.title"), Data: v})
+}
+
+func (h *Handlers) indicatorCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if err := r.ParseForm(); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return
+	}
+	in, fe := inputFromForm(r.PostForm)
+	var ind *Indicator
+	err := fe.Err()
+	if err == nil {
+		ind, err = h.Svc.Create(r.Context(), u, in)
+	}
+	if err != nil {
+		msgs, ok := h.S.FieldErrors(r, err)
+		if !ok {
+			h.S.PageError(w, r, err)
+			return
+		}
+		v, verr := h.indicatorsView(r, u, formOf(in), msgs)
+		if verr != nil {
+			h.S.PageError(w, r, verr)
+			return
+		}
+		h.S.Render(w, r, http.StatusUnprocessableEntity, "kpi_indicators", web.View{Title: h.texts(r).t("kpi.indicators.title"), Data: v, Errors: msgs})
+		return
+	}
+	http.Redirect(w, r, "/indicators/"+ind.Key+"?unit="+ind.ScopeCode+"&flash=kpi.indicator.created", http.StatusSeeOther)
+}
+
+func (h *Handlers) indicatorEditPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if !CanManage(u) {
+		h.S.PageError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
+		return
+	}
+	ind, err := h.Svc.Get(r.Context(), u, r.PathValue("key"))
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	f := formOf(InputOf(ind))
+	f.Version = strconv.Itoa(ind.Version)
+	v, err := h.indicatorsView(r, u, f, nil)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	v.Edit, v.Action = true, "/indicators/"+ind.Key
+	h.S.Render(w, r, http.StatusOK, "kpi_indicator_form", web.View{Title: h.texts(r).t("kpi.indicator.edit") + " · " + ind.NameZH, Data: v})
+}
+
+func (h *Handlers) indicatorUpdate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if err := r.ParseForm(); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return
+	}
+	key := r.PathValue("key")
+	in, fe := inputFromForm(r.PostForm)
+	err := fe.Err()
+	var ind *Indicator
+	if err == nil {
+		ind, err = h.Svc.Update(r.Context(), u, key, in)
+	}
+	if err != nil {
+		msgs, ok := h.S.FieldErrors(r, err)
+		if !ok {
+			h.S.PageError(w, r, err)
+			return
+		}
+		in.Key = key
+		v, verr := h.indicatorsView(r, u, formOf(in), msgs)
+		if verr != nil {
+			h.S.PageError(w, r, verr)
+			return
+		}
+		v.Edit, v.Action = true, "/indicators/"+key
+		h.S.Render(w, r, http.StatusUnprocessableEntity, "kpi_indicator_form", web.View{Title: h.texts(r).t("kpi.indicator.edit"), Data: v, Errors: msgs})
+		return
+	}
+	http.Redirect(w, r, "/indicators/"+ind.Key+"?unit="+ind.ScopeCode+"&flash=kpi.indicator.created", http.StatusSeeOther)
+}
+
+type pilotsView struct {
+	Items        []*Pilot
+	Names        map[string]string
+	Form         PilotInput
+	Errors       map[string]string
+	CanDesignate bool
+	Today        string
+}
+
+func (h *Handlers) pilotsView(r *http.Request, u *auth.User, form PilotInput, msgs map[string]string) (*pilotsView, error) {
+	items, err := h.Svc.Pilots(r.Context(), u, r.URL.Query().Get("within"))
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for _, p := range items {
+		codes = append(codes, p.StreetCode, p.DistrictCode)
+	}
+	names, err := h.Svc.Geo.Names(r.Context(), codes)
+	if err != nil {
+		return nil, err
+	}
+	return &pilotsView{Items: items, Names: names, Form: form, Errors: msgs, CanDesignate: CanDesignate(u), Today: h.Svc.Today()}, nil
+}
+
+func (h *Handlers) pilotsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	v, err := h.pilotsView(r, u, PilotInput{DesignatedOn: h.Svc.Today()}, nil)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "kpi_pilots", web.View{Title: h.texts(r).t("kpi.pilots.title"), Data: v})
+}
+
+func (h *Handlers) pilotCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if err := r.ParseForm(); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return
+	}
+	in := PilotInput{CommunityCode: r.PostForm.Get("community_code"), DesignatedOn: r.PostForm.Get("designated_on"),
+		Note: r.PostForm.Get("note"), Kind: PilotRural}
+	if _, err := h.Svc.Designate(r.Context(), u, in); err != nil {
+		msgs, ok := h.S.FieldErrors(r, err)
+		if !ok {
+			h.S.PageError(w, r, err)
+			return
+		}
+		v, verr := h.pilotsView(r, u, in, msgs)
+		if verr != nil {
+			h.S.PageError(w, r, verr)
+			return
+		}
+		h.S.Render(w, r, http.StatusUnprocessableEntity, "kpi_pilots", web.View{Title: h.texts(r).t("kpi.pilots.title"), Data: v, Errors: msgs})
+		return
+	}
+	http.Redirect(w, r, "/pilots?flash=kpi.pilot.designated", http.StatusSeeOther)
+}
+
+func (h *Handlers) pilotRevoke(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = r.ParseForm()
+	}
+	if err == nil {
+		_, err = h.Svc.Revoke(r.Context(), u, id, r.PostForm.Get("revoked_on"), r.PostForm.Get("reason"))
+	}
+	if err != nil {
+		if msgs, ok := h.S.FieldErrors(r, err); ok {
+			v, verr := h.pilotsView(r, u, PilotInput{DesignatedOn: h.Svc.Today()}, msgs)
+			if verr != nil {
+				h.S.PageError(w, r, verr)
+				return
+			}
+			h.S.Render(w, r, http.StatusUnprocessableEntity, "kpi_pilots", web.View{Title: h.texts(r).t("kpi.pilots.title"), Data: v, Errors: msgs})
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/pilots?flash=kpi.pilot.revoked", http.StatusSeeOther)
+}

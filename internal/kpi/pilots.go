@@ -1,0 +1,205 @@
+package kpi
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"linli/internal/geo"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// PilotRural is the one kind of pilot the plan asks for (C7).
+const PilotRural = "rural"
+
+// designatesPilots reports who picks pilot communities: the district (and
+// the city above it).
+func designatesPilots(u *auth.User) bool {
+	return u != nil && (u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin)
+}
+
+// CanDesignate reports whether a user may designate or revoke pilots.
+func CanDesignate(u *auth.User) bool { return designatesPilots(u) }
+
+const pilotColumns = `p.id, p.community_code, v.name, p.street_code, p.district_code, p.kind, p.designated_on,
+	p.revoked_on, p.note, p.revoke_reason, COALESCE(p.designated_by, 0), p.created_at`
+
+func scanPilot(sc interface{ Scan(...any) error }) (*Pilot, error) {
+	var p Pilot
+	if err := sc.Scan(&p.ID, &p.CommunityCode, &p.CommunityName, &p.StreetCode, &p.DistrictCode, &p.Kind,
+		&p.DesignatedOn, &p.RevokedOn, &p.Note, &p.RevokeReason, &p.DesignatedBy, &p.CreatedAt); err != nil {
+		return nil, err
+	}
+	p.CreatedAt = p.CreatedAt.UTC()
+	return &p, nil
+}
+
+func getPilot(ctx context.Context, q db.Querier, id int64) (*Pilot, error) {
+	p, err := scanPilot(q.QueryRowContext(ctx, `SELECT `+pilotColumns+` FROM pilots p
+		JOIN divisions v ON v.code = p.community_code WHERE p.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get pilot %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// Pilots lists the pilots in the user's scope (below within, if set), current
+// ones first.
+func (s *Service) Pilots(ctx context.Context, u *auth.User, within string) ([]*Pilot, error) {
+	if within == "" {
+		within = u.ScopeCode
+	}
+	if !u.InScope(within) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	lo, hi := db.PrefixRange(within)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+pilotColumns+` FROM pilots p
+		JOIN divisions v ON v.code = p.community_code
+		WHERE p.community_code >= $1 AND p.community_code < $2
+		ORDER BY CASE WHEN p.revoked_on = '' THEN 0 ELSE 1 END, p.community_code, p.id LIMIT 1000`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("list pilots: %w", err)
+	}
+	defer rows.Close()
+	out := []*Pilot{}
+	for rows.Next() {
+		p, err := scanPilot(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Designate makes a rural community a pilot from a date.
+func (s *Service) Designate(ctx context.Context, u *auth.User, in PilotInput) (*Pilot, error) {
+	if !designatesPilots(u) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	in.CommunityCode = strings.TrimSpace(in.CommunityCode)
+	in.Note = strings.TrimSpace(in.Note)
+	if in.Kind == "" {
+		in.Kind = PilotRural
+	}
+	today := s.Today()
+	if in.DesignatedOn == "" {
+		in.DesignatedOn = today
+	}
+	f := errs.Fields{}
+	if in.Kind != PilotRural {
+		f.Add("kind", "err.choose_one")
+	}
+	switch {
+	case !validDate(in.DesignatedOn):
+		f.Add("designated_on", "kpi.err.date")
+	case in.DesignatedOn > today:
+		f.Add("designated_on", "err.date_future")
+	case in.DesignatedOn < "2021-01-01":
+		f.Add("designated_on", "kpi.err.date_before_plan")
+	}
+	if utf8.RuneCountInString(in.Note) > 500 {
+		f.Add("note", "err.too_long", 500)
+	}
+	n, err := s.Geo.Get(ctx, in.CommunityCode)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		f.Add("community_code", "err.unknown_division")
+	case err != nil:
+		return nil, err
+	case n.Level != geo.Community:
+		f.Add("community_code", "err.community_code")
+	case !u.InScope(n.Code):
+		f.Add("community_code", "err.outside_scope")
+	case geo.KindOf(n.Code) != geo.Rural:
+		f.Add("community_code", "kpi.err.not_rural")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out *Pilot
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO pilots (community_code, street_code, district_code, kind,
+			designated_on, note, designated_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
+			n.Code, n.Code[:9], n.Code[:6], in.Kind, in.DesignatedOn, in.Note, nullID(u.ID), now).Scan(&id)
+		if s.DB.Dialect.IsUniqueViolation(err) {
+			return &errs.Error{Code: errs.Conflict, Message: errs.M("kpi.err.already_pilot"),
+				Fields: map[string]errs.Msg{"community_code": errs.M("kpi.err.already_pilot")}}
+		}
+		if err != nil {
+			return fmt.Errorf("designate pilot: %w", err)
+		}
+		if out, err = getPilot(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "pilot.designate", ObjectType: "pilot",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: n.Code, Detail: in})
+	})
+	return out, err
+}
+
+// Revoke ends a pilot from a date (it counts up to the day before).
+func (s *Service) Revoke(ctx context.Context, u *auth.User, id int64, on, reason string) (*Pilot, error) {
+	if !designatesPilots(u) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	reason = strings.TrimSpace(reason)
+	today := s.Today()
+	if on == "" {
+		on = today
+	}
+	now := s.now()
+	var out *Pilot
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := getPilot(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !u.InScope(p.CommunityCode) {
+			return errs.E(errs.NotFound, "err.not_found")
+		}
+		if p.RevokedOn != "" {
+			return errs.E(errs.Conflict, "kpi.err.already_revoked")
+		}
+		f := errs.Fields{}
+		switch {
+		case !validDate(on):
+			f.Add("revoked_on", "kpi.err.date")
+		case on > today:
+			f.Add("revoked_on", "err.date_future")
+		case on <= p.DesignatedOn:
+			f.Add("revoked_on", "kpi.err.revoke_after_designation")
+		}
+		if reason == "" {
+			f.Add("reason", "err.reason_required")
+		} else if utf8.RuneCountInString(reason) > 500 {
+			f.Add("reason", "err.too_long", 500)
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pilots SET revoked_on = $1, revoke_reason = $2, updated_at = $3 WHERE id = $4`,
+			on, reason, now, id); err != nil {
+			return fmt.Errorf("revoke pilot: %w", err)
+		}
+		if out, err = getPilot(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "pilot.revoke", ObjectType: "pilot",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: p.CommunityCode,
+			Detail: map[string]string{"revoked_on": on, "reason": reason}})
+	})
+	return out, err
+}

@@ -1,0 +1,315 @@
+package kpi
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"linli/internal/geo"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// Today is the current date in China.
+func (s *Service) Today() string { return s.now().In(chinaTime).Format(time.DateOnly) }
+
+// parseAsOf reads an as-of date; empty is today.
+func (s *Service) parseAsOf(asOf string) (when, error) {
+	now := s.now()
+	if asOf == "" {
+		return whenOf(now.In(chinaTime), now), nil
+	}
+	d, err := time.Parse(time.DateOnly, asOf)
+	if err != nil || d.Year() < 2000 || d.Year() > 2100 {
+		return when{}, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"as_of": errs.M("kpi.err.date")}}
+	}
+	return whenOf(d, now), nil
+}
+
+// unitFor resolves the unit a user asks about: their own scope by default;
+// anything outside their subtree is not found.
+func (s *Service) unitFor(ctx context.Context, u *auth.User, code string) (*geo.Node, error) {
+	if code == "" {
+		code = u.ScopeCode
+	}
+	if !u.InScope(code) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return s.Geo.Get(ctx, code)
+}
+
+// target is one indicator at one unit on one date, resolved for a user.
+type target struct {
+	ind  *Indicator
+	node *geo.Node
+	w    when
+}
+
+func (s *Service) resolve(ctx context.Context, u *auth.User, key, unitCode, asOf string) (*target, error) {
+	w, err := s.parseAsOf(asOf)
+	if err != nil {
+		return nil, err
+	}
+	node, err := s.unitFor(ctx, u, unitCode)
+	if err != nil {
+		return nil, err
+	}
+	ind, err := s.Get(ctx, u, key)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(node.Code, ind.ScopeCode) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return &target{ind, node, w}, nil
+}
+
+// Evaluate answers an indicator at a unit on a date.
+func (s *Service) Evaluate(ctx context.Context, u *auth.User, key, unitCode, asOf string) (*Result, error) {
+	t, err := s.resolve(ctx, u, key, unitCode, asOf)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := s.evaluation(ctx, s.newEvaluator(), t.ind, *t.node, t.w)
+	if err != nil {
+		return nil, err
+	}
+	return ev.result(), nil
+}
+
+// evaluation evaluates through the cache: an evaluation is kept until any
+// data changes (the audit log grows), for at most cacheTTL.
+func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, node geo.Node, w when) (*evaluation, error) {
+	if !e.versioned {
+		v, err := s.dataVersion(ctx)
+		if err != nil {
+			return nil, err
+		}
+		e.ver, e.versioned = v, true
+	}
+	ver := e.ver
+	k := ind.Key + "|" + strconv.Itoa(ind.Version) + "|" + node.Code + "|" + w.Day + "|" + strconv.FormatBool(w.Current)
+	if ev, ok := s.cache.get(k, ver, s.now()); ok {
+		return ev, nil
+	}
+	ev, err := e.evaluate(ctx, ind, node, w)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.put(k, ver, s.now(), ev)
+	return ev, nil
+}
+
+// NoCache turns the evaluation cache off (for measuring cold evaluations).
+func (s *Service) NoCache(off bool) { s.cache.setOff(off) }
+
+const (
+	cacheTTL  = 5 * time.Minute
+	cacheSize = 4096
+)
+
+type cacheEntry struct {
+	ver int64
+	at  time.Time
+	ev  *evaluation
+}
+
+type resultCache struct {
+	mu  sync.Mutex
+	m   map[string]cacheEntry
+	off bool
+}
+
+func (c *resultCache) setOff(off bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.off, c.m = off, nil
+}
+
+func (c *resultCache) get(k string, ver int64, now time.Time) (*evaluation, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok || c.off || e.ver != ver || now.Sub(e.at) > cacheTTL || now.Before(e.at) {
+		return nil, false
+	}
+	return e.ev, true
+}
+
+func (c *resultCache) put(k string, ver int64, now time.Time, ev *evaluation) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.off {
+		return
+	}
+	if c.m == nil || len(c.m) >= cacheSize {
+		c.m = map[string]cacheEntry{}
+	}
+	c.m[k] = cacheEntry{ver, now, ev}
+}
+
+// UnitList is the units behind a number.
+type UnitList struct {
+	Result *Result   `json:"result"`
+	Set    string    `json:"set"`
+	Items  []UnitRow `json:"items"`
+	Total  int       `json:"total"`
+}
+
+// Units lists the units behind an indicator at a unit: for a share of units
+// the units counted (set=short: those without enough records), otherwise
+// the judged units below it (set=short: those short of the target, with
+// how many are missing).
+func (s *Service) Units(ctx context.Context, u *auth.User, key, unitCode, asOf, set string) (*UnitList, error) {
+	if set == "" {
+		set = "all"
+	}
+	if set != "all" && set != "met" && set != "short" {
+		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"set": errs.M("err.unknown_value", set)}}
+	}
+	t, err := s.resolve(ctx, u, key, unitCode, asOf)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := s.evaluation(ctx, s.newEvaluator(), t.ind, *t.node, t.w)
+	if err != nil {
+		return nil, err
+	}
+	out := &UnitList{Result: ev.result(), Set: set, Items: []UnitRow{}}
+	for _, r := range ev.units {
+		if set == "all" || (set == "met") == r.Met {
+			out.Items = append(out.Items, r)
+		}
+	}
+	if set == "short" {
+		slices.SortStableFunc(out.Items, func(a, b UnitRow) int {
+			switch {
+			case a.Shortfall > b.Shortfall:
+				return -1
+			case a.Shortfall < b.Shortfall:
+				return 1
+			}
+			return 0
+		})
+	}
+	out.Total = len(out.Items)
+	return out, nil
+}
+
+// RecordPage is one page of the records behind a number.
+type RecordPage struct {
+	Result  *Result  `json:"result"`
+	Set     string   `json:"set"`
+	Year    int      `json:"year,omitempty"`
+	Items   []Record `json:"items"`
+	Total   int      `json:"total"`
+	Page    int      `json:"page"`
+	PerPage int      `json:"per_page"`
+}
+
+// Records lists the records behind an indicator's number at a unit: the
+// records counted; for a record share, set=numerator (default), denominator
+// or missing (in the denominator, not the numerator); for a count per year,
+// the records of one year (default: the year the value is for).
+func (s *Service) Records(ctx context.Context, u *auth.User, key, unitCode, asOf, set string, year, page, perPage int) (*RecordPage, error) {
+	t, err := s.resolve(ctx, u, key, unitCode, asOf)
+	if err != nil {
+		return nil, err
+	}
+	ind := t.ind
+	if set == "" {
+		set = "records"
+		if ind.Rule.Kind == KindRecordShare {
+			set = "numerator"
+		}
+	}
+	okSet := set == "records" || (ind.Rule.Kind == KindRecordShare && (set == "numerator" || set == "denominator" || set == "missing"))
+	if !okSet {
+		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"set": errs.M("err.unknown_value", set)}}
+	}
+	if perPage <= 0 {
+		perPage = 50
+	}
+	perPage = min(perPage, 500)
+	page = max(page, 1)
+	ev, err := s.evaluation(ctx, s.newEvaluator(), ind, *t.node, t.w)
+	if err != nil {
+		return nil, err
+	}
+	out := &RecordPage{Result: ev.result(), Set: set, Items: []Record{}, Page: page, PerPage: perPage}
+	if !ev.available || !ev.applicable {
+		return out, nil
+	}
+	m := s.matchFor(ind, ev.spans, t.w)
+	q := &query{}
+	var rel, where string
+	switch set {
+	case "numerator":
+		m.Extra = ind.Rule.NumeratorFilter
+		rel = m.relation(q)
+	case "missing":
+		rel = m.relation(q)
+		n := s.matchFor(ind, ev.spans, t.w)
+		n.Extra = ind.Rule.NumeratorFilter
+		where = " WHERE m.rid NOT IN (SELECT n.rid FROM (" + n.relation(q) + ") n)"
+	default:
+		rel = m.relation(q)
+	}
+	if ind.Rule.Kind == KindCountPerYear {
+		if year == 0 {
+			year = ev.cur
+		}
+		out.Year = year
+		if !slices.Contains(ev.started, year) {
+			return out, nil // a year not begun counts nothing
+		}
+		where = " WHERE m.ryear = " + q.arg(strconv.Itoa(year))
+	}
+	if where == "" {
+		where = " WHERE " + m.counted()
+	} else {
+		where += " AND " + m.counted()
+	}
+	from := ` FROM (` + rel + `) m` + where
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*)`+from, q.args...).Scan(&out.Total); err != nil {
+		return nil, fmt.Errorf("kpi records count: %w", err)
+	}
+	args := append(q.args, perPage, (page-1)*perPage)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT m.rid, m.label, m.ucode, m.dcode, m.scode, COALESCE(m.ryear, '')`+from+
+		` ORDER BY m.ucode, m.rid LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("kpi records: %w", err)
+	}
+	defer rows.Close()
+	kind, link := recordKind(ind.Rule.Source)
+	for rows.Next() {
+		r := Record{Kind: kind}
+		if err := rows.Scan(&r.ID, &r.Name, &r.Code, &r.DistrictCode, &r.StreetCode, &r.Year); err != nil {
+			return nil, err
+		}
+		if link != "" {
+			r.Link = link + strconv.FormatInt(r.ID, 10)
+		}
+		out.Items = append(out.Items, r)
+	}
+	return out, rows.Err()
+}
+
+func recordKind(src string) (kind, link string) {
+	switch src {
+	case SourceOrgs, SourceHubs:
+		return "org", "/orgs/"
+	case SourceBases:
+		return "base", "/bases/"
+	case SourcePilots:
+		return "pilot", ""
+	}
+	return src, ""
+}

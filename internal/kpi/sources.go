@@ -1,0 +1,331 @@
+package kpi
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/db"
+)
+
+// The one truth: every number and every list behind it is read from the
+// same relation, built here, of the records that match a rule's filter on a
+// date within some division ranges. Its columns are
+//
+//	rid    the record's id
+//	label  its name
+//	ucode  the deepest division code it sits in (a community, a street…)
+//	dcode  its district code, scode its street code ('' if none)
+//	ryear  the year that places it in a period (text 'YYYY', or NULL)
+//
+// Counting groups this relation; listing pages through it.
+
+// query builds SQL with numbered placeholders.
+type query struct {
+	args []any
+}
+
+func (q *query) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+func (q *query) in(vals []string) string {
+	ph := make([]string, len(vals))
+	for i, v := range vals {
+		ph[i] = q.arg(v)
+	}
+	return "(" + strings.Join(ph, ", ") + ")"
+}
+
+// span is the half-open code range [lo, hi) of a division's subtree, with
+// the length of the division's code.
+type span struct {
+	lo, hi string
+	n      int
+}
+
+func spanOf(code string) span {
+	lo, hi := db.PrefixRange(code)
+	return span{lo, hi, len(code)}
+}
+
+// when is the date an evaluation answers for: what was true at the end of
+// that day in China. Current is set when the date is today or later, and the
+// records' current columns answer; otherwise their dated history does.
+type when struct {
+	Day     string    // YYYY-MM-DD
+	Cut     time.Time // the next midnight in China, in UTC
+	Current bool
+}
+
+// chinaTime is the offices' clock, UTC+8.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// whenOf returns the evaluation date for a day, given the present time.
+func whenOf(day time.Time, now time.Time) when {
+	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, chinaTime)
+	today := now.In(chinaTime).Format("2006-01-02")
+	s := d.Format("2006-01-02")
+	return when{Day: s, Cut: d.AddDate(0, 0, 1).UTC(), Current: s >= today}
+}
+
+// match is one request for matching records.
+type match struct {
+	Source    string
+	Filter    Filter
+	Extra     *Filter // narrower still: a record_share numerator
+	Spans     []span  // OR of subtrees; never empty
+	When      when
+	YearField string
+	UnitLen   int // unit_share: only records inside a counted unit of this code length
+}
+
+// counted is the condition on the relation (as m) that keeps the records
+// inside the units a unit_share rule counts (see countedUnit).
+func (m *match) counted() string {
+	if m.UnitLen == 0 {
+		return "1 = 1"
+	}
+	n := strconv.Itoa(m.UnitLen)
+	return "length(m.ucode) >= " + n + " AND substr(m.ucode, " + strconv.Itoa(m.UnitLen-2) + ", 3) < '400'"
+}
+
+// rangeCond restricts a code column to the spans.
+func rangeCond(q *query, col func(n int) string, spans []span) string {
+	var parts []string
+	for _, s := range spans {
+		c := col(s.n)
+		parts = append(parts, c+" >= "+q.arg(s.lo)+" AND "+c+" < "+q.arg(s.hi))
+	}
+	return "((" + strings.Join(parts, ") OR (") + "))"
+}
+
+// relation returns the SQL of the matching records.
+func (m *match) relation(q *query) string {
+	switch m.Source {
+	case SourceOrgs, SourceHubs:
+		return m.orgs(q)
+	case SourceBases:
+		return m.bases(q)
+	case SourcePilots:
+		return m.pilots(q)
+	}
+	// sources without records: an empty relation of the right shape
+	return `SELECT 0 AS rid, '' AS label, '' AS ucode, '' AS dcode, '' AS scode, '' AS ryear WHERE 1 = 0`
+}
+
+func (m *match) orgs(q *query) string {
+	col := func(n int) string {
+		if n >= 12 {
+			return "o.community_code"
+		}
+		return "o.street_code"
+	}
+	conds := []string{rangeCond(q, col, m.Spans)}
+	var cut string
+	if !m.When.Current {
+		cut = q.arg(m.When.Cut)
+	}
+	field := func(name string) string { // the value of a historized field on the date
+		return "(SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = '" + name +
+			"' AND h.at < " + cut + " ORDER BY h.at DESC, h.id DESC LIMIT 1)"
+	}
+	filters := []Filter{m.Filter}
+	if m.Extra != nil {
+		filters = append(filters, *m.Extra)
+	}
+	if m.Source == SourceHubs {
+		t := true
+		filters = append(filters, Filter{Hub: &t})
+	}
+	status := []string{"active"}
+	for _, f := range filters {
+		if len(f.Status) > 0 {
+			status = f.Status
+		}
+	}
+	if m.When.Current {
+		conds = append(conds, "o.status IN "+q.in(status))
+	} else {
+		conds = append(conds, field("status")+" IN "+q.in(status))
+	}
+	for _, f := range filters {
+		conds = append(conds, m.orgConds(q, f, field, &cut)...)
+	}
+	year := "CAST(o.demonstration_year AS TEXT)"
+	if m.YearField == "founded_on" {
+		year = "substr(o.founded_on, 1, 4)"
+	} else if !m.When.Current {
+		year = "NULLIF(" + field("demonstration_year") + ", '')"
+	}
+	return `SELECT o.id AS rid, o.name AS label, o.community_code AS ucode, o.district_code AS dcode,
+		o.street_code AS scode, ` + year + ` AS ryear FROM orgs o WHERE ` + strings.Join(conds, " AND ")
+}
+
+// flagCond is a 0/1 flag's condition, now or from history (where a flag
+// never set has no row, so NULL means 0).
+func (m *match) flagCond(q *query, name string, v *bool, field func(string) string, cut *string) []string {
+	if v == nil {
+		return nil
+	}
+	if m.When.Current {
+		return []string{"o." + name + " = " + map[bool]string{true: "1", false: "0"}[*v]}
+	}
+	if !*v {
+		return []string{"COALESCE(" + field(name) + ", '0') = '0'"}
+	}
+	// drive from the (sparse) history rows that ever set the flag
+	return []string{"o.id IN (SELECT org_id FROM org_history WHERE field = '" + name + "' AND value = '1' AND at < " + *cut + ")",
+		field(name) + " = '1'"}
+}
+
+func (m *match) orgConds(q *query, f Filter, field func(string) string, cut *string) []string {
+	var conds []string
+	if len(f.Tiers) > 0 {
+		if m.When.Current {
+			conds = append(conds, "o.tier IN "+q.in(f.Tiers))
+		} else {
+			conds = append(conds, field("tier")+" IN "+q.in(f.Tiers))
+		}
+	}
+	if len(f.PartyOrg) > 0 {
+		if m.When.Current {
+			conds = append(conds, "o.party_org IN "+q.in(f.PartyOrg))
+		} else {
+			conds = append(conds, field("party_org")+" IN "+q.in(f.PartyOrg))
+		}
+	}
+	if len(f.Types) > 0 {
+		conds = append(conds, "(o.types_mask & "+q.arg(typesMask(f.Types))+") <> 0")
+	}
+	conds = append(conds, m.flagCond(q, "hub", f.Hub, field, cut)...)
+	conds = append(conds, m.flagCond(q, "brand", f.Brand, field, cut)...)
+	conds = append(conds, m.flagCond(q, "volunteer_mark", f.VolunteerMark, field, cut)...)
+	if f.Demonstration != nil {
+		switch {
+		case m.When.Current && *f.Demonstration:
+			conds = append(conds, "o.demonstration_year IS NOT NULL")
+		case m.When.Current:
+			conds = append(conds, "o.demonstration_year IS NULL")
+		case *f.Demonstration:
+			conds = append(conds, "o.id IN (SELECT org_id FROM org_history WHERE field = 'demonstration_year' AND value <> '' AND at < "+*cut+")",
+				"COALESCE("+field("demonstration_year")+", '') <> ''")
+		default:
+			conds = append(conds, "COALESCE("+field("demonstration_year")+", '') = ''")
+		}
+	}
+	if f.Rural != nil {
+		c := "(substr(o.community_code, 10, 3) >= '200' AND substr(o.community_code, 10, 3) < '400')"
+		if !*f.Rural {
+			c = "NOT " + c
+		}
+		conds = append(conds, c)
+	}
+	if f.MinWorkers > 0 {
+		d := q.arg(m.When.Day)
+		qual := ""
+		if f.QualifiedWorkers {
+			qual = " AND w.qualified = 1"
+		}
+		conds = append(conds, "(SELECT COUNT(*) FROM hub_workers w WHERE w.hub_org_id = o.id AND w.started_on <= "+d+
+			" AND (w.ended_on = '' OR w.ended_on > "+d+")"+qual+") >= "+q.arg(f.MinWorkers))
+	}
+	return conds
+}
+
+func (m *match) bases(q *query) string {
+	col := func(n int) string {
+		switch {
+		case n >= 12:
+			return "b.division_code"
+		case n >= 9:
+			return "b.street_code"
+		}
+		return "b.district_code"
+	}
+	d := q.arg(m.When.Day)
+	conds := []string{rangeCond(q, col, m.Spans), "b.opened_on <= " + d, "(b.closed_on = '' OR b.closed_on > " + d + ")"}
+	for _, f := range m.filters() {
+		if len(f.HostTypes) > 0 {
+			conds = append(conds, "b.host_type IN "+q.in(f.HostTypes))
+		}
+	}
+	return `SELECT b.id AS rid, b.name AS label, CASE WHEN b.street_code <> '' THEN b.street_code ELSE b.district_code END AS ucode,
+		b.district_code AS dcode, b.street_code AS scode, substr(b.opened_on, 1, 4) AS ryear FROM bases b WHERE ` +
+		strings.Join(conds, " AND ")
+}
+
+func (m *match) pilots(q *query) string {
+	col := func(n int) string {
+		if n >= 12 {
+			return "p.community_code"
+		}
+		return "p.street_code"
+	}
+	d := q.arg(m.When.Day)
+	conds := []string{rangeCond(q, col, m.Spans), "p.designated_on <= " + d, "(p.revoked_on = '' OR p.revoked_on > " + d + ")"}
+	for _, f := range m.filters() {
+		if len(f.PilotKind) > 0 {
+			conds = append(conds, "p.kind IN "+q.in(f.PilotKind))
+		}
+	}
+	return `SELECT p.id AS rid, v.name AS label, p.community_code AS ucode, p.district_code AS dcode,
+		p.street_code AS scode, substr(p.designated_on, 1, 4) AS ryear
+		FROM pilots p JOIN divisions v ON v.code = p.community_code WHERE ` + strings.Join(conds, " AND ")
+}
+
+func (m *match) filters() []Filter {
+	if m.Extra != nil {
+		return []Filter{m.Filter, *m.Extra}
+	}
+	return []Filter{m.Filter}
+}
+
+// typeNames are the registry's organization types, in its bit order.
+var typeNames = []string{"life_service", "charity", "mutual_aid", "culture_sports", "rural_technical", "volunteer"}
+
+func typesMask(ts []string) int64 {
+	var m int64
+	for _, t := range ts {
+		for i, n := range typeNames {
+			if n == t {
+				m |= 1 << i
+			}
+		}
+	}
+	return m
+}
+
+// sourceTables are the tables a source reads; a source whose tables are
+// missing has no data.
+var sourceTables = map[string][]string{
+	SourceOrgs:   {"orgs", "org_history"},
+	SourceHubs:   {"orgs", "org_history", "hub_workers"},
+	SourceBases:  {"bases"},
+	SourcePilots: {"pilots"},
+}
+
+// available reports whether a source's records are kept.
+func (s *Service) available(ctx context.Context, src string) (bool, error) {
+	tables, ok := sourceTables[src]
+	if !ok {
+		return false, nil
+	}
+	for _, t := range tables {
+		if v, ok := s.tables.Load(t); ok {
+			if !v.(bool) {
+				return false, nil
+			}
+			continue
+		}
+		var one int
+		err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+t+` LIMIT 1) x`).Scan(&one)
+		s.tables.Store(t, err == nil)
+		if err != nil {
+			return false, nil
+		}
+	}
+	return true, nil
+}

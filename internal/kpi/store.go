@@ -1,0 +1,388 @@
+package kpi
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/geo"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// Service is the indicators' rules over their store.
+type Service struct {
+	DB  *db.DB
+	Geo *geo.Store
+	Now func() time.Time
+
+	tables sync.Map // table name → bool: does it exist
+	cache  resultCache
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC() }
+
+const indColumns = `id, key, name_zh, name_en, level, scope_code, rule, target, start_on, deadline, clause,
+	builtin, active, position, COALESCE(created_by, 0), created_at, updated_at, version`
+
+func scanIndicator(sc interface{ Scan(...any) error }) (*Indicator, error) {
+	var ind Indicator
+	var rule string
+	var builtin, active int
+	if err := sc.Scan(&ind.ID, &ind.Key, &ind.NameZH, &ind.NameEN, &ind.Level, &ind.ScopeCode, &rule, &ind.Target,
+		&ind.StartOn, &ind.Deadline, &ind.Clause, &builtin, &active, &ind.Position, &ind.CreatedBy, &ind.CreatedAt,
+		&ind.UpdatedAt, &ind.Version); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(rule), &ind.Rule); err != nil {
+		return nil, fmt.Errorf("indicator %s: bad rule: %w", ind.Key, err)
+	}
+	ind.Builtin, ind.Active = builtin != 0, active != 0
+	ind.CreatedAt, ind.UpdatedAt = ind.CreatedAt.UTC(), ind.UpdatedAt.UTC()
+	return &ind, nil
+}
+
+func getIndicator(ctx context.Context, q db.Querier, key string) (*Indicator, error) {
+	ind, err := scanIndicator(q.QueryRowContext(ctx, `SELECT `+indColumns+` FROM indicators WHERE key = $1`, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get indicator %s: %w", key, err)
+	}
+	return ind, nil
+}
+
+// seesIndicator reports whether a user may read an indicator: it applies
+// somewhere in the user's subtree.
+func seesIndicator(u *auth.User, ind *Indicator) bool {
+	return u != nil && u.ScopeCode != "" &&
+		(strings.HasPrefix(u.ScopeCode, ind.ScopeCode) || strings.HasPrefix(ind.ScopeCode, u.ScopeCode))
+}
+
+// managesIndicators reports who sets indicators: the city for the whole
+// city, a district officer for their own district (C3).
+func managesIndicators(u *auth.User) bool {
+	return u != nil && (u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer)
+}
+
+// CanManage reports whether a user may add or change indicators.
+func CanManage(u *auth.User) bool { return managesIndicators(u) }
+
+// Get returns an indicator the user may see.
+func (s *Service) Get(ctx context.Context, u *auth.User, key string) (*Indicator, error) {
+	ind, err := getIndicator(ctx, s.DB.Read, key)
+	if err != nil {
+		return nil, err
+	}
+	if !seesIndicator(u, ind) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return ind, nil
+}
+
+// List returns the indicators the user may see, city-wide ones first. With
+// at set, only those that apply at that division; inactive ones only with all.
+func (s *Service) List(ctx context.Context, u *auth.User, at string, all bool) ([]*Indicator, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+indColumns+` FROM indicators ORDER BY length(scope_code), scope_code, position, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list indicators: %w", err)
+	}
+	defer rows.Close()
+	out := []*Indicator{}
+	for rows.Next() {
+		ind, err := scanIndicator(rows)
+		if err != nil {
+			return nil, err
+		}
+		if !seesIndicator(u, ind) || (!all && !ind.Active) || (at != "" && !strings.HasPrefix(at, ind.ScopeCode)) {
+			continue
+		}
+		out = append(out, ind)
+	}
+	return out, rows.Err()
+}
+
+var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{2,39}$`)
+
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+func (in *Input) normalize() {
+	in.Key = strings.TrimSpace(in.Key)
+	in.NameZH = strings.TrimSpace(in.NameZH)
+	in.NameEN = strings.TrimSpace(in.NameEN)
+	in.ScopeCode = strings.TrimSpace(in.ScopeCode)
+	in.Clause = strings.TrimSpace(in.Clause)
+	in.StartOn = strings.TrimSpace(in.StartOn)
+	in.Deadline = strings.TrimSpace(in.Deadline)
+	if in.StartOn == "" {
+		in.StartOn = Phases[0].From
+	}
+	slices.Sort(in.Rule.Years)
+	in.Rule.Years = slices.Compact(in.Rule.Years)
+}
+
+// validate checks an indicator's fields and rule for a user.
+func (s *Service) validate(ctx context.Context, u *auth.User, in *Input) error {
+	f := errs.Fields{}
+	if !keyRE.MatchString(in.Key) {
+		f.Add("key", "kpi.err.key_format")
+	}
+	if in.NameZH == "" {
+		f.Add("name_zh", "err.required")
+	}
+	for k, v := range map[string]string{"name_zh": in.NameZH, "name_en": in.NameEN} {
+		if utf8.RuneCountInString(v) > 80 {
+			f.Add(k, "err.too_long", 80)
+		}
+	}
+	if utf8.RuneCountInString(in.Clause) > 500 {
+		f.Add("clause", "err.too_long", 500)
+	}
+	if !slices.Contains(Levels, in.Level) {
+		f.Add("level", "err.choose_one")
+	}
+	s.validateScope(ctx, u, in, f)
+	if in.Target <= 0 {
+		f.Add("target", "kpi.err.target_positive")
+	}
+	if !validDate(in.Deadline) {
+		f.Add("deadline", "kpi.err.date")
+	}
+	if !validDate(in.StartOn) {
+		f.Add("start_on", "kpi.err.date")
+	} else if validDate(in.Deadline) && in.StartOn >= in.Deadline {
+		f.Add("deadline", "kpi.err.deadline_after_start")
+	}
+	validateRule(in, f)
+	return f.Err()
+}
+
+func (s *Service) validateScope(ctx context.Context, u *auth.User, in *Input, f errs.Fields) {
+	switch {
+	case u.Role == auth.DistrictOfficer && in.ScopeCode == "":
+		in.ScopeCode = u.ScopeCode
+	case in.ScopeCode == "":
+		in.ScopeCode = u.ScopeCode
+	}
+	n := len(in.ScopeCode)
+	switch {
+	case !u.InScope(in.ScopeCode):
+		f.Add("scope_code", "err.outside_scope")
+	case n != 4 && n != 6:
+		f.Add("scope_code", "kpi.err.scope_level")
+	case u.Role == auth.DistrictOfficer && in.ScopeCode != u.ScopeCode:
+		f.Add("scope_code", "err.outside_scope")
+	default:
+		if ok, err := s.Geo.Exists(ctx, in.ScopeCode); err != nil || !ok {
+			f.Add("scope_code", "err.unknown_division")
+		}
+	}
+	if ll, ok := levelLen[in.Level]; ok && ll < n {
+		f.Add("level", "kpi.err.level_above_scope")
+	}
+}
+
+func validateRule(in *Input, f errs.Fields) {
+	r := &in.Rule
+	if !slices.Contains(Kinds, r.Kind) {
+		f.Add("rule.kind", "err.choose_one")
+	}
+	if !slices.Contains(Sources, r.Source) {
+		f.Add("rule.source", "err.choose_one")
+	}
+	switch r.Kind {
+	case KindUnitShare:
+		ul, ok := levelLen[r.UnitLevel]
+		if !ok || r.UnitLevel == LevelProvince || r.UnitLevel == LevelCity {
+			f.Add("rule.unit_level", "err.choose_one")
+		} else if ll, ok := levelLen[in.Level]; ok && ul <= ll {
+			f.Add("rule.unit_level", "kpi.err.unit_level_below")
+		}
+		if r.MinCount < 0 || r.MinCount > 1000 {
+			f.Add("rule.min_count", "kpi.err.range", 0, 1000)
+		}
+		if in.Target > 1 {
+			f.Add("target", "kpi.err.share_target")
+		}
+	case KindRecordShare:
+		if r.NumeratorFilter == nil {
+			f.Add("rule.numerator_filter", "err.required")
+		}
+		if in.Target > 1 {
+			f.Add("target", "kpi.err.share_target")
+		}
+	case KindCountPerYear:
+		if len(r.Years) == 0 || len(r.Years) > 20 {
+			f.Add("rule.years", "err.required")
+		}
+		for _, y := range r.Years {
+			if y < 2000 || y > 2100 {
+				f.Add("rule.years", "kpi.err.range", 2000, 2100)
+			}
+		}
+	}
+	for _, code := range r.Units {
+		if !strings.HasPrefix(code, in.ScopeCode) || levelLen[in.Level] < len(code) {
+			f.Add("rule.units", "kpi.err.units")
+		}
+	}
+	checkFilter(r.Filter, "rule.filter", f)
+	if r.NumeratorFilter != nil {
+		checkFilter(*r.NumeratorFilter, "rule.numerator_filter", f)
+	}
+	if r.YearField != "" && r.YearField != "demonstration_year" && r.YearField != "founded_on" &&
+		r.YearField != "opened_on" && r.YearField != "designated_on" {
+		f.Add("rule.year_field", "err.choose_one")
+	}
+}
+
+var (
+	orgStatuses = []string{"pending", "returned", "active", "suspended", "deregistered"}
+	orgTiers    = []string{"registered", "street", "community"}
+	partyOrgs   = []string{"independent", "joint", "none"}
+	hostTypes   = []string{"party_mass_center", "civilization_center", "social_work_station", "other"}
+	pilotKinds  = []string{"rural"}
+)
+
+func checkFilter(fl Filter, name string, f errs.Fields) {
+	for _, c := range []struct {
+		vals, allowed []string
+	}{{fl.Status, orgStatuses}, {fl.Tiers, orgTiers}, {fl.Types, typeNames}, {fl.PartyOrg, partyOrgs},
+		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds}} {
+		for _, v := range c.vals {
+			if !slices.Contains(c.allowed, v) {
+				f.Add(name, "err.unknown_value", v)
+			}
+		}
+	}
+	if fl.MinWorkers < 0 || fl.MinWorkers > 100 {
+		f.Add(name, "kpi.err.range", 0, 100)
+	}
+}
+
+// Create adds an indicator; it is evaluated at once.
+func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Indicator, error) {
+	if !managesIndicators(u) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	in.normalize()
+	if err := s.validate(ctx, u, &in); err != nil {
+		return nil, err
+	}
+	rule, _ := json.Marshal(in.Rule)
+	now := s.now()
+	active := in.Active == nil || *in.Active
+	if in.Position == 0 {
+		in.Position = 100
+	}
+	var out *Indicator
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO indicators (key, name_zh, name_en, level, scope_code, rule, target,
+			start_on, deadline, clause, builtin, active, position, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $14)`,
+			in.Key, in.NameZH, in.NameEN, in.Level, in.ScopeCode, string(rule), in.Target, in.StartOn, in.Deadline,
+			in.Clause, b2i(active), in.Position, nullID(u.ID), now)
+		if s.DB.Dialect.IsUniqueViolation(err) {
+			return &errs.Error{Code: errs.Conflict, Message: errs.M("kpi.err.key_taken"),
+				Fields: map[string]errs.Msg{"key": errs.M("kpi.err.key_taken")}}
+		}
+		if err != nil {
+			return fmt.Errorf("create indicator: %w", err)
+		}
+		if out, err = getIndicator(ctx, tx, in.Key); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "indicator.create", ObjectType: "indicator",
+			ObjectID: in.Key, ScopeCode: in.ScopeCode, Detail: in})
+	})
+	return out, err
+}
+
+// Update changes an indicator: its key and the division it belongs to stay.
+func (s *Service) Update(ctx context.Context, u *auth.User, key string, in Input) (*Indicator, error) {
+	if !managesIndicators(u) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	now := s.now()
+	in.normalize()
+	var out *Indicator
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := getIndicator(ctx, tx, key)
+		if err != nil {
+			return err
+		}
+		if !seesIndicator(u, old) {
+			return errs.E(errs.NotFound, "err.not_found")
+		}
+		if !u.InScope(old.ScopeCode) || (u.Role == auth.DistrictOfficer && old.ScopeCode != u.ScopeCode) {
+			return errs.E(errs.Forbidden, "err.forbidden")
+		}
+		if in.Version != 0 && in.Version != old.Version {
+			return errs.E(errs.Conflict, "err.edited_meanwhile")
+		}
+		in.Key, in.ScopeCode = old.Key, old.ScopeCode
+		if err := s.validate(ctx, u, &in); err != nil {
+			return err
+		}
+		active := old.Active
+		if in.Active != nil {
+			active = *in.Active
+		}
+		rule, _ := json.Marshal(in.Rule)
+		if _, err := tx.ExecContext(ctx, `UPDATE indicators SET name_zh = $1, name_en = $2, level = $3, rule = $4,
+			target = $5, start_on = $6, deadline = $7, clause = $8, active = $9, position = $10, updated_at = $11,
+			version = version + 1 WHERE id = $12`,
+			in.NameZH, in.NameEN, in.Level, string(rule), in.Target, in.StartOn, in.Deadline, in.Clause, b2i(active),
+			in.Position, now, old.ID); err != nil {
+			return fmt.Errorf("update indicator: %w", err)
+		}
+		if out, err = getIndicator(ctx, tx, key); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "indicator.update", ObjectType: "indicator",
+			ObjectID: key, ScopeCode: old.ScopeCode, Detail: map[string]any{"from": InputOf(old), "to": InputOf(out)}})
+	})
+	return out, err
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// dataVersion is the audit log's length: every change to any record writes
+// an audit row in its own transaction, so an unchanged length means
+// unchanged data.
+func (s *Service) dataVersion(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("kpi data version: %w", err)
+	}
+	return seq, nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

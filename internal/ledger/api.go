@@ -1,0 +1,363 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"linli/internal/ledger/idem"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
+)
+
+var periodQuery = []web.Param{{Name: "from", Description: "first day, YYYY-MM-DD (default: 1 January of this year)"},
+	{Name: "to", Description: "last day, YYYY-MM-DD (default: today)"}}
+
+func (h *Handlers) apiRoutes(rt *web.Router) {
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}", Summary: "An organization's money in custody: balance and entries for a period",
+		Tag: "custody", Query: periodQuery, Response: "Statement"}, h.S.API(h.apiStatement))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}/statement.xlsx", Summary: "The same statement as a spreadsheet",
+		Tag: "custody", Query: periodQuery, Response: "statement.xlsx"}, h.S.API(h.statementXLSX))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/custody/{org_id}/income",
+		Summary: "Record money received for an organization (JSON, or multipart with an `attachment` file); accepts Idempotency-Key",
+		Tag:     "custody", Body: "IncomeInput", Response: "Posting", Status: 201}, h.S.API(h.apiIncome))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/custody/{org_id}/expenses",
+		Summary: "Submit an expense: multipart with amount_fen, purpose, payee, spent_on and a `receipt` (PNG, JPEG or PDF, ≤5 MiB); accepts Idempotency-Key",
+		Tag:     "custody", Body: "multipart", Response: "Expense", Status: 201}, h.S.API(h.apiExpenseSubmit))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}/expenses", Summary: "An organization's expenses",
+		Tag: "custody", Query: []web.Param{{Name: "status", Description: "pending | returned | paid | reversed"}},
+		Response: "ExpenseList"}, h.S.API(h.apiOrgExpenses))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/expenses/{id}", Summary: "One expense", Tag: "custody",
+		Response: "Expense"}, h.S.API(h.apiExpense))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/expenses/{id}/approve",
+		Summary: "Approve and pay a pending expense (hub staff; not its submitter); accepts Idempotency-Key",
+		Tag:     "custody", Response: "Expense"}, h.S.API(h.apiApprove))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/expenses/{id}/return", Summary: "Return a pending expense with a reason; accepts Idempotency-Key",
+		Tag: "custody", Body: "Reason", Response: "Expense"}, h.S.API(h.apiReturn))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/postings/{id}", Summary: "One posting with its lines", Tag: "custody",
+		Response: "Posting"}, h.S.API(h.apiPosting))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/postings/{id}/reverse",
+		Summary: "Reverse a posting: a new posting with every line negated; accepts Idempotency-Key",
+		Tag:     "custody", Body: "Reason", Response: "Posting", Status: 201}, h.S.API(h.apiReverse))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/receipts/{id}", Summary: "A receipt or attachment file", Tag: "custody",
+		Response: "binary"}, h.S.API(h.receipt))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/statement", Summary: "A hub's accounts and cash book for a period",
+		Tag: "custody", Query: periodQuery, Response: "HubStatement"}, h.S.API(h.apiHubStatement))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/statement.xlsx", Summary: "The same hub statement as a spreadsheet",
+		Tag: "custody", Query: periodQuery, Response: "hub-statement.xlsx"}, h.S.API(h.hubStatementXLSX))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/expenses", Summary: "A hub's expenses",
+		Tag: "custody", Query: []web.Param{{Name: "status", Description: "pending | returned | paid | reversed"}},
+		Response: "ExpenseList"}, h.S.API(h.apiHubExpenses))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/orgs/{org_id}/disclosure",
+		Summary: "Public disclosure: income by source and every expense for a period, no personal data", Tag: "public",
+		Query: periodQuery, Response: "Disclosure", Public: true}, h.apiDisclosure)
+	rt.Schemas(schemas())
+}
+
+// respond writes a result, a replayed result, or an error.
+func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if rp, ok := idem.AsReplay(err); ok {
+		idem.Write(w, rp)
+		return
+	}
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, status, v)
+}
+
+// keyed returns the request's context with its idempotency key, if any.
+func keyed(r *http.Request, u *auth.User, status int, payload ...any) (context.Context, error) {
+	k, err := idem.FromRequest(r, u.ID, status, payload...)
+	if err != nil || k == nil {
+		return r.Context(), err
+	}
+	return idem.With(r.Context(), k), nil
+}
+
+func (h *Handlers) period(r *http.Request) (Period, error) {
+	return ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+}
+
+func (h *Handlers) apiStatement(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "org_id")
+	var per Period
+	var st *Statement
+	if err == nil {
+		per, err = h.period(r)
+	}
+	if err == nil {
+		st, err = h.Svc.OrgStatement(r.Context(), u, id, per)
+	}
+	h.respond(w, r, http.StatusOK, st, err)
+}
+
+// multipartIn parses a multipart body bounded by the receipt limit.
+func (h *Handlers) multipartIn(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxReceipt()+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+				Fields: map[string]errs.Msg{"receipt": errs.M("err.receipt_too_large", h.Svc.maxReceipt()>>20)}}
+		}
+		return errs.E(errs.Invalid, "err.bad_json", err.Error())
+	}
+	return nil
+}
+
+// formFen reads an integer number of fen from a form field.
+func formFen(r *http.Request, name string, f errs.Fields) Fen {
+	v := strings.TrimSpace(r.FormValue(name))
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		f.Add(name, "err.bad_number")
+	}
+	return Fen(n)
+}
+
+func uploadBytes(up *Upload) []byte {
+	if up == nil {
+		return nil
+	}
+	return up.Data
+}
+
+func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "org_id")
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	var in IncomeInput
+	var att *Upload
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		err = h.multipartIn(w, r)
+		if err == nil {
+			f := errs.Fields{}
+			in = IncomeInput{Amount: formFen(r, "amount_fen", f), Source: r.FormValue("source"), Voucher: r.FormValue("voucher"),
+				ReceivedOn: r.FormValue("received_on"), Memo: r.FormValue("memo")}
+			err = f.Err()
+		}
+		if err == nil {
+			att, err = h.formFile(r, "attachment")
+		}
+	} else {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var ctx context.Context
+	if err == nil {
+		ctx, err = keyed(r, u, http.StatusCreated, in, uploadBytes(att))
+	}
+	var p *Posting
+	if err == nil {
+		p, err = h.Svc.RecordIncome(ctx, u, id, in, att)
+	}
+	if err == nil {
+		w.Header().Set("Location", fmt.Sprintf("/api/v1/postings/%d", p.ID))
+	}
+	h.respond(w, r, http.StatusCreated, p, err)
+}
+
+func (h *Handlers) apiExpenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "org_id")
+	if err == nil {
+		err = h.multipartIn(w, r)
+	}
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	f := errs.Fields{}
+	in := ExpenseInput{Amount: formFen(r, "amount_fen", f), Purpose: r.FormValue("purpose"), Payee: r.FormValue("payee"),
+		SpentOn: r.FormValue("spent_on")}
+	receipt, err := h.formFile(r, "receipt")
+	if err == nil {
+		err = f.Err()
+	}
+	var ctx context.Context
+	if err == nil {
+		ctx, err = keyed(r, u, http.StatusCreated, in, uploadBytes(receipt))
+	}
+	var e *Expense
+	if err == nil {
+		e, err = h.Svc.SubmitExpense(ctx, u, id, in, receipt)
+	}
+	if err == nil {
+		w.Header().Set("Location", fmt.Sprintf("/api/v1/expenses/%d", e.ID))
+	}
+	h.respond(w, r, http.StatusCreated, e, err)
+}
+
+func (h *Handlers) apiOrgExpenses(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "org_id")
+	var list []*Expense
+	if err == nil {
+		list, err = h.Svc.OrgExpenses(r.Context(), u, id, r.URL.Query().Get("status"))
+	}
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiHubExpenses(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "hub_id")
+	var list []*Expense
+	if err == nil {
+		list, err = h.Svc.HubExpenses(r.Context(), u, id, r.URL.Query().Get("status"))
+	}
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiExpense(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var e *Expense
+	if err == nil {
+		e, err = h.Svc.Expense(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, e, err)
+}
+
+// optionalReason reads {"reason"} from a body that may be empty.
+type reasonReq struct {
+	Reason string `json:"reason"`
+}
+
+func readReason(w http.ResponseWriter, r *http.Request) (reasonReq, error) {
+	var rr reasonReq
+	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+		return rr, nil
+	}
+	err := web.DecodeJSON(w, r, &rr)
+	return rr, err
+}
+
+func (h *Handlers) apiApprove(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var ctx context.Context
+	if err == nil {
+		ctx, err = keyed(r, u, http.StatusOK)
+	}
+	var e *Expense
+	if err == nil {
+		e, err = h.Svc.ApproveExpense(ctx, u, id)
+	}
+	h.respond(w, r, http.StatusOK, e, err)
+}
+
+func (h *Handlers) apiReturn(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var rr reasonReq
+	if err == nil {
+		err = web.DecodeJSON(w, r, &rr)
+	}
+	var ctx context.Context
+	if err == nil {
+		ctx, err = keyed(r, u, http.StatusOK, rr)
+	}
+	var e *Expense
+	if err == nil {
+		e, err = h.Svc.ReturnExpense(ctx, u, id, rr.Reason)
+	}
+	h.respond(w, r, http.StatusOK, e, err)
+}
+
+func (h *Handlers) apiPosting(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var p *Posting
+	if err == nil {
+		p, err = h.Svc.Posting(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, p, err)
+}
+
+func (h *Handlers) apiReverse(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var rr reasonReq
+	if err == nil {
+		err = web.DecodeJSON(w, r, &rr)
+	}
+	var ctx context.Context
+	if err == nil {
+		ctx, err = keyed(r, u, http.StatusCreated, rr)
+	}
+	var p *Posting
+	if err == nil {
+		p, err = h.Svc.Reverse(ctx, u, id, rr.Reason)
+	}
+	h.respond(w, r, http.StatusCreated, p, err)
+}
+
+func (h *Handlers) apiHubStatement(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "hub_id")
+	var per Period
+	var st *HubStatement
+	if err == nil {
+		per, err = h.period(r)
+	}
+	if err == nil {
+		st, err = h.Svc.HubStatementFor(r.Context(), u, id, per)
+	}
+	h.respond(w, r, http.StatusOK, st, err)
+}
+
+func (h *Handlers) apiDisclosure(w http.ResponseWriter, r *http.Request) {
+	id, err := web.PathID(r, "org_id")
+	var per Period
+	var d *Disclosure
+	if err == nil {
+		per, err = h.period(r)
+	}
+	if err == nil {
+		d, err = h.Svc.Disclose(r.Context(), id, per)
+	}
+	h.respond(w, r, http.StatusOK, d, err)
+}
+
+func schemas() map[string]any {
+	date := map[string]any{"type": "string", "format": "date"}
+	entry := web.Obj(map[string]any{"posting_id": web.Int(), "date": date, "kind": web.Enum(PostIncome, PostExpense, PostReversal),
+		"org_id": web.Int(), "org_name": web.Str(), "source": web.Enum(Sources...), "voucher": web.Str(), "memo": web.Str(),
+		"payee": web.Str(), "reverses_id": web.Int(), "reversed_by": web.Int(), "expense_id": web.Int(),
+		"attachment_id": web.Int(), "username": web.Str(),
+		"amount_fen":  map[string]any{"type": "integer", "description": "fen; money in positive, out negative"},
+		"balance_fen": map[string]any{"type": "integer", "description": "running balance after the entry, fen"}})
+	bySource := web.Arr(web.Obj(map[string]any{"source": web.Enum(Sources...), "amount_fen": web.Int()}))
+	expense := web.Obj(map[string]any{"id": web.Int(), "hub_org_id": web.Int(), "org_id": web.Int(), "amount_fen": web.Int(),
+		"purpose": web.Str(), "payee": web.Str(), "spent_on": date, "receipt_id": web.Int(),
+		"status": web.Enum(ExpensePending, ExpenseReturned, ExpensePaid, ExpenseReversed), "return_reason": web.Str(),
+		"submitted_by": web.Int(), "submitted_name": web.Str(), "submitted_at": web.Str(), "decided_by": web.Int(),
+		"decided_name": web.Str(), "decided_at": web.Str(), "posting_id": web.Int()})
+	return map[string]any{
+		"IncomeInput": web.Obj(map[string]any{"amount_fen": web.Int(), "source": web.Enum(Sources...), "voucher": web.Str(),
+			"received_on": date, "memo": web.Str()}, "amount_fen", "source", "voucher", "received_on"),
+		"Reason": web.Obj(map[string]any{"reason": web.Str()}, "reason"),
+		"Posting": web.Obj(map[string]any{"id": web.Int(), "hub_org_id": web.Int(), "org_id": web.Int(),
+			"kind": web.Enum(PostIncome, PostExpense, PostReversal), "source": web.Str(), "voucher": web.Str(), "memo": web.Str(),
+			"payee": web.Str(), "occurred_on": date, "reverses_id": web.Int(), "expense_id": web.Int(), "attachment_id": web.Int(),
+			"created_at": web.Str(), "username": web.Str(), "hash": web.Str(),
+			"lines": web.Arr(web.Obj(map[string]any{"account_id": web.Int(),
+				"amount_fen": map[string]any{"type": "integer", "description": "debit positive, credit negative"}}))}),
+		"Expense":     expense,
+		"ExpenseList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Expense"))}),
+		"Statement": web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(), "hub_org_ids": web.Arr(web.Int()),
+			"own_funds": web.Bool(), "from": date, "to": date, "opening_fen": web.Int(), "income_fen": web.Int(),
+			"expense_fen": web.Int(), "closing_fen": web.Int(),
+			"balance_fen":      map[string]any{"type": "integer", "description": "balance now, fen"},
+			"income_by_source": bySource, "entries": web.Arr(entry)}),
+		"HubStatement": web.Obj(map[string]any{"hub_org_id": web.Int(), "hub_name": web.Str(), "from": date, "to": date,
+			"accounts": web.Arr(web.Obj(map[string]any{"account_id": web.Int(),
+				"kind": web.Enum(KindCash, KindFunds, KindOwnIncome, KindOwnExpense), "org_id": web.Int(), "org_name": web.Str(),
+				"source": web.Str(), "status": web.Str(), "opening_fen": web.Int(), "in_fen": web.Int(), "out_fen": web.Int(),
+				"closing_fen": web.Int()})),
+			"cash_opening_fen": web.Int(), "cash_in_fen": web.Int(), "cash_out_fen": web.Int(), "cash_closing_fen": web.Int(),
+			"held_closing_fen": web.Int(), "own_closing_fen": web.Int(), "entries": web.Arr(entry)}),
+		"Disclosure": web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(), "from": date, "to": date,
+			"opening_fen": web.Int(), "income_fen": web.Int(), "expense_fen": web.Int(), "closing_fen": web.Int(),
+			"income_by_source": bySource, "expenses": web.Arr(web.Obj(map[string]any{"date": date, "purpose": web.Str(),
+				"amount_fen": web.Int(), "reversal": web.Bool()}))}),
+	}
+}

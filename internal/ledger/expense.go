@@ -1,0 +1,297 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/ledger/idem"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/registry"
+)
+
+// ExpenseInput is an expense as submitted.
+type ExpenseInput struct {
+	Amount  Fen    `json:"amount_fen"`
+	Purpose string `json:"purpose"`
+	Payee   string `json:"payee"`
+	SpentOn string `json:"spent_on"`
+}
+
+func (in *ExpenseInput) validate(now time.Time) errs.Fields {
+	in.Purpose, in.Payee, in.SpentOn = strings.TrimSpace(in.Purpose), strings.TrimSpace(in.Payee), strings.TrimSpace(in.SpentOn)
+	f := errs.Fields{}
+	checkAmount(in.Amount, "amount_fen", f)
+	checkText(in.Purpose, "purpose", 1, 200, f)
+	checkText(in.Payee, "payee", 1, 100, f)
+	checkPastDate(in.SpentOn, "spent_on", now, f)
+	return f
+}
+
+const expenseColumns = `id, hub_org_id, org_id, amount_fen, purpose, payee, spent_on, receipt_id, status, return_reason,
+	submitted_by, submitted_name, submitted_at, COALESCE(decided_by, 0), decided_name, decided_at, COALESCE(posting_id, 0)`
+
+func scanExpense(sc interface{ Scan(...any) error }) (*Expense, error) {
+	var e Expense
+	var decided sql.NullTime
+	err := sc.Scan(&e.ID, &e.HubID, &e.OrgID, &e.Amount, &e.Purpose, &e.Payee, &e.SpentOn, &e.ReceiptID, &e.Status,
+		&e.ReturnReason, &e.SubmittedBy, &e.SubmittedName, &e.SubmittedAt, &e.DecidedBy, &e.DecidedName, &decided, &e.PostingID)
+	e.SubmittedAt = e.SubmittedAt.UTC()
+	if decided.Valid {
+		t := decided.Time.UTC()
+		e.DecidedAt = &t
+	}
+	return &e, err
+}
+
+func getExpense(ctx context.Context, q db.Querier, id int64, suffix string) (*Expense, error) {
+	e, err := scanExpense(q.QueryRowContext(ctx, `SELECT `+expenseColumns+` FROM expenses WHERE id = $1`+suffix, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: expense %d: %w", id, err)
+	}
+	return e, nil
+}
+
+// SubmitExpense files an expense with its receipt; it waits for the hub.
+func (s *Service) SubmitExpense(ctx context.Context, u *auth.User, orgID int64, in ExpenseInput, receipt *Upload) (*Expense, error) {
+	c, err := s.custodyOf(ctx, s.DB.Read, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !canView(u, c.Org, c.HubID) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if !canSubmit(u, c) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	now := s.now()
+	f := in.validate(now)
+	ct := s.checkUpload(receipt, "receipt", f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var out *Expense
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		if !c.Own {
+			if _, err := fundsAccount(ctx, tx, c.HubID, orgID); err != nil {
+				return nil, err
+			}
+		}
+		rid, err := storeReceipt(ctx, tx, u, now, c.HubID, orgID, ct, receipt)
+		if err != nil {
+			return nil, err
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO expenses (hub_org_id, org_id, amount_fen, purpose, payee, spent_on,
+			receipt_id, status, submitted_by, submitted_name, submitted_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+			c.HubID, orgID, int64(in.Amount), in.Purpose, in.Payee, in.SpentOn, rid, ExpensePending, u.ID, u.Username, now).Scan(&id); err != nil {
+			return nil, fmt.Errorf("ledger: insert expense: %w", err)
+		}
+		if out, err = getExpense(ctx, tx, id, ""); err != nil {
+			return nil, err
+		}
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.expense_submit", ObjectType: "expense",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: c.Org.CommunityCode,
+			Detail: map[string]any{"org_id": orgID, "hub_org_id": c.HubID, "amount_fen": in.Amount, "purpose": in.Purpose,
+				"spent_on": in.SpentOn, "receipt_id": rid}})
+	})
+	return out, err
+}
+
+// Expense returns an expense the viewer may see.
+func (s *Service) Expense(ctx context.Context, u *auth.User, id int64) (*Expense, error) {
+	e, err := getExpense(ctx, s.DB.Read, id, "")
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Orgs.Lookup(ctx, e.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !canView(u, o, e.HubID) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return e, nil
+}
+
+// CanDecide tells pages whether to offer approve and return.
+func CanDecide(u *auth.User, e *Expense) bool { return e.Status == ExpensePending && canDecide(u, e) }
+
+// decider finds an expense and its organization before the transaction (an
+// expense's organization never changes), so no second connection is taken
+// while the transaction holds one.
+func (s *Service) decider(ctx context.Context, u *auth.User, id int64) (*registry.Org, error) {
+	e, err := getExpense(ctx, s.DB.Read, id, "")
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Orgs.Lookup(ctx, e.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !canView(u, o, e.HubID) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return o, nil
+}
+
+// decide locks a pending expense the viewer may decide on.
+func (s *Service) decide(ctx context.Context, tx *sql.Tx, u *auth.User, id int64) (*Expense, error) {
+	e, err := getExpense(ctx, tx, id, s.DB.Dialect.ForUpdate())
+	if err != nil {
+		return nil, err
+	}
+	if canRecord(u, e.HubID) && u.ID == e.SubmittedBy {
+		return nil, errs.E(errs.Forbidden, "err.own_expense")
+	}
+	if !canDecide(u, e) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	if e.Status != ExpensePending {
+		return nil, errs.E(errs.Conflict, "err.expense_not_pending", e.Status)
+	}
+	return e, nil
+}
+
+// ApproveExpense approves and pays a pending expense: the organization's
+// account and the hub's cash go down by the amount, in one posting, and
+// never below zero.
+func (s *Service) ApproveExpense(ctx context.Context, u *auth.User, id int64) (*Expense, error) {
+	o, err := s.decider(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	scope := o.CommunityCode
+	now := s.now()
+	var out *Expense
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		e, err := s.decide(ctx, tx, u, id)
+		if err != nil {
+			return nil, err
+		}
+		cash, err := ensureAccount(ctx, tx, now, e.HubID, e.HubID, KindCash, "")
+		if err != nil {
+			return nil, err
+		}
+		var debit int64
+		if e.OrgID == e.HubID {
+			debit, err = ensureAccount(ctx, tx, now, e.HubID, e.HubID, KindOwnExpense, "")
+		} else {
+			debit, err = fundsAccount(ctx, tx, e.HubID, e.OrgID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		p := &Posting{HubID: e.HubID, OrgID: e.OrgID, Kind: PostExpense, Memo: e.Purpose, Payee: e.Payee,
+			OccurredOn: Today(now), ExpenseID: e.ID, AttachmentID: e.ReceiptID,
+			Lines: []Line{{AccountID: debit, Amount: e.Amount}, {AccountID: cash, Amount: -e.Amount}}}
+		if err := s.post(ctx, tx, u, now, p); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE expenses SET status = $1, decided_by = $2, decided_name = $3, decided_at = $4,
+			posting_id = $5, updated_at = $4 WHERE id = $6`, ExpensePaid, u.ID, u.Username, now, p.ID, e.ID); err != nil {
+			return nil, fmt.Errorf("ledger: pay expense: %w", err)
+		}
+		if out, err = getExpense(ctx, tx, id, ""); err != nil {
+			return nil, err
+		}
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.expense_approve", ObjectType: "expense",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: scope,
+			Detail: map[string]any{"org_id": e.OrgID, "hub_org_id": e.HubID, "amount_fen": e.Amount, "posting_id": p.ID}})
+	})
+	return out, err
+}
+
+// ReturnExpense sends a pending expense back with a reason; nothing is posted.
+func (s *Service) ReturnExpense(ctx context.Context, u *auth.User, id int64, reason string) (*Expense, error) {
+	reason = strings.TrimSpace(reason)
+	f := errs.Fields{}
+	checkReason(reason, 500, f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	o, err := s.decider(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	scope := o.CommunityCode
+	now := s.now()
+	var out *Expense
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		e, err := s.decide(ctx, tx, u, id)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE expenses SET status = $1, return_reason = $2, decided_by = $3, decided_name = $4,
+			decided_at = $5, updated_at = $5 WHERE id = $6`, ExpenseReturned, reason, u.ID, u.Username, now, e.ID); err != nil {
+			return nil, fmt.Errorf("ledger: return expense: %w", err)
+		}
+		if out, err = getExpense(ctx, tx, id, ""); err != nil {
+			return nil, err
+		}
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.expense_return", ObjectType: "expense",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: scope,
+			Detail: map[string]any{"org_id": e.OrgID, "hub_org_id": e.HubID, "reason": reason}})
+	})
+	return out, err
+}
+
+// ExpenseFilter selects expenses for a list.
+type ExpenseFilter struct {
+	OrgID  int64
+	HubID  int64
+	Status string
+	Limit  int
+}
+
+// Expenses lists expenses newest first; the caller has checked that the
+// viewer may see the organization or hub named in the filter.
+func (s *Service) expenses(ctx context.Context, f ExpenseFilter) ([]*Expense, error) {
+	var conds []string
+	var args []any
+	add := func(c string, v any) {
+		args = append(args, v)
+		conds = append(conds, c+" = $"+strconv.Itoa(len(args)))
+	}
+	if f.OrgID != 0 {
+		add("org_id", f.OrgID)
+	}
+	if f.HubID != 0 {
+		add("hub_org_id", f.HubID)
+	}
+	if f.Status != "" {
+		add("status", f.Status)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	q := `SELECT ` + expenseColumns + ` FROM expenses`
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, q+` ORDER BY id DESC LIMIT `+strconv.Itoa(f.Limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: expenses: %w", err)
+	}
+	defer rows.Close()
+	out := []*Expense{}
+	for rows.Next() {
+		e, err := scanExpense(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,411 @@
+package ledger
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates is this package's template folder.
+var Templates = web.Templates{FS: templates, Dir: "templates"}
+
+// Handlers serves the ledger's pages and API over the same service.
+type Handlers struct {
+	S   *web.Server
+	Svc *Service
+}
+
+// Routes mounts the routes.
+func (h *Handlers) Routes(rt *web.Router) {
+	rt.HandleFunc("GET /custody/{org_id}", h.S.Page(h.custodyPage))
+	rt.HandleFunc("POST /custody/{org_id}/income", h.S.Page(h.incomeSubmit))
+	rt.HandleFunc("POST /custody/{org_id}/expenses", h.S.Page(h.expenseSubmit))
+	rt.HandleFunc("GET /custody/{org_id}/statement.xlsx", h.S.Page(h.statementXLSX))
+	rt.HandleFunc("GET /expenses/{id}", h.S.Page(h.expensePage))
+	rt.HandleFunc("POST /expenses/{id}/approve", h.S.Page(h.approveSubmit))
+	rt.HandleFunc("POST /expenses/{id}/return", h.S.Page(h.returnSubmit))
+	rt.HandleFunc("POST /postings/{id}/reverse", h.S.Page(h.reverseSubmit))
+	rt.HandleFunc("GET /receipts/{id}", h.S.Page(h.receipt))
+	rt.HandleFunc("GET /hubs/{hub_id}/statement", h.S.Page(h.hubStatementPage))
+	rt.HandleFunc("GET /hubs/{hub_id}/statement.xlsx", h.S.Page(h.hubStatementXLSX))
+	rt.HandleFunc("GET /public/orgs/{org_id}/disclosure", h.disclosurePage)
+	h.apiRoutes(rt)
+}
+
+func (h *Handlers) t(r *http.Request) T {
+	lang := i18n.FromRequest(r)
+	return func(key string, args ...any) string { return h.S.Cat.T(lang, key, args...) }
+}
+
+// forms holds what was typed into the custody page's forms.
+type forms struct {
+	Which                                     string // the form whose errors are shown
+	Amount, Source, Voucher, ReceivedOn, Memo string
+	XAmount, Purpose, Payee, SpentOn          string
+}
+
+type custodyData struct {
+	*Overview
+	OrgID   int64
+	Sources []string
+	Today   string
+	Form    forms
+}
+
+func (h *Handlers) custodyPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderCustody(w, r, u, http.StatusOK, forms{}, nil)
+}
+
+func (h *Handlers) renderCustody(w http.ResponseWriter, r *http.Request, u *auth.User, status int, f forms, fail error) {
+	id, err := web.PathID(r, "org_id")
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	ov, err := h.Svc.Overview(r.Context(), u, id, per)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	today := Today(h.Svc.now())
+	if f.ReceivedOn == "" {
+		f.ReceivedOn = today
+	}
+	if f.SpentOn == "" {
+		f.SpentOn = today
+	}
+	v := web.View{Title: h.t(r)("ledger.title", ov.Statement.OrgName),
+		Data: custodyData{Overview: ov, OrgID: id, Sources: Sources, Today: today, Form: f}}
+	if fail != nil {
+		fields, ok := h.S.FieldErrors(r, fail)
+		if !ok {
+			h.S.PageError(w, r, fail)
+			return
+		}
+		v.Errors = fields
+		v.Message = h.t(r)("common.fix_errors")
+		if m, ok := fields["_"]; ok {
+			v.Message = m
+		}
+	}
+	h.S.Render(w, r, status, "ledger_custody", v)
+}
+
+func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "org_id")
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxReceipt()+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.receipt_too_large", h.Svc.maxReceipt()>>20))
+		return
+	}
+	f := forms{Which: "income", Amount: r.FormValue("amount"), Source: r.FormValue("source"), Voucher: r.FormValue("voucher"),
+		ReceivedOn: r.FormValue("received_on"), Memo: r.FormValue("memo")}
+	in := IncomeInput{Source: f.Source, Voucher: f.Voucher, ReceivedOn: f.ReceivedOn, Memo: f.Memo}
+	amount, ok := ParseYuan(f.Amount)
+	att, err := h.formFile(r, "attachment")
+	if err == nil {
+		if !ok {
+			err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+				Fields: map[string]errs.Msg{"amount_fen": errs.M("err.amount_yuan")}}
+		} else {
+			in.Amount = amount
+			_, err = h.Svc.RecordIncome(r.Context(), u, id, in, att)
+		}
+	}
+	if err != nil {
+		h.renderCustody(w, r, u, web.StatusOf(errs.Code(err)), f, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/custody/%d?flash=ledger.income_recorded", id), http.StatusSeeOther)
+}
+
+func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "org_id")
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxReceipt()+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.receipt_too_large", h.Svc.maxReceipt()>>20))
+		return
+	}
+	f := forms{Which: "expense", XAmount: r.FormValue("amount"), Purpose: r.FormValue("purpose"), Payee: r.FormValue("payee"),
+		SpentOn: r.FormValue("spent_on")}
+	in := ExpenseInput{Purpose: f.Purpose, Payee: f.Payee, SpentOn: f.SpentOn}
+	amount, ok := ParseYuan(f.XAmount)
+	receipt, err := h.formFile(r, "receipt")
+	if err == nil {
+		if !ok {
+			err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+				Fields: map[string]errs.Msg{"amount_fen": errs.M("err.amount_yuan")}}
+		} else {
+			in.Amount = amount
+			_, err = h.Svc.SubmitExpense(r.Context(), u, id, in, receipt)
+		}
+	}
+	if err != nil {
+		h.renderCustody(w, r, u, web.StatusOf(errs.Code(err)), f, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/custody/%d?flash=ledger.expense_submitted", id), http.StatusSeeOther)
+}
+
+// formFile reads an optional uploaded file; nil when none was sent.
+func (h *Handlers) formFile(r *http.Request, name string) (*Upload, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	file, hdr, err := r.FormFile(name)
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "err.receipt_required")
+	}
+	defer file.Close()
+	return ReadUpload(file, hdr.Filename, h.Svc.maxReceipt())
+}
+
+func (h *Handlers) statementXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "org_id")
+	var st *Statement
+	var per Period
+	if err == nil {
+		per, err = ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+	}
+	if err == nil {
+		st, err = h.Svc.OrgStatement(r.Context(), u, id, per)
+	}
+	var b []byte
+	if err == nil {
+		b, err = StatementXLSX(st, h.t(r))
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	sendXLSX(w, fmt.Sprintf("statement-%d-%s-%s.xlsx", id, per.From, per.To), b)
+}
+
+// fail answers an error as JSON under /api/, as a page elsewhere.
+func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if web.IsAPI(r) {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	h.S.PageError(w, r, err)
+}
+
+func sendXLSX(w http.ResponseWriter, name string, b []byte) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
+}
+
+type expenseData struct {
+	E         *Expense
+	OrgName   string
+	HubName   string
+	CanDecide bool
+}
+
+func (h *Handlers) expensePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderExpense(w, r, u, http.StatusOK, nil)
+}
+
+func (h *Handlers) renderExpense(w http.ResponseWriter, r *http.Request, u *auth.User, status int, fail error) {
+	id, err := web.PathID(r, "id")
+	var e *Expense
+	if err == nil {
+		e, err = h.Svc.Expense(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	d := expenseData{E: e, CanDecide: CanDecide(u, e)}
+	if o, err := h.Svc.Orgs.Lookup(r.Context(), e.OrgID); err == nil {
+		d.OrgName = o.Name
+	}
+	if o, err := h.Svc.Orgs.Lookup(r.Context(), e.HubID); err == nil {
+		d.HubName = o.Name
+	}
+	v := web.View{Title: h.t(r)("ledger.expense_title", e.ID), Data: d}
+	if fail != nil {
+		if fields, ok := h.S.FieldErrors(r, fail); ok {
+			v.Errors = fields
+		}
+		v.Message = h.S.Cat.Msg(i18n.FromRequest(r), errMsg(fail))
+	}
+	h.S.Render(w, r, status, "ledger_expense", v)
+}
+
+func errMsg(err error) errs.Msg {
+	if e, ok := errs.As(err); ok {
+		if len(e.Fields) == 1 {
+			for _, m := range e.Fields {
+				return m
+			}
+		}
+		return e.Message
+	}
+	return errs.M("err.internal")
+}
+
+func (h *Handlers) approveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		_, err = h.Svc.ApproveExpense(r.Context(), u, id)
+	}
+	h.afterDecision(w, r, u, id, err, "ledger.expense_approved")
+}
+
+func (h *Handlers) returnSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		_, err = h.Svc.ReturnExpense(r.Context(), u, id, r.PostFormValue("reason"))
+	}
+	h.afterDecision(w, r, u, id, err, "ledger.expense_returned")
+}
+
+func (h *Handlers) afterDecision(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, err error, flash string) {
+	if err != nil {
+		if c := errs.Code(err); c == errs.Invalid || c == errs.Conflict || c == errs.Forbidden {
+			h.renderExpense(w, r, u, web.StatusOf(c), err)
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/expenses/%d?flash=%s", id, flash), http.StatusSeeOther)
+}
+
+func (h *Handlers) reverseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var p *Posting
+	if err == nil {
+		p, err = h.Svc.Reverse(r.Context(), u, id, r.PostFormValue("reason"))
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/custody/%d?flash=ledger.reversed", p.OrgID), http.StatusSeeOther)
+}
+
+func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var rc *Receipt
+	if err == nil {
+		rc, err = h.Svc.Receipt(r.Context(), u, id)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", rc.ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(rc.Data)))
+	w.Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(rc.Filename))
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; object-src 'self'")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Write(rc.Data)
+}
+
+type hubStatementData struct {
+	St       *HubStatement
+	Pending  []*Expense
+	CanAct   bool
+	Download string
+}
+
+func (h *Handlers) hubStatementPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "hub_id")
+	var per Period
+	var st *HubStatement
+	var pending []*Expense
+	if err == nil {
+		per, err = ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+	}
+	if err == nil {
+		st, err = h.Svc.HubStatementFor(r.Context(), u, id, per)
+	}
+	if err == nil {
+		pending, err = h.Svc.HubExpenses(r.Context(), u, id, ExpensePending)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	q := url.Values{"from": {per.From}, "to": {per.To}}
+	h.S.Render(w, r, http.StatusOK, "ledger_hub", web.View{Title: st.HubName + " · " + h.t(r)("ledger.hub_statement"),
+		Data: hubStatementData{St: st, Pending: pending, CanAct: canRecord(u, id),
+			Download: fmt.Sprintf("/hubs/%d/statement.xlsx?%s", id, q.Encode())}})
+}
+
+func (h *Handlers) hubStatementXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "hub_id")
+	var per Period
+	var st *HubStatement
+	var b []byte
+	if err == nil {
+		per, err = ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+	}
+	if err == nil {
+		st, err = h.Svc.HubStatementFor(r.Context(), u, id, per)
+	}
+	if err == nil {
+		b, err = HubStatementXLSX(st, h.t(r))
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	sendXLSX(w, fmt.Sprintf("hub-%d-%s-%s.xlsx", id, per.From, per.To), b)
+}
+
+func (h *Handlers) disclosurePage(w http.ResponseWriter, r *http.Request) {
+	id, err := web.PathID(r, "org_id")
+	var per Period
+	var d *Disclosure
+	if err == nil {
+		per, err = ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+	}
+	if err == nil {
+		d, err = h.Svc.Disclose(r.Context(), id, per)
+	}
+	if err != nil {
+		if errs.Is(err, errs.Unauthenticated) {
+			err = errs.E(errs.NotFound, "err.not_found")
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "ledger_disclosure", web.View{Title: h.t(r)("ledger.disclosure_title", d.OrgName), Data: d})
+}
+
+// Query is the period as a query string, for links.
+func (p Period) Query() string {
+	return "from=" + url.QueryEscape(p.From) + "&to=" + url.QueryEscape(p.To)
+}

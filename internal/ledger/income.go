@@ -1,0 +1,148 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/ledger/idem"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// IncomeInput is money received for an organization (or for the hub itself).
+type IncomeInput struct {
+	Amount     Fen    `json:"amount_fen"`
+	Source     string `json:"source"`
+	Voucher    string `json:"voucher"`
+	ReceivedOn string `json:"received_on"`
+	Memo       string `json:"memo,omitempty"`
+}
+
+func (in *IncomeInput) validate(now time.Time) errs.Fields {
+	in.Source, in.Voucher, in.ReceivedOn, in.Memo = strings.TrimSpace(in.Source), strings.TrimSpace(in.Voucher),
+		strings.TrimSpace(in.ReceivedOn), strings.TrimSpace(in.Memo)
+	f := errs.Fields{}
+	checkAmount(in.Amount, "amount_fen", f)
+	if !slices.Contains(Sources, in.Source) {
+		f.Add("source", "err.choose_one")
+	}
+	checkText(in.Voucher, "voucher", 1, 64, f)
+	checkText(in.Memo, "memo", 0, 200, f)
+	checkPastDate(in.ReceivedOn, "received_on", now, f)
+	return f
+}
+
+func checkAmount(a Fen, field string, f errs.Fields) {
+	switch {
+	case a <= 0:
+		f.Add(field, "err.amount_positive")
+	case a > MaxAmount:
+		f.Add(field, "err.amount_too_large", MaxAmount.String())
+	}
+}
+
+func checkText(s, field string, minLen, maxLen int, f errs.Fields) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n < minLen:
+		f.Add(field, "err.required")
+	case n > maxLen:
+		f.Add(field, "err.too_long", maxLen)
+	}
+}
+
+func checkReason(reason string, maxLen int, f errs.Fields) {
+	if reason == "" {
+		f.Add("reason", "err.reason_required")
+	}
+	checkText(reason, "reason", 0, maxLen, f)
+}
+
+// checkPastDate accepts a date from 2000 up to today (China time).
+func checkPastDate(s, field string, now time.Time, f errs.Fields) {
+	switch {
+	case s == "":
+		f.Add(field, "err.required")
+	case !validDate(s):
+		f.Add(field, "err.date_format")
+	case s > Today(now):
+		f.Add(field, "err.date_future")
+	case s < "2000-01-01":
+		f.Add(field, "err.date_too_early")
+	}
+}
+
+// RecordIncome records money received for an organization in custody (or
+// for a hub's own funds): cash at the hub up, the organization's account up.
+func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, in IncomeInput, att *Upload) (*Posting, error) {
+	c, err := s.custodyOf(ctx, s.DB.Read, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !canView(u, c.Org, c.HubID) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if !canRecord(u, c.HubID) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	now := s.now()
+	f := in.validate(now)
+	ct := ""
+	if att != nil && len(att.Data) > 0 {
+		ct = s.checkUpload(att, "attachment", f)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var out *Posting
+	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		cash, err := ensureAccount(ctx, tx, now, c.HubID, c.HubID, KindCash, "")
+		if err != nil {
+			return nil, err
+		}
+		var credit int64
+		if c.Own {
+			credit, err = ensureAccount(ctx, tx, now, c.HubID, c.HubID, KindOwnIncome, in.Source)
+		} else {
+			credit, err = fundsAccount(ctx, tx, c.HubID, orgID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		p := &Posting{HubID: c.HubID, OrgID: orgID, Kind: PostIncome, Source: in.Source, Voucher: in.Voucher,
+			Memo: in.Memo, OccurredOn: in.ReceivedOn,
+			Lines: []Line{{AccountID: cash, Amount: in.Amount}, {AccountID: credit, Amount: -in.Amount}}}
+		if ct != "" {
+			if p.AttachmentID, err = storeReceipt(ctx, tx, u, now, c.HubID, orgID, ct, att); err != nil {
+				return nil, err
+			}
+		}
+		if err := s.post(ctx, tx, u, now, p); err != nil {
+			return nil, err
+		}
+		out = p
+		return p, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.income", ObjectType: "posting",
+			ObjectID: strconv.FormatInt(p.ID, 10), ScopeCode: c.Org.CommunityCode,
+			Detail: map[string]any{"org_id": orgID, "hub_org_id": c.HubID, "amount_fen": in.Amount, "source": in.Source,
+				"voucher": in.Voucher, "received_on": in.ReceivedOn}})
+	})
+	return out, err
+}
+
+// fundsAccount is the organization's account at the hub; it must be open.
+func fundsAccount(ctx context.Context, tx *sql.Tx, hubID, orgID int64) (int64, error) {
+	a, err := account(ctx, tx, hubID, orgID, KindFunds, "")
+	if err != nil {
+		return 0, err
+	}
+	if a == nil {
+		return 0, errs.E(errs.Conflict, "err.not_in_custody")
+	}
+	return a.ID, nil
+}

@@ -1,0 +1,78 @@
+package ledger
+
+import (
+	"context"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// Overview is an organization's custody page: its statement, where its
+// money is held now, what the viewer may do, and its expenses.
+type Overview struct {
+	Statement  *Statement
+	HubID      int64
+	HubName    string
+	Current    bool // a hub holds its money now
+	Own        bool // the hub's own money
+	CanRecord  bool
+	CanSubmit  bool
+	CanReverse bool
+	Expenses   []*Expense
+}
+
+// Overview gathers an organization's custody page for the viewer.
+func (s *Service) Overview(ctx context.Context, u *auth.User, orgID int64, per Period) (*Overview, error) {
+	st, err := s.OrgStatement(ctx, u, orgID, per)
+	if err != nil {
+		return nil, err
+	}
+	ov := &Overview{Statement: st, Own: st.Own}
+	c, err := s.custodyOf(ctx, s.DB.Read, orgID)
+	switch {
+	case errs.Is(err, errs.NotFound):
+	case err != nil:
+		return nil, err
+	default:
+		if canView(u, c.Org, c.HubID) {
+			ov.Current, ov.HubID, ov.Own = true, c.HubID, c.Own
+			ov.CanRecord = canRecord(u, c.HubID)
+			ov.CanSubmit = canSubmit(u, c)
+		}
+	}
+	if ov.HubID == 0 && len(st.HubIDs) > 0 {
+		ov.HubID = st.HubIDs[len(st.HubIDs)-1]
+	}
+	if ov.HubID != 0 {
+		if h, err := s.Orgs.Lookup(ctx, ov.HubID); err == nil {
+			ov.HubName = h.Name
+		}
+		ov.CanReverse = canRecord(u, ov.HubID)
+	}
+	ov.Expenses, err = s.expenses(ctx, ExpenseFilter{OrgID: orgID, HubID: hubFilter(u), Limit: 100})
+	return ov, err
+}
+
+// HubExpenses lists a hub's expenses (pending first on its page) for its
+// staff and for the officers and auditors over it.
+func (s *Service) HubExpenses(ctx context.Context, u *auth.User, hubID int64, status string) ([]*Expense, error) {
+	h, err := s.Orgs.Lookup(ctx, hubID)
+	if errs.Is(err, errs.NotFound) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Role == auth.OrgLeader || !canView(u, h, hubID) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return s.expenses(ctx, ExpenseFilter{HubID: hubID, Status: status})
+}
+
+// OrgExpenses lists an organization's expenses for whoever may see its account.
+func (s *Service) OrgExpenses(ctx context.Context, u *auth.User, orgID int64, status string) ([]*Expense, error) {
+	if _, _, err := s.visibleAccounts(ctx, u, orgID); err != nil {
+		return nil, err
+	}
+	return s.expenses(ctx, ExpenseFilter{OrgID: orgID, HubID: hubFilter(u), Status: status})
+}

@@ -1,0 +1,187 @@
+package ledger
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// hash is the posting's place in the chain: its content, its lines and the
+// hash before it.
+func (p *Posting) hash() string {
+	h := sha256.New()
+	for _, s := range []string{
+		p.PrevHash, strconv.FormatInt(p.ID, 10), strconv.FormatInt(p.HubID, 10), strconv.FormatInt(p.OrgID, 10),
+		p.Kind, p.Source, p.Voucher, p.Memo, p.Payee, p.OccurredOn, strconv.FormatInt(p.ReversesID, 10),
+		strconv.FormatInt(p.ExpenseID, 10), strconv.FormatInt(p.AttachmentID, 10),
+		p.CreatedAt.UTC().Format(time.RFC3339Nano), strconv.FormatInt(p.CreatedBy, 10), p.Username,
+	} {
+		fmt.Fprintf(h, "%d:%s\n", len(s), s)
+	}
+	for _, l := range p.Lines {
+		fmt.Fprintf(h, "%d=%d\n", l.AccountID, l.Amount)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// post appends a posting inside tx. It locks the accounts in id order
+// (FOR UPDATE on PostgreSQL; SQLite's writer is already exclusive), refuses
+// any line that would take an account below zero, advances the hash chain,
+// and keeps every account's balance column equal to the sum of its lines.
+func (s *Service) post(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, p *Posting) error {
+	var sum Fen
+	for _, l := range p.Lines {
+		if l.Amount == 0 {
+			return errors.New("ledger: zero line")
+		}
+		sum += l.Amount
+	}
+	if sum != 0 || len(p.Lines) < 2 {
+		return fmt.Errorf("ledger: unbalanced posting (%d lines, sum %d)", len(p.Lines), sum)
+	}
+	ids := make([]int64, 0, len(p.Lines))
+	delta := map[int64]int64{}
+	for _, l := range p.Lines {
+		if _, ok := delta[l.AccountID]; !ok {
+			ids = append(ids, l.AccountID)
+		}
+		delta[l.AccountID] += int64(l.Amount)
+	}
+	slices.Sort(ids)
+	ownTouched := false
+	for _, id := range ids {
+		a, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id = $1`+
+			s.DB.Dialect.ForUpdate(), id))
+		if err != nil {
+			return fmt.Errorf("ledger: lock account %d: %w", id, err)
+		}
+		if a.HubID != p.HubID {
+			return fmt.Errorf("ledger: account %d is not at hub %d", id, p.HubID)
+		}
+		if a.Status != "open" {
+			return errs.E(errs.Conflict, "err.account_closed")
+		}
+		if natural(a.Kind, a.Raw+delta[id]) < 0 {
+			return errs.E(errs.Conflict, "err.insufficient_funds", Fen(natural(a.Kind, a.Raw)).String())
+		}
+		ownTouched = ownTouched || a.Kind == KindOwnExpense || a.Kind == KindOwnIncome
+	}
+	if ownTouched {
+		if err := s.checkOwnFunds(ctx, tx, p.HubID, delta); err != nil {
+			return err
+		}
+	}
+	p.CreatedAt, p.CreatedBy, p.Username = now, u.ID, u.Username
+	if err := tx.QueryRowContext(ctx, `UPDATE ledger_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash`).
+		Scan(&p.ID, &p.PrevHash); err != nil {
+		return fmt.Errorf("ledger: advance head: %w", err)
+	}
+	p.Hash = p.hash()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO postings (id, hub_org_id, org_id, kind, source, voucher, memo, payee,
+		occurred_on, reverses_id, expense_id, attachment_id, created_at, created_by, username, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		p.ID, p.HubID, p.OrgID, p.Kind, p.Source, p.Voucher, p.Memo, p.Payee, p.OccurredOn, nullID(p.ReversesID),
+		nullID(p.ExpenseID), nullID(p.AttachmentID), p.CreatedAt, nullID(p.CreatedBy), p.Username, p.PrevHash, p.Hash); err != nil {
+		if s.DB.Dialect.IsUniqueViolation(err) && p.ReversesID != 0 {
+			return errs.E(errs.Conflict, "err.already_reversed")
+		}
+		return fmt.Errorf("ledger: insert posting: %w", err)
+	}
+	for _, l := range p.Lines {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO posting_lines (posting_id, account_id, amount_fen) VALUES ($1, $2, $3)`,
+			p.ID, l.AccountID, int64(l.Amount)); err != nil {
+			return fmt.Errorf("ledger: insert line: %w", err)
+		}
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE ledger_accounts SET balance_fen = balance_fen + $1 WHERE id = $2`,
+			delta[id], id); err != nil {
+			return fmt.Errorf("ledger: update balance: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE ledger_head SET last_hash = $1 WHERE id = 1`, p.Hash); err != nil {
+		return fmt.Errorf("ledger: update head: %w", err)
+	}
+	return nil
+}
+
+// checkOwnFunds refuses a posting that would leave the hub's own money
+// (own income less own spending) below zero.
+func (s *Service) checkOwnFunds(ctx context.Context, tx *sql.Tx, hubID int64, delta map[int64]int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, balance_fen FROM ledger_accounts
+		WHERE hub_org_id = $1 AND org_id = $1 AND kind IN ($2, $3)`, hubID, KindOwnIncome, KindOwnExpense)
+	if err != nil {
+		return fmt.Errorf("ledger: own funds: %w", err)
+	}
+	defer rows.Close()
+	var own, before int64
+	for rows.Next() {
+		var id, raw int64
+		if err := rows.Scan(&id, &raw); err != nil {
+			return err
+		}
+		before -= raw
+		own -= raw + delta[id]
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if own < 0 {
+		return errs.E(errs.Conflict, "err.insufficient_funds", Fen(before).String())
+	}
+	return nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+const postingColumns = `id, hub_org_id, org_id, kind, source, voucher, memo, payee, occurred_on, COALESCE(reverses_id, 0),
+	COALESCE(expense_id, 0), COALESCE(attachment_id, 0), created_at, COALESCE(created_by, 0), username, prev_hash, hash`
+
+func scanPosting(sc interface{ Scan(...any) error }) (*Posting, error) {
+	var p Posting
+	err := sc.Scan(&p.ID, &p.HubID, &p.OrgID, &p.Kind, &p.Source, &p.Voucher, &p.Memo, &p.Payee, &p.OccurredOn,
+		&p.ReversesID, &p.ExpenseID, &p.AttachmentID, &p.CreatedAt, &p.CreatedBy, &p.Username, &p.PrevHash, &p.Hash)
+	p.CreatedAt = p.CreatedAt.UTC()
+	return &p, err
+}
+
+// getPosting reads a posting with its lines.
+func getPosting(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, id int64) (*Posting, error) {
+	p, err := scanPosting(q.QueryRowContext(ctx, `SELECT `+postingColumns+` FROM postings WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: posting %d: %w", id, err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT account_id, amount_fen FROM posting_lines WHERE posting_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l Line
+		if err := rows.Scan(&l.AccountID, &l.Amount); err != nil {
+			return nil, err
+		}
+		p.Lines = append(p.Lines, l)
+	}
+	return p, rows.Err()
+}

@@ -1,0 +1,122 @@
+package ledger
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// DefaultMaxReceipt is the largest receipt accepted: 5 MiB.
+const DefaultMaxReceipt = 5 << 20
+
+// ReceiptTypes are the accepted kinds of receipt, told by content.
+var ReceiptTypes = []string{"image/png", "image/jpeg", "application/pdf"}
+
+// Upload is a file as received: its name (kept for display only) and bytes.
+type Upload struct {
+	Filename string
+	Data     []byte
+}
+
+func (s *Service) maxReceipt() int64 {
+	if s.MaxReceipt > 0 {
+		return s.MaxReceipt
+	}
+	return DefaultMaxReceipt
+}
+
+// ReadUpload reads at most max+1 bytes, so an oversized file is told
+// without reading all of it.
+func ReadUpload(r io.Reader, name string, max int64) (*Upload, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	return &Upload{Filename: name, Data: b}, nil
+}
+
+// checkUpload validates a receipt by its content, never its name: PNG, JPEG
+// or PDF, not empty, not over the size limit. It returns the content type.
+func (s *Service) checkUpload(up *Upload, field string, f errs.Fields) string {
+	if up == nil || len(up.Data) == 0 {
+		f.Add(field, "err.receipt_required")
+		return ""
+	}
+	if int64(len(up.Data)) > s.maxReceipt() {
+		f.Add(field, "err.receipt_too_large", s.maxReceipt()>>20)
+		return ""
+	}
+	ct := http.DetectContentType(up.Data[:min(512, len(up.Data))])
+	ct, _, _ = strings.Cut(ct, ";")
+	for _, t := range ReceiptTypes {
+		if ct == t {
+			return ct
+		}
+	}
+	f.Add(field, "err.receipt_type")
+	return ""
+}
+
+func cleanName(name string) string {
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "." || name == "/" {
+		name = ""
+	}
+	for utf8.RuneCountInString(name) > 100 {
+		_, n := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-n]
+	}
+	return name
+}
+
+// storeReceipt saves an uploaded file inside tx.
+func storeReceipt(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, hubID, orgID int64, ct string, up *Upload) (int64, error) {
+	sum := sha256.Sum256(up.Data)
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO receipts (hub_org_id, org_id, content_type, size_bytes, sha256, filename, data,
+		uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		hubID, orgID, ct, len(up.Data), hex.EncodeToString(sum[:]), cleanName(up.Filename), up.Data, nullID(u.ID), now).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("ledger: store receipt: %w", err)
+	}
+	return id, nil
+}
+
+// Receipt returns a receipt the viewer may see, with its bytes.
+func (s *Service) Receipt(ctx context.Context, u *auth.User, id int64) (*Receipt, error) {
+	var r Receipt
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT id, hub_org_id, org_id, content_type, size_bytes, sha256, filename, data, created_at
+		FROM receipts WHERE id = $1`, id).Scan(&r.ID, &r.HubID, &r.OrgID, &r.ContentType, &r.Size, &r.SHA256, &r.Filename, &r.Data, &r.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: receipt: %w", err)
+	}
+	o, err := s.Orgs.Lookup(ctx, r.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !canView(u, o, r.HubID) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return &r, nil
+}

@@ -1,0 +1,73 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// manyChunk is how many rows one INSERT of RecordMany writes.
+const manyChunk = 100
+
+// RecordMany appends entries in order inside tx, exactly as calling Record
+// for each would (same sequence numbers, same hash chain), with one update
+// of the head and multi-row inserts: for bulk changes such as imports.
+func RecordMany(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, es []Entry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	var last int64
+	var prev string
+	if err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, last_hash`,
+		len(es)).Scan(&last, &prev); err != nil {
+		return fmt.Errorf("audit: advance head: %w", err)
+	}
+	at := now.UTC().Truncate(time.Microsecond)
+	rows := make([]Row, len(es))
+	for i, e := range es {
+		detail, err := json.Marshal(e.Detail)
+		if err != nil {
+			return fmt.Errorf("audit: marshal detail: %w", err)
+		}
+		if e.Detail == nil {
+			detail = []byte("{}")
+		}
+		r := Row{Seq: last - int64(len(es)) + int64(i) + 1, At: at, UserID: a.UserID, Username: a.Username, IP: a.IP,
+			Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID, ScopeCode: e.ScopeCode, Detail: detail, PrevHash: prev}
+		r.Hash = r.computeHash()
+		rows[i], prev = r, r.Hash
+	}
+	for start := 0; start < len(rows); start += manyChunk {
+		chunk := rows[start:min(len(rows), start+manyChunk)]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO audit_log
+			(seq, at, user_id, username, ip, action, object_type, object_id, scope_code, detail, prev_hash, hash) VALUES `)
+		args := make([]any, 0, len(chunk)*12)
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(")
+			for j := 1; j <= 12; j++ {
+				if j > 1 {
+					b.WriteString(", ")
+				}
+				b.WriteString("$" + strconv.Itoa(i*12+j))
+			}
+			b.WriteString(")")
+			args = append(args, r.Seq, r.At, nullID(r.UserID), r.Username, r.IP, r.Action, r.ObjectType, r.ObjectID,
+				r.ScopeCode, string(r.Detail), r.PrevHash, r.Hash)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("audit: insert: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = $1 WHERE id = 1`, prev); err != nil {
+		return fmt.Errorf("audit: update head: %w", err)
+	}
+	return nil
+}

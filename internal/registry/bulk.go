@@ -1,0 +1,654 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/geo"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+)
+
+// Outcomes of an imported row.
+const (
+	Created   = "created"
+	Updated   = "updated"
+	Unchanged = "unchanged"
+)
+
+// ImportOptions tune an import.
+type ImportOptions struct {
+	// DryRun checks every row and writes nothing.
+	DryRun bool
+	// Source names what is imported (a file name), for the audit log.
+	Source string
+	// Fields, when set, lists the fields the file has (JSON names); an
+	// existing organization keeps its value of every other field.
+	Fields []string
+}
+
+// ImportResult counts what an import did (or, in a dry run or a rejected
+// file, would have done).
+type ImportResult struct {
+	Rows      int  `json:"rows"`
+	Created   int  `json:"created"`
+	Updated   int  `json:"updated"`
+	Unchanged int  `json:"unchanged"`
+	Invalid   int  `json:"invalid"`
+	Committed bool `json:"committed"`
+}
+
+// BulkMessages are the texts of the import's own row errors.
+var BulkMessages = i18n.Messages{
+	"err.duplicate_row":      {i18n.ZH: "与第 %d 行重复。", i18n.EN: "Duplicates row %d."},
+	"err.near_duplicate_row": {i18n.ZH: "与第 %d 行名称相近（仅行政区划前缀、空格或全角字符不同），请核实是否同一组织。", i18n.EN: "Nearly the same name as row %d (only a place prefix, spaces or full-width characters differ); check whether it is the same organization."},
+	"err.near_duplicate":     {i18n.ZH: "与已登记的“%s”（编号 %d）名称相近，请核实是否同一组织。", i18n.EN: "Nearly the same name as the registered “%s” (no. %d); check whether it is the same organization."},
+	"err.import_not_officer": {i18n.ZH: "只有民政、街道和社区工作人员可以导入组织。", i18n.EN: "Only civil-affairs, street and community staff may import organizations."},
+}
+
+// Import is an import in progress. Each row is checked by the registry's own
+// rules as it arrives; while every row so far is valid it is also written,
+// all in one transaction, which Finish commits only if no row failed. A
+// file with any invalid row therefore changes nothing, and memory holds
+// only the keys seen, never the rows.
+type Import struct {
+	s    *Service
+	u    *auth.User
+	opts ImportOptions
+	now  time.Time
+	tx   *sql.Tx
+	q    db.Querier
+
+	divs   map[string]*geo.Node // division lookups (nil: no such code)
+	byComm map[string][]*Org    // organizations already in a community
+	seen   map[string]int       // natural keys and near-duplicate keys → first row
+	res    ImportResult
+	failed bool
+	// prepared statements, and audit entries waiting for RecordMany
+	ins, hist, search *sql.Stmt
+	audits            []audit.Entry
+}
+
+// auditBatch is how many audit entries an import writes at once.
+const auditBatch = 500
+
+// BeginImport starts an import for an officer.
+func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOptions) (*Import, error) {
+	if u.ReadOnly() || !u.IsOfficer() {
+		return nil, errs.E(errs.Forbidden, "err.import_not_officer")
+	}
+	im := &Import{s: s, u: u, opts: opts, now: s.now(), q: s.DB.Read,
+		divs: map[string]*geo.Node{}, byComm: map[string][]*Org{}, seen: map[string]int{}}
+	if opts.DryRun {
+		return im, nil
+	}
+	tx, err := s.DB.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("import: begin: %w", err)
+	}
+	im.tx, im.q = tx, tx
+	prep := func(q string) *sql.Stmt {
+		st, perr := tx.PrepareContext(ctx, q)
+		if perr != nil && err == nil {
+			err = perr
+		}
+		return st
+	}
+	im.ins = prep(`INSERT INTO orgs (name, name_key, tier, types_mask, groups_mask,
+		community_code, street_code, district_code, credit_code, address, founded_on, members, leader_name,
+		leader_phone, party_org, party_instructor, hub, brand, demonstration_year, volunteer_mark, status,
+		created_by, created_at, updated_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$23)
+		RETURNING id`)
+	im.hist = prep(`INSERT INTO org_history (org_id, field, old_value, value, reason, at, user_id, username)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`)
+	im.search = prep(`INSERT INTO org_search (org_id, chars, py, ini) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini`)
+	if err != nil {
+		tx.Rollback() // closes the statements prepared
+		return nil, fmt.Errorf("import: prepare: %w", err)
+	}
+	return im, nil
+}
+
+// Failed reports whether some row was invalid.
+func (im *Import) Failed() bool { return im.failed }
+
+// Add checks one row and, while the import is clean, writes it. pre holds
+// problems the caller already found reading the row (a date that does not
+// parse, say); the registry's own checks are added to them. It returns the
+// row's outcome and its problems by field ("" for the row as a whole).
+func (im *Import) Add(ctx context.Context, row int, in Input, pre errs.Fields) (string, errs.Fields, error) {
+	im.res.Rows++
+	f := errs.Fields{}
+	for k, v := range pre {
+		f[k] = v
+	}
+	in.normalize()
+	old, err := im.match(ctx, &in, f)
+	if err != nil {
+		return "", nil, err
+	}
+	if old != nil && im.opts.Fields != nil {
+		keepAbsent(&in, old, im.opts.Fields)
+	}
+	if old != nil && NameKey(in.Name) == NameKey(old.Name) {
+		in.Name = old.Name // spaces and width alone are no rename
+	}
+	if err := im.duplicates(ctx, row, &in, old, f); err != nil {
+		return "", nil, err
+	}
+	if old != nil {
+		switch {
+		case in.Status == "" || in.Status == old.Status:
+			in.Status = ""
+		default:
+			f.Add("status", "err.use_transition")
+			in.Status = ""
+		}
+	}
+	for k, v := range in.validate(im.now) {
+		f.Add(k, v.Key, v.Args...)
+	}
+	if old == nil || in.CommunityCode != old.CommunityCode {
+		if err := im.checkCommunity(ctx, in.CommunityCode, f); err != nil {
+			return "", nil, err
+		}
+	}
+	var outcome string
+	var changes map[string][2]string
+	if old == nil {
+		outcome = Created
+		im.createRules(&in, f)
+	} else {
+		changes = diff(old, &in)
+		outcome = Unchanged
+		if len(changes) > 0 {
+			outcome = Updated
+			im.updateRules(old, &in, f)
+		}
+	}
+	if len(f) > 0 {
+		im.fail()
+		return outcome, f, nil
+	}
+	if im.tx != nil && !im.failed && outcome != Unchanged {
+		if outcome == Created {
+			err = im.create(ctx, &in)
+		} else {
+			err = im.update(ctx, old, &in, changes)
+		}
+		if fe, ok := im.conflictFields(err); ok {
+			im.fail()
+			return outcome, fe, nil
+		}
+		if err != nil {
+			return "", nil, err
+		}
+	}
+	switch outcome {
+	case Created:
+		im.res.Created++
+	case Updated:
+		im.res.Updated++
+	default:
+		im.res.Unchanged++
+	}
+	return outcome, nil, nil
+}
+
+// keepAbsent gives the fields a file lacks their stored values.
+func keepAbsent(in *Input, old *Org, fields []string) {
+	has := map[string]bool{}
+	for _, f := range fields {
+		has[f] = true
+	}
+	cur := InputOf(old)
+	keep := func(field string, set func()) {
+		if !has[field] {
+			set()
+		}
+	}
+	keep("name", func() { in.Name = cur.Name })
+	keep("tier", func() { in.Tier = cur.Tier })
+	keep("types", func() { in.Types = cur.Types })
+	keep("target_groups", func() { in.TargetGroups = cur.TargetGroups })
+	keep("community_code", func() { in.CommunityCode = cur.CommunityCode })
+	keep("credit_code", func() { in.CreditCode = cur.CreditCode })
+	keep("address", func() { in.Address = cur.Address })
+	keep("founded_on", func() { in.FoundedOn = cur.FoundedOn })
+	keep("members", func() { in.Members = cur.Members })
+	keep("leader_name", func() { in.LeaderName = cur.LeaderName })
+	keep("leader_phone", func() { in.LeaderPhone = cur.LeaderPhone })
+	keep("party_org", func() { in.PartyOrg = cur.PartyOrg })
+	keep("party_instructor", func() { in.PartyInstructor = cur.PartyInstructor })
+	keep("hub", func() { in.Hub = cur.Hub })
+	keep("brand", func() { in.Brand = cur.Brand })
+	keep("demonstration_year", func() { in.DemonstrationYear = cur.DemonstrationYear })
+	keep("volunteer_mark", func() { in.VolunteerMark = cur.VolunteerMark })
+}
+
+// fail marks the import as failed: nothing more is written, and lookups
+// leave the transaction (on PostgreSQL a failed statement ends it).
+func (im *Import) fail() {
+	im.failed = true
+	im.res.Invalid++
+	im.q = im.s.DB.Read
+}
+
+// match finds the organization a row stands for: by credit code when it has
+// one, else by community and name.
+func (im *Import) match(ctx context.Context, in *Input, f errs.Fields) (*Org, error) {
+	if in.CreditCode != "" {
+		o, err := scanOrg(im.q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.credit_code = $1`, in.CreditCode))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, fmt.Errorf("import: find credit code: %w", err)
+		case !manages(im.u, o):
+			f.Add("credit_code", "err.duplicate_credit")
+			return nil, nil
+		default:
+			return o, nil
+		}
+	}
+	if len(in.CommunityCode) != 12 {
+		return nil, nil
+	}
+	orgs, err := im.community(ctx, in.CommunityCode)
+	if err != nil {
+		return nil, err
+	}
+	key := NameKey(in.Name)
+	for _, o := range orgs {
+		if NameKey(o.Name) != key {
+			continue
+		}
+		if o.CreditCode != "" && in.CreditCode != "" {
+			f.Add("name", "err.duplicate_name")
+			return nil, nil
+		}
+		return o, nil
+	}
+	return nil, nil
+}
+
+// community returns the organizations of a community, read once.
+func (im *Import) community(ctx context.Context, code string) ([]*Org, error) {
+	if orgs, ok := im.byComm[code]; ok {
+		return orgs, nil
+	}
+	rows, err := im.q.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.community_code = $1 ORDER BY o.id`, code)
+	if err != nil {
+		return nil, fmt.Errorf("import: read community: %w", err)
+	}
+	defer rows.Close()
+	orgs := []*Org{}
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		orgs = append(orgs, o)
+	}
+	im.byComm[code] = orgs
+	return orgs, rows.Err()
+}
+
+// division looks a code up once.
+func (im *Import) division(ctx context.Context, code string) (*geo.Node, error) {
+	if n, ok := im.divs[code]; ok {
+		return n, nil
+	}
+	n, err := im.s.Geo.Get(ctx, code)
+	if errs.Is(err, errs.NotFound) {
+		n, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	im.divs[code] = n
+	return n, nil
+}
+
+// checkCommunity is Service.checkCommunity for an officer, with lookups cached.
+func (im *Import) checkCommunity(ctx context.Context, code string, f errs.Fields) error {
+	if _, bad := f["community_code"]; bad {
+		return nil
+	}
+	n, err := im.division(ctx, code)
+	switch {
+	case err != nil:
+		return err
+	case n == nil:
+		f.Add("community_code", "err.unknown_division")
+	case n.Level != geo.Community:
+		f.Add("community_code", "err.community_code")
+	case !im.u.InScope(code):
+		f.Add("community_code", "err.outside_scope")
+	}
+	return nil
+}
+
+// looseKey is a name without spaces, width or case differences and without
+// the names of the places above its community in front.
+func (im *Import) looseKey(ctx context.Context, community, name string) (string, error) {
+	key := NameKey(name)
+	var prefixes []string
+	for c := geo.ParentOf(community); c != ""; c = geo.ParentOf(c) {
+		n, err := im.division(ctx, c)
+		if err != nil {
+			return "", err
+		}
+		if n != nil {
+			prefixes = append(prefixes, NameKey(n.Name))
+		}
+	}
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, p := range prefixes {
+			if p != "" && strings.HasPrefix(key, p) && len(key) > len(p) {
+				key, trimmed = key[len(p):], true
+			}
+		}
+	}
+	return key, nil
+}
+
+// duplicates reports rows that repeat an earlier row's natural key and, for
+// a row that would add or rename an organization, names that differ from
+// another row's or a registered organization's in the same community only by
+// a place prefix, spaces or width. Near-duplicates are reported, never merged.
+func (im *Import) duplicates(ctx context.Context, row int, in *Input, old *Org, f errs.Fields) error {
+	first := func(key string) (int, bool) {
+		r, ok := im.seen[key]
+		if !ok {
+			im.seen[key] = row
+		}
+		return r, ok
+	}
+	if in.CreditCode != "" {
+		if r, ok := first("c|" + in.CreditCode); ok {
+			f.Add("credit_code", "err.duplicate_row", r)
+		}
+	}
+	if len(in.CommunityCode) != 12 || in.Name == "" {
+		return nil
+	}
+	key := NameKey(in.Name)
+	if r, ok := first("n|" + in.CommunityCode + "|" + key); ok {
+		f.Add("name", "err.duplicate_row", r)
+		return nil
+	}
+	if old != nil && NameKey(old.Name) == key {
+		return nil // the name stays as registered
+	}
+	loose, err := im.looseKey(ctx, in.CommunityCode, in.Name)
+	if err != nil {
+		return err
+	}
+	if r, ok := first("l|" + in.CommunityCode + "|" + loose); ok {
+		f.Add("name", "err.near_duplicate_row", r)
+		return nil
+	}
+	orgs, err := im.community(ctx, in.CommunityCode)
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		if (old != nil && o.ID == old.ID) || NameKey(o.Name) == key {
+			continue
+		}
+		ol, err := im.looseKey(ctx, o.CommunityCode, o.Name)
+		if err != nil {
+			return err
+		}
+		if ol == loose {
+			f.Add("name", "err.near_duplicate", o.Name, o.ID)
+			break
+		}
+	}
+	return nil
+}
+
+// createRules are Create's rules on flags and status.
+func (im *Import) createRules(in *Input, f errs.Fields) {
+	u := im.u
+	for flag, set := range map[string]bool{"hub": in.Hub, "brand": in.Brand, "volunteer_mark": in.VolunteerMark,
+		"demonstration_year": in.DemonstrationYear != 0} {
+		if set && !setsFlag(u, flag) {
+			f.Add(flag, "err.flag_not_yours")
+		}
+	}
+	if in.Status == StatusActive {
+		if _, bad := f["community_code"]; !bad && !approves(u, &Org{CommunityCode: in.CommunityCode, Tier: in.Tier}) {
+			f.Add("status", "err.cannot_activate")
+		}
+	} else if in.Hub {
+		f.Add("hub", "err.hub_needs_active")
+	}
+}
+
+// updateRules are Update's rules on who may change what.
+func (im *Import) updateRules(old *Org, in *Input, f errs.Fields) {
+	u := im.u
+	if !manages(u, old) || old.Status == StatusDeregistered {
+		f.Add("", "err.forbidden")
+		return
+	}
+	if in.Tier != old.Tier && !approves(u, old) {
+		f.Add("tier", "err.forbidden_field")
+	}
+	newFlags := &Org{Hub: in.Hub, Brand: in.Brand, DemonstrationYear: in.DemonstrationYear, VolunteerMark: in.VolunteerMark}
+	for i, fl := range flagValues(newFlags) {
+		if fl.Value != flagValues(old)[i].Value && !setsFlag(u, fl.Field) {
+			f.Add(fl.Field, "err.flag_not_yours")
+		}
+	}
+	if in.Hub && !old.Hub && old.Status != StatusActive {
+		f.Add("hub", "err.hub_needs_active")
+	}
+}
+
+// create writes a new organization as Create does: row, search document,
+// dated history and audit.
+func (im *Import) create(ctx context.Context, in *Input) error {
+	status := StatusPending
+	if in.Status == StatusActive {
+		status = StatusActive
+	}
+	var id int64
+	err := im.ins.QueryRowContext(ctx, in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types),
+		mask(TargetGroups, in.TargetGroups), in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6],
+		nullStr(in.CreditCode), in.Address, in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg,
+		in.PartyInstructor, b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark),
+		status, im.u.ID, im.now).Scan(&id)
+	if err != nil {
+		return im.s.conflict(err)
+	}
+	if err := im.index(ctx, id, in.Name); err != nil {
+		return err
+	}
+	o := &Org{Tier: in.Tier, PartyOrg: in.PartyOrg, Hub: in.Hub, Brand: in.Brand,
+		DemonstrationYear: in.DemonstrationYear, VolunteerMark: in.VolunteerMark}
+	hist := []Event{{Field: "status", Value: status}, {Field: "tier", Value: in.Tier}, {Field: "party_org", Value: in.PartyOrg}}
+	for _, fl := range flagValues(o) {
+		if fl.Value != "" && fl.Value != "0" {
+			hist = append(hist, fl)
+		}
+	}
+	if err := im.history(ctx, id, hist); err != nil {
+		return err
+	}
+	detail := *in
+	detail.Status, detail.Version = "", 0
+	detail.LeaderPhone = MaskPhone(detail.LeaderPhone)
+	return im.audit(ctx, audit.Entry{Action: "org.create", ObjectType: "org",
+		ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: detail})
+}
+
+// index writes a search document as indexOrg does, prepared.
+func (im *Import) index(ctx context.Context, id int64, name string) error {
+	chars, py, ini := SearchDoc(name)
+	if _, err := im.search.ExecContext(ctx, id, chars, py, ini); err != nil {
+		return fmt.Errorf("index org %d: %w", id, err)
+	}
+	return nil
+}
+
+// history writes dated history as recordHistory does, prepared.
+func (im *Import) history(ctx context.Context, id int64, evs []Event) error {
+	for _, e := range evs {
+		if _, err := im.hist.ExecContext(ctx, id, e.Field, e.OldValue, e.Value, e.Reason, im.now, nullID(im.u.ID), im.u.Username); err != nil {
+			return fmt.Errorf("org history: %w", err)
+		}
+	}
+	return nil
+}
+
+// audit queues an audit entry; they are written in order, in batches, in
+// the import's transaction.
+func (im *Import) audit(ctx context.Context, e audit.Entry) error {
+	im.audits = append(im.audits, e)
+	if len(im.audits) >= auditBatch {
+		return im.flushAudit(ctx)
+	}
+	return nil
+}
+
+func (im *Import) flushAudit(ctx context.Context) error {
+	err := audit.RecordMany(ctx, im.tx, im.now, im.u.Actor(), im.audits)
+	im.audits = im.audits[:0]
+	return err
+}
+
+// update writes changed fields as Update does.
+func (im *Import) update(ctx context.Context, old *Org, in *Input, changes map[string][2]string) error {
+	if _, err := im.tx.ExecContext(ctx, `UPDATE orgs SET name = $1, name_key = $2, tier = $3, types_mask = $4,
+		groups_mask = $5, community_code = $6, street_code = $7, district_code = $8, credit_code = $9,
+		address = $10, founded_on = $11, members = $12, leader_name = $13, leader_phone = $14, party_org = $15,
+		party_instructor = $16, hub = $17, brand = $18, demonstration_year = $19, volunteer_mark = $20,
+		updated_at = $21, version = version + 1 WHERE id = $22`,
+		in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types), mask(TargetGroups, in.TargetGroups),
+		in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6], nullStr(in.CreditCode), in.Address,
+		in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg, in.PartyInstructor,
+		b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark), im.now, old.ID); err != nil {
+		return im.s.conflict(err)
+	}
+	if _, renamed := changes["name"]; renamed {
+		if err := im.index(ctx, old.ID, in.Name); err != nil {
+			return err
+		}
+	}
+	var hist []Event
+	for _, field := range []string{"tier", "party_org", "hub", "brand", "demonstration_year", "volunteer_mark"} {
+		if c, ok := changes[field]; ok {
+			hist = append(hist, Event{Field: field, OldValue: c[0], Value: c[1]})
+		}
+	}
+	if err := im.history(ctx, old.ID, hist); err != nil {
+		return err
+	}
+	return im.audit(ctx, audit.Entry{Action: "org.update", ObjectType: "org",
+		ObjectID: strconv.FormatInt(old.ID, 10), ScopeCode: in.CommunityCode, Detail: changes})
+}
+
+// conflictFields turns a duplicate the database caught into row problems.
+func (im *Import) conflictFields(err error) (errs.Fields, bool) {
+	e, ok := errs.As(err)
+	if !ok || e.Code != errs.Conflict {
+		return nil, false
+	}
+	return errs.Fields(e.Fields), true
+}
+
+// Finish commits a clean import, after hook (which may write in the same
+// transaction, such as a census submission) and an audit row for the import
+// as a whole; it rolls back a dry run or an import with an invalid row.
+func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportResult) error) (ImportResult, error) {
+	if im.tx == nil {
+		return im.res, nil
+	}
+	if im.failed {
+		im.Abort()
+		return im.res, nil
+	}
+	im.res.Committed = true
+	if err := im.flushAudit(ctx); err != nil {
+		im.Abort()
+		return im.res, err
+	}
+	if hook != nil {
+		if err := hook(im.tx, im.res); err != nil {
+			im.Abort()
+			return im.res, err
+		}
+	}
+	if err := audit.Record(ctx, im.tx, im.now, im.u.Actor(), audit.Entry{Action: "org.import", ObjectType: "import",
+		ObjectID: im.opts.Source, ScopeCode: im.u.ScopeCode, Detail: im.res}); err != nil {
+		im.Abort()
+		return im.res, err
+	}
+	if err := im.tx.Commit(); err != nil {
+		im.res.Committed = false
+		return im.res, fmt.Errorf("import: commit: %w", err)
+	}
+	im.tx = nil
+	return im.res, nil
+}
+
+// Abort abandons the import; safe to call more than once.
+func (im *Import) Abort() {
+	if im.tx != nil {
+		im.tx.Rollback()
+		im.tx = nil
+	}
+	im.res.Committed = false
+}
+
+// Each calls fn for every organization of the list the viewer would get
+// with the filter, in the filter's order, without paging: for exports.
+// Phones are masked as in the list.
+func (s *Service) Each(ctx context.Context, u *auth.User, f Filter, fn func(*Org) error) error {
+	order, ok := sorts[f.Sort]
+	if !ok {
+		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
+	}
+	if f.Sort == "" {
+		order = "o.id"
+	}
+	w, args := where(s.DB.Dialect, u, &f)
+	if q := strings.TrimSpace(f.Q); q != "" && (f.Sort == "" || f.Sort == "relevance") {
+		order, args = searchOrder(q, args)
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE `+w+` ORDER BY `+order, args...)
+	if err != nil {
+		return fmt.Errorf("export orgs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return err
+		}
+		maskFor(u, o)
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// FilterFromQuery reads list filters from a query string as the list page
+// and API do, for other capabilities that serve the same list (exports).
+func FilterFromQuery(q url.Values) (Filter, errs.Fields) { return filterFromQuery(q) }
