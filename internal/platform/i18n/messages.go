@@ -69,6 +69,7 @@ var Common = Messages{
 	"err.unknown_value":        {ZH: "不认识的取值“%s”。", EN: "Unknown value %q."},
 	"err.not_found":            {ZH: "找不到该对象，或您无权查看。", EN: "Not found, or not yours to see."},
 	"err.forbidden":            {ZH: "您的角色不能执行此操作。", EN: "Your role may not do this."},
+	"err.read_only":            {ZH: "只读账户（审计员）不能修改任何数据。", EN: "A read-only account (auditor) cannot change anything."},
 	"err.forbidden_field":      {ZH: "您的角色不能修改此项。", EN: "Your role may not change this field."},
 	"err.internal":             {ZH: "服务器内部错误，请稍后再试。", EN: "Internal error; please try again later."},
 	"err.sign_in":              {ZH: "请先登录。", EN: "Please sign in."},

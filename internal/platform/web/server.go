@@ -96,6 +96,7 @@ func (s *Server) Wrap(mux *http.ServeMux) http.Handler {
 		http.Error(w, s.Cat.T(i18n.FromRequest(r), "err.cross_origin"), http.StatusForbidden)
 	}))
 	var h http.Handler = mux
+	h = s.readOnly(h)
 	h = s.authenticate(h)
 	h = cop.Handler(h)
 	h = securityHeaders(h)
@@ -258,5 +259,38 @@ func rememberLang(next http.Handler) http.Handler {
 			}
 		}
 		next.ServeHTTP(w, r)
+	})
+}
+
+// readOnlyWrites are the only changes a read-only account (the auditor) may
+// make: signing in and out, and managing its own API tokens.
+var readOnlyWrites = []string{"/login", "/logout", "/api/v1/session", "/tokens", "/api/v1/tokens"}
+
+// readOnly refuses every other state-changing request of a read-only account
+// before any handler runs, whatever the request carries. The services check
+// the role too; this makes the rule hold for every route, present and future.
+func (s *Server) readOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := auth.UserFrom(r.Context())
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		if u == nil || !u.ReadOnly() {
+			next.ServeHTTP(w, r)
+			return
+		}
+		for _, p := range readOnlyWrites {
+			if r.URL.Path == p || strings.HasPrefix(r.URL.Path, p+"/") {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		if IsAPI(r) {
+			s.JSONError(w, r, errs.E(errs.Forbidden, "err.read_only"))
+			return
+		}
+		s.PageError(w, r, errs.E(errs.Forbidden, "err.read_only"))
 	})
 }
