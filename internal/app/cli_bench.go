@@ -16,7 +16,7 @@ import (
 
 const benchUsage = `usage: linli bench [--db URL] [--scale guangzhou|national] [--seed N] [--out FILE.json]
                    [--divisions DIR] [--orgs N] [--requests N] [--duration D] [--reuse]
-                   [--cpuprofile FILE]
+                   [--cpuprofile FILE] [--markdown FILE]
 
 Generates a deterministic dataset over the real hierarchy into an empty
 database (guangzhou: the shipped files, about 25,000 organizations;
@@ -41,6 +41,7 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 	duration := fs.Duration("duration", 0, "time per measurement, at most (default: by scale)")
 	reuse := fs.Bool("reuse", false, "measure the dataset already in the database instead of generating one")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	markdown := fs.String("markdown", "", "also write the table as Markdown to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -85,6 +86,13 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "\nwrote %s\n", *out)
+	}
+	if *markdown != "" {
+		var b strings.Builder
+		rep.Markdown(&b)
+		if err := os.WriteFile(*markdown, []byte(b.String()), 0o644); err != nil {
+			return err
+		}
 	}
 	log.Info("bench done", "seconds", time.Since(start).Seconds())
 	return nil

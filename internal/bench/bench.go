@@ -68,10 +68,10 @@ func (c *Config) defaults() error {
 		c.Divisions = "data/divisions"
 	}
 	if c.Requests <= 0 {
-		c.Requests = map[string]int{ScaleGuangzhou: 4_000, ScaleNational: 20_000}[c.Scale]
+		c.Requests = map[string]int{ScaleGuangzhou: 2_000, ScaleNational: 20_000}[c.Scale]
 	}
 	if c.Duration <= 0 {
-		c.Duration = map[string]time.Duration{ScaleGuangzhou: 3 * time.Second, ScaleNational: 10 * time.Second}[c.Scale]
+		c.Duration = map[string]time.Duration{ScaleGuangzhou: 1500 * time.Millisecond, ScaleNational: 10 * time.Second}[c.Scale]
 	}
 	if c.Now == nil {
 		c.Now = time.Now

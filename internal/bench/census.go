@@ -171,7 +171,7 @@ func (m *measurer) censusImport(ctx context.Context) []*Stat {
 		first.Note, again.Note = "not available yet: no census import route", "not available yet: no census import route"
 		return []*Stat{first, again}
 	}
-	n := map[string]int{ScaleGuangzhou: 5_000, ScaleNational: 20_000}[m.cfg.Scale]
+	n := map[string]int{ScaleGuangzhou: 3_000, ScaleNational: 20_000}[m.cfg.Scale]
 	n = max(100, min(n, m.cfg.Orgs/5))
 	m.cfg.say("measure: census import of %d rows", n)
 	file, err := m.censusFile(ctx, m.rep.Subjects.District, n)

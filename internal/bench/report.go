@@ -222,3 +222,30 @@ func met(s *Stat) string {
 	}
 	return "NO"
 }
+
+// Markdown writes the table as Markdown, for docs/PERFORMANCE.md.
+func (r *Report) Markdown(w io.Writer) {
+	m, d, s := r.Machine, r.Dataset, r.Subjects
+	fmt.Fprintf(w, "`%s` — %s, %d CPUs (%s), %.0f GiB, %s, %s; load average at start %s; %s.\n\n", r.Command, m.Server, m.CPUs,
+		m.CPUModel, m.MemoryGiB, m.Kernel, m.Go, m.LoadAvg, r.Started.Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "Dataset: %d communities, %d organizations, %d history rows, %d search documents, %d in custody, %d postings. ",
+		d.Communities, d.Orgs, d.History, d.SearchDocs, d.Custody, d.Postings)
+	fmt.Fprintf(w, "Requests as the city administrator of %s %s (%d organizations) and the district officer of %s %s (%d).\n\n",
+		s.City, s.CityName, s.CityOrgs, s.District, s.DistrictName, s.DistrictOrgs)
+	fmt.Fprintln(w, "| measurement | n | median | p99 | rate | vs anchor | CPU/op | target | met |")
+	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+	for _, st := range r.Stats {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", st.Name, count(st), dur(st.MedianMS, st), dur(st.P99MS, st),
+			rate(st), ratio(st), cpu(st), st.Target, met(st))
+	}
+	fmt.Fprintln(w)
+	for _, st := range r.Stats {
+		if st.Note != "" || st.FirstError != "" {
+			fmt.Fprintf(w, "- %s: %s", st.Name, st.Note)
+			if st.FirstError != "" {
+				fmt.Fprintf(w, " (%d errors; first: %s)", st.Errors, oneLine(st.FirstError))
+			}
+			fmt.Fprintln(w)
+		}
+	}
+}

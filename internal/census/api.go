@@ -176,7 +176,7 @@ func schemas() map[string]any {
 		"unchanged": web.Int(), "summary": summary})
 	return map[string]any{
 		"ImportReport": web.Obj(map[string]any{"created": web.Int(), "updated": web.Int(), "unchanged": web.Int(),
-			"errors": web.Arr(web.Obj(map[string]any{"row": web.Int(), "column": web.Str(), "message": web.Str()})),
+			"errors":    web.Arr(web.Obj(map[string]any{"row": web.Int(), "column": web.Str(), "message": web.Str()})),
 			"committed": web.Bool(), "dry_run": web.Bool(), "rows": web.Int(), "header_row": web.Int(), "summary": summary}),
 		"CensusRound":      round,
 		"CensusRounds":     web.Obj(map[string]any{"items": web.Arr(web.Ref("CensusRound"))}),

@@ -74,7 +74,9 @@ func (c column) header(cat *i18n.Catalog) string { return text(cat, i18n.ZH, "fi
 func text(cat *i18n.Catalog, lang, key string) string { return cat.Msg(lang, errs.M(key)) }
 
 // label is the Chinese label of a code.
-func (c column) label(cat *i18n.Catalog, code string) string { return text(cat, i18n.ZH, c.Prefix+code) }
+func (c column) label(cat *i18n.Catalog, code string) string {
+	return text(cat, i18n.ZH, c.Prefix+code)
+}
 
 // labels lists the Chinese labels of a column's codes.
 func (c column) labels(cat *i18n.Catalog) []string {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"linli/internal/app/apptest"
 	"linli/internal/demo"
 	"linli/internal/geo"
 	"linli/internal/kpi"
@@ -224,5 +225,46 @@ func BenchmarkNationalDashboard(b *testing.B) {
 			b.StopTimer()
 			ReportLatency(b, lat)
 		})
+	}
+}
+
+// BenchmarkDashboardHTTP measures the dashboard as a browser or a script
+// gets it, through the whole product over HTTP (session, scope, rendering,
+// JSON), on the demonstration data, with the evaluation cache off (every
+// request evaluates) and on (as served).
+//
+//	go test -run '^$' -bench DashboardHTTP -benchtime 200x ./internal/kpi/
+func BenchmarkDashboardHTTP(b *testing.B) {
+	a := apptest.New(b)
+	a.Clock.Advance(demoNow.Sub(a.Clock.Now()))
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, a.DB, a.Geo, a.Registry, a.Auth, demoNow, 2021); err != nil {
+		b.Fatal(err)
+	}
+	c := a.Login("admin", demo.DemoPassword)
+	for _, p := range []struct{ name, path string }{
+		{"city/page", "/dashboard/4401"}, {"district/page", "/dashboard/440106"},
+		{"city/api", "/api/v1/dashboard/4401"}, {"district/api", "/api/v1/dashboard/440106"},
+	} {
+		for _, cached := range []bool{false, true} {
+			name := p.name
+			if cached {
+				name += "/cached"
+			}
+			b.Run(name, func(b *testing.B) {
+				a.KPI.NoCache(!cached)
+				lat := make([]time.Duration, 0, b.N)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					t0 := time.Now()
+					if r := c.Do("GET", p.path, nil); r.Status != 200 {
+						b.Fatalf("%s: %d", p.path, r.Status)
+					}
+					lat = append(lat, time.Since(t0))
+				}
+				b.StopTimer()
+				ReportLatency(b, lat)
+			})
+		}
 	}
 }

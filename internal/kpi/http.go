@@ -55,11 +55,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 func (h *Handlers) texts(r *http.Request) texts { return newTexts(h.S.Cat, i18n.FromRequest(r)) }
 
 func (h *Handlers) dashboardHome(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	code := u.ScopeCode
-	if len(code) > 9 {
-		code = code[:9] // a community's people see their street
-	}
-	http.Redirect(w, r, "/dashboard/"+code, http.StatusSeeOther)
+	http.Redirect(w, r, "/dashboard/"+u.ScopeCode, http.StatusSeeOther)
 }
 
 type dashboardView struct {

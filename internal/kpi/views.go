@@ -85,7 +85,14 @@ func (x texts) row(ind *Indicator, r *Result) Row {
 		row.Period = x.t("kpi.period", *r.Period)
 	}
 	for _, p := range r.Periods {
-		row.Periods = append(row.Periods, x.t("kpi.period", p.Year)+": "+strconv.Itoa(p.Value)+" "+x.t("kpi.state."+map[bool]string{true: StateMet, false: StateBehind}[p.Met]))
+		st := StateMet
+		switch {
+		case !p.Met && p.Ended:
+			st = StateBehind
+		case !p.Met:
+			st = StateOnTrack // the year is not over
+		}
+		row.Periods = append(row.Periods, x.t("kpi.period", p.Year)+": "+strconv.Itoa(p.Value)+" "+x.t("kpi.state."+st))
 	}
 	for _, c := range r.Children {
 		if c.Value != nil {

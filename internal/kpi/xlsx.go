@@ -15,6 +15,10 @@ func (h *Handlers) xlsx(x texts, v *dashboardView) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	pct, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	if err != nil {
+		return nil, err
+	}
 	first := x.t("kpi.indicators.title")
 	if err := f.SetSheetName("Sheet1", first); err != nil {
 		return nil, err
@@ -51,6 +55,12 @@ func (h *Handlers) xlsx(x texts, v *dashboardView) ([]byte, error) {
 			r.Expected, r.Deadline, r.Clause); err != nil {
 			return nil, err
 		}
+		if res.Kind == KindUnitShare || res.Kind == KindRecordShare {
+			cell, _ := excelize.CoordinatesToCellName(5, 5+i)
+			if err := f.SetCellStyle(first, cell, cell, pct); err != nil {
+				return nil, err
+			}
+		}
 	}
 	f.SetColWidth(first, "B", "B", 30)
 	f.SetColWidth(first, "K", "K", 60)
@@ -73,6 +83,8 @@ func (h *Handlers) xlsx(x texts, v *dashboardView) ([]byte, error) {
 				switch {
 				case !ok:
 					row = append(row, "", "")
+				case c.Value != nil && (res.Kind == KindUnitShare || res.Kind == KindRecordShare):
+					row = append(row, rr.Cells[j].Value, rr.Cells[j].StatusText) // as a percentage
 				case c.Value != nil:
 					row = append(row, *c.Value, rr.Cells[j].StatusText)
 				default:

@@ -130,6 +130,9 @@ func uploadBytes(up *Upload) []byte {
 
 func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "org_id")
+	if err == nil {
+		err = h.Svc.Reachable(r.Context(), u, id)
+	}
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
@@ -166,6 +169,9 @@ func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.Use
 
 func (h *Handlers) apiExpenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "org_id")
+	if err == nil {
+		err = h.Svc.Reachable(r.Context(), u, id)
+	}
 	if err == nil {
 		err = h.multipartIn(w, r)
 	}
@@ -221,18 +227,8 @@ func (h *Handlers) apiExpense(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.respond(w, r, http.StatusOK, e, err)
 }
 
-// optionalReason reads {"reason"} from a body that may be empty.
 type reasonReq struct {
 	Reason string `json:"reason"`
-}
-
-func readReason(w http.ResponseWriter, r *http.Request) (reasonReq, error) {
-	var rr reasonReq
-	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
-		return rr, nil
-	}
-	err := web.DecodeJSON(w, r, &rr)
-	return rr, err
 }
 
 func (h *Handlers) apiApprove(w http.ResponseWriter, r *http.Request, u *auth.User) {

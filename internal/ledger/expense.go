@@ -215,14 +215,14 @@ func (s *Service) ApproveExpense(ctx context.Context, u *auth.User, id int64) (*
 
 // ReturnExpense sends a pending expense back with a reason; nothing is posted.
 func (s *Service) ReturnExpense(ctx context.Context, u *auth.User, id int64, reason string) (*Expense, error) {
+	o, err := s.decider(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
 	reason = strings.TrimSpace(reason)
 	f := errs.Fields{}
 	checkReason(reason, 500, f)
 	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	o, err := s.decider(ctx, u, id)
-	if err != nil {
 		return nil, err
 	}
 	scope := o.CommunityCode

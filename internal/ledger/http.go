@@ -113,6 +113,10 @@ func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 		h.S.PageError(w, r, err)
 		return
 	}
+	if err := h.Svc.Reachable(r.Context(), u, id); err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxReceipt()+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		h.S.PageError(w, r, errs.E(errs.Invalid, "err.receipt_too_large", h.Svc.maxReceipt()>>20))
@@ -145,8 +149,12 @@ func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth
 		h.S.PageError(w, r, err)
 		return
 	}
+	if err := h.Svc.Reachable(r.Context(), u, id); err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxReceipt()+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		h.S.PageError(w, r, errs.E(errs.Invalid, "err.receipt_too_large", h.Svc.maxReceipt()>>20))
 		return
 	}

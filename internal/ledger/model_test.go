@@ -41,7 +41,7 @@ type modelPosting struct {
 // what it holds plus its own).
 func TestModelBased(t *testing.T) {
 	for _, seed := range []uint64{1, 2} {
-		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) { runModel(t, seed, 120) })
+		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) { runModel(t, seed, 150) })
 	}
 }
 
@@ -102,7 +102,7 @@ func runModel(t *testing.T, seed uint64, steps int) {
 			if l, ok := leaders[org]; ok && r.IntN(2) == 0 {
 				by = l
 			}
-			amt := ledger.Fen(1 + r.IntN(30000))
+			amt := ledger.Fen(1 + r.IntN(60000))
 			e := f.expense(t, by, org, amt, fmt.Sprintf("用途 %d", step))
 			m.pending = append(m.pending, modelExpense{id: e.ID, org: org, amount: amt, submitter: by})
 			desc = fmt.Sprintf("submit %d for %d", amt, org)

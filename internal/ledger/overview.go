@@ -76,3 +76,17 @@ func (s *Service) OrgExpenses(ctx context.Context, u *auth.User, orgID int64, st
 	}
 	return s.expenses(ctx, ExpenseFilter{OrgID: orgID, HubID: hubFilter(u), Status: status})
 }
+
+// Reachable answers not found unless the organization's money is in custody
+// now and the viewer may see it: handlers ask before reading a request body,
+// so a foreign organization answers exactly like a missing one.
+func (s *Service) Reachable(ctx context.Context, u *auth.User, orgID int64) error {
+	c, err := s.custodyOf(ctx, s.DB.Read, orgID)
+	if err != nil {
+		return err
+	}
+	if !canView(u, c.Org, c.HubID) {
+		return errs.E(errs.NotFound, "err.not_found")
+	}
+	return nil
+}

@@ -59,7 +59,7 @@ func Verify(ctx context.Context, d *db.DB) (*Report, error) {
 	}
 	rep := &Report{Accounts: len(accts)}
 	sums := make(map[int64]int64, len(accts))
-	if rep.Problem, err = walkChain(ctx, tx, accts, sums, rep); err != nil || rep.Problem != nil {
+	if rep.Problem, err = walkChain(ctx, tx, d.Engine, accts, sums, rep); err != nil || rep.Problem != nil {
 		return rep, err
 	}
 	var lines int64
@@ -91,22 +91,157 @@ func loadAccounts(ctx context.Context, q db.Querier) (map[int64]*Account, error)
 	return out, rows.Err()
 }
 
-// walkChain reads every posting with its lines in order.
-func walkChain(ctx context.Context, tx *sql.Tx, accts map[int64]*Account, sums map[int64]int64, rep *Report) (*Problem, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.hub_org_id, p.org_id, p.kind, p.source, p.voucher, p.memo, p.payee,
-		p.occurred_on, COALESCE(p.reverses_id, 0), COALESCE(p.expense_id, 0), COALESCE(p.attachment_id, 0), p.created_at,
-		COALESCE(p.created_by, 0), p.username, p.prev_hash, p.hash, COALESCE(l.account_id, 0), COALESCE(l.amount_fen, 0)
-		FROM postings p LEFT JOIN posting_lines l ON l.posting_id = p.id ORDER BY p.id, l.id`)
+// chainReader yields postings in id order, each with its lines.
+type chainReader interface {
+	next() (*Posting, error) // nil at the end
+	close()
+}
+
+// joinedReader reads postings joined to their lines in one query: for
+// PostgreSQL, whose connection serves one result set at a time.
+type joinedReader struct {
+	rows    *sql.Rows
+	pending *Posting
+	done    bool
+}
+
+const verifyPostingColumns = `p.id, p.hub_org_id, p.org_id, p.kind, p.source, p.voucher, p.memo, p.payee,
+	p.occurred_on, COALESCE(p.reverses_id, 0), COALESCE(p.expense_id, 0), COALESCE(p.attachment_id, 0), p.created_at,
+	COALESCE(p.created_by, 0), p.username, p.prev_hash, p.hash`
+
+func (r *joinedReader) next() (*Posting, error) {
+	for !r.done {
+		if !r.rows.Next() {
+			r.done = true
+			if err := r.rows.Err(); err != nil {
+				return nil, err
+			}
+			break
+		}
+		var p Posting
+		var l Line
+		if err := r.rows.Scan(&p.ID, &p.HubID, &p.OrgID, &p.Kind, &p.Source, &p.Voucher, &p.Memo, &p.Payee, &p.OccurredOn,
+			&p.ReversesID, &p.ExpenseID, &p.AttachmentID, &p.CreatedAt, &p.CreatedBy, &p.Username, &p.PrevHash, &p.Hash,
+			&l.AccountID, &l.Amount); err != nil {
+			return nil, fmt.Errorf("ledger verify: scan: %w", err)
+		}
+		var out *Posting
+		if r.pending == nil || r.pending.ID != p.ID {
+			out = r.pending
+			p.CreatedAt = p.CreatedAt.UTC()
+			r.pending = &p
+		}
+		if l.AccountID != 0 {
+			r.pending.Lines = append(r.pending.Lines, l)
+		}
+		if out != nil {
+			return out, nil
+		}
+	}
+	out := r.pending
+	r.pending = nil
+	return out, nil
+}
+
+func (r *joinedReader) close() { r.rows.Close() }
+
+// mergedReader reads postings and lines as two ordered streams on one
+// connection and merges them: for SQLite, where that reads each posting's
+// columns once instead of once per line.
+type mergedReader struct {
+	postings, lines *sql.Rows
+	line            *Line
+	lineOf          int64
+	linesDone       bool
+}
+
+func (r *mergedReader) nextLine() error {
+	r.line = nil
+	if r.linesDone {
+		return nil
+	}
+	if !r.lines.Next() {
+		r.linesDone = true
+		return r.lines.Err()
+	}
+	var l Line
+	if err := r.lines.Scan(&r.lineOf, &l.AccountID, &l.Amount); err != nil {
+		return fmt.Errorf("ledger verify: scan line: %w", err)
+	}
+	r.line = &l
+	return nil
+}
+
+func (r *mergedReader) next() (*Posting, error) {
+	if !r.postings.Next() {
+		return nil, r.postings.Err()
+	}
+	var p Posting
+	if err := r.postings.Scan(&p.ID, &p.HubID, &p.OrgID, &p.Kind, &p.Source, &p.Voucher, &p.Memo, &p.Payee, &p.OccurredOn,
+		&p.ReversesID, &p.ExpenseID, &p.AttachmentID, &p.CreatedAt, &p.CreatedBy, &p.Username, &p.PrevHash, &p.Hash); err != nil {
+		return nil, fmt.Errorf("ledger verify: scan: %w", err)
+	}
+	p.CreatedAt = p.CreatedAt.UTC()
+	// lines of postings that do not exist are skipped here and counted by
+	// the caller, which compares the number of lines read with the table's
+	for r.line != nil && r.lineOf < p.ID {
+		if err := r.nextLine(); err != nil {
+			return nil, err
+		}
+	}
+	for r.line != nil && r.lineOf == p.ID {
+		p.Lines = append(p.Lines, *r.line)
+		if err := r.nextLine(); err != nil {
+			return nil, err
+		}
+	}
+	return &p, nil
+}
+
+func (r *mergedReader) close() { r.postings.Close(); r.lines.Close() }
+
+func openChain(ctx context.Context, tx *sql.Tx, engine string) (chainReader, error) {
+	if engine == db.Postgres {
+		rows, err := tx.QueryContext(ctx, `SELECT `+verifyPostingColumns+`, COALESCE(l.account_id, 0), COALESCE(l.amount_fen, 0)
+			FROM postings p LEFT JOIN posting_lines l ON l.posting_id = p.id ORDER BY p.id, l.id`)
+		if err != nil {
+			return nil, fmt.Errorf("ledger verify: postings: %w", err)
+		}
+		return &joinedReader{rows: rows}, nil
+	}
+	ps, err := tx.QueryContext(ctx, `SELECT `+verifyPostingColumns+` FROM postings p ORDER BY p.id`)
 	if err != nil {
 		return nil, fmt.Errorf("ledger verify: postings: %w", err)
 	}
-	defer rows.Close()
-	var cur *Posting
+	ls, err := tx.QueryContext(ctx, `SELECT posting_id, account_id, amount_fen FROM posting_lines ORDER BY posting_id, id`)
+	if err != nil {
+		ps.Close()
+		return nil, fmt.Errorf("ledger verify: lines: %w", err)
+	}
+	r := &mergedReader{postings: ps, lines: ls}
+	if err := r.nextLine(); err != nil {
+		r.close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// walkChain reads every posting with its lines in order.
+func walkChain(ctx context.Context, tx *sql.Tx, engine string, accts map[int64]*Account, sums map[int64]int64, rep *Report) (*Problem, error) {
+	rd, err := openChain(ctx, tx, engine)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.close()
 	var want int64 = 1
 	prev := ""
-	finish := func() *Problem {
+	for {
+		cur, err := rd.next()
+		if err != nil {
+			return nil, err
+		}
 		if cur == nil {
-			return nil
+			break
 		}
 		var sum Fen
 		for _, l := range cur.Lines {
@@ -114,53 +249,27 @@ func walkChain(ctx context.Context, tx *sql.Tx, accts map[int64]*Account, sums m
 			a := accts[l.AccountID]
 			switch {
 			case a == nil:
-				return &Problem{PostingID: cur.ID, Reason: fmt.Sprintf("line on unknown account %d", l.AccountID)}
+				return &Problem{PostingID: cur.ID, Reason: fmt.Sprintf("line on unknown account %d", l.AccountID)}, nil
 			case a.HubID != cur.HubID:
-				return &Problem{PostingID: cur.ID, Reason: fmt.Sprintf("line on account %d of another hub", l.AccountID)}
+				return &Problem{PostingID: cur.ID, Reason: fmt.Sprintf("line on account %d of another hub", l.AccountID)}, nil
 			}
 			sums[l.AccountID] += int64(l.Amount)
 		}
 		switch {
 		case cur.ID != want:
-			return &Problem{PostingID: want, Reason: fmt.Sprintf("missing (the next posting present is %d)", cur.ID)}
+			return &Problem{PostingID: want, Reason: fmt.Sprintf("missing (the next posting present is %d)", cur.ID)}, nil
 		case cur.PrevHash != prev:
-			return &Problem{PostingID: cur.ID, Reason: "link to the previous posting broken (a posting before it was changed or removed)"}
+			return &Problem{PostingID: cur.ID, Reason: "link to the previous posting broken (a posting before it was changed or removed)"}, nil
 		case len(cur.Lines) < 2:
-			return &Problem{PostingID: cur.ID, Reason: fmt.Sprintf("has %d lines; a posting needs at least 2", len(cur.Lines))}
+			return &Problem{PostingID: cur.ID, Reason: fmt.Sprintf("has %d lines; a posting needs at least 2", len(cur.Lines))}, nil
 		case sum != 0:
-			return &Problem{PostingID: cur.ID, Reason: fmt.Sprintf("does not balance: its lines sum to %d fen", sum)}
+			return &Problem{PostingID: cur.ID, Reason: fmt.Sprintf("does not balance: its lines sum to %d fen", sum)}, nil
 		case cur.hash() != cur.Hash:
-			return &Problem{PostingID: cur.ID, Reason: "content does not match its hash (the posting or its lines were changed)"}
+			return &Problem{PostingID: cur.ID, Reason: "content does not match its hash (the posting or its lines were changed)"}, nil
 		}
 		rep.Postings++
 		rep.Lines += int64(len(cur.Lines))
 		prev, want = cur.Hash, want+1
-		return nil
-	}
-	for rows.Next() {
-		var p Posting
-		var l Line
-		if err := rows.Scan(&p.ID, &p.HubID, &p.OrgID, &p.Kind, &p.Source, &p.Voucher, &p.Memo, &p.Payee, &p.OccurredOn,
-			&p.ReversesID, &p.ExpenseID, &p.AttachmentID, &p.CreatedAt, &p.CreatedBy, &p.Username, &p.PrevHash, &p.Hash,
-			&l.AccountID, &l.Amount); err != nil {
-			return nil, fmt.Errorf("ledger verify: scan: %w", err)
-		}
-		if cur == nil || p.ID != cur.ID {
-			if pr := finish(); pr != nil {
-				return pr, nil
-			}
-			p.CreatedAt = p.CreatedAt.UTC()
-			cur = &p
-		}
-		if l.AccountID != 0 {
-			cur.Lines = append(cur.Lines, l)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if pr := finish(); pr != nil {
-		return pr, nil
 	}
 	var headSeq int64
 	var headHash string

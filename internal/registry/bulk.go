@@ -69,7 +69,7 @@ type Import struct {
 	q    db.Querier
 
 	divs   map[string]*geo.Node // division lookups (nil: no such code)
-	byComm map[string][]*Org    // organizations already in a community
+	byComm map[string][]*known  // organizations already in a community
 	seen   map[string]int       // natural keys and near-duplicate keys → first row
 	res    ImportResult
 	failed bool
@@ -87,7 +87,7 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		return nil, errs.E(errs.Forbidden, "err.import_not_officer")
 	}
 	im := &Import{s: s, u: u, opts: opts, now: s.now(), q: s.DB.Read,
-		divs: map[string]*geo.Node{}, byComm: map[string][]*Org{}, seen: map[string]int{}}
+		divs: map[string]*geo.Node{}, byComm: map[string][]*known{}, seen: map[string]int{}}
 	if opts.DryRun {
 		return im, nil
 	}
@@ -237,6 +237,13 @@ func keepAbsent(in *Input, old *Org, fields []string) {
 	keep("volunteer_mark", func() { in.VolunteerMark = cur.VolunteerMark })
 }
 
+// known is an organization already registered, with its name keys.
+type known struct {
+	o     *Org
+	key   string
+	loose string // "" until needed
+}
+
 // fail marks the import as failed: nothing more is written, and lookups
 // leave the transaction (on PostgreSQL a failed statement ends it).
 func (im *Import) fail() {
@@ -269,21 +276,21 @@ func (im *Import) match(ctx context.Context, in *Input, f errs.Fields) (*Org, er
 		return nil, err
 	}
 	key := NameKey(in.Name)
-	for _, o := range orgs {
-		if NameKey(o.Name) != key {
+	for _, k := range orgs {
+		if k.key != key {
 			continue
 		}
-		if o.CreditCode != "" && in.CreditCode != "" {
+		if k.o.CreditCode != "" && in.CreditCode != "" {
 			f.Add("name", "err.duplicate_name")
 			return nil, nil
 		}
-		return o, nil
+		return k.o, nil
 	}
 	return nil, nil
 }
 
 // community returns the organizations of a community, read once.
-func (im *Import) community(ctx context.Context, code string) ([]*Org, error) {
+func (im *Import) community(ctx context.Context, code string) ([]*known, error) {
 	if orgs, ok := im.byComm[code]; ok {
 		return orgs, nil
 	}
@@ -292,13 +299,13 @@ func (im *Import) community(ctx context.Context, code string) ([]*Org, error) {
 		return nil, fmt.Errorf("import: read community: %w", err)
 	}
 	defer rows.Close()
-	orgs := []*Org{}
+	orgs := []*known{}
 	for rows.Next() {
 		o, err := scanOrg(rows)
 		if err != nil {
 			return nil, err
 		}
-		orgs = append(orgs, o)
+		orgs = append(orgs, &known{o: o, key: NameKey(o.Name)})
 	}
 	im.byComm[code] = orgs
 	return orgs, rows.Err()
@@ -404,16 +411,17 @@ func (im *Import) duplicates(ctx context.Context, row int, in *Input, old *Org, 
 	if err != nil {
 		return err
 	}
-	for _, o := range orgs {
-		if (old != nil && o.ID == old.ID) || NameKey(o.Name) == key {
+	for _, k := range orgs {
+		if (old != nil && k.o.ID == old.ID) || k.key == key {
 			continue
 		}
-		ol, err := im.looseKey(ctx, o.CommunityCode, o.Name)
-		if err != nil {
-			return err
+		if k.loose == "" {
+			if k.loose, err = im.looseKey(ctx, k.o.CommunityCode, k.o.Name); err != nil {
+				return err
+			}
 		}
-		if ol == loose {
-			f.Add("name", "err.near_duplicate", o.Name, o.ID)
+		if k.loose == loose {
+			f.Add("name", "err.near_duplicate", k.o.Name, k.o.ID)
 			break
 		}
 	}

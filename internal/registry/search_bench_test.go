@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"compress/gzip"
+	"fmt"
 	"context"
 	"encoding/csv"
 	"io"
@@ -99,6 +100,7 @@ func fillNational(b *testing.B, d *db.DB, n int) []string {
 		divs = append(divs, []any{v[0], v[1], 5, v[0][:9]})
 	}
 	insert("divisions", []string{"code", "name", "level", "parent_code"}, divs)
+	fmt.Fprintf(os.Stderr, "divisions: %v\n", time.Since(start))
 	now := time.Now().UTC()
 	labels := make([]string, 0, len(vs))
 	for _, v := range vs {
@@ -109,7 +111,7 @@ func fillNational(b *testing.B, d *db.DB, n int) []string {
 		var orgs, docs [][]any
 		for i := lo; i < min(n, lo+batch); i++ {
 			v := vs[i%len(vs)]
-			name := labels[i%len(vs)] + benchKinds[(i/len(vs))%len(benchKinds)]
+			name := labels[i%len(vs)] + benchKinds[(i*7+i/len(vs))%len(benchKinds)]
 			chars, py, ini := registry.SearchDoc(name)
 			orgs = append(orgs, []any{i + 1, name, registry.NameKey(name), "community", 8, 1, v[0], v[0][:9], v[0][:6],
 				"负责人", "13900000000", "active", now, now})
@@ -117,7 +119,9 @@ func fillNational(b *testing.B, d *db.DB, n int) []string {
 		}
 		insert("orgs", []string{"id", "name", "name_key", "tier", "types_mask", "groups_mask", "community_code", "street_code",
 			"district_code", "leader_name", "leader_phone", "status", "created_at", "updated_at"}, orgs)
+		t1 := time.Now()
 		insert("org_search", []string{"org_id", "chars", "py", "ini"}, docs)
+		fmt.Fprintf(os.Stderr, "%d orgs: %v (search documents %v)\n", min(n, lo+batch), time.Since(start), time.Since(t1))
 	}
 	if d.Engine == db.Postgres {
 		d.Write.ExecContext(ctx, "ANALYZE")
@@ -139,6 +143,7 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	d := dbtest.Open(b)
 	labels := fillNational(b, d, n)
+	labels = labels[:min(n, len(labels))] // the communities that have organizations
 	reg := &registry.Service{DB: d, Now: time.Now}
 	reader := &auth.User{ID: 1, Role: auth.CityAdmin}
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -65,6 +65,9 @@ func sqliteDSN(path string, txlock string) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "cache_size(-32000)")
+	// statement journals in memory: a write statement in a long transaction
+	// (an import) otherwise copies every page it touches to a temp file
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_time_format", "sqlite")
 	if txlock != "" {
 		q.Set("_txlock", txlock)

@@ -1,0 +1,265 @@
+package hub_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"linli/internal/geo"
+	"linli/internal/hub"
+	"linli/internal/ledger"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
+	"linli/internal/platform/errs"
+	"linli/internal/registry"
+)
+
+const (
+	street      = "440106008"
+	yulei       = "440106008007"
+	zhijie      = "440106008008"
+	otherStreet = "440106013"
+	liede       = "440106013001"
+)
+
+var png = append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 32)...)
+
+type fixture struct {
+	ctx   context.Context
+	db    *db.DB
+	now   time.Time
+	reg   *registry.Service
+	users *auth.Service
+	hubs  *hub.Service
+	led   *ledger.Service
+	n     int
+
+	officer, otherOfficer, auditor *auth.User
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	d := dbtest.Open(t)
+	st := &geo.Store{DB: d}
+	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}
+	clock := func() time.Time { return f.now }
+	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}
+	f.users = &auth.Service{DB: d, Now: clock, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: st.Exists}
+	f.led = &ledger.Service{DB: d, Orgs: f.reg, Now: clock}
+	f.hubs = &hub.Service{DB: d, Reg: f.reg, Custody: f.led, Now: clock}
+	f.officer = f.user(t, auth.StreetOfficer, street, 0)
+	f.otherOfficer = f.user(t, auth.StreetOfficer, otherStreet, 0)
+	f.auditor = f.user(t, auth.Auditor, "4401", 0)
+	return f
+}
+
+func (f *fixture) user(t *testing.T, role, scope string, org int64) *auth.User {
+	t.Helper()
+	f.n++
+	u, err := f.users.CreateUser(f.ctx, nil, auth.NewUser{Username: fmt.Sprintf("user%d", f.n), Role: role, ScopeCode: scope,
+		OrgID: org, Password: "a long enough password"})
+	if err != nil {
+		t.Fatalf("user %s: %v", role, err)
+	}
+	return u
+}
+
+func (f *fixture) org(t *testing.T, by *auth.User, name, community, status string) *registry.Org {
+	t.Helper()
+	o, err := f.reg.Create(f.ctx, by, registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"volunteer"},
+		CommunityCode: community, LeaderName: "林小红", LeaderPhone: "13900139000", FoundedOn: "2019-01-01", Members: 9,
+		PartyOrg: registry.PartyNone, Status: status})
+	if err != nil {
+		t.Fatalf("org %s: %v", name, err)
+	}
+	return o
+}
+
+func want(t *testing.T, err error, code, key string) {
+	t.Helper()
+	e, ok := errs.As(err)
+	if !ok || e.Code != code {
+		t.Fatalf("got %v, want %s", err, code)
+	}
+	if key == "" || e.Message.Key == key {
+		return
+	}
+	for _, m := range e.Fields {
+		if m.Key == key {
+			return
+		}
+	}
+	t.Fatalf("got %v, want %s", err, key)
+}
+
+func TestDesignation(t *testing.T) {
+	f := setup(t)
+	active := f.org(t, f.officer, "天河南社会组织服务中心", yulei, "active")
+	pending := f.org(t, f.officer, "新成立的队伍", yulei, "")
+	staff := f.user(t, auth.HubStaff, street, 0)
+	_, err := f.hubs.Designate(f.ctx, staff, active.ID, "")
+	want(t, err, errs.Forbidden, "")
+	_, err = f.hubs.Designate(f.ctx, f.otherOfficer, active.ID, "")
+	want(t, err, errs.NotFound, "")
+	_, err = f.hubs.Designate(f.ctx, f.officer, pending.ID, "")
+	want(t, err, errs.Conflict, "err.hub_needs_active")
+	h, err := f.hubs.Designate(f.ctx, f.officer, active.ID, "服务能力强")
+	if err != nil || !h.Hub {
+		t.Fatalf("designate: %+v %v", h, err)
+	}
+	hist, err := f.reg.History(f.ctx, f.officer, h.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hist[0].Field != "hub" || hist[0].Value != "1" || hist[0].Reason != "服务能力强" {
+		t.Fatalf("dated history %+v", hist[0])
+	}
+	list, err := f.hubs.Hubs(f.ctx, f.officer, "")
+	if err != nil || len(list) != 1 || list[0].Org.ID != h.ID {
+		t.Fatalf("hubs %+v %v", list, err)
+	}
+	if list, _ := f.hubs.Hubs(f.ctx, f.otherOfficer, ""); len(list) != 0 {
+		t.Fatalf("another street sees %d hubs", len(list))
+	}
+}
+
+func TestCustodyMembership(t *testing.T) {
+	f := setup(t)
+	h := f.org(t, f.officer, "天河南社会组织服务中心", yulei, "active")
+	if _, err := f.hubs.Designate(f.ctx, f.officer, h.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	other := f.org(t, f.otherOfficer, "猎德社会组织服务中心", liede, "active")
+	if _, err := f.hubs.Designate(f.ctx, f.otherOfficer, other.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	a := f.org(t, f.officer, "育蕾长者互助队", yulei, "active")
+	b := f.org(t, f.officer, "直街舞蹈队", zhijie, "")
+	far := f.org(t, f.otherOfficer, "猎德龙舟队", liede, "active")
+	staff := f.user(t, auth.HubStaff, street, h.ID)
+	otherStaff := f.user(t, auth.HubStaff, otherStreet, other.ID)
+	leaderA := f.user(t, auth.OrgLeader, yulei, a.ID)
+
+	_, err := f.hubs.TakeIntoCustody(f.ctx, staff, h.ID, hub.MemberInput{OrgID: far.ID})
+	want(t, err, errs.Invalid, "err.hub_org_not_in_street")
+	_, err = f.hubs.TakeIntoCustody(f.ctx, staff, h.ID, hub.MemberInput{OrgID: b.ID})
+	want(t, err, errs.Invalid, "err.hub_member_active")
+	_, err = f.hubs.TakeIntoCustody(f.ctx, staff, h.ID, hub.MemberInput{OrgID: h.ID})
+	want(t, err, errs.Invalid, "err.hub_cannot_be_member")
+	_, err = f.hubs.TakeIntoCustody(f.ctx, otherStaff, h.ID, hub.MemberInput{OrgID: a.ID})
+	want(t, err, errs.NotFound, "")
+	_, err = f.hubs.TakeIntoCustody(f.ctx, leaderA, h.ID, hub.MemberInput{OrgID: a.ID})
+	want(t, err, errs.NotFound, "") // a leader sees the hub only once served by it
+	_, err = f.hubs.TakeIntoCustody(f.ctx, f.auditor, h.ID, hub.MemberInput{OrgID: a.ID})
+	want(t, err, errs.Forbidden, "")
+
+	m, err := f.hubs.TakeIntoCustody(f.ctx, staff, h.ID, hub.MemberInput{OrgID: a.ID, ConsentNote: "理事会决议 2023-06-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != hub.MemberActive || m.ConsentBy != "林小红" || m.ConsentOn != "2023-06-15" || m.JoinedOn != "2023-06-15" {
+		t.Fatalf("member %+v", m)
+	}
+	_, err = f.hubs.TakeIntoCustody(f.ctx, f.officer, h.ID, hub.MemberInput{OrgID: a.ID})
+	want(t, err, errs.Conflict, "err.hub_already_member")
+	rows, err := audit.List(f.ctx, f.db.Read, audit.Filter{ObjectType: "org", ObjectID: fmt.Sprint(a.ID)})
+	if err != nil || rows[0].Action != "hub.take_custody" {
+		t.Fatalf("audit %+v %v", rows, err)
+	}
+
+	got, err := f.hubs.Get(f.ctx, leaderA, h.ID)
+	if err != nil || len(got.Members) != 1 || got.CanManage {
+		t.Fatalf("leader's view %+v %v", got, err)
+	}
+	_, err = f.hubs.Revoke(f.ctx, f.officer, h.ID, "撤销")
+	want(t, err, errs.Conflict, "err.hub_has_members")
+
+	// Money in the account keeps the organization in custody until spent.
+	if _, err := f.led.RecordIncome(f.ctx, staff, a.ID, ledger.IncomeInput{Amount: 500, Source: "donation", Voucher: "D1",
+		ReceivedOn: "2023-06-15"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.hubs.Release(f.ctx, staff, h.ID, a.ID, "组织已注册，自行开户")
+	want(t, err, errs.Conflict, "err.balance_not_zero")
+	e, err := f.led.SubmitExpense(f.ctx, leaderA, a.ID, ledger.ExpenseInput{Amount: 500, Purpose: "结余转出", Payee: "组织新开账户",
+		SpentOn: "2023-06-15"}, &ledger.Upload{Data: png})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.led.ApproveExpense(f.ctx, staff, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	late, err := f.led.SubmitExpense(f.ctx, leaderA, a.ID, ledger.ExpenseInput{Amount: 80, Purpose: "补交的票据", Payee: "文具店",
+		SpentOn: "2023-06-14"}, &ledger.Upload{Data: png})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.hubs.Release(f.ctx, staff, h.ID, a.ID, "组织已注册，自行开户")
+	want(t, err, errs.Conflict, "err.expenses_pending")
+	if _, err := f.led.ReturnExpense(f.ctx, staff, late.ID, "余额已转出"); err != nil {
+		t.Fatal(err)
+	}
+	m, err = f.hubs.Release(f.ctx, staff, h.ID, a.ID, "组织已注册，自行开户")
+	if err != nil || m.Status != hub.MemberReleased || m.ReleasedOn != "2023-06-15" {
+		t.Fatalf("release %+v %v", m, err)
+	}
+	_, err = f.led.RecordIncome(f.ctx, staff, a.ID, ledger.IncomeInput{Amount: 1, Source: "donation", Voucher: "D2", ReceivedOn: "2023-06-15"}, nil)
+	want(t, err, errs.NotFound, "err.not_in_custody")
+	st, err := f.led.OrgStatement(f.ctx, leaderA, a.ID, ledger.Period{From: "2023-01-01", To: "2023-12-31"})
+	if err != nil || len(st.Entries) != 2 || st.Balance != 0 {
+		t.Fatalf("history after release %+v %v", st, err)
+	}
+	// Taken in again, the same account reopens.
+	if _, err := f.hubs.TakeIntoCustody(f.ctx, staff, h.ID, hub.MemberInput{OrgID: a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := ledger.Verify(f.ctx, f.db); err != nil || rep.Problem != nil {
+		t.Fatalf("verify %v %v", err, rep.Problem)
+	}
+}
+
+func TestWorkers(t *testing.T) {
+	f := setup(t)
+	h := f.org(t, f.officer, "天河南社会组织服务中心", yulei, "active")
+	if _, err := f.hubs.Designate(f.ctx, f.officer, h.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	staff := f.user(t, auth.HubStaff, street, h.ID)
+	_, err := f.hubs.AddWorker(f.ctx, staff, h.ID, hub.WorkerInput{Name: "", Kind: "boss", StartedOn: "2030-01-01"})
+	e, _ := errs.As(err)
+	if e == nil || len(e.Fields) != 3 {
+		t.Fatalf("want three field errors, got %v", err)
+	}
+	w, err := f.hubs.AddWorker(f.ctx, staff, h.ID, hub.WorkerInput{Name: "黄社工", Kind: "full_time", Qualified: true, StartedOn: "2022-03-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.hubs.AddWorker(f.ctx, f.officer, h.ID, hub.WorkerInput{Name: "李社工", Kind: "part_time", StartedOn: "2023-01-01"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.hubs.EndWorker(f.ctx, staff, h.ID, w.ID, "2021-01-01")
+	want(t, err, errs.Invalid, "err.period_order")
+	if _, err := f.hubs.EndWorker(f.ctx, staff, h.ID, w.ID, "2023-05-31"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.hubs.EndWorker(f.ctx, staff, h.ID, w.ID, "")
+	want(t, err, errs.Conflict, "err.worker_ended")
+	got, err := f.hubs.Get(f.ctx, f.auditor, h.ID)
+	if err != nil || got.Staffed != 1 || len(got.Workers) != 2 || got.CanManage {
+		t.Fatalf("hub %+v %v", got, err)
+	}
+	_, err = f.hubs.AddWorker(f.ctx, f.auditor, h.ID, hub.WorkerInput{Name: "x", Kind: "part_time", StartedOn: "2023-01-01"})
+	want(t, err, errs.Forbidden, "")
+	var n int
+	f.db.Read.QueryRow(`SELECT COUNT(*) FROM hub_workers WHERE hub_org_id = $1 AND ended_on = '' AND qualified = 0`, h.ID).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d current unqualified workers", n)
+	}
+}

@@ -1,0 +1,81 @@
+package incubation_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"linli/internal/app/apptest"
+	"linli/internal/incubation"
+	"linli/internal/platform/auth"
+)
+
+func TestBasePagesAndAPI(t *testing.T) {
+	a := apptest.New(t)
+	officer := a.User(auth.StreetOfficer, street)
+	c := a.As(officer)
+	in := apptest.OrgInput("育蕾合唱团", yulei)
+	in.Status = "active"
+	org := a.CreateOrg(officer, in)
+	leader := a.As(a.CreateUser("", auth.OrgLeader, yulei, org.ID))
+
+	form := url.Values{"name": {"天河南培育基地"}, "host_type": {"social_work_station"}, "division_code": {street},
+		"opened_on": {"2021-10-01"}, "services": {"incubation", "training"}, "opening_hours": {"9:00-18:00"}}
+	r := c.Do("POST", "/bases", form)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	loc := r.Header.Get("Location")
+	form.Set("division_code", otherStreet)
+	if r := c.Do("POST", "/bases", form); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.String(), "天河南培育基地") {
+		t.Fatalf("outside scope: %d", r.Status)
+	}
+	var id int64
+	fmt.Sscanf(loc, "/bases/%d", &id)
+	if r := c.Do("POST", fmt.Sprintf("/bases/%d/rooms", id), url.Values{"name": {"活动室"}, "capacity": {"30"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("room: %d %s", r.Status, r.Body)
+	}
+	var d incubation.Detail
+	r = leader.Do("GET", fmt.Sprintf("/api/v1/bases/%d", id), nil)
+	r.Decode(&d)
+	if len(d.Rooms) != 1 || d.Base.Name != "天河南培育基地" {
+		t.Fatalf("detail %+v", d)
+	}
+	body := map[string]any{"room_id": d.Rooms[0].ID, "org_id": org.ID, "starts_at": "2023-06-20T14:00:00+08:00",
+		"ends_at": "2023-06-20T16:00:00+08:00", "purpose": "排练"}
+	if r := leader.Do("POST", fmt.Sprintf("/api/v1/bases/%d/bookings", id), body, "Idempotency-Key", "b1"); r.Status != http.StatusCreated {
+		t.Fatalf("book: %d %s", r.Status, r.Body)
+	}
+	if r := leader.Do("POST", fmt.Sprintf("/api/v1/bases/%d/bookings", id), body, "Idempotency-Key", "b1"); r.Status != http.StatusCreated {
+		t.Fatalf("retry: %d %s", r.Status, r.Body)
+	}
+	if r := leader.Do("POST", fmt.Sprintf("/api/v1/bases/%d/bookings", id), body); r.Status != http.StatusConflict {
+		t.Fatalf("overlap: %d %s", r.Status, r.Body)
+	}
+	page := leader.Do("POST", fmt.Sprintf("/bases/%d/bookings", id), url.Values{"room_id": {fmt.Sprint(d.Rooms[0].ID)},
+		"org_id": {fmt.Sprint(org.ID)}, "starts_at": {"2023-06-20T15:00"}, "ends_at": {"2023-06-20T17:00"}, "purpose": {"加练"}})
+	if page.Status != http.StatusConflict || !page.IsHTML() {
+		t.Fatalf("overlapping form: %d", page.Status)
+	}
+	for path, text := range map[string]string{
+		"/bases":                                      "天河南培育基地",
+		fmt.Sprintf("/bases/%d", id):                  "booking-form",
+		"/bases/coverage?within=440106008&on=2023-06-15": "coverage-percent",
+		"/bases/new":                                  "division_code",
+	} {
+		who := c
+		if path == fmt.Sprintf("/bases/%d", id) {
+			who = leader
+		}
+		if r := who.Do("GET", path, nil); r.Status != http.StatusOK || !strings.Contains(r.String(), text) {
+			t.Errorf("GET %s: %d, want %q", path, r.Status, text)
+		}
+	}
+	var cov incubation.Coverage
+	c.Do("GET", "/api/v1/bases/coverage", nil).Decode(&cov)
+	if cov.Covered != 1 || cov.Streets != 1 {
+		t.Fatalf("coverage %+v", cov)
+	}
+}

@@ -1,0 +1,308 @@
+package incubation_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"linli/internal/geo"
+	"linli/internal/incubation"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
+	"linli/internal/platform/errs"
+	"linli/internal/registry"
+)
+
+const (
+	district    = "440106"
+	street      = "440106008"
+	yulei       = "440106008007"
+	otherStreet = "440106013"
+	liede       = "440106013001"
+)
+
+type fixture struct {
+	ctx   context.Context
+	db    *db.DB
+	now   time.Time
+	reg   *registry.Service
+	users *auth.Service
+	svc   *incubation.Service
+	n     int
+
+	officer, otherOfficer, districtOfficer, auditor *auth.User
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	d := dbtest.Open(t)
+	st := &geo.Store{DB: d}
+	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}
+	clock := func() time.Time { return f.now }
+	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}
+	f.users = &auth.Service{DB: d, Now: clock, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: st.Exists}
+	f.svc = &incubation.Service{DB: d, Geo: st, Orgs: f.reg, Now: clock}
+	f.officer = f.user(t, auth.StreetOfficer, street, 0)
+	f.otherOfficer = f.user(t, auth.StreetOfficer, otherStreet, 0)
+	f.districtOfficer = f.user(t, auth.DistrictOfficer, district, 0)
+	f.auditor = f.user(t, auth.Auditor, "4401", 0)
+	return f
+}
+
+func (f *fixture) user(t *testing.T, role, scope string, org int64) *auth.User {
+	t.Helper()
+	f.n++
+	u, err := f.users.CreateUser(f.ctx, nil, auth.NewUser{Username: fmt.Sprintf("user%d", f.n), Role: role, ScopeCode: scope,
+		OrgID: org, Password: "a long enough password"})
+	if err != nil {
+		t.Fatalf("user %s: %v", role, err)
+	}
+	return u
+}
+
+func (f *fixture) org(t *testing.T, by *auth.User, name, community string) *registry.Org {
+	t.Helper()
+	o, err := f.reg.Create(f.ctx, by, registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"culture_sports"},
+		CommunityCode: community, LeaderName: "周明", LeaderPhone: "13700137000", FoundedOn: "2018-05-01", Members: 20,
+		PartyOrg: registry.PartyNone, Status: registry.StatusActive})
+	if err != nil {
+		t.Fatalf("org %s: %v", name, err)
+	}
+	return o
+}
+
+func (f *fixture) base(t *testing.T, by *auth.User, in incubation.BaseInput) *incubation.Base {
+	t.Helper()
+	if in.HostType == "" {
+		in.HostType = "party_mass_center"
+	}
+	if in.OpenedOn == "" {
+		in.OpenedOn = "2021-09-01"
+	}
+	b, err := f.svc.Create(f.ctx, by, in)
+	if err != nil {
+		t.Fatalf("base %s: %v", in.Name, err)
+	}
+	return b
+}
+
+func want(t *testing.T, err error, code, key string) {
+	t.Helper()
+	e, ok := errs.As(err)
+	if !ok || e.Code != code {
+		t.Fatalf("got %v, want %s", err, code)
+	}
+	if key == "" || e.Message.Key == key {
+		return
+	}
+	for _, m := range e.Fields {
+		if m.Key == key {
+			return
+		}
+	}
+	t.Fatalf("got %v, want %s", err, key)
+}
+
+func TestBases(t *testing.T) {
+	f := setup(t)
+	op := f.org(t, f.officer, "天河南社会组织服务中心", yulei)
+	_, err := f.svc.Create(f.ctx, f.officer, incubation.BaseInput{Name: "x", HostType: "palace", DivisionCode: otherStreet,
+		OpenedOn: "2031-01-01", Services: []string{"magic"}})
+	e, _ := errs.As(err)
+	if e == nil || len(e.Fields) != 5 {
+		t.Fatalf("want five field errors, got %v", err)
+	}
+	hubStaff := f.user(t, auth.HubStaff, street, op.ID)
+	_, err = f.svc.Create(f.ctx, hubStaff, incubation.BaseInput{Name: "天河南培育基地", HostType: "other", DivisionCode: street, OpenedOn: "2021-01-01"})
+	want(t, err, errs.Forbidden, "")
+	b := f.base(t, f.officer, incubation.BaseInput{Name: "天河南街党群服务中心培育基地", DivisionCode: street,
+		OperatorOrgID: op.ID, Services: []string{"party_building", "incubation", "fund_custody"}, OpeningHours: "周二至周日 9:00–18:00"})
+	if b.DistrictCode != district || b.StreetCode != street || b.OperatorName != op.Name || len(b.Services) != 3 {
+		t.Fatalf("base %+v", b)
+	}
+	var mask int64
+	f.db.Read.QueryRow(`SELECT services_mask FROM bases WHERE id = $1`, b.ID).Scan(&mask)
+	if mask != 1|2|4 {
+		t.Fatalf("services_mask %b", mask)
+	}
+	dist := f.base(t, f.districtOfficer, incubation.BaseInput{Name: "天河区社会组织孵化基地", HostType: "civilization_center", DivisionCode: district})
+	if dist.StreetCode != "" {
+		t.Fatalf("district-level base has street %q", dist.StreetCode)
+	}
+	leader := f.user(t, auth.OrgLeader, yulei, op.ID)
+	for _, c := range []struct {
+		name string
+		u    *auth.User
+		n    int
+	}{{"street", f.officer, 2}, {"leader in the street", leader, 2}, {"operator's staff", hubStaff, 2},
+		{"district", f.districtOfficer, 2}, {"other street", f.otherOfficer, 1}} {
+		list, err := f.svc.List(f.ctx, c.u, "")
+		if err != nil || len(list) != c.n {
+			t.Errorf("%s sees %d bases (%v), want %d", c.name, len(list), err, c.n)
+		}
+	}
+	_, err = f.svc.Get(f.ctx, f.otherOfficer, b.ID)
+	want(t, err, errs.NotFound, "")
+	in := incubation.InputOf(b)
+	in.ClosedOn = "2023-06-01"
+	_, err = f.svc.Update(f.ctx, hubStaff, b.ID, in)
+	want(t, err, errs.Forbidden, "")
+	closed, err := f.svc.Update(f.ctx, f.officer, b.ID, in)
+	if err != nil || closed.OpenOn("2023-06-15") || !closed.OpenOn("2023-05-31") {
+		t.Fatalf("closed %+v %v", closed, err)
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	f := setup(t)
+	var streets int
+	f.db.Read.QueryRow(`SELECT COUNT(*) FROM divisions WHERE level = 4 AND code >= '440106' AND code < '440107'`).Scan(&streets)
+	f.base(t, f.officer, incubation.BaseInput{Name: "天河南基地", DivisionCode: street, OpenedOn: "2021-01-01"})
+	f.base(t, f.otherOfficer, incubation.BaseInput{Name: "猎德社区基地", DivisionCode: liede, OpenedOn: "2022-01-01"})
+	f.base(t, f.districtOfficer, incubation.BaseInput{Name: "区级基地", DivisionCode: district, OpenedOn: "2020-01-01"})
+	shut := f.base(t, f.districtOfficer, incubation.BaseInput{Name: "已停用基地", DivisionCode: "440106001", OpenedOn: "2020-01-01"})
+	in := incubation.InputOf(shut)
+	in.ClosedOn = "2021-06-01"
+	if _, err := f.svc.Update(f.ctx, f.districtOfficer, shut.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		on      string
+		covered int
+	}{{"2023-06-15", 2}, {"2021-03-01", 2}, {"2021-12-31", 1}, {"2019-12-31", 0}} {
+		cov, err := f.svc.Coverage(f.ctx, f.districtOfficer, "", c.on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cov.Streets != streets || cov.Covered != c.covered || len(cov.Rows) != streets {
+			t.Errorf("on %s: %d of %d covered (%d rows), want %d of %d", c.on, cov.Covered, cov.Streets, len(cov.Rows), c.covered, streets)
+		}
+	}
+	city, err := f.svc.Coverage(f.ctx, &auth.User{Role: auth.CityAdmin, ScopeCode: "4401"}, "", "2023-06-15")
+	if err != nil || len(city.Rows) != 11 || city.Covered != 2 || city.Streets != 178 {
+		t.Fatalf("city coverage %+v %v", city, err)
+	}
+	mine, err := f.svc.Coverage(f.ctx, f.officer, "", "2023-06-15")
+	if err != nil || len(mine.Rows) != 1 || mine.Covered != 1 || mine.Rows[0].Bases[0] != "天河南基地" {
+		t.Fatalf("street coverage %+v %v", mine, err)
+	}
+	_, err = f.svc.Coverage(f.ctx, f.officer, otherStreet, "")
+	want(t, err, errs.NotFound, "")
+}
+
+func at(day, clock string) time.Time {
+	t, _ := time.ParseInLocation("2006-01-02 15:04", day+" "+clock, time.FixedZone("CST", 8*3600))
+	return t
+}
+
+func TestRoomBookings(t *testing.T) {
+	f := setup(t)
+	b := f.base(t, f.officer, incubation.BaseInput{Name: "天河南基地", DivisionCode: street})
+	room, err := f.svc.AddRoom(f.ctx, f.officer, b.ID, incubation.RoomInput{Name: "多功能室", Capacity: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := f.org(t, f.officer, "育蕾合唱团", yulei)
+	other := f.org(t, f.officer, "育蕾书法社", yulei)
+	far := f.org(t, f.otherOfficer, "猎德龙舟队", liede)
+	leader := f.user(t, auth.OrgLeader, yulei, org.ID)
+	book := func(u *auth.User, orgID int64, from, to time.Time) (*incubation.Booking, error) {
+		return f.svc.Book(f.ctx, u, b.ID, incubation.BookingInput{RoomID: room.ID, OrgID: orgID, StartsAt: from, EndsAt: to, Purpose: "排练"})
+	}
+	k, err := book(leader, org.ID, at("2023-06-20", "14:00"), at("2023-06-20", "16:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = book(f.officer, other.ID, at("2023-06-20", "15:00"), at("2023-06-20", "17:00"))
+	want(t, err, errs.Conflict, "err.booking_conflict")
+	_, err = book(f.officer, other.ID, at("2023-06-20", "13:00"), at("2023-06-20", "18:00"))
+	want(t, err, errs.Conflict, "err.booking_conflict")
+	if _, err := book(f.officer, other.ID, at("2023-06-20", "16:00"), at("2023-06-20", "17:00")); err != nil {
+		t.Fatalf("back-to-back booking: %v", err)
+	}
+	_, err = book(leader, other.ID, at("2023-06-21", "10:00"), at("2023-06-21", "11:00"))
+	want(t, err, errs.Forbidden, "") // a leader books for their own organization only
+	_, err = book(f.officer, far.ID, at("2023-06-21", "10:00"), at("2023-06-21", "11:00"))
+	want(t, err, errs.Invalid, "err.base_org_not_served")
+	_, err = book(leader, org.ID, at("2023-06-01", "10:00"), at("2023-06-01", "11:00"))
+	want(t, err, errs.Invalid, "err.booking_past")
+	_, err = book(leader, org.ID, at("2023-06-21", "10:00"), at("2023-06-21", "09:00"))
+	want(t, err, errs.Invalid, "err.period_order")
+	_, err = f.svc.CancelBooking(f.ctx, f.auditor, b.ID, k.ID)
+	want(t, err, errs.Forbidden, "")
+	if _, err := f.svc.CancelBooking(f.ctx, leader, b.ID, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := book(f.officer, other.ID, at("2023-06-20", "14:00"), at("2023-06-20", "16:00")); err != nil {
+		t.Fatalf("after cancelling, the slot is free: %v", err)
+	}
+
+	t.Run("concurrent bookings of one slot", func(t *testing.T) {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok, clash := 0, 0
+		for i := range 10 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				start := at("2023-06-25", "09:00").Add(time.Duration(i) * 10 * time.Minute)
+				_, err := book(f.officer, org.ID, start, start.Add(2*time.Hour))
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					ok++
+				case errs.Is(err, errs.Conflict):
+					clash++
+				default:
+					t.Errorf("book: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if ok != 1 || clash != 9 {
+			t.Fatalf("%d booked, %d refused; overlapping slots must admit exactly one", ok, clash)
+		}
+	})
+	list, err := f.svc.Bookings(f.ctx, b.ID, f.now)
+	if err != nil || len(list) != 3 {
+		t.Fatalf("bookings %v %v", list, err)
+	}
+}
+
+func TestIncubatees(t *testing.T) {
+	f := setup(t)
+	b := f.base(t, f.officer, incubation.BaseInput{Name: "天河南基地", DivisionCode: street})
+	org := f.org(t, f.officer, "育蕾合唱团", yulei)
+	far := f.org(t, f.otherOfficer, "猎德龙舟队", liede)
+	_, err := f.svc.Enter(f.ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: far.ID})
+	want(t, err, errs.Invalid, "err.base_org_not_served")
+	i, err := f.svc.Enter(f.ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: org.ID, EnteredOn: "2022-03-01", Note: "首批入驻"})
+	if err != nil || i.Status != incubation.Incubating {
+		t.Fatalf("enter %+v %v", i, err)
+	}
+	_, err = f.svc.Enter(f.ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: org.ID})
+	want(t, err, errs.Conflict, "err.already_incubating")
+	_, err = f.svc.Leave(f.ctx, f.auditor, b.ID, i.ID, incubation.Graduated, "")
+	want(t, err, errs.Forbidden, "")
+	g, err := f.svc.Leave(f.ctx, f.officer, b.ID, i.ID, incubation.Graduated, "2023-03-01")
+	if err != nil || g.Status != incubation.Graduated || g.LeftOn != "2023-03-01" {
+		t.Fatalf("graduate %+v %v", g, err)
+	}
+	_, err = f.svc.Leave(f.ctx, f.officer, b.ID, i.ID, incubation.Exited, "")
+	want(t, err, errs.Conflict, "err.incubation_over")
+	if _, err := f.svc.Enter(f.ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: org.ID}); err != nil {
+		t.Fatalf("a graduated organization may come back: %v", err)
+	}
+	list, _ := f.svc.Incubatees(f.ctx, b.ID)
+	if len(list) != 2 || list[0].Status != incubation.Incubating {
+		t.Fatalf("incubatees %+v", list)
+	}
+}

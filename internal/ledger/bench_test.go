@@ -1,0 +1,312 @@
+package ledger_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"linli/internal/app"
+	"linli/internal/ledger"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+)
+
+// Measured, never asserted:
+//
+//	go test -run '^$' -bench 'Post' -benchtime 2000x ./internal/ledger/
+//	LINLI_BENCH_POSTINGS=1000000 go test -run '^$' -bench 'Verify' -benchtime 1x -timeout 1h ./internal/ledger/
+//
+// and the same with LINLI_TEST_POSTGRES set for PostgreSQL.
+
+func incomeInput(i int) ledger.IncomeInput {
+	return ledger.IncomeInput{Amount: ledger.Fen(100 + i%997), Source: ledger.Sources[i%len(ledger.Sources)],
+		Voucher: "B-" + strconv.Itoa(i), ReceivedOn: "2023-06-15"}
+}
+
+// BenchmarkPostSequential is one client recording income, one posting per
+// request (balanced lines, chain, balances, audit row, one commit).
+func BenchmarkPostSequential(b *testing.B) {
+	f := setup(b)
+	orgs := []int64{f.orgA.ID, f.orgB.ID}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.led.RecordIncome(f.ctx, f.staff1, orgs[i%2], incomeInput(i), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "postings/s")
+	b.StopTimer()
+	f.verify(b)
+}
+
+// BenchmarkPostConcurrent16 is 16 clients at once, half recording income and
+// half approving expenses (each approval is a posting that must not overdraw).
+func BenchmarkPostConcurrent16(b *testing.B) {
+	f := setup(b)
+	const clients = 16
+	orgs := []int64{f.orgA.ID, f.orgB.ID}
+	leaders := []*auth.User{f.leaderA, f.leaderB}
+	// Money first, then the expenses the approvers will work through.
+	for _, o := range orgs {
+		f.income(b, f.staff1, o, ledger.Fen(1000*b.N+1000))
+	}
+	var expenses []int64
+	for i := 0; i < b.N/2+clients; i++ {
+		expenses = append(expenses, f.expense(b, leaders[i%2], orgs[i%2], 1000, "bench").ID)
+	}
+	var next, done int64
+	var mu sync.Mutex
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			staff := f.staff1
+			if c%2 == 1 {
+				staff = f.staff2
+			}
+			for {
+				mu.Lock()
+				if done >= int64(b.N) {
+					mu.Unlock()
+					return
+				}
+				i := done
+				done++
+				var eid int64
+				if i%2 == 1 {
+					eid = expenses[next]
+					next++
+				}
+				mu.Unlock()
+				var err error
+				if eid == 0 {
+					_, err = f.led.RecordIncome(context.Background(), staff, orgs[i%4/2], incomeInput(int(i)), nil)
+				} else {
+					_, err = f.led.ApproveExpense(context.Background(), f.staff2, eid)
+					if err != nil && strings.Contains(err.Error(), "own_expense") {
+						err = nil
+					}
+				}
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "postings/s")
+	b.StopTimer()
+	f.verify(b)
+}
+
+// benchPostings is how many postings the verify benchmarks load.
+func benchPostings() int {
+	if n, err := strconv.Atoi(os.Getenv("LINLI_BENCH_POSTINGS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+// BenchmarkVerify checks a ledger of LINLI_BENCH_POSTINGS postings (100,000
+// by default), bulk-loaded with a valid chain outside the timer.
+func BenchmarkVerify(b *testing.B) {
+	f := setup(b)
+	n := benchPostings()
+	start := time.Now()
+	loadPostings(b, f, n)
+	b.Logf("%s: loaded %d postings (%d lines) in %s", f.db.Engine, n, 2*n, time.Since(start).Round(time.Millisecond))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rep, err := ledger.Verify(f.ctx, f.db)
+		if err != nil || rep.Problem != nil || rep.Postings != int64(n) {
+			b.Fatalf("verify: %+v %v", rep, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/verify")
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "postings/s")
+	b.StopTimer()
+	// The command does the same, and says so.
+	var out, errOut bytes.Buffer
+	t0 := time.Now()
+	code := app.Run(context.Background(), app.Env{Args: []string{"ledger", "verify", "--db", f.url}, Stdout: &out, Stderr: &errOut,
+		Getenv: func(string) string { return "" }})
+	if code != 0 {
+		b.Fatalf("linli ledger verify: %d %s", code, errOut.String())
+	}
+	b.Logf("linli ledger verify: %s (wall %s)", strings.TrimSpace(out.String()), time.Since(t0).Round(time.Millisecond))
+}
+
+// loadPostings appends n postings with a valid hash chain straight into the
+// tables: income and expenses alternating over A and B, so no balance is
+// ever below zero; then sets the balances and the chain head.
+func loadPostings(tb testing.TB, f *fixture, n int) {
+	tb.Helper()
+	ctx := f.ctx
+	acct := map[string]int64{}
+	rows, err := f.db.Read.QueryContext(ctx, `SELECT id, kind, org_id FROM ledger_accounts WHERE hub_org_id = $1`, f.hubOrg.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for rows.Next() {
+		var id, org int64
+		var kind string
+		rows.Scan(&id, &kind, &org)
+		acct[fmt.Sprintf("%s/%d", kind, org)] = id
+	}
+	rows.Close()
+	cash := acct[fmt.Sprintf("cash/%d", f.hubOrg.ID)]
+	funds := []int64{acct[fmt.Sprintf("funds/%d", f.orgA.ID)], acct[fmt.Sprintf("funds/%d", f.orgB.ID)]}
+	orgs := []int64{f.orgA.ID, f.orgB.ID}
+	var seq int64
+	var prev string
+	if err := f.db.Read.QueryRowContext(ctx, `SELECT seq, last_hash FROM ledger_head WHERE id = 1`).Scan(&seq, &prev); err != nil {
+		tb.Fatal(err)
+	}
+	base := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	sums := map[int64]int64{}
+	gen := func(i int) *ledger.Posting {
+		seq++
+		k := (i / 2) % 2
+		p := &ledger.Posting{ID: seq, HubID: f.hubOrg.ID, OrgID: orgs[k], OccurredOn: base.AddDate(0, 0, i/5000).Format(time.DateOnly),
+			CreatedAt: base.Add(time.Duration(i) * time.Millisecond), CreatedBy: f.staff1.ID, Username: f.staff1.Username, PrevHash: prev}
+		if i%2 == 0 {
+			p.Kind, p.Source, p.Voucher, p.Memo = ledger.PostIncome, "government_purchase", "V"+strconv.Itoa(i), "bulk income"
+			p.Lines = []ledger.Line{{AccountID: cash, Amount: 1000}, {AccountID: funds[k], Amount: -1000}}
+		} else {
+			p.Kind, p.Memo, p.Payee = ledger.PostExpense, "bulk expense", "payee"
+			p.Lines = []ledger.Line{{AccountID: funds[k], Amount: 400}, {AccountID: cash, Amount: -400}}
+		}
+		for _, l := range p.Lines {
+			sums[l.AccountID] += int64(l.Amount)
+		}
+		p.Hash = ledger.HashPosting(p)
+		prev = p.Hash
+		return p
+	}
+	if f.db.Engine == db.Postgres {
+		copyPostings(tb, f, n, gen)
+	} else {
+		insertPostings(tb, f, n, gen)
+	}
+	err = f.db.Tx(ctx, func(tx *sql.Tx) error {
+		for id, s := range sums {
+			if _, err := tx.ExecContext(ctx, `UPDATE ledger_accounts SET balance_fen = balance_fen + $1 WHERE id = $2`, s, id); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE ledger_head SET seq = $1, last_hash = $2 WHERE id = 1`, seq, prev)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func insertPostings(tb testing.TB, f *fixture, n int, gen func(int) *ledger.Posting) {
+	// SQLite binds "?" far faster than "$n" in long statements; the loader
+	// is test code for one engine, so it uses them, prepared once.
+	const batch = 100
+	rowsSQL := func(head string, cols, rows int) string {
+		one := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
+		return head + strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
+	}
+	pHead := `INSERT INTO postings (id, hub_org_id, org_id, kind, source, voucher, memo, payee, occurred_on,
+		created_at, created_by, username, prev_hash, hash) VALUES `
+	lHead := `INSERT INTO posting_lines (posting_id, account_id, amount_fen) VALUES `
+	err := f.db.Tx(f.ctx, func(tx *sql.Tx) error {
+		ps, err := tx.PrepareContext(f.ctx, rowsSQL(pHead, 14, batch))
+		if err != nil {
+			return err
+		}
+		ls, err := tx.PrepareContext(f.ctx, rowsSQL(lHead, 3, 2*batch))
+		if err != nil {
+			return err
+		}
+		for from := 0; from < n; from += batch {
+			to := min(n, from+batch)
+			var pa, la []any
+			for i := from; i < to; i++ {
+				p := gen(i)
+				pa = append(pa, p.ID, p.HubID, p.OrgID, p.Kind, p.Source, p.Voucher, p.Memo, p.Payee, p.OccurredOn, p.CreatedAt,
+					p.CreatedBy, p.Username, p.PrevHash, p.Hash)
+				for _, l := range p.Lines {
+					la = append(la, p.ID, l.AccountID, int64(l.Amount))
+				}
+			}
+			if to-from == batch {
+				if _, err := ps.ExecContext(f.ctx, pa...); err != nil {
+					return err
+				}
+				if _, err := ls.ExecContext(f.ctx, la...); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(f.ctx, rowsSQL(pHead, 14, to-from), pa...); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(f.ctx, rowsSQL(lHead, 3, len(la)/3), la...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func copyPostings(tb testing.TB, f *fixture, n int, gen func(int) *ledger.Posting) {
+	conn, err := f.db.Write.Conn(f.ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		tx, err := pc.Begin(f.ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(f.ctx)
+		var lines [][]any
+		i := 0
+		postings := pgx.CopyFromFunc(func() ([]any, error) {
+			if i == n {
+				return nil, nil
+			}
+			p := gen(i)
+			i++
+			for _, l := range p.Lines {
+				lines = append(lines, []any{p.ID, l.AccountID, int64(l.Amount)})
+			}
+			return []any{p.ID, p.HubID, p.OrgID, p.Kind, p.Source, p.Voucher, p.Memo, p.Payee, p.OccurredOn, p.CreatedAt,
+				p.CreatedBy, p.Username, p.PrevHash, p.Hash}, nil
+		})
+		if _, err := tx.CopyFrom(f.ctx, pgx.Identifier{"postings"}, []string{"id", "hub_org_id", "org_id", "kind", "source",
+			"voucher", "memo", "payee", "occurred_on", "created_at", "created_by", "username", "prev_hash", "hash"}, postings); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(f.ctx, pgx.Identifier{"posting_lines"}, []string{"posting_id", "account_id", "amount_fen"},
+			pgx.CopyFromRows(lines)); err != nil {
+			return err
+		}
+		return tx.Commit(f.ctx)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
