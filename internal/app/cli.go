@@ -40,6 +40,8 @@ usage:
   linli user add --username U --role ROLE --scope CODE [--org ID] [--name NAME] [--db URL]   (password on stdin)
   linli divisions import [--db URL] FILE...
   linli audit verify [--db URL]
+  linli ledger verify [--db URL]
+  linli bench [--db URL] [--scale guangzhou|national] [--seed N] [--out FILE.json]
   linli version
 
 --db (or LINLI_DB): sqlite:PATH (default sqlite:linli.db) or postgres://user@host/db

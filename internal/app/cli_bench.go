@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime/pprof"
 	"strings"
@@ -55,6 +56,14 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	// On PostgreSQL the bench's connections carry an application name, by
+	// which it finds the server processes working for it and counts their CPU.
+	if u, err := url.Parse(*dbURL); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") && u.Query().Get("application_name") == "" {
+		q := u.Query()
+		q.Set("application_name", bench.AppName)
+		u.RawQuery = q.Encode()
+		*dbURL = u.String()
 	}
 	// The server's access log is formatted as in production, then dropped:
 	// the bench measures the product, not the terminal.

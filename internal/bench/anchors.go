@@ -37,7 +37,7 @@ func rawInsert(ctx context.Context, d *db.DB, n int) (*Stat, error) {
 	row := func(i int) []any {
 		return []any{int64(i + 1), "社区社会组织" + strconv.Itoa(i), "community", "440106001001", "张三", "13800000000", "2020-01-01", int64(i % 100)}
 	}
-	start, cpu0 := time.Now(), CPUTime()
+	start, cpu0 := time.Now(), TotalCPU()
 	var err error
 	if d.Engine == db.Postgres {
 		err = copyRaw(ctx, d, n, row)
@@ -65,7 +65,7 @@ func rawInsert(ctx context.Context, d *db.DB, n int) (*Stat, error) {
 		how = "COPY"
 	}
 	return &Stat{Name: "raw bulk insert (" + how + ")", Key: "anchor_insert", Group: "anchor", Available: true,
-		N: n, Rate: float64(n) / el.Seconds(), Unit: "rows/s", CPUMS: ms(CPUTime()-cpu0) / float64(n)}, nil
+		N: n, Rate: float64(n) / el.Seconds(), Unit: "rows/s", CPUMS: ms(TotalCPU()-cpu0) / float64(n)}, nil
 }
 
 func copyRaw(ctx context.Context, d *db.DB, n int, row func(int) []any) error {
@@ -116,7 +116,7 @@ func durableCommits(ctx context.Context, d *db.DB, dsn string, n int, limit time
 		return nil, err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS bench_commit`)
-	start, cpu0 := time.Now(), CPUTime()
+	start, cpu0 := time.Now(), TotalCPU()
 	deadline := start.Add(limit)
 	done := 0
 	for ; done < n && time.Now().Before(deadline); done++ {
@@ -132,7 +132,7 @@ func durableCommits(ctx context.Context, d *db.DB, dsn string, n int, limit time
 		name += ")"
 	}
 	return &Stat{Name: name, Key: "anchor_commit", Group: "anchor", Available: true, N: done,
-		Rate: float64(done) / el.Seconds(), Unit: "commits/s", CPUMS: ms(CPUTime()-cpu0) / float64(max(done, 1))}, nil
+		Rate: float64(done) / el.Seconds(), Unit: "commits/s", CPUMS: ms(TotalCPU()-cpu0) / float64(max(done, 1))}, nil
 }
 
 // trivialHandler is the anchor of every request rate: a net/http handler

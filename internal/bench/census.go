@@ -183,10 +183,10 @@ func (m *measurer) censusImport(ctx context.Context) []*Stat {
 	for i, st := range []*Stat{first, again} {
 		Settle()
 		m.sampler.Reset()
-		cpu0 := CPUTime()
+		cpu0 := TotalCPU()
 		rep, el, err := m.postFile(ctx, m.district, path, file)
 		heap, _ := m.sampler.Peaks()
-		st.Available, st.N, st.Unit, st.CPUMS = true, n, "rows/s", ms(CPUTime()-cpu0)/float64(n)
+		st.Available, st.N, st.Unit, st.CPUMS = true, n, "rows/s", ms(TotalCPU()-cpu0)/float64(n)
 		if err != nil {
 			st.Errors, st.FirstError = 1, err.Error()
 			continue

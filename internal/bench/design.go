@@ -39,7 +39,7 @@ func (m *measurer) designChecks(ctx context.Context) []*Stat {
 		st := &Stat{Name: q.name, Key: q.key, Group: "design", Available: true, Unit: "queries/s"}
 		var lat []time.Duration
 		deadline := time.Now().Add(m.cfg.Duration)
-		cpu0 := CPUTime()
+		cpu0 := TotalCPU()
 		for i := 0; i < 20 && (i < 3 || time.Now().Before(deadline)); i++ {
 			t0 := time.Now()
 			rows, err := d.Read.QueryContext(ctx, q.sql, q.args...)
@@ -59,7 +59,7 @@ func (m *measurer) designChecks(ctx context.Context) []*Stat {
 		st.N = len(lat)
 		if st.N > 0 {
 			st.MedianMS, st.P99MS = ms(quantile(lat, 0.5)), ms(quantile(lat, 0.99))
-			st.CPUMS = ms(CPUTime()-cpu0) / float64(st.N)
+			st.CPUMS = ms(TotalCPU()-cpu0) / float64(st.N)
 			st.Rate = 1000 / st.MedianMS
 		}
 		out = append(out, st)

@@ -18,7 +18,7 @@ import (
 // made one by one through the ledger's own service (its hash chain has no
 // bulk form), so the national dataset holds fewer than a year of real
 // activity would.
-var PostingsPerScale = map[string]int{ScaleGuangzhou: 2_000, ScaleNational: 40_000}
+var PostingsPerScale = map[string]int{ScaleGuangzhou: 2_000, ScaleNational: 20_000}
 
 type custodyRow struct{ hub, org int64 }
 

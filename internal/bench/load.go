@@ -107,7 +107,7 @@ func (l *Load) phase(ctx context.Context, conns, limit int, d time.Duration, nex
 		res     = &Sample{}
 	)
 	deadline := time.Now().Add(d)
-	start, cpu0 := time.Now(), CPUTime()
+	start, cpu0 := time.Now(), TotalCPU()
 	for w := 0; w < conns; w++ {
 		wg.Add(1)
 		go func() {
@@ -142,7 +142,7 @@ func (l *Load) phase(ctx context.Context, conns, limit int, d time.Duration, nex
 		}()
 	}
 	wg.Wait()
-	res.Elapsed, res.CPU = time.Since(start), CPUTime()-cpu0
+	res.Elapsed, res.CPU = time.Since(start), TotalCPU()-cpu0
 	res.N = len(res.Latencies)
 	slices.Sort(res.Latencies)
 	if !record {

@@ -153,3 +153,37 @@ func CPUTime() time.Duration {
 
 // MB is bytes in mebibytes.
 func MB(b uint64) float64 { return float64(b) / (1 << 20) }
+
+// serverCPU, when set, adds the database server's processor time (its
+// backends serving this process, on the same machine) to CPUTime.
+var serverCPU func() time.Duration
+
+// TotalCPU is this process's processor time plus the database server's
+// work for it, where that can be read.
+func TotalCPU() time.Duration {
+	t := CPUTime()
+	if serverCPU != nil {
+		t += serverCPU()
+	}
+	return t
+}
+
+// procCPU is a process's processor time from /proc/PID/stat.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ
+}

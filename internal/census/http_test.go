@@ -138,6 +138,20 @@ func TestRoundOverHTTP(t *testing.T) {
 	if v.Round.Submitted != 1 || v.Summary.Rows != 2 || v.Summary.ByType["mutual_aid"] != 1 {
 		t.Fatalf("city sees %+v", v)
 	}
+	for _, c := range []struct {
+		client *apptest.Client
+		path   string
+		want   string
+	}{
+		{district, "/census", `id="round-form"`},
+		{city, "/census", "2023年摸底"},
+		{street, "/census/import", `id="import-form"`},
+		{street, "/census/rounds/" + itoa(round.ID), `id="submit-form"`},
+	} {
+		if r := c.client.Do("GET", c.path, nil); r.Status != 200 || !strings.Contains(r.String(), c.want) {
+			t.Errorf("GET %s: %d, lacks %s", c.path, r.Status, c.want)
+		}
+	}
 	page := city.Do("GET", "/census/rounds/"+itoa(round.ID), nil)
 	if page.Status != 200 || !strings.Contains(page.String(), "天河南街道") || !strings.Contains(page.String(), `id="summary-total">2<`) {
 		t.Fatalf("round page: %d", page.Status)

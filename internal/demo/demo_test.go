@@ -302,3 +302,24 @@ func TestCommunityLabel(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadAtAnyMoment files nothing before its founding date, whatever the
+// clock says (the planner and the timeline both depend on now).
+func TestLoadAtAnyMoment(t *testing.T) {
+	for _, now := range []time.Time{
+		time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC),
+		time.Date(2023, 6, 20, 15, 30, 0, 0, time.UTC),
+		time.Date(2023, 9, 1, 23, 59, 0, 0, time.UTC),
+	} {
+		t.Run(now.Format(time.RFC3339), func(t *testing.T) {
+			e := newEnv(t)
+			res, err := Load(context.Background(), e.db, e.geo, e.reg, e.users, now, 2021)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Orgs < 1900 {
+				t.Fatalf("loaded %d organizations", res.Orgs)
+			}
+		})
+	}
+}

@@ -209,8 +209,10 @@ func (p *planner) founded(minYear int) string {
 	}
 	y := years[pickIndex(p.r, ws)]
 	d := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, p.r.IntN(365))
-	if !d.Before(p.now) {
-		d = p.now.AddDate(0, 0, -1-p.r.IntN(60))
+	// at least two days before now, so the filing (a day after founding)
+	// is still in the past
+	if latest := p.now.AddDate(0, 0, -2); !d.Before(latest) {
+		d = latest.AddDate(0, 0, -p.r.IntN(60))
 	}
 	return d.Format(time.DateOnly)
 }

@@ -60,10 +60,10 @@ func TestBasePagesAndAPI(t *testing.T) {
 		t.Fatalf("overlapping form: %d", page.Status)
 	}
 	for path, text := range map[string]string{
-		"/bases":                                      "天河南培育基地",
-		fmt.Sprintf("/bases/%d", id):                  "booking-form",
+		"/bases":                     "天河南培育基地",
+		fmt.Sprintf("/bases/%d", id): "booking-form",
 		"/bases/coverage?within=440106008&on=2023-06-15": "coverage-percent",
-		"/bases/new":                                  "division_code",
+		"/bases/new": "division_code",
 	} {
 		who := c
 		if path == fmt.Sprintf("/bases/%d", id) {

@@ -178,16 +178,12 @@ func (h *Handlers) reportPage(w http.ResponseWriter, r *http.Request, u *auth.Us
 func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	v, err := h.dashboardView(r, u)
 	if err != nil {
-		if web.IsAPI(r) {
-			h.S.JSONError(w, r, err)
-		} else {
-			h.S.PageError(w, r, err)
-		}
+		h.pageOrAPIError(w, r, err)
 		return
 	}
 	b, err := h.xlsx(h.texts(r), v)
 	if err != nil {
-		h.S.PageError(w, r, err)
+		h.pageOrAPIError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -22,16 +22,6 @@ var Levels = []string{LevelCity, LevelDistrict, LevelStreet}
 
 var levelLen = map[string]int{LevelProvince: 2, LevelCity: 4, LevelDistrict: 6, LevelStreet: 9, LevelCommunity: 12}
 
-// LevelOfLen names the level of a code length.
-func LevelOfLen(n int) string {
-	for l, k := range levelLen {
-		if k == n {
-			return l
-		}
-	}
-	return ""
-}
-
 // Rule kinds.
 const (
 	// KindUnitShare is the share of units (e.g. streets) below a division

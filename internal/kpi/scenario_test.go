@@ -53,7 +53,7 @@ func newScenario(t testing.TB) *scenario {
 	w.change(s.c.ID, func(in *registry.Input) { in.Hub, in.Brand, in.DemonstrationYear = true, true, 2023 })
 	w.change(s.a.ID, func(in *registry.Input) { in.Brand = true })
 	w.clock.set("2023-03-01")
-	w.worker(s.a.ID, "2023-03-01", "")
+	w.worker(s.a.ID, "2023-03-01")
 	w.clock.set("2023-06-15")
 	return s
 }

@@ -146,13 +146,15 @@ func (m *match) orgs(q *query) string {
 			status = f.Status
 		}
 	}
+	for _, f := range filters {
+		conds = append(conds, m.orgConds(q, f, field, &cut)...)
+	}
+	// status last: on past dates each condition is a lookup in the history,
+	// and the flags, rarer, rule most organizations out first
 	if m.When.Current {
 		conds = append(conds, "o.status IN "+q.in(status))
 	} else {
 		conds = append(conds, field("status")+" IN "+q.in(status))
-	}
-	for _, f := range filters {
-		conds = append(conds, m.orgConds(q, f, field, &cut)...)
 	}
 	year := "CAST(o.demonstration_year AS TEXT)"
 	if m.YearField == "founded_on" {
@@ -177,8 +179,7 @@ func (m *match) flagCond(q *query, name string, v *bool, field func(string) stri
 		return []string{"COALESCE(" + field(name) + ", '0') = '0'"}
 	}
 	// drive from the (sparse) history rows that ever set the flag
-	return []string{"o.id IN (SELECT org_id FROM org_history WHERE field = '" + name + "' AND value = '1' AND at < " + *cut + ")",
-		field(name) + " = '1'"}
+	return []string{field(name) + " = '1'"}
 }
 
 func (m *match) orgConds(q *query, f Filter, field func(string) string, cut *string) []string {
@@ -210,8 +211,7 @@ func (m *match) orgConds(q *query, f Filter, field func(string) string, cut *str
 		case m.When.Current:
 			conds = append(conds, "o.demonstration_year IS NULL")
 		case *f.Demonstration:
-			conds = append(conds, "o.id IN (SELECT org_id FROM org_history WHERE field = 'demonstration_year' AND value <> '' AND at < "+*cut+")",
-				"COALESCE("+field("demonstration_year")+", '') <> ''")
+			conds = append(conds, "COALESCE("+field("demonstration_year")+", '') <> ''")
 		default:
 			conds = append(conds, "COALESCE("+field("demonstration_year")+", '') = ''")
 		}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -384,5 +383,3 @@ func (s *Service) dataVersion(ctx context.Context) (int64, error) {
 	}
 	return seq, nil
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -2,11 +2,14 @@ package kpi
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/hub"
+	"linli/internal/incubation"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
@@ -134,27 +137,28 @@ func (w *world) transition(id int64, action, reason string) {
 	}
 }
 
-// The incubation package records bases and hub social workers (migration
-// 003); until its service is in the tree these fixtures write the rows it
-// would write.
+// base records an incubation base through the incubation service, on the
+// clock's day: in a street, or district-level when street is "".
 func (w *world) base(name, district, street, opened, closed string) {
 	w.t.Helper()
 	div := street
 	if div == "" {
 		div = district
 	}
-	if _, err := w.db.Write.ExecContext(w.ctx, `INSERT INTO bases (name, host_type, division_code, district_code, street_code,
-		opened_on, closed_on, created_at, updated_at) VALUES ($1, 'party_mass_center', $2, $3, $4, $5, $6, $7, $7)`,
-		name, div, district, street, opened, closed, w.clock.Now()); err != nil {
-		w.t.Fatal(err)
+	svc := &incubation.Service{DB: w.db, Geo: w.geo, Orgs: w.reg, Now: w.clock.Now}
+	if _, err := svc.Create(w.ctx, w.city, incubation.BaseInput{Name: name, HostType: "party_mass_center",
+		DivisionCode: div, Services: []string{"incubation"}, OpenedOn: opened, ClosedOn: closed}); err != nil {
+		w.t.Fatalf("base %s: %v", name, err)
 	}
 }
 
-func (w *world) worker(hub int64, started, ended string) {
+// worker records a hub's social worker through the hub service.
+func (w *world) worker(hubID int64, started string) {
 	w.t.Helper()
-	if _, err := w.db.Write.ExecContext(w.ctx, `INSERT INTO hub_workers (hub_org_id, name, kind, qualified, started_on, ended_on, created_at)
-		VALUES ($1, '李社工', 'full_time', 1, $2, $3, $4)`, hub, started, ended, w.clock.Now()); err != nil {
-		w.t.Fatal(err)
+	svc := &hub.Service{DB: w.db, Reg: w.reg, Now: w.clock.Now}
+	if _, err := svc.AddWorker(w.ctx, w.city, hubID, hub.WorkerInput{Name: "李社工", Kind: "full_time", Qualified: true,
+		StartedOn: started}); err != nil {
+		w.t.Fatalf("worker of hub %d: %v", hubID, err)
 	}
 }
 
@@ -176,4 +180,4 @@ func (w *world) eval(u *auth.User, key, unit, asOf string) *Result {
 	return r
 }
 
-func t2b(b bool) *bool { return &b }
+func itoa(n int) string { return strconv.Itoa(n) }

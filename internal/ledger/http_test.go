@@ -232,18 +232,48 @@ func TestCustodyPages(t *testing.T) {
 		!strings.Contains(r.String(), "1280.50") {
 		t.Fatalf("bad amount: %d", r.Status)
 	}
+	// An expense through the page, decided through the page.
+	mb, ctype := multipartBody(t, map[string]string{"amount": "100.50", "purpose": "横幅制作", "payee": "广告店",
+		"spent_on": "2023-06-14"}, "receipt", "scan.pdf", pdf)
+	if r := w.leader.Do("POST", fmt.Sprintf("/custody/%d/expenses", w.orgID), mb, "Content-Type", ctype); r.Status != http.StatusSeeOther {
+		t.Fatalf("expense form: %d %s", r.Status, r.Body)
+	}
+	var list struct{ Items []ledger.Expense }
+	w.staff.Do("GET", fmt.Sprintf("/api/v1/custody/%d/expenses?status=pending", w.orgID), nil).Decode(&list)
+	if len(list.Items) != 1 {
+		t.Fatalf("pending %+v", list)
+	}
+	exp := fmt.Sprintf("/expenses/%d", list.Items[0].ID)
+	if r := w.staff.Do("GET", exp, nil); r.Status != 200 || !strings.Contains(r.String(), `id="approve"`) {
+		t.Fatalf("expense page: %d", r.Status)
+	}
+	if r := w.leader.Do("GET", exp, nil); r.Status != 200 || strings.Contains(r.String(), `id="approve"`) {
+		t.Fatalf("leader's expense page: %d", r.Status)
+	}
+	if r := w.staff.Do("POST", exp+"/return", url.Values{"reason": {""}}); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("return without reason: %d", r.Status)
+	}
+	if r := w.staff.Do("POST", exp+"/approve", url.Values{}); r.Status != http.StatusSeeOther {
+		t.Fatalf("approve form: %d %s", r.Status, r.Body)
+	}
+	if r := w.staff.Do("GET", fmt.Sprintf("/receipts/%d", list.Items[0].ReceiptID), nil); r.Status != 200 ||
+		r.Header.Get("Content-Type") != "application/pdf" || !bytes.Equal(r.Body, pdf) {
+		t.Fatalf("receipt: %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
 	for _, c := range []struct {
 		who  *apptest.Client
 		path string
 		want int
 		text string
 	}{
-		{w.leader, fmt.Sprintf("/custody/%d", w.orgID), 200, "1,234.50"},
+		{w.leader, fmt.Sprintf("/custody/%d", w.orgID), 200, "1,134.00"},
 		{w.staff, fmt.Sprintf("/custody/%d", w.orgID), 200, "income-form"},
 		{w.stranger, fmt.Sprintf("/custody/%d", w.orgID), 404, ""},
 		{w.staff, fmt.Sprintf("/hubs/%d", w.hubID), 200, "育蕾长者互助队"},
 		{w.officer, "/hubs", 200, "天河南社区服务中心"},
-		{w.staff, fmt.Sprintf("/hubs/%d/statement", w.hubID), 200, "1,234.50"},
+		{w.staff, fmt.Sprintf("/hubs/%d/statement", w.hubID), 200, "1,134.00"},
+		{w.officer, fmt.Sprintf("/hubs/%d", w.hubID), 200, "take-custody"},
+		{w.staff, fmt.Sprintf("/hubs/%d/statement.xlsx", w.hubID), 200, ""},
 		{w.stranger, fmt.Sprintf("/hubs/%d", w.hubID), 404, ""},
 	} {
 		r := c.who.Do("GET", c.path, nil)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"linli/internal/platform/auth"
@@ -57,23 +58,9 @@ func (s *Service) post(ctx context.Context, tx *sql.Tx, u *auth.User, now time.T
 		delta[l.AccountID] += int64(l.Amount)
 	}
 	slices.Sort(ids)
-	ownTouched := false
-	for _, id := range ids {
-		a, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id = $1`+
-			s.DB.Dialect.ForUpdate(), id))
-		if err != nil {
-			return fmt.Errorf("ledger: lock account %d: %w", id, err)
-		}
-		if a.HubID != p.HubID {
-			return fmt.Errorf("ledger: account %d is not at hub %d", id, p.HubID)
-		}
-		if a.Status != "open" {
-			return errs.E(errs.Conflict, "err.account_closed")
-		}
-		if natural(a.Kind, a.Raw+delta[id]) < 0 {
-			return errs.E(errs.Conflict, "err.insufficient_funds", Fen(natural(a.Kind, a.Raw)).String())
-		}
-		ownTouched = ownTouched || a.Kind == KindOwnExpense || a.Kind == KindOwnIncome
+	ownTouched, err := s.lockAccounts(ctx, tx, p.HubID, ids, delta)
+	if err != nil {
+		return err
 	}
 	if ownTouched {
 		if err := s.checkOwnFunds(ctx, tx, p.HubID, delta); err != nil {
@@ -96,20 +83,101 @@ func (s *Service) post(ctx context.Context, tx *sql.Tx, u *auth.User, now time.T
 		}
 		return fmt.Errorf("ledger: insert posting: %w", err)
 	}
-	for _, l := range p.Lines {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO posting_lines (posting_id, account_id, amount_fen) VALUES ($1, $2, $3)`,
-			p.ID, l.AccountID, int64(l.Amount)); err != nil {
-			return fmt.Errorf("ledger: insert line: %w", err)
-		}
+	if err := insertLines(ctx, tx, p); err != nil {
+		return err
 	}
-	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE ledger_accounts SET balance_fen = balance_fen + $1 WHERE id = $2`,
-			delta[id], id); err != nil {
-			return fmt.Errorf("ledger: update balance: %w", err)
-		}
+	if err := updateBalances(ctx, tx, ids, delta); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE ledger_head SET last_hash = $1 WHERE id = 1`, p.Hash); err != nil {
 		return fmt.Errorf("ledger: update head: %w", err)
+	}
+	return nil
+}
+
+// lockAccounts locks the accounts in id order in one statement (FOR UPDATE
+// on PostgreSQL) and refuses a posting that would take one below zero. It
+// reports whether the hub's own money is touched.
+func (s *Service) lockAccounts(ctx context.Context, tx *sql.Tx, hubID int64, ids []int64, delta map[int64]int64) (bool, error) {
+	args := make([]any, len(ids))
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args[i], marks[i] = id, "$"+strconv.Itoa(i+1)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+strings.Join(marks, ", ")+
+		`) ORDER BY id`+s.DB.Dialect.ForUpdate(), args...)
+	if err != nil {
+		return false, fmt.Errorf("ledger: lock accounts: %w", err)
+	}
+	defer rows.Close()
+	own, n := false, 0
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return false, err
+		}
+		n++
+		if a.HubID != hubID {
+			return false, fmt.Errorf("ledger: account %d is not at hub %d", a.ID, hubID)
+		}
+		if a.Status != "open" {
+			return false, errs.E(errs.Conflict, "err.account_closed")
+		}
+		if natural(a.Kind, a.Raw+delta[a.ID]) < 0 {
+			return false, errs.E(errs.Conflict, "err.insufficient_funds", Fen(natural(a.Kind, a.Raw)).String())
+		}
+		own = own || a.Kind == KindOwnExpense || a.Kind == KindOwnIncome
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	if n != len(ids) {
+		return false, fmt.Errorf("ledger: %d of %d accounts found", n, len(ids))
+	}
+	return own, nil
+}
+
+// insertLines writes a posting's lines in one statement, in order.
+func insertLines(ctx context.Context, tx *sql.Tx, p *Posting) error {
+	var b strings.Builder
+	args := make([]any, 0, 3*len(p.Lines))
+	b.WriteString(`INSERT INTO posting_lines (posting_id, account_id, amount_fen) VALUES `)
+	for i, l := range p.Lines {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+		args = append(args, p.ID, l.AccountID, int64(l.Amount))
+	}
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("ledger: insert lines: %w", err)
+	}
+	return nil
+}
+
+// updateBalances keeps each account's balance equal to the sum of its lines.
+func updateBalances(ctx context.Context, tx *sql.Tx, ids []int64, delta map[int64]int64) error {
+	var b strings.Builder
+	args := make([]any, 0, 2*len(ids))
+	b.WriteString(`UPDATE ledger_accounts SET balance_fen = balance_fen + CASE id`)
+	for i, id := range ids {
+		fmt.Fprintf(&b, " WHEN $%d THEN CAST($%d AS BIGINT)", 2*i+1, 2*i+2)
+		args = append(args, id, delta[id])
+	}
+	b.WriteString(" ELSE 0 END WHERE id IN (")
+	for i := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", 2*i+1)
+	}
+	b.WriteString(")")
+	res, err := tx.ExecContext(ctx, b.String(), args...)
+	if err != nil {
+		return fmt.Errorf("ledger: update balances: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != int64(len(ids)) {
+		return fmt.Errorf("ledger: updated %d of %d balances", n, len(ids))
 	}
 	return nil
 }

@@ -53,16 +53,21 @@ func account(ctx context.Context, q db.Querier, hubID, orgID int64, kind, source
 	return a, nil
 }
 
-// ensureAccount creates an account if it does not exist yet.
+// ensureAccount returns an account's id, creating the account the first
+// time (the lookup comes first: the account nearly always exists).
 func ensureAccount(ctx context.Context, tx *sql.Tx, now time.Time, hubID, orgID int64, kind, source string) (int64, error) {
+	const find = `SELECT id FROM ledger_accounts WHERE hub_org_id = $1 AND org_id = $2 AND kind = $3 AND source = $4`
+	var id int64
+	err := tx.QueryRowContext(ctx, find, hubID, orgID, kind, source).Scan(&id)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return id, err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (hub_org_id, org_id, kind, source, opened_at)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hub_org_id, org_id, kind, source) DO NOTHING`,
 		hubID, orgID, kind, source, now); err != nil {
 		return 0, fmt.Errorf("ledger: open account: %w", err)
 	}
-	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM ledger_accounts WHERE hub_org_id = $1 AND org_id = $2 AND kind = $3 AND source = $4`,
-		hubID, orgID, kind, source).Scan(&id)
+	err = tx.QueryRowContext(ctx, find, hubID, orgID, kind, source).Scan(&id)
 	return id, err
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mozillazg/go-pinyin"
 
+	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 )
 
@@ -270,3 +271,47 @@ func searchOrder(q string, args []any) (string, []any) {
 	return `CASE WHEN o.name_key = ` + ph(n-2) + ` THEN 0 WHEN o.name_key LIKE ` + ph(n-1) + ` ESCAPE '\' THEN 1
 		WHEN o.name_key LIKE ` + ph(n) + ` ESCAPE '\' THEN 2 ELSE 3 END, o.id`, args
 }
+
+// searchList is List with a search: the matches are found and ranked once,
+// the page and the count (a window) coming out of the same pass; only the
+// page's rows are then read whole.
+func (s *Service) searchList(ctx context.Context, u *auth.User, f Filter, order, w string, args []any) (*Page, error) {
+	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
+	nw := len(args)
+	if f.Sort == "" || f.Sort == "relevance" {
+		order, args = searchOrder(strings.TrimSpace(f.Q), args)
+	}
+	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+orgColumns+`, m.total FROM (
+		SELECT o.id, COUNT(*) OVER () AS total FROM orgs o WHERE `+w+` ORDER BY `+order+
+		` LIMIT `+ph(len(args)-1)+` OFFSET `+ph(len(args))+`) m JOIN orgs o ON o.id = m.id ORDER BY `+order, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search orgs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scanOrg(withTotal{rows, &p.Total})
+		if err != nil {
+			return nil, err
+		}
+		maskFor(u, o)
+		p.Items = append(p.Items, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(p.Items) == 0 && f.Page > 1 { // past the end: the window had no row to count on
+		if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+w, args[:nw]...).Scan(&p.Total); err != nil {
+			return nil, fmt.Errorf("count orgs: %w", err)
+		}
+	}
+	return p, nil
+}
+
+// withTotal scans an organization row followed by the window's count.
+type withTotal struct {
+	rows  *sql.Rows
+	total *int
+}
+
+func (w withTotal) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.total)...) }

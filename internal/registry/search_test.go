@@ -101,6 +101,18 @@ func TestSearch(t *testing.T) {
 		}
 	})
 
+	t.Run("pages of a search count every match", func(t *testing.T) {
+		for _, page := range []int{1, 2, 3, 9} {
+			p, err := f.reg.List(f.ctx, f.admin, registry.Filter{Q: "互助", PerPage: 2, Page: page})
+			if err != nil || p.Total != 5 {
+				t.Fatalf("page %d: %+v %v", page, p, err)
+			}
+			if want := max(0, min(2, 5-2*(page-1))); len(p.Items) != want {
+				t.Errorf("page %d has %d items, want %d", page, len(p.Items), want)
+			}
+		}
+	})
+
 	t.Run("an explicit sort overrides relevance", func(t *testing.T) {
 		p, err := f.reg.List(f.ctx, f.admin, registry.Filter{Q: "互助", Sort: "newest"})
 		if err != nil {

@@ -59,12 +59,12 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
 	}
 	w, args := where(s.DB.Dialect, u, &f)
+	if strings.TrimSpace(f.Q) != "" {
+		return s.searchList(ctx, u, f, order, w, args)
+	}
 	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
 	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+w, args...).Scan(&p.Total); err != nil {
 		return nil, fmt.Errorf("count orgs: %w", err)
-	}
-	if q := strings.TrimSpace(f.Q); q != "" && (f.Sort == "" || f.Sort == "relevance") {
-		order, args = searchOrder(q, args)
 	}
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE `+w+

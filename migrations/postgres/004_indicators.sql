@@ -51,7 +51,6 @@ CREATE INDEX orgs_kpi_hub ON orgs (street_code, status) WHERE hub = 1;
 CREATE INDEX orgs_kpi_brand ON orgs (street_code, status) WHERE brand = 1;
 CREATE INDEX orgs_kpi_demonstration ON orgs (street_code, status) WHERE demonstration_year IS NOT NULL;
 CREATE INDEX divisions_kpi_level ON divisions (level, code);
-CREATE INDEX org_history_kpi ON org_history (field, value, at);
 
 -- The eight indicators of the plan (穗民〔2021〕193号), present from the start.
 INSERT INTO indicators (key, name_zh, name_en, level, scope_code, rule, target, start_on, deadline, clause, builtin, position, created_at, updated_at) VALUES

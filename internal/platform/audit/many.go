@@ -11,7 +11,7 @@ import (
 )
 
 // manyChunk is how many rows one INSERT of RecordMany writes.
-const manyChunk = 100
+const manyChunk = 25 // small: modernc looks each bound parameter up by name
 
 // RecordMany appends entries in order inside tx, exactly as calling Record
 // for each would (same sequence numbers, same hash chain), with one update

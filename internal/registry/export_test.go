@@ -1,0 +1,18 @@
+package registry
+
+import (
+	"strings"
+
+	"linli/internal/platform/auth"
+)
+
+// SearchSQLForTest returns the page query of a search and its arguments, for
+// benchmarks that explain its plan.
+func SearchSQLForTest(s *Service, u *auth.User, q string) (string, []any) {
+	f := Filter{Q: q, PerPage: 20, Page: 1}
+	w, args := where(s.DB.Dialect, u, &f)
+	order, args := searchOrder(strings.TrimSpace(q), args)
+	args = append(args, 20, 0)
+	return `SELECT ` + orgColumns + `, m.total FROM (SELECT o.id, COUNT(*) OVER () AS total FROM orgs o WHERE ` + w +
+		` ORDER BY ` + order + ` LIMIT ` + ph(len(args)-1) + ` OFFSET ` + ph(len(args)) + `) m JOIN orgs o ON o.id = m.id ORDER BY ` + order, args
+}
