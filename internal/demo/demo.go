@@ -44,6 +44,8 @@ type Result struct {
 	Accounts  []Account      `json:"accounts"`
 	Password  string         `json:"password"`
 	Elapsed   time.Duration  `json:"elapsed"`
+	// Support is the incubation bases, hub social workers and custody.
+	Support *Support `json:"support,omitempty"`
 }
 
 // Load fills an empty database: the Guangzhou hierarchy, about 2,000
@@ -100,6 +102,9 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 	}
 	res.Accounts, err = accounts(ctx, geoStore, users, admin, p.plans)
 	if err != nil {
+		return nil, err
+	}
+	if res.Support, err = support(ctx, d, geoStore, reg, users, admin, areas, p.plans, p.now, seed); err != nil {
 		return nil, err
 	}
 	res.Elapsed = time.Since(start)

@@ -23,7 +23,26 @@ func scopeWhere(u *auth.User, args []any) (string, []any) {
 		args = append(args, u.OrgID, u.ID)
 		return "(o.id = " + ph(len(args)-1) + " OR o.created_by = " + ph(len(args)) + ")", args
 	}
-	lo, hi := db.PrefixRange(u.ScopeCode)
+	return placeWhere(u.ScopeCode, args)
+}
+
+// placeWhere is the condition "below the division code", written on the
+// column that indexes it best: the district or street code stored on the
+// row for those levels (an equality, so the index also yields id order),
+// else a range of community codes.
+func placeWhere(code string, args []any) (string, []any) {
+	switch len(code) {
+	case 6:
+		args = append(args, code)
+		return "o.district_code = " + ph(len(args)), args
+	case 9:
+		args = append(args, code)
+		return "o.street_code = " + ph(len(args)), args
+	case 12:
+		args = append(args, code)
+		return "o.community_code = " + ph(len(args)), args
+	}
+	lo, hi := db.PrefixRange(code)
 	args = append(args, lo, hi)
 	return "o.community_code >= " + ph(len(args)-1) + " AND o.community_code < " + ph(len(args)), args
 }

@@ -71,20 +71,32 @@ func b2i(b bool) int {
 }
 
 // where builds the WHERE clause of a list for the viewer and filter; d
-// writes the engine's full-text condition for the search box.
-func where(d db.Dialect, u *auth.User, f *Filter) (string, []any) {
+// writes the engine's full-text condition for the search box, or, with
+// scan set, a plain match suited to a small list (see searchList).
+func where(d db.Dialect, u *auth.User, f *Filter, scan ...bool) (string, []any) {
 	var conds []string
 	var args []any
 	c, args := scopeWhere(u, args)
+	// A division filter inside the viewer's scope replaces the scope
+	// condition (it is the narrower of the two, and one condition lets the
+	// engine use one index); one that overlaps nothing matches nothing.
+	switch w := f.Within; {
+	case w == "" || strings.HasPrefix(u.ScopeCode, w):
+	case u.Role == auth.OrgLeader:
+		lo, hi := db.PrefixRange(w)
+		args = append(args, lo, hi)
+		c += " AND o.community_code >= " + ph(len(args)-1) + " AND o.community_code < " + ph(len(args))
+	case strings.HasPrefix(w, u.ScopeCode):
+		args = args[:0]
+		c, args = placeWhere(w, args)
+	default:
+		c = "1 = 0"
+		args = args[:0]
+	}
 	conds = append(conds, c)
 	add := func(cond string, v any) {
 		args = append(args, v)
 		conds = append(conds, strings.ReplaceAll(cond, "?", ph(len(args))))
-	}
-	if f.Within != "" {
-		lo, hi := db.PrefixRange(f.Within)
-		add("o.community_code >= ?", lo)
-		add("o.community_code < ?", hi)
 	}
 	if f.Tier != "" {
 		add("o.tier = ?", f.Tier)
@@ -112,7 +124,7 @@ func where(d db.Dialect, u *auth.User, f *Filter) (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		var c string
-		c, args = searchCond(d, q, args)
+		c, args = searchCond(d, len(scan) > 0 && scan[0], q, args)
 		conds = append(conds, "("+c+")")
 	}
 	return strings.Join(conds, " AND "), args
