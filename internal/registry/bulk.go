@@ -134,9 +134,20 @@ func (im *Import) Add(ctx context.Context, row int, in Input, pre errs.Fields) (
 		f[k] = v
 	}
 	in.normalize()
+	// A row for a community outside the uploader's scope gets only the scope
+	// error (and the row's own format errors): no matching against, or
+	// duplicate checks with, organizations the uploader may not see, so the
+	// answer reveals nothing about them.
+	if c := in.CommunityCode; len(c) == 12 && !im.u.InScope(c) {
+		return im.refuse(&in, f, "community_code", "err.outside_scope")
+	}
 	old, err := im.match(ctx, &in, f)
 	if err != nil {
 		return "", nil, err
+	}
+	if old != nil && !visible(im.u, old) {
+		// matched by a credit code that an organization out of scope holds
+		return im.refuse(&in, f, "credit_code", "err.duplicate_credit")
 	}
 	if old != nil && im.opts.Fields != nil {
 		keepAbsent(&in, old, im.opts.Fields)
@@ -328,6 +339,16 @@ func (im *Import) division(ctx context.Context, code string) (*geo.Node, error) 
 }
 
 // checkCommunity is Service.checkCommunity for an officer, with lookups cached.
+// refuse fails a row with one error beside its format errors.
+func (im *Import) refuse(in *Input, f errs.Fields, field, key string) (string, errs.Fields, error) {
+	f.Add(field, key)
+	for k, v := range in.validate(im.now) {
+		f.Add(k, v.Key, v.Args...)
+	}
+	im.fail()
+	return Created, f, nil
+}
+
 func (im *Import) checkCommunity(ctx context.Context, code string, f errs.Fields) error {
 	if _, bad := f["community_code"]; bad {
 		return nil
@@ -635,7 +656,14 @@ func (s *Service) Each(ctx context.Context, u *auth.User, f Filter, fn func(*Org
 	if f.Sort == "" {
 		order = "o.id"
 	}
-	w, args := where(s.DB.Dialect, u, &f)
+	scan := false
+	if strings.TrimSpace(f.Q) != "" {
+		var err error
+		if scan, err = s.small(ctx, u, f); err != nil {
+			return err
+		}
+	}
+	w, args := where(s.DB.Dialect, u, &f, scan)
 	if q := strings.TrimSpace(f.Q); q != "" && (f.Sort == "" || f.Sort == "relevance") {
 		order, args = searchOrder(q, args)
 	}
