@@ -95,19 +95,26 @@ var expenseReturnReasons = []string{
 	"该项支出不在本年度项目预算内，请先调整预算",
 }
 
-// custodyDistricts is how many districts have a custody hub besides the
-// demonstration's.
-const custodyDistricts = 7
+// custodyDistricts is how many other districts have a custody hub besides
+// the demonstration's: 海珠 (where the haizhu account looks) and others.
+const custodyDistricts = 5
 
-// planCustody picks the custody hubs (the demonstration hub, and one more in
-// custodyDistricts districts, in a street of its own) and schedules
-// everything they do.
+// planCustody picks the custody hubs (the demonstration hub, and one in
+// custodyDistricts other districts) and schedules everything they do.
 func (s *supporter) planCustody() {
-	taken := map[string]bool{}
-	if t := s.team(s.demoHub, true); t != nil {
-		taken[t.hub.street] = true
+	s.team(s.demoHub, true)
+	var order []int
+	for _, i := range s.r.Perm(len(s.areas)) {
+		switch s.areas[i].code {
+		case "440105":
+			order = append([]int{i}, order...)
+		case demoDistrict:
+		default:
+			order = append(order, i)
+		}
 	}
-	for n, i := range s.r.Perm(len(s.areas)) {
+	n := 0
+	for _, i := range order {
 		if n == custodyDistricts {
 			break
 		}
@@ -117,12 +124,8 @@ func (s *supporter) planCustody() {
 			return len(s.runs[hubs[b].id]) - len(s.runs[hubs[a].id])
 		})
 		for _, i := range perm {
-			h := hubs[i]
-			if taken[h.street] {
-				continue
-			}
-			if t := s.team(h, false); t != nil {
-				taken[h.street] = true
+			if s.team(hubs[i], false) != nil {
+				n++
 				break
 			}
 		}
@@ -140,7 +143,7 @@ func (s *supporter) team(h *planned, demo bool) *hubTeam {
 	if !s.past(since.AddDate(0, 0, 40)) || (!demo && !s.past(since.AddDate(0, 0, 120))) {
 		return nil
 	}
-	t := &hubTeam{hub: h, demo: demo, since: since, gap: [2]int{90, 240}, vouchers: map[string]int{}}
+	t := &hubTeam{hub: h, demo: demo, since: since, gap: [2]int{120, 300}, vouchers: map[string]int{}}
 	if demo {
 		t.gap = [2]int{20, 60}
 	}

@@ -49,7 +49,8 @@ type Result struct {
 }
 
 // Load fills an empty database: the Guangzhou hierarchy, about 2,000
-// organizations across the 11 districts, and the demonstration accounts.
+// organizations across the 11 districts, the demonstration accounts, and the
+// incubation bases, hub social workers and custody ledgers (support.go).
 // The same seed gives the same data. now bounds the founding dates and
 // demonstration years; pass the services' clock. If the database already has
 // organizations, Load does nothing and returns Skipped.
@@ -107,6 +108,7 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 	if res.Support, err = support(ctx, d, geoStore, reg, users, admin, areas, p.plans, p.now, seed); err != nil {
 		return nil, err
 	}
+	res.Accounts = append(res.Accounts, res.Support.Accounts...)
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

@@ -70,7 +70,6 @@ var (
 	districtRooms = []roomKind{
 		{"路演厅", 80, 150, "LED屏、音响、舞台"},
 		{"培训室", 30, 50, "投影仪、讲台、课桌椅"},
-		{"会议室", 10, 20, "会议桌、电视屏、白板"},
 	}
 	streetRooms = []roomKind{
 		{"多功能活动室", 30, 60, "投影仪、音响、可移动桌椅"},
@@ -96,16 +95,15 @@ type base struct {
 	in       incubation.BaseInput
 	by       func() *auth.User
 	opened   time.Time
-	operator *planned // set later when the hub was not yet filed at the opening
+	operator *planned  // set later when the hub was not yet filed at the opening
 	run      time.Time // when the operator runs it
 	rooms    []roomKind
 	id       int64
 	roomIDs  []int64
-	district bool
 }
 
-// planBases schedules the bases of every district, their rooms, the
-// organizations they incubate and a few bookings.
+// planBases schedules the bases of every district, their rooms and the
+// organizations they incubate.
 func (s *supporter) planBases() {
 	districts := map[string]bool{}
 	for _, pl := range platformPlans {
@@ -164,7 +162,7 @@ func (s *supporter) districtBase(a *area, opened time.Time) {
 	if s.r.IntN(3) == 0 {
 		host, addr = "party_mass_center", a.name+"党群服务中心四楼"
 	}
-	b := &base{opened: opened, district: true, rooms: districtRooms, by: func() *auth.User { return s.admin }}
+	b := &base{opened: opened, rooms: districtRooms, by: func() *auth.User { return s.admin }}
 	if a.code == demoDistrict {
 		b.by = func() *auth.User { return s.accounts["tianhe"] }
 	}
@@ -191,7 +189,7 @@ func (s *supporter) streetBase(a *area, st *street, opened time.Time, community 
 		Services: []string{"party_building", "incubation", "capacity_building", "consulting"}}
 	if community {
 		c := s.pickCommunity(st)
-		b.in.Name, b.in.HostType, b.in.DivisionCode = c.label+"社区社会组织活动站", "party_mass_center", c.code
+		b.in.Name, b.in.HostType, b.in.DivisionCode = c.label+"社会组织活动站", "party_mass_center", c.code
 		b.in.Address = fmt.Sprintf("%s%s党群服务中心", st.name, c.label)
 	}
 	if st.code == demoStreet {
@@ -214,9 +212,12 @@ func (s *supporter) streetBase(a *area, st *street, opened time.Time, community 
 	if b.operator != nil {
 		b.in.Services = append(b.in.Services, "fund_custody")
 	}
-	n := pickIndex(s.r, []int{3, 3, 2, 1})
-	b.rooms = make([]roomKind, 0, 2)
-	for _, i := range s.r.Perm(len(streetRooms))[:1+pickIndex(s.r, []int{7, 3})] {
+	n := pickIndex(s.r, []int{5, 3, 1})
+	rooms := 1
+	if st.code == demoStreet && !community {
+		rooms, n = 2, 3
+	}
+	for _, i := range s.r.Perm(len(streetRooms))[:rooms] {
 		b.rooms = append(b.rooms, streetRooms[i])
 	}
 	s.base(b, s.orgsOf(b.in.DivisionCode), n)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"time"
 
 	"linli/internal/geo"
@@ -42,6 +41,10 @@ type Support struct {
 	Returned      int `json:"returned_expenses"`
 	Reversals     int `json:"reversals"`
 	Users         int `json:"users"`
+	// Elapsed is the time these took, part of the whole Load's.
+	Elapsed time.Duration `json:"elapsed"`
+	// Accounts are the demonstration accounts added here, for the list.
+	Accounts []Account `json:"-"`
 }
 
 // event is one dated action of the demonstration.
@@ -68,9 +71,9 @@ type supporter struct {
 	accounts map[string]*auth.User
 
 	demoHub, leaderOrg *planned
-	custody            map[int64]*hubTeam         // custody hubs by id
-	runs               map[int64][]*base // the bases each hub runs (or will)
-	incubated          map[int64]bool             // organizations already incubated
+	custody            map[int64]*hubTeam // custody hubs by id
+	runs               map[int64][]*base  // the bases each hub runs (or will)
+	incubated          map[int64]bool     // organizations already incubated
 
 	evs []event
 	res *Support
@@ -85,40 +88,26 @@ func support(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Service
 		filed: map[int64]time.Time{}, hubSince: map[int64]time.Time{}, accounts: map[string]*auth.User{},
 		custody: map[int64]*hubTeam{}, runs: map[int64][]*base{}, incubated: map[int64]bool{},
 		res: &Support{}}
+	start := time.Now()
 	if err := s.facts(ctx); err != nil {
 		return nil, err
 	}
-	t0 := time.Now()
-	defer func() { fmt.Println("PROF total support", time.Since(t0)) }()
 	s.planBases()
 	s.planCustody() // the bookings and the workers use the custody hubs' staff
 	s.planBookings()
 	s.planWorkers()
-	fmt.Println("PROF planning", time.Since(t0))
 	slices.SortStableFunc(s.evs, func(a, b event) int { return a.at.Compare(b.at) })
-	prof := map[string]time.Duration{}
-	cnt := map[string]int{}
-	defer func() {
-		for k, v := range prof {
-			fmt.Printf("PROF %-30s %5d %v\n", k, cnt[k], v)
-		}
-	}()
 	for _, e := range s.evs {
-		t0 := time.Now()
-		k := e.what
-		if strings.HasPrefix(k, "open base") {
-			k = "open base"
-		}
-		if strings.HasPrefix(k, "create account") {
-			k = "create account"
-		}
-		err := e.do(ctx)
-		prof[k] += time.Since(t0)
-		cnt[k]++
-		if err != nil {
+		if err := e.do(ctx); err != nil {
 			return nil, fmt.Errorf("demo: %s on %s: %w", e.what, e.at.In(chinaTime).Format(time.DateTime), err)
 		}
 	}
+	if t := s.custody[s.demoHub.id]; t != nil && t.finance != nil {
+		s.res.Accounts = append(s.res.Accounts, Account{Username: t.finance.Username, Role: t.finance.Role,
+			ScopeCode: t.finance.ScopeCode, ScopeName: s.streetOf(demoStreet).name, DisplayName: t.finance.DisplayName,
+			OrgID: t.hub.id, OrgName: t.hub.in.Name})
+	}
+	s.res.Elapsed = time.Since(start)
 	return s.res, nil
 }
 

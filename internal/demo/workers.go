@@ -30,7 +30,7 @@ func (s *supporter) planWorkers() {
 			from := maxTime(s.hubSince[h.id], s.filed[h.id])
 			first := between(s.r, from.AddDate(0, 0, 10), maxTime(from.AddDate(0, 0, 60), day(2023, 11, 30)))
 			n := 1
-			if s.r.Float64() < 0.35 {
+			if s.r.Float64() < 0.25 {
 				n = 2
 			}
 			for w := range n {
@@ -38,15 +38,19 @@ func (s *supporter) planWorkers() {
 				if w > 0 {
 					start = s.later(first, 20, 240)
 				}
-				s.worker(h, start, true)
+				replace := 0.6
+				if pl.workers >= 1 { // fully staffed districts replace whoever leaves
+					replace = 1
+				}
+				s.worker(h, start, replace)
 			}
 		}
 	}
 }
 
-// worker schedules a social worker's start; some leave after a while and,
-// when replace is set, most of them are replaced.
-func (s *supporter) worker(h *planned, start time.Time, replace bool) {
+// worker schedules a social worker's start; some leave after a while, and
+// are replaced with the given probability.
+func (s *supporter) worker(h *planned, start time.Time, replace float64) {
 	if !s.past(start) {
 		return
 	}
@@ -67,7 +71,8 @@ func (s *supporter) worker(h *planned, start time.Time, replace bool) {
 		return
 	}
 	left := s.later(start, 200, 700)
-	if !s.past(left) {
+	next := s.later(left, 15, 90)
+	if !s.past(left) || (replace >= 1 && !s.past(next)) {
 		return
 	}
 	s.on(left, "social worker leaves", func(ctx context.Context) error {
@@ -77,8 +82,8 @@ func (s *supporter) worker(h *planned, start time.Time, replace bool) {
 		s.res.Workers--
 		return nil
 	})
-	if replace && s.r.Float64() < 0.6 {
-		s.worker(h, s.later(left, 15, 90), false)
+	if s.r.Float64() < replace {
+		s.worker(h, next, 0)
 	}
 }
 

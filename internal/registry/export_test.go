@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"strings"
 
 	"linli/internal/platform/auth"
@@ -10,9 +11,18 @@ import (
 // benchmarks that explain its plan.
 func SearchSQLForTest(s *Service, u *auth.User, q string) (string, []any) {
 	f := Filter{Q: q, PerPage: 20, Page: 1}
-	w, args := where(s.DB.Dialect, u, &f)
+	scan, _ := s.small(context.Background(), u, f)
+	w, args := where(s.DB.Dialect, u, &f, scan)
 	order, args := searchOrder(strings.TrimSpace(q), args)
 	args = append(args, 20, 0)
 	return `SELECT ` + orgColumns + `, m.total FROM (SELECT o.id, COUNT(*) OVER () AS total FROM orgs o WHERE ` + w +
 		` ORDER BY ` + order + ` LIMIT ` + ph(len(args)-1) + ` OFFSET ` + ph(len(args)) + `) m JOIN orgs o ON o.id = m.id ORDER BY ` + order, args
+}
+
+// SetScanLimitForTest sets the list size below which searches scan rather
+// than use the full-text index, until the test ends.
+func SetScanLimitForTest(t interface{ Cleanup(func()) }, n int) {
+	old := scanLimit
+	scanLimit = n
+	t.Cleanup(func() { scanLimit = old })
 }

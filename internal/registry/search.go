@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -229,8 +230,11 @@ func isPinyinQuery(q string) bool {
 
 // searchCond is the condition of a list for the search box: the ids the
 // full-text index finds, confirmed by a substring match on the name unless
-// the query may be pinyin.
-func searchCond(d db.Dialect, q string, args []any) (string, []any) {
+// the query may be pinyin. With scan set it matches the same rows without
+// the index, by LIKE on the name and on the stored search document: faster
+// when the list without the search is small, since the index finds matches
+// in the whole country before the scope narrows them.
+func searchCond(d db.Dialect, scan bool, q string, args []any) (string, []any) {
 	key := NameKey(q)
 	var chars []string
 	for _, r := range key {
@@ -244,6 +248,9 @@ func searchCond(d db.Dialect, q string, args []any) (string, []any) {
 	}
 	if len(chars) == 0 {
 		return like(), args
+	}
+	if scan {
+		return scanCond(key, like(), args)
 	}
 	var subs []string
 	add := func(col string, tokens []string, prefix bool) {
@@ -261,6 +268,40 @@ func searchCond(d db.Dialect, q string, args []any) (string, []any) {
 	return "o.id IN (" + strings.Join(subs, " UNION ") + ")", args
 }
 
+// scanCond is searchCond without the index: the name contains the query,
+// or the query is pinyin and a token of the initials starts with it, or the
+// syllables run in sequence, the last one begun.
+func scanCond(key, like string, args []any) (string, []any) {
+	if !isPinyinQuery(key) {
+		return like, args
+	}
+	args = append(args, "% "+key[:min(len(key), iniMax)]+"%")
+	alts := []string{`(' ' || s.ini) LIKE ` + ph(len(args))}
+	if syl := splitPinyin(key); syl != nil {
+		args = append(args, "% "+strings.Join(syl, " ")+"%")
+		alts = append(alts, `(' ' || s.py) LIKE `+ph(len(args)))
+	}
+	return "(" + like + " OR EXISTS (SELECT 1 FROM org_search s WHERE s.org_id = o.id AND (" +
+		strings.Join(alts, " OR ") + ")))", args
+}
+
+// scanLimit is the size of a list below which a search scans it rather
+// than asking the full-text index (a variable for the tests of both ways).
+var scanLimit = 20000
+
+// small reports whether the list without the search holds fewer than
+// scanLimit organizations.
+func (s *Service) small(ctx context.Context, u *auth.User, f Filter) (bool, error) {
+	f.Q = ""
+	w, args := where(s.DB.Dialect, u, &f)
+	var n int
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM orgs o WHERE `+w+
+		` LIMIT `+strconv.Itoa(scanLimit)+`) x`, args...).Scan(&n); err != nil {
+		return false, fmt.Errorf("search scope: %w", err)
+	}
+	return n < scanLimit, nil
+}
+
 // searchOrder ranks search results: exact name, prefix, substring, then
 // pinyin matches; ties by id.
 func searchOrder(q string, args []any) (string, []any) {
@@ -275,8 +316,13 @@ func searchOrder(q string, args []any) (string, []any) {
 // searchList is List with a search: the matches are found and ranked once,
 // the page and the count (a window) coming out of the same pass; only the
 // page's rows are then read whole.
-func (s *Service) searchList(ctx context.Context, u *auth.User, f Filter, order, w string, args []any) (*Page, error) {
+func (s *Service) searchList(ctx context.Context, u *auth.User, f Filter, order string) (*Page, error) {
 	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
+	scan, err := s.small(ctx, u, f)
+	if err != nil {
+		return nil, err
+	}
+	w, args := where(s.DB.Dialect, u, &f, scan)
 	nw := len(args)
 	if f.Sort == "" || f.Sort == "relevance" {
 		order, args = searchOrder(strings.TrimSpace(f.Q), args)

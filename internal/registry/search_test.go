@@ -39,7 +39,21 @@ func TestSearchDoc(t *testing.T) {
 	}
 }
 
+// TestSearch runs every case both ways a search can go: through the
+// full-text index (large lists) and by scanning the list (small ones).
 func TestSearch(t *testing.T) {
+	for _, way := range []struct {
+		name  string
+		limit int
+	}{{"full-text index", 0}, {"scan", 1 << 30}} {
+		t.Run(way.name, func(t *testing.T) {
+			registry.SetScanLimitForTest(t, way.limit)
+			testSearch(t)
+		})
+	}
+}
+
+func testSearch(t *testing.T) {
 	f := setup(t)
 	for _, n := range []string{"街坊互助队", "育蕾街坊互助队", "互助", "互助会", "天河书法协会", "夕阳红舞蹈队", "长者关爱服务队"} {
 		f.create(t, f.admin, input(n, yulei))

@@ -58,10 +58,10 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
 	}
-	w, args := where(s.DB.Dialect, u, &f)
 	if strings.TrimSpace(f.Q) != "" {
-		return s.searchList(ctx, u, f, order, w, args)
+		return s.searchList(ctx, u, f, order)
 	}
+	w, args := where(s.DB.Dialect, u, &f)
 	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
 	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+w, args...).Scan(&p.Total); err != nil {
 		return nil, fmt.Errorf("count orgs: %w", err)
