@@ -228,6 +228,12 @@ func TestMessyFileOnceCorrectedImportsAndReimportsUnchanged(t *testing.T) {
 	if creates != 3 {
 		t.Errorf("%d org.create audit rows", creates)
 	}
+	if n := count(t, f, "org_history"); n != 9 { // status, tier and party organization of each
+		t.Errorf("%d history rows", n)
+	}
+	if n := count(t, f, "org_search"); n != 3 {
+		t.Errorf("%d search documents", n)
+	}
 
 	if n, problem, err := audit.Verify(f.ctx, f.db.Read); err != nil || problem != nil || n != int64(count(t, f, "audit_log")) {
 		t.Fatalf("audit chain after a bulk import: %d rows, %v, %v", n, problem, err)

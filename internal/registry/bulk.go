@@ -73,10 +73,21 @@ type Import struct {
 	seen   map[string]int       // natural keys and near-duplicate keys → first row
 	res    ImportResult
 	failed bool
-	// prepared statements, and audit entries waiting for RecordMany
-	ins, hist, search *sql.Stmt
-	audits            []audit.Entry
+	// prepared statements; audit entries and search documents waiting to
+	// be written in batches
+	ins    *sql.Stmt
+	audits []audit.Entry
+	docs   []any
+	hists  []any
 }
+
+// histBatch is how many history rows an import writes at once.
+const histBatch = 50
+
+// searchBatch is how many search documents an import writes at once: one
+// statement for many keeps SQLite's FTS5 from flushing its index at every
+// statement.
+const searchBatch = 100
 
 // auditBatch is how many audit entries an import writes at once.
 const auditBatch = 500
@@ -109,10 +120,6 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		created_by, created_at, updated_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$23)
 		RETURNING id`)
-	im.hist = prep(`INSERT INTO org_history (org_id, field, old_value, value, reason, at, user_id, username)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`)
-	im.search = prep(`INSERT INTO org_search (org_id, chars, py, ini) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini`)
 	if err != nil {
 		tx.Rollback() // closes the statements prepared
 		return nil, fmt.Errorf("import: prepare: %w", err)
@@ -525,21 +532,64 @@ func (im *Import) create(ctx context.Context, in *Input) error {
 		ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: detail})
 }
 
-// index writes a search document as indexOrg does, prepared.
+// index queues a search document as indexOrg writes it.
 func (im *Import) index(ctx context.Context, id int64, name string) error {
 	chars, py, ini := SearchDoc(name)
-	if _, err := im.search.ExecContext(ctx, id, chars, py, ini); err != nil {
-		return fmt.Errorf("index org %d: %w", id, err)
+	im.docs = append(im.docs, id, chars, py, ini)
+	if len(im.docs) >= 4*searchBatch {
+		return im.flushDocs(ctx)
 	}
 	return nil
 }
 
-// history writes dated history as recordHistory does, prepared.
+func (im *Import) flushDocs(ctx context.Context) error {
+	if len(im.docs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO org_search (org_id, chars, py, ini) VALUES `)
+	for i := 0; i < len(im.docs); i += 4 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", i+1, i+2, i+3, i+4)
+	}
+	b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini`)
+	_, err := im.tx.ExecContext(ctx, b.String(), im.docs...)
+	im.docs = im.docs[:0]
+	if err != nil {
+		return fmt.Errorf("index orgs: %w", err)
+	}
+	return nil
+}
+
+// history queues dated history rows as recordHistory writes them.
 func (im *Import) history(ctx context.Context, id int64, evs []Event) error {
 	for _, e := range evs {
-		if _, err := im.hist.ExecContext(ctx, id, e.Field, e.OldValue, e.Value, e.Reason, im.now, nullID(im.u.ID), im.u.Username); err != nil {
-			return fmt.Errorf("org history: %w", err)
+		im.hists = append(im.hists, id, e.Field, e.OldValue, e.Value, e.Reason, im.now, nullID(im.u.ID), im.u.Username)
+	}
+	if len(im.hists) >= 8*histBatch {
+		return im.flushHistory(ctx)
+	}
+	return nil
+}
+
+func (im *Import) flushHistory(ctx context.Context) error {
+	if len(im.hists) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO org_history (org_id, field, old_value, value, reason, at, user_id, username) VALUES `)
+	for i := 0; i < len(im.hists); i += 8 {
+		if i > 0 {
+			b.WriteString(", ")
 		}
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", i+1, i+2, i+3, i+4, i+5, i+6, i+7, i+8)
+	}
+	_, err := im.tx.ExecContext(ctx, b.String(), im.hists...)
+	im.hists = im.hists[:0]
+	if err != nil {
+		return fmt.Errorf("org history: %w", err)
 	}
 	return nil
 }
@@ -612,6 +662,10 @@ func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportRe
 		return im.res, nil
 	}
 	im.res.Committed = true
+	if err := errors.Join(im.flushDocs(ctx), im.flushHistory(ctx)); err != nil {
+		im.Abort()
+		return im.res, err
+	}
 	if err := im.flushAudit(ctx); err != nil {
 		im.Abort()
 		return im.res, err
