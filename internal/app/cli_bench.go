@@ -83,6 +83,7 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 			}
 			return a.Handler(), nil
 		},
+		Indicators:     a.KPI,
 		DashboardCache: func(on bool) { a.KPI.NoCache(!on) }}
 	start := time.Now()
 	rep, err := bench.Run(ctx, cfg, t)

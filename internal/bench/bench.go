@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/kpi"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
@@ -49,6 +50,9 @@ type Target struct {
 	// Handler mounts every route and returns the product's handler; it is
 	// called once the dataset is loaded.
 	Handler func() (http.Handler, error)
+	// Indicators is the indicators service (kpi), to give the measured
+	// city its indicators; nil where there is none.
+	Indicators *kpi.Service
 	// DashboardCache turns the indicator dashboards' evaluation cache on or
 	// off; nil where there is none.
 	DashboardCache func(on bool)

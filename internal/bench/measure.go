@@ -72,6 +72,12 @@ func (m *measurer) run(ctx context.Context) error {
 	if err := m.signIn(ctx); err != nil {
 		return err
 	}
+	if n, err := cityIndicators(ctx, m.t.Indicators, rep.Subjects.City); err != nil {
+		return err
+	} else if n > 0 {
+		cfg.say("gave %s the plan's %d indicators, copied from Guangzhou's", rep.Subjects.City, n)
+		rep.Subjects.CopiedIndicators = n
+	}
 	if err := m.readAPI(); err != nil {
 		return err
 	}

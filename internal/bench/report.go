@@ -87,6 +87,9 @@ type Subjects struct {
 	DistrictName  string `json:"district_name"`
 	DistrictOrgs  int    `json:"district_orgs"`
 	CityDistricts int    `json:"city_districts"`
+	// CopiedIndicators is how many of Guangzhou's indicators the bench
+	// copied to the measured city, which had none of its own.
+	CopiedIndicators int `json:"copied_indicators,omitempty"`
 }
 
 // Stat finds a line by key.
