@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"linli/internal/ledger"
@@ -129,7 +130,7 @@ func (m *measurer) ledger(ctx context.Context) []*Stat {
 	okSeq := seq.Errors == 0 && seq.N > 0 && seq.Ratio >= 0.5
 	okPar := par.Errors == 0 && par.N > 0 && par.Rate >= seq.Rate
 	seq.Met, par.Met = &okSeq, &okPar
-	par.Note = fmt.Sprintf("%d hubs' staff posting at once; %s", len(hubs), par.Note)
+	par.Note = strings.TrimSuffix(fmt.Sprintf("%d hubs' staff posting at once; %s", len(hubs), par.Note), "; ")
 	return []*Stat{seq, par}
 }
 
