@@ -31,27 +31,12 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 }
 
 func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if rp, ok := idem.AsReplay(err); ok {
-		idem.Write(w, rp)
-		return
-	}
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, status, v)
+	idem.Respond(h.S, w, r, status, v, err)
 }
 
 // decode reads the JSON body and the request's idempotency key.
 func decode(w http.ResponseWriter, r *http.Request, u *auth.User, status int, v any) (context.Context, error) {
-	if err := web.DecodeJSON(w, r, v); err != nil {
-		return nil, err
-	}
-	k, err := idem.FromRequest(r, u.ID, status, v)
-	if err != nil || k == nil {
-		return r.Context(), err
-	}
-	return idem.With(r.Context(), k), nil
+	return idem.Decode(w, r, u, status, v)
 }
 
 func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -60,24 +60,12 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 
 // respond writes a result, a replayed result, or an error.
 func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if rp, ok := idem.AsReplay(err); ok {
-		idem.Write(w, rp)
-		return
-	}
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, status, v)
+	idem.Respond(h.S, w, r, status, v, err)
 }
 
 // keyed returns the request's context with its idempotency key, if any.
 func keyed(r *http.Request, u *auth.User, status int, payload ...any) (context.Context, error) {
-	k, err := idem.FromRequest(r, u.ID, status, payload...)
-	if err != nil || k == nil {
-		return r.Context(), err
-	}
-	return idem.With(r.Context(), k), nil
+	return idem.Keyed(r, u, status, payload...)
 }
 
 func (h *Handlers) period(r *http.Request) (Period, error) {
