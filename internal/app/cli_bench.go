@@ -42,6 +42,7 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 	duration := fs.Duration("duration", 0, "time per measurement, at most (default: by scale)")
 	reuse := fs.Bool("reuse", false, "measure the dataset already in the database instead of generating one")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	only := fs.String("only", "", "comma-separated keys: run only the measurements whose key starts with one (org_list, search, org_page, summary, dashboard, export, census, ledger, design)")
 	markdown := fs.String("markdown", "", "also write the table as Markdown to this file")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -76,6 +77,9 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 	cfg := bench.Config{DB: *dbURL, Scale: *scale, Seed: *seed, Orgs: *orgs, Divisions: *divisions,
 		Requests: *requests, Duration: *duration, Reuse: *reuse, Progress: env.Stderr,
 		Command: "linli bench " + strings.Join(args, " ")}
+	if *only != "" {
+		cfg.Only = strings.Split(*only, ",")
+	}
 	t := &bench.Target{DB: a.DB, Geo: a.Geo, Auth: a.Auth, Registry: a.Registry,
 		Handler: func() (http.Handler, error) {
 			if err := a.Mount(); err != nil {

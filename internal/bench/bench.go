@@ -5,6 +5,7 @@
 package bench
 
 import (
+	"strings"
 	"context"
 	"fmt"
 	"io"
@@ -34,6 +35,10 @@ type Config struct {
 	Duration time.Duration
 	// Reuse measures a database that already holds a dataset.
 	Reuse bool
+	// Only limits the measurements to those whose key starts with one of
+	// these (org_list, search, dashboard, export, census, ledger, design…);
+	// empty for all.
+	Only []string
 	// Command is the command line, for the report.
 	Command string
 	// Progress receives a line as each phase starts; nil for none.
@@ -88,6 +93,19 @@ func (c *Config) defaults() error {
 
 func (c *Config) say(format string, args ...any) {
 	fmt.Fprintf(c.Progress, "%s  "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
+
+// want reports whether the measurement with this key is to run.
+func (c *Config) want(key string) bool {
+	if len(c.Only) == 0 {
+		return true
+	}
+	for _, o := range c.Only {
+		if strings.HasPrefix(key, o) {
+			return true
+		}
+	}
+	return false
 }
 
 // Run generates (or reuses) the dataset and measures everything.

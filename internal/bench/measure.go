@@ -99,16 +99,26 @@ func (m *measurer) run(ctx context.Context) error {
 	ResetPeakRSS()
 	m.sampler.Reset()
 	for _, sp := range m.specs() {
-		rep.Stats = append(rep.Stats, m.measure(ctx, sp))
+		if cfg.want(sp.key) {
+			rep.Stats = append(rep.Stats, m.measure(ctx, sp))
+		}
 	}
-	rep.Stats = append(rep.Stats, m.export(ctx))
-	rep.Stats = append(rep.Stats, m.censusImport(ctx)...)
-	rep.Stats = append(rep.Stats, m.ledger(ctx)...)
+	if cfg.want("export") {
+		rep.Stats = append(rep.Stats, m.export(ctx))
+	}
+	if cfg.want("census") {
+		rep.Stats = append(rep.Stats, m.censusImport(ctx)...)
+	}
+	if cfg.want("ledger") {
+		rep.Stats = append(rep.Stats, m.ledger(ctx)...)
+	}
 	mem.heapPeak, mem.rssPeak = m.sampler.Peaks()
 	mem.rssPeak = max(mem.rssPeak, PeakRSS())
 	mem.endAnon, mem.endFile, mem.endShmem = RSSParts()
 	rep.Stats = append(rep.Stats, mem.stats()...)
-	rep.Stats = append(rep.Stats, m.designChecks(ctx)...)
+	if cfg.want("design") {
+		rep.Stats = append(rep.Stats, m.designChecks(ctx)...)
+	}
 	return nil
 }
 
