@@ -5,11 +5,11 @@
 package bench
 
 import (
-	"strings"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"linli/internal/geo"
