@@ -191,6 +191,15 @@ func dataset(ctx context.Context, cfg *Config, t *Target, ds *Dataset) error {
 		return err
 	}
 	ds.Backfilled, ds.SearchCheckS = back, time.Since(t3).Seconds()
+	// The generator wrote the search documents itself, so it also does
+	// what the registry does after indexing in bulk: merge the index.
+	if !cfg.Reuse {
+		t4 := time.Now()
+		if err := t.Registry.MergeSearchIndex(ctx, true); err != nil {
+			return err
+		}
+		cfg.say("search index merged in %.1f s", time.Since(t4).Seconds())
+	}
 	if err := analyze(ctx, t.DB); err != nil {
 		return err
 	}
@@ -203,7 +212,11 @@ func analyze(ctx context.Context, d *db.DB) error {
 	if d.Engine != db.Postgres {
 		return nil
 	}
-	_, err := d.Write.ExecContext(ctx, `ANALYZE`)
+	// VACUUM as autovacuum would, soon after a bulk load: besides the
+	// statistics it empties the GIN indexes' pending lists, which every
+	// full-text query otherwise reads through (a two-character search
+	// went from 2.9 ms to 0.3 ms in the index on the Guangzhou dataset).
+	_, err := d.Write.ExecContext(ctx, `VACUUM ANALYZE`)
 	return err
 }
 

@@ -111,7 +111,7 @@ func (g *generator) flush(ctx context.Context) error {
 			o.leader, o.phone, o.party, o.instructor, b01(o.hub), b01(o.brand), demo, b01(o.vm), o.status,
 			o.returnReason, nil, o.created, updated, version})
 		chars, py, ini := registry.SearchDoc(o.name)
-		searchRows = append(searchRows, []any{o.id, chars, py, ini})
+		searchRows = append(searchRows, []any{o.id, chars, py, ini, o.comm.code[:6]})
 	}
 	for _, w := range []struct {
 		table string

@@ -511,7 +511,7 @@ func (im *Import) create(ctx context.Context, in *Input) error {
 	if err != nil {
 		return im.s.conflict(err)
 	}
-	if err := im.index(ctx, id, in.Name); err != nil {
+	if err := im.index(ctx, id, in.Name, in.CommunityCode[:6]); err != nil {
 		return err
 	}
 	o := &Org{Tier: in.Tier, PartyOrg: in.PartyOrg, Hub: in.Hub, Brand: in.Brand,
@@ -533,10 +533,10 @@ func (im *Import) create(ctx context.Context, in *Input) error {
 }
 
 // index queues a search document as indexOrg writes it.
-func (im *Import) index(ctx context.Context, id int64, name string) error {
+func (im *Import) index(ctx context.Context, id int64, name, district string) error {
 	chars, py, ini := SearchDoc(name)
-	im.docs = append(im.docs, id, chars, py, ini)
-	if len(im.docs) >= 4*searchBatch {
+	im.docs = append(im.docs, id, chars, py, ini, district)
+	if len(im.docs) >= 5*searchBatch {
 		return im.flushDocs(ctx)
 	}
 	return nil
@@ -547,14 +547,15 @@ func (im *Import) flushDocs(ctx context.Context) error {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO org_search (org_id, chars, py, ini) VALUES `)
-	for i := 0; i < len(im.docs); i += 4 {
+	b.WriteString(`INSERT INTO org_search (org_id, chars, py, ini, district) VALUES `)
+	for i := 0; i < len(im.docs); i += 5 {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", i+1, i+2, i+3, i+4)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d)", i+1, i+2, i+3, i+4, i+5)
 	}
-	b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini`)
+	b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini,
+		district = excluded.district`)
 	_, err := im.tx.ExecContext(ctx, b.String(), im.docs...)
 	im.docs = im.docs[:0]
 	if err != nil {
@@ -624,7 +625,7 @@ func (im *Import) update(ctx context.Context, old *Org, in *Input, changes map[s
 		return im.s.conflict(err)
 	}
 	if _, renamed := changes["name"]; renamed {
-		if err := im.index(ctx, old.ID, in.Name); err != nil {
+		if err := im.index(ctx, old.ID, in.Name, in.CommunityCode[:6]); err != nil {
 			return err
 		}
 	}
@@ -710,14 +711,12 @@ func (s *Service) Each(ctx context.Context, u *auth.User, f Filter, fn func(*Org
 	if f.Sort == "" {
 		order = "o.id"
 	}
-	scan := false
 	if strings.TrimSpace(f.Q) != "" {
-		var err error
-		if scan, err = s.small(ctx, u, f); err != nil {
+		if err := s.searchScope(ctx, u, &f); err != nil {
 			return err
 		}
 	}
-	w, args := where(s.DB.Dialect, u, &f, scan)
+	w, args := where(s.DB.Dialect, u, &f)
 	if q := strings.TrimSpace(f.Q); q != "" && (f.Sort == "" || f.Sort == "relevance") {
 		order, args = searchOrder(q, args)
 	}

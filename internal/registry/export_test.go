@@ -11,8 +11,8 @@ import (
 // benchmarks that explain its plan.
 func SearchSQLForTest(s *Service, u *auth.User, q string) (string, []any) {
 	f := Filter{Q: q, PerPage: 20, Page: 1}
-	scan, _ := s.small(context.Background(), u, f)
-	w, args := where(s.DB.Dialect, u, &f, scan)
+	_ = s.searchScope(context.Background(), u, &f)
+	w, args := where(s.DB.Dialect, u, &f)
 	order, args := searchOrder(strings.TrimSpace(q), args)
 	args = append(args, 20, 0)
 	return `SELECT ` + orgColumns + `, m.total FROM (SELECT o.id, COUNT(*) OVER () AS total FROM orgs o WHERE ` + w +
@@ -25,4 +25,12 @@ func SetScanLimitForTest(t interface{ Cleanup(func()) }, n int) {
 	old := scanLimit
 	scanLimit = n
 	t.Cleanup(func() { scanLimit = old })
+}
+
+// SetSearchCountCapForTest sets how far a search counts its matches,
+// until the test ends.
+func SetSearchCountCapForTest(t interface{ Cleanup(func()) }, n int) {
+	old := searchCountCap
+	searchCountCap = n
+	t.Cleanup(func() { searchCountCap = old })
 }

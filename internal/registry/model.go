@@ -140,14 +140,23 @@ type Filter struct {
 	Sort          string `json:"sort"`
 	Page          int    `json:"page"`
 	PerPage       int    `json:"per_page"`
+
+	// searchIn are the places whose part of the full-text index a search
+	// reads: token prefixes, a district's code or a city's and an x (set
+	// by searchScope); nil to scan instead. searchDistricts are the
+	// districts of the scope, for the exact and prefix matches.
+	searchIn, searchDistricts []string
 }
 
 // Page is one page of a list.
 type Page struct {
-	Items   []*Org `json:"items"`
-	Total   int    `json:"total"`
-	Page    int    `json:"page"`
-	PerPage int    `json:"per_page"`
+	Items []*Org `json:"items"`
+	Total int    `json:"total"`
+	// More is set when a search found more than Total matches and stopped
+	// counting there (searchCountCap).
+	More    bool `json:"more,omitempty"`
+	Page    int  `json:"page"`
+	PerPage int  `json:"per_page"`
 }
 
 func mask(all []string, set []string) int64 {

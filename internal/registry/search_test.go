@@ -127,6 +127,21 @@ func testSearch(t *testing.T) {
 		}
 	})
 
+	t.Run("a search counts up to a cap and says there are more", func(t *testing.T) {
+		registry.SetSearchCountCapForTest(t, 3)
+		p, err := f.reg.List(f.ctx, f.admin, registry.Filter{Q: "互助", PerPage: 2, Page: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total < 3 || len(p.Items) != 1 {
+			t.Fatalf("page 3 past the cap: total %d, %d items", p.Total, len(p.Items))
+		}
+		// the full-text path stops counting at the cap; a scan counts all
+		if p.More != (p.Total == 3) {
+			t.Errorf("total %d, more %v", p.Total, p.More)
+		}
+	})
+
 	t.Run("an explicit sort overrides relevance", func(t *testing.T) {
 		p, err := f.reg.List(f.ctx, f.admin, registry.Filter{Q: "互助", Sort: "newest"})
 		if err != nil {

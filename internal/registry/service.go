@@ -63,11 +63,18 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 	}
 	w, args := where(s.DB.Dialect, u, &f)
 	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
-	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+w, args...).Scan(&p.Total); err != nil {
-		return nil, fmt.Errorf("count orgs: %w", err)
+	n, tallied, err := s.tallyTotal(ctx, u, f)
+	if err != nil {
+		return nil, err
+	}
+	p.Total = n
+	if !tallied {
+		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+w, args...).Scan(&p.Total); err != nil {
+			return nil, fmt.Errorf("count orgs: %w", err)
+		}
 	}
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE `+w+
+	rows, err := s.DB.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE `+w+
 		` ORDER BY `+order+` LIMIT `+ph(len(args)-1)+` OFFSET `+ph(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list orgs: %w", err)
@@ -160,7 +167,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, err
 		if err != nil {
 			return err
 		}
-		if err := indexOrg(ctx, tx, id, o.Name); err != nil {
+		if err := indexOrg(ctx, tx, id, o.Name, o.DistrictCode); err != nil {
 			return err
 		}
 		hist := []Event{{Field: "status", Value: status}, {Field: "tier", Value: o.Tier},
@@ -242,7 +249,7 @@ func (s *Service) History(ctx context.Context, u *auth.User, id int64) ([]Event,
 	if _, err := s.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT id, field, old_value, value, reason, at, COALESCE(user_id, 0), username
+	rows, err := s.DB.Query(ctx, `SELECT id, field, old_value, value, reason, at, COALESCE(user_id, 0), username
 		FROM org_history WHERE org_id = $1 ORDER BY at DESC, id DESC`, id)
 	if err != nil {
 		return nil, fmt.Errorf("org history: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -18,11 +19,83 @@ type Summary struct {
 	Brands   int            `json:"brands"`
 }
 
-// Summarize counts by status and tier.
+// The tally (table org_tally, migration 006) holds the organizations of
+// every district and street by status and tier, kept by triggers on orgs
+// in the writing transaction; these read it where it answers exactly.
+
+// tallyRange is the tally's level and code range for a division's
+// subtree: districts for a province, city or district, streets for a
+// street; ok is false for a community (its organizations are few and
+// counted directly).
+func tallyRange(code string) (lvl int, lo, hi string, ok bool) {
+	switch {
+	case len(code) <= 6:
+		lvl = 3
+	case len(code) == 9:
+		lvl = 4
+	default:
+		return 0, "", "", false
+	}
+	lo, hi = db.PrefixRange(code)
+	return lvl, lo, hi, true
+}
+
+// onlyScope reports a filter that narrows by division at most (and
+// pages, sorts).
+func onlyScope(f Filter) bool {
+	return f.Q == "" && f.Tier == "" && f.Type == "" && f.TargetGroup == "" && f.Status == "" &&
+		!f.Hub && !f.Brand && !f.Demonstration && !f.VolunteerMark
+}
+
+// tallyTotal is the number of organizations a list holds, from the tally,
+// when the filter is a division, a tier and a status at most; ok is false
+// when the tally cannot say (other filters, a community, a leader's list).
+func (s *Service) tallyTotal(ctx context.Context, u *auth.User, f Filter) (int, bool, error) {
+	tier, status := f.Tier, f.Status
+	f.Tier, f.Status = "", ""
+	if !onlyScope(f) {
+		return 0, false, nil
+	}
+	code, ok := listScope(u, f.Within)
+	if !ok {
+		return 0, false, nil
+	}
+	lvl, lo, hi, ok := tallyRange(code)
+	if !ok {
+		return 0, false, nil
+	}
+	q := `SELECT COALESCE(SUM(n), 0) FROM org_tally WHERE lvl = $1 AND code >= $2 AND code < $3`
+	args := []any{lvl, lo, hi}
+	if tier != "" {
+		args = append(args, tier)
+		q += ` AND tier = ` + ph(len(args))
+	}
+	if status != "" {
+		args = append(args, status)
+		q += ` AND status = ` + ph(len(args))
+	}
+	var n int
+	if err := s.DB.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+		return 0, false, fmt.Errorf("tally total: %w", err)
+	}
+	return n, true, nil
+}
+
+// Summarize counts by status and tier: from the tally for a division down
+// to a street, else from the records.
 func (s *Service) Summarize(ctx context.Context, u *auth.User, within string) (*Summary, error) {
-	w, args := where(s.DB.Dialect, u, &Filter{Within: within})
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT o.status, o.tier, COUNT(*), SUM(o.hub), SUM(o.brand)
-		FROM orgs o WHERE `+w+` GROUP BY o.status, o.tier`, args...)
+	q, args := ``, []any(nil)
+	code, ok := listScope(u, within)
+	lvl, lo, hi, tallied := tallyRange(code)
+	if ok && tallied {
+		q, args = `SELECT status, tier, SUM(n), SUM(hubs), SUM(brands) FROM org_tally
+			WHERE lvl = $1 AND code >= $2 AND code < $3 GROUP BY status, tier`, []any{lvl, lo, hi}
+	} else {
+		var w string
+		w, args = where(s.DB.Dialect, u, &Filter{Within: within})
+		q = `SELECT o.status, o.tier, COUNT(*), SUM(o.hub), SUM(o.brand) FROM orgs o WHERE ` + w + ` GROUP BY o.status, o.tier`
+	}
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("summarize orgs: %w", err)
 	}
@@ -52,12 +125,39 @@ func (s *Service) ChildCounts(ctx context.Context, u *auth.User, code string, ch
 	if childLen == 0 || childLen > 12 {
 		return out, nil
 	}
+	// Districts and streets, and anything above, come from the tally when
+	// the viewer sees the whole division.
+	if (childLen <= 6 || childLen == 9) && u.Role != auth.OrgLeader && strings.HasPrefix(code, u.ScopeCode) {
+		lvl := 3
+		if childLen == 9 {
+			lvl = 4
+		}
+		lo, hi := db.PrefixRange(code)
+		rows, err := s.DB.Query(ctx, `SELECT substr(code, 1, `+strconv.Itoa(childLen)+`) AS c, SUM(n)
+			FROM org_tally WHERE lvl = $1 AND code >= $2 AND code < $3 AND status <> $4 GROUP BY c`,
+			lvl, lo, hi, StatusDeregistered)
+		if err != nil {
+			return nil, fmt.Errorf("child counts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c string
+			var k int
+			if err := rows.Scan(&c, &k); err != nil {
+				return nil, err
+			}
+			if k != 0 {
+				out[c] = k
+			}
+		}
+		return out, rows.Err()
+	}
 	var args []any
 	w, args := scopeWhere(u, args)
 	lo, hi := db.PrefixRange(code)
 	args = append(args, lo, hi, StatusDeregistered)
 	n := len(args)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT substr(o.community_code, 1, `+strconv.Itoa(childLen)+`) AS c, COUNT(*)
+	rows, err := s.DB.Query(ctx, `SELECT substr(o.community_code, 1, `+strconv.Itoa(childLen)+`) AS c, COUNT(*)
 		FROM orgs o WHERE `+w+` AND o.community_code >= `+ph(n-2)+` AND o.community_code < `+ph(n-1)+
 		` AND o.status <> `+ph(n)+` GROUP BY c`, args...)
 	if err != nil {

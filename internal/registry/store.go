@@ -73,7 +73,7 @@ func b2i(b bool) int {
 // where builds the WHERE clause of a list for the viewer and filter; d
 // writes the engine's full-text condition for the search box, or, with
 // scan set, a plain match suited to a small list (see searchList).
-func where(d db.Dialect, u *auth.User, f *Filter, scan ...bool) (string, []any) {
+func where(d db.Dialect, u *auth.User, f *Filter) (string, []any) {
 	var conds []string
 	var args []any
 	c, args := scopeWhere(u, args)
@@ -124,7 +124,7 @@ func where(d db.Dialect, u *auth.User, f *Filter, scan ...bool) (string, []any) 
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		var c string
-		c, args = searchCond(d, len(scan) > 0 && scan[0], q, args)
+		c, args = searchCond(d, f.searchIn, q, args)
 		conds = append(conds, "("+c+")")
 	}
 	return strings.Join(conds, " AND "), args

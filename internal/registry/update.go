@@ -77,8 +77,9 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in Input) 
 			b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark), now, id); err != nil {
 			return s.conflict(err)
 		}
-		if _, renamed := changes["name"]; renamed {
-			if err := indexOrg(ctx, tx, id, in.Name); err != nil {
+		_, renamed := changes["name"]
+		if _, moved := changes["community_code"]; renamed || moved {
+			if err := indexOrg(ctx, tx, id, in.Name, in.CommunityCode[:6]); err != nil {
 				return err
 			}
 		}

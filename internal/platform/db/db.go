@@ -40,6 +40,8 @@ type DB struct {
 	Dialect Dialect
 	// Schema is the PostgreSQL search_path schema, if one was given.
 	Schema string
+
+	stmts *stmtCache // SQLite only
 }
 
 // Open opens "sqlite:PATH" (also "sqlite://PATH" or a bare path ending in .db)
@@ -103,7 +105,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	return &DB{Read: r, Write: w, Engine: SQLite, Dialect: sqliteDialect{}}, nil
+	return &DB{Read: r, Write: w, Engine: SQLite, Dialect: sqliteDialect{},
+		stmts: &stmtCache{m: map[string]*sql.Stmt{}}}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -126,6 +129,14 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	if c := d.stmts; c != nil {
+		c.mu.Lock()
+		for _, st := range c.m {
+			st.Close()
+		}
+		c.m = map[string]*sql.Stmt{}
+		c.mu.Unlock()
+	}
 	err := d.Read.Close()
 	if d.Write != d.Read {
 		err = errors.Join(err, d.Write.Close())

@@ -2,6 +2,7 @@ package db
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -17,14 +18,28 @@ type Dialect interface {
 	// ForUpdate is the row-locking suffix of a SELECT (empty on SQLite,
 	// whose writer transactions are already exclusive).
 	ForUpdate() string
-	// FullText is a subquery selecting the keys of table whose text column
+	// FullText is a subquery selecting (as column id) the keys of table
+	// whose text column
 	// col, a space-separated list of tokens, matches the query in parameter
 	// param (built by FullTextQuery). SQLite reads the FTS5 table
-	// <table>_fts; PostgreSQL a GIN index on to_tsvector('simple', col).
+	// <table>_fts; PostgreSQL the stored tsvector column <col>_tsv, which
+	// a GIN index covers.
 	FullText(table, key, col, param string) string
-	// FullTextQuery is the query text for tokens in sequence, the last
-	// one a prefix when prefix is set. Tokens must be letters and digits.
-	FullTextQuery(col string, tokens []string, prefix bool) string
+	// FullTextQuery is the query text matching any of the phrases, each
+	// its tokens in sequence, the last one a prefix when prefix is set.
+	// Tokens must be letters and digits.
+	FullTextQuery(col string, phrases [][]string, prefix bool) string
+	// HasPrefix is the condition "col starts with prefix", written so an
+	// index on col serves it (a byte range on SQLite, LIKE on a
+	// text_pattern_ops index on PostgreSQL, whatever its collation); it
+	// appends its parameters to args.
+	HasPrefix(col, prefix string, args []any) (string, []any)
+	// FullTextMerge is the statement that tidies table's full-text index
+	// after many writes: on SQLite an FTS5 'optimize' (every segment merged
+	// into one) when full is set, else an incremental 'merge' of a bounded
+	// amount of work; "" on PostgreSQL, whose GIN indexes need no such
+	// step.
+	FullTextMerge(table string, full bool) string
 }
 
 type sqliteDialect struct{}
@@ -43,18 +58,41 @@ func (sqliteDialect) IsForeignKeyViolation(err error) bool {
 func (sqliteDialect) ForUpdate() string { return "" }
 
 func (sqliteDialect) FullText(table, key, col, param string) string {
-	return "SELECT rowid FROM " + table + "_fts WHERE " + table + "_fts MATCH " + param
+	return "SELECT rowid AS id FROM " + table + "_fts WHERE " + table + "_fts MATCH " + param
 }
 
-func (sqliteDialect) FullTextQuery(col string, tokens []string, prefix bool) string {
-	q := col + ` : "` + strings.Join(tokens, " ") + `"`
-	if prefix {
-		q += "*"
+func (sqliteDialect) FullTextQuery(col string, phrases [][]string, prefix bool) string {
+	ps := make([]string, len(phrases))
+	for i, tokens := range phrases {
+		ps[i] = `"` + strings.Join(tokens, " ") + `"`
+		if prefix {
+			ps[i] += "*"
+		}
 	}
-	return q
+	return col + " : (" + strings.Join(ps, " OR ") + ")"
+}
+
+func (sqliteDialect) HasPrefix(col, prefix string, args []any) (string, []any) {
+	lo, hi := PrefixRange(prefix)
+	args = append(args, lo, hi)
+	return col + " >= $" + strconv.Itoa(len(args)-1) + " AND " + col + " < $" + strconv.Itoa(len(args)), args
+}
+
+func (sqliteDialect) FullTextMerge(table string, full bool) string {
+	if full {
+		return "INSERT INTO " + table + "_fts (" + table + "_fts) VALUES ('optimize')"
+	}
+	return "INSERT INTO " + table + "_fts (" + table + "_fts, rank) VALUES ('merge', 500)"
 }
 
 type pgDialect struct{}
+
+func (pgDialect) FullTextMerge(string, bool) string { return "" }
+
+func (pgDialect) HasPrefix(col, prefix string, args []any) (string, []any) {
+	args = append(args, EscapeLike(prefix)+"%")
+	return col + " LIKE $" + strconv.Itoa(len(args)) + ` ESCAPE '\'`, args
+}
 
 func (pgDialect) IsUniqueViolation(err error) bool {
 	var e *pgconn.PgError
@@ -69,15 +107,26 @@ func (pgDialect) IsForeignKeyViolation(err error) bool {
 func (pgDialect) ForUpdate() string { return " FOR UPDATE" }
 
 func (pgDialect) FullText(table, key, col, param string) string {
-	return "SELECT " + key + " FROM " + table + " WHERE to_tsvector('simple', " + col + ") @@ to_tsquery('simple', " + param + ")"
+	// OFFSET 0 keeps the planner from folding the subquery into an outer
+	// "ORDER BY id LIMIT n", which it would answer by walking the table's
+	// primary key and testing every row: fine for a common word, a scan of
+	// the whole table for a rare one. The GIN index costs as many
+	// rechecks as matches instead, however few.
+	return "(SELECT " + key + " AS id FROM " + table + " WHERE " + col + "_tsv @@ to_tsquery('simple', " + param + ") OFFSET 0)"
 }
 
-func (pgDialect) FullTextQuery(col string, tokens []string, prefix bool) string {
-	q := "'" + strings.Join(tokens, "' <-> '") + "'"
-	if prefix {
-		q += ":*"
+func (pgDialect) FullTextQuery(col string, phrases [][]string, prefix bool) string {
+	ps := make([]string, len(phrases))
+	for i, tokens := range phrases {
+		ps[i] = "'" + strings.Join(tokens, "' <-> '") + "'"
+		if prefix {
+			ps[i] += ":*"
+		}
+		if len(phrases) > 1 {
+			ps[i] = "(" + ps[i] + ")"
+		}
 	}
-	return q
+	return strings.Join(ps, " | ")
 }
 
 // PrefixRange returns the half-open range [lo, hi) of codes that start with

@@ -30,6 +30,7 @@ var Common = Messages{
 	"common.prev":              {ZH: "上一页", EN: "Previous"},
 	"common.next":              {ZH: "下一页", EN: "Next"},
 	"common.page_of":           {ZH: "第 %d / %d 页，共 %d 条", EN: "Page %d of %d, %d in all"},
+	"common.page_of_more":      {ZH: "第 %d 页，%d 条以上", EN: "Page %d, more than %d"},
 	"common.actions":           {ZH: "操作", EN: "Actions"},
 	"common.reason":            {ZH: "原因", EN: "Reason"},
 	"common.time":              {ZH: "时间", EN: "Time"},
