@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -108,6 +110,24 @@ func flags(env Env, name string) (*flag.FlagSet, *string) {
 	return fs, dbURL
 }
 
+// memoryFlag is --memory-limit (env LINLI_MEMORY_LIMIT): the Go runtime's
+// soft memory limit in MiB, so the garbage collector works harder as the
+// process nears it instead of letting the heap double; 0 for none. A
+// GOMEMLIMIT in the environment wins.
+func memoryFlag(fs *flag.FlagSet, env Env) *int {
+	def := 100
+	if v, err := strconv.Atoi(env.Getenv("LINLI_MEMORY_LIMIT")); err == nil {
+		def = v
+	}
+	return fs.Int("memory-limit", def, "soft limit of the Go heap and runtime, MiB; 0 for none (env LINLI_MEMORY_LIMIT)")
+}
+
+func applyMemoryLimit(env Env, mib int) {
+	if mib > 0 && env.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(mib) << 20)
+	}
+}
+
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
@@ -130,9 +150,11 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	withDemo := fs.Bool("demo", envBool(env, "LINLI_DEMO"), "load demonstration data into an empty database")
 	secure := fs.Bool("secure-cookies", envBool(env, "LINLI_SECURE_COOKIES"), "mark cookies Secure (TLS ends at a proxy)")
 	trust := fs.Bool("trust-proxy", envBool(env, "LINLI_TRUST_PROXY"), "take client addresses from X-Forwarded-For")
+	memLimit := memoryFlag(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	applyMemoryLimit(env, *memLimit)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a, err := Open(ctx, Config{DB: *dbURL, Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust}, log, nil)

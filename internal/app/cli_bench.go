@@ -43,10 +43,14 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 	reuse := fs.Bool("reuse", false, "measure the dataset already in the database instead of generating one")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	only := fs.String("only", "", "comma-separated keys: run only the measurements whose key starts with one (org_list, search, org_page, summary, dashboard, export, census, ledger, design)")
+	memLimit := memoryFlag(fs, env)
 	markdown := fs.String("markdown", "", "also write the table as Markdown to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	// The product's memory setting, as `linli serve` applies it: the
+	// server runs in this process.
+	applyMemoryLimit(env, *memLimit)
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {

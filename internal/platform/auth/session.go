@@ -115,7 +115,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 	var lastSeen, expires time.Time
 	var disabled int
 	var u User
-	err := s.DB.Read.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.scope_code,
+	err := s.DB.QueryRow(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.scope_code,
 		COALESCE(u.org_id, 0), u.disabled, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`, h).
 		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.ScopeCode, &u.OrgID, &disabled, &lastSeen, &expires)

@@ -103,7 +103,7 @@ func (s *Service) TokenUser(ctx context.Context, plain string) (*User, error) {
 	var disabled int
 	var id int64
 	var used sql.NullTime
-	err := s.DB.Read.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.scope_code,
+	err := s.DB.QueryRow(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.scope_code,
 		COALESCE(u.org_id, 0), u.disabled, t.id, t.last_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, h).
 		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.ScopeCode, &u.OrgID, &disabled, &id, &used)
