@@ -57,13 +57,18 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return nil, fmt.Errorf("db: unsupported database URL %q (want sqlite:PATH or postgres://…)", dsn)
 }
 
-func sqliteDSN(path string, txlock string) string {
+// sqliteDSN is the DSN of one pool. The writer commits with
+// synchronous=FULL: in WAL mode NORMAL does not flush the log at each
+// commit, so an acknowledged change (a custody posting, its audit row) could
+// be lost on power failure; FULL flushes every commit. Readers never write,
+// so they keep NORMAL (the setting only matters to a connection committing).
+func sqliteDSN(path, txlock, sync string) string {
 	q := url.Values{}
 	// busy_timeout first, so every later pragma already waits for locks.
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+sync+")")
 	// 8 MiB of page cache per connection (five connections): the resident
 	// set stays bounded while serving a national dataset.
 	q.Add("_pragma", "cache_size(-8000)")
@@ -81,7 +86,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("db: empty sqlite path")
 	}
-	w, err := sql.Open("sqlite", sqliteDSN(path, "immediate"))
+	w, err := sql.Open("sqlite", sqliteDSN(path, "immediate", "FULL"))
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite writer: %w", err)
 	}
@@ -93,7 +98,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: ping sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", sqliteDSN(path, ""))
+	r, err := sql.Open("sqlite", sqliteDSN(path, "", "NORMAL"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite readers: %w", err)
