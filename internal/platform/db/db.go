@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"modernc.org/sqlite"
 )
 
 // Engine names.
@@ -86,7 +86,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("db: empty sqlite path")
 	}
-	w, err := sql.Open("sqlite", sqliteDSN(path, "immediate", "FULL"))
+	w, err := openSQLitePool(sqliteDSN(path, "immediate", "FULL"))
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite writer: %w", err)
 	}
@@ -98,7 +98,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: ping sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", sqliteDSN(path, "", "NORMAL"))
+	r, err := openSQLitePool(sqliteDSN(path, "", "NORMAL"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite readers: %w", err)
@@ -109,6 +109,16 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
 	return &DB{Read: r, Write: w, Engine: SQLite, Dialect: sqliteDialect{}}, nil
+}
+
+// openSQLitePool opens a pool whose connections keep their prepared
+// statements (cachingConnector).
+func openSQLitePool(dsn string) (*sql.DB, error) {
+	c, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(cachingConnector{c}), nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
