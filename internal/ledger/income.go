@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,6 +86,12 @@ func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, i
 	if err != nil {
 		return nil, err
 	}
+	return s.recordIncome(ctx, u, c, orgID, in, att)
+}
+
+// recordIncome is RecordIncome for a custody already looked up (by
+// reachable, which the API handler calls before reading the body).
+func (s *Service) recordIncome(ctx context.Context, u *auth.User, c *custody, orgID int64, in IncomeInput, att *Upload) (*Posting, error) {
 	if !canView(u, c.Org, c.HubID) {
 		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
@@ -101,15 +108,24 @@ func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, i
 		return nil, err
 	}
 	var out *Posting
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
-		cash, err := ensureAccount(ctx, tx, now, c.HubID, c.HubID, KindCash, "")
-		if err != nil {
-			return nil, err
+	err := idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		var locked []*Account // the posting's accounts, locked, when found together
+		var cash, credit int64
+		var err error
+		if !c.Own {
+			locked, cash, credit, err = s.lockCustodyAccounts(ctx, tx, c.HubID, orgID)
+			if err != nil {
+				return nil, err
+			}
 		}
-		var credit int64
+		if cash == 0 {
+			if cash, err = ensureAccount(ctx, tx, now, c.HubID, c.HubID, KindCash, ""); err != nil {
+				return nil, err
+			}
+		}
 		if c.Own {
 			credit, err = ensureAccount(ctx, tx, now, c.HubID, c.HubID, KindOwnIncome, in.Source)
-		} else {
+		} else if credit == 0 {
 			credit, err = fundsAccount(ctx, tx, c.HubID, orgID)
 		}
 		if err != nil {
@@ -123,7 +139,7 @@ func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, i
 				return nil, err
 			}
 		}
-		if err := s.post(ctx, tx, u, now, p); err != nil {
+		if err := s.postLocked(ctx, tx, u, now, p, locked); err != nil {
 			return nil, err
 		}
 		out = p
@@ -133,6 +149,44 @@ func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, i
 				"voucher": in.Voucher, "received_on": in.ReceivedOn}})
 	})
 	return out, err
+}
+
+// lockCustodyAccounts reads and locks, in one statement and in id order
+// (FOR UPDATE on PostgreSQL), the hub's cash account and the organization's
+// funds account at the hub: the two accounts of an income posting. It
+// returns them with their ids when both exist; when one is missing it
+// returns what it found and no locked set, and the caller falls back to
+// looking them up one by one (and post locks them itself).
+func (s *Service) lockCustodyAccounts(ctx context.Context, tx *sql.Tx, hubID, orgID int64) ([]*Account, int64, int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+accountColumns+` FROM ledger_accounts
+		WHERE hub_org_id = $1 AND source = '' AND ((org_id = $1 AND kind = $2) OR (org_id = $3 AND kind = $4))
+		ORDER BY id`+s.DB.Dialect.ForUpdate(), hubID, KindCash, orgID, KindFunds)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("ledger: lock accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []*Account
+	var cash, funds int64
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		out = append(out, a)
+		switch {
+		case a.OrgID == hubID && a.Kind == KindCash:
+			cash = a.ID
+		case a.OrgID == orgID && a.Kind == KindFunds:
+			funds = a.ID
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, 0, err
+	}
+	if cash == 0 || funds == 0 || len(out) != 2 {
+		return nil, cash, funds, nil
+	}
+	return out, cash, funds, nil
 }
 
 // fundsAccount is the organization's account at the hub; it must be open.
