@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -109,11 +110,11 @@ func (s *Service) recordIncome(ctx context.Context, u *auth.User, c *custody, or
 	}
 	var out *Posting
 	err := idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
-		var locked []*Account // the posting's accounts, locked, when found together
+		var applied []*Account // the posting's accounts, locked and already moved
 		var cash, credit int64
 		var err error
 		if !c.Own {
-			locked, cash, credit, err = s.lockCustodyAccounts(ctx, tx, c.HubID, orgID)
+			applied, cash, credit, err = s.creditCustody(ctx, tx, c.HubID, orgID, in.Amount)
 			if err != nil {
 				return nil, err
 			}
@@ -139,7 +140,7 @@ func (s *Service) recordIncome(ctx context.Context, u *auth.User, c *custody, or
 				return nil, err
 			}
 		}
-		if err := s.postLocked(ctx, tx, u, now, p, locked); err != nil {
+		if err := s.postLocked(ctx, tx, u, now, p, applied); err != nil {
 			return nil, err
 		}
 		out = p
@@ -151,27 +152,42 @@ func (s *Service) recordIncome(ctx context.Context, u *auth.User, c *custody, or
 	return out, err
 }
 
-// lockCustodyAccounts reads and locks, in one statement and in id order
-// (FOR UPDATE on PostgreSQL), the hub's cash account and the organization's
-// funds account at the hub: the two accounts of an income posting. It
-// returns them with their ids when both exist; when one is missing it
-// returns what it found and no locked set, and the caller falls back to
-// looking them up one by one (and post locks them itself).
-func (s *Service) lockCustodyAccounts(ctx context.Context, tx *sql.Tx, hubID, orgID int64) ([]*Account, int64, int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+accountColumns+` FROM ledger_accounts
-		WHERE hub_org_id = $1 AND source = '' AND ((org_id = $1 AND kind = $2) OR (org_id = $3 AND kind = $4))
-		ORDER BY id`+s.DB.Dialect.ForUpdate(), hubID, KindCash, orgID, KindFunds)
+// creditCustody is the first statement of an income posting to an
+// organization in custody: it locks the hub's cash account and the
+// organization's funds account at the hub, in id order (FOR UPDATE on
+// PostgreSQL; SQLite's writer is already exclusive), and moves both
+// balances by the amount, returning the two accounts as they were before
+// (Raw) for post's checks, which refuse the posting (and so roll the change
+// back) exactly as before. One statement instead of a lookup per account,
+// a lock and a balance update. When one of the accounts is missing the
+// change is undone here and nil is returned with the ids found: the caller
+// then goes the long way (opening the cash account if needed).
+func (s *Service) creditCustody(ctx context.Context, tx *sql.Tx, hubID, orgID int64, amount Fen) ([]*Account, int64, int64, error) {
+	rows, err := tx.QueryContext(ctx, `UPDATE ledger_accounts
+		SET balance_fen = balance_fen + CASE WHEN kind = $2 THEN CAST($5 AS BIGINT) ELSE CAST($6 AS BIGINT) END
+		WHERE id IN (SELECT id FROM ledger_accounts
+			WHERE hub_org_id = $1 AND source = '' AND ((org_id = $1 AND kind = $2) OR (org_id = $3 AND kind = $4))
+			ORDER BY id`+s.DB.Dialect.ForUpdate()+`)
+		RETURNING `+accountColumns, hubID, KindCash, orgID, KindFunds, int64(amount), -int64(amount))
 	if err != nil {
-		return nil, 0, 0, fmt.Errorf("ledger: lock accounts: %w", err)
+		return nil, 0, 0, fmt.Errorf("ledger: credit custody: %w", err)
 	}
 	defer rows.Close()
 	var out []*Account
 	var cash, funds int64
+	delta := map[int64]int64{}
 	for rows.Next() {
 		a, err := scanAccount(rows)
 		if err != nil {
 			return nil, 0, 0, err
 		}
+		d := -int64(amount)
+		if a.Kind == KindCash {
+			d = int64(amount)
+		}
+		a.Raw -= d
+		a.Balance = Fen(natural(a.Kind, a.Raw))
+		delta[a.ID] = d
 		out = append(out, a)
 		switch {
 		case a.OrgID == hubID && a.Kind == KindCash:
@@ -183,10 +199,23 @@ func (s *Service) lockCustodyAccounts(ctx context.Context, tx *sql.Tx, hubID, or
 	if err := rows.Err(); err != nil {
 		return nil, 0, 0, err
 	}
-	if cash == 0 || funds == 0 || len(out) != 2 {
-		return nil, cash, funds, nil
+	rows.Close()
+	if cash != 0 && funds != 0 && len(out) == 2 {
+		slices.SortFunc(out, func(a, b *Account) int { return cmp.Compare(a.ID, b.ID) })
+		return out, cash, funds, nil
 	}
-	return out, cash, funds, nil
+	if len(out) > 0 { // undo: the posting goes the long way
+		ids := make([]int64, 0, len(out))
+		for _, a := range out {
+			ids = append(ids, a.ID)
+			delta[a.ID] = -delta[a.ID]
+		}
+		slices.Sort(ids)
+		if err := updateBalances(ctx, tx, ids, delta); err != nil {
+			return nil, 0, 0, err
+		}
+	}
+	return nil, cash, funds, nil
 }
 
 // fundsAccount is the organization's account at the hub; it must be open.

@@ -42,10 +42,12 @@ func (s *Service) post(ctx context.Context, tx *sql.Tx, u *auth.User, now time.T
 	return s.postLocked(ctx, tx, u, now, p, nil)
 }
 
-// postLocked is post for a caller that has already read and locked the
-// posting's accounts in this transaction, in id order (locked); nil means
-// post locks them itself. The same checks run on them either way.
-func (s *Service) postLocked(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, p *Posting, locked []*Account) error {
+// postLocked is post for a caller that has already locked the posting's
+// accounts in this transaction and moved their balances by the posting's
+// lines (applied: the accounts as they were before, in id order); nil means
+// post locks them and moves the balances itself. The same checks run on
+// them either way, and a refused posting rolls the transaction back.
+func (s *Service) postLocked(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, p *Posting, applied []*Account) error {
 	var sum Fen
 	for _, l := range p.Lines {
 		if l.Amount == 0 {
@@ -67,10 +69,10 @@ func (s *Service) postLocked(ctx context.Context, tx *sql.Tx, u *auth.User, now 
 	slices.Sort(ids)
 	var ownTouched bool
 	var err error
-	if locked == nil {
+	if applied == nil {
 		ownTouched, err = s.lockAccounts(ctx, tx, p.HubID, ids, delta)
 	} else {
-		ownTouched, err = checkLocked(locked, p.HubID, ids, delta)
+		ownTouched, err = checkLocked(applied, p.HubID, ids, delta)
 	}
 	if err != nil {
 		return err
@@ -100,6 +102,9 @@ func (s *Service) postLocked(ctx context.Context, tx *sql.Tx, u *auth.User, now 
 		return err
 	}
 	// the posting's insert has set ledger_head.last_hash (trigger postings_head)
+	if applied != nil {
+		return nil
+	}
 	return updateBalances(ctx, tx, ids, delta)
 }
 
