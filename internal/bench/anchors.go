@@ -91,8 +91,8 @@ func copyRaw(ctx context.Context, d *db.DB, n int, row func(int) []any) error {
 
 // durableCommits is the engine's rate of small durable transactions: one
 // single-row INSERT committed at a time. On SQLite the connection uses
-// synchronous=FULL, so every commit is on disk; linli's own connections
-// use the setting of db.Open, reported beside it.
+// synchronous=FULL, so every commit is on disk, as linli's own writer
+// connection does (db.Open; the setting is reported beside the postings).
 func durableCommits(ctx context.Context, d *db.DB, dsn string, n int, limit time.Duration) (*Stat, error) {
 	conn := d.Write
 	if d.Engine == db.SQLite {

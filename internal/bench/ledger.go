@@ -141,7 +141,7 @@ func (m *measurer) writeStat(st *Stat, s *Sample, anchor *Stat) *Stat {
 		out.Anchor, out.Ratio = anchor.Key, out.Rate/anchor.Rate
 	}
 	if m.rep.Machine.Engine == "sqlite" {
-		out.Note = "linli's SQLite connections commit with synchronous=" + m.rep.Machine.Settings["synchronous"] + "; the anchor with FULL"
+		out.Note = "linli's SQLite writer commits with synchronous=" + m.rep.Machine.Settings["synchronous"] + "; the anchor with FULL"
 	}
 	return out
 }

@@ -38,8 +38,14 @@ func machine(ctx context.Context, d *db.DB) Machine {
 	_ = d.Read.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&m.Server)
 	m.Server = "SQLite " + m.Server + " (modernc.org/sqlite)"
 	for _, p := range []string{"journal_mode", "synchronous", "cache_size"} {
+		// synchronous is the writer's: it is the connection that commits
+		// (readers keep NORMAL, which does not matter to them)
+		q := d.Read
+		if p == "synchronous" {
+			q = d.Write
+		}
 		var v string
-		if d.Read.QueryRowContext(ctx, `PRAGMA `+p).Scan(&v) == nil {
+		if q.QueryRowContext(ctx, `PRAGMA `+p).Scan(&v) == nil {
 			m.Settings[p] = v
 		}
 	}

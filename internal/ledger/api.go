@@ -118,8 +118,9 @@ func uploadBytes(up *Upload) []byte {
 
 func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "org_id")
+	var c *custody
 	if err == nil {
-		err = h.Svc.Reachable(r.Context(), u, id)
+		c, err = h.Svc.reachable(r.Context(), u, id)
 	}
 	if err != nil {
 		h.S.JSONError(w, r, err)
@@ -147,7 +148,7 @@ func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.Use
 	}
 	var p *Posting
 	if err == nil {
-		p, err = h.Svc.RecordIncome(ctx, u, id, in, att)
+		p, err = h.Svc.recordIncome(ctx, u, c, id, in, att) // the custody reachable found
 	}
 	if err == nil {
 		w.Header().Set("Location", fmt.Sprintf("/api/v1/postings/%d", p.ID))

@@ -1,8 +1,10 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,6 +87,12 @@ func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, i
 	if err != nil {
 		return nil, err
 	}
+	return s.recordIncome(ctx, u, c, orgID, in, att)
+}
+
+// recordIncome is RecordIncome for a custody already looked up (by
+// reachable, which the API handler calls before reading the body).
+func (s *Service) recordIncome(ctx context.Context, u *auth.User, c *custody, orgID int64, in IncomeInput, att *Upload) (*Posting, error) {
 	if !canView(u, c.Org, c.HubID) {
 		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
@@ -101,15 +109,24 @@ func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, i
 		return nil, err
 	}
 	var out *Posting
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
-		cash, err := ensureAccount(ctx, tx, now, c.HubID, c.HubID, KindCash, "")
-		if err != nil {
-			return nil, err
+	err := idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		var applied []*Account // the posting's accounts, locked and already moved
+		var cash, credit int64
+		var err error
+		if !c.Own {
+			applied, cash, credit, err = s.creditCustody(ctx, tx, c.HubID, orgID, in.Amount)
+			if err != nil {
+				return nil, err
+			}
 		}
-		var credit int64
+		if cash == 0 {
+			if cash, err = ensureAccount(ctx, tx, now, c.HubID, c.HubID, KindCash, ""); err != nil {
+				return nil, err
+			}
+		}
 		if c.Own {
 			credit, err = ensureAccount(ctx, tx, now, c.HubID, c.HubID, KindOwnIncome, in.Source)
-		} else {
+		} else if credit == 0 {
 			credit, err = fundsAccount(ctx, tx, c.HubID, orgID)
 		}
 		if err != nil {
@@ -123,7 +140,7 @@ func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, i
 				return nil, err
 			}
 		}
-		if err := s.post(ctx, tx, u, now, p); err != nil {
+		if err := s.postLocked(ctx, tx, u, now, p, applied); err != nil {
 			return nil, err
 		}
 		out = p
@@ -133,6 +150,72 @@ func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, i
 				"voucher": in.Voucher, "received_on": in.ReceivedOn}})
 	})
 	return out, err
+}
+
+// creditCustody is the first statement of an income posting to an
+// organization in custody: it locks the hub's cash account and the
+// organization's funds account at the hub, in id order (FOR UPDATE on
+// PostgreSQL; SQLite's writer is already exclusive), and moves both
+// balances by the amount, returning the two accounts as they were before
+// (Raw) for post's checks, which refuse the posting (and so roll the change
+// back) exactly as before. One statement instead of a lookup per account,
+// a lock and a balance update. When one of the accounts is missing the
+// change is undone here and nil is returned with the ids found: the caller
+// then goes the long way (opening the cash account if needed).
+func (s *Service) creditCustody(ctx context.Context, tx *sql.Tx, hubID, orgID int64, amount Fen) ([]*Account, int64, int64, error) {
+	rows, err := tx.QueryContext(ctx, `UPDATE ledger_accounts
+		SET balance_fen = balance_fen + CASE WHEN kind = $2 THEN CAST($5 AS BIGINT) ELSE CAST($6 AS BIGINT) END
+		WHERE id IN (SELECT id FROM ledger_accounts
+			WHERE hub_org_id = $1 AND source = '' AND ((org_id = $1 AND kind = $2) OR (org_id = $3 AND kind = $4))
+			ORDER BY id`+s.DB.Dialect.ForUpdate()+`)
+		RETURNING `+accountColumns, hubID, KindCash, orgID, KindFunds, int64(amount), -int64(amount))
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("ledger: credit custody: %w", err)
+	}
+	defer rows.Close()
+	var out []*Account
+	var cash, funds int64
+	delta := map[int64]int64{}
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		d := -int64(amount)
+		if a.Kind == KindCash {
+			d = int64(amount)
+		}
+		a.Raw -= d
+		a.Balance = Fen(natural(a.Kind, a.Raw))
+		delta[a.ID] = d
+		out = append(out, a)
+		switch {
+		case a.OrgID == hubID && a.Kind == KindCash:
+			cash = a.ID
+		case a.OrgID == orgID && a.Kind == KindFunds:
+			funds = a.ID
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, 0, err
+	}
+	rows.Close()
+	if cash != 0 && funds != 0 && len(out) == 2 {
+		slices.SortFunc(out, func(a, b *Account) int { return cmp.Compare(a.ID, b.ID) })
+		return out, cash, funds, nil
+	}
+	if len(out) > 0 { // undo: the posting goes the long way
+		ids := make([]int64, 0, len(out))
+		for _, a := range out {
+			ids = append(ids, a.ID)
+			delta[a.ID] = -delta[a.ID]
+		}
+		slices.Sort(ids)
+		if err := updateBalances(ctx, tx, ids, delta); err != nil {
+			return nil, 0, 0, err
+		}
+	}
+	return nil, cash, funds, nil
 }
 
 // fundsAccount is the organization's account at the hub; it must be open.

@@ -457,3 +457,31 @@ func TestParseAndFormatYuan(t *testing.T) {
 		}
 	}
 }
+
+// Income whose account was closed after the custody check is refused in
+// the posting's transaction, and nothing of it stays: balances and chain.
+func TestIncomeIntoAccountClosedMeanwhile(t *testing.T) {
+	f := setup(t)
+	f.income(t, f.staff1, f.orgA.ID, 1000)
+	in := ledger.IncomeInput{Amount: 500, Source: "donation", Voucher: "late", ReceivedOn: ledger.Today(f.clock.now())}
+	_, err := f.led.IncomeAfter(f.ctx, f.staff1, f.orgA.ID, in, func() {
+		if _, err := f.db.Write.ExecContext(f.ctx, `UPDATE ledger_accounts SET status = 'closed' WHERE org_id = $1 AND kind = $2`,
+			f.orgA.ID, ledger.KindFunds); err != nil {
+			t.Fatal(err)
+		}
+	})
+	wantCode(t, err, errs.Conflict, "err.account_closed")
+	var cash, funds int64
+	if err := f.db.Read.QueryRowContext(f.ctx, `SELECT
+		(SELECT SUM(balance_fen) FROM ledger_accounts WHERE kind = $1),
+		(SELECT balance_fen FROM ledger_accounts WHERE org_id = $2 AND kind = $3)`,
+		ledger.KindCash, f.orgA.ID, ledger.KindFunds).Scan(&cash, &funds); err != nil {
+		t.Fatal(err)
+	}
+	if cash != 1000 || funds != -1000 {
+		t.Fatalf("balances after a refused income: cash %d, funds %d; want 1000 and -1000", cash, funds)
+	}
+	if rep := f.verify(t); rep.Postings != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+}

@@ -81,12 +81,18 @@ func (s *Service) OrgExpenses(ctx context.Context, u *auth.User, orgID int64, st
 // now and the viewer may see it: handlers ask before reading a request body,
 // so a foreign organization answers exactly like a missing one.
 func (s *Service) Reachable(ctx context.Context, u *auth.User, orgID int64) error {
+	_, err := s.reachable(ctx, u, orgID)
+	return err
+}
+
+// reachable is Reachable returning the custody it found.
+func (s *Service) reachable(ctx context.Context, u *auth.User, orgID int64) (*custody, error) {
 	c, err := s.custodyOf(ctx, s.DB.Read, orgID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !canView(u, c.Org, c.HubID) {
-		return errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
-	return nil
+	return c, nil
 }

@@ -39,6 +39,15 @@ func (p *Posting) hash() string {
 // any line that would take an account below zero, advances the hash chain,
 // and keeps every account's balance column equal to the sum of its lines.
 func (s *Service) post(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, p *Posting) error {
+	return s.postLocked(ctx, tx, u, now, p, nil)
+}
+
+// postLocked is post for a caller that has already locked the posting's
+// accounts in this transaction and moved their balances by the posting's
+// lines (applied: the accounts as they were before, in id order); nil means
+// post locks them and moves the balances itself. The same checks run on
+// them either way, and a refused posting rolls the transaction back.
+func (s *Service) postLocked(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, p *Posting, applied []*Account) error {
 	var sum Fen
 	for _, l := range p.Lines {
 		if l.Amount == 0 {
@@ -58,7 +67,13 @@ func (s *Service) post(ctx context.Context, tx *sql.Tx, u *auth.User, now time.T
 		delta[l.AccountID] += int64(l.Amount)
 	}
 	slices.Sort(ids)
-	ownTouched, err := s.lockAccounts(ctx, tx, p.HubID, ids, delta)
+	var ownTouched bool
+	var err error
+	if applied == nil {
+		ownTouched, err = s.lockAccounts(ctx, tx, p.HubID, ids, delta)
+	} else {
+		ownTouched, err = checkLocked(applied, p.HubID, ids, delta)
+	}
 	if err != nil {
 		return err
 	}
@@ -86,13 +101,11 @@ func (s *Service) post(ctx context.Context, tx *sql.Tx, u *auth.User, now time.T
 	if err := insertLines(ctx, tx, p); err != nil {
 		return err
 	}
-	if err := updateBalances(ctx, tx, ids, delta); err != nil {
-		return err
+	// the posting's insert has set ledger_head.last_hash (trigger postings_head)
+	if applied != nil {
+		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE ledger_head SET last_hash = $1 WHERE id = 1`, p.Hash); err != nil {
-		return fmt.Errorf("ledger: update head: %w", err)
-	}
-	return nil
+	return updateBalances(ctx, tx, ids, delta)
 }
 
 // lockAccounts locks the accounts in id order in one statement (FOR UPDATE
@@ -110,13 +123,29 @@ func (s *Service) lockAccounts(ctx context.Context, tx *sql.Tx, hubID int64, ids
 		return false, fmt.Errorf("ledger: lock accounts: %w", err)
 	}
 	defer rows.Close()
-	own, n := false, 0
+	accts := make([]*Account, 0, len(ids))
 	for rows.Next() {
 		a, err := scanAccount(rows)
 		if err != nil {
 			return false, err
 		}
-		n++
+		accts = append(accts, a)
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	return checkLocked(accts, hubID, ids, delta)
+}
+
+// checkAccounts checks a posting's locked accounts (in id order): exactly
+// the accounts of its lines, all at the hub, open, none taken below zero.
+// It reports whether the hub's own money is touched.
+func checkLocked(accts []*Account, hubID int64, ids []int64, delta map[int64]int64) (bool, error) {
+	own := false
+	for _, a := range accts {
+		if _, ok := delta[a.ID]; !ok {
+			return false, fmt.Errorf("ledger: account %d is not one of the posting's", a.ID)
+		}
 		if a.HubID != hubID {
 			return false, fmt.Errorf("ledger: account %d is not at hub %d", a.ID, hubID)
 		}
@@ -128,11 +157,8 @@ func (s *Service) lockAccounts(ctx context.Context, tx *sql.Tx, hubID int64, ids
 		}
 		own = own || a.Kind == KindOwnExpense || a.Kind == KindOwnIncome
 	}
-	if err := rows.Err(); err != nil {
-		return false, err
-	}
-	if n != len(ids) {
-		return false, fmt.Errorf("ledger: %d of %d accounts found", n, len(ids))
+	if len(accts) != len(ids) {
+		return false, fmt.Errorf("ledger: %d of %d accounts found", len(accts), len(ids))
 	}
 	return own, nil
 }

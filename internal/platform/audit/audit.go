@@ -61,7 +61,9 @@ func (r *Row) computeHash() string {
 }
 
 // Record appends an entry inside tx. Taking the head row first serializes
-// appenders on both engines, so the chain has no forks and no gaps.
+// appenders on both engines, so the chain has no forks and no gaps. Two
+// statements: advance the head (reading the previous hash), insert the row;
+// the insert moves the head's last_hash along (trigger audit_log_head).
 func Record(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, e Entry) error {
 	detail, err := json.Marshal(e.Detail)
 	if err != nil {
@@ -84,9 +86,7 @@ func Record(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, e Entry) er
 		string(r.Detail), r.PrevHash, r.Hash); err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = $1 WHERE id = 1`, r.Hash); err != nil {
-		return fmt.Errorf("audit: update head: %w", err)
-	}
+	// the insert sets audit_head.last_hash (trigger audit_log_head)
 	return nil
 }
 

@@ -66,8 +66,7 @@ func RecordMany(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, es []En
 			return fmt.Errorf("audit: insert: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = $1 WHERE id = 1`, prev); err != nil {
-		return fmt.Errorf("audit: update head: %w", err)
-	}
+	// each insert has set audit_head.last_hash to its last row's hash, the
+	// last being prev (trigger audit_log_head)
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"modernc.org/sqlite"
 )
 
 // Engine names.
@@ -59,13 +59,18 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return nil, fmt.Errorf("db: unsupported database URL %q (want sqlite:PATH or postgres://…)", dsn)
 }
 
-func sqliteDSN(path string, txlock string) string {
+// sqliteDSN is the DSN of one pool. The writer commits with
+// synchronous=FULL: in WAL mode NORMAL does not flush the log at each
+// commit, so an acknowledged change (a custody posting, its audit row) could
+// be lost on power failure; FULL flushes every commit. Readers never write,
+// so they keep NORMAL (the setting only matters to a connection committing).
+func sqliteDSN(path, txlock, sync string) string {
 	q := url.Values{}
 	// busy_timeout first, so every later pragma already waits for locks.
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+sync+")")
 	// 8 MiB of page cache per connection (five connections): the resident
 	// set stays bounded while serving a national dataset.
 	q.Add("_pragma", "cache_size(-8000)")
@@ -83,7 +88,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("db: empty sqlite path")
 	}
-	w, err := sql.Open("sqlite", sqliteDSN(path, "immediate"))
+	w, err := openSQLitePool(sqliteDSN(path, "immediate", "FULL"))
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite writer: %w", err)
 	}
@@ -95,7 +100,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: ping sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", sqliteDSN(path, ""))
+	r, err := openSQLitePool(sqliteDSN(path, "", "NORMAL"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite readers: %w", err)
@@ -107,6 +112,16 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetConnMaxLifetime(0)
 	return &DB{Read: r, Write: w, Engine: SQLite, Dialect: sqliteDialect{},
 		stmts: &stmtCache{m: map[string]*sql.Stmt{}}}, nil
+}
+
+// openSQLitePool opens a pool whose connections keep their prepared
+// statements (cachingConnector).
+func openSQLitePool(dsn string) (*sql.DB, error) {
+	c, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(cachingConnector{c}), nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {

@@ -128,3 +128,21 @@ func TestPrefixRange(t *testing.T) {
 		t.Error("neighbour in range")
 	}
 }
+
+// The SQLite writer flushes every commit (synchronous=FULL, 2): an
+// acknowledged custody posting must survive a power cut.
+func TestSQLiteWriterCommitsDurably(t *testing.T) {
+	ctx := context.Background()
+	d, err := db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "durable.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var sync int
+	if err := d.Write.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync); err != nil {
+		t.Fatal(err)
+	}
+	if sync != 2 {
+		t.Fatalf("writer synchronous = %d, want 2 (FULL)", sync)
+	}
+}
