@@ -40,8 +40,6 @@ type DB struct {
 	Dialect Dialect
 	// Schema is the PostgreSQL search_path schema, if one was given.
 	Schema string
-
-	stmts *stmtCache // SQLite only
 }
 
 // Open opens "sqlite:PATH" (also "sqlite://PATH" or a bare path ending in .db)
@@ -110,8 +108,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	return &DB{Read: r, Write: w, Engine: SQLite, Dialect: sqliteDialect{},
-		stmts: &stmtCache{m: map[string]*sql.Stmt{}}}, nil
+	return &DB{Read: r, Write: w, Engine: SQLite, Dialect: sqliteDialect{}}, nil
 }
 
 // openSQLitePool opens a pool whose connections keep their prepared
@@ -144,14 +141,6 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes both pools.
 func (d *DB) Close() error {
-	if c := d.stmts; c != nil {
-		c.mu.Lock()
-		for _, st := range c.m {
-			st.Close()
-		}
-		c.m = map[string]*sql.Stmt{}
-		c.mu.Unlock()
-	}
 	err := d.Read.Close()
 	if d.Write != d.Read {
 		err = errors.Join(err, d.Write.Close())
