@@ -39,13 +39,14 @@ type evaluation struct {
 // evaluator answers one request; it remembers division lists between
 // indicators.
 type evaluator struct {
-	s         *Service
-	units     map[string][]unit
-	ver       int64 // the data version read at the request's start
-	versioned bool
+	s     *Service
+	units map[string][]unit
+	ver   map[string]int64 // unit code → the version of its records, read once per request (see changes)
 }
 
-func (s *Service) newEvaluator() *evaluator { return &evaluator{s: s, units: map[string][]unit{}} }
+func (s *Service) newEvaluator() *evaluator {
+	return &evaluator{s: s, units: map[string][]unit{}, ver: map[string]int64{}}
+}
 
 // unitsAt lists the divisions of a code length inside the spans.
 func (e *evaluator) unitsAt(ctx context.Context, spans []span, n int) ([]unit, error) {

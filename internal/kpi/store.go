@@ -28,6 +28,7 @@ type Service struct {
 
 	tables sync.Map // table name → bool: does it exist
 	cache  resultCache
+	dash   dashboardCache
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
@@ -373,13 +374,19 @@ func nullID(id int64) any {
 	return id
 }
 
-// dataVersion is the audit log's length: every change to any record writes
-// an audit row in its own transaction, so an unchanged length means
-// unchanged data.
-func (s *Service) dataVersion(ctx context.Context) (int64, error) {
-	var seq int64
-	if err := s.DB.Read.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&seq); err != nil {
-		return 0, fmt.Errorf("kpi data version: %w", err)
+// changes is the version of the records under a unit: the sum of the
+// change counters (kpi_changes, advanced by triggers in the transaction of
+// every change to a record an indicator reads) of the districts under it,
+// and of ” (changes that may touch any unit: the indicators, provinces and
+// cities). Counters only grow, so an unchanged sum means unchanged records;
+// a change in another district leaves it as it is. One indexed range read,
+// so every replica serving the database sees every other's changes.
+func (s *Service) changes(ctx context.Context, code string) (int64, error) {
+	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
+	var n int64
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT CAST((SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district >= $1 AND district < $2)
+		+ (SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = '') AS BIGINT)`, lo, hi).Scan(&n); err != nil {
+		return 0, fmt.Errorf("kpi changes: %w", err)
 	}
-	return seq, nil
+	return n, nil
 }
