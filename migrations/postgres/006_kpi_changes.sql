@@ -9,58 +9,63 @@
 -- the districts under it (and of '') is unchanged: counters only grow, so
 -- an equal sum means no change. Dated history counts like any change.
 --
--- Statement-level triggers with transition tables: a bulk insert (COPY, a
--- census import's multi-row statement) advances each district it touches
--- once, not once per row.
+-- PostgreSQL advances a district once per transaction (see kpi_bump): a
+-- long transaction that writes many rows of one district (a census import)
+-- would otherwise update the same counter row once per row, lengthening
+-- its chain of row versions with every statement.
 CREATE TABLE kpi_changes (
     district TEXT PRIMARY KEY,
     n        BIGINT NOT NULL
 );
 
-CREATE FUNCTION kpi_bump(ds TEXT[]) RETURNS void LANGUAGE plpgsql AS $$
+-- kpi_bump advances a district's counter, once per transaction: readers see
+-- a transaction's changes together, so one step is enough. The districts
+-- already advanced are kept in a transaction-local setting, which a
+-- rollback (of the transaction or a savepoint) undoes with the step.
+CREATE FUNCTION kpi_bump(d TEXT) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    done TEXT := COALESCE(current_setting('linli.kpi_changed', true), '');
 BEGIN
-    INSERT INTO kpi_changes (district, n)
-    SELECT d, 1 FROM (SELECT DISTINCT unnest(ds) AS d) x WHERE d IS NOT NULL ORDER BY d
+    IF d IS NULL OR strpos(done, ',' || d || ',') > 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO kpi_changes (district, n) VALUES (d, 1)
     ON CONFLICT (district) DO UPDATE SET n = kpi_changes.n + 1;
+    PERFORM set_config('linli.kpi_changed', CASE WHEN done = '' THEN ',' ELSE done END || d || ',', true);
 END $$;
 
 -- tables whose rows carry their district_code: orgs, bases, pilots
 CREATE FUNCTION kpi_changes_by_district() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM kpi_bump(ARRAY(SELECT DISTINCT district_code FROM nt));
-    ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM kpi_bump(ARRAY(SELECT district_code FROM ot UNION SELECT district_code FROM nt));
-    ELSE
-        PERFORM kpi_bump(ARRAY(SELECT DISTINCT district_code FROM ot));
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM kpi_bump(OLD.district_code);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM kpi_bump(NEW.district_code);
     END IF;
     RETURN NULL;
 END $$;
 
--- tables whose rows point at an organization: org_history (org_id),
--- hub_workers (hub_org_id)
+-- org_history: the district of the organization
 CREATE FUNCTION kpi_changes_org_history() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM kpi_bump(ARRAY(SELECT DISTINCT o.district_code FROM orgs o WHERE o.id IN (SELECT org_id FROM nt)));
-    ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM kpi_bump(ARRAY(SELECT DISTINCT o.district_code FROM orgs o
-            WHERE o.id IN (SELECT org_id FROM ot UNION SELECT org_id FROM nt)));
-    ELSE
-        PERFORM kpi_bump(ARRAY(SELECT DISTINCT o.district_code FROM orgs o WHERE o.id IN (SELECT org_id FROM ot)));
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM kpi_bump((SELECT o.district_code FROM orgs o WHERE o.id = OLD.org_id));
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM kpi_bump((SELECT o.district_code FROM orgs o WHERE o.id = NEW.org_id));
     END IF;
     RETURN NULL;
 END $$;
 
+-- hub_workers: the district of the hub
 CREATE FUNCTION kpi_changes_hub_workers() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM kpi_bump(ARRAY(SELECT DISTINCT o.district_code FROM orgs o WHERE o.id IN (SELECT hub_org_id FROM nt)));
-    ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM kpi_bump(ARRAY(SELECT DISTINCT o.district_code FROM orgs o
-            WHERE o.id IN (SELECT hub_org_id FROM ot UNION SELECT hub_org_id FROM nt)));
-    ELSE
-        PERFORM kpi_bump(ARRAY(SELECT DISTINCT o.district_code FROM orgs o WHERE o.id IN (SELECT hub_org_id FROM ot)));
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM kpi_bump((SELECT o.district_code FROM orgs o WHERE o.id = OLD.hub_org_id));
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM kpi_bump((SELECT o.district_code FROM orgs o WHERE o.id = NEW.hub_org_id));
     END IF;
     RETURN NULL;
 END $$;
@@ -70,13 +75,11 @@ END $$;
 -- for every dashboard.
 CREATE FUNCTION kpi_changes_divisions() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM kpi_bump(ARRAY(SELECT DISTINCT CASE WHEN length(code) >= 6 THEN substr(code, 1, 6) ELSE '' END FROM nt));
-    ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM kpi_bump(ARRAY(SELECT CASE WHEN length(code) >= 6 THEN substr(code, 1, 6) ELSE '' END FROM ot
-            UNION SELECT CASE WHEN length(code) >= 6 THEN substr(code, 1, 6) ELSE '' END FROM nt));
-    ELSE
-        PERFORM kpi_bump(ARRAY(SELECT DISTINCT CASE WHEN length(code) >= 6 THEN substr(code, 1, 6) ELSE '' END FROM ot));
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM kpi_bump(CASE WHEN length(OLD.code) >= 6 THEN substr(OLD.code, 1, 6) ELSE '' END);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM kpi_bump(CASE WHEN length(NEW.code) >= 6 THEN substr(NEW.code, 1, 6) ELSE '' END);
     END IF;
     RETURN NULL;
 END $$;
@@ -84,51 +87,21 @@ END $$;
 -- the indicators: every dashboard
 CREATE FUNCTION kpi_changes_everywhere() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM kpi_bump(ARRAY['']);
+    PERFORM kpi_bump('');
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER kpi_changes_orgs_i AFTER INSERT ON orgs REFERENCING NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_by_district();
-CREATE TRIGGER kpi_changes_orgs_u AFTER UPDATE ON orgs REFERENCING OLD TABLE AS ot NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_by_district();
-CREATE TRIGGER kpi_changes_orgs_d AFTER DELETE ON orgs REFERENCING OLD TABLE AS ot
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_by_district();
-
-CREATE TRIGGER kpi_changes_bases_i AFTER INSERT ON bases REFERENCING NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_by_district();
-CREATE TRIGGER kpi_changes_bases_u AFTER UPDATE ON bases REFERENCING OLD TABLE AS ot NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_by_district();
-CREATE TRIGGER kpi_changes_bases_d AFTER DELETE ON bases REFERENCING OLD TABLE AS ot
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_by_district();
-
-CREATE TRIGGER kpi_changes_pilots_i AFTER INSERT ON pilots REFERENCING NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_by_district();
-CREATE TRIGGER kpi_changes_pilots_u AFTER UPDATE ON pilots REFERENCING OLD TABLE AS ot NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_by_district();
-CREATE TRIGGER kpi_changes_pilots_d AFTER DELETE ON pilots REFERENCING OLD TABLE AS ot
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_by_district();
-
-CREATE TRIGGER kpi_changes_org_history_i AFTER INSERT ON org_history REFERENCING NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_org_history();
-CREATE TRIGGER kpi_changes_org_history_u AFTER UPDATE ON org_history REFERENCING OLD TABLE AS ot NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_org_history();
-CREATE TRIGGER kpi_changes_org_history_d AFTER DELETE ON org_history REFERENCING OLD TABLE AS ot
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_org_history();
-
-CREATE TRIGGER kpi_changes_hub_workers_i AFTER INSERT ON hub_workers REFERENCING NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_hub_workers();
-CREATE TRIGGER kpi_changes_hub_workers_u AFTER UPDATE ON hub_workers REFERENCING OLD TABLE AS ot NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_hub_workers();
-CREATE TRIGGER kpi_changes_hub_workers_d AFTER DELETE ON hub_workers REFERENCING OLD TABLE AS ot
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_hub_workers();
-
-CREATE TRIGGER kpi_changes_divisions_i AFTER INSERT ON divisions REFERENCING NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_divisions();
-CREATE TRIGGER kpi_changes_divisions_u AFTER UPDATE ON divisions REFERENCING OLD TABLE AS ot NEW TABLE AS nt
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_divisions();
-CREATE TRIGGER kpi_changes_divisions_d AFTER DELETE ON divisions REFERENCING OLD TABLE AS ot
-    FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_divisions();
-
-CREATE TRIGGER kpi_changes_indicators AFTER INSERT OR UPDATE OR DELETE ON indicators
+CREATE TRIGGER kpi_changes AFTER INSERT OR UPDATE OR DELETE ON orgs
+    FOR EACH ROW EXECUTE FUNCTION kpi_changes_by_district();
+CREATE TRIGGER kpi_changes AFTER INSERT OR UPDATE OR DELETE ON bases
+    FOR EACH ROW EXECUTE FUNCTION kpi_changes_by_district();
+CREATE TRIGGER kpi_changes AFTER INSERT OR UPDATE OR DELETE ON pilots
+    FOR EACH ROW EXECUTE FUNCTION kpi_changes_by_district();
+CREATE TRIGGER kpi_changes AFTER INSERT OR UPDATE OR DELETE ON org_history
+    FOR EACH ROW EXECUTE FUNCTION kpi_changes_org_history();
+CREATE TRIGGER kpi_changes AFTER INSERT OR UPDATE OR DELETE ON hub_workers
+    FOR EACH ROW EXECUTE FUNCTION kpi_changes_hub_workers();
+CREATE TRIGGER kpi_changes AFTER INSERT OR UPDATE OR DELETE ON divisions
+    FOR EACH ROW EXECUTE FUNCTION kpi_changes_divisions();
+CREATE TRIGGER kpi_changes AFTER INSERT OR UPDATE OR DELETE ON indicators
     FOR EACH STATEMENT EXECUTE FUNCTION kpi_changes_everywhere();
