@@ -163,12 +163,15 @@ func (h *Handlers) apiRecords(w http.ResponseWriter, r *http.Request, u *auth.Us
 }
 
 func (h *Handlers) apiDashboard(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	d, err := h.Svc.Dashboard(r.Context(), u, r.PathValue("code"), r.URL.Query().Get("as_of"))
+	body, err := h.Svc.DashboardJSON(r.Context(), u, r.PathValue("code"), r.URL.Query().Get("as_of"))
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
 	}
-	web.JSON(w, http.StatusOK, d)
+	// encoded once per change (as web.JSON would), not per request
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
 }
 
 func (h *Handlers) apiPilots(w http.ResponseWriter, r *http.Request, u *auth.User) {

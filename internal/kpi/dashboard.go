@@ -1,12 +1,19 @@
 package kpi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
+	"strconv"
+	"sync"
 	"time"
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
 )
 
 // Dashboard is every indicator that applies at a unit, evaluated on a date,
@@ -21,6 +28,8 @@ type Dashboard struct {
 	Children []geo.Node     `json:"children"`
 	Ranking  []RankRow      `json:"ranking"`
 	Summary  map[string]int `json:"summary"` // indicators by state
+
+	inds []*Indicator // the indicators evaluated, in order (for the page)
 }
 
 // RankRow is one child unit's standing across the indicators.
@@ -67,12 +76,61 @@ func TimelineAt(day string) Timeline {
 	return t
 }
 
-// Dashboard evaluates every indicator that applies at a unit.
+// Dashboard evaluates every indicator that applies at a unit. The answer is
+// shared with other requests (see dashboardCache): do not change it.
 func (s *Service) Dashboard(ctx context.Context, u *auth.User, unitCode, asOf string) (*Dashboard, error) {
+	e, err := s.dashboard(ctx, u, unitCode, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return e.d, nil
+}
+
+// DashboardJSON is the dashboard encoded as the API answers it.
+func (s *Service) DashboardJSON(ctx context.Context, u *auth.User, unitCode, asOf string) ([]byte, error) {
+	e, err := s.dashboard(ctx, u, unitCode, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return e.body, nil
+}
+
+// dashboard answers from the dashboard cache when the records under the
+// unit are unchanged since the answer was made, and makes it otherwise.
+// The scope check is made on every request, before the cache is read.
+func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf string) (*dashEntry, error) {
 	w, err := s.parseAsOf(asOf)
 	if err != nil {
 		return nil, err
 	}
+	if unitCode == "" {
+		unitCode = u.ScopeCode
+	}
+	if !u.InScope(unitCode) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if s.cache.isOff() {
+		return s.makeDashboard(ctx, s.newEvaluator(), u, unitCode, w)
+	}
+	ver, err := s.changes(ctx, unitCode)
+	if err != nil {
+		return nil, err
+	}
+	// what changes the answer besides the records: the unit, the date, the
+	// day it is asked on (today, and whether the date is current), and the
+	// viewer's scope (the indicators they see, the path shown to them)
+	today := s.Today()
+	k := unitCode + "|" + w.Day + "|" + strconv.FormatBool(w.Current) + "|" + today + "|" + u.ScopeCode
+	return s.dash.get(ctx, k, ver, s.now(), func() (*dashEntry, error) {
+		e := s.newEvaluator()
+		e.ver[unitCode] = ver // the evaluations are as new as this version or newer
+		return s.makeDashboard(ctx, e, u, unitCode, w)
+	})
+}
+
+// makeDashboard evaluates every indicator at a unit in the user's scope and
+// encodes the answer.
+func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User, unitCode string, w when) (*dashEntry, error) {
 	node, err := s.unitFor(ctx, u, unitCode)
 	if err != nil {
 		return nil, err
@@ -92,8 +150,7 @@ func (s *Service) Dashboard(ctx context.Context, u *auth.User, unitCode, asOf st
 		}
 	}
 	d := &Dashboard{Unit: *node, Path: visible, AsOf: w.Day, Today: s.Today(), Timeline: TimelineAt(w.Day),
-		Results: []*Result{}, Children: []geo.Node{}, Ranking: []RankRow{}, Summary: map[string]int{}}
-	e := s.newEvaluator()
+		Results: []*Result{}, Children: []geo.Node{}, Ranking: []RankRow{}, Summary: map[string]int{}, inds: inds}
 	for _, ind := range inds {
 		ev, err := s.evaluation(ctx, e, ind, *node, w)
 		if err != nil {
@@ -113,7 +170,93 @@ func (s *Service) Dashboard(ctx context.Context, u *auth.User, unitCode, asOf st
 		}
 		d.Ranking = rank(d.Children, d.Results)
 	}
-	return d, nil
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // as web.JSON
+	if err := enc.Encode(d); err != nil {
+		return nil, fmt.Errorf("kpi dashboard json: %w", err)
+	}
+	return &dashEntry{d: d, body: b.Bytes()}, nil
+}
+
+// dashEntry is a finished dashboard: the answer and its JSON encoding.
+type dashEntry struct {
+	ver  int64
+	at   time.Time
+	d    *Dashboard
+	body []byte
+}
+
+// dashboardCache keeps finished dashboards, each valid while the records
+// under its unit are unchanged (the version read from kpi_changes) and for
+// at most cacheTTL. Requests that miss on the same key and version wait for
+// one evaluation rather than each making their own.
+type dashboardCache struct {
+	mu       sync.Mutex
+	m        map[string]*dashEntry
+	inflight map[string]*dashCall
+}
+
+type dashCall struct {
+	done chan struct{}
+	e    *dashEntry
+	err  error
+}
+
+const dashCacheSize = 1024
+
+func (c *dashboardCache) get(ctx context.Context, k string, ver int64, now time.Time, build func() (*dashEntry, error)) (*dashEntry, error) {
+	c.mu.Lock()
+	if e, ok := c.m[k]; ok && e.ver == ver && now.Sub(e.at) <= cacheTTL && !now.Before(e.at) {
+		c.mu.Unlock()
+		return e, nil
+	}
+	fk := k + "|" + strconv.FormatInt(ver, 10)
+	if call, ok := c.inflight[fk]; ok {
+		c.mu.Unlock()
+		select {
+		case <-call.done:
+			if call.err != nil { // perhaps the other request's own end (cancelled): try for ourselves
+				return build()
+			}
+			return call.e, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if c.inflight == nil {
+		c.inflight = map[string]*dashCall{}
+	}
+	call := &dashCall{done: make(chan struct{})}
+	c.inflight[fk] = call
+	c.mu.Unlock()
+
+	call.err = errNotMade // until build returns (it may panic)
+	defer func() {
+		c.mu.Lock()
+		delete(c.inflight, fk)
+		if call.err == nil {
+			call.e.ver, call.e.at = ver, now
+			if cur, ok := c.m[k]; !ok || cur.ver <= ver {
+				if c.m == nil || len(c.m) >= dashCacheSize {
+					c.m = map[string]*dashEntry{}
+				}
+				c.m[k] = call.e
+			}
+		}
+		c.mu.Unlock()
+		close(call.done)
+	}()
+	call.e, call.err = build()
+	return call.e, call.err
+}
+
+var errNotMade = errors.New("kpi: dashboard not made")
+
+func (c *dashboardCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = nil
 }
 
 // rank orders child units by the share of judged indicators they meet, then

@@ -39,13 +39,14 @@ type evaluation struct {
 // evaluator answers one request; it remembers division lists between
 // indicators.
 type evaluator struct {
-	s         *Service
-	units     map[string][]unit
-	ver       int64 // the data version read at the request's start
-	versioned bool
+	s     *Service
+	units map[string][]unit
+	ver   map[string]int64 // unit code → the version of its records, read once per request (see changes)
 }
 
-func (s *Service) newEvaluator() *evaluator { return &evaluator{s: s, units: map[string][]unit{}} }
+func (s *Service) newEvaluator() *evaluator {
+	return &evaluator{s: s, units: map[string][]unit{}, ver: map[string]int64{}}
+}
 
 // unitsAt lists the divisions of a code length inside the spans.
 func (e *evaluator) unitsAt(ctx context.Context, spans []span, n int) ([]unit, error) {
@@ -57,7 +58,7 @@ func (e *evaluator) unitsAt(ctx context.Context, spans []span, n int) ([]unit, e
 		k := strconv.Itoa(n) + "|" + sp.lo
 		us, ok := e.units[k]
 		if !ok {
-			rows, err := e.s.DB.Read.QueryContext(ctx, `SELECT code, name FROM divisions WHERE level = $1 AND code >= $2 AND code < $3 ORDER BY code`,
+			rows, err := e.s.query(ctx, `SELECT code, name FROM divisions WHERE level = $1 AND code >= $2 AND code < $3 ORDER BY code`,
 				geo.LevelOf(strings.Repeat("4", n)), sp.lo, sp.hi)
 			if err != nil {
 				return nil, fmt.Errorf("kpi units: %w", err)
@@ -183,7 +184,7 @@ func (s *Service) matchFor(ind *Indicator, spans []span, w when) *match {
 func (s *Service) count(ctx context.Context, m *match, g int) (map[string]int, error) {
 	q := &query{}
 	rel := m.relation(q)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), COUNT(*) FROM (`+rel+`) m WHERE `+m.counted()+` GROUP BY 1`, q.args...)
+	rows, err := s.query(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), COUNT(*) FROM (`+rel+`) m WHERE `+m.counted()+` GROUP BY 1`, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi count: %w", err)
 	}
@@ -213,7 +214,7 @@ func (s *Service) countByYear(ctx context.Context, m *match, g int, years []int)
 		ys[i] = strconv.Itoa(y)
 	}
 	in := q.in(ys)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), m.ryear, COUNT(*) FROM (`+rel+
+	rows, err := s.query(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), m.ryear, COUNT(*) FROM (`+rel+
 		`) m WHERE m.ryear IN `+in+` AND `+m.counted()+` GROUP BY 1, 2`, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi count by year: %w", err)

@@ -82,12 +82,8 @@ func (h *Handlers) dashboardView(r *http.Request, u *auth.User) (*dashboardView,
 		return nil, err
 	}
 	x := h.texts(r)
-	inds, err := h.Svc.List(r.Context(), u, d.Unit.Code, false)
-	if err != nil {
-		return nil, err
-	}
 	byKey := map[string]*Indicator{}
-	for _, ind := range inds {
+	for _, ind := range d.inds { // the indicators the dashboard evaluated, as the user sees them
 		byKey[ind.Key] = ind
 	}
 	v := &dashboardView{D: d, Chart: chartData{Lang: x.lang}, CanManage: CanManage(u),

@@ -82,17 +82,20 @@ func (s *Service) Evaluate(ctx context.Context, u *auth.User, key, unitCode, asO
 	return ev.result(), nil
 }
 
-// evaluation evaluates through the cache: an evaluation is kept until any
-// data changes (the audit log grows), for at most cacheTTL.
+// evaluation evaluates through the cache: an evaluation is kept while the
+// records under its unit are unchanged (see changes), for at most cacheTTL.
 func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, node geo.Node, w when) (*evaluation, error) {
-	if !e.versioned {
-		v, err := s.dataVersion(ctx)
+	if s.cache.isOff() {
+		return e.evaluate(ctx, ind, node, w)
+	}
+	ver, ok := e.ver[node.Code]
+	if !ok {
+		v, err := s.changes(ctx, node.Code)
 		if err != nil {
 			return nil, err
 		}
-		e.ver, e.versioned = v, true
+		ver, e.ver[node.Code] = v, v
 	}
-	ver := e.ver
 	k := ind.Key + "|" + strconv.Itoa(ind.Version) + "|" + node.Code + "|" + w.Day + "|" + strconv.FormatBool(w.Current)
 	if ev, ok := s.cache.get(k, ver, s.now()); ok {
 		return ev, nil
@@ -106,7 +109,10 @@ func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, 
 }
 
 // NoCache turns the evaluation cache off (for measuring cold evaluations).
-func (s *Service) NoCache(off bool) { s.cache.setOff(off) }
+func (s *Service) NoCache(off bool) {
+	s.cache.setOff(off)
+	s.dash.clear()
+}
 
 const (
 	cacheTTL  = 5 * time.Minute
@@ -129,6 +135,12 @@ func (c *resultCache) setOff(off bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.off, c.m = off, nil
+}
+
+func (c *resultCache) isOff() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.off
 }
 
 func (c *resultCache) get(k string, ver int64, now time.Time) (*evaluation, bool) {

@@ -28,6 +28,8 @@ type Service struct {
 
 	tables sync.Map // table name → bool: does it exist
 	cache  resultCache
+	dash   dashboardCache
+	stmts  stmtCache
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
@@ -94,7 +96,7 @@ func (s *Service) Get(ctx context.Context, u *auth.User, key string) (*Indicator
 // List returns the indicators the user may see, city-wide ones first. With
 // at set, only those that apply at that division; inactive ones only with all.
 func (s *Service) List(ctx context.Context, u *auth.User, at string, all bool) ([]*Indicator, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+indColumns+` FROM indicators ORDER BY length(scope_code), scope_code, position, id`)
+	rows, err := s.query(ctx, `SELECT `+indColumns+` FROM indicators ORDER BY length(scope_code), scope_code, position, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list indicators: %w", err)
 	}
@@ -373,13 +375,72 @@ func nullID(id int64) any {
 	return id
 }
 
-// dataVersion is the audit log's length: every change to any record writes
-// an audit row in its own transaction, so an unchanged length means
-// unchanged data.
-func (s *Service) dataVersion(ctx context.Context) (int64, error) {
-	var seq int64
-	if err := s.DB.Read.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&seq); err != nil {
-		return 0, fmt.Errorf("kpi data version: %w", err)
+// changes is the version of the records under a unit: the sum of the
+// change counters (kpi_changes, advanced by triggers in the transaction of
+// every change to a record an indicator reads) of the districts under it,
+// and of ” (changes that may touch any unit: the indicators, provinces and
+// cities). Counters only grow, so an unchanged sum means unchanged records;
+// a change in another district leaves it as it is. One indexed range read,
+// so every replica serving the database sees every other's changes.
+func (s *Service) changes(ctx context.Context, code string) (int64, error) {
+	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
+	var n int64
+	if err := s.queryRow(ctx, `SELECT CAST((SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district >= $1 AND district < $2)
+		+ (SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = '') AS BIGINT)`, lo, hi).Scan(&n); err != nil {
+		return 0, fmt.Errorf("kpi changes: %w", err)
 	}
-	return seq, nil
+	return n, nil
+}
+
+// stmtCache keeps the prepared read statements of the evaluations on
+// SQLite, whose driver otherwise parses and plans the text of every query
+// on every call (a fifth of a cold dashboard's CPU). The texts depend on
+// the indicators' rules, not on the units or dates (those are arguments),
+// so they are few; past stmtCacheSize the rest run unprepared. pgx caches
+// prepared statements itself.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+const stmtCacheSize = 256
+
+func (s *Service) stmt(ctx context.Context, text string) *sql.Stmt {
+	if s.DB.Engine != "sqlite" {
+		return nil
+	}
+	c := &s.stmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[text]; ok {
+		return st
+	}
+	if len(c.m) >= stmtCacheSize {
+		return nil
+	}
+	st, err := s.DB.Read.PrepareContext(ctx, text)
+	if err != nil {
+		return nil // the query itself reports it
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[text] = st
+	return st
+}
+
+// query runs a read query, prepared once where that pays.
+func (s *Service) query(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	if st := s.stmt(ctx, text); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.DB.Read.QueryContext(ctx, text, args...)
+}
+
+// queryRow is query for one row.
+func (s *Service) queryRow(ctx context.Context, text string, args ...any) *sql.Row {
+	if st := s.stmt(ctx, text); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.DB.Read.QueryRowContext(ctx, text, args...)
 }
