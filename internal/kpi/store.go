@@ -29,7 +29,6 @@ type Service struct {
 	tables sync.Map // table name → bool: does it exist
 	cache  resultCache
 	dash   dashboardCache
-	stmts  stmtCache
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
@@ -392,55 +391,13 @@ func (s *Service) changes(ctx context.Context, code string) (int64, error) {
 	return n, nil
 }
 
-// stmtCache keeps the prepared read statements of the evaluations on
-// SQLite, whose driver otherwise parses and plans the text of every query
-// on every call (a fifth of a cold dashboard's CPU). The texts depend on
-// the indicators' rules, not on the units or dates (those are arguments),
-// so they are few; past stmtCacheSize the rest run unprepared. pgx caches
-// prepared statements itself.
-type stmtCache struct {
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
-}
-
-const stmtCacheSize = 256
-
-func (s *Service) stmt(ctx context.Context, text string) *sql.Stmt {
-	if s.DB.Engine != "sqlite" {
-		return nil
-	}
-	c := &s.stmts
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.m[text]; ok {
-		return st
-	}
-	if len(c.m) >= stmtCacheSize {
-		return nil
-	}
-	st, err := s.DB.Read.PrepareContext(ctx, text)
-	if err != nil {
-		return nil // the query itself reports it
-	}
-	if c.m == nil {
-		c.m = map[string]*sql.Stmt{}
-	}
-	c.m[text] = st
-	return st
-}
-
-// query runs a read query, prepared once where that pays.
+// query runs a read query (prepared once per SQLite connection by the db
+// package's statement cache; pgx caches its own).
 func (s *Service) query(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
-	if st := s.stmt(ctx, text); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return s.DB.Read.QueryContext(ctx, text, args...)
+	return s.DB.Query(ctx, text, args...)
 }
 
 // queryRow is query for one row.
 func (s *Service) queryRow(ctx context.Context, text string, args ...any) *sql.Row {
-	if st := s.stmt(ctx, text); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return s.DB.Read.QueryRowContext(ctx, text, args...)
+	return s.DB.QueryRow(ctx, text, args...)
 }
