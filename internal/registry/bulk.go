@@ -702,28 +702,9 @@ func (im *Import) Abort() {
 // with the filter, in the filter's order, without paging: for exports.
 // Phones are masked as in the list.
 func (s *Service) Each(ctx context.Context, u *auth.User, f Filter, fn func(*Org) error) error {
-	order, ok := sorts[f.Sort]
-	if !ok {
-		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
-	}
-	if f.Sort == "" {
-		order = "o.id"
-	}
-	scan := false
-	if strings.TrimSpace(f.Q) != "" {
-		var err error
-		if scan, err = s.small(ctx, u, f); err != nil {
-			return err
-		}
-	}
-	w, args := where(s.DB.Dialect, u, &f, scan)
-	if q := strings.TrimSpace(f.Q); q != "" && (f.Sort == "" || f.Sort == "relevance") {
-		order, args = searchOrder(q, args)
-	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE `+w+` ORDER BY `+order, args...)
+	rows, err := s.eachQuery(ctx, u, f, orgColumns)
 	if err != nil {
-		return fmt.Errorf("export orgs: %w", err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -737,6 +718,86 @@ func (s *Service) Each(ctx context.Context, u *auth.User, f Filter, fn func(*Org
 		}
 	}
 	return rows.Err()
+}
+
+// exportColumns are the columns EachExport reads: what a spreadsheet holds,
+// what masking needs, and the community's name.
+const exportColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.community_code,
+	COALESCE(o.credit_code, ''), o.address, o.founded_on, o.members, o.leader_name, o.leader_phone, o.party_org,
+	o.party_instructor, o.hub, o.brand, COALESCE(o.demonstration_year, 0), o.volunteer_mark, o.status,
+	COALESCE(o.created_by, 0), COALESCE((SELECT d.name FROM divisions d WHERE d.code = o.community_code), '')`
+
+// EachExport is Each for spreadsheet exports, cheaper per row: it reads
+// only the exported fields (Org's timestamps, version and return reason
+// stay zero), gives the community's name beside each organization, and
+// reuses one Org for every call, whose Types and TargetGroups slices are
+// shared between rows: fn must not keep or change them.
+func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn func(o *Org, community string) error) error {
+	rows, err := s.eachQuery(ctx, u, f, exportColumns)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var o Org
+	var types, groups int64
+	var hub, brand, vm int
+	var community string
+	typeSets, groupSets := map[int64][]string{}, map[int64][]string{}
+	set := func(cache map[int64][]string, all []string, m int64) []string {
+		v, ok := cache[m]
+		if !ok {
+			v = unmask(all, m)
+			cache[m] = v
+		}
+		return v
+	}
+	for rows.Next() {
+		o = Org{}
+		if err := rows.Scan(&o.ID, &o.Name, &o.Tier, &types, &groups, &o.CommunityCode, &o.CreditCode, &o.Address,
+			&o.FoundedOn, &o.Members, &o.LeaderName, &o.LeaderPhone, &o.PartyOrg, &o.PartyInstructor, &hub, &brand,
+			&o.DemonstrationYear, &vm, &o.Status, &o.CreatedBy, &community); err != nil {
+			return fmt.Errorf("export orgs: %w", err)
+		}
+		o.Types, o.TargetGroups = set(typeSets, Types, types), set(groupSets, TargetGroups, groups)
+		o.Hub, o.Brand, o.VolunteerMark = hub != 0, brand != 0, vm != 0
+		o.Demonstration = o.DemonstrationYear != 0
+		if len(o.CommunityCode) >= 9 {
+			o.StreetCode, o.DistrictCode = o.CommunityCode[:9], o.CommunityCode[:6]
+		}
+		maskFor(u, &o)
+		if err := fn(&o, community); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// eachQuery runs the query of Each with the given select list.
+func (s *Service) eachQuery(ctx context.Context, u *auth.User, f Filter, cols string) (*sql.Rows, error) {
+	order, ok := sorts[f.Sort]
+	if !ok {
+		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
+	}
+	if f.Sort == "" {
+		order = "o.id"
+	}
+	scan := false
+	if strings.TrimSpace(f.Q) != "" {
+		var err error
+		if scan, err = s.small(ctx, u, f); err != nil {
+			return nil, err
+		}
+	}
+	w, args := where(s.DB.Dialect, u, &f, scan)
+	if q := strings.TrimSpace(f.Q); q != "" && (f.Sort == "" || f.Sort == "relevance") {
+		order, args = searchOrder(q, args)
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+cols+` FROM orgs o WHERE `+w+` ORDER BY `+order, args...)
+	if err != nil {
+		return nil, fmt.Errorf("export orgs: %w", err)
+	}
+	return rows, nil
 }
 
 // FilterFromQuery reads list filters from a query string as the list page
