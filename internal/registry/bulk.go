@@ -55,11 +55,14 @@ var BulkMessages = i18n.Messages{
 	"err.import_not_officer": {i18n.ZH: "只有民政、街道和社区工作人员可以导入组织。", i18n.EN: "Only civil-affairs, street and community staff may import organizations."},
 }
 
-// Import is an import in progress. Each row is checked by the registry's own
-// rules as it arrives; while every row so far is valid it is also written,
-// all in one transaction, which Finish commits only if no row failed. A
-// file with any invalid row therefore changes nothing, and memory holds
-// only the keys seen, never the rows.
+// Import is an import in progress. Rows arrive in batches (AddRows); each
+// is checked by the registry's own rules, against what the batch needs from
+// the database read first in a few queries (organizations by credit code,
+// the organizations of its communities, its divisions). While every row so
+// far is valid the batch is also written, with multi-row statements, all in
+// one transaction, which Finish commits only if no row failed. A file with
+// any invalid row therefore changes nothing, and memory holds one batch of
+// rows, the keys seen and the organizations of the communities touched.
 type Import struct {
 	s    *Service
 	u    *auth.User
@@ -68,29 +71,44 @@ type Import struct {
 	tx   *sql.Tx
 	q    db.Querier
 
-	divs   map[string]*geo.Node // division lookups (nil: no such code)
-	byComm map[string][]*known  // organizations already in a community
-	seen   map[string]int       // natural keys and near-duplicate keys → first row
-	res    ImportResult
-	failed bool
-	// prepared statements; audit entries and search documents waiting to
-	// be written in batches
-	ins    *sql.Stmt
-	audits []audit.Entry
-	docs   []any
-	hists  []any
+	divs     map[string]*geo.Node // division lookups (nil: no such code)
+	byComm   map[string][]*known  // organizations already in a community
+	byCredit map[string]*Org      // organizations by credit code (nil: none)
+	seen     map[string]int       // natural keys and near-duplicate keys → first row
+	res      ImportResult
+	failed   bool
+	// new organizations, search documents, history rows and audit entries
+	// waiting to be written in batches; results of the batch being added
+	pending []pendingCreate
+	results []RowResult
+	audits  []audit.Entry
+	docs    []any
+	hists   []any
 }
 
+// pendingCreate is a valid new organization waiting for its batch insert.
+type pendingCreate struct {
+	idx int // in the batch's results
+	in  Input
+}
+
+// createBatch is how many organizations one INSERT writes (24 parameters
+// each).
+const createBatch = 400
+
 // histBatch is how many history rows an import writes at once.
-const histBatch = 50
+const histBatch = 500
 
 // searchBatch is how many search documents an import writes at once: one
 // statement for many keeps SQLite's FTS5 from flushing its index at every
 // statement.
-const searchBatch = 100
+const searchBatch = 500
 
 // auditBatch is how many audit entries an import writes at once.
 const auditBatch = 500
+
+// lookupBatch is how many keys one prefetch query looks up.
+const lookupBatch = 500
 
 // BeginImport starts an import for an officer.
 func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOptions) (*Import, error) {
@@ -98,7 +116,7 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		return nil, errs.E(errs.Forbidden, "err.import_not_officer")
 	}
 	im := &Import{s: s, u: u, opts: opts, now: s.now(), q: s.DB.Read,
-		divs: map[string]*geo.Node{}, byComm: map[string][]*known{}, seen: map[string]int{}}
+		divs: map[string]*geo.Node{}, byComm: map[string][]*known{}, byCredit: map[string]*Org{}, seen: map[string]int{}}
 	if opts.DryRun {
 		return im, nil
 	}
@@ -107,40 +125,74 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		return nil, fmt.Errorf("import: begin: %w", err)
 	}
 	im.tx, im.q = tx, tx
-	prep := func(q string) *sql.Stmt {
-		st, perr := tx.PrepareContext(ctx, q)
-		if perr != nil && err == nil {
-			err = perr
-		}
-		return st
-	}
-	im.ins = prep(`INSERT INTO orgs (name, name_key, tier, types_mask, groups_mask,
-		community_code, street_code, district_code, credit_code, address, founded_on, members, leader_name,
-		leader_phone, party_org, party_instructor, hub, brand, demonstration_year, volunteer_mark, status,
-		created_by, created_at, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$23)
-		RETURNING id`)
-	if err != nil {
-		tx.Rollback() // closes the statements prepared
-		return nil, fmt.Errorf("import: prepare: %w", err)
-	}
 	return im, nil
 }
 
 // Failed reports whether some row was invalid.
 func (im *Import) Failed() bool { return im.failed }
 
-// Add checks one row and, while the import is clean, writes it. pre holds
-// problems the caller already found reading the row (a date that does not
-// parse, say); the registry's own checks are added to them. It returns the
-// row's outcome and its problems by field ("" for the row as a whole).
+// ImportRow is one row of an import: its row number in the file, what it
+// sets, and problems the caller already found reading it (a date that does
+// not parse, say), to which the registry's own checks are added.
+type ImportRow struct {
+	N   int
+	In  Input
+	Pre errs.Fields
+}
+
+// RowResult is what became of a row: its outcome, and its problems by
+// field ("" for the row as a whole), none if it is valid.
+type RowResult struct {
+	Outcome string
+	Fields  errs.Fields
+}
+
+// AddRows checks a batch of rows, in order, and, while the import is clean,
+// writes them. It returns each row's result.
+func (im *Import) AddRows(ctx context.Context, rows []ImportRow) ([]RowResult, error) {
+	rows = append([]ImportRow(nil), rows...) // normalized here, the caller's left as they are
+	for i := range rows {
+		rows[i].In.normalize()
+	}
+	if err := im.prefetch(ctx, rows); err != nil {
+		return nil, err
+	}
+	im.results = make([]RowResult, len(rows))
+	defer func() { im.results = nil }()
+	for i := range rows {
+		outcome, f, err := im.add(ctx, i, rows[i].N, rows[i].In, rows[i].Pre)
+		if err != nil {
+			return nil, err
+		}
+		if len(f) == 0 {
+			f = nil
+		}
+		im.results[i] = RowResult{Outcome: outcome, Fields: f}
+	}
+	if err := im.flushCreates(ctx); err != nil {
+		return nil, err
+	}
+	return im.results, nil
+}
+
+// Add checks one row and, while the import is clean, writes it: AddRows
+// for a single row.
 func (im *Import) Add(ctx context.Context, row int, in Input, pre errs.Fields) (string, errs.Fields, error) {
+	res, err := im.AddRows(ctx, []ImportRow{{N: row, In: in, Pre: pre}})
+	if err != nil {
+		return "", nil, err
+	}
+	return res[0].Outcome, res[0].Fields, nil
+}
+
+// add checks the row at index idx of the batch (already normalized) and
+// queues or writes it.
+func (im *Import) add(ctx context.Context, idx, row int, in Input, pre errs.Fields) (string, errs.Fields, error) {
 	im.res.Rows++
 	f := errs.Fields{}
 	for k, v := range pre {
 		f[k] = v
 	}
-	in.normalize()
 	// A row for a community outside the uploader's scope gets only the scope
 	// error (and the row's own format errors): no matching against, or
 	// duplicate checks with, organizations the uploader may not see, so the
@@ -201,8 +253,10 @@ func (im *Import) Add(ctx context.Context, row int, in Input, pre errs.Fields) (
 	}
 	if im.tx != nil && !im.failed && outcome != Unchanged {
 		if outcome == Created {
-			err = im.create(ctx, &in)
-		} else {
+			im.pending = append(im.pending, pendingCreate{idx: idx, in: in})
+		} else if err = im.flushCreates(ctx); err == nil && !im.failed {
+			// the batch's earlier new organizations first, so the writes
+			// (and the audit rows) keep the file's order
 			err = im.update(ctx, old, &in, changes)
 		}
 		if fe, ok := im.conflictFields(err); ok {
@@ -274,11 +328,11 @@ func (im *Import) fail() {
 // one, else by community and name.
 func (im *Import) match(ctx context.Context, in *Input, f errs.Fields) (*Org, error) {
 	if in.CreditCode != "" {
-		o, err := scanOrg(im.q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.credit_code = $1`, in.CreditCode))
+		o, err := im.credit(ctx, in.CreditCode)
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
-			return nil, fmt.Errorf("import: find credit code: %w", err)
+			return nil, err
+		case o == nil:
 		case !manages(im.u, o):
 			f.Add("credit_code", "err.duplicate_credit")
 			return nil, nil
@@ -305,6 +359,128 @@ func (im *Import) match(ctx context.Context, in *Input, f errs.Fields) (*Org, er
 		return k.o, nil
 	}
 	return nil, nil
+}
+
+// credit returns the organization holding a credit code (nil if none),
+// read once.
+func (im *Import) credit(ctx context.Context, code string) (*Org, error) {
+	if o, ok := im.byCredit[code]; ok {
+		return o, nil
+	}
+	o, err := scanOrg(im.q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.credit_code = $1`, code))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		o = nil
+	case err != nil:
+		return nil, fmt.Errorf("import: find credit code: %w", err)
+	}
+	im.byCredit[code] = o
+	return o, nil
+}
+
+// prefetch reads, for a batch of rows, what their checks need and is not
+// read yet: the organizations holding their credit codes, the
+// organizations of their communities, and their divisions with the places
+// above them. A handful of queries instead of several per row.
+func (im *Import) prefetch(ctx context.Context, rows []ImportRow) error {
+	var credits, comms, divs []string
+	want := map[string]bool{}
+	for i := range rows {
+		in := &rows[i].In
+		c := in.CommunityCode
+		if len(c) == 12 && !im.u.InScope(c) {
+			continue // refused before any lookup
+		}
+		if cc := in.CreditCode; cc != "" && !want["c|"+cc] {
+			if _, ok := im.byCredit[cc]; !ok {
+				credits = append(credits, cc)
+			}
+			want["c|"+cc] = true
+		}
+		if len(c) == 12 && !want["o|"+c] {
+			if _, ok := im.byComm[c]; !ok {
+				comms = append(comms, c)
+			}
+			want["o|"+c] = true
+		}
+		for d := c; d != ""; d = geo.ParentOf(d) {
+			if want["d|"+d] {
+				break
+			}
+			want["d|"+d] = true
+			if _, ok := im.divs[d]; !ok {
+				divs = append(divs, d)
+			}
+			if len(d) != 12 {
+				break // a code that is no community: only itself is looked up
+			}
+		}
+	}
+	if len(credits) > 0 {
+		for _, cc := range credits {
+			im.byCredit[cc] = nil
+		}
+		if err := im.loadOrgs(ctx, "o.credit_code", credits, func(o *Org) { im.byCredit[o.CreditCode] = o }); err != nil {
+			return err
+		}
+	}
+	if len(comms) > 0 {
+		for _, c := range comms {
+			im.byComm[c] = []*known{}
+		}
+		if err := im.loadOrgs(ctx, "o.community_code", comms, func(o *Org) {
+			im.byComm[o.CommunityCode] = append(im.byComm[o.CommunityCode], &known{o: o, key: NameKey(o.Name)})
+		}); err != nil {
+			return err
+		}
+	}
+	if len(divs) > 0 {
+		nodes, err := im.s.Geo.GetMany(ctx, divs)
+		if err != nil {
+			return err
+		}
+		for _, d := range divs {
+			im.divs[d] = nodes[d] // nil: no such division
+		}
+	}
+	return nil
+}
+
+// loadOrgs reads the organizations whose column col holds one of vals, in
+// id order within each query.
+func (im *Import) loadOrgs(ctx context.Context, col string, vals []string, fn func(*Org)) error {
+	for start := 0; start < len(vals); start += lookupBatch {
+		chunk := vals[start:min(len(vals), start+lookupBatch)]
+		var b strings.Builder
+		b.WriteString(`SELECT ` + orgColumns + ` FROM orgs o WHERE ` + col + ` IN (`)
+		args := make([]any, len(chunk))
+		for i, v := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(im.s.DB.Dialect.Param(i + 1))
+			args[i] = v
+		}
+		b.WriteString(`) ORDER BY o.id`)
+		rows, err := im.q.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return fmt.Errorf("import: read organizations: %w", err)
+		}
+		for rows.Next() {
+			o, err := scanOrg(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("import: read organizations: %w", err)
+			}
+			fn(o)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("import: read organizations: %w", err)
+		}
+	}
+	return nil
 }
 
 // community returns the organizations of a community, read once.
@@ -495,28 +671,121 @@ func (im *Import) updateRules(old *Org, in *Input, f errs.Fields) {
 	}
 }
 
-// create writes a new organization as Create does: row, search document,
-// dated history and audit.
-func (im *Import) create(ctx context.Context, in *Input) error {
-	status := StatusPending
+// orgInsertColumns are the columns of a new organization, 24 values.
+const orgInsertColumns = `name, name_key, tier, types_mask, groups_mask, community_code, street_code, district_code,
+	credit_code, address, founded_on, members, leader_name, leader_phone, party_org, party_instructor, hub, brand,
+	demonstration_year, volunteer_mark, status, created_by, created_at, updated_at`
+
+// newStatus is the status a new organization is filed with.
+func newStatus(in *Input) string {
 	if in.Status == StatusActive {
-		status = StatusActive
+		return StatusActive
 	}
-	var id int64
-	err := im.ins.QueryRowContext(ctx, in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types),
-		mask(TargetGroups, in.TargetGroups), in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6],
-		nullStr(in.CreditCode), in.Address, in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg,
-		in.PartyInstructor, b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark),
-		status, im.u.ID, im.now).Scan(&id)
-	if err != nil {
-		return im.s.conflict(err)
+	return StatusPending
+}
+
+// flushCreates writes the new organizations waiting, as Create does (row,
+// search document, dated history, audit), with multi-row statements. A row
+// the database refuses as a duplicate (another writer got there first)
+// fails the import with that row's problem, as a single insert would.
+func (im *Import) flushCreates(ctx context.Context) error {
+	pending := im.pending
+	im.pending = im.pending[:0]
+	if im.tx == nil || im.failed || len(pending) == 0 {
+		return nil
 	}
+	p := im.s.DB.Dialect.Param
+	for start := 0; start < len(pending); start += createBatch {
+		chunk := pending[start:min(len(pending), start+createBatch)]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO orgs (` + orgInsertColumns + `) VALUES `)
+		args := make([]any, 0, len(chunk)*24)
+		for i := range chunk {
+			in := &chunk[i].in
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for j := 1; j <= 24; j++ {
+				if j > 1 {
+					b.WriteByte(',')
+				}
+				b.WriteString(p(len(args) + j))
+			}
+			b.WriteByte(')')
+			args = append(args, in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types),
+				mask(TargetGroups, in.TargetGroups), in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6],
+				nullStr(in.CreditCode), in.Address, in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg,
+				in.PartyInstructor, b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark),
+				newStatus(in), im.u.ID, im.now, im.now)
+		}
+		// Rows that would break a unique constraint are skipped, not
+		// failed, so the statement (and a PostgreSQL transaction) goes on;
+		// they are the ones missing from what it returns.
+		b.WriteString(` ON CONFLICT DO NOTHING RETURNING id, community_code, name_key`)
+		rows, err := im.tx.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return fmt.Errorf("import: insert orgs: %w", err)
+		}
+		ids := make(map[string]int64, len(chunk))
+		for rows.Next() {
+			var id int64
+			var comm, key string
+			if err := rows.Scan(&id, &comm, &key); err != nil {
+				rows.Close()
+				return fmt.Errorf("import: insert orgs: %w", err)
+			}
+			ids[comm+"|"+key] = id
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("import: insert orgs: %w", err)
+		}
+		for i := range chunk {
+			in := &chunk[i].in
+			id, ok := ids[in.CommunityCode+"|"+NameKey(in.Name)]
+			if !ok {
+				return im.refused(ctx, chunk[i])
+			}
+			if err := im.created(ctx, id, in); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// refused fails the import at a new organization the database refused as
+// a duplicate, with the problem a single insert would have reported.
+func (im *Import) refused(ctx context.Context, pc pendingCreate) error {
+	f := errs.Fields{"name": errs.M("err.duplicate_name")}
+	if pc.in.CreditCode != "" {
+		var n int
+		if err := im.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE credit_code = $1`, pc.in.CreditCode).Scan(&n); err != nil {
+			return fmt.Errorf("import: duplicate: %w", err)
+		}
+		if n > 0 {
+			f = errs.Fields{"credit_code": errs.M("err.duplicate_credit")}
+		}
+	}
+	im.res.Created--
+	im.fail()
+	if im.results != nil {
+		im.results[pc.idx] = RowResult{Outcome: Created, Fields: f}
+	}
+	return nil
+}
+
+// created queues what follows a new organization's row: its search
+// document, dated history and audit entry.
+func (im *Import) created(ctx context.Context, id int64, in *Input) error {
 	if err := im.index(ctx, id, in.Name); err != nil {
 		return err
 	}
 	o := &Org{Tier: in.Tier, PartyOrg: in.PartyOrg, Hub: in.Hub, Brand: in.Brand,
 		DemonstrationYear: in.DemonstrationYear, VolunteerMark: in.VolunteerMark}
-	hist := []Event{{Field: "status", Value: status}, {Field: "tier", Value: in.Tier}, {Field: "party_org", Value: in.PartyOrg}}
+	hist := []Event{{Field: "status", Value: newStatus(in)}, {Field: "tier", Value: in.Tier}, {Field: "party_org", Value: in.PartyOrg}}
 	for _, fl := range flagValues(o) {
 		if fl.Value != "" && fl.Value != "0" {
 			hist = append(hist, fl)
@@ -552,7 +821,8 @@ func (im *Import) flushDocs(ctx context.Context) error {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", i+1, i+2, i+3, i+4)
+		p := im.s.DB.Dialect.Param
+		b.WriteString("(" + p(i+1) + ", " + p(i+2) + ", " + p(i+3) + ", " + p(i+4) + ")")
 	}
 	b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini`)
 	_, err := im.tx.ExecContext(ctx, b.String(), im.docs...)
@@ -584,7 +854,14 @@ func (im *Import) flushHistory(ctx context.Context) error {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", i+1, i+2, i+3, i+4, i+5, i+6, i+7, i+8)
+		b.WriteByte('(')
+		for j := 1; j <= 8; j++ {
+			if j > 1 {
+				b.WriteString(", ")
+			}
+			b.WriteString(im.s.DB.Dialect.Param(i + j))
+		}
+		b.WriteByte(')')
 	}
 	_, err := im.tx.ExecContext(ctx, b.String(), im.hists...)
 	im.hists = im.hists[:0]
@@ -605,7 +882,7 @@ func (im *Import) audit(ctx context.Context, e audit.Entry) error {
 }
 
 func (im *Import) flushAudit(ctx context.Context) error {
-	err := audit.RecordMany(ctx, im.tx, im.now, im.u.Actor(), im.audits)
+	err := audit.RecordManyDialect(ctx, im.tx, im.s.DB.Dialect, im.now, im.u.Actor(), im.audits)
 	im.audits = im.audits[:0]
 	return err
 }
@@ -656,6 +933,14 @@ func (im *Import) conflictFields(err error) (errs.Fields, bool) {
 func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportResult) error) (ImportResult, error) {
 	if im.tx == nil {
 		return im.res, nil
+	}
+	if im.failed {
+		im.Abort()
+		return im.res, nil
+	}
+	if err := im.flushCreates(ctx); err != nil {
+		im.Abort()
+		return im.res, err
 	}
 	if im.failed {
 		im.Abort()

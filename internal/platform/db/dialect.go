@@ -2,6 +2,7 @@ package db
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -25,6 +26,12 @@ type Dialect interface {
 	// FullTextQuery is the query text for tokens in sequence, the last
 	// one a prefix when prefix is set. Tokens must be letters and digits.
 	FullTextQuery(col string, tokens []string, prefix bool) string
+	// Param is the n-th (from 1) parameter of a statement with many
+	// parameters, such as a multi-row INSERT: "?" on SQLite, where modernc
+	// binds anonymous parameters in constant time but looks each numbered
+	// one up in a list (binding n of them costs about n²), "$n" on
+	// PostgreSQL. A statement must use one style throughout.
+	Param(n int) string
 }
 
 type sqliteDialect struct{}
@@ -54,7 +61,11 @@ func (sqliteDialect) FullTextQuery(col string, tokens []string, prefix bool) str
 	return q
 }
 
+func (sqliteDialect) Param(int) string { return "?" }
+
 type pgDialect struct{}
+
+func (pgDialect) Param(n int) string { return "$" + strconv.Itoa(n) }
 
 func (pgDialect) IsUniqueViolation(err error) bool {
 	var e *pgconn.PgError
