@@ -404,14 +404,13 @@ func (im *Import) prefetch(ctx context.Context, rows []ImportRow) error {
 			want["o|"+c] = true
 		}
 		for d := c; d != ""; d = geo.ParentOf(d) {
-			if want["d|"+d] {
-				break
+			if !want["d|"+d] {
+				want["d|"+d] = true
+				if _, ok := im.divs[d]; !ok {
+					divs = append(divs, d)
+				}
 			}
-			want["d|"+d] = true
-			if _, ok := im.divs[d]; !ok {
-				divs = append(divs, d)
-			}
-			if len(d) != 12 {
+			if len(c) != 12 {
 				break // a code that is no community: only itself is looked up
 			}
 		}
