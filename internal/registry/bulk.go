@@ -1,11 +1,13 @@
 package registry
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -432,6 +434,9 @@ func (im *Import) prefetch(ctx context.Context, rows []ImportRow) error {
 		}); err != nil {
 			return err
 		}
+		for _, c := range comms {
+			slices.SortFunc(im.byComm[c], func(a, b *known) int { return cmp.Compare(a.o.ID, b.o.ID) })
+		}
 	}
 	if len(divs) > 0 {
 		nodes, err := im.s.Geo.GetMany(ctx, divs)
@@ -446,7 +451,8 @@ func (im *Import) prefetch(ctx context.Context, rows []ImportRow) error {
 }
 
 // loadOrgs reads the organizations whose column col holds one of vals, in
-// id order within each query.
+// no particular order (sorting them all in the query costs more than
+// sorting each community's in Go).
 func (im *Import) loadOrgs(ctx context.Context, col string, vals []string, fn func(*Org)) error {
 	for start := 0; start < len(vals); start += lookupBatch {
 		chunk := vals[start:min(len(vals), start+lookupBatch)]
@@ -460,7 +466,7 @@ func (im *Import) loadOrgs(ctx context.Context, col string, vals []string, fn fu
 			b.WriteString(im.s.DB.Dialect.Param(i + 1))
 			args[i] = v
 		}
-		b.WriteString(`) ORDER BY o.id`)
+		b.WriteByte(')')
 		rows, err := im.q.QueryContext(ctx, b.String(), args...)
 		if err != nil {
 			return fmt.Errorf("import: read organizations: %w", err)
