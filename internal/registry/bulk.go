@@ -74,8 +74,9 @@ type Import struct {
 	q    db.Querier
 
 	divs     map[string]*geo.Node // division lookups (nil: no such code)
-	byComm   map[string][]*known  // organizations already in a community
+	byComm   map[string][]*known  // organizations already in a community, by name
 	byCredit map[string]*Org      // organizations by credit code (nil: none)
+	full     map[int64]*Org       // the batch's organizations matched by name
 	seen     map[string]int       // natural keys and near-duplicate keys → first row
 	res      ImportResult
 	failed   bool
@@ -118,7 +119,8 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		return nil, errs.E(errs.Forbidden, "err.import_not_officer")
 	}
 	im := &Import{s: s, u: u, opts: opts, now: s.now(), q: s.DB.Read,
-		divs: map[string]*geo.Node{}, byComm: map[string][]*known{}, byCredit: map[string]*Org{}, seen: map[string]int{}}
+		divs: map[string]*geo.Node{}, byComm: map[string][]*known{}, byCredit: map[string]*Org{},
+		full: map[int64]*Org{}, seen: map[string]int{}}
 	if opts.DryRun {
 		return im, nil
 	}
@@ -311,11 +313,15 @@ func keepAbsent(in *Input, old *Org, fields []string) {
 	keep("volunteer_mark", func() { in.VolunteerMark = cur.VolunteerMark })
 }
 
-// known is an organization already registered, with its name keys.
+// known is an organization already registered, as far as matching by name
+// needs it: the whole organization is read only for those a row matches
+// (Import.full), so the communities of a large file cost little memory.
 type known struct {
-	o     *Org
-	key   string
-	loose string // "" until needed
+	id     int64
+	name   string
+	credit string
+	key    string
+	loose  string // "" until needed
 }
 
 // fail marks the import as failed: nothing more is written, and lookups
@@ -354,13 +360,41 @@ func (im *Import) match(ctx context.Context, in *Input, f errs.Fields) (*Org, er
 		if k.key != key {
 			continue
 		}
-		if k.o.CreditCode != "" && in.CreditCode != "" {
+		if k.credit != "" && in.CreditCode != "" {
 			f.Add("name", "err.duplicate_name")
 			return nil, nil
 		}
-		return k.o, nil
+		return im.org(ctx, k.id)
 	}
 	return nil, nil
+}
+
+// org returns a registered organization a row matched by name: read with
+// the batch's others (prefetch), or else now.
+func (im *Import) org(ctx context.Context, id int64) (*Org, error) {
+	if o, ok := im.full[id]; ok {
+		return o, nil
+	}
+	o, err := getOrg(ctx, im.q, id, "")
+	if err != nil {
+		return nil, fmt.Errorf("import: read organization: %w", err)
+	}
+	im.full[id] = o
+	return o, nil
+}
+
+// knownColumns are what matching by name reads of every organization of a
+// community.
+const knownColumns = `o.id, o.community_code, o.name, COALESCE(o.credit_code, '')`
+
+func scanKnown(sc interface{ Scan(...any) error }) (*known, string, error) {
+	var k known
+	var community string
+	if err := sc.Scan(&k.id, &community, &k.name, &k.credit); err != nil {
+		return nil, "", err
+	}
+	k.key = NameKey(k.name)
+	return &k, community, nil
 }
 
 // credit returns the organization holding a credit code (nil if none),
@@ -385,7 +419,8 @@ func (im *Import) credit(ctx context.Context, code string) (*Org, error) {
 // organizations of their communities, and their divisions with the places
 // above them. A handful of queries instead of several per row.
 func (im *Import) prefetch(ctx context.Context, rows []ImportRow) error {
-	var credits, comms, divs []string
+	var credits, comms []any
+	var divs []string
 	want := map[string]bool{}
 	for i := range rows {
 		in := &rows[i].In
@@ -419,23 +454,65 @@ func (im *Import) prefetch(ctx context.Context, rows []ImportRow) error {
 	}
 	if len(credits) > 0 {
 		for _, cc := range credits {
-			im.byCredit[cc] = nil
+			im.byCredit[cc.(string)] = nil
 		}
-		if err := im.loadOrgs(ctx, "o.credit_code", credits, func(o *Org) { im.byCredit[o.CreditCode] = o }); err != nil {
+		if err := im.lookup(ctx, orgColumns, "o.credit_code", credits, func(rows *sql.Rows) error {
+			o, err := scanOrg(rows)
+			if err == nil {
+				im.byCredit[o.CreditCode] = o
+			}
+			return err
+		}); err != nil {
 			return err
 		}
 	}
 	if len(comms) > 0 {
 		for _, c := range comms {
-			im.byComm[c] = []*known{}
+			im.byComm[c.(string)] = []*known{}
 		}
-		if err := im.loadOrgs(ctx, "o.community_code", comms, func(o *Org) {
-			im.byComm[o.CommunityCode] = append(im.byComm[o.CommunityCode], &known{o: o, key: NameKey(o.Name)})
-		}); err != nil {
+		err := im.lookup(ctx, knownColumns, "o.community_code", comms, func(rows *sql.Rows) error {
+			k, c, err := scanKnown(rows)
+			if err == nil {
+				im.byComm[c] = append(im.byComm[c], k)
+			}
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		for _, c := range comms {
-			slices.SortFunc(im.byComm[c], func(a, b *known) int { return cmp.Compare(a.o.ID, b.o.ID) })
+			slices.SortFunc(im.byComm[c.(string)], func(a, b *known) int { return cmp.Compare(a.id, b.id) })
+		}
+	}
+	// the organizations rows will match by name, read whole
+	clear(im.full)
+	var ids []any
+	for i := range rows {
+		in := &rows[i].In
+		c := in.CommunityCode
+		if len(c) != 12 || !im.u.InScope(c) {
+			continue
+		}
+		if o := im.byCredit[in.CreditCode]; in.CreditCode != "" && o != nil {
+			continue // matched by credit code
+		}
+		key := NameKey(in.Name)
+		for _, k := range im.byComm[c] {
+			if k.key == key {
+				ids = append(ids, k.id)
+				break
+			}
+		}
+	}
+	if len(ids) > 0 {
+		if err := im.lookup(ctx, orgColumns, "o.id", ids, func(rows *sql.Rows) error {
+			o, err := scanOrg(rows)
+			if err == nil {
+				im.full[o.ID] = o
+			}
+			return err
+		}); err != nil {
+			return err
 		}
 	}
 	if len(divs) > 0 {
@@ -450,34 +527,30 @@ func (im *Import) prefetch(ctx context.Context, rows []ImportRow) error {
 	return nil
 }
 
-// loadOrgs reads the organizations whose column col holds one of vals, in
-// no particular order (sorting them all in the query costs more than
-// sorting each community's in Go).
-func (im *Import) loadOrgs(ctx context.Context, col string, vals []string, fn func(*Org)) error {
+// lookup reads cols of the organizations whose column col holds one of
+// vals, in no particular order (sorting them all in the query costs more
+// than sorting each community's in Go), calling scan for each row.
+func (im *Import) lookup(ctx context.Context, cols, col string, vals []any, scan func(*sql.Rows) error) error {
 	for start := 0; start < len(vals); start += lookupBatch {
 		chunk := vals[start:min(len(vals), start+lookupBatch)]
 		var b strings.Builder
-		b.WriteString(`SELECT ` + orgColumns + ` FROM orgs o WHERE ` + col + ` IN (`)
-		args := make([]any, len(chunk))
-		for i, v := range chunk {
+		b.WriteString(`SELECT ` + cols + ` FROM orgs o WHERE ` + col + ` IN (`)
+		for i := range chunk {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			b.WriteString(im.s.DB.Dialect.Param(i + 1))
-			args[i] = v
 		}
 		b.WriteByte(')')
-		rows, err := im.q.QueryContext(ctx, b.String(), args...)
+		rows, err := im.q.QueryContext(ctx, b.String(), chunk...)
 		if err != nil {
 			return fmt.Errorf("import: read organizations: %w", err)
 		}
 		for rows.Next() {
-			o, err := scanOrg(rows)
-			if err != nil {
+			if err := scan(rows); err != nil {
 				rows.Close()
 				return fmt.Errorf("import: read organizations: %w", err)
 			}
-			fn(o)
 		}
 		err = rows.Err()
 		rows.Close()
@@ -493,18 +566,18 @@ func (im *Import) community(ctx context.Context, code string) ([]*known, error) 
 	if orgs, ok := im.byComm[code]; ok {
 		return orgs, nil
 	}
-	rows, err := im.q.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.community_code = $1 ORDER BY o.id`, code)
+	rows, err := im.q.QueryContext(ctx, `SELECT `+knownColumns+` FROM orgs o WHERE o.community_code = $1 ORDER BY o.id`, code)
 	if err != nil {
 		return nil, fmt.Errorf("import: read community: %w", err)
 	}
 	defer rows.Close()
 	orgs := []*known{}
 	for rows.Next() {
-		o, err := scanOrg(rows)
+		k, _, err := scanKnown(rows)
 		if err != nil {
 			return nil, err
 		}
-		orgs = append(orgs, &known{o: o, key: NameKey(o.Name)})
+		orgs = append(orgs, k)
 	}
 	im.byComm[code] = orgs
 	return orgs, rows.Err()
@@ -621,16 +694,16 @@ func (im *Import) duplicates(ctx context.Context, row int, in *Input, old *Org, 
 		return err
 	}
 	for _, k := range orgs {
-		if (old != nil && k.o.ID == old.ID) || k.key == key {
+		if (old != nil && k.id == old.ID) || k.key == key {
 			continue
 		}
 		if k.loose == "" {
-			if k.loose, err = im.looseKey(ctx, k.o.CommunityCode, k.o.Name); err != nil {
+			if k.loose, err = im.looseKey(ctx, in.CommunityCode, k.name); err != nil {
 				return err
 			}
 		}
 		if k.loose == loose {
-			f.Add("name", "err.near_duplicate", k.o.Name, k.o.ID)
+			f.Add("name", "err.near_duplicate", k.name, k.id)
 			break
 		}
 	}
