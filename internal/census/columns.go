@@ -91,9 +91,12 @@ func (c column) labels(cat *i18n.Catalog) []string {
 // spaces, no required-field stars or "(必填)" notes, lower case.
 func headerKey(s string) string {
 	s = strings.ToLower(norm.NFKC.String(s))
-	s = strings.NewReplacer(" ", "", "\t", "", "\n", "", "\r", "", "*", "", "(必填)", "", "(选填)", "", "必填", "").Replace(s)
-	return s
+	return headerNoise.Replace(s)
 }
+
+// headerNoise is what headerKey drops (built once: it is called for every
+// coded cell of an import).
+var headerNoise = strings.NewReplacer(" ", "", "\t", "", "\n", "", "\r", "", "*", "", "(必填)", "", "(选填)", "", "必填", "")
 
 // headerIndex maps every accepted header to its column.
 func headerIndex(cat *i18n.Catalog) map[string]int {

@@ -43,21 +43,44 @@ func (s *Service) headers() []string {
 	return out
 }
 
-// cells writes an organization as the sheet's cells.
-func (s *Service) cells(o *registry.Org, communityName string) []string {
-	out := make([]string, len(columns))
+// rowWriter turns organizations into the sheet's cells, with the labels of
+// coded values looked up once per export.
+type rowWriter struct {
+	labels []map[string]string // per column: code → Chinese label (kEnum, kMulti)
+	out    []string            // the current row, reused
+	parts  []string
+}
+
+func (s *Service) newRowWriter() *rowWriter {
+	rw := &rowWriter{labels: make([]map[string]string, len(columns)), out: make([]string, len(columns))}
+	for i, c := range columns {
+		if c.Kind == kEnum || c.Kind == kMulti {
+			m := make(map[string]string, len(c.Codes))
+			for _, code := range c.Codes {
+				m[code] = c.label(s.Cat, code)
+			}
+			rw.labels[i] = m
+		}
+	}
+	return rw
+}
+
+// label is a code's label, or the code itself when it has none.
+func (rw *rowWriter) label(i int, code string) string {
+	if l, ok := rw.labels[i][code]; ok {
+		return l
+	}
+	return code
+}
+
+// cells writes an organization as the sheet's cells, in a slice reused
+// for the next row.
+func (rw *rowWriter) cells(o *registry.Org, communityName string) []string {
 	yesNo := func(b bool) string {
 		if b {
 			return "是"
 		}
 		return "否"
-	}
-	labels := func(c column, codes []string) string {
-		ls := make([]string, len(codes))
-		for i, code := range codes {
-			ls[i] = c.label(s.Cat, code)
-		}
-		return strings.Join(ls, "、")
 	}
 	for i, c := range columns {
 		var v string
@@ -67,11 +90,17 @@ func (s *Service) cells(o *registry.Org, communityName string) []string {
 		case "credit_code":
 			v = o.CreditCode
 		case "tier":
-			v = c.label(s.Cat, o.Tier)
-		case "types":
-			v = labels(c, o.Types)
-		case "target_groups":
-			v = labels(c, o.TargetGroups)
+			v = rw.label(i, o.Tier)
+		case "types", "target_groups":
+			codes := o.Types
+			if c.Field == "target_groups" {
+				codes = o.TargetGroups
+			}
+			rw.parts = rw.parts[:0]
+			for _, code := range codes {
+				rw.parts = append(rw.parts, rw.label(i, code))
+			}
+			v = strings.Join(rw.parts, "、")
 		case "community_code":
 			v = o.CommunityCode
 		case "community":
@@ -87,7 +116,7 @@ func (s *Service) cells(o *registry.Org, communityName string) []string {
 		case "leader_phone":
 			v = o.LeaderPhone
 		case "party_org":
-			v = c.label(s.Cat, o.PartyOrg)
+			v = rw.label(i, o.PartyOrg)
 		case "party_instructor":
 			v = o.PartyInstructor
 		case "hub":
@@ -101,43 +130,19 @@ func (s *Service) cells(o *registry.Org, communityName string) []string {
 		case "volunteer_mark":
 			v = yesNo(o.VolunteerMark)
 		case "status":
-			v = c.label(s.Cat, o.Status)
+			v = rw.label(i, o.Status)
 		}
-		out[i] = neutralize(v)
+		rw.out[i] = neutralize(v)
 	}
-	return out
-}
-
-// names caches division names.
-type names struct {
-	geo *geo.Store
-	m   map[string]string
-}
-
-func (n *names) name(ctx context.Context, code string) (string, error) {
-	if v, ok := n.m[code]; ok {
-		return v, nil
-	}
-	m, err := n.geo.Names(ctx, []string{code})
-	if err != nil {
-		return "", err
-	}
-	n.m[code] = m[code]
-	return m[code], nil
+	return rw.out
 }
 
 // Export writes the organizations of a list (same filters, no paging) as
-// .xlsx or .csv in the template's columns, streaming. Phones are masked for
-// viewers who do not manage the organizations, as in the list.
+// .xlsx or .csv in the template's columns, streaming: memory does not grow
+// with the number of rows. Phones are masked for viewers who do not manage
+// the organizations, as in the list.
 func (s *Service) Export(ctx context.Context, u *auth.User, f registry.Filter, format string, w io.Writer) error {
-	nm := &names{geo: s.Geo, m: map[string]string{}}
-	row := func(o *registry.Org) ([]string, error) {
-		cn, err := nm.name(ctx, o.CommunityCode)
-		if err != nil {
-			return nil, err
-		}
-		return s.cells(o, cn), nil
-	}
+	rw := s.newRowWriter()
 	if format == FormatCSV {
 		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 			return err
@@ -146,12 +151,8 @@ func (s *Service) Export(ctx context.Context, u *auth.User, f registry.Filter, f
 		if err := cw.Write(s.headers()); err != nil {
 			return err
 		}
-		err := s.Registry.Each(ctx, u, f, func(o *registry.Org) error {
-			r, err := row(o)
-			if err == nil {
-				err = cw.Write(r)
-			}
-			return err
+		err := s.Registry.EachExport(ctx, u, f, func(o *registry.Org, community string) error {
+			return cw.Write(rw.cells(o, community))
 		})
 		cw.Flush()
 		if err != nil {
@@ -159,72 +160,33 @@ func (s *Service) Export(ctx context.Context, u *auth.User, f registry.Filter, f
 		}
 		return cw.Error()
 	}
-	x, sw, err := s.newBook()
+	widths := make([]float64, len(columns))
+	for i, c := range columns {
+		widths[i] = colWidth(c)
+	}
+	sw, err := newSheetWriter(w, sheetOrgs, widths, s.headers())
 	if err != nil {
 		return err
 	}
-	defer x.Close()
-	n := 1
-	err = s.Registry.Each(ctx, u, f, func(o *registry.Org) error {
-		r, err := row(o)
-		if err != nil {
-			return err
+	err = s.Registry.EachExport(ctx, u, f, func(o *registry.Org, community string) error {
+		sw.Row()
+		for i, v := range rw.cells(o, community) {
+			// numbers as numbers, everything else as text
+			if columns[i].Kind == kInt && v != "" {
+				if n, err := strconv.Atoi(v); err == nil {
+					sw.Int(n)
+					continue
+				}
+			}
+			sw.String(v)
 		}
-		n++
-		return sw.SetRow("A"+strconv.Itoa(n), xlsxCells(r))
+		return sw.EndRow()
 	})
 	if err != nil {
+		sw.Abort()
 		return err
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return x.Write(w)
-}
-
-// xlsxCells writes numbers as numbers and everything else as text.
-func xlsxCells(r []string) []any {
-	out := make([]any, len(r))
-	for i, v := range r {
-		if k := columns[i].Kind; k == kInt && v != "" {
-			if n, err := strconv.Atoi(v); err == nil {
-				out[i] = n
-				continue
-			}
-		}
-		out[i] = v
-	}
-	return out
-}
-
-// newBook starts a workbook whose first sheet is the organizations sheet
-// with its header row written, streaming.
-func (s *Service) newBook() (*excelize.File, *excelize.StreamWriter, error) {
-	x := excelize.NewFile()
-	if err := x.SetSheetName("Sheet1", sheetOrgs); err != nil {
-		return nil, nil, err
-	}
-	sw, err := x.NewStreamWriter(sheetOrgs)
-	if err != nil {
-		return nil, nil, err
-	}
-	bold, err := x.NewStyle(headerStyle)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i, c := range columns {
-		if err := sw.SetColWidth(i+1, i+1, colWidth(c)); err != nil {
-			return nil, nil, err
-		}
-	}
-	hdr := make([]any, len(columns))
-	for i, h := range s.headers() {
-		hdr[i] = excelize.Cell{StyleID: bold, Value: h}
-	}
-	if err := sw.SetRow("A1", hdr, excelize.RowOpts{Height: 20}); err != nil {
-		return nil, nil, err
-	}
-	return x, sw, nil
+	return sw.Close()
 }
 
 // templateSheet writes the organizations sheet of the template (not

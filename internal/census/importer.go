@@ -152,23 +152,48 @@ func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, o
 		defer close(parsed)
 		readErr = s.parseRows(ctx, rows, lay, pending, nums, parsed)
 	}()
-	for p := range parsed {
-		_, fe, err := im.Add(ctx, p.n, p.in, p.pre)
+	// Rows are checked and written a batch at a time: the registry reads
+	// what a batch needs in a few queries and writes it in a few statements.
+	batch := make([]registry.ImportRow, 0, importBatch)
+	add := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		res, err := im.AddRows(ctx, batch)
 		if err != nil {
-			cancel()
-			for range parsed {
+			return err
+		}
+		for i, r := range res {
+			rep.Rows++
+			if len(r.Fields) > 0 {
+				rep.Errors = append(rep.Errors, s.rowErrors(lay, batch[i].N, r.Fields)...)
+			} else {
+				rep.Summary.add(batch[i].In)
 			}
-			return nil, err
 		}
-		rep.Rows++
-		if len(fe) > 0 {
-			rep.Errors = append(rep.Errors, s.rowErrors(lay, p.n, fe)...)
-		} else {
-			rep.Summary.add(p.in)
-		}
-		if opts.Progress != nil && rep.Rows%500 == 0 {
+		batch = batch[:0]
+		if opts.Progress != nil {
 			opts.Progress(rep.Rows)
 		}
+		return nil
+	}
+	var addErr error
+	for p := range parsed {
+		if addErr != nil {
+			continue // drain the reader
+		}
+		batch = append(batch, registry.ImportRow{N: p.n, In: p.in, Pre: p.pre})
+		if len(batch) == importBatch {
+			if addErr = add(); addErr != nil {
+				cancel()
+			}
+		}
+	}
+	if addErr == nil {
+		addErr = add()
+	}
+	if addErr != nil {
+		return nil, addErr
 	}
 	if readErr != nil {
 		if e, ok := errs.As(readErr); ok && e.Code == errs.Invalid {
@@ -197,6 +222,9 @@ func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, o
 	}
 	return rep, nil
 }
+
+// importBatch is how many rows are checked and written together.
+const importBatch = 1000
 
 // parsedRow is a data row read into an Input.
 type parsedRow struct {

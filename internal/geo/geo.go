@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
@@ -124,6 +125,49 @@ func (s *Store) Get(ctx context.Context, code string) (*Node, error) {
 	}
 	n.ParentCode = parent.String
 	return &n, nil
+}
+
+// getManyChunk is how many codes one query of GetMany looks up.
+const getManyChunk = 500
+
+// GetMany looks several codes up at once; codes that are no division are
+// absent from the answer.
+func (s *Store) GetMany(ctx context.Context, codes []string) (map[string]*Node, error) {
+	out := make(map[string]*Node, len(codes))
+	for start := 0; start < len(codes); start += getManyChunk {
+		chunk := codes[start:min(len(codes), start+getManyChunk)]
+		var b strings.Builder
+		b.WriteString(`SELECT code, name, level, parent_code, kind FROM divisions WHERE code IN (`)
+		args := make([]any, len(chunk))
+		for i, c := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(s.DB.Dialect.Param(i + 1))
+			args[i] = c
+		}
+		b.WriteByte(')')
+		rows, err := s.DB.Read.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("geo get many: %w", err)
+		}
+		for rows.Next() {
+			var n Node
+			var parent sql.NullString
+			if err := rows.Scan(&n.Code, &n.Name, &n.Level, &parent, &n.Kind); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("geo get many: %w", err)
+			}
+			n.ParentCode = parent.String
+			out[n.Code] = &n
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("geo get many: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // Exists reports whether a code is a known division.

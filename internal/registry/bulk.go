@@ -1,11 +1,13 @@
 package registry
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,11 +57,14 @@ var BulkMessages = i18n.Messages{
 	"err.import_not_officer": {i18n.ZH: "只有民政、街道和社区工作人员可以导入组织。", i18n.EN: "Only civil-affairs, street and community staff may import organizations."},
 }
 
-// Import is an import in progress. Each row is checked by the registry's own
-// rules as it arrives; while every row so far is valid it is also written,
-// all in one transaction, which Finish commits only if no row failed. A
-// file with any invalid row therefore changes nothing, and memory holds
-// only the keys seen, never the rows.
+// Import is an import in progress. Rows arrive in batches (AddRows); each
+// is checked by the registry's own rules, against what the batch needs from
+// the database read first in a few queries (organizations by credit code,
+// the organizations of its communities, its divisions). While every row so
+// far is valid the batch is also written, with multi-row statements, all in
+// one transaction, which Finish commits only if no row failed. A file with
+// any invalid row therefore changes nothing, and memory holds one batch of
+// rows, the keys seen and the organizations of the communities touched.
 type Import struct {
 	s    *Service
 	u    *auth.User
@@ -68,29 +73,45 @@ type Import struct {
 	tx   *sql.Tx
 	q    db.Querier
 
-	divs   map[string]*geo.Node // division lookups (nil: no such code)
-	byComm map[string][]*known  // organizations already in a community
-	seen   map[string]int       // natural keys and near-duplicate keys → first row
-	res    ImportResult
-	failed bool
-	// prepared statements; audit entries and search documents waiting to
-	// be written in batches
-	ins    *sql.Stmt
-	audits []audit.Entry
-	docs   []any
-	hists  []any
+	divs     map[string]*geo.Node // division lookups (nil: no such code)
+	byComm   map[string][]*known  // organizations already in a community, by name
+	byCredit map[string]*Org      // organizations by credit code (nil: none)
+	full     map[int64]*Org       // the batch's organizations matched by name
+	seen     map[string]int       // natural keys and near-duplicate keys → first row
+	res      ImportResult
+	failed   bool
+	// new organizations, search documents, history rows and audit entries
+	// waiting to be written in batches; results of the batch being added
+	pending []pendingCreate
+	results []RowResult
+	audits  []audit.Entry
+	docs    []any
+	hists   []any
 }
 
+// pendingCreate is a valid new organization waiting for its batch insert.
+type pendingCreate struct {
+	idx int // in the batch's results
+	in  Input
+}
+
+// createBatch is how many organizations one INSERT writes (24 parameters
+// each).
+const createBatch = 400
+
 // histBatch is how many history rows an import writes at once.
-const histBatch = 50
+const histBatch = 500
 
 // searchBatch is how many search documents an import writes at once: one
 // statement for many keeps SQLite's FTS5 from flushing its index at every
 // statement.
-const searchBatch = 100
+const searchBatch = 500
 
 // auditBatch is how many audit entries an import writes at once.
 const auditBatch = 500
+
+// lookupBatch is how many keys one prefetch query looks up.
+const lookupBatch = 500
 
 // BeginImport starts an import for an officer.
 func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOptions) (*Import, error) {
@@ -98,7 +119,8 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		return nil, errs.E(errs.Forbidden, "err.import_not_officer")
 	}
 	im := &Import{s: s, u: u, opts: opts, now: s.now(), q: s.DB.Read,
-		divs: map[string]*geo.Node{}, byComm: map[string][]*known{}, seen: map[string]int{}}
+		divs: map[string]*geo.Node{}, byComm: map[string][]*known{}, byCredit: map[string]*Org{},
+		full: map[int64]*Org{}, seen: map[string]int{}}
 	if opts.DryRun {
 		return im, nil
 	}
@@ -107,40 +129,74 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		return nil, fmt.Errorf("import: begin: %w", err)
 	}
 	im.tx, im.q = tx, tx
-	prep := func(q string) *sql.Stmt {
-		st, perr := tx.PrepareContext(ctx, q)
-		if perr != nil && err == nil {
-			err = perr
-		}
-		return st
-	}
-	im.ins = prep(`INSERT INTO orgs (name, name_key, tier, types_mask, groups_mask,
-		community_code, street_code, district_code, credit_code, address, founded_on, members, leader_name,
-		leader_phone, party_org, party_instructor, hub, brand, demonstration_year, volunteer_mark, status,
-		created_by, created_at, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$23)
-		RETURNING id`)
-	if err != nil {
-		tx.Rollback() // closes the statements prepared
-		return nil, fmt.Errorf("import: prepare: %w", err)
-	}
 	return im, nil
 }
 
 // Failed reports whether some row was invalid.
 func (im *Import) Failed() bool { return im.failed }
 
-// Add checks one row and, while the import is clean, writes it. pre holds
-// problems the caller already found reading the row (a date that does not
-// parse, say); the registry's own checks are added to them. It returns the
-// row's outcome and its problems by field ("" for the row as a whole).
+// ImportRow is one row of an import: its row number in the file, what it
+// sets, and problems the caller already found reading it (a date that does
+// not parse, say), to which the registry's own checks are added.
+type ImportRow struct {
+	N   int
+	In  Input
+	Pre errs.Fields
+}
+
+// RowResult is what became of a row: its outcome, and its problems by
+// field ("" for the row as a whole), none if it is valid.
+type RowResult struct {
+	Outcome string
+	Fields  errs.Fields
+}
+
+// AddRows checks a batch of rows, in order, and, while the import is clean,
+// writes them. It returns each row's result.
+func (im *Import) AddRows(ctx context.Context, rows []ImportRow) ([]RowResult, error) {
+	rows = append([]ImportRow(nil), rows...) // normalized here, the caller's left as they are
+	for i := range rows {
+		rows[i].In.normalize()
+	}
+	if err := im.prefetch(ctx, rows); err != nil {
+		return nil, err
+	}
+	im.results = make([]RowResult, len(rows))
+	defer func() { im.results = nil }()
+	for i := range rows {
+		outcome, f, err := im.add(ctx, i, rows[i].N, rows[i].In, rows[i].Pre)
+		if err != nil {
+			return nil, err
+		}
+		if len(f) == 0 {
+			f = nil
+		}
+		im.results[i] = RowResult{Outcome: outcome, Fields: f}
+	}
+	if err := im.flushCreates(ctx); err != nil {
+		return nil, err
+	}
+	return im.results, nil
+}
+
+// Add checks one row and, while the import is clean, writes it: AddRows
+// for a single row.
 func (im *Import) Add(ctx context.Context, row int, in Input, pre errs.Fields) (string, errs.Fields, error) {
+	res, err := im.AddRows(ctx, []ImportRow{{N: row, In: in, Pre: pre}})
+	if err != nil {
+		return "", nil, err
+	}
+	return res[0].Outcome, res[0].Fields, nil
+}
+
+// add checks the row at index idx of the batch (already normalized) and
+// queues or writes it.
+func (im *Import) add(ctx context.Context, idx, row int, in Input, pre errs.Fields) (string, errs.Fields, error) {
 	im.res.Rows++
 	f := errs.Fields{}
 	for k, v := range pre {
 		f[k] = v
 	}
-	in.normalize()
 	// A row for a community outside the uploader's scope gets only the scope
 	// error (and the row's own format errors): no matching against, or
 	// duplicate checks with, organizations the uploader may not see, so the
@@ -201,8 +257,10 @@ func (im *Import) Add(ctx context.Context, row int, in Input, pre errs.Fields) (
 	}
 	if im.tx != nil && !im.failed && outcome != Unchanged {
 		if outcome == Created {
-			err = im.create(ctx, &in)
-		} else {
+			im.pending = append(im.pending, pendingCreate{idx: idx, in: in})
+		} else if err = im.flushCreates(ctx); err == nil && !im.failed {
+			// the batch's earlier new organizations first, so the writes
+			// (and the audit rows) keep the file's order
 			err = im.update(ctx, old, &in, changes)
 		}
 		if fe, ok := im.conflictFields(err); ok {
@@ -255,11 +313,15 @@ func keepAbsent(in *Input, old *Org, fields []string) {
 	keep("volunteer_mark", func() { in.VolunteerMark = cur.VolunteerMark })
 }
 
-// known is an organization already registered, with its name keys.
+// known is an organization already registered, as far as matching by name
+// needs it: the whole organization is read only for those a row matches
+// (Import.full), so the communities of a large file cost little memory.
 type known struct {
-	o     *Org
-	key   string
-	loose string // "" until needed
+	id     int64
+	name   string
+	credit string
+	key    string
+	loose  string // "" until needed
 }
 
 // fail marks the import as failed: nothing more is written, and lookups
@@ -274,11 +336,11 @@ func (im *Import) fail() {
 // one, else by community and name.
 func (im *Import) match(ctx context.Context, in *Input, f errs.Fields) (*Org, error) {
 	if in.CreditCode != "" {
-		o, err := scanOrg(im.q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.credit_code = $1`, in.CreditCode))
+		o, err := im.credit(ctx, in.CreditCode)
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
-			return nil, fmt.Errorf("import: find credit code: %w", err)
+			return nil, err
+		case o == nil:
 		case !manages(im.u, o):
 			f.Add("credit_code", "err.duplicate_credit")
 			return nil, nil
@@ -298,13 +360,205 @@ func (im *Import) match(ctx context.Context, in *Input, f errs.Fields) (*Org, er
 		if k.key != key {
 			continue
 		}
-		if k.o.CreditCode != "" && in.CreditCode != "" {
+		if k.credit != "" && in.CreditCode != "" {
 			f.Add("name", "err.duplicate_name")
 			return nil, nil
 		}
-		return k.o, nil
+		return im.org(ctx, k.id)
 	}
 	return nil, nil
+}
+
+// org returns a registered organization a row matched by name: read with
+// the batch's others (prefetch), or else now.
+func (im *Import) org(ctx context.Context, id int64) (*Org, error) {
+	if o, ok := im.full[id]; ok {
+		return o, nil
+	}
+	o, err := getOrg(ctx, im.q, id, "")
+	if err != nil {
+		return nil, fmt.Errorf("import: read organization: %w", err)
+	}
+	im.full[id] = o
+	return o, nil
+}
+
+// knownColumns are what matching by name reads of every organization of a
+// community.
+const knownColumns = `o.id, o.community_code, o.name, COALESCE(o.credit_code, '')`
+
+func scanKnown(sc interface{ Scan(...any) error }) (*known, string, error) {
+	var k known
+	var community string
+	if err := sc.Scan(&k.id, &community, &k.name, &k.credit); err != nil {
+		return nil, "", err
+	}
+	k.key = NameKey(k.name)
+	return &k, community, nil
+}
+
+// credit returns the organization holding a credit code (nil if none),
+// read once.
+func (im *Import) credit(ctx context.Context, code string) (*Org, error) {
+	if o, ok := im.byCredit[code]; ok {
+		return o, nil
+	}
+	o, err := scanOrg(im.q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.credit_code = $1`, code))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		o = nil
+	case err != nil:
+		return nil, fmt.Errorf("import: find credit code: %w", err)
+	}
+	im.byCredit[code] = o
+	return o, nil
+}
+
+// prefetch reads, for a batch of rows, what their checks need and is not
+// read yet: the organizations holding their credit codes, the
+// organizations of their communities, and their divisions with the places
+// above them. A handful of queries instead of several per row.
+func (im *Import) prefetch(ctx context.Context, rows []ImportRow) error {
+	var credits, comms []any
+	var divs []string
+	want := map[string]bool{}
+	for i := range rows {
+		in := &rows[i].In
+		c := in.CommunityCode
+		if len(c) == 12 && !im.u.InScope(c) {
+			continue // refused before any lookup
+		}
+		if cc := in.CreditCode; cc != "" && !want["c|"+cc] {
+			if _, ok := im.byCredit[cc]; !ok {
+				credits = append(credits, cc)
+			}
+			want["c|"+cc] = true
+		}
+		if len(c) == 12 && !want["o|"+c] {
+			if _, ok := im.byComm[c]; !ok {
+				comms = append(comms, c)
+			}
+			want["o|"+c] = true
+		}
+		for d := c; d != ""; d = geo.ParentOf(d) {
+			if !want["d|"+d] {
+				want["d|"+d] = true
+				if _, ok := im.divs[d]; !ok {
+					divs = append(divs, d)
+				}
+			}
+			if len(c) != 12 {
+				break // a code that is no community: only itself is looked up
+			}
+		}
+	}
+	if len(credits) > 0 {
+		for _, cc := range credits {
+			im.byCredit[cc.(string)] = nil
+		}
+		if err := im.lookup(ctx, orgColumns, "o.credit_code", credits, func(rows *sql.Rows) error {
+			o, err := scanOrg(rows)
+			if err == nil {
+				im.byCredit[o.CreditCode] = o
+			}
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	if len(comms) > 0 {
+		for _, c := range comms {
+			im.byComm[c.(string)] = []*known{}
+		}
+		err := im.lookup(ctx, knownColumns, "o.community_code", comms, func(rows *sql.Rows) error {
+			k, c, err := scanKnown(rows)
+			if err == nil {
+				im.byComm[c] = append(im.byComm[c], k)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, c := range comms {
+			slices.SortFunc(im.byComm[c.(string)], func(a, b *known) int { return cmp.Compare(a.id, b.id) })
+		}
+	}
+	// the organizations rows will match by name, read whole
+	clear(im.full)
+	var ids []any
+	for i := range rows {
+		in := &rows[i].In
+		c := in.CommunityCode
+		if len(c) != 12 || !im.u.InScope(c) {
+			continue
+		}
+		if o := im.byCredit[in.CreditCode]; in.CreditCode != "" && o != nil {
+			continue // matched by credit code
+		}
+		key := NameKey(in.Name)
+		for _, k := range im.byComm[c] {
+			if k.key == key {
+				ids = append(ids, k.id)
+				break
+			}
+		}
+	}
+	if len(ids) > 0 {
+		if err := im.lookup(ctx, orgColumns, "o.id", ids, func(rows *sql.Rows) error {
+			o, err := scanOrg(rows)
+			if err == nil {
+				im.full[o.ID] = o
+			}
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	if len(divs) > 0 {
+		nodes, err := im.s.Geo.GetMany(ctx, divs)
+		if err != nil {
+			return err
+		}
+		for _, d := range divs {
+			im.divs[d] = nodes[d] // nil: no such division
+		}
+	}
+	return nil
+}
+
+// lookup reads cols of the organizations whose column col holds one of
+// vals, in no particular order (sorting them all in the query costs more
+// than sorting each community's in Go), calling scan for each row.
+func (im *Import) lookup(ctx context.Context, cols, col string, vals []any, scan func(*sql.Rows) error) error {
+	for start := 0; start < len(vals); start += lookupBatch {
+		chunk := vals[start:min(len(vals), start+lookupBatch)]
+		var b strings.Builder
+		b.WriteString(`SELECT ` + cols + ` FROM orgs o WHERE ` + col + ` IN (`)
+		for i := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(im.s.DB.Dialect.Param(i + 1))
+		}
+		b.WriteByte(')')
+		rows, err := im.q.QueryContext(ctx, b.String(), chunk...)
+		if err != nil {
+			return fmt.Errorf("import: read organizations: %w", err)
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return fmt.Errorf("import: read organizations: %w", err)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("import: read organizations: %w", err)
+		}
+	}
+	return nil
 }
 
 // community returns the organizations of a community, read once.
@@ -312,18 +566,18 @@ func (im *Import) community(ctx context.Context, code string) ([]*known, error) 
 	if orgs, ok := im.byComm[code]; ok {
 		return orgs, nil
 	}
-	rows, err := im.q.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.community_code = $1 ORDER BY o.id`, code)
+	rows, err := im.q.QueryContext(ctx, `SELECT `+knownColumns+` FROM orgs o WHERE o.community_code = $1 ORDER BY o.id`, code)
 	if err != nil {
 		return nil, fmt.Errorf("import: read community: %w", err)
 	}
 	defer rows.Close()
 	orgs := []*known{}
 	for rows.Next() {
-		o, err := scanOrg(rows)
+		k, _, err := scanKnown(rows)
 		if err != nil {
 			return nil, err
 		}
-		orgs = append(orgs, &known{o: o, key: NameKey(o.Name)})
+		orgs = append(orgs, k)
 	}
 	im.byComm[code] = orgs
 	return orgs, rows.Err()
@@ -440,16 +694,16 @@ func (im *Import) duplicates(ctx context.Context, row int, in *Input, old *Org, 
 		return err
 	}
 	for _, k := range orgs {
-		if (old != nil && k.o.ID == old.ID) || k.key == key {
+		if (old != nil && k.id == old.ID) || k.key == key {
 			continue
 		}
 		if k.loose == "" {
-			if k.loose, err = im.looseKey(ctx, k.o.CommunityCode, k.o.Name); err != nil {
+			if k.loose, err = im.looseKey(ctx, in.CommunityCode, k.name); err != nil {
 				return err
 			}
 		}
 		if k.loose == loose {
-			f.Add("name", "err.near_duplicate", k.o.Name, k.o.ID)
+			f.Add("name", "err.near_duplicate", k.name, k.id)
 			break
 		}
 	}
@@ -495,28 +749,121 @@ func (im *Import) updateRules(old *Org, in *Input, f errs.Fields) {
 	}
 }
 
-// create writes a new organization as Create does: row, search document,
-// dated history and audit.
-func (im *Import) create(ctx context.Context, in *Input) error {
-	status := StatusPending
+// orgInsertColumns are the columns of a new organization, 24 values.
+const orgInsertColumns = `name, name_key, tier, types_mask, groups_mask, community_code, street_code, district_code,
+	credit_code, address, founded_on, members, leader_name, leader_phone, party_org, party_instructor, hub, brand,
+	demonstration_year, volunteer_mark, status, created_by, created_at, updated_at`
+
+// newStatus is the status a new organization is filed with.
+func newStatus(in *Input) string {
 	if in.Status == StatusActive {
-		status = StatusActive
+		return StatusActive
 	}
-	var id int64
-	err := im.ins.QueryRowContext(ctx, in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types),
-		mask(TargetGroups, in.TargetGroups), in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6],
-		nullStr(in.CreditCode), in.Address, in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg,
-		in.PartyInstructor, b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark),
-		status, im.u.ID, im.now).Scan(&id)
-	if err != nil {
-		return im.s.conflict(err)
+	return StatusPending
+}
+
+// flushCreates writes the new organizations waiting, as Create does (row,
+// search document, dated history, audit), with multi-row statements. A row
+// the database refuses as a duplicate (another writer got there first)
+// fails the import with that row's problem, as a single insert would.
+func (im *Import) flushCreates(ctx context.Context) error {
+	pending := im.pending
+	im.pending = im.pending[:0]
+	if im.tx == nil || im.failed || len(pending) == 0 {
+		return nil
 	}
+	p := im.s.DB.Dialect.Param
+	for start := 0; start < len(pending); start += createBatch {
+		chunk := pending[start:min(len(pending), start+createBatch)]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO orgs (` + orgInsertColumns + `) VALUES `)
+		args := make([]any, 0, len(chunk)*24)
+		for i := range chunk {
+			in := &chunk[i].in
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for j := 1; j <= 24; j++ {
+				if j > 1 {
+					b.WriteByte(',')
+				}
+				b.WriteString(p(len(args) + j))
+			}
+			b.WriteByte(')')
+			args = append(args, in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types),
+				mask(TargetGroups, in.TargetGroups), in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6],
+				nullStr(in.CreditCode), in.Address, in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg,
+				in.PartyInstructor, b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark),
+				newStatus(in), im.u.ID, im.now, im.now)
+		}
+		// Rows that would break a unique constraint are skipped, not
+		// failed, so the statement (and a PostgreSQL transaction) goes on;
+		// they are the ones missing from what it returns.
+		b.WriteString(` ON CONFLICT DO NOTHING RETURNING id, community_code, name_key`)
+		rows, err := im.tx.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return fmt.Errorf("import: insert orgs: %w", err)
+		}
+		ids := make(map[string]int64, len(chunk))
+		for rows.Next() {
+			var id int64
+			var comm, key string
+			if err := rows.Scan(&id, &comm, &key); err != nil {
+				rows.Close()
+				return fmt.Errorf("import: insert orgs: %w", err)
+			}
+			ids[comm+"|"+key] = id
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("import: insert orgs: %w", err)
+		}
+		for i := range chunk {
+			in := &chunk[i].in
+			id, ok := ids[in.CommunityCode+"|"+NameKey(in.Name)]
+			if !ok {
+				return im.refused(ctx, chunk[i])
+			}
+			if err := im.created(ctx, id, in); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// refused fails the import at a new organization the database refused as
+// a duplicate, with the problem a single insert would have reported.
+func (im *Import) refused(ctx context.Context, pc pendingCreate) error {
+	f := errs.Fields{"name": errs.M("err.duplicate_name")}
+	if pc.in.CreditCode != "" {
+		var n int
+		if err := im.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE credit_code = $1`, pc.in.CreditCode).Scan(&n); err != nil {
+			return fmt.Errorf("import: duplicate: %w", err)
+		}
+		if n > 0 {
+			f = errs.Fields{"credit_code": errs.M("err.duplicate_credit")}
+		}
+	}
+	im.res.Created--
+	im.fail()
+	if im.results != nil {
+		im.results[pc.idx] = RowResult{Outcome: Created, Fields: f}
+	}
+	return nil
+}
+
+// created queues what follows a new organization's row: its search
+// document, dated history and audit entry.
+func (im *Import) created(ctx context.Context, id int64, in *Input) error {
 	if err := im.index(ctx, id, in.Name, in.CommunityCode[:6]); err != nil {
 		return err
 	}
 	o := &Org{Tier: in.Tier, PartyOrg: in.PartyOrg, Hub: in.Hub, Brand: in.Brand,
 		DemonstrationYear: in.DemonstrationYear, VolunteerMark: in.VolunteerMark}
-	hist := []Event{{Field: "status", Value: status}, {Field: "tier", Value: in.Tier}, {Field: "party_org", Value: in.PartyOrg}}
+	hist := []Event{{Field: "status", Value: newStatus(in)}, {Field: "tier", Value: in.Tier}, {Field: "party_org", Value: in.PartyOrg}}
 	for _, fl := range flagValues(o) {
 		if fl.Value != "" && fl.Value != "0" {
 			hist = append(hist, fl)
@@ -552,7 +899,8 @@ func (im *Import) flushDocs(ctx context.Context) error {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d)", i+1, i+2, i+3, i+4, i+5)
+		p := im.s.DB.Dialect.Param
+		b.WriteString("(" + p(i+1) + ", " + p(i+2) + ", " + p(i+3) + ", " + p(i+4) + ", " + p(i+5) + ")")
 	}
 	b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini,
 		district = excluded.district`)
@@ -585,7 +933,14 @@ func (im *Import) flushHistory(ctx context.Context) error {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", i+1, i+2, i+3, i+4, i+5, i+6, i+7, i+8)
+		b.WriteByte('(')
+		for j := 1; j <= 8; j++ {
+			if j > 1 {
+				b.WriteString(", ")
+			}
+			b.WriteString(im.s.DB.Dialect.Param(i + j))
+		}
+		b.WriteByte(')')
 	}
 	_, err := im.tx.ExecContext(ctx, b.String(), im.hists...)
 	im.hists = im.hists[:0]
@@ -606,7 +961,7 @@ func (im *Import) audit(ctx context.Context, e audit.Entry) error {
 }
 
 func (im *Import) flushAudit(ctx context.Context) error {
-	err := audit.RecordMany(ctx, im.tx, im.now, im.u.Actor(), im.audits)
+	err := audit.RecordManyDialect(ctx, im.tx, im.s.DB.Dialect, im.now, im.u.Actor(), im.audits)
 	im.audits = im.audits[:0]
 	return err
 }
@@ -624,7 +979,8 @@ func (im *Import) update(ctx context.Context, old *Org, in *Input, changes map[s
 		b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark), im.now, old.ID); err != nil {
 		return im.s.conflict(err)
 	}
-	if _, renamed := changes["name"]; renamed {
+	_, renamed := changes["name"]
+	if _, moved := changes["community_code"]; renamed || moved {
 		if err := im.index(ctx, old.ID, in.Name, in.CommunityCode[:6]); err != nil {
 			return err
 		}
@@ -662,6 +1018,14 @@ func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportRe
 		im.Abort()
 		return im.res, nil
 	}
+	if err := im.flushCreates(ctx); err != nil {
+		im.Abort()
+		return im.res, err
+	}
+	if im.failed {
+		im.Abort()
+		return im.res, nil
+	}
 	im.res.Committed = true
 	if err := errors.Join(im.flushDocs(ctx), im.flushHistory(ctx)); err != nil {
 		im.Abort()
@@ -687,6 +1051,12 @@ func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportRe
 		return im.res, fmt.Errorf("import: commit: %w", err)
 	}
 	im.tx = nil
+	// A bounded step of merging the full-text index's segments after many
+	// documents at once; the import has committed, so a failure here only
+	// leaves the index less tidy, and the next step catches up.
+	if im.res.Created+im.res.Updated > 0 {
+		_ = im.s.MergeSearchIndex(ctx, false)
+	}
 	return im.res, nil
 }
 
@@ -703,26 +1073,9 @@ func (im *Import) Abort() {
 // with the filter, in the filter's order, without paging: for exports.
 // Phones are masked as in the list.
 func (s *Service) Each(ctx context.Context, u *auth.User, f Filter, fn func(*Org) error) error {
-	order, ok := sorts[f.Sort]
-	if !ok {
-		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
-	}
-	if f.Sort == "" {
-		order = "o.id"
-	}
-	if strings.TrimSpace(f.Q) != "" {
-		if err := s.searchScope(ctx, u, &f); err != nil {
-			return err
-		}
-	}
-	w, args := where(s.DB.Dialect, u, &f)
-	if q := strings.TrimSpace(f.Q); q != "" && (f.Sort == "" || f.Sort == "relevance") {
-		order, args = searchOrder(q, args)
-	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE `+w+` ORDER BY `+order, args...)
+	rows, err := s.eachQuery(ctx, u, f, orgColumns)
 	if err != nil {
-		return fmt.Errorf("export orgs: %w", err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -736,6 +1089,84 @@ func (s *Service) Each(ctx context.Context, u *auth.User, f Filter, fn func(*Org
 		}
 	}
 	return rows.Err()
+}
+
+// exportColumns are the columns EachExport reads: what a spreadsheet holds,
+// what masking needs, and the community's name.
+const exportColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.community_code,
+	COALESCE(o.credit_code, ''), o.address, o.founded_on, o.members, o.leader_name, o.leader_phone, o.party_org,
+	o.party_instructor, o.hub, o.brand, COALESCE(o.demonstration_year, 0), o.volunteer_mark, o.status,
+	COALESCE(o.created_by, 0), COALESCE((SELECT d.name FROM divisions d WHERE d.code = o.community_code), '')`
+
+// EachExport is Each for spreadsheet exports, cheaper per row: it reads
+// only the exported fields (Org's timestamps, version and return reason
+// stay zero), gives the community's name beside each organization, and
+// reuses one Org for every call, whose Types and TargetGroups slices are
+// shared between rows: fn must not keep or change them.
+func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn func(o *Org, community string) error) error {
+	rows, err := s.eachQuery(ctx, u, f, exportColumns)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var o Org
+	var types, groups int64
+	var hub, brand, vm int
+	var community string
+	typeSets, groupSets := map[int64][]string{}, map[int64][]string{}
+	set := func(cache map[int64][]string, all []string, m int64) []string {
+		v, ok := cache[m]
+		if !ok {
+			v = unmask(all, m)
+			cache[m] = v
+		}
+		return v
+	}
+	for rows.Next() {
+		o = Org{}
+		if err := rows.Scan(&o.ID, &o.Name, &o.Tier, &types, &groups, &o.CommunityCode, &o.CreditCode, &o.Address,
+			&o.FoundedOn, &o.Members, &o.LeaderName, &o.LeaderPhone, &o.PartyOrg, &o.PartyInstructor, &hub, &brand,
+			&o.DemonstrationYear, &vm, &o.Status, &o.CreatedBy, &community); err != nil {
+			return fmt.Errorf("export orgs: %w", err)
+		}
+		o.Types, o.TargetGroups = set(typeSets, Types, types), set(groupSets, TargetGroups, groups)
+		o.Hub, o.Brand, o.VolunteerMark = hub != 0, brand != 0, vm != 0
+		o.Demonstration = o.DemonstrationYear != 0
+		if len(o.CommunityCode) >= 9 {
+			o.StreetCode, o.DistrictCode = o.CommunityCode[:9], o.CommunityCode[:6]
+		}
+		maskFor(u, &o)
+		if err := fn(&o, community); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// eachQuery runs the query of Each with the given select list.
+func (s *Service) eachQuery(ctx context.Context, u *auth.User, f Filter, cols string) (*sql.Rows, error) {
+	order, ok := sorts[f.Sort]
+	if !ok {
+		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
+	}
+	if f.Sort == "" {
+		order = "o.id"
+	}
+	if strings.TrimSpace(f.Q) != "" {
+		if err := s.searchScope(ctx, u, &f); err != nil {
+			return nil, err
+		}
+	}
+	w, args := where(s.DB.Dialect, u, &f)
+	if q := strings.TrimSpace(f.Q); q != "" && (f.Sort == "" || f.Sort == "relevance") {
+		order, args = searchOrder(q, args)
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+cols+` FROM orgs o WHERE `+w+` ORDER BY `+order, args...)
+	if err != nil {
+		return nil, fmt.Errorf("export orgs: %w", err)
+	}
+	return rows, nil
 }
 
 // FilterFromQuery reads list filters from a query string as the list page

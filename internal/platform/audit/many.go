@@ -8,15 +8,26 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"linli/internal/platform/db"
 )
 
 // manyChunk is how many rows one INSERT of RecordMany writes.
-const manyChunk = 25 // small: modernc looks each bound parameter up by name
+const manyChunk = 25 // small: modernc looks each numbered parameter up by name
+
+// manyChunkDialect is how many rows one INSERT of RecordManyDialect writes.
+const manyChunkDialect = 250
 
 // RecordMany appends entries in order inside tx, exactly as calling Record
 // for each would (same sequence numbers, same hash chain), with one update
 // of the head and multi-row inserts: for bulk changes such as imports.
 func RecordMany(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, es []Entry) error {
+	return RecordManyDialect(ctx, tx, nil, now, a, es)
+}
+
+// RecordManyDialect is RecordMany writing larger statements with the
+// engine's bulk parameters (db.Dialect.Param); d nil writes $n.
+func RecordManyDialect(ctx context.Context, tx *sql.Tx, d db.Dialect, now time.Time, a Actor, es []Entry) error {
 	if len(es) == 0 {
 		return nil
 	}
@@ -41,8 +52,12 @@ func RecordMany(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, es []En
 		r.Hash = r.computeHash()
 		rows[i], prev = r, r.Hash
 	}
-	for start := 0; start < len(rows); start += manyChunk {
-		chunk := rows[start:min(len(rows), start+manyChunk)]
+	param, per := func(n int) string { return "$" + strconv.Itoa(n) }, manyChunk
+	if d != nil {
+		param, per = d.Param, manyChunkDialect
+	}
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(len(rows), start+per)]
 		var b strings.Builder
 		b.WriteString(`INSERT INTO audit_log
 			(seq, at, user_id, username, ip, action, object_type, object_id, scope_code, detail, prev_hash, hash) VALUES `)
@@ -56,7 +71,7 @@ func RecordMany(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, es []En
 				if j > 1 {
 					b.WriteString(", ")
 				}
-				b.WriteString("$" + strconv.Itoa(i*12+j))
+				b.WriteString(param(i*12 + j))
 			}
 			b.WriteString(")")
 			args = append(args, r.Seq, r.At, nullID(r.UserID), r.Username, r.IP, r.Action, r.ObjectType, r.ObjectID,

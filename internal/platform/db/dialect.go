@@ -40,6 +40,12 @@ type Dialect interface {
 	// amount of work; "" on PostgreSQL, whose GIN indexes need no such
 	// step.
 	FullTextMerge(table string, full bool) string
+	// Param is the n-th (from 1) parameter of a statement with many
+	// parameters, such as a multi-row INSERT: "?" on SQLite, where modernc
+	// binds anonymous parameters in constant time but looks each numbered
+	// one up in a list (binding n of them costs about n²), "$n" on
+	// PostgreSQL. A statement must use one style throughout.
+	Param(n int) string
 }
 
 type sqliteDialect struct{}
@@ -85,6 +91,8 @@ func (sqliteDialect) FullTextMerge(table string, full bool) string {
 	return "INSERT INTO " + table + "_fts (" + table + "_fts, rank) VALUES ('merge', 500)"
 }
 
+func (sqliteDialect) Param(int) string { return "?" }
+
 type pgDialect struct{}
 
 func (pgDialect) FullTextMerge(string, bool) string { return "" }
@@ -93,6 +101,8 @@ func (pgDialect) HasPrefix(col, prefix string, args []any) (string, []any) {
 	args = append(args, EscapeLike(prefix)+"%")
 	return col + " LIKE $" + strconv.Itoa(len(args)) + ` ESCAPE '\'`, args
 }
+
+func (pgDialect) Param(n int) string { return "$" + strconv.Itoa(n) }
 
 func (pgDialect) IsUniqueViolation(err error) bool {
 	var e *pgconn.PgError
