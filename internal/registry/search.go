@@ -266,6 +266,15 @@ func isPinyinQuery(q string) bool {
 	return q != ""
 }
 
+// placeOf is a place's token prefix ("440106" or "4401x") as a condition
+// on org_search: its district, or its city.
+func placeOf(token string) (place, cond string) {
+	if strings.HasSuffix(token, "x") {
+		return token[:4], `substr(s.district, 1, 4) = `
+	}
+	return token, `s.district = `
+}
+
 // queryChars are the character tokens of a normalized query.
 func queryChars(key string) []string {
 	var chars []string
@@ -379,7 +388,7 @@ func scanCond(key string, args []any) (string, []any) {
 
 // scanLimit is the size of a list below which a search scans it rather
 // than asking the full-text index (a variable for the tests of both ways).
-var scanLimit = 20000
+var scanLimit = 2000
 
 // maxSearchCities bounds the cities whose part of the index a search
 // reads; a wider scope (the whole country) scans.
@@ -562,11 +571,11 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	need := f.Page * f.PerPage
 	ids := make([]int64, 0, need)
 	seen := map[int64]bool{}
-	collect := func(what, q string, args []any) error {
+	collect := func(what, q string, args []any, extra int) error {
 		if len(ids) >= need {
 			return nil
 		}
-		args = append(args, need-len(ids))
+		args = append(args, need-len(ids)+extra)
 		rows, err := s.DB.Query(ctx, q+` LIMIT `+ph(len(args)), args...)
 		if err != nil {
 			return fmt.Errorf("search %s: %w", what, err)
@@ -596,36 +605,28 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	prefix, args := d.HasPrefix("o.name_key", key, args)
 	args = append(args, key)
 	if err := collect("prefix", `SELECT o.id FROM orgs o WHERE `+w0+` AND `+inDistricts+` AND `+prefix+
-		` ORDER BY CASE WHEN o.name_key = `+ph(len(args))+` THEN 0 ELSE 1 END, o.id`, args); err != nil {
+		` ORDER BY CASE WHEN o.name_key = `+ph(len(args))+` THEN 0 ELSE 1 END, o.id`, args, 0); err != nil {
 		return nil, err
 	}
 
-	// Then the other matches of the characters, then the pinyin-only ones.
-	parts := ftsParts(key)
-	for i, part := range parts {
-		args := append([]any(nil), args0...)
-		sub, args := part.sql(d, f.searchIn, args)
-		not, args := d.HasPrefix("o.name_key", key, args)
-		// Driven by the index in id order, so it stops with the page.
-		q := `SELECT o.id FROM (` + sub + `) m JOIN orgs o ON o.id = m.id WHERE ` + w0 + ` AND NOT (` + not + `)`
-		if i > 0 {
-			var chars string
-			chars, args = parts[0].sql(d, f.searchIn, args)
-			q += ` AND o.id NOT IN (` + chars + `)`
-		}
-		if err := collect("matches", q+` ORDER BY m.id`, args); err != nil {
-			return nil, err
-		}
-	}
-
 	// The count, up to the cap.
+	parts := ftsParts(key)
 	args = append([]any(nil), args0...)
 	all, args, _ := ftsMatch(d, key, f.searchIn, args)
 	code, _ := listScope(u, f.Within)
 	plain := len(code) <= 6 && onlyScope(base)
 	cq := `SELECT 1 FROM orgs o WHERE o.id IN (` + all + `) AND ` + w0
 	if plain {
-		cq, args, _ = ftsMatch(d, key, f.searchIn, nil)
+		// each part capped before the union: if the union of the capped
+		// parts is under the cap, no part was cut, so the count is exact
+		var subs []string
+		args = nil
+		for _, part := range parts {
+			var sub string
+			sub, args = part.sql(d, f.searchIn, args)
+			subs = append(subs, `SELECT id FROM (SELECT id FROM (`+sub+`) p LIMIT `+strconv.Itoa(searchCountCap+1)+`) q`)
+		}
+		cq = strings.Join(subs, " UNION ")
 	}
 	args = append(args, searchCountCap+1)
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (`+cq+` LIMIT `+ph(len(args))+`) x`, args...).Scan(&p.Total); err != nil {
@@ -633,6 +634,66 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	}
 	if p.Total > searchCountCap {
 		p.Total, p.More = searchCountCap, true
+	}
+
+	// Then the other matches of the characters, then the pinyin-only ones,
+	// in id order, stopping with the page. FTS5 yields them in id order. A
+	// GIN index cannot: every match is rechecked and sorted first, so when
+	// they are many (past the count's cap) and the scope is one city or
+	// district, the scope's documents are walked in id order instead
+	// (org_search_city, org_search_district) and each tested, which stops
+	// after the page: for a common word only a few times the page's rows.
+	walk := !d.FullTextOrdered() && p.More && len(f.searchIn) == 1
+	for i, part := range parts {
+		args := append([]any(nil), args0...)
+		var q, by string
+		walkPart := walk
+		if walk && len(parts) > 1 {
+			// a pinyin query: only a part with many matches of its own is
+			// worth walking (the letters of a name are usually rare)
+			sub, cargs := part.sql(d, f.searchIn, nil)
+			cargs = append(cargs, searchCountCap+1)
+			var n int
+			if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (`+sub+` LIMIT `+ph(len(cargs))+`) x`, cargs...).Scan(&n); err != nil {
+				return nil, fmt.Errorf("count matches: %w", err)
+			}
+			walkPart = n > searchCountCap
+		}
+		extra, bare := 0, false // rows of the query that may already be on the page; no orgs join
+		switch {
+		case walkPart && plain:
+			// The place is the whole list: no join, and the rows already
+			// found (exact, prefix, characters) are skipped by id instead
+			// of excluded in the query, which keeps the walk in id order.
+			place, cond := placeOf(f.searchIn[0])
+			args = []any{place, d.FullTextQuery(part.col, scoped(f.searchIn[:1], part.tokens), part.prefix)}
+			q = `SELECT s.org_id FROM org_search s WHERE ` + cond + `$1 AND ` + d.FullTextRow("s", part.col, "$2")
+			by, extra, bare = `s.org_id`, len(ids), true
+		case walkPart:
+			place, cond := placeOf(f.searchIn[0])
+			args = append(args, place, d.FullTextQuery(part.col, scoped(f.searchIn[:1], part.tokens), part.prefix))
+			q = `SELECT o.id FROM org_search s JOIN orgs o ON o.id = s.org_id WHERE ` + cond + ph(len(args)-1) +
+				` AND ` + d.FullTextRow("s", part.col, ph(len(args))) + ` AND ` + w0
+			by = `s.org_id`
+		default:
+			var sub string
+			sub, args = part.sql(d, f.searchIn, args)
+			q = `SELECT o.id FROM (` + sub + `) m JOIN orgs o ON o.id = m.id WHERE ` + w0
+			by = `m.id`
+		}
+		if !bare {
+			var not string
+			not, args = d.HasPrefix("o.name_key", key, args)
+			q += ` AND NOT (` + not + `)`
+			if i > 0 {
+				var chars string
+				chars, args = parts[0].sql(d, f.searchIn, args)
+				q += ` AND o.id NOT IN (` + chars + `)`
+			}
+		}
+		if err := collect("matches", q+` ORDER BY `+by, args, extra); err != nil {
+			return nil, err
+		}
 	}
 
 	// The page's rows, in the order found.

@@ -1,6 +1,7 @@
 package registry_test
 
 import (
+	"linli/internal/platform/auth"
 	"slices"
 	"testing"
 
@@ -124,6 +125,34 @@ func testSearch(t *testing.T) {
 			if want := max(0, min(2, 5-2*(page-1))); len(p.Items) != want {
 				t.Errorf("page %d has %d items, want %d", page, len(p.Items), want)
 			}
+		}
+	})
+
+	t.Run("past the count's cap the order is the same", func(t *testing.T) {
+		// on PostgreSQL past the cap the page comes from walking the
+		// scope's documents in id order instead of the GIN index
+		for _, q := range []string{"互助", "jfhz", "街坊互助队"} {
+			want := searchNames(t, f, q)
+			t.Run(q, func(t *testing.T) {
+				registry.SetSearchCountCapForTest(t, 1)
+				for _, u := range []*auth.User{f.admin, f.tianhe} {
+					p, err := f.reg.List(f.ctx, u, registry.Filter{Q: q})
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got []string
+					for _, o := range p.Items {
+						got = append(got, o.Name)
+					}
+					if u == f.admin && !slices.Equal(got, want) {
+						t.Errorf("%s, cap 1: %q, want %q", u.Username, got, want)
+					}
+					// the index stops counting at the cap; a scan counts all
+					if p.More && p.Total != 1 || !p.More && p.Total != len(got) {
+						t.Errorf("%s: total %d, more %v, %d found", u.Username, p.Total, p.More, len(got))
+					}
+				}
+			})
 		}
 	})
 

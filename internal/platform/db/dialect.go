@@ -40,6 +40,16 @@ type Dialect interface {
 	// amount of work; "" on PostgreSQL, whose GIN indexes need no such
 	// step.
 	FullTextMerge(table string, full bool) string
+	// FullTextOrdered reports whether FullText yields its keys in order,
+	// so that "ORDER BY key LIMIT n" over it stops after n matches
+	// (SQLite's FTS5 does; a GIN index yields a bitmap, whose every match
+	// is rechecked before any is returned).
+	FullTextOrdered() bool
+	// FullTextRow is the condition that the row of alias's table matches
+	// the query in param, tested on the row itself without the index: for
+	// walking rows in key order and keeping the matching ones. "" where
+	// FullTextOrdered makes it needless.
+	FullTextRow(alias, col, param string) string
 	// Param is the n-th (from 1) parameter of a statement with many
 	// parameters, such as a multi-row INSERT: "?" on SQLite, where modernc
 	// binds anonymous parameters in constant time but looks each numbered
@@ -93,6 +103,10 @@ func (sqliteDialect) FullTextMerge(table string, full bool) string {
 
 func (sqliteDialect) Param(int) string { return "?" }
 
+func (sqliteDialect) FullTextOrdered() bool { return true }
+
+func (sqliteDialect) FullTextRow(string, string, string) string { return "" }
+
 type pgDialect struct{}
 
 func (pgDialect) FullTextMerge(string, bool) string { return "" }
@@ -103,6 +117,15 @@ func (pgDialect) HasPrefix(col, prefix string, args []any) (string, []any) {
 }
 
 func (pgDialect) Param(n int) string { return "$" + strconv.Itoa(n) }
+
+func (pgDialect) FullTextOrdered() bool { return false }
+
+// FullTextRow calls the function behind @@, which the planner cannot
+// answer from the GIN index: the rows are walked in the order of another
+// index and each one tested.
+func (pgDialect) FullTextRow(alias, col, param string) string {
+	return "ts_match_vq(" + alias + "." + col + "_tsv, to_tsquery('simple', " + param + "))"
+}
 
 func (pgDialect) IsUniqueViolation(err error) bool {
 	var e *pgconn.PgError
