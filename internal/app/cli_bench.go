@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -92,7 +93,14 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 			return a.Handler(), nil
 		},
 		Indicators:     a.KPI,
-		DashboardCache: func(on bool) { a.KPI.NoCache(!on) }}
+		DashboardCache: func(on bool) { a.KPI.NoCache(!on) },
+		ServeCommand: func(ctx context.Context, db string) *exec.Cmd {
+			exe, err := os.Executable()
+			if err != nil {
+				exe = os.Args[0]
+			}
+			return exec.CommandContext(ctx, exe, "serve", "--db", db, "--addr", "127.0.0.1:0")
+		}}
 	start := time.Now()
 	rep, err := bench.Run(ctx, cfg, t)
 	if err != nil {

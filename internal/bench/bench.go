@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -61,6 +62,10 @@ type Target struct {
 	// DashboardCache turns the indicator dashboards' evaluation cache on or
 	// off; nil where there is none.
 	DashboardCache func(on bool)
+	// ServeCommand is `linli serve` on a database at a free loopback
+	// port, for measuring the server's memory in its own process; nil
+	// where the bench cannot start one (inside tests).
+	ServeCommand func(ctx context.Context, db string) *exec.Cmd
 }
 
 func (c *Config) defaults() error {

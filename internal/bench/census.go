@@ -179,6 +179,7 @@ func (m *measurer) censusImport(ctx context.Context) []*Stat {
 		first.Note = err.Error()
 		return []*Stat{first, again}
 	}
+	m.censusBody = file
 	raw := m.rep.Stat("anchor_insert")
 	for i, st := range []*Stat{first, again} {
 		Settle()

@@ -36,6 +36,8 @@ type measurer struct {
 	ids       []int64
 	// api is the set of "METHOD /path" the product documents.
 	api map[string]bool
+	// censusBody is the census file the import measured, for serverAlone.
+	censusBody []byte
 }
 
 // session is a signed-in account's cookie.
@@ -119,6 +121,9 @@ func (m *measurer) run(ctx context.Context) error {
 	mem.rssPeak = max(mem.rssPeak, PeakRSS())
 	mem.endAnon, mem.endFile, mem.endShmem = RSSParts()
 	rep.Stats = append(rep.Stats, mem.stats()...)
+	if cfg.want("rss_server") || cfg.want("memory") {
+		rep.Stats = append(rep.Stats, m.serverAlone(ctx))
+	}
 	if cfg.want("design") {
 		rep.Stats = append(rep.Stats, m.designChecks(ctx)...)
 	}
@@ -508,14 +513,12 @@ type memReadings struct {
 // stats reports the resident memory at rest after loading and its peak
 // while serving.
 func (r *memReadings) stats() []*Stat {
-	ok := MB(r.rssPeak) <= 150
 	return []*Stat{
 		{Name: "resident memory at rest, dataset loaded", Key: "rss_rest", Group: "memory", Available: true, Value: MB(r.rest), Unit: "MiB",
 			Note: fmt.Sprintf("anonymous %.0f MiB (Go heap %.0f of the Go runtime's %.0f; %s), file-backed %.0f MiB, shared %.0f MiB",
 				MB(r.anon), MB(r.heap), MB(r.held), r.rest2, MB(r.file), MB(r.shmem))},
-		{Name: "peak resident memory while serving", Key: "rss_peak", Group: "memory", Available: true, Value: MB(r.rssPeak), Unit: "MiB",
-			Target: "≤ 150 MiB", Met: &ok,
-			Note: fmt.Sprintf("includes the in-process load generator (Go heap peak %.0f MiB against the trivial handler, %.0f MiB against linli); at the end anonymous %.0f MiB, file-backed %.0f MiB, shared %.0f MiB",
+		{Name: "peak resident memory while serving, bench process", Key: "rss_peak", Group: "memory", Available: true, Value: MB(r.rssPeak), Unit: "MiB",
+			Note: fmt.Sprintf("server and load generator in one process (the target is read on the server alone, below): includes the in-process load generator (Go heap peak %.0f MiB against the trivial handler, %.0f MiB against linli); at the end anonymous %.0f MiB, file-backed %.0f MiB, shared %.0f MiB",
 				MB(r.genHeap), MB(r.heapPeak), MB(r.endAnon), MB(r.endFile), MB(r.endShmem))},
 	}
 }
