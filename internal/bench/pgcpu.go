@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"linli/internal/platform/db"
@@ -13,9 +14,13 @@ const AppName = "linli-bench"
 
 // pgBackendCPU sums the processor time of the PostgreSQL server processes
 // serving this program's connections, when the server runs on this machine
-// (0 otherwise). Processes that ended in between are lost, which the
-// pools, keeping their connections, make rare.
+// (0 otherwise).
 func pgBackendCPU(d *db.DB) func() time.Duration {
+	// Every process ever seen keeps the last time read for it, so one that
+	// ends between two readings (a pool closing a connection) no longer
+	// makes the total go down; what it used after its last reading is lost.
+	var mu sync.Mutex
+	seen := map[int]time.Duration{}
 	return func() time.Duration {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
@@ -24,12 +29,19 @@ func pgBackendCPU(d *db.DB) func() time.Duration {
 			return 0
 		}
 		defer rows.Close()
-		var t time.Duration
+		mu.Lock()
+		defer mu.Unlock()
 		for rows.Next() {
 			var pid int
 			if rows.Scan(&pid) == nil {
-				t += procCPU(pid)
+				if c := procCPU(pid); c > 0 {
+					seen[pid] = max(seen[pid], c)
+				}
 			}
+		}
+		var t time.Duration
+		for _, c := range seen {
+			t += c
 		}
 		return t
 	}
