@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"runtime/pprof"
 	"strings"
+	"testing"
 	"time"
 
 	"linli/internal/bench"
@@ -93,14 +94,18 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 			return a.Handler(), nil
 		},
 		Indicators:     a.KPI,
-		DashboardCache: func(on bool) { a.KPI.NoCache(!on) },
-		ServeCommand: func(ctx context.Context, db string) *exec.Cmd {
+		DashboardCache: func(on bool) { a.KPI.NoCache(!on) }}
+	// The server-alone memory reading starts this executable as `linli
+	// serve`; inside a test binary that would start the tests again.
+	if !testing.Testing() {
+		t.ServeCommand = func(ctx context.Context, db string) *exec.Cmd {
 			exe, err := os.Executable()
 			if err != nil {
 				exe = os.Args[0]
 			}
 			return exec.CommandContext(ctx, exe, "serve", "--db", db, "--addr", "127.0.0.1:0")
-		}}
+		}
+	}
 	start := time.Now()
 	rep, err := bench.Run(ctx, cfg, t)
 	if err != nil {
