@@ -300,14 +300,15 @@ func scoped(places, tokens []string) [][]string {
 }
 
 // ftsMatch is a subquery of the ids whose search document matches the
-// query within the districts: the characters in sequence, or, for a query
-// that may be pinyin, the initials or the syllables. chars reports whether
-// the query has any letter or digit (if not, only a LIKE can match it).
-func ftsMatch(d db.Dialect, key string, districts []string, args []any) (string, []any, bool) {
+// query within the places (token prefixes, see scoped): the characters in
+// sequence, or, for a query that may be pinyin, the initials or the
+// syllables. ok is false for a query without letters or digits, which
+// only a LIKE can match.
+func ftsMatch(d db.Dialect, key string, places []string, args []any) (sub string, _ []any, ok bool) {
 	parts := ftsParts(key)
 	subs := make([]string, len(parts))
 	for i, p := range parts {
-		subs[i], args = p.sql(d, districts, args)
+		subs[i], args = p.sql(d, places, args)
 	}
 	return strings.Join(subs, " UNION "), args, len(subs) > 0
 }
@@ -320,9 +321,9 @@ type ftsPart struct {
 	prefix bool
 }
 
-// sql is the subquery of the ids the part matches within the districts.
-func (p ftsPart) sql(d db.Dialect, districts []string, args []any) (string, []any) {
-	args = append(args, d.FullTextQuery(p.col, scoped(districts, p.tokens), p.prefix))
+// sql is the subquery of the ids the part matches within the places.
+func (p ftsPart) sql(d db.Dialect, places []string, args []any) (string, []any) {
+	args = append(args, d.FullTextQuery(p.col, scoped(places, p.tokens), p.prefix))
 	return d.FullText("org_search", "org_id", p.col, ph(len(args))), args
 }
 
@@ -344,17 +345,17 @@ func ftsParts(key string) []ftsPart {
 	return parts
 }
 
-// searchCond is the condition of a list for the search box. With
-// districts it is the ids the full-text index finds in those districts
-// (the scope must lie within them); without, it matches the same rows by
-// LIKE on the stored search document (scanCond), for lists small enough
-// to scan or scopes too wide to enumerate.
-func searchCond(d db.Dialect, districts []string, q string, args []any) (string, []any) {
+// searchCond is the condition of a list for the search box. With places
+// it is the ids the full-text index finds there (the scope must lie within
+// them); without, it matches the same rows by LIKE on the stored search
+// document (scanCond), for lists small enough to scan or scopes too wide
+// to enumerate.
+func searchCond(d db.Dialect, places []string, q string, args []any) (string, []any) {
 	key := NameKey(q)
-	if districts == nil {
+	if places == nil {
 		return scanCond(key, args)
 	}
-	sub, args, ok := ftsMatch(d, key, districts, args)
+	sub, args, ok := ftsMatch(d, key, places, args)
 	if !ok {
 		args = append(args, "%"+db.EscapeLike(key)+"%")
 		return `o.name_key LIKE ` + ph(len(args)) + ` ESCAPE '\'`, args
@@ -433,10 +434,11 @@ func listScope(u *auth.User, within string) (string, bool) {
 	return "", false
 }
 
-// searchScope decides how a search reads: f.searchIn is set to the
-// districts of the list's scope, whose part of the full-text index then
-// answers; it stays nil (a scan) for a list small enough to scan, a scope
-// of more than maxSearchDistricts districts, and organization leaders.
+// searchScope decides how a search reads: f.searchIn is set to the places
+// of the list's scope (its district, or its cities), whose part of the
+// full-text index then answers, and f.searchDistricts to its districts; it
+// stays nil (a scan) for a list small enough to scan, a scope of more than
+// maxSearchCities cities, and organization leaders.
 func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) error {
 	f.searchIn, f.searchDistricts = nil, nil
 	code, ok := listScope(u, f.Within)
@@ -609,32 +611,14 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 		return nil, err
 	}
 
-	// The count, up to the cap.
 	parts := ftsParts(key)
-	args = append([]any(nil), args0...)
-	all, args, _ := ftsMatch(d, key, f.searchIn, args)
 	code, _ := listScope(u, f.Within)
-	plain := len(code) <= 6 && onlyScope(base)
-	cq := `SELECT 1 FROM orgs o WHERE o.id IN (` + all + `) AND ` + w0
-	if plain {
-		// each part capped before the union: if the union of the capped
-		// parts is under the cap, no part was cut, so the count is exact
-		var subs []string
-		args = nil
-		for _, part := range parts {
-			var sub string
-			sub, args = part.sql(d, f.searchIn, args)
-			subs = append(subs, `SELECT id FROM (SELECT id FROM (`+sub+`) p LIMIT `+strconv.Itoa(searchCountCap+1)+`) q`)
-		}
-		cq = strings.Join(subs, " UNION ")
+	plain := len(code) <= 6 && onlyScope(base) // the index's place tokens are the whole condition
+	total, err := s.countMatches(ctx, parts, f.searchIn, plain, w0, args0)
+	if err != nil {
+		return nil, err
 	}
-	args = append(args, searchCountCap+1)
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (`+cq+` LIMIT `+ph(len(args))+`) x`, args...).Scan(&p.Total); err != nil {
-		return nil, fmt.Errorf("count matches: %w", err)
-	}
-	if p.Total > searchCountCap {
-		p.Total, p.More = searchCountCap, true
-	}
+	p.Total, p.More = min(total, searchCountCap), total > searchCountCap
 
 	// Then the other matches of the characters, then the pinyin-only ones,
 	// in id order, stopping with the page. FTS5 yields them in id order. A
@@ -645,53 +629,50 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	// after the page: for a common word only a few times the page's rows.
 	walk := !d.FullTextOrdered() && p.More && len(f.searchIn) == 1
 	for i, part := range parts {
-		args := append([]any(nil), args0...)
-		var q, by string
 		walkPart := walk
 		if walk && len(parts) > 1 {
 			// a pinyin query: only a part with many matches of its own is
 			// worth walking (the letters of a name are usually rare)
-			sub, cargs := part.sql(d, f.searchIn, nil)
-			cargs = append(cargs, searchCountCap+1)
-			var n int
-			if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (`+sub+` LIMIT `+ph(len(cargs))+`) x`, cargs...).Scan(&n); err != nil {
-				return nil, fmt.Errorf("count matches: %w", err)
+			n, err := s.countMatches(ctx, parts[i:i+1], f.searchIn, true, "", nil)
+			if err != nil {
+				return nil, err
 			}
 			walkPart = n > searchCountCap
 		}
-		extra, bare := 0, false // rows of the query that may already be on the page; no orgs join
-		switch {
-		case walkPart && plain:
-			// The place is the whole list: no join, and the rows already
-			// found (exact, prefix, characters) are skipped by id instead
-			// of excluded in the query, which keeps the walk in id order.
+		args := append([]any(nil), args0...)
+		var q, by string
+		if walkPart {
 			place, cond := placeOf(f.searchIn[0])
-			args = []any{place, d.FullTextQuery(part.col, scoped(f.searchIn[:1], part.tokens), part.prefix)}
-			q = `SELECT s.org_id FROM org_search s WHERE ` + cond + `$1 AND ` + d.FullTextRow("s", part.col, "$2")
-			by, extra, bare = `s.org_id`, len(ids), true
-		case walkPart:
-			place, cond := placeOf(f.searchIn[0])
-			args = append(args, place, d.FullTextQuery(part.col, scoped(f.searchIn[:1], part.tokens), part.prefix))
+			fq := d.FullTextQuery(part.col, scoped(f.searchIn[:1], part.tokens), part.prefix)
+			by = `s.org_id`
+			if plain {
+				// The place is the whole list: no join, and the rows
+				// already found (exact, prefix, characters) are skipped by
+				// id instead of excluded in the query, which keeps the walk
+				// in id order.
+				if err := collect("matches", `SELECT s.org_id FROM org_search s WHERE `+cond+`$1 AND `+
+					d.FullTextRow("s", part.col, "$2")+` ORDER BY `+by, []any{place, fq}, len(ids)); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			args = append(args, place, fq)
 			q = `SELECT o.id FROM org_search s JOIN orgs o ON o.id = s.org_id WHERE ` + cond + ph(len(args)-1) +
 				` AND ` + d.FullTextRow("s", part.col, ph(len(args))) + ` AND ` + w0
-			by = `s.org_id`
-		default:
+		} else {
 			var sub string
 			sub, args = part.sql(d, f.searchIn, args)
 			q = `SELECT o.id FROM (` + sub + `) m JOIN orgs o ON o.id = m.id WHERE ` + w0
 			by = `m.id`
 		}
-		if !bare {
-			var not string
-			not, args = d.HasPrefix("o.name_key", key, args)
-			q += ` AND NOT (` + not + `)`
-			if i > 0 {
-				var chars string
-				chars, args = parts[0].sql(d, f.searchIn, args)
-				q += ` AND o.id NOT IN (` + chars + `)`
-			}
+		not, args := d.HasPrefix("o.name_key", key, args)
+		q += ` AND NOT (` + not + `)`
+		if i > 0 {
+			var chars string
+			chars, args = parts[0].sql(d, f.searchIn, args)
+			q += ` AND o.id NOT IN (` + chars + `)`
 		}
-		if err := collect("matches", q+` ORDER BY `+by, args, extra); err != nil {
+		if err := collect("matches", q+` ORDER BY `+by, args, 0); err != nil {
 			return nil, err
 		}
 	}
@@ -731,6 +712,37 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 		}
 	}
 	return p, nil
+}
+
+// countMatches counts the matches of the parts in the places, up to one
+// past searchCountCap. When plain, the places' tokens are the list's whole
+// condition and the index alone counts, each part capped before the union
+// (if the union of the capped parts is under the cap, no part was cut, so
+// the count is exact); otherwise the matches are checked against the
+// list's condition w.
+func (s *Service) countMatches(ctx context.Context, parts []ftsPart, places []string, plain bool, w string, args []any) (int, error) {
+	d := s.DB.Dialect
+	args = append([]any(nil), args...)
+	if plain {
+		args = nil // w is not used
+	}
+	subs := make([]string, len(parts))
+	for i, part := range parts {
+		subs[i], args = part.sql(d, places, args)
+	}
+	q := `SELECT 1 FROM orgs o WHERE o.id IN (` + strings.Join(subs, " UNION ") + `) AND ` + w
+	if plain {
+		for i, sub := range subs {
+			subs[i] = `SELECT id FROM (SELECT id FROM (` + sub + `) p LIMIT ` + strconv.Itoa(searchCountCap+1) + `) q`
+		}
+		q = strings.Join(subs, " UNION ")
+	}
+	args = append(args, searchCountCap+1)
+	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (`+q+` LIMIT `+ph(len(args))+`) x`, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count matches: %w", err)
+	}
+	return n, nil
 }
 
 // withTotal scans an organization row followed by the window's count.
