@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,29 +16,6 @@ import (
 // same database in a child process, points the same requests at it (every
 // request measurement with the cache on, the export and the census file
 // again) and reads the child's VmHWM.
-
-// procStatusOf reads a "kB" line of /proc/PID/status in bytes.
-func procStatusOf(pid int, field string) uint64 {
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, field+":") {
-			continue
-		}
-		fs := strings.Fields(line[len(field)+1:])
-		if len(fs) == 0 {
-			return 0
-		}
-		kb, _ := strconv.ParseUint(fs[0], 10, 64)
-		return kb << 10
-	}
-	return 0
-}
 
 func (m *measurer) serverAlone(ctx context.Context) *Stat {
 	st := &Stat{Name: "peak resident memory, `linli serve` alone, same requests", Key: "rss_server", Group: "memory",
@@ -84,7 +60,7 @@ func (m *measurer) serverAlone(ctx context.Context) *Stat {
 		st.Note = "the server did not start within 5 minutes"
 		return st
 	}
-	rest := procStatusOf(cmd.Process.Pid, "VmRSS")
+	rest := procStatusOf(strconv.Itoa(cmd.Process.Pid), "VmRSS")
 	// the same requests, a shorter while each
 	saved := m.cfg.Duration
 	m.cfg.Duration = min(saved, 3*time.Second)
@@ -103,7 +79,7 @@ func (m *measurer) serverAlone(ctx context.Context) *Stat {
 			st.Errors, st.FirstError = st.Errors+1, "census import: "+err.Error()
 		}
 	}
-	peak := procStatusOf(cmd.Process.Pid, "VmHWM")
+	peak := procStatusOf(strconv.Itoa(cmd.Process.Pid), "VmHWM")
 	st.Available, st.Value = peak > 0, MB(peak)
 	ok := st.Available && MB(peak) <= 150
 	st.Met = &ok

@@ -16,8 +16,12 @@ import (
 
 // procStatus reads a "kB" line of /proc/self/status (VmRSS, VmHWM) in bytes;
 // 0 where the file does not exist.
-func procStatus(field string) uint64 {
-	f, err := os.Open("/proc/self/status")
+func procStatus(field string) uint64 { return procStatusOf("self", field) }
+
+// procStatusOf reads a "kB" line of /proc/PID/status (PID a number or
+// "self") in bytes; 0 where there is none.
+func procStatusOf(pid, field string) uint64 {
+	f, err := os.Open("/proc/" + pid + "/status")
 	if err != nil {
 		return 0
 	}

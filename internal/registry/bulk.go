@@ -1069,28 +1069,6 @@ func (im *Import) Abort() {
 	im.res.Committed = false
 }
 
-// Each calls fn for every organization of the list the viewer would get
-// with the filter, in the filter's order, without paging: for exports.
-// Phones are masked as in the list.
-func (s *Service) Each(ctx context.Context, u *auth.User, f Filter, fn func(*Org) error) error {
-	rows, err := s.eachQuery(ctx, u, f, orgColumns)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return err
-		}
-		maskFor(u, o)
-		if err := fn(o); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 // exportColumns are the columns EachExport reads: what a spreadsheet holds,
 // what masking needs, and the community's name.
 const exportColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.community_code,
@@ -1098,11 +1076,13 @@ const exportColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.comm
 	o.party_instructor, o.hub, o.brand, COALESCE(o.demonstration_year, 0), o.volunteer_mark, o.status,
 	COALESCE(o.created_by, 0), COALESCE((SELECT d.name FROM divisions d WHERE d.code = o.community_code), '')`
 
-// EachExport is Each for spreadsheet exports, cheaper per row: it reads
-// only the exported fields (Org's timestamps, version and return reason
-// stay zero), gives the community's name beside each organization, and
-// reuses one Org for every call, whose Types and TargetGroups slices are
-// shared between rows: fn must not keep or change them.
+// EachExport calls fn for every organization of the list the viewer would
+// get with the filter, in the filter's order, without paging: for
+// spreadsheet exports. Phones are masked as in the list. It reads only the
+// exported fields (Org's timestamps, version and return reason stay zero),
+// gives the community's name beside each organization, and reuses one Org
+// for every call, whose Types and TargetGroups slices are shared between
+// rows: fn must not keep or change them.
 func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn func(o *Org, community string) error) error {
 	rows, err := s.eachQuery(ctx, u, f, exportColumns)
 	if err != nil {
@@ -1143,7 +1123,8 @@ func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn fun
 	return rows.Err()
 }
 
-// eachQuery runs the query of Each with the given select list.
+// eachQuery is the query of the list the viewer would get with the filter,
+// in its order, without paging, selecting cols.
 func (s *Service) eachQuery(ctx context.Context, u *auth.User, f Filter, cols string) (*sql.Rows, error) {
 	order, ok := sorts[f.Sort]
 	if !ok {
