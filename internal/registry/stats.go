@@ -126,40 +126,27 @@ func (s *Service) ChildCounts(ctx context.Context, u *auth.User, code string, ch
 		return out, nil
 	}
 	// Districts and streets, and anything above, come from the tally when
-	// the viewer sees the whole division.
+	// the viewer sees the whole division; communities from the records.
+	lo, hi := db.PrefixRange(code)
+	sub := `substr(o.community_code, 1, ` + strconv.Itoa(childLen) + `)`
+	var q string
+	var args []any
 	if (childLen <= 6 || childLen == 9) && u.Role != auth.OrgLeader && strings.HasPrefix(code, u.ScopeCode) {
 		lvl := 3
 		if childLen == 9 {
 			lvl = 4
 		}
-		lo, hi := db.PrefixRange(code)
-		rows, err := s.DB.Query(ctx, `SELECT substr(code, 1, `+strconv.Itoa(childLen)+`) AS c, SUM(n)
-			FROM org_tally WHERE lvl = $1 AND code >= $2 AND code < $3 AND status <> $4 GROUP BY c`,
-			lvl, lo, hi, StatusDeregistered)
-		if err != nil {
-			return nil, fmt.Errorf("child counts: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c string
-			var k int
-			if err := rows.Scan(&c, &k); err != nil {
-				return nil, err
-			}
-			if k != 0 {
-				out[c] = k
-			}
-		}
-		return out, rows.Err()
+		q, args = `SELECT substr(code, 1, `+strconv.Itoa(childLen)+`) AS c, SUM(n) FROM org_tally
+			WHERE lvl = $1 AND code >= $2 AND code < $3 AND status <> $4 GROUP BY c`, []any{lvl, lo, hi, StatusDeregistered}
+	} else {
+		var w string
+		w, args = scopeWhere(u, args)
+		args = append(args, lo, hi, StatusDeregistered)
+		n := len(args)
+		q = `SELECT ` + sub + ` AS c, COUNT(*) FROM orgs o WHERE ` + w + ` AND o.community_code >= ` + ph(n-2) +
+			` AND o.community_code < ` + ph(n-1) + ` AND o.status <> ` + ph(n) + ` GROUP BY c`
 	}
-	var args []any
-	w, args := scopeWhere(u, args)
-	lo, hi := db.PrefixRange(code)
-	args = append(args, lo, hi, StatusDeregistered)
-	n := len(args)
-	rows, err := s.DB.Query(ctx, `SELECT substr(o.community_code, 1, `+strconv.Itoa(childLen)+`) AS c, COUNT(*)
-		FROM orgs o WHERE `+w+` AND o.community_code >= `+ph(n-2)+` AND o.community_code < `+ph(n-1)+
-		` AND o.status <> `+ph(n)+` GROUP BY c`, args...)
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("child counts: %w", err)
 	}
@@ -170,7 +157,9 @@ func (s *Service) ChildCounts(ctx context.Context, u *auth.User, code string, ch
 		if err := rows.Scan(&c, &k); err != nil {
 			return nil, err
 		}
-		out[c] = k
+		if k != 0 { // a tally row may have dropped to zero
+			out[c] = k
+		}
 	}
 	return out, rows.Err()
 }

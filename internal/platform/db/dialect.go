@@ -19,11 +19,10 @@ type Dialect interface {
 	// whose writer transactions are already exclusive).
 	ForUpdate() string
 	// FullText is a subquery selecting (as column id) the keys of table
-	// whose text column
-	// col, a space-separated list of tokens, matches the query in parameter
-	// param (built by FullTextQuery). SQLite reads the FTS5 table
-	// <table>_fts; PostgreSQL the stored tsvector column <col>_tsv, which
-	// a GIN index covers.
+	// whose text column col, a space-separated list of tokens, matches the
+	// query in parameter param (built by FullTextQuery). SQLite reads the
+	// FTS5 table <table>_fts; PostgreSQL the stored tsvector column
+	// <col>_tsv, which a GIN index covers.
 	FullText(table, key, col, param string) string
 	// FullTextQuery is the query text matching any of the phrases, each
 	// its tokens in sequence, the last one a prefix when prefix is set.
