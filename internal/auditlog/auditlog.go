@@ -120,7 +120,7 @@ func (h *Handlers) rows(r *http.Request, u *auth.User) ([]audit.Row, audit.Filte
 }
 
 type pageData struct {
-	Rows   []audit.Row
+	Rows   []View
 	Before int64
 }
 
@@ -130,7 +130,17 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := pageData{Rows: rows}
+	lang := i18n.FromRequest(r)
+	label := func(key string) (string, bool) {
+		if !h.S.Cat.Has(key) {
+			return "", false
+		}
+		return h.S.Cat.T(lang, key, []any{}...), true
+	}
+	d := pageData{Rows: make([]View, 0, len(rows))}
+	for _, row := range rows {
+		d.Rows = append(d.Rows, describe(label, row))
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
@@ -138,7 +148,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	if len(rows) == limit {
 		d.Before = rows[len(rows)-1].Seq
 	}
-	h.S.Render(w, r, http.StatusOK, "audit", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "audit.title"), Data: d})
+	h.S.Render(w, r, http.StatusOK, "audit", web.View{Title: h.S.Cat.T(lang, "audit.title"), Data: d})
 }
 
 func (h *Handlers) api(w http.ResponseWriter, r *http.Request, u *auth.User) {
