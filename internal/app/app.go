@@ -17,6 +17,7 @@ import (
 	"linli/internal/auditlog"
 	"linli/internal/census"
 	"linli/internal/geo"
+	"linli/internal/home"
 	"linli/internal/hub"
 	"linli/internal/incubation"
 	"linli/internal/kpi"
@@ -92,13 +93,13 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
-	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages)
+	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages)
 }
 
 // Mount builds the web server and mounts every route.
 func (a *App) Mount() error {
 	cat := Catalog()
-	r, err := web.NewRenderer(cat, account.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates)
+	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates)
 	if err != nil {
 		return err
 	}
@@ -118,6 +119,8 @@ func (a *App) Mount() error {
 	led := &ledger.Service{DB: a.DB, Orgs: a.Registry, Now: a.Now}
 	(&ledger.Handlers{S: a.Web, Svc: led}).Routes(rt)
 	(&hub.Handlers{S: a.Web, Svc: &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}}).Routes(rt)
+	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led)}}
+	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board}).Routes(rt)
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
 	(&census.Handlers{S: a.Web, Svc: &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}}).Routes(rt)

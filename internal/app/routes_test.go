@@ -210,6 +210,7 @@ func scopeCases() []scopeCase {
 
 		// organizations
 		{pattern: "GET /{$}", path: "/", want: 200, check: noForeignName},
+		{pattern: "GET /api/v1/me/tasks", path: "/api/v1/me/tasks", want: 200, check: noForeignName},
 		{pattern: "GET /orgs", path: "/orgs?q=" + url.QueryEscape("五山"), want: 200, check: noForeignName},
 		{pattern: "GET /orgs", path: "/orgs?within=" + wushan, want: 200, check: noForeignName},
 		{pattern: "GET /orgs/new", path: "/orgs/new", want: 200},

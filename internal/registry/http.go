@@ -26,7 +26,6 @@ type Handlers struct {
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
-	rt.HandleFunc("GET /{$}", h.S.Page(h.home))
 	rt.HandleFunc("GET /orgs", h.S.Page(h.listPage))
 	rt.HandleFunc("GET /orgs/new", h.S.Page(h.newPage))
 	rt.HandleFunc("POST /orgs", h.S.Page(h.createSubmit))
@@ -44,26 +43,6 @@ type enums struct {
 
 var allEnums = enums{Tiers: Tiers, Types: Types, TargetGroups: TargetGroups, PartyOrgs: PartyOrgs, Statuses: Statuses,
 	Sorts: []string{"newest", "oldest", "name", "founded_on", "members", "code"}}
-
-type homeData struct {
-	Summary *Summary
-	Path    []geo.Node
-}
-
-func (h *Handlers) home(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	sum, err := h.Svc.Summarize(r.Context(), u, "")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	path, err := h.Svc.Geo.Path(r.Context(), u.ScopeCode)
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	h.S.Render(w, r, http.StatusOK, "home", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "home.title"),
-		Data: homeData{Summary: sum, Path: path}})
-}
 
 type listData struct {
 	Page    *Page

@@ -1,0 +1,113 @@
+// Package home is the signed-in home page (工作台): each role's work waiting
+// (待办), gathered from the rooms that hold it, and the numbers of the
+// user's place; and its API twin, GET /api/v1/me/tasks.
+package home
+
+import (
+	"context"
+	"embed"
+	"net/http"
+
+	"linli/internal/geo"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+	"linli/internal/registry"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates is this package's template folder.
+var Templates = web.Templates{FS: templates, Dir: "templates"}
+
+// Summaries is what the page's numbers read.
+type Summaries interface {
+	Summarize(ctx context.Context, u *auth.User, within string) (*registry.Summary, error)
+}
+
+// Paths names the user's place.
+type Paths interface {
+	Path(ctx context.Context, code string) ([]geo.Node, error)
+}
+
+// Handlers serves the home page and the tasks API.
+type Handlers struct {
+	S     *web.Server
+	Sum   Summaries
+	Geo   Paths
+	Board *Board
+}
+
+// Routes mounts the routes.
+func (h *Handlers) Routes(rt *web.Router) {
+	rt.HandleFunc("GET /{$}", h.S.Page(h.page))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/me/tasks", Summary: "The signed-in user's work waiting (待办), with counts and links",
+		Tag: "home", Response: "TaskList"}, h.S.API(h.api))
+	rt.Schemas(map[string]any{
+		"Task": web.Obj(map[string]any{"key": web.Str(), "label": web.Str(), "count": web.Int(), "overdue": web.Int(),
+			"link": web.Str()}),
+		"TaskList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Task"))}),
+	})
+}
+
+// tasks lists the user's tasks, labelled in the request's language.
+func (h *Handlers) tasks(r *http.Request, u *auth.User) ([]Task, error) {
+	ts, err := h.Board.For(r.Context(), u)
+	if err != nil {
+		return nil, err
+	}
+	lang := i18n.FromRequest(r)
+	for i := range ts {
+		ts[i].Label = h.S.Cat.T(lang, "task."+ts[i].Key, []any{}...)
+	}
+	return ts, nil
+}
+
+type pageData struct {
+	Tasks   []Task
+	Summary *registry.Summary
+	Path    []geo.Node
+	Leader  bool
+}
+
+func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	ts, err := h.tasks(r, u)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	d := pageData{Tasks: ts, Leader: u.Role == auth.OrgLeader}
+	if !d.Leader {
+		if d.Summary, err = h.Sum.Summarize(r.Context(), u, ""); err != nil {
+			h.S.PageError(w, r, err)
+			return
+		}
+	}
+	if d.Path, err = h.Geo.Path(r.Context(), u.ScopeCode); err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "home", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "home.title"), Data: d})
+}
+
+func (h *Handlers) api(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	ts, err := h.tasks(r, u)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": ts})
+}
+
+// Messages are this package's texts.
+var Messages = i18n.Messages{
+	"home.tasks":             {i18n.ZH: "待办事项", i18n.EN: "Waiting for you"},
+	"home.no_tasks":          {i18n.ZH: "暂无待办事项。", i18n.EN: "Nothing is waiting for you."},
+	"home.overdue":           {i18n.ZH: "已逾期 %d", i18n.EN: "%d overdue"},
+	"home.own_org":           {i18n.ZH: "我的组织", i18n.EN: "My organization"},
+	"task.orgs.pending":      {i18n.ZH: "待审核的组织备案", i18n.EN: "Filings awaiting your decision"},
+	"task.orgs.returned":     {i18n.ZH: "组织备案被退回，请修改后重新提交", i18n.EN: "Your filing was returned: correct and resubmit"},
+	"task.expenses.pending":  {i18n.ZH: "待审批的代管资金支出", i18n.EN: "Custody expenses awaiting approval"},
+	"task.expenses.returned": {i18n.ZH: "被退回的支出申请", i18n.EN: "Expense requests returned to you"},
+}
