@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/text/width"
+
 	"linli/internal/demo"
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
@@ -47,6 +49,7 @@ usage:
   linli version
 
 --db (or LINLI_DB): sqlite:PATH (default sqlite:linli.db) or postgres://user@host/db
+--log-format text|json (or LINLI_LOG_FORMAT): logs on standard error, text lines by default
 roles: city_admin district_officer street_officer community_committee hub_staff org_leader auditor
 `
 
@@ -55,13 +58,16 @@ func Run(ctx context.Context, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
-	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	args := env.Args
+	args, format := logFormat(env.Args, env.Getenv("LINLI_LOG_FORMAT"))
+	log, err := newLogger(env.Stderr, format)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return 2
+	}
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, usage)
 		return 2
 	}
-	var err error
 	switch cmd := strings.Join(args[:min(2, len(args))], " "); {
 	case args[0] == "serve":
 		err = serve(ctx, env, log, args[1:])
@@ -165,12 +171,11 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	if err := a.EnsureHierarchy(ctx); err != nil {
 		return err
 	}
+	var demoRes *demo.Result
 	if *withDemo {
-		res, err := demo.Load(ctx, a.DB, a.Geo, a.Registry, a.Auth, a.Now(), 2021)
-		if err != nil {
+		if demoRes, err = demo.Load(ctx, a.DB, a.Geo, a.Registry, a.Auth, a.Now(), 2021); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
-		printDemo(env.Stdout, res)
 	}
 	if err := a.Mount(); err != nil {
 		return err
@@ -184,8 +189,11 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	go a.purgeSessions(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	fmt.Fprintf(env.Stdout, "linli %s serving on http://%s (database: %s)\n", Version(), ln.Addr(), a.DB.Engine)
 	log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine, "version", Version())
+	fmt.Fprintf(env.Stdout, "\nlinli %s · http://%s · %s\n", Version(), ln.Addr(), a.DB.Engine)
+	if demoRes != nil {
+		printDemo(env.Stdout, demoRes)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -218,20 +226,90 @@ func (a *App) purgeSessions(ctx context.Context) {
 	}
 }
 
+// roleNames are the demo block's role names: the block is read by a person
+// before signing in, in the product's default language.
+var roleNames = map[string]string{
+	auth.CityAdmin: "市级管理员", auth.DistrictOfficer: "区民政干部", auth.StreetOfficer: "街道干部",
+	auth.CommunityCommittee: "村（居）两委", auth.HubStaff: "枢纽组织工作人员", auth.OrgLeader: "组织负责人", auth.Auditor: "审计员",
+}
+
+// printDemo prints the demonstration accounts as one readable block, after
+// the address, so that log lines (on standard error) never cut through it.
 func printDemo(w io.Writer, res *demo.Result) {
 	if res.Skipped {
-		fmt.Fprintln(w, "demo: the database already has organizations; no demonstration data loaded")
+		fmt.Fprintln(w, "演示数据：数据库中已有组织，未再载入 (demo: the database already has organizations; nothing loaded)")
 		return
 	}
-	fmt.Fprintf(w, "demo: loaded %d fictional organizations (%d hubs, %d brand) in %s\n", res.Orgs, res.Hubs, res.Brands, res.Elapsed.Round(time.Millisecond))
-	fmt.Fprintf(w, "demo accounts (password %q):\n", res.Password)
+	fmt.Fprintf(w, "演示数据 / demo data: %d fictional organizations (%d hubs, %d brand), loaded in %s\n",
+		res.Orgs, res.Hubs, res.Brands, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "演示账户 / demo accounts, password %s:\n\n", res.Password)
+	rows := [][3]string{{"用户名 username", "角色 role", "范围 scope"}}
 	for _, a := range res.Accounts {
-		extra := ""
+		scope := a.ScopeName + " " + a.ScopeCode
 		if a.OrgName != "" {
-			extra = " · " + a.OrgName
+			scope += " · " + a.OrgName
 		}
-		fmt.Fprintf(w, "  %-14s %-20s %s %s%s\n", a.Username, a.Role, a.ScopeCode, a.ScopeName, extra)
+		rows = append(rows, [3]string{a.Username, roleNames[a.Role] + " " + a.Role, scope})
 	}
+	var wide [2]int
+	for _, r := range rows {
+		wide[0], wide[1] = max(wide[0], displayWidth(r[0])), max(wide[1], displayWidth(r[1]))
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %s%s  %s%s  %s\n", r[0], strings.Repeat(" ", wide[0]-displayWidth(r[0])),
+			r[1], strings.Repeat(" ", wide[1]-displayWidth(r[1])), r[2])
+	}
+	fmt.Fprintln(w)
+}
+
+// displayWidth is the width of s on a terminal: Chinese characters take two
+// columns.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// logFormat takes --log-format (text or json) out of the arguments, wherever
+// it stands; the environment's LINLI_LOG_FORMAT is the default, then text.
+func logFormat(args []string, env string) ([]string, string) {
+	format := env
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--log-format" || a == "-log-format":
+			if i+1 < len(args) {
+				format = args[i+1]
+				i++
+			}
+		case strings.HasPrefix(a, "--log-format="), strings.HasPrefix(a, "-log-format="):
+			format = a[strings.Index(a, "=")+1:]
+		default:
+			out = append(out, a)
+		}
+	}
+	return out, format
+}
+
+// newLogger writes structured logs to standard error: text lines by
+// default, one JSON object a line with --log-format json (for collectors).
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	switch format {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format: %q is neither text nor json", format)
 }
 
 func migrate(ctx context.Context, env Env, log *slog.Logger, args []string) error {
