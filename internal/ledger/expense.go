@@ -293,5 +293,12 @@ func (s *Service) expenses(ctx context.Context, f ExpenseFilter) ([]*Expense, er
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, e := range out {
+		e.OrgName = s.orgName(ctx, names, e.OrgID)
+	}
+	return out, nil
 }

@@ -49,7 +49,7 @@ var Messages = i18n.Messages{
 	"ledger.reverse_reason":       {i18n.ZH: "冲销原因", i18n.EN: "Why reverse"},
 	"ledger.reversed_by":          {i18n.ZH: "已由 #%d 冲销", i18n.EN: "Reversed by #%d"},
 	"ledger.posting":              {i18n.ZH: "记账 #%d", i18n.EN: "Posting #%d"},
-	"ledger.confirm_approve":      {i18n.ZH: "确认批准并从代管资金中支付？", i18n.EN: "Approve and pay from the money in custody?"},
+	"ledger.confirm_approve":      {i18n.ZH: "确认批准，并从代管资金中向“%s”支付 ¥%s？", i18n.EN: "Approve and pay ¥%[2]s to “%[1]s” from the money in custody?"},
 	"ledger.confirm_reverse":      {i18n.ZH: "冲销会生成一笔相反的记账，确认？", i18n.EN: "A reversal posts the opposite entry. Continue?"},
 	"ledger.income_recorded":      {i18n.ZH: "收入已入账。", i18n.EN: "Income posted."},
 	"ledger.expense_submitted":    {i18n.ZH: "支出申请已提交，等待枢纽组织审批。", i18n.EN: "Expense submitted; the hub will decide."},

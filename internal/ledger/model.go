@@ -98,6 +98,7 @@ type Expense struct {
 	ID            int64      `json:"id"`
 	HubID         int64      `json:"hub_org_id"`
 	OrgID         int64      `json:"org_id"`
+	OrgName       string     `json:"org_name,omitempty"`
 	Amount        Fen        `json:"amount_fen"`
 	Purpose       string     `json:"purpose"`
 	Payee         string     `json:"payee"`
