@@ -30,6 +30,13 @@ const shotsDir = "/tmp/linli-shots"
 // LINLI_REQUIRE_BROWSER=1 makes that a failure (CI sets it).
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserWithin(t, 3*time.Minute)
+}
+
+// browserWithin is browser with a longer guard, for a test that visits
+// many pages.
+func browserWithin(t *testing.T, guard time.Duration) context.Context {
+	t.Helper()
 	chromium := chromiumPath()
 	if _, err := os.Stat(chromium); err != nil {
 		if os.Getenv("LINLI_REQUIRE_BROWSER") == "1" {
@@ -49,7 +56,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.WindowSize(1280, 900),
 	)
 	// A guard against a hung browser, not a timed assertion.
-	alloc, cancelTimeout := context.WithTimeout(alloc, 3*time.Minute)
+	alloc, cancelTimeout := context.WithTimeout(alloc, guard)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
 	t.Cleanup(func() {
 		cancelCtx()

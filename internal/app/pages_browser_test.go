@@ -1,0 +1,160 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"linli/internal/app/apptest"
+	"linli/internal/demo"
+	"linli/internal/platform/auth"
+)
+
+// cspProbe runs before any page script: it collects the page's own
+// Content-Security-Policy violations, which the console would show.
+const cspProbe = `window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " line " + e.lineNumber);
+});`
+
+// pageCheck reads what a person would notice on the page just loaded: its
+// title, CSP violations, responsive-table cells without a label (on a phone
+// the value would stand beside an empty label column), and whether the page
+// is wider than the screen.
+const pageCheck = `(function () {
+  var unlabeled = Array.prototype.filter.call(document.querySelectorAll("table.responsive td"), function (td) {
+    return !td.getAttribute("data-label") && (td.textContent.trim() !== "" || td.children.length > 0);
+  }).map(function (td) { return (td.closest("table").id || "table") + ": " + td.textContent.trim().slice(0, 30); });
+  return {
+    title: document.title,
+    csp: window.__csp || [],
+    unlabeled: unlabeled,
+    overflow: document.documentElement.scrollWidth > window.innerWidth + 1 ? document.documentElement.scrollWidth : 0
+  };
+})()`
+
+type pageFacts struct {
+	Title     string   `json:"title"`
+	CSP       []string `json:"csp"`
+	Unlabeled []string `json:"unlabeled"`
+	Overflow  int      `json:"overflow"`
+}
+
+// TestBrowserEveryPage signs in as every role of the demonstration and visits
+// every page without a path parameter, and the pages of the role's own
+// organization or hub, on a desktop (1366 px) and a phone (390 px): no page
+// breaks the Content-Security-Policy, none lacks a title, no table cell
+// loses its label on a phone, and no page is wider than the phone.
+func TestBrowserEveryPage(t *testing.T) {
+	ctx := browserWithin(t, 15*time.Minute)
+	a := apptest.New(t)
+	res, err := demo.Load(context.Background(), a.DB, a.Geo, a.Registry, a.Auth, a.Clock.Now(), 2021)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	for _, p := range a.Router.Patterns() {
+		method, path, _ := strings.Cut(p, " ")
+		if method != "GET" || strings.Contains(strings.TrimSuffix(path, "{$}"), "{") || skipPage(path) {
+			continue
+		}
+		pages = append(pages, strings.TrimSuffix(path, "{$}"))
+	}
+	slices.Sort(pages)
+	pages = slices.Compact(pages)
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, acct := range res.Accounts {
+		if seen[acct.Role] {
+			continue
+		}
+		seen[acct.Role] = true
+		own := ownPages(acct)
+		t.Run(acct.Username, func(t *testing.T) {
+			demoSignIn(t, ctx, a.URL(), acct.Username, res.Password)
+			for _, size := range [][2]int64{{1366, 900}, {390, 844}} {
+				do(t, ctx, chromedp.EmulateViewport(size[0], size[1]))
+				for _, path := range append(slices.Clone(pages), own...) {
+					start := time.Now()
+					do(t, ctx, chromedp.Navigate(a.URL()+path))
+					if d := time.Since(start); d > 3*time.Second {
+						t.Logf("%s took %s to load (information, not a check)", path, d.Round(time.Millisecond))
+					}
+					f := get(t, ctx, chromedp.Evaluate[pageFacts](pageCheck))
+					where := fmt.Sprintf("%s at %d px, %s", acct.Username, size[0], path)
+					if strings.TrimSpace(f.Title) == "" {
+						t.Errorf("%s: no title", where)
+					}
+					for _, v := range f.CSP {
+						t.Errorf("%s: Content-Security-Policy violation: %s", where, v)
+					}
+					if size[0] < 500 {
+						for _, c := range f.Unlabeled {
+							t.Errorf("%s: a table cell without its label on a phone: %s", where, c)
+						}
+						if f.Overflow > 0 {
+							t.Errorf("%s: the page is %d px wide on a %d px screen", where, f.Overflow, size[0])
+						}
+					}
+				}
+			}
+			signOut(t, ctx)
+		})
+	}
+	for _, role := range auth.Roles {
+		if !seen[role] {
+			t.Errorf("the demonstration has no %s account to walk the pages with", role)
+		}
+	}
+}
+
+// skipPage leaves out what is not a page: the API, assets, downloads and
+// the sign-in pages (visited by every sign-in).
+func skipPage(path string) bool {
+	for _, p := range []string{"/api/", "/static/", "/healthz", "/metrics", "/login", "/logout"} {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	for _, ext := range []string{".xlsx", ".csv", ".pdf", ".json", ".js", ".svg", ".png"} {
+		if strings.HasSuffix(path, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownPages are the pages of the account's own organization or hub.
+func ownPages(acct demo.Account) []string {
+	if acct.OrgID == 0 {
+		return nil
+	}
+	id := strconv.FormatInt(acct.OrgID, 10)
+	switch acct.Role {
+	case auth.HubStaff:
+		return []string{"/orgs/" + id, "/hubs/" + id, "/hubs/" + id + "/statement"}
+	case auth.OrgLeader:
+		return []string{"/orgs/" + id, "/custody/" + id}
+	}
+	return nil
+}
+
+func demoSignIn(t *testing.T, ctx context.Context, base, username, password string) {
+	t.Helper()
+	do(t, ctx, chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.ID("username"), username),
+		chromedp.SendKeys(chromedp.ID("password"), password))
+	if s := status(t, ctx, chromedp.Click(chromedp.ID("login-submit"))); s != 200 {
+		t.Fatalf("sign in as %s: landed with %d", username, s)
+	}
+}
