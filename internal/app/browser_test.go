@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,9 +26,11 @@ func chromiumPath() string {
 // shotsDir receives screenshots for people to look at; it is not in the repository.
 const shotsDir = "/tmp/linli-shots"
 
-// browser starts a headless Chromium with a fresh profile, stopped when the
-// test ends. Without Chromium the test is skipped, unless
-// LINLI_REQUIRE_BROWSER=1 makes that a failure (CI sets it).
+// browser gives the test a fresh browser context (its own cookies and
+// storage, like a new profile) in the one headless Chromium that every
+// browser test of this package shares; the context ends with the test.
+// Without Chromium the test is skipped, unless LINLI_REQUIRE_BROWSER=1 makes
+// that a failure (CI sets it).
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	return browserWithin(t, 3*time.Minute)
@@ -44,6 +47,37 @@ func browserWithin(t *testing.T, guard time.Duration) context.Context {
 		}
 		t.Skipf("browser test skipped: no Chromium at %s (apt-get install chromium; set LINLI_REQUIRE_BROWSER=1 to make this a failure)", chromium)
 	}
+	shared.once.Do(func() { shared.ctx, shared.stop, shared.err = startChromium(chromium) })
+	if shared.err != nil {
+		t.Fatalf("start Chromium: %v", shared.err)
+	}
+	tab, cancelTab := chromedp.NewContext(shared.ctx, chromedp.WithNewBrowserContext())
+	// A guard against a hung browser, not a timed assertion.
+	ctx, cancelTimeout := context.WithTimeout(tab, guard)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelTab()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a browser context: %v", err)
+	}
+	return ctx
+}
+
+// shared is the package's one Chromium, started by the first browser test
+// and stopped by TestMain.
+var shared struct {
+	once sync.Once
+	ctx  context.Context
+	stop func()
+	err  error
+}
+
+func startChromium(chromium string) (context.Context, func(), error) {
+	dir, err := os.MkdirTemp("", "linli-chromium-")
+	if err != nil {
+		return nil, nil, err
+	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -52,21 +86,29 @@ func browserWithin(t *testing.T, guard time.Duration) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1280, 900),
 	)
-	// A guard against a hung browser, not a timed assertion.
-	alloc, cancelTimeout := context.WithTimeout(alloc, guard)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(func() {
+	stop := func() {
 		cancelCtx()
-		cancelTimeout()
 		cancelAlloc()
-	})
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
+		os.RemoveAll(dir)
 	}
-	return ctx
+	if err := chromedp.Do(ctx); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return ctx, stop, nil
+}
+
+// TestMain stops the shared Chromium after the package's tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.stop != nil {
+		shared.stop()
+	}
+	os.Exit(code)
 }
 
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
