@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -67,5 +68,31 @@ func TestHomeTasks(t *testing.T) {
 	}
 	if n := len(tasks(a.User(auth.Auditor, "4401"))); n != 0 {
 		t.Errorf("auditor has %d tasks, want none", n)
+	}
+}
+
+// TestListSearchRanksByDefault: the list page's form sends an empty sort,
+// and a search word then orders by relevance (the exact name first), not by
+// the newest filing; an explicit sort still wins.
+func TestListSearchRanksByDefault(t *testing.T) {
+	a := apptest.New(t)
+	const community = "440106001001"
+	c := a.User(auth.CommunityCommittee, community)
+	a.CreateOrg(c, apptest.OrgInput("邻里互助", community))
+	a.CreateOrg(c, apptest.OrgInput("阳光邻里互助队", community))
+	order := func(sort string) bool {
+		r := a.As(c).Do("GET", "/orgs?q="+url.QueryEscape("邻里互助")+"&sort="+sort, nil)
+		body := r.String()
+		exact, other := strings.Index(body, ">邻里互助<"), strings.Index(body, ">阳光邻里互助队<")
+		if r.Status != 200 || exact < 0 || other < 0 {
+			t.Fatalf("sort %q: %d, names at %d and %d", sort, r.Status, exact, other)
+		}
+		return exact < other
+	}
+	if !order("") {
+		t.Error("a search with the default sort does not put the exact name first")
+	}
+	if order("newest") {
+		t.Error("sort=newest puts the older exact name first")
 	}
 }

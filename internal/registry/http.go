@@ -42,7 +42,7 @@ type enums struct {
 }
 
 var allEnums = enums{Tiers: Tiers, Types: Types, TargetGroups: TargetGroups, PartyOrgs: PartyOrgs, Statuses: Statuses,
-	Sorts: []string{"newest", "oldest", "name", "founded_on", "members", "code"}}
+	Sorts: []string{"relevance", "newest", "oldest", "name", "founded_on", "members", "code"}}
 
 type listData struct {
 	Page    *Page

@@ -72,6 +72,8 @@ var Messages = i18n.Messages{
 	"orgs.history":                 {i18n.ZH: "变更记录", i18n.EN: "History"},
 	"orgs.lifecycle":               {i18n.ZH: "审核与状态", i18n.EN: "Review and status"},
 	"orgs.sort":                    {i18n.ZH: "排序", i18n.EN: "Sort"},
+	"orgs.sort.default":            {i18n.ZH: "默认（有搜索词时按相关度，否则按最新登记）", i18n.EN: "Default (relevance when searching, else newest)"},
+	"orgs.sort.relevance":          {i18n.ZH: "相关度", i18n.EN: "Relevance"},
 	"orgs.sort.newest":             {i18n.ZH: "最新登记", i18n.EN: "Newest"},
 	"orgs.sort.oldest":             {i18n.ZH: "最早登记", i18n.EN: "Oldest"},
 	"orgs.sort.name":               {i18n.ZH: "名称", i18n.EN: "Name"},
