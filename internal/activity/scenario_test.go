@@ -208,7 +208,9 @@ func TestVolunteerHoursRules(t *testing.T) {
 	a2 := f.create(t, st, input(o, "中午送餐", "neighbourly_watch", "service", "2023-03-04", 11, 14, 10, 6))
 	a3 := f.create(t, st, input(o, "下午巡逻", "safety", "service", "2023-03-04", 14, 23, 10, 6))
 	v := f.volunteer(t, st, "李志愿", wushanComm)
-	path := func(a *activity.Activity) string { return "/api/v1/activities/" + strconv.FormatInt(a.ID, 10) + "/volunteers" }
+	path := func(a *activity.Activity) string {
+		return "/api/v1/activities/" + strconv.FormatInt(a.ID, 10) + "/volunteers"
+	}
 	f.post(t, st, path(a1), map[string]any{"volunteer_id": v, "hours": 4}, http.StatusCreated)
 	before := f.a.Count("volunteer_hours")
 	field := func(r *apptest.Response, name, key string) {
