@@ -34,6 +34,8 @@ type Service struct {
 	Serves  func(ctx context.Context, hubID, orgID int64) (bool, error)
 	Now     func() time.Time
 	MaxFile int64
+	// OrgList lists the organizations a user sees (the recording form's choice).
+	OrgList func(ctx context.Context, u *auth.User, f registry.Filter) (*registry.Page, error)
 }
 
 // DefaultMaxFile is the largest photo or document accepted: 5 MiB.
@@ -119,6 +121,31 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Activity
 			return err
 		}
 		out = as[0]
+		return nil
+	})
+	return out, err
+}
+
+// CreateWithFile records an activity and its photo (optional) together:
+// a refused photo records nothing.
+func (s *Service) CreateWithFile(ctx context.Context, u *auth.User, in Input, f *upload.File) (*Activity, error) {
+	if u.ReadOnly() {
+		return nil, errs.E(errs.Forbidden, "err.read_only")
+	}
+	var out *Activity
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		as, err := s.CreateMany(ctx, tx, u, []Input{in})
+		if err != nil {
+			return err
+		}
+		out = as[0]
+		if f != nil {
+			file, err := s.storeFile(ctx, tx, u, out, f, s.now())
+			if err != nil {
+				return err
+			}
+			out.Files = append(out.Files, *file)
+		}
 		return nil
 	})
 	return out, err

@@ -124,7 +124,8 @@ func (a *App) Mount() error {
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
 	(&census.Handlers{S: a.Web, Svc: &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}}).Routes(rt)
-	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now}
+	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now,
+		OrgList: a.Registry.List}
 	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {

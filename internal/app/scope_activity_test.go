@@ -25,6 +25,7 @@ func init() {
 	reportBody := map[string]any{}
 	actBody := map[string]any{}
 	consultBody := map[string]any{}
+	pageFields := map[string]string{"title": "入侵", "theme": "culture", "kind": "service", "day": "2023-06-01", "start": "09:00", "end": "10:00"}
 	scopeSetups = append(scopeSetups, func(t *testing.T, w *world) {
 		ctx := context.Background()
 		in := apptest.OrgInput("五山长者关爱队", wushanComm)
@@ -76,6 +77,7 @@ func init() {
 		w.IDs["{volunteer}"] = strconv.FormatInt(v.ID, 10)
 		w.IDs["{report}"] = strconv.FormatInt(rp.ID, 10)
 		reportBody["activity_id"] = m.ID
+		pageFields["org_id"] = strconv.FormatInt(org.ID, 10)
 		for k, x := range map[string]any{"org_ids": []int64{org.ID}, "title": "入侵活动", "theme": "culture", "kind": "service",
 			"starts_at": "2023-06-01T09:00:00+08:00", "ends_at": "2023-06-01T10:00:00+08:00", "community_code": wushanComm,
 			"beneficiaries": map[string]int{"total": 0}} {
@@ -137,6 +139,21 @@ func init() {
 		scopeCase{pattern: "GET /api/v1/consultations", path: "/api/v1/consultations?within={code}", want: nf},
 		scopeCase{pattern: "POST /api/v1/consultations", path: "/api/v1/consultations", body: consultBody, want: nf},
 		scopeCase{pattern: "GET /api/v1/campaigns/{theme}", path: "/api/v1/campaigns/culture?unit={code}", want: nf},
+		scopeCase{pattern: "GET /static/activity/", path: "/static/activity/campaign.js", want: ok},
+		scopeCase{pattern: "GET /activities", path: "/activities", want: ok, check: hides("五山探访独居长者", "五山广场文艺汇演")},
+		scopeCase{pattern: "GET /activities", path: "/activities?view=calendar&month=2023-05", want: ok, check: hides("五山探访独居长者")},
+		scopeCase{pattern: "GET /activities", path: "/activities?within={code}", want: nf},
+		scopeCase{pattern: "GET /activities/new", path: "/activities/new", want: ok, check: hides("五山长者关爱队")},
+		scopeCase{pattern: "POST /activities", path: "/activities", body: apptest.Upload{Fields: pageFields}, want: nf},
+		scopeCase{pattern: "GET /activities/export.xlsx", path: "/activities/export.xlsx", want: ok, check: hides("五山探访独居长者")},
+		scopeCase{pattern: "GET /activities/{id}", path: "/activities/{activity}", want: nf},
+		scopeCase{pattern: "GET /activities/{id}/files/{file_id}", path: "/activities/{activity}/files/{afile}", want: nf},
+		scopeCase{pattern: "GET /campaigns/{theme}", path: "/campaigns/neighbourly_watch?unit={code}", want: nf},
+		scopeCase{pattern: "GET /campaigns/{theme}", path: "/campaigns/neighbourly_watch", want: ok, check: hides("五山探访独居长者")},
+		scopeCase{pattern: "GET /major-reports", path: "/major-reports", want: ok, check: hides("五山广场文艺汇演")},
+		scopeCase{pattern: "POST /major-reports/{id}/decision", path: "/major-reports/{report}/decision", body: form("decision", "acknowledge"), want: nf},
+		scopeCase{pattern: "GET /volunteers/{id}/certificate", path: "/volunteers/{volunteer}/certificate", want: nf},
+		scopeCase{pattern: "GET /volunteers/{id}/hours.xlsx", path: "/volunteers/{volunteer}/hours.xlsx", want: nf},
 	)
 	_ = fmt.Sprint
 	_ = auth.CityAdmin
