@@ -116,7 +116,7 @@ func activities(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Serv
 				continue
 			}
 			used[day] = true
-			start := lo.Add(time.Duration(8+r.IntN(8)) * time.Hour).AddDate(0, 0, day)
+			start := lo.Add(time.Duration(8+r.IntN(8))*time.Hour).AddDate(0, 0, day)
 			roll := r.IntN(1000)
 			theme := themeOf(o, roll)
 			titles := activityTitles[theme]
