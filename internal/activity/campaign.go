@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db"
-	"linli/internal/platform/errs"
+		"linli/internal/platform/errs"
 )
 
 // Campaign computes a theme's figures over a place and period: activities
@@ -48,46 +48,67 @@ func (s *Service) Campaign(ctx context.Context, u *auth.User, theme, unit, from,
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"to": errs.M("err.bad_date")}}
 	}
 	c := &Campaign{Theme: theme, Unit: unit, From: from, To: to, ByDistrict: []CampaignRow{}, ByMonth: []CampaignRow{}}
-	lo, hi := db.PrefixRange(unit)
-	const where = ` FROM activities WHERE theme = $1 AND community_code >= $2 AND community_code < $3
-		AND starts_on >= $4 AND starts_on <= $5 AND status <> $6`
-	args := []any{theme, lo, hi, from, to, StatusRefused}
-	for _, g := range []struct {
-		key string
-		dst *[]CampaignRow
-	}{{"district_code", &c.ByDistrict}, {"substr(starts_on, 1, 7)", &c.ByMonth}} {
-		rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+g.key+`, COUNT(*), COALESCE(SUM(beneficiaries), 0), COALESCE(SUM(volunteer_minutes), 0)`+
-			where+` GROUP BY `+g.key+` ORDER BY `+g.key, args...)
-		if err != nil {
-			return nil, fmt.Errorf("activity: campaign: %w", err)
-		}
-		for rows.Next() {
-			var r CampaignRow
-			var minutes int64
-			if err := rows.Scan(&r.Key, &r.Activities, &r.Beneficiaries, &minutes); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			r.VolunteerHours = hours(minutes)
-			*g.dst = append(*g.dst, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+	place, pargs := placeCond("", unit, 4)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT district_code, substr(starts_on, 1, 7), COUNT(*), COALESCE(SUM(beneficiaries), 0),
+		COALESCE(SUM(volunteer_minutes), 0) FROM activities WHERE theme = $1 AND starts_on >= $2 AND starts_on <= $3 AND status <> $4
+		AND `+place+` GROUP BY district_code, substr(starts_on, 1, 7)`,
+		append([]any{theme, from, to, StatusRefused}, pargs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("activity: campaign: %w", err)
+	}
+	byDistrict, byMonth := map[string]*CampaignRow{}, map[string]*CampaignRow{}
+	minutesOf := map[*CampaignRow]int64{}
+	for rows.Next() {
+		var district, month string
+		var n, benef int
+		var minutes int64
+		if err := rows.Scan(&district, &month, &n, &benef, &minutes); err != nil {
+			rows.Close()
 			return nil, err
 		}
+		for _, k := range []struct {
+			m   map[string]*CampaignRow
+			key string
+		}{{byDistrict, district}, {byMonth, month}} {
+			r := k.m[k.key]
+			if r == nil {
+				r = &CampaignRow{Key: k.key}
+				k.m[k.key] = r
+			}
+			r.Activities += n
+			r.Beneficiaries += benef
+			minutesOf[r] += minutes
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, g := range []struct {
+		m   map[string]*CampaignRow
+		dst *[]CampaignRow
+	}{{byDistrict, &c.ByDistrict}, {byMonth, &c.ByMonth}} {
+		for _, r := range g.m {
+			r.VolunteerHours = hours(minutesOf[r])
+			*g.dst = append(*g.dst, *r)
+		}
+		slices.SortFunc(*g.dst, func(a, b CampaignRow) int { return strings.Compare(a.Key, b.Key) })
 	}
 	var minutes int64
-	for _, r := range c.ByDistrict {
-		c.Activities += r.Activities
-		c.Beneficiaries += r.Beneficiaries
-		minutes += int64(math.Round(r.VolunteerHours * 60))
+	for r, m := range minutesOf {
+		if _, ok := byDistrict[r.Key]; ok && byDistrict[r.Key] == r {
+			c.Activities += r.Activities
+			c.Beneficiaries += r.Beneficiaries
+			minutes += m
+		}
 	}
 	c.VolunteerHours = hours(minutes)
 	end, _ := time.Parse(time.DateOnly, to)
 	c.Active.Since = end.AddDate(0, 0, -89).Format(time.DateOnly)
+	place, pargs = placeCond("a.", unit, 4)
 	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT ao.org_id) FROM activities a JOIN activity_orgs ao ON ao.activity_id = a.id
-		WHERE a.theme = $1 AND a.community_code >= $2 AND a.community_code < $3 AND a.starts_on >= $4 AND a.starts_on <= $5 AND a.status <> $6`,
-		theme, lo, hi, c.Active.Since, to, StatusRefused).Scan(&c.Active.Active); err != nil {
+		WHERE a.theme = $1 AND a.starts_on >= $2 AND a.starts_on <= $3 AND a.status <> $4 AND `+place,
+		append([]any{theme, c.Active.Since, to, StatusRefused}, pargs...)...).Scan(&c.Active.Active); err != nil {
 		return nil, fmt.Errorf("activity: active orgs: %w", err)
 	}
 	sum, err := s.Orgs.Summarize(ctx, u, unit)

@@ -185,6 +185,26 @@ func fillOrgs(ctx context.Context, q db.Querier, as []*Activity) error {
 	return rows.Err()
 }
 
+// placeCond is the condition "in the place" on the district, street and
+// community columns: an equality on the district (the leading column of
+// the list's and the campaign's indexes) wherever the place is a district
+// or below, a range of districts above. n is the number of arguments so far.
+func placeCond(alias, place string, n int) (string, []any) {
+	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
+	if len(place) < 6 {
+		lo, hi := db.PrefixRange(place)
+		return alias + "district_code >= " + p(1) + " AND " + alias + "district_code < " + p(2), []any{lo, hi}
+	}
+	c, args := alias+"district_code = "+p(1), []any{place[:6]}
+	switch {
+	case len(place) >= 12:
+		c, args = c+" AND "+alias+"community_code = "+p(2), append(args, place)
+	case len(place) >= 9:
+		c, args = c+" AND "+alias+"street_code = "+p(2), append(args, place)
+	}
+	return c, args
+}
+
 // listWhere builds the list's condition: the viewer's scope first.
 func listWhere(leaderOrg int64, scope string, f Filter) (string, []any) {
 	var conds []string
@@ -205,8 +225,9 @@ func listWhere(leaderOrg int64, scope string, f Filter) (string, []any) {
 		place = f.Within
 	}
 	if place != "" {
-		lo, hi := db.PrefixRange(place)
-		add(`a.community_code >= ? AND a.community_code < ?`, lo, hi)
+		c, a := placeCond("a.", place, len(args))
+		conds = append(conds, c)
+		args = append(args, a...)
 	}
 	if f.Theme != "" {
 		add(`a.theme = ?`, f.Theme)

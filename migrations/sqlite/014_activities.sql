@@ -39,8 +39,11 @@ CREATE TABLE activities (
     updated_at        DATETIME NOT NULL,
     version           INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX activities_theme_place ON activities (theme, community_code, starts_on);
-CREATE INDEX activities_place_day ON activities (community_code, starts_on);
+-- The campaign figures read only this index (theme, place, period: the
+-- sums are in it); the lists walk a district's activities newest first.
+CREATE INDEX activities_campaign ON activities (theme, district_code, starts_on, street_code, community_code, status,
+    beneficiaries, volunteer_minutes);
+CREATE INDEX activities_district_day ON activities (district_code, starts_on, id);
 CREATE INDEX activities_org ON activities (org_id, starts_on);
 
 CREATE TABLE activity_orgs (
