@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
-		"linli/internal/platform/errs"
+	"linli/internal/platform/errs"
 )
 
 // Campaign computes a theme's figures over a place and period: activities
