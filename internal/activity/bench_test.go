@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"slices"
 	"sort"
 	"strconv"
 	"testing"
@@ -74,6 +73,13 @@ func BenchmarkCampaign(b *testing.B) {
 		}
 	}
 	b.Logf("%d activities written in %v on %s", n, time.Since(t0), a.DB.Engine)
+	if a.DB.Engine == "postgres" { // what autovacuum does after a bulk load: statistics and the visibility map
+		for _, tbl := range []string{"activities", "activity_orgs", "orgs"} {
+			if _, err := a.DB.Write.ExecContext(ctx, "VACUUM ANALYZE "+tbl); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 	svc := a.Activity
 	run := func(name string, fn func() error) {
 		b.Run(name, func(b *testing.B) {
@@ -106,5 +112,4 @@ func BenchmarkCampaign(b *testing.B) {
 		_, err := svc.List(ctx, officer, activity.Filter{Within: tianhe, Theme: "safety", From: "2023-03-01", To: "2023-03-31"})
 		return err
 	})
-	_ = slices.Contains[[]string]
 }
