@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"linli/internal/account"
+	"linli/internal/activity"
 	"linli/internal/auditlog"
 	"linli/internal/census"
 	"linli/internal/geo"
@@ -48,6 +49,7 @@ type App struct {
 	Auth     *auth.Service
 	Registry *registry.Service
 	KPI      *kpi.Service
+	Activity *activity.Service
 	Web      *web.Server
 	Router   *web.Router
 	Log      *slog.Logger
@@ -93,13 +95,13 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
-	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages)
+	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages)
 }
 
 // Mount builds the web server and mounts every route.
 func (a *App) Mount() error {
 	cat := Catalog()
-	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates)
+	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, activity.Templates)
 	if err != nil {
 		return err
 	}
@@ -118,12 +120,16 @@ func (a *App) Mount() error {
 	(&auditlog.Handlers{S: a.Web, DB: a.DB}).Routes(rt)
 	led := &ledger.Service{DB: a.DB, Orgs: a.Registry, Now: a.Now}
 	(&ledger.Handlers{S: a.Web, Svc: led}).Routes(rt)
-	(&hub.Handlers{S: a.Web, Svc: &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}}).Routes(rt)
+	hubs := &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}
+	(&hub.Handlers{S: a.Web, Svc: hubs}).Routes(rt)
 	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led)}}
 	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board}).Routes(rt)
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
 	(&census.Handlers{S: a.Web, Svc: &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}}).Routes(rt)
+	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now,
+		OrgList: a.Registry.List}
+	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {
 			web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version()))

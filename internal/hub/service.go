@@ -106,6 +106,12 @@ func (s *Service) member(ctx context.Context, q db.Querier, hubID, orgID int64) 
 	return n > 0, err
 }
 
+// Serves reports whether a hub serves an organization now (for other rooms'
+// rules: a hub's staff record the activities of the organizations it serves).
+func (s *Service) Serves(ctx context.Context, hubID, orgID int64) (bool, error) {
+	return s.member(ctx, s.DB.Read, hubID, orgID)
+}
+
 // canSee reports who sees a hub: its staff, the leader of the hub or of an
 // organization it serves, and officers and auditors over it.
 func (s *Service) canSee(ctx context.Context, u *auth.User, h *registry.Org) (bool, error) {

@@ -8,14 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"path"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/upload"
 )
 
 // DefaultMaxReceipt is the largest receipt accepted: 5 MiB.
@@ -25,10 +22,7 @@ const DefaultMaxReceipt = 5 << 20
 var ReceiptTypes = []string{"image/png", "image/jpeg", "application/pdf"}
 
 // Upload is a file as received: its name (kept for display only) and bytes.
-type Upload struct {
-	Filename string
-	Data     []byte
-}
+type Upload = upload.File
 
 func (s *Service) maxReceipt() int64 {
 	if s.MaxReceipt > 0 {
@@ -40,51 +34,26 @@ func (s *Service) maxReceipt() int64 {
 // ReadUpload reads at most max+1 bytes, so an oversized file is told
 // without reading all of it.
 func ReadUpload(r io.Reader, name string, max int64) (*Upload, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("read upload: %w", err)
-	}
-	return &Upload{Filename: name, Data: b}, nil
+	return upload.Read(r, name, max)
 }
 
 // checkUpload validates a receipt by its content, never its name: PNG, JPEG
 // or PDF, not empty, not over the size limit. It returns the content type.
 func (s *Service) checkUpload(up *Upload, field string, f errs.Fields) string {
-	if up == nil || len(up.Data) == 0 {
+	var data []byte
+	if up != nil {
+		data = up.Data
+	}
+	ct, p := upload.Check(data, s.maxReceipt(), ReceiptTypes)
+	switch p {
+	case upload.Missing:
 		f.Add(field, "err.receipt_required")
-		return ""
-	}
-	if int64(len(up.Data)) > s.maxReceipt() {
+	case upload.TooLarge:
 		f.Add(field, "err.receipt_too_large", s.maxReceipt()>>20)
-		return ""
+	case upload.BadType:
+		f.Add(field, "err.receipt_type")
 	}
-	ct := http.DetectContentType(up.Data[:min(512, len(up.Data))])
-	ct, _, _ = strings.Cut(ct, ";")
-	for _, t := range ReceiptTypes {
-		if ct == t {
-			return ct
-		}
-	}
-	f.Add(field, "err.receipt_type")
-	return ""
-}
-
-func cleanName(name string) string {
-	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '"' {
-			return -1
-		}
-		return r
-	}, name)
-	if name == "." || name == "/" {
-		name = ""
-	}
-	for utf8.RuneCountInString(name) > 100 {
-		_, n := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-n]
-	}
-	return name
+	return ct
 }
 
 // storeReceipt saves an uploaded file inside tx.
@@ -93,7 +62,7 @@ func storeReceipt(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, 
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO receipts (hub_org_id, org_id, content_type, size_bytes, sha256, filename, data,
 		uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		hubID, orgID, ct, len(up.Data), hex.EncodeToString(sum[:]), cleanName(up.Filename), up.Data, nullID(u.ID), now).Scan(&id)
+		hubID, orgID, ct, len(up.Data), hex.EncodeToString(sum[:]), upload.CleanName(up.Filename), up.Data, nullID(u.ID), now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("ledger: store receipt: %w", err)
 	}

@@ -21,7 +21,10 @@ var Types = []string{"life_service", "charity", "mutual_aid", "culture_sports", 
 
 // TargetGroups (服务对象), stored as a bit mask in this order.
 var TargetGroups = []string{"elderly", "women", "children", "disabled", "unemployed", "migrant_workers",
-	"children_of_detained", "families_in_difficulty", "severe_mental_disorder", "at_risk_youth", "community_correction"}
+	"children_of_detained", "families_in_difficulty", "severe_mental_disorder", "at_risk_youth", "community_correction",
+	// The seed's special groups (二(三)), appended so stored masks keep their meaning.
+	"rural_left_behind_children", "rural_left_behind_women", "rural_left_behind_elderly", "subsistence_allowance",
+	"extreme_poverty", "empty_nest_elderly", "children_in_difficulty", "migrant_children", "relapse_poverty"}
 
 // Party organization status (党组织).
 const (

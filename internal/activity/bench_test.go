@@ -1,0 +1,115 @@
+package activity_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"linli/internal/activity"
+	"linli/internal/app/apptest"
+	"linli/internal/platform/auth"
+	"linli/internal/registry"
+)
+
+// BenchmarkCampaign measures the campaign figures of a district and of the
+// city, and the first page of a district's activity list, over
+// LINLI_BENCH_ACTIVITIES activities (default 100,000) spread over 天河's
+// streets and two years. Each op's time is reported; the medians are what
+// the note quotes.
+func BenchmarkCampaign(b *testing.B) {
+	n := 100_000
+	if s := os.Getenv("LINLI_BENCH_ACTIVITIES"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	a := apptest.New(b)
+	ctx := context.Background()
+	officer := a.CreateUser("tianhe", auth.DistrictOfficer, tianhe, 0)
+	city := a.CreateUser("city", auth.CityAdmin, "4401", 0)
+	var comms []string
+	if err := a.DB.Read.QueryRow(`SELECT COUNT(*) FROM divisions`).Err(); err != nil {
+		b.Fatal(err)
+	}
+	rows, err := a.DB.Read.Query(`SELECT code FROM divisions WHERE code LIKE '440106%' AND length(code) = 12 ORDER BY code`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var c string
+		rows.Scan(&c)
+		comms = append(comms, c)
+	}
+	rows.Close()
+	var orgs []*registry.Org
+	for i := 0; i < 60; i++ {
+		in := apptest.OrgInput(fmt.Sprintf("天河测试组织%d", i), comms[i%len(comms)])
+		in.Status = registry.StatusActive
+		orgs = append(orgs, a.CreateOrg(officer, in))
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	t0 := time.Now()
+	const batch = 5000
+	for done := 0; done < n; done += batch {
+		var ins []activity.Input
+		var mins []int
+		for i := done; i < min(n, done+batch); i++ {
+			o := orgs[r.IntN(len(orgs))]
+			theme := activity.Themes[r.IntN(len(activity.Themes))]
+			start := time.Date(2022, 1, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)).AddDate(0, 0, r.IntN(730))
+			benef := r.IntN(30)
+			ins = append(ins, activity.Input{OrgIDs: []int64{o.ID}, Title: "活动", Theme: theme, Kind: "service",
+				StartsAt: start.Format(time.RFC3339), EndsAt: start.Add(2 * time.Hour).Format(time.RFC3339),
+				CommunityCode: o.CommunityCode, TargetGroups: []string{"elderly"}, Participants: benef,
+				Beneficiaries: activity.Beneficiaries{Total: benef, ByGroup: map[string]int{"elderly": benef}}})
+			mins = append(mins, 60*r.IntN(4))
+		}
+		if err := a.DB.Tx(ctx, func(tx *sql.Tx) error { return activity.InsertBulk(ctx, tx, ins, mins, time.Now()) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("%d activities written in %v on %s", n, time.Since(t0), a.DB.Engine)
+	if a.DB.Engine == "postgres" { // what autovacuum does after a bulk load: statistics and the visibility map
+		for _, tbl := range []string{"activities", "activity_orgs", "orgs"} {
+			if _, err := a.DB.Write.ExecContext(ctx, "VACUUM ANALYZE "+tbl); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	svc := a.Activity
+	run := func(name string, fn func() error) {
+		b.Run(name, func(b *testing.B) {
+			var ds []time.Duration
+			for b.Loop() {
+				s := time.Now()
+				if err := fn(); err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, time.Since(s))
+			}
+			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+			b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "median-ms")
+			b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+	run("campaign-district", func() error {
+		_, err := svc.Campaign(ctx, officer, "culture", tianhe, "2023-01-01", "2023-12-31")
+		return err
+	})
+	run("campaign-city", func() error {
+		_, err := svc.Campaign(ctx, city, "culture", "4401", "2023-01-01", "2023-12-31")
+		return err
+	})
+	run("list-district", func() error {
+		_, err := svc.List(ctx, officer, activity.Filter{Within: tianhe})
+		return err
+	})
+	run("list-district-theme-month", func() error {
+		_, err := svc.List(ctx, officer, activity.Filter{Within: tianhe, Theme: "safety", From: "2023-03-01", To: "2023-03-31"})
+		return err
+	})
+}

@@ -1,0 +1,343 @@
+package activity
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+	"linli/internal/registry"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var static embed.FS
+
+// Templates are the activities' pages.
+var Templates = web.Templates{FS: templateFS, Dir: "templates"}
+
+func (h *Handlers) pageRoutes(rt *web.Router) {
+	sub, _ := fs.Sub(static, "static")
+	files := http.StripPrefix("/static/activity/", http.FileServerFS(sub))
+	rt.Handle("GET /static/activity/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	}))
+	rt.HandleFunc("GET /activities", h.S.Page(h.listPage))
+	rt.HandleFunc("GET /activities/new", h.S.Page(h.newPage))
+	rt.HandleFunc("POST /activities", h.S.Page(h.createSubmit))
+	rt.HandleFunc("GET /activities/export.xlsx", h.S.Page(h.exportXLSX))
+	rt.HandleFunc("GET /activities/{id}", h.S.Page(h.showPage))
+	rt.HandleFunc("GET /activities/{id}/files/{file_id}", h.S.Page(h.fileBytes))
+	rt.HandleFunc("GET /campaigns/{theme}", h.S.Page(h.campaignPage))
+	rt.HandleFunc("GET /major-reports", h.S.Page(h.inboxPage))
+	rt.HandleFunc("POST /major-reports/{id}/decision", h.S.Page(h.decideSubmit))
+	rt.HandleFunc("GET /volunteers/{id}/certificate", h.S.Page(h.certificatePage))
+	rt.HandleFunc("GET /volunteers/{id}/hours.xlsx", h.S.Page(h.hoursXLSX))
+}
+
+func (h *Handlers) tr(r *http.Request, key string) string {
+	return h.S.Cat.Msg(i18n.FromRequest(r), errs.M(key))
+}
+
+type enums struct {
+	Themes, Kinds, Groups, Statuses []string
+	Fields                          map[string][]string
+}
+
+var allEnums = enums{Themes: Themes, Kinds: Kinds, Groups: registry.TargetGroups,
+	Statuses: []string{StatusRecorded, StatusAwaiting, StatusRefused}, Fields: ThemeFields}
+
+type listData struct {
+	Page     *Page
+	Filter   Filter
+	E        enums
+	Calendar []calDay
+	Month    string
+	Prev     string
+	Next     string
+	CanAdd   bool
+}
+
+type calDay struct {
+	Day   string
+	Items []*Activity
+}
+
+func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	f := FilterOf(r.URL.Query())
+	d := listData{Filter: f, E: allEnums, CanAdd: !u.ReadOnly()}
+	if r.URL.Query().Get("view") == "calendar" {
+		month := r.URL.Query().Get("month")
+		m, err := time.Parse("2006-01", month)
+		if err != nil {
+			m, _ = time.Parse("2006-01", h.Svc.now().In(chinaTime).Format("2006-01"))
+		}
+		d.Month, d.Prev, d.Next = m.Format("2006-01"), m.AddDate(0, -1, 0).Format("2006-01"), m.AddDate(0, 1, 0).Format("2006-01")
+		f.From, f.To, f.PerPage, f.Page = m.Format(time.DateOnly), m.AddDate(0, 1, -1).Format(time.DateOnly), 200, 1
+	}
+	p, err := h.Svc.List(r.Context(), u, f)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	d.Page = p
+	if d.Month != "" {
+		byDay := map[string][]*Activity{}
+		for _, a := range p.Items {
+			byDay[a.StartsOn] = append(byDay[a.StartsOn], a)
+		}
+		m, _ := time.Parse("2006-01", d.Month)
+		for day := m; day.Month() == m.Month(); day = day.AddDate(0, 0, 1) {
+			k := day.Format(time.DateOnly)
+			if items := byDay[k]; len(items) > 0 {
+				slices.Reverse(items)
+				d.Calendar = append(d.Calendar, calDay{Day: k, Items: items})
+			}
+		}
+	}
+	h.S.Render(w, r, http.StatusOK, "activities", web.View{Title: h.tr(r, "act.list_title"), Data: d})
+}
+
+type formData struct {
+	Orgs  []*registry.Org
+	E     enums
+	Form  url.Values
+	Today string
+}
+
+func (h *Handlers) recordable(ctx context.Context, u *auth.User) ([]*registry.Org, error) {
+	if h.Svc.OrgList == nil {
+		return nil, nil
+	}
+	p, err := h.Svc.OrgList(ctx, u, registry.Filter{Status: registry.StatusActive, PerPage: 200})
+	if err != nil {
+		return nil, err
+	}
+	return p.Items, nil
+}
+
+func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, u *auth.User, status int, form url.Values, err error) {
+	orgs, lerr := h.recordable(r.Context(), u)
+	if lerr != nil {
+		h.S.PageError(w, r, lerr)
+		return
+	}
+	v := web.View{Title: h.tr(r, "act.new_title"), Data: formData{Orgs: orgs, E: allEnums, Form: form,
+		Today: h.Svc.now().In(chinaTime).Format(time.DateOnly)}}
+	if err != nil {
+		fe, ok := h.S.FieldErrors(r, err)
+		if !ok {
+			h.S.PageError(w, r, err)
+			return
+		}
+		v.Errors, v.Message = fe, h.tr(r, "err.invalid_input")
+	}
+	h.S.Render(w, r, status, "activity_new", v)
+}
+
+func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if u.ReadOnly() {
+		h.S.PageError(w, r, errs.E(errs.Forbidden, "err.read_only"))
+		return
+	}
+	h.renderForm(w, r, u, http.StatusOK, url.Values{}, nil)
+}
+
+// inputOfForm reads the recording form: a day and two times in China time.
+func inputOfForm(ctx context.Context, svc *Service, f url.Values) Input {
+	atoi := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(f.Get(k))); return n }
+	org, _ := strconv.ParseInt(f.Get("org_id"), 10, 64)
+	in := Input{Title: f.Get("title"), Theme: f.Get("theme"), Kind: f.Get("kind"), Fields: f["fields"],
+		CommunityCode: strings.TrimSpace(f.Get("community_code")), Address: f.Get("address"), TargetGroups: f["target_groups"],
+		Participants: atoi("participants"), WriteUp: f.Get("write_up")}
+	if org != 0 {
+		in.OrgIDs = []int64{org}
+		if in.CommunityCode == "" {
+			if o, err := svc.Orgs.Lookup(ctx, org); err == nil {
+				in.CommunityCode = o.CommunityCode
+			}
+		}
+	}
+	day := f.Get("day")
+	if day != "" && f.Get("start") != "" {
+		in.StartsAt = day + "T" + f.Get("start") + ":00+08:00"
+	}
+	if day != "" && f.Get("end") != "" {
+		in.EndsAt = day + "T" + f.Get("end") + ":00+08:00"
+	}
+	total := atoi("beneficiaries")
+	in.Beneficiaries = Beneficiaries{Total: total, Other: total}
+	return in
+}
+
+func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	up, err := h.readFile(w, r)
+	if err != nil {
+		h.renderForm(w, r, u, http.StatusUnprocessableEntity, r.Form, err)
+		return
+	}
+	in := inputOfForm(r.Context(), h.Svc, r.Form)
+	a, err := h.Svc.CreateWithFile(r.Context(), u, in, up)
+	if err != nil {
+		status := web.StatusOf(errs.Code(err))
+		if status == http.StatusUnprocessableEntity || status == http.StatusConflict {
+			h.renderForm(w, r, u, status, r.Form, err)
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/activities/%d?flash=act.recorded", a.ID), http.StatusSeeOther)
+}
+
+type showData struct {
+	A       *Activity
+	Hours   []HoursEntry
+	Report  *Report
+	Images  []File
+	Others  []File
+	Members map[int64]string
+}
+
+func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var a *Activity
+	if err == nil {
+		a, err = h.Svc.Get(r.Context(), u, id)
+	}
+	var hs []HoursEntry
+	if err == nil {
+		hs, err = activityHours(r.Context(), h.Svc.DB.Read, id)
+	}
+	var rp *Report
+	if err == nil {
+		rp, err = reportOf(r.Context(), h.Svc, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	d := showData{A: a, Hours: hs, Report: rp}
+	for _, f := range a.Files {
+		if strings.HasPrefix(f.ContentType, "image/") {
+			d.Images = append(d.Images, f)
+		} else {
+			d.Others = append(d.Others, f)
+		}
+	}
+	h.S.Render(w, r, http.StatusOK, "activity", web.View{Title: a.Title, Data: d})
+}
+
+func reportOf(ctx context.Context, s *Service, activityID int64) (*Report, error) {
+	var id int64
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT id FROM major_reports WHERE activity_id = $1`, activityID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return getReport(ctx, s.DB.Read, id, "")
+}
+
+type campaignData struct {
+	C      *Campaign
+	Chart  template.JS
+	Themes []string
+	Recent *Page
+}
+
+func (h *Handlers) campaignPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	q := r.URL.Query()
+	theme := r.PathValue("theme")
+	c, err := h.Svc.Campaign(r.Context(), u, theme, q.Get("unit"), q.Get("from"), q.Get("to"))
+	var recent *Page
+	if err == nil {
+		recent, err = h.Svc.List(r.Context(), u, Filter{Within: c.Unit, Theme: theme, From: c.From, To: c.To, PerPage: 20})
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	chart := map[string]any{"months": []string{}, "activities": []int{}, "beneficiaries": []int{}, "hours": []float64{},
+		"labels": []string{h.tr(r, "act.activities"), h.tr(r, "act.beneficiaries"), h.tr(r, "act.volunteer_hours")}}
+	for _, m := range c.ByMonth {
+		chart["months"] = append(chart["months"].([]string), m.Key)
+		chart["activities"] = append(chart["activities"].([]int), m.Activities)
+		chart["beneficiaries"] = append(chart["beneficiaries"].([]int), m.Beneficiaries)
+		chart["hours"] = append(chart["hours"].([]float64), m.VolunteerHours)
+	}
+	js, _ := json.Marshal(chart)
+	h.S.Render(w, r, http.StatusOK, "campaign", web.View{Title: h.tr(r, "theme."+theme),
+		Data: campaignData{C: c, Chart: template.JS(js), Themes: Themes, Recent: recent}})
+}
+
+type inboxData struct {
+	L     *ReportList
+	Today string
+}
+
+func (h *Handlers) inboxPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderInbox(w, r, u, http.StatusOK, "")
+}
+
+func (h *Handlers) renderInbox(w http.ResponseWriter, r *http.Request, u *auth.User, status int, msg string) {
+	l, err := h.Svc.Reports(r.Context(), u, r.URL.Query().Get("status"))
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, status, "major_reports", web.View{Title: h.tr(r, "act.inbox_title"), Message: msg,
+		Data: inboxData{L: l, Today: h.Svc.now().In(chinaTime).Format(time.DateOnly)}})
+}
+
+func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		_, err = h.Svc.Decide(r.Context(), u, id, r.FormValue("decision"), r.FormValue("reason"))
+	}
+	if err != nil {
+		if fe, ok := h.S.FieldErrors(r, err); ok {
+			var msgs []string
+			for _, m := range fe {
+				msgs = append(msgs, m)
+			}
+			slices.Sort(msgs)
+			h.renderInbox(w, r, u, web.StatusOf(errs.Code(err)), strings.Join(msgs, " "))
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/major-reports?flash=act.decided", http.StatusSeeOther)
+}
+
+func (h *Handlers) certificatePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var hs *Hours
+	if err == nil {
+		hs, err = h.Svc.VolunteerHours(r.Context(), u, id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "volunteer_certificate", web.View{Title: h.tr(r, "act.certificate"), Data: hs})
+}

@@ -1,0 +1,191 @@
+package activity
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// Rule returns the rule in force for a street or district the user sees.
+func (s *Service) Rule(ctx context.Context, u *auth.User, unit string) (*Rule, error) {
+	if (len(unit) != 6 && len(unit) != 9) || !(u.InScope(unit) || strings.HasPrefix(u.ScopeCode, unit)) || u.Role == auth.OrgLeader {
+		return nil, notFound()
+	}
+	if ok, err := s.Exists(ctx, unit); err != nil || !ok {
+		return nil, notFound()
+	}
+	r, ok, err := getRule(ctx, s.DB.Read, unit)
+	if err != nil {
+		return nil, err
+	}
+	if !ok && len(unit) == 9 {
+		r, ok, err = getRule(ctx, s.DB.Read, unit[:6])
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !ok {
+		r = DefaultRule()
+	}
+	r.UnitCode = unit
+	return &r, nil
+}
+
+// PutRule sets a street's or district's rule. It applies to activities
+// entered from now on; those already entered keep the rule they were
+// judged by.
+func (s *Service) PutRule(ctx context.Context, u *auth.User, unit string, r Rule) (*Rule, error) {
+	if (len(unit) != 6 && len(unit) != 9) || !u.InScope(unit) {
+		return nil, notFound()
+	}
+	if ok, err := s.Exists(ctx, unit); err != nil || !ok {
+		return nil, notFound()
+	}
+	if !canEditRule(u, unit) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	if err := checkRule(r); err != nil {
+		return nil, err
+	}
+	r.UnitCode, r.Default = unit, false
+	slices.Sort(r.Kinds)
+	r.Kinds = slices.Compact(r.Kinds)
+	now := s.now()
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := putRule(ctx, tx, r, u.ID, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "major_rule.put", ObjectType: "major_rule",
+			ObjectID: unit, ScopeCode: unit, Detail: r})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Rule(ctx, u, unit)
+}
+
+// Submit reports a major activity; it is late after the due day.
+func (s *Service) Submit(ctx context.Context, u *auth.User, activityID int64) (*Report, error) {
+	now := s.now()
+	var out *Report
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		a, err := getActivity(ctx, tx, activityID, s.DB.Dialect.ForUpdate())
+		if err != nil {
+			return err
+		}
+		if !canSee(u, a) {
+			return notFound()
+		}
+		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
+		if err != nil {
+			return err
+		}
+		if err := s.mayRecord(ctx, u, orgs[0]); err != nil {
+			return err
+		}
+		if !a.Major {
+			return errs.E(errs.Conflict, "err.report_not_major")
+		}
+		if st, err := reportStatus(ctx, tx, a.ID); err != nil {
+			return err
+		} else if st != "" {
+			return errs.E(errs.Conflict, "err.report_exists")
+		}
+		today := now.In(chinaTime).Format("2006-01-02")
+		r := &Report{ActivityID: a.ID, ActivityTitle: a.Title, StartsAt: a.StartsAt, Status: ReportPending, AckLevel: a.AckLevel,
+			CommunityCode: a.CommunityCode, StreetCode: a.StreetCode, DueOn: a.ReportDueOn, Late: today > a.ReportDueOn}
+		if err := insertReport(ctx, tx, r, u.ID, now); err != nil {
+			return err
+		}
+		out = r
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "major_report.submit", ObjectType: "major_report",
+			ObjectID: itoa(r.ID), ScopeCode: a.CommunityCode, Detail: map[string]any{"activity_id": a.ID, "late": r.Late}})
+	})
+	return out, err
+}
+
+// Decide acknowledges or refuses a report: only the acknowledging level.
+// Acknowledged, the activity is recorded; refused, it is blocked.
+func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, decision, reason string) (*Report, error) {
+	now := s.now()
+	reason = strings.TrimSpace(reason)
+	var out *Report
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := getReport(ctx, tx, id, s.DB.Dialect.ForUpdate())
+		if err != nil {
+			return err
+		}
+		if !u.InScope(r.CommunityCode) {
+			return notFound()
+		}
+		if !canDecide(u, r) {
+			return errs.E(errs.Forbidden, "err.report_not_level")
+		}
+		f := errs.Fields{}
+		status := map[string]string{"acknowledge": ReportAcknowledged, "refuse": ReportRefused}[decision]
+		if status == "" {
+			f.Add("decision", "err.choose_one")
+		}
+		if status == ReportRefused && reason == "" {
+			f.Add("reason", "err.required")
+		}
+		if utf8.RuneCountInString(reason) > 500 {
+			f.Add("reason", "err.too_long", 500)
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if r.Status != ReportPending {
+			return errs.E(errs.Conflict, "err.report_decided")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE major_reports SET status = $1, decided_by = $2, decided_at = $3, reason = $4 WHERE id = $5`,
+			status, nullID(u.ID), now, reason, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE activities SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3`,
+			statusOf(true, status), now, r.ActivityID); err != nil {
+			return err
+		}
+		r.Status, r.Reason, r.DecidedAt = status, reason, &now
+		out = r
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "major_report." + decision, ObjectType: "major_report",
+			ObjectID: itoa(id), ScopeCode: r.CommunityCode, Detail: map[string]any{"activity_id": r.ActivityID, "reason": reason}})
+	})
+	return out, err
+}
+
+// ReportList is the reports in scope with the streets' reporting counts.
+type ReportList struct {
+	Items     []*Report         `json:"items"`
+	ByStreet  []StreetReporting `json:"by_street"`
+	AwaitMine int               `json:"awaiting_my_decision"`
+}
+
+// Reports lists the major-activity reports in the user's scope; with
+// status "pending", the inbox of those awaiting a decision by due day.
+func (s *Service) Reports(ctx context.Context, u *auth.User, status string) (*ReportList, error) {
+	if u.Role == auth.OrgLeader || u.ScopeCode == "" {
+		return &ReportList{Items: []*Report{}, ByStreet: []StreetReporting{}}, nil
+	}
+	items, err := listReports(ctx, s.DB.Read, u.ScopeCode, status, 500)
+	if err != nil {
+		return nil, err
+	}
+	out := &ReportList{Items: items}
+	for _, r := range items {
+		r.CanDecide = canDecide(u, r) && r.Status == ReportPending
+		if r.CanDecide {
+			out.AwaitMine++
+		}
+	}
+	if out.ByStreet, err = reportingByStreet(ctx, s.DB.Read, u.ScopeCode); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,408 @@
+package activity
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/registry"
+)
+
+// This file holds every decision of the room: who may record, see, decide
+// and edit; what makes an activity major; whether hours are believable. No
+// context, no SQL, no I/O.
+
+// chinaTime is the offices' clock: an activity's day is its day in 广州.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// MaxDayMinutes is the most a volunteer may serve in one day.
+const MaxDayMinutes = 12 * 60
+
+// canRecord reports who records an activity for its host organization: the
+// organization's leader, the staff of a hub serving it, the community
+// committee of its community, and the officers above it.
+func canRecord(u *auth.User, host OrgRef, hubServes bool) bool {
+	if u == nil || u.ReadOnly() {
+		return false
+	}
+	switch u.Role {
+	case auth.OrgLeader:
+		return u.OrgID != 0 && u.OrgID == host.ID
+	case auth.HubStaff:
+		return hubServes
+	case auth.CommunityCommittee, auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
+		return u.InScope(host.CommunityCode)
+	}
+	return false
+}
+
+// canSee reports who sees an activity: the leader of one of its
+// organizations, and everyone else whose subtree holds its place.
+func canSee(u *auth.User, a *Activity) bool {
+	if u == nil {
+		return false
+	}
+	if u.Role == auth.OrgLeader {
+		return u.OrgID != 0 && slices.Contains(a.OrgIDs, u.OrgID)
+	}
+	return u.InScope(a.CommunityCode)
+}
+
+// canDecide reports whether the user is the level that acknowledges the
+// report: the street's officer, or the community committee of the
+// activity's community for community-tier organizations. Nobody else, not
+// even the district: the seed gives the decision to the street.
+func canDecide(u *auth.User, r *Report) bool {
+	if u == nil || u.ReadOnly() {
+		return false
+	}
+	switch r.AckLevel {
+	case LevelStreet:
+		return u.Role == auth.StreetOfficer && u.ScopeCode == r.StreetCode
+	case LevelCommunity:
+		return u.Role == auth.CommunityCommittee && u.ScopeCode == r.CommunityCode
+	}
+	return false
+}
+
+// canEditRule reports who sets a street's or a district's rule: the
+// street's officer for the street, district officers (and the city) for
+// their district and its streets.
+func canEditRule(u *auth.User, unit string) bool {
+	if u == nil || u.ReadOnly() || !u.InScope(unit) {
+		return false
+	}
+	switch u.Role {
+	case auth.StreetOfficer:
+		return len(unit) == 9
+	case auth.DistrictOfficer, auth.CityAdmin:
+		return len(unit) == 6 || len(unit) == 9
+	}
+	return false
+}
+
+// canManageVolunteers reports who records volunteers: everyone who may
+// record activities, in their own place.
+func canManageVolunteers(u *auth.User, community string, orgs []OrgRef) bool {
+	if u == nil || u.ReadOnly() {
+		return false
+	}
+	switch u.Role {
+	case auth.OrgLeader:
+		return slices.ContainsFunc(orgs, func(o OrgRef) bool { return o.ID == u.OrgID })
+	case auth.HubStaff, auth.CommunityCommittee, auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
+		return u.InScope(community)
+	}
+	return false
+}
+
+// seesVolunteer reports who sees a volunteer: leaders of the volunteer's
+// organizations, and those whose subtree holds the volunteer's community.
+func seesVolunteer(u *auth.User, v *Volunteer) bool {
+	if u == nil {
+		return false
+	}
+	if u.Role == auth.OrgLeader {
+		return u.OrgID != 0 && slices.Contains(v.OrgIDs, u.OrgID)
+	}
+	return u.InScope(v.CommunityCode)
+}
+
+// maskPhone hides a volunteer's phone from everyone but the leaders and
+// staff who call them: 139****9000.
+func maskPhone(u *auth.User, phone string) (string, bool) {
+	if u != nil && (u.Role == auth.OrgLeader || u.Role == auth.HubStaff || u.Role == auth.CommunityCommittee) {
+		return phone, false
+	}
+	r := []rune(phone)
+	if len(r) < 7 {
+		return strings.Repeat("*", len(r)), phone != ""
+	}
+	return string(r[:3]) + "****" + string(r[len(r)-4:]), true
+}
+
+// planActivity checks an input and builds the activity it records. orgs
+// are the input's organizations in order (nil where one does not exist);
+// rule is the major-activity rule in force for the place now.
+func planActivity(in Input, orgs []*OrgRef, communityOK bool, rule Rule) (*Activity, error) {
+	f := errs.Fields{}
+	in.Title = strings.TrimSpace(in.Title)
+	in.Address = strings.TrimSpace(in.Address)
+	in.WriteUp = strings.TrimSpace(in.WriteUp)
+	text(f, "title", in.Title, 1, 100)
+	text(f, "address", in.Address, 0, 200)
+	text(f, "write_up", in.WriteUp, 0, 4000)
+	if !slices.Contains(Themes, in.Theme) {
+		f.Add("theme", "err.activity_theme")
+	}
+	if !slices.Contains(Kinds, in.Kind) {
+		f.Add("kind", "err.activity_kind")
+	}
+	for _, x := range in.Fields {
+		if !slices.Contains(ThemeFields[in.Theme], x) {
+			f.Add("fields", "err.activity_field")
+		}
+	}
+	if len(in.OrgIDs) == 0 || len(in.OrgIDs) > 20 {
+		f.Add("org_ids", "err.activity_orgs")
+	}
+	var host *OrgRef
+	for i, o := range orgs {
+		if o == nil || o.Status != registry.StatusActive || slices.Index(in.OrgIDs, in.OrgIDs[i]) != i {
+			f.Add("org_ids", "err.activity_orgs")
+			continue
+		}
+		if i == 0 {
+			host = o
+		} else if host != nil && o.DistrictCode != host.DistrictCode {
+			f.Add("org_ids", "err.activity_orgs")
+		}
+	}
+	starts, err1 := time.Parse(time.RFC3339, in.StartsAt)
+	ends, err2 := time.Parse(time.RFC3339, in.EndsAt)
+	if err1 != nil {
+		f.Add("starts_at", "err.activity_time")
+	}
+	if err2 != nil {
+		f.Add("ends_at", "err.activity_time")
+	}
+	if err1 == nil && err2 == nil {
+		if !ends.After(starts) {
+			f.Add("ends_at", "err.activity_ends_before")
+		} else if ends.Sub(starts) > 31*24*time.Hour {
+			f.Add("ends_at", "err.activity_too_long")
+		}
+	}
+	if len(in.CommunityCode) != 12 || !communityOK {
+		f.Add("community_code", "err.activity_community")
+	} else if host != nil && !strings.HasPrefix(in.CommunityCode, host.DistrictCode) {
+		f.Add("community_code", "err.activity_community_district")
+	}
+	var groups int64
+	for _, g := range in.TargetGroups {
+		i := slices.Index(registry.TargetGroups, g)
+		if i < 0 {
+			f.Add("target_groups", "err.activity_group")
+			continue
+		}
+		groups |= 1 << i
+	}
+	if in.Participants < 0 || in.Participants > 1_000_000 {
+		f.Add("participants", "err.activity_count")
+	}
+	b := in.Beneficiaries
+	if b.Total < 0 || b.Other < 0 || b.Total > 1_000_000 {
+		f.Add("beneficiaries", "err.activity_count")
+	}
+	sum := b.Other
+	for g, n := range b.ByGroup {
+		if n < 0 {
+			f.Add("beneficiaries", "err.activity_count")
+		}
+		if !slices.Contains(in.TargetGroups, g) {
+			f.Add("beneficiaries", "err.beneficiaries_group")
+		}
+		sum += n
+	}
+	if sum != b.Total {
+		f.Add("beneficiaries", "err.beneficiaries_sum")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	a := &Activity{OrgIDs: slices.Clone(in.OrgIDs), Title: in.Title, Theme: in.Theme, Kind: in.Kind,
+		Fields: nonNil(in.Fields), StartsAt: starts.UTC().Truncate(time.Minute), EndsAt: ends.UTC().Truncate(time.Minute),
+		StartsOn: starts.In(chinaTime).Format(time.DateOnly), CommunityCode: in.CommunityCode,
+		StreetCode: in.CommunityCode[:9], DistrictCode: in.CommunityCode[:6], Address: in.Address,
+		TargetGroups: nonNil(in.TargetGroups), Participants: in.Participants, Beneficiaries: b,
+		FundRaising: in.FundRaising, Minors: in.Minors, Overnight: in.Overnight, WriteUp: in.WriteUp,
+		rule: rule, input: in}
+	for _, o := range orgs {
+		a.orgs = append(a.orgs, *o)
+		a.OrgNames = append(a.OrgNames, o.Name)
+	}
+	judgeMajor(a, host)
+	return a, nil
+}
+
+// judgeMajor decides, by the activity's own rule, whether it is major, who
+// acknowledges its report and by when. A rule changed later does not
+// reach an activity already entered: its rule is stored with it.
+func judgeMajor(a *Activity, host *OrgRef) {
+	r := a.rule
+	a.Major = (slices.Contains(r.Kinds, a.Kind) && a.Participants >= r.MinParticipants) ||
+		(r.OutsideHome && host != nil && a.CommunityCode != host.CommunityCode) ||
+		(r.FundRaising && a.FundRaising) || (r.Minors && a.Minors) || (r.Overnight && a.Overnight)
+	a.AckLevel, a.ReportDueOn = "", ""
+	if !a.Major {
+		return
+	}
+	a.AckLevel = LevelStreet
+	if r.CommunityAckTier && host != nil && host.Tier == registry.TierCommunity {
+		a.AckLevel = LevelCommunity
+	}
+	a.ReportDueOn = a.StartsAt.In(chinaTime).AddDate(0, 0, -r.DaysAhead).Format(time.DateOnly)
+}
+
+// statusOf is an activity's status from its report: a major activity is
+// held until its report is acknowledged, and blocked once refused.
+func statusOf(major bool, report string) string {
+	switch {
+	case !major || report == ReportAcknowledged:
+		return StatusRecorded
+	case report == ReportRefused:
+		return StatusRefused
+	}
+	return StatusAwaiting
+}
+
+// checkRule validates a rule a street or district sets.
+func checkRule(r Rule) error {
+	f := errs.Fields{}
+	for _, k := range r.Kinds {
+		if !slices.Contains(Kinds, k) {
+			f.Add("kinds", "err.activity_kind")
+		}
+	}
+	if r.MinParticipants < 1 || r.MinParticipants > 1_000_000 {
+		f.Add("min_participants", "err.activity_count")
+	}
+	if r.DaysAhead < 0 || r.DaysAhead > 90 {
+		f.Add("days_ahead", "err.rule_days")
+	}
+	return f.Err()
+}
+
+// planHours checks one volunteer's hours at an activity. dayMinutes is what
+// the volunteer already served that day elsewhere and here; overlap tells
+// whether the volunteer served another activity at an overlapping time.
+func planHours(a *Activity, v *Volunteer, in HoursInput, dayMinutes, ownMinutes int, overlap bool) (int, error) {
+	f := errs.Fields{}
+	if a.Status == StatusRefused {
+		return 0, errs.E(errs.Conflict, "err.activity_refused")
+	}
+	if v == nil {
+		f.Add("volunteer_id", "err.not_found")
+		return 0, f.Err()
+	}
+	if v.DistrictCode != a.DistrictCode {
+		f.Add("volunteer_id", "err.volunteer_district")
+	}
+	if math.IsNaN(in.Hours) || math.IsInf(in.Hours, 0) {
+		f.Add("hours", "err.hours_invalid")
+		return 0, f.Err()
+	}
+	minutes := int(math.Round(in.Hours * 60))
+	reason := strings.TrimSpace(in.Reason)
+	if a.HoursConfirmed {
+		// a correction: any sign, a reason, and the total stays possible
+		if reason == "" {
+			f.Add("reason", "err.hours_reason")
+		}
+		if minutes == 0 || ownMinutes+minutes < 0 {
+			f.Add("hours", "err.hours_invalid")
+		}
+	} else if minutes <= 0 {
+		f.Add("hours", "err.hours_invalid")
+	}
+	if overlap {
+		f.Add("volunteer_id", "err.hours_overlap")
+	}
+	if ownMinutes+minutes > int(a.EndsAt.Sub(a.StartsAt)/time.Minute) {
+		f.Add("hours", "err.hours_outside")
+	}
+	if minutes > 0 && dayMinutes+minutes > MaxDayMinutes {
+		f.Add("hours", "err.hours_day")
+	}
+	return minutes, f.Err()
+}
+
+// planVolunteer checks a new volunteer.
+func planVolunteer(in VolunteerInput, communityOK bool, orgs []*OrgRef) (*Volunteer, error) {
+	f := errs.Fields{}
+	in.Name = strings.TrimSpace(in.Name)
+	in.Phone = strings.TrimSpace(in.Phone)
+	text(f, "name", in.Name, 1, 50)
+	if in.Phone != "" && (len(in.Phone) < 7 || len(in.Phone) > 20 || strings.Trim(in.Phone, "0123456789-+ ") != "") {
+		f.Add("phone", "err.volunteer_phone")
+	}
+	if len(in.CommunityCode) != 12 || !communityOK {
+		f.Add("community_code", "err.activity_community")
+	}
+	for _, o := range orgs {
+		if o == nil || (len(in.CommunityCode) == 12 && o.DistrictCode != in.CommunityCode[:6]) {
+			f.Add("org_ids", "err.activity_orgs")
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	return &Volunteer{Name: in.Name, Phone: in.Phone, CommunityCode: in.CommunityCode,
+		DistrictCode: in.CommunityCode[:6], OrgIDs: nonNil(in.OrgIDs)}, nil
+}
+
+// planConsultation checks a consultation and builds its co_governance
+// activity: held at the first meeting, participants the sum of its counts.
+func planConsultation(in ConsultationInput) (Input, error) {
+	f := errs.Fields{}
+	in.Topic = strings.TrimSpace(in.Topic)
+	text(f, "topic", in.Topic, 1, 200)
+	text(f, "follow_up", in.FollowUp, 0, 4000)
+	if !slices.Contains(TopicKinds, in.TopicKind) {
+		f.Add("topic_kind", "err.consult_kind")
+	}
+	if !slices.Contains(RaisedBy, in.RaisedBy) {
+		f.Add("raised_by", "err.consult_raised_by")
+	}
+	if in.RaisedBy == "organization" && in.RaisedByOrgID == 0 {
+		f.Add("raised_by_org_id", "err.activity_orgs")
+	}
+	if len(in.Meetings) == 0 || len(in.Meetings) > 50 {
+		f.Add("meetings", "err.consult_meetings")
+	}
+	for _, m := range in.Meetings {
+		if _, err := time.Parse(time.DateOnly, m.HeldOn); err != nil {
+			f.Add("meetings", "err.consult_meetings")
+		}
+		if m.Residents < 0 || m.Committee < 0 || m.Organizations < 0 || m.PropertyMgmt < 0 {
+			f.Add("meetings", "err.activity_count")
+		}
+		text(f, "meetings", m.Minutes, 0, 8000)
+		text(f, "meetings", m.Decisions, 0, 4000)
+	}
+	if err := f.Err(); err != nil {
+		return Input{}, err
+	}
+	first := in.Meetings[0]
+	day, _ := time.ParseInLocation(time.DateOnly, first.HeldOn, chinaTime)
+	field := map[string]string{"parking": "parking", "elevator": "elevator", "renovation": "renovation",
+		"charity_fund": "charity_fund", "left_behind_care": "left_behind_care"}[in.TopicKind]
+	fields := []string{"deliberation"}
+	if field != "" {
+		fields = append(fields, field)
+	}
+	return Input{OrgIDs: in.OrgIDs, Title: in.Topic, Theme: ThemeCoGovernance, Kind: "meeting", Fields: fields,
+		StartsAt: day.Add(19 * time.Hour).Format(time.RFC3339), EndsAt: day.Add(21 * time.Hour).Format(time.RFC3339),
+		CommunityCode: in.CommunityCode, Participants: first.Residents + first.Committee + first.Organizations + first.PropertyMgmt,
+		WriteUp: first.Decisions}, nil
+}
+
+func text(f errs.Fields, field, s string, lo, hi int) {
+	n := utf8.RuneCountInString(s)
+	if n < lo {
+		f.Add(field, "err.required")
+	} else if n > hi {
+		f.Add(field, "err.too_long", hi)
+	}
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

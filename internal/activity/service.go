@@ -1,0 +1,415 @@
+package activity
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/upload"
+	"linli/internal/registry"
+)
+
+// Orgs is what activities need from the registry.
+type Orgs interface {
+	Lookup(ctx context.Context, id int64) (*registry.Org, error)
+	Summarize(ctx context.Context, u *auth.User, within string) (*registry.Summary, error)
+}
+
+// Service is the activities' rules over their tables.
+type Service struct {
+	DB     *db.DB
+	Orgs   Orgs
+	Exists func(ctx context.Context, code string) (bool, error)
+	// Serves reports whether a hub serves an organization (hub staff record
+	// the activities of the organizations their hub serves).
+	Serves  func(ctx context.Context, hubID, orgID int64) (bool, error)
+	Now     func() time.Time
+	MaxFile int64
+	// OrgList lists the organizations a user sees (the recording form's choice).
+	OrgList func(ctx context.Context, u *auth.User, f registry.Filter) (*registry.Page, error)
+}
+
+// DefaultMaxFile is the largest photo or document accepted: 5 MiB.
+const DefaultMaxFile = 5 << 20
+
+// FileTypes are the accepted photos and documents, told by content.
+var FileTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+func (s *Service) maxFile() int64 {
+	if s.MaxFile > 0 {
+		return s.MaxFile
+	}
+	return DefaultMaxFile
+}
+
+func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
+
+func (s *Service) orgRefs(ctx context.Context, ids []int64) ([]*OrgRef, error) {
+	out := make([]*OrgRef, len(ids))
+	for i, id := range ids {
+		o, err := s.Orgs.Lookup(ctx, id)
+		if errs.Is(err, errs.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[i] = &OrgRef{ID: o.ID, Name: o.Name, Tier: o.Tier, Status: o.Status, CommunityCode: o.CommunityCode,
+			StreetCode: o.StreetCode, DistrictCode: o.DistrictCode}
+	}
+	return out, nil
+}
+
+func (s *Service) exists(ctx context.Context, code string) (bool, error) {
+	if len(code) != 12 {
+		return false, nil
+	}
+	return s.Exists(ctx, code)
+}
+
+// mayRecord checks that the user may record for the host organization; an
+// organization the user cannot see is not found.
+func (s *Service) mayRecord(ctx context.Context, u *auth.User, host *OrgRef) error {
+	if host == nil {
+		return notFound()
+	}
+	serves := false
+	if u.Role == auth.HubStaff && u.OrgID != 0 && s.Serves != nil {
+		var err error
+		if serves, err = s.Serves(ctx, u.OrgID, host.ID); err != nil {
+			return err
+		}
+	}
+	if canRecord(u, *host, serves) {
+		return nil
+	}
+	if u.Role == auth.OrgLeader && u.OrgID != host.ID || u.Role == auth.HubStaff && !serves || !u.InScope(host.CommunityCode) {
+		return notFound()
+	}
+	return errs.E(errs.Forbidden, "err.forbidden")
+}
+
+// Create records an activity: its status is awaiting_report when the rule
+// in force makes it major.
+func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Activity, error) {
+	if len(in.OrgIDs) > 0 {
+		host, err := s.orgRefs(ctx, in.OrgIDs[:1])
+		if err != nil {
+			return nil, err
+		}
+		if err := s.mayRecord(ctx, u, host[0]); err != nil {
+			return nil, err
+		}
+	} else if u.ReadOnly() {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	var out *Activity
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		as, err := s.CreateMany(ctx, tx, u, []Input{in})
+		if err != nil {
+			return err
+		}
+		out = as[0]
+		return nil
+	})
+	return out, err
+}
+
+// CreateWithFile records an activity and its photo (optional) together:
+// a refused photo records nothing.
+func (s *Service) CreateWithFile(ctx context.Context, u *auth.User, in Input, f *upload.File) (*Activity, error) {
+	if u.ReadOnly() {
+		return nil, errs.E(errs.Forbidden, "err.read_only")
+	}
+	var out *Activity
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		as, err := s.CreateMany(ctx, tx, u, []Input{in})
+		if err != nil {
+			return err
+		}
+		out = as[0]
+		if f != nil {
+			file, err := s.storeFile(ctx, tx, u, out, f, s.now())
+			if err != nil {
+				return err
+			}
+			out.Files = append(out.Files, *file)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CreateMany plans and stores activities inside tx (the form, the API, the
+// import and the demo share it): the recorder's right is checked for each.
+func (s *Service) CreateMany(ctx context.Context, tx *sql.Tx, u *auth.User, ins []Input) ([]*Activity, error) {
+	now := s.now()
+	rules := map[string]Rule{}
+	out := make([]*Activity, 0, len(ins))
+	for _, in := range ins {
+		orgs, err := s.orgRefs(ctx, in.OrgIDs)
+		if err != nil {
+			return nil, err
+		}
+		if len(orgs) > 0 {
+			if err := s.mayRecord(ctx, u, orgs[0]); err != nil {
+				return nil, err
+			}
+		}
+		ok, err := s.exists(ctx, in.CommunityCode)
+		if err != nil {
+			return nil, err
+		}
+		rule, seen := rules[in.CommunityCode]
+		if ok && !seen {
+			if rule, err = ruleFor(ctx, tx, in.CommunityCode); err != nil {
+				return nil, err
+			}
+			rules[in.CommunityCode] = rule
+		}
+		a, err := planActivity(in, orgs, ok, rule)
+		if err != nil {
+			return nil, err
+		}
+		a.Status = statusOf(a.Major, "")
+		out = append(out, a)
+	}
+	if err := insertActivities(ctx, tx, out, u.ID, now); err != nil {
+		return nil, err
+	}
+	for _, a := range out {
+		if err := audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "activity.create", ObjectType: "activity",
+			ObjectID: strconv.FormatInt(a.ID, 10), ScopeCode: a.CommunityCode,
+			Detail: map[string]any{"title": a.Title, "theme": a.Theme, "status": a.Status, "org_ids": a.OrgIDs}}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Get returns an activity the user may see, with its files.
+func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Activity, error) {
+	a, err := getActivity(ctx, s.DB.Read, id, "")
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(u, a) {
+		return nil, notFound()
+	}
+	if a.Files, err = listFiles(ctx, s.DB.Read, id); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// InputOf is an activity's editable fields.
+func InputOf(a *Activity) Input {
+	return Input{OrgIDs: slices.Clone(a.OrgIDs), Title: a.Title, Theme: a.Theme, Kind: a.Kind, Fields: slices.Clone(a.Fields),
+		StartsAt: a.StartsAt.Format(time.RFC3339), EndsAt: a.EndsAt.Format(time.RFC3339), CommunityCode: a.CommunityCode,
+		Address: a.Address, TargetGroups: slices.Clone(a.TargetGroups), Participants: a.Participants,
+		Beneficiaries: a.Beneficiaries, FundRaising: a.FundRaising, Minors: a.Minors, Overnight: a.Overnight, WriteUp: a.WriteUp}
+}
+
+// Update applies a JSON merge of the editable fields. The organizations do
+// not change; once hours are confirmed neither does the time. The activity
+// keeps the major-activity rule it was entered under.
+func (s *Service) Update(ctx context.Context, u *auth.User, id int64, patch json.RawMessage) (*Activity, error) {
+	now := s.now()
+	var out *Activity
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := getActivity(ctx, tx, id, s.DB.Dialect.ForUpdate())
+		if err != nil {
+			return err
+		}
+		if !canSee(u, old) {
+			return notFound()
+		}
+		orgs, err := s.orgRefs(ctx, old.OrgIDs)
+		if err != nil {
+			return err
+		}
+		if err := s.mayRecord(ctx, u, orgs[0]); err != nil {
+			return err
+		}
+		in := InputOf(old)
+		if err := json.Unmarshal(patch, &in); err != nil {
+			return errs.E(errs.Invalid, "err.bad_json", err.Error())
+		}
+		if !slices.Equal(in.OrgIDs, old.OrgIDs) {
+			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_ids": errs.M("err.activity_orgs_fixed")}}
+		}
+		if old.Status == StatusRefused {
+			return errs.E(errs.Conflict, "err.activity_refused")
+		}
+		ok, err := s.exists(ctx, in.CommunityCode)
+		if err != nil {
+			return err
+		}
+		for i := range orgs {
+			if orgs[i] != nil && orgs[i].Status != registry.StatusActive {
+				orgs[i].Status = registry.StatusActive // an organization suspended since keeps its past activities editable
+			}
+		}
+		a, err := planActivity(in, orgs, ok, old.rule)
+		if err != nil {
+			return err
+		}
+		if old.HoursConfirmed && (!a.StartsAt.Equal(old.StartsAt) || !a.EndsAt.Equal(old.EndsAt)) {
+			return errs.E(errs.Conflict, "err.hours_locked")
+		}
+		report, err := reportStatus(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		a.ID, a.Version, a.CreatedAt, a.CreatedBy = id, old.Version, old.CreatedAt, old.CreatedBy
+		a.VolunteerHours, a.HoursConfirmed = old.VolunteerHours, old.HoursConfirmed
+		a.Status = statusOf(a.Major, report)
+		if err := updateActivity(ctx, tx, a, now); err != nil {
+			return err
+		}
+		out = a
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "activity.update", ObjectType: "activity",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: a.CommunityCode, Detail: map[string]any{"patch": patch, "status": a.Status}})
+	})
+	return out, err
+}
+
+func reportStatus(ctx context.Context, q db.Querier, activityID int64) (string, error) {
+	var st string
+	err := q.QueryRowContext(ctx, `SELECT status FROM major_reports WHERE activity_id = $1`, activityID).Scan(&st)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return st, err
+}
+
+// List returns a page of activities in the user's scope.
+func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, error) {
+	if f.PerPage <= 0 || f.PerPage > 200 {
+		f.PerPage = 50
+	}
+	if f.Page <= 0 {
+		f.Page = 1
+	}
+	var leader int64
+	scope := u.ScopeCode
+	if u.Role == auth.OrgLeader {
+		leader, scope = u.OrgID, ""
+		if leader == 0 {
+			return &Page{Items: []*Activity{}, Page: 1, PerPage: f.PerPage}, nil
+		}
+	}
+	if f.Within != "" && !strings.HasPrefix(f.Within, scope) {
+		return nil, notFound()
+	}
+	where, args := listWhere(leader, scope, f)
+	items, err := listActivities(ctx, s.DB.Read, where, args, f.PerPage, (f.Page-1)*f.PerPage)
+	if err != nil {
+		return nil, err
+	}
+	total, err := countActivities(ctx, s.DB.Read, where, args)
+	if err != nil {
+		return nil, err
+	}
+	return &Page{Items: items, Total: total, Page: f.Page, PerPage: f.PerPage}, nil
+}
+
+// AddFile attaches a photo or document, checked by its content.
+func (s *Service) AddFile(ctx context.Context, u *auth.User, id int64, f *upload.File) (*File, error) {
+	now := s.now()
+	var out *File
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		a, err := getActivity(ctx, tx, id, "")
+		if err != nil {
+			return err
+		}
+		if !canSee(u, a) {
+			return notFound()
+		}
+		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
+		if err != nil {
+			return err
+		}
+		if err := s.mayRecord(ctx, u, orgs[0]); err != nil {
+			return err
+		}
+		if out, err = s.storeFile(ctx, tx, u, a, f, now); err != nil {
+			return err
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *Service) storeFile(ctx context.Context, tx *sql.Tx, u *auth.User, a *Activity, f *upload.File, now time.Time) (*File, error) {
+	var data []byte
+	if f != nil {
+		data = f.Data
+	}
+	ct, p := upload.Check(data, s.maxFile(), FileTypes)
+	fe := errs.Fields{}
+	switch p {
+	case upload.Missing:
+		fe.Add("file", "err.required")
+	case upload.TooLarge:
+		fe.Add("file", "err.file_too_large", s.maxFile()>>20)
+	case upload.BadType:
+		fe.Add("file", "err.file_type")
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	out, err := insertFile(ctx, tx, a.ID, u.ID, now, ct, f)
+	if err != nil {
+		return nil, err
+	}
+	return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "activity.file", ObjectType: "activity",
+		ObjectID: strconv.FormatInt(a.ID, 10), ScopeCode: a.CommunityCode,
+		Detail: map[string]any{"file_id": out.ID, "content_type": ct, "size": out.Size, "sha256": out.SHA256}})
+}
+
+// File returns a photo or document of an activity the user may see.
+func (s *Service) File(ctx context.Context, u *auth.User, activityID, fileID int64) (*File, error) {
+	if _, err := s.Get(ctx, u, activityID); err != nil {
+		return nil, err
+	}
+	f, err := getFile(ctx, s.DB.Read, fileID)
+	if err != nil {
+		return nil, err
+	}
+	if f.activityID != activityID {
+		return nil, notFound()
+	}
+	return f, nil
+}
+
+// Days of an activity in a form's date fields are read in China time.
+func dayRange(from, to string) (string, string, error) {
+	f := errs.Fields{}
+	if from == "" {
+		from = "0000-01-01"
+	} else if _, err := time.Parse(time.DateOnly, from); err != nil {
+		f.Add("from", "err.bad_date")
+	}
+	if to == "" {
+		to = "9999-12-31"
+	} else if _, err := time.Parse(time.DateOnly, to); err != nil {
+		f.Add("to", "err.bad_date")
+	}
+	return from, to, f.Err()
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+var _ = fmt.Sprint

@@ -1,0 +1,622 @@
+package activity
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/upload"
+	"linli/internal/registry"
+)
+
+// Every statement on this room's tables.
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func groupsMask(gs []string) int64 {
+	var m int64
+	for _, g := range gs {
+		for i, x := range registry.TargetGroups {
+			if x == g {
+				m |= 1 << i
+			}
+		}
+	}
+	return m
+}
+
+func groupsOf(m int64) []string {
+	out := []string{}
+	for i, g := range registry.TargetGroups {
+		if m&(1<<i) != 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}
+
+// insertActivities stores new activities with their organizations.
+func insertActivities(ctx context.Context, tx *sql.Tx, as []*Activity, by int64, now time.Time) error {
+	for _, a := range as {
+		detail, _ := json.Marshal(a.Beneficiaries)
+		rule, _ := json.Marshal(a.rule)
+		err := tx.QueryRowContext(ctx, `INSERT INTO activities (org_id, title, theme, kind, fields, starts_at, ends_at, starts_on,
+			community_code, street_code, district_code, address, groups_mask, participants, beneficiaries, beneficiary_detail,
+			fund_raising, minors, overnight, write_up, status, major, major_rule, ack_level, report_due_on, created_by, created_at, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$27) RETURNING id`,
+			a.OrgIDs[0], a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn,
+			a.CommunityCode, a.StreetCode, a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants,
+			a.Beneficiaries.Total, string(detail), b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status,
+			b2i(a.Major), string(rule), a.AckLevel, a.ReportDueOn, nullID(by), now).Scan(&a.ID)
+		if err != nil {
+			return fmt.Errorf("activity: insert: %w", err)
+		}
+		a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.Version = by, now, now, 1
+		for _, o := range a.OrgIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO activity_orgs (activity_id, org_id) VALUES ($1, $2)`, a.ID, o); err != nil {
+				return fmt.Errorf("activity: insert org: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// updateActivity stores an edited activity (its organizations unchanged).
+func updateActivity(ctx context.Context, tx *sql.Tx, a *Activity, now time.Time) error {
+	detail, _ := json.Marshal(a.Beneficiaries)
+	_, err := tx.ExecContext(ctx, `UPDATE activities SET title = $1, theme = $2, kind = $3, fields = $4, starts_at = $5, ends_at = $6,
+		starts_on = $7, community_code = $8, street_code = $9, district_code = $10, address = $11, groups_mask = $12,
+		participants = $13, beneficiaries = $14, beneficiary_detail = $15, fund_raising = $16, minors = $17, overnight = $18,
+		write_up = $19, status = $20, major = $21, ack_level = $22, report_due_on = $23, updated_at = $24, version = version + 1
+		WHERE id = $25`,
+		a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn, a.CommunityCode, a.StreetCode,
+		a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants, a.Beneficiaries.Total, string(detail),
+		b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status, b2i(a.Major), a.AckLevel, a.ReportDueOn, now, a.ID)
+	if err != nil {
+		return fmt.Errorf("activity: update: %w", err)
+	}
+	a.UpdatedAt = now
+	a.Version++
+	return nil
+}
+
+const activityCols = `a.id, a.title, a.theme, a.kind, a.fields, a.starts_at, a.ends_at, a.starts_on, a.community_code, a.street_code,
+	a.district_code, a.address, a.groups_mask, a.participants, a.beneficiary_detail, a.fund_raising, a.minors, a.overnight,
+	a.write_up, a.status, a.major, a.major_rule, a.ack_level, a.report_due_on, a.volunteer_minutes, a.hours_confirmed,
+	COALESCE(a.created_by, 0), a.created_at, a.updated_at, a.version`
+
+func scanActivity(sc interface{ Scan(...any) error }) (*Activity, error) {
+	var a Activity
+	var fields, detail, rule string
+	var mask int64
+	var fund, minors, overnight, major, confirmed, minutes int
+	if err := sc.Scan(&a.ID, &a.Title, &a.Theme, &a.Kind, &fields, &a.StartsAt, &a.EndsAt, &a.StartsOn, &a.CommunityCode,
+		&a.StreetCode, &a.DistrictCode, &a.Address, &mask, &a.Participants, &detail, &fund, &minors, &overnight, &a.WriteUp,
+		&a.Status, &major, &rule, &a.AckLevel, &a.ReportDueOn, &minutes, &confirmed, &a.CreatedBy, &a.CreatedAt,
+		&a.UpdatedAt, &a.Version); err != nil {
+		return nil, err
+	}
+	a.Fields, a.TargetGroups = splitList(fields), groupsOf(mask)
+	_ = json.Unmarshal([]byte(detail), &a.Beneficiaries)
+	_ = json.Unmarshal([]byte(rule), &a.rule)
+	a.FundRaising, a.Minors, a.Overnight, a.Major, a.HoursConfirmed = fund == 1, minors == 1, overnight == 1, major == 1, confirmed == 1
+	a.VolunteerHours = float64(minutes) / 60
+	a.StartsAt, a.EndsAt = a.StartsAt.UTC(), a.EndsAt.UTC()
+	return &a, nil
+}
+
+// getActivity reads one activity with its organizations' ids.
+func getActivity(ctx context.Context, q db.Querier, id int64, lock string) (*Activity, error) {
+	a, err := scanActivity(q.QueryRowContext(ctx, `SELECT `+activityCols+` FROM activities a WHERE a.id = $1`+lock, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("activity: get: %w", err)
+	}
+	if err := fillOrgs(ctx, q, []*Activity{a}); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// fillOrgs sets the organizations (ids and names) of activities, host first.
+func fillOrgs(ctx context.Context, q db.Querier, as []*Activity) error {
+	if len(as) == 0 {
+		return nil
+	}
+	by := map[int64]*Activity{}
+	ids := make([]string, 0, len(as))
+	for _, a := range as {
+		by[a.ID] = a
+		a.OrgIDs, a.OrgNames = nil, nil
+		ids = append(ids, strconv.FormatInt(a.ID, 10))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT ao.activity_id, ao.org_id, o.name, a.org_id FROM activity_orgs ao
+		JOIN orgs o ON o.id = ao.org_id JOIN activities a ON a.id = ao.activity_id
+		WHERE ao.activity_id IN (`+strings.Join(ids, ",")+`) ORDER BY ao.activity_id, ao.org_id`)
+	if err != nil {
+		return fmt.Errorf("activity: orgs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var aid, oid, host int64
+		var name string
+		if err := rows.Scan(&aid, &oid, &name, &host); err != nil {
+			return err
+		}
+		a := by[aid]
+		if oid == host {
+			a.OrgIDs = append([]int64{oid}, a.OrgIDs...)
+			a.OrgNames = append([]string{name}, a.OrgNames...)
+		} else {
+			a.OrgIDs = append(a.OrgIDs, oid)
+			a.OrgNames = append(a.OrgNames, name)
+		}
+	}
+	return rows.Err()
+}
+
+// placeCond is the condition "in the place" on the district, street and
+// community columns: an equality on the district (the leading column of
+// the list's and the campaign's indexes) wherever the place is a district
+// or below, a range of districts above. n is the number of arguments so far.
+func placeCond(alias, place string, n int) (string, []any) {
+	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
+	if len(place) < 6 {
+		lo, hi := db.PrefixRange(place)
+		return alias + "district_code >= " + p(1) + " AND " + alias + "district_code < " + p(2), []any{lo, hi}
+	}
+	c, args := alias+"district_code = "+p(1), []any{place[:6]}
+	switch {
+	case len(place) >= 12:
+		c, args = c+" AND "+alias+"community_code = "+p(2), append(args, place)
+	case len(place) >= 9:
+		c, args = c+" AND "+alias+"street_code = "+p(2), append(args, place)
+	}
+	return c, args
+}
+
+// listWhere builds the list's condition: the viewer's scope first.
+func listWhere(leaderOrg int64, scope string, f Filter) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(c string, v ...any) {
+		for range v {
+			c = strings.Replace(c, "?", "$"+strconv.Itoa(len(args)+1), 1)
+			args = append(args, v[0])
+			v = v[1:]
+		}
+		conds = append(conds, c)
+	}
+	if leaderOrg != 0 {
+		add(`a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ?)`, leaderOrg)
+	}
+	place := scope
+	if f.Within != "" && strings.HasPrefix(f.Within, scope) {
+		place = f.Within
+	}
+	if place != "" {
+		c, a := placeCond("a.", place, len(args))
+		conds = append(conds, c)
+		args = append(args, a...)
+	}
+	if f.Theme != "" {
+		add(`a.theme = ?`, f.Theme)
+	}
+	if f.Field != "" {
+		add(`(',' || a.fields || ',') LIKE ?`, "%,"+db.EscapeLike(f.Field)+",%")
+	}
+	if f.TargetGroup != "" {
+		add(`(a.groups_mask & ?) <> 0`, groupsMask([]string{f.TargetGroup}))
+	}
+	if f.OrgID != 0 {
+		add(`a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ?)`, f.OrgID)
+	}
+	if f.Status != "" {
+		add(`a.status = ?`, f.Status)
+	}
+	if f.From != "" {
+		add(`a.starts_on >= ?`, f.From)
+	}
+	if f.To != "" {
+		add(`a.starts_on <= ?`, f.To)
+	}
+	if len(conds) == 0 {
+		return "1=1", args
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func listActivities(ctx context.Context, q db.Querier, where string, args []any, limit, offset int) ([]*Activity, error) {
+	n := len(args)
+	rows, err := q.QueryContext(ctx, `SELECT `+activityCols+` FROM activities a WHERE `+where+
+		` ORDER BY a.starts_on DESC, a.id DESC LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), append(args, limit, offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("activity: list: %w", err)
+	}
+	defer rows.Close()
+	out := []*Activity{}
+	for rows.Next() {
+		a, err := scanActivity(rows)
+		if err != nil {
+			return nil, fmt.Errorf("activity: list: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, fillOrgs(ctx, q, out)
+}
+
+func countActivities(ctx context.Context, q db.Querier, where string, args []any) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM activities a WHERE `+where, args...).Scan(&n)
+	return n, err
+}
+
+// insertFile stores a photo or document of an activity.
+func insertFile(ctx context.Context, tx *sql.Tx, activityID, by int64, now time.Time, ct string, f *upload.File) (*File, error) {
+	sum := sha256.Sum256(f.Data)
+	out := &File{ContentType: ct, Size: len(f.Data), SHA256: hex.EncodeToString(sum[:]), Filename: upload.CleanName(f.Filename), CreatedAt: now}
+	err := tx.QueryRowContext(ctx, `INSERT INTO activity_files (activity_id, content_type, size_bytes, sha256, filename, data, uploaded_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		activityID, ct, len(f.Data), out.SHA256, out.Filename, f.Data, nullID(by), now).Scan(&out.ID)
+	if err != nil {
+		return nil, fmt.Errorf("activity: store file: %w", err)
+	}
+	return out, nil
+}
+
+func listFiles(ctx context.Context, q db.Querier, activityID int64) ([]File, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, content_type, size_bytes, sha256, filename, created_at FROM activity_files
+		WHERE activity_id = $1 ORDER BY id`, activityID)
+	if err != nil {
+		return nil, fmt.Errorf("activity: files: %w", err)
+	}
+	defer rows.Close()
+	out := []File{}
+	for rows.Next() {
+		var f File
+		if err := rows.Scan(&f.ID, &f.ContentType, &f.Size, &f.SHA256, &f.Filename, &f.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+func getFile(ctx context.Context, q db.Querier, id int64) (*File, error) {
+	var f File
+	err := q.QueryRowContext(ctx, `SELECT id, activity_id, content_type, size_bytes, sha256, filename, data, created_at
+		FROM activity_files WHERE id = $1`, id).Scan(&f.ID, &f.activityID, &f.ContentType, &f.Size, &f.SHA256, &f.Filename, &f.Data, &f.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("activity: file: %w", err)
+	}
+	return &f, nil
+}
+
+// insertVolunteers stores new volunteers with their organizations.
+func insertVolunteers(ctx context.Context, tx *sql.Tx, vs []*Volunteer, by int64, now time.Time) error {
+	for _, v := range vs {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO volunteers (name, phone, community_code, district_code, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, v.Name, v.Phone, v.CommunityCode, v.DistrictCode, nullID(by), now).Scan(&v.ID); err != nil {
+			return fmt.Errorf("activity: insert volunteer: %w", err)
+		}
+		v.CreatedAt = now
+		for _, o := range v.OrgIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO volunteer_orgs (volunteer_id, org_id) VALUES ($1, $2)`, v.ID, o); err != nil {
+				return fmt.Errorf("activity: insert volunteer org: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func getVolunteer(ctx context.Context, q db.Querier, id int64) (*Volunteer, error) {
+	var v Volunteer
+	err := q.QueryRowContext(ctx, `SELECT id, name, phone, community_code, district_code, created_at FROM volunteers WHERE id = $1`, id).
+		Scan(&v.ID, &v.Name, &v.Phone, &v.CommunityCode, &v.DistrictCode, &v.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("activity: volunteer: %w", err)
+	}
+	v.OrgIDs = []int64{}
+	rows, err := q.QueryContext(ctx, `SELECT org_id FROM volunteer_orgs WHERE volunteer_id = $1 ORDER BY org_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o int64
+		if err := rows.Scan(&o); err != nil {
+			return nil, err
+		}
+		v.OrgIDs = append(v.OrgIDs, o)
+	}
+	return &v, rows.Err()
+}
+
+func listVolunteers(ctx context.Context, q db.Querier, leaderOrg int64, scope string, limit int) ([]*Volunteer, error) {
+	var rows *sql.Rows
+	var err error
+	if leaderOrg != 0 {
+		rows, err = q.QueryContext(ctx, `SELECT v.id FROM volunteers v JOIN volunteer_orgs vo ON vo.volunteer_id = v.id
+			WHERE vo.org_id = $1 ORDER BY v.id LIMIT $2`, leaderOrg, limit)
+	} else {
+		lo, hi := db.PrefixRange(scope)
+		rows, err = q.QueryContext(ctx, `SELECT id FROM volunteers WHERE community_code >= $1 AND community_code < $2 ORDER BY id LIMIT $3`, lo, hi, limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("activity: volunteers: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := []*Volunteer{}
+	for _, id := range ids {
+		v, err := getVolunteer(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// overlaps reports whether the volunteer served another activity whose time
+// overlaps [starts, ends).
+func overlaps(ctx context.Context, q db.Querier, volunteerID, activityID int64, starts, ends time.Time) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM volunteer_hours h JOIN activities a ON a.id = h.activity_id
+		WHERE h.volunteer_id = $1 AND h.activity_id <> $2 AND a.starts_at < $3 AND a.ends_at > $4 AND a.status <> $5`,
+		volunteerID, activityID, ends, starts, StatusRefused).Scan(&n)
+	return n > 0, err
+}
+
+// minutesOn is what the volunteer served on a day, and at one activity.
+func minutesOn(ctx context.Context, q db.Querier, volunteerID, activityID int64, day string) (dayMin, own int, err error) {
+	err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(minutes), 0), COALESCE(SUM(CASE WHEN activity_id = $3 THEN minutes ELSE 0 END), 0)
+		FROM volunteer_hours WHERE volunteer_id = $1 AND served_on = $2`, volunteerID, day, activityID).Scan(&dayMin, &own)
+	return
+}
+
+func insertHours(ctx context.Context, tx *sql.Tx, es []*HoursEntry, by int64, now time.Time) error {
+	for _, e := range es {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO volunteer_hours (activity_id, volunteer_id, served_on, minutes, correction, reason, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, e.ActivityID, e.VolunteerID, e.ServedOn, e.minutes, b2i(e.Correction),
+			e.Reason, nullID(by), now).Scan(&e.ID); err != nil {
+			return fmt.Errorf("activity: insert hours: %w", err)
+		}
+		e.CreatedAt = now
+		if _, err := tx.ExecContext(ctx, `UPDATE activities SET volunteer_minutes = volunteer_minutes + $1 WHERE id = $2`, e.minutes, e.ActivityID); err != nil {
+			return fmt.Errorf("activity: add minutes: %w", err)
+		}
+	}
+	return nil
+}
+
+func hoursEntries(ctx context.Context, q db.Querier, volunteerID int64, from, to string) ([]HoursEntry, int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT h.id, h.activity_id, a.title, h.served_on, h.minutes, h.correction, h.reason, h.created_at
+		FROM volunteer_hours h JOIN activities a ON a.id = h.activity_id
+		WHERE h.volunteer_id = $1 AND h.served_on >= $2 AND h.served_on <= $3 AND a.status <> $4 ORDER BY h.served_on, h.id`,
+		volunteerID, from, to, StatusRefused)
+	if err != nil {
+		return nil, 0, fmt.Errorf("activity: hours: %w", err)
+	}
+	defer rows.Close()
+	out := []HoursEntry{}
+	total := 0
+	for rows.Next() {
+		e := HoursEntry{VolunteerID: volunteerID}
+		var corr int
+		if err := rows.Scan(&e.ID, &e.ActivityID, &e.ActivityTitle, &e.ServedOn, &e.minutes, &corr, &e.Reason, &e.CreatedAt); err != nil {
+			return nil, 0, err
+		}
+		e.Correction, e.Hours = corr == 1, float64(e.minutes)/60
+		total += e.minutes
+		out = append(out, e)
+	}
+	return out, total, rows.Err()
+}
+
+func activityHours(ctx context.Context, q db.Querier, activityID int64) ([]HoursEntry, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, volunteer_id, served_on, minutes, correction, reason, created_at
+		FROM volunteer_hours WHERE activity_id = $1 ORDER BY id`, activityID)
+	if err != nil {
+		return nil, fmt.Errorf("activity: hours: %w", err)
+	}
+	defer rows.Close()
+	out := []HoursEntry{}
+	for rows.Next() {
+		e := HoursEntry{ActivityID: activityID}
+		var corr int
+		if err := rows.Scan(&e.ID, &e.VolunteerID, &e.ServedOn, &e.minutes, &corr, &e.Reason, &e.CreatedAt); err != nil {
+			return nil, err
+		}
+		e.Correction, e.Hours = corr == 1, float64(e.minutes)/60
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ruleFor reads the rule in force for a community: its street's, else its
+// district's, else the default.
+func ruleFor(ctx context.Context, q db.Querier, community string) (Rule, error) {
+	for _, unit := range []string{community[:9], community[:6]} {
+		r, ok, err := getRule(ctx, q, unit)
+		if err != nil || ok {
+			return r, err
+		}
+	}
+	return DefaultRule(), nil
+}
+
+func getRule(ctx context.Context, q db.Querier, unit string) (Rule, bool, error) {
+	r := Rule{UnitCode: unit}
+	var kinds string
+	var outside, fund, minors, overnight, tier int
+	err := q.QueryRowContext(ctx, `SELECT kinds, min_participants, outside_home, fund_raising, minors, overnight, community_ack_tier,
+		days_ahead, version FROM major_report_rules WHERE unit_code = $1`, unit).Scan(&kinds, &r.MinParticipants, &outside, &fund,
+		&minors, &overnight, &tier, &r.DaysAhead, &r.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("activity: rule: %w", err)
+	}
+	r.Kinds = splitList(kinds)
+	r.OutsideHome, r.FundRaising, r.Minors, r.Overnight, r.CommunityAckTier = outside == 1, fund == 1, minors == 1, overnight == 1, tier == 1
+	return r, true, nil
+}
+
+func putRule(ctx context.Context, tx *sql.Tx, r Rule, by int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO major_report_rules (unit_code, kinds, min_participants, outside_home, fund_raising, minors,
+		overnight, community_ack_tier, days_ahead, updated_by, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+		ON CONFLICT (unit_code) DO UPDATE SET kinds = excluded.kinds, min_participants = excluded.min_participants,
+		outside_home = excluded.outside_home, fund_raising = excluded.fund_raising, minors = excluded.minors,
+		overnight = excluded.overnight, community_ack_tier = excluded.community_ack_tier, days_ahead = excluded.days_ahead,
+		updated_by = excluded.updated_by, updated_at = excluded.updated_at, version = major_report_rules.version + 1`,
+		r.UnitCode, strings.Join(r.Kinds, ","), r.MinParticipants, b2i(r.OutsideHome), b2i(r.FundRaising), b2i(r.Minors),
+		b2i(r.Overnight), b2i(r.CommunityAckTier), r.DaysAhead, nullID(by), now)
+	if err != nil {
+		return fmt.Errorf("activity: put rule: %w", err)
+	}
+	return nil
+}
+
+const reportCols = `r.id, r.activity_id, a.title, a.starts_at, r.status, r.ack_level, r.community_code, r.street_code, r.due_on, r.late,
+	r.submitted_at, r.decided_at, r.reason`
+
+func scanReport(sc interface{ Scan(...any) error }) (*Report, error) {
+	var r Report
+	var late int
+	var decided sql.NullTime
+	if err := sc.Scan(&r.ID, &r.ActivityID, &r.ActivityTitle, &r.StartsAt, &r.Status, &r.AckLevel, &r.CommunityCode, &r.StreetCode,
+		&r.DueOn, &late, &r.SubmittedAt, &decided, &r.Reason); err != nil {
+		return nil, err
+	}
+	r.Late = late == 1
+	if decided.Valid {
+		t := decided.Time
+		r.DecidedAt = &t
+	}
+	return &r, nil
+}
+
+func getReport(ctx context.Context, q db.Querier, id int64, lock string) (*Report, error) {
+	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportCols+` FROM major_reports r JOIN activities a ON a.id = r.activity_id
+		WHERE r.id = $1`+lock, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("activity: report: %w", err)
+	}
+	return r, nil
+}
+
+func insertReport(ctx context.Context, tx *sql.Tx, r *Report, by int64, now time.Time) error {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO major_reports (activity_id, status, ack_level, community_code, street_code, due_on, late,
+		submitted_by, submitted_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id`, r.ActivityID, r.Status, r.AckLevel,
+		r.CommunityCode, r.StreetCode, r.DueOn, b2i(r.Late), nullID(by), now).Scan(&r.ID); err != nil {
+		return fmt.Errorf("activity: insert report: %w", err)
+	}
+	r.SubmittedAt = now
+	return nil
+}
+
+func listReports(ctx context.Context, q db.Querier, scope, status string, limit int) ([]*Report, error) {
+	lo, hi := db.PrefixRange(scope)
+	where := `r.community_code >= $1 AND r.community_code < $2`
+	args := []any{lo, hi}
+	if status != "" {
+		where += ` AND r.status = $3`
+		args = append(args, status)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+reportCols+` FROM major_reports r JOIN activities a ON a.id = r.activity_id
+		WHERE `+where+` ORDER BY r.due_on, r.id LIMIT `+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("activity: reports: %w", err)
+	}
+	defer rows.Close()
+	out := []*Report{}
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// StreetReporting is a street's count of late and unreported major activities.
+type StreetReporting struct {
+	StreetCode string `json:"street_code"`
+	Major      int    `json:"major"`
+	Late       int    `json:"late"`
+	Unreported int    `json:"unreported"`
+}
+
+func reportingByStreet(ctx context.Context, q db.Querier, scope string) ([]StreetReporting, error) {
+	lo, hi := db.PrefixRange(scope)
+	rows, err := q.QueryContext(ctx, `SELECT a.street_code, COUNT(*),
+		COALESCE(SUM(CASE WHEN r.late = 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), 0)
+		FROM activities a LEFT JOIN major_reports r ON r.activity_id = a.id
+		WHERE a.major = 1 AND a.community_code >= $1 AND a.community_code < $2 GROUP BY a.street_code ORDER BY a.street_code`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("activity: reporting: %w", err)
+	}
+	defer rows.Close()
+	out := []StreetReporting{}
+	for rows.Next() {
+		var s StreetReporting
+		if err := rows.Scan(&s.StreetCode, &s.Major, &s.Late, &s.Unreported); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,115 @@
+package activity
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/web"
+)
+
+// writeSheet writes rows (the first is the header) to a one-sheet workbook.
+func writeSheet(name string, rows [][]any) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", name); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, row); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func sendXLSX(w http.ResponseWriter, name string, b []byte) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Write(b)
+}
+
+// exportXLSX writes the filtered activities (at most 10,000 rows).
+func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	f := FilterOf(r.URL.Query())
+	rows := [][]any{{h.tr(r, "act.id"), h.tr(r, "act.title"), h.tr(r, "act.orgs"), h.tr(r, "act.theme"), h.tr(r, "act.kind"),
+		h.tr(r, "act.fields"), h.tr(r, "act.starts_at"), h.tr(r, "act.ends_at"), h.tr(r, "act.community"), h.tr(r, "act.address"),
+		h.tr(r, "act.target_groups"), h.tr(r, "act.participants"), h.tr(r, "act.beneficiaries"), h.tr(r, "act.volunteer_hours"),
+		h.tr(r, "act.status")}}
+	f.PerPage = 200
+	for f.Page = 1; f.Page <= 50; f.Page++ {
+		p, err := h.Svc.List(r.Context(), u, f)
+		if err != nil {
+			h.S.PageError(w, r, err)
+			return
+		}
+		for _, a := range p.Items {
+			var fields, groups []string
+			for _, x := range a.Fields {
+				fields = append(fields, h.tr(r, "afield."+x))
+			}
+			for _, g := range a.TargetGroups {
+				groups = append(groups, h.tr(r, "group."+g))
+			}
+			rows = append(rows, []any{a.ID, a.Title, strings.Join(a.OrgNames, "、"), h.tr(r, "theme."+a.Theme), h.tr(r, "kind."+a.Kind),
+				strings.Join(fields, "、"), a.StartsAt.In(chinaTime).Format("2006-01-02 15:04"), a.EndsAt.In(chinaTime).Format("2006-01-02 15:04"),
+				a.CommunityCode, a.Address, strings.Join(groups, "、"), a.Participants, a.Beneficiaries.Total, a.VolunteerHours,
+				h.tr(r, "astatus."+a.Status)})
+		}
+		if len(p.Items) < f.PerPage {
+			break
+		}
+	}
+	b, err := writeSheet(h.tr(r, "act.list_title"), rows)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	sendXLSX(w, "activities.xlsx", b)
+}
+
+// hoursXLSX is a volunteer's record of service as a spreadsheet.
+func (h *Handlers) hoursXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var hs *Hours
+	if err == nil {
+		hs, err = h.Svc.VolunteerHours(r.Context(), u, id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	rows := [][]any{{h.tr(r, "act.volunteer"), hs.Volunteer.Name}, {h.tr(r, "act.period"), hs.From + " – " + hs.To},
+		{h.tr(r, "act.total_hours"), hs.Hours}, {},
+		{h.tr(r, "act.served_on"), h.tr(r, "act.title"), h.tr(r, "act.hours"), h.tr(r, "act.correction")}}
+	for _, e := range hs.Entries {
+		corr := ""
+		if e.Correction {
+			corr = e.Reason
+		}
+		rows = append(rows, []any{e.ServedOn, e.ActivityTitle, e.Hours, corr})
+	}
+	b, err := writeSheet(h.tr(r, "act.certificate"), rows)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	sendXLSX(w, fmt.Sprintf("volunteer-%d-hours.xlsx", id), b)
+}
