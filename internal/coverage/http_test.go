@@ -52,7 +52,7 @@ func TestReportOverHTTP(t *testing.T) {
 			Cells map[string]int `json:"cells"`
 			Total int            `json:"total"`
 		} `json:"rows"`
-		Covered map[string]float64 `json:"covered"`
+		Covered map[string]float64      `json:"covered"`
 		Empty   []struct{ Unit string } `json:"empty_communities"`
 	}
 	r.Decode(&rep)
