@@ -3,6 +3,7 @@ package coverage_test
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,5 +111,45 @@ func TestReportOverHTTP(t *testing.T) {
 	empty, _ := f.GetRows("Without any")
 	if len(empty) != 1+len(rep.Empty) {
 		t.Errorf("%d communities without any in the sheet, %d in the api", len(empty)-1, len(rep.Empty))
+	}
+}
+
+// A district adds its own coverage indicator as data through the form; its
+// target groups survive the form and it is evaluated from the rollup.
+func TestCoverageIndicatorThroughTheForm(t *testing.T) {
+	a := apptest.New(t)
+	district := a.CreateUser("tianhe", auth.DistrictOfficer, "440106", 0)
+	city := a.CreateUser("city", auth.CityAdmin, "4401", 0)
+	in := apptest.OrgInput("育蕾长者舞蹈队", "440106008007")
+	in.Status = registry.StatusActive
+	a.CreateOrg(city, in)
+	cl := a.As(district)
+	r := cl.Do("POST", "/indicators", url.Values{"key": {"tianhe_elderly"}, "name_zh": {"天河区为老服务覆盖率"}, "scope_code": {"440106"},
+		"level": {"district"}, "kind": {"unit_share"}, "source": {"coverage"}, "unit_level": {"community"},
+		"f_target_groups": {"elderly"}, "target": {"0.9"}, "deadline": {"2023-12-31"}, "active": {"1"}})
+	if r.Status != 303 {
+		t.Fatalf("form: %d %s", r.Status, r.Body)
+	}
+	var def struct {
+		Rule struct {
+			Source string `json:"source"`
+			Filter struct {
+				TargetGroups []string `json:"target_groups"`
+			} `json:"filter"`
+		} `json:"rule"`
+	}
+	cl.Do("GET", "/api/v1/indicators/tianhe_elderly/definition", nil).Decode(&def)
+	if def.Rule.Source != "coverage" || !slices.Equal(def.Rule.Filter.TargetGroups, []string{"elderly"}) {
+		t.Fatalf("definition %+v", def)
+	}
+	var res struct {
+		Numerator, Denominator *int
+	}
+	cl.Do("GET", "/api/v1/indicators/tianhe_elderly?unit=440106008", nil).Decode(&res)
+	if res.Numerator == nil || *res.Numerator != 1 || *res.Denominator != 12 {
+		t.Errorf("天河南: %v of %v communities covered, want 1 of 12", res.Numerator, res.Denominator)
+	}
+	if r := cl.Do("GET", "/indicators/tianhe_elderly/edit", nil); r.Status != 200 || !strings.Contains(r.String(), `value="elderly"`) {
+		t.Errorf("edit form: %d, groups not shown", r.Status)
 	}
 }

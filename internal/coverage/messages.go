@@ -40,7 +40,8 @@ var Messages = i18n.Messages{
 	"coverage.sheet.empty":     {i18n.ZH: "无组织村居", i18n.EN: "Without any"},
 
 	// the indicators' coverage source (internal/kpi/coverage.go)
-	"kpi.source.coverage":     {i18n.ZH: "组织覆盖（按服务对象、类型、标识）", i18n.EN: "Coverage (by target group, type, mark)"},
-	"kpi.err.coverage_kind":   {i18n.ZH: "覆盖情况只能用于“单位占比”类指标", i18n.EN: "Coverage counts only as a share of units"},
-	"kpi.err.coverage_groups": {i18n.ZH: "服务对象只能用于“组织覆盖”来源", i18n.EN: "Target groups are read only by the coverage source"},
+	"kpi.source.coverage":      {i18n.ZH: "组织覆盖（按服务对象、类型、标识）", i18n.EN: "Coverage (by target group, type, mark)"},
+	"kpi.err.coverage_kind":    {i18n.ZH: "覆盖情况只能用于“单位占比”类指标", i18n.EN: "Coverage counts only as a share of units"},
+	"kpi.filter.target_groups": {i18n.ZH: "服务对象（任一，仅组织覆盖来源；如 elderly,children）", i18n.EN: "Target groups (any of; coverage source only, e.g. elderly,children)"},
+	"kpi.err.coverage_groups":  {i18n.ZH: "服务对象只能用于“组织覆盖”来源", i18n.EN: "Target groups are read only by the coverage source"},
 }
