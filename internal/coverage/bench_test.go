@@ -115,3 +115,50 @@ func BenchmarkReport(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInsertCost measures what the rollup's triggers add to writing
+// organizations: batches of 500 plain INSERTs into orgs, with the triggers
+// and with them dropped (ns/op is per organization).
+func BenchmarkInsertCost(b *testing.B) {
+	for _, keep := range []bool{true, false} {
+		name := map[bool]string{true: "with_rollup", false: "without_rollup"}[keep]
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			d := dbtest.Open(b)
+			st := &geo.Store{DB: d}
+			if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if !keep {
+				drop := []string{`DROP TRIGGER org_cover_change ON orgs`}
+				if d.Engine == "sqlite" {
+					drop = []string{`DROP TRIGGER org_cover_ai`, `DROP TRIGGER org_cover_ad`, `DROP TRIGGER org_cover_au_old`, `DROP TRIGGER org_cover_au_new`}
+				}
+				for _, q := range drop {
+					if _, err := d.Write.Exec(q); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			at := time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC)
+			b.ResetTimer()
+			for lo := 0; lo < b.N; lo += 500 {
+				err := d.Tx(ctx, func(tx *sql.Tx) error {
+					var vals []string
+					var args []any
+					for i := lo; i < min(lo+500, b.N); i++ {
+						p := len(args)
+						vals = append(vals, fmt.Sprintf("($%d, $%d, 'community', 9, 5, '440106008007', '440106008', '440106', 'active', $%d, $%d)", p+1, p+2, p+3, p+4))
+						args = append(args, "组织"+strconv.Itoa(i), "组织"+strconv.Itoa(i), at, at)
+					}
+					_, err := tx.ExecContext(ctx, `INSERT INTO orgs (name, name_key, tier, types_mask, groups_mask, community_code,
+						street_code, district_code, status, created_at, updated_at) VALUES `+strings.Join(vals, ", "), args...)
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
