@@ -131,7 +131,7 @@ func BenchmarkInsertCost(b *testing.B) {
 			}
 			if !keep {
 				drop := []string{`DROP TRIGGER org_cover_change ON orgs`}
-				if d.Engine == "sqlite" {
+				if d.Engine == db.SQLite {
 					drop = []string{`DROP TRIGGER org_cover_ai`, `DROP TRIGGER org_cover_ad`, `DROP TRIGGER org_cover_au_old`, `DROP TRIGGER org_cover_au_new`}
 				}
 				for _, q := range drop {
