@@ -366,6 +366,10 @@ func (m *measurer) specs() []spec {
 		{name: "registry summary counts, district", key: "summary_district", req: func(i int) (*http.Request, error) {
 			return m.get(dist, "/api/v1/summary")
 		}},
+		{name: "coverage report, city, by target group (/api/v1/coverage)", key: "coverage_city", target: "p99 ≤ 50 ms", p99Max: 50,
+			req: func(i int) (*http.Request, error) { return m.get(city, "/api/v1/coverage") }},
+		{name: "coverage report, district, by target group", key: "coverage_district", target: "p99 ≤ 50 ms", p99Max: 50,
+			req: func(i int) (*http.Request, error) { return m.get(dist, "/api/v1/coverage") }},
 	}
 	return append(out, m.dashboards()...)
 }

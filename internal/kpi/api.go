@@ -228,7 +228,7 @@ func schemas() map[string]any {
 		"status": strs(orgStatuses...), "tiers": strs(orgTiers...), "types": strs(typeNames...),
 		"party_org": strs(partyOrgs...), "hub": opt(), "brand": opt(), "demonstration": opt(), "volunteer_mark": opt(),
 		"rural": opt(), "min_workers": web.Int(), "qualified_workers": web.Bool(), "host_types": strs(hostTypes...),
-		"pilot_kind": strs(pilotKinds...)})
+		"pilot_kind": strs(pilotKinds...), "target_groups": web.Arr(web.Str())})
 	rule := web.Obj(map[string]any{"kind": web.Enum(Kinds...), "source": web.Enum(Sources...), "filter": web.Ref("Filter"),
 		"numerator_filter": web.Ref("Filter"), "unit_level": web.Enum(LevelDistrict, LevelStreet, LevelCommunity),
 		"min_count": web.Int(), "years": web.Arr(web.Int()), "year_field": web.Enum("demonstration_year", "founded_on", "opened_on", "designated_on"),

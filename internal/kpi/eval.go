@@ -153,11 +153,13 @@ func (e *evaluator) evaluate(ctx context.Context, ind *Indicator, node geo.Node,
 	}
 	ev.g = min(ev.g, 12)
 	m := e.s.matchFor(ind, ev.spans, w)
-	switch ind.Rule.Kind {
-	case KindCountPerYear:
+	switch {
+	case ind.Rule.Source == SourceCoverage:
+		ev.counts, err = e.s.coverageCounts(ctx, ind, ev.spans, w, ev.g)
+	case ind.Rule.Kind == KindCountPerYear:
 		ev.cur, ev.started = periods(ind.Rule.Years, w.Day)
 		ev.years, err = e.s.countByYear(ctx, m, ev.g, ev.started)
-	case KindRecordShare:
+	case ind.Rule.Kind == KindRecordShare:
 		if ev.counts, err = e.s.count(ctx, m, ev.g); err == nil {
 			m.Extra = ind.Rule.NumeratorFilter
 			ev.nums, err = e.s.count(ctx, m, ev.g)
@@ -300,6 +302,7 @@ func (e *evaluator) fillUnits(ctx context.Context, ev *evaluation) error {
 			return err
 		}
 	}
+	us = coverageUnits(ind, us)
 	ev.units = make([]UnitRow, 0, len(us))
 	for _, u := range us {
 		row, ok := ev.judge(u)

@@ -33,6 +33,7 @@ type filterForm struct {
 	Status, Tiers, Types, PartyOrg                  []string
 	Hub, Brand, Demonstration, VolunteerMark, Rural string // "" | "1" | "0"
 	MinWorkers                                      string
+	TargetGroups                                    string // coverage: group keys, comma-separated
 }
 
 // triField is a yes / no / any choice.
@@ -68,6 +69,7 @@ func filterFormOf(f *Filter) filterForm {
 	if f.MinWorkers > 0 {
 		ff.MinWorkers = strconv.Itoa(f.MinWorkers)
 	}
+	ff.TargetGroups = strings.Join(f.TargetGroups, ",")
 	return ff
 }
 
@@ -108,6 +110,7 @@ func filterFrom(form url.Values, prefix string, fe errs.Fields) Filter {
 		PartyOrg: form[prefix+"party_org"], Hub: tri(form.Get(prefix + "hub")), Brand: tri(form.Get(prefix + "brand")),
 		Demonstration: tri(form.Get(prefix + "demonstration")), VolunteerMark: tri(form.Get(prefix + "volunteer_mark")),
 		Rural: tri(form.Get(prefix + "rural"))}
+	f.TargetGroups = splitList(form.Get(prefix + "target_groups"))
 	if s := strings.TrimSpace(form.Get(prefix + "min_workers")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -121,7 +124,7 @@ func filterFrom(form url.Values, prefix string, fe errs.Fields) Filter {
 func (f Filter) empty() bool {
 	return len(f.Status)+len(f.Tiers)+len(f.Types)+len(f.PartyOrg)+len(f.HostTypes)+len(f.PilotKind) == 0 &&
 		f.Hub == nil && f.Brand == nil && f.Demonstration == nil && f.VolunteerMark == nil && f.Rural == nil &&
-		f.MinWorkers == 0 && !f.QualifiedWorkers
+		f.MinWorkers == 0 && !f.QualifiedWorkers && len(f.TargetGroups) == 0
 }
 
 func splitList(s string) []string {

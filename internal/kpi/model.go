@@ -48,10 +48,11 @@ const (
 	SourcePilots    = "pilots"    // rural pilot communities
 	SourceProjects  = "projects"  // projects (not yet recorded: no data)
 	SourceTrainings = "trainings" // trainings (not yet recorded: no data)
+	SourceCoverage  = "coverage"  // active organizations by place, from the coverage rollup (internal/coverage)
 )
 
 // Sources lists the record sources in display order.
-var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourceProjects, SourceTrainings}
+var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourceProjects, SourceTrainings, SourceCoverage}
 
 // Filter selects matching records. Every field is optional; an empty filter
 // matches every record of the source (for organizations: every active one).
@@ -68,6 +69,8 @@ type Filter struct {
 	// Rural keeps records in villages (community codes …200–…399), or, if
 	// false, in urban communities.
 	Rural *bool `json:"rural,omitempty"`
+	// TargetGroups (coverage): organizations serving any of these groups.
+	TargetGroups []string `json:"target_groups,omitempty"`
 	// Hubs: at least this many social workers on the date.
 	MinWorkers int `json:"min_workers,omitempty"`
 	// QualifiedWorkers counts only workers holding the qualification.

@@ -301,16 +301,17 @@ func typesMask(ts []string) int64 {
 // sourceTables are the tables a source reads; a source whose tables are
 // missing has no data.
 var sourceTables = map[string][]string{
-	SourceOrgs:   {"orgs", "org_history"},
-	SourceHubs:   {"orgs", "org_history", "hub_workers"},
-	SourceBases:  {"bases"},
-	SourcePilots: {"pilots"},
+	SourceOrgs:     {"orgs", "org_history"},
+	SourceHubs:     {"orgs", "org_history", "hub_workers"},
+	SourceBases:    {"bases"},
+	SourcePilots:   {"pilots"},
+	SourceCoverage: {"org_cover"},
 }
 
 // available reports whether a source's records are kept.
 func (s *Service) available(ctx context.Context, src string) (bool, error) {
 	tables, ok := sourceTables[src]
-	if !ok {
+	if !ok || (src == SourceCoverage && s.Coverage == nil) {
 		return false, nil
 	}
 	for _, t := range tables {

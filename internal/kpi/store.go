@@ -25,6 +25,8 @@ type Service struct {
 	DB  *db.DB
 	Geo *geo.Store
 	Now func() time.Time
+	// Coverage answers the coverage source (nil: it has no data).
+	Coverage Coverage
 
 	tables sync.Map // table name → bool: does it exist
 	cache  resultCache
@@ -242,6 +244,7 @@ func validateRule(in *Input, f errs.Fields) {
 		}
 	}
 	checkFilter(r.Filter, "rule.filter", f)
+	checkCoverageRule(r, f)
 	if r.NumeratorFilter != nil {
 		checkFilter(*r.NumeratorFilter, "rule.numerator_filter", f)
 	}

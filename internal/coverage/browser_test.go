@@ -1,0 +1,76 @@
+package coverage_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"linli/internal/app/apptest"
+	"linli/internal/platform/auth"
+	"linli/internal/registry"
+)
+
+// TestBrowserCoverage: a district officer opens the coverage report on a
+// 390 px phone: the page does not scroll sideways, empty cells are marked,
+// and a street's name drills down to its communities.
+func TestBrowserCoverage(t *testing.T) {
+	chromium := os.Getenv("LINLI_CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("LINLI_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("LINLI_REQUIRE_BROWSER=1 but there is no Chromium at %s: %v", chromium, err)
+		}
+		t.Skipf("browser test skipped: no Chromium at %s", chromium)
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(390, 844))
+	alloc, cancelTimeout := context.WithTimeout(alloc, 3*time.Minute)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancelCtx(); cancelTimeout(); cancelAlloc() })
+
+	a := apptest.New(t)
+	city := a.User(auth.CityAdmin, "4401")
+	in := apptest.OrgInput("育蕾长者舞蹈队", "440106008007")
+	in.Status = registry.StatusActive
+	a.CreateOrg(city, in)
+	officer := a.User(auth.DistrictOfficer, "440106")
+	base := a.URL()
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("browser: %v", err)
+		}
+	}
+	eval := func(js string) any {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
+		if err != nil {
+			t.Fatalf("browser: %v", err)
+		}
+		return v
+	}
+	do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.ID("username"), officer.Username),
+		chromedp.SendKeys(chromedp.ID("password"), apptest.Password),
+		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitNotPresent(chromedp.ID("login-submit")),
+		chromedp.Navigate(base+"/coverage"), chromedp.WaitVisible(chromedp.ID("cov-table")))
+	overflow := eval(`document.documentElement.scrollWidth > window.innerWidth + 1`) == true
+	empty := eval(`document.querySelectorAll('td.cov-empty').length`)
+	do(chromedp.Click(chromedp.CSS(`#cov-row-440106008 a`)), chromedp.WaitVisible(chromedp.ID("cov-row-440106008007")))
+	title := eval(`document.getElementById('cov-title').textContent`)
+	if overflow {
+		t.Error("the report scrolls sideways at 390 px")
+	}
+	if n, _ := empty.(float64); n == 0 {
+		t.Error("no empty cell is marked")
+	}
+	if s, _ := title.(string); s == "" {
+		t.Error("the drill-down has no title")
+	}
+}

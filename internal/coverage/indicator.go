@@ -1,0 +1,100 @@
+package coverage
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"linli/internal/geo"
+	"linli/internal/kpi"
+	"linli/internal/registry"
+)
+
+// CoverageCounts answers the indicators' coverage source (kpi.Coverage):
+// how many matching active organizations each place has. A filter naming
+// at most one group, type or tier and no other condition than the volunteer
+// mark alone or the area reads the rollup on today's date; anything else
+// (several groups, "any of the 三留守", combined conditions, a past date)
+// reads the records with the same rules as a past report.
+func (s *Service) CoverageCounts(ctx context.Context, q kpi.CoverageQuery) (map[string]int, error) {
+	out := map[string]int{}
+	f := q.Filter
+	area := func(code string) bool {
+		if f.Rural == nil {
+			return true
+		}
+		return (geo.KindOf(code) == geo.Rural) == *f.Rural
+	}
+	if d, k, ok := rollupKey(f); ok && q.Current {
+		for _, r := range q.Ranges {
+			ts, err := readRollup(ctx, s.DB, rollupLevel(q.GroupLen), []string{d}, r[0], r[1], q.GroupLen)
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range ts {
+				if t.k != k || (f.Rural != nil && (t.area == geo.Rural) != *f.Rural) {
+					continue
+				}
+				out[t.code] += t.n
+			}
+		}
+		return out, nil
+	}
+	gm, tm := mask(registry.TargetGroups, f.TargetGroups), mask(registry.Types, f.Types)
+	for _, r := range q.Ranges {
+		err := readPast(ctx, s.DB, r[0], r[1], q.Cut, func(o orgAt) {
+			switch {
+			case len(f.TargetGroups) > 0 && o.groups&gm == 0,
+				len(f.Types) > 0 && o.types&tm == 0,
+				len(f.Tiers) > 0 && !slices.Contains(f.Tiers, o.tier),
+				f.VolunteerMark != nil && o.mark != *f.VolunteerMark,
+				!area(o.community):
+				return
+			}
+			code := o.community
+			if len(code) > q.GroupLen {
+				code = code[:q.GroupLen]
+			}
+			out[code]++
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// rollupKey is the one rollup dimension and key a filter asks for.
+func rollupKey(f kpi.Filter) (dim, k string, ok bool) {
+	n := len(f.TargetGroups) + len(f.Types) + len(f.Tiers)
+	if f.VolunteerMark != nil {
+		n++
+	}
+	switch {
+	case len(f.Status) > 0 || len(f.PartyOrg) > 0 || f.Hub != nil || f.Brand != nil || f.Demonstration != nil || n > 1:
+		return "", "", false
+	case n == 0:
+		return "all", "", true
+	case len(f.TargetGroups) == 1:
+		i := slices.Index(registry.TargetGroups, f.TargetGroups[0])
+		return "group", strconv.Itoa(i), i >= 0
+	case len(f.Types) == 1:
+		i := slices.Index(registry.Types, f.Types[0])
+		return "type", strconv.Itoa(i), i >= 0
+	case len(f.Tiers) == 1:
+		return "tier", f.Tiers[0], true
+	case *f.VolunteerMark:
+		return "mark", "", true
+	}
+	return "", "", false
+}
+
+func mask(all, set []string) int64 {
+	var m int64
+	for _, s := range set {
+		if i := slices.Index(all, s); i >= 0 {
+			m |= 1 << i
+		}
+	}
+	return m
+}

@@ -1,0 +1,123 @@
+package coverage
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"linli/internal/geo"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// Service answers coverage reports and counts. It only reads.
+type Service struct {
+	DB  *db.DB
+	Geo *geo.Store
+	Now func() time.Time
+}
+
+// chinaTime is the offices' clock, UTC+8.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// day is the date a report answers for: the end of that day in China.
+type day struct {
+	Day     string
+	Cut     time.Time // the next midnight in China
+	Current bool      // today or later: the rollup answers
+}
+
+func (s *Service) dayOf(asOf string) (day, error) {
+	now := s.Now()
+	today := now.In(chinaTime).Format(time.DateOnly)
+	if asOf == "" {
+		asOf = today
+	}
+	d, err := time.ParseInLocation(time.DateOnly, asOf, chinaTime)
+	if err != nil || d.Year() < 2000 || d.Year() > 2100 {
+		return day{}, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"as_of": errs.M("coverage.err.date")}}
+	}
+	return day{Day: asOf, Cut: d.AddDate(0, 0, 1).UTC(), Current: asOf >= today}, nil
+}
+
+// Query is a report request.
+type Query struct {
+	Unit string // division code; "" is the user's scope
+	By   string // target_group (default) | type | tier
+	AsOf string // YYYY-MM-DD; "" is today
+	Area string // "" | urban | rural
+}
+
+// Report is the coverage of a place in the user's scope on a date. A
+// place outside the scope is not found.
+func (s *Service) Report(ctx context.Context, u *auth.User, q Query) (*Report, error) {
+	if q.Unit == "" {
+		q.Unit = u.ScopeCode
+	}
+	f := errs.Fields{}
+	if q.By == "" {
+		q.By = ByGroup
+	}
+	if !slices.Contains(Dimensions, q.By) {
+		f.Add("by", "err.choose_one")
+	}
+	if q.Area != "" && !slices.Contains(Areas, q.Area) {
+		f.Add("area", "err.choose_one")
+	}
+	if len(f) > 0 {
+		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: f}
+	}
+	if !u.InScope(q.Unit) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	d, err := s.dayOf(q.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	node, err := s.Geo.Get(ctx, q.Unit)
+	if err != nil {
+		return nil, err
+	}
+	return s.report(ctx, node, q.By, q.Area, d, !d.Current)
+}
+
+// report builds a place's report from the rollup, or from the records
+// (fromRecords: a past date, or a test comparing the two).
+func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d day, fromRecords bool) (*Report, error) {
+	r := &Report{Unit: node.Code, Name: node.Name, By: by, AsOf: d.Day, Area: area, FromRecords: fromRecords}
+	lo, hi := db.PrefixRange(node.Code)
+	n := rowLen(node.Code)
+	var units []unitInfo
+	var err error
+	if n == len(node.Code) {
+		units = []unitInfo{{code: node.Code, name: node.Name}}
+	} else if units, err = readUnits(ctx, s.DB, n, lo, hi); err != nil {
+		return nil, err
+	}
+	var tallies []tally
+	var pl places
+	if fromRecords {
+		c := newCounter(n)
+		if err := readPast(ctx, s.DB, lo, hi, d.Cut, c.add); err != nil {
+			return nil, err
+		}
+		comms, err := readCommunities(ctx, s.DB, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		tallies, pl = c.tallies(), placesOf(comms, c.comms, n)
+	} else {
+		if tallies, err = readRollup(ctx, s.DB, rollupLevel(n), []string{"all", dim(by)}, lo, hi, n); err != nil {
+			return nil, err
+		}
+		// only the aggregates and the communities without organizations
+		// travel: a city's report reads a few rows per unit, and its list
+		if pl, err = readPlaces(ctx, s.DB, lo, hi, n); err != nil {
+			return nil, err
+		}
+	}
+	build(r, units, tallies, pl)
+	return r, nil
+}
