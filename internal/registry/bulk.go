@@ -92,7 +92,7 @@ type Import struct {
 // pendingCreate is a valid new organization waiting for its batch insert.
 type pendingCreate struct {
 	idx int // in the batch's results
-	in  Input
+	c   *change
 }
 
 // createBatch is how many organizations one INSERT writes (24 parameters
@@ -221,47 +221,52 @@ func (im *Import) add(ctx context.Context, idx, row int, in Input, pre errs.Fiel
 	if err := im.duplicates(ctx, row, &in, old, f); err != nil {
 		return "", nil, err
 	}
-	if old != nil {
-		switch {
-		case in.Status == "" || in.Status == old.Status:
-			in.Status = ""
-		default:
-			f.Add("status", "err.use_transition")
-			in.Status = ""
-		}
-	}
-	for k, v := range in.validate(im.now) {
-		f.Add(k, v.Key, v.Args...)
-	}
-	if old == nil || in.CommunityCode != old.CommunityCode {
-		if err := im.checkCommunity(ctx, in.CommunityCode, f); err != nil {
-			return "", nil, err
-		}
-	}
-	var outcome string
-	var changes map[string][2]string
+	// what the row changes is decided by the registry's own plans, as for
+	// the form; an unchanged row has nothing to decide
+	var c *change
+	outcome := Unchanged
 	if old == nil {
 		outcome = Created
-		im.createRules(&in, f)
-	} else {
-		changes = diff(old, &in)
-		outcome = Unchanged
-		if len(changes) > 0 {
-			outcome = Updated
-			im.updateRules(old, &in, f)
+		lk, err := im.lookups(ctx, nil, &in)
+		if err != nil {
+			return "", nil, err
 		}
+		var fe errs.Fields
+		c, fe, err = planCreate(im.u, in, im.now, lk)
+		if err != nil {
+			fe = rowRefusal(err)
+		}
+		merge(f, fe)
+	} else if (in.Status != "" && in.Status != old.Status) || len(diff(old, &in)) > 0 {
+		outcome = Updated
+		lk, err := im.lookups(ctx, old, &in)
+		if err != nil {
+			return "", nil, err
+		}
+		var fe errs.Fields
+		c, fe, err = planUpdate(im.u, old, in, im.now, lk)
+		if err != nil {
+			fe = rowRefusal(err)
+		}
+		merge(f, fe)
+		if c == nil && len(f) == 0 {
+			outcome = Unchanged
+		}
+	} else {
+		merge(f, in.validate(im.now))
 	}
 	if len(f) > 0 {
 		im.fail()
 		return outcome, f, nil
 	}
-	if im.tx != nil && !im.failed && outcome != Unchanged {
+	if im.tx != nil && !im.failed && c != nil {
+		var err error
 		if outcome == Created {
-			im.pending = append(im.pending, pendingCreate{idx: idx, in: in})
+			im.pending = append(im.pending, pendingCreate{idx: idx, c: c})
 		} else if err = im.flushCreates(ctx); err == nil && !im.failed {
 			// the batch's earlier new organizations first, so the writes
 			// (and the audit rows) keep the file's order
-			err = im.update(ctx, old, &in, changes)
+			err = im.update(ctx, c)
 		}
 		if fe, ok := im.conflictFields(err); ok {
 			im.fail()
@@ -280,6 +285,48 @@ func (im *Import) add(ctx context.Context, idx, row int, in Input, pre errs.Fiel
 		im.res.Unchanged++
 	}
 	return outcome, nil, nil
+}
+
+// rowRefusal is a plan's refusal of a whole change as a row's problem.
+func rowRefusal(err error) errs.Fields {
+	if errs.Is(err, errs.NotFound) {
+		return errs.Fields{"community_code": errs.M("err.outside_scope")}
+	}
+	if e, ok := errs.As(err); ok && len(e.Fields) > 0 {
+		return errs.Fields(e.Fields)
+	}
+	return errs.Fields{"": errs.M("err.forbidden")}
+}
+
+// merge adds problems to f, keeping f's first problem of each field.
+func merge(f, more errs.Fields) {
+	for k, v := range more {
+		f.Add(k, v.Key, v.Args...)
+	}
+}
+
+// lookups reads what a row's plan needs, from the batch's prefetched
+// divisions; a hub's members are counted (rarely: a row that ends a
+// designation) in the import's transaction.
+func (im *Import) lookups(ctx context.Context, old *Org, in *Input) (lookups, error) {
+	var lk lookups
+	if old == nil || in.CommunityCode != old.CommunityCode {
+		if len(in.CommunityCode) == 12 {
+			n, err := im.division(ctx, in.CommunityCode)
+			if err != nil {
+				return lk, err
+			}
+			lk.community = n
+		}
+	}
+	if old != nil && old.Hub && !in.Hub && im.s.HubMembers != nil {
+		n, err := im.s.HubMembers(ctx, im.q, old.ID)
+		if err != nil {
+			return lk, err
+		}
+		lk.hubMembers = n
+	}
+	return lk, nil
 }
 
 // keepAbsent gives the fields a file lacks their stored values.
@@ -599,7 +646,6 @@ func (im *Import) division(ctx context.Context, code string) (*geo.Node, error) 
 	return n, nil
 }
 
-// checkCommunity is Service.checkCommunity for an officer, with lookups cached.
 // refuse fails a row with one error beside its format errors.
 func (im *Import) refuse(in *Input, f errs.Fields, field, key string) (string, errs.Fields, error) {
 	f.Add(field, key)
@@ -608,24 +654,6 @@ func (im *Import) refuse(in *Input, f errs.Fields, field, key string) (string, e
 	}
 	im.fail()
 	return Created, f, nil
-}
-
-func (im *Import) checkCommunity(ctx context.Context, code string, f errs.Fields) error {
-	if _, bad := f["community_code"]; bad {
-		return nil
-	}
-	n, err := im.division(ctx, code)
-	switch {
-	case err != nil:
-		return err
-	case n == nil:
-		f.Add("community_code", "err.unknown_division")
-	case n.Level != geo.Community:
-		f.Add("community_code", "err.community_code")
-	case !im.u.InScope(code):
-		f.Add("community_code", "err.outside_scope")
-	}
-	return nil
 }
 
 // looseKey is a name without spaces, width or case differences and without
@@ -710,58 +738,6 @@ func (im *Import) duplicates(ctx context.Context, row int, in *Input, old *Org, 
 	return nil
 }
 
-// createRules are Create's rules on flags and status.
-func (im *Import) createRules(in *Input, f errs.Fields) {
-	u := im.u
-	for flag, set := range map[string]bool{"hub": in.Hub, "brand": in.Brand, "volunteer_mark": in.VolunteerMark,
-		"demonstration_year": in.DemonstrationYear != 0} {
-		if set && !setsFlag(u, flag) {
-			f.Add(flag, "err.flag_not_yours")
-		}
-	}
-	if in.Status == StatusActive {
-		if _, bad := f["community_code"]; !bad && !approves(u, &Org{CommunityCode: in.CommunityCode, Tier: in.Tier}) {
-			f.Add("status", "err.cannot_activate")
-		}
-	} else if in.Hub {
-		f.Add("hub", "err.hub_needs_active")
-	}
-}
-
-// updateRules are Update's rules on who may change what.
-func (im *Import) updateRules(old *Org, in *Input, f errs.Fields) {
-	u := im.u
-	if !manages(u, old) || old.Status == StatusDeregistered {
-		f.Add("", "err.forbidden")
-		return
-	}
-	if in.Tier != old.Tier && !approves(u, old) {
-		f.Add("tier", "err.forbidden_field")
-	}
-	newFlags := &Org{Hub: in.Hub, Brand: in.Brand, DemonstrationYear: in.DemonstrationYear, VolunteerMark: in.VolunteerMark}
-	for i, fl := range flagValues(newFlags) {
-		if fl.Value != flagValues(old)[i].Value && !setsFlag(u, fl.Field) {
-			f.Add(fl.Field, "err.flag_not_yours")
-		}
-	}
-	if in.Hub && !old.Hub && old.Status != StatusActive {
-		f.Add("hub", "err.hub_needs_active")
-	}
-}
-
-// orgInsertColumns are the columns of a new organization, 24 values.
-const orgInsertColumns = `name, name_key, tier, types_mask, groups_mask, community_code, street_code, district_code,
-	credit_code, address, founded_on, members, leader_name, leader_phone, party_org, party_instructor, hub, brand,
-	demonstration_year, volunteer_mark, status, created_by, created_at, updated_at`
-
-// newStatus is the status a new organization is filed with.
-func newStatus(in *Input) string {
-	if in.Status == StatusActive {
-		return StatusActive
-	}
-	return StatusPending
-}
-
 // flushCreates writes the new organizations waiting, as Create does (row,
 // search document, dated history, audit), with multi-row statements. A row
 // the database refuses as a duplicate (another writer got there first)
@@ -779,7 +755,7 @@ func (im *Import) flushCreates(ctx context.Context) error {
 		b.WriteString(`INSERT INTO orgs (` + orgInsertColumns + `) VALUES `)
 		args := make([]any, 0, len(chunk)*24)
 		for i := range chunk {
-			in := &chunk[i].in
+			o := chunk[i].c.org
 			if i > 0 {
 				b.WriteByte(',')
 			}
@@ -791,11 +767,7 @@ func (im *Import) flushCreates(ctx context.Context) error {
 				b.WriteString(p(len(args) + j))
 			}
 			b.WriteByte(')')
-			args = append(args, in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types),
-				mask(TargetGroups, in.TargetGroups), in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6],
-				nullStr(in.CreditCode), in.Address, in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg,
-				in.PartyInstructor, b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark),
-				newStatus(in), im.u.ID, im.now, im.now)
+			args = append(args, orgInsertArgs(o)...)
 		}
 		// Rows that would break a unique constraint are skipped, not
 		// failed, so the statement (and a PostgreSQL transaction) goes on;
@@ -821,12 +793,13 @@ func (im *Import) flushCreates(ctx context.Context) error {
 			return fmt.Errorf("import: insert orgs: %w", err)
 		}
 		for i := range chunk {
-			in := &chunk[i].in
-			id, ok := ids[in.CommunityCode+"|"+NameKey(in.Name)]
+			c := chunk[i].c
+			id, ok := ids[c.org.CommunityCode+"|"+NameKey(c.org.Name)]
 			if !ok {
 				return im.refused(ctx, chunk[i])
 			}
-			if err := im.created(ctx, id, in); err != nil {
+			c.org.ID = id
+			if err := im.written(ctx, c); err != nil {
 				return err
 			}
 		}
@@ -838,9 +811,9 @@ func (im *Import) flushCreates(ctx context.Context) error {
 // a duplicate, with the problem a single insert would have reported.
 func (im *Import) refused(ctx context.Context, pc pendingCreate) error {
 	f := errs.Fields{"name": errs.M("err.duplicate_name")}
-	if pc.in.CreditCode != "" {
+	if cc := pc.c.org.CreditCode; cc != "" {
 		var n int
-		if err := im.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE credit_code = $1`, pc.in.CreditCode).Scan(&n); err != nil {
+		if err := im.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE credit_code = $1`, cc).Scan(&n); err != nil {
 			return fmt.Errorf("import: duplicate: %w", err)
 		}
 		if n > 0 {
@@ -855,28 +828,20 @@ func (im *Import) refused(ctx context.Context, pc pendingCreate) error {
 	return nil
 }
 
-// created queues what follows a new organization's row: its search
+// written queues what follows an organization's row: its search
 // document, dated history and audit entry.
-func (im *Import) created(ctx context.Context, id int64, in *Input) error {
-	if err := im.index(ctx, id, in.Name, in.CommunityCode[:6]); err != nil {
-		return err
-	}
-	o := &Org{Tier: in.Tier, PartyOrg: in.PartyOrg, Hub: in.Hub, Brand: in.Brand,
-		DemonstrationYear: in.DemonstrationYear, VolunteerMark: in.VolunteerMark}
-	hist := []Event{{Field: "status", Value: newStatus(in)}, {Field: "tier", Value: in.Tier}, {Field: "party_org", Value: in.PartyOrg}}
-	for _, fl := range flagValues(o) {
-		if fl.Value != "" && fl.Value != "0" {
-			hist = append(hist, fl)
+func (im *Import) written(ctx context.Context, c *change) error {
+	o := c.org
+	if c.reword {
+		if err := im.index(ctx, o.ID, o.Name, o.DistrictCode); err != nil {
+			return err
 		}
 	}
-	if err := im.history(ctx, id, hist); err != nil {
+	if err := im.history(ctx, o.ID, c.events); err != nil {
 		return err
 	}
-	detail := *in
-	detail.Status, detail.Version = "", 0
-	detail.LeaderPhone = MaskPhone(detail.LeaderPhone)
-	return im.audit(ctx, audit.Entry{Action: "org.create", ObjectType: "org",
-		ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: detail})
+	return im.audit(ctx, audit.Entry{Action: c.action, ObjectType: "org",
+		ObjectID: strconv.FormatInt(o.ID, 10), ScopeCode: o.CommunityCode, Detail: c.detail})
 }
 
 // index queues a search document as indexOrg writes it.
@@ -966,36 +931,21 @@ func (im *Import) flushAudit(ctx context.Context) error {
 	return err
 }
 
-// update writes changed fields as Update does.
-func (im *Import) update(ctx context.Context, old *Org, in *Input, changes map[string][2]string) error {
+// update writes a changed organization as Update does.
+func (im *Import) update(ctx context.Context, c *change) error {
+	o := c.org
 	if _, err := im.tx.ExecContext(ctx, `UPDATE orgs SET name = $1, name_key = $2, tier = $3, types_mask = $4,
 		groups_mask = $5, community_code = $6, street_code = $7, district_code = $8, credit_code = $9,
 		address = $10, founded_on = $11, members = $12, leader_name = $13, leader_phone = $14, party_org = $15,
 		party_instructor = $16, hub = $17, brand = $18, demonstration_year = $19, volunteer_mark = $20,
 		updated_at = $21, version = version + 1 WHERE id = $22`,
-		in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types), mask(TargetGroups, in.TargetGroups),
-		in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6], nullStr(in.CreditCode), in.Address,
-		in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg, in.PartyInstructor,
-		b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark), im.now, old.ID); err != nil {
+		o.Name, NameKey(o.Name), o.Tier, mask(Types, o.Types), mask(TargetGroups, o.TargetGroups),
+		o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address,
+		o.FoundedOn, o.Members, o.LeaderName, o.LeaderPhone, o.PartyOrg, o.PartyInstructor,
+		b2i(o.Hub), b2i(o.Brand), nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), im.now, o.ID); err != nil {
 		return im.s.conflict(err)
 	}
-	_, renamed := changes["name"]
-	if _, moved := changes["community_code"]; renamed || moved {
-		if err := im.index(ctx, old.ID, in.Name, in.CommunityCode[:6]); err != nil {
-			return err
-		}
-	}
-	var hist []Event
-	for _, field := range []string{"tier", "party_org", "hub", "brand", "demonstration_year", "volunteer_mark"} {
-		if c, ok := changes[field]; ok {
-			hist = append(hist, Event{Field: field, OldValue: c[0], Value: c[1]})
-		}
-	}
-	if err := im.history(ctx, old.ID, hist); err != nil {
-		return err
-	}
-	return im.audit(ctx, audit.Entry{Action: "org.update", ObjectType: "org",
-		ObjectID: strconv.FormatInt(old.ID, 10), ScopeCode: in.CommunityCode, Detail: changes})
+	return im.written(ctx, c)
 }
 
 // conflictFields turns a duplicate the database caught into row problems.

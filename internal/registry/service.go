@@ -20,6 +20,10 @@ type Service struct {
 	DB  *db.DB
 	Geo *geo.Store
 	Now func() time.Time
+	// HubMembers, when set, counts the organizations a hub serves now (the
+	// hub room's answer), read with q in the transaction that would end
+	// the designation.
+	HubMembers func(ctx context.Context, q db.Querier, hubID int64) (int, error)
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
@@ -91,110 +95,104 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 	return p, rows.Err()
 }
 
-// checkCommunity verifies that the code names a community in the viewer's scope.
-func (s *Service) checkCommunity(ctx context.Context, u *auth.User, code string, f errs.Fields) error {
-	if _, bad := f["community_code"]; bad {
-		return nil
-	}
-	n, err := s.Geo.Get(ctx, code)
-	switch {
-	case errs.Is(err, errs.NotFound):
-		f.Add("community_code", "err.unknown_division")
-	case err != nil:
-		return err
-	case n.Level != geo.Community:
-		f.Add("community_code", "err.community_code")
-	case u.Role == auth.OrgLeader && u.OrgID == 0:
-		// a leader filing their first organization may pick any community
-	case u.Role == auth.OrgLeader:
-		if code != u.ScopeCode {
-			f.Add("community_code", "err.outside_scope")
+// lookups reads what a plan needs: the division a community code names,
+// when the organization is new (old nil) or moves, and the organizations a
+// hub serves, when its designation would end.
+func (s *Service) lookups(ctx context.Context, q db.Querier, old *Org, community string, hubOn bool) (lookups, error) {
+	var lk lookups
+	if old == nil || community != old.CommunityCode {
+		n, err := s.Geo.Get(ctx, community)
+		switch {
+		case errs.Is(err, errs.NotFound):
+		case err != nil:
+			return lk, err
+		default:
+			lk.community = n
 		}
-	case !u.InScope(code):
-		f.Add("community_code", "err.outside_scope")
 	}
-	return nil
+	if old != nil && old.Hub && !hubOn && s.HubMembers != nil {
+		n, err := s.HubMembers(ctx, q, old.ID)
+		if err != nil {
+			return lk, err
+		}
+		lk.hubMembers = n
+	}
+	return lk, nil
 }
 
-// Create files a new organization.
+// Create files a new organization (planCreate decides).
 func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, error) {
-	if u.ReadOnly() || u.Role == auth.HubStaff || (u.Role == auth.OrgLeader && u.OrgID != 0) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
-	}
 	now := s.now()
 	in.normalize()
-	f := in.validate(now)
-	if err := s.checkCommunity(ctx, u, in.CommunityCode, f); err != nil {
-		return nil, err
-	}
-	probe := &Org{CommunityCode: in.CommunityCode, Tier: in.Tier}
-	for flag, set := range map[string]bool{"hub": in.Hub, "brand": in.Brand, "volunteer_mark": in.VolunteerMark,
-		"demonstration_year": in.DemonstrationYear != 0} {
-		if set && !setsFlag(u, flag) {
-			f.Add(flag, "err.flag_not_yours")
-		}
-	}
-	status := StatusPending
-	if in.Status == StatusActive {
-		if _, bad := f["community_code"]; !bad && !approves(u, probe) {
-			f.Add("status", "err.cannot_activate")
-		}
-		status = StatusActive
-	}
-	if in.Hub && status != StatusActive {
-		f.Add("hub", "err.hub_needs_active")
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
 	var o *Org
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (name, name_key, tier, types_mask, groups_mask,
-			community_code, street_code, district_code, credit_code, address, founded_on, members, leader_name,
-			leader_phone, party_org, party_instructor, hub, brand, demonstration_year, volunteer_mark, status,
-			created_by, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$23)
-			RETURNING id`,
-			in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types), mask(TargetGroups, in.TargetGroups),
-			in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6], nullStr(in.CreditCode), in.Address,
-			in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg, in.PartyInstructor,
-			b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark), status, u.ID, now).Scan(&id)
-		if err != nil {
-			return s.conflict(err)
-		}
-		o, err = getOrg(ctx, tx, id, "")
+		lk, err := s.lookups(ctx, tx, nil, in.CommunityCode, in.Hub)
 		if err != nil {
 			return err
 		}
-		if err := indexOrg(ctx, tx, id, o.Name, o.DistrictCode); err != nil {
+		c, f, err := planCreate(u, in, now, lk)
+		if err != nil {
 			return err
 		}
-		hist := []Event{{Field: "status", Value: status}, {Field: "tier", Value: o.Tier},
-			{Field: "party_org", Value: o.PartyOrg}}
-		for _, fl := range flagValues(o) {
-			if fl.Value != "" && fl.Value != "0" {
-				hist = append(hist, fl)
-			}
+		if err := f.Err(); err != nil {
+			return err
 		}
-		if err := s.recordHistory(ctx, tx, u, o.ID, now, hist); err != nil {
+		id, err := s.save(ctx, tx, u, now, c, true)
+		if err != nil {
 			return err
 		}
 		if u.Role == auth.OrgLeader && u.OrgID == 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET org_id = $1, scope_code = $2 WHERE id = $3`, id, o.CommunityCode, u.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET org_id = $1, scope_code = $2 WHERE id = $3`, id, c.org.CommunityCode, u.ID); err != nil {
 				return fmt.Errorf("bind leader: %w", err)
 			}
-			u.OrgID, u.ScopeCode = id, o.CommunityCode
+			u.OrgID, u.ScopeCode = id, c.org.CommunityCode
 		}
-		detail := InputOf(o)
-		detail.LeaderPhone = MaskPhone(detail.LeaderPhone) // as in updates: no phone numbers in the audit log
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "org.create", ObjectType: "org",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: o.CommunityCode, Detail: detail})
+		o, err = getOrg(ctx, tx, id, "")
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// save stores what a plan decided: the organization (a new one when
+// create is set), its search document, dated history and audit row. It
+// returns the organization's id.
+func (s *Service) save(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, c *change, create bool) (int64, error) {
+	o := c.org
+	if create {
+		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (`+orgInsertColumns+`)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)
+			RETURNING id`, orgInsertArgs(o)...).Scan(&o.ID)
+		if err != nil {
+			return 0, s.conflict(err)
+		}
+	} else if _, err := tx.ExecContext(ctx, `UPDATE orgs SET name = $1, name_key = $2, tier = $3, types_mask = $4,
+			groups_mask = $5, community_code = $6, street_code = $7, district_code = $8, credit_code = $9,
+			address = $10, founded_on = $11, members = $12, leader_name = $13, leader_phone = $14, party_org = $15,
+			party_instructor = $16, hub = $17, brand = $18, demonstration_year = $19, volunteer_mark = $20,
+			status = $21, return_reason = $22, updated_at = $23, version = version + 1 WHERE id = $24`,
+		o.Name, NameKey(o.Name), o.Tier, mask(Types, o.Types), mask(TargetGroups, o.TargetGroups),
+		o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address,
+		o.FoundedOn, o.Members, o.LeaderName, o.LeaderPhone, o.PartyOrg, o.PartyInstructor,
+		b2i(o.Hub), b2i(o.Brand), nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.ReturnReason,
+		now, o.ID); err != nil {
+		return 0, s.conflict(err)
+	}
+	if c.reword {
+		if err := indexOrg(ctx, tx, o.ID, o.Name, o.DistrictCode); err != nil {
+			return 0, err
+		}
+	}
+	if err := s.recordHistory(ctx, tx, u, o.ID, now, c.events); err != nil {
+		return 0, err
+	}
+	if err := audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: c.action, ObjectType: "org",
+		ObjectID: strconv.FormatInt(o.ID, 10), ScopeCode: o.CommunityCode, Detail: c.detail}); err != nil {
+		return 0, err
+	}
+	return o.ID, nil
 }
 
 // conflict turns a unique violation into a clear duplicate message.
@@ -209,22 +207,6 @@ func (s *Service) conflict(err error) error {
 	}
 	return &errs.Error{Code: errs.Conflict, Message: errs.M("err.duplicate_name"),
 		Fields: map[string]errs.Msg{"name": errs.M("err.duplicate_name")}}
-}
-
-func flagValues(o *Org) []Event {
-	return []Event{
-		{Field: "hub", Value: strconv.Itoa(b2i(o.Hub))},
-		{Field: "brand", Value: strconv.Itoa(b2i(o.Brand))},
-		{Field: "demonstration_year", Value: yearStr(o.DemonstrationYear)},
-		{Field: "volunteer_mark", Value: strconv.Itoa(b2i(o.VolunteerMark))},
-	}
-}
-
-func yearStr(y int) string {
-	if y == 0 {
-		return ""
-	}
-	return strconv.Itoa(y)
 }
 
 func (s *Service) recordHistory(ctx context.Context, tx *sql.Tx, u *auth.User, id int64, now time.Time, evs []Event) error {

@@ -141,3 +141,17 @@ var sorts = map[string]string{
 	"code":       "o.community_code, o.id",
 	"relevance":  "o.id", // with a search: exact name, prefix, substring, pinyin (searchOrder)
 }
+
+// orgInsertColumns are the columns of a new organization, 24 values
+// (orgInsertArgs).
+const orgInsertColumns = `name, name_key, tier, types_mask, groups_mask, community_code, street_code, district_code,
+	credit_code, address, founded_on, members, leader_name, leader_phone, party_org, party_instructor, hub, brand,
+	demonstration_year, volunteer_mark, status, created_by, created_at, updated_at`
+
+// orgInsertArgs are the values of orgInsertColumns for a new organization.
+func orgInsertArgs(o *Org) []any {
+	return []any{o.Name, NameKey(o.Name), o.Tier, mask(Types, o.Types), mask(TargetGroups, o.TargetGroups),
+		o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address, o.FoundedOn, o.Members,
+		o.LeaderName, o.LeaderPhone, o.PartyOrg, o.PartyInstructor, b2i(o.Hub), b2i(o.Brand),
+		nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.CreatedBy, o.CreatedAt, o.UpdatedAt}
+}
