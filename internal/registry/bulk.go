@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -85,8 +84,8 @@ type Import struct {
 	pending []pendingCreate
 	results []RowResult
 	audits  []audit.Entry
-	docs    []any
-	hists   []any
+	docs    []searchDoc
+	hists   []histRow
 }
 
 // pendingCreate is a valid new organization waiting for its batch insert.
@@ -95,19 +94,9 @@ type pendingCreate struct {
 	c   *change
 }
 
-// createBatch is how many organizations one INSERT writes (24 parameters
-// each).
-const createBatch = 400
-
-// histBatch is how many history rows an import writes at once.
-const histBatch = 500
-
-// searchBatch is how many search documents an import writes at once: one
-// statement for many keeps SQLite's FTS5 from flushing its index at every
-// statement.
-const searchBatch = 500
-
-// auditBatch is how many audit entries an import writes at once.
+// auditBatch is how many audit entries an import writes at once; search
+// documents and history rows wait for batches of docBatch and
+// historyBatch.
 const auditBatch = 500
 
 // lookupBatch is how many keys one prefetch query looks up.
@@ -739,8 +728,8 @@ func (im *Import) duplicates(ctx context.Context, row int, in *Input, old *Org, 
 }
 
 // flushCreates writes the new organizations waiting, as Create does (row,
-// search document, dated history, audit), with multi-row statements. A row
-// the database refuses as a duplicate (another writer got there first)
+// search document, dated history, audit), with the same batch writers. A
+// row the database refuses as a duplicate (another writer got there first)
 // fails the import with that row's problem, as a single insert would.
 func (im *Import) flushCreates(ctx context.Context) error {
 	pending := im.pending
@@ -748,61 +737,25 @@ func (im *Import) flushCreates(ctx context.Context) error {
 	if im.tx == nil || im.failed || len(pending) == 0 {
 		return nil
 	}
-	p := im.s.DB.Dialect.Param
-	for start := 0; start < len(pending); start += createBatch {
-		chunk := pending[start:min(len(pending), start+createBatch)]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO orgs (` + orgInsertColumns + `) VALUES `)
-		args := make([]any, 0, len(chunk)*24)
-		for i := range chunk {
-			o := chunk[i].c.org
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('(')
-			for j := 1; j <= 24; j++ {
-				if j > 1 {
-					b.WriteByte(',')
-				}
-				b.WriteString(p(len(args) + j))
-			}
-			b.WriteByte(')')
-			args = append(args, orgInsertArgs(o)...)
-		}
-		// Rows that would break a unique constraint are skipped, not
-		// failed, so the statement (and a PostgreSQL transaction) goes on;
-		// they are the ones missing from what it returns.
-		b.WriteString(` ON CONFLICT DO NOTHING RETURNING id, community_code, name_key`)
-		rows, err := im.tx.QueryContext(ctx, b.String(), args...)
-		if err != nil {
-			return fmt.Errorf("import: insert orgs: %w", err)
-		}
-		ids := make(map[string]int64, len(chunk))
-		for rows.Next() {
-			var id int64
-			var comm, key string
-			if err := rows.Scan(&id, &comm, &key); err != nil {
-				rows.Close()
-				return fmt.Errorf("import: insert orgs: %w", err)
-			}
-			ids[comm+"|"+key] = id
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("import: insert orgs: %w", err)
-		}
-		for i := range chunk {
-			c := chunk[i].c
-			id, ok := ids[c.org.CommunityCode+"|"+NameKey(c.org.Name)]
-			if !ok {
-				return im.refused(ctx, chunk[i])
-			}
-			c.org.ID = id
-			if err := im.written(ctx, c); err != nil {
-				return err
-			}
-		}
+	orgs := make([]*Org, len(pending))
+	cs := make([]*change, len(pending))
+	for i, pc := range pending {
+		orgs[i], cs[i] = pc.c.org, pc.c
+	}
+	refused, err := insertOrgs(ctx, im.tx, im.s.DB.Dialect, orgs)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if len(refused) > 0 {
+		// the rows before the first refused are written: what follows them
+		// is queued (and rolled back with the import)
+		cs = cs[:refused[0]]
+	}
+	if err := im.written(ctx, cs); err != nil {
+		return err
+	}
+	if len(refused) > 0 {
+		return im.refused(ctx, pending[refused[0]])
 	}
 	return nil
 }
@@ -810,15 +763,9 @@ func (im *Import) flushCreates(ctx context.Context) error {
 // refused fails the import at a new organization the database refused as
 // a duplicate, with the problem a single insert would have reported.
 func (im *Import) refused(ctx context.Context, pc pendingCreate) error {
-	f := errs.Fields{"name": errs.M("err.duplicate_name")}
-	if cc := pc.c.org.CreditCode; cc != "" {
-		var n int
-		if err := im.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE credit_code = $1`, cc).Scan(&n); err != nil {
-			return fmt.Errorf("import: duplicate: %w", err)
-		}
-		if n > 0 {
-			f = errs.Fields{"credit_code": errs.M("err.duplicate_credit")}
-		}
+	f, err := duplicateOf(ctx, im.tx, pc.c.org)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	im.res.Created--
 	im.fail()
@@ -828,101 +775,36 @@ func (im *Import) refused(ctx context.Context, pc pendingCreate) error {
 	return nil
 }
 
-// written queues what follows an organization's row: its search
-// document, dated history and audit entry.
-func (im *Import) written(ctx context.Context, c *change) error {
-	o := c.org
-	if c.reword {
-		if err := im.index(ctx, o.ID, o.Name, o.DistrictCode); err != nil {
+// written queues what follows written organizations (search documents,
+// dated history, audit entries) and writes what fills a batch.
+func (im *Import) written(ctx context.Context, cs []*change) error {
+	im.docs, im.hists, im.audits = written(cs, im.u, im.now, im.docs, im.hists, im.audits)
+	if len(im.docs) >= docBatch {
+		if err := im.flushDocs(ctx); err != nil {
 			return err
 		}
 	}
-	if err := im.history(ctx, o.ID, c.events); err != nil {
-		return err
+	if len(im.hists) >= historyBatch {
+		if err := im.flushHistory(ctx); err != nil {
+			return err
+		}
 	}
-	return im.audit(ctx, audit.Entry{Action: c.action, ObjectType: "org",
-		ObjectID: strconv.FormatInt(o.ID, 10), ScopeCode: o.CommunityCode, Detail: c.detail})
-}
-
-// index queues a search document as indexOrg writes it.
-func (im *Import) index(ctx context.Context, id int64, name, district string) error {
-	chars, py, ini := SearchDoc(name)
-	im.docs = append(im.docs, id, chars, py, ini, district)
-	if len(im.docs) >= 5*searchBatch {
-		return im.flushDocs(ctx)
+	if len(im.audits) >= auditBatch {
+		return im.flushAudit(ctx)
 	}
 	return nil
 }
 
 func (im *Import) flushDocs(ctx context.Context) error {
-	if len(im.docs) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO org_search (org_id, chars, py, ini, district) VALUES `)
-	for i := 0; i < len(im.docs); i += 5 {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		p := im.s.DB.Dialect.Param
-		b.WriteString("(" + p(i+1) + ", " + p(i+2) + ", " + p(i+3) + ", " + p(i+4) + ", " + p(i+5) + ")")
-	}
-	b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini,
-		district = excluded.district`)
-	_, err := im.tx.ExecContext(ctx, b.String(), im.docs...)
+	err := indexDocs(ctx, im.tx, im.s.DB.Dialect, im.docs)
 	im.docs = im.docs[:0]
-	if err != nil {
-		return fmt.Errorf("index orgs: %w", err)
-	}
-	return nil
-}
-
-// history queues dated history rows as recordHistory writes them.
-func (im *Import) history(ctx context.Context, id int64, evs []Event) error {
-	for _, e := range evs {
-		im.hists = append(im.hists, id, e.Field, e.OldValue, e.Value, e.Reason, im.now, nullID(im.u.ID), im.u.Username)
-	}
-	if len(im.hists) >= 8*histBatch {
-		return im.flushHistory(ctx)
-	}
-	return nil
+	return err
 }
 
 func (im *Import) flushHistory(ctx context.Context) error {
-	if len(im.hists) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO org_history (org_id, field, old_value, value, reason, at, user_id, username) VALUES `)
-	for i := 0; i < len(im.hists); i += 8 {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for j := 1; j <= 8; j++ {
-			if j > 1 {
-				b.WriteString(", ")
-			}
-			b.WriteString(im.s.DB.Dialect.Param(i + j))
-		}
-		b.WriteByte(')')
-	}
-	_, err := im.tx.ExecContext(ctx, b.String(), im.hists...)
+	err := writeHistory(ctx, im.tx, im.s.DB.Dialect, im.hists)
 	im.hists = im.hists[:0]
-	if err != nil {
-		return fmt.Errorf("org history: %w", err)
-	}
-	return nil
-}
-
-// audit queues an audit entry; they are written in order, in batches, in
-// the import's transaction.
-func (im *Import) audit(ctx context.Context, e audit.Entry) error {
-	im.audits = append(im.audits, e)
-	if len(im.audits) >= auditBatch {
-		return im.flushAudit(ctx)
-	}
-	return nil
+	return err
 }
 
 func (im *Import) flushAudit(ctx context.Context) error {
@@ -933,19 +815,10 @@ func (im *Import) flushAudit(ctx context.Context) error {
 
 // update writes a changed organization as Update does.
 func (im *Import) update(ctx context.Context, c *change) error {
-	o := c.org
-	if _, err := im.tx.ExecContext(ctx, `UPDATE orgs SET name = $1, name_key = $2, tier = $3, types_mask = $4,
-		groups_mask = $5, community_code = $6, street_code = $7, district_code = $8, credit_code = $9,
-		address = $10, founded_on = $11, members = $12, leader_name = $13, leader_phone = $14, party_org = $15,
-		party_instructor = $16, hub = $17, brand = $18, demonstration_year = $19, volunteer_mark = $20,
-		updated_at = $21, version = version + 1 WHERE id = $22`,
-		o.Name, NameKey(o.Name), o.Tier, mask(Types, o.Types), mask(TargetGroups, o.TargetGroups),
-		o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address,
-		o.FoundedOn, o.Members, o.LeaderName, o.LeaderPhone, o.PartyOrg, o.PartyInstructor,
-		b2i(o.Hub), b2i(o.Brand), nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), im.now, o.ID); err != nil {
+	if _, err := updateOrgs(ctx, im.tx, []*Org{c.org}, im.now); err != nil {
 		return im.s.conflict(err)
 	}
-	return im.written(ctx, c)
+	return im.written(ctx, []*change{c})
 }
 
 // conflictFields turns a duplicate the database caught into row problems.

@@ -121,6 +121,8 @@ type Event struct {
 	Value    string    `json:"value"`
 	Reason   string    `json:"reason,omitempty"`
 	At       time.Time `json:"at"`
+	// LateReason explains a late entry (补录).
+	LateReason string `json:"late_reason,omitempty"`
 	UserID   int64     `json:"user_id,omitempty"`
 	Username string    `json:"username"`
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"linli/internal/geo"
-	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
@@ -156,43 +154,13 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, err
 	return o, nil
 }
 
-// save stores what a plan decided: the organization (a new one when
-// create is set), its search document, dated history and audit row. It
+// save stores what a plan decided, a batch of one (saveChanges), and
 // returns the organization's id.
 func (s *Service) save(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, c *change, create bool) (int64, error) {
-	o := c.org
-	if create {
-		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (`+orgInsertColumns+`)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)
-			RETURNING id`, orgInsertArgs(o)...).Scan(&o.ID)
-		if err != nil {
-			return 0, s.conflict(err)
-		}
-	} else if _, err := tx.ExecContext(ctx, `UPDATE orgs SET name = $1, name_key = $2, tier = $3, types_mask = $4,
-			groups_mask = $5, community_code = $6, street_code = $7, district_code = $8, credit_code = $9,
-			address = $10, founded_on = $11, members = $12, leader_name = $13, leader_phone = $14, party_org = $15,
-			party_instructor = $16, hub = $17, brand = $18, demonstration_year = $19, volunteer_mark = $20,
-			status = $21, return_reason = $22, updated_at = $23, version = version + 1 WHERE id = $24`,
-		o.Name, NameKey(o.Name), o.Tier, mask(Types, o.Types), mask(TargetGroups, o.TargetGroups),
-		o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address,
-		o.FoundedOn, o.Members, o.LeaderName, o.LeaderPhone, o.PartyOrg, o.PartyInstructor,
-		b2i(o.Hub), b2i(o.Brand), nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.ReturnReason,
-		now, o.ID); err != nil {
-		return 0, s.conflict(err)
-	}
-	if c.reword {
-		if err := indexOrg(ctx, tx, o.ID, o.Name, o.DistrictCode); err != nil {
-			return 0, err
-		}
-	}
-	if err := s.recordHistory(ctx, tx, u, o.ID, now, c.events); err != nil {
+	if err := s.saveChanges(ctx, tx, u, now, []*change{c}, create); err != nil {
 		return 0, err
 	}
-	if err := audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: c.action, ObjectType: "org",
-		ObjectID: strconv.FormatInt(o.ID, 10), ScopeCode: o.CommunityCode, Detail: c.detail}); err != nil {
-		return 0, err
-	}
-	return o.ID, nil
+	return c.org.ID, nil
 }
 
 // conflict turns a unique violation into a clear duplicate message.
@@ -207,16 +175,6 @@ func (s *Service) conflict(err error) error {
 	}
 	return &errs.Error{Code: errs.Conflict, Message: errs.M("err.duplicate_name"),
 		Fields: map[string]errs.Msg{"name": errs.M("err.duplicate_name")}}
-}
-
-func (s *Service) recordHistory(ctx context.Context, tx *sql.Tx, u *auth.User, id int64, now time.Time, evs []Event) error {
-	for _, e := range evs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO org_history (org_id, field, old_value, value, reason, at, user_id, username)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, e.Field, e.OldValue, e.Value, e.Reason, now, nullID(u.ID), u.Username); err != nil {
-			return fmt.Errorf("org history: %w", err)
-		}
-	}
-	return nil
 }
 
 func nullID(id int64) any {
