@@ -123,8 +123,8 @@ type Event struct {
 	At       time.Time `json:"at"`
 	// LateReason explains a late entry (补录).
 	LateReason string `json:"late_reason,omitempty"`
-	UserID   int64     `json:"user_id,omitempty"`
-	Username string    `json:"username"`
+	UserID     int64  `json:"user_id,omitempty"`
+	Username   string `json:"username"`
 }
 
 // Filter selects organizations for a list.
