@@ -15,11 +15,11 @@ import (
 	"unicode/utf8"
 
 	"linli/internal/ledger"
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 	"linli/internal/registry"
 )
 
@@ -158,9 +158,17 @@ func (s *Service) hub(ctx context.Context, u *auth.User, id int64) (*registry.Or
 	return h, nil
 }
 
-// Designate makes an active organization a hub of its street.
+// Designate makes an active organization a hub of its street (the
+// registry decides, in this transaction, which also holds the request's
+// idempotency key).
 func (s *Service) Designate(ctx context.Context, u *auth.User, orgID int64, reason string) (*registry.Org, error) {
-	return s.Reg.SetHub(ctx, u, orgID, true, reason)
+	var o *registry.Org
+	err := idem.Tx(ctx, s.DB, s.now(), func(tx *sql.Tx) (any, error) {
+		var err error
+		o, err = s.Reg.SetHub(db.WithTx(ctx, tx), u, orgID, true, reason)
+		return o, err
+	})
+	return o, err
 }
 
 // Revoke ends a hub's designation; it must serve no organization first
@@ -171,7 +179,13 @@ func (s *Service) Revoke(ctx context.Context, u *auth.User, hubID int64, reason 
 	if err != nil {
 		return nil, err
 	}
-	return s.Reg.SetHub(ctx, u, h.ID, false, reason)
+	var o *registry.Org
+	err = idem.Tx(ctx, s.DB, s.now(), func(tx *sql.Tx) (any, error) {
+		var err error
+		o, err = s.Reg.SetHub(db.WithTx(ctx, tx), u, h.ID, false, reason)
+		return o, err
+	})
+	return o, err
 }
 
 // ActiveMembers counts the organizations a hub serves now: the hub room's

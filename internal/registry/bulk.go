@@ -79,6 +79,7 @@ type Import struct {
 	seen     map[string]int       // natural keys and near-duplicate keys → first row
 	res      ImportResult
 	failed   bool
+	joined   bool // im.tx is the caller's: it commits or rolls back
 	// new organizations, search documents, history rows and audit entries
 	// waiting to be written in batches; results of the batch being added
 	pending []pendingCreate
@@ -111,6 +112,12 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		divs: map[string]*geo.Node{}, byComm: map[string][]*known{}, byCredit: map[string]*Org{},
 		full: map[int64]*Org{}, seen: map[string]int{}}
 	if opts.DryRun {
+		return im, nil
+	}
+	if tx := db.TxFrom(ctx); tx != nil {
+		// the caller's transaction (db.InTx): the import writes in it and
+		// the caller commits
+		im.tx, im.q, im.joined = tx, tx, true
 		return im, nil
 	}
 	tx, err := s.DB.Write.BeginTx(ctx, nil)
@@ -830,10 +837,13 @@ func (im *Import) conflictFields(err error) (errs.Fields, bool) {
 	return errs.Fields(e.Fields), true
 }
 
-// Finish commits a clean import, after hook (which may write in the same
-// transaction, such as a census submission) and an audit row for the import
-// as a whole; it rolls back a dry run or an import with an invalid row.
-func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportResult) error) (ImportResult, error) {
+// Finish commits a clean import, with an audit row for the import as a
+// whole; it rolls back a dry run or an import with an invalid row. In a
+// transaction the caller began (db.InTx) it commits nothing: Committed
+// then says the import is written in that transaction, and a result that
+// is not committed means the caller must roll back what the import wrote
+// before its first invalid row.
+func (im *Import) Finish(ctx context.Context) (ImportResult, error) {
 	if im.tx == nil {
 		return im.res, nil
 	}
@@ -858,16 +868,14 @@ func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportRe
 		im.Abort()
 		return im.res, err
 	}
-	if hook != nil {
-		if err := hook(im.tx, im.res); err != nil {
-			im.Abort()
-			return im.res, err
-		}
-	}
 	if err := audit.Record(ctx, im.tx, im.now, im.u.Actor(), audit.Entry{Action: "org.import", ObjectType: "import",
 		ObjectID: im.opts.Source, ScopeCode: im.u.ScopeCode, Detail: im.res}); err != nil {
 		im.Abort()
 		return im.res, err
+	}
+	if im.joined {
+		im.tx = nil
+		return im.res, nil
 	}
 	if err := im.tx.Commit(); err != nil {
 		im.res.Committed = false
@@ -885,10 +893,10 @@ func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportRe
 
 // Abort abandons the import; safe to call more than once.
 func (im *Import) Abort() {
-	if im.tx != nil {
+	if im.tx != nil && !im.joined {
 		im.tx.Rollback()
-		im.tx = nil
 	}
+	im.tx = nil
 	im.res.Committed = false
 }
 
