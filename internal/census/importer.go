@@ -134,7 +134,8 @@ func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, o
 			fields = append(fields, c.Field)
 		}
 	}
-	im, err := s.Registry.BeginImport(ctx, u, registry.ImportOptions{DryRun: opts.DryRun, Source: name, Fields: fields})
+	im, err := s.Registry.BeginImport(ctx, u, registry.ImportOptions{DryRun: opts.DryRun, Source: name, Fields: fields,
+		LateReason: text(s.Cat, i18n.ZH, "census.late_reason") + name})
 	if err != nil {
 		return nil, err
 	}

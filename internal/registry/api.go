@@ -130,23 +130,18 @@ func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User
 	web.JSON(w, http.StatusOK, o)
 }
 
-type transitionReq struct {
-	Action string `json:"action"`
-	Reason string `json:"reason"`
-}
-
 func (h *Handlers) apiTransition(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
 	}
-	var t transitionReq
-	if err := web.DecodeJSON(w, r, &t); err != nil {
+	var mv Move
+	if err := web.DecodeJSON(w, r, &mv); err != nil {
 		h.S.JSONError(w, r, err)
 		return
 	}
-	o, err := h.Svc.Transition(r.Context(), u, id, t.Action, t.Reason)
+	o, err := h.Svc.Move(r.Context(), u, id, mv)
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return

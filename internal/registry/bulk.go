@@ -35,6 +35,9 @@ type ImportOptions struct {
 	// Fields, when set, lists the fields the file has (JSON names); an
 	// existing organization keeps its value of every other field.
 	Fields []string
+	// LateReason is the reason of a row's late entry (补录) when the row
+	// gives none: a census records facts after they took effect.
+	LateReason string
 }
 
 // ImportResult counts what an import did (or, in a dry run or a rejected
@@ -217,6 +220,9 @@ func (im *Import) add(ctx context.Context, idx, row int, in Input, pre errs.Fiel
 	if err := im.duplicates(ctx, row, &in, old, f); err != nil {
 		return "", nil, err
 	}
+	if in.LateReason == "" {
+		in.LateReason = im.opts.LateReason
+	}
 	// what the row changes is decided by the registry's own plans, as for
 	// the form; an unchanged row has nothing to decide
 	var c *change
@@ -314,6 +320,13 @@ func (im *Import) lookups(ctx context.Context, old *Org, in *Input) (lookups, er
 			}
 			lk.community = n
 		}
+	}
+	if old != nil {
+		last, err := lastChanges(ctx, im.q, old.ID)
+		if err != nil {
+			return lk, err
+		}
+		lk.last = last
 	}
 	if old != nil && old.Hub && !in.Hub && im.s.HubMembers != nil {
 		n, err := im.s.HubMembers(ctx, im.q, old.ID)
@@ -902,10 +915,33 @@ func (im *Import) Abort() {
 
 // exportColumns are the columns EachExport reads: what a spreadsheet holds,
 // what masking needs, and the community's name.
-const exportColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.community_code,
+var exportColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.community_code,
 	COALESCE(o.credit_code, ''), o.address, o.founded_on, o.members, o.leader_name, o.leader_phone, o.party_org,
 	o.party_instructor, o.hub, o.brand, COALESCE(o.demonstration_year, 0), o.volunteer_mark, o.status,
-	COALESCE(o.created_by, 0), COALESCE((SELECT d.name FROM divisions d WHERE d.code = o.community_code), '')`
+	COALESCE(o.created_by, 0), COALESCE((SELECT d.name FROM divisions d WHERE d.code = o.community_code), ''),
+	` + sinceColumn("hub", "o.hub = 1") + `, ` + sinceColumn("brand", "o.brand = 1") + `,
+	` + sinceColumn("demonstration_year", "o.demonstration_year IS NOT NULL") + `, ` + sinceColumn("volunteer_mark", "o.volunteer_mark = 1")
+
+// sinceColumn is the effective time of a flag's latest change, read only
+// when the flag is set.
+func sinceColumn(field, set string) string {
+	return `CASE WHEN ` + set + ` THEN (SELECT MAX(h.at) FROM org_history h WHERE h.org_id = o.id AND h.field = '` + field + `') END`
+}
+
+// sinceFields are the flags whose dates the export reads, in sinceColumn order.
+var sinceFields = []string{"hub", "brand", "demonstration_year", "volunteer_mark"}
+
+// dateOfStored is the day in China of a time an aggregate returned: a
+// time (PostgreSQL) or the text SQLite stores.
+func dateOfStored(s string) string {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00",
+		"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return chinaDate(t)
+		}
+	}
+	return ""
+}
 
 // EachExport calls fn for every organization of the list the viewer would
 // get with the filter, in the filter's order, without paging: for
@@ -924,6 +960,7 @@ func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn fun
 	var types, groups int64
 	var hub, brand, vm int
 	var community string
+	var since [4]sql.NullString
 	typeSets, groupSets := map[int64][]string{}, map[int64][]string{}
 	set := func(cache map[int64][]string, all []string, m int64) []string {
 		v, ok := cache[m]
@@ -937,8 +974,16 @@ func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn fun
 		o = Org{}
 		if err := rows.Scan(&o.ID, &o.Name, &o.Tier, &types, &groups, &o.CommunityCode, &o.CreditCode, &o.Address,
 			&o.FoundedOn, &o.Members, &o.LeaderName, &o.LeaderPhone, &o.PartyOrg, &o.PartyInstructor, &hub, &brand,
-			&o.DemonstrationYear, &vm, &o.Status, &o.CreatedBy, &community); err != nil {
+			&o.DemonstrationYear, &vm, &o.Status, &o.CreatedBy, &community, &since[0], &since[1], &since[2], &since[3]); err != nil {
 			return fmt.Errorf("export orgs: %w", err)
+		}
+		for i, field := range sinceFields {
+			if since[i].Valid {
+				if o.Since == nil {
+					o.Since = map[string]string{}
+				}
+				o.Since[field] = dateOfStored(since[i].String)
+			}
 		}
 		o.Types, o.TargetGroups = set(typeSets, Types, types), set(groupSets, TargetGroups, groups)
 		o.Hub, o.Brand, o.VolunteerMark = hub != 0, brand != 0, vm != 0

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +29,9 @@ type lookups struct {
 	// hubMembers is how many organizations the hub serves now; read when a
 	// change would end a hub's designation.
 	hubMembers int
+	// last is each history field's latest effective time (an existing
+	// organization's), against which a new change's date is checked.
+	last map[string]time.Time
 }
 
 // change is what a plan decided: the organization as it will be stored,
@@ -64,19 +68,41 @@ func planCreate(u *auth.User, in Input, now time.Time, lk lookups) (*change, err
 	if in.Hub && status != StatusActive {
 		f.Add("hub", "err.hub_needs_active")
 	}
-	if len(f) > 0 {
-		return nil, f, nil
-	}
+	checkLateReason(in.LateReason, f)
 	o := orgOf(&Org{Status: status, CreatedBy: u.ID, CreatedAt: now}, &in)
 	o.UpdatedAt = now
-	evs := []Event{{Field: "status", Value: status}, {Field: "tier", Value: o.Tier}, {Field: "party_org", Value: o.PartyOrg}}
+	evs := []Event{{Field: "status", Value: status}, {Field: "tier", Value: o.Tier}, {Field: "party_org", Value: o.PartyOrg},
+		maskEvent("types", Types, nil, o.Types, true), maskEvent("groups", TargetGroups, nil, o.TargetGroups, true)}
 	for _, fl := range flagValues(o) {
 		if fl.Value != "" && fl.Value != "0" {
 			evs = append(evs, fl)
 		}
 	}
+	// what an organization was filed with took effect when its status did
+	// (the census's 成立日期), unless a field has its own date
+	dates := maps.Clone(in.Dates)
+	if st := dates["status"]; st != "" {
+		for _, field := range []string{"tier", "party_org", "types", "groups"} {
+			if dates[field] == "" {
+				dates[field] = st
+			}
+		}
+	}
+	if len(f) == 0 {
+		d := dating{now: now, founded: in.FoundedOn, on: in.EffectiveOn, dates: dates, reason: in.LateReason}
+		d.dateAll(evs, f)
+	}
+	if len(f) > 0 {
+		return nil, f, nil
+	}
 	detail := InputOf(o)
 	detail.LeaderPhone = MaskPhone(detail.LeaderPhone) // as in updates: no phone numbers in the audit log
+	detail.EffectiveOn = in.EffectiveOn
+	for _, e := range evs {
+		if e.LateReason != "" {
+			detail.LateReason = e.LateReason // a late entry (补录)
+		}
+	}
 	return &change{org: o, events: evs, reword: true, action: "org.create", detail: detail}, nil, nil
 }
 
@@ -118,6 +144,7 @@ func planUpdate(u *auth.User, old *Org, in Input, now time.Time, lk lookups) (*c
 		}
 	}
 	hubRules(old, in.Hub, lk, f)
+	checkLateReason(in.LateReason, f)
 	if len(f) > 0 {
 		return nil, f, nil
 	}
@@ -133,9 +160,37 @@ func planUpdate(u *auth.User, old *Org, in Input, now time.Time, lk lookups) (*c
 			evs = append(evs, Event{Field: field, OldValue: c[0], Value: c[1]})
 		}
 	}
+	if _, ok := d["types"]; ok {
+		evs = append(evs, maskEvent("types", Types, old.Types, o.Types, false))
+	}
+	if _, ok := d["target_groups"]; ok {
+		evs = append(evs, maskEvent("groups", TargetGroups, old.TargetGroups, o.TargetGroups, false))
+	}
+	dt := dating{now: now, founded: o.FoundedOn, last: lk.last, on: in.EffectiveOn, dates: in.Dates, reason: in.LateReason}
+	dt.dateAll(evs, f)
+	if len(f) > 0 {
+		return nil, f, nil
+	}
+	if len(evs) > 0 {
+		late(d, evs, in.EffectiveOn)
+	}
 	_, renamed := d["name"]
 	_, moved := d["community_code"]
 	return &change{org: o, events: evs, reword: renamed || moved, action: "org.update", detail: d}, nil, nil
+}
+
+// late notes in an update's audit detail when its changes took effect
+// and, for a late entry (补录), its reason.
+func late(d map[string][2]string, evs []Event, on string) {
+	if on != "" {
+		d["effective_on"] = [2]string{"", on}
+	}
+	for _, e := range evs {
+		if e.LateReason != "" {
+			d["late_entry"] = [2]string{"", e.LateReason}
+			return
+		}
+	}
 }
 
 // historyFields are the fields whose changes enter the dated history.
@@ -241,11 +296,23 @@ func checkTransition(action, reason string) errs.Fields {
 	return f
 }
 
+// Move is a transition request: the action, its reason, and when it took
+// effect (effective_on, default today) with a late entry's reason.
+type Move struct {
+	Action      string `json:"action"`
+	Reason      string `json:"reason"`
+	EffectiveOn string `json:"effective_on,omitempty"`
+	LateReason  string `json:"late_reason,omitempty"`
+}
+
 // planTransition decides a move through the lifecycle. Leaving the active
 // status ends a hub's designation.
-func planTransition(u *auth.User, old *Org, action, reason string, now time.Time) (*change, errs.Fields, error) {
-	reason = strings.TrimSpace(reason)
-	if f := checkTransition(action, reason); len(f) > 0 {
+func planTransition(u *auth.User, old *Org, mv Move, now time.Time, lk lookups) (*change, errs.Fields, error) {
+	action, reason := mv.Action, strings.TrimSpace(mv.Reason)
+	mv.LateReason = strings.TrimSpace(mv.LateReason)
+	f := checkTransition(action, reason)
+	checkLateReason(mv.LateReason, f)
+	if len(f) > 0 {
 		return nil, f, nil
 	}
 	t := transitions[action]
@@ -271,8 +338,19 @@ func planTransition(u *auth.User, old *Org, action, reason string, now time.Time
 		o.Hub = false
 		evs = append(evs, Event{Field: "hub", OldValue: "1", Value: "0", Reason: action})
 	}
-	return &change{org: &o, events: evs, action: "org.transition",
-		detail: map[string]string{"action": action, "from": old.Status, "to": t.to, "reason": reason}}, nil, nil
+	d := dating{now: now, founded: old.FoundedOn, last: lk.last, on: strings.TrimSpace(mv.EffectiveOn), reason: mv.LateReason}
+	d.dateAll(evs, f)
+	if len(f) > 0 {
+		return nil, f, nil
+	}
+	detail := map[string]string{"action": action, "from": old.Status, "to": t.to, "reason": reason}
+	if mv.EffectiveOn != "" {
+		detail["effective_on"] = chinaDate(evs[0].At)
+	}
+	if evs[0].LateReason != "" {
+		detail["late_entry"], detail["late_reason"] = "1", evs[0].LateReason
+	}
+	return &change{org: &o, events: evs, action: "org.transition", detail: detail}, nil, nil
 }
 
 // checkCommunity checks that the code names a community in the user's

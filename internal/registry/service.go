@@ -108,6 +108,13 @@ func (s *Service) lookups(ctx context.Context, q db.Querier, old *Org, community
 			lk.community = n
 		}
 	}
+	if old != nil {
+		last, err := lastChanges(ctx, q, old.ID)
+		if err != nil {
+			return lk, err
+		}
+		lk.last = last
+	}
 	if old != nil && old.Hub && !hubOn && s.HubMembers != nil {
 		n, err := s.HubMembers(ctx, q, old.ID)
 		if err != nil {
@@ -189,8 +196,8 @@ func (s *Service) History(ctx context.Context, u *auth.User, id int64) ([]Event,
 	if _, err := s.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, field, old_value, value, reason, at, COALESCE(user_id, 0), username
-		FROM org_history WHERE org_id = $1 ORDER BY at DESC, id DESC`, id)
+	rows, err := s.DB.Query(ctx, `SELECT id, field, old_value, value, reason, at, entered_at, late_reason,
+		COALESCE(user_id, 0), username FROM org_history WHERE org_id = $1 ORDER BY at DESC, id DESC`, id)
 	if err != nil {
 		return nil, fmt.Errorf("org history: %w", err)
 	}
@@ -198,10 +205,17 @@ func (s *Service) History(ctx context.Context, u *auth.User, id int64) ([]Event,
 	out := []Event{}
 	for rows.Next() {
 		var e Event
-		if err := rows.Scan(&e.ID, &e.Field, &e.OldValue, &e.Value, &e.Reason, &e.At, &e.UserID, &e.Username); err != nil {
+		var entered sql.NullTime
+		if err := rows.Scan(&e.ID, &e.Field, &e.OldValue, &e.Value, &e.Reason, &e.At, &entered, &e.LateReason,
+			&e.UserID, &e.Username); err != nil {
 			return nil, err
 		}
 		e.At = e.At.UTC()
+		if entered.Valid {
+			t := entered.Time.UTC()
+			e.EnteredAt = &t
+			e.Late = t.Sub(e.At) > lateAfterDays*24*time.Hour
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -353,7 +353,11 @@ func written(cs []*change, u *auth.User, now time.Time, docs []searchDoc, hs []h
 			docs = append(docs, searchDoc{o.ID, o.Name, o.DistrictCode})
 		}
 		for _, e := range c.events {
-			hs = append(hs, histRow{orgID: o.ID, ev: e, at: now, enteredAt: now, userID: u.ID, username: u.Username})
+			at := e.At
+			if at.IsZero() {
+				at = now
+			}
+			hs = append(hs, histRow{orgID: o.ID, ev: e, at: at, enteredAt: now, userID: u.ID, username: u.Username})
 		}
 		as = append(as, audit.Entry{Action: c.action, ObjectType: "org", ObjectID: strconv.FormatInt(o.ID, 10),
 			ScopeCode: o.CommunityCode, Detail: c.detail})
@@ -392,4 +396,26 @@ func (s *Service) saveChanges(ctx context.Context, tx *sql.Tx, u *auth.User, now
 		return err
 	}
 	return audit.RecordManyDialect(ctx, tx, s.DB.Dialect, now, u.Actor(), as)
+}
+
+// lastChanges reads each history field's latest effective time for an
+// organization.
+func lastChanges(ctx context.Context, q db.Querier, orgID int64) (map[string]time.Time, error) {
+	rows, err := q.QueryContext(ctx, `SELECT field, at FROM org_history WHERE org_id = $1`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("org history: %w", err)
+	}
+	defer rows.Close()
+	last := map[string]time.Time{}
+	for rows.Next() {
+		var field string
+		var at time.Time
+		if err := rows.Scan(&field, &at); err != nil {
+			return nil, fmt.Errorf("org history: %w", err)
+		}
+		if at.After(last[field]) {
+			last[field] = at.UTC()
+		}
+	}
+	return last, rows.Err()
 }

@@ -52,9 +52,15 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in Input) 
 	return out, nil
 }
 
-// Transition moves an organization through its lifecycle (planTransition
-// decides), recording who, when and why.
+// Transition moves an organization through its lifecycle today.
 func (s *Service) Transition(ctx context.Context, u *auth.User, id int64, action, reason string) (*Org, error) {
+	return s.Move(ctx, u, id, Move{Action: action, Reason: reason})
+}
+
+// Move moves an organization through its lifecycle (planTransition
+// decides), recording who, why, when it took effect and when it was
+// entered.
+func (s *Service) Move(ctx context.Context, u *auth.User, id int64, mv Move) (*Org, error) {
 	now := s.now()
 	var out *Org
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -62,7 +68,11 @@ func (s *Service) Transition(ctx context.Context, u *auth.User, id int64, action
 		if err != nil {
 			return err
 		}
-		c, f, err := planTransition(u, o, action, reason, now)
+		lk, err := s.lookups(ctx, tx, o, o.CommunityCode, o.Hub)
+		if err != nil {
+			return err
+		}
+		c, f, err := planTransition(u, o, mv, now, lk)
 		if err != nil {
 			return err
 		}
