@@ -17,7 +17,7 @@ var china = time.FixedZone("CST", 8*3600)
 // date or before the field's last change; entered more than 30 days late it
 // needs a reason and is marked as a late entry.
 func TestEffectiveDates(t *testing.T) {
-	f := setup(t) // the clock: 2023-03-01 16:00 in China
+	f := setup(t)                                       // the clock: 2023-03-01 16:00 in China
 	o := f.create(t, f.street, input("育蕾社区舞蹈队", yulei)) // founded 2019-05-01, filed today
 	move := func(mv registry.Move) (*registry.Org, error) { return f.reg.Move(f.ctx, f.street, o.ID, mv) }
 
