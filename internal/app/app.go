@@ -81,6 +81,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	a := &App{Cfg: cfg, DB: d, Log: log, Now: now}
 	a.Geo = &geo.Store{DB: d}
 	a.Registry = &registry.Service{DB: d, Geo: a.Geo, Now: now}
+	a.Registry.HubMembers = hub.ActiveMembers
 	if _, err := a.Registry.EnsureSearchIndex(ctx); err != nil {
 		d.Close()
 		return nil, err

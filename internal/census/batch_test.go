@@ -59,9 +59,9 @@ func TestImportOverBatchBoundaries(t *testing.T) {
 	if got := count(t, f, "org_search"); got != n {
 		t.Errorf("%d search documents, want %d", got, n)
 	}
-	// status, tier and party_org for each new organization
-	if got := count(t, f, "org_history"); got != 3*n {
-		t.Errorf("%d history rows, want %d", got, 3*n)
+	// status, tier, party_org, types and groups for each new organization
+	if got := count(t, f, "org_history"); got != 5*n {
+		t.Errorf("%d history rows, want %d", got, 5*n)
 	}
 	if got := count(t, f, "audit_log"); got != audits+n+1 {
 		t.Errorf("%d audit rows, want %d", got-audits, n+1)
@@ -99,8 +99,8 @@ func TestImportOverBatchBoundaries(t *testing.T) {
 	if got := count(t, f, "audit_log") - audits; got != 30+4+1 {
 		t.Errorf("%d audit rows, want %d", got, 35)
 	}
-	if got := count(t, f, "org_history") - hist; got != 3*30+1 {
-		t.Errorf("%d history rows, want %d (the new organizations' and one tier change)", got, 3*30+1)
+	if got := count(t, f, "org_history") - hist; got != 5*30+1 {
+		t.Errorf("%d history rows, want %d (the new organizations' and one tier change)", got, 5*30+1)
 	}
 	var members int
 	if err := f.db.Read.QueryRow(`SELECT members FROM orgs WHERE name = '批量互助队01000'`).Scan(&members); err != nil || members != 42 {

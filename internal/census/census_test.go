@@ -228,7 +228,7 @@ func TestMessyFileOnceCorrectedImportsAndReimportsUnchanged(t *testing.T) {
 	if creates != 3 {
 		t.Errorf("%d org.create audit rows", creates)
 	}
-	if n := count(t, f, "org_history"); n != 9 { // status, tier and party organization of each
+	if n := count(t, f, "org_history"); n != 15 { // status, tier, party organization, types and groups of each
 		t.Errorf("%d history rows", n)
 	}
 	if n := count(t, f, "org_search"); n != 3 {

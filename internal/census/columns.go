@@ -61,6 +61,15 @@ var columns = []column{
 	{Field: "demonstration_year", Kind: kInt, Aliases: []string{"示范点"}},
 	{Field: "volunteer_mark", Kind: kBool, Aliases: []string{"志愿服务标识"}},
 	{Field: "status", Kind: kEnum, Codes: registry.Statuses, Prefix: "status.", Aliases: []string{"组织状态", "活动状态"}},
+	// Effective dates (生效日期) of each flag; a new organization's status
+	// takes effect on its 成立日期 (founded_on). A row that records a fact
+	// more than 30 days after it took effect is a late entry (补录): its
+	// reason, or else the import's own (the file), is kept in the history.
+	{Field: "hub_on", Kind: kDate, Aliases: []string{"枢纽认定时间", "枢纽型认定日期"}, Hint: "census.hint.date"},
+	{Field: "brand_on", Kind: kDate, Aliases: []string{"品牌认定时间"}, Hint: "census.hint.date"},
+	{Field: "demonstration_year_on", Kind: kDate, Aliases: []string{"示范点认定时间"}, Hint: "census.hint.date"},
+	{Field: "volunteer_mark_on", Kind: kDate, Aliases: []string{"志愿服务标识日期"}, Hint: "census.hint.date"},
+	{Field: "late_reason", Kind: kText, Aliases: []string{"补录说明"}},
 }
 
 // statusAliases are other words people use for a status.

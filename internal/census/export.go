@@ -131,6 +131,8 @@ func (rw *rowWriter) cells(o *registry.Org, communityName string) []string {
 			v = yesNo(o.VolunteerMark)
 		case "status":
 			v = rw.label(i, o.Status)
+		case "hub_on", "brand_on", "demonstration_year_on", "volunteer_mark_on":
+			v = o.Since[strings.TrimSuffix(c.Field, "_on")]
 		}
 		rw.out[i] = neutralize(v)
 	}

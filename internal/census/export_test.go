@@ -152,7 +152,8 @@ func TestTemplate(t *testing.T) {
 		t.Fatalf("sheets %s", got)
 	}
 	hdr, _ := x.GetRows("组织信息")
-	if len(hdr) != 1 || len(hdr[0]) != 19 || hdr[0][2] != "管理层级" || hdr[0][18] != "状态" {
+	if len(hdr) != 1 || len(hdr[0]) != 24 || hdr[0][2] != "管理层级" || hdr[0][18] != "状态" ||
+		hdr[0][19] != "枢纽认定日期" || hdr[0][20] != "品牌认定日期" || hdr[0][23] != "补录原因" {
 		t.Fatalf("header row %q", hdr)
 	}
 	dvs, err := x.GetDataValidations("组织信息")

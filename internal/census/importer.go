@@ -2,7 +2,6 @@ package census
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"io"
 	"sort"
@@ -103,14 +102,12 @@ type Options struct {
 	DryRun bool
 	// Progress, if set, is called with the number of data rows read so far.
 	Progress func(rows int)
-	// Hook writes in the import's transaction before it commits (a census
-	// submission), with the result and what the file held.
-	Hook func(tx *sql.Tx, rep *Report) error
 }
 
 // Import reads a stored upload (name tells .xlsx from .csv) and imports it
 // through the registry: every row is checked, nothing is written unless all
-// rows are valid, and then all in one transaction.
+// rows are valid, and then all in one transaction, the caller's when ctx
+// carries one (db.InTx; Submit).
 func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, opts Options) (*Report, error) {
 	rows, err := openRows(path, name)
 	if err != nil {
@@ -137,7 +134,8 @@ func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, o
 			fields = append(fields, c.Field)
 		}
 	}
-	im, err := s.Registry.BeginImport(ctx, u, registry.ImportOptions{DryRun: opts.DryRun, Source: name, Fields: fields})
+	im, err := s.Registry.BeginImport(ctx, u, registry.ImportOptions{DryRun: opts.DryRun, Source: name, Fields: fields,
+		LateReason: text(s.Cat, i18n.ZH, "census.late_reason") + name})
 	if err != nil {
 		return nil, err
 	}
@@ -205,14 +203,7 @@ func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, o
 	if opts.Progress != nil {
 		opts.Progress(rep.Rows)
 	}
-	var hook func(tx *sql.Tx, res registry.ImportResult) error
-	if opts.Hook != nil {
-		hook = func(tx *sql.Tx, res registry.ImportResult) error {
-			rep.Created, rep.Updated, rep.Unchanged = res.Created, res.Updated, res.Unchanged
-			return opts.Hook(tx, rep)
-		}
-	}
-	res, err := im.Finish(ctx, hook)
+	res, err := im.Finish(ctx)
 	if err != nil {
 		return nil, err
 	}

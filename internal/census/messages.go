@@ -21,8 +21,9 @@ var Messages = i18n.Messages{
 	"census.hint.credit_code":   {i18n.ZH: "18 位统一社会信用代码，依法登记的组织必填", i18n.EN: "18-character unified social credit code; required for registered organizations"},
 	"census.hint.community_code": {i18n.ZH: "12 位社区（村）区划代码，见“社区列表”工作表",
 		i18n.EN: "12-digit community code; see the community list sheet"},
-	"census.hint.date":  {i18n.ZH: "如 2021-03-05、2021/3/5、2021年3月5日", i18n.EN: "e.g. 2021-03-05, 2021/3/5, 2021年3月5日"},
-	"census.hint.phone": {i18n.ZH: "11 位手机号，或带区号的固定电话（020-12345678）", i18n.EN: "11-digit mobile, or landline with area code (020-12345678)"},
+	"census.late_reason": {i18n.ZH: "摸底表导入：", i18n.EN: "Census import: "},
+	"census.hint.date":   {i18n.ZH: "如 2021-03-05、2021/3/5、2021年3月5日", i18n.EN: "e.g. 2021-03-05, 2021/3/5, 2021年3月5日"},
+	"census.hint.phone":  {i18n.ZH: "11 位手机号，或带区号的固定电话（020-12345678）", i18n.EN: "11-digit mobile, or landline with area code (020-12345678)"},
 
 	"census.import":          {i18n.ZH: "批量导入", i18n.EN: "Import"},
 	"census.import_title":    {i18n.ZH: "批量导入社区社会组织", i18n.EN: "Import community social organizations"},

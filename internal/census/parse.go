@@ -182,7 +182,18 @@ func (rr *rowReader) set(in *registry.Input, f errs.Fields, i int, c column, v s
 		if !ok {
 			f.Add(c.Field, "census.err.date")
 		}
-		in.FoundedOn = d
+		field := "status" // a new organization's status takes effect on its founding date
+		if c.Field == "founded_on" {
+			in.FoundedOn = d
+		} else {
+			field = strings.TrimSuffix(c.Field, "_on")
+		}
+		if d != "" {
+			if in.Dates == nil {
+				in.Dates = map[string]string{}
+			}
+			in.Dates[field] = d
+		}
 	case kBool:
 		b, ok := parseBool(v)
 		if !ok {
@@ -247,5 +258,7 @@ func setText(in *registry.Input, field, v string) {
 		in.PartyInstructor = v
 	case "status":
 		in.Status = v
+	case "late_reason":
+		in.LateReason = v
 	}
 }

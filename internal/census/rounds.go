@@ -296,7 +296,28 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, id int64, path, name
 	now := s.now()
 	deadline, _ := time.ParseInLocation(time.DateOnly, r.Deadline, chinaTime)
 	late := now.After(deadline.Add(24 * time.Hour))
-	opts.Hook = func(tx *sql.Tx, rep *Report) error {
+	if opts.DryRun {
+		return s.Import(ctx, u, path, name, opts)
+	}
+	// The import and the submission commit together, or neither: the
+	// import writes in this transaction, and a file with an invalid row
+	// rolls back what it wrote before that row.
+	var rep *Report
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var open string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM census_rounds WHERE id = $1`+s.DB.Dialect.ForUpdate(), id).Scan(&open); err != nil {
+			return fmt.Errorf("census round: %w", err)
+		}
+		if open != RoundOpen {
+			return errs.E(errs.Conflict, "census.err.round_closed")
+		}
+		var err error
+		if rep, err = s.Import(ctx, u, path, name, opts); err != nil {
+			return err
+		}
+		if !rep.Committed {
+			return errNotWritten
+		}
 		summary, err := json.Marshal(rep.Summary)
 		if err != nil {
 			return err
@@ -313,9 +334,18 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, id int64, path, name
 			ObjectID: strconv.FormatInt(id, 10), ScopeCode: u.ScopeCode,
 			Detail: map[string]any{"submission": sid, "file": name, "rows": rep.Rows, "created": rep.Created,
 				"updated": rep.Updated, "unchanged": rep.Unchanged, "late": late}})
+	})
+	if errors.Is(err, errNotWritten) {
+		return rep, nil // the file's problems are in the report; nothing is written
 	}
-	return s.Import(ctx, u, path, name, opts)
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
+
+// errNotWritten rolls back a submission whose file had problems.
+var errNotWritten = errors.New("census: the file was not imported")
 
 func b2i(b bool) int {
 	if b {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http"
 
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/idem"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -54,11 +54,7 @@ func (h *Handlers) apiDesignate(w http.ResponseWriter, r *http.Request, u *auth.
 	ctx, err := decode(w, r, u, http.StatusOK, &in)
 	var o *registry.Org
 	if err == nil {
-		err = idem.Once(ctx, h.Svc.DB, h.Svc.now(), func() (any, error) {
-			var err error
-			o, err = h.Svc.Designate(ctx, u, in.OrgID, in.Reason)
-			return o, err
-		})
+		o, err = h.Svc.Designate(ctx, u, in.OrgID, in.Reason)
 	}
 	h.respond(w, r, http.StatusOK, o, err)
 }
@@ -85,11 +81,7 @@ func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.Use
 	}
 	var o *registry.Org
 	if err == nil {
-		err = idem.Once(ctx, h.Svc.DB, h.Svc.now(), func() (any, error) {
-			var err error
-			o, err = h.Svc.Revoke(ctx, u, id, in.Reason)
-			return o, err
-		})
+		o, err = h.Svc.Revoke(ctx, u, id, in.Reason)
 	}
 	h.respond(w, r, http.StatusOK, o, err)
 }

@@ -50,7 +50,7 @@ func setup(t *testing.T) *fixture {
 	}
 	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
-	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}
+	f.reg = &registry.Service{DB: d, Geo: st, Now: clock, HubMembers: hub.ActiveMembers}
 	f.users = &auth.Service{DB: d, Now: clock, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: st.Exists}
 	f.led = &ledger.Service{DB: d, Orgs: f.reg, Now: clock}
 	f.hubs = &hub.Service{DB: d, Reg: f.reg, Custody: f.led, Now: clock}

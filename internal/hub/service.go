@@ -15,11 +15,11 @@ import (
 	"unicode/utf8"
 
 	"linli/internal/ledger"
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 	"linli/internal/registry"
 )
 
@@ -164,26 +164,46 @@ func (s *Service) hub(ctx context.Context, u *auth.User, id int64) (*registry.Or
 	return h, nil
 }
 
-// Designate makes an active organization a hub of its street.
+// Designate makes an active organization a hub of its street (the
+// registry decides, in this transaction, which also holds the request's
+// idempotency key).
 func (s *Service) Designate(ctx context.Context, u *auth.User, orgID int64, reason string) (*registry.Org, error) {
-	return s.Reg.SetHub(ctx, u, orgID, true, reason)
+	var o *registry.Org
+	err := idem.Tx(ctx, s.DB, s.now(), func(tx *sql.Tx) (any, error) {
+		var err error
+		o, err = s.Reg.SetHub(db.WithTx(ctx, tx), u, orgID, true, reason)
+		return o, err
+	})
+	return o, err
 }
 
-// Revoke ends a hub's designation; it must serve no organization first.
+// Revoke ends a hub's designation; it must serve no organization first
+// (the registry counts them with ActiveMembers in the transaction that
+// clears the flag).
 func (s *Service) Revoke(ctx context.Context, u *auth.User, hubID int64, reason string) (*registry.Org, error) {
 	h, err := s.hub(ctx, u, hubID)
 	if err != nil {
 		return nil, err
 	}
+	var o *registry.Org
+	err = idem.Tx(ctx, s.DB, s.now(), func(tx *sql.Tx) (any, error) {
+		var err error
+		o, err = s.Reg.SetHub(db.WithTx(ctx, tx), u, h.ID, false, reason)
+		return o, err
+	})
+	return o, err
+}
+
+// ActiveMembers counts the organizations a hub serves now: the hub room's
+// answer to the registry (registry.Service.HubMembers), which may not end a
+// designation while it is above zero, however the flag is changed.
+func ActiveMembers(ctx context.Context, q db.Querier, hubID int64) (int, error) {
 	var n int
-	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM hub_members WHERE hub_org_id = $1 AND status = $2`,
-		h.ID, MemberActive).Scan(&n); err != nil {
-		return nil, fmt.Errorf("hub: count members: %w", err)
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM hub_members WHERE hub_org_id = $1 AND status = $2`,
+		hubID, MemberActive).Scan(&n); err != nil {
+		return 0, fmt.Errorf("hub: count members: %w", err)
 	}
-	if n > 0 {
-		return nil, errs.E(errs.Conflict, "err.hub_has_members", n)
-	}
-	return s.Reg.SetHub(ctx, u, hubID, false, reason)
+	return n, nil
 }
 
 // Summary is a hub in a list.

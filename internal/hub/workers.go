@@ -10,10 +10,10 @@ import (
 	"strings"
 
 	"linli/internal/ledger"
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 )
 
 // WorkerInput records a social worker of a hub.

@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http"
 
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/idem"
 	"linli/internal/platform/web"
 )
 

@@ -9,11 +9,11 @@ import (
 	"strings"
 
 	"linli/internal/geo"
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 	"linli/internal/registry"
 )
 

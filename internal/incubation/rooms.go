@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 	"linli/internal/registry"
 )
 

@@ -12,11 +12,11 @@ import (
 	"unicode/utf8"
 
 	"linli/internal/geo"
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 	"linli/internal/registry"
 )
 

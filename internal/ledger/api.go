@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 	"linli/internal/platform/web"
 )
 

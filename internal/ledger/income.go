@@ -11,10 +11,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 )
 
 // IncomeInput is money received for an organization (or for the hub itself).

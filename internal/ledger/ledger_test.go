@@ -11,8 +11,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"linli/internal/ledger"
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 )
 
 func TestIncomeExpenseApproveFlow(t *testing.T) {

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"linli/internal/ledger"
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 )
 
 // model is what the ledger should hold, computed the simple way.

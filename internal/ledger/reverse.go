@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"strings"
 
-	"linli/internal/ledger/idem"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 )
 
 // Reverse corrects a mistaken posting: a new posting with every line negated,

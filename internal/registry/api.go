@@ -130,23 +130,18 @@ func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User
 	web.JSON(w, http.StatusOK, o)
 }
 
-type transitionReq struct {
-	Action string `json:"action"`
-	Reason string `json:"reason"`
-}
-
 func (h *Handlers) apiTransition(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
 	}
-	var t transitionReq
-	if err := web.DecodeJSON(w, r, &t); err != nil {
+	var mv Move
+	if err := web.DecodeJSON(w, r, &mv); err != nil {
 		h.S.JSONError(w, r, err)
 		return
 	}
-	o, err := h.Svc.Transition(r.Context(), u, id, t.Action, t.Reason)
+	o, err := h.Svc.Move(r.Context(), u, id, mv)
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
@@ -196,17 +191,21 @@ func schemas() map[string]any {
 	for k, v := range orgProps {
 		full[k] = v
 	}
-	in := map[string]any{"status": web.Enum(StatusPending, StatusActive), "version": web.Int()}
+	date := map[string]any{"type": "string", "format": "date"}
+	in := map[string]any{"status": web.Enum(StatusPending, StatusActive), "version": web.Int(),
+		"effective_on": date, "late_reason": web.Str()}
 	for k, v := range orgProps {
 		in[k] = v
 	}
 	return map[string]any{
-		"Org":        web.Obj(full),
-		"OrgInput":   web.Obj(in, "name", "tier", "types", "community_code", "leader_name", "leader_phone"),
-		"OrgPage":    web.Obj(map[string]any{"items": web.Arr(web.Ref("Org")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
-		"Transition": web.Obj(map[string]any{"action": web.Enum(Actions...), "reason": web.Str()}, "action"),
+		"Org":      web.Obj(full),
+		"OrgInput": web.Obj(in, "name", "tier", "types", "community_code", "leader_name", "leader_phone"),
+		"OrgPage":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Org")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
+		"Transition": web.Obj(map[string]any{"action": web.Enum(Actions...), "reason": web.Str(),
+			"effective_on": date, "late_reason": web.Str()}, "action"),
 		"History": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"id": web.Int(), "field": web.Str(),
-			"old_value": web.Str(), "value": web.Str(), "reason": web.Str(), "at": web.Str(), "username": web.Str()}))}),
+			"old_value": web.Str(), "value": web.Str(), "reason": web.Str(), "at": web.Str(), "entered_at": web.Str(),
+			"late_reason": web.Str(), "late": web.Bool(), "user_id": web.Int(), "username": web.Str()}))}),
 		"Summary": web.Obj(map[string]any{"total": web.Int(), "by_status": map[string]any{"type": "object"},
 			"by_tier": map[string]any{"type": "object"}, "hubs": web.Int(), "brands": web.Int()}),
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +35,9 @@ type ImportOptions struct {
 	// Fields, when set, lists the fields the file has (JSON names); an
 	// existing organization keeps its value of every other field.
 	Fields []string
+	// LateReason is the reason of a row's late entry (补录) when the row
+	// gives none: a census records facts after they took effect.
+	LateReason string
 }
 
 // ImportResult counts what an import did (or, in a dry run or a rejected
@@ -80,34 +82,25 @@ type Import struct {
 	seen     map[string]int       // natural keys and near-duplicate keys → first row
 	res      ImportResult
 	failed   bool
+	joined   bool // im.tx is the caller's: it commits or rolls back
 	// new organizations, search documents, history rows and audit entries
 	// waiting to be written in batches; results of the batch being added
 	pending []pendingCreate
 	results []RowResult
 	audits  []audit.Entry
-	docs    []any
-	hists   []any
+	docs    []searchDoc
+	hists   []histRow
 }
 
 // pendingCreate is a valid new organization waiting for its batch insert.
 type pendingCreate struct {
 	idx int // in the batch's results
-	in  Input
+	c   *change
 }
 
-// createBatch is how many organizations one INSERT writes (24 parameters
-// each).
-const createBatch = 400
-
-// histBatch is how many history rows an import writes at once.
-const histBatch = 500
-
-// searchBatch is how many search documents an import writes at once: one
-// statement for many keeps SQLite's FTS5 from flushing its index at every
-// statement.
-const searchBatch = 500
-
-// auditBatch is how many audit entries an import writes at once.
+// auditBatch is how many audit entries an import writes at once; search
+// documents and history rows wait for batches of docBatch and
+// historyBatch.
 const auditBatch = 500
 
 // lookupBatch is how many keys one prefetch query looks up.
@@ -122,6 +115,12 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		divs: map[string]*geo.Node{}, byComm: map[string][]*known{}, byCredit: map[string]*Org{},
 		full: map[int64]*Org{}, seen: map[string]int{}}
 	if opts.DryRun {
+		return im, nil
+	}
+	if tx := db.TxFrom(ctx); tx != nil {
+		// the caller's transaction (db.InTx): the import writes in it and
+		// the caller commits
+		im.tx, im.q, im.joined = tx, tx, true
 		return im, nil
 	}
 	tx, err := s.DB.Write.BeginTx(ctx, nil)
@@ -221,47 +220,55 @@ func (im *Import) add(ctx context.Context, idx, row int, in Input, pre errs.Fiel
 	if err := im.duplicates(ctx, row, &in, old, f); err != nil {
 		return "", nil, err
 	}
-	if old != nil {
-		switch {
-		case in.Status == "" || in.Status == old.Status:
-			in.Status = ""
-		default:
-			f.Add("status", "err.use_transition")
-			in.Status = ""
-		}
+	if in.LateReason == "" {
+		in.LateReason = im.opts.LateReason
 	}
-	for k, v := range in.validate(im.now) {
-		f.Add(k, v.Key, v.Args...)
-	}
-	if old == nil || in.CommunityCode != old.CommunityCode {
-		if err := im.checkCommunity(ctx, in.CommunityCode, f); err != nil {
-			return "", nil, err
-		}
-	}
-	var outcome string
-	var changes map[string][2]string
+	// what the row changes is decided by the registry's own plans, as for
+	// the form; an unchanged row has nothing to decide
+	var c *change
+	outcome := Unchanged
 	if old == nil {
 		outcome = Created
-		im.createRules(&in, f)
-	} else {
-		changes = diff(old, &in)
-		outcome = Unchanged
-		if len(changes) > 0 {
-			outcome = Updated
-			im.updateRules(old, &in, f)
+		lk, err := im.lookups(ctx, nil, &in)
+		if err != nil {
+			return "", nil, err
 		}
+		var fe errs.Fields
+		c, fe, err = planCreate(im.u, in, im.now, lk)
+		if err != nil {
+			fe = rowRefusal(err)
+		}
+		merge(f, fe)
+	} else if (in.Status != "" && in.Status != old.Status) || len(diff(old, &in)) > 0 {
+		outcome = Updated
+		lk, err := im.lookups(ctx, old, &in)
+		if err != nil {
+			return "", nil, err
+		}
+		var fe errs.Fields
+		c, fe, err = planUpdate(im.u, old, in, im.now, lk)
+		if err != nil {
+			fe = rowRefusal(err)
+		}
+		merge(f, fe)
+		if c == nil && len(f) == 0 {
+			outcome = Unchanged
+		}
+	} else {
+		merge(f, in.validate(im.now))
 	}
 	if len(f) > 0 {
 		im.fail()
 		return outcome, f, nil
 	}
-	if im.tx != nil && !im.failed && outcome != Unchanged {
+	if im.tx != nil && !im.failed && c != nil {
+		var err error
 		if outcome == Created {
-			im.pending = append(im.pending, pendingCreate{idx: idx, in: in})
+			im.pending = append(im.pending, pendingCreate{idx: idx, c: c})
 		} else if err = im.flushCreates(ctx); err == nil && !im.failed {
 			// the batch's earlier new organizations first, so the writes
 			// (and the audit rows) keep the file's order
-			err = im.update(ctx, old, &in, changes)
+			err = im.update(ctx, c)
 		}
 		if fe, ok := im.conflictFields(err); ok {
 			im.fail()
@@ -280,6 +287,55 @@ func (im *Import) add(ctx context.Context, idx, row int, in Input, pre errs.Fiel
 		im.res.Unchanged++
 	}
 	return outcome, nil, nil
+}
+
+// rowRefusal is a plan's refusal of a whole change as a row's problem.
+func rowRefusal(err error) errs.Fields {
+	if errs.Is(err, errs.NotFound) {
+		return errs.Fields{"community_code": errs.M("err.outside_scope")}
+	}
+	if e, ok := errs.As(err); ok && len(e.Fields) > 0 {
+		return errs.Fields(e.Fields)
+	}
+	return errs.Fields{"": errs.M("err.forbidden")}
+}
+
+// merge adds problems to f, keeping f's first problem of each field.
+func merge(f, more errs.Fields) {
+	for k, v := range more {
+		f.Add(k, v.Key, v.Args...)
+	}
+}
+
+// lookups reads what a row's plan needs, from the batch's prefetched
+// divisions; a hub's members are counted (rarely: a row that ends a
+// designation) in the import's transaction.
+func (im *Import) lookups(ctx context.Context, old *Org, in *Input) (lookups, error) {
+	var lk lookups
+	if old == nil || in.CommunityCode != old.CommunityCode {
+		if len(in.CommunityCode) == 12 {
+			n, err := im.division(ctx, in.CommunityCode)
+			if err != nil {
+				return lk, err
+			}
+			lk.community = n
+		}
+	}
+	if old != nil {
+		last, err := lastChanges(ctx, im.q, old.ID)
+		if err != nil {
+			return lk, err
+		}
+		lk.last = last
+	}
+	if old != nil && old.Hub && !in.Hub && im.s.HubMembers != nil {
+		n, err := im.s.HubMembers(ctx, im.q, old.ID)
+		if err != nil {
+			return lk, err
+		}
+		lk.hubMembers = n
+	}
+	return lk, nil
 }
 
 // keepAbsent gives the fields a file lacks their stored values.
@@ -599,7 +655,6 @@ func (im *Import) division(ctx context.Context, code string) (*geo.Node, error) 
 	return n, nil
 }
 
-// checkCommunity is Service.checkCommunity for an officer, with lookups cached.
 // refuse fails a row with one error beside its format errors.
 func (im *Import) refuse(in *Input, f errs.Fields, field, key string) (string, errs.Fields, error) {
 	f.Add(field, key)
@@ -608,24 +663,6 @@ func (im *Import) refuse(in *Input, f errs.Fields, field, key string) (string, e
 	}
 	im.fail()
 	return Created, f, nil
-}
-
-func (im *Import) checkCommunity(ctx context.Context, code string, f errs.Fields) error {
-	if _, bad := f["community_code"]; bad {
-		return nil
-	}
-	n, err := im.division(ctx, code)
-	switch {
-	case err != nil:
-		return err
-	case n == nil:
-		f.Add("community_code", "err.unknown_division")
-	case n.Level != geo.Community:
-		f.Add("community_code", "err.community_code")
-	case !im.u.InScope(code):
-		f.Add("community_code", "err.outside_scope")
-	}
-	return nil
 }
 
 // looseKey is a name without spaces, width or case differences and without
@@ -710,61 +747,9 @@ func (im *Import) duplicates(ctx context.Context, row int, in *Input, old *Org, 
 	return nil
 }
 
-// createRules are Create's rules on flags and status.
-func (im *Import) createRules(in *Input, f errs.Fields) {
-	u := im.u
-	for flag, set := range map[string]bool{"hub": in.Hub, "brand": in.Brand, "volunteer_mark": in.VolunteerMark,
-		"demonstration_year": in.DemonstrationYear != 0} {
-		if set && !setsFlag(u, flag) {
-			f.Add(flag, "err.flag_not_yours")
-		}
-	}
-	if in.Status == StatusActive {
-		if _, bad := f["community_code"]; !bad && !approves(u, &Org{CommunityCode: in.CommunityCode, Tier: in.Tier}) {
-			f.Add("status", "err.cannot_activate")
-		}
-	} else if in.Hub {
-		f.Add("hub", "err.hub_needs_active")
-	}
-}
-
-// updateRules are Update's rules on who may change what.
-func (im *Import) updateRules(old *Org, in *Input, f errs.Fields) {
-	u := im.u
-	if !manages(u, old) || old.Status == StatusDeregistered {
-		f.Add("", "err.forbidden")
-		return
-	}
-	if in.Tier != old.Tier && !approves(u, old) {
-		f.Add("tier", "err.forbidden_field")
-	}
-	newFlags := &Org{Hub: in.Hub, Brand: in.Brand, DemonstrationYear: in.DemonstrationYear, VolunteerMark: in.VolunteerMark}
-	for i, fl := range flagValues(newFlags) {
-		if fl.Value != flagValues(old)[i].Value && !setsFlag(u, fl.Field) {
-			f.Add(fl.Field, "err.flag_not_yours")
-		}
-	}
-	if in.Hub && !old.Hub && old.Status != StatusActive {
-		f.Add("hub", "err.hub_needs_active")
-	}
-}
-
-// orgInsertColumns are the columns of a new organization, 24 values.
-const orgInsertColumns = `name, name_key, tier, types_mask, groups_mask, community_code, street_code, district_code,
-	credit_code, address, founded_on, members, leader_name, leader_phone, party_org, party_instructor, hub, brand,
-	demonstration_year, volunteer_mark, status, created_by, created_at, updated_at`
-
-// newStatus is the status a new organization is filed with.
-func newStatus(in *Input) string {
-	if in.Status == StatusActive {
-		return StatusActive
-	}
-	return StatusPending
-}
-
 // flushCreates writes the new organizations waiting, as Create does (row,
-// search document, dated history, audit), with multi-row statements. A row
-// the database refuses as a duplicate (another writer got there first)
+// search document, dated history, audit), with the same batch writers. A
+// row the database refuses as a duplicate (another writer got there first)
 // fails the import with that row's problem, as a single insert would.
 func (im *Import) flushCreates(ctx context.Context) error {
 	pending := im.pending
@@ -772,64 +757,25 @@ func (im *Import) flushCreates(ctx context.Context) error {
 	if im.tx == nil || im.failed || len(pending) == 0 {
 		return nil
 	}
-	p := im.s.DB.Dialect.Param
-	for start := 0; start < len(pending); start += createBatch {
-		chunk := pending[start:min(len(pending), start+createBatch)]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO orgs (` + orgInsertColumns + `) VALUES `)
-		args := make([]any, 0, len(chunk)*24)
-		for i := range chunk {
-			in := &chunk[i].in
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('(')
-			for j := 1; j <= 24; j++ {
-				if j > 1 {
-					b.WriteByte(',')
-				}
-				b.WriteString(p(len(args) + j))
-			}
-			b.WriteByte(')')
-			args = append(args, in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types),
-				mask(TargetGroups, in.TargetGroups), in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6],
-				nullStr(in.CreditCode), in.Address, in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg,
-				in.PartyInstructor, b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark),
-				newStatus(in), im.u.ID, im.now, im.now)
-		}
-		// Rows that would break a unique constraint are skipped, not
-		// failed, so the statement (and a PostgreSQL transaction) goes on;
-		// they are the ones missing from what it returns.
-		b.WriteString(` ON CONFLICT DO NOTHING RETURNING id, community_code, name_key`)
-		rows, err := im.tx.QueryContext(ctx, b.String(), args...)
-		if err != nil {
-			return fmt.Errorf("import: insert orgs: %w", err)
-		}
-		ids := make(map[string]int64, len(chunk))
-		for rows.Next() {
-			var id int64
-			var comm, key string
-			if err := rows.Scan(&id, &comm, &key); err != nil {
-				rows.Close()
-				return fmt.Errorf("import: insert orgs: %w", err)
-			}
-			ids[comm+"|"+key] = id
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("import: insert orgs: %w", err)
-		}
-		for i := range chunk {
-			in := &chunk[i].in
-			id, ok := ids[in.CommunityCode+"|"+NameKey(in.Name)]
-			if !ok {
-				return im.refused(ctx, chunk[i])
-			}
-			if err := im.created(ctx, id, in); err != nil {
-				return err
-			}
-		}
+	orgs := make([]*Org, len(pending))
+	cs := make([]*change, len(pending))
+	for i, pc := range pending {
+		orgs[i], cs[i] = pc.c.org, pc.c
+	}
+	refused, err := insertOrgs(ctx, im.tx, im.s.DB.Dialect, orgs)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if len(refused) > 0 {
+		// the rows before the first refused are written: what follows them
+		// is queued (and rolled back with the import)
+		cs = cs[:refused[0]]
+	}
+	if err := im.written(ctx, cs); err != nil {
+		return err
+	}
+	if len(refused) > 0 {
+		return im.refused(ctx, pending[refused[0]])
 	}
 	return nil
 }
@@ -837,15 +783,9 @@ func (im *Import) flushCreates(ctx context.Context) error {
 // refused fails the import at a new organization the database refused as
 // a duplicate, with the problem a single insert would have reported.
 func (im *Import) refused(ctx context.Context, pc pendingCreate) error {
-	f := errs.Fields{"name": errs.M("err.duplicate_name")}
-	if pc.in.CreditCode != "" {
-		var n int
-		if err := im.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE credit_code = $1`, pc.in.CreditCode).Scan(&n); err != nil {
-			return fmt.Errorf("import: duplicate: %w", err)
-		}
-		if n > 0 {
-			f = errs.Fields{"credit_code": errs.M("err.duplicate_credit")}
-		}
+	f, err := duplicateOf(ctx, im.tx, pc.c.org)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	im.res.Created--
 	im.fail()
@@ -855,109 +795,36 @@ func (im *Import) refused(ctx context.Context, pc pendingCreate) error {
 	return nil
 }
 
-// created queues what follows a new organization's row: its search
-// document, dated history and audit entry.
-func (im *Import) created(ctx context.Context, id int64, in *Input) error {
-	if err := im.index(ctx, id, in.Name, in.CommunityCode[:6]); err != nil {
-		return err
-	}
-	o := &Org{Tier: in.Tier, PartyOrg: in.PartyOrg, Hub: in.Hub, Brand: in.Brand,
-		DemonstrationYear: in.DemonstrationYear, VolunteerMark: in.VolunteerMark}
-	hist := []Event{{Field: "status", Value: newStatus(in)}, {Field: "tier", Value: in.Tier}, {Field: "party_org", Value: in.PartyOrg}}
-	for _, fl := range flagValues(o) {
-		if fl.Value != "" && fl.Value != "0" {
-			hist = append(hist, fl)
+// written queues what follows written organizations (search documents,
+// dated history, audit entries) and writes what fills a batch.
+func (im *Import) written(ctx context.Context, cs []*change) error {
+	im.docs, im.hists, im.audits = written(cs, im.u, im.now, im.docs, im.hists, im.audits)
+	if len(im.docs) >= docBatch {
+		if err := im.flushDocs(ctx); err != nil {
+			return err
 		}
 	}
-	if err := im.history(ctx, id, hist); err != nil {
-		return err
+	if len(im.hists) >= historyBatch {
+		if err := im.flushHistory(ctx); err != nil {
+			return err
+		}
 	}
-	detail := *in
-	detail.Status, detail.Version = "", 0
-	detail.LeaderPhone = MaskPhone(detail.LeaderPhone)
-	return im.audit(ctx, audit.Entry{Action: "org.create", ObjectType: "org",
-		ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: detail})
-}
-
-// index queues a search document as indexOrg writes it.
-func (im *Import) index(ctx context.Context, id int64, name, district string) error {
-	chars, py, ini := SearchDoc(name)
-	im.docs = append(im.docs, id, chars, py, ini, district)
-	if len(im.docs) >= 5*searchBatch {
-		return im.flushDocs(ctx)
+	if len(im.audits) >= auditBatch {
+		return im.flushAudit(ctx)
 	}
 	return nil
 }
 
 func (im *Import) flushDocs(ctx context.Context) error {
-	if len(im.docs) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO org_search (org_id, chars, py, ini, district) VALUES `)
-	for i := 0; i < len(im.docs); i += 5 {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		p := im.s.DB.Dialect.Param
-		b.WriteString("(" + p(i+1) + ", " + p(i+2) + ", " + p(i+3) + ", " + p(i+4) + ", " + p(i+5) + ")")
-	}
-	b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini,
-		district = excluded.district`)
-	_, err := im.tx.ExecContext(ctx, b.String(), im.docs...)
+	err := indexDocs(ctx, im.tx, im.s.DB.Dialect, im.docs)
 	im.docs = im.docs[:0]
-	if err != nil {
-		return fmt.Errorf("index orgs: %w", err)
-	}
-	return nil
-}
-
-// history queues dated history rows as recordHistory writes them.
-func (im *Import) history(ctx context.Context, id int64, evs []Event) error {
-	for _, e := range evs {
-		im.hists = append(im.hists, id, e.Field, e.OldValue, e.Value, e.Reason, im.now, nullID(im.u.ID), im.u.Username)
-	}
-	if len(im.hists) >= 8*histBatch {
-		return im.flushHistory(ctx)
-	}
-	return nil
+	return err
 }
 
 func (im *Import) flushHistory(ctx context.Context) error {
-	if len(im.hists) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO org_history (org_id, field, old_value, value, reason, at, user_id, username) VALUES `)
-	for i := 0; i < len(im.hists); i += 8 {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for j := 1; j <= 8; j++ {
-			if j > 1 {
-				b.WriteString(", ")
-			}
-			b.WriteString(im.s.DB.Dialect.Param(i + j))
-		}
-		b.WriteByte(')')
-	}
-	_, err := im.tx.ExecContext(ctx, b.String(), im.hists...)
+	err := writeHistory(ctx, im.tx, im.s.DB.Dialect, im.hists)
 	im.hists = im.hists[:0]
-	if err != nil {
-		return fmt.Errorf("org history: %w", err)
-	}
-	return nil
-}
-
-// audit queues an audit entry; they are written in order, in batches, in
-// the import's transaction.
-func (im *Import) audit(ctx context.Context, e audit.Entry) error {
-	im.audits = append(im.audits, e)
-	if len(im.audits) >= auditBatch {
-		return im.flushAudit(ctx)
-	}
-	return nil
+	return err
 }
 
 func (im *Import) flushAudit(ctx context.Context) error {
@@ -966,36 +833,12 @@ func (im *Import) flushAudit(ctx context.Context) error {
 	return err
 }
 
-// update writes changed fields as Update does.
-func (im *Import) update(ctx context.Context, old *Org, in *Input, changes map[string][2]string) error {
-	if _, err := im.tx.ExecContext(ctx, `UPDATE orgs SET name = $1, name_key = $2, tier = $3, types_mask = $4,
-		groups_mask = $5, community_code = $6, street_code = $7, district_code = $8, credit_code = $9,
-		address = $10, founded_on = $11, members = $12, leader_name = $13, leader_phone = $14, party_org = $15,
-		party_instructor = $16, hub = $17, brand = $18, demonstration_year = $19, volunteer_mark = $20,
-		updated_at = $21, version = version + 1 WHERE id = $22`,
-		in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types), mask(TargetGroups, in.TargetGroups),
-		in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6], nullStr(in.CreditCode), in.Address,
-		in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg, in.PartyInstructor,
-		b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark), im.now, old.ID); err != nil {
+// update writes a changed organization as Update does.
+func (im *Import) update(ctx context.Context, c *change) error {
+	if _, err := updateOrgs(ctx, im.tx, []*Org{c.org}, im.now); err != nil {
 		return im.s.conflict(err)
 	}
-	_, renamed := changes["name"]
-	if _, moved := changes["community_code"]; renamed || moved {
-		if err := im.index(ctx, old.ID, in.Name, in.CommunityCode[:6]); err != nil {
-			return err
-		}
-	}
-	var hist []Event
-	for _, field := range []string{"tier", "party_org", "hub", "brand", "demonstration_year", "volunteer_mark"} {
-		if c, ok := changes[field]; ok {
-			hist = append(hist, Event{Field: field, OldValue: c[0], Value: c[1]})
-		}
-	}
-	if err := im.history(ctx, old.ID, hist); err != nil {
-		return err
-	}
-	return im.audit(ctx, audit.Entry{Action: "org.update", ObjectType: "org",
-		ObjectID: strconv.FormatInt(old.ID, 10), ScopeCode: in.CommunityCode, Detail: changes})
+	return im.written(ctx, []*change{c})
 }
 
 // conflictFields turns a duplicate the database caught into row problems.
@@ -1007,10 +850,13 @@ func (im *Import) conflictFields(err error) (errs.Fields, bool) {
 	return errs.Fields(e.Fields), true
 }
 
-// Finish commits a clean import, after hook (which may write in the same
-// transaction, such as a census submission) and an audit row for the import
-// as a whole; it rolls back a dry run or an import with an invalid row.
-func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportResult) error) (ImportResult, error) {
+// Finish commits a clean import, with an audit row for the import as a
+// whole; it rolls back a dry run or an import with an invalid row. In a
+// transaction the caller began (db.InTx) it commits nothing: Committed
+// then says the import is written in that transaction, and a result that
+// is not committed means the caller must roll back what the import wrote
+// before its first invalid row.
+func (im *Import) Finish(ctx context.Context) (ImportResult, error) {
 	if im.tx == nil {
 		return im.res, nil
 	}
@@ -1035,16 +881,14 @@ func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportRe
 		im.Abort()
 		return im.res, err
 	}
-	if hook != nil {
-		if err := hook(im.tx, im.res); err != nil {
-			im.Abort()
-			return im.res, err
-		}
-	}
 	if err := audit.Record(ctx, im.tx, im.now, im.u.Actor(), audit.Entry{Action: "org.import", ObjectType: "import",
 		ObjectID: im.opts.Source, ScopeCode: im.u.ScopeCode, Detail: im.res}); err != nil {
 		im.Abort()
 		return im.res, err
+	}
+	if im.joined {
+		im.tx = nil
+		return im.res, nil
 	}
 	if err := im.tx.Commit(); err != nil {
 		im.res.Committed = false
@@ -1062,19 +906,42 @@ func (im *Import) Finish(ctx context.Context, hook func(tx *sql.Tx, res ImportRe
 
 // Abort abandons the import; safe to call more than once.
 func (im *Import) Abort() {
-	if im.tx != nil {
+	if im.tx != nil && !im.joined {
 		im.tx.Rollback()
-		im.tx = nil
 	}
+	im.tx = nil
 	im.res.Committed = false
 }
 
 // exportColumns are the columns EachExport reads: what a spreadsheet holds,
 // what masking needs, and the community's name.
-const exportColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.community_code,
+var exportColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.community_code,
 	COALESCE(o.credit_code, ''), o.address, o.founded_on, o.members, o.leader_name, o.leader_phone, o.party_org,
 	o.party_instructor, o.hub, o.brand, COALESCE(o.demonstration_year, 0), o.volunteer_mark, o.status,
-	COALESCE(o.created_by, 0), COALESCE((SELECT d.name FROM divisions d WHERE d.code = o.community_code), '')`
+	COALESCE(o.created_by, 0), COALESCE((SELECT d.name FROM divisions d WHERE d.code = o.community_code), ''),
+	` + sinceColumn("hub", "o.hub = 1") + `, ` + sinceColumn("brand", "o.brand = 1") + `,
+	` + sinceColumn("demonstration_year", "o.demonstration_year IS NOT NULL") + `, ` + sinceColumn("volunteer_mark", "o.volunteer_mark = 1")
+
+// sinceColumn is the effective time of a flag's latest change, read only
+// when the flag is set.
+func sinceColumn(field, set string) string {
+	return `CASE WHEN ` + set + ` THEN (SELECT MAX(h.at) FROM org_history h WHERE h.org_id = o.id AND h.field = '` + field + `') END`
+}
+
+// sinceFields are the flags whose dates the export reads, in sinceColumn order.
+var sinceFields = []string{"hub", "brand", "demonstration_year", "volunteer_mark"}
+
+// dateOfStored is the day in China of a time an aggregate returned: a
+// time (PostgreSQL) or the text SQLite stores.
+func dateOfStored(s string) string {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00",
+		"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return chinaDate(t)
+		}
+	}
+	return ""
+}
 
 // EachExport calls fn for every organization of the list the viewer would
 // get with the filter, in the filter's order, without paging: for
@@ -1093,6 +960,7 @@ func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn fun
 	var types, groups int64
 	var hub, brand, vm int
 	var community string
+	var since [4]sql.NullString
 	typeSets, groupSets := map[int64][]string{}, map[int64][]string{}
 	set := func(cache map[int64][]string, all []string, m int64) []string {
 		v, ok := cache[m]
@@ -1106,8 +974,16 @@ func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn fun
 		o = Org{}
 		if err := rows.Scan(&o.ID, &o.Name, &o.Tier, &types, &groups, &o.CommunityCode, &o.CreditCode, &o.Address,
 			&o.FoundedOn, &o.Members, &o.LeaderName, &o.LeaderPhone, &o.PartyOrg, &o.PartyInstructor, &hub, &brand,
-			&o.DemonstrationYear, &vm, &o.Status, &o.CreatedBy, &community); err != nil {
+			&o.DemonstrationYear, &vm, &o.Status, &o.CreatedBy, &community, &since[0], &since[1], &since[2], &since[3]); err != nil {
 			return fmt.Errorf("export orgs: %w", err)
+		}
+		for i, field := range sinceFields {
+			if since[i].Valid {
+				if o.Since == nil {
+					o.Since = map[string]string{}
+				}
+				o.Since[field] = dateOfStored(since[i].String)
+			}
 		}
 		o.Types, o.TargetGroups = set(typeSets, Types, types), set(groupSets, TargetGroups, groups)
 		o.Hub, o.Brand, o.VolunteerMark = hub != 0, brand != 0, vm != 0

@@ -21,7 +21,7 @@ func inputFromForm(r *http.Request) (Input, errs.Fields) {
 		FoundedOn: f.Get("founded_on"), LeaderName: f.Get("leader_name"), LeaderPhone: f.Get("leader_phone"),
 		PartyOrg: f.Get("party_org"), PartyInstructor: f.Get("party_instructor"),
 		Hub: f.Get("hub") == "1", Brand: f.Get("brand") == "1", VolunteerMark: f.Get("volunteer_mark") == "1",
-		Status: f.Get("status"),
+		Status: f.Get("status"), EffectiveOn: strings.TrimSpace(f.Get("effective_on")), LateReason: strings.TrimSpace(f.Get("late_reason")),
 	}
 	in.Members = formInt(f, "members", fe)
 	in.DemonstrationYear = formInt(f, "demonstration_year", fe)

@@ -259,7 +259,8 @@ func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 func (h *Handlers) transitionSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "id")
 	if err == nil {
-		_, err = h.Svc.Transition(r.Context(), u, id, r.PostFormValue("action"), r.PostFormValue("reason"))
+		_, err = h.Svc.Move(r.Context(), u, id, Move{Action: r.PostFormValue("action"), Reason: r.PostFormValue("reason"),
+			EffectiveOn: r.PostFormValue("effective_on"), LateReason: r.PostFormValue("late_reason")})
 	}
 	if err != nil {
 		if fields, ok := h.S.FieldErrors(r, err); ok {

@@ -3,14 +3,9 @@ package registry
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/errs"
 )
 
 // Lookup returns an organization without any viewer's scope or masking: for
@@ -21,14 +16,12 @@ func (s *Service) Lookup(ctx context.Context, id int64) (*Org, error) {
 }
 
 // SetHub designates an active organization as a hub of its street, or ends
-// the designation, with a reason in the dated history. Only the street (and
-// the officers above it) decide; the organization must be in their subtree.
+// the designation, with a reason in the dated history (planHub decides:
+// only the street and the officers above it, in their subtree; a hub that
+// serves organizations stays one until they are released, counted in the
+// transaction that would clear the flag).
 func (s *Service) SetHub(ctx context.Context, u *auth.User, id int64, on bool, reason string) (*Org, error) {
 	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > 500 {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"reason": errs.M("err.too_long", 500)}}
-	}
 	now := s.now()
 	var out *Org
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -36,31 +29,22 @@ func (s *Service) SetHub(ctx context.Context, u *auth.User, id int64, on bool, r
 		if err != nil {
 			return err
 		}
-		if !visible(u, o) {
-			return errs.E(errs.NotFound, "err.not_found")
+		lk, err := s.lookups(ctx, tx, o, o.CommunityCode, on)
+		if err != nil {
+			return err
 		}
-		if u.ReadOnly() || !setsFlag(u, "hub") || !u.InScope(o.CommunityCode) {
-			return errs.E(errs.Forbidden, "err.forbidden")
+		c, f, err := planHub(u, o, on, reason, now, lk)
+		if err != nil {
+			return err
 		}
-		if on && o.Status != StatusActive {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.hub_needs_active"),
-				Fields: map[string]errs.Msg{"hub": errs.M("err.hub_needs_active")}}
+		if err := f.Err(); err != nil {
+			return err
 		}
-		if o.Hub == on {
+		if c == nil {
 			out = o
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET hub = $1, updated_at = $2, version = version + 1 WHERE id = $3`,
-			b2i(on), now, id); err != nil {
-			return fmt.Errorf("set hub: %w", err)
-		}
-		old, val := strconv.Itoa(b2i(o.Hub)), strconv.Itoa(b2i(on))
-		if err := s.recordHistory(ctx, tx, u, id, now, []Event{{Field: "hub", OldValue: old, Value: val, Reason: reason}}); err != nil {
-			return err
-		}
-		if err := audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "org.hub", ObjectType: "org",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: o.CommunityCode,
-			Detail: map[string]string{"hub": val, "reason": reason}}); err != nil {
+		if _, err := s.save(ctx, tx, u, now, c, false); err != nil {
 			return err
 		}
 		out, err = getOrg(ctx, tx, id, "")

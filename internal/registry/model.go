@@ -77,6 +77,10 @@ type Org struct {
 	CreatedAt         time.Time `json:"created_at"`
 	UpdatedAt         time.Time `json:"updated_at"`
 	Version           int       `json:"version"`
+	// Since holds, for the spreadsheet export only, the effective date of
+	// each flag that is set ("hub", "brand", "demonstration_year",
+	// "volunteer_mark" → YYYY-MM-DD).
+	Since map[string]string `json:"-"`
 	// PhoneMasked tells whether LeaderPhone was masked for this viewer.
 	PhoneMasked bool `json:"phone_masked,omitempty"`
 }
@@ -105,6 +109,16 @@ type Input struct {
 	Status string `json:"status,omitempty"`
 	// Version, when set, must match the stored version (optimistic locking).
 	Version int `json:"version,omitempty"`
+	// EffectiveOn is the day (YYYY-MM-DD, China) the change took effect,
+	// for every dated field it changes; "" is today.
+	EffectiveOn string `json:"effective_on,omitempty"`
+	// LateReason explains a late entry (补录): a change entered more than 30
+	// days after it took effect.
+	LateReason string `json:"late_reason,omitempty"`
+	// Dates are effective dates of single history fields ("status", "hub",
+	// "brand", "demonstration_year", "volunteer_mark"), over EffectiveOn:
+	// the census's date columns.
+	Dates map[string]string `json:"-"`
 }
 
 // InputOf returns the editable fields of an organization.
@@ -124,8 +138,15 @@ type Event struct {
 	Value    string    `json:"value"`
 	Reason   string    `json:"reason,omitempty"`
 	At       time.Time `json:"at"`
-	UserID   int64     `json:"user_id,omitempty"`
-	Username string    `json:"username"`
+	// EnteredAt is when the change was entered (录入时间), nil on rows
+	// written before effective dates; At is when it took effect.
+	EnteredAt *time.Time `json:"entered_at,omitempty"`
+	// LateReason explains a late entry (补录).
+	LateReason string `json:"late_reason,omitempty"`
+	// Late marks a late entry: entered more than 30 days after At.
+	Late     bool   `json:"late,omitempty"`
+	UserID   int64  `json:"user_id,omitempty"`
+	Username string `json:"username"`
 }
 
 // Filter selects organizations for a list.

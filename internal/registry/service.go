@@ -4,12 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"linli/internal/geo"
-	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
@@ -20,6 +18,10 @@ type Service struct {
 	DB  *db.DB
 	Geo *geo.Store
 	Now func() time.Time
+	// HubMembers, when set, counts the organizations a hub serves now (the
+	// hub room's answer), read with q in the transaction that would end
+	// the designation.
+	HubMembers func(ctx context.Context, q db.Querier, hubID int64) (int, error)
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
@@ -91,110 +93,81 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 	return p, rows.Err()
 }
 
-// checkCommunity verifies that the code names a community in the viewer's scope.
-func (s *Service) checkCommunity(ctx context.Context, u *auth.User, code string, f errs.Fields) error {
-	if _, bad := f["community_code"]; bad {
-		return nil
-	}
-	n, err := s.Geo.Get(ctx, code)
-	switch {
-	case errs.Is(err, errs.NotFound):
-		f.Add("community_code", "err.unknown_division")
-	case err != nil:
-		return err
-	case n.Level != geo.Community:
-		f.Add("community_code", "err.community_code")
-	case u.Role == auth.OrgLeader && u.OrgID == 0:
-		// a leader filing their first organization may pick any community
-	case u.Role == auth.OrgLeader:
-		if code != u.ScopeCode {
-			f.Add("community_code", "err.outside_scope")
+// lookups reads what a plan needs: the division a community code names,
+// when the organization is new (old nil) or moves, and the organizations a
+// hub serves, when its designation would end.
+func (s *Service) lookups(ctx context.Context, q db.Querier, old *Org, community string, hubOn bool) (lookups, error) {
+	var lk lookups
+	if old == nil || community != old.CommunityCode {
+		n, err := s.Geo.Get(ctx, community)
+		switch {
+		case errs.Is(err, errs.NotFound):
+		case err != nil:
+			return lk, err
+		default:
+			lk.community = n
 		}
-	case !u.InScope(code):
-		f.Add("community_code", "err.outside_scope")
 	}
-	return nil
+	if old != nil {
+		last, err := lastChanges(ctx, q, old.ID)
+		if err != nil {
+			return lk, err
+		}
+		lk.last = last
+	}
+	if old != nil && old.Hub && !hubOn && s.HubMembers != nil {
+		n, err := s.HubMembers(ctx, q, old.ID)
+		if err != nil {
+			return lk, err
+		}
+		lk.hubMembers = n
+	}
+	return lk, nil
 }
 
-// Create files a new organization.
+// Create files a new organization (planCreate decides).
 func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, error) {
-	if u.ReadOnly() || u.Role == auth.HubStaff || (u.Role == auth.OrgLeader && u.OrgID != 0) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
-	}
 	now := s.now()
 	in.normalize()
-	f := in.validate(now)
-	if err := s.checkCommunity(ctx, u, in.CommunityCode, f); err != nil {
-		return nil, err
-	}
-	probe := &Org{CommunityCode: in.CommunityCode, Tier: in.Tier}
-	for flag, set := range map[string]bool{"hub": in.Hub, "brand": in.Brand, "volunteer_mark": in.VolunteerMark,
-		"demonstration_year": in.DemonstrationYear != 0} {
-		if set && !setsFlag(u, flag) {
-			f.Add(flag, "err.flag_not_yours")
-		}
-	}
-	status := StatusPending
-	if in.Status == StatusActive {
-		if _, bad := f["community_code"]; !bad && !approves(u, probe) {
-			f.Add("status", "err.cannot_activate")
-		}
-		status = StatusActive
-	}
-	if in.Hub && status != StatusActive {
-		f.Add("hub", "err.hub_needs_active")
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
 	var o *Org
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (name, name_key, tier, types_mask, groups_mask,
-			community_code, street_code, district_code, credit_code, address, founded_on, members, leader_name,
-			leader_phone, party_org, party_instructor, hub, brand, demonstration_year, volunteer_mark, status,
-			created_by, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$23)
-			RETURNING id`,
-			in.Name, NameKey(in.Name), in.Tier, mask(Types, in.Types), mask(TargetGroups, in.TargetGroups),
-			in.CommunityCode, in.CommunityCode[:9], in.CommunityCode[:6], nullStr(in.CreditCode), in.Address,
-			in.FoundedOn, in.Members, in.LeaderName, in.LeaderPhone, in.PartyOrg, in.PartyInstructor,
-			b2i(in.Hub), b2i(in.Brand), nullYear(in.DemonstrationYear), b2i(in.VolunteerMark), status, u.ID, now).Scan(&id)
-		if err != nil {
-			return s.conflict(err)
-		}
-		o, err = getOrg(ctx, tx, id, "")
+		lk, err := s.lookups(ctx, tx, nil, in.CommunityCode, in.Hub)
 		if err != nil {
 			return err
 		}
-		if err := indexOrg(ctx, tx, id, o.Name, o.DistrictCode); err != nil {
+		c, f, err := planCreate(u, in, now, lk)
+		if err != nil {
 			return err
 		}
-		hist := []Event{{Field: "status", Value: status}, {Field: "tier", Value: o.Tier},
-			{Field: "party_org", Value: o.PartyOrg}}
-		for _, fl := range flagValues(o) {
-			if fl.Value != "" && fl.Value != "0" {
-				hist = append(hist, fl)
-			}
+		if err := f.Err(); err != nil {
+			return err
 		}
-		if err := s.recordHistory(ctx, tx, u, o.ID, now, hist); err != nil {
+		id, err := s.save(ctx, tx, u, now, c, true)
+		if err != nil {
 			return err
 		}
 		if u.Role == auth.OrgLeader && u.OrgID == 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET org_id = $1, scope_code = $2 WHERE id = $3`, id, o.CommunityCode, u.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET org_id = $1, scope_code = $2 WHERE id = $3`, id, c.org.CommunityCode, u.ID); err != nil {
 				return fmt.Errorf("bind leader: %w", err)
 			}
-			u.OrgID, u.ScopeCode = id, o.CommunityCode
+			u.OrgID, u.ScopeCode = id, c.org.CommunityCode
 		}
-		detail := InputOf(o)
-		detail.LeaderPhone = MaskPhone(detail.LeaderPhone) // as in updates: no phone numbers in the audit log
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "org.create", ObjectType: "org",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: o.CommunityCode, Detail: detail})
+		o, err = getOrg(ctx, tx, id, "")
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// save stores what a plan decided, a batch of one (saveChanges), and
+// returns the organization's id.
+func (s *Service) save(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, c *change, create bool) (int64, error) {
+	if err := s.saveChanges(ctx, tx, u, now, []*change{c}, create); err != nil {
+		return 0, err
+	}
+	return c.org.ID, nil
 }
 
 // conflict turns a unique violation into a clear duplicate message.
@@ -211,32 +184,6 @@ func (s *Service) conflict(err error) error {
 		Fields: map[string]errs.Msg{"name": errs.M("err.duplicate_name")}}
 }
 
-func flagValues(o *Org) []Event {
-	return []Event{
-		{Field: "hub", Value: strconv.Itoa(b2i(o.Hub))},
-		{Field: "brand", Value: strconv.Itoa(b2i(o.Brand))},
-		{Field: "demonstration_year", Value: yearStr(o.DemonstrationYear)},
-		{Field: "volunteer_mark", Value: strconv.Itoa(b2i(o.VolunteerMark))},
-	}
-}
-
-func yearStr(y int) string {
-	if y == 0 {
-		return ""
-	}
-	return strconv.Itoa(y)
-}
-
-func (s *Service) recordHistory(ctx context.Context, tx *sql.Tx, u *auth.User, id int64, now time.Time, evs []Event) error {
-	for _, e := range evs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO org_history (org_id, field, old_value, value, reason, at, user_id, username)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, e.Field, e.OldValue, e.Value, e.Reason, now, nullID(u.ID), u.Username); err != nil {
-			return fmt.Errorf("org history: %w", err)
-		}
-	}
-	return nil
-}
-
 func nullID(id int64) any {
 	if id == 0 {
 		return nil
@@ -249,8 +196,8 @@ func (s *Service) History(ctx context.Context, u *auth.User, id int64) ([]Event,
 	if _, err := s.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, field, old_value, value, reason, at, COALESCE(user_id, 0), username
-		FROM org_history WHERE org_id = $1 ORDER BY at DESC, id DESC`, id)
+	rows, err := s.DB.Query(ctx, `SELECT id, field, old_value, value, reason, at, entered_at, late_reason,
+		COALESCE(user_id, 0), username FROM org_history WHERE org_id = $1 ORDER BY at DESC, id DESC`, id)
 	if err != nil {
 		return nil, fmt.Errorf("org history: %w", err)
 	}
@@ -258,10 +205,17 @@ func (s *Service) History(ctx context.Context, u *auth.User, id int64) ([]Event,
 	out := []Event{}
 	for rows.Next() {
 		var e Event
-		if err := rows.Scan(&e.ID, &e.Field, &e.OldValue, &e.Value, &e.Reason, &e.At, &e.UserID, &e.Username); err != nil {
+		var entered sql.NullTime
+		if err := rows.Scan(&e.ID, &e.Field, &e.OldValue, &e.Value, &e.Reason, &e.At, &entered, &e.LateReason,
+			&e.UserID, &e.Username); err != nil {
 			return nil, err
 		}
 		e.At = e.At.UTC()
+		if entered.Valid {
+			t := entered.Time.UTC()
+			e.EnteredAt = &t
+			e.Late = t.Sub(e.At) > lateAfterDays*24*time.Hour
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -5,8 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"linli/internal/platform/audit"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -140,4 +145,277 @@ var sorts = map[string]string{
 	"members":    "o.members DESC, o.id DESC",
 	"code":       "o.community_code, o.id",
 	"relevance":  "o.id", // with a search: exact name, prefix, substring, pinyin (searchOrder)
+}
+
+// orgInsertColumns are the columns of a new organization, 24 values
+// (orgInsertArgs).
+const orgInsertColumns = `name, name_key, tier, types_mask, groups_mask, community_code, street_code, district_code,
+	credit_code, address, founded_on, members, leader_name, leader_phone, party_org, party_instructor, hub, brand,
+	demonstration_year, volunteer_mark, status, created_by, created_at, updated_at`
+
+// orgInsertArgs are the values of orgInsertColumns for a new organization.
+func orgInsertArgs(o *Org) []any {
+	return []any{o.Name, NameKey(o.Name), o.Tier, mask(Types, o.Types), mask(TargetGroups, o.TargetGroups),
+		o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address, o.FoundedOn, o.Members,
+		o.LeaderName, o.LeaderPhone, o.PartyOrg, o.PartyInstructor, b2i(o.Hub), b2i(o.Brand),
+		nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.CreatedBy, o.CreatedAt, o.UpdatedAt}
+}
+
+// The registry's writers are batch-first: each takes a slice, writes it
+// with multi-row statements where the engines allow, and serves both a
+// single edit (a batch of one) and the census import (thousands).
+
+// insertBatch is how many organizations one INSERT writes (24 parameters
+// each).
+const insertBatch = 400
+
+// insertOrgs writes new organizations and sets their ids. A row that would
+// break a unique constraint (a name in its community, a credit code) is
+// skipped, not failed, so the statement (and a PostgreSQL transaction)
+// goes on: refused lists the positions of those rows.
+func insertOrgs(ctx context.Context, tx *sql.Tx, d db.Dialect, orgs []*Org) (refused []int, err error) {
+	for start := 0; start < len(orgs); start += insertBatch {
+		chunk := orgs[start:min(len(orgs), start+insertBatch)]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO orgs (` + orgInsertColumns + `) VALUES `)
+		args := make([]any, 0, len(chunk)*24)
+		for i, o := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for j := 1; j <= 24; j++ {
+				if j > 1 {
+					b.WriteByte(',')
+				}
+				b.WriteString(d.Param(len(args) + j))
+			}
+			b.WriteByte(')')
+			args = append(args, orgInsertArgs(o)...)
+		}
+		b.WriteString(` ON CONFLICT DO NOTHING RETURNING id, community_code, name_key`)
+		rows, err := tx.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("insert orgs: %w", err)
+		}
+		ids := make(map[string]int64, len(chunk))
+		for rows.Next() {
+			var id int64
+			var comm, key string
+			if err := rows.Scan(&id, &comm, &key); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("insert orgs: %w", err)
+			}
+			ids[comm+"|"+key] = id
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("insert orgs: %w", err)
+		}
+		for i, o := range chunk {
+			id, ok := ids[o.CommunityCode+"|"+NameKey(o.Name)]
+			if !ok {
+				refused = append(refused, start+i)
+				continue
+			}
+			o.ID = id
+		}
+	}
+	return refused, nil
+}
+
+// duplicateOf tells which unique rule a new organization the database
+// refused broke: its credit code if another organization holds it, else
+// its name in its community.
+func duplicateOf(ctx context.Context, q db.Querier, o *Org) (errs.Fields, error) {
+	if o.CreditCode != "" {
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE credit_code = $1`, o.CreditCode).Scan(&n); err != nil {
+			return nil, fmt.Errorf("duplicate: %w", err)
+		}
+		if n > 0 {
+			return errs.Fields{"credit_code": errs.M("err.duplicate_credit")}, nil
+		}
+	}
+	return errs.Fields{"name": errs.M("err.duplicate_name")}, nil
+}
+
+// updateOrgs writes changed organizations whole (every field a plan may
+// change), one statement each, and steps their versions. It stops at the
+// first organization the database refuses, returning its position.
+func updateOrgs(ctx context.Context, tx *sql.Tx, orgs []*Org, now time.Time) (int, error) {
+	for i, o := range orgs {
+		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET name = $1, name_key = $2, tier = $3, types_mask = $4,
+			groups_mask = $5, community_code = $6, street_code = $7, district_code = $8, credit_code = $9,
+			address = $10, founded_on = $11, members = $12, leader_name = $13, leader_phone = $14, party_org = $15,
+			party_instructor = $16, hub = $17, brand = $18, demonstration_year = $19, volunteer_mark = $20,
+			status = $21, return_reason = $22, updated_at = $23, version = version + 1 WHERE id = $24`,
+			o.Name, NameKey(o.Name), o.Tier, mask(Types, o.Types), mask(TargetGroups, o.TargetGroups),
+			o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address,
+			o.FoundedOn, o.Members, o.LeaderName, o.LeaderPhone, o.PartyOrg, o.PartyInstructor,
+			b2i(o.Hub), b2i(o.Brand), nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.ReturnReason,
+			now, o.ID); err != nil {
+			return i, err
+		}
+	}
+	return len(orgs), nil
+}
+
+// histRow is one row of an organization's dated history: the change, when
+// it took effect (at), when it was entered, and by whom.
+type histRow struct {
+	orgID     int64
+	ev        Event
+	at        time.Time
+	enteredAt time.Time
+	userID    int64
+	username  string
+}
+
+// historyBatch is how many history rows one INSERT writes (9 parameters
+// each).
+const historyBatch = 500
+
+// writeHistory writes dated history rows.
+func writeHistory(ctx context.Context, tx *sql.Tx, d db.Dialect, hs []histRow) error {
+	for start := 0; start < len(hs); start += historyBatch {
+		chunk := hs[start:min(len(hs), start+historyBatch)]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO org_history (org_id, field, old_value, value, reason, at, entered_at, late_reason,
+			user_id, username) VALUES `)
+		args := make([]any, 0, len(chunk)*10)
+		for i, h := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j := 1; j <= 10; j++ {
+				if j > 1 {
+					b.WriteString(", ")
+				}
+				b.WriteString(d.Param(len(args) + j))
+			}
+			b.WriteByte(')')
+			args = append(args, h.orgID, h.ev.Field, h.ev.OldValue, h.ev.Value, h.ev.Reason, h.at, h.enteredAt,
+				h.ev.LateReason, nullID(h.userID), h.username)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("org history: %w", err)
+		}
+	}
+	return nil
+}
+
+// searchDoc is an organization's search document, to be (re)written.
+type searchDoc struct {
+	orgID          int64
+	name, district string
+}
+
+// docBatch is how many search documents one statement writes: one
+// statement for many keeps SQLite's FTS5 from flushing its index at every
+// statement.
+const docBatch = 500
+
+// indexDocs writes search documents, replacing an organization's old one.
+func indexDocs(ctx context.Context, tx *sql.Tx, d db.Dialect, docs []searchDoc) error {
+	for start := 0; start < len(docs); start += docBatch {
+		chunk := docs[start:min(len(docs), start+docBatch)]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO org_search (org_id, chars, py, ini, district) VALUES `)
+		args := make([]any, 0, len(chunk)*5)
+		for i, doc := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			n := len(args)
+			b.WriteString("(" + d.Param(n+1) + ", " + d.Param(n+2) + ", " + d.Param(n+3) + ", " + d.Param(n+4) + ", " + d.Param(n+5) + ")")
+			chars, py, ini := SearchDoc(doc.name)
+			args = append(args, doc.orgID, chars, py, ini, doc.district)
+		}
+		b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini,
+			district = excluded.district`)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("index orgs: %w", err)
+		}
+	}
+	return nil
+}
+
+// written is what follows a batch of changes whose organizations are
+// written (with their ids): their search documents, dated history and
+// audit entries, appended to the pending slices.
+func written(cs []*change, u *auth.User, now time.Time, docs []searchDoc, hs []histRow, as []audit.Entry) ([]searchDoc, []histRow, []audit.Entry) {
+	for _, c := range cs {
+		o := c.org
+		if c.reword {
+			docs = append(docs, searchDoc{o.ID, o.Name, o.DistrictCode})
+		}
+		for _, e := range c.events {
+			at := e.At
+			if at.IsZero() {
+				at = now
+			}
+			hs = append(hs, histRow{orgID: o.ID, ev: e, at: at, enteredAt: now, userID: u.ID, username: u.Username})
+		}
+		as = append(as, audit.Entry{Action: c.action, ObjectType: "org", ObjectID: strconv.FormatInt(o.ID, 10),
+			ScopeCode: o.CommunityCode, Detail: c.detail})
+	}
+	return docs, hs, as
+}
+
+// saveChanges stores what plans decided, for a single edit and for a batch
+// alike: the organizations (new ones when create is set, their ids set),
+// then their search documents, dated history and audit rows.
+func (s *Service) saveChanges(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, cs []*change, create bool) error {
+	orgs := make([]*Org, len(cs))
+	for i, c := range cs {
+		orgs[i] = c.org
+	}
+	if create {
+		refused, err := insertOrgs(ctx, tx, s.DB.Dialect, orgs)
+		if err != nil {
+			return err
+		}
+		if len(refused) > 0 {
+			f, err := duplicateOf(ctx, tx, orgs[refused[0]])
+			if err != nil {
+				return err
+			}
+			return &errs.Error{Code: errs.Conflict, Message: f[slices.Collect(maps.Keys(f))[0]], Fields: f}
+		}
+	} else if _, err := updateOrgs(ctx, tx, orgs, now); err != nil {
+		return s.conflict(err)
+	}
+	docs, hs, as := written(cs, u, now, nil, nil, nil)
+	if err := indexDocs(ctx, tx, s.DB.Dialect, docs); err != nil {
+		return err
+	}
+	if err := writeHistory(ctx, tx, s.DB.Dialect, hs); err != nil {
+		return err
+	}
+	return audit.RecordManyDialect(ctx, tx, s.DB.Dialect, now, u.Actor(), as)
+}
+
+// lastChanges reads each history field's latest effective time for an
+// organization.
+func lastChanges(ctx context.Context, q db.Querier, orgID int64) (map[string]time.Time, error) {
+	rows, err := q.QueryContext(ctx, `SELECT field, at FROM org_history WHERE org_id = $1`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("org history: %w", err)
+	}
+	defer rows.Close()
+	last := map[string]time.Time{}
+	for rows.Next() {
+		var field string
+		var at time.Time
+		if err := rows.Scan(&field, &at); err != nil {
+			return nil, fmt.Errorf("org history: %w", err)
+		}
+		if at.After(last[field]) {
+			last[field] = at.UTC()
+		}
+	}
+	return last, rows.Err()
 }

@@ -148,8 +148,30 @@ func (d *DB) Close() error {
 	return err
 }
 
-// Tx runs fn in a write transaction, committing if fn returns nil.
+// txKey carries the transaction of an enclosing Tx on a context.
+type txKey struct{}
+
+// WithTx returns a context that carries tx: a Tx called with it joins tx
+// instead of beginning its own.
+func WithTx(ctx context.Context, tx *sql.Tx) context.Context {
+	return context.WithValue(ctx, txKey{}, tx)
+}
+
+// TxFrom returns the transaction ctx carries, or nil.
+func TxFrom(ctx context.Context) *sql.Tx {
+	tx, _ := ctx.Value(txKey{}).(*sql.Tx)
+	return tx
+}
+
+// Tx runs fn in a write transaction, committing if fn returns nil. When ctx
+// already carries a transaction (InTx, WithTx), fn runs in it instead and
+// the outermost caller commits or rolls back: work of several rooms then
+// commits together. An error from a joined fn must reach the outermost
+// caller, which rolls everything back.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if tx := TxFrom(ctx); tx != nil {
+		return fn(tx)
+	}
 	tx, err := d.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
@@ -162,6 +184,22 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("db: commit: %w", err)
 	}
 	return nil
+}
+
+// InTx is Tx whose fn gets a context carrying the transaction, so that
+// the services it calls (each through its own Tx) join it.
+func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error { return fn(WithTx(ctx, tx), tx) })
+}
+
+// Q is what a read should use: the transaction ctx carries (so it sees
+// that transaction's writes and, on PostgreSQL, its locks), else the
+// readers' pool.
+func (d *DB) Q(ctx context.Context) Querier {
+	if tx := TxFrom(ctx); tx != nil {
+		return tx
+	}
+	return d.Read
 }
 
 // Ping checks that both pools answer.

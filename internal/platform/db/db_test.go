@@ -146,3 +146,42 @@ func TestSQLiteWriterCommitsDurably(t *testing.T) {
 		t.Fatalf("writer synchronous = %d, want 2 (FULL)", sync)
 	}
 }
+
+// A Tx called with a context that carries a transaction joins it: the
+// inner work commits or rolls back with the outer.
+func TestNestedTxJoins(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	ins := func(ctx context.Context, code string) error {
+		return d.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO divisions (code, name, level) VALUES ($1, '测试', 1)`, code)
+			return err
+		})
+	}
+	count := func() int {
+		var n int
+		if err := d.Read.QueryRow(`SELECT COUNT(*) FROM divisions WHERE code IN ('91', '92')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	boom := errors.New("boom")
+	err := d.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := ins(ctx, "91"); err != nil {
+			return err
+		}
+		var n int
+		if err := d.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM divisions WHERE code = '91'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("the joined write is not seen inside: %d %v", n, err)
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) || count() != 0 {
+		t.Fatalf("rolled back: %v, %d rows", err, count())
+	}
+	if err := d.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return errors.Join(ins(ctx, "91"), ins(ctx, "92"))
+	}); err != nil || count() != 2 {
+		t.Fatalf("committed together: %v, %d rows", err, count())
+	}
+}

@@ -117,8 +117,12 @@ func Marshal(v any) ([]byte, error) {
 }
 
 // Tx runs fn in a write transaction. Without a key in ctx it is d.Tx. With
-// one, it reserves the key first and stores fn's result as the response; a
-// stored response for the same payload comes back as a *Replay error.
+// one, it reserves the key first and stores fn's result as the response, in
+// the same transaction; a stored response for the same payload comes back
+// as a *Replay error. It is the only mode: the key, the work and the
+// response commit together or not at all. Work done through another
+// service joins the transaction when called with db.WithTx(ctx, tx)
+// (its own db.Tx then runs in this one).
 func Tx(ctx context.Context, d *db.DB, now time.Time, fn func(tx *sql.Tx) (any, error)) error {
 	k := From(ctx)
 	var replay *Replay
@@ -185,41 +189,4 @@ func Write(w http.ResponseWriter, rp *Replay) {
 	w.Header().Set("Idempotent-Replayed", "true")
 	w.WriteHeader(rp.Status)
 	w.Write(rp.Body)
-}
-
-// Once is for operations that are idempotent by nature but run their own
-// transaction (such as setting a flag through another service): a stored
-// response for the same payload is replayed, another payload is refused,
-// and otherwise fn runs and its result is stored afterwards.
-func Once(ctx context.Context, d *db.DB, now time.Time, fn func() (any, error)) error {
-	k := From(ctx)
-	if k == nil {
-		_, err := fn()
-		return err
-	}
-	var hash, body string
-	var status int
-	err := d.Write.QueryRowContext(ctx, `SELECT request_hash, status_code, response FROM idempotency_keys
-		WHERE user_id = $1 AND idem_key = $2`, k.UserID, k.Key).Scan(&hash, &status, &body)
-	switch {
-	case err == nil && hash != k.Hash:
-		return errs.E(errs.Conflict, "err.idem_mismatch")
-	case err == nil:
-		return &Replay{Status: status, Body: []byte(body)}
-	case !errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("idem: read: %w", err)
-	}
-	v, err := fn()
-	if err != nil {
-		return err
-	}
-	b, err := Marshal(v)
-	if err != nil {
-		return err
-	}
-	if _, err := d.Write.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status_code, response, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, idem_key) DO NOTHING`, k.UserID, k.Key, k.Hash, k.Status, string(b), now); err != nil {
-		return fmt.Errorf("idem: store: %w", err)
-	}
-	return nil
 }
