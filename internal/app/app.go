@@ -16,6 +16,7 @@ import (
 	"linli/internal/account"
 	"linli/internal/auditlog"
 	"linli/internal/census"
+	"linli/internal/effective"
 	"linli/internal/geo"
 	"linli/internal/hub"
 	"linli/internal/incubation"
@@ -25,6 +26,7 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
+	"linli/internal/points"
 	"linli/internal/registry"
 )
 
@@ -92,13 +94,15 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
-	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages)
+	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages,
+		points.Messages, effective.Messages)
 }
 
 // Mount builds the web server and mounts every route.
 func (a *App) Mount() error {
 	cat := Catalog()
-	r, err := web.NewRenderer(cat, account.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates)
+	r, err := web.NewRenderer(cat, account.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates,
+		points.Templates)
 	if err != nil {
 		return err
 	}
@@ -120,6 +124,7 @@ func (a *App) Mount() error {
 	(&hub.Handlers{S: a.Web, Svc: &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}}).Routes(rt)
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
+	(&points.Handlers{S: a.Web, Svc: &points.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&census.Handlers{S: a.Web, Svc: &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}}).Routes(rt)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {

@@ -21,7 +21,8 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/indicators", Summary: "Add an indicator (city administrators; district officers for their district)",
 		Tag: "indicators", Body: "IndicatorInput", Response: "Indicator", Status: 201}, h.S.API(h.apiCreate))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/indicators/{key}", Summary: "An indicator evaluated at a unit on a date, with the units one level down",
-		Tag: "indicators", Query: at, Response: "Evaluation"}, h.S.API(h.apiEvaluate))
+		Tag: "indicators", Query: append(at[:2:2], web.Param{Name: "known_on", Description: "YYYY-MM-DD: what linli answered on that day, from the records entered by its end (default: now)"}),
+		Response: "Evaluation"}, h.S.API(h.apiEvaluate))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/indicators/{key}/definition", Summary: "An indicator's definition",
 		Tag: "indicators", Response: "Indicator"}, h.S.API(h.apiGet))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/indicators/{key}", Summary: "Change some fields of an indicator",
@@ -118,7 +119,7 @@ func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User
 
 func (h *Handlers) apiEvaluate(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
-	res, err := h.Svc.Evaluate(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"))
+	res, err := h.Svc.EvaluateKnown(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"), q.Get("known_on"))
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
@@ -228,10 +229,11 @@ func schemas() map[string]any {
 		"status": strs(orgStatuses...), "tiers": strs(orgTiers...), "types": strs(typeNames...),
 		"party_org": strs(partyOrgs...), "hub": opt(), "brand": opt(), "demonstration": opt(), "volunteer_mark": opt(),
 		"rural": opt(), "min_workers": web.Int(), "qualified_workers": web.Bool(), "host_types": strs(hostTypes...),
-		"pilot_kind": strs(pilotKinds...)})
+		"pilot_kind":  strs(pilotKinds...),
+		"base_levels": strs(baseLevels...), "point_kind": strs(pointKinds...)})
 	rule := web.Obj(map[string]any{"kind": web.Enum(Kinds...), "source": web.Enum(Sources...), "filter": web.Ref("Filter"),
 		"numerator_filter": web.Ref("Filter"), "unit_level": web.Enum(LevelDistrict, LevelStreet, LevelCommunity),
-		"min_count": web.Int(), "years": web.Arr(web.Int()), "year_field": web.Enum("demonstration_year", "founded_on", "opened_on", "designated_on"),
+		"min_count": web.Int(), "years": web.Arr(web.Int()), "year_field": web.Enum("demonstration_year", "founded_on", "opened_on", "designated_on", "year"),
 		"units": web.Arr(web.Str())}, "kind", "source")
 	num := map[string]any{"type": "number"}
 	nnum := map[string]any{"type": "number", "nullable": true}
@@ -256,11 +258,13 @@ func schemas() map[string]any {
 		"source": web.Enum(Sources...), "level": web.Str(), "unit": web.Str(), "unit_name": web.Str(), "as_of": web.Str(),
 		"status": states, "value": nnum, "target": num, "met": nbool, "numerator": nint, "denominator": nint,
 		"deadline": web.Str(), "clause": web.Str(), "units_met": web.Int(), "units_total": web.Int(), "shortfall": num,
-		"expected": num, "period": web.Int(), "periods": web.Arr(period), "children": web.Arr(child)})
+		"expected": num, "period": web.Int(), "periods": web.Arr(period), "children": web.Arr(child),
+		"known_on": web.Str(), "late_entries": web.Int(), "behind": web.Arr(web.Obj(map[string]any{"unit": web.Str(), "name": web.Str()})),
+		"corrected": web.Obj(map[string]any{"deadline": web.Str(), "was": nnum, "now": nnum, "month": web.Str()})})
 	unitRow := web.Obj(map[string]any{"unit": web.Str(), "name": web.Str(), "value": num, "count": web.Int(), "target": num,
 		"met": web.Bool(), "shortfall": num, "periods": web.Arr(period)})
-	record := web.Obj(map[string]any{"kind": web.Enum("org", "base", "pilot"), "id": web.Int(), "name": web.Str(),
-		"code": web.Str(), "district_code": web.Str(), "street_code": web.Str(), "year": web.Str(), "link": web.Str()})
+	record := web.Obj(map[string]any{"kind": web.Enum("org", "base", "pilot", "point"), "id": web.Int(), "name": web.Str(),
+		"code": web.Str(), "district_code": web.Str(), "street_code": web.Str(), "year": web.Str(), "link": web.Str(), "late": web.Bool()})
 	node := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "level": web.Int()})
 	pilot := web.Obj(map[string]any{"id": web.Int(), "community_code": web.Str(), "community_name": web.Str(),
 		"street_code": web.Str(), "district_code": web.Str(), "kind": web.Enum(pilotKinds...), "designated_on": web.Str(),
