@@ -86,4 +86,8 @@ var Messages = i18n.Messages{
 	"effective.late":            {i18n.ZH: "补录", i18n.EN: "Late entry"},
 	"effective.late_reason":     {i18n.ZH: "补录原因", i18n.EN: "Late-entry reason"},
 	"effective.effective_on":    {i18n.ZH: "生效日期", i18n.EN: "Effective date"},
+	// the units every coverage counts (geo.Counted), shown on the division tree
+	"effective.units":         {i18n.ZH: "计入覆盖率的单位", i18n.EN: "Units counted in coverage"},
+	"effective.not_unit":      {i18n.ZH: "不计入覆盖率", i18n.EN: "Not counted"},
+	"effective.not_unit_hint": {i18n.ZH: "特殊区域（代码400以上）或非村（居）委会，不计入覆盖率", i18n.EN: "A special area (code 400 and up) or not a residents' or villagers' committee: not counted in coverage"},
 }

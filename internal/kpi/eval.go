@@ -89,10 +89,7 @@ func (e *evaluator) unitsAt(ctx context.Context, spans []span, n int) ([]unit, e
 // towns (codes …400 and up: reservoirs, forest farms, development zones)
 // and the communities that are neither residents' nor villagers'
 // committees: the plan counts 街道（乡镇） and 村（居）.
-func countedUnit(code string) bool {
-	n := len(code)
-	return n < 9 || code[n-3:] < "400"
-}
+func countedUnit(code string) bool { return geo.Counted(code) }
 
 // spansAt restricts an indicator to a unit: the unit's subtree, or, for an
 // indicator judged only in some units, those of them inside the unit.
@@ -301,6 +298,8 @@ func (e *evaluator) fillUnits(ctx context.Context, ev *evaluation) error {
 	switch {
 	case len(ev.node.Code) > n:
 		return nil // below the level it is judged at: no units to judge
+	case len(ev.node.Code) == n && !countedUnit(ev.node.Code):
+		us = nil // a special area: not a unit the plan counts
 	case len(ev.node.Code) == n:
 		us = []unit{{ev.node.Code, ev.node.Name}}
 	default:

@@ -99,7 +99,11 @@ func (m *match) counted() string {
 		return "1 = 1"
 	}
 	n := strconv.Itoa(m.UnitLen)
-	return "length(m.ucode) >= " + n + " AND substr(m.ucode, " + strconv.Itoa(m.UnitLen-2) + ", 3) < '400'"
+	c := "length(m.ucode) >= " + n + " AND substr(m.ucode, " + strconv.Itoa(m.UnitLen-2) + ", 3) < '400'"
+	if m.UnitLen == 12 {
+		c += " AND substr(m.ucode, 10, 3) >= '001'" // residents' (…001) and villagers' committees only
+	}
+	return c
 }
 
 // rangeCond restricts a code column to the spans.
