@@ -199,8 +199,9 @@ func (h *Handlers) apiDesignate(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 type revokeReq struct {
-	RevokedOn string `json:"revoked_on"`
-	Reason    string `json:"reason"`
+	RevokedOn  string `json:"revoked_on"`
+	Reason     string `json:"reason"`
+	LateReason string `json:"late_reason"`
 }
 
 func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -214,7 +215,7 @@ func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.JSONError(w, r, err)
 		return
 	}
-	p, err := h.Svc.Revoke(r.Context(), u, id, req.RevokedOn, req.Reason)
+	p, err := h.Svc.RevokeLate(r.Context(), u, id, req.RevokedOn, req.Reason, req.LateReason)
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
@@ -268,7 +269,7 @@ func schemas() map[string]any {
 	node := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "level": web.Int()})
 	pilot := web.Obj(map[string]any{"id": web.Int(), "community_code": web.Str(), "community_name": web.Str(),
 		"street_code": web.Str(), "district_code": web.Str(), "kind": web.Enum(pilotKinds...), "designated_on": web.Str(),
-		"revoked_on": web.Str(), "note": web.Str(), "revoke_reason": web.Str(), "created_at": web.Str()})
+		"revoked_on": web.Str(), "note": web.Str(), "revoke_reason": web.Str(), "late_reason": web.Str(), "created_at": web.Str()})
 	return map[string]any{
 		"Filter":         filter,
 		"Rule":           rule,
@@ -290,7 +291,7 @@ func schemas() map[string]any {
 			"summary": map[string]any{"type": "object", "additionalProperties": web.Int()}}),
 		"Pilot":       pilot,
 		"PilotList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Pilot"))}),
-		"PilotInput":  web.Obj(map[string]any{"community_code": web.Str(), "kind": web.Enum(pilotKinds...), "designated_on": web.Str(), "note": web.Str()}, "community_code"),
-		"PilotRevoke": web.Obj(map[string]any{"revoked_on": web.Str(), "reason": web.Str()}, "reason"),
+		"PilotInput":  web.Obj(map[string]any{"community_code": web.Str(), "kind": web.Enum(pilotKinds...), "designated_on": web.Str(), "note": web.Str(), "late_reason": web.Str()}, "community_code"),
+		"PilotRevoke": web.Obj(map[string]any{"revoked_on": web.Str(), "reason": web.Str(), "late_reason": web.Str()}, "reason"),
 	}
 }

@@ -294,6 +294,7 @@ type Pilot struct {
 	RevokedOn     string    `json:"revoked_on,omitempty"`
 	Note          string    `json:"note"`
 	RevokeReason  string    `json:"revoke_reason,omitempty"`
+	LateReason    string    `json:"late_reason,omitempty"` // a late entry's reason (补录)
 	DesignatedBy  int64     `json:"designated_by,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
 }
@@ -304,6 +305,8 @@ type PilotInput struct {
 	Kind          string `json:"kind"`
 	DesignatedOn  string `json:"designated_on"`
 	Note          string `json:"note"`
+	// LateReason is required when designated_on is over 30 days past.
+	LateReason string `json:"late_reason,omitempty"`
 }
 
 // Phase is one of the plan's three phases (C21).
