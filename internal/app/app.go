@@ -18,6 +18,7 @@ import (
 	"linli/internal/auditlog"
 	"linli/internal/census"
 	"linli/internal/coverage"
+	"linli/internal/effective"
 	"linli/internal/geo"
 	"linli/internal/home"
 	"linli/internal/hub"
@@ -28,6 +29,7 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
+	"linli/internal/points"
 	"linli/internal/registry"
 )
 
@@ -98,13 +100,15 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
-	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages)
+	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages,
+		points.Messages, effective.Messages)
 }
 
 // Mount builds the web server and mounts every route.
 func (a *App) Mount() error {
 	cat := Catalog()
-	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, activity.Templates, coverage.Templates)
+	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, activity.Templates, coverage.Templates,
+		points.Templates)
 	if err != nil {
 		return err
 	}
@@ -129,6 +133,7 @@ func (a *App) Mount() error {
 	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board}).Routes(rt)
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
+	(&points.Handlers{S: a.Web, Svc: &points.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&census.Handlers{S: a.Web, Svc: &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}}).Routes(rt)
 	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now,
 		OrgList: a.Registry.List}

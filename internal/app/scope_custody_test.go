@@ -63,10 +63,10 @@ func init() {
 		must(staff2.Do("POST", fmt.Sprintf("/api/v1/expenses/%d/approve", paidID), nil), 200, &approved)
 		var worker struct{ ID int64 }
 		must(staff.Do("POST", fmt.Sprintf("/api/v1/hubs/%d/workers", hubID), map[string]any{"name": "五山社工",
-			"kind": "full_time", "started_on": "2022-01-01"}), 201, &worker)
+			"kind": "full_time", "started_on": "2022-01-01", "late_reason": "补录"}), 201, &worker)
 		var base struct{ ID int64 }
 		must(owner.Do("POST", "/api/v1/bases", map[string]any{"name": "五山培育基地", "host_type": "party_mass_center",
-			"division_code": wushan, "opened_on": "2021-10-01", "services": []string{"incubation"}}), 201, &base)
+			"division_code": wushan, "opened_on": "2021-10-01", "services": []string{"incubation"}, "late_reason": "补录"}), 201, &base)
 		var room struct{ ID int64 }
 		must(owner.Do("POST", fmt.Sprintf("/api/v1/bases/%d/rooms", base.ID), map[string]any{"name": "五山活动室"}), 201, &room)
 		var booking struct{ ID int64 }

@@ -27,7 +27,7 @@ func init() {
 			t.Fatal(err)
 		}
 		city := w.a.CreateUser("city-kpi", auth.CityAdmin, "4401", 0)
-		p, err := w.a.KPI.Designate(ctx, city, kpi.PilotInput{CommunityCode: "440111020200", DesignatedOn: "2022-05-01", Note: "白云试点"})
+		p, err := w.a.KPI.Designate(ctx, city, kpi.PilotInput{CommunityCode: "440111020200", DesignatedOn: "2022-05-01", Note: "白云试点", LateReason: "补录"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -108,6 +108,23 @@ func KindOf(code string) string {
 	return Other
 }
 
+// Counted reports whether a division counts as a unit for the plan's
+// coverage figures (issue 11: one definition for the indicators, the
+// coverage page, the division tree and the dashboards): streets and towns
+// (街道、镇) but not the special areas coded …400 and above (reservoirs,
+// forest farms, development zones); communities that are residents' or
+// villagers' committees (…001–…399). Districts and above always count.
+func Counted(code string) bool {
+	switch len(code) {
+	case 9:
+		return code[6:] < "400"
+	case 12:
+		k := KindOf(code)
+		return k == Urban || k == Rural
+	}
+	return true
+}
+
 // Store reads divisions.
 type Store struct{ DB *db.DB }
 

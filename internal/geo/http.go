@@ -39,25 +39,31 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/divisions/{code}", Summary: "A division, its children and their organization counts", Tag: "divisions",
 		Response: "DivisionNode"}, h.S.API(h.apiNode))
 	node := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "level": web.Int(), "parent_code": web.Str(),
-		"kind": web.Enum(Urban, Rural, Other, ""), "org_count": web.Int()})
+		"kind": web.Enum(Urban, Rural, Other, ""), "org_count": web.Int(), "unit": web.Bool()})
 	rt.Schemas(map[string]any{
 		"Division":     node,
-		"DivisionNode": web.Obj(map[string]any{"node": web.Ref("Division"), "path": web.Arr(web.Ref("Division")), "children": web.Arr(web.Ref("Division")), "org_count": web.Int()}),
+		"DivisionNode": web.Obj(map[string]any{"node": web.Ref("Division"), "path": web.Arr(web.Ref("Division")), "children": web.Arr(web.Ref("Division")), "org_count": web.Int(), "units": web.Int()}),
 	})
 }
 
-// Counted is a node with the number of organizations under it.
-type Counted struct {
+// CountedNode is a node with the number of organizations under it, and
+// whether it is one of the units the plan's coverage figures count
+// (Counted).
+type CountedNode struct {
 	Node
-	OrgCount int `json:"org_count"`
+	OrgCount int  `json:"org_count"`
+	Unit     bool `json:"unit"`
 }
 
 // Tree is a node, its path from the root and its counted children.
 type Tree struct {
-	Node     Node      `json:"node"`
-	Path     []Node    `json:"path"`
-	Children []Counted `json:"children"`
-	OrgCount int       `json:"org_count"`
+	Node     Node          `json:"node"`
+	Path     []Node        `json:"path"`
+	Children []CountedNode `json:"children"`
+	OrgCount int           `json:"org_count"`
+	// Units is how many of the children are units the plan's coverage
+	// figures count (the denominator of a coverage at this node).
+	Units int `json:"units"`
 }
 
 // tree builds a node's view for a user; outside the user's scope it is not found.
@@ -81,10 +87,14 @@ func (h *Handlers) tree(ctx context.Context, u *auth.User, code string) (*Tree, 
 	if err != nil {
 		return nil, err
 	}
-	t := &Tree{Node: *n, Path: path, Children: make([]Counted, 0, len(kids))}
+	t := &Tree{Node: *n, Path: path, Children: make([]CountedNode, 0, len(kids))}
 	for _, k := range kids {
-		t.Children = append(t.Children, Counted{Node: k, OrgCount: counts[k.Code]})
+		c := CountedNode{Node: k, OrgCount: counts[k.Code], Unit: Counted(k.Code)}
+		t.Children = append(t.Children, c)
 		t.OrgCount += counts[k.Code]
+		if c.Unit {
+			t.Units++
+		}
 	}
 	if len(kids) == 0 {
 		own, err := h.Counts.ChildCounts(ctx, u, code, len(code))

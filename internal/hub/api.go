@@ -22,7 +22,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs/{hub_id}/members", Summary: "Take an organization of the hub's street into custody, recording its consent; accepts Idempotency-Key",
 		Tag: "hubs", Body: "MemberInput", Response: "Member", Status: 201}, h.S.API(h.apiMember))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs/{hub_id}/members/{org_id}/release", Summary: "Release an organization from custody (its account must be empty); accepts Idempotency-Key",
-		Tag: "hubs", Body: "HubReason", Response: "Member"}, h.S.API(h.apiRelease))
+		Tag: "hubs", Body: "HubRelease", Response: "Member"}, h.S.API(h.apiRelease))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs/{hub_id}/workers", Summary: "Record a social worker of the hub; accepts Idempotency-Key",
 		Tag: "hubs", Body: "WorkerInput", Response: "Worker", Status: 201}, h.S.API(h.apiWorker))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs/{hub_id}/workers/{id}/end", Summary: "Record the day a social worker left; accepts Idempotency-Key",
@@ -106,14 +106,14 @@ func (h *Handlers) apiRelease(w http.ResponseWriter, r *http.Request, u *auth.Us
 	if err == nil {
 		org, err = web.PathID(r, "org_id")
 	}
-	var in reasonReq
+	var in ReleaseInput
 	var ctx context.Context
 	if err == nil {
 		ctx, err = decode(w, r, u, http.StatusOK, &in)
 	}
 	var m *Member
 	if err == nil {
-		m, err = h.Svc.Release(ctx, u, id, org, in.Reason)
+		m, err = h.Svc.ReleaseOn(ctx, u, id, org, in)
 	}
 	h.respond(w, r, http.StatusOK, m, err)
 }
@@ -133,7 +133,8 @@ func (h *Handlers) apiWorker(w http.ResponseWriter, r *http.Request, u *auth.Use
 }
 
 type workerEnd struct {
-	EndedOn string `json:"ended_on"`
+	EndedOn    string `json:"ended_on"`
+	LateReason string `json:"late_reason"`
 }
 
 func (h *Handlers) apiWorkerEnd(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -149,7 +150,7 @@ func (h *Handlers) apiWorkerEnd(w http.ResponseWriter, r *http.Request, u *auth.
 	}
 	var wk *Worker
 	if err == nil {
-		wk, err = h.Svc.EndWorker(ctx, u, id, wid, in.EndedOn)
+		wk, err = h.Svc.EndWorkerLate(ctx, u, id, wid, in.EndedOn, in.LateReason)
 	}
 	h.respond(w, r, http.StatusOK, wk, err)
 }
@@ -159,23 +160,27 @@ func schemas() map[string]any {
 	member := web.Obj(map[string]any{"id": web.Int(), "hub_org_id": web.Int(), "org_id": web.Int(), "org_name": web.Str(),
 		"community_code": web.Str(), "status": web.Enum(MemberActive, MemberReleased), "consent_by": web.Str(),
 		"consent_on": date, "consent_note": web.Str(), "joined_on": date, "released_on": date, "release_reason": web.Str(),
-		"balance_fen": web.Int()})
+		"balance_fen": web.Int(), "late_reason": web.Str()})
 	worker := web.Obj(map[string]any{"id": web.Int(), "hub_org_id": web.Int(), "name": web.Str(), "kind": web.Enum(WorkerKinds...),
-		"qualified": web.Bool(), "started_on": date, "ended_on": date})
+		"qualified": web.Bool(), "started_on": date, "ended_on": date, "late_reason": web.Str()})
 	return map[string]any{
 		"HubList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"org": web.Ref("Org"),
 			"serving": web.Int(), "social_workers": web.Int()}))}),
 		"HubDesignation": web.Obj(map[string]any{"org_id": web.Int(), "reason": web.Str()}, "org_id"),
 		"HubReason":      web.Obj(map[string]any{"reason": web.Str()}, "reason"),
+		"HubRelease": web.Obj(map[string]any{"reason": web.Str(), "released_on": map[string]any{"type": "string", "format": "date", "description": "default: today"},
+			"late_reason": map[string]any{"type": "string", "description": "required when the date is more than 30 days before today (a late entry)"}}, "reason"),
 		"Hub": web.Obj(map[string]any{"org": web.Ref("Org"), "members": web.Arr(web.Ref("Member")),
 			"workers": web.Arr(web.Ref("Worker")), "serving": web.Int(), "social_workers": web.Int()}),
 		"Member": member,
 		"MemberInput": web.Obj(map[string]any{"org_id": web.Int(),
 			"consent_by":   map[string]any{"type": "string", "description": "who gave the organization's consent (default: its registered leader)"},
 			"consent_on":   map[string]any{"type": "string", "format": "date", "description": "default: today"},
-			"consent_note": web.Str()}, "org_id"),
-		"Worker":      worker,
-		"WorkerInput": web.Obj(map[string]any{"name": web.Str(), "kind": web.Enum(WorkerKinds...), "qualified": web.Bool(), "started_on": date}, "name", "kind", "started_on"),
-		"WorkerEnd":   web.Obj(map[string]any{"ended_on": date}),
+			"consent_note": web.Str(), "joined_on": map[string]any{"type": "string", "format": "date", "description": "when custody took effect (default: today)"},
+			"late_reason": map[string]any{"type": "string", "description": "required when the date is more than 30 days before today (a late entry)"}}, "org_id"),
+		"Worker": worker,
+		"WorkerInput": web.Obj(map[string]any{"name": web.Str(), "kind": web.Enum(WorkerKinds...), "qualified": web.Bool(), "started_on": date,
+			"late_reason": map[string]any{"type": "string", "description": "required when the date is more than 30 days before today (a late entry)"}}, "name", "kind", "started_on"),
+		"WorkerEnd": web.Obj(map[string]any{"ended_on": date, "late_reason": map[string]any{"type": "string", "description": "required when the date is more than 30 days before today (a late entry)"}}),
 	}
 }

@@ -196,7 +196,8 @@ func (h *Handlers) memberSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	}
 	if err == nil {
 		_, err = h.Svc.TakeIntoCustody(r.Context(), u, id, MemberInput{OrgID: org, ConsentBy: r.PostFormValue("consent_by"),
-			ConsentOn: r.PostFormValue("consent_on"), ConsentNote: r.PostFormValue("consent_note")})
+			ConsentOn: r.PostFormValue("consent_on"), ConsentNote: r.PostFormValue("consent_note"),
+			JoinedOn: r.PostFormValue("joined_on"), LateReason: r.PostFormValue("late_reason")})
 	}
 	h.after(w, r, u, err, "hub.flash_added")
 }
@@ -208,7 +209,8 @@ func (h *Handlers) releaseSubmit(w http.ResponseWriter, r *http.Request, u *auth
 		org, err = web.PathID(r, "org_id")
 	}
 	if err == nil {
-		_, err = h.Svc.Release(r.Context(), u, id, org, r.PostFormValue("reason"))
+		_, err = h.Svc.ReleaseOn(r.Context(), u, id, org, ReleaseInput{Reason: r.PostFormValue("reason"),
+			ReleasedOn: r.PostFormValue("released_on"), LateReason: r.PostFormValue("late_reason")})
 	}
 	h.after(w, r, u, err, "hub.flash_released")
 }
@@ -217,7 +219,7 @@ func (h *Handlers) workerSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	id, err := web.PathID(r, "hub_id")
 	if err == nil {
 		_, err = h.Svc.AddWorker(r.Context(), u, id, WorkerInput{Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind"),
-			Qualified: r.PostFormValue("qualified") != "", StartedOn: r.PostFormValue("started_on")})
+			Qualified: r.PostFormValue("qualified") != "", StartedOn: r.PostFormValue("started_on"), LateReason: r.PostFormValue("late_reason")})
 	}
 	h.after(w, r, u, err, "hub.worker_added")
 }
@@ -229,7 +231,7 @@ func (h *Handlers) workerEndSubmit(w http.ResponseWriter, r *http.Request, u *au
 		wid, err = web.PathID(r, "id")
 	}
 	if err == nil {
-		_, err = h.Svc.EndWorker(r.Context(), u, id, wid, r.PostFormValue("ended_on"))
+		_, err = h.Svc.EndWorkerLate(r.Context(), u, id, wid, r.PostFormValue("ended_on"), r.PostFormValue("late_reason"))
 	}
 	h.after(w, r, u, err, "hub.worker_ended")
 }

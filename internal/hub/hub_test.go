@@ -160,6 +160,21 @@ func TestCustodyMembership(t *testing.T) {
 	_, err = f.hubs.TakeIntoCustody(f.ctx, f.auditor, h.ID, hub.MemberInput{OrgID: a.ID})
 	want(t, err, errs.Forbidden, "")
 
+	// effective dates: not in the future, not before the consent, and a
+	// late one says why (issue 11)
+	for _, c := range []struct {
+		in    hub.MemberInput
+		field string
+	}{
+		{hub.MemberInput{OrgID: a.ID, JoinedOn: "2023-06-16"}, "joined_on"},
+		{hub.MemberInput{OrgID: a.ID, ConsentOn: "2023-06-10", JoinedOn: "2023-06-01"}, "joined_on"},
+		{hub.MemberInput{OrgID: a.ID, ConsentOn: "2023-01-05", JoinedOn: "2023-01-10"}, "late_reason"},
+	} {
+		_, err = f.hubs.TakeIntoCustody(f.ctx, staff, h.ID, c.in)
+		if e, ok := errs.As(err); !ok || e.Fields[c.field].Key == "" {
+			t.Fatalf("%+v: %v, want a field error on %s", c.in, err, c.field)
+		}
+	}
 	m, err := f.hubs.TakeIntoCustody(f.ctx, staff, h.ID, hub.MemberInput{OrgID: a.ID, ConsentNote: "理事会决议 2023-06-01"})
 	if err != nil {
 		t.Fatal(err)
@@ -237,14 +252,19 @@ func TestWorkers(t *testing.T) {
 	if e == nil || len(e.Fields) != 3 {
 		t.Fatalf("want three field errors, got %v", err)
 	}
-	w, err := f.hubs.AddWorker(f.ctx, staff, h.ID, hub.WorkerInput{Name: "黄社工", Kind: "full_time", Qualified: true, StartedOn: "2022-03-01"})
-	if err != nil {
+	// a start more than 30 days past is a late entry (补录): it says why
+	_, err = f.hubs.AddWorker(f.ctx, staff, h.ID, hub.WorkerInput{Name: "黄社工", Kind: "full_time", Qualified: true, StartedOn: "2022-03-01"})
+	want(t, err, errs.Invalid, "effective.err.late_reason")
+	w, err := f.hubs.AddWorker(f.ctx, staff, h.ID, hub.WorkerInput{Name: "黄社工", Kind: "full_time", Qualified: true, StartedOn: "2022-03-01",
+		LateReason: "聘用时未录入"})
+	if err != nil || w.LateReason != "聘用时未录入" {
+		t.Fatalf("late worker %+v %v", w, err)
+	}
+	if _, err := f.hubs.AddWorker(f.ctx, f.officer, h.ID, hub.WorkerInput{Name: "李社工", Kind: "part_time", StartedOn: "2023-01-01",
+		LateReason: "补录"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.hubs.AddWorker(f.ctx, f.officer, h.ID, hub.WorkerInput{Name: "李社工", Kind: "part_time", StartedOn: "2023-01-01"}); err != nil {
-		t.Fatal(err)
-	}
-	_, err = f.hubs.EndWorker(f.ctx, staff, h.ID, w.ID, "2021-01-01")
+	_, err = f.hubs.EndWorkerLate(f.ctx, staff, h.ID, w.ID, "2021-01-01", "补录")
 	want(t, err, errs.Invalid, "err.period_order")
 	if _, err := f.hubs.EndWorker(f.ctx, staff, h.ID, w.ID, "2023-05-31"); err != nil {
 		t.Fatal(err)
@@ -255,7 +275,7 @@ func TestWorkers(t *testing.T) {
 	if err != nil || got.Staffed != 1 || len(got.Workers) != 2 || got.CanManage {
 		t.Fatalf("hub %+v %v", got, err)
 	}
-	_, err = f.hubs.AddWorker(f.ctx, f.auditor, h.ID, hub.WorkerInput{Name: "x", Kind: "part_time", StartedOn: "2023-01-01"})
+	_, err = f.hubs.AddWorker(f.ctx, f.auditor, h.ID, hub.WorkerInput{Name: "x", Kind: "part_time", StartedOn: "2023-06-01"})
 	want(t, err, errs.Forbidden, "")
 	var n int
 	f.db.Read.QueryRow(`SELECT COUNT(*) FROM hub_workers WHERE hub_org_id = $1 AND ended_on = '' AND qualified = 0`, h.ID).Scan(&n)

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"linli/internal/effective"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +72,7 @@ type Member struct {
 	JoinedOn      string     `json:"joined_on"`
 	ReleasedOn    string     `json:"released_on,omitempty"`
 	ReleaseReason string     `json:"release_reason,omitempty"`
+	LateReason    string     `json:"late_reason,omitempty"` // a late entry's reason (补录)
 	Balance       ledger.Fen `json:"balance_fen"`
 }
 
@@ -83,6 +85,8 @@ type Worker struct {
 	Qualified bool   `json:"qualified"`
 	StartedOn string `json:"started_on"`
 	EndedOn   string `json:"ended_on,omitempty"`
+	// LateReason: the start or the end was entered over 30 days late.
+	LateReason string `json:"late_reason,omitempty"`
 }
 
 // Hub is a hub organization with the organizations it serves and its workers.
@@ -281,12 +285,12 @@ func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Hub, error)
 }
 
 const memberColumns = `m.id, m.hub_org_id, m.org_id, o.name, o.community_code, m.status, m.consent_by, m.consent_on,
-	m.consent_note, m.joined_on, m.released_on, m.release_reason`
+	m.consent_note, m.joined_on, m.released_on, m.release_reason, m.late_reason`
 
 func scanMember(sc interface{ Scan(...any) error }) (*Member, error) {
 	var m Member
 	err := sc.Scan(&m.ID, &m.HubID, &m.OrgID, &m.OrgName, &m.CommunityCode, &m.Status, &m.ConsentBy, &m.ConsentOn,
-		&m.ConsentNote, &m.JoinedOn, &m.ReleasedOn, &m.ReleaseReason)
+		&m.ConsentNote, &m.JoinedOn, &m.ReleasedOn, &m.ReleaseReason, &m.LateReason)
 	return &m, err
 }
 
@@ -316,6 +320,19 @@ type MemberInput struct {
 	ConsentBy   string `json:"consent_by,omitempty"`
 	ConsentOn   string `json:"consent_on,omitempty"`
 	ConsentNote string `json:"consent_note,omitempty"`
+	// JoinedOn is when the custody took effect (today when empty): not in
+	// the future, not before the consent. More than 30 days ago is a late
+	// entry and needs LateReason.
+	JoinedOn   string `json:"joined_on,omitempty"`
+	LateReason string `json:"late_reason,omitempty"`
+}
+
+// ReleaseInput ends a custody from a date (today when empty), with the
+// reason; a release more than 30 days ago needs LateReason.
+type ReleaseInput struct {
+	Reason     string `json:"reason"`
+	ReleasedOn string `json:"released_on,omitempty"`
+	LateReason string `json:"late_reason,omitempty"`
 }
 
 // TakeIntoCustody makes the hub hold an organization's money: an active
@@ -353,6 +370,11 @@ func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64
 	checkLen(in.ConsentBy, "consent_by", 1, 50, f)
 	checkLen(in.ConsentNote, "consent_note", 0, 500, f)
 	checkDate(in.ConsentOn, "consent_on", today, f)
+	if in.JoinedOn = strings.TrimSpace(in.JoinedOn); in.JoinedOn == "" {
+		in.JoinedOn = today
+	}
+	late := effective.Check(f, "joined_on", in.JoinedOn, today, in.ConsentOn, "hub.err.joined_before_consent")
+	in.LateReason = effective.Reason(f, late, in.LateReason)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -360,8 +382,8 @@ func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO hub_members (hub_org_id, org_id, status, consent_by, consent_on, consent_note,
-			joined_on, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-			hubID, in.OrgID, MemberActive, in.ConsentBy, in.ConsentOn, in.ConsentNote, today, u.ID, now).Scan(&id)
+			joined_on, created_by, created_at, updated_at, late_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id`,
+			hubID, in.OrgID, MemberActive, in.ConsentBy, in.ConsentOn, in.ConsentNote, in.JoinedOn, u.ID, now, in.LateReason).Scan(&id)
 		if s.DB.Dialect.IsUniqueViolation(err) {
 			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("err.hub_already_member"),
 				Fields: map[string]errs.Msg{"org_id": errs.M("err.hub_already_member")}}
@@ -378,13 +400,22 @@ func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64
 		}
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.take_custody", ObjectType: "org",
 			ObjectID: strconv.FormatInt(in.OrgID, 10), ScopeCode: o.CommunityCode,
-			Detail: map[string]any{"hub_org_id": hubID, "consent_by": in.ConsentBy, "consent_on": in.ConsentOn, "consent_note": in.ConsentNote}})
+			Detail: map[string]any{"hub_org_id": hubID, "consent_by": in.ConsentBy, "consent_on": in.ConsentOn, "consent_note": in.ConsentNote,
+				"joined_on": in.JoinedOn, "late": late, "late_reason": in.LateReason}})
 	})
 	return out, err
 }
 
-// Release ends the custody of an organization; its account must be empty.
+// Release ends the custody of an organization today; its account must be
+// empty.
 func (s *Service) Release(ctx context.Context, u *auth.User, hubID, orgID int64, reason string) (*Member, error) {
+	return s.ReleaseOn(ctx, u, hubID, orgID, ReleaseInput{Reason: reason})
+}
+
+// ReleaseOn ends the custody of an organization from a date: not in the
+// future, not before it joined; its account must be empty.
+func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int64, in ReleaseInput) (*Member, error) {
+	reason := in.Reason
 	h, err := s.hub(ctx, u, hubID)
 	if err != nil {
 		return nil, err
@@ -398,26 +429,38 @@ func (s *Service) Release(ctx context.Context, u *auth.User, hubID, orgID int64,
 		f.Add("reason", "err.reason_required")
 	}
 	checkLen(reason, "reason", 0, 500, f)
+	now := s.now()
+	today := ledger.Today(now)
+	if in.ReleasedOn = strings.TrimSpace(in.ReleasedOn); in.ReleasedOn == "" {
+		in.ReleasedOn = today
+	}
+	late := effective.Check(f, "released_on", in.ReleasedOn, today, "", "")
+	in.LateReason = effective.Reason(f, late, in.LateReason)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	now := s.now()
 	var out *Member
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM hub_members WHERE hub_org_id = $1 AND org_id = $2 AND status = $3`+
-			s.DB.Dialect.ForUpdate(), hubID, orgID, MemberActive).Scan(&id)
+		var joined string
+		err := tx.QueryRowContext(ctx, `SELECT id, joined_on FROM hub_members WHERE hub_org_id = $1 AND org_id = $2 AND status = $3`+
+			s.DB.Dialect.ForUpdate(), hubID, orgID, MemberActive).Scan(&id, &joined)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound()
 		}
 		if err != nil {
 			return nil, fmt.Errorf("hub: find member: %w", err)
 		}
+		if in.ReleasedOn < joined {
+			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+				Fields: map[string]errs.Msg{"released_on": errs.M("effective.err.order", joined)}}
+		}
 		if err := s.Custody.CloseAccount(ctx, tx, hubID, orgID); err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE hub_members SET status = $1, released_on = $2, release_reason = $3, updated_at = $4
-			WHERE id = $5`, MemberReleased, ledger.Today(now), reason, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE hub_members SET status = $1, released_on = $2, release_reason = $3, updated_at = $4,
+			late_reason = CASE WHEN $6 <> '' THEN $6 ELSE late_reason END WHERE id = $5`,
+			MemberReleased, in.ReleasedOn, reason, now, id, in.LateReason); err != nil {
 			return nil, fmt.Errorf("hub: release: %w", err)
 		}
 		if out, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM hub_members m JOIN orgs o ON o.id = m.org_id
@@ -426,7 +469,7 @@ func (s *Service) Release(ctx context.Context, u *auth.User, hubID, orgID int64,
 		}
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.release", ObjectType: "org",
 			ObjectID: strconv.FormatInt(orgID, 10), ScopeCode: out.CommunityCode,
-			Detail: map[string]any{"hub_org_id": hubID, "reason": reason}})
+			Detail: map[string]any{"hub_org_id": hubID, "reason": reason, "released_on": in.ReleasedOn, "late": late, "late_reason": in.LateReason}})
 	})
 	return out, err
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"linli/internal/effective"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,14 +23,16 @@ type WorkerInput struct {
 	Kind      string `json:"kind"`
 	Qualified bool   `json:"qualified"`
 	StartedOn string `json:"started_on"`
+	// LateReason is required when started_on is over 30 days before today.
+	LateReason string `json:"late_reason,omitempty"`
 }
 
-const workerColumns = `id, hub_org_id, name, kind, qualified, started_on, ended_on`
+const workerColumns = `id, hub_org_id, name, kind, qualified, started_on, ended_on, late_reason`
 
 func scanWorker(sc interface{ Scan(...any) error }) (*Worker, error) {
 	var w Worker
 	var q int
-	err := sc.Scan(&w.ID, &w.HubID, &w.Name, &w.Kind, &q, &w.StartedOn, &w.EndedOn)
+	err := sc.Scan(&w.ID, &w.HubID, &w.Name, &w.Kind, &q, &w.StartedOn, &w.EndedOn, &w.LateReason)
 	w.Qualified = q != 0
 	return &w, err
 }
@@ -69,25 +72,34 @@ func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in W
 		f.Add("kind", "err.choose_one")
 	}
 	checkDate(in.StartedOn, "started_on", ledger.Today(now), f)
+	late := f["started_on"].Key == "" && effective.IsLate(in.StartedOn, ledger.Today(now))
+	in.LateReason = effective.Reason(f, late, in.LateReason)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	var out *Worker
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		var err error
-		if out, err = scanWorker(tx.QueryRowContext(ctx, `INSERT INTO hub_workers (hub_org_id, name, kind, qualified, started_on, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+workerColumns, hubID, in.Name, in.Kind, b2i(in.Qualified), in.StartedOn, now)); err != nil {
+		if out, err = scanWorker(tx.QueryRowContext(ctx, `INSERT INTO hub_workers (hub_org_id, name, kind, qualified, started_on, created_at, late_reason)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+workerColumns, hubID, in.Name, in.Kind, b2i(in.Qualified), in.StartedOn, now, in.LateReason)); err != nil {
 			return nil, fmt.Errorf("hub: add worker: %w", err)
 		}
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.worker_add", ObjectType: "hub_worker",
 			ObjectID: strconv.FormatInt(out.ID, 10), ScopeCode: h.CommunityCode,
-			Detail: map[string]any{"hub_org_id": hubID, "name": in.Name, "kind": in.Kind, "qualified": in.Qualified, "started_on": in.StartedOn}})
+			Detail: map[string]any{"hub_org_id": hubID, "name": in.Name, "kind": in.Kind, "qualified": in.Qualified, "started_on": in.StartedOn,
+				"late": late, "late_reason": in.LateReason}})
 	})
 	return out, err
 }
 
 // EndWorker records the day a social worker left the hub.
 func (s *Service) EndWorker(ctx context.Context, u *auth.User, hubID, workerID int64, endedOn string) (*Worker, error) {
+	return s.EndWorkerLate(ctx, u, hubID, workerID, endedOn, "")
+}
+
+// EndWorkerLate records the day a social worker left the hub, with the
+// reason when that day is over 30 days before today (a late entry).
+func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, workerID int64, endedOn, lateReason string) (*Worker, error) {
 	h, err := s.hub(ctx, u, hubID)
 	if err != nil {
 		return nil, err
@@ -102,6 +114,8 @@ func (s *Service) EndWorker(ctx context.Context, u *auth.User, hubID, workerID i
 	}
 	f := errs.Fields{}
 	checkDate(endedOn, "ended_on", ledger.Today(now), f)
+	late := f["ended_on"].Key == "" && effective.IsLate(endedOn, ledger.Today(now))
+	lateReason = effective.Reason(f, late, lateReason)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -122,14 +136,18 @@ func (s *Service) EndWorker(ctx context.Context, u *auth.User, hubID, workerID i
 			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 				Fields: map[string]errs.Msg{"ended_on": errs.M("err.period_order")}}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE hub_workers SET ended_on = $1 WHERE id = $2`, endedOn, workerID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE hub_workers SET ended_on = $1,
+			late_reason = CASE WHEN $3 <> '' THEN $3 ELSE late_reason END WHERE id = $2`, endedOn, workerID, lateReason); err != nil {
 			return nil, fmt.Errorf("hub: end worker: %w", err)
 		}
 		w.EndedOn = endedOn
+		if lateReason != "" {
+			w.LateReason = lateReason
+		}
 		out = w
 		return w, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.worker_end", ObjectType: "hub_worker",
 			ObjectID: strconv.FormatInt(workerID, 10), ScopeCode: h.CommunityCode,
-			Detail: map[string]any{"hub_org_id": hubID, "ended_on": endedOn}})
+			Detail: map[string]any{"hub_org_id": hubID, "ended_on": endedOn, "late": late, "late_reason": lateReason}})
 	})
 	return out, err
 }

@@ -174,8 +174,10 @@ func schemas() map[string]any {
 	baseProps := map[string]any{"name": web.Str(), "host_type": web.Enum(HostTypes...), "address": web.Str(),
 		"division_code":   map[string]any{"type": "string", "description": "the area served: a district (6), street (9) or community (12) code"},
 		"operator_org_id": web.Int(), "opening_hours": web.Str(), "services": web.Arr(web.Enum(Services...)),
-		"opened_on": date, "closed_on": map[string]any{"type": "string", "description": "YYYY-MM-DD, empty while open"}}
-	full := map[string]any{"id": web.Int(), "district_code": web.Str(), "street_code": web.Str(), "operator_name": web.Str(),
+		"opened_on": date, "closed_on": map[string]any{"type": "string", "description": "YYYY-MM-DD, empty while open"},
+		"level":       map[string]any{"type": "string", "enum": Levels, "description": "who the base serves (default: the division's level)"},
+		"late_reason": map[string]any{"type": "string", "description": "required when opened_on or a new closed_on is more than 30 days past"}}
+	full := map[string]any{"id": web.Int(), "district_code": web.Str(), "street_code": web.Str(), "operator_name": web.Str(), "late": web.Bool(),
 		"created_at": web.Str(), "updated_at": web.Str()}
 	for k, v := range baseProps {
 		full[k] = v

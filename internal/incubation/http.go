@@ -110,6 +110,7 @@ type formData struct {
 	Form      BaseInput
 	HostTypes []string
 	Services  []string
+	Levels    []string
 	Has       map[string]bool
 }
 
@@ -122,7 +123,7 @@ func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, status int
 	for _, s := range in.Services {
 		has[s] = true
 	}
-	v := web.View{Title: title, Data: formData{Base: b, Form: in, HostTypes: HostTypes, Services: Services, Has: has}}
+	v := web.View{Title: title, Data: formData{Base: b, Form: in, HostTypes: HostTypes, Services: Services, Levels: Levels, Has: has}}
 	h.withErrors(r, &v, fail)
 	if fail != nil {
 		v.Message = h.tr(r, "common.fix_errors")
@@ -143,7 +144,8 @@ func inputFromForm(r *http.Request) BaseInput {
 	r.ParseForm()
 	in := BaseInput{Name: r.PostFormValue("name"), HostType: r.PostFormValue("host_type"), Address: r.PostFormValue("address"),
 		DivisionCode: r.PostFormValue("division_code"), OpeningHours: r.PostFormValue("opening_hours"),
-		Services: r.PostForm["services"], OpenedOn: r.PostFormValue("opened_on"), ClosedOn: r.PostFormValue("closed_on")}
+		Services: r.PostForm["services"], OpenedOn: r.PostFormValue("opened_on"), ClosedOn: r.PostFormValue("closed_on"),
+		Level: r.PostFormValue("level"), LateReason: r.PostFormValue("late_reason")}
 	in.OperatorOrgID, _ = strconv.ParseInt(strings.TrimSpace(r.PostFormValue("operator_org_id")), 10, 64)
 	return in
 }

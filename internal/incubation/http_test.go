@@ -22,7 +22,8 @@ func TestBasePagesAndAPI(t *testing.T) {
 	leader := a.As(a.CreateUser("", auth.OrgLeader, yulei, org.ID))
 
 	form := url.Values{"name": {"天河南培育基地"}, "host_type": {"social_work_station"}, "division_code": {street},
-		"opened_on": {"2021-10-01"}, "services": {"incubation", "training"}, "opening_hours": {"9:00-18:00"}}
+		"opened_on": {"2021-10-01"}, "services": {"incubation", "training"}, "opening_hours": {"9:00-18:00"},
+		"late_reason": {"历史资料补录"}}
 	r := c.Do("POST", "/bases", form)
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", r.Status, r.Body)

@@ -215,12 +215,17 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, within, on string)
 		}
 	}
 	for _, n := range units {
+		if n.Level == geo.Street && !geo.Counted(n.Code) && n.Code != within {
+			continue // a special area is no street of the plan's (geo.Counted)
+		}
 		a := Area{Code: n.Code, Name: n.Name}
-		if n.Level == geo.Street {
+		if n.Level == geo.Street && geo.Counted(n.Code) {
 			a.Streets = 1
 			if names, ok := covered[n.Code]; ok {
 				a.Covered, a.Bases = 1, names
 			}
+		} else if n.Level == geo.Street {
+			a.Bases = covered[n.Code] // shown, not counted
 		} else {
 			for _, st := range streets {
 				if strings.HasPrefix(st, n.Code) {
@@ -253,7 +258,7 @@ func (s *Service) coveredStreets(ctx context.Context, within, on string) (map[st
 	if len(within) > 6 {
 		lo, hi = db.PrefixRange(within[:min(9, len(within))])
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT street_code, name FROM bases WHERE street_code <> ''
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT street_code, name FROM bases WHERE street_code <> '' AND level IN ('street', 'community')
 		AND street_code >= $1 AND street_code < $2 AND opened_on <= $3 AND (closed_on = '' OR closed_on > $3)
 		ORDER BY street_code, name`, lo, hi, on)
 	if err != nil {
@@ -271,7 +276,8 @@ func (s *Service) coveredStreets(ctx context.Context, within, on string) (map[st
 	return out, rows.Err()
 }
 
-// streets lists the codes of the streets below a division.
+// streets lists the codes of the streets below a division that the plan
+// counts (geo.Counted: no special areas), as the indicators do.
 func (s *Service) streets(ctx context.Context, within string) ([]string, error) {
 	lo, hi := db.PrefixRange(within)
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT code FROM divisions WHERE level = $1 AND code >= $2 AND code < $3 ORDER BY code`,
@@ -286,7 +292,9 @@ func (s *Service) streets(ctx context.Context, within string) ([]string, error) 
 		if err := rows.Scan(&c); err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		if geo.Counted(c) {
+			out = append(out, c)
+		}
 	}
 	return out, rows.Err()
 }

@@ -22,6 +22,22 @@ const (
 	Exited     = "exited"
 )
 
+// Levels a base serves at (issue 11): the district, one street, or one
+// community. The incubation target reads the district-level ones.
+var Levels = []string{"district", "street", "community"}
+
+// levelOf is the level a division code suggests: a base sitting on a
+// district's code serves the district, and so on.
+func levelOf(code string) string {
+	switch {
+	case len(code) >= 12:
+		return "community"
+	case len(code) >= 9:
+		return "street"
+	}
+	return "district"
+}
+
 // Booking statuses.
 const (
 	Booked    = "booked"
@@ -37,12 +53,15 @@ type Base struct {
 	DivisionCode  string    `json:"division_code"`
 	DistrictCode  string    `json:"district_code"`
 	StreetCode    string    `json:"street_code"`
+	Level         string    `json:"level"`
 	OperatorOrgID int64     `json:"operator_org_id,omitempty"`
 	OperatorName  string    `json:"operator_name,omitempty"`
 	OpeningHours  string    `json:"opening_hours"`
 	Services      []string  `json:"services"`
 	OpenedOn      string    `json:"opened_on"`
 	ClosedOn      string    `json:"closed_on,omitempty"`
+	LateReason    string    `json:"late_reason,omitempty"` // the latest late entry's reason (补录)
+	Late          bool      `json:"late"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
@@ -58,16 +77,20 @@ type BaseInput struct {
 	HostType      string   `json:"host_type"`
 	Address       string   `json:"address"`
 	DivisionCode  string   `json:"division_code"`
+	Level         string   `json:"level"` // default: the division's level
 	OperatorOrgID int64    `json:"operator_org_id"`
 	OpeningHours  string   `json:"opening_hours"`
 	Services      []string `json:"services"`
 	OpenedOn      string   `json:"opened_on"`
 	ClosedOn      string   `json:"closed_on"`
+	// LateReason is required when opened_on (or a new closed_on) is more
+	// than 30 days before the day it is entered.
+	LateReason string `json:"late_reason,omitempty"`
 }
 
 // InputOf returns a base's editable fields.
 func InputOf(b *Base) BaseInput {
-	return BaseInput{Name: b.Name, HostType: b.HostType, Address: b.Address, DivisionCode: b.DivisionCode,
+	return BaseInput{Name: b.Name, HostType: b.HostType, Address: b.Address, DivisionCode: b.DivisionCode, Level: b.Level,
 		OperatorOrgID: b.OperatorOrgID, OpeningHours: b.OpeningHours, Services: b.Services, OpenedOn: b.OpenedOn, ClosedOn: b.ClosedOn}
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"linli/internal/effective"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,17 +74,18 @@ func canOperate(u *auth.User, b *Base) bool {
 	return !u.ReadOnly() && u.Role == auth.HubStaff && b.OperatorOrgID != 0 && u.OrgID == b.OperatorOrgID
 }
 
-const baseColumns = `b.id, b.name, b.host_type, b.address, b.division_code, b.district_code, b.street_code,
+const baseColumns = `b.id, b.name, b.host_type, b.address, b.division_code, b.district_code, b.street_code, b.level,
 	COALESCE(b.operator_org_id, 0), COALESCE(o.name, ''), b.opening_hours, b.services_mask, b.opened_on, b.closed_on,
-	b.created_at, b.updated_at`
+	b.late_reason, b.created_at, b.updated_at`
 
 const baseFrom = ` FROM bases b LEFT JOIN orgs o ON o.id = b.operator_org_id`
 
 func scanBase(sc interface{ Scan(...any) error }) (*Base, error) {
 	var b Base
 	var m int64
-	err := sc.Scan(&b.ID, &b.Name, &b.HostType, &b.Address, &b.DivisionCode, &b.DistrictCode, &b.StreetCode,
-		&b.OperatorOrgID, &b.OperatorName, &b.OpeningHours, &m, &b.OpenedOn, &b.ClosedOn, &b.CreatedAt, &b.UpdatedAt)
+	err := sc.Scan(&b.ID, &b.Name, &b.HostType, &b.Address, &b.DivisionCode, &b.DistrictCode, &b.StreetCode, &b.Level,
+		&b.OperatorOrgID, &b.OperatorName, &b.OpeningHours, &m, &b.OpenedOn, &b.ClosedOn, &b.LateReason, &b.CreatedAt, &b.UpdatedAt)
+	b.Late = b.LateReason != ""
 	b.Services = unmask(Services, m)
 	b.CreatedAt, b.UpdatedAt = b.CreatedAt.UTC(), b.UpdatedAt.UTC()
 	return &b, err
@@ -152,7 +154,7 @@ func (s *Service) List(ctx context.Context, u *auth.User, within string) ([]*Bas
 	return out, rows.Err()
 }
 
-func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput) (errs.Fields, error) {
+func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old *Base) (errs.Fields, error) {
 	in.Name, in.Address, in.OpeningHours = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.OpeningHours)
 	in.DivisionCode, in.OpenedOn, in.ClosedOn = strings.TrimSpace(in.DivisionCode), strings.TrimSpace(in.OpenedOn), strings.TrimSpace(in.ClosedOn)
 	f := errs.Fields{}
@@ -170,10 +172,34 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput) (er
 	today := s.today()
 	checkDate(in.OpenedOn, "opened_on", today, true, f)
 	if in.ClosedOn != "" {
-		checkDate(in.ClosedOn, "closed_on", "9999-12-31", true, f)
+		checkDate(in.ClosedOn, "closed_on", today, true, f)
 		if in.ClosedOn <= in.OpenedOn {
 			f.Add("closed_on", "err.period_order")
 		}
+	}
+	in.Level = strings.TrimSpace(in.Level)
+	if in.Level == "" {
+		in.Level = levelOf(in.DivisionCode)
+		if old != nil && old.DivisionCode == in.DivisionCode {
+			in.Level = old.Level
+		}
+	}
+	switch {
+	case !slices.Contains(Levels, in.Level):
+		f.Add("level", "err.choose_one")
+	case in.Level == "street" && len(in.DivisionCode) < 9, in.Level == "community" && len(in.DivisionCode) < 12:
+		f.Add("level", "base.err.level_division")
+	}
+	// effective dates: opening (and a new closing) entered more than 30
+	// days after the fact is a late entry and says why
+	late := (old == nil || old.OpenedOn != in.OpenedOn) && effective.IsLate(in.OpenedOn, today)
+	late = late || (in.ClosedOn != "" && (old == nil || old.ClosedOn != in.ClosedOn) && effective.IsLate(in.ClosedOn, today))
+	if r := effective.Reason(f, late, in.LateReason); r != "" {
+		in.LateReason = r
+	} else if old != nil {
+		in.LateReason = old.LateReason
+	} else {
+		in.LateReason = ""
 	}
 	switch n := len(in.DivisionCode); {
 	case geo.LevelOf(in.DivisionCode) < geo.District || n > 12:
@@ -213,7 +239,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in BaseInput) (*Base
 	if u.ReadOnly() || !(u.Role == auth.StreetOfficer || u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
-	f, err := s.validate(ctx, u, &in)
+	f, err := s.validate(ctx, u, &in, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -225,10 +251,10 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in BaseInput) (*Base
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO bases (name, host_type, address, division_code, district_code, street_code,
-			operator_org_id, opening_hours, services_mask, opened_on, closed_on, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
+			operator_org_id, opening_hours, services_mask, opened_on, closed_on, created_at, updated_at, level, late_reason)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) RETURNING id`,
 			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), nullID(in.OperatorOrgID),
-			in.OpeningHours, mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now).Scan(&id); err != nil {
+			in.OpeningHours, mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, in.Level, in.LateReason).Scan(&id); err != nil {
 			return nil, fmt.Errorf("incubation: create base: %w", err)
 		}
 		var err error
@@ -250,7 +276,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in BaseInp
 	if !canEdit(u, old.DivisionCode) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
-	f, err := s.validate(ctx, u, &in)
+	f, err := s.validate(ctx, u, &in, old)
 	if err != nil {
 		return nil, err
 	}
@@ -262,9 +288,9 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in BaseInp
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE bases SET name = $1, host_type = $2, address = $3, division_code = $4,
 			district_code = $5, street_code = $6, operator_org_id = $7, opening_hours = $8, services_mask = $9, opened_on = $10,
-			closed_on = $11, updated_at = $12 WHERE id = $13`,
+			closed_on = $11, updated_at = $12, level = $14, late_reason = $15 WHERE id = $13`,
 			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), nullID(in.OperatorOrgID),
-			in.OpeningHours, mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, id); err != nil {
+			in.OpeningHours, mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, id, in.Level, in.LateReason); err != nil {
 			return nil, fmt.Errorf("incubation: update base: %w", err)
 		}
 		var err error

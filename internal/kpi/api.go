@@ -21,7 +21,8 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/indicators", Summary: "Add an indicator (city administrators; district officers for their district)",
 		Tag: "indicators", Body: "IndicatorInput", Response: "Indicator", Status: 201}, h.S.API(h.apiCreate))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/indicators/{key}", Summary: "An indicator evaluated at a unit on a date, with the units one level down",
-		Tag: "indicators", Query: at, Response: "Evaluation"}, h.S.API(h.apiEvaluate))
+		Tag: "indicators", Query: append(at[:2:2], web.Param{Name: "known_on", Description: "YYYY-MM-DD: what linli answered on that day, from the records entered by its end (default: now)"}),
+		Response: "Evaluation"}, h.S.API(h.apiEvaluate))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/indicators/{key}/definition", Summary: "An indicator's definition",
 		Tag: "indicators", Response: "Indicator"}, h.S.API(h.apiGet))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/indicators/{key}", Summary: "Change some fields of an indicator",
@@ -118,7 +119,7 @@ func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User
 
 func (h *Handlers) apiEvaluate(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
-	res, err := h.Svc.Evaluate(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"))
+	res, err := h.Svc.EvaluateKnown(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"), q.Get("known_on"))
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
@@ -198,8 +199,9 @@ func (h *Handlers) apiDesignate(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 type revokeReq struct {
-	RevokedOn string `json:"revoked_on"`
-	Reason    string `json:"reason"`
+	RevokedOn  string `json:"revoked_on"`
+	Reason     string `json:"reason"`
+	LateReason string `json:"late_reason"`
 }
 
 func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -213,7 +215,7 @@ func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.JSONError(w, r, err)
 		return
 	}
-	p, err := h.Svc.Revoke(r.Context(), u, id, req.RevokedOn, req.Reason)
+	p, err := h.Svc.RevokeLate(r.Context(), u, id, req.RevokedOn, req.Reason, req.LateReason)
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
@@ -228,10 +230,11 @@ func schemas() map[string]any {
 		"status": strs(orgStatuses...), "tiers": strs(orgTiers...), "types": strs(typeNames...),
 		"party_org": strs(partyOrgs...), "hub": opt(), "brand": opt(), "demonstration": opt(), "volunteer_mark": opt(),
 		"rural": opt(), "min_workers": web.Int(), "qualified_workers": web.Bool(), "host_types": strs(hostTypes...),
-		"pilot_kind": strs(pilotKinds...), "target_groups": web.Arr(web.Str())})
+		"pilot_kind": strs(pilotKinds...), "target_groups": web.Arr(web.Str()),
+		"base_levels": strs(baseLevels...), "point_kind": strs(pointKinds...)})
 	rule := web.Obj(map[string]any{"kind": web.Enum(Kinds...), "source": web.Enum(Sources...), "filter": web.Ref("Filter"),
 		"numerator_filter": web.Ref("Filter"), "unit_level": web.Enum(LevelDistrict, LevelStreet, LevelCommunity),
-		"min_count": web.Int(), "years": web.Arr(web.Int()), "year_field": web.Enum("demonstration_year", "founded_on", "opened_on", "designated_on"),
+		"min_count": web.Int(), "years": web.Arr(web.Int()), "year_field": web.Enum("demonstration_year", "founded_on", "opened_on", "designated_on", "year"),
 		"units": web.Arr(web.Str())}, "kind", "source")
 	num := map[string]any{"type": "number"}
 	nnum := map[string]any{"type": "number", "nullable": true}
@@ -256,15 +259,17 @@ func schemas() map[string]any {
 		"source": web.Enum(Sources...), "level": web.Str(), "unit": web.Str(), "unit_name": web.Str(), "as_of": web.Str(),
 		"status": states, "value": nnum, "target": num, "met": nbool, "numerator": nint, "denominator": nint,
 		"deadline": web.Str(), "clause": web.Str(), "units_met": web.Int(), "units_total": web.Int(), "shortfall": num,
-		"expected": num, "period": web.Int(), "periods": web.Arr(period), "children": web.Arr(child)})
+		"expected": num, "period": web.Int(), "periods": web.Arr(period), "children": web.Arr(child),
+		"known_on": web.Str(), "late_entries": web.Int(), "behind": web.Arr(web.Obj(map[string]any{"unit": web.Str(), "name": web.Str()})),
+		"corrected": web.Obj(map[string]any{"deadline": web.Str(), "was": nnum, "now": nnum, "month": web.Str()})})
 	unitRow := web.Obj(map[string]any{"unit": web.Str(), "name": web.Str(), "value": num, "count": web.Int(), "target": num,
 		"met": web.Bool(), "shortfall": num, "periods": web.Arr(period)})
-	record := web.Obj(map[string]any{"kind": web.Enum("org", "base", "pilot"), "id": web.Int(), "name": web.Str(),
-		"code": web.Str(), "district_code": web.Str(), "street_code": web.Str(), "year": web.Str(), "link": web.Str()})
+	record := web.Obj(map[string]any{"kind": web.Enum("org", "base", "pilot", "point"), "id": web.Int(), "name": web.Str(),
+		"code": web.Str(), "district_code": web.Str(), "street_code": web.Str(), "year": web.Str(), "link": web.Str(), "late": web.Bool()})
 	node := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "level": web.Int()})
 	pilot := web.Obj(map[string]any{"id": web.Int(), "community_code": web.Str(), "community_name": web.Str(),
 		"street_code": web.Str(), "district_code": web.Str(), "kind": web.Enum(pilotKinds...), "designated_on": web.Str(),
-		"revoked_on": web.Str(), "note": web.Str(), "revoke_reason": web.Str(), "created_at": web.Str()})
+		"revoked_on": web.Str(), "note": web.Str(), "revoke_reason": web.Str(), "late_reason": web.Str(), "created_at": web.Str()})
 	return map[string]any{
 		"Filter":         filter,
 		"Rule":           rule,
@@ -286,7 +291,7 @@ func schemas() map[string]any {
 			"summary": map[string]any{"type": "object", "additionalProperties": web.Int()}}),
 		"Pilot":       pilot,
 		"PilotList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Pilot"))}),
-		"PilotInput":  web.Obj(map[string]any{"community_code": web.Str(), "kind": web.Enum(pilotKinds...), "designated_on": web.Str(), "note": web.Str()}, "community_code"),
-		"PilotRevoke": web.Obj(map[string]any{"revoked_on": web.Str(), "reason": web.Str()}, "reason"),
+		"PilotInput":  web.Obj(map[string]any{"community_code": web.Str(), "kind": web.Enum(pilotKinds...), "designated_on": web.Str(), "note": web.Str(), "late_reason": web.Str()}, "community_code"),
+		"PilotRevoke": web.Obj(map[string]any{"revoked_on": web.Str(), "reason": web.Str(), "late_reason": web.Str()}, "reason"),
 	}
 }

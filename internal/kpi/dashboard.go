@@ -120,7 +120,7 @@ func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf st
 	// day it is asked on (today, and whether the date is current), and the
 	// viewer's scope (the indicators they see, the path shown to them)
 	today := s.Today()
-	k := unitCode + "|" + w.Day + "|" + strconv.FormatBool(w.Current) + "|" + today + "|" + u.ScopeCode
+	k := unitCode + "|" + w.key() + "|" + today + "|" + u.ScopeCode
 	return s.dash.get(ctx, k, ver, s.now(), func() (*dashEntry, error) {
 		e := s.newEvaluator()
 		e.ver[unitCode] = ver // the evaluations are as new as this version or newer
@@ -157,6 +157,9 @@ func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User,
 			return nil, err
 		}
 		r := ev.result()
+		if r.Correction, err = s.correction(ctx, e, ind, *node, w, r); err != nil {
+			return nil, err
+		}
 		d.Results = append(d.Results, r)
 		d.Summary[r.Status]++
 	}

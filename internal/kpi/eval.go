@@ -28,6 +28,7 @@ type evaluation struct {
 	spans      []span
 	g          int                    // code length the counts are grouped at
 	counts     map[string]int         // matching records per group
+	lates      map[string]int         // of them, records counted by a late entry (补录)
 	nums       map[string]int         // record_share: numerator records per group
 	years      map[string]map[int]int // count_per_year: records per group per year
 	cur        int                    // count_per_year: the period the value is for
@@ -88,10 +89,7 @@ func (e *evaluator) unitsAt(ctx context.Context, spans []span, n int) ([]unit, e
 // towns (codes …400 and up: reservoirs, forest farms, development zones)
 // and the communities that are neither residents' nor villagers'
 // committees: the plan counts 街道（乡镇） and 村（居）.
-func countedUnit(code string) bool {
-	n := len(code)
-	return n < 9 || code[n-3:] < "400"
-}
+func countedUnit(code string) bool { return geo.Counted(code) }
 
 // spansAt restricts an indicator to a unit: the unit's subtree, or, for an
 // indicator judged only in some units, those of them inside the unit.
@@ -158,14 +156,14 @@ func (e *evaluator) evaluate(ctx context.Context, ind *Indicator, node geo.Node,
 		ev.counts, err = e.s.coverageCounts(ctx, ind, ev.spans, w, ev.g)
 	case ind.Rule.Kind == KindCountPerYear:
 		ev.cur, ev.started = periods(ind.Rule.Years, w.Day)
-		ev.years, err = e.s.countByYear(ctx, m, ev.g, ev.started)
+		ev.years, ev.lates, err = e.s.countByYear(ctx, m, ev.g, ev.started)
 	case ind.Rule.Kind == KindRecordShare:
-		if ev.counts, err = e.s.count(ctx, m, ev.g); err == nil {
+		if ev.counts, ev.lates, err = e.s.count(ctx, m, ev.g); err == nil {
 			m.Extra = ind.Rule.NumeratorFilter
-			ev.nums, err = e.s.count(ctx, m, ev.g)
+			ev.nums, _, err = e.s.count(ctx, m, ev.g)
 		}
 	default:
-		ev.counts, err = e.s.count(ctx, m, ev.g)
+		ev.counts, ev.lates, err = e.s.count(ctx, m, ev.g)
 	}
 	if err != nil {
 		return nil, err
@@ -182,32 +180,37 @@ func (s *Service) matchFor(ind *Indicator, spans []span, w when) *match {
 	return m
 }
 
-// count groups the matching records by the first g characters of their code.
-func (s *Service) count(ctx context.Context, m *match, g int) (map[string]int, error) {
+// count groups the matching records by the first g characters of their
+// code, with how many of them were counted by a late entry.
+func (s *Service) count(ctx context.Context, m *match, g int) (counts, lates map[string]int, err error) {
 	q := &query{}
 	rel := m.relation(q)
-	rows, err := s.query(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), COUNT(*) FROM (`+rel+`) m WHERE `+m.counted()+` GROUP BY 1`, q.args...)
+	rows, err := s.query(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), COUNT(*), SUM(m.late) FROM (`+rel+`) m WHERE `+m.counted()+` GROUP BY 1`, q.args...)
 	if err != nil {
-		return nil, fmt.Errorf("kpi count: %w", err)
+		return nil, nil, fmt.Errorf("kpi count: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	counts, lates = map[string]int{}, map[string]int{}
 	for rows.Next() {
 		var c string
-		var n int
-		if err := rows.Scan(&c, &n); err != nil {
-			return nil, err
+		var n, l int
+		if err := rows.Scan(&c, &n, &l); err != nil {
+			return nil, nil, err
 		}
-		out[c] += n
+		counts[c] += n
+		if l > 0 {
+			lates[c] += l
+		}
 	}
-	return out, rows.Err()
+	return counts, lates, rows.Err()
 }
 
-// countByYear groups the matching records by code prefix and year.
-func (s *Service) countByYear(ctx context.Context, m *match, g int, years []int) (map[string]map[int]int, error) {
-	out := map[string]map[int]int{}
+// countByYear groups the matching records by code prefix and year, with
+// how many of each group's records (all years) were counted by a late entry.
+func (s *Service) countByYear(ctx context.Context, m *match, g int, years []int) (map[string]map[int]int, map[string]int, error) {
+	out, lates := map[string]map[int]int{}, map[string]int{}
 	if len(years) == 0 {
-		return out, nil
+		return out, lates, nil
 	}
 	q := &query{}
 	rel := m.relation(q)
@@ -216,17 +219,20 @@ func (s *Service) countByYear(ctx context.Context, m *match, g int, years []int)
 		ys[i] = strconv.Itoa(y)
 	}
 	in := q.in(ys)
-	rows, err := s.query(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), m.ryear, COUNT(*) FROM (`+rel+
+	rows, err := s.query(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), m.ryear, COUNT(*), SUM(m.late) FROM (`+rel+
 		`) m WHERE m.ryear IN `+in+` AND `+m.counted()+` GROUP BY 1, 2`, q.args...)
 	if err != nil {
-		return nil, fmt.Errorf("kpi count by year: %w", err)
+		return nil, nil, fmt.Errorf("kpi count by year: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c, y string
-		var n int
-		if err := rows.Scan(&c, &y, &n); err != nil {
-			return nil, err
+		var n, l int
+		if err := rows.Scan(&c, &y, &n, &l); err != nil {
+			return nil, nil, err
+		}
+		if l > 0 {
+			lates[c] += l
 		}
 		yr, _ := strconv.Atoi(y)
 		if out[c] == nil {
@@ -234,7 +240,7 @@ func (s *Service) countByYear(ctx context.Context, m *match, g int, years []int)
 		}
 		out[c][yr] += n
 	}
-	return out, rows.Err()
+	return out, lates, rows.Err()
 }
 
 // periods returns the year a count_per_year value is for on a day, and the
@@ -294,6 +300,8 @@ func (e *evaluator) fillUnits(ctx context.Context, ev *evaluation) error {
 	switch {
 	case len(ev.node.Code) > n:
 		return nil // below the level it is judged at: no units to judge
+	case len(ev.node.Code) == n && !countedUnit(ev.node.Code):
+		us = nil // a special area: not a unit the plan counts
 	case len(ev.node.Code) == n:
 		us = []unit{{ev.node.Code, ev.node.Name}}
 	default:

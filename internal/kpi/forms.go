@@ -351,7 +351,7 @@ func (h *Handlers) pilotCreate(w http.ResponseWriter, r *http.Request, u *auth.U
 		return
 	}
 	in := PilotInput{CommunityCode: r.PostForm.Get("community_code"), DesignatedOn: r.PostForm.Get("designated_on"),
-		Note: r.PostForm.Get("note"), Kind: PilotRural}
+		Note: r.PostForm.Get("note"), Kind: PilotRural, LateReason: r.PostForm.Get("late_reason")}
 	if _, err := h.Svc.Designate(r.Context(), u, in); err != nil {
 		msgs, ok := h.S.FieldErrors(r, err)
 		if !ok {
@@ -375,7 +375,7 @@ func (h *Handlers) pilotRevoke(w http.ResponseWriter, r *http.Request, u *auth.U
 		err = r.ParseForm()
 	}
 	if err == nil {
-		_, err = h.Svc.Revoke(r.Context(), u, id, r.PostForm.Get("revoked_on"), r.PostForm.Get("reason"))
+		_, err = h.Svc.RevokeLate(r.Context(), u, id, r.PostForm.Get("revoked_on"), r.PostForm.Get("reason"), r.PostForm.Get("late_reason"))
 	}
 	if err != nil {
 		if msgs, ok := h.S.FieldErrors(r, err); ok {

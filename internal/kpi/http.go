@@ -203,6 +203,7 @@ type indicatorView struct {
 	CanEdit  bool
 	API      string
 	Path     []geo.Node
+	Reading  string
 }
 
 type childView struct {
@@ -213,7 +214,7 @@ type childView struct {
 func (h *Handlers) indicatorPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
 	key, unit, asOf := r.PathValue("key"), q.Get("unit"), q.Get("as_of")
-	res, err := h.Svc.Evaluate(r.Context(), u, key, unit, asOf)
+	res, err := h.Svc.EvaluateKnown(r.Context(), u, key, unit, asOf, q.Get("known_on"))
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -227,7 +228,11 @@ func (h *Handlers) indicatorPage(w http.ResponseWriter, r *http.Request, u *auth
 	v := &indicatorView{Ind: ind, Res: res, Row: x.row(ind, res), UnitSet: q.Get("units"), Set: q.Get("set"),
 		CanEdit: CanManage(u) && u.InScope(ind.ScopeCode) && (u.Role == auth.CityAdmin || ind.ScopeCode == u.ScopeCode),
 		Query:   "?unit=" + res.Unit + "&as_of=" + res.AsOf}
+	v.Reading = x.reading(ind)
 	v.API = "/api/v1/indicators/" + key + v.Query
+	if res.KnownOn != "" {
+		v.API += "&known_on=" + res.KnownOn
+	}
 	for _, c := range res.Children {
 		v.Children = append(v.Children, childView{c, x.cell(res, c)})
 	}

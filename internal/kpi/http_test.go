@@ -262,7 +262,8 @@ func TestPilotsAPI(t *testing.T) {
 		status int
 		field  string
 	}{
-		{s.chC, map[string]string{"community_code": "440117103201", "designated_on": "2022-03-01"}, 201, ""},
+		{s.chC, map[string]string{"community_code": "440117103201", "designated_on": "2022-03-01"}, 422, "late_reason"},
+		{s.chC, map[string]string{"community_code": "440117103201", "designated_on": "2022-03-01", "late_reason": "历史资料补录"}, 201, ""},
 		{s.chC, map[string]string{"community_code": "440117103201"}, 409, "community_code"},
 		{s.chC, map[string]string{"community_code": "440117001001"}, 422, "community_code"},
 		{s.chC, map[string]string{"community_code": "440112001201"}, 422, "community_code"},
@@ -302,7 +303,7 @@ func TestPilotsAPI(t *testing.T) {
 	if r := s.thC.Do("POST", "/api/v1/pilots/"+itoa(id)+"/revoke", map[string]string{"reason": "x"}); r.Status != 404 {
 		t.Fatalf("other district revokes: %d", r.Status)
 	}
-	if r := s.chC.Do("POST", "/api/v1/pilots/"+itoa(id)+"/revoke", map[string]string{"revoked_on": "2023-01-01", "reason": "调整试点"}); r.Status != 200 {
+	if r := s.chC.Do("POST", "/api/v1/pilots/"+itoa(id)+"/revoke", map[string]string{"revoked_on": "2023-01-01", "reason": "调整试点", "late_reason": "补录"}); r.Status != 200 {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)
 	}
 	s.cityC.Do("GET", "/api/v1/indicators/rural_pilots?unit=440117&as_of=2022-12-31", nil).Decode(&res)

@@ -46,13 +46,14 @@ const (
 	SourceHubs      = "hubs"      // hub organizations with their social workers
 	SourceBases     = "bases"     // incubation bases
 	SourcePilots    = "pilots"    // rural pilot communities
+	SourcePoints    = "points"    // demonstration points (demonstration_points)
 	SourceProjects  = "projects"  // projects (not yet recorded: no data)
 	SourceTrainings = "trainings" // trainings (not yet recorded: no data)
 	SourceCoverage  = "coverage"  // active organizations by place, from the coverage rollup (internal/coverage)
 )
 
 // Sources lists the record sources in display order.
-var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourceProjects, SourceTrainings, SourceCoverage}
+var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceCoverage}
 
 // Filter selects matching records. Every field is optional; an empty filter
 // matches every record of the source (for organizations: every active one).
@@ -77,6 +78,10 @@ type Filter struct {
 	QualifiedWorkers bool `json:"qualified_workers,omitempty"`
 	// Bases: host types.
 	HostTypes []string `json:"host_types,omitempty"`
+	// Bases: levels (district, street, community).
+	BaseLevels []string `json:"base_levels,omitempty"`
+	// Demonstration points: kinds (point, provincial_pilot).
+	PointKind []string `json:"point_kind,omitempty"`
 	// Pilots: kinds.
 	PilotKind []string `json:"pilot_kind,omitempty"`
 }
@@ -212,9 +217,19 @@ type Result struct {
 	Denominator *int     `json:"denominator"`
 	Deadline    string   `json:"deadline"`
 	Clause      string   `json:"clause"`
-	// UnitsMet of UnitsTotal judged units below this one meet the target.
-	UnitsMet   *int `json:"units_met,omitempty"`
-	UnitsTotal *int `json:"units_total,omitempty"`
+	// KnownOn, when set, is the day whose entries the answer reads.
+	KnownOn string `json:"known_on,omitempty"`
+	// LateEntries is how many of the records behind the number were
+	// counted by a fact entered late (补录).
+	LateEntries int `json:"late_entries"`
+	// UnitsMet of UnitsTotal judged units below this one meet the target;
+	// Behind lists those that do not. Met is true only when every one does.
+	UnitsMet   *int      `json:"units_met,omitempty"`
+	UnitsTotal *int      `json:"units_total,omitempty"`
+	Behind     []UnitRef `json:"behind"`
+	// Correction: the value at the deadline changed after the deadline
+	// passed, through late entries.
+	Correction *Correction `json:"corrected,omitempty"`
 	// Shortfall is how far from the target: records missing (counts), or
 	// units or records to add (shares).
 	Shortfall *float64 `json:"shortfall,omitempty"`
@@ -226,6 +241,22 @@ type Result struct {
 	Children []Child  `json:"children"`
 }
 
+// UnitRef names a unit.
+type UnitRef struct {
+	Unit string `json:"unit"`
+	Name string `json:"name"`
+}
+
+// Correction is a value at an indicator's deadline that changed after the
+// deadline passed: what linli answered for the deadline on the deadline,
+// what it answers for it now, and the month of the latest entry that did it.
+type Correction struct {
+	Deadline string   `json:"deadline"`
+	Was      *float64 `json:"was"`
+	Now      *float64 `json:"now"`
+	Month    string   `json:"month"` // YYYY-MM
+}
+
 // Record is one record behind a number.
 type Record struct {
 	Kind          string `json:"kind"` // org | base | pilot
@@ -235,6 +266,7 @@ type Record struct {
 	DistrictCode  string `json:"district_code"`
 	StreetCode    string `json:"street_code"`
 	Year          string `json:"year,omitempty"`
+	Late          bool   `json:"late"` // counted by a fact entered late (补录)
 	Numerator     *bool  `json:"numerator,omitempty"`
 	Link          string `json:"link,omitempty"`
 	DivisionLabel string `json:"division,omitempty"`
@@ -265,6 +297,7 @@ type Pilot struct {
 	RevokedOn     string    `json:"revoked_on,omitempty"`
 	Note          string    `json:"note"`
 	RevokeReason  string    `json:"revoke_reason,omitempty"`
+	LateReason    string    `json:"late_reason,omitempty"` // a late entry's reason (补录)
 	DesignatedBy  int64     `json:"designated_by,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
 }
@@ -275,6 +308,8 @@ type PilotInput struct {
 	Kind          string `json:"kind"`
 	DesignatedOn  string `json:"designated_on"`
 	Note          string `json:"note"`
+	// LateReason is required when designated_on is over 30 days past.
+	LateReason string `json:"late_reason,omitempty"`
 }
 
 // Phase is one of the plan's three phases (C21).

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"linli/internal/effective"
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -29,12 +30,12 @@ func designatesPilots(u *auth.User) bool {
 func CanDesignate(u *auth.User) bool { return designatesPilots(u) }
 
 const pilotColumns = `p.id, p.community_code, v.name, p.street_code, p.district_code, p.kind, p.designated_on,
-	p.revoked_on, p.note, p.revoke_reason, COALESCE(p.designated_by, 0), p.created_at`
+	p.revoked_on, p.note, p.revoke_reason, p.late_reason, COALESCE(p.designated_by, 0), p.created_at`
 
 func scanPilot(sc interface{ Scan(...any) error }) (*Pilot, error) {
 	var p Pilot
 	if err := sc.Scan(&p.ID, &p.CommunityCode, &p.CommunityName, &p.StreetCode, &p.DistrictCode, &p.Kind,
-		&p.DesignatedOn, &p.RevokedOn, &p.Note, &p.RevokeReason, &p.DesignatedBy, &p.CreatedAt); err != nil {
+		&p.DesignatedOn, &p.RevokedOn, &p.Note, &p.RevokeReason, &p.LateReason, &p.DesignatedBy, &p.CreatedAt); err != nil {
 		return nil, err
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
@@ -111,6 +112,7 @@ func (s *Service) Designate(ctx context.Context, u *auth.User, in PilotInput) (*
 	if utf8.RuneCountInString(in.Note) > 500 {
 		f.Add("note", "err.too_long", 500)
 	}
+	in.LateReason = effective.Reason(f, f["designated_on"].Key == "" && effective.IsLate(in.DesignatedOn, today), in.LateReason)
 	n, err := s.Geo.Get(ctx, in.CommunityCode)
 	switch {
 	case errs.Is(err, errs.NotFound):
@@ -132,8 +134,8 @@ func (s *Service) Designate(ctx context.Context, u *auth.User, in PilotInput) (*
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO pilots (community_code, street_code, district_code, kind,
-			designated_on, note, designated_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-			n.Code, n.Code[:9], n.Code[:6], in.Kind, in.DesignatedOn, in.Note, nullID(u.ID), now).Scan(&id)
+			designated_on, note, designated_by, created_at, updated_at, late_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id`,
+			n.Code, n.Code[:9], n.Code[:6], in.Kind, in.DesignatedOn, in.Note, nullID(u.ID), now, in.LateReason).Scan(&id)
 		if s.DB.Dialect.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Message: errs.M("kpi.err.already_pilot"),
 				Fields: map[string]errs.Msg{"community_code": errs.M("kpi.err.already_pilot")}}
@@ -152,6 +154,12 @@ func (s *Service) Designate(ctx context.Context, u *auth.User, in PilotInput) (*
 
 // Revoke ends a pilot from a date (it counts up to the day before).
 func (s *Service) Revoke(ctx context.Context, u *auth.User, id int64, on, reason string) (*Pilot, error) {
+	return s.RevokeLate(ctx, u, id, on, reason, "")
+}
+
+// RevokeLate ends a pilot from a date, with the late entry's reason when
+// the date is over 30 days past.
+func (s *Service) RevokeLate(ctx context.Context, u *auth.User, id int64, on, reason, lateReason string) (*Pilot, error) {
 	if !designatesPilots(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
@@ -182,6 +190,7 @@ func (s *Service) Revoke(ctx context.Context, u *auth.User, id int64, on, reason
 		case on <= p.DesignatedOn:
 			f.Add("revoked_on", "kpi.err.revoke_after_designation")
 		}
+		lateReason = effective.Reason(f, f["revoked_on"].Key == "" && effective.IsLate(on, today), lateReason)
 		if reason == "" {
 			f.Add("reason", "err.reason_required")
 		} else if utf8.RuneCountInString(reason) > 500 {
@@ -190,8 +199,9 @@ func (s *Service) Revoke(ctx context.Context, u *auth.User, id int64, on, reason
 		if err := f.Err(); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pilots SET revoked_on = $1, revoke_reason = $2, updated_at = $3 WHERE id = $4`,
-			on, reason, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE pilots SET revoked_on = $1, revoke_reason = $2, updated_at = $3,
+			late_reason = CASE WHEN $5 <> '' THEN $5 ELSE late_reason END WHERE id = $4`,
+			on, reason, now, id, lateReason); err != nil {
 			return fmt.Errorf("revoke pilot: %w", err)
 		}
 		if out, err = getPilot(ctx, tx, id); err != nil {
@@ -199,7 +209,7 @@ func (s *Service) Revoke(ctx context.Context, u *auth.User, id int64, on, reason
 		}
 		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "pilot.revoke", ObjectType: "pilot",
 			ObjectID: strconv.FormatInt(id, 10), ScopeCode: p.CommunityCode,
-			Detail: map[string]string{"revoked_on": on, "reason": reason}})
+			Detail: map[string]string{"revoked_on": on, "reason": reason, "late_reason": lateReason}})
 	})
 	return out, err
 }

@@ -15,14 +15,15 @@ type figures struct {
 	status                     string
 	num, den, unitsMet, units  *int
 	periods                    []Period
+	behind                     []UnitRef
 }
 
 // result turns an evaluation into the answer at its unit.
 func (ev *evaluation) result() *Result {
 	ind := ev.ind
 	r := &Result{Key: ind.Key, Name: ind.NameZH, NameEN: ind.NameEN, Kind: ind.Rule.Kind, Source: ind.Rule.Source,
-		Level: ind.Level, Unit: ev.node.Code, UnitName: ev.node.Name, AsOf: ev.w.Day, Target: ind.Target,
-		Deadline: ind.Deadline, Clause: ind.Clause, Children: []Child{}}
+		Level: ind.Level, Unit: ev.node.Code, UnitName: ev.node.Name, AsOf: ev.w.Day, KnownOn: ev.w.Known, Target: ind.Target,
+		Deadline: ind.Deadline, Clause: ind.Clause, Children: []Child{}, Behind: []UnitRef{}}
 	if ind.Rule.Kind == KindCountPerYear && len(ind.Rule.Years) > 0 {
 		cur, _ := periods(ind.Rule.Years, ev.w.Day)
 		r.Period = &cur
@@ -51,6 +52,10 @@ func (ev *evaluation) result() *Result {
 	f := ev.figures(ev.node.Code)
 	r.Value, r.Met, r.Status, r.Shortfall, r.Expected = f.value, f.met, f.status, f.shortfall, f.expected
 	r.Numerator, r.Denominator, r.UnitsMet, r.UnitsTotal, r.Periods = f.num, f.den, f.unitsMet, f.units, f.periods
+	if f.behind != nil {
+		r.Behind = f.behind
+	}
+	r.LateEntries = ev.sum(ev.lates, ev.node.Code)
 	return r
 }
 
@@ -95,7 +100,7 @@ func (ev *evaluation) shareFigures(code string, below []UnitRow) figures {
 	f.shortfall = ptr(math.Max(0, math.Ceil(ind.Target*float64(d)-eps)-float64(n)))
 	f.expected = ptr(ind.Target * progress(ev.w.Day, ind.StartOn, ind.Deadline))
 	if ind.Rule.Kind == KindRecordShare && len(code) < levelLen[ind.Level] {
-		f.unitsMet, f.units = ptr(metCount(below)), ptr(len(below))
+		f.unitsMet, f.units, f.behind = ptr(metCount(below)), ptr(len(below)), behind(below)
 	}
 	return f
 }
@@ -141,13 +146,24 @@ func (ev *evaluation) countFigures(code string, below []UnitRow) figures {
 			}
 		}
 		um := metCount(below)
-		f.unitsMet, f.units = ptr(um), ptr(len(below))
+		f.unitsMet, f.units, f.behind = ptr(um), ptr(len(below)), behind(below)
 		f.met, f.status, f.shortfall = ptr(um == len(below)), st, ptr(sf)
 		if ind.Rule.Kind == KindCountPerYear {
 			_, _, _, f.periods = ev.judgeYears(ys)
 		}
 	}
 	return f
+}
+
+// behind lists the units that do not meet the target.
+func behind(us []UnitRow) []UnitRef {
+	out := []UnitRef{}
+	for _, u := range us {
+		if !u.Met {
+			out = append(out, UnitRef{u.Unit, u.Name})
+		}
+	}
+	return out
 }
 
 func metCount(us []UnitRow) int {

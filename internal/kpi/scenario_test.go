@@ -25,6 +25,7 @@ import (
 type scenario struct {
 	*world
 	a, b, c, d *registry.Org
+	pointA     int64 // A's 2022 demonstration point
 }
 
 func newScenario(t testing.TB) *scenario {
@@ -42,7 +43,7 @@ func newScenario(t testing.TB) *scenario {
 	w.clock.set("2022-03-01")
 	w.change(s.a.ID, func(in *registry.Input) { in.Hub = true })
 	w.clock.set("2022-05-01")
-	w.change(s.a.ID, func(in *registry.Input) { in.DemonstrationYear = 2022 })
+	s.pointA = w.point(conghuaCode, 2022, s.a.ID, "")
 	w.clock.set("2022-06-01")
 	w.change(s.b.ID, func(in *registry.Input) { in.Hub = true })
 	w.clock.set("2022-09-01")
@@ -50,7 +51,8 @@ func newScenario(t testing.TB) *scenario {
 	w.clock.set("2022-11-01")
 	w.base("街口街道党群服务中心培育基地", conghuaCode, jiekou, "2022-11-01", "")
 	w.clock.set("2023-02-01")
-	w.change(s.c.ID, func(in *registry.Input) { in.Hub, in.Brand, in.DemonstrationYear = true, true, 2023 })
+	w.change(s.c.ID, func(in *registry.Input) { in.Hub, in.Brand = true, true })
+	w.point(conghuaCode, 2023, s.c.ID, "")
 	w.change(s.a.ID, func(in *registry.Input) { in.Brand = true })
 	w.clock.set("2023-03-01")
 	w.worker(s.a.ID, "2023-03-01")
@@ -88,9 +90,11 @@ func TestScenario(t *testing.T) {
 		{"hub_coverage", jiekou, "2022-03-01", n(1), StateMet, 1, 1},
 		{"hub_coverage", jiangpu, "2022-08-31", n(1), StateMet, 1, 1},
 		{"hub_coverage", jiangpu, "2022-09-01", n(0), StateBehind, 0, 1},
-		// incubation: only a base with a street covers it
-		{"incubation_coverage", conghuaCode, "2022-10-31", n(0), StateBehind, 0, 8},
-		{"incubation_coverage", conghuaCode, "2022-11-01", n(1.0 / 8), StateBehind, 1, 8},
+		// incubation: districts with an open district-level base
+		{"incubation_coverage", conghuaCode, "2021-09-30", n(0), StateBehind, 0, 1},
+		{"incubation_coverage", conghuaCode, "2021-10-01", n(1), StateMet, 1, 1},
+		{"incubation_coverage", cityCode, "2022-11-01", n(1.0 / 11), StateBehind, 1, 11},
+		{"incubation_coverage", jiekou, "", nil, StateNotApplicable, -1, -1},
 		// brand organizations: 3 per district by 2023
 		{"brand_orgs", conghuaCode, "2022-12-31", n(0), StateBehind, -1, -1},
 		{"brand_orgs", conghuaCode, "", n(2), StateOnTrack, -1, -1},
@@ -220,7 +224,7 @@ func TestScenarioChildrenAndLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Total != 1 || p.Items[0].ID != s.a.ID || p.Items[0].Year != "2022" {
+		if p.Total != 1 || p.Items[0].ID != s.pointA || p.Items[0].Name != s.orgNames[s.a.ID] || p.Items[0].Year != "2022" {
 			t.Fatalf("2022 points: %+v", p.Items)
 		}
 		r := s.eval(s.city, "demonstration_points", conghuaCode, "")

@@ -24,11 +24,71 @@ func (s *Service) parseAsOf(asOf string) (when, error) {
 		return whenOf(now.In(chinaTime), now), nil
 	}
 	d, err := time.Parse(time.DateOnly, asOf)
-	if err != nil || d.Year() < 2000 || d.Year() > 2100 {
+	if err != nil || d.Year() < 2021 || d.Year() > 2100 {
 		return when{}, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"as_of": errs.M("kpi.err.date")}}
 	}
 	return whenOf(d, now), nil
+}
+
+// parseWhen reads an as-of date and a known-on date (empty: what linli
+// holds now). A known-on date may be neither in the future nor before the
+// first record was entered.
+func (s *Service) parseWhen(ctx context.Context, asOf, knownOn string) (when, error) {
+	w, err := s.parseAsOf(asOf)
+	if err != nil || knownOn == "" {
+		return w, err
+	}
+	bad := func(msg string) error {
+		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"known_on": errs.M(msg)}}
+	}
+	k, err := time.Parse(time.DateOnly, knownOn)
+	if err != nil {
+		return w, bad("kpi.err.date")
+	}
+	if knownOn > s.Today() {
+		return w, bad("kpi.err.known_future")
+	}
+	first, err := s.firstEntry(ctx)
+	if err != nil {
+		return w, err
+	}
+	if first == "" || knownOn < first {
+		return w, bad("kpi.err.known_before_data")
+	}
+	w.Known, w.Current = knownOn, false
+	w.KnownCut = time.Date(k.Year(), k.Month(), k.Day()+1, 0, 0, 0, 0, chinaTime).UTC()
+	return w, nil
+}
+
+// firstEntry is the day (in China) the first record still held was
+// entered: organizations' first status rows (entered_at, or at for rows
+// from before entry times were kept), bases, pilots and demonstration
+// points. Found once, then kept: entries are never moved earlier.
+func (s *Service) firstEntry(ctx context.Context) (string, error) {
+	if v, ok := s.tables.Load("|first"); ok {
+		return v.(string), nil
+	}
+	day := ""
+	for _, q := range []string{
+		`SELECT MIN(COALESCE(entered_at, at)) FROM org_history WHERE field = 'status'`,
+		`SELECT MIN(created_at) FROM bases`, `SELECT MIN(created_at) FROM pilots`,
+		`SELECT MIN(created_at) FROM demonstration_points`} {
+		var v any
+		if err := s.DB.Read.QueryRowContext(ctx, q).Scan(&v); err != nil {
+			continue // a table not kept here
+		}
+		if t, ok := timeOf(v); ok {
+			if d := t.In(chinaTime).Format(time.DateOnly); day == "" || d < day {
+				day = d
+			}
+		}
+	}
+	if day != "" {
+		s.tables.Store("|first", day)
+	}
+	return day, nil
 }
 
 // unitFor resolves the unit a user asks about: their own scope by default;
@@ -51,7 +111,11 @@ type target struct {
 }
 
 func (s *Service) resolve(ctx context.Context, u *auth.User, key, unitCode, asOf string) (*target, error) {
-	w, err := s.parseAsOf(asOf)
+	return s.resolveKnown(ctx, u, key, unitCode, asOf, "")
+}
+
+func (s *Service) resolveKnown(ctx context.Context, u *auth.User, key, unitCode, asOf, knownOn string) (*target, error) {
+	w, err := s.parseWhen(ctx, asOf, knownOn)
 	if err != nil {
 		return nil, err
 	}
@@ -71,15 +135,26 @@ func (s *Service) resolve(ctx context.Context, u *auth.User, key, unitCode, asOf
 
 // Evaluate answers an indicator at a unit on a date.
 func (s *Service) Evaluate(ctx context.Context, u *auth.User, key, unitCode, asOf string) (*Result, error) {
-	t, err := s.resolve(ctx, u, key, unitCode, asOf)
+	return s.EvaluateKnown(ctx, u, key, unitCode, asOf, "")
+}
+
+// EvaluateKnown answers an indicator at a unit on a date as linli answered
+// it on the day knownOn (empty: now), from the records entered by then.
+func (s *Service) EvaluateKnown(ctx context.Context, u *auth.User, key, unitCode, asOf, knownOn string) (*Result, error) {
+	t, err := s.resolveKnown(ctx, u, key, unitCode, asOf, knownOn)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := s.evaluation(ctx, s.newEvaluator(), t.ind, *t.node, t.w)
+	e := s.newEvaluator()
+	ev, err := s.evaluation(ctx, e, t.ind, *t.node, t.w)
 	if err != nil {
 		return nil, err
 	}
-	return ev.result(), nil
+	r := ev.result()
+	if r.Correction, err = s.correction(ctx, e, t.ind, *t.node, t.w, r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // evaluation evaluates through the cache: an evaluation is kept while the
@@ -96,7 +171,7 @@ func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, 
 		}
 		ver, e.ver[node.Code] = v, v
 	}
-	k := ind.Key + "|" + strconv.Itoa(ind.Version) + "|" + node.Code + "|" + w.Day + "|" + strconv.FormatBool(w.Current)
+	k := ind.Key + "|" + strconv.Itoa(ind.Version) + "|" + node.Code + "|" + w.key()
 	if ev, ok := s.cache.get(k, ver, s.now()); ok {
 		return ev, nil
 	}
@@ -294,7 +369,7 @@ func (s *Service) Records(ctx context.Context, u *auth.User, key, unitCode, asOf
 		return nil, fmt.Errorf("kpi records count: %w", err)
 	}
 	args := append(q.args, perPage, (page-1)*perPage)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT m.rid, m.label, m.ucode, m.dcode, m.scode, COALESCE(m.ryear, '')`+from+
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT m.rid, m.label, m.ucode, m.dcode, m.scode, COALESCE(m.ryear, ''), m.late`+from+
 		` ORDER BY m.ucode, m.rid LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi records: %w", err)
@@ -303,9 +378,11 @@ func (s *Service) Records(ctx context.Context, u *auth.User, key, unitCode, asOf
 	kind, link := recordKind(ind.Rule.Source)
 	for rows.Next() {
 		r := Record{Kind: kind}
-		if err := rows.Scan(&r.ID, &r.Name, &r.Code, &r.DistrictCode, &r.StreetCode, &r.Year); err != nil {
+		var late int
+		if err := rows.Scan(&r.ID, &r.Name, &r.Code, &r.DistrictCode, &r.StreetCode, &r.Year, &late); err != nil {
 			return nil, err
 		}
+		r.Late = late == 1
 		if link != "" {
 			r.Link = link + strconv.FormatInt(r.ID, 10)
 		}
@@ -322,6 +399,30 @@ func recordKind(src string) (kind, link string) {
 		return "base", "/bases/"
 	case SourcePilots:
 		return "pilot", ""
+	case SourcePoints:
+		return "point", "/demonstration-points/"
 	}
 	return src, ""
+}
+
+// timeOf reads a time an aggregate returned: a time, or (SQLite, where
+// MIN loses the column's type) its text.
+func timeOf(v any) (time.Time, bool) {
+	switch x := v.(type) {
+	case time.Time:
+		return x, true
+	case []byte:
+		v = string(x)
+	}
+	str, ok := v.(string)
+	if !ok || str == "" {
+		return time.Time{}, false
+	}
+	for _, l := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00",
+		"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999 -0700 MST"} {
+		if t, err := time.Parse(l, str); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +59,15 @@ type when struct {
 	Day     string    // YYYY-MM-DD
 	Cut     time.Time // the next midnight in China, in UTC
 	Current bool
+	// Known, when set (known_on), keeps only what had been entered by the
+	// end of that day: KnownCut is its next midnight in China, in UTC.
+	Known    string
+	KnownCut time.Time
+}
+
+// key identifies the answer a when gives (for the caches).
+func (w when) key() string {
+	return w.Day + "|" + strconv.FormatBool(w.Current) + "|" + w.Known
 }
 
 // chinaTime is the offices' clock, UTC+8.
@@ -89,7 +99,11 @@ func (m *match) counted() string {
 		return "1 = 1"
 	}
 	n := strconv.Itoa(m.UnitLen)
-	return "length(m.ucode) >= " + n + " AND substr(m.ucode, " + strconv.Itoa(m.UnitLen-2) + ", 3) < '400'"
+	c := "length(m.ucode) >= " + n + " AND substr(m.ucode, " + strconv.Itoa(m.UnitLen-2) + ", 3) < '400'"
+	if m.UnitLen == 12 {
+		c += " AND substr(m.ucode, 10, 3) >= '001'" // residents' (…001) and villagers' committees only
+	}
+	return c
 }
 
 // rangeCond restricts a code column to the spans.
@@ -111,9 +125,11 @@ func (m *match) relation(q *query) string {
 		return m.bases(q)
 	case SourcePilots:
 		return m.pilots(q)
+	case SourcePoints:
+		return m.points(q)
 	}
 	// sources without records: an empty relation of the right shape
-	return `SELECT 0 AS rid, '' AS label, '' AS ucode, '' AS dcode, '' AS scode, '' AS ryear WHERE 1 = 0`
+	return `SELECT 0 AS rid, '' AS label, '' AS ucode, '' AS dcode, '' AS scode, '' AS ryear, 0 AS late WHERE 1 = 0`
 }
 
 func (m *match) orgs(q *query) string {
@@ -124,13 +140,20 @@ func (m *match) orgs(q *query) string {
 		return "o.street_code"
 	}
 	conds := []string{rangeCond(q, col, m.Spans)}
-	var cut string
+	var cut, known string
 	if !m.When.Current {
 		cut = q.arg(m.When.Cut)
 	}
+	if m.When.Known != "" {
+		// rows entered by then (entered_at NULL: rows from before effective
+		// dates were kept apart, entered when they took effect)
+		known = " AND COALESCE(h.entered_at, h.at) < " + q.arg(m.When.KnownCut)
+	}
+	read := map[string]bool{"status": true}
 	field := func(name string) string { // the value of a historized field on the date
+		read[name] = true
 		return "(SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = '" + name +
-			"' AND h.at < " + cut + " ORDER BY h.at DESC, h.id DESC LIMIT 1)"
+			"' AND h.at < " + cut + known + " ORDER BY h.at DESC, h.id DESC LIMIT 1)"
 	}
 	filters := []Filter{m.Filter}
 	if m.Extra != nil {
@@ -162,8 +185,21 @@ func (m *match) orgs(q *query) string {
 	} else if !m.When.Current {
 		year = "NULLIF(" + field("demonstration_year") + ", '')"
 	}
+	// late: a fact the record is counted by (a field the rule reads, in
+	// effect by the date) was entered late
+	fields := make([]string, 0, len(read))
+	for f := range read {
+		fields = append(fields, f)
+	}
+	slices.Sort(fields)
+	lateCut := cut
+	if m.When.Current {
+		lateCut = q.arg(m.When.Cut)
+	}
+	late := "CASE WHEN EXISTS (SELECT 1 FROM org_history h WHERE h.org_id = o.id AND h.field IN " + q.in(fields) +
+		" AND h.late_reason <> '' AND h.at < " + lateCut + known + ") THEN 1 ELSE 0 END"
 	return `SELECT o.id AS rid, o.name AS label, o.community_code AS ucode, o.district_code AS dcode,
-		o.street_code AS scode, ` + year + ` AS ryear FROM orgs o WHERE ` + strings.Join(conds, " AND ")
+		o.street_code AS scode, ` + year + ` AS ryear, ` + late + ` AS late FROM orgs o WHERE ` + strings.Join(conds, " AND ")
 }
 
 // flagCond is a 0/1 flag's condition, now or from history (where a flag
@@ -229,6 +265,9 @@ func (m *match) orgConds(q *query, f Filter, field func(string) string, cut *str
 		if f.QualifiedWorkers {
 			qual = " AND w.qualified = 1"
 		}
+		if m.When.Known != "" {
+			qual += " AND w.created_at < " + q.arg(m.When.KnownCut)
+		}
 		conds = append(conds, "(SELECT COUNT(*) FROM hub_workers w WHERE w.hub_org_id = o.id AND w.started_on <= "+d+
 			" AND (w.ended_on = '' OR w.ended_on > "+d+")"+qual+") >= "+q.arg(f.MinWorkers))
 	}
@@ -247,13 +286,23 @@ func (m *match) bases(q *query) string {
 	}
 	d := q.arg(m.When.Day)
 	conds := []string{rangeCond(q, col, m.Spans), "b.opened_on <= " + d, "(b.closed_on = '' OR b.closed_on > " + d + ")"}
+	if m.When.Known != "" {
+		// entered by then; a closing entered later is not known yet
+		k := q.arg(m.When.KnownCut)
+		conds[1] += " AND b.created_at < " + k
+		conds[2] = "(b.closed_on = '' OR b.closed_on > " + d + " OR b.updated_at >= " + k + ")"
+	}
 	for _, f := range m.filters() {
 		if len(f.HostTypes) > 0 {
 			conds = append(conds, "b.host_type IN "+q.in(f.HostTypes))
 		}
+		if len(f.BaseLevels) > 0 {
+			conds = append(conds, "b.level IN "+q.in(f.BaseLevels))
+		}
 	}
 	return `SELECT b.id AS rid, b.name AS label, CASE WHEN b.street_code <> '' THEN b.street_code ELSE b.district_code END AS ucode,
-		b.district_code AS dcode, b.street_code AS scode, substr(b.opened_on, 1, 4) AS ryear FROM bases b WHERE ` +
+		b.district_code AS dcode, b.street_code AS scode, substr(b.opened_on, 1, 4) AS ryear,
+		CASE WHEN b.late_reason <> '' THEN 1 ELSE 0 END AS late FROM bases b WHERE ` +
 		strings.Join(conds, " AND ")
 }
 
@@ -266,14 +315,52 @@ func (m *match) pilots(q *query) string {
 	}
 	d := q.arg(m.When.Day)
 	conds := []string{rangeCond(q, col, m.Spans), "p.designated_on <= " + d, "(p.revoked_on = '' OR p.revoked_on > " + d + ")"}
+	if m.When.Known != "" {
+		k := q.arg(m.When.KnownCut)
+		conds[1] += " AND p.created_at < " + k
+		conds[2] = "(p.revoked_on = '' OR p.revoked_on > " + d + " OR p.updated_at >= " + k + ")"
+	}
 	for _, f := range m.filters() {
 		if len(f.PilotKind) > 0 {
 			conds = append(conds, "p.kind IN "+q.in(f.PilotKind))
 		}
 	}
 	return `SELECT p.id AS rid, v.name AS label, p.community_code AS ucode, p.district_code AS dcode,
-		p.street_code AS scode, substr(p.designated_on, 1, 4) AS ryear
+		p.street_code AS scode, substr(p.designated_on, 1, 4) AS ryear, CASE WHEN p.late_reason <> '' THEN 1 ELSE 0 END AS late
 		FROM pilots p JOIN divisions v ON v.code = p.community_code WHERE ` + strings.Join(conds, " AND ")
+}
+
+// points are the demonstration points approved by the date. A cancelled
+// point counts for no date: its cancellation corrects the record, and only
+// a known_on before the cancellation still sees it.
+func (m *match) points(q *query) string {
+	col := func(n int) string {
+		switch {
+		case n >= 12:
+			return "p.community_code"
+		case n >= 9:
+			return "p.street_code"
+		}
+		return "p.district_code"
+	}
+	conds := []string{rangeCond(q, col, m.Spans), "p.approved_on <= " + q.arg(m.When.Day)}
+	if m.When.Known != "" {
+		k := q.arg(m.When.KnownCut)
+		conds = append(conds, "p.created_at < "+k, "(p.cancelled_at IS NULL OR p.cancelled_at >= "+k+")")
+	} else {
+		conds = append(conds, "p.status = 'active'")
+	}
+	for _, f := range m.filters() {
+		if len(f.PointKind) > 0 {
+			conds = append(conds, "p.kind IN "+q.in(f.PointKind))
+		}
+	}
+	return `SELECT p.id AS rid, COALESCE(o.name, v.name, '') AS label,
+		CASE WHEN p.community_code <> '' THEN p.community_code WHEN p.street_code <> '' THEN p.street_code ELSE p.district_code END AS ucode,
+		p.district_code AS dcode, p.street_code AS scode, CAST(p.year AS TEXT) AS ryear,
+		CASE WHEN p.late_reason <> '' THEN 1 ELSE 0 END AS late
+		FROM demonstration_points p LEFT JOIN orgs o ON o.id = p.org_id LEFT JOIN divisions v ON v.code = p.community_code
+		WHERE ` + strings.Join(conds, " AND ")
 }
 
 func (m *match) filters() []Filter {
@@ -306,6 +393,7 @@ var sourceTables = map[string][]string{
 	SourceBases:    {"bases"},
 	SourcePilots:   {"pilots"},
 	SourceCoverage: {"org_cover"},
+	SourcePoints:   {"demonstration_points"},
 }
 
 // available reports whether a source's records are kept.

@@ -249,7 +249,7 @@ func validateRule(in *Input, f errs.Fields) {
 		checkFilter(*r.NumeratorFilter, "rule.numerator_filter", f)
 	}
 	if r.YearField != "" && r.YearField != "demonstration_year" && r.YearField != "founded_on" &&
-		r.YearField != "opened_on" && r.YearField != "designated_on" {
+		r.YearField != "opened_on" && r.YearField != "designated_on" && r.YearField != "year" {
 		f.Add("rule.year_field", "err.choose_one")
 	}
 }
@@ -260,13 +260,15 @@ var (
 	partyOrgs   = []string{"independent", "joint", "none"}
 	hostTypes   = []string{"party_mass_center", "civilization_center", "social_work_station", "other"}
 	pilotKinds  = []string{"rural"}
+	baseLevels  = []string{"district", "street", "community"}
+	pointKinds  = []string{"point", "provincial_pilot"}
 )
 
 func checkFilter(fl Filter, name string, f errs.Fields) {
 	for _, c := range []struct {
 		vals, allowed []string
 	}{{fl.Status, orgStatuses}, {fl.Tiers, orgTiers}, {fl.Types, typeNames}, {fl.PartyOrg, partyOrgs},
-		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds}} {
+		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds}, {fl.BaseLevels, baseLevels}, {fl.PointKind, pointKinds}} {
 		for _, v := range c.vals {
 			if !slices.Contains(c.allowed, v) {
 				f.Add(name, "err.unknown_value", v)

@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,6 +67,14 @@ type Row struct {
 	Periods                                                []string
 	Chart                                                  bool
 	NoData                                                 bool
+	// Verdict is "4 / 11 个区达标" for a per-unit target judged above its
+	// level, with the units behind; Corrected marks a value at the deadline
+	// changed after it ("2024-03 补录后由 60% 改为 82%"); Late counts the
+	// records behind the number entered late.
+	Verdict   string
+	Behind    []UnitRef
+	Corrected string
+	Late      string
 }
 
 func (x texts) row(ind *Indicator, r *Result) Row {
@@ -75,8 +84,18 @@ func (x texts) row(ind *Indicator, r *Result) Row {
 		NoData: r.Status == StateNoData}
 	if r.UnitsTotal != nil {
 		row.UnitsMet = x.t("kpi.units_of", *r.UnitsMet, *r.UnitsTotal)
+		if ind.Rule.Kind != KindUnitShare {
+			row.Verdict = x.t("kpi.verdict", *r.UnitsMet, *r.UnitsTotal, x.t("kpi.level."+ind.Level))
+			row.Behind = r.Behind
+		}
 	} else if r.Numerator != nil && r.Denominator != nil {
 		row.UnitsMet = x.t("kpi.units_of", *r.Numerator, *r.Denominator)
+	}
+	if c := r.Correction; c != nil && c.Was != nil && c.Now != nil {
+		row.Corrected = x.t("kpi.corrected", c.Month, x.value(r, c.Was), x.value(r, c.Now), c.Deadline)
+	}
+	if r.LateEntries > 0 {
+		row.Late = x.t("kpi.late_entries", r.LateEntries)
 	}
 	if r.Expected != nil && r.Status != StateMet {
 		row.Expected = num(*r.Expected, ind.IsShare())
@@ -160,4 +179,24 @@ func shortName(s string) string {
 		}
 	}
 	return s
+}
+
+// reading says how an incubation-coverage rule reads the plan's sentence:
+// districts with a district-level base (the literal reading, in use by
+// default), streets with a street- or community-level base, or streets with
+// any base. Other rules have no reading to state.
+func (x texts) reading(ind *Indicator) string {
+	if ind.Rule.Source != SourceBases || ind.Rule.Kind != KindUnitShare {
+		return ""
+	}
+	lv := ind.Rule.Filter.BaseLevels
+	switch {
+	case ind.Rule.UnitLevel == LevelDistrict && len(lv) == 1 && lv[0] == "district":
+		return x.t("kpi.reading.district_bases")
+	case ind.Rule.UnitLevel == LevelStreet && len(lv) > 0 && !slices.Contains(lv, "district"):
+		return x.t("kpi.reading.street_bases")
+	case ind.Rule.UnitLevel == LevelStreet:
+		return x.t("kpi.reading.any_base")
+	}
+	return x.t("kpi.reading.other")
 }

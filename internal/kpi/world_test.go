@@ -13,6 +13,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
+	"linli/internal/points"
 	"linli/internal/registry"
 )
 
@@ -169,6 +170,19 @@ func (w *world) pilot(community, on string) *Pilot {
 		w.t.Fatalf("designate %s: %v", community, err)
 	}
 	return p
+}
+
+// point records a demonstration point of an organization through the
+// points service, approved on a day ("" is the clock's day).
+func (w *world) point(district string, year int, orgID int64, approved string) int64 {
+	w.t.Helper()
+	svc := &points.Service{DB: w.db, Geo: w.geo, Orgs: w.reg, Now: w.clock.Now}
+	p, err := svc.Create(w.ctx, w.city, points.Input{DistrictCode: district, Year: year, OrgID: orgID,
+		Reason: "居民议事成效显著", ApprovedOn: approved, LateReason: "历史资料补录"})
+	if err != nil {
+		w.t.Fatalf("point %s %d: %v", district, year, err)
+	}
+	return p.ID
 }
 
 func (w *world) eval(u *auth.User, key, unit, asOf string) *Result {

@@ -1,0 +1,93 @@
+// Package effective holds the rules every dated fact shares (issue 11): an
+// effective date (生效日期) is a real day, not in the future, not before
+// the plan's records begin, and in order with the fact's other dates; a
+// fact entered more than LateDays after it took effect is a late entry
+// (补录) and needs a reason. Pure decisions: no context, no I/O.
+package effective
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+)
+
+// LateDays is how long after its effective date a fact may be entered
+// without being a late entry.
+const LateDays = 30
+
+// Earliest is the first effective date linli accepts.
+const Earliest = "2000-01-01"
+
+// Valid reports a YYYY-MM-DD date.
+func Valid(day string) bool {
+	_, err := time.Parse(time.DateOnly, day)
+	return err == nil
+}
+
+// IsLate reports whether a fact effective on day, entered on today, is a
+// late entry. Both are YYYY-MM-DD; an invalid date is not late.
+func IsLate(day, today string) bool {
+	d, err1 := time.Parse(time.DateOnly, day)
+	t, err2 := time.Parse(time.DateOnly, today)
+	return err1 == nil && err2 == nil && t.Sub(d) > LateDays*24*time.Hour
+}
+
+// Check validates an effective date under field, entered on today: a
+// valid date, not after today, not before notBefore (if set; msg names
+// what it may not precede). It returns whether the entry is late.
+func Check(f errs.Fields, field, day, today, notBefore, msg string) bool {
+	switch {
+	case !Valid(day):
+		f.Add(field, "effective.err.date")
+		return false
+	case day > today:
+		f.Add(field, "effective.err.future")
+		return false
+	case day < Earliest:
+		f.Add(field, "effective.err.too_early", Earliest)
+		return false
+	case notBefore != "" && day < notBefore:
+		if msg == "" {
+			msg = "effective.err.order"
+		}
+		f.Add(field, msg, notBefore)
+		return false
+	}
+	return IsLate(day, today)
+}
+
+// Reason checks a late entry's reason (field late_reason): required when
+// late, at most 500 characters. It returns the trimmed reason, ” when the
+// entry is not late.
+func Reason(f errs.Fields, late bool, reason string) string {
+	reason = strings.TrimSpace(reason)
+	if !late {
+		return ""
+	}
+	switch {
+	case reason == "":
+		f.Add("late_reason", "effective.err.late_reason", LateDays)
+	case utf8.RuneCountInString(reason) > 500:
+		f.Add("late_reason", "err.too_long", 500)
+	}
+	return reason
+}
+
+// Messages are the effective dates' texts.
+var Messages = i18n.Messages{
+	"effective.err.date":        {i18n.ZH: "日期格式应为 YYYY-MM-DD。", i18n.EN: "Use YYYY-MM-DD."},
+	"effective.err.future":      {i18n.ZH: "生效日期不能晚于今天。", i18n.EN: "The effective date cannot be in the future."},
+	"effective.err.too_early":   {i18n.ZH: "生效日期不能早于 %s。", i18n.EN: "The effective date cannot be before %s."},
+	"effective.err.order":       {i18n.ZH: "日期不能早于 %s。", i18n.EN: "The date cannot be before %s."},
+	"effective.err.late_reason": {i18n.ZH: "生效日期早于录入日 %d 天以上，属于补录，请填写补录原因。", i18n.EN: "Entered more than %d days after it took effect: a late entry needs a reason."},
+	"effective.late":            {i18n.ZH: "补录", i18n.EN: "Late entry"},
+	"effective.late_reason":     {i18n.ZH: "补录原因", i18n.EN: "Late-entry reason"},
+	"effective.effective_on":    {i18n.ZH: "生效日期", i18n.EN: "Effective date"},
+	// the units every coverage counts (geo.Counted), shown on the division tree
+	"effective.units":         {i18n.ZH: "计入覆盖率的单位", i18n.EN: "Units counted in coverage"},
+	"effective.not_unit":      {i18n.ZH: "不计入覆盖率", i18n.EN: "Not counted"},
+	"effective.not_unit_hint": {i18n.ZH: "特殊区域（代码400以上）或非村（居）委会，不计入覆盖率", i18n.EN: "A special area (code 400 and up) or not a residents' or villagers' committee: not counted in coverage"},
+}

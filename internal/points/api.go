@@ -1,0 +1,96 @@
+package points
+
+import (
+	"net/http"
+	"strconv"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
+)
+
+func (h *Handlers) apiRoutes(rt *web.Router) {
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/demonstration-points", Summary: "Demonstration points in scope, cancelled ones included",
+		Tag: "demonstration-points", Query: []web.Param{{Name: "within", Description: "division code"},
+			{Name: "year", Type: "integer", Description: "only this plan year"}}, Response: "PointList"}, h.S.API(h.apiList))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/demonstration-points", Summary: "Record a demonstration point (district officers; the city)",
+		Tag: "demonstration-points", Body: "PointInput", Response: "Point", Status: 201}, h.S.API(h.apiCreate))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/demonstration-points/{id}/cancel", Summary: "Cancel a point; it is kept, marked",
+		Tag: "demonstration-points", Body: "PointCancel", Response: "Point"}, h.S.API(h.apiCancel))
+	rt.Schemas(schemas())
+}
+
+func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	q := r.URL.Query()
+	year := 0
+	if s := q.Get("year"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			h.S.JSONError(w, r, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+				Fields: map[string]errs.Msg{"year": errs.M("err.bad_number")}})
+			return
+		}
+		year = n
+	}
+	items, err := h.Svc.List(r.Context(), u, q.Get("within"), year)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in Input
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	p, err := h.Svc.Create(r.Context(), u, in)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/demonstration-points/"+strconv.FormatInt(p.ID, 10))
+	web.JSON(w, http.StatusCreated, p)
+}
+
+type cancelReq struct {
+	Reason string `json:"reason"`
+}
+
+func (h *Handlers) apiCancel(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	var req cancelReq
+	if err := web.DecodeJSON(w, r, &req); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	p, err := h.Svc.Cancel(r.Context(), u, id, req.Reason)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, p)
+}
+
+func schemas() map[string]any {
+	kinds := web.Enum(KindPoint, KindProvincialPilot)
+	point := web.Obj(map[string]any{"id": web.Int(), "kind": kinds, "district_code": web.Str(), "district_name": web.Str(),
+		"street_code": web.Str(), "community_code": web.Str(), "community_name": web.Str(), "org_id": web.Int(),
+		"org_name": web.Str(), "year": web.Int(), "reason": web.Str(), "approved_by": web.Int(), "approver_name": web.Str(),
+		"approved_on": web.Str(), "late_reason": web.Str(), "late": web.Bool(), "status": web.Enum(StatusActive, StatusCancelled),
+		"cancel_reason": web.Str(), "cancelled_at": web.Str(), "created_at": web.Str()})
+	return map[string]any{
+		"Point":     point,
+		"PointList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Point"))}),
+		"PointInput": web.Obj(map[string]any{"kind": kinds, "district_code": web.Str(), "year": web.Int(), "org_id": web.Int(),
+			"community_code": web.Str(), "reason": web.Str(), "approved_on": web.Str(), "late_reason": web.Str()},
+			"district_code", "year", "reason"),
+		"PointCancel": web.Obj(map[string]any{"reason": web.Str()}, "reason"),
+	}
+}

@@ -1,0 +1,195 @@
+package points
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/geo"
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/registry"
+)
+
+// Orgs is what points need from the registry.
+type Orgs interface {
+	Get(ctx context.Context, u *auth.User, id int64) (*registry.Org, error)
+}
+
+// Service records and lists demonstration points.
+type Service struct {
+	DB   *db.DB
+	Geo  *geo.Store
+	Orgs Orgs
+	Now  func() time.Time
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func (s *Service) now() time.Time { return s.Now().UTC() }
+
+// Today is the current date in China.
+func (s *Service) Today() string { return s.now().In(chinaTime).Format(time.DateOnly) }
+
+// List lists the points in the user's scope (within a division, if set),
+// cancelled ones included; year 0 is every year.
+func (s *Service) List(ctx context.Context, u *auth.User, within string, year int) ([]*Point, error) {
+	if within == "" {
+		within = u.ScopeCode
+	}
+	if !u.InScope(within) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	// points are kept per district: a street officer sees its district's
+	// points only when the point sits in the street
+	lo, hi := db.PrefixRange(within)
+	if len(within) > 6 {
+		lo, hi = db.PrefixRange(within[:6])
+	}
+	items, err := list(ctx, s.DB.Read, lo, hi, year)
+	if err != nil || len(within) <= 6 {
+		return items, err
+	}
+	out := items[:0]
+	for _, p := range items {
+		if strings.HasPrefix(p.CommunityCode, within) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// Get reads one point in scope.
+func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Point, error) {
+	p, err := get(ctx, s.DB.Read, id)
+	if err != nil {
+		return nil, err
+	}
+	if !visible(u, p) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return p, nil
+}
+
+func visible(u *auth.User, p *Point) bool {
+	code := p.DistrictCode
+	if p.CommunityCode != "" {
+		code = p.CommunityCode
+	}
+	return u.InScope(code)
+}
+
+// Create records a point approved by the user (a district officer, or the
+// city for a district).
+func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Point, error) {
+	if !CanApprove(u) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	today := s.Today()
+	in.normalize(today)
+	f := errs.Fields{}
+	late, lateReason := in.validate(f, today)
+	r := row{in: in, orgID: in.OrgID, approverID: u.ID, approver: u.Username, lateReason: lateReason}
+	if len(in.DistrictCode) == 6 {
+		n, err := s.Geo.Get(ctx, in.DistrictCode)
+		switch {
+		case errs.Is(err, errs.NotFound):
+			f.Add("district_code", "err.unknown_division")
+		case err != nil:
+			return nil, err
+		case n.Level != geo.District:
+			f.Add("district_code", "points.err.district")
+		case !u.InScope(n.Code):
+			f.Add("district_code", "err.outside_scope")
+		}
+	}
+	if in.OrgID != 0 {
+		o, err := s.Orgs.Get(ctx, u, in.OrgID)
+		switch {
+		case errs.Is(err, errs.NotFound):
+			f.Add("org_id", "err.not_found")
+		case err != nil:
+			return nil, err
+		case o.DistrictCode != in.DistrictCode:
+			f.Add("org_id", "points.err.org_district")
+		default:
+			r.community, r.street = o.CommunityCode, o.StreetCode
+		}
+	}
+	if in.CommunityCode != "" && f["community_code"].Key == "" {
+		n, err := s.Geo.Get(ctx, in.CommunityCode)
+		switch {
+		case errs.Is(err, errs.NotFound):
+			f.Add("community_code", "err.unknown_division")
+		case err != nil:
+			return nil, err
+		case n.Level != geo.Community:
+			f.Add("community_code", "points.err.community")
+		default:
+			r.community, r.street = n.Code, n.Code[:9]
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out *Point
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		dup, err := duplicate(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		if dup {
+			return &errs.Error{Code: errs.Conflict, Message: errs.M("points.err.duplicate"),
+				Fields: map[string]errs.Msg{"year": errs.M("points.err.duplicate")}}
+		}
+		ids, err := insert(ctx, tx, []row{r}, now)
+		if err != nil {
+			return err
+		}
+		if out, err = get(ctx, tx, ids[0]); err != nil {
+			return err
+		}
+		detail := map[string]any{"input": in, "late": late}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "demonstration_point.create",
+			ObjectType: "demonstration_point", ObjectID: strconv.FormatInt(out.ID, 10), ScopeCode: in.DistrictCode, Detail: detail})
+	})
+	return out, err
+}
+
+// Cancel cancels a point: it counts for no date from now on, and stays,
+// marked, with its reason (a known_on answer before now still sees it).
+func (s *Service) Cancel(ctx context.Context, u *auth.User, id int64, reason string) (*Point, error) {
+	if !CanApprove(u) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	reason = strings.TrimSpace(reason)
+	now := s.now()
+	var out *Point
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !visible(u, p) {
+			return errs.E(errs.NotFound, "err.not_found")
+		}
+		if err := validateCancel(p, reason); err != nil {
+			return err
+		}
+		if err := cancel(ctx, tx, id, reason, u.ID, now); err != nil {
+			return err
+		}
+		if out, err = get(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "demonstration_point.cancel",
+			ObjectType: "demonstration_point", ObjectID: strconv.FormatInt(id, 10), ScopeCode: p.DistrictCode,
+			Detail: map[string]string{"reason": reason}})
+	})
+	return out, err
+}
