@@ -16,6 +16,7 @@ import (
 	"linli/internal/account"
 	"linli/internal/auditlog"
 	"linli/internal/census"
+	"linli/internal/funding"
 	"linli/internal/geo"
 	"linli/internal/hub"
 	"linli/internal/incubation"
@@ -92,7 +93,7 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
-	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages)
+	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, funding.Messages)
 }
 
 // Mount builds the web server and mounts every route.
@@ -117,6 +118,9 @@ func (a *App) Mount() error {
 	(&auditlog.Handlers{S: a.Web, DB: a.DB}).Routes(rt)
 	led := &ledger.Service{DB: a.DB, Orgs: a.Registry, Now: a.Now}
 	(&ledger.Handlers{S: a.Web, Svc: led}).Routes(rt)
+	fund := &funding.Service{DB: a.DB, Orgs: a.Registry, Custody: led, Users: a.Auth, Geo: a.Geo, Now: a.Now}
+	led.ProjectCheck = fund.CheckExpenseTag
+	(&funding.Handlers{S: a.Web, Svc: fund}).Routes(rt)
 	(&hub.Handlers{S: a.Web, Svc: &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}}).Routes(rt)
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)

@@ -111,6 +111,8 @@ func (m *match) relation(q *query) string {
 		return m.bases(q)
 	case SourcePilots:
 		return m.pilots(q)
+	case SourceProjects:
+		return m.projects(q)
 	}
 	// sources without records: an empty relation of the right shape
 	return `SELECT 0 AS rid, '' AS label, '' AS ucode, '' AS dcode, '' AS scode, '' AS ryear WHERE 1 = 0`
@@ -301,10 +303,11 @@ func typesMask(ts []string) int64 {
 // sourceTables are the tables a source reads; a source whose tables are
 // missing has no data.
 var sourceTables = map[string][]string{
-	SourceOrgs:   {"orgs", "org_history"},
-	SourceHubs:   {"orgs", "org_history", "hub_workers"},
-	SourceBases:  {"bases"},
-	SourcePilots: {"pilots"},
+	SourceOrgs:     {"orgs", "org_history"},
+	SourceHubs:     {"orgs", "org_history", "hub_workers"},
+	SourceBases:    {"bases"},
+	SourcePilots:   {"pilots"},
+	SourceProjects: {"brand_designations"},
 }
 
 // available reports whether a source's records are kept.
