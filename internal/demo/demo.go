@@ -109,6 +109,9 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 		return nil, err
 	}
 	res.Accounts = append(res.Accounts, res.Support.Accounts...)
+	if err := fundingDemo(ctx, d, geoStore, reg, users, admin, p.plans, p.now, seed); err != nil {
+		return nil, err
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
