@@ -383,12 +383,14 @@ func validateScores(criteria []Criterion, scores map[string]int) errs.Fields {
 	return f
 }
 
-// Score is one reviewer's score on one criterion.
-type Score struct {
+// ScoreSum is what the reviewers gave one application on one criterion:
+// the sum of their scores and how many scored it (every reviewer scores
+// every criterion at once).
+type ScoreSum struct {
 	ApplicationID int64
-	ReviewerID    int64
 	Criterion     string
-	Value         int
+	Total         int64
+	Reviewers     int
 }
 
 // Entry is an application as the ranking reads it.
@@ -406,7 +408,7 @@ type Entry struct {
 // the reviewers who scored it, plus the call's bonus points, to the
 // hundredth; ties go by the call's tie-breaks, then the earlier
 // application. Applications nobody scored are not ranked.
-func rank(c *CallInput, entries []Entry, scores []Score) []Ranked {
+func rank(c *CallInput, entries []Entry, sums []ScoreSum) []Ranked {
 	weight := map[string]float64{}
 	var total float64
 	for _, k := range c.Criteria {
@@ -414,31 +416,31 @@ func rank(c *CallInput, entries []Entry, scores []Score) []Ranked {
 		total += float64(k.Weight)
 	}
 	type acc struct {
-		sum       float64
-		reviewers map[int64]bool
+		sum       float64 // Σ over reviewers and criteria of weight·score/max
+		reviewers int
 	}
 	per := make(map[int64]*acc, len(entries))
-	for _, s := range scores {
+	for _, s := range sums {
 		w, ok := weight[s.Criterion]
 		if !ok {
 			continue
 		}
 		a := per[s.ApplicationID]
 		if a == nil {
-			a = &acc{reviewers: map[int64]bool{}}
+			a = &acc{}
 			per[s.ApplicationID] = a
 		}
-		a.sum += w * float64(s.Value)
-		a.reviewers[s.ReviewerID] = true
+		a.sum += w * float64(s.Total)
+		a.reviewers = max(a.reviewers, s.Reviewers)
 	}
 	out := make([]Ranked, 0, len(entries))
 	facts := make(map[int64]OrgFacts, len(entries))
 	for _, e := range entries {
 		a := per[e.ApplicationID]
-		if a == nil || len(a.reviewers) == 0 || total == 0 {
+		if a == nil || a.reviewers == 0 || total == 0 {
 			continue
 		}
-		mean := a.sum / total * 100 / float64(len(a.reviewers))
+		mean := a.sum / total * 100 / float64(a.reviewers)
 		var bonus float64
 		for _, b := range c.Bonus {
 			if meets(b.Rule, e.Facts) {
@@ -447,7 +449,7 @@ func rank(c *CallInput, entries []Entry, scores []Score) []Ranked {
 		}
 		facts[e.ApplicationID] = e.Facts
 		out = append(out, Ranked{ApplicationID: e.ApplicationID, OrgID: e.OrgID, OrgName: e.OrgName, Title: e.Title,
-			RequestFen: e.RequestFen, Score: round2(mean + bonus), Bonus: bonus, Reviewers: len(a.reviewers)})
+			RequestFen: e.RequestFen, Score: round2(mean + bonus), Bonus: bonus, Reviewers: a.reviewers})
 	}
 	slices.SortFunc(out, func(a, b Ranked) int {
 		if d := cmp.Compare(b.Score, a.Score); d != 0 {

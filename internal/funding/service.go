@@ -28,6 +28,7 @@ type Orgs interface {
 // what a project's tagged expenses have spent.
 type Custody interface {
 	HubOf(ctx context.Context, orgID int64) (int64, error)
+	HubsOf(ctx context.Context, orgIDs []int64) (map[int64]int64, error)
 	RecordGrant(ctx context.Context, u *auth.User, orgID int64, in ledger.IncomeInput,
 		then func(tx *sql.Tx, p *ledger.Posting) (any, error)) (*ledger.Posting, error)
 	ProjectSpent(ctx context.Context, projectID int64) (map[string]ledger.Fen, error)
@@ -511,23 +512,22 @@ func (s *Service) ranking(ctx context.Context, q db.Querier, c *Call) ([]Ranked,
 	if err != nil {
 		return nil, nil, err
 	}
-	day := today(s.now())
 	byID := make(map[int64]*Application, len(apps))
 	entries := make([]Entry, 0, len(apps))
-	needFacts := len(c.Bonus) > 0 || len(c.TieBreaks) > 0
+	var hubs map[int64]int64
+	if len(c.Bonus) > 0 || len(c.TieBreaks) > 0 {
+		ids := make([]int64, 0, len(apps))
+		for _, a := range apps {
+			ids = append(ids, a.OrgID)
+		}
+		if hubs, err = s.Custody.HubsOf(ctx, ids); err != nil {
+			return nil, nil, err
+		}
+	}
 	for _, a := range apps {
 		byID[a.ID] = a
-		e := Entry{ApplicationID: a.ID, OrgID: a.OrgID, OrgName: a.OrgName, Title: a.Title, RequestFen: a.RequestFen}
-		if needFacts {
-			o, err := s.Orgs.Lookup(ctx, a.OrgID)
-			if err != nil {
-				return nil, nil, err
-			}
-			if e.Facts, err = s.facts(ctx, o, 0, day); err != nil {
-				return nil, nil, err
-			}
-		}
-		entries = append(entries, e)
+		entries = append(entries, Entry{ApplicationID: a.ID, OrgID: a.OrgID, OrgName: a.OrgName, Title: a.Title,
+			RequestFen: a.RequestFen, Facts: OrgFacts{Tier: a.org.Tier, Status: a.org.Status, PartyOrg: a.org.PartyOrg, HubID: hubs[a.OrgID]}})
 	}
 	r := rank(&c.CallInput, entries, scores)
 	for i := range r {

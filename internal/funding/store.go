@@ -155,7 +155,7 @@ func hasScores(ctx context.Context, q db.Querier, callID int64) (bool, error) {
 
 const appColumns = `a.id, a.call_id, a.org_id, o.name, a.community_code, a.title, a.need, a.target_groups, a.beneficiaries,
 	a.activities, a.partners, a.pairing_org_id, a.request_fen, a.budget, a.status, a.reasons, a.submitted_at, a.created_by,
-	a.created_at, a.updated_at, COALESCE(p.id, 0)`
+	a.created_at, a.updated_at, COALESCE(p.id, 0), o.tier, o.status, o.party_org`
 
 const appFrom = ` FROM fund_applications a JOIN orgs o ON o.id = a.org_id LEFT JOIN fund_projects p ON p.application_id = a.id`
 
@@ -165,7 +165,7 @@ func scanApp(sc interface{ Scan(...any) error }) (*Application, error) {
 	var sub sql.NullTime
 	if err := sc.Scan(&a.ID, &a.CallID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.Title, &a.Need, &a.TargetGroups,
 		&a.Beneficiaries, &a.Activities, &a.Partners, &a.PairingOrgID, &a.RequestFen, &budget, &a.Status, &reasons, &sub,
-		&a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &a.ProjectID); err != nil {
+		&a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &a.ProjectID, &a.org.Tier, &a.org.Status, &a.org.PartyOrg); err != nil {
 		return nil, err
 	}
 	if err := unjs(budget, &a.Budget); err != nil {
@@ -314,16 +314,18 @@ func replaceScores(ctx context.Context, tx *sql.Tx, callID, appID, reviewerID in
 	return nil
 }
 
-func callScores(ctx context.Context, q db.Querier, callID int64) ([]Score, error) {
-	rows, err := q.QueryContext(ctx, `SELECT application_id, reviewer_id, criterion, score FROM fund_scores WHERE call_id = $1`, callID)
+// callScores sums a call's scores per application and criterion.
+func callScores(ctx context.Context, q db.Querier, callID int64) ([]ScoreSum, error) {
+	rows, err := q.QueryContext(ctx, `SELECT application_id, criterion, SUM(score), COUNT(*) FROM fund_scores
+		WHERE call_id = $1 GROUP BY application_id, criterion`, callID)
 	if err != nil {
 		return nil, fmt.Errorf("funding: scores: %w", err)
 	}
 	defer rows.Close()
-	var out []Score
+	var out []ScoreSum
 	for rows.Next() {
-		var s Score
-		if err := rows.Scan(&s.ApplicationID, &s.ReviewerID, &s.Criterion, &s.Value); err != nil {
+		var s ScoreSum
+		if err := rows.Scan(&s.ApplicationID, &s.Criterion, &s.Total, &s.Reviewers); err != nil {
 			return nil, err
 		}
 		out = append(out, s)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
@@ -64,4 +66,37 @@ func (s *Service) ProjectSpent(ctx context.Context, projectID int64) (map[string
 		out[line] = Fen(n)
 	}
 	return out, rows.Err()
+}
+
+// HubsOf is HubOf for many organizations at once: the hub holding each
+// one's money, for those that have one.
+func (s *Service) HubsOf(ctx context.Context, orgIDs []int64) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(orgIDs))
+	for start := 0; start < len(orgIDs); start += 500 {
+		chunk := orgIDs[start:min(start+500, len(orgIDs))]
+		args := []any{KindFunds}
+		ph := make([]string, len(chunk))
+		for i, id := range chunk {
+			args = append(args, id)
+			ph[i] = "$" + strconv.Itoa(i+2)
+		}
+		rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id, hub_org_id FROM ledger_accounts
+			WHERE kind = $1 AND status = 'open' AND org_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: hubs of: %w", err)
+		}
+		for rows.Next() {
+			var org, hub int64
+			if err := rows.Scan(&org, &hub); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[org] = hub
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -77,7 +77,7 @@ CREATE TABLE fund_scores (
     scored_at      TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (application_id, reviewer_id, criterion)
 );
-CREATE INDEX fund_scores_call ON fund_scores (call_id);
+CREATE INDEX fund_scores_call ON fund_scores (call_id, application_id, criterion, score);
 
 -- An award: the grant agreement and the project it funds.
 CREATE TABLE fund_projects (
