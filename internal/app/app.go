@@ -99,7 +99,7 @@ func Catalog() *i18n.Catalog {
 // Mount builds the web server and mounts every route.
 func (a *App) Mount() error {
 	cat := Catalog()
-	r, err := web.NewRenderer(cat, account.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates)
+	r, err := web.NewRenderer(cat, account.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, funding.Templates)
 	if err != nil {
 		return err
 	}

@@ -107,6 +107,8 @@ func init() {
 		"opens_on": "2023-06-01", "closes_on": "2023-06-30", "criteria": []map[string]any{{"key": "a", "name": "a", "weight": 1, "max": 1}}}
 	app := map[string]any{"org_id": 1, "title": "入侵", "request_fen": 1, "budget": []map[string]any{{"item": "x", "amount_fen": 1}}}
 	scopeTable = append(scopeTable,
+		scopeCase{pattern: "GET /calls", path: "/calls", want: ok, check: hides("五山微创投")},
+		scopeCase{pattern: "GET /calls/{id}", path: "/calls/{fcall}", want: nf},
 		scopeCase{pattern: "GET /api/v1/calls", path: "/api/v1/calls", want: ok, check: hides("五山微创投")},
 		scopeCase{pattern: "POST /api/v1/calls", path: "/api/v1/calls", body: call, want: 422},
 		scopeCase{pattern: "GET /api/v1/calls/{id}", path: "/api/v1/calls/{fcall}", want: nf},

@@ -25,6 +25,7 @@ type Handlers struct {
 
 // Routes registers the JSON API.
 func (h *Handlers) Routes(rt *web.Router) {
+	h.pageRoutes(rt)
 	key := "; accepts Idempotency-Key"
 	api := func(method, path, summary, body, resp string, status int, fn web.Handler, q ...web.Param) {
 		rt.API(web.Doc{Method: method, Path: path, Summary: summary, Tag: "funding", Body: body, Response: resp, Status: status,

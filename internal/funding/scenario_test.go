@@ -488,6 +488,19 @@ func TestVentureScenario(t *testing.T) {
 			t.Errorf("the public page shows %q", s)
 		}
 	}
+	// the pages: the officer sees the ranking, a leader the terms and results
+	page := dc.Do("GET", fmt.Sprintf("/calls/%d", c.ID), nil)
+	if page.Status != 200 || !page.IsHTML() || !strings.Contains(page.String(), `id="ranking"`) ||
+		!strings.Contains(page.String(), "党组织健全") || strings.Contains(page.String(), "style=") {
+		t.Errorf("the call page for the officer: %d", page.Status)
+	}
+	lp := as[0].leader.Do("GET", fmt.Sprintf("/calls/%d", c.ID), nil)
+	if lp.Status != 200 || strings.Contains(lp.String(), `id="ranking"`) || !strings.Contains(lp.String(), `id="results"`) {
+		t.Errorf("the call page for a leader: %d", lp.Status)
+	}
+	if l := dc.Do("GET", "/calls", nil); l.Status != 200 || !strings.Contains(l.String(), "2023年天河区社区公益创投") {
+		t.Errorf("the list of calls: %d", l.Status)
+	}
 	x := dc.Do("GET", fmt.Sprintf("/api/v1/calls/%d/results.xlsx", c.ID), nil)
 	if x.Status != 200 || !strings.HasPrefix(string(x.Body), "PK") {
 		t.Errorf("results.xlsx: %d", x.Status)
