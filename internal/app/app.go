@@ -19,6 +19,7 @@ import (
 	"linli/internal/census"
 	"linli/internal/coverage"
 	"linli/internal/effective"
+	"linli/internal/funding"
 	"linli/internal/geo"
 	"linli/internal/home"
 	"linli/internal/hub"
@@ -101,14 +102,14 @@ func (a *App) Close() error { return a.DB.Close() }
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
 	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages,
-		points.Messages, effective.Messages)
+		points.Messages, effective.Messages, funding.Messages)
 }
 
 // Mount builds the web server and mounts every route.
 func (a *App) Mount() error {
 	cat := Catalog()
 	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, activity.Templates, coverage.Templates,
-		points.Templates)
+		points.Templates, funding.Templates)
 	if err != nil {
 		return err
 	}
@@ -131,6 +132,10 @@ func (a *App) Mount() error {
 	(&hub.Handlers{S: a.Web, Svc: hubs}).Routes(rt)
 	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led)}}
 	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board}).Routes(rt)
+	fund := &funding.Service{DB: a.DB, Orgs: a.Registry, Custody: led, Users: a.Auth, Geo: a.Geo, Now: a.Now}
+	led.ProjectCheck = fund.CheckExpenseTag
+	(&funding.Handlers{S: a.Web, Svc: fund}).Routes(rt)
+	(&hub.Handlers{S: a.Web, Svc: &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}}).Routes(rt)
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
 	(&points.Handlers{S: a.Web, Svc: &points.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)

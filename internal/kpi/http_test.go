@@ -64,10 +64,10 @@ func TestEvaluationJSON(t *testing.T) {
 	}
 	t.Run("no data is not zero met", func(t *testing.T) {
 		var e map[string]any
-		r := s.cityC.Do("GET", "/api/v1/indicators/brand_projects?unit=440106", nil)
+		r := s.cityC.Do("GET", "/api/v1/indicators/training_per_year?unit=440106", nil)
 		r.Decode(&e)
 		if e["status"] != "no_data" || e["value"] != nil || e["met"] != nil {
-			t.Fatalf("brand projects: %s", r.Body)
+			t.Fatalf("trainings: %s", r.Body)
 		}
 	})
 	t.Run("lists behind the number", func(t *testing.T) {

@@ -114,8 +114,9 @@ func TestScenario(t *testing.T) {
 		{"hub_social_workers", conghuaCode, "2021-12-31", nil, StateNotApplicable, 0, 0},
 		{"hub_social_workers", conghuaCode, "2022-12-31", n(0), StateBehind, 0, 1},
 		{"hub_social_workers", conghuaCode, "", n(0.5), StateBehind, 1, 2},
+		// brand projects are kept (the funding room): none yet is zero
+		{"brand_projects", conghuaCode, "", n(0), StateBehind, -1, -1},
 		// records not kept yet: no data, never zero met
-		{"brand_projects", conghuaCode, "", nil, StateNoData, -1, -1},
 		{"training_per_year", cityCode, "", nil, StateNoData, -1, -1},
 	}
 	for _, c := range cases {

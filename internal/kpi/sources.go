@@ -127,6 +127,8 @@ func (m *match) relation(q *query) string {
 		return m.pilots(q)
 	case SourcePoints:
 		return m.points(q)
+	case SourceProjects:
+		return m.projects(q)
 	}
 	// sources without records: an empty relation of the right shape
 	return `SELECT 0 AS rid, '' AS label, '' AS ucode, '' AS dcode, '' AS scode, '' AS ryear, 0 AS late WHERE 1 = 0`
@@ -394,6 +396,7 @@ var sourceTables = map[string][]string{
 	SourcePilots:   {"pilots"},
 	SourceCoverage: {"org_cover"},
 	SourcePoints:   {"demonstration_points"},
+	SourceProjects: {"brand_designations"},
 }
 
 // available reports whether a source's records are kept.

@@ -26,7 +26,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Summary: "Record money received for an organization (JSON, or multipart with an `attachment` file); accepts Idempotency-Key",
 		Tag:     "custody", Body: "IncomeInput", Response: "Posting", Status: 201}, h.S.API(h.apiIncome))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/custody/{org_id}/expenses",
-		Summary: "Submit an expense: multipart with amount_fen, purpose, payee, spent_on and a `receipt` (PNG, JPEG or PDF, ≤5 MiB); accepts Idempotency-Key",
+		Summary: "Submit an expense: multipart with amount_fen, purpose, payee, spent_on, optionally project_id and budget_line (a funded project's line), and a `receipt` (PNG, JPEG or PDF, ≤5 MiB); accepts Idempotency-Key",
 		Tag:     "custody", Body: "multipart", Response: "Expense", Status: 201}, h.S.API(h.apiExpenseSubmit))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}/expenses", Summary: "An organization's expenses",
 		Tag: "custody", Query: []web.Param{{Name: "status", Description: "pending | returned | paid | reversed"}},
@@ -170,7 +170,14 @@ func (h *Handlers) apiExpenseSubmit(w http.ResponseWriter, r *http.Request, u *a
 	}
 	f := errs.Fields{}
 	in := ExpenseInput{Amount: formFen(r, "amount_fen", f), Purpose: r.FormValue("purpose"), Payee: r.FormValue("payee"),
-		SpentOn: r.FormValue("spent_on")}
+		SpentOn: r.FormValue("spent_on"), BudgetLine: r.FormValue("budget_line")}
+	if v := strings.TrimSpace(r.FormValue("project_id")); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+			in.ProjectID = n
+		} else {
+			f.Add("project_id", "err.bad_number")
+		}
+	}
 	receipt, err := h.formFile(r, "receipt")
 	if err == nil {
 		err = f.Err()

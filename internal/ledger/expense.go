@@ -23,6 +23,10 @@ type ExpenseInput struct {
 	Purpose string `json:"purpose"`
 	Payee   string `json:"payee"`
 	SpentOn string `json:"spent_on"`
+	// ProjectID and BudgetLine tag spending on a funded project's budget
+	// line (checked by Service.ProjectCheck); zero and "" otherwise.
+	ProjectID  int64  `json:"project_id,omitempty"`
+	BudgetLine string `json:"budget_line,omitempty"`
 }
 
 func (in *ExpenseInput) validate(now time.Time) errs.Fields {
@@ -36,13 +40,15 @@ func (in *ExpenseInput) validate(now time.Time) errs.Fields {
 }
 
 const expenseColumns = `id, hub_org_id, org_id, amount_fen, purpose, payee, spent_on, receipt_id, status, return_reason,
-	submitted_by, submitted_name, submitted_at, COALESCE(decided_by, 0), decided_name, decided_at, COALESCE(posting_id, 0)`
+	submitted_by, submitted_name, submitted_at, COALESCE(decided_by, 0), decided_name, decided_at, COALESCE(posting_id, 0),
+	project_id, budget_line`
 
 func scanExpense(sc interface{ Scan(...any) error }) (*Expense, error) {
 	var e Expense
 	var decided sql.NullTime
 	err := sc.Scan(&e.ID, &e.HubID, &e.OrgID, &e.Amount, &e.Purpose, &e.Payee, &e.SpentOn, &e.ReceiptID, &e.Status,
-		&e.ReturnReason, &e.SubmittedBy, &e.SubmittedName, &e.SubmittedAt, &e.DecidedBy, &e.DecidedName, &decided, &e.PostingID)
+		&e.ReturnReason, &e.SubmittedBy, &e.SubmittedName, &e.SubmittedAt, &e.DecidedBy, &e.DecidedName, &decided, &e.PostingID,
+		&e.ProjectID, &e.BudgetLine)
 	e.SubmittedAt = e.SubmittedAt.UTC()
 	if decided.Valid {
 		t := decided.Time.UTC()
@@ -77,6 +83,14 @@ func (s *Service) SubmitExpense(ctx context.Context, u *auth.User, orgID int64, 
 	now := s.now()
 	f := in.validate(now)
 	ct := s.checkUpload(receipt, "receipt", f)
+	in.BudgetLine = strings.TrimSpace(in.BudgetLine)
+	if in.ProjectID != 0 || in.BudgetLine != "" {
+		if s.ProjectCheck == nil {
+			f.Add("project_id", "err.not_found")
+		} else if err := s.ProjectCheck(ctx, orgID, in.ProjectID, in.BudgetLine); err != nil {
+			return nil, err
+		}
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -93,9 +107,10 @@ func (s *Service) SubmitExpense(ctx context.Context, u *auth.User, orgID int64, 
 		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO expenses (hub_org_id, org_id, amount_fen, purpose, payee, spent_on,
-			receipt_id, status, submitted_by, submitted_name, submitted_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
-			c.HubID, orgID, int64(in.Amount), in.Purpose, in.Payee, in.SpentOn, rid, ExpensePending, u.ID, u.Username, now).Scan(&id); err != nil {
+			receipt_id, status, submitted_by, submitted_name, submitted_at, updated_at, project_id, budget_line)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id`,
+			c.HubID, orgID, int64(in.Amount), in.Purpose, in.Payee, in.SpentOn, rid, ExpensePending, u.ID, u.Username, now,
+			in.ProjectID, in.BudgetLine).Scan(&id); err != nil {
 			return nil, fmt.Errorf("ledger: insert expense: %w", err)
 		}
 		if out, err = getExpense(ctx, tx, id, ""); err != nil {

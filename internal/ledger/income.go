@@ -99,6 +99,14 @@ func (s *Service) recordIncome(ctx context.Context, u *auth.User, c *custody, or
 	if !canRecord(u, c.HubID) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
+	return s.postIncome(ctx, u, c, orgID, in, att, nil)
+}
+
+// postIncome validates and posts an income for a custody the caller may
+// record in; then, when given, runs in the same transaction after the
+// posting and its result is the stored idempotent response.
+func (s *Service) postIncome(ctx context.Context, u *auth.User, c *custody, orgID int64, in IncomeInput, att *Upload,
+	then func(tx *sql.Tx, p *Posting) (any, error)) (*Posting, error) {
 	now := s.now()
 	f := in.validate(now)
 	ct := ""
@@ -144,10 +152,16 @@ func (s *Service) recordIncome(ctx context.Context, u *auth.User, c *custody, or
 			return nil, err
 		}
 		out = p
-		return p, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.income", ObjectType: "posting",
+		if err := audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.income", ObjectType: "posting",
 			ObjectID: strconv.FormatInt(p.ID, 10), ScopeCode: c.Org.CommunityCode,
 			Detail: map[string]any{"org_id": orgID, "hub_org_id": c.HubID, "amount_fen": in.Amount, "source": in.Source,
-				"voucher": in.Voucher, "received_on": in.ReceivedOn}})
+				"voucher": in.Voucher, "received_on": in.ReceivedOn}}); err != nil {
+			return nil, err
+		}
+		if then != nil {
+			return then(tx, p)
+		}
+		return p, nil
 	})
 	return out, err
 }

@@ -113,6 +113,8 @@ type Expense struct {
 	DecidedName   string     `json:"decided_name,omitempty"`
 	DecidedAt     *time.Time `json:"decided_at,omitempty"`
 	PostingID     int64      `json:"posting_id,omitempty"`
+	ProjectID     int64      `json:"project_id,omitempty"`
+	BudgetLine    string     `json:"budget_line,omitempty"`
 }
 
 // Receipt is an uploaded receipt or attachment.

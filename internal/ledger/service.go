@@ -25,6 +25,9 @@ type Service struct {
 	Now  func() time.Time
 	// MaxReceipt bounds an uploaded receipt; DefaultMaxReceipt if 0.
 	MaxReceipt int64
+	// ProjectCheck, when set, accepts an expense's project and budget line
+	// for the organization (the funding room); nil refuses every tag.
+	ProjectCheck func(ctx context.Context, orgID, projectID int64, line string) error
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

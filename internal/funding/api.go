@@ -1,0 +1,539 @@
+package funding
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"linli/internal/platform/idem"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+)
+
+// Handlers mounts the funding routes.
+type Handlers struct {
+	S   *web.Server
+	Svc *Service
+}
+
+// Routes registers the JSON API.
+func (h *Handlers) Routes(rt *web.Router) {
+	h.pageRoutes(rt)
+	key := "; accepts Idempotency-Key"
+	api := func(method, path, summary, body, resp string, status int, fn web.Handler, q ...web.Param) {
+		rt.API(web.Doc{Method: method, Path: path, Summary: summary, Tag: "funding", Body: body, Response: resp, Status: status,
+			Query: q}, h.S.API(fn))
+	}
+	api("GET", "/api/v1/calls", "Calls for projects inside the viewer's place and above it", "", "CallPage", 0, h.apiCalls,
+		web.Param{Name: "page", Type: "integer"}, web.Param{Name: "per_page", Type: "integer", Description: "at most 200"})
+	api("POST", "/api/v1/calls", "Open a call (a district officer or the city; a street for a micro_venture)"+key, "CallInput", "Call", 201, h.apiCreateCall)
+	api("GET", "/api/v1/calls/{id}", "One call with its terms, timetable and scoring form", "", "Call", 0, h.apiCall)
+	api("PATCH", "/api/v1/calls/{id}", "Change a call (the whole call; its unit stays; the form is fixed once scored)"+key, "CallInput", "Call", 0, h.apiUpdateCall)
+	api("POST", "/api/v1/calls/{id}/applications", "Draft an application to an open call (the organization's leader or its hub)"+key,
+		"ApplicationInput", "Application", 201, h.apiApply)
+	api("GET", "/api/v1/calls/{id}/applications", "A call's applications the viewer may see", "", "ApplicationList", 0, h.apiApplications)
+	api("GET", "/api/v1/applications/{id}", "One application", "", "Application", 0, h.apiApplication)
+	api("POST", "/api/v1/applications/{id}/submit", "Submit a draft; an ineligible organization gets 422 with \"reasons\""+key, "", "Application", 0, h.apiSubmit)
+	api("POST", "/api/v1/applications/{id}/withdraw", "Withdraw an application before the call closes"+key, "", "Application", 0, h.apiWithdraw)
+	api("POST", "/api/v1/calls/{id}/reviewers", "Assign reviewers, with conflicts they declared"+key, "ReviewersInput", "Reviewers", 0, h.apiReviewers)
+	api("POST", "/api/v1/applications/{id}/scores", "A reviewer's scores of an application (reviewer_id defaults to the caller)"+key,
+		"ScoreInput", "ScoreAnswer", 0, h.apiScore)
+	api("GET", "/api/v1/calls/{id}/ranking", "The ranking, computed from the scores (weighted mean plus bonus points)", "", "Ranking", 0, h.apiRanking)
+	api("POST", "/api/v1/calls/{id}/awards", "Award within the budget; a departure from the ranking needs a reason; each award creates a project"+key,
+		"AwardsInput", "ProjectList", 201, h.apiAwards)
+	api("GET", "/api/v1/calls/{id}/results.xlsx", "The call's awards, paid and spent, as a spreadsheet", "", "results.xlsx", 0, h.apiResultsXLSX)
+	api("GET", "/api/v1/calls/{id}/overdue", "The call's milestones past due without a report", "", "MilestoneList", 0, h.apiOverdue)
+	api("GET", "/api/v1/projects/{id}", "A project: budget lines and spent per line (the ledger's paid expenses), tranches, milestones",
+		"", "Project", 0, h.apiProject)
+	api("POST", "/api/v1/projects/{id}/tranches", "Pay a tranche: income into the custody account, or paid directly to a registered organization"+key,
+		"TrancheInput", "Tranche", 201, h.apiTranche)
+	api("POST", "/api/v1/projects/{id}/milestones", "Add a milestone"+key, "MilestoneInput", "Milestone", 201, h.apiMilestone)
+	api("POST", "/api/v1/projects/{id}/milestones/{m}/report", "Report on a milestone (the organization or its hub)"+key,
+		"ReportInput", "Milestone", 0, h.apiReport)
+	api("POST", "/api/v1/projects/{id}/milestones/{m}/accept", "Accept a reported milestone; the closing report closes the project"+key,
+		"", "Milestone", 0, h.apiAccept)
+	api("POST", "/api/v1/projects/{id}/brand", "Designate a brand project (品牌项目), dated, with the reason (district or city)"+key,
+		"DesignationInput", "Designation", 201, h.apiBrand)
+	api("GET", "/api/v1/needs", "Residents' needs in the viewer's place", "", "NeedList", 0, h.apiNeeds)
+	api("POST", "/api/v1/needs", "Record a residents' need with its community"+key, "Need", "Need", 201, h.apiNeed)
+	api("GET", "/api/v1/pairings", "Pairings (结对共建) in the viewer's place", "", "PairingList", 0, h.apiPairings)
+	api("POST", "/api/v1/pairings", "Record a pairing with a registered organization, dated, with its purpose"+key, "Pairing", "Pairing", 201, h.apiPair)
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/calls/{id}", Summary: "A call as published: terms and results (organization, project, amount, score), no person's name or bank detail",
+		Tag: "public", Response: "PublicCall", Public: true}, h.apiPublic)
+	rt.Schemas(schemas())
+}
+
+// respond writes a result, a replayed result, or an error (an ineligible
+// submission with its reasons).
+func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	var ie *IneligibleError
+	if errors.As(err, &ie) {
+		lang := i18n.FromRequest(r)
+		reasons := make([]string, 0, len(ie.Reasons))
+		for _, m := range ie.Reasons {
+			reasons = append(reasons, h.S.Cat.Msg(lang, m))
+		}
+		web.JSON(w, http.StatusUnprocessableEntity, map[string]any{
+			"error":   web.APIErrorBody{Code: errs.Invalid, Message: h.S.Cat.T(lang, "err.fund.ineligible")},
+			"reasons": reasons})
+		return
+	}
+	idem.Respond(h.S, w, r, status, v, err)
+}
+
+func decode(w http.ResponseWriter, r *http.Request, u *auth.User, status int, v any) (context.Context, error) {
+	return idem.Decode(w, r, u, status, v)
+}
+
+func (h *Handlers) apiCalls(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	page, per = max(page, 1), min(max(per, 0), 200)
+	if per == 0 {
+		per = 50
+	}
+	list, total, err := h.Svc.Calls(r.Context(), u, page, per)
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list, "total": total, "page": page, "per_page": per}, err)
+}
+
+func (h *Handlers) apiCreateCall(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in CallInput
+	ctx, err := decode(w, r, u, http.StatusCreated, &in)
+	var c *Call
+	if err == nil {
+		c, err = h.Svc.CreateCall(ctx, u, in)
+	}
+	if err == nil {
+		w.Header().Set("Location", fmt.Sprintf("/api/v1/calls/%d", c.ID))
+	}
+	h.respond(w, r, http.StatusCreated, c, err)
+}
+
+func (h *Handlers) apiCall(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var c *Call
+	if err == nil {
+		c, err = h.Svc.Call(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, c, err)
+}
+
+func (h *Handlers) apiUpdateCall(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in CallInput
+	var ctx context.Context
+	if err == nil {
+		_, err = h.Svc.Call(r.Context(), u, id) // not found before the body
+	}
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusOK, &in)
+	}
+	var c *Call
+	if err == nil {
+		c, err = h.Svc.UpdateCall(ctx, u, id, in)
+	}
+	h.respond(w, r, http.StatusOK, c, err)
+}
+
+func (h *Handlers) apiApply(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in ApplicationInput
+	var ctx context.Context
+	if err == nil {
+		_, err = h.Svc.Call(r.Context(), u, id)
+	}
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusCreated, &in)
+	}
+	var a *Application
+	if err == nil {
+		a, err = h.Svc.Apply(ctx, u, id, in)
+	}
+	if err == nil {
+		w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d", a.ID))
+	}
+	h.respond(w, r, http.StatusCreated, a, err)
+}
+
+func (h *Handlers) apiApplications(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var list []*Application
+	if err == nil {
+		list, err = h.Svc.Applications(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiApplication(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var a *Application
+	if err == nil {
+		a, err = h.Svc.Application(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, a, err)
+}
+
+// appAction runs an action without a body on an application.
+func (h *Handlers) appAction(fn func(ctx context.Context, u *auth.User, id int64) (*Application, error)) web.Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		id, err := web.PathID(r, "id")
+		var ctx context.Context
+		if err == nil {
+			_, err = h.Svc.Application(r.Context(), u, id)
+		}
+		if err == nil {
+			ctx, err = idem.Keyed(r, u, http.StatusOK)
+		}
+		var a *Application
+		if err == nil {
+			a, err = fn(ctx, u, id)
+		}
+		h.respond(w, r, http.StatusOK, a, err)
+	}
+}
+
+func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.appAction(h.Svc.Submit)(w, r, u)
+}
+
+func (h *Handlers) apiWithdraw(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.appAction(h.Svc.Withdraw)(w, r, u)
+}
+
+type reviewersIn struct {
+	UserIDs   []int64    `json:"user_ids"`
+	Conflicts []Conflict `json:"conflicts"`
+}
+
+func (h *Handlers) apiReviewers(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in reviewersIn
+	var ctx context.Context
+	if err == nil {
+		_, err = h.Svc.Call(r.Context(), u, id)
+	}
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusOK, &in)
+	}
+	var ids []int64
+	if err == nil {
+		ids, err = h.Svc.AssignReviewers(ctx, u, id, in.UserIDs, in.Conflicts)
+	}
+	h.respond(w, r, http.StatusOK, map[string]any{"user_ids": ids}, err)
+}
+
+func (h *Handlers) apiScore(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in ScoreInput
+	var ctx context.Context
+	if err == nil {
+		_, err = h.Svc.Application(r.Context(), u, id)
+	}
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusOK, &in)
+	}
+	var out map[string]any
+	if err == nil {
+		out, err = h.Svc.Score(ctx, u, id, in)
+	}
+	h.respond(w, r, http.StatusOK, out, err)
+}
+
+func (h *Handlers) apiRanking(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var list []Ranked
+	if err == nil {
+		list, err = h.Svc.Ranking(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+type awardsIn struct {
+	Awards []AwardInput `json:"awards"`
+}
+
+func (h *Handlers) apiAwards(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in awardsIn
+	var ctx context.Context
+	if err == nil {
+		_, err = h.Svc.Call(r.Context(), u, id)
+	}
+	if err == nil {
+		ctx, err = decode(w, r, u, http.StatusCreated, &in)
+	}
+	var ps []*Project
+	if err == nil {
+		ps, err = h.Svc.Award(ctx, u, id, in.Awards)
+	}
+	h.respond(w, r, http.StatusCreated, map[string]any{"items": ps}, err)
+}
+
+func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var c *Call
+	var ps []*Project
+	if err == nil {
+		c, ps, err = h.Svc.Results(r.Context(), u, id)
+	}
+	var b []byte
+	if err == nil {
+		lang := i18n.FromRequest(r)
+		b, err = resultsXLSX(c, ps, func(k string) string { return h.S.Cat.Msg(lang, errs.M(k)) })
+	}
+	if err != nil {
+		h.respond(w, r, 0, nil, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="call-%d-results.xlsx"`, c.ID))
+	w.Write(b)
+}
+
+// resultsXLSX writes a call's awards as one sheet.
+func resultsXLSX(c *Call, ps []*Project, t func(string) string) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "Sheet1"
+	rows := [][]any{{c.Title}, {t("fund.col.rank"), t("fund.col.org"), t("fund.col.project"), t("fund.col.score"),
+		t("fund.col.award"), t("fund.col.paid"), t("fund.col.spent"), t("fund.col.status"), t("fund.col.departure")}}
+	yuan := func(fen int64) float64 {
+		v, _ := strconv.ParseFloat(fmt.Sprintf("%d.%02d", fen/100, fen%100), 64)
+		return v
+	}
+	for _, p := range ps {
+		rows = append(rows, []any{p.Rank, p.OrgName, p.Title, p.Score, yuan(p.AwardFen), yuan(p.PaidFen), yuan(p.SpentFen),
+			p.Status, p.DepartureReason})
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sh, cell, &row); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (h *Handlers) apiOverdue(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var list []Milestone
+	if err == nil {
+		list, err = h.Svc.Overdue(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiProject(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var p *Project
+	if err == nil {
+		p, err = h.Svc.Project(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, p, err)
+}
+
+// projectBody checks the project is visible, then reads the body.
+func (h *Handlers) projectBody(w http.ResponseWriter, r *http.Request, u *auth.User, status int, v any) (int64, context.Context, error) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		_, _, _, err = h.Svc.project(r.Context(), u, id)
+	}
+	var ctx context.Context
+	if err == nil {
+		ctx, err = decode(w, r, u, status, v)
+	}
+	return id, ctx, err
+}
+
+func (h *Handlers) apiTranche(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in TrancheInput
+	id, ctx, err := h.projectBody(w, r, u, http.StatusCreated, &in)
+	var t *Tranche
+	if err == nil {
+		t, err = h.Svc.PayTranche(ctx, u, id, in)
+	}
+	h.respond(w, r, http.StatusCreated, t, err)
+}
+
+func (h *Handlers) apiMilestone(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in MilestoneInput
+	id, ctx, err := h.projectBody(w, r, u, http.StatusCreated, &in)
+	var m *Milestone
+	if err == nil {
+		m, err = h.Svc.AddMilestone(ctx, u, id, in)
+	}
+	h.respond(w, r, http.StatusCreated, m, err)
+}
+
+func (h *Handlers) apiReport(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in ReportInput
+	id, ctx, err := h.projectBody(w, r, u, http.StatusOK, &in)
+	var mid int64
+	if err == nil {
+		mid, err = web.PathID(r, "m")
+	}
+	var m *Milestone
+	if err == nil {
+		m, err = h.Svc.Report(ctx, u, id, mid, in)
+	}
+	h.respond(w, r, http.StatusOK, m, err)
+}
+
+func (h *Handlers) apiAccept(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, ctx, err := h.projectBody(w, r, u, http.StatusOK, nil)
+	var mid int64
+	if err == nil {
+		mid, err = web.PathID(r, "m")
+	}
+	var m *Milestone
+	if err == nil {
+		m, err = h.Svc.Accept(ctx, u, id, mid)
+	}
+	h.respond(w, r, http.StatusOK, m, err)
+}
+
+func (h *Handlers) apiBrand(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in DesignationInput
+	id, ctx, err := h.projectBody(w, r, u, http.StatusCreated, &in)
+	var d *Designation
+	if err == nil {
+		d, err = h.Svc.Brand(ctx, u, id, in)
+	}
+	h.respond(w, r, http.StatusCreated, d, err)
+}
+
+func (h *Handlers) apiNeeds(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.Needs(r.Context(), u)
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiNeed(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in Need
+	ctx, err := decode(w, r, u, http.StatusCreated, &in)
+	var n *Need
+	if err == nil {
+		n, err = h.Svc.RecordNeed(ctx, u, in)
+	}
+	h.respond(w, r, http.StatusCreated, n, err)
+}
+
+func (h *Handlers) apiPairings(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.Pairings(r.Context(), u)
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiPair(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in Pairing
+	ctx, err := decode(w, r, u, http.StatusCreated, &in)
+	var p *Pairing
+	if err == nil {
+		p, err = h.Svc.Pair(ctx, u, in)
+	}
+	h.respond(w, r, http.StatusCreated, p, err)
+}
+
+func (h *Handlers) apiPublic(w http.ResponseWriter, r *http.Request) {
+	id, err := web.PathID(r, "id")
+	var c *PublicCall
+	if err == nil {
+		c, err = h.Svc.Public(r.Context(), id)
+	}
+	h.respond(w, r, http.StatusOK, c, err)
+}
+
+func schemas() map[string]any {
+	date := map[string]any{"type": "string", "format": "date"}
+	num := map[string]any{"type": "number"}
+	criterion := web.Obj(map[string]any{"key": web.Str(), "name": web.Str(), "weight": web.Int(), "max": web.Int()}, "key", "name", "weight", "max")
+	elig := web.Obj(map[string]any{"tiers": web.Arr(web.Str()), "statuses": web.Arr(web.Str()), "party_org_required": web.Bool(),
+		"custody_required": web.Bool(), "min_grade": web.Str(), "pairing_required": web.Bool()})
+	bonus := web.Obj(map[string]any{"rule": web.Enum(RuleParty, RuleWellRun), "points": num})
+	callIn := map[string]any{"title": web.Str(), "channel": web.Enum(Channels...), "unit_code": web.Str(), "budget_fen": web.Int(),
+		"fields": web.Arr(web.Enum(Fields...)), "need_ids": web.Arr(web.Int()), "eligibility": elig, "opens_on": date,
+		"closes_on": date, "review_on": date, "award_on": date, "criteria": web.Arr(criterion), "bonus": web.Arr(bonus),
+		"tie_breaks": web.Arr(web.Enum(RuleParty, RuleWellRun, RuleRequestLow))}
+	call := map[string]any{"id": web.Int(), "state": web.Enum(StateUpcoming, StateOpen, StateClosed), "awarded_fen": web.Int(),
+		"created_by": web.Int(), "created_at": web.Str(), "updated_at": web.Str()}
+	for k, v := range callIn {
+		call[k] = v
+	}
+	line := web.Obj(map[string]any{"item": web.Str(), "amount_fen": web.Int()}, "item", "amount_fen")
+	appIn := map[string]any{"org_id": web.Int(), "title": web.Str(), "need": web.Str(), "target_groups": web.Str(),
+		"beneficiaries": web.Int(), "activities": web.Str(), "partners": web.Str(), "pairing_org_id": web.Int(),
+		"request_fen": web.Int(), "budget": web.Arr(line)}
+	app := map[string]any{"id": web.Int(), "call_id": web.Int(), "org_name": web.Str(), "community_code": web.Str(),
+		"status": web.Enum(AppDraft, AppSubmitted, AppWithdrawn), "reasons": web.Arr(web.Str()), "submitted_at": web.Str(),
+		"project_id": web.Int()}
+	for k, v := range appIn {
+		app[k] = v
+	}
+	milestone := web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing),
+		"title": web.Str(), "due_on": date, "report": web.Str(), "reported_on": date, "accepted_on": date, "overdue": web.Bool()})
+	tranche := web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "amount_fen": web.Int(), "paid_on": date,
+		"posting_id": web.Int(), "hub_org_id": web.Int(), "direct": web.Bool()})
+	designation := web.Obj(map[string]any{"id": web.Int(), "kind": web.Enum("project", "org"), "project_id": web.Int(), "org_id": web.Int(),
+		"name": web.Str(), "district_code": web.Str(), "reason": web.Str(), "effective_on": date})
+	project := web.Obj(map[string]any{"id": web.Int(), "call_id": web.Int(), "call_title": web.Str(), "channel": web.Enum(Channels...),
+		"application_id": web.Int(), "org_id": web.Int(), "org_name": web.Str(), "community_code": web.Str(), "street_code": web.Str(),
+		"district_code": web.Str(), "title": web.Str(), "award_fen": web.Int(), "score": num, "rank": web.Int(),
+		"departure_reason": web.Str(), "awarded_on": date, "status": web.Enum(ProjectActive, ProjectClosed), "closed_on": date,
+		"paid_fen": web.Int(), "spent_fen": web.Int(),
+		"budget":   web.Arr(web.Obj(map[string]any{"item": web.Str(), "amount_fen": web.Int(), "spent_fen": web.Int()})),
+		"tranches": web.Arr(web.Ref("Tranche")), "milestones": web.Arr(web.Ref("Milestone")), "brand": web.Ref("Designation")})
+	need := web.Obj(map[string]any{"id": web.Int(), "community_code": web.Str(), "title": web.Str(), "field": web.Str(),
+		"detail": web.Str(), "recorded_on": date}, "community_code", "title")
+	pairing := web.Obj(map[string]any{"id": web.Int(), "org_id": web.Int(), "partner_org_id": web.Int(), "org_name": web.Str(),
+		"partner_name": web.Str(), "community_code": web.Str(), "purpose": web.Str(), "started_on": date, "ended_on": date},
+		"org_id", "partner_org_id", "purpose", "started_on")
+	return map[string]any{
+		"CallInput":        web.Obj(callIn, "title", "channel", "unit_code", "budget_fen", "opens_on", "closes_on", "criteria"),
+		"Call":             web.Obj(call),
+		"CallPage":         web.Obj(map[string]any{"items": web.Arr(web.Ref("Call")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
+		"ApplicationInput": web.Obj(appIn, "org_id", "title", "request_fen", "budget"),
+		"Application":      web.Obj(app),
+		"ApplicationList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Application"))}),
+		"ReviewersInput": web.Obj(map[string]any{"user_ids": web.Arr(web.Int()), "conflicts": web.Arr(web.Obj(map[string]any{
+			"user_id": web.Int(), "application_id": web.Int(), "reason": web.Str()}))}, "user_ids"),
+		"Reviewers": web.Obj(map[string]any{"user_ids": web.Arr(web.Int())}),
+		"ScoreInput": web.Obj(map[string]any{"reviewer_id": web.Int(),
+			"scores": map[string]any{"type": "object", "additionalProperties": web.Int()}}, "scores"),
+		"ScoreAnswer": web.Obj(map[string]any{"application_id": web.Int(), "reviewer_id": web.Int(),
+			"scores": map[string]any{"type": "object", "additionalProperties": web.Int()}}),
+		"Ranking": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"application_id": web.Int(), "org_id": web.Int(),
+			"org_name": web.Str(), "title": web.Str(), "request_fen": web.Int(), "score": num, "bonus": num, "reviewers": web.Int(),
+			"rank": web.Int(), "project_id": web.Int(), "award_fen": web.Int()}))}),
+		"AwardsInput": web.Obj(map[string]any{"awards": web.Arr(web.Obj(map[string]any{"application_id": web.Int(),
+			"amount_fen": web.Int(), "reason": web.Str()}, "application_id", "amount_fen"))}, "awards"),
+		"Project":          project,
+		"ProjectList":      web.Obj(map[string]any{"items": web.Arr(web.Ref("Project"))}),
+		"Tranche":          tranche,
+		"TrancheInput":     web.Obj(map[string]any{"amount_fen": web.Int(), "paid_on": date}, "amount_fen", "paid_on"),
+		"Milestone":        milestone,
+		"MilestoneList":    web.Obj(map[string]any{"items": web.Arr(web.Ref("Milestone"))}),
+		"MilestoneInput":   web.Obj(map[string]any{"kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing), "title": web.Str(), "due_on": date}, "title", "due_on"),
+		"ReportInput":      web.Obj(map[string]any{"report": web.Str(), "reported_on": date}, "report"),
+		"DesignationInput": web.Obj(map[string]any{"reason": web.Str(), "effective_on": date}, "reason"),
+		"Designation":      designation,
+		"Need":             need,
+		"NeedList":         web.Obj(map[string]any{"items": web.Arr(web.Ref("Need"))}),
+		"Pairing":          pairing,
+		"PairingList":      web.Obj(map[string]any{"items": web.Arr(web.Ref("Pairing"))}),
+		"PublicCall": web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "channel": web.Enum(Channels...), "unit_code": web.Str(),
+			"budget_fen": web.Int(), "fields": web.Arr(web.Str()), "eligibility": elig, "opens_on": date, "closes_on": date,
+			"review_on": date, "award_on": date, "criteria": web.Arr(criterion), "bonus": web.Arr(bonus), "tie_breaks": web.Arr(web.Str()),
+			"state": web.Str(), "applicants": web.Int(), "awarded_fen": web.Int(),
+			"results": web.Arr(web.Obj(map[string]any{"org_name": web.Str(), "title": web.Str(), "amount_fen": web.Int(),
+				"score": num, "rank": web.Int(), "status": web.Str(), "brand": web.Bool()}))}),
+	}
+}

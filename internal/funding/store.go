@@ -1,0 +1,621 @@
+package funding
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// Every statement on the funding room's tables.
+
+func js(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func unjs(s string, v any) error {
+	if s == "" {
+		return nil
+	}
+	return json.Unmarshal([]byte(s), v)
+}
+
+var errNotFound = errs.E(errs.NotFound, "err.not_found")
+
+// scopeCond is the condition that keeps codes of a column inside the
+// user's subtree, or (with above) also the divisions above it.
+func scopeCond(col, scope string, above bool, args *[]any) string {
+	lo, hi := db.PrefixRange(scope)
+	*args = append(*args, lo, hi)
+	n := len(*args)
+	c := col + " >= $" + strconv.Itoa(n-1) + " AND " + col + " < $" + strconv.Itoa(n)
+	if !above {
+		return "(" + c + ")"
+	}
+	var ph []string
+	for _, l := range []int{2, 4, 6, 9} {
+		if len(scope) > l {
+			*args = append(*args, scope[:l])
+			ph = append(ph, "$"+strconv.Itoa(len(*args)))
+		}
+	}
+	if len(ph) == 0 {
+		return "(" + c + ")"
+	}
+	return "((" + c + ") OR " + col + " IN (" + strings.Join(ph, ", ") + "))"
+}
+
+// calls
+
+const callColumns = `id, title, channel, unit_code, budget_fen, fields, need_ids, eligibility, criteria, bonus, tie_breaks,
+	opens_on, closes_on, review_on, award_on, created_by, created_at, updated_at`
+
+func scanCall(sc interface{ Scan(...any) error }) (*Call, error) {
+	var c Call
+	var fields, needs, elig, crit, bonus, ties string
+	if err := sc.Scan(&c.ID, &c.Title, &c.Channel, &c.UnitCode, &c.BudgetFen, &fields, &needs, &elig, &crit, &bonus, &ties,
+		&c.OpensOn, &c.ClosesOn, &c.ReviewOn, &c.AwardOn, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	for _, p := range []struct {
+		s string
+		v any
+	}{{fields, &c.Fields}, {needs, &c.NeedIDs}, {elig, &c.Eligibility}, {crit, &c.Criteria}, {bonus, &c.Bonus}, {ties, &c.TieBreaks}} {
+		if err := unjs(p.s, p.v); err != nil {
+			return nil, fmt.Errorf("funding: call %d: %w", c.ID, err)
+		}
+	}
+	normalizeCall(&c.CallInput)
+	return &c, nil
+}
+
+func insertCalls(ctx context.Context, tx *sql.Tx, cs []*Call) error {
+	for _, c := range cs {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO fund_calls (title, channel, unit_code, budget_fen, fields, need_ids, eligibility,
+			criteria, bonus, tie_breaks, opens_on, closes_on, review_on, award_on, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id`,
+			c.Title, c.Channel, c.UnitCode, c.BudgetFen, js(c.Fields), js(c.NeedIDs), js(c.Eligibility), js(c.Criteria),
+			js(c.Bonus), js(c.TieBreaks), c.OpensOn, c.ClosesOn, c.ReviewOn, c.AwardOn, c.CreatedBy, c.CreatedAt).Scan(&c.ID); err != nil {
+			return fmt.Errorf("funding: insert call: %w", err)
+		}
+	}
+	return nil
+}
+
+func updateCall(ctx context.Context, tx *sql.Tx, c *Call) error {
+	_, err := tx.ExecContext(ctx, `UPDATE fund_calls SET title = $1, channel = $2, budget_fen = $3, fields = $4, need_ids = $5,
+		eligibility = $6, criteria = $7, bonus = $8, tie_breaks = $9, opens_on = $10, closes_on = $11, review_on = $12,
+		award_on = $13, updated_at = $14 WHERE id = $15`,
+		c.Title, c.Channel, c.BudgetFen, js(c.Fields), js(c.NeedIDs), js(c.Eligibility), js(c.Criteria), js(c.Bonus),
+		js(c.TieBreaks), c.OpensOn, c.ClosesOn, c.ReviewOn, c.AwardOn, c.UpdatedAt, c.ID)
+	if err != nil {
+		return fmt.Errorf("funding: update call: %w", err)
+	}
+	return nil
+}
+
+func getCall(ctx context.Context, q db.Querier, id int64, suffix string) (*Call, error) {
+	c, err := scanCall(q.QueryRowContext(ctx, `SELECT `+callColumns+` FROM fund_calls WHERE id = $1`+suffix, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("funding: call %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// listCalls lists the calls inside a scope and above it, newest first.
+func listCalls(ctx context.Context, q db.Querier, scope string, limit, offset int) ([]*Call, int, error) {
+	var args []any
+	cond := scopeCond("unit_code", scope, true, &args)
+	var total int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM fund_calls WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("funding: count calls: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+callColumns+` FROM fund_calls WHERE `+cond+
+		` ORDER BY opens_on DESC, id DESC LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(offset), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("funding: calls: %w", err)
+	}
+	defer rows.Close()
+	out := []*Call{}
+	for rows.Next() {
+		c, err := scanCall(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+func awardedSum(ctx context.Context, q db.Querier, callID int64) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(award_fen), 0) FROM fund_projects WHERE call_id = $1`, callID).Scan(&n)
+	return n, err
+}
+
+func hasScores(ctx context.Context, q db.Querier, callID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM fund_scores WHERE call_id = $1 LIMIT 1) x`, callID).Scan(&n)
+	return n > 0, err
+}
+
+// applications
+
+const appColumns = `a.id, a.call_id, a.org_id, o.name, a.community_code, a.title, a.need, a.target_groups, a.beneficiaries,
+	a.activities, a.partners, a.pairing_org_id, a.request_fen, a.budget, a.status, a.reasons, a.submitted_at, a.created_by,
+	a.created_at, a.updated_at, COALESCE(p.id, 0), o.tier, o.status, o.party_org`
+
+const appFrom = ` FROM fund_applications a JOIN orgs o ON o.id = a.org_id LEFT JOIN fund_projects p ON p.application_id = a.id`
+
+func scanApp(sc interface{ Scan(...any) error }) (*Application, error) {
+	var a Application
+	var budget, reasons string
+	var sub sql.NullTime
+	if err := sc.Scan(&a.ID, &a.CallID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.Title, &a.Need, &a.TargetGroups,
+		&a.Beneficiaries, &a.Activities, &a.Partners, &a.PairingOrgID, &a.RequestFen, &budget, &a.Status, &reasons, &sub,
+		&a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &a.ProjectID, &a.org.Tier, &a.org.Status, &a.org.PartyOrg); err != nil {
+		return nil, err
+	}
+	if err := unjs(budget, &a.Budget); err != nil {
+		return nil, err
+	}
+	if err := unjs(reasons, &a.Reasons); err != nil {
+		return nil, err
+	}
+	if a.Reasons == nil {
+		a.Reasons = []string{}
+	}
+	if sub.Valid {
+		t := sub.Time.UTC()
+		a.SubmittedAt = &t
+	}
+	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
+	return &a, nil
+}
+
+func insertApplications(ctx context.Context, tx *sql.Tx, as []*Application) error {
+	for _, a := range as {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO fund_applications (call_id, org_id, community_code, title, need, target_groups,
+			beneficiaries, activities, partners, pairing_org_id, request_fen, budget, status, reasons, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id`,
+			a.CallID, a.OrgID, a.CommunityCode, a.Title, a.Need, a.TargetGroups, a.Beneficiaries, a.Activities, a.Partners,
+			a.PairingOrgID, a.RequestFen, js(a.Budget), a.Status, js(a.Reasons), a.CreatedBy, a.CreatedAt).Scan(&a.ID); err != nil {
+			return fmt.Errorf("funding: insert application: %w", err)
+		}
+	}
+	return nil
+}
+
+func setApplicationStatus(ctx context.Context, tx *sql.Tx, id int64, status string, reasons []string, submitted *time.Time, now time.Time) error {
+	if reasons == nil {
+		reasons = []string{}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE fund_applications SET status = $1, reasons = $2, submitted_at = $3, updated_at = $4
+		WHERE id = $5`, status, js(reasons), submitted, now, id)
+	if err != nil {
+		return fmt.Errorf("funding: application status: %w", err)
+	}
+	return nil
+}
+
+func getApplication(ctx context.Context, q db.Querier, id int64) (*Application, error) {
+	a, err := scanApp(q.QueryRowContext(ctx, `SELECT `+appColumns+appFrom+` WHERE a.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("funding: application %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// callApplications lists a call's applications (status "" for all),
+// optionally only those in a scope.
+func callApplications(ctx context.Context, q db.Querier, callID int64, status, scope string) ([]*Application, error) {
+	args := []any{callID}
+	cond := "a.call_id = $1"
+	if status != "" {
+		args = append(args, status)
+		cond += " AND a.status = $2"
+	}
+	if scope != "" {
+		cond += " AND " + scopeCond("a.community_code", scope, false, &args)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+appColumns+appFrom+` WHERE `+cond+` ORDER BY a.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("funding: applications: %w", err)
+	}
+	defer rows.Close()
+	out := []*Application{}
+	for rows.Next() {
+		a, err := scanApp(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// review
+
+func insertReviewers(ctx context.Context, tx *sql.Tx, callID int64, ids []int64, now time.Time) error {
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO fund_reviewers (call_id, user_id, assigned_at) VALUES ($1, $2, $3)
+			ON CONFLICT (call_id, user_id) DO NOTHING`, callID, id, now); err != nil {
+			return fmt.Errorf("funding: insert reviewer: %w", err)
+		}
+	}
+	return nil
+}
+
+func insertConflicts(ctx context.Context, tx *sql.Tx, cs []Conflict) error {
+	for _, c := range cs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO fund_conflicts (application_id, user_id, reason) VALUES ($1, $2, $3)
+			ON CONFLICT (application_id, user_id) DO NOTHING`, c.ApplicationID, c.UserID, c.Reason); err != nil {
+			return fmt.Errorf("funding: insert conflict: %w", err)
+		}
+	}
+	return nil
+}
+
+func reviewersOf(ctx context.Context, q db.Querier, callID int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT user_id FROM fund_reviewers WHERE call_id = $1 ORDER BY user_id`, callID)
+	if err != nil {
+		return nil, fmt.Errorf("funding: reviewers: %w", err)
+	}
+	defer rows.Close()
+	out := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+func isReviewer(ctx context.Context, q db.Querier, callID, userID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM fund_reviewers WHERE call_id = $1 AND user_id = $2`, callID, userID).Scan(&n)
+	return n > 0, err
+}
+
+func declared(ctx context.Context, q db.Querier, appID, userID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM fund_conflicts WHERE application_id = $1 AND user_id = $2`, appID, userID).Scan(&n)
+	return n > 0, err
+}
+
+// replaceScores writes one reviewer's scores of one application.
+func replaceScores(ctx context.Context, tx *sql.Tx, callID, appID, reviewerID int64, scores map[string]int, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM fund_scores WHERE application_id = $1 AND reviewer_id = $2`, appID, reviewerID); err != nil {
+		return fmt.Errorf("funding: clear scores: %w", err)
+	}
+	for k, v := range scores {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO fund_scores (call_id, application_id, reviewer_id, criterion, score, scored_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, callID, appID, reviewerID, k, v, now); err != nil {
+			return fmt.Errorf("funding: insert score: %w", err)
+		}
+	}
+	return nil
+}
+
+// callScores sums a call's scores per application and criterion.
+func callScores(ctx context.Context, q db.Querier, callID int64) ([]ScoreSum, error) {
+	rows, err := q.QueryContext(ctx, `SELECT application_id, criterion, SUM(score), COUNT(*) FROM fund_scores
+		WHERE call_id = $1 GROUP BY application_id, criterion`, callID)
+	if err != nil {
+		return nil, fmt.Errorf("funding: scores: %w", err)
+	}
+	defer rows.Close()
+	var out []ScoreSum
+	for rows.Next() {
+		var s ScoreSum
+		if err := rows.Scan(&s.ApplicationID, &s.Criterion, &s.Total, &s.Reviewers); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// projects
+
+const projectColumns = `p.id, p.call_id, c.title, c.channel, p.application_id, p.org_id, o.name, p.community_code, p.street_code,
+	p.district_code, p.title, p.award_fen, p.score_x100, p.rank_at_award, p.departure_reason, p.awarded_on, p.status, p.closed_on`
+
+const projectFrom = ` FROM fund_projects p JOIN fund_calls c ON c.id = p.call_id JOIN orgs o ON o.id = p.org_id`
+
+func scanProject(sc interface{ Scan(...any) error }) (*Project, error) {
+	var p Project
+	var x100 int64
+	err := sc.Scan(&p.ID, &p.CallID, &p.CallTitle, &p.Channel, &p.ApplicationID, &p.OrgID, &p.OrgName, &p.CommunityCode,
+		&p.StreetCode, &p.DistrictCode, &p.Title, &p.AwardFen, &x100, &p.Rank, &p.DepartureReason, &p.AwardedOn, &p.Status, &p.ClosedOn)
+	p.Score = float64(x100) / 100
+	return &p, err
+}
+
+func insertProjects(ctx context.Context, tx *sql.Tx, ps []*Project, by int64, now time.Time) error {
+	for _, p := range ps {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO fund_projects (call_id, application_id, org_id, community_code, street_code,
+			district_code, title, award_fen, score_x100, rank_at_award, departure_reason, awarded_on, status, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+			p.CallID, p.ApplicationID, p.OrgID, p.CommunityCode, p.StreetCode, p.DistrictCode, p.Title, p.AwardFen,
+			int64(p.Score*100+0.5), p.Rank, p.DepartureReason, p.AwardedOn, p.Status, by, now).Scan(&p.ID); err != nil {
+			return fmt.Errorf("funding: insert project: %w", err)
+		}
+		for i, l := range p.Lines {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO fund_budget_lines (project_id, line_no, item, amount_fen) VALUES ($1, $2, $3, $4)`,
+				p.ID, i+1, l.Item, l.AmountFen); err != nil {
+				return fmt.Errorf("funding: insert budget line: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func getProject(ctx context.Context, q db.Querier, id int64) (*Project, error) {
+	p, err := scanProject(q.QueryRowContext(ctx, `SELECT `+projectColumns+projectFrom+` WHERE p.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("funding: project %d: %w", id, err)
+	}
+	return p, nil
+}
+
+func callProjects(ctx context.Context, q db.Querier, callID int64) ([]*Project, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+projectColumns+projectFrom+` WHERE p.call_id = $1 ORDER BY p.id`, callID)
+	if err != nil {
+		return nil, fmt.Errorf("funding: projects: %w", err)
+	}
+	defer rows.Close()
+	out := []*Project{}
+	for rows.Next() {
+		p, err := scanProject(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func budgetLines(ctx context.Context, q db.Querier, projectID int64) ([]ProjectLine, error) {
+	rows, err := q.QueryContext(ctx, `SELECT item, amount_fen FROM fund_budget_lines WHERE project_id = $1 ORDER BY line_no`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("funding: budget lines: %w", err)
+	}
+	defer rows.Close()
+	out := []ProjectLine{}
+	for rows.Next() {
+		var l ProjectLine
+		if err := rows.Scan(&l.Item, &l.AmountFen); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func tranchesOf(ctx context.Context, q db.Querier, projectID int64) ([]Tranche, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, project_id, amount_fen, paid_on, posting_id, hub_org_id FROM fund_tranches
+		WHERE project_id = $1 ORDER BY id`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("funding: tranches: %w", err)
+	}
+	defer rows.Close()
+	out := []Tranche{}
+	for rows.Next() {
+		var t Tranche
+		if err := rows.Scan(&t.ID, &t.ProjectID, &t.AmountFen, &t.PaidOn, &t.PostingID, &t.HubID); err != nil {
+			return nil, err
+		}
+		t.Direct = t.PostingID == 0
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+func paidSum(ctx context.Context, q db.Querier, projectID int64) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_tranches WHERE project_id = $1`, projectID).Scan(&n)
+	return n, err
+}
+
+func insertTranche(ctx context.Context, tx *sql.Tx, t *Tranche, by int64, now time.Time) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO fund_tranches (project_id, amount_fen, paid_on, posting_id, hub_org_id, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, t.ProjectID, t.AmountFen, t.PaidOn, t.PostingID, t.HubID, by, now).Scan(&t.ID)
+	if err != nil {
+		return fmt.Errorf("funding: insert tranche: %w", err)
+	}
+	return nil
+}
+
+const milestoneColumns = `id, project_id, kind, title, due_on, report, reported_on, accepted_on`
+
+func scanMilestone(sc interface{ Scan(...any) error }) (*Milestone, error) {
+	var m Milestone
+	err := sc.Scan(&m.ID, &m.ProjectID, &m.Kind, &m.Title, &m.DueOn, &m.Report, &m.ReportedOn, &m.AcceptedOn)
+	return &m, err
+}
+
+func insertMilestones(ctx context.Context, tx *sql.Tx, projectID int64, ms []MilestoneInput) ([]int64, error) {
+	ids := make([]int64, 0, len(ms))
+	for _, m := range ms {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO fund_milestones (project_id, kind, title, due_on) VALUES ($1, $2, $3, $4) RETURNING id`,
+			projectID, m.Kind, m.Title, m.DueOn).Scan(&id); err != nil {
+			return nil, fmt.Errorf("funding: insert milestone: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func milestonesOf(ctx context.Context, q db.Querier, projectID int64) ([]Milestone, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+milestoneColumns+` FROM fund_milestones WHERE project_id = $1 ORDER BY due_on, id`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("funding: milestones: %w", err)
+	}
+	defer rows.Close()
+	out := []Milestone{}
+	for rows.Next() {
+		m, err := scanMilestone(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+func getMilestone(ctx context.Context, q db.Querier, projectID, id int64) (*Milestone, error) {
+	m, err := scanMilestone(q.QueryRowContext(ctx, `SELECT `+milestoneColumns+` FROM fund_milestones WHERE id = $1 AND project_id = $2`, id, projectID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	return m, err
+}
+
+// designations
+
+const designationColumns = `id, kind, project_id, org_id, name, district_code, reason, effective_on`
+
+func scanDesignation(sc interface{ Scan(...any) error }) (*Designation, error) {
+	var d Designation
+	err := sc.Scan(&d.ID, &d.Kind, &d.ProjectID, &d.OrgID, &d.Name, &d.DistrictCode, &d.Reason, &d.EffectiveOn)
+	return &d, err
+}
+
+func insertDesignation(ctx context.Context, tx *sql.Tx, d *Designation, community, street string, by int64, now time.Time) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO brand_designations (kind, project_id, org_id, name, community_code, street_code,
+		district_code, reason, effective_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		d.Kind, d.ProjectID, d.OrgID, d.Name, community, street, d.DistrictCode, d.Reason, d.EffectiveOn, by, now).Scan(&d.ID)
+	if err != nil {
+		return fmt.Errorf("funding: insert designation: %w", err)
+	}
+	return nil
+}
+
+func projectBrand(ctx context.Context, q db.Querier, projectID int64) (*Designation, error) {
+	d, err := scanDesignation(q.QueryRowContext(ctx, `SELECT `+designationColumns+` FROM brand_designations
+		WHERE kind = 'project' AND project_id = $1`, projectID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return d, err
+}
+
+// needs and pairings
+
+func insertNeeds(ctx context.Context, tx *sql.Tx, ns []*Need, by int64, now time.Time) error {
+	for _, n := range ns {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO fund_needs (community_code, title, field, detail, recorded_on, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, n.CommunityCode, n.Title, n.Field, n.Detail, n.RecordedOn, by, now).Scan(&n.ID); err != nil {
+			return fmt.Errorf("funding: insert need: %w", err)
+		}
+	}
+	return nil
+}
+
+func listNeeds(ctx context.Context, q db.Querier, scope string, limit int) ([]*Need, error) {
+	var args []any
+	cond := scopeCond("community_code", scope, false, &args)
+	rows, err := q.QueryContext(ctx, `SELECT id, community_code, title, field, detail, recorded_on FROM fund_needs WHERE `+cond+
+		` ORDER BY recorded_on DESC, id DESC LIMIT `+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("funding: needs: %w", err)
+	}
+	defer rows.Close()
+	out := []*Need{}
+	for rows.Next() {
+		var n Need
+		if err := rows.Scan(&n.ID, &n.CommunityCode, &n.Title, &n.Field, &n.Detail, &n.RecordedOn); err != nil {
+			return nil, err
+		}
+		out = append(out, &n)
+	}
+	return out, rows.Err()
+}
+
+func insertPairings(ctx context.Context, tx *sql.Tx, ps []*Pairing, by int64, now time.Time) error {
+	for _, p := range ps {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO fund_pairings (org_id, partner_org_id, community_code, purpose, started_on,
+			ended_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			p.OrgID, p.PartnerOrgID, p.CommunityCode, p.Purpose, p.StartedOn, p.EndedOn, by, now).Scan(&p.ID); err != nil {
+			return fmt.Errorf("funding: insert pairing: %w", err)
+		}
+	}
+	return nil
+}
+
+func listPairings(ctx context.Context, q db.Querier, scope string, orgID int64, limit int) ([]*Pairing, error) {
+	var args []any
+	cond := scopeCond("f.community_code", scope, false, &args)
+	if orgID != 0 {
+		args = append(args, orgID)
+		cond += " AND (f.org_id = $" + strconv.Itoa(len(args)) + " OR f.partner_org_id = $" + strconv.Itoa(len(args)) + ")"
+	}
+	rows, err := q.QueryContext(ctx, `SELECT f.id, f.org_id, f.partner_org_id, a.name, b.name, f.community_code, f.purpose,
+		f.started_on, f.ended_on FROM fund_pairings f JOIN orgs a ON a.id = f.org_id JOIN orgs b ON b.id = f.partner_org_id
+		WHERE `+cond+` ORDER BY f.started_on DESC, f.id DESC LIMIT `+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("funding: pairings: %w", err)
+	}
+	defer rows.Close()
+	out := []*Pairing{}
+	for rows.Next() {
+		var p Pairing
+		if err := rows.Scan(&p.ID, &p.OrgID, &p.PartnerOrgID, &p.OrgName, &p.PartnerName, &p.CommunityCode, &p.Purpose,
+			&p.StartedOn, &p.EndedOn); err != nil {
+			return nil, err
+		}
+		out = append(out, &p)
+	}
+	return out, rows.Err()
+}
+
+func hasPairing(ctx context.Context, q db.Querier, orgID, partnerID int64, day string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM fund_pairings WHERE org_id = $1 AND partner_org_id = $2
+		AND started_on <= $3 AND (ended_on = '' OR ended_on >= $3)`, orgID, partnerID, day).Scan(&n)
+	return n > 0, err
+}
+
+// overdueMilestones lists a call's milestones due before a day and not
+// reported.
+func overdueMilestones(ctx context.Context, q db.Querier, callID int64, day string) ([]Milestone, error) {
+	rows, err := q.QueryContext(ctx, `SELECT m.id, m.project_id, m.kind, m.title, m.due_on, m.report, m.reported_on, m.accepted_on
+		FROM fund_milestones m JOIN fund_projects p ON p.id = m.project_id
+		WHERE p.call_id = $1 AND m.reported_on = '' AND m.due_on < $2 ORDER BY m.due_on, m.id`, callID, day)
+	if err != nil {
+		return nil, fmt.Errorf("funding: overdue: %w", err)
+	}
+	defer rows.Close()
+	out := []Milestone{}
+	for rows.Next() {
+		m, err := scanMilestone(rows)
+		if err != nil {
+			return nil, err
+		}
+		m.Overdue = true
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,102 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// RecordGrant posts a tranche of a grant as income into the custody account
+// of an organization at its hub. The funding room has already decided that
+// the caller may pay it (the officer who manages the call); the ledger
+// checks only that the caller sees the organization and may write. then
+// runs in the same transaction after the posting (the funding room's own
+// record), and its result is what an Idempotency-Key replays.
+func (s *Service) RecordGrant(ctx context.Context, u *auth.User, orgID int64, in IncomeInput,
+	then func(tx *sql.Tx, p *Posting) (any, error)) (*Posting, error) {
+	c, err := s.custodyOf(ctx, s.DB.Read, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !canView(u, c.Org, c.HubID) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if u.ReadOnly() {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	return s.postIncome(ctx, u, c, orgID, in, nil, then)
+}
+
+// HubOf returns the hub holding an organization's money in custody (its
+// open funds account), or 0 when none does.
+func (s *Service) HubOf(ctx context.Context, orgID int64) (int64, error) {
+	var hub int64
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT hub_org_id FROM ledger_accounts WHERE org_id = $1 AND kind = $2 AND status = 'open'`,
+		orgID, KindFunds).Scan(&hub)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("ledger: hub of %d: %w", orgID, err)
+	}
+	return hub, nil
+}
+
+// ProjectSpent sums the paid expenses tagged with a project, by budget line.
+func (s *Service) ProjectSpent(ctx context.Context, projectID int64) (map[string]Fen, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT budget_line, SUM(amount_fen) FROM expenses
+		WHERE project_id = $1 AND status = $2 GROUP BY budget_line`, projectID, ExpensePaid)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: project spent: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]Fen{}
+	for rows.Next() {
+		var line string
+		var n int64
+		if err := rows.Scan(&line, &n); err != nil {
+			return nil, err
+		}
+		out[line] = Fen(n)
+	}
+	return out, rows.Err()
+}
+
+// HubsOf is HubOf for many organizations at once: the hub holding each
+// one's money, for those that have one.
+func (s *Service) HubsOf(ctx context.Context, orgIDs []int64) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(orgIDs))
+	for start := 0; start < len(orgIDs); start += 500 {
+		chunk := orgIDs[start:min(start+500, len(orgIDs))]
+		args := []any{KindFunds}
+		ph := make([]string, len(chunk))
+		for i, id := range chunk {
+			args = append(args, id)
+			ph[i] = "$" + strconv.Itoa(i+2)
+		}
+		rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id, hub_org_id FROM ledger_accounts
+			WHERE kind = $1 AND status = 'open' AND org_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: hubs of: %w", err)
+		}
+		for rows.Next() {
+			var org, hub int64
+			if err := rows.Scan(&org, &hub); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[org] = hub
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
