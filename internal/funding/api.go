@@ -10,10 +10,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"linli/internal/platform/idem"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/idem"
 	"linli/internal/platform/web"
 )
 

@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"linli/internal/ledger"
-	"linli/internal/platform/idem"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
 	"linli/internal/registry"
 )
 
