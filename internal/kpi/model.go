@@ -47,7 +47,7 @@ const (
 	SourceBases     = "bases"     // incubation bases
 	SourcePilots    = "pilots"    // rural pilot communities
 	SourceProjects  = "projects"  // projects (not yet recorded: no data)
-	SourceTrainings = "trainings" // trainings (not yet recorded: no data)
+	SourceTrainings = "trainings" // training sessions (internal/training)
 )
 
 // Sources lists the record sources in display order.
@@ -76,6 +76,9 @@ type Filter struct {
 	HostTypes []string `json:"host_types,omitempty"`
 	// Pilots: kinds.
 	PilotKind []string `json:"pilot_kind,omitempty"`
+	// Trainings: the topics and forms that count (any of; none: every session).
+	TrainingTopics []string `json:"training_topics,omitempty"`
+	TrainingForms  []string `json:"training_forms,omitempty"`
 }
 
 // Rule says what is counted.

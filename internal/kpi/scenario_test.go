@@ -112,7 +112,8 @@ func TestScenario(t *testing.T) {
 		{"hub_social_workers", conghuaCode, "", n(0.5), StateBehind, 1, 2},
 		// records not kept yet: no data, never zero met
 		{"brand_projects", conghuaCode, "", nil, StateNoData, -1, -1},
-		{"training_per_year", cityCode, "", nil, StateNoData, -1, -1},
+		// trainings are kept (internal/training) but none was run here: zero, behind
+		{"training_per_year", cityCode, "", n(0), StateBehind, -1, -1},
 	}
 	for _, c := range cases {
 		t.Run(c.key+"@"+c.unit+"@"+c.asOf, func(t *testing.T) {

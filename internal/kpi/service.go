@@ -322,6 +322,8 @@ func recordKind(src string) (kind, link string) {
 		return "base", "/bases/"
 	case SourcePilots:
 		return "pilot", ""
+	case SourceTrainings:
+		return "training", "/trainings/"
 	}
 	return src, ""
 }

@@ -111,6 +111,8 @@ func (m *match) relation(q *query) string {
 		return m.bases(q)
 	case SourcePilots:
 		return m.pilots(q)
+	case SourceTrainings:
+		return m.trainings(q)
 	}
 	// sources without records: an empty relation of the right shape
 	return `SELECT 0 AS rid, '' AS label, '' AS ucode, '' AS dcode, '' AS scode, '' AS ryear WHERE 1 = 0`
@@ -301,10 +303,11 @@ func typesMask(ts []string) int64 {
 // sourceTables are the tables a source reads; a source whose tables are
 // missing has no data.
 var sourceTables = map[string][]string{
-	SourceOrgs:   {"orgs", "org_history"},
-	SourceHubs:   {"orgs", "org_history", "hub_workers"},
-	SourceBases:  {"bases"},
-	SourcePilots: {"pilots"},
+	SourceOrgs:      {"orgs", "org_history"},
+	SourceHubs:      {"orgs", "org_history", "hub_workers"},
+	SourceBases:     {"bases"},
+	SourcePilots:    {"pilots"},
+	SourceTrainings: {"trainings"},
 }
 
 // available reports whether a source's records are kept.
@@ -328,4 +331,30 @@ func (s *Service) available(ctx context.Context, src string) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// trainings are the sessions run inside the spans (a city-run session lies
+// in no district), placed in the year they start (China's calendar), held
+// by the date; the rule's filter says which count (topics, forms: any of).
+func (m *match) trainings(q *query) string {
+	d := q.arg(m.When.Day)
+	conds := []string{rangeCond(q, func(int) string { return "t.unit_code" }, m.Spans), "t.start_day <= " + d}
+	for _, f := range m.filters() {
+		for _, c := range []struct {
+			col  string
+			vals []string
+		}{{"t.topics", f.TrainingTopics}, {"t.form", f.TrainingForms}} {
+			if len(c.vals) == 0 {
+				continue
+			}
+			var any []string
+			for _, v := range c.vals {
+				any = append(any, "(',' || "+c.col+" || ',') LIKE "+q.arg("%,"+v+",%"))
+			}
+			conds = append(conds, "("+strings.Join(any, " OR ")+")")
+		}
+	}
+	return `SELECT t.id AS rid, t.title AS label, t.unit_code AS ucode, t.district_code AS dcode,
+		CASE WHEN length(t.unit_code) >= 9 THEN substr(t.unit_code, 1, 9) ELSE '' END AS scode,
+		substr(t.start_day, 1, 4) AS ryear FROM trainings t WHERE ` + strings.Join(conds, " AND ")
 }

@@ -257,13 +257,17 @@ var (
 	partyOrgs   = []string{"independent", "joint", "none"}
 	hostTypes   = []string{"party_mass_center", "civilization_center", "social_work_station", "other"}
 	pilotKinds  = []string{"rural"}
+	// the training room's topic and form codes (internal/training/rules.go)
+	trainingTopics = []string{"party_building", "cultivation", "capacity", "project_design", "finance", "emergency", "other"}
+	trainingForms  = []string{"demonstration", "online", "field_visit", "other"}
 )
 
 func checkFilter(fl Filter, name string, f errs.Fields) {
 	for _, c := range []struct {
 		vals, allowed []string
 	}{{fl.Status, orgStatuses}, {fl.Tiers, orgTiers}, {fl.Types, typeNames}, {fl.PartyOrg, partyOrgs},
-		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds}} {
+		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds},
+		{fl.TrainingTopics, trainingTopics}, {fl.TrainingForms, trainingForms}} {
 		for _, v := range c.vals {
 			if !slices.Contains(c.allowed, v) {
 				f.Add(name, "err.unknown_value", v)
