@@ -29,8 +29,8 @@ type Handlers struct {
 func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /trainings", h.S.Page(h.listPage))
 	rt.HandleFunc("GET /trainings/{id}", h.S.Page(h.showPage))
-	rt.HandleFunc("GET /checkin", h.checkinPage)
-	rt.HandleFunc("POST /checkin", h.checkinSubmit)
+	rt.HandleFunc("GET /public/checkin", h.checkinPage)
+	rt.HandleFunc("POST /public/checkin", h.checkinSubmit)
 	h.apiRoutes(rt)
 }
 

@@ -330,7 +330,7 @@ func (s *Service) Code(ctx context.Context, u *auth.User, id int64, base string)
 	if err != nil {
 		return nil, err
 	}
-	url := base + "/checkin?code=" + t.code
+	url := base + "/public/checkin?code=" + t.code
 	svg, err := QRSVG(url)
 	if err != nil {
 		return nil, err
