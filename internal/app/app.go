@@ -25,6 +25,7 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
+	"linli/internal/readiness"
 	"linli/internal/registry"
 	"linli/internal/training"
 )
@@ -93,13 +94,13 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
-	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, training.Messages)
+	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, training.Messages, readiness.Messages)
 }
 
 // Mount builds the web server and mounts every route.
 func (a *App) Mount() error {
 	cat := Catalog()
-	r, err := web.NewRenderer(cat, account.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, training.Templates)
+	r, err := web.NewRenderer(cat, account.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, training.Templates, readiness.Templates)
 	if err != nil {
 		return err
 	}
@@ -123,6 +124,7 @@ func (a *App) Mount() error {
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
 	(&census.Handlers{S: a.Web, Svc: &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}}).Routes(rt)
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
+	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {
 			web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version()))
