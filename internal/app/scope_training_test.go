@@ -36,6 +36,9 @@ func init() {
 		if _, err := svc.Enrol(ctx, w.owner, tr.ID, p.ID); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := svc.RegisterExam(ctx, w.owner, training.ExamInput{PersonID: p.ID, Year: 2022, Level: "assistant", HelpFen: 20000}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := svc.EditAttendance(ctx, w.owner, tr.ID, training.AttendanceEdit{PersonID: p.ID, Present: true, Reason: "纸质签到补录"}); err != nil {
 			t.Fatal(err)
 		}
@@ -95,6 +98,11 @@ func init() {
 		scopeCase{pattern: "POST /api/v1/certificates/{serial}/revoke", path: "/api/v1/certificates/{serial}/revoke", body: map[string]string{"reason": "入侵撤销"}, want: nf},
 		scopeCase{pattern: "GET /api/v1/public/certificates/{serial}", path: "/api/v1/public/certificates/{serial}", want: ok, check: hides("郑秀英", "13800138123")},
 		scopeCase{pattern: "GET /api/v1/people", path: "/api/v1/people", want: ok, check: hides("郑秀英")},
+		scopeCase{pattern: "GET /api/v1/people", path: "/api/v1/people?within=" + wushanComm, want: nf},
+		scopeCase{pattern: "GET /api/v1/training-hours", path: "/api/v1/training-hours?year=2023", want: ok, check: hides("person_hours\":3")},
+		scopeCase{pattern: "GET /api/v1/exam-support", path: "/api/v1/exam-support", want: ok, check: hides(tianhe)},
+		scopeCase{pattern: "POST /api/v1/exam-entries", path: "/api/v1/exam-entries", body: map[string]any{"person_id": 1,
+			"year": 2023, "level": "assistant", "passed": true}, want: inv},
 		scopeCase{pattern: "POST /api/v1/people", path: "/api/v1/people", body: map[string]any{"name": "入侵者", "phone": "13900000000",
 			"role": "x", "community_code": wushanComm}, want: inv},
 	)

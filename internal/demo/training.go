@@ -10,6 +10,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
+	"linli/internal/readiness"
 	"linli/internal/registry"
 	"linli/internal/training"
 )
@@ -90,7 +91,7 @@ func trainings(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 			}
 		}
 	}
-	return nil
+	return readinessDemo(ctx, d, st, reg, admin, areas, now, r)
 }
 
 // attend enrols the district's people, checks most of them in with the
@@ -126,4 +127,66 @@ func attend(ctx context.Context, svcAt func(time.Time) *training.Service, admin 
 type trainee struct {
 	id    int64
 	phone string
+}
+
+// readinessDemo gives the first street of each district emergency contact
+// lists (some not checked for over a year), drills over 2021–2023 and
+// liaison posts with a few log entries, leaving communities without either
+// so the coverage and the street's gaps show.
+func readinessDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Service, admin *auth.User, areas []*area,
+	now time.Time, r *rand.Rand) error {
+	svc := &readiness.Service{DB: d, Geo: st, Orgs: reg, Now: func() time.Time { return now }}
+	scenarios := []string{"台风暴雨人员转移安置", "高层住宅火灾疏散", "燃气泄漏应急处置", "突发公共卫生事件处置", "大型活动人群疏导"}
+	names := map[string]string{"natural": "社区三防工作组", "accident": "物业消防微型站", "public_health": "社区卫生服务站", "social_security": "治安巡逻队"}
+	for i, a := range areas {
+		s := a.streets[0]
+		for j, c := range s.comms {
+			if j >= 6 {
+				break
+			}
+			if j%3 != 2 { // two in three keep a list
+				checked := between(r, day(2022, 9, 1), day(2023, 5, 30))
+				if j%4 == 1 {
+					checked = between(r, day(2021, 10, 1), day(2022, 3, 1)) // not checked since: stale
+				}
+				for k, h := range readiness.Hazards {
+					if checked.After(now) {
+						continue
+					}
+					if _, err := svc.AddContact(ctx, admin, readiness.ContactInput{CommunityCode: c.code, Hazard: h,
+						Name: c.name + names[h], Phone: fmt.Sprintf("020-8%03d%04d", i, j*10+k), Duty: "值班联络",
+						CheckedOn: checked.Format(time.DateOnly)}); err != nil {
+						return fmt.Errorf("demo: contact: %w", err)
+					}
+				}
+			}
+			for y := 2021; y <= 2023; y++ {
+				held := between(r, day(y, 3, 1), day(y, 11, 30))
+				if (i+j+y)%3 == 0 || held.After(now) {
+					continue
+				}
+				if _, err := svc.AddDrill(ctx, admin, readiness.DrillInput{CommunityCode: c.code, Scenario: scenarios[(i+j+y)%len(scenarios)],
+					HeldOn: held.Format(time.DateOnly), Participants: 30 + r.IntN(120), Findings: "疏散通道畅通，部分居民不熟悉集合点，已补充标识"}); err != nil {
+					return fmt.Errorf("demo: drill: %w", err)
+				}
+			}
+			if j%2 == 0 {
+				l, err := svc.AddLiaison(ctx, admin, readiness.LiaisonInput{CommunityCode: c.code,
+					Holder: "社工 " + demoPeople[(i+j+3)%len(demoPeople)], Since: "2021-11-01"})
+				if err != nil {
+					return fmt.Errorf("demo: liaison: %w", err)
+				}
+				for k, on := range []time.Time{day(2022, 4, 12), day(2022, 10, 20), day(2023, 4, 8)} {
+					if on.After(now) {
+						continue
+					}
+					if _, err := svc.LogContact(ctx, admin, l.ID, readiness.ContactLogInput{OnDate: on.Format(time.DateOnly),
+						Kind: readiness.ContactKinds[k%len(readiness.ContactKinds)], Summary: "了解辖内社区社会组织活动开展情况和场地需求"}); err != nil {
+						return fmt.Errorf("demo: liaison log: %w", err)
+					}
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -202,7 +202,8 @@ func (s *Service) LogContact(ctx context.Context, u *auth.User, id int64, in Con
 	if err != nil {
 		return nil, err
 	}
-	list, err := listLiaisons(ctx, s.DB.Read, l.CommunityCode, l.CommunityCode+"\x00")
+	lo, hi := db.PrefixRange(l.CommunityCode)
+	list, err := listLiaisons(ctx, s.DB.Read, lo, hi)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,33 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Response: "PersonList"}, h.S.API(h.apiPeople))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/people", Summary: "Record a key person (骨干人才)",
 		Tag: "training", Body: "PersonInput", Response: "Person", Status: 201}, h.S.API(h.apiCreatePerson))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/training-hours", Summary: "Per audience: sessions run in scope in a year, attendances and person-hours",
+		Tag: "training", Query: []web.Param{{Name: "year", Description: "calendar year"}}, Response: "HoursList"}, h.S.API(h.apiHours))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/exam-support", Summary: "Social-work exam support per district and year: registered, helped (fen), passed",
+		Tag: "training", Response: "ExamSupportList"}, h.S.API(h.apiExamSupport))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/exam-entries", Summary: "Register a person for the national social-work exam, with the help given and, later, the result",
+		Tag: "training", Body: "ExamInput", Response: "ExamEntry", Status: 201}, h.S.API(h.apiExam))
 	rt.Schemas(schemas())
+}
+
+func (h *Handlers) apiHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.Hours(r.Context(), u, r.URL.Query().Get("year"))
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiExamSupport(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.ExamSupport(r.Context(), u)
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiExam(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in ExamInput
+	err := web.DecodeJSON(w, r, &in)
+	var e *ExamEntry
+	if err == nil {
+		e, err = h.Svc.RegisterExam(r.Context(), u, in)
+	}
+	h.respond(w, r, http.StatusCreated, e, err)
 }
 
 func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
@@ -280,5 +306,13 @@ func schemas() map[string]any {
 		"PersonInput": web.Obj(person, "name", "phone", "role", "community_code"),
 		"Person":      web.Obj(personOut),
 		"PersonList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Person"))}),
+		"HoursList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"audience": web.Enum(Audiences...),
+			"sessions": web.Int(), "attendances": web.Int(), "person_hours": map[string]any{"type": "number"}}))}),
+		"ExamSupportList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"district_code": web.Str(), "year": web.Int(),
+			"registered": web.Int(), "helped": web.Int(), "help_fen": web.Int(), "passed": web.Int()}))}),
+		"ExamInput": web.Obj(map[string]any{"person_id": web.Int(), "year": web.Int(), "level": web.Enum(Qualifications...),
+			"help": web.Arr(web.Enum(ExamHelp...)), "help_fen": web.Int(), "passed": web.Bool()}, "person_id", "year", "level"),
+		"ExamEntry": web.Obj(map[string]any{"id": web.Int(), "person_id": web.Int(), "year": web.Int(), "level": web.Enum(Qualifications...),
+			"help": web.Arr(web.Enum(ExamHelp...)), "help_fen": web.Int(), "passed": web.Bool()}),
 	}
 }

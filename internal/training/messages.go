@@ -62,5 +62,7 @@ var Messages = i18n.Messages{
 	"training.err.qual_year":         {i18n.ZH: "年份须在 %d 到 %d 之间。", i18n.EN: "Between %d and %d."},
 	"training.err.qual_year_future":  {i18n.ZH: "取得资格的年份不能是将来。", i18n.EN: "The year cannot be in the future."},
 	"training.err.date":              {i18n.ZH: "日期格式为 YYYY-MM-DD。", i18n.EN: "A date is YYYY-MM-DD."},
+	"training.err.exam_registered":   {i18n.ZH: "此人已登记该年度该级别的考试。", i18n.EN: "Already registered for this level in this year."},
+	"training.hours_title":           {i18n.ZH: "各类培训对象学时", i18n.EN: "Hours by audience"},
 	"training.err.future_date":       {i18n.ZH: "日期不能是将来。", i18n.EN: "The date cannot be in the future."},
 }

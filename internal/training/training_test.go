@@ -382,3 +382,51 @@ func BenchmarkCertificatePDF(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
 }
+
+// Hours per person and per audience, and the exam support per district and
+// year, against what the test did.
+func TestHoursAndExam(t *testing.T) {
+	f := newFixture(t)
+	c := f.a.As(f.officer)
+	var code training.CheckinCode
+	c.Do("GET", "/api/v1/trainings/"+itoa(f.tr.ID)+"/checkin-code", nil).Decode(&code)
+	if r := f.a.Anon().Do("POST", "/api/v1/checkin", map[string]string{"code": code.Code, "phone": "13800138001"}); r.Status != 200 {
+		t.Fatalf("check-in: %d %s", r.Status, r.Body)
+	}
+	var hrs struct{ Items []training.AudienceHours }
+	c.Do("GET", "/api/v1/training-hours?year=2023", nil).Decode(&hrs)
+	if len(hrs.Items) != 1 || hrs.Items[0] != (training.AudienceHours{Audience: "cso_leaders", Sessions: 1, Attendances: 1, Hours: 3}) {
+		t.Errorf("hours %+v", hrs.Items)
+	}
+	c.Do("GET", "/api/v1/training-hours?year=2022", nil).Decode(&hrs)
+	if len(hrs.Items) != 0 {
+		t.Errorf("2022 hours %+v", hrs.Items)
+	}
+	var people struct{ Items []training.Person }
+	c.Do("GET", "/api/v1/people?year=2023", nil).Decode(&people)
+	if len(people.Items) != 1 || people.Items[0].Hours != 3 || people.Items[0].Phone != "138****8001" {
+		t.Errorf("people %+v", people.Items)
+	}
+	entry := map[string]any{"person_id": f.personID, "year": 2023, "level": "social_worker", "help": []string{"materials", "fee_subsidy"},
+		"help_fen": 30000, "passed": true}
+	if r := c.Do("POST", "/api/v1/exam-entries", entry); r.Status != 201 {
+		t.Fatalf("exam: %d %s", r.Status, r.Body)
+	}
+	if r := c.Do("POST", "/api/v1/exam-entries", entry); r.Status != http.StatusConflict {
+		t.Errorf("twice: %d", r.Status)
+	}
+	entry["year"] = 2030
+	if r := c.Do("POST", "/api/v1/exam-entries", entry); r.Status != 422 {
+		t.Errorf("a result in 2030: %d", r.Status)
+	}
+	var sup struct{ Items []training.ExamSupport }
+	c.Do("GET", "/api/v1/exam-support", nil).Decode(&sup)
+	want := training.ExamSupport{District: tianhe, Year: 2023, Registered: 1, Helped: 1, HelpFen: 30000, Passed: 1}
+	if len(sup.Items) != 1 || sup.Items[0] != want {
+		t.Errorf("exam support %+v", sup.Items)
+	}
+	c.Do("GET", "/api/v1/people", nil).Decode(&people)
+	if people.Items[0].Qualification != "social_worker" || people.Items[0].QualYear != 2023 {
+		t.Errorf("qualification after passing: %+v", people.Items[0])
+	}
+}

@@ -90,6 +90,24 @@ CREATE TABLE certificates (
     UNIQUE (training_id, person_id)
 );
 
+-- Support for the national social-work qualification exam
+-- (全国社会工作者职业资格考试): who registered in a year for which level,
+-- the help given (materials | prep_course | fee_subsidy, its cost in fen),
+-- and whether they passed (0/1; NULL until the results are out).
+CREATE TABLE exam_entries (
+    id            INTEGER PRIMARY KEY,
+    person_id     INTEGER NOT NULL REFERENCES people (id),
+    district_code TEXT NOT NULL,
+    year          INTEGER NOT NULL,
+    level         TEXT NOT NULL,
+    help          TEXT NOT NULL DEFAULT '',
+    help_fen      BIGINT NOT NULL DEFAULT 0,
+    passed        INTEGER,
+    created_at    DATETIME NOT NULL,
+    UNIQUE (person_id, year, level)
+);
+CREATE INDEX exam_entries_district ON exam_entries (district_code, year);
+
 -- Emergency contact lists (应急联络) per community and hazard kind:
 -- natural | accident | public_health | social_security.
 CREATE TABLE emergency_contacts (
