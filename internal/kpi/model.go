@@ -48,10 +48,11 @@ const (
 	SourcePilots    = "pilots"    // rural pilot communities
 	SourceProjects  = "projects"  // projects (not yet recorded: no data)
 	SourceTrainings = "trainings" // training sessions (internal/training)
+	SourceDrills    = "drills"    // emergency drills in the 12 months up to the date (internal/readiness)
 )
 
 // Sources lists the record sources in display order.
-var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourceProjects, SourceTrainings}
+var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourceProjects, SourceTrainings, SourceDrills}
 
 // Filter selects matching records. Every field is optional; an empty filter
 // matches every record of the source (for organizations: every active one).

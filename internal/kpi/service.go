@@ -324,6 +324,8 @@ func recordKind(src string) (kind, link string) {
 		return "pilot", ""
 	case SourceTrainings:
 		return "training", "/trainings/"
+	case SourceDrills:
+		return "drill", ""
 	}
 	return src, ""
 }

@@ -113,6 +113,8 @@ func (m *match) relation(q *query) string {
 		return m.pilots(q)
 	case SourceTrainings:
 		return m.trainings(q)
+	case SourceDrills:
+		return m.drills(q)
 	}
 	// sources without records: an empty relation of the right shape
 	return `SELECT 0 AS rid, '' AS label, '' AS ucode, '' AS dcode, '' AS scode, '' AS ryear WHERE 1 = 0`
@@ -308,6 +310,7 @@ var sourceTables = map[string][]string{
 	SourceBases:     {"bases"},
 	SourcePilots:    {"pilots"},
 	SourceTrainings: {"trainings"},
+	SourceDrills:    {"drills"},
 }
 
 // available reports whether a source's records are kept.
@@ -357,4 +360,17 @@ func (m *match) trainings(q *query) string {
 	return `SELECT t.id AS rid, t.title AS label, t.unit_code AS ucode, t.district_code AS dcode,
 		CASE WHEN length(t.unit_code) >= 9 THEN substr(t.unit_code, 1, 9) ELSE '' END AS scode,
 		substr(t.start_day, 1, 4) AS ryear FROM trainings t WHERE ` + strings.Join(conds, " AND ")
+}
+
+// drills are the emergency drills of the communities inside the spans held
+// in the 12 months up to the date.
+func (m *match) drills(q *query) string {
+	from := m.When.Day
+	if t, err := time.Parse(time.DateOnly, m.When.Day); err == nil {
+		from = t.AddDate(-1, 0, 0).Format(time.DateOnly)
+	}
+	conds := []string{rangeCond(q, func(int) string { return "d.community_code" }, m.Spans),
+		"d.held_on <= " + q.arg(m.When.Day), "d.held_on >= " + q.arg(from)}
+	return `SELECT d.id AS rid, d.scenario AS label, d.community_code AS ucode, d.district_code AS dcode,
+		substr(d.community_code, 1, 9) AS scode, substr(d.held_on, 1, 4) AS ryear FROM drills d WHERE ` + strings.Join(conds, " AND ")
 }

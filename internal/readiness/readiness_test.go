@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"linli/internal/app/apptest"
+	"linli/internal/kpi"
 	"linli/internal/platform/auth"
 	"linli/internal/readiness"
 )
@@ -73,6 +74,29 @@ func TestCoverageAndLiaisons(t *testing.T) {
 	if got.Communities != len(comms) || got.CurrentList != 1 || got.Drilled != 1 || got.Covered != 1 ||
 		got.Share != 1/float64(len(comms)) || len(got.Missing) != len(comms)-1 {
 		t.Errorf("coverage %+v with %d communities", got, len(comms))
+	}
+
+	// an indicator as data over the drills source: the share of a street's
+	// communities with a drill in the 12 months up to the date
+	city := a.CreateUser("city-ready", auth.CityAdmin, "4401", 0)
+	if _, err := a.KPI.Create(context.Background(), city, kpi.Input{Key: "drill_coverage", NameZH: "近一年开展应急演练的社区占比",
+		Level: kpi.LevelStreet, ScopeCode: "4401", Rule: kpi.Rule{Kind: kpi.KindUnitShare, Source: kpi.SourceDrills,
+			UnitLevel: kpi.LevelCommunity, MinCount: 1}, Target: 0.5, Deadline: "2023-12-31"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.KPI.Evaluate(context.Background(), city, "drill_coverage", wushan, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Value == nil || *res.Value != float64(got.Drilled)/float64(len(comms)) || res.Numerator == nil || *res.Numerator != 1 {
+		t.Errorf("drill_coverage at 五山: %+v", res)
+	}
+	old, err := a.KPI.Evaluate(context.Background(), city, "drill_coverage", wushan, "2022-12-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Numerator == nil || *old.Numerator != 1 { // B's drill of 2022-05 counts then, A's of 2023 not yet
+		t.Errorf("drill_coverage at 五山 on 2022-12-31: %+v", old)
 	}
 
 	r := c.Do("POST", "/api/v1/liaisons", map[string]any{"community_code": commA, "holder": "社工 谭敏", "since": "2022-03-01"})

@@ -119,8 +119,8 @@ func insertDrills(ctx context.Context, tx *sql.Tx, now time.Time, in []DrillInpu
 	var ids []int64
 	for _, d := range in {
 		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO drills (community_code, scenario, held_on, org_ids, participants, findings, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, d.CommunityCode, d.Scenario, d.HeldOn, joinIDs(d.OrgIDs), d.Participants,
+		if err := tx.QueryRowContext(ctx, `INSERT INTO drills (community_code, district_code, scenario, held_on, org_ids, participants, findings, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, d.CommunityCode, d.CommunityCode[:6], d.Scenario, d.HeldOn, joinIDs(d.OrgIDs), d.Participants,
 			d.Findings, now).Scan(&id); err != nil {
 			return nil, fmt.Errorf("readiness: insert drill: %w", err)
 		}

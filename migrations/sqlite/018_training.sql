@@ -127,6 +127,7 @@ CREATE INDEX emergency_contacts_community ON emergency_contacts (community_code,
 CREATE TABLE drills (
     id             INTEGER PRIMARY KEY,
     community_code TEXT NOT NULL REFERENCES divisions (code),
+    district_code  TEXT NOT NULL,                -- the community's district: the indicators' change counter
     scenario       TEXT NOT NULL,
     held_on        TEXT NOT NULL,
     org_ids        TEXT NOT NULL DEFAULT '',
@@ -161,7 +162,7 @@ INSERT INTO training_programmes (name, unit_code, builtin, created_at) VALUES
 ('聚善育才计划', '4401', 1, CURRENT_TIMESTAMP), ('善知学园', '4401', 1, CURRENT_TIMESTAMP),
 ('社会组织党建红苗工程', '4401', 1, CURRENT_TIMESTAMP);
 
--- The indicators read trainings (kpi source "trainings"): a change advances
+-- The indicators read trainings and drills (kpi sources "trainings", "drills"): a change advances
 -- its district's counter (see 008_kpi_changes), '' for the city's own.
 CREATE TRIGGER kpi_changes_trainings_ai AFTER INSERT ON trainings BEGIN
     INSERT INTO kpi_changes (district, n) VALUES (NEW.district_code, 1) ON CONFLICT (district) DO UPDATE SET n = n + 1;
@@ -172,5 +173,16 @@ CREATE TRIGGER kpi_changes_trainings_au AFTER UPDATE ON trainings BEGIN
         ON CONFLICT (district) DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER kpi_changes_trainings_ad AFTER DELETE ON trainings BEGIN
+    INSERT INTO kpi_changes (district, n) VALUES (OLD.district_code, 1) ON CONFLICT (district) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER kpi_changes_drills_ai AFTER INSERT ON drills BEGIN
+    INSERT INTO kpi_changes (district, n) VALUES (NEW.district_code, 1) ON CONFLICT (district) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER kpi_changes_drills_au AFTER UPDATE ON drills BEGIN
+    INSERT INTO kpi_changes (district, n) VALUES (OLD.district_code, 1) ON CONFLICT (district) DO UPDATE SET n = n + 1;
+    INSERT INTO kpi_changes (district, n) SELECT NEW.district_code, 1 WHERE NEW.district_code <> OLD.district_code
+        ON CONFLICT (district) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER kpi_changes_drills_ad AFTER DELETE ON drills BEGIN
     INSERT INTO kpi_changes (district, n) VALUES (OLD.district_code, 1) ON CONFLICT (district) DO UPDATE SET n = n + 1;
 END;
