@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,4 +57,23 @@ func TestBrowserTraineeChecksIn(t *testing.T) {
 	if n := a.Count("training_attendance"); n != 1 {
 		t.Errorf("attendance rows %d, want 1", n)
 	}
+	// the trainer's screen, the list and the street's readiness page fit a phone too
+	do(t, ctx, chromedp.EmulateViewport(1280, 900)) // the menu folds away on a phone
+	signIn(t, ctx, a.URL(), "wushan-trainer")
+	do(t, ctx, chromedp.EmulateViewport(390, 844))
+	for _, page := range []string{"/trainings/" + itoa64(tr.ID), "/trainings", "/readiness"} {
+		do(t, ctx, chromedp.Navigate(a.URL()+page), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if w := get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+			t.Errorf("%s is %d px wide on a 390 px screen", page, w)
+		}
+	}
+	do(t, ctx, chromedp.Navigate(a.URL()+"/trainings/"+itoa64(tr.ID)), chromedp.WaitVisible(chromedp.CSS("img.qr")))
+	if ok := get(t, ctx, chromedp.Evaluate[bool](`document.querySelector('img.qr').naturalWidth > 0`)); !ok {
+		t.Error("the QR code image does not load")
+	}
+	if got := get(t, ctx, chromedp.Text(chromedp.ID("attended"))); got != "1" {
+		t.Errorf("attended %q", got)
+	}
 }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -4,6 +4,7 @@ import "linli/internal/platform/i18n"
 
 // Messages are the room's texts.
 var Messages = i18n.Messages{
+	"nav.readiness":               {i18n.ZH: "应急与联系", i18n.EN: "Readiness"},
 	"readiness.title":             {i18n.ZH: "应急准备与联系指导", i18n.EN: "Emergency readiness and liaison"},
 	"readiness.coverage":          {i18n.ZH: "各街道应急准备覆盖", i18n.EN: "Readiness by street"},
 	"readiness.coverage_hint":     {i18n.ZH: "社区有一年内核实过的四类应急联络名单，并在近 12 个月内开展过演练，才算覆盖。", i18n.EN: "A community is covered when its contacts for all four hazard kinds were checked within a year and it held a drill in the last 12 months."},
