@@ -31,7 +31,9 @@ import (
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/points"
+	"linli/internal/readiness"
 	"linli/internal/registry"
+	"linli/internal/training"
 )
 
 // Config is what the command line and environment set.
@@ -102,14 +104,16 @@ func (a *App) Close() error { return a.DB.Close() }
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
 	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages,
-		points.Messages, effective.Messages, funding.Messages)
+		points.Messages, effective.Messages, funding.Messages,
+		training.Messages, readiness.Messages)
 }
 
 // Mount builds the web server and mounts every route.
 func (a *App) Mount() error {
 	cat := Catalog()
 	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, activity.Templates, coverage.Templates,
-		points.Templates, funding.Templates)
+		points.Templates, funding.Templates,
+		training.Templates, readiness.Templates)
 	if err != nil {
 		return err
 	}
@@ -144,6 +148,8 @@ func (a *App) Mount() error {
 		OrgList: a.Registry.List}
 	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)
 	(&coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}).Routes(rt)
+	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
+	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {
 			web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version()))

@@ -107,6 +107,9 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 	if err := demoPoints(ctx, d, geoStore, reg, admin, p.plans, p.now); err != nil {
 		return nil, err
 	}
+	if err := trainings(ctx, d, geoStore, reg, admin, areas, p.now, seed); err != nil {
+		return nil, err
+	}
 	res.Accounts, err = accounts(ctx, geoStore, users, admin, p.plans)
 	if err != nil {
 		return nil, err

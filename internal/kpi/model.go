@@ -48,12 +48,13 @@ const (
 	SourcePilots    = "pilots"    // rural pilot communities
 	SourcePoints    = "points"    // demonstration points (demonstration_points)
 	SourceProjects  = "projects"  // projects (not yet recorded: no data)
-	SourceTrainings = "trainings" // trainings (not yet recorded: no data)
+	SourceTrainings = "trainings" // training sessions (internal/training)
+	SourceDrills    = "drills"    // emergency drills in the 12 months up to the date (internal/readiness)
 	SourceCoverage  = "coverage"  // active organizations by place, from the coverage rollup (internal/coverage)
 )
 
 // Sources lists the record sources in display order.
-var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceCoverage}
+var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceDrills, SourceCoverage}
 
 // Filter selects matching records. Every field is optional; an empty filter
 // matches every record of the source (for organizations: every active one).
@@ -84,6 +85,9 @@ type Filter struct {
 	PointKind []string `json:"point_kind,omitempty"`
 	// Pilots: kinds.
 	PilotKind []string `json:"pilot_kind,omitempty"`
+	// Trainings: the topics and forms that count (any of; none: every session).
+	TrainingTopics []string `json:"training_topics,omitempty"`
+	TrainingForms  []string `json:"training_forms,omitempty"`
 }
 
 // Rule says what is counted.

@@ -117,7 +117,8 @@ func TestScenario(t *testing.T) {
 		// brand projects are kept (the funding room): none yet is zero
 		{"brand_projects", conghuaCode, "", n(0), StateBehind, -1, -1},
 		// records not kept yet: no data, never zero met
-		{"training_per_year", cityCode, "", nil, StateNoData, -1, -1},
+		// trainings are kept (internal/training) but none was run here: zero, behind
+		{"training_per_year", cityCode, "", n(0), StateBehind, -1, -1},
 	}
 	for _, c := range cases {
 		t.Run(c.key+"@"+c.unit+"@"+c.asOf, func(t *testing.T) {

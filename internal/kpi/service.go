@@ -401,6 +401,10 @@ func recordKind(src string) (kind, link string) {
 		return "pilot", ""
 	case SourcePoints:
 		return "point", "/demonstration-points/"
+	case SourceTrainings:
+		return "training", "/trainings/"
+	case SourceDrills:
+		return "drill", ""
 	}
 	return src, ""
 }

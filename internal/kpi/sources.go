@@ -129,6 +129,10 @@ func (m *match) relation(q *query) string {
 		return m.points(q)
 	case SourceProjects:
 		return m.projects(q)
+	case SourceTrainings:
+		return m.trainings(q)
+	case SourceDrills:
+		return m.drills(q)
 	}
 	// sources without records: an empty relation of the right shape
 	return `SELECT 0 AS rid, '' AS label, '' AS ucode, '' AS dcode, '' AS scode, '' AS ryear, 0 AS late WHERE 1 = 0`
@@ -390,13 +394,15 @@ func typesMask(ts []string) int64 {
 // sourceTables are the tables a source reads; a source whose tables are
 // missing has no data.
 var sourceTables = map[string][]string{
-	SourceOrgs:     {"orgs", "org_history"},
-	SourceHubs:     {"orgs", "org_history", "hub_workers"},
-	SourceBases:    {"bases"},
-	SourcePilots:   {"pilots"},
-	SourceCoverage: {"org_cover"},
-	SourcePoints:   {"demonstration_points"},
-	SourceProjects: {"brand_designations"},
+	SourceOrgs:      {"orgs", "org_history"},
+	SourceHubs:      {"orgs", "org_history", "hub_workers"},
+	SourceBases:     {"bases"},
+	SourcePilots:    {"pilots"},
+	SourceCoverage:  {"org_cover"},
+	SourcePoints:    {"demonstration_points"},
+	SourceProjects:  {"brand_designations"},
+	SourceTrainings: {"trainings"},
+	SourceDrills:    {"drills"},
 }
 
 // available reports whether a source's records are kept.
@@ -420,4 +426,49 @@ func (s *Service) available(ctx context.Context, src string) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// trainings are the sessions run inside the spans (a city-run session lies
+// in no district), placed in the year they start (China's calendar), held
+// by the date; the rule's filter says which count (topics, forms: any of).
+func (m *match) trainings(q *query) string {
+	d := q.arg(m.When.Day)
+	conds := []string{rangeCond(q, func(int) string { return "t.unit_code" }, m.Spans), "t.start_day <= " + d}
+	if m.When.Known != "" {
+		conds = append(conds, "t.created_at < "+q.arg(m.When.KnownCut))
+	}
+	for _, f := range m.filters() {
+		for _, c := range []struct {
+			col  string
+			vals []string
+		}{{"t.topics", f.TrainingTopics}, {"t.form", f.TrainingForms}} {
+			if len(c.vals) == 0 {
+				continue
+			}
+			var any []string
+			for _, v := range c.vals {
+				any = append(any, "(',' || "+c.col+" || ',') LIKE "+q.arg("%,"+v+",%"))
+			}
+			conds = append(conds, "("+strings.Join(any, " OR ")+")")
+		}
+	}
+	return `SELECT t.id AS rid, t.title AS label, t.unit_code AS ucode, t.district_code AS dcode,
+		CASE WHEN length(t.unit_code) >= 9 THEN substr(t.unit_code, 1, 9) ELSE '' END AS scode,
+		substr(t.start_day, 1, 4) AS ryear, 0 AS late FROM trainings t WHERE ` + strings.Join(conds, " AND ")
+}
+
+// drills are the emergency drills of the communities inside the spans held
+// in the 12 months up to the date.
+func (m *match) drills(q *query) string {
+	from := m.When.Day
+	if t, err := time.Parse(time.DateOnly, m.When.Day); err == nil {
+		from = t.AddDate(-1, 0, 0).Format(time.DateOnly)
+	}
+	conds := []string{rangeCond(q, func(int) string { return "d.community_code" }, m.Spans),
+		"d.held_on <= " + q.arg(m.When.Day), "d.held_on >= " + q.arg(from)}
+	if m.When.Known != "" {
+		conds = append(conds, "d.created_at < "+q.arg(m.When.KnownCut))
+	}
+	return `SELECT d.id AS rid, d.scenario AS label, d.community_code AS ucode, d.district_code AS dcode,
+		substr(d.community_code, 1, 9) AS scode, substr(d.held_on, 1, 4) AS ryear, 0 AS late FROM drills d WHERE ` + strings.Join(conds, " AND ")
 }

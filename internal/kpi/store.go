@@ -262,13 +262,17 @@ var (
 	pilotKinds  = []string{"rural"}
 	baseLevels  = []string{"district", "street", "community"}
 	pointKinds  = []string{"point", "provincial_pilot"}
+	// the training room's topic and form codes (internal/training/rules.go)
+	trainingTopics = []string{"party_building", "cultivation", "capacity", "project_design", "finance", "emergency", "other"}
+	trainingForms  = []string{"demonstration", "online", "field_visit", "other"}
 )
 
 func checkFilter(fl Filter, name string, f errs.Fields) {
 	for _, c := range []struct {
 		vals, allowed []string
 	}{{fl.Status, orgStatuses}, {fl.Tiers, orgTiers}, {fl.Types, typeNames}, {fl.PartyOrg, partyOrgs},
-		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds}, {fl.BaseLevels, baseLevels}, {fl.PointKind, pointKinds}} {
+		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds}, {fl.BaseLevels, baseLevels}, {fl.PointKind, pointKinds},
+		{fl.TrainingTopics, trainingTopics}, {fl.TrainingForms, trainingForms}} {
 		for _, v := range c.vals {
 			if !slices.Contains(c.allowed, v) {
 				f.Add(name, "err.unknown_value", v)

@@ -1,0 +1,186 @@
+// Package readiness is professional capacity for emergencies and liaison
+// (C10): each community's emergency contact list by hazard kind, kept
+// current; drills; coverage by street (communities with a current list and
+// a drill in the last 12 months); and the community social-work posts that
+// liaise with the community's organizations, with their contact log.
+package readiness
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// Hazards are the kinds of emergency a list covers (自然灾害, 事故灾难,
+// 公共卫生, 社会安全).
+var Hazards = []string{"natural", "accident", "public_health", "social_security"}
+
+// ContactKinds are the liaison log's kinds (走访, 电话, 会议).
+var ContactKinds = []string{"visit", "call", "meeting"}
+
+// chinaTime is the offices' calendar.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func today(now time.Time) string { return now.In(chinaTime).Format("2006-01-02") }
+
+// yearBefore is the day a year before a day: a contact checked before it is
+// stale, a drill held before it is not recent.
+func yearBefore(day string) string {
+	t, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		return day
+	}
+	return t.AddDate(-1, 0, 0).Format("2006-01-02")
+}
+
+// Stale reports whether a contact checked on a day is older than a year.
+func Stale(checkedOn, today string) bool { return checkedOn < yearBefore(today) }
+
+// CurrentList reports whether a community's contacts (the latest check per
+// hazard) cover every hazard kind within the last year.
+func CurrentList(latest map[string]string, today string) bool {
+	for _, h := range Hazards {
+		d, ok := latest[h]
+		if !ok || Stale(d, today) {
+			return false
+		}
+	}
+	return true
+}
+
+// RecentDrill reports whether a drill on a day lies in the 12 months up to today.
+func RecentDrill(heldOn, today string) bool {
+	return heldOn != "" && heldOn >= yearBefore(today) && heldOn <= today
+}
+
+// canKeep: officers keep the lists, drills and posts of their subtree.
+func canKeep(u *auth.User, community string) bool {
+	if u == nil || u.ReadOnly() || !u.IsOfficer() {
+		return false
+	}
+	return u.InScope(community)
+}
+
+// ContactInput is an emergency contact.
+type ContactInput struct {
+	CommunityCode string `json:"community_code"`
+	Hazard        string `json:"hazard"`
+	Name          string `json:"name"`
+	OrgID         int64  `json:"org_id,omitempty"`
+	Phone         string `json:"phone"`
+	Duty          string `json:"duty"`
+	CheckedOn     string `json:"checked_on"`
+}
+
+func planContact(u *auth.User, in *ContactInput, now time.Time, exists bool) error {
+	in.Name, in.Duty, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Duty), strings.TrimSpace(in.Phone)
+	if in.CheckedOn == "" {
+		in.CheckedOn = today(now)
+	}
+	f := errs.Fields{}
+	checkCommunity(u, in.CommunityCode, exists, f)
+	if !slices.Contains(Hazards, in.Hazard) {
+		f.Add("hazard", "err.choose_one")
+	}
+	checkLen(in.Name, "name", 2, 100, f)
+	checkLen(in.Duty, "duty", 0, 100, f)
+	if n := len(in.Phone); n < 3 || n > 20 {
+		f.Add("phone", "readiness.err.phone")
+	}
+	checkDate(in.CheckedOn, "checked_on", today(now), f)
+	return f.Err()
+}
+
+// DrillInput is a drill.
+type DrillInput struct {
+	CommunityCode string  `json:"community_code"`
+	Scenario      string  `json:"scenario"`
+	HeldOn        string  `json:"held_on"`
+	OrgIDs        []int64 `json:"org_ids"`
+	Participants  int     `json:"participants"`
+	Findings      string  `json:"findings"`
+}
+
+func planDrill(u *auth.User, in *DrillInput, now time.Time, exists bool) error {
+	in.Scenario, in.Findings = strings.TrimSpace(in.Scenario), strings.TrimSpace(in.Findings)
+	f := errs.Fields{}
+	checkCommunity(u, in.CommunityCode, exists, f)
+	checkLen(in.Scenario, "scenario", 2, 200, f)
+	checkDate(in.HeldOn, "held_on", today(now), f)
+	if in.Participants < 1 || in.Participants > 100000 {
+		f.Add("participants", "readiness.err.range", 1, 100000)
+	}
+	checkLen(in.Findings, "findings", 0, 2000, f)
+	return f.Err()
+}
+
+// LiaisonInput is a liaison post.
+type LiaisonInput struct {
+	CommunityCode string  `json:"community_code"`
+	Holder        string  `json:"holder"`
+	Since         string  `json:"since"`
+	OrgIDs        []int64 `json:"org_ids"`
+}
+
+func planLiaison(u *auth.User, in *LiaisonInput, now time.Time, exists bool) error {
+	in.Holder = strings.TrimSpace(in.Holder)
+	f := errs.Fields{}
+	checkCommunity(u, in.CommunityCode, exists, f)
+	checkLen(in.Holder, "holder", 2, 50, f)
+	checkDate(in.Since, "since", today(now), f)
+	return f.Err()
+}
+
+// ContactLogInput is one entry of a liaison's log.
+type ContactLogInput struct {
+	OnDate  string `json:"on_date"`
+	Kind    string `json:"kind"`
+	Summary string `json:"summary"`
+}
+
+func planLog(in *ContactLogInput, since string, now time.Time) error {
+	in.Summary = strings.TrimSpace(in.Summary)
+	f := errs.Fields{}
+	checkDate(in.OnDate, "on_date", today(now), f)
+	if in.OnDate != "" && in.OnDate < since {
+		f.Add("on_date", "readiness.err.before_since")
+	}
+	if !slices.Contains(ContactKinds, in.Kind) {
+		f.Add("kind", "err.choose_one")
+	}
+	checkLen(in.Summary, "summary", 2, 1000, f)
+	return f.Err()
+}
+
+func checkCommunity(u *auth.User, code string, exists bool, f errs.Fields) {
+	switch {
+	case len(code) != 12 || !exists:
+		f.Add("community_code", "err.unknown_division")
+	case !canKeep(u, code):
+		f.Add("community_code", "err.outside_scope")
+	}
+}
+
+func checkLen(s, field string, lo, hi int, f errs.Fields) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n == 0 && lo > 0:
+		f.Add(field, "err.required")
+	case n < lo:
+		f.Add(field, "err.too_short", lo)
+	case n > hi:
+		f.Add(field, "err.too_long", hi)
+	}
+}
+
+func checkDate(s, field, today string, f errs.Fields) {
+	if _, err := time.Parse("2006-01-02", s); err != nil {
+		f.Add(field, "readiness.err.date")
+	} else if s > today {
+		f.Add(field, "readiness.err.future")
+	}
+}

@@ -1,0 +1,301 @@
+package readiness
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"time"
+
+	"linli/internal/platform/audit"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/registry"
+)
+
+// Geo is what the room needs from the hierarchy.
+type Geo interface {
+	Exists(ctx context.Context, code string) (bool, error)
+}
+
+// Orgs is what the room needs from the registry.
+type Orgs interface {
+	Lookup(ctx context.Context, id int64) (*registry.Org, error)
+}
+
+// Service is the room's rules over its tables.
+type Service struct {
+	DB   *db.DB
+	Geo  Geo
+	Orgs Orgs
+	Now  func() time.Time
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
+
+// scope narrows a requested division to the user's subtree: a division
+// outside it is not found.
+func scope(u *auth.User, within string) (lo, hi string, err error) {
+	if u.Role == auth.OrgLeader || u.Role == auth.HubStaff {
+		return "", "", errs.E(errs.Forbidden, "err.forbidden")
+	}
+	code := u.ScopeCode
+	if within != "" {
+		if !u.InScope(within) {
+			return "", "", notFound()
+		}
+		code = within
+	}
+	lo, hi = db.PrefixRange(code)
+	return lo, hi, nil
+}
+
+// orgsIn checks that organizations lie in the community.
+func (s *Service) orgsIn(ctx context.Context, ids []int64, community, field string) error {
+	for _, id := range ids {
+		o, err := s.Orgs.Lookup(ctx, id)
+		if err != nil || o.CommunityCode != community {
+			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+				Fields: map[string]errs.Msg{field: errs.M("readiness.err.org_elsewhere")}}
+		}
+	}
+	return nil
+}
+
+// AddContact records an emergency contact of a community.
+func (s *Service) AddContact(ctx context.Context, u *auth.User, in ContactInput) (*Contact, error) {
+	ok, err := s.Geo.Exists(ctx, in.CommunityCode)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if err := planContact(u, &in, now, ok); err != nil {
+		return nil, err
+	}
+	if in.OrgID != 0 {
+		if err := s.orgsIn(ctx, []int64{in.OrgID}, in.CommunityCode, "org_id"); err != nil {
+			return nil, err
+		}
+	}
+	var id int64
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		ids, err := insertContacts(ctx, tx, now, []ContactInput{in})
+		if err != nil {
+			return err
+		}
+		id = ids[0]
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "readiness.contact_add", ObjectType: "emergency_contact",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: in})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Contact{ID: id, CommunityCode: in.CommunityCode, Hazard: in.Hazard, Name: in.Name, OrgID: in.OrgID, Phone: in.Phone,
+		Duty: in.Duty, CheckedOn: in.CheckedOn, Stale: Stale(in.CheckedOn, today(now))}, nil
+}
+
+// Contacts lists the emergency contacts of a community (or a subtree).
+func (s *Service) Contacts(ctx context.Context, u *auth.User, community string) ([]Contact, error) {
+	lo, hi, err := scope(u, community)
+	if err != nil {
+		return nil, err
+	}
+	return listContacts(ctx, s.DB.Read, lo, hi, today(s.now()))
+}
+
+// AddDrill records a drill.
+func (s *Service) AddDrill(ctx context.Context, u *auth.User, in DrillInput) (*Drill, error) {
+	ok, err := s.Geo.Exists(ctx, in.CommunityCode)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if err := planDrill(u, &in, now, ok); err != nil {
+		return nil, err
+	}
+	if err := s.orgsIn(ctx, in.OrgIDs, in.CommunityCode, "org_ids"); err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		ids, err := insertDrills(ctx, tx, now, []DrillInput{in})
+		if err != nil {
+			return err
+		}
+		id = ids[0]
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "readiness.drill_add", ObjectType: "drill",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: in})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if in.OrgIDs == nil {
+		in.OrgIDs = []int64{}
+	}
+	return &Drill{ID: id, CommunityCode: in.CommunityCode, Scenario: in.Scenario, HeldOn: in.HeldOn, OrgIDs: in.OrgIDs,
+		Participants: in.Participants, Findings: in.Findings}, nil
+}
+
+// Drills lists the drills of a subtree.
+func (s *Service) Drills(ctx context.Context, u *auth.User, within string) ([]Drill, error) {
+	lo, hi, err := scope(u, within)
+	if err != nil {
+		return nil, err
+	}
+	return listDrills(ctx, s.DB.Read, lo, hi)
+}
+
+// AddLiaison records a liaison post of a community.
+func (s *Service) AddLiaison(ctx context.Context, u *auth.User, in LiaisonInput) (*Liaison, error) {
+	ok, err := s.Geo.Exists(ctx, in.CommunityCode)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if err := planLiaison(u, &in, now, ok); err != nil {
+		return nil, err
+	}
+	if err := s.orgsIn(ctx, in.OrgIDs, in.CommunityCode, "org_ids"); err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		ids, err := insertLiaisons(ctx, tx, now, []LiaisonInput{in})
+		if err != nil {
+			return err
+		}
+		id = ids[0]
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "readiness.liaison_add", ObjectType: "liaison",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: in})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return getLiaison(ctx, s.DB.Read, id)
+}
+
+// LogContact adds an entry to a liaison's contact log.
+func (s *Service) LogContact(ctx context.Context, u *auth.User, id int64, in ContactLogInput) (*Liaison, error) {
+	l, err := getLiaison(ctx, s.DB.Read, id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.InScope(l.CommunityCode) || u.Role == auth.OrgLeader || u.Role == auth.HubStaff {
+		return nil, notFound()
+	}
+	if !canKeep(u, l.CommunityCode) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	now := s.now()
+	if err := planLog(&in, l.Since, now); err != nil {
+		return nil, err
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := insertLogs(ctx, tx, now, id, []ContactLogInput{in}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "readiness.liaison_log", ObjectType: "liaison",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: l.CommunityCode, Detail: in})
+	})
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := db.PrefixRange(l.CommunityCode)
+	list, err := listLiaisons(ctx, s.DB.Read, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].ID == id {
+			return &list[i], nil
+		}
+	}
+	return nil, notFound()
+}
+
+// Liaisons lists the posts of a subtree, and the communities without one.
+type Liaisons struct {
+	Items   []Liaison `json:"items"`
+	Without []Place   `json:"without_liaison"`
+}
+
+// Place is a community named in a report.
+type Place struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Liaisons lists the posts of a subtree and the communities without one.
+func (s *Service) Liaisons(ctx context.Context, u *auth.User, within string) (*Liaisons, error) {
+	lo, hi, err := scope(u, within)
+	if err != nil {
+		return nil, err
+	}
+	items, err := listLiaisons(ctx, s.DB.Read, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := readFacts(ctx, s.DB.Read, lo, hi, today(s.now()))
+	if err != nil {
+		return nil, err
+	}
+	out := &Liaisons{Items: items, Without: []Place{}}
+	for _, f := range facts {
+		if !f.Liaison {
+			out.Without = append(out.Without, Place{f.Code, f.Name})
+		}
+	}
+	return out, nil
+}
+
+// StreetCoverage is a street's emergency readiness.
+type StreetCoverage struct {
+	Street      string  `json:"street_code"`
+	Communities int     `json:"communities"`
+	CurrentList int     `json:"current_list"`
+	Drilled     int     `json:"drilled"`
+	Covered     int     `json:"covered"` // both
+	Share       float64 `json:"share"`
+	Missing     []Place `json:"missing"`
+}
+
+// Coverage is, per street of a subtree, the share of communities with a
+// current contact list and a drill in the last 12 months.
+func (s *Service) Coverage(ctx context.Context, u *auth.User, within string) ([]StreetCoverage, error) {
+	lo, hi, err := scope(u, within)
+	if err != nil {
+		return nil, err
+	}
+	day := today(s.now())
+	facts, err := readFacts(ctx, s.DB.Read, lo, hi, day)
+	if err != nil {
+		return nil, err
+	}
+	out := []StreetCoverage{}
+	for _, f := range facts {
+		st := f.Code[:9]
+		if len(out) == 0 || out[len(out)-1].Street != st {
+			out = append(out, StreetCoverage{Street: st, Missing: []Place{}})
+		}
+		c := &out[len(out)-1]
+		c.Communities++
+		cur, drilled := CurrentList(f.Latest, day), RecentDrill(f.LastDrill, day)
+		if cur {
+			c.CurrentList++
+		}
+		if drilled {
+			c.Drilled++
+		}
+		if cur && drilled {
+			c.Covered++
+		} else {
+			c.Missing = append(c.Missing, Place{f.Code, f.Name})
+		}
+	}
+	for i := range out {
+		out[i].Share = float64(out[i].Covered) / float64(out[i].Communities)
+	}
+	return out, nil
+}

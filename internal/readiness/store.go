@@ -1,0 +1,282 @@
+package readiness
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// Every statement on the room's tables.
+
+// Contact is an emergency contact; Stale when checked over a year ago.
+type Contact struct {
+	ID            int64  `json:"id"`
+	CommunityCode string `json:"community_code"`
+	Hazard        string `json:"hazard"`
+	Name          string `json:"name"`
+	OrgID         int64  `json:"org_id,omitempty"`
+	Phone         string `json:"phone"`
+	Duty          string `json:"duty"`
+	CheckedOn     string `json:"checked_on"`
+	Stale         bool   `json:"stale"`
+}
+
+// Drill is an emergency drill.
+type Drill struct {
+	ID            int64   `json:"id"`
+	CommunityCode string  `json:"community_code"`
+	Scenario      string  `json:"scenario"`
+	HeldOn        string  `json:"held_on"`
+	OrgIDs        []int64 `json:"org_ids"`
+	Participants  int     `json:"participants"`
+	Findings      string  `json:"findings"`
+}
+
+// Liaison is a liaison post with its log.
+type Liaison struct {
+	ID            int64        `json:"id"`
+	CommunityCode string       `json:"community_code"`
+	Holder        string       `json:"holder"`
+	Since         string       `json:"since"`
+	OrgIDs        []int64      `json:"org_ids"`
+	Log           []ContactLog `json:"log"`
+}
+
+// ContactLog is one contact of a liaison with the organizations.
+type ContactLog struct {
+	ID      int64  `json:"id"`
+	OnDate  string `json:"on_date"`
+	Kind    string `json:"kind"`
+	Summary string `json:"summary"`
+}
+
+func joinIDs(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ",")
+}
+
+func splitIDs(s string) []int64 {
+	out := []int64{}
+	for _, p := range strings.Split(s, ",") {
+		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func insertContacts(ctx context.Context, tx *sql.Tx, now time.Time, in []ContactInput) ([]int64, error) {
+	var ids []int64
+	for _, c := range in {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO emergency_contacts (community_code, hazard, name, org_id, phone, duty, checked_on, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, c.CommunityCode, c.Hazard, c.Name, nullID(c.OrgID), c.Phone, c.Duty,
+			c.CheckedOn, now).Scan(&id); err != nil {
+			return nil, fmt.Errorf("readiness: insert contact: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func listContacts(ctx context.Context, q db.Querier, lo, hi, today string) ([]Contact, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, community_code, hazard, name, COALESCE(org_id, 0), phone, duty, checked_on
+		FROM emergency_contacts WHERE community_code >= $1 AND community_code < $2 ORDER BY community_code, hazard, id LIMIT 2000`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("readiness: contacts: %w", err)
+	}
+	defer rows.Close()
+	out := []Contact{}
+	for rows.Next() {
+		var c Contact
+		if err := rows.Scan(&c.ID, &c.CommunityCode, &c.Hazard, &c.Name, &c.OrgID, &c.Phone, &c.Duty, &c.CheckedOn); err != nil {
+			return nil, err
+		}
+		c.Stale = Stale(c.CheckedOn, today)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func insertDrills(ctx context.Context, tx *sql.Tx, now time.Time, in []DrillInput) ([]int64, error) {
+	var ids []int64
+	for _, d := range in {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO drills (community_code, district_code, scenario, held_on, org_ids, participants, findings, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, d.CommunityCode, d.CommunityCode[:6], d.Scenario, d.HeldOn, joinIDs(d.OrgIDs), d.Participants,
+			d.Findings, now).Scan(&id); err != nil {
+			return nil, fmt.Errorf("readiness: insert drill: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func listDrills(ctx context.Context, q db.Querier, lo, hi string) ([]Drill, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, community_code, scenario, held_on, org_ids, participants, findings
+		FROM drills WHERE community_code >= $1 AND community_code < $2 ORDER BY held_on DESC, id DESC LIMIT 2000`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("readiness: drills: %w", err)
+	}
+	defer rows.Close()
+	out := []Drill{}
+	for rows.Next() {
+		var d Drill
+		var orgs string
+		if err := rows.Scan(&d.ID, &d.CommunityCode, &d.Scenario, &d.HeldOn, &orgs, &d.Participants, &d.Findings); err != nil {
+			return nil, err
+		}
+		d.OrgIDs = splitIDs(orgs)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func insertLiaisons(ctx context.Context, tx *sql.Tx, now time.Time, in []LiaisonInput) ([]int64, error) {
+	var ids []int64
+	for _, l := range in {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO liaisons (community_code, holder, since, org_ids, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, l.CommunityCode, l.Holder, l.Since, joinIDs(l.OrgIDs), now).Scan(&id); err != nil {
+			return nil, fmt.Errorf("readiness: insert liaison: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func insertLogs(ctx context.Context, tx *sql.Tx, now time.Time, liaisonID int64, in []ContactLogInput) error {
+	for _, c := range in {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO liaison_contacts (liaison_id, on_date, kind, summary, created_at)
+			VALUES ($1, $2, $3, $4, $5)`, liaisonID, c.OnDate, c.Kind, c.Summary, now); err != nil {
+			return fmt.Errorf("readiness: insert contact log: %w", err)
+		}
+	}
+	return nil
+}
+
+func getLiaison(ctx context.Context, q db.Querier, id int64) (*Liaison, error) {
+	var l Liaison
+	var orgs string
+	err := q.QueryRowContext(ctx, `SELECT id, community_code, holder, since, org_ids FROM liaisons WHERE id = $1`, id).
+		Scan(&l.ID, &l.CommunityCode, &l.Holder, &l.Since, &orgs)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("readiness: liaison: %w", err)
+	}
+	l.OrgIDs, l.Log = splitIDs(orgs), []ContactLog{}
+	return &l, nil
+}
+
+func listLiaisons(ctx context.Context, q db.Querier, lo, hi string) ([]Liaison, error) {
+	rows, err := q.QueryContext(ctx, `SELECT l.id, l.community_code, l.holder, l.since, l.org_ids, c.id, c.on_date, c.kind, c.summary
+		FROM liaisons l LEFT JOIN liaison_contacts c ON c.liaison_id = l.id
+		WHERE l.community_code >= $1 AND l.community_code < $2 ORDER BY l.community_code, l.id, c.on_date, c.id`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("readiness: liaisons: %w", err)
+	}
+	defer rows.Close()
+	out := []Liaison{}
+	for rows.Next() {
+		var l Liaison
+		var orgs string
+		var cid sql.NullInt64
+		var on, kind, summary sql.NullString
+		if err := rows.Scan(&l.ID, &l.CommunityCode, &l.Holder, &l.Since, &orgs, &cid, &on, &kind, &summary); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].ID != l.ID {
+			l.OrgIDs, l.Log = splitIDs(orgs), []ContactLog{}
+			out = append(out, l)
+		}
+		if cid.Valid {
+			last := &out[len(out)-1]
+			last.Log = append(last.Log, ContactLog{ID: cid.Int64, OnDate: on.String, Kind: kind.String, Summary: summary.String})
+		}
+	}
+	return out, rows.Err()
+}
+
+// communityFacts are, per community of a range, its name, the latest check
+// of its contacts per hazard, its latest drill up to today, and whether it
+// has a liaison.
+type communityFacts struct {
+	Code, Name string
+	Latest     map[string]string
+	LastDrill  string
+	Liaison    bool
+}
+
+func readFacts(ctx context.Context, q db.Querier, lo, hi, today string) ([]*communityFacts, error) {
+	rows, err := q.QueryContext(ctx, `SELECT code, name FROM divisions WHERE code >= $1 AND code < $2 AND level = 5 ORDER BY code`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("readiness: communities: %w", err)
+	}
+	var out []*communityFacts
+	by := map[string]*communityFacts{}
+	for rows.Next() {
+		c := &communityFacts{Latest: map[string]string{}}
+		if err := rows.Scan(&c.Code, &c.Name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, c)
+		by[c.Code] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	read := func(query string, fn func(code, a, b string)) error {
+		rows, err := q.QueryContext(ctx, query, lo, hi, today)
+		if err != nil {
+			return fmt.Errorf("readiness: facts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var code, a, b string
+			if err := rows.Scan(&code, &a, &b); err != nil {
+				return err
+			}
+			if by[code] != nil {
+				fn(code, a, b)
+			}
+		}
+		return rows.Err()
+	}
+	if err := read(`SELECT community_code, hazard, MAX(checked_on) FROM emergency_contacts
+		WHERE community_code >= $1 AND community_code < $2 AND checked_on <= $3 GROUP BY community_code, hazard`,
+		func(code, h, d string) { by[code].Latest[h] = d }); err != nil {
+		return nil, err
+	}
+	if err := read(`SELECT community_code, '', MAX(held_on) FROM drills
+		WHERE community_code >= $1 AND community_code < $2 AND held_on <= $3 GROUP BY community_code`,
+		func(code, _, d string) { by[code].LastDrill = d }); err != nil {
+		return nil, err
+	}
+	if err := read(`SELECT community_code, '', MIN(since) FROM liaisons
+		WHERE community_code >= $1 AND community_code < $2 AND since <= $3 GROUP BY community_code`,
+		func(code, _, _ string) { by[code].Liaison = true }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,318 @@
+package training
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
+)
+
+func (h *Handlers) apiRoutes(rt *web.Router) {
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings", Summary: "Training sessions in scope and those run above it",
+		Tag: "training", Query: []web.Param{{Name: "year", Description: "calendar year (China) the session starts in"}}, Response: "TrainingList"}, h.S.API(h.apiList))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings", Summary: "Record a session (city, district, street or hub staff)",
+		Tag: "training", Body: "TrainingInput", Response: "Training", Status: 201}, h.S.API(h.apiCreate))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}", Summary: "A session", Tag: "training", Response: "Training"}, h.S.API(h.apiGet))
+	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/trainings/{id}", Summary: "Change the fields named (organizer only)",
+		Tag: "training", Body: "TrainingInput", Response: "Training"}, h.S.API(h.apiPatch))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/enrolments", Summary: "Enrol a person of one's scope, within capacity",
+		Tag: "training", Body: "Enrolment", Response: "Person", Status: 201}, h.S.API(h.apiEnrol))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}/checkin-code", Summary: "The session's check-in code and its QR code (organizer only)",
+		Tag: "training", Response: "CheckinCode"}, h.S.API(h.apiCode))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/checkin", Summary: "A trainee checks in with the session's code and their phone, during the session (no sign-in)",
+		Tag: "training", Body: "Checkin", Response: "CheckedIn", Public: true}, h.apiCheckin)
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}/attendance", Summary: "Who was present",
+		Tag: "training", Response: "AttendanceList"}, h.S.API(h.apiAttendance))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/attendance", Summary: "Correct attendance, with a reason (organizer only)",
+		Tag: "training", Body: "AttendanceEdit", Response: "AttendanceList"}, h.S.API(h.apiEditAttendance))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/certificates", Summary: "Issue a completion certificate to a person who attended (organizer only)",
+		Tag: "training", Body: "Enrolment", Response: "Certificate", Status: 201}, h.S.API(h.apiIssue))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/certificates/{file}", Summary: "A certificate as PDF: /api/v1/certificates/{serial}.pdf",
+		Tag: "training"}, h.S.API(h.apiPDF))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/certificates/{serial}/revoke", Summary: "Revoke a certificate, with a reason (organizer only)",
+		Tag: "training", Body: "Reason", Response: "Certificate"}, h.S.API(h.apiRevoke))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/certificates/{serial}", Summary: "Whether a certificate is genuine, revoked or not found, and what it certifies (no sign-in; HTML for browsers)",
+		Tag: "training", Response: "Verification", Public: true}, h.apiVerify)
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/people", Summary: "Key personnel in scope (phones and ID numbers masked), with training hours",
+		Tag: "training", Query: []web.Param{{Name: "within", Description: "division code"}, {Name: "year", Description: "hours of this year"}},
+		Response: "PersonList"}, h.S.API(h.apiPeople))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/people", Summary: "Record a key person (骨干人才)",
+		Tag: "training", Body: "PersonInput", Response: "Person", Status: 201}, h.S.API(h.apiCreatePerson))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/training-hours", Summary: "Per audience: sessions run in scope in a year, attendances and person-hours",
+		Tag: "training", Query: []web.Param{{Name: "year", Description: "calendar year"}}, Response: "HoursList"}, h.S.API(h.apiHours))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/exam-support", Summary: "Social-work exam support per district and year: registered, helped (fen), passed",
+		Tag: "training", Response: "ExamSupportList"}, h.S.API(h.apiExamSupport))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/exam-entries", Summary: "Register a person for the national social-work exam, with the help given and, later, the result",
+		Tag: "training", Body: "ExamInput", Response: "ExamEntry", Status: 201}, h.S.API(h.apiExam))
+	rt.Schemas(schemas())
+}
+
+func (h *Handlers) apiHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.Hours(r.Context(), u, r.URL.Query().Get("year"))
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiExamSupport(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.ExamSupport(r.Context(), u)
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiExam(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in ExamInput
+	err := web.DecodeJSON(w, r, &in)
+	var e *ExamEntry
+	if err == nil {
+		e, err = h.Svc.RegisterExam(r.Context(), u, in)
+	}
+	h.respond(w, r, http.StatusCreated, e, err)
+}
+
+func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, status, v)
+}
+
+func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.List(r.Context(), u, r.URL.Query().Get("year"))
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in TrainingInput
+	err := web.DecodeJSON(w, r, &in)
+	var t *Training
+	if err == nil {
+		t, err = h.Svc.Create(r.Context(), u, in)
+	}
+	h.respond(w, r, http.StatusCreated, t, err)
+}
+
+func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var t *Training
+	if err == nil {
+		t, err = h.Svc.Get(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, t, err)
+}
+
+func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var raw json.RawMessage
+	if err == nil {
+		err = web.DecodeJSON(w, r, &raw)
+	}
+	if err == nil {
+		// the patch names only TrainingInput's fields
+		var probe TrainingInput
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if dec.Decode(&probe) != nil {
+			err = errs.E(errs.Invalid, "err.bad_json")
+		}
+	}
+	var t *Training
+	if err == nil {
+		t, err = h.Svc.Update(r.Context(), u, id, raw)
+	}
+	h.respond(w, r, http.StatusOK, t, err)
+}
+
+type enrolment struct {
+	PersonID int64 `json:"person_id"`
+}
+
+func (h *Handlers) apiEnrol(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in enrolment
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var p *Person
+	if err == nil {
+		p, err = h.Svc.Enrol(r.Context(), u, id, in.PersonID)
+	}
+	h.respond(w, r, http.StatusCreated, p, err)
+}
+
+// baseURL is the address the request came to, for links in QR codes.
+func (h *Handlers) baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || h.S.SecureCookies || (h.S.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (h *Handlers) apiCode(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var c *CheckinCode
+	if err == nil {
+		c, err = h.Svc.Code(r.Context(), u, id, h.baseURL(r))
+	}
+	h.respond(w, r, http.StatusOK, c, err)
+}
+
+type checkin struct {
+	Code  string `json:"code"`
+	Phone string `json:"phone"`
+}
+
+func (h *Handlers) apiCheckin(w http.ResponseWriter, r *http.Request) {
+	var in checkin
+	err := web.DecodeJSON(w, r, &in)
+	var c *CheckedIn
+	if err == nil {
+		c, err = h.Svc.Checkin(r.Context(), strings.ToUpper(strings.TrimSpace(in.Code)), in.Phone)
+	}
+	h.respond(w, r, http.StatusOK, c, err)
+}
+
+func (h *Handlers) apiAttendance(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var list []Attendance
+	if err == nil {
+		list, err = h.Svc.Attendance(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiEditAttendance(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in AttendanceEdit
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var list []Attendance
+	if err == nil {
+		list, err = h.Svc.EditAttendance(r.Context(), u, id, in)
+	}
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiIssue(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in enrolment
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var c *Certificate
+	if err == nil {
+		c, err = h.Svc.Issue(r.Context(), u, id, in.PersonID)
+	}
+	h.respond(w, r, http.StatusCreated, c, err)
+}
+
+func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	serial, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
+	if !ok || serial == "" {
+		h.S.JSONError(w, r, notFound())
+		return
+	}
+	var buf bytes.Buffer
+	if err := h.Svc.PDF(r.Context(), u, serial, h.baseURL(r), &buf); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+serial+`.pdf"`)
+	_, _ = io.Copy(w, &buf)
+}
+
+type reasonReq struct {
+	Reason string `json:"reason"`
+}
+
+func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in reasonReq
+	err := web.DecodeJSON(w, r, &in)
+	var c *Certificate
+	if err == nil {
+		c, err = h.Svc.Revoke(r.Context(), u, r.PathValue("serial"), in.Reason)
+	}
+	h.respond(w, r, http.StatusOK, c, err)
+}
+
+// apiVerify answers JSON, or the page when a browser (a phone scanning the
+// certificate's QR code) asks for HTML.
+func (h *Handlers) apiVerify(w http.ResponseWriter, r *http.Request) {
+	v, err := h.Svc.Verify(r.Context(), r.PathValue("serial"))
+	if err == nil && strings.Contains(r.Header.Get("Accept"), "text/html") {
+		h.S.Render(w, r, http.StatusOK, "training_verify", web.View{Title: h.tr(r, "training.verify_title"), Data: v})
+		return
+	}
+	h.respond(w, r, http.StatusOK, v, err)
+}
+
+func (h *Handlers) apiPeople(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	q := r.URL.Query()
+	list, err := h.Svc.People(r.Context(), u, q.Get("within"), q.Get("year"))
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiCreatePerson(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in PersonInput
+	err := web.DecodeJSON(w, r, &in)
+	var p *Person
+	if err == nil {
+		p, err = h.Svc.CreatePerson(r.Context(), u, in)
+	}
+	h.respond(w, r, http.StatusCreated, p, err)
+}
+
+func schemas() map[string]any {
+	ts := map[string]any{"type": "string", "format": "date-time"}
+	date := map[string]any{"type": "string", "format": "date"}
+	input := map[string]any{"title": web.Str(), "programme": web.Str(), "form": web.Enum(Forms...),
+		"topics": web.Arr(web.Enum(Topics...)), "audiences": web.Arr(web.Enum(Audiences...)), "unit_code": web.Str(),
+		"hub_org_id": web.Int(), "starts_at": ts, "ends_at": ts, "capacity": web.Int(), "trainer": web.Str(),
+		"place": web.Str(), "link": web.Str()}
+	training := map[string]any{"id": web.Int(), "programme_id": web.Int(), "hours": map[string]any{"type": "number"},
+		"enrolled": web.Int(), "attended": web.Int()}
+	for k, v := range input {
+		training[k] = v
+	}
+	person := map[string]any{"name": web.Str(), "phone": web.Str(), "id_number": web.Str(), "role": web.Str(), "org_id": web.Int(),
+		"community_code": web.Str(), "qualification": web.Enum(Qualifications...), "qualification_year": web.Int()}
+	personOut := map[string]any{"id": web.Int(), "hours": map[string]any{"type": "number"}}
+	for k, v := range person {
+		personOut[k] = v
+	}
+	att := web.Obj(map[string]any{"person_id": web.Int(), "checked_in_at": ts, "source": web.Enum("code", "organizer"), "reason": web.Str()})
+	return map[string]any{
+		"TrainingInput":  web.Obj(input, "title", "programme", "form", "topics", "audiences", "unit_code", "starts_at", "ends_at", "capacity"),
+		"Training":       web.Obj(training),
+		"TrainingList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Training"))}),
+		"Enrolment":      web.Obj(map[string]any{"person_id": web.Int()}, "person_id"),
+		"CheckinCode":    web.Obj(map[string]any{"code": web.Str(), "expires_at": ts, "url": web.Str(), "qr_svg": web.Str()}),
+		"Checkin":        web.Obj(map[string]any{"code": web.Str(), "phone": web.Str()}, "code", "phone"),
+		"CheckedIn":      web.Obj(map[string]any{"title": web.Str(), "name": web.Str(), "checked_in_at": ts}),
+		"AttendanceList": web.Obj(map[string]any{"items": web.Arr(att)}),
+		"AttendanceEdit": web.Obj(map[string]any{"person_id": web.Int(), "present": web.Bool(), "reason": web.Str()}, "person_id", "present", "reason"),
+		"Certificate": web.Obj(map[string]any{"serial": web.Str(), "training_id": web.Int(), "person_id": web.Int(),
+			"issued_on": date, "revoked_on": date, "revoke_reason": web.Str()}),
+		"Reason": web.Obj(map[string]any{"reason": web.Str()}, "reason"),
+		"Verification": web.Obj(map[string]any{"serial": web.Str(), "status": web.Enum(CertGenuine, CertRevoked, CertNotFound),
+			"holder": web.Str(), "programme": web.Str(), "title": web.Str(), "hours": map[string]any{"type": "number"},
+			"date": date, "issuer": web.Str(), "issued_on": date, "revoked_on": date}),
+		"PersonInput": web.Obj(person, "name", "phone", "role", "community_code"),
+		"Person":      web.Obj(personOut),
+		"PersonList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Person"))}),
+		"HoursList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"audience": web.Enum(Audiences...),
+			"sessions": web.Int(), "attendances": web.Int(), "person_hours": map[string]any{"type": "number"}}))}),
+		"ExamSupportList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"district_code": web.Str(), "year": web.Int(),
+			"registered": web.Int(), "helped": web.Int(), "help_fen": web.Int(), "passed": web.Int()}))}),
+		"ExamInput": web.Obj(map[string]any{"person_id": web.Int(), "year": web.Int(), "level": web.Enum(Qualifications...),
+			"help": web.Arr(web.Enum(ExamHelp...)), "help_fen": web.Int(), "passed": web.Bool()}, "person_id", "year", "level"),
+		"ExamEntry": web.Obj(map[string]any{"id": web.Int(), "person_id": web.Int(), "year": web.Int(), "level": web.Enum(Qualifications...),
+			"help": web.Arr(web.Enum(ExamHelp...)), "help_fen": web.Int(), "passed": web.Bool()}),
+	}
+}

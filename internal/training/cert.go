@@ -1,0 +1,175 @@
+package training
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	"rsc.io/qr"
+)
+
+// The certificate font: Droid Sans Fallback (Apache License 2.0, Debian
+// package fonts-droid-fallback, see fonts/COPYRIGHT.droid), cut down with
+// pyftsubset to ASCII, CJK punctuation and the 7,000-odd characters of
+// GB 2312 (every common name and word), about 1 MB instead of 4. fpdf
+// embeds in each PDF only the glyphs that certificate uses.
+//
+//go:embed fonts/DroidSansFallback-GB2312.ttf
+var certFont []byte
+
+// qrQuiet is the quiet zone around a QR code, in modules.
+const qrQuiet = 4
+
+// QRSVG draws a QR code of text as an SVG (one path, no style or script).
+func QRSVG(text string) (string, error) {
+	c, err := qr.Encode(text, qr.M)
+	if err != nil {
+		return "", fmt.Errorf("training: qr: %w", err)
+	}
+	n := c.Size + 2*qrQuiet
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img">`, n, n)
+	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
+	for y := 0; y < c.Size; y++ {
+		for x := 0; x < c.Size; x++ {
+			if c.Black(x, y) {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x+qrQuiet, y+qrQuiet)
+			}
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return b.String(), nil
+}
+
+// qrPNG draws a QR code of text as a grey PNG, scale pixels a module.
+func qrPNG(text string, scale int) ([]byte, error) {
+	c, err := qr.Encode(text, qr.M)
+	if err != nil {
+		return nil, fmt.Errorf("training: qr: %w", err)
+	}
+	n := (c.Size + 2*qrQuiet) * scale
+	img := image.NewGray(image.Rect(0, 0, n, n))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	for y := 0; y < c.Size; y++ {
+		for x := 0; x < c.Size; x++ {
+			if !c.Black(x, y) {
+				continue
+			}
+			for dy := 0; dy < scale; dy++ {
+				for dx := 0; dx < scale; dx++ {
+					img.SetGray((x+qrQuiet)*scale+dx, (y+qrQuiet)*scale+dy, color.Gray{})
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("training: qr png: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// CertificateDoc is what a certificate shows.
+type CertificateDoc struct {
+	Serial     string
+	Issuer     string // the organizing unit (or hub)
+	Name       string
+	Org        string // the holder's organization, if any
+	Programme  string
+	Title      string
+	Hours      float64
+	Start, End time.Time
+	IssuedOn   string
+	VerifyURL  string
+	Revoked    bool
+}
+
+// WritePDF renders a certificate: an A4 landscape page in Chinese with a QR
+// code to the public verification page.
+func WritePDF(w io.Writer, d CertificateDoc) error {
+	qrImg, err := qrPNG(d.VerifyURL, 4)
+	if err != nil {
+		return err
+	}
+	pdf := fpdf.New("L", "mm", "A4", "")
+	pdf.SetCreationDate(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))
+	pdf.SetTitle("结业证书 "+d.Serial, true)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.AddUTF8FontFromBytes("cert", "", certFont)
+	pdf.AddPage()
+	pdf.SetDrawColor(160, 30, 30)
+	pdf.SetLineWidth(1.2)
+	pdf.Rect(10, 10, 277, 190, "D")
+	pdf.SetLineWidth(0.3)
+	pdf.Rect(14, 14, 269, 182, "D")
+
+	pdf.SetFont("cert", "", 30)
+	pdf.SetTextColor(160, 30, 30)
+	pdf.SetXY(10, 30)
+	pdf.CellFormat(277, 16, "结业证书", "", 1, "C", false, 0, "")
+	pdf.SetFont("cert", "", 11)
+	pdf.SetTextColor(90, 90, 90)
+	pdf.CellFormat(277, 7, "Certificate of Completion", "", 1, "C", false, 0, "")
+
+	pdf.SetTextColor(20, 20, 20)
+	pdf.SetFont("cert", "", 16)
+	holder := d.Name
+	if d.Org != "" {
+		holder += "（" + d.Org + "）"
+	}
+	start := d.Start.In(chinaTime)
+	lines := []string{
+		holder + "：",
+		fmt.Sprintf("于 %s 参加“%s”%s，", start.Format("2006年1月2日"), d.Programme, d.Title),
+		"学时 " + strconv.FormatFloat(d.Hours, 'f', -1, 64) + " 小时，经考勤合格，准予结业。",
+	}
+	pdf.SetXY(30, 68)
+	for i, l := range lines {
+		if i > 0 {
+			pdf.SetX(42)
+		}
+		pdf.MultiCell(200, 11, l, "", "L", false)
+	}
+	pdf.SetFont("cert", "", 14)
+	pdf.SetXY(130, 150)
+	pdf.CellFormat(130, 9, d.Issuer, "", 2, "R", false, 0, "")
+	pdf.CellFormat(130, 9, issuedText(d.IssuedOn), "", 2, "R", false, 0, "")
+
+	pdf.SetFont("cert", "", 10)
+	pdf.SetTextColor(90, 90, 90)
+	pdf.SetXY(30, 176)
+	pdf.CellFormat(120, 6, "证书编号 Serial: "+d.Serial, "", 2, "L", false, 0, "")
+	pdf.CellFormat(120, 6, "扫码核验 Verify: "+d.VerifyURL, "", 2, "L", false, 0, "")
+
+	opt := fpdf.ImageOptions{ImageType: "PNG"}
+	pdf.RegisterImageOptionsReader("qr", opt, bytes.NewReader(qrImg))
+	pdf.ImageOptions("qr", 30, 130, 40, 40, false, opt, 0, "")
+	if d.Revoked {
+		pdf.SetFont("cert", "", 40)
+		pdf.SetTextColor(200, 0, 0)
+		pdf.SetXY(10, 95)
+		pdf.CellFormat(277, 20, "已撤销 REVOKED", "", 0, "C", false, 0, "")
+	}
+	if err := pdf.Output(w); err != nil {
+		return fmt.Errorf("training: certificate pdf: %w", err)
+	}
+	return nil
+}
+
+func issuedText(day string) string {
+	t, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		return day
+	}
+	return t.Format("2006年1月2日")
+}

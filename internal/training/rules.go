@@ -1,0 +1,318 @@
+package training
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// Pure decisions of the room: who may do what, and what is valid. No
+// context, no SQL, no I/O.
+
+// Forms of a session (示范培训, 线上课堂, 实地走访, 其他).
+var Forms = []string{"demonstration", "online", "field_visit", "other"}
+
+// Topics of a session (党的建设, 培育发展, 能力建设, 项目设计, 财务管理, 应急, 其他).
+var Topics = []string{"party_building", "cultivation", "capacity", "project_design", "finance", "emergency", "other"}
+
+// Audiences (民政工作人员, 城乡社区工作者, 儿童主任, 社区社会组织负责人, 社区社会工作者, 社区志愿者).
+var Audiences = []string{"civil_affairs_staff", "community_workers", "children_directors", "cso_leaders", "social_workers", "volunteers"}
+
+// Qualifications of the national social-work exam (助理社工师, 社工师, 高级社工师).
+var Qualifications = []string{"assistant", "social_worker", "senior"}
+
+// chinaTime is the offices' clock: a session's day and year are China's.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// TrainingInput is what a form or the API sets on a session.
+type TrainingInput struct {
+	Title     string    `json:"title"`
+	Programme string    `json:"programme"`
+	Form      string    `json:"form"`
+	Topics    []string  `json:"topics"`
+	Audiences []string  `json:"audiences"`
+	UnitCode  string    `json:"unit_code"`
+	HubOrgID  int64     `json:"hub_org_id,omitempty"`
+	StartsAt  time.Time `json:"starts_at"`
+	EndsAt    time.Time `json:"ends_at"`
+	Capacity  int       `json:"capacity"`
+	Trainer   string    `json:"trainer"`
+	Place     string    `json:"place"`
+	Link      string    `json:"link"`
+}
+
+// organizerRole reports the roles that run sessions: the city, a district, a
+// street, and a hub's staff for their hub.
+func organizerRole(u *auth.User) bool {
+	if u == nil || u.ReadOnly() {
+		return false
+	}
+	switch u.Role {
+	case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer, auth.HubStaff:
+		return true
+	}
+	return false
+}
+
+// canOrganize reports whether the user runs (edits, shows the code of, keeps
+// the attendance of, certifies) a session of the unit (and hub).
+func canOrganize(u *auth.User, unitCode string, hubOrgID int64) bool {
+	if !organizerRole(u) {
+		return false
+	}
+	if u.Role == auth.HubStaff {
+		return hubOrgID != 0 && u.OrgID == hubOrgID
+	}
+	return u.InScope(unitCode)
+}
+
+// canSeeTraining: sessions of the user's subtree, and those run above it
+// (the city's and the district's sessions are open to the levels below).
+func canSeeTraining(u *auth.User, unitCode string) bool {
+	if u == nil || u.ScopeCode == "" {
+		return false
+	}
+	return u.InScope(unitCode) || strings.HasPrefix(u.ScopeCode, unitCode)
+}
+
+// canEnrol: the officers (and hub staff) who see the session enrol the
+// people of their own subtree.
+func canEnrol(u *auth.User, unitCode, personCommunity string) bool {
+	if u == nil || u.ReadOnly() || !canSeeTraining(u, unitCode) {
+		return false
+	}
+	switch u.Role {
+	case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer, auth.CommunityCommittee, auth.HubStaff:
+		return u.InScope(personCommunity)
+	}
+	return false
+}
+
+// canKeepPeople: officers and hub staff record the key personnel of their
+// subtree.
+func canKeepPeople(u *auth.User, community string) bool {
+	if u == nil || u.ReadOnly() {
+		return false
+	}
+	switch u.Role {
+	case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer, auth.CommunityCommittee, auth.HubStaff:
+		return u.InScope(community)
+	}
+	return false
+}
+
+// planTraining validates a session. unitLen is the code length of the unit
+// (0 if it does not exist).
+func planTraining(u *auth.User, in *TrainingInput, unitExists bool) error {
+	in.Title, in.Programme = strings.TrimSpace(in.Title), strings.TrimSpace(in.Programme)
+	in.UnitCode, in.Trainer = strings.TrimSpace(in.UnitCode), strings.TrimSpace(in.Trainer)
+	in.Place, in.Link = strings.TrimSpace(in.Place), strings.TrimSpace(in.Link)
+	f := errs.Fields{}
+	checkLen(in.Title, "title", 2, 100, f)
+	checkLen(in.Programme, "programme", 2, 50, f)
+	if !slices.Contains(Forms, in.Form) {
+		f.Add("form", "err.choose_one")
+	}
+	checkSet(in.Topics, Topics, "topics", f)
+	checkSet(in.Audiences, Audiences, "audiences", f)
+	switch {
+	case !unitExists:
+		f.Add("unit_code", "err.unknown_division")
+	case len(in.UnitCode) != 4 && len(in.UnitCode) != 6 && len(in.UnitCode) != 9:
+		f.Add("unit_code", "training.err.unit_level")
+	case !canOrganize(u, in.UnitCode, in.HubOrgID):
+		f.Add("unit_code", "err.outside_scope")
+	}
+	if in.StartsAt.IsZero() {
+		f.Add("starts_at", "err.required")
+	}
+	if in.EndsAt.IsZero() {
+		f.Add("ends_at", "err.required")
+	} else if !in.EndsAt.After(in.StartsAt) {
+		f.Add("ends_at", "training.err.ends_before_start")
+	} else if in.EndsAt.Sub(in.StartsAt) > 14*24*time.Hour {
+		f.Add("ends_at", "training.err.too_long")
+	}
+	if in.Capacity < 1 || in.Capacity > 10000 {
+		f.Add("capacity", "training.err.range", 1, 10000)
+	}
+	checkLen(in.Trainer, "trainer", 0, 100, f)
+	checkLen(in.Place, "place", 0, 200, f)
+	checkLen(in.Link, "link", 0, 300, f)
+	if in.Place == "" && in.Link == "" {
+		f.Add("place", "training.err.place_or_link")
+	}
+	if in.Link != "" && !strings.HasPrefix(in.Link, "https://") && !strings.HasPrefix(in.Link, "http://") {
+		f.Add("link", "training.err.link")
+	}
+	return f.Err()
+}
+
+// sessionMinutes is a session's length counted as training time.
+func sessionMinutes(start, end time.Time) int { return int(end.Sub(start) / time.Minute) }
+
+// startDay is the China calendar day a session starts on.
+func startDay(t time.Time) string { return t.In(chinaTime).Format("2006-01-02") }
+
+// districtOf is the district a unit lies in (” for the city).
+func districtOf(unit string) string {
+	if len(unit) >= 6 {
+		return unit[:6]
+	}
+	return ""
+}
+
+// checkinOpen reports whether a code may be used now: only inside the
+// session's window.
+func checkinOpen(start, end, now time.Time) bool { return !now.Before(start) && now.Before(end) }
+
+// PersonInput is what a form or the API sets on a person.
+type PersonInput struct {
+	Name          string `json:"name"`
+	Phone         string `json:"phone"`
+	IDNumber      string `json:"id_number"`
+	Role          string `json:"role"`
+	OrgID         int64  `json:"org_id,omitempty"`
+	CommunityCode string `json:"community_code"`
+	Qualification string `json:"qualification"`
+	QualYear      int    `json:"qualification_year"`
+}
+
+// NormalizePhone keeps the digits of a mainland number (no +86, spaces, dashes).
+func NormalizePhone(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	s := b.String()
+	if len(s) == 13 && strings.HasPrefix(s, "86") {
+		s = s[2:]
+	}
+	return s
+}
+
+func planPerson(u *auth.User, in *PersonInput, now time.Time, communityExists bool) error {
+	in.Name, in.Role = strings.TrimSpace(in.Name), strings.TrimSpace(in.Role)
+	in.Phone, in.IDNumber = NormalizePhone(in.Phone), strings.ToUpper(strings.TrimSpace(in.IDNumber))
+	in.CommunityCode = strings.TrimSpace(in.CommunityCode)
+	f := errs.Fields{}
+	checkLen(in.Name, "name", 2, 30, f)
+	checkLen(in.Role, "role", 1, 50, f)
+	if len(in.Phone) < 7 || len(in.Phone) > 12 {
+		f.Add("phone", "training.err.phone")
+	}
+	if in.IDNumber != "" && !validIDNumber(in.IDNumber) {
+		f.Add("id_number", "training.err.id_number")
+	}
+	switch {
+	case len(in.CommunityCode) != 12 || !communityExists:
+		f.Add("community_code", "err.unknown_division")
+	case !canKeepPeople(u, in.CommunityCode):
+		f.Add("community_code", "err.outside_scope")
+	}
+	switch {
+	case in.Qualification == "":
+		if in.QualYear != 0 {
+			f.Add("qualification_year", "training.err.no_qualification")
+		}
+	case !slices.Contains(Qualifications, in.Qualification):
+		f.Add("qualification", "err.choose_one")
+	case in.QualYear < 2008: // the national exam began in 2008
+		f.Add("qualification_year", "training.err.qual_year", 2008, now.In(chinaTime).Year())
+	case in.QualYear > now.In(chinaTime).Year():
+		f.Add("qualification_year", "training.err.qual_year_future")
+	}
+	return f.Err()
+}
+
+// validIDNumber checks an 18-character resident ID number's check digit.
+func validIDNumber(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		sum += int(s[i]-'0') * weights[i]
+	}
+	return "10X98765432"[sum%11] == s[17]
+}
+
+// MaskPhone keeps the first three and the last four digits.
+func MaskPhone(p string) string {
+	if len(p) < 8 {
+		return strings.Repeat("*", len(p))
+	}
+	return p[:3] + strings.Repeat("*", len(p)-7) + p[len(p)-4:]
+}
+
+// MaskID keeps the first and last two characters of an ID number.
+func MaskID(s string) string {
+	if len(s) < 5 {
+		return strings.Repeat("*", len(s))
+	}
+	return s[:2] + strings.Repeat("*", len(s)-4) + s[len(s)-2:]
+}
+
+// MaskName keeps a name's family name: what the public verification shows.
+func MaskName(n string) string {
+	r := []rune(n)
+	if len(r) <= 1 {
+		return n
+	}
+	return string(r[0]) + strings.Repeat("*", len(r)-1)
+}
+
+// Certificate states on the public verification page.
+const (
+	CertGenuine  = "genuine"
+	CertRevoked  = "revoked"
+	CertNotFound = "not_found"
+)
+
+// attendanceEdit validates an organizer's change of attendance.
+func attendanceEdit(reason string) error {
+	f := errs.Fields{}
+	checkLen(strings.TrimSpace(reason), "reason", 2, 200, f)
+	return f.Err()
+}
+
+func checkLen(s, field string, lo, hi int, f errs.Fields) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n == 0 && lo > 0:
+		f.Add(field, "err.required")
+	case n < lo:
+		f.Add(field, "err.too_short", lo)
+	case n > hi:
+		f.Add(field, "err.too_long", hi)
+	}
+}
+
+func checkSet(vals, allowed []string, field string, f errs.Fields) {
+	if len(vals) == 0 {
+		f.Add(field, "err.choose_at_least_one")
+	}
+	for _, v := range vals {
+		if !slices.Contains(allowed, v) {
+			f.Add(field, "err.unknown_value", v)
+		}
+	}
+}
+
+func checkDate(s, field, today string, f errs.Fields) {
+	if _, err := time.Parse("2006-01-02", s); err != nil {
+		f.Add(field, "training.err.date")
+	} else if s > today {
+		f.Add(field, "training.err.future_date")
+	}
+}

@@ -1,0 +1,369 @@
+package training
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"linli/internal/platform/db"
+)
+
+// Every statement on the room's tables.
+
+// Training is a session.
+type Training struct {
+	ID          int64     `json:"id"`
+	Title       string    `json:"title"`
+	ProgrammeID int64     `json:"programme_id"`
+	Programme   string    `json:"programme"`
+	Form        string    `json:"form"`
+	Topics      []string  `json:"topics"`
+	Audiences   []string  `json:"audiences"`
+	UnitCode    string    `json:"unit_code"`
+	HubOrgID    int64     `json:"hub_org_id,omitempty"`
+	StartsAt    time.Time `json:"starts_at"`
+	EndsAt      time.Time `json:"ends_at"`
+	Capacity    int       `json:"capacity"`
+	Trainer     string    `json:"trainer"`
+	Place       string    `json:"place"`
+	Link        string    `json:"link"`
+	Hours       float64   `json:"hours"`
+	Enrolled    int       `json:"enrolled"`
+	Attended    int       `json:"attended"`
+	minutes     int
+	code        string
+}
+
+// Input returns what a PATCH starts from.
+func (t *Training) Input() TrainingInput {
+	return TrainingInput{Title: t.Title, Programme: t.Programme, Form: t.Form, Topics: t.Topics, Audiences: t.Audiences,
+		UnitCode: t.UnitCode, HubOrgID: t.HubOrgID, StartsAt: t.StartsAt, EndsAt: t.EndsAt, Capacity: t.Capacity,
+		Trainer: t.Trainer, Place: t.Place, Link: t.Link}
+}
+
+const trainingColumns = `t.id, t.title, t.programme_id, p.name, t.form, t.topics, t.audiences, t.unit_code,
+	COALESCE(t.hub_org_id, 0), t.starts_at, t.ends_at, t.minutes, t.capacity, t.trainer, t.place, t.link, t.checkin_code,
+	(SELECT COUNT(*) FROM training_enrolments e WHERE e.training_id = t.id),
+	(SELECT COUNT(*) FROM training_attendance a WHERE a.training_id = t.id)`
+
+const trainingFrom = ` FROM trainings t JOIN training_programmes p ON p.id = t.programme_id`
+
+func scanTraining(sc interface{ Scan(...any) error }) (*Training, error) {
+	var t Training
+	var topics, aud string
+	err := sc.Scan(&t.ID, &t.Title, &t.ProgrammeID, &t.Programme, &t.Form, &topics, &aud, &t.UnitCode, &t.HubOrgID,
+		&t.StartsAt, &t.EndsAt, &t.minutes, &t.Capacity, &t.Trainer, &t.Place, &t.Link, &t.code, &t.Enrolled, &t.Attended)
+	if err != nil {
+		return nil, err
+	}
+	t.Topics, t.Audiences = splitCodes(topics), splitCodes(aud)
+	t.StartsAt, t.EndsAt = t.StartsAt.UTC(), t.EndsAt.UTC()
+	t.Hours = hours(t.minutes)
+	return &t, nil
+}
+
+func hours(minutes int) float64 { return float64(minutes*10/60) / 10 }
+
+func splitCodes(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// getTraining reads one session (FOR UPDATE inside a transaction).
+func getTraining(ctx context.Context, q db.Querier, d db.Dialect, id int64, lock bool) (*Training, error) {
+	tail := ""
+	if lock {
+		tail = d.ForUpdate()
+	}
+	t, err := scanTraining(q.QueryRowContext(ctx, `SELECT `+trainingColumns+trainingFrom+` WHERE t.id = $1`+forUpdateOf(tail), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("training: get: %w", err)
+	}
+	return t, nil
+}
+
+// forUpdateOf locks only the session's row (PostgreSQL refuses FOR UPDATE
+// over the aggregate subqueries' tables otherwise).
+func forUpdateOf(tail string) string {
+	if tail == "" {
+		return ""
+	}
+	return tail + " OF t"
+}
+
+// listTrainings reads the sessions of a code range and the units above it.
+func listTrainings(ctx context.Context, q db.Querier, scope string, year string, limit int) ([]Training, error) {
+	lo, hi := db.PrefixRange(scope)
+	args := []any{lo, hi}
+	var above []string
+	for n := len(scope) - 1; n >= 4; n-- {
+		if n == 4 || n == 6 || n == 9 {
+			args = append(args, scope[:n])
+			above = append(above, fmt.Sprintf("$%d", len(args)))
+		}
+	}
+	cond := `(t.unit_code >= $1 AND t.unit_code < $2`
+	if len(above) > 0 {
+		cond += ` OR t.unit_code IN (` + strings.Join(above, ", ") + `)`
+	}
+	cond += `)`
+	if year != "" {
+		args = append(args, year+"-01-01", year+"-12-31")
+		cond += fmt.Sprintf(` AND t.start_day >= $%d AND t.start_day <= $%d`, len(args)-1, len(args))
+	}
+	args = append(args, limit)
+	rows, err := q.QueryContext(ctx, `SELECT `+trainingColumns+trainingFrom+` WHERE `+cond+
+		fmt.Sprintf(` ORDER BY t.starts_at DESC, t.id DESC LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("training: list: %w", err)
+	}
+	defer rows.Close()
+	out := []Training{}
+	for rows.Next() {
+		t, err := scanTraining(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *t)
+	}
+	return out, rows.Err()
+}
+
+// Row is a session as it is written.
+type Row struct {
+	Input       TrainingInput
+	ProgrammeID int64
+	Code        string
+	By          int64
+}
+
+// insertTrainings writes sessions, batch-first; returns their ids.
+func insertTrainings(ctx context.Context, tx *sql.Tx, now time.Time, rows []Row) ([]int64, error) {
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		in := r.Input
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO trainings (title, programme_id, form, topics, audiences, unit_code, district_code,
+			hub_org_id, starts_at, ends_at, start_day, minutes, capacity, trainer, place, link, checkin_code, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id`,
+			in.Title, r.ProgrammeID, in.Form, strings.Join(in.Topics, ","), strings.Join(in.Audiences, ","), in.UnitCode,
+			districtOf(in.UnitCode), nullID(in.HubOrgID), in.StartsAt.UTC(), in.EndsAt.UTC(), startDay(in.StartsAt),
+			sessionMinutes(in.StartsAt, in.EndsAt), in.Capacity, in.Trainer, in.Place, in.Link, r.Code, nullID(r.By), now).Scan(&id)
+		if err != nil {
+			return nil, fmt.Errorf("training: insert: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func updateTraining(ctx context.Context, tx *sql.Tx, now time.Time, id, programmeID int64, in TrainingInput) error {
+	_, err := tx.ExecContext(ctx, `UPDATE trainings SET title = $1, programme_id = $2, form = $3, topics = $4, audiences = $5,
+		starts_at = $6, ends_at = $7, start_day = $8, minutes = $9, capacity = $10, trainer = $11, place = $12, link = $13,
+		updated_at = $14 WHERE id = $15`,
+		in.Title, programmeID, in.Form, strings.Join(in.Topics, ","), strings.Join(in.Audiences, ","), in.StartsAt.UTC(),
+		in.EndsAt.UTC(), startDay(in.StartsAt), sessionMinutes(in.StartsAt, in.EndsAt), in.Capacity, in.Trainer, in.Place,
+		in.Link, now, id)
+	if err != nil {
+		return fmt.Errorf("training: update: %w", err)
+	}
+	return nil
+}
+
+// programmeID finds a programme by name: the city's, or the district's own.
+func programmeID(ctx context.Context, q db.Querier, name, district string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM training_programmes WHERE name = $1 AND (unit_code = '4401' OR unit_code = $2)
+		ORDER BY builtin DESC, id LIMIT 1`, name, district).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("training: programme: %w", err)
+	}
+	return id, nil
+}
+
+func insertProgramme(ctx context.Context, tx *sql.Tx, now time.Time, name, unit string) (int64, error) {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO training_programmes (name, unit_code, builtin, created_at) VALUES ($1, $2, 0, $3)
+		RETURNING id`, name, unit, now).Scan(&id); err != nil {
+		return 0, fmt.Errorf("training: insert programme: %w", err)
+	}
+	return id, nil
+}
+
+// Programme is a training programme.
+type Programme struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	UnitCode string `json:"unit_code"`
+	Builtin  bool   `json:"builtin"`
+}
+
+func listProgrammes(ctx context.Context, q db.Querier, district string) ([]Programme, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name, unit_code, builtin FROM training_programmes
+		WHERE unit_code = '4401' OR unit_code = $1 ORDER BY builtin DESC, id`, district)
+	if err != nil {
+		return nil, fmt.Errorf("training: programmes: %w", err)
+	}
+	defer rows.Close()
+	out := []Programme{}
+	for rows.Next() {
+		var p Programme
+		var b int
+		if err := rows.Scan(&p.ID, &p.Name, &p.UnitCode, &b); err != nil {
+			return nil, err
+		}
+		p.Builtin = b != 0
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Person is a key person (骨干人才); phone and ID number are masked.
+type Person struct {
+	ID            int64   `json:"id"`
+	Name          string  `json:"name"`
+	Phone         string  `json:"phone"`
+	IDNumber      string  `json:"id_number,omitempty"`
+	Role          string  `json:"role"`
+	OrgID         int64   `json:"org_id,omitempty"`
+	CommunityCode string  `json:"community_code"`
+	Qualification string  `json:"qualification,omitempty"`
+	QualYear      int     `json:"qualification_year,omitempty"`
+	Hours         float64 `json:"hours,omitempty"`
+	phone         string
+}
+
+const personColumns = `id, name, phone, id_number, role, COALESCE(org_id, 0), community_code, qualification, qual_year`
+
+func scanPerson(sc interface{ Scan(...any) error }) (*Person, error) {
+	var p Person
+	if err := sc.Scan(&p.ID, &p.Name, &p.phone, &p.IDNumber, &p.Role, &p.OrgID, &p.CommunityCode, &p.Qualification, &p.QualYear); err != nil {
+		return nil, err
+	}
+	p.Phone, p.IDNumber = MaskPhone(p.phone), MaskID(p.IDNumber)
+	return &p, nil
+}
+
+func insertPeople(ctx context.Context, tx *sql.Tx, now time.Time, in []PersonInput) ([]int64, error) {
+	ids := make([]int64, 0, len(in))
+	for _, p := range in {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO people (name, phone, id_number, role, org_id, community_code, qualification,
+			qual_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			p.Name, p.Phone, p.IDNumber, p.Role, nullID(p.OrgID), p.CommunityCode, p.Qualification, p.QualYear, now).Scan(&id); err != nil {
+			return nil, fmt.Errorf("training: insert person: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func getPerson(ctx context.Context, q db.Querier, id int64) (*Person, error) {
+	p, err := scanPerson(q.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("training: person: %w", err)
+	}
+	return p, nil
+}
+
+// listPeople reads the people of a subtree with their training hours in a
+// year (all years if year is "").
+func listPeople(ctx context.Context, q db.Querier, scope, year string, limit int) ([]Person, error) {
+	lo, hi := db.PrefixRange(scope)
+	y0, y1 := "0000", "9999"
+	if year != "" {
+		y0, y1 = year+"-01-01", year+"-12-31"
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+personColumns+`,
+		(SELECT COALESCE(SUM(t.minutes), 0) FROM training_attendance a JOIN trainings t ON t.id = a.training_id
+		 WHERE a.person_id = people.id AND t.start_day >= $3 AND t.start_day <= $4)
+		FROM people WHERE community_code >= $1 AND community_code < $2 ORDER BY community_code, id LIMIT $5`, lo, hi, y0, y1, limit)
+	if err != nil {
+		return nil, fmt.Errorf("training: people: %w", err)
+	}
+	defer rows.Close()
+	out := []Person{}
+	for rows.Next() {
+		var p Person
+		var m int
+		if err := rows.Scan(&p.ID, &p.Name, &p.phone, &p.IDNumber, &p.Role, &p.OrgID, &p.CommunityCode, &p.Qualification,
+			&p.QualYear, &m); err != nil {
+			return nil, err
+		}
+		p.Phone, p.IDNumber, p.Hours = MaskPhone(p.phone), MaskID(p.IDNumber), hours(m)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Attendance is one person's presence at a session.
+type Attendance struct {
+	PersonID    int64     `json:"person_id"`
+	CheckedInAt time.Time `json:"checked_in_at"`
+	Source      string    `json:"source"`
+	Reason      string    `json:"reason,omitempty"`
+}
+
+func listAttendance(ctx context.Context, q db.Querier, trainingID int64) ([]Attendance, error) {
+	rows, err := q.QueryContext(ctx, `SELECT person_id, checked_in_at, source, reason FROM training_attendance
+		WHERE training_id = $1 ORDER BY checked_in_at, person_id`, trainingID)
+	if err != nil {
+		return nil, fmt.Errorf("training: attendance: %w", err)
+	}
+	defer rows.Close()
+	out := []Attendance{}
+	for rows.Next() {
+		var a Attendance
+		if err := rows.Scan(&a.PersonID, &a.CheckedInAt, &a.Source, &a.Reason); err != nil {
+			return nil, err
+		}
+		a.CheckedInAt = a.CheckedInAt.UTC()
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Certificate is an issued completion certificate.
+type Certificate struct {
+	Serial     string `json:"serial"`
+	TrainingID int64  `json:"training_id"`
+	PersonID   int64  `json:"person_id"`
+	Minutes    int    `json:"-"`
+	IssuedOn   string `json:"issued_on"`
+	RevokedOn  string `json:"revoked_on,omitempty"`
+	Reason     string `json:"revoke_reason,omitempty"`
+}
+
+func getCertificate(ctx context.Context, q db.Querier, serial string) (*Certificate, error) {
+	var c Certificate
+	err := q.QueryRowContext(ctx, `SELECT serial, training_id, person_id, minutes, issued_on, revoked_on, revoke_reason
+		FROM certificates WHERE serial = $1`, serial).Scan(&c.Serial, &c.TrainingID, &c.PersonID, &c.Minutes, &c.IssuedOn, &c.RevokedOn, &c.Reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("training: certificate: %w", err)
+	}
+	return &c, nil
+}
