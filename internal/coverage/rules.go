@@ -95,9 +95,11 @@ type tally struct {
 	n                  int
 }
 
-// unitInfo is a unit one level down.
+// unitInfo is a unit one level down: its name and how many communities of
+// each area lie in it.
 type unitInfo struct {
 	code, name string
+	areas      map[string]int
 }
 
 // community is one community of the place, for the list of those without
@@ -152,48 +154,17 @@ type Place struct {
 	Kind   string `json:"kind"`
 }
 
-// places is what a report needs of the place's communities: how many of
-// each area every unit one level down holds, how many the shares count
-// (by area), and those without any active organization.
-type places struct {
-	areas   map[string]map[string]int // unit → area → communities
-	counted map[string]int            // area → counted communities
-	empty   []community
-}
-
-// placesOf derives places from the full community list and each
-// community's organizations (the past path, which counts them itself).
-func placesOf(comms []community, totals map[string]int, n int) places {
-	p := places{areas: map[string]map[string]int{}, counted: map[string]int{}}
-	for _, c := range comms {
-		k := geo.KindOf(c.code)
-		u := c.code[:n]
-		if p.areas[u] == nil {
-			p.areas[u] = map[string]int{}
-		}
-		p.areas[u][k]++
-		if !Counted(c.code) {
-			continue
-		}
-		p.counted[k]++
-		if totals[c.code] == 0 {
-			p.empty = append(p.empty, c)
-		}
-	}
-	return p
-}
-
 // build turns the tallies of the units one level down (rows) and the
-// place's communities into a report. area, if set, keeps one committee
+// communities' totals into a report. area, if set, keeps one committee
 // kind: tallies of other areas are dropped and units without a community
 // of that kind are left out.
-func build(r *Report, units []unitInfo, tallies []tally, pl places) {
+func build(r *Report, units []unitInfo, tallies []tally, comms []community, commTotals map[string]int) {
 	r.Columns = Columns(r.By)
 	r.Covered = map[string]float64{}
 	r.Totals = map[string]int{}
 	byUnit := map[string]*Row{}
 	for _, u := range units {
-		if r.Area != "" && pl.areas[u.code][r.Area] == 0 {
+		if r.Area != "" && u.areas[r.Area] == 0 {
 			continue
 		}
 		row := Row{Unit: u.code, Name: u.name, Cells: map[string]int{}, NotCounted: !Counted(u.code)}
@@ -248,17 +219,15 @@ func build(r *Report, units []unitInfo, tallies []tally, pl places) {
 	}
 	r.CoveredAny = share(anyCovered, r.Counted)
 	r.Empty = []Place{}
-	for a, n := range pl.counted {
-		if r.Area == "" || a == r.Area {
-			r.Communities += n
-		}
-	}
-	for _, c := range pl.empty {
+	for _, c := range comms {
 		k := geo.KindOf(c.code)
 		if !Counted(c.code) || (r.Area != "" && k != r.Area) {
 			continue
 		}
-		r.Empty = append(r.Empty, Place{Unit: c.code, Name: c.name, Street: c.street, Kind: k})
+		r.Communities++
+		if commTotals[c.code] == 0 {
+			r.Empty = append(r.Empty, Place{Unit: c.code, Name: c.name, Street: c.street, Kind: k})
+		}
 	}
 	sort.Slice(r.Empty, func(i, j int) bool { return r.Empty[i].Unit < r.Empty[j].Unit })
 }

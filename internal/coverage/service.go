@@ -92,32 +92,39 @@ func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d
 	var units []unitInfo
 	var err error
 	if n == len(node.Code) {
-		units = []unitInfo{{code: node.Code, name: node.Name}}
+		units = []unitInfo{{code: node.Code, name: node.Name, areas: map[string]int{}}}
 	} else if units, err = readUnits(ctx, s.DB, n, lo, hi); err != nil {
 		return nil, err
 	}
+	comms, err := readCommunities(ctx, s.DB, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	idx := map[string]int{}
+	for i, u := range units {
+		idx[u.code] = i
+	}
+	for _, c := range comms {
+		if i, ok := idx[c.code[:n]]; ok {
+			units[i].areas[geo.KindOf(c.code)]++
+		}
+	}
 	var tallies []tally
-	var pl places
+	var totals map[string]int
 	if fromRecords {
 		c := newCounter(n)
 		if err := readPast(ctx, s.DB, lo, hi, d.Cut, c.add); err != nil {
 			return nil, err
 		}
-		comms, err := readCommunities(ctx, s.DB, lo, hi)
-		if err != nil {
-			return nil, err
-		}
-		tallies, pl = c.tallies(), placesOf(comms, c.comms, n)
+		tallies, totals = c.tallies(), c.comms
 	} else {
 		if tallies, err = readRollup(ctx, s.DB, rollupLevel(n), []string{"all", dim(by)}, lo, hi, n); err != nil {
 			return nil, err
 		}
-		// only the aggregates and the communities without organizations
-		// travel: a city's report reads a few rows per unit, and its list
-		if pl, err = readPlaces(ctx, s.DB, lo, hi, n); err != nil {
+		if totals, err = readCommunityTotals(ctx, s.DB, lo, hi); err != nil {
 			return nil, err
 		}
 	}
-	build(r, units, tallies, pl)
+	build(r, units, tallies, comms, totals)
 	return r, nil
 }

@@ -43,56 +43,24 @@ func readRollup(ctx context.Context, d *db.DB, lvl int, dims []string, lo, hi st
 	return out, rows.Err()
 }
 
-// areaSQL is a community code's committee kind, as geo.KindOf and the
-// rollup's triggers say it.
-const areaSQL = `CASE WHEN substr(code, 10, 3) BETWEEN '001' AND '199' THEN 'urban'
-	WHEN substr(code, 10, 3) BETWEEN '200' AND '399' THEN 'rural' ELSE 'other' END`
-
-// readPlaces reads, for today's report, how many communities of each area
-// every unit (codes cut to n) holds, and the communities without any
-// active organization according to the rollup.
-func readPlaces(ctx context.Context, d *db.DB, lo, hi string, n int) (places, error) {
-	pl := places{areas: map[string]map[string]int{}, counted: map[string]int{}}
-	rows, err := d.Query(ctx, `SELECT substr(code, 1, `+strconv.Itoa(n)+`), `+areaSQL+`, CASE WHEN substr(code, 10, 3) < '400' THEN 1 ELSE 0 END, COUNT(*)
-		FROM divisions WHERE level = 5 AND code >= $1 AND code < $2 GROUP BY 1, 2, 3`, lo, hi)
+// readCommunityTotals reads how many active organizations each community
+// under a range has (only those with some).
+func readCommunityTotals(ctx context.Context, d *db.DB, lo, hi string) (map[string]int, error) {
+	rows, err := d.Query(ctx, `SELECT code, n FROM org_cover WHERE lvl = 5 AND dim = 'all' AND code >= $1 AND code < $2 AND n <> 0`, lo, hi)
 	if err != nil {
-		return pl, fmt.Errorf("coverage areas: %w", err)
-	}
-	for rows.Next() {
-		var u, a string
-		var counted, k int
-		if err := rows.Scan(&u, &a, &counted, &k); err != nil {
-			rows.Close()
-			return pl, err
-		}
-		if pl.areas[u] == nil {
-			pl.areas[u] = map[string]int{}
-		}
-		pl.areas[u][a] += k
-		if counted == 1 {
-			pl.counted[a] += k
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return pl, err
-	}
-	rows, err = d.Query(ctx, `SELECT d.code, d.name FROM divisions d WHERE d.level = 5 AND d.code >= $1 AND d.code < $2
-		AND NOT EXISTS (SELECT 1 FROM org_cover c WHERE c.lvl = 5 AND c.dim = 'all' AND c.code = d.code AND c.n <> 0)
-		ORDER BY d.code`, lo, hi)
-	if err != nil {
-		return pl, fmt.Errorf("coverage empty communities: %w", err)
+		return nil, fmt.Errorf("coverage communities: %w", err)
 	}
 	defer rows.Close()
+	out := map[string]int{}
 	for rows.Next() {
-		var c community
-		if err := rows.Scan(&c.code, &c.name); err != nil {
-			return pl, err
+		var c string
+		var n int
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, err
 		}
-		c.street = c.code[:9]
-		pl.empty = append(pl.empty, c)
+		out[c] += n
 	}
-	return pl, rows.Err()
+	return out, rows.Err()
 }
 
 // readCommunities lists the communities under a range, with their streets.
@@ -124,7 +92,7 @@ func readUnits(ctx context.Context, d *db.DB, n int, lo, hi string) ([]unitInfo,
 	defer rows.Close()
 	var out []unitInfo
 	for rows.Next() {
-		var u unitInfo
+		u := unitInfo{areas: map[string]int{}}
 		if err := rows.Scan(&u.code, &u.name); err != nil {
 			return nil, err
 		}
