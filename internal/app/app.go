@@ -134,12 +134,9 @@ func (a *App) Mount() error {
 	(&ledger.Handlers{S: a.Web, Svc: led}).Routes(rt)
 	hubs := &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}
 	(&hub.Handlers{S: a.Web, Svc: hubs}).Routes(rt)
-	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led)}}
-	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board}).Routes(rt)
 	fund := &funding.Service{DB: a.DB, Orgs: a.Registry, Custody: led, Users: a.Auth, Geo: a.Geo, Now: a.Now}
 	led.ProjectCheck = fund.CheckExpenseTag
 	(&funding.Handlers{S: a.Web, Svc: fund}).Routes(rt)
-	(&hub.Handlers{S: a.Web, Svc: &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}}).Routes(rt)
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
 	(&points.Handlers{S: a.Web, Svc: &points.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
@@ -147,6 +144,8 @@ func (a *App) Mount() error {
 	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now,
 		OrgList: a.Registry.List}
 	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)
+	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led), home.ReportTasks(a.Activity)}}
+	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board}).Routes(rt)
 	(&coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}).Routes(rt)
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"linli/internal/activity"
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
 	"linli/internal/registry"
@@ -116,5 +117,27 @@ func ExpenseTasks(led Expenses) Source {
 			return []Task{{Key: "expenses.returned", Count: len(es), Link: "/custody/" + id}}, nil
 		}
 		return nil, nil
+	}
+}
+
+// Reports is what the major-activity reports' tasks read.
+type Reports interface {
+	Reports(ctx context.Context, u *auth.User, status string) (*activity.ReportList, error)
+}
+
+// ReportTasks: major-activity reports waiting for the acknowledging level
+// (the street, or the community committee for community-tier groups).
+func ReportTasks(acts Reports) Source {
+	return func(ctx context.Context, u *auth.User) ([]Task, error) {
+		switch u.Role {
+		case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer, auth.CommunityCommittee:
+		default:
+			return nil, nil
+		}
+		l, err := acts.Reports(ctx, u, activity.ReportPending)
+		if err != nil {
+			return nil, fmt.Errorf("tasks: major-activity reports: %w", err)
+		}
+		return []Task{{Key: "major_reports.pending", Count: l.AwaitMine, Link: "/major-reports"}}, nil
 	}
 }
