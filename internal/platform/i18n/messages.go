@@ -13,6 +13,7 @@ var Common = Messages{
 	"nav.logout":               {ZH: "退出", EN: "Sign out"},
 	"nav.login":                {ZH: "登录", EN: "Sign in"},
 	"nav.lang_switch":          {ZH: "English", EN: "中文"},
+	"nav.calls":                {ZH: "项目", EN: "Projects"},
 	"nav.menu":                 {ZH: "菜单", EN: "Menu"},
 	"demo.banner":              {ZH: "演示数据：本系统中的组织、人员与电话均为虚构。", EN: "Demonstration data: every organization, person and phone here is fictional."},
 	"common.save":              {ZH: "保存", EN: "Save"},
