@@ -119,4 +119,7 @@ var Messages = i18n.Messages{
 	"err.hub_needs_active":         {i18n.ZH: "只有正常活动的组织才能认定为枢纽型组织。", i18n.EN: "Only an active organization can be a hub."},
 	"err.reason_required":          {i18n.ZH: "请填写原因。", i18n.EN: "A reason is required."},
 	"err.bad_transition":           {i18n.ZH: "当前状态（%s）下不能执行“%s”。", i18n.EN: "Cannot %[2]s from status %[1]s."},
+	"err.page_max":                 {i18n.ZH: "页码不能超过 %d。", i18n.EN: "The page number cannot exceed %d."},
+	"err.per_page_max":             {i18n.ZH: "每页最多 %d 条。", i18n.EN: "At most %d rows per page."},
+	"err.page_too_deep":            {i18n.ZH: "按相关度排序只能翻到前 %d 条结果，请缩小搜索范围或改按名称排序。", i18n.EN: "Relevance order reaches the first %d matches only: narrow the search or sort by name."},
 }

@@ -15,6 +15,11 @@ const (
 	Conflict        = "conflict"
 	Unauthenticated = "unauthenticated"
 	Internal        = "internal"
+	// TooMany is a request refused by a rate limit (429 with Retry-After).
+	TooMany = "too_many_requests"
+	// Unavailable is a request that ran out of time (its deadline) or
+	// found the service busy (503).
+	Unavailable = "unavailable"
 )
 
 // Msg is a translatable message: a catalog key and its arguments.

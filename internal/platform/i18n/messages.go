@@ -73,6 +73,8 @@ var Common = Messages{
 	"err.read_only":            {ZH: "只读账户（审计员）不能修改任何数据。", EN: "A read-only account (auditor) cannot change anything."},
 	"err.forbidden_field":      {ZH: "您的角色不能修改此项。", EN: "Your role may not change this field."},
 	"err.internal":             {ZH: "服务器内部错误，请稍后再试。", EN: "Internal error; please try again later."},
+	"err.timeout":              {ZH: "请求处理超时，请缩小查询范围后重试。", EN: "The request took too long; narrow it and try again."},
+	"err.too_many":             {ZH: "请求过于频繁，请 %d 秒后再试。", EN: "Too many requests; try again in %d seconds."},
 	"err.sign_in":              {ZH: "请先登录。", EN: "Please sign in."},
 	"err.session_expired":      {ZH: "会话已过期，请重新登录。", EN: "Your session has expired; please sign in again."},
 	"err.bad_login":            {ZH: "用户名或密码错误。", EN: "Wrong username or password."},

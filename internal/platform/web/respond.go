@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -29,6 +30,10 @@ func StatusOf(code string) int {
 		return http.StatusConflict
 	case errs.Unauthenticated:
 		return http.StatusUnauthorized
+	case errs.TooMany:
+		return http.StatusTooManyRequests
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -57,11 +62,7 @@ type APIErrorBody struct {
 // JSONError writes err as a JSON error in the request's language.
 func (s *Server) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	lang := i18n.FromRequest(r)
-	e, ok := errs.As(err)
-	if !ok {
-		LoggerFrom(r.Context()).Error("request failed", "err", err)
-		e = errs.E(errs.Internal, "err.internal")
-	}
+	e := asError(r, err)
 	body := APIErrorBody{Code: e.Code, Message: s.Cat.Msg(lang, e.Message)}
 	if len(e.Fields) > 0 {
 		body.Fields = map[string]string{}
@@ -112,4 +113,18 @@ func LoggerFrom(ctx interface{ Value(any) any }) *slog.Logger {
 		return l
 	}
 	return slog.Default()
+}
+
+// asError is err as an application error: a request past its deadline is
+// unavailable (503), anything else unknown is internal and logged.
+func asError(r *http.Request, err error) *errs.Error {
+	if e, ok := errs.As(err); ok {
+		return e
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(r.Context().Err(), context.DeadlineExceeded) {
+		LoggerFrom(r.Context()).Warn("request past its deadline", "err", err)
+		return errs.E(errs.Unavailable, "err.timeout")
+	}
+	LoggerFrom(r.Context()).Error("request failed", "err", err)
+	return errs.E(errs.Internal, "err.internal")
 }

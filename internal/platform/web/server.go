@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -34,6 +35,10 @@ type Server struct {
 	SecureCookies bool
 	// TrustProxy takes the client address from X-Forwarded-For.
 	TrustProxy bool
+	// RequestTimeout is every request's deadline (its context's), and
+	// LongRequestTimeout that of exports and imports (see long); zero for
+	// the defaults, DefaultRequestTimeout and DefaultLongRequestTimeout.
+	RequestTimeout, LongRequestTimeout time.Duration
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -101,6 +106,7 @@ func (s *Server) Wrap(mux *http.ServeMux) http.Handler {
 	h = cop.Handler(h)
 	h = securityHeaders(h)
 	h = rememberLang(h)
+	h = s.deadline(h)
 	return s.observe(mux, h)
 }
 
@@ -142,6 +148,34 @@ func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
 				"status", sw.status, "duration_ms", float64(el.Microseconds())/1000, "ip", s.ClientIP(r))
 		}()
 		next.ServeHTTP(sw, r)
+	})
+}
+
+// Request deadlines: a request's context ends after this long, so the
+// statements it runs are cancelled and its connection returned.
+const (
+	DefaultRequestTimeout     = 30 * time.Second
+	DefaultLongRequestTimeout = 10 * time.Minute
+)
+
+// long reports the requests that may take minutes: exports, statements and
+// uploads of imports (an import's job itself runs on in the background).
+func long(r *http.Request) bool {
+	p := r.URL.Path
+	return strings.Contains(p, "/export") || strings.Contains(p, "/import") || strings.Contains(p, "/statement") ||
+		strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, ".csv")
+}
+
+// deadline puts every request under a context deadline.
+func (s *Server) deadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := cmp.Or(s.RequestTimeout, DefaultRequestTimeout)
+		if long(r) {
+			d = cmp.Or(s.LongRequestTimeout, DefaultLongRequestTimeout)
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

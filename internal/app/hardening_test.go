@@ -1,0 +1,63 @@
+package app_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"linli/internal/app/apptest"
+	"linli/internal/platform/auth"
+)
+
+// TestEveryRequestHasADeadline: a request's context ends (issue 18: every
+// request under a context deadline), a longer one for exports.
+func TestEveryRequestHasADeadline(t *testing.T) {
+	a := apptest.New(t)
+	left := map[string]time.Duration{}
+	for _, p := range []string{"/probe/deadline", "/probe/export.xlsx"} {
+		a.Router.Mux.HandleFunc("GET "+p, func(w http.ResponseWriter, r *http.Request) {
+			if d, ok := r.Context().Deadline(); ok {
+				left[p] = time.Until(d)
+			}
+		})
+	}
+	c := a.Anon()
+	for _, p := range []string{"/probe/deadline", "/probe/export.xlsx"} {
+		c.Do("GET", p, nil)
+	}
+	if d := left["/probe/deadline"]; d <= 0 || d > time.Minute {
+		t.Errorf("a request's deadline is %v away", d)
+	}
+	if d := left["/probe/export.xlsx"]; d <= time.Minute || d > 15*time.Minute {
+		t.Errorf("an export's deadline is %v away", d)
+	}
+}
+
+// TestPageParametersOverHTTP: issue 18's failure 1 as the probe sent it.
+func TestPageParametersOverHTTP(t *testing.T) {
+	a := apptest.New(t)
+	officer := a.User(auth.StreetOfficer, wushan)
+	a.CreateOrg(officer, apptest.OrgInput("五山社区互助队", wushanComm))
+	c := a.As(a.User(auth.Auditor, "4401"))
+	var page struct {
+		Items []any `json:"items"`
+		Total int   `json:"total"`
+	}
+	r := c.Do("GET", "/api/v1/orgs?q=%E7%A4%BE%E5%8C%BA&page=1000000000&per_page=200", nil)
+	if r.Status != 200 {
+		t.Fatalf("page 1000000000: %d %s", r.Status, r)
+	}
+	r.Decode(&page)
+	if len(page.Items) != 0 || page.Total != 1 {
+		t.Errorf("page 1000000000: %d items of %d", len(page.Items), page.Total)
+	}
+	for _, q := range []string{"per_page=201", "page=1000000001", "page=99999999999999999999", "page=-1"} {
+		r := c.Do("GET", "/api/v1/orgs?"+q, nil)
+		if r.Status != 422 {
+			t.Errorf("%s: %d %s", q, r.Status, r)
+		}
+	}
+	if r := c.Do("GET", "/orgs?q=%E7%A4%BE%E5%8C%BA&page=1000000000&per_page=200", nil); r.Status != 200 {
+		t.Errorf("the page list, page 1000000000: %d", r.Status)
+	}
+}
