@@ -37,6 +37,10 @@ type Config struct {
 	TrustProxy    bool
 	IdleTimeout   time.Duration
 	AbsTimeout    time.Duration
+	// Limits are the request rate limits (zero: none; linli serve sets
+	// web.DefaultRateLimits) and Throttle the sign-in throttle.
+	Limits   web.RateLimits
+	Throttle auth.Throttle
 }
 
 // App is the wired product.
@@ -57,6 +61,12 @@ type App struct {
 // Open opens and migrates the database and builds the services; it mounts
 // no routes (the command-line tools use it too).
 func Open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time) (*App, error) {
+	return open(ctx, cfg, log, now, true)
+}
+
+// open is Open; without migrate it changes nothing in the database (the
+// verify commands, on a database or a backup that must already exist).
+func open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time, migrate bool) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
@@ -70,20 +80,24 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.Migrate(ctx); err != nil {
+	if !migrate {
+		// nothing written
+	} else if _, err := d.Migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
 	a := &App{Cfg: cfg, DB: d, Log: log, Now: now}
 	a.Geo = &geo.Store{DB: d}
 	a.Registry = &registry.Service{DB: d, Geo: a.Geo, Now: now}
-	if _, err := a.Registry.EnsureSearchIndex(ctx); err != nil {
+	if !migrate {
+		// nothing written
+	} else if _, err := a.Registry.EnsureSearchIndex(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
 	a.KPI = &kpi.Service{DB: d, Geo: a.Geo, Now: now}
 	a.Auth = &auth.Service{DB: d, Now: now, IdleTimeout: cfg.IdleTimeout, AbsTimeout: cfg.AbsTimeout,
-		Orgs: a.Registry, DivisionExists: a.Geo.Exists}
+		Orgs: a.Registry, DivisionExists: a.Geo.Exists, Throttle: cfg.Throttle}
 	return a, nil
 }
 
@@ -106,6 +120,7 @@ func (a *App) Mount() error {
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web = web.NewServer(cat, r, a.Auth, a.Log, a.Metrics)
 	a.Web.Demo, a.Web.SecureCookies, a.Web.TrustProxy = a.Cfg.Demo, a.Cfg.SecureCookies, a.Cfg.TrustProxy
+	a.Web.Limits = a.Cfg.Limits
 	rt := web.NewRouter()
 	a.Router = rt
 	rt.Handle("GET /static/", web.Static())

@@ -20,9 +20,9 @@ import (
 
 	"linli/internal/demo"
 	"linli/internal/geo"
-	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
 )
 
 // Env is what a command runs with: arguments, streams and environment.
@@ -40,9 +40,13 @@ usage:
   linli serve [--addr 127.0.0.1:8080] [--demo] [--db URL]
   linli migrate [--db URL]
   linli user add --username U --role ROLE --scope CODE [--org ID] [--name NAME] [--db URL]   (password on stdin)
+  linli user unlock --username U [--db URL]
   linli divisions import [--db URL] FILE...
   linli audit verify [--db URL]
   linli ledger verify [--db URL]
+  linli verify --all [--db URL]            (audit log and ledger; refuses a missing or empty database)
+  linli backup --to FILE [--db URL]        (SQLite: VACUUM INTO, safe while serving; PostgreSQL: prints the pg_dump recipe)
+  linli restore --from FILE [--db URL]     (SQLite, server stopped: verifies the backup, keeps the old file)
   linli bench [--db URL] [--scale guangzhou|national] [--seed N] [--out FILE.json]
   linli version
 
@@ -71,12 +75,20 @@ func Run(ctx context.Context, env Env) int {
 		err = migrate(ctx, env, log, args[1:])
 	case cmd == "user add":
 		err = userAdd(ctx, env, log, args[2:])
+	case cmd == "user unlock":
+		err = userUnlock(ctx, env, log, args[2:])
 	case cmd == "divisions import":
 		err = divisionsImport(ctx, env, log, args[2:])
 	case cmd == "ledger verify":
 		err = ledgerVerify(ctx, env, log, args[2:])
 	case cmd == "audit verify":
 		err = auditVerify(ctx, env, log, args[2:])
+	case args[0] == "verify":
+		err = verifyCmd(ctx, env, log, args[1:])
+	case args[0] == "backup":
+		err = backupCmd(ctx, env, log, args[1:])
+	case args[0] == "restore":
+		err = restoreCmd(ctx, env, log, args[1:])
 	case args[0] == "version":
 		fmt.Fprintln(env.Stdout, "linli", Version())
 	case args[0] == "help", args[0] == "-h", args[0] == "--help":
@@ -151,13 +163,23 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	secure := fs.Bool("secure-cookies", envBool(env, "LINLI_SECURE_COOKIES"), "mark cookies Secure (TLS ends at a proxy)")
 	trust := fs.Bool("trust-proxy", envBool(env, "LINLI_TRUST_PROXY"), "take client addresses from X-Forwarded-For")
 	memLimit := memoryFlag(fs, env)
+	limitsDef := env.Getenv("LINLI_RATE_LIMITS")
+	if limitsDef == "" {
+		limitsDef = formatLimits(web.DefaultRateLimits)
+	}
+	limitsFlag := fs.String("rate-limits", limitsDef, `requests a minute/burst per address and per account, or "off" (env LINLI_RATE_LIMITS)`)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	limits, err := parseLimits(*limitsFlag)
+	if err != nil {
+		return usageError{err}
 	}
 	applyMemoryLimit(env, *memLimit)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := Open(ctx, Config{DB: *dbURL, Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust}, log, nil)
+	a, err := Open(ctx, Config{DB: *dbURL, Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust,
+		Limits: limits}, log, nil)
 	if err != nil {
 		return err
 	}
@@ -209,6 +231,9 @@ func (a *App) purgeSessions(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if _, err := a.Auth.PurgeSignInFailures(ctx); err != nil {
+				a.Log.Warn("purge sign-in failures", "err", err)
+			}
 			if n, err := a.Auth.PurgeSessions(ctx); err != nil {
 				a.Log.Warn("purge sessions", "err", err)
 			} else if n > 0 {
@@ -280,6 +305,67 @@ func userAdd(ctx context.Context, env Env, log *slog.Logger, args []string) erro
 	return nil
 }
 
+// userUnlock ends the sign-in waits of an account (issue 18).
+func userUnlock(ctx context.Context, env Env, log *slog.Logger, args []string) error {
+	fs, dbURL := flags(env, "user unlock")
+	username := fs.String("username", "", "username")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return usageError{errors.New("user unlock needs --username")}
+	}
+	a, err := openExisting(ctx, *dbURL, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Auth.Unlock(ctx, nil, *username); err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(env.Stdout, "unlocked %s: its failed sign-ins are forgotten\n", *username)
+	return nil
+}
+
+// formatLimits and parseLimits spell the rate limits as
+// "sign_in=10/10,sign_up=10/10,upload=6/3,api=600/200" (a minute/burst).
+func formatLimits(l web.RateLimits) string {
+	f := func(r web.Rate) string {
+		return strconv.FormatFloat(r.PerMinute, 'f', -1, 64) + "/" + strconv.Itoa(r.Burst)
+	}
+	return "sign_in=" + f(l.SignIn) + ",sign_up=" + f(l.SignUp) + ",upload=" + f(l.Upload) + ",api=" + f(l.API)
+}
+
+func parseLimits(s string) (web.RateLimits, error) {
+	var l web.RateLimits
+	if s == "off" {
+		return l, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		per, burst, ok2 := strings.Cut(v, "/")
+		pm, err1 := strconv.ParseFloat(per, 64)
+		b, err2 := strconv.Atoi(burst)
+		if !ok || !ok2 || err1 != nil || err2 != nil || pm < 0 || b < 1 {
+			return l, fmt.Errorf("rate limit %q: want kind=PER_MINUTE/BURST", part)
+		}
+		r := web.Rate{PerMinute: pm, Burst: b}
+		switch k {
+		case "sign_in":
+			l.SignIn = r
+		case "sign_up":
+			l.SignUp = r
+		case "upload":
+			l.Upload = r
+		case "api":
+			l.API = r
+		default:
+			return l, fmt.Errorf("rate limit %q: kinds are sign_in, sign_up, upload, api", part)
+		}
+	}
+	return l, nil
+}
+
 func divisionsImport(ctx context.Context, env Env, log *slog.Logger, args []string) error {
 	fs, dbURL := flags(env, "divisions import")
 	if err := parse(fs, args); err != nil {
@@ -315,20 +401,12 @@ func auditVerify(ctx context.Context, env Env, log *slog.Logger, args []string) 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	a, err := openExisting(ctx, *dbURL, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	n, problem, err := audit.Verify(ctx, a.DB.Read)
-	if err != nil {
-		return err
-	}
-	if problem != nil {
-		return fmt.Errorf("audit log broken after %d good rows: %w", n, problem)
-	}
-	fmt.Fprintf(env.Stdout, "audit log intact: %d rows, hash chain verified\n", n)
-	return nil
+	return verifyAudit(ctx, env.Stdout, a)
 }
 
 // describe spells out a validation error for the terminal.

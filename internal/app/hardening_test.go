@@ -7,6 +7,7 @@ import (
 
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/web"
 )
 
 // TestEveryRequestHasADeadline: a request's context ends (issue 18: every
@@ -59,5 +60,54 @@ func TestPageParametersOverHTTP(t *testing.T) {
 	}
 	if r := c.Do("GET", "/orgs?q=%E7%A4%BE%E5%8C%BA&page=1000000000&per_page=200", nil); r.Status != 200 {
 		t.Errorf("the page list, page 1000000000: %d", r.Status)
+	}
+}
+
+// TestRateLimits reproduces issue 18's failure 5: 100 bad sign-ins and 2,000
+// API calls in a row from one address were all served. With the limits of
+// linli serve, the excess is refused with 429 and Retry-After.
+func TestRateLimits(t *testing.T) {
+	a := apptest.New(t)
+	a.Web.Limits = web.DefaultRateLimits
+	officer := a.User(auth.StreetOfficer, wushan)
+	c := a.As(officer)
+	served, refused := 0, 0
+	for range 2000 {
+		r := c.Do("GET", "/api/v1/me", nil)
+		switch r.Status {
+		case 200:
+			served++
+		case 429:
+			refused++
+			if r.Header.Get("Retry-After") == "" || r.Error().Code != "too_many_requests" {
+				t.Fatalf("429 without Retry-After or code: %v %s", r.Header, r)
+			}
+		default:
+			t.Fatalf("API call: %d", r.Status)
+		}
+	}
+	t.Logf("2,000 API calls in a row: %d served, %d refused with 429", served, refused)
+	if refused == 0 || served < web.DefaultRateLimits.API.Burst {
+		t.Errorf("2,000 API calls: %d served, %d refused", served, refused)
+	}
+	anon := a.Anon()
+	bad, limited := 0, 0
+	for range 100 {
+		r := anon.Do("POST", "/api/v1/session", map[string]string{"username": "nobody", "password": "wrong-password"})
+		switch r.Status {
+		case 401:
+			bad++
+		case 429:
+			limited++
+			if r.Header.Get("Retry-After") == "" {
+				t.Fatalf("429 without Retry-After")
+			}
+		default:
+			t.Fatalf("sign-in: %d %s", r.Status, r)
+		}
+	}
+	t.Logf("100 bad sign-ins in a row: %d answered 401, %d refused with 429", bad, limited)
+	if bad > web.DefaultRateLimits.SignIn.Burst+1 || limited == 0 {
+		t.Errorf("100 bad sign-ins: %d answered, %d refused", bad, limited)
 	}
 }

@@ -5,6 +5,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Application error codes; also the "code" of a JSON error.
@@ -36,6 +37,8 @@ type Error struct {
 	Code    string
 	Message Msg
 	Fields  map[string]Msg
+	// RetryAfter is when a TooMany request may be tried again.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -78,7 +78,7 @@ var Common = Messages{
 	"err.sign_in":              {ZH: "请先登录。", EN: "Please sign in."},
 	"err.session_expired":      {ZH: "会话已过期，请重新登录。", EN: "Your session has expired; please sign in again."},
 	"err.bad_login":            {ZH: "用户名或密码错误。", EN: "Wrong username or password."},
-	"err.locked":               {ZH: "连续登录失败次数过多，账户已锁定，请 %d 分钟后再试。", EN: "Too many failed sign-ins; the account is locked for %d more minutes."},
+	"err.too_many_sign_ins":    {ZH: "登录失败次数过多，请 %d 秒后再试。", EN: "Too many failed sign-ins; try again in %d seconds."},
 	"err.bad_token":            {ZH: "API 令牌无效或已撤销。", EN: "The API token is invalid or revoked."},
 	"err.bad_type":             {ZH: "类型不对（收到 %s）。", EN: "Wrong type (got %s)."},
 	"err.bad_json":             {ZH: "请求体不是有效的 JSON：%s", EN: "The request body is not valid JSON: %s"},

@@ -129,6 +129,7 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 // signed-out visitor to the sign-in page.
 func (s *Server) PageError(w http.ResponseWriter, r *http.Request, err error) {
 	e := asError(r, err)
+	RetryAfter(w, e)
 	if e.Code == errs.Unauthenticated {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return

@@ -10,7 +10,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -63,6 +65,7 @@ type APIErrorBody struct {
 func (s *Server) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	lang := i18n.FromRequest(r)
 	e := asError(r, err)
+	RetryAfter(w, e)
 	body := APIErrorBody{Code: e.Code, Message: s.Cat.Msg(lang, e.Message)}
 	if len(e.Fields) > 0 {
 		body.Fields = map[string]string{}
@@ -127,4 +130,12 @@ func asError(r *http.Request, err error) *errs.Error {
 	}
 	LoggerFrom(r.Context()).Error("request failed", "err", err)
 	return errs.E(errs.Internal, "err.internal")
+}
+
+// RetryAfter sets the Retry-After header of a refusal that says when to
+// try again (a rate limit or a sign-in throttle).
+func RetryAfter(w http.ResponseWriter, err error) {
+	if e, ok := errs.As(err); ok && e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+	}
 }

@@ -39,7 +39,11 @@ type Server struct {
 	// LongRequestTimeout that of exports and imports (see long); zero for
 	// the defaults, DefaultRequestTimeout and DefaultLongRequestTimeout.
 	RequestTimeout, LongRequestTimeout time.Duration
+	// Limits are the request rate limits (zero: none).
+	Limits RateLimits
 
+	limits   limiter
+	refused  *prometheus.CounterVec
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 }
@@ -51,8 +55,10 @@ func NewServer(cat *i18n.Catalog, r *Renderer, a *auth.Service, log *slog.Logger
 		Help: "HTTP requests by route and status."}, []string{"method", "route", "status"})
 	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "linli_http_request_duration_seconds",
 		Help: "HTTP request duration by route.", Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12)}, []string{"route"})
+	s.refused = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "linli_http_rate_limited_total",
+		Help: "Requests refused with 429 by a rate limit, by kind."}, []string{"kind"})
 	if reg != nil {
-		reg.MustRegister(s.requests, s.duration)
+		reg.MustRegister(s.requests, s.duration, s.refused)
 	}
 	return s
 }
@@ -102,6 +108,7 @@ func (s *Server) Wrap(mux *http.ServeMux) http.Handler {
 	}))
 	var h http.Handler = mux
 	h = s.readOnly(h)
+	h = s.rateLimit(h)
 	h = s.authenticate(h)
 	h = cop.Handler(h)
 	h = securityHeaders(h)
@@ -328,3 +335,5 @@ func (s *Server) readOnly(next http.Handler) http.Handler {
 		s.PageError(w, r, errs.E(errs.Forbidden, "err.read_only"))
 	})
 }
+
+func i18nLang(r *http.Request) string { return i18n.FromRequest(r) }
