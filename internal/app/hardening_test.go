@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -110,4 +111,25 @@ func TestRateLimits(t *testing.T) {
 	if bad > web.DefaultRateLimits.SignIn.Burst+1 || limited == 0 {
 		t.Errorf("100 bad sign-ins: %d answered, %d refused", bad, limited)
 	}
+}
+
+// TestNULIsAFieldError reproduces issue 18's failure 11: a NUL byte in a
+// query, a form or a JSON body was a 500 on PostgreSQL (and stored on
+// SQLite). It is a field error on both engines, and nothing is written.
+func TestNULIsAFieldError(t *testing.T) {
+	f := newInputFixture(t)
+	f.unchanged(t, func() {
+		r := f.c.Do("GET", "/api/v1/orgs?q=a%00b", nil)
+		if r.Status != 422 || r.Error().Fields["q"] == "" {
+			t.Errorf("query: %d %s", r.Status, r)
+		}
+		r = f.c.Do("POST", "/api/v1/orgs", orgJSON(map[string]string{"name": `"五山\u0000太极"`}))
+		if r.Status != 422 || r.Error().Fields["name"] == "" {
+			t.Errorf("JSON body: %d %s", r.Status, r)
+		}
+		r = f.c.Do("POST", "/orgs", url.Values{"name": {"五山\x00太极"}})
+		if r.Status != 422 {
+			t.Errorf("form: %d", r.Status)
+		}
+	})
 }

@@ -74,6 +74,7 @@ var Common = Messages{
 	"err.forbidden_field":      {ZH: "您的角色不能修改此项。", EN: "Your role may not change this field."},
 	"err.internal":             {ZH: "服务器内部错误，请稍后再试。", EN: "Internal error; please try again later."},
 	"err.timeout":              {ZH: "请求处理超时，请缩小查询范围后重试。", EN: "The request took too long; narrow it and try again."},
+	"err.nul":                  {ZH: "输入中含有不允许的空字符（NUL），请删除后重试。", EN: "The input holds a NUL character, which is not allowed."},
 	"err.too_many":             {ZH: "请求过于频繁，请 %d 秒后再试。", EN: "Too many requests; try again in %d seconds."},
 	"err.sign_in":              {ZH: "请先登录。", EN: "Please sign in."},
 	"err.session_expired":      {ZH: "会话已过期，请重新登录。", EN: "Your session has expired; please sign in again."},

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -88,6 +89,10 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err == nil {
 		if dec.More() {
 			return errs.E(errs.Invalid, "err.bad_json", "trailing data")
+		}
+		if f := nulField(reflect.ValueOf(v), "body"); f != "" {
+			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+				Fields: map[string]errs.Msg{f: errs.M("err.nul")}}
 		}
 		return nil
 	}

@@ -108,6 +108,7 @@ func (s *Server) Wrap(mux *http.ServeMux) http.Handler {
 	}))
 	var h http.Handler = mux
 	h = s.readOnly(h)
+	h = s.refuseNUL(h)
 	h = s.rateLimit(h)
 	h = s.authenticate(h)
 	h = cop.Handler(h)
