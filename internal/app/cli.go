@@ -20,6 +20,7 @@ import (
 
 	"linli/internal/demo"
 	"linli/internal/geo"
+	"linli/internal/ledger/idem"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
@@ -231,6 +232,9 @@ func (a *App) purgeSessions(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if _, err := idem.Purge(ctx, a.DB, a.Now()); err != nil {
+				a.Log.Warn("purge idempotency keys", "err", err)
+			}
 			if _, err := a.Auth.PurgeSignInFailures(ctx); err != nil {
 				a.Log.Warn("purge sign-in failures", "err", err)
 			}
