@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -41,6 +42,10 @@ type Config struct {
 	// web.DefaultRateLimits) and Throttle the sign-in throttle.
 	Limits   web.RateLimits
 	Throttle auth.Throttle
+	// TrustedProxies (with TrustProxy) and MetricsFrom default to
+	// loopback; MetricsToken also opens /metrics.
+	TrustedProxies, MetricsFrom []*net.IPNet
+	MetricsToken                string
 }
 
 // App is the wired product.
@@ -121,11 +126,12 @@ func (a *App) Mount() error {
 	a.Web = web.NewServer(cat, r, a.Auth, a.Log, a.Metrics)
 	a.Web.Demo, a.Web.SecureCookies, a.Web.TrustProxy = a.Cfg.Demo, a.Cfg.SecureCookies, a.Cfg.TrustProxy
 	a.Web.Limits = a.Cfg.Limits
+	a.Web.TrustedProxies, a.Web.MetricsFrom, a.Web.MetricsToken = a.Cfg.TrustedProxies, a.Cfg.MetricsFrom, a.Cfg.MetricsToken
 	rt := web.NewRouter()
 	a.Router = rt
 	rt.Handle("GET /static/", web.Static())
 	rt.HandleFunc("GET /healthz", a.healthz)
-	rt.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
+	rt.Handle("GET /metrics", a.Web.Metrics(promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{})))
 	(&account.Handlers{S: a.Web, Auth: a.Auth}).Routes(rt)
 	(&registry.Handlers{S: a.Web, Svc: a.Registry}).Routes(rt)
 	(&geo.Handlers{S: a.Web, Store: a.Geo, Counts: a.Registry}).Routes(rt)

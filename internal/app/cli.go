@@ -162,7 +162,17 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	addr := fs.String("addr", addrDef, "listen address (env LINLI_ADDR)")
 	withDemo := fs.Bool("demo", envBool(env, "LINLI_DEMO"), "load demonstration data into an empty database")
 	secure := fs.Bool("secure-cookies", envBool(env, "LINLI_SECURE_COOKIES"), "mark cookies Secure (TLS ends at a proxy)")
-	trust := fs.Bool("trust-proxy", envBool(env, "LINLI_TRUST_PROXY"), "take client addresses from X-Forwarded-For")
+	trust := fs.Bool("trust-proxy", envBool(env, "LINLI_TRUST_PROXY"), "take client addresses from X-Forwarded-For (the right-most address that is not a trusted proxy)")
+	proxiesDef := env.Getenv("LINLI_TRUSTED_PROXIES")
+	if proxiesDef == "" {
+		proxiesDef = "127.0.0.0/8,::1"
+	}
+	proxies := fs.String("trusted-proxies", proxiesDef, "networks of the proxies in front of linli, comma-separated CIDR (env LINLI_TRUSTED_PROXIES)")
+	metricsDef := env.Getenv("LINLI_METRICS_FROM")
+	if metricsDef == "" {
+		metricsDef = "127.0.0.0/8,::1"
+	}
+	metricsFrom := fs.String("metrics-from", metricsDef, "networks that may read /metrics; a request with the bearer token in LINLI_METRICS_TOKEN may too (env LINLI_METRICS_FROM)")
 	memLimit := memoryFlag(fs, env)
 	limitsDef := env.Getenv("LINLI_RATE_LIMITS")
 	if limitsDef == "" {
@@ -176,11 +186,19 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	if err != nil {
 		return usageError{err}
 	}
+	trustedNets, err := web.ParseNetworks(*proxies)
+	if err != nil {
+		return usageError{err}
+	}
+	metricsNets, err := web.ParseNetworks(*metricsFrom)
+	if err != nil {
+		return usageError{err}
+	}
 	applyMemoryLimit(env, *memLimit)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a, err := Open(ctx, Config{DB: *dbURL, Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust,
-		Limits: limits}, log, nil)
+		Limits: limits, TrustedProxies: trustedNets, MetricsFrom: metricsNets, MetricsToken: env.Getenv("LINLI_METRICS_TOKEN")}, log, nil)
 	if err != nil {
 		return err
 	}

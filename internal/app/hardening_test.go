@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
@@ -132,4 +133,55 @@ func TestNULIsAFieldError(t *testing.T) {
 			t.Errorf("form: %d", r.Status)
 		}
 	})
+}
+
+// TestTrustProxyTakesTheRightMostUntrusted reproduces issue 18's failure 8:
+// with --trust-proxy the client's own left-most X-Forwarded-For entry was
+// taken as its address, in sessions and audit rows.
+func TestTrustProxyTakesTheRightMostUntrusted(t *testing.T) {
+	s := &web.Server{TrustProxy: true}
+	s.TrustedProxies, _ = web.ParseNetworks("127.0.0.0/8,10.0.0.0/8")
+	for _, c := range []struct{ remote, xff, want string }{
+		{"127.0.0.1:5000", "6.6.6.6, 203.0.113.5", "203.0.113.5"},           // the client forged the left-most
+		{"127.0.0.1:5000", "6.6.6.6, 203.0.113.5, 10.1.2.3", "203.0.113.5"}, // two proxies
+		{"198.51.100.7:5000", "6.6.6.6", "198.51.100.7"},                    // not through a trusted proxy
+		{"127.0.0.1:5000", "", "127.0.0.1"},
+		{"127.0.0.1:5000", "not-an-address", "127.0.0.1"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.remote
+		if c.xff != "" {
+			r.Header.Set("X-Forwarded-For", c.xff)
+		}
+		if got := s.ClientIP(r); got != c.want {
+			t.Errorf("from %s with %q: %s, want %s", c.remote, c.xff, got, c.want)
+		}
+	}
+}
+
+// TestMetricsAndCaching covers issue 18's failure 11: /metrics was open to
+// anyone, and signed-in pages and exports had no Cache-Control: no-store.
+func TestMetricsAndCaching(t *testing.T) {
+	a := apptest.New(t)
+	if r := a.Anon().Do("GET", "/metrics", nil); r.Status != 200 {
+		t.Errorf("/metrics from loopback: %d", r.Status)
+	}
+	a.Web.MetricsFrom, _ = web.ParseNetworks("192.0.2.0/24")
+	a.Web.MetricsToken = "s3cret-metrics-token"
+	if r := a.Anon().Do("GET", "/metrics", nil); r.Status != 404 {
+		t.Errorf("/metrics from elsewhere: %d", r.Status)
+	}
+	if r := a.Anon().Do("GET", "/metrics", nil, "Authorization", "Bearer wrong"); r.Status != 404 {
+		t.Errorf("/metrics with a wrong token: %d", r.Status)
+	}
+	if r := a.Anon().Do("GET", "/metrics", nil, "Authorization", "Bearer s3cret-metrics-token"); r.Status != 200 {
+		t.Errorf("/metrics with the token: %d", r.Status)
+	}
+	officer := a.User(auth.StreetOfficer, wushan)
+	c := a.As(officer)
+	for _, p := range []string{"/orgs", "/api/v1/orgs", "/api/v1/orgs/export.csv", "/api/v1/orgs/export.xlsx"} {
+		if r := c.Do("GET", p, nil); r.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: %d, Cache-Control %q", p, r.Status, r.Header.Get("Cache-Control"))
+		}
+	}
 }

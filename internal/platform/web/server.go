@@ -33,8 +33,14 @@ type Server struct {
 	Demo bool
 	// SecureCookies forces the Secure flag (set when TLS ends at a proxy).
 	SecureCookies bool
-	// TrustProxy takes the client address from X-Forwarded-For.
-	TrustProxy bool
+	// TrustProxy takes the client address from X-Forwarded-For, when the
+	// connection comes from one of TrustedProxies (nil: loopback).
+	TrustProxy     bool
+	TrustedProxies []*net.IPNet
+	// MetricsFrom may read /metrics (nil: loopback), and so may a request
+	// carrying MetricsToken.
+	MetricsFrom  []*net.IPNet
+	MetricsToken string
 	// RequestTimeout is every request's deadline (its context's), and
 	// LongRequestTimeout that of exports and imports (see long); zero for
 	// the defaults, DefaultRequestTimeout and DefaultLongRequestTimeout.
@@ -198,25 +204,15 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// ClientIP is the request's client address.
-func (s *Server) ClientIP(r *http.Request) string {
-	if s.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // authenticate puts the signed-in user, if any, into the context: from an
 // "Authorization: Bearer" API token, or else from the session cookie.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var u *auth.User
+		if r.URL.Path == "/metrics" { // its bearer token is the metrics token (Metrics), not an account's
+			next.ServeHTTP(w, r)
+			return
+		}
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			var err error
 			u, err = s.Auth.TokenUser(r.Context(), strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
@@ -236,6 +232,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 		if u != nil {
+			// nothing a signed-in user sees is kept by a browser or proxy
+			w.Header().Set("Cache-Control", "no-store")
 			u.IP = s.ClientIP(r)
 			r = r.WithContext(auth.WithUser(r.Context(), u))
 		}
