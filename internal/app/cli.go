@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"linli/internal/census"
 	"linli/internal/demo"
 	"linli/internal/geo"
 	"linli/internal/ledger/idem"
@@ -195,6 +196,11 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 		return usageError{err}
 	}
 	applyMemoryLimit(env, *memLimit)
+	if n, err := census.SweepUploads(""); err != nil {
+		log.Warn("sweep leftover uploads", "err", err)
+	} else if n > 0 {
+		log.Info("removed uploads left by a stopped process", "count", n)
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a, err := Open(ctx, Config{DB: *dbURL, Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust,
