@@ -188,7 +188,7 @@ func (js *jobs) get(u *auth.User, id string) (*job, error) {
 // uploadPrefix names an upload's temporary folder with the process's id,
 // so a later start can tell the leftovers of a process that died (kill -9
 // during an import left 83 MB after 10, issue 18 failure 7).
-func uploadPrefix() string { return fmt.Sprintf("linli-import-%d-", os.Getpid()) }
+func uploadPrefix() string { return fmt.Sprintf("linli-upload-%d-", os.Getpid()) }
 
 // SweepUploads removes, at start, the upload folders of processes that no
 // longer run (and any older than a day); it returns how many it removed.
@@ -202,16 +202,22 @@ func SweepUploads(dir string) (int, error) {
 	}
 	n := 0
 	for _, e := range ents {
-		rest, ok := strings.CutPrefix(e.Name(), "linli-import-")
-		if !ok || !e.IsDir() {
+		if !e.IsDir() {
 			continue
 		}
-		pidText, _, _ := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidText)
-		alive := err == nil && pid > 0 && processAlive(pid)
 		info, ierr := e.Info()
 		old := ierr == nil && time.Since(info.ModTime()) > 24*time.Hour
-		if alive && !old {
+		rest, ours := strings.CutPrefix(e.Name(), "linli-upload-")
+		switch {
+		case ours:
+			pidText, _, _ := strings.Cut(rest, "-")
+			pid, err := strconv.Atoi(pidText)
+			if err == nil && pid > 0 && processAlive(pid) && !old {
+				continue
+			}
+		case strings.HasPrefix(e.Name(), "linli-import-") && old:
+			// the folders of versions before the process id was in the name
+		default:
 			continue
 		}
 		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err == nil {

@@ -199,9 +199,9 @@ func FuzzReadXLSX(f *testing.F) {
 // sweeps the folders of processes that no longer run, and keeps its own.
 func TestSweepUploads(t *testing.T) {
 	dir := t.TempDir()
-	dead := filepath.Join(dir, "linli-import-999999999-abc")
+	dead := filepath.Join(dir, "linli-upload-999999999-abc")
 	mine := filepath.Join(dir, uploadPrefix()+"def")
-	other := filepath.Join(dir, "something-else")
+	other := filepath.Join(dir, "linli-import-12345") // an older version's, recent: kept
 	for _, d := range []string{dead, mine, other} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			t.Fatal(err)
