@@ -42,7 +42,7 @@ usage:
   linli serve [--addr 127.0.0.1:8080] [--demo] [--db URL]
   linli migrate [--db URL]
   linli user add --username U --role ROLE --scope CODE [--org ID] [--name NAME] [--db URL]   (password on stdin)
-  linli user unlock --username U [--db URL]
+  linli user unlock --username U [--address IP] [--db URL]
   linli divisions import [--db URL] FILE...
   linli audit verify [--db URL]
   linli ledger verify [--db URL]
@@ -337,21 +337,30 @@ func userAdd(ctx context.Context, env Env, log *slog.Logger, args []string) erro
 func userUnlock(ctx context.Context, env Env, log *slog.Logger, args []string) error {
 	fs, dbURL := flags(env, "user unlock")
 	username := fs.String("username", "", "username")
+	address := fs.String("address", "", "also (or only) end the waits of this client address")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *username == "" {
-		return usageError{errors.New("user unlock needs --username")}
+	if *username == "" && *address == "" {
+		return usageError{errors.New("user unlock needs --username (or --address)")}
 	}
 	a, err := openExisting(ctx, *dbURL, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.Auth.Unlock(ctx, nil, *username); err != nil {
-		return describe(err)
+	if *username != "" {
+		if err := a.Auth.Unlock(ctx, nil, *username); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(env.Stdout, "unlocked %s: its failed sign-ins are forgotten\n", *username)
 	}
-	fmt.Fprintf(env.Stdout, "unlocked %s: its failed sign-ins are forgotten\n", *username)
+	if *address != "" {
+		if err := a.Auth.UnlockAddress(ctx, nil, *address); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "unlocked address %s\n", *address)
+	}
 	return nil
 }
 

@@ -1,6 +1,9 @@
 package app_test
 
 import (
+	"bytes"
+	"context"
+	"linli/internal/app"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -183,5 +186,27 @@ func TestMetricsAndCaching(t *testing.T) {
 		if r := c.Do("GET", p, nil); r.Header.Get("Cache-Control") != "no-store" {
 			t.Errorf("%s: %d, Cache-Control %q", p, r.Status, r.Header.Get("Cache-Control"))
 		}
+	}
+}
+
+// TestUserUnlockCommand: linli user unlock ends an account's and an
+// address's waits (issue 18: there was no unlock command).
+func TestUserUnlockCommand(t *testing.T) {
+	a := apptest.New(t)
+	u := a.User(auth.StreetOfficer, wushan)
+	for range 8 {
+		a.Auth.Login(context.Background(), u.Username, "wrong-password", "192.0.2.10", "t")
+	}
+	if _, _, err := a.Auth.Login(context.Background(), u.Username, apptest.Password, "192.0.2.11", "t"); err == nil {
+		t.Fatal("no wait after 8 failures")
+	}
+	var out bytes.Buffer
+	code := app.Run(context.Background(), app.Env{Args: []string{"user", "unlock", "--username", u.Username,
+		"--address", "192.0.2.10", "--db", a.DBURL}, Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})
+	if code != 0 {
+		t.Fatalf("unlock: %d %s", code, out.String())
+	}
+	if _, _, err := a.Auth.Login(context.Background(), u.Username, apptest.Password, "192.0.2.10", "t"); err != nil {
+		t.Fatalf("after unlock: %v", err)
 	}
 }

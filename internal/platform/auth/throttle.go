@@ -179,6 +179,21 @@ func (s *Service) Unlock(ctx context.Context, by *User, username string) error {
 	})
 }
 
+// UnlockAddress ends the waits of an address (an office behind one NAT
+// address that a guesser shared); by as for Unlock.
+func (s *Service) UnlockAddress(ctx context.Context, by *User, ip string) error {
+	if by != nil && !by.CanManageUsers() {
+		return errs.E(errs.Forbidden, "err.forbidden")
+	}
+	now := s.now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_failures WHERE key = $1`, addressKey(ip)); err != nil {
+			return fmt.Errorf("unlock address: %w", err)
+		}
+		return audit.Record(ctx, tx, now, by.Actor(), audit.Entry{Action: "address.unlock", ObjectType: "address", ObjectID: ip})
+	})
+}
+
 // PurgeSignInFailures forgets failures past the window whose wait is over.
 func (s *Service) PurgeSignInFailures(ctx context.Context) (int64, error) {
 	now := s.now()
