@@ -90,6 +90,7 @@ func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		status := web.StatusOf(errs.Code(err))
 		e, _ := errs.As(err)
 		msg := h.S.Cat.T(langOf(r), "err.internal")
+		web.RetryAfter(w, err)
 		if e != nil {
 			msg = h.S.Cat.Msg(langOf(r), e.Message)
 		}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -45,6 +46,14 @@ type Config struct {
 	TrustProxy    bool
 	IdleTimeout   time.Duration
 	AbsTimeout    time.Duration
+	// Limits are the request rate limits (zero: none; linli serve sets
+	// web.DefaultRateLimits) and Throttle the sign-in throttle.
+	Limits   web.RateLimits
+	Throttle auth.Throttle
+	// TrustedProxies (with TrustProxy) and MetricsFrom default to
+	// loopback; MetricsToken also opens /metrics.
+	TrustedProxies, MetricsFrom []*net.IPNet
+	MetricsToken                string
 }
 
 // App is the wired product.
@@ -66,6 +75,12 @@ type App struct {
 // Open opens and migrates the database and builds the services; it mounts
 // no routes (the command-line tools use it too).
 func Open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time) (*App, error) {
+	return open(ctx, cfg, log, now, true)
+}
+
+// open is Open; without migrate it changes nothing in the database (the
+// verify commands, on a database or a backup that must already exist).
+func open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time, migrate bool) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
@@ -79,7 +94,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.Migrate(ctx); err != nil {
+	if !migrate {
+		// nothing written
+	} else if _, err := d.Migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -87,14 +104,16 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	a.Geo = &geo.Store{DB: d}
 	a.Registry = &registry.Service{DB: d, Geo: a.Geo, Now: now}
 	a.Registry.HubMembers = hub.ActiveMembers
-	if _, err := a.Registry.EnsureSearchIndex(ctx); err != nil {
+	if !migrate {
+		// nothing written
+	} else if _, err := a.Registry.EnsureSearchIndex(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
 	a.KPI = &kpi.Service{DB: d, Geo: a.Geo, Now: now}
 	a.KPI.Coverage = &coverage.Service{DB: d, Geo: a.Geo, Now: now}
 	a.Auth = &auth.Service{DB: d, Now: now, IdleTimeout: cfg.IdleTimeout, AbsTimeout: cfg.AbsTimeout,
-		Orgs: a.Registry, DivisionExists: a.Geo.Exists}
+		Orgs: a.Registry, DivisionExists: a.Geo.Exists, Throttle: cfg.Throttle}
 	return a, nil
 }
 
@@ -121,11 +140,13 @@ func (a *App) Mount() error {
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web = web.NewServer(cat, r, a.Auth, a.Log, a.Metrics)
 	a.Web.Demo, a.Web.SecureCookies, a.Web.TrustProxy = a.Cfg.Demo, a.Cfg.SecureCookies, a.Cfg.TrustProxy
+	a.Web.Limits = a.Cfg.Limits
+	a.Web.TrustedProxies, a.Web.MetricsFrom, a.Web.MetricsToken = a.Cfg.TrustedProxies, a.Cfg.MetricsFrom, a.Cfg.MetricsToken
 	rt := web.NewRouter()
 	a.Router = rt
 	rt.Handle("GET /static/", web.Static())
 	rt.HandleFunc("GET /healthz", a.healthz)
-	rt.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
+	rt.Handle("GET /metrics", a.Web.Metrics(promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{})))
 	(&account.Handlers{S: a.Web, Auth: a.Auth}).Routes(rt)
 	(&registry.Handlers{S: a.Web, Svc: a.Registry}).Routes(rt)
 	(&geo.Handlers{S: a.Web, Store: a.Geo, Counts: a.Registry}).Routes(rt)

@@ -20,11 +20,13 @@ import (
 
 	"golang.org/x/text/width"
 
+	"linli/internal/census"
 	"linli/internal/demo"
 	"linli/internal/geo"
-	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
+	"linli/internal/platform/web"
 )
 
 // Env is what a command runs with: arguments, streams and environment.
@@ -42,9 +44,13 @@ usage:
   linli serve [--addr 127.0.0.1:8080] [--demo] [--db URL]
   linli migrate [--db URL]
   linli user add --username U --role ROLE --scope CODE [--org ID] [--name NAME] [--db URL]   (password on stdin)
+  linli user unlock --username U [--address IP] [--db URL]
   linli divisions import [--db URL] FILE...
   linli audit verify [--db URL]
   linli ledger verify [--db URL]
+  linli verify --all [--db URL]            (audit log and ledger; refuses a missing or empty database)
+  linli backup --to FILE [--db URL]        (SQLite: VACUUM INTO, safe while serving; PostgreSQL: prints the pg_dump recipe)
+  linli restore --from FILE [--db URL]     (SQLite, server stopped: verifies the backup, keeps the old file)
   linli bench [--db URL] [--scale guangzhou|national] [--seed N] [--out FILE.json]
   linli version
 
@@ -77,12 +83,20 @@ func Run(ctx context.Context, env Env) int {
 		err = migrate(ctx, env, log, args[1:])
 	case cmd == "user add":
 		err = userAdd(ctx, env, log, args[2:])
+	case cmd == "user unlock":
+		err = userUnlock(ctx, env, log, args[2:])
 	case cmd == "divisions import":
 		err = divisionsImport(ctx, env, log, args[2:])
 	case cmd == "ledger verify":
 		err = ledgerVerify(ctx, env, log, args[2:])
 	case cmd == "audit verify":
 		err = auditVerify(ctx, env, log, args[2:])
+	case args[0] == "verify":
+		err = verifyCmd(ctx, env, log, args[1:])
+	case args[0] == "backup":
+		err = backupCmd(ctx, env, log, args[1:])
+	case args[0] == "restore":
+		err = restoreCmd(ctx, env, log, args[1:])
 	case args[0] == "version":
 		fmt.Fprintln(env.Stdout, "linli", Version())
 	case args[0] == "help", args[0] == "-h", args[0] == "--help":
@@ -155,15 +169,48 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	addr := fs.String("addr", addrDef, "listen address (env LINLI_ADDR)")
 	withDemo := fs.Bool("demo", envBool(env, "LINLI_DEMO"), "load demonstration data into an empty database")
 	secure := fs.Bool("secure-cookies", envBool(env, "LINLI_SECURE_COOKIES"), "mark cookies Secure (TLS ends at a proxy)")
-	trust := fs.Bool("trust-proxy", envBool(env, "LINLI_TRUST_PROXY"), "take client addresses from X-Forwarded-For")
+	trust := fs.Bool("trust-proxy", envBool(env, "LINLI_TRUST_PROXY"), "take client addresses from X-Forwarded-For (the right-most address that is not a trusted proxy)")
+	proxiesDef := env.Getenv("LINLI_TRUSTED_PROXIES")
+	if proxiesDef == "" {
+		proxiesDef = "127.0.0.0/8,::1"
+	}
+	proxies := fs.String("trusted-proxies", proxiesDef, "networks of the proxies in front of linli, comma-separated CIDR (env LINLI_TRUSTED_PROXIES)")
+	metricsDef := env.Getenv("LINLI_METRICS_FROM")
+	if metricsDef == "" {
+		metricsDef = "127.0.0.0/8,::1"
+	}
+	metricsFrom := fs.String("metrics-from", metricsDef, "networks that may read /metrics; a request with the bearer token in LINLI_METRICS_TOKEN may too (env LINLI_METRICS_FROM)")
 	memLimit := memoryFlag(fs, env)
+	limitsDef := env.Getenv("LINLI_RATE_LIMITS")
+	if limitsDef == "" {
+		limitsDef = formatLimits(web.DefaultRateLimits)
+	}
+	limitsFlag := fs.String("rate-limits", limitsDef, `requests a minute/burst per address and per account, or "off" (env LINLI_RATE_LIMITS)`)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	limits, err := parseLimits(*limitsFlag)
+	if err != nil {
+		return usageError{err}
+	}
+	trustedNets, err := web.ParseNetworks(*proxies)
+	if err != nil {
+		return usageError{err}
+	}
+	metricsNets, err := web.ParseNetworks(*metricsFrom)
+	if err != nil {
+		return usageError{err}
+	}
 	applyMemoryLimit(env, *memLimit)
+	if n, err := census.SweepUploads(""); err != nil {
+		log.Warn("sweep leftover uploads", "err", err)
+	} else if n > 0 {
+		log.Info("removed uploads left by a stopped process", "count", n)
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := Open(ctx, Config{DB: *dbURL, Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust}, log, nil)
+	a, err := Open(ctx, Config{DB: *dbURL, Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust,
+		Limits: limits, TrustedProxies: trustedNets, MetricsFrom: metricsNets, MetricsToken: env.Getenv("LINLI_METRICS_TOKEN")}, log, nil)
 	if err != nil {
 		return err
 	}
@@ -217,6 +264,12 @@ func (a *App) purgeSessions(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if _, err := idem.Purge(ctx, a.DB, a.Now()); err != nil {
+				a.Log.Warn("purge idempotency keys", "err", err)
+			}
+			if _, err := a.Auth.PurgeSignInFailures(ctx); err != nil {
+				a.Log.Warn("purge sign-in failures", "err", err)
+			}
 			if n, err := a.Auth.PurgeSessions(ctx); err != nil {
 				a.Log.Warn("purge sessions", "err", err)
 			} else if n > 0 {
@@ -358,6 +411,76 @@ func userAdd(ctx context.Context, env Env, log *slog.Logger, args []string) erro
 	return nil
 }
 
+// userUnlock ends the sign-in waits of an account (issue 18).
+func userUnlock(ctx context.Context, env Env, log *slog.Logger, args []string) error {
+	fs, dbURL := flags(env, "user unlock")
+	username := fs.String("username", "", "username")
+	address := fs.String("address", "", "also (or only) end the waits of this client address")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *username == "" && *address == "" {
+		return usageError{errors.New("user unlock needs --username (or --address)")}
+	}
+	a, err := openExisting(ctx, *dbURL, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *username != "" {
+		if err := a.Auth.Unlock(ctx, nil, *username); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(env.Stdout, "unlocked %s: its failed sign-ins are forgotten\n", *username)
+	}
+	if *address != "" {
+		if err := a.Auth.UnlockAddress(ctx, nil, *address); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "unlocked address %s\n", *address)
+	}
+	return nil
+}
+
+// formatLimits and parseLimits spell the rate limits as
+// "sign_in=10/10,sign_up=10/10,upload=6/3,api=600/200" (a minute/burst).
+func formatLimits(l web.RateLimits) string {
+	f := func(r web.Rate) string {
+		return strconv.FormatFloat(r.PerMinute, 'f', -1, 64) + "/" + strconv.Itoa(r.Burst)
+	}
+	return "sign_in=" + f(l.SignIn) + ",sign_up=" + f(l.SignUp) + ",upload=" + f(l.Upload) + ",api=" + f(l.API)
+}
+
+func parseLimits(s string) (web.RateLimits, error) {
+	var l web.RateLimits
+	if s == "off" {
+		return l, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		per, burst, ok2 := strings.Cut(v, "/")
+		pm, err1 := strconv.ParseFloat(per, 64)
+		b, err2 := strconv.Atoi(burst)
+		if !ok || !ok2 || err1 != nil || err2 != nil || pm < 0 || b < 1 {
+			return l, fmt.Errorf("rate limit %q: want kind=PER_MINUTE/BURST", part)
+		}
+		r := web.Rate{PerMinute: pm, Burst: b}
+		switch k {
+		case "sign_in":
+			l.SignIn = r
+		case "sign_up":
+			l.SignUp = r
+		case "upload":
+			l.Upload = r
+		case "api":
+			l.API = r
+		default:
+			return l, fmt.Errorf("rate limit %q: kinds are sign_in, sign_up, upload, api", part)
+		}
+	}
+	return l, nil
+}
+
 func divisionsImport(ctx context.Context, env Env, log *slog.Logger, args []string) error {
 	fs, dbURL := flags(env, "divisions import")
 	if err := parse(fs, args); err != nil {
@@ -393,20 +516,12 @@ func auditVerify(ctx context.Context, env Env, log *slog.Logger, args []string) 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	a, err := openExisting(ctx, *dbURL, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	n, problem, err := audit.Verify(ctx, a.DB.Read)
-	if err != nil {
-		return err
-	}
-	if problem != nil {
-		return fmt.Errorf("audit log broken after %d good rows: %w", n, problem)
-	}
-	fmt.Fprintf(env.Stdout, "audit log intact: %d rows, hash chain verified\n", n)
-	return nil
+	return verifyAudit(ctx, env.Stdout, a)
 }
 
 // describe spells out a validation error for the terminal.

@@ -11,6 +11,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"linli/internal/platform/sheet"
+
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/i18n"
@@ -501,6 +503,7 @@ func flushAnnotated(sw *excelize.StreamWriter, rows [][]any, nums []int, byRow m
 		case len(byRow[n]) > 0:
 			cell.Value = strings.Join(byRow[n], "；")
 		}
+		r = sheet.NeutralizeAll(r) // the uploaded cells, written back
 		for len(r) < width {
 			r = append(r, nil)
 		}

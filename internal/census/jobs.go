@@ -5,14 +5,17 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"linli/internal/platform/auth"
@@ -76,7 +79,7 @@ func uploadErr(err error, up *upload) error {
 }
 
 func (up *upload) store(part *multipart.Part) error {
-	dir, err := os.MkdirTemp("", "linli-import-")
+	dir, err := os.MkdirTemp("", uploadPrefix())
 	if err != nil {
 		return err
 	}
@@ -180,4 +183,59 @@ func (js *jobs) get(u *auth.User, id string) (*job, error) {
 		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
 	return j, nil
+}
+
+// uploadPrefix names an upload's temporary folder with the process's id,
+// so a later start can tell the leftovers of a process that died (kill -9
+// during an import left 83 MB after 10, issue 18 failure 7).
+func uploadPrefix() string { return fmt.Sprintf("linli-upload-%d-", os.Getpid()) }
+
+// SweepUploads removes, at start, the upload folders of processes that no
+// longer run (and any older than a day); it returns how many it removed.
+func SweepUploads(dir string) (int, error) {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range ents {
+		if !e.IsDir() {
+			continue
+		}
+		info, ierr := e.Info()
+		old := ierr == nil && time.Since(info.ModTime()) > 24*time.Hour
+		rest, ours := strings.CutPrefix(e.Name(), "linli-upload-")
+		switch {
+		case ours:
+			pidText, _, _ := strings.Cut(rest, "-")
+			pid, err := strconv.Atoi(pidText)
+			if err == nil && pid > 0 && processAlive(pid) && !old {
+				continue
+			}
+		case strings.HasPrefix(e.Name(), "linli-import-") && old:
+			// the folders of versions before the process id was in the name
+		default:
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err == nil {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// processAlive reports whether a process runs (signal 0 reaches it).
+func processAlive(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, os.ErrPermission)
 }

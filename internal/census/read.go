@@ -1,6 +1,7 @@
 package census
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -24,6 +25,42 @@ import (
 type sheetRows interface {
 	Next() (int, []string, error)
 	Close() error
+}
+
+// importLimits bound an import file, enforced while it is read, before
+// the memory is spent (issue 18: a 60 MB CSV of commas took 4 GB, a 1 MB
+// .xlsx with one 1 GB cell 5.3 GB). Each refusal names its limit in
+// Chinese and says what to do (census.err.limit_*).
+var importLimits = struct {
+	Rows, Columns, CellBytes, LineBytes int
+	Unzipped, SharedStrings             int64
+	ZipEntries                          int
+}{
+	Rows:          200_000,   // data rows of one file
+	Columns:       200,       // cells of one row
+	CellBytes:     8 << 10,   // one cell
+	LineBytes:     256 << 10, // one CSV record, quotes and all
+	Unzipped:      512 << 20, // an .xlsx decompressed
+	SharedStrings: 64 << 20,  // its shared strings decompressed
+	ZipEntries:    1000,
+}
+
+func limitErr(key string, n any) error { return errs.E(errs.Invalid, key, n) }
+
+// checkRow applies the limits of a row once read.
+func checkRow(n int, cells []string) error {
+	if n > importLimits.Rows+headerScan {
+		return limitErr("census.err.limit_rows", importLimits.Rows)
+	}
+	if len(cells) > importLimits.Columns {
+		return limitErr("census.err.limit_columns", importLimits.Columns)
+	}
+	for _, c := range cells {
+		if len(c) > importLimits.CellBytes {
+			return limitErr("census.err.limit_cell", importLimits.CellBytes)
+		}
+	}
+	return nil
 }
 
 // Formats accepted.
@@ -72,8 +109,36 @@ type xlsxRows struct {
 	n    int
 }
 
+// checkZip reads an .xlsx's directory before anything is decompressed: its
+// entries, their decompressed sizes and that of the shared strings (the
+// zip reader refuses an entry longer than it says, so the sizes hold).
+func checkZip(path string) error {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+	}
+	defer z.Close()
+	if len(z.File) > importLimits.ZipEntries {
+		return limitErr("census.err.limit_unzipped", importLimits.Unzipped>>20)
+	}
+	var total uint64
+	for _, f := range z.File {
+		total += f.UncompressedSize64
+		if strings.EqualFold(f.Name, "xl/sharedStrings.xml") && f.UncompressedSize64 > uint64(importLimits.SharedStrings) {
+			return limitErr("census.err.limit_shared", importLimits.SharedStrings>>20)
+		}
+	}
+	if total > uint64(importLimits.Unzipped) {
+		return limitErr("census.err.limit_unzipped", importLimits.Unzipped>>20)
+	}
+	return nil
+}
+
 func openXLSX(path string) (sheetRows, error) {
-	f, err := excelize.OpenFile(path)
+	if err := checkZip(path); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: importLimits.Unzipped, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
 	}
@@ -102,6 +167,9 @@ func (x *xlsxRows) Next() (int, []string, error) {
 	if err != nil {
 		return 0, nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
 	}
+	if err := checkRow(x.n, cells); err != nil {
+		return 0, nil, err
+	}
 	return x.n, cells, nil
 }
 
@@ -113,7 +181,30 @@ func (x *xlsxRows) Close() error {
 type csvRows struct {
 	fh *os.File
 	r  *csv.Reader
+	g  *lineGuard
 	n  int
+}
+
+// lineGuard stops a CSV record longer than LineBytes while it is read: the
+// csv reader would otherwise gather a line of commas or one endless quoted
+// cell whole.
+type lineGuard struct {
+	r     io.Reader
+	n     int
+	total int64
+}
+
+var errLineTooLong = errors.New("census: line too long")
+
+func (g *lineGuard) Read(p []byte) (int, error) {
+	if g.n > importLimits.LineBytes {
+		return 0, errLineTooLong
+	}
+	p = p[:min(len(p), importLimits.LineBytes+1-g.n)]
+	n, err := g.r.Read(p)
+	g.n += n
+	g.total += int64(n)
+	return n, err
 }
 
 // openCSV reads UTF-8 (with or without a byte-order mark) or, when the
@@ -140,11 +231,12 @@ func openCSV(fh *os.File) (sheetRows, error) {
 	} else {
 		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
 	}
-	r := csv.NewReader(src)
+	g := &lineGuard{r: src}
+	r := csv.NewReader(g)
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
-	return &csvRows{fh: fh, r: r}, nil
+	return &csvRows{fh: fh, r: r, g: g}, nil
 }
 
 // validUTF8 reads the whole stream and reports whether it is UTF-8.
@@ -181,13 +273,22 @@ func validUTF8(r io.Reader) (bool, error) {
 }
 
 func (c *csvRows) Next() (int, []string, error) {
+	// the guard counts from the end of the last record (what the csv
+	// reader's buffer already holds of the next one included)
+	c.g.n = int(c.g.total - c.r.InputOffset())
 	rec, err := c.r.Read()
 	if errors.Is(err, io.EOF) {
 		return 0, nil, io.EOF
 	}
 	c.n++
+	if errors.Is(err, errLineTooLong) {
+		return 0, nil, limitErr("census.err.limit_line", importLimits.LineBytes>>10)
+	}
 	if err != nil {
 		return 0, nil, errs.E(errs.Invalid, "census.err.unreadable", fmt.Sprintf("row %d: %v", c.n, err))
+	}
+	if err := checkRow(c.n, rec); err != nil {
+		return 0, nil, err
 	}
 	return c.n, rec, nil
 }

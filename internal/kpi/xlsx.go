@@ -4,6 +4,8 @@ import (
 	"bytes"
 
 	"github.com/xuri/excelize/v2"
+
+	xsheet "linli/internal/platform/sheet"
 )
 
 // xlsx writes a dashboard as a workbook: the indicators at the unit, then
@@ -25,6 +27,7 @@ func (h *Handlers) xlsx(x texts, v *dashboardView) ([]byte, error) {
 	}
 	put := func(sheet string, row int, b bool, vals ...any) error {
 		cell, _ := excelize.CoordinatesToCellName(1, row)
+		vals = xsheet.NeutralizeAll(vals)
 		if err := f.SetSheetRow(sheet, cell, &vals); err != nil {
 			return err
 		}

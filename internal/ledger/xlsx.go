@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	xsheet "linli/internal/platform/sheet"
 )
 
 // T translates a message key (the caller binds the language).
@@ -55,6 +57,10 @@ func (s *sheet) put(bold bool, vals ...any) error {
 				return err
 			}
 		case nil:
+		case string:
+			if err := s.f.SetCellStr(s.name, cell, xsheet.Neutralize(x)); err != nil {
+				return err
+			}
 		default:
 			if err := s.f.SetCellValue(s.name, cell, v); err != nil {
 				return err

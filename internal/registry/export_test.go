@@ -2,7 +2,10 @@ package registry
 
 import (
 	"context"
+	"net/url"
 	"strings"
+
+	"linli/internal/platform/errs"
 
 	"linli/internal/platform/auth"
 )
@@ -33,4 +36,16 @@ func SetSearchCountCapForTest(t interface{ Cleanup(func()) }, n int) {
 	old := searchCountCap
 	searchCountCap = n
 	t.Cleanup(func() { searchCountCap = old })
+}
+
+// FilterFromQueryForTest reads list filters from a query string as the
+// handlers do.
+func FilterFromQueryForTest(q url.Values) (Filter, errs.Fields) { return filterFromQuery(q) }
+
+// SetMaxRankedDepthForTest sets how deep a relevance-ranked page may lie,
+// until the test ends.
+func SetMaxRankedDepthForTest(t interface{ Cleanup(func()) }, n int) {
+	old := maxRankedDepth
+	maxRankedDepth = n
+	t.Cleanup(func() { maxRankedDepth = old })
 }

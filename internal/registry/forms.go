@@ -57,6 +57,12 @@ func filterFromQuery(q url.Values) (Filter, errs.Fields) {
 	}
 	f.Page = queryInt(q, "page", fe)
 	f.PerPage = queryInt(q, "per_page", fe)
+	if f.Page > MaxPage {
+		fe.Add("page", "err.page_max", MaxPage)
+	}
+	if f.PerPage > MaxPerPage {
+		fe.Add("per_page", "err.per_page_max", MaxPerPage)
+	}
 	if f.Tier != "" && indexOf(Tiers, f.Tier) < 0 {
 		fe.Add("tier", "err.unknown_value", f.Tier)
 	}
@@ -89,3 +95,11 @@ func queryInt(q url.Values, name string, fe errs.Fields) int {
 	}
 	return n
 }
+
+// MaxPage and MaxPerPage bound a list's page parameters: per_page above 200
+// or page above a billion is a field error, and a page past the last is an
+// empty page (its cost is a count, never the rows skipped).
+const (
+	MaxPage    = 1_000_000_000
+	MaxPerPage = 200
+)

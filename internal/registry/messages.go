@@ -146,4 +146,7 @@ var Messages = i18n.Messages{
 	"err.effective_before_founded":     {i18n.ZH: "生效日期不能早于成立日期 %s。", i18n.EN: "The effective date cannot be before the founding date %s."},
 	"err.effective_out_of_order":       {i18n.ZH: "生效日期不能早于该项上一次变更的生效日期 %s。", i18n.EN: "The effective date cannot be before this field's last change, on %s."},
 	"err.late_reason_required":         {i18n.ZH: "生效日期早于今天 %d 天以上，属于补录，请填写补录原因。", i18n.EN: "Entered more than %d days after it took effect: a late entry needs a reason."},
+	"err.page_max":                     {i18n.ZH: "页码不能超过 %d。", i18n.EN: "The page number cannot exceed %d."},
+	"err.per_page_max":                 {i18n.ZH: "每页最多 %d 条。", i18n.EN: "At most %d rows per page."},
+	"err.page_too_deep":                {i18n.ZH: "按相关度排序只能翻到前 %d 条结果，请缩小搜索范围或改按名称排序。", i18n.EN: "Relevance order reaches the first %d matches only: narrow the search or sort by name."},
 }

@@ -41,7 +41,7 @@ type fixture struct {
 
 // setup loads the Guangzhou hierarchy and one account per role, all through
 // the services.
-func setup(t *testing.T) *fixture {
+func setup(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	d := dbtest.Open(t)
@@ -65,7 +65,7 @@ func setup(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) user(t *testing.T, name, role, scope string, org int64) *auth.User {
+func (f *fixture) user(t testing.TB, name, role, scope string, org int64) *auth.User {
 	t.Helper()
 	u, err := f.users.CreateUser(f.ctx, nil, auth.NewUser{Username: name, DisplayName: name, Role: role,
 		ScopeCode: scope, OrgID: org, Password: pw})
@@ -87,7 +87,7 @@ func input(name, community string) registry.Input {
 		LeaderName: "陈丽", LeaderPhone: phone}
 }
 
-func (f *fixture) create(t *testing.T, u *auth.User, in registry.Input) *registry.Org {
+func (f *fixture) create(t testing.TB, u *auth.User, in registry.Input) *registry.Org {
 	t.Helper()
 	o, err := f.reg.Create(f.ctx, u, in)
 	if err != nil {

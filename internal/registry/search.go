@@ -14,6 +14,7 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
 )
 
 // The search index: each organization has a document of three token lists
@@ -401,6 +402,13 @@ const maxSearchCities = 64
 // common word in a city would cost several times the page itself.
 var searchCountCap = 200
 
+// maxRankedDepth bounds the rows a search ranked by relevance collects
+// before its page (page × per_page): a deeper page past the last match is
+// an empty page at the cost of an exact count, and one within the matches
+// is refused (narrow the search or sort by name). Without it one request
+// for page 1,000,000,000 asked for 200 billion ids and ended the process.
+var maxRankedDepth = 10_000
+
 // small reports whether the list without the search holds fewer than
 // scanLimit organizations.
 func (s *Service) small(ctx context.Context, u *auth.User, f Filter) (bool, error) {
@@ -529,6 +537,15 @@ func (s *Service) searchList(ctx context.Context, u *auth.User, f Filter, order 
 	if relevance {
 		order, args = searchOrder(strings.TrimSpace(f.Q), args)
 	}
+	if skip := (f.Page - 1) * f.PerPage; skip >= maxRankedDepth {
+		// a deep page: the count first, so a page past the last costs no more
+		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+w, args[:nw]...).Scan(&p.Total); err != nil {
+			return nil, fmt.Errorf("count orgs: %w", err)
+		}
+		if skip >= p.Total {
+			return p, nil
+		}
+	}
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
 	rows, err := s.DB.Query(ctx, `SELECT `+orgColumns+`, m.total FROM (
 		SELECT o.id, COUNT(*) OVER () AS total FROM orgs o WHERE `+w+` ORDER BY `+order+
@@ -570,7 +587,32 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	base := f
 	base.Q = ""
 	w0, args0 := where(d, u, &base)
-	need := f.Page * f.PerPage
+
+	parts := ftsParts(key)
+	code, _ := listScope(u, f.Within)
+	plain := len(code) <= 6 && onlyScope(base) // the index's place tokens are the whole condition
+	total, err := s.countMatches(ctx, parts, f.searchIn, plain, w0, args0, searchCountCap+1)
+	if err != nil {
+		return nil, err
+	}
+	p.Total, p.More = min(total, searchCountCap), total > searchCountCap
+	skip := (f.Page - 1) * f.PerPage
+	if !p.More && skip >= p.Total {
+		return p, nil // past the last page: the count was the whole cost
+	}
+	if skip+f.PerPage > maxRankedDepth {
+		total, err := s.countMatches(ctx, parts, f.searchIn, plain, w0, args0, 0)
+		if err != nil {
+			return nil, err
+		}
+		p.Total, p.More = total, false
+		if skip >= total {
+			return p, nil
+		}
+		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"page": errs.M("err.page_too_deep", maxRankedDepth)}}
+	}
+	need := skip + f.PerPage // at most maxRankedDepth
 	ids := make([]int64, 0, need)
 	seen := map[int64]bool{}
 	collect := func(what, q string, args []any, extra int) error {
@@ -611,15 +653,6 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 		return nil, err
 	}
 
-	parts := ftsParts(key)
-	code, _ := listScope(u, f.Within)
-	plain := len(code) <= 6 && onlyScope(base) // the index's place tokens are the whole condition
-	total, err := s.countMatches(ctx, parts, f.searchIn, plain, w0, args0)
-	if err != nil {
-		return nil, err
-	}
-	p.Total, p.More = min(total, searchCountCap), total > searchCountCap
-
 	// Then the other matches of the characters, then the pinyin-only ones,
 	// in id order, stopping with the page. FTS5 yields them in id order. A
 	// GIN index cannot: every match is rechecked and sorted first, so when
@@ -633,7 +666,7 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 		if walk && len(parts) > 1 {
 			// a pinyin query: only a part with many matches of its own is
 			// worth walking (the letters of a name are usually rare)
-			n, err := s.countMatches(ctx, parts[i:i+1], f.searchIn, true, "", nil)
+			n, err := s.countMatches(ctx, parts[i:i+1], f.searchIn, true, "", nil, searchCountCap+1)
 			if err != nil {
 				return nil, err
 			}
@@ -714,13 +747,13 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	return p, nil
 }
 
-// countMatches counts the matches of the parts in the places, up to one
-// past searchCountCap. When plain, the places' tokens are the list's whole
+// countMatches counts the matches of the parts in the places, up to limit
+// (0: all of them; usually one past searchCountCap). When plain, the places' tokens are the list's whole
 // condition and the index alone counts, each part capped before the union
 // (if the union of the capped parts is under the cap, no part was cut, so
 // the count is exact); otherwise the matches are checked against the
 // list's condition w.
-func (s *Service) countMatches(ctx context.Context, parts []ftsPart, places []string, plain bool, w string, args []any) (int, error) {
+func (s *Service) countMatches(ctx context.Context, parts []ftsPart, places []string, plain bool, w string, args []any, limit int) (int, error) {
 	d := s.DB.Dialect
 	args = append([]any(nil), args...)
 	if plain {
@@ -733,13 +766,18 @@ func (s *Service) countMatches(ctx context.Context, parts []ftsPart, places []st
 	q := `SELECT 1 FROM orgs o WHERE o.id IN (` + strings.Join(subs, " UNION ") + `) AND ` + w
 	if plain {
 		for i, sub := range subs {
-			subs[i] = `SELECT id FROM (SELECT id FROM (` + sub + `) p LIMIT ` + strconv.Itoa(searchCountCap+1) + `) q`
+			if limit > 0 {
+				subs[i] = `SELECT id FROM (SELECT id FROM (` + sub + `) p LIMIT ` + strconv.Itoa(limit) + `) q`
+			}
 		}
 		q = strings.Join(subs, " UNION ")
 	}
-	args = append(args, searchCountCap+1)
+	if limit > 0 {
+		args = append(args, limit)
+		q += ` LIMIT ` + ph(len(args))
+	}
 	var n int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (`+q+` LIMIT `+ph(len(args))+`) x`, args...).Scan(&n); err != nil {
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (`+q+`) x`, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count matches: %w", err)
 	}
 	return n, nil

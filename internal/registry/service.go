@@ -53,8 +53,8 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 	if f.PerPage <= 0 {
 		f.PerPage = 20
 	}
-	f.PerPage = min(f.PerPage, 200)
-	f.Page = max(f.Page, 1)
+	f.PerPage = min(f.PerPage, MaxPerPage)
+	f.Page = min(max(f.Page, 1), MaxPage)
 	order, ok := sorts[f.Sort]
 	if !ok {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
@@ -74,6 +74,9 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+w, args...).Scan(&p.Total); err != nil {
 			return nil, fmt.Errorf("count orgs: %w", err)
 		}
+	}
+	if (f.Page-1)*f.PerPage >= p.Total {
+		return p, nil // past the last page: the count is the whole cost
 	}
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
 	rows, err := s.DB.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE `+w+

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -164,83 +165,89 @@ func TestCreateUserValidation(t *testing.T) {
 	})
 }
 
-func TestLockout(t *testing.T) {
+// TestThrottle: repeated failures of one name make it wait, twice as long
+// each time; a sign-in that waits is refused even with the right password,
+// and accepted once the wait is over (issue 18 replaced the hard lock).
+func TestThrottle(t *testing.T) {
 	f := setup(t)
 	f.user(t, f.admin, "alice", auth.Auditor, "4401")
 	f.user(t, f.admin, "bob", auth.Auditor, "4401")
+	login := func(name, password, ip string) error {
+		_, _, err := f.users.Login(f.ctx, name, password, ip, "test")
+		return err
+	}
 
 	t.Run("unknown user", func(t *testing.T) {
-		_, err := f.login("nobody", pw)
-		wantCode(t, err, errs.Unauthenticated, "err.bad_login")
+		wantCode(t, login("nobody", pw, "10.0.1.1"), errs.Unauthenticated, "err.bad_login")
 	})
-	t.Run("failures spread beyond the window do not lock", func(t *testing.T) {
-		for i := range 4 {
-			_, err := f.login("alice", "wrong")
-			wantCode(t, err, errs.Unauthenticated, "err.bad_login")
-			if i < 3 {
+	t.Run("failures spread beyond the window do not slow down", func(t *testing.T) {
+		for i := range 5 {
+			wantCode(t, login("alice", "wrong", "10.0.1.2"), errs.Unauthenticated, "err.bad_login")
+			if i < 4 {
 				f.clock.add(time.Minute)
 			}
 		}
-		f.clock.add(auth.FailureWindow + time.Minute)
-		for range 4 {
-			_, err := f.login("alice", "wrong")
-			wantCode(t, err, errs.Unauthenticated, "err.bad_login")
+		f.clock.add(16 * time.Minute)
+		for range 5 {
+			wantCode(t, login("alice", "wrong", "10.0.1.2"), errs.Unauthenticated, "err.bad_login")
 		}
-		if _, err := f.login("alice", pw); err != nil {
-			t.Fatalf("4 failures in the window locked the account: %v", err)
+		if err := login("alice", pw, "10.0.1.2"); err != nil {
+			t.Fatalf("5 failures in the window slowed the account down: %v", err)
 		}
 	})
-	var lockedAt time.Time
-	t.Run("five failures in the window lock", func(t *testing.T) {
+	t.Run("past five failures each one waits twice as long", func(t *testing.T) {
 		f.clock.add(time.Hour)
-		for range auth.MaxFailures {
-			f.clock.add(2 * time.Minute)
-			_, err := f.login("alice", "wrong")
-			wantCode(t, err, errs.Unauthenticated, "err.bad_login")
+		for range 5 {
+			wantCode(t, login("alice", "wrong", "10.0.1.3"), errs.Unauthenticated, "err.bad_login")
 		}
-		lockedAt = f.clock.now()
-		_, err := f.login("alice", pw)
-		wantCode(t, err, errs.Unauthenticated, "err.locked")
+		for _, wait := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+			wantCode(t, login("alice", "wrong", "10.0.1.3"), errs.Unauthenticated, "err.bad_login")
+			err := login("alice", pw, "10.0.1.4")
+			wantCode(t, err, errs.TooMany, "err.too_many_sign_ins")
+			if e, _ := errs.As(err); e.RetryAfter != wait {
+				t.Fatalf("retry after %v, want %v", e.RetryAfter, wait)
+			}
+			f.clock.add(wait)
+		}
+		if err := login("alice", pw, "10.0.1.4"); err != nil {
+			t.Fatalf("after the wait: %v", err)
+		}
 	})
 	t.Run("another account is unaffected", func(t *testing.T) {
-		if _, err := f.login("bob", pw); err != nil {
+		if err := login("bob", pw, "10.0.1.4"); err != nil {
 			t.Fatal(err)
-		}
-	})
-	t.Run("still locked after 14 minutes", func(t *testing.T) {
-		f.clock.set(lockedAt.Add(auth.LockFor - time.Minute))
-		_, err := f.login("alice", pw)
-		wantCode(t, err, errs.Unauthenticated, "err.locked")
-	})
-	t.Run("accepted after 15 minutes", func(t *testing.T) {
-		f.clock.set(lockedAt.Add(auth.LockFor))
-		if _, err := f.login("alice", pw); err != nil {
-			t.Fatalf("after %d minutes: %v", f.clock.since(lockedAt), err)
 		}
 	})
 	t.Run("parallel guesses are all counted", func(t *testing.T) {
 		f.user(t, f.admin, "dave", auth.Auditor, "4401")
 		var wg sync.WaitGroup
-		for range 2 * auth.MaxFailures {
-			wg.Go(func() { f.login("dave", "wrong") })
+		for range 10 {
+			wg.Go(func() { login("dave", "wrong", "10.0.1.5") })
 		}
 		wg.Wait()
-		_, err := f.login("dave", pw)
-		wantCode(t, err, errs.Unauthenticated, "err.locked")
+		wantCode(t, login("dave", pw, "10.0.1.6"), errs.TooMany, "err.too_many_sign_ins")
 	})
-	t.Run("the lock is audited", func(t *testing.T) {
-		rows, err := audit.List(f.ctx, f.db.Read, audit.Filter{ObjectType: "user"})
+	t.Run("an address trying many names waits too", func(t *testing.T) {
+		f.clock.add(time.Hour)
+		for i := range 21 {
+			wantCode(t, login(fmt.Sprintf("guess%d", i), "wrong", "10.0.1.7"), errs.Unauthenticated, "err.bad_login")
+		}
+		wantCode(t, login("bob", pw, "10.0.1.7"), errs.TooMany, "err.too_many_sign_ins")
+		if err := login("bob", pw, "10.0.1.8"); err != nil {
+			t.Fatalf("bob from elsewhere: %v", err)
+		}
+	})
+	t.Run("failures and waits are audited", func(t *testing.T) {
+		rows, err := audit.List(f.ctx, f.db.Read, audit.Filter{ObjectType: "user", Username: "alice", Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
+		n := map[string]int{}
 		for _, r := range rows {
-			if r.Action == "user.locked" && r.Username == "alice" {
-				n++
-			}
+			n[r.Action]++
 		}
-		if n != 1 {
-			t.Fatalf("%d user.locked rows for alice", n)
+		if n["user.sign_in_failed"] != 18 || n["user.sign_in_throttled"] != 3 || n["user.sign_in"] != 2 {
+			t.Fatalf("alice's audit rows: %v", n)
 		}
 	})
 }

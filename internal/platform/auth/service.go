@@ -20,14 +20,6 @@ import (
 	"linli/internal/platform/errs"
 )
 
-// Lockout policy: MaxFailures failed logins within FailureWindow lock the
-// account for LockFor.
-const (
-	MaxFailures   = 5
-	FailureWindow = 15 * time.Minute
-	LockFor       = 15 * time.Minute
-)
-
 // OrgLookup tells the community code of an organization, for scoping an
 // org_leader account; declared here, implemented by the registry.
 type OrgLookup interface {
@@ -43,6 +35,8 @@ type Service struct {
 	Orgs        OrgLookup
 	// Divisions reports whether a division code exists.
 	DivisionExists func(ctx context.Context, code string) (bool, error)
+	// Throttle slows repeated failed sign-ins (zero: the defaults).
+	Throttle Throttle
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
@@ -239,7 +233,7 @@ func (s *Service) SetDisabled(ctx context.Context, by *User, id int64, disabled 
 }
 
 // SetPassword sets a new password for a user in the administrator's scope
-// (or the user's own), ending their other sessions.
+// (or the user's own), ending their sessions and revoking their API tokens.
 func (s *Service) SetPassword(ctx context.Context, by *User, id int64, pw string) error {
 	if by != nil && by.ID != id && !by.CanManageUsers() {
 		return errs.E(errs.Forbidden, "err.forbidden")
@@ -264,8 +258,17 @@ func (s *Service) SetPassword(ctx context.Context, by *User, id int64, pw string
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 			return fmt.Errorf("end sessions: %w", err)
 		}
+		// a new password revokes the API tokens issued under the old one
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, now, id)
+		if err != nil {
+			return fmt.Errorf("revoke tokens: %w", err)
+		}
+		revoked, _ := res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_failures WHERE key = $1`, accountKey(u.Username)); err != nil {
+			return fmt.Errorf("reset sign-in failures: %w", err)
+		}
 		return audit.Record(ctx, tx, now, by.Actor(), audit.Entry{Action: "user.set_password", ObjectType: "user",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: u.ScopeCode})
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: u.ScopeCode, Detail: map[string]any{"tokens_revoked": revoked}})
 	})
 }
 

@@ -12,87 +12,72 @@ import (
 	"linli/internal/platform/errs"
 )
 
-// Login checks a password and opens a session, returning its token. Failed
-// attempts count towards the account's lockout; a locked account is refused
-// even with the right password.
+// Login checks a password and opens a session, returning its token. A
+// name or address that has used its free failures waits (Throttle), with
+// the same answer whether the name exists or not; every sign-in, failure
+// and throttle is in the audit log.
 func (s *Service) Login(ctx context.Context, username, password, ip, ua string) (*User, string, error) {
 	now := s.now()
-	var (
-		u           *User
-		hash        string
-		lockedUntil sql.NullTime
-	)
-	row := s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash, locked_until
-		FROM users WHERE username = $1`, username)
+	if err := s.throttled(ctx, now, accountKey(username), addressKey(ip)); err != nil {
+		if errs.Is(err, errs.TooMany) {
+			if err := s.refusedWhileWaiting(ctx, ip, now); err != nil {
+				return nil, "", err
+			}
+		}
+		return nil, "", err
+	}
+	var hash string
+	row := s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE username = $1`, username)
 	var disabled int
 	var uu User
-	err := row.Scan(&uu.ID, &uu.Username, &uu.DisplayName, &uu.Role, &uu.ScopeCode, &uu.OrgID, &disabled,
-		&hash, &lockedUntil)
+	err := row.Scan(&uu.ID, &uu.Username, &uu.DisplayName, &uu.Role, &uu.ScopeCode, &uu.OrgID, &disabled, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Spend the same time as a real check, so timing does not reveal names.
 		CheckPassword(dummyHash, password)
+		if err := s.recordFailure(ctx, nil, username, ip, "unknown_name", now); err != nil {
+			return nil, "", err
+		}
 		return nil, "", errs.E(errs.Unauthenticated, "err.bad_login")
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("login: %w", err)
 	}
-	u = &uu
+	u := &uu
 	u.Disabled = disabled != 0
-	if lockedUntil.Valid && now.Before(lockedUntil.Time) {
-		return nil, "", errs.E(errs.Unauthenticated, "err.locked", int(lockedUntil.Time.Sub(now).Minutes())+1)
-	}
 	ok, err := CheckPassword(hash, password)
 	if err != nil {
 		return nil, "", err
 	}
 	if !ok || u.Disabled {
-		if err := s.recordFailure(ctx, u, now, ip); err != nil {
+		reason := "wrong_password"
+		if ok {
+			reason = "disabled"
+		}
+		if err := s.recordFailure(ctx, u, username, ip, reason, now); err != nil {
 			return nil, "", err
 		}
 		return nil, "", errs.E(errs.Unauthenticated, "err.bad_login")
 	}
 	token := randomToken("")
+	u.IP = ip
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, failed_since = NULL, locked_until = NULL WHERE id = $1`, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_failures WHERE key = $1`, accountKey(username)); err != nil {
 			return fmt.Errorf("login: reset failures: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
 			VALUES ($1, $2, $3, $3, $4, $5, $6)`, hashToken(token), u.ID, now, now.Add(s.AbsTimeout), ip, truncate(ua, 200)); err != nil {
 			return fmt.Errorf("login: session: %w", err)
 		}
-		return nil
+		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "user.sign_in", ObjectType: "user",
+			ObjectID: strconv.FormatInt(u.ID, 10), ScopeCode: u.ScopeCode})
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	u.IP = ip
 	return u, token, nil
 }
 
 var dummyHash, _ = HashPassword("not a real password")
-
-// recordFailure counts a failed attempt in one atomic UPDATE, so parallel
-// guesses are all counted, and locks the account at MaxFailures.
-func (s *Service) recordFailure(ctx context.Context, u *User, now time.Time, ip string) error {
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var failed int
-		if err := tx.QueryRowContext(ctx, `UPDATE users SET
-			failed_logins = CASE WHEN failed_since IS NULL OR failed_since < $1 THEN 1 ELSE failed_logins + 1 END,
-			failed_since = CASE WHEN failed_since IS NULL OR failed_since < $1 THEN $2 ELSE failed_since END
-			WHERE id = $3 RETURNING failed_logins`, now.Add(-FailureWindow), now, u.ID).Scan(&failed); err != nil {
-			return fmt.Errorf("login: record failure: %w", err)
-		}
-		if failed < MaxFailures {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1 WHERE id = $2`, now.Add(LockFor), u.ID); err != nil {
-			return fmt.Errorf("login: lock: %w", err)
-		}
-		return audit.Record(ctx, tx, now, audit.Actor{Username: u.Username, IP: ip}, audit.Entry{Action: "user.locked",
-			ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10), ScopeCode: u.ScopeCode,
-			Detail: map[string]any{"failures": failed, "until": now.Add(LockFor)}})
-	})
-}
 
 func truncate(s string, n int) string {
 	if len(s) > n {

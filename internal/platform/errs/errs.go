@@ -5,6 +5,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Application error codes; also the "code" of a JSON error.
@@ -15,6 +16,11 @@ const (
 	Conflict        = "conflict"
 	Unauthenticated = "unauthenticated"
 	Internal        = "internal"
+	// TooMany is a request refused by a rate limit (429 with Retry-After).
+	TooMany = "too_many_requests"
+	// Unavailable is a request that ran out of time (its deadline) or
+	// found the service busy (503).
+	Unavailable = "unavailable"
 )
 
 // Msg is a translatable message: a catalog key and its arguments.
@@ -31,6 +37,8 @@ type Error struct {
 	Code    string
 	Message Msg
 	Fields  map[string]Msg
+	// RetryAfter is when a TooMany request may be tried again.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -33,6 +33,29 @@ const Header = "Idempotency-Key"
 // MaxKeyLen bounds a key.
 const MaxKeyLen = 200
 
+// TTL is how long a key is remembered (issue 18: keys never expired): a
+// retry within 24 hours replays the first answer; after that the key is
+// free again, and Purge removes it.
+const TTL = 24 * time.Hour
+
+// Purge deletes the keys older than TTL.
+func Purge(ctx context.Context, d *db.DB, now time.Time) (int64, error) {
+	res, err := d.Write.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, now.Add(-TTL))
+	if err != nil {
+		return 0, fmt.Errorf("idem: purge: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// forgetExpired deletes one key if it has expired, so it may be used anew.
+func forgetExpired(ctx context.Context, q db.Querier, k *Key, now time.Time) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND created_at < $3`,
+		k.UserID, k.Key, now.Add(-TTL)); err != nil {
+		return fmt.Errorf("idem: expire: %w", err)
+	}
+	return nil
+}
+
 // Key is one request's idempotency key.
 type Key struct {
 	UserID int64
@@ -163,6 +186,9 @@ func Tx(ctx context.Context, d *db.DB, now time.Time, fn func(tx *sql.Tx) (any, 
 // reserve inserts the key, or finds the stored response of an earlier
 // attempt with the same key.
 func reserve(ctx context.Context, tx *sql.Tx, k *Key, now time.Time) (*Replay, error) {
+	if err := forgetExpired(ctx, tx, k, now); err != nil {
+		return nil, err
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, idem_key) DO NOTHING`, k.UserID, k.Key, k.Hash, now)
 	if err != nil {

@@ -128,11 +128,8 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 // PageError renders an error page with the error's status, or sends a
 // signed-out visitor to the sign-in page.
 func (s *Server) PageError(w http.ResponseWriter, r *http.Request, err error) {
-	e, ok := errs.As(err)
-	if !ok {
-		LoggerFrom(r.Context()).Error("request failed", "err", err)
-		e = errs.E(errs.Internal, "err.internal")
-	}
+	e := asError(r, err)
+	RetryAfter(w, e)
 	if e.Code == errs.Unauthenticated {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return

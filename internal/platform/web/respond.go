@@ -4,12 +4,16 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
+	"time"
 
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -29,6 +33,10 @@ func StatusOf(code string) int {
 		return http.StatusConflict
 	case errs.Unauthenticated:
 		return http.StatusUnauthorized
+	case errs.TooMany:
+		return http.StatusTooManyRequests
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -57,11 +65,8 @@ type APIErrorBody struct {
 // JSONError writes err as a JSON error in the request's language.
 func (s *Server) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	lang := i18n.FromRequest(r)
-	e, ok := errs.As(err)
-	if !ok {
-		LoggerFrom(r.Context()).Error("request failed", "err", err)
-		e = errs.E(errs.Internal, "err.internal")
-	}
+	e := asError(r, err)
+	RetryAfter(w, e)
 	body := APIErrorBody{Code: e.Code, Message: s.Cat.Msg(lang, e.Message)}
 	if len(e.Fields) > 0 {
 		body.Fields = map[string]string{}
@@ -84,6 +89,10 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err == nil {
 		if dec.More() {
 			return errs.E(errs.Invalid, "err.bad_json", "trailing data")
+		}
+		if f := nulField(reflect.ValueOf(v), "body"); f != "" {
+			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+				Fields: map[string]errs.Msg{f: errs.M("err.nul")}}
 		}
 		return nil
 	}
@@ -112,4 +121,26 @@ func LoggerFrom(ctx interface{ Value(any) any }) *slog.Logger {
 		return l
 	}
 	return slog.Default()
+}
+
+// asError is err as an application error: a request past its deadline is
+// unavailable (503), anything else unknown is internal and logged.
+func asError(r *http.Request, err error) *errs.Error {
+	if e, ok := errs.As(err); ok {
+		return e
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(r.Context().Err(), context.DeadlineExceeded) {
+		LoggerFrom(r.Context()).Warn("request past its deadline", "err", err)
+		return errs.E(errs.Unavailable, "err.timeout")
+	}
+	LoggerFrom(r.Context()).Error("request failed", "err", err)
+	return errs.E(errs.Internal, "err.internal")
+}
+
+// RetryAfter sets the Retry-After header of a refusal that says when to
+// try again (a rate limit or a sign-in throttle).
+func RetryAfter(w http.ResponseWriter, err error) {
+	if e, ok := errs.As(err); ok && e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+	}
 }

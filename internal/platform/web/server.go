@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -32,9 +33,23 @@ type Server struct {
 	Demo bool
 	// SecureCookies forces the Secure flag (set when TLS ends at a proxy).
 	SecureCookies bool
-	// TrustProxy takes the client address from X-Forwarded-For.
-	TrustProxy bool
+	// TrustProxy takes the client address from X-Forwarded-For, when the
+	// connection comes from one of TrustedProxies (nil: loopback).
+	TrustProxy     bool
+	TrustedProxies []*net.IPNet
+	// MetricsFrom may read /metrics (nil: loopback), and so may a request
+	// carrying MetricsToken.
+	MetricsFrom  []*net.IPNet
+	MetricsToken string
+	// RequestTimeout is every request's deadline (its context's), and
+	// LongRequestTimeout that of exports and imports (see long); zero for
+	// the defaults, DefaultRequestTimeout and DefaultLongRequestTimeout.
+	RequestTimeout, LongRequestTimeout time.Duration
+	// Limits are the request rate limits (zero: none).
+	Limits RateLimits
 
+	limits   limiter
+	refused  *prometheus.CounterVec
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 }
@@ -46,8 +61,10 @@ func NewServer(cat *i18n.Catalog, r *Renderer, a *auth.Service, log *slog.Logger
 		Help: "HTTP requests by route and status."}, []string{"method", "route", "status"})
 	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "linli_http_request_duration_seconds",
 		Help: "HTTP request duration by route.", Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12)}, []string{"route"})
+	s.refused = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "linli_http_rate_limited_total",
+		Help: "Requests refused with 429 by a rate limit, by kind."}, []string{"kind"})
 	if reg != nil {
-		reg.MustRegister(s.requests, s.duration)
+		reg.MustRegister(s.requests, s.duration, s.refused)
 	}
 	return s
 }
@@ -97,10 +114,13 @@ func (s *Server) Wrap(mux *http.ServeMux) http.Handler {
 	}))
 	var h http.Handler = mux
 	h = s.readOnly(h)
+	h = s.refuseNUL(h)
+	h = s.rateLimit(h)
 	h = s.authenticate(h)
 	h = cop.Handler(h)
 	h = securityHeaders(h)
 	h = rememberLang(h)
+	h = s.deadline(h)
 	return s.observe(mux, h)
 }
 
@@ -145,6 +165,34 @@ func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
 	})
 }
 
+// Request deadlines: a request's context ends after this long, so the
+// statements it runs are cancelled and its connection returned.
+const (
+	DefaultRequestTimeout     = 30 * time.Second
+	DefaultLongRequestTimeout = 10 * time.Minute
+)
+
+// long reports the requests that may take minutes: exports, statements and
+// uploads of imports (an import's job itself runs on in the background).
+func long(r *http.Request) bool {
+	p := r.URL.Path
+	return strings.Contains(p, "/export") || strings.Contains(p, "/import") || strings.Contains(p, "/statement") ||
+		strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, ".csv")
+}
+
+// deadline puts every request under a context deadline.
+func (s *Server) deadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := cmp.Or(s.RequestTimeout, DefaultRequestTimeout)
+		if long(r) {
+			d = cmp.Or(s.LongRequestTimeout, DefaultLongRequestTimeout)
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -156,25 +204,15 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// ClientIP is the request's client address.
-func (s *Server) ClientIP(r *http.Request) string {
-	if s.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // authenticate puts the signed-in user, if any, into the context: from an
 // "Authorization: Bearer" API token, or else from the session cookie.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var u *auth.User
+		if r.URL.Path == "/metrics" { // its bearer token is the metrics token (Metrics), not an account's
+			next.ServeHTTP(w, r)
+			return
+		}
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			var err error
 			u, err = s.Auth.TokenUser(r.Context(), strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
@@ -194,6 +232,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 		if u != nil {
+			// nothing a signed-in user sees is kept by a browser or proxy
+			w.Header().Set("Cache-Control", "no-store")
 			u.IP = s.ClientIP(r)
 			r = r.WithContext(auth.WithUser(r.Context(), u))
 		}
@@ -294,3 +334,5 @@ func (s *Server) readOnly(next http.Handler) http.Handler {
 		s.PageError(w, r, errs.E(errs.Forbidden, "err.read_only"))
 	})
 }
+
+func i18nLang(r *http.Request) string { return i18n.FromRequest(r) }
