@@ -74,7 +74,8 @@ func (h *Handlers) renderImportError(w http.ResponseWriter, r *http.Request, err
 		Message: h.S.Cat.Msg(lang, e.Message), Data: importData{CanImport: true}})
 }
 
-// maxShown bounds the errors listed on the page; the marked file has all.
+// maxShown bounds the errors listed on the page; the marked file has the
+// first MaxReportErrors.
 const maxShown = 500
 
 type jobData struct {
@@ -111,7 +112,7 @@ func (h *Handlers) jobPage(w http.ResponseWriter, r *http.Request, u *auth.User)
 		rep.Translate(h.S.Cat, lang)
 		d.Rejected = len(rep.Errors) > 0
 		d.Shown = rep.Errors[:min(len(rep.Errors), maxShown)]
-		d.More = len(rep.Errors) - len(d.Shown)
+		d.More = rep.ErrorCount - len(d.Shown)
 	}
 	h.S.Render(w, r, http.StatusOK, "census_job", web.View{Title: h.S.Cat.T(lang, "census.import_title"), Data: d})
 }

@@ -81,14 +81,32 @@ type Report struct {
 	Updated   int        `json:"updated"`
 	Unchanged int        `json:"unchanged"`
 	Errors    []RowError `json:"errors"`
-	Committed bool       `json:"committed"`
-	DryRun    bool       `json:"dry_run"`
-	Rows      int        `json:"rows"`
-	HeaderRow int        `json:"header_row"`
-	Summary   Summary    `json:"summary"`
+	// ErrorCount is every problem found; Errors keeps the first
+	// MaxReportErrors of them, so a file of a million bad rows answers
+	// with a bounded report.
+	ErrorCount int     `json:"error_count"`
+	Committed  bool    `json:"committed"`
+	DryRun     bool    `json:"dry_run"`
+	Rows       int     `json:"rows"`
+	HeaderRow  int     `json:"header_row"`
+	Summary    Summary `json:"summary"`
 
 	width int // columns of the header row, where the annotated file adds its own
 }
+
+// MaxReportErrors is how many problems a report lists; the rest are counted.
+const MaxReportErrors = 1000
+
+// addErrors counts problems and keeps the first MaxReportErrors.
+func (r *Report) addErrors(es ...RowError) {
+	r.ErrorCount += len(es)
+	if room := MaxReportErrors - len(r.Errors); room > 0 {
+		r.Errors = append(r.Errors, es[:min(room, len(es))]...)
+	}
+}
+
+// Truncated reports whether problems were counted but not listed.
+func (r *Report) Truncated() bool { return r.ErrorCount > len(r.Errors) }
 
 // Translate fills the messages in a language.
 func (r *Report) Translate(cat *i18n.Catalog, lang string) {
@@ -118,14 +136,14 @@ func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, o
 	lay, pending, nums, err := findHeader(rows, headerIndex(s.Cat))
 	if err != nil {
 		if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
-			rep.Errors = append(rep.Errors, RowError{Row: 1, Msg: e.Message})
+			rep.addErrors(RowError{Row: 1, Msg: e.Message})
 			return rep, nil
 		}
 		return nil, err
 	}
 	rep.HeaderRow, rep.width = lay.HeaderRow, len(lay.Headers)
 	if missing := s.missingColumns(lay); len(missing) > 0 {
-		rep.Errors = missing
+		rep.addErrors(missing...)
 		return rep, nil
 	}
 	var fields []string
@@ -164,7 +182,7 @@ func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, o
 		for i, r := range res {
 			rep.Rows++
 			if len(r.Fields) > 0 {
-				rep.Errors = append(rep.Errors, s.rowErrors(lay, batch[i].N, r.Fields)...)
+				rep.addErrors(s.rowErrors(lay, batch[i].N, r.Fields)...)
 			} else {
 				rep.Summary.add(batch[i].In)
 			}
@@ -195,7 +213,7 @@ func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, o
 	}
 	if readErr != nil {
 		if e, ok := errs.As(readErr); ok && e.Code == errs.Invalid {
-			rep.Errors = append(rep.Errors, RowError{Row: rep.HeaderRow + rep.Rows + 1, Msg: e.Message})
+			rep.addErrors(RowError{Row: rep.HeaderRow + rep.Rows + 1, Msg: e.Message})
 			return rep, nil
 		}
 		return nil, readErr

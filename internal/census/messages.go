@@ -50,7 +50,7 @@ var Messages = i18n.Messages{
 	"census.row":             {i18n.ZH: "行", i18n.EN: "Row"},
 	"census.column":          {i18n.ZH: "列", i18n.EN: "Column"},
 	"census.message":         {i18n.ZH: "问题", i18n.EN: "Problem"},
-	"census.errors_more":     {i18n.ZH: "另有 %d 处错误，见标注错误的文件。", i18n.EN: "%d more problems; see the marked file."},
+	"census.errors_more":     {i18n.ZH: "另有 %d 处错误，见标注错误的文件（文件标注前 1000 处）。", i18n.EN: "%d more problems; see the marked file (it marks the first 1,000)."},
 	"census.again":           {i18n.ZH: "再导入一个文件", i18n.EN: "Import another file"},
 	"census.to_list":         {i18n.ZH: "返回组织列表", i18n.EN: "Back to the list"},
 	"nav.census":             {i18n.ZH: "摸底", i18n.EN: "Census"},
