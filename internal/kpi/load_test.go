@@ -118,8 +118,9 @@ func TestDistrictLoadsItsHistory(t *testing.T) {
 			"incubation_coverage":  {ptr(b2f(on(baseOpened, d))), int(b2f(on(baseOpened, d)))},
 			"rural_pilots":         {ptr(b2f(on(pilotOn, d))), int(b2f(on(pilotOn, d)))},
 			"hub_social_workers":   {nil, hubN},
-			"brand_projects":       {nil, 0},
-			"training_per_year":    {nil, 0},
+			// the district loaded no brand projects and ran no trainings
+			"brand_projects":    {ptr(0.0), 0},
+			"training_per_year": {ptr(0.0), 0},
 		}
 		if hubN > 0 {
 			want["hub_social_workers"] = struct {
