@@ -130,3 +130,20 @@ func TestHealthAndMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIListHasMore: the organization list's "more" (a search counted
+// up to its cap and found more) is in the document, as the answer has it.
+func TestOpenAPIListHasMore(t *testing.T) {
+	a := apptest.New(t)
+	var d struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	a.Anon().Do("GET", "/api/v1/openapi.json", nil).Decode(&d)
+	if _, ok := d.Components.Schemas["OrgPage"].Properties["more"]; !ok {
+		t.Errorf("OrgPage lacks more: %v", d.Components.Schemas["OrgPage"].Properties)
+	}
+}

@@ -200,7 +200,8 @@ func schemas() map[string]any {
 	return map[string]any{
 		"Org":      web.Obj(full),
 		"OrgInput": web.Obj(in, "name", "tier", "types", "community_code", "leader_name", "leader_phone"),
-		"OrgPage":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Org")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
+		"OrgPage": web.Obj(map[string]any{"items": web.Arr(web.Ref("Org")), "total": web.Int(), "page": web.Int(), "per_page": web.Int(),
+			"more": map[string]any{"type": "boolean", "description": "a search counted its matches up to 200 and found more"}}),
 		"Transition": web.Obj(map[string]any{"action": web.Enum(Actions...), "reason": web.Str(),
 			"effective_on": date, "late_reason": web.Str()}, "action"),
 		"History": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"id": web.Int(), "field": web.Str(),
