@@ -74,14 +74,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.Schemas(schemas())
 }
 
-func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, status, v)
-}
-
 // FilterOf reads a list's filters from a query.
 func FilterOf(q url.Values) Filter {
 	f := Filter{Within: q.Get("within"), Theme: q.Get("theme"), Field: q.Get("field"), TargetGroup: q.Get("target_group"),
@@ -94,7 +86,7 @@ func FilterOf(q url.Values) Filter {
 
 func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	p, err := h.Svc.List(r.Context(), u, FilterOf(r.URL.Query()))
-	h.respond(w, r, http.StatusOK, p, err)
+	h.S.Respond(w, r, http.StatusOK, p, err)
 }
 
 func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -104,7 +96,7 @@ func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.Use
 	if err == nil {
 		a, err = h.Svc.Create(r.Context(), u, in)
 	}
-	h.respond(w, r, http.StatusCreated, a, err)
+	h.S.Respond(w, r, http.StatusCreated, a, err)
 }
 
 func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -113,7 +105,7 @@ func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	if err == nil {
 		a, err = h.Svc.Get(r.Context(), u, id)
 	}
-	h.respond(w, r, http.StatusOK, a, err)
+	h.S.Respond(w, r, http.StatusOK, a, err)
 }
 
 func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -135,7 +127,7 @@ func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User
 	if err == nil {
 		a, err = h.Svc.Update(r.Context(), u, id, raw)
 	}
-	h.respond(w, r, http.StatusOK, a, err)
+	h.S.Respond(w, r, http.StatusOK, a, err)
 }
 
 // readFile reads the multipart `file`, bounded by the size limit.
@@ -166,7 +158,7 @@ func (h *Handlers) apiFile(w http.ResponseWriter, r *http.Request, u *auth.User)
 	if err == nil {
 		f, err = h.Svc.AddFile(r.Context(), u, id, up)
 	}
-	h.respond(w, r, http.StatusCreated, f, err)
+	h.S.Respond(w, r, http.StatusCreated, f, err)
 }
 
 func (h *Handlers) fileBytes(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -201,7 +193,7 @@ func (h *Handlers) apiActivityHours(w http.ResponseWriter, r *http.Request, u *a
 	if err == nil {
 		es, err = h.Svc.ActivityHours(r.Context(), u, id)
 	}
-	h.respond(w, r, http.StatusOK, map[string]any{"items": es}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": es}, err)
 }
 
 func (h *Handlers) apiHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -214,7 +206,7 @@ func (h *Handlers) apiHours(w http.ResponseWriter, r *http.Request, u *auth.User
 	if err == nil {
 		e, err = h.Svc.AddHours(r.Context(), u, id, in)
 	}
-	h.respond(w, r, http.StatusCreated, e, err)
+	h.S.Respond(w, r, http.StatusCreated, e, err)
 }
 
 func (h *Handlers) apiConfirm(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -223,12 +215,12 @@ func (h *Handlers) apiConfirm(w http.ResponseWriter, r *http.Request, u *auth.Us
 	if err == nil {
 		a, err = h.Svc.Confirm(r.Context(), u, id)
 	}
-	h.respond(w, r, http.StatusOK, a, err)
+	h.S.Respond(w, r, http.StatusOK, a, err)
 }
 
 func (h *Handlers) apiVolunteers(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	vs, err := h.Svc.Volunteers(r.Context(), u)
-	h.respond(w, r, http.StatusOK, map[string]any{"items": vs}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": vs}, err)
 }
 
 func (h *Handlers) apiVolunteerCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -238,7 +230,7 @@ func (h *Handlers) apiVolunteerCreate(w http.ResponseWriter, r *http.Request, u 
 	if err == nil {
 		v, err = h.Svc.CreateVolunteer(r.Context(), u, in)
 	}
-	h.respond(w, r, http.StatusCreated, v, err)
+	h.S.Respond(w, r, http.StatusCreated, v, err)
 }
 
 func (h *Handlers) apiVolunteerHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -247,12 +239,12 @@ func (h *Handlers) apiVolunteerHours(w http.ResponseWriter, r *http.Request, u *
 	if err == nil {
 		hs, err = h.Svc.VolunteerHours(r.Context(), u, id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
 	}
-	h.respond(w, r, http.StatusOK, hs, err)
+	h.S.Respond(w, r, http.StatusOK, hs, err)
 }
 
 func (h *Handlers) apiReports(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	l, err := h.Svc.Reports(r.Context(), u, r.URL.Query().Get("status"))
-	h.respond(w, r, http.StatusOK, l, err)
+	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
 func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -264,7 +256,7 @@ func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.Use
 	if err == nil {
 		rp, err = h.Svc.Submit(r.Context(), u, in.ActivityID)
 	}
-	h.respond(w, r, http.StatusCreated, rp, err)
+	h.S.Respond(w, r, http.StatusCreated, rp, err)
 }
 
 func (h *Handlers) apiDecide(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -280,12 +272,12 @@ func (h *Handlers) apiDecide(w http.ResponseWriter, r *http.Request, u *auth.Use
 	if err == nil {
 		rp, err = h.Svc.Decide(r.Context(), u, id, in.Decision, in.Reason)
 	}
-	h.respond(w, r, http.StatusOK, rp, err)
+	h.S.Respond(w, r, http.StatusOK, rp, err)
 }
 
 func (h *Handlers) apiRule(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	rl, err := h.Svc.Rule(r.Context(), u, r.URL.Query().Get("unit"))
-	h.respond(w, r, http.StatusOK, rl, err)
+	h.S.Respond(w, r, http.StatusOK, rl, err)
 }
 
 func (h *Handlers) apiPutRule(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -295,12 +287,12 @@ func (h *Handlers) apiPutRule(w http.ResponseWriter, r *http.Request, u *auth.Us
 	if err == nil {
 		rl, err = h.Svc.PutRule(r.Context(), u, r.URL.Query().Get("unit"), in)
 	}
-	h.respond(w, r, http.StatusOK, rl, err)
+	h.S.Respond(w, r, http.StatusOK, rl, err)
 }
 
 func (h *Handlers) apiConsultations(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	cs, err := h.Svc.Consultations(r.Context(), u, r.URL.Query().Get("within"))
-	h.respond(w, r, http.StatusOK, map[string]any{"items": cs}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": cs}, err)
 }
 
 func (h *Handlers) apiConsultationCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -310,13 +302,13 @@ func (h *Handlers) apiConsultationCreate(w http.ResponseWriter, r *http.Request,
 	if err == nil {
 		c, err = h.Svc.CreateConsultation(r.Context(), u, in)
 	}
-	h.respond(w, r, http.StatusCreated, c, err)
+	h.S.Respond(w, r, http.StatusCreated, c, err)
 }
 
 func (h *Handlers) apiCampaign(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
 	c, err := h.Svc.Campaign(r.Context(), u, r.PathValue("theme"), q.Get("unit"), q.Get("from"), q.Get("to"))
-	h.respond(w, r, http.StatusOK, c, err)
+	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
 func schemas() map[string]any {

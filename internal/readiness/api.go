@@ -42,17 +42,9 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.Schemas(schemas())
 }
 
-func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, status, v)
-}
-
 func (h *Handlers) apiContacts(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.Contacts(r.Context(), u, r.URL.Query().Get("community"))
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiAddContact(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -62,17 +54,17 @@ func (h *Handlers) apiAddContact(w http.ResponseWriter, r *http.Request, u *auth
 	if err == nil {
 		c, err = h.Svc.AddContact(r.Context(), u, in)
 	}
-	h.respond(w, r, http.StatusCreated, c, err)
+	h.S.Respond(w, r, http.StatusCreated, c, err)
 }
 
 func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.Coverage(r.Context(), u, r.URL.Query().Get("within"))
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiDrills(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.Drills(r.Context(), u, r.URL.Query().Get("within"))
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiAddDrill(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -82,12 +74,12 @@ func (h *Handlers) apiAddDrill(w http.ResponseWriter, r *http.Request, u *auth.U
 	if err == nil {
 		d, err = h.Svc.AddDrill(r.Context(), u, in)
 	}
-	h.respond(w, r, http.StatusCreated, d, err)
+	h.S.Respond(w, r, http.StatusCreated, d, err)
 }
 
 func (h *Handlers) apiLiaisons(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	l, err := h.Svc.Liaisons(r.Context(), u, r.URL.Query().Get("within"))
-	h.respond(w, r, http.StatusOK, l, err)
+	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
 func (h *Handlers) apiAddLiaison(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -97,7 +89,7 @@ func (h *Handlers) apiAddLiaison(w http.ResponseWriter, r *http.Request, u *auth
 	if err == nil {
 		l, err = h.Svc.AddLiaison(r.Context(), u, in)
 	}
-	h.respond(w, r, http.StatusCreated, l, err)
+	h.S.Respond(w, r, http.StatusCreated, l, err)
 }
 
 func (h *Handlers) apiLog(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -110,7 +102,7 @@ func (h *Handlers) apiLog(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	if err == nil {
 		l, err = h.Svc.LogContact(r.Context(), u, id, in)
 	}
-	h.respond(w, r, http.StatusCreated, l, err)
+	h.S.Respond(w, r, http.StatusCreated, l, err)
 }
 
 type pageData struct {

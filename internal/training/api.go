@@ -54,12 +54,12 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 
 func (h *Handlers) apiHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.Hours(r.Context(), u, r.URL.Query().Get("year"))
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiExamSupport(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.ExamSupport(r.Context(), u)
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiExam(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -69,20 +69,12 @@ func (h *Handlers) apiExam(w http.ResponseWriter, r *http.Request, u *auth.User)
 	if err == nil {
 		e, err = h.Svc.RegisterExam(r.Context(), u, in)
 	}
-	h.respond(w, r, http.StatusCreated, e, err)
-}
-
-func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, status, v)
+	h.S.Respond(w, r, http.StatusCreated, e, err)
 }
 
 func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.List(r.Context(), u, r.URL.Query().Get("year"))
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -92,7 +84,7 @@ func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.Use
 	if err == nil {
 		t, err = h.Svc.Create(r.Context(), u, in)
 	}
-	h.respond(w, r, http.StatusCreated, t, err)
+	h.S.Respond(w, r, http.StatusCreated, t, err)
 }
 
 func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -101,7 +93,7 @@ func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	if err == nil {
 		t, err = h.Svc.Get(r.Context(), u, id)
 	}
-	h.respond(w, r, http.StatusOK, t, err)
+	h.S.Respond(w, r, http.StatusOK, t, err)
 }
 
 func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -123,7 +115,7 @@ func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User
 	if err == nil {
 		t, err = h.Svc.Update(r.Context(), u, id, raw)
 	}
-	h.respond(w, r, http.StatusOK, t, err)
+	h.S.Respond(w, r, http.StatusOK, t, err)
 }
 
 type enrolment struct {
@@ -140,7 +132,7 @@ func (h *Handlers) apiEnrol(w http.ResponseWriter, r *http.Request, u *auth.User
 	if err == nil {
 		p, err = h.Svc.Enrol(r.Context(), u, id, in.PersonID)
 	}
-	h.respond(w, r, http.StatusCreated, p, err)
+	h.S.Respond(w, r, http.StatusCreated, p, err)
 }
 
 // baseURL is the address the request came to, for links in QR codes.
@@ -158,7 +150,7 @@ func (h *Handlers) apiCode(w http.ResponseWriter, r *http.Request, u *auth.User)
 	if err == nil {
 		c, err = h.Svc.Code(r.Context(), u, id, h.baseURL(r))
 	}
-	h.respond(w, r, http.StatusOK, c, err)
+	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
 type checkin struct {
@@ -173,7 +165,7 @@ func (h *Handlers) apiCheckin(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		c, err = h.Svc.Checkin(r.Context(), strings.ToUpper(strings.TrimSpace(in.Code)), in.Phone)
 	}
-	h.respond(w, r, http.StatusOK, c, err)
+	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
 func (h *Handlers) apiAttendance(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -182,7 +174,7 @@ func (h *Handlers) apiAttendance(w http.ResponseWriter, r *http.Request, u *auth
 	if err == nil {
 		list, err = h.Svc.Attendance(r.Context(), u, id)
 	}
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiEditAttendance(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -195,7 +187,7 @@ func (h *Handlers) apiEditAttendance(w http.ResponseWriter, r *http.Request, u *
 	if err == nil {
 		list, err = h.Svc.EditAttendance(r.Context(), u, id, in)
 	}
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiIssue(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -208,7 +200,7 @@ func (h *Handlers) apiIssue(w http.ResponseWriter, r *http.Request, u *auth.User
 	if err == nil {
 		c, err = h.Svc.Issue(r.Context(), u, id, in.PersonID)
 	}
-	h.respond(w, r, http.StatusCreated, c, err)
+	h.S.Respond(w, r, http.StatusCreated, c, err)
 }
 
 func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -238,7 +230,7 @@ func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.Use
 	if err == nil {
 		c, err = h.Svc.Revoke(r.Context(), u, r.PathValue("serial"), in.Reason)
 	}
-	h.respond(w, r, http.StatusOK, c, err)
+	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
 // apiVerify answers JSON, or the page when a browser (a phone scanning the
@@ -249,13 +241,13 @@ func (h *Handlers) apiVerify(w http.ResponseWriter, r *http.Request) {
 		h.S.Render(w, r, http.StatusOK, "training_verify", web.View{Title: h.tr(r, "training.verify_title"), Data: v})
 		return
 	}
-	h.respond(w, r, http.StatusOK, v, err)
+	h.S.Respond(w, r, http.StatusOK, v, err)
 }
 
 func (h *Handlers) apiPeople(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
 	list, err := h.Svc.People(r.Context(), u, q.Get("within"), q.Get("year"))
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiCreatePerson(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -265,7 +257,7 @@ func (h *Handlers) apiCreatePerson(w http.ResponseWriter, r *http.Request, u *au
 	if err == nil {
 		p, err = h.Svc.CreatePerson(r.Context(), u, in)
 	}
-	h.respond(w, r, http.StatusCreated, p, err)
+	h.S.Respond(w, r, http.StatusCreated, p, err)
 }
 
 func schemas() map[string]any {

@@ -144,3 +144,13 @@ func RetryAfter(w http.ResponseWriter, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
 	}
 }
+
+// Respond ends a JSON handler: err as a JSON error, otherwise v with status.
+// Handlers that take idempotency keys use idem.Respond, which replays first.
+func (s *Server) Respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		s.JSONError(w, r, err)
+		return
+	}
+	JSON(w, status, v)
+}
