@@ -30,13 +30,20 @@ func init() {
 		if err != nil {
 			t.Fatal(err)
 		}
+		in := apptest.OrgInput("五山平安巡逻队", wushanComm)
+		in.Status = "active"
+		org := w.a.CreateOrg(w.owner, in)
+		if _, err := svc.AddPatrol(ctx, w.owner, readiness.PatrolInput{OrgID: org.ID, Area: "五山路沿线", Members: 12,
+			Shifts: []readiness.Shift{{Weekday: 5, Starts: "19:30", Ends: "21:30"}}}); err != nil {
+			t.Fatal(err)
+		}
 		w.IDs["{liaison}"] = strconv.FormatInt(l.ID, 10)
 		w.IDs["{wcomm}"] = wushanComm
 		w.Missing["{wcomm}"] = "440106001999"
 	})
 	scopeSnapshots = append(scopeSnapshots, func(t *testing.T, w *world) string {
-		return fmt.Sprintf("contacts %d drills %d liaisons %d log %d", w.a.Count("emergency_contacts"), w.a.Count("drills"),
-			w.a.Count("liaisons"), w.a.Count("liaison_contacts"))
+		return fmt.Sprintf("contacts %d drills %d liaisons %d log %d patrols %d shifts %d", w.a.Count("emergency_contacts"), w.a.Count("drills"),
+			w.a.Count("liaisons"), w.a.Count("liaison_contacts"), w.a.Count("patrol_groups"), w.a.Count("patrol_shifts"))
 	})
 	nf, ok, inv := http.StatusNotFound, http.StatusOK, http.StatusUnprocessableEntity
 	hides := func(s ...string) func(t *testing.T, w *world, who string, r *apptest.Response) {
@@ -62,6 +69,18 @@ func init() {
 		scopeCase{pattern: "GET /api/v1/liaisons", path: "/api/v1/liaisons", want: ok, check: hides("社工 罗晓", wushanComm)},
 		scopeCase{pattern: "POST /api/v1/liaisons", path: "/api/v1/liaisons", body: map[string]any{"community_code": wushanComm,
 			"holder": "入侵者", "since": "2023-01-01"}, want: inv},
+		scopeCase{pattern: "GET /api/v1/patrol-groups", path: "/api/v1/patrol-groups", want: ok, check: hides("五山平安巡逻队", "五山路沿线")},
+		scopeCase{pattern: "POST /api/v1/patrol-groups", path: "/api/v1/patrol-groups", body: map[string]any{"org_id": 1, "area": "入侵",
+			"members": 3, "shifts": []map[string]any{{"weekday": 1, "starts": "19:00", "ends": "20:00"}}}, want: inv},
+		scopeCase{pattern: "GET /readiness", path: "/readiness", want: ok, check: hides("五山平安巡逻队", "五山消防演练")},
+		scopeCase{pattern: "POST /readiness/drills", path: "/readiness/drills", body: form("community_code", wushanComm,
+			"scenario", "入侵演练", "held_on", "2023-01-01", "participants", "3"), want: inv},
+		scopeCase{pattern: "POST /readiness/contacts", path: "/readiness/contacts", body: form("community_code", wushanComm,
+			"hazard", "natural", "name", "入侵者", "phone", "110"), want: inv},
+		scopeCase{pattern: "POST /readiness/liaisons", path: "/readiness/liaisons", body: form("community_code", wushanComm,
+			"holder", "入侵者", "since", "2023-01-01"), want: inv},
+		scopeCase{pattern: "POST /readiness/patrols", path: "/readiness/patrols", body: form("org_id", "1", "area", "入侵",
+			"members", "3", "weekday", "1", "starts", "19:00", "ends", "20:00"), want: inv},
 		scopeCase{pattern: "POST /api/v1/liaisons/{id}/contacts", path: "/api/v1/liaisons/{liaison}/contacts", body: map[string]any{
 			"on_date": "2023-01-02", "kind": "visit", "summary": "入侵"}, want: nf},
 	)

@@ -105,5 +105,17 @@ func init() {
 			"year": 2023, "level": "assistant", "passed": true}, want: inv},
 		scopeCase{pattern: "POST /api/v1/people", path: "/api/v1/people", body: map[string]any{"name": "入侵者", "phone": "13900000000",
 			"role": "x", "community_code": wushanComm}, want: inv},
+		// the pages' forms take the same paths
+		scopeCase{pattern: "POST /trainings", path: "/trainings", body: form("title", "入侵培训", "programme", "同行计划", "form", "online",
+			"unit_code", wushan, "starts_at", "2023-06-20T09:00", "ends_at", "2023-06-20T11:00", "capacity", "5", "link", "https://example.org/x",
+			"topics", "capacity", "audiences", "volunteers"), want: inv},
+		scopeCase{pattern: "POST /trainings/{id}/enrol", path: "/trainings/{training}/enrol", body: form("person_id", "1"), want: nf},
+		scopeCase{pattern: "POST /trainings/{id}/self-enrol", path: "/trainings/{training}/self-enrol", body: form(), want: nf},
+		scopeCase{pattern: "POST /trainings/{id}/attendance", path: "/trainings/{training}/attendance",
+			body: form("person_id", "1", "present", "0", "reason", "入侵"), want: nf},
+		scopeCase{pattern: "POST /trainings/{id}/certificates", path: "/trainings/{training}/certificates", body: form("person_id", "1"), want: nf},
+		scopeCase{pattern: "GET /people", path: "/people", want: ok, check: hides("郑秀英")},
+		scopeCase{pattern: "POST /people", path: "/people", body: form("name", "入侵者", "phone", "13900000000", "role", "x",
+			"community_code", wushanComm), want: inv},
 	)
 }

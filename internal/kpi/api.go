@@ -229,7 +229,7 @@ func schemas() map[string]any {
 	filter := web.Obj(map[string]any{
 		"status": strs(orgStatuses...), "tiers": strs(orgTiers...), "types": strs(typeNames...),
 		"party_org": strs(partyOrgs...), "hub": opt(), "brand": opt(), "demonstration": opt(), "volunteer_mark": opt(),
-		"rural": opt(), "min_workers": web.Int(), "qualified_workers": web.Bool(), "host_types": strs(hostTypes...),
+		"rural": opt(), "min_workers": web.Int(), "qualified_workers": web.Bool(), "trained_personnel": opt(), "host_types": strs(hostTypes...),
 		"pilot_kind": strs(pilotKinds...), "target_groups": web.Arr(web.Str()),
 		"base_levels": strs(baseLevels...), "point_kind": strs(pointKinds...)})
 	rule := web.Obj(map[string]any{"kind": web.Enum(Kinds...), "source": web.Enum(Sources...), "filter": web.Ref("Filter"),

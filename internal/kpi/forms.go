@@ -32,6 +32,7 @@ type filterForm struct {
 	P                                               string // field name prefix: f_ or n_
 	Status, Tiers, Types, PartyOrg                  []string
 	Hub, Brand, Demonstration, VolunteerMark, Rural string // "" | "1" | "0"
+	TrainedPersonnel                                string
 	MinWorkers                                      string
 	TargetGroups                                    string // coverage: group keys, comma-separated
 }
@@ -43,7 +44,8 @@ type triField struct{ Name, Label, Value string }
 func (f filterForm) Tris() []triField {
 	return []triField{{f.P + "hub", "kpi.filter.hub", f.Hub}, {f.P + "brand", "kpi.filter.brand", f.Brand},
 		{f.P + "demonstration", "kpi.filter.demonstration", f.Demonstration},
-		{f.P + "volunteer_mark", "kpi.filter.volunteer_mark", f.VolunteerMark}, {f.P + "rural", "kpi.filter.rural", f.Rural}}
+		{f.P + "volunteer_mark", "kpi.filter.volunteer_mark", f.VolunteerMark}, {f.P + "rural", "kpi.filter.rural", f.Rural},
+		{f.P + "trained_personnel", "kpi.filter.trained_personnel", f.TrainedPersonnel}}
 }
 
 // Enums is what the filter offers.
@@ -65,7 +67,7 @@ func filterFormOf(f *Filter) filterForm {
 	}
 	ff := filterForm{Status: f.Status, Tiers: f.Tiers, Types: f.Types, PartyOrg: f.PartyOrg, Hub: triString(f.Hub),
 		Brand: triString(f.Brand), Demonstration: triString(f.Demonstration), VolunteerMark: triString(f.VolunteerMark),
-		Rural: triString(f.Rural)}
+		Rural: triString(f.Rural), TrainedPersonnel: triString(f.TrainedPersonnel)}
 	if f.MinWorkers > 0 {
 		ff.MinWorkers = strconv.Itoa(f.MinWorkers)
 	}
@@ -109,7 +111,7 @@ func filterFrom(form url.Values, prefix string, fe errs.Fields) Filter {
 	f := Filter{Status: form[prefix+"status"], Tiers: form[prefix+"tiers"], Types: form[prefix+"types"],
 		PartyOrg: form[prefix+"party_org"], Hub: tri(form.Get(prefix + "hub")), Brand: tri(form.Get(prefix + "brand")),
 		Demonstration: tri(form.Get(prefix + "demonstration")), VolunteerMark: tri(form.Get(prefix + "volunteer_mark")),
-		Rural: tri(form.Get(prefix + "rural"))}
+		Rural: tri(form.Get(prefix + "rural")), TrainedPersonnel: tri(form.Get(prefix + "trained_personnel"))}
 	f.TargetGroups = splitList(form.Get(prefix + "target_groups"))
 	if s := strings.TrimSpace(form.Get(prefix + "min_workers")); s != "" {
 		n, err := strconv.Atoi(s)
@@ -124,7 +126,7 @@ func filterFrom(form url.Values, prefix string, fe errs.Fields) Filter {
 func (f Filter) empty() bool {
 	return len(f.Status)+len(f.Tiers)+len(f.Types)+len(f.PartyOrg)+len(f.HostTypes)+len(f.PilotKind)+len(f.TrainingTopics)+len(f.TrainingForms) == 0 &&
 		f.Hub == nil && f.Brand == nil && f.Demonstration == nil && f.VolunteerMark == nil && f.Rural == nil &&
-		f.MinWorkers == 0 && !f.QualifiedWorkers && len(f.TargetGroups) == 0
+		f.TrainedPersonnel == nil && f.MinWorkers == 0 && !f.QualifiedWorkers && len(f.TargetGroups) == 0
 }
 
 func splitList(s string) []string {

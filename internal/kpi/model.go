@@ -77,6 +77,10 @@ type Filter struct {
 	MinWorkers int `json:"min_workers,omitempty"`
 	// QualifiedWorkers counts only workers holding the qualification.
 	QualifiedWorkers bool `json:"qualified_workers,omitempty"`
+	// TrainedPersonnel keeps organizations with (true) or without (false) a
+	// key person (骨干人才) who attended a training in the 12 months up to
+	// the date.
+	TrainedPersonnel *bool `json:"trained_personnel,omitempty"`
 	// Bases: host types.
 	HostTypes []string `json:"host_types,omitempty"`
 	// Bases: levels (district, street, community).

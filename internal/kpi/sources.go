@@ -265,6 +265,9 @@ func (m *match) orgConds(q *query, f Filter, field func(string) string, cut *str
 		}
 		conds = append(conds, c)
 	}
+	if f.TrainedPersonnel != nil {
+		conds = append(conds, m.trainedCond(q, *f.TrainedPersonnel))
+	}
 	if f.MinWorkers > 0 {
 		d := q.arg(m.When.Day)
 		qual := ""
@@ -394,7 +397,7 @@ func typesMask(ts []string) int64 {
 // sourceTables are the tables a source reads; a source whose tables are
 // missing has no data.
 var sourceTables = map[string][]string{
-	SourceOrgs:      {"orgs", "org_history"},
+	SourceOrgs:      {"orgs", "org_history", "training_attendance"},
 	SourceHubs:      {"orgs", "org_history", "hub_workers"},
 	SourceBases:     {"bases"},
 	SourcePilots:    {"pilots"},
@@ -471,4 +474,23 @@ func (m *match) drills(q *query) string {
 	}
 	return `SELECT d.id AS rid, d.scenario AS label, d.community_code AS ucode, d.district_code AS dcode,
 		substr(d.community_code, 1, 9) AS scode, substr(d.held_on, 1, 4) AS ryear, 0 AS late FROM drills d WHERE ` + strings.Join(conds, " AND ")
+}
+
+// trainedCond keeps the organizations that have (or, if !want, have not) a
+// key person who attended a session held in the 12 months up to the date.
+func (m *match) trainedCond(q *query, want bool) string {
+	from := m.When.Day
+	if t, err := time.Parse(time.DateOnly, m.When.Day); err == nil {
+		from = t.AddDate(-1, 0, 0).Format(time.DateOnly)
+	}
+	known := ""
+	if m.When.Known != "" {
+		known = " AND a.checked_in_at < " + q.arg(m.When.KnownCut)
+	}
+	c := "EXISTS (SELECT 1 FROM people p JOIN training_attendance a ON a.person_id = p.id JOIN trainings t ON t.id = a.training_id" +
+		" WHERE p.org_id = o.id AND t.start_day <= " + q.arg(m.When.Day) + " AND t.start_day > " + q.arg(from) + known + ")"
+	if !want {
+		return "NOT " + c
+	}
+	return c
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"linli/internal/platform/auth"
-	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 )
 
@@ -39,7 +38,30 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Tag: "readiness", Body: "LiaisonInput", Response: "Liaison", Status: 201}, h.S.API(h.apiAddLiaison))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/liaisons/{id}/contacts", Summary: "Add an entry to a liaison's contact log",
 		Tag: "readiness", Body: "ContactLogInput", Response: "Liaison", Status: 201}, h.S.API(h.apiLog))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/patrol-groups", Summary: "Safety patrol groups (群防群治) in scope with their weekly schedules",
+		Tag: "readiness", Query: within, Response: "PatrolList"}, h.S.API(h.apiPatrols))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/patrol-groups", Summary: "Record an active organization as a patrol group, with its area, members, schedule and effective date",
+		Tag: "readiness", Body: "PatrolInput", Response: "Patrol", Status: 201}, h.S.API(h.apiAddPatrol))
+	rt.HandleFunc("POST /readiness/drills", h.S.Page(h.drillSubmit))
+	rt.HandleFunc("POST /readiness/contacts", h.S.Page(h.contactSubmit))
+	rt.HandleFunc("POST /readiness/liaisons", h.S.Page(h.liaisonSubmit))
+	rt.HandleFunc("POST /readiness/patrols", h.S.Page(h.patrolSubmit))
 	rt.Schemas(schemas())
+}
+
+func (h *Handlers) apiPatrols(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.Patrols(r.Context(), u, r.URL.Query().Get("within"))
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiAddPatrol(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in PatrolInput
+	err := web.DecodeJSON(w, r, &in)
+	var p *Patrol
+	if err == nil {
+		p, err = h.Svc.AddPatrol(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, p, err)
 }
 
 func (h *Handlers) apiContacts(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -105,28 +127,6 @@ func (h *Handlers) apiLog(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	h.S.Respond(w, r, http.StatusCreated, l, err)
 }
 
-type pageData struct {
-	Coverage []StreetCoverage
-	Without  []Place
-}
-
-// page is the street's (or any officer's) view: coverage by street and the
-// communities without a liaison.
-func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	within := r.URL.Query().Get("within")
-	cov, err := h.Svc.Coverage(r.Context(), u, within)
-	var l *Liaisons
-	if err == nil {
-		l, err = h.Svc.Liaisons(r.Context(), u, within)
-	}
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	h.S.Render(w, r, http.StatusOK, "readiness", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "readiness.title"), User: u,
-		Data: pageData{Coverage: cov, Without: l.Without}})
-}
-
 func schemas() map[string]any {
 	date := map[string]any{"type": "string", "format": "date"}
 	ids := web.Arr(web.Int())
@@ -144,7 +144,17 @@ func schemas() map[string]any {
 	}
 	logIn := map[string]any{"on_date": date, "kind": web.Enum(ContactKinds...), "summary": web.Str()}
 	place := web.Obj(map[string]any{"code": web.Str(), "name": web.Str()})
+	shift := web.Obj(map[string]any{"weekday": web.Int(), "starts": web.Str(), "ends": web.Str(), "route": web.Str()}, "weekday", "starts", "ends")
+	patrol := map[string]any{"org_id": web.Int(), "area": web.Str(), "members": web.Int(), "started_on": date,
+		"late_reason": web.Str(), "shifts": web.Arr(shift)}
+	patrolOut := map[string]any{"id": web.Int(), "org_name": web.Str(), "community_code": web.Str(), "ended_on": date}
+	for k, v := range patrol {
+		patrolOut[k] = v
+	}
 	return map[string]any{
+		"PatrolInput":  web.Obj(patrol, "org_id", "area", "members", "shifts"),
+		"Patrol":       web.Obj(patrolOut),
+		"PatrolList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Patrol"))}),
 		"ContactInput": web.Obj(contact, "community_code", "hazard", "name", "phone"),
 		"Contact":      web.Obj(contactOut),
 		"ContactList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Contact"))}),

@@ -16,6 +16,7 @@ import (
 // Geo is what the room needs from the hierarchy.
 type Geo interface {
 	Exists(ctx context.Context, code string) (bool, error)
+	Names(ctx context.Context, codes []string) (map[string]string, error)
 }
 
 // Orgs is what the room needs from the registry.

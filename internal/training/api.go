@@ -20,8 +20,8 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}", Summary: "A session", Tag: "training", Response: "Training"}, h.S.API(h.apiGet))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/trainings/{id}", Summary: "Change the fields named (organizer only)",
 		Tag: "training", Body: "TrainingInput", Response: "Training"}, h.S.API(h.apiPatch))
-	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/enrolments", Summary: "Enrol a person of one's scope, within capacity",
-		Tag: "training", Body: "Enrolment", Response: "Person", Status: 201}, h.S.API(h.apiEnrol))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/enrolments", Summary: "Enrol a person of one's scope, within capacity; an organization's leader enrols themself with {\"self\": true}",
+		Tag: "training", Body: "EnrolmentInput", Response: "Person", Status: 201}, h.S.API(h.apiEnrol))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}/checkin-code", Summary: "The session's check-in code and its QR code (organizer only)",
 		Tag: "training", Response: "CheckinCode"}, h.S.API(h.apiCode))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/checkin", Summary: "A trainee checks in with the session's code and their phone, during the session (no sign-in)",
@@ -120,6 +120,8 @@ func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User
 
 type enrolment struct {
 	PersonID int64 `json:"person_id"`
+	// Self enrols the signed-in organization leader (self-enrolment).
+	Self bool `json:"self"`
 }
 
 func (h *Handlers) apiEnrol(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -129,7 +131,10 @@ func (h *Handlers) apiEnrol(w http.ResponseWriter, r *http.Request, u *auth.User
 		err = web.DecodeJSON(w, r, &in)
 	}
 	var p *Person
-	if err == nil {
+	switch {
+	case err == nil && in.Self && in.PersonID == 0:
+		p, err = h.Svc.EnrolSelf(r.Context(), u, id)
+	case err == nil:
 		p, err = h.Svc.Enrol(r.Context(), u, id, in.PersonID)
 	}
 	h.S.Respond(w, r, http.StatusCreated, p, err)
@@ -284,6 +289,7 @@ func schemas() map[string]any {
 		"Training":       web.Obj(training),
 		"TrainingList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Training"))}),
 		"Enrolment":      web.Obj(map[string]any{"person_id": web.Int()}, "person_id"),
+		"EnrolmentInput": web.Obj(map[string]any{"person_id": web.Int(), "self": web.Bool()}),
 		"CheckinCode":    web.Obj(map[string]any{"code": web.Str(), "expires_at": ts, "url": web.Str(), "qr_svg": web.Str()}),
 		"Checkin":        web.Obj(map[string]any{"code": web.Str(), "phone": web.Str()}, "code", "phone"),
 		"CheckedIn":      web.Obj(map[string]any{"title": web.Str(), "name": web.Str(), "checked_in_at": ts}),

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"linli/internal/platform/auth"
@@ -28,7 +29,14 @@ type Handlers struct {
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /trainings", h.S.Page(h.listPage))
+	rt.HandleFunc("POST /trainings", h.S.Page(h.createSubmit))
 	rt.HandleFunc("GET /trainings/{id}", h.S.Page(h.showPage))
+	rt.HandleFunc("POST /trainings/{id}/enrol", h.S.Page(h.enrolSubmit))
+	rt.HandleFunc("POST /trainings/{id}/self-enrol", h.S.Page(h.selfSubmit))
+	rt.HandleFunc("POST /trainings/{id}/attendance", h.S.Page(h.attendanceSubmit))
+	rt.HandleFunc("POST /trainings/{id}/certificates", h.S.Page(h.issueSubmit))
+	rt.HandleFunc("GET /people", h.S.Page(h.peoplePage))
+	rt.HandleFunc("POST /people", h.S.Page(h.personSubmit))
 	rt.HandleFunc("GET /public/checkin", h.checkinPage)
 	rt.HandleFunc("POST /public/checkin", h.checkinSubmit)
 	h.apiRoutes(rt)
@@ -41,52 +49,81 @@ func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
 type listData struct {
 	Items []Training
 	Year  string
+	Names map[string]string // unit names
+	New   *listForm         // the create form, for organizers
 }
 
 func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	year := r.URL.Query().Get("year")
-	list, err := h.Svc.List(r.Context(), u, year)
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	h.S.Render(w, r, http.StatusOK, "training_list", web.View{Title: h.tr(r, "training.list_title"), User: u,
-		Data: listData{Items: list, Year: year}})
+	h.listRender(w, r, u, http.StatusOK, trainingForm{Capacity: "30"}, nil)
 }
 
 type showData struct {
-	T          *Training
-	Attendance []Attendance
-	Code       *CheckinCode
-	QR         template.URL
+	T         *Training
+	UnitName  string
+	Roster    []RosterRow
+	Code      *CheckinCode
+	QR        template.URL
+	Organizer bool
+	CanEnrol  bool
+	People    []Choice // the people of the viewer's subtree not yet enrolled
+	CanSelf   bool     // an organization's leader may enrol themself
+	Self      bool     // and is enrolled
 }
 
 func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "id")
-	var t *Training
-	if err == nil {
-		t, err = h.Svc.Get(r.Context(), u, id)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
 	}
-	var att []Attendance
+	h.showRender(w, r, u, id, http.StatusOK, nil)
+}
+
+func (h *Handlers) showRender(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, msgs map[string]string) {
+	ctx := r.Context()
+	t, err := h.Svc.Get(ctx, u, id)
+	var d showData
 	if err == nil {
-		att, err = h.Svc.Attendance(r.Context(), u, id)
+		d = showData{T: t, Organizer: canOrganize(u, t.UnitCode, t.HubOrgID)}
+		d.Roster, err = h.Svc.Roster(ctx, u, id)
+	}
+	var names map[string]string
+	if err == nil {
+		names, err = h.Svc.Geo.Names(ctx, []string{t.UnitCode})
+		d.UnitName = names[t.UnitCode]
+	}
+	if err == nil && d.Organizer {
+		var c *CheckinCode
+		c, err = h.Svc.Code(ctx, u, id, h.baseURL(r))
+		if err == nil {
+			d.Code = c
+			// an image, not inline markup: the page's policy allows data: images only
+			d.QR = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString([]byte(c.QRSVG)))
+		}
+	}
+	if err == nil && keeperRole(u) && h.Svc.now().Before(t.EndsAt) {
+		var people []Person
+		people, err = h.Svc.People(ctx, u, "", "")
+		on := map[int64]bool{}
+		for _, x := range d.Roster {
+			on[x.PersonID] = true
+		}
+		for _, p := range people {
+			if !on[p.ID] {
+				d.People = append(d.People, Choice{strconv.FormatInt(p.ID, 10), p.Name + " · " + p.Role})
+			}
+		}
+		d.CanEnrol = true
+	}
+	if err == nil && u.Role == auth.OrgLeader && u.OrgID != 0 {
+		d.CanSelf = h.Svc.now().Before(t.EndsAt)
+		d.Self, err = h.Svc.SelfEnrolled(ctx, u, id)
 	}
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := showData{T: t, Attendance: att}
-	if canOrganize(u, t.UnitCode, t.HubOrgID) {
-		c, err := h.Svc.Code(r.Context(), u, id, h.baseURL(r))
-		if err != nil {
-			h.S.PageError(w, r, err)
-			return
-		}
-		d.Code = c
-		// an image, not inline markup: the page's policy allows data: images only
-		d.QR = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString([]byte(c.QRSVG)))
-	}
-	h.S.Render(w, r, http.StatusOK, "training_show", web.View{Title: t.Title, User: u, Data: d})
+	h.S.Render(w, r, status, "training_show", web.View{Title: t.Title, User: u, Data: d, Errors: msgs})
 }
 
 type checkinData struct {

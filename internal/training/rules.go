@@ -8,6 +8,7 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/registry"
 )
 
 // Pure decisions of the room: who may do what, and what is valid. No
@@ -92,17 +93,22 @@ func canEnrol(u *auth.User, unitCode, personCommunity string) bool {
 	return false
 }
 
-// canKeepPeople: officers and hub staff record the key personnel of their
-// subtree.
-func canKeepPeople(u *auth.User, community string) bool {
+// keeperRole reports the roles that record key personnel (in their subtree).
+func keeperRole(u *auth.User) bool {
 	if u == nil || u.ReadOnly() {
 		return false
 	}
 	switch u.Role {
 	case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer, auth.CommunityCommittee, auth.HubStaff:
-		return u.InScope(community)
+		return true
 	}
 	return false
+}
+
+// canKeepPeople: officers and hub staff record the key personnel of their
+// subtree.
+func canKeepPeople(u *auth.User, community string) bool {
+	return keeperRole(u) && u.InScope(community)
 }
 
 // planTraining validates a session. unitLen is the code length of the unit
@@ -198,6 +204,42 @@ func NormalizePhone(p string) string {
 }
 
 func planPerson(u *auth.User, in *PersonInput, now time.Time, communityExists bool) error {
+	f := checkPerson(in, now, communityExists)
+	if _, bad := f["community_code"]; !bad && !canKeepPeople(u, in.CommunityCode) {
+		f.Add("community_code", "err.outside_scope")
+	}
+	return f.Err()
+}
+
+// planSelf is the key person an organization's leader enrols as: their own
+// record, made from the organization's (leader's name and phone), in its
+// community. A leader without an organization, or a session not open to
+// them or already over, is refused.
+func planSelf(u *auth.User, org *registry.Org, t *Training, now time.Time) (PersonInput, error) {
+	if u == nil || u.ReadOnly() || u.Role != auth.OrgLeader || u.OrgID == 0 || org == nil || org.ID != u.OrgID {
+		return PersonInput{}, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	if !canSeeTraining(u, t.UnitCode) {
+		return PersonInput{}, errs.E(errs.NotFound, "err.not_found")
+	}
+	if !now.Before(t.EndsAt) {
+		return PersonInput{}, errs.E(errs.Conflict, "training.err.over")
+	}
+	name := strings.TrimSpace(org.LeaderName)
+	if name == "" {
+		name = u.DisplayName
+	}
+	in := PersonInput{Name: name, Phone: org.LeaderPhone, Role: "负责人", OrgID: org.ID, CommunityCode: org.CommunityCode}
+	if f := checkPerson(&in, now, true); len(f) > 0 {
+		// the organization's record lacks what a person needs (a phone to
+		// check in with): the leader is told what to complete
+		return in, &errs.Error{Code: errs.Invalid, Message: errs.M("training.err.self_record"), Fields: f}
+	}
+	return in, nil
+}
+
+// checkPerson normalizes and validates a person's fields.
+func checkPerson(in *PersonInput, now time.Time, communityExists bool) errs.Fields {
 	in.Name, in.Role = strings.TrimSpace(in.Name), strings.TrimSpace(in.Role)
 	in.Phone, in.IDNumber = NormalizePhone(in.Phone), strings.ToUpper(strings.TrimSpace(in.IDNumber))
 	in.CommunityCode = strings.TrimSpace(in.CommunityCode)
@@ -210,11 +252,8 @@ func planPerson(u *auth.User, in *PersonInput, now time.Time, communityExists bo
 	if in.IDNumber != "" && !validIDNumber(in.IDNumber) {
 		f.Add("id_number", "training.err.id_number")
 	}
-	switch {
-	case len(in.CommunityCode) != 12 || !communityExists:
+	if len(in.CommunityCode) != 12 || !communityExists {
 		f.Add("community_code", "err.unknown_division")
-	case !canKeepPeople(u, in.CommunityCode):
-		f.Add("community_code", "err.outside_scope")
 	}
 	switch {
 	case in.Qualification == "":
@@ -228,7 +267,7 @@ func planPerson(u *auth.User, in *PersonInput, now time.Time, communityExists bo
 	case in.QualYear > now.In(chinaTime).Year():
 		f.Add("qualification_year", "training.err.qual_year_future")
 	}
-	return f.Err()
+	return f
 }
 
 // validIDNumber checks an 18-character resident ID number's check digit.

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"time"
 
+	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -26,6 +27,7 @@ import (
 type Geo interface {
 	Exists(ctx context.Context, code string) (bool, error)
 	Names(ctx context.Context, codes []string) (map[string]string, error)
+	Children(ctx context.Context, code string) ([]geo.Node, error)
 }
 
 // Orgs is what the room needs from the registry.
@@ -287,33 +289,38 @@ func (s *Service) Enrol(ctx context.Context, u *auth.User, trainingID, personID 
 	}
 	now := s.now()
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		// the session's row is locked so two enrolments cannot both take the last place
-		t, err := getTraining(ctx, tx, s.DB.Dialect, trainingID, true)
-		if err != nil {
-			return err
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM training_enrolments WHERE training_id = $1 AND person_id = $2`,
-			trainingID, personID).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return errs.E(errs.Conflict, "training.err.enrolled")
-		}
-		if t.Enrolled >= t.Capacity {
-			return errs.E(errs.Conflict, "training.err.full", t.Capacity)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO training_enrolments (training_id, person_id, enrolled_at) VALUES ($1, $2, $3)`,
-			trainingID, personID, now); err != nil {
-			return fmt.Errorf("training: enrol: %w", err)
-		}
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "training.enrol", ObjectType: "training",
-			ObjectID: strconv.FormatInt(trainingID, 10), ScopeCode: p.CommunityCode, Detail: map[string]any{"person_id": personID}})
+		return s.enrolTx(ctx, tx, u, now, trainingID, personID, p.CommunityCode)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// enrolTx puts a person on a session's list inside a transaction: the
+// session's row is locked so two enrolments cannot both take the last place.
+func (s *Service) enrolTx(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, trainingID, personID int64, community string) error {
+	t, err := getTraining(ctx, tx, s.DB.Dialect, trainingID, true)
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM training_enrolments WHERE training_id = $1 AND person_id = $2`,
+		trainingID, personID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return errs.E(errs.Conflict, "training.err.enrolled")
+	}
+	if t.Enrolled >= t.Capacity {
+		return errs.E(errs.Conflict, "training.err.full", t.Capacity)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO training_enrolments (training_id, person_id, enrolled_at) VALUES ($1, $2, $3)`,
+		trainingID, personID, now); err != nil {
+		return fmt.Errorf("training: enrol: %w", err)
+	}
+	return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "training.enrol", ObjectType: "training",
+		ObjectID: strconv.FormatInt(trainingID, 10), ScopeCode: community, Detail: map[string]any{"person_id": personID}})
 }
 
 // CheckinCode is what the trainer's screen shows.

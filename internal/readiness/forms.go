@@ -1,0 +1,211 @@
+package readiness
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+)
+
+// Choice is an option of a form's select.
+type Choice struct{ Value, Label string }
+
+type pageData struct {
+	Coverage    []StreetCoverage
+	Names       map[string]string // street and community names
+	Without     []Place
+	Drills      []Drill
+	Patrols     []Patrol
+	CanKeep     bool
+	Communities []Choice
+	Orgs        []Choice
+	Hazards     []string
+	Kinds       []string
+	Today       string
+	Weekdays    []int
+	// each form's field errors (only the form submitted has any)
+	DrillErr, ContactErr, LiaisonErr, PatrolErr map[string]string
+}
+
+// page is the street's (or any officer's) view: coverage by street, the
+// communities without a liaison, drills and patrol groups, and the forms to
+// record them.
+func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.render(w, r, u, http.StatusOK, "", nil)
+}
+
+func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, status int, form string, msgs map[string]string) {
+	ctx := r.Context()
+	within := r.URL.Query().Get("within")
+	d := pageData{Hazards: Hazards, Kinds: ContactKinds, Today: today(h.Svc.now()), Weekdays: []int{1, 2, 3, 4, 5, 6, 7},
+		CanKeep: u.IsOfficer() && !u.ReadOnly()}
+	switch form {
+	case "drill-form":
+		d.DrillErr = msgs
+	case "contact-form":
+		d.ContactErr = msgs
+	case "liaison-form":
+		d.LiaisonErr = msgs
+	case "patrol-form":
+		d.PatrolErr = msgs
+	}
+	cov, err := h.Svc.Coverage(ctx, u, within)
+	d.Coverage = cov
+	var l *Liaisons
+	if err == nil {
+		l, err = h.Svc.Liaisons(ctx, u, within)
+	}
+	if err == nil {
+		d.Without = l.Without
+		d.Drills, err = h.Svc.Drills(ctx, u, within)
+		if len(d.Drills) > 50 {
+			d.Drills = d.Drills[len(d.Drills)-50:]
+		}
+	}
+	if err == nil {
+		d.Patrols, err = h.Svc.Patrols(ctx, u, within)
+	}
+	if err == nil && d.CanKeep {
+		d.Communities, err = choices(ctx, h.Svc.DB.Read, `SELECT code, name FROM divisions WHERE code >= $1 AND code < $2
+			AND length(code) = 12 ORDER BY code LIMIT $3`, u.ScopeCode, 3000)
+		if err == nil {
+			d.Orgs, err = choices(ctx, h.Svc.DB.Read, `SELECT CAST(id AS TEXT), name FROM orgs WHERE community_code >= $1
+				AND community_code < $2 AND status = 'active' ORDER BY name LIMIT $3`, u.ScopeCode, 500)
+		}
+	}
+	if err == nil {
+		codes := make([]string, 0, len(cov)+len(d.Drills)+len(d.Patrols))
+		for _, c := range cov {
+			codes = append(codes, c.Street)
+		}
+		for _, x := range d.Drills {
+			codes = append(codes, x.CommunityCode)
+		}
+		for _, x := range d.Patrols {
+			codes = append(codes, x.CommunityCode)
+		}
+		d.Names, err = h.Svc.Geo.Names(ctx, codes)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, status, "readiness", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "readiness.title"), User: u,
+		Data: d})
+}
+
+// choices reads a bounded list for a select; none when there are more
+// than limit (the form then takes the code).
+func choices(ctx context.Context, q db.Querier, query, scope string, limit int) ([]Choice, error) {
+	lo, hi := db.PrefixRange(scope)
+	rs, err := q.QueryContext(ctx, query, lo, hi, limit+1)
+	if err != nil {
+		return nil, fmt.Errorf("readiness: choices: %w", err)
+	}
+	defer rs.Close()
+	var out []Choice
+	for rs.Next() {
+		var c Choice
+		if err := rs.Scan(&c.Value, &c.Label); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if len(out) > limit {
+		return nil, rs.Err()
+	}
+	return out, rs.Err()
+}
+
+func formInt(r *http.Request, name string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name)))
+	return n
+}
+
+func formIDs(r *http.Request, name string) []int64 {
+	var out []int64
+	for _, v := range r.PostForm[name] {
+		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// done redirects after a saved form, or re-renders the page with the
+// form's errors.
+func (h *Handlers) done(w http.ResponseWriter, r *http.Request, u *auth.User, form, flash string, err error) {
+	if err != nil {
+		msgs, ok := h.S.FieldErrors(r, err)
+		if !ok {
+			h.S.PageError(w, r, err)
+			return
+		}
+		h.render(w, r, u, http.StatusUnprocessableEntity, form, msgs)
+		return
+	}
+	http.Redirect(w, r, "/readiness?flash="+flash+"#"+form, http.StatusSeeOther)
+}
+
+func (h *Handlers) drillSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if err := r.ParseForm(); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return
+	}
+	_, err := h.Svc.AddDrill(r.Context(), u, DrillInput{CommunityCode: r.PostFormValue("community_code"),
+		Scenario: r.PostFormValue("scenario"), HeldOn: r.PostFormValue("held_on"), OrgIDs: formIDs(r, "org_ids"),
+		Participants: formInt(r, "participants"), Findings: r.PostFormValue("findings")})
+	h.done(w, r, u, "drill-form", "readiness.saved", err)
+}
+
+func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if err := r.ParseForm(); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return
+	}
+	in := ContactInput{CommunityCode: r.PostFormValue("community_code"), Hazard: r.PostFormValue("hazard"),
+		Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Duty: r.PostFormValue("duty"), CheckedOn: r.PostFormValue("checked_on")}
+	if ids := formIDs(r, "org_id"); len(ids) > 0 {
+		in.OrgID = ids[0]
+	}
+	_, err := h.Svc.AddContact(r.Context(), u, in)
+	h.done(w, r, u, "contact-form", "readiness.saved", err)
+}
+
+func (h *Handlers) liaisonSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if err := r.ParseForm(); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return
+	}
+	_, err := h.Svc.AddLiaison(r.Context(), u, LiaisonInput{CommunityCode: r.PostFormValue("community_code"),
+		Holder: r.PostFormValue("holder"), Since: r.PostFormValue("since"), OrgIDs: formIDs(r, "org_ids")})
+	h.done(w, r, u, "liaison-form", "readiness.saved", err)
+}
+
+func (h *Handlers) patrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if err := r.ParseForm(); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return
+	}
+	in := PatrolInput{Area: r.PostFormValue("area"), Members: formInt(r, "members"), StartedOn: r.PostFormValue("started_on"),
+		LateReason: r.PostFormValue("late_reason")}
+	if ids := formIDs(r, "org_id"); len(ids) > 0 {
+		in.OrgID = ids[0]
+	}
+	// the schedule's lines: weekdays ticked share one time and route
+	for _, v := range r.PostForm["weekday"] {
+		if n, err := strconv.Atoi(v); err == nil {
+			in.Shifts = append(in.Shifts, Shift{Weekday: n, Starts: r.PostFormValue("starts"), Ends: r.PostFormValue("ends"),
+				Route: r.PostFormValue("route")})
+		}
+	}
+	_, err := h.Svc.AddPatrol(r.Context(), u, in)
+	h.done(w, r, u, "patrol-form", "readiness.patrol_saved", err)
+}

@@ -1,0 +1,104 @@
+package training
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+)
+
+// RosterRow is one enrolled person of a session: who, whether present, and
+// the certificate issued, for the session's page.
+type RosterRow struct {
+	PersonID    int64
+	Name        string
+	Role        string
+	OrgName     string
+	Phone       string // masked
+	Present     bool
+	CheckedInAt time.Time
+	Source      string
+	Reason      string
+	Serial      string
+	Revoked     bool
+}
+
+// Roster lists a session's enrolled people. The organizer sees names; the
+// levels below, who may see the session, see family names only.
+func (s *Service) Roster(ctx context.Context, u *auth.User, id int64) ([]RosterRow, error) {
+	t, err := s.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := listRoster(ctx, s.DB.Read, id, 1000)
+	if err != nil {
+		return nil, err
+	}
+	if !canOrganize(u, t.UnitCode, t.HubOrgID) {
+		for i := range rows {
+			rows[i].Name = MaskName(rows[i].Name)
+		}
+	}
+	return rows, nil
+}
+
+func listRoster(ctx context.Context, q db.Querier, trainingID int64, limit int) ([]RosterRow, error) {
+	rs, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.role, COALESCE(o.name, ''), p.phone,
+			a.checked_in_at, COALESCE(a.source, ''), COALESCE(a.reason, ''), COALESCE(c.serial, ''), COALESCE(c.revoked_on, '')
+		FROM training_enrolments e JOIN people p ON p.id = e.person_id
+		LEFT JOIN orgs o ON o.id = p.org_id
+		LEFT JOIN training_attendance a ON a.training_id = e.training_id AND a.person_id = e.person_id
+		LEFT JOIN certificates c ON c.training_id = e.training_id AND c.person_id = e.person_id
+		WHERE e.training_id = $1 ORDER BY e.enrolled_at, p.id LIMIT $2`, trainingID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("training: roster: %w", err)
+	}
+	defer rs.Close()
+	out := []RosterRow{}
+	for rs.Next() {
+		var r RosterRow
+		var at sql.NullTime
+		var revoked string
+		if err := rs.Scan(&r.PersonID, &r.Name, &r.Role, &r.OrgName, &r.Phone, &at, &r.Source, &r.Reason, &r.Serial, &revoked); err != nil {
+			return nil, fmt.Errorf("training: roster: %w", err)
+		}
+		r.Phone = MaskPhone(r.Phone)
+		r.Present, r.Revoked = at.Valid, revoked != ""
+		if at.Valid {
+			r.CheckedInAt = at.Time.UTC()
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
+}
+
+// The choices of the forms: communities and active organizations of a
+// subtree, by name, bounded (a form offers a list, not a search).
+const (
+	communitiesSQL = `SELECT code, name FROM divisions WHERE code >= $1 AND code < $2 AND length(code) = 12 ORDER BY code LIMIT $3`
+	orgsSQL        = `SELECT CAST(id AS TEXT), name FROM orgs WHERE community_code >= $1 AND community_code < $2 AND status = 'active' ORDER BY name LIMIT $3`
+)
+
+func choices(ctx context.Context, q db.Querier, query, scope string, limit int) ([]Choice, error) {
+	lo, hi := db.PrefixRange(scope)
+	rs, err := q.QueryContext(ctx, query, lo, hi, limit+1)
+	if err != nil {
+		return nil, fmt.Errorf("training: choices: %w", err)
+	}
+	defer rs.Close()
+	var out []Choice
+	for rs.Next() {
+		var c Choice
+		if err := rs.Scan(&c.Value, &c.Label); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if len(out) > limit {
+		return nil, rs.Err() // too many to offer: the form asks for the code instead
+	}
+	return out, rs.Err()
+}
