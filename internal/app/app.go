@@ -136,6 +136,7 @@ func (a *App) Mount() error {
 	if err != nil {
 		return err
 	}
+	r.Place = (&geo.Namer{S: a.Geo}).Name
 	a.Metrics = prometheus.NewRegistry()
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web = web.NewServer(cat, r, a.Auth, a.Log, a.Metrics)

@@ -51,9 +51,19 @@ func trainings(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 				continue
 			}
 			phone := fmt.Sprintf("1380000%02d%02d", i, j)
-			p, err := svcAt(day(2021, 9, 1)).CreatePerson(ctx, admin, training.PersonInput{Name: demoPeople[(i+j)%len(demoPeople)],
+			in := training.PersonInput{Name: demoPeople[(i+j)%len(demoPeople)],
 				Phone: phone, Role: "社区社会组织负责人", CommunityCode: s.comms[0].code,
-				Qualification: []string{"", "assistant", "social_worker", ""}[j], QualYear: []int{0, 2019, 2021, 0}[j]})
+				Qualification: []string{"", "assistant", "social_worker", ""}[j], QualYear: []int{0, 2019, 2021, 0}[j]}
+			if j < 3 { // most are key people of an organization of their street
+				id, comm, err := activeOrgOf(ctx, d, s.code, j)
+				if err != nil {
+					return err
+				}
+				if id != 0 {
+					in.OrgID, in.CommunityCode = id, comm
+				}
+			}
+			p, err := svcAt(day(2021, 9, 1)).CreatePerson(ctx, admin, in)
 			if err != nil {
 				return fmt.Errorf("demo: person: %w", err)
 			}
@@ -91,7 +101,10 @@ func trainings(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 			}
 		}
 	}
-	return readinessDemo(ctx, d, st, reg, admin, areas, now, r)
+	if err := readinessDemo(ctx, d, st, reg, admin, areas, now, r); err != nil {
+		return err
+	}
+	return capacityKPIs(ctx, d, st, admin, now)
 }
 
 // attend enrols the district's people, checks most of them in with the
@@ -188,5 +201,5 @@ func readinessDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.S
 			}
 		}
 	}
-	return nil
+	return patrolsDemo(ctx, d, svc, admin, areas)
 }

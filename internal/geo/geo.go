@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
@@ -272,4 +274,43 @@ func (s *Store) Count(ctx context.Context, prefix string) (map[int]int, error) {
 		out[l] = n
 	}
 	return out, rows.Err()
+}
+
+// Namer names divisions for the pages, from a bounded in-memory cache in
+// front of the store: a page of a thousand rows asks the database once per
+// distinct code, and a busy server not at all.
+type Namer struct {
+	S   *Store
+	Max int // entries kept; 0 means 100,000
+
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+// Name returns a division's name, or the code itself when it is no
+// division or the lookup fails.
+func (n *Namer) Name(code string) string {
+	n.mu.RLock()
+	name, ok := n.m[code]
+	n.mu.RUnlock()
+	if ok {
+		return name
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	node, err := n.S.Get(ctx, code)
+	if err != nil {
+		return code
+	}
+	limit := n.Max
+	if limit <= 0 {
+		limit = 100_000
+	}
+	n.mu.Lock()
+	if n.m == nil || len(n.m) >= limit {
+		n.m = make(map[string]string) // divisions change rarely: start over rather than track use
+	}
+	n.m[code] = node.Name
+	n.mu.Unlock()
+	return node.Name
 }

@@ -27,6 +27,9 @@ var baseTemplates embed.FS
 type Renderer struct {
 	cat   *i18n.Catalog
 	pages map[string]map[string]*template.Template // lang → name → template
+	// Place names a division code for the pages' "place" function (the
+	// code itself when nil or unknown): pages show names, not codes.
+	Place func(code string) string
 }
 
 // Templates is one capability's template folder: pages and "_" partials.
@@ -185,6 +188,13 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 				c.Set(k, s)
 			}
 			return "?" + c.Encode()
+		},
+		// place is a division's name: {{place .CommunityCode}}
+		"place": func(code string) string {
+			if r.Place == nil || code == "" {
+				return code
+			}
+			return r.Place(code)
 		},
 		"lang": func() string { return lang },
 		"otherLang": func() string {
