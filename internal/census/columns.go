@@ -26,6 +26,7 @@ const (
 	kEnum  // one code, or its Chinese or English label
 	kMulti // several, separated by 、 , ; / or spaces
 	kInfo  // exported for people to read, ignored on import
+	kPlace // a community by name, where the code is not given
 )
 
 // column is one column of the census sheet.
@@ -47,8 +48,10 @@ var columns = []column{
 	{Field: "tier", Kind: kEnum, Required: true, Codes: registry.Tiers, Prefix: "tier.", Aliases: []string{"层级", "管理类别"}},
 	{Field: "types", Kind: kMulti, Required: true, Codes: registry.Types, Prefix: "type.", Aliases: []string{"类型", "组织类别"}},
 	{Field: "target_groups", Kind: kMulti, Codes: registry.TargetGroups, Prefix: "group.", Aliases: []string{"服务群体"}},
-	{Field: "community_code", Kind: kCode, Required: true, Aliases: []string{"社区代码", "社区(村)代码", "所属社区代码", "村(居)代码", "区划代码"}, Hint: "census.hint.community_code"},
-	{Field: "community", Kind: kInfo, Aliases: []string{"社区名称", "所属社区", "社区(村)"}},
+	{Field: "community_code", Kind: kCode, Aliases: []string{"社区代码", "社区(村)代码", "所属社区代码", "村(居)代码", "区划代码"}, Hint: "census.hint.community_code"},
+	// A file gives the community by code, by name, or both (then they must
+	// agree): one of the two columns is required.
+	{Field: "community", Kind: kPlace, Aliases: []string{"社区名称", "所属社区", "社区(村)", "社区（村）名称", "所属社区（村）"}, Hint: "census.hint.community"},
 	{Field: "address", Kind: kText, Aliases: []string{"地址", "办公地址", "活动场所"}},
 	{Field: "founded_on", Kind: kDate, Aliases: []string{"成立时间"}, Hint: "census.hint.date"},
 	{Field: "members", Kind: kInt, Aliases: []string{"成员数", "人数", "会员人数"}},

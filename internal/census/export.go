@@ -289,12 +289,20 @@ func (s *Service) dropDowns(x *excelize.File, nComms int) error {
 				return err
 			}
 			dv.SetError(excelize.DataValidationErrorStyleStop, "请选择", "请选择“是”或“否”。")
+		case kPlace:
+			if nComms == 0 {
+				continue
+			}
+			// the names as the list sheet writes them (街道 · 社区): unique
+			// where two streets have a community of the same name
+			dv.SetSqrefDropList(fmt.Sprintf("'%s'!$E$2:$E$%d", sheetCommunities, nComms+1))
+			dv.SetError(excelize.DataValidationErrorStyleWarning, "社区名称", "请从下拉列表选择管辖范围内的社区（村），或填写社区代码。")
 		default:
 			if c.Field != "community_code" || nComms == 0 {
 				continue
 			}
 			dv.SetSqrefDropList(fmt.Sprintf("'%s'!$A$2:$A$%d", sheetCommunities, nComms+1))
-			dv.SetError(excelize.DataValidationErrorStyleWarning, "社区代码", "请填写管辖范围内的 12 位社区（村）代码，见“社区列表”。")
+			dv.SetError(excelize.DataValidationErrorStyleWarning, "社区代码", "请填写管辖范围内的 12 位社区（村）代码，或只填社区名称，见“社区列表”。")
 		}
 		if err := x.AddDataValidation(sheetOrgs, dv); err != nil {
 			return err
@@ -320,8 +328,11 @@ func (s *Service) helpSheet(x *excelize.File) error {
 	}
 	for _, c := range columns {
 		req := "选填"
-		if c.Required {
+		switch {
+		case c.Required:
 			req = "必填"
+		case c.Field == "community_code" || c.Field == "community":
+			req = "代码与名称至少填一项"
 		}
 		hint := ""
 		if c.Hint != "" {
@@ -366,14 +377,14 @@ func (s *Service) communitySheet(x *excelize.File, comms []community) error {
 	if err != nil {
 		return err
 	}
-	if err := sw.SetColWidth(1, 4, 22); err != nil {
+	if err := sw.SetColWidth(1, 5, 22); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A1", []any{"社区（村）代码", "社区（村）名称", "街道（乡镇）", "区"}); err != nil {
+	if err := sw.SetRow("A1", []any{"社区（村）代码", "社区（村）名称", "街道（乡镇）", "区", "填表用名称"}); err != nil {
 		return err
 	}
 	for i, c := range comms {
-		if err := sw.SetRow("A"+strconv.Itoa(i+2), []any{c.Code, c.Name, c.Street, c.District}); err != nil {
+		if err := sw.SetRow("A"+strconv.Itoa(i+2), []any{c.Code, c.Name, c.Street, c.District, c.label()}); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"sort"
 	"time"
 
@@ -148,8 +149,22 @@ func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, o
 	}
 	var fields []string
 	for i, c := range columns {
-		if lay.ColOf[i] >= 0 && c.Kind != kInfo {
+		if lay.ColOf[i] < 0 || c.Kind == kInfo {
+			continue
+		}
+		switch {
+		case c.Kind != kPlace:
 			fields = append(fields, c.Field)
+		case !slices.Contains(fields, "community_code"):
+			fields = append(fields, "community_code") // the name sets the code
+		}
+	}
+	var places *placeIndex
+	for i, c := range columns {
+		if c.Kind == kPlace && lay.ColOf[i] >= 0 {
+			if places, err = s.places(ctx, u.ScopeCode); err != nil {
+				return nil, err
+			}
 		}
 	}
 	im, err := s.Registry.BeginImport(ctx, u, registry.ImportOptions{DryRun: opts.DryRun, Source: name, Fields: fields,
@@ -166,7 +181,7 @@ func (s *Service) Import(ctx context.Context, u *auth.User, path, name string, o
 	var readErr error
 	go func() {
 		defer close(parsed)
-		readErr = s.parseRows(ctx, rows, lay, pending, nums, parsed)
+		readErr = s.parseRows(ctx, rows, lay, places, pending, nums, parsed)
 	}()
 	// Rows are checked and written a batch at a time: the registry reads
 	// what a batch needs in a few queries and writes it in a few statements.
@@ -244,8 +259,9 @@ type parsedRow struct {
 
 // parseRows reads the data rows (first those read looking for the header),
 // skipping blank ones, and sends them parsed.
-func (s *Service) parseRows(ctx context.Context, rows sheetRows, lay *layout, pending [][]string, nums []int, out chan<- parsedRow) error {
+func (s *Service) parseRows(ctx context.Context, rows sheetRows, lay *layout, places *placeIndex, pending [][]string, nums []int, out chan<- parsedRow) error {
 	rr := newRowReader(s.Cat)
+	rr.places = places
 	send := func(n int, cells []string) error {
 		if blank(cells) {
 			return nil
@@ -280,10 +296,20 @@ func (s *Service) parseRows(ctx context.Context, rows sheetRows, lay *layout, pe
 // missingColumns reports required columns the file lacks.
 func (s *Service) missingColumns(lay *layout) []RowError {
 	var out []RowError
+	code, name := -1, -1
 	for i, c := range columns {
 		if c.Required && lay.ColOf[i] < 0 {
 			out = append(out, RowError{Row: lay.HeaderRow, Column: c.header(s.Cat), Msg: errs.M("census.err.missing_column")})
 		}
+		switch c.Field {
+		case "community_code":
+			code = i
+		case "community":
+			name = i
+		}
+	}
+	if lay.ColOf[code] < 0 && lay.ColOf[name] < 0 {
+		out = append(out, RowError{Row: lay.HeaderRow, Column: columns[code].header(s.Cat), Msg: errs.M("census.err.missing_community")})
 	}
 	return out
 }

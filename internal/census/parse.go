@@ -129,6 +129,7 @@ var multiSep = regexp.MustCompile(`[、,，;；/|\s]+`)
 // does not read.
 type rowReader struct {
 	values []map[string]string // per column: folded label or code → code
+	places *placeIndex         // the scope's communities by name (nil: the file has no name column)
 }
 
 func newRowReader(cat *i18n.Catalog) *rowReader {
@@ -217,6 +218,8 @@ func (rr *rowReader) set(in *registry.Input, f errs.Fields, i int, c column, v s
 			}
 		}
 		setText(in, c.Field, code)
+	case kPlace:
+		rr.place(in, f, cleanText(v))
 	case kMulti:
 		var codes []string
 		for _, part := range multiSep.Split(cleanText(v), -1) {
@@ -235,6 +238,25 @@ func (rr *rowReader) set(in *registry.Input, f errs.Fields, i int, c column, v s
 		} else {
 			in.TargetGroups = codes
 		}
+	}
+}
+
+// place reads the community's name: it gives the code when the code cell
+// is empty, and must agree with it otherwise.
+func (rr *rowReader) place(in *registry.Input, f errs.Fields, v string) {
+	if v == "" || rr.places == nil {
+		return
+	}
+	code, ambiguous := rr.places.resolve(v)
+	switch {
+	case len(ambiguous) > 0 && in.CommunityCode == "":
+		f.Add("community", "census.err.community_ambiguous", v, strings.Join(ambiguous, "、"))
+	case code == "" && len(ambiguous) == 0 && in.CommunityCode == "":
+		f.Add("community", "census.err.community_unknown", v)
+	case in.CommunityCode == "":
+		in.CommunityCode = code
+	case code != "" && code != in.CommunityCode:
+		f.Add("community", "census.err.community_mismatch", v, in.CommunityCode)
 	}
 }
 
