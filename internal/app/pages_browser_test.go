@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"linli/internal/app/apptest"
 	"linli/internal/demo"
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 )
 
@@ -36,7 +38,8 @@ const pageCheck = `(function () {
     title: document.title,
     csp: window.__csp || [],
     unlabeled: unlabeled,
-    overflow: document.documentElement.scrollWidth > window.innerWidth + 1 ? document.documentElement.scrollWidth : 0
+    overflow: document.documentElement.scrollWidth > window.innerWidth + 1 ? document.documentElement.scrollWidth : 0,
+    text: document.body ? document.body.innerText : ""
   };
 })()`
 
@@ -45,6 +48,29 @@ type pageFacts struct {
 	CSP       []string `json:"csp"`
 	Unlabeled []string `json:"unlabeled"`
 	Overflow  int      `json:"overflow"`
+	Text      string   `json:"text"`
+}
+
+// rawCode finds street and community codes in a page's visible text.
+var rawCode = regexp.MustCompile(`(^|[^0-9])(44[0-9]{7}(?:[0-9]{3})?)([^0-9]|$)`)
+
+// rawCodes lists the division codes a page shows without the division's
+// name anywhere on it: people think in names (issue 12).
+func rawCodes(names func(string) string, text string) []string {
+	var out []string
+	for _, m := range rawCode.FindAllStringSubmatch(text, -1) {
+		code := m[2]
+		name := names(code)
+		if name == "" || name == code {
+			continue // no such division: a number, not a code
+		}
+		short := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "居委会"), "村委会"), "委员会")
+		if !strings.Contains(text, short) {
+			out = append(out, code+" ("+name+")")
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // TestBrowserEveryPage signs in as every role of the demonstration and visits
@@ -59,6 +85,7 @@ func TestBrowserEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	namer := &geo.Namer{S: a.Geo}
 	var pages []string
 	for _, p := range a.Router.Patterns() {
 		method, path, _ := strings.Cut(p, " ")
@@ -94,6 +121,9 @@ func TestBrowserEveryPage(t *testing.T) {
 					where := fmt.Sprintf("%s at %d px, %s", acct.Username, size[0], path)
 					if strings.TrimSpace(f.Title) == "" {
 						t.Errorf("%s: no title", where)
+					}
+					for _, c := range rawCodes(namer.Name, f.Text) {
+						t.Errorf("%s: a division code without its name: %s", where, c)
 					}
 					for _, v := range f.CSP {
 						t.Errorf("%s: Content-Security-Policy violation: %s", where, v)
