@@ -536,3 +536,35 @@ func (c Chapter) Paras() []string {
 	}
 	return out
 }
+
+// FillBlanks replaces the model text's blanks with what text says for each
+// clause label ("" leaves the blank).
+func FillBlanks(chs []Chapter, text func(label string) string) []Chapter {
+	out := make([]Chapter, len(chs))
+	copy(out, chs)
+	for i := range out {
+		s := out[i].Text
+		for from := 0; ; {
+			j := strings.Index(s[from:], blank)
+			if j < 0 {
+				break
+			}
+			j += from
+			k := strings.Index(s[j:], "〕")
+			if k < 0 {
+				break
+			}
+			k += j + len("〕")
+			label, _, _ := strings.Cut(s[j+len(blank):k], "，")
+			t := text(label)
+			if t == "" {
+				from = k
+				continue
+			}
+			s = s[:j] + t + s[k:]
+			from = j + len(t)
+		}
+		out[i].Text = s
+	}
+	return out
+}
