@@ -61,10 +61,7 @@ func governanceDemo(ctx context.Context, d *db.DB, st *geo.Store, plans []*plann
 	if err != nil {
 		return fmt.Errorf("demo: governance names: %w", err)
 	}
-	figs, err := monthFigures(ctx, d.Read)
-	if err != nil {
-		return err
-	}
+	figs := orgMonths{}
 	var charters, elections, candidates, decisions, cycles, reports [][]any
 	ts := now.UTC().Truncate(time.Microsecond)
 	cycleOf := map[string]string{}
@@ -129,6 +126,9 @@ func governanceDemo(ctx context.Context, d *db.DB, st *geo.Store, plans []*plann
 		cyc, ok := cycleOf[o.in.CommunityCode]
 		if !ok {
 			continue
+		}
+		if err := figs.read(ctx, d.Read, o.id); err != nil {
+			return err
 		}
 		for _, y := range []int{2022, 2023} {
 			for _, p := range governance.PeriodsOfYear(cyc, y) {
@@ -232,28 +232,26 @@ func bulkInsert(ctx context.Context, tx *sql.Tx, head string, rows [][]any) erro
 // orgMonths holds the demonstration's activity figures by organization and month.
 type orgMonths map[int64]map[string]governance.Figures
 
-func monthFigures(ctx context.Context, q db.Querier) (orgMonths, error) {
-	rows, err := q.QueryContext(ctx, `SELECT org_id, substr(starts_on, 1, 7), COUNT(*), COALESCE(SUM(participants), 0),
-		COALESCE(SUM(beneficiaries), 0), COALESCE(SUM(volunteer_minutes), 0) FROM activities WHERE status <> 'refused'
-		GROUP BY org_id, substr(starts_on, 1, 7)`)
+// read adds an organization's activity figures of 2022–2023 by month.
+func (m orgMonths) read(ctx context.Context, q db.Querier, org int64) error {
+	rows, err := q.QueryContext(ctx, `SELECT substr(starts_on, 1, 7), COUNT(*), COALESCE(SUM(participants), 0),
+		COALESCE(SUM(beneficiaries), 0), COALESCE(SUM(volunteer_minutes), 0) FROM activities
+		WHERE org_id = $1 AND starts_on >= '2022-01-01' AND starts_on <= '2023-12-31' AND status <> 'refused'
+		GROUP BY substr(starts_on, 1, 7)`, org)
 	if err != nil {
-		return nil, fmt.Errorf("demo: governance figures: %w", err)
+		return fmt.Errorf("demo: governance figures: %w", err)
 	}
 	defer rows.Close()
-	out := orgMonths{}
+	m[org] = map[string]governance.Figures{}
 	for rows.Next() {
-		var id int64
-		var m string
+		var month string
 		var f governance.Figures
-		if err := rows.Scan(&id, &m, &f.Activities, &f.Participants, &f.Beneficiaries, &f.VolunteerMinutes); err != nil {
-			return nil, err
+		if err := rows.Scan(&month, &f.Activities, &f.Participants, &f.Beneficiaries, &f.VolunteerMinutes); err != nil {
+			return err
 		}
-		if out[id] == nil {
-			out[id] = map[string]governance.Figures{}
-		}
-		out[id][m] = f
+		m[org][month] = f
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 func (m orgMonths) sum(org int64, from, to string) governance.Figures {
