@@ -641,8 +641,15 @@ func (s *Service) missing(ctx context.Context, scope string, orgIDs []int64, yea
 		return nil, err
 	}
 	out := []Due{}
+	memo := map[Cycle][]Period{}
 	for _, o := range orgs {
-		for _, p := range DuePeriods(o.Cycle.Cycle, o.Cycle.EffectiveOn, year, today) {
+		k := Cycle{Cycle: o.Cycle.Cycle, EffectiveOn: o.Cycle.EffectiveOn}
+		ps, ok := memo[k]
+		if !ok {
+			ps = DuePeriods(k.Cycle, k.EffectiveOn, year, today)
+			memo[k] = ps
+		}
+		for _, p := range ps {
 			if _, ok := sub[o.ID][p.Key]; ok {
 				continue
 			}
@@ -779,9 +786,16 @@ func (s *Service) ReportsOnTime(ctx context.Context, orgIDs []int64, year int) (
 		if err != nil {
 			return nil, err
 		}
+		memo := map[Cycle][]Period{}
 		for _, o := range orgs {
 			due, onTime := 0, 0
-			for _, p := range DuePeriods(o.Cycle.Cycle, o.Cycle.EffectiveOn, year, today) {
+			k := Cycle{Cycle: o.Cycle.Cycle, EffectiveOn: o.Cycle.EffectiveOn}
+			ps, ok := memo[k]
+			if !ok {
+				ps = DuePeriods(k.Cycle, k.EffectiveOn, year, today)
+				memo[k] = ps
+			}
+			for _, p := range ps {
 				if p.DueOn >= today {
 					continue
 				}

@@ -147,6 +147,24 @@ func placeWhere(col, code string, args []any) (string, []any) {
 	return col + " >= $" + strconv.Itoa(len(args)-1) + " AND " + col + " < $" + strconv.Itoa(len(args)), args
 }
 
+// reportPlace restricts work reports to a division's subtree through the
+// column of the division's level (each indexed with the period).
+func reportPlace(code string, args []any) (string, []any) {
+	col := map[int]string{6: "r.district_code", 9: "r.street_code", 12: "r.community_code"}[len(code)]
+	if col == "" {
+		return placeWhere("r.community_code", code, args)
+	}
+	args = append(args, code)
+	return col + " = $" + strconv.Itoa(len(args)), args
+}
+
+// yearWhere restricts work reports to the periods of a year: their keys
+// begin with it.
+func yearWhere(year int, args []any) (string, []any) {
+	args = append(args, strconv.Itoa(year), strconv.Itoa(year+1))
+	return " AND r.period >= $" + strconv.Itoa(len(args)-1) + " AND r.period < $" + strconv.Itoa(len(args)), args
+}
+
 // Election is an election with its candidates.
 type Election struct {
 	ID         int64       `json:"id"`
@@ -439,11 +457,12 @@ func listReports(ctx context.Context, q db.Querier, f ReportFilter, limit int) (
 		args = append(args, f.OrgID)
 		where = "r.org_id = $1"
 	} else {
-		where, args = placeWhere("r.community_code", f.Scope, args)
+		where, args = reportPlace(f.Scope, args)
 	}
 	if f.Year != 0 {
-		args = append(args, strconv.Itoa(f.Year)+"-01-01", strconv.Itoa(f.Year)+"-12-31")
-		where += " AND r.period_end >= $" + strconv.Itoa(len(args)-1) + " AND r.period_end <= $" + strconv.Itoa(len(args))
+		var y string
+		y, args = yearWhere(f.Year, args)
+		where += y
 	}
 	if f.Status != "" {
 		args = append(args, f.Status)
@@ -486,7 +505,12 @@ func owingOrgs(ctx context.Context, q db.Querier, scope string, orgIDs []int64) 
 		args = idArgs(orgIDs)
 		where = "o.id IN (" + placeholders(1, len(orgIDs)) + ")"
 	} else {
-		where, args = placeWhere("c.community_code", scope, nil)
+		col := map[int]string{6: "o.district_code", 9: "o.street_code", 12: "o.community_code"}[len(scope)]
+		if col == "" {
+			where, args = placeWhere("c.community_code", scope, nil)
+		} else {
+			where, args = col+" = $1", []any{scope}
+		}
 	}
 	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name, c.community_code, c.cycle, c.effective_on
 		FROM report_cycles c JOIN orgs o ON o.community_code = c.community_code
@@ -516,13 +540,12 @@ func submitted(ctx context.Context, q db.Querier, scope string, orgIDs []int64, 
 			return map[int64]map[string]string{}, nil
 		}
 		args = idArgs(orgIDs)
-		where = "org_id IN (" + placeholders(1, len(orgIDs)) + ")"
+		where = "r.org_id IN (" + placeholders(1, len(orgIDs)) + ")"
 	} else {
-		where, args = placeWhere("community_code", scope, nil)
+		where, args = reportPlace(scope, nil)
 	}
-	args = append(args, strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31")
-	rows, err := q.QueryContext(ctx, `SELECT org_id, period, first_submitted_on FROM work_reports WHERE `+where+
-		` AND period_end >= $`+strconv.Itoa(len(args)-1)+` AND period_end <= $`+strconv.Itoa(len(args)), args...)
+	y, args := yearWhere(year, args)
+	rows, err := q.QueryContext(ctx, `SELECT r.org_id, r.period, r.first_submitted_on FROM work_reports r WHERE `+where+y, args...)
 	if err != nil {
 		return nil, fmt.Errorf("governance: submitted: %w", err)
 	}
