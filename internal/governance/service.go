@@ -447,7 +447,7 @@ func (s *Service) SetCycle(ctx context.Context, u *auth.User, c Cycle) (*Cycle, 
 	if c.EffectiveOn == "" {
 		c.EffectiveOn = s.today()
 	}
-	checkDay(f, "effective_on", c.EffectiveOn, "9999-12-31")
+	checkDay(f, "effective_on", c.EffectiveOn, s.today())
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
