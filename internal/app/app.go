@@ -22,6 +22,7 @@ import (
 	"linli/internal/effective"
 	"linli/internal/funding"
 	"linli/internal/geo"
+	"linli/internal/governance"
 	"linli/internal/home"
 	"linli/internal/hub"
 	"linli/internal/incubation"
@@ -124,7 +125,7 @@ func (a *App) Close() error { return a.DB.Close() }
 func Catalog() *i18n.Catalog {
 	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages,
 		points.Messages, effective.Messages, funding.Messages,
-		training.Messages, readiness.Messages)
+		training.Messages, readiness.Messages, governance.Messages)
 }
 
 // Mount builds the web server and mounts every route.
@@ -132,7 +133,7 @@ func (a *App) Mount() error {
 	cat := Catalog()
 	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, activity.Templates, coverage.Templates,
 		points.Templates, funding.Templates,
-		training.Templates, readiness.Templates)
+		training.Templates, readiness.Templates, governance.Templates)
 	if err != nil {
 		return err
 	}
@@ -166,7 +167,10 @@ func (a *App) Mount() error {
 	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now,
 		OrgList: a.Registry.List}
 	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)
-	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led), home.ReportTasks(a.Activity)}}
+	gov := &governance.Service{DB: a.DB, Orgs: a.Registry, Geo: a.Geo, Money: led, Now: a.Now}
+	(&governance.Handlers{S: a.Web, Svc: gov}).Routes(rt)
+	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led), home.ReportTasks(a.Activity),
+		home.WorkReportTasks(gov)}}
 	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board}).Routes(rt)
 	(&coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}).Routes(rt)
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)

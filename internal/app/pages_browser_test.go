@@ -176,7 +176,7 @@ func ownPages(acct demo.Account) []string {
 	case auth.HubStaff:
 		return []string{"/orgs/" + id, "/hubs/" + id, "/hubs/" + id + "/statement"}
 	case auth.OrgLeader:
-		return []string{"/orgs/" + id, "/custody/" + id}
+		return []string{"/orgs/" + id, "/custody/" + id, "/orgs/" + id + "/governance", "/orgs/" + id + "/charter"}
 	}
 	return nil
 }

@@ -141,3 +141,20 @@ func ReportTasks(acts Reports) Source {
 		return []Task{{Key: "major_reports.pending", Count: l.AwaitMine, Link: "/major-reports"}}, nil
 	}
 }
+
+// WorkReports is what the work reports to the 两委 tell the board.
+type WorkReports interface {
+	WorkReportCounts(ctx context.Context, u *auth.User) (count, overdue int, err error)
+}
+
+// WorkReportTasks: for officers, work reports awaiting review and those
+// overdue in scope; for a leader, the reports owed or returned.
+func WorkReportTasks(g WorkReports) Source {
+	return func(ctx context.Context, u *auth.User) ([]Task, error) {
+		n, late, err := g.WorkReportCounts(ctx, u)
+		if err != nil {
+			return nil, fmt.Errorf("tasks: work reports: %w", err)
+		}
+		return []Task{{Key: "work_reports.due", Count: n, Overdue: late, Link: "/work-reports"}}, nil
+	}
+}

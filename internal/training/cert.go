@@ -2,7 +2,6 @@ package training
 
 import (
 	"bytes"
-	_ "embed"
 	"fmt"
 	"image"
 	"image/color"
@@ -14,16 +13,9 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"rsc.io/qr"
-)
 
-// The certificate font: Droid Sans Fallback (Apache License 2.0, Debian
-// package fonts-droid-fallback, see fonts/COPYRIGHT.droid), cut down with
-// pyftsubset to ASCII, CJK punctuation and the 7,000-odd characters of
-// GB 2312 (every common name and word), about 1 MB instead of 4. fpdf
-// embeds in each PDF only the glyphs that certificate uses.
-//
-//go:embed fonts/DroidSansFallback-GB2312.ttf
-var certFont []byte
+	lpdf "linli/internal/platform/pdf"
+)
 
 // qrQuiet is the quiet zone around a QR code, in modules.
 const qrQuiet = 4
@@ -105,7 +97,7 @@ func WritePDF(w io.Writer, d CertificateDoc) error {
 	pdf.SetCreationDate(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))
 	pdf.SetTitle("结业证书 "+d.Serial, true)
 	pdf.SetAutoPageBreak(false, 0)
-	pdf.AddUTF8FontFromBytes("cert", "", certFont)
+	lpdf.AddFont(pdf, "cert")
 	pdf.AddPage()
 	pdf.SetDrawColor(160, 30, 30)
 	pdf.SetLineWidth(1.2)

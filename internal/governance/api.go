@@ -1,0 +1,340 @@
+package governance
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+)
+
+func (h *Handlers) apiRoutes(rt *web.Router) {
+	ver := []web.Param{{Name: "version", Description: "a stored version (default: the working text)"}}
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/charter", Summary: "The charter: the working text (the model text filled from the record until one is saved), its check and its versions",
+		Tag: "governance", Query: ver, Response: "Charter"}, h.S.API(h.apiCharter))
+	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/orgs/{id}/charter", Summary: "Save the working text; after an adoption this begins a new version (an amendment)",
+		Tag: "governance", Body: "CharterInput", Response: "Charter"}, h.S.API(h.apiSaveCharter))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/charter/check", Summary: "The mandatory clauses the working text lacks",
+		Tag: "governance", Response: "CharterCheck"}, h.S.API(h.apiCheck))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/charter/adopt", Summary: "Record the meeting that adopts the working text (422 with \"missing\" while clauses are missing)",
+		Tag: "governance", Body: "Vote", Response: "Charter"}, h.S.API(h.apiAdopt))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/charter.pdf", Summary: "The charter as PDF (the one in force, or ?version=)",
+		Tag: "governance", Query: ver}, h.S.API(h.apiPDF))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/elections", Summary: "Elections, the officers in office and whether their term is overdue",
+		Tag: "governance", Response: "Board"}, h.S.API(h.apiElections))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/elections", Summary: "Record an election: its elected candidates take office for the term",
+		Tag: "governance", Body: "ElectionInput", Response: "Board", Status: 201}, h.S.API(h.apiElect))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/decisions", Summary: "Major decisions (重大事项)",
+		Tag: "governance", Response: "DecisionList"}, h.S.API(h.apiDecisions))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/decisions", Summary: "Record a major decision taken at a meeting (quorum and votes checked)",
+		Tag: "governance", Body: "DecisionInput", Response: "Decision", Status: 201}, h.S.API(h.apiDecide))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/overdue-terms", Summary: "Organizations in scope whose officers' term ended without an election",
+		Tag: "governance", Response: "OverdueTermList"}, h.S.API(h.apiOverdue))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/report-cycles", Summary: "Reporting cycles the community committees in scope set",
+		Tag: "governance", Response: "CycleList"}, h.S.API(h.apiCycles))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/report-cycles", Summary: "Set a community's reporting cycle (its committee, or an officer above)",
+		Tag: "governance", Body: "Cycle", Response: "Cycle"}, h.S.API(h.apiSetCycle))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/work-reports", Summary: "Work reports to the 两委 of a year in scope, and those owed (late and overdue marked)",
+		Tag: "governance", Query: []web.Param{{Name: "year", Description: "calendar year (default this year)"},
+			{Name: "status", Description: "submitted | returned | received"}}, Response: "WorkReportList"}, h.S.API(h.apiReports))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/work-reports", Summary: "Submit (or resubmit a returned) work report; the activity and money figures are read from linli's records",
+		Tag: "governance", Body: "WorkReportInput", Response: "WorkReport", Status: 201}, h.S.API(h.apiSubmit))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/work-reports/{id}/review", Summary: "Receive a report, or return it asking for more (comment required)",
+		Tag: "governance", Body: "Review", Response: "WorkReport"}, h.S.API(h.apiReview))
+	rt.Schemas(schemas())
+}
+
+func version(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("version")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"version": errs.M("err.bad_number")}}
+	}
+	return n, nil
+}
+
+func (h *Handlers) apiCharter(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var v int
+	if err == nil {
+		v, err = version(r)
+	}
+	var c *Charter
+	if err == nil {
+		c, err = h.Svc.Charter(r.Context(), u, id, v)
+	}
+	h.S.Respond(w, r, http.StatusOK, c, err)
+}
+
+// CharterInput is the body of a PUT.
+type CharterInput struct {
+	Chapters []Chapter `json:"chapters"`
+}
+
+func (h *Handlers) apiSaveCharter(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in CharterInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var c *Charter
+	if err == nil {
+		c, err = h.Svc.SaveCharter(r.Context(), u, id, in.Chapters)
+	}
+	h.S.Respond(w, r, http.StatusOK, c, err)
+}
+
+func (h *Handlers) apiCheck(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var c *Check
+	if err == nil {
+		c, err = h.Svc.CheckCharter(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, c, err)
+}
+
+func (h *Handlers) apiAdopt(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in Vote
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var c *Charter
+	if err == nil {
+		c, err = h.Svc.Adopt(r.Context(), u, id, in)
+	}
+	var me *MissingError
+	if errors.As(err, &me) {
+		// the shared error shape, with the missing clause keys beside it
+		lang := i18n.FromRequest(r)
+		body := web.APIErrorBody{Code: me.Err.Code, Message: h.S.Cat.Msg(lang, me.Err.Message), Fields: map[string]string{}}
+		for f, m := range me.Err.Fields {
+			body.Fields[f] = h.S.Cat.Msg(lang, m)
+		}
+		web.JSON(w, http.StatusUnprocessableEntity, map[string]any{"error": body, "missing": me.Missing})
+		return
+	}
+	h.S.Respond(w, r, http.StatusOK, c, err)
+}
+
+func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var v int
+	if err == nil {
+		v, err = version(r)
+	}
+	var c *Charter
+	if err == nil {
+		c, err = h.Svc.Printable(r.Context(), u, id, v)
+	}
+	var buf bytes.Buffer
+	if err == nil {
+		err = WritePDF(&buf, c)
+	}
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="charter-`+strconv.FormatInt(id, 10)+`-v`+strconv.Itoa(c.Version)+`.pdf"`)
+	_, _ = io.Copy(w, &buf)
+}
+
+func (h *Handlers) apiElections(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var b *Board
+	if err == nil {
+		b, err = h.Svc.Elections(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, b, err)
+}
+
+func (h *Handlers) apiElect(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in ElectionInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var b *Board
+	if err == nil {
+		b, err = h.Svc.Elect(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, b, err)
+}
+
+func (h *Handlers) apiDecisions(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var l []Decision
+	if err == nil {
+		l, err = h.Svc.Decisions(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": l}, err)
+}
+
+func (h *Handlers) apiDecide(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in DecisionInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var d *Decision
+	if err == nil {
+		d, err = h.Svc.Decide(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, d, err)
+}
+
+func (h *Handlers) apiOverdue(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	l, err := h.Svc.OverdueTerms(r.Context(), u)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": l}, err)
+}
+
+func (h *Handlers) apiCycles(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	l, err := h.Svc.Cycles(r.Context(), u)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": l}, err)
+}
+
+func (h *Handlers) apiSetCycle(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in Cycle
+	err := web.DecodeJSON(w, r, &in)
+	var c *Cycle
+	if err == nil {
+		c, err = h.Svc.SetCycle(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusOK, c, err)
+}
+
+func yearParam(r *http.Request) (int, error) {
+	y := r.URL.Query().Get("year")
+	if y == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(y)
+	if err != nil {
+		return 0, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"year": errs.M("err.bad_number")}}
+	}
+	return n, nil
+}
+
+func (h *Handlers) apiReports(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	y, err := yearParam(r)
+	var l *ReportList
+	if err == nil {
+		l, err = h.Svc.Reports(r.Context(), u, y, r.URL.Query().Get("status"))
+	}
+	h.S.Respond(w, r, http.StatusOK, l, err)
+}
+
+func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in ReportInput
+	err := web.DecodeJSON(w, r, &in)
+	var rep *Report
+	if err == nil {
+		rep, err = h.Svc.Submit(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, rep, err)
+}
+
+// ReviewInput is a committee's review.
+type ReviewInput struct {
+	Decision string `json:"decision"`
+	Comment  string `json:"comment"`
+}
+
+func (h *Handlers) apiReview(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in ReviewInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var rep *Report
+	if err == nil {
+		rep, err = h.Svc.Review(r.Context(), u, id, in.Decision, in.Comment)
+	}
+	h.S.Respond(w, r, http.StatusOK, rep, err)
+}
+
+func schemas() map[string]any {
+	date := map[string]any{"type": "string", "format": "date"}
+	ts := map[string]any{"type": "string", "format": "date-time"}
+	chapter := web.Obj(map[string]any{"key": web.Str(), "title": web.Str(), "text": web.Str()}, "key", "title", "text")
+	statuses := web.Enum(CharterModel, CharterDraft, CharterAdopted, CharterSuperseded)
+	vote := map[string]any{"meeting_on": date, "present": web.Int(), "for": web.Int(), "against": web.Int(), "abstain": web.Int()}
+	version := map[string]any{"version": web.Int(), "status": statuses, "updated_at": ts}
+	for k, v := range vote {
+		version[k] = v
+	}
+	charter := map[string]any{"org_id": web.Int(), "org_name": web.Str(), "version": web.Int(), "status": statuses,
+		"chapters": web.Arr(chapter), "adopted_version": web.Int(), "complete": web.Bool(),
+		"missing": web.Arr(web.Enum(clauseKeys()...)), "versions": web.Arr(web.Obj(version))}
+	for k, v := range vote {
+		charter[k] = v
+	}
+	candidate := web.Obj(map[string]any{"name": web.Str(), "post": web.Enum(Posts...), "votes": web.Int(), "elected": web.Bool()},
+		"name", "post", "votes")
+	election := map[string]any{"held_on": date, "present": web.Int(), "term_years": web.Int(), "note": web.Str(),
+		"candidates": web.Arr(candidate)}
+	electionOut := map[string]any{"id": web.Int(), "org_id": web.Int(), "term_ends_on": date}
+	for k, v := range election {
+		electionOut[k] = v
+	}
+	decision := map[string]any{"meeting_on": date, "title": web.Str(), "kind": web.Enum(DecisionKinds...), "detail": web.Str(),
+		"members": web.Int(), "quorum": web.Int(), "present": web.Int(), "for": web.Int(), "against": web.Int(),
+		"abstain": web.Int(), "majority": web.Enum(Majorities...)}
+	decisionOut := map[string]any{"id": web.Int(), "org_id": web.Int(), "passed": web.Bool()}
+	for k, v := range decision {
+		decisionOut[k] = v
+	}
+	cycle := map[string]any{"community_code": web.Str(), "cycle": web.Enum(Cycles...), "effective_on": date}
+	period := map[string]any{"period": web.Str(), "period_start": date, "period_end": date, "due_on": date}
+	report := map[string]any{"id": web.Int(), "org_id": web.Int(), "org_name": web.Str(), "community_code": web.Str(),
+		"activities": web.Int(), "participants": web.Int(), "beneficiaries": web.Int(), "volunteer_minutes": web.Int(),
+		"income_fen": web.Int(), "expense_fen": web.Int(), "body": web.Str(),
+		"status": web.Enum(ReportSubmitted, ReportReturned, ReportReceived), "comment": web.Str(),
+		"first_submitted_on": date, "submitted_on": date, "submissions": web.Int(), "late": web.Bool(), "updated_at": ts}
+	due := map[string]any{"org_id": web.Int(), "org_name": web.Str(), "overdue": web.Bool()}
+	for k, v := range period {
+		report[k] = v
+		due[k] = v
+	}
+	return map[string]any{
+		"CharterInput":  web.Obj(map[string]any{"chapters": web.Arr(chapter)}, "chapters"),
+		"Charter":       web.Obj(charter),
+		"CharterCheck":  web.Obj(map[string]any{"complete": web.Bool(), "missing": web.Arr(web.Enum(clauseKeys()...))}, "complete", "missing"),
+		"Vote":          web.Obj(vote, "meeting_on", "present", "for", "against", "abstain"),
+		"ElectionInput": web.Obj(election, "held_on", "present", "term_years", "candidates"),
+		"Board": web.Obj(map[string]any{"org_id": web.Int(), "term_ends_on": date, "overdue": web.Bool(),
+			"officers": web.Arr(web.Obj(map[string]any{"name": web.Str(), "post": web.Enum(Posts...), "since": date, "term_ends_on": date})),
+			"items":    web.Arr(web.Obj(electionOut))}),
+		"DecisionInput": web.Obj(decision, "meeting_on", "title", "kind", "members", "quorum", "present", "for", "against", "abstain"),
+		"Decision":      web.Obj(decisionOut),
+		"DecisionList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Decision"))}),
+		"OverdueTermList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(),
+			"community_code": web.Str(), "held_on": date, "term_ends_on": date}))}),
+		"Cycle":           web.Obj(cycle, "community_code", "cycle"),
+		"CycleList":       web.Obj(map[string]any{"items": web.Arr(web.Ref("Cycle"))}),
+		"WorkReportInput": web.Obj(map[string]any{"org_id": web.Int(), "period": web.Str(), "body": web.Str()}, "org_id", "period", "body"),
+		"WorkReport":      web.Obj(report),
+		"WorkReportList": web.Obj(map[string]any{"year": web.Int(), "items": web.Arr(web.Ref("WorkReport")),
+			"missing": web.Arr(web.Obj(due)), "late": web.Int(), "overdue": web.Int(), "awaiting": web.Int()}),
+		"Review": web.Obj(map[string]any{"decision": web.Enum(ReviewDecisions...), "comment": web.Str()}, "decision"),
+	}
+}
+
+func clauseKeys() []string {
+	out := make([]string, len(Clauses))
+	for i, c := range Clauses {
+		out[i] = c.Key
+	}
+	return out
+}

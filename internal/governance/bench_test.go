@@ -1,0 +1,142 @@
+package governance_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"os"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"linli/internal/app/apptest"
+	"linli/internal/governance"
+	"linli/internal/platform/auth"
+	"linli/internal/registry"
+)
+
+// BenchmarkGovernance measures, over LINLI_BENCH_ORGS active organizations
+// (default 2,000) in 天河's communities, each under a quarterly cycle with
+// its 2022 and 2023-Q1 reports (one in ten missing) and an election (one
+// in three overdue): a district's and a committee's work-report list of
+// 2023 with what is owed, the district's overdue terms, an organization's
+// charter and its PDF. Each op's median and p99 over 50 requests is logged.
+func BenchmarkGovernance(b *testing.B) {
+	n := 2000
+	if s := os.Getenv("LINLI_BENCH_ORGS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	a := apptest.New(b)
+	ctx := context.Background()
+	district := a.CreateUser("tianhe", auth.DistrictOfficer, tianhe, 0)
+	rows, err := a.DB.Read.Query(`SELECT code FROM divisions WHERE code LIKE '440106%' AND length(code) = 12 ORDER BY code`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var comms []string
+	for rows.Next() {
+		var c string
+		rows.Scan(&c)
+		comms = append(comms, c)
+	}
+	rows.Close()
+	t0 := time.Now()
+	im, err := a.Registry.BeginImport(ctx, district, registry.ImportOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		in := apptest.OrgInput(fmt.Sprintf("天河治理测试组织%d", i), comms[i%len(comms)])
+		in.Status = registry.StatusActive
+		if _, f, err := im.Add(ctx, i+2, in, nil); err != nil || len(f) > 0 {
+			b.Fatalf("org %d: %v %v", i, err, f)
+		}
+	}
+	if _, err := im.Finish(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var ids []int64
+	var places [][3]string
+	rows, _ = a.DB.Read.Query(`SELECT id, community_code, street_code FROM orgs ORDER BY id`)
+	for rows.Next() {
+		var id int64
+		var c, s string
+		rows.Scan(&id, &c, &s)
+		ids = append(ids, id)
+		places = append(places, [3]string{c, s})
+	}
+	rows.Close()
+	now := time.Now()
+	err = a.DB.Tx(ctx, func(tx *sql.Tx) error {
+		for _, c := range comms {
+			if _, err := tx.Exec(`INSERT INTO report_cycles (community_code, cycle, effective_on, updated_at) VALUES ($1, 'quarterly', '2022-01-01', $2)`, c, now); err != nil {
+				return err
+			}
+		}
+		for i, id := range ids {
+			for _, k := range []string{"2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4", "2023-Q1"} {
+				if (i+len(k))%10 == 0 {
+					continue
+				}
+				p, _ := governance.ParsePeriod(k)
+				if _, err := tx.Exec(`INSERT INTO work_reports (org_id, period, period_start, period_end, due_on, community_code,
+					street_code, district_code, body, status, first_submitted_on, submitted_on, created_at, updated_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '季度工作', 'submitted', $5, $5, $9, $9)`,
+					id, k, p.Start, p.End, p.DueOn, places[i][0], places[i][1], tianhe, now); err != nil {
+					return err
+				}
+			}
+			held := []string{"2019-05-01", "2021-05-01", "2022-05-01"}[i%3]
+			var eid int64
+			if err := tx.QueryRow(`INSERT INTO elections (org_id, held_on, present, term_years, term_ends_on, community_code, created_at)
+				VALUES ($1, $2, 10, 3, $3, $4, $5) RETURNING id`, id, held, governance.TermEnd(held, 3), places[i][0], now).Scan(&eid); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(`INSERT INTO election_candidates (election_id, name, post, votes, elected) VALUES ($1, '陈大文', 'leader', 9, 1)`, eid); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if a.DB.Engine == "postgres" {
+		for _, tbl := range []string{"work_reports", "elections", "election_candidates", "orgs", "report_cycles"} {
+			a.DB.Write.ExecContext(ctx, "VACUUM ANALYZE "+tbl)
+		}
+	}
+	b.Logf("%d organizations and their reports written in %v on %s", len(ids), time.Since(t0).Round(time.Millisecond), a.DB.Engine)
+	committee := a.CreateUser("committee", auth.CommunityCommittee, comms[0], 0)
+	dc, cc := a.As(district), a.As(committee)
+	org := "/api/v1/orgs/" + strconv.FormatInt(ids[0], 10)
+	for _, op := range []struct {
+		name string
+		c    *apptest.Client
+		path string
+	}{
+		{"district work reports 2023", dc, "/api/v1/work-reports?year=2023"},
+		{"committee work reports 2023", cc, "/api/v1/work-reports?year=2023"},
+		{"district overdue terms", dc, "/api/v1/overdue-terms"},
+		{"charter (model text)", dc, org + "/charter"},
+		{"charter PDF", dc, org + "/charter.pdf"},
+		{"committee inbox page", cc, "/work-reports?year=2023"},
+	} {
+		var ds []time.Duration
+		for i := 0; i < 50; i++ {
+			s := time.Now()
+			r := op.c.Do("GET", op.path, nil)
+			ds = append(ds, time.Since(s))
+			if r.Status != http.StatusOK {
+				b.Fatalf("%s: %d %s", op.name, r.Status, r.Body)
+			}
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		b.Logf("%s on %s: median %v, p99 %v", op.name, a.DB.Engine, ds[len(ds)/2].Round(time.Microsecond), ds[len(ds)*99/100].Round(time.Microsecond))
+	}
+	for i := 0; i < b.N; i++ {
+		dc.Do("GET", "/api/v1/work-reports?year=2023", nil)
+	}
+}

@@ -1,0 +1,278 @@
+package governance
+
+import (
+	"embed"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+	"linli/internal/registry"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates is this package's template folder.
+var Templates = web.Templates{FS: templates, Dir: "templates"}
+
+// Handlers serves the room's pages and API over the same service.
+type Handlers struct {
+	S   *web.Server
+	Svc *Service
+}
+
+// Routes mounts the routes.
+func (h *Handlers) Routes(rt *web.Router) {
+	rt.HandleFunc("GET /orgs/{id}/governance", h.S.Page(h.governancePage))
+	rt.HandleFunc("POST /orgs/{id}/governance/charter", h.S.Page(h.saveSubmit))
+	rt.HandleFunc("POST /orgs/{id}/governance/adopt", h.S.Page(h.adoptSubmit))
+	rt.HandleFunc("POST /orgs/{id}/governance/elections", h.S.Page(h.electSubmit))
+	rt.HandleFunc("POST /orgs/{id}/governance/decisions", h.S.Page(h.decideSubmit))
+	rt.HandleFunc("GET /orgs/{id}/charter", h.S.Page(h.charterPage))
+	rt.HandleFunc("GET /work-reports", h.S.Page(h.reportsPage))
+	rt.HandleFunc("POST /work-reports", h.S.Page(h.submitReport))
+	rt.HandleFunc("POST /work-reports/{id}/review", h.S.Page(h.reviewSubmit))
+	rt.HandleFunc("POST /report-cycles", h.S.Page(h.cycleSubmit))
+	h.apiRoutes(rt)
+}
+
+func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
+	return h.S.Cat.T(i18n.FromRequest(r), key, args...)
+}
+
+// message joins an invalid error's field messages for a page; ok is false
+// for other errors.
+func (h *Handlers) message(r *http.Request, err error) (string, bool) {
+	fe, ok := h.S.FieldErrors(r, err)
+	if !ok {
+		return "", false
+	}
+	var msgs []string
+	for _, m := range fe {
+		msgs = append(msgs, m)
+	}
+	slices.Sort(msgs)
+	return strings.Join(msgs, " "), true
+}
+
+type govData struct {
+	Org       *registry.Org
+	C         *Charter
+	Board     *Board
+	Decisions []Decision
+	CanEdit   bool
+	Today     string
+	Clauses   []Clause
+	Posts     []string
+	Kinds     []string
+	Rows      []int
+}
+
+func (h *Handlers) governancePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderGov(w, r, u, http.StatusOK, "")
+}
+
+func (h *Handlers) renderGov(w http.ResponseWriter, r *http.Request, u *auth.User, status int, msg string) {
+	id, err := web.PathID(r, "id")
+	var o *registry.Org
+	if err == nil {
+		o, err = h.Svc.org(r.Context(), u, id)
+	}
+	d := govData{Org: o, CanEdit: CanEdit(u), Today: h.Svc.today(), Clauses: Clauses, Posts: Posts, Kinds: DecisionKinds,
+		Rows: []int{0, 1, 2, 3, 4}}
+	if err == nil {
+		d.C, err = h.Svc.charter(r.Context(), o, 0)
+	}
+	if err == nil {
+		d.Board, err = h.Svc.board(r.Context(), id)
+	}
+	if err == nil {
+		d.Decisions, err = decisions(r.Context(), h.Svc.DB.Read, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, status, "governance", web.View{Title: h.tr(r, "gov.title") + " · " + o.Name, User: u, Message: msg, Data: d})
+}
+
+// after ends a form: back to the page with a flash, or the page again with
+// the errors.
+func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
+	if err != nil {
+		if msg, ok := h.message(r, err); ok {
+			h.renderGov(w, r, u, web.StatusOf(errs.Code(err)), msg)
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/orgs/"+r.PathValue("id")+"/governance?flash="+flash, http.StatusSeeOther)
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+func (h *Handlers) saveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		_ = r.ParseForm()
+		keys, titles, texts := r.PostForm["key"], r.PostForm["title"], r.PostForm["text"]
+		var chs []Chapter
+		for i := range keys {
+			if i < len(titles) && i < len(texts) {
+				chs = append(chs, Chapter{Key: keys[i], Title: titles[i], Text: strings.ReplaceAll(texts[i], "\r\n", "\n")})
+			}
+		}
+		_, err = h.Svc.SaveCharter(r.Context(), u, id, chs)
+	}
+	h.after(w, r, u, err, "gov.saved")
+}
+
+func (h *Handlers) adoptSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		_, err = h.Svc.Adopt(r.Context(), u, id, Vote{MeetingOn: r.PostFormValue("meeting_on"), Present: atoi(r.PostFormValue("present")),
+			For: atoi(r.PostFormValue("for")), Against: atoi(r.PostFormValue("against")), Abstain: atoi(r.PostFormValue("abstain"))})
+	}
+	h.after(w, r, u, err, "gov.adopted")
+}
+
+func (h *Handlers) electSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		in := ElectionInput{HeldOn: r.PostFormValue("held_on"), Present: atoi(r.PostFormValue("present")),
+			TermYears: atoi(r.PostFormValue("term_years")), Note: r.PostFormValue("note")}
+		for i := 0; i < 5; i++ {
+			n := strconv.Itoa(i)
+			name := strings.TrimSpace(r.PostFormValue("name" + n))
+			if name == "" {
+				continue
+			}
+			in.Candidates = append(in.Candidates, Candidate{Name: name, Post: r.PostFormValue("post" + n),
+				Votes: atoi(r.PostFormValue("votes" + n)), Elected: r.PostFormValue("elected"+n) != ""})
+		}
+		_, err = h.Svc.Elect(r.Context(), u, id, in)
+	}
+	h.after(w, r, u, err, "gov.elected")
+}
+
+func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		_, err = h.Svc.Decide(r.Context(), u, id, DecisionInput{MeetingOn: r.PostFormValue("meeting_on"), Title: r.PostFormValue("title"),
+			Kind: r.PostFormValue("kind"), Detail: r.PostFormValue("detail"), Members: atoi(r.PostFormValue("members")),
+			Quorum: atoi(r.PostFormValue("quorum")), Present: atoi(r.PostFormValue("present")), For: atoi(r.PostFormValue("for")),
+			Against: atoi(r.PostFormValue("against")), Abstain: atoi(r.PostFormValue("abstain")), Majority: r.PostFormValue("majority")})
+	}
+	h.after(w, r, u, err, "gov.decided")
+}
+
+// charterPage is the printable charter.
+func (h *Handlers) charterPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var v int
+	if err == nil {
+		v, err = version(r)
+	}
+	var c *Charter
+	if err == nil {
+		c, err = h.Svc.Printable(r.Context(), u, id, v)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "charter", web.View{Title: c.OrgName + "章程", User: u, Data: c})
+}
+
+type reportsData struct {
+	L         *ReportList
+	Overdue   []OverdueTerm
+	Cycles    []Cycle
+	Reviewer  bool
+	Leader    bool
+	OrgID     int64
+	Periods   []Period
+	CycleKeys []string
+	Today     string
+}
+
+func (h *Handlers) reportsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderReports(w, r, u, http.StatusOK, "")
+}
+
+func (h *Handlers) renderReports(w http.ResponseWriter, r *http.Request, u *auth.User, status int, msg string) {
+	y, err := yearParam(r)
+	d := reportsData{CycleKeys: Cycles, Today: h.Svc.today()}
+	if err == nil {
+		d.L, err = h.Svc.Reports(r.Context(), u, y, r.URL.Query().Get("status"))
+	}
+	if err == nil {
+		d.Overdue, err = h.Svc.OverdueTerms(r.Context(), u)
+	}
+	if err == nil {
+		d.Cycles, err = h.Svc.Cycles(r.Context(), u)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	switch u.Role {
+	case auth.CommunityCommittee, auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
+		d.Reviewer = true
+	case auth.OrgLeader:
+		d.Leader, d.OrgID = u.OrgID != 0, u.OrgID
+		for _, m := range d.L.Missing {
+			d.Periods = append(d.Periods, m.Period)
+		}
+		for _, rep := range d.L.Items {
+			if rep.Status == ReportReturned {
+				d.Periods = append(d.Periods, Period{Key: rep.Period, DueOn: rep.DueOn})
+			}
+		}
+	}
+	h.S.Render(w, r, status, "work_reports", web.View{Title: h.tr(r, "gov.reports_title"), User: u, Message: msg, Data: d})
+}
+
+func (h *Handlers) reportsAfter(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
+	if err != nil {
+		if msg, ok := h.message(r, err); ok {
+			h.renderReports(w, r, u, web.StatusOf(errs.Code(err)), msg)
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/work-reports?flash="+flash, http.StatusSeeOther)
+}
+
+func (h *Handlers) submitReport(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
+	_, err := h.Svc.Submit(r.Context(), u, ReportInput{OrgID: id, Period: r.PostFormValue("period"), Body: r.PostFormValue("body")})
+	h.reportsAfter(w, r, u, err, "gov.submitted")
+}
+
+func (h *Handlers) reviewSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		_, err = h.Svc.Review(r.Context(), u, id, r.PostFormValue("decision"), r.PostFormValue("comment"))
+	}
+	h.reportsAfter(w, r, u, err, "gov.reviewed")
+}
+
+func (h *Handlers) cycleSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	_, err := h.Svc.SetCycle(r.Context(), u, Cycle{CommunityCode: strings.TrimSpace(r.PostFormValue("community_code")),
+		Cycle: r.PostFormValue("cycle"), EffectiveOn: r.PostFormValue("effective_on")})
+	h.reportsAfter(w, r, u, err, "gov.cycle_set")
+}
