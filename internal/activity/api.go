@@ -35,6 +35,11 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Response: "ActivityPage"}, h.S.API(h.apiList))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities", Summary: "Record an activity (the organization's leader, its hub's staff, the community committee, officers above); a major one is held as awaiting_report",
 		Tag: "activities", Body: "ActivityInput", Response: "Activity", Status: 201}, h.S.API(h.apiCreate))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/import/template.xlsx", Summary: "The activities' import template: columns by name, the accepted words, the organizations you record for",
+		Tag: "activities", Response: "template.xlsx"}, h.S.API(h.templateXLSX))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/import", Summary: "Import activities from .xlsx (multipart field file): every row by the form's rules, in one transaction; nothing is written unless every row is valid (422 with errors by row and column)",
+		Tag: "activities", Body: "multipart", Response: "ActivityImportReport",
+		Query: []web.Param{{Name: "dry_run", Description: "1: check every row, write nothing"}}}, h.S.API(h.apiImport))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}", Summary: "An activity with its files",
 		Tag: "activities", Response: "Activity"}, h.S.API(h.apiGet))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/activities/{id}", Summary: "Change an activity's fields (JSON merge; organizations fixed; time fixed once hours are confirmed)",
@@ -354,6 +359,9 @@ func schemas() map[string]any {
 		"ActivityInput": web.Obj(input, "org_ids", "title", "theme", "kind", "starts_at", "ends_at", "community_code", "beneficiaries"),
 		"Activity":      web.Obj(act),
 		"ActivityPage":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Activity")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
+		"ActivityImportReport": web.Obj(map[string]any{"rows": web.Int(), "created": web.Int(), "hour_entries": web.Int(),
+			"committed": web.Bool(), "dry_run": web.Bool(), "error_count": web.Int(), "ids": ints,
+			"errors": web.Arr(web.Obj(map[string]any{"row": web.Int(), "column": web.Str(), "message": web.Str()}))}),
 		"ActivityFile": web.Obj(map[string]any{"id": web.Int(), "content_type": web.Str(), "size_bytes": web.Int(), "sha256": web.Str(),
 			"filename": web.Str(), "created_at": dt}),
 		"HoursInput":     web.Obj(map[string]any{"volunteer_id": web.Int(), "hours": num, "reason": web.Str()}, "volunteer_id", "hours"),
