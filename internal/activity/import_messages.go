@@ -22,7 +22,9 @@ func (r *ImportReport) Translate(cat *i18n.Catalog, lang string) {
 }
 
 // msgT is a message in a language.
-func msgT(cat *i18n.Catalog, lang, key string, args ...any) string { return cat.Msg(lang, errs.M(key, args...)) }
+func msgT(cat *i18n.Catalog, lang, key string, args ...any) string {
+	return cat.Msg(lang, errs.M(key, args...))
+}
 
 func init() {
 	for k, v := range importMessages {
@@ -31,6 +33,8 @@ func init() {
 }
 
 var importMessages = i18n.Messages{
+	"act.submit_report":         {i18n.ZH: "提交重大活动报告", i18n.EN: "Report this major activity"},
+	"act.reported":              {i18n.ZH: "重大活动报告已提交，等待街道（社区）同意。", i18n.EN: "Reported; awaiting acknowledgement."},
 	"imp.col.orgs":              {i18n.ZH: "组织名称（联合举办用、分隔，第一个为主办）", i18n.EN: "Organizations (joint: separated by 、, host first)"},
 	"imp.col.title":             {i18n.ZH: "活动名称", i18n.EN: "Title"},
 	"imp.col.theme":             {i18n.ZH: "活动主题", i18n.EN: "Theme"},
