@@ -77,6 +77,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/campaigns/{theme}", Summary: "A campaign's figures: activities, beneficiaries, volunteer hours, by district and month, active organizations",
 		Tag: "activities", Query: q("unit", "from", "to"), Response: "Campaign"}, h.S.API(h.apiCampaign))
 	rt.Schemas(schemas())
+	h.peopleRoutes(rt)
 }
 
 // FilterOf reads a list's filters from a query.
@@ -382,7 +383,7 @@ func schemas() map[string]any {
 		"Consultation":      web.Obj(cons),
 		"ConsultationList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Consultation"))}),
 		"Campaign": web.Obj(map[string]any{"theme": web.Enum(Themes...), "unit": web.Str(), "from": date, "to": date,
-			"activities": web.Int(), "beneficiaries": web.Int(), "volunteer_hours": num, "by_district": web.Arr(row), "by_month": web.Arr(row),
+			"activities": web.Int(), "beneficiaries": web.Int(), "registered_people": web.Int(), "volunteer_hours": num, "by_district": web.Arr(row), "by_month": web.Arr(row),
 			"active_orgs": web.Obj(map[string]any{"since": date, "orgs": web.Int(), "active": web.Int(), "share": num})}),
 	}
 }
