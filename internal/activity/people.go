@@ -88,7 +88,7 @@ func (s *Service) AddServed(ctx context.Context, u *auth.User, activityID int64,
 		if err != nil {
 			return err
 		}
-		if !canSee(u, a) {
+		if !s.sees(ctx, u, a) {
 			return notFound()
 		}
 		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
@@ -134,7 +134,7 @@ func (s *Service) consultationActivity(ctx context.Context, u *auth.User, id int
 	if err != nil {
 		return nil, err
 	}
-	if !canSee(u, a) {
+	if !s.sees(ctx, u, a) {
 		return nil, notFound()
 	}
 	if write {

@@ -41,13 +41,18 @@ func canRecord(u *auth.User, host OrgRef, hubServes bool) bool {
 }
 
 // canSee reports who sees an activity: the leader of one of its
-// organizations, and everyone else whose subtree holds its place.
-func canSee(u *auth.User, a *Activity) bool {
+// organizations, the staff of a hub serving one of them (served: the hub
+// is one of them or serves one), and everyone else whose subtree holds its
+// place.
+func canSee(u *auth.User, a *Activity, served bool) bool {
 	if u == nil {
 		return false
 	}
-	if u.Role == auth.OrgLeader {
+	switch u.Role {
+	case auth.OrgLeader:
 		return u.OrgID != 0 && slices.Contains(a.OrgIDs, u.OrgID)
+	case auth.HubStaff:
+		return u.OrgID != 0 && served && u.InScope(a.CommunityCode)
 	}
 	return u.InScope(a.CommunityCode)
 }
