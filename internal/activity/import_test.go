@@ -17,7 +17,7 @@ import (
 )
 
 // book writes rows (the first is the header) to an .xlsx.
-func book(t *testing.T, rows [][]any) []byte {
+func book(t testing.TB, rows [][]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	for i, r := range rows {
