@@ -35,6 +35,11 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Response: "ActivityPage"}, h.S.API(h.apiList))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities", Summary: "Record an activity (the organization's leader, its hub's staff, the community committee, officers above); a major one is held as awaiting_report",
 		Tag: "activities", Body: "ActivityInput", Response: "Activity", Status: 201}, h.S.API(h.apiCreate))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/import/template.xlsx", Summary: "The activities' import template: columns by name, the accepted words, the organizations you record for",
+		Tag: "activities", Response: "template.xlsx"}, h.S.API(h.templateXLSX))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/import", Summary: "Import activities from .xlsx (multipart field file): every row by the form's rules, in one transaction; nothing is written unless every row is valid (422 with errors by row and column)",
+		Tag: "activities", Body: "multipart", Response: "ActivityImportReport",
+		Query: []web.Param{{Name: "dry_run", Description: "1: check every row, write nothing"}}}, h.S.API(h.apiImport))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}", Summary: "An activity with its files",
 		Tag: "activities", Response: "Activity"}, h.S.API(h.apiGet))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/activities/{id}", Summary: "Change an activity's fields (JSON merge; organizations fixed; time fixed once hours are confirmed)",
@@ -72,6 +77,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/campaigns/{theme}", Summary: "A campaign's figures: activities, beneficiaries, volunteer hours, by district and month, active organizations",
 		Tag: "activities", Query: q("unit", "from", "to"), Response: "Campaign"}, h.S.API(h.apiCampaign))
 	rt.Schemas(schemas())
+	h.peopleRoutes(rt)
 }
 
 // FilterOf reads a list's filters from a query.
@@ -354,6 +360,9 @@ func schemas() map[string]any {
 		"ActivityInput": web.Obj(input, "org_ids", "title", "theme", "kind", "starts_at", "ends_at", "community_code", "beneficiaries"),
 		"Activity":      web.Obj(act),
 		"ActivityPage":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Activity")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
+		"ActivityImportReport": web.Obj(map[string]any{"rows": web.Int(), "created": web.Int(), "hour_entries": web.Int(),
+			"committed": web.Bool(), "dry_run": web.Bool(), "error_count": web.Int(), "ids": ints,
+			"errors": web.Arr(web.Obj(map[string]any{"row": web.Int(), "column": web.Str(), "message": web.Str()}))}),
 		"ActivityFile": web.Obj(map[string]any{"id": web.Int(), "content_type": web.Str(), "size_bytes": web.Int(), "sha256": web.Str(),
 			"filename": web.Str(), "created_at": dt}),
 		"HoursInput":     web.Obj(map[string]any{"volunteer_id": web.Int(), "hours": num, "reason": web.Str()}, "volunteer_id", "hours"),
@@ -374,7 +383,7 @@ func schemas() map[string]any {
 		"Consultation":      web.Obj(cons),
 		"ConsultationList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Consultation"))}),
 		"Campaign": web.Obj(map[string]any{"theme": web.Enum(Themes...), "unit": web.Str(), "from": date, "to": date,
-			"activities": web.Int(), "beneficiaries": web.Int(), "volunteer_hours": num, "by_district": web.Arr(row), "by_month": web.Arr(row),
+			"activities": web.Int(), "beneficiaries": web.Int(), "registered_people": web.Int(), "volunteer_hours": num, "by_district": web.Arr(row), "by_month": web.Arr(row),
 			"active_orgs": web.Obj(map[string]any{"since": date, "orgs": web.Int(), "active": web.Int(), "share": num})}),
 	}
 }

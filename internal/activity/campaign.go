@@ -103,6 +103,23 @@ func (s *Service) Campaign(ctx context.Context, u *auth.User, theme, unit, from,
 		}
 	}
 	c.VolunteerHours = hours(minutes)
+	// people, not visits: the registered beneficiaries served again and
+	// again count once in the period (and once per district and month)
+	total, byD, byM, err := distinctServed(ctx, s.DB.Read, theme, from, to, unit)
+	if err != nil {
+		return nil, err
+	}
+	c.RegisteredPeople = total.people
+	c.Beneficiaries += total.people - total.entries
+	for _, g := range []struct {
+		rows []CampaignRow
+		by   map[string]served
+	}{{c.ByDistrict, byD}, {c.ByMonth, byM}} {
+		for i := range g.rows {
+			n := g.by[g.rows[i].Key]
+			g.rows[i].Beneficiaries += n.people - n.entries
+		}
+	}
 	end, _ := time.Parse(time.DateOnly, to)
 	c.Active.Since = end.AddDate(0, 0, -89).Format(time.DateOnly)
 	place, pargs = placeCond("a.", unit, 4)

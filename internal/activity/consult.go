@@ -79,8 +79,15 @@ func (s *Service) Consultations(ctx context.Context, u *auth.User, within string
 			place = within
 		}
 		lo, hi := db.PrefixRange(place)
-		rows, err = q.QueryContext(ctx, `SELECT `+cols+` FROM consultations c WHERE c.community_code >= $1 AND c.community_code < $2
-			ORDER BY c.id DESC LIMIT 200`, lo, hi)
+		hub := ""
+		args := []any{lo, hi}
+		if u.Role == auth.HubStaff { // those of the hub and the organizations it serves
+			hub = ` AND c.activity_id IN (SELECT activity_id FROM activity_orgs WHERE org_id = $3 OR org_id IN
+				(SELECT org_id FROM hub_members WHERE hub_org_id = $3 AND status = 'active'))`
+			args = append(args, u.OrgID)
+		}
+		rows, err = q.QueryContext(ctx, `SELECT `+cols+` FROM consultations c WHERE c.community_code >= $1 AND c.community_code < $2`+hub+`
+			ORDER BY c.id DESC LIMIT 200`, args...)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("activity: consultations: %w", err)

@@ -43,8 +43,12 @@ func (h *Handlers) pageRoutes(rt *web.Router) {
 	rt.HandleFunc("GET /activities/new", h.S.Page(h.newPage))
 	rt.HandleFunc("POST /activities", h.S.Page(h.createSubmit))
 	rt.HandleFunc("GET /activities/export.xlsx", h.S.Page(h.exportXLSX))
+	rt.HandleFunc("GET /activities/import", h.S.Page(h.importPage))
+	rt.HandleFunc("POST /activities/import", h.S.Page(h.importSubmit))
+	rt.HandleFunc("GET /activities/import/template.xlsx", h.S.Page(h.templateXLSX))
 	rt.HandleFunc("GET /activities/{id}", h.S.Page(h.showPage))
 	rt.HandleFunc("GET /activities/{id}/files/{file_id}", h.S.Page(h.fileBytes))
+	rt.HandleFunc("POST /activities/{id}/report", h.S.Page(h.reportSubmit))
 	rt.HandleFunc("GET /campaigns/{theme}", h.S.Page(h.campaignPage))
 	rt.HandleFunc("GET /major-reports", h.S.Page(h.inboxPage))
 	rt.HandleFunc("POST /major-reports/{id}/decision", h.S.Page(h.decideSubmit))
@@ -208,12 +212,13 @@ func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 type showData struct {
-	A       *Activity
-	Hours   []HoursEntry
-	Report  *Report
-	Images  []File
-	Others  []File
-	Members map[int64]string
+	CanReport bool
+	A         *Activity
+	Hours     []HoursEntry
+	Report    *Report
+	Images    []File
+	Others    []File
+	Members   map[int64]string
 }
 
 func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -234,7 +239,7 @@ func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := showData{A: a, Hours: hs, Report: rp}
+	d := showData{A: a, Hours: hs, Report: rp, CanReport: a.Major && rp == nil && !u.ReadOnly()}
 	for _, f := range a.Files {
 		if strings.HasPrefix(f.ContentType, "image/") {
 			d.Images = append(d.Images, f)
@@ -243,6 +248,19 @@ func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User
 		}
 	}
 	h.S.Render(w, r, http.StatusOK, "activity", web.View{Title: a.Title, Data: d})
+}
+
+// reportSubmit reports a major activity from its page.
+func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		_, err = h.Svc.Submit(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/activities/%d?flash=act.reported", id), http.StatusSeeOther)
 }
 
 func reportOf(ctx context.Context, s *Service, activityID int64) (*Report, error) {

@@ -302,16 +302,19 @@ type Page struct {
 
 // Campaign is a theme's figures over a place and period.
 type Campaign struct {
-	Theme          string        `json:"theme"`
-	Unit           string        `json:"unit"`
-	From           string        `json:"from"`
-	To             string        `json:"to"`
-	Activities     int           `json:"activities"`
-	Beneficiaries  int           `json:"beneficiaries"`
-	VolunteerHours float64       `json:"volunteer_hours"`
-	ByDistrict     []CampaignRow `json:"by_district"`
-	ByMonth        []CampaignRow `json:"by_month"`
-	Active         ActiveShare   `json:"active_orgs"`
+	Theme         string `json:"theme"`
+	Unit          string `json:"unit"`
+	From          string `json:"from"`
+	To            string `json:"to"`
+	Activities    int    `json:"activities"`
+	Beneficiaries int    `json:"beneficiaries"`
+	// RegisteredPeople are the distinct registered beneficiaries served,
+	// each counted once in the period (beneficiaries counts them so).
+	RegisteredPeople int           `json:"registered_people"`
+	VolunteerHours   float64       `json:"volunteer_hours"`
+	ByDistrict       []CampaignRow `json:"by_district"`
+	ByMonth          []CampaignRow `json:"by_month"`
+	Active           ActiveShare   `json:"active_orgs"`
 }
 
 // CampaignRow is one district's or month's figures.
@@ -329,4 +332,63 @@ type ActiveShare struct {
 	Orgs   int     `json:"orgs"`
 	Active int     `json:"active"`
 	Share  float64 `json:"share"`
+}
+
+// Beneficiary is a registered person served (counted once per period).
+type Beneficiary struct {
+	ID            int64     `json:"id"`
+	Name          string    `json:"name"`
+	Phone         string    `json:"phone"`
+	PhoneMasked   bool      `json:"phone_masked,omitempty"`
+	CommunityCode string    `json:"community_code"`
+	DistrictCode  string    `json:"district_code"`
+	Groups        []string  `json:"groups"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// BeneficiaryInput registers a beneficiary.
+type BeneficiaryInput struct {
+	Name          string   `json:"name"`
+	Phone         string   `json:"phone"`
+	CommunityCode string   `json:"community_code"`
+	Groups        []string `json:"groups"`
+}
+
+// SurveyInput opens a consultation's resident survey.
+type SurveyInput struct {
+	Question string   `json:"question"`
+	Options  []string `json:"options"`
+}
+
+// Survey is a consultation's resident survey with its tally.
+type Survey struct {
+	ID             int64    `json:"id"`
+	ConsultationID int64    `json:"consultation_id"`
+	Question       string   `json:"question"`
+	Options        []string `json:"options"`
+	Counts         []int    `json:"counts"`
+	Answers        int      `json:"answers"`
+}
+
+// AnswerInput is one resident's answer.
+type AnswerInput struct {
+	Phone  string `json:"phone"`
+	Choice int    `json:"choice"`
+}
+
+// Association is a street's social-work and volunteer-service association
+// (an organization) with its member teams.
+type Association struct {
+	StreetCode string   `json:"street_code"`
+	OrgID      int64    `json:"org_id"`
+	OrgName    string   `json:"org_name"`
+	Members    []Member `json:"members"`
+}
+
+// Member is a team's membership of an association.
+type Member struct {
+	OrgID    int64  `json:"org_id"`
+	OrgName  string `json:"org_name"`
+	JoinedOn string `json:"joined_on"`
+	LeftOn   string `json:"left_on,omitempty"`
 }

@@ -79,7 +79,7 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, activityID int64) (*
 		if err != nil {
 			return err
 		}
-		if !canSee(u, a) {
+		if !s.sees(ctx, u, a) {
 			return notFound()
 		}
 		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
@@ -173,7 +173,13 @@ func (s *Service) Reports(ctx context.Context, u *auth.User, status string) (*Re
 	if u.Role == auth.OrgLeader || u.ScopeCode == "" {
 		return &ReportList{Items: []*Report{}, ByStreet: []StreetReporting{}}, nil
 	}
-	items, err := listReports(ctx, s.DB.Read, u.ScopeCode, status, 500)
+	var hub int64
+	if u.Role == auth.HubStaff {
+		if hub = u.OrgID; hub == 0 {
+			return &ReportList{Items: []*Report{}, ByStreet: []StreetReporting{}}, nil
+		}
+	}
+	items, err := listReports(ctx, s.DB.Read, u.ScopeCode, hub, status, 500)
 	if err != nil {
 		return nil, err
 	}

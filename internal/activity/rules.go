@@ -41,13 +41,18 @@ func canRecord(u *auth.User, host OrgRef, hubServes bool) bool {
 }
 
 // canSee reports who sees an activity: the leader of one of its
-// organizations, and everyone else whose subtree holds its place.
-func canSee(u *auth.User, a *Activity) bool {
+// organizations, the staff of a hub serving one of them (served: the hub
+// is one of them or serves one), and everyone else whose subtree holds its
+// place.
+func canSee(u *auth.User, a *Activity, served bool) bool {
 	if u == nil {
 		return false
 	}
-	if u.Role == auth.OrgLeader {
+	switch u.Role {
+	case auth.OrgLeader:
 		return u.OrgID != 0 && slices.Contains(a.OrgIDs, u.OrgID)
+	case auth.HubStaff:
+		return u.OrgID != 0 && served && u.InScope(a.CommunityCode)
 	}
 	return u.InScope(a.CommunityCode)
 }
@@ -405,4 +410,149 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// planBeneficiary checks a registered beneficiary: a person served again
+// and again, counted once per period.
+func planBeneficiary(in BeneficiaryInput, communityOK bool) (*Beneficiary, error) {
+	f := errs.Fields{}
+	in.Name, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone)
+	text(f, "name", in.Name, 1, 50)
+	if in.Phone != "" && (len(in.Phone) < 7 || len(in.Phone) > 20 || strings.Trim(in.Phone, "0123456789-+ ") != "") {
+		f.Add("phone", "err.volunteer_phone")
+	}
+	if len(in.CommunityCode) != 12 || !communityOK {
+		f.Add("community_code", "err.activity_community")
+	}
+	for _, g := range in.Groups {
+		if !slices.Contains(registry.TargetGroups, g) {
+			f.Add("groups", "err.activity_group")
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	return &Beneficiary{Name: in.Name, Phone: in.Phone, CommunityCode: in.CommunityCode, DistrictCode: in.CommunityCode[:6],
+		Groups: nonNil(in.Groups)}, nil
+}
+
+// planServed checks the registered people said to be served at an
+// activity: each exists, lives in the activity's district, is not already
+// recorded there; and the registered are no more than the activity's
+// beneficiaries (they are among them).
+func planServed(a *Activity, ids []int64, people map[int64]*Beneficiary, already map[int64]bool) error {
+	if a.Status == StatusRefused {
+		return errs.E(errs.Conflict, "err.activity_refused")
+	}
+	f := errs.Fields{}
+	if len(ids) == 0 || len(ids) > 1000 {
+		f.Add("beneficiary_ids", "err.required")
+	}
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		p := people[id]
+		switch {
+		case p == nil:
+			f.Add("beneficiary_ids", "err.not_found")
+		case p.DistrictCode != a.DistrictCode:
+			f.Add("beneficiary_ids", "err.beneficiary_district")
+		case already[id] || seen[id]:
+			f.Add("beneficiary_ids", "err.beneficiary_twice")
+		}
+		seen[id] = true
+	}
+	if len(already)+len(ids) > a.Beneficiaries.Total {
+		f.Add("beneficiary_ids", "err.beneficiary_more", a.Beneficiaries.Total)
+	}
+	return f.Err()
+}
+
+// planSurvey checks a consultation's resident survey: one question and its
+// choices.
+func planSurvey(in SurveyInput) (SurveyInput, error) {
+	f := errs.Fields{}
+	in.Question = strings.TrimSpace(in.Question)
+	text(f, "question", in.Question, 1, 200)
+	if len(in.Options) < 2 || len(in.Options) > 10 {
+		f.Add("options", "err.survey_options")
+	}
+	for i, o := range in.Options {
+		in.Options[i] = strings.TrimSpace(o)
+		text(f, "options", in.Options[i], 1, 100)
+	}
+	return in, f.Err()
+}
+
+// residentKey is who answered: one answer per resident, told by phone
+// (digits only), kept as a hash.
+func residentKey(phone string) (string, bool) {
+	var b strings.Builder
+	for _, r := range phone {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else if !strings.ContainsRune("-+ ", r) {
+			return "", false
+		}
+	}
+	d := b.String()
+	if len(d) < 7 || len(d) > 20 {
+		return "", false
+	}
+	return d, true
+}
+
+// planAnswer checks one resident's answer.
+func planAnswer(s *Survey, in AnswerInput) (string, error) {
+	f := errs.Fields{}
+	key, ok := residentKey(in.Phone)
+	if !ok {
+		f.Add("phone", "err.volunteer_phone")
+	}
+	if in.Choice < 0 || in.Choice >= len(s.Options) {
+		f.Add("choice", "err.choose_one")
+	}
+	return key, f.Err()
+}
+
+// canManageAssociation reports who names a street's association and its
+// members: the street's officer and the officers above it.
+func canManageAssociation(u *auth.User, street string) bool {
+	if u == nil || u.ReadOnly() || !u.InScope(street) {
+		return false
+	}
+	switch u.Role {
+	case auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
+		return true
+	}
+	return false
+}
+
+// planAssociation checks the organization named a street's association.
+func planAssociation(street string, o *registry.Org) error {
+	f := errs.Fields{}
+	if o == nil || o.Status != registry.StatusActive || o.StreetCode != street {
+		f.Add("org_id", "err.association_org")
+	}
+	return f.Err()
+}
+
+// planMember checks a team joining a street's association (C7): an active
+// volunteer-service organization of the same street, not a member already,
+// joining on a day not in the future.
+func planMember(assoc *registry.Org, o *registry.Org, joinedOn, today string, member bool) error {
+	f := errs.Fields{}
+	switch {
+	case o == nil || o.Status != registry.StatusActive:
+		f.Add("org_id", "err.activity_orgs")
+	case !slices.Contains(o.Types, "volunteer"):
+		f.Add("org_id", "err.member_not_volunteer")
+	case o.StreetCode != assoc.StreetCode || o.ID == assoc.ID:
+		f.Add("org_id", "err.member_street")
+	case member:
+		f.Add("org_id", "err.member_twice")
+	}
+	if d, err := time.Parse(time.DateOnly, joinedOn); err != nil || joinedOn > today || d.Year() < 2000 {
+		f.Add("joined_on", "err.bad_date")
+	}
+	return f.Err()
 }

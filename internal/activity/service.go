@@ -204,7 +204,7 @@ func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Activity, e
 	if err != nil {
 		return nil, err
 	}
-	if !canSee(u, a) {
+	if !s.sees(ctx, u, a) {
 		return nil, notFound()
 	}
 	if a.Files, err = listFiles(ctx, s.DB.Read, id); err != nil {
@@ -232,7 +232,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, patch json
 		if err != nil {
 			return err
 		}
-		if !canSee(u, old) {
+		if !s.sees(ctx, u, old) {
 			return notFound()
 		}
 		orgs, err := s.orgRefs(ctx, old.OrgIDs)
@@ -302,18 +302,24 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 	if f.Page <= 0 {
 		f.Page = 1
 	}
-	var leader int64
+	var leader, hub int64
 	scope := u.ScopeCode
-	if u.Role == auth.OrgLeader {
+	switch u.Role {
+	case auth.OrgLeader:
 		leader, scope = u.OrgID, ""
 		if leader == 0 {
+			return &Page{Items: []*Activity{}, Page: 1, PerPage: f.PerPage}, nil
+		}
+	case auth.HubStaff:
+		// the hub's own activities and those of the organizations it serves
+		if hub = u.OrgID; hub == 0 {
 			return &Page{Items: []*Activity{}, Page: 1, PerPage: f.PerPage}, nil
 		}
 	}
 	if f.Within != "" && !strings.HasPrefix(f.Within, scope) {
 		return nil, notFound()
 	}
-	where, args := listWhere(leader, scope, f)
+	where, args := listWhere(leader, hub, scope, f)
 	items, err := listActivities(ctx, s.DB.Read, where, args, f.PerPage, (f.Page-1)*f.PerPage)
 	if err != nil {
 		return nil, err
@@ -334,7 +340,7 @@ func (s *Service) AddFile(ctx context.Context, u *auth.User, id int64, f *upload
 		if err != nil {
 			return err
 		}
-		if !canSee(u, a) {
+		if !s.sees(ctx, u, a) {
 			return notFound()
 		}
 		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
@@ -413,3 +419,24 @@ func dayRange(from, to string) (string, string, error) {
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
 var _ = fmt.Sprint
+
+// sees applies canSee; for hub staff it reads whether their hub is one of
+// the activity's organizations or serves one (the hub's members now). A
+// failed read is a refusal.
+func (s *Service) sees(ctx context.Context, u *auth.User, a *Activity) bool {
+	served := false
+	if u != nil && u.Role == auth.HubStaff && u.OrgID != 0 {
+		served = slices.Contains(a.OrgIDs, u.OrgID)
+		for _, o := range a.OrgIDs {
+			if served || s.Serves == nil {
+				break
+			}
+			ok, err := s.Serves(ctx, u.OrgID, o)
+			if err != nil {
+				return false
+			}
+			served = ok
+		}
+	}
+	return canSee(u, a, served)
+}

@@ -205,8 +205,12 @@ func placeCond(alias, place string, n int) (string, []any) {
 	return c, args
 }
 
+// hubServed is "an activity of the hub or of an organization it serves".
+const hubServed = `a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ? OR org_id IN
+	(SELECT org_id FROM hub_members WHERE hub_org_id = ? AND status = 'active'))`
+
 // listWhere builds the list's condition: the viewer's scope first.
-func listWhere(leaderOrg int64, scope string, f Filter) (string, []any) {
+func listWhere(leaderOrg, hubOrg int64, scope string, f Filter) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(c string, v ...any) {
@@ -219,6 +223,9 @@ func listWhere(leaderOrg int64, scope string, f Filter) (string, []any) {
 	}
 	if leaderOrg != 0 {
 		add(`a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ?)`, leaderOrg)
+	}
+	if hubOrg != 0 {
+		add(hubServed, hubOrg, hubOrg)
 	}
 	place := scope
 	if f.Within != "" && strings.HasPrefix(f.Within, scope) {
@@ -567,13 +574,18 @@ func insertReport(ctx context.Context, tx *sql.Tx, r *Report, by int64, now time
 	return nil
 }
 
-func listReports(ctx context.Context, q db.Querier, scope, status string, limit int) ([]*Report, error) {
+func listReports(ctx context.Context, q db.Querier, scope string, hubOrg int64, status string, limit int) ([]*Report, error) {
 	lo, hi := db.PrefixRange(scope)
 	where := `r.community_code >= $1 AND r.community_code < $2`
 	args := []any{lo, hi}
 	if status != "" {
-		where += ` AND r.status = $3`
 		args = append(args, status)
+		where += ` AND r.status = $` + strconv.Itoa(len(args))
+	}
+	if hubOrg != 0 {
+		args = append(args, hubOrg)
+		n := "$" + strconv.Itoa(len(args))
+		where += ` AND ` + strings.Replace(strings.Replace(hubServed, "?", n, 1), "?", n, 1)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+reportCols+` FROM major_reports r JOIN activities a ON a.id = r.activity_id
 		WHERE `+where+` ORDER BY r.due_on, r.id LIMIT `+strconv.Itoa(limit), args...)

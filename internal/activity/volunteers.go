@@ -94,7 +94,7 @@ func (s *Service) AddHours(ctx context.Context, u *auth.User, activityID int64, 
 		if err != nil {
 			return err
 		}
-		if !canSee(u, a) {
+		if !s.sees(ctx, u, a) {
 			return notFound()
 		}
 		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
@@ -154,7 +154,7 @@ func (s *Service) Confirm(ctx context.Context, u *auth.User, activityID int64) (
 		if err != nil {
 			return err
 		}
-		if !canSee(u, a) {
+		if !s.sees(ctx, u, a) {
 			return notFound()
 		}
 		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])

@@ -5,33 +5,47 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/sheet"
 	"linli/internal/platform/web"
 )
 
 // writeSheet writes rows (the first is the header) to a one-sheet workbook.
 func writeSheet(name string, rows [][]any) ([]byte, error) {
+	return writeSheets([]string{name}, [][][]any{rows})
+}
+
+// writeSheets writes sheets of rows; text that a spreadsheet would read as
+// a formula is neutralized (issue 18).
+func writeSheets(names []string, sheets [][][]any) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", name); err != nil {
-		return nil, err
-	}
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
-		return nil, err
-	}
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := sw.SetRow(cell, row); err != nil {
+	for k, name := range names {
+		if k == 0 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				return nil, err
+			}
+		} else if _, err := f.NewSheet(name); err != nil {
 			return nil, err
 		}
-	}
-	if err := sw.Flush(); err != nil {
-		return nil, err
+		sw, err := f.NewStreamWriter(name)
+		if err != nil {
+			return nil, err
+		}
+		for i, row := range sheets[k] {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := sw.SetRow(cell, sheet.NeutralizeAll(slices.Clone(row))); err != nil {
+				return nil, err
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			return nil, err
+		}
 	}
 	var b bytes.Buffer
 	if err := f.Write(&b); err != nil {

@@ -1,12 +1,15 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"linli/internal/activity"
 	"linli/internal/app/apptest"
@@ -67,11 +70,37 @@ func init() {
 		if _, err := svc.PutRule(ctx, w.owner, wushan, activity.DefaultRule()); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.CreateConsultation(ctx, w.owner, activity.ConsultationInput{Topic: "五山小区加装电梯议事", TopicKind: "elevator",
+		c, err := svc.CreateConsultation(ctx, w.owner, activity.ConsultationInput{Topic: "五山小区加装电梯议事", TopicKind: "elevator",
 			CommunityCode: wushanComm, RaisedBy: "residents", OrgIDs: []int64{org.ID},
-			Meetings: []activity.Meeting{{HeldOn: "2023-04-01", Residents: 20, Committee: 3}}}); err != nil {
+			Meetings: []activity.Meeting{{HeldOn: "2023-04-01", Residents: 20, Committee: 3}}})
+		if err != nil {
 			t.Fatal(err)
 		}
+		// the registered beneficiaries, the survey and the association
+		b, err := svc.CreateBeneficiary(ctx, w.owner, activity.BeneficiaryInput{Name: "五山受益人甲", Phone: "13911112222", CommunityCode: wushanComm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddServed(ctx, w.owner, a.ID, []int64{b.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.OpenSurvey(ctx, w.owner, c.ID, activity.SurveyInput{Question: "五山电梯问卷", Options: []string{"同意", "不同意"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Answer(ctx, w.owner, c.ID, activity.AnswerInput{Phone: "13911113333", Choice: 0}); err != nil {
+			t.Fatal(err)
+		}
+		vin := apptest.OrgInput("五山青年志愿服务队", wushanComm)
+		vin.Status, vin.Tier, vin.Types = "active", "street", []string{"volunteer"}
+		team := w.a.CreateOrg(w.owner, vin)
+		if _, err := svc.PutAssociation(ctx, w.owner, wushan, org2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddMember(ctx, w.owner, wushan, team.ID, "2023-03-01"); err != nil {
+			t.Fatal(err)
+		}
+		w.IDs["{consultation}"] = strconv.FormatInt(c.ID, 10)
+
 		w.IDs["{activity}"] = strconv.FormatInt(a.ID, 10)
 		w.IDs["{afile}"] = strconv.FormatInt(f.ID, 10)
 		w.IDs["{volunteer}"] = strconv.FormatInt(v.ID, 10)
@@ -95,7 +124,9 @@ func init() {
 			`SELECT COUNT(*) || ':' || COALESCE(MAX(status), '') FROM major_reports`,
 			`SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) FROM major_report_rules`,
 			`SELECT COUNT(*) FROM volunteer_hours`, `SELECT COUNT(*) FROM volunteers`, `SELECT COUNT(*) FROM activity_files`,
-			`SELECT COUNT(*) FROM consultations`,
+			`SELECT COUNT(*) FROM consultations`, `SELECT COUNT(*) FROM beneficiaries`, `SELECT COUNT(*) FROM activity_beneficiaries`,
+			`SELECT COUNT(*) FROM consultation_surveys`, `SELECT COUNT(*) FROM survey_answers`,
+			`SELECT COUNT(*) || ':' || COALESCE(MAX(org_id), 0) FROM volunteer_associations`, `SELECT COUNT(*) FROM association_members`,
 		} {
 			var x string
 			if err := w.a.DB.Read.QueryRow(q).Scan(&x); err != nil {
@@ -116,6 +147,7 @@ func init() {
 		}
 	}
 	photo := apptest.Upload{Field: "file", Filename: "x.png", Data: pngBytes}
+	importUpload := apptest.Upload{Field: "file", Filename: "a.xlsx", Data: activityBook(nil, "五山长者关爱队")}
 	scopeTable = append(scopeTable,
 		scopeCase{pattern: "GET /api/v1/activities", path: "/api/v1/activities", want: ok, check: hides("五山探访独居长者", "五山广场文艺汇演")},
 		scopeCase{pattern: "GET /api/v1/activities", path: "/api/v1/activities?within={code}", want: nf},
@@ -154,7 +186,35 @@ func init() {
 		scopeCase{pattern: "POST /major-reports/{id}/decision", path: "/major-reports/{report}/decision", body: form("decision", "acknowledge"), want: nf},
 		scopeCase{pattern: "GET /volunteers/{id}/certificate", path: "/volunteers/{volunteer}/certificate", want: nf},
 		scopeCase{pattern: "GET /volunteers/{id}/hours.xlsx", path: "/volunteers/{volunteer}/hours.xlsx", want: nf},
+		scopeCase{pattern: "GET /activities/import", path: "/activities/import", want: ok},
+		scopeCase{pattern: "POST /activities/import", path: "/activities/import", body: importUpload, want: 422},
+		scopeCase{pattern: "GET /activities/import/template.xlsx", path: "/activities/import/template.xlsx", want: ok, check: hides("五山长者关爱队")},
+		scopeCase{pattern: "GET /api/v1/activities/import/template.xlsx", path: "/api/v1/activities/import/template.xlsx", want: ok, check: hides("五山长者关爱队")},
+		scopeCase{pattern: "POST /api/v1/activities/import", path: "/api/v1/activities/import", body: importUpload, want: 422},
+		scopeCase{pattern: "POST /activities/{id}/report", path: "/activities/{activity}/report", body: form(), want: nf},
+		scopeCase{pattern: "GET /api/v1/beneficiaries", path: "/api/v1/beneficiaries", want: ok, check: hides("五山受益人甲")},
+		scopeCase{pattern: "POST /api/v1/beneficiaries", path: "/api/v1/beneficiaries", body: map[string]any{"name": "入侵", "community_code": wushanComm}, want: 422},
+		scopeCase{pattern: "POST /api/v1/activities/{id}/beneficiaries", path: "/api/v1/activities/{activity}/beneficiaries", body: map[string]any{"beneficiary_ids": []int64{1}}, want: nf},
+		scopeCase{pattern: "GET /api/v1/consultations/{id}/survey", path: "/api/v1/consultations/{consultation}/survey", want: nf},
+		scopeCase{pattern: "POST /api/v1/consultations/{id}/survey", path: "/api/v1/consultations/{consultation}/survey", body: map[string]any{"question": "入侵", "options": []string{"a", "b"}}, want: nf},
+		scopeCase{pattern: "POST /api/v1/consultations/{id}/survey/answers", path: "/api/v1/consultations/{consultation}/survey/answers", body: map[string]any{"phone": "13800000000", "choice": 1}, want: nf},
+		scopeCase{pattern: "GET /api/v1/volunteer-associations/{street}", path: "/api/v1/volunteer-associations/{code}", want: nf},
+		scopeCase{pattern: "PUT /api/v1/volunteer-associations/{street}", path: "/api/v1/volunteer-associations/{code}", body: map[string]any{"org_id": 1}, want: nf},
+		scopeCase{pattern: "POST /api/v1/volunteer-associations/{street}/members", path: "/api/v1/volunteer-associations/{code}/members", body: map[string]any{"org_id": 1}, want: nf},
 	)
 	_ = fmt.Sprint
 	_ = auth.CityAdmin
+}
+
+// activityBook is an activities import naming an organization.
+func activityBook(t *testing.T, org string) []byte {
+	f := excelize.NewFile()
+	for i, r := range [][]any{{"组织名称", "活动名称", "活动主题", "活动类型", "活动日期", "开始时间", "结束时间", "受益人数"},
+		{org, "入侵导入", "文化铸魂", "服务", "2023-06-01", "09:00", "10:00", 1}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		f.SetSheetRow("Sheet1", cell, &r)
+	}
+	var b bytes.Buffer
+	f.Write(&b)
+	return b.Bytes()
 }

@@ -243,6 +243,9 @@ func countDataset(ctx context.Context, d *db.DB, ds *Dataset) error {
 		{&ds.Workers, `SELECT COUNT(*) FROM hub_workers`},
 		{&ds.Bases, `SELECT COUNT(*) FROM bases`},
 		{&ds.Pilots, `SELECT COUNT(*) FROM pilots`},
+		{&ds.Activities, `SELECT COUNT(*) FROM activities`},
+		{&ds.Volunteers, `SELECT COUNT(*) FROM volunteers`},
+		{&ds.HourEntries, `SELECT COUNT(*) FROM volunteer_hours`},
 	}
 	for _, x := range q {
 		if err := d.Read.QueryRowContext(ctx, x.sql).Scan(x.dst); err != nil {

@@ -44,6 +44,9 @@ type Dataset struct {
 	Workers     int64   `json:"hub_workers"`
 	Bases       int64   `json:"bases"`
 	Pilots      int64   `json:"pilots"`
+	Activities  int64   `json:"activities"`
+	Volunteers  int64   `json:"volunteers"`
+	HourEntries int64   `json:"volunteer_hour_entries"`
 	Reused      bool    `json:"reused,omitempty"`
 	HierarchyS  float64 `json:"hierarchy_seconds,omitempty"`
 	GenerateS   float64 `json:"generate_seconds,omitempty"`

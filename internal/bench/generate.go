@@ -57,6 +57,10 @@ type generator struct {
 	// uncommitted counts the organizations written since the last checkpoint.
 	uncommitted int
 	x           extras
+	// acts are the chunk's activities, drawn from ar (a stream of its own,
+	// so that the organizations stay those of the seed).
+	acts activityRows
+	ar   *rand.Rand
 }
 
 const chunkOrgs = 20_000
@@ -76,7 +80,7 @@ func generate(ctx context.Context, d *db.DB, seed uint64, n int, now time.Time, 
 		return err
 	}
 	defer s.close()
-	g := &generator{d: d, r: rand.New(rand.NewPCG(seed, 0x11e1)), win: newWindow(now), sink: s, ds: ds}
+	g := &generator{d: d, r: rand.New(rand.NewPCG(seed, 0x11e1)), ar: rand.New(rand.NewPCG(seed, 0xac71)), win: newWindow(now), sink: s, ds: ds}
 	weights(g.r, h)
 	perWeight := float64(n) / totalWeight(h)
 	for _, dist := range h.districts {
@@ -95,7 +99,8 @@ func generate(ctx context.Context, d *db.DB, seed uint64, n int, now time.Time, 
 	if err := s.checkpoint(ctx); err != nil {
 		return err
 	}
-	return fixSequences(ctx, d, "orgs", "org_history", "hub_members", "ledger_accounts", "hub_workers", "bases", "pilots")
+	return fixSequences(ctx, d, "orgs", "org_history", "hub_members", "ledger_accounts", "hub_workers", "bases", "pilots",
+		"activities", "volunteers", "volunteer_hours")
 }
 
 // weights gives each community a share of the organizations: urban
@@ -149,6 +154,7 @@ func (g *generator) district(ctx context.Context, h *hierarchy, dist place, perW
 	g.districtFlags(g.orgs[first:])
 	g.custody(g.orgs[first:])
 	g.places(dist, cs)
+	g.activities(g.orgs[first:])
 	return nil
 }
 

@@ -127,6 +127,11 @@ func (g *generator) flush(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
+	if err := g.writeActivities(func(table string, cols []string, rows [][]any) error {
+		return g.sink.write(ctx, table, cols, rows)
+	}); err != nil {
+		return err
+	}
 	g.ds.Orgs += int64(len(orgRows))
 	g.ds.History += int64(len(histRows))
 	g.ds.SearchDocs += int64(len(searchRows))

@@ -38,6 +38,8 @@ type measurer struct {
 	api map[string]bool
 	// censusBody is the census file the import measured, for serverAlone.
 	censusBody []byte
+	// volunteers of the measured city (their hours are measured).
+	volunteers []int64
 }
 
 // session is a signed-in account's cookie.
@@ -179,7 +181,7 @@ func (m *measurer) describe(ctx context.Context) error {
 		}
 		m.ids = append(m.ids, ids...)
 	}
-	return nil
+	return m.sampleVolunteers(ctx, s.City)
 }
 
 // placeName names a division with its ancestors below the province, so
@@ -371,6 +373,7 @@ func (m *measurer) specs() []spec {
 		{name: "coverage report, district, by target group", key: "coverage_district", target: "p99 ≤ 50 ms", p99Max: 50,
 			req: func(i int) (*http.Request, error) { return m.get(dist, "/api/v1/coverage") }},
 	}
+	out = append(out, m.activitySpecs()...)
 	return append(out, m.dashboards()...)
 }
 

@@ -121,6 +121,8 @@ func (r *Report) Print(w io.Writer) {
 		d.Divisions, d.Communities, d.Orgs, d.Registered, d.Hubs, d.Brands, d.Demos, d.History, d.SearchDocs)
 	fmt.Fprintf(w, "         %d organizations in custody, %d ledger accounts, %d postings, %d hub social workers, %d incubation bases, %d rural pilots\n",
 		d.Custody, d.Accounts, d.Postings, d.Workers, d.Bases, d.Pilots)
+	fmt.Fprintf(w, "         %d activities (about %d a year per active organization), %d volunteers, %d volunteer-hour entries\n",
+		d.Activities, ActivitiesPerYear, d.Volunteers, d.HourEntries)
 	if !d.Reused {
 		fmt.Fprintf(w, "generated in %.1f s (%.0f rows/s; hierarchy %.1f s; %d custody postings through the ledger in %.1f s; the registry's start-up search-index check %.1f s)\n",
 			d.GenerateS, d.RowsPerS, d.HierarchyS, d.Postings, d.PostingsS, d.SearchCheckS)

@@ -9,6 +9,7 @@ import (
 
 	"linli/internal/activity"
 	"linli/internal/geo"
+	"linli/internal/kpi"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
@@ -219,6 +220,42 @@ func activities(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Serv
 	for _, e := range evs {
 		if err := e.do(ctx); err != nil {
 			return err
+		}
+	}
+	return campaignKPIs(ctx, d, st, admin, now)
+}
+
+// campaignIndicators are the five campaigns as indicators, added as data
+// the way a city administrator would: the plan sets no number for them, so
+// the target is an example a city might set (an activity a month per
+// district), read from the activities source.
+func campaignIndicators() []kpi.Input {
+	clauses := map[string]string{
+		"neighbourly_watch": "二(三)1：开展“邻里守望”关爱行动", "co_governance": "二(三)2：开展“共建共治共享”协商行动",
+		"safety": "二(三)3：开展“平安建设”服务行动", "culture": "二(三)4：开展“文化铸魂”宣传行动", "rural_revival": "二(三)5：开展“助力乡村振兴”行动",
+	}
+	names := map[string][2]string{
+		"neighbourly_watch": {"邻里守望关爱行动活动", "Neighbourly watch activities"}, "co_governance": {"共建共治共享协商行动活动", "Co-governance activities"},
+		"safety": {"平安建设服务行动活动", "Safety activities"}, "culture": {"文化铸魂宣传行动活动", "Culture activities"},
+		"rural_revival": {"助力乡村振兴行动活动", "Rural revitalisation activities"},
+	}
+	var out []kpi.Input
+	for _, th := range activity.Themes[:5] {
+		out = append(out, kpi.Input{Key: "campaign_" + th, NameZH: names[th][0], NameEN: names[th][1], Level: kpi.LevelDistrict,
+			ScopeCode: geo.GuangzhouCode, Target: 12, StartOn: "2022-01-01", Deadline: "2023-12-31",
+			Clause: clauses[th] + "（各区每年至少 12 次活动，为目标示例）",
+			Rule: kpi.Rule{Kind: kpi.KindCountPerYear, Source: kpi.SourceActivities, Years: []int{2022, 2023},
+				Filter: kpi.Filter{ActivityThemes: []string{th}}}})
+	}
+	return out
+}
+
+func campaignKPIs(ctx context.Context, d *db.DB, st *geo.Store, admin *auth.User, now time.Time) error {
+	svc := &kpi.Service{DB: d, Geo: st, Now: func() time.Time { return now }}
+	for i, in := range campaignIndicators() {
+		in.Position = 300 + i
+		if _, err := svc.Create(ctx, admin, in); err != nil {
+			return fmt.Errorf("demo: campaign indicator %s: %w", in.Key, err)
 		}
 	}
 	return nil

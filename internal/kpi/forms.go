@@ -124,7 +124,8 @@ func filterFrom(form url.Values, prefix string, fe errs.Fields) Filter {
 }
 
 func (f Filter) empty() bool {
-	return len(f.Status)+len(f.Tiers)+len(f.Types)+len(f.PartyOrg)+len(f.HostTypes)+len(f.PilotKind)+len(f.TrainingTopics)+len(f.TrainingForms) == 0 &&
+	return len(f.Status)+len(f.Tiers)+len(f.Types)+len(f.PartyOrg)+len(f.HostTypes)+len(f.PilotKind)+len(f.TrainingTopics)+len(f.TrainingForms)+
+		len(f.ActivityThemes)+len(f.ActivityKinds)+len(f.ActivityFields) == 0 &&
 		f.Hub == nil && f.Brand == nil && f.Demonstration == nil && f.VolunteerMark == nil && f.Rural == nil &&
 		f.TrainedPersonnel == nil && f.MinWorkers == 0 && !f.QualifiedWorkers && len(f.TargetGroups) == 0
 }

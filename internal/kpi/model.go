@@ -51,10 +51,13 @@ const (
 	SourceTrainings = "trainings" // training sessions (internal/training)
 	SourceDrills    = "drills"    // emergency drills in the 12 months up to the date (internal/readiness)
 	SourceCoverage  = "coverage"  // active organizations by place, from the coverage rollup (internal/coverage)
+	// SourceActivities are the activities held (not refused), placed in the
+	// year they start (internal/activity).
+	SourceActivities = "activities"
 )
 
 // Sources lists the record sources in display order.
-var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceDrills, SourceCoverage}
+var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceDrills, SourceCoverage, SourceActivities}
 
 // Filter selects matching records. Every field is optional; an empty filter
 // matches every record of the source (for organizations: every active one).
@@ -92,6 +95,11 @@ type Filter struct {
 	// Trainings: the topics and forms that count (any of; none: every session).
 	TrainingTopics []string `json:"training_topics,omitempty"`
 	TrainingForms  []string `json:"training_forms,omitempty"`
+	// Activities: the campaign themes, kinds and service fields that count
+	// (any of each; none: every activity).
+	ActivityThemes []string `json:"activity_themes,omitempty"`
+	ActivityKinds  []string `json:"activity_kinds,omitempty"`
+	ActivityFields []string `json:"activity_fields,omitempty"`
 }
 
 // Rule says what is counted.

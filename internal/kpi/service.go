@@ -405,6 +405,8 @@ func recordKind(src string) (kind, link string) {
 		return "training", "/trainings/"
 	case SourceDrills:
 		return "drill", ""
+	case SourceActivities:
+		return "activity", "/activities/"
 	}
 	return src, ""
 }

@@ -133,6 +133,8 @@ func (m *match) relation(q *query) string {
 		return m.trainings(q)
 	case SourceDrills:
 		return m.drills(q)
+	case SourceActivities:
+		return m.activities(q)
 	}
 	// sources without records: an empty relation of the right shape
 	return `SELECT 0 AS rid, '' AS label, '' AS ucode, '' AS dcode, '' AS scode, '' AS ryear, 0 AS late WHERE 1 = 0`
@@ -397,15 +399,16 @@ func typesMask(ts []string) int64 {
 // sourceTables are the tables a source reads; a source whose tables are
 // missing has no data.
 var sourceTables = map[string][]string{
-	SourceOrgs:      {"orgs", "org_history", "training_attendance"},
-	SourceHubs:      {"orgs", "org_history", "hub_workers"},
-	SourceBases:     {"bases"},
-	SourcePilots:    {"pilots"},
-	SourceCoverage:  {"org_cover"},
-	SourcePoints:    {"demonstration_points"},
-	SourceProjects:  {"brand_designations"},
-	SourceTrainings: {"trainings"},
-	SourceDrills:    {"drills"},
+	SourceOrgs:       {"orgs", "org_history", "training_attendance"},
+	SourceHubs:       {"orgs", "org_history", "hub_workers"},
+	SourceBases:      {"bases"},
+	SourcePilots:     {"pilots"},
+	SourceCoverage:   {"org_cover"},
+	SourcePoints:     {"demonstration_points"},
+	SourceProjects:   {"brand_designations"},
+	SourceTrainings:  {"trainings"},
+	SourceDrills:     {"drills"},
+	SourceActivities: {"activities"},
 }
 
 // available reports whether a source's records are kept.
@@ -493,4 +496,42 @@ func (m *match) trainedCond(q *query, want bool) string {
 		return "NOT " + c
 	}
 	return c
+}
+
+// activities are the activities held inside the spans by the date and not
+// refused (a refused major activity did not take place; one awaiting its
+// report counts, as on the campaign page), placed in the year they start
+// in China; the rule's filter says which count (themes, kinds, service
+// fields: any of each). known_on keeps those entered by then.
+func (m *match) activities(q *query) string {
+	col := func(n int) string {
+		switch {
+		case n >= 12:
+			return "a.community_code"
+		case n >= 9:
+			return "a.street_code"
+		}
+		return "a.district_code"
+	}
+	conds := []string{rangeCond(q, col, m.Spans), "a.starts_on <= " + q.arg(m.When.Day), "a.status <> 'refused'"}
+	if m.When.Known != "" {
+		conds = append(conds, "a.created_at < "+q.arg(m.When.KnownCut))
+	}
+	for _, f := range m.filters() {
+		if len(f.ActivityThemes) > 0 {
+			conds = append(conds, "a.theme IN "+q.in(f.ActivityThemes))
+		}
+		if len(f.ActivityKinds) > 0 {
+			conds = append(conds, "a.kind IN "+q.in(f.ActivityKinds))
+		}
+		if len(f.ActivityFields) > 0 {
+			var any []string
+			for _, v := range f.ActivityFields {
+				any = append(any, "(',' || a.fields || ',') LIKE "+q.arg("%,"+v+",%"))
+			}
+			conds = append(conds, "("+strings.Join(any, " OR ")+")")
+		}
+	}
+	return `SELECT a.id AS rid, a.title AS label, a.community_code AS ucode, a.district_code AS dcode,
+		a.street_code AS scode, substr(a.starts_on, 1, 4) AS ryear, 0 AS late FROM activities a WHERE ` + strings.Join(conds, " AND ")
 }

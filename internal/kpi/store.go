@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"linli/internal/activity"
 	"regexp"
 	"slices"
 	"strings"
@@ -267,12 +268,22 @@ var (
 	trainingForms  = []string{"demonstration", "online", "field_visit", "other"}
 )
 
+// activityFields are every campaign's service fields (internal/activity).
+func activityFields() []string {
+	var out []string
+	for _, t := range activity.Themes {
+		out = append(out, activity.ThemeFields[t]...)
+	}
+	return out
+}
+
 func checkFilter(fl Filter, name string, f errs.Fields) {
 	for _, c := range []struct {
 		vals, allowed []string
 	}{{fl.Status, orgStatuses}, {fl.Tiers, orgTiers}, {fl.Types, typeNames}, {fl.PartyOrg, partyOrgs},
 		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds}, {fl.BaseLevels, baseLevels}, {fl.PointKind, pointKinds},
-		{fl.TrainingTopics, trainingTopics}, {fl.TrainingForms, trainingForms}} {
+		{fl.TrainingTopics, trainingTopics}, {fl.TrainingForms, trainingForms},
+		{fl.ActivityThemes, activity.Themes}, {fl.ActivityKinds, activity.Kinds}, {fl.ActivityFields, activityFields()}} {
 		for _, v := range c.vals {
 			if !slices.Contains(c.allowed, v) {
 				f.Add(name, "err.unknown_value", v)

@@ -1,0 +1,150 @@
+package activity
+
+import (
+	"net/http"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/web"
+)
+
+// peopleRoutes mounts the registered beneficiaries, the consultations'
+// surveys and the streets' volunteer associations.
+func (h *Handlers) peopleRoutes(rt *web.Router) {
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/beneficiaries", Summary: "Registered beneficiaries in scope (phones masked for officers)",
+		Tag: "activities", Response: "BeneficiaryList"}, h.S.API(h.apiBeneficiaries))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/beneficiaries", Summary: "Register a person served again and again (counted once per period)",
+		Tag: "activities", Body: "BeneficiaryInput", Response: "Beneficiary", Status: 201}, h.S.API(h.apiBeneficiaryCreate))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/beneficiaries", Summary: "Record which registered people an activity served (among its beneficiaries)",
+		Tag: "activities", Body: "ServedInput", Response: "Activity", Status: 201}, h.S.API(h.apiServed))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations/{id}/survey", Summary: "A consultation's resident survey and its tally",
+		Tag: "activities", Response: "Survey"}, h.S.API(h.apiSurvey))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations/{id}/survey", Summary: "Open a consultation's resident survey (one question, 2–10 choices)",
+		Tag: "activities", Body: "SurveyInput", Response: "Survey", Status: 201}, h.S.API(h.apiSurveyOpen))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations/{id}/survey/answers", Summary: "Record a resident's answer: one per resident (told by phone), a second is a 409",
+		Tag: "activities", Body: "AnswerInput", Response: "Survey", Status: 201}, h.S.API(h.apiAnswer))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/volunteer-associations/{street}", Summary: "A street's social-work and volunteer-service association and its member teams (C7)",
+		Tag: "activities", Response: "Association"}, h.S.API(h.apiAssociation))
+	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/volunteer-associations/{street}", Summary: "Name the organization that is the street's association",
+		Tag: "activities", Body: "AssociationInput", Response: "Association"}, h.S.API(h.apiAssociationPut))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/volunteer-associations/{street}/members", Summary: "Take a volunteer-service team of the street in as a group member",
+		Tag: "activities", Body: "MemberInput", Response: "Association", Status: 201}, h.S.API(h.apiMember))
+	rt.Schemas(peopleSchemas())
+}
+
+func (h *Handlers) apiBeneficiaries(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	bs, err := h.Svc.Beneficiaries(r.Context(), u)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": bs}, err)
+}
+
+func (h *Handlers) apiBeneficiaryCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in BeneficiaryInput
+	err := web.DecodeJSON(w, r, &in)
+	var b *Beneficiary
+	if err == nil {
+		b, err = h.Svc.CreateBeneficiary(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, b, err)
+}
+
+func (h *Handlers) apiServed(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in struct {
+		IDs []int64 `json:"beneficiary_ids"`
+	}
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var a *Activity
+	if err == nil {
+		if _, err = h.Svc.AddServed(r.Context(), u, id, in.IDs); err == nil {
+			a, err = h.Svc.Get(r.Context(), u, id)
+		}
+	}
+	h.S.Respond(w, r, http.StatusCreated, a, err)
+}
+
+func (h *Handlers) apiSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var s *Survey
+	if err == nil {
+		s, err = h.Svc.Survey(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, s, err)
+}
+
+func (h *Handlers) apiSurveyOpen(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in SurveyInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var s *Survey
+	if err == nil {
+		s, err = h.Svc.OpenSurvey(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, s, err)
+}
+
+func (h *Handlers) apiAnswer(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in AnswerInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var s *Survey
+	if err == nil {
+		s, err = h.Svc.Answer(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, s, err)
+}
+
+func (h *Handlers) apiAssociation(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	a, err := h.Svc.Association(r.Context(), u, r.PathValue("street"))
+	h.S.Respond(w, r, http.StatusOK, a, err)
+}
+
+func (h *Handlers) apiAssociationPut(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in struct {
+		OrgID int64 `json:"org_id"`
+	}
+	err := web.DecodeJSON(w, r, &in)
+	var a *Association
+	if err == nil {
+		a, err = h.Svc.PutAssociation(r.Context(), u, r.PathValue("street"), in.OrgID)
+	}
+	h.S.Respond(w, r, http.StatusOK, a, err)
+}
+
+func (h *Handlers) apiMember(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in struct {
+		OrgID    int64  `json:"org_id"`
+		JoinedOn string `json:"joined_on"`
+	}
+	err := web.DecodeJSON(w, r, &in)
+	var a *Association
+	if err == nil {
+		a, err = h.Svc.AddMember(r.Context(), u, r.PathValue("street"), in.OrgID, in.JoinedOn)
+	}
+	h.S.Respond(w, r, http.StatusCreated, a, err)
+}
+
+func peopleSchemas() map[string]any {
+	dt := map[string]any{"type": "string", "format": "date-time"}
+	date := map[string]any{"type": "string", "format": "date"}
+	b := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "phone": web.Str(), "phone_masked": web.Bool(),
+		"community_code": web.Str(), "district_code": web.Str(), "groups": web.Arr(web.Str()), "created_at": dt})
+	member := web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(), "joined_on": date, "left_on": date})
+	return map[string]any{
+		"Beneficiary":      b,
+		"BeneficiaryList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Beneficiary"))}),
+		"BeneficiaryInput": web.Obj(map[string]any{"name": web.Str(), "phone": web.Str(), "community_code": web.Str(), "groups": web.Arr(web.Str())}, "name", "community_code"),
+		"ServedInput":      web.Obj(map[string]any{"beneficiary_ids": web.Arr(web.Int())}, "beneficiary_ids"),
+		"SurveyInput":      web.Obj(map[string]any{"question": web.Str(), "options": web.Arr(web.Str())}, "question", "options"),
+		"Survey": web.Obj(map[string]any{"id": web.Int(), "consultation_id": web.Int(), "question": web.Str(), "options": web.Arr(web.Str()),
+			"counts": web.Arr(web.Int()), "answers": web.Int()}),
+		"AnswerInput":      web.Obj(map[string]any{"phone": web.Str(), "choice": web.Int()}, "phone", "choice"),
+		"Association":      web.Obj(map[string]any{"street_code": web.Str(), "org_id": web.Int(), "org_name": web.Str(), "members": web.Arr(member)}),
+		"AssociationInput": web.Obj(map[string]any{"org_id": web.Int()}, "org_id"),
+		"MemberInput":      web.Obj(map[string]any{"org_id": web.Int(), "joined_on": date}, "org_id"),
+	}
+}
