@@ -2,6 +2,8 @@ package funding
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -12,6 +14,7 @@ import (
 
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/upload"
 )
 
 // Every statement on the funding room's tables.
@@ -616,6 +619,155 @@ func overdueMilestones(ctx context.Context, q db.Querier, callID int64, day stri
 		}
 		m.Overdue = true
 		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+// delivery: linked activities and attachments
+
+// orgActivityIDs tells which of ids are activities the organization hosted
+// or co-organized.
+func orgActivityIDs(ctx context.Context, q db.Querier, orgID int64, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{orgID}
+	ph := make([]string, 0, len(ids))
+	for _, id := range ids {
+		args = append(args, id)
+		ph = append(ph, fmt.Sprintf("$%d", len(args)))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT a.id FROM activities a WHERE a.id IN (`+strings.Join(ph, ", ")+`)
+		AND (a.org_id = $1 OR EXISTS (SELECT 1 FROM activity_orgs ao WHERE ao.activity_id = a.id AND ao.org_id = $1))`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("funding: org activities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// orgActivities lists an organization's latest activities, to pick by name.
+func orgActivities(ctx context.Context, q db.Querier, orgID int64, limit int) ([]LinkedActivity, error) {
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.title, a.starts_on FROM activities a
+		WHERE a.org_id = $1 OR a.id IN (SELECT ao.activity_id FROM activity_orgs ao WHERE ao.org_id = $1)
+		ORDER BY a.starts_on DESC, a.id DESC LIMIT $2`, orgID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("funding: org activities: %w", err)
+	}
+	defer rows.Close()
+	out := []LinkedActivity{}
+	for rows.Next() {
+		var a LinkedActivity
+		if err := rows.Scan(&a.ID, &a.Title, &a.StartsOn); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func linkActivities(ctx context.Context, tx *sql.Tx, milestoneID int64, ids []int64) error {
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO fund_milestone_activities (milestone_id, activity_id) VALUES ($1, $2)
+			ON CONFLICT DO NOTHING`, milestoneID, id); err != nil {
+			return fmt.Errorf("funding: link activity: %w", err)
+		}
+	}
+	return nil
+}
+
+func insertMilestoneFile(ctx context.Context, tx *sql.Tx, milestoneID, projectID, by int64, now time.Time, ct string, f *upload.File) (*MilestoneFile, error) {
+	sum := sha256.Sum256(f.Data)
+	out := &MilestoneFile{ContentType: ct, Size: len(f.Data), SHA256: hex.EncodeToString(sum[:]), Filename: upload.CleanName(f.Filename)}
+	err := tx.QueryRowContext(ctx, `INSERT INTO fund_milestone_files (milestone_id, project_id, content_type, size_bytes, sha256, filename, data,
+		uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		milestoneID, projectID, ct, out.Size, out.SHA256, out.Filename, f.Data, by, now).Scan(&out.ID)
+	if err != nil {
+		return nil, fmt.Errorf("funding: store file: %w", err)
+	}
+	return out, nil
+}
+
+// deliveryOf fills milestones' linked activities and attachments.
+func deliveryOf(ctx context.Context, q db.Querier, projectID int64, ms []Milestone) error {
+	at := map[int64]int{}
+	for i := range ms {
+		at[ms[i].ID] = i
+		ms[i].Activities, ms[i].Files = []LinkedActivity{}, []MilestoneFile{}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT l.milestone_id, a.id, a.title, a.starts_on FROM fund_milestone_activities l
+		JOIN fund_milestones m ON m.id = l.milestone_id JOIN activities a ON a.id = l.activity_id
+		WHERE m.project_id = $1 ORDER BY a.starts_on, a.id`, projectID)
+	if err != nil {
+		return fmt.Errorf("funding: linked activities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mid int64
+		var a LinkedActivity
+		if err := rows.Scan(&mid, &a.ID, &a.Title, &a.StartsOn); err != nil {
+			return err
+		}
+		if i, ok := at[mid]; ok {
+			ms[i].Activities = append(ms[i].Activities, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	frows, err := q.QueryContext(ctx, `SELECT milestone_id, id, filename, content_type, size_bytes, sha256 FROM fund_milestone_files
+		WHERE project_id = $1 ORDER BY id`, projectID)
+	if err != nil {
+		return fmt.Errorf("funding: milestone files: %w", err)
+	}
+	defer frows.Close()
+	for frows.Next() {
+		var mid int64
+		var f MilestoneFile
+		if err := frows.Scan(&mid, &f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256); err != nil {
+			return err
+		}
+		if i, ok := at[mid]; ok {
+			ms[i].Files = append(ms[i].Files, f)
+		}
+	}
+	return frows.Err()
+}
+
+func milestoneFileData(ctx context.Context, q db.Querier, projectID, fileID int64) (*MilestoneFile, []byte, error) {
+	var f MilestoneFile
+	var data []byte
+	err := q.QueryRowContext(ctx, `SELECT id, filename, content_type, size_bytes, sha256, data FROM fund_milestone_files
+		WHERE id = $1 AND project_id = $2`, fileID, projectID).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, errNotFound
+	}
+	return &f, data, err
+}
+
+// reviewerScores are one reviewer's scores of one application.
+func reviewerScores(ctx context.Context, q db.Querier, appID, reviewerID int64) (map[string]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT criterion, score FROM fund_scores WHERE application_id = $1 AND reviewer_id = $2`, appID, reviewerID)
+	if err != nil {
+		return nil, fmt.Errorf("funding: reviewer scores: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var v int
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
 	}
 	return out, rows.Err()
 }
