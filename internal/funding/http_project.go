@@ -265,6 +265,10 @@ func (h *Handlers) suballocateSubmit(w http.ResponseWriter, r *http.Request, u *
 		_, err = h.Svc.Suballocate(keyed(r, u, http.StatusCreated), u, id, SuballocationInput{OrgID: org, Part: r.PostFormValue("part"),
 			AmountFen: fen, EffectiveOn: r.PostFormValue("effective_on")})
 	}
+	if e, ok := errs.As(err); ok && e.Fields["org_id"].Key != "" {
+		e.Fields["member"] = e.Fields["org_id"] // the field is named as the form names it
+		delete(e.Fields, "org_id")
+	}
 	h.done(w, r, u, "sub", "fund.flash.suballocated", err)
 }
 
