@@ -159,9 +159,14 @@ func (s *Service) Calls(ctx context.Context, u *auth.User, page, perPage int) ([
 		return []*Call{}, 0, nil
 	}
 	list, total, err := listCalls(ctx, s.DB.Read, u.ScopeCode, perPage, (page-1)*perPage)
+	if err != nil {
+		return nil, 0, err
+	}
+	// what each call awarded, in one statement for the page
+	sums, err := awardedSums(ctx, s.DB.Read, list)
 	day := today(s.now())
 	for _, c := range list {
-		c.State = callState(&c.CallInput, day)
+		c.State, c.AwardedFen = callState(&c.CallInput, day), sums[c.ID]
 	}
 	return list, total, err
 }

@@ -142,6 +142,33 @@ func listCalls(ctx context.Context, q db.Querier, scope string, limit, offset in
 	return out, total, rows.Err()
 }
 
+// awardedSums is what each of the calls awarded.
+func awardedSums(ctx context.Context, q db.Querier, cs []*Call) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(cs) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(cs))
+	ph := make([]string, 0, len(cs))
+	for _, c := range cs {
+		args = append(args, c.ID)
+		ph = append(ph, fmt.Sprintf("$%d", len(args)))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT call_id, SUM(award_fen) FROM fund_projects WHERE call_id IN (`+strings.Join(ph, ", ")+`) GROUP BY call_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("funding: awarded sums: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
 func awardedSum(ctx context.Context, q db.Querier, callID int64) (int64, error) {
 	var n int64
 	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(award_fen), 0) FROM fund_projects WHERE call_id = $1`, callID).Scan(&n)

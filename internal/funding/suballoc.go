@@ -88,8 +88,8 @@ func canSuballocate(u *auth.User, c *CallInput, leadOrg int64) bool {
 
 func suballocations(ctx context.Context, q db.Querier, projectID int64) ([]*Suballocation, error) {
 	rows, err := q.QueryContext(ctx, `SELECT s.id, s.project_id, s.org_id, o.name, s.part, s.amount_fen, s.effective_on,
-		COALESCE((SELECT r.amount_fen FROM fund_suballocations r WHERE r.reverses_id = s.id), 0),
-		COALESCE((SELECT r.reason FROM fund_suballocations r WHERE r.reverses_id = s.id), ''),
+		COALESCE((SELECT r.amount_fen FROM fund_suballocations r WHERE r.reverses_id = s.id AND r.reverses_id <> 0), 0),
+		COALESCE((SELECT r.reason FROM fund_suballocations r WHERE r.reverses_id = s.id AND r.reverses_id <> 0), ''),
 		COALESCE((SELECT SUM(t.amount_fen) FROM fund_sub_tranches t WHERE t.suballocation_id = s.id), 0)
 		FROM fund_suballocations s JOIN orgs o ON o.id = s.org_id
 		WHERE s.project_id = $1 AND s.reverses_id = 0 ORDER BY s.id`, projectID)
@@ -142,9 +142,13 @@ func (s *Service) Suballocations(ctx context.Context, u *auth.User, projectID in
 // Members are the organizations a lead may pass parts to: those whose
 // money it holds in custody, else those in custody in its street.
 func (s *Service) Members(ctx context.Context, leadOrg int64) ([]OrgName, error) {
+	// two indexed reads (the hub's accounts; the street's organizations),
+	// never a walk of every custody account
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT o.id, o.name FROM ledger_accounts a JOIN orgs o ON o.id = a.org_id
-		WHERE a.kind = 'funds' AND a.status = 'open' AND o.id <> $1 AND (a.hub_org_id = $1
-		OR o.street_code = (SELECT street_code FROM orgs WHERE id = $1)) ORDER BY o.name LIMIT 200`, leadOrg)
+		WHERE a.hub_org_id = $1 AND a.kind = 'funds' AND a.status = 'open' AND a.org_id <> $1
+		UNION SELECT o.id, o.name FROM orgs o JOIN ledger_accounts a ON a.org_id = o.id AND a.kind = 'funds' AND a.status = 'open'
+		WHERE o.street_code = (SELECT street_code FROM orgs WHERE id = $1) AND o.status = 'active' AND o.id <> $1
+		ORDER BY 2 LIMIT 200`, leadOrg)
 	if err != nil {
 		return nil, fmt.Errorf("funding: members: %w", err)
 	}
