@@ -149,6 +149,7 @@ func init() {
 			"purpose": "入侵", "started_on": "2023-01-01"}, want: 422},
 		scopeCase{pattern: "POST /calls", path: "/calls", body: url.Values{"title": {"入侵"}, "channel": {"micro_venture"}, "unit_code": {wushan},
 			"budget": {"1"}, "opens_on": {"2023-06-01"}, "closes_on": {"2023-06-30"}, "key_1": {"a"}, "name_1": {"a"}, "weight_1": {"1"}, "max_1": {"1"}}, want: 422},
+		scopeCase{pattern: "GET /calls/new", path: "/calls/new", want: ok, check: hides("五山微创投")},
 		scopeCase{pattern: "GET /calls/{id}/apply", path: "/calls/{fcall}/apply", want: nf},
 		scopeCase{pattern: "POST /calls/{id}/apply", path: "/calls/{fcall}/apply", body: url.Values{"title": {"入侵"}, "request": {"1"},
 			"item_1": {"x"}, "amount_1": {"1"}, "action": {"submit"}}, want: nf},

@@ -347,7 +347,8 @@ func (h *Handlers) renderCall(w http.ResponseWriter, r *http.Request, u *auth.Us
 			}
 			d.Reviewers = strings.Join(names, "、")
 		}
-		if _, ps, err := h.Svc.Results(ctx, u, id); err == nil {
+		// the links only: one read, not each project's spending (Results)
+		if ps, err := callProjects(ctx, h.Svc.DB.Read, id); err == nil {
 			d.Projects = ps
 		}
 	}
