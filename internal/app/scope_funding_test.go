@@ -173,6 +173,13 @@ func init() {
 			body: url.Values{"amount": {"1"}, "paid_on": {"2023-06-15"}}, want: nf},
 		scopeCase{pattern: "POST /projects/{id}/suballocations/{s}/reverse", path: "/projects/{fproject}/suballocations/1/reverse",
 			body: url.Values{"reason": {"入侵"}}, want: nf},
+		scopeCase{pattern: "GET /api/v1/projects/{id}/suballocations", path: "/api/v1/projects/{fproject}/suballocations", want: nf},
+		scopeCase{pattern: "POST /api/v1/projects/{id}/suballocations", path: "/api/v1/projects/{fproject}/suballocations",
+			body: map[string]any{"org_id": 1, "part": "入侵", "amount_fen": 1}, want: nf},
+		scopeCase{pattern: "POST /api/v1/projects/{id}/suballocations/{s}/tranches", path: "/api/v1/projects/{fproject}/suballocations/1/tranches",
+			body: map[string]any{"amount_fen": 1, "paid_on": "2023-06-15"}, want: nf},
+		scopeCase{pattern: "POST /api/v1/projects/{id}/suballocations/{s}/reverse", path: "/api/v1/projects/{fproject}/suballocations/1/reverse",
+			body: map[string]any{"reason": "入侵"}, want: nf},
 		scopeCase{pattern: "GET /api/v1/public/calls/{id}", path: "/api/v1/public/calls/{fcall}", want: ok,
 			check: hides("陈大文", "wushan-fund-leader", "13800138000")},
 	)
