@@ -489,7 +489,7 @@ func schemas() map[string]any {
 	milestone := web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing),
 		"title": web.Str(), "due_on": date, "report": web.Str(), "reported_on": date, "accepted_on": date, "overdue": web.Bool(),
 		"activities": web.Arr(web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "starts_on": date})),
-		"files": web.Arr(web.Obj(map[string]any{"id": web.Int(), "filename": web.Str(), "content_type": web.Str(), "size": web.Int(), "sha256": web.Str()}))})
+		"files":      web.Arr(web.Obj(map[string]any{"id": web.Int(), "filename": web.Str(), "content_type": web.Str(), "size": web.Int(), "sha256": web.Str()}))})
 	tranche := web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "amount_fen": web.Int(), "paid_on": date,
 		"posting_id": web.Int(), "hub_org_id": web.Int(), "direct": web.Bool()})
 	designation := web.Obj(map[string]any{"id": web.Int(), "kind": web.Enum("project", "org"), "project_id": web.Int(), "org_id": web.Int(),

@@ -79,7 +79,7 @@ func BenchmarkProjectPage(b *testing.B) {
 		status, created_by, created_at) SELECT i, `+call+`, i, `+org+`, '`+wushanComm+`', '`+wushan+`', '`+tianhe+`', '项目' || i, 300000, '2022-07-20',
 		'active', 1, $1 FROM s`, now)
 	for line, item := range []string{"物资", "场地", "宣传"} {
-		exec(series(n)+`INSERT INTO fund_budget_lines (project_id, line_no, item, amount_fen) SELECT i, `+strconv.Itoa(line+1)+`, '`+item+`', 100000 FROM s`)
+		exec(series(n) + `INSERT INTO fund_budget_lines (project_id, line_no, item, amount_fen) SELECT i, ` + strconv.Itoa(line+1) + `, '` + item + `', 100000 FROM s`)
 	}
 	exec(series(n) + `INSERT INTO fund_milestones (project_id, kind, title, due_on) SELECT i, 'midterm', '中期报告', '2023-01-20' FROM s`)
 	exec(series(n) + `INSERT INTO fund_milestones (project_id, kind, title, due_on) SELECT i, 'closing', '结项报告', '2023-07-20' FROM s`)

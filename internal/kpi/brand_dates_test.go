@@ -62,9 +62,9 @@ func TestBrandOrgsAtDates(t *testing.T) {
 	}
 	designate(e, tianheCode, "2022-01-10", "2022-01-10", "", true)
 	designate(a, conghuaCode, "2022-03-01", "2022-03-01", "", true)
-	designate(b, conghuaCode, "2022-06-01", "2022-05-20", "", true)               // entered 12 days on: not late
+	designate(b, conghuaCode, "2022-06-01", "2022-05-20", "", true)           // entered 12 days on: not late
 	designate(c, conghuaCode, "2023-02-01", "2022-10-01", "区民政局认定文件补录", true) // 补录
-	designate(a, conghuaCode, "2023-03-01", "2023-03-01", "", false)              // the designation ends
+	designate(a, conghuaCode, "2023-03-01", "2023-03-01", "", false)          // the designation ends
 	designate(d, conghuaCode, "2023-04-01", "2023-04-01", "", true)
 	w.clock.set("2024-01-15")
 
