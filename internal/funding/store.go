@@ -187,7 +187,9 @@ const appColumns = `a.id, a.call_id, a.org_id, o.name, a.community_code, a.title
 	a.activities, a.partners, a.pairing_org_id, a.request_fen, a.budget, a.status, a.reasons, a.submitted_at, a.created_by,
 	a.created_at, a.updated_at, COALESCE(p.id, 0), o.tier, o.status, o.party_org`
 
-const appFrom = ` FROM fund_applications a JOIN orgs o ON o.id = a.org_id LEFT JOIN fund_projects p ON p.application_id = a.id`
+// appFrom drives from the applications (LEFT JOINs keep the planner from
+// starting at an organization with many applications and walking them all).
+const appFrom = ` FROM fund_applications a LEFT JOIN fund_projects p ON p.application_id = a.id LEFT JOIN orgs o ON o.id = a.org_id`
 
 func scanApp(sc interface{ Scan(...any) error }) (*Application, error) {
 	var a Application
@@ -368,7 +370,7 @@ func callScores(ctx context.Context, q db.Querier, callID int64) ([]ScoreSum, er
 const projectColumns = `p.id, p.call_id, c.title, c.channel, p.application_id, p.org_id, o.name, p.community_code, p.street_code,
 	p.district_code, p.title, p.award_fen, p.score_x100, p.rank_at_award, p.departure_reason, p.awarded_on, p.status, p.closed_on`
 
-const projectFrom = ` FROM fund_projects p JOIN fund_calls c ON c.id = p.call_id JOIN orgs o ON o.id = p.org_id`
+const projectFrom = ` FROM fund_projects p LEFT JOIN fund_calls c ON c.id = p.call_id LEFT JOIN orgs o ON o.id = p.org_id`
 
 func scanProject(sc interface{ Scan(...any) error }) (*Project, error) {
 	var p Project
