@@ -305,5 +305,9 @@ func (h *Handlers) subReverseSubmit(w http.ResponseWriter, r *http.Request, u *a
 		r.ParseForm()
 		_, err = h.Svc.ReverseSuballocation(r.Context(), u, id, sid, r.PostFormValue("reason"))
 	}
+	if e, ok := errs.As(err); ok && e.Fields["reason"].Key != "" {
+		e.Fields["reverse_reason"] = e.Fields["reason"]
+		delete(e.Fields, "reason")
+	}
 	h.done(w, r, u, "rev-"+r.PathValue("s"), "fund.flash.reversed", err)
 }

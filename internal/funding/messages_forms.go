@@ -137,6 +137,7 @@ var formMessages = i18n.Messages{
 	"fund.f.member":                {i18n.ZH: "成员组织", i18n.EN: "Member organization"},
 	"fund.f.part":                  {i18n.ZH: "承担内容", i18n.EN: "Part"},
 	"fund.f.effective_on":          {i18n.ZH: "生效日期", i18n.EN: "Effective on"},
+	"fund.f.reverse_reason":        {i18n.ZH: "冲销理由", i18n.EN: "Reason for the reversal"},
 	"fund.f.reason":                {i18n.ZH: "认定理由", i18n.EN: "Reason"},
 	"fund.field.elderly":           {i18n.ZH: "扶老", i18n.EN: "Elderly"},
 	"fund.field.poverty":           {i18n.ZH: "助困", i18n.EN: "Poverty"},
