@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,6 +85,10 @@ func init() {
 			`SELECT COUNT(*) FROM brand_designations`,
 			`SELECT COUNT(*) FROM fund_needs`,
 			`SELECT COUNT(*) FROM fund_pairings`,
+			`SELECT COUNT(*) FROM fund_suballocations`,
+			`SELECT COUNT(*) FROM fund_sub_tranches`,
+			`SELECT COUNT(*) FROM fund_milestone_files`,
+			`SELECT COUNT(*) FROM fund_milestone_activities`,
 		} {
 			var s string
 			if err := w.a.DB.Read.QueryRow(q).Scan(&s); err != nil {
@@ -142,6 +147,39 @@ func init() {
 		scopeCase{pattern: "GET /api/v1/pairings", path: "/api/v1/pairings", want: ok, check: hides("五山结对")},
 		scopeCase{pattern: "POST /api/v1/pairings", path: "/api/v1/pairings", body: map[string]any{"org_id": 1, "partner_org_id": 1,
 			"purpose": "入侵", "started_on": "2023-01-01"}, want: 422},
+		scopeCase{pattern: "POST /calls", path: "/calls", body: url.Values{"title": {"入侵"}, "channel": {"micro_venture"}, "unit_code": {wushan},
+			"budget": {"1"}, "opens_on": {"2023-06-01"}, "closes_on": {"2023-06-30"}, "key_1": {"a"}, "name_1": {"a"}, "weight_1": {"1"}, "max_1": {"1"}}, want: 422},
+		scopeCase{pattern: "GET /calls/new", path: "/calls/new", want: ok, check: hides("五山微创投")},
+		scopeCase{pattern: "GET /calls/{id}/apply", path: "/calls/{fcall}/apply", want: nf},
+		scopeCase{pattern: "POST /calls/{id}/apply", path: "/calls/{fcall}/apply", body: url.Values{"title": {"入侵"}, "request": {"1"},
+			"item_1": {"x"}, "amount_1": {"1"}, "action": {"submit"}}, want: nf},
+		scopeCase{pattern: "POST /calls/{id}/reviewers", path: "/calls/{fcall}/reviewers", body: url.Values{"usernames": {"owner"}}, want: nf},
+		scopeCase{pattern: "POST /calls/{id}/awards", path: "/calls/{fcall}/awards", body: url.Values{"award": {"{fapp}"}, "amount_{fapp}": {"1"}}, want: nf},
+		scopeCase{pattern: "GET /applications/{id}", path: "/applications/{fapp}", want: nf},
+		scopeCase{pattern: "POST /applications/{id}/submit", path: "/applications/{fapp}/submit", want: nf},
+		scopeCase{pattern: "POST /applications/{id}/withdraw", path: "/applications/{fapp}/withdraw", want: nf},
+		scopeCase{pattern: "POST /applications/{id}/scores", path: "/applications/{fapp}/scores", body: url.Values{"score_need": {"1"}}, want: nf},
+		scopeCase{pattern: "GET /projects/{id}", path: "/projects/{fproject}", want: nf},
+		scopeCase{pattern: "GET /projects/{id}/files/{file}", path: "/projects/{fproject}/files/1", want: nf},
+		scopeCase{pattern: "POST /projects/{id}/tranches", path: "/projects/{fproject}/tranches", body: url.Values{"amount": {"1"}, "paid_on": {"2023-06-15"}}, want: nf},
+		scopeCase{pattern: "POST /projects/{id}/milestones", path: "/projects/{fproject}/milestones", body: url.Values{"title": {"入侵"}, "due_on": {"2023-07-01"}}, want: nf},
+		scopeCase{pattern: "POST /projects/{id}/milestones/{m}/report", path: "/projects/{fproject}/milestones/{fmilestone}/report",
+			body: apptest.Upload{Fields: map[string]string{"report": "入侵"}}, want: nf},
+		scopeCase{pattern: "POST /projects/{id}/milestones/{m}/accept", path: "/projects/{fproject}/milestones/{fmilestone}/accept", want: nf},
+		scopeCase{pattern: "POST /projects/{id}/brand", path: "/projects/{fproject}/brand", body: url.Values{"reason": {"入侵"}}, want: nf},
+		scopeCase{pattern: "POST /projects/{id}/suballocations", path: "/projects/{fproject}/suballocations",
+			body: url.Values{"org_id": {"{forg}"}, "part": {"入侵"}, "amount": {"1"}}, want: nf},
+		scopeCase{pattern: "POST /projects/{id}/suballocations/{s}/tranches", path: "/projects/{fproject}/suballocations/1/tranches",
+			body: url.Values{"amount": {"1"}, "paid_on": {"2023-06-15"}}, want: nf},
+		scopeCase{pattern: "POST /projects/{id}/suballocations/{s}/reverse", path: "/projects/{fproject}/suballocations/1/reverse",
+			body: url.Values{"reason": {"入侵"}}, want: nf},
+		scopeCase{pattern: "GET /api/v1/projects/{id}/suballocations", path: "/api/v1/projects/{fproject}/suballocations", want: nf},
+		scopeCase{pattern: "POST /api/v1/projects/{id}/suballocations", path: "/api/v1/projects/{fproject}/suballocations",
+			body: map[string]any{"org_id": 1, "part": "入侵", "amount_fen": 1}, want: nf},
+		scopeCase{pattern: "POST /api/v1/projects/{id}/suballocations/{s}/tranches", path: "/api/v1/projects/{fproject}/suballocations/1/tranches",
+			body: map[string]any{"amount_fen": 1, "paid_on": "2023-06-15"}, want: nf},
+		scopeCase{pattern: "POST /api/v1/projects/{id}/suballocations/{s}/reverse", path: "/api/v1/projects/{fproject}/suballocations/1/reverse",
+			body: map[string]any{"reason": "入侵"}, want: nf},
 		scopeCase{pattern: "GET /api/v1/public/calls/{id}", path: "/api/v1/public/calls/{fcall}", want: ok,
 			check: hides("陈大文", "wushan-fund-leader", "13800138000")},
 	)

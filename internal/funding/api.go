@@ -61,6 +61,14 @@ func (h *Handlers) Routes(rt *web.Router) {
 		"", "Milestone", 0, h.apiAccept)
 	api("POST", "/api/v1/projects/{id}/brand", "Designate a brand project (品牌项目), dated, with the reason (district or city)"+key,
 		"DesignationInput", "Designation", 201, h.apiBrand)
+	api("GET", "/api/v1/projects/{id}/suballocations", "统一承接: the parts of a project's award given to member organizations, net of reversals, with what was paid",
+		"", "SuballocationList", 0, h.apiSuballocations)
+	api("POST", "/api/v1/projects/{id}/suballocations", "Give a part of the award to a member organization in custody (the parts never exceed the award)"+key,
+		"SuballocationInput", "Suballocation", 201, h.apiSuballocate)
+	api("POST", "/api/v1/projects/{id}/suballocations/{s}/tranches", "Pay a part into the member's custody account (within the part and what the lead received)"+key,
+		"TrancheInput", "Tranche", 201, h.apiSubTranche)
+	api("POST", "/api/v1/projects/{id}/suballocations/{s}/reverse", "Reverse what of a part is unpaid: a new entry with its reason"+key,
+		"ReverseInput", "Suballocation", 0, h.apiSubReverse)
 	api("GET", "/api/v1/needs", "Residents' needs in the viewer's place", "", "NeedList", 0, h.apiNeeds)
 	api("POST", "/api/v1/needs", "Record a residents' need with its community"+key, "Need", "Need", 201, h.apiNeed)
 	api("GET", "/api/v1/pairings", "Pairings (结对共建) in the viewer's place", "", "PairingList", 0, h.apiPairings)
@@ -479,7 +487,9 @@ func schemas() map[string]any {
 		app[k] = v
 	}
 	milestone := web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing),
-		"title": web.Str(), "due_on": date, "report": web.Str(), "reported_on": date, "accepted_on": date, "overdue": web.Bool()})
+		"title": web.Str(), "due_on": date, "report": web.Str(), "reported_on": date, "accepted_on": date, "overdue": web.Bool(),
+		"activities": web.Arr(web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "starts_on": date})),
+		"files":      web.Arr(web.Obj(map[string]any{"id": web.Int(), "filename": web.Str(), "content_type": web.Str(), "size": web.Int(), "sha256": web.Str()}))})
 	tranche := web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "amount_fen": web.Int(), "paid_on": date,
 		"posting_id": web.Int(), "hub_org_id": web.Int(), "direct": web.Bool()})
 	designation := web.Obj(map[string]any{"id": web.Int(), "kind": web.Enum("project", "org"), "project_id": web.Int(), "org_id": web.Int(),
@@ -515,20 +525,27 @@ func schemas() map[string]any {
 			"rank": web.Int(), "project_id": web.Int(), "award_fen": web.Int()}))}),
 		"AwardsInput": web.Obj(map[string]any{"awards": web.Arr(web.Obj(map[string]any{"application_id": web.Int(),
 			"amount_fen": web.Int(), "reason": web.Str()}, "application_id", "amount_fen"))}, "awards"),
-		"Project":          project,
-		"ProjectList":      web.Obj(map[string]any{"items": web.Arr(web.Ref("Project"))}),
-		"Tranche":          tranche,
-		"TrancheInput":     web.Obj(map[string]any{"amount_fen": web.Int(), "paid_on": date}, "amount_fen", "paid_on"),
-		"Milestone":        milestone,
-		"MilestoneList":    web.Obj(map[string]any{"items": web.Arr(web.Ref("Milestone"))}),
-		"MilestoneInput":   web.Obj(map[string]any{"kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing), "title": web.Str(), "due_on": date}, "title", "due_on"),
-		"ReportInput":      web.Obj(map[string]any{"report": web.Str(), "reported_on": date}, "report"),
-		"DesignationInput": web.Obj(map[string]any{"reason": web.Str(), "effective_on": date}, "reason"),
-		"Designation":      designation,
-		"Need":             need,
-		"NeedList":         web.Obj(map[string]any{"items": web.Arr(web.Ref("Need"))}),
-		"Pairing":          pairing,
-		"PairingList":      web.Obj(map[string]any{"items": web.Arr(web.Ref("Pairing"))}),
+		"Project":        project,
+		"ProjectList":    web.Obj(map[string]any{"items": web.Arr(web.Ref("Project"))}),
+		"Tranche":        tranche,
+		"TrancheInput":   web.Obj(map[string]any{"amount_fen": web.Int(), "paid_on": date}, "amount_fen", "paid_on"),
+		"Milestone":      milestone,
+		"MilestoneList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Milestone"))}),
+		"MilestoneInput": web.Obj(map[string]any{"kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing), "title": web.Str(), "due_on": date}, "title", "due_on"),
+		"ReportInput":    web.Obj(map[string]any{"report": web.Str(), "reported_on": date, "activity_ids": web.Arr(web.Int())}, "report"),
+		"SuballocationInput": web.Obj(map[string]any{"org_id": web.Int(), "part": web.Str(), "amount_fen": web.Int(), "effective_on": date},
+			"org_id", "part", "amount_fen"),
+		"Suballocation": web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "org_id": web.Int(), "org_name": web.Str(),
+			"part": web.Str(), "amount_fen": web.Int(), "granted_fen": web.Int(), "paid_fen": web.Int(), "reversed": web.Bool(),
+			"reason": web.Str(), "effective_on": date}),
+		"SuballocationList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Suballocation"))}),
+		"ReverseInput":      web.Obj(map[string]any{"reason": web.Str()}, "reason"),
+		"DesignationInput":  web.Obj(map[string]any{"reason": web.Str(), "effective_on": date}, "reason"),
+		"Designation":       designation,
+		"Need":              need,
+		"NeedList":          web.Obj(map[string]any{"items": web.Arr(web.Ref("Need"))}),
+		"Pairing":           pairing,
+		"PairingList":       web.Obj(map[string]any{"items": web.Arr(web.Ref("Pairing"))}),
 		"PublicCall": web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "channel": web.Enum(Channels...), "unit_code": web.Str(),
 			"budget_fen": web.Int(), "fields": web.Arr(web.Str()), "eligibility": elig, "opens_on": date, "closes_on": date,
 			"review_on": date, "award_on": date, "criteria": web.Arr(criterion), "bonus": web.Arr(bonus), "tie_breaks": web.Arr(web.Str()),
@@ -536,4 +553,53 @@ func schemas() map[string]any {
 			"results": web.Arr(web.Obj(map[string]any{"org_name": web.Str(), "title": web.Str(), "amount_fen": web.Int(),
 				"score": num, "rank": web.Int(), "status": web.Str(), "brand": web.Bool()}))}),
 	}
+}
+
+func (h *Handlers) apiSuballocations(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var list []*Suballocation
+	if err == nil {
+		list, err = h.Svc.Suballocations(r.Context(), u, id)
+	}
+	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiSuballocate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in SuballocationInput
+	id, ctx, err := h.projectBody(w, r, u, http.StatusCreated, &in)
+	var out *Suballocation
+	if err == nil {
+		out, err = h.Svc.Suballocate(ctx, u, id, in)
+	}
+	h.respond(w, r, http.StatusCreated, out, err)
+}
+
+func (h *Handlers) apiSubTranche(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in TrancheInput
+	id, ctx, err := h.projectBody(w, r, u, http.StatusCreated, &in)
+	var sid int64
+	if err == nil {
+		sid, err = web.PathID(r, "s")
+	}
+	var t *Tranche
+	if err == nil {
+		t, err = h.Svc.PaySubTranche(ctx, u, id, sid, in)
+	}
+	h.respond(w, r, http.StatusCreated, t, err)
+}
+
+func (h *Handlers) apiSubReverse(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	id, ctx, err := h.projectBody(w, r, u, http.StatusOK, &in)
+	var sid int64
+	if err == nil {
+		sid, err = web.PathID(r, "s")
+	}
+	var out *Suballocation
+	if err == nil {
+		out, err = h.Svc.ReverseSuballocation(ctx, u, id, sid, in.Reason)
+	}
+	h.respond(w, r, http.StatusOK, out, err)
 }

@@ -238,6 +238,25 @@ type Milestone struct {
 	ReportedOn string `json:"reported_on,omitempty"`
 	AcceptedOn string `json:"accepted_on,omitempty"`
 	Overdue    bool   `json:"overdue"`
+	// Activities linked to the report, and its attachments.
+	Activities []LinkedActivity `json:"activities"`
+	Files      []MilestoneFile  `json:"files"`
+}
+
+// LinkedActivity is an activity a milestone's report names.
+type LinkedActivity struct {
+	ID       int64  `json:"id"`
+	Title    string `json:"title"`
+	StartsOn string `json:"starts_on"`
+}
+
+// MilestoneFile is an attachment of a milestone's report.
+type MilestoneFile struct {
+	ID          int64  `json:"id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int    `json:"size"`
+	SHA256      string `json:"sha256"`
 }
 
 // MilestoneInput adds a milestone.
@@ -251,6 +270,8 @@ type MilestoneInput struct {
 type ReportInput struct {
 	Report     string `json:"report"`
 	ReportedOn string `json:"reported_on"`
+	// ActivityIDs link activities the organization recorded (internal/activity).
+	ActivityIDs []int64 `json:"activity_ids"`
 }
 
 // DesignationInput is a brand designation as given.

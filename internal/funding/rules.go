@@ -11,6 +11,7 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/upload"
 	"linli/internal/registry"
 )
 
@@ -698,4 +699,44 @@ func validatePairing(in *Pairing, partnerTier string) errs.Fields {
 		f.Add("ended_on", "err.fund.dates_order")
 	}
 	return f
+}
+
+// MaxAttachment bounds a report's attachment (10 MB).
+const MaxAttachment int64 = 10 << 20
+
+// AttachmentTypes are what a report's attachment may be, told by content.
+var AttachmentTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
+
+// checkLinked: a report links only activities its organization recorded
+// (own holds those of ids that are), each once, at most 50.
+func checkLinked(ids []int64, own map[int64]bool, f errs.Fields) {
+	seen := map[int64]bool{}
+	if len(ids) > 50 {
+		f.Add("activity_ids", "err.fund.too_many_activities", 50)
+	}
+	for _, id := range ids {
+		if !own[id] || seen[id] {
+			f.Add("activity_ids", "err.fund.activity_unknown", id)
+			return
+		}
+		seen[id] = true
+	}
+}
+
+// checkAttachment checks a report's attachment by its content (no file is
+// fine); it returns the content type.
+func checkAttachment(file *upload.File, f errs.Fields) string {
+	if file == nil {
+		return ""
+	}
+	ct, p := upload.Check(file.Data, MaxAttachment, AttachmentTypes)
+	switch p {
+	case upload.Missing:
+		f.Add("file", "err.required")
+	case upload.TooLarge:
+		f.Add("file", "err.file_too_large", MaxAttachment>>20)
+	case upload.BadType:
+		f.Add("file", "err.file_type")
+	}
+	return ct
 }

@@ -15,6 +15,7 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
+	"linli/internal/platform/upload"
 	"linli/internal/registry"
 )
 
@@ -37,6 +38,7 @@ type Custody interface {
 // Users finds reviewers' accounts.
 type Users interface {
 	UserByID(ctx context.Context, viewer *auth.User, id int64) (*auth.User, error)
+	UserByName(ctx context.Context, name string) (*auth.User, error)
 }
 
 // Divisions tells whether a division exists.
@@ -157,9 +159,14 @@ func (s *Service) Calls(ctx context.Context, u *auth.User, page, perPage int) ([
 		return []*Call{}, 0, nil
 	}
 	list, total, err := listCalls(ctx, s.DB.Read, u.ScopeCode, perPage, (page-1)*perPage)
+	if err != nil {
+		return nil, 0, err
+	}
+	// what each call awarded, in one statement for the page
+	sums, err := awardedSums(ctx, s.DB.Read, list)
 	day := today(s.now())
 	for _, c := range list {
-		c.State = callState(&c.CallInput, day)
+		c.State, c.AwardedFen = callState(&c.CallInput, day), sums[c.ID]
 	}
 	return list, total, err
 }
@@ -704,6 +711,9 @@ func (s *Service) fill(ctx context.Context, p *Project) error {
 	if p.Milestones, err = milestonesOf(ctx, s.DB.Read, p.ID); err != nil {
 		return err
 	}
+	if err := deliveryOf(ctx, s.DB.Read, p.ID, p.Milestones); err != nil {
+		return err
+	}
 	day := today(s.now())
 	for i := range p.Milestones {
 		p.Milestones[i].Overdue = overdue(&p.Milestones[i], day)
@@ -842,6 +852,13 @@ func (s *Service) AddMilestone(ctx context.Context, u *auth.User, projectID int6
 
 // Report files a milestone's report (the organization or its hub).
 func (s *Service) Report(ctx context.Context, u *auth.User, projectID, milestoneID int64, in ReportInput) (*Milestone, error) {
+	return s.ReportWithFile(ctx, u, projectID, milestoneID, in, nil)
+}
+
+// ReportWithFile files a milestone's report with its linked activities (the
+// organization's own) and, when f is not nil, an attachment checked by its
+// content.
+func (s *Service) ReportWithFile(ctx context.Context, u *auth.User, projectID, milestoneID int64, in ReportInput, f *upload.File) (*Milestone, error) {
 	p, _, hub, err := s.project(ctx, u, projectID)
 	if err != nil {
 		return nil, err
@@ -857,7 +874,14 @@ func (s *Service) Report(ctx context.Context, u *auth.User, projectID, milestone
 		return nil, errs.E(errs.Conflict, "err.fund.project_closed")
 	}
 	now := s.now()
-	if err := validateReport(&in, m, today(now)).Err(); err != nil {
+	fe := validateReport(&in, m, today(now))
+	own, err := orgActivityIDs(ctx, s.DB.Read, p.OrgID, in.ActivityIDs)
+	if err != nil {
+		return nil, err
+	}
+	checkLinked(in.ActivityIDs, own, fe)
+	ct := checkAttachment(f, fe)
+	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	err = s.write(ctx, now, func(tx *sql.Tx) (any, error) {
@@ -865,9 +889,19 @@ func (s *Service) Report(ctx context.Context, u *auth.User, projectID, milestone
 			in.Report, in.ReportedOn, u.ID, m.ID); err != nil {
 			return nil, fmt.Errorf("funding: report: %w", err)
 		}
+		if err := linkActivities(ctx, tx, m.ID, in.ActivityIDs); err != nil {
+			return nil, err
+		}
+		detail := map[string]any{"milestone_id": m.ID, "reported_on": in.ReportedOn, "activity_ids": in.ActivityIDs}
+		if f != nil {
+			mf, err := insertMilestoneFile(ctx, tx, m.ID, p.ID, u.ID, now, ct, f)
+			if err != nil {
+				return nil, err
+			}
+			detail["file_id"], detail["sha256"], detail["size"] = mf.ID, mf.SHA256, mf.Size
+		}
 		m.Report, m.ReportedOn = in.Report, in.ReportedOn
-		return m, s.record(ctx, tx, now, u, "funding.report", "project", p.ID, p.CommunityCode,
-			map[string]any{"milestone_id": m.ID, "reported_on": in.ReportedOn})
+		return m, s.record(ctx, tx, now, u, "funding.report", "project", p.ID, p.CommunityCode, detail)
 	})
 	return m, err
 }

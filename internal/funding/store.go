@@ -2,7 +2,9 @@ package funding
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/upload"
 )
 
 // Every statement on the funding room's tables.
@@ -139,6 +142,33 @@ func listCalls(ctx context.Context, q db.Querier, scope string, limit, offset in
 	return out, total, rows.Err()
 }
 
+// awardedSums is what each of the calls awarded.
+func awardedSums(ctx context.Context, q db.Querier, cs []*Call) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(cs) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(cs))
+	ph := make([]string, 0, len(cs))
+	for _, c := range cs {
+		args = append(args, c.ID)
+		ph = append(ph, fmt.Sprintf("$%d", len(args)))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT call_id, SUM(award_fen) FROM fund_projects WHERE call_id IN (`+strings.Join(ph, ", ")+`) GROUP BY call_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("funding: awarded sums: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
 func awardedSum(ctx context.Context, q db.Querier, callID int64) (int64, error) {
 	var n int64
 	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(award_fen), 0) FROM fund_projects WHERE call_id = $1`, callID).Scan(&n)
@@ -157,7 +187,9 @@ const appColumns = `a.id, a.call_id, a.org_id, o.name, a.community_code, a.title
 	a.activities, a.partners, a.pairing_org_id, a.request_fen, a.budget, a.status, a.reasons, a.submitted_at, a.created_by,
 	a.created_at, a.updated_at, COALESCE(p.id, 0), o.tier, o.status, o.party_org`
 
-const appFrom = ` FROM fund_applications a JOIN orgs o ON o.id = a.org_id LEFT JOIN fund_projects p ON p.application_id = a.id`
+// appFrom drives from the applications (LEFT JOINs keep the planner from
+// starting at an organization with many applications and walking them all).
+const appFrom = ` FROM fund_applications a LEFT JOIN fund_projects p ON p.application_id = a.id LEFT JOIN orgs o ON o.id = a.org_id`
 
 func scanApp(sc interface{ Scan(...any) error }) (*Application, error) {
 	var a Application
@@ -338,7 +370,7 @@ func callScores(ctx context.Context, q db.Querier, callID int64) ([]ScoreSum, er
 const projectColumns = `p.id, p.call_id, c.title, c.channel, p.application_id, p.org_id, o.name, p.community_code, p.street_code,
 	p.district_code, p.title, p.award_fen, p.score_x100, p.rank_at_award, p.departure_reason, p.awarded_on, p.status, p.closed_on`
 
-const projectFrom = ` FROM fund_projects p JOIN fund_calls c ON c.id = p.call_id JOIN orgs o ON o.id = p.org_id`
+const projectFrom = ` FROM fund_projects p LEFT JOIN fund_calls c ON c.id = p.call_id LEFT JOIN orgs o ON o.id = p.org_id`
 
 func scanProject(sc interface{ Scan(...any) error }) (*Project, error) {
 	var p Project
@@ -616,6 +648,155 @@ func overdueMilestones(ctx context.Context, q db.Querier, callID int64, day stri
 		}
 		m.Overdue = true
 		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+// delivery: linked activities and attachments
+
+// orgActivityIDs tells which of ids are activities the organization hosted
+// or co-organized.
+func orgActivityIDs(ctx context.Context, q db.Querier, orgID int64, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{orgID}
+	ph := make([]string, 0, len(ids))
+	for _, id := range ids {
+		args = append(args, id)
+		ph = append(ph, fmt.Sprintf("$%d", len(args)))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT a.id FROM activities a WHERE a.id IN (`+strings.Join(ph, ", ")+`)
+		AND (a.org_id = $1 OR EXISTS (SELECT 1 FROM activity_orgs ao WHERE ao.activity_id = a.id AND ao.org_id = $1))`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("funding: org activities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// orgActivities lists an organization's latest activities, to pick by name.
+func orgActivities(ctx context.Context, q db.Querier, orgID int64, limit int) ([]LinkedActivity, error) {
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.title, a.starts_on FROM activities a
+		WHERE a.org_id = $1 OR a.id IN (SELECT ao.activity_id FROM activity_orgs ao WHERE ao.org_id = $1)
+		ORDER BY a.starts_on DESC, a.id DESC LIMIT $2`, orgID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("funding: org activities: %w", err)
+	}
+	defer rows.Close()
+	out := []LinkedActivity{}
+	for rows.Next() {
+		var a LinkedActivity
+		if err := rows.Scan(&a.ID, &a.Title, &a.StartsOn); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func linkActivities(ctx context.Context, tx *sql.Tx, milestoneID int64, ids []int64) error {
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO fund_milestone_activities (milestone_id, activity_id) VALUES ($1, $2)
+			ON CONFLICT DO NOTHING`, milestoneID, id); err != nil {
+			return fmt.Errorf("funding: link activity: %w", err)
+		}
+	}
+	return nil
+}
+
+func insertMilestoneFile(ctx context.Context, tx *sql.Tx, milestoneID, projectID, by int64, now time.Time, ct string, f *upload.File) (*MilestoneFile, error) {
+	sum := sha256.Sum256(f.Data)
+	out := &MilestoneFile{ContentType: ct, Size: len(f.Data), SHA256: hex.EncodeToString(sum[:]), Filename: upload.CleanName(f.Filename)}
+	err := tx.QueryRowContext(ctx, `INSERT INTO fund_milestone_files (milestone_id, project_id, content_type, size_bytes, sha256, filename, data,
+		uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		milestoneID, projectID, ct, out.Size, out.SHA256, out.Filename, f.Data, by, now).Scan(&out.ID)
+	if err != nil {
+		return nil, fmt.Errorf("funding: store file: %w", err)
+	}
+	return out, nil
+}
+
+// deliveryOf fills milestones' linked activities and attachments.
+func deliveryOf(ctx context.Context, q db.Querier, projectID int64, ms []Milestone) error {
+	at := map[int64]int{}
+	for i := range ms {
+		at[ms[i].ID] = i
+		ms[i].Activities, ms[i].Files = []LinkedActivity{}, []MilestoneFile{}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT l.milestone_id, a.id, a.title, a.starts_on FROM fund_milestone_activities l
+		JOIN fund_milestones m ON m.id = l.milestone_id JOIN activities a ON a.id = l.activity_id
+		WHERE m.project_id = $1 ORDER BY a.starts_on, a.id`, projectID)
+	if err != nil {
+		return fmt.Errorf("funding: linked activities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mid int64
+		var a LinkedActivity
+		if err := rows.Scan(&mid, &a.ID, &a.Title, &a.StartsOn); err != nil {
+			return err
+		}
+		if i, ok := at[mid]; ok {
+			ms[i].Activities = append(ms[i].Activities, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	frows, err := q.QueryContext(ctx, `SELECT milestone_id, id, filename, content_type, size_bytes, sha256 FROM fund_milestone_files
+		WHERE project_id = $1 ORDER BY id`, projectID)
+	if err != nil {
+		return fmt.Errorf("funding: milestone files: %w", err)
+	}
+	defer frows.Close()
+	for frows.Next() {
+		var mid int64
+		var f MilestoneFile
+		if err := frows.Scan(&mid, &f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256); err != nil {
+			return err
+		}
+		if i, ok := at[mid]; ok {
+			ms[i].Files = append(ms[i].Files, f)
+		}
+	}
+	return frows.Err()
+}
+
+func milestoneFileData(ctx context.Context, q db.Querier, projectID, fileID int64) (*MilestoneFile, []byte, error) {
+	var f MilestoneFile
+	var data []byte
+	err := q.QueryRowContext(ctx, `SELECT id, filename, content_type, size_bytes, sha256, data FROM fund_milestone_files
+		WHERE id = $1 AND project_id = $2`, fileID, projectID).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, errNotFound
+	}
+	return &f, data, err
+}
+
+// reviewerScores are one reviewer's scores of one application.
+func reviewerScores(ctx context.Context, q db.Querier, appID, reviewerID int64) (map[string]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT criterion, score FROM fund_scores WHERE application_id = $1 AND reviewer_id = $2`, appID, reviewerID)
+	if err != nil {
+		return nil, fmt.Errorf("funding: reviewer scores: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var v int
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
 	}
 	return out, rows.Err()
 }

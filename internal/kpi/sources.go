@@ -217,6 +217,7 @@ func (m *match) flagCond(q *query, name string, v *bool, field func(string) stri
 		return nil
 	}
 	if m.When.Current {
+		field(name) // read: a flag entered late (补录) marks the record late today too
 		return []string{"o." + name + " = " + map[bool]string{true: "1", false: "0"}[*v]}
 	}
 	if !*v {

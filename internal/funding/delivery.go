@@ -1,0 +1,100 @@
+package funding
+
+import (
+	"context"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/registry"
+)
+
+// What the pages need beyond the API: the organizations a viewer may apply
+// for, eligibility told before submitting (the same rule Submit applies),
+// the activities a report may link, and an attachment's bytes.
+
+// ApplicantOrgs are the organizations the viewer may apply for: a leader's
+// own organization, a hub's own and those whose money it holds.
+func (s *Service) ApplicantOrgs(ctx context.Context, u *auth.User) ([]*registry.Org, error) {
+	if u == nil || u.OrgID == 0 || u.ReadOnly() || (u.Role != auth.OrgLeader && u.Role != auth.HubStaff) {
+		return nil, nil
+	}
+	o, err := s.Orgs.Lookup(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := []*registry.Org{o}
+	if u.Role != auth.HubStaff {
+		return out, nil
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id FROM ledger_accounts WHERE hub_org_id = $1 AND kind = 'funds' AND status = 'open'
+		AND org_id <> $1 ORDER BY org_id LIMIT 500`, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		m, err := s.Orgs.Lookup(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Eligibility tells why an organization may not apply to a call (nothing
+// when it may), by the rule Submit applies, for the applicant to read
+// before submitting.
+func (s *Service) Eligibility(ctx context.Context, u *auth.User, callID, orgID, pairingOrg int64) ([]errs.Msg, error) {
+	c, err := s.call(ctx, s.DB.Read, u, callID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Orgs.Lookup(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	hub, err := s.Custody.HubOf(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !canApply(u, o.ID, hub) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	facts, err := s.facts(ctx, o, pairingOrg, today(s.now()))
+	if err != nil {
+		return nil, err
+	}
+	out := ineligible(c.Eligibility, facts)
+	if !inPlace(&c.CallInput, o.CommunityCode) {
+		out = append(out, errs.M("err.fund.outside_place"))
+	}
+	return out, nil
+}
+
+// ReportableActivities are the latest activities of a project's
+// organization, for its report to link by name.
+func (s *Service) ReportableActivities(ctx context.Context, u *auth.User, projectID int64) ([]LinkedActivity, error) {
+	p, _, _, err := s.project(ctx, u, projectID)
+	if err != nil {
+		return nil, err
+	}
+	return orgActivities(ctx, s.DB.Read, p.OrgID, 200)
+}
+
+// MilestoneFile returns a report's attachment to whoever may see the project.
+func (s *Service) MilestoneFile(ctx context.Context, u *auth.User, projectID, fileID int64) (*MilestoneFile, []byte, error) {
+	if _, _, _, err := s.project(ctx, u, projectID); err != nil {
+		return nil, nil, err
+	}
+	return milestoneFileData(ctx, s.DB.Read, projectID, fileID)
+}

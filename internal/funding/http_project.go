@@ -1,0 +1,313 @@
+package funding
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/idem"
+	"linli/internal/platform/upload"
+	"linli/internal/platform/web"
+)
+
+// The project page: budget against spending per line, tranches, milestones
+// with their reports (attachments, linked activities), acceptance, the
+// brand designation and the 统一承接 sub-allocations, each form through the
+// service method the API calls.
+
+type lineRow struct {
+	ProjectLine
+	Amount, Spent string
+}
+
+type trancheRow struct {
+	Tranche
+	Amount string
+}
+
+type subRow struct {
+	Suballocation
+	Amount, Paid string
+}
+
+type projectData struct {
+	P          *Project
+	Award      string
+	Paid       string
+	Spent      string
+	Lines      []lineRow
+	Tranches   []trancheRow
+	Manage     bool // the call's managers: tranches, milestones, acceptance
+	Report     bool // the organization or its hub: reports
+	Brand      bool // the district: brand designation
+	Activities []LinkedActivity
+	Form       url.Values
+	FormFor    string // which form the refusal belongs to ("tranche", "milestone", "report-<id>", "brand", "sub")
+	Key        string
+	Today      string
+	Subs       []subRow
+	SubTotal   string
+	Members    []OrgName
+}
+
+// OrgName is an organization offered in a picker.
+type OrgName struct {
+	ID   int64
+	Name string
+}
+
+func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth.User, status int, formFor string, form url.Values, err error) {
+	id, perr := web.PathID(r, "id")
+	ctx := r.Context()
+	var p *Project
+	var c *Call
+	var hub int64
+	if perr == nil {
+		p, c, hub, perr = h.Svc.project(ctx, u, id)
+	}
+	if perr == nil {
+		perr = h.Svc.fill(ctx, p)
+	}
+	if perr != nil {
+		h.S.PageError(w, r, perr)
+		return
+	}
+	d := projectData{P: p, Award: yuan(p.AwardFen), Paid: yuan(p.PaidFen), Spent: yuan(p.SpentFen),
+		Manage: canManageCall(u, &c.CallInput) && p.Status == ProjectActive, Report: canReport(u, p.OrgID, hub) && p.Status == ProjectActive,
+		Brand: canBrand(u, p.CommunityCode) && p.Brand == nil, Form: form, FormFor: formFor, Key: formKey(), Today: today(h.Svc.now())}
+	if d.Form == nil {
+		d.Form = url.Values{}
+	}
+	for _, l := range p.Lines {
+		d.Lines = append(d.Lines, lineRow{ProjectLine: l, Amount: yuan(l.AmountFen), Spent: yuan(l.SpentFen)})
+	}
+	for _, t := range p.Tranches {
+		d.Tranches = append(d.Tranches, trancheRow{Tranche: t, Amount: yuan(t.AmountFen)})
+	}
+	if d.Report {
+		if d.Activities, perr = h.Svc.ReportableActivities(ctx, u, p.ID); perr != nil {
+			h.S.PageError(w, r, perr)
+			return
+		}
+	}
+	subs, perr := h.Svc.Suballocations(ctx, u, p.ID)
+	if perr != nil {
+		h.S.PageError(w, r, perr)
+		return
+	}
+	var total int64
+	for _, s := range subs {
+		d.Subs = append(d.Subs, subRow{Suballocation: *s, Amount: yuan(s.AmountFen), Paid: yuan(s.PaidFen)})
+		total += s.AmountFen
+	}
+	d.SubTotal = yuan(total)
+	if d.Manage {
+		d.Members, _ = h.Svc.Members(ctx, p.OrgID)
+	}
+	v, ok := h.view(r, p.Title, d, err)
+	if !ok {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, status, "fund_project", v)
+}
+
+func (h *Handlers) projectPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderProject(w, r, u, http.StatusOK, "", nil, nil)
+}
+
+// done answers a project form: back to the page, or the page again with
+// the refusal and what was typed.
+func (h *Handlers) done(w http.ResponseWriter, r *http.Request, u *auth.User, formFor, flash string, err error) {
+	if err == nil {
+		http.Redirect(w, r, fmt.Sprintf("/projects/%s?flash=%s", r.PathValue("id"), flash), http.StatusSeeOther)
+		return
+	}
+	if _, ok := idem.AsReplay(err); ok {
+		// the same form sent twice: the first one did it
+		http.Redirect(w, r, fmt.Sprintf("/projects/%s?flash=%s", r.PathValue("id"), flash), http.StatusSeeOther)
+		return
+	}
+	if _, ok := h.view(r, "", nil, err); !ok {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.renderProject(w, r, u, statusOf(err), formFor, r.PostForm, err)
+}
+
+func (h *Handlers) trancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	r.ParseForm()
+	fe := errs.Fields{}
+	fen, ok := parseYuan(r.PostFormValue("amount"))
+	if !ok {
+		fe.Add("amount_fen", "err.fund.yuan")
+	}
+	err = formError(fe)
+	if err == nil {
+		_, err = h.Svc.PayTranche(keyed(r, u, http.StatusCreated), u, id, TrancheInput{AmountFen: fen, PaidOn: r.PostFormValue("paid_on")})
+	}
+	h.done(w, r, u, "tranche", "fund.flash.paid", err)
+}
+
+func (h *Handlers) milestoneSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		r.ParseForm()
+		_, err = h.Svc.AddMilestone(keyed(r, u, http.StatusCreated), u, id, MilestoneInput{Kind: r.PostFormValue("kind"),
+			Title: r.PostFormValue("title"), DueOn: r.PostFormValue("due_on")})
+	}
+	h.done(w, r, u, "milestone", "fund.flash.milestone", err)
+}
+
+// reportSubmit files a milestone's report with an attachment and the
+// activities ticked.
+func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var mid int64
+	if err == nil {
+		mid, err = web.PathID(r, "m")
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxAttachment+1<<20)
+	var file *upload.File
+	if perr := r.ParseMultipartForm(MaxAttachment + 1<<20); perr != nil {
+		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+			Fields: map[string]errs.Msg{"file": errs.M("err.file_too_large", MaxAttachment>>20)}}
+	} else if f, hdr, ferr := r.FormFile("file"); ferr == nil {
+		file, err = upload.Read(f, hdr.Filename, MaxAttachment)
+		f.Close()
+	} else if !errors.Is(ferr, http.ErrMissingFile) {
+		err = ferr
+	}
+	in := ReportInput{Report: r.PostFormValue("report"), ReportedOn: r.PostFormValue("reported_on")}
+	for _, s := range r.PostForm["activity_ids"] {
+		if n, perr := strconv.ParseInt(strings.TrimSpace(s), 10, 64); perr == nil {
+			in.ActivityIDs = append(in.ActivityIDs, n)
+		}
+	}
+	if err == nil {
+		_, err = h.Svc.ReportWithFile(r.Context(), u, id, mid, in, file)
+	}
+	h.done(w, r, u, "report-"+strconv.FormatInt(mid, 10), "fund.flash.reported", err)
+}
+
+func (h *Handlers) acceptSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var mid int64
+	if err == nil {
+		mid, err = web.PathID(r, "m")
+	}
+	if err == nil {
+		_, err = h.Svc.Accept(r.Context(), u, id, mid)
+	}
+	h.done(w, r, u, "accept", "fund.flash.accepted", err)
+}
+
+func (h *Handlers) brandSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		r.ParseForm()
+		_, err = h.Svc.Brand(r.Context(), u, id, DesignationInput{Reason: r.PostFormValue("reason"), EffectiveOn: r.PostFormValue("effective_on")})
+	}
+	h.done(w, r, u, "brand", "fund.flash.brand", err)
+}
+
+// projectFile sends a report's attachment.
+func (h *Handlers) projectFile(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var fid int64
+	if err == nil {
+		fid, err = web.PathID(r, "file")
+	}
+	var f *MilestoneFile
+	var data []byte
+	if err == nil {
+		f, data, err = h.Svc.MilestoneFile(r.Context(), u, id, fid)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename*=UTF-8''%s`, url.PathEscape(f.Filename)))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(data)
+}
+
+func (h *Handlers) suballocateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	r.ParseForm()
+	fe := errs.Fields{}
+	fen, ok := parseYuan(r.PostFormValue("amount"))
+	if !ok {
+		fe.Add("amount_fen", "err.fund.yuan")
+	}
+	org, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
+	err = formError(fe)
+	if err == nil {
+		_, err = h.Svc.Suballocate(keyed(r, u, http.StatusCreated), u, id, SuballocationInput{OrgID: org, Part: r.PostFormValue("part"),
+			AmountFen: fen, EffectiveOn: r.PostFormValue("effective_on")})
+	}
+	if e, ok := errs.As(err); ok && e.Fields["org_id"].Key != "" {
+		e.Fields["member"] = e.Fields["org_id"] // the field is named as the form names it
+		delete(e.Fields, "org_id")
+	}
+	h.done(w, r, u, "sub", "fund.flash.suballocated", err)
+}
+
+func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var sid int64
+	if err == nil {
+		sid, err = web.PathID(r, "s")
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	r.ParseForm()
+	fe := errs.Fields{}
+	fen, ok := parseYuan(r.PostFormValue("amount"))
+	if !ok {
+		fe.Add("amount_fen", "err.fund.yuan")
+	}
+	err = formError(fe)
+	if err == nil {
+		_, err = h.Svc.PaySubTranche(keyed(r, u, http.StatusCreated), u, id, sid, TrancheInput{AmountFen: fen, PaidOn: r.PostFormValue("paid_on")})
+	}
+	h.done(w, r, u, "sub-"+strconv.FormatInt(sid, 10), "fund.flash.paid", err)
+}
+
+func (h *Handlers) subReverseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var sid int64
+	if err == nil {
+		sid, err = web.PathID(r, "s")
+	}
+	if err == nil {
+		r.ParseForm()
+		_, err = h.Svc.ReverseSuballocation(r.Context(), u, id, sid, r.PostFormValue("reason"))
+	}
+	if e, ok := errs.As(err); ok && e.Fields["reason"].Key != "" {
+		e.Fields["reverse_reason"] = e.Fields["reason"]
+		delete(e.Fields, "reason")
+	}
+	h.done(w, r, u, "rev-"+r.PathValue("s"), "fund.flash.reversed", err)
+}
