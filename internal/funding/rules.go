@@ -362,6 +362,10 @@ func conflicted(r ReviewerFacts, appOrgID, appHubID int64) bool {
 	return false
 }
 
+// Conflicted is the conflict rule for other rooms' scorers (the
+// evaluation system's rounds): conflicted, with no declared conflict.
+func Conflicted(r ReviewerFacts, orgID, hubID int64) bool { return conflicted(r, orgID, hubID) }
+
 // validateScores checks one reviewer's scores against the form: every
 // criterion once, within 0..max.
 func validateScores(criteria []Criterion, scores map[string]int) errs.Fields {
