@@ -51,10 +51,13 @@ const (
 	SourceTrainings = "trainings" // training sessions (internal/training)
 	SourceDrills    = "drills"    // emergency drills in the 12 months up to the date (internal/readiness)
 	SourceCoverage  = "coverage"  // active organizations by place, from the coverage rollup (internal/coverage)
+	SourceGrades    = "grades"    // registered organizations with a valid grade (internal/evaluation)
+	SourceParty     = "party"     // organizations with their party organization form and contacts (internal/evaluation)
 )
 
 // Sources lists the record sources in display order.
-var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceDrills, SourceCoverage}
+var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceDrills, SourceCoverage,
+	SourceGrades, SourceParty}
 
 // Filter selects matching records. Every field is optional; an empty filter
 // matches every record of the source (for organizations: every active one).
@@ -88,6 +91,12 @@ type Filter struct {
 	// Trainings: the topics and forms that count (any of; none: every session).
 	TrainingTopics []string `json:"training_topics,omitempty"`
 	TrainingForms  []string `json:"training_forms,omitempty"`
+	// Party (organizations): with a party organization or an instructor
+	// on the date (true), or without (false).
+	PartyCovered *bool `json:"party_covered,omitempty"`
+	// Party: contacted by the community party organization in this many
+	// days up to the date (92: the last quarter).
+	ContactedDays int `json:"contacted_days,omitempty"`
 }
 
 // Rule says what is counted.
