@@ -10,7 +10,10 @@
 // registered by name) or scored by hand, results ranked and published.
 package evaluation
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Grades, lowest first.
 var Grades = []string{"1A", "2A", "3A", "4A", "5A"}
@@ -218,3 +221,9 @@ type Result struct {
 	Leaves   map[string]float64 `json:"leaves"` // leaf key → score on its scale (mean of scorers)
 	Complete bool               `json:"complete"`
 }
+
+// SharePct is the covered share in percent, for a page.
+func (c Coverage) SharePct() string { return strconv.FormatFloat(c.Share*100, 'f', 1, 64) + "%" }
+
+// ContactPct is the contacted share in percent, for a page.
+func (c Coverage) ContactPct() string { return strconv.FormatFloat(c.Contact*100, 'f', 1, 64) + "%" }
