@@ -80,7 +80,9 @@ func checkDay(s, field, day string, f errs.Fields) {
 func gradeRank(g string) int { return slices.Index(Grades, g) + 1 }
 
 // GradeAtLeast reports whether grade g meets the minimum min.
-func GradeAtLeast(g, min string) bool { return min == "" || (gradeRank(g) > 0 && gradeRank(g) >= gradeRank(min)) }
+func GradeAtLeast(g, min string) bool {
+	return min == "" || (gradeRank(g) > 0 && gradeRank(g) >= gradeRank(min))
+}
 
 // BandAtLeast reports whether band b meets the minimum min.
 func BandAtLeast(b, min string) bool {

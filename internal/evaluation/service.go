@@ -933,4 +933,3 @@ func (s *Service) results(ctx context.Context, r *Round, t *Tree) ([]Result, err
 	}
 	return results(t.Nodes, r.OrgIDs, names, cs), nil
 }
-
