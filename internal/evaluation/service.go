@@ -599,6 +599,9 @@ func (s *Service) SaveTree(ctx context.Context, u *auth.User, in TreeInput) (*Tr
 // EditTree changes a version in place, refused once a round has used it
 // (frozen: changes make a new version).
 func (s *Service) EditTree(ctx context.Context, u *auth.User, treeID int64, nodes []Node) (*Tree, error) {
+	if u.Role != auth.DistrictOfficer && u.Role != auth.CityAdmin {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
 	t, err := s.Tree(ctx, u, treeID)
 	if err != nil {
 		return nil, err
@@ -772,7 +775,7 @@ func (s *Service) fill(ctx context.Context, nodes []Node, orgIDs []int64, year i
 	return auto, raw, nil
 }
 
-// roundFor reads a round the user sees: officers of its unit (and above),
+// roundFor reads a round the user sees: officers of its unit and above,
 // its scorers, and, once published, the leaders of its organizations.
 func (s *Service) roundFor(ctx context.Context, u *auth.User, roundID int64) (*Round, error) {
 	r, err := getRound(ctx, s.DB.Read, roundID)
@@ -787,7 +790,9 @@ func (s *Service) roundFor(ctx context.Context, u *auth.User, roundID int64) (*R
 		if r.PublishedOn == "" || !slices.Contains(r.OrgIDs, u.OrgID) {
 			return nil, notFound()
 		}
-	case !canSeeUnit(u, r.UnitCode):
+	case !u.InScope(r.UnitCode):
+		// a round's organizations lie in its unit: the officers above it
+		// see it, not the streets beside them
 		return nil, notFound()
 	}
 	return r, nil

@@ -512,8 +512,8 @@ func ids(ctx context.Context, q db.Querier, query string, args ...any) ([]int64,
 	return out, rows.Err()
 }
 
-// listRounds reads the rounds of a scope and of the units above it, or
-// those that hold an organization (orgID) or a scorer (scorer).
+// listRounds reads the rounds of a scope and those a scorer scores, or
+// those that hold an organization (orgID).
 func listRounds(ctx context.Context, q db.Querier, scope string, orgID, scorer int64) ([]Round, error) {
 	var rs []int64
 	var err error
@@ -524,12 +524,6 @@ func listRounds(ctx context.Context, q db.Querier, scope string, orgID, scorer i
 		lo, hi := db.PrefixRange(scope)
 		args := []any{lo, hi}
 		cond := "(unit_code >= $1 AND unit_code < $2)"
-		for _, n := range []int{4, 6} {
-			if len(scope) > n {
-				args = append(args, scope[:n])
-				cond += " OR unit_code = " + ph(len(args))
-			}
-		}
 		if scorer != 0 {
 			args = append(args, scorer)
 			cond += " OR id IN (SELECT round_id FROM eval_scorers WHERE user_id = " + ph(len(args)) + ")"
