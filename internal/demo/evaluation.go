@@ -177,7 +177,9 @@ type clockedRegistry struct {
 	clock *time.Time
 }
 
-func (c clockedRegistry) Lookup(ctx context.Context, id int64) (*registry.Org, error) { return c.reg.Lookup(ctx, id) }
+func (c clockedRegistry) Lookup(ctx context.Context, id int64) (*registry.Org, error) {
+	return c.reg.Lookup(ctx, id)
+}
 
 func (c clockedRegistry) Update(ctx context.Context, u *auth.User, id int64, in registry.Input) (*registry.Org, error) {
 	return at(c.reg, *c.clock).Update(ctx, u, id, in)
