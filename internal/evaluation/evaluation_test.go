@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"testing"
@@ -195,6 +196,25 @@ func TestGradesExpire(t *testing.T) {
 	mustStatus(t, page, http.StatusOK)
 	if !contains(page.String(), "5A") {
 		t.Error("the organization page does not show its grade")
+	}
+	for p, g := range map[string]string{"/grades": "4A", "/grades?within=" + wushan + "&on=2023-08-31": "3A",
+		"/orgs/" + strconv.FormatInt(regs[0].ID, 10) + "/grades": "3A"} {
+		page = c.Do("GET", p, nil)
+		mustStatus(t, page, http.StatusOK)
+		if !contains(page.String(), g) {
+			t.Errorf("%s does not list the %s grade", p, g)
+		}
+	}
+	if page := c.Do("GET", "/grades", nil); contains(page.String(), "3A") {
+		t.Error("/grades today lists the expired 3A")
+	}
+	// the form: a refusal keeps what was typed and names the field
+	page = c.Do("POST", "/orgs/"+strconv.FormatInt(small.ID, 10)+"/grades", url.Values{"grade": {"3A"}, "awarded_on": {"2023-06-01"}, "evaluator": {"某评估机构"}})
+	mustStatus(t, page, http.StatusUnprocessableEntity)
+	page = c.Do("POST", "/orgs/"+strconv.FormatInt(regs[3].ID, 10)+"/grades", url.Values{"grade": {"3A"}, "awarded_on": {"2023-10-01"}, "valid_until": {"2023-10-02"}, "evaluator": {"某评估机构"}})
+	mustStatus(t, page, http.StatusUnprocessableEntity)
+	if !contains(page.String(), "某评估机构") {
+		t.Error("the refused form lost what was typed")
 	}
 }
 
