@@ -596,3 +596,40 @@ func TestAppraisal(t *testing.T) {
 	mustStatus(t, a.As(so).Do("GET", "/appraisals", nil), http.StatusOK)
 	_ = kpi.LevelDistrict
 }
+
+// Call eligibility reads real grades at the application date: min_grade
+// 3A admits the 4A organization and refuses the 2A one.
+func TestGradeEligibility(t *testing.T) {
+	a := apptest.New(t)
+	do := a.User(auth.DistrictOfficer, tianhe)
+	so := a.User(auth.StreetOfficer, wushan)
+	good := org(t, a, so, "四A协会", wushanC, registry.TierRegistered)
+	weak := org(t, a, so, "二A协会", wushanC, registry.TierRegistered)
+	for o, g := range map[*registry.Org]string{good: "4A", weak: "2A"} {
+		mustStatus(t, a.As(do).Do("POST", "/api/v1/orgs/"+strconv.FormatInt(o.ID, 10)+"/grades", map[string]any{"grade": g,
+			"awarded_on": "2023-05-20", "evaluator": "天河区社会组织评估委员会"}), http.StatusCreated)
+	}
+	call := map[string]any{"title": "2023年天河区品牌项目", "channel": "government_purchase", "unit_code": tianhe,
+		"budget_fen": 10_000_000, "fields": []string{"elderly"},
+		"eligibility": map[string]any{"tiers": []string{"registered"}, "statuses": []string{"active"}, "min_grade": "6A"},
+		"opens_on": "2023-06-01", "closes_on": "2023-06-30", "criteria": []map[string]any{{"key": "need", "name": "需求契合", "weight": 1, "max": 10}}}
+	mustStatus(t, a.As(do).Do("POST", "/api/v1/calls", call), http.StatusUnprocessableEntity)
+	call["eligibility"].(map[string]any)["min_grade"] = "3A"
+	r := a.As(do).Do("POST", "/api/v1/calls", call)
+	mustStatus(t, r, http.StatusCreated)
+	var c struct{ ID int64 }
+	r.Decode(&c)
+	for o, want := range map[*registry.Org]int{good: http.StatusOK, weak: http.StatusUnprocessableEntity} {
+		leader := a.As(a.CreateUser("", auth.OrgLeader, wushanC, o.ID))
+		r := leader.Do("POST", "/api/v1/calls/"+strconv.FormatInt(c.ID, 10)+"/applications", map[string]any{"org_id": o.ID,
+			"title": "长者关爱", "request_fen": 1000, "budget": []map[string]any{{"item": "物资", "amount_fen": 1000}}})
+		mustStatus(t, r, http.StatusCreated)
+		var app struct{ ID int64 }
+		r.Decode(&app)
+		r = leader.Do("POST", "/api/v1/applications/"+strconv.FormatInt(app.ID, 10)+"/submit", nil)
+		mustStatus(t, r, want)
+		if want != http.StatusOK && !contains(r.String(), "3A") {
+			t.Errorf("the refusal does not name the grade: %s", r.Body)
+		}
+	}
+}
