@@ -612,7 +612,7 @@ func TestGradeEligibility(t *testing.T) {
 	call := map[string]any{"title": "2023年天河区品牌项目", "channel": "government_purchase", "unit_code": tianhe,
 		"budget_fen": 10_000_000, "fields": []string{"elderly"},
 		"eligibility": map[string]any{"tiers": []string{"registered"}, "statuses": []string{"active"}, "min_grade": "6A"},
-		"opens_on": "2023-06-01", "closes_on": "2023-06-30", "criteria": []map[string]any{{"key": "need", "name": "需求契合", "weight": 1, "max": 10}}}
+		"opens_on":    "2023-06-01", "closes_on": "2023-06-30", "criteria": []map[string]any{{"key": "need", "name": "需求契合", "weight": 1, "max": 10}}}
 	mustStatus(t, a.As(do).Do("POST", "/api/v1/calls", call), http.StatusUnprocessableEntity)
 	call["eligibility"].(map[string]any)["min_grade"] = "3A"
 	r := a.As(do).Do("POST", "/api/v1/calls", call)
