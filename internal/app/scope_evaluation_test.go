@@ -110,6 +110,7 @@ func init() {
 		scopeCase{pattern: "GET /grades", path: "/grades", want: ok, check: secrets},
 		scopeCase{pattern: "GET /orgs/{id}/grades", path: "/orgs/{grade_org}/grades", want: nf},
 		scopeCase{pattern: "POST /orgs/{id}/grades", path: "/orgs/{grade_org}/grades", body: form("grade", "5A", "awarded_on", "2023-06-01", "evaluator", "入侵"), want: nf},
+		scopeCase{pattern: "POST /orgs/{id}/party", path: "/orgs/{org}/party", body: form("form", "none"), want: nf},
 		scopeCase{pattern: "GET /party", path: "/party", want: ok, check: secrets},
 		scopeCase{pattern: "POST /party/contacts", path: "/party/contacts", body: form("org_id", missingID, "on", "2023-06-01", "kind", "visit", "topic", "入侵"), want: inv},
 		scopeCase{pattern: "GET /appraisals", path: "/appraisals", want: ok, check: secrets},

@@ -385,6 +385,16 @@ func TestPartyCoverage(t *testing.T) {
 		t.Errorf("contacted on the page: %d", pc.Total.Contacted)
 	}
 	mustStatus(t, a.As(so).Do("GET", "/party", nil), http.StatusOK)
+	// the form on the organization's page: a future date is refused, kept on the page
+	page := a.As(so).Do("POST", "/orgs/"+strconv.FormatInt(orgs[5].ID, 10)+"/party", url.Values{"form": {"joint"}, "link_name": {"某联合党支部"}, "effective_on": {"2023-07-01"}})
+	mustStatus(t, page, http.StatusUnprocessableEntity)
+	if !contains(page.String(), "某联合党支部") || a.Count("party_forms") != forms {
+		t.Error("the refused form lost what was typed or wrote something")
+	}
+	mustStatus(t, a.As(so).Do("POST", "/orgs/"+strconv.FormatInt(orgs[5].ID, 10)+"/party", url.Values{"form": {"joint"}, "link_name": {"某联合党支部"}}), http.StatusSeeOther)
+	if a.Org(orgs[5].ID).PartyOrg != registry.PartyJoint {
+		t.Error("the form did not reach the registry")
+	}
 }
 
 // A round over 30 organizations with a two-level tree: results equal an

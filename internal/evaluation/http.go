@@ -29,6 +29,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /grades", h.S.Page(h.gradesPage))
 	rt.HandleFunc("GET /orgs/{id}/grades", h.S.Page(h.orgGradesPage))
 	rt.HandleFunc("POST /orgs/{id}/grades", h.S.Page(h.awardSubmit))
+	rt.HandleFunc("POST /orgs/{id}/party", h.S.Page(h.formSubmit))
 	rt.HandleFunc("GET /party", h.S.Page(h.partyPage))
 	rt.HandleFunc("POST /party/contacts", h.S.Page(h.contactSubmit))
 	rt.HandleFunc("GET /appraisals", h.S.Page(h.appraisalsPage))
@@ -80,13 +81,16 @@ type orgGradesData struct {
 	Grades   []string
 	In       GradeInput
 	Party    *PartyState
+	CanParty bool
+	Forms    []string
+	FormIn   FormInput
 }
 
 func (h *Handlers) orgGradesPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderOrgGrades(w, r, u, http.StatusOK, nil, GradeInput{})
+	h.renderOrgGrades(w, r, u, http.StatusOK, nil, GradeInput{}, FormInput{})
 }
 
-func (h *Handlers) renderOrgGrades(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in GradeInput) {
+func (h *Handlers) renderOrgGrades(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in GradeInput, fin FormInput) {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		h.S.PageError(w, r, err)
@@ -107,7 +111,8 @@ func (h *Handlers) renderOrgGrades(w http.ResponseWriter, r *http.Request, u *au
 	}
 	v := web.View{Title: o.Name + " · " + h.tr(r, "eval.grade"), User: u, Errors: errors,
 		Data: orgGradesData{OrgID: id, OrgName: o.Name, Items: gs, Grades: Grades, In: in, Party: party,
-			CanAward: (u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin) && registered(o)}}
+			CanAward: (u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin) && registered(o),
+			CanParty: recordsParty(u, o.CommunityCode), Forms: Forms, FormIn: fin}}
 	if len(errors) > 0 {
 		v.Message = h.tr(r, "common.fix_errors")
 	}
@@ -122,7 +127,21 @@ func (h *Handlers) awardSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		_, err = h.Svc.AwardGrade(r.Context(), u, id, in)
 	}
 	if err != nil {
-		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, status, e, in) })
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, status, e, in, FormInput{}) })
+		return
+	}
+	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/grades", http.StatusSeeOther)
+}
+
+func (h *Handlers) formSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	in := FormInput{OrgID: id, Form: r.PostFormValue("form"), LinkName: r.PostFormValue("link_name"),
+		EffectiveOn: r.PostFormValue("effective_on"), LateReason: r.PostFormValue("late_reason")}
+	if err == nil {
+		_, err = h.Svc.SetForm(r.Context(), u, in)
+	}
+	if err != nil {
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, status, e, GradeInput{}, in) })
 		return
 	}
 	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/grades", http.StatusSeeOther)

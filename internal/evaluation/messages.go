@@ -29,6 +29,7 @@ var Messages = i18n.Messages{
 	"eval.not_counting":        {i18n.ZH: "不计入（已过期或被替代）", i18n.EN: "Not counting (expired or replaced)"},
 	"eval.no_grade":            {i18n.ZH: "尚无评估等级", i18n.EN: "No grade yet"},
 	"eval.award":               {i18n.ZH: "录入评估等级", i18n.EN: "Record a grade"},
+	"eval.record_form":         {i18n.ZH: "登记党组织形式", i18n.EN: "Record the form"},
 	"eval.party_form":          {i18n.ZH: "党组织形式", i18n.EN: "Party organization form"},
 	"eval.form.independent":    {i18n.ZH: "独立党组织", i18n.EN: "Own party organization"},
 	"eval.form.joint":          {i18n.ZH: "联合党组织", i18n.EN: "Joint party organization"},
