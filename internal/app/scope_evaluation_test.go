@@ -114,6 +114,8 @@ func init() {
 		scopeCase{pattern: "GET /party", path: "/party", want: ok, check: secrets},
 		scopeCase{pattern: "POST /party/contacts", path: "/party/contacts", body: form("org_id", missingID, "on", "2023-06-01", "kind", "visit", "topic", "入侵"), want: inv},
 		scopeCase{pattern: "GET /appraisals", path: "/appraisals", want: ok, check: secrets},
+		scopeCase{pattern: "POST /appraisals", path: "/appraisals", body: form("org_id", missingID, "year", "2023", "member.1", "入侵者",
+			"item.1.service", "1", "item.1.participation", "1", "item.1.conduct", "1", "item.1.cooperation", "1"), want: inv},
 		scopeCase{pattern: "GET /evaluation-trees", path: "/evaluation-trees", want: ok},
 		scopeCase{pattern: "POST /evaluation-trees", path: "/evaluation-trees", body: form("name", "入侵体系"), want: http.StatusSeeOther, wantStreet: fb},
 		scopeCase{pattern: "GET /evaluation-trees/{id}", path: "/evaluation-trees/{tree}", want: nf, wantStreet: ok},

@@ -604,6 +604,20 @@ func TestAppraisal(t *testing.T) {
 		t.Errorf("street sees %d", len(list.Items))
 	}
 	mustStatus(t, a.As(so).Do("GET", "/appraisals", nil), http.StatusOK)
+	// the paper form: one member, ballots
+	form := url.Values{"org_id": {strconv.FormatInt(o.ID, 10)}, "year": {"2023"}, "appraised_on": {"2023-06-10"}, "member.1": {"王委员"},
+		"item.1.service": {"30"}, "item.1.participation": {"20"}, "item.1.conduct": {"25"}, "item.1.cooperation": {"26"}, "satisfied": {"10"}}
+	page := a.As(cc).Do("POST", "/appraisals", form)
+	mustStatus(t, page, http.StatusUnprocessableEntity) // cooperation above 25
+	if !contains(page.String(), "王委员") || a.Count("appraisals") != n {
+		t.Error("the refused paper form lost what was typed or wrote something")
+	}
+	form.Set("item.1.cooperation", "25")
+	mustStatus(t, a.As(cc).Do("POST", "/appraisals", form), http.StatusSeeOther)
+	a.As(so).Do("GET", "/api/v1/appraisals?year=2023", nil).Decode(&list)
+	if len(list.Items) != 1 || list.Items[0].Score != 100 || list.Items[0].Band != "excellent" {
+		t.Errorf("the paper form's appraisal: %+v", list.Items)
+	}
 	_ = kpi.LevelDistrict
 }
 

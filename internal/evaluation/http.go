@@ -3,6 +3,7 @@ package evaluation
 import (
 	"embed"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -33,6 +34,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /party", h.S.Page(h.partyPage))
 	rt.HandleFunc("POST /party/contacts", h.S.Page(h.contactSubmit))
 	rt.HandleFunc("GET /appraisals", h.S.Page(h.appraisalsPage))
+	rt.HandleFunc("POST /appraisals", h.S.Page(h.appraiseSubmit))
 	rt.HandleFunc("GET /evaluation-trees", h.S.Page(h.treesPage))
 	rt.HandleFunc("POST /evaluation-trees", h.S.Page(h.treeSubmit))
 	rt.HandleFunc("GET /evaluation-trees/{id}", h.S.Page(h.treePage))
@@ -199,11 +201,53 @@ func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth
 }
 
 type appraisalsData struct {
-	Items []Appraisal
-	Year  string
+	Items  []Appraisal
+	Year   string
+	CanAdd bool
+	Rows   []int
+	Items4 []Item
+	In     url.Values
 }
 
 func (h *Handlers) appraisalsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderAppraisals(w, r, u, http.StatusOK, nil, url.Values{})
+}
+
+// appraiseSubmit reads the paper form: up to five members' rows
+// (member.N, item.N.key) and the ballots.
+func (h *Handlers) appraiseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if err := r.ParseForm(); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return
+	}
+	f := r.PostForm
+	num := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(f.Get(k))); return n }
+	orgID, _ := strconv.ParseInt(strings.TrimSpace(f.Get("org_id")), 10, 64)
+	in := AppraisalInput{OrgID: orgID, Year: num("year"), AppraisedOn: f.Get("appraised_on"),
+		Satisfied: num("satisfied"), Basically: num("basically"), Dissatisfied: num("dissatisfied")}
+	for i := 1; i <= 5; i++ {
+		name := strings.TrimSpace(f.Get("member." + strconv.Itoa(i)))
+		if name == "" {
+			continue
+		}
+		m := MemberForm{Member: name, Scores: map[string]int{}}
+		for _, it := range AppraisalItems {
+			m.Scores[it.Key] = num("item." + strconv.Itoa(i) + "." + it.Key)
+		}
+		in.Forms = append(in.Forms, m)
+	}
+	_, err := h.Svc.Appraise(r.Context(), u, in)
+	if errs.Is(err, errs.NotFound) {
+		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
+	}
+	if err != nil {
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderAppraisals(w, r, u, status, e, f) })
+		return
+	}
+	http.Redirect(w, r, "/appraisals", http.StatusSeeOther)
+}
+
+func (h *Handlers) renderAppraisals(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in url.Values) {
 	year, err := queryID(r, "year")
 	var as []Appraisal
 	if err == nil {
@@ -213,8 +257,13 @@ func (h *Handlers) appraisalsPage(w http.ResponseWriter, r *http.Request, u *aut
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "eval_appraisals", web.View{Title: h.tr(r, "eval.appraisals_title"), User: u,
-		Data: appraisalsData{Items: as, Year: r.URL.Query().Get("year")}})
+	v := web.View{Title: h.tr(r, "eval.appraisals_title"), User: u, Errors: errors,
+		Data: appraisalsData{Items: as, Year: r.URL.Query().Get("year"), CanAdd: appraises(u, u.ScopeCode),
+			Rows: []int{1, 2, 3, 4, 5}, Items4: AppraisalItems, In: in}}
+	if len(errors) > 0 {
+		v.Message = h.tr(r, "common.fix_errors")
+	}
+	h.S.Render(w, r, status, "eval_appraisals", v)
 }
 
 type treesData struct {
