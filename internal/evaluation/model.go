@@ -214,7 +214,7 @@ type ScoreInput struct {
 
 // Result is an organization's result in a round.
 type Result struct {
-	Rank     int                `json:"rank"`
+	Rank     int                `json:"rank,omitempty"`
 	OrgID    int64              `json:"org_id"`
 	OrgName  string             `json:"org_name"`
 	Score    float64            `json:"score"`

@@ -864,16 +864,17 @@ func (s *Service) Score(ctx context.Context, u *auth.User, roundID int64, in Sco
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.results(ctx, r, t)
+	cs, err := cells(ctx, s.DB.Read, r.ID, in.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	for i := range res {
-		if res[i].OrgID == in.OrgID {
-			return &res[i], nil
-		}
+	names, err := orgNames(ctx, s.DB.Read, []int64{in.OrgID})
+	if err != nil {
+		return nil, err
 	}
-	return nil, notFound()
+	res := results(t.Nodes, []int64{in.OrgID}, names, cs)[0]
+	res.Rank = 0 // a rank is the round's, in its results
+	return &res, nil
 }
 
 // Publish publishes a round's results to its organizations; no score
@@ -928,7 +929,7 @@ func (s *Service) Results(ctx context.Context, u *auth.User, roundID int64) ([]R
 }
 
 func (s *Service) results(ctx context.Context, r *Round, t *Tree) ([]Result, error) {
-	cs, err := cells(ctx, s.DB.Read, r.ID)
+	cs, err := cells(ctx, s.DB.Read, r.ID, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -559,8 +559,13 @@ func putScores(ctx context.Context, tx *sql.Tx, now time.Time, roundID, orgID, s
 	return nil
 }
 
-func cells(ctx context.Context, q db.Querier, roundID int64) ([]Cell, error) {
-	rows, err := q.QueryContext(ctx, `SELECT org_id, leaf_key, scorer_id, score FROM eval_scores WHERE round_id = $1`, roundID)
+// cells reads a round's scores (of one organization when orgID is set).
+func cells(ctx context.Context, q db.Querier, roundID, orgID int64) ([]Cell, error) {
+	query, args := `SELECT org_id, leaf_key, scorer_id, score FROM eval_scores WHERE round_id = $1`, []any{roundID}
+	if orgID != 0 {
+		query, args = query+` AND org_id = $2`, append(args, orgID)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("evaluation: scores: %w", err)
 	}
