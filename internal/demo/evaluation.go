@@ -109,9 +109,14 @@ func evaluationDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.
 			}
 		}
 	}
-	// one round per district in 2023, with the default tree
-	if !on("2024-01-20") {
-		return nil
+	// one round per district in 2023, with the default tree: in January
+	// 2024, or in progress when the demonstration's clock is earlier
+	published := on("2024-01-20")
+	if !published {
+		if now.In(chinaTZ).Year() < 2023 {
+			return nil
+		}
+		clock = now.Add(-time.Hour)
 	}
 	tianhe, err := users.UserByName(ctx, "tianhe")
 	if err != nil {
@@ -160,7 +165,7 @@ func evaluationDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.
 				return fmt.Errorf("demo: score: %w", err)
 			}
 		}
-		if dc.code != demoDistrict {
+		if dc.code != demoDistrict && published {
 			if _, err := svc.Publish(ctx, admin, round.ID); err != nil {
 				return fmt.Errorf("demo: publish: %w", err)
 			}
