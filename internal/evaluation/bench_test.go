@@ -26,7 +26,7 @@ func benchWorld(b *testing.B) (*apptest.App, *evaluation.Service, *auth.User, []
 	}
 	var ids []int64
 	for i := range 600 {
-		in := apptest.OrgInput(fmt.Sprintf("基准组织%04d", i), fmt.Sprintf("440106001%03d", 1+i%9))
+		in := apptest.OrgInput(fmt.Sprintf("基准组织%04d", i), fmt.Sprintf("440106001%03d", 1+i%8))
 		in.Status, in.EffectiveOn, in.LateReason = registry.StatusActive, "2021-01-01", "补录"
 		if i%3 == 0 {
 			in.PartyOrg = registry.PartyJoint
@@ -47,7 +47,7 @@ func benchWorld(b *testing.B) (*apptest.App, *evaluation.Service, *auth.User, []
 		if i%2 == 0 {
 			for _, d := range []string{"2023-03-01", "2023-05-20"} {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO party_contacts (org_id, contact_on, kind, topic, community_code, district_code, created_at)
-					VALUES ($1, $2, 'visit', '走访', $3, '440106', $4)`, id, d, fmt.Sprintf("440106001%03d", 1+i%9), a.Clock.Now()); err != nil {
+					VALUES ($1, $2, 'visit', '走访', $3, '440106', $4)`, id, d, fmt.Sprintf("440106001%03d", 1+i%8), a.Clock.Now()); err != nil {
 					b.Fatal(err)
 				}
 			}
