@@ -20,6 +20,7 @@ import (
 	"linli/internal/census"
 	"linli/internal/coverage"
 	"linli/internal/effective"
+	"linli/internal/evaluation"
 	"linli/internal/funding"
 	"linli/internal/geo"
 	"linli/internal/governance"
@@ -125,7 +126,7 @@ func (a *App) Close() error { return a.DB.Close() }
 func Catalog() *i18n.Catalog {
 	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages,
 		points.Messages, effective.Messages, funding.Messages,
-		training.Messages, readiness.Messages, governance.Messages)
+		training.Messages, readiness.Messages, governance.Messages, evaluation.Messages)
 }
 
 // Mount builds the web server and mounts every route.
@@ -133,7 +134,7 @@ func (a *App) Mount() error {
 	cat := Catalog()
 	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, activity.Templates, coverage.Templates,
 		points.Templates, funding.Templates,
-		training.Templates, readiness.Templates, governance.Templates)
+		training.Templates, readiness.Templates, governance.Templates, evaluation.Templates)
 	if err != nil {
 		return err
 	}
@@ -150,14 +151,16 @@ func (a *App) Mount() error {
 	rt.HandleFunc("GET /healthz", a.healthz)
 	rt.Handle("GET /metrics", a.Web.Metrics(promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{})))
 	(&account.Handlers{S: a.Web, Auth: a.Auth}).Routes(rt)
-	(&registry.Handlers{S: a.Web, Svc: a.Registry}).Routes(rt)
+	eval := &evaluation.Service{DB: a.DB, Orgs: a.Registry, Users: a.Auth, Geo: a.Geo, Now: a.Now}
+	(&registry.Handlers{S: a.Web, Svc: a.Registry, Grade: eval.CurrentGrade}).Routes(rt)
 	(&geo.Handlers{S: a.Web, Store: a.Geo, Counts: a.Registry}).Routes(rt)
 	(&auditlog.Handlers{S: a.Web, DB: a.DB}).Routes(rt)
 	led := &ledger.Service{DB: a.DB, Orgs: a.Registry, Now: a.Now}
 	(&ledger.Handlers{S: a.Web, Svc: led}).Routes(rt)
 	hubs := &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}
 	(&hub.Handlers{S: a.Web, Svc: hubs}).Routes(rt)
-	fund := &funding.Service{DB: a.DB, Orgs: a.Registry, Custody: led, Users: a.Auth, Geo: a.Geo, Now: a.Now}
+	eval.Hubs = led
+	fund := &funding.Service{DB: a.DB, Orgs: a.Registry, Custody: led, Users: a.Auth, Geo: a.Geo, Now: a.Now, Evaluations: eval}
 	led.ProjectCheck = fund.CheckExpenseTag
 	(&funding.Handlers{S: a.Web, Svc: fund}).Routes(rt)
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
@@ -175,6 +178,7 @@ func (a *App) Mount() error {
 	(&coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}).Routes(rt)
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
+	(&evaluation.Handlers{S: a.Web, Svc: eval}).Routes(rt)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {
 			web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version()))

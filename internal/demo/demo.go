@@ -127,6 +127,9 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 	if err := governanceDemo(ctx, d, geoStore, p.plans, p.now, seed); err != nil {
 		return nil, err
 	}
+	if err := evaluationDemo(ctx, d, geoStore, reg, users, admin, p.plans, p.now, seed); err != nil {
+		return nil, err
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

@@ -41,6 +41,7 @@ func TestLoad(t *testing.T) {
 		res.Orgs, res.Elapsed, e.db.Engine, res.ByStatus, res.Hubs, res.Brands)
 
 	t.Run("activities", func(t *testing.T) { checkActivities(t, e.db) })
+	t.Run("evaluation", func(t *testing.T) { checkEvaluation(t, e.db) })
 	t.Run("about 2000 organizations", func(t *testing.T) {
 		var n int
 		if err := e.db.Read.QueryRow(`SELECT COUNT(*) FROM orgs`).Scan(&n); err != nil {

@@ -465,7 +465,8 @@ func schemas() map[string]any {
 	num := map[string]any{"type": "number"}
 	criterion := web.Obj(map[string]any{"key": web.Str(), "name": web.Str(), "weight": web.Int(), "max": web.Int()}, "key", "name", "weight", "max")
 	elig := web.Obj(map[string]any{"tiers": web.Arr(web.Str()), "statuses": web.Arr(web.Str()), "party_org_required": web.Bool(),
-		"custody_required": web.Bool(), "min_grade": web.Str(), "pairing_required": web.Bool()})
+		"custody_required": web.Bool(), "min_grade": web.Str(), "pairing_required": web.Bool(),
+		"min_appraisal_band": web.Enum(appraisalBands...)})
 	bonus := web.Obj(map[string]any{"rule": web.Enum(RuleParty, RuleWellRun), "points": num})
 	callIn := map[string]any{"title": web.Str(), "channel": web.Enum(Channels...), "unit_code": web.Str(), "budget_fen": web.Int(),
 		"fields": web.Arr(web.Enum(Fields...)), "need_ids": web.Arr(web.Int()), "eligibility": elig, "opens_on": date,

@@ -56,6 +56,8 @@ var Messages = i18n.Messages{
 	"fund.reason.party_org": {i18n.ZH: "本项目要求组织建立党组织（独立或联合）", i18n.EN: "The call requires a party organization (independent or joint)"},
 	"fund.reason.custody":   {i18n.ZH: "未登记的组织须由枢纽型组织代管资金", i18n.EN: "An unregistered organization must have its money in a hub's custody"},
 	"fund.reason.pairing":   {i18n.ZH: "本项目要求与登记的社会组织结对", i18n.EN: "The call requires a pairing with a registered social organization"},
+	"fund.reason.grade":     {i18n.ZH: "本项目要求申报日有效的评估等级不低于 %s", i18n.EN: "The call requires a grade of at least %s valid on the application date"},
+	"fund.reason.appraisal": {i18n.ZH: "评估评议结果未达到本项目要求", i18n.EN: "The appraisal result is below what the call requires"},
 
 	"fund.col.rank":                     {i18n.ZH: "排名", i18n.EN: "Rank"},
 	"fund.col.org":                      {i18n.ZH: "组织", i18n.EN: "Organization"},

@@ -65,9 +65,13 @@ type Eligibility struct {
 	// CustodyRequired: an organization without legal personality (not
 	// registered) must have its money in a hub's custody.
 	CustodyRequired bool `json:"custody_required"`
-	// MinGrade is kept for when grades exist (评估等级); not checked yet.
+	// MinGrade: a grade (评估等级, 1A–5A) at least this one, valid on the
+	// application date (internal/evaluation's GradeOf).
 	MinGrade        string `json:"min_grade,omitempty"`
 	PairingRequired bool   `json:"pairing_required"`
+	// MinAppraisalBand: the latest 评估评议 band at least this one (fail,
+	// pass, good, excellent).
+	MinAppraisalBand string `json:"min_appraisal_band,omitempty"`
 }
 
 // Criterion is one line of the scoring form.

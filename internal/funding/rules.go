@@ -168,6 +168,12 @@ func validateCall(in *CallInput, unitExists bool, awarded int64, scored bool, ol
 			f.Add("eligibility", "err.choose_one")
 		}
 	}
+	if g := in.Eligibility.MinGrade; g != "" && !slices.Contains([]string{"1A", "2A", "3A", "4A", "5A"}, g) {
+		f.Add("eligibility", "err.choose_one")
+	}
+	if b := in.Eligibility.MinAppraisalBand; b != "" && !slices.Contains(appraisalBands, b) {
+		f.Add("eligibility", "err.choose_one")
+	}
 	checkDate(in.OpensOn, "opens_on", true, f)
 	checkDate(in.ClosesOn, "closes_on", true, f)
 	checkDate(in.ReviewOn, "review_on", false, f)
@@ -223,6 +229,18 @@ type OrgFacts struct {
 	PartyOrg   string
 	HubID      int64 // the hub holding its money, 0 if none
 	HasPairing bool
+	Grade      string // the grade valid on the application date, "" if none
+	Band       string // the latest appraisal band, "" if none
+}
+
+// appraisalBands are internal/evaluation's bands, lowest first.
+var appraisalBands = []string{"fail", "pass", "good", "excellent"}
+
+// gradeMeets: grades 1A–5A order as text.
+func gradeMeets(g, min string) bool { return min == "" || (g != "" && g >= min) }
+
+func bandMeets(b, min string) bool {
+	return min == "" || (slices.Contains(appraisalBands, b) && slices.Index(appraisalBands, b) >= slices.Index(appraisalBands, min))
 }
 
 func (o OrgFacts) soundParty() bool {
@@ -253,6 +271,12 @@ func ineligible(e Eligibility, o OrgFacts) []errs.Msg {
 	}
 	if e.PairingRequired && !o.HasPairing {
 		out = append(out, errs.M("fund.reason.pairing"))
+	}
+	if !gradeMeets(o.Grade, e.MinGrade) {
+		out = append(out, errs.M("fund.reason.grade", e.MinGrade))
+	}
+	if !bandMeets(o.Band, e.MinAppraisalBand) {
+		out = append(out, errs.M("fund.reason.appraisal"))
 	}
 	return out
 }
@@ -362,6 +386,10 @@ func conflicted(r ReviewerFacts, appOrgID, appHubID int64) bool {
 	}
 	return false
 }
+
+// Conflicted is the conflict rule for other rooms' scorers (the
+// evaluation system's rounds): conflicted, with no declared conflict.
+func Conflicted(r ReviewerFacts, orgID, hubID int64) bool { return conflicted(r, orgID, hubID) }
 
 // validateScores checks one reviewer's scores against the form: every
 // criterion once, within 0..max.

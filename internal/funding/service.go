@@ -46,6 +46,13 @@ type Divisions interface {
 	Exists(ctx context.Context, code string) (bool, error)
 }
 
+// Evaluations is what eligibility reads of grades and appraisals
+// (internal/evaluation), on a day.
+type Evaluations interface {
+	GradeOf(ctx context.Context, orgID int64, on string) (string, error)
+	AppraisalBandOf(ctx context.Context, orgID int64, on string) (string, error)
+}
+
 // Service is the funding room's rules over its tables.
 type Service struct {
 	DB      *db.DB
@@ -54,6 +61,9 @@ type Service struct {
 	Users   Users
 	Geo     Divisions
 	Now     func() time.Time
+	// Evaluations, when set, answers min_grade and min_appraisal_band
+	// (unset: no organization has a grade or a band).
+	Evaluations Evaluations
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
@@ -213,6 +223,14 @@ func (s *Service) facts(ctx context.Context, o *registry.Org, pairingOrg int64, 
 		return OrgFacts{}, err
 	}
 	f := OrgFacts{Tier: o.Tier, Status: o.Status, PartyOrg: o.PartyOrg, HubID: hub}
+	if s.Evaluations != nil {
+		if f.Grade, err = s.Evaluations.GradeOf(ctx, o.ID, day); err != nil {
+			return f, err
+		}
+		if f.Band, err = s.Evaluations.AppraisalBandOf(ctx, o.ID, day); err != nil {
+			return f, err
+		}
+	}
 	if pairingOrg != 0 {
 		if f.HasPairing, err = hasPairing(ctx, s.DB.Read, o.ID, pairingOrg, day); err != nil {
 			return f, err

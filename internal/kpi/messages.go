@@ -87,6 +87,8 @@ var Messages = i18n.Messages{
 	"kpi.source.trainings":    {i18n.ZH: "培训", i18n.EN: "Trainings"},
 	"kpi.source.drills":       {i18n.ZH: "近 12 个月的应急演练", i18n.EN: "Drills in the last 12 months"},
 	"kpi.source.activities":   {i18n.ZH: "活动（作用发挥计划）", i18n.EN: "Activities (the campaigns)"},
+	"kpi.source.grades":       {i18n.ZH: "有有效评估等级的依法登记组织", i18n.EN: "Registered organizations with a valid grade"},
+	"kpi.source.party":        {i18n.ZH: "社区社会组织党建", i18n.EN: "Party building of organizations"},
 
 	"kpi.indicators.title":         {i18n.ZH: "考核指标", i18n.EN: "Indicators"},
 	"kpi.indicators.intro":         {i18n.ZH: "指标即数据：市级管理员可新增全市指标，区民政局可新增本区指标，保存后立即参与考核。", i18n.EN: "Indicators are data: the city adds city-wide ones, a district its own; each is evaluated as soon as it is saved."},

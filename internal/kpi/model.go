@@ -54,10 +54,13 @@ const (
 	// SourceActivities are the activities held (not refused), placed in the
 	// year they start (internal/activity).
 	SourceActivities = "activities"
+	SourceGrades     = "grades" // registered organizations with a valid grade (internal/evaluation)
+	SourceParty      = "party"  // organizations with their party organization form and contacts (internal/evaluation)
 )
 
 // Sources lists the record sources in display order.
-var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceDrills, SourceCoverage, SourceActivities}
+var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceDrills, SourceCoverage,
+	SourceActivities, SourceGrades, SourceParty}
 
 // Filter selects matching records. Every field is optional; an empty filter
 // matches every record of the source (for organizations: every active one).
@@ -100,6 +103,12 @@ type Filter struct {
 	ActivityThemes []string `json:"activity_themes,omitempty"`
 	ActivityKinds  []string `json:"activity_kinds,omitempty"`
 	ActivityFields []string `json:"activity_fields,omitempty"`
+	// Party (organizations): with a party organization or an instructor
+	// on the date (true), or without (false).
+	PartyCovered *bool `json:"party_covered,omitempty"`
+	// Party: contacted by the community party organization in this many
+	// days up to the date (92: the last quarter).
+	ContactedDays int `json:"contacted_days,omitempty"`
 }
 
 // Rule says what is counted.

@@ -393,7 +393,7 @@ func (s *Service) Records(ctx context.Context, u *auth.User, key, unitCode, asOf
 
 func recordKind(src string) (kind, link string) {
 	switch src {
-	case SourceOrgs, SourceHubs:
+	case SourceOrgs, SourceHubs, SourceGrades, SourceParty:
 		return "org", "/orgs/"
 	case SourceBases:
 		return "base", "/bases/"

@@ -119,7 +119,7 @@ func rangeCond(q *query, col func(n int) string, spans []span) string {
 // relation returns the SQL of the matching records.
 func (m *match) relation(q *query) string {
 	switch m.Source {
-	case SourceOrgs, SourceHubs:
+	case SourceOrgs, SourceHubs, SourceGrades, SourceParty:
 		return m.orgs(q)
 	case SourceBases:
 		return m.bases(q)
@@ -170,6 +170,10 @@ func (m *match) orgs(q *query) string {
 	if m.Source == SourceHubs {
 		t := true
 		filters = append(filters, Filter{Hub: &t})
+	}
+	if m.Source == SourceGrades {
+		filters = append(filters, Filter{Tiers: []string{"registered"}})
+		conds = append(conds, m.graded(q))
 	}
 	status := []string{"active"}
 	for _, f := range filters {
@@ -271,6 +275,16 @@ func (m *match) orgConds(q *query, f Filter, field func(string) string, cut *str
 	if f.TrainedPersonnel != nil {
 		conds = append(conds, m.trainedCond(q, *f.TrainedPersonnel))
 	}
+	if f.PartyCovered != nil && m.Source == SourceParty {
+		c := m.partyCovered(q, field)
+		if !*f.PartyCovered {
+			c = "NOT " + c
+		}
+		conds = append(conds, c)
+	}
+	if f.ContactedDays > 0 && m.Source == SourceParty {
+		conds = append(conds, m.contacted(q, f.ContactedDays))
+	}
 	if f.MinWorkers > 0 {
 		d := q.arg(m.When.Day)
 		qual := ""
@@ -284,6 +298,48 @@ func (m *match) orgConds(q *query, f Filter, field func(string) string, cut *str
 			" AND (w.ended_on = '' OR w.ended_on > "+d+")"+qual+") >= "+q.arg(f.MinWorkers))
 	}
 	return conds
+}
+
+// graded: a grade (internal/evaluation's org_grades) counts on the date:
+// awarded by then, and its expiry day not reached.
+func (m *match) graded(q *query) string {
+	d := q.arg(m.When.Day)
+	known := ""
+	if m.When.Known != "" {
+		known = " AND g.created_at < " + q.arg(m.When.KnownCut)
+	}
+	return "EXISTS (SELECT 1 FROM org_grades g WHERE g.org_id = o.id AND g.awarded_on <= " + d + " AND g.valid_until > " + d + known + ")"
+}
+
+// partyCovered: a party organization (the registry's party_org, from its
+// history on past dates) or an instructor (the latest party form recorded
+// by the date, internal/evaluation's party_forms).
+func (m *match) partyCovered(q *query, field func(string) string) string {
+	party := "o.party_org"
+	if !m.When.Current {
+		party = "COALESCE(" + field("party_org") + ", '')"
+	}
+	known := ""
+	if m.When.Known != "" {
+		known = " AND f.created_at < " + q.arg(m.When.KnownCut)
+	}
+	return "(" + party + " IN ('independent', 'joint') OR COALESCE((SELECT f.form FROM party_forms f WHERE f.org_id = o.id AND f.effective_on <= " +
+		q.arg(m.When.Day) + known + " ORDER BY f.effective_on DESC, f.id DESC LIMIT 1), '') = 'instructor')"
+}
+
+// contacted: a contact with the community party organization in the days
+// up to the date.
+func (m *match) contacted(q *query, days int) string {
+	from := m.When.Day
+	if t, err := time.Parse(time.DateOnly, m.When.Day); err == nil {
+		from = t.AddDate(0, 0, 1-days).Format(time.DateOnly)
+	}
+	known := ""
+	if m.When.Known != "" {
+		known = " AND c.created_at < " + q.arg(m.When.KnownCut)
+	}
+	return "EXISTS (SELECT 1 FROM party_contacts c WHERE c.org_id = o.id AND c.contact_on >= " + q.arg(from) +
+		" AND c.contact_on <= " + q.arg(m.When.Day) + known + ")"
 }
 
 func (m *match) bases(q *query) string {
@@ -410,6 +466,8 @@ var sourceTables = map[string][]string{
 	SourceTrainings:  {"trainings"},
 	SourceDrills:     {"drills"},
 	SourceActivities: {"activities"},
+	SourceGrades:     {"orgs", "org_history", "org_grades"},
+	SourceParty:      {"orgs", "org_history", "party_forms", "party_contacts"},
 }
 
 // available reports whether a source's records are kept.

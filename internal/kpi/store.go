@@ -290,6 +290,9 @@ func checkFilter(fl Filter, name string, f errs.Fields) {
 			}
 		}
 	}
+	if fl.ContactedDays < 0 || fl.ContactedDays > 366 {
+		f.Add(name, "kpi.err.range", 0, 366)
+	}
 	if fl.MinWorkers < 0 || fl.MinWorkers > 100 {
 		f.Add(name, "kpi.err.range", 0, 100)
 	}

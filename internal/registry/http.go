@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"embed"
 	"net/http"
 	"strconv"
@@ -22,6 +23,9 @@ var Templates = web.Templates{FS: templates, Dir: "templates"}
 type Handlers struct {
 	S   *web.Server
 	Svc *Service
+	// Grade, when set, tells the grade (等级评估) that counts today and its
+	// last valid day, shown on the organization page.
+	Grade func(ctx context.Context, orgID int64) (grade, validUntil string, err error)
 }
 
 // Routes mounts the routes.
@@ -175,6 +179,8 @@ type showData struct {
 	Actions []string
 	Path    []geo.Node
 	CanEdit bool
+	// Grade and GradeUntil: the grade that counts today ("" if none).
+	Grade, GradeUntil string
 }
 
 func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -202,8 +208,15 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	v := web.View{Title: o.Name, Errors: errors, Data: showData{Org: o, History: hist, Actions: Allowed(u, o), Path: path,
-		CanEdit: manages(u, o) && o.Status != StatusDeregistered && !u.ReadOnly()}}
+	d := showData{Org: o, History: hist, Actions: Allowed(u, o), Path: path,
+		CanEdit: manages(u, o) && o.Status != StatusDeregistered && !u.ReadOnly()}
+	if h.Grade != nil {
+		if d.Grade, d.GradeUntil, err = h.Grade(r.Context(), o.ID); err != nil {
+			h.S.PageError(w, r, err)
+			return
+		}
+	}
+	v := web.View{Title: o.Name, Errors: errors, Data: d}
 	if len(errors) > 0 {
 		v.Message = h.S.Cat.T(i18n.FromRequest(r), "common.fix_errors")
 	}

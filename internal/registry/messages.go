@@ -33,6 +33,8 @@ var Messages = i18n.Messages{
 	"group.children_in_difficulty":     {i18n.ZH: "困境儿童", i18n.EN: "Children in difficulty"},
 	"group.migrant_children":           {i18n.ZH: "进城务工人员随迁子女", i18n.EN: "Migrant workers' children"},
 	"group.relapse_poverty":            {i18n.ZH: "返贫致贫人口", i18n.EN: "People fallen back into poverty"},
+	"field.grade":                      {i18n.ZH: "评估等级", i18n.EN: "Grade"},
+	"orgs.grade_until":                 {i18n.ZH: "有效期至 %s（不含当日）", i18n.EN: "valid until %s (exclusive)"},
 	"party.independent":                {i18n.ZH: "独立建立", i18n.EN: "Own party organization"},
 	"party.joint":                      {i18n.ZH: "联合建立", i18n.EN: "Joint party organization"},
 	"party.none":                       {i18n.ZH: "未建立", i18n.EN: "None"},

@@ -1,0 +1,300 @@
+package evaluation
+
+import (
+	"net/http"
+	"strconv"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
+)
+
+func (h *Handlers) apiRoutes(rt *web.Router) {
+	api := func(method, path, summary, body, resp string, status int, q []web.Param, fn web.Handler) {
+		rt.API(web.Doc{Method: method, Path: path, Summary: summary, Tag: "evaluation", Body: body, Response: resp, Status: status, Query: q},
+			h.S.API(fn))
+	}
+	within := web.Param{Name: "within", Description: "division code (default: the user's scope)"}
+	on := web.Param{Name: "on", Description: "day (YYYY-MM-DD, default today)"}
+	api("GET", "/api/v1/orgs/{id}/grades", "An organization's grades (等级评估), newest first; valid marks the one that counts today", "", "GradeList", 0, nil, h.apiGrades)
+	api("POST", "/api/v1/orgs/{id}/grades", "Award a grade 1A–5A to a registered organization (district officer or city); valid_until defaults to five years", "GradeInput", "Grade", 201, nil, h.apiAward)
+	api("GET", "/api/v1/grades", "Grades valid on a day in a place", "", "GradeList", 0, []web.Param{within, on}, h.apiGradesIn)
+	api("GET", "/api/v1/orgs/{id}/party", "An organization's party organization form today and its dated timeline", "", "PartyState", 0, nil, h.apiParty)
+	api("POST", "/api/v1/orgs/{id}/party", "Record the party organization form from a date (the registry's party organization follows)", "FormInput", "PartyState", 201, nil, h.apiSetForm)
+	api("GET", "/api/v1/party-contacts", "Contacts between the community party organization and its organizations, newest first", "", "ContactList", 0,
+		[]web.Param{within, {Name: "org_id", Description: "one organization"}}, h.apiContacts)
+	api("POST", "/api/v1/party-contacts", "Record a contact", "ContactInput", "Contact", 201, nil, h.apiAddContact)
+	api("GET", "/api/v1/party-coverage", "Party building on a day by child unit: active organizations, with a party organization or instructor, contacted in the quarter", "", "PartyCoverage", 0, []web.Param{within, on}, h.apiCoverage)
+	api("GET", "/api/v1/appraisals", "Appraisals (评估评议) of a place", "", "AppraisalList", 0, []web.Param{within, {Name: "year", Description: "one year"}}, h.apiAppraisals)
+	api("POST", "/api/v1/appraisals", "Record a year's appraisal: the 两委 members' forms and the residents' paper ballots", "AppraisalInput", "Appraisal", 201, nil, h.apiAppraise)
+	api("GET", "/api/v1/evaluation-trees", "Indicator trees of the scope and above, with the evidence keys available", "", "TreeList", 0, nil, h.apiTrees)
+	api("POST", "/api/v1/evaluation-trees", "Build a tree (without nodes: the default tree), or a new version of one (based_on)", "TreeInput", "Tree", 201, nil, h.apiSaveTree)
+	api("GET", "/api/v1/evaluation-trees/{id}", "A tree version", "", "Tree", 0, nil, h.apiTree)
+	api("PUT", "/api/v1/evaluation-trees/{id}", "Change a version's nodes; refused (409) once a round has used it", "TreeEdit", "Tree", 0, nil, h.apiEditTree)
+	api("GET", "/api/v1/evaluation-rounds", "Evaluation rounds the user sees", "", "RoundList", 0, nil, h.apiRounds)
+	api("POST", "/api/v1/evaluation-rounds", "Open a round: a tree version (frozen from then on), organizations, scorers (conflicts refused); automatic leaves filled in", "RoundInput", "Round", 201, nil, h.apiCreateRound)
+	api("GET", "/api/v1/evaluation-rounds/{id}", "A round", "", "Round", 0, nil, h.apiRound)
+	api("POST", "/api/v1/evaluation-rounds/{id}/scores", "A scorer's scores of one organization's manual leaves", "ScoreInput", "Result", 0, nil, h.apiScore)
+	api("GET", "/api/v1/evaluation-rounds/{id}/results", "The round's results, ranked", "", "ResultList", 0, nil, h.apiResults)
+	api("POST", "/api/v1/evaluation-rounds/{id}/publish", "Publish the results to the organizations (no score changes after)", "", "Round", 0, nil, h.apiPublish)
+	rt.Schemas(schemas())
+}
+
+func items[T any](v []T) map[string]any { return map[string]any{"items": v} }
+
+func (h *Handlers) apiGrades(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var gs []Grade
+	if err == nil {
+		gs, err = h.Svc.Grades(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, items(gs), err)
+}
+
+func (h *Handlers) apiAward(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in GradeInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var g *Grade
+	if err == nil {
+		g, err = h.Svc.AwardGrade(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, g, err)
+}
+
+func (h *Handlers) apiGradesIn(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	gs, err := h.Svc.GradesIn(r.Context(), u, r.URL.Query().Get("within"), r.URL.Query().Get("on"))
+	h.S.Respond(w, r, http.StatusOK, items(gs), err)
+}
+
+func (h *Handlers) apiParty(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var st *PartyState
+	if err == nil {
+		st, err = h.Svc.Party(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, st, err)
+}
+
+func (h *Handlers) apiSetForm(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in FormInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var st *PartyState
+	if err == nil {
+		in.OrgID = id
+		st, err = h.Svc.SetForm(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, st, err)
+}
+
+// queryID reads an optional id parameter.
+func queryID(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{name: errs.M("err.bad_number")}}
+	}
+	return n, nil
+}
+
+func (h *Handlers) apiContacts(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	org, err := queryID(r, "org_id")
+	var cs []Contact
+	if err == nil {
+		cs, err = h.Svc.Contacts(r.Context(), u, r.URL.Query().Get("within"), org)
+	}
+	h.S.Respond(w, r, http.StatusOK, items(cs), err)
+}
+
+func (h *Handlers) apiAddContact(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in ContactInput
+	err := web.DecodeJSON(w, r, &in)
+	var c *Contact
+	if err == nil {
+		c, err = h.Svc.AddContact(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, c, err)
+}
+
+func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	c, err := h.Svc.Coverage(r.Context(), u, r.URL.Query().Get("within"), r.URL.Query().Get("on"))
+	h.S.Respond(w, r, http.StatusOK, c, err)
+}
+
+func (h *Handlers) apiAppraisals(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	year, err := queryID(r, "year")
+	var as []Appraisal
+	if err == nil {
+		as, err = h.Svc.Appraisals(r.Context(), u, r.URL.Query().Get("within"), int(year))
+	}
+	h.S.Respond(w, r, http.StatusOK, items(as), err)
+}
+
+func (h *Handlers) apiAppraise(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in AppraisalInput
+	err := web.DecodeJSON(w, r, &in)
+	var a *Appraisal
+	if err == nil {
+		a, err = h.Svc.Appraise(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, a, err)
+}
+
+func (h *Handlers) apiTrees(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	ts, err := h.Svc.Trees(r.Context(), u)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": ts, "evidence": h.Svc.EvidenceKeys()}, err)
+}
+
+func (h *Handlers) apiSaveTree(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in TreeInput
+	err := web.DecodeJSON(w, r, &in)
+	var t *Tree
+	if err == nil {
+		t, err = h.Svc.SaveTree(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, t, err)
+}
+
+func (h *Handlers) apiTree(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var t *Tree
+	if err == nil {
+		t, err = h.Svc.Tree(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, t, err)
+}
+
+// TreeEdit is a change of a version's nodes.
+type TreeEdit struct {
+	Nodes []Node `json:"nodes"`
+}
+
+func (h *Handlers) apiEditTree(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in TreeEdit
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var t *Tree
+	if err == nil {
+		t, err = h.Svc.EditTree(r.Context(), u, id, in.Nodes)
+	}
+	h.S.Respond(w, r, http.StatusOK, t, err)
+}
+
+func (h *Handlers) apiRounds(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	rs, err := h.Svc.Rounds(r.Context(), u)
+	h.S.Respond(w, r, http.StatusOK, items(rs), err)
+}
+
+func (h *Handlers) apiCreateRound(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in RoundInput
+	err := web.DecodeJSON(w, r, &in)
+	var rd *Round
+	if err == nil {
+		rd, err = h.Svc.CreateRound(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, rd, err)
+}
+
+func (h *Handlers) apiRound(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var rd *Round
+	if err == nil {
+		rd, err = h.Svc.Round(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, rd, err)
+}
+
+func (h *Handlers) apiScore(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in ScoreInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var res *Result
+	if err == nil {
+		res, err = h.Svc.Score(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusOK, res, err)
+}
+
+func (h *Handlers) apiResults(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var res []Result
+	if err == nil {
+		res, err = h.Svc.Results(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, items(res), err)
+}
+
+func (h *Handlers) apiPublish(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var rd *Round
+	if err == nil {
+		rd, err = h.Svc.Publish(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, rd, err)
+}
+
+func schemas() map[string]any {
+	str, num, integer := web.Str(), map[string]any{"type": "number"}, web.Int()
+	grade := map[string]any{"id": integer, "org_id": integer, "org_name": str, "grade": web.Enum(Grades...), "awarded_on": str,
+		"valid_until": str, "evaluator": str, "late_reason": str, "valid": web.Bool(), "created_at": str}
+	form := web.Obj(map[string]any{"form": web.Enum(Forms...), "link_name": str, "effective_on": str, "source": web.Enum("form", "registry")})
+	contact := map[string]any{"id": integer, "org_id": integer, "org_name": str, "on": str, "kind": web.Enum(ContactKinds...),
+		"topic": str, "community_code": str, "created_at": str}
+	cov := web.Obj(map[string]any{"code": str, "name": str, "active": integer, "covered": integer, "contacted": integer,
+		"share": num, "contacted_share": num})
+	memberForm := web.Obj(map[string]any{"member": str, "scores": web.Obj(map[string]any{"service": integer, "participation": integer,
+		"conduct": integer, "cooperation": integer})})
+	appraisalIn := map[string]any{"org_id": integer, "year": integer, "appraised_on": str, "forms": web.Arr(memberForm),
+		"satisfied": integer, "basically": integer, "dissatisfied": integer}
+	appraisal := map[string]any{"id": integer, "org_name": str, "committee_score": num, "resident_score": num, "score": num,
+		"band": web.Enum(Bands...), "created_at": str}
+	for k, v := range appraisalIn {
+		appraisal[k] = v
+	}
+	node := map[string]any{"type": "object", "description": "a group (children) or a leaf (max, guide, evidence, full)",
+		"properties": map[string]any{"key": str, "name": str, "weight": num, "children": web.Arr(map[string]any{"type": "object"}),
+			"max": num, "guide": str, "evidence": str, "full": num}}
+	tree := web.Obj(map[string]any{"id": integer, "unit_code": str, "name": str, "version": integer, "nodes": web.Arr(node),
+		"frozen": web.Bool(), "created_at": str, "updated_at": str})
+	round := web.Obj(map[string]any{"id": integer, "tree_id": integer, "unit_code": str, "name": str, "year": integer,
+		"org_ids": web.Arr(integer), "scorers": web.Arr(integer), "published_on": str, "created_at": str})
+	result := web.Obj(map[string]any{"rank": integer, "org_id": integer, "org_name": str, "score": num,
+		"leaves": map[string]any{"type": "object", "additionalProperties": num}, "complete": web.Bool()})
+	return map[string]any{
+		"GradeInput":     web.Obj(map[string]any{"grade": web.Enum(Grades...), "awarded_on": str, "valid_until": str, "evaluator": str, "late_reason": str}, "grade", "awarded_on", "evaluator"),
+		"Grade":          web.Obj(grade),
+		"GradeList":      web.Obj(map[string]any{"items": web.Arr(web.Obj(grade))}),
+		"FormInput":      web.Obj(map[string]any{"form": web.Enum(Forms...), "link_name": str, "effective_on": str, "late_reason": str}, "form"),
+		"PartyState":     web.Obj(map[string]any{"org_id": integer, "form": form, "history": web.Arr(form)}),
+		"ContactInput":   web.Obj(map[string]any{"org_id": integer, "on": str, "kind": web.Enum(ContactKinds...), "topic": str}, "org_id", "on", "kind", "topic"),
+		"Contact":        web.Obj(contact),
+		"ContactList":    web.Obj(map[string]any{"items": web.Arr(web.Obj(contact))}),
+		"PartyCoverage":  web.Obj(map[string]any{"on": str, "total": cov, "children": web.Arr(cov)}),
+		"AppraisalInput": web.Obj(appraisalIn, "org_id", "year", "forms"),
+		"Appraisal":      web.Obj(appraisal),
+		"AppraisalList":  web.Obj(map[string]any{"items": web.Arr(web.Obj(appraisal))}),
+		"TreeInput":      web.Obj(map[string]any{"unit_code": str, "name": str, "nodes": web.Arr(node), "based_on": integer}, "name"),
+		"TreeEdit":       web.Obj(map[string]any{"nodes": web.Arr(node)}, "nodes"),
+		"Tree":           tree,
+		"TreeList":       web.Obj(map[string]any{"items": web.Arr(tree), "evidence": web.Arr(str)}),
+		"RoundInput": web.Obj(map[string]any{"tree_id": integer, "name": str, "year": integer, "org_ids": web.Arr(integer),
+			"scorers": web.Arr(integer), "unit_code": str}, "tree_id", "name", "year", "org_ids"),
+		"Round":      round,
+		"RoundList":  web.Obj(map[string]any{"items": web.Arr(round)}),
+		"ScoreInput": web.Obj(map[string]any{"org_id": integer, "scores": map[string]any{"type": "object", "additionalProperties": num}}, "org_id", "scores"),
+		"Result":     result,
+		"ResultList": web.Obj(map[string]any{"items": web.Arr(result)}),
+	}
+}

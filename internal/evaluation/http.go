@@ -1,0 +1,448 @@
+package evaluation
+
+import (
+	"embed"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates is this package's template folder.
+var Templates = web.Templates{FS: templates, Dir: "templates"}
+
+// Handlers serves the room's pages and API over the same service.
+type Handlers struct {
+	S   *web.Server
+	Svc *Service
+}
+
+// Routes mounts the routes.
+func (h *Handlers) Routes(rt *web.Router) {
+	rt.HandleFunc("GET /grades", h.S.Page(h.gradesPage))
+	rt.HandleFunc("GET /orgs/{id}/grades", h.S.Page(h.orgGradesPage))
+	rt.HandleFunc("POST /orgs/{id}/grades", h.S.Page(h.awardSubmit))
+	rt.HandleFunc("POST /orgs/{id}/party", h.S.Page(h.formSubmit))
+	rt.HandleFunc("GET /party", h.S.Page(h.partyPage))
+	rt.HandleFunc("POST /party/contacts", h.S.Page(h.contactSubmit))
+	rt.HandleFunc("GET /appraisals", h.S.Page(h.appraisalsPage))
+	rt.HandleFunc("POST /appraisals", h.S.Page(h.appraiseSubmit))
+	rt.HandleFunc("GET /evaluation-trees", h.S.Page(h.treesPage))
+	rt.HandleFunc("POST /evaluation-trees", h.S.Page(h.treeSubmit))
+	rt.HandleFunc("GET /evaluation-trees/{id}", h.S.Page(h.treePage))
+	rt.HandleFunc("GET /evaluation-rounds", h.S.Page(h.roundsPage))
+	rt.HandleFunc("GET /evaluation-rounds/{id}", h.S.Page(h.roundPage))
+	rt.HandleFunc("POST /evaluation-rounds/{id}/scores", h.S.Page(h.scoreSubmit))
+	h.apiRoutes(rt)
+}
+
+func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
+	return h.S.Cat.T(i18n.FromRequest(r), key, args...)
+}
+
+// fail renders a form's field errors on its page (status of the error),
+// or the error page.
+func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error, again func(status int, errors map[string]string)) {
+	if fields, ok := h.S.FieldErrors(r, err); ok {
+		again(web.StatusOf(errs.Code(err)), fields)
+		return
+	}
+	h.S.PageError(w, r, err)
+}
+
+type gradesData struct {
+	Items  []Grade
+	Within string
+	On     string
+}
+
+func (h *Handlers) gradesPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	q := r.URL.Query()
+	gs, err := h.Svc.GradesIn(r.Context(), u, q.Get("within"), q.Get("on"))
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "eval_grades", web.View{Title: h.tr(r, "eval.grades_title"), User: u,
+		Data: gradesData{Items: gs, Within: q.Get("within"), On: q.Get("on")}})
+}
+
+type orgGradesData struct {
+	OrgID    int64
+	OrgName  string
+	Items    []Grade
+	CanAward bool
+	Grades   []string
+	In       GradeInput
+	Party    *PartyState
+	CanParty bool
+	Forms    []string
+	FormIn   FormInput
+}
+
+func (h *Handlers) orgGradesPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderOrgGrades(w, r, u, http.StatusOK, nil, GradeInput{}, FormInput{})
+}
+
+func (h *Handlers) renderOrgGrades(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in GradeInput, fin FormInput) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	o, err := h.Svc.org(r.Context(), u, id)
+	var gs []Grade
+	if err == nil {
+		gs, err = h.Svc.Grades(r.Context(), u, id)
+	}
+	var party *PartyState
+	if err == nil {
+		party, err = h.Svc.Party(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	v := web.View{Title: o.Name + " · " + h.tr(r, "eval.grade"), User: u, Errors: errors,
+		Data: orgGradesData{OrgID: id, OrgName: o.Name, Items: gs, Grades: Grades, In: in, Party: party,
+			CanAward: (u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin) && registered(o),
+			CanParty: recordsParty(u, o.CommunityCode), Forms: Forms, FormIn: fin}}
+	if len(errors) > 0 {
+		v.Message = h.tr(r, "common.fix_errors")
+	}
+	h.S.Render(w, r, status, "eval_org_grades", v)
+}
+
+func (h *Handlers) awardSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	in := GradeInput{Grade: r.PostFormValue("grade"), AwardedOn: r.PostFormValue("awarded_on"), ValidUntil: r.PostFormValue("valid_until"),
+		Evaluator: r.PostFormValue("evaluator"), LateReason: r.PostFormValue("late_reason")}
+	if err == nil {
+		_, err = h.Svc.AwardGrade(r.Context(), u, id, in)
+	}
+	if err != nil {
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, status, e, in, FormInput{}) })
+		return
+	}
+	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/grades", http.StatusSeeOther)
+}
+
+func (h *Handlers) formSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	in := FormInput{OrgID: id, Form: r.PostFormValue("form"), LinkName: r.PostFormValue("link_name"),
+		EffectiveOn: r.PostFormValue("effective_on"), LateReason: r.PostFormValue("late_reason")}
+	if err == nil {
+		_, err = h.Svc.SetForm(r.Context(), u, in)
+	}
+	if err != nil {
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, status, e, GradeInput{}, in) })
+		return
+	}
+	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/grades", http.StatusSeeOther)
+}
+
+type partyData struct {
+	Cov      *PartyCoverage
+	Contacts []Contact
+	Within   string
+	On       string
+	Kinds    []string
+	In       ContactInput
+	CanEdit  bool
+}
+
+func (h *Handlers) partyPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderParty(w, r, u, http.StatusOK, nil, ContactInput{})
+}
+
+func (h *Handlers) renderParty(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in ContactInput) {
+	q := r.URL.Query()
+	cov, err := h.Svc.Coverage(r.Context(), u, q.Get("within"), q.Get("on"))
+	var cs []Contact
+	if err == nil {
+		cs, err = h.Svc.Contacts(r.Context(), u, q.Get("within"), 0)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	if len(cs) > 100 {
+		cs = cs[:100]
+	}
+	v := web.View{Title: h.tr(r, "eval.party_title"), User: u, Errors: errors,
+		Data: partyData{Cov: cov, Contacts: cs, Within: q.Get("within"), On: q.Get("on"), Kinds: ContactKinds, In: in,
+			CanEdit: recordsParty(u, u.ScopeCode)}}
+	if len(errors) > 0 {
+		v.Message = h.tr(r, "common.fix_errors")
+	}
+	h.S.Render(w, r, status, "eval_party", v)
+}
+
+func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	org, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("org_id")), 10, 64)
+	in := ContactInput{OrgID: org, On: r.PostFormValue("on"), Kind: r.PostFormValue("kind"), Topic: r.PostFormValue("topic")}
+	_, err := h.Svc.AddContact(r.Context(), u, in)
+	if errs.Is(err, errs.NotFound) {
+		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
+	}
+	if err != nil {
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderParty(w, r, u, status, e, in) })
+		return
+	}
+	http.Redirect(w, r, "/party", http.StatusSeeOther)
+}
+
+type appraisalsData struct {
+	Items  []Appraisal
+	Year   string
+	CanAdd bool
+	Rows   []int
+	Items4 []Item
+	In     url.Values
+}
+
+func (h *Handlers) appraisalsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderAppraisals(w, r, u, http.StatusOK, nil, url.Values{})
+}
+
+// appraiseSubmit reads the paper form: up to five members' rows
+// (member.N, item.N.key) and the ballots.
+func (h *Handlers) appraiseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if err := r.ParseForm(); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return
+	}
+	f := r.PostForm
+	num := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(f.Get(k))); return n }
+	orgID, _ := strconv.ParseInt(strings.TrimSpace(f.Get("org_id")), 10, 64)
+	in := AppraisalInput{OrgID: orgID, Year: num("year"), AppraisedOn: f.Get("appraised_on"),
+		Satisfied: num("satisfied"), Basically: num("basically"), Dissatisfied: num("dissatisfied")}
+	for i := 1; i <= 5; i++ {
+		name := strings.TrimSpace(f.Get("member." + strconv.Itoa(i)))
+		if name == "" {
+			continue
+		}
+		m := MemberForm{Member: name, Scores: map[string]int{}}
+		for _, it := range AppraisalItems {
+			m.Scores[it.Key] = num("item." + strconv.Itoa(i) + "." + it.Key)
+		}
+		in.Forms = append(in.Forms, m)
+	}
+	_, err := h.Svc.Appraise(r.Context(), u, in)
+	if errs.Is(err, errs.NotFound) {
+		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
+	}
+	if err != nil {
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderAppraisals(w, r, u, status, e, f) })
+		return
+	}
+	http.Redirect(w, r, "/appraisals", http.StatusSeeOther)
+}
+
+func (h *Handlers) renderAppraisals(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in url.Values) {
+	year, err := queryID(r, "year")
+	var as []Appraisal
+	if err == nil {
+		as, err = h.Svc.Appraisals(r.Context(), u, r.URL.Query().Get("within"), int(year))
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	v := web.View{Title: h.tr(r, "eval.appraisals_title"), User: u, Errors: errors,
+		Data: appraisalsData{Items: as, Year: r.URL.Query().Get("year"), CanAdd: appraises(u, u.ScopeCode),
+			Rows: []int{1, 2, 3, 4, 5}, Items4: AppraisalItems, In: in}}
+	if len(errors) > 0 {
+		v.Message = h.tr(r, "common.fix_errors")
+	}
+	h.S.Render(w, r, status, "eval_appraisals", v)
+}
+
+type treesData struct {
+	Items    []Tree
+	CanBuild bool
+	Evidence []string
+}
+
+func (h *Handlers) treesPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderTrees(w, r, u, http.StatusOK, nil)
+}
+
+func (h *Handlers) renderTrees(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string) {
+	ts, err := h.Svc.Trees(r.Context(), u)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	v := web.View{Title: h.tr(r, "eval.trees_title"), User: u, Errors: errors,
+		Data: treesData{Items: ts, CanBuild: buildsTrees(u, u.ScopeCode), Evidence: h.Svc.EvidenceKeys()}}
+	if len(errors) > 0 {
+		v.Message = h.tr(r, "common.fix_errors")
+	}
+	h.S.Render(w, r, status, "eval_trees", v)
+}
+
+// treeSubmit builds the default tree under a name, or a new version of a
+// tree (based_on).
+func (h *Handlers) treeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	base, _ := strconv.ParseInt(r.PostFormValue("based_on"), 10, 64)
+	t, err := h.Svc.SaveTree(r.Context(), u, TreeInput{Name: r.PostFormValue("name"), UnitCode: u.ScopeCode, BasedOn: base})
+	if err != nil {
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderTrees(w, r, u, status, e) })
+		return
+	}
+	http.Redirect(w, r, "/evaluation-trees/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+}
+
+// row is a tree node as a table row.
+type row struct {
+	Node
+	Depth   int
+	Share   float64 // of the total, in percent
+	IsGroup bool
+}
+
+func rows(nodes []Node) []row {
+	shares := map[string]float64{}
+	var walk func(ns []Node, share float64)
+	walk = func(ns []Node, share float64) {
+		var sum float64
+		for _, n := range ns {
+			sum += n.Weight
+		}
+		for _, n := range ns {
+			shares[n.Key] = share * n.Weight / sum
+			walk(n.Children, shares[n.Key])
+		}
+	}
+	walk(nodes, 1)
+	var out []row
+	var flat func(ns []Node, depth int)
+	flat = func(ns []Node, depth int) {
+		for _, n := range ns {
+			out = append(out, row{Node: n, Depth: depth, Share: round2(100 * shares[n.Key]), IsGroup: len(n.Children) > 0})
+			flat(n.Children, depth+1)
+		}
+	}
+	flat(nodes, 0)
+	return out
+}
+
+type treeData struct {
+	T        *Tree
+	Rows     []row
+	CanBuild bool
+}
+
+func (h *Handlers) treePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var t *Tree
+	if err == nil {
+		t, err = h.Svc.Tree(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "eval_tree", web.View{Title: t.Name, User: u,
+		Data: treeData{T: t, Rows: rows(t.Nodes), CanBuild: buildsTrees(u, t.UnitCode)}})
+}
+
+func (h *Handlers) roundsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	rs, err := h.Svc.Rounds(r.Context(), u)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "eval_rounds", web.View{Title: h.tr(r, "eval.rounds_title"), User: u, Data: rs})
+}
+
+type roundData struct {
+	R       *Round
+	T       *Tree
+	Results []Result
+	Scorer  bool
+	Manual  []Node
+	OrgID   int64
+}
+
+func (h *Handlers) roundPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.renderRound(w, r, u, http.StatusOK, nil)
+}
+
+func (h *Handlers) renderRound(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string) {
+	id, err := web.PathID(r, "id")
+	var rd *Round
+	if err == nil {
+		rd, err = h.Svc.Round(r.Context(), u, id)
+	}
+	var res []Result
+	if err == nil {
+		res, err = h.Svc.Results(r.Context(), u, id)
+	}
+	var t *Tree
+	if err == nil {
+		t, err = getTree(r.Context(), h.Svc.DB.Read, rd.TreeID, "")
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	d := roundData{R: rd, T: t, Results: res}
+	for _, s := range rd.Scorers {
+		d.Scorer = d.Scorer || (s == u.ID && rd.PublishedOn == "")
+	}
+	for _, l := range Leaves(t.Nodes) {
+		if l.Evidence == "" {
+			d.Manual = append(d.Manual, l.Node)
+		}
+	}
+	d.OrgID, _ = strconv.ParseInt(r.URL.Query().Get("org"), 10, 64)
+	v := web.View{Title: rd.Name, User: u, Errors: errors, Data: d}
+	if len(errors) > 0 {
+		v.Message = h.tr(r, "common.fix_errors")
+	}
+	h.S.Render(w, r, status, "eval_round", v)
+}
+
+func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return
+	}
+	org, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
+	in := ScoreInput{OrgID: org, Scores: map[string]float64{}}
+	fe := errs.Fields{}
+	for k, vs := range r.PostForm {
+		if key, ok := strings.CutPrefix(k, "score."); ok && len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
+			v, perr := strconv.ParseFloat(strings.TrimSpace(vs[0]), 64)
+			if perr != nil {
+				fe.Add("scores."+key, "err.bad_number")
+				continue
+			}
+			in.Scores[key] = v
+		}
+	}
+	err = fe.Err()
+	if err == nil {
+		_, err = h.Svc.Score(r.Context(), u, id, in)
+	}
+	if err != nil {
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderRound(w, r, u, status, e) })
+		return
+	}
+	http.Redirect(w, r, "/evaluation-rounds/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
