@@ -240,7 +240,7 @@ func (h *Handlers) activitiesPage(w http.ResponseWriter, r *http.Request) {
 	v.Month = month.Format("2006-01")
 	v.Prev, v.Next = prevMonth(v.Month), nextMonth(v.Month)
 	if validCode(aq.Within) {
-		days, err := activityDays(r.Context(), h.Svc.DB.Read, aq.Within, month.Format(time.DateOnly), month.AddDate(0, 1, -1).Format(time.DateOnly))
+		days, err := h.Svc.ActivityDays(r.Context(), aq.Within, month.Format(time.DateOnly), month.AddDate(0, 1, -1).Format(time.DateOnly))
 		if err != nil {
 			h.S.PageError(w, r, err)
 			return

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"linli/internal/funding"
@@ -211,8 +212,14 @@ func (s *Service) SearchOrgs(ctx context.Context, q OrgQuery) (*OrgPage, error) 
 	if q.PerPage == 0 {
 		q.PerPage = 20
 	}
+	// without a search, by community: the order of the registry's
+	// community index, so a page reads its rows and no more
+	sort := ""
+	if strings.TrimSpace(q.Q) == "" {
+		sort = "code"
+	}
 	pg, err := s.Orgs.List(ctx, viewer(q.Within), registry.Filter{Within: q.Within, Q: q.Q, Type: q.Type,
-		TargetGroup: q.TargetGroup, Status: registry.StatusActive, Page: max(q.Page, 1), PerPage: q.PerPage})
+		TargetGroup: q.TargetGroup, Status: registry.StatusActive, Sort: sort, Page: max(q.Page, 1), PerPage: q.PerPage})
 	if err != nil {
 		return nil, err
 	}
@@ -295,6 +302,33 @@ func (s *Service) homeCode(ctx context.Context) string {
 	return code
 }
 
+// districts lists a city's districts, which its activity lists read one
+// by one (each a range of the activities' district-and-day index); nil
+// below a city.
+func (s *Service) districts(ctx context.Context, code string) ([]string, error) {
+	if len(code) != 4 {
+		return nil, nil
+	}
+	kids, err := s.Geo.Children(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(kids))
+	for _, k := range kids {
+		out = append(out, k.Code)
+	}
+	return out, nil
+}
+
+// ActivityDays counts a place's public activities per day of a period.
+func (s *Service) ActivityDays(ctx context.Context, code, from, to string) (map[string]int, error) {
+	ds, err := s.districts(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return activityDays(ctx, s.DB.Read, code, ds, from, to)
+}
+
 // ActivityQuery selects public activities.
 type ActivityQuery struct {
 	Within   string
@@ -342,7 +376,11 @@ func (s *Service) Activities(ctx context.Context, q ActivityQuery) (*ActivityPag
 		q.From = s.today().Format(time.DateOnly)
 	}
 	q.Page, q.PerPage = max(q.Page, 1), cmpOr(q.PerPage, 20)
-	items, total, err := publicActivities(ctx, s.DB.Read, activityFilter{Within: q.Within, From: q.From, To: q.To, Asc: true,
+	ds, err := s.districts(ctx, q.Within)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := publicActivities(ctx, s.DB.Read, activityFilter{Within: q.Within, Districts: ds, From: q.From, To: q.To, Asc: true,
 		Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage})
 	if err != nil {
 		return nil, err
@@ -463,18 +501,22 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 	}
 	today := s.today()
 	day := today.Format(time.DateOnly)
-	if p.Upcoming, _, err = publicActivities(ctx, s.DB.Read, activityFilter{Within: code, From: day,
-		To: today.AddDate(0, 0, 60).Format(time.DateOnly), Asc: true, Limit: 8}); err != nil {
+	ds, err := s.districts(ctx, code)
+	if err != nil {
 		return nil, err
 	}
-	if p.Recent, _, err = publicActivities(ctx, s.DB.Read, activityFilter{Within: code,
-		From: today.AddDate(0, 0, -60).Format(time.DateOnly), To: today.AddDate(0, 0, -1).Format(time.DateOnly), Limit: 8}); err != nil {
+	if p.Upcoming, _, err = publicActivities(ctx, s.DB.Read, activityFilter{Within: code, Districts: ds, From: day,
+		To: today.AddDate(0, 0, 60).Format(time.DateOnly), Asc: true, NoCount: true, Limit: 8}); err != nil {
+		return nil, err
+	}
+	if p.Recent, _, err = publicActivities(ctx, s.DB.Read, activityFilter{Within: code, Districts: ds,
+		From: today.AddDate(0, 0, -60).Format(time.DateOnly), To: today.AddDate(0, 0, -1).Format(time.DateOnly), NoCount: true, Limit: 8}); err != nil {
 		return nil, err
 	}
 	month := monthOf(q.Month, today)
 	p.Month = month.Format("2006-01")
 	last := month.AddDate(0, 1, -1)
-	if p.Days, err = activityDays(ctx, s.DB.Read, code, month.Format(time.DateOnly), last.Format(time.DateOnly)); err != nil {
+	if p.Days, err = activityDays(ctx, s.DB.Read, code, ds, month.Format(time.DateOnly), last.Format(time.DateOnly)); err != nil {
 		return nil, err
 	}
 	p.Calendar = calendar(month, p.Days, day)

@@ -180,11 +180,14 @@ type Activity struct {
 // activityFilter selects public activities: a place, a period (inclusive
 // days), an order and a page.
 type activityFilter struct {
-	Within   string
-	From, To string
-	Asc      bool
-	Limit    int
-	Offset   int
+	Within string
+	// Districts of a city (Within of 4 digits): read district by district
+	Districts []string
+	From, To  string
+	Asc       bool
+	NoCount   bool // the page only: the total is not wanted
+	Limit     int
+	Offset    int
 }
 
 func activityWhere(f activityFilter) (string, []any) {
@@ -194,7 +197,13 @@ func activityWhere(f activityFilter) (string, []any) {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	if len(f.Within) < 6 {
+	if len(f.Within) < 6 && len(f.Districts) > 0 {
+		ph := make([]string, len(f.Districts))
+		for i, d := range f.Districts {
+			ph[i] = p(d)
+		}
+		conds = append(conds, "a.district_code IN ("+strings.Join(ph, ", ")+")")
+	} else if len(f.Within) < 6 {
 		lo, hi := db.PrefixRange(f.Within)
 		conds = append(conds, "a.district_code >= "+p(lo)+" AND a.district_code < "+p(hi))
 	} else {
@@ -212,19 +221,24 @@ func activityWhere(f activityFilter) (string, []any) {
 	if f.To != "" {
 		conds = append(conds, "a.starts_on <= "+p(f.To))
 	}
-	return `activities a JOIN portal_publications pp ON pp.org_id = a.org_id AND pp.activities = 1
-		JOIN orgs o ON o.id = a.org_id AND o.status = $2 WHERE ` + strings.Join(conds, " AND "), args
+	// CROSS JOIN keeps SQLite's join order: a place's activities by day
+	// (activities_district_day) first, each host looked up by its key
+	// (PostgreSQL plans it as an inner join)
+	conds = append(conds, "pp.org_id = a.org_id", "pp.activities = 1", "o.id = a.org_id", "o.status = $2")
+	return `activities a CROSS JOIN portal_publications pp CROSS JOIN orgs o WHERE ` + strings.Join(conds, " AND "), args
 }
 
 // publicActivities lists a page of public activities and counts them.
 func publicActivities(ctx context.Context, q db.Querier, f activityFilter) ([]Activity, int, error) {
 	from, args := activityWhere(f)
-	var total int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("portal: count activities: %w", err)
+	total := -1
+	if !f.NoCount {
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("portal: count activities: %w", err)
+		}
 	}
 	out := []Activity{}
-	if total == 0 || f.Offset >= total {
+	if total == 0 || total > 0 && f.Offset >= total {
 		return out, total, nil
 	}
 	order := "a.starts_on DESC, a.id DESC"
@@ -250,8 +264,8 @@ func publicActivities(ctx context.Context, q db.Querier, f activityFilter) ([]Ac
 }
 
 // activityDays counts public activities per day over a period.
-func activityDays(ctx context.Context, q db.Querier, within, from, to string) (map[string]int, error) {
-	w, args := activityWhere(activityFilter{Within: within, From: from, To: to})
+func activityDays(ctx context.Context, q db.Querier, within string, districts []string, from, to string) (map[string]int, error) {
+	w, args := activityWhere(activityFilter{Within: within, Districts: districts, From: from, To: to})
 	rows, err := q.QueryContext(ctx, `SELECT a.starts_on, COUNT(*) FROM `+w+` GROUP BY a.starts_on`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("portal: activity days: %w", err)

@@ -23,8 +23,8 @@ CREATE TABLE portal_publications (
     updated_at      TIMESTAMPTZ NOT NULL,
     version         INTEGER NOT NULL DEFAULT 1
 );
--- the portal's activity lists read the organizations that publish theirs
-CREATE INDEX portal_publications_activities ON portal_publications (activities, org_id);
+-- (no index on the switches: the portal's activity lists walk a place's
+-- activities by day and look each host up here by its key)
 
 -- Photos an organization publishes (checked by content, platform/upload).
 CREATE TABLE portal_photos (
