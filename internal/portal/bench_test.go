@@ -78,6 +78,7 @@ func BenchmarkPortal(b *testing.B) {
 	b.Logf("%s: %d organizations; community %s with %d active, district %s with %d", d.Engine, nOrgs, comm, nComm, dist, nDist)
 	client := srv.Client()
 	for _, c := range []struct{ name, path string }{
+		{"anchor-static", "/static/portal/portal.css"}, // what the machine's load alone costs a request
 		{"community", "/p/" + comm},
 		{"community-api", "/api/v1/public/places/" + comm},
 		{"street", "/p/" + comm[:9]},

@@ -505,12 +505,19 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 	if err != nil {
 		return nil, err
 	}
+	// the days ahead and behind a page lists: a community's two months, a
+	// street's one, a district's or a city's two weeks (where activities
+	// are many and the lists read every one of the period)
+	span := map[int]int{4: 14, 6: 14, 9: 30}[len(code)]
+	if span == 0 {
+		span = 60
+	}
 	if p.Upcoming, _, err = publicActivities(ctx, s.DB.Read, activityFilter{Within: code, Districts: ds, From: day,
-		To: today.AddDate(0, 0, 60).Format(time.DateOnly), Asc: true, NoCount: true, Limit: 8}); err != nil {
+		To: today.AddDate(0, 0, span).Format(time.DateOnly), Asc: true, NoCount: true, Limit: 8}); err != nil {
 		return nil, err
 	}
 	if p.Recent, _, err = publicActivities(ctx, s.DB.Read, activityFilter{Within: code, Districts: ds,
-		From: today.AddDate(0, 0, -60).Format(time.DateOnly), To: today.AddDate(0, 0, -1).Format(time.DateOnly), NoCount: true, Limit: 8}); err != nil {
+		From: today.AddDate(0, 0, -span).Format(time.DateOnly), To: today.AddDate(0, 0, -1).Format(time.DateOnly), NoCount: true, Limit: 8}); err != nil {
 		return nil, err
 	}
 	month := monthOf(q.Month, today)
