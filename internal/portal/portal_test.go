@@ -11,6 +11,7 @@ import (
 	"linli/internal/activity"
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
+	"linli/internal/portal"
 	"linli/internal/registry"
 )
 
@@ -280,5 +281,43 @@ func TestActivitiesFollowPublication(t *testing.T) {
 	}
 	if strings.Contains(anon.Do("GET", "/p/"+comm, nil).String(), "广场舞展演") {
 		t.Error("the community page still shows the withdrawn activity")
+	}
+}
+
+type fakeExtras struct{}
+
+func (fakeExtras) OrgRatings(ctx context.Context, orgID int64) (*portal.Ratings, error) {
+	return &portal.Ratings{Count: 7, Average: 4.3}, nil
+}
+
+func (fakeExtras) PlaceCases(ctx context.Context, code string, n int) ([]portal.Case, error) {
+	return []portal.Case{{ID: 1, Title: "育蕾社区的长者舞蹈", Link: "/p/cases/1"}}, nil
+}
+
+// The hooks the residents' and evaluation rooms fill: ratings and a grade
+// on the organization's page, cases on the place's; none shows nothing.
+func TestExtrasHooks(t *testing.T) {
+	w := newWorld(t)
+	anon := w.a.Anon()
+	id := strconv.FormatInt(w.dance.ID, 10)
+	if s := anon.Do("GET", "/p/orgs/"+id, nil).String(); strings.Contains(s, `id="ratings"`) || strings.Contains(s, `id="grade"`) {
+		t.Error("ratings or grade shown without the hooks")
+	}
+	w.a.Portal.Extras = fakeExtras{}
+	w.a.Portal.Grade = func(ctx context.Context, orgID int64) (string, error) { return "AAA", nil }
+	s := anon.Do("GET", "/p/orgs/"+id, nil).String()
+	if !strings.Contains(s, `id="ratings"`) || !strings.Contains(s, "4.3") || !strings.Contains(s, "AAA") {
+		t.Error("the organization page lacks the ratings or the grade")
+	}
+	var o struct {
+		Grade   string
+		Ratings struct{ Count int }
+	}
+	anon.Do("GET", "/api/v1/public/orgs/"+id, nil).Decode(&o)
+	if o.Grade != "AAA" || o.Ratings.Count != 7 {
+		t.Errorf("api: %+v", o)
+	}
+	if s := anon.Do("GET", "/p/"+comm, nil).String(); !strings.Contains(s, "育蕾社区的长者舞蹈") {
+		t.Error("the place page lacks the case")
 	}
 }
