@@ -34,6 +34,7 @@ import (
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/points"
+	"linli/internal/portal"
 	"linli/internal/readiness"
 	"linli/internal/registry"
 	"linli/internal/training"
@@ -67,6 +68,7 @@ type App struct {
 	Registry *registry.Service
 	KPI      *kpi.Service
 	Activity *activity.Service
+	Portal   *portal.Service
 	Web      *web.Server
 	Router   *web.Router
 	Log      *slog.Logger
@@ -126,7 +128,7 @@ func (a *App) Close() error { return a.DB.Close() }
 func Catalog() *i18n.Catalog {
 	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages,
 		points.Messages, effective.Messages, funding.Messages,
-		training.Messages, readiness.Messages, governance.Messages, evaluation.Messages)
+		training.Messages, readiness.Messages, governance.Messages, evaluation.Messages, portal.Messages)
 }
 
 // Mount builds the web server and mounts every route.
@@ -134,7 +136,7 @@ func (a *App) Mount() error {
 	cat := Catalog()
 	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, activity.Templates, coverage.Templates,
 		points.Templates, funding.Templates,
-		training.Templates, readiness.Templates, governance.Templates, evaluation.Templates)
+		training.Templates, readiness.Templates, governance.Templates, evaluation.Templates, portal.Templates)
 	if err != nil {
 		return err
 	}
@@ -174,7 +176,10 @@ func (a *App) Mount() error {
 	(&governance.Handlers{S: a.Web, Svc: gov}).Routes(rt)
 	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led), home.ReportTasks(a.Activity),
 		home.WorkReportTasks(gov)}}
-	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board}).Routes(rt)
+	a.Portal = &portal.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, KPI: a.KPI, Funding: fund, Cat: cat, Now: a.Now}
+	pub := &portal.Handlers{S: a.Web, Svc: a.Portal}
+	pub.Routes(rt)
+	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board, Anonymous: pub.Home}).Routes(rt)
 	(&coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}).Routes(rt)
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)

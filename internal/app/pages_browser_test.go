@@ -111,41 +111,64 @@ func TestBrowserEveryPage(t *testing.T) {
 		own := ownPages(acct)
 		t.Run(acct.Username, func(t *testing.T) {
 			demoSignIn(t, ctx, a.URL(), acct.Username, res.Password)
-			for _, size := range [][2]int64{{1366, 900}, {390, 844}} {
-				do(t, ctx, chromedp.EmulateViewport(size[0], size[1]))
-				for _, path := range append(slices.Clone(pages), own...) {
-					start := time.Now()
-					do(t, ctx, chromedp.Navigate(a.URL()+path))
-					if d := time.Since(start); d > 3*time.Second {
-						t.Logf("%s took %s to load (information, not a check)", path, d.Round(time.Millisecond))
-					}
-					f := get(t, ctx, chromedp.Evaluate[pageFacts](pageCheck))
-					where := fmt.Sprintf("%s at %d px, %s", acct.Username, size[0], path)
-					if strings.TrimSpace(f.Title) == "" {
-						t.Errorf("%s: no title", where)
-					}
-					for _, c := range rawCodes(namer.Name, f.Text) {
-						t.Errorf("%s: a division code without its name: %s", where, c)
-					}
-					for _, v := range f.CSP {
-						t.Errorf("%s: Content-Security-Policy violation: %s", where, v)
-					}
-					if size[0] < 500 {
-						for _, c := range f.Unlabeled {
-							t.Errorf("%s: a table cell without its label on a phone: %s", where, c)
-						}
-						if f.Overflow > 0 {
-							t.Errorf("%s: the page is %d px wide on a %d px screen", where, f.Overflow, size[0])
-						}
-					}
-				}
-			}
+			walkPages(t, ctx, a.URL(), acct.Username, namer.Name, append(slices.Clone(pages), own...))
 			signOut(t, ctx)
 		})
 	}
+	// the public portal, as a visitor who is not signed in (issue 17)
+	t.Run("anonymous", func(t *testing.T) {
+		public := []string{"/", "/p/4401", "/p/440106", "/p/440106008", "/p/440106008007", "/p/activities",
+			"/p/440106?q=wudao", "/p/activities?within=440106008&from=2023-01-01&to=2023-06-30"}
+		for _, acct := range res.Accounts {
+			if acct.Role == auth.OrgLeader && acct.OrgID != 0 {
+				public = append(public, "/p/orgs/"+strconv.FormatInt(acct.OrgID, 10))
+			}
+		}
+		var call int64
+		if err := a.DB.Read.QueryRow(`SELECT MIN(id) FROM fund_calls`).Scan(&call); err == nil && call != 0 {
+			public = append(public, "/p/calls/"+strconv.FormatInt(call, 10))
+		}
+		walkPages(t, ctx, a.URL(), "anonymous", namer.Name, public)
+	})
 	for _, role := range auth.Roles {
 		if !seen[role] {
 			t.Errorf("the demonstration has no %s account to walk the pages with", role)
+		}
+	}
+}
+
+// walkPages visits pages on a desktop (1366 px) and a phone (390 px) and
+// checks each: a title, no Content-Security-Policy violation, and on the
+// phone every table cell labelled and nothing wider than the screen.
+func walkPages(t *testing.T, ctx context.Context, base, who string, names func(string) string, paths []string) {
+	t.Helper()
+	for _, size := range [][2]int64{{1366, 900}, {390, 844}} {
+		do(t, ctx, chromedp.EmulateViewport(size[0], size[1]))
+		for _, path := range paths {
+			start := time.Now()
+			do(t, ctx, chromedp.Navigate(base+path))
+			if d := time.Since(start); d > 3*time.Second {
+				t.Logf("%s took %s to load (information, not a check)", path, d.Round(time.Millisecond))
+			}
+			f := get(t, ctx, chromedp.Evaluate[pageFacts](pageCheck))
+			where := fmt.Sprintf("%s at %d px, %s", who, size[0], path)
+			if strings.TrimSpace(f.Title) == "" {
+				t.Errorf("%s: no title", where)
+			}
+			for _, c := range rawCodes(names, f.Text) {
+				t.Errorf("%s: a division code without its name: %s", where, c)
+			}
+			for _, v := range f.CSP {
+				t.Errorf("%s: Content-Security-Policy violation: %s", where, v)
+			}
+			if size[0] < 500 {
+				for _, c := range f.Unlabeled {
+					t.Errorf("%s: a table cell without its label on a phone: %s", where, c)
+				}
+				if f.Overflow > 0 {
+					t.Errorf("%s: the page is %d px wide on a %d px screen", where, f.Overflow, size[0])
+				}
+			}
 		}
 	}
 }
@@ -176,7 +199,8 @@ func ownPages(acct demo.Account) []string {
 	case auth.HubStaff:
 		return []string{"/orgs/" + id, "/hubs/" + id, "/hubs/" + id + "/statement"}
 	case auth.OrgLeader:
-		return []string{"/orgs/" + id, "/custody/" + id, "/orgs/" + id + "/governance", "/orgs/" + id + "/charter"}
+		return []string{"/orgs/" + id, "/custody/" + id, "/orgs/" + id + "/governance", "/orgs/" + id + "/charter",
+			"/p/orgs/" + id, "/p/orgs/" + id + "/settings"}
 	}
 	return nil
 }

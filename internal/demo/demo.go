@@ -130,6 +130,9 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 	if err := evaluationDemo(ctx, d, geoStore, reg, users, admin, p.plans, p.now, seed); err != nil {
 		return nil, err
 	}
+	if err := portalDemo(ctx, d, p.now); err != nil {
+		return nil, err
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

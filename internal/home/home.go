@@ -37,11 +37,14 @@ type Handlers struct {
 	Sum   Summaries
 	Geo   Paths
 	Board *Board
+	// Anonymous serves / to a visitor who is not signed in (the public
+	// portal); nil sends them to sign in.
+	Anonymous http.HandlerFunc
 }
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
-	rt.HandleFunc("GET /{$}", h.S.Page(h.page))
+	rt.HandleFunc("GET /{$}", h.root)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/me/tasks", Summary: "The signed-in user's work waiting (待办), with counts and links",
 		Tag: "home", Response: "TaskList"}, h.S.API(h.api))
 	rt.Schemas(map[string]any{
@@ -49,6 +52,15 @@ func (h *Handlers) Routes(rt *web.Router) {
 			"link": web.Str()}),
 		"TaskList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Task"))}),
 	})
+}
+
+// root is the signed-in home page, or the public portal for a visitor.
+func (h *Handlers) root(w http.ResponseWriter, r *http.Request) {
+	if h.Anonymous != nil && auth.UserFrom(r.Context()) == nil {
+		h.Anonymous(w, r)
+		return
+	}
+	h.S.Page(h.page)(w, r)
 }
 
 // tasks lists the user's tasks, labelled in the request's language.

@@ -60,7 +60,7 @@ func kind(r *http.Request) string {
 		return "sign_up"
 	case r.Method == http.MethodPost && (strings.Contains(p, "/import") || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/")):
 		return "upload"
-	case strings.HasPrefix(p, "/api/"):
+	case strings.HasPrefix(p, "/api/"), strings.HasPrefix(p, "/p/"): // the public portal's pages like the API
 		return "api"
 	}
 	return ""

@@ -1,0 +1,164 @@
+package portal
+
+import (
+	"net/http"
+	"strconv"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+)
+
+func (h *Handlers) apiRoutes(rt *web.Router) {
+	pg := []web.Param{{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Description: "at most 50"}}
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/places/{code}", Summary: "The public portal's data for a place (city, district, street or community): active organizations, activities, project calls, the plan's indicators (as the dashboard), the places below",
+		Tag: "public", Public: true, Response: "PublicPlace", Query: append([]web.Param{{Name: "q", Description: "organization name (Chinese or pinyin)"},
+			{Name: "type"}, {Name: "target_group"}, {Name: "month", Description: "YYYY-MM: the calendar's month"},
+			{Name: "as_of", Description: "YYYY-MM-DD: the indicators' date (default today)"}}, pg...)}, h.apiPlace)
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/orgs", Summary: "Active organizations of a place by name (Chinese or pinyin), type and target group: public facts and what each publishes",
+		Tag: "public", Public: true, Response: "PublicOrgList", Query: append([]web.Param{{Name: "within", Description: "division code (default: the city)"},
+			{Name: "q"}, {Name: "type"}, {Name: "target_group"}}, pg...)}, h.apiOrgs)
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/orgs/{id}", Summary: "An active organization's public facts and what it publishes",
+		Tag: "public", Public: true, Response: "PublicOrg"}, h.apiOrg)
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/activities", Summary: "Public activities of a place in a period, soonest first (organizations that publish their activities)",
+		Tag: "public", Public: true, Response: "PublicActivityList", Query: append([]web.Param{{Name: "within"},
+			{Name: "from", Description: "YYYY-MM-DD (default today)"}, {Name: "to", Description: "YYYY-MM-DD, at most a year after from"}}, pg...)}, h.apiActivities)
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/publication", Summary: "An organization's publication settings (信息公开): its leader and community committee",
+		Tag: "public", Response: "Publication"}, h.S.API(h.apiSettings))
+	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/orgs/{id}/publication", Summary: "Change what an organization publishes on the portal; withdrawing removes it at once (version: the one read)",
+		Tag: "public", Body: "Publication", Response: "Publication"}, h.S.API(h.apiPutSettings))
+	rt.Schemas(schemas())
+}
+
+// public marks a public answer: caches must check with linli before
+// reusing it, so a withdrawn part is never served again.
+func public(w http.ResponseWriter) {
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+}
+
+func intParam(r *http.Request, name string, fe errs.Fields) int {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		fe.Add(name, "err.portal.page")
+	}
+	return n
+}
+
+func orgQuery(r *http.Request) (OrgQuery, error) {
+	q := r.URL.Query()
+	fe := errs.Fields{}
+	oq := OrgQuery{Within: q.Get("within"), Q: q.Get("q"), Type: q.Get("type"), TargetGroup: q.Get("target_group"),
+		Page: intParam(r, "page", fe), PerPage: intParam(r, "per_page", fe)}
+	return oq, fe.Err()
+}
+
+func (h *Handlers) apiPlace(w http.ResponseWriter, r *http.Request) {
+	public(w)
+	oq, err := orgQuery(r)
+	var p *Place
+	if err == nil {
+		p, err = h.Svc.Place(r.Context(), PlaceQuery{Code: r.PathValue("code"), Orgs: oq, Month: r.URL.Query().Get("month"),
+			AsOf: r.URL.Query().Get("as_of"), Lang: i18n.FromRequest(r)})
+	}
+	h.S.Respond(w, r, http.StatusOK, p, err)
+}
+
+func (h *Handlers) apiOrgs(w http.ResponseWriter, r *http.Request) {
+	public(w)
+	oq, err := orgQuery(r)
+	var p *OrgPage
+	if err == nil {
+		p, err = h.Svc.SearchOrgs(r.Context(), oq)
+	}
+	h.S.Respond(w, r, http.StatusOK, p, err)
+}
+
+func (h *Handlers) apiOrg(w http.ResponseWriter, r *http.Request) {
+	public(w)
+	id, err := web.PathID(r, "id")
+	var o *PublicOrg
+	if err == nil {
+		o, err = h.Svc.Org(r.Context(), id)
+	}
+	h.S.Respond(w, r, http.StatusOK, o, err)
+}
+
+func (h *Handlers) apiActivities(w http.ResponseWriter, r *http.Request) {
+	public(w)
+	q := r.URL.Query()
+	fe := errs.Fields{}
+	aq := ActivityQuery{Within: q.Get("within"), From: q.Get("from"), To: q.Get("to"), Page: intParam(r, "page", fe), PerPage: intParam(r, "per_page", fe)}
+	err := fe.Err()
+	var p *ActivityPage
+	if err == nil {
+		p, err = h.Svc.Activities(r.Context(), aq)
+	}
+	h.S.Respond(w, r, http.StatusOK, p, err)
+}
+
+func (h *Handlers) apiSettings(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var s *Settings
+	if err == nil {
+		s, _, err = h.Svc.Settings(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, s, err)
+}
+
+func (h *Handlers) apiPutSettings(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in Settings
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var s *Settings
+	if err == nil {
+		s, err = h.Svc.PutSettings(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusOK, s, err)
+}
+
+func schemas() map[string]any {
+	act := web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "theme": web.Str(), "kind": web.Str(), "starts_at": web.Str(),
+		"ends_at": web.Str(), "day": web.Str(), "community_code": web.Str(), "address": web.Str(), "org_id": web.Int(), "org_name": web.Str()})
+	org := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "tier": web.Str(), "types": web.Arr(web.Str()),
+		"target_groups": web.Arr(web.Str()), "community_code": web.Str(), "community_name": web.Str(), "street_code": web.Str(),
+		"district_code": web.Str(), "is_hub": web.Bool(), "brand": web.Bool(), "demonstration": web.Bool(),
+		"demonstration_year": web.Int(), "volunteer_mark": web.Bool(), "hub_id": web.Int(), "hub_name": web.Str(), "grade": web.Str(),
+		"contact": web.Obj(map[string]any{"name": web.Str(), "phone": web.Str()}), "description": web.Str(), "how_to_join": web.Str(),
+		"finances": web.Str(), "charter": web.Str(), "officers": web.Str(),
+		"photos":     web.Arr(web.Obj(map[string]any{"id": web.Int(), "url": web.Str(), "caption": web.Str(), "content_type": web.Str()})),
+		"activities": web.Arr(web.Ref("PublicActivity")), "ratings": web.Obj(map[string]any{"count": web.Int(), "average": map[string]any{"type": "number"}}),
+		"url": web.Str()})
+	return map[string]any{
+		"PublicActivity":     act,
+		"PublicActivityList": web.Obj(map[string]any{"items": web.Arr(web.Ref("PublicActivity")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
+		"PublicOrg":          org,
+		"PublicOrgList":      web.Obj(map[string]any{"items": web.Arr(web.Ref("PublicOrg")), "total": web.Int(), "more": web.Bool(), "page": web.Int(), "per_page": web.Int()}),
+		"PublicPlace": web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "level": web.Str(),
+			"path":     web.Arr(web.Obj(map[string]any{"code": web.Str(), "name": web.Str()})),
+			"children": web.Arr(web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "orgs": web.Int()})),
+			"orgs":     web.Ref("PublicOrgList"), "upcoming_activities": web.Arr(web.Ref("PublicActivity")),
+			"recent_activities": web.Arr(web.Ref("PublicActivity")), "month": web.Str(),
+			"activity_days": map[string]any{"type": "object", "additionalProperties": web.Int()},
+			"calls": web.Arr(web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "channel": web.Str(), "unit_code": web.Str(),
+				"state": web.Str(), "opens_on": web.Str(), "closes_on": web.Str(), "budget_fen": web.Int(), "awarded_fen": web.Int(),
+				"results": web.Arr(web.Obj(map[string]any{"org_name": web.Str(), "title": web.Str(), "amount_fen": web.Int()})), "url": web.Str()})),
+			"as_of": web.Str(),
+			"indicators": web.Arr(web.Obj(map[string]any{"key": web.Str(), "name": web.Str(), "status": web.Str(), "state_text": web.Str(),
+				"value": map[string]any{"type": "number", "nullable": true}, "value_text": web.Str(), "target": map[string]any{"type": "number"},
+				"target_text": web.Str(), "deadline": web.Str(), "units_met": web.Str(), "verdict": web.Str(), "clause": web.Str(), "reading": web.Str()})),
+			"cases": web.Arr(web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "summary": web.Str(), "link": web.Str()}))}),
+		"Publication": web.Obj(map[string]any{"org_id": web.Int(), "contact": web.Bool(), "contact_name": web.Str(), "contact_phone": web.Str(),
+			"about": web.Bool(), "description": web.Str(), "how_to_join": web.Str(), "photos": web.Bool(), "finances": web.Bool(),
+			"finances_text": web.Str(), "charter": web.Bool(), "charter_text": web.Str(), "officers_text": web.Str(), "activities": web.Bool(),
+			"version": web.Int()}),
+	}
+}

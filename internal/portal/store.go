@@ -1,0 +1,305 @@
+package portal
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/db"
+)
+
+// Tables: portal_publications, portal_photos (migration 021). The public
+// activity lists read the activity room's table and the registry's orgs
+// in one statement (joined with the publications), a named read of this
+// package: an activity is public when its host organization is active and
+// publishes its activities.
+
+const settingsCols = `org_id, contact, contact_name, contact_phone, about, description, how_to_join, photos, finances,
+	finances_text, charter, charter_text, officers_text, activities, updated_at, version`
+
+func scanSettings(sc interface{ Scan(...any) error }) (*Settings, error) {
+	s := &Settings{}
+	var contact, about, photos, fin, charter, acts int
+	if err := sc.Scan(&s.OrgID, &contact, &s.ContactName, &s.ContactPhone, &about, &s.Description, &s.HowToJoin, &photos,
+		&fin, &s.FinancesText, &charter, &s.CharterText, &s.OfficersText, &acts, &s.UpdatedAt, &s.Version); err != nil {
+		return nil, err
+	}
+	s.Contact, s.About, s.Photos, s.Finances, s.Charter, s.Activities = contact == 1, about == 1, photos == 1, fin == 1, charter == 1, acts == 1
+	return s, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// getSettings reads an organization's settings; none stored is all off.
+func getSettings(ctx context.Context, q db.Querier, orgID int64) (*Settings, error) {
+	s, err := scanSettings(q.QueryRowContext(ctx, `SELECT `+settingsCols+` FROM portal_publications WHERE org_id = $1`, orgID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return &Settings{OrgID: orgID}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("portal: settings: %w", err)
+	}
+	return s, nil
+}
+
+// settingsOf reads the settings of several organizations (those with any).
+func settingsOf(ctx context.Context, q db.Querier, ids []int64) (map[int64]*Settings, error) {
+	out := map[int64]*Settings{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i] = "$" + strconv.Itoa(i+1)
+		args[i] = id
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+settingsCols+` FROM portal_publications WHERE org_id IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("portal: settings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s, err := scanSettings(rows)
+		if err != nil {
+			return nil, fmt.Errorf("portal: settings: %w", err)
+		}
+		out[s.OrgID] = s
+	}
+	return out, rows.Err()
+}
+
+// putSettings writes settings; version is the stored version it replaces
+// (0: none stored). It reports false when another change came first.
+func putSettings(ctx context.Context, tx *sql.Tx, s *Settings, version int, by int64, now time.Time) (bool, error) {
+	args := []any{s.OrgID, b2i(s.Contact), s.ContactName, s.ContactPhone, b2i(s.About), s.Description, s.HowToJoin,
+		b2i(s.Photos), b2i(s.Finances), s.FinancesText, b2i(s.Charter), s.CharterText, s.OfficersText, b2i(s.Activities), by, now}
+	var res sql.Result
+	var err error
+	if version == 0 {
+		res, err = tx.ExecContext(ctx, `INSERT INTO portal_publications (org_id, contact, contact_name, contact_phone, about,
+			description, how_to_join, photos, finances, finances_text, charter, charter_text, officers_text, activities,
+			updated_by, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1)
+			ON CONFLICT (org_id) DO NOTHING`, args...)
+	} else {
+		res, err = tx.ExecContext(ctx, `UPDATE portal_publications SET contact = $2, contact_name = $3, contact_phone = $4,
+			about = $5, description = $6, how_to_join = $7, photos = $8, finances = $9, finances_text = $10, charter = $11,
+			charter_text = $12, officers_text = $13, activities = $14, updated_by = $15, updated_at = $16, version = version + 1
+			WHERE org_id = $1 AND version = $17`, append(args, version)...)
+	}
+	if err != nil {
+		return false, fmt.Errorf("portal: save settings: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Photo is a published photo's record (its bytes are read apart).
+type Photo struct {
+	ID          int64     `json:"id"`
+	OrgID       int64     `json:"org_id"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size_bytes"`
+	Caption     string    `json:"caption"`
+	CreatedAt   time.Time `json:"created_at"`
+	URL         string    `json:"url"`
+}
+
+func insertPhoto(ctx context.Context, tx *sql.Tx, p *Photo, sha string, data []byte, by int64) error {
+	return tx.QueryRowContext(ctx, `INSERT INTO portal_photos (org_id, content_type, size_bytes, sha256, caption, data,
+		uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		p.OrgID, p.ContentType, p.Size, sha, p.Caption, data, by, p.CreatedAt).Scan(&p.ID)
+}
+
+// maxPhotos bounds an organization's photos.
+const maxPhotos = 12
+
+func listPhotos(ctx context.Context, q db.Querier, orgID int64) ([]Photo, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, org_id, content_type, size_bytes, caption, created_at FROM portal_photos
+		WHERE org_id = $1 ORDER BY id LIMIT `+strconv.Itoa(maxPhotos), orgID)
+	if err != nil {
+		return nil, fmt.Errorf("portal: photos: %w", err)
+	}
+	defer rows.Close()
+	out := []Photo{}
+	for rows.Next() {
+		var p Photo
+		if err := rows.Scan(&p.ID, &p.OrgID, &p.ContentType, &p.Size, &p.Caption, &p.CreatedAt); err != nil {
+			return nil, err
+		}
+		p.URL = fmt.Sprintf("/p/orgs/%d/photos/%d", p.OrgID, p.ID)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func photoData(ctx context.Context, q db.Querier, orgID, id int64) (string, []byte, error) {
+	var ct string
+	var data []byte
+	err := q.QueryRowContext(ctx, `SELECT content_type, data FROM portal_photos WHERE org_id = $1 AND id = $2`, orgID, id).Scan(&ct, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, nil
+	}
+	return ct, data, err
+}
+
+func deletePhoto(ctx context.Context, tx *sql.Tx, orgID, id int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM portal_photos WHERE org_id = $1 AND id = $2`, orgID, id)
+	if err != nil {
+		return false, fmt.Errorf("portal: delete photo: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Activity is an activity as the public sees it: what, when, where, who
+// hosts it. No participant, volunteer or write-up.
+type Activity struct {
+	ID       int64     `json:"id"`
+	Title    string    `json:"title"`
+	Theme    string    `json:"theme"`
+	Kind     string    `json:"kind"`
+	StartsAt time.Time `json:"starts_at"`
+	EndsAt   time.Time `json:"ends_at"`
+	Day      string    `json:"day"`
+	Place    string    `json:"community_code"`
+	Address  string    `json:"address"`
+	OrgID    int64     `json:"org_id"`
+	OrgName  string    `json:"org_name"`
+}
+
+// activityFilter selects public activities: a place, a period (inclusive
+// days), an order and a page.
+type activityFilter struct {
+	Within string
+	// Districts of a city (Within of 4 digits): read district by district
+	Districts []string
+	From, To  string
+	Asc       bool
+	NoCount   bool // the page only: the total is not wanted
+	Limit     int
+	Offset    int
+}
+
+func activityWhere(f activityFilter) (string, []any) {
+	args := []any{"recorded", "active"}
+	conds := []string{"a.status = $1"}
+	p := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if len(f.Within) < 6 && len(f.Districts) > 0 {
+		ph := make([]string, len(f.Districts))
+		for i, d := range f.Districts {
+			ph[i] = p(d)
+		}
+		conds = append(conds, "a.district_code IN ("+strings.Join(ph, ", ")+")")
+	} else if len(f.Within) < 6 {
+		lo, hi := db.PrefixRange(f.Within)
+		conds = append(conds, "a.district_code >= "+p(lo)+" AND a.district_code < "+p(hi))
+	} else {
+		conds = append(conds, "a.district_code = "+p(f.Within[:6]))
+		switch len(f.Within) {
+		case 9:
+			conds = append(conds, "a.street_code = "+p(f.Within))
+		case 12:
+			conds = append(conds, "a.community_code = "+p(f.Within))
+		}
+	}
+	if f.From != "" {
+		conds = append(conds, "a.starts_on >= "+p(f.From))
+	}
+	if f.To != "" {
+		conds = append(conds, "a.starts_on <= "+p(f.To))
+	}
+	// CROSS JOIN keeps SQLite's join order: a place's activities by day
+	// (activities_district_day) first, each host looked up by its key
+	// (PostgreSQL plans it as an inner join)
+	conds = append(conds, "pp.org_id = a.org_id", "pp.activities = 1", "o.id = a.org_id", "o.status = $2")
+	return `activities a CROSS JOIN portal_publications pp CROSS JOIN orgs o WHERE ` + strings.Join(conds, " AND "), args
+}
+
+// publicActivities lists a page of public activities and counts them.
+func publicActivities(ctx context.Context, q db.Querier, f activityFilter) ([]Activity, int, error) {
+	from, args := activityWhere(f)
+	total := -1
+	if !f.NoCount {
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("portal: count activities: %w", err)
+		}
+	}
+	out := []Activity{}
+	if total == 0 || total > 0 && f.Offset >= total {
+		return out, total, nil
+	}
+	order := "a.starts_on DESC, a.id DESC"
+	if f.Asc {
+		order = "a.starts_on, a.id"
+	}
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.title, a.theme, a.kind, a.starts_at, a.ends_at, a.starts_on,
+		a.community_code, a.address, a.org_id, o.name FROM `+from+` ORDER BY `+order+
+		` LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(f.Offset), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("portal: activities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a Activity
+		if err := rows.Scan(&a.ID, &a.Title, &a.Theme, &a.Kind, &a.StartsAt, &a.EndsAt, &a.Day, &a.Place, &a.Address,
+			&a.OrgID, &a.OrgName); err != nil {
+			return nil, 0, fmt.Errorf("portal: activities: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, total, rows.Err()
+}
+
+// activityDays counts public activities per day over a period.
+func activityDays(ctx context.Context, q db.Querier, within string, districts []string, from, to string) (map[string]int, error) {
+	w, args := activityWhere(activityFilter{Within: within, Districts: districts, From: from, To: to})
+	rows, err := q.QueryContext(ctx, `SELECT a.starts_on, COUNT(*) FROM `+w+` GROUP BY a.starts_on`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("portal: activity days: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var d string
+		var n int
+		if err := rows.Scan(&d, &n); err != nil {
+			return nil, err
+		}
+		out[d] = n
+	}
+	return out, rows.Err()
+}
+
+// orgActivities lists an organization's latest public activities.
+func orgActivities(ctx context.Context, q db.Querier, orgID int64, limit int) ([]Activity, error) {
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.title, a.theme, a.kind, a.starts_at, a.ends_at, a.starts_on,
+		a.community_code, a.address, a.org_id, '' FROM activities a WHERE a.org_id = $1 AND a.status = $2
+		ORDER BY a.starts_on DESC, a.id DESC LIMIT `+strconv.Itoa(limit), orgID, "recorded")
+	if err != nil {
+		return nil, fmt.Errorf("portal: org activities: %w", err)
+	}
+	defer rows.Close()
+	out := []Activity{}
+	for rows.Next() {
+		var a Activity
+		if err := rows.Scan(&a.ID, &a.Title, &a.Theme, &a.Kind, &a.StartsAt, &a.EndsAt, &a.Day, &a.Place, &a.Address,
+			&a.OrgID, &a.OrgName); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
