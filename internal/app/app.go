@@ -18,6 +18,7 @@ import (
 	"linli/internal/activity"
 	"linli/internal/auditlog"
 	"linli/internal/census"
+	"linli/internal/civic"
 	"linli/internal/coverage"
 	"linli/internal/effective"
 	"linli/internal/funding"
@@ -124,7 +125,7 @@ func (a *App) Close() error { return a.DB.Close() }
 func Catalog() *i18n.Catalog {
 	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages,
 		points.Messages, effective.Messages, funding.Messages,
-		training.Messages, readiness.Messages)
+		training.Messages, readiness.Messages, civic.Messages)
 }
 
 // Mount builds the web server and mounts every route.
@@ -132,7 +133,7 @@ func (a *App) Mount() error {
 	cat := Catalog()
 	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, activity.Templates, coverage.Templates,
 		points.Templates, funding.Templates,
-		training.Templates, readiness.Templates)
+		training.Templates, readiness.Templates, civic.Templates)
 	if err != nil {
 		return err
 	}
@@ -170,6 +171,12 @@ func (a *App) Mount() error {
 	(&coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}).Routes(rt)
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
+	(&civic.Handlers{S: a.Web, Svc: &civic.Service{DB: a.DB, Geo: a.Geo, Auth: a.Auth, Orgs: a.Registry, Activity: a.Activity,
+		Needs: fund, City: geo.GuangzhouCode, Now: a.Now, Projects: func(ctx context.Context, u *auth.User, id int64) error {
+			_, err := fund.Project(ctx, u, id)
+			return err
+		}}}).Routes(rt)
+	a.Web.ResidentMay, a.Web.ResidentHome = rt.ResidentMay, civic.Home
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {
 			web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version()))
