@@ -66,6 +66,7 @@ type App struct {
 	Registry *registry.Service
 	KPI      *kpi.Service
 	Activity *activity.Service
+	Civic    *civic.Service
 	Web      *web.Server
 	Router   *web.Router
 	Log      *slog.Logger
@@ -171,11 +172,12 @@ func (a *App) Mount() error {
 	(&coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}).Routes(rt)
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
-	(&civic.Handlers{S: a.Web, Svc: &civic.Service{DB: a.DB, Geo: a.Geo, Auth: a.Auth, Orgs: a.Registry, Activity: a.Activity,
+	a.Civic = &civic.Service{DB: a.DB, Geo: a.Geo, Auth: a.Auth, Orgs: a.Registry, Activity: a.Activity,
 		Needs: fund, City: geo.GuangzhouCode, Now: a.Now, Projects: func(ctx context.Context, u *auth.User, id int64) error {
 			_, err := fund.Project(ctx, u, id)
 			return err
-		}}}).Routes(rt)
+		}}
+	(&civic.Handlers{S: a.Web, Svc: a.Civic}).Routes(rt)
 	a.Web.ResidentMay, a.Web.ResidentHome = rt.ResidentMay, civic.Home
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {
