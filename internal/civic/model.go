@@ -14,6 +14,8 @@ type SignUp struct {
 	CommunityCode string `json:"community_code"`
 	// Phone is optional; kept only as a keyed hash and its last four digits.
 	Phone string `json:"phone,omitempty"`
+	// DisplayName is optional (default the username); shown to no one else.
+	DisplayName string `json:"display_name,omitempty"`
 }
 
 // Resident is a resident's own profile (never shown to anyone else).

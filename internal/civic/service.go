@@ -91,7 +91,11 @@ func (s *Service) SignUp(ctx context.Context, in SignUp, ip string) (*Resident, 
 	now := s.now()
 	var out *Resident
 	err := s.DB.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		u, err := s.Auth.CreateUser(ctx, nil, auth.NewUser{Username: in.Username, DisplayName: in.Username, Role: auth.Resident,
+		name := in.DisplayName
+		if name == "" {
+			name = in.Username
+		}
+		u, err := s.Auth.CreateUser(ctx, nil, auth.NewUser{Username: in.Username, DisplayName: name, Role: auth.Resident,
 			ScopeCode: in.CommunityCode, Password: in.Password})
 		if err != nil {
 			return err

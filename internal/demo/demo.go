@@ -124,6 +124,9 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 	if err := fundingDemo(ctx, d, geoStore, reg, users, admin, p.plans, p.now, seed); err != nil {
 		return nil, err
 	}
+	if err := civicDemo(ctx, d, geoStore, reg, users, admin, p.now, res); err != nil {
+		return nil, err
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
