@@ -404,3 +404,46 @@ func TestSurvey(t *testing.T) {
 		t.Fatalf("another district reads results: %d", r.Status)
 	}
 }
+
+// An indicator as data reads the survey answers: the share of 天河's
+// answers that know an organization equals an independent count.
+func TestSurveyIndicator(t *testing.T) {
+	a := apptest.New(t)
+	city := a.CreateUser("kpi-city", auth.CityAdmin, "4401", 0)
+	district := a.CreateUser("kpi-district", auth.DistrictOfficer, tianhe, 0)
+	r := a.As(district).Do("POST", "/api/v1/surveys", map[string]any{"title": "认可度调查", "unit_code": tianhe, "opens_on": "2023-06-01", "closes_on": "2023-06-30"})
+	var sv civic.Survey
+	r.Decode(&sv)
+	for i, knows := range []string{"yes", "yes", "no", "yes", "no"} {
+		comm := wushanC
+		if i%2 == 1 {
+			comm = "440106002008"
+		}
+		c := signUp(t, a, "kpi-res"+strconv.Itoa(i), comm, "")
+		if r := c.Do("POST", fmt.Sprintf("/api/v1/surveys/%d/answers", sv.ID), map[string]any{"answers": map[string]string{
+			"knows": knows, "took_part": "no", "satisfaction": "4"}}); r.Status != http.StatusNoContent {
+			t.Fatalf("answer: %d %s", r.Status, r.Body)
+		}
+	}
+	r = a.As(city).Do("POST", "/api/v1/indicators", map[string]any{"key": "resident_awareness", "name_zh": "居民知晓率", "level": "district",
+		"scope_code": "4401", "target": 0.6, "start_on": "2021-09-01", "deadline": "2023-12-31",
+		"rule": map[string]any{"kind": "record_share", "source": "survey_answers", "numerator_filter": map[string]any{"survey_readings": []string{"aware"}}}})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("indicator: %d %s", r.Status, r.Body)
+	}
+	for _, unit := range []string{tianhe, wushan} {
+		var ev struct {
+			Numerator, Denominator int
+		}
+		r = a.As(city).Do("GET", "/api/v1/indicators/resident_awareness?unit="+unit, nil)
+		if r.Status != 200 {
+			t.Fatalf("evaluate: %d %s", r.Status, r.Body)
+		}
+		r.Decode(&ev)
+		num := count(t, a, `SELECT COUNT(*) FROM survey_answers WHERE knows = 1 AND community_code LIKE $1`, unit+"%")
+		den := count(t, a, `SELECT COUNT(*) FROM survey_answers WHERE community_code LIKE $1`, unit+"%")
+		if ev.Numerator != num || ev.Denominator != den || den == 0 {
+			t.Fatalf("%s: indicator %d/%d, counted %d/%d", unit, ev.Numerator, ev.Denominator, num, den)
+		}
+	}
+}

@@ -16,6 +16,7 @@ func merge(ms ...m) m {
 
 // Messages are the room's texts.
 var Messages = merge(m{
+	"kpi.source.survey_answers":     {i18n.ZH: "近 12 个月的居民调查答卷", i18n.EN: "Residents' survey answers in the last 12 months"},
 	"role.resident":                 {i18n.ZH: "居民", i18n.EN: "Resident"},
 	"nav.resident":                  {i18n.ZH: "我的社区", i18n.EN: "My community"},
 	"nav.resident_signup":           {i18n.ZH: "居民注册", i18n.EN: "Resident sign-up"},

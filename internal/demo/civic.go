@@ -8,6 +8,7 @@ import (
 	"linli/internal/activity"
 	"linli/internal/civic"
 	"linli/internal/geo"
+	"linli/internal/kpi"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
@@ -160,8 +161,34 @@ func civicDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 			return fmt.Errorf("demo: moderate: %w", err)
 		}
 	}
-	return demoCases(ctx, d, users, admin, svc, &clock, now)
+	if err := demoCases(ctx, d, users, admin, svc, &clock, now); err != nil {
+		return err
+	}
+	ks := &kpi.Service{DB: d, Geo: st, Now: func() time.Time { return now }}
+	for i, in := range recognitionIndicators {
+		in.Position = 300 + i
+		if _, err := ks.Create(ctx, admin, in); err != nil {
+			return fmt.Errorf("demo: indicator %s: %w", in.Key, err)
+		}
+	}
+	return nil
 }
+
+// recognitionIndicators read the recognition surveys (C16) as data: the
+// shares of residents' answers of the last 12 months that know an
+// organization, took part, and are satisfied.
+var recognitionIndicators = func() []kpi.Input {
+	mk := func(key, zh, en, reading string, target float64) kpi.Input {
+		return kpi.Input{Key: key, NameZH: zh, NameEN: en, Level: kpi.LevelDistrict, ScopeCode: geo.GuangzhouCode, Target: target,
+			StartOn: "2021-09-01", Deadline: "2023-12-31", Clause: "二(三)：提升居民对社区社会组织的感知度和认可度",
+			Rule: kpi.Rule{Kind: kpi.KindRecordShare, Source: kpi.SourceSurveys, NumeratorFilter: &kpi.Filter{SurveyReadings: []string{reading}}}}
+	}
+	return []kpi.Input{
+		mk("resident_awareness", "居民对社区社会组织的知晓率", "Residents who know a community organization", "aware", 0.6),
+		mk("resident_participation", "居民参与社区社会组织活动的比例", "Residents who took part in the last year", "took_part", 0.4),
+		mk("resident_satisfaction", "居民对社区社会组织的满意率", "Residents satisfied with the organizations", "satisfied", 0.8),
+	}
+}()
 
 var demoCaseTexts = []struct{ kind, title, story string }{
 	{civic.KindCase, "“邻里守望”让独居长者不再孤单",

@@ -122,7 +122,7 @@ func filterFrom(form url.Values, prefix string, fe errs.Fields) Filter {
 }
 
 func (f Filter) empty() bool {
-	return len(f.Status)+len(f.Tiers)+len(f.Types)+len(f.PartyOrg)+len(f.HostTypes)+len(f.PilotKind)+len(f.TrainingTopics)+len(f.TrainingForms) == 0 &&
+	return len(f.Status)+len(f.Tiers)+len(f.Types)+len(f.PartyOrg)+len(f.HostTypes)+len(f.PilotKind)+len(f.TrainingTopics)+len(f.TrainingForms)+len(f.SurveyReadings) == 0 &&
 		f.Hub == nil && f.Brand == nil && f.Demonstration == nil && f.VolunteerMark == nil && f.Rural == nil &&
 		f.MinWorkers == 0 && !f.QualifiedWorkers && len(f.TargetGroups) == 0
 }

@@ -51,10 +51,13 @@ const (
 	SourceTrainings = "trainings" // training sessions (internal/training)
 	SourceDrills    = "drills"    // emergency drills in the 12 months up to the date (internal/readiness)
 	SourceCoverage  = "coverage"  // active organizations by place, from the coverage rollup (internal/coverage)
+	// SourceSurveys are residents' answers to recognition surveys in the 12
+	// months up to the date (internal/civic), placed in their community.
+	SourceSurveys = "survey_answers"
 )
 
 // Sources lists the record sources in display order.
-var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceDrills, SourceCoverage}
+var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceDrills, SourceCoverage, SourceSurveys}
 
 // Filter selects matching records. Every field is optional; an empty filter
 // matches every record of the source (for organizations: every active one).
@@ -88,6 +91,9 @@ type Filter struct {
 	// Trainings: the topics and forms that count (any of; none: every session).
 	TrainingTopics []string `json:"training_topics,omitempty"`
 	TrainingForms  []string `json:"training_forms,omitempty"`
+	// Survey answers: the readings an answer shows, all of (aware: knows an
+	// organization; took_part: in the last year; satisfied: 4 or 5 of 5).
+	SurveyReadings []string `json:"survey_readings,omitempty"`
 }
 
 // Rule says what is counted.

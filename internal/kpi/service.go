@@ -405,6 +405,8 @@ func recordKind(src string) (kind, link string) {
 		return "training", "/trainings/"
 	case SourceDrills:
 		return "drill", ""
+	case SourceSurveys:
+		return "survey_answer", ""
 	}
 	return src, ""
 }
