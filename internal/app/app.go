@@ -18,6 +18,7 @@ import (
 	"linli/internal/activity"
 	"linli/internal/auditlog"
 	"linli/internal/census"
+	"linli/internal/civic"
 	"linli/internal/coverage"
 	"linli/internal/effective"
 	"linli/internal/evaluation"
@@ -69,6 +70,7 @@ type App struct {
 	KPI      *kpi.Service
 	Activity *activity.Service
 	Portal   *portal.Service
+	Civic    *civic.Service
 	Web      *web.Server
 	Router   *web.Router
 	Log      *slog.Logger
@@ -128,7 +130,7 @@ func (a *App) Close() error { return a.DB.Close() }
 func Catalog() *i18n.Catalog {
 	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages,
 		points.Messages, effective.Messages, funding.Messages,
-		training.Messages, readiness.Messages, governance.Messages, evaluation.Messages, portal.Messages)
+		training.Messages, readiness.Messages, governance.Messages, evaluation.Messages, portal.Messages, civic.Messages)
 }
 
 // Mount builds the web server and mounts every route.
@@ -136,7 +138,7 @@ func (a *App) Mount() error {
 	cat := Catalog()
 	r, err := web.NewRenderer(cat, account.Templates, home.Templates, registry.Templates, geo.Templates, auditlog.Templates, hub.Templates, incubation.Templates, ledger.Templates, census.Templates, kpi.Templates, activity.Templates, coverage.Templates,
 		points.Templates, funding.Templates,
-		training.Templates, readiness.Templates, governance.Templates, evaluation.Templates, portal.Templates)
+		training.Templates, readiness.Templates, governance.Templates, evaluation.Templates, portal.Templates, civic.Templates)
 	if err != nil {
 		return err
 	}
@@ -184,6 +186,13 @@ func (a *App) Mount() error {
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&evaluation.Handlers{S: a.Web, Svc: eval}).Routes(rt)
+	a.Civic = &civic.Service{DB: a.DB, Geo: a.Geo, Auth: a.Auth, Orgs: a.Registry, Activity: a.Activity,
+		Needs: fund, City: geo.GuangzhouCode, Now: a.Now, Projects: func(ctx context.Context, u *auth.User, id int64) error {
+			_, err := fund.Project(ctx, u, id)
+			return err
+		}}
+	(&civic.Handlers{S: a.Web, Svc: a.Civic}).Routes(rt)
+	a.Web.ResidentMay, a.Web.ResidentHome = rt.ResidentMay, civic.Home
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {
 			web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version()))

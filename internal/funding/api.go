@@ -70,7 +70,8 @@ func (h *Handlers) Routes(rt *web.Router) {
 	api("POST", "/api/v1/projects/{id}/suballocations/{s}/reverse", "Reverse what of a part is unpaid: a new entry with its reason"+key,
 		"ReverseInput", "Suballocation", 0, h.apiSubReverse)
 	api("GET", "/api/v1/needs", "Residents' needs in the viewer's place", "", "NeedList", 0, h.apiNeeds)
-	api("POST", "/api/v1/needs", "Record a residents' need with its community"+key, "Need", "Need", 201, h.apiNeed)
+	api("POST", "/api/v1/needs", "Record a residents' need with its community (a resident: their own)"+key, "Need", "Need", 201, h.apiNeed)
+	rt.ForResidents("POST /api/v1/needs")
 	api("GET", "/api/v1/pairings", "Pairings (结对共建) in the viewer's place", "", "PairingList", 0, h.apiPairings)
 	api("POST", "/api/v1/pairings", "Record a pairing with a registered organization, dated, with its purpose"+key, "Pairing", "Pairing", 201, h.apiPair)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/calls/{id}", Summary: "A call as published: terms and results (organization, project, amount, score), no person's name or bank detail",

@@ -681,6 +681,9 @@ func validateDesignation(in *DesignationInput, day string) errs.Fields {
 // canRecordNeed: community committees and the officers above them record
 // residents' needs in their scope, each with its community.
 func canRecordNeed(u *auth.User, community string) bool {
+	if u != nil && u.Role == auth.Resident { // a resident states a need of their own community
+		return community == u.ScopeCode
+	}
 	return u != nil && !u.ReadOnly() && u.IsOfficer() && u.InScope(community)
 }
 

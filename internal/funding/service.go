@@ -1019,6 +1019,9 @@ func (s *Service) Needs(ctx context.Context, u *auth.User) ([]*Need, error) {
 
 // RecordNeed records a residents' need with its community.
 func (s *Service) RecordNeed(ctx context.Context, u *auth.User, in Need) (*Need, error) {
+	if u != nil && u.Role == auth.Resident {
+		in.CommunityCode = u.ScopeCode
+	}
 	if !canRecordNeed(u, in.CommunityCode) {
 		if u != nil && u.IsOfficer() && !u.ReadOnly() {
 			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),

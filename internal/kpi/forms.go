@@ -125,7 +125,7 @@ func filterFrom(form url.Values, prefix string, fe errs.Fields) Filter {
 
 func (f Filter) empty() bool {
 	return len(f.Status)+len(f.Tiers)+len(f.Types)+len(f.PartyOrg)+len(f.HostTypes)+len(f.PilotKind)+len(f.TrainingTopics)+len(f.TrainingForms)+
-		len(f.ActivityThemes)+len(f.ActivityKinds)+len(f.ActivityFields) == 0 &&
+		len(f.ActivityThemes)+len(f.ActivityKinds)+len(f.ActivityFields)+len(f.SurveyReadings) == 0 &&
 		f.Hub == nil && f.Brand == nil && f.Demonstration == nil && f.VolunteerMark == nil && f.Rural == nil &&
 		f.TrainedPersonnel == nil && f.PartyCovered == nil && f.ContactedDays == 0 && f.MinWorkers == 0 && !f.QualifiedWorkers &&
 		len(f.TargetGroups) == 0

@@ -56,11 +56,14 @@ const (
 	SourceActivities = "activities"
 	SourceGrades     = "grades" // registered organizations with a valid grade (internal/evaluation)
 	SourceParty      = "party"  // organizations with their party organization form and contacts (internal/evaluation)
+	// SourceSurveys are residents' answers to recognition surveys in the 12
+	// months up to the date (internal/civic), placed in their community.
+	SourceSurveys = "survey_answers"
 )
 
 // Sources lists the record sources in display order.
 var Sources = []string{SourceOrgs, SourceHubs, SourceBases, SourcePilots, SourcePoints, SourceProjects, SourceTrainings, SourceDrills, SourceCoverage,
-	SourceActivities, SourceGrades, SourceParty}
+	SourceActivities, SourceGrades, SourceParty, SourceSurveys}
 
 // Filter selects matching records. Every field is optional; an empty filter
 // matches every record of the source (for organizations: every active one).
@@ -109,6 +112,9 @@ type Filter struct {
 	// Party: contacted by the community party organization in this many
 	// days up to the date (92: the last quarter).
 	ContactedDays int `json:"contacted_days,omitempty"`
+	// Survey answers: the readings an answer shows, all of (aware: knows an
+	// organization; took_part: in the last year; satisfied: 4 or 5 of 5).
+	SurveyReadings []string `json:"survey_readings,omitempty"`
 }
 
 // Rule says what is counted.

@@ -407,6 +407,8 @@ func recordKind(src string) (kind, link string) {
 		return "drill", ""
 	case SourceActivities:
 		return "activity", "/activities/"
+	case SourceSurveys:
+		return "survey_answer", ""
 	}
 	return src, ""
 }

@@ -135,6 +135,8 @@ func (m *match) relation(q *query) string {
 		return m.drills(q)
 	case SourceActivities:
 		return m.activities(q)
+	case SourceSurveys:
+		return m.surveyAnswers(q)
 	}
 	// sources without records: an empty relation of the right shape
 	return `SELECT 0 AS rid, '' AS label, '' AS ucode, '' AS dcode, '' AS scode, '' AS ryear, 0 AS late WHERE 1 = 0`
@@ -468,6 +470,7 @@ var sourceTables = map[string][]string{
 	SourceActivities: {"activities"},
 	SourceGrades:     {"orgs", "org_history", "org_grades"},
 	SourceParty:      {"orgs", "org_history", "party_forms", "party_contacts"},
+	SourceSurveys:    {"survey_answers"},
 }
 
 // available reports whether a source's records are kept.
@@ -593,4 +596,33 @@ func (m *match) activities(q *query) string {
 	}
 	return `SELECT a.id AS rid, a.title AS label, a.community_code AS ucode, a.district_code AS dcode,
 		a.street_code AS scode, substr(a.starts_on, 1, 4) AS ryear, 0 AS late FROM activities a WHERE ` + strings.Join(conds, " AND ")
+}
+
+// surveyAnswers are residents' answers to recognition surveys (感知度和认可度)
+// given in the communities inside the spans in the 12 months up to the
+// date; the rule's filter keeps those showing every reading it names.
+func (m *match) surveyAnswers(q *query) string {
+	from := m.When.Day
+	if t, err := time.Parse(time.DateOnly, m.When.Day); err == nil {
+		from = t.AddDate(-1, 0, 0).Format(time.DateOnly)
+	}
+	conds := []string{rangeCond(q, func(int) string { return "a.community_code" }, m.Spans),
+		"a.answered_on <= " + q.arg(m.When.Day), "a.answered_on > " + q.arg(from)}
+	if m.When.Known != "" {
+		conds = append(conds, "a.created_at < "+q.arg(m.When.KnownCut))
+	}
+	for _, f := range m.filters() {
+		for _, r := range f.SurveyReadings {
+			switch r {
+			case "aware":
+				conds = append(conds, "a.knows = 1")
+			case "took_part":
+				conds = append(conds, "a.took_part = 1")
+			case "satisfied":
+				conds = append(conds, "a.satisfaction >= 4")
+			}
+		}
+	}
+	return `SELECT a.id AS rid, a.answered_on AS label, a.community_code AS ucode, a.district_code AS dcode,
+		a.street_code AS scode, substr(a.answered_on, 1, 4) AS ryear, 0 AS late FROM survey_answers a WHERE ` + strings.Join(conds, " AND ")
 }

@@ -266,6 +266,8 @@ var (
 	// the training room's topic and form codes (internal/training/rules.go)
 	trainingTopics = []string{"party_building", "cultivation", "capacity", "project_design", "finance", "emergency", "other"}
 	trainingForms  = []string{"demonstration", "online", "field_visit", "other"}
+	// the readings of a recognition survey's answer (internal/civic)
+	surveyReadings = []string{"aware", "took_part", "satisfied"}
 )
 
 // activityFields are every campaign's service fields (internal/activity).
@@ -282,7 +284,7 @@ func checkFilter(fl Filter, name string, f errs.Fields) {
 		vals, allowed []string
 	}{{fl.Status, orgStatuses}, {fl.Tiers, orgTiers}, {fl.Types, typeNames}, {fl.PartyOrg, partyOrgs},
 		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds}, {fl.BaseLevels, baseLevels}, {fl.PointKind, pointKinds},
-		{fl.TrainingTopics, trainingTopics}, {fl.TrainingForms, trainingForms},
+		{fl.TrainingTopics, trainingTopics}, {fl.TrainingForms, trainingForms}, {fl.SurveyReadings, surveyReadings},
 		{fl.ActivityThemes, activity.Themes}, {fl.ActivityKinds, activity.Kinds}, {fl.ActivityFields, activityFields()}} {
 		for _, v := range c.vals {
 			if !slices.Contains(c.allowed, v) {

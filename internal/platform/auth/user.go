@@ -17,10 +17,13 @@ const (
 	HubStaff           = "hub_staff"
 	OrgLeader          = "org_leader"
 	Auditor            = "auditor"
+	// Resident is a member of the public, scoped to the community they chose;
+	// they see none of the officers' views (web.Server.ResidentMay).
+	Resident = "resident"
 )
 
 // Roles lists every role, most senior first.
-var Roles = []string{CityAdmin, DistrictOfficer, StreetOfficer, CommunityCommittee, HubStaff, OrgLeader, Auditor}
+var Roles = []string{CityAdmin, DistrictOfficer, StreetOfficer, CommunityCommittee, HubStaff, OrgLeader, Auditor, Resident}
 
 // ValidRole reports whether r is a role code.
 func ValidRole(r string) bool {
@@ -42,6 +45,7 @@ var scopeLen = map[string][]int{
 	HubStaff:           {9},
 	OrgLeader:          {12},
 	Auditor:            {2, 4, 6, 9, 12},
+	Resident:           {12},
 }
 
 // ScopeFits reports whether a scope code has a length suited to the role.

@@ -28,6 +28,8 @@ type Rate struct {
 // sets DefaultRateLimits unless told otherwise.
 type RateLimits struct {
 	SignIn, SignUp, Upload, API Rate
+	// Post limits what a resident posts: ratings, needs, answers, follows.
+	Post Rate
 }
 
 // DefaultRateLimits are linli serve's limits, per address and per account.
@@ -36,6 +38,7 @@ var DefaultRateLimits = RateLimits{
 	SignUp: Rate{PerMinute: 10, Burst: 10},
 	Upload: Rate{PerMinute: 6, Burst: 3},
 	API:    Rate{PerMinute: 600, Burst: 200},
+	Post:   Rate{PerMinute: 10, Burst: 10},
 }
 
 // limiter holds one bucket per kind and key (an address or an account).
@@ -56,7 +59,7 @@ func kind(r *http.Request) string {
 	switch {
 	case r.Method == http.MethodPost && (p == "/login" || p == "/api/v1/session"):
 		return "sign_in"
-	case r.Method == http.MethodPost && (p == "/users" || p == "/api/v1/users"):
+	case r.Method == http.MethodPost && (p == "/users" || p == "/api/v1/users" || p == "/api/v1/residents" || p == "/residents/signup"):
 		return "sign_up"
 	case r.Method == http.MethodPost && (strings.Contains(p, "/import") || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/")):
 		return "upload"
@@ -76,6 +79,8 @@ func (l RateLimits) of(kind string) Rate {
 		return l.Upload
 	case "api":
 		return l.API
+	case "post":
+		return l.Post
 	}
 	return Rate{}
 }
@@ -117,6 +122,9 @@ func (l *limiter) take(key string, r Rate, now time.Time) time.Duration {
 func (s *Server) rateLimit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		k := kind(r)
+		if u := auth.UserFrom(r.Context()); u != nil && u.Role == auth.Resident && r.Method == http.MethodPost && (k == "api" || k == "") {
+			k = "post"
+		}
 		lim := s.Limits.of(k)
 		if k == "" || lim.PerMinute <= 0 {
 			next.ServeHTTP(w, r)

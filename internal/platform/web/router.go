@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,9 @@ type Router struct {
 	patterns []string
 	docs     []Doc
 	schemas  map[string]any
+	// residents are the patterns a resident may use (ForResidents, or a
+	// Doc that is Public or Resident); every other route is not found to one.
+	residents map[string]bool
 }
 
 // NewRouter returns an empty router.
@@ -37,6 +41,7 @@ type Doc struct {
 	Status       int    // success status; 200 if 0
 	Query        []Param
 	Public       bool // no sign-in needed
+	Resident     bool // open to a resident account
 }
 
 // Handle registers a page or asset route.
@@ -52,6 +57,32 @@ func (rt *Router) HandleFunc(pattern string, h http.HandlerFunc) { rt.Handle(pat
 func (rt *Router) API(d Doc, h http.HandlerFunc) {
 	rt.docs = append(rt.docs, d)
 	rt.Handle(d.Method+" "+d.Path, h)
+	if d.Public || d.Resident {
+		rt.ForResidents(d.Method + " " + d.Path)
+	}
+}
+
+// residentPatterns are the shared routes open to a resident: signing in and
+// out, their own account, assets and the public pages.
+var residentPatterns = []string{"GET /login", "POST /login", "POST /logout", "POST /api/v1/session",
+	"DELETE /api/v1/session", "GET /api/v1/me", "GET /healthz", "GET /static/"}
+
+// ForResidents opens registered patterns to resident accounts.
+func (rt *Router) ForResidents(patterns ...string) {
+	if rt.residents == nil {
+		rt.residents = map[string]bool{}
+	}
+	for _, p := range patterns {
+		rt.residents[p] = true
+	}
+}
+
+// ResidentMay reports whether a resident may use a route pattern: the shared
+// ones, those opened with ForResidents, and every public page (/p/, /public/).
+func (rt *Router) ResidentMay(pattern string) bool {
+	_, path, _ := strings.Cut(pattern, " ")
+	return rt.residents[pattern] || slices.Contains(residentPatterns, pattern) ||
+		strings.HasPrefix(path, "/p/") || strings.HasPrefix(path, "/public/") || strings.HasPrefix(path, "/api/v1/public/")
 }
 
 // Schemas adds named JSON schemas for the OpenAPI document.

@@ -47,6 +47,11 @@ type Server struct {
 	RequestTimeout, LongRequestTimeout time.Duration
 	// Limits are the request rate limits (zero: none).
 	Limits RateLimits
+	// ResidentMay reports the route patterns a resident may use; every other
+	// route answers 404 to one, and "/" sends one to ResidentHome (nil: no
+	// route is open to residents).
+	ResidentMay  func(pattern string) bool
+	ResidentHome string
 
 	limits   limiter
 	refused  *prometheus.CounterVec
@@ -114,6 +119,7 @@ func (s *Server) Wrap(mux *http.ServeMux) http.Handler {
 	}))
 	var h http.Handler = mux
 	h = s.readOnly(h)
+	h = s.residentsOnly(mux, h)
 	h = s.refuseNUL(h)
 	h = s.rateLimit(h)
 	h = s.authenticate(h)
@@ -332,6 +338,32 @@ func (s *Server) readOnly(next http.Handler) http.Handler {
 			return
 		}
 		s.PageError(w, r, errs.E(errs.Forbidden, "err.read_only"))
+	})
+}
+
+// residentsOnly answers 404 to a resident on every route not open to
+// residents, before any handler runs: officers' views do not exist for them.
+func (s *Server) residentsOnly(mux *http.ServeMux, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := auth.UserFrom(r.Context())
+		if u == nil || u.Role != auth.Resident {
+			next.ServeHTTP(w, r)
+			return
+		}
+		_, pattern := mux.Handler(r)
+		if pattern == "" || (s.ResidentMay != nil && s.ResidentMay(pattern)) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.URL.Path == "/" && r.Method == http.MethodGet && s.ResidentHome != "" {
+			http.Redirect(w, r, s.ResidentHome, http.StatusSeeOther)
+			return
+		}
+		if IsAPI(r) {
+			s.JSONError(w, r, errs.E(errs.NotFound, "err.not_found"))
+			return
+		}
+		s.PageError(w, r, errs.E(errs.NotFound, "err.not_found"))
 	})
 }
 

@@ -1,0 +1,325 @@
+package civic
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/upload"
+	"linli/internal/platform/web"
+)
+
+func (h *Handlers) apiRoutes(rt *web.Router) {
+	doc := func(d web.Doc, fn http.HandlerFunc) {
+		d.Tag = "civic"
+		rt.API(d, fn)
+	}
+	doc(web.Doc{Method: "POST", Path: "/api/v1/residents", Summary: "A resident signs up: username, password, community (optional phone, kept only as a keyed hash); then POST /api/v1/session",
+		Body: "ResidentSignUp", Response: "Resident", Status: 201, Public: true}, h.apiSignUp)
+	doc(web.Doc{Method: "GET", Path: "/api/v1/residents/me", Summary: "The signed-in resident's profile, followed organizations and sign-ups",
+		Response: "ResidentHome", Resident: true}, h.S.API(h.apiMe))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/follow", Summary: "A resident follows an active organization",
+		Status: 204, Resident: true}, h.S.API(h.apiFollow(true)))
+	doc(web.Doc{Method: "DELETE", Path: "/api/v1/orgs/{id}/follow", Summary: "A resident stops following an organization",
+		Status: 204, Resident: true}, h.S.API(h.apiFollow(false)))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/signups", Summary: "A resident signs up for an activity that accepts sign-ups, within its capacity",
+		Status: 204, Resident: true}, h.S.API(h.apiSignUpFor))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/signup-settings", Summary: "Open or close an activity to residents' sign-ups (who records its host's activities)",
+		Body: "SignupSettings", Status: 204}, h.S.API(h.apiSignupSettings))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/ratings", Summary: "A resident rates an organization they took part with: 1–5 stars and a comment the community committee moderates; one per organization per year (409)",
+		Body: "RatingInput", Response: "Rating", Status: 201, Resident: true}, h.S.API(h.apiRate))
+	doc(web.Doc{Method: "GET", Path: "/api/v1/ratings", Summary: "Ratings: a resident's own; an organization's; those of the officer's place (status=pending: the comments to moderate)",
+		Query: []web.Param{{Name: "status", Description: "pending | published | rejected"}}, Response: "RatingList", Resident: true}, h.S.API(h.apiRatings))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/ratings/{id}/moderation", Summary: "Publish or reject a rating's comment (community committee or street)",
+		Body: "Moderation", Response: "Rating"}, h.S.API(h.apiModerate))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/ratings/{id}/answer", Summary: "The organization answers a rating",
+		Body: "Answer", Response: "Rating"}, h.S.API(h.apiAnswer))
+	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys", Summary: "Recognition surveys: a resident's open ones; an officer's in scope",
+		Response: "SurveyList", Resident: true}, h.S.API(h.apiSurveys))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys", Summary: "Run a recognition survey (感知度和认可度) in a district or street for a period; the instrument as data (default: awareness, participation, satisfaction)",
+		Body: "SurveyInput", Response: "Survey", Status: 201}, h.S.API(h.apiCreateSurvey))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys/{id}/answers", Summary: "A resident answers a survey, once (a second answer is 409)",
+		Body: "AnswerInput", Status: 204, Resident: true}, h.S.API(h.apiAnswerSurvey))
+	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys/{id}/results", Summary: "A survey's awareness, participation and satisfaction, and ratings, by place",
+		Response: "SurveyResults"}, h.S.API(h.apiResults))
+	doc(web.Doc{Method: "GET", Path: "/api/v1/cases", Summary: "Typical cases and experience write-ups the user writes or decides",
+		Response: "CaseList"}, h.S.API(h.apiCases))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/cases", Summary: "Write a draft case (an organization's leader, a hub or a street); outcomes computed from the linked activities and projects",
+		Body: "CaseInput", Response: "Case", Status: 201}, h.S.API(h.apiCreateCase))
+	doc(web.Doc{Method: "GET", Path: "/api/v1/cases/{id}", Summary: "One case", Response: "Case"}, h.S.API(h.apiCase))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/cases/{id}/decision", Summary: "submit (author); approve or return (street, then district; the district's approval publishes); feature or unfeature (city)",
+		Body: "Decision", Response: "Case"}, h.S.API(h.apiDecide))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/cases/{id}/photos", Summary: "Add a photo (JPEG or PNG, at most 2 MB, 9 a case) to a draft",
+		Body: "multipart", Response: "PhotoID", Status: 201}, h.S.API(h.apiPhoto))
+	doc(web.Doc{Method: "GET", Path: "/api/v1/public/cases", Summary: "Published cases within a place, featured first",
+		Query:    []web.Param{{Name: "within", Description: "division code"}, {Name: "featured", Description: "1: featured only"}},
+		Response: "CaseList", Public: true}, h.apiPublicCases)
+	rt.Schemas(schemas())
+}
+
+func (h *Handlers) apiSignUp(w http.ResponseWriter, r *http.Request) {
+	var in SignUp
+	err := web.DecodeJSON(w, r, &in)
+	var res *Resident
+	if err == nil {
+		res, err = h.Svc.SignUp(r.Context(), in, h.S.ClientIP(r))
+	}
+	h.S.Respond(w, r, http.StatusCreated, res, err)
+}
+
+func (h *Handlers) apiMe(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	me, err := h.Svc.Me(r.Context(), u)
+	var follows []OrgLine
+	var signups []ActivityLine
+	if err == nil {
+		follows, err = h.Svc.Followed(r.Context(), u)
+	}
+	if err == nil {
+		signups, err = h.Svc.MySignups(r.Context(), u)
+	}
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"resident": me, "follows": follows, "signups": signups}, err)
+}
+
+func (h *Handlers) apiFollow(on bool) web.Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		id, err := web.PathID(r, "id")
+		if err == nil {
+			err = h.Svc.Follow(r.Context(), u, id, on)
+		}
+		h.S.Respond(w, r, http.StatusNoContent, nil, err)
+	}
+}
+
+func (h *Handlers) apiSignUpFor(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = h.Svc.SignUpFor(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusNoContent, nil, err)
+}
+
+func (h *Handlers) apiSignupSettings(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in SignupSettings
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	if err == nil {
+		err = h.Svc.SetSignups(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusNoContent, nil, err)
+}
+
+func (h *Handlers) apiRate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in RatingInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var out *Rating
+	if err == nil {
+		out, err = h.Svc.Rate(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, out, err)
+}
+
+func (h *Handlers) apiRatings(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.Ratings(r.Context(), u, r.URL.Query().Get("status"))
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiModerate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in Moderation
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var out *Rating
+	if err == nil {
+		out, err = h.Svc.Moderate(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusOK, out, err)
+}
+
+func (h *Handlers) apiAnswer(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in Answer
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var out *Rating
+	if err == nil {
+		out, err = h.Svc.AnswerRating(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusOK, out, err)
+}
+
+func (h *Handlers) apiSurveys(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.Surveys(r.Context(), u)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiCreateSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in SurveyInput
+	err := web.DecodeJSON(w, r, &in)
+	var out *Survey
+	if err == nil {
+		out, err = h.Svc.CreateSurvey(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, out, err)
+}
+
+func (h *Handlers) apiAnswerSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in AnswerInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	if err == nil {
+		err = h.Svc.AnswerSurvey(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusNoContent, nil, err)
+}
+
+func (h *Handlers) apiResults(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var out *Results
+	if err == nil {
+		out, err = h.Svc.SurveyResults(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, out, err)
+}
+
+func (h *Handlers) apiCases(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	list, err := h.Svc.Cases(r.Context(), u)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func (h *Handlers) apiCreateCase(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in CaseInput
+	err := web.DecodeJSON(w, r, &in)
+	var out *Case
+	if err == nil {
+		out, err = h.Svc.CreateCase(r.Context(), u, in)
+	}
+	h.S.Respond(w, r, http.StatusCreated, out, err)
+}
+
+func (h *Handlers) apiCase(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var out *Case
+	if err == nil {
+		out, err = h.Svc.Case(r.Context(), u, id)
+	}
+	h.S.Respond(w, r, http.StatusOK, out, err)
+}
+
+func (h *Handlers) apiDecide(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in Decision
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var out *Case
+	if err == nil {
+		out, err = h.Svc.Decide(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusOK, out, err)
+}
+
+// readPhoto reads the "file" part, refusing a body far over the limit.
+func readPhoto(w http.ResponseWriter, r *http.Request) (*upload.File, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxPhoto+1<<20)
+	tooLarge := &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+		Fields: map[string]errs.Msg{"file": errs.M("err.civic.photo_size", MaxPhoto>>20)}}
+	if err := r.ParseMultipartForm(MaxPhoto + 1<<20); err != nil {
+		return nil, tooLarge
+	}
+	file, hdr, err := r.FormFile("file")
+	if errors.Is(err, http.ErrMissingFile) {
+		return &upload.File{}, nil
+	}
+	if err != nil {
+		return nil, tooLarge
+	}
+	defer file.Close()
+	return upload.Read(file, hdr.Filename, MaxPhoto)
+}
+
+func (h *Handlers) apiPhoto(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var f *upload.File
+	if err == nil {
+		if _, err = h.Svc.Case(r.Context(), u, id); err == nil {
+			f, err = readPhoto(w, r)
+		}
+	}
+	var pid int64
+	if err == nil {
+		pid, err = h.Svc.AddPhoto(r.Context(), u, id, f)
+	}
+	h.S.Respond(w, r, http.StatusCreated, map[string]int64{"id": pid}, err)
+}
+
+func (h *Handlers) apiPublicCases(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	n, _ := strconv.Atoi(q.Get("n"))
+	if n == 0 {
+		n = 50
+	}
+	list, err := h.Svc.PublicCases(r.Context(), q.Get("within"), q.Get("featured") == "1", n)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+}
+
+func schemas() map[string]any {
+	outcome := web.Obj(map[string]any{"key": web.Str(), "value": web.Int()})
+	question := web.Obj(map[string]any{"key": web.Str(), "text_zh": web.Str(), "text_en": web.Str(), "scale": web.Enum(Scales...),
+		"reading": web.Enum(Readings...)}, "key", "text_zh", "scale")
+	place := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "answers": web.Int(), "aware": web.Int(), "awareness": num(),
+		"took_part": web.Int(), "participation": num(), "satisfaction_answers": web.Int(), "satisfaction": num(),
+		"ratings": web.Int(), "rating_average": num()})
+	ids := web.Arr(web.Int())
+	cs := web.Obj(map[string]any{"id": web.Int(), "kind": web.Enum(Kinds...), "title": web.Str(), "story": web.Str(), "unit_code": web.Str(),
+		"unit_name": web.Str(), "street_code": web.Str(), "district_code": web.Str(), "org_id": web.Int(), "org_name": web.Str(),
+		"themes": web.Arr(web.Str()), "activity_ids": ids, "project_ids": ids, "outcomes": web.Arr(outcome),
+		"status": web.Enum(CaseDraft, CaseStreet, CaseDistrict, CasePublished), "featured": web.Bool(), "published_on": web.Str(),
+		"photos": ids, "created_at": web.Str()})
+	rating := web.Obj(map[string]any{"id": web.Int(), "org_id": web.Int(), "org_name": web.Str(), "year": web.Str(), "stars": web.Int(),
+		"comment": web.Str(), "comment_status": web.Enum("", CommentPending, CommentPublished, CommentRejected), "community_code": web.Str(),
+		"answer": web.Str(), "effective_on": web.Str(), "created_at": web.Str()})
+	resident := web.Obj(map[string]any{"id": web.Int(), "username": web.Str(), "community_code": web.Str(), "community_name": web.Str(),
+		"phone_last4": web.Str()})
+	survey := web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "unit_code": web.Str(), "unit_name": web.Str(), "opens_on": web.Str(),
+		"closes_on": web.Str(), "questions": web.Arr(question), "answered": web.Bool(), "answers": web.Int()})
+	line := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "community_code": web.Str()})
+	act := web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "starts_at": web.Str(), "address": web.Str(), "mine": web.Bool(),
+		"past": web.Bool(), "org_id": web.Int(), "org_name": web.Str()})
+	return map[string]any{
+		"ResidentSignUp": web.Obj(map[string]any{"username": web.Str(), "password": web.Str(), "community_code": web.Str(), "phone": web.Str()},
+			"username", "password", "community_code"),
+		"Resident":       resident,
+		"ResidentHome":   web.Obj(map[string]any{"resident": resident, "follows": web.Arr(line), "signups": web.Arr(act)}),
+		"SignupSettings": web.Obj(map[string]any{"accepts_signups": web.Bool(), "capacity": web.Int()}, "accepts_signups"),
+		"RatingInput":    web.Obj(map[string]any{"stars": web.Int(), "comment": web.Str()}, "stars"),
+		"Rating":         rating,
+		"RatingList":     web.Obj(map[string]any{"items": web.Arr(rating)}),
+		"Moderation":     web.Obj(map[string]any{"decision": web.Enum("publish", "reject")}, "decision"),
+		"Answer":         web.Obj(map[string]any{"answer": web.Str()}, "answer"),
+		"SurveyInput": web.Obj(map[string]any{"title": web.Str(), "unit_code": web.Str(), "opens_on": web.Str(), "closes_on": web.Str(),
+			"questions": web.Arr(question)}, "title", "unit_code", "opens_on", "closes_on"),
+		"Survey":        survey,
+		"SurveyList":    web.Obj(map[string]any{"items": web.Arr(survey)}),
+		"AnswerInput":   web.Obj(map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": web.Str()}}, "answers"),
+		"SurveyResults": web.Obj(map[string]any{"survey_id": web.Int(), "total": place, "places": web.Arr(place)}),
+		"CaseInput": web.Obj(map[string]any{"kind": web.Enum(Kinds...), "title": web.Str(), "story": web.Str(), "unit_code": web.Str(),
+			"themes": web.Arr(web.Str()), "activity_ids": ids, "project_ids": ids}, "title", "story"),
+		"Case":     cs,
+		"CaseList": web.Obj(map[string]any{"items": web.Arr(cs)}),
+		"Decision": web.Obj(map[string]any{"decision": web.Enum(Decisions...), "reason": web.Str()}, "decision"),
+		"PhotoID":  web.Obj(map[string]any{"id": web.Int()}),
+	}
+}
+
+func num() map[string]any { return map[string]any{"type": "number"} }

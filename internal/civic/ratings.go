@@ -1,0 +1,212 @@
+package civic
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// tookPart reports whether a resident signed up for an activity the
+// organization hosted or co-hosted that has started.
+func (s *Service) tookPart(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, userID, orgID int64, day string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_signups x JOIN activity_orgs ao ON ao.activity_id = x.activity_id
+		JOIN activities a ON a.id = x.activity_id WHERE x.user_id = $1 AND ao.org_id = $2 AND a.starts_on <= $3`, userID, orgID, day).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("civic: took part: %w", err)
+	}
+	return n > 0, nil
+}
+
+// Rate records a resident's rating of an organization they took part
+// with: one per organization per year (a second is 409, nothing written).
+func (s *Service) Rate(ctx context.Context, u *auth.User, orgID int64, in RatingInput) (*Rating, error) {
+	if !isResident(u) {
+		return nil, errs.E(errs.Forbidden, "err.civic.residents_only")
+	}
+	o, err := s.Orgs.Lookup(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	day := today(now)
+	var out *Rating
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		took, err := s.tookPart(ctx, tx, u.ID, orgID, day)
+		if err != nil {
+			return err
+		}
+		if err := planRating(u, &in, ratingFacts{orgCommunity: o.CommunityCode, orgStatus: o.Status, tookPart: took}); err != nil {
+			return err
+		}
+		r := &Rating{OrgID: orgID, OrgName: o.Name, Year: day[:4], Stars: in.Stars, Comment: in.Comment, CommunityCode: o.CommunityCode,
+			EffectiveOn: day, CreatedAt: now}
+		if r.Comment != "" {
+			r.CommentStatus = CommentPending
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO org_ratings (org_id, user_id, ryear, stars, comment, comment_status, community_code,
+			district_code, effective_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			orgID, u.ID, r.Year, r.Stars, r.Comment, r.CommentStatus, o.CommunityCode, o.DistrictCode, day, now).Scan(&r.ID)
+		if s.DB.Dialect.IsUniqueViolation(err) {
+			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.rated"), Fields: map[string]errs.Msg{"org_id": errs.M("err.civic.rated")}}
+		}
+		if err != nil {
+			return fmt.Errorf("civic: rate: %w", err)
+		}
+		out = r
+		return s.record(ctx, tx, now, u, "resident.rate", "org", orgID, o.CommunityCode, map[string]any{"stars": r.Stars, "comment": r.Comment != ""})
+	})
+	return out, err
+}
+
+const ratingCols = `r.id, r.org_id, o.name, r.ryear, r.stars, r.comment, r.comment_status, r.community_code, r.answer, r.effective_on, r.created_at, r.user_id`
+
+func scanRating(sc interface{ Scan(...any) error }) (*Rating, error) {
+	var r Rating
+	err := sc.Scan(&r.ID, &r.OrgID, &r.OrgName, &r.Year, &r.Stars, &r.Comment, &r.CommentStatus, &r.CommunityCode, &r.Answer,
+		&r.EffectiveOn, &r.CreatedAt, &r.userID)
+	return &r, err
+}
+
+func (s *Service) getRating(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, id int64) (*Rating, error) {
+	r, err := scanRating(q.QueryRowContext(ctx, `SELECT `+ratingCols+` FROM org_ratings r JOIN orgs o ON o.id = r.org_id WHERE r.id = $1`, id))
+	if err == sql.ErrNoRows {
+		return nil, notFound()
+	}
+	return r, err
+}
+
+// Ratings lists the ratings a user may read: a resident their own; the
+// committee and street those of their place (status "pending" for the
+// comments to moderate); an organization's leader its own.
+func (s *Service) Ratings(ctx context.Context, u *auth.User, status string) ([]*Rating, error) {
+	if u == nil {
+		return nil, notFound()
+	}
+	where, args := "", []any{}
+	switch {
+	case u.Role == auth.Resident:
+		where, args = "r.user_id = $1", []any{u.ID}
+	case u.Role == auth.OrgLeader || u.Role == auth.HubStaff:
+		where, args = "r.org_id = $1", []any{u.OrgID}
+	case u.ScopeCode != "":
+		where, args = "r.community_code LIKE $1", []any{u.ScopeCode + "%"}
+	default:
+		return []*Rating{}, nil
+	}
+	if status != "" {
+		args = append(args, status)
+		where += fmt.Sprintf(" AND r.comment_status = $%d", len(args))
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+ratingCols+` FROM org_ratings r JOIN orgs o ON o.id = r.org_id WHERE `+where+
+		` ORDER BY r.id DESC LIMIT 500`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("civic: ratings: %w", err)
+	}
+	defer rows.Close()
+	out := []*Rating{}
+	for rows.Next() {
+		r, err := scanRating(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Moderate publishes or rejects a pending comment (the community committee,
+// or the street above it).
+func (s *Service) Moderate(ctx context.Context, u *auth.User, id int64, m Moderation) (*Rating, error) {
+	now := s.now()
+	var out *Rating
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.getRating(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !canModerate(u, r.CommunityCode) {
+			return notFound()
+		}
+		if m.Decision != "publish" && m.Decision != "reject" {
+			return invalid("decision", "err.choose_one")
+		}
+		if r.CommentStatus != CommentPending {
+			return invalid("decision", "err.civic.not_pending")
+		}
+		r.CommentStatus = map[string]string{"publish": CommentPublished, "reject": CommentRejected}[m.Decision]
+		if _, err := tx.ExecContext(ctx, `UPDATE org_ratings SET comment_status = $1, moderated_by = $2, moderated_at = $3 WHERE id = $4`,
+			r.CommentStatus, u.ID, now, id); err != nil {
+			return fmt.Errorf("civic: moderate: %w", err)
+		}
+		out = r
+		return s.record(ctx, tx, now, u, "rating.moderate", "rating", id, r.CommunityCode, map[string]any{"decision": m.Decision})
+	})
+	return out, err
+}
+
+// AnswerRating records the organization's answer to a rating.
+func (s *Service) AnswerRating(ctx context.Context, u *auth.User, id int64, a Answer) (*Rating, error) {
+	now := s.now()
+	var out *Rating
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.getRating(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !canAnswer(u, r.OrgID) {
+			return notFound()
+		}
+		a.Answer = strings.TrimSpace(a.Answer)
+		f := errs.Fields{}
+		checkText(a.Answer, "answer", 1, 500, f)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE org_ratings SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4`,
+			a.Answer, u.ID, now, id); err != nil {
+			return fmt.Errorf("civic: answer: %w", err)
+		}
+		r.Answer = a.Answer
+		out = r
+		return s.record(ctx, tx, now, u, "rating.answer", "rating", id, r.CommunityCode, map[string]any{"answer": a.Answer})
+	})
+	return out, err
+}
+
+// OrgRatings is the public summary of an organization's ratings: how many,
+// the mean of the stars, and the published comments with the answers —
+// never who wrote them. For the portal's organization page.
+func (s *Service) OrgRatings(ctx context.Context, orgID int64) (*RatingSummary, error) {
+	out := &RatingSummary{OrgID: orgID, Comments: []PublicComment{}}
+	var sum sql.NullInt64
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*), SUM(stars) FROM org_ratings WHERE org_id = $1`, orgID).Scan(&out.Count, &sum); err != nil {
+		return nil, fmt.Errorf("civic: org ratings: %w", err)
+	}
+	if out.Count > 0 {
+		out.Average = math.Round(float64(sum.Int64)/float64(out.Count)*10) / 10
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT stars, comment, answer, ryear FROM org_ratings
+		WHERE org_id = $1 AND comment_status = 'published' ORDER BY id DESC LIMIT 50`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("civic: org comments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c PublicComment
+		if err := rows.Scan(&c.Stars, &c.Comment, &c.Answer, &c.Year); err != nil {
+			return nil, err
+		}
+		out.Comments = append(out.Comments, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,343 @@
+package civic
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+)
+
+// Who may do what to this room's records, as pure decisions.
+
+// chinaTime is the offices' clock (UTC+8).
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func today(now time.Time) string { return now.In(chinaTime).Format("2006-01-02") }
+
+func checkText(s, field string, minLen, maxLen int, f errs.Fields) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n < minLen:
+		f.Add(field, "err.required")
+	case n > maxLen:
+		f.Add(field, "err.too_long", maxLen)
+	}
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
+}
+
+var phoneRE = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
+// validateSignUp checks a resident's sign-up (the username and password
+// rules are the accounts' own, checked again by auth).
+func validateSignUp(in *SignUp, communityExists bool) errs.Fields {
+	in.Username, in.CommunityCode = strings.TrimSpace(in.Username), strings.TrimSpace(in.CommunityCode)
+	in.Phone = strings.ReplaceAll(strings.TrimSpace(in.Phone), " ", "")
+	f := errs.Fields{}
+	if len(in.CommunityCode) != 12 || !communityExists {
+		f.Add("community_code", "err.civic.community")
+	}
+	if in.Phone != "" && !phoneRE.MatchString(in.Phone) {
+		f.Add("phone", "err.civic.phone")
+	}
+	if utf8.RuneCountInString(in.Password) < auth.MinPasswordLen {
+		f.Add("password", "err.password_short", auth.MinPasswordLen)
+	}
+	return f
+}
+
+// isResident reports a resident account.
+func isResident(u *auth.User) bool {
+	return u != nil && u.Role == auth.Resident && len(u.ScopeCode) == 12
+}
+
+// ratingFacts are what planRating needs to know.
+type ratingFacts struct {
+	orgCommunity, orgStatus string
+	tookPart                bool
+}
+
+// planRating decides a rating: by a resident, of an active organization of
+// the resident's own city that they took part with; stars 1..5, a comment
+// of at most 500 characters, which then waits for the community committee.
+// The one-per-year rule is the table's (409).
+func planRating(u *auth.User, in *RatingInput, o ratingFacts) error {
+	if !isResident(u) {
+		return errs.E(errs.Forbidden, "err.civic.residents_only")
+	}
+	in.Comment = strings.TrimSpace(in.Comment)
+	f := errs.Fields{}
+	if len(o.orgCommunity) < 4 || o.orgCommunity[:4] != u.ScopeCode[:4] {
+		f.Add("org_id", "err.civic.other_city")
+	} else if o.orgStatus != "active" {
+		f.Add("org_id", "err.civic.org_inactive")
+	} else if !o.tookPart {
+		f.Add("org_id", "err.civic.not_participant")
+	}
+	if in.Stars < 1 || in.Stars > 5 {
+		f.Add("stars", "err.civic.stars")
+	}
+	checkText(in.Comment, "comment", 0, 500, f)
+	return f.Err()
+}
+
+// canModerate: the community committee of the organization's community, or
+// the street above it.
+func canModerate(u *auth.User, community string) bool {
+	return u != nil && !u.ReadOnly() && (u.Role == auth.CommunityCommittee || u.Role == auth.StreetOfficer) && u.InScope(community)
+}
+
+// canAnswer: the organization's own leader or hub staff.
+func canAnswer(u *auth.User, orgID int64) bool {
+	return u != nil && (u.Role == auth.OrgLeader || u.Role == auth.HubStaff) && u.OrgID == orgID
+}
+
+// canReadRatings: who lists the ratings of a place (with pending comments).
+func canReadRatings(u *auth.User, community string, orgID int64) bool {
+	return canModerate(u, community) || canAnswer(u, orgID) ||
+		(u != nil && (u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin || u.Role == auth.Auditor) && u.InScope(community))
+}
+
+// DefaultQuestions is the recognition instrument used when a survey names
+// none: awareness, participation and satisfaction, and a free remark.
+func DefaultQuestions() []Question {
+	return []Question{
+		{Key: "knows", TextZH: "您是否知道社区里至少一个社会组织？", TextEN: "Do you know at least one community organization?", Scale: "yes_no", Reading: "awareness"},
+		{Key: "took_part", TextZH: "过去一年您是否参加过社会组织的活动？", TextEN: "Did you take part in an organization's activity in the last year?", Scale: "yes_no", Reading: "participation"},
+		{Key: "satisfaction", TextZH: "您对社区社会组织的服务满意吗？（1–5）", TextEN: "How satisfied are you with their services? (1–5)", Scale: "stars5", Reading: "satisfaction"},
+		{Key: "remark", TextZH: "您还有什么建议？", TextEN: "Anything else you would suggest?", Scale: "text"},
+	}
+}
+
+var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+
+// canRunSurvey: a district or street officer (or the city), for a district
+// or street in their subtree.
+func canRunSurvey(u *auth.User, unit string) bool {
+	return u != nil && !u.ReadOnly() && (u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer || u.Role == auth.StreetOfficer) &&
+		u.InScope(unit)
+}
+
+// validateSurvey checks a survey: a district or street, a period, and an
+// instrument whose readings each appear at most once, on a fitting scale.
+func validateSurvey(in *SurveyInput, unitExists bool) errs.Fields {
+	in.Title, in.UnitCode = strings.TrimSpace(in.Title), strings.TrimSpace(in.UnitCode)
+	f := errs.Fields{}
+	checkText(in.Title, "title", 1, 200, f)
+	if (len(in.UnitCode) != 6 && len(in.UnitCode) != 9) || !unitExists {
+		f.Add("unit_code", "err.civic.survey_unit")
+	}
+	if !validDate(in.OpensOn) {
+		f.Add("opens_on", "err.date_format")
+	}
+	if !validDate(in.ClosesOn) {
+		f.Add("closes_on", "err.date_format")
+	} else if in.ClosesOn < in.OpensOn {
+		f.Add("closes_on", "err.civic.period")
+	}
+	if len(in.Questions) == 0 {
+		in.Questions = DefaultQuestions()
+	}
+	if len(in.Questions) > 30 {
+		f.Add("questions", "err.too_long", 30)
+	}
+	keys, readings := map[string]bool{}, map[string]bool{}
+	for _, q := range in.Questions {
+		ok := keyRE.MatchString(q.Key) && !keys[q.Key] && slices.Contains(Scales, q.Scale) &&
+			strings.TrimSpace(q.TextZH) != "" && utf8.RuneCountInString(q.TextZH) <= 300 && utf8.RuneCountInString(q.TextEN) <= 300
+		if q.Reading != "" {
+			ok = ok && slices.Contains(Readings, q.Reading) && !readings[q.Reading] &&
+				(q.Scale == "yes_no") == (q.Reading != "satisfaction") && q.Scale != "text"
+			readings[q.Reading] = true
+		}
+		keys[q.Key] = true
+		if !ok {
+			f.Add("questions", "err.civic.questions")
+			break
+		}
+	}
+	return f
+}
+
+// reading is one resident's three readings of a survey.
+type reading struct {
+	knows, tookPart bool
+	satisfaction    int
+}
+
+// planAnswer checks a resident's answers against the instrument and the
+// period, and derives the readings. A question left out is no answer; a
+// reading question must be answered.
+func planAnswer(u *auth.User, s *Survey, in AnswerInput, day string) (reading, errs.Fields, error) {
+	var r reading
+	if !isResident(u) || !strings.HasPrefix(u.ScopeCode, s.UnitCode) {
+		return r, nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	f := errs.Fields{}
+	if day < s.OpensOn || day > s.ClosesOn {
+		f.Add("survey", "err.civic.survey_closed")
+		return r, f, nil
+	}
+	known := map[string]bool{}
+	for _, q := range s.Questions {
+		known[q.Key] = true
+		a := strings.TrimSpace(in.Answers[q.Key])
+		switch q.Scale {
+		case "yes_no":
+			if a != "yes" && a != "no" && !(a == "" && q.Reading == "") {
+				f.Add("answers."+q.Key, "err.choose_one")
+			}
+			switch q.Reading {
+			case "awareness":
+				r.knows = a == "yes"
+			case "participation":
+				r.tookPart = a == "yes"
+			}
+		case "stars5":
+			n, err := strconv.Atoi(a)
+			if (err != nil || n < 1 || n > 5) && !(a == "" && q.Reading == "") {
+				f.Add("answers."+q.Key, "err.civic.stars")
+			}
+			if q.Reading == "satisfaction" && err == nil && n >= 1 && n <= 5 {
+				r.satisfaction = n
+			}
+		case "text":
+			checkText(a, "answers."+q.Key, 0, 500, f)
+		}
+	}
+	for k := range in.Answers {
+		if !known[k] {
+			f.Add("answers."+k, "err.civic.unknown_question")
+		}
+	}
+	return r, f, nil
+}
+
+// caseAuthorUnit is where a case written by u sits by default and whether
+// u may write one there: an organization's leader (its community), a hub
+// (its street) or a street officer (their street or a community in it).
+func caseAuthorUnit(u *auth.User, unit, orgCommunity string) (string, bool) {
+	if u == nil || u.ReadOnly() {
+		return "", false
+	}
+	switch u.Role {
+	case auth.OrgLeader:
+		return orgCommunity, u.OrgID != 0 && orgCommunity != "" && (unit == "" || unit == orgCommunity)
+	case auth.HubStaff:
+		if unit == "" {
+			unit = u.ScopeCode
+		}
+		return unit, u.OrgID != 0 && u.InScope(unit) && (len(unit) == 9 || len(unit) == 12)
+	case auth.StreetOfficer:
+		if unit == "" {
+			unit = u.ScopeCode
+		}
+		return unit, u.InScope(unit) && (len(unit) == 9 || len(unit) == 12)
+	}
+	return "", false
+}
+
+// validateCase checks a case's text, kind and themes.
+func validateCase(in *CaseInput, themes []string) errs.Fields {
+	in.Title, in.Story, in.Kind = strings.TrimSpace(in.Title), strings.TrimSpace(in.Story), strings.TrimSpace(in.Kind)
+	if in.Kind == "" {
+		in.Kind = KindCase
+	}
+	f := errs.Fields{}
+	if !slices.Contains(Kinds, in.Kind) {
+		f.Add("kind", "err.choose_one")
+	}
+	checkText(in.Title, "title", 1, 200, f)
+	checkText(in.Story, "story", 1, 20000, f)
+	for _, t := range in.Themes {
+		if !slices.Contains(themes, t) {
+			f.Add("themes", "err.choose_one")
+			break
+		}
+	}
+	if len(in.ActivityIDs) > 50 || len(in.ProjectIDs) > 50 {
+		f.Add("activity_ids", "err.too_long", 50)
+	}
+	return f
+}
+
+// canSeeCase: a published case is public; otherwise its author and the
+// officers whose scope holds it.
+func canSeeCase(u *auth.User, c *Case) bool {
+	if c.Status == CasePublished {
+		return true
+	}
+	if u == nil || u.Role == auth.Resident {
+		return false
+	}
+	if c.createdBy == u.ID {
+		return true
+	}
+	return u.Role != auth.OrgLeader && u.Role != auth.HubStaff && u.Role != auth.CommunityCommittee && u.InScope(c.UnitCode)
+}
+
+// planDecision decides a case's next status: the author submits a draft
+// (a street's own case goes straight to the district); the street officer
+// approves or returns what waits for the street, the district officer
+// what waits for the district (approval publishes it); the city features
+// a published case. A return needs a reason.
+func planDecision(u *auth.User, c *Case, d *Decision) (status string, featured bool, err error) {
+	d.Decision, d.Reason = strings.TrimSpace(d.Decision), strings.TrimSpace(d.Reason)
+	if !slices.Contains(Decisions, d.Decision) {
+		return "", false, invalid("decision", "err.choose_one")
+	}
+	if u == nil || u.ReadOnly() {
+		return "", false, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	if utf8.RuneCountInString(d.Reason) > 1000 {
+		return "", false, invalid("reason", "err.too_long", 1000)
+	}
+	refuse := invalid("decision", "err.civic.decision")
+	switch d.Decision {
+	case "submit":
+		if c.createdBy != u.ID || c.Status != CaseDraft {
+			return "", false, refuse
+		}
+		if u.Role == auth.StreetOfficer {
+			return CaseDistrict, c.Featured, nil
+		}
+		return CaseStreet, c.Featured, nil
+	case "approve", "return":
+		var next string
+		switch {
+		case c.Status == CaseStreet && u.Role == auth.StreetOfficer && u.InScope(c.StreetCode):
+			next = CaseDistrict
+		case c.Status == CaseDistrict && u.Role == auth.DistrictOfficer && u.InScope(c.DistrictCode):
+			next = CasePublished
+		default:
+			return "", false, refuse
+		}
+		if d.Decision == "return" {
+			if d.Reason == "" {
+				return "", false, invalid("reason", "err.required")
+			}
+			return CaseDraft, false, nil
+		}
+		return next, false, nil
+	default: // feature, unfeature
+		if u.Role != auth.CityAdmin || c.Status != CasePublished {
+			return "", false, refuse
+		}
+		return c.Status, d.Decision == "feature", nil
+	}
+}
+
+// invalid is an Invalid error on one field.
+func invalid(field, key string, args ...any) error {
+	f := errs.Fields{}
+	f.Add(field, key, args...)
+	return f.Err()
+}

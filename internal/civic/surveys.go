@@ -1,0 +1,256 @@
+package civic
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// CreateSurvey runs a recognition survey in a district or street for a period.
+func (s *Service) CreateSurvey(ctx context.Context, u *auth.User, in SurveyInput) (*Survey, error) {
+	if u == nil || u.Role == auth.Resident || u.ReadOnly() || !(u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer || u.Role == auth.StreetOfficer) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	exists, err := s.Geo.Exists(ctx, in.UnitCode)
+	if err != nil {
+		return nil, err
+	}
+	f := validateSurvey(&in, exists)
+	if _, bad := f["unit_code"]; !bad && !canRunSurvey(u, in.UnitCode) {
+		f.Add("unit_code", "err.outside_scope")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	sv := &Survey{Title: in.Title, UnitCode: in.UnitCode, OpensOn: in.OpensOn, ClosesOn: in.ClosesOn, Questions: in.Questions}
+	qs, _ := json.Marshal(in.Questions)
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO surveys (title, unit_code, district_code, opens_on, closes_on, questions, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, sv.Title, sv.UnitCode, sv.UnitCode[:6], sv.OpensOn, sv.ClosesOn, string(qs),
+			u.ID, now).Scan(&sv.ID); err != nil {
+			return fmt.Errorf("civic: create survey: %w", err)
+		}
+		return s.record(ctx, tx, now, u, "survey.create", "survey", sv.ID, sv.UnitCode, map[string]any{"title": sv.Title, "opens_on": sv.OpensOn, "closes_on": sv.ClosesOn})
+	})
+	return sv, err
+}
+
+const surveyCols = `s.id, s.title, s.unit_code, s.opens_on, s.closes_on, s.questions, (SELECT COUNT(*) FROM survey_answers a WHERE a.survey_id = s.id)`
+
+func scanSurvey(sc interface{ Scan(...any) error }) (*Survey, error) {
+	var sv Survey
+	var qs string
+	if err := sc.Scan(&sv.ID, &sv.Title, &sv.UnitCode, &sv.OpensOn, &sv.ClosesOn, &qs, &sv.Answers); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(qs), &sv.Questions); err != nil {
+		return nil, fmt.Errorf("civic: survey questions: %w", err)
+	}
+	return &sv, nil
+}
+
+func (s *Service) getSurvey(ctx context.Context, q db.Querier, id int64) (*Survey, error) {
+	sv, err := scanSurvey(q.QueryRowContext(ctx, `SELECT `+surveyCols+` FROM surveys s WHERE s.id = $1`, id))
+	if err == sql.ErrNoRows {
+		return nil, notFound()
+	}
+	return sv, err
+}
+
+// Surveys lists, for a resident, the surveys open today for their community
+// (with whether they answered); for an officer, the surveys run in or above
+// their scope.
+func (s *Service) Surveys(ctx context.Context, u *auth.User) ([]*Survey, error) {
+	if u == nil || u.ScopeCode == "" {
+		return []*Survey{}, nil
+	}
+	var where string
+	args := []any{}
+	if isResident(u) {
+		day := today(s.now())
+		where = `(s.unit_code = $1 OR s.unit_code = $2) AND s.opens_on <= $3 AND s.closes_on >= $3`
+		args = append(args, u.ScopeCode[:6], u.ScopeCode[:9], day)
+	} else {
+		lo, hi := db.PrefixRange(u.ScopeCode)
+		where = `(s.unit_code >= $1 AND s.unit_code < $2)`
+		args = append(args, lo, hi)
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+surveyCols+` FROM surveys s WHERE `+where+` ORDER BY s.opens_on DESC, s.id DESC LIMIT 200`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("civic: surveys: %w", err)
+	}
+	defer rows.Close()
+	out := []*Survey{}
+	for rows.Next() {
+		sv, err := scanSurvey(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sv)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	codes := []string{}
+	for _, sv := range out {
+		codes = append(codes, sv.UnitCode)
+		if isResident(u) {
+			var n int
+			if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM survey_answers WHERE survey_id = $1 AND user_id = $2`, sv.ID, u.ID).Scan(&n); err != nil {
+				return nil, fmt.Errorf("civic: answered: %w", err)
+			}
+			sv.Answered = n > 0
+			sv.Answers = 0 // a resident is not told how many answered
+		}
+	}
+	names, err := s.Geo.Names(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	for _, sv := range out {
+		sv.UnitName = names[sv.UnitCode]
+	}
+	return out, nil
+}
+
+// AnswerSurvey records a resident's answers, once (a second is 409, nothing written).
+func (s *Service) AnswerSurvey(ctx context.Context, u *auth.User, id int64, in AnswerInput) error {
+	if !isResident(u) {
+		return errs.E(errs.Forbidden, "err.civic.residents_only")
+	}
+	now := s.now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		sv, err := s.getSurvey(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		r, f, err := planAnswer(u, sv, in, today(now))
+		if err != nil {
+			return err
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		raw, _ := json.Marshal(in.Answers)
+		c := u.ScopeCode
+		_, err = tx.ExecContext(ctx, `INSERT INTO survey_answers (survey_id, user_id, community_code, street_code, district_code,
+			knows, took_part, satisfaction, answers, answered_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			id, u.ID, c, c[:9], c[:6], b2i(r.knows), b2i(r.tookPart), r.satisfaction, string(raw), today(now), now)
+		if s.DB.Dialect.IsUniqueViolation(err) {
+			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.answered"), Fields: map[string]errs.Msg{"survey": errs.M("err.civic.answered")}}
+		}
+		if err != nil {
+			return fmt.Errorf("civic: answer: %w", err)
+		}
+		return s.record(ctx, tx, now, u, "survey.answer", "survey", id, c, nil)
+	})
+}
+
+func share(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return math.Round(float64(n)/float64(d)*1000) / 1000
+}
+
+// SurveyResults are a survey's readings for its unit and by the places one
+// level below (a district's streets, a street's communities), with the
+// ratings given in each place during the survey's period.
+func (s *Service) SurveyResults(ctx context.Context, u *auth.User, id int64) (*Results, error) {
+	sv, err := s.getSurvey(ctx, s.DB.Read, id)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil || u.Role == auth.Resident || !(u.InScope(sv.UnitCode) || (len(u.ScopeCode) > len(sv.UnitCode) && u.ScopeCode[:len(sv.UnitCode)] == sv.UnitCode)) {
+		return nil, notFound()
+	}
+	n := 9
+	if len(sv.UnitCode) == 9 {
+		n = 12
+	}
+	col := map[int]string{9: "street_code", 12: "community_code"}[n]
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+col+`, COUNT(*), SUM(knows), SUM(took_part),
+		SUM(CASE WHEN satisfaction > 0 THEN 1 ELSE 0 END), SUM(satisfaction)
+		FROM survey_answers WHERE survey_id = $1 GROUP BY `+col, id)
+	if err != nil {
+		return nil, fmt.Errorf("civic: results: %w", err)
+	}
+	byCode := map[string]*PlaceResult{}
+	sums := map[string]int{}
+	for rows.Next() {
+		var p PlaceResult
+		var sat int
+		if err := rows.Scan(&p.Code, &p.Answers, &p.Aware, &p.TookPart, &p.Satisfied, &sat); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byCode[p.Code], sums[p.Code] = &p, sat
+	}
+	rows.Close()
+	lo, hi := db.PrefixRange(sv.UnitCode)
+	rrows, err := s.DB.Read.QueryContext(ctx, `SELECT SUBSTR(community_code, 1, `+itoa(int64(n))+`), COUNT(*), SUM(stars) FROM org_ratings
+		WHERE community_code >= $1 AND community_code < $2 AND effective_on >= $3 AND effective_on <= $4 GROUP BY SUBSTR(community_code, 1, `+itoa(int64(n))+`)`,
+		lo, hi, sv.OpensOn, sv.ClosesOn)
+	if err != nil {
+		return nil, fmt.Errorf("civic: result ratings: %w", err)
+	}
+	stars := map[string]int{}
+	for rrows.Next() {
+		var code string
+		var cnt, st int
+		if err := rrows.Scan(&code, &cnt, &st); err != nil {
+			rrows.Close()
+			return nil, err
+		}
+		p := byCode[code]
+		if p == nil {
+			p = &PlaceResult{Code: code}
+			byCode[code] = p
+		}
+		p.Ratings, stars[code] = cnt, st
+	}
+	rrows.Close()
+	out := &Results{SurveyID: id, Total: PlaceResult{Code: sv.UnitCode}, Places: []PlaceResult{}}
+	codes := []string{sv.UnitCode}
+	totSat, totStars := 0, 0
+	for code, p := range byCode {
+		codes = append(codes, code)
+		out.Total.Answers += p.Answers
+		out.Total.Aware += p.Aware
+		out.Total.TookPart += p.TookPart
+		out.Total.Satisfied += p.Satisfied
+		out.Total.Ratings += p.Ratings
+		totSat += sums[code]
+		totStars += stars[code]
+	}
+	names, err := s.Geo.Names(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	finish := func(p *PlaceResult, sat, st int) {
+		p.Name = names[p.Code]
+		p.Awareness, p.Participation = share(p.Aware, p.Answers), share(p.TookPart, p.Answers)
+		if p.Satisfied > 0 {
+			p.Satisfaction = math.Round(float64(sat)/float64(p.Satisfied)*100) / 100
+		}
+		if p.Ratings > 0 {
+			p.RatingAverage = math.Round(float64(st)/float64(p.Ratings)*100) / 100
+		}
+	}
+	for code, p := range byCode {
+		finish(p, sums[code], stars[code])
+		out.Places = append(out.Places, *p)
+	}
+	finish(&out.Total, totSat, totStars)
+	sort.Slice(out.Places, func(i, j int) bool { return out.Places[i].Code < out.Places[j].Code })
+	return out, nil
+}
