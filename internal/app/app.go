@@ -22,6 +22,7 @@ import (
 	"linli/internal/effective"
 	"linli/internal/funding"
 	"linli/internal/geo"
+	"linli/internal/geomap"
 	"linli/internal/home"
 	"linli/internal/hub"
 	"linli/internal/incubation"
@@ -167,7 +168,10 @@ func (a *App) Mount() error {
 	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)
 	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led), home.ReportTasks(a.Activity)}}
 	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board}).Routes(rt)
-	(&coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}).Routes(rt)
+	cov := &coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}
+	cov.Routes(rt)
+	(&geomap.Handlers{S: a.Web, Order: []string{"indicator", "count", "coverage"}, Layers: map[string]geomap.Layer{
+		"indicator": a.KPI.MapIndicator, "count": a.KPI.MapCount, "coverage": cov.MapLayer}}).Routes(rt)
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
