@@ -76,7 +76,9 @@
         });
       }
       if (note) {
-        var t = d.title;
+        // the menu's label is in the page's language
+        var menu = document.querySelector('select.geomap-layer[data-for="' + el.id + '"]');
+        var t = menu && menu.selectedIndex >= 0 ? menu.options[menu.selectedIndex].text : d.title;
         if (d.missing.length) t += " · " + (el.getAttribute("data-missing") || "").replace("{n}", d.missing.length);
         note.textContent = t;
       }
