@@ -122,6 +122,31 @@ func BenchmarkReport(b *testing.B) {
 			}
 		}
 	})
+	// the two reads of today's city report, apart
+	b.Run("city_rollup_read", func(b *testing.B) {
+		lo, hi := db.PrefixRange("4401")
+		for i := 0; i < b.N; i++ {
+			if _, err := readRollup(ctx, d, rollupLevel(6), []string{"all", "group"}, lo, hi, 6); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("city_places_read", func(b *testing.B) {
+		lo, hi := db.PrefixRange("4401")
+		for i := 0; i < b.N; i++ {
+			if _, err := readPlaces(ctx, d, lo, hi, 6); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("city_places_read_before", func(b *testing.B) {
+		lo, hi := db.PrefixRange("4401")
+		for i := 0; i < b.N; i++ {
+			if _, err := readPlacesGrouped(ctx, d, lo, hi, 6); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("city_past_read", func(b *testing.B) {
 		cut := time.Date(2022, 12, 31, 16, 0, 0, 0, time.UTC)
 		lo, hi := db.PrefixRange("4401")
@@ -248,4 +273,51 @@ func readPastCorrelated(ctx context.Context, d *db.DB, lo, hi string, cut time.T
 		fn(o)
 	}
 	return rows.Err()
+}
+
+// readPlacesGrouped is readPlaces as it was (kept for the benchmark): for today's report, how many communities of each area
+// every unit (codes cut to n) holds, and the communities without any
+// active organization according to the rollup.
+func readPlacesGrouped(ctx context.Context, d *db.DB, lo, hi string, n int) (places, error) {
+	pl := places{areas: map[string]map[string]int{}, counted: map[string]int{}}
+	rows, err := d.Query(ctx, `SELECT substr(code, 1, `+strconv.Itoa(n)+`), `+areaSQL+`, CASE WHEN substr(code, 10, 3) < '400' THEN 1 ELSE 0 END, COUNT(*)
+		FROM divisions WHERE level = 5 AND code >= $1 AND code < $2 GROUP BY 1, 2, 3`, lo, hi)
+	if err != nil {
+		return pl, fmt.Errorf("coverage areas: %w", err)
+	}
+	for rows.Next() {
+		var u, a string
+		var counted, k int
+		if err := rows.Scan(&u, &a, &counted, &k); err != nil {
+			rows.Close()
+			return pl, err
+		}
+		if pl.areas[u] == nil {
+			pl.areas[u] = map[string]int{}
+		}
+		pl.areas[u][a] += k
+		if counted == 1 {
+			pl.counted[a] += k
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return pl, err
+	}
+	rows, err = d.Query(ctx, `SELECT d.code, d.name FROM divisions d WHERE d.level = 5 AND d.code >= $1 AND d.code < $2
+		AND NOT EXISTS (SELECT 1 FROM org_cover c WHERE c.lvl = 5 AND c.dim = 'all' AND c.code = d.code AND c.n <> 0)
+		ORDER BY d.code`, lo, hi)
+	if err != nil {
+		return pl, fmt.Errorf("coverage empty communities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c community
+		if err := rows.Scan(&c.code, &c.name); err != nil {
+			return pl, err
+		}
+		c.street = c.code[:9]
+		pl.empty = append(pl.empty, c)
+	}
+	return pl, rows.Err()
 }

@@ -49,51 +49,33 @@ func readRollup(ctx context.Context, d *db.DB, lvl int, dims []string, lo, hi st
 const areaSQL = `CASE WHEN substr(code, 10, 3) BETWEEN '001' AND '199' THEN 'urban'
 	WHEN substr(code, 10, 3) BETWEEN '200' AND '399' THEN 'rural' ELSE 'other' END`
 
-// readPlaces reads, for today's report, how many communities of each area
-// every unit (codes cut to n) holds, and the communities without any
-// active organization according to the rollup.
+// readPlaces reads, for today's report, the place's communities and which
+// of them have an active organization according to the rollup, and derives
+// from them what the past path derives from the records (placesOf): two
+// range reads, no grouping or anti-join in SQL.
 func readPlaces(ctx context.Context, d *db.DB, lo, hi string, n int) (places, error) {
-	pl := places{areas: map[string]map[string]int{}, counted: map[string]int{}}
-	rows, err := d.Query(ctx, `SELECT substr(code, 1, `+strconv.Itoa(n)+`), `+areaSQL+`, CASE WHEN substr(code, 10, 3) < '400' THEN 1 ELSE 0 END, COUNT(*)
-		FROM divisions WHERE level = 5 AND code >= $1 AND code < $2 GROUP BY 1, 2, 3`, lo, hi)
+	comms, err := readCommunities(ctx, d, lo, hi)
 	if err != nil {
-		return pl, fmt.Errorf("coverage areas: %w", err)
+		return places{}, err
 	}
-	for rows.Next() {
-		var u, a string
-		var counted, k int
-		if err := rows.Scan(&u, &a, &counted, &k); err != nil {
-			rows.Close()
-			return pl, err
-		}
-		if pl.areas[u] == nil {
-			pl.areas[u] = map[string]int{}
-		}
-		pl.areas[u][a] += k
-		if counted == 1 {
-			pl.counted[a] += k
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return pl, err
-	}
-	rows, err = d.Query(ctx, `SELECT d.code, d.name FROM divisions d WHERE d.level = 5 AND d.code >= $1 AND d.code < $2
-		AND NOT EXISTS (SELECT 1 FROM org_cover c WHERE c.lvl = 5 AND c.dim = 'all' AND c.code = d.code AND c.n <> 0)
-		ORDER BY d.code`, lo, hi)
+	rows, err := d.Query(ctx, `SELECT code, n FROM org_cover WHERE lvl = 5 AND dim = 'all' AND code >= $1 AND code < $2 AND n <> 0`, lo, hi)
 	if err != nil {
-		return pl, fmt.Errorf("coverage empty communities: %w", err)
+		return places{}, fmt.Errorf("coverage covered communities: %w", err)
 	}
 	defer rows.Close()
+	totals := map[string]int{}
 	for rows.Next() {
-		var c community
-		if err := rows.Scan(&c.code, &c.name); err != nil {
-			return pl, err
+		var c string
+		var k int
+		if err := rows.Scan(&c, &k); err != nil {
+			return places{}, err
 		}
-		c.street = c.code[:9]
-		pl.empty = append(pl.empty, c)
+		totals[c] += k
 	}
-	return pl, rows.Err()
+	if err := rows.Err(); err != nil {
+		return places{}, err
+	}
+	return placesOf(comms, totals, n), nil
 }
 
 // readCommunities lists the communities under a range, with their streets.
