@@ -138,7 +138,7 @@ func readPast(ctx context.Context, d *db.DB, lo, hi string, cut time.Time, fn fu
 		WHERE o.community_code >= $1 AND o.community_code < $2
 			OR o.id IN (SELECT m.org_id FROM org_history m WHERE m.field = 'community'
 				AND (m.value >= $1 AND m.value < $2 OR m.old_value >= $1 AND m.old_value < $2))
-		ORDER BY o.id, h.field, h.at, h.id`, lo, hi, cut)
+		ORDER BY o.id, h.at, h.id`, lo, hi, cut)
 	if err != nil {
 		return fmt.Errorf("coverage past: %w", err)
 	}
@@ -175,7 +175,8 @@ type pastOrg struct {
 	hasBefore, hasAfter [6]bool
 }
 
-// see takes one history row (in order of field, then effective time).
+// see takes one history row (in order of effective time; each field is
+// followed apart, so the rows need no order by field: no text sort).
 func (p *pastOrg) see(field, value, old string, before bool) {
 	i := slices.Index(pastFields, field)
 	if i < 0 {
