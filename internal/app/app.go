@@ -24,6 +24,7 @@ import (
 	"linli/internal/evaluation"
 	"linli/internal/funding"
 	"linli/internal/geo"
+	"linli/internal/geomap"
 	"linli/internal/governance"
 	"linli/internal/home"
 	"linli/internal/hub"
@@ -182,7 +183,10 @@ func (a *App) Mount() error {
 	pub := &portal.Handlers{S: a.Web, Svc: a.Portal}
 	pub.Routes(rt)
 	(&home.Handlers{S: a.Web, Sum: a.Registry, Geo: a.Geo, Board: board, Anonymous: pub.Home}).Routes(rt)
-	(&coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}).Routes(rt)
+	cov := &coverage.Handlers{S: a.Web, Svc: a.KPI.Coverage.(*coverage.Service)}
+	cov.Routes(rt)
+	(&geomap.Handlers{S: a.Web, Order: []string{"indicator", "count", "coverage"}, Layers: map[string]geomap.Layer{
+		"indicator": a.KPI.MapIndicator, "count": a.KPI.MapCount, "coverage": cov.MapLayer}}).Routes(rt)
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&evaluation.Handlers{S: a.Web, Svc: eval}).Routes(rt)

@@ -372,6 +372,14 @@ func (m *measurer) specs() []spec {
 			req: func(i int) (*http.Request, error) { return m.get(city, "/api/v1/coverage") }},
 		{name: "coverage report, district, by target group", key: "coverage_district", target: "p99 ≤ 50 ms", p99Max: 50,
 			req: func(i int) (*http.Request, error) { return m.get(dist, "/api/v1/coverage") }},
+		{name: "map, the city's districts by organizations (/api/v1/map/{city}?count=orgs)", key: "map_city_orgs",
+			req: func(i int) (*http.Request, error) {
+				return m.get(city, "/api/v1/map/"+m.districts[0][:4]+"?count=orgs")
+			}},
+		{name: "map, the city's districts by organizations serving the elderly (coverage layer)", key: "map_city_coverage",
+			req: func(i int) (*http.Request, error) {
+				return m.get(city, "/api/v1/map/"+m.districts[0][:4]+"?coverage=elderly")
+			}},
 	}
 	out = append(out, m.activitySpecs()...)
 	return append(out, m.dashboards()...)

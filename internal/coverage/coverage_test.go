@@ -379,6 +379,7 @@ func TestCoverageScenario(t *testing.T) {
 	f.add(t, "流动舞队", mo{community: yulei, tier: registry.TierCommunity, groups: []string{"migrant_workers"}, types: []string{"culture_sports"}, active: true})
 	// a change of target groups moves the organization between cells
 	f.update(t, "长者舞蹈队", func(in *registry.Input) { in.TargetGroups = []string{"women"} })
+	beforeMove := f.snapshot() // 流动舞队 still in 育蕾
 	f.at("2022-06-15")
 	f.update(t, "流动舞队", func(in *registry.Input) { in.CommunityCode = liede }) // a move
 	f.update(t, "永兴村留守关爱队", func(in *registry.Input) {
@@ -393,7 +394,7 @@ func TestCoverageScenario(t *testing.T) {
 		day    string
 		orgs   map[string]mo
 		stored bool // the rollup answers
-	}{{"2022-03-31", first, false}, {"2022-06-30", second, false}, {"2023-01-10", now, true}, {"2024-01-01", now, true}} {
+	}{{"2022-03-31", first, false}, {"2022-06-10", beforeMove, false}, {"2022-06-30", second, false}, {"2023-01-10", now, true}, {"2024-01-01", now, true}} {
 		for _, place := range []string{tianhe, tianhen, longgui, conghua, "4401", yongxing} {
 			for _, by := range Dimensions {
 				for _, area := range []string{"", geo.Urban, geo.Rural} {
@@ -499,6 +500,58 @@ func TestCoverageScenario(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A move between communities is dated like any change (the registry's
+// history field "community"): a move entered late with an effective date
+// counts the organization in its old community before that date and in its
+// new one from it, whatever day it was typed in; one moving into a place
+// from outside counts there only from the move.
+func TestCoverageMoveByEffectiveDate(t *testing.T) {
+	f := setup(t)
+	f.at("2022-03-01")
+	f.add(t, "长者合唱团", mo{community: yulei, tier: registry.TierCommunity, groups: []string{"elderly"}, types: []string{"culture_sports"}, active: true})
+	f.add(t, "龙归长者会", mo{community: longguiU, tier: registry.TierCommunity, groups: []string{"elderly"}, types: []string{"mutual_aid"}, active: true})
+	before := f.snapshot()
+	f.at("2022-09-20") // typed in on the 20th, effective on the 1st
+	for name, to := range map[string]string{"长者合唱团": liede, "龙归长者会": zhijie} {
+		f.update(t, name, func(in *registry.Input) { in.CommunityCode, in.EffectiveOn = to, "2022-09-01" })
+	}
+	after := f.snapshot()
+	var n int
+	if err := f.db.Read.QueryRow(`SELECT COUNT(*) FROM org_history WHERE field = 'community' AND at < $1`,
+		time.Date(2022, 9, 2, 0, 0, 0, 0, chinaTime)).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("moves in the history dated 2022-09-01: %d (%v), want 2", n, err)
+	}
+	f.at("2022-12-01")
+	for _, c := range []struct {
+		day  string
+		orgs map[string]mo
+	}{{"2022-08-31", before}, {"2022-09-01", after}, {"2022-09-10", after}, {"2022-12-01", after}} {
+		for _, place := range []string{"4401", tianhe, tianhen, "440106013", longgui} {
+			want := f.expect(t, c.orgs, place, ByGroup, "")
+			got, err := f.cov.Report(f.ctx, f.admin, Query{Unit: place, By: ByGroup, AsOf: c.day})
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(t, fmt.Sprintf("%s %s", c.day, place), got, want)
+		}
+	}
+	// the street's row of 育蕾 before, of 猎德 after, spelled out
+	r1, _ := f.cov.Report(f.ctx, f.admin, Query{Unit: tianhe, AsOf: "2022-08-31"})
+	r2, _ := f.cov.Report(f.ctx, f.admin, Query{Unit: tianhe, AsOf: "2022-09-01"})
+	cell := func(r *Report, unit string) int {
+		for _, row := range r.Rows {
+			if row.Unit == unit {
+				return row.Cells["elderly"]
+			}
+		}
+		return -1
+	}
+	if cell(r1, tianhen) != 1 || cell(r1, "440106013") != 0 || cell(r2, tianhen) != 1 || cell(r2, "440106013") != 1 {
+		t.Errorf("天河南 / 猎德 elderly: before %d / %d, after %d / %d; want 1 / 0 (长者合唱团 in 育蕾), 1 / 1 (in 猎德, 龙归长者会 in 天河直街)",
+			cell(r1, tianhen), cell(r1, "440106013"), cell(r2, tianhen), cell(r2, "440106013"))
 	}
 }
 

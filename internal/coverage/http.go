@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"linli/internal/geo"
+	"linli/internal/geomap"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
@@ -87,6 +88,12 @@ type view struct {
 	AreaOpts   []option
 	Export     string
 	Self       string
+	// the map of the units below (internal/geomap): the total first, the
+	// columns to choose from, and where a click leads
+	Map      *geomap.Data
+	MapCols  []option
+	MapQuery string
+	Drill    string
 }
 
 func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" }
@@ -148,6 +155,20 @@ func (h *Handlers) view(r *http.Request, u *auth.User) (*view, error) {
 	}
 	if v.Streets, err = h.Svc.Geo.Names(r.Context(), codes); err != nil {
 		return nil, err
+	}
+	if geomap.For(rep.Unit) != nil {
+		v.Map = MapOf(rep, ColumnAll, t("coverage.total")).Finish()
+		mq := url.Values{"by": {rep.By}, "as_of": {rep.AsOf}}
+		if rep.Area != "" {
+			mq.Set("area", rep.Area)
+		}
+		base := mq.Encode() + "&coverage="
+		v.MapQuery = base + ColumnAll
+		v.MapCols = append(v.MapCols, option{Value: v.MapQuery, Label: t("coverage.total"), Selected: true})
+		for _, c := range v.Columns {
+			v.MapCols = append(v.MapCols, option{Value: base + url.QueryEscape(c.Value), Label: c.Label})
+		}
+		v.Drill = "/coverage?unit={code}&" + mq.Encode()
 	}
 	for _, d := range Dimensions {
 		v.Dims = append(v.Dims, option{Value: d, Label: t("coverage.by." + d), Selected: d == rep.By})

@@ -3,6 +3,7 @@ package coverage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,51 +49,33 @@ func readRollup(ctx context.Context, d *db.DB, lvl int, dims []string, lo, hi st
 const areaSQL = `CASE WHEN substr(code, 10, 3) BETWEEN '001' AND '199' THEN 'urban'
 	WHEN substr(code, 10, 3) BETWEEN '200' AND '399' THEN 'rural' ELSE 'other' END`
 
-// readPlaces reads, for today's report, how many communities of each area
-// every unit (codes cut to n) holds, and the communities without any
-// active organization according to the rollup.
+// readPlaces reads, for today's report, the place's communities and which
+// of them have an active organization according to the rollup, and derives
+// from them what the past path derives from the records (placesOf): two
+// range reads, no grouping or anti-join in SQL.
 func readPlaces(ctx context.Context, d *db.DB, lo, hi string, n int) (places, error) {
-	pl := places{areas: map[string]map[string]int{}, counted: map[string]int{}}
-	rows, err := d.Query(ctx, `SELECT substr(code, 1, `+strconv.Itoa(n)+`), `+areaSQL+`, CASE WHEN substr(code, 10, 3) < '400' THEN 1 ELSE 0 END, COUNT(*)
-		FROM divisions WHERE level = 5 AND code >= $1 AND code < $2 GROUP BY 1, 2, 3`, lo, hi)
+	comms, err := readCommunities(ctx, d, lo, hi)
 	if err != nil {
-		return pl, fmt.Errorf("coverage areas: %w", err)
+		return places{}, err
 	}
-	for rows.Next() {
-		var u, a string
-		var counted, k int
-		if err := rows.Scan(&u, &a, &counted, &k); err != nil {
-			rows.Close()
-			return pl, err
-		}
-		if pl.areas[u] == nil {
-			pl.areas[u] = map[string]int{}
-		}
-		pl.areas[u][a] += k
-		if counted == 1 {
-			pl.counted[a] += k
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return pl, err
-	}
-	rows, err = d.Query(ctx, `SELECT d.code, d.name FROM divisions d WHERE d.level = 5 AND d.code >= $1 AND d.code < $2
-		AND NOT EXISTS (SELECT 1 FROM org_cover c WHERE c.lvl = 5 AND c.dim = 'all' AND c.code = d.code AND c.n <> 0)
-		ORDER BY d.code`, lo, hi)
+	rows, err := d.Query(ctx, `SELECT code, n FROM org_cover WHERE lvl = 5 AND dim = 'all' AND code >= $1 AND code < $2 AND n <> 0`, lo, hi)
 	if err != nil {
-		return pl, fmt.Errorf("coverage empty communities: %w", err)
+		return places{}, fmt.Errorf("coverage covered communities: %w", err)
 	}
 	defer rows.Close()
+	totals := map[string]int{}
 	for rows.Next() {
-		var c community
-		if err := rows.Scan(&c.code, &c.name); err != nil {
-			return pl, err
+		var c string
+		var k int
+		if err := rows.Scan(&c, &k); err != nil {
+			return places{}, err
 		}
-		c.street = c.code[:9]
-		pl.empty = append(pl.empty, c)
+		totals[c] += k
 	}
-	return pl, rows.Err()
+	if err := rows.Err(); err != nil {
+		return places{}, err
+	}
+	return placesOf(comms, totals, n), nil
 }
 
 // readCommunities lists the communities under a range, with their streets.
@@ -133,43 +116,102 @@ func readUnits(ctx context.Context, d *db.DB, n int, lo, hi string) ([]unitInfo,
 	return out, rows.Err()
 }
 
-// asOfField is a historized field's value at the cut: the last change
-// before it, else the value the first change after it replaced, else the
-// current column.
-func asOfField(field, current string) string {
-	return `COALESCE((SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = '` + field +
-		`' AND h.at < $3 ORDER BY h.at DESC, h.id DESC LIMIT 1), (SELECT NULLIF(h.old_value, '') FROM org_history h WHERE h.org_id = o.id AND h.field = '` +
-		field + `' AND h.at >= $3 ORDER BY h.at, h.id LIMIT 1), ` + current + `)`
-}
+// pastFields are the historized fields a past date's report reads, in
+// the order the read sorts them.
+var pastFields = []string{"community", "groups", "status", "tier", "types", "volunteer_mark"}
 
-// readPast reads the organizations under a community-code range that were
-// active at the cut, as they stood then: status from the dated history
-// (field "status"; no status before the cut means not yet filed), tier,
-// volunteer mark, and types and groups from their history fields "types"
-// and "groups" (decimal masks) where recorded, else the current masks. A
-// place is where the organization is now (moves are not historized). The
-// read is bounded by the place's range and streamed, never collected.
+// readPast reads the organizations that were active at the cut in a
+// community-code range, as they stood then: status from the dated history
+// (field "status"; no status before the cut means not yet filed), and the
+// community (a move is the history field "community"), tier, volunteer
+// mark, types and groups (decimal masks) from their history: the last
+// change before the cut, else the value the first change after it
+// replaced, else the current column. The organizations read are those in
+// the range now and those that moved in or out of it; one statement joins
+// each to its history rows, in order, and the rows are streamed, never
+// collected (one organization at a time).
 func readPast(ctx context.Context, d *db.DB, lo, hi string, cut time.Time, fn func(orgAt)) error {
-	rows, err := d.Query(ctx, `SELECT o.community_code, `+asOfField("tier", "o.tier")+`, `+
-		asOfField("types", "CAST(o.types_mask AS TEXT)")+`, `+asOfField("groups", "CAST(o.groups_mask AS TEXT)")+`, `+
-		asOfField("volunteer_mark", "CAST(o.volunteer_mark AS TEXT)")+`
-		FROM orgs o WHERE o.community_code >= $1 AND o.community_code < $2
-		AND (SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = 'status' AND h.at < $3
-			ORDER BY h.at DESC, h.id DESC LIMIT 1) = 'active'`, lo, hi, cut)
+	rows, err := d.Query(ctx, `SELECT o.id, o.community_code, o.tier, o.types_mask, o.groups_mask, o.volunteer_mark,
+			COALESCE(h.field, ''), COALESCE(h.value, ''), COALESCE(h.old_value, ''), CASE WHEN h.at < $3 THEN 1 ELSE 0 END
+		FROM orgs o LEFT JOIN org_history h ON h.org_id = o.id
+			AND h.field IN ('community', 'groups', 'status', 'tier', 'types', 'volunteer_mark')
+		WHERE o.community_code >= $1 AND o.community_code < $2
+			OR o.id IN (SELECT m.org_id FROM org_history m WHERE m.field = 'community'
+				AND (m.value >= $1 AND m.value < $2 OR m.old_value >= $1 AND m.old_value < $2))
+		ORDER BY o.id, h.at, h.id`, lo, hi, cut)
 	if err != nil {
 		return fmt.Errorf("coverage past: %w", err)
 	}
 	defer rows.Close()
+	var cur pastOrg
+	cur.id = -1
 	for rows.Next() {
-		var o orgAt
-		var types, groups, mark string
-		if err := rows.Scan(&o.community, &o.tier, &types, &groups, &mark); err != nil {
+		var r pastOrg
+		var field, value, old string
+		var before int
+		if err := rows.Scan(&r.id, &r.community, &r.tier, &r.types, &r.groups, &r.mark, &field, &value, &old, &before); err != nil {
 			return err
 		}
-		o.types, _ = strconv.ParseInt(types, 10, 64)
-		o.groups, _ = strconv.ParseInt(groups, 10, 64)
-		o.mark = mark == "1"
-		fn(o)
+		if r.id != cur.id {
+			cur.emit(lo, hi, fn)
+			cur = r
+		}
+		cur.see(field, value, old, before == 1)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	cur.emit(lo, hi, fn)
+	return nil
+}
+
+// pastOrg is one organization's current columns and what its history
+// says of each field at the cut.
+type pastOrg struct {
+	id                  int64
+	community, tier     string
+	types, groups, mark int64
+	before, after       [6]string // pastFields' values: last before the cut, replaced by the first after
+	hasBefore, hasAfter [6]bool
+}
+
+// see takes one history row (in order of effective time; each field is
+// followed apart, so the rows need no order by field: no text sort).
+func (p *pastOrg) see(field, value, old string, before bool) {
+	i := slices.Index(pastFields, field)
+	if i < 0 {
+		return
+	}
+	switch {
+	case before:
+		p.before[i], p.hasBefore[i] = value, true
+	case !p.hasAfter[i]:
+		p.after[i], p.hasAfter[i] = old, true
+	}
+}
+
+// at is a field's value at the cut, or the current one.
+func (p *pastOrg) at(i int, current string) string {
+	switch {
+	case p.hasBefore[i]:
+		return p.before[i]
+	case p.hasAfter[i] && p.after[i] != "":
+		return p.after[i]
+	}
+	return current
+}
+
+// emit passes the organization on if it was active in the range at the cut.
+func (p *pastOrg) emit(lo, hi string, fn func(orgAt)) {
+	if p.id < 0 || !p.hasBefore[2] || p.before[2] != "active" {
+		return
+	}
+	o := orgAt{community: p.at(0, p.community), tier: p.at(3, p.tier)}
+	if o.community < lo || o.community >= hi || len(o.community) != 12 {
+		return
+	}
+	o.groups, _ = strconv.ParseInt(p.at(1, strconv.FormatInt(p.groups, 10)), 10, 64)
+	o.types, _ = strconv.ParseInt(p.at(4, strconv.FormatInt(p.types, 10)), 10, 64)
+	o.mark = p.at(5, strconv.FormatInt(p.mark, 10)) == "1"
+	fn(o)
 }

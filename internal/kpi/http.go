@@ -3,6 +3,7 @@ package kpi
 import (
 	"embed"
 	"io/fs"
+	"linli/internal/geomap"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -69,6 +70,9 @@ type dashboardView struct {
 	Query     string
 	CanManage bool
 	Summary   string
+	// MapLayers are the map's choices (query, label) where the units below
+	// have boundaries (internal/geomap); none: the ranking table only.
+	MapLayers [][2]string
 }
 
 type rankView struct {
@@ -106,6 +110,11 @@ func (h *Handlers) dashboardView(r *http.Request, u *auth.User) (*dashboardView,
 			}
 		}
 		v.Ranking = append(v.Ranking, rv)
+	}
+	if geomap.For(d.Unit.Code) != nil {
+		if v.MapLayers, err = h.Svc.MapLayers(r.Context(), u, d.Unit.Code, x.lang); err != nil {
+			return nil, err
+		}
 	}
 	v.Phase = x.t("kpi.phase." + d.Timeline.Current)
 	v.Position = x.t("kpi.timeline.position", v.Phase, d.Timeline.Month, d.Timeline.Months)

@@ -134,6 +134,7 @@ var Messages = i18n.Messages{
 	"err.bad_transition":               {i18n.ZH: "当前状态（%s）下不能执行“%s”。", i18n.EN: "Cannot %[2]s from status %[1]s."},
 	"history.types":                    {i18n.ZH: "组织类型（编码）", i18n.EN: "Types (code)"},
 	"history.groups":                   {i18n.ZH: "服务对象（编码）", i18n.EN: "Target groups (code)"},
+	"history.community":                {i18n.ZH: "所属社区（村）代码", i18n.EN: "Community (code)"},
 	"field.effective_on":               {i18n.ZH: "生效日期", i18n.EN: "Effective on"},
 	"field.late_reason":                {i18n.ZH: "补录原因", i18n.EN: "Reason for late entry"},
 	"field.entered_at":                 {i18n.ZH: "录入时间", i18n.EN: "Entered"},

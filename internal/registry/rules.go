@@ -166,6 +166,11 @@ func planUpdate(u *auth.User, old *Org, in Input, now time.Time, lk lookups) (*c
 	if _, ok := d["target_groups"]; ok {
 		evs = append(evs, maskEvent("groups", TargetGroups, old.TargetGroups, o.TargetGroups, false))
 	}
+	if c, ok := d["community_code"]; ok {
+		// a move between communities is dated like any other change, so a
+		// past date's coverage counts the organization where it was then
+		evs = append(evs, Event{Field: "community", OldValue: c[0], Value: c[1]})
+	}
 	dt := dating{now: now, founded: o.FoundedOn, last: lk.last, on: in.EffectiveOn, dates: in.Dates, reason: in.LateReason}
 	dt.dateAll(evs, f)
 	if len(f) > 0 {
