@@ -55,8 +55,11 @@ usage:
   linli version
 
 --db (or LINLI_DB): sqlite:PATH (default sqlite:linli.db) or postgres://user@host/db
+--key-file (or LINLI_KEY_FILE): the data key (AES-GCM) sealing phones, ID numbers and 2FA secrets;
+  created on first start (default linli.key beside the SQLite file; for PostgreSQL under the user's
+  config directory: set it explicitly); LINLI_DATA_KEY (base64 of 32 bytes) overrides the file
 --log-format text|json (or LINLI_LOG_FORMAT): logs on standard error, text lines by default
-roles: city_admin district_officer street_officer community_committee hub_staff org_leader auditor
+roles: city_admin district_officer street_officer community_committee hub_staff org_leader auditor security_admin
 `
 
 // Run runs one command and returns its exit status.
@@ -127,7 +130,16 @@ func flags(env Env, name string) (*flag.FlagSet, *string) {
 		def = "sqlite:linli.db"
 	}
 	dbURL := fs.String("db", def, "database URL: sqlite:PATH or postgres://… (env LINLI_DB)")
+	fs.String("key-file", env.Getenv("LINLI_KEY_FILE"), "the data key sealing phones, ID numbers and 2FA secrets, created if absent (env LINLI_KEY_FILE; LINLI_DATA_KEY, base64, overrides it; default: linli.key beside a SQLite database)")
 	return fs, dbURL
+}
+
+// keyFile is --key-file, or where the data key of dbURL lives by default.
+func keyFile(fs *flag.FlagSet, dbURL string) string {
+	if f := fs.Lookup("key-file"); f != nil && f.Value.String() != "" {
+		return f.Value.String()
+	}
+	return DefaultKeyFile(dbURL)
 }
 
 // memoryFlag is --memory-limit (env LINLI_MEMORY_LIMIT): the Go runtime's
@@ -209,7 +221,7 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := Open(ctx, Config{DB: *dbURL, Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust,
+	a, err := Open(ctx, Config{DB: *dbURL, KeyFile: keyFile(fs, *dbURL), Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust,
 		Limits: limits, TrustedProxies: trustedNets, MetricsFrom: metricsNets, MetricsToken: env.Getenv("LINLI_METRICS_TOKEN")}, log, nil)
 	if err != nil {
 		return err
@@ -370,7 +382,7 @@ func migrate(ctx context.Context, env Env, log *slog.Logger, args []string) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	a, err := Open(ctx, Config{DB: *dbURL, KeyFile: keyFile(fs, *dbURL)}, log, nil)
 	if err != nil {
 		return err
 	}
@@ -394,7 +406,7 @@ func userAdd(ctx context.Context, env Env, log *slog.Logger, args []string) erro
 		return fmt.Errorf("read password: %w", err)
 	}
 	pw = strings.TrimRight(pw, "\r\n")
-	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	a, err := Open(ctx, Config{DB: *dbURL, KeyFile: keyFile(fs, *dbURL)}, log, nil)
 	if err != nil {
 		return err
 	}
@@ -489,7 +501,7 @@ func divisionsImport(ctx context.Context, env Env, log *slog.Logger, args []stri
 	if fs.NArg() == 0 {
 		return usageError{errors.New("divisions import needs at least one FILE")}
 	}
-	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	a, err := Open(ctx, Config{DB: *dbURL, KeyFile: keyFile(fs, *dbURL)}, log, nil)
 	if err != nil {
 		return err
 	}
