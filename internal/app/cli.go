@@ -296,6 +296,7 @@ func (a *App) purgeSessions(ctx context.Context) {
 var roleNames = map[string]string{
 	auth.CityAdmin: "市级管理员", auth.DistrictOfficer: "区民政干部", auth.StreetOfficer: "街道干部",
 	auth.CommunityCommittee: "村（居）两委", auth.HubStaff: "枢纽组织工作人员", auth.OrgLeader: "组织负责人", auth.Auditor: "审计员",
+	auth.SecurityAdmin: "安全管理员",
 }
 
 // printDemo prints the demonstration accounts as one readable block, after
@@ -323,6 +324,13 @@ func printDemo(w io.Writer, res *demo.Result) {
 	for _, r := range rows {
 		fmt.Fprintf(w, "  %s%s  %s%s  %s\n", r[0], strings.Repeat(" ", wide[0]-displayWidth(r[0])),
 			r[1], strings.Repeat(" ", wide[1]-displayWidth(r[1])), r[2])
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "双因素认证密钥（演示专用，添加到身份验证器应用）/ second-factor secrets (demo only; add them to an authenticator app):")
+	for _, a := range res.Accounts {
+		if a.TOTPSecret != "" {
+			fmt.Fprintf(w, "  %s%s  %s\n", a.Username, strings.Repeat(" ", max(0, wide[0]-displayWidth(a.Username))), a.TOTPSecret)
+		}
 	}
 	fmt.Fprintln(w)
 }

@@ -271,7 +271,9 @@ func (s *Service) ConfirmTOTP(ctx context.Context, u *User, code string) ([]stri
 	now := s.now()
 	st := matchStep(secret, code, 0, now)
 	if st == 0 {
-		return nil, errTOTPWrong()
+		// a wrong code here is a bad input, not a failed sign-in
+		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.totp_wrong"),
+			Fields: map[string]errs.Msg{"totp": errs.M("err.totp_wrong")}}
 	}
 	return s.turnOn(ctx, u, u, st, now, "")
 }
