@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ import (
 // auditActions are the audit log's actions about a user, in order.
 func (f *fixture) auditActions(t *testing.T, userID int64) []string {
 	t.Helper()
-	rows, err := f.db.Read.Query(`SELECT action FROM audit_log WHERE object_type = 'user' AND object_id = $1 ORDER BY seq`, userID)
+	rows, err := f.db.Read.Query(`SELECT action FROM audit_log WHERE object_type = 'user' AND object_id = $1 ORDER BY seq`, strconv.FormatInt(userID, 10))
 	if err != nil {
 		t.Fatal(err)
 	}
