@@ -59,6 +59,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Body: "NewToken", Response: "CreatedToken", Status: 201}, h.S.API(h.apiTokenCreate))
 	rt.API(web.Doc{Method: "DELETE", Path: "/api/v1/tokens/{id}", Summary: "Revoke an API token", Tag: "tokens", Status: 204},
 		h.S.API(h.apiTokenRevoke))
+	h.totpRoutes(rt)
 	rt.Schemas(schemas)
 }
 
@@ -85,7 +86,13 @@ func (h *Handlers) loginPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	_, token, err := h.Auth.Login(r.Context(), strings.TrimSpace(username), password, h.S.ClientIP(r), r.UserAgent())
+	_, token, err := h.Auth.SignIn(r.Context(), auth.Credentials{Username: strings.TrimSpace(username), Password: password,
+		TwoStep: true, IP: h.S.ClientIP(r), UA: r.UserAgent()})
+	if auth.IsTOTPRequired(err) && token != "" {
+		// the password was right: ask for the code
+		h.renderTOTPStep(w, r, http.StatusOK, "", next, token)
+		return
+	}
 	if err != nil {
 		status := web.StatusOf(errs.Code(err))
 		e, _ := errs.As(err)
@@ -113,6 +120,9 @@ func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) {
 type credentials struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// TOTP is the second factor's code (or a recovery code), for an
+	// account that has it on.
+	TOTP string `json:"totp"`
 }
 
 func (h *Handlers) apiLogin(w http.ResponseWriter, r *http.Request) {
@@ -121,7 +131,8 @@ func (h *Handlers) apiLogin(w http.ResponseWriter, r *http.Request) {
 		h.S.JSONError(w, r, err)
 		return
 	}
-	u, token, err := h.Auth.Login(r.Context(), strings.TrimSpace(c.Username), c.Password, h.S.ClientIP(r), r.UserAgent())
+	u, token, err := h.Auth.SignIn(r.Context(), auth.Credentials{Username: strings.TrimSpace(c.Username), Password: c.Password,
+		TOTP: c.TOTP, IP: h.S.ClientIP(r), UA: r.UserAgent()})
 	if err != nil {
 		if errs.Is(err, errs.Invalid) {
 			err = errs.E(errs.Unauthenticated, "err.bad_login")

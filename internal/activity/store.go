@@ -14,6 +14,7 @@ import (
 
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/pii"
 	"linli/internal/platform/upload"
 	"linli/internal/registry"
 )
@@ -338,8 +339,9 @@ func getFile(ctx context.Context, q db.Querier, id int64) (*File, error) {
 // insertVolunteers stores new volunteers with their organizations.
 func insertVolunteers(ctx context.Context, tx *sql.Tx, vs []*Volunteer, by int64, now time.Time) error {
 	for _, v := range vs {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO volunteers (name, phone, community_code, district_code, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, v.Name, v.Phone, v.CommunityCode, v.DistrictCode, nullID(by), now).Scan(&v.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO volunteers (name, phone, community_code, district_code, created_by, created_at, phone_hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, v.Name, pii.Seal(v.Phone), v.CommunityCode, v.DistrictCode, nullID(by), now,
+			pii.Hash(v.Phone)).Scan(&v.ID); err != nil {
 			return fmt.Errorf("activity: insert volunteer: %w", err)
 		}
 		v.CreatedAt = now
@@ -362,6 +364,7 @@ func getVolunteer(ctx context.Context, q db.Querier, id int64) (*Volunteer, erro
 	if err != nil {
 		return nil, fmt.Errorf("activity: volunteer: %w", err)
 	}
+	v.Phone = pii.Open(v.Phone)
 	v.OrgIDs = []int64{}
 	rows, err := q.QueryContext(ctx, `SELECT org_id FROM volunteer_orgs WHERE volunteer_id = $1 ORDER BY org_id`, id)
 	if err != nil {

@@ -59,6 +59,10 @@ type Config struct {
 	// loopback; MetricsToken also opens /metrics.
 	TrustedProxies, MetricsFrom []*net.IPNet
 	MetricsToken                string
+	// KeyFile holds the data key that seals phones, ID numbers and
+	// second-factor secrets (created if absent; LINLI_DATA_KEY overrides
+	// it). Empty: the process's key (pii.Current; tests).
+	KeyFile string
 }
 
 // App is the wired product.
@@ -106,6 +110,12 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	} else if _, err := d.Migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
+	}
+	if migrate {
+		if err := openKey(ctx, d, cfg.KeyFile, log); err != nil {
+			d.Close()
+			return nil, err
+		}
 	}
 	a := &App{Cfg: cfg, DB: d, Log: log, Now: now}
 	a.Geo = &geo.Store{DB: d}

@@ -122,6 +122,8 @@ func TestAuditTrail(t *testing.T) {
 var auditorMayPost = map[string]bool{
 	"POST /login": true, "POST /logout": true, "POST /api/v1/session": true, "DELETE /api/v1/session": true,
 	"POST /tokens": true, "POST /tokens/{id}/revoke": true, "POST /api/v1/tokens": true, "DELETE /api/v1/tokens/{id}": true,
+	// the second factor: the sign-in's second step and the auditor's own enrolment
+	"POST /login/totp": true, "POST /account/2fa": true, "POST /api/v1/me/totp": true, "POST /api/v1/me/totp/confirm": true,
 }
 
 // auditorBodies are bodies that would succeed for an officer, so that a 403

@@ -55,8 +55,11 @@ usage:
   linli version
 
 --db (or LINLI_DB): sqlite:PATH (default sqlite:linli.db) or postgres://user@host/db
+--key-file (or LINLI_KEY_FILE): the data key (AES-GCM) sealing phones, ID numbers and 2FA secrets;
+  created on first start (default linli.key beside the SQLite file; for PostgreSQL under the user's
+  config directory: set it explicitly); LINLI_DATA_KEY (base64 of 32 bytes) overrides the file
 --log-format text|json (or LINLI_LOG_FORMAT): logs on standard error, text lines by default
-roles: city_admin district_officer street_officer community_committee hub_staff org_leader auditor
+roles: city_admin district_officer street_officer community_committee hub_staff org_leader auditor security_admin
 `
 
 // Run runs one command and returns its exit status.
@@ -127,7 +130,16 @@ func flags(env Env, name string) (*flag.FlagSet, *string) {
 		def = "sqlite:linli.db"
 	}
 	dbURL := fs.String("db", def, "database URL: sqlite:PATH or postgres://… (env LINLI_DB)")
+	fs.String("key-file", env.Getenv("LINLI_KEY_FILE"), "the data key sealing phones, ID numbers and 2FA secrets, created if absent (env LINLI_KEY_FILE; LINLI_DATA_KEY, base64, overrides it; default: linli.key beside a SQLite database)")
 	return fs, dbURL
+}
+
+// keyFile is --key-file, or where the data key of dbURL lives by default.
+func keyFile(fs *flag.FlagSet, dbURL string) string {
+	if f := fs.Lookup("key-file"); f != nil && f.Value.String() != "" {
+		return f.Value.String()
+	}
+	return DefaultKeyFile(dbURL)
 }
 
 // memoryFlag is --memory-limit (env LINLI_MEMORY_LIMIT): the Go runtime's
@@ -209,7 +221,7 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := Open(ctx, Config{DB: *dbURL, Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust,
+	a, err := Open(ctx, Config{DB: *dbURL, KeyFile: keyFile(fs, *dbURL), Addr: *addr, Demo: *withDemo, SecureCookies: *secure, TrustProxy: *trust,
 		Limits: limits, TrustedProxies: trustedNets, MetricsFrom: metricsNets, MetricsToken: env.Getenv("LINLI_METRICS_TOKEN")}, log, nil)
 	if err != nil {
 		return err
@@ -284,6 +296,7 @@ func (a *App) purgeSessions(ctx context.Context) {
 var roleNames = map[string]string{
 	auth.CityAdmin: "市级管理员", auth.DistrictOfficer: "区民政干部", auth.StreetOfficer: "街道干部",
 	auth.CommunityCommittee: "村（居）两委", auth.HubStaff: "枢纽组织工作人员", auth.OrgLeader: "组织负责人", auth.Auditor: "审计员",
+	auth.SecurityAdmin: "安全管理员",
 }
 
 // printDemo prints the demonstration accounts as one readable block, after
@@ -311,6 +324,13 @@ func printDemo(w io.Writer, res *demo.Result) {
 	for _, r := range rows {
 		fmt.Fprintf(w, "  %s%s  %s%s  %s\n", r[0], strings.Repeat(" ", wide[0]-displayWidth(r[0])),
 			r[1], strings.Repeat(" ", wide[1]-displayWidth(r[1])), r[2])
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "双因素认证密钥（演示专用，添加到身份验证器应用）/ second-factor secrets (demo only; add them to an authenticator app):")
+	for _, a := range res.Accounts {
+		if a.TOTPSecret != "" {
+			fmt.Fprintf(w, "  %s%s  %s\n", a.Username, strings.Repeat(" ", max(0, wide[0]-displayWidth(a.Username))), a.TOTPSecret)
+		}
 	}
 	fmt.Fprintln(w)
 }
@@ -370,7 +390,7 @@ func migrate(ctx context.Context, env Env, log *slog.Logger, args []string) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	a, err := Open(ctx, Config{DB: *dbURL, KeyFile: keyFile(fs, *dbURL)}, log, nil)
 	if err != nil {
 		return err
 	}
@@ -394,7 +414,7 @@ func userAdd(ctx context.Context, env Env, log *slog.Logger, args []string) erro
 		return fmt.Errorf("read password: %w", err)
 	}
 	pw = strings.TrimRight(pw, "\r\n")
-	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	a, err := Open(ctx, Config{DB: *dbURL, KeyFile: keyFile(fs, *dbURL)}, log, nil)
 	if err != nil {
 		return err
 	}
@@ -489,7 +509,7 @@ func divisionsImport(ctx context.Context, env Env, log *slog.Logger, args []stri
 	if fs.NArg() == 0 {
 		return usageError{errors.New("divisions import needs at least one FILE")}
 	}
-	a, err := Open(ctx, Config{DB: *dbURL}, log, nil)
+	a, err := Open(ctx, Config{DB: *dbURL, KeyFile: keyFile(fs, *dbURL)}, log, nil)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 	// The server's access log is formatted as in production, then dropped:
 	// the bench measures the product, not the terminal.
 	quiet := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	a, err := Open(ctx, Config{DB: *dbURL}, quiet, nil)
+	a, err := Open(ctx, Config{DB: *dbURL, KeyFile: keyFile(fs, *dbURL)}, quiet, nil)
 	if err != nil {
 		return err
 	}

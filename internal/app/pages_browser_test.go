@@ -110,7 +110,12 @@ func TestBrowserEveryPage(t *testing.T) {
 		seen[acct.Role] = true
 		own := ownPages(acct)
 		t.Run(acct.Username, func(t *testing.T) {
-			demoSignIn(t, ctx, a.URL(), acct.Username, res.Password)
+			code := ""
+			if acct.TOTPSecret != "" {
+				a.RememberTOTP(acct.Username, acct.TOTPSecret)
+				code = a.With(t).TOTPCode(acct.Username)
+			}
+			demoSignIn(t, ctx, a.URL(), acct.Username, res.Password, code)
 			walkPages(t, ctx, a.URL(), acct.Username, namer.Name, append(slices.Clone(pages), own...))
 			signOut(t, ctx)
 		})
@@ -205,12 +210,24 @@ func ownPages(acct demo.Account) []string {
 	return nil
 }
 
-func demoSignIn(t *testing.T, ctx context.Context, base, username, password string) {
+// demoSignIn signs in through the form, and through its second step with
+// code when the account has the second factor on.
+func demoSignIn(t *testing.T, ctx context.Context, base, username, password, code string) {
 	t.Helper()
 	do(t, ctx, chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.ID("username"), username),
 		chromedp.SendKeys(chromedp.ID("password"), password))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("login-submit"))); s != 200 {
 		t.Fatalf("sign in as %s: landed with %d", username, s)
+	}
+	if code == "" {
+		return
+	}
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("totp"), code))
+	if s := status(t, ctx, chromedp.Click(chromedp.ID("totp-submit"))); s != 200 {
+		t.Fatalf("second step as %s: landed with %d", username, s)
+	}
+	if who := get(t, ctx, chromedp.Text(chromedp.CSS(".who"))); !strings.Contains(who, username) {
+		t.Fatalf("after the code, signed in as %q, want %s", who, username)
 	}
 }

@@ -152,9 +152,18 @@ func scopeCases() []scopeCase {
 		{pattern: "GET /metrics", path: "/metrics", want: 200},
 		{pattern: "GET /api/v1/openapi.json", path: "/api/v1/openapi.json", want: 200},
 		{pattern: "GET /login", path: "/login", want: http.StatusSeeOther},
-		{pattern: "POST /login", path: "/login", body: form("username", "{self}", "password", apptest.Password), want: http.StatusSeeOther},
+		// the district intruder has the second factor on: the password
+		// alone brings the code's step (the street officer has none)
+		{pattern: "POST /login", path: "/login", body: form("username", "{self}", "password", apptest.Password), want: 200, wantStreet: http.StatusSeeOther},
+		{pattern: "POST /login/totp", path: "/login/totp", body: form("pending", "not-a-pending-session", "totp", "123456"), want: http.StatusUnauthorized},
+		{pattern: "GET /account/2fa", path: "/account/2fa", want: 200},
+		{pattern: "POST /account/2fa", path: "/account/2fa", body: form("totp", "000000"), want: http.StatusConflict, wantStreet: 422},
+		{pattern: "POST /api/v1/me/totp", path: "/api/v1/me/totp", want: http.StatusConflict, wantStreet: http.StatusCreated},
+		{pattern: "POST /api/v1/me/totp/confirm", path: "/api/v1/me/totp/confirm", body: map[string]string{"totp": "000000"}, want: http.StatusConflict, wantStreet: 422},
+		{pattern: "POST /users/{id}/totp/reset", path: "/users/{user}/totp/reset", body: form(), want: nf, wantStreet: 403},
+		{pattern: "DELETE /api/v1/users/{id}/totp", path: "/api/v1/users/{user}/totp", want: nf, wantStreet: 403},
 		{pattern: "POST /logout", path: "/logout", body: form(), want: http.StatusSeeOther, fresh: true},
-		{pattern: "POST /api/v1/session", path: "/api/v1/session", body: map[string]string{"username": "{self}", "password": apptest.Password}, want: 200},
+		{pattern: "POST /api/v1/session", path: "/api/v1/session", body: map[string]string{"username": "{self}", "password": apptest.Password}, want: 401, wantStreet: 200},
 		{pattern: "DELETE /api/v1/session", path: "/api/v1/session", want: http.StatusNoContent, fresh: true},
 		{pattern: "GET /api/v1/me", path: "/api/v1/me", want: 200, check: func(t *testing.T, w *world, who string, r *apptest.Response) {
 			var u auth.User

@@ -15,7 +15,7 @@ var (
 	orgCols = []string{"id", "name", "name_key", "tier", "types_mask", "groups_mask", "community_code", "street_code",
 		"district_code", "credit_code", "address", "founded_on", "members", "leader_name", "leader_phone", "party_org",
 		"party_instructor", "hub", "brand", "demonstration_year", "volunteer_mark", "status", "return_reason",
-		"created_by", "created_at", "updated_at", "version"}
+		"created_by", "created_at", "updated_at", "version", "leader_phone_hash"}
 	historyCols = []string{"id", "org_id", "field", "old_value", "value", "reason", "at", "user_id", "username"}
 	searchCols  = []string{"org_id", "chars", "py", "ini", "district"}
 )

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"linli/internal/platform/pii"
 	"linli/internal/registry"
 )
 
@@ -108,8 +109,8 @@ func (g *generator) flush(ctx context.Context) error {
 		version := int64(len(o.events) - 2) // one for the creation's three events, one per later change
 		orgRows = append(orgRows, []any{o.id, o.name, registry.NameKey(o.name), o.tier, o.types, o.groups,
 			o.comm.code, o.comm.code[:9], o.comm.code[:6], o.credit, o.address, o.founded, int64(o.members),
-			o.leader, o.phone, o.party, o.instructor, b01(o.hub), b01(o.brand), demo, b01(o.vm), o.status,
-			o.returnReason, nil, o.created, updated, version})
+			o.leader, pii.Seal(o.phone), o.party, o.instructor, b01(o.hub), b01(o.brand), demo, b01(o.vm), o.status,
+			o.returnReason, nil, o.created, updated, version, pii.Hash(o.phone)})
 		chars, py, ini := registry.SearchDoc(o.name)
 		searchRows = append(searchRows, []any{o.id, chars, py, ini, o.comm.code[:6]})
 	}

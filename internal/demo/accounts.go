@@ -33,6 +33,7 @@ func accounts(ctx context.Context, st *geo.Store, users *auth.Service, admin *au
 		{Username: "hub", DisplayName: hub.in.Name, Role: auth.HubStaff, ScopeCode: demoStreet, OrgID: hub.id},
 		{Username: "leader", DisplayName: leader.in.LeaderName, Role: auth.OrgLeader, ScopeCode: leader.in.CommunityCode, OrgID: leader.id},
 		{Username: "auditor", DisplayName: "审计员", Role: auth.Auditor, ScopeCode: geo.GuangzhouCode},
+		{Username: "security", DisplayName: "安全管理员", Role: auth.SecurityAdmin, ScopeCode: geo.GuangzhouCode},
 	}
 	out := []Account{{Username: admin.Username, Role: admin.Role, ScopeCode: admin.ScopeCode, DisplayName: admin.DisplayName}}
 	for _, nu := range news {
@@ -44,7 +45,7 @@ func accounts(ctx context.Context, st *geo.Store, users *auth.Service, admin *au
 			nu.DisplayName = n.Name
 		}
 		nu.Password = DemoPassword
-		u, err := users.CreateUser(ctx, admin, nu)
+		u, err := users.CreateUser(ctx, nil, nu)
 		if err != nil {
 			return nil, fmt.Errorf("demo: create %s: %w", nu.Username, err)
 		}
@@ -62,4 +63,25 @@ func accounts(ctx context.Context, st *geo.Store, users *auth.Service, admin *au
 		out[0].ScopeName = n.Name
 	}
 	return out, nil
+}
+
+// enrolDemo turns the second factor on for every listed account whose role
+// requires it, with a secret anyone can compute (auth.KnownSecret: the
+// demonstration is fictional) that serve prints beside the accounts.
+func enrolDemo(ctx context.Context, users *auth.Service, accts []Account) error {
+	for i, a := range accts {
+		if !auth.RequiresTOTP(a.Role) {
+			continue
+		}
+		u, err := users.UserByName(ctx, a.Username)
+		if err != nil {
+			return fmt.Errorf("demo: enrol %s: %w", a.Username, err)
+		}
+		secret := auth.KnownSecret(a.Username)
+		if _, err := users.EnrolKnown(ctx, u.ID, secret); err != nil {
+			return fmt.Errorf("demo: enrol %s: %w", a.Username, err)
+		}
+		accts[i].TOTPSecret = secret
+	}
+	return nil
 }

@@ -29,6 +29,9 @@ type Account struct {
 	DisplayName string `json:"display_name"`
 	OrgID       int64  `json:"org_id,omitempty"`
 	OrgName     string `json:"org_name,omitempty"`
+	// TOTPSecret is the second-factor secret of a role that requires one
+	// (a demonstration secret: auth.KnownSecret).
+	TOTPSecret string `json:"totp_secret,omitempty"`
 }
 
 // Result tells what Load did.
@@ -118,6 +121,9 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 		return nil, err
 	}
 	res.Accounts = append(res.Accounts, res.Support.Accounts...)
+	if err := enrolDemo(ctx, users, res.Accounts); err != nil {
+		return nil, err
+	}
 	if err := activities(ctx, d, geoStore, reg, users, admin, p.plans, p.now, seed); err != nil {
 		return nil, err
 	}

@@ -147,7 +147,17 @@ func TestLoad(t *testing.T) {
 	t.Run("accounts can sign in", func(t *testing.T) {
 		roles := map[string]bool{}
 		for _, a := range res.Accounts {
+			if auth.RequiresTOTP(a.Role) != (a.TOTPSecret != "") {
+				t.Errorf("%s (%s): second-factor secret %q", a.Username, a.Role, a.TOTPSecret)
+			}
 			u, _, err := e.users.Login(ctx, a.Username, DemoPassword, "127.0.0.1", "test")
+			if a.TOTPSecret != "" {
+				if !auth.IsTOTPRequired(err) {
+					t.Fatalf("%s: without the code: %v, want the code asked for", a.Username, err)
+				}
+				u, _, err = e.users.SignIn(ctx, auth.Credentials{Username: a.Username, Password: DemoPassword,
+					TOTP: auth.TOTPCode(a.TOTPSecret, e.users.Now()), IP: "127.0.0.1", UA: "test"})
+			}
 			if err != nil {
 				t.Fatalf("%s: %v", a.Username, err)
 			}

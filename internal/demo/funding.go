@@ -47,7 +47,7 @@ func fundingDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Ser
 	r := newRand(seed + 7)
 	var reviewers []int64
 	for i, name := range []string{"评审专家甲（示例）", "评审专家乙（示例）", "评审专家丙（示例）"} {
-		u, err := users.CreateUser(ctx, admin, auth.NewUser{Username: fmt.Sprintf("reviewer%d", i+1), DisplayName: name,
+		u, err := users.CreateUser(ctx, nil, auth.NewUser{Username: fmt.Sprintf("reviewer%d", i+1), DisplayName: name,
 			Role: auth.Auditor, ScopeCode: geo.GuangzhouCode, Password: DemoPassword})
 		if err != nil {
 			return fmt.Errorf("demo: reviewer: %w", err)
@@ -59,7 +59,7 @@ func fundingDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Ser
 		if u := leaders[o.id]; u != nil {
 			return u, nil
 		}
-		u, err := users.CreateUser(ctx, admin, auth.NewUser{Username: fmt.Sprintf("fund-leader-%d", o.id), DisplayName: o.in.LeaderName,
+		u, err := users.CreateUser(ctx, nil, auth.NewUser{Username: fmt.Sprintf("fund-leader-%d", o.id), DisplayName: o.in.LeaderName,
 			Role: auth.OrgLeader, ScopeCode: o.in.CommunityCode, OrgID: o.id, Password: DemoPassword})
 		leaders[o.id] = u
 		return u, err

@@ -205,7 +205,7 @@ func (s *supporter) usersAt(t time.Time) *auth.Service {
 func (s *supporter) newUser(t time.Time, dst **auth.User, nu auth.NewUser) {
 	s.on(t, "create account "+nu.Username, func(ctx context.Context) error {
 		nu.Password = DemoPassword
-		u, err := s.usersAt(t).CreateUser(ctx, s.admin, nu)
+		u, err := s.usersAt(t).CreateUser(ctx, nil, nu)
 		if err != nil {
 			return err
 		}

@@ -87,8 +87,10 @@ func (s *Service) AddContact(ctx context.Context, u *auth.User, in ContactInput)
 			return err
 		}
 		id = ids[0]
+		detail := in
+		detail.Phone = registry.MaskPhone(in.Phone) // no phone numbers in the audit log
 		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "readiness.contact_add", ObjectType: "emergency_contact",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: in})
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: detail})
 	})
 	if err != nil {
 		return nil, err

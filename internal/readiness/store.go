@@ -11,6 +11,7 @@ import (
 
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/pii"
 )
 
 // Every statement on the room's tables.
@@ -86,9 +87,9 @@ func insertContacts(ctx context.Context, tx *sql.Tx, now time.Time, in []Contact
 	var ids []int64
 	for _, c := range in {
 		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO emergency_contacts (community_code, hazard, name, org_id, phone, duty, checked_on, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, c.CommunityCode, c.Hazard, c.Name, nullID(c.OrgID), c.Phone, c.Duty,
-			c.CheckedOn, now).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO emergency_contacts (community_code, hazard, name, org_id, phone, duty, checked_on, created_at, phone_hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.CommunityCode, c.Hazard, c.Name, nullID(c.OrgID), pii.Seal(c.Phone), c.Duty,
+			c.CheckedOn, now, pii.Hash(c.Phone)).Scan(&id); err != nil {
 			return nil, fmt.Errorf("readiness: insert contact: %w", err)
 		}
 		ids = append(ids, id)
@@ -109,6 +110,7 @@ func listContacts(ctx context.Context, q db.Querier, lo, hi, today string) ([]Co
 		if err := rows.Scan(&c.ID, &c.CommunityCode, &c.Hazard, &c.Name, &c.OrgID, &c.Phone, &c.Duty, &c.CheckedOn); err != nil {
 			return nil, err
 		}
+		c.Phone = pii.Open(c.Phone)
 		c.Stale = Stale(c.CheckedOn, today)
 		out = append(out, c)
 	}

@@ -17,6 +17,7 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/pii"
 )
 
 // Outcomes of an imported row.
@@ -977,6 +978,7 @@ func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn fun
 			&o.DemonstrationYear, &vm, &o.Status, &o.CreatedBy, &community, &since[0], &since[1], &since[2], &since[3]); err != nil {
 			return fmt.Errorf("export orgs: %w", err)
 		}
+		o.LeaderPhone = pii.Open(o.LeaderPhone)
 		for i, field := range sinceFields {
 			if since[i].Valid {
 				if o.Since == nil {

@@ -16,6 +16,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/pii"
 )
 
 func ph(n int) string { return "$" + strconv.Itoa(n) }
@@ -38,6 +39,7 @@ func scanOrg(sc interface{ Scan(...any) error }) (*Org, error) {
 	}
 	o.Types, o.TargetGroups = unmask(Types, types), unmask(TargetGroups, groups)
 	o.Hub, o.Brand, o.VolunteerMark = hub != 0, brand != 0, vm != 0
+	o.LeaderPhone = pii.Open(o.LeaderPhone)
 	o.Demonstration = o.DemonstrationYear != 0
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
 	return &o, nil
@@ -147,25 +149,28 @@ var sorts = map[string]string{
 	"relevance":  "o.id", // with a search: exact name, prefix, substring, pinyin (searchOrder)
 }
 
-// orgInsertColumns are the columns of a new organization, 24 values
-// (orgInsertArgs).
+// orgInsertColumns are the columns of a new organization, orgInsertN values
+// (orgInsertArgs). The leader's phone is sealed (pii) with its keyed hash.
 const orgInsertColumns = `name, name_key, tier, types_mask, groups_mask, community_code, street_code, district_code,
 	credit_code, address, founded_on, members, leader_name, leader_phone, party_org, party_instructor, hub, brand,
-	demonstration_year, volunteer_mark, status, created_by, created_at, updated_at`
+	demonstration_year, volunteer_mark, status, created_by, created_at, updated_at, leader_phone_hash`
+
+const orgInsertN = 25
 
 // orgInsertArgs are the values of orgInsertColumns for a new organization.
 func orgInsertArgs(o *Org) []any {
 	return []any{o.Name, NameKey(o.Name), o.Tier, mask(Types, o.Types), mask(TargetGroups, o.TargetGroups),
 		o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address, o.FoundedOn, o.Members,
-		o.LeaderName, o.LeaderPhone, o.PartyOrg, o.PartyInstructor, b2i(o.Hub), b2i(o.Brand),
-		nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.CreatedBy, o.CreatedAt, o.UpdatedAt}
+		o.LeaderName, pii.Seal(o.LeaderPhone), o.PartyOrg, o.PartyInstructor, b2i(o.Hub), b2i(o.Brand),
+		nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.CreatedBy, o.CreatedAt, o.UpdatedAt,
+		pii.Hash(o.LeaderPhone)}
 }
 
 // The registry's writers are batch-first: each takes a slice, writes it
 // with multi-row statements where the engines allow, and serves both a
 // single edit (a batch of one) and the census import (thousands).
 
-// insertBatch is how many organizations one INSERT writes (24 parameters
+// insertBatch is how many organizations one INSERT writes (orgInsertN parameters
 // each).
 const insertBatch = 400
 
@@ -178,13 +183,13 @@ func insertOrgs(ctx context.Context, tx *sql.Tx, d db.Dialect, orgs []*Org) (ref
 		chunk := orgs[start:min(len(orgs), start+insertBatch)]
 		var b strings.Builder
 		b.WriteString(`INSERT INTO orgs (` + orgInsertColumns + `) VALUES `)
-		args := make([]any, 0, len(chunk)*24)
+		args := make([]any, 0, len(chunk)*orgInsertN)
 		for i, o := range chunk {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			b.WriteByte('(')
-			for j := 1; j <= 24; j++ {
+			for j := 1; j <= orgInsertN; j++ {
 				if j > 1 {
 					b.WriteByte(',')
 				}
@@ -250,12 +255,12 @@ func updateOrgs(ctx context.Context, tx *sql.Tx, orgs []*Org, now time.Time) (in
 			groups_mask = $5, community_code = $6, street_code = $7, district_code = $8, credit_code = $9,
 			address = $10, founded_on = $11, members = $12, leader_name = $13, leader_phone = $14, party_org = $15,
 			party_instructor = $16, hub = $17, brand = $18, demonstration_year = $19, volunteer_mark = $20,
-			status = $21, return_reason = $22, updated_at = $23, version = version + 1 WHERE id = $24`,
+			status = $21, return_reason = $22, updated_at = $23, version = version + 1, leader_phone_hash = $25 WHERE id = $24`,
 			o.Name, NameKey(o.Name), o.Tier, mask(Types, o.Types), mask(TargetGroups, o.TargetGroups),
 			o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address,
-			o.FoundedOn, o.Members, o.LeaderName, o.LeaderPhone, o.PartyOrg, o.PartyInstructor,
+			o.FoundedOn, o.Members, o.LeaderName, pii.Seal(o.LeaderPhone), o.PartyOrg, o.PartyInstructor,
 			b2i(o.Hub), b2i(o.Brand), nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.ReturnReason,
-			now, o.ID); err != nil {
+			now, o.ID, pii.Hash(o.LeaderPhone)); err != nil {
 			return i, err
 		}
 	}

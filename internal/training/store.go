@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli/internal/platform/db"
+	"linli/internal/platform/pii"
 )
 
 // Every statement on the room's tables.
@@ -258,7 +259,8 @@ func scanPerson(sc interface{ Scan(...any) error }) (*Person, error) {
 	if err := sc.Scan(&p.ID, &p.Name, &p.phone, &p.IDNumber, &p.Role, &p.OrgID, &p.CommunityCode, &p.Qualification, &p.QualYear); err != nil {
 		return nil, err
 	}
-	p.Phone, p.IDNumber = MaskPhone(p.phone), MaskID(p.IDNumber)
+	p.phone = pii.Open(p.phone)
+	p.Phone, p.IDNumber = MaskPhone(p.phone), MaskID(pii.Open(p.IDNumber))
 	return &p, nil
 }
 
@@ -267,8 +269,9 @@ func insertPeople(ctx context.Context, tx *sql.Tx, now time.Time, in []PersonInp
 	for _, p := range in {
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO people (name, phone, id_number, role, org_id, community_code, qualification,
-			qual_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			p.Name, p.Phone, p.IDNumber, p.Role, nullID(p.OrgID), p.CommunityCode, p.Qualification, p.QualYear, now).Scan(&id); err != nil {
+			qual_year, created_at, phone_hash, id_number_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			p.Name, pii.Seal(p.Phone), pii.Seal(p.IDNumber), p.Role, nullID(p.OrgID), p.CommunityCode, p.Qualification, p.QualYear, now,
+			pii.Hash(p.Phone), pii.Hash(p.IDNumber)).Scan(&id); err != nil {
 			return nil, fmt.Errorf("training: insert person: %w", err)
 		}
 		ids = append(ids, id)
@@ -311,7 +314,8 @@ func listPeople(ctx context.Context, q db.Querier, scope, year string, limit int
 			&p.QualYear, &m); err != nil {
 			return nil, err
 		}
-		p.Phone, p.IDNumber, p.Hours = MaskPhone(p.phone), MaskID(p.IDNumber), hours(m)
+		p.phone = pii.Open(p.phone)
+		p.Phone, p.IDNumber, p.Hours = MaskPhone(p.phone), MaskID(pii.Open(p.IDNumber)), hours(m)
 		out = append(out, p)
 	}
 	return out, rows.Err()

@@ -7,6 +7,7 @@ package apptest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +27,7 @@ import (
 	"linli/internal/app"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db/dbtest"
+	"linli/internal/platform/pii"
 	"linli/internal/registry"
 )
 
@@ -62,6 +65,9 @@ type App struct {
 	Clock  *Clock
 	Server *httptest.Server
 	seq    *atomic.Int64
+	// secrets are the second-factor secrets of the accounts the helpers
+	// enrolled, by username.
+	secrets *sync.Map
 }
 
 // New builds the product on a fresh database with the Guangzhou hierarchy,
@@ -72,7 +78,14 @@ func New(t testing.TB) *App {
 	dbURL := dbtest.URL(t)
 	clock := &Clock{t: Start}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Open(ctx, app.Config{DB: dbURL}, log, clock.Now)
+	// the data key where linli's commands look for it, so that a test
+	// running one of them on this database opens it with the same key
+	keyFile := app.DefaultKeyFile(dbURL)
+	if err := pii.WriteKey(keyFile, TestKey[:]); err != nil {
+		t.Fatalf("apptest: key: %v", err)
+	}
+	t.Cleanup(func() { os.Remove(keyFile) })
+	a, err := app.Open(ctx, app.Config{DB: dbURL, KeyFile: keyFile}, log, clock.Now)
 	if err != nil {
 		t.Fatalf("apptest: open: %v", err)
 	}
@@ -85,8 +98,11 @@ func New(t testing.TB) *App {
 	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
-	return &App{App: a, T: t, DBURL: dbURL, Clock: clock, Server: srv, seq: new(atomic.Int64)}
+	return &App{App: a, T: t, DBURL: dbURL, Clock: clock, Server: srv, seq: new(atomic.Int64), secrets: &sync.Map{}}
 }
+
+// TestKey is the data key of every test database (see pii).
+var TestKey = sha256.Sum256([]byte("linli test data key"))
 
 // With returns the same app reporting to t, for use inside a subtest.
 func (a *App) With(t testing.TB) *App {
@@ -110,7 +126,53 @@ func (a *App) CreateUser(username, role, scope string, orgID int64) *auth.User {
 	if err != nil {
 		a.T.Fatalf("apptest: create user %s (%s at %s): %v", username, role, scope, err)
 	}
+	if auth.RequiresTOTP(role) {
+		// enrolled with a known secret, as its role requires; Login
+		// computes the codes
+		a.EnrolTOTP(u, auth.KnownSecret(username))
+	}
 	return u
+}
+
+// EnrolTOTP turns the second factor on for u with secret (through the
+// service, as the command line does) and remembers it for Login.
+func (a *App) EnrolTOTP(u *auth.User, secret string) []string {
+	a.T.Helper()
+	codes, err := a.Auth.EnrolKnown(context.Background(), u.ID, secret)
+	if err != nil {
+		a.T.Fatalf("apptest: enrol %s: %v", u.Username, err)
+	}
+	a.secrets.Store(u.Username, secret)
+	u.TOTP = true
+	return codes
+}
+
+// RememberTOTP tells Login the secret of an account enrolled another way.
+func (a *App) RememberTOTP(username, secret string) { a.secrets.Store(username, secret) }
+
+// TOTPCode is a code of username's secret that the server accepts now: a
+// step within one of the clock's that the account has not used yet (a code
+// is accepted once); when the three are used, the clock moves on 30 s.
+func (a *App) TOTPCode(username string) string {
+	a.T.Helper()
+	v, ok := a.secrets.Load(username)
+	secret, _ := v.(string)
+	if !ok {
+		secret = auth.KnownSecret(username)
+	}
+	var last int64
+	if err := a.DB.Read.QueryRow(`SELECT totp_step FROM users WHERE username = $1`, username).Scan(&last); err != nil {
+		a.T.Fatalf("apptest: totp step of %s: %v", username, err)
+	}
+	for {
+		cur := a.Clock.Now().Unix() / 30
+		for _, st := range []int64{cur - 1, cur, cur + 1} {
+			if st > last {
+				return auth.TOTPCode(secret, time.Unix(st*30, 0))
+			}
+		}
+		a.Clock.Advance(30 * time.Second)
+	}
 }
 
 // User creates an account of a role at a scope with a generated username.
@@ -181,8 +243,29 @@ func (a *App) Login(username, password string) *Client {
 	a.T.Helper()
 	c := a.Anon()
 	r := c.Do("POST", "/api/v1/session", map[string]string{"username": username, "password": password})
+	if r.Status == http.StatusUnauthorized && r.IsJSON() && r.Error().Fields["totp"] != "" {
+		// the account has the second factor on
+		r = c.Do("POST", "/api/v1/session", map[string]string{"username": username, "password": password,
+			"totp": a.TOTPCode(username)})
+	}
 	if r.Status != http.StatusOK {
 		a.T.Fatalf("apptest: login %s: %d %s", username, r.Status, r.Body)
+	}
+	var me auth.User
+	r.Decode(&me)
+	if me.MustEnrol() {
+		// an account made outside the helpers (the API, the command line)
+		// whose role requires the factor: enrol as its owner would
+		b := c.Do("POST", "/api/v1/me/totp", nil)
+		var e auth.TOTPEnrolment
+		b.Decode(&e)
+		if b.Status != http.StatusCreated || e.Secret == "" {
+			a.T.Fatalf("apptest: begin 2FA for %s: %d %s", username, b.Status, b.Body)
+		}
+		a.secrets.Store(username, e.Secret)
+		if k := c.Do("POST", "/api/v1/me/totp/confirm", map[string]string{"totp": a.TOTPCode(username)}); k.Status != http.StatusOK {
+			a.T.Fatalf("apptest: confirm 2FA for %s: %d %s", username, k.Status, k.Body)
+		}
 	}
 	return c
 }

@@ -46,7 +46,7 @@ func setup(t *testing.T) *fixture {
 	c := newClock()
 	f := &fixture{ctx: ctx, db: d, clock: c, users: &auth.Service{DB: d, Now: c.now,
 		IdleTimeout: 30 * time.Minute, AbsTimeout: 2 * time.Hour, DivisionExists: st.Exists}}
-	f.admin = f.user(t, nil, "admin", auth.CityAdmin, "4401")
+	f.admin = f.user(t, nil, "admin", auth.SecurityAdmin, "4401")
 	return f
 }
 
@@ -126,6 +126,9 @@ func TestCreateUserValidation(t *testing.T) {
 		{"unknown division", nil, auth.NewUser{Username: "nowhere", Role: auth.DistrictOfficer, ScopeCode: "440199", Password: pw}, errs.Invalid, "scope_code"},
 		{"outside the creator's scope", district, auth.NewUser{Username: "hz", Role: auth.DistrictOfficer, ScopeCode: "440105", Password: pw}, errs.Invalid, "scope_code"},
 		{"district cannot make a city admin", district, auth.NewUser{Username: "boss", Role: auth.CityAdmin, ScopeCode: "4401", Password: pw}, errs.Invalid, "role"},
+		{"district cannot make a security admin", district, auth.NewUser{Username: "sec2", Role: auth.SecurityAdmin, ScopeCode: "4401", Password: pw}, errs.Invalid, "role"},
+		// 三员分立: the city administrator runs the business, not the accounts
+		{"city admin manages no accounts", &auth.User{ID: 98, Role: auth.CityAdmin, ScopeCode: "4401"}, auth.NewUser{Username: "x2x", Role: auth.StreetOfficer, ScopeCode: "440106008", Password: pw}, errs.Forbidden, ""},
 		{"street officer manages no accounts", &auth.User{ID: 99, Role: auth.StreetOfficer, ScopeCode: "440106008"}, auth.NewUser{Username: "x1x", Role: auth.OrgLeader, ScopeCode: "440106008007", Password: pw}, errs.Forbidden, ""},
 		{"username taken", nil, auth.NewUser{Username: "tianhe", Role: auth.DistrictOfficer, ScopeCode: "440106", Password: pw}, errs.Conflict, "username"},
 	}

@@ -41,15 +41,16 @@ type Service struct {
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
 
-const userColumns = `id, username, display_name, role, scope_code, COALESCE(org_id, 0), disabled`
+const userColumns = `id, username, display_name, role, scope_code, COALESCE(org_id, 0), disabled, totp_on`
 
-func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
+// scanUser reads userColumns, then any extra columns into extra.
+func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*User, error) {
 	var u User
-	var disabled int
-	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.ScopeCode, &u.OrgID, &disabled); err != nil {
+	var disabled, totpOn int
+	if err := sc.Scan(append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.ScopeCode, &u.OrgID, &disabled, &totpOn}, extra...)...); err != nil {
 		return nil, err
 	}
-	u.Disabled = disabled != 0
+	u.Disabled, u.TOTP = disabled != 0, totpOn != 0
 	return &u, nil
 }
 
@@ -91,7 +92,8 @@ func (s *Service) validateNew(ctx context.Context, by *User, in *NewUser) error 
 		if !by.InScope(in.ScopeCode) {
 			f.Add("scope_code", "err.outside_scope")
 		}
-		if in.Role == CityAdmin && by.Role != CityAdmin {
+		// only the security administrator makes the city-wide roles
+		if (in.Role == CityAdmin || in.Role == SecurityAdmin || in.Role == Auditor && len(in.ScopeCode) <= 4) && by.Role != SecurityAdmin {
 			f.Add("role", "err.role_too_high")
 		}
 	}

@@ -6,18 +6,40 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/errs"
 )
 
-// Login checks a password and opens a session, returning its token. A
-// name or address that has used its free failures waits (Throttle), with
-// the same answer whether the name exists or not; every sign-in, failure
-// and throttle is in the audit log.
+// Login checks a password and opens a session, returning its token: SignIn
+// without a second-factor code (an account with TOTP on answers
+// ErrTOTPRequired).
 func (s *Service) Login(ctx context.Context, username, password, ip, ua string) (*User, string, error) {
+	return s.SignIn(ctx, Credentials{Username: username, Password: password, IP: ip, UA: ua})
+}
+
+// Credentials are what a sign-in presents.
+type Credentials struct {
+	Username, Password string
+	// TOTP is the six-digit code, or a recovery code, for an account with
+	// the second factor on.
+	TOTP string
+	// TwoStep asks, when the code is missing, for a pending session whose
+	// token (returned with ErrTOTPRequired) CompleteTOTP takes with the code.
+	TwoStep bool
+	IP, UA  string
+}
+
+// SignIn checks a password (and the second factor of an account that has
+// one) and opens a session, returning its token. A name or address that has
+// used its free failures waits (Throttle), with the same answer whether the
+// name exists or not; a wrong code counts as a failure like a wrong
+// password; every sign-in, failure and throttle is in the audit log.
+func (s *Service) SignIn(ctx context.Context, c Credentials) (*User, string, error) {
 	now := s.now()
+	username, ip := c.Username, c.IP
 	if err := s.throttled(ctx, now, accountKey(username), addressKey(ip)); err != nil {
 		if errs.Is(err, errs.TooMany) {
 			if err := s.refusedWhileWaiting(ctx, ip, now); err != nil {
@@ -28,12 +50,10 @@ func (s *Service) Login(ctx context.Context, username, password, ip, ua string) 
 	}
 	var hash string
 	row := s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE username = $1`, username)
-	var disabled int
-	var uu User
-	err := row.Scan(&uu.ID, &uu.Username, &uu.DisplayName, &uu.Role, &uu.ScopeCode, &uu.OrgID, &disabled, &hash)
+	u, err := scanUser(row, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Spend the same time as a real check, so timing does not reveal names.
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash, c.Password)
 		if err := s.recordFailure(ctx, nil, username, ip, "unknown_name", now); err != nil {
 			return nil, "", err
 		}
@@ -42,9 +62,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, ua string) 
 	if err != nil {
 		return nil, "", fmt.Errorf("login: %w", err)
 	}
-	u := &uu
-	u.Disabled = disabled != 0
-	ok, err := CheckPassword(hash, password)
+	ok, err := CheckPassword(hash, c.Password)
 	if err != nil {
 		return nil, "", err
 	}
@@ -58,23 +76,58 @@ func (s *Service) Login(ctx context.Context, username, password, ip, ua string) 
 		}
 		return nil, "", errs.E(errs.Unauthenticated, "err.bad_login")
 	}
-	token := randomToken("")
 	u.IP = ip
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_failures WHERE key = $1`, accountKey(username)); err != nil {
-			return fmt.Errorf("login: reset failures: %w", err)
+	factor := ""
+	if u.TOTP {
+		if strings.TrimSpace(c.TOTP) == "" {
+			if !c.TwoStep {
+				return nil, "", ErrTOTPRequired()
+			}
+			token := randomToken("")
+			if _, err := s.DB.Write.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, mfa_pending)
+				VALUES ($1, $2, $3, $3, $4, $5, $6, 1)`, hashToken(token), u.ID, now, now.Add(pendingFor), ip, truncate(c.UA, 200)); err != nil {
+				return nil, "", fmt.Errorf("login: pending session: %w", err)
+			}
+			return u, token, ErrTOTPRequired()
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
-			VALUES ($1, $2, $3, $3, $4, $5, $6)`, hashToken(token), u.ID, now, now.Add(s.AbsTimeout), ip, truncate(ua, 200)); err != nil {
-			return fmt.Errorf("login: session: %w", err)
+		if factor, err = s.secondFactor(ctx, u, c.TOTP, now); err != nil {
+			return nil, "", err
 		}
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "user.sign_in", ObjectType: "user",
-			ObjectID: strconv.FormatInt(u.ID, 10), ScopeCode: u.ScopeCode})
-	})
+	}
+	token, err := s.openSession(ctx, u, factor, "", c.UA, now)
 	if err != nil {
 		return nil, "", err
 	}
 	return u, token, nil
+}
+
+// openSession ends a pending session (if any), forgets the name's
+// failures, and opens a session, audited as a sign-in.
+func (s *Service) openSession(ctx context.Context, u *User, factor, pendingHash, ua string, now time.Time) (string, error) {
+	token := randomToken("")
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if pendingHash != "" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, pendingHash); err != nil {
+				return fmt.Errorf("login: end pending session: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sign_in_failures WHERE key = $1`, accountKey(u.Username)); err != nil {
+			return fmt.Errorf("login: reset failures: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
+			VALUES ($1, $2, $3, $3, $4, $5, $6)`, hashToken(token), u.ID, now, now.Add(s.AbsTimeout), u.IP, truncate(ua, 200)); err != nil {
+			return fmt.Errorf("login: session: %w", err)
+		}
+		e := audit.Entry{Action: "user.sign_in", ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10), ScopeCode: u.ScopeCode}
+		if factor != "" {
+			e.Detail = map[string]any{"second_factor": factor}
+		}
+		return audit.Record(ctx, tx, now, u.Actor(), e)
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
 }
 
 var dummyHash, _ = HashPassword("not a real password")
@@ -98,12 +151,12 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 	now := s.now()
 	h := hashToken(token)
 	var lastSeen, expires time.Time
-	var disabled int
+	var disabled, totpOn int
 	var u User
 	err := s.DB.QueryRow(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.scope_code,
-		COALESCE(u.org_id, 0), u.disabled, s.last_seen_at, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`, h).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.ScopeCode, &u.OrgID, &disabled, &lastSeen, &expires)
+		COALESCE(u.org_id, 0), u.disabled, u.totp_on, s.last_seen_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.mfa_pending = 0`, h).
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.ScopeCode, &u.OrgID, &disabled, &totpOn, &lastSeen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.Unauthenticated, "err.sign_in")
 	}
@@ -114,6 +167,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 		s.DB.Write.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, h)
 		return nil, errs.E(errs.Unauthenticated, "err.session_expired")
 	}
+	u.TOTP = totpOn != 0
 	if now.Sub(lastSeen) > touchEvery {
 		if _, err := s.DB.Write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2`, now, h); err != nil {
 			return nil, fmt.Errorf("session touch: %w", err)

@@ -100,19 +100,20 @@ func (s *Service) TokenUser(ctx context.Context, plain string) (*User, error) {
 	}
 	h := hashToken(plain)
 	var u User
-	var disabled int
+	var disabled, totpOn int
 	var id int64
 	var used sql.NullTime
 	err := s.DB.QueryRow(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.scope_code,
-		COALESCE(u.org_id, 0), u.disabled, t.id, t.last_used_at
+		COALESCE(u.org_id, 0), u.disabled, u.totp_on, t.id, t.last_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, h).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.ScopeCode, &u.OrgID, &disabled, &id, &used)
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.ScopeCode, &u.OrgID, &disabled, &totpOn, &id, &used)
 	if errors.Is(err, sql.ErrNoRows) || disabled != 0 {
 		return nil, errs.E(errs.Unauthenticated, "err.bad_token")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("token: %w", err)
 	}
+	u.TOTP = totpOn != 0
 	now := s.now()
 	if !used.Valid || now.Sub(used.Time) > touchEvery {
 		s.DB.Write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id)

@@ -20,10 +20,15 @@ const (
 	// Resident is a member of the public, scoped to the community they chose;
 	// they see none of the officers' views (web.Server.ResidentMay).
 	Resident = "resident"
+	// SecurityAdmin (安全管理员) manages accounts and sign-in policy and
+	// sees no business data (三员分立: the city administrator runs the
+	// business, the security administrator the accounts, the auditor reads
+	// the log of both).
+	SecurityAdmin = "security_admin"
 )
 
 // Roles lists every role, most senior first.
-var Roles = []string{CityAdmin, DistrictOfficer, StreetOfficer, CommunityCommittee, HubStaff, OrgLeader, Auditor, Resident}
+var Roles = []string{CityAdmin, DistrictOfficer, StreetOfficer, CommunityCommittee, HubStaff, OrgLeader, Auditor, SecurityAdmin, Resident}
 
 // ValidRole reports whether r is a role code.
 func ValidRole(r string) bool {
@@ -46,6 +51,7 @@ var scopeLen = map[string][]int{
 	OrgLeader:          {12},
 	Auditor:            {2, 4, 6, 9, 12},
 	Resident:           {12},
+	SecurityAdmin:      {2, 4},
 }
 
 // ScopeFits reports whether a scope code has a length suited to the role.
@@ -67,6 +73,8 @@ type User struct {
 	ScopeCode   string `json:"scope_code"`
 	OrgID       int64  `json:"org_id,omitempty"`
 	Disabled    bool   `json:"disabled"`
+	// TOTP: the second factor is on (the role may require it: MustEnrol).
+	TOTP bool `json:"totp_enabled"`
 	// IP is the address of the current request; set by the web layer.
 	IP string `json:"-"`
 }
@@ -88,13 +96,21 @@ func (u *User) IsOfficer() bool {
 	return false
 }
 
-// CanManageUsers reports the administrators of accounts within their scope.
-func (u *User) CanManageUsers() bool { return u.Role == CityAdmin || u.Role == DistrictOfficer }
+// CanManageUsers reports the administrators of accounts within their
+// scope: the security administrator, and a district officer for its
+// district. The city administrator does not (三员分立).
+func (u *User) CanManageUsers() bool { return u.Role == SecurityAdmin || u.Role == DistrictOfficer }
 
-// CanReadAudit reports who reads the audit log.
+// CanReadAudit reports who reads the audit log: the auditor (every
+// action, the administrators' included) and a district officer for its
+// district; neither administrator reads the log of its own actions.
 func (u *User) CanReadAudit() bool {
-	return u.Role == Auditor || u.Role == CityAdmin || u.Role == DistrictOfficer
+	return u.Role == Auditor || u.Role == DistrictOfficer
 }
+
+// SeesBusinessData is false for the security administrator, whom the web
+// layer lets reach only accounts (see web.accountsOnly).
+func (u *User) SeesBusinessData() bool { return u.Role != SecurityAdmin }
 
 // Actor is the audit identity of the user.
 func (u *User) Actor() audit.Actor {

@@ -236,6 +236,29 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.JSONError(w, r, err)
 				return
 			}
+			// a role that requires the second factor enrols before anything else
+			if u.MustEnrol() && !enrolPath(r.URL.Path) {
+				w.Header().Set("Cache-Control", "no-store")
+				if IsAPI(r) {
+					s.JSONError(w, r, errs.E(errs.Forbidden, "err.totp_enrol_required"))
+				} else {
+					http.Redirect(w, r, EnrolPath, http.StatusSeeOther)
+				}
+				return
+			}
+		}
+		if u != nil && !u.SeesBusinessData() && !accountsPath(r.URL.Path) {
+			w.Header().Set("Cache-Control", "no-store")
+			if r.URL.Path == "/" {
+				http.Redirect(w, r, "/users", http.StatusSeeOther)
+				return
+			}
+			if IsAPI(r) {
+				s.JSONError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
+			} else {
+				s.PageError(w, r.WithContext(auth.WithUser(r.Context(), u)), errs.E(errs.Forbidden, "err.forbidden"))
+			}
+			return
 		}
 		if u != nil {
 			// nothing a signed-in user sees is kept by a browser or proxy
@@ -368,3 +391,28 @@ func (s *Server) residentsOnly(mux *http.ServeMux, next http.Handler) http.Handl
 }
 
 func i18nLang(r *http.Request) string { return i18n.FromRequest(r) }
+
+// EnrolPath is the second-factor enrolment page.
+const EnrolPath = "/account/2fa"
+
+// enrolPath reports what a user who must enrol may still reach: the
+// enrolment, signing out, who they are, and the public assets.
+func enrolPath(p string) bool {
+	return p == EnrolPath || strings.HasPrefix(p, EnrolPath+"/") || p == "/api/v1/me" ||
+		strings.HasPrefix(p, "/api/v1/me/totp") || p == "/logout" || p == "/api/v1/session" || p == "/login" ||
+		strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/favicon.ico"
+}
+
+// accountsPath reports what the security administrator reaches: accounts,
+// its own tokens and second factor, the public assets; no business data.
+func accountsPath(p string) bool {
+	if enrolPath(p) {
+		return true
+	}
+	for _, pre := range []string{"/users", "/api/v1/users", "/tokens", "/api/v1/tokens", "/api/v1/openapi.json"} {
+		if p == pre || strings.HasPrefix(p, pre+"/") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,194 @@
+package account
+
+import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http"
+
+	"rsc.io/qr"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
+)
+
+// The second factor's pages and API: the sign-in's second step, the
+// enrolment (QR code and the secret as text, then the recovery codes, shown
+// once) and an administrator's reset.
+
+func (h *Handlers) totpRoutes(rt *web.Router) {
+	rt.HandleFunc("POST /login/totp", h.loginTOTP)
+	rt.HandleFunc("GET "+web.EnrolPath, h.S.Page(h.enrolPage))
+	rt.HandleFunc("POST "+web.EnrolPath, h.S.Page(h.enrolSubmit))
+	rt.HandleFunc("POST /users/{id}/totp/reset", h.S.Page(h.userResetTOTP))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/me/totp", Summary: "Begin enrolling the second factor (TOTP): a new secret and its otpauth URL", Tag: "session",
+		Response: "TOTPEnrolment", Status: 201}, h.S.API(h.apiTOTPBegin))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/me/totp/confirm", Summary: "Turn the second factor on with a code; answers the recovery codes, shown once", Tag: "session",
+		Body: "TOTPConfirm", Response: "RecoveryCodes"}, h.S.API(h.apiTOTPConfirm))
+	rt.API(web.Doc{Method: "DELETE", Path: "/api/v1/users/{id}/totp", Summary: "Reset an account's second factor (sessions end, API tokens revoked)", Tag: "users",
+		Status: 204}, h.S.API(h.apiTOTPReset))
+}
+
+type totpLoginData struct {
+	Next, Pending string
+}
+
+func (h *Handlers) renderTOTPStep(w http.ResponseWriter, r *http.Request, status int, msg, next, pending string) {
+	h.S.Render(w, r, status, "login_totp", web.View{Title: h.S.Cat.T(langOf(r), "totp.title"), Message: msg,
+		Data: totpLoginData{Next: next, Pending: pending}})
+}
+
+func (h *Handlers) loginTOTP(w http.ResponseWriter, r *http.Request) {
+	pending, next := r.PostFormValue("pending"), safeNext(r.PostFormValue("next"))
+	_, token, err := h.Auth.CompleteTOTP(r.Context(), pending, r.PostFormValue("totp"), h.S.ClientIP(r), r.UserAgent())
+	if err != nil {
+		web.RetryAfter(w, err)
+		msg := h.S.Cat.T(langOf(r), "err.internal")
+		if e, ok := errs.As(err); ok {
+			msg = h.S.Cat.Msg(langOf(r), e.Message)
+			if e.Message.Key == "err.session_expired" {
+				h.S.Render(w, r, http.StatusUnauthorized, "login", web.View{Message: msg, Data: map[string]string{"Next": next}})
+				return
+			}
+		}
+		h.renderTOTPStep(w, r, web.StatusOf(errs.Code(err)), msg, next, pending)
+		return
+	}
+	h.S.SetSession(w, r, token)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+type enrolData struct {
+	On       bool
+	Secret   string
+	QR       string // a data: URI of a PNG
+	Recovery []string
+	Required bool
+}
+
+func (h *Handlers) enrolView(r *http.Request, u *auth.User, e *auth.TOTPEnrolment, recovery []string) web.View {
+	d := enrolData{On: u.TOTP || recovery != nil, Recovery: recovery, Required: auth.RequiresTOTP(u.Role)}
+	if e != nil {
+		d.Secret = e.Secret
+		d.QR = qrDataURI(e.URL)
+	}
+	return web.View{Title: h.S.Cat.T(langOf(r), "totp.enrol_title"), Data: d}
+}
+
+func (h *Handlers) enrolPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if u.TOTP {
+		h.S.Render(w, r, http.StatusOK, "totp_enrol", h.enrolView(r, u, nil, nil))
+		return
+	}
+	e, err := h.Auth.PendingTOTP(r.Context(), u)
+	if err == nil && e == nil {
+		e, err = h.Auth.BeginTOTP(r.Context(), u)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "totp_enrol", h.enrolView(r, u, e, nil))
+}
+
+func (h *Handlers) enrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	codes, err := h.Auth.ConfirmTOTP(r.Context(), u, r.PostFormValue("totp"))
+	if err != nil {
+		if fields, ok := h.S.FieldErrors(r, err); ok && errs.Is(err, errs.Invalid) {
+			e, _ := h.Auth.PendingTOTP(r.Context(), u)
+			v := h.enrolView(r, u, e, nil)
+			v.Errors, v.Message = fields, fields["totp"]
+			h.S.Render(w, r, http.StatusUnprocessableEntity, "totp_enrol", v)
+			return
+		}
+		h.S.PageError(w, r, err)
+		return
+	}
+	// the recovery codes are on this answer only
+	h.S.Render(w, r, http.StatusOK, "totp_enrol", h.enrolView(r, u, nil, codes))
+}
+
+func (h *Handlers) userResetTOTP(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = h.Auth.ResetTOTP(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/users?flash=common.saved", http.StatusSeeOther)
+}
+
+func (h *Handlers) apiTOTPBegin(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	e, err := h.Auth.BeginTOTP(r.Context(), u)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusCreated, e)
+}
+
+type totpConfirm struct {
+	TOTP string `json:"totp"`
+}
+
+func (h *Handlers) apiTOTPConfirm(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	var in totpConfirm
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	codes, err := h.Auth.ConfirmTOTP(r.Context(), u, in.TOTP)
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"recovery_codes": codes})
+}
+
+func (h *Handlers) apiTOTPReset(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = h.Auth.ResetTOTP(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// qrDataURI draws text as a QR code PNG in a data: URI (the CSP allows
+// data: images; nothing is fetched from elsewhere).
+func qrDataURI(text string) string {
+	c, err := qr.Encode(text, qr.M)
+	if err != nil {
+		return ""
+	}
+	const scale, quiet = 5, 4
+	n := (c.Size + 2*quiet) * scale
+	img := image.NewGray(image.Rect(0, 0, n, n))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	for y := 0; y < c.Size; y++ {
+		for x := 0; x < c.Size; x++ {
+			if c.Black(x, y) {
+				for dy := 0; dy < scale; dy++ {
+					for dx := 0; dx < scale; dx++ {
+						img.SetGray((x+quiet)*scale+dx, (y+quiet)*scale+dy, color.Gray{})
+					}
+				}
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return ""
+	}
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())
+}

@@ -1,0 +1,112 @@
+package pii
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"linli/internal/platform/db"
+)
+
+// Column is a sealed column and the keyed-hash column beside it.
+type Column struct{ Table, Col, HashCol string }
+
+// Columns lists every column holding a phone or an ID number (migration
+// 026 added the hash columns). A new table with personal data adds itself.
+var Columns = []Column{
+	{"orgs", "leader_phone", "leader_phone_hash"},
+	{"volunteers", "phone", "phone_hash"},
+	{"people", "phone", "phone_hash"},
+	{"people", "id_number", "id_number_hash"},
+	{"emergency_contacts", "phone", "phone_hash"},
+}
+
+// CheckKey refuses a key that is not the one the database was sealed with
+// (a check value sealed on first use is kept in app_keys).
+func CheckKey(ctx context.Context, d *db.DB, b *Box) error {
+	var v string
+	err := d.Write.QueryRowContext(ctx, `SELECT check_value FROM app_keys WHERE name = 'pii'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		_, err = d.Write.ExecContext(ctx, `INSERT INTO app_keys (name, check_value) VALUES ('pii', $1)`, b.Seal("linli"))
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("pii: read check value: %w", err)
+	}
+	if p, err := b.Open(v); err != nil || p != "linli" {
+		return errors.New("pii: the data key is not the one this database was encrypted with (see --key-file / LINLI_DATA_KEY)")
+	}
+	return nil
+}
+
+// EncryptExisting seals every plain value left in Columns (rows written
+// before migration 026, or by a bulk loader) and fills missing hashes, in
+// batches; it returns how many rows it changed. On SQLite, when it changed
+// any, the file is vacuumed so no freed page keeps a plain value.
+func EncryptExisting(ctx context.Context, d *db.DB, b *Box) (int, error) {
+	total := 0
+	for _, c := range Columns {
+		for {
+			n, err := encryptBatch(ctx, d, b, c, 500)
+			if err != nil {
+				return total, err
+			}
+			total += n
+			if n < 500 {
+				break
+			}
+		}
+	}
+	if total > 0 && d.Engine == db.SQLite {
+		if _, err := d.Write.ExecContext(ctx, `VACUUM`); err != nil {
+			return total, fmt.Errorf("pii: vacuum: %w", err)
+		}
+		if _, err := d.Write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return total, fmt.Errorf("pii: checkpoint: %w", err)
+		}
+	}
+	return total, nil
+}
+
+func encryptBatch(ctx context.Context, d *db.DB, b *Box, c Column, n int) (int, error) {
+	type row struct {
+		id int64
+		v  string
+	}
+	var rows []row
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		rs, err := tx.QueryContext(ctx, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE `+c.Col+` <> ''
+			AND (`+c.Col+` NOT LIKE 'enc1:%' OR `+c.HashCol+` = '') ORDER BY id LIMIT `+fmt.Sprint(n))
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			var r row
+			if err := rs.Scan(&r.id, &r.v); err != nil {
+				rs.Close()
+				return err
+			}
+			rows = append(rows, r)
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			plain, err := b.Open(r.v)
+			if err != nil {
+				return fmt.Errorf("%s.%s id %d: %w", c.Table, c.Col, r.id, err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE `+c.Table+` SET `+c.Col+` = $1, `+c.HashCol+` = $2 WHERE id = $3`,
+				b.Seal(plain), b.Hash(plain), r.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("pii: encrypt %s.%s: %w", c.Table, c.Col, err)
+	}
+	return len(rows), nil
+}
