@@ -207,6 +207,7 @@ func (a *App) Mount() error {
 		}}
 	(&civic.Handlers{S: a.Web, Svc: a.Civic}).Routes(rt)
 	a.Web.ResidentMay, a.Web.ResidentHome = rt.ResidentMay, civic.Home
+	wireRooms(a.Portal, a.Civic, eval, gov)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This document", Tag: "meta", Public: true},
 		func(w http.ResponseWriter, r *http.Request) {
 			web.JSON(w, http.StatusOK, rt.OpenAPI("linli", Version()))
