@@ -202,7 +202,7 @@ func (s *Service) Answer(ctx context.Context, u *auth.User, consultationID int64
 		}
 		masked, _ := maskPhone(nil, key)
 		var id int64
-		err = tx.QueryRowContext(ctx, `INSERT INTO survey_answers (survey_id, resident_key, phone_masked, choice, created_by, created_at)
+		err = tx.QueryRowContext(ctx, `INSERT INTO consultation_answers (survey_id, resident_key, phone_masked, choice, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey_id, resident_key) DO NOTHING RETURNING id`,
 			sv.ID, hashKey(key), masked, in.Choice, nullID(u.ID), now).Scan(&id)
 		if err == sql.ErrNoRows {

@@ -14,14 +14,15 @@ import (
 
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/pii"
 )
 
 // The statements on the registered beneficiaries, surveys and associations.
 
 func insertBeneficiary(ctx context.Context, tx *sql.Tx, b *Beneficiary, by int64, now time.Time) error {
-	err := tx.QueryRowContext(ctx, `INSERT INTO beneficiaries (name, phone, community_code, district_code, groups_mask, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, b.Name, b.Phone, b.CommunityCode, b.DistrictCode, groupsMask(b.Groups),
-		nullID(by), now).Scan(&b.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO beneficiaries (name, phone, community_code, district_code, groups_mask, created_by, created_at,
+		phone_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, b.Name, pii.Seal(b.Phone), b.CommunityCode, b.DistrictCode,
+		groupsMask(b.Groups), nullID(by), now, pii.Hash(b.Phone)).Scan(&b.ID)
 	if err != nil {
 		return fmt.Errorf("activity: insert beneficiary: %w", err)
 	}
@@ -40,6 +41,7 @@ func scanBeneficiaries(rows *sql.Rows) ([]*Beneficiary, error) {
 		if err := rows.Scan(&b.ID, &b.Name, &b.Phone, &b.CommunityCode, &b.DistrictCode, &mask, &b.CreatedAt); err != nil {
 			return nil, err
 		}
+		b.Phone = pii.Open(b.Phone)
 		b.Groups = groupsOf(mask)
 		out = append(out, &b)
 	}
@@ -162,7 +164,7 @@ func getSurvey(ctx context.Context, q db.Querier, consultationID int64) (*Survey
 	}
 	_ = json.Unmarshal([]byte(opts), &s.Options)
 	s.Counts = make([]int, len(s.Options))
-	rows, err := q.QueryContext(ctx, `SELECT choice, COUNT(*) FROM survey_answers WHERE survey_id = $1 GROUP BY choice`, s.ID)
+	rows, err := q.QueryContext(ctx, `SELECT choice, COUNT(*) FROM consultation_answers WHERE survey_id = $1 GROUP BY choice`, s.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -104,7 +104,7 @@ func TestConsultationSurvey(t *testing.T) {
 		t.Errorf("tally %+v", s)
 	}
 	var n int
-	f.a.DB.Read.QueryRow(`SELECT COUNT(*) FROM survey_answers WHERE phone_masked LIKE '138****%'`).Scan(&n)
+	f.a.DB.Read.QueryRow(`SELECT COUNT(*) FROM consultation_answers WHERE phone_masked LIKE '138****%'`).Scan(&n)
 	if n != 3 {
 		t.Errorf("%d answers with a masked phone, want 3", n)
 	}

@@ -30,6 +30,7 @@ func TestPersonalDataEncryptedAtRest(t *testing.T) {
 		personPhone    = "13566778899"
 		idNumber       = "11010519491231002X"
 		contactPhone   = "13655443322"
+		servedPhone    = "13611220033"
 	)
 	in := apptest.OrgInput("明文检测舞蹈队", wushanComm)
 	in.LeaderPhone = leaderPhone
@@ -42,6 +43,7 @@ func TestPersonalDataEncryptedAtRest(t *testing.T) {
 		{"/api/v1/people", map[string]any{"name": "骨干乙", "phone": personPhone, "id_number": idNumber, "role": "队长", "community_code": wushanComm}},
 		{"/api/v1/emergency/contacts", map[string]any{"community_code": wushanComm, "hazard": "natural", "name": "联络人丙",
 			"phone": contactPhone, "duty": "转移", "checked_on": "2023-06-01"}},
+		{"/api/v1/beneficiaries", map[string]any{"name": "服务对象丁", "phone": servedPhone, "community_code": wushanComm}},
 	} {
 		if r := c.Do("POST", w.path, w.body); r.Status != 201 {
 			t.Fatalf("POST %s: %d %s", w.path, r.Status, r.Body)
@@ -67,7 +69,7 @@ func TestPersonalDataEncryptedAtRest(t *testing.T) {
 	if hash != pii.Hash(personPhone) {
 		t.Errorf("people.phone_hash = %q, want the keyed hash of the phone", hash)
 	}
-	secrets := []string{leaderPhone, volunteerPhone, personPhone, idNumber, contactPhone}
+	secrets := []string{leaderPhone, volunteerPhone, personPhone, idNumber, contactPhone, servedPhone}
 	checkNoClear(t, a, secrets)
 
 	// a row left in clear (before migration 026) is sealed at start

@@ -125,7 +125,7 @@ func init() {
 			`SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) FROM major_report_rules`,
 			`SELECT COUNT(*) FROM volunteer_hours`, `SELECT COUNT(*) FROM volunteers`, `SELECT COUNT(*) FROM activity_files`,
 			`SELECT COUNT(*) FROM consultations`, `SELECT COUNT(*) FROM beneficiaries`, `SELECT COUNT(*) FROM activity_beneficiaries`,
-			`SELECT COUNT(*) FROM consultation_surveys`, `SELECT COUNT(*) FROM survey_answers`,
+			`SELECT COUNT(*) FROM consultation_surveys`, `SELECT COUNT(*) FROM consultation_answers`,
 			`SELECT COUNT(*) || ':' || COALESCE(MAX(org_id), 0) FROM volunteer_associations`, `SELECT COUNT(*) FROM association_members`,
 		} {
 			var x string

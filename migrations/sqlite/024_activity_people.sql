@@ -45,7 +45,7 @@ CREATE TABLE consultation_surveys (
 
 -- One answer per resident: the resident is the hash of their phone; the
 -- phone itself is kept masked.
-CREATE TABLE survey_answers (
+CREATE TABLE consultation_answers (
     id           INTEGER PRIMARY KEY,
     survey_id    INTEGER NOT NULL REFERENCES consultation_surveys (id),
     resident_key TEXT NOT NULL,

@@ -20,6 +20,7 @@ var Columns = []Column{
 	{"people", "phone", "phone_hash"},
 	{"people", "id_number", "id_number_hash"},
 	{"emergency_contacts", "phone", "phone_hash"},
+	{"beneficiaries", "phone", "phone_hash"},
 }
 
 // CheckKey refuses a key that is not the one the database was sealed with
