@@ -62,13 +62,16 @@ var pathParamRE = regexp.MustCompile(`\{[a-z_]+\.{0,3}\}`)
 // publicPages need no sign-in: these, static assets under /static/ and the
 // residents' portal under /public/.
 var publicPages = map[string]bool{
-	"GET /login": true, "POST /login": true, "POST /logout": true,
+	"GET /login": true, "POST /login": true, "POST /logout": true, "POST /login/totp": true,
 	"GET /healthz": true, "GET /metrics": true,
+	// the public portal's home for anyone not signed in, and residents' sign-up
+	"GET /{$}": true, "GET /residents/signup": true, "POST /residents/signup": true,
 }
 
 func isPublicPage(pattern string) bool {
 	_, path, _ := strings.Cut(pattern, " ")
-	return publicPages[pattern] || strings.HasPrefix(path, "/static/") || strings.HasPrefix(path, "/public/")
+	return publicPages[pattern] || strings.HasPrefix(path, "/static/") || strings.HasPrefix(path, "/public/") ||
+		strings.HasPrefix(path, "/p/")
 }
 
 // TestSignInRequired: without a session or token every non-public API route

@@ -54,7 +54,7 @@ func TestBrowserLeaderRecordsActivity(t *testing.T) {
 	org := itoa64(o.ID)
 
 	do(t, ctx, chromedp.EmulateViewport(1280, 900)) // the menu folds away on a phone
-	signIn(t, ctx, a.URL(), "wushan-leader")
+	signIn(t, ctx, a, "wushan-leader")
 	do(t, ctx, chromedp.EmulateViewport(390, 844))
 	fillActivity(t, ctx, a.URL(), org, "探访独居长者", "neighbourly_watch", "service", "2023-06-10", "6", "4", photo)
 	if w := get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
@@ -98,7 +98,7 @@ func TestBrowserLeaderRecordsActivity(t *testing.T) {
 	loc := get(t, ctx, chromedp.Location())
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
 	signOut(t, ctx)
-	signIn(t, ctx, a.URL(), "wushan-officer")
+	signIn(t, ctx, a, "wushan-officer")
 	do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.URL()+"/major-reports?status=pending"), chromedp.WaitVisible(chromedp.ID("reports")))
 	if got := get(t, ctx, chromedp.Text(chromedp.ID("reports"))); !strings.Contains(got, "社区邻里节文艺汇演") || !strings.Contains(got, "2023-07-13") {
 		t.Errorf("the inbox: %q", got)

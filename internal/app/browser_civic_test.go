@@ -108,7 +108,7 @@ func TestBrowserResidentAndCase(t *testing.T) {
 	// the case: the leader drafts and submits, the street then the district approve
 	step := func(user string, then func()) {
 		do(t, ctx, chromedp.EmulateViewport(1280, 900))
-		signIn(t, ctx, a.URL(), user)
+		signIn(t, ctx, a, user)
 		do(t, ctx, chromedp.EmulateViewport(390, 844))
 		then()
 		do(t, ctx, chromedp.EmulateViewport(1280, 900))

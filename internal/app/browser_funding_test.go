@@ -49,7 +49,7 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 
 	// the leader, on a phone
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
-	signIn(t, ctx, a.URL(), "ws-fund-leader")
+	signIn(t, ctx, a, "ws-fund-leader")
 	do(t, ctx, chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(fmt.Sprintf("%s/calls/%d", a.URL(), call.ID)), chromedp.WaitVisible(chromedp.ID("apply-link")))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("apply-link"))); s != 200 {
@@ -102,7 +102,7 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	// the call closes; the officer names the reviewer
 	a.Clock.Advance(20 * 24 * time.Hour)
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
-	signIn(t, ctx, a.URL(), "th-fund-officer")
+	signIn(t, ctx, a, "th-fund-officer")
 	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/calls/%d", a.URL(), call.ID)), chromedp.WaitVisible(chromedp.ID("usernames")),
 		chromedp.SendKeys(chromedp.ID("usernames"), "ws-fund-reviewer"))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("reviewers-submit"))); s != 200 {
@@ -111,7 +111,7 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	signOut(t, ctx)
 
 	// the reviewer scores
-	signIn(t, ctx, a.URL(), "ws-fund-reviewer")
+	signIn(t, ctx, a, "ws-fund-reviewer")
 	do(t, ctx, chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(fmt.Sprintf("%s/applications/%d", a.URL(), appID)), chromedp.WaitVisible(chromedp.ID("score_need")),
 		chromedp.SendKeys(chromedp.ID("score_need"), "9"), chromedp.SendKeys(chromedp.ID("score_design"), "8"))
@@ -126,7 +126,7 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	signOut(t, ctx)
 
 	// the officer awards it from the ranking
-	signIn(t, ctx, a.URL(), "th-fund-officer")
+	signIn(t, ctx, a, "th-fund-officer")
 	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/calls/%d", a.URL(), call.ID)), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("award-%d", appID))),
 		chromedp.Click(chromedp.ID(fmt.Sprintf("award-%d", appID))),
 		chromedp.SetValue(chromedp.ID(fmt.Sprintf("amount-%d", appID)), "18000"))

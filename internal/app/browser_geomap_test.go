@@ -28,7 +28,7 @@ func TestBrowserMaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
-	signIn(t, ctx, a.URL(), "maps-city")
+	signIn(t, ctx, a, "maps-city")
 	drawn := func(sel string) { // the map element once drawn, with a canvas
 		t.Helper()
 		do(t, ctx, chromedp.WaitVisible(chromedp.CSS(sel+" canvas")))

@@ -137,13 +137,20 @@ func status(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp
 	return resp.Status
 }
 
-func signIn(t *testing.T, ctx context.Context, base, username string) {
+func signIn(t *testing.T, ctx context.Context, a *apptest.App, username string) {
 	t.Helper()
-	do(t, ctx, chromedp.Navigate(base+"/login"),
+	do(t, ctx, chromedp.Navigate(a.URL()+"/login"),
 		chromedp.SendKeys(chromedp.ID("username"), username),
 		chromedp.SendKeys(chromedp.ID("password"), apptest.Password))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("login-submit"))); s != 200 {
 		t.Fatalf("sign in as %s: landed with %d", username, s)
+	}
+	// the roles with a second factor are asked for the code next
+	if get(t, ctx, chromedp.Evaluate[bool](`document.getElementById("totp") !== null`)) {
+		do(t, ctx, chromedp.SendKeys(chromedp.ID("totp"), a.With(t).TOTPCode(username)))
+		if s := status(t, ctx, chromedp.Click(chromedp.ID("totp-submit"))); s != 200 {
+			t.Fatalf("second step as %s: landed with %d", username, s)
+		}
 	}
 	if who := get(t, ctx, chromedp.Text(chromedp.CSS(".who"))); !strings.Contains(who, username) {
 		t.Fatalf("signed in as %q, want %s", who, username)
@@ -192,7 +199,7 @@ func TestBrowserFileAndFind(t *testing.T) {
 	}
 	const name = "五山木棉花舞蹈队"
 
-	signIn(t, ctx, base, mine.Username)
+	signIn(t, ctx, a, mine.Username)
 	fillOrg(t, ctx, base, name, "13812345678")
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("org-submit"))); s != 200 {
 		t.Fatalf("after filing: %d", s)
@@ -219,7 +226,7 @@ func TestBrowserFileAndFind(t *testing.T) {
 	screenshots(t, ctx, base)
 
 	signOut(t, ctx)
-	signIn(t, ctx, base, other.Username)
+	signIn(t, ctx, a, other.Username)
 	if s := status(t, ctx, chromedp.Navigate(base+"/orgs?q="+"木棉")); s != 200 {
 		t.Fatalf("list as the other street: %d", s)
 	}
@@ -266,7 +273,7 @@ func TestBrowserFormErrors(t *testing.T) {
 	ctx := browser(t)
 	a := apptest.New(t)
 	u := a.CreateUser("wushan-officer", auth.StreetOfficer, wushan, 0)
-	signIn(t, ctx, a.URL(), u.Username)
+	signIn(t, ctx, a, u.Username)
 	const name = "五山太极拳队"
 	fillOrg(t, ctx, a.URL(), name, "12345")
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("org-submit"))); s != 422 {

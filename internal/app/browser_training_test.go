@@ -59,7 +59,7 @@ func TestBrowserTraineeChecksIn(t *testing.T) {
 	}
 	// the trainer's screen, the list and the street's readiness page fit a phone too
 	do(t, ctx, chromedp.EmulateViewport(1280, 900)) // the menu folds away on a phone
-	signIn(t, ctx, a.URL(), "wushan-trainer")
+	signIn(t, ctx, a, "wushan-trainer")
 	do(t, ctx, chromedp.EmulateViewport(390, 844))
 	for _, page := range []string{"/trainings/" + itoa64(tr.ID), "/trainings", "/readiness"} {
 		do(t, ctx, chromedp.Navigate(a.URL()+page), chromedp.WaitVisible(chromedp.CSS("main h1")))

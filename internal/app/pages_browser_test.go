@@ -84,10 +84,18 @@ func TestBrowserEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// the walk's own time, after the demonstration is loaded (minutes on a
-	// loaded machine)
-	ctx := browserWithin(t, 20*time.Minute)
 	namer := &geo.Namer{S: a.Geo}
+	// each role walks in a browser context of its own, two at a time (the
+	// walk waits on page loads more than on the processor); the guard is
+	// the walk's own time, after the demonstration is loaded
+	tab := func(t *testing.T) context.Context {
+		ctx := browserWithin(t, 20*time.Minute)
+		if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+			page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe}); err != nil {
+			t.Fatal(err)
+		}
+		return ctx
+	}
 	var pages []string
 	for _, p := range a.Router.Patterns() {
 		method, path, _ := strings.Cut(p, " ")
@@ -98,10 +106,6 @@ func TestBrowserEveryPage(t *testing.T) {
 	}
 	slices.Sort(pages)
 	pages = slices.Compact(pages)
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe}); err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]bool{}
 	for _, acct := range res.Accounts {
 		if seen[acct.Role] {
@@ -110,6 +114,8 @@ func TestBrowserEveryPage(t *testing.T) {
 		seen[acct.Role] = true
 		own := ownPages(acct)
 		t.Run(acct.Username, func(t *testing.T) {
+			t.Parallel()
+			ctx := tab(t)
 			code := ""
 			if acct.TOTPSecret != "" {
 				a.RememberTOTP(acct.Username, acct.TOTPSecret)
@@ -122,6 +128,8 @@ func TestBrowserEveryPage(t *testing.T) {
 	}
 	// the public portal, as a visitor who is not signed in (issue 17)
 	t.Run("anonymous", func(t *testing.T) {
+		t.Parallel()
+		ctx := tab(t)
 		public := []string{"/", "/p/4401", "/p/440106", "/p/440106008", "/p/440106008007", "/p/activities",
 			"/p/440106?q=wudao", "/p/activities?within=440106008&from=2023-01-01&to=2023-06-30"}
 		for _, acct := range res.Accounts {
