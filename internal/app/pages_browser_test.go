@@ -168,7 +168,12 @@ func walkPages(t *testing.T, ctx context.Context, base, who string, names func(s
 			if strings.TrimSpace(f.Title) == "" {
 				t.Errorf("%s: no title", where)
 			}
-			for _, c := range rawCodes(names, f.Text) {
+			// the audit log shows what was written, codes included, as written
+			codes := rawCodes(names, f.Text)
+			if strings.HasPrefix(path, "/audit") {
+				codes = nil
+			}
+			for _, c := range codes {
 				t.Errorf("%s: a division code without its name: %s", where, c)
 			}
 			for _, v := range f.CSP {

@@ -59,6 +59,9 @@ func TestBrowserCoverage(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("username"), officer.Username),
 		chromedp.SendKeys(chromedp.ID("password"), apptest.Password),
 		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitNotPresent(chromedp.ID("login-submit")),
+		// a district officer's second step
+		chromedp.SendKeys(chromedp.ID("totp"), a.TOTPCode(officer.Username)),
+		chromedp.Click(chromedp.ID("totp-submit")), chromedp.WaitNotPresent(chromedp.ID("totp-submit")),
 		chromedp.Navigate(base+"/coverage"), chromedp.WaitVisible(chromedp.ID("cov-table")))
 	overflow := eval(`document.documentElement.scrollWidth > window.innerWidth + 1`) == true
 	empty := eval(`document.querySelectorAll('td.cov-empty').length`)

@@ -73,7 +73,10 @@ func TestBrowserDashboard(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.ID("username"), city.Username),
 		chromedp.SendKeys(chromedp.ID("password"), apptest.Password),
-		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitVisible(chromedp.CSS(".who")))
+		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitVisible(chromedp.ID("totp")),
+		// the city administrator's second step
+		chromedp.SendKeys(chromedp.ID("totp"), a.TOTPCode(city.Username)),
+		chromedp.Click(chromedp.ID("totp-submit")), chromedp.WaitVisible(chromedp.CSS(".who")))
 	do(t, ctx, chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(chromedp.ID("kpi-table")),
 		chromedp.WaitVisible(chromedp.CSS("#kpi-chart-hub_coverage canvas")))
 	charts := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.kpi-chart canvas').length`))
