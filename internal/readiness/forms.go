@@ -2,7 +2,6 @@ package readiness
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,7 +14,7 @@ import (
 )
 
 // Choice is an option of a form's select.
-type Choice struct{ Value, Label string }
+type Choice = db.Pair
 
 type pageData struct {
 	Coverage    []StreetCoverage
@@ -104,24 +103,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 // choices reads a bounded list for a select; none when there are more
 // than limit (the form then takes the code).
 func choices(ctx context.Context, q db.Querier, query, scope string, limit int) ([]Choice, error) {
-	lo, hi := db.PrefixRange(scope)
-	rs, err := q.QueryContext(ctx, query, lo, hi, limit+1)
-	if err != nil {
-		return nil, fmt.Errorf("readiness: choices: %w", err)
-	}
-	defer rs.Close()
-	var out []Choice
-	for rs.Next() {
-		var c Choice
-		if err := rs.Scan(&c.Value, &c.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	if len(out) > limit {
-		return nil, rs.Err()
-	}
-	return out, rs.Err()
+	return db.PairsIn(ctx, q, query, scope, limit)
 }
 
 func formInt(r *http.Request, name string) int {

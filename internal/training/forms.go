@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
 )
@@ -18,7 +19,7 @@ import (
 // typed and the field errors.
 
 // Choice is an option of a form's select.
-type Choice struct{ Value, Label string }
+type Choice = db.Pair
 
 // trainingForm is the create form's values as typed.
 type trainingForm struct {
@@ -50,7 +51,7 @@ func (s *Service) units(ctx context.Context, u *auth.User) ([]Choice, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []Choice{{code, names[code]}}
+	out := []Choice{{Value: code, Label: names[code]}}
 	if len(code) >= 9 || u.Role == auth.HubStaff {
 		return out, nil
 	}
@@ -59,7 +60,7 @@ func (s *Service) units(ctx context.Context, u *auth.User) ([]Choice, error) {
 		return nil, err
 	}
 	for _, k := range kids {
-		out = append(out, Choice{k.Code, k.Name})
+		out = append(out, Choice{Value: k.Code, Label: k.Name})
 	}
 	return out, nil
 }

@@ -110,7 +110,7 @@ func (h *Handlers) showRender(w http.ResponseWriter, r *http.Request, u *auth.Us
 		}
 		for _, p := range people {
 			if !on[p.ID] {
-				d.People = append(d.People, Choice{strconv.FormatInt(p.ID, 10), p.Name + " · " + p.Role})
+				d.People = append(d.People, Choice{Value: strconv.FormatInt(p.ID, 10), Label: p.Name + " · " + p.Role})
 			}
 		}
 		d.CanEnrol = true

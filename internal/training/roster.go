@@ -83,22 +83,5 @@ const (
 )
 
 func choices(ctx context.Context, q db.Querier, query, scope string, limit int) ([]Choice, error) {
-	lo, hi := db.PrefixRange(scope)
-	rs, err := q.QueryContext(ctx, query, lo, hi, limit+1)
-	if err != nil {
-		return nil, fmt.Errorf("training: choices: %w", err)
-	}
-	defer rs.Close()
-	var out []Choice
-	for rs.Next() {
-		var c Choice
-		if err := rs.Scan(&c.Value, &c.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	if len(out) > limit {
-		return nil, rs.Err() // too many to offer: the form asks for the code instead
-	}
-	return out, rs.Err()
+	return db.PairsIn(ctx, q, query, scope, limit)
 }
