@@ -14,23 +14,23 @@ import (
 
 func (h *Handlers) apiRoutes(rt *web.Router) {
 	at := []web.Param{{Name: "unit", Description: "division code (default: your scope)"},
-		{Name: "as_of", Description: "YYYY-MM-DD, what was true at the end of that day in China (default: today)"}}
+		{Name: "as_of", Description: "YYYY-MM-DD, what was true at the end of that day in China (default: today)"},
+		{Name: "known_on", Description: "YYYY-MM-DD: what linli answered on that day, from the records entered by its end (default: now)"}}
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/indicators", Summary: "Indicators you may see", Tag: "indicators",
 		Query: []web.Param{{Name: "at", Description: "only those that apply at this division"},
 			{Name: "all", Description: "1: include inactive ones"}}, Response: "IndicatorList"}, h.S.API(h.apiList))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/indicators", Summary: "Add an indicator (city administrators; district officers for their district)",
 		Tag: "indicators", Body: "IndicatorInput", Response: "Indicator", Status: 201}, h.S.API(h.apiCreate))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/indicators/{key}", Summary: "An indicator evaluated at a unit on a date, with the units one level down",
-		Tag: "indicators", Query: append(at[:2:2], web.Param{Name: "known_on", Description: "YYYY-MM-DD: what linli answered on that day, from the records entered by its end (default: now)"}),
-		Response: "Evaluation"}, h.S.API(h.apiEvaluate))
+		Tag: "indicators", Query: at, Response: "Evaluation"}, h.S.API(h.apiEvaluate))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/indicators/{key}/definition", Summary: "An indicator's definition",
 		Tag: "indicators", Response: "Indicator"}, h.S.API(h.apiGet))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/indicators/{key}", Summary: "Change some fields of an indicator",
 		Tag: "indicators", Body: "IndicatorInput", Response: "Indicator"}, h.S.API(h.apiPatch))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/indicators/{key}/units", Summary: "The units behind the number: counted units, or judged units with their shortfall",
-		Tag: "indicators", Query: append(at, web.Param{Name: "set", Description: "all | met | short"}), Response: "UnitList"}, h.S.API(h.apiUnits))
+		Tag: "indicators", Query: append(at[:3:3], web.Param{Name: "set", Description: "all | met | short"}), Response: "UnitList"}, h.S.API(h.apiUnits))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/indicators/{key}/records", Summary: "The records behind the number",
-		Tag: "indicators", Query: append(at, web.Param{Name: "set", Description: "records | numerator | denominator | missing"},
+		Tag: "indicators", Query: append(at[:3:3], web.Param{Name: "set", Description: "records | numerator | denominator | missing"},
 			web.Param{Name: "year", Type: "integer", Description: "count per year: the year (default: the as-of year)"},
 			web.Param{Name: "page", Type: "integer"}, web.Param{Name: "per_page", Type: "integer", Description: "at most 500"}),
 		Response: "RecordPage"}, h.S.API(h.apiRecords))
@@ -129,7 +129,7 @@ func (h *Handlers) apiEvaluate(w http.ResponseWriter, r *http.Request, u *auth.U
 
 func (h *Handlers) apiUnits(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
-	l, err := h.Svc.Units(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"), q.Get("set"))
+	l, err := h.Svc.UnitsKnown(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"), q.Get("known_on"), q.Get("set"))
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
@@ -154,7 +154,7 @@ func (h *Handlers) apiRecords(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.JSONError(w, r, err)
 		return
 	}
-	p, err := h.Svc.Records(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"), q.Get("set"),
+	p, err := h.Svc.RecordsKnown(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"), q.Get("known_on"), q.Get("set"),
 		ints["year"], ints["page"], ints["per_page"])
 	if err != nil {
 		h.S.JSONError(w, r, err)
@@ -164,7 +164,8 @@ func (h *Handlers) apiRecords(w http.ResponseWriter, r *http.Request, u *auth.Us
 }
 
 func (h *Handlers) apiDashboard(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	body, err := h.Svc.DashboardJSON(r.Context(), u, r.PathValue("code"), r.URL.Query().Get("as_of"))
+	q := r.URL.Query()
+	body, err := h.Svc.DashboardJSON(r.Context(), u, r.PathValue("code"), q.Get("as_of"), q.Get("known_on"))
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
@@ -281,7 +282,7 @@ func schemas() map[string]any {
 			"total": web.Int()}),
 		"RecordPage": web.Obj(map[string]any{"result": web.Ref("Evaluation"), "set": web.Str(), "year": web.Int(),
 			"items": web.Arr(record), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
-		"Dashboard": web.Obj(map[string]any{"unit": node, "path": web.Arr(node), "as_of": web.Str(), "today": web.Str(),
+		"Dashboard": web.Obj(map[string]any{"unit": node, "path": web.Arr(node), "as_of": web.Str(), "known_on": web.Str(), "today": web.Str(),
 			"timeline": web.Obj(map[string]any{"current": web.Str(), "month": web.Int(), "months": web.Int(), "progress": num,
 				"phases": web.Arr(web.Obj(map[string]any{"key": web.Str(), "from": web.Str(), "to": web.Str(), "months": web.Int()}))}),
 			"indicators": web.Arr(web.Ref("Evaluation")), "children": web.Arr(node),

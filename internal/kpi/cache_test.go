@@ -66,7 +66,7 @@ func TestDashboardCachePerDistrict(t *testing.T) {
 		}
 	}
 	// the JSON answer is the same answer
-	body, err := s.kpi.DashboardJSON(s.ctx, s.city, conghuaCode, "")
+	body, err := s.kpi.DashboardJSON(s.ctx, s.city, conghuaCode, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestDashboardCacheScope(t *testing.T) {
 	if _, err := s.kpi.Dashboard(s.ctx, tianheOfficer, conghuaCode, ""); err == nil {
 		t.Fatal("天河's officer was served 从化's cached dashboard")
 	}
-	if _, err := s.kpi.DashboardJSON(s.ctx, tianheOfficer, conghuaCode, ""); err == nil {
+	if _, err := s.kpi.DashboardJSON(s.ctx, tianheOfficer, conghuaCode, "", ""); err == nil {
 		t.Fatal("天河's officer was served 从化's cached dashboard as JSON")
 	}
 	byCity, err := s.kpi.Dashboard(s.ctx, s.city, tianheCode, "")

@@ -19,9 +19,12 @@ import (
 // Dashboard is every indicator that applies at a unit, evaluated on a date,
 // with the units one level down ranked.
 type Dashboard struct {
-	Unit     geo.Node       `json:"unit"`
-	Path     []geo.Node     `json:"path"`
-	AsOf     string         `json:"as_of"`
+	Unit geo.Node   `json:"unit"`
+	Path []geo.Node `json:"path"`
+	AsOf string     `json:"as_of"`
+	// KnownOn, when set, is the day whose knowledge the dashboard gives:
+	// what linli showed then, from the records entered by its end.
+	KnownOn  string         `json:"known_on,omitempty"`
 	Today    string         `json:"today"`
 	Timeline Timeline       `json:"timeline"`
 	Results  []*Result      `json:"indicators"`
@@ -79,7 +82,13 @@ func TimelineAt(day string) Timeline {
 // Dashboard evaluates every indicator that applies at a unit. The answer is
 // shared with other requests (see dashboardCache): do not change it.
 func (s *Service) Dashboard(ctx context.Context, u *auth.User, unitCode, asOf string) (*Dashboard, error) {
-	e, err := s.dashboard(ctx, u, unitCode, asOf)
+	return s.DashboardKnown(ctx, u, unitCode, asOf, "")
+}
+
+// DashboardKnown is the dashboard as linli showed it on the day knownOn
+// (empty: now), from the records entered by its end.
+func (s *Service) DashboardKnown(ctx context.Context, u *auth.User, unitCode, asOf, knownOn string) (*Dashboard, error) {
+	e, err := s.dashboard(ctx, u, unitCode, asOf, knownOn)
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +96,8 @@ func (s *Service) Dashboard(ctx context.Context, u *auth.User, unitCode, asOf st
 }
 
 // DashboardJSON is the dashboard encoded as the API answers it.
-func (s *Service) DashboardJSON(ctx context.Context, u *auth.User, unitCode, asOf string) ([]byte, error) {
-	e, err := s.dashboard(ctx, u, unitCode, asOf)
+func (s *Service) DashboardJSON(ctx context.Context, u *auth.User, unitCode, asOf, knownOn string) ([]byte, error) {
+	e, err := s.dashboard(ctx, u, unitCode, asOf, knownOn)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +107,8 @@ func (s *Service) DashboardJSON(ctx context.Context, u *auth.User, unitCode, asO
 // dashboard answers from the dashboard cache when the records under the
 // unit are unchanged since the answer was made, and makes it otherwise.
 // The scope check is made on every request, before the cache is read.
-func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf string) (*dashEntry, error) {
-	w, err := s.parseAsOf(asOf)
+func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf, knownOn string) (*dashEntry, error) {
+	w, err := s.parseWhen(ctx, asOf, knownOn)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +158,7 @@ func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User,
 			visible = append(visible, p)
 		}
 	}
-	d := &Dashboard{Unit: *node, Path: visible, AsOf: w.Day, Today: s.Today(), Timeline: TimelineAt(w.Day),
+	d := &Dashboard{Unit: *node, Path: visible, AsOf: w.Day, KnownOn: w.Known, Today: s.Today(), Timeline: TimelineAt(w.Day),
 		Results: []*Result{}, Children: []geo.Node{}, Ranking: []RankRow{}, Summary: map[string]int{}, inds: inds}
 	for _, ind := range inds {
 		ev, err := s.evaluation(ctx, e, ind, *node, w)

@@ -81,7 +81,8 @@ type rankView struct {
 }
 
 func (h *Handlers) dashboardView(r *http.Request, u *auth.User) (*dashboardView, error) {
-	d, err := h.Svc.Dashboard(r.Context(), u, r.PathValue("code"), r.URL.Query().Get("as_of"))
+	q := r.URL.Query()
+	d, err := h.Svc.DashboardKnown(r.Context(), u, r.PathValue("code"), q.Get("as_of"), q.Get("known_on"))
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +93,9 @@ func (h *Handlers) dashboardView(r *http.Request, u *auth.User) (*dashboardView,
 	}
 	v := &dashboardView{D: d, Chart: chartData{Lang: x.lang}, CanManage: CanManage(u),
 		Query: "?as_of=" + url.QueryEscape(d.AsOf)}
+	if d.KnownOn != "" {
+		v.Query += "&known_on=" + url.QueryEscape(d.KnownOn)
+	}
 	for _, res := range d.Results {
 		ind := byKey[res.Key]
 		row := x.row(ind, res)
@@ -162,7 +166,7 @@ func (h *Handlers) reportPage(w http.ResponseWriter, r *http.Request, u *auth.Us
 				}
 			}
 		} else {
-			l, err := h.Svc.Units(r.Context(), u, res.Key, res.Unit, res.AsOf, "short")
+			l, err := h.Svc.UnitsKnown(r.Context(), u, res.Key, res.Unit, res.AsOf, res.KnownOn, "short")
 			if err != nil {
 				h.S.PageError(w, r, err)
 				return
@@ -248,7 +252,7 @@ func (h *Handlers) indicatorPage(w http.ResponseWriter, r *http.Request, u *auth
 	if v.UnitSet == "" {
 		v.UnitSet = "short"
 	}
-	if v.Units, err = h.Svc.Units(r.Context(), u, key, res.Unit, res.AsOf, v.UnitSet); err != nil {
+	if v.Units, err = h.Svc.UnitsKnown(r.Context(), u, key, res.Unit, res.AsOf, res.KnownOn, v.UnitSet); err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
@@ -258,7 +262,7 @@ func (h *Handlers) indicatorPage(w http.ResponseWriter, r *http.Request, u *auth
 	}
 	year, _ := strconv.Atoi(q.Get("year"))
 	page, _ := strconv.Atoi(q.Get("page"))
-	if v.Records, err = h.Svc.Records(r.Context(), u, key, res.Unit, res.AsOf, v.Set, year, page, 50); err != nil {
+	if v.Records, err = h.Svc.RecordsKnown(r.Context(), u, key, res.Unit, res.AsOf, res.KnownOn, v.Set, year, page, 50); err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}

@@ -253,6 +253,12 @@ type UnitList struct {
 // the judged units below it (set=short: those short of the target, with
 // how many are missing).
 func (s *Service) Units(ctx context.Context, u *auth.User, key, unitCode, asOf, set string) (*UnitList, error) {
+	return s.UnitsKnown(ctx, u, key, unitCode, asOf, "", set)
+}
+
+// UnitsKnown lists the units behind an indicator as linli listed them on
+// the day knownOn (empty: now), from the records entered by then.
+func (s *Service) UnitsKnown(ctx context.Context, u *auth.User, key, unitCode, asOf, knownOn, set string) (*UnitList, error) {
 	if set == "" {
 		set = "all"
 	}
@@ -260,7 +266,7 @@ func (s *Service) Units(ctx context.Context, u *auth.User, key, unitCode, asOf, 
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"set": errs.M("err.unknown_value", set)}}
 	}
-	t, err := s.resolve(ctx, u, key, unitCode, asOf)
+	t, err := s.resolveKnown(ctx, u, key, unitCode, asOf, knownOn)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +311,14 @@ type RecordPage struct {
 // or missing (in the denominator, not the numerator); for a count per year,
 // the records of one year (default: the year the value is for).
 func (s *Service) Records(ctx context.Context, u *auth.User, key, unitCode, asOf, set string, year, page, perPage int) (*RecordPage, error) {
-	t, err := s.resolve(ctx, u, key, unitCode, asOf)
+	return s.RecordsKnown(ctx, u, key, unitCode, asOf, "", set, year, page, perPage)
+}
+
+// RecordsKnown lists the records behind an indicator's number as linli
+// listed them on the day knownOn (empty: now): only records entered by its
+// end.
+func (s *Service) RecordsKnown(ctx context.Context, u *auth.User, key, unitCode, asOf, knownOn, set string, year, page, perPage int) (*RecordPage, error) {
+	t, err := s.resolveKnown(ctx, u, key, unitCode, asOf, knownOn)
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,11 @@ func (h *Handlers) xlsx(x texts, v *dashboardView) ([]byte, error) {
 	if err := put(first, 2, false, x.t("kpi.as_of"), d.AsOf, v.Position); err != nil {
 		return nil, err
 	}
+	if d.KnownOn != "" {
+		if err := put(first, 3, false, x.t("kpi.known_on"), d.KnownOn); err != nil {
+			return nil, err
+		}
+	}
 	if err := put(first, 4, true, x.t("kpi.key"), x.t("kpi.indicator"), x.t("kpi.level"), x.t("kpi.target"), x.t("kpi.value"),
 		x.t("kpi.state"), x.t("kpi.units_met"), x.t("kpi.shortfall"), x.t("kpi.expected"), x.t("kpi.deadline"), x.t("kpi.clause")); err != nil {
 		return nil, err
