@@ -25,7 +25,7 @@ import (
 func evaluationDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Service, users *auth.Service, admin *auth.User,
 	plans []*planned, now time.Time, seed int64) error {
 	var clock time.Time
-	svc := &evaluation.Service{DB: d, Orgs: clockedRegistry{reg, &clock}, Users: users, Geo: st, Now: func() time.Time { return clock }}
+	svc := &evaluation.Service{DB: d, Orgs: lateRegistry{reg}, Users: users, Geo: st, Now: func() time.Time { return clock }}
 	r := newRand(seed + 16)
 	on := func(day string) bool { // set the clock to a day (10:00 China); false if it is not past yet
 		t, err := time.ParseInLocation(time.DateOnly, day, chinaTZ)
@@ -174,20 +174,21 @@ func evaluationDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.
 	return nil
 }
 
-// clockedRegistry is the registry on the demonstration's clock: a party
-// form written on its day changes the registry's party organization that
-// day, not as a late entry.
-type clockedRegistry struct {
-	reg   *registry.Service
-	clock *time.Time
-}
+// lateRegistry is the registry as a district starting on linli today
+// meets it: a party form's change of the party organization is entered
+// now, effective on the form's date, as a late entry (补录) with the
+// demonstration's reason.
+type lateRegistry struct{ reg *registry.Service }
 
-func (c clockedRegistry) Lookup(ctx context.Context, id int64) (*registry.Org, error) {
+func (c lateRegistry) Lookup(ctx context.Context, id int64) (*registry.Org, error) {
 	return c.reg.Lookup(ctx, id)
 }
 
-func (c clockedRegistry) Update(ctx context.Context, u *auth.User, id int64, in registry.Input) (*registry.Org, error) {
-	return at(c.reg, *c.clock).Update(ctx, u, id, in)
+func (c lateRegistry) Update(ctx context.Context, u *auth.User, id int64, in registry.Input) (*registry.Org, error) {
+	if in.LateReason == "" {
+		in.LateReason = lateReason
+	}
+	return c.reg.Update(ctx, u, id, in)
 }
 
 var instructorNames = []string{"陈建华", "李秀梅", "黄志强", "张丽娟", "梁国平", "何婉仪"}

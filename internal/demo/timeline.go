@@ -10,9 +10,10 @@ import (
 	"linli/internal/registry"
 )
 
-// timeline is when each planned event happened: the demo backdates them so
-// that "as of" questions about past dates have believable answers (a hub
-// designated in 2022 does not count for 2021).
+// timeline is when each planned event took effect: the demo enters them
+// today with these effective dates, so that "as of" questions about past
+// dates have believable answers (a hub designated in 2022 does not count
+// for 2021).
 type timeline struct {
 	filed, decided, hub, brand, demo time.Time
 }
@@ -69,16 +70,19 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-// at is the registry with its clock set to t.
-func at(reg *registry.Service, t time.Time) *registry.Service {
-	c := *reg
-	c.Now = func() time.Time { return t }
-	return &c
-}
+// lateReason is the reason the demonstration gives for its late entries
+// (补录): like a district starting on linli today, it types in the plan's
+// earlier years from paper records.
+const lateReason = "按区民政局2021—2023年纸质台账补录（示例数据）"
 
-// create files one planned organization through the registry on its filing
-// date, designates its flags on their dates, and moves it to its final
-// status, with the reasons a reviewer would give.
+// on is the effective date (生效日期) of an event: its day in China.
+func on(t time.Time) string { return t.In(chinaTime).Format(time.DateOnly) }
+
+// create enters one planned organization today, as a district starting on
+// linli would from its records: filed with its filing date as the
+// effective date, its flags designated on their dates, moved to its final
+// status on the day it was decided, each a late entry (补录) with its
+// reason. Nothing is backdated: every event is entered now.
 func create(ctx context.Context, reg *registry.Service, admin *auth.User, o *planned, t timeline) error {
 	in := o.in
 	in.Hub, in.Brand, in.DemonstrationYear = false, false, 0
@@ -86,7 +90,8 @@ func create(ctx context.Context, reg *registry.Service, admin *auth.User, o *pla
 	if o.final == registry.StatusPending || o.final == registry.StatusReturned {
 		in.Status = registry.StatusPending
 	}
-	org, err := at(reg, t.filed).Create(ctx, admin, in)
+	in.EffectiveOn, in.LateReason = on(t.filed), lateReason
+	org, err := reg.Create(ctx, admin, in)
 	if err != nil {
 		return fmt.Errorf("demo: create %s in %s: %w", in.Name, in.CommunityCode, err)
 	}
@@ -100,17 +105,16 @@ func create(ctx context.Context, reg *registry.Service, admin *auth.User, o *pla
 		{t.brand, func(x *registry.Input) { x.Brand = true }, o.in.Brand},
 		{t.demo, func(x *registry.Input) { x.DemonstrationYear = o.in.DemonstrationYear }, o.in.DemonstrationYear != 0},
 	}
+	cur := org
 	for _, f := range flags {
 		if !f.on || in.Status != registry.StatusActive {
 			continue
 		}
-		cur, err := reg.Get(ctx, admin, org.ID)
-		if err != nil {
-			return err
-		}
 		next := registry.InputOf(cur)
+		next.LeaderPhone = in.LeaderPhone // the answer masks it for some roles; keep what was filed
 		f.set(&next)
-		if _, err := at(reg, f.when).Update(ctx, admin, org.ID, next); err != nil {
+		next.EffectiveOn, next.LateReason = on(f.when), lateReason
+		if cur, err = reg.Update(ctx, admin, org.ID, next); err != nil {
 			return fmt.Errorf("demo: designate %s: %w", in.Name, err)
 		}
 	}
@@ -119,7 +123,8 @@ func create(ctx context.Context, reg *registry.Service, admin *auth.User, o *pla
 	if action == "" {
 		return nil
 	}
-	if _, err := at(reg, t.decided).Transition(ctx, admin, org.ID, action, o.reason); err != nil {
+	mv := registry.Move{Action: action, Reason: o.reason, EffectiveOn: on(t.decided), LateReason: lateReason}
+	if _, err := reg.Move(ctx, admin, org.ID, mv); err != nil {
 		return fmt.Errorf("demo: %s %s: %w", action, in.Name, err)
 	}
 	return nil
