@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"database/sql"
 	"reflect"
 	"testing"
 	"time"
@@ -33,6 +34,7 @@ func newEnv(t *testing.T) *env {
 func TestLoad(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
+	start := time.Now()
 	res, err := Load(ctx, e.db, e.geo, e.reg, e.users, time.Now(), 1)
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +43,7 @@ func TestLoad(t *testing.T) {
 		res.Orgs, res.Elapsed, e.db.Engine, res.ByStatus, res.Hubs, res.Brands)
 
 	t.Run("activities", func(t *testing.T) { checkActivities(t, e.db) })
+	t.Run("entered today with effective dates", func(t *testing.T) { checkEffective(t, e.db, start) })
 	t.Run("evaluation", func(t *testing.T) { checkEvaluation(t, e.db) })
 	t.Run("about 2000 organizations", func(t *testing.T) {
 		var n int
@@ -333,5 +336,60 @@ func TestLoadAtAnyMoment(t *testing.T) {
 				t.Fatalf("loaded %d organizations", res.Orgs)
 			}
 		})
+	}
+}
+
+// checkEffective: the organizations' history is entered during the load, as
+// a district starting on linli today would enter it, never with a backdated
+// clock; what took effect more than 30 days before it was entered is a late
+// entry with its reason; and the effective dates reach back into the plan's
+// years, so the dashboards of 2021–2023 have something to show.
+func checkEffective(t *testing.T, d *db.DB, start time.Time) {
+	rows, err := d.Read.Query(`SELECT field, value, at, entered_at, late_reason FROM org_history`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	byYear := map[string]map[int]int{} // field → effective year → rows
+	var n, late int
+	for rows.Next() {
+		var field, value, reason string
+		var at time.Time
+		var entered sql.NullTime
+		if err := rows.Scan(&field, &value, &at, &entered, &reason); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if !entered.Valid || entered.Time.Before(start.Add(-time.Second)) {
+			t.Fatalf("%s effective %v entered %v, before the load began at %v", field, at, entered.Time, start)
+		}
+		if entered.Time.Sub(at) > 30*24*time.Hour {
+			late++
+			if reason == "" {
+				t.Fatalf("%s effective %v entered %v: a late entry without a reason", field, at, entered.Time)
+			}
+		}
+		if byYear[field] == nil {
+			byYear[field] = map[int]int{}
+		}
+		if value != "0" && value != "" {
+			byYear[field][at.In(chinaTime).Year()]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if late < n/2 {
+		t.Errorf("%d of %d history rows are late entries", late, n)
+	}
+	for _, field := range []string{"status", "hub"} {
+		for _, y := range []int{2021, 2022, 2023} {
+			if byYear[field][y] == 0 {
+				t.Errorf("no %s in effect from %d: %v", field, y, byYear[field])
+			}
+		}
+	}
+	if byYear["brand"][2022]+byYear["brand"][2023] == 0 {
+		t.Errorf("no brand designated in 2022–2023: %v", byYear["brand"])
 	}
 }

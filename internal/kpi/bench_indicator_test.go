@@ -28,6 +28,7 @@ func BenchmarkIndicator(b *testing.B) {
 			}
 			lat := make([]time.Duration, 0, b.N)
 			b.ResetTimer()
+			cpu0 := cpuNow()
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
 				if _, err := svc.Evaluate(ctx, cityAdmin, c.key, c.unit, c.asOf); err != nil {
@@ -37,6 +38,7 @@ func BenchmarkIndicator(b *testing.B) {
 			}
 			b.StopTimer()
 			ReportLatency(b, lat)
+			ReportCPU(b, cpu0)
 		})
 	}
 }
