@@ -51,6 +51,7 @@ type planned struct {
 	street   string
 	leader   bool // the demonstration org_leader's organization
 	id       int64
+	filed    time.Time // when it was filed: its effective date (set by create)
 }
 
 type planner struct {

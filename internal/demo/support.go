@@ -117,27 +117,18 @@ func (s *supporter) on(t time.Time, what string, do func(ctx context.Context) er
 	s.evs = append(s.evs, event{at: t, what: what, do: do})
 }
 
-// facts reads what the registry recorded: when each organization was filed
-// and when each hub was designated, and the demonstration accounts.
+// facts reads when each organization was filed (its effective date), when
+// each hub was designated (from the registry's history), and the
+// demonstration accounts.
 func (s *supporter) facts(ctx context.Context) error {
-	rows, err := s.d.Read.QueryContext(ctx, `SELECT id, created_at FROM orgs`)
-	if err != nil {
-		return fmt.Errorf("demo: filing dates: %w", err)
-	}
-	for rows.Next() {
-		var id int64
-		var t time.Time
-		if err := rows.Scan(&id, &t); err != nil {
-			rows.Close()
-			return err
+	// the filing dates are the organizations' effective dates: entered
+	// today, they were filed when the plan says
+	for _, o := range s.plans {
+		if o.id != 0 {
+			s.filed[o.id] = o.filed.UTC()
 		}
-		s.filed[id] = t.UTC()
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = s.d.Read.QueryContext(ctx, `SELECT org_id, at FROM org_history WHERE field = 'hub' AND value = '1'
+	rows, err := s.d.Read.QueryContext(ctx, `SELECT org_id, at FROM org_history WHERE field = 'hub' AND value = '1'
 		ORDER BY org_id, at`)
 	if err != nil {
 		return fmt.Errorf("demo: hub dates: %w", err)

@@ -95,7 +95,7 @@ func create(ctx context.Context, reg *registry.Service, admin *auth.User, o *pla
 	if err != nil {
 		return fmt.Errorf("demo: create %s in %s: %w", in.Name, in.CommunityCode, err)
 	}
-	o.id = org.ID
+	o.id, o.filed = org.ID, t.filed
 	flags := []struct {
 		when time.Time
 		set  func(*registry.Input)
