@@ -51,13 +51,17 @@ usage:
   linli verify --all [--db URL]            (audit log and ledger; refuses a missing or empty database)
   linli backup --to FILE [--db URL]        (SQLite: VACUUM INTO, safe while serving; PostgreSQL: prints the pg_dump recipe)
   linli restore --from FILE [--db URL]     (SQLite, server stopped: verifies the backup, keeps the old file)
+  linli keys rotate [--batch 500] [--db URL] [--key-file F]   (new data key in front of the file; seals everything again, resumable)
+  linli keys retire [--db URL] [--key-file F]                (old key out of the file once nothing is sealed under it)
+  linli keys status [--db URL] [--key-file F]
   linli bench [--db URL] [--scale guangzhou|national] [--seed N] [--out FILE.json]
   linli version
 
 --db (or LINLI_DB): sqlite:PATH (default sqlite:linli.db) or postgres://user@host/db
 --key-file (or LINLI_KEY_FILE): the data key (AES-GCM) sealing phones, ID numbers and 2FA secrets;
   created on first start (default linli.key beside the SQLite file; for PostgreSQL under the user's
-  config directory: set it explicitly); LINLI_DATA_KEY (base64 of 32 bytes) overrides the file
+  config directory: set it explicitly); LINLI_DATA_KEY (base64 of 32 bytes; several, comma-separated,
+  the sealing key first, during a rotation) overrides the file
 --log-format text|json (or LINLI_LOG_FORMAT): logs on standard error, text lines by default
 roles: city_admin district_officer street_officer community_committee hub_staff org_leader auditor security_admin
 `
@@ -94,6 +98,12 @@ func Run(ctx context.Context, env Env) int {
 		err = ledgerVerify(ctx, env, log, args[2:])
 	case cmd == "audit verify":
 		err = auditVerify(ctx, env, log, args[2:])
+	case cmd == "keys rotate":
+		err = keysRotate(ctx, env, log, args[2:])
+	case cmd == "keys retire":
+		err = keysRetire(ctx, env, log, args[2:])
+	case cmd == "keys status":
+		err = keysStatus(ctx, env, log, args[2:])
 	case args[0] == "verify":
 		err = verifyCmd(ctx, env, log, args[1:])
 	case args[0] == "backup":

@@ -17,22 +17,25 @@ import (
 // is the database's key, and seals what is still plain (migration 026's
 // rows written before it; a no-op after).
 func openKey(ctx context.Context, d *db.DB, keyFile string, log *slog.Logger) error {
-	box := pii.Current()
+	keys := pii.CurrentKeys()
 	if keyFile != "" || os.Getenv(pii.EnvKey) != "" {
-		b, created, err := pii.Load(keyFile)
+		k, created, err := pii.Load(keyFile)
 		if err != nil {
 			return err
 		}
 		if created {
 			log.Info("created the data key: keep it with the backups, without it phones and ID numbers cannot be read", "file", keyFile)
 		}
-		pii.Use(b)
-		box = b
+		pii.UseKeys(k)
+		if os.Getenv(pii.EnvKey) == "" {
+			pii.Watch(keyFile)
+		}
+		keys = k
 	}
-	if err := pii.CheckKey(ctx, d, box); err != nil {
+	if err := pii.CheckKey(ctx, d, keys); err != nil {
 		return err
 	}
-	n, err := pii.EncryptExisting(ctx, d, box)
+	n, err := pii.EncryptExisting(ctx, d, keys)
 	if err != nil {
 		return err
 	}

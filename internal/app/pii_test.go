@@ -77,19 +77,19 @@ func TestPersonalDataEncryptedAtRest(t *testing.T) {
 	if _, err := a.DB.Write.Exec(`UPDATE orgs SET leader_phone = $1, leader_phone_hash = '' WHERE id = $2`, old, org.ID); err != nil {
 		t.Fatal(err)
 	}
-	n, err := pii.EncryptExisting(context.Background(), a.DB, pii.Current())
+	n, err := pii.EncryptExisting(context.Background(), a.DB, pii.CurrentKeys())
 	if err != nil || n != 1 {
 		t.Fatalf("encrypt existing: %d %v", n, err)
 	}
 	var stored, sh string
 	a.DB.Read.QueryRow(`SELECT leader_phone, leader_phone_hash FROM orgs WHERE id = $1`, org.ID).Scan(&stored, &sh)
-	if !strings.HasPrefix(stored, pii.Prefix) || sh != pii.Hash(old) || a.Org(org.ID).LeaderPhone != old {
+	if !pii.Sealed(stored) || sh != pii.Hash(old) || a.Org(org.ID).LeaderPhone != old {
 		t.Errorf("after sealing: stored %q hash %q, reads %q", stored, sh, a.Org(org.ID).LeaderPhone)
 	}
 	checkNoClear(t, a, append(secrets, old))
 
 	// a wrong key is refused at start instead of reading garbage
-	if err := pii.CheckKey(context.Background(), a.DB, pii.FromKey(make([]byte, pii.KeySize))); err == nil {
+	if err := pii.CheckKey(context.Background(), a.DB, &pii.Keys{Boxes: []*pii.Box{pii.FromKey(make([]byte, pii.KeySize))}}); err == nil {
 		t.Error("a wrong data key was accepted")
 	}
 }

@@ -34,6 +34,9 @@ func accounts(ctx context.Context, st *geo.Store, users *auth.Service, admin *au
 		{Username: "leader", DisplayName: leader.in.LeaderName, Role: auth.OrgLeader, ScopeCode: leader.in.CommunityCode, OrgID: leader.id},
 		{Username: "auditor", DisplayName: "审计员", Role: auth.Auditor, ScopeCode: geo.GuangzhouCode},
 		{Username: "security", DisplayName: "安全管理员", Role: auth.SecurityAdmin, ScopeCode: geo.GuangzhouCode},
+		// a district's own accounts are managed by its security
+		// administrator, not by the district officer (三员分立)
+		{Username: "tianhe-security", DisplayName: "天河区安全管理员", Role: auth.SecurityAdmin, ScopeCode: demoDistrict},
 	}
 	out := []Account{{Username: admin.Username, Role: admin.Role, ScopeCode: admin.ScopeCode, DisplayName: admin.DisplayName}}
 	for _, nu := range news {

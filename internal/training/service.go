@@ -386,8 +386,9 @@ func (s *Service) Checkin(ctx context.Context, code, phone string) (*CheckedIn, 
 		}
 		var pid int64
 		var name string
+		match, args := pii.HashIn("p.phone_hash", phone, []any{id})
 		err = tx.QueryRowContext(ctx, `SELECT p.id, p.name FROM training_enrolments e JOIN people p ON p.id = e.person_id
-			WHERE e.training_id = $1 AND p.phone_hash = $2 ORDER BY p.id LIMIT 1`, id, pii.Hash(phone)).Scan(&pid, &name)
+			WHERE e.training_id = $1 AND `+match+` ORDER BY p.id LIMIT 1`, args...).Scan(&pid, &name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fieldErr("phone", "training.err.not_enrolled")
 		}

@@ -111,7 +111,8 @@ func TestPasswordHash(t *testing.T) {
 
 func TestCreateUserValidation(t *testing.T) {
 	f := setup(t)
-	district := f.user(t, f.admin, "tianhe", auth.DistrictOfficer, "440106")
+	district := f.user(t, f.admin, "tianhe-security", auth.SecurityAdmin, "440106")
+	officer := f.user(t, f.admin, "tianhe", auth.DistrictOfficer, "440106")
 	cases := []struct {
 		name  string
 		by    *auth.User
@@ -129,6 +130,8 @@ func TestCreateUserValidation(t *testing.T) {
 		{"district cannot make a security admin", district, auth.NewUser{Username: "sec2", Role: auth.SecurityAdmin, ScopeCode: "4401", Password: pw}, errs.Invalid, "role"},
 		// 三员分立: the city administrator runs the business, not the accounts
 		{"city admin manages no accounts", &auth.User{ID: 98, Role: auth.CityAdmin, ScopeCode: "4401"}, auth.NewUser{Username: "x2x", Role: auth.StreetOfficer, ScopeCode: "440106008", Password: pw}, errs.Forbidden, ""},
+		{"district officer manages no accounts", officer, auth.NewUser{Username: "x3x", Role: auth.StreetOfficer, ScopeCode: "440106008", Password: pw}, errs.Forbidden, ""},
+		{"district security admin cannot make a city auditor", district, auth.NewUser{Username: "aud2", Role: auth.Auditor, ScopeCode: "4401", Password: pw}, errs.Invalid, "role"},
 		{"street officer manages no accounts", &auth.User{ID: 99, Role: auth.StreetOfficer, ScopeCode: "440106008"}, auth.NewUser{Username: "x1x", Role: auth.OrgLeader, ScopeCode: "440106008007", Password: pw}, errs.Forbidden, ""},
 		{"username taken", nil, auth.NewUser{Username: "tianhe", Role: auth.DistrictOfficer, ScopeCode: "440106", Password: pw}, errs.Conflict, "username"},
 	}
@@ -144,7 +147,7 @@ func TestCreateUserValidation(t *testing.T) {
 			}
 		})
 	}
-	t.Run("district officer creates in its district", func(t *testing.T) {
+	t.Run("district security admin creates in its district", func(t *testing.T) {
 		u := f.user(t, district, "street", auth.StreetOfficer, "440106008")
 		if u.ID == 0 || u.ScopeCode != "440106008" {
 			t.Fatalf("%+v", u)
@@ -158,12 +161,15 @@ func TestCreateUserValidation(t *testing.T) {
 		}
 		for _, u := range us {
 			if !strings.HasPrefix(u.ScopeCode, "440106") {
-				t.Errorf("district officer lists %s (%s)", u.Username, u.ScopeCode)
+				t.Errorf("district security admin lists %s (%s)", u.Username, u.ScopeCode)
 			}
 		}
 		hz, _ := f.users.UserByName(f.ctx, "haizhu")
 		if _, err := f.users.UserByID(f.ctx, district, hz.ID); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("other district's account: %v", err)
+		}
+		if _, err := f.users.ListUsers(f.ctx, officer); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("a district officer lists accounts: %v", err)
 		}
 	})
 }

@@ -92,8 +92,11 @@ func (s *Service) validateNew(ctx context.Context, by *User, in *NewUser) error 
 		if !by.InScope(in.ScopeCode) {
 			f.Add("scope_code", "err.outside_scope")
 		}
-		// only the security administrator makes the city-wide roles
-		if (in.Role == CityAdmin || in.Role == SecurityAdmin || in.Role == Auditor && len(in.ScopeCode) <= 4) && by.Role != SecurityAdmin {
+		// only the city's security administrator makes the city-wide
+		// roles and the security administrators (a district's makes the
+		// business roles of its district)
+		if (in.Role == CityAdmin || in.Role == SecurityAdmin || in.Role == Auditor && len(in.ScopeCode) <= 4) &&
+			(by.Role != SecurityAdmin || len(by.ScopeCode) > 4) {
 			f.Add("role", "err.role_too_high")
 		}
 	}

@@ -116,7 +116,7 @@ func (s *Service) secondFactor(ctx context.Context, u *User, code string, now ti
 	if err := s.DB.Write.QueryRowContext(ctx, `SELECT totp_secret, totp_step FROM users WHERE id = $1`, u.ID).Scan(&sealed, &last); err != nil {
 		return "", fmt.Errorf("totp: %w", err)
 	}
-	secret, err := pii.Current().Open(sealed)
+	secret, err := pii.OpenErr(sealed)
 	if err != nil {
 		return "", err
 	}
@@ -132,8 +132,8 @@ func (s *Service) secondFactor(ctx context.Context, u *User, code string, now ti
 	} else if rc := normRecovery(code); len(rc) == 10 {
 		var used bool
 		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL`,
-				now, u.ID, pii.Current().Keyed("recovery", rc))
+			match, args := pii.KeyedIn("code_hash", "recovery", rc, []any{now, u.ID})
+			res, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND `+match+` AND used_at IS NULL`, args...)
 			if err != nil {
 				return err
 			}
@@ -234,7 +234,7 @@ func (s *Service) PendingTOTP(ctx context.Context, u *User) (*TOTPEnrolment, err
 	if on != 0 || sealed == "" {
 		return nil, nil
 	}
-	secret, err := pii.Current().Open(sealed)
+	secret, err := pii.OpenErr(sealed)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, u *User, code string) ([]stri
 	if sealed == "" {
 		return nil, errs.E(errs.Invalid, "err.totp_not_begun")
 	}
-	secret, err := pii.Current().Open(sealed)
+	secret, err := pii.OpenErr(sealed)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func TestTOTP(t *testing.T) {
 	}
 	var stored string
 	f.db.Read.QueryRow(`SELECT totp_secret FROM users WHERE id = $1`, u.ID).Scan(&stored)
-	if strings.Contains(stored, e.Secret) || !strings.HasPrefix(stored, "enc1:") {
+	if strings.Contains(stored, e.Secret) || !pii.Sealed(stored) {
 		t.Fatalf("secret stored as %q", stored)
 	}
 	if _, err := f.users.ConfirmTOTP(f.ctx, u, "000000"); err == nil {

@@ -51,7 +51,7 @@ var scopeLen = map[string][]int{
 	OrgLeader:          {12},
 	Auditor:            {2, 4, 6, 9, 12},
 	Resident:           {12},
-	SecurityAdmin:      {2, 4},
+	SecurityAdmin:      {2, 4, 6}, // the city's, or a district's (区安全管理员)
 }
 
 // ScopeFits reports whether a scope code has a length suited to the role.
@@ -97,9 +97,12 @@ func (u *User) IsOfficer() bool {
 }
 
 // CanManageUsers reports the administrators of accounts within their
-// scope: the security administrator, and a district officer for its
-// district. The city administrator does not (三员分立).
-func (u *User) CanManageUsers() bool { return u.Role == SecurityAdmin || u.Role == DistrictOfficer }
+// scope: the security administrators only, the city's and a district's.
+// No business role does (三员分立): neither the city administrator nor a
+// district officer, who handle the data the accounts reach, makes or
+// resets accounts; a district that manages its own accounts gets a
+// security administrator scoped to it, who sees no business data.
+func (u *User) CanManageUsers() bool { return u.Role == SecurityAdmin }
 
 // CanReadAudit reports who reads the audit log: the auditor (every
 // action, the administrators' included) and a district officer for its

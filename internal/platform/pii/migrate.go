@@ -23,9 +23,11 @@ var Columns = []Column{
 	{"beneficiaries", "phone", "phone_hash"},
 }
 
-// CheckKey refuses a key that is not the one the database was sealed with
-// (a check value sealed on first use is kept in app_keys).
-func CheckKey(ctx context.Context, d *db.DB, b *Box) error {
+// CheckKey refuses a key set that does not hold the key the database was
+// sealed with (a check value sealed on first use is kept in app_keys, and
+// sealed again under the new key by a rotation).
+func CheckKey(ctx context.Context, d *db.DB, k *Keys) error {
+	b := k.Primary()
 	var v string
 	err := d.Write.QueryRowContext(ctx, `SELECT check_value FROM app_keys WHERE name = 'pii'`).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -35,7 +37,7 @@ func CheckKey(ctx context.Context, d *db.DB, b *Box) error {
 	if err != nil {
 		return fmt.Errorf("pii: read check value: %w", err)
 	}
-	if p, err := b.Open(v); err != nil || p != "linli" {
+	if p, err := k.Open(v); err != nil || p != "linli" {
 		return errors.New("pii: the data key is not the one this database was encrypted with (see --key-file / LINLI_DATA_KEY)")
 	}
 	return nil
@@ -45,11 +47,11 @@ func CheckKey(ctx context.Context, d *db.DB, b *Box) error {
 // before migration 026, or by a bulk loader) and fills missing hashes, in
 // batches; it returns how many rows it changed. On SQLite, when it changed
 // any, the file is vacuumed so no freed page keeps a plain value.
-func EncryptExisting(ctx context.Context, d *db.DB, b *Box) (int, error) {
+func EncryptExisting(ctx context.Context, d *db.DB, k *Keys) (int, error) {
 	total := 0
 	for _, c := range Columns {
 		for {
-			n, err := encryptBatch(ctx, d, b, c, 500)
+			n, err := encryptBatch(ctx, d, k, c, 500)
 			if err != nil {
 				return total, err
 			}
@@ -70,7 +72,8 @@ func EncryptExisting(ctx context.Context, d *db.DB, b *Box) (int, error) {
 	return total, nil
 }
 
-func encryptBatch(ctx context.Context, d *db.DB, b *Box, c Column, n int) (int, error) {
+func encryptBatch(ctx context.Context, d *db.DB, k *Keys, c Column, n int) (int, error) {
+	b := k.Primary()
 	type row struct {
 		id int64
 		v  string
@@ -78,7 +81,7 @@ func encryptBatch(ctx context.Context, d *db.DB, b *Box, c Column, n int) (int, 
 	var rows []row
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		rs, err := tx.QueryContext(ctx, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE `+c.Col+` <> ''
-			AND (`+c.Col+` NOT LIKE 'enc1:%' OR `+c.HashCol+` = '') ORDER BY id LIMIT `+fmt.Sprint(n))
+			AND ((`+c.Col+` NOT LIKE 'enc1:%' AND `+c.Col+` NOT LIKE 'enc2:%') OR `+c.HashCol+` = '') ORDER BY id LIMIT `+fmt.Sprint(n))
 		if err != nil {
 			return err
 		}
@@ -95,7 +98,7 @@ func encryptBatch(ctx context.Context, d *db.DB, b *Box, c Column, n int) (int, 
 			return err
 		}
 		for _, r := range rows {
-			plain, err := b.Open(r.v)
+			plain, err := k.Open(r.v)
 			if err != nil {
 				return fmt.Errorf("%s.%s id %d: %w", c.Table, c.Col, r.id, err)
 			}
