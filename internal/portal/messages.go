@@ -39,6 +39,8 @@ var Messages = i18n.Messages{
 	"portal.awarded":             {i18n.ZH: "已立项", i18n.EN: "Awarded"},
 	"portal.no_calls":            {i18n.ZH: "暂无项目征集。", i18n.EN: "No project call."},
 	"portal.cases":               {i18n.ZH: "典型案例", i18n.EN: "Typical cases"},
+	"portal.surveys":             {i18n.ZH: "居民调查结果", i18n.EN: "Residents' survey results"},
+	"portal.survey_answers":      {i18n.ZH: "%d 人作答", i18n.EN: "%d answered"},
 	"portal.staff":               {i18n.ZH: "工作人员请", i18n.EN: "Staff:"},
 	"portal.wd.0":                {i18n.ZH: "一", i18n.EN: "Mo"},
 	"portal.wd.1":                {i18n.ZH: "二", i18n.EN: "Tu"},

@@ -53,6 +53,16 @@ type Case struct {
 	Link    string `json:"link"`
 }
 
+// SurveyRef is a residents' survey with published results on a place's page.
+type SurveyRef struct {
+	ID      int64  `json:"id"`
+	Title   string `json:"title"`
+	Place   string `json:"place"`
+	Period  string `json:"period"`
+	Answers int    `json:"answers"`
+	Link    string `json:"link"`
+}
+
 // Service answers the portal's questions.
 type Service struct {
 	DB      *db.DB
@@ -66,6 +76,9 @@ type Service struct {
 	// evaluation room) are optional hooks.
 	Extras Extras
 	Grade  func(ctx context.Context, orgID int64) (string, error)
+	// Surveys lists the residents' surveys whose results their owner
+	// published, concerning a place (the residents' room); nil: none.
+	Surveys func(ctx context.Context, code string, n int) ([]SurveyRef, error)
 	// MaxPhoto is the largest photo accepted (bytes; 0: 2 MiB).
 	MaxPhoto int64
 }
@@ -451,6 +464,7 @@ type Place struct {
 	AsOf       string         `json:"as_of"`
 	Indicators []Indicator    `json:"indicators"`
 	Cases      []Case         `json:"cases"`
+	Surveys    []SurveyRef    `json:"surveys"`
 	Calendar   [][]CalDay     `json:"-"`
 }
 
@@ -475,7 +489,7 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 		return nil, notFound()
 	}
 	p := &Place{Code: code, Name: node.Name, Level: levelName(code), Children: []ChildPlace{}, Upcoming: []Activity{},
-		Recent: []Activity{}, Calls: []CallRef{}, Indicators: []Indicator{}, Cases: []Case{}}
+		Recent: []Activity{}, Calls: []CallRef{}, Indicators: []Indicator{}, Cases: []Case{}, Surveys: []SurveyRef{}}
 	if p.Path, err = s.Geo.Path(ctx, code); err != nil {
 		return nil, err
 	}
@@ -547,6 +561,15 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 		}
 		if cs != nil {
 			p.Cases = cs
+		}
+	}
+	if s.Surveys != nil {
+		svs, err := s.Surveys(ctx, code, 5)
+		if err != nil {
+			return nil, err
+		}
+		if svs != nil {
+			p.Surveys = svs
 		}
 	}
 	return p, nil
