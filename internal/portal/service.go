@@ -465,7 +465,9 @@ type Place struct {
 	Indicators []Indicator    `json:"indicators"`
 	Cases      []Case         `json:"cases"`
 	Surveys    []SurveyRef    `json:"surveys"`
-	Calendar   [][]CalDay     `json:"-"`
+	// MapLayers are the public map's choices (none: no boundaries below).
+	MapLayers []MapLayer `json:"-"`
+	Calendar  [][]CalDay `json:"-"`
 }
 
 // PlaceQuery is what a place's page may choose.
@@ -563,6 +565,7 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 			p.Cases = cs
 		}
 	}
+	p.MapLayers = mapLayers(code, p.Indicators, cmpStr(q.Lang, i18n.ZH))
 	if s.Surveys != nil {
 		svs, err := s.Surveys(ctx, code, 5)
 		if err != nil {
