@@ -690,6 +690,60 @@ func (s *Service) PutSettings(ctx context.Context, u *auth.User, orgID int64, in
 	return out, err
 }
 
+// PutSettingsMany sets the publication settings of several organizations
+// at once, each replacing what is stored (the batch form of PutSettings,
+// for a committee publishing for its community's organizations, and the
+// demo): the same rule per organization (its leader or its community's
+// committee), the same checks, one audit row each, all or nothing.
+func (s *Service) PutSettingsMany(ctx context.Context, u *auth.User, in []Settings) error {
+	scope := make(map[int64]string, len(in))
+	for i := range in {
+		o, err := s.manages(ctx, u, in[i].OrgID)
+		if err != nil {
+			return err
+		}
+		if err := checkSettings(&in[i]); err != nil {
+			return err
+		}
+		scope[in[i].OrgID] = o.CommunityCode
+	}
+	now := s.now()
+	return s.DB.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for lo := 0; lo < len(in); lo += 500 {
+			part := in[lo:min(lo+500, len(in))]
+			ids := make([]int64, len(part))
+			for i, x := range part {
+				ids[i] = x.OrgID
+			}
+			olds, err := settingsOf(ctx, tx, ids)
+			if err != nil {
+				return err
+			}
+			for i := range part {
+				old := olds[part[i].OrgID]
+				if old == nil {
+					old = &Settings{OrgID: part[i].OrgID}
+				}
+				ok, err := putSettings(ctx, tx, &part[i], old.Version, u.ID, now)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return errs.E(errs.Conflict, "err.portal.version")
+				}
+				after := part[i]
+				after.Version = old.Version + 1
+				if err := audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "portal.publication", ObjectType: "org",
+					ObjectID: fmt.Sprint(after.OrgID), ScopeCode: scope[after.OrgID],
+					Detail: map[string]any{"before": auditView(old), "after": auditView(&after)}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
 // auditView is what the audit row keeps of settings: the switches and
 // texts, with the contact phone masked (audit rows keep only masked phones).
 func auditView(s *Settings) map[string]any {
