@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/activity"
 	"linli/internal/funding"
 	"linli/internal/geo"
 	"linli/internal/hub"
@@ -393,7 +394,7 @@ func (s *Service) Activities(ctx context.Context, q ActivityQuery) (*ActivityPag
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := publicActivities(ctx, s.DB.Read, activityFilter{Within: q.Within, Districts: ds, From: q.From, To: q.To, Asc: true,
+	items, total, err := publicActivities(ctx, s.DB.Read, activity.PublicFilter{Within: q.Within, Districts: ds, From: q.From, To: q.To, Asc: true,
 		Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage})
 	if err != nil {
 		return nil, err
@@ -528,11 +529,11 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 	if span == 0 {
 		span = 60
 	}
-	if p.Upcoming, _, err = publicActivities(ctx, s.DB.Read, activityFilter{Within: code, Districts: ds, From: day,
+	if p.Upcoming, _, err = publicActivities(ctx, s.DB.Read, activity.PublicFilter{Within: code, Districts: ds, From: day,
 		To: today.AddDate(0, 0, span).Format(time.DateOnly), Asc: true, NoCount: true, Limit: 8}); err != nil {
 		return nil, err
 	}
-	if p.Recent, _, err = publicActivities(ctx, s.DB.Read, activityFilter{Within: code, Districts: ds,
+	if p.Recent, _, err = publicActivities(ctx, s.DB.Read, activity.PublicFilter{Within: code, Districts: ds,
 		From: today.AddDate(0, 0, -span).Format(time.DateOnly), To: today.AddDate(0, 0, -1).Format(time.DateOnly), NoCount: true, Limit: 8}); err != nil {
 		return nil, err
 	}
