@@ -54,6 +54,7 @@ func (h *Handlers) pageRoutes(rt *web.Router) {
 	rt.HandleFunc("POST /major-reports/{id}/decision", h.S.Page(h.decideSubmit))
 	rt.HandleFunc("GET /volunteers/{id}/certificate", h.S.Page(h.certificatePage))
 	rt.HandleFunc("GET /volunteers/{id}/hours.xlsx", h.S.Page(h.hoursXLSX))
+	h.peoplePages(rt)
 }
 
 func (h *Handlers) tr(r *http.Request, key string) string {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,8 @@ func narrow(t *testing.T, ctx context.Context, page string) {
 	}
 }
 
-// On a phone: a resident signs up choosing their community, signs up for
+// On a phone: a resident finds an organization near home (district →
+// street → community on the portal, then a 2-character search), signs up choosing their community, signs up for
 // an activity, states a need, rates the organization after the activity
 // (a script in the comment stays text) and answers the district's survey;
 // then a typical case goes from the leader's draft through the street and
@@ -50,7 +52,31 @@ func TestBrowserResidentAndCase(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.URL()+"/residents/signup?street="+wushan),
+	other := apptest.OrgInput("五山书画社", wushanComm)
+	other.Status = "active"
+	a.CreateOrg(street, other)
+
+	// near home: the district's page, the street, the community, then "健步"
+	do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.URL()+"/p/"+tianhe), chromedp.WaitVisible(chromedp.ID("near-me")))
+	status(t, ctx, chromedp.Click(chromedp.CSS(`#near-me a[href="/p/`+wushan+`"]`)))
+	status(t, ctx, chromedp.Click(chromedp.CSS(`#near-me a[href="/p/`+wushanComm+`"]`)))
+	if loc := get(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/p/"+wushanComm) {
+		t.Fatalf("near home at %s", loc)
+	}
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "健步"))
+	status(t, ctx, chromedp.Click(chromedp.CSS(`#search button[type="submit"]`)))
+	narrow(t, ctx, "/p/"+wushanComm+"?q=健步")
+	found := get(t, ctx, chromedp.Text(chromedp.ID("orgs")))
+	if !strings.Contains(found, "五山长者健步队") || strings.Contains(found, "五山书画社") {
+		t.Fatalf("a 2-character search near home found %q", found)
+	}
+	status(t, ctx, chromedp.Click(chromedp.CSS(`#org-`+strconv.FormatInt(org.ID, 10)+` a`)))
+	if got := get(t, ctx, chromedp.Title()); !strings.Contains(got, "五山长者健步队") {
+		t.Fatalf("the organization's page is titled %q", got)
+	}
+	narrow(t, ctx, "/p/orgs/{id}")
+
+	do(t, ctx, chromedp.Navigate(a.URL()+"/residents/signup?street="+wushan),
 		chromedp.WaitVisible(chromedp.ID("signup-form")))
 	narrow(t, ctx, "/residents/signup")
 	do(t, ctx, chromedp.SetValue(chromedp.ID("community_code"), wushanComm), chromedp.SendKeys(chromedp.ID("username"), "li-xiaoyan"),

@@ -82,7 +82,7 @@ func init() {
 			`SELECT COUNT(*) FROM case_photos`, `SELECT COUNT(*) FROM case_decisions`, `SELECT COUNT(*) FROM surveys`,
 			`SELECT COUNT(*) FROM survey_answers`, `SELECT COUNT(*) FROM activity_signups`, `SELECT COUNT(*) FROM org_follows`,
 			`SELECT COUNT(*) FROM resident_profiles`, `SELECT COUNT(*) || ':' || COALESCE(SUM(accepts_signups), 0) || ':' || COALESCE(SUM(signup_capacity), 0) FROM activities`,
-			`SELECT COUNT(*) FROM fund_needs`,
+			`SELECT COUNT(*) FROM fund_needs`, `SELECT COUNT(published_at) FROM surveys`,
 		} {
 			var x string
 			if err := w.a.DB.Read.QueryRow(q).Scan(&x); err != nil {
@@ -143,6 +143,14 @@ func init() {
 			"opens_on": "2023-06-01", "closes_on": "2023-06-30"}, want: inv},
 		scopeCase{pattern: "POST /api/v1/surveys/{id}/answers", path: "/api/v1/surveys/{survey}/answers", body: map[string]any{"answers": map[string]string{"knows": "no"}}, want: fb},
 		scopeCase{pattern: "GET /api/v1/surveys/{id}/results", path: "/api/v1/surveys/{survey}/results", want: nf},
+		scopeCase{pattern: "GET /api/v1/surveys/{id}/results.xlsx", path: "/api/v1/surveys/{survey}/results.xlsx", want: nf},
+		scopeCase{pattern: "POST /api/v1/surveys/{id}/publication", path: "/api/v1/surveys/{survey}/publication", body: map[string]bool{"published": true}, want: nf},
+		scopeCase{pattern: "GET /api/v1/public/surveys/{id}", path: "/api/v1/public/surveys/{survey}", want: nf},
+		scopeCase{pattern: "GET /surveys", path: "/surveys", want: ok, check: secret},
+		scopeCase{pattern: "GET /surveys/{id}", path: "/surveys/{survey}", want: nf},
+		scopeCase{pattern: "GET /surveys/{id}/results.xlsx", path: "/surveys/{survey}/results.xlsx", want: nf},
+		scopeCase{pattern: "POST /surveys/{id}/publication", path: "/surveys/{survey}/publication", body: form("published", "1"), want: nf},
+		scopeCase{pattern: "GET /p/surveys/{id}", path: "/p/surveys/{survey}", want: nf},
 		scopeCase{pattern: "GET /api/v1/cases", path: "/api/v1/cases", want: ok, check: secret},
 		scopeCase{pattern: "POST /api/v1/cases", path: "/api/v1/cases", body: caseBody, want: fb, wantStreet: inv},
 		scopeCase{pattern: "GET /api/v1/cases/{id}", path: "/api/v1/cases/{case}", want: nf},

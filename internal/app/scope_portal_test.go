@@ -52,6 +52,7 @@ func init() {
 	set := map[string]any{"about": false, "version": 1}
 	scopeTable = append(scopeTable,
 		scopeCase{pattern: "GET /static/portal/", path: "/static/portal/portal.css", want: ok},
+		scopeCase{pattern: "GET /api/v1/public/map/{code}", path: "/api/v1/public/map/4401?count=orgs", want: ok, check: private},
 		scopeCase{pattern: "GET /p/{code}", path: "/p/{code}", want: ok, check: private},
 		scopeCase{pattern: "GET /p/orgs/{id}", path: "/p/orgs/{porg}", want: ok, check: private},
 		scopeCase{pattern: "GET /p/orgs/{id}/photos/{pid}", path: "/p/orgs/{porg}/photos/{pphoto}", want: ok},

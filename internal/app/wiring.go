@@ -46,6 +46,18 @@ func (x civicExtras) PlaceCases(ctx context.Context, code string, n int) ([]port
 // work reports on time).
 func wireRooms(p *portal.Service, c *civic.Service, eval *evaluation.Service, gov *governance.Service) {
 	p.Extras = civicExtras{c}
+	p.Surveys = func(ctx context.Context, code string, n int) ([]portal.SurveyRef, error) {
+		svs, err := c.PublishedSurveys(ctx, code, n)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]portal.SurveyRef, 0, len(svs))
+		for _, sv := range svs {
+			out = append(out, portal.SurveyRef{ID: sv.ID, Title: sv.Title, Place: sv.UnitName, Period: sv.OpensOn + " – " + sv.ClosesOn,
+				Answers: sv.Answers, Link: "/p/surveys/" + strconv.FormatInt(sv.ID, 10)})
+		}
+		return out, nil
+	}
 	p.Grade = func(ctx context.Context, orgID int64) (string, error) {
 		g, _, err := eval.CurrentGrade(ctx, orgID)
 		return g, err

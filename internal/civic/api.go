@@ -44,6 +44,12 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Body: "AnswerInput", Status: 204, Resident: true}, h.S.API(h.apiAnswerSurvey))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys/{id}/results", Summary: "A survey's awareness, participation and satisfaction, and ratings, by place",
 		Response: "SurveyResults"}, h.S.API(h.apiResults))
+	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys/{id}/results.xlsx", Summary: "A survey's results as a spreadsheet: each question's answers (counts and shares), then each place's readings",
+		Response: "results.xlsx"}, h.S.API(h.apiResultsXLSX))
+	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys/{id}/publication", Summary: "The survey's owner (an officer of its unit or above) publishes its results on the portal, or withdraws them",
+		Body: "PublicationInput", Response: "Survey"}, h.S.API(h.apiPublish))
+	doc(web.Doc{Method: "GET", Path: "/api/v1/public/surveys/{id}", Summary: "A survey's published results (404 until the owner publishes them, and after a withdrawal); free-text answers only counted",
+		Response: "SurveyResults", Public: true}, h.apiPublicResults)
 	doc(web.Doc{Method: "GET", Path: "/api/v1/cases", Summary: "Typical cases and experience write-ups the user writes or decides",
 		Response: "CaseList"}, h.S.API(h.apiCases))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases", Summary: "Write a draft case (an organization's leader, a hub or a street); outcomes computed from the linked activities and projects",
@@ -292,7 +298,10 @@ func schemas() map[string]any {
 	resident := web.Obj(map[string]any{"id": web.Int(), "username": web.Str(), "community_code": web.Str(), "community_name": web.Str(),
 		"phone_last4": web.Str()})
 	survey := web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "unit_code": web.Str(), "unit_name": web.Str(), "opens_on": web.Str(),
-		"closes_on": web.Str(), "questions": web.Arr(question), "answered": web.Bool(), "answers": web.Int()})
+		"closes_on": web.Str(), "questions": web.Arr(question), "answered": web.Bool(), "answers": web.Int(), "published_at": web.Str()})
+	option := web.Obj(map[string]any{"value": web.Str(), "count": web.Int(), "share": num()})
+	qres := web.Obj(map[string]any{"key": web.Str(), "text_zh": web.Str(), "text_en": web.Str(), "scale": web.Enum(Scales...), "reading": web.Str(),
+		"answered": web.Int(), "options": web.Arr(option), "mean": num()})
 	line := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "community_code": web.Str()})
 	act := web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "starts_at": web.Str(), "address": web.Str(), "mine": web.Bool(),
 		"past": web.Bool(), "org_id": web.Int(), "org_name": web.Str()})
@@ -309,10 +318,11 @@ func schemas() map[string]any {
 		"Answer":         web.Obj(map[string]any{"answer": web.Str()}, "answer"),
 		"SurveyInput": web.Obj(map[string]any{"title": web.Str(), "unit_code": web.Str(), "opens_on": web.Str(), "closes_on": web.Str(),
 			"questions": web.Arr(question)}, "title", "unit_code", "opens_on", "closes_on"),
-		"Survey":        survey,
-		"SurveyList":    web.Obj(map[string]any{"items": web.Arr(survey)}),
-		"AnswerInput":   web.Obj(map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": web.Str()}}, "answers"),
-		"SurveyResults": web.Obj(map[string]any{"survey_id": web.Int(), "total": place, "places": web.Arr(place)}),
+		"Survey":           survey,
+		"SurveyList":       web.Obj(map[string]any{"items": web.Arr(survey)}),
+		"AnswerInput":      web.Obj(map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": web.Str()}}, "answers"),
+		"SurveyResults":    web.Obj(map[string]any{"survey_id": web.Int(), "survey": survey, "questions": web.Arr(qres), "total": place, "places": web.Arr(place)}),
+		"PublicationInput": web.Obj(map[string]any{"published": web.Bool()}, "published"),
 		"CaseInput": web.Obj(map[string]any{"kind": web.Enum(Kinds...), "title": web.Str(), "story": web.Str(), "unit_code": web.Str(),
 			"themes": web.Arr(web.Str()), "activity_ids": ids, "project_ids": ids}, "title", "story"),
 		"Case":     cs,

@@ -55,6 +55,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /p/cases/{id}", h.publicCasePage)
 	rt.HandleFunc("GET /p/cases/{id}/photos/{photo}", h.photo)
 	rt.HandleFunc("GET /p/digest/{code}", h.digestPage)
+	h.surveyRoutes(rt)
 	h.apiRoutes(rt)
 }
 

@@ -129,6 +129,33 @@ type Survey struct {
 	Questions []Question `json:"questions"`
 	Answered  bool       `json:"answered"`
 	Answers   int        `json:"answers"`
+	// PublishedAt is when the owner published the results on the portal (nil: not published).
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+}
+
+// OptionCount is how many chose one answer of a question, and their share
+// of those who answered it.
+type OptionCount struct {
+	Value string  `json:"value"` // yes | no | 1..5
+	Count int     `json:"count"`
+	Share float64 `json:"share"`
+}
+
+// QuestionResult is one question's tally (free text: only how many answered).
+type QuestionResult struct {
+	Key      string        `json:"key"`
+	TextZH   string        `json:"text_zh"`
+	TextEN   string        `json:"text_en"`
+	Scale    string        `json:"scale"`
+	Reading  string        `json:"reading,omitempty"`
+	Answered int           `json:"answered"`
+	Options  []OptionCount `json:"options"`
+	Mean     float64       `json:"mean,omitempty"`
+}
+
+// PublicationInput is POST /api/v1/surveys/{id}/publication.
+type PublicationInput struct {
+	Published bool `json:"published"`
 }
 
 // AnswerInput is POST /api/v1/surveys/{id}/answers: the answers by
@@ -154,9 +181,14 @@ type PlaceResult struct {
 
 // Results are a survey's readings, for the whole unit and by place below it.
 type Results struct {
-	SurveyID int64         `json:"survey_id"`
-	Total    PlaceResult   `json:"total"`
-	Places   []PlaceResult `json:"places"`
+	SurveyID int64   `json:"survey_id"`
+	Survey   *Survey `json:"survey"`
+	// Questions are the tallies question by question.
+	Questions []QuestionResult `json:"questions"`
+	// CanPublish: the reader may publish or withdraw them (pages).
+	CanPublish bool          `json:"-"`
+	Total      PlaceResult   `json:"total"`
+	Places     []PlaceResult `json:"places"`
 }
 
 // Case kinds and statuses.

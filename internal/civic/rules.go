@@ -1,6 +1,7 @@
 package civic
 
 import (
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -341,3 +342,53 @@ func invalid(field, key string, args ...any) error {
 	f.Add(field, key, args...)
 	return f.Err()
 }
+
+// tallyQuestions counts a survey's answers question by question: for a
+// yes/no question the yes and no answers, for a 1–5 scale each star and
+// the mean, for free text only how many answered (the texts are never
+// tallied or shown). Shares are of those who answered the question.
+func tallyQuestions(qs []Question, answers []map[string]string) []QuestionResult {
+	out := make([]QuestionResult, 0, len(qs))
+	for _, q := range qs {
+		r := QuestionResult{Key: q.Key, TextZH: q.TextZH, TextEN: q.TextEN, Scale: q.Scale, Reading: q.Reading, Options: []OptionCount{}}
+		var values []string
+		switch q.Scale {
+		case "yes_no":
+			values = []string{"yes", "no"}
+		case "stars5":
+			values = []string{"1", "2", "3", "4", "5"}
+		}
+		counts := make([]int, len(values))
+		sum := 0
+		for _, a := range answers {
+			v := strings.TrimSpace(a[q.Key])
+			if v == "" {
+				continue
+			}
+			if q.Scale == "text" {
+				r.Answered++
+				continue
+			}
+			if i := slices.Index(values, v); i >= 0 {
+				counts[i]++
+				r.Answered++
+				if q.Scale == "stars5" {
+					sum += i + 1
+				}
+			}
+		}
+		for i, v := range values {
+			r.Options = append(r.Options, OptionCount{Value: v, Count: counts[i], Share: share(counts[i], r.Answered)})
+		}
+		if q.Scale == "stars5" && r.Answered > 0 {
+			r.Mean = math.Round(float64(sum)/float64(r.Answered)*100) / 100
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// canPublishResults: the survey's owner publishes or withdraws its results
+// on the portal: an officer who may run a survey in its unit (its unit's
+// officers or those above), not a read-only account.
+func canPublishResults(u *auth.User, s *Survey) bool { return canRunSurvey(u, s.UnitCode) }

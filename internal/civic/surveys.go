@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -43,13 +44,18 @@ func (s *Service) CreateSurvey(ctx context.Context, u *auth.User, in SurveyInput
 	return sv, err
 }
 
-const surveyCols = `s.id, s.title, s.unit_code, s.opens_on, s.closes_on, s.questions, (SELECT COUNT(*) FROM survey_answers a WHERE a.survey_id = s.id)`
+const surveyCols = `s.id, s.title, s.unit_code, s.opens_on, s.closes_on, s.questions, (SELECT COUNT(*) FROM survey_answers a WHERE a.survey_id = s.id), s.published_at`
 
 func scanSurvey(sc interface{ Scan(...any) error }) (*Survey, error) {
 	var sv Survey
 	var qs string
-	if err := sc.Scan(&sv.ID, &sv.Title, &sv.UnitCode, &sv.OpensOn, &sv.ClosesOn, &qs, &sv.Answers); err != nil {
+	var pub sql.NullTime
+	if err := sc.Scan(&sv.ID, &sv.Title, &sv.UnitCode, &sv.OpensOn, &sv.ClosesOn, &qs, &sv.Answers, &pub); err != nil {
 		return nil, err
+	}
+	if pub.Valid {
+		t := pub.Time.UTC()
+		sv.PublishedAt = &t
 	}
 	if err := json.Unmarshal([]byte(qs), &sv.Questions); err != nil {
 		return nil, fmt.Errorf("civic: survey questions: %w", err)
@@ -80,8 +86,16 @@ func (s *Service) Surveys(ctx context.Context, u *auth.User) ([]*Survey, error) 
 		args = append(args, u.ScopeCode[:6], u.ScopeCode[:9], day)
 	} else {
 		lo, hi := db.PrefixRange(u.ScopeCode)
-		where = `(s.unit_code >= $1 AND s.unit_code < $2)`
+		where = `(s.unit_code >= $1 AND s.unit_code < $2`
 		args = append(args, lo, hi)
+		// and those run above: a street's or community's district, a community's street
+		for _, n := range []int{6, 9} {
+			if len(u.ScopeCode) > n {
+				args = append(args, u.ScopeCode[:n])
+				where += ` OR s.unit_code = $` + itoa(int64(len(args)))
+			}
+		}
+		where += `)`
 	}
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+surveyCols+` FROM surveys s WHERE `+where+` ORDER BY s.opens_on DESC, s.id DESC LIMIT 200`, args...)
 	if err != nil {
@@ -173,6 +187,129 @@ func (s *Service) SurveyResults(ctx context.Context, u *auth.User, id int64) (*R
 	if u == nil || u.Role == auth.Resident || !(u.InScope(sv.UnitCode) || (len(u.ScopeCode) > len(sv.UnitCode) && u.ScopeCode[:len(sv.UnitCode)] == sv.UnitCode)) {
 		return nil, notFound()
 	}
+	out, err := s.results(ctx, sv)
+	if err != nil {
+		return nil, err
+	}
+	out.CanPublish = canPublishResults(u, sv)
+	return out, nil
+}
+
+// PublicResults are a survey's results as the portal shows them: only once
+// its owner published them (not found otherwise, or after a withdrawal).
+func (s *Service) PublicResults(ctx context.Context, id int64) (*Results, error) {
+	sv, err := s.getSurvey(ctx, s.DB.Read, id)
+	if err != nil {
+		return nil, err
+	}
+	if sv.PublishedAt == nil {
+		return nil, notFound()
+	}
+	return s.results(ctx, sv)
+}
+
+// PublishResults publishes a survey's results on the portal, or withdraws
+// them (at once: the public pages read the flag on every request).
+func (s *Service) PublishResults(ctx context.Context, u *auth.User, id int64, in PublicationInput) (*Survey, error) {
+	now := s.now()
+	var out *Survey
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		sv, err := s.getSurvey(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if u == nil || u.Role == auth.Resident || !u.InScope(sv.UnitCode) && !strings.HasPrefix(u.ScopeCode, sv.UnitCode) {
+			return notFound()
+		}
+		if !canPublishResults(u, sv) {
+			return errs.E(errs.Forbidden, "err.forbidden")
+		}
+		action := "survey.unpublish"
+		var at any
+		if in.Published {
+			action, at = "survey.publish", now
+			sv.PublishedAt = &now
+		} else {
+			sv.PublishedAt = nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE surveys SET published_at = $1, published_by = $2 WHERE id = $3`, at, u.ID, id); err != nil {
+			return fmt.Errorf("civic: publish survey: %w", err)
+		}
+		out = sv
+		return s.record(ctx, tx, now, u, action, "survey", id, sv.UnitCode, map[string]any{"published": in.Published})
+	})
+	return out, err
+}
+
+// PublishedSurveys lists the surveys with published results that concern a
+// place: those run in it or below it, and those of the district or street
+// it lies in, newest first.
+func (s *Service) PublishedSurveys(ctx context.Context, code string, n int) ([]*Survey, error) {
+	lo, hi := db.PrefixRange(code)
+	args := []any{lo, hi}
+	cond := `(s.unit_code >= $1 AND s.unit_code < $2)`
+	if len(code) >= 9 {
+		cond += ` OR s.unit_code = $3 OR s.unit_code = $4`
+		args = append(args, code[:6], code[:9])
+	} else if len(code) == 6 {
+		cond += ` OR s.unit_code = $3`
+		args = append(args, code)
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+surveyCols+` FROM surveys s WHERE s.published_at IS NOT NULL AND (`+cond+`)
+		ORDER BY s.closes_on DESC, s.id DESC LIMIT `+itoa(int64(n)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("civic: published surveys: %w", err)
+	}
+	defer rows.Close()
+	out := []*Survey{}
+	codes := []string{}
+	for rows.Next() {
+		sv, err := scanSurvey(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sv)
+		codes = append(codes, sv.UnitCode)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	names, err := s.Geo.Names(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	for _, sv := range out {
+		sv.UnitName = names[sv.UnitCode]
+	}
+	return out, nil
+}
+
+// surveyAnswers reads a survey's raw answers (the tallies' input).
+func surveyAnswers(ctx context.Context, q db.Querier, id int64) ([]map[string]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT answers FROM survey_answers WHERE survey_id = $1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("civic: survey answers: %w", err)
+	}
+	defer rows.Close()
+	out := []map[string]string{}
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal([]byte(raw), &m); err != nil {
+			return nil, fmt.Errorf("civic: survey answer: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// results computes a survey's readings by place and its tallies by question.
+func (s *Service) results(ctx context.Context, sv *Survey) (*Results, error) {
+	id := sv.ID
 	n := 9
 	if len(sv.UnitCode) == 9 {
 		n = 12
@@ -219,7 +356,11 @@ func (s *Service) SurveyResults(ctx context.Context, u *auth.User, id int64) (*R
 		p.Ratings, stars[code] = cnt, st
 	}
 	rrows.Close()
-	out := &Results{SurveyID: id, Total: PlaceResult{Code: sv.UnitCode}, Places: []PlaceResult{}}
+	answers, err := surveyAnswers(ctx, s.DB.Read, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &Results{SurveyID: id, Survey: sv, Questions: tallyQuestions(sv.Questions, answers), Total: PlaceResult{Code: sv.UnitCode}, Places: []PlaceResult{}}
 	codes := []string{sv.UnitCode}
 	totSat, totStars := 0, 0
 	for code, p := range byCode {
@@ -251,6 +392,7 @@ func (s *Service) SurveyResults(ctx context.Context, u *auth.User, id int64) (*R
 		out.Places = append(out.Places, *p)
 	}
 	finish(&out.Total, totSat, totStars)
+	sv.UnitName = names[sv.UnitCode]
 	sort.Slice(out.Places, func(i, j int) bool { return out.Places[i].Code < out.Places[j].Code })
 	return out, nil
 }

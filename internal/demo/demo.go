@@ -136,7 +136,7 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 	if err := evaluationDemo(ctx, d, geoStore, reg, users, admin, p.plans, p.now, seed); err != nil {
 		return nil, err
 	}
-	if err := portalDemo(ctx, d, p.now); err != nil {
+	if err := portalDemo(ctx, d, geoStore, reg, p.now); err != nil {
 		return nil, err
 	}
 	if err := civicDemo(ctx, d, geoStore, reg, users, admin, p.now, res); err != nil {

@@ -28,6 +28,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Tag: "public", Response: "Publication"}, h.S.API(h.apiSettings))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/orgs/{id}/publication", Summary: "Change what an organization publishes on the portal; withdrawing removes it at once (version: the one read)",
 		Tag: "public", Body: "Publication", Response: "Publication"}, h.S.API(h.apiPutSettings))
+	h.mapRoutes(rt)
 	rt.Schemas(schemas())
 }
 

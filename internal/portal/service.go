@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/activity"
 	"linli/internal/funding"
 	"linli/internal/geo"
 	"linli/internal/hub"
@@ -53,6 +54,16 @@ type Case struct {
 	Link    string `json:"link"`
 }
 
+// SurveyRef is a residents' survey with published results on a place's page.
+type SurveyRef struct {
+	ID      int64  `json:"id"`
+	Title   string `json:"title"`
+	Place   string `json:"place"`
+	Period  string `json:"period"`
+	Answers int    `json:"answers"`
+	Link    string `json:"link"`
+}
+
 // Service answers the portal's questions.
 type Service struct {
 	DB      *db.DB
@@ -66,6 +77,9 @@ type Service struct {
 	// evaluation room) are optional hooks.
 	Extras Extras
 	Grade  func(ctx context.Context, orgID int64) (string, error)
+	// Surveys lists the residents' surveys whose results their owner
+	// published, concerning a place (the residents' room); nil: none.
+	Surveys func(ctx context.Context, code string, n int) ([]SurveyRef, error)
 	// MaxPhoto is the largest photo accepted (bytes; 0: 2 MiB).
 	MaxPhoto int64
 }
@@ -380,7 +394,7 @@ func (s *Service) Activities(ctx context.Context, q ActivityQuery) (*ActivityPag
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := publicActivities(ctx, s.DB.Read, activityFilter{Within: q.Within, Districts: ds, From: q.From, To: q.To, Asc: true,
+	items, total, err := publicActivities(ctx, s.DB.Read, activity.PublicFilter{Within: q.Within, Districts: ds, From: q.From, To: q.To, Asc: true,
 		Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage})
 	if err != nil {
 		return nil, err
@@ -451,7 +465,10 @@ type Place struct {
 	AsOf       string         `json:"as_of"`
 	Indicators []Indicator    `json:"indicators"`
 	Cases      []Case         `json:"cases"`
-	Calendar   [][]CalDay     `json:"-"`
+	Surveys    []SurveyRef    `json:"surveys"`
+	// MapLayers are the public map's choices (none: no boundaries below).
+	MapLayers []MapLayer `json:"-"`
+	Calendar  [][]CalDay `json:"-"`
 }
 
 // PlaceQuery is what a place's page may choose.
@@ -475,7 +492,7 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 		return nil, notFound()
 	}
 	p := &Place{Code: code, Name: node.Name, Level: levelName(code), Children: []ChildPlace{}, Upcoming: []Activity{},
-		Recent: []Activity{}, Calls: []CallRef{}, Indicators: []Indicator{}, Cases: []Case{}}
+		Recent: []Activity{}, Calls: []CallRef{}, Indicators: []Indicator{}, Cases: []Case{}, Surveys: []SurveyRef{}}
 	if p.Path, err = s.Geo.Path(ctx, code); err != nil {
 		return nil, err
 	}
@@ -512,11 +529,11 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 	if span == 0 {
 		span = 60
 	}
-	if p.Upcoming, _, err = publicActivities(ctx, s.DB.Read, activityFilter{Within: code, Districts: ds, From: day,
+	if p.Upcoming, _, err = publicActivities(ctx, s.DB.Read, activity.PublicFilter{Within: code, Districts: ds, From: day,
 		To: today.AddDate(0, 0, span).Format(time.DateOnly), Asc: true, NoCount: true, Limit: 8}); err != nil {
 		return nil, err
 	}
-	if p.Recent, _, err = publicActivities(ctx, s.DB.Read, activityFilter{Within: code, Districts: ds,
+	if p.Recent, _, err = publicActivities(ctx, s.DB.Read, activity.PublicFilter{Within: code, Districts: ds,
 		From: today.AddDate(0, 0, -span).Format(time.DateOnly), To: today.AddDate(0, 0, -1).Format(time.DateOnly), NoCount: true, Limit: 8}); err != nil {
 		return nil, err
 	}
@@ -547,6 +564,16 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 		}
 		if cs != nil {
 			p.Cases = cs
+		}
+	}
+	p.MapLayers = mapLayers(code, p.Indicators, cmpStr(q.Lang, i18n.ZH))
+	if s.Surveys != nil {
+		svs, err := s.Surveys(ctx, code, 5)
+		if err != nil {
+			return nil, err
+		}
+		if svs != nil {
+			p.Surveys = svs
 		}
 	}
 	return p, nil
@@ -662,6 +689,60 @@ func (s *Service) PutSettings(ctx context.Context, u *auth.User, orgID int64, in
 			ObjectID: fmt.Sprint(orgID), ScopeCode: o.CommunityCode, Detail: map[string]any{"before": auditView(old), "after": auditView(out)}})
 	})
 	return out, err
+}
+
+// PutSettingsMany sets the publication settings of several organizations
+// at once, each replacing what is stored (the batch form of PutSettings,
+// for a committee publishing for its community's organizations, and the
+// demo): the same rule per organization (its leader or its community's
+// committee), the same checks, one audit row each, all or nothing.
+func (s *Service) PutSettingsMany(ctx context.Context, u *auth.User, in []Settings) error {
+	scope := make(map[int64]string, len(in))
+	for i := range in {
+		o, err := s.manages(ctx, u, in[i].OrgID)
+		if err != nil {
+			return err
+		}
+		if err := checkSettings(&in[i]); err != nil {
+			return err
+		}
+		scope[in[i].OrgID] = o.CommunityCode
+	}
+	now := s.now()
+	return s.DB.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for lo := 0; lo < len(in); lo += 500 {
+			part := in[lo:min(lo+500, len(in))]
+			ids := make([]int64, len(part))
+			for i, x := range part {
+				ids[i] = x.OrgID
+			}
+			olds, err := settingsOf(ctx, tx, ids)
+			if err != nil {
+				return err
+			}
+			for i := range part {
+				old := olds[part[i].OrgID]
+				if old == nil {
+					old = &Settings{OrgID: part[i].OrgID}
+				}
+				ok, err := putSettings(ctx, tx, &part[i], old.Version, u.ID, now)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return errs.E(errs.Conflict, "err.portal.version")
+				}
+				after := part[i]
+				after.Version = old.Version + 1
+				if err := audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "portal.publication", ObjectType: "org",
+					ObjectID: fmt.Sprint(after.OrgID), ScopeCode: scope[after.OrgID],
+					Detail: map[string]any{"before": auditView(old), "after": auditView(&after)}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // auditView is what the audit row keeps of settings: the switches and

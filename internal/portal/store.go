@@ -9,14 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/activity"
 	"linli/internal/platform/db"
 )
 
 // Tables: portal_publications, portal_photos (migration 021). The public
-// activity lists read the activity room's table and the registry's orgs
-// in one statement (joined with the publications), a named read of this
-// package: an activity is public when its host organization is active and
-// publishes its activities.
+// activity lists are the activity room's named reads (activity.PublicList,
+// PublicDays, OrgLatest) with this package's rule: an activity is public
+// when its host organization is active and publishes its activities.
 
 const settingsCols = `org_id, contact, contact_name, contact_phone, about, description, how_to_join, photos, finances,
 	finances_text, charter, charter_text, officers_text, activities, updated_at, version`
@@ -177,129 +177,42 @@ type Activity struct {
 	OrgName  string    `json:"org_name"`
 }
 
-// activityFilter selects public activities: a place, a period (inclusive
-// days), an order and a page.
-type activityFilter struct {
-	Within string
-	// Districts of a city (Within of 4 digits): read district by district
-	Districts []string
-	From, To  string
-	Asc       bool
-	NoCount   bool // the page only: the total is not wanted
-	Limit     int
-	Offset    int
+// publishesActivities is the portal's rule for the activity room's public reads: a
+// host shows its activities when it publishes them.
+func publishesActivities(orgID string) string {
+	return `EXISTS (SELECT 1 FROM portal_publications pp WHERE pp.org_id = ` + orgID + ` AND pp.activities = 1)`
 }
 
-func activityWhere(f activityFilter) (string, []any) {
-	args := []any{"recorded", "active"}
-	conds := []string{"a.status = $1"}
-	p := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+func listed(xs []activity.Listed) []Activity {
+	out := make([]Activity, len(xs))
+	for i, a := range xs {
+		out[i] = Activity{ID: a.ID, Title: a.Title, Theme: a.Theme, Kind: a.Kind, StartsAt: a.StartsAt, EndsAt: a.EndsAt, Day: a.Day,
+			Place: a.Community, Address: a.Address, OrgID: a.OrgID, OrgName: a.OrgName}
 	}
-	if len(f.Within) < 6 && len(f.Districts) > 0 {
-		ph := make([]string, len(f.Districts))
-		for i, d := range f.Districts {
-			ph[i] = p(d)
-		}
-		conds = append(conds, "a.district_code IN ("+strings.Join(ph, ", ")+")")
-	} else if len(f.Within) < 6 {
-		lo, hi := db.PrefixRange(f.Within)
-		conds = append(conds, "a.district_code >= "+p(lo)+" AND a.district_code < "+p(hi))
-	} else {
-		conds = append(conds, "a.district_code = "+p(f.Within[:6]))
-		switch len(f.Within) {
-		case 9:
-			conds = append(conds, "a.street_code = "+p(f.Within))
-		case 12:
-			conds = append(conds, "a.community_code = "+p(f.Within))
-		}
-	}
-	if f.From != "" {
-		conds = append(conds, "a.starts_on >= "+p(f.From))
-	}
-	if f.To != "" {
-		conds = append(conds, "a.starts_on <= "+p(f.To))
-	}
-	// CROSS JOIN keeps SQLite's join order: a place's activities by day
-	// (activities_district_day) first, each host looked up by its key
-	// (PostgreSQL plans it as an inner join)
-	conds = append(conds, "pp.org_id = a.org_id", "pp.activities = 1", "o.id = a.org_id", "o.status = $2")
-	return `activities a CROSS JOIN portal_publications pp CROSS JOIN orgs o WHERE ` + strings.Join(conds, " AND "), args
+	return out
 }
 
-// publicActivities lists a page of public activities and counts them.
-func publicActivities(ctx context.Context, q db.Querier, f activityFilter) ([]Activity, int, error) {
-	from, args := activityWhere(f)
-	total := -1
-	if !f.NoCount {
-		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from, args...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("portal: count activities: %w", err)
-		}
-	}
-	out := []Activity{}
-	if total == 0 || total > 0 && f.Offset >= total {
-		return out, total, nil
-	}
-	order := "a.starts_on DESC, a.id DESC"
-	if f.Asc {
-		order = "a.starts_on, a.id"
-	}
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.title, a.theme, a.kind, a.starts_at, a.ends_at, a.starts_on,
-		a.community_code, a.address, a.org_id, o.name FROM `+from+` ORDER BY `+order+
-		` LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(f.Offset), args...)
+// publicActivities lists a page of public activities (the activity room's
+// named read, with the portal's publication rule) and counts them.
+func publicActivities(ctx context.Context, q db.Querier, f activity.PublicFilter) ([]Activity, int, error) {
+	f.Hosts = publishesActivities
+	xs, total, err := activity.PublicList(ctx, q, f)
 	if err != nil {
-		return nil, 0, fmt.Errorf("portal: activities: %w", err)
+		return nil, 0, fmt.Errorf("portal: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var a Activity
-		if err := rows.Scan(&a.ID, &a.Title, &a.Theme, &a.Kind, &a.StartsAt, &a.EndsAt, &a.Day, &a.Place, &a.Address,
-			&a.OrgID, &a.OrgName); err != nil {
-			return nil, 0, fmt.Errorf("portal: activities: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	return listed(xs), total, nil
 }
 
 // activityDays counts public activities per day over a period.
 func activityDays(ctx context.Context, q db.Querier, within string, districts []string, from, to string) (map[string]int, error) {
-	w, args := activityWhere(activityFilter{Within: within, Districts: districts, From: from, To: to})
-	rows, err := q.QueryContext(ctx, `SELECT a.starts_on, COUNT(*) FROM `+w+` GROUP BY a.starts_on`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("portal: activity days: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var d string
-		var n int
-		if err := rows.Scan(&d, &n); err != nil {
-			return nil, err
-		}
-		out[d] = n
-	}
-	return out, rows.Err()
+	return activity.PublicDays(ctx, q, activity.PublicFilter{Within: within, Districts: districts, From: from, To: to, Hosts: publishesActivities})
 }
 
-// orgActivities lists an organization's latest public activities.
+// orgActivities lists an organization's latest activities.
 func orgActivities(ctx context.Context, q db.Querier, orgID int64, limit int) ([]Activity, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.title, a.theme, a.kind, a.starts_at, a.ends_at, a.starts_on,
-		a.community_code, a.address, a.org_id, '' FROM activities a WHERE a.org_id = $1 AND a.status = $2
-		ORDER BY a.starts_on DESC, a.id DESC LIMIT `+strconv.Itoa(limit), orgID, "recorded")
+	xs, err := activity.OrgLatest(ctx, q, orgID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("portal: org activities: %w", err)
+		return nil, fmt.Errorf("portal: %w", err)
 	}
-	defer rows.Close()
-	out := []Activity{}
-	for rows.Next() {
-		var a Activity
-		if err := rows.Scan(&a.ID, &a.Title, &a.Theme, &a.Kind, &a.StartsAt, &a.EndsAt, &a.Day, &a.Place, &a.Address,
-			&a.OrgID, &a.OrgName); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return listed(xs), nil
 }

@@ -1,0 +1,243 @@
+package activity
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
+	"linli/internal/registry"
+)
+
+// The officers' pages of what was API only: registered beneficiaries,
+// consultations with their resident surveys, and the streets' volunteer
+// associations with their member teams. Every write goes through the same
+// service method as the API.
+
+func (h *Handlers) peoplePages(rt *web.Router) {
+	rt.HandleFunc("GET /beneficiaries", h.S.Page(h.beneficiariesPage))
+	rt.HandleFunc("POST /beneficiaries", h.S.Page(h.beneficiarySubmit))
+	rt.HandleFunc("GET /beneficiaries/{id}", h.S.Page(h.beneficiaryPage))
+	rt.HandleFunc("GET /consultations", h.S.Page(h.consultationsPage))
+	rt.HandleFunc("GET /consultations/{id}", h.S.Page(h.consultationPage))
+	rt.HandleFunc("POST /consultations/{id}/survey", h.S.Page(h.surveySubmit))
+	rt.HandleFunc("POST /consultations/{id}/survey/answers", h.S.Page(h.answerSubmit))
+	rt.HandleFunc("GET /associations", h.S.Page(h.associationsPage))
+	rt.HandleFunc("GET /associations/{street}", h.S.Page(h.associationPage))
+	rt.HandleFunc("POST /associations/{street}", h.S.Page(h.associationSubmit))
+	rt.HandleFunc("POST /associations/{street}/members", h.S.Page(h.memberSubmit))
+}
+
+// Share is an option's share of the answers, as a percentage.
+func (s *Survey) Share(i int) string {
+	if s == nil || s.Answers == 0 || i < 0 || i >= len(s.Counts) {
+		return "0%"
+	}
+	return strconv.FormatFloat(float64(s.Counts[i]*1000/s.Answers)/10, 'f', -1, 64) + "%"
+}
+
+// refused shows a refused form's messages on a page of its own, the
+// fields named (the API answers the same errors as JSON).
+func (h *Handlers) refused(w http.ResponseWriter, r *http.Request, err error) {
+	if fe, ok := h.S.FieldErrors(r, err); ok {
+		msgs := []string{}
+		for k, m := range fe {
+			msgs = append(msgs, k+"："+m)
+		}
+		slices.Sort(msgs)
+		e, _ := errs.As(err)
+		h.S.Render(w, r, web.StatusOf(e.Code), "error", web.View{Title: h.tr(r, "ppl.refused"), Message: strings.Join(msgs, "；")})
+		return
+	}
+	h.S.PageError(w, r, err)
+}
+
+func seeOther(w http.ResponseWriter, r *http.Request, path string) {
+	http.Redirect(w, r, path+"?flash="+url.QueryEscape("ppl.saved"), http.StatusSeeOther)
+}
+
+type beneficiariesData struct {
+	Items  []*Beneficiary
+	Groups []string
+	CanAdd bool
+}
+
+func (h *Handlers) beneficiariesPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	bs, err := h.Svc.Beneficiaries(r.Context(), u)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	for _, b := range bs { // the pages mask every phone
+		b.Phone, b.PhoneMasked = maskPhone(nil, b.Phone)
+	}
+	h.S.Render(w, r, http.StatusOK, "beneficiaries", web.View{Title: h.tr(r, "ppl.beneficiaries"),
+		Data: beneficiariesData{Items: bs, Groups: registry.TargetGroups, CanAdd: !u.ReadOnly()}})
+}
+
+func (h *Handlers) beneficiarySubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	r.ParseForm()
+	b, err := h.Svc.CreateBeneficiary(r.Context(), u, BeneficiaryInput{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"),
+		CommunityCode: r.PostFormValue("community_code"), Groups: r.PostForm["groups"]})
+	if err != nil {
+		h.refused(w, r, err)
+		return
+	}
+	seeOther(w, r, "/beneficiaries/"+itoa(b.ID))
+}
+
+type beneficiaryData struct {
+	B      *Beneficiary
+	Served []ServedEntry
+}
+
+func (h *Handlers) beneficiaryPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var d beneficiaryData
+	if err == nil {
+		d.B, d.Served, err = h.Svc.Beneficiary(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "beneficiary", web.View{Title: d.B.Name, Data: d})
+}
+
+func (h *Handlers) consultationsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	cs, err := h.Svc.Consultations(r.Context(), u, "")
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "consultations", web.View{Title: h.tr(r, "ppl.consultations"), Data: cs})
+}
+
+type consultationData struct {
+	C        *Consultation
+	Survey   *Survey
+	CanWrite bool
+}
+
+func (h *Handlers) consultationPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var d consultationData
+	if err == nil {
+		d.C, d.Survey, err = h.Svc.Consultation(r.Context(), u, id)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	_, werr := h.Svc.consultationActivity(r.Context(), u, id, true)
+	d.CanWrite = werr == nil
+	h.S.Render(w, r, http.StatusOK, "consultation", web.View{Title: d.C.Topic, Data: d})
+}
+
+func (h *Handlers) surveySubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		opts := []string{}
+		for _, o := range strings.Split(r.PostFormValue("options"), "\n") {
+			if o = strings.TrimSpace(o); o != "" {
+				opts = append(opts, o)
+			}
+		}
+		_, err = h.Svc.OpenSurvey(r.Context(), u, id, SurveyInput{Question: r.PostFormValue("question"), Options: opts})
+	}
+	if err != nil {
+		h.refused(w, r, err)
+		return
+	}
+	seeOther(w, r, "/consultations/"+itoa(id))
+}
+
+func (h *Handlers) answerSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		choice, cerr := strconv.Atoi(r.PostFormValue("choice"))
+		if cerr != nil {
+			choice = -1
+		}
+		_, err = h.Svc.Answer(r.Context(), u, id, AnswerInput{Phone: r.PostFormValue("phone"), Choice: choice})
+	}
+	if err != nil {
+		h.refused(w, r, err)
+		return
+	}
+	seeOther(w, r, "/consultations/"+itoa(id))
+}
+
+type associationsData struct {
+	Items     []Association
+	Streets   []PlaceChoice
+	Districts []PlaceChoice
+	District  string
+}
+
+func (h *Handlers) associationsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	if u.Role == auth.OrgLeader {
+		h.S.PageError(w, r, notFound())
+		return
+	}
+	d := associationsData{District: r.URL.Query().Get("district")}
+	var err error
+	if d.Items, err = h.Svc.Associations(r.Context(), u); err == nil {
+		if d.Streets, err = h.Svc.Streets(r.Context(), u, d.District); err == nil {
+			d.Districts, err = h.Svc.Districts(r.Context(), u)
+		}
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "associations", web.View{Title: h.tr(r, "ppl.associations"), Data: d})
+}
+
+type associationData struct {
+	Street    string
+	A         *Association
+	Orgs      []OrgChoice
+	CanManage bool
+}
+
+func (h *Handlers) associationPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	street := r.PathValue("street")
+	a, err := h.Svc.StreetAssociation(r.Context(), u, street)
+	d := associationData{Street: street, A: a, CanManage: canManageAssociation(u, street)}
+	if err == nil && d.CanManage {
+		d.Orgs, err = h.Svc.StreetOrgs(r.Context(), street)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, http.StatusOK, "association", web.View{Title: h.tr(r, "ppl.association"), Data: d})
+}
+
+func formID(r *http.Request, name string) int64 {
+	id, _ := strconv.ParseInt(r.PostFormValue(name), 10, 64)
+	return id
+}
+
+func (h *Handlers) associationSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	street := r.PathValue("street")
+	if _, err := h.Svc.PutAssociation(r.Context(), u, street, formID(r, "org_id")); err != nil {
+		h.refused(w, r, err)
+		return
+	}
+	seeOther(w, r, "/associations/"+street)
+}
+
+func (h *Handlers) memberSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	street := r.PathValue("street")
+	if _, err := h.Svc.AddMember(r.Context(), u, street, formID(r, "org_id"), r.PostFormValue("joined_on")); err != nil {
+		h.refused(w, r, err)
+		return
+	}
+	seeOther(w, r, "/associations/"+street)
+}

@@ -1,0 +1,226 @@
+package activity
+
+import (
+	"context"
+	"fmt"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
+)
+
+// The reads behind the officers' pages of registered beneficiaries,
+// consultations and street associations (the API has the writes).
+
+// ServedEntry is an activity that served a registered beneficiary.
+type ServedEntry struct {
+	ActivityID int64
+	Title      string
+	Day        string
+}
+
+// beneficiaryScope is the place whose beneficiaries the user reads: a
+// leader's organization's community, else the user's scope.
+func (s *Service) beneficiaryScope(ctx context.Context, u *auth.User) (string, error) {
+	if u.Role != auth.OrgLeader {
+		return u.ScopeCode, nil
+	}
+	if u.OrgID == 0 {
+		return "", notFound()
+	}
+	o, err := s.Orgs.Lookup(ctx, u.OrgID)
+	if err != nil {
+		return "", err
+	}
+	return o.CommunityCode, nil
+}
+
+// Beneficiary is one registered beneficiary in the user's place, with the
+// latest activities that served them; its phone is masked for every reader.
+func (s *Service) Beneficiary(ctx context.Context, u *auth.User, id int64) (*Beneficiary, []ServedEntry, error) {
+	scope, err := s.beneficiaryScope(ctx, u)
+	if err != nil {
+		return nil, nil, err
+	}
+	bs, err := beneficiariesByID(ctx, s.DB.Read, []int64{id})
+	if err != nil {
+		return nil, nil, err
+	}
+	b := bs[id]
+	if b == nil || len(b.CommunityCode) < len(scope) || b.CommunityCode[:len(scope)] != scope {
+		return nil, nil, notFound()
+	}
+	b.Phone, b.PhoneMasked = maskPhone(nil, b.Phone)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT a.id, a.title, a.starts_on FROM activity_beneficiaries ab
+		JOIN activities a ON a.id = ab.activity_id WHERE ab.beneficiary_id = $1 ORDER BY a.starts_on DESC, a.id DESC LIMIT 50`, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("activity: served: %w", err)
+	}
+	defer rows.Close()
+	out := []ServedEntry{}
+	for rows.Next() {
+		var e ServedEntry
+		if err := rows.Scan(&e.ActivityID, &e.Title, &e.Day); err != nil {
+			return nil, nil, err
+		}
+		out = append(out, e)
+	}
+	return b, out, rows.Err()
+}
+
+// Consultation is one consultation the user sees, with its meetings and,
+// if opened, its survey's tally (nil otherwise).
+func (s *Service) Consultation(ctx context.Context, u *auth.User, id int64) (*Consultation, *Survey, error) {
+	if _, err := s.consultationActivity(ctx, u, id, false); err != nil {
+		return nil, nil, err
+	}
+	var c Consultation
+	err := s.DB.Read.QueryRowContext(ctx, `SELECT id, activity_id, topic, topic_kind, community_code, raised_by, COALESCE(raised_by_org_id, 0),
+		raised_note, follow_up, created_at FROM consultations WHERE id = $1`, id).Scan(&c.ID, &c.ActivityID, &c.Topic, &c.TopicKind,
+		&c.CommunityCode, &c.RaisedBy, &c.RaisedByOrgID, &c.RaisedNote, &c.FollowUp, &c.CreatedAt)
+	if err != nil {
+		return nil, nil, fmt.Errorf("activity: consultation: %w", err)
+	}
+	ms, err := s.DB.Read.QueryContext(ctx, `SELECT held_on, residents, committee, organizations, property_mgmt, minutes, decisions
+		FROM consultation_meetings WHERE consultation_id = $1 ORDER BY held_on, id`, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("activity: meetings: %w", err)
+	}
+	c.Meetings = []Meeting{}
+	for ms.Next() {
+		var m Meeting
+		if err := ms.Scan(&m.HeldOn, &m.Residents, &m.Committee, &m.Organizations, &m.PropertyMgmt, &m.Minutes, &m.Decisions); err != nil {
+			ms.Close()
+			return nil, nil, err
+		}
+		c.Meetings = append(c.Meetings, m)
+	}
+	ms.Close()
+	sv, err := getSurvey(ctx, s.DB.Read, id)
+	if err != nil && !isNotFound(err) {
+		return nil, nil, err
+	}
+	return &c, sv, nil
+}
+
+// StreetAssociation is a street's association for the pages: nil when the
+// street has none named yet (not found when the user may not see it).
+func (s *Service) StreetAssociation(ctx context.Context, u *auth.User, street string) (*Association, error) {
+	a, err := s.Association(ctx, u, street)
+	if isNotFound(err) && len(street) == 9 && u.InScope(street) && u.Role != auth.OrgLeader {
+		return nil, nil
+	}
+	return a, err
+}
+
+// Associations lists the associations named in the user's place.
+func (s *Service) Associations(ctx context.Context, u *auth.User) ([]Association, error) {
+	if u.Role == auth.OrgLeader {
+		return []Association{}, nil
+	}
+	lo, hi := db.PrefixRange(u.ScopeCode)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT va.street_code, va.org_id, o.name,
+		(SELECT COUNT(*) FROM association_members m WHERE m.association_id = va.org_id AND m.left_on = '')
+		FROM volunteer_associations va JOIN orgs o ON o.id = va.org_id
+		WHERE va.street_code >= $1 AND va.street_code < $2 ORDER BY va.street_code LIMIT 500`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("activity: associations: %w", err)
+	}
+	defer rows.Close()
+	out := []Association{}
+	for rows.Next() {
+		var a Association
+		var n int
+		if err := rows.Scan(&a.StreetCode, &a.OrgID, &a.OrgName, &n); err != nil {
+			return nil, err
+		}
+		a.Members = make([]Member, n)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// OrgChoice is an organization offered by a page's select.
+type OrgChoice struct {
+	ID   int64
+	Name string
+}
+
+// StreetOrgs lists a street's active organizations (at most 500), the
+// choices of the association's forms.
+func (s *Service) StreetOrgs(ctx context.Context, street string) ([]OrgChoice, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT id, name FROM orgs WHERE street_code = $1 AND status = 'active' ORDER BY name, id LIMIT 500`, street)
+	if err != nil {
+		return nil, fmt.Errorf("activity: street orgs: %w", err)
+	}
+	defer rows.Close()
+	out := []OrgChoice{}
+	for rows.Next() {
+		var o OrgChoice
+		if err := rows.Scan(&o.ID, &o.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func isNotFound(err error) bool { return errs.Is(err, errs.NotFound) }
+
+// PlaceChoice is a division offered by a page's select.
+type PlaceChoice struct {
+	Code, Name string
+}
+
+// Streets lists the streets of the user's place for the associations'
+// chooser: a district's streets (the city's officers choose the district
+// first, by ?district=), or the street officer's own street.
+func (s *Service) Streets(ctx context.Context, u *auth.User, district string) ([]PlaceChoice, error) {
+	place := u.ScopeCode
+	switch {
+	case len(place) >= 9:
+		place = place[:6]
+	case len(place) < 6:
+		if len(district) != 6 || !u.InScope(district) {
+			return []PlaceChoice{}, nil
+		}
+		place = district
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT code, name FROM divisions WHERE parent_code = $1 ORDER BY code`, place)
+	if err != nil {
+		return nil, fmt.Errorf("activity: streets: %w", err)
+	}
+	defer rows.Close()
+	out := []PlaceChoice{}
+	for rows.Next() {
+		var p PlaceChoice
+		if err := rows.Scan(&p.Code, &p.Name); err != nil {
+			return nil, err
+		}
+		if u.InScope(p.Code) {
+			out = append(out, p)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Districts lists the city's districts for a city officer's chooser.
+func (s *Service) Districts(ctx context.Context, u *auth.User) ([]PlaceChoice, error) {
+	if len(u.ScopeCode) != 4 {
+		return []PlaceChoice{}, nil
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT code, name FROM divisions WHERE parent_code = $1 ORDER BY code`, u.ScopeCode)
+	if err != nil {
+		return nil, fmt.Errorf("activity: districts: %w", err)
+	}
+	defer rows.Close()
+	out := []PlaceChoice{}
+	for rows.Next() {
+		var p PlaceChoice
+		if err := rows.Scan(&p.Code, &p.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,168 @@
+package activity
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli/internal/platform/db"
+)
+
+// Named reads for the public portal: the recorded activities of active
+// organizations in a place and a period, as the public may see them (what,
+// when, where, who hosts; no participant, volunteer or write-up). Which
+// hosts show their activities is the caller's rule (the portal's
+// publication settings), given as a condition on the host's id column.
+
+// Listed is an activity as the public sees it.
+type Listed struct {
+	ID        int64
+	Title     string
+	Theme     string
+	Kind      string
+	StartsAt  time.Time
+	EndsAt    time.Time
+	Day       string
+	Community string
+	Address   string
+	OrgID     int64
+	OrgName   string
+}
+
+// PublicFilter selects public activities: a place, a period (inclusive
+// days), an order and a page.
+type PublicFilter struct {
+	Within string
+	// Districts of a city (Within of 4 digits): read district by district
+	// (each a range of the activities' district-and-day index)
+	Districts []string
+	From, To  string
+	Asc       bool
+	NoCount   bool // the page only: the total is not wanted
+	Limit     int
+	Offset    int
+	// Hosts is the caller's condition on the host's id column (e.g. an
+	// EXISTS over its publication settings); "": every active host.
+	Hosts func(orgID string) string
+}
+
+func publicWhere(f PublicFilter) (string, []any) {
+	args := []any{StatusRecorded, "active"}
+	conds := []string{"a.status = $1"}
+	p := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if len(f.Within) < 6 && len(f.Districts) > 0 {
+		ph := make([]string, len(f.Districts))
+		for i, d := range f.Districts {
+			ph[i] = p(d)
+		}
+		conds = append(conds, "a.district_code IN ("+strings.Join(ph, ", ")+")")
+	} else if len(f.Within) < 6 {
+		lo, hi := db.PrefixRange(f.Within)
+		conds = append(conds, "a.district_code >= "+p(lo)+" AND a.district_code < "+p(hi))
+	} else {
+		conds = append(conds, "a.district_code = "+p(f.Within[:6]))
+		switch len(f.Within) {
+		case 9:
+			conds = append(conds, "a.street_code = "+p(f.Within))
+		case 12:
+			conds = append(conds, "a.community_code = "+p(f.Within))
+		}
+	}
+	if f.From != "" {
+		conds = append(conds, "a.starts_on >= "+p(f.From))
+	}
+	if f.To != "" {
+		conds = append(conds, "a.starts_on <= "+p(f.To))
+	}
+	if f.Hosts != nil {
+		conds = append(conds, f.Hosts("a.org_id"))
+	}
+	// CROSS JOIN keeps SQLite's join order: a place's activities by day
+	// (activities_district_day) first, each host looked up by its key
+	// (PostgreSQL plans it as an inner join)
+	conds = append(conds, "o.id = a.org_id", "o.status = $2")
+	return `activities a CROSS JOIN orgs o WHERE ` + strings.Join(conds, " AND "), args
+}
+
+// PublicList lists a page of public activities and counts them (-1 when
+// NoCount).
+func PublicList(ctx context.Context, q db.Querier, f PublicFilter) ([]Listed, int, error) {
+	from, args := publicWhere(f)
+	total := -1
+	if !f.NoCount {
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("activity: count public: %w", err)
+		}
+	}
+	out := []Listed{}
+	if total == 0 || total > 0 && f.Offset >= total {
+		return out, total, nil
+	}
+	order := "a.starts_on DESC, a.id DESC"
+	if f.Asc {
+		order = "a.starts_on, a.id"
+	}
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.title, a.theme, a.kind, a.starts_at, a.ends_at, a.starts_on,
+		a.community_code, a.address, a.org_id, o.name FROM `+from+` ORDER BY `+order+
+		` LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(f.Offset), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("activity: public: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a Listed
+		if err := rows.Scan(&a.ID, &a.Title, &a.Theme, &a.Kind, &a.StartsAt, &a.EndsAt, &a.Day, &a.Community, &a.Address,
+			&a.OrgID, &a.OrgName); err != nil {
+			return nil, 0, fmt.Errorf("activity: public: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, total, rows.Err()
+}
+
+// PublicDays counts public activities per day over a period.
+func PublicDays(ctx context.Context, q db.Querier, f PublicFilter) (map[string]int, error) {
+	w, args := publicWhere(f)
+	rows, err := q.QueryContext(ctx, `SELECT a.starts_on, COUNT(*) FROM `+w+` GROUP BY a.starts_on`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("activity: public days: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var d string
+		var n int
+		if err := rows.Scan(&d, &n); err != nil {
+			return nil, err
+		}
+		out[d] = n
+	}
+	return out, rows.Err()
+}
+
+// OrgLatest lists an organization's latest recorded activities (hosted
+// by it), newest first, without the host's name.
+func OrgLatest(ctx context.Context, q db.Querier, orgID int64, limit int) ([]Listed, error) {
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.title, a.theme, a.kind, a.starts_at, a.ends_at, a.starts_on,
+		a.community_code, a.address, a.org_id FROM activities a WHERE a.org_id = $1 AND a.status = $2
+		ORDER BY a.starts_on DESC, a.id DESC LIMIT `+strconv.Itoa(limit), orgID, StatusRecorded)
+	if err != nil {
+		return nil, fmt.Errorf("activity: org latest: %w", err)
+	}
+	defer rows.Close()
+	out := []Listed{}
+	for rows.Next() {
+		var a Listed
+		if err := rows.Scan(&a.ID, &a.Title, &a.Theme, &a.Kind, &a.StartsAt, &a.EndsAt, &a.Day, &a.Community, &a.Address,
+			&a.OrgID); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,111 @@
+package portal
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"linli/internal/geomap"
+	"linli/internal/kpi"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+)
+
+// The public map (issue 17): the units below a place coloured by a public
+// figure, without sign-in. Public figures are the counts of the registry's
+// public facts (active organizations, hubs, incubation bases) and the
+// indicators the portal shows for that place (kpi.Service.Public: the
+// dashboard's own evaluation); any other layer is refused, so the endpoint
+// exposes nothing the portal's pages do not.
+
+// PublicCounts are the count layers the public map offers.
+var PublicCounts = []string{kpi.SourceOrgs, kpi.SourceHubs, kpi.SourceBases}
+
+// reader is who the portal reads the indicators as: the city's auditor,
+// as kpi.Service.Public does.
+func reader(code string) *auth.User {
+	city := code
+	if len(city) > 4 {
+		city = city[:4]
+	}
+	return &auth.User{Username: "portal", Role: auth.Auditor, ScopeCode: city}
+}
+
+// Map answers the public map of a place: ?count=orgs|hubs|bases or
+// ?indicator=KEY (one the portal shows for the place), with as_of=.
+func (s *Service) Map(ctx context.Context, code string, q url.Values, lang string) (*geomap.Data, error) {
+	if !validCode(code) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	in := url.Values{"as_of": {q.Get("as_of")}, "lang": {lang}}
+	var d *geomap.Data
+	var err error
+	switch {
+	case q.Has("count"):
+		if !slices.Contains(PublicCounts, q.Get("count")) {
+			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"count": errs.M("err.choose_one")}}
+		}
+		in.Set("count", q.Get("count"))
+		d, err = s.KPI.MapCount(ctx, reader(code), code, in)
+	case q.Has("indicator"):
+		key := q.Get("indicator")
+		_, rows, perr := s.KPI.Public(ctx, code, q.Get("as_of"), s.Cat, cmpStr(lang, i18n.ZH))
+		if perr != nil {
+			return nil, perr
+		}
+		if !slices.ContainsFunc(rows, func(r kpi.PublicRow) bool { return r.Result.Key == key }) {
+			return nil, errs.E(errs.NotFound, "err.not_found")
+		}
+		in.Set("indicator", key)
+		d, err = s.KPI.MapIndicator(ctx, reader(code), code, in)
+	default:
+		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"indicator": errs.M("err.required")}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.Finish(), nil
+}
+
+// MapLayer is one choice of a place page's map: its query and its label.
+type MapLayer struct {
+	Query, Label string
+}
+
+// mapLayers lists a place's public map layers (none where linli has no
+// boundaries for the units below it: the page keeps its lists).
+func mapLayers(code string, inds []Indicator, lang string) []MapLayer {
+	if geomap.For(code) == nil {
+		return nil
+	}
+	out := []MapLayer{}
+	for _, c := range PublicCounts {
+		out = append(out, MapLayer{Query: "count=" + c, Label: kpi.CountTitle(c, lang)})
+	}
+	for _, ind := range inds {
+		out = append(out, MapLayer{Query: "indicator=" + url.QueryEscape(ind.Key), Label: ind.Name})
+	}
+	return out
+}
+
+func (h *Handlers) mapRoutes(rt *web.Router) {
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/map/{code}", Summary: "The public map of a place: the units below it coloured by a public figure (active organizations, hubs or bases, or an indicator the portal shows for the place), boundaries where linli has them; cacheable for 5 minutes",
+		Tag: "public", Public: true, Response: "Map", Query: []web.Param{
+			{Name: "count", Description: "orgs | hubs | bases"},
+			{Name: "indicator", Description: "an indicator key shown on the place's portal page"},
+			{Name: "as_of", Description: "YYYY-MM-DD (default today)"}}}, h.apiMap)
+}
+
+func (h *Handlers) apiMap(w http.ResponseWriter, r *http.Request) {
+	d, err := h.Svc.Map(r.Context(), r.PathValue("code"), r.URL.Query(), i18n.FromRequest(r))
+	if err == nil && w.Header().Get("Cache-Control") == "" {
+		// aggregates of public facts, for a visitor not signed in: shared
+		// caches may keep them a while (a signed-in answer stays no-store)
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		w.Header().Add("Vary", "Accept-Language, Cookie")
+	}
+	h.S.Respond(w, r, http.StatusOK, d, err)
+}
