@@ -61,6 +61,10 @@ func run(bin, dir, user string) error {
 		"commas-60m.csv":     commas,
 	} {
 		p := filepath.Join(dir, name)
+		files[name] = p
+		if _, err := os.Stat(p); err == nil {
+			continue // made by an earlier run in the same --dir
+		}
 		f, err := os.Create(p)
 		if err != nil {
 			return err
@@ -73,7 +77,6 @@ func run(bin, dir, user string) error {
 			return err
 		}
 		f.Close()
-		files[name] = p
 	}
 
 	port, err := freePort()
@@ -81,7 +84,11 @@ func run(bin, dir, user string) error {
 		return err
 	}
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	srv := exec.Command(bin, "serve", "--demo", "--db", "sqlite:"+filepath.Join(dir, "probe.db"), "--addr", "127.0.0.1:"+strconv.Itoa(port))
+	args := []string{"serve", "--db", "sqlite:" + filepath.Join(dir, "probe.db"), "--addr", "127.0.0.1:" + strconv.Itoa(port)}
+	if _, err := os.Stat(filepath.Join(dir, "probe.db")); err != nil {
+		args = append(args, "--demo") // an earlier run's database has it already
+	}
+	srv := exec.Command(bin, args...)
 	srv.Env = append(os.Environ(), "LINLI_KEY_FILE="+filepath.Join(dir, "probe.key"))
 	logf, _ := os.Create(filepath.Join(dir, "serve.log"))
 	srv.Stdout, srv.Stderr = logf, logf
@@ -144,12 +151,19 @@ func run(bin, dir, user string) error {
 	for _, n := range names {
 		probe("POST /api/v1/orgs/import "+n+" ("+size(files[n])+")", func() string {
 			code, body := upload(c, base+"/api/v1/orgs/import", files[n])
+			for tries := 0; code == http.StatusTooManyRequests && tries < 5; tries++ {
+				time.Sleep(21 * time.Second) // the upload rate limit, not the file
+				code, body = upload(c, base+"/api/v1/orgs/import", files[n])
+			}
 			var e struct {
 				Error struct {
 					Message string `json:"message"`
 				} `json:"error"`
 			}
 			json.Unmarshal(body, &e)
+			if e.Error.Message == "" {
+				e.Error.Message = string(body[:min(len(body), 240)])
+			}
 			return fmt.Sprintf("%d %s (%d bytes)", code, e.Error.Message, len(body))
 		})
 	}

@@ -8,6 +8,7 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/pii"
 )
 
 // auditActions are the audit log's actions about a user, in order.
