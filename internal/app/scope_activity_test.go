@@ -81,6 +81,7 @@ func init() {
 		if err != nil {
 			t.Fatal(err)
 		}
+		w.IDs["{beneficiary}"] = strconv.FormatInt(b.ID, 10)
 		if _, err := svc.AddServed(ctx, w.owner, a.ID, []int64{b.ID}); err != nil {
 			t.Fatal(err)
 		}
@@ -193,6 +194,17 @@ func init() {
 		scopeCase{pattern: "POST /api/v1/activities/import", path: "/api/v1/activities/import", body: importUpload, want: 422},
 		scopeCase{pattern: "POST /activities/{id}/report", path: "/activities/{activity}/report", body: form(), want: nf},
 		scopeCase{pattern: "GET /api/v1/beneficiaries", path: "/api/v1/beneficiaries", want: ok, check: hides("五山受益人甲")},
+		scopeCase{pattern: "GET /beneficiaries", path: "/beneficiaries", want: ok, check: hides("五山受益人甲", "1391111")},
+		scopeCase{pattern: "POST /beneficiaries", path: "/beneficiaries", body: form("name", "入侵", "community_code", wushanComm), want: 422},
+		scopeCase{pattern: "GET /beneficiaries/{id}", path: "/beneficiaries/{beneficiary}", want: nf},
+		scopeCase{pattern: "GET /consultations", path: "/consultations", want: ok, check: hides("五山小区加装电梯议事")},
+		scopeCase{pattern: "GET /consultations/{id}", path: "/consultations/{consultation}", want: nf},
+		scopeCase{pattern: "POST /consultations/{id}/survey", path: "/consultations/{consultation}/survey", body: form("question", "入侵", "options", "a\nb"), want: nf},
+		scopeCase{pattern: "POST /consultations/{id}/survey/answers", path: "/consultations/{consultation}/survey/answers", body: form("phone", "13800000000", "choice", "1"), want: nf},
+		scopeCase{pattern: "GET /associations", path: "/associations", want: ok, check: hides("五山青年志愿服务队")},
+		scopeCase{pattern: "GET /associations/{street}", path: "/associations/{code}", want: nf},
+		scopeCase{pattern: "POST /associations/{street}", path: "/associations/{code}", body: form("org_id", "1"), want: nf},
+		scopeCase{pattern: "POST /associations/{street}/members", path: "/associations/{code}/members", body: form("org_id", "1"), want: nf},
 		scopeCase{pattern: "POST /api/v1/beneficiaries", path: "/api/v1/beneficiaries", body: map[string]any{"name": "入侵", "community_code": wushanComm}, want: 422},
 		scopeCase{pattern: "POST /api/v1/activities/{id}/beneficiaries", path: "/api/v1/activities/{activity}/beneficiaries", body: map[string]any{"beneficiary_ids": []int64{1}}, want: nf},
 		scopeCase{pattern: "GET /api/v1/consultations/{id}/survey", path: "/api/v1/consultations/{consultation}/survey", want: nf},
