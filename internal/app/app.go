@@ -34,6 +34,8 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/sheet"
+	"linli/internal/platform/upload"
 	"linli/internal/platform/web"
 	"linli/internal/points"
 	"linli/internal/portal"
@@ -139,7 +141,7 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
-	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages,
+	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, sheet.Messages, upload.Messages, kpi.Messages, activity.Messages, coverage.Messages,
 		points.Messages, effective.Messages, funding.Messages,
 		training.Messages, readiness.Messages, governance.Messages, evaluation.Messages, portal.Messages, civic.Messages)
 }
