@@ -1,7 +1,9 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -54,6 +56,17 @@ func censusDemo(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registr
 		if err != nil {
 			return fmt.Errorf("demo: census export: %w", err)
 		}
+		// a clerk fixes or leaves out the rows a check refuses: the dry run
+		// names them, and the file goes without them
+		check, err := svc.Submit(ctx, u, round, path, "check.csv", census.Options{DryRun: true})
+		if err != nil {
+			return fmt.Errorf("demo: census check %s: %w", u.Username, err)
+		}
+		if check.ErrorCount > 0 {
+			if err := dropRows(path, check.Errors); err != nil {
+				return err
+			}
+		}
 		rep, err := svc.Submit(ctx, u, round, path, u.DisplayName+"摸底.csv", census.Options{})
 		if err != nil {
 			return fmt.Errorf("demo: census submit %s: %w", u.Username, err)
@@ -81,4 +94,36 @@ func censusDemo(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registr
 		return fmt.Errorf("demo: census round: %w", err)
 	}
 	return submit(review.ID, streets[0])
+}
+
+// dropRows rewrites a CSV without the rows named (row 1 is the header).
+func dropRows(path string, bad []census.RowError) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	r := csv.NewReader(bytes.NewReader(b))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		return fmt.Errorf("demo: census file: %w", err)
+	}
+	drop := map[int]bool{}
+	for _, e := range bad {
+		drop[e.Row] = true
+	}
+	var out bytes.Buffer
+	w := csv.NewWriter(&out)
+	for i, rec := range recs {
+		if i == 0 || !drop[i+1] {
+			if err := w.Write(rec); err != nil {
+				return err
+			}
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, out.Bytes(), 0o600)
 }
