@@ -141,7 +141,7 @@ func (h *Handlers) readFile(w http.ResponseWriter, r *http.Request) (*upload.Fil
 	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxFile()+1<<20)
 	if err := r.ParseMultipartForm(h.Svc.maxFile() + 1<<20); err != nil {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"file": errs.M("err.file_too_large", h.Svc.maxFile()>>20)}}
+			Fields: map[string]errs.Msg{"file": errs.M("upload.err.too_large", h.Svc.maxFile()>>20)}}
 	}
 	file, hdr, err := r.FormFile("file")
 	if errors.Is(err, http.ErrMissingFile) {

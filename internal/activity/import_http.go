@@ -9,12 +9,13 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/sheet"
 	"linli/internal/platform/web"
 )
 
 // readImport reads the multipart `file` of an import, at most MaxImportBytes.
 func (h *Handlers) readImport(w http.ResponseWriter, r *http.Request) ([]byte, bool, error) {
-	tooLarge := errs.E(errs.Invalid, "imp.err.too_large", MaxImportBytes>>20)
+	tooLarge := (&sheet.LimitError{Limit: sheet.TooLarge, Max: MaxImportBytes >> 20}).Err()
 	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		return nil, false, tooLarge

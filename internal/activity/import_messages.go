@@ -100,12 +100,4 @@ var importMessages = i18n.Messages{
 	"imp.err.no_header":         {i18n.ZH: "找不到表头：第一张工作表的前几行中应有“组织名称”“活动名称”等列名。请使用导入模板。", i18n.EN: "No header row: the first rows of the first sheet should hold 组织名称, 活动名称 and the other columns. Use the template."},
 	"imp.err.missing_column":    {i18n.ZH: "缺少必填列。", i18n.EN: "This required column is missing."},
 	"imp.err.empty":             {i18n.ZH: "文件中没有活动。", i18n.EN: "The file holds no activities."},
-	"imp.err.unreadable":        {i18n.ZH: "无法读取文件，请确认是 Excel .xlsx 文件：%s", i18n.EN: "Cannot read the file; is it an Excel .xlsx? %s"},
-	"imp.err.xls":               {i18n.ZH: "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传。%s", i18n.EN: "Old .xls files are not supported; save as .xlsx in Excel and upload again.%s"},
-	"imp.err.limit_rows":        {i18n.ZH: "文件超过 %d 行的上限，请拆分为多个文件分批导入。", i18n.EN: "The file has more than %d rows: split it and import the parts one by one."},
-	"imp.err.limit_columns":     {i18n.ZH: "有一行超过 %d 列的上限，请删除多余的列后重新导入。", i18n.EN: "A row has more than %d columns: delete the extra columns and import again."},
-	"imp.err.limit_cell":        {i18n.ZH: "有一个单元格超过 %d 字节的上限，请缩短该单元格内容。", i18n.EN: "A cell is longer than %d bytes: shorten it."},
-	"imp.err.limit_unzipped":    {i18n.ZH: "Excel 文件解压后超过 %d MB 的上限，请删除无关的工作表和图片，或拆分后导入。", i18n.EN: "The Excel file is over %d MB decompressed: remove unrelated sheets and pictures, or split it."},
-	"imp.err.limit_shared":      {i18n.ZH: "Excel 文件中的文字共享表超过 %d MB 的上限，请拆分后导入。", i18n.EN: "The Excel file's shared strings are over %d MB: split it."},
-	"imp.err.too_large":         {i18n.ZH: "文件过大（上限 %d MB）。", i18n.EN: "The file is too large (at most %d MB)."},
 }

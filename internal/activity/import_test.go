@@ -181,7 +181,7 @@ func TestImportBounded(t *testing.T) {
 	if page.Status != 422 || !strings.Contains(page.String(), "另有 200 处错误未列出") || !strings.Contains(page.String(), `data-label="行"`) {
 		t.Errorf("the page's report: %d", page.Status)
 	}
-	if status, rep = upload(t, f, st, []byte("not a spreadsheet"), false); status != 422 || !strings.Contains(rep.Errors[0].Message, "无法读取文件") {
+	if status, rep = upload(t, f, st, []byte("not a spreadsheet"), false); status != 422 || !strings.Contains(rep.Errors[0].Message, "不是 Excel 工作簿") {
 		t.Errorf("not an .xlsx: %d %+v", status, rep.Errors)
 	}
 	old := activity.ImportLimits

@@ -622,11 +622,7 @@ func (s *Service) sheetError(rep *ImportReport, row int, err error) (*ImportRepo
 	if !errors.As(err, &le) {
 		return nil, err
 	}
-	if le.Limit == "unreadable" || le.Limit == "xls" {
-		rep.add(RowError{Row: max(row, 1), Msg: errs.M("imp.err."+le.Limit, le.Detail)})
-	} else {
-		rep.add(RowError{Row: max(row, 1), Msg: errs.M("imp.err.limit_"+le.Limit, le.Max)})
-	}
+	rep.add(RowError{Row: max(row, 1), Msg: le.Msg()})
 	return rep, nil
 }
 

@@ -365,13 +365,9 @@ func (s *Service) storeFile(ctx context.Context, tx *sql.Tx, u *auth.User, a *Ac
 	}
 	ct, p := upload.Check(data, s.maxFile(), FileTypes)
 	fe := errs.Fields{}
-	switch p {
-	case upload.Missing:
-		fe.Add("file", "err.required")
-	case upload.TooLarge:
-		fe.Add("file", "err.file_too_large", s.maxFile()>>20)
-	case upload.BadType:
-		fe.Add("file", "err.file_type")
+	if p != upload.OK {
+		m := upload.Msg(p, data, s.maxFile(), FileTypes)
+		fe.Add("file", m.Key, m.Args...)
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err

@@ -34,6 +34,8 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/sheet"
+	"linli/internal/platform/upload"
 	"linli/internal/platform/web"
 	"linli/internal/points"
 	"linli/internal/portal"
@@ -139,7 +141,7 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Catalog merges every package's messages.
 func Catalog() *i18n.Catalog {
-	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, kpi.Messages, activity.Messages, coverage.Messages,
+	return i18n.New(i18n.Common, account.Messages, registry.Messages, auditlog.Messages, auditlog.Names, home.Messages, hub.Messages, incubation.Messages, ledger.Messages, census.Messages, sheet.Messages, upload.Messages, kpi.Messages, activity.Messages, coverage.Messages,
 		points.Messages, effective.Messages, funding.Messages,
 		training.Messages, readiness.Messages, governance.Messages, evaluation.Messages, portal.Messages, civic.Messages)
 }
@@ -181,14 +183,15 @@ func (a *App) Mount() error {
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
 	(&points.Handlers{S: a.Web, Svc: &points.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
-	(&census.Handlers{S: a.Web, Svc: &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}}).Routes(rt)
+	cen := &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}
+	(&census.Handlers{S: a.Web, Svc: cen}).Routes(rt)
 	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now,
 		OrgList: a.Registry.List}
 	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)
 	gov := &governance.Service{DB: a.DB, Orgs: a.Registry, Geo: a.Geo, Money: led, Now: a.Now}
 	(&governance.Handlers{S: a.Web, Svc: gov}).Routes(rt)
 	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led), home.ReportTasks(a.Activity),
-		home.WorkReportTasks(gov)}}
+		home.WorkReportTasks(gov), home.CensusTasks(cen)}}
 	a.Portal = &portal.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, KPI: a.KPI, Funding: fund, Cat: cat, Now: a.Now}
 	pub := &portal.Handlers{S: a.Web, Svc: a.Portal}
 	pub.Routes(rt)

@@ -20,6 +20,7 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/sheet"
 )
 
 // MaxUpload bounds an uploaded file.
@@ -73,9 +74,9 @@ func uploadErr(err error, up *upload) error {
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return errs.E(errs.Invalid, "census.err.too_large", MaxUpload>>20)
+		return (&sheet.LimitError{Limit: sheet.TooLarge, Max: MaxUpload >> 20}).Err()
 	}
-	return errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+	return errs.E(errs.Invalid, "census.err.upload_broken")
 }
 
 func (up *upload) store(part *multipart.Part) error {

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/text/transform"
 
 	"linli/internal/platform/errs"
+	"linli/internal/platform/sheet"
 )
 
 // sheetRows streams the rows of a spreadsheet: Next returns the row's own
@@ -44,6 +44,10 @@ var importLimits = struct {
 	SharedStrings: 64 << 20,  // its shared strings decompressed
 	ZipEntries:    1000,
 }
+
+// corrupt is a workbook the reader gave up on, in the clerk's words (the
+// reader's own message is Go's English).
+func corrupt() error { return (&sheet.LimitError{Limit: sheet.Corrupt}).Err() }
 
 func limitErr(key string, n any) error { return errs.E(errs.Invalid, key, n) }
 
@@ -89,16 +93,31 @@ func openRows(path, name string) (sheetRows, error) {
 	if err != nil {
 		return nil, err
 	}
-	head := make([]byte, 8)
+	head := make([]byte, 16)
 	n, _ := io.ReadFull(fh, head)
 	head = head[:n]
-	if bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+	// The content decides, whatever the name says: a zip is read as a
+	// workbook; a Word, PDF, picture, encrypted or old Excel file is
+	// refused in words that say what to do (sheet.Diagnose).
+	if bytes.HasPrefix(head, []byte("PK")) {
 		fh.Close()
-		return nil, errs.E(errs.Invalid, "census.err.xls")
+		return openXLSX(path)
+	}
+	if le := sheet.Diagnose(head, true); le != nil {
+		if le.Limit != sheet.Empty {
+			// a compound file is told apart by the streams it holds
+			if all, err := os.ReadFile(path); err == nil {
+				le = sheet.Diagnose(all, true)
+			}
+		}
+		fh.Close()
+		if le != nil {
+			return nil, le.Err()
+		}
 	}
 	if formatOf(name, head) == FormatXLSX {
 		fh.Close()
-		return openXLSX(path)
+		return nil, (&sheet.LimitError{Limit: sheet.NotXLSX}).Err()
 	}
 	return openCSV(fh)
 }
@@ -115,9 +134,12 @@ type xlsxRows struct {
 func checkZip(path string) error {
 	z, err := zip.OpenReader(path)
 	if err != nil {
-		return errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+		return (&sheet.LimitError{Limit: sheet.Corrupt}).Err()
 	}
 	defer z.Close()
+	if le := sheet.DiagnoseZip(&z.Reader); le != nil {
+		return le.Err()
+	}
 	if len(z.File) > importLimits.ZipEntries {
 		return limitErr("census.err.limit_unzipped", importLimits.Unzipped>>20)
 	}
@@ -140,17 +162,17 @@ func openXLSX(path string) (sheetRows, error) {
 	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: importLimits.Unzipped, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
-		return nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+		return nil, corrupt()
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		f.Close()
-		return nil, errs.E(errs.Invalid, "census.err.no_header")
+		return nil, (&sheet.LimitError{Limit: sheet.NoSheet}).Err()
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		f.Close()
-		return nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+		return nil, corrupt()
 	}
 	return &xlsxRows{f: f, rows: rows}, nil
 }
@@ -158,14 +180,14 @@ func openXLSX(path string) (sheetRows, error) {
 func (x *xlsxRows) Next() (int, []string, error) {
 	if !x.rows.Next() {
 		if err := x.rows.Error(); err != nil {
-			return 0, nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+			return 0, nil, corrupt()
 		}
 		return 0, nil, io.EOF
 	}
 	x.n++
 	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
-		return 0, nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+		return 0, nil, corrupt()
 	}
 	if err := checkRow(x.n, cells); err != nil {
 		return 0, nil, err
@@ -285,7 +307,7 @@ func (c *csvRows) Next() (int, []string, error) {
 		return 0, nil, limitErr("census.err.limit_line", importLimits.LineBytes>>10)
 	}
 	if err != nil {
-		return 0, nil, errs.E(errs.Invalid, "census.err.unreadable", fmt.Sprintf("row %d: %v", c.n, err))
+		return 0, nil, errs.E(errs.Invalid, "census.err.csv_row", c.n)
 	}
 	if err := checkRow(c.n, rec); err != nil {
 		return 0, nil, err

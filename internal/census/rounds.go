@@ -353,3 +353,46 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// CensusCounts tells the home page the census work waiting: for a street
+// officer, the open rounds of its district it has not submitted to (overdue
+// past the deadline); for a district officer, the streets yet to submit to
+// its open rounds (overdue likewise). Others have none.
+func (s *Service) CensusCounts(ctx context.Context, u *auth.User) (count, overdue int, err error) {
+	today := s.now().In(chinaTime).Format(time.DateOnly)
+	var q string
+	var args []any
+	switch u.Role {
+	case auth.StreetOfficer:
+		if len(u.ScopeCode) < 6 {
+			return 0, 0, nil
+		}
+		q = `SELECT r.deadline FROM census_rounds r WHERE r.district_code = $1 AND r.status = $2
+			AND NOT EXISTS (SELECT 1 FROM census_submissions s WHERE s.round_id = r.id AND s.street_code = $3)`
+		args = []any{u.ScopeCode[:6], RoundOpen, u.ScopeCode}
+	case auth.DistrictOfficer:
+		lo, hi := db.PrefixRange(u.ScopeCode)
+		q = `SELECT r.deadline FROM census_rounds r JOIN divisions d ON d.code >= $3 AND d.code < $4 AND length(d.code) = 9
+			WHERE r.district_code = $1 AND r.status = $2
+			AND NOT EXISTS (SELECT 1 FROM census_submissions s WHERE s.round_id = r.id AND s.street_code = d.code)`
+		args = []any{u.ScopeCode, RoundOpen, lo, hi}
+	default:
+		return 0, 0, nil
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, 0, fmt.Errorf("census: counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var deadline string
+		if err := rows.Scan(&deadline); err != nil {
+			return 0, 0, err
+		}
+		count++
+		if deadline < today {
+			overdue++
+		}
+	}
+	return count, overdue, rows.Err()
+}

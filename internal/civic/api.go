@@ -239,7 +239,7 @@ func (h *Handlers) apiDecide(w http.ResponseWriter, r *http.Request, u *auth.Use
 func readPhoto(w http.ResponseWriter, r *http.Request) (*upload.File, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPhoto+1<<20)
 	tooLarge := &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-		Fields: map[string]errs.Msg{"file": errs.M("err.civic.photo_size", MaxPhoto>>20)}}
+		Fields: map[string]errs.Msg{"file": errs.M("upload.err.too_large", MaxPhoto>>20)}}
 	if err := r.ParseMultipartForm(MaxPhoto + 1<<20); err != nil {
 		return nil, tooLarge
 	}

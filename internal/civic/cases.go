@@ -369,13 +369,9 @@ func (s *Service) AddPhoto(ctx context.Context, u *auth.User, id int64, f *uploa
 			return invalid("file", "err.too_long", MaxPhotos)
 		}
 		ct, p := upload.Check(f.Data, MaxPhoto, PhotoTypes)
-		switch p {
-		case upload.Missing:
-			return invalid("file", "err.required")
-		case upload.TooLarge:
-			return invalid("file", "err.civic.photo_size", MaxPhoto>>20)
-		case upload.BadType:
-			return invalid("file", "err.civic.photo_type")
+		if p != upload.OK {
+			m := upload.Msg(p, f.Data, MaxPhoto, PhotoTypes)
+			return invalid("file", m.Key, m.Args...)
 		}
 		sum := sha256.Sum256(f.Data)
 		if err := tx.QueryRowContext(ctx, `INSERT INTO case_photos (case_id, content_type, size_bytes, sha256, data, created_at)

@@ -185,7 +185,7 @@ func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	var file *upload.File
 	if perr := r.ParseMultipartForm(MaxAttachment + 1<<20); perr != nil {
 		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"file": errs.M("err.file_too_large", MaxAttachment>>20)}}
+			Fields: map[string]errs.Msg{"file": errs.M("upload.err.too_large", MaxAttachment>>20)}}
 	} else if f, hdr, ferr := r.FormFile("file"); ferr == nil {
 		file, err = upload.Read(f, hdr.Filename, MaxAttachment)
 		f.Close()

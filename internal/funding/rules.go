@@ -761,13 +761,9 @@ func checkAttachment(file *upload.File, f errs.Fields) string {
 		return ""
 	}
 	ct, p := upload.Check(file.Data, MaxAttachment, AttachmentTypes)
-	switch p {
-	case upload.Missing:
-		f.Add("file", "err.required")
-	case upload.TooLarge:
-		f.Add("file", "err.file_too_large", MaxAttachment>>20)
-	case upload.BadType:
-		f.Add("file", "err.file_type")
+	if p != upload.OK {
+		m := upload.Msg(p, file.Data, MaxAttachment, AttachmentTypes)
+		f.Add("file", m.Key, m.Args...)
 	}
 	return ct
 }

@@ -158,3 +158,20 @@ func WorkReportTasks(g WorkReports) Source {
 		return []Task{{Key: "work_reports.due", Count: n, Overdue: late, Link: "/work-reports"}}, nil
 	}
 }
+
+// CensusRounds is what the census rounds tell the board.
+type CensusRounds interface {
+	CensusCounts(ctx context.Context, u *auth.User) (count, overdue int, err error)
+}
+
+// CensusTasks: for a street, the open census rounds it has yet to submit
+// to; for the district, the streets yet to submit.
+func CensusTasks(c CensusRounds) Source {
+	return func(ctx context.Context, u *auth.User) ([]Task, error) {
+		n, late, err := c.CensusCounts(ctx, u)
+		if err != nil {
+			return nil, fmt.Errorf("tasks: census: %w", err)
+		}
+		return []Task{{Key: "census.due", Count: n, Overdue: late, Link: "/census"}}, nil
+	}
+}

@@ -44,7 +44,8 @@ func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
 type listData struct {
 	Hubs         []Summary
 	CanDesignate bool
-	Candidates   []*registry.Org
+	// Picked is the organization picker's text after a refused submit.
+	Picked string
 }
 
 func canDesignate(u *auth.User) bool {
@@ -62,17 +63,8 @@ func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, u *auth.Us
 		return
 	}
 	d := listData{Hubs: hubs, CanDesignate: canDesignate(u)}
-	if d.CanDesignate {
-		p, err := h.Svc.Reg.List(r.Context(), u, registry.Filter{Status: registry.StatusActive, PerPage: 200, Sort: "name"})
-		if err != nil {
-			h.S.PageError(w, r, err)
-			return
-		}
-		for _, o := range p.Items {
-			if !o.Hub {
-				d.Candidates = append(d.Candidates, o)
-			}
-		}
+	if fail != nil {
+		d.Picked = r.PostFormValue("org_id")
 	}
 	v := web.View{Title: h.tr(r, "hub.list_title"), Data: d}
 	h.withErrors(r, &v, fail)
@@ -106,7 +98,8 @@ func formErr(err error) bool {
 }
 
 func (h *Handlers) designateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := formID(r, "org_id")
+	id, err := registry.Resolve(r.Context(), h.Svc.Reg, u, "org_id", r.PostFormValue("org_id"),
+		registry.PickFilter{Status: registry.StatusActive, Hub: "0"})
 	var o *registry.Org
 	if err == nil {
 		o, err = h.Svc.Designate(r.Context(), u, id, r.PostFormValue("reason"))
@@ -122,20 +115,12 @@ func (h *Handlers) designateSubmit(w http.ResponseWriter, r *http.Request, u *au
 	http.Redirect(w, r, fmt.Sprintf("/hubs/%d?flash=hub.designated", o.ID), http.StatusSeeOther)
 }
 
-func formID(r *http.Request, name string) (int64, error) {
-	var id int64
-	if _, err := fmt.Sscan(r.PostFormValue(name), &id); err != nil || id <= 0 {
-		return 0, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{name: errs.M("err.choose_one")}}
-	}
-	return id, nil
-}
-
 type showData struct {
-	Hub        *Hub
-	Candidates []*registry.Org
-	Kinds      []string
-	Today      string
+	Hub *Hub
+	// Picked is the organization picker's text after a refused submit.
+	Picked string
+	Kinds  []string
+	Today  string
 }
 
 func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -153,11 +138,8 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 		return
 	}
 	d := showData{Hub: hb, Kinds: WorkerKinds, Today: h.Svc.now().Format("2006-01-02")}
-	if hb.CanManage {
-		if d.Candidates, err = h.Svc.Candidates(r.Context(), u, hb.Org); err != nil {
-			h.S.PageError(w, r, err)
-			return
-		}
+	if fail != nil {
+		d.Picked = r.PostFormValue("org_id")
 	}
 	v := web.View{Title: hb.Org.Name, Data: d}
 	h.withErrors(r, &v, fail)
@@ -192,7 +174,11 @@ func (h *Handlers) memberSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	id, err := web.PathID(r, "hub_id")
 	var org int64
 	if err == nil {
-		org, err = formID(r, "org_id")
+		f := registry.PickFilter{Status: registry.StatusActive, Hub: "0"}
+		if hb, gerr := h.Svc.Get(r.Context(), u, id); gerr == nil {
+			f.Within = hb.Org.StreetCode
+		}
+		org, err = registry.Resolve(r.Context(), h.Svc.Reg, u, "org_id", r.PostFormValue("org_id"), f)
 	}
 	if err == nil {
 		_, err = h.Svc.TakeIntoCustody(r.Context(), u, id, MemberInput{OrgID: org, ConsentBy: r.PostFormValue("consent_by"),

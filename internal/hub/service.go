@@ -474,35 +474,6 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 	return out, err
 }
 
-// Candidates lists the organizations a hub could take into custody.
-func (s *Service) Candidates(ctx context.Context, u *auth.User, h *registry.Org) ([]*registry.Org, error) {
-	p, err := s.Reg.List(ctx, u, registry.Filter{Within: h.StreetCode, Status: registry.StatusActive, PerPage: 200, Sort: "name"})
-	if err != nil {
-		return nil, err
-	}
-	taken := map[int64]bool{}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT m.org_id FROM hub_members m JOIN orgs o ON o.id = m.org_id
-		WHERE m.status = 'active' AND o.street_code = $1`, h.StreetCode)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		taken[id] = true
-	}
-	var out []*registry.Org
-	for _, o := range p.Items {
-		if !o.Hub && !taken[o.ID] {
-			out = append(out, o)
-		}
-	}
-	return out, rows.Err()
-}
-
 func checkLen(s, field string, minLen, maxLen int, f errs.Fields) {
 	n := utf8.RuneCountInString(s)
 	switch {

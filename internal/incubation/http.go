@@ -112,9 +112,11 @@ type formData struct {
 	Services  []string
 	Levels    []string
 	Has       map[string]bool
+	// Operator is the operator picker's text: "name #id" or what was typed.
+	Operator string
 }
 
-func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, status int, b *Base, in BaseInput, fail error) {
+func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, status int, b *Base, in BaseInput, operator string, fail error) {
 	title := h.tr(r, "base.new")
 	if b != nil {
 		title = h.tr(r, "base.edit")
@@ -123,7 +125,7 @@ func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, status int
 	for _, s := range in.Services {
 		has[s] = true
 	}
-	v := web.View{Title: title, Data: formData{Base: b, Form: in, HostTypes: HostTypes, Services: Services, Levels: Levels, Has: has}}
+	v := web.View{Title: title, Data: formData{Base: b, Form: in, HostTypes: HostTypes, Services: Services, Levels: Levels, Has: has, Operator: operator}}
 	h.withErrors(r, &v, fail)
 	if fail != nil {
 		v.Message = h.tr(r, "common.fix_errors")
@@ -137,25 +139,34 @@ func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, u *auth.User)
 		return
 	}
 	h.renderForm(w, r, http.StatusOK, nil, BaseInput{DivisionCode: u.ScopeCode, OpenedOn: h.Svc.today(),
-		HostType: HostTypes[0], Services: []string{"incubation"}}, nil)
+		HostType: HostTypes[0], Services: []string{"incubation"}}, "", nil)
 }
 
-func inputFromForm(r *http.Request) BaseInput {
+// inputFromForm reads the base form; the operator is named through the
+// organization picker (empty: no operator).
+func (h *Handlers) inputFromForm(r *http.Request, u *auth.User) (BaseInput, string, error) {
 	r.ParseForm()
 	in := BaseInput{Name: r.PostFormValue("name"), HostType: r.PostFormValue("host_type"), Address: r.PostFormValue("address"),
 		DivisionCode: r.PostFormValue("division_code"), OpeningHours: r.PostFormValue("opening_hours"),
 		Services: r.PostForm["services"], OpenedOn: r.PostFormValue("opened_on"), ClosedOn: r.PostFormValue("closed_on"),
 		Level: r.PostFormValue("level"), LateReason: r.PostFormValue("late_reason")}
-	in.OperatorOrgID, _ = strconv.ParseInt(strings.TrimSpace(r.PostFormValue("operator_org_id")), 10, 64)
-	return in
+	op := strings.TrimSpace(r.PostFormValue("operator_org_id"))
+	var err error
+	if op != "" {
+		in.OperatorOrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "operator_org_id", op, registry.PickFilter{Live: true})
+	}
+	return in, op, err
 }
 
 func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	in := inputFromForm(r)
-	b, err := h.Svc.Create(r.Context(), u, in)
+	in, op, err := h.inputFromForm(r, u)
+	var b *Base
+	if err == nil {
+		b, err = h.Svc.Create(r.Context(), u, in)
+	}
 	if err != nil {
 		if formErr(err) {
-			h.renderForm(w, r, web.StatusOf(errs.Code(err)), nil, in, err)
+			h.renderForm(w, r, web.StatusOf(errs.Code(err)), nil, in, op, err)
 			return
 		}
 		h.S.PageError(w, r, err)
@@ -177,7 +188,7 @@ func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.renderForm(w, r, http.StatusOK, b, InputOf(b), nil)
+	h.renderForm(w, r, http.StatusOK, b, InputOf(b), registry.PickValue(b.OperatorName, b.OperatorOrgID), nil)
 }
 
 func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -190,10 +201,13 @@ func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	in := inputFromForm(r)
-	if _, err := h.Svc.Update(r.Context(), u, id, in); err != nil {
+	in, op, err := h.inputFromForm(r, u)
+	if err == nil {
+		_, err = h.Svc.Update(r.Context(), u, id, in)
+	}
+	if err != nil {
 		if formErr(err) {
-			h.renderForm(w, r, web.StatusOf(errs.Code(err)), b, in, err)
+			h.renderForm(w, r, web.StatusOf(errs.Code(err)), b, in, op, err)
 			return
 		}
 		h.S.PageError(w, r, err)
@@ -253,7 +267,15 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 	sd := showData{Detail: d, CanEdit: canEdit(u, d.Base.DivisionCode), CanOperate: canOperate(u, d.Base),
 		Today: h.Svc.today(), UserID: u.ID, MyOrg: u.OrgID}
 	if !u.ReadOnly() && d.Base.OpenOn(sd.Today) {
-		p, err := h.Svc.Orgs.List(r.Context(), u, registry.Filter{Within: d.Base.DivisionCode, PerPage: 200, Sort: "name"})
+		// A short list stays a select; a longer one is the searchable
+		// picker (no list is cut at a fixed length).
+		p, err := h.Svc.Orgs.List(r.Context(), u, registry.Filter{Within: d.Base.DivisionCode, PerPage: bookSelectMax, Sort: "name"})
+		if err == nil && p.Total > len(p.Items) && u.Role == auth.OrgLeader {
+			var o *registry.Org
+			if o, err = h.Svc.Orgs.Lookup(r.Context(), u.OrgID); err == nil {
+				p = &registry.Page{Items: []*registry.Org{o}, Total: 1}
+			}
+		}
 		if err != nil {
 			h.S.PageError(w, r, err)
 			return
@@ -263,7 +285,11 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 				sd.Orgs = append(sd.Orgs, o)
 			}
 		}
-		sd.CanBook = len(sd.Orgs) > 0 && slices.ContainsFunc(d.Rooms, func(r Room) bool { return r.Active })
+		long := p.Total > len(p.Items)
+		if long {
+			sd.Orgs = nil
+		}
+		sd.CanBook = (len(sd.Orgs) > 0 || long) && slices.ContainsFunc(d.Rooms, func(r Room) bool { return r.Active })
 	}
 	v := web.View{Title: d.Base.Name, Data: sd}
 	h.withErrors(r, &v, fail)
@@ -292,6 +318,22 @@ func (h *Handlers) roomSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.after(w, r, u, err, "base.room_added")
 }
 
+// bookSelectMax: a base with at most this many organizations offers them
+// in a select; more, and the form has the searchable picker.
+const bookSelectMax = 50
+
+// pickIn narrows a typed organization name to the base's division (the
+// base itself is checked by the service).
+func (h *Handlers) pickIn(r *http.Request, u *auth.User) registry.PickFilter {
+	f := registry.PickFilter{Live: true}
+	if id, err := web.PathID(r, "base_id"); err == nil {
+		if b, err := h.Svc.Get(r.Context(), u, id); err == nil {
+			f.Within = b.DivisionCode
+		}
+	}
+	return f
+}
+
 // parseLocal reads a datetime-local value in China time.
 func parseLocal(s string) time.Time {
 	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(s), chinaTime)
@@ -305,9 +347,12 @@ func (h *Handlers) bookSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 	id, err := web.PathID(r, "base_id")
 	if err == nil {
 		room, _ := strconv.ParseInt(r.PostFormValue("room_id"), 10, 64)
-		org, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
-		_, err = h.Svc.Book(r.Context(), u, id, BookingInput{RoomID: room, OrgID: org, StartsAt: parseLocal(r.PostFormValue("starts_at")),
-			EndsAt: parseLocal(r.PostFormValue("ends_at")), Purpose: r.PostFormValue("purpose")})
+		var org int64
+		org, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), h.pickIn(r, u))
+		if err == nil {
+			_, err = h.Svc.Book(r.Context(), u, id, BookingInput{RoomID: room, OrgID: org, StartsAt: parseLocal(r.PostFormValue("starts_at")),
+				EndsAt: parseLocal(r.PostFormValue("ends_at")), Purpose: r.PostFormValue("purpose")})
+		}
 	}
 	h.after(w, r, u, err, "base.booked")
 }
@@ -327,9 +372,12 @@ func (h *Handlers) cancelSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 func (h *Handlers) enterSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "base_id")
 	if err == nil {
-		org, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
-		_, err = h.Svc.Enter(r.Context(), u, id, IncubateeInput{OrgID: org, EnteredOn: r.PostFormValue("entered_on"),
-			Note: r.PostFormValue("note")})
+		var org int64
+		org, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), h.pickIn(r, u))
+		if err == nil {
+			_, err = h.Svc.Enter(r.Context(), u, id, IncubateeInput{OrgID: org, EnteredOn: r.PostFormValue("entered_on"),
+				Note: r.PostFormValue("note")})
+		}
 	}
 	h.after(w, r, u, err, "base.entered")
 }

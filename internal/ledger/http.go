@@ -119,7 +119,7 @@ func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxReceipt()+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.receipt_too_large", h.Svc.maxReceipt()>>20))
+		h.S.PageError(w, r, errs.E(errs.Invalid, "upload.err.too_large", h.Svc.maxReceipt()>>20))
 		return
 	}
 	f := forms{Which: "income", Amount: r.FormValue("amount"), Source: r.FormValue("source"), Voucher: r.FormValue("voucher"),
@@ -155,7 +155,7 @@ func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxReceipt()+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.receipt_too_large", h.Svc.maxReceipt()>>20))
+		h.S.PageError(w, r, errs.E(errs.Invalid, "upload.err.too_large", h.Svc.maxReceipt()>>20))
 		return
 	}
 	f := forms{Which: "expense", XAmount: r.FormValue("amount"), Purpose: r.FormValue("purpose"), Payee: r.FormValue("payee"),

@@ -315,8 +315,8 @@ func TestReceiptsAreCheckedByContent(t *testing.T) {
 			SpentOn: "2023-06-01"}, up)
 		return err
 	}
-	wantCode(t, submit(&ledger.Upload{Filename: "receipt.png", Data: []byte("just text pretending to be a png")}), errs.Invalid, "err.receipt_type")
-	wantCode(t, submit(&ledger.Upload{Filename: "receipt.pdf", Data: append(append([]byte{}, pdf...), make([]byte, 2000)...)}), errs.Invalid, "err.receipt_too_large")
+	wantCode(t, submit(&ledger.Upload{Filename: "receipt.png", Data: []byte("just text pretending to be a png")}), errs.Invalid, "upload.err.type_text")
+	wantCode(t, submit(&ledger.Upload{Filename: "receipt.pdf", Data: append(append([]byte{}, pdf...), make([]byte, 2000)...)}), errs.Invalid, "upload.err.too_large")
 	wantCode(t, submit(nil), errs.Invalid, "err.receipt_required")
 	if err := submit(&ledger.Upload{Filename: "scan.txt", Data: pdf}); err != nil {
 		t.Fatalf("a PDF named .txt is a PDF: %v", err)

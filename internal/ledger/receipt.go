@@ -45,13 +45,12 @@ func (s *Service) checkUpload(up *Upload, field string, f errs.Fields) string {
 		data = up.Data
 	}
 	ct, p := upload.Check(data, s.maxReceipt(), ReceiptTypes)
-	switch p {
-	case upload.Missing:
-		f.Add(field, "err.receipt_required")
-	case upload.TooLarge:
-		f.Add(field, "err.receipt_too_large", s.maxReceipt()>>20)
-	case upload.BadType:
-		f.Add(field, "err.receipt_type")
+	if p != upload.OK {
+		m := upload.Msg(p, data, s.maxReceipt(), ReceiptTypes)
+		if p == upload.Missing {
+			m.Key = "err.receipt_required" // a receipt is the rule, not a slip
+		}
+		f.Add(field, m.Key, m.Args...)
 	}
 	return ct
 }

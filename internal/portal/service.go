@@ -783,13 +783,13 @@ func (s *Service) AddPhoto(ctx context.Context, u *auth.User, orgID int64, f *up
 	if f != nil {
 		ct, prob = upload.Check(f.Data, s.maxPhoto(), photoTypes)
 	}
-	switch prob {
-	case upload.Missing:
-		fe.Add("photo", "err.required")
-	case upload.TooLarge:
-		fe.Add("photo", "err.portal.photo_size", s.maxPhoto()>>20)
-	case upload.BadType:
-		fe.Add("photo", "err.portal.photo_type")
+	if prob != upload.OK {
+		var data []byte
+		if f != nil {
+			data = f.Data
+		}
+		m := upload.Msg(prob, data, s.maxPhoto(), photoTypes)
+		fe.Add("photo", m.Key, m.Args...)
 	}
 	if len([]rune(caption)) > 100 {
 		fe.Add("caption", "err.portal.too_long", 100)

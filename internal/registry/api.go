@@ -28,6 +28,12 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	}
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs", Summary: "List organizations in scope", Tag: "orgs",
 		Query: listQuery, Response: "OrgPage"}, h.S.API(h.apiList))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/pick", Summary: "Organizations to choose from: the picker's search (Chinese, pinyin, initials), in scope, best first, at most 20", Tag: "orgs",
+		Query: []web.Param{{Name: "q", Description: "any part of the name, its pinyin or initials"},
+			{Name: "within", Description: "division code: only organizations below it"},
+			{Name: "status", Description: "pending | returned | active | suspended | deregistered"},
+			{Name: "hub", Description: "1: hubs only; 0: no hubs"}, {Name: "live", Description: "1: leave deregistered out"}},
+		Response: "OrgChoices"}, h.S.API(h.apiPick))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs", Summary: "File an organization", Tag: "orgs",
 		Body: "OrgInput", Response: "Org", Status: 201}, h.S.API(h.apiCreate))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}", Summary: "One organization", Tag: "orgs",
@@ -185,6 +191,8 @@ func schemas() map[string]any {
 		"party_instructor": web.Str(), "hub": web.Bool(), "brand": web.Bool(), "demonstration_year": web.Int(),
 		"volunteer_mark": web.Bool(),
 	}
+	choice := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "community_code": web.Str(), "place": web.Str(),
+		"status": web.Enum(Statuses...), "value": web.Str()}, "id", "name", "value")
 	full := map[string]any{"id": web.Int(), "status": web.Enum(Statuses...), "street_code": web.Str(),
 		"district_code": web.Str(), "demonstration": web.Bool(), "return_reason": web.Str(), "created_at": web.Str(),
 		"updated_at": web.Str(), "version": web.Int(), "phone_masked": web.Bool()}
@@ -198,8 +206,9 @@ func schemas() map[string]any {
 		in[k] = v
 	}
 	return map[string]any{
-		"Org":      web.Obj(full),
-		"OrgInput": web.Obj(in, "name", "tier", "types", "community_code", "leader_name", "leader_phone"),
+		"Org":        web.Obj(full),
+		"OrgChoices": web.Obj(map[string]any{"items": web.Arr(choice)}, "items"),
+		"OrgInput":   web.Obj(in, "name", "tier", "types", "community_code", "leader_name", "leader_phone"),
 		"OrgPage": web.Obj(map[string]any{"items": web.Arr(web.Ref("Org")), "total": web.Int(), "page": web.Int(), "per_page": web.Int(),
 			"more": map[string]any{"type": "boolean", "description": "a search counted its matches up to 200 and found more"}}),
 		"Transition": web.Obj(map[string]any{"action": web.Enum(Actions...), "reason": web.Str(),

@@ -24,8 +24,9 @@ var DefaultLimits = Limits{Rows: 200_000, Columns: 200, CellBytes: 8 << 10, Unzi
 	SharedStrings: 64 << 20, ZipEntries: 1000}
 
 // LimitError is a limit a file went over; the caller names it in the
-// reader's language (Limit is rows, columns, cell, unzipped, shared,
-// unreadable or xls; Max the bound, Detail the reader's message).
+// reader's language through Msg (Limit is rows, columns, cell, unzipped,
+// shared or one of Diagnose's kinds; Max the bound, Detail the reader's
+// own message, for the log only).
 type LimitError struct {
 	Limit  string
 	Max    int64
@@ -48,12 +49,12 @@ type Rows struct {
 // OpenXLSX checks an .xlsx's directory (entries, decompressed sizes) before
 // anything is decompressed, then opens its first sheet for streaming.
 func OpenXLSX(data []byte, lim Limits) (*Rows, error) {
-	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
-		return nil, &LimitError{Limit: "xls"}
+	if le := Diagnose(data, false); le != nil {
+		return nil, le
 	}
 	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, &LimitError{Limit: "unreadable", Detail: err.Error()}
+		return nil, &LimitError{Limit: Corrupt, Detail: err.Error()}
 	}
 	if len(z.File) > lim.ZipEntries {
 		return nil, &LimitError{Limit: "unzipped", Max: lim.Unzipped >> 20}
@@ -70,17 +71,17 @@ func OpenXLSX(data []byte, lim Limits) (*Rows, error) {
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.Unzipped, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
-		return nil, &LimitError{Limit: "unreadable", Detail: err.Error()}
+		return nil, &LimitError{Limit: Corrupt, Detail: err.Error()}
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		f.Close()
-		return nil, &LimitError{Limit: "unreadable", Detail: "no sheet"}
+		return nil, &LimitError{Limit: NoSheet}
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		f.Close()
-		return nil, &LimitError{Limit: "unreadable", Detail: err.Error()}
+		return nil, &LimitError{Limit: Corrupt, Detail: err.Error()}
 	}
 	return &Rows{f: f, rows: rows, lim: lim}, nil
 }
@@ -89,14 +90,14 @@ func OpenXLSX(data []byte, lim Limits) (*Rows, error) {
 func (x *Rows) Next() (int, []string, error) {
 	if !x.rows.Next() {
 		if err := x.rows.Error(); err != nil {
-			return 0, nil, &LimitError{Limit: "unreadable", Detail: err.Error()}
+			return 0, nil, &LimitError{Limit: Corrupt, Detail: err.Error()}
 		}
 		return 0, nil, io.EOF
 	}
 	x.n++
 	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
-		return 0, nil, &LimitError{Limit: "unreadable", Detail: err.Error()}
+		return 0, nil, &LimitError{Limit: Corrupt, Detail: err.Error()}
 	}
 	if x.n > x.lim.Rows {
 		return 0, nil, &LimitError{Limit: "rows", Max: int64(x.lim.Rows - 1)}
