@@ -32,7 +32,9 @@ func TestRoundTripsPerRequest(t *testing.T) {
 		{city, "/api/v1/orgs?per_page=20&within=" + tianhe, 1},
 		{city, "/api/v1/orgs?per_page=20&page=2&within=" + tianhe, 1},
 		{city, "/api/v1/orgs/" + strconv.FormatInt(id, 10), 1},
-		{city, "/orgs/" + strconv.FormatInt(id, 10), 1},
+		// the organization, its history, its place (one query for every
+		// level), its grade
+		{city, "/orgs/" + strconv.FormatInt(id, 10), 4},
 	}
 	for _, tc := range cases {
 		c := a.As(tc.who)
