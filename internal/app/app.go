@@ -44,6 +44,11 @@ import (
 	"linli/internal/training"
 )
 
+// DefaultSessionTTL keeps who a session belongs to for 2 seconds: a page and
+// the requests it makes read the session once, and a sign-out or a disabled
+// account on another replica takes effect within 2 seconds.
+const DefaultSessionTTL = 2 * time.Second
+
 // Config is what the command line and environment set.
 type Config struct {
 	DB            string
@@ -53,6 +58,10 @@ type Config struct {
 	TrustProxy    bool
 	IdleTimeout   time.Duration
 	AbsTimeout    time.Duration
+	// SessionTTL is how long who a session belongs to is kept in memory
+	// (zero: DefaultSessionTTL; negative: read on every request). Another
+	// replica sees a sign-out or a disabled account within it.
+	SessionTTL time.Duration
 	// Limits are the request rate limits (zero: none; linli serve sets
 	// web.DefaultRateLimits) and Throttle the sign-in throttle.
 	Limits   web.RateLimits
@@ -103,6 +112,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	if cfg.AbsTimeout == 0 {
 		cfg.AbsTimeout = 12 * time.Hour
 	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = DefaultSessionTTL
+	}
 	d, err := db.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
@@ -132,7 +144,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	a.KPI = &kpi.Service{DB: d, Geo: a.Geo, Now: now}
 	a.KPI.Coverage = &coverage.Service{DB: d, Geo: a.Geo, Now: now}
 	a.Auth = &auth.Service{DB: d, Now: now, IdleTimeout: cfg.IdleTimeout, AbsTimeout: cfg.AbsTimeout,
-		Orgs: a.Registry, DivisionExists: a.Geo.Exists, Throttle: cfg.Throttle}
+		Orgs: a.Registry, DivisionExists: a.Geo.Exists, Throttle: cfg.Throttle, SessionTTL: cfg.SessionTTL}
+	// an organization's leader bound to the organization it registered
+	a.Registry.UsersChanged = a.Auth.Forget
 	return a, nil
 }
 

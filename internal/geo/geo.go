@@ -224,16 +224,20 @@ func (s *Store) Children(ctx context.Context, code string) ([]Node, error) {
 
 // Path returns the node and its ancestors, root first.
 func (s *Store) Path(ctx context.Context, code string) ([]Node, error) {
-	var out []Node
+	var codes []string
 	for c := code; c != ""; c = ParentOf(c) {
-		n, err := s.Get(ctx, c)
-		if errs.Is(err, errs.NotFound) {
-			continue
+		codes = append(codes, c)
+	}
+	// one query for the whole path (one round trip, not one per level)
+	m, err := s.GetMany(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Node, 0, len(codes))
+	for i := len(codes) - 1; i >= 0; i-- {
+		if n, ok := m[codes[i]]; ok {
+			out = append(out, *n)
 		}
-		if err != nil {
-			return nil, err
-		}
-		out = append([]Node{*n}, out...)
 	}
 	return out, nil
 }

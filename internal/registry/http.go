@@ -198,7 +198,7 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	hist, err := h.Svc.History(r.Context(), u, id)
+	hist, err := h.Svc.history(r.Context(), o.ID) // o is visible to u (Get)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,10 @@ type Service struct {
 	// hub room's answer), read with q in the transaction that would end
 	// the designation.
 	HubMembers func(ctx context.Context, q db.Querier, hubID int64) (int, error)
+	// UsersChanged, when set, is told after the registry changed an
+	// account (an organization's leader bound to the organization it
+	// registered), so that cached sessions read it again.
+	UsersChanged func()
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
@@ -65,35 +70,46 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 	}
 	w, args := where(s.DB.Dialect, u, &f)
 	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
-	n, tallied, err := s.tallyTotal(ctx, u, f)
-	if err != nil {
-		return nil, err
-	}
-	p.Total = n
+	// the page and its total in one statement (one round trip): the total
+	// from the tally when it can answer, else counted, as a subquery that
+	// runs once
+	wargs := args
+	total, targs, tallied := tallyQuery(u, f, len(args))
 	if !tallied {
-		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+w, args...).Scan(&p.Total); err != nil {
-			return nil, fmt.Errorf("count orgs: %w", err)
-		}
+		total, targs = `SELECT COUNT(*) FROM orgs o WHERE `+w, nil
 	}
-	if (f.Page-1)*f.PerPage >= p.Total {
-		return p, nil // past the last page: the count is the whole cost
-	}
+	args = append(slices.Clip(args), targs...)
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	rows, err := s.DB.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE `+w+
+	rows, err := s.DB.Query(ctx, `SELECT `+orgColumns+`, (`+total+`) FROM orgs o WHERE `+w+
 		` ORDER BY `+order+` LIMIT `+ph(len(args)-1)+` OFFSET `+ph(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list orgs: %w", err)
 	}
 	defer rows.Close()
+	counted := false
 	for rows.Next() {
-		o, err := scanOrg(rows)
+		o, err := scanOrg(withTotal{rows, &p.Total})
 		if err != nil {
 			return nil, err
 		}
+		counted = true
 		maskFor(u, o)
 		p.Items = append(p.Items, o)
 	}
-	return p, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !counted { // an empty page (past the last, or nothing at all): the total alone
+		if tallied {
+			p.Total, _, err = s.tallyTotal(ctx, u, f)
+		} else {
+			err = s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+w, wargs...).Scan(&p.Total)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("count orgs: %w", err)
+		}
+	}
+	return p, nil
 }
 
 // lookups reads what a plan needs: the division a community code names,
@@ -133,6 +149,9 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, err
 	now := s.now()
 	in.normalize()
 	var o *Org
+	if u.Role == auth.OrgLeader && u.OrgID == 0 && s.UsersChanged != nil {
+		defer s.UsersChanged() // after the commit binding the leader
+	}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		lk, err := s.lookups(ctx, tx, nil, in.CommunityCode, in.Hub)
 		if err != nil {
@@ -199,6 +218,12 @@ func (s *Service) History(ctx context.Context, u *auth.User, id int64) ([]Event,
 	if _, err := s.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
+	return s.history(ctx, id)
+}
+
+// history is History for an organization the caller has already checked
+// the viewer may see.
+func (s *Service) history(ctx context.Context, id int64) ([]Event, error) {
 	rows, err := s.DB.Query(ctx, `SELECT id, field, old_value, value, reason, at, entered_at, late_reason,
 		COALESCE(user_id, 0), username FROM org_history WHERE org_id = $1 ORDER BY at DESC, id DESC`, id)
 	if err != nil {

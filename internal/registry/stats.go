@@ -51,34 +51,45 @@ func onlyScope(f Filter) bool {
 // when the filter is a division, a tier and a status at most; ok is false
 // when the tally cannot say (other filters, a community, a leader's list).
 func (s *Service) tallyTotal(ctx context.Context, u *auth.User, f Filter) (int, bool, error) {
-	tier, status := f.Tier, f.Status
-	f.Tier, f.Status = "", ""
-	if !onlyScope(f) {
-		return 0, false, nil
-	}
-	code, ok := listScope(u, f.Within)
+	q, args, ok := tallyQuery(u, f, 0)
 	if !ok {
 		return 0, false, nil
-	}
-	lvl, lo, hi, ok := tallyRange(code)
-	if !ok {
-		return 0, false, nil
-	}
-	q := `SELECT COALESCE(SUM(n), 0) FROM org_tally WHERE lvl = $1 AND code >= $2 AND code < $3`
-	args := []any{lvl, lo, hi}
-	if tier != "" {
-		args = append(args, tier)
-		q += ` AND tier = ` + ph(len(args))
-	}
-	if status != "" {
-		args = append(args, status)
-		q += ` AND status = ` + ph(len(args))
 	}
 	var n int
 	if err := s.DB.QueryRow(ctx, q, args...).Scan(&n); err != nil {
 		return 0, false, fmt.Errorf("tally total: %w", err)
 	}
 	return n, true, nil
+}
+
+// tallyQuery is the query of tallyTotal, its placeholders numbered after
+// the first n of the statement it goes into; ok false when the tally
+// cannot answer the filter.
+func tallyQuery(u *auth.User, f Filter, n int) (string, []any, bool) {
+	tier, status := f.Tier, f.Status
+	f.Tier, f.Status = "", ""
+	if !onlyScope(f) {
+		return "", nil, false
+	}
+	code, ok := listScope(u, f.Within)
+	if !ok {
+		return "", nil, false
+	}
+	lvl, lo, hi, ok := tallyRange(code)
+	if !ok {
+		return "", nil, false
+	}
+	q := `SELECT COALESCE(SUM(n), 0) FROM org_tally WHERE lvl = ` + ph(n+1) + ` AND code >= ` + ph(n+2) + ` AND code < ` + ph(n+3)
+	args := []any{lvl, lo, hi}
+	if tier != "" {
+		args = append(args, tier)
+		q += ` AND tier = ` + ph(n+len(args))
+	}
+	if status != "" {
+		args = append(args, status)
+		q += ` AND status = ` + ph(n+len(args))
+	}
+	return q, args, true
 }
 
 // Summarize counts by status and tier: from the tally for a division down

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -37,6 +38,14 @@ type Service struct {
 	DivisionExists func(ctx context.Context, code string) (bool, error)
 	// Throttle slows repeated failed sign-ins (zero: the defaults).
 	Throttle Throttle
+	// SessionTTL is how long who a session or API token belongs to is kept
+	// in memory after it was read (zero: read on every request). A change
+	// made through this Service takes effect at once on this process; on
+	// another process sharing the database, within SessionTTL.
+	SessionTTL time.Duration
+
+	cacheOnce sync.Once
+	sessions  *sessionCache
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
@@ -212,6 +221,7 @@ func (s *Service) ListUsers(ctx context.Context, viewer *User) ([]*User, error) 
 // SetDisabled enables or disables an account in the administrator's scope and
 // ends its sessions when disabling.
 func (s *Service) SetDisabled(ctx context.Context, by *User, id int64, disabled bool) error {
+	defer s.Forget() // after the commit: the next request reads the account again
 	if !by.CanManageUsers() {
 		return errs.E(errs.Forbidden, "err.forbidden")
 	}
@@ -240,6 +250,7 @@ func (s *Service) SetDisabled(ctx context.Context, by *User, id int64, disabled 
 // SetPassword sets a new password for a user in the administrator's scope
 // (or the user's own), ending their sessions and revoking their API tokens.
 func (s *Service) SetPassword(ctx context.Context, by *User, id int64, pw string) error {
+	defer s.Forget() // after the commit: the next request reads the account again
 	if by != nil && by.ID != id && !by.CanManageUsers() {
 		return errs.E(errs.Forbidden, "err.forbidden")
 	}

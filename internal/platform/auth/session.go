@@ -143,13 +143,21 @@ func truncate(s string, n int) string {
 const touchEvery = time.Minute
 
 // SessionUser returns the user of a live session token, extending its idle
-// timeout; expired or unknown sessions are unauthenticated.
+// timeout; expired or unknown sessions are unauthenticated. Who a session
+// belongs to is kept for SessionTTL (cache), so a page's burst of requests
+// reads it once.
 func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) {
 	if token == "" {
 		return nil, errs.E(errs.Unauthenticated, "err.sign_in")
 	}
 	now := s.now()
 	h := hashToken(token)
+	c := s.cache()
+	if e, ok := c.get("s" + h); ok && !now.After(e.expires) && now.Sub(e.lastSeen) <= s.IdleTimeout &&
+		now.Sub(e.lastSeen) <= touchEvery {
+		u := e.u
+		return &u, nil
+	}
 	var lastSeen, expires time.Time
 	var disabled, totpOn int
 	var u User
@@ -172,7 +180,9 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 		if _, err := s.DB.Write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2`, now, h); err != nil {
 			return nil, fmt.Errorf("session touch: %w", err)
 		}
+		lastSeen = now
 	}
+	c.put(cachedSession{key: "s" + h, u: u, lastSeen: lastSeen, expires: expires})
 	return &u, nil
 }
 
@@ -181,7 +191,9 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	_, err := s.DB.Write.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hashToken(token))
+	h := hashToken(token)
+	_, err := s.DB.Write.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, h)
+	s.cache().drop("s" + h)
 	return err
 }
 

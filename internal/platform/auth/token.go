@@ -79,6 +79,7 @@ func (s *Service) ListTokens(ctx context.Context, u *User) ([]Token, error) {
 
 // RevokeToken revokes one of the user's own tokens.
 func (s *Service) RevokeToken(ctx context.Context, u *User, id int64) error {
+	defer s.Forget() // after the commit: the next request reads the account again
 	now := s.now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		r, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL`, now, id, u.ID)
@@ -99,6 +100,12 @@ func (s *Service) TokenUser(ctx context.Context, plain string) (*User, error) {
 		return nil, errs.E(errs.Unauthenticated, "err.bad_token")
 	}
 	h := hashToken(plain)
+	now := s.now()
+	c := s.cache()
+	if e, ok := c.get("t" + h); ok && now.Sub(e.lastSeen) <= touchEvery {
+		u := e.u
+		return &u, nil
+	}
 	var u User
 	var disabled, totpOn int
 	var id int64
@@ -114,9 +121,10 @@ func (s *Service) TokenUser(ctx context.Context, plain string) (*User, error) {
 		return nil, fmt.Errorf("token: %w", err)
 	}
 	u.TOTP = totpOn != 0
-	now := s.now()
 	if !used.Valid || now.Sub(used.Time) > touchEvery {
 		s.DB.Write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id)
+		used.Time = now
 	}
+	c.put(cachedSession{key: "t" + h, u: u, lastSeen: used.Time})
 	return &u, nil
 }

@@ -293,6 +293,7 @@ func (s *Service) EnrolKnown(ctx context.Context, id int64, secret string) ([]st
 }
 
 func (s *Service) turnOn(ctx context.Context, by, u *User, step int64, now time.Time, how string) ([]string, error) {
+	defer s.Forget() // after the commit: the next request reads the account again
 	codes := make([]string, RecoveryCodes)
 	for i := range codes {
 		b := make([]byte, 7)
@@ -331,6 +332,7 @@ func (s *Service) turnOn(ctx context.Context, by, u *User, step int64, now time.
 // sign-in enrols again if its role requires the factor. by is an account
 // administrator (nil from the command line).
 func (s *Service) ResetTOTP(ctx context.Context, by *User, id int64) error {
+	defer s.Forget() // after the commit: the next request reads the account again
 	if by != nil && !by.CanManageUsers() {
 		return errs.E(errs.Forbidden, "err.forbidden")
 	}

@@ -11,8 +11,10 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers "pgx"
 	"modernc.org/sqlite"
 )
 
@@ -40,6 +42,8 @@ type DB struct {
 	Dialect Dialect
 	// Schema is the PostgreSQL search_path schema, if one was given.
 	Schema string
+	// trips counts round trips (RoundTrips).
+	trips *atomic.Int64
 }
 
 // Open opens "sqlite:PATH" (also "sqlite://PATH" or a bare path ending in .db)
@@ -86,7 +90,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("db: empty sqlite path")
 	}
-	w, err := openSQLitePool(sqliteDSN(path, "immediate", "FULL"))
+	trips := new(atomic.Int64)
+	w, err := openSQLitePool(sqliteDSN(path, "immediate", "FULL"), trips)
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite writer: %w", err)
 	}
@@ -98,7 +103,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: ping sqlite %s: %w", path, err)
 	}
-	r, err := openSQLitePool(sqliteDSN(path, "", "NORMAL"))
+	r, err := openSQLitePool(sqliteDSN(path, "", "NORMAL"), trips)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite readers: %w", err)
@@ -108,31 +113,34 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	return &DB{Read: r, Write: w, Engine: SQLite, Dialect: sqliteDialect{}}, nil
+	return &DB{Read: r, Write: w, Engine: SQLite, Dialect: sqliteDialect{}, trips: trips}, nil
 }
 
 // openSQLitePool opens a pool whose connections keep their prepared
 // statements (cachingConnector).
-func openSQLitePool(dsn string) (*sql.DB, error) {
+func openSQLitePool(dsn string, trips *atomic.Int64) (*sql.DB, error) {
 	c, err := sqlite.NewConnector(dsn)
 	if err != nil {
 		return nil, err
 	}
-	return sql.OpenDB(cachingConnector{c}), nil
+	return sql.OpenDB(cachingConnector{Connector: c, trips: trips}), nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
-	p, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("db: open postgres: %w", err)
 	}
+	trips := new(atomic.Int64)
+	cfg.DialFunc = countingDial(cfg.DialFunc, trips)
+	p := stdlib.OpenDB(*cfg)
 	p.SetMaxOpenConns(max(8, runtime.NumCPU()*4))
 	p.SetMaxIdleConns(max(8, runtime.NumCPU()*4))
 	if err := p.PingContext(ctx); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("db: ping postgres: %w", err)
 	}
-	d := &DB{Read: p, Write: p, Engine: Postgres, Dialect: pgDialect{}}
+	d := &DB{Read: p, Write: p, Engine: Postgres, Dialect: pgDialect{}, trips: trips}
 	if u, err := url.Parse(dsn); err == nil {
 		d.Schema = u.Query().Get("search_path")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"reflect"
+	"sync/atomic"
 )
 
 // stmtCacheSize bounds the prepared statements kept per SQLite connection.
@@ -30,7 +31,10 @@ type sqliteConn interface {
 // about a third of the processor time of a ledger posting: the SQL compiler
 // costs more than running a one-row statement. PostgreSQL needs no such
 // thing: pgx keeps its own statement cache per connection.
-type cachingConnector struct{ driver.Connector }
+type cachingConnector struct {
+	driver.Connector
+	trips *atomic.Int64 // statements run with arguments (DB.RoundTrips)
+}
 
 func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	dc, err := c.Connector.Connect(ctx)
@@ -41,7 +45,7 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if !ok {
 		return dc, nil
 	}
-	return &cachingConn{sqliteConn: sc, stmts: map[string]*cachedStmt{}}, nil
+	return &cachingConn{sqliteConn: sc, stmts: map[string]*cachedStmt{}, trips: c.trips}, nil
 }
 
 // cachingConn keeps a prepared statement per SQL text for the statements
@@ -51,6 +55,7 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 type cachingConn struct {
 	sqliteConn
 	stmts map[string]*cachedStmt
+	trips *atomic.Int64
 }
 
 type cachedStmt struct {
@@ -108,6 +113,7 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 	if len(args) == 0 {
 		return c.sqliteConn.ExecContext(ctx, query, args)
 	}
+	c.count()
 	e, err := c.get(ctx, query)
 	if err != nil {
 		return nil, err
@@ -122,6 +128,7 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 	if len(args) == 0 {
 		return c.sqliteConn.QueryContext(ctx, query, args)
 	}
+	c.count()
 	e, err := c.get(ctx, query)
 	if err != nil {
 		return nil, err
@@ -135,6 +142,12 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 	}
 	e.busy = true
 	return &cachedRows{Rows: rows, e: e}, nil
+}
+
+func (c *cachingConn) count() {
+	if c.trips != nil {
+		c.trips.Add(1)
+	}
 }
 
 func (c *cachingConn) Close() error {
