@@ -1,7 +1,6 @@
 package census
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -13,11 +12,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 
 	"linli/internal/platform/errs"
+	"linli/internal/platform/sheet"
 )
 
 // sheetRows streams the rows of a spreadsheet: Next returns the row's own
@@ -103,80 +102,55 @@ func openRows(path, name string) (sheetRows, error) {
 	return openCSV(fh)
 }
 
-type xlsxRows struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	n    int
-}
-
-// checkZip reads an .xlsx's directory before anything is decompressed: its
-// entries, their decompressed sizes and that of the shared strings (the
-// zip reader refuses an entry longer than it says, so the sizes hold).
-func checkZip(path string) error {
-	z, err := zip.OpenReader(path)
-	if err != nil {
-		return errs.E(errs.Invalid, "census.err.unreadable", err.Error())
-	}
-	defer z.Close()
-	if len(z.File) > importLimits.ZipEntries {
-		return limitErr("census.err.limit_unzipped", importLimits.Unzipped>>20)
-	}
-	var total uint64
-	for _, f := range z.File {
-		total += f.UncompressedSize64
-		if strings.EqualFold(f.Name, "xl/sharedStrings.xml") && f.UncompressedSize64 > uint64(importLimits.SharedStrings) {
-			return limitErr("census.err.limit_shared", importLimits.SharedStrings>>20)
-		}
-	}
-	if total > uint64(importLimits.Unzipped) {
-		return limitErr("census.err.limit_unzipped", importLimits.Unzipped>>20)
-	}
-	return nil
-}
+// xlsxRows streams the first sheet with platform/sheet's reader, which
+// reads the raw values straight from the sheet's XML.
+type xlsxRows struct{ r *sheet.Rows }
 
 func openXLSX(path string) (sheetRows, error) {
-	if err := checkZip(path); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: importLimits.Unzipped, UnzipXMLSizeLimit: 16 << 20})
+	r, err := sheet.OpenXLSXFile(path, sheet.Limits{Rows: importLimits.Rows + headerScan, Columns: importLimits.Columns,
+		CellBytes: importLimits.CellBytes, Unzipped: importLimits.Unzipped, SharedStrings: importLimits.SharedStrings,
+		ZipEntries: importLimits.ZipEntries})
 	if err != nil {
-		return nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+		return nil, sheetErr(err)
 	}
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		f.Close()
-		return nil, errs.E(errs.Invalid, "census.err.no_header")
+	return &xlsxRows{r: r}, nil
+}
+
+// sheetErr names a limit the sheet reader stopped at as the census does.
+func sheetErr(err error) error {
+	var le *sheet.LimitError
+	if !errors.As(err, &le) {
+		return err
 	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		f.Close()
-		return nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+	switch le.Limit {
+	case "xls":
+		return errs.E(errs.Invalid, "census.err.xls")
+	case "rows":
+		return limitErr("census.err.limit_rows", importLimits.Rows)
+	case "columns":
+		return limitErr("census.err.limit_columns", importLimits.Columns)
+	case "cell":
+		return limitErr("census.err.limit_cell", importLimits.CellBytes)
+	case "unzipped":
+		return limitErr("census.err.limit_unzipped", importLimits.Unzipped>>20)
+	case "shared":
+		return limitErr("census.err.limit_shared", importLimits.SharedStrings>>20)
 	}
-	return &xlsxRows{f: f, rows: rows}, nil
+	return errs.E(errs.Invalid, "census.err.unreadable", le.Detail)
 }
 
 func (x *xlsxRows) Next() (int, []string, error) {
-	if !x.rows.Next() {
-		if err := x.rows.Error(); err != nil {
-			return 0, nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
-		}
-		return 0, nil, io.EOF
-	}
-	x.n++
-	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+	n, cells, err := x.r.Next()
 	if err != nil {
-		return 0, nil, errs.E(errs.Invalid, "census.err.unreadable", err.Error())
+		if errors.Is(err, io.EOF) {
+			return 0, nil, io.EOF
+		}
+		return 0, nil, sheetErr(err)
 	}
-	if err := checkRow(x.n, cells); err != nil {
-		return 0, nil, err
-	}
-	return x.n, cells, nil
+	return n, cells, nil
 }
 
-func (x *xlsxRows) Close() error {
-	x.rows.Close()
-	return x.f.Close()
-}
+func (x *xlsxRows) Close() error { return x.r.Close() }
 
 type csvRows struct {
 	fh *os.File
