@@ -160,7 +160,7 @@ func handmade(t testing.TB, sheetXML, sharedXML string) []byte {
 func TestReadsHandmade(t *testing.T) {
 	sheetXML := `<?xml version="1.0" encoding="UTF-8"?>
 <x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><!-- a comment --><x:sheetData>
-<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="C1" t="inlineStr"><x:is><x:t><![CDATA[a<b]]></x:t></x:is></x:c></x:row>
+<x:row r="1"><x:c r="A1" note="a>b" t="s"><x:v>0</x:v></x:c><x:c r="C1" t="inlineStr"><x:is><x:t><![CDATA[a<b]]></x:t></x:is></x:c></x:row>
 <x:row><x:c t="s"><x:v> 1 </x:v></x:c><x:c t="inlineStr"><x:is><x:r><x:t>富</x:t></x:r><x:r><x:t xml:space="preserve"> 文本 </x:t></x:r><x:rPh><x:t>ふ</x:t></x:rPh></x:is></x:c><x:c t="b"><x:v>1</x:v></x:c><x:c t="s"><x:v>9</x:v></x:c><x:c/><x:c t="str"><x:f>A1</x:f><x:v>&#x4E94;&#23665;&amp;</x:v></x:c></x:row>
 </x:sheetData></x:worksheet>`
 	sharedXML := `<sst><si><t>组织名称</t></si><si><r><t>五</t></r><r><t>山</t></r><rPh><t>ご</t></rPh></si></sst>`

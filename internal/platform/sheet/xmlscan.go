@@ -109,24 +109,21 @@ func (s *scanner) next() error {
 		if !s.close {
 			s.tag = append(s.tag, b)
 		}
-		var quote byte
 		for {
-			c, err := s.r.ReadByte()
+			chunk, err := s.r.ReadSlice('>')
+			s.tag = append(s.tag, chunk...)
+			if len(s.tag) > maxTag {
+				return errMalformed
+			}
+			if errors.Is(err, bufio.ErrBufferFull) {
+				continue
+			}
 			if err != nil {
 				return unexpected(err)
 			}
-			if quote != 0 {
-				if c == quote {
-					quote = 0
-				}
-			} else if c == '"' || c == '\'' {
-				quote = c
-			} else if c == '>' {
+			if quotesClosed(s.tag) { // else the '>' is inside a value
+				s.tag = s.tag[:len(s.tag)-1]
 				break
-			}
-			s.tag = append(s.tag, c)
-			if len(s.tag) > maxTag {
-				return errMalformed
 			}
 		}
 		t := s.tag
@@ -144,6 +141,25 @@ func (s *scanner) next() error {
 		}
 		return nil
 	}
+}
+
+// quotesClosed reports whether every quoted value of a tag is closed.
+func quotesClosed(t []byte) bool {
+	if bytes.IndexByte(t, '"') < 0 && bytes.IndexByte(t, '\'') < 0 {
+		return true
+	}
+	var q byte
+	for _, c := range t {
+		switch {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '"' || c == '\'':
+			q = c
+		}
+	}
+	return q == 0
 }
 
 // is reports whether the current tag has the local name n.
