@@ -1,7 +1,6 @@
 package census
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 
@@ -44,10 +42,6 @@ var importLimits = struct {
 	SharedStrings: 64 << 20,  // its shared strings decompressed
 	ZipEntries:    1000,
 }
-
-// corrupt is a workbook the reader gave up on, in the clerk's words (the
-// reader's own message is Go's English).
-func corrupt() error { return (&sheet.LimitError{Limit: sheet.Corrupt}).Err() }
 
 func limitErr(key string, n any) error { return errs.E(errs.Invalid, key, n) }
 
@@ -122,83 +116,53 @@ func openRows(path, name string) (sheetRows, error) {
 	return openCSV(fh)
 }
 
-type xlsxRows struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	n    int
-}
-
-// checkZip reads an .xlsx's directory before anything is decompressed: its
-// entries, their decompressed sizes and that of the shared strings (the
-// zip reader refuses an entry longer than it says, so the sizes hold).
-func checkZip(path string) error {
-	z, err := zip.OpenReader(path)
-	if err != nil {
-		return (&sheet.LimitError{Limit: sheet.Corrupt}).Err()
-	}
-	defer z.Close()
-	if le := sheet.DiagnoseZip(&z.Reader); le != nil {
-		return le.Err()
-	}
-	if len(z.File) > importLimits.ZipEntries {
-		return limitErr("census.err.limit_unzipped", importLimits.Unzipped>>20)
-	}
-	var total uint64
-	for _, f := range z.File {
-		total += f.UncompressedSize64
-		if strings.EqualFold(f.Name, "xl/sharedStrings.xml") && f.UncompressedSize64 > uint64(importLimits.SharedStrings) {
-			return limitErr("census.err.limit_shared", importLimits.SharedStrings>>20)
-		}
-	}
-	if total > uint64(importLimits.Unzipped) {
-		return limitErr("census.err.limit_unzipped", importLimits.Unzipped>>20)
-	}
-	return nil
-}
+// xlsxRows streams the first sheet with platform/sheet's reader, which
+// reads the raw values straight from the sheet's XML.
+type xlsxRows struct{ r *sheet.Rows }
 
 func openXLSX(path string) (sheetRows, error) {
-	if err := checkZip(path); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: importLimits.Unzipped, UnzipXMLSizeLimit: 16 << 20})
+	r, err := sheet.OpenXLSXFile(path, sheet.Limits{Rows: importLimits.Rows + headerScan, Columns: importLimits.Columns,
+		CellBytes: importLimits.CellBytes, Unzipped: importLimits.Unzipped, SharedStrings: importLimits.SharedStrings,
+		ZipEntries: importLimits.ZipEntries})
 	if err != nil {
-		return nil, corrupt()
+		return nil, sheetErr(err)
 	}
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		f.Close()
-		return nil, (&sheet.LimitError{Limit: sheet.NoSheet}).Err()
+	return &xlsxRows{r: r}, nil
+}
+
+// sheetErr names a limit the sheet reader stopped at as the census does.
+func sheetErr(err error) error {
+	var le *sheet.LimitError
+	if !errors.As(err, &le) {
+		return err
 	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		f.Close()
-		return nil, corrupt()
+	switch le.Limit {
+	case "rows":
+		return limitErr("census.err.limit_rows", importLimits.Rows)
+	case "columns":
+		return limitErr("census.err.limit_columns", importLimits.Columns)
+	case "cell":
+		return limitErr("census.err.limit_cell", importLimits.CellBytes)
+	case "unzipped":
+		return limitErr("census.err.limit_unzipped", importLimits.Unzipped>>20)
+	case "shared":
+		return limitErr("census.err.limit_shared", importLimits.SharedStrings>>20)
 	}
-	return &xlsxRows{f: f, rows: rows}, nil
+	return le.Err()
 }
 
 func (x *xlsxRows) Next() (int, []string, error) {
-	if !x.rows.Next() {
-		if err := x.rows.Error(); err != nil {
-			return 0, nil, corrupt()
-		}
-		return 0, nil, io.EOF
-	}
-	x.n++
-	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+	n, cells, err := x.r.Next()
 	if err != nil {
-		return 0, nil, corrupt()
+		if errors.Is(err, io.EOF) {
+			return 0, nil, io.EOF
+		}
+		return 0, nil, sheetErr(err)
 	}
-	if err := checkRow(x.n, cells); err != nil {
-		return 0, nil, err
-	}
-	return x.n, cells, nil
+	return n, cells, nil
 }
 
-func (x *xlsxRows) Close() error {
-	x.rows.Close()
-	return x.f.Close()
-}
+func (x *xlsxRows) Close() error { return x.r.Close() }
 
 type csvRows struct {
 	fh *os.File
