@@ -32,6 +32,7 @@ import (
 	"linli/internal/kpi"
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
+	"linli/internal/orgroll"
 	"linli/internal/platform/db"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
@@ -124,6 +125,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	if !migrate {
 		// nothing written
 	} else if _, err := a.Registry.EnsureSearchIndex(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if _, err := orgroll.Ensure(ctx, d); err != nil {
 		d.Close()
 		return nil, err
 	}
