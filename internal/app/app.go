@@ -31,6 +31,7 @@ import (
 	"linli/internal/incubation"
 	"linli/internal/kpi"
 	"linli/internal/ledger"
+	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/i18n"
@@ -138,6 +139,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	if !migrate {
 		// nothing written
 	} else if _, err := a.Registry.EnsureSearchIndex(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if _, err := orgroll.Ensure(ctx, d); err != nil {
 		d.Close()
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
@@ -87,14 +88,19 @@ func benchWorld(b *testing.B) (*Service, *db.DB) {
 		SELECT id, 'status', '', status, $1, 'bench' FROM orgs`, at); err != nil {
 		b.Fatal(err)
 	}
+	// written around the registry: the dated rollup is built as a bulk
+	// load builds it
+	if err := orgroll.Rebuild(ctx, d); err != nil {
+		b.Fatal(err)
+	}
 	b.Logf("%d organizations written in %v on %s", n, time.Since(start).Round(time.Millisecond), d.Engine)
 	now := time.Date(2023, 6, 1, 2, 0, 0, 0, time.UTC)
 	return &Service{DB: d, Geo: st, Now: func() time.Time { return now }}, d
 }
 
 // BenchmarkReport measures the reports of the city (11 district rows) and of
-// its largest district (by organizations), today (rollup) and on a past date
-// (records and history).
+// its largest district (by organizations), today (org_cover), on a past
+// date (the dated rollup), and on a past date from the records and history.
 func BenchmarkReport(b *testing.B) {
 	s, d := benchWorld(b)
 	ctx := context.Background()
@@ -106,6 +112,9 @@ func BenchmarkReport(b *testing.B) {
 		if _, err := d.Write.Exec(`INSERT INTO org_history (org_id, field, old_value, value, at, username)
 			SELECT id, 'community', community_code, community_code, $1, 'bench' FROM orgs WHERE id % 10 = 0`,
 			time.Date(2022, 7, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+			b.Fatal(err)
+		}
+		if err := orgroll.Rebuild(ctx, d); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -157,6 +166,22 @@ func BenchmarkReport(b *testing.B) {
 			}
 		}
 	})
+	// a past date from the records, as every past date was read before
+	// the dated rollup
+	for _, c := range []struct{ name, unit string }{{"city_past_records", "4401"}, {"district_past_records", big}} {
+		b.Run(c.name, func(b *testing.B) {
+			node, err := s.Geo.Get(ctx, c.unit)
+			if err != nil {
+				b.Fatal(err)
+			}
+			d, _ := s.dayOf("2022-12-31")
+			for i := 0; i < b.N; i++ {
+				if _, err := s.report(ctx, node, ByGroup, "", d, true); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 	for _, c := range []struct{ name, unit, asOf string }{
 		{"city", "4401", ""}, {"district", big, ""}, {"city_past", "4401", "2022-12-31"}, {"district_past", big, "2022-12-31"},
 	} {

@@ -14,6 +14,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/kpi"
+	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
@@ -135,6 +136,9 @@ func (f *fixture) update(t *testing.T, name string, change func(*registry.Input)
 				o.ID, h.field, strconv.FormatInt(old, 10), strconv.FormatInt(now, 10), f.now); err != nil {
 				t.Fatal(err)
 			}
+			if err := orgroll.Refresh(f.ctx, f.db.Write, f.db.Dialect, []int64{o.ID}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	m.community, m.tier, m.groups, m.types, m.mark = in.CommunityCode, in.Tier, in.TargetGroups, in.Types, in.VolunteerMark
@@ -201,6 +205,20 @@ func (f *fixture) checkRollup(t *testing.T) {
 	}
 	if !maps.Equal(got, want) {
 		t.Fatalf("org_cover\n%v\nthe records\n%v", got, want)
+	}
+	// the dated rollup on today's date says the same
+	dated := map[string]int{}
+	for _, l := range orgroll.Levels {
+		m, err := orgroll.Read(f.ctx, f.db.Read, l.Lvl, []string{"all", "tier", "mark", "group", "type"}, "", "\U0010FFFF", orgroll.Day(f.now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, c := range m {
+			dated[fmt.Sprintf("%d %s %s %s %s", k.Lvl, k.Dim, k.Code, k.Area, k.K)] = c.N
+		}
+	}
+	if !maps.Equal(dated, want) {
+		t.Fatalf("the dated rollup today\n%v\nthe records\n%v", dated, want)
 	}
 }
 
@@ -393,7 +411,7 @@ func TestCoverageScenario(t *testing.T) {
 	for _, c := range []struct {
 		day    string
 		orgs   map[string]mo
-		stored bool // the rollup answers
+		stored bool // org_cover answers (else the dated rollup)
 	}{{"2022-03-31", first, false}, {"2022-06-10", beforeMove, false}, {"2022-06-30", second, false}, {"2023-01-10", now, true}, {"2024-01-01", now, true}} {
 		for _, place := range []string{tianhe, tianhen, longgui, conghua, "4401", yongxing} {
 			for _, by := range Dimensions {
@@ -404,11 +422,11 @@ func TestCoverageScenario(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if got.FromRecords == c.stored {
-						t.Errorf("%s: from records %v", what, got.FromRecords)
+					if got.FromRecords {
+						t.Errorf("%s: from records, want a rollup", what)
 					}
 					same(t, what, got, want)
-					if c.stored { // and the records agree with the rollup today
+					{ // and the records agree with the rollups
 						d, _ := f.cov.dayOf(c.day)
 						node, _ := f.geo.Get(f.ctx, place)
 						rec, err := f.cov.report(f.ctx, node, by, area, d, true)

@@ -13,9 +13,10 @@ import (
 // CoverageCounts answers the indicators' coverage source (kpi.Coverage):
 // how many matching active organizations each place has. A filter naming
 // at most one group, type or tier and no other condition than the volunteer
-// mark alone or the area reads the rollup on today's date; anything else
-// (several groups, "any of the 三留守", combined conditions, a past date)
-// reads the records with the same rules as a past report.
+// mark alone or the area reads a rollup (org_cover today, the dated one of
+// internal/orgroll on a past date); anything else (several groups, "any of
+// the 三留守", combined conditions) reads the records with the same rules
+// as a report's record path.
 func (s *Service) CoverageCounts(ctx context.Context, q kpi.CoverageQuery) (map[string]int, error) {
 	out := map[string]int{}
 	f := q.Filter
@@ -25,9 +26,15 @@ func (s *Service) CoverageCounts(ctx context.Context, q kpi.CoverageQuery) (map[
 		}
 		return (geo.KindOf(code) == geo.Rural) == *f.Rural
 	}
-	if d, k, ok := rollupKey(f); ok && q.Current {
+	if d, k, ok := rollupKey(f); ok {
 		for _, r := range q.Ranges {
-			ts, err := readRollup(ctx, s.DB, rollupLevel(q.GroupLen), []string{d}, r[0], r[1], q.GroupLen)
+			var ts []tally
+			var err error
+			if q.Current {
+				ts, err = readRollup(ctx, s.DB, rollupLevel(q.GroupLen), []string{d}, r[0], r[1], q.GroupLen)
+			} else {
+				ts, err = readDated(ctx, s.DB, rollupLevel(q.GroupLen), []string{d}, r[0], r[1], q.GroupLen, q.Day)
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -4,9 +4,12 @@
 // and the same figures as an indicator source.
 //
 // Today's answers read org_cover, a rollup kept by triggers on orgs
-// (migration 015); a past date's answers read the records and their dated
-// history. Both produce the same tallies and one pure function turns them
-// into a report, so the two paths cannot disagree on anything but counts.
+// (migration 015); a past date's answers read the dated rollup of
+// internal/orgroll (migration 035), one indexed read per key. The record
+// path (the records and their dated history) stays, for the indicators'
+// combined filters and for the tests that hold the rollups equal to it.
+// All produce the same tallies and one pure function turns them into a
+// report, so the paths cannot disagree on anything but counts.
 package coverage
 
 import (
@@ -128,7 +131,7 @@ type Report struct {
 	Empty []Place `json:"empty_communities"`
 	// Communities is how many (counted) communities the place has.
 	Communities int `json:"communities"`
-	// FromRecords tells a past date's answer, read from the records.
+	// FromRecords tells an answer read from the records (not a rollup).
 	FromRecords bool `json:"from_records"`
 }
 

@@ -80,11 +80,12 @@ func (s *Service) Report(ctx context.Context, u *auth.User, q Query) (*Report, e
 	if err != nil {
 		return nil, err
 	}
-	return s.report(ctx, node, q.By, q.Area, d, !d.Current)
+	return s.report(ctx, node, q.By, q.Area, d, false)
 }
 
-// report builds a place's report from the rollup, or from the records
-// (fromRecords: a past date, or a test comparing the two).
+// report builds a place's report from a rollup, or from the records
+// (fromRecords: a test comparing the two). Today reads org_cover, the
+// current counts; a past date reads the dated rollup (internal/orgroll).
 func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d day, fromRecords bool) (*Report, error) {
 	r := &Report{Unit: node.Code, Name: node.Name, By: by, AsOf: d.Day, Area: area, FromRecords: fromRecords}
 	lo, hi := db.PrefixRange(node.Code)
@@ -98,7 +99,8 @@ func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d
 	}
 	var tallies []tally
 	var pl places
-	if fromRecords {
+	switch {
+	case fromRecords:
 		c := newCounter(n)
 		if err := readPast(ctx, s.DB, lo, hi, d.Cut, c.add); err != nil {
 			return nil, err
@@ -108,7 +110,14 @@ func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d
 			return nil, err
 		}
 		tallies, pl = c.tallies(), placesOf(comms, c.comms, n)
-	} else {
+	case !d.Current:
+		if tallies, err = readDated(ctx, s.DB, rollupLevel(n), []string{"all", dim(by)}, lo, hi, n, d.Day); err != nil {
+			return nil, err
+		}
+		if pl, err = readPlacesDated(ctx, s.DB, lo, hi, n, d.Day); err != nil {
+			return nil, err
+		}
+	default:
 		if tallies, err = readRollup(ctx, s.DB, rollupLevel(n), []string{"all", dim(by)}, lo, hi, n); err != nil {
 			return nil, err
 		}

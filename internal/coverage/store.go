@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/orgroll"
 	"linli/internal/platform/db"
 )
 
@@ -74,6 +75,43 @@ func readPlaces(ctx context.Context, d *db.DB, lo, hi string, n int) (places, er
 	}
 	if err := rows.Err(); err != nil {
 		return places{}, err
+	}
+	return placesOf(comms, totals, n), nil
+}
+
+// readDated reads the dated rollup (internal/orgroll) on a day, as
+// readRollup reads today's: the keys of the given dimensions at a level
+// under a code range, codes cut to n characters. One indexed read per key.
+func readDated(ctx context.Context, d *db.DB, lvl int, dims []string, lo, hi string, n int, day string) ([]tally, error) {
+	m, err := orgroll.Read(ctx, d.Read, lvl, dims, lo, hi, day)
+	if err != nil {
+		return nil, fmt.Errorf("coverage dated rollup: %w", err)
+	}
+	out := make([]tally, 0, len(m))
+	for k, c := range m {
+		code := k.Code
+		if len(code) > n {
+			code = code[:n]
+		}
+		out = append(out, tally{code: code, area: k.Area, dim: k.Dim, k: k.K, n: c.N})
+	}
+	return out, nil
+}
+
+// readPlacesDated is readPlaces on a past day: the communities of the
+// place and each one's active organizations from the dated rollup.
+func readPlacesDated(ctx context.Context, d *db.DB, lo, hi string, n int, day string) (places, error) {
+	comms, err := readCommunities(ctx, d, lo, hi)
+	if err != nil {
+		return places{}, err
+	}
+	m, err := orgroll.Read(ctx, d.Read, 5, []string{orgroll.DimAll}, lo, hi, day)
+	if err != nil {
+		return places{}, fmt.Errorf("coverage dated communities: %w", err)
+	}
+	totals := map[string]int{}
+	for k, c := range m {
+		totals[k.Code] += c.N
 	}
 	return placesOf(comms, totals, n), nil
 }
@@ -197,6 +235,8 @@ func (p *pastOrg) at(i int, current string) string {
 		return p.before[i]
 	case p.hasAfter[i] && p.after[i] != "":
 		return p.after[i]
+	case p.hasAfter[i] && pastFields[i] == "volunteer_mark":
+		return "0" // a flag first set by a change had none before it (as orgroll.Timeline)
 	}
 	return current
 }

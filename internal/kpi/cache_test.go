@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"linli/internal/orgroll"
 	"linli/internal/registry"
 )
 
@@ -88,6 +89,9 @@ func TestDashboardCachePerDistrict(t *testing.T) {
 	at := time.Date(2022, 1, 15, 2, 0, 0, 0, time.UTC)
 	if _, err := s.db.Write.ExecContext(s.ctx, `INSERT INTO org_history (org_id, field, old_value, value, reason, at, username)
 		VALUES ($1, 'hub', '0', '1', 'correction', $2, 'test')`, s.b.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := orgroll.Refresh(s.ctx, s.db.Write, s.db.Dialect, []int64{s.b.ID}); err != nil {
 		t.Fatal(err)
 	}
 	if d := dash(tianheCode, "2022-02-01"); d != tianhePast {

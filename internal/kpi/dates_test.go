@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"linli/internal/orgroll"
 	"linli/internal/platform/errs"
 	"linli/internal/points"
 	"linli/internal/registry"
@@ -22,6 +23,10 @@ func (w *world) lateHistory(orgID int64, field, value, effective string) {
 	if _, err := w.db.Write.ExecContext(w.ctx, `INSERT INTO org_history (org_id, field, old_value, value, reason, at, user_id,
 		username, entered_at, late_reason) VALUES ($1, $2, '', $3, '', $4, NULL, 'loader', $5, '按纸质台账补录')`,
 		orgID, field, value, d.UTC(), w.clock.Now()); err != nil {
+		w.t.Fatal(err)
+	}
+	// whoever writes history moves the dated rollup (orgroll's contract)
+	if err := orgroll.Refresh(w.ctx, w.db.Write, w.db.Dialect, []int64{orgID}); err != nil {
 		w.t.Fatal(err)
 	}
 }

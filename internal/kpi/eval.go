@@ -151,7 +151,10 @@ func (e *evaluator) evaluate(ctx context.Context, ind *Indicator, node geo.Node,
 	}
 	ev.g = min(ev.g, 12)
 	m := e.s.matchFor(ind, ev.spans, w)
+	rq, roll := rollable(ind, w)
 	switch {
+	case roll && !e.s.records.Load():
+		ev.counts, ev.lates, err = e.s.rollCounts(ctx, rq, ev.spans, w, ev.g, m.UnitLen)
 	case ind.Rule.Source == SourceCoverage:
 		ev.counts, err = e.s.coverageCounts(ctx, ind, ev.spans, w, ev.g)
 	case ind.Rule.Kind == KindCountPerYear:

@@ -149,7 +149,6 @@ func (m *match) orgs(q *query) string {
 		}
 		return "o.street_code"
 	}
-	conds := []string{rangeCond(q, col, m.Spans)}
 	var cut, known string
 	if !m.When.Current {
 		cut = q.arg(m.When.Cut)
@@ -159,7 +158,23 @@ func (m *match) orgs(q *query) string {
 		// dates were kept apart, entered when they took effect)
 		known = " AND COALESCE(h.entered_at, h.at) < " + q.arg(m.When.KnownCut)
 	}
-	read := map[string]bool{"status": true}
+	// where the organization was: today its row; on a past date the
+	// community its history says (a move is the field "community": the
+	// last move in effect, else the community the first later move left,
+	// else the row's), among those in the spans now or moved in or out
+	comm := "o.community_code"
+	conds := []string{rangeCond(q, col, m.Spans)}
+	if !m.When.Current {
+		comm = "COALESCE((SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = 'community' AND h.at < " + cut + known +
+			" ORDER BY h.at DESC, h.id DESC LIMIT 1), (SELECT NULLIF(h.old_value, '') FROM org_history h WHERE h.org_id = o.id AND h.field = 'community'" +
+			" AND NOT (h.at < " + cut + known + ") ORDER BY h.at, h.id LIMIT 1), o.community_code)"
+		moved := rangeCond(q, func(int) string { return "v.value" }, m.Spans)
+		left := rangeCond(q, func(int) string { return "v.old_value" }, m.Spans)
+		conds = []string{"(" + conds[0] + " OR o.id IN (SELECT v.org_id FROM org_history v WHERE v.field = 'community' AND (" + moved + " OR " + left + ")))",
+			rangeCond(q, func(n int) string { return comm }, m.Spans)}
+	}
+	// a record is counted by where it is, and by its status
+	read := map[string]bool{"status": true, "community": true}
 	field := func(name string) string { // the value of a historized field on the date
 		read[name] = true
 		return "(SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = '" + name +
@@ -184,7 +199,7 @@ func (m *match) orgs(q *query) string {
 		}
 	}
 	for _, f := range filters {
-		conds = append(conds, m.orgConds(q, f, field, &cut)...)
+		conds = append(conds, m.orgConds(q, f, field, comm)...)
 	}
 	// status last: on past dates each condition is a lookup in the history,
 	// and the flags, rarer, rule most organizations out first
@@ -212,13 +227,18 @@ func (m *match) orgs(q *query) string {
 	}
 	late := "CASE WHEN EXISTS (SELECT 1 FROM org_history h WHERE h.org_id = o.id AND h.field IN " + q.in(fields) +
 		" AND h.late_reason <> '' AND h.at < " + lateCut + known + ") THEN 1 ELSE 0 END"
-	return `SELECT o.id AS rid, o.name AS label, o.community_code AS ucode, o.district_code AS dcode,
+	if m.When.Current {
+		return `SELECT o.id AS rid, o.name AS label, o.community_code AS ucode, o.district_code AS dcode,
 		o.street_code AS scode, ` + year + ` AS ryear, ` + late + ` AS late FROM orgs o WHERE ` + strings.Join(conds, " AND ")
+	}
+	return `SELECT m.rid, m.label, m.ucode, substr(m.ucode, 1, 6) AS dcode, substr(m.ucode, 1, 9) AS scode, m.ryear, m.late FROM (
+		SELECT o.id AS rid, o.name AS label, ` + comm + ` AS ucode, ` + year + ` AS ryear, ` + late + ` AS late FROM orgs o WHERE ` +
+		strings.Join(conds, " AND ") + `) m`
 }
 
 // flagCond is a 0/1 flag's condition, now or from history (where a flag
 // never set has no row, so NULL means 0).
-func (m *match) flagCond(q *query, name string, v *bool, field func(string) string, cut *string) []string {
+func (m *match) flagCond(q *query, name string, v *bool, field func(string) string) []string {
 	if v == nil {
 		return nil
 	}
@@ -233,7 +253,7 @@ func (m *match) flagCond(q *query, name string, v *bool, field func(string) stri
 	return []string{field(name) + " = '1'"}
 }
 
-func (m *match) orgConds(q *query, f Filter, field func(string) string, cut *string) []string {
+func (m *match) orgConds(q *query, f Filter, field func(string) string, comm string) []string {
 	var conds []string
 	if len(f.Tiers) > 0 {
 		if m.When.Current {
@@ -252,9 +272,9 @@ func (m *match) orgConds(q *query, f Filter, field func(string) string, cut *str
 	if len(f.Types) > 0 {
 		conds = append(conds, "(o.types_mask & "+q.arg(typesMask(f.Types))+") <> 0")
 	}
-	conds = append(conds, m.flagCond(q, "hub", f.Hub, field, cut)...)
-	conds = append(conds, m.flagCond(q, "brand", f.Brand, field, cut)...)
-	conds = append(conds, m.flagCond(q, "volunteer_mark", f.VolunteerMark, field, cut)...)
+	conds = append(conds, m.flagCond(q, "hub", f.Hub, field)...)
+	conds = append(conds, m.flagCond(q, "brand", f.Brand, field)...)
+	conds = append(conds, m.flagCond(q, "volunteer_mark", f.VolunteerMark, field)...)
 	if f.Demonstration != nil {
 		switch {
 		case m.When.Current && *f.Demonstration:
@@ -268,7 +288,7 @@ func (m *match) orgConds(q *query, f Filter, field func(string) string, cut *str
 		}
 	}
 	if f.Rural != nil {
-		c := "(substr(o.community_code, 10, 3) >= '200' AND substr(o.community_code, 10, 3) < '400')"
+		c := "(substr(" + comm + ", 10, 3) >= '200' AND substr(" + comm + ", 10, 3) < '400')"
 		if !*f.Rural {
 			c = "NOT " + c
 		}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -29,9 +30,10 @@ type Service struct {
 	// Coverage answers the coverage source (nil: it has no data).
 	Coverage Coverage
 
-	tables sync.Map // table name → bool: does it exist
-	cache  resultCache
-	dash   dashboardCache
+	tables  sync.Map    // table name → bool: does it exist
+	records atomic.Bool // count from the records even where the rollup answers (tests, measurements)
+	cache   resultCache
+	dash    dashboardCache
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/orgroll"
 	"linli/internal/platform/audit"
 
 	"linli/internal/platform/auth"
@@ -309,7 +310,15 @@ func writeHistory(ctx context.Context, tx *sql.Tx, d db.Dialect, hs []histRow) e
 			return fmt.Errorf("org history: %w", err)
 		}
 	}
-	return nil
+	// the dated rollup follows the history in the same transaction (a move
+	// or a late correction re-derives the organization's whole timeline)
+	var ids []int64
+	for _, h := range hs {
+		if slices.Contains(orgroll.Fields, h.ev.Field) {
+			ids = append(ids, h.orgID)
+		}
+	}
+	return orgroll.Refresh(ctx, tx, d, ids)
 }
 
 // searchDoc is an organization's search document, to be (re)written.
