@@ -81,6 +81,10 @@ type App struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 	Metrics  *prometheus.Registry
+
+	// CensusJobs runs census imports; serve recovers what a stopped
+	// replica left (census.Jobs.Loop).
+	CensusJobs *census.Jobs
 }
 
 // Open opens and migrates the database and builds the services; it mounts
@@ -181,7 +185,8 @@ func (a *App) Mount() error {
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
 	(&points.Handlers{S: a.Web, Svc: &points.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
-	(&census.Handlers{S: a.Web, Svc: &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}}).Routes(rt)
+	a.CensusJobs = census.NewJobs(&census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}, a.Log)
+	(&census.Handlers{S: a.Web, Svc: a.CensusJobs.Svc, Jobs: a.CensusJobs}).Routes(rt)
 	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now,
 		OrgList: a.Registry.List}
 	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)
