@@ -173,7 +173,7 @@ func (a *App) Mount() error {
 	eval := &evaluation.Service{DB: a.DB, Orgs: a.Registry, Users: a.Auth, Geo: a.Geo, Now: a.Now}
 	(&registry.Handlers{S: a.Web, Svc: a.Registry, Grade: eval.CurrentGrade}).Routes(rt)
 	(&geo.Handlers{S: a.Web, Store: a.Geo, Counts: a.Registry}).Routes(rt)
-	(&auditlog.Handlers{S: a.Web, DB: a.DB}).Routes(rt)
+	(&auditlog.Handlers{S: a.Web, Svc: &auditlog.Service{DB: a.DB}}).Routes(rt)
 	led := &ledger.Service{DB: a.DB, Orgs: a.Registry, Now: a.Now}
 	(&ledger.Handlers{S: a.Web, Svc: led}).Routes(rt)
 	hubs := &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}
