@@ -83,9 +83,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 			{Name: "before", Type: "integer", Description: "rows before this seq (paging)"}, {Name: "limit", Type: "integer"}},
 		Response: "AuditPage"}, h.S.API(h.api))
 	rt.Schemas(map[string]any{
-		"AuditRow": web.Obj(map[string]any{"seq": web.Int(), "at": web.Str(), "user_id": web.Int(), "username": web.Str(),
-			"ip": web.Str(), "action": web.Str(), "object_type": web.Str(), "object_id": web.Str(), "scope_code": web.Str(),
-			"detail": map[string]any{"type": "object"}, "hash": web.Str()}),
+		"AuditRow":  web.SchemaOf(audit.Row{}, map[string]any{"detail": map[string]any{"type": "object"}}),
 		"AuditPage": web.Obj(map[string]any{"items": web.Arr(web.Ref("AuditRow"))}),
 	})
 }

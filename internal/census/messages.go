@@ -24,7 +24,6 @@ var Messages = i18n.Messages{
 	"census.err.limit_shared":        {i18n.ZH: "Excel 文件中的文字共享表超过 %d MB 的上限，请另存为 CSV 或拆分后导入。", i18n.EN: "The Excel file's shared strings are over %d MB: save it as CSV or split it."},
 	"census.err.unreadable":          {i18n.ZH: "无法读取文件：%s", i18n.EN: "Cannot read the file: %s"},
 	"census.err.xls":                 {i18n.ZH: "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 .csv 后上传。", i18n.EN: "Old .xls files are not supported; save as .xlsx or .csv in Excel and upload again."},
-	"census.err.job_interrupted":     {i18n.ZH: "导入中断（处理该任务的服务已停止），未写入任何数据，请重新上传。", i18n.EN: "The import was interrupted (the server running it stopped); nothing was written. Upload the file again."},
 	"census.err.no_file":             {i18n.ZH: "请选择要上传的文件。", i18n.EN: "Choose a file to upload."},
 	"census.err.too_large":           {i18n.ZH: "文件过大（上限 %d MB）。", i18n.EN: "The file is too large (at most %d MB)."},
 	"census.err.round_closed":        {i18n.ZH: "本轮摸底已结束，不再接收报送。", i18n.EN: "This census round is closed."},
@@ -101,6 +100,9 @@ var Messages = i18n.Messages{
 	"census.created_at":      {i18n.ZH: "发起时间", i18n.EN: "Opened"},
 	"census.err.round_forbidden": {i18n.ZH: "只有区民政局可以发起或结束摸底。",
 		i18n.EN: "Only a district office opens or closes census rounds."},
+
+	// census jobs (durable.go)
+	"census.err.job_interrupted": {i18n.ZH: "导入中断（处理该任务的服务已停止），未写入任何数据，请重新上传。", i18n.EN: "The import was interrupted (the server running it stopped); nothing was written. Upload the file again."},
 }
 
 func init() {
