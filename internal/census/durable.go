@@ -299,14 +299,7 @@ func (js *Jobs) execute(ctx context.Context, j *Job, u *auth.User, rows *atomic.
 // beat renews the lease and publishes progress until ctx ends; it calls
 // lost when the job is no longer this replica's.
 func (js *Jobs) beat(ctx context.Context, id string, rows *atomic.Int64, lost func()) {
-	t := time.NewTicker(js.lease() / 4)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, js.lease()/4, func() bool {
 		now := js.nowMS()
 		res, err := js.Svc.DB.Write.ExecContext(ctx, `UPDATE census_jobs SET heartbeat_ms = $1, lease_ms = $2, rows_read = $3
 			WHERE id = $4 AND owner = $5 AND status = $6`, now, now+js.lease().Milliseconds(), rows.Load(), id, js.Owner, JobRunning)
@@ -314,10 +307,27 @@ func (js *Jobs) beat(ctx context.Context, id string, rows *atomic.Int64, lost fu
 			if ctx.Err() == nil {
 				js.log().Warn("census job: heartbeat", "job", id, "err", err)
 			}
-			continue
+			return true
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			lost()
+			return false
+		}
+		return true
+	})
+}
+
+// every calls fn every d until ctx ends or fn returns false.
+func every(ctx context.Context, d time.Duration, fn func() bool) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !fn() {
 			return
 		}
 	}
@@ -577,16 +587,12 @@ func (js *Jobs) Recover(ctx context.Context) (int, error) {
 
 // Loop runs Recover at once and then every half lease until ctx ends.
 func (js *Jobs) Loop(ctx context.Context) {
-	t := time.NewTicker(js.lease() / 2)
-	defer t.Stop()
-	for {
+	pass := func() bool {
 		if _, err := js.Recover(ctx); err != nil && ctx.Err() == nil {
 			js.log().Warn("census jobs: recover", "err", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+		return true
 	}
+	pass()
+	every(ctx, js.lease()/2, pass)
 }
