@@ -17,17 +17,17 @@ func (h *Handlers) peopleRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/beneficiaries", Summary: "Record which registered people an activity served (among its beneficiaries)",
 		Tag: "activities", Body: "ServedInput", Response: "Activity", Status: 201}, h.S.API(h.apiServed))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations/{id}/survey", Summary: "A consultation's resident survey and its tally",
-		Tag: "activities", Response: "Survey"}, h.S.API(h.apiSurvey))
+		Tag: "activities", Response: "ActivitySurvey"}, h.S.API(h.apiSurvey))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations/{id}/survey", Summary: "Open a consultation's resident survey (one question, 2–10 choices)",
-		Tag: "activities", Body: "SurveyInput", Response: "Survey", Status: 201}, h.S.API(h.apiSurveyOpen))
+		Tag: "activities", Body: "ActivitySurveyInput", Response: "ActivitySurvey", Status: 201}, h.S.API(h.apiSurveyOpen))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations/{id}/survey/answers", Summary: "Record a resident's answer: one per resident (told by phone), a second is a 409",
-		Tag: "activities", Body: "AnswerInput", Response: "Survey", Status: 201}, h.S.API(h.apiAnswer))
+		Tag: "activities", Body: "ActivityAnswerInput", Response: "ActivitySurvey", Status: 201}, h.S.API(h.apiAnswer))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/volunteer-associations/{street}", Summary: "A street's social-work and volunteer-service association and its member teams (C7)",
 		Tag: "activities", Response: "Association"}, h.S.API(h.apiAssociation))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/volunteer-associations/{street}", Summary: "Name the organization that is the street's association",
 		Tag: "activities", Body: "AssociationInput", Response: "Association"}, h.S.API(h.apiAssociationPut))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/volunteer-associations/{street}/members", Summary: "Take a volunteer-service team of the street in as a group member",
-		Tag: "activities", Body: "MemberInput", Response: "Association", Status: 201}, h.S.API(h.apiMember))
+		Tag: "activities", Body: "ActivityMemberInput", Response: "Association", Status: 201}, h.S.API(h.apiMember))
 	rt.Schemas(peopleSchemas())
 }
 
@@ -135,16 +135,16 @@ func peopleSchemas() map[string]any {
 		"community_code": web.Str(), "district_code": web.Str(), "groups": web.Arr(web.Str()), "created_at": dt})
 	member := web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(), "joined_on": date, "left_on": date})
 	return map[string]any{
-		"Beneficiary":      b,
-		"BeneficiaryList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Beneficiary"))}),
-		"BeneficiaryInput": web.Obj(map[string]any{"name": web.Str(), "phone": web.Str(), "community_code": web.Str(), "groups": web.Arr(web.Str())}, "name", "community_code"),
-		"ServedInput":      web.Obj(map[string]any{"beneficiary_ids": web.Arr(web.Int())}, "beneficiary_ids"),
-		"SurveyInput":      web.Obj(map[string]any{"question": web.Str(), "options": web.Arr(web.Str())}, "question", "options"),
-		"Survey": web.Obj(map[string]any{"id": web.Int(), "consultation_id": web.Int(), "question": web.Str(), "options": web.Arr(web.Str()),
+		"Beneficiary":         b,
+		"BeneficiaryList":     web.Obj(map[string]any{"items": web.Arr(web.Ref("Beneficiary"))}),
+		"BeneficiaryInput":    web.Obj(map[string]any{"name": web.Str(), "phone": web.Str(), "community_code": web.Str(), "groups": web.Arr(web.Str())}, "name", "community_code"),
+		"ServedInput":         web.Obj(map[string]any{"beneficiary_ids": web.Arr(web.Int())}, "beneficiary_ids"),
+		"ActivitySurveyInput": web.Obj(map[string]any{"question": web.Str(), "options": web.Arr(web.Str())}, "question", "options"),
+		"ActivitySurvey": web.Obj(map[string]any{"id": web.Int(), "consultation_id": web.Int(), "question": web.Str(), "options": web.Arr(web.Str()),
 			"counts": web.Arr(web.Int()), "answers": web.Int()}),
-		"AnswerInput":      web.Obj(map[string]any{"phone": web.Str(), "choice": web.Int()}, "phone", "choice"),
-		"Association":      web.Obj(map[string]any{"street_code": web.Str(), "org_id": web.Int(), "org_name": web.Str(), "members": web.Arr(member)}),
-		"AssociationInput": web.Obj(map[string]any{"org_id": web.Int()}, "org_id"),
-		"MemberInput":      web.Obj(map[string]any{"org_id": web.Int(), "joined_on": date}, "org_id"),
+		"ActivityAnswerInput": web.Obj(map[string]any{"phone": web.Str(), "choice": web.Int()}, "phone", "choice"),
+		"Association":         web.Obj(map[string]any{"street_code": web.Str(), "org_id": web.Int(), "org_name": web.Str(), "members": web.Arr(member)}),
+		"AssociationInput":    web.Obj(map[string]any{"org_id": web.Int()}, "org_id"),
+		"ActivityMemberInput": web.Obj(map[string]any{"org_id": web.Int(), "joined_on": date}, "org_id"),
 	}
 }

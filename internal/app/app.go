@@ -93,6 +93,10 @@ type App struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 	Metrics  *prometheus.Registry
+
+	// CensusJobs runs census imports; serve recovers what a stopped
+	// replica left (census.Jobs.Loop).
+	CensusJobs *census.Jobs
 }
 
 // Open opens and migrates the database and builds the services; it mounts
@@ -189,7 +193,7 @@ func (a *App) Mount() error {
 	eval := &evaluation.Service{DB: a.DB, Orgs: a.Registry, Users: a.Auth, Geo: a.Geo, Now: a.Now}
 	(&registry.Handlers{S: a.Web, Svc: a.Registry, Grade: eval.CurrentGrade}).Routes(rt)
 	(&geo.Handlers{S: a.Web, Store: a.Geo, Counts: a.Registry}).Routes(rt)
-	(&auditlog.Handlers{S: a.Web, DB: a.DB}).Routes(rt)
+	(&auditlog.Handlers{S: a.Web, Svc: &auditlog.Service{DB: a.DB}}).Routes(rt)
 	led := &ledger.Service{DB: a.DB, Orgs: a.Registry, Now: a.Now}
 	(&ledger.Handlers{S: a.Web, Svc: led}).Routes(rt)
 	hubs := &hub.Service{DB: a.DB, Reg: a.Registry, Custody: led, Now: a.Now}
@@ -201,8 +205,9 @@ func (a *App) Mount() error {
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
 	(&points.Handlers{S: a.Web, Svc: &points.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
-	cen := &census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}
-	(&census.Handlers{S: a.Web, Svc: cen}).Routes(rt)
+	a.CensusJobs = census.NewJobs(&census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}, a.Log)
+	(&census.Handlers{S: a.Web, Svc: a.CensusJobs.Svc, Jobs: a.CensusJobs}).Routes(rt)
+	cen := a.CensusJobs.Svc
 	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now,
 		OrgList: a.Registry.List}
 	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)

@@ -256,6 +256,7 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 10 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go a.purgeSessions(ctx)
+	go a.CensusJobs.Loop(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine, "version", Version())

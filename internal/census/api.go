@@ -165,24 +165,13 @@ func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.Use
 	h.writeReport(w, r, rep)
 }
 
+// schemas are generated from the answers' Go types (web.SchemaOf).
 func schemas() map[string]any {
-	counts := map[string]any{"type": "object", "additionalProperties": web.Int()}
-	summary := web.Obj(map[string]any{"rows": web.Int(), "by_tier": counts, "by_type": counts, "by_status": counts, "by_group": counts})
-	round := web.Obj(map[string]any{"id": web.Int(), "district_code": web.Str(), "district_name": web.Str(), "title": web.Str(),
-		"deadline": web.Str(), "status": web.Enum(RoundOpen, RoundClosed), "created_at": web.Str(), "closed_at": web.Str(),
-		"submitted_streets": web.Int()})
-	sub := web.Obj(map[string]any{"id": web.Int(), "street_code": web.Str(), "username": web.Str(), "file_name": web.Str(),
-		"submitted_at": web.Str(), "late": web.Bool(), "rows": web.Int(), "created": web.Int(), "updated": web.Int(),
-		"unchanged": web.Int(), "summary": summary})
 	return map[string]any{
-		"ImportReport": web.Obj(map[string]any{"created": web.Int(), "updated": web.Int(), "unchanged": web.Int(),
-			"errors":    web.Arr(web.Obj(map[string]any{"row": web.Int(), "column": web.Str(), "message": web.Str()})),
-			"committed": web.Bool(), "dry_run": web.Bool(), "rows": web.Int(), "header_row": web.Int(), "summary": summary}),
-		"CensusRound":      round,
+		"ImportReport":     web.SchemaOf(Report{}, nil),
+		"CensusRound":      web.SchemaOf(Round{}, map[string]any{"status": web.Enum(RoundOpen, RoundClosed)}),
 		"CensusRounds":     web.Obj(map[string]any{"items": web.Arr(web.Ref("CensusRound"))}),
-		"CensusRoundInput": web.Obj(map[string]any{"title": web.Str(), "deadline": map[string]any{"type": "string", "format": "date"}}, "title", "deadline"),
-		"CensusRoundView": web.Obj(map[string]any{"round": web.Ref("CensusRound"),
-			"streets":     web.Arr(web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "latest": sub})),
-			"submissions": web.Arr(sub), "summary": summary}),
+		"CensusRoundInput": web.SchemaOf(RoundInput{}, map[string]any{"deadline": map[string]any{"type": "string", "format": "date"}}),
+		"CensusRoundView":  web.SchemaOf(RoundView{}, map[string]any{"round": web.Ref("CensusRound")}),
 	}
 }

@@ -43,8 +43,13 @@ type fixture struct {
 
 func setup(t testing.TB) *fixture {
 	t.Helper()
+	return setupOn(t, dbtest.Open(t))
+}
+
+// setupOn is setup on a database already migrated.
+func setupOn(t testing.TB, d *db.DB) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(t)
 	st := &geo.Store{DB: d}
 	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
 		t.Fatal(err)

@@ -20,13 +20,17 @@ var Templates = web.Templates{FS: templates, Dir: "templates"}
 
 // Handlers serves the census pages and API over the same service.
 type Handlers struct {
-	S    *web.Server
-	Svc  *Service
-	jobs jobs
+	S   *web.Server
+	Svc *Service
+	// Jobs runs the imports started from the pages (NewJobs if unset).
+	Jobs *Jobs
 }
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
+	if h.Jobs == nil {
+		h.Jobs = NewJobs(h.Svc, nil)
+	}
 	rt.HandleFunc("GET /census", h.S.Page(h.roundsPage))
 	rt.HandleFunc("POST /census/rounds", h.S.Page(h.openSubmit))
 	rt.HandleFunc("GET /census/rounds/{id}", h.S.Page(h.roundPage))
@@ -59,8 +63,12 @@ func (h *Handlers) importUpload(w http.ResponseWriter, r *http.Request, u *auth.
 		h.renderImportError(w, r, err)
 		return
 	}
-	j := h.jobs.start(h.Svc, u, up, 0)
-	http.Redirect(w, r, "/census/jobs/"+j.ID, http.StatusSeeOther)
+	id, err := h.Jobs.Start(r.Context(), u, up, 0)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/census/jobs/"+id, http.StatusSeeOther)
 }
 
 func (h *Handlers) renderImportError(w http.ResponseWriter, r *http.Request, err error) {
@@ -79,7 +87,7 @@ func (h *Handlers) renderImportError(w http.ResponseWriter, r *http.Request, err
 const maxShown = 500
 
 type jobData struct {
-	Job      *job
+	Job      *Job
 	Done     bool
 	Rows     int64
 	Report   *Report
@@ -91,24 +99,20 @@ type jobData struct {
 }
 
 func (h *Handlers) jobPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	j, err := h.jobs.get(u, r.PathValue("job"))
+	j, err := h.Jobs.Get(r.Context(), u, r.PathValue("job"))
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
 	lang := i18n.FromRequest(r)
-	done, rows, rep, jerr := j.state()
-	d := jobData{Job: j, Done: done, Rows: rows, Report: rep, RoundID: j.RoundID}
+	d := jobData{Job: j, Done: j.Done(), Rows: j.Rows, Report: j.Report, RoundID: j.RoundID}
 	switch {
-	case !done:
+	case !d.Done:
 		w.Header().Set("Refresh", "1")
-	case jerr != nil:
-		if e, ok := errs.As(jerr); ok {
-			d.Err = h.S.Cat.Msg(lang, e.Message)
-		} else {
-			d.Err = h.S.Cat.T(lang, "err.internal")
-		}
-	default:
+	case j.Err != nil:
+		d.Err = h.S.Cat.Msg(lang, *j.Err)
+	case j.Report != nil:
+		rep := j.Report
 		rep.Translate(h.S.Cat, lang)
 		d.Rejected = len(rep.Errors) > 0
 		d.Shown = rep.Errors[:min(len(rep.Errors), maxShown)]
@@ -118,22 +122,17 @@ func (h *Handlers) jobPage(w http.ResponseWriter, r *http.Request, u *auth.User)
 }
 
 func (h *Handlers) jobErrors(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	j, err := h.jobs.get(u, r.PathValue("job"))
-	var rep *Report
-	if err == nil {
-		var done bool
-		done, _, rep, err = j.state()
-		if err == nil && (!done || rep == nil || len(rep.Errors) == 0) {
-			err = errs.E(errs.NotFound, "err.not_found")
-		}
+	j, err := h.Jobs.Get(r.Context(), u, r.PathValue("job"))
+	if err == nil && (j.Status != JobDone || j.Report == nil || len(j.Report.Errors) == 0) {
+		err = errs.E(errs.NotFound, "err.not_found")
 	}
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", attachment("错误标注-"+j.Up.Name+".xlsx"))
-	if err := h.Svc.Annotated(j.Up.Path, j.Up.Name, rep, i18n.FromRequest(r), w); err != nil {
+	w.Header().Set("Content-Disposition", attachment("错误标注-"+j.FileName+".xlsx"))
+	if err := h.Jobs.Annotated(r.Context(), j, i18n.FromRequest(r), w); err != nil {
 		web.LoggerFrom(r.Context()).Error("annotated file", "err", err)
 	}
 }
@@ -215,8 +214,12 @@ func (h *Handlers) submitUpload(w http.ResponseWriter, r *http.Request, u *auth.
 		h.S.PageError(w, r, err)
 		return
 	}
-	j := h.jobs.start(h.Svc, u, up, id)
-	http.Redirect(w, r, "/census/jobs/"+j.ID, http.StatusSeeOther)
+	job, err := h.Jobs.Start(r.Context(), u, up, id)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/census/jobs/"+job, http.StatusSeeOther)
 }
 
 func (h *Handlers) closeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {

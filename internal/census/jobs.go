@@ -1,9 +1,6 @@
 package census
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -13,12 +10,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
-	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/sheet"
 )
@@ -104,86 +98,6 @@ func (up *upload) store(part *multipart.Part) error {
 		return errs.E(errs.Invalid, "census.err.no_file")
 	}
 	return nil
-}
-
-// job is an import running in the background, so the page can show its
-// progress; it lives in memory for an hour.
-type job struct {
-	ID      string
-	UserID  int64
-	Up      *upload
-	RoundID int64
-	Started time.Time
-
-	rows     atomic.Int64
-	mu       sync.Mutex
-	done     bool
-	rep      *Report
-	err      error
-	finished time.Time
-}
-
-func (j *job) state() (done bool, rows int64, rep *Report, err error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.done, j.rows.Load(), j.rep, j.err
-}
-
-// jobs holds the running and recent imports.
-type jobs struct {
-	mu sync.Mutex
-	m  map[string]*job
-}
-
-const jobTTL = time.Hour
-
-// start runs an import (into a round when roundID is set) in the background.
-func (js *jobs) start(s *Service, u *auth.User, up *upload, roundID int64) *job {
-	b := make([]byte, 12)
-	rand.Read(b)
-	j := &job{ID: hex.EncodeToString(b), UserID: u.ID, Up: up, RoundID: roundID, Started: time.Now()}
-	js.mu.Lock()
-	if js.m == nil {
-		js.m = map[string]*job{}
-	}
-	for id, old := range js.m {
-		if old.done && time.Since(old.finished) > jobTTL {
-			old.Up.remove()
-			delete(js.m, id)
-		}
-	}
-	js.m[j.ID] = j
-	js.mu.Unlock()
-	user := *u
-	go func() {
-		ctx := context.Background()
-		opts := Options{DryRun: up.DryRun, Progress: func(n int) { j.rows.Store(int64(n)) }}
-		var rep *Report
-		var err error
-		if roundID != 0 {
-			rep, err = s.Submit(ctx, &user, roundID, up.Path, up.Name, opts)
-		} else {
-			rep, err = s.Import(ctx, &user, up.Path, up.Name, opts)
-		}
-		j.mu.Lock()
-		j.done, j.rep, j.err, j.finished = true, rep, err, time.Now()
-		if err != nil || (rep != nil && len(rep.Errors) == 0) {
-			up.remove() // the file is kept only to be handed back marked
-		}
-		j.mu.Unlock()
-	}()
-	return j
-}
-
-// get returns the user's own job.
-func (js *jobs) get(u *auth.User, id string) (*job, error) {
-	js.mu.Lock()
-	defer js.mu.Unlock()
-	j, ok := js.m[id]
-	if !ok || j.UserID != u.ID {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	return j, nil
 }
 
 // uploadPrefix names an upload's temporary folder with the process's id,

@@ -100,6 +100,9 @@ var Messages = i18n.Messages{
 	"census.created_at":      {i18n.ZH: "发起时间", i18n.EN: "Opened"},
 	"census.err.round_forbidden": {i18n.ZH: "只有区民政局可以发起或结束摸底。",
 		i18n.EN: "Only a district office opens or closes census rounds."},
+
+	// census jobs (durable.go)
+	"census.err.job_interrupted": {i18n.ZH: "导入中断（处理该任务的服务已停止），未写入任何数据，请重新上传。", i18n.EN: "The import was interrupted (the server running it stopped); nothing was written. Upload the file again."},
 }
 
 func init() {

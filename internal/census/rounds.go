@@ -84,7 +84,7 @@ func canRun(u *auth.User, district string) bool {
 // seesRound reports who sees a district's rounds: the city and the district
 // above it, and everyone below it.
 func seesRound(u *auth.User, district string) bool {
-	return u.InScope(district) || strings.HasPrefix(u.ScopeCode, district)
+	return u.Overlaps(district)
 }
 
 // OpenRound opens a census round for the officer's district.
@@ -186,13 +186,13 @@ func (s *Service) round(ctx context.Context, u *auth.User, id int64) (*Round, er
 // Rounds lists the rounds the user sees, newest first: the city sees every
 // district's, a district its own, a street or community its district's.
 func (s *Service) Rounds(ctx context.Context, u *auth.User) ([]Round, error) {
-	lo, hi := db.PrefixRange(u.ScopeCode)
 	district := u.ScopeCode
 	if len(district) > 6 {
 		district = district[:6]
 	}
+	in, args := db.ScopeCond("r.district_code", u.ScopeCode, []any{district})
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+roundColumns+` FROM census_rounds r
-		WHERE (r.district_code >= $1 AND r.district_code < $2) OR r.district_code = $3 ORDER BY r.id DESC`, lo, hi, district)
+		WHERE (`+in+`) OR r.district_code = $1 ORDER BY r.id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list rounds: %w", err)
 	}
@@ -274,7 +274,7 @@ func (s *Service) RoundView(ctx context.Context, u *auth.User, id int64) (*Round
 // CanSubmit reports whether the user submits into the round: a street
 // officer of the round's district, while the round is open.
 func CanSubmit(u *auth.User, r *Round) bool {
-	return u.Role == auth.StreetOfficer && strings.HasPrefix(u.ScopeCode, r.DistrictCode) && r.Status == RoundOpen
+	return u.Role == auth.StreetOfficer && u.Overlaps(r.DistrictCode) && r.Status == RoundOpen
 }
 
 // CanClose reports whether the user closes the round.
@@ -287,7 +287,7 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, id int64, path, name
 	if err != nil {
 		return nil, err
 	}
-	if u.Role != auth.StreetOfficer || !strings.HasPrefix(u.ScopeCode, r.DistrictCode) {
+	if u.Role != auth.StreetOfficer || !u.Overlaps(r.DistrictCode) {
 		return nil, errs.E(errs.Forbidden, "census.err.not_your_round")
 	}
 	if r.Status != RoundOpen {

@@ -56,7 +56,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Body: "CaseInput", Response: "Case", Status: 201}, h.S.API(h.apiCreateCase))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/cases/{id}", Summary: "One case", Response: "Case"}, h.S.API(h.apiCase))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases/{id}/decision", Summary: "submit (author); approve or return (street, then district; the district's approval publishes); feature or unfeature (city)",
-		Body: "Decision", Response: "Case"}, h.S.API(h.apiDecide))
+		Body: "CivicDecision", Response: "Case"}, h.S.API(h.apiDecide))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases/{id}/photos", Summary: "Add a photo (JPEG or PNG, at most 2 MB, 9 a case) to a draft",
 		Body: "multipart", Response: "PhotoID", Status: 201}, h.S.API(h.apiPhoto))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/public/cases", Summary: "Published cases within a place, featured first",
@@ -325,10 +325,10 @@ func schemas() map[string]any {
 		"PublicationInput": web.Obj(map[string]any{"published": web.Bool()}, "published"),
 		"CaseInput": web.Obj(map[string]any{"kind": web.Enum(Kinds...), "title": web.Str(), "story": web.Str(), "unit_code": web.Str(),
 			"themes": web.Arr(web.Str()), "activity_ids": ids, "project_ids": ids}, "title", "story"),
-		"Case":     cs,
-		"CaseList": web.Obj(map[string]any{"items": web.Arr(cs)}),
-		"Decision": web.Obj(map[string]any{"decision": web.Enum(Decisions...), "reason": web.Str()}, "decision"),
-		"PhotoID":  web.Obj(map[string]any{"id": web.Int()}),
+		"Case":          cs,
+		"CaseList":      web.Obj(map[string]any{"items": web.Arr(cs)}),
+		"CivicDecision": web.Obj(map[string]any{"decision": web.Enum(Decisions...), "reason": web.Str()}, "decision"),
+		"PhotoID":       web.Obj(map[string]any{"id": web.Int()}),
 	}
 }
 

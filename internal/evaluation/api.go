@@ -21,9 +21,9 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	api("GET", "/api/v1/grades", "Grades valid on a day in a place", "", "GradeList", 0, []web.Param{within, on}, h.apiGradesIn)
 	api("GET", "/api/v1/orgs/{id}/party", "An organization's party organization form today and its dated timeline", "", "PartyState", 0, nil, h.apiParty)
 	api("POST", "/api/v1/orgs/{id}/party", "Record the party organization form from a date (the registry's party organization follows)", "FormInput", "PartyState", 201, nil, h.apiSetForm)
-	api("GET", "/api/v1/party-contacts", "Contacts between the community party organization and its organizations, newest first", "", "ContactList", 0,
+	api("GET", "/api/v1/party-contacts", "Contacts between the community party organization and its organizations, newest first", "", "PartyContactList", 0,
 		[]web.Param{within, {Name: "org_id", Description: "one organization"}}, h.apiContacts)
-	api("POST", "/api/v1/party-contacts", "Record a contact", "ContactInput", "Contact", 201, nil, h.apiAddContact)
+	api("POST", "/api/v1/party-contacts", "Record a contact", "PartyContactInput", "PartyContact", 201, nil, h.apiAddContact)
 	api("GET", "/api/v1/party-coverage", "Party building on a day by child unit: active organizations, with a party organization or instructor, contacted in the quarter", "", "PartyCoverage", 0, []web.Param{within, on}, h.apiCoverage)
 	api("GET", "/api/v1/appraisals", "Appraisals (评估评议) of a place", "", "AppraisalList", 0, []web.Param{within, {Name: "year", Description: "one year"}}, h.apiAppraisals)
 	api("POST", "/api/v1/appraisals", "Record a year's appraisal: the 两委 members' forms and the residents' paper ballots", "AppraisalInput", "Appraisal", 201, nil, h.apiAppraise)
@@ -34,7 +34,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	api("GET", "/api/v1/evaluation-rounds", "Evaluation rounds the user sees", "", "RoundList", 0, nil, h.apiRounds)
 	api("POST", "/api/v1/evaluation-rounds", "Open a round: a tree version (frozen from then on), organizations, scorers (conflicts refused); automatic leaves filled in", "RoundInput", "Round", 201, nil, h.apiCreateRound)
 	api("GET", "/api/v1/evaluation-rounds/{id}", "A round", "", "Round", 0, nil, h.apiRound)
-	api("POST", "/api/v1/evaluation-rounds/{id}/scores", "A scorer's scores of one organization's manual leaves", "ScoreInput", "Result", 0, nil, h.apiScore)
+	api("POST", "/api/v1/evaluation-rounds/{id}/scores", "A scorer's scores of one organization's manual leaves", "EvaluationScoreInput", "Result", 0, nil, h.apiScore)
 	api("GET", "/api/v1/evaluation-rounds/{id}/results", "The round's results, ranked", "", "ResultList", 0, nil, h.apiResults)
 	api("POST", "/api/v1/evaluation-rounds/{id}/publish", "Publish the results to the organizations (no score changes after)", "", "Round", 0, nil, h.apiPublish)
 	rt.Schemas(schemas())
@@ -273,28 +273,28 @@ func schemas() map[string]any {
 	result := web.Obj(map[string]any{"rank": integer, "org_id": integer, "org_name": str, "score": num,
 		"leaves": map[string]any{"type": "object", "additionalProperties": num}, "complete": web.Bool()})
 	return map[string]any{
-		"GradeInput":     web.Obj(map[string]any{"grade": web.Enum(Grades...), "awarded_on": str, "valid_until": str, "evaluator": str, "late_reason": str}, "grade", "awarded_on", "evaluator"),
-		"Grade":          web.Obj(grade),
-		"GradeList":      web.Obj(map[string]any{"items": web.Arr(web.Obj(grade))}),
-		"FormInput":      web.Obj(map[string]any{"form": web.Enum(Forms...), "link_name": str, "effective_on": str, "late_reason": str}, "form"),
-		"PartyState":     web.Obj(map[string]any{"org_id": integer, "form": form, "history": web.Arr(form)}),
-		"ContactInput":   web.Obj(map[string]any{"org_id": integer, "on": str, "kind": web.Enum(ContactKinds...), "topic": str}, "org_id", "on", "kind", "topic"),
-		"Contact":        web.Obj(contact),
-		"ContactList":    web.Obj(map[string]any{"items": web.Arr(web.Obj(contact))}),
-		"PartyCoverage":  web.Obj(map[string]any{"on": str, "total": cov, "children": web.Arr(cov)}),
-		"AppraisalInput": web.Obj(appraisalIn, "org_id", "year", "forms"),
-		"Appraisal":      web.Obj(appraisal),
-		"AppraisalList":  web.Obj(map[string]any{"items": web.Arr(web.Obj(appraisal))}),
-		"TreeInput":      web.Obj(map[string]any{"unit_code": str, "name": str, "nodes": web.Arr(node), "based_on": integer}, "name"),
-		"TreeEdit":       web.Obj(map[string]any{"nodes": web.Arr(node)}, "nodes"),
-		"Tree":           tree,
-		"TreeList":       web.Obj(map[string]any{"items": web.Arr(tree), "evidence": web.Arr(str)}),
+		"GradeInput":        web.Obj(map[string]any{"grade": web.Enum(Grades...), "awarded_on": str, "valid_until": str, "evaluator": str, "late_reason": str}, "grade", "awarded_on", "evaluator"),
+		"Grade":             web.Obj(grade),
+		"GradeList":         web.Obj(map[string]any{"items": web.Arr(web.Obj(grade))}),
+		"FormInput":         web.Obj(map[string]any{"form": web.Enum(Forms...), "link_name": str, "effective_on": str, "late_reason": str}, "form"),
+		"PartyState":        web.Obj(map[string]any{"org_id": integer, "form": form, "history": web.Arr(form)}),
+		"PartyContactInput": web.Obj(map[string]any{"org_id": integer, "on": str, "kind": web.Enum(ContactKinds...), "topic": str}, "org_id", "on", "kind", "topic"),
+		"PartyContact":      web.Obj(contact),
+		"PartyContactList":  web.Obj(map[string]any{"items": web.Arr(web.Obj(contact))}),
+		"PartyCoverage":     web.Obj(map[string]any{"on": str, "total": cov, "children": web.Arr(cov)}),
+		"AppraisalInput":    web.Obj(appraisalIn, "org_id", "year", "forms"),
+		"Appraisal":         web.Obj(appraisal),
+		"AppraisalList":     web.Obj(map[string]any{"items": web.Arr(web.Obj(appraisal))}),
+		"TreeInput":         web.Obj(map[string]any{"unit_code": str, "name": str, "nodes": web.Arr(node), "based_on": integer}, "name"),
+		"TreeEdit":          web.Obj(map[string]any{"nodes": web.Arr(node)}, "nodes"),
+		"Tree":              tree,
+		"TreeList":          web.Obj(map[string]any{"items": web.Arr(tree), "evidence": web.Arr(str)}),
 		"RoundInput": web.Obj(map[string]any{"tree_id": integer, "name": str, "year": integer, "org_ids": web.Arr(integer),
 			"scorers": web.Arr(integer), "unit_code": str}, "tree_id", "name", "year", "org_ids"),
-		"Round":      round,
-		"RoundList":  web.Obj(map[string]any{"items": web.Arr(round)}),
-		"ScoreInput": web.Obj(map[string]any{"org_id": integer, "scores": map[string]any{"type": "object", "additionalProperties": num}}, "org_id", "scores"),
-		"Result":     result,
-		"ResultList": web.Obj(map[string]any{"items": web.Arr(result)}),
+		"Round":                round,
+		"RoundList":            web.Obj(map[string]any{"items": web.Arr(round)}),
+		"EvaluationScoreInput": web.Obj(map[string]any{"org_id": integer, "scores": map[string]any{"type": "object", "additionalProperties": num}}, "org_id", "scores"),
+		"Result":               result,
+		"ResultList":           web.Obj(map[string]any{"items": web.Arr(result)}),
 	}
 }

@@ -56,7 +56,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 		"TrancheInput", "Tranche", 201, h.apiTranche)
 	api("POST", "/api/v1/projects/{id}/milestones", "Add a milestone"+key, "MilestoneInput", "Milestone", 201, h.apiMilestone)
 	api("POST", "/api/v1/projects/{id}/milestones/{m}/report", "Report on a milestone (the organization or its hub)"+key,
-		"ReportInput", "Milestone", 0, h.apiReport)
+		"FundingReportInput", "Milestone", 0, h.apiReport)
 	api("POST", "/api/v1/projects/{id}/milestones/{m}/accept", "Accept a reported milestone; the closing report closes the project"+key,
 		"", "Milestone", 0, h.apiAccept)
 	api("POST", "/api/v1/projects/{id}/brand", "Designate a brand project (品牌项目), dated, with the reason (district or city)"+key,
@@ -527,14 +527,14 @@ func schemas() map[string]any {
 			"rank": web.Int(), "project_id": web.Int(), "award_fen": web.Int()}))}),
 		"AwardsInput": web.Obj(map[string]any{"awards": web.Arr(web.Obj(map[string]any{"application_id": web.Int(),
 			"amount_fen": web.Int(), "reason": web.Str()}, "application_id", "amount_fen"))}, "awards"),
-		"Project":        project,
-		"ProjectList":    web.Obj(map[string]any{"items": web.Arr(web.Ref("Project"))}),
-		"Tranche":        tranche,
-		"TrancheInput":   web.Obj(map[string]any{"amount_fen": web.Int(), "paid_on": date}, "amount_fen", "paid_on"),
-		"Milestone":      milestone,
-		"MilestoneList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Milestone"))}),
-		"MilestoneInput": web.Obj(map[string]any{"kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing), "title": web.Str(), "due_on": date}, "title", "due_on"),
-		"ReportInput":    web.Obj(map[string]any{"report": web.Str(), "reported_on": date, "activity_ids": web.Arr(web.Int())}, "report"),
+		"Project":            project,
+		"ProjectList":        web.Obj(map[string]any{"items": web.Arr(web.Ref("Project"))}),
+		"Tranche":            tranche,
+		"TrancheInput":       web.Obj(map[string]any{"amount_fen": web.Int(), "paid_on": date}, "amount_fen", "paid_on"),
+		"Milestone":          milestone,
+		"MilestoneList":      web.Obj(map[string]any{"items": web.Arr(web.Ref("Milestone"))}),
+		"MilestoneInput":     web.Obj(map[string]any{"kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing), "title": web.Str(), "due_on": date}, "title", "due_on"),
+		"FundingReportInput": web.Obj(map[string]any{"report": web.Str(), "reported_on": date, "activity_ids": web.Arr(web.Int())}, "report"),
 		"SuballocationInput": web.Obj(map[string]any{"org_id": web.Int(), "part": web.Str(), "amount_fen": web.Int(), "effective_on": date},
 			"org_id", "part", "amount_fen"),
 		"Suballocation": web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "org_id": web.Int(), "org_name": web.Str(),

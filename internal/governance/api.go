@@ -32,7 +32,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/decisions", Summary: "Major decisions (重大事项)",
 		Tag: "governance", Response: "DecisionList"}, h.S.API(h.apiDecisions))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/decisions", Summary: "Record a major decision taken at a meeting (quorum and votes checked)",
-		Tag: "governance", Body: "DecisionInput", Response: "Decision", Status: 201}, h.S.API(h.apiDecide))
+		Tag: "governance", Body: "DecisionInput", Response: "GovernanceDecision", Status: 201}, h.S.API(h.apiDecide))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/overdue-terms", Summary: "Organizations in scope whose officers' term ended without an election",
 		Tag: "governance", Response: "OverdueTermList"}, h.S.API(h.apiOverdue))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/report-cycles", Summary: "Reporting cycles the community committees in scope set",
@@ -316,9 +316,9 @@ func schemas() map[string]any {
 		"Board": web.Obj(map[string]any{"org_id": web.Int(), "term_ends_on": date, "overdue": web.Bool(),
 			"officers": web.Arr(web.Obj(map[string]any{"name": web.Str(), "post": web.Enum(Posts...), "since": date, "term_ends_on": date})),
 			"items":    web.Arr(web.Obj(electionOut))}),
-		"DecisionInput": web.Obj(decision, "meeting_on", "title", "kind", "members", "quorum", "present", "for", "against", "abstain"),
-		"Decision":      web.Obj(decisionOut),
-		"DecisionList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Decision"))}),
+		"DecisionInput":      web.Obj(decision, "meeting_on", "title", "kind", "members", "quorum", "present", "for", "against", "abstain"),
+		"GovernanceDecision": web.Obj(decisionOut),
+		"DecisionList":       web.Obj(map[string]any{"items": web.Arr(web.Ref("GovernanceDecision"))}),
 		"OverdueTermList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(),
 			"community_code": web.Str(), "held_on": date, "term_ends_on": date}))}),
 		"Cycle":           web.Obj(cycle, "community_code", "cycle"),

@@ -136,23 +136,12 @@ func idArgs(ids []int64) []any {
 	return out
 }
 
-// placeWhere restricts a column of community codes to a division's subtree.
-func placeWhere(col, code string, args []any) (string, []any) {
-	if len(code) == 12 {
-		args = append(args, code)
-		return col + " = $" + strconv.Itoa(len(args)), args
-	}
-	lo, hi := db.PrefixRange(code)
-	args = append(args, lo, hi)
-	return col + " >= $" + strconv.Itoa(len(args)-1) + " AND " + col + " < $" + strconv.Itoa(len(args)), args
-}
-
 // reportPlace restricts work reports to a division's subtree through the
 // column of the division's level (each indexed with the period).
 func reportPlace(code string, args []any) (string, []any) {
 	col := map[int]string{6: "r.district_code", 9: "r.street_code", 12: "r.community_code"}[len(code)]
 	if col == "" {
-		return placeWhere("r.community_code", code, args)
+		return db.ScopeCond("r.community_code", code, args)
 	}
 	args = append(args, code)
 	return col + " = $" + strconv.Itoa(len(args)), args
@@ -250,7 +239,7 @@ func overdueTerms(ctx context.Context, q db.Querier, scope string, orgID int64, 
 		args = append(args, orgID)
 		where = "e.org_id = $2"
 	} else {
-		where, args = placeWhere("e.community_code", scope, args)
+		where, args = db.ScopeCond("e.community_code", scope, args)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT e.org_id, o.name, o.community_code, e.held_on, e.term_ends_on
 		FROM elections e JOIN orgs o ON o.id = e.org_id
@@ -336,7 +325,7 @@ func cycleOf(ctx context.Context, q db.Querier, community string) (*Cycle, error
 }
 
 func cycles(ctx context.Context, q db.Querier, scope string) ([]Cycle, error) {
-	where, args := placeWhere("community_code", scope, nil)
+	where, args := db.ScopeCond("community_code", scope, nil)
 	rows, err := q.QueryContext(ctx, `SELECT community_code, cycle, effective_on FROM report_cycles WHERE `+where+
 		` ORDER BY community_code LIMIT 2000`, args...)
 	if err != nil {
@@ -507,7 +496,7 @@ func owingOrgs(ctx context.Context, q db.Querier, scope string, orgIDs []int64) 
 	} else {
 		col := map[int]string{6: "o.district_code", 9: "o.street_code", 12: "o.community_code"}[len(scope)]
 		if col == "" {
-			where, args = placeWhere("c.community_code", scope, nil)
+			where, args = db.ScopeCond("c.community_code", scope, nil)
 		} else {
 			where, args = col+" = $1", []any{scope}
 		}

@@ -17,7 +17,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/bases/coverage",
 		Summary: "Streets covered by an open street- or community-level base on a day, by district or by street",
 		Tag:     "bases", Query: []web.Param{{Name: "within", Description: "division code (default: the scope)"},
-			{Name: "on", Description: "YYYY-MM-DD (default: today)"}}, Response: "Coverage"}, h.S.API(h.apiCoverage))
+			{Name: "on", Description: "YYYY-MM-DD (default: today)"}}, Response: "BaseCoverage"}, h.S.API(h.apiCoverage))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/bases/{base_id}", Summary: "A base with its rooms, coming bookings and incubated organizations",
 		Tag: "bases", Response: "BaseDetail"}, h.S.API(h.apiGet))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/bases/{base_id}", Summary: "Save all fields of a base (closing it sets closed_on)",
@@ -189,12 +189,6 @@ func schemas() map[string]any {
 		"status": web.Enum(Booked, Cancelled), "booked_by": web.Int()})
 	incubatee := web.Obj(map[string]any{"id": web.Int(), "base_id": web.Int(), "org_id": web.Int(), "org_name": web.Str(),
 		"entered_on": date, "left_on": date, "status": web.Enum(Incubating, Graduated, Exited), "note": web.Str()})
-	area := map[string]any{"code": web.Str(), "name": web.Str(), "streets": web.Int(), "covered": web.Int(),
-		"percent": map[string]any{"type": "number"}, "bases": web.Arr(web.Str())}
-	cov := map[string]any{"within": web.Str(), "on": date, "rows": web.Arr(web.Obj(area))}
-	for k, v := range area {
-		cov[k] = v
-	}
 	return map[string]any{
 		"Base":           web.Obj(full),
 		"BaseInput":      web.Obj(baseProps, "name", "host_type", "division_code", "opened_on"),
@@ -207,6 +201,6 @@ func schemas() map[string]any {
 		"Incubatee":      incubatee,
 		"IncubateeInput": web.Obj(map[string]any{"org_id": web.Int(), "entered_on": date, "note": web.Str()}, "org_id"),
 		"IncubationEnd":  web.Obj(map[string]any{"status": web.Enum(Graduated, Exited), "left_on": date}, "status"),
-		"Coverage":       web.Obj(cov),
+		"BaseCoverage":   web.SchemaOf(Coverage{}, map[string]any{"on": date}),
 	}
 }

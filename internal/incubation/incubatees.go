@@ -279,9 +279,8 @@ func (s *Service) coveredStreets(ctx context.Context, within, on string) (map[st
 // streets lists the codes of the streets below a division that the plan
 // counts (geo.Counted: no special areas), as the indicators do.
 func (s *Service) streets(ctx context.Context, within string) ([]string, error) {
-	lo, hi := db.PrefixRange(within)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT code FROM divisions WHERE level = $1 AND code >= $2 AND code < $3 ORDER BY code`,
-		geo.Street, lo, hi)
+	in, args := db.ScopeCond("code", within, []any{geo.Street})
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT code FROM divisions WHERE level = $1 AND `+in+` ORDER BY code`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("incubation: streets: %w", err)
 	}

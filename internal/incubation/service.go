@@ -49,7 +49,7 @@ func canSee(u *auth.User, b *Base) bool {
 	if u.Role == auth.HubStaff && b.OperatorOrgID != 0 && u.OrgID == b.OperatorOrgID {
 		return true
 	}
-	return u.InScope(b.DivisionCode) || (u.ScopeCode != "" && strings.HasPrefix(u.ScopeCode, b.DivisionCode))
+	return u.ScopeCode != "" && u.Overlaps(b.DivisionCode)
 }
 
 // canEdit reports who creates and edits bases: the street and the officers

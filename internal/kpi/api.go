@@ -243,7 +243,7 @@ func schemas() map[string]any {
 	nbool := map[string]any{"type": "boolean", "nullable": true}
 	states := web.Enum(StateMet, StateOnTrack, StateBehind, StateNoData, StateNotApplicable, StateNotJudged)
 	indProps := map[string]any{"key": web.Str(), "name_zh": web.Str(), "name_en": web.Str(), "level": web.Enum(Levels...),
-		"scope_code": web.Str(), "rule": web.Ref("Rule"), "target": num, "start_on": web.Str(), "deadline": web.Str(),
+		"scope_code": web.Str(), "rule": web.Ref("IndicatorRule"), "target": num, "start_on": web.Str(), "deadline": web.Str(),
 		"clause": web.Str(), "active": web.Bool(), "position": web.Int()}
 	full := map[string]any{"id": web.Int(), "builtin": web.Bool(), "created_at": web.Str(), "updated_at": web.Str(), "version": web.Int()}
 	for k, v := range indProps {
@@ -273,7 +273,7 @@ func schemas() map[string]any {
 		"revoked_on": web.Str(), "note": web.Str(), "revoke_reason": web.Str(), "late_reason": web.Str(), "created_at": web.Str()})
 	return map[string]any{
 		"Filter":         filter,
-		"Rule":           rule,
+		"IndicatorRule":  rule,
 		"Indicator":      web.Obj(full),
 		"IndicatorInput": web.Obj(in, "key", "name_zh", "level", "rule", "target", "deadline"),
 		"IndicatorList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Indicator"))}),

@@ -72,8 +72,7 @@ func getIndicator(ctx context.Context, q db.Querier, key string) (*Indicator, er
 // seesIndicator reports whether a user may read an indicator: it applies
 // somewhere in the user's subtree.
 func seesIndicator(u *auth.User, ind *Indicator) bool {
-	return u != nil && u.ScopeCode != "" &&
-		(strings.HasPrefix(u.ScopeCode, ind.ScopeCode) || strings.HasPrefix(ind.ScopeCode, u.ScopeCode))
+	return u != nil && u.ScopeCode != "" && u.Overlaps(ind.ScopeCode)
 }
 
 // managesIndicators reports who sets indicators: the city for the whole

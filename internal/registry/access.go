@@ -42,9 +42,7 @@ func placeWhere(code string, args []any) (string, []any) {
 		args = append(args, code)
 		return "o.community_code = " + ph(len(args)), args
 	}
-	lo, hi := db.PrefixRange(code)
-	args = append(args, lo, hi)
-	return "o.community_code >= " + ph(len(args)-1) + " AND o.community_code < " + ph(len(args)), args
+	return db.ScopeCond("o.community_code", code, args)
 }
 
 // manages reports the roles that see leaders' phones and edit the record.

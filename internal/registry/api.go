@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"strconv"
 
@@ -182,34 +183,27 @@ func (h *Handlers) apiSummary(w http.ResponseWriter, r *http.Request, u *auth.Us
 	web.JSON(w, http.StatusOK, s)
 }
 
+// schemas are generated from the Go types the API answers with and reads
+// (web.SchemaOf), so every field is documented; the props add what a type
+// cannot tell: the enums and the nested references.
 func schemas() map[string]any {
-	orgProps := map[string]any{
-		"name": web.Str(), "tier": web.Enum(Tiers...), "types": web.Arr(web.Enum(Types...)),
-		"target_groups": web.Arr(web.Enum(TargetGroups...)), "community_code": web.Str(), "credit_code": web.Str(),
-		"address": web.Str(), "founded_on": map[string]any{"type": "string", "format": "date"}, "members": web.Int(),
-		"leader_name": web.Str(), "leader_phone": web.Str(), "party_org": web.Enum(PartyOrgs...),
-		"party_instructor": web.Str(), "hub": web.Bool(), "brand": web.Bool(), "demonstration_year": web.Int(),
-		"volunteer_mark": web.Bool(),
-	}
-	choice := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "community_code": web.Str(), "place": web.Str(),
-		"status": web.Enum(Statuses...), "value": web.Str()}, "id", "name", "value")
-	full := map[string]any{"id": web.Int(), "status": web.Enum(Statuses...), "street_code": web.Str(),
-		"district_code": web.Str(), "demonstration": web.Bool(), "return_reason": web.Str(), "created_at": web.Str(),
-		"updated_at": web.Str(), "version": web.Int(), "phone_masked": web.Bool()}
-	for k, v := range orgProps {
-		full[k] = v
-	}
 	date := map[string]any{"type": "string", "format": "date"}
-	in := map[string]any{"status": web.Enum(StatusPending, StatusActive), "version": web.Int(),
-		"effective_on": date, "late_reason": web.Str()}
-	for k, v := range orgProps {
-		in[k] = v
+	enums := map[string]any{
+		"tier": web.Enum(Tiers...), "types": web.Arr(web.Enum(Types...)), "target_groups": web.Arr(web.Enum(TargetGroups...)),
+		"party_org": web.Enum(PartyOrgs...), "founded_on": date,
 	}
+	org := maps.Clone(enums)
+	org["status"] = web.Enum(Statuses...)
+	in := maps.Clone(enums)
+	in["status"], in["effective_on"] = web.Enum(StatusPending, StatusActive), date
+	input := web.SchemaOf(Input{}, in)
+	input["required"] = []string{"name", "tier", "types", "community_code", "leader_name", "leader_phone"}
 	return map[string]any{
-		"Org":        web.Obj(full),
-		"OrgChoices": web.Obj(map[string]any{"items": web.Arr(choice)}, "items"),
-		"OrgInput":   web.Obj(in, "name", "tier", "types", "community_code", "leader_name", "leader_phone"),
-		"OrgPage": web.Obj(map[string]any{"items": web.Arr(web.Ref("Org")), "total": web.Int(), "page": web.Int(), "per_page": web.Int(),
+		"Org":      web.SchemaOf(Org{}, org),
+		"OrgInput": input,
+		"OrgChoices": web.Obj(map[string]any{"items": web.Arr(web.SchemaOf(Choice{},
+			map[string]any{"status": web.Enum(Statuses...)}))}, "items"),
+		"OrgPage": web.SchemaOf(Page{}, map[string]any{"items": web.Arr(web.Ref("Org")),
 			"more": map[string]any{"type": "boolean", "description": "a search counted its matches up to 200 and found more"}}),
 		"Transition": web.Obj(map[string]any{"action": web.Enum(Actions...), "reason": web.Str(),
 			"effective_on": date, "late_reason": web.Str()}, "action"),

@@ -431,15 +431,10 @@ func (s *Service) small(ctx context.Context, u *auth.User, f Filter) (bool, erro
 // matches) and for organization leaders, whose list is their own
 // organizations.
 func listScope(u *auth.User, within string) (string, bool) {
-	switch {
-	case u.Role == auth.OrgLeader:
+	if u.Role == auth.OrgLeader {
 		return "", false
-	case within == "" || strings.HasPrefix(u.ScopeCode, within):
-		return u.ScopeCode, true
-	case strings.HasPrefix(within, u.ScopeCode):
-		return within, true
 	}
-	return "", false
+	return u.Narrow(within)
 }
 
 // searchScope decides how a search reads: f.searchIn is set to the places

@@ -88,15 +88,14 @@ func where(d db.Dialect, u *auth.User, f *Filter) (string, []any) {
 	// A division filter inside the viewer's scope replaces the scope
 	// condition (it is the narrower of the two, and one condition lets the
 	// engine use one index); one that overlaps nothing matches nothing.
-	switch w := f.Within; {
-	case w == "" || strings.HasPrefix(u.ScopeCode, w):
+	switch code, ok := u.Narrow(f.Within); {
+	case ok && code == u.ScopeCode:
 	case u.Role == auth.OrgLeader:
-		lo, hi := db.PrefixRange(w)
-		args = append(args, lo, hi)
-		c += " AND o.community_code >= " + ph(len(args)-1) + " AND o.community_code < " + ph(len(args))
-	case strings.HasPrefix(w, u.ScopeCode):
-		args = args[:0]
-		c, args = placeWhere(w, args)
+		var in string
+		in, args = db.ScopeCond("o.community_code", f.Within, args)
+		c += " AND " + in
+	case ok:
+		c, args = placeWhere(code, args[:0])
 	default:
 		c = "1 = 0"
 		args = args[:0]

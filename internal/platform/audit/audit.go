@@ -177,9 +177,9 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Row, error) {
 		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
 	}
 	if f.Scope != "" {
-		lo, hi := db.PrefixRange(f.Scope)
-		add("scope_code >= ?", lo)
-		add("scope_code < ?", hi)
+		var c string
+		c, args = db.ScopeCond("scope_code", f.Scope, args)
+		where = append(where, c)
 	}
 	if f.UserID != 0 {
 		add("user_id = ?", f.UserID)

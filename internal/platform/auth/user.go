@@ -84,6 +84,31 @@ func (u *User) InScope(code string) bool {
 	return u != nil && u.ScopeCode != "" && strings.HasPrefix(code, u.ScopeCode)
 }
 
+// Overlaps reports whether a division and the user's scope lie on one
+// branch of the tree: the division is in the scope, or encloses it (a
+// street officer overlaps its district's round, a district officer its
+// streets' bases).
+func (u *User) Overlaps(code string) bool {
+	return u != nil && (u.InScope(code) || strings.HasPrefix(u.ScopeCode, code))
+}
+
+// Narrow is the division a view filtered to within covers for the user:
+// the user's scope when within is empty or encloses it, within when it
+// lies inside the scope. ok is false when within lies outside the scope
+// (the view is empty). It is decided once per request and carried in the
+// filter.
+func (u *User) Narrow(within string) (code string, ok bool) {
+	switch {
+	case u == nil:
+		return "", false
+	case within == "" || strings.HasPrefix(u.ScopeCode, within):
+		return u.ScopeCode, true
+	case strings.HasPrefix(within, u.ScopeCode):
+		return within, true
+	}
+	return "", false
+}
+
 // ReadOnly reports whether the user may change nothing.
 func (u *User) ReadOnly() bool { return u.Role == Auditor }
 

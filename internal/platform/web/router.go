@@ -1,6 +1,7 @@
 package web
 
 import (
+	"reflect"
 	"net/http"
 	"regexp"
 	"slices"
@@ -16,6 +17,9 @@ type Router struct {
 	patterns []string
 	docs     []Doc
 	schemas  map[string]any
+	// clashes are schema names two rooms defined differently (the later
+	// one wins in the document; SchemaClashes lists them for a test).
+	clashes []string
 	// residents are the patterns a resident may use (ForResidents, or a
 	// Doc that is Public or Resident); every other route is not found to one.
 	residents map[string]bool
@@ -88,9 +92,16 @@ func (rt *Router) ResidentMay(pattern string) bool {
 // Schemas adds named JSON schemas for the OpenAPI document.
 func (rt *Router) Schemas(m map[string]any) {
 	for k, v := range m {
+		if old, ok := rt.schemas[k]; ok && !reflect.DeepEqual(old, v) {
+			rt.clashes = append(rt.clashes, k)
+		}
 		rt.schemas[k] = v
 	}
 }
+
+// SchemaClashes lists the schema names registered twice with different
+// definitions: one room's answer documented with another room's schema.
+func (rt *Router) SchemaClashes() []string { return append([]string(nil), rt.clashes...) }
 
 // Patterns returns every registered pattern.
 func (rt *Router) Patterns() []string { return append([]string(nil), rt.patterns...) }

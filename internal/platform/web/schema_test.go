@@ -1,0 +1,75 @@
+package web
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+)
+
+type inner struct {
+	Code string `json:"code"`
+	Hide string `json:"-"`
+}
+
+type base struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+type answer struct {
+	base
+	Name    string          `json:"name"` // the outer field wins over base's
+	Items   []*inner        `json:"items"`
+	More    bool            `json:"more,omitempty"`
+	At      time.Time       `json:"at"`
+	Counts  map[string]int  `json:"counts"`
+	Raw     json.RawMessage `json:"raw"`
+	Score   float64         `json:"score"`
+	Self    *answer         `json:"self,omitempty"`
+	private int             //nolint:unused // not encoded
+	Untag   string
+	Nested  struct {
+		X int `json:"x"`
+	} `json:"nested"`
+}
+
+// SchemaOf lists exactly the keys encoding/json writes, at every depth.
+func TestSchemaOfMatchesTheEncoding(t *testing.T) {
+	s := SchemaOf(answer{}, map[string]any{"name": Enum("a", "b")})
+	v := answer{Items: []*inner{{Code: "x"}}, More: true, Self: &answer{}}
+	b, _ := json.Marshal(v)
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	props := s["properties"].(map[string]any)
+	var keys, doc []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for k := range props {
+		doc = append(doc, k)
+	}
+	slices.Sort(keys)
+	slices.Sort(doc)
+	if !slices.Equal(keys, doc) {
+		t.Errorf("encoded %v, documented %v", keys, doc)
+	}
+	if !reflect.DeepEqual(props["name"], Enum("a", "b")) {
+		t.Errorf("props did not replace name: %v", props["name"])
+	}
+	items := props["items"].(map[string]any)["items"].(map[string]any)["properties"].(map[string]any)
+	if _, ok := items["code"]; !ok || len(items) != 1 {
+		t.Errorf("items: %v", items)
+	}
+	if props["at"].(map[string]any)["format"] != "date-time" || props["score"].(map[string]any)["type"] != "number" ||
+		props["counts"].(map[string]any)["additionalProperties"].(map[string]any)["type"] != "integer" {
+		t.Errorf("types: %v %v %v", props["at"], props["score"], props["counts"])
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a props key that is not a field did not panic")
+		}
+	}()
+	SchemaOf(answer{}, map[string]any{"nope": Str()})
+}
