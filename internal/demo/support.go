@@ -186,9 +186,9 @@ func (s *supporter) hubsAt(t time.Time) *hub.Service {
 }
 
 func (s *supporter) usersAt(t time.Time) *auth.Service {
-	c := *s.users
-	c.Now = fixed(t)
-	return &c
+	u := s.users
+	return &auth.Service{DB: u.DB, Now: fixed(t), IdleTimeout: u.IdleTimeout, AbsTimeout: u.AbsTimeout, Orgs: u.Orgs,
+		DivisionExists: u.DivisionExists, Throttle: u.Throttle}
 }
 
 // newUser schedules an account's creation by the administrator; the account

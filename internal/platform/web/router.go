@@ -1,8 +1,8 @@
 package web
 
 import (
-	"reflect"
 	"net/http"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
