@@ -374,7 +374,7 @@ func (x *Rows) readRow() (int, []string, error) {
 		if v, err := strconv.Atoi(string(r)); err == nil && v > x.n {
 			n = v
 		} else if err != nil || v <= 0 {
-			return 0, nil, &LimitError{Limit: "unreadable", Detail: "row number " + string(r)}
+			return 0, nil, &LimitError{Limit: Corrupt, Detail: "row number " + string(r)}
 		}
 	}
 	if n > x.lim.Rows {
@@ -399,7 +399,7 @@ func (x *Rows) readRow() (int, []string, error) {
 		if r, ok := s.attr("r"); ok {
 			c, err := column(r)
 			if err != nil {
-				return 0, nil, &LimitError{Limit: "unreadable", Detail: err.Error()}
+				return 0, nil, &LimitError{Limit: Corrupt, Detail: err.Error()}
 			}
 			col = c
 		}

@@ -207,10 +207,10 @@ func TestLimits(t *testing.T) {
 		{"shared strings over their bound", sheetOf(), `<sst><si><t>` + strings.Repeat("x", 2000) + `</t></si></sst>`, Limits{Rows: 10, Columns: 5, CellBytes: 100, Unzipped: 1 << 20, SharedStrings: 1000, ZipEntries: 10}, "shared"},
 		{"unzipped", sheetOf(row(1, `<c><v>`+strings.Repeat("1", 3000)+`</v></c>`)), "", Limits{Rows: 10, Columns: 5, CellBytes: 100, Unzipped: 2000, SharedStrings: 1000, ZipEntries: 10}, "unzipped"},
 		{"zip entries", sheetOf(), "", Limits{Rows: 10, Columns: 5, CellBytes: 100, Unzipped: 1 << 20, SharedStrings: 1000, ZipEntries: 3}, "unzipped"},
-		{"a bad row number", sheetOf(`<row r="x"></row>`), "", small, "unreadable"},
-		{"a bad entity", sheetOf(row(1, `<c><v>&bogus;</v></c>`)), "", small, "unreadable"},
-		{"truncated", `<worksheet><sheetData><row r="1"><c><v>1`, "", small, "unreadable"},
-		{"an endless tag", `<worksheet><sheetData><row ` + strings.Repeat("a", 100<<10), "", small, "unreadable"},
+		{"a bad row number", sheetOf(`<row r="x"></row>`), "", small, Corrupt},
+		{"a bad entity", sheetOf(row(1, `<c><v>&bogus;</v></c>`)), "", small, Corrupt},
+		{"truncated", `<worksheet><sheetData><row r="1"><c><v>1`, "", small, Corrupt},
+		{"an endless tag", `<worksheet><sheetData><row ` + strings.Repeat("a", 100<<10), "", small, Corrupt},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
