@@ -2,6 +2,7 @@ package account
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,15 +18,33 @@ type usersData struct {
 	Users []*auth.User
 	Roles []string
 	Form  auth.NewUser
+	// The list's filter and page: Total accounts match, Page of Pages.
+	Filter             auth.UserFilter
+	Total, Page, Pages int
+	Prev, Next         int
 }
 
 func (h *Handlers) usersPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	users, err := h.Auth.ListUsers(r.Context(), u)
+	q := r.URL.Query()
+	f := auth.UserFilter{Q: q.Get("q"), Role: q.Get("role")}
+	f.Page, _ = strconv.Atoi(q.Get("page"))
+	if f.Role != "" && !slices.Contains(auth.Roles, f.Role) {
+		f.Role = ""
+	}
+	users, total, err := h.Auth.UsersPage(r.Context(), u, f)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "users", web.View{Title: h.S.Cat.T(langOf(r), "nav.users"), Data: usersData{Users: users}})
+	d := usersData{Users: users, Roles: auth.Roles, Filter: f, Total: total, Page: max(f.Page, 1)}
+	d.Pages = max((total+auth.UsersPerPage-1)/auth.UsersPerPage, 1)
+	if d.Page > 1 {
+		d.Prev = d.Page - 1
+	}
+	if d.Page < d.Pages {
+		d.Next = d.Page + 1
+	}
+	h.S.Render(w, r, http.StatusOK, "users", web.View{Title: h.S.Cat.T(langOf(r), "nav.users"), Data: d})
 }
 
 func (h *Handlers) userNewPage(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -218,6 +218,57 @@ func (s *Service) ListUsers(ctx context.Context, viewer *User) ([]*User, error) 
 	return out, rows.Err()
 }
 
+// UserFilter narrows the accounts list: a fragment of the username or the
+// display name, one role, and a page of UsersPerPage.
+type UserFilter struct {
+	Q, Role string
+	Page    int
+}
+
+// UsersPerPage is the accounts list's page size.
+const UsersPerPage = 50
+
+// UsersPage returns one page of the accounts within the viewer's scope that
+// match the filter, and how many match in all: the page's work is bounded
+// whatever the number of accounts (a city may hold tens of thousands).
+func (s *Service) UsersPage(ctx context.Context, viewer *User, f UserFilter) ([]*User, int, error) {
+	if !viewer.CanManageUsers() {
+		return nil, 0, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.Page > 100_000 {
+		f.Page = 100_000
+	}
+	lo, hi := db.PrefixRange(viewer.ScopeCode)
+	like := ""
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like = "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+	}
+	where := ` FROM users WHERE scope_code >= $1 AND scope_code < $2 AND ($3 = '' OR role = $3)
+		AND ($4 = '' OR username LIKE $4 ESCAPE '\' OR display_name LIKE $4 ESCAPE '\')`
+	var total int
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*)`+where, lo, hi, f.Role, like).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count users: %w", err)
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+userColumns+where+` ORDER BY scope_code, role, username LIMIT $5 OFFSET $6`,
+		lo, hi, f.Role, like, UsersPerPage, (f.Page-1)*UsersPerPage)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var out []*User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, u)
+	}
+	return out, total, rows.Err()
+}
+
 // SetDisabled enables or disables an account in the administrator's scope and
 // ends its sessions when disabling.
 func (s *Service) SetDisabled(ctx context.Context, by *User, id int64, disabled bool) error {
