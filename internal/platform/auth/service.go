@@ -226,7 +226,7 @@ type UserFilter struct {
 }
 
 // UsersPerPage is the accounts list's page size.
-const UsersPerPage = 50
+const UsersPerPage = 20
 
 // UsersPage returns one page of the accounts within the viewer's scope that
 // match the filter, and how many match in all: the page's work is bounded
