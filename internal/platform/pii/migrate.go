@@ -74,27 +74,12 @@ func EncryptExisting(ctx context.Context, d *db.DB, k *Keys) (int, error) {
 
 func encryptBatch(ctx context.Context, d *db.DB, k *Keys, c Column, n int) (int, error) {
 	b := k.Primary()
-	type row struct {
-		id int64
-		v  string
-	}
-	var rows []row
+	var rows []sealed
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		rs, err := tx.QueryContext(ctx, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE `+c.Col+` <> ''
+		var err error
+		rows, err = readSealed(ctx, tx, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE `+c.Col+` <> ''
 			AND ((`+c.Col+` NOT LIKE 'enc1:%' AND `+c.Col+` NOT LIKE 'enc2:%') OR `+c.HashCol+` = '') ORDER BY id LIMIT `+fmt.Sprint(n))
 		if err != nil {
-			return err
-		}
-		for rs.Next() {
-			var r row
-			if err := rs.Scan(&r.id, &r.v); err != nil {
-				rs.Close()
-				return err
-			}
-			rows = append(rows, r)
-		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
 			return err
 		}
 		for _, r := range rows {
@@ -113,4 +98,28 @@ func encryptBatch(ctx context.Context, d *db.DB, k *Keys, c Column, n int) (int,
 		return 0, fmt.Errorf("pii: encrypt %s.%s: %w", c.Table, c.Col, err)
 	}
 	return len(rows), nil
+}
+
+// sealed is one row's id and its personal-data column, as a batch reads it.
+type sealed struct {
+	id int64
+	v  string
+}
+
+// readSealed reads a batch of (id, value) rows for sealing or re-sealing.
+func readSealed(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]sealed, error) {
+	rs, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []sealed
+	for rs.Next() {
+		var r sealed
+		if err := rs.Scan(&r.id, &r.v); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
 }

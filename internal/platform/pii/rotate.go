@@ -24,29 +24,12 @@ func Sealing() []Column { return append(append([]Column(nil), Columns...), Secre
 // again.
 func RotateBatch(ctx context.Context, d *db.DB, k *Keys, c Column, after int64, n int) (changed int, last int64, err error) {
 	b := k.Primary()
-	type row struct {
-		id int64
-		v  string
-	}
-	var rows []row
+	var rows []sealed
 	err = d.Tx(ctx, func(tx *sql.Tx) error {
-		rows = rows[:0]
 		changed = 0
-		rs, err := tx.QueryContext(ctx, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE id > $1 AND `+c.Col+` <> ''
+		rows, err = readSealed(ctx, tx, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE id > $1 AND `+c.Col+` <> ''
 			AND `+c.Col+` NOT LIKE $2 ORDER BY id LIMIT `+fmt.Sprint(n), after, b.Tag()+"%")
 		if err != nil {
-			return err
-		}
-		for rs.Next() {
-			var r row
-			if err := rs.Scan(&r.id, &r.v); err != nil {
-				rs.Close()
-				return err
-			}
-			rows = append(rows, r)
-		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
 			return err
 		}
 		for _, r := range rows {
