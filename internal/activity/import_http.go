@@ -55,7 +55,7 @@ func (h *Handlers) templateXLSX(w http.ResponseWriter, r *http.Request, u *auth.
 		}
 		return
 	}
-	sendXLSX(w, h.tr(r, "imp.title")+".xlsx", b)
+	sheet.Send(w, h.tr(r, "imp.title")+".xlsx", b)
 }
 
 func (h *Handlers) apiImport(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -1,14 +1,9 @@
 package activity
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
-	"net/url"
-	"slices"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/sheet"
@@ -23,41 +18,7 @@ func writeSheet(name string, rows [][]any) ([]byte, error) {
 // writeSheets writes sheets of rows; text that a spreadsheet would read as
 // a formula is neutralized (issue 18).
 func writeSheets(names []string, sheets [][][]any) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	for k, name := range names {
-		if k == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return nil, err
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			return nil, err
-		}
-		sw, err := f.NewStreamWriter(name)
-		if err != nil {
-			return nil, err
-		}
-		for i, row := range sheets[k] {
-			cell, _ := excelize.CoordinatesToCellName(1, i+1)
-			if err := sw.SetRow(cell, sheet.NeutralizeAll(slices.Clone(row))); err != nil {
-				return nil, err
-			}
-		}
-		if err := sw.Flush(); err != nil {
-			return nil, err
-		}
-	}
-	var b bytes.Buffer
-	if err := f.Write(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-func sendXLSX(w http.ResponseWriter, name string, b []byte) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	w.Write(b)
+	return sheet.Book(names, sheets)
 }
 
 // exportXLSX writes the filtered activities (at most 10,000 rows).
@@ -96,7 +57,7 @@ func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	sendXLSX(w, "activities.xlsx", b)
+	sheet.Send(w, "activities.xlsx", b)
 }
 
 // hoursXLSX is a volunteer's record of service as a spreadsheet.
@@ -125,5 +86,5 @@ func (h *Handlers) hoursXLSX(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.PageError(w, r, err)
 		return
 	}
-	sendXLSX(w, fmt.Sprintf("volunteer-%d-hours.xlsx", id), b)
+	sheet.Send(w, fmt.Sprintf("volunteer-%d-hours.xlsx", id), b)
 }

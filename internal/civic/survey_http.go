@@ -1,13 +1,8 @@
 package civic
 
 import (
-	"bytes"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
-
-	"github.com/xuri/excelize/v2"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
@@ -97,7 +92,7 @@ func (h *Handlers) surveyXLSX(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	sendXLSX(w, "survey-"+itoa(id)+".xlsx", b)
+	sheet.Send(w, "survey-"+itoa(id)+".xlsx", b)
 }
 
 func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -114,7 +109,7 @@ func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *aut
 		h.S.Respond(w, r, http.StatusOK, nil, err)
 		return
 	}
-	sendXLSX(w, "survey-"+itoa(id)+".xlsx", b)
+	sheet.Send(w, "survey-"+itoa(id)+".xlsx", b)
 }
 
 func (h *Handlers) apiPublish(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -180,42 +175,7 @@ func (h *Handlers) resultsXLSX(r *http.Request, res *Results) ([]byte, error) {
 	for _, p := range append([]PlaceResult{res.Total}, res.Places...) {
 		ps = append(ps, []any{p.Name, p.Answers, p.Awareness, p.Participation, p.Satisfaction, p.Ratings, p.RatingAverage})
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	names := []string{t("civic.by_question"), t("civic.by_place")}
-	for k, rows := range [][][]any{qs, ps} {
-		if k == 0 {
-			if err := f.SetSheetName("Sheet1", names[0]); err != nil {
-				return nil, err
-			}
-		} else if _, err := f.NewSheet(names[k]); err != nil {
-			return nil, err
-		}
-		sw, err := f.NewStreamWriter(names[k])
-		if err != nil {
-			return nil, err
-		}
-		for i, row := range rows {
-			cell, _ := excelize.CoordinatesToCellName(1, i+1)
-			if err := sw.SetRow(cell, sheet.NeutralizeAll(slices.Clone(row))); err != nil {
-				return nil, err
-			}
-		}
-		if err := sw.Flush(); err != nil {
-			return nil, err
-		}
-	}
-	var b bytes.Buffer
-	if err := f.Write(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-func sendXLSX(w http.ResponseWriter, name string, b []byte) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	w.Write(b)
+	return sheet.Book([]string{t("civic.by_question"), t("civic.by_place")}, [][][]any{qs, ps})
 }
 
 // AllPlaces is the whole unit's row followed by its places' rows.
