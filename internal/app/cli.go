@@ -25,6 +25,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
 	"linli/internal/platform/idem"
 	"linli/internal/platform/web"
 )
@@ -302,14 +303,6 @@ func (a *App) purgeSessions(ctx context.Context) {
 	}
 }
 
-// roleNames are the demo block's role names: the block is read by a person
-// before signing in, in the product's default language.
-var roleNames = map[string]string{
-	auth.CityAdmin: "市级管理员", auth.DistrictOfficer: "区民政干部", auth.StreetOfficer: "街道干部",
-	auth.CommunityCommittee: "村（居）两委", auth.HubStaff: "枢纽组织工作人员", auth.OrgLeader: "组织负责人", auth.Auditor: "审计员",
-	auth.SecurityAdmin: "安全管理员",
-}
-
 // printDemo prints the demonstration accounts as one readable block, after
 // the address, so that log lines (on standard error) never cut through it.
 func printDemo(w io.Writer, res *demo.Result) {
@@ -320,13 +313,16 @@ func printDemo(w io.Writer, res *demo.Result) {
 	fmt.Fprintf(w, "演示数据 / demo data: %d fictional organizations (%d hubs, %d brand), loaded in %s\n",
 		res.Orgs, res.Hubs, res.Brands, res.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(w, "演示账户 / demo accounts, password %s:\n\n", res.Password)
+	// role names from the catalog, in the product's default language: the
+	// block is read by a person before signing in
+	cat := Catalog()
 	rows := [][3]string{{"用户名 username", "角色 role", "范围 scope"}}
 	for _, a := range res.Accounts {
 		scope := a.ScopeName + " " + a.ScopeCode
 		if a.OrgName != "" {
 			scope += " · " + a.OrgName
 		}
-		rows = append(rows, [3]string{a.Username, roleNames[a.Role] + " " + a.Role, scope})
+		rows = append(rows, [3]string{a.Username, cat.Msg(i18n.ZH, errs.M("role."+a.Role)) + " " + a.Role, scope})
 	}
 	var wide [2]int
 	for _, r := range rows {
