@@ -64,8 +64,8 @@ type showData struct {
 	QR        template.URL
 	Organizer bool
 	CanEnrol  bool
-	CanSelf   bool     // an organization's leader may enrol themself
-	Self      bool     // and is enrolled
+	CanSelf   bool // an organization's leader may enrol themself
+	Self      bool // and is enrolled
 }
 
 func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
