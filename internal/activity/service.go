@@ -22,6 +22,7 @@ import (
 type Orgs interface {
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
 	Summarize(ctx context.Context, u *auth.User, within string) (*registry.Summary, error)
+	registry.Lister // the organization picker
 }
 
 // Service is the activities' rules over their tables.
