@@ -107,7 +107,9 @@ func TestCensusRound(t *testing.T) {
 // round asks nothing of anyone.
 func TestCensusCounts(t *testing.T) {
 	f := setup(t)
-	mk := func(role, scope string) *auth.User { return &auth.User{ID: 99, Username: "x", Role: role, ScopeCode: scope} }
+	mk := func(role, scope string) *auth.User {
+		return &auth.User{ID: 99, Username: "x", Role: role, ScopeCode: scope}
+	}
 	committee, committee2 := mk(auth.CommunityCommittee, "440106008007"), mk(auth.CommunityCommittee, "440106013001")
 	counts := func(u *auth.User) [2]int {
 		t.Helper()
