@@ -74,9 +74,10 @@ func censusService(d *db.DB, geoStore *geo.Store, reg *registry.Service, now tim
 		Now: func() time.Time { return now }}
 }
 
-// streetClerk is a street office's clerk without a demonstration account.
+// streetClerk is a street office's clerk without a demonstration account
+// (known by the office's name: the round's page shows who submitted).
 func streetClerk(code, name string) *auth.User {
-	return &auth.User{Username: "demo-" + code, DisplayName: name, Role: auth.StreetOfficer, ScopeCode: code}
+	return &auth.User{Username: name, DisplayName: name, Role: auth.StreetOfficer, ScopeCode: code}
 }
 
 // submitCensus submits a street's organizations into a round, exported and

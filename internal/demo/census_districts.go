@@ -93,5 +93,5 @@ func districtOfficer(ctx context.Context, geoStore *geo.Store, users *auth.Servi
 	if err != nil {
 		return nil, fmt.Errorf("demo: census district %s: %w", code, err)
 	}
-	return &auth.User{Username: "demo-" + code, DisplayName: n.Name + "民政局", Role: auth.DistrictOfficer, ScopeCode: code}, nil
+	return &auth.User{Username: n.Name + "民政局", DisplayName: n.Name + "民政局", Role: auth.DistrictOfficer, ScopeCode: code}, nil
 }
