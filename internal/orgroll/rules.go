@@ -299,8 +299,15 @@ func (d Deltas) add(k Key, day string, n, late int) {
 }
 
 // Add adds (sign 1) or subtracts (-1) a timeline's counts.
-func (d Deltas) Add(segs []Seg, sign int) {
+func (d Deltas) Add(segs []Seg, sign int) { d.AddUnder(segs, sign, "") }
+
+// AddUnder is Add restricted to the keys whose codes start with a prefix
+// (a rebuild, one district at a time).
+func (d Deltas) AddUnder(segs []Seg, sign int, prefix string) {
 	for _, s := range segs {
+		if !strings.HasPrefix(s.Community, prefix) {
+			continue
+		}
 		s.keys(func(k Key, late bool) {
 			l := 0
 			if late {
