@@ -361,3 +361,25 @@ func Decode(s string) []Seg {
 	}
 	return out
 }
+
+// On is the state a timeline holds on a day, if the organization was
+// active then.
+func On(segs []Seg, day string) (State, bool) {
+	for _, s := range segs {
+		if s.From <= day && (s.To == "" || day < s.To) {
+			return s.State, true
+		}
+	}
+	return State{}, false
+}
+
+// Keys calls fn with every key the state counts under at a level and
+// whether it counts there by a late entry: an organization's part of the
+// rollup's counts on a day it stood so.
+func (st State) Keys(lvl int, fn func(Key, bool)) {
+	st.keys(func(k Key, late bool) {
+		if k.Lvl == lvl {
+			fn(k, late)
+		}
+	})
+}

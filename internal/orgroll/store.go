@@ -438,9 +438,14 @@ func Read(ctx context.Context, q db.Querier, lvl int, dims []string, lo, hi, day
 	out := map[Key]Count{}
 	for _, dim := range dims {
 		klo, khi := KeyRange(lvl, dim, lo, hi)
-		rows, err := q.QueryContext(ctx, `SELECT k.rk, r.n, r.nl FROM org_roll_keys k
-			JOIN org_roll r ON r.rk = k.rk AND r.day = (SELECT MAX(x.day) FROM org_roll x WHERE x.rk = k.rk AND x.day <= $3)
-			WHERE k.rk >= $1 AND k.rk < $2 AND r.n <> 0`, klo, khi, day)
+		// each key's last row by two seeks on the primary key from the
+		// keys' list: as a join, SQLite drove from org_roll's rows in the
+		// range (every day of every key, a district's key changes on
+		// hundreds) and looked up the last day for each
+		rows, err := q.QueryContext(ctx, `SELECT m.rk, m.n, m.nl FROM (SELECT k.rk,
+				(SELECT r.n FROM org_roll r WHERE r.rk = k.rk AND r.day <= $3 ORDER BY r.day DESC LIMIT 1) AS n,
+				(SELECT r.nl FROM org_roll r WHERE r.rk = k.rk AND r.day <= $3 ORDER BY r.day DESC LIMIT 1) AS nl
+			FROM org_roll_keys k WHERE k.rk >= $1 AND k.rk < $2) m WHERE m.n <> 0`, klo, khi, day)
 		if err != nil {
 			return nil, fmt.Errorf("org rollup read: %w", err)
 		}
