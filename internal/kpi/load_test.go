@@ -156,7 +156,9 @@ func TestDistrictLoadsItsHistory(t *testing.T) {
 	// district and the city, the units behind each number and the
 	// corrections at the deadlines included
 	w.clock.set("2024-05-01")
-	w.change(ids[1], func(in *registry.Input) { in.Hub, in.EffectiveOn, in.LateReason = false, "2024-04-01", "撤销枢纽补录" })
+	w.change(ids[1], func(in *registry.Input) {
+		in.Hub, in.EffectiveOn, in.LateReason = false, "2024-04-01", "撤销枢纽补录"
+	})
 	inds, err := w.kpi.List(w.ctx, w.city, "", false)
 	if err != nil {
 		t.Fatal(err)
