@@ -218,7 +218,9 @@ func addCounts(dst, src map[string]int, sign int) {
 // the rollup's. It reads the partial index of entries made after their
 // effective time (migration 039), from the known day on.
 func (s *Service) enteredLate(ctx context.Context, w when) ([]int64, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT DISTINCT org_id FROM org_history
+	// (no DISTINCT: SQLite would walk the whole history in organization
+	// order for it rather than the partial index)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id FROM org_history
 		WHERE entered_at > at AND entered_at >= $1 AND at < $2`, w.KnownCut, w.Cut)
 	if err != nil {
 		return nil, fmt.Errorf("kpi late entries: %w", err)
@@ -233,7 +235,7 @@ func (s *Service) enteredLate(ctx context.Context, w when) ([]int64, error) {
 		out = append(out, id)
 	}
 	slices.Sort(out)
-	return out, rows.Err()
+	return slices.Compact(out), rows.Err()
 }
 
 // workerCounts is a record share's numerator from the workers and the
