@@ -35,7 +35,8 @@ func TestLoad(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	start := time.Now()
-	res, err := Load(ctx, e.db, e.geo, e.reg, e.users, time.Now(), 1)
+	now := time.Now()
+	res, err := Load(ctx, e.db, e.geo, e.reg, e.users, now, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,6 +47,7 @@ func TestLoad(t *testing.T) {
 	t.Run("census rounds in every district", func(t *testing.T) { checkCensus(t, e, res.Accounts) })
 	t.Run("entered today with effective dates", func(t *testing.T) { checkEffective(t, e.db, start) })
 	t.Run("evaluation", func(t *testing.T) { checkEvaluation(t, e.db) })
+	t.Run("coverage shows gaps", func(t *testing.T) { checkCoverageGaps(t, e, now) })
 	t.Run("about 2000 organizations", func(t *testing.T) {
 		var n int
 		if err := e.db.Read.QueryRow(`SELECT COUNT(*) FROM orgs`).Scan(&n); err != nil {
