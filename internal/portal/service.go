@@ -468,7 +468,12 @@ type Place struct {
 	Surveys    []SurveyRef    `json:"surveys"`
 	// MapLayers are the public map's choices (none: no boundaries below).
 	MapLayers []MapLayer `json:"-"`
-	Calendar  [][]CalDay `json:"-"`
+	// Locator: a district without boundaries below is shown on its city's
+	// map (the city's code; "" for none), and Ranking, its places below by
+	// organizations, is the table the map degrades to.
+	Locator  string       `json:"-"`
+	Ranking  []ChildPlace `json:"-"`
+	Calendar [][]CalDay   `json:"-"`
 }
 
 // PlaceQuery is what a place's page may choose.
@@ -567,6 +572,9 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 		}
 	}
 	p.MapLayers = mapLayers(code, p.Indicators, cmpStr(q.Lang, i18n.ZH))
+	if len(p.MapLayers) == 0 {
+		p.Locator, p.Ranking = locator(code), ranking(p.Children)
+	}
 	if s.Surveys != nil {
 		svs, err := s.Surveys(ctx, code, 5)
 		if err != nil {
