@@ -160,7 +160,9 @@ func (h *Handlers) surveyCreate(w http.ResponseWriter, r *http.Request, u *auth.
 	h.surveyFormError(w, r, u, surveyForm{In: in}, err)
 }
 
-func (h *Handlers) surveyEdit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+// ownSurvey reads the survey of the path for its officers, or answers
+// the error page (nil).
+func (h *Handlers) ownSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) *Survey {
 	id, err := web.PathID(r, "id")
 	var sv *Survey
 	if err == nil {
@@ -168,29 +170,35 @@ func (h *Handlers) surveyEdit(w http.ResponseWriter, r *http.Request, u *auth.Us
 	}
 	if err != nil {
 		h.S.PageError(w, r, err)
+		return nil
+	}
+	return sv
+}
+
+func (h *Handlers) surveyEdit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	sv := h.ownSurvey(w, r, u)
+	if sv == nil {
 		return
 	}
+	id := sv.ID
 	in := SurveyInput{Title: sv.Title, UnitCode: sv.UnitCode, OpensOn: sv.OpensOn, ClosesOn: sv.ClosesOn, Questions: sv.Questions}
 	h.renderSurveyForm(w, r, u, http.StatusOK, surveyForm{ID: id, In: in, Answers: sv.Answers}, nil)
 }
 
 func (h *Handlers) surveyUpdate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var sv *Survey
-	if err == nil {
-		sv, err = h.Svc.Survey(r.Context(), u, id)
-	}
-	if err != nil {
-		h.S.PageError(w, r, err)
+	sv := h.ownSurvey(w, r, u)
+	if sv == nil {
 		return
 	}
+	id := sv.ID
 	in := readForm(r)
 	if sv.Answers > 0 && r.PostFormValue("locked") == "1" {
 		// the locked form shows the questions and place without fields:
 		// they are the stored ones
 		in.UnitCode, in.Questions = sv.UnitCode, sv.Questions
 	}
-	if _, err = h.Svc.UpdateSurvey(r.Context(), u, id, in); err == nil {
+	_, err := h.Svc.UpdateSurvey(r.Context(), u, id, in)
+	if err == nil {
 		back(w, r, "/surveys/"+itoa(id), "civic.saved")
 		return
 	}
