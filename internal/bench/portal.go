@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
+	"time"
 )
 
 // The public portal (issue 17): a community's page as a visitor who is not
@@ -80,10 +82,32 @@ func (m *measurer) portalSpecs() []spec {
 		}
 	}
 	dist := m.rep.Subjects.District
+	// each community's first page evaluates its indicators (kpi's cache,
+	// kept until a record of the district changes): read them once before
+	// measuring, and say what that first read cost
+	var cold []time.Duration
+	warm := func() {
+		cold = cold[:0]
+		for _, c := range comms {
+			start := time.Now()
+			if _, err := m.pageSize("/p/" + c); err == nil {
+				cold = append(cold, time.Since(start))
+			}
+		}
+		slices.Sort(cold)
+	}
+	coldNote := func() string {
+		if len(cold) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("; each community's first page, read one at a time before measuring (its indicators evaluated, then cached until a record of the district changes): median %.1f ms, max %.1f ms",
+			float64(cold[len(cold)/2].Microseconds())/1000, float64(cold[len(cold)-1].Microseconds())/1000)
+	}
 	return []spec{
 		{name: "portal, a community's page (/p/{community}, HTML, no sign-in; the district's 20 busiest communities)", key: "portal_community",
 			target: "p99 ≤ 30 ms, page ≤ 100 KB", p99Max: 30,
-			req: func(i int) (*http.Request, error) { return m.anon("/p/" + comms[i%len(comms)]) },
+			req:    func(i int) (*http.Request, error) { return m.anon("/p/" + comms[i%len(comms)]) },
+			before: warm,
 			notef: func() string {
 				n, err := m.pageSize("/p/" + comms[0])
 				if err != nil {
@@ -94,7 +118,7 @@ func (m *measurer) portalSpecs() []spec {
 					ok = "OVER"
 				}
 				return "page of community " + comms[0] + ": " + strconv.Itoa(n) + " bytes (" + strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) +
-					" KB, " + ok + " the 100 KB target)"
+					" KB, " + ok + " the 100 KB target)" + coldNote()
 			}},
 		{name: "portal, a district's data (/api/v1/public/places/{district}, JSON, no sign-in)", key: "portal_place_api_district",
 			req: func(i int) (*http.Request, error) { return m.anon("/api/v1/public/places/" + dist) }},
