@@ -65,12 +65,16 @@ func publicWhere(f PublicFilter) (string, []any) {
 		lo, hi := db.PrefixRange(f.Within)
 		conds = append(conds, "a.district_code >= "+p(lo)+" AND a.district_code < "+p(hi))
 	} else {
-		conds = append(conds, "a.district_code = "+p(f.Within[:6]))
+		// a street's or community's activities by day come from its own
+		// index (activities_street_day, activities_community_day), not
+		// from the district's
 		switch len(f.Within) {
 		case 9:
 			conds = append(conds, "a.street_code = "+p(f.Within))
 		case 12:
 			conds = append(conds, "a.community_code = "+p(f.Within))
+		default:
+			conds = append(conds, "a.district_code = "+p(f.Within[:6]))
 		}
 	}
 	if f.From != "" {
@@ -83,7 +87,7 @@ func publicWhere(f PublicFilter) (string, []any) {
 		conds = append(conds, f.Hosts("a.org_id"))
 	}
 	// CROSS JOIN keeps SQLite's join order: a place's activities by day
-	// (activities_district_day) first, each host looked up by its key
+	// (activities_district_day, _street_day, _community_day) first, each host looked up by its key
 	// (PostgreSQL plans it as an inner join)
 	conds = append(conds, "o.id = a.org_id", "o.status = $2")
 	return `activities a CROSS JOIN orgs o WHERE ` + strings.Join(conds, " AND "), args
