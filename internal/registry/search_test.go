@@ -32,7 +32,7 @@ func TestSearchDoc(t *testing.T) {
 	if py != "jie fang hu zhu dui a zu" {
 		t.Errorf("py %q", py)
 	}
-	if ini != "jfhzdaz fhzdaz hzdaz zdaz daz az z" {
+	if ini != "j jf jfh jfhz jfhzd jfhzda jfhzdaz f fh fhz fhzd fhzda fhzdaz h hz hzd hzda hzdaz z zd zda zdaz d da daz a az" {
 		t.Errorf("ini %q", ini)
 	}
 	if _, py, _ := registry.SearchDoc("长者乐队"); py != "zhang zhe yue dui" {
