@@ -95,7 +95,9 @@ func (s *Service) postLocked(ctx context.Context, tx *sql.Tx, u *auth.User, now 
 		}
 	}
 	p.CreatedAt, p.CreatedBy, p.Username = now, u.ID, u.Username
-	if err := tx.QueryRowContext(ctx, `UPDATE ledger_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash`).
+	// the head's id is an argument so that SQLite's statement cache keeps
+	// the statement (statements without arguments are compiled every time)
+	if err := tx.QueryRowContext(ctx, `UPDATE ledger_head SET seq = seq + 1 WHERE id = $1 RETURNING seq, last_hash`, 1).
 		Scan(&p.ID, &p.PrevHash); err != nil {
 		return fmt.Errorf("ledger: advance head: %w", err)
 	}

@@ -120,8 +120,10 @@ func Record(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, e Entry) er
 	if err != nil {
 		return err
 	}
+	// the head's id is an argument so that SQLite's statement cache keeps
+	// the statement (statements without arguments are compiled every time)
 	if err := tx.QueryRowContext(ctx,
-		`UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash`).Scan(&r.Seq, &r.PrevHash); err != nil {
+		`UPDATE audit_head SET seq = seq + 1 WHERE id = $1 RETURNING seq, last_hash`, 1).Scan(&r.Seq, &r.PrevHash); err != nil {
 		return fmt.Errorf("audit: advance head: %w", err)
 	}
 	r.Hash = r.computeHash()
