@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -118,18 +119,16 @@ func SearchDoc(name string) (chars, py, ini string) {
 // fhz h hz z").
 func iniTokens(initials []byte) string {
 	var b strings.Builder
-	seen := make(map[string]bool, iniMax*len(initials))
+	b.Grow(iniMax * len(initials) * (iniMax + 1) / 2)
 	for i := range initials {
 		for j := i + 1; j <= min(len(initials), i+iniMax); j++ {
-			t := string(initials[i:j])
-			if seen[t] {
-				continue
+			if bytes.Index(initials[:j], initials[i:j]) < i {
+				continue // the same run starts earlier: already a token
 			}
-			seen[t] = true
 			if b.Len() > 0 {
 				b.WriteByte(' ')
 			}
-			b.WriteString(t)
+			b.Write(initials[i:j])
 		}
 	}
 	return b.String()
