@@ -28,7 +28,8 @@ import (
 //   - py: the full pinyin syllables of the name, so "jiefang" or
 //     "jiefanghuzhu" is a phrase query whose last syllable may be partial;
 //   - ini: every run (up to iniMax letters) of the string of pinyin
-//     initials, each a whole token, so "jfhz" is one token matched exactly
+//     initials, each a whole token (behind iniMark), so "jfhz" is one
+//     token matched exactly
 //     (not a prefix query, which reads every token that starts with it),
 //     wherever the initials stand in the name (issue 19, migration 040).
 //
@@ -114,9 +115,17 @@ func SearchDoc(name string) (chars, py, ini string) {
 	return strings.Join(c, " "), strings.Join(p, " "), iniTokens(initials)
 }
 
+// iniMark begins every initials token. SQLite's FTS5 keeps one
+// vocabulary for all the columns of the index: without it the initials'
+// one-letter tokens (4401xj) would be the very tokens of a name's Latin
+// letters in the chars column, and a pinyin query's phrase on those
+// letters would read the initials of every name. Characters and
+// syllables never start with a digit followed by a letter.
+const iniMark = "0"
+
 // iniTokens is every distinct run of up to iniMax letters of the initials,
-// space-separated, by start and then length ("jfhz": "j jf jfh jfhz f fh
-// fhz h hz z").
+// each behind iniMark, space-separated, by start and then length ("jfhz":
+// "0j 0jf 0jfh 0jfhz 0f 0fh 0fhz 0h 0hz 0z").
 func iniTokens(initials []byte) string {
 	var b strings.Builder
 	b.Grow(iniMax * len(initials) * (iniMax + 1) / 2)
@@ -128,6 +137,7 @@ func iniTokens(initials []byte) string {
 			if b.Len() > 0 {
 				b.WriteByte(' ')
 			}
+			b.WriteString(iniMark)
 			b.Write(initials[i:j])
 		}
 	}
@@ -333,7 +343,7 @@ func ftsParts(key string) []ftsPart {
 	}
 	parts := []ftsPart{{"chars", chars, false}}
 	if isPinyinQuery(key) {
-		parts = append(parts, ftsPart{"ini", []string{key[:min(len(key), iniMax)]}, false})
+		parts = append(parts, ftsPart{"ini", []string{iniMark + key[:min(len(key), iniMax)]}, false})
 		if syl := splitPinyin(key); syl != nil {
 			parts = append(parts, ftsPart{"py", syl, true})
 		}
@@ -373,7 +383,7 @@ func scanCond(key string, args []any) (string, []any) {
 	args = append(args, "% "+db.EscapeLike(strings.Join(chars, " "))+" %")
 	alts := []string{`(' ' || s.chars || ' ') LIKE ` + ph(len(args)) + ` ESCAPE '\'`}
 	if isPinyinQuery(key) {
-		args = append(args, "% "+key[:min(len(key), iniMax)]+" %")
+		args = append(args, "% "+iniMark+key[:min(len(key), iniMax)]+" %")
 		alts = append(alts, `(' ' || s.ini || ' ') LIKE `+ph(len(args)))
 		if syl := splitPinyin(key); syl != nil {
 			args = append(args, "% "+strings.Join(syl, " ")+"%")
