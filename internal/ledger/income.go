@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -116,6 +115,11 @@ func (s *Service) postIncome(ctx context.Context, u *auth.User, c *custody, orgI
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
+	if then == nil && ct == "" {
+		if p, ok, err := s.postOneTrip(ctx, u, c, orgID, in, now, incomeEntry(c, orgID, in, 0)); ok {
+			return p, err
+		}
+	}
 	var out *Posting
 	err := idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		var applied []*Account // the posting's accounts, locked and already moved
@@ -152,10 +156,7 @@ func (s *Service) postIncome(ctx context.Context, u *auth.User, c *custody, orgI
 			return nil, err
 		}
 		out = p
-		if err := audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.income", ObjectType: "posting",
-			ObjectID: strconv.FormatInt(p.ID, 10), ScopeCode: c.Org.CommunityCode,
-			Detail: map[string]any{"org_id": orgID, "hub_org_id": c.HubID, "amount_fen": in.Amount, "source": in.Source,
-				"voucher": in.Voucher, "received_on": in.ReceivedOn}}); err != nil {
+		if err := audit.Record(ctx, tx, now, u.Actor(), incomeEntry(c, orgID, in, p.ID)); err != nil {
 			return nil, err
 		}
 		if then != nil {

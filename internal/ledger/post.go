@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -20,18 +21,29 @@ import (
 // hash before it.
 func (p *Posting) hash() string {
 	h := sha256.New()
+	fmt.Fprintf(h, "%d:%s\n", len(p.PrevHash), p.PrevHash)
+	id := strconv.FormatInt(p.ID, 10)
+	fmt.Fprintf(h, "%d:%s\n", len(id), id)
+	h.Write(p.hashTail())
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// hashTail is the hash input after the previous hash and the id (which only
+// the chain's head knows): every other field, then the lines.
+func (p *Posting) hashTail() []byte {
+	var b bytes.Buffer
 	for _, s := range []string{
-		p.PrevHash, strconv.FormatInt(p.ID, 10), strconv.FormatInt(p.HubID, 10), strconv.FormatInt(p.OrgID, 10),
+		strconv.FormatInt(p.HubID, 10), strconv.FormatInt(p.OrgID, 10),
 		p.Kind, p.Source, p.Voucher, p.Memo, p.Payee, p.OccurredOn, strconv.FormatInt(p.ReversesID, 10),
 		strconv.FormatInt(p.ExpenseID, 10), strconv.FormatInt(p.AttachmentID, 10),
 		p.CreatedAt.UTC().Format(time.RFC3339Nano), strconv.FormatInt(p.CreatedBy, 10), p.Username,
 	} {
-		fmt.Fprintf(h, "%d:%s\n", len(s), s)
+		fmt.Fprintf(&b, "%d:%s\n", len(s), s)
 	}
 	for _, l := range p.Lines {
-		fmt.Fprintf(h, "%d=%d\n", l.AccountID, l.Amount)
+		fmt.Fprintf(&b, "%d=%d\n", l.AccountID, l.Amount)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return b.Bytes()
 }
 
 // post appends a posting inside tx. It locks the accounts in id order
@@ -83,7 +95,9 @@ func (s *Service) postLocked(ctx context.Context, tx *sql.Tx, u *auth.User, now 
 		}
 	}
 	p.CreatedAt, p.CreatedBy, p.Username = now, u.ID, u.Username
-	if err := tx.QueryRowContext(ctx, `UPDATE ledger_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash`).
+	// the head's id is an argument so that SQLite's statement cache keeps
+	// the statement (statements without arguments are compiled every time)
+	if err := tx.QueryRowContext(ctx, `UPDATE ledger_head SET seq = seq + 1 WHERE id = $1 RETURNING seq, last_hash`, 1).
 		Scan(&p.ID, &p.PrevHash); err != nil {
 		return fmt.Errorf("ledger: advance head: %w", err)
 	}

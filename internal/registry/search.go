@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -26,9 +27,11 @@ import (
 //     phrase query;
 //   - py: the full pinyin syllables of the name, so "jiefang" or
 //     "jiefanghuzhu" is a phrase query whose last syllable may be partial;
-//   - ini: every suffix (up to iniMax letters) of the string of pinyin
-//     initials, so "jfhz" is a prefix query on one token, wherever the
-//     initials stand in the name.
+//   - ini: every run (up to iniMax letters) of the string of pinyin
+//     initials, each a whole token (behind iniMark), so "jfhz" is one
+//     token matched exactly
+//     (not a prefix query, which reads every token that starts with it),
+//     wherever the initials stand in the name (issue 19, migration 040).
 //
 // A name match is confirmed on name_key with LIKE, so both engines return
 // exactly the same rows; ranking is exact name, then prefix, then
@@ -109,25 +112,36 @@ func SearchDoc(name string) (chars, py, ini string) {
 			initials = append(initials, s[0])
 		}
 	}
-	toks := make([]string, 0, len(initials))
-	for i := range initials {
-		toks = append(toks, string(initials[i:min(len(initials), i+iniMax)]))
-	}
-	return strings.Join(c, " "), strings.Join(p, " "), strings.Join(toks, " ")
+	return strings.Join(c, " "), strings.Join(p, " "), iniTokens(initials)
 }
 
-// indexOrg writes an organization's search document inside the
-// transaction that creates, renames or moves it. The document's tokens
-// are indexed behind the district code (see migration 006), so a move to
-// another district rewrites it too.
-func indexOrg(ctx context.Context, q db.Querier, id int64, name, district string) error {
-	chars, py, ini := SearchDoc(name)
-	if _, err := q.ExecContext(ctx, `INSERT INTO org_search (org_id, chars, py, ini, district) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini,
-		district = excluded.district`, id, chars, py, ini, district); err != nil {
-		return fmt.Errorf("index org %d: %w", id, err)
+// iniMark begins every initials token. SQLite's FTS5 keeps one
+// vocabulary for all the columns of the index: without it the initials'
+// one-letter tokens (4401xj) would be the very tokens of a name's Latin
+// letters in the chars column, and a pinyin query's phrase on those
+// letters would read the initials of every name. Characters and
+// syllables never start with a digit followed by a letter.
+const iniMark = "0"
+
+// iniTokens is every distinct run of up to iniMax letters of the initials,
+// each behind iniMark, space-separated, by start and then length ("jfhz":
+// "0j 0jf 0jfh 0jfhz 0f 0fh 0fhz 0h 0hz 0z").
+func iniTokens(initials []byte) string {
+	var b strings.Builder
+	b.Grow(iniMax * len(initials) * (iniMax + 1) / 2)
+	for i := range initials {
+		for j := i + 1; j <= min(len(initials), i+iniMax); j++ {
+			if bytes.Index(initials[:j], initials[i:j]) < i {
+				continue // the same run starts earlier: already a token
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(iniMark)
+			b.Write(initials[i:j])
+		}
 	}
-	return nil
+	return b.String()
 }
 
 // EnsureSearchIndex indexes every organization that has no search document
@@ -157,35 +171,26 @@ func (s *Service) EnsureSearchIndex(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, fmt.Errorf("search index backlog: %w", err)
 		}
-		type pending struct {
-			id             int64
-			name, district string
-		}
-		var batch []pending
+		var batch []searchDoc
 		for rows.Next() {
-			var p pending
-			if err := rows.Scan(&p.id, &p.name, &p.district); err != nil {
+			var d searchDoc
+			if err := rows.Scan(&d.orgID, &d.name, &d.district); err != nil {
 				rows.Close()
 				return n, err
 			}
-			batch = append(batch, p)
+			batch = append(batch, d)
 		}
 		rows.Close()
 		if len(batch) == 0 {
 			return n, rows.Err()
 		}
 		if err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			for _, p := range batch {
-				if err := indexOrg(ctx, tx, p.id, p.name, p.district); err != nil {
-					return err
-				}
-			}
-			return nil
+			return indexDocs(ctx, tx, s.DB.Dialect, batch)
 		}); err != nil {
 			return n, err
 		}
 		n += len(batch)
-		after = batch[len(batch)-1].id
+		after = batch[len(batch)-1].orgID
 	}
 }
 
@@ -338,7 +343,7 @@ func ftsParts(key string) []ftsPart {
 	}
 	parts := []ftsPart{{"chars", chars, false}}
 	if isPinyinQuery(key) {
-		parts = append(parts, ftsPart{"ini", []string{key[:min(len(key), iniMax)]}, true})
+		parts = append(parts, ftsPart{"ini", []string{iniMark + key[:min(len(key), iniMax)]}, false})
 		if syl := splitPinyin(key); syl != nil {
 			parts = append(parts, ftsPart{"py", syl, true})
 		}
@@ -366,7 +371,7 @@ func searchCond(d db.Dialect, places []string, q string, args []any) (string, []
 
 // scanCond is searchCond without the index, on the same tokens: the
 // name's characters hold the query's in sequence, or the query is pinyin
-// and a token of the initials starts with it, or the syllables run in
+// and a token of the initials is it (its first iniMax letters), or the syllables run in
 // sequence, the last one begun. A query without letters or digits matches
 // the name itself.
 func scanCond(key string, args []any) (string, []any) {
@@ -378,8 +383,8 @@ func scanCond(key string, args []any) (string, []any) {
 	args = append(args, "% "+db.EscapeLike(strings.Join(chars, " "))+" %")
 	alts := []string{`(' ' || s.chars || ' ') LIKE ` + ph(len(args)) + ` ESCAPE '\'`}
 	if isPinyinQuery(key) {
-		args = append(args, "% "+key[:min(len(key), iniMax)]+"%")
-		alts = append(alts, `(' ' || s.ini) LIKE `+ph(len(args)))
+		args = append(args, "% "+iniMark+key[:min(len(key), iniMax)]+" %")
+		alts = append(alts, `(' ' || s.ini || ' ') LIKE `+ph(len(args)))
 		if syl := splitPinyin(key); syl != nil {
 			args = append(args, "% "+strings.Join(syl, " ")+"%")
 			alts = append(alts, `(' ' || s.py) LIKE `+ph(len(args)))

@@ -32,7 +32,7 @@ func TestSearchDoc(t *testing.T) {
 	if py != "jie fang hu zhu dui a zu" {
 		t.Errorf("py %q", py)
 	}
-	if ini != "jfhzdaz fhzdaz hzdaz zdaz daz az z" {
+	if ini != "0j 0jf 0jfh 0jfhz 0jfhzd 0jfhzda 0jfhzdaz 0f 0fh 0fhz 0fhzd 0fhzda 0fhzdaz 0h 0hz 0hzd 0hzda 0hzdaz 0z 0zd 0zda 0zdaz 0d 0da 0daz 0a 0az" {
 		t.Errorf("ini %q", ini)
 	}
 	if _, py, _ := registry.SearchDoc("长者乐队"); py != "zhang zhe yue dui" {

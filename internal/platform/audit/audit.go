@@ -3,12 +3,14 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -50,14 +52,63 @@ type Row struct {
 
 func (r *Row) computeHash() string {
 	h := sha256.New()
-	for _, s := range []string{
-		r.PrevHash, strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339Nano),
-		strconv.FormatInt(r.UserID, 10), r.Username, r.IP, r.Action, r.ObjectType,
-		r.ObjectID, r.ScopeCode, string(r.Detail),
-	} {
-		fmt.Fprintf(h, "%d:%s\n", len(s), s)
-	}
+	hashFields(h, r.PrevHash, strconv.FormatInt(r.Seq, 10))
+	hashFields(h, r.midFields()...)
+	hashFields(h, r.ObjectID)
+	hashFields(h, r.tailFields()...)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// hashFields writes each field of a hash input as its length, a colon, the
+// field and a newline.
+func hashFields(w io.Writer, fields ...string) {
+	for _, s := range fields {
+		fmt.Fprintf(w, "%d:%s\n", len(s), s)
+	}
+}
+
+// midFields and tailFields are the fields of the hash input between the
+// sequence number and the object id, and after the object id.
+func (r *Row) midFields() []string {
+	return []string{r.At.UTC().Format(time.RFC3339Nano), strconv.FormatInt(r.UserID, 10), r.Username, r.IP, r.Action, r.ObjectType}
+}
+
+func (r *Row) tailFields() []string { return []string{r.ScopeCode, string(r.Detail)} }
+
+// Prepared is an entry made ready for an appender that takes the chain's
+// head itself, in the database (a function that writes a change and its
+// audit row in one round trip): the row's hash is the SHA-256, in hex, of
+// len:prev_hash, len:seq (each field as length, colon, field, newline),
+// then Mid, then len:object_id, then Tail; Detail is the stored JSON.
+type Prepared struct {
+	At        time.Time
+	Detail    string
+	Mid, Tail []byte
+}
+
+// Prepare makes an entry ready for such an appender; the entry's object id
+// is the appender's to fill in.
+func Prepare(now time.Time, a Actor, e Entry) (*Prepared, error) {
+	r, err := newRow(now, a, e)
+	if err != nil {
+		return nil, err
+	}
+	var mid, tail bytes.Buffer
+	hashFields(&mid, r.midFields()...)
+	hashFields(&tail, r.tailFields()...)
+	return &Prepared{At: r.At, Detail: string(r.Detail), Mid: mid.Bytes(), Tail: tail.Bytes()}, nil
+}
+
+func newRow(now time.Time, a Actor, e Entry) (Row, error) {
+	detail, err := json.Marshal(e.Detail)
+	if err != nil {
+		return Row{}, fmt.Errorf("audit: marshal detail: %w", err)
+	}
+	if e.Detail == nil {
+		detail = []byte("{}")
+	}
+	return Row{At: now.UTC().Truncate(time.Microsecond), UserID: a.UserID, Username: a.Username, IP: a.IP,
+		Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID, ScopeCode: e.ScopeCode, Detail: detail}, nil
 }
 
 // Record appends an entry inside tx. Taking the head row first serializes
@@ -65,17 +116,14 @@ func (r *Row) computeHash() string {
 // statements: advance the head (reading the previous hash), insert the row;
 // the insert moves the head's last_hash along (trigger audit_log_head).
 func Record(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, e Entry) error {
-	detail, err := json.Marshal(e.Detail)
+	r, err := newRow(now, a, e)
 	if err != nil {
-		return fmt.Errorf("audit: marshal detail: %w", err)
+		return err
 	}
-	if e.Detail == nil {
-		detail = []byte("{}")
-	}
-	r := Row{At: now.UTC().Truncate(time.Microsecond), UserID: a.UserID, Username: a.Username, IP: a.IP,
-		Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID, ScopeCode: e.ScopeCode, Detail: detail}
+	// the head's id is an argument so that SQLite's statement cache keeps
+	// the statement (statements without arguments are compiled every time)
 	if err := tx.QueryRowContext(ctx,
-		`UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash`).Scan(&r.Seq, &r.PrevHash); err != nil {
+		`UPDATE audit_head SET seq = seq + 1 WHERE id = $1 RETURNING seq, last_hash`, 1).Scan(&r.Seq, &r.PrevHash); err != nil {
 		return fmt.Errorf("audit: advance head: %w", err)
 	}
 	r.Hash = r.computeHash()
