@@ -31,7 +31,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/elections", Summary: "Record an election: its elected candidates take office for the term",
 		Tag: "governance", Body: "ElectionInput", Response: "Board", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.Elect)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/decisions", Summary: "Major decisions (重大事项)",
-		Tag: "governance", Response: "DecisionList"}, h.S.API(web.Read(h.S, "id", h.apiDecisions)))
+		Tag: "governance", Response: "DecisionList"}, h.S.API(web.ReadItems(h.S, "id", h.Svc.Decisions)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/decisions", Summary: "Record a major decision taken at a meeting (quorum and votes checked)",
 		Tag: "governance", Body: "DecisionInput", Response: "GovernanceDecision", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.Decide)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/overdue-terms", Summary: "Organizations in scope whose officers' term ended without an election",
@@ -130,11 +130,6 @@ func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `inline; filename="charter-`+strconv.FormatInt(id, 10)+`-v`+strconv.Itoa(c.Version)+`.pdf"`)
 	_, _ = io.Copy(w, &buf)
-}
-
-func (h *Handlers) apiDecisions(ctx context.Context, u *auth.User, id int64) (map[string]any, error) {
-	l, err := h.Svc.Decisions(ctx, u, id)
-	return map[string]any{"items": l}, err
 }
 
 func (h *Handlers) apiOverdue(w http.ResponseWriter, r *http.Request, u *auth.User) {

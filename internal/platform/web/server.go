@@ -333,8 +333,9 @@ func PathIDs(r *http.Request, names ...string) ([]int64, error) {
 	return ids, nil
 }
 
-// Read answers a JSON read of the object named by a numeric path value (a
-// bad one is not found): fn's answer with 200, or its error.
+// Read answers a JSON call without a body (a read, or an action such as
+// publishing) on the object named by a numeric path value (a bad one is
+// not found): fn's answer with 200, or its error.
 func Read[Out any](s *Server, name string, fn func(ctx context.Context, u *auth.User, id int64) (Out, error)) Handler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
 		var out Out
@@ -344,6 +345,14 @@ func Read[Out any](s *Server, name string, fn func(ctx context.Context, u *auth.
 		}
 		s.Respond(w, r, http.StatusOK, out, err)
 	}
+}
+
+// ReadItems is Read for a list, answered as {"items": [...]}.
+func ReadItems[T any](s *Server, name string, fn func(ctx context.Context, u *auth.User, id int64) ([]T, error)) Handler {
+	return Read(s, name, func(ctx context.Context, u *auth.User, id int64) (map[string]any, error) {
+		l, err := fn(ctx, u, id)
+		return map[string]any{"items": l}, err
+	})
 }
 
 // Write answers a JSON call that changes something, without an
