@@ -52,12 +52,9 @@ func (s *Service) Rooms(ctx context.Context, baseID int64) ([]Room, error) {
 
 // AddRoom adds a room to a base.
 func (s *Service) AddRoom(ctx context.Context, u *auth.User, baseID int64, in RoomInput) (*Room, error) {
-	b, err := s.Get(ctx, u, baseID)
+	b, err := s.operated(ctx, u, baseID)
 	if err != nil {
 		return nil, err
-	}
-	if !canOperate(u, b) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	in.Name, in.Facilities = strings.TrimSpace(in.Name), strings.TrimSpace(in.Facilities)
 	f := errs.Fields{}
