@@ -32,16 +32,7 @@ func (s *Service) Incubatees(ctx context.Context, baseID int64) ([]Incubatee, er
 	if err != nil {
 		return nil, fmt.Errorf("incubation: incubatees: %w", err)
 	}
-	defer rows.Close()
-	out := []Incubatee{}
-	for rows.Next() {
-		i, err := scanIncubatee(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *i)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanIncubatee)
 }
 
 // Enter starts the incubation of an organization the base serves.
