@@ -35,14 +35,14 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Tag: "activities", Query: q("within", "theme", "field", "target_group", "org_id", "status", "from", "to", "page", "per_page"),
 		Response: "ActivityPage"}, h.S.API(h.apiList))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities", Summary: "Record an activity (the organization's leader, its hub's staff, the community committee, officers above); a major one is held as awaiting_report",
-		Tag: "activities", Body: "ActivityInput", Response: "Activity", Status: 201}, h.S.API(h.apiCreate))
+		Tag: "activities", Body: "ActivityInput", Response: "Activity", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.Create)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/import/template.xlsx", Summary: "The activities' import template: columns by name, the accepted words, the organizations you record for",
 		Tag: "activities", Response: "template.xlsx"}, h.S.API(h.templateXLSX))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/import", Summary: "Import activities from .xlsx (multipart field file): every row by the form's rules, in one transaction; nothing is written unless every row is valid (422 with errors by row and column)",
 		Tag: "activities", Body: "multipart", Response: "ActivityImportReport",
 		Query: []web.Param{{Name: "dry_run", Description: "1: check every row, write nothing"}}}, h.S.API(h.apiImport))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}", Summary: "An activity with its files",
-		Tag: "activities", Response: "Activity"}, h.S.API(h.apiGet))
+		Tag: "activities", Response: "Activity"}, h.S.API(web.Read(h.S, "id", h.Svc.Get)))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/activities/{id}", Summary: "Change an activity's fields (JSON merge; organizations fixed; time fixed once hours are confirmed)",
 		Tag: "activities", Body: "ActivityInput", Response: "Activity"}, h.S.API(h.apiPatch))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/files", Summary: "Attach a photo or document: multipart `file` (PNG, JPEG, GIF, WebP or PDF by content, ≤5 MiB)",
@@ -50,15 +50,15 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}/files/{file_id}", Summary: "A photo or document of an activity",
 		Tag: "activities", Response: "binary"}, h.S.API(h.fileBytes))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}/volunteers", Summary: "The hour entries of an activity",
-		Tag: "activities", Response: "HoursEntries"}, h.S.API(h.apiActivityHours))
+		Tag: "activities", Response: "HoursEntries"}, h.S.API(web.ReadItems(h.S, "id", h.Svc.ActivityHours)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/volunteers", Summary: "Record a volunteer's hours (after confirmation: a correction with a reason)",
-		Tag: "activities", Body: "HoursInput", Response: "HoursEntry", Status: 201}, h.S.API(h.apiHours))
+		Tag: "activities", Body: "HoursInput", Response: "HoursEntry", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.AddHours)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/confirm", Summary: "Confirm and lock the activity's hours",
-		Tag: "activities", Response: "Activity"}, h.S.API(h.apiConfirm))
+		Tag: "activities", Response: "Activity"}, h.S.API(web.Read(h.S, "id", h.Svc.Confirm)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/volunteers", Summary: "Volunteers in scope (phones masked for officers)",
 		Tag: "activities", Response: "VolunteerList"}, h.S.API(h.apiVolunteers))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/volunteers", Summary: "Record a volunteer", Tag: "activities",
-		Body: "VolunteerInput", Response: "Volunteer", Status: 201}, h.S.API(h.apiVolunteerCreate))
+		Body: "VolunteerInput", Response: "Volunteer", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateVolunteer)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/volunteers/{id}/hours", Summary: "A volunteer's hours over a period, computed from the entries",
 		Tag: "activities", Query: q("from", "to"), Response: "Hours"}, h.S.API(h.apiVolunteerHours))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-reports", Summary: "Major-activity reports in scope (status=pending: the inbox) and late/unreported counts per street",
@@ -74,7 +74,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations", Summary: "Consultations (议事协商) in scope with their meetings",
 		Tag: "activities", Query: q("within"), Response: "ConsultationList"}, h.S.API(h.apiConsultations))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations", Summary: "Record a consultation and its co_governance activity",
-		Tag: "activities", Body: "ConsultationInput", Response: "Consultation", Status: 201}, h.S.API(h.apiConsultationCreate))
+		Tag: "activities", Body: "ConsultationInput", Response: "Consultation", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateConsultation)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/campaigns/{theme}", Summary: "A campaign's figures: activities, beneficiaries, volunteer hours, by district and month, active organizations",
 		Tag: "activities", Query: q("unit", "from", "to"), Response: "Campaign"}, h.S.API(h.apiCampaign))
 	rt.Schemas(schemas())
@@ -94,25 +94,6 @@ func FilterOf(q url.Values) Filter {
 func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	p, err := h.Svc.List(r.Context(), u, FilterOf(r.URL.Query()))
 	h.S.Respond(w, r, http.StatusOK, p, err)
-}
-
-func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in Input
-	err := web.DecodeJSON(w, r, &in)
-	var a *Activity
-	if err == nil {
-		a, err = h.Svc.Create(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, a, err)
-}
-
-func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var a *Activity
-	if err == nil {
-		a, err = h.Svc.Get(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, a, err)
 }
 
 func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -194,50 +175,9 @@ func (h *Handlers) fileBytes(w http.ResponseWriter, r *http.Request, u *auth.Use
 	w.Write(f.Data)
 }
 
-func (h *Handlers) apiActivityHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var es []HoursEntry
-	if err == nil {
-		es, err = h.Svc.ActivityHours(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": es}, err)
-}
-
-func (h *Handlers) apiHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in HoursInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var e *HoursEntry
-	if err == nil {
-		e, err = h.Svc.AddHours(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, e, err)
-}
-
-func (h *Handlers) apiConfirm(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var a *Activity
-	if err == nil {
-		a, err = h.Svc.Confirm(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, a, err)
-}
-
 func (h *Handlers) apiVolunteers(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	vs, err := h.Svc.Volunteers(r.Context(), u)
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": vs}, err)
-}
-
-func (h *Handlers) apiVolunteerCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in VolunteerInput
-	err := web.DecodeJSON(w, r, &in)
-	var v *Volunteer
-	if err == nil {
-		v, err = h.Svc.CreateVolunteer(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, v, err)
 }
 
 func (h *Handlers) apiVolunteerHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -300,16 +240,6 @@ func (h *Handlers) apiPutRule(w http.ResponseWriter, r *http.Request, u *auth.Us
 func (h *Handlers) apiConsultations(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	cs, err := h.Svc.Consultations(r.Context(), u, r.URL.Query().Get("within"))
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": cs}, err)
-}
-
-func (h *Handlers) apiConsultationCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in ConsultationInput
-	err := web.DecodeJSON(w, r, &in)
-	var c *Consultation
-	if err == nil {
-		c, err = h.Svc.CreateConsultation(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, c, err)
 }
 
 func (h *Handlers) apiCampaign(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"slices"
@@ -33,12 +32,7 @@ var static embed.FS
 var Templates = web.Templates{FS: templateFS, Dir: "templates"}
 
 func (h *Handlers) pageRoutes(rt *web.Router) {
-	sub, _ := fs.Sub(static, "static")
-	files := http.StripPrefix("/static/activity/", http.FileServerFS(sub))
-	rt.Handle("GET /static/activity/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		files.ServeHTTP(w, r)
-	}))
+	rt.Assets("/static/activity/", static, "static")
 	rt.HandleFunc("GET /activities", h.S.Page(h.listPage))
 	rt.HandleFunc("GET /activities/new", h.S.Page(h.newPage))
 	rt.HandleFunc("POST /activities", h.S.Page(h.createSubmit))

@@ -13,15 +13,15 @@ func (h *Handlers) peopleRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/beneficiaries", Summary: "Registered beneficiaries in scope (phones masked for officers)",
 		Tag: "activities", Response: "BeneficiaryList"}, h.S.API(h.apiBeneficiaries))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/beneficiaries", Summary: "Register a person served again and again (counted once per period)",
-		Tag: "activities", Body: "BeneficiaryInput", Response: "Beneficiary", Status: 201}, h.S.API(h.apiBeneficiaryCreate))
+		Tag: "activities", Body: "BeneficiaryInput", Response: "Beneficiary", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateBeneficiary)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/beneficiaries", Summary: "Record which registered people an activity served (among its beneficiaries)",
 		Tag: "activities", Body: "ServedInput", Response: "Activity", Status: 201}, h.S.API(h.apiServed))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations/{id}/survey", Summary: "A consultation's resident survey and its tally",
-		Tag: "activities", Response: "ActivitySurvey"}, h.S.API(h.apiSurvey))
+		Tag: "activities", Response: "ActivitySurvey"}, h.S.API(web.Read(h.S, "id", h.Svc.Survey)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations/{id}/survey", Summary: "Open a consultation's resident survey (one question, 2–10 choices)",
-		Tag: "activities", Body: "ActivitySurveyInput", Response: "ActivitySurvey", Status: 201}, h.S.API(h.apiSurveyOpen))
+		Tag: "activities", Body: "ActivitySurveyInput", Response: "ActivitySurvey", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.OpenSurvey)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations/{id}/survey/answers", Summary: "Record a resident's answer: one per resident (told by phone), a second is a 409",
-		Tag: "activities", Body: "ActivityAnswerInput", Response: "ActivitySurvey", Status: 201}, h.S.API(h.apiAnswer))
+		Tag: "activities", Body: "ActivityAnswerInput", Response: "ActivitySurvey", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.Answer)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/volunteer-associations/{street}", Summary: "A street's social-work and volunteer-service association and its member teams (C7)",
 		Tag: "activities", Response: "Association"}, h.S.API(h.apiAssociation))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/volunteer-associations/{street}", Summary: "Name the organization that is the street's association",
@@ -34,16 +34,6 @@ func (h *Handlers) peopleRoutes(rt *web.Router) {
 func (h *Handlers) apiBeneficiaries(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	bs, err := h.Svc.Beneficiaries(r.Context(), u)
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": bs}, err)
-}
-
-func (h *Handlers) apiBeneficiaryCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in BeneficiaryInput
-	err := web.DecodeJSON(w, r, &in)
-	var b *Beneficiary
-	if err == nil {
-		b, err = h.Svc.CreateBeneficiary(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, b, err)
 }
 
 func (h *Handlers) apiServed(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -61,41 +51,6 @@ func (h *Handlers) apiServed(w http.ResponseWriter, r *http.Request, u *auth.Use
 		}
 	}
 	h.S.Respond(w, r, http.StatusCreated, a, err)
-}
-
-func (h *Handlers) apiSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var s *Survey
-	if err == nil {
-		s, err = h.Svc.Survey(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, s, err)
-}
-
-func (h *Handlers) apiSurveyOpen(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in SurveyInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var s *Survey
-	if err == nil {
-		s, err = h.Svc.OpenSurvey(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, s, err)
-}
-
-func (h *Handlers) apiAnswer(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in AnswerInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var s *Survey
-	if err == nil {
-		s, err = h.Svc.Answer(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, s, err)
 }
 
 func (h *Handlers) apiAssociation(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -27,31 +27,10 @@ func TestKeyRotation(t *testing.T) {
 	officer := a.User(auth.StreetOfficer, wushan)
 	c := a.As(officer)
 	want := map[string]string{} // table.column#id → plain value
-	const (
-		leaderPhone = "13922223333"
-		volPhone    = "13744445555"
-		personPhone = "13566667777"
-		idNumber    = "11010519491231002X"
-		contact     = "13688889999"
-		served      = "13600001234"
-	)
-	in := apptest.OrgInput("轮换检测舞蹈队", wushanComm)
-	in.LeaderPhone = leaderPhone
-	org := a.CreateOrg(officer, in)
-	for _, w := range []struct {
-		path string
-		body any
-	}{
-		{"/api/v1/volunteers", map[string]any{"name": "志愿者轮换", "phone": volPhone, "community_code": wushanComm, "org_ids": []int64{org.ID}}},
-		{"/api/v1/people", map[string]any{"name": "骨干轮换", "phone": personPhone, "id_number": idNumber, "role": "队长", "community_code": wushanComm}},
-		{"/api/v1/emergency/contacts", map[string]any{"community_code": wushanComm, "hazard": "natural", "name": "联络人轮换",
-			"phone": contact, "duty": "转移", "checked_on": "2023-06-01"}},
-		{"/api/v1/beneficiaries", map[string]any{"name": "服务对象轮换", "phone": served, "community_code": wushanComm}},
-	} {
-		if r := c.Do("POST", w.path, w.body); r.Status != 201 {
-			t.Fatalf("POST %s: %d %s", w.path, r.Status, r.Body)
-		}
-	}
+	p := piiNumbers{leader: "13922223333", volunteer: "13744445555", person: "13566667777", idNumber: "11010519491231002X",
+		contact: "13688889999", served: "13600001234"}
+	leaderPhone, personPhone := p.leader, p.person
+	org := writePII(t, a, officer, c, "轮换", p)
 	auditor := a.User(auth.Auditor, tianhe) // enrolled: a sealed second-factor secret
 
 	// every sealed value in the database, opened under key A
@@ -72,7 +51,7 @@ func TestKeyRotation(t *testing.T) {
 		}
 		rows.Close()
 	}
-	for _, p := range []string{leaderPhone, volPhone, personPhone, idNumber, contact, served} {
+	for _, p := range p.all() {
 		found := false
 		for _, v := range want {
 			found = found || v == p
@@ -132,7 +111,7 @@ func TestKeyRotation(t *testing.T) {
 	if n != 1 {
 		t.Errorf("lookup by the keyed hash finds %d people", n)
 	}
-	checkNoClear(t, a, []string{leaderPhone, volPhone, personPhone, idNumber, contact, served})
+	checkNoClear(t, a, p.all())
 
 	// retire: the file holds B alone; A is set aside for older backups
 	if r := run("", "keys", "retire", "--db", a.DBURL); r.code != 0 {

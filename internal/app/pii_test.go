@@ -12,6 +12,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/pii"
+	"linli/internal/registry"
 )
 
 // TestPersonalDataEncryptedAtRest (issue 18, failure 9): phones and ID
@@ -24,31 +25,10 @@ func TestPersonalDataEncryptedAtRest(t *testing.T) {
 	a := apptest.New(t)
 	officer := a.User(auth.StreetOfficer, wushan)
 	c := a.As(officer)
-	const (
-		leaderPhone    = "13912345678"
-		volunteerPhone = "13787654321"
-		personPhone    = "13566778899"
-		idNumber       = "11010519491231002X"
-		contactPhone   = "13655443322"
-		servedPhone    = "13611220033"
-	)
-	in := apptest.OrgInput("明文检测舞蹈队", wushanComm)
-	in.LeaderPhone = leaderPhone
-	org := a.CreateOrg(officer, in)
-	for _, w := range []struct {
-		path string
-		body any
-	}{
-		{"/api/v1/volunteers", map[string]any{"name": "志愿者甲", "phone": volunteerPhone, "community_code": wushanComm, "org_ids": []int64{org.ID}}},
-		{"/api/v1/people", map[string]any{"name": "骨干乙", "phone": personPhone, "id_number": idNumber, "role": "队长", "community_code": wushanComm}},
-		{"/api/v1/emergency/contacts", map[string]any{"community_code": wushanComm, "hazard": "natural", "name": "联络人丙",
-			"phone": contactPhone, "duty": "转移", "checked_on": "2023-06-01"}},
-		{"/api/v1/beneficiaries", map[string]any{"name": "服务对象丁", "phone": servedPhone, "community_code": wushanComm}},
-	} {
-		if r := c.Do("POST", w.path, w.body); r.Status != 201 {
-			t.Fatalf("POST %s: %d %s", w.path, r.Status, r.Body)
-		}
-	}
+	p := piiNumbers{leader: "13912345678", volunteer: "13787654321", person: "13566778899", idNumber: "11010519491231002X",
+		contact: "13655443322", served: "13611220033"}
+	leaderPhone, personPhone := p.leader, p.person
+	org := writePII(t, a, officer, c, "明文", p)
 	// the manager reads the phone whole; the audit log and history hold none
 	var got struct {
 		LeaderPhone string `json:"leader_phone"`
@@ -69,7 +49,7 @@ func TestPersonalDataEncryptedAtRest(t *testing.T) {
 	if hash != pii.Hash(personPhone) {
 		t.Errorf("people.phone_hash = %q, want the keyed hash of the phone", hash)
 	}
-	secrets := []string{leaderPhone, volunteerPhone, personPhone, idNumber, contactPhone, servedPhone}
+	secrets := p.all()
 	checkNoClear(t, a, secrets)
 
 	// a row left in clear (before migration 026) is sealed at start
@@ -143,4 +123,38 @@ func checkNoClear(t *testing.T, a *apptest.App, values []string) {
 			}
 		}
 	}
+}
+
+// piiNumbers are the personal numbers writePII files through every room
+// that keeps them.
+type piiNumbers struct{ leader, volunteer, person, idNumber, contact, served string }
+
+func (p piiNumbers) all() []string {
+	return []string{p.leader, p.volunteer, p.person, p.idNumber, p.contact, p.served}
+}
+
+// writePII files, as officer (signed in as c), an organization led by
+// p.leader, and through the API a volunteer, a key person, an emergency
+// contact and a beneficiary carrying the other numbers of p, all named
+// after tag.
+func writePII(t *testing.T, a *apptest.App, officer *auth.User, c *apptest.Client, tag string, p piiNumbers) *registry.Org {
+	t.Helper()
+	in := apptest.OrgInput(tag+"检测舞蹈队", wushanComm)
+	in.LeaderPhone = p.leader
+	org := a.CreateOrg(officer, in)
+	for _, w := range []struct {
+		path string
+		body any
+	}{
+		{"/api/v1/volunteers", map[string]any{"name": "志愿者" + tag, "phone": p.volunteer, "community_code": wushanComm, "org_ids": []int64{org.ID}}},
+		{"/api/v1/people", map[string]any{"name": "骨干" + tag, "phone": p.person, "id_number": p.idNumber, "role": "队长", "community_code": wushanComm}},
+		{"/api/v1/emergency/contacts", map[string]any{"community_code": wushanComm, "hazard": "natural", "name": "联络人" + tag,
+			"phone": p.contact, "duty": "转移", "checked_on": "2023-06-01"}},
+		{"/api/v1/beneficiaries", map[string]any{"name": "服务对象" + tag, "phone": p.served, "community_code": wushanComm}},
+	} {
+		if r := c.Do("POST", w.path, w.body); r.Status != 201 {
+			t.Fatalf("POST %s: %d %s", w.path, r.Status, r.Body)
+		}
+	}
+	return org
 }

@@ -2,7 +2,6 @@ package coverage
 
 import (
 	"embed"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,12 +30,7 @@ type Handlers struct {
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
-	sub, _ := fs.Sub(static, "static")
-	files := http.StripPrefix("/static/coverage/", http.FileServerFS(sub))
-	rt.Handle("GET /static/coverage/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		files.ServeHTTP(w, r)
-	}))
+	rt.Assets("/static/coverage/", static, "static")
 	rt.HandleFunc("GET /coverage", h.S.Page(h.page))
 	rt.HandleFunc("GET /coverage/export.xlsx", h.S.Page(h.export))
 	h.apiRoutes(rt)

@@ -1,6 +1,7 @@
 package evaluation
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -16,80 +17,40 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	}
 	within := web.Param{Name: "within", Description: "division code (default: the user's scope)"}
 	on := web.Param{Name: "on", Description: "day (YYYY-MM-DD, default today)"}
-	api("GET", "/api/v1/orgs/{id}/grades", "An organization's grades (等级评估), newest first; valid marks the one that counts today", "", "GradeList", 0, nil, h.apiGrades)
-	api("POST", "/api/v1/orgs/{id}/grades", "Award a grade 1A–5A to a registered organization (district officer or city); valid_until defaults to five years", "GradeInput", "Grade", 201, nil, h.apiAward)
+	api("GET", "/api/v1/orgs/{id}/grades", "An organization's grades (等级评估), newest first; valid marks the one that counts today", "", "GradeList", 0, nil, web.ReadItems(h.S, "id", h.Svc.Grades))
+	api("POST", "/api/v1/orgs/{id}/grades", "Award a grade 1A–5A to a registered organization (district officer or city); valid_until defaults to five years", "GradeInput", "Grade", 201, nil, web.WriteID(h.S, http.StatusCreated, "id", h.Svc.AwardGrade))
 	api("GET", "/api/v1/grades", "Grades valid on a day in a place", "", "GradeList", 0, []web.Param{within, on}, h.apiGradesIn)
-	api("GET", "/api/v1/orgs/{id}/party", "An organization's party organization form today and its dated timeline", "", "PartyState", 0, nil, h.apiParty)
-	api("POST", "/api/v1/orgs/{id}/party", "Record the party organization form from a date (the registry's party organization follows)", "FormInput", "PartyState", 201, nil, h.apiSetForm)
+	api("GET", "/api/v1/orgs/{id}/party", "An organization's party organization form today and its dated timeline", "", "PartyState", 0, nil, web.Read(h.S, "id", h.Svc.Party))
+	api("POST", "/api/v1/orgs/{id}/party", "Record the party organization form from a date (the registry's party organization follows)", "FormInput", "PartyState", 201, nil, web.WriteID(h.S, http.StatusCreated, "id", h.apiSetForm))
 	api("GET", "/api/v1/party-contacts", "Contacts between the community party organization and its organizations, newest first", "", "PartyContactList", 0,
 		[]web.Param{within, {Name: "org_id", Description: "one organization"}}, h.apiContacts)
-	api("POST", "/api/v1/party-contacts", "Record a contact", "PartyContactInput", "PartyContact", 201, nil, h.apiAddContact)
+	api("POST", "/api/v1/party-contacts", "Record a contact", "PartyContactInput", "PartyContact", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.AddContact))
 	api("GET", "/api/v1/party-coverage", "Party building on a day by child unit: active organizations, with a party organization or instructor, contacted in the quarter", "", "PartyCoverage", 0, []web.Param{within, on}, h.apiCoverage)
 	api("GET", "/api/v1/appraisals", "Appraisals (评估评议) of a place", "", "AppraisalList", 0, []web.Param{within, {Name: "year", Description: "one year"}}, h.apiAppraisals)
-	api("POST", "/api/v1/appraisals", "Record a year's appraisal: the 两委 members' forms and the residents' paper ballots", "AppraisalInput", "Appraisal", 201, nil, h.apiAppraise)
+	api("POST", "/api/v1/appraisals", "Record a year's appraisal: the 两委 members' forms and the residents' paper ballots", "AppraisalInput", "Appraisal", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.Appraise))
 	api("GET", "/api/v1/evaluation-trees", "Indicator trees of the scope and above, with the evidence keys available", "", "TreeList", 0, nil, h.apiTrees)
-	api("POST", "/api/v1/evaluation-trees", "Build a tree (without nodes: the default tree), or a new version of one (based_on)", "TreeInput", "Tree", 201, nil, h.apiSaveTree)
-	api("GET", "/api/v1/evaluation-trees/{id}", "A tree version", "", "Tree", 0, nil, h.apiTree)
-	api("PUT", "/api/v1/evaluation-trees/{id}", "Change a version's nodes; refused (409) once a round has used it", "TreeEdit", "Tree", 0, nil, h.apiEditTree)
+	api("POST", "/api/v1/evaluation-trees", "Build a tree (without nodes: the default tree), or a new version of one (based_on)", "TreeInput", "Tree", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.SaveTree))
+	api("GET", "/api/v1/evaluation-trees/{id}", "A tree version", "", "Tree", 0, nil, web.Read(h.S, "id", h.Svc.Tree))
+	api("PUT", "/api/v1/evaluation-trees/{id}", "Change a version's nodes; refused (409) once a round has used it", "TreeEdit", "Tree", 0, nil, web.WriteID(h.S, http.StatusOK, "id", h.apiEditTree))
 	api("GET", "/api/v1/evaluation-rounds", "Evaluation rounds the user sees", "", "RoundList", 0, nil, h.apiRounds)
-	api("POST", "/api/v1/evaluation-rounds", "Open a round: a tree version (frozen from then on), organizations, scorers (conflicts refused); automatic leaves filled in", "RoundInput", "Round", 201, nil, h.apiCreateRound)
-	api("GET", "/api/v1/evaluation-rounds/{id}", "A round", "", "Round", 0, nil, h.apiRound)
-	api("POST", "/api/v1/evaluation-rounds/{id}/scores", "A scorer's scores of one organization's manual leaves", "EvaluationScoreInput", "Result", 0, nil, h.apiScore)
-	api("GET", "/api/v1/evaluation-rounds/{id}/results", "The round's results, ranked", "", "ResultList", 0, nil, h.apiResults)
-	api("POST", "/api/v1/evaluation-rounds/{id}/publish", "Publish the results to the organizations (no score changes after)", "", "Round", 0, nil, h.apiPublish)
+	api("POST", "/api/v1/evaluation-rounds", "Open a round: a tree version (frozen from then on), organizations, scorers (conflicts refused); automatic leaves filled in", "RoundInput", "Round", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.CreateRound))
+	api("GET", "/api/v1/evaluation-rounds/{id}", "A round", "", "Round", 0, nil, web.Read(h.S, "id", h.Svc.Round))
+	api("POST", "/api/v1/evaluation-rounds/{id}/scores", "A scorer's scores of one organization's manual leaves", "EvaluationScoreInput", "Result", 0, nil, web.WriteID(h.S, http.StatusOK, "id", h.Svc.Score))
+	api("GET", "/api/v1/evaluation-rounds/{id}/results", "The round's results, ranked", "", "ResultList", 0, nil, web.ReadItems(h.S, "id", h.Svc.Results))
+	api("POST", "/api/v1/evaluation-rounds/{id}/publish", "Publish the results to the organizations (no score changes after)", "", "Round", 0, nil, web.Read(h.S, "id", h.Svc.Publish))
 	rt.Schemas(schemas())
 }
 
 func items[T any](v []T) map[string]any { return map[string]any{"items": v} }
-
-func (h *Handlers) apiGrades(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var gs []Grade
-	if err == nil {
-		gs, err = h.Svc.Grades(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, items(gs), err)
-}
-
-func (h *Handlers) apiAward(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in GradeInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var g *Grade
-	if err == nil {
-		g, err = h.Svc.AwardGrade(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, g, err)
-}
 
 func (h *Handlers) apiGradesIn(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	gs, err := h.Svc.GradesIn(r.Context(), u, r.URL.Query().Get("within"), r.URL.Query().Get("on"))
 	h.S.Respond(w, r, http.StatusOK, items(gs), err)
 }
 
-func (h *Handlers) apiParty(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var st *PartyState
-	if err == nil {
-		st, err = h.Svc.Party(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, st, err)
-}
-
-func (h *Handlers) apiSetForm(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in FormInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var st *PartyState
-	if err == nil {
-		in.OrgID = id
-		st, err = h.Svc.SetForm(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, st, err)
+func (h *Handlers) apiSetForm(ctx context.Context, u *auth.User, id int64, in FormInput) (*PartyState, error) {
+	in.OrgID = id
+	return h.Svc.SetForm(ctx, u, in)
 }
 
 // queryID reads an optional id parameter.
@@ -114,16 +75,6 @@ func (h *Handlers) apiContacts(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.S.Respond(w, r, http.StatusOK, items(cs), err)
 }
 
-func (h *Handlers) apiAddContact(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in ContactInput
-	err := web.DecodeJSON(w, r, &in)
-	var c *Contact
-	if err == nil {
-		c, err = h.Svc.AddContact(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, c, err)
-}
-
 func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	c, err := h.Svc.Coverage(r.Context(), u, r.URL.Query().Get("within"), r.URL.Query().Get("on"))
 	h.S.Respond(w, r, http.StatusOK, c, err)
@@ -138,38 +89,9 @@ func (h *Handlers) apiAppraisals(w http.ResponseWriter, r *http.Request, u *auth
 	h.S.Respond(w, r, http.StatusOK, items(as), err)
 }
 
-func (h *Handlers) apiAppraise(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in AppraisalInput
-	err := web.DecodeJSON(w, r, &in)
-	var a *Appraisal
-	if err == nil {
-		a, err = h.Svc.Appraise(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, a, err)
-}
-
 func (h *Handlers) apiTrees(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	ts, err := h.Svc.Trees(r.Context(), u)
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": ts, "evidence": h.Svc.EvidenceKeys()}, err)
-}
-
-func (h *Handlers) apiSaveTree(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in TreeInput
-	err := web.DecodeJSON(w, r, &in)
-	var t *Tree
-	if err == nil {
-		t, err = h.Svc.SaveTree(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, t, err)
-}
-
-func (h *Handlers) apiTree(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var t *Tree
-	if err == nil {
-		t, err = h.Svc.Tree(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, t, err)
 }
 
 // TreeEdit is a change of a version's nodes.
@@ -177,72 +99,13 @@ type TreeEdit struct {
 	Nodes []Node `json:"nodes"`
 }
 
-func (h *Handlers) apiEditTree(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in TreeEdit
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var t *Tree
-	if err == nil {
-		t, err = h.Svc.EditTree(r.Context(), u, id, in.Nodes)
-	}
-	h.S.Respond(w, r, http.StatusOK, t, err)
+func (h *Handlers) apiEditTree(ctx context.Context, u *auth.User, id int64, in TreeEdit) (*Tree, error) {
+	return h.Svc.EditTree(ctx, u, id, in.Nodes)
 }
 
 func (h *Handlers) apiRounds(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	rs, err := h.Svc.Rounds(r.Context(), u)
 	h.S.Respond(w, r, http.StatusOK, items(rs), err)
-}
-
-func (h *Handlers) apiCreateRound(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in RoundInput
-	err := web.DecodeJSON(w, r, &in)
-	var rd *Round
-	if err == nil {
-		rd, err = h.Svc.CreateRound(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, rd, err)
-}
-
-func (h *Handlers) apiRound(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var rd *Round
-	if err == nil {
-		rd, err = h.Svc.Round(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, rd, err)
-}
-
-func (h *Handlers) apiScore(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in ScoreInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var res *Result
-	if err == nil {
-		res, err = h.Svc.Score(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusOK, res, err)
-}
-
-func (h *Handlers) apiResults(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var res []Result
-	if err == nil {
-		res, err = h.Svc.Results(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, items(res), err)
-}
-
-func (h *Handlers) apiPublish(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var rd *Round
-	if err == nil {
-		rd, err = h.Svc.Publish(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, rd, err)
 }
 
 func schemas() map[string]any {

@@ -441,16 +441,7 @@ func listTrees(ctx context.Context, q db.Querier, scope string) ([]Tree, error) 
 	if err != nil {
 		return nil, fmt.Errorf("evaluation: trees: %w", err)
 	}
-	defer rows.Close()
-	out := []Tree{}
-	for rows.Next() {
-		t, err := scanTree(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanTree)
 }
 
 // rounds

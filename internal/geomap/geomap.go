@@ -19,7 +19,6 @@ package geomap
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -189,12 +188,7 @@ type Handlers struct {
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
-	sub, _ := fs.Sub(static, "static")
-	files := http.StripPrefix("/static/geomap/", http.FileServerFS(sub))
-	rt.Handle("GET /static/geomap/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		files.ServeHTTP(w, r)
-	}))
+	rt.Assets("/static/geomap/", static, "static")
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/map/{code}", Summary: "The units one level below a place coloured by an indicator, a count or a coverage column, with their boundaries where linli has them (map null: none, show the table)",
 		Tag: "maps", Query: []web.Param{
 			{Name: "indicator", Description: "an indicator key: each unit's value as the dashboard shows it"},

@@ -2,6 +2,7 @@ package governance
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -18,34 +19,34 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/charter", Summary: "The charter: the working text (the model text filled from the record until one is saved), its check and its versions",
 		Tag: "governance", Query: ver, Response: "Charter"}, h.S.API(h.apiCharter))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/orgs/{id}/charter", Summary: "Save the working text; after an adoption this begins a new version (an amendment)",
-		Tag: "governance", Body: "CharterInput", Response: "Charter"}, h.S.API(h.apiSaveCharter))
+		Tag: "governance", Body: "CharterInput", Response: "Charter"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.apiSaveCharter)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/charter/check", Summary: "The mandatory clauses the working text lacks",
-		Tag: "governance", Response: "CharterCheck"}, h.S.API(h.apiCheck))
+		Tag: "governance", Response: "CharterCheck"}, h.S.API(web.Read(h.S, "id", h.Svc.CheckCharter)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/charter/adopt", Summary: "Record the meeting that adopts the working text (422 with \"missing\" while clauses are missing)",
 		Tag: "governance", Body: "Vote", Response: "Charter"}, h.S.API(h.apiAdopt))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/charter.pdf", Summary: "The charter as PDF (the one in force, or ?version=)",
 		Tag: "governance", Query: ver}, h.S.API(h.apiPDF))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/elections", Summary: "Elections, the officers in office and whether their term is overdue",
-		Tag: "governance", Response: "Board"}, h.S.API(h.apiElections))
+		Tag: "governance", Response: "Board"}, h.S.API(web.Read(h.S, "id", h.Svc.Elections)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/elections", Summary: "Record an election: its elected candidates take office for the term",
-		Tag: "governance", Body: "ElectionInput", Response: "Board", Status: 201}, h.S.API(h.apiElect))
+		Tag: "governance", Body: "ElectionInput", Response: "Board", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.Elect)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/decisions", Summary: "Major decisions (重大事项)",
-		Tag: "governance", Response: "DecisionList"}, h.S.API(h.apiDecisions))
+		Tag: "governance", Response: "DecisionList"}, h.S.API(web.ReadItems(h.S, "id", h.Svc.Decisions)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/decisions", Summary: "Record a major decision taken at a meeting (quorum and votes checked)",
-		Tag: "governance", Body: "DecisionInput", Response: "GovernanceDecision", Status: 201}, h.S.API(h.apiDecide))
+		Tag: "governance", Body: "DecisionInput", Response: "GovernanceDecision", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.Decide)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/overdue-terms", Summary: "Organizations in scope whose officers' term ended without an election",
 		Tag: "governance", Response: "OverdueTermList"}, h.S.API(h.apiOverdue))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/report-cycles", Summary: "Reporting cycles the community committees in scope set",
 		Tag: "governance", Response: "CycleList"}, h.S.API(h.apiCycles))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/report-cycles", Summary: "Set a community's reporting cycle (its committee, or an officer above)",
-		Tag: "governance", Body: "Cycle", Response: "Cycle"}, h.S.API(h.apiSetCycle))
+		Tag: "governance", Body: "Cycle", Response: "Cycle"}, h.S.API(web.Write(h.S, http.StatusOK, h.Svc.SetCycle)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/work-reports", Summary: "Work reports to the 两委 of a year in scope, and those owed (late and overdue marked)",
 		Tag: "governance", Query: []web.Param{{Name: "year", Description: "calendar year (default this year)"},
 			{Name: "status", Description: "submitted | returned | received"}}, Response: "WorkReportList"}, h.S.API(h.apiReports))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/work-reports", Summary: "Submit (or resubmit a returned) work report; the activity and money figures are read from linli's records",
-		Tag: "governance", Body: "WorkReportInput", Response: "WorkReport", Status: 201}, h.S.API(h.apiSubmit))
+		Tag: "governance", Body: "WorkReportInput", Response: "WorkReport", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.Submit)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/work-reports/{id}/review", Summary: "Receive a report, or return it asking for more (comment required)",
-		Tag: "governance", Body: "Review", Response: "WorkReport"}, h.S.API(h.apiReview))
+		Tag: "governance", Body: "Review", Response: "WorkReport"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.apiReview)))
 	rt.Schemas(schemas())
 }
 
@@ -80,26 +81,8 @@ type CharterInput struct {
 	Chapters []Chapter `json:"chapters"`
 }
 
-func (h *Handlers) apiSaveCharter(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in CharterInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var c *Charter
-	if err == nil {
-		c, err = h.Svc.SaveCharter(r.Context(), u, id, in.Chapters)
-	}
-	h.S.Respond(w, r, http.StatusOK, c, err)
-}
-
-func (h *Handlers) apiCheck(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var c *Check
-	if err == nil {
-		c, err = h.Svc.CheckCharter(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, c, err)
+func (h *Handlers) apiSaveCharter(ctx context.Context, u *auth.User, id int64, in CharterInput) (*Charter, error) {
+	return h.Svc.SaveCharter(ctx, u, id, in.Chapters)
 }
 
 func (h *Handlers) apiAdopt(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -149,50 +132,6 @@ func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	_, _ = io.Copy(w, &buf)
 }
 
-func (h *Handlers) apiElections(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var b *Board
-	if err == nil {
-		b, err = h.Svc.Elections(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, b, err)
-}
-
-func (h *Handlers) apiElect(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in ElectionInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var b *Board
-	if err == nil {
-		b, err = h.Svc.Elect(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, b, err)
-}
-
-func (h *Handlers) apiDecisions(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var l []Decision
-	if err == nil {
-		l, err = h.Svc.Decisions(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": l}, err)
-}
-
-func (h *Handlers) apiDecide(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in DecisionInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var d *Decision
-	if err == nil {
-		d, err = h.Svc.Decide(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, d, err)
-}
-
 func (h *Handlers) apiOverdue(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	l, err := h.Svc.OverdueTerms(r.Context(), u)
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": l}, err)
@@ -201,16 +140,6 @@ func (h *Handlers) apiOverdue(w http.ResponseWriter, r *http.Request, u *auth.Us
 func (h *Handlers) apiCycles(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	l, err := h.Svc.Cycles(r.Context(), u)
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": l}, err)
-}
-
-func (h *Handlers) apiSetCycle(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in Cycle
-	err := web.DecodeJSON(w, r, &in)
-	var c *Cycle
-	if err == nil {
-		c, err = h.Svc.SetCycle(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
 func yearParam(r *http.Request) (int, error) {
@@ -235,33 +164,14 @@ func (h *Handlers) apiReports(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
-func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in ReportInput
-	err := web.DecodeJSON(w, r, &in)
-	var rep *Report
-	if err == nil {
-		rep, err = h.Svc.Submit(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, rep, err)
-}
-
 // ReviewInput is a committee's review.
 type ReviewInput struct {
 	Decision string `json:"decision"`
 	Comment  string `json:"comment"`
 }
 
-func (h *Handlers) apiReview(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in ReviewInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var rep *Report
-	if err == nil {
-		rep, err = h.Svc.Review(r.Context(), u, id, in.Decision, in.Comment)
-	}
-	h.S.Respond(w, r, http.StatusOK, rep, err)
+func (h *Handlers) apiReview(ctx context.Context, u *auth.User, id int64, in ReviewInput) (*Report, error) {
+	return h.Svc.Review(ctx, u, id, in.Decision, in.Comment)
 }
 
 func schemas() map[string]any {

@@ -14,34 +14,25 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs", Summary: "Hub organizations in scope, with how many organizations each serves",
 		Tag: "hubs", Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "HubList"}, h.S.API(h.apiList))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs", Summary: "Designate an active organization as a hub of its street (street officers and above); accepts Idempotency-Key",
-		Tag: "hubs", Body: "HubDesignation", Response: "Org"}, h.S.API(h.apiDesignate))
+		Tag: "hubs", Body: "HubDesignation", Response: "Org"}, h.S.API(idem.Handle(h.S, http.StatusOK, h.apiDesignate)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}", Summary: "A hub with the organizations it serves and its social workers",
-		Tag: "hubs", Response: "Hub"}, h.S.API(h.apiGet))
+		Tag: "hubs", Response: "Hub"}, h.S.API(web.Read(h.S, "hub_id", h.Svc.Get)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs/{hub_id}/revoke", Summary: "End a hub's designation (it must serve no organization); accepts Idempotency-Key",
-		Tag: "hubs", Body: "HubReason", Response: "Org"}, h.S.API(h.apiRevoke))
+		Tag: "hubs", Body: "HubReason", Response: "Org"}, h.S.API(idem.HandleID(h.S, http.StatusOK, "hub_id", h.apiRevoke)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs/{hub_id}/members", Summary: "Take an organization of the hub's street into custody, recording its consent; accepts Idempotency-Key",
-		Tag: "hubs", Body: "MemberInput", Response: "Member", Status: 201}, h.S.API(h.apiMember))
+		Tag: "hubs", Body: "MemberInput", Response: "Member", Status: 201}, h.S.API(idem.HandleID(h.S, http.StatusCreated, "hub_id", h.Svc.TakeIntoCustody)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs/{hub_id}/members/{org_id}/release", Summary: "Release an organization from custody (its account must be empty); accepts Idempotency-Key",
-		Tag: "hubs", Body: "HubRelease", Response: "Member"}, h.S.API(h.apiRelease))
+		Tag: "hubs", Body: "HubRelease", Response: "Member"}, h.S.API(idem.HandleIDs(h.S, http.StatusOK, "hub_id", "org_id", h.Svc.ReleaseOn)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs/{hub_id}/workers", Summary: "Record a social worker of the hub; accepts Idempotency-Key",
-		Tag: "hubs", Body: "WorkerInput", Response: "Worker", Status: 201}, h.S.API(h.apiWorker))
+		Tag: "hubs", Body: "WorkerInput", Response: "Worker", Status: 201}, h.S.API(idem.HandleID(h.S, http.StatusCreated, "hub_id", h.Svc.AddWorker)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs/{hub_id}/workers/{id}/end", Summary: "Record the day a social worker left; accepts Idempotency-Key",
-		Tag: "hubs", Body: "WorkerEnd", Response: "Worker"}, h.S.API(h.apiWorkerEnd))
+		Tag: "hubs", Body: "WorkerEnd", Response: "Worker"}, h.S.API(idem.HandleIDs(h.S, http.StatusOK, "hub_id", "id", h.apiWorkerEnd)))
 	rt.Schemas(schemas())
-}
-
-func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	idem.Respond(h.S, w, r, status, v, err)
-}
-
-// decode reads the JSON body and the request's idempotency key.
-func decode(w http.ResponseWriter, r *http.Request, u *auth.User, status int, v any) (context.Context, error) {
-	return idem.Decode(w, r, u, status, v)
 }
 
 func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.Hubs(r.Context(), u, r.URL.Query().Get("within"))
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 type designation struct {
@@ -49,87 +40,16 @@ type designation struct {
 	Reason string `json:"reason"`
 }
 
-func (h *Handlers) apiDesignate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in designation
-	ctx, err := decode(w, r, u, http.StatusOK, &in)
-	var o *registry.Org
-	if err == nil {
-		o, err = h.Svc.Designate(ctx, u, in.OrgID, in.Reason)
-	}
-	h.respond(w, r, http.StatusOK, o, err)
-}
-
-func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var hb *Hub
-	if err == nil {
-		hb, err = h.Svc.Get(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, hb, err)
+func (h *Handlers) apiDesignate(ctx context.Context, u *auth.User, in designation) (*registry.Org, error) {
+	return h.Svc.Designate(ctx, u, in.OrgID, in.Reason)
 }
 
 type reasonReq struct {
 	Reason string `json:"reason"`
 }
 
-func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var in reasonReq
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusOK, &in)
-	}
-	var o *registry.Org
-	if err == nil {
-		o, err = h.Svc.Revoke(ctx, u, id, in.Reason)
-	}
-	h.respond(w, r, http.StatusOK, o, err)
-}
-
-func (h *Handlers) apiMember(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var in MemberInput
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusCreated, &in)
-	}
-	var m *Member
-	if err == nil {
-		m, err = h.Svc.TakeIntoCustody(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusCreated, m, err)
-}
-
-func (h *Handlers) apiRelease(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var org int64
-	if err == nil {
-		org, err = web.PathID(r, "org_id")
-	}
-	var in ReleaseInput
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusOK, &in)
-	}
-	var m *Member
-	if err == nil {
-		m, err = h.Svc.ReleaseOn(ctx, u, id, org, in)
-	}
-	h.respond(w, r, http.StatusOK, m, err)
-}
-
-func (h *Handlers) apiWorker(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var in WorkerInput
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusCreated, &in)
-	}
-	var wk *Worker
-	if err == nil {
-		wk, err = h.Svc.AddWorker(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusCreated, wk, err)
+func (h *Handlers) apiRevoke(ctx context.Context, u *auth.User, id int64, in reasonReq) (*registry.Org, error) {
+	return h.Svc.Revoke(ctx, u, id, in.Reason)
 }
 
 type workerEnd struct {
@@ -137,22 +57,8 @@ type workerEnd struct {
 	LateReason string `json:"late_reason"`
 }
 
-func (h *Handlers) apiWorkerEnd(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var wid int64
-	if err == nil {
-		wid, err = web.PathID(r, "id")
-	}
-	var in workerEnd
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusOK, &in)
-	}
-	var wk *Worker
-	if err == nil {
-		wk, err = h.Svc.EndWorkerLate(ctx, u, id, wid, in.EndedOn, in.LateReason)
-	}
-	h.respond(w, r, http.StatusOK, wk, err)
+func (h *Handlers) apiWorkerEnd(ctx context.Context, u *auth.User, id, wid int64, in workerEnd) (*Worker, error) {
+	return h.Svc.EndWorkerLate(ctx, u, id, wid, in.EndedOn, in.LateReason)
 }
 
 func schemas() map[string]any {

@@ -14,6 +14,7 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/errs/errstest"
 	"linli/internal/registry"
 )
 
@@ -82,22 +83,7 @@ func (f *fixture) org(t *testing.T, by *auth.User, name, community, status strin
 	return o
 }
 
-func want(t *testing.T, err error, code, key string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok || e.Code != code {
-		t.Fatalf("got %v, want %s", err, code)
-	}
-	if key == "" || e.Message.Key == key {
-		return
-	}
-	for _, m := range e.Fields {
-		if m.Key == key {
-			return
-		}
-	}
-	t.Fatalf("got %v, want %s", err, key)
-}
+var want = errstest.Want
 
 func TestDesignation(t *testing.T) {
 	f := setup(t)

@@ -300,16 +300,7 @@ func (s *Service) members(ctx context.Context, hubID int64) ([]Member, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hub: members: %w", err)
 	}
-	defer rows.Close()
-	out := []Member{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *m)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanMember)
 }
 
 // MemberInput takes an organization into custody, with its consent.

@@ -13,6 +13,7 @@ import (
 	"linli/internal/ledger"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
 )
@@ -43,16 +44,7 @@ func (s *Service) workers(ctx context.Context, hubID int64) ([]Worker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hub: workers: %w", err)
 	}
-	defer rows.Close()
-	out := []Worker{}
-	for rows.Next() {
-		w, err := scanWorker(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *w)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanWorker)
 }
 
 // AddWorker records a full- or part-time social worker of the hub.

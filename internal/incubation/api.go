@@ -13,136 +13,40 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/bases", Summary: "Incubation bases serving the scope (or a division in it)",
 		Tag: "bases", Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "BaseList"}, h.S.API(h.apiList))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases", Summary: "Record an incubation base (street officers and above); accepts Idempotency-Key",
-		Tag: "bases", Body: "BaseInput", Response: "Base", Status: 201}, h.S.API(h.apiCreate))
+		Tag: "bases", Body: "BaseInput", Response: "Base", Status: 201}, h.S.API(idem.Handle(h.S, http.StatusCreated, h.Svc.Create)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/bases/coverage",
 		Summary: "Streets covered by an open street- or community-level base on a day, by district or by street",
 		Tag:     "bases", Query: []web.Param{{Name: "within", Description: "division code (default: the scope)"},
 			{Name: "on", Description: "YYYY-MM-DD (default: today)"}}, Response: "BaseCoverage"}, h.S.API(h.apiCoverage))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/bases/{base_id}", Summary: "A base with its rooms, coming bookings and incubated organizations",
-		Tag: "bases", Response: "BaseDetail"}, h.S.API(h.apiGet))
+		Tag: "bases", Response: "BaseDetail"}, h.S.API(web.Read(h.S, "base_id", h.Svc.Detail)))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/bases/{base_id}", Summary: "Save all fields of a base (closing it sets closed_on)",
-		Tag: "bases", Body: "BaseInput", Response: "Base"}, h.S.API(h.apiUpdate))
+		Tag: "bases", Body: "BaseInput", Response: "Base"}, h.S.API(idem.HandleID(h.S, http.StatusOK, "base_id", h.Svc.Update)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/rooms", Summary: "Add a room; accepts Idempotency-Key",
-		Tag: "bases", Body: "RoomInput", Response: "Room", Status: 201}, h.S.API(h.apiRoom))
+		Tag: "bases", Body: "RoomInput", Response: "Room", Status: 201}, h.S.API(idem.HandleID(h.S, http.StatusCreated, "base_id", h.Svc.AddRoom)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/bookings", Summary: "Book a room for an organization; an overlap is refused (409); accepts Idempotency-Key",
-		Tag: "bases", Body: "BookingInput", Response: "Booking", Status: 201}, h.S.API(h.apiBook))
+		Tag: "bases", Body: "BookingInput", Response: "Booking", Status: 201}, h.S.API(idem.HandleID(h.S, http.StatusCreated, "base_id", h.Svc.Book)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/bookings/{id}/cancel", Summary: "Cancel a booking; accepts Idempotency-Key",
-		Tag: "bases", Response: "Booking"}, h.S.API(h.apiCancel))
+		Tag: "bases", Response: "Booking"}, h.S.API(idem.HandleIDs(h.S, http.StatusOK, "base_id", "id", h.apiCancel)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/incubatees", Summary: "Start incubating an organization; accepts Idempotency-Key",
-		Tag: "bases", Body: "IncubateeInput", Response: "Incubatee", Status: 201}, h.S.API(h.apiEnter))
+		Tag: "bases", Body: "IncubateeInput", Response: "Incubatee", Status: 201}, h.S.API(idem.HandleID(h.S, http.StatusCreated, "base_id", h.Svc.Enter)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/incubatees/{id}/leave", Summary: "Graduation or exit of an incubated organization; accepts Idempotency-Key",
-		Tag: "bases", Body: "IncubationEnd", Response: "Incubatee"}, h.S.API(h.apiLeave))
+		Tag: "bases", Body: "IncubationEnd", Response: "Incubatee"}, h.S.API(idem.HandleIDs(h.S, http.StatusOK, "base_id", "id", h.apiLeave)))
 	rt.Schemas(schemas())
-}
-
-func (h *Handlers) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	idem.Respond(h.S, w, r, status, v, err)
-}
-
-func decode(w http.ResponseWriter, r *http.Request, u *auth.User, status int, v any) (context.Context, error) {
-	return idem.Decode(w, r, u, status, v)
 }
 
 func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.List(r.Context(), u, r.URL.Query().Get("within"))
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in BaseInput
-	ctx, err := decode(w, r, u, http.StatusCreated, &in)
-	var b *Base
-	if err == nil {
-		b, err = h.Svc.Create(ctx, u, in)
-	}
-	h.respond(w, r, http.StatusCreated, b, err)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	c, err := h.Svc.Coverage(r.Context(), u, r.URL.Query().Get("within"), r.URL.Query().Get("on"))
-	h.respond(w, r, http.StatusOK, c, err)
+	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
-func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var d *Detail
-	if err == nil {
-		d, err = h.Svc.Detail(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, d, err)
-}
-
-func (h *Handlers) apiUpdate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var in BaseInput
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusOK, &in)
-	}
-	var b *Base
-	if err == nil {
-		b, err = h.Svc.Update(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusOK, b, err)
-}
-
-func (h *Handlers) apiRoom(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var in RoomInput
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusCreated, &in)
-	}
-	var room *Room
-	if err == nil {
-		room, err = h.Svc.AddRoom(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusCreated, room, err)
-}
-
-func (h *Handlers) apiBook(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var in BookingInput
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusCreated, &in)
-	}
-	var k *Booking
-	if err == nil {
-		k, err = h.Svc.Book(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusCreated, k, err)
-}
-
-func (h *Handlers) apiCancel(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var bid int64
-	if err == nil {
-		bid, err = web.PathID(r, "id")
-	}
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusOK, nil)
-	}
-	var k *Booking
-	if err == nil {
-		k, err = h.Svc.CancelBooking(ctx, u, id, bid)
-	}
-	h.respond(w, r, http.StatusOK, k, err)
-}
-
-func (h *Handlers) apiEnter(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var in IncubateeInput
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusCreated, &in)
-	}
-	var i *Incubatee
-	if err == nil {
-		i, err = h.Svc.Enter(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusCreated, i, err)
+func (h *Handlers) apiCancel(ctx context.Context, u *auth.User, id, bid int64, _ idem.NoBody) (*Booking, error) {
+	return h.Svc.CancelBooking(ctx, u, id, bid)
 }
 
 type leaveReq struct {
@@ -150,22 +54,8 @@ type leaveReq struct {
 	LeftOn string `json:"left_on"`
 }
 
-func (h *Handlers) apiLeave(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var iid int64
-	if err == nil {
-		iid, err = web.PathID(r, "id")
-	}
-	var in leaveReq
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusOK, &in)
-	}
-	var i *Incubatee
-	if err == nil {
-		i, err = h.Svc.Leave(ctx, u, id, iid, in.Status, in.LeftOn)
-	}
-	h.respond(w, r, http.StatusOK, i, err)
+func (h *Handlers) apiLeave(ctx context.Context, u *auth.User, id, iid int64, in leaveReq) (*Incubatee, error) {
+	return h.Svc.Leave(ctx, u, id, iid, in.Status, in.LeftOn)
 }
 
 func schemas() map[string]any {

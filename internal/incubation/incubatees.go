@@ -32,26 +32,14 @@ func (s *Service) Incubatees(ctx context.Context, baseID int64) ([]Incubatee, er
 	if err != nil {
 		return nil, fmt.Errorf("incubation: incubatees: %w", err)
 	}
-	defer rows.Close()
-	out := []Incubatee{}
-	for rows.Next() {
-		i, err := scanIncubatee(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *i)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanIncubatee)
 }
 
 // Enter starts the incubation of an organization the base serves.
 func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in IncubateeInput) (*Incubatee, error) {
-	b, err := s.Get(ctx, u, baseID)
+	b, err := s.operated(ctx, u, baseID)
 	if err != nil {
 		return nil, err
-	}
-	if !canOperate(u, b) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	in.EnteredOn, in.Note = strings.TrimSpace(in.EnteredOn), strings.TrimSpace(in.Note)
 	if in.EnteredOn == "" {
@@ -106,12 +94,9 @@ func getIncubatee(ctx context.Context, q db.Querier, id int64) (*Incubatee, erro
 
 // Leave ends an incubation: graduated or exited, on a day.
 func (s *Service) Leave(ctx context.Context, u *auth.User, baseID, id int64, status, leftOn string) (*Incubatee, error) {
-	b, err := s.Get(ctx, u, baseID)
+	b, err := s.operated(ctx, u, baseID)
 	if err != nil {
 		return nil, err
-	}
-	if !canOperate(u, b) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	leftOn = strings.TrimSpace(leftOn)
 	if leftOn == "" {

@@ -11,6 +11,7 @@ import (
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
 	"linli/internal/registry"
@@ -38,26 +39,14 @@ func (s *Service) Rooms(ctx context.Context, baseID int64) ([]Room, error) {
 	if err != nil {
 		return nil, fmt.Errorf("incubation: rooms: %w", err)
 	}
-	defer rows.Close()
-	out := []Room{}
-	for rows.Next() {
-		r, err := scanRoom(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanRoom)
 }
 
 // AddRoom adds a room to a base.
 func (s *Service) AddRoom(ctx context.Context, u *auth.User, baseID int64, in RoomInput) (*Room, error) {
-	b, err := s.Get(ctx, u, baseID)
+	b, err := s.operated(ctx, u, baseID)
 	if err != nil {
 		return nil, err
-	}
-	if !canOperate(u, b) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	in.Name, in.Facilities = strings.TrimSpace(in.Name), strings.TrimSpace(in.Facilities)
 	f := errs.Fields{}
@@ -209,16 +198,7 @@ func (s *Service) Bookings(ctx context.Context, baseID int64, from time.Time) ([
 	if err != nil {
 		return nil, fmt.Errorf("incubation: bookings: %w", err)
 	}
-	defer rows.Close()
-	out := []Booking{}
-	for rows.Next() {
-		k, err := scanBooking(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *k)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanBooking)
 }
 
 // CancelBooking cancels a booking: by whoever booked it, the organization's

@@ -74,6 +74,20 @@ func canOperate(u *auth.User, b *Base) bool {
 	return !u.ReadOnly() && u.Role == auth.HubStaff && b.OperatorOrgID != 0 && u.OrgID == b.OperatorOrgID
 }
 
+// operated returns a base the user sees (404 otherwise) and runs day to
+// day (403 otherwise): what adding a room, entering and leaving an
+// incubated organization each check first.
+func (s *Service) operated(ctx context.Context, u *auth.User, baseID int64) (*Base, error) {
+	b, err := s.Get(ctx, u, baseID)
+	if err != nil {
+		return nil, err
+	}
+	if !canOperate(u, b) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	return b, nil
+}
+
 const baseColumns = `b.id, b.name, b.host_type, b.address, b.division_code, b.district_code, b.street_code, b.level,
 	COALESCE(b.operator_org_id, 0), COALESCE(o.name, ''), b.opening_hours, b.services_mask, b.opened_on, b.closed_on,
 	b.late_reason, b.created_at, b.updated_at`

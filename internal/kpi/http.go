@@ -2,7 +2,6 @@ package kpi
 
 import (
 	"embed"
-	"io/fs"
 	"linli/internal/geomap"
 	"net/http"
 	"net/url"
@@ -32,12 +31,7 @@ type Handlers struct {
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
-	sub, _ := fs.Sub(static, "static")
-	files := http.StripPrefix("/static/kpi/", http.FileServerFS(sub))
-	rt.Handle("GET /static/kpi/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		files.ServeHTTP(w, r)
-	}))
+	rt.Assets("/static/kpi/", static, "static")
 	rt.HandleFunc("GET /dashboard", h.S.Page(h.dashboardHome))
 	rt.HandleFunc("GET /dashboard/{code}", h.S.Page(h.dashboardPage))
 	rt.HandleFunc("GET /dashboard/{code}/report", h.S.Page(h.reportPage))

@@ -2,7 +2,6 @@ package portal
 
 import (
 	"embed"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -35,12 +34,7 @@ type Handlers struct {
 // Routes mounts the portal: its pages under /p/, its API under
 // /api/v1/public/ and the settings.
 func (h *Handlers) Routes(rt *web.Router) {
-	sub, _ := fs.Sub(static, "static")
-	files := http.StripPrefix("/static/portal/", http.FileServerFS(sub))
-	rt.Handle("GET /static/portal/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		files.ServeHTTP(w, r)
-	}))
+	rt.Assets("/static/portal/", static, "static")
 	rt.HandleFunc("GET /p/{code}", h.placePage)
 	rt.HandleFunc("GET /p/orgs/{id}", h.orgPage)
 	rt.HandleFunc("GET /p/orgs/{id}/photos/{pid}", h.photo)

@@ -27,21 +27,21 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/emergency/contacts", Summary: "Emergency contacts of a community (or a subtree); stale when checked over a year ago",
 		Tag: "readiness", Query: []web.Param{{Name: "community", Description: "community code"}}, Response: "ContactList"}, h.S.API(h.apiContacts))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/emergency/contacts", Summary: "Add an emergency contact of a community for a hazard kind",
-		Tag: "readiness", Body: "ContactInput", Response: "Contact", Status: 201}, h.S.API(h.apiAddContact))
+		Tag: "readiness", Body: "ContactInput", Response: "Contact", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.AddContact)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/emergency/coverage", Summary: "Per street: communities with a current contact list and a drill in the last 12 months",
 		Tag: "readiness", Query: within, Response: "CoverageList"}, h.S.API(h.apiCoverage))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/drills", Summary: "Drills in scope", Tag: "readiness", Query: within, Response: "DrillList"}, h.S.API(h.apiDrills))
-	rt.API(web.Doc{Method: "POST", Path: "/api/v1/drills", Summary: "Record a drill", Tag: "readiness", Body: "DrillInput", Response: "Drill", Status: 201}, h.S.API(h.apiAddDrill))
+	rt.API(web.Doc{Method: "POST", Path: "/api/v1/drills", Summary: "Record a drill", Tag: "readiness", Body: "DrillInput", Response: "Drill", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.AddDrill)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/liaisons", Summary: "Liaison posts in scope with their contact logs, and the communities without one",
 		Tag: "readiness", Query: within, Response: "LiaisonList"}, h.S.API(h.apiLiaisons))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/liaisons", Summary: "Record a liaison post of a community",
-		Tag: "readiness", Body: "LiaisonInput", Response: "Liaison", Status: 201}, h.S.API(h.apiAddLiaison))
+		Tag: "readiness", Body: "LiaisonInput", Response: "Liaison", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.AddLiaison)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/liaisons/{id}/contacts", Summary: "Add an entry to a liaison's contact log",
-		Tag: "readiness", Body: "ContactLogInput", Response: "Liaison", Status: 201}, h.S.API(h.apiLog))
+		Tag: "readiness", Body: "ContactLogInput", Response: "Liaison", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.LogContact)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/patrol-groups", Summary: "Safety patrol groups (群防群治) in scope with their weekly schedules",
 		Tag: "readiness", Query: within, Response: "PatrolList"}, h.S.API(h.apiPatrols))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/patrol-groups", Summary: "Record an active organization as a patrol group, with its area, members, schedule and effective date",
-		Tag: "readiness", Body: "PatrolInput", Response: "Patrol", Status: 201}, h.S.API(h.apiAddPatrol))
+		Tag: "readiness", Body: "PatrolInput", Response: "Patrol", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.AddPatrol)))
 	rt.HandleFunc("POST /readiness/drills", h.S.Page(h.drillSubmit))
 	rt.HandleFunc("POST /readiness/contacts", h.S.Page(h.contactSubmit))
 	rt.HandleFunc("POST /readiness/liaisons", h.S.Page(h.liaisonSubmit))
@@ -54,29 +54,9 @@ func (h *Handlers) apiPatrols(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
-func (h *Handlers) apiAddPatrol(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in PatrolInput
-	err := web.DecodeJSON(w, r, &in)
-	var p *Patrol
-	if err == nil {
-		p, err = h.Svc.AddPatrol(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, p, err)
-}
-
 func (h *Handlers) apiContacts(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.Contacts(r.Context(), u, r.URL.Query().Get("community"))
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiAddContact(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in ContactInput
-	err := web.DecodeJSON(w, r, &in)
-	var c *Contact
-	if err == nil {
-		c, err = h.Svc.AddContact(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, c, err)
 }
 
 func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -89,42 +69,9 @@ func (h *Handlers) apiDrills(w http.ResponseWriter, r *http.Request, u *auth.Use
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
-func (h *Handlers) apiAddDrill(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in DrillInput
-	err := web.DecodeJSON(w, r, &in)
-	var d *Drill
-	if err == nil {
-		d, err = h.Svc.AddDrill(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, d, err)
-}
-
 func (h *Handlers) apiLiaisons(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	l, err := h.Svc.Liaisons(r.Context(), u, r.URL.Query().Get("within"))
 	h.S.Respond(w, r, http.StatusOK, l, err)
-}
-
-func (h *Handlers) apiAddLiaison(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in LiaisonInput
-	err := web.DecodeJSON(w, r, &in)
-	var l *Liaison
-	if err == nil {
-		l, err = h.Svc.AddLiaison(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, l, err)
-}
-
-func (h *Handlers) apiLog(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in ContactLogInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var l *Liaison
-	if err == nil {
-		l, err = h.Svc.LogContact(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, l, err)
 }
 
 func schemas() map[string]any {

@@ -2,6 +2,7 @@ package training
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,22 +17,22 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings", Summary: "Training sessions in scope and those run above it",
 		Tag: "training", Query: []web.Param{{Name: "year", Description: "calendar year (China) the session starts in"}}, Response: "TrainingList"}, h.S.API(h.apiList))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings", Summary: "Record a session (city, district, street or hub staff)",
-		Tag: "training", Body: "TrainingInput", Response: "Training", Status: 201}, h.S.API(h.apiCreate))
-	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}", Summary: "A session", Tag: "training", Response: "Training"}, h.S.API(h.apiGet))
+		Tag: "training", Body: "TrainingInput", Response: "Training", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.Create)))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}", Summary: "A session", Tag: "training", Response: "Training"}, h.S.API(web.Read(h.S, "id", h.Svc.Get)))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/trainings/{id}", Summary: "Change the fields named (organizer only)",
 		Tag: "training", Body: "TrainingInput", Response: "Training"}, h.S.API(h.apiPatch))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/enrolments", Summary: "Enrol a person of one's scope, within capacity; an organization's leader enrols themself with {\"self\": true}",
-		Tag: "training", Body: "EnrolmentInput", Response: "Person", Status: 201}, h.S.API(h.apiEnrol))
+		Tag: "training", Body: "EnrolmentInput", Response: "Person", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.apiEnrol)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}/checkin-code", Summary: "The session's check-in code and its QR code (organizer only)",
 		Tag: "training", Response: "CheckinCode"}, h.S.API(h.apiCode))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/checkin", Summary: "A trainee checks in with the session's code and their phone, during the session (no sign-in)",
 		Tag: "training", Body: "Checkin", Response: "CheckedIn", Public: true}, h.apiCheckin)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}/attendance", Summary: "Who was present",
-		Tag: "training", Response: "AttendanceList"}, h.S.API(h.apiAttendance))
+		Tag: "training", Response: "AttendanceList"}, h.S.API(web.ReadItems(h.S, "id", h.Svc.Attendance)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/attendance", Summary: "Correct attendance, with a reason (organizer only)",
-		Tag: "training", Body: "AttendanceEdit", Response: "AttendanceList"}, h.S.API(h.apiEditAttendance))
+		Tag: "training", Body: "AttendanceEdit", Response: "AttendanceList"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.apiEditAttendance)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/certificates", Summary: "Issue a completion certificate to a person who attended (organizer only)",
-		Tag: "training", Body: "Enrolment", Response: "Certificate", Status: 201}, h.S.API(h.apiIssue))
+		Tag: "training", Body: "Enrolment", Response: "Certificate", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.apiIssue)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/certificates/{file}", Summary: "A certificate as PDF: /api/v1/certificates/{serial}.pdf",
 		Tag: "training"}, h.S.API(h.apiPDF))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/certificates/{serial}/revoke", Summary: "Revoke a certificate, with a reason (organizer only)",
@@ -44,13 +45,13 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/people/pick", Summary: "Key personnel to choose from: the person picker's search by name, in scope, exact name first, at most 20",
 		Tag: "training", Query: []web.Param{{Name: "q", Description: "any part of the name"}}, Response: "PersonChoices"}, h.S.API(h.apiPickPeople))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/people", Summary: "Record a key person (骨干人才)",
-		Tag: "training", Body: "PersonInput", Response: "Person", Status: 201}, h.S.API(h.apiCreatePerson))
+		Tag: "training", Body: "PersonInput", Response: "Person", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreatePerson)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/training-hours", Summary: "Per audience: sessions run in scope in a year, attendances and person-hours",
 		Tag: "training", Query: []web.Param{{Name: "year", Description: "calendar year"}}, Response: "HoursList"}, h.S.API(h.apiHours))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/exam-support", Summary: "Social-work exam support per district and year: registered, helped (fen), passed",
 		Tag: "training", Response: "ExamSupportList"}, h.S.API(h.apiExamSupport))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/exam-entries", Summary: "Register a person for the national social-work exam, with the help given and, later, the result",
-		Tag: "training", Body: "ExamInput", Response: "ExamEntry", Status: 201}, h.S.API(h.apiExam))
+		Tag: "training", Body: "ExamInput", Response: "ExamEntry", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.RegisterExam)))
 	rt.Schemas(schemas())
 }
 
@@ -64,38 +65,9 @@ func (h *Handlers) apiExamSupport(w http.ResponseWriter, r *http.Request, u *aut
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
-func (h *Handlers) apiExam(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in ExamInput
-	err := web.DecodeJSON(w, r, &in)
-	var e *ExamEntry
-	if err == nil {
-		e, err = h.Svc.RegisterExam(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, e, err)
-}
-
 func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.List(r.Context(), u, r.URL.Query().Get("year"))
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in TrainingInput
-	err := web.DecodeJSON(w, r, &in)
-	var t *Training
-	if err == nil {
-		t, err = h.Svc.Create(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, t, err)
-}
-
-func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var t *Training
-	if err == nil {
-		t, err = h.Svc.Get(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, t, err)
 }
 
 func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -126,20 +98,11 @@ type enrolment struct {
 	Self bool `json:"self"`
 }
 
-func (h *Handlers) apiEnrol(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in enrolment
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
+func (h *Handlers) apiEnrol(ctx context.Context, u *auth.User, id int64, in enrolment) (*Person, error) {
+	if in.Self && in.PersonID == 0 {
+		return h.Svc.EnrolSelf(ctx, u, id)
 	}
-	var p *Person
-	switch {
-	case err == nil && in.Self && in.PersonID == 0:
-		p, err = h.Svc.EnrolSelf(r.Context(), u, id)
-	case err == nil:
-		p, err = h.Svc.Enrol(r.Context(), u, id, in.PersonID)
-	}
-	h.S.Respond(w, r, http.StatusCreated, p, err)
+	return h.Svc.Enrol(ctx, u, id, in.PersonID)
 }
 
 // baseURL is the address the request came to, for links in QR codes.
@@ -175,39 +138,13 @@ func (h *Handlers) apiCheckin(w http.ResponseWriter, r *http.Request) {
 	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
-func (h *Handlers) apiAttendance(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var list []Attendance
-	if err == nil {
-		list, err = h.Svc.Attendance(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
+func (h *Handlers) apiEditAttendance(ctx context.Context, u *auth.User, id int64, in AttendanceEdit) (map[string]any, error) {
+	list, err := h.Svc.EditAttendance(ctx, u, id, in)
+	return map[string]any{"items": list}, err
 }
 
-func (h *Handlers) apiEditAttendance(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in AttendanceEdit
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var list []Attendance
-	if err == nil {
-		list, err = h.Svc.EditAttendance(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiIssue(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in enrolment
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var c *Certificate
-	if err == nil {
-		c, err = h.Svc.Issue(r.Context(), u, id, in.PersonID)
-	}
-	h.S.Respond(w, r, http.StatusCreated, c, err)
+func (h *Handlers) apiIssue(ctx context.Context, u *auth.User, id int64, in enrolment) (*Certificate, error) {
+	return h.Svc.Issue(ctx, u, id, in.PersonID)
 }
 
 func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -255,16 +192,6 @@ func (h *Handlers) apiPeople(w http.ResponseWriter, r *http.Request, u *auth.Use
 	q := r.URL.Query()
 	list, err := h.Svc.People(r.Context(), u, q.Get("within"), q.Get("year"))
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiCreatePerson(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in PersonInput
-	err := web.DecodeJSON(w, r, &in)
-	var p *Person
-	if err == nil {
-		p, err = h.Svc.CreatePerson(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, p, err)
 }
 
 func schemas() map[string]any {

@@ -185,3 +185,34 @@ func TestNestedTxJoins(t *testing.T) {
 		t.Fatalf("committed together: %v, %d rows", err, count())
 	}
 }
+
+func TestCollect(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	scan := func(sc interface{ Scan(...any) error }) (*string, error) {
+		var s string
+		return &s, sc.Scan(&s)
+	}
+	rows, err := d.Read.QueryContext(ctx, `SELECT code FROM (SELECT 'a' AS code UNION ALL SELECT 'b') x ORDER BY code`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Collect(rows, scan)
+	if err != nil || len(got) != 2 || got[0] != "a" || got[1] != "b" {
+		t.Fatalf("got %v %v", got, err)
+	}
+	rows, err = d.Read.QueryContext(ctx, `SELECT 'a' AS code WHERE 1 = 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.Collect(rows, scan); err != nil || got == nil || len(got) != 0 {
+		t.Fatalf("no rows: %#v %v", got, err)
+	}
+	rows, err = d.Read.QueryContext(ctx, `SELECT 'a' AS code, 'b' AS other`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collect(rows, scan); err == nil {
+		t.Fatal("a scan error is not returned")
+	}
+}

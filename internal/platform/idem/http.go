@@ -41,3 +41,53 @@ func Respond(s *web.Server, w http.ResponseWriter, r *http.Request, status int, 
 	}
 	web.JSON(w, status, v)
 }
+
+// NoBody is the input of a call that reads no body: the call is keyed as
+// Decode keys one without a body.
+type NoBody struct{}
+
+// Handle answers a JSON call that changes something and may carry an
+// Idempotency-Key: the body read into an In (none for NoBody) with the key
+// on the context, then fn, its answer written with status or the first
+// answer replayed. It ends the read-decode-call-respond chain each handler
+// wrote out.
+func Handle[In, Out any](s *web.Server, status int, fn func(ctx context.Context, u *auth.User, in In) (Out, error)) web.Handler {
+	return handle(s, status, nil, func(ctx context.Context, u *auth.User, _ []int64, in In) (Out, error) {
+		return fn(ctx, u, in)
+	})
+}
+
+// HandleID is Handle on the object named by a numeric path value, read
+// first (a bad one is not found, before the body is read).
+func HandleID[In, Out any](s *web.Server, status int, name string, fn func(ctx context.Context, u *auth.User, id int64, in In) (Out, error)) web.Handler {
+	return handle(s, status, []string{name}, func(ctx context.Context, u *auth.User, ids []int64, in In) (Out, error) {
+		return fn(ctx, u, ids[0], in)
+	})
+}
+
+// HandleIDs is Handle on an object named by two numeric path values, such
+// as a member of a hub.
+func HandleIDs[In, Out any](s *web.Server, status int, name, name2 string, fn func(ctx context.Context, u *auth.User, id, id2 int64, in In) (Out, error)) web.Handler {
+	return handle(s, status, []string{name, name2}, func(ctx context.Context, u *auth.User, ids []int64, in In) (Out, error) {
+		return fn(ctx, u, ids[0], ids[1], in)
+	})
+}
+
+func handle[In, Out any](s *web.Server, status int, names []string, fn func(ctx context.Context, u *auth.User, ids []int64, in In) (Out, error)) web.Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		var out Out
+		ids, err := web.PathIDs(r, names...)
+		if err == nil {
+			var in In
+			var body any = &in
+			if _, none := body.(*NoBody); none {
+				body = nil
+			}
+			var ctx context.Context
+			if ctx, err = Decode(w, r, u, status, body); err == nil {
+				out, err = fn(ctx, u, ids, in)
+			}
+		}
+		Respond(s, w, r, status, out, err)
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io/fs"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -56,6 +57,17 @@ func (rt *Router) Handle(pattern string, h http.Handler) {
 
 // HandleFunc registers a page route.
 func (rt *Router) HandleFunc(pattern string, h http.HandlerFunc) { rt.Handle(pattern, h) }
+
+// Assets serves a room's embedded folder dir under prefix (such as
+// "/static/kpi/"), cached for a day.
+func (rt *Router) Assets(prefix string, fsys fs.FS, dir string) {
+	sub, _ := fs.Sub(fsys, dir)
+	files := http.StripPrefix(prefix, http.FileServerFS(sub))
+	rt.Handle("GET "+prefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	}))
+}
 
 // API registers a documented JSON route.
 func (rt *Router) API(d Doc, h http.HandlerFunc) {

@@ -319,6 +319,74 @@ func PathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// PathIDs parses numeric path values in order; the first bad one is not
+// found.
+func PathIDs(r *http.Request, names ...string) ([]int64, error) {
+	ids := make([]int64, len(names))
+	for i, n := range names {
+		id, err := PathID(r, n)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	return ids, nil
+}
+
+// Read answers a JSON call without a body (a read, or an action such as
+// publishing) on the object named by a numeric path value (a bad one is
+// not found): fn's answer with 200, or its error.
+func Read[Out any](s *Server, name string, fn func(ctx context.Context, u *auth.User, id int64) (Out, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		var out Out
+		id, err := PathID(r, name)
+		if err == nil {
+			out, err = fn(r.Context(), u, id)
+		}
+		s.Respond(w, r, http.StatusOK, out, err)
+	}
+}
+
+// ReadItems is Read for a list, answered as {"items": [...]}.
+func ReadItems[T any](s *Server, name string, fn func(ctx context.Context, u *auth.User, id int64) ([]T, error)) Handler {
+	return Read(s, name, func(ctx context.Context, u *auth.User, id int64) (map[string]any, error) {
+		l, err := fn(ctx, u, id)
+		return map[string]any{"items": l}, err
+	})
+}
+
+// Write answers a JSON call that changes something, without an
+// idempotency key: the body read into an In, then fn; its answer with
+// status, or its error.
+func Write[In, Out any](s *Server, status int, fn func(ctx context.Context, u *auth.User, in In) (Out, error)) Handler {
+	return write(s, status, nil, func(ctx context.Context, u *auth.User, _ []int64, in In) (Out, error) {
+		return fn(ctx, u, in)
+	})
+}
+
+// WriteID is Write on the object named by a numeric path value, read
+// first (a bad one is not found, before the body is read).
+func WriteID[In, Out any](s *Server, status int, name string, fn func(ctx context.Context, u *auth.User, id int64, in In) (Out, error)) Handler {
+	return write(s, status, []string{name}, func(ctx context.Context, u *auth.User, ids []int64, in In) (Out, error) {
+		return fn(ctx, u, ids[0], in)
+	})
+}
+
+func write[In, Out any](s *Server, status int, names []string, fn func(ctx context.Context, u *auth.User, ids []int64, in In) (Out, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		var out Out
+		ids, err := PathIDs(r, names...)
+		var in In
+		if err == nil {
+			err = DecodeJSON(w, r, &in)
+		}
+		if err == nil {
+			out, err = fn(r.Context(), u, ids, in)
+		}
+		s.Respond(w, r, status, out, err)
+	}
+}
+
 // rememberLang keeps a language chosen with ?lang= in a cookie.
 func rememberLang(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
