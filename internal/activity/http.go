@@ -81,21 +81,36 @@ type calDay struct {
 	Items []*Activity
 }
 
-func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+// pageFilter is the list page's filter, shared by its export: an
+// organization typed by name without script is resolved by the picker's
+// search in the user's scope; a name that places no single organization is
+// a field error and lists none (never everything).
+func (h *Handlers) pageFilter(r *http.Request, u *auth.User) (Filter, string, error) {
 	f := FilterOf(r.URL.Query())
-	d := listData{Filter: f, E: allEnums, CanAdd: !u.ReadOnly(), Org: strings.TrimSpace(r.URL.Query().Get("org_id"))}
-	if d.Org != "" && f.OrgID == 0 { // a name typed without script: the picker's search, in scope
-		var err error
-		if f.OrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", d.Org, registry.PickFilter{}); err != nil {
-			fe, ok := h.S.FieldErrors(r, err)
-			if !ok {
-				h.S.PageError(w, r, err)
-				return
-			}
-			d.OrgErr, f.OrgID = fe["org_id"], -1 // named none: lists none
-		}
-		d.Filter = f
+	org := strings.TrimSpace(r.URL.Query().Get("org_id"))
+	if org == "" || f.OrgID != 0 {
+		return f, "", nil
 	}
+	id, err := registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", org, registry.PickFilter{})
+	if err != nil {
+		fe, ok := h.S.FieldErrors(r, err)
+		if !ok {
+			return f, "", err
+		}
+		f.OrgID = -1
+		return f, fe["org_id"], nil
+	}
+	f.OrgID = id
+	return f, "", nil
+}
+
+func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	f, orgErr, err := h.pageFilter(r, u)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	d := listData{Filter: f, E: allEnums, CanAdd: !u.ReadOnly(), Org: strings.TrimSpace(r.URL.Query().Get("org_id")), OrgErr: orgErr}
 	if r.URL.Query().Get("view") == "calendar" {
 		month := r.URL.Query().Get("month")
 		m, err := time.Parse("2006-01", month)

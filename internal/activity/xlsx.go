@@ -23,7 +23,11 @@ func writeSheets(names []string, sheets [][][]any) ([]byte, error) {
 
 // exportXLSX writes the filtered activities (at most 10,000 rows).
 func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	f := FilterOf(r.URL.Query())
+	f, _, err := h.pageFilter(r, u)
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
 	rows := [][]any{{h.tr(r, "act.id"), h.tr(r, "act.title"), h.tr(r, "act.orgs"), h.tr(r, "act.theme"), h.tr(r, "act.kind"),
 		h.tr(r, "act.fields"), h.tr(r, "act.starts_at"), h.tr(r, "act.ends_at"), h.tr(r, "act.community"), h.tr(r, "act.address"),
 		h.tr(r, "act.target_groups"), h.tr(r, "act.participants"), h.tr(r, "act.beneficiaries"), h.tr(r, "act.volunteer_hours"),

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -10,6 +11,8 @@ import (
 	"linli/internal/activity"
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestFormsTakeNames: the demonstration points form and the activity
@@ -61,5 +64,24 @@ func TestFormsTakeNames(t *testing.T) {
 	list = c.Do("GET", "/activities?org_id="+url.QueryEscape("不存在的队"), nil).String()
 	if !strings.Contains(list, "找不到名为“不存在的队”的组织") || strings.Contains(list, "活动"+itoa64(dance)) {
 		t.Errorf("an unknown name: no field error, or the list is not empty")
+	}
+	// the export behind the list's link takes the same typed name
+	for name, want := range map[string][]string{"五山青年舞蹈队": {"活动" + itoa64(dance)}, "不存在的队": nil} {
+		r := c.Do("GET", "/activities/export.xlsx?org_id="+url.QueryEscape(name), nil)
+		x, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatalf("export for %q: %d %v", name, r.Status, err)
+		}
+		rows, err := x.GetRows(x.GetSheetName(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, row := range rows[1:] {
+			got = append(got, row[1])
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("export filtered by %q holds %v, want %v", name, got, want)
+		}
 	}
 }
