@@ -641,16 +641,16 @@ func (s *Service) orgsByName(ctx context.Context, q db.Querier, u *auth.User, ro
 			}
 		}
 	}
-	lo, hi := db.PrefixRange(u.ScopeCode)
+	in, scope := db.ScopeCond("community_code", u.ScopeCode, nil)
 	for start := 0; start < len(names); start += 500 {
 		part := names[start:min(start+500, len(names))]
-		args := []any{lo, hi}
+		args := append([]any{}, scope...)
 		ph := make([]string, len(part))
 		for i, n := range part {
 			args = append(args, n)
 			ph[i] = "$" + strconv.Itoa(len(args))
 		}
-		rows, err := q.QueryContext(ctx, `SELECT id, name FROM orgs WHERE community_code >= $1 AND community_code < $2
+		rows, err := q.QueryContext(ctx, `SELECT id, name FROM orgs WHERE `+in+`
 			AND name IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
 		if err != nil {
 			return nil, err
@@ -694,9 +694,8 @@ func (s *Service) communityOf(ctx context.Context, q db.Querier, cache map[strin
 	if c, ok := cache[key]; ok {
 		return c, nil
 	}
-	lo, hi := db.PrefixRange(district)
-	rows, err := q.QueryContext(ctx, `SELECT code FROM divisions WHERE level = 5 AND code >= $1 AND code < $2 AND (code = $3 OR name = $3)`,
-		lo, hi, cell)
+	in, args := db.ScopeCond("code", district, []any{cell})
+	rows, err := q.QueryContext(ctx, `SELECT code FROM divisions WHERE level = 5 AND `+in+` AND (code = $1 OR name = $1)`, args...)
 	if err != nil {
 		return "", err
 	}

@@ -61,17 +61,10 @@ func publicWhere(f PublicFilter) (string, []any) {
 			ph[i] = p(d)
 		}
 		conds = append(conds, "a.district_code IN ("+strings.Join(ph, ", ")+")")
-	} else if len(f.Within) < 6 {
-		lo, hi := db.PrefixRange(f.Within)
-		conds = append(conds, "a.district_code >= "+p(lo)+" AND a.district_code < "+p(hi))
 	} else {
-		conds = append(conds, "a.district_code = "+p(f.Within[:6]))
-		switch len(f.Within) {
-		case 9:
-			conds = append(conds, "a.street_code = "+p(f.Within))
-		case 12:
-			conds = append(conds, "a.community_code = "+p(f.Within))
-		}
+		var c string
+		c, args = placeCond("a.", f.Within, args)
+		conds = append(conds, c)
 	}
 	if f.From != "" {
 		conds = append(conds, "a.starts_on >= "+p(f.From))

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
+	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -36,6 +36,8 @@ type Service struct {
 	MaxFile int64
 	// OrgList lists the organizations a user sees (the recording form's choice).
 	OrgList func(ctx context.Context, u *auth.User, f registry.Filter) (*registry.Page, error)
+	// Children lists the divisions directly below a code (geo's tree).
+	Children func(ctx context.Context, code string) ([]geo.Node, error)
 }
 
 // DefaultMaxFile is the largest photo or document accepted: 5 MiB.
@@ -303,23 +305,27 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 		f.Page = 1
 	}
 	var leader, hub int64
-	scope := u.ScopeCode
 	switch u.Role {
 	case auth.OrgLeader:
-		leader, scope = u.OrgID, ""
-		if leader == 0 {
+		// the organization's own activities wherever they took place;
+		// f.Within, if any, only filters them
+		if leader = u.OrgID; leader == 0 {
 			return &Page{Items: []*Activity{}, Page: 1, PerPage: f.PerPage}, nil
 		}
-	case auth.HubStaff:
-		// the hub's own activities and those of the organizations it serves
-		if hub = u.OrgID; hub == 0 {
-			return &Page{Items: []*Activity{}, Page: 1, PerPage: f.PerPage}, nil
+	default:
+		if u.Role == auth.HubStaff {
+			// the hub's own activities and those of the organizations it serves
+			if hub = u.OrgID; hub == 0 {
+				return &Page{Items: []*Activity{}, Page: 1, PerPage: f.PerPage}, nil
+			}
 		}
+		place, ok := u.Narrow(f.Within)
+		if !ok {
+			return nil, notFound()
+		}
+		f.Within = place
 	}
-	if f.Within != "" && !strings.HasPrefix(f.Within, scope) {
-		return nil, notFound()
-	}
-	where, args := listWhere(leader, hub, scope, f)
+	where, args := listWhere(leader, hub, f)
 	items, err := listActivities(ctx, s.DB.Read, where, args, f.PerPage, (f.Page-1)*f.PerPage)
 	if err != nil {
 		return nil, err
