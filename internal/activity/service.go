@@ -22,6 +22,8 @@ import (
 type Orgs interface {
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
 	Summarize(ctx context.Context, u *auth.User, within string) (*registry.Summary, error)
+	// NamedIDs finds organizations by exact name in the user's scope (the import).
+	NamedIDs(ctx context.Context, u *auth.User, names []string) (map[string][]int64, error)
 }
 
 // Service is the activities' rules over their tables.
@@ -38,6 +40,9 @@ type Service struct {
 	OrgList func(ctx context.Context, u *auth.User, f registry.Filter) (*registry.Page, error)
 	// Children lists the divisions directly below a code (geo's tree).
 	Children func(ctx context.Context, code string) ([]geo.Node, error)
+	// Find finds divisions of a level below a code by code or name (geo's
+	// named read; the import's community cells).
+	Find func(ctx context.Context, within string, level int, text string) ([]string, error)
 }
 
 // DefaultMaxFile is the largest photo or document accepted: 5 MiB.
