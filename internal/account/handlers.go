@@ -11,6 +11,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
+	"linli/internal/registry"
 )
 
 //go:embed templates/*.html
@@ -23,6 +24,9 @@ var Templates = web.Templates{FS: templates, Dir: "templates"}
 type Handlers struct {
 	S    *web.Server
 	Auth *auth.Service
+	// the create-account form's pickers (nil: codes and ids typed)
+	Places Places
+	Orgs   registry.Lister
 }
 
 // Routes mounts the routes.
@@ -33,6 +37,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /users", h.S.Page(h.usersPage))
 	rt.HandleFunc("GET /users/new", h.S.Page(h.userNewPage))
 	rt.HandleFunc("POST /users", h.S.Page(h.userCreate))
+	h.pickRoutes(rt)
 	rt.HandleFunc("POST /users/{id}/disabled", h.S.Page(h.userSetDisabled))
 	rt.HandleFunc("POST /users/{id}/password", h.S.Page(h.userSetPassword))
 	rt.HandleFunc("GET /tokens", h.S.Page(h.tokensPage))

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
@@ -18,6 +17,8 @@ type usersData struct {
 	Users []*auth.User
 	Roles []string
 	Form  auth.NewUser
+	// the form's place and organization as typed or chosen (names)
+	Scope, Org string
 	// The list's filter and page: Total accounts match, Page of Pages.
 	Filter             auth.UserFilter
 	Total, Page, Pages int
@@ -53,21 +54,17 @@ func (h *Handlers) userNewPage(w http.ResponseWriter, r *http.Request, u *auth.U
 		return
 	}
 	h.S.Render(w, r, http.StatusOK, "user_new", web.View{Title: h.S.Cat.T(langOf(r), "users.new"),
-		Data: usersData{Roles: auth.Roles, Form: auth.NewUser{ScopeCode: u.ScopeCode}}})
+		Data: usersData{Roles: auth.Roles, Scope: h.placeText(r.Context(), u.ScopeCode)}})
 }
 
 func (h *Handlers) userCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	in := auth.NewUser{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"),
-		Role: r.PostFormValue("role"), ScopeCode: r.PostFormValue("scope_code"), Password: r.PostFormValue("password")}
-	fe := errs.Fields{}
-	if v := strings.TrimSpace(r.PostFormValue("org_id")); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			fe.Add("org_id", "err.bad_number")
-		}
-		in.OrgID = id
+		Role: r.PostFormValue("role"), Password: r.PostFormValue("password")}
+	scope, org := r.PostFormValue("scope_code"), r.PostFormValue("org_id")
+	var err error
+	if in.ScopeCode, err = h.scopeOf(r.Context(), u, scope); err == nil {
+		in.OrgID, err = h.orgOf(r.Context(), u, org)
 	}
-	err := fe.Err()
 	if err == nil {
 		_, err = h.Auth.CreateUser(r.Context(), u, in)
 	}
@@ -75,7 +72,8 @@ func (h *Handlers) userCreate(w http.ResponseWriter, r *http.Request, u *auth.Us
 		if fields, ok := h.S.FieldErrors(r, err); ok {
 			in.Password = ""
 			h.S.Render(w, r, http.StatusUnprocessableEntity, "user_new", web.View{Title: h.S.Cat.T(langOf(r), "users.new"),
-				Errors: fields, Message: h.S.Cat.T(langOf(r), "common.fix_errors"), Data: usersData{Roles: auth.Roles, Form: in}})
+				Errors: fields, Message: h.S.Cat.T(langOf(r), "common.fix_errors"), Data: usersData{Roles: auth.Roles, Form: in,
+					Scope: scope, Org: org}})
 			return
 		}
 		h.S.PageError(w, r, err)

@@ -10,6 +10,7 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/pick"
 	"linli/internal/platform/upload"
 	"linli/internal/platform/web"
 )
@@ -84,7 +85,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 func FilterOf(q url.Values) Filter {
 	f := Filter{Within: q.Get("within"), Theme: q.Get("theme"), Field: q.Get("field"), TargetGroup: q.Get("target_group"),
 		Status: q.Get("status"), From: q.Get("from"), To: q.Get("to")}
-	f.OrgID, _ = strconv.ParseInt(q.Get("org_id"), 10, 64)
+	f.OrgID, _ = pick.ID(q.Get("org_id")) // an id, or the picker's "name #id"
 	f.Page, _ = strconv.Atoi(q.Get("page"))
 	f.PerPage, _ = strconv.Atoi(q.Get("per_page"))
 	return f

@@ -78,6 +78,8 @@ type listData struct {
 	Prev     string
 	Next     string
 	CanAdd   bool
+	// the organization filter as typed, and why it named none
+	Org, OrgErr string
 }
 
 type calDay struct {
@@ -87,7 +89,19 @@ type calDay struct {
 
 func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	f := FilterOf(r.URL.Query())
-	d := listData{Filter: f, E: allEnums, CanAdd: !u.ReadOnly()}
+	d := listData{Filter: f, E: allEnums, CanAdd: !u.ReadOnly(), Org: strings.TrimSpace(r.URL.Query().Get("org_id"))}
+	if d.Org != "" && f.OrgID == 0 { // a name typed without script: the picker's search, in scope
+		var err error
+		if f.OrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", d.Org, registry.PickFilter{}); err != nil {
+			fe, ok := h.S.FieldErrors(r, err)
+			if !ok {
+				h.S.PageError(w, r, err)
+				return
+			}
+			d.OrgErr, f.OrgID = fe["org_id"], -1 // named none: lists none
+		}
+		d.Filter = f
+	}
 	if r.URL.Query().Get("view") == "calendar" {
 		month := r.URL.Query().Get("month")
 		m, err := time.Parse("2006-01", month)

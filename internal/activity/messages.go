@@ -72,7 +72,6 @@ var Messages = i18n.Messages{
 	"act.id":                     {i18n.ZH: "编号", i18n.EN: "ID"},
 	"act.title":                  {i18n.ZH: "活动名称", i18n.EN: "Title"},
 	"act.org":                    {i18n.ZH: "主办组织", i18n.EN: "Host organization"},
-	"act.org_id":                 {i18n.ZH: "组织编号", i18n.EN: "Organization ID"},
 	"act.orgs":                   {i18n.ZH: "组织", i18n.EN: "Organizations"},
 	"act.theme":                  {i18n.ZH: "主题", i18n.EN: "Theme"},
 	"act.kind":                   {i18n.ZH: "活动类型", i18n.EN: "Kind"},

@@ -61,10 +61,22 @@ func publicWhere(f PublicFilter) (string, []any) {
 			ph[i] = p(d)
 		}
 		conds = append(conds, "a.district_code IN ("+strings.Join(ph, ", ")+")")
-	} else {
+	} else if len(f.Within) < 6 {
 		var c string
-		c, args = placeCond("a.", f.Within, args)
+		c, args = db.ScopeCond("a.district_code", f.Within, args)
 		conds = append(conds, c)
+	} else {
+		// a street's or community's activities by day come from its own
+		// index (activities_street_day, activities_community_day), not
+		// from the district's
+		switch len(f.Within) {
+		case 9:
+			conds = append(conds, "a.street_code = "+p(f.Within))
+		case 12:
+			conds = append(conds, "a.community_code = "+p(f.Within))
+		default:
+			conds = append(conds, "a.district_code = "+p(f.Within[:6]))
+		}
 	}
 	if f.From != "" {
 		conds = append(conds, "a.starts_on >= "+p(f.From))
@@ -76,7 +88,7 @@ func publicWhere(f PublicFilter) (string, []any) {
 		conds = append(conds, f.Hosts("a.org_id"))
 	}
 	// CROSS JOIN keeps SQLite's join order: a place's activities by day
-	// (activities_district_day) first, each host looked up by its key
+	// (activities_district_day, _street_day, _community_day) first, each host looked up by its key
 	// (PostgreSQL plans it as an inner join)
 	conds = append(conds, "o.id = a.org_id", "o.status = $2")
 	return `activities a CROSS JOIN orgs o WHERE ` + strings.Join(conds, " AND "), args

@@ -24,6 +24,7 @@ type Orgs interface {
 	Summarize(ctx context.Context, u *auth.User, within string) (*registry.Summary, error)
 	// NamedIDs finds organizations by exact name in the user's scope (the import).
 	NamedIDs(ctx context.Context, u *auth.User, names []string) (map[string][]int64, error)
+	registry.Lister // the organization picker
 }
 
 // Service is the activities' rules over their tables.

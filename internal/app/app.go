@@ -189,7 +189,7 @@ func (a *App) Mount() error {
 	rt.Handle("GET /static/", web.Static())
 	rt.HandleFunc("GET /healthz", a.healthz)
 	rt.Handle("GET /metrics", a.Web.Metrics(promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{})))
-	(&account.Handlers{S: a.Web, Auth: a.Auth}).Routes(rt)
+	(&account.Handlers{S: a.Web, Auth: a.Auth, Places: a.Geo, Orgs: a.Registry}).Routes(rt)
 	eval := &evaluation.Service{DB: a.DB, Orgs: a.Registry, Users: a.Auth, Geo: a.Geo, Now: a.Now}
 	(&registry.Handlers{S: a.Web, Svc: a.Registry, Grade: eval.CurrentGrade}).Routes(rt)
 	(&geo.Handlers{S: a.Web, Store: a.Geo, Counts: a.Registry}).Routes(rt)

@@ -18,7 +18,8 @@ import (
 // a desktop and a phone: the districts are drawn from the vendored
 // boundaries (a canvas in the box, no CSP violation, nothing fetched from
 // elsewhere), the layer menu redraws the map with an indicator, and a
-// district, whose streets have no boundaries, keeps its table only.
+// district, whose streets have no boundaries, keeps its table and shows
+// the city's map with itself outlined (dashboard and portal alike).
 func TestBrowserMaps(t *testing.T) {
 	ctx := browserWithin(t, 6*time.Minute)
 	a := apptest.New(t)
@@ -89,5 +90,19 @@ func TestBrowserMaps(t *testing.T) {
 		if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#kpi-map").length`)); n != 0 {
 			t.Error("a district's dashboard offers a map without boundaries")
 		}
+		// but shows where it lies: the city's map, the district outlined
+		drawn(`#kpi-locator[data-drawn="count:orgs"]`)
+		check("district dashboard", w)
+		// the portal likewise: a district's page draws the city's map and
+		// ranks its streets in a table
+		do(t, ctx, chromedp.Navigate(a.URL()+"/p/440106"), chromedp.WaitVisible(chromedp.ID("ranking")))
+		drawn(`#locator[data-drawn="count:orgs"]`)
+		check("district portal page", w)
+		if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#pmap").length`)); n != 0 {
+			t.Error("a district's portal page draws a map of streets without boundaries")
+		}
+		do(t, ctx, chromedp.Navigate(a.URL()+"/p/4401"))
+		drawn(`#pmap[data-drawn="count:orgs"]`)
+		check("city portal page", w)
 	}
 }

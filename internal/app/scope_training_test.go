@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -99,6 +100,8 @@ func init() {
 		scopeCase{pattern: "GET /api/v1/public/certificates/{serial}", path: "/api/v1/public/certificates/{serial}", want: ok, check: hides("郑秀英", "13800138123")},
 		scopeCase{pattern: "GET /api/v1/people", path: "/api/v1/people", want: ok, check: hides("郑秀英")},
 		scopeCase{pattern: "GET /api/v1/people", path: "/api/v1/people?within=" + wushanComm, want: nf},
+		scopeCase{pattern: "GET /api/v1/people/pick", path: "/api/v1/people/pick?q=" + url.QueryEscape("郑秀英"), want: ok, check: hides("郑秀英")},
+		scopeCase{pattern: "GET /api/v1/people/pick", path: "/api/v1/people/pick?q=" + url.QueryEscape("秀"), want: ok, check: hides("郑秀英")},
 		scopeCase{pattern: "GET /api/v1/training-hours", path: "/api/v1/training-hours?year=2023", want: ok, check: hides("person_hours\":3")},
 		scopeCase{pattern: "GET /api/v1/exam-support", path: "/api/v1/exam-support", want: ok, check: hides(tianhe)},
 		scopeCase{pattern: "POST /api/v1/exam-entries", path: "/api/v1/exam-entries", body: map[string]any{"person_id": 1,

@@ -400,6 +400,7 @@ func (m *measurer) specs() []spec {
 			}},
 	}
 	out = append(out, m.activitySpecs()...)
+	out = append(out, m.portalSpecs()...)
 	return append(out, m.dashboards()...)
 }
 

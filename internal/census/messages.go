@@ -24,6 +24,7 @@ var Messages = i18n.Messages{
 	"census.err.limit_shared":        {i18n.ZH: "Excel 文件中的文字共享表超过 %d MB 的上限，请另存为 CSV 或拆分后导入。", i18n.EN: "The Excel file's shared strings are over %d MB: save it as CSV or split it."},
 	"census.err.csv_row":             {i18n.ZH: "CSV 文件第 %d 行无法读取（可能是引号未闭合）。请在 Excel 中打开检查该行，另存为 .xlsx 或 UTF-8 CSV 后重新导入。", i18n.EN: "Line %d of the CSV cannot be read (an unclosed quote?). Check it in Excel, save as .xlsx or UTF-8 CSV and import again."},
 	"task.census.due":                {i18n.ZH: "摸底报送：待报送（街道）或待收齐（区）", i18n.EN: "Census rounds: to submit (street) or awaiting streets (district)"},
+	"task.census.check":              {i18n.ZH: "摸底核对：街道报送前核对本社区的组织", i18n.EN: "Census: check your community's organizations before the street submits"},
 	"census.err.upload_broken":       {i18n.ZH: "文件没有完整上传（连接中断）。请检查网络后重新上传。", i18n.EN: "The file did not arrive whole (the connection broke). Check the network and upload again."},
 	"census.err.no_file":             {i18n.ZH: "请选择要上传的文件。", i18n.EN: "Choose a file to upload."},
 	"census.err.round_closed":        {i18n.ZH: "本轮摸底已结束，不再接收报送。", i18n.EN: "This census round is closed."},

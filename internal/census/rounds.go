@@ -357,19 +357,22 @@ func b2i(b bool) int {
 // CensusCounts tells the home page the census work waiting: for a street
 // officer, the open rounds of its district it has not submitted to (overdue
 // past the deadline); for a district officer, the streets yet to submit to
-// its open rounds (overdue likewise). Others have none.
+// its open rounds (overdue likewise); for a community committee, the open
+// rounds its street has not yet submitted to, in which the committee checks
+// its community's organizations (the community-tier groups it supports)
+// before the street's file goes in. Others have none.
 func (s *Service) CensusCounts(ctx context.Context, u *auth.User) (count, overdue int, err error) {
 	today := s.now().In(chinaTime).Format(time.DateOnly)
 	var q string
 	var args []any
 	switch u.Role {
-	case auth.StreetOfficer:
-		if len(u.ScopeCode) < 6 {
+	case auth.StreetOfficer, auth.CommunityCommittee:
+		if len(u.ScopeCode) < 9 {
 			return 0, 0, nil
 		}
 		q = `SELECT r.deadline FROM census_rounds r WHERE r.district_code = $1 AND r.status = $2
 			AND NOT EXISTS (SELECT 1 FROM census_submissions s WHERE s.round_id = r.id AND s.street_code = $3)`
-		args = []any{u.ScopeCode[:6], RoundOpen, u.ScopeCode}
+		args = []any{u.ScopeCode[:6], RoundOpen, u.ScopeCode[:9]}
 	case auth.DistrictOfficer:
 		lo, hi := db.PrefixRange(u.ScopeCode)
 		q = `SELECT r.deadline FROM census_rounds r JOIN divisions d ON d.code >= $3 AND d.code < $4 AND length(d.code) = 9

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"linli/internal/census"
+	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 )
 
@@ -96,5 +97,67 @@ func TestCensusRound(t *testing.T) {
 	f.db.Read.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action IN ('census.open', 'census.submit', 'census.close')`).Scan(&audits)
 	if audits != 4 {
 		t.Errorf("%d census audit rows", audits)
+	}
+}
+
+// TestCensusCounts: the home page's census work. While a round is open, a
+// street owes its file, the district awaits every street that has not
+// submitted, and a community committee checks its organizations until its
+// street has submitted; past the deadline the same are overdue; a closed
+// round asks nothing of anyone.
+func TestCensusCounts(t *testing.T) {
+	f := setup(t)
+	mk := func(role, scope string) *auth.User {
+		return &auth.User{ID: 99, Username: "x", Role: role, ScopeCode: scope}
+	}
+	committee, committee2 := mk(auth.CommunityCommittee, "440106008007"), mk(auth.CommunityCommittee, "440106013001")
+	counts := func(u *auth.User) [2]int {
+		t.Helper()
+		n, late, err := f.census.CensusCounts(f.ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return [2]int{n, late}
+	}
+	var streets int
+	if err := f.db.Read.QueryRow(`SELECT COUNT(*) FROM divisions WHERE code > '440106' AND code < '440107' AND length(code) = 9`).Scan(&streets); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*auth.User{f.street, committee, f.tianhe, f.hub, f.admin} {
+		if c := counts(u); c != [2]int{} {
+			t.Errorf("%s %s before any round: %v", u.Role, u.ScopeCode, c)
+		}
+	}
+	r, err := f.census.OpenRound(f.ctx, f.tianhe, census.RoundInput{Title: "2023年天河区全面摸底", Deadline: "2023-03-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[*auth.User][2]int{f.street: {1, 0}, f.street2: {1, 0}, committee: {1, 0}, committee2: {1, 0}, f.tianhe: {streets, 0}, f.hub: {}, f.admin: {}}
+	for u, w := range want {
+		if c := counts(u); c != w {
+			t.Errorf("%s %s with the round open: %v, want %v", u.Role, u.ScopeCode, c, w)
+		}
+	}
+	s := messy()
+	for row := 7; row <= 10; row++ {
+		delete(s.rows, row)
+	}
+	if rep, err := f.census.Submit(f.ctx, f.street, r.ID, s.xlsx(t), "天河南街道.xlsx", census.Options{}); err != nil || !rep.Committed {
+		t.Fatalf("submit: %+v %v", rep, err)
+	}
+	f.now = time.Date(2023, 4, 2, 8, 0, 0, 0, time.UTC) // past the deadline
+	want = map[*auth.User][2]int{f.street: {}, committee: {}, f.street2: {1, 1}, committee2: {1, 1}, f.tianhe: {streets - 1, streets - 1}}
+	for u, w := range want {
+		if c := counts(u); c != w {
+			t.Errorf("%s %s after 天河南 submitted, past the deadline: %v, want %v", u.Role, u.ScopeCode, c, w)
+		}
+	}
+	if _, err := f.census.CloseRound(f.ctx, f.tianhe, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*auth.User{f.street2, committee2, f.tianhe} {
+		if c := counts(u); c != [2]int{} {
+			t.Errorf("%s %s after the round closed: %v", u.Role, u.ScopeCode, c)
+		}
 	}
 }

@@ -40,6 +40,8 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Response: "SurveyList", Resident: true}, h.S.API(h.apiSurveys))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys", Summary: "Run a recognition survey (感知度和认可度) in a district or street for a period; the instrument as data (default: awareness, participation, satisfaction)",
 		Body: "SurveyInput", Response: "Survey", Status: 201}, h.S.API(h.apiCreateSurvey))
+	doc(web.Doc{Method: "PUT", Path: "/api/v1/surveys/{id}", Summary: "Change a survey (as POST /api/v1/surveys); once residents answered it, only its title and period (its questions and place: 422)",
+		Body: "SurveyInput", Response: "Survey"}, h.S.API(h.apiUpdateSurvey))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys/{id}/answers", Summary: "A resident answers a survey, once (a second answer is 409)",
 		Body: "AnswerInput", Status: 204, Resident: true}, h.S.API(h.apiAnswerSurvey))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys/{id}/results", Summary: "A survey's awareness, participation and satisfaction, and ratings, by place",
@@ -175,6 +177,19 @@ func (h *Handlers) apiCreateSurvey(w http.ResponseWriter, r *http.Request, u *au
 		out, err = h.Svc.CreateSurvey(r.Context(), u, in)
 	}
 	h.S.Respond(w, r, http.StatusCreated, out, err)
+}
+
+func (h *Handlers) apiUpdateSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, err := web.PathID(r, "id")
+	var in SurveyInput
+	if err == nil {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	var out *Survey
+	if err == nil {
+		out, err = h.Svc.UpdateSurvey(r.Context(), u, id, in)
+	}
+	h.S.Respond(w, r, http.StatusOK, out, err)
 }
 
 func (h *Handlers) apiAnswerSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -186,9 +186,11 @@ type Results struct {
 	// Questions are the tallies question by question.
 	Questions []QuestionResult `json:"questions"`
 	// CanPublish: the reader may publish or withdraw them (pages).
-	CanPublish bool          `json:"-"`
-	Total      PlaceResult   `json:"total"`
-	Places     []PlaceResult `json:"places"`
+	CanPublish bool `json:"-"`
+	// CanEdit: the reader may change the survey (its form).
+	CanEdit bool          `json:"-"`
+	Total   PlaceResult   `json:"total"`
+	Places  []PlaceResult `json:"places"`
 }
 
 // Case kinds and statuses.

@@ -150,20 +150,70 @@ func validateSurvey(in *SurveyInput, unitExists bool) errs.Fields {
 	if len(in.Questions) > 30 {
 		f.Add("questions", "err.too_long", 30)
 	}
+	checkQuestions(in.Questions, f)
+	return f
+}
+
+// checkQuestions names each faulty question's field
+// (questions.N.key|text_zh|text_en|scale|reading, N from 0) and adds one
+// summary message under "questions".
+func checkQuestions(qs []Question, f errs.Fields) {
 	keys, readings := map[string]bool{}, map[string]bool{}
-	for _, q := range in.Questions {
-		ok := keyRE.MatchString(q.Key) && !keys[q.Key] && slices.Contains(Scales, q.Scale) &&
-			strings.TrimSpace(q.TextZH) != "" && utf8.RuneCountInString(q.TextZH) <= 300 && utf8.RuneCountInString(q.TextEN) <= 300
-		if q.Reading != "" {
-			ok = ok && slices.Contains(Readings, q.Reading) && !readings[q.Reading] &&
-				(q.Scale == "yes_no") == (q.Reading != "satisfaction") && q.Scale != "text"
-			readings[q.Reading] = true
+	bad := false
+	for i, q := range qs {
+		at := "questions." + strconv.Itoa(i) + "."
+		add := func(field, key string, args ...any) {
+			f.Add(at+field, key, args...)
+			bad = true
+		}
+		switch {
+		case !keyRE.MatchString(q.Key):
+			add("key", "err.civic.question_key")
+		case keys[q.Key]:
+			add("key", "err.civic.question_key_twice")
 		}
 		keys[q.Key] = true
-		if !ok {
-			f.Add("questions", "err.civic.questions")
-			break
+		if strings.TrimSpace(q.TextZH) == "" {
+			add("text_zh", "err.required")
+		} else if utf8.RuneCountInString(q.TextZH) > 300 {
+			add("text_zh", "err.too_long", 300)
 		}
+		if utf8.RuneCountInString(q.TextEN) > 300 {
+			add("text_en", "err.too_long", 300)
+		}
+		if !slices.Contains(Scales, q.Scale) {
+			add("scale", "err.choose_one")
+		}
+		if q.Reading != "" {
+			switch {
+			case !slices.Contains(Readings, q.Reading):
+				add("reading", "err.choose_one")
+			case readings[q.Reading]:
+				add("reading", "err.civic.reading_twice")
+			case q.Scale == "text" || (q.Scale == "yes_no") != (q.Reading != "satisfaction"):
+				add("reading", "err.civic.reading_scale")
+			}
+			readings[q.Reading] = true
+		}
+	}
+	if bad {
+		f.Add("questions", "err.civic.questions")
+	}
+}
+
+// planSurveyEdit checks an edit of a stored survey: once residents have
+// answered it, its questions and its place stay as they are (the answers
+// were given to them); the title and period may still change.
+func planSurveyEdit(old *Survey, in *SurveyInput) errs.Fields {
+	f := errs.Fields{}
+	if old.Answers == 0 {
+		return f
+	}
+	if in.UnitCode != old.UnitCode {
+		f.Add("unit_code", "err.civic.survey_answered_place", old.Answers)
+	}
+	if !slices.Equal(in.Questions, old.Questions) {
+		f.Add("questions", "err.civic.survey_answered_questions", old.Answers)
 	}
 	return f
 }

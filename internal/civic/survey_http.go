@@ -16,6 +16,7 @@ import (
 
 func (h *Handlers) surveyRoutes(rt *web.Router) {
 	rt.HandleFunc("GET /surveys", h.S.Page(h.surveysPage))
+	h.surveyFormRoutes(rt)
 	rt.HandleFunc("GET /surveys/{id}", h.S.Page(h.surveyPage))
 	rt.HandleFunc("GET /surveys/{id}/results.xlsx", h.S.Page(h.surveyXLSX))
 	rt.HandleFunc("POST /surveys/{id}/publication", h.S.Page(h.publishSubmit))
@@ -50,7 +51,11 @@ func (h *Handlers) surveysPage(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "civic_surveys", web.View{Title: h.tr(r, "civic.surveys_title"), Data: list})
+	d := struct {
+		List      []*Survey
+		CanCreate bool
+	}{list, canRunSurvey(u, u.ScopeCode)}
+	h.S.Render(w, r, http.StatusOK, "civic_surveys", web.View{Title: h.tr(r, "civic.surveys_title"), Data: d})
 }
 
 func (h *Handlers) surveyPage(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -41,6 +42,67 @@ func (s *Service) CreateSurvey(ctx context.Context, u *auth.User, in SurveyInput
 		return s.record(ctx, tx, now, u, "survey.create", "survey", sv.ID, sv.UnitCode, map[string]any{"title": sv.Title, "opens_on": sv.OpensOn, "closes_on": sv.ClosesOn})
 	})
 	return sv, err
+}
+
+// UpdateSurvey changes a survey, by the rules of CreateSurvey; once
+// residents answered it, only its title and period (planSurveyEdit).
+func (s *Service) UpdateSurvey(ctx context.Context, u *auth.User, id int64, in SurveyInput) (*Survey, error) {
+	if u == nil || u.Role == auth.Resident || u.ReadOnly() || !(u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer || u.Role == auth.StreetOfficer) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	exists, err := s.Geo.Exists(ctx, strings.TrimSpace(in.UnitCode))
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out *Survey
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := s.getSurvey(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !canRunSurvey(u, old.UnitCode) {
+			return notFound()
+		}
+		f := validateSurvey(&in, exists)
+		if _, bad := f["unit_code"]; !bad && !canRunSurvey(u, in.UnitCode) {
+			f.Add("unit_code", "err.outside_scope")
+		}
+		for k, m := range planSurveyEdit(old, &in) {
+			f[k] = m
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		qs, _ := json.Marshal(in.Questions)
+		if _, err := tx.ExecContext(ctx, `UPDATE surveys SET title = $1, unit_code = $2, district_code = $3, opens_on = $4, closes_on = $5, questions = $6
+			WHERE id = $7`, in.Title, in.UnitCode, in.UnitCode[:6], in.OpensOn, in.ClosesOn, string(qs), id); err != nil {
+			return fmt.Errorf("civic: update survey: %w", err)
+		}
+		sv := *old
+		sv.Title, sv.UnitCode, sv.OpensOn, sv.ClosesOn, sv.Questions = in.Title, in.UnitCode, in.OpensOn, in.ClosesOn, in.Questions
+		out = &sv
+		return s.record(ctx, tx, now, u, "survey.update", "survey", id, sv.UnitCode, map[string]any{
+			"before": map[string]any{"title": old.Title, "unit_code": old.UnitCode, "opens_on": old.OpensOn, "closes_on": old.ClosesOn, "questions": len(old.Questions)},
+			"after":  map[string]any{"title": sv.Title, "unit_code": sv.UnitCode, "opens_on": sv.OpensOn, "closes_on": sv.ClosesOn, "questions": len(sv.Questions)}})
+	})
+	return out, err
+}
+
+// Survey is one survey as its officers read it (to edit it): those who
+// may run a survey in its place.
+func (s *Service) Survey(ctx context.Context, u *auth.User, id int64) (*Survey, error) {
+	sv, err := s.getSurvey(ctx, s.DB.Read, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canRunSurvey(u, sv.UnitCode) {
+		return nil, notFound()
+	}
+	if names, err := s.Geo.Names(ctx, []string{sv.UnitCode}); err == nil {
+		sv.UnitName = names[sv.UnitCode]
+	}
+	return sv, nil
 }
 
 const surveyCols = `s.id, s.title, s.unit_code, s.opens_on, s.closes_on, s.questions, (SELECT COUNT(*) FROM survey_answers a WHERE a.survey_id = s.id), s.published_at`
@@ -191,6 +253,7 @@ func (s *Service) SurveyResults(ctx context.Context, u *auth.User, id int64) (*R
 		return nil, err
 	}
 	out.CanPublish = canPublishResults(u, sv)
+	out.CanEdit = canRunSurvey(u, sv.UnitCode)
 	return out, nil
 }
 

@@ -105,7 +105,9 @@ func readPlacesDated(ctx context.Context, d *db.DB, lo, hi string, n int, day st
 	if err != nil {
 		return places{}, err
 	}
-	m, err := orgroll.Read(ctx, d.Read, 5, []string{orgroll.DimAll}, lo, hi, day)
+	// one range scan of the communities' rows up to the day (a few each),
+	// not a lookup per community
+	m, err := orgroll.ReadScan(ctx, d.Read, 5, orgroll.DimAll, lo, hi, day)
 	if err != nil {
 		return places{}, fmt.Errorf("coverage dated communities: %w", err)
 	}

@@ -142,6 +142,9 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 	if err := censusDemo(ctx, d, geoStore, reg, users, p.now); err != nil {
 		return nil, err
 	}
+	if err := censusDistricts(ctx, d, geoStore, reg, users, p.plans, p.now); err != nil {
+		return nil, err
+	}
 	if err := civicDemo(ctx, d, geoStore, reg, users, admin, p.now, res); err != nil {
 		return nil, err
 	}

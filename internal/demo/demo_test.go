@@ -35,7 +35,8 @@ func TestLoad(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	start := time.Now()
-	res, err := Load(ctx, e.db, e.geo, e.reg, e.users, time.Now(), 1)
+	now := time.Now()
+	res, err := Load(ctx, e.db, e.geo, e.reg, e.users, now, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,8 +44,10 @@ func TestLoad(t *testing.T) {
 		res.Orgs, res.Elapsed, e.db.Engine, res.ByStatus, res.Hubs, res.Brands)
 
 	t.Run("activities", func(t *testing.T) { checkActivities(t, e.db) })
+	t.Run("census rounds in every district", func(t *testing.T) { checkCensus(t, e, res.Accounts) })
 	t.Run("entered today with effective dates", func(t *testing.T) { checkEffective(t, e.db, start) })
 	t.Run("evaluation", func(t *testing.T) { checkEvaluation(t, e.db) })
+	t.Run("coverage shows gaps", func(t *testing.T) { checkCoverageGaps(t, e, now) })
 	t.Run("about 2000 organizations", func(t *testing.T) {
 		var n int
 		if err := e.db.Read.QueryRow(`SELECT COUNT(*) FROM orgs`).Scan(&n); err != nil {
@@ -391,5 +394,35 @@ func checkEffective(t *testing.T, d *db.DB, start time.Time) {
 	}
 	if byYear["brand"][2022]+byYear["brand"][2023] == 0 {
 		t.Errorf("no brand designated in 2022–2023: %v", byYear["brand"])
+	}
+}
+
+// checkCensus: every district has run a closed round and has one open;
+// every demonstration district officer, street officer and the community
+// committee has census work waiting on the home page.
+func checkCensus(t *testing.T, e *env, accounts []Account) {
+	ctx := context.Background()
+	open := countBy(t, e.db, `SELECT district_code, COUNT(*) FROM census_rounds WHERE status = 'open' GROUP BY district_code`)
+	closed := countBy(t, e.db, `SELECT district_code, COUNT(*) FROM census_rounds WHERE status = 'closed' GROUP BY district_code`)
+	subs := countBy(t, e.db, `SELECT r.district_code, COUNT(*) FROM census_submissions s JOIN census_rounds r ON r.id = s.round_id GROUP BY r.district_code`)
+	for _, d := range districts {
+		if open[d.code] != 1 || closed[d.code] != 1 || subs[d.code] < 2 {
+			t.Errorf("district %s: %d open, %d closed rounds, %d submissions", d.code, open[d.code], closed[d.code], subs[d.code])
+		}
+	}
+	svc := censusService(e.db, e.geo, e.reg, time.Now())
+	for _, a := range accounts {
+		switch a.Role {
+		case auth.DistrictOfficer, auth.StreetOfficer, auth.CommunityCommittee:
+		default:
+			continue
+		}
+		u, err := e.users.UserByName(ctx, a.Username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _, err := svc.CensusCounts(ctx, u); err != nil || n == 0 {
+			t.Errorf("%s (%s) has no census work: %d %v", a.Username, a.Role, n, err)
+		}
 	}
 }

@@ -184,6 +184,10 @@ func (c lateRegistry) Lookup(ctx context.Context, id int64) (*registry.Org, erro
 	return c.reg.Lookup(ctx, id)
 }
 
+func (c lateRegistry) List(ctx context.Context, u *auth.User, f registry.Filter) (*registry.Page, error) {
+	return c.reg.List(ctx, u, f)
+}
+
 func (c lateRegistry) Update(ctx context.Context, u *auth.User, id int64, in registry.Input) (*registry.Org, error) {
 	if in.LateReason == "" {
 		in.LateReason = lateReason

@@ -605,11 +605,12 @@ func TestAppraisal(t *testing.T) {
 	}
 	mustStatus(t, a.As(so).Do("GET", "/appraisals", nil), http.StatusOK)
 	// the paper form: one member, ballots
-	form := url.Values{"org_id": {strconv.FormatInt(o.ID, 10)}, "year": {"2023"}, "appraised_on": {"2023-06-10"}, "member.1": {"王委员"},
+	// the organization typed by name, as without script (the picker's rule)
+	form := url.Values{"org_id": {o.Name}, "year": {"2023"}, "appraised_on": {"2023-06-10"}, "member.1": {"王委员"},
 		"item.1.service": {"30"}, "item.1.participation": {"20"}, "item.1.conduct": {"25"}, "item.1.cooperation": {"26"}, "satisfied": {"10"}}
 	page := a.As(cc).Do("POST", "/appraisals", form)
 	mustStatus(t, page, http.StatusUnprocessableEntity) // cooperation above 25
-	if !contains(page.String(), "王委员") || a.Count("appraisals") != n {
+	if !contains(page.String(), "王委员") || !contains(page.String(), `value="`+o.Name+`"`) || a.Count("appraisals") != n {
 		t.Error("the refused paper form lost what was typed or wrote something")
 	}
 	form.Set("item.1.cooperation", "25")
@@ -618,6 +619,13 @@ func TestAppraisal(t *testing.T) {
 	if len(list.Items) != 1 || list.Items[0].Score != 100 || list.Items[0].Band != "excellent" {
 		t.Errorf("the paper form's appraisal: %+v", list.Items)
 	}
+	// the party contact form names the organization too; an unknown name is the field's error
+	contact := url.Values{"org_id": {"没有这个组织"}, "on": {"2023-06-12"}, "kind": {"visit"}, "topic": {"走访"}}
+	if page := a.As(so).Do("POST", "/party/contacts", contact); page.Status != http.StatusUnprocessableEntity || !contains(page.String(), "没有这个组织") {
+		t.Errorf("an unknown organization: %d", page.Status)
+	}
+	contact.Set("org_id", o.Name)
+	mustStatus(t, a.As(so).Do("POST", "/party/contacts", contact), http.StatusSeeOther)
 	_ = kpi.LevelDistrict
 }
 

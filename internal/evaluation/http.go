@@ -11,6 +11,7 @@ import (
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
+	"linli/internal/registry"
 )
 
 //go:embed templates/*.html
@@ -156,6 +157,7 @@ type partyData struct {
 	On       string
 	Kinds    []string
 	In       ContactInput
+	Org      string // the organization picker's text
 	CanEdit  bool
 }
 
@@ -179,7 +181,7 @@ func (h *Handlers) renderParty(w http.ResponseWriter, r *http.Request, u *auth.U
 	}
 	v := web.View{Title: h.tr(r, "eval.party_title"), User: u, Errors: errors,
 		Data: partyData{Cov: cov, Contacts: cs, Within: q.Get("within"), On: q.Get("on"), Kinds: ContactKinds, In: in,
-			CanEdit: recordsParty(u, u.ScopeCode)}}
+			Org: r.PostFormValue("org_id"), CanEdit: recordsParty(u, u.ScopeCode)}}
 	if len(errors) > 0 {
 		v.Message = h.tr(r, "common.fix_errors")
 	}
@@ -187,9 +189,11 @@ func (h *Handlers) renderParty(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	org, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("org_id")), 10, 64)
+	org, err := registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), registry.PickFilter{Live: true})
 	in := ContactInput{OrgID: org, On: r.PostFormValue("on"), Kind: r.PostFormValue("kind"), Topic: r.PostFormValue("topic")}
-	_, err := h.Svc.AddContact(r.Context(), u, in)
+	if err == nil {
+		_, err = h.Svc.AddContact(r.Context(), u, in)
+	}
 	if errs.Is(err, errs.NotFound) {
 		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
 	}
@@ -222,7 +226,7 @@ func (h *Handlers) appraiseSubmit(w http.ResponseWriter, r *http.Request, u *aut
 	}
 	f := r.PostForm
 	num := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(f.Get(k))); return n }
-	orgID, _ := strconv.ParseInt(strings.TrimSpace(f.Get("org_id")), 10, 64)
+	orgID, err := registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", f.Get("org_id"), registry.PickFilter{Live: true})
 	in := AppraisalInput{OrgID: orgID, Year: num("year"), AppraisedOn: f.Get("appraised_on"),
 		Satisfied: num("satisfied"), Basically: num("basically"), Dissatisfied: num("dissatisfied")}
 	for i := 1; i <= 5; i++ {
@@ -236,7 +240,9 @@ func (h *Handlers) appraiseSubmit(w http.ResponseWriter, r *http.Request, u *aut
 		}
 		in.Forms = append(in.Forms, m)
 	}
-	_, err := h.Svc.Appraise(r.Context(), u, in)
+	if err == nil {
+		_, err = h.Svc.Appraise(r.Context(), u, in)
+	}
 	if errs.Is(err, errs.NotFound) {
 		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
 	}

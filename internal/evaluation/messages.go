@@ -14,7 +14,6 @@ var Messages = i18n.Messages{
 	"eval.on":                  {i18n.ZH: "日期", i18n.EN: "Date"},
 	"eval.show":                {i18n.ZH: "查看", i18n.EN: "Show"},
 	"eval.org":                 {i18n.ZH: "组织", i18n.EN: "Organization"},
-	"eval.org_id":              {i18n.ZH: "组织编号", i18n.EN: "Organization number"},
 	"eval.orgs":                {i18n.ZH: "组织数", i18n.EN: "Organizations"},
 	"eval.grade":               {i18n.ZH: "评估等级", i18n.EN: "Grade"},
 	"eval.grade_history":       {i18n.ZH: "评估等级记录", i18n.EN: "Grades awarded"},

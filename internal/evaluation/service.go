@@ -24,6 +24,7 @@ import (
 type Registry interface {
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
 	Update(ctx context.Context, u *auth.User, id int64, in registry.Input) (*registry.Org, error)
+	registry.Lister // the organization picker
 }
 
 // Users finds scorers' accounts.

@@ -165,12 +165,17 @@ type CensusRounds interface {
 }
 
 // CensusTasks: for a street, the open census rounds it has yet to submit
-// to; for the district, the streets yet to submit.
+// to; for the district, the streets yet to submit; for a community
+// committee, the rounds in which it checks its community's organizations
+// before its street submits (the list of them is the work).
 func CensusTasks(c CensusRounds) Source {
 	return func(ctx context.Context, u *auth.User) ([]Task, error) {
 		n, late, err := c.CensusCounts(ctx, u)
 		if err != nil {
 			return nil, fmt.Errorf("tasks: census: %w", err)
+		}
+		if u.Role == auth.CommunityCommittee {
+			return []Task{{Key: "census.check", Count: n, Overdue: late, Link: "/orgs"}}, nil
 		}
 		return []Task{{Key: "census.due", Count: n, Overdue: late, Link: "/census"}}, nil
 	}

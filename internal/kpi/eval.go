@@ -154,7 +154,7 @@ func (e *evaluator) evaluate(ctx context.Context, ind *Indicator, node geo.Node,
 	rq, roll := rollable(ind, w)
 	switch {
 	case roll && !e.s.records.Load():
-		ev.counts, ev.lates, err = e.s.rollCounts(ctx, rq, ev.spans, w, ev.g, m.UnitLen)
+		err = e.s.rollEvaluate(ctx, ev, m, rq)
 	case ind.Rule.Source == SourceCoverage:
 		ev.counts, err = e.s.coverageCounts(ctx, ind, ev.spans, w, ev.g)
 	case ind.Rule.Kind == KindCountPerYear:

@@ -73,6 +73,10 @@ type dashboardView struct {
 	// MapLayers are the map's choices (query, label) where the units below
 	// have boundaries (internal/geomap); none: the ranking table only.
 	MapLayers [][2]string
+	// Locator: a district whose streets have no boundaries is shown on its
+	// city's map (the city's code, "" for none); Drill, where a click on
+	// another district goes ("" when the viewer's scope is the district).
+	Locator, LocatorDrill string
 }
 
 type rankView struct {
@@ -118,6 +122,11 @@ func (h *Handlers) dashboardView(r *http.Request, u *auth.User) (*dashboardView,
 	if geomap.For(d.Unit.Code) != nil {
 		if v.MapLayers, err = h.Svc.MapLayers(r.Context(), u, d.Unit.Code, x.lang); err != nil {
 			return nil, err
+		}
+	} else if c := d.Unit.Code; len(c) == 6 && geomap.For(c[:4]) != nil && geomap.For(c[:4]).Areas[c] != "" {
+		v.Locator = c[:4]
+		if u.InScope(v.Locator) {
+			v.LocatorDrill = "/dashboard/{code}" + v.Query
 		}
 	}
 	v.Phase = x.t("kpi.phase." + d.Timeline.Current)

@@ -37,6 +37,8 @@ var Messages = i18n.Messages{
 	"kpi.map":                    {i18n.ZH: "地图", i18n.EN: "Map"},
 	"kpi.map.layer":              {i18n.ZH: "着色依据", i18n.EN: "Colour by"},
 	"kpi.map.missing":            {i18n.ZH: "另有 {n} 个单位无边界数据，见下表", i18n.EN: "{n} more units have no boundary: see the table below"},
+	"kpi.map.locator":            {i18n.ZH: "%s在全市的位置（社会组织数）", i18n.EN: "Where %s lies in the city (organizations)"},
+	"kpi.map.locator_note":       {i18n.ZH: "暂无街道边界数据：各街道见下方排名表。", i18n.EN: "linli has no street boundaries: the streets are in the ranking below."},
 	"kpi.rank":                   {i18n.ZH: "名次", i18n.EN: "Rank"},
 	"kpi.unit":                   {i18n.ZH: "单位", i18n.EN: "Unit"},
 	"kpi.met_of_judged":          {i18n.ZH: "达标 / 考核", i18n.EN: "Met / judged"},

@@ -3,8 +3,10 @@ package kpi
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
+	"time"
 
 	"linli/internal/geo"
 	"linli/internal/orgroll"
@@ -37,7 +39,13 @@ type rollQuery struct {
 // date, and what it reads.
 func rollable(ind *Indicator, w when) (rollQuery, bool) {
 	r := ind.Rule
-	if w.Known != "" || (r.Kind != KindCount && r.Kind != KindUnitShare) {
+	// known_on a day before the date would hide every change between the
+	// two: the records answer it (known on the date or later, only the few
+	// late entries differ from the rollup: see rollEvaluate)
+	if (w.Known != "" && w.Known < w.Day) || (r.Kind != KindCount && r.Kind != KindUnitShare && r.Kind != KindRecordShare) {
+		return rollQuery{}, false
+	}
+	if r.Kind == KindRecordShare && !workersOnly(r.NumeratorFilter) {
 		return rollQuery{}, false
 	}
 	if r.Kind == KindUnitShare && !slices.Contains([]int{6, 9, 12}, levelLen[r.UnitLevel]) {
@@ -125,4 +133,171 @@ func countedCode(code string, unitLen int) bool {
 		return false
 	}
 	return unitLen != 12 || code[9:12] >= "001"
+}
+
+// workersOnly reports whether a record share's numerator asks only for
+// social workers (the hubs with at least so many on the date): what
+// workerCounts answers from the workers and the timelines.
+func workersOnly(nf *Filter) bool {
+	if nf == nil || nf.MinWorkers <= 0 {
+		return false
+	}
+	f := *nf
+	f.MinWorkers, f.QualifiedWorkers = 0, false
+	return reflect.ValueOf(f).IsZero()
+}
+
+// rollEvaluate reads an evaluation's counts from the rollup: the count or
+// a record share's denominator by rollCounts, a record share's numerator
+// by workerCounts. Known on the date (the value linli gave on a deadline,
+// see correction), the rollup answers for every organization but those
+// with a fact in effect by the date entered after the known day
+// (enteredLate, a few late entries): their part of the rollup's answer is
+// replaced by the records' answer for them as known then.
+func (s *Service) rollEvaluate(ctx context.Context, ev *evaluation, m *match, rq rollQuery) error {
+	base := ev.w
+	base.Known, base.KnownCut = "", time.Time{}
+	var late []int64
+	if ev.w.Known != "" {
+		var err error
+		if late, err = s.enteredLate(ctx, ev.w); err != nil {
+			return err
+		}
+	}
+	counts, lates, err := s.rollCounts(ctx, rq, ev.spans, base, ev.g, m.UnitLen)
+	if err != nil {
+		return err
+	}
+	record := ev.ind.Rule.Kind == KindRecordShare
+	var nums map[string]int
+	if record {
+		if nums, err = s.workerCounts(ctx, rq, ev.ind.Rule.NumeratorFilter, ev.spans, ev.w, ev.g, late); err != nil {
+			return err
+		}
+	}
+	if len(late) > 0 {
+		was, known := *m, *m
+		was.When, was.IDs, known.IDs = base, late, late
+		c0, l0, err := s.count(ctx, &was, ev.g)
+		if err != nil {
+			return err
+		}
+		c1, l1, err := s.count(ctx, &known, ev.g)
+		if err != nil {
+			return err
+		}
+		addCounts(counts, c0, -1)
+		addCounts(counts, c1, 1)
+		addCounts(lates, l0, -1)
+		addCounts(lates, l1, 1)
+		if record {
+			known.Extra = ev.ind.Rule.NumeratorFilter
+			n1, _, err := s.count(ctx, &known, ev.g)
+			if err != nil {
+				return err
+			}
+			addCounts(nums, n1, 1)
+		}
+	}
+	ev.counts, ev.lates, ev.nums = counts, lates, nums
+	return nil
+}
+
+func addCounts(dst, src map[string]int, sign int) {
+	for k, v := range src {
+		dst[k] += sign * v
+		if dst[k] == 0 {
+			delete(dst, k)
+		}
+	}
+}
+
+// enteredLate lists the organizations with a dated fact in effect by a
+// date that was entered after the known day (a late entry made after it,
+// 补录): the only ones whose state on the date, as known then, differs from
+// the rollup's. It reads the partial index of entries made after their
+// effective time (migration 039), from the known day on.
+func (s *Service) enteredLate(ctx context.Context, w when) ([]int64, error) {
+	// (no DISTINCT: SQLite would walk the whole history in organization
+	// order for it rather than the partial index)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id FROM org_history
+		WHERE entered_at > at AND entered_at >= $1 AND at < $2`, w.KnownCut, w.Cut)
+	if err != nil {
+		return nil, fmt.Errorf("kpi late entries: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), rows.Err()
+}
+
+// workerCounts is a record share's numerator from the workers and the
+// organizations' timelines (org_segs): the hubs with at least MinWorkers
+// social workers on the date (entered by the known day, if one is set),
+// those in the spans now or ever moved, each counted where its timeline
+// places it on the date under the rollup's keys the denominator reads, so
+// the numerator's organizations are the denominator's. skip leaves out
+// organizations the caller counts from the records.
+func (s *Service) workerCounts(ctx context.Context, rq rollQuery, nf *Filter, spans []span, w when, g int, skip []int64) (map[string]int, error) {
+	q := &query{}
+	d := q.arg(w.Day)
+	cond := "w.started_on <= " + d + " AND (w.ended_on = '' OR w.ended_on > " + d + ")"
+	if nf.QualifiedWorkers {
+		cond += " AND w.qualified = 1"
+	}
+	if w.Known != "" {
+		cond += " AND w.created_at < " + q.arg(w.KnownCut)
+	}
+	place := rangeCond(q, func(n int) string {
+		if n >= 12 {
+			return "o.community_code"
+		}
+		return "o.street_code"
+	}, spans)
+	rows, err := s.query(ctx, `SELECT s.org_id, s.segs FROM org_segs s JOIN orgs o ON o.id = s.org_id
+		WHERE s.org_id IN (SELECT w.hub_org_id FROM hub_workers w WHERE `+cond+` GROUP BY w.hub_org_id HAVING COUNT(*) >= `+q.arg(nf.MinWorkers)+`)
+		AND (`+place+` OR EXISTS (SELECT 1 FROM org_history v WHERE v.org_id = o.id AND v.field = 'community'))`, q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("kpi workers: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	lvl := orgroll.LevelFor(g)
+	for rows.Next() {
+		var id int64
+		var enc string
+		if err := rows.Scan(&id, &enc); err != nil {
+			return nil, err
+		}
+		if _, ok := slices.BinarySearch(skip, id); ok {
+			continue
+		}
+		st, ok := orgroll.On(orgroll.Decode(enc), w.Day)
+		if !ok {
+			continue
+		}
+		st.Keys(lvl, func(k orgroll.Key, _ bool) {
+			if k.Dim != rq.dim || !slices.Contains(rq.keys, k.K) || (rq.rural != nil && (k.Area == geo.Rural) != *rq.rural) {
+				return
+			}
+			for _, sp := range spans {
+				if k.Code >= sp.lo && k.Code < sp.hi {
+					code := k.Code
+					if len(code) > g {
+						code = code[:g]
+					}
+					out[code]++
+					return
+				}
+			}
+		})
+	}
+	return out, rows.Err()
 }

@@ -90,6 +90,9 @@ type match struct {
 	When      when
 	YearField string
 	UnitLen   int // unit_share: only records inside a counted unit of this code length
+	// IDs, when set, keeps only these organizations (the few a rollup's
+	// answer is corrected for: see rollEvaluate).
+	IDs []int64
 }
 
 // counted is the condition on the relation (as m) that keeps the records
@@ -172,6 +175,13 @@ func (m *match) orgs(q *query) string {
 		left := rangeCond(q, func(int) string { return "v.old_value" }, m.Spans)
 		conds = []string{"(" + conds[0] + " OR o.id IN (SELECT v.org_id FROM org_history v WHERE v.field = 'community' AND (" + moved + " OR " + left + ")))",
 			rangeCond(q, func(n int) string { return comm }, m.Spans)}
+	}
+	if len(m.IDs) > 0 {
+		ids := make([]string, len(m.IDs))
+		for i, id := range m.IDs {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		conds = append([]string{"o.id IN (" + strings.Join(ids, ", ") + ")"}, conds...)
 	}
 	// a record is counted by where it is, and by its status
 	read := map[string]bool{"status": true, "community": true}

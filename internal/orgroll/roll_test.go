@@ -301,6 +301,23 @@ func TestRollupEqualsRecords(t *testing.T) {
 				for k, c := range m {
 					got[k.String()] = c
 				}
+				// the range scan reads the same, dimension by dimension
+				for _, dim := range []string{"all", "group", "type"} {
+					sc, err := orgroll.ReadScan(ctx, d.Read, l.Lvl, dim, "", "\U0010FFFF", day)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for k, c := range sc {
+						if k.Lvl != l.Lvl || k.Dim != dim || m[k] != c {
+							t.Errorf("%s on %s: scan %s = %+v, read %+v", what, day, k, c, m[k])
+						}
+					}
+					for k := range m {
+						if _, ok := sc[k]; k.Dim == dim && !ok {
+							t.Errorf("%s on %s: scan misses %s", what, day, k)
+						}
+					}
+				}
 			}
 			if !maps.Equal(got, want) {
 				for k := range want {
@@ -332,8 +349,30 @@ func TestRollupEqualsRecords(t *testing.T) {
 		t.Fatalf("the history has %d moves and %d late entries: too few to test", moves, lates)
 	}
 	check("kept in the writing transactions")
+	segs := func() map[int64]string {
+		rows, err := d.Read.Query(`SELECT org_id, segs FROM org_segs`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[int64]string{}
+		for rows.Next() {
+			var id int64
+			var s string
+			if err := rows.Scan(&id, &s); err != nil {
+				t.Fatal(err)
+			}
+			out[id] = s
+		}
+		return out
+	}
+	kept := segs()
 	if err := orgroll.Rebuild(ctx, d); err != nil {
 		t.Fatal(err)
 	}
 	check("rebuilt from the records")
+	// district by district, each timeline stored once, as kept
+	if rebuilt := segs(); !maps.Equal(rebuilt, kept) || len(kept) < len(orgs)/2 {
+		t.Errorf("timelines: %d rebuilt, %d kept, for %d organizations", len(rebuilt), len(kept), len(orgs))
+	}
 }

@@ -299,8 +299,15 @@ func (d Deltas) add(k Key, day string, n, late int) {
 }
 
 // Add adds (sign 1) or subtracts (-1) a timeline's counts.
-func (d Deltas) Add(segs []Seg, sign int) {
+func (d Deltas) Add(segs []Seg, sign int) { d.AddUnder(segs, sign, "") }
+
+// AddUnder is Add restricted to the keys whose codes start with a prefix
+// (a rebuild, one district at a time).
+func (d Deltas) AddUnder(segs []Seg, sign int, prefix string) {
 	for _, s := range segs {
+		if !strings.HasPrefix(s.Community, prefix) {
+			continue
+		}
 		s.keys(func(k Key, late bool) {
 			l := 0
 			if late {
@@ -353,4 +360,26 @@ func Decode(s string) []Seg {
 		out = append(out, sg)
 	}
 	return out
+}
+
+// On is the state a timeline holds on a day, if the organization was
+// active then.
+func On(segs []Seg, day string) (State, bool) {
+	for _, s := range segs {
+		if s.From <= day && (s.To == "" || day < s.To) {
+			return s.State, true
+		}
+	}
+	return State{}, false
+}
+
+// Keys calls fn with every key the state counts under at a level and
+// whether it counts there by a late entry: an organization's part of the
+// rollup's counts on a day it stood so.
+func (st State) Keys(lvl int, fn func(Key, bool)) {
+	st.keys(func(k Key, late bool) {
+		if k.Lvl == lvl {
+			fn(k, late)
+		}
+	})
 }

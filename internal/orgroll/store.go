@@ -49,7 +49,7 @@ func Refresh(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64) er
 			return err
 		}
 		next := map[int64]string{}
-		err = eachTimeline(ctx, tx, "o.id IN "+in, func(id int64, segs []Seg) {
+		err = eachTimeline(ctx, tx, "o.id IN "+in, nil, func(id int64, segs []Seg) {
 			next[id] = Encode(segs)
 		})
 		if err != nil {
@@ -86,12 +86,12 @@ func idList(ids []int64) string {
 
 // eachTimeline derives the timeline of every organization the condition
 // (on orgs o) keeps, streaming them in id order, one at a time.
-func eachTimeline(ctx context.Context, q db.Querier, cond string, fn func(int64, []Seg)) error {
+func eachTimeline(ctx context.Context, q db.Querier, cond string, args []any, fn func(int64, []Seg)) error {
 	rows, err := q.QueryContext(ctx, `SELECT o.id, o.community_code, o.status, o.tier, o.party_org, o.types_mask, o.groups_mask,
 			o.volunteer_mark, o.hub, o.brand, COALESCE(h.field, ''), COALESCE(h.value, ''), COALESCE(h.old_value, ''), h.at,
 			CASE WHEN h.late_reason <> '' THEN 1 ELSE 0 END
 		FROM orgs o LEFT JOIN org_history h ON h.org_id = o.id AND h.field IN `+fieldList+`
-		WHERE `+cond+` ORDER BY o.id, h.at, h.id`)
+		WHERE `+cond+` ORDER BY o.id, h.at, h.id`, args...)
 	if err != nil {
 		return fmt.Errorf("org rollup timelines: %w", err)
 	}
@@ -246,6 +246,14 @@ func apply(ctx context.Context, tx db.Querier, dia db.Dialect, d Deltas) error {
 // Rebuild derives every timeline and the whole rollup from the records, in
 // one transaction: after a bulk load that bypassed the registry, or at the
 // first start after migration 035 on a database holding organizations.
+//
+// It goes district by district, so that what it holds is one district's
+// timelines and counts, not the country's (1.78 million organizations at
+// national scale): a key's code lies in one district, and every
+// organization whose timeline reaches a district is read with it, those
+// that moved in or out of it (a move is the history field "community")
+// included. An organization's timeline is stored once, with its current
+// district.
 func Rebuild(ctx context.Context, d *db.DB) error {
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		for _, t := range []string{"org_segs", "org_roll", "org_roll_keys"} {
@@ -253,31 +261,105 @@ func Rebuild(ctx context.Context, d *db.DB) error {
 				return fmt.Errorf("org rollup rebuild: %w", err)
 			}
 		}
-		// the timelines are kept and written after the read: the read
-		// streams on the transaction's one connection
-		all := Deltas{}
-		var ids []int64
-		segs := map[int64]string{}
-		err := eachTimeline(ctx, tx, "1 = 1", func(id int64, ss []Seg) {
-			if len(ss) == 0 {
-				return
-			}
-			all.Add(ss, 1)
-			ids = append(ids, id)
-			segs[id] = Encode(ss)
-		})
+		districts, visitors, err := rebuildPlan(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if err := writeSegs(ctx, tx, ids, segs); err != nil {
-			return err
-		}
-		if err := writeCumulative(ctx, tx, all); err != nil {
-			return err
+		for _, dist := range districts {
+			if err := rebuildDistrict(ctx, tx, dist, visitors[dist]); err != nil {
+				return err
+			}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE org_roll_state SET built = 1`)
 		return err
 	})
+}
+
+// rebuildPlan lists the districts a rebuild visits (those of the
+// organizations' rows and of the communities their moves name) and, for
+// each, the organizations whose history reaches it from another district.
+func rebuildPlan(ctx context.Context, tx *sql.Tx) ([]string, map[string][]int64, error) {
+	seen := map[string]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT district_code FROM orgs`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("org rollup districts: %w", err)
+	}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		seen[c] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	visitors := map[string][]int64{}
+	rows, err = tx.QueryContext(ctx, `SELECT h.org_id, o.district_code, h.value, h.old_value FROM org_history h
+		JOIN orgs o ON o.id = h.org_id WHERE h.field = 'community'`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("org rollup moves: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var cur, v, old string
+		if err := rows.Scan(&id, &cur, &v, &old); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		for _, c := range []string{v, old} {
+			if len(c) < 6 || c[:6] == cur {
+				continue
+			}
+			seen[c[:6]] = true
+			visitors[c[:6]] = append(visitors[c[:6]], id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	for k, ids := range visitors {
+		slices.Sort(ids)
+		visitors[k] = slices.Compact(ids)
+	}
+	return slices.Sorted(maps.Keys(seen)), visitors, nil
+}
+
+// rebuildDistrict writes the counts of one district's keys and the
+// timelines of the organizations now in it; visitors are those whose
+// history reaches it from another district (counted here, stored there).
+func rebuildDistrict(ctx context.Context, tx *sql.Tx, dist string, visitors []int64) error {
+	cond := "o.district_code = $1"
+	if len(visitors) > 0 {
+		cond = "(" + cond + " OR o.id IN " + idList(visitors) + ")"
+	}
+	// the timelines are kept and written after the read: the read streams
+	// on the transaction's one connection
+	all := Deltas{}
+	var ids []int64
+	segs := map[int64]string{}
+	err := eachTimeline(ctx, tx, cond, []any{dist}, func(id int64, ss []Seg) {
+		if len(ss) == 0 {
+			return
+		}
+		if len(dist) == 6 { // (a row without a district counts nowhere)
+			all.AddUnder(ss, 1, dist)
+		}
+		if _, visiting := slices.BinarySearch(visitors, id); !visiting {
+			ids = append(ids, id)
+			segs[id] = Encode(ss)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if err := writeSegs(ctx, tx, ids, segs); err != nil {
+		return err
+	}
+	return writeCumulative(ctx, tx, all)
 }
 
 // writeCumulative writes a rollup from scratch: keys, and each key's count
@@ -356,9 +438,14 @@ func Read(ctx context.Context, q db.Querier, lvl int, dims []string, lo, hi, day
 	out := map[Key]Count{}
 	for _, dim := range dims {
 		klo, khi := KeyRange(lvl, dim, lo, hi)
-		rows, err := q.QueryContext(ctx, `SELECT k.rk, r.n, r.nl FROM org_roll_keys k
-			JOIN org_roll r ON r.rk = k.rk AND r.day = (SELECT MAX(x.day) FROM org_roll x WHERE x.rk = k.rk AND x.day <= $3)
-			WHERE k.rk >= $1 AND k.rk < $2 AND r.n <> 0`, klo, khi, day)
+		// each key's last row by two seeks on the primary key from the
+		// keys' list: as a join, SQLite drove from org_roll's rows in the
+		// range (every day of every key, a district's key changes on
+		// hundreds) and looked up the last day for each
+		rows, err := q.QueryContext(ctx, `SELECT m.rk, m.n, m.nl FROM (SELECT k.rk,
+				(SELECT r.n FROM org_roll r WHERE r.rk = k.rk AND r.day <= $3 ORDER BY r.day DESC LIMIT 1) AS n,
+				(SELECT r.nl FROM org_roll r WHERE r.rk = k.rk AND r.day <= $3 ORDER BY r.day DESC LIMIT 1) AS nl
+			FROM org_roll_keys k WHERE k.rk >= $1 AND k.rk < $2) m WHERE m.n <> 0`, klo, khi, day)
 		if err != nil {
 			return nil, fmt.Errorf("org rollup read: %w", err)
 		}
@@ -384,3 +471,47 @@ func Read(ctx context.Context, q db.Querier, lvl int, dims []string, lo, hi, day
 // DayOf is the rollup day a cut (the next midnight in China after a day)
 // answers for.
 func DayOf(cut time.Time) string { return Day(cut.Add(-time.Second)) }
+
+// ReadScan is Read for one dimension as a range scan: the rows of the keys
+// in [lo, hi) up to the day, in key and day order, each key's last one
+// kept. It reads every change of those keys up to the day (a community's
+// key changes on a few days) in one statement, with no lookup per key:
+// for the many keys of a level with few changes each, such as the
+// communities of a city.
+func ReadScan(ctx context.Context, q db.Querier, lvl int, dim, lo, hi, day string) (map[Key]Count, error) {
+	klo, khi := KeyRange(lvl, dim, lo, hi)
+	rows, err := q.QueryContext(ctx, `SELECT rk, n, nl FROM org_roll WHERE rk >= $1 AND rk < $2 AND day <= $3 ORDER BY rk, day`,
+		klo, khi, day)
+	if err != nil {
+		return nil, fmt.Errorf("org rollup scan: %w", err)
+	}
+	defer rows.Close()
+	out := map[Key]Count{}
+	var last string
+	var lc Count
+	flush := func() {
+		if last == "" || lc.N == 0 {
+			return
+		}
+		if k, ok := ParseKey(last); ok {
+			out[k] = lc
+		}
+	}
+	var s sql.RawBytes // (the key is copied only when it changes)
+	for rows.Next() {
+		var c Count
+		if err := rows.Scan(&s, &c.N, &c.Late); err != nil {
+			return nil, err
+		}
+		if string(s) != last {
+			flush()
+			last = string(s)
+		}
+		lc = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	flush()
+	return out, nil
+}

@@ -6,10 +6,12 @@ import (
 	"strconv"
 	"strings"
 
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
+	"linli/internal/registry"
 )
 
 //go:embed templates/*.html
@@ -35,12 +37,18 @@ func (h *Handlers) Routes(rt *web.Router) {
 type view struct {
 	Items      []*Point
 	Form       Input
+	Org        string // the organization picker's text
+	Districts  []geo.Node
 	CanApprove bool
 	Today      string
 }
 
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, status int, form Input, msgs map[string]string) {
 	items, err := h.Svc.List(r.Context(), u, r.URL.Query().Get("within"), 0)
+	var districts []geo.Node
+	if err == nil && CanApprove(u) {
+		districts, err = h.districts(r, u)
+	}
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -48,8 +56,21 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 	if form.DistrictCode == "" && len(u.ScopeCode) == 6 {
 		form.DistrictCode = u.ScopeCode
 	}
-	v := &view{Items: items, Form: form, CanApprove: CanApprove(u), Today: h.Svc.Today()}
+	v := &view{Items: items, Form: form, Org: r.PostFormValue("org_id"), Districts: districts, CanApprove: CanApprove(u), Today: h.Svc.Today()}
 	h.S.Render(w, r, status, "points", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "points.title"), Data: v, Errors: msgs})
+}
+
+// districts are the districts an approver chooses from: their own, or
+// the city's.
+func (h *Handlers) districts(r *http.Request, u *auth.User) ([]geo.Node, error) {
+	if len(u.ScopeCode) >= 6 {
+		n, err := h.Svc.Geo.Get(r.Context(), u.ScopeCode[:6])
+		if err != nil {
+			return nil, err
+		}
+		return []geo.Node{*n}, nil
+	}
+	return h.Svc.Geo.Children(r.Context(), u.ScopeCode)
 }
 
 func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -65,13 +86,14 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	in := Input{Kind: f.Get("kind"), DistrictCode: f.Get("district_code"), CommunityCode: f.Get("community_code"),
 		Reason: f.Get("reason"), ApprovedOn: f.Get("approved_on"), LateReason: f.Get("late_reason")}
 	in.Year, _ = strconv.Atoi(strings.TrimSpace(f.Get("year")))
-	if s := strings.TrimSpace(f.Get("org_id")); s != "" {
-		in.OrgID, _ = strconv.ParseInt(s, 10, 64)
-		if in.OrgID == 0 {
-			in.OrgID = -1 // not a number: reported as not found
-		}
+	var err error
+	if s := strings.TrimSpace(f.Get("org_id")); s != "" { // or a community
+		in.OrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", s, registry.PickFilter{Status: registry.StatusActive})
 	}
-	if _, err := h.Svc.Create(r.Context(), u, in); err != nil {
+	if err == nil {
+		_, err = h.Svc.Create(r.Context(), u, in)
+	}
+	if err != nil {
 		msgs, ok := h.S.FieldErrors(r, err)
 		if !ok {
 			h.S.PageError(w, r, err)

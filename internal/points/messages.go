@@ -14,7 +14,7 @@ var Messages = i18n.Messages{
 	"points.district":              {i18n.ZH: "区", i18n.EN: "District"},
 	"points.year":                  {i18n.ZH: "年度", i18n.EN: "Year"},
 	"points.subject":               {i18n.ZH: "组织或社区", i18n.EN: "Organization or community"},
-	"points.org_id":                {i18n.ZH: "组织编号", i18n.EN: "Organization id"},
+	"points.org_id":                {i18n.ZH: "组织（或填社区代码）", i18n.EN: "Organization (or a community code)"},
 	"points.community_code":        {i18n.ZH: "社区代码", i18n.EN: "Community code"},
 	"points.reason":                {i18n.ZH: "认定理由", i18n.EN: "Reason"},
 	"points.approved":              {i18n.ZH: "审批", i18n.EN: "Approved"},

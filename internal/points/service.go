@@ -18,6 +18,7 @@ import (
 // Orgs is what points need from the registry.
 type Orgs interface {
 	Get(ctx context.Context, u *auth.User, id int64) (*registry.Org, error)
+	registry.Lister // the organization picker
 }
 
 // Service records and lists demonstration points.

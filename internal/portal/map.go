@@ -91,6 +91,26 @@ func mapLayers(code string, inds []Indicator, lang string) []MapLayer {
 	return out
 }
 
+// locator is the place whose map shows where a district lies (its city),
+// for a district whose streets have no boundaries; "" otherwise.
+func locator(code string) string {
+	if len(code) != 6 || geomap.For(code) != nil {
+		return ""
+	}
+	if bd := geomap.For(code[:4]); bd != nil && bd.Areas[code] != "" {
+		return code[:4]
+	}
+	return ""
+}
+
+// ranking orders the places below by their active organizations, most
+// first (the table a map without boundaries degrades to).
+func ranking(kids []ChildPlace) []ChildPlace {
+	out := slices.Clone(kids)
+	slices.SortStableFunc(out, func(a, b ChildPlace) int { return b.Orgs - a.Orgs })
+	return out
+}
+
 func (h *Handlers) mapRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/map/{code}", Summary: "The public map of a place: the units below it coloured by a public figure (active organizations, hubs or bases, or an indicator the portal shows for the place), boundaries where linli has them; cacheable for 5 minutes",
 		Tag: "public", Public: true, Response: "Map", Query: []web.Param{

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"linli/internal/geomap"
+	"linli/internal/platform/auth"
 )
 
 // The public map answers a visitor without sign-in, may be cached, and
@@ -86,7 +87,49 @@ func TestPublicMap(t *testing.T) {
 	if !strings.Contains(city.String(), `data-base="/api/v1/public/map/4401"`) || !strings.Contains(city.String(), "indicator=orgs_per_district") {
 		t.Errorf("the city's page has no public map")
 	}
-	if geomap.For("440106") == nil && strings.Contains(anon.Do("GET", "/p/440106", nil).String(), `class="geomap"`) {
-		t.Errorf("a district without boundaries below draws a map")
+	if strings.Contains(city.String(), `id="ranking"`) || strings.Contains(city.String(), `id="locator"`) {
+		t.Errorf("the city's page, with boundaries below, shows a ranking table or a locator instead of its map")
+	}
+	// a district: no boundaries for its streets, so no map of them but the
+	// ranking table of its streets, and the city's map with the district
+	// outlined, a click going to another district's page
+	if geomap.For("440106") != nil {
+		t.Skip("linli has street boundaries of 天河 now")
+	}
+	for _, page := range []string{"/p/440106", "/p/440106?lang=en"} {
+		d := anon.Do("GET", page, nil).String()
+		if strings.Contains(d, `id="pmap"`) {
+			t.Errorf("%s: a map of streets without boundaries", page)
+		}
+		if !strings.Contains(d, `id="ranking"`) || !strings.Contains(d, `data-label=`) || !strings.Contains(d, `<a href="/p/440106008">`) {
+			t.Errorf("%s: no ranking table of the streets", page)
+		}
+		if !strings.Contains(d, `data-base="/api/v1/public/map/4401"`) || !strings.Contains(d, `data-current="440106"`) || !strings.Contains(d, `data-drill="/p/{code}"`) {
+			t.Errorf("%s: no locator map of the city", page)
+		}
+	}
+	// the ranking puts 天河南街道 (two active organizations) first
+	d := anon.Do("GET", "/p/440106", nil).String()
+	rank := d[strings.Index(d, `id="ranking"`):]
+	if i := strings.Index(rank, "/p/440106008"); i < 0 || i > strings.Index(rank, "</tr><tr>") && strings.Index(rank, "</tr><tr>") > 0 {
+		t.Errorf("天河南 is not first in the ranking: %.600s", rank)
+	}
+	// a street's page: its communities ranked, no locator
+	if s := anon.Do("GET", "/p/440106008", nil).String(); !strings.Contains(s, `id="ranking"`) || strings.Contains(s, `id="locator"`) {
+		t.Errorf("a street's page: ranking %v, locator %v", strings.Contains(s, `id="ranking"`), strings.Contains(s, `id="locator"`))
+	}
+	// the dashboard of a district: the same locator and its ranking table;
+	// the city's officers drill to another district, a district's cannot
+	dash := a.As(w.city).Do("GET", "/dashboard/440106", nil).String()
+	if !strings.Contains(dash, `id="kpi-locator"`) || !strings.Contains(dash, `data-current="440106"`) || !strings.Contains(dash, `data-drill="/dashboard/{code}`) ||
+		!strings.Contains(dash, `id="kpi-ranking"`) || strings.Contains(dash, `id="kpi-map"`) {
+		t.Errorf("the district's dashboard lacks its locator or its ranking: %.300s", dash)
+	}
+	dist := a.As(a.CreateUser("th-district", auth.DistrictOfficer, "440106", 0)).Do("GET", "/dashboard/440106", nil).String()
+	if !strings.Contains(dist, `id="kpi-locator"`) || strings.Contains(dist, `data-drill="/dashboard/{code}`) {
+		t.Errorf("a district officer's locator: drills %v", strings.Contains(dist, "data-drill"))
+	}
+	if c := a.As(w.city).Do("GET", "/dashboard/4401", nil).String(); strings.Contains(c, `id="kpi-locator"`) || !strings.Contains(c, `id="kpi-map"`) {
+		t.Errorf("the city's dashboard: a locator, or no map")
 	}
 }

@@ -196,6 +196,12 @@ const maxPerPage = 50
 // SearchOrgs lists the active organizations of a place, by name (the
 // registry's own Chinese and pinyin search), type and target group.
 func (s *Service) SearchOrgs(ctx context.Context, q OrgQuery) (*OrgPage, error) {
+	return s.searchOrgs(ctx, q, false)
+}
+
+// searchOrgs is SearchOrgs; known: the place is known to exist (a place's
+// page read it already).
+func (s *Service) searchOrgs(ctx context.Context, q OrgQuery, known bool) (*OrgPage, error) {
 	f := errs.Fields{}
 	if q.Within == "" {
 		q.Within = s.homeCode(ctx)
@@ -218,10 +224,14 @@ func (s *Service) SearchOrgs(ctx context.Context, q OrgQuery) (*OrgPage, error) 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	if ok, err := s.Geo.Exists(ctx, q.Within); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, notFound()
+	if !known {
+		ok, err := s.Geo.Exists(ctx, q.Within)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, notFound()
+		}
 	}
 	if q.PerPage == 0 {
 		q.PerPage = 20
@@ -248,7 +258,9 @@ func (s *Service) SearchOrgs(ctx context.Context, q OrgQuery) (*OrgPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.Geo.Names(ctx, codes)
+	// the communities' names in one read (a city's page lists many)
+	slices.Sort(codes)
+	nodes, err := s.Geo.GetMany(ctx, slices.Compact(codes))
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +269,9 @@ func (s *Service) SearchOrgs(ctx context.Context, q OrgQuery) (*OrgPage, error) 
 			continue
 		}
 		p := publicOf(o, pubs[o.ID])
-		p.CommunityName = names[o.CommunityCode]
+		if n := nodes[o.CommunityCode]; n != nil {
+			p.CommunityName = n.Name
+		}
 		out.Items = append(out.Items, p)
 	}
 	return out, nil
@@ -468,7 +482,12 @@ type Place struct {
 	Surveys    []SurveyRef    `json:"surveys"`
 	// MapLayers are the public map's choices (none: no boundaries below).
 	MapLayers []MapLayer `json:"-"`
-	Calendar  [][]CalDay `json:"-"`
+	// Locator: a district without boundaries below is shown on its city's
+	// map (the city's code; "" for none), and Ranking, its places below by
+	// organizations, is the table the map degrades to.
+	Locator  string       `json:"-"`
+	Ranking  []ChildPlace `json:"-"`
+	Calendar [][]CalDay   `json:"-"`
 }
 
 // PlaceQuery is what a place's page may choose.
@@ -487,15 +506,16 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 	if !validCode(code) {
 		return nil, notFound()
 	}
-	node, err := s.Geo.Get(ctx, code)
-	if err != nil || node == nil {
-		return nil, notFound()
-	}
-	p := &Place{Code: code, Name: node.Name, Level: levelName(code), Children: []ChildPlace{}, Upcoming: []Activity{},
-		Recent: []Activity{}, Calls: []CallRef{}, Indicators: []Indicator{}, Cases: []Case{}, Surveys: []SurveyRef{}}
-	if p.Path, err = s.Geo.Path(ctx, code); err != nil {
+	// the place and its ancestors in one read
+	path, err := s.Geo.Path(ctx, code)
+	if err != nil {
 		return nil, err
 	}
+	if len(path) == 0 || path[len(path)-1].Code != code {
+		return nil, notFound()
+	}
+	p := &Place{Code: code, Name: path[len(path)-1].Name, Level: levelName(code), Children: []ChildPlace{}, Upcoming: []Activity{},
+		Recent: []Activity{}, Calls: []CallRef{}, Indicators: []Indicator{}, Cases: []Case{}, Surveys: []SurveyRef{}, Path: path}
 	// the path starts at the city: the province is not a portal page
 	p.Path = slices.DeleteFunc(p.Path, func(n geo.Node) bool { return len(n.Code) < 4 })
 	if n := geo.ChildLen(code); n > 0 {
@@ -513,7 +533,7 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 	}
 	oq := q.Orgs
 	oq.Within = code
-	if p.Orgs, err = s.SearchOrgs(ctx, oq); err != nil {
+	if p.Orgs, err = s.searchOrgs(ctx, oq, true); err != nil {
 		return nil, err
 	}
 	today := s.today()
@@ -567,6 +587,9 @@ func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 		}
 	}
 	p.MapLayers = mapLayers(code, p.Indicators, cmpStr(q.Lang, i18n.ZH))
+	if len(p.MapLayers) == 0 {
+		p.Locator, p.Ranking = locator(code), ranking(p.Children)
+	}
 	if s.Surveys != nil {
 		svs, err := s.Surveys(ctx, code, 5)
 		if err != nil {

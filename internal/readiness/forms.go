@@ -11,6 +11,7 @@ import (
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
+	"linli/internal/registry"
 )
 
 // Choice is an option of a form's select.
@@ -24,11 +25,13 @@ type pageData struct {
 	Patrols     []Patrol
 	CanKeep     bool
 	Communities []Choice
-	Orgs        []Choice
-	Hazards     []string
-	Kinds       []string
-	Today       string
-	Weekdays    []int
+	// the organization pickers' texts as typed (a refused form keeps them)
+	DrillOrgs []string
+	PatrolOrg string
+	Hazards   []string
+	Kinds     []string
+	Today     string
+	Weekdays  []int
 	// each form's field errors (only the form submitted has any)
 	DrillErr, ContactErr, LiaisonErr, PatrolErr map[string]string
 }
@@ -74,9 +77,12 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 	if err == nil && d.CanKeep {
 		d.Communities, err = choices(ctx, h.Svc.DB.Read, `SELECT code, name FROM divisions WHERE code >= $1 AND code < $2
 			AND length(code) = 12 ORDER BY code LIMIT $3`, u.ScopeCode, 3000)
-		if err == nil {
-			d.Orgs, err = choices(ctx, h.Svc.DB.Read, `SELECT CAST(id AS TEXT), name FROM orgs WHERE community_code >= $1
-				AND community_code < $2 AND status = 'active' ORDER BY name LIMIT $3`, u.ScopeCode, 500)
+		d.DrillOrgs = make([]string, drillOrgFields)
+		if form == "drill-form" {
+			copy(d.DrillOrgs, r.PostForm["org_ids"])
+		}
+		if form == "patrol-form" {
+			d.PatrolOrg = r.PostFormValue("org_id")
 		}
 	}
 	if err == nil {
@@ -111,14 +117,24 @@ func formInt(r *http.Request, name string) int {
 	return n
 }
 
-func formIDs(r *http.Request, name string) []int64 {
+// drillOrgFields is how many organization pickers the drill form offers.
+const drillOrgFields = 3
+
+// orgIDs resolves the organization pickers of a field (empty ones left
+// out) through the registry's picker, in the user's scope.
+func (h *Handlers) orgIDs(r *http.Request, u *auth.User, name string) ([]int64, error) {
 	var out []int64
 	for _, v := range r.PostForm[name] {
-		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n > 0 {
-			out = append(out, n)
+		if strings.TrimSpace(v) == "" {
+			continue
 		}
+		id, err := registry.Resolve(r.Context(), h.Svc.Orgs, u, name, v, registry.PickFilter{Status: registry.StatusActive})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
 	}
-	return out
+	return out, nil
 }
 
 // done redirects after a saved form, or re-renders the page with the
@@ -141,9 +157,12 @@ func (h *Handlers) drillSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
 		return
 	}
-	_, err := h.Svc.AddDrill(r.Context(), u, DrillInput{CommunityCode: r.PostFormValue("community_code"),
-		Scenario: r.PostFormValue("scenario"), HeldOn: r.PostFormValue("held_on"), OrgIDs: formIDs(r, "org_ids"),
-		Participants: formInt(r, "participants"), Findings: r.PostFormValue("findings")})
+	orgs, err := h.orgIDs(r, u, "org_ids")
+	if err == nil {
+		_, err = h.Svc.AddDrill(r.Context(), u, DrillInput{CommunityCode: r.PostFormValue("community_code"),
+			Scenario: r.PostFormValue("scenario"), HeldOn: r.PostFormValue("held_on"), OrgIDs: orgs,
+			Participants: formInt(r, "participants"), Findings: r.PostFormValue("findings")})
+	}
 	h.done(w, r, u, "drill-form", "readiness.saved", err)
 }
 
@@ -154,9 +173,6 @@ func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth
 	}
 	in := ContactInput{CommunityCode: r.PostFormValue("community_code"), Hazard: r.PostFormValue("hazard"),
 		Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Duty: r.PostFormValue("duty"), CheckedOn: r.PostFormValue("checked_on")}
-	if ids := formIDs(r, "org_id"); len(ids) > 0 {
-		in.OrgID = ids[0]
-	}
 	_, err := h.Svc.AddContact(r.Context(), u, in)
 	h.done(w, r, u, "contact-form", "readiness.saved", err)
 }
@@ -167,7 +183,7 @@ func (h *Handlers) liaisonSubmit(w http.ResponseWriter, r *http.Request, u *auth
 		return
 	}
 	_, err := h.Svc.AddLiaison(r.Context(), u, LiaisonInput{CommunityCode: r.PostFormValue("community_code"),
-		Holder: r.PostFormValue("holder"), Since: r.PostFormValue("since"), OrgIDs: formIDs(r, "org_ids")})
+		Holder: r.PostFormValue("holder"), Since: r.PostFormValue("since")})
 	h.done(w, r, u, "liaison-form", "readiness.saved", err)
 }
 
@@ -178,8 +194,11 @@ func (h *Handlers) patrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	}
 	in := PatrolInput{Area: r.PostFormValue("area"), Members: formInt(r, "members"), StartedOn: r.PostFormValue("started_on"),
 		LateReason: r.PostFormValue("late_reason")}
-	if ids := formIDs(r, "org_id"); len(ids) > 0 {
-		in.OrgID = ids[0]
+	var err error
+	in.OrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), registry.PickFilter{Status: registry.StatusActive})
+	if err != nil {
+		h.done(w, r, u, "patrol-form", "", err)
+		return
 	}
 	// the schedule's lines: weekdays ticked share one time and route
 	for _, v := range r.PostForm["weekday"] {
@@ -188,6 +207,6 @@ func (h *Handlers) patrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 				Route: r.PostFormValue("route")})
 		}
 	}
-	_, err := h.Svc.AddPatrol(r.Context(), u, in)
+	_, err = h.Svc.AddPatrol(r.Context(), u, in)
 	h.done(w, r, u, "patrol-form", "readiness.patrol_saved", err)
 }

@@ -30,6 +30,7 @@ var Messages = i18n.Messages{
 	"readiness.participants":           {i18n.ZH: "参与人数", i18n.EN: "Participants"},
 	"readiness.findings":               {i18n.ZH: "发现的问题", i18n.EN: "Findings"},
 	"readiness.orgs":                   {i18n.ZH: "参与的组织", i18n.EN: "Organizations taking part"},
+	"readiness.orgs_optional":          {i18n.ZH: "（可不填，最多三个）", i18n.EN: "(optional, up to three)"},
 	"readiness.add_drill":              {i18n.ZH: "登记演练", i18n.EN: "Record a drill"},
 	"readiness.patrols":                {i18n.ZH: "群防群治巡逻队", i18n.EN: "Safety patrol groups"},
 	"readiness.patrols_hint":           {i18n.ZH: "以社区社会组织为载体的群防群治队伍，及其每周巡逻安排。", i18n.EN: "Organizations that patrol their community, with their weekly schedule."},

@@ -87,8 +87,16 @@ func TestPatrolGroups(t *testing.T) {
 	}
 	in2 := apptest.OrgInput("五山街义务巡逻队", commB)
 	in2.Status = "active"
-	org2 := a.CreateOrg(st, in2)
-	form := url.Values{"org_id": {itoa(org2.ID)}, "area": {"茶山路"}, "members": {"8"}, "starts": {"19:00"}, "ends": {"21:00"}}
+	a.CreateOrg(st, in2)
+	// organizations are chosen by name through the registry's picker (no list cut at 500)
+	if !strings.Contains(string(page.Body), `id="p-org" name="org_id"`) || !strings.Contains(string(page.Body), `data-pick="/api/v1/orgs/pick?status=active"`) {
+		t.Error("the patrol form has no organization picker")
+	}
+	if r := c.Do("POST", "/readiness/patrols", url.Values{"org_id": {"不存在的巡逻队"}, "area": {"茶山路"}, "members": {"8"},
+		"starts": {"19:00"}, "ends": {"21:00"}, "weekday": {"2"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "找不到名为“不存在的巡逻队”的组织") {
+		t.Errorf("an unknown organization: %d", r.Status)
+	}
+	form := url.Values{"org_id": {"五山街义务巡逻队"}, "area": {"茶山路"}, "members": {"8"}, "starts": {"19:00"}, "ends": {"21:00"}}
 	if r := c.Do("POST", "/readiness/patrols", form); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "请至少选择一个巡逻日") {
 		t.Errorf("form without a day: %d", r.Status)
 	}
@@ -101,7 +109,7 @@ func TestPatrolGroups(t *testing.T) {
 	}
 	// a drill by the page's form
 	if r := c.Do("POST", "/readiness/drills", url.Values{"community_code": {commA}, "scenario": {"防汛转移演练"},
-		"held_on": {"2023-06-01"}, "participants": {"60"}, "org_ids": {itoa(org.ID)}}); r.Status != http.StatusSeeOther {
+		"held_on": {"2023-06-01"}, "participants": {"60"}, "org_ids": {org.Name, "", ""}}); r.Status != http.StatusSeeOther {
 		t.Errorf("drill form: %d %s", r.Status, r.Body)
 	}
 	if a.Count("drills") != 1 {

@@ -3,11 +3,11 @@ package registry
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/pick"
 	"linli/internal/platform/web"
 )
 
@@ -22,7 +22,7 @@ import (
 // at a fixed length.
 
 // PickLimit is how many choices one keystroke offers.
-const PickLimit = 20
+const PickLimit = pick.Limit
 
 // Lister is what the picker needs from the registry (the Service, or a
 // capability's narrower interface over it).
@@ -53,12 +53,7 @@ type PickFilter struct {
 }
 
 // PickValue is a chosen organization as the field holds it.
-func PickValue(name string, id int64) string {
-	if id <= 0 {
-		return ""
-	}
-	return name + " #" + strconv.FormatInt(id, 10)
-}
+func PickValue(name string, id int64) string { return pick.Value(name, id) }
 
 func (f PickFilter) keep(o *Org) bool {
 	switch {
@@ -95,56 +90,26 @@ func Pick(ctx context.Context, l Lister, u *auth.User, f PickFilter) ([]Choice, 
 	return out, nil
 }
 
-// Resolve reads a picker field: "name #id" or a bare id gives the id (the
-// capability's own rules then check scope and state); a name is looked up
-// in the user's scope (and f), an exact name first. No match, or several,
-// is a field error naming the candidates.
+// Resolve reads a picker field (pick.Resolve): "name #id" or a bare id
+// gives the id (the capability's own rules then check scope and state); a
+// name is looked up in the user's scope (and f), an exact name first. No
+// match, or several, is a field error naming the candidates.
 func Resolve(ctx context.Context, l Lister, u *auth.User, field, text string, f PickFilter) (int64, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return 0, fieldErr(field, errs.M("err.required"))
-	}
-	if i := strings.LastIndex(text, "#"); i >= 0 {
-		if id, err := strconv.ParseInt(strings.TrimSpace(text[i+1:]), 10, 64); err == nil && id > 0 {
-			return id, nil
+	return pick.Resolve(ctx, field, text, func(ctx context.Context, q string) ([]pick.Item, error) {
+		f.Q = q
+		cs, err := Pick(ctx, l, u, f)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if id, err := strconv.ParseInt(text, 10, 64); err == nil && id > 0 {
-		return id, nil
-	}
-	f.Q = text
-	cs, err := Pick(ctx, l, u, f)
-	if err != nil {
-		return 0, err
-	}
-	var exact []Choice
-	for _, c := range cs {
-		if c.Name == text {
-			exact = append(exact, c)
+		out := make([]pick.Item, len(cs))
+		for i, c := range cs {
+			out[i] = pick.Item{ID: c.ID, Name: c.Name, Value: c.Value}
 		}
-	}
-	if len(exact) == 1 {
-		return exact[0].ID, nil
-	}
-	if len(exact) == 0 && len(cs) == 1 {
-		return cs[0].ID, nil
-	}
-	if len(exact) > 1 {
-		cs = exact
-	}
-	if len(cs) == 0 {
-		return 0, fieldErr(field, errs.M("err.pick_none", text))
-	}
-	names := make([]string, 0, 5)
-	for _, c := range cs[:min(len(cs), 5)] {
-		names = append(names, PickValue(c.Name, c.ID))
-	}
-	return 0, fieldErr(field, errs.M("err.pick_many", text, strings.Join(names, "、")))
+		return out, nil
+	}, pick.Words{None: "err.pick_none", Many: "err.pick_many"})
 }
 
-func fieldErr(field string, m errs.Msg) error {
-	return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{field: m}}
-}
+func fieldErr(field string, m errs.Msg) error { return pick.FieldErr(field, m) }
 
 // apiPick serves the picker: GET /api/v1/orgs/pick?q=&within=&status=&hub=&live=
 func (h *Handlers) apiPick(w http.ResponseWriter, r *http.Request, u *auth.User) {

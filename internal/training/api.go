@@ -41,6 +41,8 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/people", Summary: "Key personnel in scope (phones and ID numbers masked), with training hours",
 		Tag: "training", Query: []web.Param{{Name: "within", Description: "division code"}, {Name: "year", Description: "hours of this year"}},
 		Response: "PersonList"}, h.S.API(h.apiPeople))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/people/pick", Summary: "Key personnel to choose from: the person picker's search by name, in scope, exact name first, at most 20",
+		Tag: "training", Query: []web.Param{{Name: "q", Description: "any part of the name"}}, Response: "PersonChoices"}, h.S.API(h.apiPickPeople))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/people", Summary: "Record a key person (骨干人才)",
 		Tag: "training", Body: "PersonInput", Response: "Person", Status: 201}, h.S.API(h.apiCreatePerson))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/training-hours", Summary: "Per audience: sessions run in scope in a year, attendances and person-hours",
@@ -301,9 +303,10 @@ func schemas() map[string]any {
 		"Verification": web.Obj(map[string]any{"serial": web.Str(), "status": web.Enum(CertGenuine, CertRevoked, CertNotFound),
 			"holder": web.Str(), "programme": web.Str(), "title": web.Str(), "hours": map[string]any{"type": "number"},
 			"date": date, "issuer": web.Str(), "issued_on": date, "revoked_on": date}),
-		"PersonInput": web.Obj(person, "name", "phone", "role", "community_code"),
-		"Person":      web.Obj(personOut),
-		"PersonList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Person"))}),
+		"PersonInput":   web.Obj(person, "name", "phone", "role", "community_code"),
+		"Person":        web.Obj(personOut),
+		"PersonList":    web.Obj(map[string]any{"items": web.Arr(web.Ref("Person"))}),
+		"PersonChoices": pickSchema(),
 		"HoursList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"audience": web.Enum(Audiences...),
 			"sessions": web.Int(), "attendances": web.Int(), "person_hours": map[string]any{"type": "number"}}))}),
 		"ExamSupportList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"district_code": web.Str(), "year": web.Int(),

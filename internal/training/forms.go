@@ -12,6 +12,7 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
+	"linli/internal/registry"
 )
 
 // The forms of the room's pages. Each submits through the same service
@@ -172,7 +173,10 @@ func (h *Handlers) enrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.S.PageError(w, r, err)
 		return
 	}
-	_, err = h.Svc.Enrol(r.Context(), u, id, formID(r, "person_id"))
+	person, err := h.Svc.ResolvePerson(r.Context(), u, "person_id", r.PostFormValue("person_id"))
+	if err == nil {
+		_, err = h.Svc.Enrol(r.Context(), u, id, person)
+	}
 	h.backTo(w, r, u, id, "training.enrolled_ok", err)
 }
 
@@ -213,24 +217,21 @@ type peopleData struct {
 	Year        string
 	CanAdd      bool
 	F           PersonInput
-	Orgs        []Choice
+	Org         string // the organization picker's text
 	Enums       formEnums
 	Communities []Choice
 }
 
-func (h *Handlers) peopleRender(w http.ResponseWriter, r *http.Request, u *auth.User, status int, f PersonInput, msgs map[string]string) {
+func (h *Handlers) peopleRender(w http.ResponseWriter, r *http.Request, u *auth.User, status int, f PersonInput, org string, msgs map[string]string) {
 	year := r.URL.Query().Get("year")
 	list, err := h.Svc.People(r.Context(), u, r.URL.Query().Get("within"), year)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := peopleData{Items: list, Year: year, F: f, Enums: enums, CanAdd: keeperRole(u)}
+	d := peopleData{Items: list, Year: year, F: f, Org: org, Enums: enums, CanAdd: keeperRole(u)}
 	if d.CanAdd {
-		if d.Communities, err = choices(r.Context(), h.Svc.DB.Read, communitiesSQL, u.ScopeCode, 3000); err == nil {
-			d.Orgs, err = choices(r.Context(), h.Svc.DB.Read, orgsSQL, u.ScopeCode, 500)
-		}
-		if err != nil {
+		if d.Communities, err = choices(r.Context(), h.Svc.DB.Read, communitiesSQL, u.ScopeCode, 3000); err != nil {
 			h.S.PageError(w, r, err)
 			return
 		}
@@ -239,7 +240,7 @@ func (h *Handlers) peopleRender(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 func (h *Handlers) peoplePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.peopleRender(w, r, u, http.StatusOK, PersonInput{}, nil)
+	h.peopleRender(w, r, u, http.StatusOK, PersonInput{}, "", nil)
 }
 
 func (h *Handlers) personSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -250,15 +251,22 @@ func (h *Handlers) personSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	p := r.PostForm
 	in := PersonInput{Name: p.Get("name"), Phone: p.Get("phone"), IDNumber: p.Get("id_number"), Role: p.Get("role"),
 		CommunityCode: p.Get("community_code"), Qualification: p.Get("qualification")}
-	in.OrgID = formID(r, "org_id")
+	org := strings.TrimSpace(p.Get("org_id"))
 	in.QualYear, _ = strconv.Atoi(strings.TrimSpace(p.Get("qualification_year")))
-	if _, err := h.Svc.CreatePerson(r.Context(), u, in); err != nil {
+	var err error
+	if org != "" { // optional: a person need not belong to an organization
+		in.OrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", org, registry.PickFilter{Status: registry.StatusActive})
+	}
+	if err == nil {
+		_, err = h.Svc.CreatePerson(r.Context(), u, in)
+	}
+	if err != nil {
 		msgs, ok := h.S.FieldErrors(r, err)
 		if !ok {
 			h.S.PageError(w, r, err)
 			return
 		}
-		h.peopleRender(w, r, u, http.StatusUnprocessableEntity, in, msgs)
+		h.peopleRender(w, r, u, http.StatusUnprocessableEntity, in, org, msgs)
 		return
 	}
 	http.Redirect(w, r, "/people?flash=training.person_added", http.StatusSeeOther)

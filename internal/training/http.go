@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"linli/internal/platform/auth"
@@ -65,9 +64,8 @@ type showData struct {
 	QR        template.URL
 	Organizer bool
 	CanEnrol  bool
-	People    []Choice // the people of the viewer's subtree not yet enrolled
-	CanSelf   bool     // an organization's leader may enrol themself
-	Self      bool     // and is enrolled
+	CanSelf   bool // an organization's leader may enrol themself
+	Self      bool // and is enrolled
 }
 
 func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -101,20 +99,8 @@ func (h *Handlers) showRender(w http.ResponseWriter, r *http.Request, u *auth.Us
 			d.QR = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString([]byte(c.QRSVG)))
 		}
 	}
-	if err == nil && keeperRole(u) && h.Svc.now().Before(t.EndsAt) {
-		var people []Person
-		people, err = h.Svc.People(ctx, u, "", "")
-		on := map[int64]bool{}
-		for _, x := range d.Roster {
-			on[x.PersonID] = true
-		}
-		for _, p := range people {
-			if !on[p.ID] {
-				d.People = append(d.People, Choice{Value: strconv.FormatInt(p.ID, 10), Label: p.Name + " · " + p.Role})
-			}
-		}
-		d.CanEnrol = true
-	}
+	// the enrolment form's person picker searches the viewer's subtree
+	d.CanEnrol = err == nil && keeperRole(u) && h.Svc.now().Before(t.EndsAt)
 	if err == nil && u.Role == auth.OrgLeader && u.OrgID != 0 {
 		d.CanSelf = h.Svc.now().Before(t.EndsAt)
 		d.Self, err = h.Svc.SelfEnrolled(ctx, u, id)

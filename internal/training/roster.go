@@ -75,12 +75,9 @@ func listRoster(ctx context.Context, q db.Querier, trainingID int64, limit int) 
 	return out, rs.Err()
 }
 
-// The choices of the forms: communities and active organizations of a
-// subtree, by name, bounded (a form offers a list, not a search).
-const (
-	communitiesSQL = `SELECT code, name FROM divisions WHERE code >= $1 AND code < $2 AND length(code) = 12 ORDER BY code LIMIT $3`
-	orgsSQL        = `SELECT CAST(id AS TEXT), name FROM orgs WHERE community_code >= $1 AND community_code < $2 AND status = 'active' ORDER BY name LIMIT $3`
-)
+// communitiesSQL lists the communities of a subtree for the people form,
+// by name, bounded (organizations and people are chosen by search).
+const communitiesSQL = `SELECT code, name FROM divisions WHERE code >= $1 AND code < $2 AND length(code) = 12 ORDER BY code LIMIT $3`
 
 func choices(ctx context.Context, q db.Querier, query, scope string, limit int) ([]Choice, error) {
 	return db.PairsIn(ctx, q, query, scope, limit)

@@ -34,6 +34,7 @@ type Geo interface {
 // Orgs is what the room needs from the registry.
 type Orgs interface {
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
+	registry.Lister // the organization picker
 }
 
 // Service is the room's rules over its tables.

@@ -6,7 +6,8 @@
 // data-query; a <select class="geomap-layer" data-for="ID"> changes the
 // query. Without boundaries (map null) or without script the box stays
 // hidden and the page's table is the answer. Clicking a unit opens
-// data-drill with {code} replaced.
+// data-drill with {code} replaced. data-current names a unit to outline
+// (a district's page showing where it lies in its city's map).
 (function () {
   "use strict";
   var colors = { met: "#2e7d32", on_track: "#1565c0", behind: "#c62828", not_judged: "#b0bec5",
@@ -44,11 +45,18 @@
     load(d.map, function () {
       var chart = echarts.getInstanceByDom(el) || echarts.init(el);
       var byStatus = d.layer === "indicator";
+      var current = el.getAttribute("data-current") || "";
       var scale = d.share ? 100 : 1;
       var data = d.areas.filter(function (a) { return a.boundary; }).map(function (a) {
         var item = { name: a.feature, code: a.code, unit: a.name, label: a.label,
           value: a.value === null ? NaN : Math.round(a.value * scale * 10) / 10 };
         if (byStatus) item.itemStyle = { areaColor: colors[a.status] || "#eceff1" };
+        if (a.code === current) {
+          item.itemStyle = item.itemStyle || {};
+          item.itemStyle.borderColor = "#e65100";
+          item.itemStyle.borderWidth = 3;
+          item.label = { show: true, fontWeight: "bold", color: "#e65100" };
+        }
         return item;
       });
       var opt = {

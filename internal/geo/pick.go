@@ -1,0 +1,44 @@
+package geo
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/db"
+	"linli/internal/platform/pick"
+)
+
+// Pick is the place picker's search: up to pick.Limit divisions within a
+// code (itself included) whose name contains q, the exact name first, then
+// those it begins, then the higher levels; each with its parent's name, and
+// its code as the id (a form's field then holds "name #code").
+func (s *Store) Pick(ctx context.Context, within, q string) ([]pick.Item, error) {
+	q = strings.TrimSpace(q)
+	lo, hi := db.PrefixRange(within)
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT d.code, d.name, COALESCE(p.name, '') FROM divisions d
+		LEFT JOIN divisions p ON p.code = d.parent_code
+		WHERE d.code >= $1 AND d.code < $2 AND d.name LIKE $3 ESCAPE '\'
+		ORDER BY CASE WHEN d.name = $4 THEN 0 WHEN d.name LIKE $5 ESCAPE '\' THEN 1 ELSE 2 END, d.level, d.code LIMIT $6`,
+		lo, hi, "%"+esc+"%", q, esc+"%", pick.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("geo pick: %w", err)
+	}
+	defer rows.Close()
+	out := []pick.Item{}
+	for rows.Next() {
+		var code string
+		var it pick.Item
+		if err := rows.Scan(&code, &it.Name, &it.Place); err != nil {
+			return nil, fmt.Errorf("geo pick: %w", err)
+		}
+		if it.ID, err = strconv.ParseInt(code, 10, 64); err != nil {
+			continue
+		}
+		it.Value = pick.Value(it.Name, it.ID)
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
