@@ -23,10 +23,8 @@ func (s *Service) Campaign(ctx context.Context, u *auth.User, theme, unit, from,
 	if u.Role == auth.OrgLeader {
 		return nil, notFound()
 	}
-	if unit == "" {
-		unit = u.ScopeCode
-	}
-	if !u.InScope(unit) {
+	unit, ok := u.Narrow(unit)
+	if !ok {
 		return nil, notFound()
 	}
 	if len(unit) > 2 {
@@ -48,11 +46,10 @@ func (s *Service) Campaign(ctx context.Context, u *auth.User, theme, unit, from,
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"to": errs.M("err.bad_date")}}
 	}
 	c := &Campaign{Theme: theme, Unit: unit, From: from, To: to, ByDistrict: []CampaignRow{}, ByMonth: []CampaignRow{}}
-	place, pargs := placeCond("", unit, 4)
+	place, pargs := placeCond("", unit, []any{theme, from, to, StatusRefused})
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT district_code, substr(starts_on, 1, 7), COUNT(*), COALESCE(SUM(beneficiaries), 0),
 		COALESCE(SUM(volunteer_minutes), 0) FROM activities WHERE theme = $1 AND starts_on >= $2 AND starts_on <= $3 AND status <> $4
-		AND `+place+` GROUP BY district_code, substr(starts_on, 1, 7)`,
-		append([]any{theme, from, to, StatusRefused}, pargs...)...)
+		AND `+place+` GROUP BY district_code, substr(starts_on, 1, 7)`, pargs...)
 	if err != nil {
 		return nil, fmt.Errorf("activity: campaign: %w", err)
 	}
@@ -122,10 +119,9 @@ func (s *Service) Campaign(ctx context.Context, u *auth.User, theme, unit, from,
 	}
 	end, _ := time.Parse(time.DateOnly, to)
 	c.Active.Since = end.AddDate(0, 0, -89).Format(time.DateOnly)
-	place, pargs = placeCond("a.", unit, 4)
+	place, pargs = placeCond("a.", unit, []any{theme, c.Active.Since, to, StatusRefused})
 	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT ao.org_id) FROM activities a JOIN activity_orgs ao ON ao.activity_id = a.id
-		WHERE a.theme = $1 AND a.starts_on >= $2 AND a.starts_on <= $3 AND a.status <> $4 AND `+place,
-		append([]any{theme, c.Active.Since, to, StatusRefused}, pargs...)...).Scan(&c.Active.Active); err != nil {
+		WHERE a.theme = $1 AND a.starts_on >= $2 AND a.starts_on <= $3 AND a.status <> $4 AND `+place, pargs...).Scan(&c.Active.Active); err != nil {
 		return nil, fmt.Errorf("activity: active orgs: %w", err)
 	}
 	sum, err := s.Orgs.Summarize(ctx, u, unit)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -71,22 +72,18 @@ func (s *Service) Consultations(ctx context.Context, u *auth.User, within string
 		rows, err = q.QueryContext(ctx, `SELECT `+cols+` FROM consultations c JOIN activity_orgs ao ON ao.activity_id = c.activity_id
 			WHERE ao.org_id = $1 ORDER BY c.id DESC LIMIT 200`, u.OrgID)
 	} else {
-		place := u.ScopeCode
-		if within != "" {
-			if !u.InScope(within) {
-				return nil, notFound()
-			}
-			place = within
+		place, ok := u.Narrow(within)
+		if !ok {
+			return nil, notFound()
 		}
-		lo, hi := db.PrefixRange(place)
-		hub := ""
-		args := []any{lo, hi}
+		in, args := db.ScopeCond("c.community_code", place, nil)
 		if u.Role == auth.HubStaff { // those of the hub and the organizations it serves
-			hub = ` AND c.activity_id IN (SELECT activity_id FROM activity_orgs WHERE org_id = $3 OR org_id IN
-				(SELECT org_id FROM hub_members WHERE hub_org_id = $3 AND status = 'active'))`
 			args = append(args, u.OrgID)
+			n := "$" + strconv.Itoa(len(args))
+			in += ` AND c.activity_id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ` + n + ` OR org_id IN
+				(SELECT org_id FROM hub_members WHERE hub_org_id = ` + n + ` AND status = 'active'))`
 		}
-		rows, err = q.QueryContext(ctx, `SELECT `+cols+` FROM consultations c WHERE c.community_code >= $1 AND c.community_code < $2`+hub+`
+		rows, err = q.QueryContext(ctx, `SELECT `+cols+` FROM consultations c WHERE `+in+`
 			ORDER BY c.id DESC LIMIT 200`, args...)
 	}
 	if err != nil {

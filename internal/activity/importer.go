@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -480,7 +481,7 @@ func (s *Service) Import(ctx context.Context, u *auth.User, data []byte, cat *i1
 	}
 	errDone := errors.New("rolled back")
 	err = s.DB.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		names, err := s.orgsByName(ctx, tx, u, parsed)
+		names, err := s.orgsByName(db.WithTx(ctx, tx), u, parsed)
 		if err != nil {
 			return err
 		}
@@ -521,7 +522,7 @@ func (s *Service) Import(ctx context.Context, u *auth.User, data []byte, cat *i1
 			}
 			row.in.CommunityCode = host[0].CommunityCode
 			if row.community != "" {
-				code, err := s.communityOf(ctx, tx, comms, host[0].DistrictCode, row.community)
+				code, err := s.communityOf(db.WithTx(ctx, tx), comms, host[0].DistrictCode, row.community)
 				if err != nil {
 					return err
 				}
@@ -629,8 +630,8 @@ func (s *Service) sheetError(rep *ImportReport, row int, err error) (*ImportRepo
 // orgsByName finds the named organizations inside the uploader's place
 // (a leader: their own; hub staff: the hub's and those it serves): name →
 // ids. Whether the uploader may record for one is CreateMany's rule.
-func (s *Service) orgsByName(ctx context.Context, q db.Querier, u *auth.User, rows []*importRow) (map[string][]int64, error) {
-	out := map[string][]int64{}
+// It reads through the registry, in the import's transaction (on ctx).
+func (s *Service) orgsByName(ctx context.Context, u *auth.User, rows []*importRow) (map[string][]int64, error) {
 	seen := map[string]bool{}
 	var names []string
 	for _, r := range rows {
@@ -641,33 +642,9 @@ func (s *Service) orgsByName(ctx context.Context, q db.Querier, u *auth.User, ro
 			}
 		}
 	}
-	lo, hi := db.PrefixRange(u.ScopeCode)
-	for start := 0; start < len(names); start += 500 {
-		part := names[start:min(start+500, len(names))]
-		args := []any{lo, hi}
-		ph := make([]string, len(part))
-		for i, n := range part {
-			args = append(args, n)
-			ph[i] = "$" + strconv.Itoa(len(args))
-		}
-		rows, err := q.QueryContext(ctx, `SELECT id, name FROM orgs WHERE community_code >= $1 AND community_code < $2
-			AND name IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[name] = append(out[name], id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	out, err := s.Orgs.NamedIDs(ctx, u, names)
+	if err != nil {
+		return nil, err
 	}
 	if u.Role == auth.OrgLeader {
 		for n, ids := range out {
@@ -689,32 +666,24 @@ func containsID(ids []int64, id int64) bool {
 }
 
 // communityOf reads a community cell (its name or code) inside a district.
-func (s *Service) communityOf(ctx context.Context, q db.Querier, cache map[string]string, district, cell string) (string, error) {
+func (s *Service) communityOf(ctx context.Context, cache map[string]string, district, cell string) (string, error) {
 	key := district + "|" + cell
 	if c, ok := cache[key]; ok {
 		return c, nil
 	}
-	lo, hi := db.PrefixRange(district)
-	rows, err := q.QueryContext(ctx, `SELECT code FROM divisions WHERE level = 5 AND code >= $1 AND code < $2 AND (code = $3 OR name = $3)`,
-		lo, hi, cell)
+	if s.Find == nil {
+		return "", errors.New("activity: import: no division finder")
+	}
+	codes, err := s.Find(ctx, district, geo.Community, cell)
 	if err != nil {
 		return "", err
-	}
-	defer rows.Close()
-	var codes []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return "", err
-		}
-		codes = append(codes, c)
 	}
 	code := ""
 	if len(codes) == 1 {
 		code = codes[0]
 	}
 	cache[key] = code
-	return code, rows.Err()
+	return code, nil
 }
 
 // volunteersByName finds volunteers of a district by name.

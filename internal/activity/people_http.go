@@ -210,7 +210,7 @@ func (h *Handlers) associationPage(w http.ResponseWriter, r *http.Request, u *au
 	a, err := h.Svc.StreetAssociation(r.Context(), u, street)
 	d := associationData{Street: street, A: a, CanManage: canManageAssociation(u, street)}
 	if err == nil && d.CanManage {
-		d.Orgs, err = h.Svc.StreetOrgs(r.Context(), street)
+		d.Orgs, err = h.Svc.StreetOrgs(r.Context(), u, street)
 	}
 	if err != nil {
 		h.S.PageError(w, r, err)

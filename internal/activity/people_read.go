@@ -7,6 +7,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/registry"
 )
 
 // The reads behind the officers' pages of registered beneficiaries,
@@ -118,11 +119,11 @@ func (s *Service) Associations(ctx context.Context, u *auth.User) ([]Association
 	if u.Role == auth.OrgLeader {
 		return []Association{}, nil
 	}
-	lo, hi := db.PrefixRange(u.ScopeCode)
+	in, args := db.ScopeCond("va.street_code", u.ScopeCode, nil)
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT va.street_code, va.org_id, o.name,
 		(SELECT COUNT(*) FROM association_members m WHERE m.association_id = va.org_id AND m.left_on = '')
 		FROM volunteer_associations va JOIN orgs o ON o.id = va.org_id
-		WHERE va.street_code >= $1 AND va.street_code < $2 ORDER BY va.street_code LIMIT 500`, lo, hi)
+		WHERE `+in+` ORDER BY va.street_code LIMIT 500`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("activity: associations: %w", err)
 	}
@@ -146,23 +147,26 @@ type OrgChoice struct {
 	Name string
 }
 
-// StreetOrgs lists a street's active organizations (at most 500), the
-// choices of the association's forms.
-func (s *Service) StreetOrgs(ctx context.Context, street string) ([]OrgChoice, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT id, name FROM orgs WHERE street_code = $1 AND status = 'active' ORDER BY name, id LIMIT 500`, street)
-	if err != nil {
-		return nil, fmt.Errorf("activity: street orgs: %w", err)
-	}
-	defer rows.Close()
+// StreetOrgs lists a street's active organizations by name, all of them
+// (the registry's list, read page by page, in the user's scope).
+func (s *Service) StreetOrgs(ctx context.Context, u *auth.User, street string) ([]OrgChoice, error) {
 	out := []OrgChoice{}
-	for rows.Next() {
-		var o OrgChoice
-		if err := rows.Scan(&o.ID, &o.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
+	if s.OrgList == nil {
+		return out, nil
 	}
-	return out, rows.Err()
+	for page := 1; ; page++ {
+		p, err := s.OrgList(ctx, u, registry.Filter{Within: street, Status: registry.StatusActive, Sort: "name",
+			Page: page, PerPage: registry.MaxPerPage})
+		if err != nil {
+			return nil, fmt.Errorf("activity: street orgs: %w", err)
+		}
+		for _, o := range p.Items {
+			out = append(out, OrgChoice{ID: o.ID, Name: o.Name})
+		}
+		if len(p.Items) < p.PerPage || page*p.PerPage >= p.Total {
+			return out, nil
+		}
+	}
 }
 
 func isNotFound(err error) bool { return errs.Is(err, errs.NotFound) }
@@ -186,22 +190,7 @@ func (s *Service) Streets(ctx context.Context, u *auth.User, district string) ([
 		}
 		place = district
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT code, name FROM divisions WHERE parent_code = $1 ORDER BY code`, place)
-	if err != nil {
-		return nil, fmt.Errorf("activity: streets: %w", err)
-	}
-	defer rows.Close()
-	out := []PlaceChoice{}
-	for rows.Next() {
-		var p PlaceChoice
-		if err := rows.Scan(&p.Code, &p.Name); err != nil {
-			return nil, err
-		}
-		if u.InScope(p.Code) {
-			out = append(out, p)
-		}
-	}
-	return out, rows.Err()
+	return s.places(ctx, place, u.InScope)
 }
 
 // Districts lists the city's districts for a city officer's chooser.
@@ -209,18 +198,24 @@ func (s *Service) Districts(ctx context.Context, u *auth.User) ([]PlaceChoice, e
 	if len(u.ScopeCode) != 4 {
 		return []PlaceChoice{}, nil
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT code, name FROM divisions WHERE parent_code = $1 ORDER BY code`, u.ScopeCode)
-	if err != nil {
-		return nil, fmt.Errorf("activity: districts: %w", err)
-	}
-	defer rows.Close()
+	return s.places(ctx, u.ScopeCode, func(string) bool { return true })
+}
+
+// places are the divisions directly below code that keep accepts, from
+// the division tree (geo).
+func (s *Service) places(ctx context.Context, code string, keep func(code string) bool) ([]PlaceChoice, error) {
 	out := []PlaceChoice{}
-	for rows.Next() {
-		var p PlaceChoice
-		if err := rows.Scan(&p.Code, &p.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
+	if s.Children == nil {
+		return out, nil
 	}
-	return out, rows.Err()
+	nodes, err := s.Children(ctx, code)
+	if err != nil {
+		return nil, fmt.Errorf("activity: places below %s: %w", code, err)
+	}
+	for _, n := range nodes {
+		if keep(n.Code) {
+			out = append(out, PlaceChoice{Code: n.Code, Name: n.Name})
+		}
+	}
+	return out, nil
 }

@@ -70,9 +70,9 @@ func beneficiariesByID(ctx context.Context, q db.Querier, ids []int64) (map[int6
 }
 
 func listBeneficiaries(ctx context.Context, q db.Querier, scope string, limit int) ([]*Beneficiary, error) {
-	lo, hi := db.PrefixRange(scope)
-	rows, err := q.QueryContext(ctx, `SELECT `+beneficiaryCols+` FROM beneficiaries WHERE community_code >= $1 AND community_code < $2
-		ORDER BY id LIMIT $3`, lo, hi, limit)
+	in, args := db.ScopeCond("community_code", scope, nil)
+	rows, err := q.QueryContext(ctx, `SELECT `+beneficiaryCols+` FROM beneficiaries WHERE `+in+`
+		ORDER BY id LIMIT `+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("activity: beneficiaries: %w", err)
 	}
@@ -115,8 +115,7 @@ type served struct{ entries, people int }
 
 // distinctServed counts them in all, by district and by month.
 func distinctServed(ctx context.Context, q db.Querier, theme, from, to, unit string) (served, map[string]served, map[string]served, error) {
-	place, pargs := placeCond("ab.", unit, 4)
-	args := append([]any{theme, from, to, StatusRefused}, pargs...)
+	place, args := placeCond("ab.", unit, []any{theme, from, to, StatusRefused})
 	from_ := ` FROM activity_beneficiaries ab JOIN activities a ON a.id = ab.activity_id AND a.status <> $4
 		WHERE ab.theme = $1 AND ab.starts_on >= $2 AND ab.starts_on <= $3 AND ` + place
 	var total served

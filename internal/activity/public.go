@@ -62,8 +62,9 @@ func publicWhere(f PublicFilter) (string, []any) {
 		}
 		conds = append(conds, "a.district_code IN ("+strings.Join(ph, ", ")+")")
 	} else if len(f.Within) < 6 {
-		lo, hi := db.PrefixRange(f.Within)
-		conds = append(conds, "a.district_code >= "+p(lo)+" AND a.district_code < "+p(hi))
+		var c string
+		c, args = db.ScopeCond("a.district_code", f.Within, args)
+		conds = append(conds, c)
 	} else {
 		// a street's or community's activities by day come from its own
 		// index (activities_street_day, activities_community_day), not

@@ -14,7 +14,7 @@ import (
 
 // Rule returns the rule in force for a street or district the user sees.
 func (s *Service) Rule(ctx context.Context, u *auth.User, unit string) (*Rule, error) {
-	if (len(unit) != 6 && len(unit) != 9) || !(u.InScope(unit) || strings.HasPrefix(u.ScopeCode, unit)) || u.Role == auth.OrgLeader {
+	if (len(unit) != 6 && len(unit) != 9) || !u.Overlaps(unit) || u.Role == auth.OrgLeader {
 		return nil, notFound()
 	}
 	if ok, err := s.Exists(ctx, unit); err != nil || !ok {

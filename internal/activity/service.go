@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
+	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -22,6 +22,8 @@ import (
 type Orgs interface {
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
 	Summarize(ctx context.Context, u *auth.User, within string) (*registry.Summary, error)
+	// NamedIDs finds organizations by exact name in the user's scope (the import).
+	NamedIDs(ctx context.Context, u *auth.User, names []string) (map[string][]int64, error)
 	registry.Lister // the organization picker
 }
 
@@ -37,6 +39,11 @@ type Service struct {
 	MaxFile int64
 	// OrgList lists the organizations a user sees (the recording form's choice).
 	OrgList func(ctx context.Context, u *auth.User, f registry.Filter) (*registry.Page, error)
+	// Children lists the divisions directly below a code (geo's tree).
+	Children func(ctx context.Context, code string) ([]geo.Node, error)
+	// Find finds divisions of a level below a code by code or name (geo's
+	// named read; the import's community cells).
+	Find func(ctx context.Context, within string, level int, text string) ([]string, error)
 }
 
 // DefaultMaxFile is the largest photo or document accepted: 5 MiB.
@@ -304,23 +311,27 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 		f.Page = 1
 	}
 	var leader, hub int64
-	scope := u.ScopeCode
 	switch u.Role {
 	case auth.OrgLeader:
-		leader, scope = u.OrgID, ""
-		if leader == 0 {
+		// the organization's own activities wherever they took place;
+		// f.Within, if any, only filters them
+		if leader = u.OrgID; leader == 0 {
 			return &Page{Items: []*Activity{}, Page: 1, PerPage: f.PerPage}, nil
 		}
-	case auth.HubStaff:
-		// the hub's own activities and those of the organizations it serves
-		if hub = u.OrgID; hub == 0 {
-			return &Page{Items: []*Activity{}, Page: 1, PerPage: f.PerPage}, nil
+	default:
+		if u.Role == auth.HubStaff {
+			// the hub's own activities and those of the organizations it serves
+			if hub = u.OrgID; hub == 0 {
+				return &Page{Items: []*Activity{}, Page: 1, PerPage: f.PerPage}, nil
+			}
 		}
+		place, ok := u.Narrow(f.Within)
+		if !ok {
+			return nil, notFound()
+		}
+		f.Within = place
 	}
-	if f.Within != "" && !strings.HasPrefix(f.Within, scope) {
-		return nil, notFound()
-	}
-	where, args := listWhere(leader, hub, scope, f)
+	where, args := listWhere(leader, hub, f)
 	items, err := listActivities(ctx, s.DB.Read, where, args, f.PerPage, (f.Page-1)*f.PerPage)
 	if err != nil {
 		return nil, err

@@ -189,19 +189,22 @@ func fillOrgs(ctx context.Context, q db.Querier, as []*Activity) error {
 // placeCond is the condition "in the place" on the district, street and
 // community columns: an equality on the district (the leading column of
 // the list's and the campaign's indexes) wherever the place is a district
-// or below, a range of districts above. n is the number of arguments so far.
-func placeCond(alias, place string, n int) (string, []any) {
-	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
+// or below, a range of districts above (db.ScopeCond). It appends its
+// parameters to args and numbers its placeholders after them.
+func placeCond(alias, place string, args []any) (string, []any) {
 	if len(place) < 6 {
-		lo, hi := db.PrefixRange(place)
-		return alias + "district_code >= " + p(1) + " AND " + alias + "district_code < " + p(2), []any{lo, hi}
+		return db.ScopeCond(alias+"district_code", place, args)
 	}
-	c, args := alias+"district_code = "+p(1), []any{place[:6]}
+	p := func() string { return "$" + strconv.Itoa(len(args)) }
+	args = append(args, place[:6])
+	c := alias + "district_code = " + p()
 	switch {
 	case len(place) >= 12:
-		c, args = c+" AND "+alias+"community_code = "+p(2), append(args, place)
+		args = append(args, place)
+		c += " AND " + alias + "community_code = " + p()
 	case len(place) >= 9:
-		c, args = c+" AND "+alias+"street_code = "+p(2), append(args, place)
+		args = append(args, place)
+		c += " AND " + alias + "street_code = " + p()
 	}
 	return c, args
 }
@@ -210,8 +213,10 @@ func placeCond(alias, place string, n int) (string, []any) {
 const hubServed = `a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ? OR org_id IN
 	(SELECT org_id FROM hub_members WHERE hub_org_id = ? AND status = 'active'))`
 
-// listWhere builds the list's condition: the viewer's scope first.
-func listWhere(leaderOrg, hubOrg int64, scope string, f Filter) (string, []any) {
+// listWhere builds the list's condition: the viewer's scope first, the
+// place being f.Within as the service narrowed it (empty: anywhere, for an
+// organization's leader).
+func listWhere(leaderOrg, hubOrg int64, f Filter) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(c string, v ...any) {
@@ -228,14 +233,10 @@ func listWhere(leaderOrg, hubOrg int64, scope string, f Filter) (string, []any) 
 	if hubOrg != 0 {
 		add(hubServed, hubOrg, hubOrg)
 	}
-	place := scope
-	if f.Within != "" && strings.HasPrefix(f.Within, scope) {
-		place = f.Within
-	}
-	if place != "" {
-		c, a := placeCond("a.", place, len(args))
+	if f.Within != "" {
+		var c string
+		c, args = placeCond("a.", f.Within, args)
 		conds = append(conds, c)
-		args = append(args, a...)
 	}
 	if f.Theme != "" {
 		add(`a.theme = ?`, f.Theme)
@@ -388,8 +389,8 @@ func listVolunteers(ctx context.Context, q db.Querier, leaderOrg int64, scope st
 		rows, err = q.QueryContext(ctx, `SELECT v.id FROM volunteers v JOIN volunteer_orgs vo ON vo.volunteer_id = v.id
 			WHERE vo.org_id = $1 ORDER BY v.id LIMIT $2`, leaderOrg, limit)
 	} else {
-		lo, hi := db.PrefixRange(scope)
-		rows, err = q.QueryContext(ctx, `SELECT id FROM volunteers WHERE community_code >= $1 AND community_code < $2 ORDER BY id LIMIT $3`, lo, hi, limit)
+		in, args := db.ScopeCond("community_code", scope, nil)
+		rows, err = q.QueryContext(ctx, `SELECT id FROM volunteers WHERE `+in+` ORDER BY id LIMIT `+strconv.Itoa(limit), args...)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("activity: volunteers: %w", err)
@@ -578,9 +579,7 @@ func insertReport(ctx context.Context, tx *sql.Tx, r *Report, by int64, now time
 }
 
 func listReports(ctx context.Context, q db.Querier, scope string, hubOrg int64, status string, limit int) ([]*Report, error) {
-	lo, hi := db.PrefixRange(scope)
-	where := `r.community_code >= $1 AND r.community_code < $2`
-	args := []any{lo, hi}
+	where, args := db.ScopeCond("r.community_code", scope, nil)
 	if status != "" {
 		args = append(args, status)
 		where += ` AND r.status = $` + strconv.Itoa(len(args))
@@ -616,11 +615,11 @@ type StreetReporting struct {
 }
 
 func reportingByStreet(ctx context.Context, q db.Querier, scope string) ([]StreetReporting, error) {
-	lo, hi := db.PrefixRange(scope)
+	in, args := db.ScopeCond("a.community_code", scope, nil)
 	rows, err := q.QueryContext(ctx, `SELECT a.street_code, COUNT(*),
 		COALESCE(SUM(CASE WHEN r.late = 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), 0)
 		FROM activities a LEFT JOIN major_reports r ON r.activity_id = a.id
-		WHERE a.major = 1 AND a.community_code >= $1 AND a.community_code < $2 GROUP BY a.street_code ORDER BY a.street_code`, lo, hi)
+		WHERE a.major = 1 AND `+in+` GROUP BY a.street_code ORDER BY a.street_code`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("activity: reporting: %w", err)
 	}

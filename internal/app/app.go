@@ -209,7 +209,7 @@ func (a *App) Mount() error {
 	(&census.Handlers{S: a.Web, Svc: a.CensusJobs.Svc, Jobs: a.CensusJobs}).Routes(rt)
 	cen := a.CensusJobs.Svc
 	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now,
-		OrgList: a.Registry.List}
+		OrgList: a.Registry.List, Children: a.Geo.Children, Find: a.Geo.Find}
 	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)
 	gov := &governance.Service{DB: a.DB, Orgs: a.Registry, Geo: a.Geo, Money: led, Now: a.Now}
 	(&governance.Handlers{S: a.Web, Svc: gov}).Routes(rt)

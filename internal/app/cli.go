@@ -250,6 +250,9 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	if err := a.Mount(); err != nil {
 		return err
 	}
+	if d, err := time.ParseDuration(env.Getenv("LINLI_CENSUS_LEASE")); err == nil && d > 0 {
+		a.CensusJobs.Lease = d // how soon another replica takes over a killed one's import
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", *addr, err)

@@ -280,7 +280,7 @@ func (s *Service) PublishResults(ctx context.Context, u *auth.User, id int64, in
 		if err != nil {
 			return err
 		}
-		if u == nil || u.Role == auth.Resident || !u.InScope(sv.UnitCode) && !strings.HasPrefix(u.ScopeCode, sv.UnitCode) {
+		if u == nil || u.Role == auth.Resident || !u.Overlaps(sv.UnitCode) {
 			return notFound()
 		}
 		if !canPublishResults(u, sv) {

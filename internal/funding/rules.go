@@ -70,10 +70,7 @@ func canManageCall(u *auth.User, c *CallInput) bool { return canOpenCall(u, c.Un
 // canSeeCall: a call is seen inside its unit (by those whose scope lies in
 // it, who may apply) and from above (officers whose scope holds it).
 func canSeeCall(u *auth.User, c *CallInput) bool {
-	if u == nil || u.ScopeCode == "" {
-		return false
-	}
-	return u.InScope(c.UnitCode) || strings.HasPrefix(u.ScopeCode, c.UnitCode)
+	return u != nil && u.ScopeCode != "" && u.Overlaps(c.UnitCode)
 }
 
 var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)

@@ -33,29 +33,6 @@ func unjs(s string, v any) error {
 
 var errNotFound = errs.E(errs.NotFound, "err.not_found")
 
-// scopeCond is the condition that keeps codes of a column inside the
-// user's subtree, or (with above) also the divisions above it.
-func scopeCond(col, scope string, above bool, args *[]any) string {
-	lo, hi := db.PrefixRange(scope)
-	*args = append(*args, lo, hi)
-	n := len(*args)
-	c := col + " >= $" + strconv.Itoa(n-1) + " AND " + col + " < $" + strconv.Itoa(n)
-	if !above {
-		return "(" + c + ")"
-	}
-	var ph []string
-	for _, l := range []int{2, 4, 6, 9} {
-		if len(scope) > l {
-			*args = append(*args, scope[:l])
-			ph = append(ph, "$"+strconv.Itoa(len(*args)))
-		}
-	}
-	if len(ph) == 0 {
-		return "(" + c + ")"
-	}
-	return "((" + c + ") OR " + col + " IN (" + strings.Join(ph, ", ") + "))"
-}
-
 // calls
 
 const callColumns = `id, title, channel, unit_code, budget_fen, fields, need_ids, eligibility, criteria, bonus, tie_breaks,
@@ -119,8 +96,7 @@ func getCall(ctx context.Context, q db.Querier, id int64, suffix string) (*Call,
 
 // listCalls lists the calls inside a scope and above it, newest first.
 func listCalls(ctx context.Context, q db.Querier, scope string, limit, offset int) ([]*Call, int, error) {
-	var args []any
-	cond := scopeCond("unit_code", scope, true, &args)
+	cond, args := db.OverlapCond("unit_code", scope, nil)
 	var total int
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM fund_calls WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("funding: count calls: %w", err)
@@ -263,7 +239,9 @@ func callApplications(ctx context.Context, q db.Querier, callID int64, status, s
 		cond += " AND a.status = $2"
 	}
 	if scope != "" {
-		cond += " AND " + scopeCond("a.community_code", scope, false, &args)
+		var in string
+		in, args = db.ScopeCond("a.community_code", scope, args)
+		cond += " AND " + in
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+appColumns+appFrom+` WHERE `+cond+` ORDER BY a.id`, args...)
 	if err != nil {
@@ -567,8 +545,7 @@ func insertNeeds(ctx context.Context, tx *sql.Tx, ns []*Need, by int64, now time
 }
 
 func listNeeds(ctx context.Context, q db.Querier, scope string, limit int) ([]*Need, error) {
-	var args []any
-	cond := scopeCond("community_code", scope, false, &args)
+	cond, args := db.ScopeCond("community_code", scope, nil)
 	rows, err := q.QueryContext(ctx, `SELECT id, community_code, title, field, detail, recorded_on FROM fund_needs WHERE `+cond+
 		` ORDER BY recorded_on DESC, id DESC LIMIT `+strconv.Itoa(limit), args...)
 	if err != nil {
@@ -598,8 +575,7 @@ func insertPairings(ctx context.Context, tx *sql.Tx, ps []*Pairing, by int64, no
 }
 
 func listPairings(ctx context.Context, q db.Querier, scope string, orgID int64, limit int) ([]*Pairing, error) {
-	var args []any
-	cond := scopeCond("f.community_code", scope, false, &args)
+	cond, args := db.ScopeCond("f.community_code", scope, nil)
 	if orgID != 0 {
 		args = append(args, orgID)
 		cond += " AND (f.org_id = $" + strconv.Itoa(len(args)) + " OR f.partner_org_id = $" + strconv.Itoa(len(args)) + ")"

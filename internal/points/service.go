@@ -39,19 +39,13 @@ func (s *Service) Today() string { return s.now().In(chinaTime).Format(time.Date
 // List lists the points in the user's scope (within a division, if set),
 // cancelled ones included; year 0 is every year.
 func (s *Service) List(ctx context.Context, u *auth.User, within string, year int) ([]*Point, error) {
-	if within == "" {
-		within = u.ScopeCode
-	}
-	if !u.InScope(within) {
+	within, ok := u.Narrow(within)
+	if !ok {
 		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
 	// points are kept per district: a street officer sees its district's
 	// points only when the point sits in the street
-	lo, hi := db.PrefixRange(within)
-	if len(within) > 6 {
-		lo, hi = db.PrefixRange(within[:6])
-	}
-	items, err := list(ctx, s.DB.Read, lo, hi, year)
+	items, err := list(ctx, s.DB.Read, within[:min(len(within), 6)], year)
 	if err != nil || len(within) <= 6 {
 		return items, err
 	}

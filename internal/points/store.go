@@ -46,11 +46,12 @@ func get(ctx context.Context, q db.Querier, id int64) (*Point, error) {
 	return p, nil
 }
 
-// list reads the points in a district range, newest year first; year 0 is
-// every year.
-func list(ctx context.Context, q db.Querier, lo, hi string, year int) ([]*Point, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+columns+from+` WHERE p.district_code >= $1 AND p.district_code < $2
-		AND ($3 = 0 OR p.year = $3) ORDER BY p.year DESC, p.district_code, p.id LIMIT 2000`, lo, hi, year)
+// list reads the points of the districts under place (a district or
+// above), newest year first; year 0 is every year.
+func list(ctx context.Context, q db.Querier, place string, year int) ([]*Point, error) {
+	in, args := db.ScopeCond("p.district_code", place, []any{year})
+	rows, err := q.QueryContext(ctx, `SELECT `+columns+from+` WHERE `+in+`
+		AND ($1 = 0 OR p.year = $1) ORDER BY p.year DESC, p.district_code, p.id LIMIT 2000`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list demonstration points: %w", err)
 	}

@@ -137,13 +137,13 @@ func (s *Service) ExamSupport(ctx context.Context, u *auth.User) ([]ExamSupport,
 	if u.Role == auth.OrgLeader {
 		return []ExamSupport{}, nil
 	}
-	lo, hi := db.PrefixRange(u.ScopeCode)
+	in, args := db.ScopeCond("p.community_code", u.ScopeCode, nil)
 	// people carry the community; the entry's district is its first six digits
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT e.district_code, e.year, COUNT(*),
 		SUM(CASE WHEN e.help <> '' OR e.help_fen > 0 THEN 1 ELSE 0 END), COALESCE(SUM(e.help_fen), 0),
 		SUM(CASE WHEN e.passed = 1 THEN 1 ELSE 0 END)
 		FROM exam_entries e JOIN people p ON p.id = e.person_id
-		WHERE p.community_code >= $1 AND p.community_code < $2 GROUP BY e.district_code, e.year ORDER BY e.district_code, e.year`, lo, hi)
+		WHERE `+in+` GROUP BY e.district_code, e.year ORDER BY e.district_code, e.year`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("training: exam support: %w", err)
 	}
@@ -175,11 +175,10 @@ func (s *Service) Hours(ctx context.Context, u *auth.User, year string) ([]Audie
 	if err != nil || n < 2000 || n > 2100 {
 		return nil, fieldErr("year", "err.bad_number")
 	}
-	lo, hi := db.PrefixRange(u.ScopeCode)
+	in, args := db.ScopeCond("t.unit_code", u.ScopeCode, []any{year + "-01-01", year + "-12-31"})
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT t.audiences, t.minutes,
 		(SELECT COUNT(*) FROM training_attendance a WHERE a.training_id = t.id)
-		FROM trainings t WHERE t.unit_code >= $1 AND t.unit_code < $2 AND t.start_day >= $3 AND t.start_day <= $4`,
-		lo, hi, year+"-01-01", year+"-12-31")
+		FROM trainings t WHERE t.start_day >= $1 AND t.start_day <= $2 AND `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("training: hours: %w", err)
 	}

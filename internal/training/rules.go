@@ -74,10 +74,7 @@ func canOrganize(u *auth.User, unitCode string, hubOrgID int64) bool {
 // canSeeTraining: sessions of the user's subtree, and those run above it
 // (the city's and the district's sessions are open to the levels below).
 func canSeeTraining(u *auth.User, unitCode string) bool {
-	if u == nil || u.ScopeCode == "" {
-		return false
-	}
-	return u.InScope(unitCode) || strings.HasPrefix(u.ScopeCode, unitCode)
+	return u != nil && u.ScopeCode != "" && u.Overlaps(unitCode)
 }
 
 // canEnrol: the officers (and hub staff) who see the session enrol the

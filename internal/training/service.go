@@ -247,12 +247,9 @@ func (s *Service) CreatePerson(ctx context.Context, u *auth.User, in PersonInput
 
 // People lists the key personnel of the user's subtree, with hours in a year.
 func (s *Service) People(ctx context.Context, u *auth.User, within, year string) ([]Person, error) {
-	scope := u.ScopeCode
-	if within != "" {
-		if !u.InScope(within) {
-			return nil, notFound()
-		}
-		scope = within
+	scope, ok := u.Narrow(within)
+	if !ok {
+		return nil, notFound()
 	}
 	if u.Role == auth.OrgLeader {
 		return []Person{}, nil

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,20 +110,7 @@ func forUpdateOf(tail string) string {
 
 // listTrainings reads the sessions of a code range and the units above it.
 func listTrainings(ctx context.Context, q db.Querier, scope string, year string, limit int) ([]Training, error) {
-	lo, hi := db.PrefixRange(scope)
-	args := []any{lo, hi}
-	var above []string
-	for n := len(scope) - 1; n >= 4; n-- {
-		if n == 4 || n == 6 || n == 9 {
-			args = append(args, scope[:n])
-			above = append(above, fmt.Sprintf("$%d", len(args)))
-		}
-	}
-	cond := `(t.unit_code >= $1 AND t.unit_code < $2`
-	if len(above) > 0 {
-		cond += ` OR t.unit_code IN (` + strings.Join(above, ", ") + `)`
-	}
-	cond += `)`
+	cond, args := db.OverlapCond("t.unit_code", scope, nil)
 	if year != "" {
 		args = append(args, year+"-01-01", year+"-12-31")
 		cond += fmt.Sprintf(` AND t.start_day >= $%d AND t.start_day <= $%d`, len(args)-1, len(args))
@@ -293,15 +281,15 @@ func getPerson(ctx context.Context, q db.Querier, id int64) (*Person, error) {
 // listPeople reads the people of a subtree with their training hours in a
 // year (all years if year is "").
 func listPeople(ctx context.Context, q db.Querier, scope, year string, limit int) ([]Person, error) {
-	lo, hi := db.PrefixRange(scope)
 	y0, y1 := "0000", "9999"
 	if year != "" {
 		y0, y1 = year+"-01-01", year+"-12-31"
 	}
+	in, args := db.ScopeCond("community_code", scope, []any{y0, y1})
 	rows, err := q.QueryContext(ctx, `SELECT `+personColumns+`,
 		(SELECT COALESCE(SUM(t.minutes), 0) FROM training_attendance a JOIN trainings t ON t.id = a.training_id
-		 WHERE a.person_id = people.id AND t.start_day >= $3 AND t.start_day <= $4)
-		FROM people WHERE community_code >= $1 AND community_code < $2 ORDER BY community_code, id LIMIT $5`, lo, hi, y0, y1, limit)
+		 WHERE a.person_id = people.id AND t.start_day >= $1 AND t.start_day <= $2)
+		FROM people WHERE `+in+` ORDER BY community_code, id LIMIT `+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("training: people: %w", err)
 	}

@@ -1,0 +1,50 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+)
+
+// NamedIDs is the named read for imports that name organizations (the
+// activity spreadsheet): the ids of the organizations of each exact name
+// whose community lies in the user's scope, in id order, read in batches
+// of 500 names. Whether the user may act for one is the caller's rule. It
+// reads in the transaction ctx carries, if any.
+func (s *Service) NamedIDs(ctx context.Context, u *auth.User, names []string) (map[string][]int64, error) {
+	out := map[string][]int64{}
+	in, scope := db.ScopeCond("community_code", u.ScopeCode, nil)
+	q := s.DB.Q(ctx)
+	for start := 0; start < len(names); start += 500 {
+		part := names[start:min(start+500, len(names))]
+		args := append([]any{}, scope...)
+		ph := make([]string, len(part))
+		for i, n := range part {
+			args = append(args, n)
+			ph[i] = "$" + strconv.Itoa(len(args))
+		}
+		rows, err := q.QueryContext(ctx, `SELECT id, name FROM orgs WHERE `+in+`
+			AND name IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("registry: orgs by name: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[name] = append(out[name], id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
