@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/orgroll"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -83,7 +84,8 @@ type Import struct {
 	seen     map[string]int       // natural keys and near-duplicate keys → first row
 	res      ImportResult
 	failed   bool
-	joined   bool // im.tx is the caller's: it commits or rolls back
+	joined   bool   // im.tx is the caller's: it commits or rolls back
+	end      func() // releases the connection of im.tx once it ended
 	// new organizations, search documents, history rows and audit entries
 	// waiting to be written in batches; results of the batch being added
 	pending []pendingCreate
@@ -91,6 +93,7 @@ type Import struct {
 	audits  []audit.Entry
 	docs    []searchDoc
 	hists   []histRow
+	roll    []int64 // organizations whose history is written, their rollup not yet
 }
 
 // pendingCreate is a valid new organization waiting for its batch insert.
@@ -124,11 +127,11 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		im.tx, im.q, im.joined = tx, tx, true
 		return im, nil
 	}
-	tx, err := s.DB.Write.BeginTx(ctx, nil)
+	tx, end, err := s.DB.Begin(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("import: begin: %w", err)
+		return nil, fmt.Errorf("import: %w", err)
 	}
-	im.tx, im.q = tx, tx
+	im.tx, im.q, im.end = tx, tx, end
 	return im, nil
 }
 
@@ -822,9 +825,26 @@ func (im *Import) flushDocs(ctx context.Context) error {
 	return err
 }
 
+// flushHistory writes the history rows waiting; the dated rollup follows
+// for many organizations at once (flushRoll), so each of its keys and days
+// moves once for thousands of rows instead of once for every hundred.
 func (im *Import) flushHistory(ctx context.Context) error {
-	err := writeHistory(ctx, im.tx, im.s.DB.Dialect, im.hists)
+	err := insertHistory(ctx, im.tx, im.s.DB.Dialect, im.hists)
+	im.roll = rollIDs(im.roll, im.hists)
 	im.hists = im.hists[:0]
+	if err == nil && len(im.roll) >= rollBatch {
+		err = im.flushRoll(ctx)
+	}
+	return err
+}
+
+// rollBatch is how many organizations' timelines the import refreshes in
+// the dated rollup at once.
+const rollBatch = 10_000
+
+func (im *Import) flushRoll(ctx context.Context) error {
+	err := orgroll.Refresh(ctx, im.tx, im.s.DB.Dialect, im.roll)
+	im.roll = im.roll[:0]
 	return err
 }
 
@@ -874,9 +894,13 @@ func (im *Import) Finish(ctx context.Context) (ImportResult, error) {
 		return im.res, nil
 	}
 	im.res.Committed = true
-	if err := errors.Join(im.flushDocs(ctx), im.flushHistory(ctx)); err != nil {
+	ferr := errors.Join(im.flushDocs(ctx), im.flushHistory(ctx))
+	if ferr == nil {
+		ferr = im.flushRoll(ctx)
+	}
+	if ferr != nil {
 		im.Abort()
-		return im.res, err
+		return im.res, ferr
 	}
 	if err := im.flushAudit(ctx); err != nil {
 		im.Abort()
@@ -891,7 +915,10 @@ func (im *Import) Finish(ctx context.Context) (ImportResult, error) {
 		im.tx = nil
 		return im.res, nil
 	}
-	if err := im.tx.Commit(); err != nil {
+	err := im.tx.Commit()
+	im.end()
+	if err != nil {
+		im.tx = nil
 		im.res.Committed = false
 		return im.res, fmt.Errorf("import: commit: %w", err)
 	}
@@ -909,6 +936,7 @@ func (im *Import) Finish(ctx context.Context) (ImportResult, error) {
 func (im *Import) Abort() {
 	if im.tx != nil && !im.joined {
 		im.tx.Rollback()
+		im.end()
 	}
 	im.tx = nil
 	im.res.Committed = false
