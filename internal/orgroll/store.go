@@ -181,9 +181,6 @@ func apply(ctx context.Context, tx db.Querier, dia db.Dialect, d Deltas) error {
 			ds = append(ds, delta{k, day, d[k][day]})
 		}
 	}
-	if len(ds) > deltaBatch {
-		return applyMerged(ctx, tx, dia, ds)
-	}
 	for start := 0; start < len(ds); start += deltaBatch {
 		chunk := ds[start:min(len(ds), start+deltaBatch)]
 		var keys []string

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"linli/internal/geo"
-	"linli/internal/orgroll"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -93,7 +92,6 @@ type Import struct {
 	audits  []audit.Entry
 	docs    []searchDoc
 	hists   []histRow
-	roll    []int64 // organizations whose history is written, their rollup not yet
 }
 
 // pendingCreate is a valid new organization waiting for its batch insert.
@@ -825,26 +823,9 @@ func (im *Import) flushDocs(ctx context.Context) error {
 	return err
 }
 
-// flushHistory writes the history rows waiting; the dated rollup follows
-// for many organizations at once (flushRoll), so each of its keys and days
-// moves once for thousands of rows instead of once for every hundred.
 func (im *Import) flushHistory(ctx context.Context) error {
-	err := insertHistory(ctx, im.tx, im.s.DB.Dialect, im.hists)
-	im.roll = rollIDs(im.roll, im.hists)
+	err := writeHistory(ctx, im.tx, im.s.DB.Dialect, im.hists)
 	im.hists = im.hists[:0]
-	if err == nil && len(im.roll) >= rollBatch {
-		err = im.flushRoll(ctx)
-	}
-	return err
-}
-
-// rollBatch is how many organizations' timelines the import refreshes in
-// the dated rollup at once.
-const rollBatch = 10_000
-
-func (im *Import) flushRoll(ctx context.Context) error {
-	err := orgroll.Refresh(ctx, im.tx, im.s.DB.Dialect, im.roll)
-	im.roll = im.roll[:0]
 	return err
 }
 
@@ -894,13 +875,9 @@ func (im *Import) Finish(ctx context.Context) (ImportResult, error) {
 		return im.res, nil
 	}
 	im.res.Committed = true
-	ferr := errors.Join(im.flushDocs(ctx), im.flushHistory(ctx))
-	if ferr == nil {
-		ferr = im.flushRoll(ctx)
-	}
-	if ferr != nil {
+	if err := errors.Join(im.flushDocs(ctx), im.flushHistory(ctx)); err != nil {
 		im.Abort()
-		return im.res, ferr
+		return im.res, err
 	}
 	if err := im.flushAudit(ctx); err != nil {
 		im.Abort()
