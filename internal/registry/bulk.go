@@ -83,7 +83,8 @@ type Import struct {
 	seen     map[string]int       // natural keys and near-duplicate keys → first row
 	res      ImportResult
 	failed   bool
-	joined   bool // im.tx is the caller's: it commits or rolls back
+	joined   bool   // im.tx is the caller's: it commits or rolls back
+	end      func() // releases the connection of im.tx once it ended
 	// new organizations, search documents, history rows and audit entries
 	// waiting to be written in batches; results of the batch being added
 	pending []pendingCreate
@@ -124,11 +125,11 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		im.tx, im.q, im.joined = tx, tx, true
 		return im, nil
 	}
-	tx, err := s.DB.Write.BeginTx(ctx, nil)
+	tx, end, err := s.DB.Begin(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("import: begin: %w", err)
+		return nil, fmt.Errorf("import: %w", err)
 	}
-	im.tx, im.q = tx, tx
+	im.tx, im.q, im.end = tx, tx, end
 	return im, nil
 }
 
@@ -891,7 +892,10 @@ func (im *Import) Finish(ctx context.Context) (ImportResult, error) {
 		im.tx = nil
 		return im.res, nil
 	}
-	if err := im.tx.Commit(); err != nil {
+	err := im.tx.Commit()
+	im.end()
+	if err != nil {
+		im.tx = nil
 		im.res.Committed = false
 		return im.res, fmt.Errorf("import: commit: %w", err)
 	}
@@ -909,6 +913,7 @@ func (im *Import) Finish(ctx context.Context) (ImportResult, error) {
 func (im *Import) Abort() {
 	if im.tx != nil && !im.joined {
 		im.tx.Rollback()
+		im.end()
 	}
 	im.tx = nil
 	im.res.Committed = false

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -179,6 +180,11 @@ const insertBatch = 400
 // skipped, not failed, so the statement (and a PostgreSQL transaction)
 // goes on: refused lists the positions of those rows.
 func insertOrgs(ctx context.Context, tx *sql.Tx, d db.Dialect, orgs []*Org) (refused []int, err error) {
+	if len(orgs) >= copyMin {
+		if refused, ok, err := copyOrgs(ctx, tx, orgs); ok || err != nil {
+			return refused, err
+		}
+	}
 	for start := 0; start < len(orgs); start += insertBatch {
 		chunk := orgs[start:min(len(orgs), start+insertBatch)]
 		var b strings.Builder
@@ -199,22 +205,25 @@ func insertOrgs(ctx context.Context, tx *sql.Tx, d db.Dialect, orgs []*Org) (ref
 			args = append(args, orgInsertArgs(o)...)
 		}
 		b.WriteString(` ON CONFLICT DO NOTHING RETURNING id, community_code, name_key`)
-		rows, err := tx.QueryContext(ctx, b.String(), args...)
-		if err != nil {
-			return nil, fmt.Errorf("insert orgs: %w", err)
-		}
 		ids := make(map[string]int64, len(chunk))
-		for rows.Next() {
-			var id int64
-			var comm, key string
-			if err := rows.Scan(&id, &comm, &key); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("insert orgs: %w", err)
+		added := make([]int64, 0, len(chunk))
+		err := bulkMaintained(ctx, tx, d, "orgs_added", func() error {
+			rows, err := tx.QueryContext(ctx, b.String(), args...)
+			if err != nil {
+				return err
 			}
-			ids[comm+"|"+key] = id
-		}
-		err = rows.Err()
-		rows.Close()
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				var comm, key string
+				if err := rows.Scan(&id, &comm, &key); err != nil {
+					return err
+				}
+				ids[comm+"|"+key] = id
+				added = append(added, id)
+			}
+			return rows.Err()
+		}, func() []int64 { return added })
 		if err != nil {
 			return nil, fmt.Errorf("insert orgs: %w", err)
 		}
@@ -228,6 +237,98 @@ func insertOrgs(ctx context.Context, tx *sql.Tx, d db.Dialect, orgs []*Org) (ref
 		}
 	}
 	return refused, nil
+}
+
+// copyMin is the least number of rows written with COPY (PostgreSQL, in a
+// transaction that can: db.CopyFrom) instead of a multi-row INSERT; a
+// single edit inserts.
+const copyMin = 50
+
+// copyOrgs writes new organizations with COPY into a staging table of the
+// session (org_copy, emptied at commit), then moves them into orgs with one
+// INSERT … SELECT in the file's order, which keeps insertOrgs' rules: ids in
+// order, a row breaking a unique rule skipped and reported, the insert
+// triggers run once. ok is false when the transaction cannot copy.
+func copyOrgs(ctx context.Context, tx *sql.Tx, orgs []*Org) (refused []int, ok bool, err error) {
+	rows := make([][]any, len(orgs))
+	for i, o := range orgs {
+		rows[i] = append([]any{i}, orgInsertArgs(o)...)
+	}
+	cols := append([]string{"pos"}, orgInsertColumnList...)
+	if !db.CanCopy(tx) {
+		return nil, false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS org_copy ON COMMIT DELETE ROWS AS
+		SELECT 0 AS pos, `+orgInsertColumns+` FROM orgs WITH NO DATA`); err != nil {
+		return nil, true, fmt.Errorf("insert orgs: staging: %w", err)
+	}
+	if _, err := db.CopyFrom(ctx, tx, "org_copy", cols, rows); err != nil {
+		return nil, true, fmt.Errorf("insert orgs: %w", err)
+	}
+	res, err := tx.QueryContext(ctx, `WITH c AS (DELETE FROM org_copy RETURNING *)
+		INSERT INTO orgs (`+orgInsertColumns+`) SELECT `+orgInsertColumns+` FROM c ORDER BY pos
+		ON CONFLICT DO NOTHING RETURNING id, community_code, name_key`)
+	if err != nil {
+		return nil, true, fmt.Errorf("insert orgs: %w", err)
+	}
+	defer res.Close()
+	ids := make(map[string]int64, len(orgs))
+	for res.Next() {
+		var id int64
+		var comm, key string
+		if err := res.Scan(&id, &comm, &key); err != nil {
+			return nil, true, fmt.Errorf("insert orgs: %w", err)
+		}
+		ids[comm+"|"+key] = id
+	}
+	if err := res.Err(); err != nil {
+		return nil, true, fmt.Errorf("insert orgs: %w", err)
+	}
+	for i, o := range orgs {
+		id, found := ids[o.CommunityCode+"|"+NameKey(o.Name)]
+		if !found {
+			refused = append(refused, i)
+			continue
+		}
+		o.ID = id
+	}
+	return refused, true, nil
+}
+
+// orgInsertColumnList is orgInsertColumns as a list.
+var orgInsertColumnList = func() []string {
+	var cols []string
+	for _, c := range strings.Split(orgInsertColumns, ",") {
+		cols = append(cols, strings.TrimSpace(c))
+	}
+	return cols
+}()
+
+// bulkMaintained runs a multi-row insert into orgs or org_history so that
+// what the engine derives from the rows (tally, coverage, change counters)
+// is maintained once for the statement, not once per row. PostgreSQL's
+// insert triggers already run per statement; on SQLite the org_bulk flag
+// switches the row triggers off around the insert, and inserting the rows'
+// ids (of organizations; for history rows, each row's organization) into
+// the view applies their maintenance as a set and clears the flag
+// (migration 041).
+func bulkMaintained(ctx context.Context, tx *sql.Tx, d db.Dialect, view string, insert func() error, ids func() []int64) error {
+	if d.StatementTriggers() {
+		return insert()
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO org_bulk (id) VALUES (1) ON CONFLICT DO NOTHING`); err != nil {
+		return err
+	}
+	if err := insert(); err != nil {
+		_, _ = tx.ExecContext(ctx, `DELETE FROM org_bulk`)
+		return err
+	}
+	js, err := json.Marshal(ids())
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO `+view+` (ids) VALUES ($1)`, string(js))
+	return err
 }
 
 // duplicateOf tells which unique rule a new organization the database
@@ -284,6 +385,34 @@ const historyBatch = 500
 
 // writeHistory writes dated history rows.
 func writeHistory(ctx context.Context, tx *sql.Tx, d db.Dialect, hs []histRow) error {
+	if err := insertHistory(ctx, tx, d, hs); err != nil {
+		return err
+	}
+	return orgroll.Refresh(ctx, tx, d, rollIDs(nil, hs))
+}
+
+// historyColumns are the columns of a history row written.
+var historyColumns = []string{"org_id", "field", "old_value", "value", "reason", "at", "entered_at", "late_reason", "user_id", "username"}
+
+func historyArgs(args []any, h histRow) []any {
+	return append(args, h.orgID, h.ev.Field, h.ev.OldValue, h.ev.Value, h.ev.Reason, h.at, h.enteredAt,
+		h.ev.LateReason, nullID(h.userID), h.username)
+}
+
+// insertHistory writes dated history rows, without the rollup (refreshRoll).
+func insertHistory(ctx context.Context, tx *sql.Tx, d db.Dialect, hs []histRow) error {
+	if len(hs) >= copyMin {
+		rows := make([][]any, len(hs))
+		for i, h := range hs {
+			rows[i] = historyArgs(make([]any, 0, len(historyColumns)), h)
+		}
+		if ok, err := db.CopyFrom(ctx, tx, "org_history", historyColumns, rows); ok || err != nil {
+			if err != nil {
+				return fmt.Errorf("org history: %w", err)
+			}
+			return nil
+		}
+	}
 	for start := 0; start < len(hs); start += historyBatch {
 		chunk := hs[start:min(len(hs), start+historyBatch)]
 		var b strings.Builder
@@ -302,28 +431,41 @@ func writeHistory(ctx context.Context, tx *sql.Tx, d db.Dialect, hs []histRow) e
 				b.WriteString(d.Param(len(args) + j))
 			}
 			b.WriteByte(')')
-			args = append(args, h.orgID, h.ev.Field, h.ev.OldValue, h.ev.Value, h.ev.Reason, h.at, h.enteredAt,
-				h.ev.LateReason, nullID(h.userID), h.username)
+			args = historyArgs(args, h)
 		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		if err := bulkMaintained(ctx, tx, d, "history_added", func() error {
+			_, err := tx.ExecContext(ctx, b.String(), args...)
+			return err
+		}, func() []int64 {
+			ids := make([]int64, len(chunk))
+			for i, h := range chunk {
+				ids[i] = h.orgID
+			}
+			return ids
+		}); err != nil {
 			return fmt.Errorf("org history: %w", err)
 		}
 	}
-	// the dated rollup follows the history in the same transaction (a move
-	// or a late correction re-derives the organization's whole timeline)
-	var ids []int64
+	return nil
+}
+
+// rollIDs appends the organizations whose dated rollup history rows move
+// (orgroll.Refresh follows the history in the same transaction: a move or
+// a late correction re-derives the organization's whole timeline).
+func rollIDs(ids []int64, hs []histRow) []int64 {
 	for _, h := range hs {
-		if slices.Contains(orgroll.Fields, h.ev.Field) {
+		if slices.Contains(orgroll.Fields, h.ev.Field) && (len(ids) == 0 || ids[len(ids)-1] != h.orgID) {
 			ids = append(ids, h.orgID)
 		}
 	}
-	return orgroll.Refresh(ctx, tx, d, ids)
+	return ids
 }
 
 // searchDoc is an organization's search document, to be (re)written.
 type searchDoc struct {
 	orgID          int64
 	name, district string
+	fresh          bool // a new organization's: it has no document yet
 }
 
 // docBatch is how many search documents one statement writes: one
@@ -333,6 +475,10 @@ const docBatch = 500
 
 // indexDocs writes search documents, replacing an organization's old one.
 func indexDocs(ctx context.Context, tx *sql.Tx, d db.Dialect, docs []searchDoc) error {
+	docs, err := copyDocs(ctx, tx, docs)
+	if err != nil {
+		return err
+	}
 	for start := 0; start < len(docs); start += docBatch {
 		chunk := docs[start:min(len(docs), start+docBatch)]
 		var b strings.Builder
@@ -356,6 +502,36 @@ func indexDocs(ctx context.Context, tx *sql.Tx, d db.Dialect, docs []searchDoc) 
 	return nil
 }
 
+// copyDocs writes the documents of new organizations with COPY where the
+// transaction can (db.CopyFrom), when there are enough of them, and
+// returns the documents left to write.
+func copyDocs(ctx context.Context, tx *sql.Tx, docs []searchDoc) ([]searchDoc, error) {
+	if len(docs) < copyMin || !db.CanCopy(tx) {
+		return docs, nil
+	}
+	var rows [][]any
+	var rest []searchDoc
+	for _, doc := range docs {
+		if !doc.fresh {
+			rest = append(rest, doc)
+			continue
+		}
+		chars, py, ini := SearchDoc(doc.name)
+		rows = append(rows, []any{doc.orgID, chars, py, ini, doc.district})
+	}
+	if len(rows) < copyMin {
+		return docs, nil
+	}
+	ok, err := db.CopyFrom(ctx, tx, "org_search", []string{"org_id", "chars", "py", "ini", "district"}, rows)
+	if err != nil {
+		return nil, fmt.Errorf("index orgs: %w", err)
+	}
+	if !ok {
+		return docs, nil
+	}
+	return rest, nil
+}
+
 // written is what follows a batch of changes whose organizations are
 // written (with their ids): their search documents, dated history and
 // audit entries, appended to the pending slices.
@@ -363,7 +539,7 @@ func written(cs []*change, u *auth.User, now time.Time, docs []searchDoc, hs []h
 	for _, c := range cs {
 		o := c.org
 		if c.reword {
-			docs = append(docs, searchDoc{o.ID, o.Name, o.DistrictCode})
+			docs = append(docs, searchDoc{o.ID, o.Name, o.DistrictCode, c.action == "org.create"})
 		}
 		for _, e := range c.events {
 			at := e.At

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
@@ -180,10 +181,11 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if tx := TxFrom(ctx); tx != nil {
 		return fn(tx)
 	}
-	tx, err := d.Write.BeginTx(ctx, nil)
+	tx, end, err := d.Begin(ctx)
 	if err != nil {
-		return fmt.Errorf("db: begin: %w", err)
+		return err
 	}
+	defer end()
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -192,6 +194,68 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("db: commit: %w", err)
 	}
 	return nil
+}
+
+// txConns holds the connection of each PostgreSQL transaction begun by
+// Begin, for CopyFrom.
+var txConns sync.Map // *sql.Tx → *sql.Conn
+
+// Begin begins a write transaction. On PostgreSQL the transaction keeps a
+// connection of its own, so that CopyFrom can stream rows into it with
+// COPY. end must be called once the transaction is committed or rolled
+// back: it releases the connection.
+func (d *DB) Begin(ctx context.Context) (tx *sql.Tx, end func(), err error) {
+	if d.Engine != Postgres {
+		tx, err := d.Write.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("db: begin: %w", err)
+		}
+		return tx, func() {}, nil
+	}
+	c, err := d.Write.Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("db: begin: %w", err)
+	}
+	tx, err = c.BeginTx(ctx, nil)
+	if err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("db: begin: %w", err)
+	}
+	txConns.Store(tx, c)
+	return tx, func() {
+		txConns.Delete(tx)
+		c.Close()
+	}, nil
+}
+
+// CanCopy reports whether CopyFrom can write in tx.
+func CanCopy(tx *sql.Tx) bool {
+	_, ok := txConns.Load(tx)
+	return ok
+}
+
+// CopyFrom writes rows into columns of a table with PostgreSQL's COPY, in
+// a transaction begun by Begin (or Tx): one stream instead of statements
+// of many parameters. ok is false when tx cannot copy (SQLite, or a
+// transaction begun otherwise), and the caller inserts instead. COPY has no
+// ON CONFLICT: a row breaking a constraint fails the transaction.
+func CopyFrom(ctx context.Context, tx *sql.Tx, table string, cols []string, rows [][]any) (ok bool, err error) {
+	v, found := txConns.Load(tx)
+	if !found {
+		return false, nil
+	}
+	err = v.(*sql.Conn).Raw(func(dc any) error {
+		sc, isPgx := dc.(*stdlib.Conn)
+		if !isPgx {
+			return fmt.Errorf("db: copy into %s: not a pgx connection", table)
+		}
+		_, err := sc.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
+		return true, fmt.Errorf("db: copy into %s: %w", table, err)
+	}
+	return true, nil
 }
 
 // InTx is Tx whose fn gets a context carrying the transaction, so that

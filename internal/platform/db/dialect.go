@@ -55,6 +55,12 @@ type Dialect interface {
 	// one up in a list (binding n of them costs about n²), "$n" on
 	// PostgreSQL. A statement must use one style throughout.
 	Param(n int) string
+	// StatementTriggers reports whether the engine runs the derived tables'
+	// insert triggers once per statement (PostgreSQL, over a transition
+	// table). Where it does not (SQLite: row triggers), a batch writer sets
+	// the org_bulk flag, which switches those row triggers off, and applies
+	// the batch's maintenance once itself (migration 041).
+	StatementTriggers() bool
 }
 
 type sqliteDialect struct{}
@@ -102,6 +108,8 @@ func (sqliteDialect) FullTextMerge(table string, full bool) string {
 
 func (sqliteDialect) Param(int) string { return "?" }
 
+func (sqliteDialect) StatementTriggers() bool { return false }
+
 func (sqliteDialect) FullTextOrdered() bool { return true }
 
 func (sqliteDialect) FullTextRow(string, string, string) string { return "" }
@@ -116,6 +124,8 @@ func (pgDialect) HasPrefix(col, prefix string, args []any) (string, []any) {
 }
 
 func (pgDialect) Param(n int) string { return "$" + strconv.Itoa(n) }
+
+func (pgDialect) StatementTriggers() bool { return true }
 
 func (pgDialect) FullTextOrdered() bool { return false }
 
