@@ -175,6 +175,9 @@ func apply(ctx context.Context, tx db.Querier, dia db.Dialect, d Deltas) error {
 	if len(d) == 0 {
 		return nil
 	}
+	if d.size() > deltaBatch {
+		return merge(ctx, tx, dia, d)
+	}
 	var ds []delta
 	for _, k := range slices.Sorted(maps.Keys(d)) {
 		for _, day := range slices.Sorted(maps.Keys(d[k])) {
@@ -189,33 +192,11 @@ func apply(ctx context.Context, tx db.Querier, dia db.Dialect, d Deltas) error {
 				keys = append(keys, x.key)
 			}
 		}
+		if err := lockKeys(ctx, tx, dia, keys); err != nil {
+			return err
+		}
 		var b strings.Builder
-		args := make([]any, 0, len(keys))
-		b.WriteString(`INSERT INTO org_roll_keys (rk) VALUES `)
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			args = append(args, k)
-			b.WriteString("($" + strconv.Itoa(len(args)) + ")")
-		}
-		b.WriteString(` ON CONFLICT (rk) DO NOTHING`)
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("org rollup keys: %w", err)
-		}
-		if fu := dia.ForUpdate(); fu != "" {
-			ph := make([]string, len(keys))
-			for i := range keys {
-				ph[i] = "$" + strconv.Itoa(i+1)
-			}
-			rows, err := tx.QueryContext(ctx, `SELECT rk FROM org_roll_keys WHERE rk IN (`+strings.Join(ph, ", ")+`) ORDER BY rk`+fu, args...)
-			if err != nil {
-				return fmt.Errorf("org rollup lock: %w", err)
-			}
-			rows.Close()
-		}
-		b.Reset()
-		args = args[:0]
+		var args []any
 		b.WriteString(`WITH d (rk, day, n, nl) AS (VALUES `)
 		for i, x := range chunk {
 			if i > 0 {
@@ -238,6 +219,164 @@ func apply(ctx context.Context, tx db.Querier, dia db.Dialect, d Deltas) error {
 			nl = nl + (SELECT SUM(d.nl) FROM d WHERE d.rk = org_roll.rk AND d.day <= org_roll.day)
 			WHERE rk IN (SELECT d.rk FROM d) AND day >= (SELECT MIN(d.day) FROM d WHERE d.rk = org_roll.rk)`, args...); err != nil {
 			return fmt.Errorf("org rollup counts: %w", err)
+		}
+	}
+	return nil
+}
+
+// lockKeys makes each key's keys row and locks them (PostgreSQL: in key
+// order, so writers touching the same keys queue instead of deadlocking).
+func lockKeys(ctx context.Context, tx db.Querier, dia db.Dialect, keys []string) error {
+	var b strings.Builder
+	args := make([]any, 0, len(keys))
+	b.WriteString(`INSERT INTO org_roll_keys (rk) VALUES `)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		args = append(args, k)
+		b.WriteString("($" + strconv.Itoa(len(args)) + ")")
+	}
+	b.WriteString(` ON CONFLICT (rk) DO NOTHING`)
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("org rollup keys: %w", err)
+	}
+	if fu := dia.ForUpdate(); fu != "" {
+		ph := make([]string, len(keys))
+		for i := range keys {
+			ph[i] = "$" + strconv.Itoa(i+1)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT rk FROM org_roll_keys WHERE rk IN (`+strings.Join(ph, ", ")+`) ORDER BY rk`+fu, args...)
+		if err != nil {
+			return fmt.Errorf("org rollup lock: %w", err)
+		}
+		rows.Close()
+	}
+	return nil
+}
+
+func (d Deltas) size() int {
+	n := 0
+	for _, m := range d {
+		n += len(m)
+	}
+	return n
+}
+
+// mergeKeys bounds the keys one merge statement reads.
+const mergeKeys = 200
+
+// merge is apply for many deltas (an import): the statement-per-chunk form
+// recomputes, for every row it moves, the sum of the chunk's deltas up to
+// that row, and a file's chunks move the same later days again and again.
+// Here each key's rows from the day before its first change on are read
+// once, the new counts computed in one pass (the count carried from the
+// last row before a day, plus the deltas up to it), and only changed and
+// new rows written: the same rows as apply's statements would leave.
+func merge(ctx context.Context, tx db.Querier, dia db.Dialect, d Deltas) error {
+	keys := slices.Sorted(maps.Keys(d))
+	for start := 0; start < len(keys); start += mergeKeys {
+		ks := keys[start:min(len(keys), start+mergeKeys)]
+		if err := lockKeys(ctx, tx, dia, ks); err != nil {
+			return err
+		}
+		var b strings.Builder
+		args := make([]any, 0, 2*len(ks))
+		b.WriteString(`WITH m (rk, day) AS (VALUES `)
+		for i, k := range ks {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			args = append(args, k, slices.Min(slices.Collect(maps.Keys(d[k]))))
+			fmt.Fprintf(&b, "($%d, $%d)", len(args)-1, len(args))
+		}
+		b.WriteString(`) SELECT r.rk, r.day, r.n, r.nl FROM m JOIN org_roll r ON r.rk = m.rk
+			AND r.day >= COALESCE((SELECT MAX(q.day) FROM org_roll q WHERE q.rk = m.rk AND q.day < m.day), m.day)
+			ORDER BY r.rk, r.day`)
+		rows, err := tx.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return fmt.Errorf("org rollup read: %w", err)
+		}
+		have := map[string][]rollRow{}
+		for rows.Next() {
+			var k string
+			var r rollRow
+			if err := rows.Scan(&k, &r.day, &r.c.N, &r.c.Late); err != nil {
+				rows.Close()
+				return err
+			}
+			have[k] = append(have[k], r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var out []delta
+		for _, k := range ks {
+			out = mergeKey(out, k, have[k], d[k])
+		}
+		if err := upsertRoll(ctx, tx, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type rollRow struct {
+	day string
+	c   Count
+}
+
+// mergeKey appends the rows of key k to write: rows are its rollup rows
+// from the last one before its first change on, in day order; ch its
+// changes by day. A row's count holds from its day to the next row's.
+func mergeKey(out []delta, k string, rows []rollRow, ch map[string]Count) []delta {
+	days := slices.Sorted(maps.Keys(ch))
+	var carry, sum Count // the count before the changes, and the changes so far
+	i, j := 0, 0
+	for i < len(rows) || j < len(days) {
+		switch {
+		case j == len(days) || (i < len(rows) && rows[i].day < days[j]):
+			carry = rows[i].c
+			if sum != (Count{}) {
+				out = append(out, delta{k, rows[i].day, Count{carry.N + sum.N, carry.Late + sum.Late}})
+			}
+			i++
+		default:
+			day := days[j]
+			if i < len(rows) && rows[i].day == day {
+				carry = rows[i].c
+				i++
+			}
+			c := ch[day]
+			sum.N += c.N
+			sum.Late += c.Late
+			out = append(out, delta{k, day, Count{carry.N + sum.N, carry.Late + sum.Late}})
+			j++
+		}
+	}
+	return out
+}
+
+// upsertRoll writes rollup rows, new or replacing.
+func upsertRoll(ctx context.Context, tx db.Querier, rs []delta) error {
+	const per = 250
+	for start := 0; start < len(rs); start += per {
+		chunk := rs[start:min(len(rs), start+per)]
+		var b strings.Builder
+		args := make([]any, 0, 4*len(chunk))
+		b.WriteString(`INSERT INTO org_roll (rk, day, n, nl) VALUES `)
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+			args = append(args, r.key, r.day, r.c.N, r.c.Late)
+		}
+		b.WriteString(` ON CONFLICT (rk, day) DO UPDATE SET n = excluded.n, nl = excluded.nl`)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("org rollup write: %w", err)
 		}
 	}
 	return nil
