@@ -38,6 +38,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Response: "DivisionNode"}, h.S.API(h.apiRoot))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/divisions/{code}", Summary: "A division, its children and their organization counts", Tag: "divisions",
 		Response: "DivisionNode"}, h.S.API(h.apiNode))
+	h.pickRoutes(rt)
 	node := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "level": web.Int(), "parent_code": web.Str(),
 		"kind": web.Enum(Urban, Rural, Other, ""), "org_count": web.Int(), "unit": web.Bool()})
 	rt.Schemas(map[string]any{

@@ -15,14 +15,20 @@ import (
 // those it begins, then the higher levels; each with its parent's name, and
 // its code as the id (a form's field then holds "name #code").
 func (s *Store) Pick(ctx context.Context, within, q string) ([]pick.Item, error) {
+	return s.PickAt(ctx, within, q, 0)
+}
+
+// PickAt is Pick at one level only (Community, Street, District), or at
+// every level when level is 0.
+func (s *Store) PickAt(ctx context.Context, within, q string, level int) ([]pick.Item, error) {
 	q = strings.TrimSpace(q)
 	lo, hi := db.PrefixRange(within)
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT d.code, d.name, COALESCE(p.name, '') FROM divisions d
 		LEFT JOIN divisions p ON p.code = d.parent_code
-		WHERE d.code >= $1 AND d.code < $2 AND d.name LIKE $3 ESCAPE '\'
+		WHERE d.code >= $1 AND d.code < $2 AND d.name LIKE $3 ESCAPE '\' AND ($7 = 0 OR d.level = $8)
 		ORDER BY CASE WHEN d.name = $4 THEN 0 WHEN d.name LIKE $5 ESCAPE '\' THEN 1 ELSE 2 END, d.level, d.code LIMIT $6`,
-		lo, hi, "%"+esc+"%", q, esc+"%", pick.Limit)
+		lo, hi, "%"+esc+"%", q, esc+"%", pick.Limit, level, level)
 	if err != nil {
 		return nil, fmt.Errorf("geo pick: %w", err)
 	}

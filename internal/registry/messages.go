@@ -99,6 +99,7 @@ var Messages = i18n.Messages{
 	"orgs.select_community":            {i18n.ZH: "请选择", i18n.EN: "Choose"},
 	"err.pick_none":                    {i18n.ZH: "在您的范围内找不到名为“%s”的组织：请输入名称的一部分、拼音或首字母，从提示中选择。", i18n.EN: "No organization named “%s” in your scope: type part of its name, its pinyin or initials and choose from the suggestions."},
 	"err.pick_many":                    {i18n.ZH: "“%s”对应多个组织：%s。请从提示中选择一个，或输入完整名称。", i18n.EN: "“%s” matches several organizations: %s. Choose one from the suggestions or type the full name."},
+	"places.pick_hint":                 {i18n.ZH: "输入社区或街道名称（可写“街道 · 社区”）或12位代码，从提示中选择。", i18n.EN: "Type the community's or street's name (or “street · community”) or its 12-digit code and choose from the suggestions."},
 	"orgs.pick_hint":                   {i18n.ZH: "输入名称、拼音或首字母，从提示中选择。", i18n.EN: "Type the name, its pinyin or initials and choose from the suggestions."},
 	"orgs.community_hint":              {i18n.ZH: "12 位区划代码，可用上方的区、街道选择器查找。", i18n.EN: "The 12-digit code; the district and street pickers above help find it."},
 	"history.status":                   {i18n.ZH: "状态", i18n.EN: "Status"},
