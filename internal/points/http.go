@@ -38,6 +38,7 @@ type view struct {
 	Items      []*Point
 	Form       Input
 	Org        string // the organization picker's text
+	Community  string // the place picker's text
 	Districts  []geo.Node
 	CanApprove bool
 	Today      string
@@ -56,7 +57,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 	if form.DistrictCode == "" && len(u.ScopeCode) == 6 {
 		form.DistrictCode = u.ScopeCode
 	}
-	v := &view{Items: items, Form: form, Org: r.PostFormValue("org_id"), Districts: districts, CanApprove: CanApprove(u), Today: h.Svc.Today()}
+	v := &view{Items: items, Form: form, Org: r.PostFormValue("org_id"), Community: r.PostFormValue("community_code"), Districts: districts, CanApprove: CanApprove(u), Today: h.Svc.Today()}
 	h.S.Render(w, r, status, "points", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "points.title"), Data: v, Errors: msgs})
 }
 
@@ -86,8 +87,10 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	in := Input{Kind: f.Get("kind"), DistrictCode: f.Get("district_code"), CommunityCode: f.Get("community_code"),
 		Reason: f.Get("reason"), ApprovedOn: f.Get("approved_on"), LateReason: f.Get("late_reason")}
 	in.Year, _ = strconv.Atoi(strings.TrimSpace(f.Get("year")))
+	// the community by name, "街道 · 社区", "name #code" or its code
 	var err error
-	if s := strings.TrimSpace(f.Get("org_id")); s != "" { // or a community
+	in.CommunityCode, err = geo.ResolvePlace(r.Context(), h.Svc.Geo, u, "community_code", f.Get("community_code"), geo.Community)
+	if s := strings.TrimSpace(f.Get("org_id")); s != "" && err == nil { // or a community
 		in.OrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", s, registry.PickFilter{Status: registry.StatusActive})
 	}
 	if err == nil {
