@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/pick"
@@ -19,6 +20,9 @@ import (
 type Handlers struct {
 	S   *web.Server
 	Svc *Service
+	// Places resolves the form's community by name (the place picker);
+	// without it the field takes a code only.
+	Places geo.Picker
 }
 
 // Routes mounts the pages and the API.

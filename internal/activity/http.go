@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -221,7 +223,18 @@ func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 		h.renderForm(w, r, u, http.StatusUnprocessableEntity, r.Form, err)
 		return
 	}
-	in := inputOfForm(r.Context(), h.Svc, r.Form)
+	// the community by name, "街道 · 社区", "name #code" or its code; the
+	// form keeps what was typed
+	f := maps.Clone(r.Form)
+	if h.Places != nil {
+		code, err := geo.ResolvePlace(r.Context(), h.Places, u, "community_code", f.Get("community_code"), geo.Community)
+		if err != nil {
+			h.renderForm(w, r, u, http.StatusUnprocessableEntity, r.Form, err)
+			return
+		}
+		f.Set("community_code", code)
+	}
+	in := inputOfForm(r.Context(), h.Svc, f)
 	a, err := h.Svc.CreateWithFile(r.Context(), u, in, up)
 	if err != nil {
 		status := web.StatusOf(errs.Code(err))

@@ -210,7 +210,7 @@ func (a *App) Mount() error {
 	cen := a.CensusJobs.Svc
 	a.Activity = &activity.Service{DB: a.DB, Orgs: a.Registry, Exists: a.Geo.Exists, Serves: hubs.Serves, Now: a.Now,
 		OrgList: a.Registry.List, Children: a.Geo.Children, Find: a.Geo.Find}
-	(&activity.Handlers{S: a.Web, Svc: a.Activity}).Routes(rt)
+	(&activity.Handlers{S: a.Web, Svc: a.Activity, Places: a.Geo}).Routes(rt)
 	gov := &governance.Service{DB: a.DB, Orgs: a.Registry, Geo: a.Geo, Money: led, Now: a.Now}
 	(&governance.Handlers{S: a.Web, Svc: gov}).Routes(rt)
 	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led), home.ReportTasks(a.Activity),

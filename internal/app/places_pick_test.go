@@ -31,11 +31,14 @@ func init() {
 // fields, its community field, and how to read the code of the row it wrote
 // last ("" when none).
 type placeForm struct {
-	name, path, field string
-	role, scope       string
-	fields            func(i int) url.Values
-	last              func(a *apptest.App) string
-	count             string
+	name, page, path, field string
+	role, scope             string
+	// body is the i-th submission with the community field set to text;
+	// setup runs once before (it may create an organization).
+	body  func(a *apptest.App, i int, text string) any
+	setup func(a *apptest.App)
+	last  func(a *apptest.App) string
+	count string
 }
 
 func lastCode(a *apptest.App, query string) string {
@@ -46,15 +49,33 @@ func lastCode(a *apptest.App, query string) string {
 	return code
 }
 
+// activityHost is the organization the activity form records for.
+var activityHost int64
+
 var placeForms = []placeForm{
-	{name: "points", path: "/demonstration-points", field: "community_code", role: auth.DistrictOfficer, scope: tianhe,
-		fields: func(i int) url.Values {
-			return form("kind", "point", "district_code", tianhe, "year", strconv.Itoa(2021+i%3), "reason", "示范点理由")
+	{name: "points", page: "/demonstration-points", path: "/demonstration-points", field: "community_code", role: auth.DistrictOfficer, scope: tianhe,
+		body: func(a *apptest.App, i int, text string) any {
+			return form("kind", "point", "district_code", tianhe, "year", strconv.Itoa(2021+i%3), "reason", "示范点理由", "community_code", text)
 		},
 		last: func(a *apptest.App) string {
 			return lastCode(a, `SELECT community_code FROM demonstration_points ORDER BY id DESC LIMIT 1`)
 		},
 		count: "demonstration_points"},
+	{name: "activity", page: "/activities/new", path: "/activities", field: "community_code", role: auth.DistrictOfficer, scope: tianhe,
+		setup: func(a *apptest.App) {
+			in := apptest.OrgInput("五山书法社", wushanComm)
+			in.Status = "active"
+			activityHost = a.CreateOrg(a.User(auth.StreetOfficer, wushan), in).ID
+		},
+		body: func(a *apptest.App, i int, text string) any {
+			return apptest.Upload{Fields: map[string]string{"org_id": strconv.FormatInt(activityHost, 10), "title": "春联义写" + strconv.Itoa(i), "theme": "culture",
+				"kind": "service", "fields": "calligraphy", "day": "2023-02-01", "start": "09:00", "end": "11:00", "beneficiaries": "30",
+				"participants": "12", "community_code": text}}
+		},
+		last: func(a *apptest.App) string {
+			return lastCode(a, `SELECT community_code FROM activities ORDER BY id DESC LIMIT 1`)
+		},
+		count: "activities"},
 }
 
 // TestPlacePickerForms: each form that names a community takes its name,
@@ -65,6 +86,9 @@ func TestPlacePickerForms(t *testing.T) {
 	for _, f := range placeForms {
 		t.Run(f.name, func(t *testing.T) {
 			a := apptest.New(t)
+			if f.setup != nil {
+				f.setup(a)
+			}
 			c := a.As(a.User(f.role, f.scope))
 			var items struct{ Items []pick.Item }
 			r := c.Do("GET", "/api/v1/places/pick?level=community&q="+url.QueryEscape("天雅"), nil)
@@ -75,9 +99,9 @@ func TestPlacePickerForms(t *testing.T) {
 			if len(items.Items) != 2 || items.Items[0].Value != "天雅社区居委会 #440106003016" || items.Items[0].Place != "车陂街道" {
 				t.Errorf("picks %+v, want the two 天雅 with their streets", items.Items)
 			}
-			page := c.Do("GET", f.path, nil)
+			page := c.Do("GET", f.page, nil)
 			if !strings.Contains(page.String(), `data-pick="/api/v1/places/pick?level=community"`) {
-				t.Errorf("%s has no place picker", f.path)
+				t.Errorf("%s has no place picker", f.page)
 			}
 			for i, tc := range []struct{ text, want string }{
 				{"440106001001", "440106001001"},
@@ -86,9 +110,7 @@ func TestPlacePickerForms(t *testing.T) {
 				{"440106003016", "440106003016"},
 				{"车陂街道 · 天雅社区居委会", "440106003016"},
 			} {
-				v := f.fields(i)
-				v.Set(f.field, tc.text)
-				r := c.Do("POST", f.path, v)
+				r := c.Do("POST", f.path, f.body(a, i, tc.text))
 				if r.Status != http.StatusSeeOther && r.Status != http.StatusFound {
 					t.Fatalf("%q: %d %s", tc.text, r.Status, r.Body)
 				}
@@ -102,9 +124,7 @@ func TestPlacePickerForms(t *testing.T) {
 				{"不存在的社区", "不存在的社区"},
 				{"永兴村委会", "永兴村委会"}, // 白云区, outside 天河
 			} {
-				v := f.fields(10 + i)
-				v.Set(f.field, tc.text)
-				r := c.Do("POST", f.path, v)
+				r := c.Do("POST", f.path, f.body(a, 10+i, tc.text))
 				if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.String(), tc.says) || !strings.Contains(r.String(), `class="error"`) {
 					t.Errorf("%q: %d, want 422 with a field error naming %s", tc.text, r.Status, tc.says)
 				}
