@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
@@ -356,7 +357,15 @@ func (h *Handlers) pilotCreate(w http.ResponseWriter, r *http.Request, u *auth.U
 	}
 	in := PilotInput{CommunityCode: r.PostForm.Get("community_code"), DesignatedOn: r.PostForm.Get("designated_on"),
 		Note: r.PostForm.Get("note"), Kind: PilotRural, LateReason: r.PostForm.Get("late_reason")}
-	if _, err := h.Svc.Designate(r.Context(), u, in); err != nil {
+	// the community by name, "街道 · 社区", "name #code" or its code; the
+	// form shows again what was typed
+	typed := in
+	code, err := geo.ResolvePlace(r.Context(), h.Svc.Geo, u, "community_code", in.CommunityCode, geo.Community)
+	if err == nil {
+		in.CommunityCode = code
+		_, err = h.Svc.Designate(r.Context(), u, in)
+	}
+	if in = typed; err != nil {
 		msgs, ok := h.S.FieldErrors(r, err)
 		if !ok {
 			h.S.PageError(w, r, err)

@@ -152,7 +152,7 @@ var Messages = i18n.Messages{
 
 	"kpi.pilots.title":        {i18n.ZH: "农村社区社会组织培育发展试点", i18n.EN: "Rural pilot communities"},
 	"kpi.pilots.intro":        {i18n.ZH: "黄埔区、花都区、南沙区、从化区、增城区各至少选取1个基础较好的农村社区开展试点。", i18n.EN: "Huangpu, Huadu, Nansha, Conghua and Zengcheng each pick at least one rural community as a pilot."},
-	"kpi.pilot.community":     {i18n.ZH: "村（社区）代码", i18n.EN: "Community code"},
+	"kpi.pilot.community":     {i18n.ZH: "村（社区）", i18n.EN: "Community"},
 	"kpi.pilot.designated_on": {i18n.ZH: "确定日期", i18n.EN: "Designated on"},
 	"kpi.pilot.revoked_on":    {i18n.ZH: "撤销日期", i18n.EN: "Revoked on"},
 	"kpi.pilot.note":          {i18n.ZH: "说明", i18n.EN: "Note"},
