@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"linli/internal/funding"
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -304,9 +305,15 @@ func ids(s string) []int64 {
 
 func (h *Handlers) caseCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	r.ParseForm()
-	c, err := h.Svc.CreateCase(r.Context(), u, CaseInput{Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"),
-		Story: r.PostFormValue("story"), UnitCode: r.PostFormValue("unit_code"), Themes: r.PostForm["themes"],
-		ActivityIDs: ids(r.PostFormValue("activity_ids")), ProjectIDs: ids(r.PostFormValue("project_ids"))})
+	// the street or community by name, "街道 · 社区", "name #code" or its
+	// code; empty is the author's own
+	unit, err := geo.ResolvePlace(r.Context(), h.Svc.Geo, u, "unit_code", r.PostFormValue("unit_code"), 0)
+	var c *Case
+	if err == nil {
+		c, err = h.Svc.CreateCase(r.Context(), u, CaseInput{Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"),
+			Story: r.PostFormValue("story"), UnitCode: unit, Themes: r.PostForm["themes"],
+			ActivityIDs: ids(r.PostFormValue("activity_ids")), ProjectIDs: ids(r.PostFormValue("project_ids"))})
+	}
 	if err != nil {
 		h.formError(w, r, err)
 		return

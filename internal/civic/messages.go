@@ -171,7 +171,7 @@ var Messages = merge(m{
 	"civic.status.published":        {i18n.ZH: "已发布", i18n.EN: "Published"},
 	"civic.new_case":                {i18n.ZH: "撰写案例", i18n.EN: "Write a case"},
 	"civic.story":                   {i18n.ZH: "正文", i18n.EN: "Story"},
-	"civic.unit_code":               {i18n.ZH: "所在街道或社区代码（默认本单位）", i18n.EN: "Street or community code (default: yours)"},
+	"civic.unit_code":               {i18n.ZH: "所在街道或社区（默认本单位）", i18n.EN: "Street or community (default: yours)"},
 	"civic.activity_ids":            {i18n.ZH: "关联活动编号（逗号分隔）", i18n.EN: "Linked activity numbers (comma-separated)"},
 	"civic.project_ids":             {i18n.ZH: "关联项目编号（逗号分隔）", i18n.EN: "Linked project numbers (comma-separated)"},
 	"civic.save_draft":              {i18n.ZH: "保存草稿", i18n.EN: "Save draft"},
