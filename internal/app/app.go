@@ -225,7 +225,7 @@ func (a *App) Mount() error {
 		"indicator": a.KPI.MapIndicator, "count": a.KPI.MapCount, "coverage": cov.MapLayer}}).Routes(rt)
 	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
-	(&evaluation.Handlers{S: a.Web, Svc: eval}).Routes(rt)
+	(&evaluation.Handlers{S: a.Web, Svc: eval, Places: a.Geo}).Routes(rt)
 	a.Civic = &civic.Service{DB: a.DB, Geo: a.Geo, Auth: a.Auth, Orgs: a.Registry, Activity: a.Activity,
 		Needs: fund, City: geo.GuangzhouCode, Now: a.Now, Projects: func(ctx context.Context, u *auth.User, id int64) error {
 			_, err := fund.Project(ctx, u, id)

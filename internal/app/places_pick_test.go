@@ -209,3 +209,31 @@ func TestPlacePickerForms(t *testing.T) {
 		})
 	}
 }
+
+// TestPartyWithinByName: the party page's "within" takes a place's name or
+// its code with the same figures, shows the place by name, and answers a
+// name several places share with a field error listing them.
+func TestPartyWithinByName(t *testing.T) {
+	a := apptest.New(t)
+	c := a.As(a.User(auth.DistrictOfficer, tianhe))
+	total := func(r *apptest.Response) string {
+		s := r.String()
+		i := strings.Index(s, `id="party-total"`)
+		if i < 0 {
+			t.Fatalf("no total: %d %s", r.Status, s)
+		}
+		return s[i : i+strings.Index(s[i:], "</p>")]
+	}
+	byCode := c.Do("GET", "/party?within="+wushan, nil)
+	byName := c.Do("GET", "/party?within="+url.QueryEscape("五山街道"), nil)
+	if byCode.Status != 200 || byName.Status != 200 || total(byCode) != total(byName) || !strings.Contains(total(byName), "五山街道") {
+		t.Errorf("by code %d %q, by name %d %q", byCode.Status, total(byCode), byName.Status, total(byName))
+	}
+	if !strings.Contains(byCode.String(), `value="五山街道 #440106001"`) || !strings.Contains(byCode.String(), `data-pick="/api/v1/places/pick"`) {
+		t.Errorf("the filter does not show its place by name through the picker")
+	}
+	r := c.Do("GET", "/party?within="+url.QueryEscape("天雅社区居委会"), nil)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.String(), "440106016003") || !strings.Contains(r.String(), `class="error"`) {
+		t.Errorf("an ambiguous name: %d", r.Status)
+	}
+}

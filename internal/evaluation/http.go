@@ -2,11 +2,13 @@ package evaluation
 
 import (
 	"embed"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -24,6 +26,15 @@ var Templates = web.Templates{FS: templates, Dir: "templates"}
 type Handlers struct {
 	S   *web.Server
 	Svc *Service
+	// Places resolves the party page's "within" by name (the place
+	// picker); without it the filter takes a code only.
+	Places Places
+}
+
+// Places is the place picker's search and the names it shows.
+type Places interface {
+	geo.Picker
+	geo.Names
 }
 
 // Routes mounts the routes.
@@ -167,10 +178,32 @@ func (h *Handlers) partyPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 
 func (h *Handlers) renderParty(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in ContactInput) {
 	q := r.URL.Query()
-	cov, err := h.Svc.Coverage(r.Context(), u, q.Get("within"), q.Get("on"))
+	// "within" by name, "街道 · 社区", "name #code" or its code; the field
+	// shows the place by name
+	text := strings.TrimSpace(q.Get("within"))
+	within := text
+	if h.Places != nil && text != "" {
+		code, err := geo.ResolvePlace(r.Context(), h.Places, u, "within", text, 0)
+		if err != nil {
+			msgs, ok := h.S.FieldErrors(r, err)
+			if !ok {
+				h.S.PageError(w, r, err)
+				return
+			}
+			errors = maps.Clone(errors)
+			if errors == nil {
+				errors = map[string]string{}
+			}
+			maps.Copy(errors, msgs)
+			status, within = http.StatusUnprocessableEntity, ""
+		} else if within = code; text == code {
+			text = geo.PlaceText(r.Context(), h.Places, code)
+		}
+	}
+	cov, err := h.Svc.Coverage(r.Context(), u, within, q.Get("on"))
 	var cs []Contact
 	if err == nil {
-		cs, err = h.Svc.Contacts(r.Context(), u, q.Get("within"), 0)
+		cs, err = h.Svc.Contacts(r.Context(), u, within, 0)
 	}
 	if err != nil {
 		h.S.PageError(w, r, err)
@@ -180,7 +213,7 @@ func (h *Handlers) renderParty(w http.ResponseWriter, r *http.Request, u *auth.U
 		cs = cs[:100]
 	}
 	v := web.View{Title: h.tr(r, "eval.party_title"), User: u, Errors: errors,
-		Data: partyData{Cov: cov, Contacts: cs, Within: q.Get("within"), On: q.Get("on"), Kinds: ContactKinds, In: in,
+		Data: partyData{Cov: cov, Contacts: cs, Within: text, On: q.Get("on"), Kinds: ContactKinds, In: in,
 			Org: r.PostFormValue("org_id"), CanEdit: recordsParty(u, u.ScopeCode)}}
 	if len(errors) > 0 {
 		v.Message = h.tr(r, "common.fix_errors")
