@@ -104,16 +104,3 @@ func (h *Handlers) orgOf(ctx context.Context, u *auth.User, text string) (int64,
 	}
 	return registry.Resolve(ctx, h.Orgs, u, "org_id", text, registry.PickFilter{Live: true})
 }
-
-// placeText is a place as the picker shows it: "name #code".
-func (h *Handlers) placeText(ctx context.Context, code string) string {
-	if h.Places == nil || code == "" {
-		return code
-	}
-	names, err := h.Places.Names(ctx, []string{code})
-	if err != nil || names[code] == "" {
-		return code
-	}
-	id, _ := strconv.ParseInt(code, 10, 64)
-	return pick.Value(names[code], id)
-}

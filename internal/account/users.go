@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -54,7 +55,7 @@ func (h *Handlers) userNewPage(w http.ResponseWriter, r *http.Request, u *auth.U
 		return
 	}
 	h.S.Render(w, r, http.StatusOK, "user_new", web.View{Title: h.S.Cat.T(langOf(r), "users.new"),
-		Data: usersData{Roles: auth.Roles, Scope: h.placeText(r.Context(), u.ScopeCode)}})
+		Data: usersData{Roles: auth.Roles, Scope: geo.PlaceText(r.Context(), h.Places, u.ScopeCode)}})
 }
 
 func (h *Handlers) userCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
