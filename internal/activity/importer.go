@@ -692,16 +692,7 @@ func volunteersByName(ctx context.Context, q db.Querier, district, name string) 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return db.Column[int64](rows)
 }
 
 // Template is the import template: the header, one example row, and a

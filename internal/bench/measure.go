@@ -213,16 +213,7 @@ func sampleIDs(ctx context.Context, d *db.DB, district string, n int) ([]int64, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return db.Column[int64](rows)
 }
 
 // signIn creates the bench's accounts (once) and signs them in over HTTP.

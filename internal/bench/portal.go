@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"linli/internal/platform/db"
 )
 
 // The public portal (issue 17): a community's page as a visitor who is not
@@ -21,16 +23,7 @@ func (m *measurer) portalCommunities(ctx context.Context, n int) ([]string, erro
 	if err != nil {
 		return nil, fmt.Errorf("portal communities: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Column[string](rows)
 }
 
 // anon builds a GET request of a visitor who is not signed in.

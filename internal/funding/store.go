@@ -483,16 +483,7 @@ func milestonesOf(ctx context.Context, q db.Querier, projectID int64) ([]Milesto
 	if err != nil {
 		return nil, fmt.Errorf("funding: milestones: %w", err)
 	}
-	defer rows.Close()
-	out := []Milestone{}
-	for rows.Next() {
-		m, err := scanMilestone(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *m)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanMilestone)
 }
 
 func getMilestone(ctx context.Context, q db.Querier, projectID, id int64) (*Milestone, error) {

@@ -18,14 +18,5 @@ func (s *Store) Find(ctx context.Context, within string, level int, text string)
 	if err != nil {
 		return nil, fmt.Errorf("geo find %q below %s: %w", text, within, err)
 	}
-	defer rows.Close()
-	var codes []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		codes = append(codes, c)
-	}
-	return codes, rows.Err()
+	return db.Column[string](rows)
 }

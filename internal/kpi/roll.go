@@ -10,6 +10,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/orgroll"
+	"linli/internal/platform/db"
 )
 
 // The organizations' dated rollup (internal/orgroll, issue 19): a rule
@@ -225,17 +226,9 @@ func (s *Service) enteredLate(ctx context.Context, w when) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kpi late entries: %w", err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
+	out, err := db.Column[int64](rows)
 	slices.Sort(out)
-	return slices.Compact(out), rows.Err()
+	return slices.Compact(out), err
 }
 
 // workerCounts is a record share's numerator from the workers and the

@@ -121,16 +121,7 @@ func listTrainings(ctx context.Context, q db.Querier, scope string, year string,
 	if err != nil {
 		return nil, fmt.Errorf("training: list: %w", err)
 	}
-	defer rows.Close()
-	out := []Training{}
-	for rows.Next() {
-		t, err := scanTraining(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanTraining)
 }
 
 // Row is a session as it is written.

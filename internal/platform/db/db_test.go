@@ -216,3 +216,29 @@ func TestCollect(t *testing.T) {
 		t.Fatal("a scan error is not returned")
 	}
 }
+
+func TestColumn(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	rows, err := d.Read.QueryContext(ctx, `SELECT n FROM (SELECT 2 AS n UNION ALL SELECT 1) x ORDER BY n`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.Column[int64](rows); err != nil || len(got) != 2 || got[0] != 1 || got[1] != 2 {
+		t.Fatalf("got %v %v", got, err)
+	}
+	rows, err = d.Read.QueryContext(ctx, `SELECT 'a' AS code WHERE 1 = 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.Column[string](rows); err != nil || len(got) != 0 {
+		t.Fatalf("no rows: %#v %v", got, err)
+	}
+	rows, err = d.Read.QueryContext(ctx, `SELECT 'a' AS code, 'b' AS other`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Column[string](rows); err == nil {
+		t.Fatal("a scan error is not returned")
+	}
+}
