@@ -2,7 +2,6 @@ package kpi_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"sort"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"linli/internal/geo"
 	"linli/internal/kpi"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
@@ -194,19 +192,8 @@ func ReportLatency(b *testing.B, lat []time.Duration) {
 //
 // Without LINLI_KPI_BENCH_DB there is nothing to measure and it says so.
 func BenchmarkNationalDashboard(b *testing.B) {
-	url := os.Getenv("LINLI_KPI_BENCH_DB")
-	if url == "" {
-		b.Skip("set LINLI_KPI_BENCH_DB to a database holding a large dataset")
-	}
 	ctx := context.Background()
-	d, err := db.Open(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer d.Close()
-	if _, err := d.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	d := dbtest.Dataset(b, "LINLI_KPI_BENCH_DB")
 	var orgs int
 	if err := d.Read.QueryRow(`SELECT COUNT(*) FROM orgs`).Scan(&orgs); err != nil {
 		b.Fatal(err)

@@ -11,7 +11,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
 )
 
 // BenchmarkDashboardSteps splits a dashboard evaluated without the cache
@@ -23,19 +23,8 @@ import (
 //	linli bench --scale guangzhou --only dashboard --db sqlite:/tmp/gz.db
 //	LINLI_KPI_BENCH_DB=sqlite:/tmp/gz.db go test ./internal/kpi -run '^$' -bench DashboardSteps -benchtime 5x
 func BenchmarkDashboardSteps(b *testing.B) {
-	url := os.Getenv("LINLI_KPI_BENCH_DB")
-	if url == "" {
-		b.Skip("set LINLI_KPI_BENCH_DB to a database holding a large dataset")
-	}
 	ctx := context.Background()
-	d, err := db.Open(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer d.Close()
-	if _, err := d.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	d := dbtest.Dataset(b, "LINLI_KPI_BENCH_DB")
 	s := &Service{DB: d, Geo: &geo.Store{DB: d}, Now: time.Now}
 	s.NoCache(true)
 	u := &auth.User{ID: 1, Username: "bench", Role: auth.CityAdmin, ScopeCode: "44"}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"runtime"
 	"runtime/metrics"
 	"sync/atomic"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
 )
 
 // BenchmarkRebuild measures orgroll.Rebuild's time and peak Go heap on a
@@ -22,19 +22,8 @@ import (
 //	linli bench --scale guangzhou --only org_page --db sqlite:/tmp/gz.db
 //	LINLI_ORGROLL_BENCH_DB=sqlite:/tmp/gz.db go test ./internal/orgroll -run '^$' -bench Rebuild -benchtime 1x
 func BenchmarkRebuild(b *testing.B) {
-	url := os.Getenv("LINLI_ORGROLL_BENCH_DB")
-	if url == "" {
-		b.Skip("set LINLI_ORGROLL_BENCH_DB to a database holding a generated dataset")
-	}
 	ctx := context.Background()
-	d, err := db.Open(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer d.Close()
-	if _, err := d.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	d := dbtest.Dataset(b, "LINLI_ORGROLL_BENCH_DB")
 	var orgs, hist int
 	if err := d.Read.QueryRow(`SELECT (SELECT COUNT(*) FROM orgs), (SELECT COUNT(*) FROM org_history)`).Scan(&orgs, &hist); err != nil {
 		b.Fatal(err)

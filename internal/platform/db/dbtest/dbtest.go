@@ -69,3 +69,25 @@ func Open(tb testing.TB) *db.DB {
 	}
 	return d
 }
+
+// Dataset opens and migrates the database named by the variable env (a
+// generated dataset a benchmark measures, e.g. LINLI_KPI_BENCH_DB), closed
+// when the benchmark ends; without the variable the benchmark is skipped,
+// saying what to set.
+func Dataset(tb testing.TB, env string) *db.DB {
+	tb.Helper()
+	u := os.Getenv(env)
+	if u == "" {
+		tb.Skipf("set %s to a database holding a generated dataset (linli bench writes one)", env)
+	}
+	ctx := context.Background()
+	d, err := db.Open(ctx, u)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { d.Close() })
+	if _, err := d.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
