@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/pick"
@@ -24,8 +25,6 @@ type Places interface {
 	Pick(ctx context.Context, within, q string) ([]pick.Item, error)
 	Names(ctx context.Context, codes []string) (map[string]string, error)
 }
-
-var placeWords = pick.Words{None: "users.err.place_none", Many: "users.err.place_many"}
 
 func (h *Handlers) pickRoutes(rt *web.Router) {
 	q := []web.Param{{Name: "q", Description: "any part of the name"}}
@@ -81,7 +80,7 @@ func (h *Handlers) scopeOf(ctx context.Context, u *auth.User, text string) (stri
 	}
 	code, err := pick.Resolve(ctx, "scope_code", text, func(ctx context.Context, q string) ([]pick.Item, error) {
 		return h.Places.Pick(ctx, u.ScopeCode, q)
-	}, placeWords)
+	}, geo.PlaceWords)
 	if err != nil {
 		return "", err
 	}

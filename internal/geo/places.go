@@ -19,8 +19,9 @@ import (
 // <datalist> from GET /api/v1/places/pick; without script the server
 // resolves the typed name within the user's own scope (ResolvePlace).
 
-// placeWords reuse the account form's place messages.
-var placeWords = pick.Words{None: "users.err.place_none", Many: "users.err.place_many"}
+// PlaceWords are what a place picker says of a name that fits no place or
+// several (the account form's messages, shared by every place field).
+var PlaceWords = pick.Words{None: "users.err.place_none", Many: "users.err.place_many"}
 
 // Levels a picker may be limited to.
 var pickLevels = map[string]int{"": 0, "district": District, "street": Street, "community": Community}
@@ -83,13 +84,13 @@ func ResolvePlace(ctx context.Context, p Picker, u *auth.User, field, text strin
 			}
 		}
 		return kept, nil
-	}, placeWords)
+	}, PlaceWords)
 	if err != nil {
 		return "", err
 	}
 	code := strconv.FormatInt(id, 10)
 	if lv := LevelOf(code); lv == 0 {
-		return "", pick.FieldErr(field, errs.M(placeWords.None, text))
+		return "", pick.FieldErr(field, errs.M(PlaceWords.None, text))
 	}
 	return code, nil
 }
