@@ -227,6 +227,26 @@ func apply(ctx context.Context, tx db.Querier, dia db.Dialect, d Deltas) error {
 // lockKeys makes each key's keys row and locks them (PostgreSQL: in key
 // order, so writers touching the same keys queue instead of deadlocking).
 func lockKeys(ctx context.Context, tx db.Querier, dia db.Dialect, keys []string) error {
+	if err := insertKeys(ctx, tx, keys); err != nil {
+		return err
+	}
+	if fu := dia.ForUpdate(); fu != "" {
+		ph := make([]string, len(keys))
+		args := make([]any, len(keys))
+		for i, k := range keys {
+			ph[i], args[i] = "$"+strconv.Itoa(i+1), k
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT rk FROM org_roll_keys WHERE rk IN (`+strings.Join(ph, ", ")+`) ORDER BY rk`+fu, args...)
+		if err != nil {
+			return fmt.Errorf("org rollup lock: %w", err)
+		}
+		rows.Close()
+	}
+	return nil
+}
+
+// insertKeys makes each key's keys row where it is missing.
+func insertKeys(ctx context.Context, tx db.Querier, keys []string) error {
 	var b strings.Builder
 	args := make([]any, 0, len(keys))
 	b.WriteString(`INSERT INTO org_roll_keys (rk) VALUES `)
@@ -240,17 +260,6 @@ func lockKeys(ctx context.Context, tx db.Querier, dia db.Dialect, keys []string)
 	b.WriteString(` ON CONFLICT (rk) DO NOTHING`)
 	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("org rollup keys: %w", err)
-	}
-	if fu := dia.ForUpdate(); fu != "" {
-		ph := make([]string, len(keys))
-		for i := range keys {
-			ph[i] = "$" + strconv.Itoa(i+1)
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT rk FROM org_roll_keys WHERE rk IN (`+strings.Join(ph, ", ")+`) ORDER BY rk`+fu, args...)
-		if err != nil {
-			return fmt.Errorf("org rollup lock: %w", err)
-		}
-		rows.Close()
 	}
 	return nil
 }
@@ -506,55 +515,21 @@ func rebuildDistrict(ctx context.Context, tx *sql.Tx, dist string, visitors []in
 func writeCumulative(ctx context.Context, tx *sql.Tx, all Deltas) error {
 	keys := slices.Sorted(maps.Keys(all))
 	for start := 0; start < len(keys); start += 1000 {
-		chunk := keys[start:min(len(keys), start+1000)]
-		var b strings.Builder
-		args := make([]any, 0, len(chunk))
-		b.WriteString(`INSERT INTO org_roll_keys (rk) VALUES `)
-		for i, k := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			args = append(args, k)
-			b.WriteString("($" + strconv.Itoa(len(args)) + ")")
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("org rollup keys: %w", err)
+		if err := insertKeys(ctx, tx, keys[start:min(len(keys), start+1000)]); err != nil {
+			return err
 		}
 	}
-	var b strings.Builder
-	var args []any
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO org_roll (rk, day, n, nl) VALUES `+b.String(), args...)
-		b.Reset()
-		args = args[:0]
-		if err != nil {
-			return fmt.Errorf("org rollup rows: %w", err)
-		}
-		return nil
-	}
+	var rows []delta
 	for _, k := range keys {
 		var c Count
 		for _, day := range slices.Sorted(maps.Keys(all[k])) {
 			x := all[k][day]
 			c.N += x.N
 			c.Late += x.Late
-			if len(args) > 0 {
-				b.WriteString(", ")
-			}
-			n := len(args)
-			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
-			args = append(args, k, day, c.N, c.Late)
-			if len(args) >= 4*deltaBatch {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
+			rows = append(rows, delta{k, day, c})
 		}
 	}
-	return flush()
+	return upsertRoll(ctx, tx, rows)
 }
 
 // Ensure builds the rollup of a database migrated to it with organizations
