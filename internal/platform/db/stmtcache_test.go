@@ -104,3 +104,41 @@ func TestSQLiteStatementCache(t *testing.T) {
 		t.Fatalf("rows read across evictions: %v", got)
 	}
 }
+
+// A batch statement with numbered parameters, which the SQLite connection
+// prepares with anonymous ones, stores each value where it was numbered.
+func TestSQLiteBatchParameters(t *testing.T) {
+	ctx := context.Background()
+	d, err := db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "batch.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Write.ExecContext(ctx, `CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	q, args := `INSERT INTO t (id, v) VALUES `, []any{}
+	for i := 1; i <= 100; i++ {
+		if i > 1 {
+			q += ", "
+		}
+		q += fmt.Sprintf("($%d, '$' || $%d)", 2*i-1, 2*i)
+		args = append(args, i, fmt.Sprint("v", i))
+	}
+	for range 2 { // prepared, then from the cache
+		if _, err := d.Write.ExecContext(ctx, `DELETE FROM t`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Write.ExecContext(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		var v string
+		if err := d.Read.QueryRowContext(ctx, `SELECT count(*), (SELECT v FROM t WHERE id = $1) FROM t`, 73).Scan(&n, &v); err != nil {
+			t.Fatal(err)
+		}
+		if n != 100 || v != "$v73" {
+			t.Fatalf("rows %d, row 73 %q; want 100 and $v73", n, v)
+		}
+	}
+}
