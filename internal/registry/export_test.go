@@ -49,3 +49,11 @@ func SetMaxRankedDepthForTest(t interface{ Cleanup(func()) }, n int) {
 	maxRankedDepth = n
 	t.Cleanup(func() { maxRankedDepth = old })
 }
+
+// SetWalkPerRowForTest sets how many documents per needed row a search
+// walks in id order before the index answers, until the test ends.
+func SetWalkPerRowForTest(t interface{ Cleanup(func()) }, n int) {
+	old := walkPerRow
+	walkPerRow = n
+	t.Cleanup(func() { walkPerRow = old })
+}

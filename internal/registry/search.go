@@ -655,15 +655,21 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 
 	// Then the other matches of the characters, then the pinyin-only ones,
 	// in id order, stopping with the page. FTS5 yields them in id order. A
-	// GIN index cannot: every match is rechecked and sorted first, so when
-	// they are many (past the count's cap) and the scope is one city or
-	// district, the scope's documents are walked in id order instead
-	// (org_search_city, org_search_district) and each tested, which stops
-	// after the page: for a common word only a few times the page's rows.
+	// GIN index cannot: every match is fetched (and, for a phrase,
+	// rechecked) and sorted first, so when they are many (past the count's
+	// cap) and the scope is one city or district, the scope's documents are
+	// walked in id order instead (org_search_city, org_search_district) and
+	// each tested, which stops after the page: for a common word only a few
+	// times the page's rows. The walk is bounded (walkedRows): a word
+	// common in the city but rare in its first documents would otherwise
+	// walk most of the city. The initials are never walked: their query is
+	// one whole token, which the GIN index answers without a recheck, and
+	// their vector is the largest of the three, the dearest to test row by
+	// row (issue 19).
 	walk := !d.FullTextOrdered() && p.More && len(f.searchIn) == 1
 	for i, part := range parts {
-		walkPart := walk
-		if walk && len(parts) > 1 {
+		walkPart := walk && part.col != "ini"
+		if walkPart && len(parts) > 1 {
 			// a pinyin query: only a part with many matches of its own is
 			// worth walking (the letters of a name are usually rare)
 			n, err := s.countMatches(ctx, parts[i:i+1], f.searchIn, true, "", nil, searchCountCap+1)
@@ -672,23 +678,31 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 			}
 			walkPart = n > searchCountCap
 		}
+		if plain {
+			// The places are the whole list: no join, and the rows already
+			// found (exact, prefix, an earlier part) are skipped by id
+			// instead of excluded in the query, which keeps the matches in
+			// id order: the statement reads one more row per row found.
+			var q string
+			var args []any
+			if walkPart {
+				q, args = boundedWalk(d, part, f.searchIn[0], walkedRows(need))
+			} else {
+				var sub string
+				sub, args = part.sql(d, f.searchIn, nil)
+				q = `SELECT m.id FROM (` + sub + `) m ORDER BY m.id`
+			}
+			if err := collect("matches", q, args, len(ids)); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		args := append([]any(nil), args0...)
 		var q, by string
 		if walkPart {
 			place, cond := placeOf(f.searchIn[0])
 			fq := d.FullTextQuery(part.col, scoped(f.searchIn[:1], part.tokens), part.prefix)
 			by = `s.org_id`
-			if plain {
-				// The place is the whole list: no join, and the rows
-				// already found (exact, prefix, characters) are skipped by
-				// id instead of excluded in the query, which keeps the walk
-				// in id order.
-				if err := collect("matches", `SELECT s.org_id FROM org_search s WHERE `+cond+`$1 AND `+
-					d.FullTextRow("s", part.col, "$2")+` ORDER BY `+by, []any{place, fq}, len(ids)); err != nil {
-					return nil, err
-				}
-				continue
-			}
 			args = append(args, place, fq)
 			q = `SELECT o.id FROM org_search s JOIN orgs o ON o.id = s.org_id WHERE ` + cond + ph(len(args)-1) +
 				` AND ` + d.FullTextRow("s", part.col, ph(len(args))) + ` AND ` + w0
@@ -745,6 +759,32 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 		}
 	}
 	return p, nil
+}
+
+// walkPerRow bounds the documents an id-order walk tests before it hands
+// over to the index, per row the page needs: with fifty a word is walked
+// while more than one document in fifty holds it (a variable for the tests
+// of both ways).
+var walkPerRow = 50
+
+// walkedRows is the bound of a walk for a page needing need rows.
+func walkedRows(need int) int { return walkPerRow * need }
+
+// boundedWalk is the statement of a part's matches in the place, in id
+// order (plain: the place is the list's whole condition; its LIMIT is
+// added by the caller): the place's first rows documents in id order, each
+// tested, and then, only if the page is not full yet, the index's matches
+// past the last document walked, sorted. PostgreSQL runs the branches of a
+// UNION ALL one after the other, so the second one costs nothing when the
+// first fills the page; no outer ORDER BY, which would start both.
+func boundedWalk(d db.Dialect, part ftsPart, place string, rows int) (string, []any) {
+	code, cond := placeOf(place)
+	fq := d.FullTextQuery(part.col, scoped([]string{place}, part.tokens), part.prefix)
+	first := `SELECT s.org_id FROM org_search s WHERE ` + cond + `$1 ORDER BY s.org_id LIMIT ` + strconv.Itoa(rows)
+	return `SELECT id FROM ((SELECT w.org_id AS id FROM (SELECT s.org_id, s.` + part.col + `_tsv FROM org_search s WHERE ` +
+		cond + `$1 ORDER BY s.org_id LIMIT ` + strconv.Itoa(rows) + `) w WHERE ` + d.FullTextRow("w", part.col, "$2") +
+		` ORDER BY w.org_id) UNION ALL (SELECT m.id FROM ` + d.FullText("org_search", "org_id", part.col, "$2") +
+		` m WHERE m.id > COALESCE((SELECT MAX(org_id) FROM (` + first + `) f), 0) ORDER BY m.id)) x`, []any{code, fq}
 }
 
 // countMatches counts the matches of the parts in the places, up to limit

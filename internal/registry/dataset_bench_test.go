@@ -1,0 +1,56 @@
+package registry_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db/dbtest"
+	"linli/internal/registry"
+)
+
+// BenchmarkDatasetList measures registry.List on a dataset linli bench
+// generated (LINLI_REGISTRY_BENCH_DB, e.g. the Guangzhou scale), as the
+// city administrator of its first city, with the bench's own search terms
+// and a district's first page: the service's cost without HTTP, and its
+// round trips per list.
+func BenchmarkDatasetList(b *testing.B) {
+	d := dbtest.Dataset(b, "LINLI_REGISTRY_BENCH_DB")
+	ctx := context.Background()
+	var city, district string
+	if err := d.QueryRow(ctx, `SELECT substr(MIN(district_code), 1, 4), MIN(district_code) FROM orgs`).Scan(&city, &district); err != nil {
+		b.Fatal(err)
+	}
+	s := &registry.Service{DB: d, Now: time.Now}
+	u := &auth.User{ID: 1, Username: "bench", Role: auth.CityAdmin, ScopeCode: city}
+	cases := map[string][]registry.Filter{
+		"search_2":        filters("舞蹈", "志愿", "长者", "互助", "书法", "巡逻", "合唱", "关爱", "种植", "议事"),
+		"search_3":        filters("舞蹈队", "服务队", "合唱团", "互助会", "书法协", "巡逻队", "理事会", "志愿服"),
+		"search_initials": filters("wdd", "zyfwd", "hct", "sfxh", "paxld", "llysh", "njxh", "hzh"),
+		"org_list":        {{Within: district, PerPage: 20}},
+	}
+	for name, fs := range cases {
+		b.Run(name, func(b *testing.B) {
+			trips := d.RoundTrips()
+			for i := 0; b.Loop(); i++ {
+				p, err := s.List(ctx, u, fs[i%len(fs)])
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(p.Items) == 0 {
+					b.Fatalf("%v: no rows", fs[i%len(fs)])
+				}
+			}
+			b.ReportMetric(float64(d.RoundTrips()-trips)/float64(b.N), "trips/op")
+		})
+	}
+}
+
+func filters(qs ...string) []registry.Filter {
+	out := make([]registry.Filter, len(qs))
+	for i, q := range qs {
+		out[i] = registry.Filter{Q: q, PerPage: 20}
+	}
+	return out
+}
