@@ -825,7 +825,7 @@ func (s *Service) countMatches(ctx context.Context, parts []ftsPart, places []st
 
 // withTotal scans an organization row followed by the window's count.
 type withTotal struct {
-	rows  *sql.Rows
+	rows  db.Scanner
 	total *int
 }
 

@@ -80,26 +80,22 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 	}
 	args = append(slices.Clip(args), targs...)
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	rows, err := s.DB.Query(ctx, `SELECT `+orgColumns+`, (`+total+`) FROM orgs o WHERE `+w+
-		` ORDER BY `+order+` LIMIT `+ph(len(args)-1)+` OFFSET `+ph(len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("list orgs: %w", err)
-	}
-	defer rows.Close()
 	counted := false
-	for rows.Next() {
+	if err := s.DB.Each(ctx, `SELECT `+orgColumns+`, (`+total+`) FROM orgs o WHERE `+w+
+		` ORDER BY `+order+` LIMIT `+ph(len(args)-1)+` OFFSET `+ph(len(args)), args, func(rows db.Scanner) error {
 		o, err := scanOrg(withTotal{rows, &p.Total})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		counted = true
 		maskFor(u, o)
 		p.Items = append(p.Items, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("list orgs: %w", err)
 	}
 	if !counted { // an empty page (past the last, or nothing at all): the total alone
+		var err error
 		if tallied {
 			p.Total, _, err = s.tallyTotal(ctx, u, f)
 		} else {

@@ -242,3 +242,35 @@ func TestColumn(t *testing.T) {
 		t.Fatal("a scan error is not returned")
 	}
 }
+
+// TestEachReadsEveryRow: Each reads the rows of a statement with
+// parameters in order (through pgx's own interface on PostgreSQL), a sum
+// into an int, and stops at the callback's first error.
+func TestEachReadsEveryRow(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	if _, err := d.Write.ExecContext(ctx, `INSERT INTO org_tally (lvl, code, status, tier, n) VALUES (3, '440106', 'active', 'a', 2), (3, '440106', 'pending', 'a', 5), (3, '440111', 'active', 'a', 7)`); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	var sums []int
+	err := d.Each(ctx, `SELECT code, COALESCE(SUM(n), 0) FROM org_tally WHERE lvl = $1 AND code >= $2 GROUP BY code ORDER BY code`,
+		[]any{3, "440106"}, func(r db.Scanner) error {
+			var code string
+			var n int
+			if err := r.Scan(&code, &n); err != nil {
+				return err
+			}
+			got, sums = append(got, code), append(sums, n)
+			return nil
+		})
+	if err != nil || strings.Join(got, ",") != "440106,440111" || len(sums) != 2 || sums[0] != 7 || sums[1] != 7 {
+		t.Fatalf("rows %v, sums %v, %v", got, sums, err)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	err = d.Each(ctx, `SELECT code FROM org_tally ORDER BY code`, nil, func(db.Scanner) error { calls++; return stop })
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Fatalf("after the first error: %d calls, %v", calls, err)
+	}
+}

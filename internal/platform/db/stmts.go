@@ -3,6 +3,9 @@ package db
 import (
 	"context"
 	"database/sql"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // Query reads on the reader pool. (On SQLite every connection keeps its
@@ -14,4 +17,52 @@ func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 // QueryRow is Query for one row.
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return d.Read.QueryRowContext(ctx, q, args...)
+}
+
+// Scanner is a row being read: Each's callback scans it.
+type Scanner interface{ Scan(dest ...any) error }
+
+// Each runs q on the reader pool and calls fn for each row, stopping at
+// the first error. On PostgreSQL the rows are read through pgx's own
+// interface, whose binary decoding into the destinations costs a fraction
+// of database/sql's per column (its adapter checks and converts each value
+// by reflection: two thirds of an organization list's Go time, issue 19);
+// same statement, same statement cache, same round trips. On SQLite it is
+// Query.
+func (d *DB) Each(ctx context.Context, q string, args []any, fn func(Scanner) error) error {
+	if d.Engine != Postgres {
+		rows, err := d.Read.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	c, err := d.Read.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return c.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("db: each: not a pgx connection")
+		}
+		rows, err := sc.Conn().Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
