@@ -736,22 +736,17 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 		args[i] = id
 		phs[i] = ph(i + 1)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id IN (`+strings.Join(phs, ", ")+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("search page: %w", err)
-	}
-	defer rows.Close()
 	byID := map[int64]*Org{}
-	for rows.Next() {
+	if err := s.DB.Each(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id IN (`+strings.Join(phs, ", ")+`)`, args, func(rows db.Scanner) error {
 		o, err := scanOrg(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		maskFor(u, o)
 		byID[o.ID] = o
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("search page: %w", err)
 	}
 	for _, id := range ids {
 		if o := byID[id]; o != nil {
