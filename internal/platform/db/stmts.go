@@ -36,12 +36,7 @@ func (d *DB) Each(ctx context.Context, q string, args []any, fn func(Scanner) er
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return eachRow(rows, fn)
 	}
 	c, err := d.Read.Conn(ctx)
 	if err != nil {
@@ -58,11 +53,20 @@ func (d *DB) Each(ctx context.Context, q string, args []any, fn func(Scanner) er
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return eachRow(rows, fn)
 	})
+}
+
+// eachRow calls fn for each row of rows (database/sql's or pgx's).
+func eachRow(rows interface {
+	Scanner
+	Next() bool
+	Err() error
+}, fn func(Scanner) error) error {
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
