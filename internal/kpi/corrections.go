@@ -30,6 +30,9 @@ func (s *Service) correction(ctx context.Context, e *evaluator, ind *Indicator, 
 	now := whenOf(d, s.now())
 	then := now
 	then.Known, then.KnownCut = ind.Deadline, now.Cut
+	if same, err := e.knownSame(ctx, ind, then); err != nil || same {
+		return nil, err
+	}
 	evNow, err := s.evaluation(ctx, e, ind, node, now)
 	if err != nil {
 		return nil, err
