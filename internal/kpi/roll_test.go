@@ -1,8 +1,11 @@
 package kpi
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 
+	"linli/internal/hub"
 	"linli/internal/registry"
 )
 
@@ -71,4 +74,75 @@ func TestOrgsFollowMovesOnPastDates(t *testing.T) {
 	if r := w.eval(w.city, "all_orgs", conghuaCode, "2022-12-31"); r.LateEntries != 1 {
 		t.Errorf("late entries in 从化 after the move: %d, want 1", r.LateEntries)
 	}
+}
+
+// A correction at a deadline is skipped without evaluating when nothing
+// was entered late since (knownSame), and made when something was: a
+// hub's worker started before the deadline and entered after it, then an
+// organization's brand flag set, after the deadline, from a day before
+// it. At each step every indicator's answer, its correction included,
+// is the records' answer, and the corrections are the independent count's.
+func TestCorrectionSkippedOnlyWithoutLateEntries(t *testing.T) {
+	w := newWorld(t)
+	w.clock.set("2023-06-01")
+	hubOrg := w.org("440117001001", registry.TierStreet)
+	w.change(hubOrg.ID, func(in *registry.Input) { in.Hub = true })
+	other := w.org("440117002002", registry.TierStreet)
+	inds, err := w.kpi.List(w.ctx, w.city, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := func() map[string]*Result {
+		out := map[string]*Result{}
+		for _, ind := range inds {
+			var got [2]string
+			for i, records := range []bool{false, true} {
+				w.kpi.FromRecords(records)
+				r, err := w.kpi.EvaluateKnown(w.ctx, w.city, ind.Key, conghuaCode, "", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := json.Marshal(r)
+				got[i] = string(b)
+				if !records {
+					out[ind.Key] = r
+				}
+			}
+			w.kpi.FromRecords(false)
+			if got[0] != got[1] {
+				t.Errorf("%s:\nrollup  %s\nrecords %s", ind.Key, got[0], got[1])
+			}
+		}
+		return out
+	}
+	corr := func(r *Result) string {
+		if r.Correction == nil {
+			return "none"
+		}
+		return fmt.Sprint(fmtp(r.Correction.Was), "→", fmtp(r.Correction.Now))
+	}
+	check := func(step string, want map[string]string) {
+		t.Helper()
+		got := answers()
+		for key, c := range want {
+			if corr(got[key]) != c {
+				t.Errorf("%s: %s correction %s, want %s", step, key, corr(got[key]), c)
+			}
+		}
+	}
+	w.clock.set("2024-02-01")
+	check("nothing late", map[string]string{"hub_coverage": "none", "hub_social_workers": "none", "brand_orgs": "none"})
+	hubs := &hub.Service{DB: w.db, Reg: w.reg, Now: w.clock.Now}
+	if _, err := hubs.AddWorker(w.ctx, w.city, hubOrg.ID, hub.WorkerInput{Name: "李社工", Kind: "full_time", Qualified: true,
+		StartedOn: "2023-09-01", LateReason: "纸质台账补录"}); err != nil {
+		t.Fatal(err)
+	}
+	check("a worker entered late", map[string]string{"hub_coverage": "none", "hub_social_workers": "0→1",
+		"brand_orgs": "none"})
+	w.clock.set("2024-03-01")
+	w.change(other.ID, func(in *registry.Input) {
+		in.Brand, in.EffectiveOn, in.LateReason = true, "2023-11-01", "品牌认定补录"
+	})
+	check("a brand entered late", map[string]string{"hub_coverage": "none", "hub_social_workers": "0→1",
+		"brand_orgs": "0→1"})
 }
