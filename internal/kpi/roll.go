@@ -104,7 +104,12 @@ func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w 
 	counts, lates = map[string]int{}, map[string]int{}
 	lvl := orgroll.LevelFor(max(g, unitLen))
 	for _, sp := range spans {
-		m, err := orgroll.Read(ctx, s.DB.Read, lvl, []string{rq.dim}, sp.lo, sp.hi, w.Day)
+		var m map[orgroll.Key]orgroll.Count
+		if scanDim(rq.dim, lvl) {
+			m, err = orgroll.ReadScan(ctx, s.DB.Read, lvl, rq.dim, sp.lo, sp.hi, w.Day)
+		} else {
+			m, err = orgroll.Read(ctx, s.DB.Read, lvl, []string{rq.dim}, sp.lo, sp.hi, w.Day)
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("kpi rollup: %w", err)
 		}
@@ -123,6 +128,15 @@ func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w 
 		}
 	}
 	return counts, lates, nil
+}
+
+// scanDim reports whether a dimension's keys of a level are read as one
+// range scan (orgroll.ReadScan) rather than by two seeks per key
+// (orgroll.Read): the hub, brand and volunteer-mark flags of the streets
+// and communities, set on a few organizations and changed on a few days
+// each, so that the scan reads about one row per key.
+func scanDim(dim string, lvl int) bool {
+	return lvl > 3 && (dim == orgroll.DimHub || dim == orgroll.DimBrand || dim == orgroll.DimMark)
 }
 
 // countedCode is match.counted's condition on a code at least unitLen long.
