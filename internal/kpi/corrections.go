@@ -33,6 +33,16 @@ func (s *Service) correction(ctx context.Context, e *evaluator, ind *Indicator, 
 	if same, err := e.knownSame(ctx, ind, then); err != nil || same {
 		return nil, err
 	}
+	// a source lateEntries covers: nothing written late, nothing to show
+	// (the records' path, FromRecords, evaluates both, to hold the two equal)
+	_, listed := lateEntries[ind.Rule.Source]
+	listed = listed && !s.records.Load()
+	var month string
+	if listed {
+		if month, err = s.lastEntryAfter(ctx, ind.Rule.Source, spansAt(ind, node.Code), now.Cut); err != nil || month == "" {
+			return nil, err
+		}
+	}
 	evNow, err := s.evaluation(ctx, e, ind, node, now)
 	if err != nil {
 		return nil, err
@@ -45,15 +55,36 @@ func (s *Service) correction(ctx context.Context, e *evaluator, ind *Indicator, 
 	if a == nil || b == nil || math.Abs(*a-*b) < eps {
 		return nil, nil
 	}
-	month, err := s.lastEntryAfter(ctx, ind.Rule.Source, spansAt(ind, node.Code), now.Cut)
-	if err != nil {
-		return nil, err
+	if !listed {
+		if month, err = s.lastEntryAfter(ctx, ind.Rule.Source, spansAt(ind, node.Code), now.Cut); err != nil {
+			return nil, err
+		}
 	}
 	return &Correction{Deadline: ind.Deadline, Was: a, Now: b, Month: month}, nil
 }
 
+// lateEntries are, for the sources whose records are one table and whose
+// known-on answers (see the relations in sources.go) leave out only what was
+// written after the known day, where such a write shows: its entry
+// (created_at) of a record in effect by the date, and, when the table keeps
+// one, a later undoing typed after the day (a base's closing or a pilot's
+// revocation, by updated_at; a point's cancellation, cancelled_at). A record
+// known on a deadline differently from now is always one of these, so when
+// lastEntryAfter finds none the correction has nothing to show.
+var lateEntries = map[string]struct {
+	table, eff, place string // the table (as b), its effective day, its district-wide place column
+	undoneAt, undone  string // the undoing's time column and condition ('' if none)
+}{
+	SourceBases:     {"bases", "b.opened_on", "b.district_code", "b.updated_at", "b.closed_on <> '' AND b.closed_on < "},
+	SourcePilots:    {"pilots", "b.designated_on", "b.district_code", "b.updated_at", "b.revoked_on <> '' AND b.revoked_on < "},
+	SourcePoints:    {"demonstration_points", "b.approved_on", "b.district_code", "b.cancelled_at", "b.approved_on < "},
+	SourceProjects:  {"brand_designations", "b.effective_on", "b.street_code", "", ""},
+	SourceTrainings: {"trainings", "b.start_day", "b.unit_code", "", ""},
+}
+
 // lastEntryAfter is the month (in China) of the latest entry, made after a
-// cut, of a fact in effect before it, under the spans.
+// cut, of a fact in effect before it, under the spans ("" when there is
+// none, or for a source it does not know).
 func (s *Service) lastEntryAfter(ctx context.Context, src string, spans []span, cut time.Time) (string, error) {
 	q := &query{}
 	c := q.arg(cut)
@@ -67,18 +98,18 @@ func (s *Service) lastEntryAfter(ctx context.Context, src string, spans []span, 
 			}
 			return "o.street_code"
 		}, spans)
-	case SourceBases, SourcePilots, SourcePoints:
-		t, col, eff := "bases b", "b.district_code", "b.opened_on"
-		switch src {
-		case SourcePilots:
-			t, col, eff = "pilots b", "b.district_code", "b.designated_on"
-		case SourcePoints:
-			t, col, eff = "demonstration_points b", "b.district_code", "b.approved_on"
-		}
-		sql = `SELECT MAX(b.created_at) FROM ` + t + ` WHERE b.created_at >= ` + c + ` AND ` + eff + ` < ` +
-			q.arg(cut.In(chinaTime).Format(time.DateOnly)) + ` AND ` + rangeCond(q, func(int) string { return col }, districtSpans(spans))
 	default:
-		return "", nil
+		e, ok := lateEntries[src]
+		if !ok {
+			return "", nil
+		}
+		day := q.arg(cut.In(chinaTime).Format(time.DateOnly))
+		place := rangeCond(q, func(int) string { return e.place }, districtSpans(spans))
+		sql = `SELECT MAX(b.created_at) AS t FROM ` + e.table + ` b WHERE b.created_at >= ` + c + ` AND ` + e.eff + ` < ` + day + ` AND ` + place
+		if e.undoneAt != "" {
+			sql = `SELECT MAX(x.t) FROM (` + sql + ` UNION ALL SELECT MAX(` + e.undoneAt + `) AS t FROM ` + e.table + ` b WHERE ` +
+				e.undoneAt + ` >= ` + c + ` AND ` + e.undone + day + ` AND ` + place + `) x`
+		}
 	}
 	var v any
 	if err := s.DB.Read.QueryRowContext(ctx, sql, q.args...).Scan(&v); err != nil {
