@@ -139,6 +139,29 @@ func correctionCheck(t *testing.T, w *world) func(step string, want map[string]s
 				t.Errorf("%s: %s:\nrollup  %s\nrecords %s", step, ind.Key, js[0], js[1])
 			}
 		}
+		// the dashboard (its corrections' entries read in one statement)
+		// says the same, both ways
+		var dash [2]string
+		for i, records := range []bool{false, true} {
+			w.kpi.FromRecords(records)
+			d, err := w.kpi.Dashboard(w.ctx, w.city, conghuaCode, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range d.Results {
+				on, _ := json.Marshal(r)
+				alone, _ := json.Marshal(got[r.Key])
+				if string(on) != string(alone) {
+					t.Errorf("%s: %s on the dashboard (records %v):\n%s\nalone:\n%s", step, r.Key, records, on, alone)
+				}
+			}
+			b, _ := json.Marshal(d.Results)
+			dash[i] = string(b)
+		}
+		w.kpi.FromRecords(false)
+		if dash[0] != dash[1] {
+			t.Errorf("%s: dashboard:\nrollup  %s\nrecords %s", step, dash[0], dash[1])
+		}
 		for key, c := range want {
 			r := got[key]
 			s := "none"
