@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"linli/internal/geo"
@@ -30,6 +33,19 @@ func (s *Service) correction(ctx context.Context, e *evaluator, ind *Indicator, 
 	now := whenOf(d, s.now())
 	then := now
 	then.Known, then.KnownCut = ind.Deadline, now.Cut
+	if same, err := e.knownSame(ctx, ind, then); err != nil || same {
+		return nil, err
+	}
+	// a source lateEntries covers: nothing written late, nothing to show
+	// (the records' path, FromRecords, evaluates both, to hold the two equal)
+	_, listed := lateEntries[ind.Rule.Source]
+	listed = listed && !s.records.Load()
+	var month string
+	if listed {
+		if month, err = e.lastEntryAfter(ctx, ind.Rule.Source, spansAt(ind, node.Code), now.Cut); err != nil || month == "" {
+			return nil, err
+		}
+	}
 	evNow, err := s.evaluation(ctx, e, ind, node, now)
 	if err != nil {
 		return nil, err
@@ -42,50 +58,162 @@ func (s *Service) correction(ctx context.Context, e *evaluator, ind *Indicator, 
 	if a == nil || b == nil || math.Abs(*a-*b) < eps {
 		return nil, nil
 	}
-	month, err := s.lastEntryAfter(ctx, ind.Rule.Source, spansAt(ind, node.Code), now.Cut)
-	if err != nil {
-		return nil, err
+	if !listed {
+		if month, err = e.lastEntryAfter(ctx, ind.Rule.Source, spansAt(ind, node.Code), now.Cut); err != nil {
+			return nil, err
+		}
 	}
 	return &Correction{Deadline: ind.Deadline, Was: a, Now: b, Month: month}, nil
 }
 
+// prefetchCorrections asks, in one statement, what the corrections of a
+// dashboard's indicators on a date ask lastEntryAfter first (the sources
+// lateEntries covers, past their deadline).
+func (e *evaluator) prefetchCorrections(ctx context.Context, inds []*Indicator, node geo.Node, w when) error {
+	if w.Known != "" || e.s.records.Load() {
+		return nil
+	}
+	today := e.s.Today()
+	var reqs []entryReq
+	for _, ind := range inds {
+		if _, ok := lateEntries[ind.Rule.Source]; !ok || w.Day < ind.Deadline || ind.Deadline >= today {
+			continue
+		}
+		d, err := time.Parse(time.DateOnly, ind.Deadline)
+		spans := spansAt(ind, node.Code)
+		if err != nil || len(spans) == 0 {
+			continue
+		}
+		reqs = append(reqs, entryReq{ind.Rule.Source, spans, whenOf(d, e.s.now()).Cut})
+	}
+	return e.lastEntries(ctx, reqs)
+}
+
+// lateEntries are, for the sources whose records are one table and whose
+// known-on answers (see the relations in sources.go) leave out only what was
+// written after the known day, where such a write shows: its entry
+// (created_at) of a record in effect by the date, and, when the table keeps
+// one, a later undoing typed after the day (a base's closing or a pilot's
+// revocation, by updated_at; a point's cancellation, cancelled_at). A record
+// known on a deadline differently from now is always one of these, so when
+// lastEntryAfter finds none the correction has nothing to show.
+var lateEntries = map[string]struct {
+	table, eff, place string // the table (as b), its effective day, its district-wide place column
+	undoneAt, undone  string // the undoing's time column and condition ('' if none)
+}{
+	SourceBases:     {"bases", "b.opened_on", "b.district_code", "b.updated_at", "b.closed_on <> '' AND b.closed_on < "},
+	SourcePilots:    {"pilots", "b.designated_on", "b.district_code", "b.updated_at", "b.revoked_on <> '' AND b.revoked_on < "},
+	SourcePoints:    {"demonstration_points", "b.approved_on", "b.district_code", "b.cancelled_at", "b.approved_on < "},
+	SourceProjects:  {"brand_designations", "b.effective_on", "b.street_code", "", ""},
+	SourceTrainings: {"trainings", "b.start_day", "b.unit_code", "", ""},
+}
+
 // lastEntryAfter is the month (in China) of the latest entry, made after a
-// cut, of a fact in effect before it, under the spans.
-func (s *Service) lastEntryAfter(ctx context.Context, src string, spans []span, cut time.Time) (string, error) {
+// cut, of a fact in effect before it, under the spans ("" when there is
+// none, or for a source it does not know). A dashboard reads those of its
+// indicators in one statement first (see lastEntries).
+func (e *evaluator) lastEntryAfter(ctx context.Context, src string, spans []span, cut time.Time) (string, error) {
+	k := entryKey(src, spans, cut)
+	if m, ok := e.entries[k]; ok {
+		return m, nil
+	}
 	q := &query{}
+	sql := lastEntrySQL(q, src, spans, cut)
+	if sql == "" {
+		return "", nil
+	}
+	var v any
+	if err := e.s.DB.Read.QueryRowContext(ctx, sql, q.args...).Scan(&v); err != nil {
+		return "", fmt.Errorf("kpi last entry: %w", err)
+	}
+	e.entries[k] = monthOf(v)
+	return e.entries[k], nil
+}
+
+// entryReq is one lastEntryAfter question.
+type entryReq struct {
+	src   string
+	spans []span
+	cut   time.Time
+}
+
+func entryKey(src string, spans []span, cut time.Time) string {
+	var b strings.Builder
+	b.WriteString(src + "|" + cut.String())
+	for _, sp := range spans {
+		b.WriteString("|" + sp.lo)
+	}
+	return b.String()
+}
+
+// lastEntries answers several lastEntryAfter questions in one statement,
+// keeping the answers for the request.
+func (e *evaluator) lastEntries(ctx context.Context, reqs []entryReq) error {
+	q := &query{}
+	var parts []string
+	var keys []string
+	for _, r := range reqs {
+		k := entryKey(r.src, r.spans, r.cut)
+		if _, ok := e.entries[k]; ok || slices.Contains(keys, k) {
+			continue
+		}
+		if sql := lastEntrySQL(q, r.src, r.spans, r.cut); sql != "" {
+			parts = append(parts, "SELECT "+strconv.Itoa(len(keys))+" AS i, ("+sql+") AS t")
+			keys = append(keys, k)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	rows, err := e.s.query(ctx, strings.Join(parts, " UNION ALL "), q.args...)
+	if err != nil {
+		return fmt.Errorf("kpi last entries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		var v any
+		if err := rows.Scan(&i, &v); err != nil {
+			return err
+		}
+		e.entries[keys[i]] = monthOf(v)
+	}
+	return rows.Err()
+}
+
+func monthOf(v any) string {
+	t, ok := timeOf(v)
+	if !ok {
+		return ""
+	}
+	return t.In(chinaTime).Format("2006-01")
+}
+
+// lastEntrySQL is lastEntryAfter's statement (one row, the time), or "".
+func lastEntrySQL(q *query, src string, spans []span, cut time.Time) string {
 	c := q.arg(cut)
-	var sql string
 	switch src {
 	case SourceOrgs, SourceHubs:
-		sql = `SELECT MAX(h.entered_at) FROM org_history h JOIN orgs o ON o.id = h.org_id WHERE h.at < ` + c +
+		return `SELECT MAX(h.entered_at) FROM org_history h JOIN orgs o ON o.id = h.org_id WHERE h.at < ` + c +
 			` AND h.entered_at >= ` + c + ` AND ` + rangeCond(q, func(n int) string {
 			if n >= 12 {
 				return "o.community_code"
 			}
 			return "o.street_code"
 		}, spans)
-	case SourceBases, SourcePilots, SourcePoints:
-		t, col, eff := "bases b", "b.district_code", "b.opened_on"
-		switch src {
-		case SourcePilots:
-			t, col, eff = "pilots b", "b.district_code", "b.designated_on"
-		case SourcePoints:
-			t, col, eff = "demonstration_points b", "b.district_code", "b.approved_on"
-		}
-		sql = `SELECT MAX(b.created_at) FROM ` + t + ` WHERE b.created_at >= ` + c + ` AND ` + eff + ` < ` +
-			q.arg(cut.In(chinaTime).Format(time.DateOnly)) + ` AND ` + rangeCond(q, func(int) string { return col }, districtSpans(spans))
-	default:
-		return "", nil
 	}
-	var v any
-	if err := s.DB.Read.QueryRowContext(ctx, sql, q.args...).Scan(&v); err != nil {
-		return "", fmt.Errorf("kpi last entry: %w", err)
-	}
-	t, ok := timeOf(v)
+	e, ok := lateEntries[src]
 	if !ok {
-		return "", nil
+		return ""
 	}
-	return t.In(chinaTime).Format("2006-01"), nil
+	day := q.arg(cut.In(chinaTime).Format(time.DateOnly))
+	place := rangeCond(q, func(int) string { return e.place }, districtSpans(spans))
+	sql := `SELECT MAX(b.created_at) AS t FROM ` + e.table + ` b WHERE b.created_at >= ` + c + ` AND ` + e.eff + ` < ` + day + ` AND ` + place
+	if e.undoneAt != "" {
+		sql = `SELECT MAX(x.t) FROM (` + sql + ` UNION ALL SELECT MAX(` + e.undoneAt + `) AS t FROM ` + e.table + ` b WHERE ` +
+			e.undoneAt + ` >= ` + c + ` AND ` + e.undone + day + ` AND ` + place + `) x`
+	}
+	return sql
 }
 
 // districtSpans widens spans to whole districts (a table keyed by its

@@ -160,6 +160,9 @@ func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User,
 	}
 	d := &Dashboard{Unit: *node, Path: visible, AsOf: w.Day, KnownOn: w.Known, Today: s.Today(), Timeline: TimelineAt(w.Day),
 		Results: []*Result{}, Children: []geo.Node{}, Ranking: []RankRow{}, Summary: map[string]int{}, inds: inds}
+	if err := e.prefetchCorrections(ctx, inds, *node, w); err != nil {
+		return nil, err
+	}
 	for _, ind := range inds {
 		ev, err := s.evaluation(ctx, e, ind, *node, w)
 		if err != nil {

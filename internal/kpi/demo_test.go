@@ -219,7 +219,7 @@ func BenchmarkNationalDashboard(b *testing.B) {
 			}
 			lat := make([]time.Duration, 0, b.N)
 			b.ResetTimer()
-			cpu0 := cpuNow()
+			cpu0, trips0 := cpuNow(), d.RoundTrips()
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
 				if _, err := svc.Dashboard(ctx, national, c.unit, c.asOf); err != nil {
@@ -230,6 +230,7 @@ func BenchmarkNationalDashboard(b *testing.B) {
 			b.StopTimer()
 			ReportLatency(b, lat)
 			ReportCPU(b, cpu0)
+			b.ReportMetric(float64(d.RoundTrips()-trips0)/float64(b.N), "trips/op") // statements run with arguments
 		})
 	}
 }

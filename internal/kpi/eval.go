@@ -40,13 +40,15 @@ type evaluation struct {
 // evaluator answers one request; it remembers division lists between
 // indicators.
 type evaluator struct {
-	s     *Service
-	units map[string][]unit
-	ver   map[string]int64 // unit code → the version of its records, read once per request (see changes)
+	s       *Service
+	units   map[string][]unit
+	ver     map[string]int64   // unit code → the version of its records, read once per request (see changes)
+	late    map[string][]int64 // a when's cut and known cut → the organizations entered late (see enteredLate)
+	entries map[string]string  // lastEntryAfter's answers (see lastEntries)
 }
 
 func (s *Service) newEvaluator() *evaluator {
-	return &evaluator{s: s, units: map[string][]unit{}, ver: map[string]int64{}}
+	return &evaluator{s: s, units: map[string][]unit{}, ver: map[string]int64{}, late: map[string][]int64{}, entries: map[string]string{}}
 }
 
 // unitsAt lists the divisions of a code length inside the spans.
@@ -154,7 +156,7 @@ func (e *evaluator) evaluate(ctx context.Context, ind *Indicator, node geo.Node,
 	rq, roll := rollable(ind, w)
 	switch {
 	case roll && !e.s.records.Load():
-		err = e.s.rollEvaluate(ctx, ev, m, rq)
+		err = e.rollEvaluate(ctx, ev, m, rq)
 	case ind.Rule.Source == SourceCoverage:
 		ev.counts, err = e.s.coverageCounts(ctx, ind, ev.spans, w, ev.g)
 	case ind.Rule.Kind == KindCountPerYear:

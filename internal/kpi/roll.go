@@ -104,7 +104,12 @@ func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w 
 	counts, lates = map[string]int{}, map[string]int{}
 	lvl := orgroll.LevelFor(max(g, unitLen))
 	for _, sp := range spans {
-		m, err := orgroll.Read(ctx, s.DB.Read, lvl, []string{rq.dim}, sp.lo, sp.hi, w.Day)
+		var m map[orgroll.Key]orgroll.Count
+		if scanDim(rq.dim, lvl) {
+			m, err = orgroll.ReadScan(ctx, s.DB.Read, lvl, rq.dim, sp.lo, sp.hi, w.Day)
+		} else {
+			m, err = orgroll.Read(ctx, s.DB.Read, lvl, []string{rq.dim}, sp.lo, sp.hi, w.Day)
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("kpi rollup: %w", err)
 		}
@@ -123,6 +128,15 @@ func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w 
 		}
 	}
 	return counts, lates, nil
+}
+
+// scanDim reports whether a dimension's keys of a level are read as one
+// range scan (orgroll.ReadScan) rather than by two seeks per key
+// (orgroll.Read): the hub, brand and volunteer-mark flags of the streets
+// and communities, set on a few organizations and changed on a few days
+// each, so that the scan reads about one row per key.
+func scanDim(dim string, lvl int) bool {
+	return lvl > 3 && (dim == orgroll.DimHub || dim == orgroll.DimBrand || dim == orgroll.DimMark)
 }
 
 // countedCode is match.counted's condition on a code at least unitLen long.
@@ -155,13 +169,14 @@ func workersOnly(nf *Filter) bool {
 // with a fact in effect by the date entered after the known day
 // (enteredLate, a few late entries): their part of the rollup's answer is
 // replaced by the records' answer for them as known then.
-func (s *Service) rollEvaluate(ctx context.Context, ev *evaluation, m *match, rq rollQuery) error {
+func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, rq rollQuery) error {
+	s := e.s
 	base := ev.w
 	base.Known, base.KnownCut = "", time.Time{}
 	var late []int64
 	if ev.w.Known != "" {
 		var err error
-		if late, err = s.enteredLate(ctx, ev.w); err != nil {
+		if late, err = e.enteredLate(ctx, ev.w); err != nil {
 			return err
 		}
 	}
@@ -204,6 +219,39 @@ func (s *Service) rollEvaluate(ctx context.Context, ev *evaluation, m *match, rq
 	return nil
 }
 
+// knownSame reports whether an indicator's counts on a date as known on a
+// day are, by construction, its counts on the date as known now, so that
+// the correction at its deadline (see correction) has nothing to show
+// without evaluating either: the rollup answers the indicator both ways
+// (rollable), and the only parts of rollEvaluate that read the known day
+// find nothing: no organization with a fact in effect by the date entered
+// after the known day (enteredLate, the organizations rollEvaluate would
+// count from the records) and, for the hubs' social workers, no worker
+// started by the date entered after it (a superset of the workers
+// workerCounts leaves out for the known day). False means only that the
+// two evaluations must be made.
+func (e *evaluator) knownSame(ctx context.Context, ind *Indicator, w when) (bool, error) {
+	if w.Known == "" || e.s.records.Load() {
+		return false, nil
+	}
+	if _, roll := rollable(ind, w); !roll {
+		return false, nil
+	}
+	late, err := e.enteredLate(ctx, w)
+	if err != nil || len(late) > 0 {
+		return false, err
+	}
+	if ind.Rule.Kind != KindRecordShare {
+		return true, nil
+	}
+	var n int
+	if err := e.s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM hub_workers w WHERE w.created_at >= $1 AND w.started_on <= $2 LIMIT 1) x`,
+		w.KnownCut, w.Day).Scan(&n); err != nil {
+		return false, fmt.Errorf("kpi workers entered late: %w", err)
+	}
+	return n == 0, nil
+}
+
 func addCounts(dst, src map[string]int, sign int) {
 	for k, v := range src {
 		dst[k] += sign * v
@@ -217,7 +265,22 @@ func addCounts(dst, src map[string]int, sign int) {
 // date that was entered after the known day (a late entry made after it,
 // 补录): the only ones whose state on the date, as known then, differs from
 // the rollup's. It reads the partial index of entries made after their
-// effective time (migration 039), from the known day on.
+// effective time (migration 039), from the known day on, once per request
+// and date (a dashboard's evaluations at a deadline and its corrections
+// share it).
+func (e *evaluator) enteredLate(ctx context.Context, w when) ([]int64, error) {
+	k := w.Cut.String() + "|" + w.KnownCut.String()
+	if ids, ok := e.late[k]; ok {
+		return ids, nil
+	}
+	ids, err := e.s.enteredLate(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	e.late[k] = ids
+	return ids, nil
+}
+
 func (s *Service) enteredLate(ctx context.Context, w when) ([]int64, error) {
 	// (no DISTINCT: SQLite would walk the whole history in organization
 	// order for it rather than the partial index)

@@ -1,8 +1,12 @@
 package kpi
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 
+	"linli/internal/hub"
+	"linli/internal/incubation"
 	"linli/internal/registry"
 )
 
@@ -71,4 +75,128 @@ func TestOrgsFollowMovesOnPastDates(t *testing.T) {
 	if r := w.eval(w.city, "all_orgs", conghuaCode, "2022-12-31"); r.LateEntries != 1 {
 		t.Errorf("late entries in 从化 after the move: %d, want 1", r.LateEntries)
 	}
+}
+
+// A correction at a deadline is skipped without evaluating when nothing
+// was entered late since (knownSame), and made when something was: a
+// hub's worker started before the deadline and entered after it, then an
+// organization's brand flag set, after the deadline, from a day before
+// it. At each step every indicator's answer, its correction included,
+// is the records' answer, and the corrections are the independent count's.
+func TestCorrectionSkippedOnlyWithoutLateEntries(t *testing.T) {
+	w := newWorld(t)
+	w.clock.set("2023-06-01")
+	hubOrg := w.org("440117001001", registry.TierStreet)
+	w.change(hubOrg.ID, func(in *registry.Input) { in.Hub = true })
+	other := w.org("440117002002", registry.TierStreet)
+	check := correctionCheck(t, w)
+	w.clock.set("2024-02-01")
+	check("nothing late", map[string]string{"hub_coverage": "none", "hub_social_workers": "none", "brand_orgs": "none"})
+	hubs := &hub.Service{DB: w.db, Reg: w.reg, Now: w.clock.Now}
+	if _, err := hubs.AddWorker(w.ctx, w.city, hubOrg.ID, hub.WorkerInput{Name: "李社工", Kind: "full_time", Qualified: true,
+		StartedOn: "2023-09-01", LateReason: "纸质台账补录"}); err != nil {
+		t.Fatal(err)
+	}
+	// (the month is of the organizations' own entries: none here)
+	check("a worker entered late", map[string]string{"hub_coverage": "none", "hub_social_workers": "0→1 ",
+		"brand_orgs": "none"})
+	w.clock.set("2024-03-01")
+	w.change(other.ID, func(in *registry.Input) {
+		in.Brand, in.EffectiveOn, in.LateReason = true, "2023-11-01", "品牌认定补录"
+	})
+	check("a brand entered late", map[string]string{"hub_coverage": "none", "hub_social_workers": "0→1 2024-03",
+		"brand_orgs": "0→1 2024-03"})
+}
+
+// correctionCheck returns a check that every indicator's answer at 从化
+// today, its correction included, is the records' answer (the records'
+// path makes both of a correction's evaluations: see correction), and that
+// the corrections named are as wanted (was→now, or none).
+func correctionCheck(t *testing.T, w *world) func(step string, want map[string]string) {
+	inds, err := w.kpi.List(w.ctx, w.city, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(step string, want map[string]string) {
+		t.Helper()
+		got := map[string]*Result{}
+		for _, ind := range inds {
+			var js [2]string
+			for i, records := range []bool{false, true} {
+				w.kpi.FromRecords(records)
+				r, err := w.kpi.EvaluateKnown(w.ctx, w.city, ind.Key, conghuaCode, "", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := json.Marshal(r)
+				js[i] = string(b)
+				if !records {
+					got[ind.Key] = r
+				}
+			}
+			w.kpi.FromRecords(false)
+			if js[0] != js[1] {
+				t.Errorf("%s: %s:\nrollup  %s\nrecords %s", step, ind.Key, js[0], js[1])
+			}
+		}
+		// the dashboard (its corrections' entries read in one statement)
+		// says the same, both ways
+		var dash [2]string
+		for i, records := range []bool{false, true} {
+			w.kpi.FromRecords(records)
+			d, err := w.kpi.Dashboard(w.ctx, w.city, conghuaCode, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range d.Results {
+				on, _ := json.Marshal(r)
+				alone, _ := json.Marshal(got[r.Key])
+				if string(on) != string(alone) {
+					t.Errorf("%s: %s on the dashboard (records %v):\n%s\nalone:\n%s", step, r.Key, records, on, alone)
+				}
+			}
+			b, _ := json.Marshal(d.Results)
+			dash[i] = string(b)
+		}
+		w.kpi.FromRecords(false)
+		if dash[0] != dash[1] {
+			t.Errorf("%s: dashboard:\nrollup  %s\nrecords %s", step, dash[0], dash[1])
+		}
+		for key, c := range want {
+			r := got[key]
+			s := "none"
+			if r.Correction != nil {
+				s = fmt.Sprint(fmtp(r.Correction.Was), "→", fmtp(r.Correction.Now), " ", r.Correction.Month)
+			}
+			if s != c {
+				t.Errorf("%s: %s correction %s, want %s", step, key, s, c)
+			}
+		}
+	}
+}
+
+// A base's closing typed after the deadline with a closing day before it
+// is a correction at the deadline (the deadline's value as known then had
+// the base open); the correction is found (lastEntryAfter) and equals the
+// records' answer; before it, nothing is corrected.
+func TestCorrectionOfALateClosing(t *testing.T) {
+	w := newWorld(t)
+	w.clock.set("2021-10-01")
+	w.org("440117001001", registry.TierStreet)
+	w.base("从化区孵化基地", conghuaCode, "", "2021-10-01", "")
+	check := correctionCheck(t, w)
+	w.clock.set("2022-02-01")
+	check("open", map[string]string{"incubation_coverage": "none"})
+	inc := &incubation.Service{DB: w.db, Geo: w.geo, Orgs: w.reg, Now: w.clock.Now}
+	bases, err := inc.List(w.ctx, w.city, "")
+	if err != nil || len(bases) != 1 {
+		t.Fatalf("bases %v %v", bases, err)
+	}
+	w.clock.set("2022-03-15")
+	in := incubation.InputOf(bases[0])
+	in.ClosedOn, in.LateReason = "2021-12-15", "停办补录"
+	if _, err := inc.Update(w.ctx, w.city, bases[0].ID, in); err != nil {
+		t.Fatal(err)
+	}
+	check("closed late", map[string]string{"incubation_coverage": "1→0 2022-03"})
 }

@@ -239,15 +239,18 @@ type Count struct{ N, Late int }
 var dimLate = map[string]int{DimAll: 0, DimGroup: 1 << fGroups, DimType: 1 << fTypes, DimTier: 1 << fTier,
 	DimMark: 1 << fMark, DimHub: 1 << fHub, DimBrand: 1 << fBrand, DimParty: 1 << fParty}
 
-// keys calls fn with every key a state counts under and whether it counts
-// there by a late entry.
-func (st State) keys(fn func(Key, bool)) {
+// keys calls fn with every key a state counts under at a level (0: at
+// every level) and whether it counts there by a late entry.
+func (st State) keys(lvl int, fn func(Key, bool)) {
 	c := st.Community
 	if len(c) != 12 {
 		return
 	}
 	area := geo.KindOf(c)
 	for _, l := range Levels {
+		if lvl != 0 && l.Lvl != lvl {
+			continue
+		}
 		code := c[:l.Len]
 		add := func(dim, k string) {
 			fn(Key{Lvl: l.Lvl, Dim: dim, Code: code, Area: area, K: k}, st.Late&(1<<fStatus|1<<fCommunity|dimLate[dim]) != 0)
@@ -308,7 +311,7 @@ func (d Deltas) AddUnder(segs []Seg, sign int, prefix string) {
 		if !strings.HasPrefix(s.Community, prefix) {
 			continue
 		}
-		s.keys(func(k Key, late bool) {
+		s.keys(0, func(k Key, late bool) {
 			l := 0
 			if late {
 				l = sign
@@ -377,9 +380,5 @@ func On(segs []Seg, day string) (State, bool) {
 // whether it counts there by a late entry: an organization's part of the
 // rollup's counts on a day it stood so.
 func (st State) Keys(lvl int, fn func(Key, bool)) {
-	st.keys(func(k Key, late bool) {
-		if k.Lvl == lvl {
-			fn(k, late)
-		}
-	})
+	st.keys(lvl, fn)
 }
