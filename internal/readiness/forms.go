@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
@@ -75,8 +76,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 		d.Patrols, err = h.Svc.Patrols(ctx, u, within)
 	}
 	if err == nil && d.CanKeep {
-		d.Communities, err = choices(ctx, h.Svc.DB.Read, `SELECT code, name FROM divisions WHERE code >= $1 AND code < $2
-			AND length(code) = 12 ORDER BY code LIMIT $3`, u.ScopeCode, 3000)
+		d.Communities, err = h.communityChoices(ctx, u.ScopeCode)
 		d.DrillOrgs = make([]string, drillOrgFields)
 		if form == "drill-form" {
 			copy(d.DrillOrgs, r.PostForm["org_ids"])
@@ -108,8 +108,21 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 
 // choices reads a bounded list for a select; none when there are more
 // than limit (the form then takes the code).
-func choices(ctx context.Context, q db.Querier, query, scope string, limit int) ([]Choice, error) {
-	return db.PairsIn(ctx, q, query, scope, limit)
+// maxCommunityChoices bounds the community select: a scope with more
+// communities gets none, and the form asks for the code instead.
+const maxCommunityChoices = 3000
+
+// communityChoices offers the communities of a scope (geo's named read).
+func (h *Handlers) communityChoices(ctx context.Context, scope string) ([]Choice, error) {
+	ns, err := h.Svc.Geo.Under(ctx, scope, geo.Community, maxCommunityChoices+1)
+	if err != nil || len(ns) > maxCommunityChoices {
+		return nil, err
+	}
+	out := make([]Choice, len(ns))
+	for i, n := range ns {
+		out[i] = Choice{Value: n.Code, Label: n.Name}
+	}
+	return out, nil
 }
 
 func formInt(r *http.Request, name string) int {
