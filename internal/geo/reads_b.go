@@ -14,12 +14,16 @@ import (
 // the communities a report or a form lists, the units a report's rows
 // name. One range read (the level-and-code index).
 func (s *Store) Under(ctx context.Context, code string, level, limit int) ([]Node, error) {
-	lo, hi := db.PrefixRange(code)
-	q := `SELECT code, name, level, parent_code, kind FROM divisions WHERE level = $1 AND code >= $2 AND code < $3 ORDER BY code`
+	q, args := `SELECT code, name, level, parent_code, kind FROM divisions WHERE level = $1`, []any{level}
+	if code != "" {
+		lo, hi := db.PrefixRange(code)
+		q, args = q+` AND code >= $2 AND code < $3`, append(args, lo, hi)
+	}
+	q += ` ORDER BY code`
 	if limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(limit)
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, q, level, lo, hi)
+	rows, err := s.DB.Read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("geo under %s: %w", code, err)
 	}

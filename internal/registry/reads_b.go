@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"linli/internal/platform/db"
@@ -123,4 +124,36 @@ func (p *orgThen) emit(lo, hi string, fn func(OrgAt)) {
 	o.Types, _ = strconv.ParseInt(p.at(4, strconv.FormatInt(p.types, 10)), 10, 64)
 	o.Mark = p.at(5, strconv.FormatInt(p.mark, 10)) == "1"
 	fn(o)
+}
+
+// Brief is an organization as a row of another room's list names it.
+type Brief struct {
+	ID            int64
+	Name          string
+	CommunityCode string
+}
+
+// Briefs is the named read of the given organizations' names and
+// communities, in the order a list shows them (name, then id, in the
+// database's collation); ids that are no organization are absent. One
+// read whatever the number of ids (integers, inlined), in the transaction
+// q may be.
+func Briefs(ctx context.Context, q db.Querier, ids []int64) ([]Brief, error) {
+	if len(ids) == 0 {
+		return []Brief{}, nil
+	}
+	in := make([]string, len(ids))
+	for i, id := range ids {
+		in[i] = strconv.FormatInt(id, 10)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, name, community_code FROM orgs WHERE id IN (`+strings.Join(in, ",")+`)
+		ORDER BY name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("registry: briefs: %w", err)
+	}
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (*Brief, error) {
+		var b Brief
+		err := sc.Scan(&b.ID, &b.Name, &b.CommunityCode)
+		return &b, err
+	})
 }
