@@ -9,8 +9,6 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/errs"
-	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -102,7 +100,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, status, "readiness", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "readiness.title"), User: u,
+	h.S.Render(w, r, status, "readiness", web.View{Title: h.S.T(r, "readiness.title"), User: u,
 		Data: d})
 }
 
@@ -153,21 +151,13 @@ func (h *Handlers) orgIDs(r *http.Request, u *auth.User, name string) ([]int64, 
 // done redirects after a saved form, or re-renders the page with the
 // form's errors.
 func (h *Handlers) done(w http.ResponseWriter, r *http.Request, u *auth.User, form, flash string, err error) {
-	if err != nil {
-		msgs, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
-		h.render(w, r, u, http.StatusUnprocessableEntity, form, msgs)
-		return
-	}
-	http.Redirect(w, r, "/readiness?flash="+flash+"#"+form, http.StatusSeeOther)
+	h.S.Saved(w, r, err, "/readiness?flash="+flash+"#"+form, func(status int, msgs map[string]string) {
+		h.render(w, r, u, status, form, msgs)
+	})
 }
 
 func (h *Handlers) drillSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	orgs, err := h.orgIDs(r, u, "org_ids")
@@ -180,8 +170,7 @@ func (h *Handlers) drillSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	in := ContactInput{CommunityCode: r.PostFormValue("community_code"), Hazard: r.PostFormValue("hazard"),
@@ -191,8 +180,7 @@ func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth
 }
 
 func (h *Handlers) liaisonSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	_, err := h.Svc.AddLiaison(r.Context(), u, LiaisonInput{CommunityCode: r.PostFormValue("community_code"),
@@ -201,8 +189,7 @@ func (h *Handlers) liaisonSubmit(w http.ResponseWriter, r *http.Request, u *auth
 }
 
 func (h *Handlers) patrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	in := PatrolInput{Area: r.PostFormValue("area"), Members: formInt(r, "members"), StartedOn: r.PostFormValue("started_on"),
