@@ -16,6 +16,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
+	"linli/internal/registry"
 )
 
 // benchOrgs is how many organizations the benchmark's city holds
@@ -126,7 +127,7 @@ func BenchmarkReport(b *testing.B) {
 		lo, hi := db.PrefixRange("4401")
 		for i := 0; i < b.N; i++ {
 			n := 0
-			if err := readPastCorrelated(ctx, d, lo, hi, cut, func(orgAt) { n++ }); err != nil || n == 0 {
+			if err := readPastCorrelated(ctx, d, lo, hi, cut, func(registry.OrgAt) { n++ }); err != nil || n == 0 {
 				b.Fatal(n, err)
 			}
 		}
@@ -141,9 +142,8 @@ func BenchmarkReport(b *testing.B) {
 		}
 	})
 	b.Run("city_places_read", func(b *testing.B) {
-		lo, hi := db.PrefixRange("4401")
 		for i := 0; i < b.N; i++ {
-			if _, err := readPlaces(ctx, d, lo, hi, 6); err != nil {
+			if _, err := readPlaces(ctx, d, s.Geo, "4401", 6); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -161,7 +161,7 @@ func BenchmarkReport(b *testing.B) {
 		lo, hi := db.PrefixRange("4401")
 		for i := 0; i < b.N; i++ {
 			n := 0
-			if err := readPast(ctx, d, lo, hi, cut, func(orgAt) { n++ }); err != nil || n == 0 {
+			if err := registry.EachActiveAt(ctx, d.Read, lo, hi, cut, func(registry.OrgAt) { n++ }); err != nil || n == 0 {
 				b.Fatal(n, err)
 			}
 		}
@@ -270,7 +270,7 @@ func BenchmarkInsertCost(b *testing.B) {
 // readPastCorrelated is the past read before moves entered the history:
 // each historized field by a correlated subquery per organization, placed
 // where it is now (kept for the benchmark's comparison).
-func readPastCorrelated(ctx context.Context, d *db.DB, lo, hi string, cut time.Time, fn func(orgAt)) error {
+func readPastCorrelated(ctx context.Context, d *db.DB, lo, hi string, cut time.Time, fn func(registry.OrgAt)) error {
 	asOf := func(field, current string) string {
 		return `COALESCE((SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = '` + field +
 			`' AND h.at < $3 ORDER BY h.at DESC, h.id DESC LIMIT 1), (SELECT NULLIF(h.old_value, '') FROM org_history h WHERE h.org_id = o.id AND h.field = '` +
@@ -287,14 +287,14 @@ func readPastCorrelated(ctx context.Context, d *db.DB, lo, hi string, cut time.T
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var o orgAt
+		var o registry.OrgAt
 		var types, groups, mark string
-		if err := rows.Scan(&o.community, &o.tier, &types, &groups, &mark); err != nil {
+		if err := rows.Scan(&o.Community, &o.Tier, &types, &groups, &mark); err != nil {
 			return err
 		}
-		o.types, _ = strconv.ParseInt(types, 10, 64)
-		o.groups, _ = strconv.ParseInt(groups, 10, 64)
-		o.mark = mark == "1"
+		o.Types, _ = strconv.ParseInt(types, 10, 64)
+		o.Groups, _ = strconv.ParseInt(groups, 10, 64)
+		o.Mark = mark == "1"
 		fn(o)
 	}
 	return rows.Err()

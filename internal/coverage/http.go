@@ -183,7 +183,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
 		h.S.PageError(w, r, err)
 		return
 	}
-	title := h.S.Cat.T(i18n.FromRequest(r), "coverage.title")
+	title := h.S.T(r, "coverage.title")
 	h.S.Render(w, r, http.StatusOK, "coverage", web.View{Title: v.R.Name + " · " + title, Data: v})
 }
 

@@ -49,16 +49,16 @@ func (s *Service) CoverageCounts(ctx context.Context, q kpi.CoverageQuery) (map[
 	}
 	gm, tm := mask(registry.TargetGroups, f.TargetGroups), mask(registry.Types, f.Types)
 	for _, r := range q.Ranges {
-		err := readPast(ctx, s.DB, r[0], r[1], q.Cut, func(o orgAt) {
+		err := registry.EachActiveAt(ctx, s.DB.Read, r[0], r[1], q.Cut, func(o registry.OrgAt) {
 			switch {
-			case len(f.TargetGroups) > 0 && o.groups&gm == 0,
-				len(f.Types) > 0 && o.types&tm == 0,
-				len(f.Tiers) > 0 && !slices.Contains(f.Tiers, o.tier),
-				f.VolunteerMark != nil && o.mark != *f.VolunteerMark,
-				!area(o.community):
+			case len(f.TargetGroups) > 0 && o.Groups&gm == 0,
+				len(f.Types) > 0 && o.Types&tm == 0,
+				len(f.Tiers) > 0 && !slices.Contains(f.Tiers, o.Tier),
+				f.VolunteerMark != nil && o.Mark != *f.VolunteerMark,
+				!area(o.Community):
 				return
 			}
-			code := o.community
+			code := o.Community
 			if len(code) > q.GroupLen {
 				code = code[:q.GroupLen]
 			}

@@ -273,14 +273,6 @@ func share(n, d int) float64 {
 	return float64(n) / float64(d)
 }
 
-// orgAt is an organization as it stood on a date: what the past path
-// reads from the records.
-type orgAt struct {
-	community, tier string
-	types, groups   int64
-	mark            bool
-}
-
 // counter tallies organizations the way the rollup does: at the rows'
 // code length, and every community's total.
 type counter struct {
@@ -291,24 +283,24 @@ type counter struct {
 
 func newCounter(n int) *counter { return &counter{n: n, m: map[tally]int{}, comms: map[string]int{}} }
 
-func (c *counter) add(o orgAt) {
-	code := o.community
+func (c *counter) add(o registry.OrgAt) {
+	code := o.Community
 	if len(code) > c.n {
 		code = code[:c.n]
 	}
-	c.comms[o.community]++
-	area := geo.KindOf(o.community)
+	c.comms[o.Community]++
+	area := geo.KindOf(o.Community)
 	add := func(d, k string) { c.m[tally{code: code, area: area, dim: d, k: k}]++ }
 	add("all", "")
-	add("tier", o.tier)
-	if o.mark {
+	add("tier", o.Tier)
+	if o.Mark {
 		add("mark", "")
 	}
 	for b := 0; b < 63; b++ {
-		if o.groups&(1<<b) != 0 {
+		if o.Groups&(1<<b) != 0 {
 			add("group", strconv.Itoa(b))
 		}
-		if o.types&(1<<b) != 0 {
+		if o.Types&(1<<b) != 0 {
 			add("type", strconv.Itoa(b))
 		}
 	}

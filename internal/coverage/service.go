@@ -9,6 +9,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/registry"
 )
 
 // Service answers coverage reports and counts. It only reads.
@@ -94,7 +95,7 @@ func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d
 	var err error
 	if n == len(node.Code) {
 		units = []unitInfo{{code: node.Code, name: node.Name}}
-	} else if units, err = readUnits(ctx, s.DB, n, lo, hi); err != nil {
+	} else if units, err = readUnits(ctx, s.Geo, n, node.Code); err != nil {
 		return nil, err
 	}
 	var tallies []tally
@@ -102,10 +103,10 @@ func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d
 	switch {
 	case fromRecords:
 		c := newCounter(n)
-		if err := readPast(ctx, s.DB, lo, hi, d.Cut, c.add); err != nil {
+		if err := registry.EachActiveAt(ctx, s.DB.Read, lo, hi, d.Cut, c.add); err != nil {
 			return nil, err
 		}
-		comms, err := readCommunities(ctx, s.DB, lo, hi)
+		comms, err := readCommunities(ctx, s.Geo, node.Code)
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +115,7 @@ func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d
 		if tallies, err = readDated(ctx, s.DB, rollupLevel(n), []string{"all", dim(by)}, lo, hi, n, d.Day); err != nil {
 			return nil, err
 		}
-		if pl, err = readPlacesDated(ctx, s.DB, lo, hi, n, d.Day); err != nil {
+		if pl, err = readPlacesDated(ctx, s.DB, s.Geo, node.Code, n, d.Day); err != nil {
 			return nil, err
 		}
 	default:
@@ -123,7 +124,7 @@ func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d
 		}
 		// only the aggregates and the communities without organizations
 		// travel: a city's report reads a few rows per unit, and its list
-		if pl, err = readPlaces(ctx, s.DB, lo, hi, n); err != nil {
+		if pl, err = readPlaces(ctx, s.DB, s.Geo, node.Code, n); err != nil {
 			return nil, err
 		}
 	}

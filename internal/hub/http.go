@@ -37,10 +37,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	h.apiRoutes(rt)
 }
 
-func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
-	return h.S.Cat.T(i18n.FromRequest(r), key, args...)
-}
-
 type listData struct {
 	Hubs         []Summary
 	CanDesignate bool
@@ -66,7 +62,7 @@ func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, u *auth.Us
 	if fail != nil {
 		d.Picked = r.PostFormValue("org_id")
 	}
-	v := web.View{Title: h.tr(r, "hub.list_title"), Data: d}
+	v := web.View{Title: h.S.T(r, "hub.list_title"), Data: d}
 	h.withErrors(r, &v, fail)
 	h.S.Render(w, r, status, "hub_list", v)
 }

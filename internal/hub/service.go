@@ -5,16 +5,18 @@
 package hub
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"linli/internal/effective"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"linli/internal/effective"
 	"linli/internal/ledger"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -224,6 +226,7 @@ func (s *Service) Hubs(ctx context.Context, u *auth.User, within string) ([]Summ
 		return nil, err
 	}
 	out := []Summary{}
+	var ids []string
 	for _, o := range p.Items {
 		if ok, err := s.canSee(ctx, u, o); err != nil || !ok {
 			if err != nil {
@@ -231,15 +234,39 @@ func (s *Service) Hubs(ctx context.Context, u *auth.User, within string) ([]Summ
 			}
 			continue
 		}
-		sm := Summary{Org: o}
-		if err := s.DB.Read.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM hub_members WHERE hub_org_id = $1 AND status = 'active'),
-			(SELECT COUNT(*) FROM hub_workers WHERE hub_org_id = $1 AND ended_on = '')`, o.ID).Scan(&sm.Serving, &sm.Staffed); err != nil {
+		out = append(out, Summary{Org: o})
+		ids = append(ids, strconv.FormatInt(o.ID, 10))
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	// one read of every hub's counts (ids are integers read from the
+	// database: safe to inline), not one per hub
+	in := strings.Join(ids, ",")
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT hub_org_id, 0, COUNT(*) FROM hub_members
+		WHERE hub_org_id IN (`+in+`) AND status = 'active' GROUP BY hub_org_id
+		UNION ALL SELECT hub_org_id, 1, COUNT(*) FROM hub_workers WHERE hub_org_id IN (`+in+`) AND ended_on = '' GROUP BY hub_org_id`)
+	if err != nil {
+		return nil, fmt.Errorf("hub: counts: %w", err)
+	}
+	defer rows.Close()
+	at := make(map[int64]*Summary, len(out))
+	for i := range out {
+		at[out[i].Org.ID] = &out[i]
+	}
+	for rows.Next() {
+		var id int64
+		var workers, n int
+		if err := rows.Scan(&id, &workers, &n); err != nil {
 			return nil, fmt.Errorf("hub: counts: %w", err)
 		}
-		out = append(out, sm)
+		if workers == 1 {
+			at[id].Staffed = n
+		} else {
+			at[id].Serving = n
+		}
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // Get returns a hub with what it serves and who works there.
@@ -284,23 +311,60 @@ func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Hub, error)
 	return out, nil
 }
 
-const memberColumns = `m.id, m.hub_org_id, m.org_id, o.name, o.community_code, m.status, m.consent_by, m.consent_on,
+const memberColumns = `m.id, m.hub_org_id, m.org_id, m.status, m.consent_by, m.consent_on,
 	m.consent_note, m.joined_on, m.released_on, m.release_reason, m.late_reason`
 
 func scanMember(sc interface{ Scan(...any) error }) (*Member, error) {
 	var m Member
-	err := sc.Scan(&m.ID, &m.HubID, &m.OrgID, &m.OrgName, &m.CommunityCode, &m.Status, &m.ConsentBy, &m.ConsentOn,
+	err := sc.Scan(&m.ID, &m.HubID, &m.OrgID, &m.Status, &m.ConsentBy, &m.ConsentOn,
 		&m.ConsentNote, &m.JoinedOn, &m.ReleasedOn, &m.ReleaseReason, &m.LateReason)
 	return &m, err
 }
 
+// members lists a hub's members (current first), each organization named
+// by the registry's named read (registry.Briefs), in its name order.
 func (s *Service) members(ctx context.Context, hubID int64) ([]Member, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+memberColumns+` FROM hub_members m JOIN orgs o ON o.id = m.org_id
-		WHERE m.hub_org_id = $1 ORDER BY m.status, o.name, m.id DESC`, hubID)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+memberColumns+` FROM hub_members m WHERE m.hub_org_id = $1`, hubID)
 	if err != nil {
 		return nil, fmt.Errorf("hub: members: %w", err)
 	}
-	return db.Collect(rows, scanMember)
+	ms, err := db.Collect(rows, scanMember)
+	if err != nil {
+		return nil, err
+	}
+	return named(ctx, s.DB.Read, ms)
+}
+
+// named fills in the members' organization names and communities from
+// the registry and orders them by status, name, newest first (a member
+// whose organization is gone is left out).
+func named(ctx context.Context, q db.Querier, ms []Member) ([]Member, error) {
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.OrgID
+	}
+	bs, err := registry.Briefs(ctx, q, slices.Compact(slices.Sorted(slices.Values(ids))))
+	if err != nil {
+		return nil, err
+	}
+	at, rank := make(map[int64]int, len(bs)), make(map[int64]int, len(bs)) // rank: equal names rank equal
+	for i, b := range bs {
+		at[b.ID], rank[b.ID] = i, i
+		if i > 0 && b.Name == bs[i-1].Name {
+			rank[b.ID] = rank[bs[i-1].ID]
+		}
+	}
+	out := make([]Member, 0, len(ms))
+	for _, m := range ms {
+		if i, ok := at[m.OrgID]; ok {
+			m.OrgName, m.CommunityCode = bs[i].Name, bs[i].CommunityCode
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b Member) int {
+		return cmp.Or(cmp.Compare(a.Status, b.Status), cmp.Compare(rank[a.OrgID], rank[b.OrgID]), cmp.Compare(b.ID, a.ID))
+	})
+	return out, nil
 }
 
 // MemberInput takes an organization into custody, with its consent.
@@ -385,10 +449,10 @@ func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64
 		if err := s.Custody.OpenAccount(ctx, tx, hubID, in.OrgID); err != nil {
 			return nil, err
 		}
-		if out, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM hub_members m JOIN orgs o ON o.id = m.org_id
-			WHERE m.id = $1`, id)); err != nil {
+		if out, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM hub_members m WHERE m.id = $1`, id)); err != nil {
 			return nil, err
 		}
+		out.OrgName, out.CommunityCode = o.Name, o.CommunityCode
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.take_custody", ObjectType: "org",
 			ObjectID: strconv.FormatInt(in.OrgID, 10), ScopeCode: o.CommunityCode,
 			Detail: map[string]any{"hub_org_id": hubID, "consent_by": in.ConsentBy, "consent_on": in.ConsentOn, "consent_note": in.ConsentNote,
@@ -454,10 +518,15 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 			MemberReleased, in.ReleasedOn, reason, now, id, in.LateReason); err != nil {
 			return nil, fmt.Errorf("hub: release: %w", err)
 		}
-		if out, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM hub_members m JOIN orgs o ON o.id = m.org_id
-			WHERE m.id = $1`, id)); err != nil {
+		m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM hub_members m WHERE m.id = $1`, id))
+		if err != nil {
 			return nil, err
 		}
+		ms, err := named(ctx, tx, []Member{*m})
+		if err != nil || len(ms) == 0 {
+			return nil, cmp.Or(err, notFound())
+		}
+		out = &ms[0]
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.release", ObjectType: "org",
 			ObjectID: strconv.FormatInt(orgID, 10), ScopeCode: out.CommunityCode,
 			Detail: map[string]any{"hub_org_id": hubID, "reason": reason, "released_on": in.ReleasedOn, "late": late, "late_reason": in.LateReason}})

@@ -8,8 +8,6 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/errs"
-	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -58,7 +56,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 		form.DistrictCode = u.ScopeCode
 	}
 	v := &view{Items: items, Form: form, Org: r.PostFormValue("org_id"), Community: r.PostFormValue("community_code"), Districts: districts, CanApprove: CanApprove(u), Today: h.Svc.Today()}
-	h.S.Render(w, r, status, "points", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "points.title"), Data: v, Errors: msgs})
+	h.S.Render(w, r, status, "points", web.View{Title: h.S.T(r, "points.title"), Data: v, Errors: msgs})
 }
 
 // districts are the districts an approver chooses from: their own, or
@@ -79,8 +77,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	f := r.PostForm
@@ -96,16 +93,9 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	if err == nil {
 		_, err = h.Svc.Create(r.Context(), u, in)
 	}
-	if err != nil {
-		msgs, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
-		h.render(w, r, u, http.StatusUnprocessableEntity, in, msgs)
-		return
-	}
-	http.Redirect(w, r, "/demonstration-points?flash=points.created", http.StatusSeeOther)
+	h.S.Saved(w, r, err, "/demonstration-points?flash=points.created", func(status int, msgs map[string]string) {
+		h.render(w, r, u, status, in, msgs)
+	})
 }
 
 func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -116,13 +106,7 @@ func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	if err == nil {
 		_, err = h.Svc.Cancel(r.Context(), u, id, r.PostForm.Get("reason"))
 	}
-	if err != nil {
-		if msgs, ok := h.S.FieldErrors(r, err); ok {
-			h.render(w, r, u, http.StatusUnprocessableEntity, Input{ApprovedOn: h.Svc.Today()}, msgs)
-			return
-		}
-		h.S.PageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/demonstration-points?flash=points.cancelled", http.StatusSeeOther)
+	h.S.Saved(w, r, err, "/demonstration-points?flash=points.cancelled", func(status int, msgs map[string]string) {
+		h.render(w, r, u, status, Input{ApprovedOn: h.Svc.Today()}, msgs)
+	})
 }

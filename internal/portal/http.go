@@ -70,13 +70,6 @@ func absURL(r *http.Request, path string) string {
 	return scheme + "://" + r.Host + path
 }
 
-// tr translates into the request's language (a func value: the keys are
-// not format strings).
-func (h *Handlers) tr(r *http.Request) func(key string, args ...any) string {
-	lang := i18n.FromRequest(r)
-	return func(key string, args ...any) string { return h.S.Cat.T(lang, key, args...) }
-}
-
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, name, title string, m Meta, body any) {
 	public(w)
 	if m.URL == "" {
@@ -109,8 +102,8 @@ func (h *Handlers) place(w http.ResponseWriter, r *http.Request, code string) {
 		h.S.PageError(w, r, err)
 		return
 	}
-	title := h.tr(r)("portal.place_title", p.Name)
-	desc := h.tr(r)("portal.place_desc", p.Name, p.Orgs.Total, len(p.Upcoming))
+	title := h.S.T(r, "portal.place_title", p.Name)
+	desc := h.S.T(r, "portal.place_desc", p.Name, p.Orgs.Total, len(p.Upcoming))
 	h.render(w, r, "portal_place", title, Meta{Description: desc}, placeView{Place: p, Prev: prevMonth(p.Month), Next: nextMonth(p.Month),
 		Searching: oq.Q != "" || oq.Type != "" || oq.TargetGroup != "", Query: oq})
 }
@@ -157,7 +150,7 @@ func (h *Handlers) orgPage(w http.ResponseWriter, r *http.Request) {
 	u := auth.UserFrom(r.Context())
 	desc := o.Description
 	if desc == "" {
-		desc = h.tr(r)("portal.org_desc", o.Name, o.CommunityName)
+		desc = h.S.T(r, "portal.org_desc", o.Name, o.CommunityName)
 	}
 	if rs := []rune(desc); len(rs) > 120 {
 		desc = string(rs[:120]) + "…"
@@ -242,8 +235,8 @@ func (h *Handlers) activitiesPage(w http.ResponseWriter, r *http.Request) {
 		v.Calendar = calendar(month, days, today.Format(time.DateOnly))
 	}
 	v.Q.Within = aq.Within
-	title := h.tr(r)("portal.activities_title", v.Name)
-	h.render(w, r, "portal_activities", title, Meta{Description: h.tr(r)("portal.activities_desc", v.Name, p.Total)}, v)
+	title := h.S.T(r, "portal.activities_title", v.Name)
+	h.render(w, r, "portal_activities", title, Meta{Description: h.S.T(r, "portal.activities_desc", v.Name, p.Total)}, v)
 }
 
 func (h *Handlers) callPage(w http.ResponseWriter, r *http.Request) {
@@ -257,7 +250,7 @@ func (h *Handlers) callPage(w http.ResponseWriter, r *http.Request) {
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.render(w, r, "portal_call", c.Title, Meta{Description: h.tr(r)("portal.call_desc", c.Title, len(c.Results))}, c)
+	h.render(w, r, "portal_call", c.Title, Meta{Description: h.S.T(r, "portal.call_desc", c.Title, len(c.Results))}, c)
 }
 
 // settings pages
@@ -301,7 +294,7 @@ func (h *Handlers) settingsView(w http.ResponseWriter, r *http.Request, u *auth.
 			v.Set = *in
 		}
 	}
-	h.S.Render(w, r, status, "portal_settings", web.View{Title: h.tr(r)("portal.settings_title", o.Name), Data: v})
+	h.S.Render(w, r, status, "portal_settings", web.View{Title: h.S.T(r, "portal.settings_title", o.Name), Data: v})
 }
 
 func (h *Handlers) settingsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -314,8 +307,7 @@ func (h *Handlers) settingsSubmit(w http.ResponseWriter, r *http.Request, u *aut
 		h.S.PageError(w, r, err)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	f := r.PostForm

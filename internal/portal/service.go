@@ -322,12 +322,11 @@ func (s *Service) Org(ctx context.Context, id int64) (*PublicOrg, error) {
 
 // homeCode is the place the portal's home page shows: the first city.
 func (s *Service) homeCode(ctx context.Context) string {
-	var code string
-	err := s.DB.Read.QueryRowContext(ctx, `SELECT code FROM divisions WHERE level = $1 ORDER BY code LIMIT 1`, geo.City).Scan(&code)
-	if err != nil {
+	cities, err := s.Geo.Under(ctx, "", geo.City, 1)
+	if err != nil || len(cities) == 0 {
 		return "4401"
 	}
-	return code
+	return cities[0].Code
 }
 
 // districts lists a city's districts, which its activity lists read one

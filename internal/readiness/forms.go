@@ -6,10 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/errs"
-	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -75,8 +74,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 		d.Patrols, err = h.Svc.Patrols(ctx, u, within)
 	}
 	if err == nil && d.CanKeep {
-		d.Communities, err = choices(ctx, h.Svc.DB.Read, `SELECT code, name FROM divisions WHERE code >= $1 AND code < $2
-			AND length(code) = 12 ORDER BY code LIMIT $3`, u.ScopeCode, 3000)
+		d.Communities, err = h.communityChoices(ctx, u.ScopeCode)
 		d.DrillOrgs = make([]string, drillOrgFields)
 		if form == "drill-form" {
 			copy(d.DrillOrgs, r.PostForm["org_ids"])
@@ -102,14 +100,27 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, status, "readiness", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "readiness.title"), User: u,
+	h.S.Render(w, r, status, "readiness", web.View{Title: h.S.T(r, "readiness.title"), User: u,
 		Data: d})
 }
 
 // choices reads a bounded list for a select; none when there are more
 // than limit (the form then takes the code).
-func choices(ctx context.Context, q db.Querier, query, scope string, limit int) ([]Choice, error) {
-	return db.PairsIn(ctx, q, query, scope, limit)
+// maxCommunityChoices bounds the community select: a scope with more
+// communities gets none, and the form asks for the code instead.
+const maxCommunityChoices = 3000
+
+// communityChoices offers the communities of a scope (geo's named read).
+func (h *Handlers) communityChoices(ctx context.Context, scope string) ([]Choice, error) {
+	ns, err := h.Svc.Geo.Under(ctx, scope, geo.Community, maxCommunityChoices+1)
+	if err != nil || len(ns) > maxCommunityChoices {
+		return nil, err
+	}
+	out := make([]Choice, len(ns))
+	for i, n := range ns {
+		out[i] = Choice{Value: n.Code, Label: n.Name}
+	}
+	return out, nil
 }
 
 func formInt(r *http.Request, name string) int {
@@ -140,21 +151,13 @@ func (h *Handlers) orgIDs(r *http.Request, u *auth.User, name string) ([]int64, 
 // done redirects after a saved form, or re-renders the page with the
 // form's errors.
 func (h *Handlers) done(w http.ResponseWriter, r *http.Request, u *auth.User, form, flash string, err error) {
-	if err != nil {
-		msgs, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
-		h.render(w, r, u, http.StatusUnprocessableEntity, form, msgs)
-		return
-	}
-	http.Redirect(w, r, "/readiness?flash="+flash+"#"+form, http.StatusSeeOther)
+	h.S.Saved(w, r, err, "/readiness?flash="+flash+"#"+form, func(status int, msgs map[string]string) {
+		h.render(w, r, u, status, form, msgs)
+	})
 }
 
 func (h *Handlers) drillSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	orgs, err := h.orgIDs(r, u, "org_ids")
@@ -167,8 +170,7 @@ func (h *Handlers) drillSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	in := ContactInput{CommunityCode: r.PostFormValue("community_code"), Hazard: r.PostFormValue("hazard"),
@@ -178,8 +180,7 @@ func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth
 }
 
 func (h *Handlers) liaisonSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	_, err := h.Svc.AddLiaison(r.Context(), u, LiaisonInput{CommunityCode: r.PostFormValue("community_code"),
@@ -188,8 +189,7 @@ func (h *Handlers) liaisonSubmit(w http.ResponseWriter, r *http.Request, u *auth
 }
 
 func (h *Handlers) patrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	in := PatrolInput{Area: r.PostFormValue("area"), Members: formInt(r, "members"), StartedOn: r.PostFormValue("started_on"),

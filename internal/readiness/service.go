@@ -3,9 +3,11 @@ package readiness
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"time"
 
+	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -17,6 +19,8 @@ import (
 type Geo interface {
 	Exists(ctx context.Context, code string) (bool, error)
 	Names(ctx context.Context, codes []string) (map[string]string, error)
+	// Under lists a level's divisions in a subtree (geo.Store.Under).
+	Under(ctx context.Context, code string, level, limit int) ([]geo.Node, error)
 }
 
 // Orgs is what the room needs from the registry.
@@ -40,18 +44,27 @@ func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
 // scope narrows a requested division to the user's subtree: a division
 // outside it is not found.
 func scope(u *auth.User, within string) (lo, hi string, err error) {
+	code, err := place(u, within)
+	if err != nil {
+		return "", "", err
+	}
+	lo, hi = db.PrefixRange(code)
+	return lo, hi, nil
+}
+
+// place is the division scope narrows to.
+func place(u *auth.User, within string) (string, error) {
 	if u.Role == auth.OrgLeader || u.Role == auth.HubStaff {
-		return "", "", errs.E(errs.Forbidden, "err.forbidden")
+		return "", errs.E(errs.Forbidden, "err.forbidden")
 	}
 	code := u.ScopeCode
 	if within != "" {
 		if !u.InScope(within) {
-			return "", "", notFound()
+			return "", notFound()
 		}
 		code = within
 	}
-	lo, hi = db.PrefixRange(code)
-	return lo, hi, nil
+	return code, nil
 }
 
 // orgsIn checks that organizations lie in the community.
@@ -231,17 +244,27 @@ type Place struct {
 	Name string `json:"name"`
 }
 
+// facts reads the communities of a place and their facts on a day.
+func (s *Service) facts(ctx context.Context, code, day string) ([]*communityFacts, error) {
+	comms, err := s.Geo.Under(ctx, code, geo.Community, 0)
+	if err != nil {
+		return nil, fmt.Errorf("readiness: communities: %w", err)
+	}
+	return readFacts(ctx, s.DB.Read, comms, code, day)
+}
+
 // Liaisons lists the posts of a subtree and the communities without one.
 func (s *Service) Liaisons(ctx context.Context, u *auth.User, within string) (*Liaisons, error) {
-	lo, hi, err := scope(u, within)
+	code, err := place(u, within)
 	if err != nil {
 		return nil, err
 	}
+	lo, hi := db.PrefixRange(code)
 	items, err := listLiaisons(ctx, s.DB.Read, lo, hi)
 	if err != nil {
 		return nil, err
 	}
-	facts, err := readFacts(ctx, s.DB.Read, lo, hi, today(s.now()))
+	facts, err := s.facts(ctx, code, today(s.now()))
 	if err != nil {
 		return nil, err
 	}
@@ -268,12 +291,12 @@ type StreetCoverage struct {
 // Coverage is, per street of a subtree, the share of communities with a
 // current contact list and a drill in the last 12 months.
 func (s *Service) Coverage(ctx context.Context, u *auth.User, within string) ([]StreetCoverage, error) {
-	lo, hi, err := scope(u, within)
+	code, err := place(u, within)
 	if err != nil {
 		return nil, err
 	}
 	day := today(s.now())
-	facts, err := readFacts(ctx, s.DB.Read, lo, hi, day)
+	facts, err := s.facts(ctx, code, day)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/geo"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/pii"
@@ -228,26 +229,18 @@ type communityFacts struct {
 	Liaison    bool
 }
 
-func readFacts(ctx context.Context, q db.Querier, lo, hi, today string) ([]*communityFacts, error) {
-	rows, err := q.QueryContext(ctx, `SELECT code, name FROM divisions WHERE code >= $1 AND code < $2 AND level = 5 ORDER BY code`, lo, hi)
-	if err != nil {
-		return nil, fmt.Errorf("readiness: communities: %w", err)
-	}
+// readFacts reads the facts of the communities of a place (geo's named
+// read, geo.Store.Under): three grouped reads of the room's tables over the
+// place's range.
+func readFacts(ctx context.Context, q db.Querier, comms []geo.Node, code, today string) ([]*communityFacts, error) {
 	var out []*communityFacts
 	by := map[string]*communityFacts{}
-	for rows.Next() {
-		c := &communityFacts{Latest: map[string]string{}}
-		if err := rows.Scan(&c.Code, &c.Name); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for _, n := range comms {
+		c := &communityFacts{Code: n.Code, Name: n.Name, Latest: map[string]string{}}
 		out = append(out, c)
 		by[c.Code] = c
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	lo, hi := db.PrefixRange(code)
 	read := func(query string, fn func(code, a, b string)) error {
 		rows, err := q.QueryContext(ctx, query, lo, hi, today)
 		if err != nil {

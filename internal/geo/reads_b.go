@@ -1,0 +1,42 @@
+package geo
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"linli/internal/platform/db"
+)
+
+// Under is the named read of a level's divisions in a subtree (code ""
+// is the whole tree), in code order, at most limit of them when limit > 0:
+// the communities a report or a form lists, the units a report's rows
+// name. One range read (the level-and-code index).
+func (s *Store) Under(ctx context.Context, code string, level, limit int) ([]Node, error) {
+	q, args := `SELECT code, name, level, parent_code, kind FROM divisions WHERE level = $1`, []any{level}
+	if code != "" {
+		lo, hi := db.PrefixRange(code)
+		q, args = q+` AND code >= $2 AND code < $3`, append(args, lo, hi)
+	}
+	q += ` ORDER BY code`
+	if limit > 0 {
+		q += ` LIMIT ` + strconv.Itoa(limit)
+	}
+	rows, err := s.DB.Read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("geo under %s: %w", code, err)
+	}
+	defer rows.Close()
+	out := []Node{}
+	for rows.Next() {
+		var n Node
+		var parent sql.NullString
+		if err := rows.Scan(&n.Code, &n.Name, &n.Level, &parent, &n.Kind); err != nil {
+			return nil, fmt.Errorf("geo under %s: %w", code, err)
+		}
+		n.ParentCode = parent.String
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,43 @@
+package web
+
+import (
+	"net/http"
+
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+)
+
+// ParsedForm reads a form's body; a body that is no form is an error page
+// (invalid input) and false, and the handler stops.
+func (s *Server) ParsedForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		s.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+		return false
+	}
+	return true
+}
+
+// Saved ends a form's POST handler, the one way every room answers a
+// submitted form: the change made (err nil) goes on with a 303 to next
+// (a flash in its address); a refusal the user can fix (FieldErrors: an
+// invalid or conflicting input) shows the form's page again through
+// refill, with the messages by field and 422; anything else is an error
+// page.
+func (s *Server) Saved(w http.ResponseWriter, r *http.Request, err error, next string, refill func(status int, msgs map[string]string)) {
+	if err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	if msgs, ok := s.FieldErrors(r, err); ok {
+		refill(http.StatusUnprocessableEntity, msgs)
+		return
+	}
+	s.PageError(w, r, err)
+}
+
+// T translates a message key, with its arguments, into the request's
+// language. (Through a message value: the keys are not format strings,
+// which vet would otherwise take them for.)
+func (s *Server) T(r *http.Request, key string, args ...any) string {
+	return s.Cat.Msg(i18n.FromRequest(r), errs.M(key, args...))
+}
