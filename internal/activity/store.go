@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,30 +65,97 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// insertActivities stores new activities with their organizations.
-func insertActivities(ctx context.Context, tx *sql.Tx, as []*Activity, by int64, now time.Time) error {
-	for _, a := range as {
-		detail, _ := json.Marshal(a.Beneficiaries)
-		rule, _ := json.Marshal(a.rule)
-		err := tx.QueryRowContext(ctx, `INSERT INTO activities (org_id, title, theme, kind, fields, starts_at, ends_at, starts_on,
-			community_code, street_code, district_code, address, groups_mask, participants, beneficiaries, beneficiary_detail,
-			fund_raising, minors, overnight, write_up, status, major, major_rule, ack_level, report_due_on, created_by, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$27) RETURNING id`,
-			a.OrgIDs[0], a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn,
-			a.CommunityCode, a.StreetCode, a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants,
-			a.Beneficiaries.Total, string(detail), b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status,
-			b2i(a.Major), string(rule), a.AckLevel, a.ReportDueOn, nullID(by), now).Scan(&a.ID)
+// activityBatch is how many activities one INSERT writes (activityInsertN
+// parameters each).
+const activityBatch = 200
+
+const (
+	activityInsertCols = `org_id, title, theme, kind, fields, starts_at, ends_at, starts_on, community_code, street_code,
+	district_code, address, groups_mask, participants, beneficiaries, beneficiary_detail, fund_raising, minors, overnight,
+	write_up, status, major, major_rule, ack_level, report_due_on, created_by, created_at, updated_at`
+	activityInsertN = 28
+)
+
+// insertActivities stores new activities with their organizations, with
+// multi-row statements (a form's one activity is a batch of one; the
+// import writes thousands). The ids of a statement's rows are assigned in
+// the order of its VALUES on both engines (SQLite's next rowid, a
+// sequence's next value), so the ids returned, sorted, are the rows' in
+// order.
+func insertActivities(ctx context.Context, tx *sql.Tx, d db.Dialect, as []*Activity, by int64, now time.Time) error {
+	for start := 0; start < len(as); start += activityBatch {
+		chunk := as[start:min(len(as), start+activityBatch)]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO activities (` + activityInsertCols + `) VALUES `)
+		args := make([]any, 0, len(chunk)*activityInsertN)
+		for i, a := range chunk {
+			detail, _ := json.Marshal(a.Beneficiaries)
+			rule, _ := json.Marshal(a.rule)
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(params(d, len(args), activityInsertN))
+			args = append(args, a.OrgIDs[0], a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn,
+				a.CommunityCode, a.StreetCode, a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants,
+				a.Beneficiaries.Total, string(detail), b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status,
+				b2i(a.Major), string(rule), a.AckLevel, a.ReportDueOn, nullID(by), now, now)
+		}
+		b.WriteString(` RETURNING id`)
+		rows, err := tx.QueryContext(ctx, b.String(), args...)
 		if err != nil {
 			return fmt.Errorf("activity: insert: %w", err)
 		}
-		a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.Version = by, now, now, 1
+		ids, err := db.Column[int64](rows)
+		if err != nil {
+			return fmt.Errorf("activity: insert: %w", err)
+		}
+		if len(ids) != len(chunk) {
+			return fmt.Errorf("activity: insert: %d ids for %d rows", len(ids), len(chunk))
+		}
+		slices.Sort(ids)
+		for i, a := range chunk {
+			a.ID = ids[i]
+			a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.Version = by, now, now, 1
+		}
+	}
+	var links [][2]int64
+	for _, a := range as {
 		for _, o := range a.OrgIDs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO activity_orgs (activity_id, org_id) VALUES ($1, $2)`, a.ID, o); err != nil {
-				return fmt.Errorf("activity: insert org: %w", err)
+			links = append(links, [2]int64{a.ID, o})
+		}
+	}
+	const per = 1000
+	for start := 0; start < len(links); start += per {
+		chunk := links[start:min(len(links), start+per)]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO activity_orgs (activity_id, org_id) VALUES `)
+		args := make([]any, 0, 2*len(chunk))
+		for i, l := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
 			}
+			b.WriteString(params(d, len(args), 2))
+			args = append(args, l[0], l[1])
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("activity: insert orgs: %w", err)
 		}
 	}
 	return nil
+}
+
+// params is one row's "(p, p, …)" of n parameters after the first done.
+func params(d db.Dialect, done, n int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for j := 1; j <= n; j++ {
+		if j > 1 {
+			b.WriteByte(',')
+		}
+		b.WriteString(d.Param(done + j))
+	}
+	b.WriteByte(')')
+	return b.String()
 }
 
 // updateActivity stores an edited activity (its organizations unchanged).
