@@ -371,12 +371,8 @@ func reportStatus(ctx context.Context, q db.Querier, activityID int64) (string, 
 
 // List returns a page of activities in the user's scope.
 func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, error) {
-	if f.PerPage <= 0 || f.PerPage > 200 {
-		f.PerPage = 50
-	}
-	if f.Page <= 0 {
-		f.Page = 1
-	}
+	pg := Paging{Page: f.Page, PerPage: f.PerPage}.bounded()
+	f.Page, f.PerPage = pg.Page, pg.PerPage
 	var leader, hub int64
 	switch u.Role {
 	case auth.OrgLeader:
