@@ -85,23 +85,17 @@ const (
 func insertActivities(ctx context.Context, tx *sql.Tx, d db.Dialect, as []*Activity, by int64, now time.Time) error {
 	for start := 0; start < len(as); start += activityBatch {
 		chunk := as[start:min(len(as), start+activityBatch)]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO activities (` + activityInsertCols + `) VALUES `)
 		args := make([]any, 0, len(chunk)*activityInsertN)
-		for i, a := range chunk {
+		for _, a := range chunk {
 			detail, _ := json.Marshal(a.Beneficiaries)
 			rule, _ := json.Marshal(a.rule)
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(params(d, len(args), activityInsertN))
 			args = append(args, a.OrgIDs[0], a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn,
 				a.CommunityCode, a.StreetCode, a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants,
 				a.Beneficiaries.Total, string(detail), b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status,
 				b2i(a.Major), string(rule), a.AckLevel, a.ReportDueOn, nullID(by), now, now)
 		}
-		b.WriteString(` RETURNING id`)
-		rows, err := tx.QueryContext(ctx, b.String(), args...)
+		rows, err := tx.QueryContext(ctx, `INSERT INTO activities (`+activityInsertCols+`) VALUES `+
+			db.Values(d, len(chunk), activityInsertN)+` RETURNING id`, args...)
 		if err != nil {
 			return fmt.Errorf("activity: insert: %w", err)
 		}
@@ -118,44 +112,20 @@ func insertActivities(ctx context.Context, tx *sql.Tx, d db.Dialect, as []*Activ
 			a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.Version = by, now, now, 1
 		}
 	}
-	var links [][2]int64
+	var links []any
 	for _, a := range as {
 		for _, o := range a.OrgIDs {
-			links = append(links, [2]int64{a.ID, o})
+			links = append(links, a.ID, o)
 		}
 	}
-	const per = 1000
-	for start := 0; start < len(links); start += per {
-		chunk := links[start:min(len(links), start+per)]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO activity_orgs (activity_id, org_id) VALUES `)
-		args := make([]any, 0, 2*len(chunk))
-		for i, l := range chunk {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(params(d, len(args), 2))
-			args = append(args, l[0], l[1])
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+	const per = 1000 // links a statement
+	for start := 0; start < len(links); start += 2 * per {
+		chunk := links[start:min(len(links), start+2*per)]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_orgs (activity_id, org_id) VALUES `+db.Values(d, len(chunk)/2, 2), chunk...); err != nil {
 			return fmt.Errorf("activity: insert orgs: %w", err)
 		}
 	}
 	return nil
-}
-
-// params is one row's "(p, p, …)" of n parameters after the first done.
-func params(d db.Dialect, done, n int) string {
-	var b strings.Builder
-	b.WriteByte('(')
-	for j := 1; j <= n; j++ {
-		if j > 1 {
-			b.WriteByte(',')
-		}
-		b.WriteString(d.Param(done + j))
-	}
-	b.WriteByte(')')
-	return b.String()
 }
 
 // updateActivity stores an edited activity (its organizations unchanged).
