@@ -75,8 +75,8 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Tag: "activities", Query: q("unit"), Response: "Rule"}, h.S.API(h.apiRule))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/major-report-rules", Summary: "Set a street's or district's rule (applies to activities entered from now on)",
 		Tag: "activities", Query: q("unit"), Body: "Rule", Response: "Rule"}, h.S.API(h.apiPutRule))
-	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations", Summary: "Consultations (议事协商) in scope with their meetings",
-		Tag: "activities", Query: q("within"), Response: "ConsultationList"}, h.S.API(h.apiConsultations))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations", Summary: "Consultations (议事协商) in scope with their meetings, newest first, a page at a time with the total",
+		Tag: "activities", Query: append(q("within"), pagingParams(false)...), Response: "ConsultationList"}, h.S.API(h.apiConsultations))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations", Summary: "Record a consultation and its co_governance activity",
 		Tag: "activities", Body: "ConsultationInput", Response: "Consultation", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateConsultation)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/campaigns/{theme}", Summary: "A campaign's figures: activities, beneficiaries, volunteer hours, by district and month, active organizations",
@@ -242,8 +242,8 @@ func (h *Handlers) apiPutRule(w http.ResponseWriter, r *http.Request, u *auth.Us
 }
 
 func (h *Handlers) apiConsultations(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	cs, err := h.Svc.Consultations(r.Context(), u, r.URL.Query().Get("within"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": cs}, err)
+	l, err := h.Svc.Consultations(r.Context(), u, r.URL.Query().Get("within"), PagingOf(r.URL.Query()))
+	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
 func (h *Handlers) apiCampaign(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -334,7 +334,7 @@ func schemas() map[string]any {
 			"by_street": web.Arr(web.Obj(map[string]any{"street_code": web.Str(), "major": web.Int(), "late": web.Int(), "unreported": web.Int()}))}),
 		"ConsultationInput": web.Obj(cin, "topic", "topic_kind", "community_code", "raised_by", "org_ids", "meetings"),
 		"Consultation":      web.Obj(cons),
-		"ConsultationList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Consultation"))}),
+		"ConsultationList":  listSchema("Consultation", false),
 		"Campaign": web.Obj(map[string]any{"theme": web.Enum(Themes...), "unit": web.Str(), "from": date, "to": date,
 			"activities": web.Int(), "beneficiaries": web.Int(), "registered_people": web.Int(), "volunteer_hours": num, "by_district": web.Arr(row), "by_month": web.Arr(row),
 			"active_orgs": web.Obj(map[string]any{"since": date, "orgs": web.Int(), "active": web.Int(), "share": num})}),

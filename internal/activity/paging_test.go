@@ -173,6 +173,26 @@ func TestListsPastTheOldCap(t *testing.T) {
 		t.Errorf("the inbox page 4 shows %d reports to decide, want 1", strings.Count(inboxPage, `action="/major-reports/`))
 	}
 
+	// 230 consultations (more than the old 200), their meetings read per page
+	if _, err := a.DB.Write.Exec(`INSERT INTO consultations (activity_id, topic, topic_kind, community_code, raised_by, created_at)
+		SELECT id, '议题' || id, 'parking', community_code, 'residents', $1 FROM activities WHERE major = 1 AND id IN
+		(SELECT id FROM activities WHERE major = 1 ORDER BY id LIMIT 230)`, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.Write.Exec(`INSERT INTO consultation_meetings (consultation_id, held_on, residents, committee, organizations, property_mgmt,
+		minutes, decisions) SELECT MIN(id), '2023-08-01', 30, 3, 1, 1, '纪要', '决定' FROM consultations`); err != nil {
+		t.Fatal(err)
+	}
+	checkList(t, a.As(st), "/api/v1/consultations", 230, false)
+	var cs struct{ Items []activity.Consultation }
+	a.As(st).Do("GET", "/api/v1/consultations?per_page=200&page=2", nil).Decode(&cs)
+	if len(cs.Items) != 30 || len(cs.Items[29].Meetings) != 1 || cs.Items[29].Meetings[0].Residents != 30 {
+		t.Errorf("the consultations' last page: %d items, the oldest with its meeting", len(cs.Items))
+	}
+	if page := a.As(st).Do("GET", "/consultations?page=5", nil).String(); strings.Count(page, `id="consultation-`) != 30 || !strings.Contains(page, `rel="prev"`) {
+		t.Errorf("the consultations page 5 shows %d, want 30", strings.Count(page, `id="consultation-`))
+	}
+
 	// 520 streets' associations (bulk: the registry's import writes the
 	// organizations, one statement the associations)
 	city := a.CreateUser("city-admin", auth.CityAdmin, "4401", 0)

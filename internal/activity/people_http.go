@@ -127,12 +127,16 @@ func (h *Handlers) beneficiaryPage(w http.ResponseWriter, r *http.Request, u *au
 }
 
 func (h *Handlers) consultationsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	cs, err := h.Svc.Consultations(r.Context(), u, "")
+	l, err := h.Svc.Consultations(r.Context(), u, "", pageOf(r))
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "consultations", web.View{Title: h.tr(r, "ppl.consultations"), Data: cs})
+	h.S.Render(w, r, http.StatusOK, "consultations", web.View{Title: h.tr(r, "ppl.consultations"), Data: consultationsData{L: l}})
+}
+
+type consultationsData struct {
+	L *List[*Consultation]
 }
 
 type consultationData struct {

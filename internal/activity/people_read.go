@@ -83,21 +83,10 @@ func (s *Service) Consultation(ctx context.Context, u *auth.User, id int64) (*Co
 	if err != nil {
 		return nil, nil, fmt.Errorf("activity: consultation: %w", err)
 	}
-	ms, err := s.DB.Read.QueryContext(ctx, `SELECT held_on, residents, committee, organizations, property_mgmt, minutes, decisions
-		FROM consultation_meetings WHERE consultation_id = $1 ORDER BY held_on, id`, id)
-	if err != nil {
-		return nil, nil, fmt.Errorf("activity: meetings: %w", err)
-	}
 	c.Meetings = []Meeting{}
-	for ms.Next() {
-		var m Meeting
-		if err := ms.Scan(&m.HeldOn, &m.Residents, &m.Committee, &m.Organizations, &m.PropertyMgmt, &m.Minutes, &m.Decisions); err != nil {
-			ms.Close()
-			return nil, nil, err
-		}
-		c.Meetings = append(c.Meetings, m)
+	if err := consultationMeetings(ctx, s.DB.Read, []*Consultation{&c}); err != nil {
+		return nil, nil, err
 	}
-	ms.Close()
 	sv, err := getSurvey(ctx, s.DB.Read, id)
 	if err != nil && !isNotFound(err) {
 		return nil, nil, err
