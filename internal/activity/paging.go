@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"linli/internal/platform/db"
+	"linli/internal/registry"
 )
 
 // The room's lists are read a page at a time, never cut at a fixed number
@@ -25,20 +26,22 @@ type Paging struct {
 	After   int64
 }
 
-// MaxPerPage bounds a page; DefaultPerPage is a page asked without a size.
+// MaxPerPage bounds a page (the registry's bound); DefaultPerPage is a
+// page asked without a size.
 const (
-	MaxPerPage     = 200
+	MaxPerPage     = registry.MaxPerPage
 	DefaultPerPage = 50
 )
 
-// bounded is p with its defaults and bounds: page 1, DefaultPerPage rows,
-// at most MaxPerPage (a larger per_page is cut to it).
+// bounded is p with its defaults and bounds: page 1 to the registry's
+// MaxPage, DefaultPerPage rows, at most MaxPerPage (a larger per_page is
+// cut to it).
 func (p Paging) bounded() Paging {
 	if p.PerPage <= 0 {
 		p.PerPage = DefaultPerPage
 	}
 	p.PerPage = min(p.PerPage, MaxPerPage)
-	p.Page = max(p.Page, 1)
+	p.Page = min(max(p.Page, 1), registry.MaxPage)
 	p.After = max(p.After, 0)
 	return p
 }

@@ -76,6 +76,9 @@ func checkList(t *testing.T, c *apptest.Client, path string, want int, keyset bo
 	if past := getPage(t, c, path+sep+"per_page=200&page="+strconv.Itoa(lastN+1)); len(past.Items) != 0 || past.Total != want {
 		t.Errorf("%s: a page past the last has %d items, total %d", path, len(past.Items), past.Total)
 	}
+	if deep := getPage(t, c, path+sep+"page=99999999999999"); len(deep.Items) != 0 || deep.Total != want {
+		t.Errorf("%s: a page far past the last has %d items, total %d", path, len(deep.Items), deep.Total)
+	}
 	if big := getPage(t, c, path+sep+"per_page=100000"); len(big.Items) != activity.MaxPerPage || big.PerPage != activity.MaxPerPage {
 		t.Errorf("%s: per_page=100000 gave %d items (per_page %d), want the bound %d", path, len(big.Items), big.PerPage, activity.MaxPerPage)
 	}
