@@ -210,10 +210,11 @@ func (s *Service) Reports(ctx context.Context, u *auth.User, status string, p Pa
 }
 
 // AwaitingDecision counts the pending reports in the user's scope that the
-// user decides: every one of them read (streamed), each judged by canDecide.
+// user decides: every one of them read (streamed), each judged by
+// canDecide; none read for a user who decides none (decidesAny).
 func (s *Service) AwaitingDecision(ctx context.Context, u *auth.User) (int, error) {
 	hub, ok := reportsOf(u)
-	if !ok || u.ReadOnly() {
+	if !ok || !decidesAny(u) { // no report to read: the count is 0
 		return 0, nil
 	}
 	n := 0
