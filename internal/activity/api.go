@@ -59,14 +59,14 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Tag: "activities", Body: "HoursInput", Response: "HoursEntry", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.AddHours)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/confirm", Summary: "Confirm and lock the activity's hours",
 		Tag: "activities", Response: "Activity"}, h.S.API(web.Read(h.S, "id", h.Svc.Confirm)))
-	rt.API(web.Doc{Method: "GET", Path: "/api/v1/volunteers", Summary: "Volunteers in scope (phones masked for officers)",
-		Tag: "activities", Response: "VolunteerList"}, h.S.API(h.apiVolunteers))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/volunteers", Summary: "Volunteers in scope by id, a page at a time with the total (phones masked for officers)",
+		Tag: "activities", Query: pagingParams(true), Response: "VolunteerList"}, h.S.API(h.apiVolunteers))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/volunteers", Summary: "Record a volunteer", Tag: "activities",
 		Body: "VolunteerInput", Response: "Volunteer", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateVolunteer)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/volunteers/{id}/hours", Summary: "A volunteer's hours over a period, computed from the entries",
 		Tag: "activities", Query: q("from", "to"), Response: "Hours"}, h.S.API(h.apiVolunteerHours))
-	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-reports", Summary: "Major-activity reports in scope (status=pending: the inbox) and late/unreported counts per street",
-		Tag: "activities", Query: q("status"), Response: "ReportList"}, h.S.API(h.apiReports))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-reports", Summary: "Major-activity reports in scope by due day, a page at a time with the total (status=pending: the inbox), and late/unreported counts per street",
+		Tag: "activities", Query: append(q("status"), pagingParams(false)...), Response: "ReportList"}, h.S.API(h.apiReports))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/major-reports", Summary: "Report a major activity", Tag: "activities",
 		Body: "ReportInput", Response: "Report", Status: 201}, h.S.API(h.apiSubmit))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/major-reports/{id}/decision", Summary: "Acknowledge or refuse a report (the street, or the community committee for community-tier organizations)",
@@ -75,8 +75,8 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Tag: "activities", Query: q("unit"), Response: "Rule"}, h.S.API(h.apiRule))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/major-report-rules", Summary: "Set a street's or district's rule (applies to activities entered from now on)",
 		Tag: "activities", Query: q("unit"), Body: "Rule", Response: "Rule"}, h.S.API(h.apiPutRule))
-	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations", Summary: "Consultations (议事协商) in scope with their meetings",
-		Tag: "activities", Query: q("within"), Response: "ConsultationList"}, h.S.API(h.apiConsultations))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations", Summary: "Consultations (议事协商) in scope with their meetings, newest first, a page at a time with the total",
+		Tag: "activities", Query: append(q("within"), pagingParams(false)...), Response: "ConsultationList"}, h.S.API(h.apiConsultations))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations", Summary: "Record a consultation and its co_governance activity",
 		Tag: "activities", Body: "ConsultationInput", Response: "Consultation", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateConsultation)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/campaigns/{theme}", Summary: "A campaign's figures: activities, beneficiaries, volunteer hours, by district and month, active organizations",
@@ -180,8 +180,8 @@ func (h *Handlers) fileBytes(w http.ResponseWriter, r *http.Request, u *auth.Use
 }
 
 func (h *Handlers) apiVolunteers(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	vs, err := h.Svc.Volunteers(r.Context(), u)
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": vs}, err)
+	l, err := h.Svc.Volunteers(r.Context(), u, PagingOf(r.URL.Query()))
+	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
 func (h *Handlers) apiVolunteerHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -194,7 +194,7 @@ func (h *Handlers) apiVolunteerHours(w http.ResponseWriter, r *http.Request, u *
 }
 
 func (h *Handlers) apiReports(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	l, err := h.Svc.Reports(r.Context(), u, r.URL.Query().Get("status"))
+	l, err := h.Svc.Reports(r.Context(), u, r.URL.Query().Get("status"), PagingOf(r.URL.Query()))
 	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
@@ -242,14 +242,32 @@ func (h *Handlers) apiPutRule(w http.ResponseWriter, r *http.Request, u *auth.Us
 }
 
 func (h *Handlers) apiConsultations(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	cs, err := h.Svc.Consultations(r.Context(), u, r.URL.Query().Get("within"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": cs}, err)
+	l, err := h.Svc.Consultations(r.Context(), u, r.URL.Query().Get("within"), PagingOf(r.URL.Query()))
+	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
 func (h *Handlers) apiCampaign(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
 	c, err := h.Svc.Campaign(r.Context(), u, r.PathValue("theme"), q.Get("unit"), q.Get("from"), q.Get("to"))
 	h.S.Respond(w, r, http.StatusOK, c, err)
+}
+
+// pagingParams are a paged list's query parameters; keyset adds after.
+func pagingParams(keyset bool) []web.Param {
+	ps := []web.Param{{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Description: "at most 200 (default 50)"}}
+	if keyset {
+		ps = append(ps, web.Param{Name: "after", Type: "integer", Description: "the next_after of the page before: the page after that id (page is then ignored)"})
+	}
+	return ps
+}
+
+// listSchema is the schema of a List of item.
+func listSchema(item string, keyset bool) map[string]any {
+	props := map[string]any{"items": web.Arr(web.Ref(item)), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}
+	if keyset {
+		props["next_after"] = web.Int()
+	}
+	return web.Obj(props)
 }
 
 func schemas() map[string]any {
@@ -305,18 +323,18 @@ func schemas() map[string]any {
 		"HoursEntries":   web.Obj(map[string]any{"items": web.Arr(web.Ref("HoursEntry"))}),
 		"Volunteer":      vol,
 		"VolunteerInput": web.Obj(map[string]any{"name": web.Str(), "phone": web.Str(), "community_code": web.Str(), "org_ids": ints}, "name", "community_code"),
-		"VolunteerList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Volunteer"))}),
+		"VolunteerList":  listSchema("Volunteer", true),
 		"Hours": web.Obj(map[string]any{"volunteer": web.Ref("Volunteer"), "from": date, "to": date, "hours": num,
 			"entries": web.Arr(web.Ref("HoursEntry"))}),
 		"Rule":        rule,
 		"Report":      report,
 		"ReportInput": web.Obj(map[string]any{"activity_id": web.Int()}, "activity_id"),
 		"Decision":    web.Obj(map[string]any{"decision": web.Enum("acknowledge", "refuse"), "reason": web.Str()}, "decision"),
-		"ReportList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Report")), "awaiting_my_decision": web.Int(),
+		"ReportList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Report")), "total": web.Int(), "page": web.Int(), "per_page": web.Int(), "awaiting_my_decision": web.Int(),
 			"by_street": web.Arr(web.Obj(map[string]any{"street_code": web.Str(), "major": web.Int(), "late": web.Int(), "unreported": web.Int()}))}),
 		"ConsultationInput": web.Obj(cin, "topic", "topic_kind", "community_code", "raised_by", "org_ids", "meetings"),
 		"Consultation":      web.Obj(cons),
-		"ConsultationList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Consultation"))}),
+		"ConsultationList":  listSchema("Consultation", false),
 		"Campaign": web.Obj(map[string]any{"theme": web.Enum(Themes...), "unit": web.Str(), "from": date, "to": date,
 			"activities": web.Int(), "beneficiaries": web.Int(), "registered_people": web.Int(), "volunteer_hours": num, "by_district": web.Arr(row), "by_month": web.Arr(row),
 			"active_orgs": web.Obj(map[string]any{"since": date, "orgs": web.Int(), "active": web.Int(), "share": num})}),

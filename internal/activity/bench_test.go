@@ -68,7 +68,7 @@ func BenchmarkCampaign(b *testing.B) {
 				Beneficiaries: activity.Beneficiaries{Total: benef, ByGroup: map[string]int{"elderly": benef}}})
 			mins = append(mins, 60*r.IntN(4))
 		}
-		if err := a.DB.Tx(ctx, func(tx *sql.Tx) error { return activity.InsertBulk(ctx, tx, ins, mins, time.Now()) }); err != nil {
+		if err := a.DB.Tx(ctx, func(tx *sql.Tx) error { return activity.InsertBulk(ctx, a.DB.Dialect, tx, ins, mins, time.Now()) }); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -62,15 +63,14 @@ func (s *Service) CreateConsultation(ctx context.Context, u *auth.User, in Consu
 	return c, nil
 }
 
-// Consultations lists the consultations the user may see, newest first.
-func (s *Service) Consultations(ctx context.Context, u *auth.User, within string) ([]*Consultation, error) {
+// Consultations lists a page of the consultations the user may see,
+// newest first, with their meetings.
+func (s *Service) Consultations(ctx context.Context, u *auth.User, within string, p Paging) (*List[*Consultation], error) {
 	q := s.DB.Read
-	var rows *sql.Rows
-	var err error
-	const cols = `c.id, c.activity_id, c.topic, c.topic_kind, c.community_code, c.raised_by, COALESCE(c.raised_by_org_id, 0), c.raised_note, c.follow_up, c.created_at`
+	lq := listQuery{cols: `c.id, c.activity_id, c.topic, c.topic_kind, c.community_code, c.raised_by, COALESCE(c.raised_by_org_id, 0),
+		c.raised_note, c.follow_up, c.created_at`, order: "c.id DESC"}
 	if u.Role == auth.OrgLeader {
-		rows, err = q.QueryContext(ctx, `SELECT `+cols+` FROM consultations c JOIN activity_orgs ao ON ao.activity_id = c.activity_id
-			WHERE ao.org_id = $1 ORDER BY c.id DESC LIMIT 200`, u.OrgID)
+		lq.from, lq.args = `FROM consultations c JOIN activity_orgs ao ON ao.activity_id = c.activity_id WHERE ao.org_id = $1`, []any{u.OrgID}
 	} else {
 		place, ok := u.Narrow(within)
 		if !ok {
@@ -80,45 +80,54 @@ func (s *Service) Consultations(ctx context.Context, u *auth.User, within string
 		if u.Role == auth.HubStaff { // those of the hub and the organizations it serves
 			args = append(args, u.OrgID)
 			n := "$" + strconv.Itoa(len(args))
-			in += ` AND c.activity_id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ` + n + ` OR org_id IN
-				(SELECT org_id FROM hub_members WHERE hub_org_id = ` + n + ` AND status = 'active'))`
+			in += ` AND ` + strings.ReplaceAll(strings.ReplaceAll(hubServed, "a.id IN", "c.activity_id IN"), "?", n)
 		}
-		rows, err = q.QueryContext(ctx, `SELECT `+cols+` FROM consultations c WHERE `+in+`
-			ORDER BY c.id DESC LIMIT 200`, args...)
+		lq.from, lq.args = `FROM consultations c WHERE `+in, args
 	}
+	l, err := readPage(ctx, q, lq, p, scanConsultations, nil)
 	if err != nil {
-		return nil, fmt.Errorf("activity: consultations: %w", err)
-	}
-	out := []*Consultation{}
-	for rows.Next() {
-		var c Consultation
-		if err := rows.Scan(&c.ID, &c.ActivityID, &c.Topic, &c.TopicKind, &c.CommunityCode, &c.RaisedBy, &c.RaisedByOrgID,
-			&c.RaisedNote, &c.FollowUp, &c.CreatedAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, &c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, c := range out {
-		ms, err := q.QueryContext(ctx, `SELECT held_on, residents, committee, organizations, property_mgmt, minutes, decisions
-			FROM consultation_meetings WHERE consultation_id = $1 ORDER BY held_on, id`, c.ID)
-		if err != nil {
+	return l, consultationMeetings(ctx, q, l.Items)
+}
+
+func scanConsultations(rows *sql.Rows) ([]*Consultation, error) {
+	defer rows.Close()
+	out := []*Consultation{}
+	for rows.Next() {
+		c := &Consultation{Meetings: []Meeting{}}
+		if err := rows.Scan(&c.ID, &c.ActivityID, &c.Topic, &c.TopicKind, &c.CommunityCode, &c.RaisedBy, &c.RaisedByOrgID,
+			&c.RaisedNote, &c.FollowUp, &c.CreatedAt); err != nil {
 			return nil, err
 		}
-		c.Meetings = []Meeting{}
-		for ms.Next() {
-			var m Meeting
-			if err := ms.Scan(&m.HeldOn, &m.Residents, &m.Committee, &m.Organizations, &m.PropertyMgmt, &m.Minutes, &m.Decisions); err != nil {
-				ms.Close()
-				return nil, err
-			}
-			c.Meetings = append(c.Meetings, m)
-		}
-		ms.Close()
+		out = append(out, c)
 	}
-	return out, nil
+	return out, rows.Err()
+}
+
+// consultationMeetings sets the meetings of consultations, in one read.
+func consultationMeetings(ctx context.Context, q db.Querier, cs []*Consultation) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	by := make(map[int64]*Consultation, len(cs))
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		by[c.ID], ids[i] = c, strconv.FormatInt(c.ID, 10)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT consultation_id, held_on, residents, committee, organizations, property_mgmt, minutes, decisions
+		FROM consultation_meetings WHERE consultation_id IN (`+strings.Join(ids, ",")+`) ORDER BY consultation_id, held_on, id`)
+	if err != nil {
+		return fmt.Errorf("activity: meetings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var m Meeting
+		if err := rows.Scan(&id, &m.HeldOn, &m.Residents, &m.Committee, &m.Organizations, &m.PropertyMgmt, &m.Minutes, &m.Decisions); err != nil {
+			return err
+		}
+		by[id].Meetings = append(by[id].Meetings, m)
+	}
+	return rows.Err()
 }

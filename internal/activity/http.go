@@ -354,7 +354,7 @@ func (h *Handlers) inboxPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 }
 
 func (h *Handlers) renderInbox(w http.ResponseWriter, r *http.Request, u *auth.User, status int, msg string) {
-	l, err := h.Svc.Reports(r.Context(), u, r.URL.Query().Get("status"))
+	l, err := h.Svc.Reports(r.Context(), u, r.URL.Query().Get("status"), pageOf(r))
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

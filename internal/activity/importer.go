@@ -480,25 +480,21 @@ func (s *Service) Import(ctx context.Context, u *auth.User, data []byte, cat *i1
 		return rep, nil
 	}
 	errDone := errors.New("rolled back")
+	// every row planned by the form's rules (each organization, community
+	// and rule read once for the file), the valid ones written with the
+	// batch writers, then their volunteers' hours in the file's order; the
+	// problems reported by row
 	err = s.DB.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		names, err := s.orgsByName(db.WithTx(ctx, tx), u, parsed)
 		if err != nil {
 			return err
 		}
+		rc := newRecording()
 		comms := map[string]string{}
-		vols := map[string][]int64{}
+		var planned []*Activity
+		var plannedRows []*importRow
 		for _, row := range parsed {
 			problems := row.problems
-			report := func() {
-				cols := make([]int, 0, len(problems))
-				for c := range problems {
-					cols = append(cols, c)
-				}
-				sort.Ints(cols)
-				for _, c := range cols {
-					rep.add(RowError{Row: row.n, Column: colName(c), Msg: problems[c]})
-				}
-			}
 			for _, name := range row.orgNames {
 				switch ids := names[name]; len(ids) {
 				case 0:
@@ -513,12 +509,15 @@ func (s *Service) Import(ctx context.Context, u *auth.User, data []byte, cat *i1
 				problems[cOrgs] = errs.M("err.required")
 			}
 			if len(problems) > 0 {
-				report()
 				continue
 			}
-			host, err := s.orgRefs(ctx, row.in.OrgIDs[:1])
+			host, err := s.refs(ctx, rc, row.in.OrgIDs[:1])
 			if err != nil {
 				return err
+			}
+			if host[0] == nil {
+				problems[cOrgs] = errs.M("imp.err.org_unknown", row.orgNames[0])
+				continue
 			}
 			row.in.CommunityCode = host[0].CommunityCode
 			if row.community != "" {
@@ -528,12 +527,11 @@ func (s *Service) Import(ctx context.Context, u *auth.User, data []byte, cat *i1
 				}
 				if code == "" {
 					problems[cCommunity] = errs.M("imp.err.community", row.community)
-					report()
 					continue
 				}
 				row.in.CommunityCode = code
 			}
-			as, err := s.CreateMany(ctx, tx, u, []Input{row.in})
+			a, err := s.plan(ctx, tx, u, rc, row.in)
 			if err != nil {
 				e, ok := errs.As(err)
 				if !ok {
@@ -546,25 +544,33 @@ func (s *Service) Import(ctx context.Context, u *auth.User, data []byte, cat *i1
 				for f, m := range e.Fields {
 					problems[colOfField(f)] = m
 				}
-				report()
 				continue
 			}
+			planned = append(planned, a)
+			plannedRows = append(plannedRows, row)
+		}
+		if err := s.store(ctx, tx, u, planned); err != nil {
+			return err
+		}
+		vols := map[string][]int64{}
+		for i, a := range planned {
+			row := plannedRows[i]
 			rep.Created++
-			rep.IDs = append(rep.IDs, as[0].ID)
+			rep.IDs = append(rep.IDs, a.ID)
 			for _, v := range row.volunteers {
-				key := as[0].DistrictCode + "|" + v.name
+				key := a.DistrictCode + "|" + v.name
 				ids, ok := vols[key]
 				if !ok {
-					if ids, err = volunteersByName(ctx, tx, as[0].DistrictCode, v.name); err != nil {
+					if ids, err = volunteersByName(ctx, tx, a.DistrictCode, v.name); err != nil {
 						return err
 					}
 					vols[key] = ids
 				}
 				if len(ids) != 1 {
-					problems[cVolunteers] = errs.M("imp.err.volunteer_unknown", v.name, len(ids))
+					row.problems[cVolunteers] = errs.M("imp.err.volunteer_unknown", v.name, len(ids))
 					break
 				}
-				if _, err := s.AddHours(ctx, u, as[0].ID, HoursInput{VolunteerID: ids[0], Hours: v.hours}); err != nil {
+				if _, err := s.AddHours(ctx, u, a.ID, HoursInput{VolunteerID: ids[0], Hours: v.hours}); err != nil {
 					e, ok := errs.As(err)
 					if !ok {
 						return err
@@ -573,13 +579,20 @@ func (s *Service) Import(ctx context.Context, u *auth.User, data []byte, cat *i1
 					for _, m := range e.Fields {
 						msg = m
 					}
-					problems[cVolunteers] = errs.M("imp.err.volunteer", v.name, msg)
+					row.problems[cVolunteers] = errs.M("imp.err.volunteer", v.name, msg)
 					break
 				}
 				rep.Hours++
 			}
-			if len(problems) > 0 {
-				report()
+		}
+		for _, row := range parsed {
+			cols := make([]int, 0, len(row.problems))
+			for c := range row.problems {
+				cols = append(cols, c)
+			}
+			sort.Ints(cols)
+			for _, c := range cols {
+				rep.add(RowError{Row: row.n, Column: colName(c), Msg: row.problems[c]})
 			}
 		}
 		if rep.ErrorCount > 0 || dryRun {

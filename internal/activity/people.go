@@ -57,24 +57,24 @@ func (s *Service) CreateBeneficiary(ctx context.Context, u *auth.User, in Benefi
 	return b, nil
 }
 
-// Beneficiaries lists the registered beneficiaries in the user's place.
-func (s *Service) Beneficiaries(ctx context.Context, u *auth.User) ([]*Beneficiary, error) {
-	scope := u.ScopeCode
-	if u.Role == auth.OrgLeader {
-		if u.OrgID == 0 {
-			return []*Beneficiary{}, nil
-		}
-		o, err := s.Orgs.Lookup(ctx, u.OrgID)
-		if err != nil {
-			return nil, err
-		}
-		scope = o.CommunityCode
+// Beneficiaries lists a page of the registered beneficiaries in the
+// user's place (a leader: their organization's community).
+func (s *Service) Beneficiaries(ctx context.Context, u *auth.User, p Paging) (*List[*Beneficiary], error) {
+	scope, err := s.beneficiaryScope(ctx, u)
+	if isNotFound(err) { // a leader without an organization
+		return &List[*Beneficiary]{Items: []*Beneficiary{}, Page: 1, PerPage: p.bounded().PerPage}, nil
 	}
-	bs, err := listBeneficiaries(ctx, s.DB.Read, scope, 500)
-	for _, b := range bs {
+	if err != nil {
+		return nil, err
+	}
+	l, err := listBeneficiaries(ctx, s.DB.Read, scope, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range l.Items {
 		b.Phone, b.PhoneMasked = maskPhone(u, b.Phone)
 	}
-	return bs, err
+	return l, nil
 }
 
 // AddServed records which registered people an activity served; they are

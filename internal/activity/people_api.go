@@ -10,8 +10,8 @@ import (
 // peopleRoutes mounts the registered beneficiaries, the consultations'
 // surveys and the streets' volunteer associations.
 func (h *Handlers) peopleRoutes(rt *web.Router) {
-	rt.API(web.Doc{Method: "GET", Path: "/api/v1/beneficiaries", Summary: "Registered beneficiaries in scope (phones masked for officers)",
-		Tag: "activities", Response: "BeneficiaryList"}, h.S.API(h.apiBeneficiaries))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/beneficiaries", Summary: "Registered beneficiaries in scope by id, a page at a time with the total (phones masked for officers)",
+		Tag: "activities", Query: pagingParams(true), Response: "BeneficiaryList"}, h.S.API(h.apiBeneficiaries))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/beneficiaries", Summary: "Register a person served again and again (counted once per period)",
 		Tag: "activities", Body: "BeneficiaryInput", Response: "Beneficiary", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateBeneficiary)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/beneficiaries", Summary: "Record which registered people an activity served (among its beneficiaries)",
@@ -32,8 +32,8 @@ func (h *Handlers) peopleRoutes(rt *web.Router) {
 }
 
 func (h *Handlers) apiBeneficiaries(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	bs, err := h.Svc.Beneficiaries(r.Context(), u)
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": bs}, err)
+	l, err := h.Svc.Beneficiaries(r.Context(), u, PagingOf(r.URL.Query()))
+	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
 func (h *Handlers) apiServed(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -91,7 +91,7 @@ func peopleSchemas() map[string]any {
 	member := web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(), "joined_on": date, "left_on": date})
 	return map[string]any{
 		"Beneficiary":         b,
-		"BeneficiaryList":     web.Obj(map[string]any{"items": web.Arr(web.Ref("Beneficiary"))}),
+		"BeneficiaryList":     listSchema("Beneficiary", true),
 		"BeneficiaryInput":    web.Obj(map[string]any{"name": web.Str(), "phone": web.Str(), "community_code": web.Str(), "groups": web.Arr(web.Str())}, "name", "community_code"),
 		"ServedInput":         web.Obj(map[string]any{"beneficiary_ids": web.Arr(web.Int())}, "beneficiary_ids"),
 		"ActivitySurveyInput": web.Obj(map[string]any{"question": web.Str(), "options": web.Arr(web.Str())}, "question", "options"),

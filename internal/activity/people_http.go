@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
@@ -61,28 +62,45 @@ func seeOther(w http.ResponseWriter, r *http.Request, path string) {
 }
 
 type beneficiariesData struct {
-	Items  []*Beneficiary
+	L      *List[*Beneficiary]
 	Groups []string
 	CanAdd bool
 }
 
+// pageOf is a page's paging: by page number only (the links say page=).
+func pageOf(r *http.Request) Paging {
+	p := PagingOf(r.URL.Query())
+	p.After = 0
+	return p
+}
+
 func (h *Handlers) beneficiariesPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	bs, err := h.Svc.Beneficiaries(r.Context(), u)
+	l, err := h.Svc.Beneficiaries(r.Context(), u, pageOf(r))
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
-	for _, b := range bs { // the pages mask every phone
+	for _, b := range l.Items { // the pages mask every phone
 		b.Phone, b.PhoneMasked = maskPhone(nil, b.Phone)
 	}
 	h.S.Render(w, r, http.StatusOK, "beneficiaries", web.View{Title: h.tr(r, "ppl.beneficiaries"),
-		Data: beneficiariesData{Items: bs, Groups: registry.TargetGroups, CanAdd: !u.ReadOnly()}})
+		Data: beneficiariesData{L: l, Groups: registry.TargetGroups, CanAdd: !u.ReadOnly()}})
 }
 
 func (h *Handlers) beneficiarySubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	r.ParseForm()
-	b, err := h.Svc.CreateBeneficiary(r.Context(), u, BeneficiaryInput{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"),
-		CommunityCode: r.PostFormValue("community_code"), Groups: r.PostForm["groups"]})
+	// the community by name, "街道 · 社区", "name #code" or its code (the
+	// place picker, as the activity form)
+	community := r.PostFormValue("community_code")
+	var err error
+	if h.Places != nil {
+		community, err = geo.ResolvePlace(r.Context(), h.Places, u, "community_code", community, geo.Community)
+	}
+	var b *Beneficiary
+	if err == nil {
+		b, err = h.Svc.CreateBeneficiary(r.Context(), u, BeneficiaryInput{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"),
+			CommunityCode: community, Groups: r.PostForm["groups"]})
+	}
 	if err != nil {
 		h.refused(w, r, err)
 		return
@@ -109,12 +127,16 @@ func (h *Handlers) beneficiaryPage(w http.ResponseWriter, r *http.Request, u *au
 }
 
 func (h *Handlers) consultationsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	cs, err := h.Svc.Consultations(r.Context(), u, "")
+	l, err := h.Svc.Consultations(r.Context(), u, "", pageOf(r))
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "consultations", web.View{Title: h.tr(r, "ppl.consultations"), Data: cs})
+	h.S.Render(w, r, http.StatusOK, "consultations", web.View{Title: h.tr(r, "ppl.consultations"), Data: consultationsData{L: l}})
+}
+
+type consultationsData struct {
+	L *List[*Consultation]
 }
 
 type consultationData struct {
@@ -173,7 +195,7 @@ func (h *Handlers) answerSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 type associationsData struct {
-	Items     []Association
+	L         *List[Association]
 	Streets   []PlaceChoice
 	Districts []PlaceChoice
 	District  string
@@ -186,7 +208,7 @@ func (h *Handlers) associationsPage(w http.ResponseWriter, r *http.Request, u *a
 	}
 	d := associationsData{District: r.URL.Query().Get("district")}
 	var err error
-	if d.Items, err = h.Svc.Associations(r.Context(), u); err == nil {
+	if d.L, err = h.Svc.Associations(r.Context(), u, pageOf(r)); err == nil {
 		if d.Streets, err = h.Svc.Streets(r.Context(), u, d.District); err == nil {
 			d.Districts, err = h.Svc.Districts(r.Context(), u)
 		}

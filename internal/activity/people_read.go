@@ -2,6 +2,7 @@ package activity
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"linli/internal/platform/auth"
@@ -82,21 +83,10 @@ func (s *Service) Consultation(ctx context.Context, u *auth.User, id int64) (*Co
 	if err != nil {
 		return nil, nil, fmt.Errorf("activity: consultation: %w", err)
 	}
-	ms, err := s.DB.Read.QueryContext(ctx, `SELECT held_on, residents, committee, organizations, property_mgmt, minutes, decisions
-		FROM consultation_meetings WHERE consultation_id = $1 ORDER BY held_on, id`, id)
-	if err != nil {
-		return nil, nil, fmt.Errorf("activity: meetings: %w", err)
-	}
 	c.Meetings = []Meeting{}
-	for ms.Next() {
-		var m Meeting
-		if err := ms.Scan(&m.HeldOn, &m.Residents, &m.Committee, &m.Organizations, &m.PropertyMgmt, &m.Minutes, &m.Decisions); err != nil {
-			ms.Close()
-			return nil, nil, err
-		}
-		c.Meetings = append(c.Meetings, m)
+	if err := consultationMeetings(ctx, s.DB.Read, []*Consultation{&c}); err != nil {
+		return nil, nil, err
 	}
-	ms.Close()
 	sv, err := getSurvey(ctx, s.DB.Read, id)
 	if err != nil && !isNotFound(err) {
 		return nil, nil, err
@@ -114,19 +104,22 @@ func (s *Service) StreetAssociation(ctx context.Context, u *auth.User, street st
 	return a, err
 }
 
-// Associations lists the associations named in the user's place.
-func (s *Service) Associations(ctx context.Context, u *auth.User) ([]Association, error) {
+// Associations lists a page of the associations named in the user's
+// place, by street.
+func (s *Service) Associations(ctx context.Context, u *auth.User, p Paging) (*List[Association], error) {
 	if u.Role == auth.OrgLeader {
-		return []Association{}, nil
+		return &List[Association]{Items: []Association{}, Page: 1, PerPage: p.bounded().PerPage}, nil
 	}
 	in, args := db.ScopeCond("va.street_code", u.ScopeCode, nil)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT va.street_code, va.org_id, o.name,
-		(SELECT COUNT(*) FROM association_members m WHERE m.association_id = va.org_id AND m.left_on = '')
-		FROM volunteer_associations va JOIN orgs o ON o.id = va.org_id
-		WHERE `+in+` ORDER BY va.street_code LIMIT 500`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("activity: associations: %w", err)
-	}
+	return readPage(ctx, s.DB.Read, listQuery{cols: `va.street_code, va.org_id, o.name,
+		(SELECT COUNT(*) FROM association_members m WHERE m.association_id = va.org_id AND m.left_on = '')`,
+		from: `FROM volunteer_associations va JOIN orgs o ON o.id = va.org_id WHERE ` + in, args: args, order: "va.street_code"},
+		p, scanAssociations, nil)
+}
+
+// scanAssociations reads associations with their count of current members
+// (Members holds that many empty entries).
+func scanAssociations(rows *sql.Rows) ([]Association, error) {
 	defer rows.Close()
 	out := []Association{}
 	for rows.Next() {

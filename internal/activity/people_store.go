@@ -69,14 +69,12 @@ func beneficiariesByID(ctx context.Context, q db.Querier, ids []int64) (map[int6
 	return out, err
 }
 
-func listBeneficiaries(ctx context.Context, q db.Querier, scope string, limit int) ([]*Beneficiary, error) {
+// listBeneficiaries reads a page of the beneficiaries registered in a
+// place, by id.
+func listBeneficiaries(ctx context.Context, q db.Querier, scope string, p Paging) (*List[*Beneficiary], error) {
 	in, args := db.ScopeCond("community_code", scope, nil)
-	rows, err := q.QueryContext(ctx, `SELECT `+beneficiaryCols+` FROM beneficiaries WHERE `+in+`
-		ORDER BY id LIMIT `+strconv.Itoa(limit), args...)
-	if err != nil {
-		return nil, fmt.Errorf("activity: beneficiaries: %w", err)
-	}
-	return scanBeneficiaries(rows)
+	return readPage(ctx, q, listQuery{cols: beneficiaryCols, from: `FROM beneficiaries WHERE ` + in, args: args, order: "id", key: "id"},
+		p, scanBeneficiaries, func(b *Beneficiary) int64 { return b.ID })
 }
 
 func servedAt(ctx context.Context, q db.Querier, activityID int64) (map[int64]bool, error) {

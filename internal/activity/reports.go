@@ -160,38 +160,68 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, decision, 
 	return out, err
 }
 
-// ReportList is the reports in scope with the streets' reporting counts.
+// ReportList is a page of the reports in scope, with the streets'
+// reporting counts and how many in all await the user's decision.
 type ReportList struct {
 	Items     []*Report         `json:"items"`
+	Total     int               `json:"total"`
+	Page      int               `json:"page"`
+	PerPage   int               `json:"per_page"`
 	ByStreet  []StreetReporting `json:"by_street"`
 	AwaitMine int               `json:"awaiting_my_decision"`
 }
 
-// Reports lists the major-activity reports in the user's scope; with
-// status "pending", the inbox of those awaiting a decision by due day.
-func (s *Service) Reports(ctx context.Context, u *auth.User, status string) (*ReportList, error) {
+// reportsOf is whose reports the user reads: hub staff their hub's (ok
+// false: none, an account without an organization, or a leader).
+func reportsOf(u *auth.User) (hub int64, ok bool) {
 	if u.Role == auth.OrgLeader || u.ScopeCode == "" {
-		return &ReportList{Items: []*Report{}, ByStreet: []StreetReporting{}}, nil
+		return 0, false
 	}
-	var hub int64
 	if u.Role == auth.HubStaff {
-		if hub = u.OrgID; hub == 0 {
-			return &ReportList{Items: []*Report{}, ByStreet: []StreetReporting{}}, nil
-		}
+		return u.OrgID, u.OrgID != 0
 	}
-	items, err := listReports(ctx, s.DB.Read, u.ScopeCode, hub, status, 500)
+	return 0, true
+}
+
+// Reports lists a page of the major-activity reports in the user's scope;
+// with status "pending", the inbox of those awaiting a decision by due day.
+func (s *Service) Reports(ctx context.Context, u *auth.User, status string, p Paging) (*ReportList, error) {
+	p = p.bounded()
+	out := &ReportList{Items: []*Report{}, ByStreet: []StreetReporting{}, Page: p.Page, PerPage: p.PerPage}
+	hub, ok := reportsOf(u)
+	if !ok {
+		return out, nil
+	}
+	l, err := listReports(ctx, s.DB.Read, u.ScopeCode, hub, status, p)
 	if err != nil {
 		return nil, err
 	}
-	out := &ReportList{Items: items}
-	for _, r := range items {
+	out.Items, out.Total = l.Items, l.Total
+	for _, r := range out.Items {
 		r.CanDecide = canDecide(u, r) && r.Status == ReportPending
-		if r.CanDecide {
-			out.AwaitMine++
-		}
+	}
+	if out.AwaitMine, err = s.AwaitingDecision(ctx, u); err != nil {
+		return nil, err
 	}
 	if out.ByStreet, err = reportingByStreet(ctx, s.DB.Read, u.ScopeCode); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// AwaitingDecision counts the pending reports in the user's scope that the
+// user decides: every one of them read (streamed), each judged by
+// canDecide; none read for a user who decides none (decidesAny).
+func (s *Service) AwaitingDecision(ctx context.Context, u *auth.User) (int, error) {
+	hub, ok := reportsOf(u)
+	if !ok || !decidesAny(u) { // no report to read: the count is 0
+		return 0, nil
+	}
+	n := 0
+	err := eachReport(ctx, s.DB.Read, u.ScopeCode, hub, ReportPending, func(r *Report) {
+		if canDecide(u, r) {
+			n++
+		}
+	})
+	return n, err
 }

@@ -57,12 +57,18 @@ func canSee(u *auth.User, a *Activity, served bool) bool {
 	return u.InScope(a.CommunityCode)
 }
 
+// decidesAny reports whether canDecide can be true of any report for u:
+// only a street's officer and a community committee decide.
+func decidesAny(u *auth.User) bool {
+	return u != nil && !u.ReadOnly() && (u.Role == auth.StreetOfficer || u.Role == auth.CommunityCommittee)
+}
+
 // canDecide reports whether the user is the level that acknowledges the
 // report: the street's officer, or the community committee of the
 // activity's community for community-tier organizations. Nobody else, not
 // even the district: the seed gives the decision to the street.
 func canDecide(u *auth.User, r *Report) bool {
-	if u == nil || u.ReadOnly() {
+	if !decidesAny(u) {
 		return false
 	}
 	switch r.AckLevel {

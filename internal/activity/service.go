@@ -162,48 +162,115 @@ func (s *Service) CreateWithFile(ctx context.Context, u *auth.User, in Input, f 
 // CreateMany plans and stores activities inside tx (the form, the API, the
 // import and the demo share it): the recorder's right is checked for each.
 func (s *Service) CreateMany(ctx context.Context, tx *sql.Tx, u *auth.User, ins []Input) ([]*Activity, error) {
-	now := s.now()
-	rules := map[string]Rule{}
+	rc := newRecording()
 	out := make([]*Activity, 0, len(ins))
 	for _, in := range ins {
-		orgs, err := s.orgRefs(ctx, in.OrgIDs)
+		a, err := s.plan(ctx, tx, u, rc, in)
 		if err != nil {
 			return nil, err
 		}
-		if len(orgs) > 0 {
-			if err := s.mayRecord(ctx, u, orgs[0]); err != nil {
-				return nil, err
-			}
-		}
-		ok, err := s.exists(ctx, in.CommunityCode)
-		if err != nil {
-			return nil, err
-		}
-		rule, seen := rules[in.CommunityCode]
-		if ok && !seen {
-			if rule, err = ruleFor(ctx, tx, in.CommunityCode); err != nil {
-				return nil, err
-			}
-			rules[in.CommunityCode] = rule
-		}
-		a, err := planActivity(in, orgs, ok, rule)
-		if err != nil {
-			return nil, err
-		}
-		a.Status = statusOf(a.Major, "")
 		out = append(out, a)
 	}
-	if err := insertActivities(ctx, tx, out, u.ID, now); err != nil {
+	return out, s.store(ctx, tx, u, out)
+}
+
+// recording is what planning a batch of activities reads once: each
+// organization, whether the user may record for each host, whether each
+// community exists and the rule in force there.
+type recording struct {
+	orgs   map[int64]*OrgRef
+	may    map[int64]error
+	places map[string]bool
+	rules  map[string]Rule
+}
+
+func newRecording() *recording {
+	return &recording{orgs: map[int64]*OrgRef{}, may: map[int64]error{}, places: map[string]bool{}, rules: map[string]Rule{}}
+}
+
+// refs are orgRefs, each organization read once per batch.
+func (s *Service) refs(ctx context.Context, rc *recording, ids []int64) ([]*OrgRef, error) {
+	out := make([]*OrgRef, len(ids))
+	var missing []int64
+	for i, id := range ids {
+		o, ok := rc.orgs[id]
+		if !ok {
+			missing = append(missing, id)
+		}
+		out[i] = o
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	got, err := s.orgRefs(ctx, missing)
+	if err != nil {
 		return nil, err
 	}
-	for _, a := range out {
-		if err := audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "activity.create", ObjectType: "activity",
-			ObjectID: strconv.FormatInt(a.ID, 10), ScopeCode: a.CommunityCode,
-			Detail: map[string]any{"title": a.Title, "theme": a.Theme, "status": a.Status, "org_ids": a.OrgIDs}}); err != nil {
-			return nil, err
-		}
+	for i, id := range missing {
+		rc.orgs[id] = got[i]
+	}
+	for i, id := range ids {
+		out[i] = rc.orgs[id]
 	}
 	return out, nil
+}
+
+// plan checks one activity as CreateMany records it: the recorder's right
+// on its host, its community, the rule in force, the form's rules.
+func (s *Service) plan(ctx context.Context, tx *sql.Tx, u *auth.User, rc *recording, in Input) (*Activity, error) {
+	orgs, err := s.refs(ctx, rc, in.OrgIDs)
+	if err != nil {
+		return nil, err
+	}
+	if len(orgs) > 0 {
+		may, seen := rc.may[in.OrgIDs[0]]
+		if !seen {
+			may = s.mayRecord(ctx, u, orgs[0])
+			if _, ok := errs.As(may); may != nil && !ok {
+				return nil, may
+			}
+			rc.may[in.OrgIDs[0]] = may
+		}
+		if may != nil {
+			return nil, may
+		}
+	}
+	ok, seen := rc.places[in.CommunityCode]
+	if !seen {
+		if ok, err = s.exists(ctx, in.CommunityCode); err != nil {
+			return nil, err
+		}
+		rc.places[in.CommunityCode] = ok
+	}
+	rule, seen := rc.rules[in.CommunityCode]
+	if ok && !seen {
+		if rule, err = ruleFor(ctx, tx, in.CommunityCode); err != nil {
+			return nil, err
+		}
+		rc.rules[in.CommunityCode] = rule
+	}
+	a, err := planActivity(in, orgs, ok, rule)
+	if err != nil {
+		return nil, err
+	}
+	a.Status = statusOf(a.Major, "")
+	return a, nil
+}
+
+// store writes planned activities and their audit entries, with the batch
+// writers.
+func (s *Service) store(ctx context.Context, tx *sql.Tx, u *auth.User, as []*Activity) error {
+	now := s.now()
+	if err := insertActivities(ctx, tx, s.DB.Dialect, as, u.ID, now); err != nil {
+		return err
+	}
+	es := make([]audit.Entry, len(as))
+	for i, a := range as {
+		es[i] = audit.Entry{Action: "activity.create", ObjectType: "activity",
+			ObjectID: strconv.FormatInt(a.ID, 10), ScopeCode: a.CommunityCode,
+			Detail: map[string]any{"title": a.Title, "theme": a.Theme, "status": a.Status, "org_ids": a.OrgIDs}}
+	}
+	return audit.RecordManyDialect(ctx, tx, s.DB.Dialect, now, u.Actor(), es)
 }
 
 // Get returns an activity the user may see, with its files.
@@ -304,12 +371,8 @@ func reportStatus(ctx context.Context, q db.Querier, activityID int64) (string, 
 
 // List returns a page of activities in the user's scope.
 func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, error) {
-	if f.PerPage <= 0 || f.PerPage > 200 {
-		f.PerPage = 50
-	}
-	if f.Page <= 0 {
-		f.Page = 1
-	}
+	pg := Paging{Page: f.Page, PerPage: f.PerPage}.bounded()
+	f.Page, f.PerPage = pg.Page, pg.PerPage
 	var leader, hub int64
 	switch u.Role {
 	case auth.OrgLeader:

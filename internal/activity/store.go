@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,27 +65,64 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// insertActivities stores new activities with their organizations.
-func insertActivities(ctx context.Context, tx *sql.Tx, as []*Activity, by int64, now time.Time) error {
-	for _, a := range as {
-		detail, _ := json.Marshal(a.Beneficiaries)
-		rule, _ := json.Marshal(a.rule)
-		err := tx.QueryRowContext(ctx, `INSERT INTO activities (org_id, title, theme, kind, fields, starts_at, ends_at, starts_on,
-			community_code, street_code, district_code, address, groups_mask, participants, beneficiaries, beneficiary_detail,
-			fund_raising, minors, overnight, write_up, status, major, major_rule, ack_level, report_due_on, created_by, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$27) RETURNING id`,
-			a.OrgIDs[0], a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn,
-			a.CommunityCode, a.StreetCode, a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants,
-			a.Beneficiaries.Total, string(detail), b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status,
-			b2i(a.Major), string(rule), a.AckLevel, a.ReportDueOn, nullID(by), now).Scan(&a.ID)
+// activityBatch is how many activities one INSERT writes (activityInsertN
+// parameters each).
+const activityBatch = 200
+
+const (
+	activityInsertCols = `org_id, title, theme, kind, fields, starts_at, ends_at, starts_on, community_code, street_code,
+	district_code, address, groups_mask, participants, beneficiaries, beneficiary_detail, fund_raising, minors, overnight,
+	write_up, status, major, major_rule, ack_level, report_due_on, created_by, created_at, updated_at`
+	activityInsertN = 28
+)
+
+// insertActivities stores new activities with their organizations, with
+// multi-row statements (a form's one activity is a batch of one; the
+// import writes thousands). The ids of a statement's rows are assigned in
+// the order of its VALUES on both engines (SQLite's next rowid, a
+// sequence's next value), so the ids returned, sorted, are the rows' in
+// order.
+func insertActivities(ctx context.Context, tx *sql.Tx, d db.Dialect, as []*Activity, by int64, now time.Time) error {
+	for start := 0; start < len(as); start += activityBatch {
+		chunk := as[start:min(len(as), start+activityBatch)]
+		args := make([]any, 0, len(chunk)*activityInsertN)
+		for _, a := range chunk {
+			detail, _ := json.Marshal(a.Beneficiaries)
+			rule, _ := json.Marshal(a.rule)
+			args = append(args, a.OrgIDs[0], a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn,
+				a.CommunityCode, a.StreetCode, a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants,
+				a.Beneficiaries.Total, string(detail), b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status,
+				b2i(a.Major), string(rule), a.AckLevel, a.ReportDueOn, nullID(by), now, now)
+		}
+		rows, err := tx.QueryContext(ctx, `INSERT INTO activities (`+activityInsertCols+`) VALUES `+
+			db.Values(d, len(chunk), activityInsertN)+` RETURNING id`, args...)
 		if err != nil {
 			return fmt.Errorf("activity: insert: %w", err)
 		}
-		a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.Version = by, now, now, 1
+		ids, err := db.Column[int64](rows)
+		if err != nil {
+			return fmt.Errorf("activity: insert: %w", err)
+		}
+		if len(ids) != len(chunk) {
+			return fmt.Errorf("activity: insert: %d ids for %d rows", len(ids), len(chunk))
+		}
+		slices.Sort(ids)
+		for i, a := range chunk {
+			a.ID = ids[i]
+			a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.Version = by, now, now, 1
+		}
+	}
+	var links []any
+	for _, a := range as {
 		for _, o := range a.OrgIDs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO activity_orgs (activity_id, org_id) VALUES ($1, $2)`, a.ID, o); err != nil {
-				return fmt.Errorf("activity: insert org: %w", err)
-			}
+			links = append(links, a.ID, o)
+		}
+	}
+	const per = 1000 // links a statement
+	for start := 0; start < len(links); start += 2 * per {
+		chunk := links[start:min(len(links), start+2*per)]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_orgs (activity_id, org_id) VALUES `+db.Values(d, len(chunk)/2, 2), chunk...); err != nil {
+			return fmt.Errorf("activity: insert orgs: %w", err)
 		}
 	}
 	return nil
@@ -356,64 +394,78 @@ func insertVolunteers(ctx context.Context, tx *sql.Tx, vs []*Volunteer, by int64
 }
 
 func getVolunteer(ctx context.Context, q db.Querier, id int64) (*Volunteer, error) {
-	var v Volunteer
-	err := q.QueryRowContext(ctx, `SELECT id, name, phone, community_code, district_code, created_at FROM volunteers WHERE id = $1`, id).
-		Scan(&v.ID, &v.Name, &v.Phone, &v.CommunityCode, &v.DistrictCode, &v.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
+	rows, err := q.QueryContext(ctx, `SELECT `+volunteerCols+` FROM volunteers v WHERE v.id = $1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("activity: volunteer: %w", err)
 	}
-	v.Phone = pii.Open(v.Phone)
-	v.OrgIDs = []int64{}
-	rows, err := q.QueryContext(ctx, `SELECT org_id FROM volunteer_orgs WHERE volunteer_id = $1 ORDER BY org_id`, id)
+	vs, err := scanVolunteers(rows)
+	if err != nil {
+		return nil, fmt.Errorf("activity: volunteer: %w", err)
+	}
+	if len(vs) == 0 {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return vs[0], volunteerOrgs(ctx, q, vs)
+}
+
+const volunteerCols = `v.id, v.name, v.phone, v.community_code, v.district_code, v.created_at`
+
+// listVolunteers reads a page of volunteers by id: an organization's
+// (leaderOrg), else those of a place; each with its organizations.
+func listVolunteers(ctx context.Context, q db.Querier, leaderOrg int64, scope string, p Paging) (*List[*Volunteer], error) {
+	lq := listQuery{cols: volunteerCols, order: "v.id", key: "v.id"}
+	if leaderOrg != 0 {
+		lq.from, lq.args = `FROM volunteers v JOIN volunteer_orgs vo ON vo.volunteer_id = v.id WHERE vo.org_id = $1`, []any{leaderOrg}
+	} else {
+		var in string
+		in, lq.args = db.ScopeCond("v.community_code", scope, nil)
+		lq.from = `FROM volunteers v WHERE ` + in
+	}
+	l, err := readPage(ctx, q, lq, p, scanVolunteers, func(v *Volunteer) int64 { return v.ID })
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var o int64
-		if err := rows.Scan(&o); err != nil {
-			return nil, err
-		}
-		v.OrgIDs = append(v.OrgIDs, o)
-	}
-	return &v, rows.Err()
+	return l, volunteerOrgs(ctx, q, l.Items)
 }
 
-func listVolunteers(ctx context.Context, q db.Querier, leaderOrg int64, scope string, limit int) ([]*Volunteer, error) {
-	var rows *sql.Rows
-	var err error
-	if leaderOrg != 0 {
-		rows, err = q.QueryContext(ctx, `SELECT v.id FROM volunteers v JOIN volunteer_orgs vo ON vo.volunteer_id = v.id
-			WHERE vo.org_id = $1 ORDER BY v.id LIMIT $2`, leaderOrg, limit)
-	} else {
-		in, args := db.ScopeCond("community_code", scope, nil)
-		rows, err = q.QueryContext(ctx, `SELECT id FROM volunteers WHERE `+in+` ORDER BY id LIMIT `+strconv.Itoa(limit), args...)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("activity: volunteers: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
+func scanVolunteers(rows *sql.Rows) ([]*Volunteer, error) {
+	defer rows.Close()
 	out := []*Volunteer{}
-	for _, id := range ids {
-		v, err := getVolunteer(ctx, q, id)
-		if err != nil {
+	for rows.Next() {
+		v := &Volunteer{OrgIDs: []int64{}}
+		if err := rows.Scan(&v.ID, &v.Name, &v.Phone, &v.CommunityCode, &v.DistrictCode, &v.CreatedAt); err != nil {
 			return nil, err
 		}
+		v.Phone = pii.Open(v.Phone)
 		out = append(out, v)
 	}
-	return out, nil
+	return out, rows.Err()
+}
+
+// volunteerOrgs sets the organizations of volunteers, in one read.
+func volunteerOrgs(ctx context.Context, q db.Querier, vs []*Volunteer) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	by := make(map[int64]*Volunteer, len(vs))
+	ids := make([]string, len(vs))
+	for i, v := range vs {
+		by[v.ID], ids[i] = v, strconv.FormatInt(v.ID, 10)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT volunteer_id, org_id FROM volunteer_orgs WHERE volunteer_id IN (`+strings.Join(ids, ",")+`)
+		ORDER BY volunteer_id, org_id`)
+	if err != nil {
+		return fmt.Errorf("activity: volunteer orgs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v, o int64
+		if err := rows.Scan(&v, &o); err != nil {
+			return err
+		}
+		by[v].OrgIDs = append(by[v].OrgIDs, o)
+	}
+	return rows.Err()
 }
 
 // overlaps reports whether the volunteer served another activity whose time
@@ -578,7 +630,9 @@ func insertReport(ctx context.Context, tx *sql.Tx, r *Report, by int64, now time
 	return nil
 }
 
-func listReports(ctx context.Context, q db.Querier, scope string, hubOrg int64, status string, limit int) ([]*Report, error) {
+// reportsWhere is the condition of the reports in a place (of a hub's
+// organizations, for its staff), with a status or any.
+func reportsWhere(scope string, hubOrg int64, status string) (string, []any) {
 	where, args := db.ScopeCond("r.community_code", scope, nil)
 	if status != "" {
 		args = append(args, status)
@@ -589,11 +643,37 @@ func listReports(ctx context.Context, q db.Querier, scope string, hubOrg int64, 
 		n := "$" + strconv.Itoa(len(args))
 		where += ` AND ` + strings.Replace(strings.Replace(hubServed, "?", n, 1), "?", n, 1)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+reportCols+` FROM major_reports r JOIN activities a ON a.id = r.activity_id
-		WHERE `+where+` ORDER BY r.due_on, r.id LIMIT `+strconv.Itoa(limit), args...)
+	return where, args
+}
+
+const reportsFrom = `FROM major_reports r JOIN activities a ON a.id = r.activity_id WHERE `
+
+// listReports reads a page of the reports in a place, by due day.
+func listReports(ctx context.Context, q db.Querier, scope string, hubOrg int64, status string, p Paging) (*List[*Report], error) {
+	where, args := reportsWhere(scope, hubOrg, status)
+	return readPage(ctx, q, listQuery{cols: reportCols, from: reportsFrom + where, args: args, order: "r.due_on, r.id"}, p, scanReports, nil)
+}
+
+// eachReport calls fn with every report in a place with a status, in
+// due-day order, streamed (the inbox's count of those awaiting a user).
+func eachReport(ctx context.Context, q db.Querier, scope string, hubOrg int64, status string, fn func(*Report)) error {
+	where, args := reportsWhere(scope, hubOrg, status)
+	rows, err := q.QueryContext(ctx, `SELECT `+reportCols+` `+reportsFrom+where+` ORDER BY r.due_on, r.id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("activity: reports: %w", err)
+		return fmt.Errorf("activity: reports: %w", err)
 	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return err
+		}
+		fn(r)
+	}
+	return rows.Err()
+}
+
+func scanReports(rows *sql.Rows) ([]*Report, error) {
 	defer rows.Close()
 	out := []*Report{}
 	for rows.Next() {

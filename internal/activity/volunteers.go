@@ -51,24 +51,24 @@ func (s *Service) CreateVolunteer(ctx context.Context, u *auth.User, in Voluntee
 	return v, nil
 }
 
-// Volunteers lists the volunteers the user may see (phones masked).
-func (s *Service) Volunteers(ctx context.Context, u *auth.User) ([]*Volunteer, error) {
+// Volunteers lists a page of the volunteers the user may see (phones
+// masked): an organization's for its leader, else those of the user's place.
+func (s *Service) Volunteers(ctx context.Context, u *auth.User, p Paging) (*List[*Volunteer], error) {
 	var leader int64
-	scope := u.ScopeCode
 	if u.Role == auth.OrgLeader {
 		if u.OrgID == 0 {
-			return []*Volunteer{}, nil
+			return &List[*Volunteer]{Items: []*Volunteer{}, Page: 1, PerPage: p.bounded().PerPage}, nil
 		}
 		leader = u.OrgID
 	}
-	vs, err := listVolunteers(ctx, s.DB.Read, leader, scope, 500)
+	l, err := listVolunteers(ctx, s.DB.Read, leader, u.ScopeCode, p)
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range vs {
+	for _, v := range l.Items {
 		v.Phone, v.PhoneMasked = maskPhone(u, v.Phone)
 	}
-	return vs, nil
+	return l, nil
 }
 
 // Volunteer returns a volunteer the user may see.

@@ -116,6 +116,14 @@ var placeForms = []placeForm{
 			return lastCode(a, `SELECT community_code FROM activities ORDER BY id DESC LIMIT 1`)
 		},
 		count: "activities"},
+	{name: "beneficiaries", page: "/beneficiaries", path: "/beneficiaries", field: "community_code", role: auth.DistrictOfficer, scope: tianhe,
+		body: func(a *apptest.App, i int, text string) any {
+			return form("name", "服务对象"+strconv.Itoa(i), "community_code", text)
+		},
+		last: func(a *apptest.App) string {
+			return lastCode(a, `SELECT community_code FROM beneficiaries ORDER BY id DESC LIMIT 1`)
+		},
+		count: "beneficiaries", errPage: true},
 	{name: "pilots", page: "/pilots", path: "/pilots", field: "community_code", role: auth.CityAdmin, scope: "4401",
 		body: func(a *apptest.App, i int, text string) any {
 			return form("designated_on", "2023-06-0"+strconv.Itoa(1+i%9), "note", "试点", "community_code", text)

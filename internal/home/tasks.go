@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"linli/internal/activity"
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
 	"linli/internal/registry"
@@ -122,7 +121,7 @@ func ExpenseTasks(led Expenses) Source {
 
 // Reports is what the major-activity reports' tasks read.
 type Reports interface {
-	Reports(ctx context.Context, u *auth.User, status string) (*activity.ReportList, error)
+	AwaitingDecision(ctx context.Context, u *auth.User) (int, error)
 }
 
 // ReportTasks: major-activity reports waiting for the acknowledging level
@@ -134,11 +133,11 @@ func ReportTasks(acts Reports) Source {
 		default:
 			return nil, nil
 		}
-		l, err := acts.Reports(ctx, u, activity.ReportPending)
+		n, err := acts.AwaitingDecision(ctx, u)
 		if err != nil {
 			return nil, fmt.Errorf("tasks: major-activity reports: %w", err)
 		}
-		return []Task{{Key: "major_reports.pending", Count: l.AwaitMine, Link: "/major-reports"}}, nil
+		return []Task{{Key: "major_reports.pending", Count: n, Link: "/major-reports"}}, nil
 	}
 }
 

@@ -187,28 +187,16 @@ func insertOrgs(ctx context.Context, tx *sql.Tx, d db.Dialect, orgs []*Org) (ref
 	}
 	for start := 0; start < len(orgs); start += insertBatch {
 		chunk := orgs[start:min(len(orgs), start+insertBatch)]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO orgs (` + orgInsertColumns + `) VALUES `)
 		args := make([]any, 0, len(chunk)*orgInsertN)
-		for i, o := range chunk {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('(')
-			for j := 1; j <= orgInsertN; j++ {
-				if j > 1 {
-					b.WriteByte(',')
-				}
-				b.WriteString(d.Param(len(args) + j))
-			}
-			b.WriteByte(')')
+		for _, o := range chunk {
 			args = append(args, orgInsertArgs(o)...)
 		}
-		b.WriteString(` ON CONFLICT DO NOTHING RETURNING id, community_code, name_key`)
+		stmt := `INSERT INTO orgs (` + orgInsertColumns + `) VALUES ` + db.Values(d, len(chunk), orgInsertN) +
+			` ON CONFLICT DO NOTHING RETURNING id, community_code, name_key`
 		ids := make(map[string]int64, len(chunk))
 		added := make([]int64, 0, len(chunk))
 		err := bulkMaintained(ctx, tx, d, "orgs_added", func() error {
-			rows, err := tx.QueryContext(ctx, b.String(), args...)
+			rows, err := tx.QueryContext(ctx, stmt, args...)
 			if err != nil {
 				return err
 			}
