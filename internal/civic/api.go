@@ -297,7 +297,7 @@ func (h *Handlers) apiPublicCases(w http.ResponseWriter, r *http.Request) {
 func schemas() map[string]any {
 	outcome := web.Obj(map[string]any{"key": web.Str(), "value": web.Int()})
 	question := web.Obj(map[string]any{"key": web.Str(), "text_zh": web.Str(), "text_en": web.Str(), "scale": web.Enum(Scales...),
-		"reading": web.Enum(Readings...)}, "key", "text_zh", "scale")
+		"reading": web.Enum(Readings...), "options": web.Arr(web.Obj(map[string]any{"label": web.Str()}, "label"))}, "key", "text_zh", "scale")
 	place := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "answers": web.Int(), "aware": web.Int(), "awareness": num(),
 		"took_part": web.Int(), "participation": num(), "satisfaction_answers": web.Int(), "satisfaction": num(),
 		"ratings": web.Int(), "rating_average": num()})
@@ -314,7 +314,7 @@ func schemas() map[string]any {
 		"phone_last4": web.Str()})
 	survey := web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "unit_code": web.Str(), "unit_name": web.Str(), "opens_on": web.Str(),
 		"closes_on": web.Str(), "questions": web.Arr(question), "answered": web.Bool(), "answers": web.Int(), "published_at": web.Str()})
-	option := web.Obj(map[string]any{"value": web.Str(), "count": web.Int(), "share": num()})
+	option := web.Obj(map[string]any{"value": web.Str(), "label": web.Str(), "count": web.Int(), "share": num()})
 	qres := web.Obj(map[string]any{"key": web.Str(), "text_zh": web.Str(), "text_en": web.Str(), "scale": web.Enum(Scales...), "reading": web.Str(),
 		"answered": web.Int(), "options": web.Arr(option), "mean": num()})
 	line := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "community_code": web.Str()})
