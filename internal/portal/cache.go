@@ -63,12 +63,44 @@ func (s *Service) cachedPlace(ctx context.Context, q PlaceQuery, today time.Time
 	if err != nil {
 		return nil, err
 	}
+	p.page = &finished{}
+	// counted as its JSON and room for its rendered pages (an HTML page is
+	// about 1.3 times the JSON)
 	size := 4096
 	if b, err := json.Marshal(p); err == nil {
-		size += len(b)
+		size += len(b) * (1 + 2*maxRendered)
 	}
 	s.pages.put(key, ver, now, p, size)
 	return p, nil
+}
+
+// finished keeps a cached place's rendered pages, for visitors who are not
+// signed in and ask for nothing but the page (no query): the page then
+// depends only on the place's data, the language (in the cache's key) and
+// the page's own address (scheme, host and path, its Open Graph URL), by
+// which at most maxRendered are kept.
+type finished struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+const maxRendered = 2
+
+func (f *finished) get(url string) []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.m[url]
+}
+
+func (f *finished) put(url string, page []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		f.m = map[string][]byte{}
+	}
+	if len(f.m) < maxRendered {
+		f.m[url] = page
+	}
 }
 
 // pageCache is a least-recently-used set of finished pages within a byte

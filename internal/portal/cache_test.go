@@ -106,4 +106,17 @@ func TestPlacePageCacheFollowsChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	shows("deregistered", "育蕾翰墨书画社", false)
+
+	// the page rendered for visitors is theirs alone: a signed-in user
+	// gets their own (their name in the menu), a query its own, and the
+	// visitor's page stays without either
+	if s := leader.Do("GET", "/p/"+comm, nil).String(); !strings.Contains(s, w.leader.Username) {
+		t.Error("a signed-in user was served the visitors' page")
+	}
+	if s := anon.Do("GET", "/p/"+comm+"?flash=portal.saved", nil).String(); !strings.Contains(s, "已保存，公开页面已更新") {
+		t.Error("a page asked with a query was served the page without it")
+	}
+	if s, _ := page(comm); strings.Contains(s, w.leader.Username) || strings.Contains(s, "已保存，公开页面已更新") {
+		t.Error("the visitors' page shows another request's user or message")
+	}
 }

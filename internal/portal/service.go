@@ -490,6 +490,8 @@ type Place struct {
 	Locator  string       `json:"-"`
 	Ranking  []ChildPlace `json:"-"`
 	Calendar [][]CalDay   `json:"-"`
+	// page: the rendered pages of a cached Place (cache.go); nil otherwise
+	page *finished
 }
 
 // PlaceQuery is what a place's page may choose.
