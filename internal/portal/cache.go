@@ -4,7 +4,9 @@ import (
 	"container/list"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -59,19 +61,62 @@ func (s *Service) cachedPlace(ctx context.Context, q PlaceQuery, today time.Time
 	if p, ok := s.pages.get(key, ver, now); ok {
 		return p, nil
 	}
-	p, err := s.makePlace(ctx, q)
-	if err != nil {
-		return nil, err
+	// requests that miss together on the same version wait for one page
+	return s.pages.once(ctx, key+"|"+strconv.FormatInt(ver, 10), func() (*Place, error) {
+		p, err := s.makePlace(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		p.page = &finished{}
+		// counted as its JSON and room for its rendered pages (an HTML
+		// page is about 1.3 times the JSON)
+		size := 4096
+		if b, err := json.Marshal(p); err == nil {
+			size += len(b) * (1 + 2*maxRendered)
+		}
+		s.pages.put(key, ver, now, p, size)
+		return p, nil
+	})
+}
+
+// pageCall is a page being made, which other requests for it wait for.
+type pageCall struct {
+	done chan struct{}
+	p    *Place
+	err  error
+}
+
+var errNotMade = errors.New("portal: page not made")
+
+// once makes the page of key k, or waits for the request making it.
+func (c *pageCache) once(ctx context.Context, k string, build func() (*Place, error)) (*Place, error) {
+	c.mu.Lock()
+	if call, ok := c.inflight[k]; ok {
+		c.mu.Unlock()
+		select {
+		case <-call.done:
+			if call.err != nil { // perhaps the other request's own end (cancelled): try for ourselves
+				return build()
+			}
+			return call.p, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	p.page = &finished{}
-	// counted as its JSON and room for its rendered pages (an HTML page is
-	// about 1.3 times the JSON)
-	size := 4096
-	if b, err := json.Marshal(p); err == nil {
-		size += len(b) * (1 + 2*maxRendered)
+	if c.inflight == nil {
+		c.inflight = map[string]*pageCall{}
 	}
-	s.pages.put(key, ver, now, p, size)
-	return p, nil
+	call := &pageCall{done: make(chan struct{}), err: errNotMade} // until build returns (it may panic)
+	c.inflight[k] = call
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.inflight, k)
+		c.mu.Unlock()
+		close(call.done)
+	}()
+	call.p, call.err = build()
+	return call.p, call.err
 }
 
 // finished keeps a cached place's rendered pages, for visitors who are not
@@ -106,11 +151,12 @@ func (f *finished) put(url string, page []byte) {
 // pageCache is a least-recently-used set of finished pages within a byte
 // budget. Its zero value is ready (and off when budget < 0).
 type pageCache struct {
-	mu     sync.Mutex
-	ll     *list.List // front: most recently used
-	m      map[string]*list.Element
-	bytes  int
-	budget int
+	mu       sync.Mutex
+	ll       *list.List // front: most recently used
+	m        map[string]*list.Element
+	bytes    int
+	budget   int
+	inflight map[string]*pageCall
 }
 
 type pageEntry struct {
