@@ -38,7 +38,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Body: "Answer", Response: "Rating"}, h.S.API(h.apiAnswer))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys", Summary: "Recognition surveys: a resident's open ones; an officer's in scope",
 		Response: "SurveyList", Resident: true}, h.S.API(h.apiSurveys))
-	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys", Summary: "Run a recognition survey (感知度和认可度) in a district or street for a period; the instrument as data (default: awareness, participation, satisfaction)",
+	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys", Summary: "Run a recognition survey (感知度和认可度) in a district or street for a period; the instrument as data (default: awareness, participation, satisfaction); a question of scale choice lists its own 2–10 options (labels; answered by number, 1 for the first; errors questions.N.options.M)",
 		Body: "SurveyInput", Response: "Survey", Status: 201}, h.S.API(h.apiCreateSurvey))
 	doc(web.Doc{Method: "PUT", Path: "/api/v1/surveys/{id}", Summary: "Change a survey (as POST /api/v1/surveys); once residents answered it, only its title and period (its questions and place: 422)",
 		Body: "SurveyInput", Response: "Survey"}, h.S.API(h.apiUpdateSurvey))
