@@ -1,12 +1,14 @@
 package portal_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 
+	"linli/internal/activity"
 	"linli/internal/platform/auth"
 )
 
@@ -119,4 +121,56 @@ func TestPlacePageCacheFollowsChanges(t *testing.T) {
 	if s, _ := page(comm); strings.Contains(s, w.leader.Username) || strings.Contains(s, "已保存，公开页面已更新") {
 		t.Error("the visitors' page shows another request's user or message")
 	}
+}
+
+// An organization's activities stay where they were held when it moves to
+// another district: publishing or withdrawing its activities, and its
+// deregistration, show on the next request of their community's page too.
+func TestPlacePageCacheFollowsActivitiesElsewhere(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	in := activity.Input{OrgIDs: []int64{w.dance.ID}, Title: "育蕾广场舞交流", Theme: "culture", Kind: "service",
+		Fields: activity.ThemeFields["culture"][:1], StartsAt: "2023-06-10T19:00:00+08:00", EndsAt: "2023-06-10T21:00:00+08:00",
+		CommunityCode: comm, TargetGroups: []string{"elderly"}, Participants: 20,
+		Beneficiaries: activity.Beneficiaries{Total: 20, ByGroup: map[string]int{"elderly": 20}}}
+	if _, err := w.a.Activity.Create(ctx, w.city, in); err != nil {
+		t.Fatal(err)
+	}
+	var far string
+	if err := w.a.DB.Read.QueryRowContext(ctx, `SELECT code FROM divisions WHERE length(code) = 12 AND code LIKE '4401%'
+		AND code NOT LIKE '440106%' ORDER BY code LIMIT 1`).Scan(&far); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.a.DB.Write.Exec(`UPDATE orgs SET community_code = $1, street_code = $2, district_code = $3 WHERE id = $4`,
+		far, far[:9], far[:6], w.dance.ID); err != nil {
+		t.Fatal(err)
+	}
+	anon := w.a.Anon()
+	shows := func(what string, want bool) {
+		t.Helper()
+		for i := 0; i < 2; i++ {
+			if got := strings.Contains(anon.Do("GET", "/p/"+comm, nil).String(), "育蕾广场舞交流"); got != want {
+				t.Errorf("%s: /p/%s (request %d) shows the activity: %v, want %v", what, comm, i+1, got, want)
+			}
+		}
+	}
+	shows("unpublished", false)
+	leader := w.a.As(w.leader)
+	id := strconv.FormatInt(w.dance.ID, 10)
+	if r := leader.Do("PUT", "/api/v1/orgs/"+id+"/publication", map[string]any{"activities": true}); r.Status != 200 {
+		t.Fatalf("publish: %d %s", r.Status, r.Body)
+	}
+	shows("published", true)
+	if r := leader.Do("PUT", "/api/v1/orgs/"+id+"/publication", map[string]any{"activities": false, "version": 1}); r.Status != 200 {
+		t.Fatalf("withdraw: %d %s", r.Status, r.Body)
+	}
+	shows("withdrawn", false)
+	if r := leader.Do("PUT", "/api/v1/orgs/"+id+"/publication", map[string]any{"activities": true, "version": 2}); r.Status != 200 {
+		t.Fatalf("publish again: %d %s", r.Status, r.Body)
+	}
+	shows("published again", true)
+	if _, err := w.a.DB.Write.Exec(`UPDATE orgs SET status = 'deregistered' WHERE id = $1`, w.dance.ID); err != nil {
+		t.Fatal(err)
+	}
+	shows("host deregistered", false)
 }

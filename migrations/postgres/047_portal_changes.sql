@@ -44,7 +44,9 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- publication settings: the organization's district
+-- publication settings: the organization's district, and when what it
+-- publishes of its activities changes, the districts of its activities
+-- (an organization may host one outside its district)
 CREATE FUNCTION portal_changes_publications() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
@@ -53,8 +55,25 @@ BEGIN
     IF TG_OP <> 'DELETE' THEN
         PERFORM portal_bump((SELECT o.district_code FROM orgs o WHERE o.id = NEW.org_id));
     END IF;
+    IF (TG_OP = 'INSERT' AND NEW.activities = 1) OR (TG_OP = 'UPDATE' AND NEW.activities <> OLD.activities) THEN
+        PERFORM portal_bump(d) FROM (SELECT DISTINCT district_code AS d FROM activities WHERE org_id = NEW.org_id) x;
+    ELSIF TG_OP = 'DELETE' AND OLD.activities = 1 THEN
+        PERFORM portal_bump(d) FROM (SELECT DISTINCT district_code AS d FROM activities WHERE org_id = OLD.org_id) x;
+    END IF;
     RETURN NULL;
 END $$;
+
+-- an organization's name or status shows on its activities' pages (an
+-- active host's activities are public): those districts, when either
+-- changes (its own district moves kpi_changes)
+CREATE FUNCTION portal_changes_orgs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM portal_bump(d) FROM (SELECT DISTINCT district_code AS d FROM activities WHERE org_id = NEW.id) x;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER portal_changes AFTER UPDATE OF name, status ON orgs
+    FOR EACH ROW WHEN (NEW.name IS DISTINCT FROM OLD.name OR NEW.status IS DISTINCT FROM OLD.status)
+    EXECUTE FUNCTION portal_changes_orgs();
 
 -- project calls: the call's unit cut to its district
 CREATE FUNCTION portal_changes_fund_calls() RETURNS trigger LANGUAGE plpgsql AS $$

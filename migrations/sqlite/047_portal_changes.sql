@@ -17,17 +17,35 @@ CREATE TABLE portal_changes (
     n     INTEGER NOT NULL
 );
 
--- publication settings: the organization's district
+-- publication settings: the organization's district, and when what it
+-- publishes of its activities changes, the districts of its activities
+-- (an organization may host one outside its district)
 CREATE TRIGGER portal_changes_publications_ai AFTER INSERT ON portal_publications BEGIN
     INSERT INTO portal_changes (place, n) SELECT o.district_code, 1 FROM orgs o WHERE o.id = NEW.org_id
+        ON CONFLICT (place) DO UPDATE SET n = n + 1;
+    INSERT INTO portal_changes (place, n) SELECT DISTINCT a.district_code, 1 FROM activities a WHERE a.org_id = NEW.org_id AND NEW.activities = 1
         ON CONFLICT (place) DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER portal_changes_publications_au AFTER UPDATE ON portal_publications BEGIN
     INSERT INTO portal_changes (place, n) SELECT o.district_code, 1 FROM orgs o WHERE o.id IN (OLD.org_id, NEW.org_id)
         ON CONFLICT (place) DO UPDATE SET n = n + 1;
+    INSERT INTO portal_changes (place, n) SELECT DISTINCT a.district_code, 1 FROM activities a
+        WHERE a.org_id IN (OLD.org_id, NEW.org_id) AND NEW.activities <> OLD.activities
+        ON CONFLICT (place) DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER portal_changes_publications_ad AFTER DELETE ON portal_publications BEGIN
     INSERT INTO portal_changes (place, n) SELECT o.district_code, 1 FROM orgs o WHERE o.id = OLD.org_id
+        ON CONFLICT (place) DO UPDATE SET n = n + 1;
+    INSERT INTO portal_changes (place, n) SELECT DISTINCT a.district_code, 1 FROM activities a WHERE a.org_id = OLD.org_id AND OLD.activities = 1
+        ON CONFLICT (place) DO UPDATE SET n = n + 1;
+END;
+
+-- an organization's name or status shows on its activities' pages (an
+-- active host's activities are public): those districts, when either
+-- changes (its own district moves kpi_changes)
+CREATE TRIGGER portal_changes_orgs_au AFTER UPDATE OF name, status ON orgs
+    WHEN NEW.name <> OLD.name OR NEW.status <> OLD.status BEGIN
+    INSERT INTO portal_changes (place, n) SELECT DISTINCT a.district_code, 1 FROM activities a WHERE a.org_id = NEW.id
         ON CONFLICT (place) DO UPDATE SET n = n + 1;
 END;
 
