@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -65,7 +66,7 @@ func TestBrowserSurveyForm(t *testing.T) {
 		t.Fatalf("saved %+v", sv)
 	}
 	for i := range want {
-		if sv.Questions[i] != want[i] {
+		if !reflect.DeepEqual(sv.Questions[i], want[i]) {
 			t.Errorf("question %d: %+v, want %+v", i, sv.Questions[i], want[i])
 		}
 	}

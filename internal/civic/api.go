@@ -38,7 +38,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Body: "Answer", Response: "Rating"}, h.S.API(h.apiAnswer))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys", Summary: "Recognition surveys: a resident's open ones; an officer's in scope",
 		Response: "SurveyList", Resident: true}, h.S.API(h.apiSurveys))
-	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys", Summary: "Run a recognition survey (感知度和认可度) in a district or street for a period; the instrument as data (default: awareness, participation, satisfaction)",
+	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys", Summary: "Run a recognition survey (感知度和认可度) in a district or street for a period; the instrument as data (default: awareness, participation, satisfaction); a question of scale choice lists its own 2–10 options (labels; answered by number, 1 for the first; errors questions.N.options.M)",
 		Body: "SurveyInput", Response: "Survey", Status: 201}, h.S.API(h.apiCreateSurvey))
 	doc(web.Doc{Method: "PUT", Path: "/api/v1/surveys/{id}", Summary: "Change a survey (as POST /api/v1/surveys); once residents answered it, only its title and period (its questions and place: 422)",
 		Body: "SurveyInput", Response: "Survey"}, h.S.API(h.apiUpdateSurvey))
@@ -297,7 +297,7 @@ func (h *Handlers) apiPublicCases(w http.ResponseWriter, r *http.Request) {
 func schemas() map[string]any {
 	outcome := web.Obj(map[string]any{"key": web.Str(), "value": web.Int()})
 	question := web.Obj(map[string]any{"key": web.Str(), "text_zh": web.Str(), "text_en": web.Str(), "scale": web.Enum(Scales...),
-		"reading": web.Enum(Readings...)}, "key", "text_zh", "scale")
+		"reading": web.Enum(Readings...), "options": web.Arr(web.Obj(map[string]any{"label": web.Str()}, "label"))}, "key", "text_zh", "scale")
 	place := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "answers": web.Int(), "aware": web.Int(), "awareness": num(),
 		"took_part": web.Int(), "participation": num(), "satisfaction_answers": web.Int(), "satisfaction": num(),
 		"ratings": web.Int(), "rating_average": num()})
@@ -314,7 +314,7 @@ func schemas() map[string]any {
 		"phone_last4": web.Str()})
 	survey := web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "unit_code": web.Str(), "unit_name": web.Str(), "opens_on": web.Str(),
 		"closes_on": web.Str(), "questions": web.Arr(question), "answered": web.Bool(), "answers": web.Int(), "published_at": web.Str()})
-	option := web.Obj(map[string]any{"value": web.Str(), "count": web.Int(), "share": num()})
+	option := web.Obj(map[string]any{"value": web.Str(), "label": web.Str(), "count": web.Int(), "share": num()})
 	qres := web.Obj(map[string]any{"key": web.Str(), "text_zh": web.Str(), "text_en": web.Str(), "scale": web.Enum(Scales...), "reading": web.Str(),
 		"answered": web.Int(), "options": web.Arr(option), "mean": num()})
 	line := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "community_code": web.Str()})

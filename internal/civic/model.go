@@ -99,14 +99,33 @@ type Question struct {
 	Key     string `json:"key"`
 	TextZH  string `json:"text_zh"`
 	TextEN  string `json:"text_en"`
-	Scale   string `json:"scale"`             // yes_no | stars5 | text
+	Scale   string `json:"scale"`             // yes_no | stars5 | text | choice
 	Reading string `json:"reading,omitempty"` // awareness | participation | satisfaction
+	// Options are a choice question's own answers (2 to 10, each with a
+	// label); an answer names one by its number, "1" for the first.
+	Options []Choice `json:"options,omitempty"`
 }
 
-// Scales and readings.
+// Choice is one answer a choice question offers.
+type Choice struct {
+	Label string `json:"label"`
+}
+
+// Scales and readings. A choice question gives no reading: the three
+// readings keep their fixed scales.
 var (
-	Scales   = []string{"yes_no", "stars5", "text"}
+	Scales   = []string{"yes_no", "stars5", "text", ScaleChoice}
 	Readings = []string{"awareness", "participation", "satisfaction"}
+)
+
+// ScaleChoice is the scale of a question with its own options.
+const ScaleChoice = "choice"
+
+// Limits of a choice question's options.
+const (
+	minChoices   = 2
+	maxChoices   = 10
+	maxChoiceLen = 100
 )
 
 // SurveyInput is POST /api/v1/surveys.
@@ -136,7 +155,8 @@ type Survey struct {
 // OptionCount is how many chose one answer of a question, and their share
 // of those who answered it.
 type OptionCount struct {
-	Value string  `json:"value"` // yes | no | 1..5
+	Value string  `json:"value"`           // yes | no | 1..5 | a choice's number
+	Label string  `json:"label,omitempty"` // a choice's label
 	Count int     `json:"count"`
 	Share float64 `json:"share"`
 }

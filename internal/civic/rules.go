@@ -155,8 +155,9 @@ func validateSurvey(in *SurveyInput, unitExists bool) errs.Fields {
 }
 
 // checkQuestions names each faulty question's field
-// (questions.N.key|text_zh|text_en|scale|reading, N from 0) and adds one
-// summary message under "questions".
+// (questions.N.key|text_zh|text_en|scale|reading|options, and
+// questions.N.options.M for a choice question's Mth option, N and M from
+// 0) and adds one summary message under "questions".
 func checkQuestions(qs []Question, f errs.Fields) {
 	keys, readings := map[string]bool{}, map[string]bool{}
 	bad := false
@@ -184,13 +185,33 @@ func checkQuestions(qs []Question, f errs.Fields) {
 		if !slices.Contains(Scales, q.Scale) {
 			add("scale", "err.choose_one")
 		}
+		switch {
+		case q.Scale == ScaleChoice && (len(q.Options) < minChoices || len(q.Options) > maxChoices):
+			add("options", "err.civic.choices", minChoices, maxChoices)
+		case q.Scale != ScaleChoice && len(q.Options) > 0:
+			add("options", "err.civic.choices_scale")
+		}
+		labels := map[string]bool{}
+		for j, o := range q.Options {
+			l := strings.TrimSpace(o.Label)
+			q.Options[j].Label = l // the options share the input's array: stored trimmed
+			switch {
+			case l == "":
+				add("options."+strconv.Itoa(j), "err.required")
+			case utf8.RuneCountInString(l) > maxChoiceLen:
+				add("options."+strconv.Itoa(j), "err.too_long", maxChoiceLen)
+			case labels[l]:
+				add("options."+strconv.Itoa(j), "err.civic.choice_twice")
+			}
+			labels[l] = true
+		}
 		if q.Reading != "" {
 			switch {
 			case !slices.Contains(Readings, q.Reading):
 				add("reading", "err.choose_one")
 			case readings[q.Reading]:
 				add("reading", "err.civic.reading_twice")
-			case q.Scale == "text" || (q.Scale == "yes_no") != (q.Reading != "satisfaction"):
+			case q.Scale == "text" || q.Scale == ScaleChoice || (q.Scale == "yes_no") != (q.Reading != "satisfaction"):
 				add("reading", "err.civic.reading_scale")
 			}
 			readings[q.Reading] = true
@@ -212,10 +233,16 @@ func planSurveyEdit(old *Survey, in *SurveyInput) errs.Fields {
 	if in.UnitCode != old.UnitCode {
 		f.Add("unit_code", "err.civic.survey_answered_place", old.Answers)
 	}
-	if !slices.Equal(in.Questions, old.Questions) {
+	if !slices.EqualFunc(in.Questions, old.Questions, sameQuestion) {
 		f.Add("questions", "err.civic.survey_answered_questions", old.Answers)
 	}
 	return f
+}
+
+// sameQuestion: the same key, texts, scale, reading and options.
+func sameQuestion(a, b Question) bool {
+	return a.Key == b.Key && a.TextZH == b.TextZH && a.TextEN == b.TextEN && a.Scale == b.Scale && a.Reading == b.Reading &&
+		slices.Equal(a.Options, b.Options)
 }
 
 // reading is one resident's three readings of a survey.
@@ -262,6 +289,10 @@ func planAnswer(u *auth.User, s *Survey, in AnswerInput, day string) (reading, e
 			}
 		case "text":
 			checkText(a, "answers."+q.Key, 0, 500, f)
+		case ScaleChoice:
+			if n, err := strconv.Atoi(a); (err != nil || n < 1 || n > len(q.Options)) && a != "" {
+				f.Add("answers."+q.Key, "err.choose_one")
+			}
 		}
 	}
 	for k := range in.Answers {
@@ -407,6 +438,10 @@ func tallyQuestions(qs []Question, answers []map[string]string) []QuestionResult
 			values = []string{"yes", "no"}
 		case "stars5":
 			values = []string{"1", "2", "3", "4", "5"}
+		case ScaleChoice:
+			for j := range q.Options {
+				values = append(values, strconv.Itoa(j+1))
+			}
 		}
 		counts := make([]int, len(values))
 		sum := 0
@@ -428,7 +463,11 @@ func tallyQuestions(qs []Question, answers []map[string]string) []QuestionResult
 			}
 		}
 		for i, v := range values {
-			r.Options = append(r.Options, OptionCount{Value: v, Count: counts[i], Share: share(counts[i], r.Answered)})
+			o := OptionCount{Value: v, Count: counts[i], Share: share(counts[i], r.Answered)}
+			if q.Scale == ScaleChoice {
+				o.Label = q.Options[i].Label
+			}
+			r.Options = append(r.Options, o)
 		}
 		if q.Scale == "stars5" && r.Answered > 0 {
 			r.Mean = math.Round(float64(sum)/float64(r.Answered)*100) / 100

@@ -7,6 +7,7 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 )
 
@@ -23,7 +24,17 @@ const formRows = 3
 type QuestionRow struct {
 	N int
 	Question
-	Errors map[string]string // key | text_zh | text_en | scale | reading
+	Errors map[string]string // key | text_zh | text_en | scale | reading | options
+}
+
+// OptionLines are a choice question's options, one a line (the form's
+// text area).
+func (q QuestionRow) OptionLines() string {
+	ls := make([]string, len(q.Options))
+	for i, o := range q.Options {
+		ls[i] = o.Label
+	}
+	return strings.Join(ls, "\n")
 }
 
 // surveyForm is the form's data.
@@ -79,8 +90,10 @@ func (h *Handlers) places(r *http.Request, u *auth.User) []PlaceGroup {
 }
 
 // rows makes the form's question rows: the questions, then blank rows,
-// with each row's errors (fields questions.N.x, N the question's index).
-func rows(qs []Question, fe map[string]string, locked bool) []QuestionRow {
+// with each row's errors (fields questions.N.x, N the question's index;
+// an option's error, questions.N.options.M, under the row's options as
+// option(M, message)).
+func rows(qs []Question, fe map[string]string, locked bool, option func(m int, msg string) string) []QuestionRow {
 	out := make([]QuestionRow, 0, len(qs)+formRows)
 	for i, q := range qs {
 		out = append(out, QuestionRow{N: i, Question: q, Errors: map[string]string{}})
@@ -96,7 +109,15 @@ func rows(qs []Question, fe map[string]string, locked bool) []QuestionRow {
 			continue
 		}
 		n, field, ok := strings.Cut(rest, ".")
+		if o, ok := strings.CutPrefix(field, "options."); ok {
+			if j, err := strconv.Atoi(o); err == nil {
+				field, m = "options", option(j+1, m)
+			}
+		}
 		if i, err := strconv.Atoi(n); ok && err == nil && i < len(out) {
+			if prev := out[i].Errors[field]; prev != "" && field == "options" {
+				m = prev + " " + m
+			}
 			out[i].Errors[field] = m
 		}
 	}
@@ -119,6 +140,15 @@ func readForm(r *http.Request) SurveyInput {
 		}
 		q := Question{Key: strings.TrimSpace(r.PostFormValue(p + "key")), TextZH: strings.TrimSpace(r.PostFormValue(p + "text_zh")),
 			TextEN: strings.TrimSpace(r.PostFormValue(p + "text_en")), Scale: r.PostFormValue(p + "scale"), Reading: r.PostFormValue(p + "reading")}
+		// a choice question's options, one a line (blank lines left out);
+		// another scale's text area is not read
+		if q.Scale == ScaleChoice {
+			for l := range strings.Lines(r.PostFormValue(p + "options")) {
+				if l = strings.TrimSpace(l); l != "" {
+					q.Options = append(q.Options, Choice{Label: l})
+				}
+			}
+		}
 		if q.Key == "" && q.TextZH == "" && q.TextEN == "" {
 			continue
 		}
@@ -129,7 +159,9 @@ func readForm(r *http.Request) SurveyInput {
 
 func (h *Handlers) renderSurveyForm(w http.ResponseWriter, r *http.Request, u *auth.User, status int, f surveyForm, fe map[string]string) {
 	f.Places, f.Scales, f.Readings = h.places(r, u), Scales, Readings
-	f.Rows = rows(f.In.Questions, fe, f.Locked())
+	f.Rows = rows(f.In.Questions, fe, f.Locked(), func(m int, msg string) string {
+		return h.S.Cat.Msg(i18n.FromRequest(r), errs.M("civic.option_n", m, msg))
+	})
 	title := h.tr(r, "civic.survey_new")
 	if f.ID != 0 {
 		title = h.tr(r, "civic.survey_edit")

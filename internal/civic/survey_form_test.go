@@ -25,6 +25,11 @@ func surveyValues(in civic.SurveyInput) url.Values {
 		v.Set(p+"text_en", q.TextEN)
 		v.Set(p+"scale", q.Scale)
 		v.Set(p+"reading", q.Reading)
+		ls := []string{}
+		for _, o := range q.Options {
+			ls = append(ls, o.Label)
+		}
+		v.Set(p+"options", strings.Join(ls, "\r\n"))
 	}
 	return v
 }

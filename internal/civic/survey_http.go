@@ -173,7 +173,11 @@ func (h *Handlers) resultsXLSX(r *http.Request, res *Results) ([]byte, error) {
 			if q.Scale == "stars5" {
 				mean = q.Mean
 			}
-			qs = append(qs, []any{q.Text(lang), t("civic.value." + o.Value), o.Count, o.Share, q.Answered, mean})
+			v := o.Label
+			if v == "" {
+				v = t("civic.value." + o.Value)
+			}
+			qs = append(qs, []any{q.Text(lang), v, o.Count, o.Share, q.Answered, mean})
 		}
 	}
 	ps := [][]any{{t("civic.place"), t("civic.answers"), t("civic.awareness"), t("civic.participation"), t("civic.satisfaction"), t("civic.ratings"), t("civic.rating_average")}}

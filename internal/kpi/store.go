@@ -9,6 +9,7 @@ import (
 	"linli/internal/activity"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -408,13 +409,24 @@ func nullID(id int64) any {
 // a change in another district leaves it as it is. One indexed range read,
 // so every replica serving the database sees every other's changes.
 func (s *Service) changes(ctx context.Context, code string) (int64, error) {
-	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
+	expr, args := ChangesExpr(code, nil)
 	var n int64
-	if err := s.queryRow(ctx, `SELECT CAST((SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district >= $1 AND district < $2)
-		+ (SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = '') AS BIGINT)`, lo, hi).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, `SELECT CAST(`+expr+` AS BIGINT)`, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("kpi changes: %w", err)
 	}
 	return n, nil
+}
+
+// ChangesExpr is the SQL expression of the version of the records under a
+// unit (see changes), its parameters appended to args: for a cache over
+// more records than the indicators read (the portal's pages), which adds
+// its own counters in the same statement.
+func ChangesExpr(code string, args []any) (string, []any) {
+	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
+	args = append(args, lo, hi)
+	n := len(args)
+	return `((SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district >= $` + strconv.Itoa(n-1) + ` AND district < $` + strconv.Itoa(n) + `)
+		+ (SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = ''))`, args
 }
 
 // query runs a read query (prepared once per SQLite connection by the db

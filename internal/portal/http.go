@@ -72,13 +72,18 @@ func absURL(r *http.Request, path string) string {
 
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, name, title string, m Meta, body any) {
 	public(w)
+	h.S.Render(w, r, http.StatusOK, name, view(r, title, m, body))
+}
+
+// view is a portal page's view.
+func view(r *http.Request, title string, m Meta, body any) web.View {
 	if m.URL == "" {
 		m.URL = absURL(r, r.URL.RequestURI())
 	}
 	if m.Type == "" {
 		m.Type = "website"
 	}
-	h.S.Render(w, r, http.StatusOK, name, web.View{Title: title, Data: page{Meta: m, Body: body, Types: registry.Types, Groups: registry.TargetGroups}})
+	return web.View{Title: title, Data: page{Meta: m, Body: body, Types: registry.Types, Groups: registry.TargetGroups}}
 }
 
 // Home is the home page of a visitor who is not signed in: the portal of
@@ -104,8 +109,25 @@ func (h *Handlers) place(w http.ResponseWriter, r *http.Request, code string) {
 	}
 	title := h.S.T(r, "portal.place_title", p.Name)
 	desc := h.S.T(r, "portal.place_desc", p.Name, p.Orgs.Total, len(p.Upcoming))
-	h.render(w, r, "portal_place", title, Meta{Description: desc}, placeView{Place: p, Prev: prevMonth(p.Month), Next: nextMonth(p.Month),
-		Searching: oq.Q != "" || oq.Type != "" || oq.TargetGroup != "", Query: oq})
+	pv := placeView{Place: p, Prev: prevMonth(p.Month), Next: nextMonth(p.Month),
+		Searching: oq.Q != "" || oq.Type != "" || oq.TargetGroup != "", Query: oq}
+	// a cached place's page as a visitor who is not signed in and asks for
+	// nothing else reads it: rendered once, kept with the place's data
+	if p.page != nil && r.URL.RawQuery == "" && auth.UserFrom(r.Context()) == nil {
+		public(w)
+		url := absURL(r, r.URL.Path)
+		b := p.page.get(url)
+		if b == nil {
+			if b, err = h.S.RenderBytes(r, "portal_place", view(r, title, Meta{Description: desc}, pv)); err != nil {
+				h.S.PageError(w, r, err)
+				return
+			}
+			p.page.put(url, b)
+		}
+		web.WriteHTML(w, http.StatusOK, b)
+		return
+	}
+	h.render(w, r, "portal_place", title, Meta{Description: desc}, pv)
 }
 
 type placeView struct {

@@ -82,6 +82,8 @@ type Service struct {
 	Surveys func(ctx context.Context, code string, n int) ([]SurveyRef, error)
 	// MaxPhoto is the largest photo accepted (bytes; 0: 2 MiB).
 	MaxPhoto int64
+
+	pages pageCache // the places' default pages (cache.go)
 }
 
 var china = time.FixedZone("CST", 8*3600)
@@ -487,6 +489,8 @@ type Place struct {
 	Locator  string       `json:"-"`
 	Ranking  []ChildPlace `json:"-"`
 	Calendar [][]CalDay   `json:"-"`
+	// page: the rendered pages of a cached Place (cache.go); nil otherwise
+	page *finished
 }
 
 // PlaceQuery is what a place's page may choose.
@@ -499,12 +503,26 @@ type PlaceQuery struct {
 	NoOrgs bool
 }
 
-// Place gathers a place's page.
+// Place gathers a place's page: its default view (no search, the first
+// page of organizations, this month, today's indicators) from the cache
+// (cache.go), any other from the records. The Place returned is read, never
+// changed.
 func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
-	code := q.Code
-	if !validCode(code) {
+	if !validCode(q.Code) {
 		return nil, notFound()
 	}
+	q.Lang = cmpStr(q.Lang, i18n.ZH)
+	today := s.today()
+	if o := q.Orgs; o.Q == "" && o.Type == "" && o.TargetGroup == "" && o.Page <= 1 && o.PerPage == 0 && q.AsOf == "" && !q.NoOrgs &&
+		(q.Month == "" || q.Month == today.Format("2006-01")) {
+		return s.cachedPlace(ctx, q, today)
+	}
+	return s.makePlace(ctx, q)
+}
+
+// makePlace makes a place's page from the records.
+func (s *Service) makePlace(ctx context.Context, q PlaceQuery) (*Place, error) {
+	code := q.Code
 	// the place and its ancestors in one read
 	path, err := s.Geo.Path(ctx, code)
 	if err != nil {

@@ -104,6 +104,18 @@ type View struct {
 
 // Render writes a page with a status.
 func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name string, v View) {
+	b, err := s.RenderBytes(r, name, v)
+	if err != nil {
+		LoggerFrom(r.Context()).Error("render", "page", name, "err", err)
+		http.Error(w, "render error", http.StatusInternalServerError)
+		return
+	}
+	WriteHTML(w, status, b)
+}
+
+// RenderBytes makes a page for a request without writing it: for a
+// handler that keeps a finished page (the public portal's places).
+func (s *Server) RenderBytes(r *http.Request, name string, v View) ([]byte, error) {
 	v.Lang = i18n.FromRequest(r)
 	v.User = auth.UserFrom(r.Context())
 	v.Path = r.URL.Path
@@ -114,18 +126,20 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	t, ok := s.R.pages[v.Lang][name]
 	if !ok {
-		http.Error(w, "no template "+name, http.StatusInternalServerError)
-		return
+		return nil, fmt.Errorf("no template %s", name)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		LoggerFrom(r.Context()).Error("render", "page", name, "err", err)
-		http.Error(w, "render error", http.StatusInternalServerError)
-		return
+		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
+	return buf.Bytes(), nil
+}
+
+// WriteHTML writes a finished page.
+func WriteHTML(w http.ResponseWriter, status int, page []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(page)
 }
 
 // PageError renders an error page with the error's status, or sends a
