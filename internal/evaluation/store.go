@@ -119,32 +119,22 @@ func insertForm(ctx context.Context, tx *sql.Tx, now time.Time, in FormInput, by
 }
 
 // formEvents reads the dated party timeline of organizations: the
-// registry's party_org history and the forms recorded here, each in date
-// order.
-func formEvents(ctx context.Context, q db.Querier, orgIDs []int64) (map[int64][]FormEvent, error) {
+// registry's party_org history (its named read) and the forms recorded
+// here, each in date order.
+func formEvents(ctx context.Context, q db.Querier, reg Registry, orgIDs []int64) (map[int64][]FormEvent, error) {
 	out := map[int64][]FormEvent{}
+	hist, err := reg.FieldHistory(ctx, orgIDs, "party_org")
+	if err != nil {
+		return nil, fmt.Errorf("evaluation: party history: %w", err)
+	}
+	for id, evs := range hist {
+		for _, e := range evs {
+			out[id] = append(out[id], FormEvent{Form: e.Value, EffectiveOn: today(e.At), Source: "registry"})
+		}
+	}
 	for _, part := range chunks(orgIDs, 500) {
 		in, args := inIDs(part, nil)
-		rows, err := q.QueryContext(ctx, `SELECT org_id, value, at FROM org_history WHERE field = 'party_org' AND org_id IN `+in+
-			` ORDER BY org_id, at, id`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("evaluation: party history: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var v string
-			var at time.Time
-			if err := rows.Scan(&id, &v, &at); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = append(out[id], FormEvent{Form: v, EffectiveOn: today(at), Source: "registry"})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		rows, err = q.QueryContext(ctx, `SELECT org_id, form, link_name, effective_on FROM party_forms WHERE org_id IN `+in+
+		rows, err := q.QueryContext(ctx, `SELECT org_id, form, link_name, effective_on FROM party_forms WHERE org_id IN `+in+
 			` ORDER BY org_id, effective_on, id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("evaluation: party forms: %w", err)
@@ -231,41 +221,6 @@ func countContacts(ctx context.Context, q db.Querier, orgIDs []int64, from, to s
 		}
 	}
 	return out, nil
-}
-
-// partyRow is an organization as the coverage reads it on a day.
-type partyRow struct {
-	ID        int64
-	Community string
-	Status    string
-}
-
-// orgsOn reads the organizations of a place with their status on a day
-// (the registry's dated history; the current column when current).
-func orgsOn(ctx context.Context, q db.Querier, scope string, cut time.Time, current bool) ([]partyRow, error) {
-	lo, hi := db.PrefixRange(scope)
-	status := "o.status"
-	args := []any{lo, hi}
-	if !current {
-		args = append(args, cut)
-		status = `COALESCE((SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = 'status' AND h.at < $3
-			ORDER BY h.at DESC, h.id DESC LIMIT 1), '')`
-	}
-	rows, err := q.QueryContext(ctx, `SELECT o.id, o.community_code, `+status+` FROM orgs o
-		WHERE o.community_code >= $1 AND o.community_code < $2 ORDER BY o.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("evaluation: orgs on a day: %w", err)
-	}
-	defer rows.Close()
-	var out []partyRow
-	for rows.Next() {
-		var r partyRow
-		if err := rows.Scan(&r.ID, &r.Community, &r.Status); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // appraisals
@@ -574,50 +529,3 @@ func cells(ctx context.Context, q db.Querier, roundID, orgID int64) ([]Cell, err
 	return out, rows.Err()
 }
 
-func orgNames(ctx context.Context, q db.Querier, orgIDs []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, nil)
-		rows, err := q.QueryContext(ctx, `SELECT id, name FROM orgs WHERE id IN `+in, args...)
-		if err != nil {
-			return nil, fmt.Errorf("evaluation: org names: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var n string
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = n
-		}
-		rows.Close()
-	}
-	return out, nil
-}
-
-// activityCounts counts the activities each organization hosted in a
-// year (refused ones aside).
-func activityCounts(ctx context.Context, q db.Querier, orgIDs []int64, year int) (map[int64]float64, error) {
-	out := map[int64]float64{}
-	y := strconv.Itoa(year)
-	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, []any{y + "-01-01", y + "-12-31"})
-		rows, err := q.QueryContext(ctx, `SELECT org_id, COUNT(*) FROM activities WHERE starts_on >= $1 AND starts_on <= $2
-			AND status <> 'refused' AND org_id IN `+in+` GROUP BY org_id`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("evaluation: activity counts: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var n float64
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = n
-		}
-		rows.Close()
-	}
-	return out, nil
-}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"linli/internal/activity"
 	"linli/internal/ledger"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -33,6 +34,7 @@ type Custody interface {
 	RecordGrant(ctx context.Context, u *auth.User, orgID int64, in ledger.IncomeInput,
 		then func(tx *sql.Tx, p *ledger.Posting) (any, error)) (*ledger.Posting, error)
 	ProjectSpent(ctx context.Context, projectID int64) (map[string]ledger.Fen, error)
+	Held(ctx context.Context, hubID int64, limit int) ([]int64, error)
 }
 
 // Users finds reviewers' accounts.
@@ -893,9 +895,13 @@ func (s *Service) ReportWithFile(ctx context.Context, u *auth.User, projectID, m
 	}
 	now := s.now()
 	fe := validateReport(&in, m, today(now))
-	own, err := orgActivityIDs(ctx, s.DB.Read, p.OrgID, in.ActivityIDs)
+	shared, err := activity.Shared(ctx, s.DB.Read, p.OrgID, in.ActivityIDs)
 	if err != nil {
 		return nil, err
+	}
+	own := make(map[int64]bool, len(shared))
+	for id := range shared {
+		own[id] = true
 	}
 	checkLinked(in.ActivityIDs, own, fe)
 	ct := checkAttachment(f, fe)

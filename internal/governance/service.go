@@ -10,10 +10,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"time"
 
+	"linli/internal/activity"
 	"linli/internal/ledger"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -481,8 +483,14 @@ func (s *Service) SetCycle(ctx context.Context, u *auth.User, c Cycle) (*Cycle, 
 // FiguresFor reads what linli's records say of an organization in a
 // period: its activities and the money held for it in custody.
 func (s *Service) FiguresFor(ctx context.Context, orgID int64, from, to string) (Figures, error) {
-	f, err := activityFigures(ctx, s.DB.Q(ctx), orgID, from, to)
-	if err != nil || s.Money == nil {
+	hosted, err := activity.HostedBy(ctx, s.DB.Q(ctx), []int64{orgID}, from, to)
+	if err != nil {
+		return Figures{}, fmt.Errorf("governance: activity figures: %w", err)
+	}
+	h := hosted[orgID]
+	f := Figures{Activities: int(h.Activities), Participants: int(h.Participants), Beneficiaries: int(h.Beneficiaries),
+		VolunteerMinutes: int(h.VolunteerMinutes)}
+	if s.Money == nil {
 		return f, err
 	}
 	d, err := s.Money.Disclose(ctx, orgID, ledger.Period{From: from, To: to})

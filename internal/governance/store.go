@@ -364,20 +364,6 @@ type Figures struct {
 	ExpenseFen       int64 `json:"expense_fen"`
 }
 
-// activityFigures reads the activities an organization hosted in a period
-// (a read-only query on the activity room's table; refused ones do not count).
-func activityFigures(ctx context.Context, q db.Querier, orgID int64, from, to string) (Figures, error) {
-	var f Figures
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(participants), 0), COALESCE(SUM(beneficiaries), 0),
-		COALESCE(SUM(volunteer_minutes), 0) FROM activities
-		WHERE org_id = $1 AND starts_on >= $2 AND starts_on <= $3 AND status <> 'refused'`, orgID, from, to).
-		Scan(&f.Activities, &f.Participants, &f.Beneficiaries, &f.VolunteerMinutes)
-	if err != nil {
-		return f, fmt.Errorf("governance: activity figures: %w", err)
-	}
-	return f, nil
-}
-
 // Report is a work report.
 type Report struct {
 	ID            int64  `json:"id"`
