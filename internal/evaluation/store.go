@@ -528,4 +528,3 @@ func cells(ctx context.Context, q db.Querier, roundID, orgID int64) ([]Cell, err
 	}
 	return out, rows.Err()
 }
-
