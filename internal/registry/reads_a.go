@@ -28,29 +28,73 @@ func idsIn(ids []int64, args []any) (string, []any) {
 	return "(" + strings.Join(ph, ", ") + ")", args
 }
 
-// OrgNames reads the names of organizations by id (a missing id is absent).
-func (s *Service) OrgNames(ctx context.Context, ids []int64) (map[int64]string, error) {
-	out := make(map[int64]string, len(ids))
+// OrgLine is an organization as another room's list shows it.
+type OrgLine struct {
+	ID        int64
+	Name      string
+	Community string
+	Status    string
+}
+
+func (s *Service) orgLines(ctx context.Context, where string, keys []any) ([]OrgLine, error) {
+	out := []OrgLine{}
 	q := s.DB.Q(ctx)
-	for start := 0; start < len(ids); start += readBatch {
-		in, args := idsIn(ids[start:min(start+readBatch, len(ids))], nil)
-		rows, err := q.QueryContext(ctx, `SELECT id, name FROM orgs WHERE id IN `+in, args...)
+	for start := 0; start < len(keys); start += readBatch {
+		part := keys[start:min(start+readBatch, len(keys))]
+		ph := make([]string, len(part))
+		for i := range part {
+			ph[i] = "$" + strconv.Itoa(i+1)
+		}
+		rows, err := q.QueryContext(ctx, `SELECT id, name, community_code, status FROM orgs WHERE `+where+
+			` IN (`+strings.Join(ph, ", ")+`) ORDER BY id`, part...)
 		if err != nil {
-			return nil, fmt.Errorf("registry: org names: %w", err)
+			return nil, fmt.Errorf("registry: org lines: %w", err)
 		}
 		for rows.Next() {
-			var id int64
-			var n string
-			if err := rows.Scan(&id, &n); err != nil {
+			var l OrgLine
+			if err := rows.Scan(&l.ID, &l.Name, &l.Community, &l.Status); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[id] = n
+			out = append(out, l)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
+	}
+	return out, nil
+}
+
+// OrgLines reads organizations by id, in id order within each batch of
+// 500 (a missing id is absent).
+func (s *Service) OrgLines(ctx context.Context, ids []int64) ([]OrgLine, error) {
+	keys := make([]any, len(ids))
+	for i, id := range ids {
+		keys[i] = id
+	}
+	return s.orgLines(ctx, "id", keys)
+}
+
+// OrgsIn reads the organizations of some communities (exact 12-digit
+// codes), every status, in id order within each batch of 500 codes.
+func (s *Service) OrgsIn(ctx context.Context, communities []string) ([]OrgLine, error) {
+	keys := make([]any, len(communities))
+	for i, c := range communities {
+		keys[i] = c
+	}
+	return s.orgLines(ctx, "community_code", keys)
+}
+
+// OrgNames reads the names of organizations by id (a missing id is absent).
+func (s *Service) OrgNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	lines, err := s.OrgLines(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(lines))
+	for _, l := range lines {
+		out[l.ID] = l.Name
 	}
 	return out, nil
 }
