@@ -30,6 +30,8 @@ type Orgs interface {
 	// the registry's named reads: names by id, and the organizations that
 	// first became active in a period (the digest)
 	OrgNames(ctx context.Context, ids []int64) (map[int64]string, error)
+	OrgLines(ctx context.Context, ids []int64) ([]registry.OrgLine, error)
+	OrgsIn(ctx context.Context, communities []string) ([]registry.OrgLine, error)
 	FirstActive(ctx context.Context, within string, from, to time.Time, limit int) ([]registry.Activated, error)
 }
 
@@ -189,8 +191,19 @@ func (s *Service) Followed(ctx context.Context, u *auth.User) ([]OrgLine, error)
 	if !isResident(u) {
 		return nil, notFound()
 	}
-	return listOrgLines(ctx, s.DB.Read, `SELECT o.id, o.name, o.community_code FROM org_follows f JOIN orgs o ON o.id = f.org_id
-		WHERE f.user_id = $1 AND o.status = 'active' ORDER BY o.name LIMIT 200`, u.ID)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id FROM org_follows WHERE user_id = $1`, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("civic: followed: %w", err)
+	}
+	ids, err := db.Column[int64](rows)
+	if err != nil {
+		return nil, fmt.Errorf("civic: followed: %w", err)
+	}
+	orgs, err := s.Orgs.OrgLines(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return activeByName(orgs, 200), nil
 }
 
 // Nearby lists active organizations of the resident's community, to follow
@@ -199,8 +212,24 @@ func (s *Service) Nearby(ctx context.Context, u *auth.User) ([]OrgLine, error) {
 	if !isResident(u) {
 		return nil, notFound()
 	}
-	return listOrgLines(ctx, s.DB.Read, `SELECT o.id, o.name, o.community_code FROM orgs o
-		WHERE o.community_code = $1 AND o.status = 'active' ORDER BY o.name LIMIT 100`, u.ScopeCode)
+	orgs, err := s.Orgs.OrgsIn(ctx, []string{u.ScopeCode})
+	if err != nil {
+		return nil, err
+	}
+	return activeByName(orgs, 100), nil
+}
+
+// activeByName keeps the active organizations, by name (then id), at most
+// limit, as the resident's lists show them.
+func activeByName(orgs []registry.OrgLine, limit int) []OrgLine {
+	out := []OrgLine{}
+	for _, o := range orgs {
+		if o.Status == registry.StatusActive {
+			out = append(out, OrgLine{ID: o.ID, Name: o.Name, CommunityCode: o.Community})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out[:min(len(out), limit)]
 }
 
 // SignUpFor signs a resident up for an activity that accepts sign-ups,
