@@ -23,6 +23,9 @@ import (
 // Orgs is what funding needs of the registry.
 type Orgs interface {
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
+	// the registry's named reads: organizations by id, and those of places
+	OrgLines(ctx context.Context, ids []int64) ([]registry.OrgLine, error)
+	OrgsIn(ctx context.Context, places []string) ([]registry.OrgLine, error)
 }
 
 // Custody is what funding needs of the custody ledger: which hub holds an

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
 )
 
 // Named reads for the other rooms (issue 10): what evaluation, governance,
@@ -76,14 +77,21 @@ func (s *Service) OrgLines(ctx context.Context, ids []int64) ([]OrgLine, error) 
 	return s.orgLines(ctx, "id", keys)
 }
 
-// OrgsIn reads the organizations of some communities (exact 12-digit
-// codes), every status, in id order within each batch of 500 codes.
-func (s *Service) OrgsIn(ctx context.Context, communities []string) ([]OrgLine, error) {
-	keys := make([]any, len(communities))
-	for i, c := range communities {
+// OrgsIn reads the organizations of some places, every status, in id
+// order within each batch of 500 codes: communities (12 digits) or
+// streets (9 digits), all of one level.
+func (s *Service) OrgsIn(ctx context.Context, places []string) ([]OrgLine, error) {
+	keys := make([]any, len(places))
+	col := ""
+	for i, c := range places {
 		keys[i] = c
+		k := map[int]string{9: "street_code", 12: "community_code"}[len(c)]
+		if k == "" || col != "" && k != col {
+			return nil, fmt.Errorf("registry: orgs in %q: %w", c, errs.E(errs.Invalid, "err.invalid_input"))
+		}
+		col = k
 	}
-	return s.orgLines(ctx, "community_code", keys)
+	return s.orgLines(ctx, col, keys)
 }
 
 // OrgNames reads the names of organizations by id (a missing id is absent).
