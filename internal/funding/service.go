@@ -544,20 +544,31 @@ func (s *Service) ranking(ctx context.Context, q db.Querier, c *Call) ([]Ranked,
 	}
 	byID := make(map[int64]*Application, len(apps))
 	entries := make([]Entry, 0, len(apps))
+	ids := make([]int64, 0, len(apps))
+	for _, a := range apps {
+		ids = append(ids, a.OrgID)
+	}
+	// what the ranking reads of the organizations as they are now: the
+	// registry's named read, and the custody ledger's hubs
+	lines, err := s.Orgs.OrgLines(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	orgs := make(map[int64]registry.OrgLine, len(lines))
+	for _, l := range lines {
+		orgs[l.ID] = l
+	}
 	var hubs map[int64]int64
 	if len(c.Bonus) > 0 || len(c.TieBreaks) > 0 {
-		ids := make([]int64, 0, len(apps))
-		for _, a := range apps {
-			ids = append(ids, a.OrgID)
-		}
 		if hubs, err = s.Custody.HubsOf(ctx, ids); err != nil {
 			return nil, nil, err
 		}
 	}
 	for _, a := range apps {
 		byID[a.ID] = a
+		o := orgs[a.OrgID]
 		entries = append(entries, Entry{ApplicationID: a.ID, OrgID: a.OrgID, OrgName: a.OrgName, Title: a.Title,
-			RequestFen: a.RequestFen, Facts: OrgFacts{Tier: a.org.Tier, Status: a.org.Status, PartyOrg: a.org.PartyOrg, HubID: hubs[a.OrgID]}})
+			RequestFen: a.RequestFen, Facts: OrgFacts{Tier: o.Tier, Status: o.Status, PartyOrg: o.PartyOrg, HubID: hubs[a.OrgID]}})
 	}
 	r := rank(&c.CallInput, entries, scores)
 	for i := range r {

@@ -162,7 +162,7 @@ func hasScores(ctx context.Context, q db.Querier, callID int64) (bool, error) {
 
 const appColumns = `a.id, a.call_id, a.org_id, o.name, a.community_code, a.title, a.need, a.target_groups, a.beneficiaries,
 	a.activities, a.partners, a.pairing_org_id, a.request_fen, a.budget, a.status, a.reasons, a.submitted_at, a.created_by,
-	a.created_at, a.updated_at, COALESCE(p.id, 0), o.tier, o.status, o.party_org`
+	a.created_at, a.updated_at, COALESCE(p.id, 0)`
 
 // appFrom drives from the applications (LEFT JOINs keep the planner from
 // starting at an organization with many applications and walking them all).
@@ -174,7 +174,7 @@ func scanApp(sc interface{ Scan(...any) error }) (*Application, error) {
 	var sub sql.NullTime
 	if err := sc.Scan(&a.ID, &a.CallID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.Title, &a.Need, &a.TargetGroups,
 		&a.Beneficiaries, &a.Activities, &a.Partners, &a.PairingOrgID, &a.RequestFen, &budget, &a.Status, &reasons, &sub,
-		&a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &a.ProjectID, &a.org.Tier, &a.org.Status, &a.org.PartyOrg); err != nil {
+		&a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &a.ProjectID); err != nil {
 		return nil, err
 	}
 	if err := unjs(budget, &a.Budget); err != nil {

@@ -35,6 +35,8 @@ type OrgLine struct {
 	Name      string
 	Community string
 	Status    string
+	Tier      string
+	PartyOrg  string
 }
 
 func (s *Service) orgLines(ctx context.Context, where string, keys []any) ([]OrgLine, error) {
@@ -46,14 +48,14 @@ func (s *Service) orgLines(ctx context.Context, where string, keys []any) ([]Org
 		for i := range part {
 			ph[i] = "$" + strconv.Itoa(i+1)
 		}
-		rows, err := q.QueryContext(ctx, `SELECT id, name, community_code, status FROM orgs WHERE `+where+
+		rows, err := q.QueryContext(ctx, `SELECT id, name, community_code, status, tier, party_org FROM orgs WHERE `+where+
 			` IN (`+strings.Join(ph, ", ")+`) ORDER BY id`, part...)
 		if err != nil {
 			return nil, fmt.Errorf("registry: org lines: %w", err)
 		}
 		for rows.Next() {
 			var l OrgLine
-			if err := rows.Scan(&l.ID, &l.Name, &l.Community, &l.Status); err != nil {
+			if err := rows.Scan(&l.ID, &l.Name, &l.Community, &l.Status, &l.Tier, &l.PartyOrg); err != nil {
 				rows.Close()
 				return nil, err
 			}
