@@ -35,9 +35,6 @@ func (s *Service) Digest(ctx context.Context, code, month string) (*Digest, erro
 	}
 	d.Orgs = []DigestItem{}
 	for _, a := range acts {
-		if len(d.Orgs) > 0 && d.Orgs[len(d.Orgs)-1].ID == a.ID {
-			continue
-		}
 		names[a.Community] = ""
 		d.Orgs = append(d.Orgs, DigestItem{ID: a.ID, Name: a.Name, Place: a.Community, Day: a.At.In(chinaTime).Format("2006-01-02")})
 	}

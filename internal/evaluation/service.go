@@ -211,7 +211,7 @@ func (s *Service) AwardGrade(ctx context.Context, u *auth.User, orgID int64, in 
 	if err := planGrade(u, o, &in, today(now)); err != nil {
 		return nil, err
 	}
-	g := &Grade{OrgID: o.ID, GradeInput: in, OrgName: o.Name, CreatedAt: now, community: o.CommunityCode}
+	g := &Grade{OrgID: o.ID, GradeInput: in, OrgName: o.Name, CreatedAt: now}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if g.ID, err = insertGrade(ctx, tx, now, o.ID, o.CommunityCode, in, u.ID); err != nil {
 			return err

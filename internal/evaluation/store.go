@@ -63,7 +63,7 @@ func insertGrade(ctx context.Context, tx *sql.Tx, now time.Time, orgID int64, co
 	return id, nil
 }
 
-const gradeColumns = `g.id, g.org_id, g.grade, g.awarded_on, g.valid_until, g.evaluator, g.late_reason, g.created_at, o.name, o.community_code`
+const gradeColumns = `g.id, g.org_id, g.grade, g.awarded_on, g.valid_until, g.evaluator, g.late_reason, g.created_at, o.name`
 
 func scanGrades(rows *sql.Rows, err error) ([]Grade, error) {
 	if err != nil {
@@ -74,7 +74,7 @@ func scanGrades(rows *sql.Rows, err error) ([]Grade, error) {
 	for rows.Next() {
 		var g Grade
 		if err := rows.Scan(&g.ID, &g.OrgID, &g.Grade, &g.AwardedOn, &g.ValidUntil, &g.Evaluator, &g.LateReason, &g.CreatedAt,
-			&g.OrgName, &g.community); err != nil {
+			&g.OrgName); err != nil {
 			return nil, err
 		}
 		g.CreatedAt = g.CreatedAt.UTC()

@@ -187,14 +187,15 @@ type Activated struct {
 
 // FirstActive lists the organizations of a place (within's subtree),
 // active now, whose dated history first makes them active in [from, to),
-// by that moment, at most limit rows. An organization made active twice
-// in the window has a row for each (the caller keeps the first).
+// by that moment (then id), at most limit: one row each, an organization
+// suspended and resumed in the window counts at its first activation.
 func (s *Service) FirstActive(ctx context.Context, within string, from, to time.Time, limit int) ([]Activated, error) {
 	lo, hi := db.PrefixRange(within)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT o.id, o.name, o.community_code, h.at FROM orgs o
 		JOIN org_history h ON h.org_id = o.id AND h.field = 'status' AND h.value = 'active'
 		WHERE o.status = 'active' AND o.community_code >= $1 AND o.community_code < $2 AND h.at >= $3 AND h.at < $4
-		AND NOT EXISTS (SELECT 1 FROM org_history e WHERE e.org_id = o.id AND e.field = 'status' AND e.value = 'active' AND e.at < $3)
+		AND NOT EXISTS (SELECT 1 FROM org_history e WHERE e.org_id = o.id AND e.field = 'status' AND e.value = 'active'
+			AND (e.at < h.at OR e.at = h.at AND e.id < h.id))
 		ORDER BY h.at, o.id LIMIT `+strconv.Itoa(limit), lo, hi, from.UTC(), to.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("registry: first active: %w", err)
