@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"linli/internal/platform/db"
@@ -51,16 +50,6 @@ func scanLines(rows interface {
 	return out, rows.Err()
 }
 
-// idsIn appends ids to args and returns their "(…)" list of placeholders.
-func idsIn(ids []int64, args []any) (string, []any) {
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		ph[i] = "$" + strconv.Itoa(len(args))
-	}
-	return "(" + strings.Join(ph, ", ") + ")", args
-}
-
 // Hosted is what an organization hosted in a period, refused activities
 // aside: their number and the sums of what was recorded of them.
 type Hosted struct {
@@ -76,7 +65,7 @@ type Hosted struct {
 func HostedBy(ctx context.Context, q db.Querier, orgIDs []int64, from, to string) (map[int64]Hosted, error) {
 	out := map[int64]Hosted{}
 	for start := 0; start < len(orgIDs); start += readBatch {
-		in, args := idsIn(orgIDs[start:min(start+readBatch, len(orgIDs))], []any{from, to})
+		in, args := db.InList(orgIDs[start:min(start+readBatch, len(orgIDs))], []any{from, to})
 		rows, err := q.QueryContext(ctx, `SELECT org_id, COUNT(*), COALESCE(SUM(participants), 0), COALESCE(SUM(beneficiaries), 0),
 			COALESCE(SUM(volunteer_minutes), 0) FROM activities WHERE starts_on >= $1 AND starts_on <= $2
 			AND status <> 'refused' AND org_id IN `+in+` GROUP BY org_id`, args...)
@@ -105,7 +94,7 @@ func HostedBy(ctx context.Context, q db.Querier, orgIDs []int64, from, to string
 func Shared(ctx context.Context, q db.Querier, orgID int64, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	for start := 0; start < len(ids); start += readBatch {
-		in, args := idsIn(ids[start:min(start+readBatch, len(ids))], []any{orgID})
+		in, args := db.InList(ids[start:min(start+readBatch, len(ids))], []any{orgID})
 		rows, err := q.QueryContext(ctx, `SELECT a.id, a.starts_on FROM activities a WHERE a.id IN `+in+`
 			AND (a.org_id = $1 OR EXISTS (SELECT 1 FROM activity_orgs ao WHERE ao.activity_id = a.id AND ao.org_id = $1))`, args...)
 		if err != nil {
@@ -133,7 +122,7 @@ func Shared(ctx context.Context, q db.Querier, orgID int64, ids []int64) (map[in
 func Lines(ctx context.Context, q db.Querier, ids []int64) ([]Line, error) {
 	out := []Line{}
 	for start := 0; start < len(ids); start += readBatch {
-		in, args := idsIn(ids[start:min(start+readBatch, len(ids))], nil)
+		in, args := db.InList(ids[start:min(start+readBatch, len(ids))], nil)
 		rows, err := q.QueryContext(ctx, `SELECT `+lineCols+` FROM activities a WHERE a.id IN `+in, args...)
 		if err != nil {
 			return nil, fmt.Errorf("activity: lines: %w", err)

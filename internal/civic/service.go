@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"linli/internal/activity"
@@ -307,14 +306,9 @@ func signupCounts(ctx context.Context, q db.Querier, ids []int64, userID int64) 
 	if len(ids) == 0 {
 		return n, mine, nil
 	}
-	args := []any{userID}
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		ph[i] = "$" + strconv.Itoa(len(args))
-	}
+	in, args := db.InList(ids, []any{userID})
 	rows, err := q.QueryContext(ctx, `SELECT activity_id, COUNT(*), COALESCE(SUM(CASE WHEN user_id = $1 THEN 1 ELSE 0 END), 0)
-		FROM activity_signups WHERE activity_id IN (`+strings.Join(ph, ", ")+`) GROUP BY activity_id`, args...)
+		FROM activity_signups WHERE activity_id IN `+in+` GROUP BY activity_id`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("civic: sign-up counts: %w", err)
 	}

@@ -25,16 +25,6 @@ func nullID(id int64) any {
 	return id
 }
 
-// inIDs is "IN ($k, …)" over ids, continuing args.
-func inIDs(ids []int64, args []any) (string, []any) {
-	p := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		p[i] = ph(len(args))
-	}
-	return "(" + strings.Join(p, ", ") + ")", args
-}
-
 // chunks splits ids into slices of at most n.
 func chunks(ids []int64, n int) [][]int64 {
 	var out [][]int64
@@ -87,7 +77,7 @@ func scanGrades(rows *sql.Rows, err error) ([]Grade, error) {
 func gradesOf(ctx context.Context, q db.Querier, orgIDs []int64) ([]Grade, error) {
 	var out []Grade
 	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, nil)
+		in, args := db.InList(part, nil)
 		gs, err := scanGrades(q.QueryContext(ctx, `SELECT `+gradeColumns+` FROM org_grades g JOIN orgs o ON o.id = g.org_id
 			WHERE g.org_id IN `+in+` ORDER BY g.awarded_on, g.id`, args...))
 		if err != nil {
@@ -133,7 +123,7 @@ func formEvents(ctx context.Context, q db.Querier, reg Registry, orgIDs []int64)
 		}
 	}
 	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, nil)
+		in, args := db.InList(part, nil)
 		rows, err := q.QueryContext(ctx, `SELECT org_id, form, link_name, effective_on FROM party_forms WHERE org_id IN `+in+
 			` ORDER BY org_id, effective_on, id`, args...)
 		if err != nil {
@@ -200,7 +190,7 @@ func listContacts(ctx context.Context, q db.Querier, scope string, orgID int64, 
 func countContacts(ctx context.Context, q db.Querier, orgIDs []int64, from, to string) (map[int64]float64, error) {
 	out := map[int64]float64{}
 	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, []any{from, to})
+		in, args := db.InList(part, []any{from, to})
 		rows, err := q.QueryContext(ctx, `SELECT org_id, COUNT(*) FROM party_contacts WHERE contact_on >= $1 AND contact_on <= $2
 			AND org_id IN `+in+` GROUP BY org_id`, args...)
 		if err != nil {
@@ -253,7 +243,7 @@ func listAppraisals(ctx context.Context, q db.Querier, scope string, orgIDs []in
 	}
 	if len(orgIDs) > 0 {
 		var in string
-		in, args = inIDs(orgIDs, args)
+		in, args = db.InList(orgIDs, args)
 		cond += " AND a.org_id IN " + in
 	}
 	args = append(args, limit)
@@ -289,7 +279,7 @@ func listAppraisals(ctx context.Context, q db.Querier, scope string, orgIDs []in
 func appraisalScores(ctx context.Context, q db.Querier, orgIDs []int64, year int) (map[int64]float64, error) {
 	out := map[int64]float64{}
 	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, []any{year})
+		in, args := db.InList(part, []any{year})
 		rows, err := q.QueryContext(ctx, `SELECT org_id, score FROM appraisals WHERE year = $1 AND org_id IN `+in, args...)
 		if err != nil {
 			return nil, fmt.Errorf("evaluation: appraisal scores: %w", err)

@@ -3,8 +3,6 @@ package funding
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"linli/internal/platform/db"
 )
@@ -16,13 +14,8 @@ import (
 func Awards(ctx context.Context, q db.Querier, projectIDs []int64) (map[int64]int64, error) {
 	out := make(map[int64]int64, len(projectIDs))
 	for start := 0; start < len(projectIDs); start += 500 {
-		part := projectIDs[start:min(start+500, len(projectIDs))]
-		args := make([]any, len(part))
-		ph := make([]string, len(part))
-		for i, id := range part {
-			args[i], ph[i] = id, "$"+strconv.Itoa(i+1)
-		}
-		rows, err := q.QueryContext(ctx, `SELECT id, award_fen FROM fund_projects WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...)
+		in, args := db.InList(projectIDs[start:min(start+500, len(projectIDs))], nil)
+		rows, err := q.QueryContext(ctx, `SELECT id, award_fen FROM fund_projects WHERE id IN `+in, args...)
 		if err != nil {
 			return nil, fmt.Errorf("funding: awards: %w", err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"linli/internal/platform/db"
@@ -18,16 +17,6 @@ import (
 
 // readBatch is how many ids one statement of a named read carries.
 const readBatch = 500
-
-// idsIn appends ids to args and returns their "(…)" list of placeholders.
-func idsIn(ids []int64, args []any) (string, []any) {
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		ph[i] = "$" + strconv.Itoa(len(args))
-	}
-	return "(" + strings.Join(ph, ", ") + ")", args
-}
 
 // OrgLine is an organization as another room's list shows it.
 type OrgLine struct {
@@ -43,13 +32,9 @@ func (s *Service) orgLines(ctx context.Context, where string, keys []any) ([]Org
 	out := []OrgLine{}
 	q := s.DB.Q(ctx)
 	for start := 0; start < len(keys); start += readBatch {
-		part := keys[start:min(start+readBatch, len(keys))]
-		ph := make([]string, len(part))
-		for i := range part {
-			ph[i] = "$" + strconv.Itoa(i+1)
-		}
+		in, args := db.InList(keys[start:min(start+readBatch, len(keys))], nil)
 		rows, err := q.QueryContext(ctx, `SELECT id, name, community_code, status, tier, party_org FROM orgs WHERE `+where+
-			` IN (`+strings.Join(ph, ", ")+`) ORDER BY id`, part...)
+			` IN `+in+` ORDER BY id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("registry: org lines: %w", err)
 		}
@@ -116,7 +101,7 @@ func (s *Service) FieldHistory(ctx context.Context, ids []int64, field string) (
 	out := map[int64][]Event{}
 	q := s.DB.Q(ctx)
 	for start := 0; start < len(ids); start += readBatch {
-		in, args := idsIn(ids[start:min(start+readBatch, len(ids))], []any{field})
+		in, args := db.InList(ids[start:min(start+readBatch, len(ids))], []any{field})
 		rows, err := q.QueryContext(ctx, `SELECT org_id, id, old_value, value, at FROM org_history WHERE field = $1 AND org_id IN `+in+
 			` ORDER BY org_id, at, id`, args...)
 		if err != nil {
