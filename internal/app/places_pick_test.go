@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,8 +9,10 @@ import (
 	"testing"
 
 	"linli/internal/app/apptest"
+	"linli/internal/evaluation"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/pick"
+	"linli/internal/registry"
 )
 
 // The place picker in the scope walk: an intruder searching for 五山街道 or
@@ -241,6 +244,50 @@ func TestPartyWithinByName(t *testing.T) {
 		t.Errorf("the filter does not show its place by name through the picker")
 	}
 	r := c.Do("GET", "/party?within="+url.QueryEscape("天雅社区居委会"), nil)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.String(), "440106016003") || !strings.Contains(r.String(), `class="error"`) {
+		t.Errorf("an ambiguous name: %d", r.Status)
+	}
+}
+
+// TestGradesWithinByName: the grades page's "within" is a place picker: a
+// place's name or its code list the same grades (that place's, not its
+// neighbours'), the field shows the place by name, and a name several
+// places share is a field error listing them.
+func TestGradesWithinByName(t *testing.T) {
+	a := apptest.New(t)
+	do := a.User(auth.DistrictOfficer, tianhe)
+	svc := &evaluation.Service{DB: a.DB, Orgs: a.Registry, Users: a.Auth, Geo: a.Geo, Now: a.Clock.Now}
+	for i, o := range []struct{ name, community string }{{"五山评级甲协会", wushanComm}, {"车陂评级乙协会", "440106003016"}} {
+		in := apptest.OrgInput(o.name, o.community)
+		f := "51440106MJ000888" + strconv.Itoa(i)
+		in.Tier, in.Status, in.CreditCode = registry.TierRegistered, registry.StatusActive, f+string(registry.CreditCheckDigit(f))
+		org := a.CreateOrg(do, in)
+		if _, err := svc.AwardGrade(context.Background(), do, org.ID, evaluation.GradeInput{Grade: "4A", AwardedOn: "2023-06-01", Evaluator: "天河区评估委员会"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := a.As(do)
+	table := func(r *apptest.Response) string {
+		s := r.String()
+		i := strings.Index(s, `id="grades"`)
+		if i < 0 {
+			t.Fatalf("no grades: %d %s", r.Status, s)
+		}
+		return s[i : i+strings.Index(s[i:], "</table>")]
+	}
+	byCode := c.Do("GET", "/grades?within="+wushan, nil)
+	byName := c.Do("GET", "/grades?within="+url.QueryEscape("五山街道"), nil)
+	if byCode.Status != 200 || byName.Status != 200 || table(byCode) != table(byName) ||
+		!strings.Contains(table(byName), "五山评级甲协会") || strings.Contains(table(byName), "车陂评级乙协会") {
+		t.Errorf("by code %d %q, by name %d %q", byCode.Status, table(byCode), byName.Status, table(byName))
+	}
+	if !strings.Contains(byCode.String(), `value="五山街道 #440106001"`) || !strings.Contains(byCode.String(), `data-pick="/api/v1/places/pick"`) {
+		t.Errorf("the filter does not show its place by name through the picker")
+	}
+	if all := c.Do("GET", "/grades", nil); !strings.Contains(table(all), "车陂评级乙协会") {
+		t.Errorf("no filter: the district's grades, got %q", table(all))
+	}
+	r := c.Do("GET", "/grades?within="+url.QueryEscape("天雅社区居委会"), nil)
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.String(), "440106016003") || !strings.Contains(r.String(), `class="error"`) {
 		t.Errorf("an ambiguous name: %d", r.Status)
 	}

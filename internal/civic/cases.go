@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"linli/internal/activity"
+	"linli/internal/funding"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
@@ -59,17 +60,15 @@ func outcomes(ctx context.Context, q db.Querier, acts, projects []int64) ([]Outc
 	}
 	out := []Outcome{{Key: "activities", Value: n}, {Key: "participants", Value: part}, {Key: "beneficiaries", Value: ben},
 		{Key: "volunteer_hours", Value: mins / 60}}
+	awards, err := funding.Awards(ctx, q, projects)
+	if err != nil {
+		return nil, fmt.Errorf("civic: project figures: %w", err)
+	}
 	var pn, fen int64
 	for _, id := range projects {
-		var f int64
-		err := q.QueryRowContext(ctx, `SELECT award_fen FROM fund_projects WHERE id = $1`, id).Scan(&f)
-		if err == sql.ErrNoRows {
-			continue
+		if f, ok := awards[id]; ok {
+			pn, fen = pn+1, fen+f
 		}
-		if err != nil {
-			return nil, fmt.Errorf("civic: project figures: %w", err)
-		}
-		pn, fen = pn+1, fen+f
 	}
 	if len(projects) > 0 {
 		out = append(out, Outcome{Key: "projects", Value: pn}, Outcome{Key: "award_fen", Value: fen})

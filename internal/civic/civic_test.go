@@ -447,3 +447,76 @@ func TestSurveyIndicator(t *testing.T) {
 		}
 	}
 }
+
+// TestResidentLists: the resident's lists read the activities and the
+// organizations through their rooms' named reads and keep their meaning:
+// the street's coming activities open to sign-ups, soonest first, with
+// their sign-up counts and the resident's own; the resident's sign-ups
+// with their hosts' names; the community's active organizations by name
+// (a pending one left out); the followed ones; and a sign-up counts as
+// taking part only once the activity has started.
+func TestResidentLists(t *testing.T) {
+	a := apptest.New(t)
+	ctx := t.Context()
+	street := a.CreateUser("ws-street", auth.StreetOfficer, wushan, 0)
+	choir := a.CreateOrg(street, activeOrg("五山长者合唱团", wushanC))
+	books := a.CreateOrg(street, activeOrg("五山读书会", wushanC))
+	pending := apptest.OrgInput("五山筹备中的协会", wushanC)
+	a.CreateOrg(street, pending)
+	sc := a.As(street)
+	later := activityFor(t, sc, choir.ID, "长者合唱公开课", 5, 3)
+	sooner := activityFor(t, sc, books.ID, "读书分享会", 3, 0)
+	li := signUp(t, a, "resident-li", wushanC, "")
+	for _, c := range []*apptest.Client{li, signUp(t, a, "resident-wang", wushanC, "")} {
+		if r := c.Do("POST", fmt.Sprintf("/api/v1/activities/%d/signups", later), nil); r.Status != http.StatusNoContent {
+			t.Fatalf("sign up: %d %s", r.Status, r.Body)
+		}
+	}
+	u, err := a.Auth.UserByName(ctx, "resident-li")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := a.Civic.OpenActivities(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) != 2 || open[0].ID != sooner || open[0].Signed != 0 || open[0].Mine ||
+		open[1].ID != later || open[1].Signed != 2 || !open[1].Mine || open[1].Capacity != 3 || open[1].Title != "长者合唱公开课" {
+		t.Errorf("open activities %+v", open)
+	}
+	mine, err := a.Civic.MySignups(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mine) != 1 || mine[0].ID != later || mine[0].OrgID != choir.ID || mine[0].OrgName != "五山长者合唱团" || mine[0].Past || !mine[0].Mine {
+		t.Errorf("my sign-ups %+v", mine)
+	}
+	near, err := a.Civic.Nearby(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(near) != 2 || near[0].ID != books.ID || near[1].ID != choir.ID || near[1].CommunityCode != wushanC {
+		t.Errorf("nearby %+v, want 五山读书会 then 五山长者合唱团", near)
+	}
+	if err := a.Civic.Follow(ctx, u, choir.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if fl, err := a.Civic.Followed(ctx, u); err != nil || len(fl) != 1 || fl[0].ID != choir.ID || fl[0].Name != "五山长者合唱团" {
+		t.Errorf("followed %+v %v", fl, err)
+	}
+	// signed up, not started: not yet taken part
+	if r := li.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/ratings", choir.ID), map[string]any{"stars": 5}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("rating before the activity started: %d %s", r.Status, r.Body)
+	}
+	a.Clock.Advance(6 * 24 * time.Hour)
+	li = a.Login("resident-li", apptest.Password)
+	if r := li.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/ratings", books.ID), map[string]any{"stars": 5}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("rating an organization whose activity the resident did not sign up for: %d %s", r.Status, r.Body)
+	}
+	if r := li.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/ratings", choir.ID), map[string]any{"stars": 5}); r.Status != http.StatusCreated {
+		t.Errorf("rating after taking part: %d %s", r.Status, r.Body)
+	}
+	if mine, err := a.Civic.MySignups(ctx, u); err != nil || len(mine) != 1 || !mine[0].Past {
+		t.Errorf("my sign-ups after the day %+v %v", mine, err)
+	}
+}

@@ -7,22 +7,35 @@ import (
 	"math"
 	"strings"
 
+	"linli/internal/activity"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
 // tookPart reports whether a resident signed up for an activity the
-// organization hosted or co-hosted that has started.
-func (s *Service) tookPart(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, userID, orgID int64, day string) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_signups x JOIN activity_orgs ao ON ao.activity_id = x.activity_id
-		JOIN activities a ON a.id = x.activity_id WHERE x.user_id = $1 AND ao.org_id = $2 AND a.starts_on <= $3`, userID, orgID, day).Scan(&n)
+// organization hosted or co-hosted that has started by day: the sign-ups
+// are this room's, which activities are the organization's the activity
+// room's named read.
+func (s *Service) tookPart(ctx context.Context, q db.Querier, userID, orgID int64, day string) (bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT activity_id FROM activity_signups WHERE user_id = $1`, userID)
 	if err != nil {
 		return false, fmt.Errorf("civic: took part: %w", err)
 	}
-	return n > 0, nil
+	ids, err := db.Column[int64](rows)
+	if err != nil {
+		return false, fmt.Errorf("civic: took part: %w", err)
+	}
+	shared, err := activity.Shared(ctx, q, orgID, ids)
+	if err != nil {
+		return false, err
+	}
+	for _, on := range shared {
+		if on <= day {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Rate records a resident's rating of an organization they took part

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -25,6 +26,12 @@ import (
 // Orgs is what this room needs of the registry.
 type Orgs interface {
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
+	// the registry's named reads: names by id, and the organizations that
+	// first became active in a period (the digest)
+	OrgNames(ctx context.Context, ids []int64) (map[int64]string, error)
+	OrgLines(ctx context.Context, ids []int64) ([]registry.OrgLine, error)
+	OrgsIn(ctx context.Context, communities []string) ([]registry.OrgLine, error)
+	FirstActive(ctx context.Context, within string, from, to time.Time, limit int) ([]registry.Activated, error)
 }
 
 // Service is the room's transactions.
@@ -183,8 +190,19 @@ func (s *Service) Followed(ctx context.Context, u *auth.User) ([]OrgLine, error)
 	if !isResident(u) {
 		return nil, notFound()
 	}
-	return listOrgLines(ctx, s.DB.Read, `SELECT o.id, o.name, o.community_code FROM org_follows f JOIN orgs o ON o.id = f.org_id
-		WHERE f.user_id = $1 AND o.status = 'active' ORDER BY o.name LIMIT 200`, u.ID)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id FROM org_follows WHERE user_id = $1`, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("civic: followed: %w", err)
+	}
+	ids, err := db.Column[int64](rows)
+	if err != nil {
+		return nil, fmt.Errorf("civic: followed: %w", err)
+	}
+	orgs, err := s.Orgs.OrgLines(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return activeByName(orgs, 200), nil
 }
 
 // Nearby lists active organizations of the resident's community, to follow
@@ -193,8 +211,24 @@ func (s *Service) Nearby(ctx context.Context, u *auth.User) ([]OrgLine, error) {
 	if !isResident(u) {
 		return nil, notFound()
 	}
-	return listOrgLines(ctx, s.DB.Read, `SELECT o.id, o.name, o.community_code FROM orgs o
-		WHERE o.community_code = $1 AND o.status = 'active' ORDER BY o.name LIMIT 100`, u.ScopeCode)
+	orgs, err := s.Orgs.OrgsIn(ctx, []string{u.ScopeCode})
+	if err != nil {
+		return nil, err
+	}
+	return activeByName(orgs, 100), nil
+}
+
+// activeByName keeps the active organizations, by name (then id), at most
+// limit, as the resident's lists show them.
+func activeByName(orgs []registry.OrgLine, limit int) []OrgLine {
+	out := []OrgLine{}
+	for _, o := range orgs {
+		if o.Status == registry.StatusActive {
+			out = append(out, OrgLine{ID: o.ID, Name: o.Name, CommunityCode: o.Community})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out[:min(len(out), limit)]
 }
 
 // SignUpFor signs a resident up for an activity that accepts sign-ups,
@@ -245,26 +279,49 @@ func (s *Service) OpenActivities(ctx context.Context, u *auth.User) ([]ActivityL
 	if !isResident(u) {
 		return nil, notFound()
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT a.id, a.title, a.starts_at, a.address, a.signup_capacity,
-		(SELECT COUNT(*) FROM activity_signups x WHERE x.activity_id = a.id),
-		(SELECT COUNT(*) FROM activity_signups x WHERE x.activity_id = a.id AND x.user_id = $3)
-		FROM activities a WHERE a.street_code = $1 AND a.accepts_signups = 1 AND a.starts_on >= $2 AND a.status <> 'refused'
-		ORDER BY a.starts_at LIMIT 50`, u.ScopeCode[:9], today(s.now()), u.ID)
+	lines, err := activity.OpenForSignups(ctx, s.DB.Read, u.ScopeCode[:9], today(s.now()), 50)
 	if err != nil {
 		return nil, fmt.Errorf("civic: open activities: %w", err)
 	}
-	defer rows.Close()
-	out := []ActivityLine{}
-	for rows.Next() {
-		var l ActivityLine
-		var mine int
-		if err := rows.Scan(&l.ID, &l.Title, &l.StartsAt, &l.Address, &l.Capacity, &l.Signed, &mine); err != nil {
-			return nil, err
-		}
-		l.Mine = mine > 0
-		out = append(out, l)
+	ids := make([]int64, len(lines))
+	for i, l := range lines {
+		ids[i] = l.ID
 	}
-	return out, rows.Err()
+	signed, mine, err := signupCounts(ctx, s.DB.Read, ids, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ActivityLine, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, ActivityLine{ID: l.ID, Title: l.Title, StartsAt: l.StartsAt, Address: l.Address, Capacity: l.Capacity,
+			Signed: signed[l.ID], Mine: mine[l.ID]})
+	}
+	return out, nil
+}
+
+// signupCounts counts the sign-ups of some activities, and tells which
+// the user signed up for.
+func signupCounts(ctx context.Context, q db.Querier, ids []int64, userID int64) (map[int64]int, map[int64]bool, error) {
+	n, mine := map[int64]int{}, map[int64]bool{}
+	if len(ids) == 0 {
+		return n, mine, nil
+	}
+	in, args := db.InList(ids, []any{userID})
+	rows, err := q.QueryContext(ctx, `SELECT activity_id, COUNT(*), COALESCE(SUM(CASE WHEN user_id = $1 THEN 1 ELSE 0 END), 0)
+		FROM activity_signups WHERE activity_id IN `+in+` GROUP BY activity_id`, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("civic: sign-up counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c, m int
+		if err := rows.Scan(&id, &c, &m); err != nil {
+			return nil, nil, err
+		}
+		n[id], mine[id] = c, m > 0
+	}
+	return n, mine, rows.Err()
 }
 
 // MySignups lists the activities a resident signed up for, with their organizations.
@@ -272,23 +329,34 @@ func (s *Service) MySignups(ctx context.Context, u *auth.User) ([]ActivityLine, 
 	if !isResident(u) {
 		return nil, notFound()
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT a.id, a.title, a.starts_at, a.address, a.org_id, o.name
-		FROM activity_signups x JOIN activities a ON a.id = x.activity_id JOIN orgs o ON o.id = a.org_id
-		WHERE x.user_id = $1 ORDER BY a.starts_at DESC LIMIT 100`, u.ID)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT activity_id FROM activity_signups WHERE user_id = $1`, u.ID)
 	if err != nil {
 		return nil, fmt.Errorf("civic: my sign-ups: %w", err)
 	}
-	defer rows.Close()
-	out := []ActivityLine{}
-	for rows.Next() {
-		var l ActivityLine
-		if err := rows.Scan(&l.ID, &l.Title, &l.StartsAt, &l.Address, &l.OrgID, &l.OrgName); err != nil {
-			return nil, err
-		}
-		l.Mine, l.Past = true, !l.StartsAt.After(s.now())
-		out = append(out, l)
+	ids, err := db.Column[int64](rows)
+	if err != nil {
+		return nil, fmt.Errorf("civic: my sign-ups: %w", err)
 	}
-	return out, rows.Err()
+	lines, err := activity.Lines(ctx, s.DB.Read, ids)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].StartsAt.After(lines[j].StartsAt) }) // latest first
+	lines = lines[:min(len(lines), 100)]
+	orgs := make([]int64, len(lines))
+	for i, l := range lines {
+		orgs[i] = l.OrgID
+	}
+	names, err := s.Orgs.OrgNames(ctx, orgs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ActivityLine, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, ActivityLine{ID: l.ID, Title: l.Title, StartsAt: l.StartsAt, Address: l.Address, OrgID: l.OrgID,
+			OrgName: names[l.OrgID], Mine: true, Past: !l.StartsAt.After(s.now())})
+	}
+	return out, nil
 }
 
 // SetSignups opens or closes an activity to sign-ups (the activity room decides who).

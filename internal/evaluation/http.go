@@ -78,13 +78,47 @@ type gradesData struct {
 
 func (h *Handlers) gradesPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
-	gs, err := h.Svc.GradesIn(r.Context(), u, q.Get("within"), q.Get("on"))
+	within, text, bad, ok := h.placeFilter(w, r, u)
+	if !ok {
+		return
+	}
+	gs, err := h.Svc.GradesIn(r.Context(), u, within, q.Get("on"))
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "eval_grades", web.View{Title: h.tr(r, "eval.grades_title"), User: u,
-		Data: gradesData{Items: gs, Within: q.Get("within"), On: q.Get("on")}})
+	status := http.StatusOK
+	v := web.View{Title: h.tr(r, "eval.grades_title"), User: u, Errors: bad,
+		Data: gradesData{Items: gs, Within: text, On: q.Get("on")}}
+	if len(bad) > 0 {
+		status, v.Message = http.StatusUnprocessableEntity, h.tr(r, "common.fix_errors")
+	}
+	h.S.Render(w, r, status, "eval_grades", v)
+}
+
+// placeFilter reads a page's "within" filter, the place picker's field: a
+// name, "街道 · 社区", "name #code" or a code gives the code, and the text
+// the field shows (the place by name). A name no place or several places
+// have gives no code (the user's scope) and the field's error, bad. ok is
+// false when it has answered the request itself (an error page).
+func (h *Handlers) placeFilter(w http.ResponseWriter, r *http.Request, u *auth.User) (within, text string, bad map[string]string, ok bool) {
+	text = strings.TrimSpace(r.URL.Query().Get("within"))
+	if h.Places == nil || text == "" {
+		return text, text, nil, true
+	}
+	code, err := geo.ResolvePlace(r.Context(), h.Places, u, "within", text, 0)
+	if err != nil {
+		msgs, fieldErr := h.S.FieldErrors(r, err)
+		if !fieldErr {
+			h.S.PageError(w, r, err)
+			return "", "", nil, false
+		}
+		return "", text, msgs, true
+	}
+	if text == code {
+		text = geo.PlaceText(r.Context(), h.Places, code)
+	}
+	return code, text, nil, true
 }
 
 type orgGradesData struct {
@@ -178,27 +212,17 @@ func (h *Handlers) partyPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 
 func (h *Handlers) renderParty(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in ContactInput) {
 	q := r.URL.Query()
-	// "within" by name, "街道 · 社区", "name #code" or its code; the field
-	// shows the place by name
-	text := strings.TrimSpace(q.Get("within"))
-	within := text
-	if h.Places != nil && text != "" {
-		code, err := geo.ResolvePlace(r.Context(), h.Places, u, "within", text, 0)
-		if err != nil {
-			msgs, ok := h.S.FieldErrors(r, err)
-			if !ok {
-				h.S.PageError(w, r, err)
-				return
-			}
-			errors = maps.Clone(errors)
-			if errors == nil {
-				errors = map[string]string{}
-			}
-			maps.Copy(errors, msgs)
-			status, within = http.StatusUnprocessableEntity, ""
-		} else if within = code; text == code {
-			text = geo.PlaceText(r.Context(), h.Places, code)
+	within, text, bad, ok := h.placeFilter(w, r, u)
+	if !ok {
+		return
+	}
+	if len(bad) > 0 {
+		errors = maps.Clone(errors)
+		if errors == nil {
+			errors = map[string]string{}
 		}
+		maps.Copy(errors, bad)
+		status = http.StatusUnprocessableEntity
 	}
 	cov, err := h.Svc.Coverage(r.Context(), u, within, q.Get("on"))
 	var cs []Contact

@@ -10,7 +10,6 @@ var Messages = i18n.Messages{
 	"eval.appraisals_title":    {i18n.ZH: "评估评议", i18n.EN: "Appraisals"},
 	"eval.trees_title":         {i18n.ZH: "评价指标体系", i18n.EN: "Evaluation indicator trees"},
 	"eval.rounds_title":        {i18n.ZH: "评价轮次", i18n.EN: "Evaluation rounds"},
-	"eval.within":              {i18n.ZH: "区划代码", i18n.EN: "Division code"},
 	"eval.within_place":        {i18n.ZH: "范围（街道或社区）", i18n.EN: "Within (a street or community)"},
 	"eval.on":                  {i18n.ZH: "日期", i18n.EN: "Date"},
 	"eval.show":                {i18n.ZH: "查看", i18n.EN: "Show"},

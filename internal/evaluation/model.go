@@ -35,7 +35,6 @@ type Grade struct {
 	OrgName   string    `json:"org_name,omitempty"`
 	Valid     bool      `json:"valid"` // counts today
 	CreatedAt time.Time `json:"created_at"`
-	community string
 }
 
 // Party organization forms (党组织形式).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"linli/internal/activity"
 	"slices"
 	"sort"
 	"strconv"
@@ -25,6 +26,11 @@ type Registry interface {
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
 	Update(ctx context.Context, u *auth.User, id int64, in registry.Input) (*registry.Org, error)
 	registry.Lister // the organization picker
+	// the registry's named reads: names, the party_org history, the
+	// organizations of a place with their status on a day
+	OrgNames(ctx context.Context, ids []int64) (map[int64]string, error)
+	FieldHistory(ctx context.Context, ids []int64, field string) (map[int64][]registry.Event, error)
+	StatusesOn(ctx context.Context, within string, cut time.Time, current bool) ([]registry.OrgStatus, error)
 }
 
 // Users finds scorers' accounts.
@@ -99,7 +105,16 @@ func (s *Service) initEvidence() {
 	}
 	s.evidence = map[string]Evidence{
 		"activities": EvidenceFunc(func(ctx context.Context, ids []int64, year int) (map[int64]float64, error) {
-			return activityCounts(ctx, s.DB.Read, ids, year)
+			y := strconv.Itoa(year)
+			hosted, err := activity.HostedBy(ctx, s.DB.Read, ids, y+"-01-01", y+"-12-31")
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int64]float64, len(hosted))
+			for id, h := range hosted {
+				out[id] = float64(h.Activities)
+			}
+			return out, nil
 		}),
 		"appraisal": EvidenceFunc(func(ctx context.Context, ids []int64, year int) (map[int64]float64, error) {
 			return appraisalScores(ctx, s.DB.Read, ids, year)
@@ -120,7 +135,7 @@ func (s *Service) initEvidence() {
 			return out, nil
 		}),
 		"party_form": EvidenceFunc(func(ctx context.Context, ids []int64, year int) (map[int64]float64, error) {
-			evs, err := formEvents(ctx, s.DB.Read, ids)
+			evs, err := formEvents(ctx, s.DB.Read, s.Orgs, ids)
 			if err != nil {
 				return nil, err
 			}
@@ -196,7 +211,7 @@ func (s *Service) AwardGrade(ctx context.Context, u *auth.User, orgID int64, in 
 	if err := planGrade(u, o, &in, today(now)); err != nil {
 		return nil, err
 	}
-	g := &Grade{OrgID: o.ID, GradeInput: in, OrgName: o.Name, CreatedAt: now, community: o.CommunityCode}
+	g := &Grade{OrgID: o.ID, GradeInput: in, OrgName: o.Name, CreatedAt: now}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if g.ID, err = insertGrade(ctx, tx, now, o.ID, o.CommunityCode, in, u.ID); err != nil {
 			return err
@@ -328,7 +343,7 @@ func (s *Service) Party(ctx context.Context, u *auth.User, orgID int64) (*PartyS
 	if _, err := s.org(ctx, u, orgID); err != nil {
 		return nil, err
 	}
-	evs, err := formEvents(ctx, s.DB.Read, []int64{orgID})
+	evs, err := formEvents(ctx, s.DB.Read, s.Orgs, []int64{orgID})
 	if err != nil {
 		return nil, err
 	}
@@ -416,7 +431,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, place, day string)
 	if perr != nil {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"on": errs.M("err.bad_date")}}
 	}
-	rows, err := orgsOn(ctx, s.DB.Read, scope, t.AddDate(0, 0, 1).UTC(), day >= today(now))
+	rows, err := s.Orgs.StatusesOn(ctx, scope, t.AddDate(0, 0, 1).UTC(), day >= today(now))
 	if err != nil {
 		return nil, err
 	}
@@ -426,7 +441,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, place, day string)
 			active = append(active, r.ID)
 		}
 	}
-	evs, err := formEvents(ctx, s.DB.Read, active)
+	evs, err := formEvents(ctx, s.DB.Read, s.Orgs, active)
 	if err != nil {
 		return nil, err
 	}
@@ -869,7 +884,7 @@ func (s *Service) Score(ctx context.Context, u *auth.User, roundID int64, in Sco
 	if err != nil {
 		return nil, err
 	}
-	names, err := orgNames(ctx, s.DB.Read, []int64{in.OrgID})
+	names, err := s.Orgs.OrgNames(ctx, []int64{in.OrgID})
 	if err != nil {
 		return nil, err
 	}
@@ -934,7 +949,7 @@ func (s *Service) results(ctx context.Context, r *Round, t *Tree) ([]Result, err
 	if err != nil {
 		return nil, err
 	}
-	names, err := orgNames(ctx, s.DB.Read, r.OrgIDs)
+	names, err := s.Orgs.OrgNames(ctx, r.OrgIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -25,16 +25,6 @@ func nullID(id int64) any {
 	return id
 }
 
-// inIDs is "IN ($k, …)" over ids, continuing args.
-func inIDs(ids []int64, args []any) (string, []any) {
-	p := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		p[i] = ph(len(args))
-	}
-	return "(" + strings.Join(p, ", ") + ")", args
-}
-
 // chunks splits ids into slices of at most n.
 func chunks(ids []int64, n int) [][]int64 {
 	var out [][]int64
@@ -63,7 +53,7 @@ func insertGrade(ctx context.Context, tx *sql.Tx, now time.Time, orgID int64, co
 	return id, nil
 }
 
-const gradeColumns = `g.id, g.org_id, g.grade, g.awarded_on, g.valid_until, g.evaluator, g.late_reason, g.created_at, o.name, o.community_code`
+const gradeColumns = `g.id, g.org_id, g.grade, g.awarded_on, g.valid_until, g.evaluator, g.late_reason, g.created_at, o.name`
 
 func scanGrades(rows *sql.Rows, err error) ([]Grade, error) {
 	if err != nil {
@@ -74,7 +64,7 @@ func scanGrades(rows *sql.Rows, err error) ([]Grade, error) {
 	for rows.Next() {
 		var g Grade
 		if err := rows.Scan(&g.ID, &g.OrgID, &g.Grade, &g.AwardedOn, &g.ValidUntil, &g.Evaluator, &g.LateReason, &g.CreatedAt,
-			&g.OrgName, &g.community); err != nil {
+			&g.OrgName); err != nil {
 			return nil, err
 		}
 		g.CreatedAt = g.CreatedAt.UTC()
@@ -87,7 +77,7 @@ func scanGrades(rows *sql.Rows, err error) ([]Grade, error) {
 func gradesOf(ctx context.Context, q db.Querier, orgIDs []int64) ([]Grade, error) {
 	var out []Grade
 	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, nil)
+		in, args := db.InList(part, nil)
 		gs, err := scanGrades(q.QueryContext(ctx, `SELECT `+gradeColumns+` FROM org_grades g JOIN orgs o ON o.id = g.org_id
 			WHERE g.org_id IN `+in+` ORDER BY g.awarded_on, g.id`, args...))
 		if err != nil {
@@ -119,32 +109,22 @@ func insertForm(ctx context.Context, tx *sql.Tx, now time.Time, in FormInput, by
 }
 
 // formEvents reads the dated party timeline of organizations: the
-// registry's party_org history and the forms recorded here, each in date
-// order.
-func formEvents(ctx context.Context, q db.Querier, orgIDs []int64) (map[int64][]FormEvent, error) {
+// registry's party_org history (its named read) and the forms recorded
+// here, each in date order.
+func formEvents(ctx context.Context, q db.Querier, reg Registry, orgIDs []int64) (map[int64][]FormEvent, error) {
 	out := map[int64][]FormEvent{}
+	hist, err := reg.FieldHistory(ctx, orgIDs, "party_org")
+	if err != nil {
+		return nil, fmt.Errorf("evaluation: party history: %w", err)
+	}
+	for id, evs := range hist {
+		for _, e := range evs {
+			out[id] = append(out[id], FormEvent{Form: e.Value, EffectiveOn: today(e.At), Source: "registry"})
+		}
+	}
 	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, nil)
-		rows, err := q.QueryContext(ctx, `SELECT org_id, value, at FROM org_history WHERE field = 'party_org' AND org_id IN `+in+
-			` ORDER BY org_id, at, id`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("evaluation: party history: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var v string
-			var at time.Time
-			if err := rows.Scan(&id, &v, &at); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = append(out[id], FormEvent{Form: v, EffectiveOn: today(at), Source: "registry"})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		rows, err = q.QueryContext(ctx, `SELECT org_id, form, link_name, effective_on FROM party_forms WHERE org_id IN `+in+
+		in, args := db.InList(part, nil)
+		rows, err := q.QueryContext(ctx, `SELECT org_id, form, link_name, effective_on FROM party_forms WHERE org_id IN `+in+
 			` ORDER BY org_id, effective_on, id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("evaluation: party forms: %w", err)
@@ -210,7 +190,7 @@ func listContacts(ctx context.Context, q db.Querier, scope string, orgID int64, 
 func countContacts(ctx context.Context, q db.Querier, orgIDs []int64, from, to string) (map[int64]float64, error) {
 	out := map[int64]float64{}
 	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, []any{from, to})
+		in, args := db.InList(part, []any{from, to})
 		rows, err := q.QueryContext(ctx, `SELECT org_id, COUNT(*) FROM party_contacts WHERE contact_on >= $1 AND contact_on <= $2
 			AND org_id IN `+in+` GROUP BY org_id`, args...)
 		if err != nil {
@@ -231,41 +211,6 @@ func countContacts(ctx context.Context, q db.Querier, orgIDs []int64, from, to s
 		}
 	}
 	return out, nil
-}
-
-// partyRow is an organization as the coverage reads it on a day.
-type partyRow struct {
-	ID        int64
-	Community string
-	Status    string
-}
-
-// orgsOn reads the organizations of a place with their status on a day
-// (the registry's dated history; the current column when current).
-func orgsOn(ctx context.Context, q db.Querier, scope string, cut time.Time, current bool) ([]partyRow, error) {
-	lo, hi := db.PrefixRange(scope)
-	status := "o.status"
-	args := []any{lo, hi}
-	if !current {
-		args = append(args, cut)
-		status = `COALESCE((SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = 'status' AND h.at < $3
-			ORDER BY h.at DESC, h.id DESC LIMIT 1), '')`
-	}
-	rows, err := q.QueryContext(ctx, `SELECT o.id, o.community_code, `+status+` FROM orgs o
-		WHERE o.community_code >= $1 AND o.community_code < $2 ORDER BY o.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("evaluation: orgs on a day: %w", err)
-	}
-	defer rows.Close()
-	var out []partyRow
-	for rows.Next() {
-		var r partyRow
-		if err := rows.Scan(&r.ID, &r.Community, &r.Status); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // appraisals
@@ -298,7 +243,7 @@ func listAppraisals(ctx context.Context, q db.Querier, scope string, orgIDs []in
 	}
 	if len(orgIDs) > 0 {
 		var in string
-		in, args = inIDs(orgIDs, args)
+		in, args = db.InList(orgIDs, args)
 		cond += " AND a.org_id IN " + in
 	}
 	args = append(args, limit)
@@ -334,7 +279,7 @@ func listAppraisals(ctx context.Context, q db.Querier, scope string, orgIDs []in
 func appraisalScores(ctx context.Context, q db.Querier, orgIDs []int64, year int) (map[int64]float64, error) {
 	out := map[int64]float64{}
 	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, []any{year})
+		in, args := db.InList(part, []any{year})
 		rows, err := q.QueryContext(ctx, `SELECT org_id, score FROM appraisals WHERE year = $1 AND org_id IN `+in, args...)
 		if err != nil {
 			return nil, fmt.Errorf("evaluation: appraisal scores: %w", err)
@@ -572,52 +517,4 @@ func cells(ctx context.Context, q db.Querier, roundID, orgID int64) ([]Cell, err
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-func orgNames(ctx context.Context, q db.Querier, orgIDs []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, nil)
-		rows, err := q.QueryContext(ctx, `SELECT id, name FROM orgs WHERE id IN `+in, args...)
-		if err != nil {
-			return nil, fmt.Errorf("evaluation: org names: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var n string
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = n
-		}
-		rows.Close()
-	}
-	return out, nil
-}
-
-// activityCounts counts the activities each organization hosted in a
-// year (refused ones aside).
-func activityCounts(ctx context.Context, q db.Querier, orgIDs []int64, year int) (map[int64]float64, error) {
-	out := map[int64]float64{}
-	y := strconv.Itoa(year)
-	for _, part := range chunks(orgIDs, 500) {
-		in, args := inIDs(part, []any{y + "-01-01", y + "-12-31"})
-		rows, err := q.QueryContext(ctx, `SELECT org_id, COUNT(*) FROM activities WHERE starts_on >= $1 AND starts_on <= $2
-			AND status <> 'refused' AND org_id IN `+in+` GROUP BY org_id`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("evaluation: activity counts: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var n float64
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = n
-		}
-		rows.Close()
-	}
-	return out, nil
 }

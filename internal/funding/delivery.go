@@ -3,6 +3,7 @@ package funding
 import (
 	"context"
 
+	"linli/internal/activity"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -26,21 +27,10 @@ func (s *Service) ApplicantOrgs(ctx context.Context, u *auth.User) ([]*registry.
 	if u.Role != auth.HubStaff {
 		return out, nil
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id FROM ledger_accounts WHERE hub_org_id = $1 AND kind = 'funds' AND status = 'open'
-		AND org_id <> $1 ORDER BY org_id LIMIT 500`, u.OrgID)
+	ids, err := s.Custody.Held(ctx, u.OrgID, 500)
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	for _, id := range ids {
 		m, err := s.Orgs.Lookup(ctx, id)
 		if err != nil {
@@ -48,7 +38,7 @@ func (s *Service) ApplicantOrgs(ctx context.Context, u *auth.User) ([]*registry.
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Eligibility tells why an organization may not apply to a call (nothing
@@ -88,7 +78,15 @@ func (s *Service) ReportableActivities(ctx context.Context, u *auth.User, projec
 	if err != nil {
 		return nil, err
 	}
-	return orgActivities(ctx, s.DB.Read, p.OrgID, 200)
+	lines, err := activity.OrgRecent(ctx, s.DB.Read, p.OrgID, 200)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]LinkedActivity, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, LinkedActivity{ID: l.ID, Title: l.Title, StartsOn: l.StartsOn})
+	}
+	return out, nil
 }
 
 // MilestoneFile returns a report's attachment to whoever may see the project.

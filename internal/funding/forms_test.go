@@ -210,6 +210,12 @@ func TestFormsVenture(t *testing.T) {
 
 	// 统一承接: the lead passes parts to a member; the parts stay within the
 	// award, payments within the part and what the lead received
+	// the members offered: the street's active organizations in custody (the
+	// ledger's and the registry's named reads), not one outside custody
+	if body := follow(dc, "GET", pp, nil).String(); !strings.Contains(body, fmt.Sprintf(`<option value="%d">五山编织队</option>`, member.ID)) ||
+		strings.Contains(body, fmt.Sprintf(`<option value="%d">`, loose.ID)) {
+		t.Errorf("the members offered to the lead are not the street's organizations in custody")
+	}
 	page(t, follow(dc, "POST", pp+"/suballocations", url.Values{"org_id": {fmt.Sprint(member.ID)}, "part": {"编织义卖"}, "amount": {"25000"},
 		"effective_on": {"2023-07-05"}}), 422, "金额（元）：", "尚可分配 2000000 分")
 	page(t, follow(dc, "POST", pp+"/suballocations", url.Values{"org_id": {fmt.Sprint(loose.ID)}, "part": {"散步"}, "amount": {"100"}}), 422, "成员组织：")

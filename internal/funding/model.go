@@ -153,8 +153,6 @@ type Application struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 	ProjectID     int64      `json:"project_id,omitempty"`
-	// org is what the ranking reads of the organization as it is now.
-	org struct{ Tier, Status, PartyOrg string }
 }
 
 // Ranked is one line of a call's ranking.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"linli/internal/activity"
 	"linli/internal/ledger"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -22,6 +23,9 @@ import (
 // Orgs is what funding needs of the registry.
 type Orgs interface {
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
+	// the registry's named reads: organizations by id, and those of places
+	OrgLines(ctx context.Context, ids []int64) ([]registry.OrgLine, error)
+	OrgsIn(ctx context.Context, places []string) ([]registry.OrgLine, error)
 }
 
 // Custody is what funding needs of the custody ledger: which hub holds an
@@ -33,6 +37,7 @@ type Custody interface {
 	RecordGrant(ctx context.Context, u *auth.User, orgID int64, in ledger.IncomeInput,
 		then func(tx *sql.Tx, p *ledger.Posting) (any, error)) (*ledger.Posting, error)
 	ProjectSpent(ctx context.Context, projectID int64) (map[string]ledger.Fen, error)
+	Held(ctx context.Context, hubID int64, limit int) ([]int64, error)
 }
 
 // Users finds reviewers' accounts.
@@ -539,20 +544,31 @@ func (s *Service) ranking(ctx context.Context, q db.Querier, c *Call) ([]Ranked,
 	}
 	byID := make(map[int64]*Application, len(apps))
 	entries := make([]Entry, 0, len(apps))
+	ids := make([]int64, 0, len(apps))
+	for _, a := range apps {
+		ids = append(ids, a.OrgID)
+	}
+	// what the ranking reads of the organizations as they are now: the
+	// registry's named read, and the custody ledger's hubs
+	lines, err := s.Orgs.OrgLines(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	orgs := make(map[int64]registry.OrgLine, len(lines))
+	for _, l := range lines {
+		orgs[l.ID] = l
+	}
 	var hubs map[int64]int64
 	if len(c.Bonus) > 0 || len(c.TieBreaks) > 0 {
-		ids := make([]int64, 0, len(apps))
-		for _, a := range apps {
-			ids = append(ids, a.OrgID)
-		}
 		if hubs, err = s.Custody.HubsOf(ctx, ids); err != nil {
 			return nil, nil, err
 		}
 	}
 	for _, a := range apps {
 		byID[a.ID] = a
+		o := orgs[a.OrgID]
 		entries = append(entries, Entry{ApplicationID: a.ID, OrgID: a.OrgID, OrgName: a.OrgName, Title: a.Title,
-			RequestFen: a.RequestFen, Facts: OrgFacts{Tier: a.org.Tier, Status: a.org.Status, PartyOrg: a.org.PartyOrg, HubID: hubs[a.OrgID]}})
+			RequestFen: a.RequestFen, Facts: OrgFacts{Tier: o.Tier, Status: o.Status, PartyOrg: o.PartyOrg, HubID: hubs[a.OrgID]}})
 	}
 	r := rank(&c.CallInput, entries, scores)
 	for i := range r {
@@ -893,9 +909,13 @@ func (s *Service) ReportWithFile(ctx context.Context, u *auth.User, projectID, m
 	}
 	now := s.now()
 	fe := validateReport(&in, m, today(now))
-	own, err := orgActivityIDs(ctx, s.DB.Read, p.OrgID, in.ActivityIDs)
+	shared, err := activity.Shared(ctx, s.DB.Read, p.OrgID, in.ActivityIDs)
 	if err != nil {
 		return nil, err
+	}
+	own := make(map[int64]bool, len(shared))
+	for id := range shared {
+		own[id] = true
 	}
 	checkLinked(in.ActivityIDs, own, fe)
 	ct := checkAttachment(f, fe)

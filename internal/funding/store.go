@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/activity"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/upload"
@@ -161,7 +162,7 @@ func hasScores(ctx context.Context, q db.Querier, callID int64) (bool, error) {
 
 const appColumns = `a.id, a.call_id, a.org_id, o.name, a.community_code, a.title, a.need, a.target_groups, a.beneficiaries,
 	a.activities, a.partners, a.pairing_org_id, a.request_fen, a.budget, a.status, a.reasons, a.submitted_at, a.created_by,
-	a.created_at, a.updated_at, COALESCE(p.id, 0), o.tier, o.status, o.party_org`
+	a.created_at, a.updated_at, COALESCE(p.id, 0)`
 
 // appFrom drives from the applications (LEFT JOINs keep the planner from
 // starting at an organization with many applications and walking them all).
@@ -173,7 +174,7 @@ func scanApp(sc interface{ Scan(...any) error }) (*Application, error) {
 	var sub sql.NullTime
 	if err := sc.Scan(&a.ID, &a.CallID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.Title, &a.Need, &a.TargetGroups,
 		&a.Beneficiaries, &a.Activities, &a.Partners, &a.PairingOrgID, &a.RequestFen, &budget, &a.Status, &reasons, &sub,
-		&a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &a.ProjectID, &a.org.Tier, &a.org.Status, &a.org.PartyOrg); err != nil {
+		&a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &a.ProjectID); err != nil {
 		return nil, err
 	}
 	if err := unjs(budget, &a.Budget); err != nil {
@@ -621,55 +622,6 @@ func overdueMilestones(ctx context.Context, q db.Querier, callID int64, day stri
 
 // delivery: linked activities and attachments
 
-// orgActivityIDs tells which of ids are activities the organization hosted
-// or co-organized.
-func orgActivityIDs(ctx context.Context, q db.Querier, orgID int64, ids []int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	args := []any{orgID}
-	ph := make([]string, 0, len(ids))
-	for _, id := range ids {
-		args = append(args, id)
-		ph = append(ph, fmt.Sprintf("$%d", len(args)))
-	}
-	rows, err := q.QueryContext(ctx, `SELECT a.id FROM activities a WHERE a.id IN (`+strings.Join(ph, ", ")+`)
-		AND (a.org_id = $1 OR EXISTS (SELECT 1 FROM activity_orgs ao WHERE ao.activity_id = a.id AND ao.org_id = $1))`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("funding: org activities: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
-}
-
-// orgActivities lists an organization's latest activities, to pick by name.
-func orgActivities(ctx context.Context, q db.Querier, orgID int64, limit int) ([]LinkedActivity, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.title, a.starts_on FROM activities a
-		WHERE a.org_id = $1 OR a.id IN (SELECT ao.activity_id FROM activity_orgs ao WHERE ao.org_id = $1)
-		ORDER BY a.starts_on DESC, a.id DESC LIMIT $2`, orgID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("funding: org activities: %w", err)
-	}
-	defer rows.Close()
-	out := []LinkedActivity{}
-	for rows.Next() {
-		var a LinkedActivity
-		if err := rows.Scan(&a.ID, &a.Title, &a.StartsOn); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
 func linkActivities(ctx context.Context, tx *sql.Tx, milestoneID int64, ids []int64) error {
 	for _, id := range ids {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO fund_milestone_activities (milestone_id, activity_id) VALUES ($1, $2)
@@ -699,25 +651,38 @@ func deliveryOf(ctx context.Context, q db.Querier, projectID int64, ms []Milesto
 		at[ms[i].ID] = i
 		ms[i].Activities, ms[i].Files = []LinkedActivity{}, []MilestoneFile{}
 	}
-	rows, err := q.QueryContext(ctx, `SELECT l.milestone_id, a.id, a.title, a.starts_on FROM fund_milestone_activities l
-		JOIN fund_milestones m ON m.id = l.milestone_id JOIN activities a ON a.id = l.activity_id
-		WHERE m.project_id = $1 ORDER BY a.starts_on, a.id`, projectID)
+	// the links are this room's; the activities' titles and days the activity room's named read
+	rows, err := q.QueryContext(ctx, `SELECT l.milestone_id, l.activity_id FROM fund_milestone_activities l
+		JOIN fund_milestones m ON m.id = l.milestone_id WHERE m.project_id = $1`, projectID)
 	if err != nil {
 		return fmt.Errorf("funding: linked activities: %w", err)
 	}
 	defer rows.Close()
+	linked := map[int64][]int64{} // activity → milestones
+	var ids []int64
 	for rows.Next() {
-		var mid int64
-		var a LinkedActivity
-		if err := rows.Scan(&mid, &a.ID, &a.Title, &a.StartsOn); err != nil {
+		var mid, aid int64
+		if err := rows.Scan(&mid, &aid); err != nil {
 			return err
 		}
-		if i, ok := at[mid]; ok {
-			ms[i].Activities = append(ms[i].Activities, a)
+		if linked[aid] == nil {
+			ids = append(ids, aid)
 		}
+		linked[aid] = append(linked[aid], mid)
 	}
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	lines, err := activity.Lines(ctx, q, ids)
+	if err != nil {
+		return err
+	}
+	for _, l := range lines { // by day, then id
+		for _, mid := range linked[l.ID] {
+			if i, ok := at[mid]; ok {
+				ms[i].Activities = append(ms[i].Activities, LinkedActivity{ID: l.ID, Title: l.Title, StartsOn: l.StartsOn})
+			}
+		}
 	}
 	frows, err := q.QueryContext(ctx, `SELECT milestone_id, id, filename, content_type, size_bytes, sha256 FROM fund_milestone_files
 		WHERE project_id = $1 ORDER BY id`, projectID)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/registry"
 )
 
 // 统一承接: a hub or a lead organization undertakes a project (it is the
@@ -143,25 +145,51 @@ func (s *Service) Suballocations(ctx context.Context, u *auth.User, projectID in
 // money it holds in custody, else those in custody in its street.
 func (s *Service) Members(ctx context.Context, leadOrg int64) ([]OrgName, error) {
 	// two indexed reads (the hub's accounts; the street's organizations),
-	// never a walk of every custody account
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT o.id, o.name FROM ledger_accounts a JOIN orgs o ON o.id = a.org_id
-		WHERE a.hub_org_id = $1 AND a.kind = 'funds' AND a.status = 'open' AND a.org_id <> $1
-		UNION SELECT o.id, o.name FROM orgs o JOIN ledger_accounts a ON a.org_id = o.id AND a.kind = 'funds' AND a.status = 'open'
-		WHERE o.street_code = (SELECT street_code FROM orgs WHERE id = $1) AND o.status = 'active' AND o.id <> $1
-		ORDER BY 2 LIMIT 200`, leadOrg)
+	// never a walk of every custody account: the ledger's and the
+	// registry's named reads
+	held, err := s.Custody.Held(ctx, leadOrg, 0)
 	if err != nil {
 		return nil, fmt.Errorf("funding: members: %w", err)
 	}
-	defer rows.Close()
-	var out []OrgName
-	for rows.Next() {
-		var o OrgName
-		if err := rows.Scan(&o.ID, &o.Name); err != nil {
+	orgs, err := s.Orgs.OrgLines(ctx, held)
+	if err != nil {
+		return nil, err
+	}
+	lead, err := s.Orgs.Lookup(ctx, leadOrg)
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		return nil, err
+	}
+	if lead != nil && lead.StreetCode != "" {
+		street, err := s.Orgs.OrgsIn(ctx, []string{lead.StreetCode})
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, o)
+		var ids []int64
+		for _, o := range street {
+			if o.Status == registry.StatusActive && o.ID != leadOrg {
+				ids = append(ids, o.ID)
+			}
+		}
+		inCustody, err := s.Custody.HubsOf(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range street {
+			if _, ok := inCustody[o.ID]; ok {
+				orgs = append(orgs, o)
+			}
+		}
 	}
-	return out, rows.Err()
+	seen := map[int64]bool{}
+	out := []OrgName{}
+	for _, o := range orgs {
+		if !seen[o.ID] {
+			seen[o.ID] = true
+			out = append(out, OrgName{ID: o.ID, Name: o.Name})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out[:min(len(out), 200)], nil
 }
 
 // Suballocate gives a part of a project's award to a member organization

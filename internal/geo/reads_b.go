@@ -23,7 +23,7 @@ func (s *Store) Under(ctx context.Context, code string, level, limit int) ([]Nod
 	if limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(limit)
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, q, args...)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("geo under %s: %w", code, err)
 	}

@@ -10,10 +10,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"time"
 
+	"linli/internal/activity"
 	"linli/internal/ledger"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -27,6 +29,10 @@ import (
 type Orgs interface {
 	Get(ctx context.Context, u *auth.User, id int64) (*registry.Org, error)
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
+	// the registry's named reads: organizations by id, and those of some
+	// communities
+	OrgLines(ctx context.Context, ids []int64) ([]registry.OrgLine, error)
+	OrgsIn(ctx context.Context, communities []string) ([]registry.OrgLine, error)
 }
 
 // Geo names divisions.
@@ -373,12 +379,12 @@ func (s *Service) OverdueTerms(ctx context.Context, u *auth.User) ([]OverdueTerm
 		if u.OrgID == 0 {
 			return []OverdueTerm{}, nil
 		}
-		return overdueTerms(ctx, s.DB.Read, "", u.OrgID, s.today(), 1)
+		return overdueTerms(ctx, s.DB.Read, s.Orgs, "", u.OrgID, s.today(), 1)
 	}
 	if u.ScopeCode == "" {
 		return []OverdueTerm{}, nil
 	}
-	return overdueTerms(ctx, s.DB.Read, u.ScopeCode, 0, s.today(), 500)
+	return overdueTerms(ctx, s.DB.Read, s.Orgs, u.ScopeCode, 0, s.today(), 500)
 }
 
 // Decisions lists an organization's major decisions.
@@ -481,8 +487,14 @@ func (s *Service) SetCycle(ctx context.Context, u *auth.User, c Cycle) (*Cycle, 
 // FiguresFor reads what linli's records say of an organization in a
 // period: its activities and the money held for it in custody.
 func (s *Service) FiguresFor(ctx context.Context, orgID int64, from, to string) (Figures, error) {
-	f, err := activityFigures(ctx, s.DB.Q(ctx), orgID, from, to)
-	if err != nil || s.Money == nil {
+	hosted, err := activity.HostedBy(ctx, s.DB.Q(ctx), []int64{orgID}, from, to)
+	if err != nil {
+		return Figures{}, fmt.Errorf("governance: activity figures: %w", err)
+	}
+	h := hosted[orgID]
+	f := Figures{Activities: int(h.Activities), Participants: int(h.Participants), Beneficiaries: int(h.Beneficiaries),
+		VolunteerMinutes: int(h.VolunteerMinutes)}
+	if s.Money == nil {
 		return f, err
 	}
 	d, err := s.Money.Disclose(ctx, orgID, ledger.Period{From: from, To: to})
@@ -632,7 +644,7 @@ func (s *Service) Reports(ctx context.Context, u *auth.User, year int, status st
 
 // missing lists the reports owed in a year and not submitted.
 func (s *Service) missing(ctx context.Context, scope string, orgIDs []int64, year int, today string) ([]Due, error) {
-	orgs, err := owingOrgs(ctx, s.DB.Read, scope, orgIDs)
+	orgs, err := owingOrgs(ctx, s.DB.Read, s.Orgs, scope, orgIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -778,7 +790,7 @@ func (s *Service) ReportsOnTime(ctx context.Context, orgIDs []int64, year int) (
 		n := min(len(orgIDs), 500)
 		part := orgIDs[:n]
 		orgIDs = orgIDs[n:]
-		orgs, err := owingOrgs(ctx, s.DB.Read, "", part)
+		orgs, err := owingOrgs(ctx, s.DB.Read, s.Orgs, "", part)
 		if err != nil {
 			return nil, err
 		}

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"linli/internal/ledger"
 	"linli/internal/platform/db"
+	"linli/internal/registry"
 )
 
 // Every statement on the room's tables.
@@ -231,8 +233,11 @@ type OverdueTerm struct {
 }
 
 // overdueTerms lists active organizations of a place (or one
-// organization) whose latest election's term ended before today.
-func overdueTerms(ctx context.Context, q db.Querier, scope string, orgID int64, today string, limit int) ([]OverdueTerm, error) {
+// organization) whose latest election's term ended before today, by the
+// term's end, at most limit: the elections are this room's, the
+// organizations' status, name and community the registry's (OrgLines),
+// read a page of elections at a time until limit active ones are found.
+func overdueTerms(ctx context.Context, q db.Querier, reg Orgs, scope string, orgID int64, today string, limit int) ([]OverdueTerm, error) {
 	args := []any{today}
 	var where string
 	if orgID != 0 {
@@ -241,24 +246,53 @@ func overdueTerms(ctx context.Context, q db.Querier, scope string, orgID int64, 
 	} else {
 		where, args = db.ScopeCond("e.community_code", scope, args)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT e.org_id, o.name, o.community_code, e.held_on, e.term_ends_on
-		FROM elections e JOIN orgs o ON o.id = e.org_id
-		WHERE `+where+` AND e.term_ends_on < $1 AND o.status = 'active'
-		AND NOT EXISTS (SELECT 1 FROM elections x WHERE x.org_id = e.org_id AND (x.held_on > e.held_on OR (x.held_on = e.held_on AND x.id > e.id)))
-		ORDER BY e.term_ends_on, e.org_id LIMIT `+strconv.Itoa(limit), args...)
-	if err != nil {
-		return nil, fmt.Errorf("governance: overdue terms: %w", err)
-	}
-	defer rows.Close()
 	out := []OverdueTerm{}
-	for rows.Next() {
-		var t OverdueTerm
-		if err := rows.Scan(&t.OrgID, &t.OrgName, &t.Community, &t.HeldOn, &t.TermEndsOn); err != nil {
+	for offset := 0; ; offset += limit {
+		rows, err := q.QueryContext(ctx, `SELECT e.org_id, e.held_on, e.term_ends_on FROM elections e
+			WHERE `+where+` AND e.term_ends_on < $1
+			AND NOT EXISTS (SELECT 1 FROM elections x WHERE x.org_id = e.org_id AND (x.held_on > e.held_on OR (x.held_on = e.held_on AND x.id > e.id)))
+			ORDER BY e.term_ends_on, e.org_id LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(offset), args...)
+		if err != nil {
+			return nil, fmt.Errorf("governance: overdue terms: %w", err)
+		}
+		var page []OverdueTerm
+		for rows.Next() {
+			var t OverdueTerm
+			if err := rows.Scan(&t.OrgID, &t.HeldOn, &t.TermEndsOn); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			page = append(page, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		out = append(out, t)
+		ids := make([]int64, len(page))
+		for i, t := range page {
+			ids[i] = t.OrgID
+		}
+		lines, err := reg.OrgLines(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		org := make(map[int64]registry.OrgLine, len(lines))
+		for _, l := range lines {
+			org[l.ID] = l
+		}
+		for _, t := range page {
+			if o, ok := org[t.OrgID]; ok && o.Status == registry.StatusActive {
+				t.OrgName, t.Community = o.Name, o.Community
+				out = append(out, t)
+				if len(out) == limit {
+					return out, nil
+				}
+			}
+		}
+		if len(page) < limit {
+			return out, nil
+		}
 	}
-	return out, rows.Err()
 }
 
 // Decision is a recorded major decision.
@@ -362,20 +396,6 @@ type Figures struct {
 	VolunteerMinutes int   `json:"volunteer_minutes"`
 	IncomeFen        int64 `json:"income_fen"`
 	ExpenseFen       int64 `json:"expense_fen"`
-}
-
-// activityFigures reads the activities an organization hosted in a period
-// (a read-only query on the activity room's table; refused ones do not count).
-func activityFigures(ctx context.Context, q db.Querier, orgID int64, from, to string) (Figures, error) {
-	var f Figures
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(participants), 0), COALESCE(SUM(beneficiaries), 0),
-		COALESCE(SUM(volunteer_minutes), 0) FROM activities
-		WHERE org_id = $1 AND starts_on >= $2 AND starts_on <= $3 AND status <> 'refused'`, orgID, from, to).
-		Scan(&f.Activities, &f.Participants, &f.Beneficiaries, &f.VolunteerMinutes)
-	if err != nil {
-		return f, fmt.Errorf("governance: activity figures: %w", err)
-	}
-	return f, nil
 }
 
 // Report is a work report.
@@ -483,41 +503,66 @@ type owingOrg struct {
 }
 
 // owingOrgs lists the active organizations under a reporting cycle, in a
-// place or one of them.
-func owingOrgs(ctx context.Context, q db.Querier, scope string, orgIDs []int64) ([]owingOrg, error) {
+// place or one of them, in id order: the cycles are this room's, the
+// organizations the registry's named reads (OrgLines, OrgsIn).
+func owingOrgs(ctx context.Context, q db.Querier, reg Orgs, scope string, orgIDs []int64) ([]owingOrg, error) {
 	var where string
 	var args []any
+	var orgs []registry.OrgLine
 	if orgIDs != nil {
 		if len(orgIDs) == 0 {
 			return nil, nil
 		}
-		args = idArgs(orgIDs)
-		where = "o.id IN (" + placeholders(1, len(orgIDs)) + ")"
-	} else {
-		col := map[int]string{6: "o.district_code", 9: "o.street_code", 12: "o.community_code"}[len(scope)]
-		if col == "" {
-			where, args = db.ScopeCond("c.community_code", scope, nil)
-		} else {
-			where, args = col+" = $1", []any{scope}
+		var err error
+		if orgs, err = reg.OrgLines(ctx, orgIDs); err != nil {
+			return nil, err
 		}
+		seen := map[string]bool{}
+		for _, o := range orgs {
+			if o.Status == registry.StatusActive && !seen[o.Community] {
+				seen[o.Community] = true
+				args = append(args, o.Community)
+			}
+		}
+		if len(args) == 0 {
+			return nil, nil
+		}
+		where = "community_code IN (" + placeholders(1, len(args)) + ")"
+	} else {
+		where, args = db.ScopeCond("community_code", scope, nil)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name, c.community_code, c.cycle, c.effective_on
-		FROM report_cycles c JOIN orgs o ON o.community_code = c.community_code
-		WHERE `+where+` AND o.status = 'active' ORDER BY o.id`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT community_code, cycle, effective_on FROM report_cycles WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("governance: owing orgs: %w", err)
 	}
-	defer rows.Close()
-	var out []owingOrg
+	cycles := map[string]Cycle{}
+	var communities []string
 	for rows.Next() {
-		var o owingOrg
-		if err := rows.Scan(&o.ID, &o.Name, &o.Community, &o.Cycle.Cycle, &o.Cycle.EffectiveOn); err != nil {
+		var c Cycle
+		if err := rows.Scan(&c.CommunityCode, &c.Cycle, &c.EffectiveOn); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		o.Cycle.CommunityCode = o.Community
-		out = append(out, o)
+		cycles[c.CommunityCode] = c
+		communities = append(communities, c.CommunityCode)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if orgIDs == nil {
+		if orgs, err = reg.OrgsIn(ctx, communities); err != nil {
+			return nil, err
+		}
+	}
+	var out []owingOrg
+	for _, o := range orgs {
+		if c, ok := cycles[o.Community]; ok && o.Status == registry.StatusActive {
+			out = append(out, owingOrg{ID: o.ID, Name: o.Name, Community: o.Community, Cycle: c})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
 }
 
 // submitted maps org id → period → first submission day, for a year.

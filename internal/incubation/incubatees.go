@@ -264,21 +264,15 @@ func (s *Service) coveredStreets(ctx context.Context, within, on string) (map[st
 // streets lists the codes of the streets below a division that the plan
 // counts (geo.Counted: no special areas), as the indicators do.
 func (s *Service) streets(ctx context.Context, within string) ([]string, error) {
-	in, args := db.ScopeCond("code", within, []any{geo.Street})
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT code FROM divisions WHERE level = $1 AND `+in+` ORDER BY code`, args...)
+	nodes, err := s.Geo.Under(ctx, within, geo.Street, 0)
 	if err != nil {
 		return nil, fmt.Errorf("incubation: streets: %w", err)
 	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		if geo.Counted(c) {
-			out = append(out, c)
+	for _, n := range nodes {
+		if geo.Counted(n.Code) {
+			out = append(out, n.Code)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
