@@ -62,9 +62,10 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-# wait_up URL: until the server answers.
+# wait_up URL: until the server answers (linli's first start on a
+# generated dataset seals its plain phone numbers: minutes at 500,000).
 wait_up() {
-	for _ in $(seq 1 600); do
+	for _ in $(seq 1 3600); do
 		curl -fs -o /dev/null "$1" && return 0
 		sleep 0.5
 	done
