@@ -2,7 +2,7 @@
 # peer.sh: linli against PocketBase on the same organizations, the same
 # filters and the same client (docs/PERFORMANCE.md, "The peer").
 #
-#   scripts/peer.sh [--dir DIR] [--orgs N] [--n REQUESTS] [--c CONNECTIONS] [--warm N]
+#   scripts/peer.sh [--dir DIR] [--orgs N] [--n REQUESTS] [--c CONNECTIONS] [--warm N] [--only KEYS] [--pb-query-timeout S]
 #
 # 1. generates the dataset with `linli bench --scale guangzhou [--orgs N] --only none`
 #    into DIR/peer.db (kept and reused if present: remove DIR to start over);
@@ -27,6 +27,8 @@ ORGS=
 N=2000
 C=32
 WARM=200
+ONLY=
+PB_QUERY_TIMEOUT=30
 LINLI_ADDR=127.0.0.1:8090
 PB_ADDR=127.0.0.1:8091
 PB_EMAIL=peer@example.com
@@ -39,7 +41,9 @@ while [ $# -gt 0 ]; do
 	--n) N=$2; shift 2 ;;
 	--c) C=$2; shift 2 ;;
 	--warm) WARM=$2; shift 2 ;;
-	*) echo "usage: $0 [--dir DIR] [--orgs N] [--n REQUESTS] [--c CONNECTIONS] [--warm N]" >&2; exit 2 ;;
+	--only) ONLY=$2; shift 2 ;;
+	--pb-query-timeout) PB_QUERY_TIMEOUT=$2; shift 2 ;;
+	*) echo "usage: $0 [--dir DIR] [--orgs N] [--n REQUESTS] [--c CONNECTIONS] [--warm N] [--only KEYS] [--pb-query-timeout S]" >&2; exit 2 ;;
 	esac
 done
 
@@ -127,7 +131,7 @@ say "serving linli on $LINLI_ADDR and PocketBase on $PB_ADDR"
 "$LINLI" serve --db "sqlite:$DB" --addr "$LINLI_ADDR" --rate-limits off >"$DIR/linli.log" 2>&1 &
 LPID=$!
 PIDS+=($LPID)
-"$PB" serve --http "$PB_ADDR" --dir "$DIR/pb" >"$DIR/pb.log" 2>&1 &
+"$PB" serve --http "$PB_ADDR" --dir "$DIR/pb" --queryTimeout "$PB_QUERY_TIMEOUT" >"$DIR/pb.log" 2>&1 &
 PPID_=$!
 PIDS+=($PPID_)
 wait_up "http://$LINLI_ADDR/healthz"
@@ -137,7 +141,7 @@ wait_up "http://$PB_ADDR/api/health"
 say "$LINLI_ORGS organizations, $(echo "$DISTRICTS" | tr , '\n' | wc -l) districts, as $USER_CITY; $N requests a row, $C connections, $WARM warm-up"
 "$DIR/bin/peer" -linli "http://$LINLI_ADDR" -pb "http://$PB_ADDR" -user "$USER_CITY" \
 	-pb-email "$PB_EMAIL" -pb-password "$PB_PASSWORD" -linli-pid "$LPID" -pb-pid "$PPID_" \
-	-districts "$DISTRICTS" -ids "$IDS" -n "$N" -c "$C" -warm "$WARM" -hz "$(getconf CLK_TCK)" \
+	-districts "$DISTRICTS" -ids "$IDS" -n "$N" -c "$C" -warm "$WARM" -hz "$(getconf CLK_TCK)" -only "$ONLY" \
 	|| die "see above (servers' logs: $DIR/linli.log, $DIR/pb.log)"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $LINLI_ORGS organizations, linli $(git -C "$ROOT" rev-parse --short HEAD), PocketBase $PB_VERSION, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"

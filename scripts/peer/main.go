@@ -58,7 +58,7 @@ func main() {
 	flag.IntVar(&cfg.c, "c", 32, "connections")
 	flag.IntVar(&cfg.warm, "warm", 200, "warm-up requests per row and server, discarded")
 	flag.IntVar(&cfg.hz, "hz", 100, "clock ticks a second of /proc/PID/stat (getconf CLK_TCK)")
-	flag.StringVar(&cfg.only, "only", "", "run only the rows whose key starts with this")
+	flag.StringVar(&cfg.only, "only", "", "comma-separated prefixes: time only the rows whose key starts with one (list, search_2, search_3, search_initials, org)")
 	flag.Parse()
 	cfg.districts, cfg.ids = split(districts), split(ids)
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -117,7 +117,7 @@ func run(ctx context.Context, log *slog.Logger, cfg config, out io.Writer) error
 	fmt.Fprintf(out, "| request | linli median / p99 ms | linli req/s | linli CPU ms/req | PocketBase median / p99 ms | PocketBase req/s | PocketBase CPU ms/req | ratio req/s | ratio CPU | load (1 min) |\n")
 	fmt.Fprintf(out, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, r := range rows {
-		if !strings.HasPrefix(r.key, cfg.only) {
+		if !wanted(r.key, cfg.only) {
 			continue
 		}
 		var res [2]result
@@ -137,6 +137,17 @@ func run(ctx context.Context, log *slog.Logger, cfg config, out io.Writer) error
 			ratio(l.rate, p.rate), ratio(p.cpu, l.cpu), l.load, p.load)
 	}
 	return nil
+}
+
+// wanted reports a row whose key starts with one of the comma-separated
+// prefixes of only (all rows if only is empty).
+func wanted(key, only string) bool {
+	for _, p := range strings.Split(only, ",") {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func ratio(a, b float64) string {
