@@ -337,10 +337,7 @@ func (m *measurer) measure(ctx context.Context, sp spec) *Stat {
 func (m *measurer) specs() []spec {
 	city, dist := m.city, m.district
 	cycle := func(xs []string, i int) string { return xs[i%len(xs)] }
-	var ini []string
-	for _, k := range iniKinds {
-		ini = append(ini, initials(k))
-	}
+	two, three, ini := SearchTerms()
 	search := func(terms []string) Request {
 		return func(i int) (*http.Request, error) {
 			return m.get(city, "/api/v1/orgs?per_page=20&q="+url.QueryEscape(cycle(terms, i)))
@@ -356,8 +353,8 @@ func (m *measurer) specs() []spec {
 			p99Max: 30, ratioMin: 0.15, req: func(i int) (*http.Request, error) {
 				return m.get(dist, "/api/v1/orgs?per_page=20")
 			}},
-		{name: "search, 2 Chinese characters", key: "search_2", target: "p99 ≤ 30 ms", p99Max: 30, req: search(terms2)},
-		{name: "search, 3 Chinese characters", key: "search_3", target: "p99 ≤ 30 ms", p99Max: 30, req: search(terms3)},
+		{name: "search, 2 Chinese characters", key: "search_2", target: "p99 ≤ 30 ms", p99Max: 30, req: search(two)},
+		{name: "search, 3 Chinese characters", key: "search_3", target: "p99 ≤ 30 ms", p99Max: 30, req: search(three)},
 		{name: "search, pinyin initials", key: "search_initials", target: "p99 ≤ 30 ms", p99Max: 30, req: search(ini)},
 		{name: "organization page (HTML)", key: "org_page", req: func(i int) (*http.Request, error) {
 			return m.get(city, "/orgs/"+id(i))
