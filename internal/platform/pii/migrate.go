@@ -50,15 +50,20 @@ func CheckKey(ctx context.Context, d *db.DB, k *Keys) error {
 func EncryptExisting(ctx context.Context, d *db.DB, k *Keys) (int, error) {
 	total := 0
 	for _, c := range Columns {
+		// each batch starts after the last id the one before read: from
+		// the start every time, a table of sealed rows was read again for
+		// each batch (3.8 million volunteers: hours)
+		var after int64
 		for {
-			n, err := encryptBatch(ctx, d, k, c, 500)
+			n, last, err := encryptBatch(ctx, d, k, c, after, 500)
 			if err != nil {
 				return total, err
 			}
 			total += n
-			if n < 500 {
+			if last == 0 {
 				break
 			}
+			after = last
 		}
 	}
 	if total > 0 && d.Engine == db.SQLite {
@@ -72,13 +77,11 @@ func EncryptExisting(ctx context.Context, d *db.DB, k *Keys) (int, error) {
 	return total, nil
 }
 
-func encryptBatch(ctx context.Context, d *db.DB, k *Keys, c Column, n int) (int, error) {
+func encryptBatch(ctx context.Context, d *db.DB, k *Keys, c Column, after int64, n int) (changed int, last int64, err error) {
 	b := k.Primary()
-	var rows []sealed
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		rows, err = readSealed(ctx, tx, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE `+c.Col+` <> ''
-			AND ((`+c.Col+` NOT LIKE 'enc1:%' AND `+c.Col+` NOT LIKE 'enc2:%') OR `+c.HashCol+` = '') ORDER BY id LIMIT `+fmt.Sprint(n))
+	err = d.Tx(ctx, func(tx *sql.Tx) error {
+		rows, err := readSealed(ctx, tx, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE id > $1 AND `+c.Col+` <> ''
+			AND ((`+c.Col+` NOT LIKE 'enc1:%' AND `+c.Col+` NOT LIKE 'enc2:%') OR `+c.HashCol+` = '') ORDER BY id LIMIT `+fmt.Sprint(n), after)
 		if err != nil {
 			return err
 		}
@@ -91,13 +94,15 @@ func encryptBatch(ctx context.Context, d *db.DB, k *Keys, c Column, n int) (int,
 				b.Seal(plain), b.Hash(plain), r.id); err != nil {
 				return err
 			}
+			last = r.id
 		}
+		changed = len(rows)
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("pii: encrypt %s.%s: %w", c.Table, c.Col, err)
+		return 0, 0, fmt.Errorf("pii: encrypt %s.%s: %w", c.Table, c.Col, err)
 	}
-	return len(rows), nil
+	return changed, last, nil
 }
 
 // sealed is one row's id and its personal-data column, as a batch reads it.
