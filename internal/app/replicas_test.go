@@ -13,12 +13,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"linli/internal/bench"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
 )
@@ -162,8 +162,6 @@ type serveProc struct {
 	mu   *sync.Mutex
 }
 
-var addrLine = regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
-
 // startServe starts `linli serve` on a free port and waits for its address.
 func startServe(t *testing.T, bin, url string, env []string, name string) *serveProc {
 	t.Helper()
@@ -196,8 +194,8 @@ func startServe(t *testing.T, bin, url string, env []string, name string) *serve
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			if m := addrLine.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
+			if b, ok := bench.ServeBase(sc.Text()); ok {
+				addr <- b
 				break
 			}
 		}
@@ -205,7 +203,7 @@ func startServe(t *testing.T, bin, url string, env []string, name string) *serve
 	}()
 	select {
 	case a := <-addr:
-		p.base = "http://" + a
+		p.base = a
 	case <-p.done:
 		t.Fatalf("replica %s stopped: %s", name, p.log.String())
 	case <-time.After(3 * time.Minute):

@@ -46,8 +46,8 @@ func (m *measurer) serverAlone(ctx context.Context) *Stat {
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			if _, after, ok := strings.Cut(sc.Text(), "serving on "); ok {
-				base <- strings.Fields(after)[0]
+			if b, ok := ServeBase(sc.Text()); ok {
+				base <- b
 			}
 		}
 	}()
@@ -86,4 +86,18 @@ func (m *measurer) serverAlone(ctx context.Context) *Stat {
 	st.Note = fmt.Sprintf("resident %.0f MiB once started; peak over every request measurement (cache on), an export and the census file again, without the load generator",
 		MB(rest))
 	return st
+}
+
+// ServeBase reads the server's address from a line `linli serve` prints
+// once it listens ("linli VERSION · http://HOST:PORT · ENGINE"), as the
+// base of the URLs to request.
+func ServeBase(line string) (string, bool) {
+	if !strings.HasPrefix(line, "linli ") {
+		return "", false
+	}
+	_, after, ok := strings.Cut(line, "http://")
+	if !ok {
+		return "", false
+	}
+	return "http://" + strings.Fields(after)[0], true
 }

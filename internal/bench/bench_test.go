@@ -107,3 +107,20 @@ func TestUnknownScaleIsAUsageError(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 }
+
+// The server-alone measurement finds the address in what `linli serve`
+// prints once it listens (the line changed once and the measurement was
+// silently lost at national scale).
+func TestServeBase(t *testing.T) {
+	for line, want := range map[string]string{
+		"linli dev · http://127.0.0.1:40123 · sqlite":          "http://127.0.0.1:40123",
+		"linli v1.2.0 · http://[::1]:8080 · postgres":          "http://[::1]:8080",
+		"  demo accounts: city http://127.0.0.1:1/ (password)": "",
+		"time=… level=INFO msg=serving addr=127.0.0.1:40123":   "",
+	} {
+		got, ok := bench.ServeBase(line)
+		if got != want || ok != (want != "") {
+			t.Errorf("ServeBase(%q) = %q, %v; want %q", line, got, ok, want)
+		}
+	}
+}
