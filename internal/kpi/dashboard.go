@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/flight"
 )
 
 // Dashboard is every indicator that applies at a unit, evaluated on a date,
@@ -207,15 +207,9 @@ type dashEntry struct {
 // at most cacheTTL. Requests that miss on the same key and version wait for
 // one evaluation rather than each making their own.
 type dashboardCache struct {
-	mu       sync.Mutex
-	m        map[string]*dashEntry
-	inflight map[string]*dashCall
-}
-
-type dashCall struct {
-	done chan struct{}
-	e    *dashEntry
-	err  error
+	mu     sync.Mutex
+	m      map[string]*dashEntry
+	flight flight.Group[*dashEntry] // requests that miss together wait for one evaluation
 }
 
 const dashCacheSize = 1024
@@ -226,47 +220,24 @@ func (c *dashboardCache) get(ctx context.Context, k string, ver int64, now time.
 		c.mu.Unlock()
 		return e, nil
 	}
-	fk := k + "|" + strconv.FormatInt(ver, 10)
-	if call, ok := c.inflight[fk]; ok {
-		c.mu.Unlock()
-		select {
-		case <-call.done:
-			if call.err != nil { // perhaps the other request's own end (cancelled): try for ourselves
-				return build()
-			}
-			return call.e, nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	if c.inflight == nil {
-		c.inflight = map[string]*dashCall{}
-	}
-	call := &dashCall{done: make(chan struct{})}
-	c.inflight[fk] = call
 	c.mu.Unlock()
-
-	call.err = errNotMade // until build returns (it may panic)
-	defer func() {
-		c.mu.Lock()
-		delete(c.inflight, fk)
-		if call.err == nil {
-			call.e.ver, call.e.at = ver, now
-			if cur, ok := c.m[k]; !ok || cur.ver <= ver {
-				if c.m == nil || len(c.m) >= dashCacheSize {
-					c.m = map[string]*dashEntry{}
-				}
-				c.m[k] = call.e
-			}
+	return c.flight.Do(ctx, k+"|"+strconv.FormatInt(ver, 10), func() (*dashEntry, error) {
+		e, err := build()
+		if err != nil {
+			return nil, err
 		}
-		c.mu.Unlock()
-		close(call.done)
-	}()
-	call.e, call.err = build()
-	return call.e, call.err
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		e.ver, e.at = ver, now
+		if cur, ok := c.m[k]; !ok || cur.ver <= ver {
+			if c.m == nil || len(c.m) >= dashCacheSize {
+				c.m = map[string]*dashEntry{}
+			}
+			c.m[k] = e
+		}
+		return e, nil
+	})
 }
-
-var errNotMade = errors.New("kpi: dashboard not made")
 
 func (c *dashboardCache) clear() {
 	c.mu.Lock()

@@ -4,7 +4,6 @@ import (
 	"container/list"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -12,6 +11,7 @@ import (
 
 	"linli/internal/kpi"
 	"linli/internal/platform/db"
+	"linli/internal/platform/flight"
 )
 
 // The place pages' cache. A place's page (its default view: no search, the
@@ -62,7 +62,7 @@ func (s *Service) cachedPlace(ctx context.Context, q PlaceQuery, today time.Time
 		return p, nil
 	}
 	// requests that miss together on the same version wait for one page
-	return s.pages.once(ctx, key+"|"+strconv.FormatInt(ver, 10), func() (*Place, error) {
+	return s.pages.flight.Do(ctx, key+"|"+strconv.FormatInt(ver, 10), func() (*Place, error) {
 		p, err := s.makePlace(ctx, q)
 		if err != nil {
 			return nil, err
@@ -77,46 +77,6 @@ func (s *Service) cachedPlace(ctx context.Context, q PlaceQuery, today time.Time
 		s.pages.put(key, ver, now, p, size)
 		return p, nil
 	})
-}
-
-// pageCall is a page being made, which other requests for it wait for.
-type pageCall struct {
-	done chan struct{}
-	p    *Place
-	err  error
-}
-
-var errNotMade = errors.New("portal: page not made")
-
-// once makes the page of key k, or waits for the request making it.
-func (c *pageCache) once(ctx context.Context, k string, build func() (*Place, error)) (*Place, error) {
-	c.mu.Lock()
-	if call, ok := c.inflight[k]; ok {
-		c.mu.Unlock()
-		select {
-		case <-call.done:
-			if call.err != nil { // perhaps the other request's own end (cancelled): try for ourselves
-				return build()
-			}
-			return call.p, nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	if c.inflight == nil {
-		c.inflight = map[string]*pageCall{}
-	}
-	call := &pageCall{done: make(chan struct{}), err: errNotMade} // until build returns (it may panic)
-	c.inflight[k] = call
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		delete(c.inflight, k)
-		c.mu.Unlock()
-		close(call.done)
-	}()
-	call.p, call.err = build()
-	return call.p, call.err
 }
 
 // finished keeps a cached place's rendered pages, for visitors who are not
@@ -151,12 +111,12 @@ func (f *finished) put(url string, page []byte) {
 // pageCache is a least-recently-used set of finished pages within a byte
 // budget. Its zero value is ready (and off when budget < 0).
 type pageCache struct {
-	mu       sync.Mutex
-	ll       *list.List // front: most recently used
-	m        map[string]*list.Element
-	bytes    int
-	budget   int
-	inflight map[string]*pageCall
+	mu     sync.Mutex
+	ll     *list.List // front: most recently used
+	m      map[string]*list.Element
+	bytes  int
+	budget int
+	flight flight.Group[*Place] // requests that miss together wait for one page
 }
 
 type pageEntry struct {
