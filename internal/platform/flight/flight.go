@@ -1,7 +1,8 @@
 // Package flight makes a value once for requests that miss a cache
 // together: the first request for a key builds it, the others wait for its
-// result (or their own context's end). The dashboards' and the portal's
-// page caches share it.
+// result (or their own context's end); and keeps values valid while a
+// version the caller reads is unchanged (Cache). The dashboards, the
+// portal's place pages and the coverage reports share them.
 package flight
 
 import (
