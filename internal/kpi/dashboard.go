@@ -6,14 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
-	"sync"
 	"time"
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
-	"linli/internal/platform/flight"
 )
 
 // Dashboard is every indicator that applies at a unit, evaluated on a date,
@@ -130,10 +127,15 @@ func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf, k
 	// viewer's scope (the indicators they see, the path shown to them)
 	today := s.Today()
 	k := unitCode + "|" + w.key() + "|" + today + "|" + u.ScopeCode
-	return s.dash.get(ctx, k, ver, s.now(), func() (*dashEntry, error) {
+	return s.dash.Get(ctx, k, ver, s.now(), func() (*dashEntry, int, error) {
 		e := s.newEvaluator()
 		e.ver[unitCode] = ver // the evaluations are as new as this version or newer
-		return s.makeDashboard(ctx, e, u, unitCode, w)
+		d, err := s.makeDashboard(ctx, e, u, unitCode, w)
+		if err != nil {
+			return nil, 0, err
+		}
+		// counted as its JSON twice: the encoding and the answer it encodes
+		return d, 2 * len(d.body), nil
 	})
 }
 
@@ -194,55 +196,13 @@ func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User,
 	return &dashEntry{d: d, body: b.Bytes()}, nil
 }
 
-// dashEntry is a finished dashboard: the answer and its JSON encoding.
+// dashEntry is a finished dashboard: the answer and its JSON encoding,
+// kept by the dashboard cache (Service.dash, a flight.Cache: valid while
+// the records under its unit are unchanged, the version read from
+// kpi_changes, and for at most its TTL).
 type dashEntry struct {
-	ver  int64
-	at   time.Time
 	d    *Dashboard
 	body []byte
-}
-
-// dashboardCache keeps finished dashboards, each valid while the records
-// under its unit are unchanged (the version read from kpi_changes) and for
-// at most cacheTTL. Requests that miss on the same key and version wait for
-// one evaluation rather than each making their own.
-type dashboardCache struct {
-	mu     sync.Mutex
-	m      map[string]*dashEntry
-	flight flight.Group[*dashEntry] // requests that miss together wait for one evaluation
-}
-
-const dashCacheSize = 1024
-
-func (c *dashboardCache) get(ctx context.Context, k string, ver int64, now time.Time, build func() (*dashEntry, error)) (*dashEntry, error) {
-	c.mu.Lock()
-	if e, ok := c.m[k]; ok && e.ver == ver && now.Sub(e.at) <= cacheTTL && !now.Before(e.at) {
-		c.mu.Unlock()
-		return e, nil
-	}
-	c.mu.Unlock()
-	return c.flight.Do(ctx, k+"|"+strconv.FormatInt(ver, 10), func() (*dashEntry, error) {
-		e, err := build()
-		if err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		e.ver, e.at = ver, now
-		if cur, ok := c.m[k]; !ok || cur.ver <= ver {
-			if c.m == nil || len(c.m) >= dashCacheSize {
-				c.m = map[string]*dashEntry{}
-			}
-			c.m[k] = e
-		}
-		return e, nil
-	})
-}
-
-func (c *dashboardCache) clear() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m = nil
 }
 
 // rank orders child units by the share of judged indicators they meet, then

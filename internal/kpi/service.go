@@ -186,7 +186,7 @@ func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, 
 // NoCache turns the evaluation cache off (for measuring cold evaluations).
 func (s *Service) NoCache(off bool) {
 	s.cache.setOff(off)
-	s.dash.clear()
+	s.dash.Clear()
 }
 
 const (

@@ -21,6 +21,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/flight"
 )
 
 // Service is the indicators' rules over their store.
@@ -34,7 +35,7 @@ type Service struct {
 	tables  sync.Map    // table name → bool: does it exist
 	records atomic.Bool // count from the records even where the rollup answers (tests, measurements)
 	cache   resultCache
-	dash    dashboardCache
+	dash    flight.Cache[*dashEntry] // finished dashboards (dashboard.go)
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }

@@ -1,17 +1,14 @@
 package portal
 
 import (
-	"container/list"
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
 	"linli/internal/kpi"
 	"linli/internal/platform/db"
-	"linli/internal/platform/flight"
 )
 
 // The place pages' cache. A place's page (its default view: no search, the
@@ -26,15 +23,11 @@ import (
 // writer's transaction and only grow, so a request that reads an unchanged
 // version (one indexed read, the only round trip of a hit) is served what
 // the records would make: a withdrawn publication is gone from the next
-// request. pageTTL bounds what no counter follows (a name read across
-// districts: a city's call awarding an organization of another district).
-const (
-	pageTTL = 5 * time.Minute
-	// pageBudget bounds the pages kept, by the size of their JSON (a
-	// district's page is some 30 KB): a few hundred pages, a small part of
-	// the server's 100 MiB soft limit.
-	pageBudget = 16 << 20
-)
+// request. The cache (flight.Cache) keeps a page for at most its TTL, which
+// bounds what no counter follows (a name read across districts: a city's
+// call awarding an organization of another district), and bounds the pages
+// kept by the size of their JSON (a district's page is some 30 KB) and room
+// for their rendered pages.
 
 // placeVersion reads the version of the records a place's page shows, in
 // one statement.
@@ -57,15 +50,11 @@ func (s *Service) cachedPlace(ctx context.Context, q PlaceQuery, today time.Time
 		return nil, err
 	}
 	key := q.Code + "|" + q.Lang + "|" + today.Format(time.DateOnly)
-	now := time.Now()
-	if p, ok := s.pages.get(key, ver, now); ok {
-		return p, nil
-	}
 	// requests that miss together on the same version wait for one page
-	return s.pages.flight.Do(ctx, key+"|"+strconv.FormatInt(ver, 10), func() (*Place, error) {
+	return s.pages.Get(ctx, key, ver, time.Now(), func() (*Place, int, error) {
 		p, err := s.makePlace(ctx, q)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		p.page = &finished{}
 		// counted as its JSON and room for its rendered pages (an HTML
@@ -74,8 +63,7 @@ func (s *Service) cachedPlace(ctx context.Context, q PlaceQuery, today time.Time
 		if b, err := json.Marshal(p); err == nil {
 			size += len(b) * (1 + 2*maxRendered)
 		}
-		s.pages.put(key, ver, now, p, size)
-		return p, nil
+		return p, size, nil
 	})
 }
 
@@ -108,91 +96,8 @@ func (f *finished) put(url string, page []byte) {
 	}
 }
 
-// pageCache is a least-recently-used set of finished pages within a byte
-// budget. Its zero value is ready (and off when budget < 0).
-type pageCache struct {
-	mu     sync.Mutex
-	ll     *list.List // front: most recently used
-	m      map[string]*list.Element
-	bytes  int
-	budget int
-	flight flight.Group[*Place] // requests that miss together wait for one page
-}
-
-type pageEntry struct {
-	key  string
-	ver  int64
-	at   time.Time
-	p    *Place
-	size int
-}
-
-func (c *pageCache) get(key string, ver int64, now time.Time) (*Place, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.m[key]
-	if !ok {
-		return nil, false
-	}
-	e := el.Value.(*pageEntry)
-	if e.ver != ver || now.Sub(e.at) > pageTTL || now.Before(e.at) {
-		c.remove(el)
-		return nil, false
-	}
-	c.ll.MoveToFront(el)
-	return e.p, true
-}
-
-func (c *pageCache) put(key string, ver int64, now time.Time, p *Place, size int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.budget < 0 {
-		return
-	}
-	if c.m == nil {
-		c.ll, c.m = list.New(), map[string]*list.Element{}
-	}
-	budget := c.budget
-	if budget == 0 {
-		budget = pageBudget
-	}
-	if size > budget/8 {
-		return // a page this large is cheaper remade than kept
-	}
-	if el, ok := c.m[key]; ok {
-		if el.Value.(*pageEntry).ver > ver {
-			return // a newer page came first
-		}
-		c.remove(el)
-	}
-	c.m[key] = c.ll.PushFront(&pageEntry{key: key, ver: ver, at: now, p: p, size: size})
-	c.bytes += size
-	for c.bytes > budget {
-		c.remove(c.ll.Back())
-	}
-}
-
-func (c *pageCache) remove(el *list.Element) {
-	e := el.Value.(*pageEntry)
-	c.ll.Remove(el)
-	delete(c.m, e.key)
-	c.bytes -= e.size
-}
-
-// setBudget sets the cache's byte budget (0: the default; negative: off)
-// and empties it.
-func (c *pageCache) setBudget(n int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.budget, c.ll, c.m, c.bytes = n, nil, nil, 0
-}
-
 // NoPageCache turns the place pages' cache off (for measuring pages made
 // from the records) or back on.
 func (s *Service) NoPageCache(off bool) {
-	if off {
-		s.pages.setBudget(-1)
-	} else {
-		s.pages.setBudget(0)
-	}
+	s.pages.SetOff(off)
 }

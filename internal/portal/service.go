@@ -26,6 +26,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/flight"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/upload"
 	"linli/internal/registry"
@@ -83,7 +84,7 @@ type Service struct {
 	// MaxPhoto is the largest photo accepted (bytes; 0: 2 MiB).
 	MaxPhoto int64
 
-	pages pageCache // the places' default pages (cache.go)
+	pages flight.Cache[*Place] // the places' default pages (cache.go)
 }
 
 var china = time.FixedZone("CST", 8*3600)
