@@ -68,7 +68,47 @@ func Refresh(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64) er
 			return err
 		}
 	}
-	return apply(ctx, tx, dia, d)
+	if err := apply(ctx, tx, dia, d); err != nil {
+		return err
+	}
+	return moved(ctx, tx, d)
+}
+
+// moved advances the change counter (kpi_changes, migration 008) of every
+// district whose dated counts the deltas move, in the writer's
+// transaction. The triggers on orgs and org_history advance the counter of
+// the organization's district; an organization that moved between
+// districts also has days counted in the one it left, which a late or
+// backdated entry changes too, and the caches over the dated counts (the
+// dashboards', the coverage reports') read that district's counter. The
+// districts go in code order; the writer's own district is already locked
+// by the triggers, so only a writer of an organization that moved waits on
+// another district's counter.
+func moved(ctx context.Context, tx db.Querier, d Deltas) error {
+	seen := map[string]bool{}
+	for k := range d {
+		if key, ok := ParseKey(k); ok && len(key.Code) >= 6 {
+			seen[key.Code[:6]] = true
+		}
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	var args []any
+	b.WriteString(`INSERT INTO kpi_changes (district, n) VALUES `)
+	for i, dist := range slices.Sorted(maps.Keys(seen)) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		args = append(args, dist)
+		b.WriteString("($" + strconv.Itoa(len(args)) + ", 1)")
+	}
+	b.WriteString(` ON CONFLICT (district) DO UPDATE SET n = kpi_changes.n + 1`)
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("org rollup change counters: %w", err)
+	}
+	return nil
 }
 
 func idList(ids []int64) string {
