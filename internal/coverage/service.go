@@ -1,14 +1,19 @@
 package coverage
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/kpi"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/flight"
 	"linli/internal/registry"
 )
 
@@ -17,6 +22,8 @@ type Service struct {
 	DB  *db.DB
 	Geo *geo.Store
 	Now func() time.Time
+
+	reports flight.Cache[*finished] // finished reports (see cached)
 }
 
 // chinaTime is the offices' clock, UTC+8.
@@ -27,6 +34,7 @@ type day struct {
 	Day     string
 	Cut     time.Time // the next midnight in China
 	Current bool      // today or later: the rollup answers
+	Today   string    // the day in China it is asked on
 }
 
 func (s *Service) dayOf(asOf string) (day, error) {
@@ -40,7 +48,7 @@ func (s *Service) dayOf(asOf string) (day, error) {
 		return day{}, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"as_of": errs.M("coverage.err.date")}}
 	}
-	return day{Day: asOf, Cut: d.AddDate(0, 0, 1).UTC(), Current: asOf >= today}, nil
+	return day{Day: asOf, Cut: d.AddDate(0, 0, 1).UTC(), Current: asOf >= today, Today: today}, nil
 }
 
 // Query is a report request.
@@ -52,8 +60,49 @@ type Query struct {
 }
 
 // Report is the coverage of a place in the user's scope on a date. A
-// place outside the scope is not found.
+// place outside the scope is not found. The Report is shared with other
+// requests (see cached): callers read it and never change it.
 func (s *Service) Report(ctx context.Context, u *auth.User, q Query) (*Report, error) {
+	f, err := s.cached(ctx, u, q)
+	if err != nil {
+		return nil, err
+	}
+	return f.r, nil
+}
+
+// ReportJSON is the report encoded as the API answers it (web.JSON's
+// encoding), encoded once per report made, not per request.
+func (s *Service) ReportJSON(ctx context.Context, u *auth.User, q Query) ([]byte, error) {
+	f, err := s.cached(ctx, u, q)
+	if err != nil {
+		return nil, err
+	}
+	return f.body, nil
+}
+
+// NoCache turns the reports' cache off (for measuring reports made on each
+// request, what a request costs after a change) or back on.
+func (s *Service) NoCache(off bool) { s.reports.SetOff(off) }
+
+// finished is a report made and its JSON encoding.
+type finished struct {
+	r    *Report
+	body []byte
+}
+
+// cached answers a report request from the cache of finished reports, or
+// makes the report. A report is per place, not per user: the scope check
+// runs on every request, before the cache is read. A report is kept, keyed
+// by place, dimension, area, date and the day it is asked on (today's
+// report is a new one after midnight, and a date turns past), while the
+// records under the place are unchanged: its version is the dashboards'
+// (kpi.Changes, the change counters of the place's districts, moved in the
+// writers' transactions by organizations and their target groups, types
+// and tiers, which org_cover follows; by their dated history, which the
+// dated rollup follows, including late and backdated entries and the
+// districts an organization moved from; and by divisions), so a hit costs
+// one indexed read.
+func (s *Service) cached(ctx context.Context, u *auth.User, q Query) (*finished, error) {
 	if q.Unit == "" {
 		q.Unit = u.ScopeCode
 	}
@@ -77,11 +126,34 @@ func (s *Service) Report(ctx context.Context, u *auth.User, q Query) (*Report, e
 	if err != nil {
 		return nil, err
 	}
-	node, err := s.Geo.Get(ctx, q.Unit)
+	makeReport := func() (*finished, int, error) {
+		node, err := s.Geo.Get(ctx, q.Unit)
+		if err != nil {
+			return nil, 0, err
+		}
+		r, err := s.report(ctx, node, q.By, q.Area, d, false)
+		if err != nil {
+			return nil, 0, err
+		}
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false) // as web.JSON
+		if err := enc.Encode(r); err != nil {
+			return nil, 0, fmt.Errorf("coverage json: %w", err)
+		}
+		// counted as its JSON twice: the encoding and the report it encodes
+		return &finished{r: r, body: b.Bytes()}, 2 * b.Len(), nil
+	}
+	if s.reports.Off() {
+		fin, _, err := makeReport()
+		return fin, err
+	}
+	ver, err := kpi.Changes(ctx, s.DB, q.Unit)
 	if err != nil {
 		return nil, err
 	}
-	return s.report(ctx, node, q.By, q.Area, d, false)
+	key := q.Unit + "|" + q.By + "|" + q.Area + "|" + d.Day + "|" + d.Today
+	return s.reports.Get(ctx, key, ver, s.Now(), makeReport)
 }
 
 // report builds a place's report from a rollup, or from the records

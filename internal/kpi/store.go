@@ -402,17 +402,24 @@ func nullID(id int64) any {
 	return id
 }
 
-// changes is the version of the records under a unit: the sum of the
+// changes is the version of the records under a unit (see Changes).
+func (s *Service) changes(ctx context.Context, code string) (int64, error) {
+	return Changes(ctx, s.DB, code)
+}
+
+// Changes is the version of the records under a unit: the sum of the
 // change counters (kpi_changes, advanced by triggers in the transaction of
 // every change to a record an indicator reads) of the districts under it,
-// and of ” (changes that may touch any unit: the indicators, provinces and
-// cities). Counters only grow, so an unchanged sum means unchanged records;
+// and of the empty one (changes that may touch any unit: the indicators,
+// provinces and cities). Counters only grow, so an unchanged sum means unchanged records;
 // a change in another district leaves it as it is. One indexed range read,
-// so every replica serving the database sees every other's changes.
-func (s *Service) changes(ctx context.Context, code string) (int64, error) {
+// so every replica serving the database sees every other's changes. The
+// caches over the same records (the dashboards', the coverage reports')
+// read it.
+func Changes(ctx context.Context, d *db.DB, code string) (int64, error) {
 	expr, args := ChangesExpr(code, nil)
 	var n int64
-	if err := s.queryRow(ctx, `SELECT CAST(`+expr+` AS BIGINT)`, args...).Scan(&n); err != nil {
+	if err := d.QueryRow(ctx, `SELECT CAST(`+expr+` AS BIGINT)`, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("kpi changes: %w", err)
 	}
 	return n, nil
