@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"linli/internal/bench"
+	"linli/internal/coverage"
 )
 
 const benchUsage = `usage: linli bench [--db URL] [--scale guangzhou|national] [--seed N] [--out FILE.json]
@@ -94,7 +95,8 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 			return a.Handler(), nil
 		},
 		Indicators:     a.KPI,
-		DashboardCache: func(on bool) { a.KPI.NoCache(!on) }}
+		DashboardCache: func(on bool) { a.KPI.NoCache(!on) },
+		CoverageCache:  func(on bool) { a.KPI.Coverage.(*coverage.Service).NoCache(!on) }}
 	// The server-alone memory reading starts this executable as `linli
 	// serve`; inside a test binary that would start the tests again.
 	if !testing.Testing() {

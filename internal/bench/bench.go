@@ -63,6 +63,9 @@ type Target struct {
 	// DashboardCache turns the indicator dashboards' evaluation cache on or
 	// off; nil where there is none.
 	DashboardCache func(on bool)
+	// CoverageCache turns the coverage reports' cache on or off; nil
+	// where there is none.
+	CoverageCache func(on bool)
 	// ServeCommand is `linli serve` on a database at a free loopback
 	// port, for measuring the server's memory in its own process; nil
 	// where the bench cannot start one (inside tests).

@@ -61,7 +61,8 @@ func TestBenchRunsEndToEnd(t *testing.T) {
 	for _, key := range []string{"anchor_insert", "anchor_commit", "anchor_http", "org_list", "org_list_district",
 		"search_2", "search_3", "search_initials", "org_page", "org_api", "dashboard_city", "dashboard_city_cached",
 		"dashboard_district", "dashboard_district_cached", "dashboard_district_busy", "export_xlsx", "census_import", "census_reimport",
-		"ledger_seq", "ledger_16", "rss_rest", "rss_peak", "portal_community", "portal_place_api_district"} {
+		"ledger_seq", "ledger_16", "rss_rest", "rss_peak", "portal_community", "portal_place_api_district",
+		"coverage_city", "coverage_city_cold", "coverage_district_past", "coverage_district_past_cold"} {
 		st := rep.Stat(key)
 		switch {
 		case st == nil:
