@@ -1,8 +1,10 @@
 package coverage
 
 import (
+	"strings"
 	"testing"
 
+	"linli/internal/geo"
 	"linli/internal/registry"
 )
 
@@ -12,7 +14,7 @@ import (
 // a past date's report, also in the district an organization has since
 // left; a deregistration empties a cell and lists the community as
 // without organizations; a change in another district leaves a report
-// cached. Every report read through the cache equals the one counted from
+// cached; a change of the divisions shows in the next report. Every report read through the cache equals the one counted from
 // the records (the record path, no rollup, no cache).
 func TestCoverageCacheFollowsChanges(t *testing.T) {
 	f := setup(t)
@@ -140,6 +142,22 @@ func TestCoverageCacheFollowsChanges(t *testing.T) {
 	// and the past is unchanged by it
 	if cell(read(tianhe, past), "440106013", "disabled") != 1 {
 		t.Error("a deregistration today changed a past date's report")
+	}
+
+	// the divisions change (an import renames 猎德 and adds a community):
+	// the next report lists them, though no organization changed
+	d3 := read(tianhe, "")
+	if _, err := (&geo.Importer{Store: f.geo}).Read(f.ctx, strings.NewReader("code,name\n"+liede+",猎德新村社区\n440106013099,猎德东社区\n"), nil); err != nil {
+		t.Fatal(err)
+	}
+	d4 := read(tianhe, "")
+	name := map[string]string{}
+	for _, p := range d4.Empty {
+		name[p.Unit] = p.Name
+	}
+	if d4 == d3 || d4.Communities != d3.Communities+1 || name[liede] != "猎德新村社区" || name["440106013099"] != "猎德东社区" {
+		t.Errorf("after the divisions' import: %d communities (was %d), 猎德 %q, the new one %q", d4.Communities, d3.Communities,
+			name[liede], name["440106013099"])
 	}
 
 	// off: every request makes its report

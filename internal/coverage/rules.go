@@ -164,26 +164,49 @@ type places struct {
 	empty   []community
 }
 
-// placesOf derives places from the full community list and each
-// community's organizations (the past path, which counts them itself).
-func placesOf(comms []community, totals map[string]int, n int) places {
-	p := places{areas: map[string]map[string]int{}, counted: map[string]int{}}
+// shape is the part of places only the divisions change: the place's
+// communities, how many of each area every unit one level down holds and
+// how many the shares count. It is kept between reports (Service.shapes).
+type shape struct {
+	comms   []community
+	areas   map[string]map[string]int
+	counted map[string]int
+}
+
+// shapeOf derives a place's shape from its communities, for rows of code
+// length n.
+func shapeOf(comms []community, n int) *shape {
+	sh := &shape{comms: comms, areas: map[string]map[string]int{}, counted: map[string]int{}}
 	for _, c := range comms {
 		k := geo.KindOf(c.code)
 		u := c.code[:n]
-		if p.areas[u] == nil {
-			p.areas[u] = map[string]int{}
+		if sh.areas[u] == nil {
+			sh.areas[u] = map[string]int{}
 		}
-		p.areas[u][k]++
-		if !Counted(c.code) {
-			continue
+		sh.areas[u][k]++
+		if Counted(c.code) {
+			sh.counted[k]++
 		}
-		p.counted[k]++
-		if totals[c.code] == 0 {
+	}
+	return sh
+}
+
+// placesIn is a place's places given each community's organizations: the
+// counted communities without any are the empty ones.
+func placesIn(sh *shape, totals map[string]int) places {
+	p := places{areas: sh.areas, counted: sh.counted}
+	for _, c := range sh.comms {
+		if Counted(c.code) && totals[c.code] == 0 {
 			p.empty = append(p.empty, c)
 		}
 	}
 	return p
+}
+
+// placesOf derives places from the full community list and each
+// community's organizations (the record path, which counts them itself).
+func placesOf(comms []community, totals map[string]int, n int) places {
+	return placesIn(shapeOf(comms, n), totals)
 }
 
 // build turns the tallies of the units one level down (rows) and the

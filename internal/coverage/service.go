@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"linli/internal/geo"
@@ -24,6 +25,7 @@ type Service struct {
 	Now func() time.Time
 
 	reports flight.Cache[*finished] // finished reports (see cached)
+	shapes  flight.Cache[*shape]    // places' communities (see shapeAt)
 }
 
 // chinaTime is the offices' clock, UTC+8.
@@ -187,19 +189,56 @@ func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d
 		if tallies, err = readDated(ctx, s.DB, rollupLevel(n), []string{"all", dim(by)}, lo, hi, n, d.Day); err != nil {
 			return nil, err
 		}
-		if pl, err = readPlacesDated(ctx, s.DB, s.Geo, node.Code, n, d.Day); err != nil {
+		sh, err := s.shapeAt(ctx, node.Code, n)
+		if err != nil {
+			return nil, err
+		}
+		if pl, err = readPlacesDated(ctx, s.DB, sh, node.Code, d.Day); err != nil {
 			return nil, err
 		}
 	default:
 		if tallies, err = readRollup(ctx, s.DB, rollupLevel(n), []string{"all", dim(by)}, lo, hi, n); err != nil {
 			return nil, err
 		}
-		// only the aggregates and the communities without organizations
-		// travel: a city's report reads a few rows per unit, and its list
-		if pl, err = readPlaces(ctx, s.DB, s.Geo, node.Code, n); err != nil {
+		// only the aggregates and the communities with organizations
+		// travel: a city's report reads a few rows per unit, and one per
+		// community with any organization
+		sh, err := s.shapeAt(ctx, node.Code, n)
+		if err != nil {
+			return nil, err
+		}
+		if pl, err = readPlaces(ctx, s.DB, sh, node.Code); err != nil {
 			return nil, err
 		}
 	}
 	build(r, units, tallies, pl)
 	return r, nil
+}
+
+// shapeAt is a place's communities and what the report derives from them
+// alone, kept while the divisions are unchanged (geo.Store.Version, moved
+// by every change to a division): a report made after an organization
+// changed reads only the counts, not every community of a city again.
+func (s *Service) shapeAt(ctx context.Context, code string, n int) (*shape, error) {
+	read := func() (*shape, int, error) {
+		comms, err := readCommunities(ctx, s.Geo, code)
+		if err != nil {
+			return nil, 0, err
+		}
+		// a community's strings, its entry in the list and in the maps
+		size := 256
+		for _, c := range comms {
+			size += len(c.code) + len(c.name) + len(c.street) + 3*16 + 48
+		}
+		return shapeOf(comms, n), size, nil
+	}
+	if s.shapes.Off() {
+		sh, _, err := read()
+		return sh, err
+	}
+	ver, err := s.Geo.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.shapes.Get(ctx, code+"|"+strconv.Itoa(n), ver, s.Now(), read)
 }

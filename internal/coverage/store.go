@@ -49,15 +49,11 @@ func readRollup(ctx context.Context, d *db.DB, lvl int, dims []string, lo, hi st
 const areaSQL = `CASE WHEN substr(code, 10, 3) BETWEEN '001' AND '199' THEN 'urban'
 	WHEN substr(code, 10, 3) BETWEEN '200' AND '399' THEN 'rural' ELSE 'other' END`
 
-// readPlaces reads, for today's report, the place's communities and which
-// of them have an active organization according to the rollup, and derives
-// from them what the past path derives from the records (placesOf): two
-// range reads, no grouping or anti-join in SQL.
-func readPlaces(ctx context.Context, d *db.DB, g *geo.Store, code string, n int) (places, error) {
-	comms, err := readCommunities(ctx, g, code)
-	if err != nil {
-		return places{}, err
-	}
+// readPlaces reads, for today's report, which of the place's communities
+// (its shape) have an active organization according to the rollup, and
+// derives from them what the record path derives from the records
+// (placesIn): one range read, no grouping or anti-join in SQL.
+func readPlaces(ctx context.Context, d *db.DB, sh *shape, code string) (places, error) {
 	lo, hi := db.PrefixRange(code)
 	rows, err := d.Query(ctx, `SELECT code, n FROM org_cover WHERE lvl = 5 AND dim = 'all' AND code >= $1 AND code < $2 AND n <> 0`, lo, hi)
 	if err != nil {
@@ -76,7 +72,7 @@ func readPlaces(ctx context.Context, d *db.DB, g *geo.Store, code string, n int)
 	if err := rows.Err(); err != nil {
 		return places{}, err
 	}
-	return placesOf(comms, totals, n), nil
+	return placesIn(sh, totals), nil
 }
 
 // readDated reads the dated rollup (internal/orgroll) on a day, as
@@ -98,13 +94,9 @@ func readDated(ctx context.Context, d *db.DB, lvl int, dims []string, lo, hi str
 	return out, nil
 }
 
-// readPlacesDated is readPlaces on a past day: the communities of the
-// place and each one's active organizations from the dated rollup.
-func readPlacesDated(ctx context.Context, d *db.DB, g *geo.Store, code string, n int, day string) (places, error) {
-	comms, err := readCommunities(ctx, g, code)
-	if err != nil {
-		return places{}, err
-	}
+// readPlacesDated is readPlaces on a past day: each of the place's
+// communities' active organizations from the dated rollup.
+func readPlacesDated(ctx context.Context, d *db.DB, sh *shape, code string, day string) (places, error) {
 	lo, hi := db.PrefixRange(code)
 	// one range scan of the communities' rows up to the day (a few each),
 	// not a lookup per community
@@ -116,7 +108,7 @@ func readPlacesDated(ctx context.Context, d *db.DB, g *geo.Store, code string, n
 	for k, c := range m {
 		totals[k.Code] += c.N
 	}
-	return placesOf(comms, totals, n), nil
+	return placesIn(sh, totals), nil
 }
 
 // readCommunities lists the communities under a place, with their

@@ -40,3 +40,15 @@ func (s *Store) Under(ctx context.Context, code string, level, limit int) ([]Nod
 	}
 	return out, rows.Err()
 }
+
+// Version is the divisions' change counter (geo_changes, migration 048):
+// advanced by every insert, update or delete of a division in the writer's
+// transaction, and only growing, so a list read from the divisions may be
+// kept while it is unchanged.
+func (s *Store) Version(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT n FROM geo_changes WHERE id = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("geo version: %w", err)
+	}
+	return n, nil
+}
