@@ -35,6 +35,10 @@ func TestRoundTripsPerRequest(t *testing.T) {
 		// the organization, its history, its place (one query for every
 		// level), its grade
 		{city, "/orgs/" + strconv.FormatInt(id, 10), 4},
+		// a coverage report unchanged since it was made: the change
+		// counters of its districts, then the kept report
+		{city, "/api/v1/coverage?unit=" + tianhe, 1},
+		{officer, "/api/v1/coverage?as_of=2024-01-01", 1},
 	}
 	for _, tc := range cases {
 		c := a.As(tc.who)
