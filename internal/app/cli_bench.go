@@ -43,6 +43,7 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 	orgs := fs.Int("orgs", 0, "number of organizations (default: the scale's)")
 	requests := fs.Int("requests", 0, "requests per measurement, at most (default: by scale)")
 	duration := fs.Duration("duration", 0, "time per measurement, at most (default: by scale)")
+	noActs := fs.Bool("no-activities", false, "generate the organizations without their year of activities (for measurements that read none)")
 	reuse := fs.Bool("reuse", false, "measure the dataset already in the database instead of generating one")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	only := fs.String("only", "", "comma-separated keys: run only the measurements whose key starts with one (org_list, search, org_page, summary, dashboard, export, census, ledger, design)")
@@ -82,7 +83,7 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 	}
 	defer a.Close()
 	cfg := bench.Config{DB: *dbURL, Scale: *scale, Seed: *seed, Orgs: *orgs, Divisions: *divisions,
-		Requests: *requests, Duration: *duration, Reuse: *reuse, Progress: env.Stderr,
+		Requests: *requests, Duration: *duration, Reuse: *reuse, NoActivities: *noActs, Progress: env.Stderr,
 		Command: "linli bench " + strings.Join(args, " ")}
 	if *only != "" {
 		cfg.Only = strings.Split(*only, ",")

@@ -63,12 +63,14 @@ type generator struct {
 	// so that the organizations stay those of the seed).
 	acts activityRows
 	ar   *rand.Rand
+	// noActs: the organizations only (Config.NoActivities).
+	noActs bool
 }
 
 const chunkOrgs = 20_000
 
 // generate creates about n organizations over the hierarchy in the database.
-func generate(ctx context.Context, d *db.DB, seed uint64, n int, now time.Time, ds *Dataset) error {
+func generate(ctx context.Context, d *db.DB, seed uint64, n int, now time.Time, ds *Dataset, acts bool) error {
 	// The soft memory limit (--memory-limit) is for serving. Generation
 	// holds a chunk's rows as it writes them, and under a 100 MiB limit the
 	// collector took 40% of the CPU; the limit returns before measuring.
@@ -86,7 +88,7 @@ func generate(ctx context.Context, d *db.DB, seed uint64, n int, now time.Time, 
 		return err
 	}
 	defer s.close()
-	g := &generator{d: d, r: rand.New(rand.NewPCG(seed, 0x11e1)), ar: rand.New(rand.NewPCG(seed, 0xac71)), win: newWindow(now), sink: s, ds: ds}
+	g := &generator{d: d, r: rand.New(rand.NewPCG(seed, 0x11e1)), ar: rand.New(rand.NewPCG(seed, 0xac71)), win: newWindow(now), sink: s, ds: ds, noActs: !acts}
 	weights(g.r, h)
 	perWeight := float64(n) / totalWeight(h)
 	for _, dist := range h.districts {
@@ -160,7 +162,9 @@ func (g *generator) district(ctx context.Context, h *hierarchy, dist place, perW
 	g.districtFlags(g.orgs[first:])
 	g.custody(g.orgs[first:])
 	g.places(dist, cs)
-	g.activities(g.orgs[first:])
+	if !g.noActs {
+		g.activities(g.orgs[first:])
+	}
 	return nil
 }
 
