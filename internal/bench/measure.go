@@ -380,12 +380,11 @@ func (m *measurer) specs() []spec {
 			target: "p99 ≤ 50 ms", p99Max: 50, note: coverageCached,
 			req: func(i int) (*http.Request, error) { return m.get(city, "/api/v1/coverage?as_of="+pastDay) }},
 		m.coverageCold(spec{name: "coverage report, city, by target group, at a past date, rebuilt on each request", key: "coverage_city_past_cold",
-			note: "the cache off: a past date reads the dated rollup of organizations (internal/orgroll), one indexed read per key, on each request",
-			req:  func(i int) (*http.Request, error) { return m.get(city, "/api/v1/coverage?as_of="+pastDay) }}),
+			note: coveragePastCold, req: func(i int) (*http.Request, error) { return m.get(city, "/api/v1/coverage?as_of="+pastDay) }}),
 		{name: "coverage report, district, by target group, at a past date", key: "coverage_district_past", target: "p99 ≤ 50 ms", p99Max: 50,
 			note: coverageCached, req: func(i int) (*http.Request, error) { return m.get(dist, "/api/v1/coverage?as_of="+pastDay) }},
 		m.coverageCold(spec{name: "coverage report, district, by target group, at a past date, rebuilt on each request", key: "coverage_district_past_cold",
-			req: func(i int) (*http.Request, error) { return m.get(dist, "/api/v1/coverage?as_of="+pastDay) }}),
+			note: coveragePastCold, req: func(i int) (*http.Request, error) { return m.get(dist, "/api/v1/coverage?as_of="+pastDay) }}),
 		{name: "map, the city's districts by organizations (/api/v1/map/{city}?count=orgs)", key: "map_city_orgs",
 			req: func(i int) (*http.Request, error) {
 				return m.get(city, "/api/v1/map/"+m.districts[0][:4]+"?count=orgs")
@@ -421,6 +420,10 @@ func (m *measurer) coverageCold(sp spec) spec {
 	sp.before, sp.after = func() { m.t.CoverageCache(false) }, func() { m.t.CoverageCache(true) }
 	return sp
 }
+
+// coveragePastCold describes a past date's report made on each request.
+const coveragePastCold = "the cache off: a past date reads the dated rollup of organizations (internal/orgroll), " +
+	"one indexed read per key, on each request"
 
 // pastDay is the past date the coverage report is measured at: the end
 // of the plan's second year, inside the generated history.
