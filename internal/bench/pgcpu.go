@@ -46,3 +46,9 @@ func pgBackendCPU(d *db.DB) func() time.Duration {
 		return t
 	}
 }
+
+// BackendCPU is the processor time so far of the PostgreSQL server
+// processes serving d's connections opened with application_name AppName,
+// when the server runs on this machine (0 otherwise): for a benchmark to
+// add the server's work to its own.
+func BackendCPU(d *db.DB) func() time.Duration { return pgBackendCPU(d) }
