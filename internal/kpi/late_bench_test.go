@@ -47,6 +47,9 @@ func BenchmarkLateDashboard(b *testing.B) {
 	if url == "" {
 		url = dbtest.URL(b)
 	}
+	// the data key where the database URL as given keeps it (linli bench
+	// would look for it by the URL with the application name below)
+	key := app.DefaultKeyFile(url)
 	if u, err := neturl.Parse(url); err == nil && u.Scheme == "postgres" {
 		// (the server's processes serving it are found by this name)
 		q := u.Query()
@@ -61,11 +64,11 @@ func BenchmarkLateDashboard(b *testing.B) {
 	// --reuse: a database that already holds a dataset is measured as it is
 	var out bytes.Buffer
 	code := app.Run(ctx, app.Env{Args: []string{"bench", "--db", url, "--scale", "guangzhou", "--seed", "1", "--orgs", strconv.Itoa(n),
-		"--reuse", "--only", "generate-only", "--out", b.TempDir() + "/gen.json"}, Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})
+		"--reuse", "--key-file", key, "--only", "generate-only", "--out", b.TempDir() + "/gen.json"}, Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})
 	if code != 0 {
 		b.Fatalf("linli bench: %d\n%s", code, out.String())
 	}
-	a, err := app.Open(ctx, app.Config{DB: url}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	a, err := app.Open(ctx, app.Config{DB: url, KeyFile: key}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
