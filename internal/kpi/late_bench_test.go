@@ -25,6 +25,7 @@ import (
 const (
 	lateBenchDistrict = "440106"
 	lateBenchQuiet    = "440113"
+	lateBenchApp      = "linli-kpi-late-bench"
 )
 
 // BenchmarkLateDashboard measures the city's and the districts' dashboards
@@ -47,13 +48,15 @@ func BenchmarkLateDashboard(b *testing.B) {
 	if url == "" {
 		url = dbtest.URL(b)
 	}
-	// the data key where the database URL as given keeps it (linli bench
-	// would look for it by the URL with the application name below)
+	// the data key where the database URL as given keeps it (not by the
+	// URL with the application name below)
 	key := app.DefaultKeyFile(url)
 	if u, err := neturl.Parse(url); err == nil && u.Scheme == "postgres" {
-		// (the server's processes serving it are found by this name)
+		// (the server's processes serving it are found by this name, which
+		// no other program's connections carry: linli bench's are counted
+		// apart)
 		q := u.Query()
-		q.Set("application_name", bench.AppName)
+		q.Set("application_name", lateBenchApp)
 		u.RawQuery = q.Encode()
 		url = u.String()
 	}
@@ -91,7 +94,7 @@ func BenchmarkLateDashboard(b *testing.B) {
 	b.Logf("%s: %d organizations, %d entered late", a.DB.Engine, orgs, lates)
 	server := func() time.Duration { return 0 }
 	if a.DB.Engine == "postgres" {
-		server = bench.BackendCPU(a.DB)
+		server = bench.BackendCPU(a.DB, lateBenchApp)
 	}
 	svc := a.KPI
 	svc.NoCache(true)
