@@ -33,7 +33,7 @@ func (s *Service) correction(ctx context.Context, e *evaluator, ind *Indicator, 
 	now := whenOf(d, s.now())
 	then := now
 	then.Known, then.KnownCut = ind.Deadline, now.Cut
-	if same, err := e.knownSame(ctx, ind, then); err != nil || same {
+	if same, err := e.knownSame(ctx, ind, node.Code, then); err != nil || same {
 		return nil, err
 	}
 	// a source lateEntries covers: nothing written late, nothing to show
