@@ -359,9 +359,12 @@ func (s *Service) enteredLate(ctx context.Context, w when, unit string) (*lateOr
 			return alias + ".street_code"
 		}, sp)
 	}
+	// (a scalar subquery with LIMIT rather than EXISTS: PostgreSQL turned
+	// EXISTS into a hash of every late entry, or of every status row, in
+	// the country; each is one probe per organization in an index)
 	late := func(id string) string {
-		return `EXISTS (SELECT 1 FROM org_history h WHERE h.org_id = ` + id + ` AND h.entered_at > h.at AND h.entered_at >= ` + known +
-			` AND h.at < ` + cut + `)`
+		return `(SELECT 1 FROM org_history h WHERE h.org_id = ` + id + ` AND h.entered_at > h.at AND h.entered_at >= ` + known +
+			` AND h.at < ` + cut + ` LIMIT 1) IS NOT NULL`
 	}
 	var which string
 	if len(unit) >= 6 {
@@ -373,9 +376,10 @@ func (s *Service) enteredLate(ctx context.Context, w when, unit string) (*lateOr
 		which = `o.id IN (SELECT h.org_id FROM org_history h WHERE h.entered_at > h.at AND h.entered_at >= ` + known + ` AND h.at < ` + cut + `)
 			AND (` + place("o") + ` OR EXISTS (SELECT 1 FROM org_history v WHERE v.org_id = o.id AND v.field = 'community'))`
 	}
-	rows, err := s.query(ctx, `SELECT o.id, COALESCE(s.segs, ''), CASE WHEN EXISTS (SELECT 1 FROM org_history k
-			WHERE k.org_id = o.id AND k.field = 'status' AND k.at < `+cut+` AND COALESCE(k.entered_at, k.at) < `+known+`) THEN 1 ELSE 0 END
-		FROM orgs o LEFT JOIN org_segs s ON s.org_id = o.id WHERE `+which, q.args...)
+	rows, err := s.query(ctx, `SELECT o.id, COALESCE((SELECT s.segs FROM org_segs s WHERE s.org_id = o.id), ''),
+		COALESCE((SELECT 1 FROM org_history k WHERE k.org_id = o.id AND k.field = 'status' AND k.at < `+cut+`
+			AND COALESCE(k.entered_at, k.at) < `+known+` LIMIT 1), 0)
+		FROM orgs o WHERE `+which, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi late entries: %w", err)
 	}
