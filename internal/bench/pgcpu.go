@@ -13,9 +13,9 @@ import (
 const AppName = "linli-bench"
 
 // pgBackendCPU sums the processor time of the PostgreSQL server processes
-// serving this program's connections, when the server runs on this machine
-// (0 otherwise).
-func pgBackendCPU(d *db.DB) func() time.Duration {
+// serving the connections of application name app, when the server runs
+// on this machine (0 otherwise).
+func pgBackendCPU(d *db.DB, app string) func() time.Duration {
 	// Every process ever seen keeps the last time read for it, so one that
 	// ends between two readings (a pool closing a connection) no longer
 	// makes the total go down; what it used after its last reading is lost.
@@ -24,7 +24,7 @@ func pgBackendCPU(d *db.DB) func() time.Duration {
 	return func() time.Duration {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		rows, err := d.Read.QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, AppName)
+		rows, err := d.Read.QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, app)
 		if err != nil {
 			return 0
 		}
@@ -46,3 +46,9 @@ func pgBackendCPU(d *db.DB) func() time.Duration {
 		return t
 	}
 }
+
+// BackendCPU is the processor time so far of the PostgreSQL server
+// processes serving the connections opened with application_name app
+// (one no other program uses), when the server runs on this machine (0
+// otherwise): for a benchmark to add the server's work to its own.
+func BackendCPU(d *db.DB, app string) func() time.Duration { return pgBackendCPU(d, app) }

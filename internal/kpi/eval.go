@@ -42,13 +42,13 @@ type evaluation struct {
 type evaluator struct {
 	s       *Service
 	units   map[string][]unit
-	ver     map[string]int64   // unit code → the version of its records, read once per request (see changes)
-	late    map[string][]int64 // a when's cut and known cut → the organizations entered late (see enteredLate)
-	entries map[string]string  // lastEntryAfter's answers (see lastEntries)
+	ver     map[string]int64     // unit code → the version of its records, read once per request (see changes)
+	late    map[string]*lateOrgs // a when's cut and known cut and a unit → the organizations entered late (see enteredLate)
+	entries map[string]string    // lastEntryAfter's answers (see lastEntries)
 }
 
 func (s *Service) newEvaluator() *evaluator {
-	return &evaluator{s: s, units: map[string][]unit{}, ver: map[string]int64{}, late: map[string][]int64{}, entries: map[string]string{}}
+	return &evaluator{s: s, units: map[string][]unit{}, ver: map[string]int64{}, late: map[string]*lateOrgs{}, entries: map[string]string{}}
 }
 
 // unitsAt lists the divisions of a code length inside the spans.

@@ -10,7 +10,6 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/orgroll"
-	"linli/internal/platform/db"
 )
 
 // The organizations' dated rollup (internal/orgroll, issue 19): a rule
@@ -114,7 +113,7 @@ func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w 
 			return nil, nil, fmt.Errorf("kpi rollup: %w", err)
 		}
 		for k, c := range m {
-			if !slices.Contains(rq.keys, k.K) || (rq.rural != nil && (k.Area == geo.Rural) != *rq.rural) || !countedCode(k.Code, unitLen) {
+			if !rq.keeps(k, unitLen) {
 				continue
 			}
 			code := k.Code
@@ -128,6 +127,12 @@ func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w 
 		}
 	}
 	return counts, lates, nil
+}
+
+// keeps reports whether the rollup's key counts for a rule: one of its
+// keys, in its area, inside the units a unit_share rule counts (unitLen).
+func (rq rollQuery) keeps(k orgroll.Key, unitLen int) bool {
+	return k.Dim == rq.dim && slices.Contains(rq.keys, k.K) && (rq.rural == nil || (k.Area == geo.Rural) == *rq.rural) && countedCode(k.Code, unitLen)
 }
 
 // scanDim reports whether a dimension's keys of a level are read as one
@@ -166,17 +171,19 @@ func workersOnly(nf *Filter) bool {
 // a record share's denominator by rollCounts, a record share's numerator
 // by workerCounts. Known on the date (the value linli gave on a deadline,
 // see correction), the rollup answers for every organization but those
-// with a fact in effect by the date entered after the known day
-// (enteredLate, a few late entries): their part of the rollup's answer is
-// replaced by the records' answer for them as known then.
+// under the unit with a fact in effect by the date entered after the known
+// day (enteredLate, a few late entries): their part of the rollup's answer
+// (read from their own timelines, as the rollup counted them) is replaced
+// by the records' answer for them as known then, which can count only
+// those with a status in effect by the date as known then.
 func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, rq rollQuery) error {
 	s := e.s
 	base := ev.w
 	base.Known, base.KnownCut = "", time.Time{}
-	var late []int64
+	late := &lateOrgs{}
 	if ev.w.Known != "" {
 		var err error
-		if late, err = e.enteredLate(ctx, ev.w); err != nil {
+		if late, err = e.enteredLate(ctx, ev.w, ev.node.Code); err != nil {
 			return err
 		}
 	}
@@ -187,32 +194,33 @@ func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, 
 	record := ev.ind.Rule.Kind == KindRecordShare
 	var nums map[string]int
 	if record {
-		if nums, err = s.workerCounts(ctx, rq, ev.ind.Rule.NumeratorFilter, ev.spans, ev.w, ev.g, late); err != nil {
+		if nums, err = s.workerCounts(ctx, rq, ev.ind.Rule.NumeratorFilter, ev.spans, ev.w, ev.g, late.ids); err != nil {
 			return err
 		}
 	}
-	if len(late) > 0 {
-		was, known := *m, *m
-		was.When, was.IDs, known.IDs = base, late, late
-		c0, l0, err := s.count(ctx, &was, ev.g)
-		if err != nil {
-			return err
-		}
-		c1, l1, err := s.count(ctx, &known, ev.g)
-		if err != nil {
-			return err
-		}
+	if len(late.ids) > 0 {
+		c0, l0 := late.rollCounts(rq, ev.spans, base.Day, ev.g, m.UnitLen)
 		addCounts(counts, c0, -1)
-		addCounts(counts, c1, 1)
 		addCounts(lates, l0, -1)
-		addCounts(lates, l1, 1)
-		if record {
-			known.Extra = ev.ind.Rule.NumeratorFilter
-			n1, _, err := s.count(ctx, &known, ev.g)
+		known := *m
+		if known.IDs = late.known; ev.w.Current {
+			known.IDs = late.ids // (the current columns answer: no history to require)
+		}
+		if len(known.IDs) > 0 {
+			c1, l1, err := s.count(ctx, &known, ev.g)
 			if err != nil {
 				return err
 			}
-			addCounts(nums, n1, 1)
+			addCounts(counts, c1, 1)
+			addCounts(lates, l1, 1)
+			if record {
+				known.Extra = ev.ind.Rule.NumeratorFilter
+				n1, _, err := s.count(ctx, &known, ev.g)
+				if err != nil {
+					return err
+				}
+				addCounts(nums, n1, 1)
+			}
 		}
 	}
 	ev.counts, ev.lates, ev.nums = counts, lates, nums
@@ -224,21 +232,21 @@ func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, 
 // the correction at its deadline (see correction) has nothing to show
 // without evaluating either: the rollup answers the indicator both ways
 // (rollable), and the only parts of rollEvaluate that read the known day
-// find nothing: no organization with a fact in effect by the date entered
-// after the known day (enteredLate, the organizations rollEvaluate would
-// count from the records) and, for the hubs' social workers, no worker
+// find nothing: no organization under the unit with a fact in effect by
+// the date entered after the known day (enteredLate, the organizations
+// rollEvaluate would correct for) and, for the hubs' social workers, no worker
 // started by the date entered after it (a superset of the workers
 // workerCounts leaves out for the known day). False means only that the
 // two evaluations must be made.
-func (e *evaluator) knownSame(ctx context.Context, ind *Indicator, w when) (bool, error) {
+func (e *evaluator) knownSame(ctx context.Context, ind *Indicator, node string, w when) (bool, error) {
 	if w.Known == "" || e.s.records.Load() {
 		return false, nil
 	}
 	if _, roll := rollable(ind, w); !roll {
 		return false, nil
 	}
-	late, err := e.enteredLate(ctx, w)
-	if err != nil || len(late) > 0 {
+	late, err := e.enteredLate(ctx, w, node)
+	if err != nil || len(late.ids) > 0 {
 		return false, err
 	}
 	if ind.Rule.Kind != KindRecordShare {
@@ -261,37 +269,144 @@ func addCounts(dst, src map[string]int, sign int) {
 	}
 }
 
-// enteredLate lists the organizations with a dated fact in effect by a
-// date that was entered after the known day (a late entry made after it,
-// 补录): the only ones whose state on the date, as known then, differs from
-// the rollup's. It reads the partial index of entries made after their
-// effective time (migration 039), from the known day on, once per request
-// and date (a dashboard's evaluations at a deadline and its corrections
-// share it).
-func (e *evaluator) enteredLate(ctx context.Context, w when) ([]int64, error) {
-	k := w.Cut.String() + "|" + w.KnownCut.String()
-	if ids, ok := e.late[k]; ok {
-		return ids, nil
+// lateOrgs are the organizations under a unit with a dated fact in effect
+// by a date that was entered after a known day (see enteredLate).
+type lateOrgs struct {
+	ids []int64 // sorted
+	// known are those of them with a status in effect by the date as
+	// known on the day: the only ones the records, as known then, can
+	// count (a census's new organizations were not known at all)
+	known []int64
+	segs  map[int64][]orgroll.Seg // their timelines (org_segs), whose keys are their part of the rollup
+}
+
+// rollCounts is the late organizations' part of Service.rollCounts' answer
+// on a day: their timelines' keys, read as it reads the rollup's.
+func (l *lateOrgs) rollCounts(rq rollQuery, spans []span, day string, g, unitLen int) (counts, lates map[string]int) {
+	counts, lates = map[string]int{}, map[string]int{}
+	lvl := orgroll.LevelFor(max(g, unitLen))
+	ranges := make([][2]string, len(spans))
+	for i, sp := range spans {
+		ranges[i][0], ranges[i][1] = orgroll.KeyRange(lvl, rq.dim, sp.lo, sp.hi)
 	}
-	ids, err := e.s.enteredLate(ctx, w)
+	for _, segs := range l.segs {
+		st, ok := orgroll.On(segs, day)
+		if !ok {
+			continue
+		}
+		st.Keys(lvl, func(k orgroll.Key, late bool) {
+			if !rq.keeps(k, unitLen) {
+				return
+			}
+			ks := k.String()
+			for _, r := range ranges {
+				if ks < r[0] || ks >= r[1] {
+					continue
+				}
+				code := k.Code
+				if len(code) > g {
+					code = code[:g]
+				}
+				counts[code]++
+				if late {
+					lates[code]++
+				}
+			}
+		})
+	}
+	return counts, lates
+}
+
+// enteredLate lists the organizations under a unit (now, or ever moved)
+// with a dated fact in effect by a date that was entered after the known
+// day (a late entry made after it, 补录): the only ones whose state on the
+// date, as known then, differs from the rollup's. It reads them once per
+// request, unit and date (a dashboard's evaluations at a deadline and its
+// corrections share it).
+func (e *evaluator) enteredLate(ctx context.Context, w when, unit string) (*lateOrgs, error) {
+	k := w.Cut.String() + "|" + w.KnownCut.String() + "|" + unit
+	if l, ok := e.late[k]; ok {
+		return l, nil
+	}
+	l, err := e.s.enteredLate(ctx, w, unit)
 	if err != nil {
 		return nil, err
 	}
-	e.late[k] = ids
-	return ids, nil
+	e.late[k] = l
+	return l, nil
 }
 
-func (s *Service) enteredLate(ctx context.Context, w when) ([]int64, error) {
-	// (no DISTINCT: SQLite would walk the whole history in organization
-	// order for it rather than the partial index)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id FROM org_history
-		WHERE entered_at > at AND entered_at >= $1 AND at < $2`, w.KnownCut, w.Cut)
+// enteredLate reads the organizations under a unit (now, or moved into
+// or out of it) with a late entry made from the known day on and in effect
+// by the date, with their timelines and whether a status of theirs was in
+// effect by the date as known then, in one statement. A district's or a
+// street's are found by one probe per organization of the unit in
+// migration 049's index of the late entries by organization (bounded by
+// the unit, whatever other bureaus entered late); a city's or a
+// province's by walking migration 039's index of the late entries made
+// from the known day on (few, unless a census was just loaded; the whole
+// country's, but a city's dashboard reads as many organizations of its
+// own anyway).
+func (s *Service) enteredLate(ctx context.Context, w when, unit string) (*lateOrgs, error) {
+	q := &query{}
+	cut, known := q.arg(w.Cut), q.arg(w.KnownCut)
+	sp := []span{spanOf(unit)}
+	place := func(alias string) string {
+		return rangeCond(q, func(n int) string {
+			if n >= 12 {
+				return alias + ".community_code"
+			}
+			return alias + ".street_code"
+		}, sp)
+	}
+	// (a scalar subquery with LIMIT rather than EXISTS: PostgreSQL turned
+	// EXISTS into a hash of every late entry, or of every status row, in
+	// the country; each is one probe per organization in an index)
+	late := func(id string) string {
+		return `(SELECT 1 FROM org_history h WHERE h.org_id = ` + id + ` AND h.entered_at > h.at AND h.entered_at >= ` + known +
+			` AND h.at < ` + cut + ` LIMIT 1) IS NOT NULL`
+	}
+	var which string
+	if len(unit) >= 6 {
+		which = `o.id IN (SELECT p.id FROM orgs p WHERE ` + place("p") + ` AND ` + late("p.id") + `
+			UNION ALL SELECT v.org_id FROM org_history v WHERE v.field = 'community' AND (` +
+			rangeCond(q, func(int) string { return "v.value" }, sp) + ` OR ` + rangeCond(q, func(int) string { return "v.old_value" }, sp) +
+			`) AND ` + late("v.org_id") + `)`
+	} else {
+		which = `o.id IN (SELECT h.org_id FROM org_history h WHERE h.entered_at > h.at AND h.entered_at >= ` + known + ` AND h.at < ` + cut + `)
+			AND (` + place("o") + ` OR EXISTS (SELECT 1 FROM org_history v WHERE v.org_id = o.id AND v.field = 'community'))`
+	}
+	rows, err := s.query(ctx, `SELECT o.id, COALESCE((SELECT s.segs FROM org_segs s WHERE s.org_id = o.id), ''),
+		COALESCE((SELECT 1 FROM org_history k WHERE k.org_id = o.id AND k.field = 'status' AND k.at < `+cut+`
+			AND COALESCE(k.entered_at, k.at) < `+known+` LIMIT 1), 0)
+		FROM orgs o WHERE `+which, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi late entries: %w", err)
 	}
-	out, err := db.Column[int64](rows)
-	slices.Sort(out)
-	return slices.Compact(out), err
+	defer rows.Close()
+	l := &lateOrgs{segs: map[int64][]orgroll.Seg{}}
+	for rows.Next() {
+		var id int64
+		var enc string
+		var was int
+		if err := rows.Scan(&id, &enc, &was); err != nil {
+			return nil, err
+		}
+		l.ids = append(l.ids, id)
+		if was == 1 {
+			l.known = append(l.known, id)
+		}
+		if enc != "" {
+			l.segs[id] = orgroll.Decode(enc)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("kpi late entries: %w", err)
+	}
+	slices.Sort(l.ids)
+	slices.Sort(l.known)
+	l.ids, l.known = slices.Compact(l.ids), slices.Compact(l.known)
+	return l, nil
 }
 
 // workerCounts is a record share's numerator from the workers and the

@@ -113,6 +113,11 @@ func TestCorrectionSkippedOnlyWithoutLateEntries(t *testing.T) {
 // path makes both of a correction's evaluations: see correction), and that
 // the corrections named are as wanted (was→now, or none).
 func correctionCheck(t *testing.T, w *world) func(step string, want map[string]string) {
+	return correctionCheckAt(t, w, conghuaCode)
+}
+
+// correctionCheckAt is correctionCheck at a unit.
+func correctionCheckAt(t *testing.T, w *world, unit string) func(step string, want map[string]string) {
 	inds, err := w.kpi.List(w.ctx, w.city, "", false)
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +129,7 @@ func correctionCheck(t *testing.T, w *world) func(step string, want map[string]s
 			var js [2]string
 			for i, records := range []bool{false, true} {
 				w.kpi.FromRecords(records)
-				r, err := w.kpi.EvaluateKnown(w.ctx, w.city, ind.Key, conghuaCode, "", "")
+				r, err := w.kpi.EvaluateKnown(w.ctx, w.city, ind.Key, unit, "", "")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -144,7 +149,7 @@ func correctionCheck(t *testing.T, w *world) func(step string, want map[string]s
 		var dash [2]string
 		for i, records := range []bool{false, true} {
 			w.kpi.FromRecords(records)
-			d, err := w.kpi.Dashboard(w.ctx, w.city, conghuaCode, "")
+			d, err := w.kpi.Dashboard(w.ctx, w.city, unit, "")
 			if err != nil {
 				t.Fatal(err)
 			}
