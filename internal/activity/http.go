@@ -19,7 +19,6 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
-	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -51,10 +50,6 @@ func (h *Handlers) pageRoutes(rt *web.Router) {
 	rt.HandleFunc("GET /volunteers/{id}/certificate", h.S.Page(h.certificatePage))
 	rt.HandleFunc("GET /volunteers/{id}/hours.xlsx", h.S.Page(h.hoursXLSX))
 	h.peoplePages(rt)
-}
-
-func (h *Handlers) tr(r *http.Request, key string) string {
-	return h.S.Cat.Msg(i18n.FromRequest(r), errs.M(key))
 }
 
 type enums struct {
@@ -142,7 +137,7 @@ func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User
 			}
 		}
 	}
-	h.S.Render(w, r, http.StatusOK, "activities", web.View{Title: h.tr(r, "act.list_title"), Data: d})
+	h.S.Render(w, r, http.StatusOK, "activities", web.View{Title: h.S.T(r, "act.list_title"), Data: d})
 }
 
 type formData struct {
@@ -169,7 +164,7 @@ func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, lerr)
 		return
 	}
-	v := web.View{Title: h.tr(r, "act.new_title"), Data: formData{Orgs: orgs, E: allEnums, Form: form,
+	v := web.View{Title: h.S.T(r, "act.new_title"), Data: formData{Orgs: orgs, E: allEnums, Form: form,
 		Today: h.Svc.now().In(chinaTime).Format(time.DateOnly)}}
 	if err != nil {
 		fe, ok := h.S.FieldErrors(r, err)
@@ -177,7 +172,7 @@ func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, u *auth.Us
 			h.S.PageError(w, r, err)
 			return
 		}
-		v.Errors, v.Message = fe, h.tr(r, "err.invalid_input")
+		v.Errors, v.Message = fe, h.S.T(r, "err.invalid_input")
 	}
 	h.S.Render(w, r, status, "activity_new", v)
 }
@@ -332,7 +327,7 @@ func (h *Handlers) campaignPage(w http.ResponseWriter, r *http.Request, u *auth.
 		return
 	}
 	chart := map[string]any{"months": []string{}, "activities": []int{}, "beneficiaries": []int{}, "hours": []float64{},
-		"labels": []string{h.tr(r, "act.activities"), h.tr(r, "act.beneficiaries"), h.tr(r, "act.volunteer_hours")}}
+		"labels": []string{h.S.T(r, "act.activities"), h.S.T(r, "act.beneficiaries"), h.S.T(r, "act.volunteer_hours")}}
 	for _, m := range c.ByMonth {
 		chart["months"] = append(chart["months"].([]string), m.Key)
 		chart["activities"] = append(chart["activities"].([]int), m.Activities)
@@ -340,7 +335,7 @@ func (h *Handlers) campaignPage(w http.ResponseWriter, r *http.Request, u *auth.
 		chart["hours"] = append(chart["hours"].([]float64), m.VolunteerHours)
 	}
 	js, _ := json.Marshal(chart)
-	h.S.Render(w, r, http.StatusOK, "campaign", web.View{Title: h.tr(r, "theme."+theme),
+	h.S.Render(w, r, http.StatusOK, "campaign", web.View{Title: h.S.T(r, "theme."+theme),
 		Data: campaignData{C: c, Chart: template.JS(js), Themes: Themes, Recent: recent}})
 }
 
@@ -359,7 +354,7 @@ func (h *Handlers) renderInbox(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, status, "major_reports", web.View{Title: h.tr(r, "act.inbox_title"), Message: msg,
+	h.S.Render(w, r, status, "major_reports", web.View{Title: h.S.T(r, "act.inbox_title"), Message: msg,
 		Data: inboxData{L: l, Today: h.Svc.now().In(chinaTime).Format(time.DateOnly)}})
 }
 
@@ -394,5 +389,5 @@ func (h *Handlers) certificatePage(w http.ResponseWriter, r *http.Request, u *au
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "volunteer_certificate", web.View{Title: h.tr(r, "act.certificate"), Data: hs})
+	h.S.Render(w, r, http.StatusOK, "volunteer_certificate", web.View{Title: h.S.T(r, "act.certificate"), Data: hs})
 }

@@ -55,7 +55,7 @@ func (h *Handlers) templateXLSX(w http.ResponseWriter, r *http.Request, u *auth.
 		}
 		return
 	}
-	sheet.Send(w, h.tr(r, "imp.title")+".xlsx", b)
+	sheet.Send(w, h.S.T(r, "imp.title")+".xlsx", b)
 }
 
 func (h *Handlers) apiImport(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -84,7 +84,7 @@ type importData struct {
 }
 
 func (h *Handlers) importPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.S.Render(w, r, http.StatusOK, "activity_import", web.View{Title: h.tr(r, "imp.title"), Data: importData{CanDo: !u.ReadOnly()}})
+	h.S.Render(w, r, http.StatusOK, "activity_import", web.View{Title: h.S.T(r, "imp.title"), Data: importData{CanDo: !u.ReadOnly()}})
 }
 
 func (h *Handlers) importSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -119,5 +119,5 @@ func (h *Handlers) importSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 			d.Summary = msgT(h.S.Cat, lang, "imp.done", rep.Created, rep.Hours)
 		}
 	}
-	h.S.Render(w, r, status, "activity_import", web.View{Title: h.tr(r, "imp.title"), Message: msg, Data: d})
+	h.S.Render(w, r, status, "activity_import", web.View{Title: h.S.T(r, "imp.title"), Message: msg, Data: d})
 }

@@ -84,18 +84,8 @@ func (s *Service) AddServed(ctx context.Context, u *auth.User, activityID int64,
 	now := s.now()
 	var out *Activity
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		a, err := getActivity(ctx, tx, activityID, s.DB.Dialect.ForUpdate())
+		a, err := s.recordable(ctx, tx, u, activityID, s.DB.Dialect.ForUpdate())
 		if err != nil {
-			return err
-		}
-		if !s.sees(ctx, u, a) {
-			return notFound()
-		}
-		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
-		if err != nil {
-			return err
-		}
-		if err := s.mayRecord(ctx, u, orgs[0]); err != nil {
 			return err
 		}
 		people, err := beneficiariesByID(ctx, tx, ids)
@@ -130,22 +120,15 @@ func (s *Service) consultationActivity(ctx context.Context, u *auth.User, id int
 	if err != nil {
 		return nil, err
 	}
-	a, err := getActivity(ctx, s.DB.Q(ctx), aid, "")
+	a, err := s.seen(ctx, s.DB.Q(ctx), u, aid, "")
 	if err != nil {
 		return nil, err
-	}
-	if !s.sees(ctx, u, a) {
-		return nil, notFound()
 	}
 	if write {
 		if u.ReadOnly() {
 			return nil, errs.E(errs.Forbidden, "err.read_only")
 		}
-		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
-		if err != nil {
-			return nil, err
-		}
-		if err := s.mayRecord(ctx, u, orgs[0]); err != nil {
+		if err := s.mayRecordOn(ctx, u, a); err != nil {
 			return nil, err
 		}
 	}

@@ -51,7 +51,7 @@ func (h *Handlers) refused(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		slices.Sort(msgs)
 		e, _ := errs.As(err)
-		h.S.Render(w, r, web.StatusOf(e.Code), "error", web.View{Title: h.tr(r, "ppl.refused"), Message: strings.Join(msgs, "；")})
+		h.S.Render(w, r, web.StatusOf(e.Code), "error", web.View{Title: h.S.T(r, "ppl.refused"), Message: strings.Join(msgs, "；")})
 		return
 	}
 	h.S.PageError(w, r, err)
@@ -83,7 +83,7 @@ func (h *Handlers) beneficiariesPage(w http.ResponseWriter, r *http.Request, u *
 	for _, b := range l.Items { // the pages mask every phone
 		b.Phone, b.PhoneMasked = maskPhone(nil, b.Phone)
 	}
-	h.S.Render(w, r, http.StatusOK, "beneficiaries", web.View{Title: h.tr(r, "ppl.beneficiaries"),
+	h.S.Render(w, r, http.StatusOK, "beneficiaries", web.View{Title: h.S.T(r, "ppl.beneficiaries"),
 		Data: beneficiariesData{L: l, Groups: registry.TargetGroups, CanAdd: !u.ReadOnly()}})
 }
 
@@ -132,7 +132,7 @@ func (h *Handlers) consultationsPage(w http.ResponseWriter, r *http.Request, u *
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "consultations", web.View{Title: h.tr(r, "ppl.consultations"), Data: consultationsData{L: l}})
+	h.S.Render(w, r, http.StatusOK, "consultations", web.View{Title: h.S.T(r, "ppl.consultations"), Data: consultationsData{L: l}})
 }
 
 type consultationsData struct {
@@ -217,7 +217,7 @@ func (h *Handlers) associationsPage(w http.ResponseWriter, r *http.Request, u *a
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "associations", web.View{Title: h.tr(r, "ppl.associations"), Data: d})
+	h.S.Render(w, r, http.StatusOK, "associations", web.View{Title: h.S.T(r, "ppl.associations"), Data: d})
 }
 
 type associationData struct {
@@ -238,7 +238,7 @@ func (h *Handlers) associationPage(w http.ResponseWriter, r *http.Request, u *au
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "association", web.View{Title: h.tr(r, "ppl.association"), Data: d})
+	h.S.Render(w, r, http.StatusOK, "association", web.View{Title: h.S.T(r, "ppl.association"), Data: d})
 }
 
 func formID(r *http.Request, name string) int64 {

@@ -120,18 +120,15 @@ func (s *Service) Associations(ctx context.Context, u *auth.User, p Paging) (*Li
 // scanAssociations reads associations with their count of current members
 // (Members holds that many empty entries).
 func scanAssociations(rows *sql.Rows) ([]Association, error) {
-	defer rows.Close()
-	out := []Association{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Association, error) {
 		var a Association
 		var n int
-		if err := rows.Scan(&a.StreetCode, &a.OrgID, &a.OrgName, &n); err != nil {
+		if err := r.Scan(&a.StreetCode, &a.OrgID, &a.OrgName, &n); err != nil {
 			return nil, err
 		}
 		a.Members = make([]Member, n)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return &a, nil
+	})
 }
 
 // OrgChoice is an organization offered by a page's select.

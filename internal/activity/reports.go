@@ -75,18 +75,8 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, activityID int64) (*
 	now := s.now()
 	var out *Report
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		a, err := getActivity(ctx, tx, activityID, s.DB.Dialect.ForUpdate())
+		a, err := s.recordable(ctx, tx, u, activityID, s.DB.Dialect.ForUpdate())
 		if err != nil {
-			return err
-		}
-		if !s.sees(ctx, u, a) {
-			return notFound()
-		}
-		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
-		if err != nil {
-			return err
-		}
-		if err := s.mayRecord(ctx, u, orgs[0]); err != nil {
 			return err
 		}
 		if !a.Major {

@@ -86,6 +86,42 @@ func (s *Service) exists(ctx context.Context, code string) (bool, error) {
 	return s.Exists(ctx, code)
 }
 
+// recordable loads an activity (with lock, "" or the dialect's FOR UPDATE)
+// for a change by the user: one the user does not see is not found, and its
+// host organization decides, by mayRecord, whether the user may record.
+func (s *Service) recordable(ctx context.Context, q db.Querier, u *auth.User, id int64, lock string) (*Activity, error) {
+	a, err := s.seen(ctx, q, u, id, lock)
+	if err == nil {
+		err = s.mayRecordOn(ctx, u, a)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// seen loads an activity the user sees; one the user does not see is not
+// found.
+func (s *Service) seen(ctx context.Context, q db.Querier, u *auth.User, id int64, lock string) (*Activity, error) {
+	a, err := getActivity(ctx, q, id, lock)
+	if err != nil {
+		return nil, err
+	}
+	if !s.sees(ctx, u, a) {
+		return nil, notFound()
+	}
+	return a, nil
+}
+
+// mayRecordOn is mayRecord for an activity's host organization.
+func (s *Service) mayRecordOn(ctx context.Context, u *auth.User, a *Activity) error {
+	orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
+	if err != nil {
+		return err
+	}
+	return s.mayRecord(ctx, u, orgs[0])
+}
+
 // mayRecord checks that the user may record for the host organization; an
 // organization the user cannot see is not found.
 func (s *Service) mayRecord(ctx context.Context, u *auth.User, host *OrgRef) error {
@@ -275,12 +311,9 @@ func (s *Service) store(ctx context.Context, tx *sql.Tx, u *auth.User, as []*Act
 
 // Get returns an activity the user may see, with its files.
 func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Activity, error) {
-	a, err := getActivity(ctx, s.DB.Read, id, "")
+	a, err := s.seen(ctx, s.DB.Read, u, id, "")
 	if err != nil {
 		return nil, err
-	}
-	if !s.sees(ctx, u, a) {
-		return nil, notFound()
 	}
 	if a.Files, err = listFiles(ctx, s.DB.Read, id); err != nil {
 		return nil, err
@@ -303,12 +336,9 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, patch json
 	now := s.now()
 	var out *Activity
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := getActivity(ctx, tx, id, s.DB.Dialect.ForUpdate())
+		old, err := s.seen(ctx, tx, u, id, s.DB.Dialect.ForUpdate())
 		if err != nil {
 			return err
-		}
-		if !s.sees(ctx, u, old) {
-			return notFound()
 		}
 		orgs, err := s.orgRefs(ctx, old.OrgIDs)
 		if err != nil {
@@ -411,18 +441,8 @@ func (s *Service) AddFile(ctx context.Context, u *auth.User, id int64, f *upload
 	now := s.now()
 	var out *File
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		a, err := getActivity(ctx, tx, id, "")
+		a, err := s.recordable(ctx, tx, u, id, "")
 		if err != nil {
-			return err
-		}
-		if !s.sees(ctx, u, a) {
-			return notFound()
-		}
-		orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
-		if err != nil {
-			return err
-		}
-		if err := s.mayRecord(ctx, u, orgs[0]); err != nil {
 			return err
 		}
 		if out, err = s.storeFile(ctx, tx, u, a, f, now); err != nil {

@@ -350,16 +350,10 @@ func listFiles(ctx context.Context, q db.Querier, activityID int64) ([]File, err
 	if err != nil {
 		return nil, fmt.Errorf("activity: files: %w", err)
 	}
-	defer rows.Close()
-	out := []File{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*File, error) {
 		var f File
-		if err := rows.Scan(&f.ID, &f.ContentType, &f.Size, &f.SHA256, &f.Filename, &f.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return &f, r.Scan(&f.ID, &f.ContentType, &f.Size, &f.SHA256, &f.Filename, &f.CreatedAt)
+	})
 }
 
 func getFile(ctx context.Context, q db.Querier, id int64) (*File, error) {
@@ -703,14 +697,8 @@ func reportingByStreet(ctx context.Context, q db.Querier, scope string) ([]Stree
 	if err != nil {
 		return nil, fmt.Errorf("activity: reporting: %w", err)
 	}
-	defer rows.Close()
-	out := []StreetReporting{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*StreetReporting, error) {
 		var s StreetReporting
-		if err := rows.Scan(&s.StreetCode, &s.Major, &s.Late, &s.Unreported); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return &s, r.Scan(&s.StreetCode, &s.Major, &s.Late, &s.Unreported)
+	})
 }

@@ -28,10 +28,10 @@ func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	rows := [][]any{{h.tr(r, "act.id"), h.tr(r, "act.title"), h.tr(r, "act.orgs"), h.tr(r, "act.theme"), h.tr(r, "act.kind"),
-		h.tr(r, "act.fields"), h.tr(r, "act.starts_at"), h.tr(r, "act.ends_at"), h.tr(r, "act.community"), h.tr(r, "act.address"),
-		h.tr(r, "act.target_groups"), h.tr(r, "act.participants"), h.tr(r, "act.beneficiaries"), h.tr(r, "act.volunteer_hours"),
-		h.tr(r, "act.status")}}
+	rows := [][]any{{h.S.T(r, "act.id"), h.S.T(r, "act.title"), h.S.T(r, "act.orgs"), h.S.T(r, "act.theme"), h.S.T(r, "act.kind"),
+		h.S.T(r, "act.fields"), h.S.T(r, "act.starts_at"), h.S.T(r, "act.ends_at"), h.S.T(r, "act.community"), h.S.T(r, "act.address"),
+		h.S.T(r, "act.target_groups"), h.S.T(r, "act.participants"), h.S.T(r, "act.beneficiaries"), h.S.T(r, "act.volunteer_hours"),
+		h.S.T(r, "act.status")}}
 	f.PerPage = 200
 	for f.Page = 1; f.Page <= 50; f.Page++ {
 		p, err := h.Svc.List(r.Context(), u, f)
@@ -42,21 +42,21 @@ func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.Us
 		for _, a := range p.Items {
 			var fields, groups []string
 			for _, x := range a.Fields {
-				fields = append(fields, h.tr(r, "afield."+x))
+				fields = append(fields, h.S.T(r, "afield."+x))
 			}
 			for _, g := range a.TargetGroups {
-				groups = append(groups, h.tr(r, "group."+g))
+				groups = append(groups, h.S.T(r, "group."+g))
 			}
-			rows = append(rows, []any{a.ID, a.Title, strings.Join(a.OrgNames, "、"), h.tr(r, "theme."+a.Theme), h.tr(r, "kind."+a.Kind),
+			rows = append(rows, []any{a.ID, a.Title, strings.Join(a.OrgNames, "、"), h.S.T(r, "theme."+a.Theme), h.S.T(r, "kind."+a.Kind),
 				strings.Join(fields, "、"), a.StartsAt.In(chinaTime).Format("2006-01-02 15:04"), a.EndsAt.In(chinaTime).Format("2006-01-02 15:04"),
 				a.CommunityCode, a.Address, strings.Join(groups, "、"), a.Participants, a.Beneficiaries.Total, a.VolunteerHours,
-				h.tr(r, "astatus."+a.Status)})
+				h.S.T(r, "astatus."+a.Status)})
 		}
 		if len(p.Items) < f.PerPage {
 			break
 		}
 	}
-	b, err := writeSheet(h.tr(r, "act.list_title"), rows)
+	b, err := writeSheet(h.S.T(r, "act.list_title"), rows)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -75,9 +75,9 @@ func (h *Handlers) hoursXLSX(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.PageError(w, r, err)
 		return
 	}
-	rows := [][]any{{h.tr(r, "act.volunteer"), hs.Volunteer.Name}, {h.tr(r, "act.period"), hs.From + " – " + hs.To},
-		{h.tr(r, "act.total_hours"), hs.Hours}, {},
-		{h.tr(r, "act.served_on"), h.tr(r, "act.title"), h.tr(r, "act.hours"), h.tr(r, "act.correction")}}
+	rows := [][]any{{h.S.T(r, "act.volunteer"), hs.Volunteer.Name}, {h.S.T(r, "act.period"), hs.From + " – " + hs.To},
+		{h.S.T(r, "act.total_hours"), hs.Hours}, {},
+		{h.S.T(r, "act.served_on"), h.S.T(r, "act.title"), h.S.T(r, "act.hours"), h.S.T(r, "act.correction")}}
 	for _, e := range hs.Entries {
 		corr := ""
 		if e.Correction {
@@ -85,7 +85,7 @@ func (h *Handlers) hoursXLSX(w http.ResponseWriter, r *http.Request, u *auth.Use
 		}
 		rows = append(rows, []any{e.ServedOn, e.ActivityTitle, e.Hours, corr})
 	}
-	b, err := writeSheet(h.tr(r, "act.certificate"), rows)
+	b, err := writeSheet(h.S.T(r, "act.certificate"), rows)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

@@ -11,7 +11,6 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
-	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -56,10 +55,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	h.apiRoutes(rt)
 }
 
-func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
-	return h.S.Cat.T(i18n.FromRequest(r), key, args...)
-}
-
 // fail renders a form's field errors on its page (status of the error),
 // or the error page.
 func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error, again func(status int, errors map[string]string)) {
@@ -88,10 +83,10 @@ func (h *Handlers) gradesPage(w http.ResponseWriter, r *http.Request, u *auth.Us
 		return
 	}
 	status := http.StatusOK
-	v := web.View{Title: h.tr(r, "eval.grades_title"), User: u, Errors: bad,
+	v := web.View{Title: h.S.T(r, "eval.grades_title"), User: u, Errors: bad,
 		Data: gradesData{Items: gs, Within: text, On: q.Get("on")}}
 	if len(bad) > 0 {
-		status, v.Message = http.StatusUnprocessableEntity, h.tr(r, "common.fix_errors")
+		status, v.Message = http.StatusUnprocessableEntity, h.S.T(r, "common.fix_errors")
 	}
 	h.S.Render(w, r, status, "eval_grades", v)
 }
@@ -157,12 +152,12 @@ func (h *Handlers) renderOrgGrades(w http.ResponseWriter, r *http.Request, u *au
 		h.S.PageError(w, r, err)
 		return
 	}
-	v := web.View{Title: o.Name + " · " + h.tr(r, "eval.grade"), User: u, Errors: errors,
+	v := web.View{Title: o.Name + " · " + h.S.T(r, "eval.grade"), User: u, Errors: errors,
 		Data: orgGradesData{OrgID: id, OrgName: o.Name, Items: gs, Grades: Grades, In: in, Party: party,
 			CanAward: (u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin) && registered(o),
 			CanParty: recordsParty(u, o.CommunityCode), Forms: Forms, FormIn: fin}}
 	if len(errors) > 0 {
-		v.Message = h.tr(r, "common.fix_errors")
+		v.Message = h.S.T(r, "common.fix_errors")
 	}
 	h.S.Render(w, r, status, "eval_org_grades", v)
 }
@@ -236,11 +231,11 @@ func (h *Handlers) renderParty(w http.ResponseWriter, r *http.Request, u *auth.U
 	if len(cs) > 100 {
 		cs = cs[:100]
 	}
-	v := web.View{Title: h.tr(r, "eval.party_title"), User: u, Errors: errors,
+	v := web.View{Title: h.S.T(r, "eval.party_title"), User: u, Errors: errors,
 		Data: partyData{Cov: cov, Contacts: cs, Within: text, On: q.Get("on"), Kinds: ContactKinds, In: in,
 			Org: r.PostFormValue("org_id"), CanEdit: recordsParty(u, u.ScopeCode)}}
 	if len(errors) > 0 {
-		v.Message = h.tr(r, "common.fix_errors")
+		v.Message = h.S.T(r, "common.fix_errors")
 	}
 	h.S.Render(w, r, status, "eval_party", v)
 }
@@ -320,11 +315,11 @@ func (h *Handlers) renderAppraisals(w http.ResponseWriter, r *http.Request, u *a
 		h.S.PageError(w, r, err)
 		return
 	}
-	v := web.View{Title: h.tr(r, "eval.appraisals_title"), User: u, Errors: errors,
+	v := web.View{Title: h.S.T(r, "eval.appraisals_title"), User: u, Errors: errors,
 		Data: appraisalsData{Items: as, Year: r.URL.Query().Get("year"), CanAdd: appraises(u, u.ScopeCode),
 			Rows: []int{1, 2, 3, 4, 5}, Items4: AppraisalItems, In: in}}
 	if len(errors) > 0 {
-		v.Message = h.tr(r, "common.fix_errors")
+		v.Message = h.S.T(r, "common.fix_errors")
 	}
 	h.S.Render(w, r, status, "eval_appraisals", v)
 }
@@ -345,10 +340,10 @@ func (h *Handlers) renderTrees(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.S.PageError(w, r, err)
 		return
 	}
-	v := web.View{Title: h.tr(r, "eval.trees_title"), User: u, Errors: errors,
+	v := web.View{Title: h.S.T(r, "eval.trees_title"), User: u, Errors: errors,
 		Data: treesData{Items: ts, CanBuild: buildsTrees(u, u.ScopeCode), Evidence: h.Svc.EvidenceKeys()}}
 	if len(errors) > 0 {
-		v.Message = h.tr(r, "common.fix_errors")
+		v.Message = h.S.T(r, "common.fix_errors")
 	}
 	h.S.Render(w, r, status, "eval_trees", v)
 }
@@ -425,7 +420,7 @@ func (h *Handlers) roundsPage(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "eval_rounds", web.View{Title: h.tr(r, "eval.rounds_title"), User: u, Data: rs})
+	h.S.Render(w, r, http.StatusOK, "eval_rounds", web.View{Title: h.S.T(r, "eval.rounds_title"), User: u, Data: rs})
 }
 
 type roundData struct {
@@ -471,7 +466,7 @@ func (h *Handlers) renderRound(w http.ResponseWriter, r *http.Request, u *auth.U
 	d.OrgID, _ = strconv.ParseInt(r.URL.Query().Get("org"), 10, 64)
 	v := web.View{Title: rd.Name, User: u, Errors: errors, Data: d}
 	if len(errors) > 0 {
-		v.Message = h.tr(r, "common.fix_errors")
+		v.Message = h.S.T(r, "common.fix_errors")
 	}
 	h.S.Render(w, r, status, "eval_round", v)
 }

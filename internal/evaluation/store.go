@@ -173,17 +173,14 @@ func listContacts(ctx context.Context, q db.Querier, scope string, orgID int64, 
 	if err != nil {
 		return nil, fmt.Errorf("evaluation: contacts: %w", err)
 	}
-	defer rows.Close()
-	out := []Contact{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Contact, error) {
 		var c Contact
-		if err := rows.Scan(&c.ID, &c.OrgID, &c.On, &c.Kind, &c.Topic, &c.Community, &c.CreatedAt, &c.OrgName); err != nil {
+		if err := r.Scan(&c.ID, &c.OrgID, &c.On, &c.Kind, &c.Topic, &c.Community, &c.CreatedAt, &c.OrgName); err != nil {
 			return nil, err
 		}
 		c.CreatedAt = c.CreatedAt.UTC()
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return &c, nil
+	})
 }
 
 // countContacts counts each organization's contacts between two days.
@@ -436,16 +433,10 @@ func ids(ctx context.Context, q db.Querier, query string, args ...any) ([]int64,
 	if err != nil {
 		return nil, fmt.Errorf("evaluation: ids: %w", err)
 	}
-	defer rows.Close()
-	out := []int64{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*int64, error) {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+		return &id, r.Scan(&id)
+	})
 }
 
 // listRounds reads the rounds of a scope and those a scorer scores, or

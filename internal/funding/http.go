@@ -88,10 +88,6 @@ func parseYuan(s string) (int64, bool) {
 	return w*100 + f, true
 }
 
-func (h *Handlers) tr(r *http.Request, key string) string {
-	return h.S.Cat.Msg(i18n.FromRequest(r), errs.M(key))
-}
-
 // formError is a refusal of what the form says, before any service call
 // (an amount that is not a number).
 func formError(f errs.Fields) error { return f.Err() }
@@ -108,7 +104,7 @@ func (h *Handlers) problems(r *http.Request, fe map[string]string) []string {
 		if strings.HasPrefix(k, "scores.") {
 			label = "fund.f.scores"
 		}
-		out = append(out, h.tr(r, label)+"："+m)
+		out = append(out, h.S.T(r, label)+"："+m)
 	}
 	slices.Sort(out)
 	return out
@@ -123,7 +119,7 @@ func (h *Handlers) view(r *http.Request, title string, data any, err error) (web
 	}
 	var ie *IneligibleError
 	if errors.As(err, &ie) {
-		v.Message = h.tr(r, "err.fund.ineligible")
+		v.Message = h.S.T(r, "err.fund.ineligible")
 		return v, true
 	}
 	fe, ok := h.S.FieldErrors(r, err)
@@ -190,7 +186,7 @@ func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User
 	for _, c := range list {
 		rows = append(rows, callRow{Call: c, Budget: yuan(c.BudgetFen), Awarded: yuan(c.AwardedFen)})
 	}
-	h.S.Render(w, r, http.StatusOK, "fund_calls", web.View{Title: h.tr(r, "fund.calls"), Data: listData{Rows: rows, CanOpen: canOpenSome(u)}})
+	h.S.Render(w, r, http.StatusOK, "fund_calls", web.View{Title: h.S.T(r, "fund.calls"), Data: listData{Rows: rows, CanOpen: canOpenSome(u)}})
 }
 
 type callFormData struct {
@@ -202,7 +198,7 @@ type callFormData struct {
 }
 
 func (h *Handlers) renderCallForm(w http.ResponseWriter, r *http.Request, status int, form url.Values, err error) {
-	v, ok := h.view(r, h.tr(r, "fund.new_call"), callFormData{Form: form, Channels: Channels, Fields: Fields, Tiers: registry.Tiers,
+	v, ok := h.view(r, h.S.T(r, "fund.new_call"), callFormData{Form: form, Channels: Channels, Fields: Fields, Tiers: registry.Tiers,
 		Rows: []int{1, 2, 3, 4, 5}}, err)
 	if !ok {
 		h.S.PageError(w, r, err)
@@ -492,7 +488,7 @@ func (h *Handlers) renderApply(w http.ResponseWriter, r *http.Request, u *auth.U
 	if c.Eligibility.PairingRequired {
 		d.Pairings, _ = h.Svc.Pairings(r.Context(), u)
 	}
-	v, ok := h.view(r, h.tr(r, "fund.apply_title")+"："+c.Title, d, err)
+	v, ok := h.view(r, h.S.T(r, "fund.apply_title")+"："+c.Title, d, err)
 	if !ok {
 		h.S.PageError(w, r, err)
 		return

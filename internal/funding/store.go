@@ -287,16 +287,10 @@ func reviewersOf(ctx context.Context, q db.Querier, callID int64) ([]int64, erro
 	if err != nil {
 		return nil, fmt.Errorf("funding: reviewers: %w", err)
 	}
-	defer rows.Close()
-	out := []int64{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*int64, error) {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+		return &id, r.Scan(&id)
+	})
 }
 
 func isReviewer(ctx context.Context, q db.Querier, callID, userID int64) (bool, error) {
@@ -412,16 +406,10 @@ func budgetLines(ctx context.Context, q db.Querier, projectID int64) ([]ProjectL
 	if err != nil {
 		return nil, fmt.Errorf("funding: budget lines: %w", err)
 	}
-	defer rows.Close()
-	out := []ProjectLine{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*ProjectLine, error) {
 		var l ProjectLine
-		if err := rows.Scan(&l.Item, &l.AmountFen); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		return &l, r.Scan(&l.Item, &l.AmountFen)
+	})
 }
 
 func tranchesOf(ctx context.Context, q db.Querier, projectID int64) ([]Tranche, error) {
@@ -430,17 +418,14 @@ func tranchesOf(ctx context.Context, q db.Querier, projectID int64) ([]Tranche, 
 	if err != nil {
 		return nil, fmt.Errorf("funding: tranches: %w", err)
 	}
-	defer rows.Close()
-	out := []Tranche{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Tranche, error) {
 		var t Tranche
-		if err := rows.Scan(&t.ID, &t.ProjectID, &t.AmountFen, &t.PaidOn, &t.PostingID, &t.HubID); err != nil {
+		if err := r.Scan(&t.ID, &t.ProjectID, &t.AmountFen, &t.PaidOn, &t.PostingID, &t.HubID); err != nil {
 			return nil, err
 		}
 		t.Direct = t.PostingID == 0
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return &t, nil
+	})
 }
 
 func paidSum(ctx context.Context, q db.Querier, projectID int64) (int64, error) {

@@ -9,7 +9,6 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
-	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -39,10 +38,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("POST /work-reports/{id}/review", h.S.Page(h.reviewSubmit))
 	rt.HandleFunc("POST /report-cycles", h.S.Page(h.cycleSubmit))
 	h.apiRoutes(rt)
-}
-
-func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
-	return h.S.Cat.T(i18n.FromRequest(r), key, args...)
 }
 
 // message joins an invalid error's field messages for a page; ok is false
@@ -98,7 +93,7 @@ func (h *Handlers) renderGov(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, status, "governance", web.View{Title: h.tr(r, "gov.title") + " · " + o.Name, User: u, Message: msg, Data: d})
+	h.S.Render(w, r, status, "governance", web.View{Title: h.S.T(r, "gov.title") + " · " + o.Name, User: u, Message: msg, Data: d})
 }
 
 // after ends a form: back to the page with a flash, or the page again with
@@ -242,7 +237,7 @@ func (h *Handlers) renderReports(w http.ResponseWriter, r *http.Request, u *auth
 			}
 		}
 	}
-	h.S.Render(w, r, status, "work_reports", web.View{Title: h.tr(r, "gov.reports_title"), User: u, Message: msg, Data: d})
+	h.S.Render(w, r, status, "work_reports", web.View{Title: h.S.T(r, "gov.reports_title"), User: u, Message: msg, Data: d})
 }
 
 func (h *Handlers) reportsAfter(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {

@@ -365,16 +365,10 @@ func cycles(ctx context.Context, q db.Querier, scope string) ([]Cycle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("governance: cycles: %w", err)
 	}
-	defer rows.Close()
-	out := []Cycle{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Cycle, error) {
 		var c Cycle
-		if err := rows.Scan(&c.CommunityCode, &c.Cycle, &c.EffectiveOn); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return &c, r.Scan(&c.CommunityCode, &c.Cycle, &c.EffectiveOn)
+	})
 }
 
 func upsertCycle(ctx context.Context, tx *sql.Tx, now time.Time, c Cycle, by int64) error {

@@ -6,8 +6,6 @@ import (
 	"net/http"
 
 	"linli/internal/platform/auth"
-	"linli/internal/platform/errs"
-	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -63,34 +61,8 @@ func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, u *auth.Us
 		d.Picked = r.PostFormValue("org_id")
 	}
 	v := web.View{Title: h.S.T(r, "hub.list_title"), Data: d}
-	h.withErrors(r, &v, fail)
+	h.S.WithErrors(r, &v, fail)
 	h.S.Render(w, r, status, "hub_list", v)
-}
-
-// withErrors puts an error's messages on a page.
-func (h *Handlers) withErrors(r *http.Request, v *web.View, fail error) {
-	if fail == nil {
-		return
-	}
-	fields, _ := h.S.FieldErrors(r, fail)
-	v.Errors = fields
-	lang := i18n.FromRequest(r)
-	if e, ok := errs.As(fail); ok {
-		v.Message = h.S.Cat.Msg(lang, e.Message)
-		for _, m := range e.Fields {
-			v.Message = h.S.Cat.Msg(lang, m)
-		}
-	}
-}
-
-// formErr shows a refused action on the page it came from; anything that is
-// not the user's to fix is an error page.
-func formErr(err error) bool {
-	switch errs.Code(err) {
-	case errs.Invalid, errs.Conflict, errs.Forbidden:
-		return true
-	}
-	return false
 }
 
 func (h *Handlers) designateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -101,11 +73,7 @@ func (h *Handlers) designateSubmit(w http.ResponseWriter, r *http.Request, u *au
 		o, err = h.Svc.Designate(r.Context(), u, id, r.PostFormValue("reason"))
 	}
 	if err != nil {
-		if formErr(err) {
-			h.renderList(w, r, u, web.StatusOf(errs.Code(err)), err)
-			return
-		}
-		h.S.PageError(w, r, err)
+		h.S.Refuse(w, r, err, func(status int, fail error) { h.renderList(w, r, u, status, fail) })
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/hubs/%d?flash=hub.designated", o.ID), http.StatusSeeOther)
@@ -138,20 +106,13 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 		d.Picked = r.PostFormValue("org_id")
 	}
 	v := web.View{Title: hb.Org.Name, Data: d}
-	h.withErrors(r, &v, fail)
+	h.S.WithErrors(r, &v, fail)
 	h.S.Render(w, r, status, "hub_show", v)
 }
 
 func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
-	if err != nil {
-		if formErr(err) {
-			h.renderShow(w, r, u, web.StatusOf(errs.Code(err)), err)
-			return
-		}
-		h.S.PageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/hubs/%s?flash=%s", r.PathValue("hub_id"), flash), http.StatusSeeOther)
+	h.S.Done(w, r, err, fmt.Sprintf("/hubs/%s?flash=%s", r.PathValue("hub_id"), flash),
+		func(status int, fail error) { h.renderShow(w, r, u, status, fail) })
 }
 
 func (h *Handlers) revokeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -12,7 +12,6 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
-	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -46,34 +45,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	h.apiRoutes(rt)
 }
 
-func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
-	return h.S.Cat.T(i18n.FromRequest(r), key, args...)
-}
-
-// withErrors puts an error's messages on a page.
-func (h *Handlers) withErrors(r *http.Request, v *web.View, fail error) {
-	if fail == nil {
-		return
-	}
-	fields, _ := h.S.FieldErrors(r, fail)
-	v.Errors = fields
-	lang := i18n.FromRequest(r)
-	if e, ok := errs.As(fail); ok {
-		v.Message = h.S.Cat.Msg(lang, e.Message)
-		for _, m := range e.Fields {
-			v.Message = h.S.Cat.Msg(lang, m)
-		}
-	}
-}
-
-func formErr(err error) bool {
-	switch errs.Code(err) {
-	case errs.Invalid, errs.Conflict, errs.Forbidden:
-		return true
-	}
-	return false
-}
-
 type listData struct {
 	Bases  []*Base
 	CanNew bool
@@ -92,7 +63,7 @@ func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "base_list", web.View{Title: h.tr(r, "base.list_title"),
+	h.S.Render(w, r, http.StatusOK, "base_list", web.View{Title: h.S.T(r, "base.list_title"),
 		Data: listData{Bases: bases, CanNew: canCreate(u), Today: h.Svc.today(), Within: within}})
 }
 
@@ -102,7 +73,7 @@ func (h *Handlers) coveragePage(w http.ResponseWriter, r *http.Request, u *auth.
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, http.StatusOK, "base_coverage", web.View{Title: h.tr(r, "base.coverage_title"), Data: c})
+	h.S.Render(w, r, http.StatusOK, "base_coverage", web.View{Title: h.S.T(r, "base.coverage_title"), Data: c})
 }
 
 type formData struct {
@@ -117,18 +88,18 @@ type formData struct {
 }
 
 func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, status int, b *Base, in BaseInput, operator string, fail error) {
-	title := h.tr(r, "base.new")
+	title := h.S.T(r, "base.new")
 	if b != nil {
-		title = h.tr(r, "base.edit")
+		title = h.S.T(r, "base.edit")
 	}
 	has := map[string]bool{}
 	for _, s := range in.Services {
 		has[s] = true
 	}
 	v := web.View{Title: title, Data: formData{Base: b, Form: in, HostTypes: HostTypes, Services: Services, Levels: Levels, Has: has, Operator: operator}}
-	h.withErrors(r, &v, fail)
+	h.S.WithErrors(r, &v, fail)
 	if fail != nil {
-		v.Message = h.tr(r, "common.fix_errors")
+		v.Message = h.S.T(r, "common.fix_errors")
 	}
 	h.S.Render(w, r, status, "base_form", v)
 }
@@ -165,11 +136,7 @@ func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 		b, err = h.Svc.Create(r.Context(), u, in)
 	}
 	if err != nil {
-		if formErr(err) {
-			h.renderForm(w, r, web.StatusOf(errs.Code(err)), nil, in, op, err)
-			return
-		}
-		h.S.PageError(w, r, err)
+		h.S.Refuse(w, r, err, func(status int, fail error) { h.renderForm(w, r, status, nil, in, op, fail) })
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/bases/%d?flash=common.saved", b.ID), http.StatusSeeOther)
@@ -206,11 +173,7 @@ func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 		_, err = h.Svc.Update(r.Context(), u, id, in)
 	}
 	if err != nil {
-		if formErr(err) {
-			h.renderForm(w, r, web.StatusOf(errs.Code(err)), b, in, op, err)
-			return
-		}
-		h.S.PageError(w, r, err)
+		h.S.Refuse(w, r, err, func(status int, fail error) { h.renderForm(w, r, status, b, in, op, fail) })
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/bases/%d?flash=common.saved", id), http.StatusSeeOther)
@@ -292,20 +255,13 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 		sd.CanBook = (len(sd.Orgs) > 0 || long) && slices.ContainsFunc(d.Rooms, func(r Room) bool { return r.Active })
 	}
 	v := web.View{Title: d.Base.Name, Data: sd}
-	h.withErrors(r, &v, fail)
+	h.S.WithErrors(r, &v, fail)
 	h.S.Render(w, r, status, "base_show", v)
 }
 
 func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
-	if err != nil {
-		if formErr(err) {
-			h.renderShow(w, r, u, web.StatusOf(errs.Code(err)), err)
-			return
-		}
-		h.S.PageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/bases/%s?flash=%s", r.PathValue("base_id"), flash), http.StatusSeeOther)
+	h.S.Done(w, r, err, fmt.Sprintf("/bases/%s?flash=%s", r.PathValue("base_id"), flash),
+		func(status int, fail error) { h.renderShow(w, r, u, status, fail) })
 }
 
 func (h *Handlers) roomSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -37,12 +37,12 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Summary: "Approve and pay a pending expense (hub staff; not its submitter); accepts Idempotency-Key",
 		Tag:     "custody", Response: "Expense"}, h.S.API(h.apiApprove))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/expenses/{id}/return", Summary: "Return a pending expense with a reason; accepts Idempotency-Key",
-		Tag: "custody", Body: "Reason", Response: "Expense"}, h.S.API(h.apiReturn))
+		Tag: "custody", Body: "Reason", Response: "Expense"}, h.S.API(idem.HandleID(h.S, http.StatusOK, "id", h.apiReturn)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/postings/{id}", Summary: "One posting with its lines", Tag: "custody",
 		Response: "Posting"}, h.S.API(h.apiPosting))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/postings/{id}/reverse",
 		Summary: "Reverse a posting: a new posting with every line negated; accepts Idempotency-Key",
-		Tag:     "custody", Body: "Reason", Response: "Posting", Status: 201}, h.S.API(h.apiReverse))
+		Tag:     "custody", Body: "Reason", Response: "Posting", Status: 201}, h.S.API(idem.HandleID(h.S, http.StatusCreated, "id", h.apiReverse)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/receipts/{id}", Summary: "A receipt or attachment file", Tag: "custody",
 		Response: "binary"}, h.S.API(h.receipt))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/statement", Summary: "A hub's accounts and cash book for a period",
@@ -240,21 +240,8 @@ func (h *Handlers) apiApprove(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.respond(w, r, http.StatusOK, e, err)
 }
 
-func (h *Handlers) apiReturn(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var rr reasonReq
-	if err == nil {
-		err = web.DecodeJSON(w, r, &rr)
-	}
-	var ctx context.Context
-	if err == nil {
-		ctx, err = keyed(r, u, http.StatusOK, rr)
-	}
-	var e *Expense
-	if err == nil {
-		e, err = h.Svc.ReturnExpense(ctx, u, id, rr.Reason)
-	}
-	h.respond(w, r, http.StatusOK, e, err)
+func (h *Handlers) apiReturn(ctx context.Context, u *auth.User, id int64, rr reasonReq) (*Expense, error) {
+	return h.Svc.ReturnExpense(ctx, u, id, rr.Reason)
 }
 
 func (h *Handlers) apiPosting(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -266,21 +253,8 @@ func (h *Handlers) apiPosting(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.respond(w, r, http.StatusOK, p, err)
 }
 
-func (h *Handlers) apiReverse(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var rr reasonReq
-	if err == nil {
-		err = web.DecodeJSON(w, r, &rr)
-	}
-	var ctx context.Context
-	if err == nil {
-		ctx, err = keyed(r, u, http.StatusCreated, rr)
-	}
-	var p *Posting
-	if err == nil {
-		p, err = h.Svc.Reverse(ctx, u, id, rr.Reason)
-	}
-	h.respond(w, r, http.StatusCreated, p, err)
+func (h *Handlers) apiReverse(ctx context.Context, u *auth.User, id int64, rr reasonReq) (*Posting, error) {
+	return h.Svc.Reverse(ctx, u, id, rr.Reason)
 }
 
 func (h *Handlers) apiHubStatement(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -107,30 +107,45 @@ func (h *Handlers) renderCustody(w http.ResponseWriter, r *http.Request, u *auth
 	h.S.Render(w, r, status, "ledger_custody", v)
 }
 
-func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+// custodyForm begins a custody form's POST: the organization named in the
+// path, reachable by the user, and the (multipart) body read within the
+// receipt limit; otherwise an error page and false.
+func (h *Handlers) custodyForm(w http.ResponseWriter, r *http.Request, u *auth.User) (int64, bool) {
 	id, err := web.PathID(r, "org_id")
+	if err == nil {
+		err = h.Svc.Reachable(r.Context(), u, id)
+	}
 	if err != nil {
 		h.S.PageError(w, r, err)
-		return
-	}
-	if err := h.Svc.Reachable(r.Context(), u, id); err != nil {
-		h.S.PageError(w, r, err)
-		return
+		return 0, false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxReceipt()+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		h.S.PageError(w, r, errs.E(errs.Invalid, "upload.err.too_large", h.Svc.maxReceipt()>>20))
+		return 0, false
+	}
+	return id, true
+}
+
+// badAmount refuses an amount that is not yuan with at most two decimals.
+func badAmount() error {
+	return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+		Fields: map[string]errs.Msg{"amount_fen": errs.M("err.amount_yuan")}}
+}
+
+func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, ok := h.custodyForm(w, r, u)
+	if !ok {
 		return
 	}
 	f := forms{Which: "income", Amount: r.FormValue("amount"), Source: r.FormValue("source"), Voucher: r.FormValue("voucher"),
 		ReceivedOn: r.FormValue("received_on"), Memo: r.FormValue("memo")}
 	in := IncomeInput{Source: f.Source, Voucher: f.Voucher, ReceivedOn: f.ReceivedOn, Memo: f.Memo}
-	amount, ok := ParseYuan(f.Amount)
+	amount, yuanOK := ParseYuan(f.Amount)
 	att, err := h.formFile(r, "attachment")
 	if err == nil {
-		if !ok {
-			err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"amount_fen": errs.M("err.amount_yuan")}}
+		if !yuanOK {
+			err = badAmount()
 		} else {
 			in.Amount = amount
 			_, err = h.Svc.RecordIncome(r.Context(), u, id, in, att)
@@ -144,29 +159,18 @@ func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "org_id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	if err := h.Svc.Reachable(r.Context(), u, id); err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxReceipt()+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "upload.err.too_large", h.Svc.maxReceipt()>>20))
+	id, ok := h.custodyForm(w, r, u)
+	if !ok {
 		return
 	}
 	f := forms{Which: "expense", XAmount: r.FormValue("amount"), Purpose: r.FormValue("purpose"), Payee: r.FormValue("payee"),
 		SpentOn: r.FormValue("spent_on")}
 	in := ExpenseInput{Purpose: f.Purpose, Payee: f.Payee, SpentOn: f.SpentOn}
-	amount, ok := ParseYuan(f.XAmount)
+	amount, yuanOK := ParseYuan(f.XAmount)
 	receipt, err := h.formFile(r, "receipt")
 	if err == nil {
-		if !ok {
-			err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"amount_fen": errs.M("err.amount_yuan")}}
+		if !yuanOK {
+			err = badAmount()
 		} else {
 			in.Amount = amount
 			_, err = h.Svc.SubmitExpense(r.Context(), u, id, in, receipt)

@@ -104,18 +104,15 @@ func listContacts(ctx context.Context, q db.Querier, lo, hi, today string) ([]Co
 	if err != nil {
 		return nil, fmt.Errorf("readiness: contacts: %w", err)
 	}
-	defer rows.Close()
-	out := []Contact{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Contact, error) {
 		var c Contact
-		if err := rows.Scan(&c.ID, &c.CommunityCode, &c.Hazard, &c.Name, &c.OrgID, &c.Phone, &c.Duty, &c.CheckedOn); err != nil {
+		if err := r.Scan(&c.ID, &c.CommunityCode, &c.Hazard, &c.Name, &c.OrgID, &c.Phone, &c.Duty, &c.CheckedOn); err != nil {
 			return nil, err
 		}
 		c.Phone = pii.Open(c.Phone)
 		c.Stale = Stale(c.CheckedOn, today)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return &c, nil
+	})
 }
 
 func insertDrills(ctx context.Context, tx *sql.Tx, now time.Time, in []DrillInput) ([]int64, error) {
@@ -138,18 +135,15 @@ func listDrills(ctx context.Context, q db.Querier, lo, hi string) ([]Drill, erro
 	if err != nil {
 		return nil, fmt.Errorf("readiness: drills: %w", err)
 	}
-	defer rows.Close()
-	out := []Drill{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Drill, error) {
 		var d Drill
 		var orgs string
-		if err := rows.Scan(&d.ID, &d.CommunityCode, &d.Scenario, &d.HeldOn, &orgs, &d.Participants, &d.Findings); err != nil {
+		if err := r.Scan(&d.ID, &d.CommunityCode, &d.Scenario, &d.HeldOn, &orgs, &d.Participants, &d.Findings); err != nil {
 			return nil, err
 		}
 		d.OrgIDs = splitIDs(orgs)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return &d, nil
+	})
 }
 
 func insertLiaisons(ctx context.Context, tx *sql.Tx, now time.Time, in []LiaisonInput) ([]int64, error) {

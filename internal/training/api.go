@@ -182,7 +182,7 @@ func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.Use
 func (h *Handlers) apiVerify(w http.ResponseWriter, r *http.Request) {
 	v, err := h.Svc.Verify(r.Context(), r.PathValue("serial"))
 	if err == nil && strings.Contains(r.Header.Get("Accept"), "text/html") {
-		h.S.Render(w, r, http.StatusOK, "training_verify", web.View{Title: h.tr(r, "training.verify_title"), Data: v})
+		h.S.Render(w, r, http.StatusOK, "training_verify", web.View{Title: h.S.T(r, "training.verify_title"), Data: v})
 		return
 	}
 	h.S.Respond(w, r, http.StatusOK, v, err)

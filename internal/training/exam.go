@@ -147,16 +147,10 @@ func (s *Service) ExamSupport(ctx context.Context, u *auth.User) ([]ExamSupport,
 	if err != nil {
 		return nil, fmt.Errorf("training: exam support: %w", err)
 	}
-	defer rows.Close()
-	out := []ExamSupport{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*ExamSupport, error) {
 		var x ExamSupport
-		if err := rows.Scan(&x.District, &x.Year, &x.Registered, &x.Helped, &x.HelpFen, &x.Passed); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+		return &x, r.Scan(&x.District, &x.Year, &x.Registered, &x.Helped, &x.HelpFen, &x.Passed)
+	})
 }
 
 // AudienceHours is the training given to one audience in a year.

@@ -104,7 +104,7 @@ func (h *Handlers) listRender(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.S.Render(w, r, status, "training_list", web.View{Title: h.tr(r, "training.list_title"), User: u, Data: d, Errors: msgs})
+	h.S.Render(w, r, status, "training_list", web.View{Title: h.S.T(r, "training.list_title"), User: u, Data: d, Errors: msgs})
 }
 
 func unitCodes(list []Training) []string {
@@ -236,7 +236,7 @@ func (h *Handlers) peopleRender(w http.ResponseWriter, r *http.Request, u *auth.
 			return
 		}
 	}
-	h.S.Render(w, r, status, "training_people", web.View{Title: h.tr(r, "training.people_title"), User: u, Data: d, Errors: msgs})
+	h.S.Render(w, r, status, "training_people", web.View{Title: h.S.T(r, "training.people_title"), User: u, Data: d, Errors: msgs})
 }
 
 func (h *Handlers) peoplePage(w http.ResponseWriter, r *http.Request, u *auth.User) {

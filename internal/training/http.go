@@ -9,7 +9,6 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
-	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 )
 
@@ -39,10 +38,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /public/checkin", h.checkinPage)
 	rt.HandleFunc("POST /public/checkin", h.checkinSubmit)
 	h.apiRoutes(rt)
-}
-
-func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
-	return h.S.Cat.T(i18n.FromRequest(r), key, args...)
 }
 
 type listData struct {
@@ -120,14 +115,14 @@ type checkinData struct {
 // checkinPage is the trainee's page, reached by the QR code on the
 // trainer's screen: no sign-in, the code filled in.
 func (h *Handlers) checkinPage(w http.ResponseWriter, r *http.Request) {
-	h.S.Render(w, r, http.StatusOK, "training_checkin", web.View{Title: h.tr(r, "training.checkin_title"),
+	h.S.Render(w, r, http.StatusOK, "training_checkin", web.View{Title: h.S.T(r, "training.checkin_title"),
 		User: auth.UserFrom(r.Context()), Data: checkinData{Code: r.URL.Query().Get("code")}})
 }
 
 func (h *Handlers) checkinSubmit(w http.ResponseWriter, r *http.Request) {
 	d := checkinData{Code: strings.ToUpper(strings.TrimSpace(r.PostFormValue("code"))), Phone: r.PostFormValue("phone")}
 	done, err := h.Svc.Checkin(r.Context(), d.Code, d.Phone)
-	v := web.View{Title: h.tr(r, "training.checkin_title"), User: auth.UserFrom(r.Context())}
+	v := web.View{Title: h.S.T(r, "training.checkin_title"), User: auth.UserFrom(r.Context())}
 	status := http.StatusOK
 	if err != nil {
 		fe, ok := h.S.FieldErrors(r, err)
@@ -136,10 +131,10 @@ func (h *Handlers) checkinSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Errors, status = fe, http.StatusUnprocessableEntity
-		v.Message = h.tr(r, "training.checkin_failed")
+		v.Message = h.S.T(r, "training.checkin_failed")
 		if e, ok := errs.As(err); ok {
 			for _, m := range e.Fields {
-				v.Message = h.tr(r, m.Key, m.Args...)
+				v.Message = h.S.T(r, m.Key, m.Args...)
 			}
 		}
 	}

@@ -202,18 +202,15 @@ func listProgrammes(ctx context.Context, q db.Querier, district string) ([]Progr
 	if err != nil {
 		return nil, fmt.Errorf("training: programmes: %w", err)
 	}
-	defer rows.Close()
-	out := []Programme{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Programme, error) {
 		var p Programme
 		var b int
-		if err := rows.Scan(&p.ID, &p.Name, &p.UnitCode, &b); err != nil {
+		if err := r.Scan(&p.ID, &p.Name, &p.UnitCode, &b); err != nil {
 			return nil, err
 		}
 		p.Builtin = b != 0
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return &p, nil
+	})
 }
 
 // Person is a key person (骨干人才); phone and ID number are masked.
@@ -314,17 +311,14 @@ func listAttendance(ctx context.Context, q db.Querier, trainingID int64) ([]Atte
 	if err != nil {
 		return nil, fmt.Errorf("training: attendance: %w", err)
 	}
-	defer rows.Close()
-	out := []Attendance{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Attendance, error) {
 		var a Attendance
-		if err := rows.Scan(&a.PersonID, &a.CheckedInAt, &a.Source, &a.Reason); err != nil {
+		if err := r.Scan(&a.PersonID, &a.CheckedInAt, &a.Source, &a.Reason); err != nil {
 			return nil, err
 		}
 		a.CheckedInAt = a.CheckedInAt.UTC()
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return &a, nil
+	})
 }
 
 // Certificate is an issued completion certificate.
