@@ -62,12 +62,8 @@ func formAndAPI(t *testing.T, c *apptest.Client, in civic.SurveyInput) (formID i
 // unless it is created.
 func postSurvey(t *testing.T, c *apptest.Client, in any) civic.Survey {
 	t.Helper()
-	r := c.Do("POST", "/api/v1/surveys", in)
-	if r.Status != http.StatusCreated {
-		t.Fatalf("survey: %d %s", r.Status, r.Body)
-	}
 	var sv civic.Survey
-	r.Decode(&sv)
+	c.Do("POST", "/api/v1/surveys", in).Expect(http.StatusCreated).Decode(&sv)
 	return sv
 }
 
