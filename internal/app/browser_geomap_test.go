@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"linli/internal/app/apptest"
@@ -24,10 +23,7 @@ func TestBrowserMaps(t *testing.T) {
 	ctx := browserWithin(t, 6*time.Minute)
 	a := apptest.New(t)
 	a.CreateUser("maps-city", auth.CityAdmin, "4401", 0)
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe}); err != nil {
-		t.Fatal(err)
-	}
+	probeCSP(t, ctx)
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
 	signIn(t, ctx, a, "maps-city")
 	drawn := func(sel string) { // the map element once drawn, with a canvas

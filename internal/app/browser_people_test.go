@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/chromedp"
-
 	"linli/internal/activity"
 	"linli/internal/app/apptest"
 	"linli/internal/civic"
@@ -51,10 +48,7 @@ func TestBrowserPeoplePages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe}); err != nil {
-		t.Fatal(err)
-	}
+	probeCSP(t, ctx)
 	signIn(t, ctx, a, officer.Username)
 	walkPages(t, ctx, a.URL(), "street officer", (&geo.Namer{S: a.Geo}).Name, []string{"/beneficiaries", "/beneficiaries/" + strconv.FormatInt(b.ID, 10),
 		"/consultations", "/consultations/" + strconv.FormatInt(c.ID, 10), "/associations", "/associations/" + wushan,

@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/chromedp"
-
 	"linli/internal/app/apptest"
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
@@ -31,10 +28,7 @@ func TestBrowserPortal(t *testing.T) {
 		ContactPhone: "020-12345678", About: true, Description: "每周二晚上在社区广场活动。", Activities: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe}); err != nil {
-		t.Fatal(err)
-	}
+	probeCSP(t, ctx)
 	walkPages(t, ctx, a.URL(), "anonymous", (&geo.Namer{S: a.Geo}).Name, []string{"/", "/p/4401", "/p/440106", "/p/440106008", "/p/440106008007",
 		"/p/orgs/" + strconv.FormatInt(o.ID, 10), "/p/activities", "/p/440106?q=wudao", "/p/activities?within=440106&from=2023-06-01&to=2023-06-30"})
 }

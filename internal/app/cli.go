@@ -542,7 +542,14 @@ func divisionsImport(ctx context.Context, env Env, log *slog.Logger, args []stri
 }
 
 func auditVerify(ctx context.Context, env Env, log *slog.Logger, args []string) error {
-	fs, dbURL := flags(env, "audit verify")
+	return verifyCommand(ctx, env, log, "audit verify", args, verifyAudit)
+}
+
+// verifyCommand is a command that parses the common flags, opens the
+// database they name and runs check on it, reporting to stdout.
+func verifyCommand(ctx context.Context, env Env, log *slog.Logger, name string, args []string,
+	check func(ctx context.Context, w io.Writer, a *App) error) error {
+	fs, dbURL := flags(env, name)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -551,7 +558,7 @@ func auditVerify(ctx context.Context, env Env, log *slog.Logger, args []string) 
 		return err
 	}
 	defer a.Close()
-	return verifyAudit(ctx, env.Stdout, a)
+	return check(ctx, env.Stdout, a)
 }
 
 // describe spells out a validation error for the terminal.

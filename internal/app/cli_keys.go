@@ -24,26 +24,26 @@ import (
 // keysSetup parses a keys command's flags and opens its database and key
 // file (a file: the commands write it), refusing a key file that is not
 // the database's.
-func keysSetup(ctx context.Context, env Env, log *slog.Logger, name string, args []string) (*App, string, [][]byte, int, error) {
+func keysSetup(ctx context.Context, env Env, log *slog.Logger, name string, args []string) (*App, string, [][]byte, *pii.Keys, int, error) {
 	fs, dbURL := flags(env, name)
 	batch := fs.Int("batch", 500, "rows sealed again per transaction")
 	if err := parse(fs, args); err != nil {
-		return nil, "", nil, 0, err
+		return nil, "", nil, nil, 0, err
 	}
 	if env.Getenv(pii.EnvKey) != "" || os.Getenv(pii.EnvKey) != "" {
-		return nil, "", nil, 0, fmt.Errorf("%s is set: key rotation writes a key file; unset it and use --key-file", pii.EnvKey)
+		return nil, "", nil, nil, 0, fmt.Errorf("%s is set: key rotation writes a key file; unset it and use --key-file", pii.EnvKey)
 	}
 	if *batch < 1 {
-		return nil, "", nil, 0, usageError{errors.New("--batch must be at least 1")}
+		return nil, "", nil, nil, 0, usageError{errors.New("--batch must be at least 1")}
 	}
 	path := keyFile(fs, *dbURL)
 	raw, err := pii.ReadKeyFile(path)
 	if err != nil {
-		return nil, "", nil, 0, fmt.Errorf("read the key file: %w", err)
+		return nil, "", nil, nil, 0, fmt.Errorf("read the key file: %w", err)
 	}
 	a, err := openExisting(ctx, *dbURL, log)
 	if err != nil {
-		return nil, "", nil, 0, err
+		return nil, "", nil, nil, 0, err
 	}
 	keys, err := pii.NewKeys(raw...)
 	if err == nil {
@@ -51,14 +51,14 @@ func keysSetup(ctx context.Context, env Env, log *slog.Logger, name string, args
 	}
 	if err != nil {
 		a.Close()
-		return nil, "", nil, 0, fmt.Errorf("%s: %w", path, err)
+		return nil, "", nil, nil, 0, fmt.Errorf("%s: %w", path, err)
 	}
-	return a, path, raw, *batch, nil
+	return a, path, raw, keys, *batch, nil
 }
 
 // keysRotate is linli keys rotate.
 func keysRotate(ctx context.Context, env Env, log *slog.Logger, args []string) error {
-	a, path, raw, batch, err := keysSetup(ctx, env, log, "keys rotate", args)
+	a, path, raw, keys, batch, err := keysSetup(ctx, env, log, "keys rotate", args)
 	if err != nil {
 		return err
 	}
@@ -72,10 +72,9 @@ func keysRotate(ctx context.Context, env Env, log *slog.Logger, args []string) e
 		if err := pii.ReplaceKeyFile(path, raw); err != nil {
 			return fmt.Errorf("write the new key: %w", err)
 		}
-	}
-	keys, err := pii.NewKeys(raw...)
-	if err != nil {
-		return err
+		if keys, err = pii.NewKeys(raw...); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(env.Stdout, "key file %s: sealing under key %s; older keys %s still open what they sealed\n",
 		path, keys.Primary().ID(), ids(keys.Boxes[1:]))
@@ -150,15 +149,11 @@ func rotatePass(ctx context.Context, w io.Writer, d *db.DB, keys *pii.Keys, batc
 // no value is sealed under them; each is set aside in FILE.retired-ID for
 // the backups made before the rotation.
 func keysRetire(ctx context.Context, env Env, log *slog.Logger, args []string) error {
-	a, path, raw, _, err := keysSetup(ctx, env, log, "keys retire", args)
+	a, path, raw, keys, _, err := keysSetup(ctx, env, log, "keys retire", args)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	keys, err := pii.NewKeys(raw...)
-	if err != nil {
-		return err
-	}
 	if len(keys.Boxes) == 1 {
 		fmt.Fprintf(env.Stdout, "nothing to retire: %s holds one key (%s)\n", path, keys.Primary().ID())
 		return nil
@@ -187,15 +182,11 @@ func keysRetire(ctx context.Context, env Env, log *slog.Logger, args []string) e
 // keysStatus is linli keys status: the key file's keys and, per sealed
 // column, how many values are not under its sealing key.
 func keysStatus(ctx context.Context, env Env, log *slog.Logger, args []string) error {
-	a, path, raw, _, err := keysSetup(ctx, env, log, "keys status", args)
+	a, path, _, keys, _, err := keysSetup(ctx, env, log, "keys status", args)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	keys, err := pii.NewKeys(raw...)
-	if err != nil {
-		return err
-	}
 	left, n, err := pii.Left(ctx, a.DB, keys)
 	if err != nil {
 		return err

@@ -10,14 +10,5 @@ import (
 // equals what it holds for others plus its own. It fails naming the first
 // problem.
 func ledgerVerify(ctx context.Context, env Env, log *slog.Logger, args []string) error {
-	fs, dbURL := flags(env, "ledger verify")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	a, err := openExisting(ctx, *dbURL, log)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	return verifyLedger(ctx, env.Stdout, a)
+	return verifyCommand(ctx, env, log, "ledger verify", args, verifyLedger)
 }

@@ -26,6 +26,15 @@ document.addEventListener("securitypolicyviolation", function (e) {
   window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " line " + e.lineNumber);
 });`
 
+// probeCSP makes every page the tab loads from now on run cspProbe first.
+func probeCSP(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // pageCheck reads what a person would notice on the page just loaded: its
 // title, CSP violations, responsive-table cells without a label (on a phone
 // the value would stand beside an empty label column), and whether the page
@@ -90,10 +99,7 @@ func TestBrowserEveryPage(t *testing.T) {
 	// the walk's own time, after the demonstration is loaded
 	tab := func(t *testing.T) context.Context {
 		ctx := browserWithin(t, 20*time.Minute)
-		if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
-			page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe}); err != nil {
-			t.Fatal(err)
-		}
+		probeCSP(t, ctx)
 		return ctx
 	}
 	var pages []string

@@ -227,14 +227,7 @@ func TestPlacePickerForms(t *testing.T) {
 func TestPartyWithinByName(t *testing.T) {
 	a := apptest.New(t)
 	c := a.As(a.User(auth.DistrictOfficer, tianhe))
-	total := func(r *apptest.Response) string {
-		s := r.String()
-		i := strings.Index(s, `id="party-total"`)
-		if i < 0 {
-			t.Fatalf("no total: %d %s", r.Status, s)
-		}
-		return s[i : i+strings.Index(s[i:], "</p>")]
-	}
+	total := func(r *apptest.Response) string { return section(t, r, "party-total", "</p>") }
 	byCode := c.Do("GET", "/party?within="+wushan, nil)
 	byName := c.Do("GET", "/party?within="+url.QueryEscape("五山街道"), nil)
 	if byCode.Status != 200 || byName.Status != 200 || total(byCode) != total(byName) || !strings.Contains(total(byName), "五山街道") {
@@ -267,14 +260,7 @@ func TestGradesWithinByName(t *testing.T) {
 		}
 	}
 	c := a.As(do)
-	table := func(r *apptest.Response) string {
-		s := r.String()
-		i := strings.Index(s, `id="grades"`)
-		if i < 0 {
-			t.Fatalf("no grades: %d %s", r.Status, s)
-		}
-		return s[i : i+strings.Index(s[i:], "</table>")]
-	}
+	table := func(r *apptest.Response) string { return section(t, r, "grades", "</table>") }
 	byCode := c.Do("GET", "/grades?within="+wushan, nil)
 	byName := c.Do("GET", "/grades?within="+url.QueryEscape("五山街道"), nil)
 	if byCode.Status != 200 || byName.Status != 200 || table(byCode) != table(byName) ||
@@ -291,4 +277,16 @@ func TestGradesWithinByName(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.String(), "440106016003") || !strings.Contains(r.String(), `class="error"`) {
 		t.Errorf("an ambiguous name: %d", r.Status)
 	}
+}
+
+// section is the page from the element of that id to the first end after
+// it; the test fails if the page has no such element.
+func section(t *testing.T, r *apptest.Response, id, end string) string {
+	t.Helper()
+	s := r.String()
+	i := strings.Index(s, `id="`+id+`"`)
+	if i < 0 {
+		t.Fatalf("no %s: %d %s", id, r.Status, s)
+	}
+	return s[i : i+strings.Index(s[i:], end)]
 }

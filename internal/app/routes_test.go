@@ -121,6 +121,54 @@ type scopeCase struct {
 	check      func(t *testing.T, w *world, who string, r *apptest.Response)
 }
 
+// hides is a check that the answer shows none of s.
+func hides(s ...string) func(t *testing.T, w *world, who string, r *apptest.Response) {
+	return func(t *testing.T, w *world, who string, r *apptest.Response) {
+		for _, x := range s {
+			if strings.Contains(r.String(), x) {
+				t.Errorf("%s sees %s", who, x)
+			}
+		}
+	}
+}
+
+// setupMust is how a setup checks a request it makes: the answer has
+// status (or the test fails naming the setup), and its JSON goes into v
+// unless v is nil.
+func setupMust(t *testing.T, setup string) func(r *apptest.Response, status int, v any) {
+	return func(r *apptest.Response, status int, v any) {
+		t.Helper()
+		if r.Status != status {
+			t.Fatalf("%s setup: %d %s", setup, r.Status, r.Body)
+		}
+		if v != nil {
+			r.Decode(v)
+		}
+	}
+}
+
+// snapshotOf is a snapshot named name: the text each query reads, in order.
+func snapshotOf(t *testing.T, w *world, name string, queries ...string) string {
+	t.Helper()
+	out := []string{name}
+	for _, q := range queries {
+		var s string
+		if err := w.a.DB.Read.QueryRow(q).Scan(&s); err != nil {
+			t.Fatalf("%s snapshot %q: %v", name, q, err)
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, " ")
+}
+
+// scan reads the one row query selects into dst, failing the test otherwise.
+func (w *world) scan(t *testing.T, query string, args []any, dst ...any) {
+	t.Helper()
+	if err := w.a.DB.Read.QueryRow(query, args...).Scan(dst...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
 func form(kv ...string) url.Values {
 	v := url.Values{}
 	for i := 0; i+1 < len(kv); i += 2 {

@@ -76,23 +76,15 @@ func init() {
 		w.Missing["{job}"] = "0123456789abcdef01234567"
 	})
 	scopeSnapshots = append(scopeSnapshots, func(t *testing.T, w *world) string {
-		var out []string
-		for _, q := range []string{
+		return snapshotOf(t, w, "census",
 			`SELECT COUNT(*) || '/' || COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) || '/' ||
 				COALESCE(SUM(CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END), 0) || '/' || COALESCE(MAX(title), '') || '/' ||
-				COALESCE(MAX(deadline), '') FROM census_rounds WHERE district_code LIKE '` + tianhe + `%'`,
+				COALESCE(MAX(deadline), '') FROM census_rounds WHERE district_code LIKE '`+tianhe+`%'`,
 			`SELECT COUNT(*) FROM census_submissions`,
-			`SELECT COUNT(*) || '/' || COALESCE(SUM(version), 0) || '/' || COALESCE(MAX(name), '') FROM orgs WHERE community_code LIKE '` + tianhe + `%'`,
+			`SELECT COUNT(*) || '/' || COALESCE(SUM(version), 0) || '/' || COALESCE(MAX(name), '') FROM orgs WHERE community_code LIKE '`+tianhe+`%'`,
 			`SELECT COUNT(*) FROM org_history`,
 			`SELECT COUNT(*) FROM orgs WHERE name LIKE '入侵%'`,
-		} {
-			var s string
-			if err := w.a.DB.Read.QueryRow(q).Scan(&s); err != nil {
-				t.Fatalf("census snapshot %q: %v", q, err)
-			}
-			out = append(out, s)
-		}
-		return "census " + strings.Join(out, " ")
+		)
 	})
 
 	nf, ok, fb, see, bad := http.StatusNotFound, http.StatusOK, http.StatusForbidden, http.StatusSeeOther, http.StatusUnprocessableEntity

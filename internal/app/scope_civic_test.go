@@ -75,33 +75,16 @@ func init() {
 		}
 	})
 	scopeSnapshots = append(scopeSnapshots, func(t *testing.T, w *world) string {
-		var s string
-		for _, q := range []string{
+		return snapshotOf(t, w, "civic",
 			`SELECT COUNT(*) || ':' || COALESCE(MAX(comment_status), '') || ':' || COALESCE(MAX(answer), '') FROM org_ratings`,
 			`SELECT COUNT(*) || ':' || COALESCE(MAX(status), '') || ':' || COALESCE(SUM(featured), 0) FROM cases`,
 			`SELECT COUNT(*) FROM case_photos`, `SELECT COUNT(*) FROM case_decisions`, `SELECT COUNT(*) FROM surveys`,
 			`SELECT COUNT(*) FROM survey_answers`, `SELECT COUNT(*) FROM activity_signups`, `SELECT COUNT(*) FROM org_follows`,
 			`SELECT COUNT(*) FROM resident_profiles`, `SELECT COUNT(*) || ':' || COALESCE(SUM(accepts_signups), 0) || ':' || COALESCE(SUM(signup_capacity), 0) FROM activities`,
 			`SELECT COUNT(*) FROM fund_needs`, `SELECT COUNT(published_at) FROM surveys`,
-		} {
-			var x string
-			if err := w.a.DB.Read.QueryRow(q).Scan(&x); err != nil {
-				t.Fatal(err)
-			}
-			s += x + ";"
-		}
-		return "civic " + s
+		)
 	})
 	nf, ok, inv, fb := http.StatusNotFound, http.StatusOK, http.StatusUnprocessableEntity, http.StatusForbidden
-	hides := func(s ...string) func(t *testing.T, w *world, who string, r *apptest.Response) {
-		return func(t *testing.T, w *world, who string, r *apptest.Response) {
-			for _, x := range s {
-				if strings.Contains(r.String(), x) {
-					t.Errorf("%s sees %s", who, x)
-				}
-			}
-		}
-	}
 	secret := hides("五山秘密案例", "五山合唱团秘密评语", "五山街认可度调查", "wushan-resident", "13712345678")
 	badSignUp := map[string]string{"username": "{self}-res", "password": "x", "community_code": "nope"}
 	caseBody := map[string]any{"title": "入侵案例", "story": "入侵", "unit_code": wushan}

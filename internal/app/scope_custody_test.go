@@ -6,7 +6,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strconv"
-	"strings"
 	"testing"
 
 	"linli/internal/app/apptest"
@@ -28,15 +27,7 @@ func init() {
 			return a.CreateOrg(w.owner, in).ID
 		}
 		hubID, orgID, candidate := active("五山社会组织服务中心"), active("五山长者互助队"), active("五山书法社")
-		must := func(r *apptest.Response, status int, v any) {
-			t.Helper()
-			if r.Status != status {
-				t.Fatalf("custody setup: %d %s", r.Status, r.Body)
-			}
-			if v != nil {
-				r.Decode(v)
-			}
-		}
+		must := setupMust(t, "custody")
 		must(owner.Do("POST", "/api/v1/hubs", map[string]any{"org_id": hubID}), 200, nil)
 		staff := a.As(a.CreateUser("wushan-hub", auth.HubStaff, wushan, hubID))
 		staff2 := a.As(a.CreateUser("wushan-hub2", auth.HubStaff, wushan, hubID))
@@ -82,8 +73,7 @@ func init() {
 		}
 	})
 	scopeSnapshots = append(scopeSnapshots, func(t *testing.T, w *world) string {
-		var out []string
-		for _, q := range []string{
+		return snapshotOf(t, w, "custody",
 			`SELECT COUNT(*) || '/' || COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) FROM hub_members`,
 			`SELECT COUNT(*) || '/' || COALESCE(MAX(ended_on), '') FROM hub_workers`,
 			`SELECT COUNT(*) FROM postings`,
@@ -96,25 +86,9 @@ func init() {
 			`SELECT COUNT(*) FROM idempotency_keys`,
 			`SELECT CAST(COALESCE(SUM(balance_fen * id), 0) AS BIGINT) || '' FROM ledger_accounts`,
 			`SELECT COUNT(*) FROM orgs WHERE hub = 1`,
-		} {
-			var s string
-			if err := w.a.DB.Read.QueryRow(q).Scan(&s); err != nil {
-				t.Fatalf("custody snapshot %q: %v", q, err)
-			}
-			out = append(out, s)
-		}
-		return "custody " + strings.Join(out, " ")
+		)
 	})
 	nf, ok := http.StatusNotFound, http.StatusOK
-	hides := func(s ...string) func(t *testing.T, w *world, who string, r *apptest.Response) {
-		return func(t *testing.T, w *world, who string, r *apptest.Response) {
-			for _, x := range s {
-				if strings.Contains(r.String(), x) {
-					t.Errorf("%s sees %s", who, x)
-				}
-			}
-		}
-	}
 	income := map[string]any{"amount_fen": 1, "source": "donation", "voucher": "X", "received_on": "2023-06-01"}
 	reason := map[string]any{"reason": "入侵"}
 	baseJSON := map[string]any{"name": "入侵基地", "host_type": "other", "division_code": wushan, "opened_on": "2021-01-01"}

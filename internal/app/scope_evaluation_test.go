@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"testing"
 
 	"linli/internal/app/apptest"
@@ -67,31 +66,16 @@ func init() {
 	scopeSnapshots = append(scopeSnapshots, func(t *testing.T, w *world) string {
 		var nodes, published string
 		var frozen int
-		if err := w.a.DB.Read.QueryRow(`SELECT nodes, frozen FROM eval_trees WHERE id = $1`, w.IDs["{tree}"]).Scan(&nodes, &frozen); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.a.DB.Read.QueryRow(`SELECT published_on FROM eval_rounds WHERE id = $1`, w.IDs["{round}"]).Scan(&published); err != nil {
-			t.Fatal(err)
-		}
+		w.scan(t, `SELECT nodes, frozen FROM eval_trees WHERE id = $1`, []any{w.IDs["{tree}"]}, &nodes, &frozen)
+		w.scan(t, `SELECT published_on FROM eval_rounds WHERE id = $1`, []any{w.IDs["{round}"]}, &published)
 		var trees int
-		if err := w.a.DB.Read.QueryRow(`SELECT COUNT(*) FROM eval_trees WHERE unit_code = $1`, tianhe).Scan(&trees); err != nil {
-			t.Fatal(err)
-		}
+		w.scan(t, `SELECT COUNT(*) FROM eval_trees WHERE unit_code = $1`, []any{tianhe}, &trees)
 		// an intruder may build a tree of their own district: only Tianhe's count
 		return fmt.Sprintf("tree %d %d; published %q; grades %d forms %d contacts %d appraisals %d trees %d rounds %d scores %d",
 			len(nodes), frozen, published, w.a.Count("org_grades"), w.a.Count("party_forms"), w.a.Count("party_contacts"),
 			w.a.Count("appraisals"), trees, w.a.Count("eval_rounds"), w.a.Count("eval_scores"))
 	})
 	nf, ok, inv, fb := http.StatusNotFound, http.StatusOK, http.StatusUnprocessableEntity, http.StatusForbidden
-	hides := func(s ...string) func(t *testing.T, w *world, who string, r *apptest.Response) {
-		return func(t *testing.T, w *world, who string, r *apptest.Response) {
-			for _, x := range s {
-				if strings.Contains(r.String(), x) {
-					t.Errorf("%s sees %s", who, x)
-				}
-			}
-		}
-	}
 	secrets := hides("五山登记评估协会", "五山秘密指导员", "五山秘密走访主题", "天河秘密评价轮次", "五山夕阳红舞蹈队")
 	id := func(key string) int64 { n, _ := strconv.ParseInt(ids[key], 10, 64); return n }
 	contact := late(func() any {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"testing"
 
 	"linli/internal/app/apptest"
@@ -22,15 +21,7 @@ func init() {
 	scopeSetups = append(scopeSetups, func(t *testing.T, w *world) {
 		a := w.a
 		owner := a.As(w.owner)
-		must := func(r *apptest.Response, status int, v any) {
-			t.Helper()
-			if r.Status != status {
-				t.Fatalf("funding setup: %d %s", r.Status, r.Body)
-			}
-			if v != nil {
-				r.Decode(v)
-			}
-		}
+		must := setupMust(t, "funding")
 		in := apptest.OrgInput("五山长者服务社", wushanComm)
 		in.Status, in.Tier = "active", "registered"
 		in.CreditCode = "52440106MJ00000026"
@@ -73,8 +64,7 @@ func init() {
 		}
 	})
 	scopeSnapshots = append(scopeSnapshots, func(t *testing.T, w *world) string {
-		var out []string
-		for _, q := range []string{
+		return snapshotOf(t, w, "funding",
 			`SELECT COUNT(*) || '/' || COALESCE(MAX(title), '') || '/' || COALESCE(MAX(closes_on), '') || '/' || COALESCE(SUM(budget_fen), 0) FROM fund_calls`,
 			`SELECT COUNT(*) || '/' || COALESCE(MAX(status), '') FROM fund_applications`,
 			`SELECT COUNT(*) FROM fund_reviewers`,
@@ -89,25 +79,9 @@ func init() {
 			`SELECT COUNT(*) FROM fund_sub_tranches`,
 			`SELECT COUNT(*) FROM fund_milestone_files`,
 			`SELECT COUNT(*) FROM fund_milestone_activities`,
-		} {
-			var s string
-			if err := w.a.DB.Read.QueryRow(q).Scan(&s); err != nil {
-				t.Fatalf("funding snapshot %q: %v", q, err)
-			}
-			out = append(out, s)
-		}
-		return "funding " + strings.Join(out, " ")
+		)
 	})
 	nf, ok := http.StatusNotFound, http.StatusOK
-	hides := func(s ...string) func(t *testing.T, w *world, who string, r *apptest.Response) {
-		return func(t *testing.T, w *world, who string, r *apptest.Response) {
-			for _, x := range s {
-				if strings.Contains(r.String(), x) {
-					t.Errorf("%s sees %s", who, x)
-				}
-			}
-		}
-	}
 	call := map[string]any{"title": "入侵", "channel": "micro_venture", "unit_code": wushan, "budget_fen": 1,
 		"opens_on": "2023-06-01", "closes_on": "2023-06-30", "criteria": []map[string]any{{"key": "a", "name": "a", "weight": 1, "max": 1}}}
 	app := map[string]any{"org_id": 1, "title": "入侵", "request_fen": 1, "budget": []map[string]any{{"item": "x", "amount_fen": 1}}}

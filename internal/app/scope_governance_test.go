@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"linli/internal/app/apptest"
 	"linli/internal/governance"
 )
 
@@ -62,9 +61,7 @@ func init() {
 	})
 	scopeSnapshots = append(scopeSnapshots, func(t *testing.T, w *world) string {
 		var status, comment, charters string
-		if err := w.a.DB.Read.QueryRow(`SELECT status, comment FROM work_reports WHERE id = $1`, w.IDs["{report}"]).Scan(&status, &comment); err != nil {
-			t.Fatal(err)
-		}
+		w.scan(t, `SELECT status, comment FROM work_reports WHERE id = $1`, []any{w.IDs["{report}"]}, &status, &comment)
 		rows, err := w.a.DB.Read.Query(`SELECT version, status, chapters FROM charters ORDER BY id`)
 		if err != nil {
 			t.Fatal(err)
@@ -79,23 +76,12 @@ func init() {
 			charters += fmt.Sprintf("%d %s %d;", v, s, len(chs))
 		}
 		var cycle string
-		if err := w.a.DB.Read.QueryRow(`SELECT cycle FROM report_cycles WHERE community_code = $1`, wushanComm).Scan(&cycle); err != nil {
-			t.Fatal(err)
-		}
+		w.scan(t, `SELECT cycle FROM report_cycles WHERE community_code = $1`, []any{wushanComm}, &cycle)
 		return fmt.Sprintf("report %s %q; charters %s cycle %s; elections %d candidates %d decisions %d reports %d cycles %d",
 			status, comment, charters, cycle, w.a.Count("elections"), w.a.Count("election_candidates"), w.a.Count("decisions"),
 			w.a.Count("work_reports"), w.a.Count("report_cycles"))
 	})
 	nf, ok, inv := http.StatusNotFound, http.StatusOK, http.StatusUnprocessableEntity
-	hides := func(s ...string) func(t *testing.T, w *world, who string, r *apptest.Response) {
-		return func(t *testing.T, w *world, who string, r *apptest.Response) {
-			for _, x := range s {
-				if strings.Contains(r.String(), x) {
-					t.Errorf("%s sees %s", who, x)
-				}
-			}
-		}
-	}
 	vote := map[string]any{"meeting_on": "2023-03-01", "present": 10, "for": 10, "against": 0, "abstain": 0}
 	election := map[string]any{"held_on": "2023-03-01", "present": 10, "term_years": 3,
 		"candidates": []map[string]any{{"name": "入侵者", "post": "leader", "votes": 9, "elected": true}}}

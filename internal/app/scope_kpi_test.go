@@ -38,12 +38,8 @@ func init() {
 	scopeSnapshots = append(scopeSnapshots, func(t *testing.T, w *world) string {
 		var version, active int
 		var revoked string
-		if err := w.a.DB.Read.QueryRow(`SELECT version, active FROM indicators WHERE key = 'tianhe_goal'`).Scan(&version, &active); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.a.DB.Read.QueryRow(`SELECT revoked_on FROM pilots WHERE id = $1`, w.IDs["{pilot}"]).Scan(&revoked); err != nil {
-			t.Fatal(err)
-		}
+		w.scan(t, `SELECT version, active FROM indicators WHERE key = 'tianhe_goal'`, nil, &version, &active)
+		w.scan(t, `SELECT revoked_on FROM pilots WHERE id = $1`, []any{w.IDs["{pilot}"]}, &revoked)
 		return fmt.Sprintf("tianhe_goal v%d active %d; pilot revoked %q; indicators %d; pilots %d", version, active, revoked,
 			w.a.Count("indicators"), w.a.Count("pilots"))
 	})

@@ -28,9 +28,7 @@ func init() {
 	})
 	scopeSnapshots = append(scopeSnapshots, func(t *testing.T, w *world) string {
 		var status string
-		if err := w.a.DB.Read.QueryRow(`SELECT status FROM demonstration_points WHERE id = $1`, w.IDs["{point}"]).Scan(&status); err != nil {
-			t.Fatal(err)
-		}
+		w.scan(t, `SELECT status FROM demonstration_points WHERE id = $1`, []any{w.IDs["{point}"]}, &status)
 		return fmt.Sprintf("point %s; points %d", status, w.a.Count("demonstration_points"))
 	})
 	nf, ok, fb := http.StatusNotFound, http.StatusOK, http.StatusForbidden

@@ -38,9 +38,7 @@ func init() {
 	scopeSnapshots = append(scopeSnapshots, func(t *testing.T, w *world) string {
 		var v, about int
 		var desc string
-		if err := w.a.DB.Read.QueryRow(`SELECT version, about, description FROM portal_publications WHERE org_id = $1`, w.IDs["{porg}"]).Scan(&v, &about, &desc); err != nil {
-			t.Fatal(err)
-		}
+		w.scan(t, `SELECT version, about, description FROM portal_publications WHERE org_id = $1`, []any{w.IDs["{porg}"]}, &v, &about, &desc)
 		return fmt.Sprintf("publication v%d %d %s; photos %d", v, about, desc, w.a.Count("portal_photos"))
 	})
 	nf, ok := http.StatusNotFound, http.StatusOK

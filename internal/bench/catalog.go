@@ -3,6 +3,7 @@ package bench
 import (
 	"math/rand/v2"
 
+	"linli/internal/platform/weighted"
 	"linli/internal/registry"
 )
 
@@ -138,18 +139,7 @@ func pickKind(r *rand.Rand, ks []kind, ok func(k *kind) bool) *kind {
 }
 
 func pickWeighted[T any](r *rand.Rand, xs []T, weights []int) T {
-	total := 0
-	for _, w := range weights {
-		total += w
-	}
-	n := r.IntN(total)
-	for i, w := range weights {
-		if n < w {
-			return xs[i]
-		}
-		n -= w
-	}
-	return xs[len(xs)-1]
+	return xs[weighted.Index(r, weights)]
 }
 
 func person(r *rand.Rand) string {

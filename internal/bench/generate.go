@@ -181,7 +181,7 @@ func (g *generator) newOrg(c community, k *kind, name, tier, status string) *gor
 	g.nextID++
 	r := g.r
 	o := &gorg{id: g.nextID, name: name, tier: tier, comm: c, status: status,
-		types: maskOf(registry.Types, k.types), groups: maskOf(registry.TargetGroups, k.groups)}
+		types: registry.Mask(registry.Types, k.types), groups: registry.Mask(registry.TargetGroups, k.groups)}
 	if r.IntN(4) == 0 { // a group often serves more than its kind says
 		o.groups |= 1 << r.IntN(len(registry.TargetGroups))
 	}
@@ -202,18 +202,6 @@ func (g *generator) newOrg(c community, k *kind, name, tier, status string) *gor
 	}
 	g.orgs = append(g.orgs, o)
 	return o
-}
-
-func maskOf(all, set []string) int64 {
-	var m int64
-	for _, s := range set {
-		for i, a := range all {
-			if a == s {
-				m |= 1 << i
-			}
-		}
-	}
-	return m
 }
 
 // hub designates the street's hub organization, housed in an urban

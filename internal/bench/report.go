@@ -133,13 +133,23 @@ func (r *Report) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "measurement\tn\tmedian\tp99\trate\tvs anchor\tCPU/op\ttarget\tmet")
 	for _, st := range r.Stats {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", st.Name, count(st), dur(st.MedianMS, st), dur(st.P99MS, st),
-			rate(st), ratio(st), cpu(st), st.Target, met(st))
+		fmt.Fprintln(tw, strings.Join(cells(st), "\t"))
 	}
 	tw.Flush()
+	r.notes(w, "  ")
+}
+
+// cells are a measurement's row of the table.
+func cells(st *Stat) []string {
+	return []string{st.Name, count(st), dur(st.MedianMS, st), dur(st.P99MS, st), rate(st), ratio(st), cpu(st), st.Target, met(st)}
+}
+
+// notes writes, a line each after bullet, the notes and errors of the
+// measurements that have any.
+func (r *Report) notes(w io.Writer, bullet string) {
 	for _, st := range r.Stats {
 		if st.Note != "" || st.FirstError != "" {
-			fmt.Fprintf(w, "  %s: %s", st.Name, st.Note)
+			fmt.Fprintf(w, "%s%s: %s", bullet, st.Name, st.Note)
 			if st.FirstError != "" {
 				fmt.Fprintf(w, " (%d errors; first: %s)", st.Errors, oneLine(st.FirstError))
 			}
@@ -240,17 +250,8 @@ func (r *Report) Markdown(w io.Writer) {
 	fmt.Fprintln(w, "| measurement | n | median | p99 | rate | vs anchor | CPU/op | target | met |")
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
 	for _, st := range r.Stats {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", st.Name, count(st), dur(st.MedianMS, st), dur(st.P99MS, st),
-			rate(st), ratio(st), cpu(st), st.Target, met(st))
+		fmt.Fprintf(w, "| %s |\n", strings.Join(cells(st), " | "))
 	}
 	fmt.Fprintln(w)
-	for _, st := range r.Stats {
-		if st.Note != "" || st.FirstError != "" {
-			fmt.Fprintf(w, "- %s: %s", st.Name, st.Note)
-			if st.FirstError != "" {
-				fmt.Fprintf(w, " (%d errors; first: %s)", st.Errors, oneLine(st.FirstError))
-			}
-			fmt.Fprintln(w)
-		}
-	}
+	r.notes(w, "- ")
 }

@@ -32,11 +32,11 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/census/rounds", Summary: "Census rounds in scope", Tag: "census",
 		Response: "CensusRounds"}, h.S.API(h.apiRounds))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/census/rounds", Summary: "Open a census round for your district", Tag: "census",
-		Body: "CensusRoundInput", Response: "CensusRound", Status: 201}, h.S.API(h.apiOpen))
+		Body: "CensusRoundInput", Response: "CensusRound", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.OpenRound)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/census/rounds/{id}", Summary: "A round: streets, submissions, district summary", Tag: "census",
-		Response: "CensusRoundView"}, h.S.API(h.apiRound))
+		Response: "CensusRoundView"}, h.S.API(web.Read(h.S, "id", h.Svc.RoundView)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/census/rounds/{id}/close", Summary: "Close a census round", Tag: "census",
-		Response: "CensusRound"}, h.S.API(h.apiClose))
+		Response: "CensusRound"}, h.S.API(web.Read(h.S, "id", h.Svc.CloseRound)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/census/rounds/{id}/submissions", Summary: "Submit your street's file into a round (multipart field file)",
 		Tag: "census", Body: "multipart", Response: "ImportReport",
 		Query: []web.Param{{Name: "dry_run", Description: "1: check only"}}}, h.S.API(h.apiSubmit))
@@ -62,13 +62,21 @@ func (h *Handlers) writeReport(w http.ResponseWriter, r *http.Request, rep *Repo
 }
 
 func (h *Handlers) apiImport(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.importFile(w, r, func(up *upload) (*Report, error) {
+		return h.Svc.Import(r.Context(), u, up.Path, up.Name, Options{DryRun: up.DryRun})
+	})
+}
+
+// importFile receives the request's file and answers the report of what
+// run made of it (writeReport), or the error.
+func (h *Handlers) importFile(w http.ResponseWriter, r *http.Request, run func(up *upload) (*Report, error)) {
 	up, err := receive(w, r)
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
 	}
 	defer up.remove()
-	rep, err := h.Svc.Import(r.Context(), u, up.Path, up.Name, Options{DryRun: up.DryRun})
+	rep, err := run(up)
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
@@ -98,51 +106,7 @@ func (h *Handlers) apiExport(format string) web.Handler {
 
 func (h *Handlers) apiRounds(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	rs, err := h.Svc.Rounds(r.Context(), u)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": rs})
-}
-
-func (h *Handlers) apiOpen(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in RoundInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	rd, err := h.Svc.OpenRound(r.Context(), u, in)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusCreated, rd)
-}
-
-func (h *Handlers) apiRound(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var v *RoundView
-	if err == nil {
-		v, err = h.Svc.RoundView(r.Context(), u, id)
-	}
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, v)
-}
-
-func (h *Handlers) apiClose(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var rd *Round
-	if err == nil {
-		rd, err = h.Svc.CloseRound(r.Context(), u, id)
-	}
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, rd)
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": rs}, err)
 }
 
 func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -151,18 +115,9 @@ func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.JSONError(w, r, err)
 		return
 	}
-	up, err := receive(w, r)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	defer up.remove()
-	rep, err := h.Svc.Submit(r.Context(), u, id, up.Path, up.Name, Options{DryRun: up.DryRun})
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	h.writeReport(w, r, rep)
+	h.importFile(w, r, func(up *upload) (*Report, error) {
+		return h.Svc.Submit(r.Context(), u, id, up.Path, up.Name, Options{DryRun: up.DryRun})
+	})
 }
 
 // schemas are generated from the answers' Go types (web.SchemaOf).

@@ -60,6 +60,42 @@ func write(t *testing.T, name string, fill func(w io.Writer)) string {
 	return p
 }
 
+// wantLineLimit: the file at p is refused at the line limit before what
+// it holds (what) allocates 64 MiB.
+func wantLineLimit(t *testing.T, p, what string) {
+	t.Helper()
+	err, n := readAll(t, p)
+	wantLimit(t, err, "census.err.limit_line")
+	if n > 64<<20 {
+		t.Errorf("%s allocated %d MiB", what, n>>20)
+	}
+}
+
+// lower sets an import limit to n until the test ends.
+func lower[N int | int64](t *testing.T, limit *N, n N) {
+	old := *limit
+	*limit = n
+	t.Cleanup(func() { *limit = old })
+}
+
+// headed is a workbook with the template's first two column names.
+func headed() *excelize.File {
+	x := excelize.NewFile()
+	x.SetCellStr("Sheet1", "A1", "组织名称")
+	x.SetCellStr("Sheet1", "B1", "统一社会信用代码")
+	return x
+}
+
+// save writes the workbook to a file of that name and returns its path.
+func save(t *testing.T, x *excelize.File, name string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := x.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestImportBombs reproduces issue 18's failure 2 at a small scale: a CSV
 // of commas, a huge cell, endless rows and a huge shared string were read
 // whole (4 GB for 60 MB of commas). Each is now refused while streaming,
@@ -70,11 +106,7 @@ func TestImportBombs(t *testing.T) {
 			io.WriteString(w, "组织名称,统一社会信用代码\n")
 			w.Write(bytes.Repeat([]byte{','}, 8<<20))
 		})
-		err, n := readAll(t, p)
-		wantLimit(t, err, "census.err.limit_line")
-		if n > 64<<20 {
-			t.Errorf("8 MB of commas allocated %d MiB", n>>20)
-		}
+		wantLineLimit(t, p, "8 MB of commas")
 	})
 	t.Run("a huge cell", func(t *testing.T) {
 		p := write(t, "cell.csv", func(w io.Writer) {
@@ -82,11 +114,7 @@ func TestImportBombs(t *testing.T) {
 			w.Write(bytes.Repeat([]byte("社\n"), 4<<20))
 			io.WriteString(w, "\",x\n")
 		})
-		err, n := readAll(t, p)
-		wantLimit(t, err, "census.err.limit_line")
-		if n > 64<<20 {
-			t.Errorf("a 16 MB cell allocated %d MiB", n>>20)
-		}
+		wantLineLimit(t, p, "a 16 MB cell")
 	})
 	t.Run("too many columns", func(t *testing.T) {
 		p := write(t, "wide.csv", func(w io.Writer) {
@@ -97,9 +125,7 @@ func TestImportBombs(t *testing.T) {
 		wantLimit(t, err, "census.err.limit_columns")
 	})
 	t.Run("endless rows", func(t *testing.T) {
-		old := importLimits.Rows
-		importLimits.Rows = 1000
-		t.Cleanup(func() { importLimits.Rows = old })
+		lower(t, &importLimits.Rows, 1000)
 		p := write(t, "rows.csv", func(w io.Writer) {
 			io.WriteString(w, "组织名称,统一社会信用代码\n")
 			io.WriteString(w, strings.Repeat(" \n", 5000))
@@ -108,40 +134,24 @@ func TestImportBombs(t *testing.T) {
 		wantLimit(t, err, "census.err.limit_rows")
 	})
 	t.Run("a huge shared string", func(t *testing.T) {
-		old := importLimits.SharedStrings
-		importLimits.SharedStrings = 1 << 20
-		t.Cleanup(func() { importLimits.SharedStrings = old })
-		x := excelize.NewFile()
-		x.SetCellStr("Sheet1", "A1", "组织名称")
-		x.SetCellStr("Sheet1", "B1", "统一社会信用代码")
+		lower(t, &importLimits.SharedStrings, 1<<20)
+		x := headed()
 		x.SetCellStr("Sheet1", "A2", strings.Repeat("x", 32000))
 		for i := 3; i < 100; i++ {
 			cell, _ := excelize.CoordinatesToCellName(1, i)
 			x.SetCellStr("Sheet1", cell, strings.Repeat(string(rune('a'+i%26)), 30000)+cell)
 		}
-		p := filepath.Join(t.TempDir(), "shared.xlsx")
-		if err := x.SaveAs(p); err != nil {
-			t.Fatal(err)
-		}
-		err, _ := readAll(t, p)
+		err, _ := readAll(t, save(t, x, "shared.xlsx"))
 		wantLimit(t, err, "census.err.limit_shared")
 	})
 	t.Run("a zip bomb", func(t *testing.T) {
-		old := importLimits.Unzipped
-		importLimits.Unzipped = 1 << 20
-		t.Cleanup(func() { importLimits.Unzipped = old })
-		x := excelize.NewFile()
-		x.SetCellStr("Sheet1", "A1", "组织名称")
-		x.SetCellStr("Sheet1", "B1", "统一社会信用代码")
+		lower(t, &importLimits.Unzipped, 1<<20)
+		x := headed()
 		for i := 2; i < 60000; i++ {
 			cell, _ := excelize.CoordinatesToCellName(1, i)
 			x.SetCellInt("Sheet1", cell, int64(i))
 		}
-		p := filepath.Join(t.TempDir(), "bomb.xlsx")
-		if err := x.SaveAs(p); err != nil {
-			t.Fatal(err)
-		}
-		err, _ := readAll(t, p)
+		err, _ := readAll(t, save(t, x, "bomb.xlsx"))
 		wantLimit(t, err, "census.err.limit_unzipped")
 	})
 	t.Run("an ordinary file reads", func(t *testing.T) {

@@ -1,6 +1,7 @@
 package civic
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -27,44 +28,49 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	doc(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/signups", Summary: "A resident signs up for an activity that accepts sign-ups, within its capacity",
 		Status: 204, Resident: true}, h.S.API(h.apiSignUpFor))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/signup-settings", Summary: "Open or close an activity to residents' sign-ups (who records its host's activities)",
-		Body: "SignupSettings", Status: 204}, h.S.API(h.apiSignupSettings))
+		Body: "SignupSettings", Status: 204}, h.S.API(web.WriteID(h.S, http.StatusNoContent, "id", noContent(h.Svc.SetSignups))))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/ratings", Summary: "A resident rates an organization they took part with: 1–5 stars and a comment the community committee moderates; one per organization per year (409)",
-		Body: "RatingInput", Response: "Rating", Status: 201, Resident: true}, h.S.API(h.apiRate))
+		Body: "RatingInput", Response: "Rating", Status: 201, Resident: true}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.Rate)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/ratings", Summary: "Ratings: a resident's own; an organization's; those of the officer's place (status=pending: the comments to moderate)",
 		Query: []web.Param{{Name: "status", Description: "pending | published | rejected"}}, Response: "RatingList", Resident: true}, h.S.API(h.apiRatings))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/ratings/{id}/moderation", Summary: "Publish or reject a rating's comment (community committee or street)",
-		Body: "Moderation", Response: "Rating"}, h.S.API(h.apiModerate))
+		Body: "Moderation", Response: "Rating"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.Moderate)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/ratings/{id}/answer", Summary: "The organization answers a rating",
-		Body: "Answer", Response: "Rating"}, h.S.API(h.apiAnswer))
+		Body: "Answer", Response: "Rating"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.AnswerRating)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys", Summary: "Recognition surveys: a resident's open ones; an officer's in scope",
 		Response: "SurveyList", Resident: true}, h.S.API(h.apiSurveys))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys", Summary: "Run a recognition survey (感知度和认可度) in a district or street for a period; the instrument as data (default: awareness, participation, satisfaction); a question of scale choice lists its own 2–10 options (labels; answered by number, 1 for the first; errors questions.N.options.M)",
-		Body: "SurveyInput", Response: "Survey", Status: 201}, h.S.API(h.apiCreateSurvey))
+		Body: "SurveyInput", Response: "Survey", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateSurvey)))
 	doc(web.Doc{Method: "PUT", Path: "/api/v1/surveys/{id}", Summary: "Change a survey (as POST /api/v1/surveys); once residents answered it, only its title and period (its questions and place: 422)",
-		Body: "SurveyInput", Response: "Survey"}, h.S.API(h.apiUpdateSurvey))
+		Body: "SurveyInput", Response: "Survey"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.UpdateSurvey)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys/{id}/answers", Summary: "A resident answers a survey, once (a second answer is 409)",
-		Body: "AnswerInput", Status: 204, Resident: true}, h.S.API(h.apiAnswerSurvey))
+		Body: "AnswerInput", Status: 204, Resident: true}, h.S.API(web.WriteID(h.S, http.StatusNoContent, "id", noContent(h.Svc.AnswerSurvey))))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys/{id}/results", Summary: "A survey's awareness, participation and satisfaction, and ratings, by place",
-		Response: "SurveyResults"}, h.S.API(h.apiResults))
+		Response: "SurveyResults"}, h.S.API(web.Read(h.S, "id", h.Svc.SurveyResults)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys/{id}/results.xlsx", Summary: "A survey's results as a spreadsheet: each question's answers (counts and shares), then each place's readings",
 		Response: "results.xlsx"}, h.S.API(h.apiResultsXLSX))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys/{id}/publication", Summary: "The survey's owner (an officer of its unit or above) publishes its results on the portal, or withdraws them",
-		Body: "PublicationInput", Response: "Survey"}, h.S.API(h.apiPublish))
+		Body: "PublicationInput", Response: "Survey"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.PublishResults)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/public/surveys/{id}", Summary: "A survey's published results (404 until the owner publishes them, and after a withdrawal); free-text answers only counted",
 		Response: "SurveyResults", Public: true}, h.apiPublicResults)
 	doc(web.Doc{Method: "GET", Path: "/api/v1/cases", Summary: "Typical cases and experience write-ups the user writes or decides",
 		Response: "CaseList"}, h.S.API(h.apiCases))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases", Summary: "Write a draft case (an organization's leader, a hub or a street); outcomes computed from the linked activities and projects",
-		Body: "CaseInput", Response: "Case", Status: 201}, h.S.API(h.apiCreateCase))
-	doc(web.Doc{Method: "GET", Path: "/api/v1/cases/{id}", Summary: "One case", Response: "Case"}, h.S.API(h.apiCase))
+		Body: "CaseInput", Response: "Case", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateCase)))
+	doc(web.Doc{Method: "GET", Path: "/api/v1/cases/{id}", Summary: "One case", Response: "Case"}, h.S.API(web.Read(h.S, "id", h.Svc.Case)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases/{id}/decision", Summary: "submit (author); approve or return (street, then district; the district's approval publishes); feature or unfeature (city)",
-		Body: "CivicDecision", Response: "Case"}, h.S.API(h.apiDecide))
+		Body: "CivicDecision", Response: "Case"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.Decide)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases/{id}/photos", Summary: "Add a photo (JPEG or PNG, at most 2 MB, 9 a case) to a draft",
 		Body: "multipart", Response: "PhotoID", Status: 201}, h.S.API(h.apiPhoto))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/public/cases", Summary: "Published cases within a place, featured first",
 		Query:    []web.Param{{Name: "within", Description: "division code"}, {Name: "featured", Description: "1: featured only"}},
 		Response: "CaseList", Public: true}, h.apiPublicCases)
 	rt.Schemas(schemas())
+}
+
+// noContent is a change that answers nothing, as web.WriteID takes it.
+func noContent[In any](fn func(ctx context.Context, u *auth.User, id int64, in In) error) func(context.Context, *auth.User, int64, In) (any, error) {
+	return func(ctx context.Context, u *auth.User, id int64, in In) (any, error) { return nil, fn(ctx, u, id, in) }
 }
 
 func (h *Handlers) apiSignUp(w http.ResponseWriter, r *http.Request) {
@@ -108,60 +114,9 @@ func (h *Handlers) apiSignUpFor(w http.ResponseWriter, r *http.Request, u *auth.
 	h.S.Respond(w, r, http.StatusNoContent, nil, err)
 }
 
-func (h *Handlers) apiSignupSettings(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in SignupSettings
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	if err == nil {
-		err = h.Svc.SetSignups(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusNoContent, nil, err)
-}
-
-func (h *Handlers) apiRate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in RatingInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var out *Rating
-	if err == nil {
-		out, err = h.Svc.Rate(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, out, err)
-}
-
 func (h *Handlers) apiRatings(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.Ratings(r.Context(), u, r.URL.Query().Get("status"))
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiModerate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in Moderation
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var out *Rating
-	if err == nil {
-		out, err = h.Svc.Moderate(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusOK, out, err)
-}
-
-func (h *Handlers) apiAnswer(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in Answer
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var out *Rating
-	if err == nil {
-		out, err = h.Svc.AnswerRating(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusOK, out, err)
 }
 
 func (h *Handlers) apiSurveys(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -169,85 +124,9 @@ func (h *Handlers) apiSurveys(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
-func (h *Handlers) apiCreateSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in SurveyInput
-	err := web.DecodeJSON(w, r, &in)
-	var out *Survey
-	if err == nil {
-		out, err = h.Svc.CreateSurvey(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, out, err)
-}
-
-func (h *Handlers) apiUpdateSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in SurveyInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var out *Survey
-	if err == nil {
-		out, err = h.Svc.UpdateSurvey(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusOK, out, err)
-}
-
-func (h *Handlers) apiAnswerSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in AnswerInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	if err == nil {
-		err = h.Svc.AnswerSurvey(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusNoContent, nil, err)
-}
-
-func (h *Handlers) apiResults(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var out *Results
-	if err == nil {
-		out, err = h.Svc.SurveyResults(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, out, err)
-}
-
 func (h *Handlers) apiCases(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.Cases(r.Context(), u)
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiCreateCase(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in CaseInput
-	err := web.DecodeJSON(w, r, &in)
-	var out *Case
-	if err == nil {
-		out, err = h.Svc.CreateCase(r.Context(), u, in)
-	}
-	h.S.Respond(w, r, http.StatusCreated, out, err)
-}
-
-func (h *Handlers) apiCase(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var out *Case
-	if err == nil {
-		out, err = h.Svc.Case(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, out, err)
-}
-
-func (h *Handlers) apiDecide(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in Decision
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var out *Case
-	if err == nil {
-		out, err = h.Svc.Decide(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusOK, out, err)
 }
 
 // readPhoto reads the "file" part, refusing a body far over the limit.

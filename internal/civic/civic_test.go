@@ -349,13 +349,8 @@ func TestCaseFlow(t *testing.T) {
 func TestSurvey(t *testing.T) {
 	a := apptest.New(t)
 	district := a.CreateUser("sv-district", auth.DistrictOfficer, tianhe, 0)
-	r := a.As(district).Do("POST", "/api/v1/surveys", map[string]any{"title": "2023 年天河区认可度调查", "unit_code": tianhe,
+	sv := postSurvey(t, a.As(district), map[string]any{"title": "2023 年天河区认可度调查", "unit_code": tianhe,
 		"opens_on": "2023-06-01", "closes_on": "2023-06-30"})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("survey: %d %s", r.Status, r.Body)
-	}
-	var sv civic.Survey
-	r.Decode(&sv)
 	answers := []struct {
 		community, knows, took, sat string
 	}{{wushanC, "yes", "yes", "5"}, {wushanC, "yes", "no", "3"}, {"440106002008", "no", "no", "2"}}
@@ -385,7 +380,7 @@ func TestSurvey(t *testing.T) {
 		}
 	}
 	var res civic.Results
-	r = a.As(district).Do("GET", fmt.Sprintf("/api/v1/surveys/%d/results", sv.ID), nil)
+	r := a.As(district).Do("GET", fmt.Sprintf("/api/v1/surveys/%d/results", sv.ID), nil)
 	if r.Status != 200 {
 		t.Fatalf("results: %d %s", r.Status, r.Body)
 	}

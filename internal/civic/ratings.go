@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"linli/internal/activity"
 	"linli/internal/platform/auth"
@@ -140,35 +141,47 @@ func (s *Service) Ratings(ctx context.Context, u *auth.User, status string) ([]*
 // Moderate publishes or rejects a pending comment (the community committee,
 // or the street above it).
 func (s *Service) Moderate(ctx context.Context, u *auth.User, id int64, m Moderation) (*Rating, error) {
-	now := s.now()
-	var out *Rating
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.getRating(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !canModerate(u, r.CommunityCode) {
-			return notFound()
-		}
-		if m.Decision != "publish" && m.Decision != "reject" {
-			return invalid("decision", "err.choose_one")
-		}
-		if r.CommentStatus != CommentPending {
-			return invalid("decision", "err.civic.not_pending")
-		}
-		r.CommentStatus = map[string]string{"publish": CommentPublished, "reject": CommentRejected}[m.Decision]
-		if _, err := tx.ExecContext(ctx, `UPDATE org_ratings SET comment_status = $1, moderated_by = $2, moderated_at = $3 WHERE id = $4`,
-			r.CommentStatus, u.ID, now, id); err != nil {
-			return fmt.Errorf("civic: moderate: %w", err)
-		}
-		out = r
-		return s.record(ctx, tx, now, u, "rating.moderate", "rating", id, r.CommunityCode, map[string]any{"decision": m.Decision})
-	})
-	return out, err
+	return s.changeRating(ctx, u, id, func(r *Rating) bool { return canModerate(u, r.CommunityCode) },
+		func(tx *sql.Tx, r *Rating, now time.Time) error {
+			if m.Decision != "publish" && m.Decision != "reject" {
+				return invalid("decision", "err.choose_one")
+			}
+			if r.CommentStatus != CommentPending {
+				return invalid("decision", "err.civic.not_pending")
+			}
+			r.CommentStatus = map[string]string{"publish": CommentPublished, "reject": CommentRejected}[m.Decision]
+			if _, err := tx.ExecContext(ctx, `UPDATE org_ratings SET comment_status = $1, moderated_by = $2, moderated_at = $3 WHERE id = $4`,
+				r.CommentStatus, u.ID, now, id); err != nil {
+				return fmt.Errorf("civic: moderate: %w", err)
+			}
+			return s.record(ctx, tx, now, u, "rating.moderate", "rating", id, r.CommunityCode, map[string]any{"decision": m.Decision})
+		})
 }
 
 // AnswerRating records the organization's answer to a rating.
 func (s *Service) AnswerRating(ctx context.Context, u *auth.User, id int64, a Answer) (*Rating, error) {
+	return s.changeRating(ctx, u, id, func(r *Rating) bool { return canAnswer(u, r.OrgID) },
+		func(tx *sql.Tx, r *Rating, now time.Time) error {
+			a.Answer = strings.TrimSpace(a.Answer)
+			f := errs.Fields{}
+			checkText(a.Answer, "answer", 1, 500, f)
+			if err := f.Err(); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE org_ratings SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4`,
+				a.Answer, u.ID, now, id); err != nil {
+				return fmt.Errorf("civic: answer: %w", err)
+			}
+			r.Answer = a.Answer
+			return s.record(ctx, tx, now, u, "rating.answer", "rating", id, r.CommunityCode, map[string]any{"answer": a.Answer})
+		})
+}
+
+// changeRating changes rating id in a transaction: one the user may not
+// touch (may) is not found; change updates it and returns the rating as
+// it is now.
+func (s *Service) changeRating(ctx context.Context, u *auth.User, id int64, may func(r *Rating) bool,
+	change func(tx *sql.Tx, r *Rating, now time.Time) error) (*Rating, error) {
 	now := s.now()
 	var out *Rating
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -176,22 +189,14 @@ func (s *Service) AnswerRating(ctx context.Context, u *auth.User, id int64, a An
 		if err != nil {
 			return err
 		}
-		if !canAnswer(u, r.OrgID) {
+		if !may(r) {
 			return notFound()
 		}
-		a.Answer = strings.TrimSpace(a.Answer)
-		f := errs.Fields{}
-		checkText(a.Answer, "answer", 1, 500, f)
-		if err := f.Err(); err != nil {
+		if err := change(tx, r, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE org_ratings SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4`,
-			a.Answer, u.ID, now, id); err != nil {
-			return fmt.Errorf("civic: answer: %w", err)
-		}
-		r.Answer = a.Answer
 		out = r
-		return s.record(ctx, tx, now, u, "rating.answer", "rating", id, r.CommunityCode, map[string]any{"answer": a.Answer})
+		return nil
 	})
 	return out, err
 }

@@ -34,6 +34,39 @@ func surveyValues(in civic.SurveyInput) url.Values {
 	return v
 }
 
+// formAndAPI makes survey in through the form, as a browser posts it (a
+// redirect to the survey's page), and through POST /api/v1/surveys, and
+// fails the test unless both are the same survey; it returns the form's
+// survey's id, the API's answer and the survey as listed.
+func formAndAPI(t *testing.T, c *apptest.Client, in civic.SurveyInput) (formID int64, api, listed civic.Survey) {
+	t.Helper()
+	r := c.Do("POST", "/surveys", surveyValues(in))
+	loc := r.Header.Get("Location")
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/surveys/") {
+		t.Fatalf("form: %d %q %.300s", r.Status, loc, r.Body)
+	}
+	formID, err := strconv.ParseInt(strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/surveys/"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api = postSurvey(t, c, in)
+	fromForm, fromAPI := surveyOf(t, c, formID), surveyOf(t, c, api.ID)
+	fromForm.ID, fromAPI.ID = 0, 0
+	if !reflect.DeepEqual(fromForm, fromAPI) {
+		t.Fatalf("the form's survey\n%+v\ndiffers from the API's\n%+v", fromForm, fromAPI)
+	}
+	return formID, api, fromAPI
+}
+
+// postSurvey runs a survey through POST /api/v1/surveys and fails the test
+// unless it is created.
+func postSurvey(t *testing.T, c *apptest.Client, in any) civic.Survey {
+	t.Helper()
+	var sv civic.Survey
+	c.Do("POST", "/api/v1/surveys", in).Expect(http.StatusCreated).Decode(&sv)
+	return sv
+}
+
 func surveyOf(t *testing.T, c *apptest.Client, id int64) civic.Survey {
 	t.Helper()
 	var list struct{ Items []civic.Survey }
@@ -71,27 +104,7 @@ func TestSurveyForm(t *testing.T) {
 		!strings.Contains(r.String(), `value="`+wushan+`"`) {
 		t.Fatalf("new survey form: %d %.400s", r.Status, r.Body)
 	}
-	r := c.Do("POST", "/surveys", surveyValues(in))
-	loc := r.Header.Get("Location")
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/surveys/") {
-		t.Fatalf("form: %d %q %.300s", r.Status, loc, r.Body)
-	}
-	formID, err := strconv.ParseInt(strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/surveys/"), 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// the API
-	r = c.Do("POST", "/api/v1/surveys", in)
-	if r.Status != http.StatusCreated {
-		t.Fatalf("API: %d %s", r.Status, r.Body)
-	}
-	var apiSv civic.Survey
-	r.Decode(&apiSv)
-	fromForm, fromAPI := surveyOf(t, c, formID), surveyOf(t, c, apiSv.ID)
-	fromForm.ID, fromAPI.ID = 0, 0
-	if !reflect.DeepEqual(fromForm, fromAPI) {
-		t.Fatalf("the form's survey\n%+v\ndiffers from the API's\n%+v", fromForm, fromAPI)
-	}
+	formID, apiSv, _ := formAndAPI(t, c, in)
 	var rows [2]string
 	for i, id := range []int64{formID, apiSv.ID} {
 		if err := a.DB.Read.QueryRow(`SELECT title || unit_code || district_code || opens_on || closes_on || questions FROM surveys WHERE id = $1`, id).Scan(&rows[i]); err != nil {
@@ -112,7 +125,7 @@ func TestSurveyForm(t *testing.T) {
 	bad.Questions = append([]civic.Question{}, in.Questions...)
 	bad.Questions[1] = civic.Question{Key: "heard", TextZH: "重复", Scale: "yes_no", Reading: "awareness"}
 	bad.Questions[2] = civic.Question{Key: "happy", TextZH: "", Scale: "yes_no", Reading: "satisfaction"}
-	r = c.Do("POST", "/surveys", surveyValues(bad))
+	r := c.Do("POST", "/surveys", surveyValues(bad))
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad form: %d", r.Status)
 	}

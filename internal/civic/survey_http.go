@@ -84,23 +84,16 @@ func (h *Handlers) publishSubmit(w http.ResponseWriter, r *http.Request, u *auth
 }
 
 func (h *Handlers) surveyXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var res *Results
-	if err == nil {
-		res, err = h.Svc.SurveyResults(r.Context(), u, id)
-	}
-	var b []byte
-	if err == nil {
-		b, err = h.resultsXLSX(r, res)
-	}
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	sheet.Send(w, "survey-"+itoa(id)+".xlsx", b)
+	h.sendResults(w, r, u, h.S.PageError)
 }
 
 func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.sendResults(w, r, u, h.S.JSONError)
+}
+
+// sendResults sends the results of the survey the path names as a
+// spreadsheet, or answers the error with fail (a page or JSON).
+func (h *Handlers) sendResults(w http.ResponseWriter, r *http.Request, u *auth.User, fail func(http.ResponseWriter, *http.Request, error)) {
 	id, err := web.PathID(r, "id")
 	var res *Results
 	if err == nil {
@@ -111,23 +104,10 @@ func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *aut
 		b, err = h.resultsXLSX(r, res)
 	}
 	if err != nil {
-		h.S.Respond(w, r, http.StatusOK, nil, err)
+		fail(w, r, err)
 		return
 	}
 	sheet.Send(w, "survey-"+itoa(id)+".xlsx", b)
-}
-
-func (h *Handlers) apiPublish(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in PublicationInput
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var out *Survey
-	if err == nil {
-		out, err = h.Svc.PublishResults(r.Context(), u, id, in)
-	}
-	h.S.Respond(w, r, http.StatusOK, out, err)
 }
 
 func (h *Handlers) apiPublicResults(w http.ResponseWriter, r *http.Request) {

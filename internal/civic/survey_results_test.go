@@ -26,13 +26,8 @@ func TestSurveyResultsByQuestion(t *testing.T) {
 	a := apptest.New(t)
 	district := a.CreateUser("sr-district", auth.DistrictOfficer, tianhe, 0)
 	street := a.CreateUser("sr-street", auth.StreetOfficer, wushan, 0)
-	r := a.As(district).Do("POST", "/api/v1/surveys", map[string]any{"title": "天河区认可度逐题调查", "unit_code": tianhe,
+	sv := postSurvey(t, a.As(district), map[string]any{"title": "天河区认可度逐题调查", "unit_code": tianhe,
 		"opens_on": "2023-06-01", "closes_on": "2023-06-30"})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("survey: %d %s", r.Status, r.Body)
-	}
-	var sv civic.Survey
-	r.Decode(&sv)
 	answers := []map[string]string{
 		{"knows": "yes", "took_part": "yes", "satisfaction": "5", "remark": "多办活动"},
 		{"knows": "yes", "took_part": "no", "satisfaction": "4"},
@@ -62,7 +57,7 @@ func TestSurveyResultsByQuestion(t *testing.T) {
 		}
 	}
 	var res civic.Results
-	r = a.As(street).Do("GET", fmt.Sprintf("/api/v1/surveys/%d/results", sv.ID), nil)
+	r := a.As(street).Do("GET", fmt.Sprintf("/api/v1/surveys/%d/results", sv.ID), nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("street reads results: %d %s", r.Status, r.Body)
 	}

@@ -158,26 +158,11 @@ func (s *Service) Surveys(ctx context.Context, u *auth.User) ([]*Survey, error) 
 		}
 		where += `)`
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+surveyCols+` FROM surveys s WHERE `+where+` ORDER BY s.opens_on DESC, s.id DESC LIMIT 200`, args...)
+	out, err := s.querySurveys(ctx, "surveys", `SELECT `+surveyCols+` FROM surveys s WHERE `+where+` ORDER BY s.opens_on DESC, s.id DESC LIMIT 200`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("civic: surveys: %w", err)
-	}
-	defer rows.Close()
-	out := []*Survey{}
-	for rows.Next() {
-		sv, err := scanSurvey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sv)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows.Close()
-	codes := []string{}
 	for _, sv := range out {
-		codes = append(codes, sv.UnitCode)
 		if isResident(u) {
 			var n int
 			if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM survey_answers WHERE survey_id = $1 AND user_id = $2`, sv.ID, u.ID).Scan(&n); err != nil {
@@ -186,6 +171,15 @@ func (s *Service) Surveys(ctx context.Context, u *auth.User) ([]*Survey, error) 
 			sv.Answered = n > 0
 			sv.Answers = 0 // a resident is not told how many answered
 		}
+	}
+	return s.nameUnits(ctx, out)
+}
+
+// nameUnits sets the name of each survey's unit.
+func (s *Service) nameUnits(ctx context.Context, out []*Survey) ([]*Survey, error) {
+	codes := make([]string, 0, len(out))
+	for _, sv := range out {
+		codes = append(codes, sv.UnitCode)
 	}
 	names, err := s.Geo.Names(ctx, codes)
 	if err != nil {
@@ -317,34 +311,31 @@ func (s *Service) PublishedSurveys(ctx context.Context, code string, n int) ([]*
 		cond += ` OR s.unit_code = $3`
 		args = append(args, code)
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+surveyCols+` FROM surveys s WHERE s.published_at IS NOT NULL AND (`+cond+`)
+	out, err := s.querySurveys(ctx, "published surveys", `SELECT `+surveyCols+` FROM surveys s WHERE s.published_at IS NOT NULL AND (`+cond+`)
 		ORDER BY s.closes_on DESC, s.id DESC LIMIT `+itoa(int64(n)), args...)
 	if err != nil {
-		return nil, fmt.Errorf("civic: published surveys: %w", err)
+		return nil, err
+	}
+	return s.nameUnits(ctx, out)
+}
+
+// querySurveys reads the surveys a query of surveyCols selects; what names
+// the read in its error.
+func (s *Service) querySurveys(ctx context.Context, what, query string, args ...any) ([]*Survey, error) {
+	rows, err := s.DB.Read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("civic: %s: %w", what, err)
 	}
 	defer rows.Close()
 	out := []*Survey{}
-	codes := []string{}
 	for rows.Next() {
 		sv, err := scanSurvey(rows)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, sv)
-		codes = append(codes, sv.UnitCode)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	names, err := s.Geo.Names(ctx, codes)
-	if err != nil {
-		return nil, err
-	}
-	for _, sv := range out {
-		sv.UnitName = names[sv.UnitCode]
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // surveyAnswers reads a survey's raw answers (the tallies' input).

@@ -14,6 +14,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
+	"linli/internal/platform/weighted"
 	"linli/internal/registry"
 )
 
@@ -159,22 +160,6 @@ func newRand(seed int64) *rand.Rand {
 	return rand.New(rand.NewPCG(u, u^0x9e3779b97f4a7c15))
 }
 
-// pickIndex draws an index with the given weights.
-func pickIndex(r *rand.Rand, weights []int) int {
-	total := 0
-	for _, w := range weights {
-		total += w
-	}
-	n := r.IntN(total)
-	for i, w := range weights {
-		if n < w {
-			return i
-		}
-		n -= w
-	}
-	return len(weights) - 1
-}
-
 func pickWeighted[T any](r *rand.Rand, xs []T, weights []int) T {
-	return xs[pickIndex(r, weights)]
+	return xs[weighted.Index(r, weights)]
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/platform/weighted"
 	"linli/internal/registry"
 )
 
@@ -162,7 +163,7 @@ func (p *planner) person() string {
 	for i, s := range surnames {
 		ws[i] = s.w
 	}
-	s := surnames[pickIndex(p.r, ws)].s
+	s := surnames[weighted.Index(p.r, ws)].s
 	pool := givenMale
 	if p.r.Float64() < 0.55 {
 		pool = givenFemale
@@ -207,7 +208,7 @@ func (p *planner) founded(minYear int) string {
 		}
 		years, ws = append(years, y), append(ws, w)
 	}
-	y := years[pickIndex(p.r, ws)]
+	y := years[weighted.Index(p.r, ws)]
 	d := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, p.r.IntN(365))
 	// at least two days before now, so the filing (a day after founding)
 	// is still in the past

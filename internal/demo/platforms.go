@@ -10,6 +10,7 @@ import (
 	"linli/internal/incubation"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/weighted"
 )
 
 // Incubation bases (培育基地, “安家”工程): a district-level base in most
@@ -181,7 +182,7 @@ func (s *supporter) districtBase(a *area, opened time.Time) {
 // streetBase plans a street- or community-level base, run by the street's
 // hub where there is one (always in the demonstration street).
 func (s *supporter) streetBase(a *area, st *street, opened time.Time, community bool) {
-	h := streetHosts[pickIndex(s.r, []int{streetHosts[0].w, streetHosts[1].w, streetHosts[2].w})]
+	h := streetHosts[weighted.Index(s.r, []int{streetHosts[0].w, streetHosts[1].w, streetHosts[2].w})]
 	b := &base{opened: opened, by: func() *auth.User { return s.admin }}
 	b.in = incubation.BaseInput{Name: fmt.Sprintf(h.name, a.name, st.name, st.stem), HostType: h.host,
 		Address: fmt.Sprintf(h.address, a.name, st.name, st.stem), DivisionCode: st.code,
@@ -212,7 +213,7 @@ func (s *supporter) streetBase(a *area, st *street, opened time.Time, community 
 	if b.operator != nil {
 		b.in.Services = append(b.in.Services, "fund_custody")
 	}
-	n := pickIndex(s.r, []int{5, 3, 1})
+	n := weighted.Index(s.r, []int{5, 3, 1})
 	rooms := 1
 	if st.code == demoStreet && !community {
 		rooms, n = 2, 3

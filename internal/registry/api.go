@@ -38,13 +38,13 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs", Summary: "File an organization", Tag: "orgs",
 		Body: "OrgInput", Response: "Org", Status: 201}, h.S.API(h.apiCreate))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}", Summary: "One organization", Tag: "orgs",
-		Response: "Org"}, h.S.API(h.apiGet))
+		Response: "Org"}, h.S.API(web.Read(h.S, "id", h.Svc.Get)))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/orgs/{id}", Summary: "Change some fields of an organization", Tag: "orgs",
 		Body: "OrgInput", Response: "Org"}, h.S.API(h.apiPatch))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/transitions", Summary: "Move an organization through its lifecycle", Tag: "orgs",
-		Body: "Transition", Response: "Org"}, h.S.API(h.apiTransition))
+		Body: "Transition", Response: "Org"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.Move)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/history", Summary: "Dated history of status, tier and flags", Tag: "orgs",
-		Response: "History"}, h.S.API(h.apiHistory))
+		Response: "History"}, h.S.API(web.ReadItems(h.S, "id", h.Svc.History)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/summary", Summary: "Counts of organizations in scope", Tag: "orgs",
 		Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "Summary"}, h.S.API(h.apiSummary))
 	rt.Schemas(schemas())
@@ -57,11 +57,7 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User)
 		return
 	}
 	p, err := h.Svc.List(r.Context(), u, f)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, p)
+	h.S.Respond(w, r, http.StatusOK, p, err)
 }
 
 func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -77,19 +73,6 @@ func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.Use
 	}
 	w.Header().Set("Location", "/api/v1/orgs/"+strconv.FormatInt(o.ID, 10))
 	web.JSON(w, http.StatusCreated, o)
-}
-
-func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var o *Org
-	if err == nil {
-		o, err = h.Svc.Get(r.Context(), u, id)
-	}
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, o)
 }
 
 // apiPatch applies the given fields over the stored ones, then saves the
@@ -130,43 +113,7 @@ func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User
 		in.Status = ""
 	}
 	o, err := h.Svc.Update(r.Context(), u, id, in)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, o)
-}
-
-func (h *Handlers) apiTransition(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	var mv Move
-	if err := web.DecodeJSON(w, r, &mv); err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	o, err := h.Svc.Move(r.Context(), u, id, mv)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, o)
-}
-
-func (h *Handlers) apiHistory(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var evs []Event
-	if err == nil {
-		evs, err = h.Svc.History(r.Context(), u, id)
-	}
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": evs})
+	h.S.Respond(w, r, http.StatusOK, o, err)
 }
 
 func (h *Handlers) apiSummary(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -176,11 +123,7 @@ func (h *Handlers) apiSummary(w http.ResponseWriter, r *http.Request, u *auth.Us
 		return
 	}
 	s, err := h.Svc.Summarize(r.Context(), u, within)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, s)
+	h.S.Respond(w, r, http.StatusOK, s, err)
 }
 
 // schemas are generated from the Go types the API answers with and reads

@@ -24,18 +24,12 @@ func SearchSQLForTest(s *Service, u *auth.User, q string) (string, []any) {
 
 // SetScanLimitForTest sets the list size below which searches scan rather
 // than use the full-text index, until the test ends.
-func SetScanLimitForTest(t interface{ Cleanup(func()) }, n int) {
-	old := scanLimit
-	scanLimit = n
-	t.Cleanup(func() { scanLimit = old })
-}
+func SetScanLimitForTest(t interface{ Cleanup(func()) }, n int) { setForTest(t, &scanLimit, n) }
 
 // SetSearchCountCapForTest sets how far a search counts its matches,
 // until the test ends.
 func SetSearchCountCapForTest(t interface{ Cleanup(func()) }, n int) {
-	old := searchCountCap
-	searchCountCap = n
-	t.Cleanup(func() { searchCountCap = old })
+	setForTest(t, &searchCountCap, n)
 }
 
 // FilterFromQueryForTest reads list filters from a query string as the
@@ -45,15 +39,16 @@ func FilterFromQueryForTest(q url.Values) (Filter, errs.Fields) { return filterF
 // SetMaxRankedDepthForTest sets how deep a relevance-ranked page may lie,
 // until the test ends.
 func SetMaxRankedDepthForTest(t interface{ Cleanup(func()) }, n int) {
-	old := maxRankedDepth
-	maxRankedDepth = n
-	t.Cleanup(func() { maxRankedDepth = old })
+	setForTest(t, &maxRankedDepth, n)
 }
 
 // SetWalkPerRowForTest sets how many documents per needed row a search
 // walks in id order before the index answers, until the test ends.
-func SetWalkPerRowForTest(t interface{ Cleanup(func()) }, n int) {
-	old := walkPerRow
-	walkPerRow = n
-	t.Cleanup(func() { walkPerRow = old })
+func SetWalkPerRowForTest(t interface{ Cleanup(func()) }, n int) { setForTest(t, &walkPerRow, n) }
+
+// setForTest sets *p to v until the test ends.
+func setForTest[T any](t interface{ Cleanup(func()) }, p *T, v T) {
+	old := *p
+	*p = v
+	t.Cleanup(func() { *p = old })
 }

@@ -84,13 +84,10 @@ func filterFromQuery(q url.Values) (Filter, errs.Fields) {
 	return f, fe
 }
 
+// queryInt is formInt for a count, which is never negative.
 func queryInt(q url.Values, name string, fe errs.Fields) int {
-	v := strings.TrimSpace(q.Get(name))
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
+	n := formInt(q, name, fe)
+	if n < 0 {
 		fe.Add(name, "err.bad_number")
 	}
 	return n

@@ -2,10 +2,11 @@ package registry
 
 import (
 	"context"
-	"database/sql"
 	"strings"
+	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
 )
 
 // Lookup returns an organization without any viewer's scope or masking: for
@@ -22,37 +23,8 @@ func (s *Service) Lookup(ctx context.Context, id int64) (*Org, error) {
 // transaction that would clear the flag).
 func (s *Service) SetHub(ctx context.Context, u *auth.User, id int64, on bool, reason string) (*Org, error) {
 	reason = strings.TrimSpace(reason)
-	now := s.now()
-	var out *Org
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		o, err := getOrg(ctx, tx, id, s.DB.Dialect.ForUpdate())
-		if err != nil {
-			return err
-		}
-		lk, err := s.lookups(ctx, tx, o, o.CommunityCode, on)
-		if err != nil {
-			return err
-		}
-		c, f, err := planHub(u, o, on, reason, now, lk)
-		if err != nil {
-			return err
-		}
-		if err := f.Err(); err != nil {
-			return err
-		}
-		if c == nil {
-			out = o
-			return nil
-		}
-		if _, err := s.save(ctx, tx, u, now, c, false); err != nil {
-			return err
-		}
-		out, err = getOrg(ctx, tx, id, "")
-		return err
+	target := func(old *Org) (string, bool, error) { return old.CommunityCode, on, nil }
+	return s.apply(ctx, u, id, target, func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error) {
+		return planHub(u, old, on, reason, now, lk)
 	})
-	if err != nil {
-		return nil, err
-	}
-	maskFor(u, out)
-	return out, nil
 }

@@ -183,7 +183,9 @@ type Page struct {
 	PerPage int  `json:"per_page"`
 }
 
-func mask(all []string, set []string) int64 {
+// Mask is the bit set of set's members by their place in all (Types,
+// TargetGroups): how an organization's types and groups are stored.
+func Mask(all []string, set []string) int64 {
 	var m int64
 	for _, s := range set {
 		for i, a := range all {

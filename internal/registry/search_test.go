@@ -43,17 +43,7 @@ func TestSearchDoc(t *testing.T) {
 
 // TestSearch runs every case both ways a search can go: through the
 // full-text index (large lists) and by scanning the list (small ones).
-func TestSearch(t *testing.T) {
-	for _, way := range []struct {
-		name  string
-		limit int
-	}{{"full-text index", 0}, {"scan", 1 << 30}} {
-		t.Run(way.name, func(t *testing.T) {
-			registry.SetScanLimitForTest(t, way.limit)
-			testSearch(t)
-		})
-	}
-}
+func TestSearch(t *testing.T) { searchWays(t, testSearch) }
 
 func testSearch(t *testing.T) {
 	f := setup(t)

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
@@ -13,43 +14,16 @@ import (
 // field is audited, and status, tier, party organization and flag changes
 // enter the dated history.
 func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in Input) (*Org, error) {
-	now := s.now()
 	in.normalize()
-	var out *Org
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := getOrg(ctx, tx, id, s.DB.Dialect.ForUpdate())
-		if err != nil {
-			return err
-		}
+	target := func(old *Org) (string, bool, error) {
 		if !visible(u, old) {
-			return errs.E(errs.NotFound, "err.not_found")
+			return "", false, errs.E(errs.NotFound, "err.not_found")
 		}
-		lk, err := s.lookups(ctx, tx, old, in.CommunityCode, in.Hub)
-		if err != nil {
-			return err
-		}
-		c, f, err := planUpdate(u, old, in, now, lk)
-		if err != nil {
-			return err
-		}
-		if err := f.Err(); err != nil {
-			return err
-		}
-		if c == nil {
-			out = old
-			return nil
-		}
-		if _, err := s.save(ctx, tx, u, now, c, false); err != nil {
-			return err
-		}
-		out, err = getOrg(ctx, tx, id, "")
-		return err
-	})
-	if err != nil {
-		return nil, err
+		return in.CommunityCode, in.Hub, nil
 	}
-	maskFor(u, out)
-	return out, nil
+	return s.apply(ctx, u, id, target, func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error) {
+		return planUpdate(u, old, in, now, lk)
+	})
 }
 
 // Transition moves an organization through its lifecycle today.
@@ -61,23 +35,47 @@ func (s *Service) Transition(ctx context.Context, u *auth.User, id int64, action
 // decides), recording who, why, when it took effect and when it was
 // entered.
 func (s *Service) Move(ctx context.Context, u *auth.User, id int64, mv Move) (*Org, error) {
+	return s.apply(ctx, u, id, orgTarget, func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error) {
+		return planTransition(u, old, mv, now, lk)
+	})
+}
+
+// orgTarget keeps an organization's community and hub flag: the lookups of
+// a change that moves neither.
+func orgTarget(old *Org) (string, bool, error) { return old.CommunityCode, old.Hub, nil }
+
+// apply makes one change to organization id, the one write path of Update,
+// Move and SetHub: in a transaction it locks the row, lets target name the
+// community and hub flag the change leads to (or refuse), reads their
+// lookups, lets plan decide, saves what it decided (nothing: the
+// organization stays as it is) and returns the organization masked for u.
+func (s *Service) apply(ctx context.Context, u *auth.User, id int64, target func(old *Org) (community string, hub bool, err error),
+	plan func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error)) (*Org, error) {
 	now := s.now()
 	var out *Org
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		o, err := getOrg(ctx, tx, id, s.DB.Dialect.ForUpdate())
+		old, err := getOrg(ctx, tx, id, s.DB.Dialect.ForUpdate())
 		if err != nil {
 			return err
 		}
-		lk, err := s.lookups(ctx, tx, o, o.CommunityCode, o.Hub)
+		community, hub, err := target(old)
 		if err != nil {
 			return err
 		}
-		c, f, err := planTransition(u, o, mv, now, lk)
+		lk, err := s.lookups(ctx, tx, old, community, hub)
+		if err != nil {
+			return err
+		}
+		c, f, err := plan(old, now, lk)
 		if err != nil {
 			return err
 		}
 		if err := f.Err(); err != nil {
 			return err
+		}
+		if c == nil {
+			out = old
+			return nil
 		}
 		if _, err := s.save(ctx, tx, u, now, c, false); err != nil {
 			return err

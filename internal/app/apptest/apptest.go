@@ -379,6 +379,16 @@ func (r *Response) Decode(v any) {
 	}
 }
 
+// Expect fails the test unless the response has status; it returns the
+// response, to decode.
+func (r *Response) Expect(status int) *Response {
+	r.t.Helper()
+	if r.Status != status {
+		r.t.Fatalf("apptest: status %d, want %d: %s", r.Status, status, truncate(string(r.Body), 300))
+	}
+	return r
+}
+
 // Error decodes a JSON error body.
 func (r *Response) Error() APIError {
 	r.t.Helper()
