@@ -79,10 +79,10 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 		total, targs = `SELECT COUNT(*) FROM orgs o WHERE `+w, nil
 	}
 	args = append(slices.Clip(args), targs...)
-	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	limit, args := pageLimit(f, args)
 	counted := false
 	if err := s.DB.Each(ctx, `SELECT `+orgColumns+`, (`+total+`) FROM orgs o WHERE `+w+
-		` ORDER BY `+order+` LIMIT `+ph(len(args)-1)+` OFFSET `+ph(len(args)), args, func(rows db.Scanner) error {
+		` ORDER BY `+order+limit, args, func(rows db.Scanner) error {
 		o, err := scanOrg(withTotal{rows, &p.Total})
 		if err != nil {
 			return err

@@ -79,7 +79,8 @@ func tallyQuery(u *auth.User, f Filter, n int) (string, []any, bool) {
 	if !ok {
 		return "", nil, false
 	}
-	q := `SELECT COALESCE(SUM(n), 0) FROM org_tally WHERE lvl = ` + ph(n+1) + ` AND code >= ` + ph(n+2) + ` AND code < ` + ph(n+3)
+	// a bigint, not SUM's numeric: pgx decodes it without the numeric's digits
+	q := `SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM org_tally WHERE lvl = ` + ph(n+1) + ` AND code >= ` + ph(n+2) + ` AND code < ` + ph(n+3)
 	args := []any{lvl, lo, hi}
 	if tier != "" {
 		args = append(args, tier)

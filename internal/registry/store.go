@@ -23,6 +23,23 @@ import (
 
 func ph(n int) string { return "$" + strconv.Itoa(n) }
 
+// pageLimit is a list page's LIMIT and OFFSET, the offset's argument added
+// to args. The page size (an int, 1 to MaxPerPage) is written into the
+// statement and the first page has no OFFSET: with no parameter there,
+// PostgreSQL's cost of the prepared statement's generic plan matches a
+// custom plan's, so it keeps the generic plan instead of planning the
+// statement again on every call (a district's first page: 183 → 93 µs of
+// the server's processor time at the Guangzhou scale, issue 19). A later
+// page's offset stays a parameter, so paging prepares no statement per page.
+func pageLimit(f Filter, args []any) (string, []any) {
+	c := ` LIMIT ` + strconv.Itoa(f.PerPage)
+	if f.Page > 1 {
+		args = append(args, (f.Page-1)*f.PerPage)
+		c += ` OFFSET ` + ph(len(args))
+	}
+	return c, args
+}
+
 const orgColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.community_code, o.street_code,
 	o.district_code, COALESCE(o.credit_code, ''), o.address, o.founded_on, o.members, o.leader_name,
 	o.leader_phone, o.party_org, o.party_instructor, o.hub, o.brand, COALESCE(o.demonstration_year, 0),

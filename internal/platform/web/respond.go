@@ -41,13 +41,27 @@ func StatusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
-// JSON writes v with a status.
+// JSON writes v with a status: encoded first (by its own AppendJSON when it
+// is an Appender), then sent with its length in one write, not chunked.
 func JSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	bp := jsonBufs.Get().(*[]byte)
+	b, err := encodeJSON((*bp)[:0], v)
+	// nothing written when v cannot be encoded (as json.Encoder) or the
+	// status has no body (net/http would refuse it)
+	send := err == nil && bodyAllowed(status)
+	if send {
+		h.Set("Content-Length", strconv.Itoa(len(b)))
+	}
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	if send {
+		w.Write(b)
+	}
+	if cap(b) <= maxPooledJSON {
+		*bp = b
+		jsonBufs.Put(bp)
+	}
 }
 
 // APIError is the body of every JSON error.

@@ -1,0 +1,42 @@
+package web_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+
+	"linli/internal/platform/web"
+)
+
+type appended struct{}
+
+func (appended) AppendJSON(b []byte) []byte { return append(b, `{"own":true}`...) }
+
+// TestJSONWritesLength checks that a JSON answer carries its length (one
+// write, not chunked), uses a value's own AppendJSON, encodes anything else
+// as before (HTML not escaped), and sends no body where none is allowed.
+func TestJSONWritesLength(t *testing.T) {
+	cases := []struct {
+		name   string
+		status int
+		v      any
+		want   string
+	}{
+		{"encoded", http.StatusOK, map[string]string{"a": "<b>&"}, "{\"a\":\"<b>&\"}\n"},
+		{"appender", http.StatusCreated, appended{}, "{\"own\":true}\n"},
+		{"no content", http.StatusNoContent, nil, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			web.JSON(rec, c.status, c.v)
+			if rec.Code != c.status || rec.Body.String() != c.want {
+				t.Fatalf("got %d %q, want %d %q", rec.Code, rec.Body.String(), c.status, c.want)
+			}
+			if l := rec.Header().Get("Content-Length"); c.want != "" && l != strconv.Itoa(len(c.want)) || c.want == "" && l != "" {
+				t.Fatalf("Content-Length %q for %q", l, c.want)
+			}
+		})
+	}
+}
