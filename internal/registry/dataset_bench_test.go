@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"linli/internal/bench"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
@@ -14,10 +16,19 @@ import (
 // generated (LINLI_REGISTRY_BENCH_DB, e.g. the Guangzhou scale), as the
 // city administrator of its first city, with the bench's own search terms
 // and a district's first page: the service's cost without HTTP, and its
-// round trips per list.
+// round trips per list. It reports this process's CPU per list and, on
+// PostgreSQL on this machine with an application_name in the URL (e.g.
+// ?application_name=linli-bench), its server processes' CPU per list.
 func BenchmarkDatasetList(b *testing.B) {
 	d := dbtest.Dataset(b, "LINLI_REGISTRY_BENCH_DB")
 	ctx := context.Background()
+	var serverCPU func() time.Duration
+	if d.Engine == db.Postgres {
+		var app string
+		if err := d.QueryRow(ctx, `SELECT current_setting('application_name')`).Scan(&app); err == nil && app != "" {
+			serverCPU = bench.BackendCPU(d, app)
+		}
+	}
 	var city, district string
 	if err := d.QueryRow(ctx, `SELECT substr(MIN(district_code), 1, 4), MIN(district_code) FROM orgs`).Scan(&city, &district); err != nil {
 		b.Fatal(err)
@@ -32,7 +43,10 @@ func BenchmarkDatasetList(b *testing.B) {
 	}
 	for name, fs := range cases {
 		b.Run(name, func(b *testing.B) {
-			trips := d.RoundTrips()
+			trips, cpu, pg := d.RoundTrips(), bench.CPUTime(), time.Duration(0)
+			if serverCPU != nil {
+				pg = serverCPU()
+			}
 			for i := 0; b.Loop(); i++ {
 				p, err := s.List(ctx, u, fs[i%len(fs)])
 				if err != nil {
@@ -43,6 +57,10 @@ func BenchmarkDatasetList(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(d.RoundTrips()-trips)/float64(b.N), "trips/op")
+			b.ReportMetric(float64((bench.CPUTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+			if serverCPU != nil {
+				b.ReportMetric(float64((serverCPU()-pg).Microseconds())/float64(b.N), "pg-cpu-µs/op")
+			}
 		})
 	}
 }

@@ -40,10 +40,13 @@ func pageLimit(f Filter, args []any) (string, []any) {
 	return c, args
 }
 
-const orgColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.community_code, o.street_code,
+// orgColumns are an organization's columns as scanOrg reads them, its
+// times through db.Time (read without the SQLite driver's layout search).
+var orgColumns = `o.id, o.name, o.tier, o.types_mask, o.groups_mask, o.community_code, o.street_code,
 	o.district_code, COALESCE(o.credit_code, ''), o.address, o.founded_on, o.members, o.leader_name,
 	o.leader_phone, o.party_org, o.party_instructor, o.hub, o.brand, COALESCE(o.demonstration_year, 0),
-	o.volunteer_mark, o.status, o.return_reason, COALESCE(o.created_by, 0), o.created_at, o.updated_at, o.version`
+	o.volunteer_mark, o.status, o.return_reason, COALESCE(o.created_by, 0), ` +
+	db.TimeExpr("o.created_at") + `, ` + db.TimeExpr("o.updated_at") + `, o.version`
 
 func scanOrg(sc interface{ Scan(...any) error }) (*Org, error) {
 	var o Org
@@ -52,7 +55,7 @@ func scanOrg(sc interface{ Scan(...any) error }) (*Org, error) {
 	err := sc.Scan(&o.ID, &o.Name, &o.Tier, &types, &groups, &o.CommunityCode, &o.StreetCode, &o.DistrictCode,
 		&o.CreditCode, &o.Address, &o.FoundedOn, &o.Members, &o.LeaderName, &o.LeaderPhone, &o.PartyOrg,
 		&o.PartyInstructor, &hub, &brand, &o.DemonstrationYear, &vm, &o.Status, &o.ReturnReason, &o.CreatedBy,
-		&o.CreatedAt, &o.UpdatedAt, &o.Version)
+		db.Time{T: &o.CreatedAt}, db.Time{T: &o.UpdatedAt}, &o.Version)
 	if err != nil {
 		return nil, err
 	}
