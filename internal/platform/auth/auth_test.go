@@ -416,3 +416,73 @@ func TestTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestSessionCacheHonoursSignOutAndDisabling: with the session cache on
+// (as linli serve runs), a session read once is served from memory (no
+// statement), yet signing out, disabling the account, a new password and a
+// revoked API token refuse the very next request on this replica.
+func TestSessionCacheHonoursSignOutAndDisabling(t *testing.T) {
+	f := setup(t)
+	f.users.SessionTTL = time.Hour // far longer than the test: only invalidation ends an entry
+	u := f.user(t, f.admin, "dora", auth.Auditor, "4401")
+	// cached signs in, reads the session twice, and checks the second read
+	// ran no statement
+	cached := func(t *testing.T) string {
+		t.Helper()
+		tok, err := f.login("dora", pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.users.SessionUser(f.ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		trips := f.db.RoundTrips()
+		if got, err := f.users.SessionUser(f.ctx, tok); err != nil || got.ID != u.ID {
+			t.Fatalf("cached session: %+v %v", got, err)
+		}
+		if n := f.db.RoundTrips() - trips; n != 0 {
+			t.Fatalf("a cached session ran %d statements", n)
+		}
+		return tok
+	}
+	t.Run("sign-out", func(t *testing.T) {
+		tok := cached(t)
+		if err := f.users.Logout(f.ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.users.SessionUser(f.ctx, tok)
+		wantCode(t, err, errs.Unauthenticated, "err.sign_in")
+	})
+	t.Run("new password", func(t *testing.T) {
+		tok := cached(t)
+		if err := f.users.SetPassword(f.ctx, f.admin, u.ID, pw); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.users.SessionUser(f.ctx, tok)
+		wantCode(t, err, errs.Unauthenticated, "")
+	})
+	t.Run("revoked token", func(t *testing.T) {
+		plain, tok, err := f.users.CreateToken(f.ctx, u, "cached")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, err := f.users.TokenUser(f.ctx, plain); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.users.RevokeToken(f.ctx, u, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.users.TokenUser(f.ctx, plain)
+		wantCode(t, err, errs.Unauthenticated, "err.bad_token")
+	})
+	t.Run("disabled", func(t *testing.T) {
+		tok := cached(t)
+		if err := f.users.SetDisabled(f.ctx, f.admin, u.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.users.SessionUser(f.ctx, tok)
+		wantCode(t, err, errs.Unauthenticated, "")
+	})
+}
