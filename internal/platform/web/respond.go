@@ -129,10 +129,20 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 
 type logKey struct{}
 
+// requestLog is what a request's logger is made of, made only when asked
+// for (most requests write just their access line, which needs no logger
+// of its own): one allocation a request instead of a logger's.
+type requestLog struct {
+	base *slog.Logger
+	id   string
+}
+
+func (l *requestLog) logger() *slog.Logger { return l.base.With("request_id", l.id) }
+
 // LoggerFrom returns the request's logger (with its request id).
 func LoggerFrom(ctx interface{ Value(any) any }) *slog.Logger {
-	if l, ok := ctx.Value(logKey{}).(*slog.Logger); ok {
-		return l
+	if l, ok := ctx.Value(logKey{}).(*requestLog); ok {
+		return l.logger()
 	}
 	return slog.Default()
 }

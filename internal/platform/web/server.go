@@ -140,12 +140,12 @@ func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-ID", id)
-		log := s.Log.With("request_id", id)
-		r = r.WithContext(context.WithValue(r.Context(), logKey{}, log))
+		rl := &requestLog{base: s.Log, id: id}
+		r = r.WithContext(context.WithValue(r.Context(), logKey{}, rl))
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
-				log.Error("panic", "panic", p, "stack", string(debug.Stack()))
+				rl.logger().Error("panic", "panic", p, "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					http.Error(sw, "internal error", http.StatusInternalServerError)
 				}
@@ -164,8 +164,10 @@ func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
 			if sw.status >= 500 {
 				lvl = slog.LevelError
 			}
-			log.Log(r.Context(), lvl, "request", "method", r.Method, "path", r.URL.Path, "route", route,
-				"status", sw.status, "duration_ms", float64(el.Microseconds())/1000, "ip", s.ClientIP(r))
+			// the same line as the request's logger would write, without making it
+			s.Log.LogAttrs(r.Context(), lvl, "request", slog.String("request_id", id), slog.String("method", r.Method),
+				slog.String("path", r.URL.Path), slog.String("route", route), slog.Int("status", sw.status),
+				slog.Float64("duration_ms", float64(el.Microseconds())/1000), slog.String("ip", s.ClientIP(r)))
 		}()
 		next.ServeHTTP(sw, r)
 	})
