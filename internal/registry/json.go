@@ -41,17 +41,16 @@ func (o *Org) AppendJSON(b []byte) []byte {
 	b = str(b, `,"tier":`, o.Tier)
 	b = web.AppendStrings(append(b, `,"types":`...), o.Types)
 	b = web.AppendStrings(append(b, `,"target_groups":`...), o.TargetGroups)
-	b = str(b, `,"community_code":`, o.CommunityCode)
-	b = str(b, `,"street_code":`, o.StreetCode)
-	b = str(b, `,"district_code":`, o.DistrictCode)
-	b = str(b, `,"credit_code":`, o.CreditCode)
-	b = str(b, `,"address":`, o.Address)
-	b = str(b, `,"founded_on":`, o.FoundedOn)
+	for _, f := range [...]struct{ key, v string }{{`,"community_code":`, o.CommunityCode},
+		{`,"street_code":`, o.StreetCode}, {`,"district_code":`, o.DistrictCode}, {`,"credit_code":`, o.CreditCode},
+		{`,"address":`, o.Address}, {`,"founded_on":`, o.FoundedOn}} {
+		b = str(b, f.key, f.v)
+	}
 	b = num(b, `,"members":`, int64(o.Members))
-	b = str(b, `,"leader_name":`, o.LeaderName)
-	b = str(b, `,"leader_phone":`, o.LeaderPhone)
-	b = str(b, `,"party_org":`, o.PartyOrg)
-	b = str(b, `,"party_instructor":`, o.PartyInstructor)
+	for _, f := range [...]struct{ key, v string }{{`,"leader_name":`, o.LeaderName}, {`,"leader_phone":`, o.LeaderPhone},
+		{`,"party_org":`, o.PartyOrg}, {`,"party_instructor":`, o.PartyInstructor}} {
+		b = str(b, f.key, f.v)
+	}
 	b = flag(b, `,"hub":`, o.Hub)
 	b = flag(b, `,"brand":`, o.Brand)
 	b = flag(b, `,"demonstration":`, o.Demonstration)

@@ -445,22 +445,24 @@ func TestSessionCacheHonoursSignOutAndDisabling(t *testing.T) {
 		}
 		return tok
 	}
-	t.Run("sign-out", func(t *testing.T) {
-		tok := cached(t)
-		if err := f.users.Logout(f.ctx, tok); err != nil {
-			t.Fatal(err)
-		}
-		_, err := f.users.SessionUser(f.ctx, tok)
-		wantCode(t, err, errs.Unauthenticated, "err.sign_in")
-	})
-	t.Run("new password", func(t *testing.T) {
-		tok := cached(t)
-		if err := f.users.SetPassword(f.ctx, f.admin, u.ID, pw); err != nil {
-			t.Fatal(err)
-		}
-		_, err := f.users.SessionUser(f.ctx, tok)
-		wantCode(t, err, errs.Unauthenticated, "")
-	})
+	ends := []struct {
+		name string
+		end  func(tok string) error
+		key  string
+	}{
+		{"sign-out", func(tok string) error { return f.users.Logout(f.ctx, tok) }, "err.sign_in"},
+		{"new password", func(string) error { return f.users.SetPassword(f.ctx, f.admin, u.ID, pw) }, ""},
+	}
+	for _, c := range ends {
+		t.Run(c.name, func(t *testing.T) {
+			tok := cached(t)
+			if err := c.end(tok); err != nil {
+				t.Fatal(err)
+			}
+			_, err := f.users.SessionUser(f.ctx, tok)
+			wantCode(t, err, errs.Unauthenticated, c.key)
+		})
+	}
 	t.Run("revoked token", func(t *testing.T) {
 		plain, tok, err := f.users.CreateToken(f.ctx, u, "cached")
 		if err != nil {
@@ -477,7 +479,7 @@ func TestSessionCacheHonoursSignOutAndDisabling(t *testing.T) {
 		_, err = f.users.TokenUser(f.ctx, plain)
 		wantCode(t, err, errs.Unauthenticated, "err.bad_token")
 	})
-	t.Run("disabled", func(t *testing.T) {
+	t.Run("disabled", func(t *testing.T) { // last: the account stays disabled
 		tok := cached(t)
 		if err := f.users.SetDisabled(f.ctx, f.admin, u.ID, true); err != nil {
 			t.Fatal(err)

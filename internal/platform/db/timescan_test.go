@@ -9,14 +9,10 @@ import (
 	"linli/internal/platform/db/dbtest"
 )
 
-// TestTimeReadsWhatTheDriverWrote: a timestamp written through the driver
-// and selected with TimeExpr scans through db.Time (database/sql and, on
-// PostgreSQL, pgx's own interface) to the same instant as a bare column
-// scanned into a time.Time, whatever its offset and fraction; so does
-// text in each layout the SQLite driver reads.
+// TestTimeReadsWhatTheDriverWrote: db.Time reads a TimeExpr as the driver
+// reads the bare column, and text in each layout the SQLite driver reads.
 func TestTimeReadsWhatTheDriverWrote(t *testing.T) {
-	d := dbtest.Open(t)
-	ctx := context.Background()
+	d, ctx := dbtest.Open(t), context.Background()
 	typ := "DATETIME"
 	if d.Engine == db.Postgres {
 		typ = "TIMESTAMPTZ"

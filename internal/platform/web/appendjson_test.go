@@ -17,15 +17,15 @@ func (appended) AppendJSON(b []byte) []byte { return append(b, `{"own":true}`...
 // write, not chunked), uses a value's own AppendJSON, encodes anything else
 // as before (HTML not escaped), and sends no body where none is allowed.
 func TestJSONWritesLength(t *testing.T) {
-	cases := []struct {
-		name   string
-		status int
-		v      any
-		want   string
-	}{
-		{"encoded", http.StatusOK, map[string]string{"a": "<b>&"}, "{\"a\":\"<b>&\"}\n"},
-		{"appender", http.StatusCreated, appended{}, "{\"own\":true}\n"},
-		{"no content", http.StatusNoContent, nil, ""},
+	type answer struct {
+		name, want string
+		status     int
+		v          any
+	}
+	cases := []answer{
+		{"encoded", "{\"a\":\"<b>&\"}\n", http.StatusOK, map[string]string{"a": "<b>&"}},
+		{"appender", "{\"own\":true}\n", http.StatusCreated, appended{}},
+		{"no content", "", http.StatusNoContent, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
