@@ -189,14 +189,16 @@ func (s *Service) postIncome(ctx context.Context, u *auth.User, c *custody, orgI
 // balances by the amount, returning the two accounts as they were before
 // (Raw) for post's checks, which refuse the posting (and so roll the change
 // back) exactly as before. One statement instead of a lookup per account,
-// a lock and a balance update. When one of the accounts is missing the
+// a lock and a balance update; the IN lists let the accounts' key find the
+// two exactly instead of every account at the hub. When one is missing the
 // change is undone here and nil is returned with the ids found: the caller
 // then goes the long way (opening the cash account if needed).
 func (s *Service) creditCustody(ctx context.Context, tx *sql.Tx, hubID, orgID int64, amount Fen) ([]*Account, int64, int64, error) {
 	rows, err := tx.QueryContext(ctx, `UPDATE ledger_accounts
 		SET balance_fen = balance_fen + CASE WHEN kind = $2 THEN CAST($5 AS BIGINT) ELSE CAST($6 AS BIGINT) END
 		WHERE id IN (SELECT id FROM ledger_accounts
-			WHERE hub_org_id = $1 AND source = '' AND ((org_id = $1 AND kind = $2) OR (org_id = $3 AND kind = $4))
+			WHERE hub_org_id = $1 AND org_id IN ($1, $3) AND kind IN ($2, $4) AND source = ''
+				AND ((org_id = $1 AND kind = $2) OR (org_id = $3 AND kind = $4))
 			ORDER BY id`+s.DB.Dialect.ForUpdate()+`)
 		RETURNING `+accountColumns, hubID, KindCash, orgID, KindFunds, int64(amount), -int64(amount))
 	if err != nil {

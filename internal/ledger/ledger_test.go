@@ -533,3 +533,31 @@ func TestIncomeAtOwnHub(t *testing.T) {
 	}
 	f.verify(t)
 }
+
+// TestAccountIdentityFixed: the database refuses to change an account's
+// identity or delete it, while balances move (the guard fires only for the
+// identity's columns, on both engines).
+func TestAccountIdentityFixed(t *testing.T) {
+	f := setup(t)
+	f.income(t, f.staff1, f.orgA.ID, 100)
+	var id int64
+	if err := f.db.Read.QueryRowContext(f.ctx, `SELECT id FROM ledger_accounts WHERE org_id = $1 AND kind = $2`,
+		f.orgA.ID, ledger.KindFunds).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE ledger_accounts SET org_id = org_id + 1 WHERE id = $1`,
+		`UPDATE ledger_accounts SET kind = 'cash' WHERE id = $1`,
+		`DELETE FROM ledger_accounts WHERE id = $1`,
+	} {
+		if _, err := f.db.Write.ExecContext(f.ctx, q, id); err == nil {
+			t.Errorf("%s: allowed", q)
+		}
+	}
+	if _, err := f.db.Write.ExecContext(f.ctx, `UPDATE ledger_accounts SET status = status WHERE id = $1`, id); err != nil {
+		t.Errorf("an update of another column: %v", err)
+	}
+	if b := f.balance(t, f.orgA.ID); b != 100 {
+		t.Fatalf("balance %d", b)
+	}
+}

@@ -56,7 +56,8 @@ BEGIN
     SELECT COALESCE(max(l.id) FILTER (WHERE l.kind = 'cash'), 0), COALESCE(max(l.id) FILTER (WHERE l.kind = 'funds'), 0)
     INTO o_cash, o_funds
     FROM (SELECT id, kind FROM ledger_accounts
-          WHERE hub_org_id = p_hub AND source = '' AND ((org_id = p_hub AND kind = 'cash') OR (org_id = p_org AND kind = 'funds'))
+          WHERE hub_org_id = p_hub AND org_id IN (p_hub, p_org) AND kind IN ('cash', 'funds') AND source = ''
+            AND ((org_id = p_hub AND kind = 'cash') OR (org_id = p_org AND kind = 'funds'))
           ORDER BY id FOR UPDATE) l;
     UPDATE ledger_accounts SET balance_fen = balance_fen + CASE WHEN id = o_cash THEN p_amount ELSE -p_amount END
     WHERE id IN (o_cash, o_funds) AND status = 'open'
@@ -89,3 +90,13 @@ BEGIN
     END IF;
     o_outcome := 'posted';
 END $$;
+
+-- An account's identity is fixed and accounts are never deleted; the guard
+-- ran (a plpgsql call) for every row of every balance update, two per
+-- posting. It now fires, as on SQLite, only for an UPDATE that sets an
+-- identity column, and for a DELETE; the function itself is unchanged.
+DROP TRIGGER ledger_accounts_fixed ON ledger_accounts;
+CREATE TRIGGER ledger_accounts_fixed BEFORE UPDATE OF id, hub_org_id, org_id, kind, source ON ledger_accounts
+FOR EACH ROW EXECUTE FUNCTION ledger_accounts_guard();
+CREATE TRIGGER ledger_accounts_no_delete BEFORE DELETE ON ledger_accounts
+FOR EACH ROW EXECUTE FUNCTION ledger_accounts_guard();
