@@ -487,7 +487,7 @@ func TestIncomeIntoAccountClosedMeanwhile(t *testing.T) {
 }
 
 // TestIncomeAtOwnHub: hub staff's income posts without the custody read
-// before it (incomeAtOwnHub; on PostgreSQL ledger_post_income fills in what
+// before it (incomeAtOwnHub; on PostgreSQL ledger_post_income_at fills in what
 // only the database knows), and whatever it does not decide answers as the
 // long way does.
 func TestIncomeAtOwnHub(t *testing.T) {

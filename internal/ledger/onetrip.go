@@ -27,8 +27,9 @@ var errLongWay = errors.New("ledger: the posting goes the long way")
 // hub where they may record (canRecord), without reading the organization
 // and its custody first: the posting's own transaction finds the accounts
 // at that hub and the organization's place. On PostgreSQL that is one call
-// of ledger_post_income (migration 051), a transaction of its own: one round
-// trip. ok is false, with nothing written, when the posting must go the
+// of ledger_post_income_at (migration 051, which completes what only the
+// database knows and calls ledger_post_income, migration 040), a
+// transaction of its own: one round trip. ok is false, with nothing written, when the posting must go the
 // long way: another user, the hub's own money, a caller's transaction, an
 // attachment, an input the long way refuses (so that its refusals keep
 // their order), or anything errLongWay names.
@@ -55,8 +56,9 @@ func (s *Service) incomeAtOwnHub(ctx context.Context, u *auth.User, orgID int64,
 }
 
 // postOneTrip is incomeAtOwnHub on PostgreSQL: one call of
-// ledger_post_income, which reserves the idempotency key, finds, locks and
-// moves both accounts, reads the organization's place, advances both
+// ledger_post_income_at, which finds both accounts and the organization's
+// place and calls ledger_post_income (migration 040): it reserves the
+// idempotency key, locks, checks and moves both accounts, advances both
 // chains, writes the posting, its lines, the audit row and the stored
 // answer. Everything the application knows it computes here: the posting's
 // hash input but its id and lines, the audit row's but its object id, place
@@ -83,7 +85,7 @@ func (s *Service) postOneTrip(ctx context.Context, u *auth.User, c *custody, org
 	var status int
 	var body string
 	err = s.DB.Write.QueryRowContext(ctx, `SELECT o_outcome, o_id, o_prev, o_hash, o_cash, o_funds, o_status, o_body
-		FROM ledger_post_income($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		FROM ledger_post_income_at($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
 		$21, $22, $23, $24, $25)`,
 		key.UserID, key.Key, key.Hash, key.Status, now.Add(-idem.TTL),
 		now, p.HubID, p.OrgID, int64(in.Amount),
@@ -108,9 +110,9 @@ func (s *Service) postOneTrip(ctx context.Context, u *auth.User, c *custody, org
 
 // answerTemplate is the stored answer (the posting as idem.Marshal writes
 // it, its id, accounts and hash not yet known) as a format() template for
-// ledger_post_income: %1$s the id, %2$s and %3$s the two lines' accounts,
-// %4$s the hash, every other % doubled. Every string the user wrote is
-// escaped, so a quoted key can only be the key itself.
+// ledger_post_income_at: %1$s the id, %2$s and %3$s the two lines'
+// accounts, %4$s the hash, every other % doubled. Every string the user
+// wrote is escaped, so a quoted key can only be the key itself.
 func answerTemplate(p *Posting) (string, bool) {
 	body, err := idem.Marshal(p) // ID 0, accounts 0 and Hash "" as yet
 	if err != nil {

@@ -50,7 +50,7 @@ func (p *Posting) hashFields() []byte {
 }
 
 // hashLines is the last part of hashTail: each line as account=amount and
-// a newline, in order (ledger_post_income writes its two the same way).
+// a newline, in order (ledger_post_income_at writes its two the same way).
 func (p *Posting) hashLines() []byte {
 	var b bytes.Buffer
 	for _, l := range p.Lines {

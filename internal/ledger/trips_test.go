@@ -9,7 +9,7 @@ import "testing"
 // transaction (incomeAtOwnHub). On SQLite, in one transaction: both
 // accounts found, locked and moved in one statement, the organization's
 // place (registry.OrgLines), the chain head, the posting, its lines, the
-// audit chain's head and row. On PostgreSQL: one call of ledger_post_income
+// audit chain's head and row. On PostgreSQL: one call of ledger_post_income_at
 // (migration 051), which is its own transaction.
 func TestRoundTripsPerPosting(t *testing.T) {
 	f := setup(t)
