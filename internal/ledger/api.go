@@ -116,10 +116,17 @@ func uploadBytes(up *Upload) []byte {
 	return up.Data
 }
 
+// apiIncome records an income. Hub staff sending JSON post at their own hub
+// without reading the custody first (incomeAtOwnHub: one round trip on
+// PostgreSQL); the custody is read only when that does not answer, or a
+// request is refused before it, so a foreign organization still answers
+// exactly like a missing one, before anything about the body.
 func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "org_id")
+	multipart := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/")
+	ownHub := err == nil && !multipart && canRecord(u, u.OrgID)
 	var c *custody
-	if err == nil {
+	if err == nil && !ownHub {
 		c, err = h.Svc.reachable(r.Context(), u, id)
 	}
 	if err != nil {
@@ -128,7 +135,7 @@ func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.Use
 	}
 	var in IncomeInput
 	var att *Upload
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+	if multipart {
 		err = h.multipartIn(w, r)
 		if err == nil {
 			f := errs.Fields{}
@@ -147,7 +154,17 @@ func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.Use
 		ctx, err = keyed(r, u, http.StatusCreated, in, uploadBytes(att))
 	}
 	var p *Posting
-	if err == nil {
+	answered := false // by incomeAtOwnHub
+	if err == nil && ownHub {
+		p, answered, err = h.Svc.incomeAtOwnHub(ctx, u, id, in, att)
+	}
+	if ownHub && !answered { // the long way, or a refusal that must not come before not found
+		var rerr error
+		if c, rerr = h.Svc.reachable(r.Context(), u, id); rerr != nil {
+			err = rerr
+		}
+	}
+	if err == nil && !answered {
 		p, err = h.Svc.recordIncome(ctx, u, c, id, in, att) // the custody reachable found
 	}
 	if err == nil {

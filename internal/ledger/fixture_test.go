@@ -69,6 +69,9 @@ func setup(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dbURL := dbtest.URL(t)
+	if _, ok := t.(*testing.B); ok {
+		dbURL = benchURL(dbURL)
+	}
 	d, err := db.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)

@@ -310,3 +310,34 @@ func TestOpenAPIDocumentsCustody(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIIncomeAnotherHub: hub staff post income without the custody read
+// first (incomeAtOwnHub), yet another hub's staff still get not found,
+// whatever the body, and no posting is made.
+func TestAPIIncomeAnotherHub(t *testing.T) {
+	w := newWeb(t)
+	officerU := w.a.User(auth.StreetOfficer, otherStreet)
+	in := apptest.OrgInput("猎德社会组织服务中心", liede)
+	in.Status = "active"
+	other := w.a.CreateOrg(officerU, in)
+	if r := w.a.As(officerU).Do("POST", "/api/v1/hubs", map[string]any{"org_id": other.ID, "reason": "街道认定"}); r.Status != http.StatusOK {
+		t.Fatalf("designate: %d %s", r.Status, r.Body)
+	}
+	otherStaff := w.a.As(w.a.CreateUser("", auth.HubStaff, otherStreet, other.ID))
+	income := fmt.Sprintf("/api/v1/custody/%d/income", w.orgID)
+	good := map[string]any{"amount_fen": 100, "source": "donation", "voucher": "X-1", "received_on": "2023-06-01"}
+	for name, body := range map[string]any{"valid": good, "invalid": map[string]any{"amount_fen": -1}, "not JSON": "{"} {
+		if r := otherStaff.Do("POST", income, body, "Idempotency-Key", "k-"+name); r.Status != http.StatusNotFound {
+			t.Errorf("%s body from another hub: %d %s", name, r.Status, r.Body)
+		}
+	}
+	if r := w.staff.Do("POST", income, map[string]any{"amount_fen": -1}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("invalid body from the hub: %d %s", r.Status, r.Body)
+	}
+	if n := w.a.Count("postings"); n != 0 {
+		t.Fatalf("%d postings", n)
+	}
+	if r := w.staff.Do("POST", income, good); r.Status != http.StatusCreated {
+		t.Fatalf("income: %d %s", r.Status, r.Body)
+	}
+}

@@ -12,8 +12,10 @@ import (
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
+	"linli/internal/registry"
 )
 
 // IncomeInput is money received for an organization (or for the hub itself).
@@ -82,6 +84,9 @@ func checkPastDate(s, field string, now time.Time, f errs.Fields) {
 // RecordIncome records money received for an organization in custody (or
 // for a hub's own funds): cash at the hub up, the organization's account up.
 func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, in IncomeInput, att *Upload) (*Posting, error) {
+	if p, ok, err := s.incomeAtOwnHub(ctx, u, orgID, in, att); ok {
+		return p, err
+	}
 	c, err := s.custodyOf(ctx, s.DB.Read, orgID)
 	if err != nil {
 		return nil, err
@@ -103,7 +108,10 @@ func (s *Service) recordIncome(ctx context.Context, u *auth.User, c *custody, or
 
 // postIncome validates and posts an income for a custody the caller may
 // record in; then, when given, runs in the same transaction after the
-// posting and its result is the stored idempotent response.
+// posting and its result is the stored idempotent response. A custody
+// without its organization (c.Org nil) is the user's own hub, as
+// incomeAtOwnHub assumes it: the transaction finds the accounts there and
+// the organization's place, or fails with errLongWay, nothing written.
 func (s *Service) postIncome(ctx context.Context, u *auth.User, c *custody, orgID int64, in IncomeInput, att *Upload,
 	then func(tx *sql.Tx, p *Posting) (any, error)) (*Posting, error) {
 	now := s.now()
@@ -115,11 +123,7 @@ func (s *Service) postIncome(ctx context.Context, u *auth.User, c *custody, orgI
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	if then == nil && ct == "" {
-		if p, ok, err := s.postOneTrip(ctx, u, c, orgID, in, now, incomeEntry(c, orgID, in, 0)); ok {
-			return p, err
-		}
-	}
+	assumed := c.Org == nil
 	var out *Posting
 	err := idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		var applied []*Account // the posting's accounts, locked and already moved
@@ -129,6 +133,14 @@ func (s *Service) postIncome(ctx context.Context, u *auth.User, c *custody, orgI
 			applied, cash, credit, err = s.creditCustody(ctx, tx, c.HubID, orgID, in.Amount)
 			if err != nil {
 				return nil, err
+			}
+			if assumed {
+				if applied == nil {
+					return nil, errLongWay
+				}
+				if c.Org, err = s.placeOf(db.WithTx(ctx, tx), orgID); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if cash == 0 {
@@ -153,6 +165,9 @@ func (s *Service) postIncome(ctx context.Context, u *auth.User, c *custody, orgI
 			}
 		}
 		if err := s.postLocked(ctx, tx, u, now, p, applied); err != nil {
+			if _, refused := errs.As(err); refused && assumed {
+				return nil, errLongWay
+			}
 			return nil, err
 		}
 		out = p
@@ -174,14 +189,16 @@ func (s *Service) postIncome(ctx context.Context, u *auth.User, c *custody, orgI
 // balances by the amount, returning the two accounts as they were before
 // (Raw) for post's checks, which refuse the posting (and so roll the change
 // back) exactly as before. One statement instead of a lookup per account,
-// a lock and a balance update. When one of the accounts is missing the
+// a lock and a balance update; the IN lists let the accounts' key find the
+// two exactly instead of every account at the hub. When one is missing the
 // change is undone here and nil is returned with the ids found: the caller
 // then goes the long way (opening the cash account if needed).
 func (s *Service) creditCustody(ctx context.Context, tx *sql.Tx, hubID, orgID int64, amount Fen) ([]*Account, int64, int64, error) {
 	rows, err := tx.QueryContext(ctx, `UPDATE ledger_accounts
 		SET balance_fen = balance_fen + CASE WHEN kind = $2 THEN CAST($5 AS BIGINT) ELSE CAST($6 AS BIGINT) END
 		WHERE id IN (SELECT id FROM ledger_accounts
-			WHERE hub_org_id = $1 AND source = '' AND ((org_id = $1 AND kind = $2) OR (org_id = $3 AND kind = $4))
+			WHERE hub_org_id = $1 AND org_id IN ($1, $3) AND kind IN ($2, $4) AND source = ''
+				AND ((org_id = $1 AND kind = $2) OR (org_id = $3 AND kind = $4))
 			ORDER BY id`+s.DB.Dialect.ForUpdate()+`)
 		RETURNING `+accountColumns, hubID, KindCash, orgID, KindFunds, int64(amount), -int64(amount))
 	if err != nil {
@@ -243,4 +260,18 @@ func fundsAccount(ctx context.Context, tx *sql.Tx, hubID, orgID int64) (int64, e
 		return 0, errs.E(errs.Conflict, "err.not_in_custody")
 	}
 	return a.ID, nil
+}
+
+// placeOf is the organization as an audit row needs it (its id and
+// community), read through the registry in the transaction ctx carries;
+// errLongWay when there is none.
+func (s *Service) placeOf(ctx context.Context, orgID int64) (*registry.Org, error) {
+	lines, err := s.Orgs.OrgLines(ctx, []int64{orgID})
+	if err != nil {
+		return nil, err
+	}
+	if len(lines) != 1 {
+		return nil, errLongWay
+	}
+	return &registry.Org{ID: orgID, CommunityCode: lines[0].Community}, nil
 }

@@ -485,3 +485,79 @@ func TestIncomeIntoAccountClosedMeanwhile(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 }
+
+// TestIncomeAtOwnHub: hub staff's income posts without the custody read
+// before it (incomeAtOwnHub; on PostgreSQL ledger_post_income_at fills in what
+// only the database knows), and whatever it does not decide answers as the
+// long way does.
+func TestIncomeAtOwnHub(t *testing.T) {
+	f := setup(t)
+	// text the stored answer's template must keep as it is
+	in := ledger.IncomeInput{Amount: 4321, Source: "donation", Voucher: `50% "account_id":0, %1$s`,
+		ReceivedOn: "2023-06-10", Memo: `{"id":0, ,"hash":"", 100%`}
+	key := idem.With(f.ctx, &idem.Key{UserID: f.staff1.ID, Key: "own-1", Hash: "h", Status: 201})
+	first, err := f.led.RecordIncome(key, f.staff1, f.orgA.ID, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.ID == 0 || first.Hash == "" || len(first.Lines) != 2 || first.Lines[0].AccountID == 0 ||
+		first.Lines[1].AccountID == 0 || first.Lines[0].AccountID == first.Lines[1].AccountID || first.Memo != in.Memo {
+		t.Fatalf("posting %+v", first)
+	}
+	_, err = f.led.RecordIncome(key, f.staff1, f.orgA.ID, in, nil)
+	rp, ok := idem.AsReplay(err)
+	if !ok {
+		t.Fatalf("retry: %v", err)
+	}
+	if want, _ := idem.Marshal(first); !bytes.Equal(rp.Body, want) {
+		t.Fatalf("stored answer\n%s\nwant\n%s", rp.Body, want)
+	}
+	if b := f.balance(t, f.orgA.ID); b != 4321 {
+		t.Fatalf("balance %d", b)
+	}
+	bad := ledger.IncomeInput{Amount: -1, Source: "donation", Voucher: "x", ReceivedOn: "2023-06-01"}
+	good := ledger.IncomeInput{Amount: 1, Source: "donation", Voucher: "x", ReceivedOn: "2023-06-01"}
+	_, err = f.led.RecordIncome(f.ctx, f.otherStaff, f.orgA.ID, bad, nil)
+	wantCode(t, err, errs.NotFound, "") // not found before anything about the input
+	_, err = f.led.RecordIncome(f.ctx, f.staff1, f.orgC.ID, good, nil)
+	wantCode(t, err, errs.NotFound, "err.not_in_custody")
+	_, err = f.led.RecordIncome(f.ctx, f.staff1, f.orgA.ID, bad, nil)
+	wantCode(t, err, errs.Invalid, "err.amount_positive")
+	if _, err := f.hubs.Release(f.ctx, f.staff1, f.hubOrg.ID, f.orgB.ID, "离开"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.led.RecordIncome(f.ctx, f.staff1, f.orgB.ID, good, nil)
+	wantCode(t, err, errs.NotFound, "err.not_in_custody") // the account is closed: the long way says why
+	if p, err := f.led.RecordIncome(f.ctx, f.staff1, f.hubOrg.ID, good, nil); err != nil || p.OrgID != f.hubOrg.ID {
+		t.Fatalf("the hub's own money: %+v %v", p, err)
+	}
+	f.verify(t)
+}
+
+// TestAccountIdentityFixed: the database refuses to change an account's
+// identity or delete it, while balances move (the guard fires only for the
+// identity's columns, on both engines).
+func TestAccountIdentityFixed(t *testing.T) {
+	f := setup(t)
+	f.income(t, f.staff1, f.orgA.ID, 100)
+	var id int64
+	if err := f.db.Read.QueryRowContext(f.ctx, `SELECT id FROM ledger_accounts WHERE org_id = $1 AND kind = $2`,
+		f.orgA.ID, ledger.KindFunds).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE ledger_accounts SET org_id = org_id + 1 WHERE id = $1`,
+		`UPDATE ledger_accounts SET kind = 'cash' WHERE id = $1`,
+		`DELETE FROM ledger_accounts WHERE id = $1`,
+	} {
+		if _, err := f.db.Write.ExecContext(f.ctx, q, id); err == nil {
+			t.Errorf("%s: allowed", q)
+		}
+	}
+	if _, err := f.db.Write.ExecContext(f.ctx, `UPDATE ledger_accounts SET status = status WHERE id = $1`, id); err != nil {
+		t.Errorf("an update of another column: %v", err)
+	}
+	if b := f.balance(t, f.orgA.ID); b != 100 {
+		t.Fatalf("balance %d", b)
+	}
+}

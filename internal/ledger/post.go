@@ -31,6 +31,12 @@ func (p *Posting) hash() string {
 // hashTail is the hash input after the previous hash and the id (which only
 // the chain's head knows): every other field, then the lines.
 func (p *Posting) hashTail() []byte {
+	return append(p.hashFields(), p.hashLines()...)
+}
+
+// hashFields is the first part of hashTail: every field but the id and
+// the previous hash, each as its length, a colon, the field and a newline.
+func (p *Posting) hashFields() []byte {
 	var b bytes.Buffer
 	for _, s := range []string{
 		strconv.FormatInt(p.HubID, 10), strconv.FormatInt(p.OrgID, 10),
@@ -40,6 +46,13 @@ func (p *Posting) hashTail() []byte {
 	} {
 		fmt.Fprintf(&b, "%d:%s\n", len(s), s)
 	}
+	return b.Bytes()
+}
+
+// hashLines is the last part of hashTail: each line as account=amount and
+// a newline, in order (ledger_post_income_at writes its two the same way).
+func (p *Posting) hashLines() []byte {
+	var b bytes.Buffer
 	for _, l := range p.Lines {
 		fmt.Fprintf(&b, "%d=%d\n", l.AccountID, l.Amount)
 	}

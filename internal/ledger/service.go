@@ -16,6 +16,7 @@ import (
 // Orgs is what the ledger needs from the registry.
 type Orgs interface {
 	Lookup(ctx context.Context, id int64) (*registry.Org, error)
+	OrgLines(ctx context.Context, ids []int64) ([]registry.OrgLine, error)
 }
 
 // Service is the ledger's rules over its tables.
@@ -142,10 +143,6 @@ type custody struct {
 	Org   *registry.Org
 	HubID int64
 	Own   bool // the hub's own money
-	// FundsID and CashID are the organization's account and the hub's cash
-	// account as the lookup found them (0 when not), for an income posting
-	// in one round trip (postOneTrip), which checks them again as it locks.
-	FundsID, CashID int64
 }
 
 // custodyOf finds an organization's current custody, or not found.
@@ -155,10 +152,8 @@ func (s *Service) custodyOf(ctx context.Context, q db.Querier, orgID int64) (*cu
 		return nil, err
 	}
 	c := &custody{Org: o}
-	err = q.QueryRowContext(ctx, `SELECT f.hub_org_id, f.id, COALESCE((SELECT c.id FROM ledger_accounts c
-		WHERE c.hub_org_id = f.hub_org_id AND c.org_id = f.hub_org_id AND c.kind = $3 AND c.source = ''), 0)
-		FROM ledger_accounts f WHERE f.org_id = $1 AND f.kind = $2 AND f.status = 'open'`,
-		orgID, KindFunds, KindCash).Scan(&c.HubID, &c.FundsID, &c.CashID)
+	err = q.QueryRowContext(ctx, `SELECT hub_org_id FROM ledger_accounts WHERE org_id = $1 AND kind = $2 AND status = 'open'`,
+		orgID, KindFunds).Scan(&c.HubID)
 	switch {
 	case err == nil:
 		return c, nil
