@@ -101,6 +101,35 @@ func TestHubWorkersRollupIsExact(t *testing.T) {
 		in.CommunityCode, in.EffectiveOn, in.LateReason = "440117103202", "2022-07-01", "迁入补录"
 	})
 	same("a hub moved late")
+	// a worker of the moved hub dated back into its days in 天河 moves
+	// 天河's rollup: its change counter advances (the hub's district is now
+	// 从化), so 天河's cached dashboard is made again
+	w.kpi.FromRecords(false)
+	cached := func() float64 {
+		t.Helper()
+		d, err := w.kpi.Dashboard(w.ctx, w.city, tianheCode, "2022-06-15")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range d.Results {
+			if r.Key == "two_workers" && r.Value != nil {
+				return *r.Value
+			}
+		}
+		t.Fatal("two_workers not on 天河's dashboard")
+		return 0
+	}
+	if v := cached(); v != 0 {
+		t.Errorf("two_workers at 天河 on 2022-06-15: %v, want 0", v)
+	}
+	short := add(a.ID, "2022-06-10", false, "纸质台账补录")
+	if _, err := hubs.EndWorkerLate(w.ctx, w.city, a.ID, short, "2022-06-30", "离职补录"); err != nil {
+		t.Fatal(err)
+	}
+	if v := cached(); v != 1 {
+		t.Errorf("two_workers at 天河 on 2022-06-15 after a worker dated back there, from the cache: %v, want 1", v)
+	}
+	same("a worker dated back into the hub's old district")
 	w.clock.set("2022-11-01")
 	w.change(b.ID, func(in *registry.Input) { in.Hub = false })
 	w.change(plain.ID, func(in *registry.Input) { in.Brand = true })
