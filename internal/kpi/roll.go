@@ -197,9 +197,9 @@ func workersOnly(nf *Filter) bool {
 
 // rollEvaluate reads an evaluation's counts from the rollup: the count or
 // a record share's denominator by rollCounts, a record share's numerator
-// too (the hubs by their workers, rollNums) or else by workerCounts. Known
-// on the date (the value linli gave on a deadline,
-// see correction), the rollup answers for every organization but those
+// by rollNums (the rollup's hubs by their workers, else workerCounts).
+// Known on the date (the value linli gave on a deadline, see correction),
+// the rollup answers for every organization but those
 // under the unit with a fact in effect by the date entered after the known
 // day (enteredLate, a few late entries): their part of the rollup's answer
 // (read from their own timelines, as the rollup counted them) is replaced
