@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"linli/internal/ledger"
+	"linli/internal/orgroll"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -76,6 +77,10 @@ func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in W
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+workerColumns, hubID, in.Name, in.Kind, b2i(in.Qualified), in.StartedOn, now, in.LateReason)); err != nil {
 			return nil, fmt.Errorf("hub: add worker: %w", err)
 		}
+		// the hubs' dated rollup counts the hub's workers (kpi's record share)
+		if err := orgroll.Refresh(ctx, tx, s.DB.Dialect, []int64{hubID}); err != nil {
+			return nil, err
+		}
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.worker_add", ObjectType: "hub_worker",
 			ObjectID: strconv.FormatInt(out.ID, 10), ScopeCode: h.CommunityCode,
 			Detail: map[string]any{"hub_org_id": hubID, "name": in.Name, "kind": in.Kind, "qualified": in.Qualified, "started_on": in.StartedOn,
@@ -131,6 +136,9 @@ func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, worker
 		if _, err := tx.ExecContext(ctx, `UPDATE hub_workers SET ended_on = $1,
 			late_reason = CASE WHEN $3 <> '' THEN $3 ELSE late_reason END WHERE id = $2`, endedOn, workerID, lateReason); err != nil {
 			return nil, fmt.Errorf("hub: end worker: %w", err)
+		}
+		if err := orgroll.Refresh(ctx, tx, s.DB.Dialect, []int64{hubID}); err != nil {
+			return nil, err
 		}
 		w.EndedOn = endedOn
 		if lateReason != "" {

@@ -45,10 +45,12 @@ type evaluator struct {
 	ver     map[string]int64     // unit code → the version of its records, read once per request (see changes)
 	late    map[string]*lateOrgs // a when's cut and known cut and a unit → the organizations entered late (see enteredLate)
 	entries map[string]string    // lastEntryAfter's answers (see lastEntries)
+	staffed map[string]bool      // workersEnteredAfter's answers
 }
 
 func (s *Service) newEvaluator() *evaluator {
-	return &evaluator{s: s, units: map[string][]unit{}, ver: map[string]int64{}, late: map[string]*lateOrgs{}, entries: map[string]string{}}
+	return &evaluator{s: s, units: map[string][]unit{}, ver: map[string]int64{}, late: map[string]*lateOrgs{}, entries: map[string]string{},
+		staffed: map[string]bool{}}
 }
 
 // unitsAt lists the divisions of a code length inside the spans.

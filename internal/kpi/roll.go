@@ -33,6 +33,34 @@ type rollQuery struct {
 	keys []string // any of ("" for a flag or every organization)
 	// rural keeps (true) or drops (false) the villages' organizations
 	rural *bool
+	// minWorkers, for orgroll.DimWorkers, keeps the hubs with at least so
+	// many social workers (qualified ones, if qualified) instead of keys
+	minWorkers int
+	qualified  bool
+}
+
+// workersQuery is the rollup's question for a record share's numerator
+// that asks only for social workers (workersOnly): the hubs of the
+// denominator's keys with at least so many workers. The rollup keeps them
+// for the hubs (orgroll.DimWorkers), so ok is false for another
+// denominator (workerCounts answers it).
+func (rq rollQuery) workersQuery(nf *Filter) (rollQuery, bool) {
+	if rq.dim != orgroll.DimHub || !workersOnly(nf) {
+		return rollQuery{}, false
+	}
+	return rollQuery{dim: orgroll.DimWorkers, rural: rq.rural, minWorkers: nf.MinWorkers, qualified: nf.QualifiedWorkers}, true
+}
+
+// keyOK reports whether a key's k counts for the query.
+func (rq rollQuery) keyOK(k string) bool {
+	if rq.minWorkers == 0 {
+		return slices.Contains(rq.keys, k)
+	}
+	n, q, ok := orgroll.ParseWorkersKey(k)
+	if rq.qualified {
+		n = q
+	}
+	return ok && n >= rq.minWorkers
 }
 
 // rollable reports whether the rollup answers an indicator's counts on a
@@ -132,16 +160,16 @@ func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w 
 // keeps reports whether the rollup's key counts for a rule: one of its
 // keys, in its area, inside the units a unit_share rule counts (unitLen).
 func (rq rollQuery) keeps(k orgroll.Key, unitLen int) bool {
-	return k.Dim == rq.dim && slices.Contains(rq.keys, k.K) && (rq.rural == nil || (k.Area == geo.Rural) == *rq.rural) && countedCode(k.Code, unitLen)
+	return k.Dim == rq.dim && rq.keyOK(k.K) && (rq.rural == nil || (k.Area == geo.Rural) == *rq.rural) && countedCode(k.Code, unitLen)
 }
 
 // scanDim reports whether a dimension's keys of a level are read as one
 // range scan (orgroll.ReadScan) rather than by two seeks per key
-// (orgroll.Read): the hub, brand and volunteer-mark flags of the streets
-// and communities, set on a few organizations and changed on a few days
-// each, so that the scan reads about one row per key.
+// (orgroll.Read): the hub, brand and volunteer-mark flags and the hubs'
+// workers of the streets and communities, set on a few organizations and
+// changed on a few days each, so that the scan reads about one row per key.
 func scanDim(dim string, lvl int) bool {
-	return lvl > 3 && (dim == orgroll.DimHub || dim == orgroll.DimBrand || dim == orgroll.DimMark)
+	return lvl > 3 && (dim == orgroll.DimHub || dim == orgroll.DimBrand || dim == orgroll.DimMark || dim == orgroll.DimWorkers)
 }
 
 // countedCode is match.counted's condition on a code at least unitLen long.
@@ -169,8 +197,9 @@ func workersOnly(nf *Filter) bool {
 
 // rollEvaluate reads an evaluation's counts from the rollup: the count or
 // a record share's denominator by rollCounts, a record share's numerator
-// by workerCounts. Known on the date (the value linli gave on a deadline,
-// see correction), the rollup answers for every organization but those
+// by rollNums (the rollup's hubs by their workers, else workerCounts).
+// Known on the date (the value linli gave on a deadline, see correction),
+// the rollup answers for every organization but those
 // under the unit with a fact in effect by the date entered after the known
 // day (enteredLate, a few late entries): their part of the rollup's answer
 // (read from their own timelines, as the rollup counted them) is replaced
@@ -194,7 +223,7 @@ func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, 
 	record := ev.ind.Rule.Kind == KindRecordShare
 	var nums map[string]int
 	if record {
-		if nums, err = s.workerCounts(ctx, rq, ev.ind.Rule.NumeratorFilter, ev.spans, ev.w, ev.g, late.ids); err != nil {
+		if nums, err = e.rollNums(ctx, ev, rq, base, late, m.UnitLen); err != nil {
 			return err
 		}
 	}
@@ -252,12 +281,54 @@ func (e *evaluator) knownSame(ctx context.Context, ind *Indicator, node string, 
 	if ind.Rule.Kind != KindRecordShare {
 		return true, nil
 	}
+	entered, err := e.workersEnteredAfter(ctx, w)
+	return !entered, err
+}
+
+// rollNums is a record share's numerator, for the organizations but the
+// late ones (whom rollEvaluate counts from the records): from the rollup
+// of the hubs by their workers when it answers (workersQuery; known on a
+// day, only while no worker in post by the date was entered after it,
+// since the rollup keeps every worker entered), else by workerCounts.
+func (e *evaluator) rollNums(ctx context.Context, ev *evaluation, rq rollQuery, base when, late *lateOrgs, unitLen int) (map[string]int, error) {
+	nf := ev.ind.Rule.NumeratorFilter
+	wq, ok := rq.workersQuery(nf)
+	if ok && ev.w.Known != "" {
+		entered, err := e.workersEnteredAfter(ctx, ev.w)
+		if err != nil {
+			return nil, err
+		}
+		ok = !entered
+	}
+	if !ok {
+		return e.s.workerCounts(ctx, rq, nf, ev.spans, ev.w, ev.g, late.ids)
+	}
+	nums, _, err := e.s.rollCounts(ctx, wq, ev.spans, base, ev.g, unitLen)
+	if err != nil {
+		return nil, err
+	}
+	if len(late.ids) > 0 {
+		n0, _ := late.rollCounts(wq, ev.spans, base.Day, ev.g, unitLen)
+		addCounts(nums, n0, -1)
+	}
+	return nums, nil
+}
+
+// workersEnteredAfter reports whether a hub social worker in post by the
+// date was entered after the known day (anywhere: hub_workers holds no
+// place), once per request and when.
+func (e *evaluator) workersEnteredAfter(ctx context.Context, w when) (bool, error) {
+	k := w.Day + "|" + w.KnownCut.String()
+	if v, ok := e.staffed[k]; ok {
+		return v, nil
+	}
 	var n int
 	if err := e.s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM hub_workers w WHERE w.created_at >= $1 AND w.started_on <= $2 LIMIT 1) x`,
 		w.KnownCut, w.Day).Scan(&n); err != nil {
 		return false, fmt.Errorf("kpi workers entered late: %w", err)
 	}
-	return n == 0, nil
+	e.staffed[k] = n == 1
+	return n == 1, nil
 }
 
 func addCounts(dst, src map[string]int, sign int) {

@@ -185,6 +185,16 @@ func (w *world) point(district string, year int, orgID int64, approved string) i
 	return p.ID
 }
 
+// indicators creates indicators as the city.
+func (w *world) indicators(ins ...Input) {
+	w.t.Helper()
+	for _, in := range ins {
+		if _, err := w.kpi.Create(w.ctx, w.city, in); err != nil {
+			w.t.Fatalf("indicator %s: %v", in.Key, err)
+		}
+	}
+}
+
 func (w *world) eval(u *auth.User, key, unit, asOf string) *Result {
 	w.t.Helper()
 	r, err := w.kpi.Evaluate(w.ctx, u, key, unit, asOf)

@@ -53,6 +53,10 @@ const (
 	DimHub   = "hub"   // k ''
 	DimBrand = "brand" // k ''
 	DimParty = "party" // k the party organization form
+	// DimWorkers counts the hubs with hub social workers on the day (the
+	// numerator of the hubs' record share, kpi's workerCounts): k is
+	// WorkersKey of how many (and how many of them qualified).
+	DimWorkers = "workers"
 )
 
 // chinaTime is the offices' clock, UTC+8: a change takes effect for the
@@ -85,6 +89,9 @@ type State struct {
 	// Late holds a bit per field (1 << fStatus …) whose late entry is in
 	// effect: a record counted by such a field is counted by a late entry.
 	Late int
+	// Workers and Qualified are how many of the hub's social workers
+	// (hub_workers, see WithWorkers), and of them qualified, were in post.
+	Workers, Qualified int
 }
 
 // Seg is a span [From, To) of days (To "" is open) an organization was
@@ -178,6 +185,71 @@ func Timeline(cur Current, chs []Change) []Seg {
 	return out
 }
 
+// Worker is one hub social worker's time in post: [Started, Ended), Ended
+// "" while in post (hub_workers' started_on and ended_on).
+type Worker struct {
+	Started, Ended string
+	Qualified      bool
+}
+
+// WithWorkers sets on an organization's timeline how many of its social
+// workers were in post each day (State.Workers, State.Qualified): a span
+// is split on the days one started or left within it, and spans left
+// alike are joined. These are kpi's rules for a worker on a date
+// (started_on <= date < ended_on).
+func WithWorkers(segs []Seg, ws []Worker) []Seg {
+	if len(ws) == 0 || len(segs) == 0 {
+		return segs
+	}
+	var out []Seg
+	for _, s := range segs {
+		cuts := []string{s.From}
+		for _, w := range ws {
+			for _, d := range []string{w.Started, w.Ended} {
+				if d != "" && d > s.From && (s.To == "" || d < s.To) {
+					cuts = append(cuts, d)
+				}
+			}
+		}
+		slices.Sort(cuts)
+		cuts = slices.Compact(cuts)
+		for i, from := range cuts {
+			to := s.To
+			if i+1 < len(cuts) {
+				to = cuts[i+1]
+			}
+			st := s.State
+			st.Workers, st.Qualified = 0, 0
+			for _, w := range ws {
+				if w.Started <= from && (w.Ended == "" || w.Ended > from) {
+					st.Workers++
+					if w.Qualified {
+						st.Qualified++
+					}
+				}
+			}
+			if n := len(out); n > 0 && out[n-1].To == from && out[n-1].State == st {
+				out[n-1].To = to
+				continue
+			}
+			out = append(out, Seg{From: from, To: to, State: st})
+		}
+	}
+	return out
+}
+
+// WorkersKey is DimWorkers' k for a hub with n social workers in post, q
+// of them qualified.
+func WorkersKey(n, q int) string { return strconv.Itoa(n) + "/" + strconv.Itoa(q) }
+
+// ParseWorkersKey reads WorkersKey.
+func ParseWorkersKey(k string) (n, q int, ok bool) {
+	a, b, found := strings.Cut(k, "/")
+	n, err1 := strconv.Atoi(a)
+	q, err2 := strconv.Atoi(b)
+	return n, q, found && err1 == nil && err2 == nil
+}
+
 func b01(b bool) string {
 	if b {
 		return "1"
@@ -237,7 +309,7 @@ type Count struct{ N, Late int }
 // the community (an organization is counted by where it is and whether it
 // is active).
 var dimLate = map[string]int{DimAll: 0, DimGroup: 1 << fGroups, DimType: 1 << fTypes, DimTier: 1 << fTier,
-	DimMark: 1 << fMark, DimHub: 1 << fHub, DimBrand: 1 << fBrand, DimParty: 1 << fParty}
+	DimMark: 1 << fMark, DimHub: 1 << fHub, DimBrand: 1 << fBrand, DimParty: 1 << fParty, DimWorkers: 1 << fHub}
 
 // keys calls fn with every key a state counts under at a level (0: at
 // every level) and whether it counts there by a late entry.
@@ -263,6 +335,9 @@ func (st State) keys(lvl int, fn func(Key, bool)) {
 		}
 		if st.Hub {
 			add(DimHub, "")
+			if st.Workers > 0 {
+				add(DimWorkers, WorkersKey(st.Workers, st.Qualified))
+			}
 		}
 		if st.Brand {
 			add(DimBrand, "")
@@ -339,6 +414,9 @@ func Encode(segs []Seg) string {
 		}
 		b.WriteString(strings.Join([]string{s.From, s.To, s.Community, s.Tier, s.Party,
 			strconv.FormatInt(s.Types, 10), strconv.FormatInt(s.Groups, 10), strconv.Itoa(flags), strconv.Itoa(s.Late)}, ","))
+		if s.Workers != 0 || s.Qualified != 0 { // (a span without workers is stored as before they were kept)
+			b.WriteString("," + strconv.Itoa(s.Workers) + "," + strconv.Itoa(s.Qualified))
+		}
 	}
 	return b.String()
 }
@@ -351,7 +429,7 @@ func Decode(s string) []Seg {
 	var out []Seg
 	for _, part := range strings.Split(s, ";") {
 		p := strings.Split(part, ",")
-		if len(p) != 9 {
+		if len(p) != 9 && len(p) != 11 {
 			continue
 		}
 		sg := Seg{From: p[0], To: p[1], State: State{Community: p[2], Tier: p[3], Party: p[4]}}
@@ -360,6 +438,10 @@ func Decode(s string) []Seg {
 		flags, _ := strconv.Atoi(p[7])
 		sg.Mark, sg.Hub, sg.Brand = flags&1 != 0, flags&2 != 0, flags&4 != 0
 		sg.Late, _ = strconv.Atoi(p[8])
+		if len(p) == 11 {
+			sg.Workers, _ = strconv.Atoi(p[9])
+			sg.Qualified, _ = strconv.Atoi(p[10])
+		}
 		out = append(out, sg)
 	}
 	return out

@@ -125,8 +125,15 @@ func idList(ids []int64) string {
 }
 
 // eachTimeline derives the timeline of every organization the condition
-// (on orgs o) keeps, streaming them in id order, one at a time.
+// (on orgs o) keeps, with its hub social workers (WithWorkers), streaming
+// them in id order, one at a time.
 func eachTimeline(ctx context.Context, q db.Querier, cond string, args []any, fn func(int64, []Seg)) error {
+	// the workers first (few: the hubs'), the read below streams on the
+	// transaction's one connection
+	ws, err := workersOf(ctx, q, cond, args)
+	if err != nil {
+		return err
+	}
 	rows, err := q.QueryContext(ctx, `SELECT o.id, o.community_code, o.status, o.tier, o.party_org, o.types_mask, o.groups_mask,
 			o.volunteer_mark, o.hub, o.brand, COALESCE(h.field, ''), COALESCE(h.value, ''), COALESCE(h.old_value, ''), h.at,
 			CASE WHEN h.late_reason <> '' THEN 1 ELSE 0 END
@@ -141,7 +148,7 @@ func eachTimeline(ctx context.Context, q db.Querier, cond string, args []any, fn
 	var chs []Change
 	flush := func() {
 		if cur.ID >= 0 {
-			fn(cur.ID, Timeline(cur, chs))
+			fn(cur.ID, WithWorkers(Timeline(cur, chs), ws[cur.ID]))
 		}
 	}
 	for rows.Next() {
@@ -168,6 +175,29 @@ func eachTimeline(ctx context.Context, q db.Querier, cond string, args []any, fn
 	}
 	flush()
 	return nil
+}
+
+// workersOf reads the social workers of the organizations the condition
+// (on orgs o) keeps.
+func workersOf(ctx context.Context, q db.Querier, cond string, args []any) (map[int64][]Worker, error) {
+	rows, err := q.QueryContext(ctx, `SELECT w.hub_org_id, w.started_on, w.ended_on, w.qualified FROM hub_workers w
+		JOIN orgs o ON o.id = w.hub_org_id WHERE `+cond, args...)
+	if err != nil {
+		return nil, fmt.Errorf("org rollup workers: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]Worker{}
+	for rows.Next() {
+		var id int64
+		var w Worker
+		var qual int
+		if err := rows.Scan(&id, &w.Started, &w.Ended, &qual); err != nil {
+			return nil, err
+		}
+		w.Qualified = qual == 1
+		out[id] = append(out[id], w)
+	}
+	return out, rows.Err()
 }
 
 // writeSegs stores the timelines of the given organizations.
