@@ -20,16 +20,6 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 func today(now time.Time) string { return now.In(chinaTime).Format("2006-01-02") }
 
-func checkText(s, field string, minLen, maxLen int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < minLen:
-		f.Add(field, "err.required")
-	case n > maxLen:
-		f.Add(field, "err.too_long", maxLen)
-	}
-}
-
 func validDate(s string) bool {
 	_, err := time.Parse("2006-01-02", s)
 	return err == nil
@@ -86,7 +76,7 @@ func planRating(u *auth.User, in *RatingInput, o ratingFacts) error {
 	if in.Stars < 1 || in.Stars > 5 {
 		f.Add("stars", "err.civic.stars")
 	}
-	checkText(in.Comment, "comment", 0, 500, f)
+	f.Length("comment", in.Comment, 0, 500)
 	return f.Err()
 }
 
@@ -132,7 +122,7 @@ func canRunSurvey(u *auth.User, unit string) bool {
 func validateSurvey(in *SurveyInput, unitExists bool) errs.Fields {
 	in.Title, in.UnitCode = strings.TrimSpace(in.Title), strings.TrimSpace(in.UnitCode)
 	f := errs.Fields{}
-	checkText(in.Title, "title", 1, 200, f)
+	f.Length("title", in.Title, 1, 200)
 	if (len(in.UnitCode) != 6 && len(in.UnitCode) != 9) || !unitExists {
 		f.Add("unit_code", "err.civic.survey_unit")
 	}
@@ -288,7 +278,7 @@ func planAnswer(u *auth.User, s *Survey, in AnswerInput, day string) (reading, e
 				r.satisfaction = n
 			}
 		case "text":
-			checkText(a, "answers."+q.Key, 0, 500, f)
+			f.Length("answers."+q.Key, a, 0, 500)
 		case ScaleChoice:
 			if n, err := strconv.Atoi(a); (err != nil || n < 1 || n > len(q.Options)) && a != "" {
 				f.Add("answers."+q.Key, "err.choose_one")
@@ -337,8 +327,8 @@ func validateCase(in *CaseInput, themes []string) errs.Fields {
 	if !slices.Contains(Kinds, in.Kind) {
 		f.Add("kind", "err.choose_one")
 	}
-	checkText(in.Title, "title", 1, 200, f)
-	checkText(in.Story, "story", 1, 20000, f)
+	f.Length("title", in.Title, 1, 200)
+	f.Length("story", in.Story, 1, 20000)
 	for _, t := range in.Themes {
 		if !slices.Contains(themes, t) {
 			f.Add("themes", "err.choose_one")

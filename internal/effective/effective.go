@@ -10,7 +10,6 @@ import (
 
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -69,12 +68,10 @@ func Reason(f errs.Fields, late bool, reason string) string {
 	if !late {
 		return ""
 	}
-	switch {
-	case reason == "":
+	if reason == "" {
 		f.Add("late_reason", "effective.err.late_reason", LateDays)
-	case utf8.RuneCountInString(reason) > 500:
-		f.Add("late_reason", "err.too_long", 500)
 	}
+	f.Length("late_reason", reason, 0, 500)
 	return reason
 }
 

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/funding"
 	"linli/internal/platform/auth"
@@ -53,16 +52,6 @@ func daysBetween(a, b string) int {
 // lateAfterDays: a fact entered more than this many days after it took
 // effect is a late entry and needs a reason (as in the registry).
 const lateAfterDays = 30
-
-func checkText(s, field string, min, max int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < min:
-		f.Add(field, "err.required")
-	case n > max:
-		f.Add(field, "err.too_long", max)
-	}
-}
 
 // checkDay: a required date, not in the future.
 func checkDay(s, field, day string, f errs.Fields) {
@@ -113,8 +102,8 @@ func planGrade(u *auth.User, o *registry.Org, in *GradeInput, day string) error 
 	if gradeRank(in.Grade) == 0 {
 		f.Add("grade", "err.choose_one")
 	}
-	checkText(in.Evaluator, "evaluator", 1, 100, f)
-	checkText(in.LateReason, "late_reason", 0, 200, f)
+	f.Length("evaluator", in.Evaluator, 1, 100)
+	f.Length("late_reason", in.LateReason, 0, 200)
 	checkDay(in.AwardedOn, "awarded_on", day, f)
 	if in.AwardedOn != "" && o.FoundedOn != "" && in.AwardedOn < o.FoundedOn {
 		f.Add("awarded_on", "eval.err.before_founding")
@@ -200,7 +189,7 @@ func planForm(u *auth.User, o *registry.Org, in *FormInput, day string) error {
 	if in.Form != FormNone && in.Form != "" && in.LinkName == "" {
 		f.Add("link_name", "err.required")
 	}
-	checkText(in.LinkName, "link_name", 0, 100, f)
+	f.Length("link_name", in.LinkName, 0, 100)
 	checkDay(in.EffectiveOn, "effective_on", day, f)
 	if in.EffectiveOn != "" && o.FoundedOn != "" && in.EffectiveOn < o.FoundedOn {
 		f.Add("effective_on", "eval.err.before_founding")
@@ -266,7 +255,7 @@ func planContact(u *auth.User, o *registry.Org, in *ContactInput, day string) er
 	if !slices.Contains(ContactKinds, in.Kind) {
 		f.Add("kind", "err.choose_one")
 	}
-	checkText(in.Topic, "topic", 1, 200, f)
+	f.Length("topic", in.Topic, 1, 200)
 	checkDay(in.On, "on", day, f)
 	return f.Err()
 }
@@ -311,7 +300,7 @@ func planAppraisal(u *auth.User, o *registry.Org, in *AppraisalInput, day string
 	var total float64
 	for i := range in.Forms {
 		in.Forms[i].Member = strings.TrimSpace(in.Forms[i].Member)
-		checkText(in.Forms[i].Member, "forms", 1, 50, f)
+		f.Length("forms", in.Forms[i].Member, 1, 50)
 		sum := 0
 		for k := range in.Forms[i].Scores {
 			if !slices.ContainsFunc(AppraisalItems, func(it Item) bool { return it.Key == k }) {
@@ -387,7 +376,7 @@ func buildsTrees(u *auth.User, unit string) bool {
 func validateTree(in *TreeInput, known func(string) bool) errs.Fields {
 	f := errs.Fields{}
 	in.Name = strings.TrimSpace(in.Name)
-	checkText(in.Name, "name", 1, 100, f)
+	f.Length("name", in.Name, 1, 100)
 	if len(in.Nodes) == 0 {
 		f.Add("nodes", "err.required")
 	}
@@ -408,8 +397,8 @@ func validateTree(in *TreeInput, known func(string) bool) errs.Fields {
 				p = path
 			}
 			seen[n.Key] = true
-			checkText(n.Name, p, 1, 100, f)
-			checkText(n.Guide, p, 0, 1000, f)
+			f.Length(p, n.Name, 1, 100)
+			f.Length(p, n.Guide, 0, 1000)
 			if !(n.Weight > 0 && n.Weight <= 1000) {
 				f.Add(p, "eval.err.weight")
 			}
@@ -522,7 +511,7 @@ func DefaultTree(known func(string) bool) []Node {
 func validateRound(in *RoundInput, thisYear int) errs.Fields {
 	f := errs.Fields{}
 	in.Name = strings.TrimSpace(in.Name)
-	checkText(in.Name, "name", 1, 100, f)
+	f.Length("name", in.Name, 1, 100)
 	if in.Year < 2000 || in.Year > thisYear {
 		f.Add("year", "eval.err.year")
 	}

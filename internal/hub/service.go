@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/effective"
 	"linli/internal/ledger"
@@ -422,8 +421,8 @@ func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64
 	if in.ConsentOn == "" {
 		in.ConsentOn = today
 	}
-	checkLen(in.ConsentBy, "consent_by", 1, 50, f)
-	checkLen(in.ConsentNote, "consent_note", 0, 500, f)
+	f.Length("consent_by", in.ConsentBy, 1, 50)
+	f.Length("consent_note", in.ConsentNote, 0, 500)
 	checkDate(in.ConsentOn, "consent_on", today, f)
 	if in.JoinedOn = strings.TrimSpace(in.JoinedOn); in.JoinedOn == "" {
 		in.JoinedOn = today
@@ -483,7 +482,7 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 	if reason == "" {
 		f.Add("reason", "err.reason_required")
 	}
-	checkLen(reason, "reason", 0, 500, f)
+	f.Length("reason", reason, 0, 500)
 	now := s.now()
 	today := ledger.Today(now)
 	if in.ReleasedOn = strings.TrimSpace(in.ReleasedOn); in.ReleasedOn == "" {
@@ -532,16 +531,6 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 			Detail: map[string]any{"hub_org_id": hubID, "reason": reason, "released_on": in.ReleasedOn, "late": late, "late_reason": in.LateReason}})
 	})
 	return out, err
-}
-
-func checkLen(s, field string, minLen, maxLen int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < minLen:
-		f.Add(field, "err.required")
-	case n > maxLen:
-		f.Add(field, "err.too_long", maxLen)
-	}
 }
 
 func checkDate(s, field, today string, f errs.Fields) {

@@ -59,7 +59,7 @@ func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in W
 	now := s.now()
 	in.Name, in.Kind, in.StartedOn = strings.TrimSpace(in.Name), strings.TrimSpace(in.Kind), strings.TrimSpace(in.StartedOn)
 	f := errs.Fields{}
-	checkLen(in.Name, "name", 1, 50, f)
+	f.Length("name", in.Name, 1, 50)
 	if !slices.Contains(WorkerKinds, in.Kind) {
 		f.Add("kind", "err.choose_one")
 	}

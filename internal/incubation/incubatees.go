@@ -56,7 +56,7 @@ func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in Incu
 		f.Add("org_id", "err.base_org_not_served")
 	}
 	checkDate(in.EnteredOn, "entered_on", s.today(), true, f)
-	checkLen(in.Note, "note", 0, 500, f)
+	f.Length("note", in.Note, 0, 500)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
@@ -172,9 +171,9 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old
 	in.Name, in.Address, in.OpeningHours = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.OpeningHours)
 	in.DivisionCode, in.OpenedOn, in.ClosedOn = strings.TrimSpace(in.DivisionCode), strings.TrimSpace(in.OpenedOn), strings.TrimSpace(in.ClosedOn)
 	f := errs.Fields{}
-	checkLen(in.Name, "name", 2, 100, f)
-	checkLen(in.Address, "address", 0, 200, f)
-	checkLen(in.OpeningHours, "opening_hours", 0, 100, f)
+	f.Length("name", in.Name, 2, 100)
+	f.Length("address", in.Address, 0, 200)
+	f.Length("opening_hours", in.OpeningHours, 0, 100)
 	if !slices.Contains(HostTypes, in.HostType) {
 		f.Add("host_type", "err.choose_one")
 	}
@@ -322,18 +321,6 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
-}
-
-func checkLen(s, field string, minLen, maxLen int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < minLen && n == 0:
-		f.Add(field, "err.required")
-	case n < minLen:
-		f.Add(field, "err.too_short", minLen)
-	case n > maxLen:
-		f.Add(field, "err.too_long", maxLen)
-	}
 }
 
 func checkDate(s, field, latest string, required bool, f errs.Fields) {

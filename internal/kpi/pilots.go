@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"linli/internal/effective"
 	"linli/internal/geo"
@@ -109,9 +108,7 @@ func (s *Service) Designate(ctx context.Context, u *auth.User, in PilotInput) (*
 	case in.DesignatedOn < "2021-01-01":
 		f.Add("designated_on", "kpi.err.date_before_plan")
 	}
-	if utf8.RuneCountInString(in.Note) > 500 {
-		f.Add("note", "err.too_long", 500)
-	}
+	f.Length("note", in.Note, 0, 500)
 	in.LateReason = effective.Reason(f, f["designated_on"].Key == "" && effective.IsLate(in.DesignatedOn, today), in.LateReason)
 	n, err := s.Geo.Get(ctx, in.CommunityCode)
 	switch {
@@ -193,9 +190,8 @@ func (s *Service) RevokeLate(ctx context.Context, u *auth.User, id int64, on, re
 		lateReason = effective.Reason(f, f["revoked_on"].Key == "" && effective.IsLate(on, today), lateReason)
 		if reason == "" {
 			f.Add("reason", "err.reason_required")
-		} else if utf8.RuneCountInString(reason) > 500 {
-			f.Add("reason", "err.too_long", 500)
 		}
+		f.Length("reason", reason, 0, 500)
 		if err := f.Err(); err != nil {
 			return err
 		}

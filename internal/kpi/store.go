@@ -14,7 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
@@ -152,13 +151,9 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *Input) error {
 		f.Add("name_zh", "err.required")
 	}
 	for k, v := range map[string]string{"name_zh": in.NameZH, "name_en": in.NameEN} {
-		if utf8.RuneCountInString(v) > 80 {
-			f.Add(k, "err.too_long", 80)
-		}
+		f.Length(k, v, 0, 80)
 	}
-	if utf8.RuneCountInString(in.Clause) > 500 {
-		f.Add("clause", "err.too_long", 500)
-	}
+	f.Length("clause", in.Clause, 0, 500)
 	if !slices.Contains(Levels, in.Level) {
 		f.Add("level", "err.choose_one")
 	}
