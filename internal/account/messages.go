@@ -2,7 +2,6 @@ package account
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

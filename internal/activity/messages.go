@@ -2,7 +2,6 @@ package activity
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

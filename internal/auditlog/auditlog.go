@@ -4,10 +4,9 @@
 package auditlog
 
 import (
-	_ "embed"
-
 	"context"
 	"embed"
+	_ "embed"
 	"net/http"
 	"net/url"
 	"strconv"

@@ -2,7 +2,6 @@ package auditlog
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

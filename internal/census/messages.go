@@ -2,7 +2,6 @@ package census
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 	"linli/internal/registry"
 )

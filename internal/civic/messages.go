@@ -2,7 +2,6 @@ package civic
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

@@ -2,7 +2,6 @@ package coverage
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

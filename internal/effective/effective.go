@@ -7,7 +7,6 @@ package effective
 
 import (
 	_ "embed"
-
 	"strings"
 	"time"
 

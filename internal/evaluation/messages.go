@@ -2,7 +2,6 @@ package evaluation
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

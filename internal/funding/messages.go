@@ -2,7 +2,6 @@ package funding
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

@@ -2,7 +2,6 @@ package governance
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

@@ -4,10 +4,9 @@
 package home
 
 import (
-	_ "embed"
-
 	"context"
 	"embed"
+	_ "embed"
 	"net/http"
 
 	"linli/internal/geo"

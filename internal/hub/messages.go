@@ -2,7 +2,6 @@ package hub
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

@@ -2,7 +2,6 @@ package incubation
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

@@ -2,7 +2,6 @@ package kpi
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

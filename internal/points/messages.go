@@ -2,7 +2,6 @@ package points
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

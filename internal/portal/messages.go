@@ -2,7 +2,6 @@ package portal
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

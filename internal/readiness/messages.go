@@ -2,7 +2,6 @@ package readiness
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

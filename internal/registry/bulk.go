@@ -1,11 +1,10 @@
 package registry
 
 import (
-	_ "embed"
-
 	"cmp"
 	"context"
 	"database/sql"
+	_ "embed"
 	"errors"
 	"fmt"
 	"net/url"

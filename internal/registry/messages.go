@@ -2,7 +2,6 @@ package registry
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

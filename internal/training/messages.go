@@ -2,7 +2,6 @@ package training
 
 import (
 	_ "embed"
-
 	"linli/internal/platform/i18n"
 )
 

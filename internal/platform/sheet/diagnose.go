@@ -1,10 +1,9 @@
 package sheet
 
 import (
-	_ "embed"
-
 	"archive/zip"
 	"bytes"
+	_ "embed"
 	"io"
 	"strings"
 

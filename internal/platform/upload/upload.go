@@ -3,9 +3,8 @@
 package upload
 
 import (
-	_ "embed"
-
 	"bytes"
+	_ "embed"
 	"fmt"
 	"io"
 	"net/http"
