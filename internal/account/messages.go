@@ -2,6 +2,7 @@ package account
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

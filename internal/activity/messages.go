@@ -2,6 +2,7 @@ package activity
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

@@ -2,6 +2,7 @@ package auditlog
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

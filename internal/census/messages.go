@@ -2,6 +2,7 @@ package census
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 	"linli/internal/registry"
 )

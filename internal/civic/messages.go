@@ -2,6 +2,7 @@ package civic
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

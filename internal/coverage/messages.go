@@ -2,6 +2,7 @@ package coverage
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

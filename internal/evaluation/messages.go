@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

@@ -2,6 +2,7 @@ package funding
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

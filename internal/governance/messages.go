@@ -2,6 +2,7 @@ package governance
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

@@ -2,6 +2,7 @@ package hub
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

@@ -2,6 +2,7 @@ package incubation
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

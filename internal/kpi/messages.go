@@ -2,6 +2,7 @@ package kpi
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

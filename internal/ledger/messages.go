@@ -2,6 +2,7 @@ package ledger
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

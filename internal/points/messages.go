@@ -2,6 +2,7 @@ package points
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

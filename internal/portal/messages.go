@@ -2,6 +2,7 @@ package portal
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

@@ -2,6 +2,7 @@ package readiness
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

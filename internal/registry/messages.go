@@ -2,6 +2,7 @@ package registry
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 

@@ -2,6 +2,7 @@ package training
 
 import (
 	_ "embed"
+
 	"linli/internal/platform/i18n"
 )
 
