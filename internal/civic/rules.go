@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"linli/internal/effective"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 )
@@ -19,11 +20,6 @@ import (
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 func today(now time.Time) string { return now.In(chinaTime).Format("2006-01-02") }
-
-func validDate(s string) bool {
-	_, err := time.Parse("2006-01-02", s)
-	return err == nil
-}
 
 var phoneRE = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 
@@ -126,10 +122,10 @@ func validateSurvey(in *SurveyInput, unitExists bool) errs.Fields {
 	if (len(in.UnitCode) != 6 && len(in.UnitCode) != 9) || !unitExists {
 		f.Add("unit_code", "err.civic.survey_unit")
 	}
-	if !validDate(in.OpensOn) {
+	if !effective.Valid(in.OpensOn) {
 		f.Add("opens_on", "err.date_format")
 	}
-	if !validDate(in.ClosesOn) {
+	if !effective.Valid(in.ClosesOn) {
 		f.Add("closes_on", "err.date_format")
 	} else if in.ClosesOn < in.OpensOn {
 		f.Add("closes_on", "err.civic.period")

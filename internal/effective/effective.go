@@ -35,16 +35,27 @@ func IsLate(day, today string) bool {
 	return err1 == nil && err2 == nil && t.Sub(d) > LateDays*24*time.Hour
 }
 
+// Day checks a day entered under field: a YYYY-MM-DD date (else the
+// message bad) not after today (else future), in the room's own words. It
+// reports whether the day passed both.
+func Day(f errs.Fields, field, day, today, bad, future string) bool {
+	switch {
+	case !Valid(day):
+		f.Add(field, bad)
+	case day > today:
+		f.Add(field, future)
+	default:
+		return true
+	}
+	return false
+}
+
 // Check validates an effective date under field, entered on today: a
 // valid date, not after today, not before notBefore (if set; msg names
 // what it may not precede). It returns whether the entry is late.
 func Check(f errs.Fields, field, day, today, notBefore, msg string) bool {
 	switch {
-	case !Valid(day):
-		f.Add(field, "effective.err.date")
-		return false
-	case day > today:
-		f.Add(field, "effective.err.future")
+	case !Day(f, field, day, today, "effective.err.date", "effective.err.future"):
 		return false
 	case day < Earliest:
 		f.Add(field, "effective.err.too_early", Earliest)

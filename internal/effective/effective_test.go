@@ -35,3 +35,24 @@ func TestCheck(t *testing.T) {
 		t.Fatal("not late: no reason kept")
 	}
 }
+
+func TestDay(t *testing.T) {
+	for _, c := range []struct {
+		day  string
+		ok   bool
+		want string // the field's message, "" for none
+	}{
+		{"2024-03-01", true, ""},
+		{"2023-12-31", true, ""},
+		{"2024-03-02", false, "room.future"},
+		{"2024-02-30", false, "room.bad"},
+		{"2024-3-1", false, "room.bad"},
+		{"", false, "room.bad"},
+	} {
+		f := errs.Fields{}
+		ok := Day(f, "on", c.day, "2024-03-01", "room.bad", "room.future")
+		if ok != c.ok || f["on"].Key != c.want {
+			t.Errorf("Day(%q) = %v with %q, want %v with %q", c.day, ok, f["on"].Key, c.ok, c.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/effective"
 	"linli/internal/funding"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
@@ -20,11 +21,6 @@ import (
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 func today(now time.Time) string { return now.In(chinaTime).Format(time.DateOnly) }
-
-func validDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
-}
 
 // addYears moves a day by whole years (29 February → 28 February).
 func addYears(day string, n int) string {
@@ -55,14 +51,11 @@ const lateAfterDays = 30
 
 // checkDay: a required date, not in the future.
 func checkDay(s, field, day string, f errs.Fields) {
-	switch {
-	case s == "":
+	if s == "" {
 		f.Add(field, "err.required")
-	case !validDate(s):
-		f.Add(field, "err.bad_date")
-	case s > day:
-		f.Add(field, "eval.err.future")
+		return
 	}
+	effective.Day(f, field, s, day, "err.bad_date", "eval.err.future")
 }
 
 // gradeRank is a grade's place (1..5), 0 for none.
@@ -108,18 +101,18 @@ func planGrade(u *auth.User, o *registry.Org, in *GradeInput, day string) error 
 	if in.AwardedOn != "" && o.FoundedOn != "" && in.AwardedOn < o.FoundedOn {
 		f.Add("awarded_on", "eval.err.before_founding")
 	}
-	if in.ValidUntil == "" && validDate(in.AwardedOn) {
+	if in.ValidUntil == "" && effective.Valid(in.AwardedOn) {
 		in.ValidUntil = addYears(in.AwardedOn, 5)
 	}
 	switch {
-	case !validDate(in.ValidUntil):
+	case !effective.Valid(in.ValidUntil):
 		f.Add("valid_until", "err.bad_date")
 	case in.ValidUntil <= day:
 		f.Add("valid_until", "eval.err.validity_past")
 	case in.ValidUntil <= in.AwardedOn:
 		f.Add("valid_until", "eval.err.validity_order")
 	}
-	if validDate(in.AwardedOn) && daysBetween(in.AwardedOn, day) > lateAfterDays && in.LateReason == "" {
+	if effective.Valid(in.AwardedOn) && daysBetween(in.AwardedOn, day) > lateAfterDays && in.LateReason == "" {
 		f.Add("late_reason", "eval.err.late_reason", lateAfterDays)
 	}
 	return f.Err()
@@ -194,7 +187,7 @@ func planForm(u *auth.User, o *registry.Org, in *FormInput, day string) error {
 	if in.EffectiveOn != "" && o.FoundedOn != "" && in.EffectiveOn < o.FoundedOn {
 		f.Add("effective_on", "eval.err.before_founding")
 	}
-	if validDate(in.EffectiveOn) && daysBetween(in.EffectiveOn, day) > lateAfterDays && in.LateReason == "" {
+	if effective.Valid(in.EffectiveOn) && daysBetween(in.EffectiveOn, day) > lateAfterDays && in.LateReason == "" {
 		f.Add("late_reason", "eval.err.late_reason", lateAfterDays)
 	}
 	return f.Err()
@@ -291,7 +284,7 @@ func planAppraisal(u *auth.User, o *registry.Org, in *AppraisalInput, day string
 	}
 	f := errs.Fields{}
 	checkDay(in.AppraisedOn, "appraised_on", day, f)
-	if in.Year < 2000 || (validDate(in.AppraisedOn) && in.Year > atoiYear(in.AppraisedOn)) {
+	if in.Year < 2000 || (effective.Valid(in.AppraisedOn) && in.Year > atoiYear(in.AppraisedOn)) {
 		f.Add("year", "eval.err.year")
 	}
 	if len(in.Forms) == 0 || len(in.Forms) > 50 {

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"linli/internal/effective"
 	"linli/internal/platform/errs"
 )
 
@@ -177,11 +178,7 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 // checkDay refuses a malformed day or one after today.
 func checkDay(f errs.Fields, field, d, today string) {
-	if _, err := time.Parse("2006-01-02", d); err != nil {
-		f.Add(field, "gov.err.bad_date")
-	} else if d > today {
-		f.Add(field, "gov.err.future")
-	}
+	effective.Day(f, field, d, today, "gov.err.bad_date", "gov.err.future")
 }
 
 // Vote is the outcome of a meeting's vote.

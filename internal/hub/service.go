@@ -534,9 +534,5 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 }
 
 func checkDate(s, field, today string, f errs.Fields) {
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		f.Add(field, "err.date_format")
-	} else if s > today {
-		f.Add(field, "err.date_future")
-	}
+	effective.Day(f, field, s, today, "err.date_format", "err.date_future")
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"linli/internal/effective"
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -173,7 +174,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, within, on string)
 	if on == "" {
 		on = s.today()
 	}
-	if !validDate(on) {
+	if !effective.Valid(on) {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"on": errs.M("err.date_format")}}
 	}

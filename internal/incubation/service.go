@@ -328,16 +328,8 @@ func checkDate(s, field, latest string, required bool, f errs.Fields) {
 	case s == "" && required:
 		f.Add(field, "err.required")
 	case s == "":
-	case !validDate(s):
-		f.Add(field, "err.date_format")
-	case s > latest:
-		f.Add(field, "err.date_future")
+	case !effective.Day(f, field, s, latest, "err.date_format", "err.date_future"):
 	case s < "1990-01-01":
 		f.Add(field, "err.date_too_early")
 	}
-}
-
-func validDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
 }

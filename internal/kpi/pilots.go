@@ -101,10 +101,7 @@ func (s *Service) Designate(ctx context.Context, u *auth.User, in PilotInput) (*
 		f.Add("kind", "err.choose_one")
 	}
 	switch {
-	case !validDate(in.DesignatedOn):
-		f.Add("designated_on", "kpi.err.date")
-	case in.DesignatedOn > today:
-		f.Add("designated_on", "err.date_future")
+	case !effective.Day(f, "designated_on", in.DesignatedOn, today, "kpi.err.date", "err.date_future"):
 	case in.DesignatedOn < "2021-01-01":
 		f.Add("designated_on", "kpi.err.date_before_plan")
 	}
@@ -180,10 +177,7 @@ func (s *Service) RevokeLate(ctx context.Context, u *auth.User, id int64, on, re
 		}
 		f := errs.Fields{}
 		switch {
-		case !validDate(on):
-			f.Add("revoked_on", "kpi.err.date")
-		case on > today:
-			f.Add("revoked_on", "err.date_future")
+		case !effective.Day(f, "revoked_on", on, today, "kpi.err.date", "err.date_future"):
 		case on <= p.DesignatedOn:
 			f.Add("revoked_on", "kpi.err.revoke_after_designation")
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"linli/internal/activity"
+	"linli/internal/effective"
 	"regexp"
 	"slices"
 	"strconv"
@@ -121,11 +122,6 @@ func (s *Service) List(ctx context.Context, u *auth.User, at string, all bool) (
 
 var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{2,39}$`)
 
-func validDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
-}
-
 func (in *Input) normalize() {
 	in.Key = strings.TrimSpace(in.Key)
 	in.NameZH = strings.TrimSpace(in.NameZH)
@@ -161,12 +157,12 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *Input) error {
 	if in.Target <= 0 {
 		f.Add("target", "kpi.err.target_positive")
 	}
-	if !validDate(in.Deadline) {
+	if !effective.Valid(in.Deadline) {
 		f.Add("deadline", "kpi.err.date")
 	}
-	if !validDate(in.StartOn) {
+	if !effective.Valid(in.StartOn) {
 		f.Add("start_on", "kpi.err.date")
-	} else if validDate(in.Deadline) && in.StartOn >= in.Deadline {
+	} else if effective.Valid(in.Deadline) && in.StartOn >= in.Deadline {
 		f.Add("deadline", "kpi.err.deadline_after_start")
 	}
 	validateRule(in, f)

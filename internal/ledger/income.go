@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/effective"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
@@ -59,10 +60,7 @@ func checkPastDate(s, field string, now time.Time, f errs.Fields) {
 	switch {
 	case s == "":
 		f.Add(field, "err.required")
-	case !validDate(s):
-		f.Add(field, "err.date_format")
-	case s > Today(now):
-		f.Add(field, "err.date_future")
+	case !effective.Day(f, field, s, Today(now), "err.date_format", "err.date_future"):
 	case s < "2000-01-01":
 		f.Add(field, "err.date_too_early")
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/effective"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 )
@@ -165,9 +166,5 @@ func checkCommunity(u *auth.User, code string, exists bool, f errs.Fields) {
 }
 
 func checkDate(s, field, today string, f errs.Fields) {
-	if _, err := time.Parse("2006-01-02", s); err != nil {
-		f.Add(field, "readiness.err.date")
-	} else if s > today {
-		f.Add(field, "readiness.err.future")
-	}
+	effective.Day(f, field, s, today, "readiness.err.date", "readiness.err.future")
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/effective"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -333,9 +334,5 @@ func checkSet(vals, allowed []string, field string, f errs.Fields) {
 }
 
 func checkDate(s, field, today string, f errs.Fields) {
-	if _, err := time.Parse("2006-01-02", s); err != nil {
-		f.Add(field, "training.err.date")
-	} else if s > today {
-		f.Add(field, "training.err.future_date")
-	}
+	effective.Day(f, field, s, today, "training.err.date", "training.err.future_date")
 }
