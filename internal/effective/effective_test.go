@@ -37,22 +37,17 @@ func TestCheck(t *testing.T) {
 }
 
 func TestDay(t *testing.T) {
-	for _, c := range []struct {
-		day  string
-		ok   bool
-		want string // the field's message, "" for none
-	}{
-		{"2024-03-01", true, ""},
-		{"2023-12-31", true, ""},
-		{"2024-03-02", false, "room.future"},
-		{"2024-02-30", false, "room.bad"},
-		{"2024-3-1", false, "room.bad"},
-		{"", false, "room.bad"},
-	} {
+	// each day, entered on 2024-03-01, and the message it earns ("" none)
+	want := map[string]string{
+		"2024-03-01": "", "2023-12-31": "",
+		"2024-03-02": "room.future",
+		"2024-02-30": "room.bad", "2024-3-1": "room.bad", "": "room.bad",
+	}
+	for day, msg := range want {
 		f := errs.Fields{}
-		ok := Day(f, "on", c.day, "2024-03-01", "room.bad", "room.future")
-		if ok != c.ok || f["on"].Key != c.want {
-			t.Errorf("Day(%q) = %v with %q, want %v with %q", c.day, ok, f["on"].Key, c.ok, c.want)
+		ok := Day(f, "on", day, "2024-03-01", "room.bad", "room.future")
+		if ok != (msg == "") || f["on"].Key != msg {
+			t.Errorf("Day(%q) = %v with %q, want %q", day, ok, f["on"].Key, msg)
 		}
 	}
 }
