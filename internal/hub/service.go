@@ -169,6 +169,18 @@ func (s *Service) hub(ctx context.Context, u *auth.User, id int64) (*registry.Or
 	return h, nil
 }
 
+// managedHub is a hub the user may see and manage (members, workers).
+func (s *Service) managedHub(ctx context.Context, u *auth.User, id int64) (*registry.Org, error) {
+	h, err := s.hub(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canManage(u, h) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	return h, nil
+}
+
 // Designate makes an active organization a hub of its street (the
 // registry decides, in this transaction, which also holds the request's
 // idempotency key).
@@ -393,12 +405,9 @@ type ReleaseInput struct {
 // organization of the hub's street, not a hub itself, not in custody
 // elsewhere; its consent is recorded and its account opened in the ledger.
 func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64, in MemberInput) (*Member, error) {
-	h, err := s.hub(ctx, u, hubID)
+	h, err := s.managedHub(ctx, u, hubID)
 	if err != nil {
 		return nil, err
-	}
-	if !canManage(u, h) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	now := s.now()
 	today := ledger.Today(now)
@@ -470,12 +479,9 @@ func (s *Service) Release(ctx context.Context, u *auth.User, hubID, orgID int64,
 // future, not before it joined; its account must be empty.
 func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int64, in ReleaseInput) (*Member, error) {
 	reason := in.Reason
-	h, err := s.hub(ctx, u, hubID)
+	_, err := s.managedHub(ctx, u, hubID)
 	if err != nil {
 		return nil, err
-	}
-	if !canManage(u, h) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	reason = strings.TrimSpace(reason)
 	f := errs.Fields{}
