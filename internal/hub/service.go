@@ -172,13 +172,7 @@ func (s *Service) hub(ctx context.Context, u *auth.User, id int64) (*registry.Or
 // managedHub is a hub the user may see and manage (members, workers).
 func (s *Service) managedHub(ctx context.Context, u *auth.User, id int64) (*registry.Org, error) {
 	h, err := s.hub(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	if !canManage(u, h) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
-	}
-	return h, nil
+	return auth.Permit(u, h, err, canManage)
 }
 
 // Designate makes an active organization a hub of its street (the

@@ -78,13 +78,7 @@ func canOperate(u *auth.User, b *Base) bool {
 // incubated organization each check first.
 func (s *Service) operated(ctx context.Context, u *auth.User, baseID int64) (*Base, error) {
 	b, err := s.Get(ctx, u, baseID)
-	if err != nil {
-		return nil, err
-	}
-	if !canOperate(u, b) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
-	}
-	return b, nil
+	return auth.Permit(u, b, err, canOperate)
 }
 
 const baseColumns = `b.id, b.name, b.host_type, b.address, b.division_code, b.district_code, b.street_code, b.level,
