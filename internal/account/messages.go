@@ -1,65 +1,13 @@
 package account
 
-import "linli/internal/platform/i18n"
+import (
+	_ "embed"
+
+	"linli/internal/platform/i18n"
+)
+
+//go:embed messages.json
+var messagesJSON []byte
 
 // Messages are this package's texts.
-var Messages = i18n.Messages{
-	"users.new":                {i18n.ZH: "新建用户", i18n.EN: "New user"},
-	"users.username":           {i18n.ZH: "用户名", i18n.EN: "Username"},
-	"users.display_name":       {i18n.ZH: "姓名", i18n.EN: "Display name"},
-	"users.role":               {i18n.ZH: "角色", i18n.EN: "Role"},
-	"users.scope_code":         {i18n.ZH: "管辖范围", i18n.EN: "Scope"},
-	"users.scope_hint":         {i18n.ZH: "输入区、街道或社区的名称，从提示中选择（也可填区划代码）。", i18n.EN: "Type the name of the district, street or community and choose from the suggestions (or its division code)."},
-	"users.org_id":             {i18n.ZH: "所属组织（组织负责人、枢纽工作人员）", i18n.EN: "Organization (leaders, hub staff)"},
-	"users.err.place_none":     {i18n.ZH: "在您的管辖范围内找不到名为“%s”的地方：请输入名称的一部分，从提示中选择。", i18n.EN: "No place named “%s” within your scope: type part of its name and choose from the suggestions."},
-	"users.err.place_many":     {i18n.ZH: "“%s”对应多个地方：%s。请从提示中选择一个。", i18n.EN: "“%s” matches several places: %s. Choose one from the suggestions."},
-	"users.password":           {i18n.ZH: "初始密码", i18n.EN: "Initial password"},
-	"users.status":             {i18n.ZH: "状态", i18n.EN: "Status"},
-	"users.enabled":            {i18n.ZH: "正常", i18n.EN: "Enabled"},
-	"users.disabled":           {i18n.ZH: "已停用", i18n.EN: "Disabled"},
-	"users.disable":            {i18n.ZH: "停用", i18n.EN: "Disable"},
-	"users.enable":             {i18n.ZH: "启用", i18n.EN: "Enable"},
-	"users.set_password":       {i18n.ZH: "重设密码", i18n.EN: "Set password"},
-	"users.new_password":       {i18n.ZH: "新密码", i18n.EN: "New password"},
-	"users.none":               {i18n.ZH: "暂无用户。", i18n.EN: "No users yet."},
-	"users.search":             {i18n.ZH: "用户名或姓名", i18n.EN: "Username or name"},
-	"users.all_roles":          {i18n.ZH: "全部角色", i18n.EN: "All roles"},
-	"users.no_match":           {i18n.ZH: "没有符合条件的账户。", i18n.EN: "No account matches."},
-	"tokens.intro":             {i18n.ZH: "API 令牌供其他系统以 “Authorization: Bearer 令牌” 调用接口，权限与您的账户相同。令牌只在创建时显示一次。", i18n.EN: "API tokens let other systems call the API with “Authorization: Bearer TOKEN”, with your account's rights. A token is shown once, when created."},
-	"tokens.name":              {i18n.ZH: "用途说明", i18n.EN: "What it is for"},
-	"tokens.create":            {i18n.ZH: "创建令牌", i18n.EN: "Create token"},
-	"tokens.new":               {i18n.ZH: "新令牌（请立即复制，离开本页后无法再次查看）：", i18n.EN: "New token (copy it now; it will not be shown again):"},
-	"tokens.prefix":            {i18n.ZH: "前缀", i18n.EN: "Prefix"},
-	"tokens.created":           {i18n.ZH: "创建时间", i18n.EN: "Created"},
-	"tokens.last_used":         {i18n.ZH: "最近使用", i18n.EN: "Last used"},
-	"tokens.revoked":           {i18n.ZH: "已撤销", i18n.EN: "Revoked"},
-	"tokens.revoke":            {i18n.ZH: "撤销", i18n.EN: "Revoke"},
-	"users.confirm_disable":    {i18n.ZH: "停用账户“%s”后，该账户将无法登录，其会话立即失效。确认停用？", i18n.EN: "Disable “%s”? The account can no longer sign in and its sessions end now."},
-	"tokens.confirm":           {i18n.ZH: "确定撤销该令牌？", i18n.EN: "Revoke this token?"},
-	"tokens.none":              {i18n.ZH: "还没有令牌。", i18n.EN: "No tokens yet."},
-	"role.security_admin":      {i18n.ZH: "安全管理员", i18n.EN: "Security administrator"},
-	"totp.title":               {i18n.ZH: "输入动态验证码", i18n.EN: "Enter your verification code"},
-	"totp.ask":                 {i18n.ZH: "请输入身份验证器应用显示的 6 位动态码；手机丢失时可输入一个恢复码。", i18n.EN: "Enter the 6-digit code your authenticator app shows, or one of your recovery codes if you lost your phone."},
-	"totp.code":                {i18n.ZH: "动态验证码", i18n.EN: "Verification code"},
-	"totp.enrol_title":         {i18n.ZH: "双因素认证", i18n.EN: "Two-factor authentication"},
-	"totp.required":            {i18n.ZH: "您的角色须开启双因素认证，开启后方可使用系统。", i18n.EN: "Your role requires two-factor authentication: turn it on to continue."},
-	"totp.step_app":            {i18n.ZH: "在手机上安装身份验证器应用（如微信小程序“腾讯身份验证器”、Google Authenticator、Microsoft Authenticator）。", i18n.EN: "Install an authenticator app on your phone (Google Authenticator, Microsoft Authenticator or similar)."},
-	"totp.step_scan":           {i18n.ZH: "用应用扫描二维码：", i18n.EN: "Scan this QR code with the app:"},
-	"totp.step_text":           {i18n.ZH: "无法扫码时，手动输入密钥：", i18n.EN: "If you cannot scan, enter this key by hand:"},
-	"totp.step_code":           {i18n.ZH: "输入应用显示的 6 位动态码以确认。", i18n.EN: "Enter the 6-digit code the app shows to confirm."},
-	"totp.qr_alt":              {i18n.ZH: "双因素认证二维码", i18n.EN: "Two-factor QR code"},
-	"totp.confirm":             {i18n.ZH: "确认开启", i18n.EN: "Turn on"},
-	"totp.enabled_now":         {i18n.ZH: "双因素认证已开启。", i18n.EN: "Two-factor authentication is on."},
-	"totp.recovery_intro":      {i18n.ZH: "以下恢复码只显示这一次，请抄写或打印后妥善保存；每个恢复码只能使用一次，在手机丢失时代替动态码登录：", i18n.EN: "These recovery codes are shown this once: write them down or print them. Each works once, in place of a code, if you lose your phone:"},
-	"totp.continue":            {i18n.ZH: "已保存，继续", i18n.EN: "Saved them, continue"},
-	"totp.is_on":               {i18n.ZH: "您的账户已开启双因素认证。更换手机请联系安全管理员重置。", i18n.EN: "Two-factor authentication is on for your account. To change phones, ask the security administrator to reset it."},
-	"users.totp":               {i18n.ZH: "双因素", i18n.EN: "2FA"},
-	"users.totp_reset":         {i18n.ZH: "重置双因素", i18n.EN: "Reset 2FA"},
-	"users.confirm_totp_reset": {i18n.ZH: "重置后该账户的会话和 API 令牌立即失效，下次登录须重新绑定。确认重置？", i18n.EN: "Reset? The account's sessions and API tokens end now and it enrols again at its next sign-in."},
-	"err.totp_required":        {i18n.ZH: "请输入动态验证码。", i18n.EN: "Enter your verification code."},
-	"err.totp_wrong":           {i18n.ZH: "动态验证码或恢复码不正确（每个码只能使用一次）。", i18n.EN: "Wrong or already used verification or recovery code."},
-	"err.totp_already_on":      {i18n.ZH: "双因素认证已开启；如需更换，请安全管理员重置。", i18n.EN: "Two-factor authentication is already on; ask the security administrator to reset it."},
-	"err.totp_not_begun":       {i18n.ZH: "请先打开双因素认证页面获取密钥。", i18n.EN: "Open the two-factor page to get a key first."},
-	"err.totp_enrol_required":  {i18n.ZH: "您的角色须先开启双因素认证（/account/2fa）。", i18n.EN: "Your role must turn on two-factor authentication first (/account/2fa)."},
-	"nav.2fa":                  {i18n.ZH: "双因素认证", i18n.EN: "Two-factor"},
-}
+var Messages = i18n.MustLoad("account/messages.json", messagesJSON)

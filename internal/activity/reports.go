@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -125,9 +124,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, decision, 
 		if status == ReportRefused && reason == "" {
 			f.Add("reason", "err.required")
 		}
-		if utf8.RuneCountInString(reason) > 500 {
-			f.Add("reason", "err.too_long", 500)
-		}
+		f.Length("reason", reason, 0, 500)
 		if err := f.Err(); err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
@@ -144,9 +143,9 @@ func planActivity(in Input, orgs []*OrgRef, communityOK bool, rule Rule) (*Activ
 	in.Title = strings.TrimSpace(in.Title)
 	in.Address = strings.TrimSpace(in.Address)
 	in.WriteUp = strings.TrimSpace(in.WriteUp)
-	text(f, "title", in.Title, 1, 100)
-	text(f, "address", in.Address, 0, 200)
-	text(f, "write_up", in.WriteUp, 0, 4000)
+	f.Length("title", in.Title, 1, 100)
+	f.Length("address", in.Address, 0, 200)
+	f.Length("write_up", in.WriteUp, 0, 4000)
 	if !slices.Contains(Themes, in.Theme) {
 		f.Add("theme", "err.activity_theme")
 	}
@@ -337,7 +336,7 @@ func planVolunteer(in VolunteerInput, communityOK bool, orgs []*OrgRef) (*Volunt
 	f := errs.Fields{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.Phone = strings.TrimSpace(in.Phone)
-	text(f, "name", in.Name, 1, 50)
+	f.Length("name", in.Name, 1, 50)
 	if in.Phone != "" && (len(in.Phone) < 7 || len(in.Phone) > 20 || strings.Trim(in.Phone, "0123456789-+ ") != "") {
 		f.Add("phone", "err.volunteer_phone")
 	}
@@ -361,8 +360,8 @@ func planVolunteer(in VolunteerInput, communityOK bool, orgs []*OrgRef) (*Volunt
 func planConsultation(in ConsultationInput) (Input, error) {
 	f := errs.Fields{}
 	in.Topic = strings.TrimSpace(in.Topic)
-	text(f, "topic", in.Topic, 1, 200)
-	text(f, "follow_up", in.FollowUp, 0, 4000)
+	f.Length("topic", in.Topic, 1, 200)
+	f.Length("follow_up", in.FollowUp, 0, 4000)
 	if !slices.Contains(TopicKinds, in.TopicKind) {
 		f.Add("topic_kind", "err.consult_kind")
 	}
@@ -382,8 +381,8 @@ func planConsultation(in ConsultationInput) (Input, error) {
 		if m.Residents < 0 || m.Committee < 0 || m.Organizations < 0 || m.PropertyMgmt < 0 {
 			f.Add("meetings", "err.activity_count")
 		}
-		text(f, "meetings", m.Minutes, 0, 8000)
-		text(f, "meetings", m.Decisions, 0, 4000)
+		f.Length("meetings", m.Minutes, 0, 8000)
+		f.Length("meetings", m.Decisions, 0, 4000)
 	}
 	if err := f.Err(); err != nil {
 		return Input{}, err
@@ -402,15 +401,6 @@ func planConsultation(in ConsultationInput) (Input, error) {
 		WriteUp: first.Decisions}, nil
 }
 
-func text(f errs.Fields, field, s string, lo, hi int) {
-	n := utf8.RuneCountInString(s)
-	if n < lo {
-		f.Add(field, "err.required")
-	} else if n > hi {
-		f.Add(field, "err.too_long", hi)
-	}
-}
-
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}
@@ -423,7 +413,7 @@ func nonNil[T any](s []T) []T {
 func planBeneficiary(in BeneficiaryInput, communityOK bool) (*Beneficiary, error) {
 	f := errs.Fields{}
 	in.Name, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone)
-	text(f, "name", in.Name, 1, 50)
+	f.Length("name", in.Name, 1, 50)
 	if in.Phone != "" && (len(in.Phone) < 7 || len(in.Phone) > 20 || strings.Trim(in.Phone, "0123456789-+ ") != "") {
 		f.Add("phone", "err.volunteer_phone")
 	}
@@ -478,13 +468,13 @@ func planServed(a *Activity, ids []int64, people map[int64]*Beneficiary, already
 func planSurvey(in SurveyInput) (SurveyInput, error) {
 	f := errs.Fields{}
 	in.Question = strings.TrimSpace(in.Question)
-	text(f, "question", in.Question, 1, 200)
+	f.Length("question", in.Question, 1, 200)
 	if len(in.Options) < 2 || len(in.Options) > 10 {
 		f.Add("options", "err.survey_options")
 	}
 	for i, o := range in.Options {
 		in.Options[i] = strings.TrimSpace(o)
-		text(f, "options", in.Options[i], 1, 100)
+		f.Length("options", in.Options[i], 1, 100)
 	}
 	return in, f.Err()
 }

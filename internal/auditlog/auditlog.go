@@ -6,6 +6,7 @@ package auditlog
 import (
 	"context"
 	"embed"
+	_ "embed"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,21 +27,11 @@ var templates embed.FS
 // Templates is this package's template folder.
 var Templates = web.Templates{FS: templates, Dir: "templates"}
 
+//go:embed messages.json
+var messagesJSON []byte
+
 // Messages are this package's texts.
-var Messages = i18n.Messages{
-	"audit.title":       {i18n.ZH: "审计日志", i18n.EN: "Audit log"},
-	"audit.intro":       {i18n.ZH: "每一项变更都在同一事务中记录，逐行哈希链接，不可修改或删除。", i18n.EN: "Every change is recorded in the same transaction, hash-chained row by row; rows cannot be changed or removed."},
-	"audit.username":    {i18n.ZH: "操作人", i18n.EN: "User"},
-	"audit.object_type": {i18n.ZH: "对象类型", i18n.EN: "Object type"},
-	"audit.object_id":   {i18n.ZH: "对象编号", i18n.EN: "Object id"},
-	"audit.from":        {i18n.ZH: "起始日期", i18n.EN: "From"},
-	"audit.to":          {i18n.ZH: "截止日期", i18n.EN: "To"},
-	"audit.action":      {i18n.ZH: "操作", i18n.EN: "Action"},
-	"audit.ip":          {i18n.ZH: "来源地址", i18n.EN: "From address"},
-	"audit.detail":      {i18n.ZH: "变更内容", i18n.EN: "What changed"},
-	"audit.none":        {i18n.ZH: "没有符合条件的记录。", i18n.EN: "No matching rows."},
-	"audit.more":        {i18n.ZH: "更早的记录", i18n.EN: "Older rows"},
-}
+var Messages = i18n.MustLoad("auditlog/messages.json", messagesJSON)
 
 // Handlers serves the audit log.
 type Handlers struct {

@@ -1,110 +1,17 @@
 package census
 
 import (
+	_ "embed"
+
 	"linli/internal/platform/i18n"
 	"linli/internal/registry"
 )
 
+//go:embed messages.json
+var messagesJSON []byte
+
 // Messages are the census's texts (with the registry's import messages).
-var Messages = i18n.Messages{
-	"census.err.date":                {i18n.ZH: "日期无法识别，请写作 2021-03-05、2021/3/5 或 2021年3月5日。", i18n.EN: "Unreadable date; write 2021-03-05, 2021/3/5 or 2021年3月5日."},
-	"census.err.yes_no":              {i18n.ZH: "请填写“是”或“否”（而不是“%s”）。", i18n.EN: "Write 是 (yes) or 否 (no), not “%s”."},
-	"census.err.no_header":           {i18n.ZH: "找不到表头：第一张工作表的前几行中应有“组织名称”“管理层级”等列名。请使用导入模板。", i18n.EN: "No header row: the first rows of the first sheet should hold column names such as 组织名称 and 管理层级. Use the template."},
-	"census.err.missing_community":   {i18n.ZH: "缺少“所属社区（村）代码”或“社区名称”列：至少要有其中一列。", i18n.EN: "The file needs a community code column or a community name column."},
-	"census.err.community_unknown":   {i18n.ZH: "管辖范围内没有名为“%s”的社区（村），请对照“社区列表”工作表。", i18n.EN: "No community called “%s” in your area: see the community list sheet."},
-	"census.err.community_ambiguous": {i18n.ZH: "“%s”对应多个社区：%s。请写明街道，如“街道 · 社区”，或填写社区代码。", i18n.EN: "“%s” fits several communities: %s. Name the street too, or give the code."},
-	"census.err.community_mismatch":  {i18n.ZH: "社区名称“%s”与社区代码 %s 不一致。", i18n.EN: "The community name “%s” does not match the code %s."},
-	"census.hint.community":          {i18n.ZH: "社区（村）名称，可从下拉列表选择；与代码同时填写时须一致", i18n.EN: "The community's name, from the drop-down list; must match the code when both are given"},
-	"census.err.missing_column":      {i18n.ZH: "缺少必填列。", i18n.EN: "This required column is missing."},
-	"census.err.limit_rows":          {i18n.ZH: "文件超过 %d 行数据的上限，请拆分为多个文件分批导入。", i18n.EN: "The file has more than %d data rows: split it and import the parts one by one."},
-	"census.err.limit_columns":       {i18n.ZH: "有一行超过 %d 列的上限，请删除多余的列后重新导入。", i18n.EN: "A row has more than %d columns: delete the extra columns and import again."},
-	"census.err.limit_cell":          {i18n.ZH: "有一个单元格超过 %d 字节的上限，请检查并缩短该单元格内容。", i18n.EN: "A cell is longer than %d bytes: check it and shorten it."},
-	"census.err.limit_line":          {i18n.ZH: "CSV 文件中有一行超过 %d KB 的上限（可能缺少换行或引号未闭合），请检查文件后重新导入。", i18n.EN: "A CSV line is longer than %d KB (a missing line break or an unclosed quote?): check the file and import again."},
-	"census.err.limit_unzipped":      {i18n.ZH: "Excel 文件解压后超过 %d MB 的上限，请删除无关的工作表、图片和格式，或拆分后导入。", i18n.EN: "The Excel file is over %d MB decompressed: remove unrelated sheets, pictures and formatting, or split it."},
-	"census.err.limit_shared":        {i18n.ZH: "Excel 文件中的文字共享表超过 %d MB 的上限，请另存为 CSV 或拆分后导入。", i18n.EN: "The Excel file's shared strings are over %d MB: save it as CSV or split it."},
-	"census.err.csv_row":             {i18n.ZH: "CSV 文件第 %d 行无法读取（可能是引号未闭合）。请在 Excel 中打开检查该行，另存为 .xlsx 或 UTF-8 CSV 后重新导入。", i18n.EN: "Line %d of the CSV cannot be read (an unclosed quote?). Check it in Excel, save as .xlsx or UTF-8 CSV and import again."},
-	"task.census.due":                {i18n.ZH: "摸底报送：待报送（街道）或待收齐（区）", i18n.EN: "Census rounds: to submit (street) or awaiting streets (district)"},
-	"task.census.check":              {i18n.ZH: "摸底核对：街道报送前核对本社区的组织", i18n.EN: "Census: check your community's organizations before the street submits"},
-	"census.err.upload_broken":       {i18n.ZH: "文件没有完整上传（连接中断）。请检查网络后重新上传。", i18n.EN: "The file did not arrive whole (the connection broke). Check the network and upload again."},
-	"census.err.no_file":             {i18n.ZH: "请选择要上传的文件。", i18n.EN: "Choose a file to upload."},
-	"census.err.round_closed":        {i18n.ZH: "本轮摸底已结束，不再接收报送。", i18n.EN: "This census round is closed."},
-	"census.err.not_your_round":      {i18n.ZH: "只有本区的街道可以向本轮摸底报送。", i18n.EN: "Only the streets of this district submit to this round."},
-	"census.err.deadline":            {i18n.ZH: "截止日期须为 2021-03-05 格式，且不早于今天。", i18n.EN: "The deadline must be a date such as 2021-03-05, not in the past."},
-	"census.hint.credit_code":        {i18n.ZH: "18 位统一社会信用代码，依法登记的组织必填", i18n.EN: "18-character unified social credit code; required for registered organizations"},
-	"census.hint.community_code": {i18n.ZH: "12 位社区（村）区划代码，见“社区列表”工作表",
-		i18n.EN: "12-digit community code; see the community list sheet"},
-	"census.late_reason": {i18n.ZH: "摸底表导入：", i18n.EN: "Census import: "},
-	"census.hint.date":   {i18n.ZH: "如 2021-03-05、2021/3/5、2021年3月5日", i18n.EN: "e.g. 2021-03-05, 2021/3/5, 2021年3月5日"},
-	"census.hint.phone":  {i18n.ZH: "11 位手机号，或带区号的固定电话（020-12345678）", i18n.EN: "11-digit mobile, or landline with area code (020-12345678)"},
-
-	"census.import":          {i18n.ZH: "批量导入", i18n.EN: "Import"},
-	"census.import_title":    {i18n.ZH: "批量导入社区社会组织", i18n.EN: "Import community social organizations"},
-	"census.import_intro":    {i18n.ZH: "上传按模板填写的 .xlsx 或 .csv 文件（支持 UTF-8 与 GBK 编码）。每一行都会被检查；任何一行有误，整个文件都不会导入。重复导入同一文件不会产生变化。", i18n.EN: "Upload an .xlsx or .csv file filled in on the template (UTF-8 or GBK). Every row is checked; if any row is wrong, nothing is imported. Importing the same file again changes nothing."},
-	"census.file":            {i18n.ZH: "文件", i18n.EN: "File"},
-	"census.dry_run":         {i18n.ZH: "只检查，不导入", i18n.EN: "Check only; import nothing"},
-	"census.upload":          {i18n.ZH: "上传", i18n.EN: "Upload"},
-	"census.template":        {i18n.ZH: "下载导入模板", i18n.EN: "Download the template"},
-	"census.export_xlsx":     {i18n.ZH: "导出 Excel", i18n.EN: "Export Excel"},
-	"census.export_csv":      {i18n.ZH: "导出 CSV", i18n.EN: "Export CSV"},
-	"census.running":         {i18n.ZH: "正在处理：已读取 %d 行……", i18n.EN: "Working: %d rows read…"},
-	"census.queued":          {i18n.ZH: "等待处理……", i18n.EN: "Waiting…"},
-	"census.done":            {i18n.ZH: "导入完成：新增 %d，更新 %d，未变 %d。", i18n.EN: "Imported: %d created, %d updated, %d unchanged."},
-	"census.checked":         {i18n.ZH: "检查通过（未导入）：将新增 %d，更新 %d，未变 %d。", i18n.EN: "Check passed (nothing imported): %d to create, %d to update, %d unchanged."},
-	"census.rejected":        {i18n.ZH: "文件有 %d 处错误，未导入任何数据。请修改后重新上传。", i18n.EN: "The file has %d problems; nothing was imported. Correct them and upload again."},
-	"census.failed":          {i18n.ZH: "处理失败：%s", i18n.EN: "Failed: %s"},
-	"census.download_errors": {i18n.ZH: "下载标注错误的文件（.xlsx）", i18n.EN: "Download the file with its errors marked (.xlsx)"},
-	"census.row":             {i18n.ZH: "行", i18n.EN: "Row"},
-	"census.column":          {i18n.ZH: "列", i18n.EN: "Column"},
-	"census.message":         {i18n.ZH: "问题", i18n.EN: "Problem"},
-	"census.errors_more":     {i18n.ZH: "另有 %d 处错误，见标注错误的文件（文件标注前 1000 处）。", i18n.EN: "%d more problems; see the marked file (it marks the first 1,000)."},
-	"census.again":           {i18n.ZH: "再导入一个文件", i18n.EN: "Import another file"},
-	"census.to_list":         {i18n.ZH: "返回组织列表", i18n.EN: "Back to the list"},
-	"nav.census":             {i18n.ZH: "摸底", i18n.EN: "Census"},
-	"census.rounds":          {i18n.ZH: "社区社会组织摸底", i18n.EN: "Census rounds"},
-	"census.rounds_intro":    {i18n.ZH: "区民政局发起一轮摸底并设定截止日期，各街道按模板报送本街道的组织名册。", i18n.EN: "A district opens a census round with a deadline; each street submits its register on the template."},
-	"census.new_round":       {i18n.ZH: "发起新一轮摸底", i18n.EN: "Open a census round"},
-	"census.round_title":     {i18n.ZH: "名称", i18n.EN: "Title"},
-	"census.deadline":        {i18n.ZH: "截止日期", i18n.EN: "Deadline"},
-	"census.district":        {i18n.ZH: "区", i18n.EN: "District"},
-	"census.status":          {i18n.ZH: "状态", i18n.EN: "Status"},
-	"census.status.open":     {i18n.ZH: "进行中", i18n.EN: "Open"},
-	"census.status.closed":   {i18n.ZH: "已结束", i18n.EN: "Closed"},
-	"census.no_rounds":       {i18n.ZH: "还没有摸底轮次。", i18n.EN: "No census rounds yet."},
-	"census.streets":         {i18n.ZH: "各街道报送情况", i18n.EN: "Streets"},
-	"census.street":          {i18n.ZH: "街道（乡镇）", i18n.EN: "Street / town"},
-	"census.submitted":       {i18n.ZH: "已报送", i18n.EN: "Submitted"},
-	"census.not_submitted":   {i18n.ZH: "未报送", i18n.EN: "Not submitted"},
-	"census.late":            {i18n.ZH: "逾期", i18n.EN: "Late"},
-	"census.submitted_at":    {i18n.ZH: "报送时间", i18n.EN: "Submitted at"},
-	"census.submitted_by":    {i18n.ZH: "报送人", i18n.EN: "By"},
-	"census.rows":            {i18n.ZH: "组织数", i18n.EN: "Organizations"},
-	"census.created":         {i18n.ZH: "新增", i18n.EN: "Created"},
-	"census.updated":         {i18n.ZH: "更新", i18n.EN: "Updated"},
-	"census.unchanged":       {i18n.ZH: "未变", i18n.EN: "Unchanged"},
-	"census.file_name":       {i18n.ZH: "文件", i18n.EN: "File"},
-	"census.progress":        {i18n.ZH: "已报送 %d / %d 个街道", i18n.EN: "%d of %d streets have submitted"},
-	"census.summary":         {i18n.ZH: "全区汇总（各街道最近一次报送）", i18n.EN: "District summary (each street's latest submission)"},
-	"census.total":           {i18n.ZH: "组织总数", i18n.EN: "Organizations"},
-	"census.by_tier":         {i18n.ZH: "按管理层级", i18n.EN: "By tier"},
-	"census.by_type":         {i18n.ZH: "按类型", i18n.EN: "By type"},
-	"census.by_status":       {i18n.ZH: "按状态", i18n.EN: "By status"},
-	"census.by_group":        {i18n.ZH: "按服务对象", i18n.EN: "By target group"},
-	"census.submit":          {i18n.ZH: "报送本街道名册", i18n.EN: "Submit your street's register"},
-	"census.close":           {i18n.ZH: "结束本轮摸底", i18n.EN: "Close this round"},
-	"census.close_confirm":   {i18n.ZH: "结束后街道将不能再报送，确定吗？", i18n.EN: "Streets will no longer be able to submit. Close?"},
-	"census.submissions":     {i18n.ZH: "全部报送记录", i18n.EN: "All submissions"},
-	"census.opened":          {i18n.ZH: "已发起摸底。", i18n.EN: "Census round opened."},
-	"census.closed_flash":    {i18n.ZH: "本轮摸底已结束。", i18n.EN: "Census round closed."},
-	"census.submission_done": {i18n.ZH: "报送成功。", i18n.EN: "Submitted."},
-	"census.rejected_submit": {i18n.ZH: "报送未成功：文件有错误，请修改后重新报送。", i18n.EN: "Not submitted: the file has errors; correct them and submit again."},
-	"census.into_round":      {i18n.ZH: "报送至：%s", i18n.EN: "Into round: %s"},
-	"census.created_at":      {i18n.ZH: "发起时间", i18n.EN: "Opened"},
-	"census.err.round_forbidden": {i18n.ZH: "只有区民政局可以发起或结束摸底。",
-		i18n.EN: "Only a district office opens or closes census rounds."},
-
-	// census jobs (durable.go)
-	"census.err.job_interrupted": {i18n.ZH: "导入中断（处理该任务的服务已停止），未写入任何数据，请重新上传。", i18n.EN: "The import was interrupted (the server running it stopped); nothing was written. Upload the file again."},
-}
+var Messages = i18n.MustLoad("census/messages.json", messagesJSON)
 
 func init() {
 	for k, v := range registry.BulkMessages {

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
@@ -96,12 +95,7 @@ func (s *Service) OpenRound(ctx context.Context, u *auth.User, in RoundInput) (*
 	in.Title = strings.TrimSpace(in.Title)
 	in.Deadline = strings.TrimSpace(in.Deadline)
 	f := errs.Fields{}
-	switch n := utf8.RuneCountInString(in.Title); {
-	case n == 0:
-		f.Add("title", "err.required")
-	case n > 100:
-		f.Add("title", "err.too_long", 100)
-	}
+	f.Length("title", in.Title, 1, 100)
 	d, err := time.ParseInLocation(time.DateOnly, in.Deadline, chinaTime)
 	if err != nil || d.Before(now.In(chinaTime).Truncate(24*time.Hour).Add(-24*time.Hour)) {
 		f.Add("deadline", "census.err.deadline")

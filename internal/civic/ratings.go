@@ -164,7 +164,7 @@ func (s *Service) AnswerRating(ctx context.Context, u *auth.User, id int64, a An
 		func(tx *sql.Tx, r *Rating, now time.Time) error {
 			a.Answer = strings.TrimSpace(a.Answer)
 			f := errs.Fields{}
-			checkText(a.Answer, "answer", 1, 500, f)
+			f.Length("answer", a.Answer, 1, 500)
 			if err := f.Err(); err != nil {
 				return err
 			}

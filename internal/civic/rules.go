@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"linli/internal/effective"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 )
@@ -19,21 +20,6 @@ import (
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 func today(now time.Time) string { return now.In(chinaTime).Format("2006-01-02") }
-
-func checkText(s, field string, minLen, maxLen int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < minLen:
-		f.Add(field, "err.required")
-	case n > maxLen:
-		f.Add(field, "err.too_long", maxLen)
-	}
-}
-
-func validDate(s string) bool {
-	_, err := time.Parse("2006-01-02", s)
-	return err == nil
-}
 
 var phoneRE = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 
@@ -86,7 +72,7 @@ func planRating(u *auth.User, in *RatingInput, o ratingFacts) error {
 	if in.Stars < 1 || in.Stars > 5 {
 		f.Add("stars", "err.civic.stars")
 	}
-	checkText(in.Comment, "comment", 0, 500, f)
+	f.Length("comment", in.Comment, 0, 500)
 	return f.Err()
 }
 
@@ -132,14 +118,14 @@ func canRunSurvey(u *auth.User, unit string) bool {
 func validateSurvey(in *SurveyInput, unitExists bool) errs.Fields {
 	in.Title, in.UnitCode = strings.TrimSpace(in.Title), strings.TrimSpace(in.UnitCode)
 	f := errs.Fields{}
-	checkText(in.Title, "title", 1, 200, f)
+	f.Length("title", in.Title, 1, 200)
 	if (len(in.UnitCode) != 6 && len(in.UnitCode) != 9) || !unitExists {
 		f.Add("unit_code", "err.civic.survey_unit")
 	}
-	if !validDate(in.OpensOn) {
+	if !effective.Valid(in.OpensOn) {
 		f.Add("opens_on", "err.date_format")
 	}
-	if !validDate(in.ClosesOn) {
+	if !effective.Valid(in.ClosesOn) {
 		f.Add("closes_on", "err.date_format")
 	} else if in.ClosesOn < in.OpensOn {
 		f.Add("closes_on", "err.civic.period")
@@ -288,7 +274,7 @@ func planAnswer(u *auth.User, s *Survey, in AnswerInput, day string) (reading, e
 				r.satisfaction = n
 			}
 		case "text":
-			checkText(a, "answers."+q.Key, 0, 500, f)
+			f.Length("answers."+q.Key, a, 0, 500)
 		case ScaleChoice:
 			if n, err := strconv.Atoi(a); (err != nil || n < 1 || n > len(q.Options)) && a != "" {
 				f.Add("answers."+q.Key, "err.choose_one")
@@ -337,8 +323,8 @@ func validateCase(in *CaseInput, themes []string) errs.Fields {
 	if !slices.Contains(Kinds, in.Kind) {
 		f.Add("kind", "err.choose_one")
 	}
-	checkText(in.Title, "title", 1, 200, f)
-	checkText(in.Story, "story", 1, 20000, f)
+	f.Length("title", in.Title, 1, 200)
+	f.Length("story", in.Story, 1, 20000)
 	for _, t := range in.Themes {
 		if !slices.Contains(themes, t) {
 			f.Add("themes", "err.choose_one")

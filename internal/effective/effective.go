@@ -6,9 +6,9 @@
 package effective
 
 import (
+	_ "embed"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -35,16 +35,27 @@ func IsLate(day, today string) bool {
 	return err1 == nil && err2 == nil && t.Sub(d) > LateDays*24*time.Hour
 }
 
+// Day checks a day entered under field: a YYYY-MM-DD date (else the
+// message bad) not after today (else future), in the room's own words. It
+// reports whether the day passed both.
+func Day(f errs.Fields, field, day, today, bad, future string) bool {
+	switch {
+	case !Valid(day):
+		f.Add(field, bad)
+	case day > today:
+		f.Add(field, future)
+	default:
+		return true
+	}
+	return false
+}
+
 // Check validates an effective date under field, entered on today: a
 // valid date, not after today, not before notBefore (if set; msg names
 // what it may not precede). It returns whether the entry is late.
 func Check(f errs.Fields, field, day, today, notBefore, msg string) bool {
 	switch {
-	case !Valid(day):
-		f.Add(field, "effective.err.date")
-		return false
-	case day > today:
-		f.Add(field, "effective.err.future")
+	case !Day(f, field, day, today, "effective.err.date", "effective.err.future"):
 		return false
 	case day < Earliest:
 		f.Add(field, "effective.err.too_early", Earliest)
@@ -67,27 +78,15 @@ func Reason(f errs.Fields, late bool, reason string) string {
 	if !late {
 		return ""
 	}
-	switch {
-	case reason == "":
+	if reason == "" {
 		f.Add("late_reason", "effective.err.late_reason", LateDays)
-	case utf8.RuneCountInString(reason) > 500:
-		f.Add("late_reason", "err.too_long", 500)
 	}
+	f.Length("late_reason", reason, 0, 500)
 	return reason
 }
 
+//go:embed messages.json
+var messagesJSON []byte
+
 // Messages are the effective dates' texts.
-var Messages = i18n.Messages{
-	"effective.err.date":        {i18n.ZH: "日期格式应为 YYYY-MM-DD。", i18n.EN: "Use YYYY-MM-DD."},
-	"effective.err.future":      {i18n.ZH: "生效日期不能晚于今天。", i18n.EN: "The effective date cannot be in the future."},
-	"effective.err.too_early":   {i18n.ZH: "生效日期不能早于 %s。", i18n.EN: "The effective date cannot be before %s."},
-	"effective.err.order":       {i18n.ZH: "日期不能早于 %s。", i18n.EN: "The date cannot be before %s."},
-	"effective.err.late_reason": {i18n.ZH: "生效日期早于录入日 %d 天以上，属于补录，请填写补录原因。", i18n.EN: "Entered more than %d days after it took effect: a late entry needs a reason."},
-	"effective.late":            {i18n.ZH: "补录", i18n.EN: "Late entry"},
-	"effective.late_reason":     {i18n.ZH: "补录原因", i18n.EN: "Late-entry reason"},
-	"effective.effective_on":    {i18n.ZH: "生效日期", i18n.EN: "Effective date"},
-	// the units every coverage counts (geo.Counted), shown on the division tree
-	"effective.units":         {i18n.ZH: "计入覆盖率的单位", i18n.EN: "Units counted in coverage"},
-	"effective.not_unit":      {i18n.ZH: "不计入覆盖率", i18n.EN: "Not counted"},
-	"effective.not_unit_hint": {i18n.ZH: "特殊区域（代码400以上）或非村（居）委会，不计入覆盖率", i18n.EN: "A special area (code 400 and up) or not a residents' or villagers' committee: not counted in coverage"},
-}
+var Messages = i18n.MustLoad("effective/messages.json", messagesJSON)

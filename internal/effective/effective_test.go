@@ -35,3 +35,19 @@ func TestCheck(t *testing.T) {
 		t.Fatal("not late: no reason kept")
 	}
 }
+
+func TestDay(t *testing.T) {
+	// each day, entered on 2024-03-01, and the message it earns ("" none)
+	want := map[string]string{
+		"2024-03-01": "", "2023-12-31": "",
+		"2024-03-02": "room.future",
+		"2024-02-30": "room.bad", "2024-3-1": "room.bad", "": "room.bad",
+	}
+	for day, msg := range want {
+		f := errs.Fields{}
+		ok := Day(f, "on", day, "2024-03-01", "room.bad", "room.future")
+		if ok != (msg == "") || f["on"].Key != msg {
+			t.Errorf("Day(%q) = %v with %q, want %q", day, ok, f["on"].Key, msg)
+		}
+	}
+}

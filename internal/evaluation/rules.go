@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"linli/internal/effective"
 	"linli/internal/funding"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
@@ -21,11 +21,6 @@ import (
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 func today(now time.Time) string { return now.In(chinaTime).Format(time.DateOnly) }
-
-func validDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
-}
 
 // addYears moves a day by whole years (29 February → 28 February).
 func addYears(day string, n int) string {
@@ -54,26 +49,13 @@ func daysBetween(a, b string) int {
 // effect is a late entry and needs a reason (as in the registry).
 const lateAfterDays = 30
 
-func checkText(s, field string, min, max int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < min:
-		f.Add(field, "err.required")
-	case n > max:
-		f.Add(field, "err.too_long", max)
-	}
-}
-
 // checkDay: a required date, not in the future.
 func checkDay(s, field, day string, f errs.Fields) {
-	switch {
-	case s == "":
+	if s == "" {
 		f.Add(field, "err.required")
-	case !validDate(s):
-		f.Add(field, "err.bad_date")
-	case s > day:
-		f.Add(field, "eval.err.future")
+		return
 	}
+	effective.Day(f, field, s, day, "err.bad_date", "eval.err.future")
 }
 
 // gradeRank is a grade's place (1..5), 0 for none.
@@ -113,24 +95,24 @@ func planGrade(u *auth.User, o *registry.Org, in *GradeInput, day string) error 
 	if gradeRank(in.Grade) == 0 {
 		f.Add("grade", "err.choose_one")
 	}
-	checkText(in.Evaluator, "evaluator", 1, 100, f)
-	checkText(in.LateReason, "late_reason", 0, 200, f)
+	f.Length("evaluator", in.Evaluator, 1, 100)
+	f.Length("late_reason", in.LateReason, 0, 200)
 	checkDay(in.AwardedOn, "awarded_on", day, f)
 	if in.AwardedOn != "" && o.FoundedOn != "" && in.AwardedOn < o.FoundedOn {
 		f.Add("awarded_on", "eval.err.before_founding")
 	}
-	if in.ValidUntil == "" && validDate(in.AwardedOn) {
+	if in.ValidUntil == "" && effective.Valid(in.AwardedOn) {
 		in.ValidUntil = addYears(in.AwardedOn, 5)
 	}
 	switch {
-	case !validDate(in.ValidUntil):
+	case !effective.Valid(in.ValidUntil):
 		f.Add("valid_until", "err.bad_date")
 	case in.ValidUntil <= day:
 		f.Add("valid_until", "eval.err.validity_past")
 	case in.ValidUntil <= in.AwardedOn:
 		f.Add("valid_until", "eval.err.validity_order")
 	}
-	if validDate(in.AwardedOn) && daysBetween(in.AwardedOn, day) > lateAfterDays && in.LateReason == "" {
+	if effective.Valid(in.AwardedOn) && daysBetween(in.AwardedOn, day) > lateAfterDays && in.LateReason == "" {
 		f.Add("late_reason", "eval.err.late_reason", lateAfterDays)
 	}
 	return f.Err()
@@ -200,12 +182,12 @@ func planForm(u *auth.User, o *registry.Org, in *FormInput, day string) error {
 	if in.Form != FormNone && in.Form != "" && in.LinkName == "" {
 		f.Add("link_name", "err.required")
 	}
-	checkText(in.LinkName, "link_name", 0, 100, f)
+	f.Length("link_name", in.LinkName, 0, 100)
 	checkDay(in.EffectiveOn, "effective_on", day, f)
 	if in.EffectiveOn != "" && o.FoundedOn != "" && in.EffectiveOn < o.FoundedOn {
 		f.Add("effective_on", "eval.err.before_founding")
 	}
-	if validDate(in.EffectiveOn) && daysBetween(in.EffectiveOn, day) > lateAfterDays && in.LateReason == "" {
+	if effective.Valid(in.EffectiveOn) && daysBetween(in.EffectiveOn, day) > lateAfterDays && in.LateReason == "" {
 		f.Add("late_reason", "eval.err.late_reason", lateAfterDays)
 	}
 	return f.Err()
@@ -266,7 +248,7 @@ func planContact(u *auth.User, o *registry.Org, in *ContactInput, day string) er
 	if !slices.Contains(ContactKinds, in.Kind) {
 		f.Add("kind", "err.choose_one")
 	}
-	checkText(in.Topic, "topic", 1, 200, f)
+	f.Length("topic", in.Topic, 1, 200)
 	checkDay(in.On, "on", day, f)
 	return f.Err()
 }
@@ -302,7 +284,7 @@ func planAppraisal(u *auth.User, o *registry.Org, in *AppraisalInput, day string
 	}
 	f := errs.Fields{}
 	checkDay(in.AppraisedOn, "appraised_on", day, f)
-	if in.Year < 2000 || (validDate(in.AppraisedOn) && in.Year > atoiYear(in.AppraisedOn)) {
+	if in.Year < 2000 || (effective.Valid(in.AppraisedOn) && in.Year > atoiYear(in.AppraisedOn)) {
 		f.Add("year", "eval.err.year")
 	}
 	if len(in.Forms) == 0 || len(in.Forms) > 50 {
@@ -311,7 +293,7 @@ func planAppraisal(u *auth.User, o *registry.Org, in *AppraisalInput, day string
 	var total float64
 	for i := range in.Forms {
 		in.Forms[i].Member = strings.TrimSpace(in.Forms[i].Member)
-		checkText(in.Forms[i].Member, "forms", 1, 50, f)
+		f.Length("forms", in.Forms[i].Member, 1, 50)
 		sum := 0
 		for k := range in.Forms[i].Scores {
 			if !slices.ContainsFunc(AppraisalItems, func(it Item) bool { return it.Key == k }) {
@@ -387,7 +369,7 @@ func buildsTrees(u *auth.User, unit string) bool {
 func validateTree(in *TreeInput, known func(string) bool) errs.Fields {
 	f := errs.Fields{}
 	in.Name = strings.TrimSpace(in.Name)
-	checkText(in.Name, "name", 1, 100, f)
+	f.Length("name", in.Name, 1, 100)
 	if len(in.Nodes) == 0 {
 		f.Add("nodes", "err.required")
 	}
@@ -408,8 +390,8 @@ func validateTree(in *TreeInput, known func(string) bool) errs.Fields {
 				p = path
 			}
 			seen[n.Key] = true
-			checkText(n.Name, p, 1, 100, f)
-			checkText(n.Guide, p, 0, 1000, f)
+			f.Length(p, n.Name, 1, 100)
+			f.Length(p, n.Guide, 0, 1000)
 			if !(n.Weight > 0 && n.Weight <= 1000) {
 				f.Add(p, "eval.err.weight")
 			}
@@ -522,7 +504,7 @@ func DefaultTree(known func(string) bool) []Node {
 func validateRound(in *RoundInput, thisYear int) errs.Fields {
 	f := errs.Fields{}
 	in.Name = strings.TrimSpace(in.Name)
-	checkText(in.Name, "name", 1, 100, f)
+	f.Length("name", in.Name, 1, 100)
 	if in.Year < 2000 || in.Year > thisYear {
 		f.Add("year", "eval.err.year")
 	}

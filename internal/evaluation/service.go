@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"linli/internal/activity"
+	"linli/internal/effective"
 	"slices"
 	"sort"
 	"strconv"
@@ -286,7 +287,7 @@ func (s *Service) GradesIn(ctx context.Context, u *auth.User, place, day string)
 	if day == "" {
 		day = today(s.now())
 	}
-	if !validDate(day) {
+	if !effective.Valid(day) {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"on": errs.M("err.bad_date")}}
 	}
 	gs, err := gradesIn(ctx, s.DB.Read, scope, day, 1000)

@@ -88,6 +88,16 @@ func parseYuan(s string) (int64, bool) {
 	return w*100 + f, true
 }
 
+// yuanField reads a form's amount in yuan as fen; one that is not such an
+// amount is the field's error (err.fund.yuan) and reads as 0.
+func yuanField(s, field string, fe errs.Fields) int64 {
+	fen, ok := parseYuan(s)
+	if !ok {
+		fe.Add(field, "err.fund.yuan")
+	}
+	return fen
+}
+
 // formError is a refusal of what the form says, before any service call
 // (an amount that is not a number).
 func formError(f errs.Fields) error { return f.Err() }
@@ -226,11 +236,7 @@ func callOfForm(f url.Values) (CallInput, errs.Fields) {
 		OpensOn: f.Get("opens_on"), ClosesOn: f.Get("closes_on"), ReviewOn: f.Get("review_on"), AwardOn: f.Get("award_on"),
 		Eligibility: Eligibility{Tiers: f["tiers"], Statuses: f["statuses"], PartyOrgRequired: f.Get("party_org_required") == "1",
 			CustodyRequired: f.Get("custody_required") == "1", PairingRequired: f.Get("pairing_required") == "1"}}
-	if fen, ok := parseYuan(f.Get("budget")); ok {
-		in.BudgetFen = fen
-	} else {
-		fe.Add("budget_fen", "err.fund.yuan")
-	}
+	in.BudgetFen = yuanField(f.Get("budget"), "budget_fen", fe)
 	for i := 1; i <= 5; i++ {
 		n := strconv.Itoa(i)
 		key, name := strings.TrimSpace(f.Get("key_"+n)), strings.TrimSpace(f.Get("name_"+n))
@@ -518,21 +524,14 @@ func applicationOfForm(f url.Values) (ApplicationInput, errs.Fields) {
 		}
 		in.Beneficiaries = n
 	}
-	if fen, ok := parseYuan(f.Get("request")); ok {
-		in.RequestFen = fen
-	} else {
-		fe.Add("request_fen", "err.fund.yuan")
-	}
+	in.RequestFen = yuanField(f.Get("request"), "request_fen", fe)
 	for i := 1; i <= 5; i++ {
 		n := strconv.Itoa(i)
 		item, amount := strings.TrimSpace(f.Get("item_"+n)), strings.TrimSpace(f.Get("amount_"+n))
 		if item == "" && amount == "" {
 			continue
 		}
-		fen, ok := parseYuan(amount)
-		if !ok {
-			fe.Add("budget", "err.fund.yuan")
-		}
+		fen := yuanField(amount, "budget", fe)
 		in.Budget = append(in.Budget, BudgetLine{Item: item, AmountFen: fen})
 	}
 	return in, fe

@@ -148,10 +148,7 @@ func (h *Handlers) trancheSubmit(w http.ResponseWriter, r *http.Request, u *auth
 	}
 	r.ParseForm()
 	fe := errs.Fields{}
-	fen, ok := parseYuan(r.PostFormValue("amount"))
-	if !ok {
-		fe.Add("amount_fen", "err.fund.yuan")
-	}
+	fen := yuanField(r.PostFormValue("amount"), "amount_fen", fe)
 	err = formError(fe)
 	if err == nil {
 		_, err = h.Svc.PayTranche(keyed(r, u, http.StatusCreated), u, id, TrancheInput{AmountFen: fen, PaidOn: r.PostFormValue("paid_on")})
@@ -255,10 +252,7 @@ func (h *Handlers) suballocateSubmit(w http.ResponseWriter, r *http.Request, u *
 	}
 	r.ParseForm()
 	fe := errs.Fields{}
-	fen, ok := parseYuan(r.PostFormValue("amount"))
-	if !ok {
-		fe.Add("amount_fen", "err.fund.yuan")
-	}
+	fen := yuanField(r.PostFormValue("amount"), "amount_fen", fe)
 	org, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
 	err = formError(fe)
 	if err == nil {
@@ -284,10 +278,7 @@ func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *a
 	}
 	r.ParseForm()
 	fe := errs.Fields{}
-	fen, ok := parseYuan(r.PostFormValue("amount"))
-	if !ok {
-		fe.Add("amount_fen", "err.fund.yuan")
-	}
+	fen := yuanField(r.PostFormValue("amount"), "amount_fen", fe)
 	err = formError(fe)
 	if err == nil {
 		_, err = h.Svc.PaySubTranche(keyed(r, u, http.StatusCreated), u, id, sid, TrancheInput{AmountFen: fen, PaidOn: r.PostFormValue("paid_on")})

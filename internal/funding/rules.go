@@ -75,16 +75,6 @@ func canSeeCall(u *auth.User, c *CallInput) bool {
 
 var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
-func checkText(s, field string, minLen, maxLen int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < minLen:
-		f.Add(field, "err.required")
-	case n > maxLen:
-		f.Add(field, "err.too_long", maxLen)
-	}
-}
-
 func checkFen(n int64, field string, f errs.Fields) {
 	switch {
 	case n <= 0:
@@ -139,7 +129,7 @@ func normalizeCall(in *CallInput) {
 func validateCall(in *CallInput, unitExists bool, awarded int64, scored bool, old *CallInput) errs.Fields {
 	normalizeCall(in)
 	f := errs.Fields{}
-	checkText(in.Title, "title", 1, 200, f)
+	f.Length("title", in.Title, 1, 200)
 	if !slices.Contains(Channels, in.Channel) {
 		f.Add("channel", "err.choose_one")
 	}
@@ -331,11 +321,11 @@ func validateApplication(in *ApplicationInput) errs.Fields {
 	if in.OrgID <= 0 {
 		f.Add("org_id", "err.required")
 	}
-	checkText(in.Title, "title", 1, 200, f)
-	checkText(in.Need, "need", 0, 2000, f)
-	checkText(in.TargetGroups, "target_groups", 0, 200, f)
-	checkText(in.Activities, "activities", 0, 4000, f)
-	checkText(in.Partners, "partners", 0, 500, f)
+	f.Length("title", in.Title, 1, 200)
+	f.Length("need", in.Need, 0, 2000)
+	f.Length("target_groups", in.TargetGroups, 0, 200)
+	f.Length("activities", in.Activities, 0, 4000)
+	f.Length("partners", in.Partners, 0, 500)
 	if in.Beneficiaries < 0 || in.Beneficiaries > 10_000_000 {
 		f.Add("beneficiaries", "err.bad_number")
 	}
@@ -577,9 +567,7 @@ func planAwards(budget, awarded int64, apps map[int64]*Application, already map[
 		if p.Departure && a.Reason == "" {
 			f.Add("awards", "err.fund.departure_reason", a.ApplicationID)
 		}
-		if utf8.RuneCountInString(a.Reason) > 500 {
-			f.Add("awards", "err.too_long", 500)
-		}
+		f.Length("awards", a.Reason, 0, 500)
 		out = append(out, p)
 	}
 	return out, f
@@ -621,7 +609,7 @@ func validateMilestone(in *MilestoneInput) errs.Fields {
 	if !slices.Contains([]string{MilestonePlain, MilestoneMidterm, MilestoneClosing}, in.Kind) {
 		f.Add("kind", "err.choose_one")
 	}
-	checkText(in.Title, "title", 1, 200, f)
+	f.Length("title", in.Title, 1, 200)
 	checkDate(in.DueOn, "due_on", true, f)
 	return f
 }
@@ -633,7 +621,7 @@ func validateReport(in *ReportInput, m *Milestone, day string) errs.Fields {
 		in.ReportedOn = day
 	}
 	f := errs.Fields{}
-	checkText(in.Report, "report", 1, 8000, f)
+	f.Length("report", in.Report, 1, 8000)
 	checkDate(in.ReportedOn, "reported_on", true, f)
 	if in.ReportedOn > day {
 		f.Add("reported_on", "err.date_future")
@@ -670,7 +658,7 @@ func validateDesignation(in *DesignationInput, day string) errs.Fields {
 		in.EffectiveOn = day
 	}
 	f := errs.Fields{}
-	checkText(in.Reason, "reason", 1, 1000, f)
+	f.Length("reason", in.Reason, 1, 1000)
 	checkDate(in.EffectiveOn, "effective_on", true, f)
 	return f
 }
@@ -695,11 +683,11 @@ func validateNeed(in *Need, communityExists bool, day string) errs.Fields {
 	if len(in.CommunityCode) != 12 || !communityExists {
 		f.Add("community_code", "err.fund.community")
 	}
-	checkText(in.Title, "title", 1, 200, f)
+	f.Length("title", in.Title, 1, 200)
 	if in.Field != "" && !slices.Contains(Fields, in.Field) {
 		f.Add("field", "err.choose_one")
 	}
-	checkText(in.Detail, "detail", 0, 2000, f)
+	f.Length("detail", in.Detail, 0, 2000)
 	checkDate(in.RecordedOn, "recorded_on", true, f)
 	return f
 }
@@ -720,7 +708,7 @@ func validatePairing(in *Pairing, partnerTier string) errs.Fields {
 	if partnerTier != registry.TierRegistered {
 		f.Add("partner_org_id", "err.fund.partner_registered")
 	}
-	checkText(in.Purpose, "purpose", 1, 500, f)
+	f.Length("purpose", in.Purpose, 1, 500)
 	checkDate(in.StartedOn, "started_on", true, f)
 	checkDate(in.EndedOn, "ended_on", false, f)
 	if in.EndedOn != "" && in.EndedOn < in.StartedOn {

@@ -58,7 +58,7 @@ func validateSuballocation(in *SuballocationInput, leadOrg, award, allocated int
 	if in.OrgID <= 0 || in.OrgID == leadOrg {
 		f.Add("org_id", "err.fund.member_unknown")
 	}
-	checkText(in.Part, "part", 1, 200, f)
+	f.Length("part", in.Part, 1, 200)
 	checkFen(in.AmountFen, "amount_fen", f)
 	if in.AmountFen > 0 && allocated+in.AmountFen > award {
 		f.Add("amount_fen", "err.fund.beyond_suballoc", award-allocated)
@@ -287,7 +287,7 @@ func (s *Service) ReverseSuballocation(ctx context.Context, u *auth.User, projec
 	}
 	reason = strings.TrimSpace(reason)
 	f := errs.Fields{}
-	checkText(reason, "reason", 1, 500, f)
+	f.Length("reason", reason, 1, 500)
 	if x.Reversed {
 		f.Add("reason", "err.fund.already_reversed")
 	} else if x.PaidFen >= x.GrantedFen {

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"linli/internal/effective"
 	"linli/internal/platform/errs"
 )
 
@@ -165,9 +166,7 @@ func CheckChapters(chs []Chapter) error {
 		if strings.TrimSpace(c.Title) == "" || utf8.RuneCountInString(c.Title) > 50 {
 			f.Add(p+".title", "err.required")
 		}
-		if utf8.RuneCountInString(c.Text) > 20000 {
-			f.Add(p+".text", "err.too_long", 20000)
-		}
+		f.Length(p+".text", c.Text, 0, 20000)
 	}
 	return f.Err()
 }
@@ -179,11 +178,7 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 // checkDay refuses a malformed day or one after today.
 func checkDay(f errs.Fields, field, d, today string) {
-	if _, err := time.Parse("2006-01-02", d); err != nil {
-		f.Add(field, "gov.err.bad_date")
-	} else if d > today {
-		f.Add(field, "gov.err.future")
-	}
+	effective.Day(f, field, d, today, "gov.err.bad_date", "gov.err.future")
 }
 
 // Vote is the outcome of a meeting's vote.
@@ -264,9 +259,7 @@ func CheckElection(in ElectionInput, members int, today string) error {
 	if in.TermYears < 1 || in.TermYears > 5 {
 		f.Add("term_years", "gov.err.term_years")
 	}
-	if utf8.RuneCountInString(in.Note) > 2000 {
-		f.Add("note", "err.too_long", 2000)
-	}
+	f.Length("note", in.Note, 0, 2000)
 	if len(in.Candidates) == 0 || len(in.Candidates) > 50 {
 		f.Add("candidates", "gov.err.candidates")
 	}
@@ -336,9 +329,7 @@ func CheckDecision(in *DecisionInput, today string) (passed bool, err error) {
 	if !contains(DecisionKinds, in.Kind) {
 		f.Add("kind", "err.unknown_value")
 	}
-	if utf8.RuneCountInString(in.Detail) > 5000 {
-		f.Add("detail", "err.too_long", 5000)
-	}
+	f.Length("detail", in.Detail, 0, 5000)
 	if in.Majority == "" {
 		in.Majority = "two_thirds"
 	}
@@ -508,9 +499,7 @@ func CheckReview(status, decision, comment string) error {
 	if decision == "return" && strings.TrimSpace(comment) == "" {
 		f.Add("comment", "gov.err.comment")
 	}
-	if utf8.RuneCountInString(comment) > 2000 {
-		f.Add("comment", "err.too_long", 2000)
-	}
+	f.Length("comment", comment, 0, 2000)
 	if len(f) == 0 && status != ReportSubmitted {
 		f.Add("decision", "gov.err.not_submitted")
 	}

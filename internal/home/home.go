@@ -6,6 +6,7 @@ package home
 import (
 	"context"
 	"embed"
+	_ "embed"
 	"net/http"
 
 	"linli/internal/geo"
@@ -112,15 +113,8 @@ func (h *Handlers) api(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	web.JSON(w, http.StatusOK, map[string]any{"items": ts})
 }
 
+//go:embed messages.json
+var messagesJSON []byte
+
 // Messages are this package's texts.
-var Messages = i18n.Messages{
-	"home.tasks":                 {i18n.ZH: "待办事项", i18n.EN: "Waiting for you"},
-	"home.no_tasks":              {i18n.ZH: "暂无待办事项。", i18n.EN: "Nothing is waiting for you."},
-	"home.overdue":               {i18n.ZH: "已逾期 %d", i18n.EN: "%d overdue"},
-	"home.own_org":               {i18n.ZH: "我的组织", i18n.EN: "My organization"},
-	"task.orgs.pending":          {i18n.ZH: "待审核的组织备案", i18n.EN: "Filings awaiting your decision"},
-	"task.orgs.returned":         {i18n.ZH: "组织备案被退回，请修改后重新提交", i18n.EN: "Your filing was returned: correct and resubmit"},
-	"task.expenses.pending":      {i18n.ZH: "待审批的代管资金支出", i18n.EN: "Custody expenses awaiting approval"},
-	"task.major_reports.pending": {i18n.ZH: "待告知回复的重大活动报告", i18n.EN: "Major-activity reports awaiting your decision"},
-	"task.expenses.returned":     {i18n.ZH: "被退回的支出申请", i18n.EN: "Expense requests returned to you"},
-}
+var Messages = i18n.MustLoad("home/messages.json", messagesJSON)

@@ -1,54 +1,13 @@
 package hub
 
-import "linli/internal/platform/i18n"
+import (
+	_ "embed"
+
+	"linli/internal/platform/i18n"
+)
+
+//go:embed messages.json
+var messagesJSON []byte
 
 // Messages are the hubs' texts.
-var Messages = i18n.Messages{
-	"nav.hubs":                      {i18n.ZH: "枢纽组织", i18n.EN: "Hubs"},
-	"hub.list_title":                {i18n.ZH: "枢纽型社区社会组织", i18n.EN: "Hub organizations"},
-	"hub.none":                      {i18n.ZH: "范围内还没有枢纽型组织。", i18n.EN: "No hub organizations in scope yet."},
-	"hub.serving":                   {i18n.ZH: "代管组织数", i18n.EN: "Organizations served"},
-	"hub.social_workers":            {i18n.ZH: "在岗社工", i18n.EN: "Social workers"},
-	"hub.designate":                 {i18n.ZH: "认定为枢纽型组织", i18n.EN: "Designate as hub"},
-	"hub.designate_hint":            {i18n.ZH: "由街道（乡镇）认定辖内正常活动的组织为枢纽型社区社会组织，一个街道可有多个。", i18n.EN: "The street designates active organizations as its hubs; a street may have several."},
-	"hub.org":                       {i18n.ZH: "组织", i18n.EN: "Organization"},
-	"hub.org_record":                {i18n.ZH: "组织档案", i18n.EN: "Organization record"},
-	"hub.members":                   {i18n.ZH: "代管的组织", i18n.EN: "Organizations in custody"},
-	"hub.no_members":                {i18n.ZH: "尚未代管任何组织。", i18n.EN: "No organization in custody yet."},
-	"hub.status":                    {i18n.ZH: "状态", i18n.EN: "Status"},
-	"hub.member_active":             {i18n.ZH: "代管中", i18n.EN: "In custody"},
-	"hub.member_released":           {i18n.ZH: "已解除", i18n.EN: "Released"},
-	"hub.consent":                   {i18n.ZH: "组织同意", i18n.EN: "Consent"},
-	"hub.consent_by":                {i18n.ZH: "同意人（默认为登记的负责人）", i18n.EN: "Consent given by (default: the registered leader)"},
-	"hub.consent_on":                {i18n.ZH: "同意日期", i18n.EN: "Consent given on"},
-	"hub.consent_note":              {i18n.ZH: "同意书/备注", i18n.EN: "Consent document or note"},
-	"hub.joined_on":                 {i18n.ZH: "纳入日期", i18n.EN: "Since"},
-	"hub.take_custody":              {i18n.ZH: "纳入资金代管", i18n.EN: "Take into custody"},
-	"hub.take_custody_hint":         {i18n.ZH: "只能代管本街道正常活动的组织，并须记录组织的同意。", i18n.EN: "Only active organizations of the hub's street, with their consent recorded."},
-	"hub.release":                   {i18n.ZH: "解除代管", i18n.EN: "Release"},
-	"hub.workers":                   {i18n.ZH: "专职、兼职社工", i18n.EN: "Social workers"},
-	"hub.workers_hint":              {i18n.ZH: "每个枢纽型组织配备 1–2 名专职或兼职社工。", i18n.EN: "Each hub should have one or two full- or part-time social workers."},
-	"hub.no_workers":                {i18n.ZH: "尚未登记社工。", i18n.EN: "No social worker recorded."},
-	"hub.worker_kind":               {i18n.ZH: "类型", i18n.EN: "Kind"},
-	"hub.kind_full_time":            {i18n.ZH: "专职", i18n.EN: "Full-time"},
-	"hub.kind_part_time":            {i18n.ZH: "兼职", i18n.EN: "Part-time"},
-	"hub.qualified":                 {i18n.ZH: "持社会工作者职业资格证书", i18n.EN: "Holds the national social-work qualification"},
-	"hub.started_on":                {i18n.ZH: "到岗日期", i18n.EN: "Started on"},
-	"hub.ended_on":                  {i18n.ZH: "离岗日期", i18n.EN: "Left on"},
-	"hub.add_worker":                {i18n.ZH: "登记社工", i18n.EN: "Add social worker"},
-	"hub.end_worker":                {i18n.ZH: "离岗", i18n.EN: "Left"},
-	"hub.revoke":                    {i18n.ZH: "撤销枢纽认定", i18n.EN: "End hub designation"},
-	"hub.designated":                {i18n.ZH: "已认定为枢纽型组织。", i18n.EN: "Designated as a hub."},
-	"hub.revoked":                   {i18n.ZH: "已撤销枢纽认定。", i18n.EN: "Hub designation ended."},
-	"hub.flash_added":               {i18n.ZH: "已纳入资金代管。", i18n.EN: "Taken into custody."},
-	"hub.flash_released":            {i18n.ZH: "已解除代管。", i18n.EN: "Released from custody."},
-	"hub.worker_added":              {i18n.ZH: "已登记社工。", i18n.EN: "Social worker recorded."},
-	"hub.worker_ended":              {i18n.ZH: "已登记离岗。", i18n.EN: "Departure recorded."},
-	"err.hub_has_members":           {i18n.ZH: "该枢纽组织仍代管 %d 个组织，请先解除代管。", i18n.EN: "The hub still holds %d organizations in custody; release them first."},
-	"err.hub_org_not_in_street":     {i18n.ZH: "本街道没有这个组织。", i18n.EN: "No such organization in the hub's street."},
-	"err.hub_cannot_be_member":      {i18n.ZH: "枢纽型组织自身不能被代管。", i18n.EN: "A hub is not taken into custody."},
-	"err.hub_member_active":         {i18n.ZH: "只有正常活动的组织才能纳入代管。", i18n.EN: "Only an active organization can be taken into custody."},
-	"err.hub_already_member":        {i18n.ZH: "该组织的资金已由枢纽组织代管。", i18n.EN: "A hub already holds this organization's money."},
-	"err.worker_ended":              {i18n.ZH: "该社工已离岗。", i18n.EN: "That social worker has already left."},
-	"hub.err.joined_before_consent": {i18n.ZH: "托管生效日期不能早于同意日期 %s。", i18n.EN: "Custody cannot take effect before the consent (%s)."},
-}
+var Messages = i18n.MustLoad("hub/messages.json", messagesJSON)

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/effective"
 	"linli/internal/ledger"
@@ -168,6 +167,12 @@ func (s *Service) hub(ctx context.Context, u *auth.User, id int64) (*registry.Or
 		return nil, notFound()
 	}
 	return h, nil
+}
+
+// managedHub is a hub the user may see and manage (members, workers).
+func (s *Service) managedHub(ctx context.Context, u *auth.User, id int64) (*registry.Org, error) {
+	h, err := s.hub(ctx, u, id)
+	return auth.Permit(u, h, err, canManage)
 }
 
 // Designate makes an active organization a hub of its street (the
@@ -394,12 +399,9 @@ type ReleaseInput struct {
 // organization of the hub's street, not a hub itself, not in custody
 // elsewhere; its consent is recorded and its account opened in the ledger.
 func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64, in MemberInput) (*Member, error) {
-	h, err := s.hub(ctx, u, hubID)
+	h, err := s.managedHub(ctx, u, hubID)
 	if err != nil {
 		return nil, err
-	}
-	if !canManage(u, h) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	now := s.now()
 	today := ledger.Today(now)
@@ -422,8 +424,8 @@ func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64
 	if in.ConsentOn == "" {
 		in.ConsentOn = today
 	}
-	checkLen(in.ConsentBy, "consent_by", 1, 50, f)
-	checkLen(in.ConsentNote, "consent_note", 0, 500, f)
+	f.Length("consent_by", in.ConsentBy, 1, 50)
+	f.Length("consent_note", in.ConsentNote, 0, 500)
 	checkDate(in.ConsentOn, "consent_on", today, f)
 	if in.JoinedOn = strings.TrimSpace(in.JoinedOn); in.JoinedOn == "" {
 		in.JoinedOn = today
@@ -471,19 +473,16 @@ func (s *Service) Release(ctx context.Context, u *auth.User, hubID, orgID int64,
 // future, not before it joined; its account must be empty.
 func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int64, in ReleaseInput) (*Member, error) {
 	reason := in.Reason
-	h, err := s.hub(ctx, u, hubID)
+	_, err := s.managedHub(ctx, u, hubID)
 	if err != nil {
 		return nil, err
-	}
-	if !canManage(u, h) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	reason = strings.TrimSpace(reason)
 	f := errs.Fields{}
 	if reason == "" {
 		f.Add("reason", "err.reason_required")
 	}
-	checkLen(reason, "reason", 0, 500, f)
+	f.Length("reason", reason, 0, 500)
 	now := s.now()
 	today := ledger.Today(now)
 	if in.ReleasedOn = strings.TrimSpace(in.ReleasedOn); in.ReleasedOn == "" {
@@ -534,20 +533,6 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 	return out, err
 }
 
-func checkLen(s, field string, minLen, maxLen int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < minLen:
-		f.Add(field, "err.required")
-	case n > maxLen:
-		f.Add(field, "err.too_long", maxLen)
-	}
-}
-
 func checkDate(s, field, today string, f errs.Fields) {
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		f.Add(field, "err.date_format")
-	} else if s > today {
-		f.Add(field, "err.date_future")
-	}
+	effective.Day(f, field, s, today, "err.date_format", "err.date_future")
 }

@@ -50,17 +50,14 @@ func (s *Service) workers(ctx context.Context, hubID int64) ([]Worker, error) {
 
 // AddWorker records a full- or part-time social worker of the hub.
 func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in WorkerInput) (*Worker, error) {
-	h, err := s.hub(ctx, u, hubID)
+	h, err := s.managedHub(ctx, u, hubID)
 	if err != nil {
 		return nil, err
-	}
-	if !canManage(u, h) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	now := s.now()
 	in.Name, in.Kind, in.StartedOn = strings.TrimSpace(in.Name), strings.TrimSpace(in.Kind), strings.TrimSpace(in.StartedOn)
 	f := errs.Fields{}
-	checkLen(in.Name, "name", 1, 50, f)
+	f.Length("name", in.Name, 1, 50)
 	if !slices.Contains(WorkerKinds, in.Kind) {
 		f.Add("kind", "err.choose_one")
 	}
@@ -97,12 +94,9 @@ func (s *Service) EndWorker(ctx context.Context, u *auth.User, hubID, workerID i
 // EndWorkerLate records the day a social worker left the hub, with the
 // reason when that day is over 30 days before today (a late entry).
 func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, workerID int64, endedOn, lateReason string) (*Worker, error) {
-	h, err := s.hub(ctx, u, hubID)
+	h, err := s.managedHub(ctx, u, hubID)
 	if err != nil {
 		return nil, err
-	}
-	if !canManage(u, h) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	now := s.now()
 	endedOn = strings.TrimSpace(endedOn)

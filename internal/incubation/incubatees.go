@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"linli/internal/effective"
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
@@ -56,7 +57,7 @@ func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in Incu
 		f.Add("org_id", "err.base_org_not_served")
 	}
 	checkDate(in.EnteredOn, "entered_on", s.today(), true, f)
-	checkLen(in.Note, "note", 0, 500, f)
+	f.Length("note", in.Note, 0, 500)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -173,7 +174,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, within, on string)
 	if on == "" {
 		on = s.today()
 	}
-	if !validDate(on) {
+	if !effective.Valid(on) {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"on": errs.M("err.date_format")}}
 	}

@@ -50,8 +50,8 @@ func (s *Service) AddRoom(ctx context.Context, u *auth.User, baseID int64, in Ro
 	}
 	in.Name, in.Facilities = strings.TrimSpace(in.Name), strings.TrimSpace(in.Facilities)
 	f := errs.Fields{}
-	checkLen(in.Name, "name", 1, 50, f)
-	checkLen(in.Facilities, "facilities", 0, 200, f)
+	f.Length("name", in.Name, 1, 50)
+	f.Length("facilities", in.Facilities, 0, 200)
 	if in.Capacity < 0 || in.Capacity > 10000 {
 		f.Add("capacity", "err.bad_number")
 	}
@@ -109,7 +109,7 @@ func (s *Service) Book(ctx context.Context, u *auth.User, baseID int64, in Booki
 	case o.Status == registry.StatusDeregistered:
 		f.Add("org_id", "err.base_org_not_served")
 	}
-	checkLen(in.Purpose, "purpose", 1, 200, f)
+	f.Length("purpose", in.Purpose, 1, 200)
 	switch {
 	case in.StartsAt.IsZero():
 		f.Add("starts_at", "err.required")

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
@@ -79,13 +78,7 @@ func canOperate(u *auth.User, b *Base) bool {
 // incubated organization each check first.
 func (s *Service) operated(ctx context.Context, u *auth.User, baseID int64) (*Base, error) {
 	b, err := s.Get(ctx, u, baseID)
-	if err != nil {
-		return nil, err
-	}
-	if !canOperate(u, b) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
-	}
-	return b, nil
+	return auth.Permit(u, b, err, canOperate)
 }
 
 const baseColumns = `b.id, b.name, b.host_type, b.address, b.division_code, b.district_code, b.street_code, b.level,
@@ -172,9 +165,9 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old
 	in.Name, in.Address, in.OpeningHours = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.OpeningHours)
 	in.DivisionCode, in.OpenedOn, in.ClosedOn = strings.TrimSpace(in.DivisionCode), strings.TrimSpace(in.OpenedOn), strings.TrimSpace(in.ClosedOn)
 	f := errs.Fields{}
-	checkLen(in.Name, "name", 2, 100, f)
-	checkLen(in.Address, "address", 0, 200, f)
-	checkLen(in.OpeningHours, "opening_hours", 0, 100, f)
+	f.Length("name", in.Name, 2, 100)
+	f.Length("address", in.Address, 0, 200)
+	f.Length("opening_hours", in.OpeningHours, 0, 100)
 	if !slices.Contains(HostTypes, in.HostType) {
 		f.Add("host_type", "err.choose_one")
 	}
@@ -324,33 +317,13 @@ func nullID(id int64) any {
 	return id
 }
 
-func checkLen(s, field string, minLen, maxLen int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < minLen && n == 0:
-		f.Add(field, "err.required")
-	case n < minLen:
-		f.Add(field, "err.too_short", minLen)
-	case n > maxLen:
-		f.Add(field, "err.too_long", maxLen)
-	}
-}
-
 func checkDate(s, field, latest string, required bool, f errs.Fields) {
 	switch {
 	case s == "" && required:
 		f.Add(field, "err.required")
 	case s == "":
-	case !validDate(s):
-		f.Add(field, "err.date_format")
-	case s > latest:
-		f.Add(field, "err.date_future")
+	case !effective.Day(f, field, s, latest, "err.date_format", "err.date_future"):
 	case s < "1990-01-01":
 		f.Add(field, "err.date_too_early")
 	}
-}
-
-func validDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
 }

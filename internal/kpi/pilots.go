@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"linli/internal/effective"
 	"linli/internal/geo"
@@ -102,16 +101,11 @@ func (s *Service) Designate(ctx context.Context, u *auth.User, in PilotInput) (*
 		f.Add("kind", "err.choose_one")
 	}
 	switch {
-	case !validDate(in.DesignatedOn):
-		f.Add("designated_on", "kpi.err.date")
-	case in.DesignatedOn > today:
-		f.Add("designated_on", "err.date_future")
+	case !effective.Day(f, "designated_on", in.DesignatedOn, today, "kpi.err.date", "err.date_future"):
 	case in.DesignatedOn < "2021-01-01":
 		f.Add("designated_on", "kpi.err.date_before_plan")
 	}
-	if utf8.RuneCountInString(in.Note) > 500 {
-		f.Add("note", "err.too_long", 500)
-	}
+	f.Length("note", in.Note, 0, 500)
 	in.LateReason = effective.Reason(f, f["designated_on"].Key == "" && effective.IsLate(in.DesignatedOn, today), in.LateReason)
 	n, err := s.Geo.Get(ctx, in.CommunityCode)
 	switch {
@@ -183,19 +177,15 @@ func (s *Service) RevokeLate(ctx context.Context, u *auth.User, id int64, on, re
 		}
 		f := errs.Fields{}
 		switch {
-		case !validDate(on):
-			f.Add("revoked_on", "kpi.err.date")
-		case on > today:
-			f.Add("revoked_on", "err.date_future")
+		case !effective.Day(f, "revoked_on", on, today, "kpi.err.date", "err.date_future"):
 		case on <= p.DesignatedOn:
 			f.Add("revoked_on", "kpi.err.revoke_after_designation")
 		}
 		lateReason = effective.Reason(f, f["revoked_on"].Key == "" && effective.IsLate(on, today), lateReason)
 		if reason == "" {
 			f.Add("reason", "err.reason_required")
-		} else if utf8.RuneCountInString(reason) > 500 {
-			f.Add("reason", "err.too_long", 500)
 		}
+		f.Length("reason", reason, 0, 500)
 		if err := f.Err(); err != nil {
 			return err
 		}

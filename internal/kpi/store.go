@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"linli/internal/activity"
+	"linli/internal/effective"
 	"regexp"
 	"slices"
 	"strconv"
@@ -14,7 +15,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
@@ -122,11 +122,6 @@ func (s *Service) List(ctx context.Context, u *auth.User, at string, all bool) (
 
 var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{2,39}$`)
 
-func validDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
-}
-
 func (in *Input) normalize() {
 	in.Key = strings.TrimSpace(in.Key)
 	in.NameZH = strings.TrimSpace(in.NameZH)
@@ -152,13 +147,9 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *Input) error {
 		f.Add("name_zh", "err.required")
 	}
 	for k, v := range map[string]string{"name_zh": in.NameZH, "name_en": in.NameEN} {
-		if utf8.RuneCountInString(v) > 80 {
-			f.Add(k, "err.too_long", 80)
-		}
+		f.Length(k, v, 0, 80)
 	}
-	if utf8.RuneCountInString(in.Clause) > 500 {
-		f.Add("clause", "err.too_long", 500)
-	}
+	f.Length("clause", in.Clause, 0, 500)
 	if !slices.Contains(Levels, in.Level) {
 		f.Add("level", "err.choose_one")
 	}
@@ -166,12 +157,12 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *Input) error {
 	if in.Target <= 0 {
 		f.Add("target", "kpi.err.target_positive")
 	}
-	if !validDate(in.Deadline) {
+	if !effective.Valid(in.Deadline) {
 		f.Add("deadline", "kpi.err.date")
 	}
-	if !validDate(in.StartOn) {
+	if !effective.Valid(in.StartOn) {
 		f.Add("start_on", "kpi.err.date")
-	} else if validDate(in.Deadline) && in.StartOn >= in.Deadline {
+	} else if effective.Valid(in.Deadline) && in.StartOn >= in.Deadline {
 		f.Add("deadline", "kpi.err.deadline_after_start")
 	}
 	validateRule(in, f)

@@ -33,8 +33,8 @@ func (in *ExpenseInput) validate(now time.Time) errs.Fields {
 	in.Purpose, in.Payee, in.SpentOn = strings.TrimSpace(in.Purpose), strings.TrimSpace(in.Payee), strings.TrimSpace(in.SpentOn)
 	f := errs.Fields{}
 	checkAmount(in.Amount, "amount_fen", f)
-	checkText(in.Purpose, "purpose", 1, 200, f)
-	checkText(in.Payee, "payee", 1, 100, f)
+	f.Length("purpose", in.Purpose, 1, 200)
+	f.Length("payee", in.Payee, 1, 100)
 	checkPastDate(in.SpentOn, "spent_on", now, f)
 	return f
 }

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"linli/internal/effective"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -35,8 +35,8 @@ func (in *IncomeInput) validate(now time.Time) errs.Fields {
 	if !slices.Contains(Sources, in.Source) {
 		f.Add("source", "err.choose_one")
 	}
-	checkText(in.Voucher, "voucher", 1, 64, f)
-	checkText(in.Memo, "memo", 0, 200, f)
+	f.Length("voucher", in.Voucher, 1, 64)
+	f.Length("memo", in.Memo, 0, 200)
 	checkPastDate(in.ReceivedOn, "received_on", now, f)
 	return f
 }
@@ -50,21 +50,11 @@ func checkAmount(a Fen, field string, f errs.Fields) {
 	}
 }
 
-func checkText(s, field string, minLen, maxLen int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < minLen:
-		f.Add(field, "err.required")
-	case n > maxLen:
-		f.Add(field, "err.too_long", maxLen)
-	}
-}
-
 func checkReason(reason string, maxLen int, f errs.Fields) {
 	if reason == "" {
 		f.Add("reason", "err.reason_required")
 	}
-	checkText(reason, "reason", 0, maxLen, f)
+	f.Length("reason", reason, 0, maxLen)
 }
 
 // checkPastDate accepts a date from 2000 up to today (China time).
@@ -72,10 +62,7 @@ func checkPastDate(s, field string, now time.Time, f errs.Fields) {
 	switch {
 	case s == "":
 		f.Add(field, "err.required")
-	case !validDate(s):
-		f.Add(field, "err.date_format")
-	case s > Today(now):
-		f.Add(field, "err.date_future")
+	case !effective.Day(f, field, s, Today(now), "err.date_format", "err.date_future"):
 	case s < "2000-01-01":
 		f.Add(field, "err.date_too_early")
 	}

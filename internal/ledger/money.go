@@ -67,9 +67,3 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 // Today is the date in China of a moment.
 func Today(now time.Time) string { return now.In(chinaTime).Format(time.DateOnly) }
-
-// validDate reports a YYYY-MM-DD date.
-func validDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
-}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"linli/internal/effective"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
@@ -29,10 +30,10 @@ func ParsePeriod(from, to string, now time.Time) (Period, error) {
 		p.To = today
 	}
 	f := errs.Fields{}
-	if !validDate(p.From) {
+	if !effective.Valid(p.From) {
 		f.Add("from", "err.date_format")
 	}
-	if !validDate(p.To) {
+	if !effective.Valid(p.To) {
 		f.Add("to", "err.date_format")
 	}
 	if len(f) == 0 && p.From > p.To {

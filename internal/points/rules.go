@@ -8,7 +8,6 @@ package points
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"linli/internal/effective"
 	"linli/internal/platform/auth"
@@ -108,12 +107,7 @@ func (in *Input) validate(f errs.Fields, today string) (bool, string) {
 	if in.CommunityCode != "" && (len(in.CommunityCode) != 12 || !strings.HasPrefix(in.CommunityCode, in.DistrictCode)) {
 		f.Add("community_code", "points.err.community")
 	}
-	switch {
-	case in.Reason == "":
-		f.Add("reason", "err.required")
-	case utf8.RuneCountInString(in.Reason) > 500:
-		f.Add("reason", "err.too_long", 500)
-	}
+	f.Length("reason", in.Reason, 1, 500)
 	late := effective.Check(f, "approved_on", in.ApprovedOn, today, "2021-01-01", "")
 	return late, effective.Reason(f, late, in.LateReason)
 }
@@ -124,12 +118,10 @@ func validateCancel(p *Point, reason string) error {
 		return errs.E(errs.Conflict, "points.err.cancelled")
 	}
 	f := errs.Fields{}
-	switch {
-	case strings.TrimSpace(reason) == "":
+	if strings.TrimSpace(reason) == "" {
 		f.Add("reason", "err.required")
-	case utf8.RuneCountInString(reason) > 500:
-		f.Add("reason", "err.too_long", 500)
 	}
+	f.Length("reason", reason, 0, 500)
 	return f.Err()
 }
 

@@ -1,76 +1,13 @@
 package readiness
 
-import "linli/internal/platform/i18n"
+import (
+	_ "embed"
+
+	"linli/internal/platform/i18n"
+)
+
+//go:embed messages.json
+var messagesJSON []byte
 
 // Messages are the room's texts.
-var Messages = i18n.Messages{
-	"nav.readiness":                    {i18n.ZH: "应急与联系", i18n.EN: "Readiness"},
-	"readiness.title":                  {i18n.ZH: "应急准备与联系指导", i18n.EN: "Emergency readiness and liaison"},
-	"readiness.coverage":               {i18n.ZH: "各街道应急准备覆盖", i18n.EN: "Readiness by street"},
-	"readiness.coverage_hint":          {i18n.ZH: "社区有一年内核实过的四类应急联络名单，并在近 12 个月内开展过演练，才算覆盖。", i18n.EN: "A community is covered when its contacts for all four hazard kinds were checked within a year and it held a drill in the last 12 months."},
-	"readiness.street":                 {i18n.ZH: "街道（乡镇）", i18n.EN: "Street"},
-	"readiness.communities":            {i18n.ZH: "社区数", i18n.EN: "Communities"},
-	"readiness.current_list":           {i18n.ZH: "名单有效", i18n.EN: "Current list"},
-	"readiness.drilled":                {i18n.ZH: "近一年演练", i18n.EN: "Drilled"},
-	"readiness.covered":                {i18n.ZH: "覆盖率", i18n.EN: "Covered"},
-	"readiness.without_liaison":        {i18n.ZH: "尚无联系指导岗位的社区", i18n.EN: "Communities without a liaison"},
-	"readiness.all_have_liaison":       {i18n.ZH: "每个社区都有联系指导岗位。", i18n.EN: "Every community has a liaison."},
-	"readiness.none":                   {i18n.ZH: "范围内没有社区。", i18n.EN: "No communities in scope."},
-	"readiness.err.phone":              {i18n.ZH: "请填写联系电话。", i18n.EN: "Give a phone number."},
-	"readiness.err.range":              {i18n.ZH: "须在 %d 到 %d 之间。", i18n.EN: "Between %d and %d."},
-	"readiness.err.date":               {i18n.ZH: "日期格式为 YYYY-MM-DD。", i18n.EN: "A date is YYYY-MM-DD."},
-	"readiness.err.future":             {i18n.ZH: "日期不能是将来。", i18n.EN: "The date cannot be in the future."},
-	"readiness.err.before_since":       {i18n.ZH: "早于该岗位设立的日期。", i18n.EN: "Before the post began."},
-	"readiness.err.org_elsewhere":      {i18n.ZH: "组织须属于该社区。", i18n.EN: "The organization must belong to the community."},
-	"readiness.drills":                 {i18n.ZH: "演练记录", i18n.EN: "Drills"},
-	"readiness.no_drills":              {i18n.ZH: "范围内还没有演练记录。", i18n.EN: "No drills recorded in scope."},
-	"readiness.held_on":                {i18n.ZH: "演练日期", i18n.EN: "Held on"},
-	"readiness.community":              {i18n.ZH: "社区（村）", i18n.EN: "Community"},
-	"readiness.scenario":               {i18n.ZH: "演练科目", i18n.EN: "Scenario"},
-	"readiness.participants":           {i18n.ZH: "参与人数", i18n.EN: "Participants"},
-	"readiness.findings":               {i18n.ZH: "发现的问题", i18n.EN: "Findings"},
-	"readiness.orgs":                   {i18n.ZH: "参与的组织", i18n.EN: "Organizations taking part"},
-	"readiness.orgs_optional":          {i18n.ZH: "（可不填，最多三个）", i18n.EN: "(optional, up to three)"},
-	"readiness.add_drill":              {i18n.ZH: "登记演练", i18n.EN: "Record a drill"},
-	"readiness.patrols":                {i18n.ZH: "群防群治巡逻队", i18n.EN: "Safety patrol groups"},
-	"readiness.patrols_hint":           {i18n.ZH: "以社区社会组织为载体的群防群治队伍，及其每周巡逻安排。", i18n.EN: "Organizations that patrol their community, with their weekly schedule."},
-	"readiness.no_patrols":             {i18n.ZH: "范围内还没有巡逻队。", i18n.EN: "No patrol groups in scope."},
-	"readiness.org":                    {i18n.ZH: "组织", i18n.EN: "Organization"},
-	"readiness.area":                   {i18n.ZH: "巡逻区域", i18n.EN: "Area"},
-	"readiness.members":                {i18n.ZH: "队员人数", i18n.EN: "Members"},
-	"readiness.schedule":               {i18n.ZH: "巡逻时间", i18n.EN: "Schedule"},
-	"readiness.since":                  {i18n.ZH: "起始日期", i18n.EN: "Since"},
-	"readiness.starts":                 {i18n.ZH: "开始时间", i18n.EN: "Starts"},
-	"readiness.ends":                   {i18n.ZH: "结束时间", i18n.EN: "Ends"},
-	"readiness.route":                  {i18n.ZH: "巡逻路线", i18n.EN: "Route"},
-	"readiness.weekdays":               {i18n.ZH: "每周巡逻日", i18n.EN: "Patrol days"},
-	"readiness.weekday.1":              {i18n.ZH: "周一", i18n.EN: "Mon"},
-	"readiness.weekday.2":              {i18n.ZH: "周二", i18n.EN: "Tue"},
-	"readiness.weekday.3":              {i18n.ZH: "周三", i18n.EN: "Wed"},
-	"readiness.weekday.4":              {i18n.ZH: "周四", i18n.EN: "Thu"},
-	"readiness.weekday.5":              {i18n.ZH: "周五", i18n.EN: "Fri"},
-	"readiness.weekday.6":              {i18n.ZH: "周六", i18n.EN: "Sat"},
-	"readiness.weekday.7":              {i18n.ZH: "周日", i18n.EN: "Sun"},
-	"readiness.add_patrol":             {i18n.ZH: "登记巡逻队", i18n.EN: "Record a patrol group"},
-	"readiness.add_contact":            {i18n.ZH: "添加应急联络人", i18n.EN: "Add an emergency contact"},
-	"readiness.hazard":                 {i18n.ZH: "突发事件类型", i18n.EN: "Hazard"},
-	"readiness.hazard.natural":         {i18n.ZH: "自然灾害", i18n.EN: "Natural disaster"},
-	"readiness.hazard.accident":        {i18n.ZH: "事故灾难", i18n.EN: "Accident"},
-	"readiness.hazard.public_health":   {i18n.ZH: "公共卫生", i18n.EN: "Public health"},
-	"readiness.hazard.social_security": {i18n.ZH: "社会安全", i18n.EN: "Social security"},
-	"readiness.contact_name":           {i18n.ZH: "联络人或组织", i18n.EN: "Contact"},
-	"readiness.phone":                  {i18n.ZH: "联系电话", i18n.EN: "Phone"},
-	"readiness.duty":                   {i18n.ZH: "职责", i18n.EN: "Duty"},
-	"readiness.checked_on":             {i18n.ZH: "核实日期", i18n.EN: "Checked on"},
-	"readiness.add_liaison":            {i18n.ZH: "设立联系指导岗位", i18n.EN: "Record a liaison post"},
-	"readiness.holder":                 {i18n.ZH: "岗位人员", i18n.EN: "Held by"},
-	"readiness.saved":                  {i18n.ZH: "已保存。", i18n.EN: "Saved."},
-	"readiness.patrol_saved":           {i18n.ZH: "巡逻队已登记。", i18n.EN: "Patrol group recorded."},
-	"readiness.err.org_inactive":       {i18n.ZH: "只有正常活动的组织可以登记为巡逻队。", i18n.EN: "Only an active organization can be a patrol group."},
-	"readiness.err.before_founded":     {i18n.ZH: "不能早于组织成立日期（%s）。", i18n.EN: "Not before the organization was founded (%s)."},
-	"readiness.err.no_shifts":          {i18n.ZH: "请至少选择一个巡逻日。", i18n.EN: "Choose at least one patrol day."},
-	"readiness.err.weekday":            {i18n.ZH: "巡逻日须为周一到周日。", i18n.EN: "A day is Monday to Sunday."},
-	"readiness.err.time":               {i18n.ZH: "时间格式为 时:分，如 19:30。", i18n.EN: "A time is HH:MM, e.g. 19:30."},
-	"readiness.err.shift_order":        {i18n.ZH: "结束时间须晚于开始时间。", i18n.EN: "The end must come after the start."},
-	"readiness.err.patrol_exists":      {i18n.ZH: "该组织已登记为巡逻队。", i18n.EN: "This organization is already a patrol group."},
-}
+var Messages = i18n.MustLoad("readiness/messages.json", messagesJSON)

@@ -65,7 +65,7 @@ func planPatrol(u *auth.User, in *PatrolInput, org *registry.Org, now time.Time)
 	case org.Status != "active":
 		f.Add("org_id", "readiness.err.org_inactive")
 	}
-	checkLen(in.Area, "area", 2, 200, f)
+	f.Length("area", in.Area, 2, 200)
 	if in.Members < 1 || in.Members > 10000 {
 		f.Add("members", "readiness.err.range", 1, 10000)
 	}
@@ -95,7 +95,7 @@ func planPatrol(u *auth.User, in *PatrolInput, org *registry.Org, now time.Time)
 		case s.Ends <= s.Starts:
 			f.Add("shifts", "readiness.err.shift_order")
 		}
-		checkLen(s.Route, "shifts", 0, 200, f)
+		f.Length("shifts", s.Route, 0, 200)
 	}
 	return f.Err()
 }

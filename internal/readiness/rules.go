@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"linli/internal/effective"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 )
@@ -86,8 +86,8 @@ func planContact(u *auth.User, in *ContactInput, now time.Time, exists bool) err
 	if !slices.Contains(Hazards, in.Hazard) {
 		f.Add("hazard", "err.choose_one")
 	}
-	checkLen(in.Name, "name", 2, 100, f)
-	checkLen(in.Duty, "duty", 0, 100, f)
+	f.Length("name", in.Name, 2, 100)
+	f.Length("duty", in.Duty, 0, 100)
 	if n := len(in.Phone); n < 3 || n > 20 {
 		f.Add("phone", "readiness.err.phone")
 	}
@@ -109,12 +109,12 @@ func planDrill(u *auth.User, in *DrillInput, now time.Time, exists bool) error {
 	in.Scenario, in.Findings = strings.TrimSpace(in.Scenario), strings.TrimSpace(in.Findings)
 	f := errs.Fields{}
 	checkCommunity(u, in.CommunityCode, exists, f)
-	checkLen(in.Scenario, "scenario", 2, 200, f)
+	f.Length("scenario", in.Scenario, 2, 200)
 	checkDate(in.HeldOn, "held_on", today(now), f)
 	if in.Participants < 1 || in.Participants > 100000 {
 		f.Add("participants", "readiness.err.range", 1, 100000)
 	}
-	checkLen(in.Findings, "findings", 0, 2000, f)
+	f.Length("findings", in.Findings, 0, 2000)
 	return f.Err()
 }
 
@@ -130,7 +130,7 @@ func planLiaison(u *auth.User, in *LiaisonInput, now time.Time, exists bool) err
 	in.Holder = strings.TrimSpace(in.Holder)
 	f := errs.Fields{}
 	checkCommunity(u, in.CommunityCode, exists, f)
-	checkLen(in.Holder, "holder", 2, 50, f)
+	f.Length("holder", in.Holder, 2, 50)
 	checkDate(in.Since, "since", today(now), f)
 	return f.Err()
 }
@@ -152,7 +152,7 @@ func planLog(in *ContactLogInput, since string, now time.Time) error {
 	if !slices.Contains(ContactKinds, in.Kind) {
 		f.Add("kind", "err.choose_one")
 	}
-	checkLen(in.Summary, "summary", 2, 1000, f)
+	f.Length("summary", in.Summary, 2, 1000)
 	return f.Err()
 }
 
@@ -165,22 +165,6 @@ func checkCommunity(u *auth.User, code string, exists bool, f errs.Fields) {
 	}
 }
 
-func checkLen(s, field string, lo, hi int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n == 0 && lo > 0:
-		f.Add(field, "err.required")
-	case n < lo:
-		f.Add(field, "err.too_short", lo)
-	case n > hi:
-		f.Add(field, "err.too_long", hi)
-	}
-}
-
 func checkDate(s, field, today string, f errs.Fields) {
-	if _, err := time.Parse("2006-01-02", s); err != nil {
-		f.Add(field, "readiness.err.date")
-	} else if s > today {
-		f.Add(field, "readiness.err.future")
-	}
+	effective.Day(f, field, s, today, "readiness.err.date", "readiness.err.future")
 }

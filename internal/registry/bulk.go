@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	_ "embed"
 	"errors"
 	"fmt"
 	"net/url"
@@ -53,13 +54,11 @@ type ImportResult struct {
 	Committed bool `json:"committed"`
 }
 
+//go:embed bulk_messages.json
+var bulkMessagesJSON []byte
+
 // BulkMessages are the texts of the import's own row errors.
-var BulkMessages = i18n.Messages{
-	"err.duplicate_row":      {i18n.ZH: "与第 %d 行重复。", i18n.EN: "Duplicates row %d."},
-	"err.near_duplicate_row": {i18n.ZH: "与第 %d 行名称相近（仅行政区划前缀、空格或全角字符不同），请核实是否同一组织。", i18n.EN: "Nearly the same name as row %d (only a place prefix, spaces or full-width characters differ); check whether it is the same organization."},
-	"err.near_duplicate":     {i18n.ZH: "与已登记的“%s”（编号 %d）名称相近，请核实是否同一组织。", i18n.EN: "Nearly the same name as the registered “%s” (no. %d); check whether it is the same organization."},
-	"err.import_not_officer": {i18n.ZH: "只有民政、街道和社区工作人员可以导入组织。", i18n.EN: "Only civil-affairs, street and community staff may import organizations."},
-}
+var BulkMessages = i18n.MustLoad("registry/bulk_messages.json", bulkMessagesJSON)
 
 // Import is an import in progress. Rows arrive in batches (AddRows); each
 // is checked by the registry's own rules, against what the batch needs from

@@ -106,9 +106,7 @@ func (d *dating) dateAll(evs []Event, f errs.Fields) {
 
 // checkLateReason bounds the reason's length.
 func checkLateReason(reason string, f errs.Fields) {
-	if len([]rune(reason)) > 500 {
-		f.Add("late_reason", "err.too_long", 500)
-	}
+	f.Length("late_reason", reason, 0, 500)
 }
 
 // maskEvent is the history event of a set stored as a bit mask (types,

@@ -295,9 +295,7 @@ func checkTransition(action, reason string) errs.Fields {
 	if ok && t.needReason && reason == "" {
 		f.Add("reason", "err.reason_required")
 	}
-	if utf8.RuneCountInString(reason) > 500 {
-		f.Add("reason", "err.too_long", 500)
-	}
+	f.Length("reason", reason, 0, 500)
 	return f
 }
 

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -119,14 +118,7 @@ func dedupe(xs []string) []string {
 // the founding date.
 func (in *Input) validate(now time.Time) errs.Fields {
 	f := errs.Fields{}
-	switch n := utf8.RuneCountInString(in.Name); {
-	case n == 0:
-		f.Add("name", "err.required")
-	case n < 2:
-		f.Add("name", "err.too_short", 2)
-	case n > 60:
-		f.Add("name", "err.too_long", 60)
-	}
+	f.Length("name", in.Name, 2, 60)
 	if indexOf(Tiers, in.Tier) < 0 {
 		f.Add("tier", "err.choose_one")
 	}
@@ -152,9 +144,7 @@ func (in *Input) validate(now time.Time) errs.Fields {
 	case in.CreditCode != "" && !ValidCreditCode(in.CreditCode):
 		f.Add("credit_code", "err.credit_invalid")
 	}
-	if utf8.RuneCountInString(in.Address) > 200 {
-		f.Add("address", "err.too_long", 200)
-	}
+	f.Length("address", in.Address, 0, 200)
 	if in.FoundedOn != "" {
 		d, err := time.Parse(time.DateOnly, in.FoundedOn)
 		switch {
@@ -169,11 +159,7 @@ func (in *Input) validate(now time.Time) errs.Fields {
 	if in.Members < 0 || in.Members > 1_000_000 {
 		f.Add("members", "err.members_range")
 	}
-	if in.LeaderName == "" {
-		f.Add("leader_name", "err.required")
-	} else if utf8.RuneCountInString(in.LeaderName) > 30 {
-		f.Add("leader_name", "err.too_long", 30)
-	}
+	f.Length("leader_name", in.LeaderName, 1, 30)
 	if in.LeaderPhone == "" {
 		f.Add("leader_phone", "err.required")
 	} else if !ValidPhone(in.LeaderPhone) {
@@ -182,9 +168,7 @@ func (in *Input) validate(now time.Time) errs.Fields {
 	if indexOf(PartyOrgs, in.PartyOrg) < 0 {
 		f.Add("party_org", "err.choose_one")
 	}
-	if utf8.RuneCountInString(in.PartyInstructor) > 30 {
-		f.Add("party_instructor", "err.too_long", 30)
-	}
+	f.Length("party_instructor", in.PartyInstructor, 0, 30)
 	if in.DemonstrationYear != 0 && (in.DemonstrationYear < 2021 || in.DemonstrationYear > now.Year()+1) {
 		f.Add("demonstration_year", "err.year_range", 2021, now.Year()+1)
 	}

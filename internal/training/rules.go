@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"linli/internal/effective"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -115,8 +115,8 @@ func planTraining(u *auth.User, in *TrainingInput, unitExists bool) error {
 	in.UnitCode, in.Trainer = strings.TrimSpace(in.UnitCode), strings.TrimSpace(in.Trainer)
 	in.Place, in.Link = strings.TrimSpace(in.Place), strings.TrimSpace(in.Link)
 	f := errs.Fields{}
-	checkLen(in.Title, "title", 2, 100, f)
-	checkLen(in.Programme, "programme", 2, 50, f)
+	f.Length("title", in.Title, 2, 100)
+	f.Length("programme", in.Programme, 2, 50)
 	if !slices.Contains(Forms, in.Form) {
 		f.Add("form", "err.choose_one")
 	}
@@ -143,9 +143,9 @@ func planTraining(u *auth.User, in *TrainingInput, unitExists bool) error {
 	if in.Capacity < 1 || in.Capacity > 10000 {
 		f.Add("capacity", "training.err.range", 1, 10000)
 	}
-	checkLen(in.Trainer, "trainer", 0, 100, f)
-	checkLen(in.Place, "place", 0, 200, f)
-	checkLen(in.Link, "link", 0, 300, f)
+	f.Length("trainer", in.Trainer, 0, 100)
+	f.Length("place", in.Place, 0, 200)
+	f.Length("link", in.Link, 0, 300)
 	if in.Place == "" && in.Link == "" {
 		f.Add("place", "training.err.place_or_link")
 	}
@@ -241,8 +241,8 @@ func checkPerson(in *PersonInput, now time.Time, communityExists bool) errs.Fiel
 	in.Phone, in.IDNumber = NormalizePhone(in.Phone), strings.ToUpper(strings.TrimSpace(in.IDNumber))
 	in.CommunityCode = strings.TrimSpace(in.CommunityCode)
 	f := errs.Fields{}
-	checkLen(in.Name, "name", 2, 30, f)
-	checkLen(in.Role, "role", 1, 50, f)
+	f.Length("name", in.Name, 2, 30)
+	f.Length("role", in.Role, 1, 50)
 	if len(in.Phone) < 7 || len(in.Phone) > 12 {
 		f.Add("phone", "training.err.phone")
 	}
@@ -318,20 +318,8 @@ const (
 // attendanceEdit validates an organizer's change of attendance.
 func attendanceEdit(reason string) error {
 	f := errs.Fields{}
-	checkLen(strings.TrimSpace(reason), "reason", 2, 200, f)
+	f.Length("reason", strings.TrimSpace(reason), 2, 200)
 	return f.Err()
-}
-
-func checkLen(s, field string, lo, hi int, f errs.Fields) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n == 0 && lo > 0:
-		f.Add(field, "err.required")
-	case n < lo:
-		f.Add(field, "err.too_short", lo)
-	case n > hi:
-		f.Add(field, "err.too_long", hi)
-	}
 }
 
 func checkSet(vals, allowed []string, field string, f errs.Fields) {
@@ -346,9 +334,5 @@ func checkSet(vals, allowed []string, field string, f errs.Fields) {
 }
 
 func checkDate(s, field, today string, f errs.Fields) {
-	if _, err := time.Parse("2006-01-02", s); err != nil {
-		f.Add(field, "training.err.date")
-	} else if s > today {
-		f.Add(field, "training.err.future_date")
-	}
+	effective.Day(f, field, s, today, "training.err.date", "training.err.future_date")
 }

@@ -86,9 +86,7 @@ func (s *Service) validateNew(ctx context.Context, by *User, in *NewUser) error 
 	if !usernameRE.MatchString(in.Username) {
 		f.Add("username", "err.username_format")
 	}
-	if utf8.RuneCountInString(in.DisplayName) > 50 {
-		f.Add("display_name", "err.too_long", 50)
-	}
+	f.Length("display_name", in.DisplayName, 0, 50)
 	if !ValidRole(in.Role) {
 		f.Add("role", "err.choose_one")
 	} else if !ScopeFits(in.Role, in.ScopeCode) {

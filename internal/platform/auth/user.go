@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"linli/internal/platform/audit"
+	"linli/internal/platform/errs"
 )
 
 // Roles; the same codes are used by the API and the command line.
@@ -159,4 +160,17 @@ func WithUser(ctx context.Context, u *User) context.Context {
 func UserFrom(ctx context.Context) *User {
 	u, _ := ctx.Value(ctxKey{}).(*User)
 	return u
+}
+
+// Permit passes on what a lookup found when the user may act on it: the
+// lookup's own error first (not found, say), then Forbidden when may says no.
+func Permit[T any](u *User, v T, err error, may func(*User, T) bool) (T, error) {
+	if err == nil && !may(u, v) {
+		err = errs.E(errs.Forbidden, "err.forbidden")
+	}
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
 }

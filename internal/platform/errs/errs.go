@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Application error codes; also the "code" of a JSON error.
@@ -80,6 +81,20 @@ type Fields map[string]Msg
 func (f Fields) Add(field, key string, args ...any) {
 	if _, ok := f[field]; !ok {
 		f[field] = M(key, args...)
+	}
+}
+
+// Length checks a text's length in characters: an empty text where at
+// least min are wanted is "err.required", a shorter one "err.too_short"
+// (min), a longer one "err.too_long" (max). With min 0 an empty text passes.
+func (f Fields) Length(field, s string, min, max int) {
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0 && min > 0:
+		f.Add(field, "err.required")
+	case n < min:
+		f.Add(field, "err.too_short", min)
+	case n > max:
+		f.Add(field, "err.too_long", max)
 	}
 }
 

@@ -3,6 +3,7 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
+	_ "embed"
 	"io"
 	"strings"
 
@@ -149,42 +150,8 @@ func (e *LimitError) Err() error {
 	return errs.E(errs.Invalid, m.Key, m.Args...)
 }
 
+//go:embed messages.json
+var messagesJSON []byte
+
 // Messages are the refusals' words; the application's catalog merges them.
-var Messages = i18n.Messages{
-	"sheet.err.empty": {i18n.ZH: "文件是空的（0 字节或只有空白）。请确认选对了文件，在 Excel 中打开检查后重新上传。",
-		i18n.EN: "The file is empty (no bytes, or only blanks). Check you chose the right file, open it in Excel and upload again."},
-	"sheet.err.xls": {i18n.ZH: "这是旧版 Excel 97–2003 文件（.xls），系统不能读取。请在 Excel 中“另存为” Excel 工作簿（.xlsx）后重新上传。",
-		i18n.EN: "This is an old Excel 97–2003 file (.xls), which cannot be read. In Excel, Save As an Excel Workbook (.xlsx) and upload again."},
-	"sheet.err.encrypted": {i18n.ZH: "这个 Excel 文件设置了打开密码，系统无法读取。请在 Excel 中打开，通过“文件 → 信息 → 保护工作簿 → 用密码进行加密”清除密码，保存后重新上传。",
-		i18n.EN: "This Excel file has a password to open, so it cannot be read. Open it in Excel, remove the password (File → Info → Protect Workbook → Encrypt with Password), save and upload again."},
-	"sheet.err.word": {i18n.ZH: "这是 Word 文档，不是 Excel 表格。请下载导入模板，把数据填入模板（.xlsx）后上传。",
-		i18n.EN: "This is a Word document, not an Excel sheet. Download the import template, fill it in (.xlsx) and upload that."},
-	"sheet.err.slides": {i18n.ZH: "这是 PowerPoint 演示文稿，不是 Excel 表格。请下载导入模板，填好后上传 .xlsx 文件。",
-		i18n.EN: "This is a PowerPoint presentation, not an Excel sheet. Download the import template, fill it in and upload the .xlsx."},
-	"sheet.err.pdf": {i18n.ZH: "这是 PDF 文件（可能只是改了扩展名），系统无法从中读取表格。请上传 Excel 原文件（.xlsx），或把数据填入导入模板后上传。",
-		i18n.EN: "This is a PDF (perhaps renamed), from which no table can be read. Upload the original Excel file (.xlsx), or fill the import template."},
-	"sheet.err.image": {i18n.ZH: "这是图片，不是 Excel 表格。请把数据填入导入模板（.xlsx）后上传。",
-		i18n.EN: "This is a picture, not an Excel sheet. Fill the import template (.xlsx) and upload that."},
-	"sheet.err.archive": {i18n.ZH: "这是压缩包（.zip 等），不是 Excel 表格。请解压后上传其中的 .xlsx 文件。",
-		i18n.EN: "This is an archive (.zip or similar), not an Excel sheet. Unpack it and upload the .xlsx inside."},
-	"sheet.err.corrupt": {i18n.ZH: "Excel 文件已损坏或不完整（可能下载或复制时中断），无法读取。请在 Excel 中打开确认能正常显示，另存为新的 .xlsx 后重新上传。",
-		i18n.EN: "The Excel file is damaged or incomplete (an interrupted download or copy?) and cannot be read. Open it in Excel, check it shows, Save As a new .xlsx and upload again."},
-	"sheet.err.not_xlsx": {i18n.ZH: "文件不是 Excel 工作簿（.xlsx）。请下载导入模板，填好后上传；WPS 用户请“另存为” Excel 工作簿（.xlsx）。",
-		i18n.EN: "The file is not an Excel workbook (.xlsx). Download the import template and fill it in; in WPS, Save As an Excel Workbook (.xlsx)."},
-	"sheet.err.no_sheet": {i18n.ZH: "Excel 文件里没有工作表。请把数据填入导入模板的第一张工作表后上传。",
-		i18n.EN: "The Excel file has no sheet. Put the data in the first sheet of the import template and upload it."},
-	"sheet.err.too_large": {i18n.ZH: "文件过大（上限 %d MB）。请删除无关的工作表、图片和格式，或拆分为几个文件分批上传。",
-		i18n.EN: "The file is too large (at most %d MB). Remove unrelated sheets, pictures and formatting, or split it and upload the parts one by one."},
-	"sheet.err.rows": {i18n.ZH: "文件超过 %d 行数据的上限，请拆分为多个文件分批导入。",
-		i18n.EN: "The file has more than %d data rows: split it and import the parts one by one."},
-	"sheet.err.columns": {i18n.ZH: "有一行超过 %d 列的上限，请删除多余的列后重新导入。",
-		i18n.EN: "A row has more than %d columns: delete the extra columns and import again."},
-	"sheet.err.cell": {i18n.ZH: "有一个单元格超过 %d 字节的上限，请检查并缩短该单元格内容。",
-		i18n.EN: "A cell is longer than %d bytes: check it and shorten it."},
-	"sheet.err.line": {i18n.ZH: "CSV 文件中有一行超过 %d KB 的上限（可能缺少换行或引号未闭合），请检查文件后重新导入。",
-		i18n.EN: "A CSV line is longer than %d KB (a missing line break or an unclosed quote?): check the file and import again."},
-	"sheet.err.unzipped": {i18n.ZH: "Excel 文件解压后超过 %d MB 的上限，请删除无关的工作表、图片和格式，或拆分后导入。",
-		i18n.EN: "The Excel file is over %d MB decompressed: remove unrelated sheets, pictures and formatting, or split it."},
-	"sheet.err.shared": {i18n.ZH: "Excel 文件中的文字共享表超过 %d MB 的上限，请另存为 CSV 或拆分后导入。",
-		i18n.EN: "The Excel file's shared strings are over %d MB: save it as CSV or split it."},
-}
+var Messages = i18n.MustLoad("platform/sheet/messages.json", messagesJSON)

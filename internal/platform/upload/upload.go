@@ -4,6 +4,7 @@ package upload
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
 	"io"
 	"net/http"
@@ -134,22 +135,8 @@ func accepted(types []string) string {
 	return strings.Join(out, " / ")
 }
 
+//go:embed messages.json
+var messagesJSON []byte
+
 // Messages are the refusals' words; the application's catalog merges them.
-var Messages = i18n.Messages{
-	"upload.err.missing": {i18n.ZH: "没有收到文件，或文件是空的（0 字节）。请重新选择文件后上传。",
-		i18n.EN: "No file arrived, or it is empty (0 bytes). Choose the file again and upload it."},
-	"upload.err.too_large": {i18n.ZH: "文件超过 %d MB 的上限。请压缩图片（或用较低分辨率重新拍照、扫描）后重新上传。",
-		i18n.EN: "The file is over %d MB. Compress the picture (or take or scan it at a lower resolution) and upload again."},
-	"upload.err.type_office": {i18n.ZH: "这是 Word、Excel 或 PowerPoint 文件，这里只接受 %s。请把文档导出为 PDF，或拍照后上传。",
-		i18n.EN: "This is a Word, Excel or PowerPoint file; only %s is accepted here. Export the document as PDF, or take a photo of it."},
-	"upload.err.type_archive": {i18n.ZH: "这是压缩包，这里只接受 %s。请解压后逐个上传其中的文件。",
-		i18n.EN: "This is an archive; only %s is accepted here. Unpack it and upload the files one by one."},
-	"upload.err.type_pdf": {i18n.ZH: "这是 PDF 文件，这里只接受 %s。请上传照片或截图。",
-		i18n.EN: "This is a PDF; only %s is accepted here. Upload a photo or a screenshot."},
-	"upload.err.type_heic": {i18n.ZH: "这是苹果手机的 HEIC 照片，这里只接受 %s。请在手机“设置 → 相机 → 格式”中选择“兼容性最佳”后重拍，或截图后上传。",
-		i18n.EN: "This is an iPhone HEIC photo; only %s is accepted here. Set Settings → Camera → Formats → Most Compatible and take it again, or upload a screenshot."},
-	"upload.err.type_text": {i18n.ZH: "这是文本文件，这里只接受 %s。请上传照片、截图或扫描件。",
-		i18n.EN: "This is a text file; only %s is accepted here. Upload a photo, a screenshot or a scan."},
-	"upload.err.type_other": {i18n.ZH: "无法识别的文件格式（按内容判断，与扩展名无关），这里只接受 %s。请另存为这些格式之一后重新上传。",
-		i18n.EN: "Unrecognised file format (told by content, not the name); only %s is accepted here. Save it as one of these and upload again."},
-}
+var Messages = i18n.MustLoad("platform/upload/messages.json", messagesJSON)
