@@ -200,7 +200,7 @@ func BenchmarkSearch(b *testing.B) {
 		for len(out) < size {
 			_, _, ini := registry.SearchDoc(labels[rng.IntN(len(labels))] + benchKinds[rng.IntN(len(benchKinds))])
 			toks := strings.Fields(ini)
-			if len(toks) < 4 {
+			if len(toks) < 4 || len(toks[len(toks)-4]) < 4 {
 				continue
 			}
 			out = append(out, toks[len(toks)-4][:4]) // the initials of the last four characters, e.g. "jfhz"
