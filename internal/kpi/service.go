@@ -65,8 +65,16 @@ func (s *Service) parseWhen(ctx context.Context, asOf, knownOn string) (when, er
 // firstEntry is the day (in China) the first record still held was
 // entered: organizations' first status rows (entered_at, or at for rows
 // from before entry times were kept), bases, pilots and demonstration
-// points. Found once, then kept: entries are never moved earlier.
+// points. Found once, then kept: entries are never moved earlier. The
+// organizations' read walks every status row (1.7 s at national scale), so
+// concurrent first requests wait for one read instead of each making it:
+// 32 dashboards at start cost 32 such reads before.
 func (s *Service) firstEntry(ctx context.Context) (string, error) {
+	if v, ok := s.tables.Load("|first"); ok {
+		return v.(string), nil
+	}
+	s.firstMu.Lock()
+	defer s.firstMu.Unlock()
 	if v, ok := s.tables.Load("|first"); ok {
 		return v.(string), nil
 	}

@@ -33,6 +33,7 @@ type Service struct {
 	Coverage Coverage
 
 	tables  sync.Map    // table name → bool: does it exist
+	firstMu sync.Mutex  // one firstEntry read at a time: the first requests after start wait for it
 	records atomic.Bool // count from the records even where the rollup answers (tests, measurements)
 	cache   resultCache
 	dash    flight.Cache[*dashEntry] // finished dashboards (dashboard.go)
