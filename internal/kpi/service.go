@@ -11,6 +11,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -437,21 +438,9 @@ func recordKind(src string) (kind, link string) {
 // timeOf reads a time an aggregate returned: a time, or (SQLite, where
 // MIN loses the column's type) its text.
 func timeOf(v any) (time.Time, bool) {
-	switch x := v.(type) {
-	case time.Time:
-		return x, true
-	case []byte:
-		v = string(x)
-	}
-	str, ok := v.(string)
-	if !ok || str == "" {
+	var t time.Time
+	if v == nil || (db.Time{T: &t}).Scan(v) != nil {
 		return time.Time{}, false
 	}
-	for _, l := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00",
-		"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999 -0700 MST"} {
-		if t, err := time.Parse(l, str); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	return t, true
 }
