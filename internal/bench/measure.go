@@ -414,11 +414,17 @@ func (m *measurer) listCold(sp spec) spec {
 	sp.target, sp.p99Max, sp.ratioMin = "p99 ≤ 30 ms, ≥ 15%", 30, 0.15
 	sp.note = "the list cache off: the page and its total read from the records on each request, what a request costs " +
 		"after each change to an organization under the scope"
-	if m.t.ListCache == nil {
-		sp.missing = "the bench cannot turn the list cache off"
+	return cacheOff(sp, m.t.ListCache, "the list cache")
+}
+
+// cacheOff sets a row up to run with a cache off: set turns it on or off
+// (nil where the bench cannot; what names it).
+func cacheOff(sp spec, set func(on bool), what string) spec {
+	if set == nil {
+		sp.missing = "the bench cannot turn " + what + " off"
 		return sp
 	}
-	sp.before, sp.after = func() { m.t.ListCache(false) }, func() { m.t.ListCache(true) }
+	sp.before, sp.after = func() { set(false) }, func() { set(true) }
 	return sp
 }
 
@@ -436,12 +442,7 @@ func (m *measurer) coverageCold(sp spec) spec {
 		sp.note = "the cache off: the report made from the rollups (org_cover today) on each request, what a request costs " +
 			"after each change to a record under the place"
 	}
-	if m.t.CoverageCache == nil {
-		sp.missing = "the bench cannot turn the coverage reports' cache off"
-		return sp
-	}
-	sp.before, sp.after = func() { m.t.CoverageCache(false) }, func() { m.t.CoverageCache(true) }
-	return sp
+	return cacheOff(sp, m.t.CoverageCache, "the coverage reports' cache")
 }
 
 // coveragePastCold describes a past date's report made on each request.
