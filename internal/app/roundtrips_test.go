@@ -28,8 +28,11 @@ func TestRoundTripsPerRequest(t *testing.T) {
 		path  string
 		trips int64
 	}{
+		// a first page unchanged since it was made: the change counters
+		// of its districts, then the kept page (registry/listcache.go)
 		{officer, "/api/v1/orgs?per_page=20", 1},
 		{city, "/api/v1/orgs?per_page=20&within=" + tianhe, 1},
+		// a later page: its rows and total in one query
 		{city, "/api/v1/orgs?per_page=20&page=2&within=" + tianhe, 1},
 		{city, "/api/v1/orgs/" + strconv.FormatInt(id, 10), 1},
 		// the organization, its history, its place (one query for every

@@ -71,6 +71,9 @@ type Target struct {
 	// CoverageCache turns the coverage reports' cache on or off; nil
 	// where there is none.
 	CoverageCache func(on bool)
+	// ListCache turns the organization list's cache on or off; nil where
+	// there is none.
+	ListCache func(on bool)
 	// ServeCommand is `linli serve` on a database at a free loopback
 	// port, for measuring the server's memory in its own process; nil
 	// where the bench cannot start one (inside tests).

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
-	"linli/internal/kpi"
+	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
@@ -98,7 +98,7 @@ type finished struct {
 // by place, dimension, area, date and the day it is asked on (today's
 // report is a new one after midnight, and a date turns past), while the
 // records under the place are unchanged: its version is the dashboards'
-// (kpi.Changes, the change counters of the place's districts, moved in the
+// (orgroll.Changes, the change counters of the place's districts, moved in the
 // writers' transactions by organizations and their target groups, types
 // and tiers, which org_cover follows; by their dated history, which the
 // dated rollup follows, including late and backdated entries and the
@@ -150,7 +150,7 @@ func (s *Service) cached(ctx context.Context, u *auth.User, q Query) (*finished,
 		fin, _, err := makeReport()
 		return fin, err
 	}
-	ver, err := kpi.Changes(ctx, s.DB, q.Unit)
+	ver, err := orgroll.Changes(ctx, s.DB, q.Unit)
 	if err != nil {
 		return nil, err
 	}

@@ -10,13 +10,13 @@ import (
 	"linli/internal/effective"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/orgroll"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -394,39 +394,9 @@ func nullID(id int64) any {
 	return id
 }
 
-// changes is the version of the records under a unit (see Changes).
+// changes is the version of the records under a unit (orgroll.Changes).
 func (s *Service) changes(ctx context.Context, code string) (int64, error) {
-	return Changes(ctx, s.DB, code)
-}
-
-// Changes is the version of the records under a unit: the sum of the
-// change counters (kpi_changes, advanced by triggers in the transaction of
-// every change to a record an indicator reads) of the districts under it,
-// and of the empty one (changes that may touch any unit: the indicators,
-// provinces and cities). Counters only grow, so an unchanged sum means unchanged records;
-// a change in another district leaves it as it is. One indexed range read,
-// so every replica serving the database sees every other's changes. The
-// caches over the same records (the dashboards', the coverage reports')
-// read it.
-func Changes(ctx context.Context, d *db.DB, code string) (int64, error) {
-	expr, args := ChangesExpr(code, nil)
-	var n int64
-	if err := d.QueryRow(ctx, `SELECT CAST(`+expr+` AS BIGINT)`, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("kpi changes: %w", err)
-	}
-	return n, nil
-}
-
-// ChangesExpr is the SQL expression of the version of the records under a
-// unit (see changes), its parameters appended to args: for a cache over
-// more records than the indicators read (the portal's pages), which adds
-// its own counters in the same statement.
-func ChangesExpr(code string, args []any) (string, []any) {
-	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
-	args = append(args, lo, hi)
-	n := len(args)
-	return `((SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district >= $` + strconv.Itoa(n-1) + ` AND district < $` + strconv.Itoa(n) + `)
-		+ (SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = ''))`, args
+	return orgroll.Changes(ctx, s.DB, code)
 }
 
 // query runs a read query (prepared once per SQLite connection by the db

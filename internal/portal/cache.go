@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"linli/internal/kpi"
+	"linli/internal/orgroll"
 	"linli/internal/platform/db"
 )
 
@@ -32,7 +32,7 @@ import (
 // placeVersion reads the version of the records a place's page shows, in
 // one statement.
 func (s *Service) placeVersion(ctx context.Context, code string) (int64, error) {
-	k, args := kpi.ChangesExpr(code, nil)
+	k, args := orgroll.ChangesExpr(code, nil)
 	cond, args := db.OverlapCond("place", code[:min(len(code), 6)], args)
 	var n int64
 	if err := s.DB.QueryRow(ctx, `SELECT CAST(`+k+` + (SELECT COALESCE(SUM(n), 0) FROM portal_changes WHERE `+cond+`) AS BIGINT)`,

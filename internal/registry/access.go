@@ -87,6 +87,19 @@ func setsFlag(u *auth.User, flag string) bool {
 	return false
 }
 
+// maskClass names what maskFor reads of a viewer for the organizations of
+// a place's list (all of them visible to it: the list holds no other): the
+// role and the scope, which manages reads, and nothing else. Viewers of
+// one class are masked alike, so the list cache keys on it. An
+// organization leader's list (its own records, by id and creator) has no
+// class: it is never shared.
+func maskClass(u *auth.User) (string, bool) {
+	if u == nil || u.Role == auth.OrgLeader {
+		return "", false
+	}
+	return u.Role + "@" + u.ScopeCode, true
+}
+
 // maskFor hides the leader's phone from viewers who do not manage the organization.
 func maskFor(u *auth.User, o *Org) {
 	if !manages(u, o) && o.LeaderPhone != "" {

@@ -56,8 +56,8 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User)
 		h.S.JSONError(w, r, err)
 		return
 	}
-	p, err := h.Svc.List(r.Context(), u, f)
-	h.S.Respond(w, r, http.StatusOK, p, err)
+	l, err := h.Svc.list(r.Context(), u, f)
+	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
 func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -52,3 +52,6 @@ func setForTest[T any](t interface{ Cleanup(func()) }, p *T, v T) {
 	*p = v
 	t.Cleanup(func() { *p = old })
 }
+
+// ListBuildsForTest is how many list pages s made for its list cache.
+func ListBuildsForTest(s *Service) int64 { return s.listBuilds.Load() }

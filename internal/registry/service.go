@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/flight"
 )
 
 // Service is the registry's rules over its store.
@@ -27,6 +29,9 @@ type Service struct {
 	// account (an organization's leader bound to the organization it
 	// registered), so that cached sessions read it again.
 	UsersChanged func()
+
+	lists      flight.Cache[*listed] // first pages of lists (listcache.go)
+	listBuilds atomic.Int64          // first pages made for the cache
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
@@ -53,8 +58,19 @@ func (s *Service) OrgCommunity(ctx context.Context, id int64) (string, error) {
 	return o.CommunityCode, nil
 }
 
-// List returns one page of the organizations the viewer may see.
+// List returns one page of the organizations the viewer may see. A first
+// page without a search comes from the list cache (see cachedList): the
+// Page returned may be shared, and callers never change it.
 func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, error) {
+	l, err := s.list(ctx, u, f)
+	if err != nil {
+		return nil, err
+	}
+	return l.page, nil
+}
+
+// list is List with the page's JSON, kept with a cached page.
+func (s *Service) list(ctx context.Context, u *auth.User, f Filter) (*listed, error) {
 	if f.PerPage <= 0 {
 		f.PerPage = 20
 	}
@@ -66,8 +82,14 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
 	}
 	if strings.TrimSpace(f.Q) != "" {
-		return s.searchList(ctx, u, f, order)
+		p, err := s.searchList(ctx, u, f, order)
+		return &listed{page: p}, err
 	}
+	return s.cachedList(ctx, u, f, order)
+}
+
+// listPage reads one page of a list without a search from the records.
+func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order string) (*Page, error) {
 	w, args := where(s.DB.Dialect, u, &f)
 	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
 	// the page and its total in one statement (one round trip): the total
