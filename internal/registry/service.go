@@ -10,6 +10,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
@@ -29,7 +30,7 @@ type Service struct {
 	UsersChanged func()
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC() }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 // Get returns an organization the viewer may see; any other answers not found.
 func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Org, error) {
