@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 )
 
@@ -33,7 +34,7 @@ func (s *Service) Campaign(ctx context.Context, u *auth.User, theme, unit, from,
 		}
 	}
 	if to == "" {
-		to = s.now().In(chinaTime).Format(time.DateOnly)
+		to = clock.Day(s.now())
 	}
 	if from == "" {
 		from = to[:4] + "-01-01"

@@ -78,8 +78,8 @@ func (s *Service) Consultations(ctx context.Context, u *auth.User, within string
 		}
 		in, args := db.ScopeCond("c.community_code", place, nil)
 		if u.Role == auth.HubStaff { // those of the hub and the organizations it serves
-			args = append(args, u.OrgID)
-			n := "$" + strconv.Itoa(len(args))
+			var n string
+			n, args = db.Arg(args, u.OrgID)
 			in += ` AND ` + strings.ReplaceAll(strings.ReplaceAll(hubServed, "a.id IN", "c.activity_id IN"), "?", n)
 		}
 		lq.from, lq.args = `FROM consultations c WHERE `+in, args

@@ -18,6 +18,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
@@ -112,7 +113,7 @@ func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User
 		month := r.URL.Query().Get("month")
 		m, err := time.Parse("2006-01", month)
 		if err != nil {
-			m, _ = time.Parse("2006-01", h.Svc.now().In(chinaTime).Format("2006-01"))
+			m, _ = time.Parse("2006-01", clock.Month(h.Svc.now()))
 		}
 		d.Month, d.Prev, d.Next = m.Format("2006-01"), m.AddDate(0, -1, 0).Format("2006-01"), m.AddDate(0, 1, 0).Format("2006-01")
 		f.From, f.To, f.PerPage, f.Page = m.Format(time.DateOnly), m.AddDate(0, 1, -1).Format(time.DateOnly), 200, 1
@@ -165,7 +166,7 @@ func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, u *auth.Us
 		return
 	}
 	v := web.View{Title: h.S.T(r, "act.new_title"), Data: formData{Orgs: orgs, E: allEnums, Form: form,
-		Today: h.Svc.now().In(chinaTime).Format(time.DateOnly)}}
+		Today: clock.Day(h.Svc.now())}}
 	if err != nil {
 		fe, ok := h.S.FieldErrors(r, err)
 		if !ok {
@@ -355,7 +356,7 @@ func (h *Handlers) renderInbox(w http.ResponseWriter, r *http.Request, u *auth.U
 		return
 	}
 	h.S.Render(w, r, status, "major_reports", web.View{Title: h.S.T(r, "act.inbox_title"), Message: msg,
-		Data: inboxData{L: l, Today: h.Svc.now().In(chinaTime).Format(time.DateOnly)}})
+		Data: inboxData{L: l, Today: clock.Day(h.Svc.now())}})
 }
 
 func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {

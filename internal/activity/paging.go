@@ -86,9 +86,9 @@ func readPage[T any](ctx context.Context, q db.Querier, lq listQuery, p Paging, 
 		return nil, fmt.Errorf("activity: count: %w", err)
 	}
 	args := append([]any(nil), lq.args...)
-	ph := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+	ph := func(v any) (p string) {
+		p, args = db.Arg(args, v)
+		return p
 	}
 	var stmt strings.Builder
 	stmt.WriteString(`SELECT ` + lq.cols + ` ` + lq.from)

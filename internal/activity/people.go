@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
 )
@@ -286,9 +286,9 @@ func (s *Service) AddMember(ctx context.Context, u *auth.User, street string, or
 	}
 	now := s.now()
 	if joinedOn == "" {
-		joinedOn = now.In(chinaTime).Format(time.DateOnly)
+		joinedOn = clock.Day(now)
 	}
-	if err := planMember(assoc, o, joinedOn, now.In(chinaTime).Format(time.DateOnly), member); err != nil {
+	if err := planMember(assoc, o, joinedOn, clock.Day(now), member); err != nil {
 		return nil, err
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {

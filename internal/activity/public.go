@@ -51,16 +51,14 @@ type PublicFilter struct {
 func publicWhere(f PublicFilter) (string, []any) {
 	args := []any{StatusRecorded, "active"}
 	conds := []string{"a.status = $1"}
-	p := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+	p := func(v any) (ph string) {
+		ph, args = db.Arg(args, v)
+		return ph
 	}
 	if len(f.Within) < 6 && len(f.Districts) > 0 {
-		ph := make([]string, len(f.Districts))
-		for i, d := range f.Districts {
-			ph[i] = p(d)
-		}
-		conds = append(conds, "a.district_code IN ("+strings.Join(ph, ", ")+")")
+		var in string
+		in, args = db.InList(f.Districts, args)
+		conds = append(conds, "a.district_code IN "+in)
 	} else if len(f.Within) < 6 {
 		var c string
 		c, args = db.ScopeCond("a.district_code", f.Within, args)

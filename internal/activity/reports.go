@@ -8,6 +8,7 @@ import (
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 )
 
@@ -86,7 +87,7 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, activityID int64) (*
 		} else if st != "" {
 			return errs.E(errs.Conflict, "err.report_exists")
 		}
-		today := now.In(chinaTime).Format("2006-01-02")
+		today := clock.Day(now)
 		r := &Report{ActivityID: a.ID, ActivityTitle: a.Title, StartsAt: a.StartsAt, Status: ReportPending, AckLevel: a.AckLevel,
 			CommunityCode: a.CommunityCode, StreetCode: a.StreetCode, DueOn: a.ReportDueOn, Late: today > a.ReportDueOn}
 		if err := insertReport(ctx, tx, r, u.ID, now); err != nil {

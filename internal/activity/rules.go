@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
 )
@@ -14,9 +15,6 @@ import (
 // This file holds every decision of the room: who may record, see, decide
 // and edit; what makes an activity major; whether hours are believable. No
 // context, no SQL, no I/O.
-
-// chinaTime is the offices' clock: an activity's day is its day in 广州.
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // MaxDayMinutes is the most a volunteer may serve in one day.
 const MaxDayMinutes = 12 * 60
@@ -226,7 +224,7 @@ func planActivity(in Input, orgs []*OrgRef, communityOK bool, rule Rule) (*Activ
 	}
 	a := &Activity{OrgIDs: slices.Clone(in.OrgIDs), Title: in.Title, Theme: in.Theme, Kind: in.Kind,
 		Fields: nonNil(in.Fields), StartsAt: starts.UTC().Truncate(time.Minute), EndsAt: ends.UTC().Truncate(time.Minute),
-		StartsOn: starts.In(chinaTime).Format(time.DateOnly), CommunityCode: in.CommunityCode,
+		StartsOn: clock.Day(starts), CommunityCode: in.CommunityCode,
 		StreetCode: in.CommunityCode[:9], DistrictCode: in.CommunityCode[:6], Address: in.Address,
 		TargetGroups: nonNil(in.TargetGroups), Participants: in.Participants, Beneficiaries: b,
 		FundRaising: in.FundRaising, Minors: in.Minors, Overnight: in.Overnight, WriteUp: in.WriteUp,
@@ -255,7 +253,7 @@ func judgeMajor(a *Activity, host *OrgRef) {
 	if r.CommunityAckTier && host != nil && host.Tier == registry.TierCommunity {
 		a.AckLevel = LevelCommunity
 	}
-	a.ReportDueOn = a.StartsAt.In(chinaTime).AddDate(0, 0, -r.DaysAhead).Format(time.DateOnly)
+	a.ReportDueOn = a.StartsAt.In(clock.China).AddDate(0, 0, -r.DaysAhead).Format(time.DateOnly)
 }
 
 // statusOf is an activity's status from its report: a major activity is
@@ -388,7 +386,7 @@ func planConsultation(in ConsultationInput) (Input, error) {
 		return Input{}, err
 	}
 	first := in.Meetings[0]
-	day, _ := time.ParseInLocation(time.DateOnly, first.HeldOn, chinaTime)
+	day, _ := clock.Parse(time.DateOnly, first.HeldOn)
 	field := map[string]string{"parking": "parking", "elevator": "elevator", "renovation": "renovation",
 		"charity_fund": "charity_fund", "left_behind_care": "left_behind_care"}[in.TopicKind]
 	fields := []string{"deliberation"}

@@ -12,6 +12,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/upload"
@@ -52,7 +53,7 @@ const DefaultMaxFile = 5 << 20
 // FileTypes are the accepted photos and documents, told by content.
 var FileTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 func (s *Service) maxFile() int64 {
 	if s.MaxFile > 0 {

@@ -233,16 +233,15 @@ func placeCond(alias, place string, args []any) (string, []any) {
 	if len(place) < 6 {
 		return db.ScopeCond(alias+"district_code", place, args)
 	}
-	p := func() string { return "$" + strconv.Itoa(len(args)) }
-	args = append(args, place[:6])
-	c := alias + "district_code = " + p()
+	p, args := db.Arg(args, place[:6])
+	c := alias + "district_code = " + p
 	switch {
 	case len(place) >= 12:
-		args = append(args, place)
-		c += " AND " + alias + "community_code = " + p()
+		p, args = db.Arg(args, place)
+		c += " AND " + alias + "community_code = " + p
 	case len(place) >= 9:
-		args = append(args, place)
-		c += " AND " + alias + "street_code = " + p()
+		p, args = db.Arg(args, place)
+		c += " AND " + alias + "street_code = " + p
 	}
 	return c, args
 }
@@ -628,13 +627,13 @@ func insertReport(ctx context.Context, tx *sql.Tx, r *Report, by int64, now time
 // organizations, for its staff), with a status or any.
 func reportsWhere(scope string, hubOrg int64, status string) (string, []any) {
 	where, args := db.ScopeCond("r.community_code", scope, nil)
+	var n string
 	if status != "" {
-		args = append(args, status)
-		where += ` AND r.status = $` + strconv.Itoa(len(args))
+		n, args = db.Arg(args, status)
+		where += ` AND r.status = ` + n
 	}
 	if hubOrg != 0 {
-		args = append(args, hubOrg)
-		n := "$" + strconv.Itoa(len(args))
+		n, args = db.Arg(args, hubOrg)
 		where += ` AND ` + strings.Replace(strings.Replace(hubServed, "?", n, 1), "?", n, 1)
 	}
 	return where, args

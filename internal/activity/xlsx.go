@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/sheet"
 	"linli/internal/platform/web"
 )
@@ -48,7 +49,7 @@ func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.Us
 				groups = append(groups, h.S.T(r, "group."+g))
 			}
 			rows = append(rows, []any{a.ID, a.Title, strings.Join(a.OrgNames, "、"), h.S.T(r, "theme."+a.Theme), h.S.T(r, "kind."+a.Kind),
-				strings.Join(fields, "、"), a.StartsAt.In(chinaTime).Format("2006-01-02 15:04"), a.EndsAt.In(chinaTime).Format("2006-01-02 15:04"),
+				strings.Join(fields, "、"), clock.Minutes(a.StartsAt), clock.Minutes(a.EndsAt),
 				a.CommunityCode, a.Address, strings.Join(groups, "、"), a.Participants, a.Beneficiaries.Total, a.VolunteerHours,
 				h.S.T(r, "astatus."+a.Status)})
 		}

@@ -15,6 +15,7 @@ import (
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -79,8 +80,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	})
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // filter reads the query; dates are whole days in China time.
 func filter(u *auth.User, q url.Values) (audit.Filter, error) {
 	fe := errs.Fields{}
@@ -91,7 +90,7 @@ func filter(u *auth.User, q url.Values) (audit.Filter, error) {
 		if v == "" {
 			return time.Time{}
 		}
-		t, err := time.ParseInLocation(time.DateOnly, v, chinaTime)
+		t, err := clock.Parse(time.DateOnly, v)
 		if err != nil {
 			fe.Add(name, "err.date_format")
 		}

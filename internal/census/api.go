@@ -3,9 +3,10 @@ package census
 import (
 	"mime"
 	"net/http"
-	"time"
+	"strings"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
@@ -91,7 +92,7 @@ func (h *Handlers) apiExport(format string) web.Handler {
 			h.S.JSONError(w, r, err)
 			return
 		}
-		name := "社区社会组织-" + time.Now().In(chinaTime).Format("20060102") + "." + format
+		name := "社区社会组织-" + strings.ReplaceAll(clock.Day(h.Svc.now()), "-", "") + "." + format
 		if format == FormatCSV {
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		} else {

@@ -10,6 +10,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -25,7 +26,7 @@ type Service struct {
 	Now      func() time.Time
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC() }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 // RowError is one problem of a file: the spreadsheet's own row number and
 // column header, and what is wrong.

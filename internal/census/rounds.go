@@ -13,6 +13,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
@@ -72,9 +73,6 @@ type RoundView struct {
 	Summary     Summary        `json:"summary"`
 }
 
-// chinaTime is the offices' clock, for deadlines.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // canRun reports who opens and closes rounds: the district office.
 func canRun(u *auth.User, district string) bool {
 	return u.Role == auth.DistrictOfficer && u.ScopeCode == district
@@ -96,8 +94,9 @@ func (s *Service) OpenRound(ctx context.Context, u *auth.User, in RoundInput) (*
 	in.Deadline = strings.TrimSpace(in.Deadline)
 	f := errs.Fields{}
 	f.Length("title", in.Title, 1, 100)
-	d, err := time.ParseInLocation(time.DateOnly, in.Deadline, chinaTime)
-	if err != nil || d.Before(now.In(chinaTime).Truncate(24*time.Hour).Add(-24*time.Hour)) {
+	// A deadline is a day in China, today at the earliest.
+	d, err := clock.Start(in.Deadline)
+	if err != nil || d.Before(clock.Midnight(now)) {
 		f.Add("deadline", "census.err.deadline")
 	}
 	if err := f.Err(); err != nil {
@@ -288,7 +287,7 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, id int64, path, name
 		return nil, errs.E(errs.Conflict, "census.err.round_closed")
 	}
 	now := s.now()
-	deadline, _ := time.ParseInLocation(time.DateOnly, r.Deadline, chinaTime)
+	deadline, _ := clock.Parse(time.DateOnly, r.Deadline)
 	late := now.After(deadline.Add(24 * time.Hour))
 	if opts.DryRun {
 		return s.Import(ctx, u, path, name, opts)
@@ -356,7 +355,7 @@ func b2i(b bool) int {
 // its community's organizations (the community-tier groups it supports)
 // before the street's file goes in. Others have none.
 func (s *Service) CensusCounts(ctx context.Context, u *auth.User) (count, overdue int, err error) {
-	today := s.now().In(chinaTime).Format(time.DateOnly)
+	today := clock.Day(s.now())
 	var q string
 	var args []any
 	switch u.Role {

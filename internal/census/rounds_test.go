@@ -161,3 +161,18 @@ func TestCensusCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundDeadlineIsChinasToday: a deadline is refused when it is before
+// today in China, whatever the hour in UTC. At 07:30 in China (23:30 UTC the
+// day before), yesterday is refused and today is accepted; the rule this
+// replaces truncated to UTC's midnight and let yesterday through.
+func TestRoundDeadlineIsChinasToday(t *testing.T) {
+	f := setup(t)
+	f.now = time.Date(2023, 3, 10, 23, 30, 0, 0, time.UTC) // 2023-03-11 07:30 in China
+	if _, err := f.census.OpenRound(f.ctx, f.tianhe, census.RoundInput{Title: "昨日截止", Deadline: "2023-03-10"}); !errs.Is(err, errs.Invalid) {
+		t.Fatalf("yesterday's deadline: %v, want refused", err)
+	}
+	if _, err := f.census.OpenRound(f.ctx, f.tianhe, census.RoundInput{Title: "今日截止", Deadline: "2023-03-11"}); err != nil {
+		t.Fatalf("today's deadline: %v", err)
+	}
+}

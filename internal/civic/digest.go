@@ -3,9 +3,9 @@ package civic
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"linli/internal/activity"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 )
 
@@ -19,7 +19,7 @@ func (s *Service) Digest(ctx context.Context, code, month string) (*Digest, erro
 	if err != nil {
 		return nil, err
 	}
-	start, err := time.ParseInLocation("2006-01", month, chinaTime)
+	start, err := clock.Parse("2006-01", month)
 	if err != nil {
 		return nil, notFound()
 	}
@@ -36,7 +36,7 @@ func (s *Service) Digest(ctx context.Context, code, month string) (*Digest, erro
 	d.Orgs = []DigestItem{}
 	for _, a := range acts {
 		names[a.Community] = ""
-		d.Orgs = append(d.Orgs, DigestItem{ID: a.ID, Name: a.Name, Place: a.Community, Day: a.At.In(chinaTime).Format("2006-01-02")})
+		d.Orgs = append(d.Orgs, DigestItem{ID: a.ID, Name: a.Name, Place: a.Community, Day: clock.Day(a.At)})
 	}
 	lines, err := activity.Between(ctx, s.DB.Read, code, from, to, 200)
 	if err != nil {

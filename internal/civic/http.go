@@ -12,6 +12,7 @@ import (
 	"linli/internal/funding"
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
@@ -519,7 +520,7 @@ func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) digestPage(w http.ResponseWriter, r *http.Request) {
 	month := r.URL.Query().Get("month")
 	if _, err := time.Parse("2006-01", month); err != nil {
-		month = h.Svc.now().In(chinaTime).Format("2006-01")
+		month = clock.Month(h.Svc.now())
 	}
 	d, err := h.Svc.Digest(r.Context(), r.PathValue("code"), month)
 	if err != nil {

@@ -11,15 +11,13 @@ import (
 
 	"linli/internal/effective"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 )
 
 // Who may do what to this room's records, as pure decisions.
 
-// chinaTime is the offices' clock (UTC+8).
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-func today(now time.Time) string { return now.In(chinaTime).Format("2006-01-02") }
+func today(now time.Time) string { return clock.Day(now) }
 
 var phoneRE = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 

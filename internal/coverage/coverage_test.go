@@ -16,6 +16,7 @@ import (
 	"linli/internal/kpi"
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
@@ -369,7 +370,7 @@ func same(t *testing.T, what string, got, want *Report) {
 }
 
 func (f *fixture) at(day string) {
-	d, _ := time.ParseInLocation(time.DateOnly, day, chinaTime)
+	d, _ := time.ParseInLocation(time.DateOnly, day, clock.China)
 	f.now = d.Add(10 * time.Hour).UTC()
 }
 
@@ -539,7 +540,7 @@ func TestCoverageMoveByEffectiveDate(t *testing.T) {
 	after := f.snapshot()
 	var n int
 	if err := f.db.Read.QueryRow(`SELECT COUNT(*) FROM org_history WHERE field = 'community' AND at < $1`,
-		time.Date(2022, 9, 2, 0, 0, 0, 0, chinaTime)).Scan(&n); err != nil || n != 2 {
+		time.Date(2022, 9, 2, 0, 0, 0, 0, clock.China)).Scan(&n); err != nil || n != 2 {
 		t.Fatalf("moves in the history dated 2022-09-01: %d (%v), want 2", n, err)
 	}
 	f.at("2022-12-01")

@@ -12,6 +12,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/flight"
@@ -28,9 +29,6 @@ type Service struct {
 	shapes  flight.Cache[*shape]    // places' communities (see shapeAt)
 }
 
-// chinaTime is the offices' clock, UTC+8.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // day is the date a report answers for: the end of that day in China.
 type day struct {
 	Day     string
@@ -41,11 +39,11 @@ type day struct {
 
 func (s *Service) dayOf(asOf string) (day, error) {
 	now := s.Now()
-	today := now.In(chinaTime).Format(time.DateOnly)
+	today := clock.Day(now)
 	if asOf == "" {
 		asOf = today
 	}
-	d, err := time.ParseInLocation(time.DateOnly, asOf, chinaTime)
+	d, err := clock.Parse(time.DateOnly, asOf)
 	if err != nil || d.Year() < 2000 || d.Year() > 2100 {
 		return day{}, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"as_of": errs.M("coverage.err.date")}}

@@ -3,7 +3,6 @@ package coverage
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"linli/internal/geo"
@@ -18,14 +17,9 @@ import (
 // readRollup reads the rollup rows of the given dimensions under a code
 // range at a rollup level, with codes cut to n characters.
 func readRollup(ctx context.Context, d *db.DB, lvl int, dims []string, lo, hi string, n int) ([]tally, error) {
-	args := []any{lvl, lo, hi}
-	ph := make([]string, len(dims))
-	for i, x := range dims {
-		args = append(args, x)
-		ph[i] = "$" + strconv.Itoa(len(args))
-	}
-	rows, err := d.Query(ctx, `SELECT code, area, dim, k, n FROM org_cover WHERE lvl = $1 AND dim IN (`+strings.Join(ph, ", ")+
-		`) AND code >= $2 AND code < $3 AND n <> 0`, args...)
+	in, args := db.InList(dims, []any{lvl, lo, hi})
+	rows, err := d.Query(ctx, `SELECT code, area, dim, k, n FROM org_cover WHERE lvl = $1 AND dim IN `+in+
+		` AND code >= $2 AND code < $3 AND n <> 0`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("coverage rollup: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"linli/internal/census"
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/i18n"
 	"linli/internal/registry"
@@ -43,7 +44,7 @@ func censusDemo(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registr
 		return err
 	}
 	defer os.RemoveAll(dir)
-	deadline := now.In(chinaTime).AddDate(0, 0, 30).Format(time.DateOnly)
+	deadline := now.In(clock.China).AddDate(0, 0, 30).Format(time.DateOnly)
 	first, err := svc.OpenRound(ctx, district, census.RoundInput{Title: fmt.Sprintf("%d 年社区社会组织摸底", now.Year()-1), Deadline: deadline})
 	if err != nil {
 		return fmt.Errorf("demo: census round: %w", err)

@@ -10,6 +10,7 @@ import (
 	"linli/internal/census"
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
 )
@@ -36,7 +37,7 @@ func censusDistricts(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *re
 			streetsOf[o.district] = append(s, o.street)
 		}
 	}
-	deadline := now.In(chinaTime).AddDate(0, 0, 30).Format(time.DateOnly)
+	deadline := now.In(clock.China).AddDate(0, 0, 30).Format(time.DateOnly)
 	for _, dist := range districts {
 		if dist.code == demoDistrict {
 			continue // censusDemo

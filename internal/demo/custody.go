@@ -9,6 +9,7 @@ import (
 	"linli/internal/hub"
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 )
 
 // Custody (资金代管): a few hubs, the demonstration hub of 天河南街道 first,
@@ -328,7 +329,7 @@ func (s *supporter) orgID(t *hubTeam, m *member) int64 {
 // incomeFor makes up money received for an account.
 func (s *supporter) incomeFor(t *hubTeam, m *member, at time.Time) ledger.IncomeInput {
 	st := s.streetOf(t.hub.street)
-	year := at.In(chinaTime).Year()
+	year := clock.Year(at)
 	received := dateOf(at.AddDate(0, 0, -s.r.IntN(4)))
 	if j := dateOf(m.joined); received < j {
 		received = j

@@ -10,6 +10,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
@@ -376,7 +377,7 @@ func checkEffective(t *testing.T, d *db.DB, start time.Time) {
 			byYear[field] = map[int]int{}
 		}
 		if value != "0" && value != "" {
-			byYear[field][at.In(chinaTime).Year()]++
+			byYear[field][at.In(clock.China).Year()]++
 		}
 	}
 	if err := rows.Err(); err != nil {

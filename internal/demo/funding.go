@@ -11,6 +11,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
 )
@@ -40,9 +41,9 @@ var fundingPlan = []struct {
 func fundingDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Service, users *auth.Service,
 	admin *auth.User, plans []*planned, now time.Time, seed int64) error {
 	at := now
-	clock := func() time.Time { return at }
-	led := &ledger.Service{DB: d, Orgs: reg, Now: clock}
-	svc := &funding.Service{DB: d, Orgs: reg, Custody: led, Users: users, Geo: st, Now: clock}
+	atNow := func() time.Time { return at }
+	led := &ledger.Service{DB: d, Orgs: reg, Now: atNow}
+	svc := &funding.Service{DB: d, Orgs: reg, Custody: led, Users: users, Geo: st, Now: atNow}
 	led.ProjectCheck = svc.CheckExpenseTag
 	r := newRand(seed + 7)
 	var reviewers []int64
@@ -188,7 +189,7 @@ func fundingDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Ser
 				}
 				u := leaders[p.OrgID]
 				for _, m := range full.Milestones {
-					due, _ := time.ParseInLocation(time.DateOnly, m.DueOn, chinaTime)
+					due, _ := clock.Parse(time.DateOnly, m.DueOn)
 					rep := due.AddDate(0, 0, -r.IntN(10)).Add(10 * time.Hour)
 					if rep.AddDate(0, 0, 7).After(now) {
 						break
@@ -209,7 +210,7 @@ func fundingDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Ser
 		// a year after their award
 		slices.SortStableFunc(projects, func(a, b *funding.Project) int { return strings.Compare(a.AwardedOn, b.AwardedOn) })
 		for i := 0; i < fp.brands && i < len(projects); i++ {
-			awarded, _ := time.ParseInLocation(time.DateOnly, projects[i].AwardedOn, chinaTime)
+			awarded, _ := clock.Parse(time.DateOnly, projects[i].AwardedOn)
 			on := awarded.AddDate(1, 0, 0).Add(10 * time.Hour)
 			if on.After(now) {
 				continue

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -216,8 +215,9 @@ func bulkInsert(ctx context.Context, tx *sql.Tx, head string, rows [][]any) erro
 						v = 1
 					}
 				}
-				args = append(args, v)
-				sb.WriteString("$" + strconv.Itoa(len(args)))
+				var p string
+				p, args = db.Arg(args, v)
+				sb.WriteString(p)
 			}
 			sb.WriteString(")")
 		}

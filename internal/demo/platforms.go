@@ -9,6 +9,7 @@ import (
 
 	"linli/internal/incubation"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/weighted"
 )
@@ -402,8 +403,8 @@ func (s *supporter) booking(t *hubTeam, b *base, o *planned, by func() *auth.Use
 	}
 	slots := []struct{ h, m, mins int }{{9, 30, 120}, {14, 30, 150}, {19, 0, 120}}
 	sl := slots[s.r.IntN(len(slots))]
-	d := booked.In(chinaTime).AddDate(0, 0, 2+s.r.IntN(25))
-	start := time.Date(d.Year(), d.Month(), d.Day(), sl.h, sl.m, 0, 0, chinaTime)
+	d := booked.In(clock.China).AddDate(0, 0, 2+s.r.IntN(25))
+	start := time.Date(d.Year(), d.Month(), d.Day(), sl.h, sl.m, 0, 0, clock.China)
 	in := incubation.BookingInput{OrgID: o.id, StartsAt: start, EndsAt: start.Add(time.Duration(sl.mins) * time.Minute),
 		Purpose: bookingPurposes[s.r.IntN(len(bookingPurposes))]}
 	pick := s.r.IntN(3)

@@ -12,6 +12,7 @@ import (
 	"linli/internal/incubation"
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
 )
@@ -99,7 +100,7 @@ func support(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Service
 	slices.SortStableFunc(s.evs, func(a, b event) int { return a.at.Compare(b.at) })
 	for _, e := range s.evs {
 		if err := e.do(ctx); err != nil {
-			return nil, fmt.Errorf("demo: %s on %s: %w", e.what, e.at.In(chinaTime).Format(time.DateTime), err)
+			return nil, fmt.Errorf("demo: %s on %s: %w", e.what, e.at.In(clock.China).Format(time.DateTime), err)
 		}
 	}
 	if t := s.custody[s.demoHub.id]; t != nil && t.finance != nil {
@@ -209,16 +210,16 @@ func (s *supporter) newUser(t time.Time, dst **auth.User, nu auth.NewUser) {
 // Dates.
 
 // dateOf is a moment's date in China.
-func dateOf(t time.Time) string { return t.In(chinaTime).Format(time.DateOnly) }
+func dateOf(t time.Time) string { return clock.Day(t) }
 
 // later is a working-hours moment some days after t (strictly after it).
 func (s *supporter) later(t time.Time, minDays, maxDays int) time.Time {
-	d := t.In(chinaTime)
+	d := t.In(clock.China)
 	n := minDays
 	if maxDays > minDays {
 		n += s.r.IntN(maxDays - minDays + 1)
 	}
-	out := time.Date(d.Year(), d.Month(), d.Day()+n, 9, 0, 0, 0, chinaTime).Add(time.Duration(s.r.IntN(8*60+30)) * time.Minute)
+	out := time.Date(d.Year(), d.Month(), d.Day()+n, 9, 0, 0, 0, clock.China).Add(time.Duration(s.r.IntN(8*60+30)) * time.Minute)
 	if !out.After(t) {
 		out = t.Add(time.Duration(5+s.r.IntN(55)) * time.Minute)
 	}

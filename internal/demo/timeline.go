@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/registry"
 )
 
@@ -18,9 +19,7 @@ type timeline struct {
 	filed, decided, hub, brand, demo time.Time
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 10, 0, 0, 0, chinaTime) }
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 10, 0, 0, 0, clock.China) }
 
 // between returns a random working-hours moment in [a, b).
 func between(r *rand.Rand, a, b time.Time) time.Time {
@@ -36,7 +35,7 @@ func between(r *rand.Rand, a, b time.Time) time.Time {
 // ones were filed soon after founding. Designations come after filing.
 func (t *timeline) plan(r *rand.Rand, o *planned, now time.Time) {
 	latest := now.AddDate(0, 0, -1)
-	founded, err := time.ParseInLocation(time.DateOnly, o.in.FoundedOn, chinaTime)
+	founded, err := clock.Parse(time.DateOnly, o.in.FoundedOn)
 	if err != nil || founded.Before(day(2021, 9, 1)) {
 		t.filed = between(r, day(2021, 9, 1), day(2022, 4, 1))
 	} else {
@@ -76,7 +75,7 @@ func maxTime(a, b time.Time) time.Time {
 const lateReason = "按区民政局2021—2023年纸质台账补录（示例数据）"
 
 // on is the effective date (生效日期) of an event: its day in China.
-func on(t time.Time) string { return t.In(chinaTime).Format(time.DateOnly) }
+func on(t time.Time) string { return clock.Day(t) }
 
 // create enters one planned organization today, as a district starting on
 // linli would from its records: filed with its filing date as the

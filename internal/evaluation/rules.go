@@ -11,16 +11,14 @@ import (
 	"linli/internal/effective"
 	"linli/internal/funding"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
 )
 
 // Pure decisions: no context, no SQL, no I/O.
 
-// chinaTime is the offices' clock.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-func today(now time.Time) string { return now.In(chinaTime).Format(time.DateOnly) }
+func today(now time.Time) string { return clock.Day(now) }
 
 // addYears moves a day by whole years (29 February → 28 February).
 func addYears(day string, n int) string {

@@ -4,17 +4,19 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"linli/internal/activity"
-	"linli/internal/effective"
 	"slices"
 	"sort"
 	"strconv"
 	"sync"
 	"time"
 
+	"linli/internal/activity"
+	"linli/internal/effective"
+
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -83,7 +85,7 @@ type Service struct {
 	evidence map[string]Evidence
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
@@ -428,7 +430,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, place, day string)
 	if day == "" {
 		day = today(now)
 	}
-	t, perr := time.ParseInLocation(time.DateOnly, day, chinaTime)
+	t, perr := clock.Parse(time.DateOnly, day)
 	if perr != nil {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"on": errs.M("err.bad_date")}}
 	}
@@ -704,7 +706,7 @@ func (s *Service) CreateRound(ctx context.Context, u *auth.User, in RoundInput) 
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	now := s.now()
-	f := validateRound(&in, now.In(chinaTime).Year())
+	f := validateRound(&in, clock.Year(now))
 	for _, oid := range in.OrgIDs {
 		o, err := s.Orgs.Lookup(ctx, oid)
 		if err != nil && !errs.Is(err, errs.NotFound) {

@@ -13,6 +13,7 @@ import (
 	"linli/internal/ledger"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
@@ -71,7 +72,7 @@ type Service struct {
 	Evaluations Evaluations
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 // IneligibleError refuses a submission, listing every reason.
 type IneligibleError struct {

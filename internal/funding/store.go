@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"linli/internal/activity"
@@ -125,13 +124,12 @@ func awardedSums(ctx context.Context, q db.Querier, cs []*Call) (map[int64]int64
 	if len(cs) == 0 {
 		return out, nil
 	}
-	args := make([]any, 0, len(cs))
-	ph := make([]string, 0, len(cs))
-	for _, c := range cs {
-		args = append(args, c.ID)
-		ph = append(ph, fmt.Sprintf("$%d", len(args)))
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
 	}
-	rows, err := q.QueryContext(ctx, `SELECT call_id, SUM(award_fen) FROM fund_projects WHERE call_id IN (`+strings.Join(ph, ", ")+`) GROUP BY call_id`, args...)
+	in, args := db.InList(ids, nil)
+	rows, err := q.QueryContext(ctx, `SELECT call_id, SUM(award_fen) FROM fund_projects WHERE call_id IN `+in+` GROUP BY call_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("funding: awarded sums: %w", err)
 	}

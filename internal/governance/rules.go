@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"linli/internal/effective"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 )
 
@@ -172,9 +173,7 @@ func CheckChapters(chs []Chapter) error {
 }
 
 // Day is a China calendar day.
-func Day(t time.Time) string { return t.In(chinaTime).Format("2006-01-02") }
-
-var chinaTime = time.FixedZone("CST", 8*3600)
+func Day(t time.Time) string { return clock.Day(t) }
 
 // checkDay refuses a malformed day or one after today.
 func checkDay(f errs.Fields, field, d, today string) {

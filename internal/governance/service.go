@@ -19,6 +19,7 @@ import (
 	"linli/internal/ledger"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
@@ -54,7 +55,7 @@ type Service struct {
 	Now   func() time.Time
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 func (s *Service) today() string  { return Day(s.Now()) }
 
 func notFound() error { return errs.E(errs.NotFound, "err.not_found") }

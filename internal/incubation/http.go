@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
@@ -292,7 +293,7 @@ func (h *Handlers) pickIn(r *http.Request, u *auth.User) registry.PickFilter {
 
 // parseLocal reads a datetime-local value in China time.
 func parseLocal(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(s), chinaTime)
+	t, err := clock.Parse("2006-01-02T15:04", strings.TrimSpace(s))
 	if err != nil {
 		return time.Time{}
 	}

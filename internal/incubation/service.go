@@ -5,15 +5,17 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"linli/internal/effective"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"linli/internal/effective"
+
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
@@ -34,11 +36,9 @@ type Service struct {
 	Now  func() time.Time
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-func (s *Service) today() string { return s.now().In(chinaTime).Format(time.DateOnly) }
+func (s *Service) today() string { return clock.Day(s.now()) }
 
 func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/platform/clock"
 )
 
 // correction compares an indicator's value at its deadline as linli
@@ -186,7 +187,7 @@ func monthOf(v any) string {
 	if !ok {
 		return ""
 	}
-	return t.In(chinaTime).Format("2006-01")
+	return clock.Month(t)
 }
 
 // lastEntrySQL is lastEntryAfter's statement (one row, the time), or "".
@@ -208,7 +209,7 @@ func lastEntrySQL(q *query, src string, spans []span, cut time.Time) string {
 	if !ok {
 		return ""
 	}
-	day := q.arg(cut.In(chinaTime).Format(time.DateOnly))
+	day := q.arg(clock.Day(cut))
 	place := rangeCond(q, func(int) string { return e.place }, districtSpans(spans))
 	sql := `SELECT MAX(b.created_at) AS t FROM ` + e.table + ` b WHERE b.created_at >= ` + c + ` AND ` + e.eff + ` < ` + day + ` AND ` + place
 	if e.undoneAt != "" {

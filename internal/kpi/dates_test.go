@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"linli/internal/orgroll"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/points"
 	"linli/internal/registry"
@@ -16,7 +17,7 @@ import (
 // entered on the clock's day, with the late entry's reason.
 func (w *world) lateHistory(orgID int64, field, value, effective string) {
 	w.t.Helper()
-	d, err := time.ParseInLocation(time.DateOnly, effective, chinaTime)
+	d, err := time.ParseInLocation(time.DateOnly, effective, clock.China)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -2,13 +2,15 @@ package kpi
 
 import (
 	"embed"
-	"linli/internal/geomap"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"linli/internal/geomap"
+
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
 )
@@ -184,7 +186,7 @@ func (h *Handlers) reportPage(w http.ResponseWriter, r *http.Request, u *auth.Us
 		gaps = append(gaps, g)
 	}
 	h.S.Render(w, r, http.StatusOK, "kpi_report", web.View{Title: x.t("kpi.report.title", v.D.Unit.Name),
-		Data: map[string]any{"V": v, "Gaps": gaps, "Produced": h.Svc.now().In(chinaTime).Format("2006-01-02 15:04")}})
+		Data: map[string]any{"V": v, "Gaps": gaps, "Produced": clock.Minutes(h.Svc.now())}})
 }
 
 func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {

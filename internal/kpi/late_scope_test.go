@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"linli/internal/hub"
+	"linli/internal/platform/clock"
 	"linli/internal/registry"
 )
 
@@ -64,7 +65,7 @@ func TestLateEntriesElsewhereLeaveTheDashboard(t *testing.T) {
 	if after := dash(conghuaCode); after != before {
 		t.Errorf("从化's dashboard changed with 天河's late entries:\nbefore %s\nafter  %s", before, after)
 	}
-	dl, err := time.ParseInLocation(time.DateOnly, "2023-12-31", chinaTime)
+	dl, err := time.ParseInLocation(time.DateOnly, "2023-12-31", clock.China)
 	if err != nil {
 		t.Fatal(err)
 	}

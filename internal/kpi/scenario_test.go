@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
 )
@@ -309,7 +310,7 @@ func TestHistoryMatchesCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := s.clock.Now()
-	cur := whenOf(now.In(chinaTime), now)
+	cur := whenOf(now.In(clock.China), now)
 	hist := cur
 	hist.Current = false
 	if !cur.Current {

@@ -11,18 +11,19 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
 // Today is the current date in China.
-func (s *Service) Today() string { return s.now().In(chinaTime).Format(time.DateOnly) }
+func (s *Service) Today() string { return clock.Day(s.now()) }
 
 // parseAsOf reads an as-of date; empty is today.
 func (s *Service) parseAsOf(asOf string) (when, error) {
 	now := s.now()
 	if asOf == "" {
-		return whenOf(now.In(chinaTime), now), nil
+		return whenOf(now.In(clock.China), now), nil
 	}
 	d, err := time.Parse(time.DateOnly, asOf)
 	if err != nil || d.Year() < 2021 || d.Year() > 2100 {
@@ -59,7 +60,7 @@ func (s *Service) parseWhen(ctx context.Context, asOf, knownOn string) (when, er
 		return w, bad("kpi.err.known_before_data")
 	}
 	w.Known, w.Current = knownOn, false
-	w.KnownCut = time.Date(k.Year(), k.Month(), k.Day()+1, 0, 0, 0, 0, chinaTime).UTC()
+	w.KnownCut = time.Date(k.Year(), k.Month(), k.Day()+1, 0, 0, 0, 0, clock.China).UTC()
 	return w, nil
 }
 
@@ -89,7 +90,7 @@ func (s *Service) firstEntry(ctx context.Context) (string, error) {
 			continue // a table not kept here
 		}
 		if t, ok := timeOf(v); ok {
-			if d := t.In(chinaTime).Format(time.DateOnly); day == "" || d < day {
+			if d := clock.Day(t); day == "" || d < day {
 				day = d
 			}
 		}

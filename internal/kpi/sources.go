@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 )
 
@@ -70,13 +71,10 @@ func (w when) key() string {
 	return w.Day + "|" + strconv.FormatBool(w.Current) + "|" + w.Known
 }
 
-// chinaTime is the offices' clock, UTC+8.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // whenOf returns the evaluation date for a day, given the present time.
 func whenOf(day time.Time, now time.Time) when {
-	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, chinaTime)
-	today := now.In(chinaTime).Format("2006-01-02")
+	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, clock.China)
+	today := clock.Day(now)
 	s := d.Format("2006-01-02")
 	return when{Day: s, Cut: d.AddDate(0, 0, 1).UTC(), Current: s >= today}
 }

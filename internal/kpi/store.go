@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"linli/internal/activity"
-	"linli/internal/effective"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,10 +13,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"linli/internal/activity"
+	"linli/internal/effective"
+
 	"linli/internal/geo"
 	"linli/internal/orgroll"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/flight"
@@ -39,7 +41,7 @@ type Service struct {
 	dash    flight.Cache[*dashEntry] // finished dashboards (dashboard.go)
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC() }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 const indColumns = `id, key, name_zh, name_en, level, scope_code, rule, target, start_on, deadline, clause,
 	builtin, active, position, COALESCE(created_by, 0), created_at, updated_at, version`

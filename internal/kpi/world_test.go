@@ -11,27 +11,28 @@ import (
 	"linli/internal/hub"
 	"linli/internal/incubation"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/points"
 	"linli/internal/registry"
 )
 
-// clock is a settable clock for the services.
-type clock struct {
+// testClock is a settable clock for the services.
+type testClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time {
+func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
 }
 
 // set moves the clock to 10:00 China time on a day.
-func (c *clock) set(day string) {
-	d, err := time.ParseInLocation(time.DateOnly, day, chinaTime)
+func (c *testClock) set(day string) {
+	d, err := time.ParseInLocation(time.DateOnly, day, clock.China)
 	if err != nil {
 		panic(err)
 	}
@@ -46,7 +47,7 @@ type world struct {
 	t        testing.TB
 	ctx      context.Context
 	db       *db.DB
-	clock    *clock
+	clock    *testClock
 	geo      *geo.Store
 	reg      *registry.Service
 	users    *auth.Service
@@ -73,7 +74,7 @@ func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := context.Background()
 	d := dbtest.Open(t)
-	c := &clock{}
+	c := &testClock{}
 	c.set("2021-09-15")
 	st := &geo.Store{DB: d}
 	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {

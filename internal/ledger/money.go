@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"linli/internal/platform/clock"
 )
 
 // Fen is an amount of money in fen (分), 1/100 yuan. It marshals to JSON as
@@ -62,8 +64,5 @@ func ParseYuan(s string) (Fen, bool) {
 	return Fen(w*100 + f), true
 }
 
-// chinaTime is UTC+8: the offices' calendar decides what "today" is.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // Today is the date in China of a moment.
-func Today(now time.Time) string { return now.In(chinaTime).Format(time.DateOnly) }
+func Today(now time.Time) string { return clock.Day(now) }

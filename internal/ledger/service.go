@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -31,7 +32,7 @@ type Service struct {
 	ProjectCheck func(ctx context.Context, orgID, projectID int64, line string) error
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 const accountColumns = `id, hub_org_id, org_id, kind, source, balance_fen, status`
 

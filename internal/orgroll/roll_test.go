@@ -13,11 +13,10 @@ import (
 	"linli/internal/geo"
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
-
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // ev is a change the test asked for, as it knows it: the model.
 type ev struct {
@@ -117,7 +116,7 @@ func TestRollupEqualsRecords(t *testing.T) {
 	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2021, 1, 4, 10, 0, 0, 0, chinaTime)
+	now := time.Date(2021, 1, 4, 10, 0, 0, 0, clock.China)
 	reg := &registry.Service{DB: d, Geo: st, Now: func() time.Time { return now.UTC() }}
 	users := &auth.Service{DB: d, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: reg, DivisionExists: st.Exists}
 	admin, err := users.CreateUser(ctx, nil, auth.NewUser{Username: "admin", DisplayName: "admin", Role: auth.CityAdmin,
@@ -172,13 +171,13 @@ func TestRollupEqualsRecords(t *testing.T) {
 				lo = m.last[f]
 			}
 		}
-		l, _ := time.ParseInLocation(time.DateOnly, lo, chinaTime)
+		l, _ := time.ParseInLocation(time.DateOnly, lo, clock.China)
 		span := int(now.Sub(l).Hours() / 24)
 		day := today()
 		if span > 0 && r.IntN(3) > 0 {
 			day = l.AddDate(0, 0, r.IntN(span+1)).Format(time.DateOnly)
 		}
-		dt, _ := time.ParseInLocation(time.DateOnly, day, chinaTime)
+		dt, _ := time.ParseInLocation(time.DateOnly, day, clock.China)
 		late := day != today() && now.UTC().Sub(dt) > 30*24*time.Hour
 		reason := ""
 		if late {

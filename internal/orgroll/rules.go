@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/platform/clock"
 )
 
 // Fields are the historized fields a timeline reads, in state order.
@@ -59,12 +60,8 @@ const (
 	DimWorkers = "workers"
 )
 
-// chinaTime is the offices' clock, UTC+8: a change takes effect for the
-// day in China it is dated.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // Day is the day in China of a time, as the rollup keys it.
-func Day(t time.Time) string { return t.In(chinaTime).Format(time.DateOnly) }
+func Day(t time.Time) string { return clock.Day(t) }
 
 // Current is an organization's row as it stands now.
 type Current struct {

@@ -10,6 +10,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -29,12 +30,10 @@ type Service struct {
 	Now  func() time.Time
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-func (s *Service) now() time.Time { return s.Now().UTC() }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 // Today is the current date in China.
-func (s *Service) Today() string { return s.now().In(chinaTime).Format(time.DateOnly) }
+func (s *Service) Today() string { return clock.Day(s.now()) }
 
 // List lists the points in the user's scope (within a division, if set),
 // cancelled ones included; year 0 is every year.

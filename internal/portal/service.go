@@ -24,6 +24,7 @@ import (
 	"linli/internal/kpi"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/flight"
@@ -89,7 +90,7 @@ type Service struct {
 
 var china = time.FixedZone("CST", 8*3600)
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 func (s *Service) today() time.Time {
 	t := s.Now().In(china)

@@ -12,6 +12,7 @@ import (
 
 	"linli/internal/effective"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 )
 
@@ -22,10 +23,7 @@ var Hazards = []string{"natural", "accident", "public_health", "social_security"
 // ContactKinds are the liaison log's kinds (走访, 电话, 会议).
 var ContactKinds = []string{"visit", "call", "meeting"}
 
-// chinaTime is the offices' calendar.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-func today(now time.Time) string { return now.In(chinaTime).Format("2006-01-02") }
+func today(now time.Time) string { return clock.Day(now) }
 
 // yearBefore is the day a year before a day: a contact checked before it is
 // stale, a drill held before it is not recent.

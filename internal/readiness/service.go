@@ -10,6 +10,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -37,7 +38,7 @@ type Service struct {
 	Now  func() time.Time
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
 

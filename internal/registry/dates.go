@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 )
 
@@ -14,15 +15,12 @@ import (
 // time, and a change entered more than lateAfterDays days after it took
 // effect is a late entry (补录), which needs a reason (late_reason).
 
-// chinaTime is the offices' clock: an effective date is a day in China.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // lateAfterDays is how long after its effective date a change may be
 // entered without being a late entry.
 const lateAfterDays = 30
 
 // chinaDate is the day in China of t.
-func chinaDate(t time.Time) string { return t.In(chinaTime).Format(time.DateOnly) }
+func chinaDate(t time.Time) string { return clock.Day(t) }
 
 // dating decides the effective times of one change's history events.
 type dating struct {
@@ -56,7 +54,7 @@ func (d *dating) date(e *Event, f errs.Fields) {
 	if on == "" || on == today {
 		e.At = d.now
 	} else {
-		t, err := time.ParseInLocation(time.DateOnly, on, chinaTime)
+		t, err := clock.Parse(time.DateOnly, on)
 		switch {
 		case err != nil:
 			f.Add(errField, "err.date_format")

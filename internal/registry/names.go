@@ -3,8 +3,6 @@ package registry
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -21,14 +19,9 @@ func (s *Service) NamedIDs(ctx context.Context, u *auth.User, names []string) (m
 	q := s.DB.Q(ctx)
 	for start := 0; start < len(names); start += 500 {
 		part := names[start:min(start+500, len(names))]
-		args := append([]any{}, scope...)
-		ph := make([]string, len(part))
-		for i, n := range part {
-			args = append(args, n)
-			ph[i] = "$" + strconv.Itoa(len(args))
-		}
+		list, args := db.InList(part, append([]any{}, scope...))
 		rows, err := q.QueryContext(ctx, `SELECT id, name FROM orgs WHERE `+in+`
-			AND name IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
+			AND name IN `+list+` ORDER BY id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("registry: orgs by name: %w", err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/flight"
@@ -34,7 +35,7 @@ type Service struct {
 	listBuilds atomic.Int64          // first pages made for the cache
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC() }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 // Get returns an organization the viewer may see; any other answers not found.
 func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Org, error) {

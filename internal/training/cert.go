@@ -14,6 +14,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 	"rsc.io/qr"
 
+	"linli/internal/platform/clock"
 	lpdf "linli/internal/platform/pdf"
 )
 
@@ -119,7 +120,7 @@ func WritePDF(w io.Writer, d CertificateDoc) error {
 	if d.Org != "" {
 		holder += "（" + d.Org + "）"
 	}
-	start := d.Start.In(chinaTime)
+	start := d.Start.In(clock.China)
 	lines := []string{
 		holder + "：",
 		fmt.Sprintf("于 %s 参加“%s”%s，", start.Format("2006年1月2日"), d.Programme, d.Title),

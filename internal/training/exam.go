@@ -10,6 +10,7 @@ import (
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
@@ -79,7 +80,7 @@ func (s *Service) RegisterExam(ctx context.Context, u *auth.User, in ExamInput) 
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	now := s.now()
-	if err := planExam(&in, now.In(chinaTime).Year()); err != nil {
+	if err := planExam(&in, clock.Year(now)); err != nil {
 		return nil, err
 	}
 	out := &ExamEntry{PersonID: in.PersonID, Year: in.Year, Level: in.Level, Help: in.Help, HelpFen: in.HelpFen, Passed: in.Passed}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
@@ -67,7 +68,7 @@ func (s *Service) units(ctx context.Context, u *auth.User) ([]Choice, error) {
 }
 
 func parseLocal(v string) time.Time {
-	t, err := time.ParseInLocation(localLayout, strings.TrimSpace(v), chinaTime)
+	t, err := clock.Parse(localLayout, strings.TrimSpace(v))
 	if err != nil {
 		return time.Time{}
 	}

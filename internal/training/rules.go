@@ -7,6 +7,7 @@ import (
 
 	"linli/internal/effective"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
 )
@@ -25,9 +26,6 @@ var Audiences = []string{"civil_affairs_staff", "community_workers", "children_d
 
 // Qualifications of the national social-work exam (助理社工师, 社工师, 高级社工师).
 var Qualifications = []string{"assistant", "social_worker", "senior"}
-
-// chinaTime is the offices' clock: a session's day and year are China's.
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // TrainingInput is what a form or the API sets on a session.
 type TrainingInput struct {
@@ -159,7 +157,7 @@ func planTraining(u *auth.User, in *TrainingInput, unitExists bool) error {
 func sessionMinutes(start, end time.Time) int { return int(end.Sub(start) / time.Minute) }
 
 // startDay is the China calendar day a session starts on.
-func startDay(t time.Time) string { return t.In(chinaTime).Format("2006-01-02") }
+func startDay(t time.Time) string { return clock.Day(t) }
 
 // districtOf is the district a unit lies in (” for the city).
 func districtOf(unit string) string {
@@ -260,8 +258,8 @@ func checkPerson(in *PersonInput, now time.Time, communityExists bool) errs.Fiel
 	case !slices.Contains(Qualifications, in.Qualification):
 		f.Add("qualification", "err.choose_one")
 	case in.QualYear < 2008: // the national exam began in 2008
-		f.Add("qualification_year", "training.err.qual_year", 2008, now.In(chinaTime).Year())
-	case in.QualYear > now.In(chinaTime).Year():
+		f.Add("qualification_year", "training.err.qual_year", 2008, clock.Year(now))
+	case in.QualYear > clock.Year(now):
 		f.Add("qualification_year", "training.err.qual_year_future")
 	}
 	return f

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"linli/internal/platform/audit"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
@@ -48,7 +49,7 @@ type Service struct {
 	sessions  *sessionCache
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC() }
+func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 const userColumns = `id, username, display_name, role, scope_code, COALESCE(org_id, 0), disabled, totp_on`
 

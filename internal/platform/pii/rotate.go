@@ -112,13 +112,6 @@ func KeyedIn(col, purpose, v string, args []any) (string, []any) {
 }
 
 func in(col string, vals []string, args []any) (string, []any) {
-	s := col + " IN ("
-	for i, v := range vals {
-		if i > 0 {
-			s += ", "
-		}
-		args = append(args, v)
-		s += fmt.Sprintf("$%d", len(args))
-	}
-	return s + ")", args
+	list, args := db.InList(vals, args)
+	return col + " IN " + list, args
 }

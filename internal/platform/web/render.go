@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
 )
@@ -188,7 +189,7 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(chinaTime).Format("2006-01-02 15:04")
+			return clock.Minutes(t)
 		},
 		// setq returns the current query with one key set (or removed when v is "").
 		"setq": func(q url.Values, k string, v any) string {
@@ -219,6 +220,3 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 		},
 	}
 }
-
-// chinaTime is UTC+8, the offices' clock, for display only.
-var chinaTime = time.FixedZone("CST", 8*3600)
