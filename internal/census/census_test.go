@@ -14,7 +14,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"linli/internal/census"
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -50,10 +50,7 @@ func setup(t testing.TB) *fixture {
 func setupOn(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := geotest.Load(t, d)
 	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 3, 1, 8, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
 	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}

@@ -12,11 +12,10 @@ import (
 	"time"
 
 	"linli/internal/bench"
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
 
@@ -35,11 +34,7 @@ func benchOrgs() int {
 func benchWorld(b *testing.B) (*Service, *db.DB) {
 	b.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(b)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		b.Fatal(err)
-	}
+	d, st := geotest.Open(b)
 	var comms []string
 	rows, err := d.Read.Query(`SELECT code FROM divisions WHERE level = 5 ORDER BY code`)
 	if err != nil {
@@ -247,11 +242,7 @@ func BenchmarkInsertCost(b *testing.B) {
 		name := map[bool]string{true: "with_rollup", false: "without_rollup"}[keep]
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			d := dbtest.Open(b)
-			st := &geo.Store{DB: d}
-			if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-				b.Fatal(err)
-			}
+			d, _ := geotest.Open(b)
 			if !keep {
 				drop := []string{`DROP TRIGGER org_cover_change ON orgs`}
 				if d.Engine == db.SQLite {

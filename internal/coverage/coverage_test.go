@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/kpi"
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
 
@@ -59,11 +59,7 @@ type mo struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	f := &fixture{ctx: ctx, db: d, geo: st, model: map[string]*mo{}, ids: map[string]int64{}}
 	clock := func() time.Time { return f.now }
 	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}

@@ -7,11 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/incubation"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/errs/errstest"
 	"linli/internal/registry"
@@ -40,11 +39,7 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
 	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}

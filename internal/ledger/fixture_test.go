@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/hub"
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
@@ -72,18 +72,8 @@ func setup(t testing.TB) *fixture {
 	if _, ok := t.(*testing.B); ok {
 		dbURL = benchURL(dbURL)
 	}
-	d, err := db.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.OpenURL(t, dbURL)
+	st := geotest.Load(t, d)
 	f := &fixture{ctx: ctx, db: d, url: dbURL, clock: &clock{t: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}}
 	f.reg = &registry.Service{DB: d, Geo: st, Now: f.clock.now}
 	f.users = &auth.Service{DB: d, Now: f.clock.now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: st.Exists}

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
 
@@ -112,11 +112,7 @@ func count(orgs []*morg, day string) map[string]orgroll.Count {
 // from the records gives the same rollup.
 func TestRollupEqualsRecords(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	now := time.Date(2021, 1, 4, 10, 0, 0, 0, chinaTime)
 	reg := &registry.Service{DB: d, Geo: st, Now: func() time.Time { return now.UTC() }}
 	users := &auth.Service{DB: d, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: reg, DivisionExists: st.Exists}

@@ -5,9 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
 	"linli/internal/points"
 	"linli/internal/registry"
@@ -15,11 +14,7 @@ import (
 
 func TestPointRules(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	now := time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	reg := &registry.Service{DB: d, Geo: st, Now: clock}

@@ -9,11 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
 )
@@ -44,11 +43,7 @@ type fixture struct {
 func setup(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 3, 1, 8, 0, 0, 0, time.UTC)}
 	f.reg = &registry.Service{DB: d, Geo: st, Now: func() time.Time { return f.now }}
 	f.users = &auth.Service{DB: d, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour,

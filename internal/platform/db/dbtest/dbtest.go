@@ -58,8 +58,15 @@ func URL(tb testing.TB) string {
 // Open returns a fresh migrated database, closed when the test ends.
 func Open(tb testing.TB) *db.DB {
 	tb.Helper()
+	return OpenURL(tb, URL(tb))
+}
+
+// OpenURL opens and migrates the database at u (a URL from URL, perhaps
+// with options added), closed when the test ends.
+func OpenURL(tb testing.TB, u string) *db.DB {
+	tb.Helper()
 	ctx := context.Background()
-	d, err := db.Open(ctx, URL(tb))
+	d, err := db.Open(ctx, u)
 	if err != nil {
 		tb.Fatalf("dbtest: %v", err)
 	}
