@@ -16,17 +16,13 @@ import (
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
 
 // benchOrgs is how many organizations the benchmark's city holds
 // (LINLI_COVERAGE_BENCH_ORGS overrides).
-func benchOrgs() int {
-	if n, err := strconv.Atoi(os.Getenv("LINLI_COVERAGE_BENCH_ORGS")); err == nil && n > 0 {
-		return n
-	}
-	return 200000
-}
+func benchOrgs() int { return dbtest.Size("LINLI_COVERAGE_BENCH_ORGS", 200000) }
 
 // benchWorld fills Guangzhou with generated organizations, written in bulk
 // through plain INSERTs (so the triggers keep org_cover as they would for
@@ -35,17 +31,7 @@ func benchWorld(b *testing.B) (*Service, *db.DB) {
 	b.Helper()
 	ctx := context.Background()
 	d, st := geotest.Open(b)
-	var comms []string
-	rows, err := d.Read.Query(`SELECT code FROM divisions WHERE level = 5 ORDER BY code`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for rows.Next() {
-		var c string
-		rows.Scan(&c)
-		comms = append(comms, c)
-	}
-	rows.Close()
+	comms := dbtest.Strings(b, d, `SELECT code FROM divisions WHERE level = 5 ORDER BY code`)
 	r := rand.New(rand.NewPCG(1, 2))
 	n := benchOrgs()
 	start := time.Now()
