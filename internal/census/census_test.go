@@ -21,6 +21,7 @@ import (
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/i18n"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // Places used by the tests.
@@ -56,13 +57,9 @@ func setupOn(t testing.TB, d *db.DB) *fixture {
 	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}
 	f.cat = i18n.New(i18n.Common, registry.Messages, census.Messages)
 	f.census = &census.Service{DB: d, Registry: f.reg, Geo: st, Cat: f.cat, Now: clock}
-	users := &auth.Service{DB: d, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: st.Exists}
+	users := registrytest.Auth(d, st, f.reg, time.Now)
 	mk := func(name, role, scope string) *auth.User {
-		u, err := users.CreateUser(ctx, nil, auth.NewUser{Username: name, DisplayName: name, Role: role, ScopeCode: scope, Password: "a long enough password"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
+		return registrytest.User(t, ctx, users, auth.NewUser{Username: name, DisplayName: name, Role: role, ScopeCode: scope, Password: "a long enough password"})
 	}
 	f.admin = mk("admin", auth.CityAdmin, "4401")
 	f.tianhe = mk("tianhe", auth.DistrictOfficer, "440106")

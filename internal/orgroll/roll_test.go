@@ -15,6 +15,7 @@ import (
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 var chinaTime = time.FixedZone("CST", 8*3600)
@@ -115,7 +116,7 @@ func TestRollupEqualsRecords(t *testing.T) {
 	d, st := geotest.Open(t)
 	now := time.Date(2021, 1, 4, 10, 0, 0, 0, chinaTime)
 	reg := &registry.Service{DB: d, Geo: st, Now: func() time.Time { return now.UTC() }}
-	users := &auth.Service{DB: d, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: reg, DivisionExists: st.Exists}
+	users := registrytest.Auth(d, st, reg, time.Now)
 	admin, err := users.CreateUser(ctx, nil, auth.NewUser{Username: "admin", DisplayName: "admin", Role: auth.CityAdmin,
 		ScopeCode: "4401", Password: "a long enough password"})
 	if err != nil {
