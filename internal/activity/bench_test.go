@@ -5,15 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"sort"
-	"strconv"
 	"testing"
 	"time"
 
 	"linli/internal/activity"
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
 
@@ -23,28 +22,12 @@ import (
 // streets and two years. Each op's time is reported; the medians are what
 // the note quotes.
 func BenchmarkCampaign(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("LINLI_BENCH_ACTIVITIES"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := dbtest.Size("LINLI_BENCH_ACTIVITIES", 100_000)
 	a := apptest.New(b)
 	ctx := context.Background()
 	officer := a.CreateUser("tianhe", auth.DistrictOfficer, tianhe, 0)
 	city := a.CreateUser("city", auth.CityAdmin, "4401", 0)
-	var comms []string
-	if err := a.DB.Read.QueryRow(`SELECT COUNT(*) FROM divisions`).Err(); err != nil {
-		b.Fatal(err)
-	}
-	rows, err := a.DB.Read.Query(`SELECT code FROM divisions WHERE code LIKE '440106%' AND length(code) = 12 ORDER BY code`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for rows.Next() {
-		var c string
-		rows.Scan(&c)
-		comms = append(comms, c)
-	}
-	rows.Close()
+	comms := dbtest.Strings(b, a.DB, `SELECT code FROM divisions WHERE code LIKE '440106%' AND length(code) = 12 ORDER BY code`)
 	var orgs []*registry.Org
 	for i := 0; i < 60; i++ {
 		in := apptest.OrgInput(fmt.Sprintf("天河测试组织%d", i), comms[i%len(comms)])

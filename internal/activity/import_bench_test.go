@@ -2,13 +2,13 @@ package activity_test
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"linli/internal/app/apptest"
 	"linli/internal/bench"
+	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
 
@@ -18,10 +18,7 @@ import (
 // CPU a row (the test's client and server; on PostgreSQL the server's own
 // processes are not counted), which a loaded machine distorts far less.
 func BenchmarkImport(b *testing.B) {
-	n := 2000
-	if s := os.Getenv("LINLI_BENCH_IMPORT"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := dbtest.Size("LINLI_BENCH_IMPORT", 2000)
 	f := &fixture{}
 	a := apptest.New(b)
 	f.a = a

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"linli/internal/app/apptest"
+	"linli/internal/app/browsertest"
 	"linli/internal/platform/auth"
 	"linli/internal/registry"
 )
@@ -21,7 +22,7 @@ var onePixel = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x
 // fillActivity fills the recording form on the screen it is shown on.
 func fillActivity(t *testing.T, ctx context.Context, base, org, title, theme, kind, day, participants, benef, photo string) {
 	t.Helper()
-	do(t, ctx, chromedp.Navigate(base+"/activities/new"), chromedp.WaitVisible(chromedp.ID("activity-form")),
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/activities/new"), chromedp.WaitVisible(chromedp.ID("activity-form")),
 		chromedp.SetValue(chromedp.ID("org_id"), org),
 		chromedp.SendKeys(chromedp.ID("title"), title),
 		chromedp.SetValue(chromedp.ID("theme"), theme),
@@ -32,7 +33,7 @@ func fillActivity(t *testing.T, ctx context.Context, base, org, title, theme, ki
 		chromedp.SendKeys(chromedp.ID("participants"), participants),
 		chromedp.SendKeys(chromedp.ID("beneficiaries"), benef))
 	if photo != "" {
-		do(t, ctx, chromedp.SetUploadFiles(chromedp.ID("file"), []string{photo}))
+		browsertest.Do(t, ctx, chromedp.SetUploadFiles(chromedp.ID("file"), []string{photo}))
 	}
 }
 
@@ -53,31 +54,31 @@ func TestBrowserLeaderRecordsActivity(t *testing.T) {
 	}
 	org := itoa64(o.ID)
 
-	do(t, ctx, chromedp.EmulateViewport(1280, 900)) // the menu folds away on a phone
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900)) // the menu folds away on a phone
 	signIn(t, ctx, a, "wushan-leader")
-	do(t, ctx, chromedp.EmulateViewport(390, 844))
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844))
 	fillActivity(t, ctx, a.URL(), org, "探访独居长者", "neighbourly_watch", "service", "2023-06-10", "6", "4", photo)
-	if w := get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+	if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 		t.Errorf("the form is %d px wide on a 390 px screen", w)
 	}
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("activity-submit"))); s != 200 {
 		t.Fatalf("recording landed with %d", s)
 	}
-	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#photos img")))
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("activity-title"))); !strings.Contains(got, "探访独居长者") || !strings.Contains(got, "已记录") {
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#photos img")))
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("activity-title"))); !strings.Contains(got, "探访独居长者") || !strings.Contains(got, "已记录") {
 		t.Errorf("activity page title %q", got)
 	}
-	if ok := get(t, ctx, chromedp.Evaluate[bool](`document.querySelector('#photos img').naturalWidth > 0`)); !ok {
+	if ok := browsertest.Run(t, ctx, chromedp.Evaluate[bool](`document.querySelector('#photos img').naturalWidth > 0`)); !ok {
 		t.Error("the photo does not load")
 	}
-	if w := get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+	if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 		t.Errorf("the activity page is %d px wide on a 390 px screen", w)
 	}
-	do(t, ctx, chromedp.Navigate(a.URL()+"/activities"), chromedp.WaitVisible(chromedp.ID("activities")))
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("activities"))); !strings.Contains(got, "探访独居长者") {
+	browsertest.Do(t, ctx, chromedp.Navigate(a.URL()+"/activities"), chromedp.WaitVisible(chromedp.ID("activities")))
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("activities"))); !strings.Contains(got, "探访独居长者") {
 		t.Errorf("the list does not show the activity: %q", got)
 	}
-	if w := get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+	if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 		t.Errorf("the list is %d px wide on a 390 px screen", w)
 	}
 	if n := a.Count("activity_files"); n != 1 {
@@ -89,25 +90,25 @@ func TestBrowserLeaderRecordsActivity(t *testing.T) {
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("activity-submit"))); s != 200 {
 		t.Fatalf("recording the performance landed with %d", s)
 	}
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("activity-status"))); got != "待报告同意" {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("activity-status"))); got != "待报告同意" {
 		t.Errorf("the performance's status %q", got)
 	}
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("report-submit"))); s != 200 {
 		t.Fatalf("reporting landed with %d", s)
 	}
-	loc := get(t, ctx, chromedp.Location())
-	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	loc := browsertest.Run(t, ctx, chromedp.Location())
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 	signOut(t, ctx)
 	signIn(t, ctx, a, "wushan-officer")
-	do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.URL()+"/major-reports?status=pending"), chromedp.WaitVisible(chromedp.ID("reports")))
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("reports"))); !strings.Contains(got, "社区邻里节文艺汇演") || !strings.Contains(got, "2023-07-13") {
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.URL()+"/major-reports?status=pending"), chromedp.WaitVisible(chromedp.ID("reports")))
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("reports"))); !strings.Contains(got, "社区邻里节文艺汇演") || !strings.Contains(got, "2023-07-13") {
 		t.Errorf("the inbox: %q", got)
 	}
 	if s := status(t, ctx, chromedp.Click(chromedp.CSS(`#reports button[value="acknowledge"]`))); s != 200 {
 		t.Fatalf("acknowledging landed with %d", s)
 	}
-	do(t, ctx, chromedp.Navigate(strings.Split(loc, "?")[0]), chromedp.WaitVisible(chromedp.ID("activity-status")))
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("activity-status"))); got != "已记录" {
+	browsertest.Do(t, ctx, chromedp.Navigate(strings.Split(loc, "?")[0]), chromedp.WaitVisible(chromedp.ID("activity-status")))
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("activity-status"))); got != "已记录" {
 		t.Errorf("after acknowledgement the performance is %q", got)
 	}
 }

@@ -11,13 +11,14 @@ import (
 
 	"linli/internal/activity"
 	"linli/internal/app/apptest"
+	"linli/internal/app/browsertest"
 	"linli/internal/civic"
 	"linli/internal/platform/auth"
 )
 
 func narrow(t *testing.T, ctx context.Context, page string) {
 	t.Helper()
-	if w := get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+	if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 		t.Errorf("%s is %d px wide on a 390 px screen", page, w)
 	}
 }
@@ -57,67 +58,67 @@ func TestBrowserResidentAndCase(t *testing.T) {
 	a.CreateOrg(street, other)
 
 	// near home: the district's page, the street, the community, then "健步"
-	do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.URL()+"/p/"+tianhe), chromedp.WaitVisible(chromedp.ID("near-me")))
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.URL()+"/p/"+tianhe), chromedp.WaitVisible(chromedp.ID("near-me")))
 	status(t, ctx, chromedp.Click(chromedp.CSS(`#near-me a[href="/p/`+wushan+`"]`)))
 	status(t, ctx, chromedp.Click(chromedp.CSS(`#near-me a[href="/p/`+wushanComm+`"]`)))
-	if loc := get(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/p/"+wushanComm) {
+	if loc := browsertest.Run(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/p/"+wushanComm) {
 		t.Fatalf("near home at %s", loc)
 	}
-	do(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "健步"))
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "健步"))
 	status(t, ctx, chromedp.Click(chromedp.CSS(`#search button[type="submit"]`)))
 	narrow(t, ctx, "/p/"+wushanComm+"?q=健步")
-	found := get(t, ctx, chromedp.Text(chromedp.ID("orgs")))
+	found := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("orgs")))
 	if !strings.Contains(found, "五山长者健步队") || strings.Contains(found, "五山书画社") {
 		t.Fatalf("a 2-character search near home found %q", found)
 	}
 	status(t, ctx, chromedp.Click(chromedp.CSS(`#org-`+strconv.FormatInt(org.ID, 10)+` a`)))
-	if got := get(t, ctx, chromedp.Title()); !strings.Contains(got, "五山长者健步队") {
+	if got := browsertest.Run(t, ctx, chromedp.Title()); !strings.Contains(got, "五山长者健步队") {
 		t.Fatalf("the organization's page is titled %q", got)
 	}
 	narrow(t, ctx, "/p/orgs/{id}")
 
-	do(t, ctx, chromedp.Navigate(a.URL()+"/residents/signup?street="+wushan),
+	browsertest.Do(t, ctx, chromedp.Navigate(a.URL()+"/residents/signup?street="+wushan),
 		chromedp.WaitVisible(chromedp.ID("signup-form")))
 	narrow(t, ctx, "/residents/signup")
-	do(t, ctx, chromedp.SetValue(chromedp.ID("community_code"), wushanComm), chromedp.SendKeys(chromedp.ID("username"), "li-xiaoyan"),
+	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.ID("community_code"), wushanComm), chromedp.SendKeys(chromedp.ID("username"), "li-xiaoyan"),
 		chromedp.SendKeys(chromedp.ID("password"), apptest.Password), chromedp.SendKeys(chromedp.ID("phone"), "13911112222"))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("signup-submit"))); s != 200 {
 		t.Fatalf("sign-up landed with %d", s)
 	}
-	if loc := get(t, ctx, chromedp.Location()); !strings.Contains(loc, civic.Home) {
+	if loc := browsertest.Run(t, ctx, chromedp.Location()); !strings.Contains(loc, civic.Home) {
 		t.Fatalf("after sign-up at %s", loc)
 	}
 	narrow(t, ctx, civic.Home)
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("my-community"))); !strings.Contains(got, "社区") {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("my-community"))); !strings.Contains(got, "社区") {
 		t.Errorf("community line %q", got)
 	}
 	// sign up for the activity
 	status(t, ctx, chromedp.Click(chromedp.CSS(`#activities form button`)))
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("activities"))); !strings.Contains(got, "已报名") {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("activities"))); !strings.Contains(got, "已报名") {
 		t.Errorf("activities after sign-up: %q", got)
 	}
 	// state a need
-	do(t, ctx, chromedp.SendKeys(chromedp.ID("need-title"), "希望增加长者健步活动"), chromedp.SetValue(chromedp.ID("need-field"), "elderly"))
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.ID("need-title"), "希望增加长者健步活动"), chromedp.SetValue(chromedp.ID("need-field"), "elderly"))
 	status(t, ctx, chromedp.Click(chromedp.ID("need-submit")))
 	if n := a.Count("fund_needs"); n != 1 {
 		t.Errorf("needs %d, want 1", n)
 	}
 	// after the activity: rate it
 	a.Clock.Advance(90 * time.Minute)
-	do(t, ctx, chromedp.Navigate(a.URL()+civic.Home), chromedp.WaitVisible(chromedp.ID("rate-form")))
-	do(t, ctx, chromedp.SetValue(chromedp.ID("stars"), "4"), chromedp.SendKeys(chromedp.ID("comment"), `<script>alert(1)</script>走得开心`))
+	browsertest.Do(t, ctx, chromedp.Navigate(a.URL()+civic.Home), chromedp.WaitVisible(chromedp.ID("rate-form")))
+	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.ID("stars"), "4"), chromedp.SendKeys(chromedp.ID("comment"), `<script>alert(1)</script>走得开心`))
 	status(t, ctx, chromedp.Click(chromedp.ID("rate-submit")))
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("my-ratings"))); !strings.Contains(got, "<script>alert(1)</script>走得开心") || !strings.Contains(got, "待审核") {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("my-ratings"))); !strings.Contains(got, "<script>alert(1)</script>走得开心") || !strings.Contains(got, "待审核") {
 		t.Errorf("my ratings: %q", got)
 	}
 	if n := a.Count("org_ratings"); n != 1 {
 		t.Errorf("ratings %d, want 1", n)
 	}
 	// answer the survey
-	do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="q_knows"][value="yes"]`)), chromedp.Click(chromedp.CSS(`input[name="q_took_part"][value="yes"]`)),
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="q_knows"][value="yes"]`)), chromedp.Click(chromedp.CSS(`input[name="q_took_part"][value="yes"]`)),
 		chromedp.SetValue(chromedp.CSS(`select[name="q_satisfaction"]`), "5"))
 	status(t, ctx, chromedp.Click(chromedp.CSS(`#surveys form button`)))
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("surveys"))); !strings.Contains(got, "已提交") {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("surveys"))); !strings.Contains(got, "已提交") {
 		t.Errorf("surveys after answering: %q", got)
 	}
 	var knows, took, sat int
@@ -133,24 +134,24 @@ func TestBrowserResidentAndCase(t *testing.T) {
 
 	// the case: the leader drafts and submits, the street then the district approve
 	step := func(user string, then func()) {
-		do(t, ctx, chromedp.EmulateViewport(1280, 900))
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 		signIn(t, ctx, a, user)
-		do(t, ctx, chromedp.EmulateViewport(390, 844))
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844))
 		then()
-		do(t, ctx, chromedp.EmulateViewport(1280, 900))
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 		signOut(t, ctx)
 	}
 	var caseURL string
 	step("civic-leader", func() {
-		do(t, ctx, chromedp.Navigate(a.URL()+"/cases"), chromedp.WaitVisible(chromedp.ID("case-form")))
+		browsertest.Do(t, ctx, chromedp.Navigate(a.URL()+"/cases"), chromedp.WaitVisible(chromedp.ID("case-form")))
 		narrow(t, ctx, "/cases")
-		do(t, ctx, chromedp.SendKeys(chromedp.ID("case-title"), "健步走出好邻里"), chromedp.SendKeys(chromedp.ID("story"), "长者每周健步，结识了新邻居。"),
+		browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.ID("case-title"), "健步走出好邻里"), chromedp.SendKeys(chromedp.ID("story"), "长者每周健步，结识了新邻居。"),
 			chromedp.Click(chromedp.CSS(`input[name="themes"][value="culture"]`)), chromedp.SendKeys(chromedp.ID("activity_ids"), itoa64(act.ID)))
 		status(t, ctx, chromedp.Click(chromedp.ID("case-save")))
-		caseURL = get(t, ctx, chromedp.Location())
+		caseURL = browsertest.Run(t, ctx, chromedp.Location())
 		narrow(t, ctx, "the case")
 		status(t, ctx, chromedp.Click(chromedp.ID("case-submit")))
-		if got := get(t, ctx, chromedp.Text(chromedp.ID("case-status"))); !strings.Contains(got, "待街道审核") {
+		if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("case-status"))); !strings.Contains(got, "待街道审核") {
 			t.Errorf("after submit: %q", got)
 		}
 	})
@@ -160,19 +161,19 @@ func TestBrowserResidentAndCase(t *testing.T) {
 	}
 	for _, x := range []struct{ user, want string }{{"civic-street", "待区审核"}, {"civic-district", "已发布"}} {
 		step(x.user, func() {
-			do(t, ctx, chromedp.Navigate(a.URL()+path), chromedp.WaitVisible(chromedp.ID("decide-form")))
+			browsertest.Do(t, ctx, chromedp.Navigate(a.URL()+path), chromedp.WaitVisible(chromedp.ID("decide-form")))
 			status(t, ctx, chromedp.Click(chromedp.ID("case-approve")))
-			if got := get(t, ctx, chromedp.Text(chromedp.ID("case-status"))); !strings.Contains(got, x.want) {
+			if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("case-status"))); !strings.Contains(got, x.want) {
 				t.Errorf("after %s: %q", x.user, got)
 			}
 		})
 	}
-	do(t, ctx, chromedp.EmulateViewport(390, 844))
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844))
 	if s := status(t, ctx, chromedp.Navigate(a.URL()+"/p"+path)); s != 200 {
 		t.Fatalf("public case: %d", s)
 	}
 	narrow(t, ctx, "/p"+path)
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("case"))); !strings.Contains(got, "健步走出好邻里") || !strings.Contains(got, "20") {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("case"))); !strings.Contains(got, "健步走出好邻里") || !strings.Contains(got, "20") {
 		t.Errorf("public case: %q", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"linli/internal/app/apptest"
+	"linli/internal/app/browsertest"
 	"linli/internal/platform/auth"
 	"linli/internal/registry"
 )
@@ -48,20 +49,20 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	r.Decode(&call)
 
 	// the leader, on a phone
-	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 	signIn(t, ctx, a, "ws-fund-leader")
-	do(t, ctx, chromedp.EmulateViewport(390, 844),
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(fmt.Sprintf("%s/calls/%d", a.URL(), call.ID)), chromedp.WaitVisible(chromedp.ID("apply-link")))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("apply-link"))); s != 200 {
 		t.Fatalf("the apply page: %d", s)
 	}
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("eligibility"))); !strings.Contains(got, "符合申报条件") {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("eligibility"))); !strings.Contains(got, "符合申报条件") {
 		t.Fatalf("eligibility told %q", got)
 	}
-	if w := get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+	if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 		t.Errorf("the apply page is %d px wide on a 390 px screen", w)
 	}
-	do(t, ctx, chromedp.SetValue(chromedp.ID("title"), "长者午餐互助"),
+	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.ID("title"), "长者午餐互助"),
 		chromedp.SetValue(chromedp.ID("need"), "独居长者吃饭难"),
 		chromedp.SendKeys(chromedp.ID("request"), "20000"),
 		chromedp.SetValue(chromedp.ID("item_1"), "食材"), chromedp.SendKeys(chromedp.ID("amount_1"), "15000"),
@@ -70,23 +71,23 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("apply-submit"))); s != 422 {
 		t.Fatalf("a budget short of the request landed with %d", s)
 	}
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("form-problems"))); !strings.Contains(got, "预算明细") {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("form-problems"))); !strings.Contains(got, "预算明细") {
 		t.Errorf("the refusal says %q", got)
 	}
-	if got := get(t, ctx, chromedp.Value(chromedp.ID("title"))); got != "长者午餐互助" {
+	if got := browsertest.Run(t, ctx, chromedp.Value(chromedp.ID("title"))); got != "长者午餐互助" {
 		t.Errorf("the title came back as %q", got)
 	}
 	if n := a.Count("fund_applications"); n != 0 {
 		t.Fatalf("a refused application wrote %d rows", n)
 	}
-	do(t, ctx, chromedp.SetValue(chromedp.ID("amount_2"), "5000"))
+	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.ID("amount_2"), "5000"))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("apply-submit"))); s != 200 {
 		t.Fatalf("the application landed with %d", s)
 	}
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("app-status"))); got != "已提交" {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("app-status"))); got != "已提交" {
 		t.Errorf("status shown %q", got)
 	}
-	if w := get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+	if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 		t.Errorf("the application page is %d px wide on a 390 px screen", w)
 	}
 	var appID, req int64
@@ -101,9 +102,9 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 
 	// the call closes; the officer names the reviewer
 	a.Clock.Advance(20 * 24 * time.Hour)
-	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 	signIn(t, ctx, a, "th-fund-officer")
-	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/calls/%d", a.URL(), call.ID)), chromedp.WaitVisible(chromedp.ID("usernames")),
+	browsertest.Do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/calls/%d", a.URL(), call.ID)), chromedp.WaitVisible(chromedp.ID("usernames")),
 		chromedp.SendKeys(chromedp.ID("usernames"), "ws-fund-reviewer"))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("reviewers-submit"))); s != 200 {
 		t.Fatalf("assigning the reviewer landed with %d", s)
@@ -112,7 +113,7 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 
 	// the reviewer scores
 	signIn(t, ctx, a, "ws-fund-reviewer")
-	do(t, ctx, chromedp.EmulateViewport(390, 844),
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(fmt.Sprintf("%s/applications/%d", a.URL(), appID)), chromedp.WaitVisible(chromedp.ID("score_need")),
 		chromedp.SendKeys(chromedp.ID("score_need"), "9"), chromedp.SendKeys(chromedp.ID("score_design"), "8"))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("score-submit"))); s != 200 {
@@ -122,25 +123,25 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	if err := a.DB.Read.QueryRow(`SELECT SUM(score) FROM fund_scores WHERE application_id = $1`, appID).Scan(&total); err != nil || total != 17 {
 		t.Fatalf("scores stored %d %v", total, err)
 	}
-	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 	signOut(t, ctx)
 
 	// the officer awards it from the ranking
 	signIn(t, ctx, a, "th-fund-officer")
-	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/calls/%d", a.URL(), call.ID)), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("award-%d", appID))),
+	browsertest.Do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/calls/%d", a.URL(), call.ID)), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("award-%d", appID))),
 		chromedp.Click(chromedp.ID(fmt.Sprintf("award-%d", appID))),
 		chromedp.SetValue(chromedp.ID(fmt.Sprintf("amount-%d", appID)), "18000"))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("awards-submit"))); s != 200 {
 		t.Fatalf("awarding landed with %d", s)
 	}
-	results := get(t, ctx, chromedp.Text(chromedp.ID("results")))
+	results := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("results")))
 	// weighted mean on 100: (60·9/10 + 40·8/10) / 100 · 100 = 86
 	for _, want := range []string{"五山长者午餐队", "长者午餐互助", "18000.00", "86.00"} {
 		if !strings.Contains(results, want) {
 			t.Errorf("the results lack %q: %s", want, results)
 		}
 	}
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("awarded"))); got != "18000.00" {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("awarded"))); got != "18000.00" {
 		t.Errorf("awarded shown %q", got)
 	}
 	var award int64

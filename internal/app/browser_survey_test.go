@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"linli/internal/app/apptest"
+	"linli/internal/app/browsertest"
 	"linli/internal/civic"
 	"linli/internal/platform/auth"
 )
@@ -20,18 +21,18 @@ func TestBrowserSurveyForm(t *testing.T) {
 	ctx := browser(t)
 	a := apptest.New(t)
 	district := a.CreateUser("form-district", auth.DistrictOfficer, tianhe, 0)
-	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 	signIn(t, ctx, a, "form-district")
-	do(t, ctx, chromedp.EmulateViewport(390, 844))
-	do(t, ctx, chromedp.Navigate(a.URL()+"/surveys"), chromedp.WaitVisible(chromedp.ID("new-survey")))
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844))
+	browsertest.Do(t, ctx, chromedp.Navigate(a.URL()+"/surveys"), chromedp.WaitVisible(chromedp.ID("new-survey")))
 	status(t, ctx, chromedp.Click(chromedp.ID("new-survey")))
-	do(t, ctx, chromedp.WaitVisible(chromedp.ID("survey-form")))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("survey-form")))
 	narrow(t, ctx, "/surveys/new")
 	// the default instrument is offered, then blank rows
-	if v := get(t, ctx, chromedp.Evaluate[string](`document.getElementById("q0_key").value`)); v != "knows" {
+	if v := browsertest.Run(t, ctx, chromedp.Evaluate[string](`document.getElementById("q0_key").value`)); v != "knows" {
 		t.Fatalf("the first row holds %q", v)
 	}
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		chromedp.SetValue(chromedp.ID("unit_code"), wushan),
 		chromedp.SetValue(chromedp.ID("opens_on"), "2023-06-01"),
 		chromedp.SetValue(chromedp.ID("closes_on"), "2023-06-30"),
@@ -41,18 +42,18 @@ func TestBrowserSurveyForm(t *testing.T) {
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("survey-save"))); s != 422 {
 		t.Fatalf("without a title: %d", s)
 	}
-	if msg := get(t, ctx, chromedp.Text(chromedp.ID("title-error"))); !strings.Contains(msg, "必填") {
+	if msg := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("title-error"))); !strings.Contains(msg, "必填") {
 		t.Fatalf("the title's error reads %q", msg)
 	}
-	if v := get(t, ctx, chromedp.Evaluate[string](`document.getElementById("q4_text_zh").value`)); v != "您家里养宠物吗？" {
+	if v := browsertest.Run(t, ctx, chromedp.Evaluate[string](`document.getElementById("q4_text_zh").value`)); v != "您家里养宠物吗？" {
 		t.Fatalf("the refused form lost a row: %q", v)
 	}
 	narrow(t, ctx, "/surveys (refused)")
-	do(t, ctx, chromedp.SendKeys(chromedp.ID("title"), "五山街居民认可度调查"))
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.ID("title"), "五山街居民认可度调查"))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("survey-save"))); s != 200 {
 		t.Fatalf("saving the survey: %d", s)
 	}
-	if h := get(t, ctx, chromedp.Text(chromedp.CSS("h1"))); h != "五山街居民认可度调查" {
+	if h := browsertest.Run(t, ctx, chromedp.Text(chromedp.CSS("h1"))); h != "五山街居民认可度调查" {
 		t.Fatalf("landed on %q", h)
 	}
 	var list struct{ Items []civic.Survey }

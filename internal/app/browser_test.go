@@ -12,16 +12,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"linli/internal/app/apptest"
+	"linli/internal/app/browsertest"
 	"linli/internal/platform/auth"
 )
-
-// chromiumPath is Debian's Chromium, unless LINLI_CHROMIUM names another.
-func chromiumPath() string {
-	if p := os.Getenv("LINLI_CHROMIUM"); p != "" {
-		return p
-	}
-	return "/usr/bin/chromium"
-}
 
 // shotsDir receives screenshots for people to look at; it is not in the repository.
 const shotsDir = "/tmp/linli-shots"
@@ -40,13 +33,7 @@ func browser(t *testing.T) context.Context {
 // many pages.
 func browserWithin(t *testing.T, guard time.Duration) context.Context {
 	t.Helper()
-	chromium := chromiumPath()
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("LINLI_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("LINLI_REQUIRE_BROWSER=1 but there is no Chromium at %s: %v", chromium, err)
-		}
-		t.Skipf("browser test skipped: no Chromium at %s (apt-get install chromium; set LINLI_REQUIRE_BROWSER=1 to make this a failure)", chromium)
-	}
+	chromium := browsertest.Need(t)
 	shared.once.Do(func() { shared.ctx, shared.stop, shared.err = startChromium(chromium) })
 	if shared.err != nil {
 		t.Fatalf("start Chromium: %v", shared.err)
@@ -111,22 +98,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("browser: %v", err)
-	}
-}
-
-func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		t.Fatalf("browser: %v", err)
-	}
-	return v
-}
-
 // status navigates (or clicks) and returns the document's HTTP status.
 func status(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) int64 {
 	t.Helper()
@@ -139,20 +110,20 @@ func status(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp
 
 func signIn(t *testing.T, ctx context.Context, a *apptest.App, username string) {
 	t.Helper()
-	do(t, ctx, chromedp.Navigate(a.URL()+"/login"),
+	browsertest.Do(t, ctx, chromedp.Navigate(a.URL()+"/login"),
 		chromedp.SendKeys(chromedp.ID("username"), username),
 		chromedp.SendKeys(chromedp.ID("password"), apptest.Password))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("login-submit"))); s != 200 {
 		t.Fatalf("sign in as %s: landed with %d", username, s)
 	}
 	// the roles with a second factor are asked for the code next
-	if get(t, ctx, chromedp.Evaluate[bool](`document.getElementById("totp") !== null`)) {
-		do(t, ctx, chromedp.SendKeys(chromedp.ID("totp"), a.With(t).TOTPCode(username)))
+	if browsertest.Run(t, ctx, chromedp.Evaluate[bool](`document.getElementById("totp") !== null`)) {
+		browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.ID("totp"), a.With(t).TOTPCode(username)))
 		if s := status(t, ctx, chromedp.Click(chromedp.ID("totp-submit"))); s != 200 {
 			t.Fatalf("second step as %s: landed with %d", username, s)
 		}
 	}
-	if who := get(t, ctx, chromedp.Text(chromedp.CSS(".who"))); !strings.Contains(who, username) {
+	if who := browsertest.Run(t, ctx, chromedp.Text(chromedp.CSS(".who"))); !strings.Contains(who, username) {
 		t.Fatalf("signed in as %q, want %s", who, username)
 	}
 }
@@ -160,7 +131,7 @@ func signIn(t *testing.T, ctx context.Context, a *apptest.App, username string) 
 func signOut(t *testing.T, ctx context.Context) {
 	t.Helper()
 	status(t, ctx, chromedp.Submit(chromedp.CSS(`form[action="/logout"]`)))
-	if loc := get(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/login") {
+	if loc := browsertest.Run(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/login") {
 		t.Fatalf("after sign-out at %s, want /login", loc)
 	}
 }
@@ -169,12 +140,12 @@ func signOut(t *testing.T, ctx context.Context) {
 // select is already populated, the cascade starting below the street.
 func fillOrg(t *testing.T, ctx context.Context, base, name, phone string) {
 	t.Helper()
-	do(t, ctx, chromedp.Navigate(base+"/orgs/new"), chromedp.WaitVisible(chromedp.ID("org-form")))
-	n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#community_code option[value^="`+wushan+`"]').length`))
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/orgs/new"), chromedp.WaitVisible(chromedp.ID("org-form")))
+	n := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#community_code option[value^="`+wushan+`"]').length`))
 	if n < 10 {
 		t.Fatalf("community select has %d communities of 五山, want them all", n)
 	}
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		chromedp.SendKeys(chromedp.ID("name"), name),
 		chromedp.SetValue(chromedp.ID("tier"), "community"),
 		chromedp.Click(chromedp.CSS(`input[name="types"][value="culture_sports"]`)),
@@ -204,21 +175,21 @@ func TestBrowserFileAndFind(t *testing.T) {
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("org-submit"))); s != 200 {
 		t.Fatalf("after filing: %d", s)
 	}
-	orgURL := get(t, ctx, chromedp.Location())
+	orgURL := browsertest.Run(t, ctx, chromedp.Location())
 	if !strings.HasPrefix(orgURL, base+"/orgs/") {
 		t.Fatalf("landed on %s, want the organization page", orgURL)
 	}
 	orgURL, _, _ = strings.Cut(orgURL, "?")
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("org-status"))); got != "待审核" {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("org-status"))); got != "待审核" {
 		t.Errorf("status %q, want 待审核", got)
 	}
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("org-name"))); !strings.Contains(got, name) {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("org-name"))); !strings.Contains(got, name) {
 		t.Errorf("heading %q, want %s", got, name)
 	}
 
-	do(t, ctx, chromedp.Navigate(base+"/orgs"), chromedp.SendKeys(chromedp.ID("q"), "木棉"))
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/orgs"), chromedp.SendKeys(chromedp.ID("q"), "木棉"))
 	status(t, ctx, chromedp.Click(chromedp.ID("filter-submit")))
-	rows := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#org-table tbody tr td:first-child a')].map(a => a.textContent.trim())`))
+	rows := browsertest.Run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#org-table tbody tr td:first-child a')].map(a => a.textContent.trim())`))
 	if len(rows) != 1 || rows[0] != name {
 		t.Errorf("search 木棉 lists %q, want only %s", rows, name)
 	}
@@ -230,14 +201,14 @@ func TestBrowserFileAndFind(t *testing.T) {
 	if s := status(t, ctx, chromedp.Navigate(base+"/orgs?q="+"木棉")); s != 200 {
 		t.Fatalf("list as the other street: %d", s)
 	}
-	if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#org-table tbody tr').length`)); n != 0 {
+	if n := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#org-table tbody tr').length`)); n != 0 {
 		t.Errorf("the other street's officer finds %d organizations", n)
 	}
-	do(t, ctx, chromedp.WaitVisible(chromedp.ID("org-none")))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("org-none")))
 	if s := status(t, ctx, chromedp.Navigate(orgURL)); s != 404 {
 		t.Errorf("the other street's officer opens %s: %d, want 404", orgURL, s)
 	}
-	if body := get(t, ctx, chromedp.Text(chromedp.CSS("main"))); strings.Contains(body, name) || !strings.Contains(body, "404") {
+	if body := browsertest.Run(t, ctx, chromedp.Text(chromedp.CSS("main"))); strings.Contains(body, name) || !strings.Contains(body, "404") {
 		t.Errorf("404 page shows %q", body)
 	}
 }
@@ -253,18 +224,18 @@ func screenshots(t *testing.T, ctx context.Context, base string) {
 		name string
 		w, h int64
 	}{{"orgs-phone", 390, 844}, {"orgs-desktop", 1366, 900}} {
-		do(t, ctx, chromedp.EmulateViewport(v.w, v.h), chromedp.Navigate(base+"/orgs"), chromedp.WaitVisible(chromedp.ID("org-table")))
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(v.w, v.h), chromedp.Navigate(base+"/orgs"), chromedp.WaitVisible(chromedp.ID("org-table")))
 		if v.w < 500 {
-			if sw := get(t, ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`)); sw > v.w {
+			if sw := browsertest.Run(t, ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`)); sw > v.w {
 				t.Errorf("at %dpx the list page is %dpx wide: it scrolls sideways", v.w, sw)
 			}
 		}
-		png := get(t, ctx, chromedp.FullScreenshot(100))
+		png := browsertest.Run(t, ctx, chromedp.FullScreenshot(100))
 		if err := os.WriteFile(filepath.Join(shotsDir, v.name+".png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 }
 
 // TestBrowserFormErrors: a bad phone comes back beside its field with what
@@ -279,18 +250,18 @@ func TestBrowserFormErrors(t *testing.T) {
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("org-submit"))); s != 422 {
 		t.Fatalf("bad phone: %d, want 422", s)
 	}
-	do(t, ctx, chromedp.WaitVisible(chromedp.ID("err-leader_phone")))
-	beside := get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('err-leader_phone').parentElement.contains(document.getElementById('leader_phone'))`))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("err-leader_phone")))
+	beside := browsertest.Run(t, ctx, chromedp.Evaluate[bool](`document.getElementById('err-leader_phone').parentElement.contains(document.getElementById('leader_phone'))`))
 	if !beside {
 		t.Errorf("the phone message is not beside the phone field")
 	}
-	if got := get(t, ctx, chromedp.Value(chromedp.ID("name"))); got != name {
+	if got := browsertest.Run(t, ctx, chromedp.Value(chromedp.ID("name"))); got != name {
 		t.Errorf("name field holds %q, want the typed %q", got, name)
 	}
-	if got := get(t, ctx, chromedp.Value(chromedp.ID("leader_phone"))); got != "12345" {
+	if got := browsertest.Run(t, ctx, chromedp.Value(chromedp.ID("leader_phone"))); got != "12345" {
 		t.Errorf("phone field holds %q, want the typed 12345", got)
 	}
-	if got := get(t, ctx, chromedp.Value(chromedp.ID("community_code"))); got != wushanComm {
+	if got := browsertest.Run(t, ctx, chromedp.Value(chromedp.ID("community_code"))); got != wushanComm {
 		t.Errorf("community %q, want the chosen %s", got, wushanComm)
 	}
 	if n := a.Count("orgs"); n != 0 {

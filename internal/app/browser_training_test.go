@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"linli/internal/app/apptest"
+	"linli/internal/app/browsertest"
 	"linli/internal/platform/auth"
 	"linli/internal/training"
 )
@@ -40,38 +41,38 @@ func TestBrowserTraineeChecksIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(code.URL), chromedp.WaitVisible(chromedp.ID("phone")))
-	if got := get(t, ctx, chromedp.Value(chromedp.ID("code"))); got != code.Code {
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(code.URL), chromedp.WaitVisible(chromedp.ID("phone")))
+	if got := browsertest.Run(t, ctx, chromedp.Value(chromedp.ID("code"))); got != code.Code {
 		t.Errorf("code field %q, want %q", got, code.Code)
 	}
-	if w := get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+	if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 		t.Errorf("the page is %d px wide on a 390 px screen", w)
 	}
-	do(t, ctx, chromedp.SendKeys(chromedp.ID("phone"), "138 0013 8555"))
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.ID("phone"), "138 0013 8555"))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("checkin-submit"))); s != 200 {
 		t.Fatalf("check-in landed with %d", s)
 	}
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("checked-in"))); !strings.Contains(got, "冯**") || !strings.Contains(got, "社区志愿者应急实训") {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("checked-in"))); !strings.Contains(got, "冯**") || !strings.Contains(got, "社区志愿者应急实训") {
 		t.Errorf("check-in page says %q", got)
 	}
 	if n := a.Count("training_attendance"); n != 1 {
 		t.Errorf("attendance rows %d, want 1", n)
 	}
 	// the trainer's screen, the list and the street's readiness page fit a phone too
-	do(t, ctx, chromedp.EmulateViewport(1280, 900)) // the menu folds away on a phone
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900)) // the menu folds away on a phone
 	signIn(t, ctx, a, "wushan-trainer")
-	do(t, ctx, chromedp.EmulateViewport(390, 844))
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844))
 	for _, page := range []string{"/trainings/" + itoa64(tr.ID), "/trainings", "/readiness"} {
-		do(t, ctx, chromedp.Navigate(a.URL()+page), chromedp.WaitVisible(chromedp.CSS("main h1")))
-		if w := get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+		browsertest.Do(t, ctx, chromedp.Navigate(a.URL()+page), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 			t.Errorf("%s is %d px wide on a 390 px screen", page, w)
 		}
 	}
-	do(t, ctx, chromedp.Navigate(a.URL()+"/trainings/"+itoa64(tr.ID)), chromedp.WaitVisible(chromedp.CSS("img.qr")))
-	if ok := get(t, ctx, chromedp.Evaluate[bool](`document.querySelector('img.qr').naturalWidth > 0`)); !ok {
+	browsertest.Do(t, ctx, chromedp.Navigate(a.URL()+"/trainings/"+itoa64(tr.ID)), chromedp.WaitVisible(chromedp.CSS("img.qr")))
+	if ok := browsertest.Run(t, ctx, chromedp.Evaluate[bool](`document.querySelector('img.qr').naturalWidth > 0`)); !ok {
 		t.Error("the QR code image does not load")
 	}
-	if got := get(t, ctx, chromedp.Text(chromedp.ID("attended"))); got != "1" {
+	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("attended"))); got != "1" {
 		t.Errorf("attended %q", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"linli/internal/app/apptest"
+	"linli/internal/app/browsertest"
 	"linli/internal/demo"
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
@@ -162,14 +163,14 @@ func TestBrowserEveryPage(t *testing.T) {
 func walkPages(t *testing.T, ctx context.Context, base, who string, names func(string) string, paths []string) {
 	t.Helper()
 	for _, size := range [][2]int64{{1366, 900}, {390, 844}} {
-		do(t, ctx, chromedp.EmulateViewport(size[0], size[1]))
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(size[0], size[1]))
 		for _, path := range paths {
 			start := time.Now()
-			do(t, ctx, chromedp.Navigate(base+path))
+			browsertest.Do(t, ctx, chromedp.Navigate(base+path))
 			if d := time.Since(start); d > 3*time.Second {
 				t.Logf("%s took %s to load (information, not a check)", path, d.Round(time.Millisecond))
 			}
-			f := get(t, ctx, chromedp.Evaluate[pageFacts](pageCheck))
+			f := browsertest.Run(t, ctx, chromedp.Evaluate[pageFacts](pageCheck))
 			where := fmt.Sprintf("%s at %d px, %s", who, size[0], path)
 			if strings.TrimSpace(f.Title) == "" {
 				t.Errorf("%s: no title", where)
@@ -233,7 +234,7 @@ func ownPages(acct demo.Account) []string {
 // code when the account has the second factor on.
 func demoSignIn(t *testing.T, ctx context.Context, base, username, password, code string) {
 	t.Helper()
-	do(t, ctx, chromedp.Navigate(base+"/login"),
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.ID("username"), username),
 		chromedp.SendKeys(chromedp.ID("password"), password))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("login-submit"))); s != 200 {
@@ -242,11 +243,11 @@ func demoSignIn(t *testing.T, ctx context.Context, base, username, password, cod
 	if code == "" {
 		return
 	}
-	do(t, ctx, chromedp.SendKeys(chromedp.ID("totp"), code))
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.ID("totp"), code))
 	if s := status(t, ctx, chromedp.Click(chromedp.ID("totp-submit"))); s != 200 {
 		t.Fatalf("second step as %s: landed with %d", username, s)
 	}
-	if who := get(t, ctx, chromedp.Text(chromedp.CSS(".who"))); !strings.Contains(who, username) {
+	if who := browsertest.Run(t, ctx, chromedp.Text(chromedp.CSS(".who"))); !strings.Contains(who, username) {
 		t.Fatalf("after the code, signed in as %q, want %s", who, username)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"linli/internal/app/apptest"
+	"linli/internal/app/browsertest"
 	"linli/internal/demo"
 )
 
@@ -43,9 +44,9 @@ func TestHomeScreens(t *testing.T) {
 			}
 			demoSignIn(t, ctx, a.URL(), acct.Username, res.Password, code)
 			for _, w := range []int64{1366, 390} {
-				do(t, ctx, chromedp.EmulateViewport(w, 844), chromedp.Navigate(a.URL()+"/"),
+				browsertest.Do(t, ctx, chromedp.EmulateViewport(w, 844), chromedp.Navigate(a.URL()+"/"),
 					chromedp.WaitVisible(chromedp.CSS("main")))
-				img := get(t, ctx, chromedp.FullScreenshot(80))
+				img := browsertest.Run(t, ctx, chromedp.FullScreenshot(80))
 				name := filepath.Join(dir, "home-"+acct.Username+"-"+itoa64(w)+".jpg")
 				if err := os.WriteFile(name, img, 0o644); err != nil {
 					t.Fatal(err)

@@ -18,17 +18,13 @@ import (
 	"linli/internal/census"
 	"linli/internal/geo"
 	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
 
 // benchRows is the size of the generated census file (LINLI_BENCH_ROWS
 // overrides it, for a quick run while developing).
-func benchRows() int {
-	if n, err := strconv.Atoi(os.Getenv("LINLI_BENCH_ROWS")); err == nil && n > 0 {
-		return n
-	}
-	return 100_000
-}
+func benchRows() int { return dbtest.Size("LINLI_BENCH_ROWS", 100_000) }
 
 var kinds = []string{"街坊互助队", "长者关爱服务队", "志愿服务队", "舞蹈队", "书法协会", "合唱团", "太极拳协会", "读书会",
 	"环保志愿队", "治安巡逻队", "亲子阅读会", "妇女之家", "青少年服务社", "助残服务队", "健康促进会", "乒乓球协会", "篮球队",

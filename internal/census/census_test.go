@@ -14,13 +14,14 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"linli/internal/census"
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/i18n"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // Places used by the tests.
@@ -50,22 +51,15 @@ func setup(t testing.TB) *fixture {
 func setupOn(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := geotest.Load(t, d)
 	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 3, 1, 8, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
 	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}
 	f.cat = i18n.New(i18n.Common, registry.Messages, census.Messages)
 	f.census = &census.Service{DB: d, Registry: f.reg, Geo: st, Cat: f.cat, Now: clock}
-	users := &auth.Service{DB: d, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: st.Exists}
+	users := registrytest.Auth(d, st, f.reg, time.Now)
 	mk := func(name, role, scope string) *auth.User {
-		u, err := users.CreateUser(ctx, nil, auth.NewUser{Username: name, DisplayName: name, Role: role, ScopeCode: scope, Password: "a long enough password"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
+		return registrytest.User(t, ctx, users, auth.NewUser{Username: name, DisplayName: name, Role: role, ScopeCode: scope, Password: "a long enough password"})
 	}
 	f.admin = mk("admin", auth.CityAdmin, "4401")
 	f.tianhe = mk("tianhe", auth.DistrictOfficer, "440106")

@@ -10,6 +10,7 @@ import (
 	"linli/internal/census/censustest"
 	"linli/internal/platform/auth"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // ruleCase is one registry rule: a user changes (or files) an
@@ -159,13 +160,9 @@ func ruleCases() []ruleCase {
 // stored, must be the same.
 func TestEveryRuleTwice(t *testing.T) {
 	f := setup(t)
-	users := &auth.Service{DB: f.db, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: f.census.Geo.Exists}
+	users := registrytest.Auth(f.db, f.census.Geo, f.reg, time.Now)
 	mk := func(name, role, scope string) *auth.User {
-		u, err := users.CreateUser(f.ctx, nil, auth.NewUser{Username: name, DisplayName: name, Role: role, ScopeCode: scope, Password: "a long enough password"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
+		return registrytest.User(t, f.ctx, users, auth.NewUser{Username: name, DisplayName: name, Role: role, ScopeCode: scope, Password: "a long enough password"})
 	}
 	p := &parity{fixture: f, committee: mk("yulei", auth.CommunityCommittee, yulei),
 		committee2: mk("zhijie", auth.CommunityCommittee, zhijie), auditor: mk("auditor", auth.Auditor, "4401")}

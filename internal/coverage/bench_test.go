@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"linli/internal/bench"
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -22,12 +22,7 @@ import (
 
 // benchOrgs is how many organizations the benchmark's city holds
 // (LINLI_COVERAGE_BENCH_ORGS overrides).
-func benchOrgs() int {
-	if n, err := strconv.Atoi(os.Getenv("LINLI_COVERAGE_BENCH_ORGS")); err == nil && n > 0 {
-		return n
-	}
-	return 200000
-}
+func benchOrgs() int { return dbtest.Size("LINLI_COVERAGE_BENCH_ORGS", 200000) }
 
 // benchWorld fills Guangzhou with generated organizations, written in bulk
 // through plain INSERTs (so the triggers keep org_cover as they would for
@@ -35,22 +30,8 @@ func benchOrgs() int {
 func benchWorld(b *testing.B) (*Service, *db.DB) {
 	b.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(b)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		b.Fatal(err)
-	}
-	var comms []string
-	rows, err := d.Read.Query(`SELECT code FROM divisions WHERE level = 5 ORDER BY code`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for rows.Next() {
-		var c string
-		rows.Scan(&c)
-		comms = append(comms, c)
-	}
-	rows.Close()
+	d, st := geotest.Open(b)
+	comms := dbtest.Strings(b, d, `SELECT code FROM divisions WHERE level = 5 ORDER BY code`)
 	r := rand.New(rand.NewPCG(1, 2))
 	n := benchOrgs()
 	start := time.Now()
@@ -247,11 +228,7 @@ func BenchmarkInsertCost(b *testing.B) {
 		name := map[bool]string{true: "with_rollup", false: "without_rollup"}[keep]
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			d := dbtest.Open(b)
-			st := &geo.Store{DB: d}
-			if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-				b.Fatal(err)
-			}
+			d, _ := geotest.Open(b)
 			if !keep {
 				drop := []string{`DROP TRIGGER org_cover_change ON orgs`}
 				if d.Engine == db.SQLite {

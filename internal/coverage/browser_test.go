@@ -1,14 +1,12 @@
 package coverage_test
 
 import (
-	"context"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"linli/internal/app/apptest"
+	"linli/internal/app/browsertest"
 	"linli/internal/platform/auth"
 	"linli/internal/registry"
 )
@@ -17,23 +15,7 @@ import (
 // 390 px phone: the page does not scroll sideways, empty cells are marked,
 // and a street's name drills down to its communities.
 func TestBrowserCoverage(t *testing.T) {
-	chromium := os.Getenv("LINLI_CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("LINLI_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("LINLI_REQUIRE_BROWSER=1 but there is no Chromium at %s: %v", chromium, err)
-		}
-		t.Skipf("browser test skipped: no Chromium at %s", chromium)
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(390, 844))
-	alloc, cancelTimeout := context.WithTimeout(alloc, 3*time.Minute)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelCtx(); cancelTimeout(); cancelAlloc() })
-
+	ctx := browsertest.Open(t, 390, 844)
 	a := apptest.New(t)
 	city := a.User(auth.CityAdmin, "4401")
 	in := apptest.OrgInput("育蕾长者舞蹈队", "440106008007")
@@ -41,20 +23,8 @@ func TestBrowserCoverage(t *testing.T) {
 	a.CreateOrg(city, in)
 	officer := a.User(auth.DistrictOfficer, "440106")
 	base := a.URL()
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("browser: %v", err)
-		}
-	}
-	eval := func(js string) any {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
-		if err != nil {
-			t.Fatalf("browser: %v", err)
-		}
-		return v
-	}
+	do := func(steps ...chromedp.Action[chromedp.Void]) { t.Helper(); browsertest.Do(t, ctx, steps...) }
+	eval := func(js string) any { t.Helper(); return browsertest.Run(t, ctx, chromedp.Evaluate[any](js)) }
 	do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.ID("username"), officer.Username),
 		chromedp.SendKeys(chromedp.ID("password"), apptest.Password),

@@ -13,13 +13,14 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/kpi"
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // Places of the scenario.
@@ -60,16 +61,12 @@ type mo struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	f := &fixture{ctx: ctx, db: d, geo: st, model: map[string]*mo{}, ids: map[string]int64{}}
 	clock := func() time.Time { return f.now }
 	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}
 	f.cov = &Service{DB: d, Geo: st, Now: clock}
-	users := &auth.Service{DB: d, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: st.Exists}
+	users := registrytest.Auth(d, st, f.reg, time.Now)
 	var err error
 	if f.admin, err = users.CreateUser(ctx, nil, auth.NewUser{Username: "admin", DisplayName: "admin", Role: auth.CityAdmin,
 		ScopeCode: "4401", Password: "a long enough password"}); err != nil {
@@ -578,7 +575,7 @@ func TestCoverageMoveByEffectiveDate(t *testing.T) {
 func TestReportScopeAndInput(t *testing.T) {
 	f := setup(t)
 	f.at("2023-01-10")
-	users := &auth.Service{DB: f.db, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: f.geo.Exists}
+	users := registrytest.Auth(f.db, f.geo, f.reg, time.Now)
 	th, err := users.CreateUser(f.ctx, nil, auth.NewUser{Username: "tianhe", DisplayName: "tianhe", Role: auth.DistrictOfficer, ScopeCode: tianhe, Password: "a long enough password"})
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
 
@@ -27,10 +27,7 @@ import (
 //
 //	LINLI_BENCH_PROJECTS=300000 go test ./internal/funding/ -run '^$' -bench ProjectPage -benchtime 400x
 func BenchmarkProjectPage(b *testing.B) {
-	n := 300_000
-	if s := os.Getenv("LINLI_BENCH_PROJECTS"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := dbtest.Size("LINLI_BENCH_PROJECTS", 300_000)
 	a := apptest.New(b)
 	ctx := context.Background()
 	officer := a.CreateUser("bench-th-officer", auth.DistrictOfficer, tianhe, 0)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
-	"os"
 	"sort"
 	"strconv"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"linli/internal/app/apptest"
 	"linli/internal/governance"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
 
@@ -24,24 +24,11 @@ import (
 // 2023 with what is owed, the district's overdue terms, an organization's
 // charter and its PDF. Each op's median and p99 over 50 requests is logged.
 func BenchmarkGovernance(b *testing.B) {
-	n := 2000
-	if s := os.Getenv("LINLI_BENCH_ORGS"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := dbtest.Size("LINLI_BENCH_ORGS", 2000)
 	a := apptest.New(b)
 	ctx := context.Background()
 	district := a.CreateUser("tianhe", auth.DistrictOfficer, tianhe, 0)
-	rows, err := a.DB.Read.Query(`SELECT code FROM divisions WHERE code LIKE '440106%' AND length(code) = 12 ORDER BY code`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var comms []string
-	for rows.Next() {
-		var c string
-		rows.Scan(&c)
-		comms = append(comms, c)
-	}
-	rows.Close()
+	comms := dbtest.Strings(b, a.DB, `SELECT code FROM divisions WHERE code LIKE '440106%' AND length(code) = 12 ORDER BY code`)
 	t0 := time.Now()
 	im, err := a.Registry.BeginImport(ctx, district, registry.ImportOptions{})
 	if err != nil {
@@ -59,7 +46,7 @@ func BenchmarkGovernance(b *testing.B) {
 	}
 	var ids []int64
 	var places [][3]string
-	rows, _ = a.DB.Read.Query(`SELECT id, community_code, street_code FROM orgs ORDER BY id`)
+	rows, _ := a.DB.Read.Query(`SELECT id, community_code, street_code FROM orgs ORDER BY id`)
 	for rows.Next() {
 		var id int64
 		var c, s string

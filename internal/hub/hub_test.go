@@ -6,16 +6,16 @@ import (
 	"testing"
 	"time"
 
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/hub"
 	"linli/internal/ledger"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/errs/errstest"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 const (
@@ -44,15 +44,11 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
 	f.reg = &registry.Service{DB: d, Geo: st, Now: clock, HubMembers: hub.ActiveMembers}
-	f.users = &auth.Service{DB: d, Now: clock, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: st.Exists}
+	f.users = registrytest.Auth(d, st, f.reg, clock)
 	f.led = &ledger.Service{DB: d, Orgs: f.reg, Now: clock}
 	f.hubs = &hub.Service{DB: d, Reg: f.reg, Custody: f.led, Now: clock}
 	f.officer = f.user(t, auth.StreetOfficer, street, 0)
@@ -64,23 +60,15 @@ func setup(t *testing.T) *fixture {
 func (f *fixture) user(t *testing.T, role, scope string, org int64) *auth.User {
 	t.Helper()
 	f.n++
-	u, err := f.users.CreateUser(f.ctx, nil, auth.NewUser{Username: fmt.Sprintf("user%d", f.n), Role: role, ScopeCode: scope,
+	return registrytest.User(t, f.ctx, f.users, auth.NewUser{Username: fmt.Sprintf("user%d", f.n), Role: role, ScopeCode: scope,
 		OrgID: org, Password: "a long enough password"})
-	if err != nil {
-		t.Fatalf("user %s: %v", role, err)
-	}
-	return u
 }
 
 func (f *fixture) org(t *testing.T, by *auth.User, name, community, status string) *registry.Org {
 	t.Helper()
-	o, err := f.reg.Create(f.ctx, by, registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"volunteer"},
+	return registrytest.Org(t, f.ctx, f.reg, by, registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"volunteer"},
 		CommunityCode: community, LeaderName: "林小红", LeaderPhone: "13900139000", FoundedOn: "2019-01-01", Members: 9,
 		PartyOrg: registry.PartyNone, Status: status})
-	if err != nil {
-		t.Fatalf("org %s: %v", name, err)
-	}
-	return o
 }
 
 var want = errstest.Want

@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/incubation"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/errs/errstest"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 const (
@@ -40,15 +40,11 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
 	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}
-	f.users = &auth.Service{DB: d, Now: clock, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: st.Exists}
+	f.users = registrytest.Auth(d, st, f.reg, clock)
 	f.svc = &incubation.Service{DB: d, Geo: st, Orgs: f.reg, Now: clock}
 	f.officer = f.user(t, auth.StreetOfficer, street, 0)
 	f.otherOfficer = f.user(t, auth.StreetOfficer, otherStreet, 0)
@@ -60,23 +56,15 @@ func setup(t *testing.T) *fixture {
 func (f *fixture) user(t *testing.T, role, scope string, org int64) *auth.User {
 	t.Helper()
 	f.n++
-	u, err := f.users.CreateUser(f.ctx, nil, auth.NewUser{Username: fmt.Sprintf("user%d", f.n), Role: role, ScopeCode: scope,
+	return registrytest.User(t, f.ctx, f.users, auth.NewUser{Username: fmt.Sprintf("user%d", f.n), Role: role, ScopeCode: scope,
 		OrgID: org, Password: "a long enough password"})
-	if err != nil {
-		t.Fatalf("user %s: %v", role, err)
-	}
-	return u
 }
 
 func (f *fixture) org(t *testing.T, by *auth.User, name, community string) *registry.Org {
 	t.Helper()
-	o, err := f.reg.Create(f.ctx, by, registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"culture_sports"},
+	return registrytest.Org(t, f.ctx, f.reg, by, registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"culture_sports"},
 		CommunityCode: community, LeaderName: "周明", LeaderPhone: "13700137000", FoundedOn: "2018-05-01", Members: 20,
 		PartyOrg: registry.PartyNone, Status: registry.StatusActive})
-	if err != nil {
-		t.Fatalf("org %s: %v", name, err)
-	}
-	return o
 }
 
 func (f *fixture) base(t *testing.T, by *auth.User, in incubation.BaseInput) *incubation.Base {

@@ -8,6 +8,7 @@ import (
 	"linli/internal/incubation"
 	"linli/internal/kpi"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
 )
 
@@ -19,17 +20,8 @@ import (
 func TestEveryUnitAgrees(t *testing.T) {
 	s := newSite(t)
 	ctx := context.Background()
-	var special, district []string // a special area's code; the districts
-	rows, err := s.a.DB.Read.Query(`SELECT code FROM divisions WHERE level = 4 AND substr(code, 7, 3) >= '400' ORDER BY code`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var c string
-		rows.Scan(&c)
-		special = append(special, c)
-	}
-	rows.Close()
+	var district []string                                                                                                            // the districts
+	special := dbtest.Strings(t, s.a.DB, `SELECT code FROM divisions WHERE level = 4 AND substr(code, 7, 3) >= '400' ORDER BY code`) // the special areas' codes
 	if len(special) == 0 {
 		t.Fatal("no special area in the hierarchy")
 	}

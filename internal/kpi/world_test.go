@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/hub"
 	"linli/internal/incubation"
 	"linli/internal/platform/auth"
@@ -76,10 +77,7 @@ func newWorld(t testing.TB) *world {
 	d := dbtest.Open(t)
 	c := &testClock{}
 	c.set("2021-09-15")
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := geotest.Load(t, d)
 	reg := &registry.Service{DB: d, Geo: st, Now: c.Now}
 	users := &auth.Service{DB: d, Now: c.Now, IdleTimeout: time.Hour, AbsTimeout: 12 * time.Hour, Orgs: reg, DivisionExists: st.Exists}
 	w := &world{t: t, ctx: ctx, db: d, clock: c, geo: st, reg: reg, users: users,

@@ -21,6 +21,7 @@ import (
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
 )
 
 // Measured, never asserted:
@@ -191,12 +192,7 @@ func benchConcurrent(b *testing.B, mixed bool) {
 }
 
 // benchPostings is how many postings the verify benchmarks load.
-func benchPostings() int {
-	if n, err := strconv.Atoi(os.Getenv("LINLI_BENCH_POSTINGS")); err == nil && n > 0 {
-		return n
-	}
-	return 100_000
-}
+func benchPostings() int { return dbtest.Size("LINLI_BENCH_POSTINGS", 100_000) }
 
 // BenchmarkVerify checks a ledger of LINLI_BENCH_POSTINGS postings (100,000
 // by default), bulk-loaded with a valid chain outside the timer.

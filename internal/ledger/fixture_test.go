@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/hub"
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
@@ -15,6 +15,7 @@ import (
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // Places used by the tests.
@@ -72,21 +73,11 @@ func setup(t testing.TB) *fixture {
 	if _, ok := t.(*testing.B); ok {
 		dbURL = benchURL(dbURL)
 	}
-	d, err := db.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.OpenURL(t, dbURL)
+	st := geotest.Load(t, d)
 	f := &fixture{ctx: ctx, db: d, url: dbURL, clock: &clock{t: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}}
 	f.reg = &registry.Service{DB: d, Geo: st, Now: f.clock.now}
-	f.users = &auth.Service{DB: d, Now: f.clock.now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: f.reg, DivisionExists: st.Exists}
+	f.users = registrytest.Auth(d, st, f.reg, f.clock.now)
 	f.led = &ledger.Service{DB: d, Orgs: f.reg, Now: f.clock.now}
 	f.hubs = &hub.Service{DB: d, Reg: f.reg, Custody: f.led, Now: f.clock.now}
 	f.officer = f.user(t, auth.StreetOfficer, street, 0)
@@ -114,23 +105,15 @@ func setup(t testing.TB) *fixture {
 func (f *fixture) user(t testing.TB, role, scope string, org int64) *auth.User {
 	t.Helper()
 	f.seq++
-	u, err := f.users.CreateUser(f.ctx, nil, auth.NewUser{Username: fmt.Sprintf("%s-%d", role, f.seq), Role: role,
+	return registrytest.User(t, f.ctx, f.users, auth.NewUser{Username: fmt.Sprintf("%s-%d", role, f.seq), Role: role,
 		ScopeCode: scope, OrgID: org, Password: pw})
-	if err != nil {
-		t.Fatalf("create %s: %v", role, err)
-	}
-	return u
 }
 
 func (f *fixture) org(t testing.TB, by *auth.User, name, community string) *registry.Org {
 	t.Helper()
-	o, err := f.reg.Create(f.ctx, by, registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"mutual_aid"},
+	return registrytest.Org(t, f.ctx, f.reg, by, registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"mutual_aid"},
 		CommunityCode: community, LeaderName: "陈大文", LeaderPhone: "13800138000", FoundedOn: "2020-03-01", Members: 12,
 		PartyOrg: registry.PartyNone, Status: registry.StatusActive})
-	if err != nil {
-		t.Fatalf("create org %s: %v", name, err)
-	}
-	return o
 }
 
 func (f *fixture) hub(t testing.TB, by *auth.User, name, community string) *registry.Org {

@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // ev is a change the test asked for, as it knows it: the model.
@@ -111,14 +112,10 @@ func count(orgs []*morg, day string) map[string]orgroll.Count {
 // from the records gives the same rollup.
 func TestRollupEqualsRecords(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	now := time.Date(2021, 1, 4, 10, 0, 0, 0, clock.China)
 	reg := &registry.Service{DB: d, Geo: st, Now: func() time.Time { return now.UTC() }}
-	users := &auth.Service{DB: d, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: reg, DivisionExists: st.Exists}
+	users := registrytest.Auth(d, st, reg, time.Now)
 	admin, err := users.CreateUser(ctx, nil, auth.NewUser{Username: "admin", DisplayName: "admin", Role: auth.CityAdmin,
 		ScopeCode: "4401", Password: "a long enough password"})
 	if err != nil {

@@ -5,39 +5,26 @@ import (
 	"testing"
 	"time"
 
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
 	"linli/internal/points"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 func TestPointRules(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	now := time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	reg := &registry.Service{DB: d, Geo: st, Now: clock}
-	users := &auth.Service{DB: d, Now: clock, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: reg, DivisionExists: st.Exists}
-	city, err := users.CreateUser(ctx, nil, auth.NewUser{Username: "city", Role: auth.CityAdmin, ScopeCode: "4401", Password: "correct-horse-9"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tianhe, err := users.CreateUser(ctx, nil, auth.NewUser{Username: "tianhe", Role: auth.DistrictOfficer, ScopeCode: "440106", Password: "correct-horse-9"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := reg.Create(ctx, city, registry.Input{Name: "天河南街坊互助队", Tier: registry.TierStreet, Types: []string{"mutual_aid"},
+	users := registrytest.Auth(d, st, reg, clock)
+	city := registrytest.User(t, ctx, users, auth.NewUser{Username: "city", Role: auth.CityAdmin, ScopeCode: "4401", Password: "correct-horse-9"})
+	tianhe := registrytest.User(t, ctx, users, auth.NewUser{Username: "tianhe", Role: auth.DistrictOfficer, ScopeCode: "440106", Password: "correct-horse-9"})
+	o := registrytest.Org(t, ctx, reg, city, registry.Input{Name: "天河南街坊互助队", Tier: registry.TierStreet, Types: []string{"mutual_aid"},
 		TargetGroups: []string{"elderly"}, CommunityCode: "440106008007", LeaderName: "陈大文", LeaderPhone: "13800138000",
 		FoundedOn: "2020-03-01", Members: 12, PartyOrg: "none", Status: registry.StatusActive})
-	if err != nil {
-		t.Fatal(err)
-	}
 	svc := &points.Service{DB: d, Geo: st, Orgs: reg, Now: clock}
 	for _, c := range []struct {
 		name  string

@@ -40,10 +40,7 @@ func BenchmarkPortal(b *testing.B) {
 	url := os.Getenv("LINLI_PORTAL_BENCH_DB")
 	if url == "" {
 		url = dbtest.URL(b)
-		n := 25000
-		if v, err := strconv.Atoi(os.Getenv("LINLI_PORTAL_BENCH_ORGS")); err == nil && v > 0 {
-			n = v
-		}
+		n := dbtest.Size("LINLI_PORTAL_BENCH_ORGS", 25000)
 		var out bytes.Buffer
 		code := app.Run(ctx, app.Env{Args: []string{"bench", "--db", url, "--scale", "guangzhou", "--seed", "1", "--orgs", strconv.Itoa(n),
 			"--only", "generate-only", "--out", b.TempDir() + "/gen.json"}, Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})

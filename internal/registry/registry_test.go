@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // Places used by the tests.
@@ -44,15 +44,10 @@ type fixture struct {
 func setup(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 3, 1, 8, 0, 0, 0, time.UTC)}
 	f.reg = &registry.Service{DB: d, Geo: st, Now: func() time.Time { return f.now }}
-	f.users = &auth.Service{DB: d, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: time.Hour,
-		Orgs: f.reg, DivisionExists: st.Exists}
+	f.users = registrytest.Auth(d, st, f.reg, time.Now)
 	f.admin = f.user(t, "admin", auth.CityAdmin, "4401", 0)
 	f.tianhe = f.user(t, "tianhe", auth.DistrictOfficer, "440106", 0)
 	f.haizhu = f.user(t, "haizhu", auth.DistrictOfficer, "440105", 0)
@@ -67,12 +62,8 @@ func setup(t testing.TB) *fixture {
 
 func (f *fixture) user(t testing.TB, name, role, scope string, org int64) *auth.User {
 	t.Helper()
-	u, err := f.users.CreateUser(f.ctx, nil, auth.NewUser{Username: name, DisplayName: name, Role: role,
+	return registrytest.User(t, f.ctx, f.users, auth.NewUser{Username: name, DisplayName: name, Role: role,
 		ScopeCode: scope, OrgID: org, Password: pw})
-	if err != nil {
-		t.Fatalf("create user %s: %v", name, err)
-	}
-	return u
 }
 
 // leader creates the org_leader account of an organization.

@@ -159,10 +159,7 @@ func fillNational(b *testing.B, d *db.DB, n int) [][2]string {
 //
 //	go test -run '^$' -bench Search -benchtime 1x -timeout 60m ./internal/registry/
 func BenchmarkSearch(b *testing.B) {
-	n := 1_750_000
-	if v, err := strconv.Atoi(os.Getenv("LINLI_BENCH_ORGS")); err == nil && v > 0 {
-		n = v
-	}
+	n := dbtest.Size("LINLI_BENCH_ORGS", 1_750_000)
 	d := dbtest.Open(b)
 	all := fillNational(b, d, n)
 	// Readers: a province-level administrator (广东, 44, the widest scope a

@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"linli/internal/geo"
+	"linli/internal/geo/geotest"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
 )
 
@@ -38,11 +37,7 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(t)
-	st := &geo.Store{DB: d}
-	if _, err := (&geo.Importer{Store: st}).LoadGuangzhou(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d, st := geotest.Open(t)
 	c := newClock()
 	f := &fixture{ctx: ctx, db: d, clock: c, users: &auth.Service{DB: d, Now: c.now,
 		IdleTimeout: 30 * time.Minute, AbsTimeout: 2 * time.Hour, DivisionExists: st.Exists}}

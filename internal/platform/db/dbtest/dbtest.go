@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"linli/internal/platform/db"
@@ -58,8 +59,15 @@ func URL(tb testing.TB) string {
 // Open returns a fresh migrated database, closed when the test ends.
 func Open(tb testing.TB) *db.DB {
 	tb.Helper()
+	return OpenURL(tb, URL(tb))
+}
+
+// OpenURL opens and migrates the database at u (a URL from URL, perhaps
+// with options added), closed when the test ends.
+func OpenURL(tb testing.TB, u string) *db.DB {
+	tb.Helper()
 	ctx := context.Background()
-	d, err := db.Open(ctx, URL(tb))
+	d, err := db.Open(ctx, u)
 	if err != nil {
 		tb.Fatalf("dbtest: %v", err)
 	}
@@ -90,4 +98,36 @@ func Dataset(tb testing.TB, env string) *db.DB {
 		tb.Fatal(err)
 	}
 	return d
+}
+
+// Strings returns the one text column of the rows query reads (on the
+// read pool); an error fails the test.
+func Strings(tb testing.TB, d *db.DB, query string, args ...any) []string {
+	tb.Helper()
+	rows, err := d.Read.Query(query, args...)
+	if err != nil {
+		tb.Fatalf("dbtest: %s: %v", query, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			tb.Fatalf("dbtest: %s: %v", query, err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatalf("dbtest: %s: %v", query, err)
+	}
+	return out
+}
+
+// Size is a benchmark's size: the positive whole number in the variable
+// env, or def when it holds none.
+func Size(env string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(env)); err == nil && n > 0 {
+		return n
+	}
+	return def
 }
