@@ -114,15 +114,11 @@ func suballocations(ctx context.Context, q db.Querier, projectID int64) ([]*Suba
 
 // allocatedSum is the parts net of reversals (under the writer when q is a tx).
 func allocatedSum(ctx context.Context, q db.Querier, projectID int64) (int64, error) {
-	var n int64
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_suballocations WHERE project_id = $1`, projectID).Scan(&n)
-	return n, err
+	return db.Scalar[int64](ctx, q, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_suballocations WHERE project_id = $1`, projectID)
 }
 
 func passedOnSum(ctx context.Context, q db.Querier, projectID int64) (int64, error) {
-	var n int64
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_sub_tranches WHERE project_id = $1`, projectID).Scan(&n)
-	return n, err
+	return db.Scalar[int64](ctx, q, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_sub_tranches WHERE project_id = $1`, projectID)
 }
 
 func (s *Service) lockProject(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {

@@ -335,6 +335,17 @@ func PathIDs(r *http.Request, names ...string) ([]int64, error) {
 	return ids, nil
 }
 
+// PathPair parses two numeric path values, an object and one of its
+// parts (a project's milestone, a hub's member); the first bad one is not
+// found.
+func PathPair(r *http.Request, outer, inner string) (int64, int64, error) {
+	ids, err := PathIDs(r, outer, inner)
+	if err != nil {
+		return 0, 0, err
+	}
+	return ids[0], ids[1], nil
+}
+
 // Read answers a JSON call without a body (a read, or an action such as
 // publishing) on the object named by a numeric path value (a bad one is
 // not found): fn's answer with 200, or its error.
