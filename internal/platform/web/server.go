@@ -377,6 +377,23 @@ func Write[In, Out any](s *Server, status int, fn func(ctx context.Context, u *a
 	})
 }
 
+// Create is Write for a call that makes an object: 201, with the new
+// object's address (location of it) in the Location header.
+func Create[In, Out any](s *Server, location func(Out) string, fn func(ctx context.Context, u *auth.User, in In) (Out, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		var in In
+		var out Out
+		err := DecodeJSON(w, r, &in)
+		if err == nil {
+			out, err = fn(r.Context(), u, in)
+		}
+		if err == nil {
+			w.Header().Set("Location", location(out))
+		}
+		s.Respond(w, r, http.StatusCreated, out, err)
+	}
+}
+
 // WriteID is Write on the object named by a numeric path value, read
 // first (a bad one is not found, before the body is read).
 func WriteID[In, Out any](s *Server, status int, name string, fn func(ctx context.Context, u *auth.User, id int64, in In) (Out, error)) Handler {
