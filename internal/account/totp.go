@@ -125,11 +125,7 @@ func (h *Handlers) userResetTOTP(w http.ResponseWriter, r *http.Request, u *auth
 
 func (h *Handlers) apiTOTPBegin(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	e, err := h.Auth.BeginTOTP(r.Context(), u)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusCreated, e)
+	h.S.Respond(w, r, http.StatusCreated, e, err)
 }
 
 type totpConfirm struct {
@@ -143,11 +139,7 @@ func (h *Handlers) apiTOTPConfirm(w http.ResponseWriter, r *http.Request, u *aut
 		return
 	}
 	codes, err := h.Auth.ConfirmTOTP(r.Context(), u, in.TOTP)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"recovery_codes": codes})
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"recovery_codes": codes}, err)
 }
 
 func (h *Handlers) apiTOTPReset(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -132,11 +132,7 @@ func (h *Handlers) apiUserCreate(w http.ResponseWriter, r *http.Request, u *auth
 		return
 	}
 	nu, err := h.Auth.CreateUser(r.Context(), u, in)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusCreated, nu)
+	h.S.Respond(w, r, http.StatusCreated, nu, err)
 }
 
 func (h *Handlers) apiUser(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -149,11 +145,7 @@ func (h *Handlers) apiUser(w http.ResponseWriter, r *http.Request, u *auth.User)
 			found, err = h.Auth.UserByID(r.Context(), u, id)
 		}
 	}
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, found)
+	h.S.Respond(w, r, http.StatusOK, found, err)
 }
 
 type userPatch struct {

@@ -154,11 +154,7 @@ func (h *Handlers) apiFile(w http.ResponseWriter, r *http.Request, u *auth.User)
 }
 
 func (h *Handlers) fileBytes(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var fid int64
-	if err == nil {
-		fid, err = web.PathID(r, "file_id")
-	}
+	id, fid, err := web.PathPair(r, "id", "file_id")
 	var f *File
 	if err == nil {
 		f, err = h.Svc.File(r.Context(), u, id, fid)

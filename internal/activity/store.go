@@ -325,9 +325,7 @@ func listActivities(ctx context.Context, q db.Querier, where string, args []any,
 }
 
 func countActivities(ctx context.Context, q db.Querier, where string, args []any) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM activities a WHERE `+where, args...).Scan(&n)
-	return n, err
+	return db.Scalar[int](ctx, q, `SELECT COUNT(*) FROM activities a WHERE `+where, args...)
 }
 
 // insertFile stores a photo or document of an activity.

@@ -162,9 +162,5 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
 
 func (h *Handlers) api(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	rows, _, err := h.rows(r, u)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": rows})
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": rows}, err)
 }

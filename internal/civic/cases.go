@@ -240,13 +240,7 @@ func (s *Service) fillCases(ctx context.Context, q db.Querier, cs []*Case) error
 // Case returns a case the user may see (a published one: anyone).
 func (s *Service) Case(ctx context.Context, u *auth.User, id int64) (*Case, error) {
 	c, err := s.getCase(ctx, s.DB.Read, id)
-	if err != nil {
-		return nil, err
-	}
-	if !canSeeCase(u, c) {
-		return nil, notFound()
-	}
-	return c, nil
+	return auth.Visible(u, c, err, canSeeCase)
 }
 
 func (s *Service) listCases(ctx context.Context, where string, args []any, limit int) ([]*Case, error) {

@@ -498,11 +498,7 @@ func (h *Handlers) publicCasePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) {
-	id, err := web.PathID(r, "id")
-	var pid int64
-	if err == nil {
-		pid, err = web.PathID(r, "photo")
-	}
+	id, pid, err := web.PathPair(r, "id", "photo")
 	var ct string
 	var data []byte
 	if err == nil {

@@ -379,11 +379,7 @@ func listTrees(ctx context.Context, q db.Querier, scope string) ([]Tree, error) 
 	if len(above) > 0 {
 		cond += " OR unit_code IN (" + strings.Join(above, ", ") + ")"
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+treeColumns+` FROM eval_trees WHERE `+cond+`) ORDER BY unit_code, name, version DESC LIMIT 500`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("evaluation: trees: %w", err)
-	}
-	return db.Collect(rows, scanTree)
+	return db.List(ctx, q, "evaluation: trees", scanTree, `SELECT `+treeColumns+` FROM eval_trees WHERE `+cond+`) ORDER BY unit_code, name, version DESC LIMIT 500`, args...)
 }
 
 // rounds

@@ -49,16 +49,9 @@ func (s *Service) Eligibility(ctx context.Context, u *auth.User, callID, orgID, 
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.Orgs.Lookup(ctx, orgID)
+	o, err := s.applicant(ctx, u, orgID)
 	if err != nil {
 		return nil, err
-	}
-	hub, err := s.Custody.HubOf(ctx, o.ID)
-	if err != nil {
-		return nil, err
-	}
-	if !canApply(u, o.ID, hub) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	facts, err := s.facts(ctx, o, pairingOrg, today(s.now()))
 	if err != nil {

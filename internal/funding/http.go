@@ -140,6 +140,17 @@ func (h *Handlers) view(r *http.Request, title string, data any, err error) (web
 	return v, true
 }
 
+// render shows a page with the refusal of err, or the error page when err
+// is not a refusal of input.
+func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any, err error) {
+	v, ok := h.view(r, title, data, err)
+	if !ok {
+		h.S.PageError(w, r, err)
+		return
+	}
+	h.S.Render(w, r, status, name, v)
+}
+
 func statusOf(err error) int {
 	var ie *IneligibleError
 	if errors.As(err, &ie) {
@@ -208,13 +219,8 @@ type callFormData struct {
 }
 
 func (h *Handlers) renderCallForm(w http.ResponseWriter, r *http.Request, status int, form url.Values, err error) {
-	v, ok := h.view(r, h.S.T(r, "fund.new_call"), callFormData{Form: form, Channels: Channels, Fields: Fields, Tiers: registry.Tiers,
+	h.render(w, r, status, "fund_call_new", h.S.T(r, "fund.new_call"), callFormData{Form: form, Channels: Channels, Fields: Fields, Tiers: registry.Tiers,
 		Rows: []int{1, 2, 3, 4, 5}}, err)
-	if !ok {
-		h.S.PageError(w, r, err)
-		return
-	}
-	h.S.Render(w, r, status, "fund_call_new", v)
 }
 
 func (h *Handlers) newCallPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -363,12 +369,7 @@ func (h *Handlers) renderCall(w http.ResponseWriter, r *http.Request, u *auth.Us
 	for _, x := range pub.Results {
 		d.ResultFens = append(d.ResultFens, yuan(x.AmountFen))
 	}
-	v, ok := h.view(r, c.Title, d, err)
-	if !ok {
-		h.S.PageError(w, r, err)
-		return
-	}
-	h.S.Render(w, r, status, "fund_call", v)
+	h.render(w, r, status, "fund_call", c.Title, d, err)
 }
 
 func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -494,12 +495,7 @@ func (h *Handlers) renderApply(w http.ResponseWriter, r *http.Request, u *auth.U
 	if c.Eligibility.PairingRequired {
 		d.Pairings, _ = h.Svc.Pairings(r.Context(), u)
 	}
-	v, ok := h.view(r, h.S.T(r, "fund.apply_title")+"："+c.Title, d, err)
-	if !ok {
-		h.S.PageError(w, r, err)
-		return
-	}
-	h.S.Render(w, r, status, "fund_apply", v)
+	h.render(w, r, status, "fund_apply", h.S.T(r, "fund.apply_title")+"："+c.Title, d, err)
 }
 
 func (h *Handlers) applyPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -620,12 +616,7 @@ func (h *Handlers) renderApplication(w http.ResponseWriter, r *http.Request, u *
 			d.Reasons = append(d.Reasons, h.S.Cat.Msg(i18n.FromRequest(r), m))
 		}
 	}
-	v, ok := h.view(r, a.Title, d, err)
-	if !ok {
-		h.S.PageError(w, r, err)
-		return
-	}
-	h.S.Render(w, r, status, "fund_application", v)
+	h.render(w, r, status, "fund_application", a.Title, d, err)
 }
 
 func (h *Handlers) applicationPage(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -109,12 +109,7 @@ func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth
 	if d.Manage {
 		d.Members, _ = h.Svc.Members(ctx, p.OrgID)
 	}
-	v, ok := h.view(r, p.Title, d, err)
-	if !ok {
-		h.S.PageError(w, r, err)
-		return
-	}
-	h.S.Render(w, r, status, "fund_project", v)
+	h.render(w, r, status, "fund_project", p.Title, d, err)
 }
 
 func (h *Handlers) projectPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -169,11 +164,7 @@ func (h *Handlers) milestoneSubmit(w http.ResponseWriter, r *http.Request, u *au
 // reportSubmit files a milestone's report with an attachment and the
 // activities ticked.
 func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var mid int64
-	if err == nil {
-		mid, err = web.PathID(r, "m")
-	}
+	id, mid, err := web.PathPair(r, "id", "m")
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -202,11 +193,7 @@ func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 func (h *Handlers) acceptSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var mid int64
-	if err == nil {
-		mid, err = web.PathID(r, "m")
-	}
+	id, mid, err := web.PathPair(r, "id", "m")
 	if err == nil {
 		_, err = h.Svc.Accept(r.Context(), u, id, mid)
 	}
@@ -224,11 +211,7 @@ func (h *Handlers) brandSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 
 // projectFile sends a report's attachment.
 func (h *Handlers) projectFile(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var fid int64
-	if err == nil {
-		fid, err = web.PathID(r, "file")
-	}
+	id, fid, err := web.PathPair(r, "id", "file")
 	var f *MilestoneFile
 	var data []byte
 	if err == nil {
@@ -267,11 +250,7 @@ func (h *Handlers) suballocateSubmit(w http.ResponseWriter, r *http.Request, u *
 }
 
 func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var sid int64
-	if err == nil {
-		sid, err = web.PathID(r, "s")
-	}
+	id, sid, err := web.PathPair(r, "id", "s")
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -287,11 +266,7 @@ func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *a
 }
 
 func (h *Handlers) subReverseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var sid int64
-	if err == nil {
-		sid, err = web.PathID(r, "s")
-	}
+	id, sid, err := web.PathPair(r, "id", "s")
 	if err == nil {
 		r.ParseForm()
 		_, err = h.Svc.ReverseSuballocation(r.Context(), u, id, sid, r.PostFormValue("reason"))

@@ -245,6 +245,23 @@ func (s *Service) facts(ctx context.Context, o *registry.Org, pairingOrg int64, 
 	return f, nil
 }
 
+// applicant is an organization the user may apply for (its own people, or
+// the hub that keeps its money).
+func (s *Service) applicant(ctx context.Context, u *auth.User, orgID int64) (*registry.Org, error) {
+	o, err := s.Orgs.Lookup(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	hub, err := s.Custody.HubOf(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !canApply(u, o.ID, hub) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	return o, nil
+}
+
 // Apply drafts an application to an open call for an organization in the
 // call's place.
 func (s *Service) Apply(ctx context.Context, u *auth.User, callID int64, in ApplicationInput) (*Application, error) {
@@ -256,16 +273,9 @@ func (s *Service) Apply(ctx context.Context, u *auth.User, callID int64, in Appl
 	if in.OrgID <= 0 {
 		return nil, f.Err()
 	}
-	o, err := s.Orgs.Lookup(ctx, in.OrgID)
+	o, err := s.applicant(ctx, u, in.OrgID)
 	if err != nil {
 		return nil, err
-	}
-	hub, err := s.Custody.HubOf(ctx, o.ID)
-	if err != nil {
-		return nil, err
-	}
-	if !canApply(u, o.ID, hub) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	if c.State != StateOpen {
 		return nil, errs.E(errs.Conflict, "err.fund.call_closed")

@@ -145,14 +145,11 @@ func awardedSums(ctx context.Context, q db.Querier, cs []*Call) (map[int64]int64
 }
 
 func awardedSum(ctx context.Context, q db.Querier, callID int64) (int64, error) {
-	var n int64
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(award_fen), 0) FROM fund_projects WHERE call_id = $1`, callID).Scan(&n)
-	return n, err
+	return db.Scalar[int64](ctx, q, `SELECT COALESCE(SUM(award_fen), 0) FROM fund_projects WHERE call_id = $1`, callID)
 }
 
 func hasScores(ctx context.Context, q db.Querier, callID int64) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM fund_scores WHERE call_id = $1 LIMIT 1) x`, callID).Scan(&n)
+	n, err := db.Scalar[int](ctx, q, `SELECT COUNT(*) FROM (SELECT 1 FROM fund_scores WHERE call_id = $1 LIMIT 1) x`, callID)
 	return n > 0, err
 }
 
@@ -292,14 +289,12 @@ func reviewersOf(ctx context.Context, q db.Querier, callID int64) ([]int64, erro
 }
 
 func isReviewer(ctx context.Context, q db.Querier, callID, userID int64) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM fund_reviewers WHERE call_id = $1 AND user_id = $2`, callID, userID).Scan(&n)
+	n, err := db.Scalar[int](ctx, q, `SELECT COUNT(*) FROM fund_reviewers WHERE call_id = $1 AND user_id = $2`, callID, userID)
 	return n > 0, err
 }
 
 func declared(ctx context.Context, q db.Querier, appID, userID int64) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM fund_conflicts WHERE application_id = $1 AND user_id = $2`, appID, userID).Scan(&n)
+	n, err := db.Scalar[int](ctx, q, `SELECT COUNT(*) FROM fund_conflicts WHERE application_id = $1 AND user_id = $2`, appID, userID)
 	return n > 0, err
 }
 
@@ -427,9 +422,7 @@ func tranchesOf(ctx context.Context, q db.Querier, projectID int64) ([]Tranche, 
 }
 
 func paidSum(ctx context.Context, q db.Querier, projectID int64) (int64, error) {
-	var n int64
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_tranches WHERE project_id = $1`, projectID).Scan(&n)
-	return n, err
+	return db.Scalar[int64](ctx, q, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_tranches WHERE project_id = $1`, projectID)
 }
 
 func insertTranche(ctx context.Context, tx *sql.Tx, t *Tranche, by int64, now time.Time) error {
@@ -463,11 +456,7 @@ func insertMilestones(ctx context.Context, tx *sql.Tx, projectID int64, ms []Mil
 }
 
 func milestonesOf(ctx context.Context, q db.Querier, projectID int64) ([]Milestone, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+milestoneColumns+` FROM fund_milestones WHERE project_id = $1 ORDER BY due_on, id`, projectID)
-	if err != nil {
-		return nil, fmt.Errorf("funding: milestones: %w", err)
-	}
-	return db.Collect(rows, scanMilestone)
+	return db.List(ctx, q, "funding: milestones", scanMilestone, `SELECT `+milestoneColumns+` FROM fund_milestones WHERE project_id = $1 ORDER BY due_on, id`, projectID)
 }
 
 func getMilestone(ctx context.Context, q db.Querier, projectID, id int64) (*Milestone, error) {

@@ -80,6 +80,15 @@ func validateSubTranche(in *TrancheInput, part, partPaid, leadPaid, passedOn int
 	return f
 }
 
+// suballocating is a project whose parts the user may manage.
+func (s *Service) suballocating(ctx context.Context, u *auth.User, projectID int64) (*Project, *Call, error) {
+	p, c, _, err := s.project(ctx, u, projectID)
+	if err == nil && !canSuballocate(u, &c.CallInput, p.OrgID) {
+		err = errs.E(errs.Forbidden, "err.forbidden")
+	}
+	return p, c, err
+}
+
 // canSuballocate: the lead organization's own people, or the call's managers.
 func canSuballocate(u *auth.User, c *CallInput, leadOrg int64) bool {
 	if u == nil || u.ReadOnly() {
@@ -114,15 +123,11 @@ func suballocations(ctx context.Context, q db.Querier, projectID int64) ([]*Suba
 
 // allocatedSum is the parts net of reversals (under the writer when q is a tx).
 func allocatedSum(ctx context.Context, q db.Querier, projectID int64) (int64, error) {
-	var n int64
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_suballocations WHERE project_id = $1`, projectID).Scan(&n)
-	return n, err
+	return db.Scalar[int64](ctx, q, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_suballocations WHERE project_id = $1`, projectID)
 }
 
 func passedOnSum(ctx context.Context, q db.Querier, projectID int64) (int64, error) {
-	var n int64
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_sub_tranches WHERE project_id = $1`, projectID).Scan(&n)
-	return n, err
+	return db.Scalar[int64](ctx, q, `SELECT COALESCE(SUM(amount_fen), 0) FROM fund_sub_tranches WHERE project_id = $1`, projectID)
 }
 
 func (s *Service) lockProject(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
@@ -195,12 +200,9 @@ func (s *Service) Members(ctx context.Context, leadOrg int64) ([]OrgName, error)
 // Suballocate gives a part of a project's award to a member organization
 // in custody, in the call's place.
 func (s *Service) Suballocate(ctx context.Context, u *auth.User, projectID int64, in SuballocationInput) (*Suballocation, error) {
-	p, c, _, err := s.project(ctx, u, projectID)
+	p, c, err := s.suballocating(ctx, u, projectID)
 	if err != nil {
 		return nil, err
-	}
-	if !canSuballocate(u, &c.CallInput, p.OrgID) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	if p.Status != ProjectActive {
 		return nil, errs.E(errs.Conflict, "err.fund.project_closed")
@@ -274,12 +276,9 @@ func (s *Service) suballocation(ctx context.Context, projectID, id int64) (*Suba
 // ReverseSuballocation reverses what of a part was not paid yet: a new
 // negative entry with its reason; the part's row is never changed.
 func (s *Service) ReverseSuballocation(ctx context.Context, u *auth.User, projectID, id int64, reason string) (*Suballocation, error) {
-	p, c, _, err := s.project(ctx, u, projectID)
+	p, _, err := s.suballocating(ctx, u, projectID)
 	if err != nil {
 		return nil, err
-	}
-	if !canSuballocate(u, &c.CallInput, p.OrgID) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	x, err := s.suballocation(ctx, p.ID, id)
 	if err != nil {
@@ -322,12 +321,9 @@ func (s *Service) ReverseSuballocation(ctx context.Context, u *auth.User, projec
 
 // PaySubTranche pays a part's tranche into the member's custody account.
 func (s *Service) PaySubTranche(ctx context.Context, u *auth.User, projectID, id int64, in TrancheInput) (*Tranche, error) {
-	p, c, _, err := s.project(ctx, u, projectID)
+	p, c, err := s.suballocating(ctx, u, projectID)
 	if err != nil {
 		return nil, err
-	}
-	if !canSuballocate(u, &c.CallInput, p.OrgID) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	if p.Status != ProjectActive {
 		return nil, errs.E(errs.Conflict, "err.fund.project_closed")

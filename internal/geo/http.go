@@ -122,18 +122,10 @@ func (h *Handlers) nodePage(w http.ResponseWriter, r *http.Request, u *auth.User
 
 func (h *Handlers) apiRoot(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	t, err := h.tree(r.Context(), u, u.ScopeCode)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, t)
+	h.S.Respond(w, r, http.StatusOK, t, err)
 }
 
 func (h *Handlers) apiNode(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	t, err := h.tree(r.Context(), u, r.PathValue("code"))
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, t)
+	h.S.Respond(w, r, http.StatusOK, t, err)
 }

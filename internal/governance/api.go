@@ -63,16 +63,22 @@ func version(r *http.Request) (int, error) {
 	return n, nil
 }
 
-func (h *Handlers) apiCharter(w http.ResponseWriter, r *http.Request, u *auth.User) {
+// charterAt reads the charter named by the path at the version the query
+// asks for (none: the latest) with read.
+func (h *Handlers) charterAt(r *http.Request, u *auth.User, read func(ctx context.Context, u *auth.User, id int64, v int) (*Charter, error)) (*Charter, error) {
 	id, err := web.PathID(r, "id")
 	var v int
 	if err == nil {
 		v, err = version(r)
 	}
-	var c *Charter
-	if err == nil {
-		c, err = h.Svc.Charter(r.Context(), u, id, v)
+	if err != nil {
+		return nil, err
 	}
+	return read(r.Context(), u, id, v)
+}
+
+func (h *Handlers) apiCharter(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	c, err := h.charterAt(r, u, h.Svc.Charter)
 	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
@@ -110,15 +116,7 @@ func (h *Handlers) apiAdopt(w http.ResponseWriter, r *http.Request, u *auth.User
 }
 
 func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var v int
-	if err == nil {
-		v, err = version(r)
-	}
-	var c *Charter
-	if err == nil {
-		c, err = h.Svc.Printable(r.Context(), u, id, v)
-	}
+	c, err := h.charterAt(r, u, h.Svc.Printable)
 	var buf bytes.Buffer
 	if err == nil {
 		err = WritePDF(&buf, c)
@@ -128,7 +126,7 @@ func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) 
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="charter-`+strconv.FormatInt(id, 10)+`-v`+strconv.Itoa(c.Version)+`.pdf"`)
+	w.Header().Set("Content-Disposition", `inline; filename="charter-`+strconv.FormatInt(c.OrgID, 10)+`-v`+strconv.Itoa(c.Version)+`.pdf"`)
 	_, _ = io.Copy(w, &buf)
 }
 

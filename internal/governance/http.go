@@ -175,15 +175,7 @@ func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 
 // charterPage is the printable charter.
 func (h *Handlers) charterPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var v int
-	if err == nil {
-		v, err = version(r)
-	}
-	var c *Charter
-	if err == nil {
-		c, err = h.Svc.Printable(r.Context(), u, id, v)
-	}
+	c, err := h.charterAt(r, u, h.Svc.Printable)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

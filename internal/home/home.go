@@ -106,11 +106,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
 
 func (h *Handlers) api(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	ts, err := h.tasks(r, u)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": ts})
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": ts}, err)
 }
 
 //go:embed messages.json

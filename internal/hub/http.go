@@ -146,11 +146,7 @@ func (h *Handlers) memberSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 func (h *Handlers) releaseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var org int64
-	if err == nil {
-		org, err = web.PathID(r, "org_id")
-	}
+	id, org, err := web.PathPair(r, "hub_id", "org_id")
 	if err == nil {
 		_, err = h.Svc.ReleaseOn(r.Context(), u, id, org, ReleaseInput{Reason: r.PostFormValue("reason"),
 			ReleasedOn: r.PostFormValue("released_on"), LateReason: r.PostFormValue("late_reason")})
@@ -168,11 +164,7 @@ func (h *Handlers) workerSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 func (h *Handlers) workerEndSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var wid int64
-	if err == nil {
-		wid, err = web.PathID(r, "id")
-	}
+	id, wid, err := web.PathPair(r, "hub_id", "id")
 	if err == nil {
 		_, err = h.Svc.EndWorkerLate(r.Context(), u, id, wid, r.PostFormValue("ended_on"), r.PostFormValue("late_reason"))
 	}

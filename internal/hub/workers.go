@@ -40,12 +40,8 @@ func scanWorker(sc interface{ Scan(...any) error }) (*Worker, error) {
 }
 
 func (s *Service) workers(ctx context.Context, hubID int64) ([]Worker, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+workerColumns+` FROM hub_workers WHERE hub_org_id = $1
+	return db.List(ctx, s.DB.Read, "hub: workers", scanWorker, `SELECT `+workerColumns+` FROM hub_workers WHERE hub_org_id = $1
 		ORDER BY ended_on, started_on, id`, hubID)
-	if err != nil {
-		return nil, fmt.Errorf("hub: workers: %w", err)
-	}
-	return db.Collect(rows, scanWorker)
 }
 
 // AddWorker records a full- or part-time social worker of the hub.

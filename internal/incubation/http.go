@@ -315,11 +315,7 @@ func (h *Handlers) bookSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 }
 
 func (h *Handlers) cancelSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var bid int64
-	if err == nil {
-		bid, err = web.PathID(r, "id")
-	}
+	id, bid, err := web.PathPair(r, "base_id", "id")
 	if err == nil {
 		_, err = h.Svc.CancelBooking(r.Context(), u, id, bid)
 	}
@@ -340,11 +336,7 @@ func (h *Handlers) enterSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 func (h *Handlers) leaveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var iid int64
-	if err == nil {
-		iid, err = web.PathID(r, "id")
-	}
+	id, iid, err := web.PathPair(r, "base_id", "id")
 	if err == nil {
 		_, err = h.Svc.Leave(r.Context(), u, id, iid, r.PostFormValue("status"), r.PostFormValue("left_on"))
 	}

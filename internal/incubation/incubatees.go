@@ -28,12 +28,8 @@ func scanIncubatee(sc interface{ Scan(...any) error }) (*Incubatee, error) {
 
 // Incubatees lists a base's incubated organizations, current first.
 func (s *Service) Incubatees(ctx context.Context, baseID int64) ([]Incubatee, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+incubateeColumns+` FROM base_incubatees i JOIN orgs o ON o.id = i.org_id
+	return db.List(ctx, s.DB.Read, "incubation: incubatees", scanIncubatee, `SELECT `+incubateeColumns+` FROM base_incubatees i JOIN orgs o ON o.id = i.org_id
 		WHERE i.base_id = $1 ORDER BY i.status <> 'incubating', i.entered_on DESC, i.id DESC`, baseID)
-	if err != nil {
-		return nil, fmt.Errorf("incubation: incubatees: %w", err)
-	}
-	return db.Collect(rows, scanIncubatee)
 }
 
 // Enter starts the incubation of an organization the base serves.

@@ -35,11 +35,7 @@ func scanRoom(sc interface{ Scan(...any) error }) (*Room, error) {
 
 // Rooms lists a base's rooms.
 func (s *Service) Rooms(ctx context.Context, baseID int64) ([]Room, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+roomColumns+` FROM base_rooms WHERE base_id = $1 ORDER BY active DESC, name, id`, baseID)
-	if err != nil {
-		return nil, fmt.Errorf("incubation: rooms: %w", err)
-	}
-	return db.Collect(rows, scanRoom)
+	return db.List(ctx, s.DB.Read, "incubation: rooms", scanRoom, `SELECT `+roomColumns+` FROM base_rooms WHERE base_id = $1 ORDER BY active DESC, name, id`, baseID)
 }
 
 // AddRoom adds a room to a base.
@@ -193,12 +189,8 @@ func getBooking(ctx context.Context, q interface {
 
 // Bookings lists a base's bookings from a moment on.
 func (s *Service) Bookings(ctx context.Context, baseID int64, from time.Time) ([]Booking, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+bookingColumns+bookingFrom+`
+	return db.List(ctx, s.DB.Read, "incubation: bookings", scanBooking, `SELECT `+bookingColumns+bookingFrom+`
 		WHERE k.base_id = $1 AND k.ends_at > $2 AND k.status = $3 ORDER BY k.starts_at, k.id LIMIT 500`, baseID, from.UTC(), Booked)
-	if err != nil {
-		return nil, fmt.Errorf("incubation: bookings: %w", err)
-	}
-	return db.Collect(rows, scanBooking)
 }
 
 // CancelBooking cancels a booking: by whoever booked it, the organization's

@@ -112,13 +112,7 @@ func getBase(ctx context.Context, q db.Querier, id int64) (*Base, error) {
 // Get returns a base the viewer may see.
 func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Base, error) {
 	b, err := getBase(ctx, s.DB.Read, id)
-	if err != nil {
-		return nil, err
-	}
-	if !canSee(u, b) {
-		return nil, notFound()
-	}
-	return b, nil
+	return auth.Visible(u, b, err, canSee)
 }
 
 // List returns the bases the viewer sees within a division (its own scope

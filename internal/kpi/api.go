@@ -1,9 +1,7 @@
 package kpi
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
+	"context"
 	"net/http"
 	"strconv"
 
@@ -50,35 +48,16 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
 	items, err := h.Svc.List(r.Context(), u, q.Get("at"), q.Get("all") == "1")
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": items})
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": items}, err)
 }
 
 func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	ind, err := h.Svc.Create(r.Context(), u, in)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/v1/indicators/"+ind.Key)
-	web.JSON(w, http.StatusCreated, ind)
+	web.Create(h.S, func(ind *Indicator) string { return "/api/v1/indicators/" + ind.Key }, h.Svc.Create)(w, r, u)
 }
 
 func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	ind, err := h.Svc.Get(r.Context(), u, r.PathValue("key"))
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, ind)
+	h.S.Respond(w, r, http.StatusOK, ind, err)
 }
 
 // apiPatch applies the given fields over the stored ones, then saves the
@@ -88,53 +67,29 @@ func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User
 		h.S.JSONError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, web.MaxJSONBody))
-	if err != nil {
-		h.S.JSONError(w, r, errs.E(errs.Invalid, "err.bad_json", err.Error()))
-		return
+	var cur, ind *Indicator
+	in, err := web.DecodePatch(w, r, func() (in Input, err error) {
+		if cur, err = h.Svc.Get(r.Context(), u, r.PathValue("key")); err == nil {
+			in = InputOf(cur)
+		}
+		return in, err
+	})
+	if err == nil {
+		ind, err = h.Svc.Update(r.Context(), u, cur.Key, in)
 	}
-	var probe Input
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if err := web.DecodeJSON(w, r, &probe); err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	cur, err := h.Svc.Get(r.Context(), u, r.PathValue("key"))
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	in := InputOf(cur)
-	if err := json.Unmarshal(body, &in); err != nil {
-		h.S.JSONError(w, r, errs.E(errs.Invalid, "err.bad_json", err.Error()))
-		return
-	}
-	ind, err := h.Svc.Update(r.Context(), u, cur.Key, in)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, ind)
+	h.S.Respond(w, r, http.StatusOK, ind, err)
 }
 
 func (h *Handlers) apiEvaluate(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
 	res, err := h.Svc.EvaluateKnown(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"), q.Get("known_on"))
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, res)
+	h.S.Respond(w, r, http.StatusOK, res, err)
 }
 
 func (h *Handlers) apiUnits(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	q := r.URL.Query()
 	l, err := h.Svc.UnitsKnown(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"), q.Get("known_on"), q.Get("set"))
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, l)
+	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
 func (h *Handlers) apiRecords(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -156,11 +111,7 @@ func (h *Handlers) apiRecords(w http.ResponseWriter, r *http.Request, u *auth.Us
 	}
 	p, err := h.Svc.RecordsKnown(r.Context(), u, r.PathValue("key"), q.Get("unit"), q.Get("as_of"), q.Get("known_on"), q.Get("set"),
 		ints["year"], ints["page"], ints["per_page"])
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, p)
+	h.S.Respond(w, r, http.StatusOK, p, err)
 }
 
 func (h *Handlers) apiDashboard(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -178,25 +129,11 @@ func (h *Handlers) apiDashboard(w http.ResponseWriter, r *http.Request, u *auth.
 
 func (h *Handlers) apiPilots(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	items, err := h.Svc.Pilots(r.Context(), u, r.URL.Query().Get("within"))
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": items})
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": items}, err)
 }
 
 func (h *Handlers) apiDesignate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in PilotInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	p, err := h.Svc.Designate(r.Context(), u, in)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusCreated, p)
+	web.Write(h.S, http.StatusCreated, h.Svc.Designate)(w, r, u)
 }
 
 type revokeReq struct {
@@ -206,22 +143,9 @@ type revokeReq struct {
 }
 
 func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	var req revokeReq
-	if err := web.DecodeJSON(w, r, &req); err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	p, err := h.Svc.RevokeLate(r.Context(), u, id, req.RevokedOn, req.Reason, req.LateReason)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, p)
+	web.WriteID(h.S, http.StatusOK, "id", func(ctx context.Context, u *auth.User, id int64, req revokeReq) (*Pilot, error) {
+		return h.Svc.RevokeLate(ctx, u, id, req.RevokedOn, req.Reason, req.LateReason)
+	})(w, r, u)
 }
 
 func schemas() map[string]any {

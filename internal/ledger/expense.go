@@ -126,18 +126,25 @@ func (s *Service) SubmitExpense(ctx context.Context, u *auth.User, orgID int64, 
 
 // Expense returns an expense the viewer may see.
 func (s *Service) Expense(ctx context.Context, u *auth.User, id int64) (*Expense, error) {
+	e, _, err := s.visibleExpense(ctx, u, id)
+	return e, err
+}
+
+// visibleExpense is an expense the viewer may see, with its organization;
+// one the viewer may not see is not found.
+func (s *Service) visibleExpense(ctx context.Context, u *auth.User, id int64) (*Expense, *registry.Org, error) {
 	e, err := getExpense(ctx, s.DB.Read, id, "")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	o, err := s.Orgs.Lookup(ctx, e.OrgID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !canView(u, o, e.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, nil, errs.E(errs.NotFound, "err.not_found")
 	}
-	return e, nil
+	return e, o, nil
 }
 
 // CanDecide tells pages whether to offer approve and return.
@@ -147,18 +154,8 @@ func CanDecide(u *auth.User, e *Expense) bool { return e.Status == ExpensePendin
 // expense's organization never changes), so no second connection is taken
 // while the transaction holds one.
 func (s *Service) decider(ctx context.Context, u *auth.User, id int64) (*registry.Org, error) {
-	e, err := getExpense(ctx, s.DB.Read, id, "")
-	if err != nil {
-		return nil, err
-	}
-	o, err := s.Orgs.Lookup(ctx, e.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	if !canView(u, o, e.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	return o, nil
+	_, o, err := s.visibleExpense(ctx, u, id)
+	return o, err
 }
 
 // decide locks a pending expense the viewer may decide on.

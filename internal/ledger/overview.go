@@ -56,15 +56,9 @@ func (s *Service) Overview(ctx context.Context, u *auth.User, orgID int64, per P
 // HubExpenses lists a hub's expenses (pending first on its page) for its
 // staff and for the officers and auditors over it.
 func (s *Service) HubExpenses(ctx context.Context, u *auth.User, hubID int64, status string) ([]*Expense, error) {
-	h, err := s.Orgs.Lookup(ctx, hubID)
-	if errs.Is(err, errs.NotFound) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
+	_, err := s.hubBooks(ctx, u, hubID)
 	if err != nil {
 		return nil, err
-	}
-	if u.Role == auth.OrgLeader || !canView(u, h, hubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
 	return s.expenses(ctx, ExpenseFilter{HubID: hubID, Status: status})
 }

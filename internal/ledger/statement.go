@@ -277,9 +277,9 @@ type HubStatement struct {
 	Entries     []Entry `json:"entries"`
 }
 
-// HubStatementFor returns a hub's statement: for its staff and for the
-// officers and auditors whose subtree holds the hub.
-func (s *Service) HubStatementFor(ctx context.Context, u *auth.User, hubID int64, per Period) (*HubStatement, error) {
+// hubBooks is a hub whose books the user may read: its staff, and the
+// officers and auditors over it; any other is not found.
+func (s *Service) hubBooks(ctx context.Context, u *auth.User, hubID int64) (*registry.Org, error) {
 	h, err := s.Orgs.Lookup(ctx, hubID)
 	if errs.Is(err, errs.NotFound) {
 		return nil, errs.E(errs.NotFound, "err.not_found")
@@ -289,6 +289,16 @@ func (s *Service) HubStatementFor(ctx context.Context, u *auth.User, hubID int64
 	}
 	if u.Role == auth.OrgLeader || !canView(u, h, hubID) {
 		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	return h, nil
+}
+
+// HubStatementFor returns a hub's statement: for its staff and for the
+// officers and auditors whose subtree holds the hub.
+func (s *Service) HubStatementFor(ctx context.Context, u *auth.User, hubID int64, per Period) (*HubStatement, error) {
+	h, err := s.hubBooks(ctx, u, hubID)
+	if err != nil {
+		return nil, err
 	}
 	st := &HubStatement{HubID: hubID, HubName: h.Name, Period: per, Accounts: []AccountTotal{}, Entries: []Entry{}}
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT a.id, a.kind, a.org_id, a.source, a.status,

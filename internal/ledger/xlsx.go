@@ -28,7 +28,16 @@ type sheet struct {
 	bold  int
 }
 
-func newSheet(f *excelize.File, name string) (*sheet, error) {
+// newSheet adds a sheet named name to f (the first takes the place of the
+// blank sheet a new workbook has) with the ledger's money and bold styles.
+func newSheet(f *excelize.File, name string, first bool) (*sheet, error) {
+	if first {
+		if err := f.SetSheetName("Sheet1", name); err != nil {
+			return nil, err
+		}
+	} else if _, err := f.NewSheet(name); err != nil {
+		return nil, err
+	}
 	money, err := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
 	if err != nil {
 		return nil, err
@@ -81,10 +90,7 @@ func StatementXLSX(st *Statement, t T) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	name := t("ledger.sheet_statement")
-	if err := f.SetSheetName("Sheet1", name); err != nil {
-		return nil, err
-	}
-	s, err := newSheet(f, name)
+	s, err := newSheet(f, name, true)
 	if err != nil {
 		return nil, err
 	}
@@ -111,16 +117,7 @@ func StatementXLSX(st *Statement, t T) ([]byte, error) {
 		return nil, err
 	}
 	for _, e := range st.Entries {
-		var in, out any
-		if e.Amount > 0 {
-			in = e.Amount
-		} else {
-			out = -e.Amount
-		}
-		src := ""
-		if e.Source != "" {
-			src = t("source." + e.Source)
-		}
+		in, out, src := flow(t, e)
 		if err := s.put(false, e.PostingID, e.Date, kindLabel(t, e), src, e.Voucher, e.Memo, e.Payee, in, out, e.Balance); err != nil {
 			return nil, err
 		}
@@ -129,6 +126,20 @@ func StatementXLSX(st *Statement, t T) ([]byte, error) {
 		f.SetColWidth(name, col, col, w)
 	}
 	return write(f)
+}
+
+// flow is an entry's money in or out (the other cell empty) and its
+// source's name.
+func flow(t T, e Entry) (in, out any, src string) {
+	if e.Amount > 0 {
+		in = e.Amount
+	} else {
+		out = -e.Amount
+	}
+	if e.Source != "" {
+		src = t("source." + e.Source)
+	}
+	return in, out, src
 }
 
 func kindLabel(t T, e Entry) string {
@@ -144,10 +155,7 @@ func HubStatementXLSX(st *HubStatement, t T) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	name := t("ledger.sheet_accounts")
-	if err := f.SetSheetName("Sheet1", name); err != nil {
-		return nil, err
-	}
-	s, err := newSheet(f, name)
+	s, err := newSheet(f, name, true)
 	if err != nil {
 		return nil, err
 	}
@@ -172,10 +180,7 @@ func HubStatementXLSX(st *HubStatement, t T) ([]byte, error) {
 		}
 	}
 	cash := t("ledger.sheet_cash")
-	if _, err := f.NewSheet(cash); err != nil {
-		return nil, err
-	}
-	c, err := newSheet(f, cash)
+	c, err := newSheet(f, cash, false)
 	if err != nil {
 		return nil, err
 	}
@@ -184,16 +189,7 @@ func HubStatementXLSX(st *HubStatement, t T) ([]byte, error) {
 		return nil, err
 	}
 	for _, e := range st.Entries {
-		var in, out any
-		if e.Amount > 0 {
-			in = e.Amount
-		} else {
-			out = -e.Amount
-		}
-		src := ""
-		if e.Source != "" {
-			src = t("source." + e.Source)
-		}
+		in, out, src := flow(t, e)
 		if err := c.put(false, e.PostingID, e.Date, kindLabel(t, e), e.OrgName, src, e.Memo, in, out, e.Balance); err != nil {
 			return nil, err
 		}

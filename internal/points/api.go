@@ -1,6 +1,7 @@
 package points
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -33,26 +34,11 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User)
 		year = n
 	}
 	items, err := h.Svc.List(r.Context(), u, q.Get("within"), year)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": items})
+	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": items}, err)
 }
 
 func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	p, err := h.Svc.Create(r.Context(), u, in)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/v1/demonstration-points/"+strconv.FormatInt(p.ID, 10))
-	web.JSON(w, http.StatusCreated, p)
+	web.Create(h.S, func(p *Point) string { return "/api/v1/demonstration-points/" + strconv.FormatInt(p.ID, 10) }, h.Svc.Create)(w, r, u)
 }
 
 type cancelReq struct {
@@ -60,22 +46,9 @@ type cancelReq struct {
 }
 
 func (h *Handlers) apiCancel(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	var req cancelReq
-	if err := web.DecodeJSON(w, r, &req); err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	p, err := h.Svc.Cancel(r.Context(), u, id, req.Reason)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, p)
+	web.WriteID(h.S, http.StatusOK, "id", func(ctx context.Context, u *auth.User, id int64, req cancelReq) (*Point, error) {
+		return h.Svc.Cancel(ctx, u, id, req.Reason)
+	})(w, r, u)
 }
 
 func schemas() map[string]any {

@@ -60,13 +60,7 @@ func (s *Service) List(ctx context.Context, u *auth.User, within string, year in
 // Get reads one point in scope.
 func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Point, error) {
 	p, err := get(ctx, s.DB.Read, id)
-	if err != nil {
-		return nil, err
-	}
-	if !visible(u, p) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	return p, nil
+	return auth.Visible(u, p, err, visible)
 }
 
 func visible(u *auth.User, p *Point) bool {

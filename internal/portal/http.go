@@ -182,11 +182,7 @@ func (h *Handlers) orgPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) {
-	id, err := web.PathID(r, "id")
-	var pid int64
-	if err == nil {
-		pid, err = web.PathID(r, "pid")
-	}
+	id, pid, err := web.PathPair(r, "id", "pid")
 	var ct string
 	var data []byte
 	if err == nil {
@@ -371,11 +367,7 @@ func (h *Handlers) photoSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 func (h *Handlers) photoDelete(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var pid int64
-	if err == nil {
-		pid, err = web.PathID(r, "pid")
-	}
+	id, pid, err := web.PathPair(r, "id", "pid")
 	if err == nil {
 		err = h.Svc.DeletePhoto(r.Context(), u, id, pid)
 	}

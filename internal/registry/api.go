@@ -1,9 +1,6 @@
 package registry
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"maps"
 	"net/http"
 	"strconv"
@@ -61,60 +58,36 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User)
 }
 
 func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	o, err := h.Svc.Create(r.Context(), u, in)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/v1/orgs/"+strconv.FormatInt(o.ID, 10))
-	web.JSON(w, http.StatusCreated, o)
+	web.Create(h.S, func(o *Org) string { return "/api/v1/orgs/" + strconv.FormatInt(o.ID, 10) }, h.Svc.Create)(w, r, u)
 }
 
 // apiPatch applies the given fields over the stored ones, then saves the
 // whole through the same validation as the form.
 func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
+	var cur, o *Org
+	var in Input
+	if err == nil {
+		in, err = web.DecodePatch(w, r, func() (in Input, err error) {
+			cur, err = h.Svc.Get(r.Context(), u, id)
+			if cur, err = auth.Permit(u, cur, err, patches); err == nil {
+				in = InputOf(cur)
+			}
+			return in, err
+		})
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, web.MaxJSONBody))
-	if err != nil {
-		h.S.JSONError(w, r, errs.E(errs.Invalid, "err.bad_json", err.Error()))
-		return
+	if err == nil {
+		if in.Status == cur.Status {
+			in.Status = ""
+		}
+		o, err = h.Svc.Update(r.Context(), u, id, in)
 	}
-	// Validate the patch's shape first (unknown fields, types).
-	var probe Input
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if err := web.DecodeJSON(w, r, &probe); err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	cur, err := h.Svc.Get(r.Context(), u, id)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	if !manages(u, cur) || cur.PhoneMasked {
-		h.S.JSONError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
-		return
-	}
-	in := InputOf(cur)
-	if err := json.Unmarshal(body, &in); err != nil {
-		h.S.JSONError(w, r, errs.E(errs.Invalid, "err.bad_json", err.Error()))
-		return
-	}
-	if in.Status == cur.Status {
-		in.Status = ""
-	}
-	o, err := h.Svc.Update(r.Context(), u, id, in)
 	h.S.Respond(w, r, http.StatusOK, o, err)
 }
+
+// patches: who may send a patch: a manager who sees the whole record (a
+// patch writes every field back, and a masked phone would go back masked).
+func patches(u *auth.User, o *Org) bool { return manages(u, o) && !o.PhoneMasked }
 
 func (h *Handlers) apiSummary(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	within := r.URL.Query().Get("within")

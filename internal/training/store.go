@@ -116,12 +116,8 @@ func listTrainings(ctx context.Context, q db.Querier, scope string, year string,
 		cond += fmt.Sprintf(` AND t.start_day >= $%d AND t.start_day <= $%d`, len(args)-1, len(args))
 	}
 	args = append(args, limit)
-	rows, err := q.QueryContext(ctx, `SELECT `+trainingColumns+trainingFrom+` WHERE `+cond+
+	return db.List(ctx, q, "training: list", scanTraining, `SELECT `+trainingColumns+trainingFrom+` WHERE `+cond+
 		fmt.Sprintf(` ORDER BY t.starts_at DESC, t.id DESC LIMIT $%d`, len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("training: list: %w", err)
-	}
-	return db.Collect(rows, scanTraining)
 }
 
 // Row is a session as it is written.

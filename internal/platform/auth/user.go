@@ -165,8 +165,18 @@ func UserFrom(ctx context.Context) *User {
 // Permit passes on what a lookup found when the user may act on it: the
 // lookup's own error first (not found, say), then Forbidden when may says no.
 func Permit[T any](u *User, v T, err error, may func(*User, T) bool) (T, error) {
+	return pass(u, v, err, may, errs.Forbidden, "err.forbidden")
+}
+
+// Visible is Permit for what the user may not even know exists: one the
+// user may not see is not found.
+func Visible[T any](u *User, v T, err error, sees func(*User, T) bool) (T, error) {
+	return pass(u, v, err, sees, errs.NotFound, "err.not_found")
+}
+
+func pass[T any](u *User, v T, err error, may func(*User, T) bool, code, key string) (T, error) {
 	if err == nil && !may(u, v) {
-		err = errs.E(errs.Forbidden, "err.forbidden")
+		err = errs.E(code, key)
 	}
 	if err != nil {
 		var zero T

@@ -35,11 +35,7 @@ func Respond(s *web.Server, w http.ResponseWriter, r *http.Request, status int, 
 		Write(w, rp)
 		return
 	}
-	if err != nil {
-		s.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, status, v)
+	s.Respond(w, r, status, v, err)
 }
 
 // NoBody is the input of a call that reads no body: the call is keyed as

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -123,6 +124,30 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return errs.E(errs.Invalid, "err.bad_json", "empty body")
 	}
 	return errs.E(errs.Invalid, "err.bad_json", err.Error())
+}
+
+// DecodePatch reads a JSON body that changes some fields of an object:
+// the body is checked as a whole In first (unknown fields, types, as
+// DecodeJSON), then laid over what current gives (the object's input as
+// stored, after the caller's own checks), so what it does not name is kept.
+func DecodePatch[In any](w http.ResponseWriter, r *http.Request, current func() (In, error)) (In, error) {
+	var in In
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
+	if err != nil {
+		return in, errs.E(errs.Invalid, "err.bad_json", err.Error())
+	}
+	var probe In
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err := DecodeJSON(w, r, &probe); err != nil {
+		return in, err
+	}
+	if in, err = current(); err != nil {
+		return in, err
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return in, errs.E(errs.Invalid, "err.bad_json", err.Error())
+	}
+	return in, nil
 }
 
 // Logger helpers

@@ -335,6 +335,17 @@ func PathIDs(r *http.Request, names ...string) ([]int64, error) {
 	return ids, nil
 }
 
+// PathPair parses two numeric path values, an object and one of its
+// parts (a project's milestone, a hub's member); the first bad one is not
+// found.
+func PathPair(r *http.Request, outer, inner string) (int64, int64, error) {
+	ids, err := PathIDs(r, outer, inner)
+	if err != nil {
+		return 0, 0, err
+	}
+	return ids[0], ids[1], nil
+}
+
 // Read answers a JSON call without a body (a read, or an action such as
 // publishing) on the object named by a numeric path value (a bad one is
 // not found): fn's answer with 200, or its error.
@@ -364,6 +375,23 @@ func Write[In, Out any](s *Server, status int, fn func(ctx context.Context, u *a
 	return write(s, status, nil, func(ctx context.Context, u *auth.User, _ []int64, in In) (Out, error) {
 		return fn(ctx, u, in)
 	})
+}
+
+// Create is Write for a call that makes an object: 201, with the new
+// object's address (location of it) in the Location header.
+func Create[In, Out any](s *Server, location func(Out) string, fn func(ctx context.Context, u *auth.User, in In) (Out, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		var in In
+		var out Out
+		err := DecodeJSON(w, r, &in)
+		if err == nil {
+			out, err = fn(r.Context(), u, in)
+		}
+		if err == nil {
+			w.Header().Set("Location", location(out))
+		}
+		s.Respond(w, r, http.StatusCreated, out, err)
+	}
 }
 
 // WriteID is Write on the object named by a numeric path value, read

@@ -1,0 +1,113 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
+	"linli/internal/platform/i18n"
+	"linli/internal/platform/web"
+)
+
+type thing struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+	Note  string `json:"note"`
+}
+
+func adapterServer() *web.Server {
+	return web.NewServer(i18n.New(), nil, nil, slog.New(slog.DiscardHandler), nil)
+}
+
+// TestCreate: the body reaches the service, the answer is 201 with the
+// Location the caller names; a refusal is the service's error, with no
+// Location; a body with an unknown field never reaches the service.
+func TestCreate(t *testing.T) {
+	s := adapterServer()
+	calls := 0
+	h := web.Create(s, func(x *thing) string { return "/api/v1/things/" + x.Name },
+		func(_ context.Context, _ *auth.User, in thing) (*thing, error) {
+			calls++
+			if in.Name == "taken" {
+				return nil, errs.E(errs.Conflict, "err.conflict")
+			}
+			in.Count++
+			return &in, nil
+		})
+	do := func(body string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h(rec, httptest.NewRequest("POST", "/api/v1/things", strings.NewReader(body)), &auth.User{})
+		return rec
+	}
+	rec := do(`{"name":"a","count":1}`)
+	var got thing
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != http.StatusCreated ||
+		rec.Header().Get("Location") != "/api/v1/things/a" || got != (thing{Name: "a", Count: 2}) {
+		t.Fatalf("created: %d %q %s (%v)", rec.Code, rec.Header().Get("Location"), rec.Body, err)
+	}
+	if rec := do(`{"name":"taken"}`); rec.Code != http.StatusConflict || rec.Header().Get("Location") != "" {
+		t.Fatalf("refused: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := do(`{"name":"b","colour":"red"}`); rec.Code != http.StatusBadRequest && rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown field: %d %s", rec.Code, rec.Body)
+	}
+	if calls != 2 {
+		t.Fatalf("service called %d times, want 2", calls)
+	}
+}
+
+// TestDecodePatch: the fields a patch names replace the stored ones, the
+// others are kept; a patch of the wrong shape is refused before the stored
+// input is read, and the stored input's refusal is passed on.
+func TestDecodePatch(t *testing.T) {
+	stored := thing{Name: "a", Count: 3, Note: "kept"}
+	reads := 0
+	current := func() (thing, error) { reads++; return stored, nil }
+	patch := func(body string, cur func() (thing, error)) (thing, error) {
+		r := httptest.NewRequest("PATCH", "/api/v1/things/a", strings.NewReader(body))
+		return web.DecodePatch(httptest.NewRecorder(), r, cur)
+	}
+	got, err := patch(`{"count":5}`, current)
+	if err != nil || got != (thing{Name: "a", Count: 5, Note: "kept"}) || reads != 1 {
+		t.Fatalf("patched: %+v, %v, %d reads", got, err, reads)
+	}
+	if _, err := patch(`{"count":"five"}`, current); !errs.Is(err, errs.Invalid) || reads != 1 {
+		t.Fatalf("wrong type: %v, %d reads", err, reads)
+	}
+	if _, err := patch(`{"size":1}`, current); !errs.Is(err, errs.Invalid) || reads != 1 {
+		t.Fatalf("unknown field: %v, %d reads", err, reads)
+	}
+	gone := func() (thing, error) { return thing{}, errs.E(errs.NotFound, "err.not_found") }
+	if _, err := patch(`{"count":5}`, gone); !errs.Is(err, errs.NotFound) {
+		t.Fatalf("missing: %v", err)
+	}
+}
+
+var errNotFound = errs.E(errs.NotFound, "err.not_found")
+
+// TestPathPair: both ids in order; either one bad is not found.
+func TestPathPair(t *testing.T) {
+	mux := http.NewServeMux()
+	type answer struct {
+		a, b int64
+		err  error
+	}
+	var got answer
+	mux.HandleFunc("GET /p/{id}/m/{m}", func(w http.ResponseWriter, r *http.Request) {
+		a, b, err := web.PathPair(r, "id", "m")
+		got = answer{a, b, err}
+	})
+	for path, want := range map[string]answer{"/p/7/m/9": {7, 9, nil}, "/p/x/m/9": {0, 0, errNotFound}, "/p/7/m/0": {0, 0, errNotFound}} {
+		got = answer{-1, -1, nil}
+		mux.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
+		if got.a != want.a || got.b != want.b || errs.Code(got.err) != errs.Code(want.err) {
+			t.Fatalf("%s: %+v, want %+v", path, got, want)
+		}
+	}
+}
