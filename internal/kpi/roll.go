@@ -128,18 +128,12 @@ func rollable(ind *Indicator, w when) (rollQuery, bool) {
 // the units' codes, with how many were counted by a late entry, as count
 // does from the records; unitLen keeps, as match.counted does, only
 // organizations inside the units a unit_share rule counts.
-func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w when, g, unitLen int) (counts, lates map[string]int, err error) {
+func (e *evaluator) rollCounts(ctx context.Context, rq rollQuery, spans []span, w when, g, unitLen int) (counts, lates map[string]int, err error) {
 	counts, lates = map[string]int{}, map[string]int{}
-	lvl := orgroll.LevelFor(max(g, unitLen))
-	for _, sp := range spans {
-		var m map[orgroll.Key]orgroll.Count
-		if scanDim(rq.dim, lvl) {
-			m, err = orgroll.ReadScan(ctx, s.DB.Read, lvl, rq.dim, sp.lo, sp.hi, w.Day)
-		} else {
-			m, err = orgroll.Read(ctx, s.DB.Read, lvl, []string{rq.dim}, sp.lo, sp.hi, w.Day)
-		}
+	for _, r := range rollReqs(rq, spans, w, g, unitLen) {
+		m, err := e.rollRead(ctx, r)
 		if err != nil {
-			return nil, nil, fmt.Errorf("kpi rollup: %w", err)
+			return nil, nil, err
 		}
 		for k, c := range m {
 			if !rq.keeps(k, unitLen) {
@@ -156,6 +150,52 @@ func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w 
 		}
 	}
 	return counts, lates, nil
+}
+
+// rollReqs are the rollup reads of rollCounts: one per span.
+func rollReqs(rq rollQuery, spans []span, w when, g, unitLen int) []orgroll.ReadReq {
+	lvl := orgroll.LevelFor(max(g, unitLen))
+	out := make([]orgroll.ReadReq, len(spans))
+	for i, sp := range spans {
+		out[i] = orgroll.ReadReq{Lvl: lvl, Dim: rq.dim, Lo: sp.lo, Hi: sp.hi, Day: w.Day, Scan: scanDim(rq.dim, lvl)}
+	}
+	return out
+}
+
+func rollKey(r orgroll.ReadReq) string {
+	return fmt.Sprint(r.Lvl, "|", r.Dim, "|", r.Lo, "|", r.Hi, "|", r.Day, "|", r.Scan)
+}
+
+// rollRead answers a rollup read, from the request's answers when a
+// prefetch (see prefetch) read it with others.
+func (e *evaluator) rollRead(ctx context.Context, r orgroll.ReadReq) (map[orgroll.Key]orgroll.Count, error) {
+	if m, ok := e.rolls[rollKey(r)]; ok {
+		return m, nil
+	}
+	err := e.rollMany(ctx, []orgroll.ReadReq{r})
+	return e.rolls[rollKey(r)], err
+}
+
+// rollMany answers rollup reads in one statement (orgroll.ReadMany),
+// keeping the answers for the request.
+func (e *evaluator) rollMany(ctx context.Context, reqs []orgroll.ReadReq) error {
+	var todo []orgroll.ReadReq
+	for _, r := range reqs {
+		if _, ok := e.rolls[rollKey(r)]; !ok && !slices.Contains(todo, r) {
+			todo = append(todo, r)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	ms, err := orgroll.ReadMany(ctx, e.s.DB.Read, todo)
+	if err != nil {
+		return fmt.Errorf("kpi rollup: %w", err)
+	}
+	for i, r := range todo {
+		e.rolls[rollKey(r)] = ms[i]
+	}
+	return nil
 }
 
 // keeps reports whether the rollup's key counts for a rule: one of its
@@ -207,7 +247,6 @@ func workersOnly(nf *Filter) bool {
 // by the records' answer for them as known then, which can count only
 // those with a status in effect by the date as known then.
 func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, rq rollQuery) error {
-	s := e.s
 	base := ev.w
 	base.Known, base.KnownCut = "", time.Time{}
 	late := &lateOrgs{}
@@ -217,7 +256,7 @@ func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, 
 			return err
 		}
 	}
-	counts, lates, err := s.rollCounts(ctx, rq, ev.spans, base, ev.g, m.UnitLen)
+	counts, lates, err := e.rollCounts(ctx, rq, ev.spans, base, ev.g, m.UnitLen)
 	if err != nil {
 		return err
 	}
@@ -237,7 +276,7 @@ func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, 
 			known.IDs = late.ids // (the current columns answer: no history to require)
 		}
 		if len(known.IDs) > 0 {
-			c1, l1, err := s.count(ctx, &known, ev.g)
+			c1, l1, err := e.count(ctx, &known, ev.g)
 			if err != nil {
 				return err
 			}
@@ -245,7 +284,7 @@ func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, 
 			addCounts(lates, l1, 1)
 			if record {
 				known.Extra = ev.ind.Rule.NumeratorFilter
-				n1, _, err := s.count(ctx, &known, ev.g)
+				n1, _, err := e.count(ctx, &known, ev.g)
 				if err != nil {
 					return err
 				}
@@ -304,7 +343,7 @@ func (e *evaluator) rollNums(ctx context.Context, ev *evaluation, rq rollQuery, 
 	if !ok {
 		return e.s.workerCounts(ctx, rq, nf, ev.spans, ev.w, ev.g, late.ids)
 	}
-	nums, _, err := e.s.rollCounts(ctx, wq, ev.spans, base, ev.g, unitLen)
+	nums, _, err := e.rollCounts(ctx, wq, ev.spans, base, ev.g, unitLen)
 	if err != nil {
 		return nil, err
 	}
