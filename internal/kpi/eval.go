@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"math"
@@ -88,12 +89,9 @@ func (e *evaluator) unitLists(ctx context.Context, lists map[int][]span) error {
 			keys = append(keys, k)
 		}
 	}
-	if len(parts) == 0 {
-		return nil
-	}
-	rows, err := e.s.query(ctx, strings.Join(parts, " UNION ALL "), q.args...)
-	if err != nil {
-		return fmt.Errorf("kpi units: %w", err)
+	rows, err := e.s.unionAll(ctx, "kpi units", q, parts)
+	if err != nil || rows == nil {
+		return err
 	}
 	defer rows.Close()
 	got := make([][]unit, len(keys))
@@ -115,6 +113,19 @@ func (e *evaluator) unitLists(ctx context.Context, lists map[int][]span) error {
 		e.units[k] = got[i]
 	}
 	return nil
+}
+
+// unionAll runs the parts (questions tagged by their first column) as one
+// statement; no rows (nil) when there is none.
+func (s *Service) unionAll(ctx context.Context, what string, q *query, parts []string) (*sql.Rows, error) {
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	rows, err := s.query(ctx, strings.Join(parts, " UNION ALL "), q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return rows, nil
 }
 
 // countedUnit leaves out the street-level divisions that are not streets or
@@ -320,8 +331,8 @@ func countStmt(q *query, m *match, g int, years []int) string {
 // countKey identifies a count statement in the request's answers.
 func countKey(m *match, g int, years []int) string {
 	q := &query{}
-	sql := countStmt(q, m, g, years)
-	return sql + "\x00" + fmt.Sprint(q.args...)
+	text := countStmt(q, m, g, years)
+	return text + "\x00" + fmt.Sprint(q.args...)
 }
 
 // count groups the matching records by the first g characters of their
@@ -381,12 +392,9 @@ func (e *evaluator) countMany(ctx context.Context, reqs []countReq) error {
 		keys = append(keys, k)
 		byYear = append(byYear, r.years != nil)
 	}
-	if len(parts) == 0 {
-		return nil
-	}
-	rows, err := e.s.query(ctx, strings.Join(parts, " UNION ALL "), q.args...)
-	if err != nil {
-		return fmt.Errorf("kpi count: %w", err)
+	rows, err := e.s.unionAll(ctx, "kpi count", q, parts)
+	if err != nil || rows == nil {
+		return err
 	}
 	defer rows.Close()
 	ans := make([]*countAns, len(keys))
