@@ -163,12 +163,9 @@ func (e *evaluator) lastEntries(ctx context.Context, reqs []entryReq) error {
 			keys = append(keys, k)
 		}
 	}
-	if len(parts) == 0 {
-		return nil
-	}
-	rows, err := e.s.query(ctx, strings.Join(parts, " UNION ALL "), q.args...)
-	if err != nil {
-		return fmt.Errorf("kpi last entries: %w", err)
+	rows, err := e.s.unionAll(ctx, "kpi last entries", q, parts)
+	if err != nil || rows == nil {
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {

@@ -165,6 +165,9 @@ func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User,
 	if err := e.prefetchCorrections(ctx, inds, *node, w); err != nil {
 		return nil, err
 	}
+	if err := e.prefetch(ctx, inds, *node, w); err != nil {
+		return nil, err
+	}
 	for _, ind := range inds {
 		ev, err := s.evaluation(ctx, e, ind, *node, w)
 		if err != nil {

@@ -2,13 +2,16 @@ package kpi
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"linli/internal/geo"
+	"linli/internal/orgroll"
 )
 
 const eps = 1e-9
@@ -42,51 +45,87 @@ type evaluation struct {
 type evaluator struct {
 	s       *Service
 	units   map[string][]unit
-	ver     map[string]int64     // unit code → the version of its records, read once per request (see changes)
-	late    map[string]*lateOrgs // a when's cut and known cut and a unit → the organizations entered late (see enteredLate)
-	entries map[string]string    // lastEntryAfter's answers (see lastEntries)
-	staffed map[string]bool      // workersEnteredAfter's answers
+	ver     map[string]int64                         // unit code → the version of its records, read once per request (see changes)
+	late    map[string]*lateOrgs                     // a when's cut and known cut and a unit → the organizations entered late (see enteredLate)
+	entries map[string]string                        // lastEntryAfter's answers (see lastEntries)
+	staffed map[string]bool                          // workersEnteredAfter's answers
+	counts  map[string]*countAns                     // count statements' answers (see counted)
+	rolls   map[string]map[orgroll.Key]orgroll.Count // the rollup's answers (see rollRead)
 }
 
 func (s *Service) newEvaluator() *evaluator {
 	return &evaluator{s: s, units: map[string][]unit{}, ver: map[string]int64{}, late: map[string]*lateOrgs{}, entries: map[string]string{},
-		staffed: map[string]bool{}}
+		staffed: map[string]bool{}, counts: map[string]*countAns{}, rolls: map[string]map[orgroll.Key]orgroll.Count{}}
 }
 
 // unitsAt lists the divisions of a code length inside the spans.
 func (e *evaluator) unitsAt(ctx context.Context, spans []span, n int) ([]unit, error) {
+	if err := e.unitLists(ctx, map[int][]span{n: spans}); err != nil {
+		return nil, err
+	}
 	var out []unit
 	for _, sp := range spans {
-		if sp.n > n {
-			continue
+		if sp.n <= n {
+			out = append(out, e.units[strconv.Itoa(n)+"|"+sp.lo]...)
 		}
-		k := strconv.Itoa(n) + "|" + sp.lo
-		us, ok := e.units[k]
-		if !ok {
-			rows, err := e.s.query(ctx, `SELECT code, name FROM divisions WHERE level = $1 AND code >= $2 AND code < $3 ORDER BY code`,
-				geo.LevelOf(strings.Repeat("4", n)), sp.lo, sp.hi)
-			if err != nil {
-				return nil, fmt.Errorf("kpi units: %w", err)
-			}
-			for rows.Next() {
-				var u unit
-				if err := rows.Scan(&u.code, &u.name); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				if countedUnit(u.code) {
-					us = append(us, u)
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
-			e.units[k] = us
-		}
-		out = append(out, us...)
 	}
 	return out, nil
+}
+
+// unitLists reads the divisions of each code length inside each of its
+// spans not yet read (several lists in one statement), keeping them for
+// the request.
+func (e *evaluator) unitLists(ctx context.Context, lists map[int][]span) error {
+	q := &query{}
+	var parts, keys []string
+	for _, n := range slices.Sorted(maps.Keys(lists)) {
+		for _, sp := range lists[n] {
+			k := strconv.Itoa(n) + "|" + sp.lo
+			if _, ok := e.units[k]; ok || sp.n > n || slices.Contains(keys, k) {
+				continue
+			}
+			parts = append(parts, "SELECT "+strconv.Itoa(len(keys))+", code, name FROM divisions WHERE level = "+
+				q.arg(geo.LevelOf(strings.Repeat("4", n)))+" AND code >= "+q.arg(sp.lo)+" AND code < "+q.arg(sp.hi))
+			keys = append(keys, k)
+		}
+	}
+	rows, err := e.s.unionAll(ctx, "kpi units", q, parts)
+	if err != nil || rows == nil {
+		return err
+	}
+	defer rows.Close()
+	got := make([][]unit, len(keys))
+	for rows.Next() {
+		var i int
+		var u unit
+		if err := rows.Scan(&i, &u.code, &u.name); err != nil {
+			return err
+		}
+		if countedUnit(u.code) {
+			got[i] = append(got[i], u)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("kpi units: %w", err)
+	}
+	for i, k := range keys {
+		slices.SortFunc(got[i], func(a, b unit) int { return strings.Compare(a.code, b.code) })
+		e.units[k] = got[i]
+	}
+	return nil
+}
+
+// unionAll runs the parts (questions tagged by their first column) as one
+// statement; no rows (nil) when there is none.
+func (s *Service) unionAll(ctx context.Context, what string, q *query, parts []string) (*sql.Rows, error) {
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	rows, err := s.query(ctx, strings.Join(parts, " UNION ALL "), q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return rows, nil
 }
 
 // countedUnit leaves out the street-level divisions that are not streets or
@@ -139,21 +178,9 @@ func (e *evaluator) evaluate(ctx context.Context, ind *Indicator, node geo.Node,
 	if ev.available, err = e.s.available(ctx, ind.Rule.Source); err != nil || !ev.available {
 		return ev, err
 	}
-	ev.spans = spansAt(ind, node.Code)
-	ev.applicable = len(ev.spans) > 0
-	if !ev.applicable {
+	if ev.spans, ev.g, ev.applicable = reach(ind, node); !ev.applicable {
 		return ev, nil
 	}
-	ul, jl := len(node.Code), levelLen[ind.Level]
-	ev.g = max(ul, geo.ChildLen(node.Code), jl)
-	if ind.Rule.Kind == KindUnitShare {
-		ev.g = levelLen[ind.Rule.UnitLevel]
-		if ul > ev.g {
-			ev.applicable = false
-			return ev, nil
-		}
-	}
-	ev.g = min(ev.g, 12)
 	m := e.s.matchFor(ind, ev.spans, w)
 	rq, roll := rollable(ind, w)
 	switch {
@@ -163,19 +190,107 @@ func (e *evaluator) evaluate(ctx context.Context, ind *Indicator, node geo.Node,
 		ev.counts, err = e.s.coverageCounts(ctx, ind, ev.spans, w, ev.g)
 	case ind.Rule.Kind == KindCountPerYear:
 		ev.cur, ev.started = periods(ind.Rule.Years, w.Day)
-		ev.years, ev.lates, err = e.s.countByYear(ctx, m, ev.g, ev.started)
+		ev.years, ev.lates, err = e.countByYear(ctx, m, ev.g, ev.started)
 	case ind.Rule.Kind == KindRecordShare:
-		if ev.counts, ev.lates, err = e.s.count(ctx, m, ev.g); err == nil {
-			m.Extra = ind.Rule.NumeratorFilter
-			ev.nums, _, err = e.s.count(ctx, m, ev.g)
+		if ev.counts, ev.lates, err = e.count(ctx, m, ev.g); err == nil {
+			ev.nums, _, err = e.count(ctx, numerator(ind, m), ev.g)
 		}
 	default:
-		ev.counts, ev.lates, err = e.s.count(ctx, m, ev.g)
+		ev.counts, ev.lates, err = e.count(ctx, m, ev.g)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return ev, e.fillUnits(ctx, ev)
+}
+
+// reach is where an indicator is evaluated at a unit: its spans (see
+// spansAt), the code length its counts are grouped at, and whether it
+// applies there at all.
+func reach(ind *Indicator, node geo.Node) (spans []span, g int, applicable bool) {
+	spans = spansAt(ind, node.Code)
+	if len(spans) == 0 {
+		return nil, 0, false
+	}
+	ul, jl := len(node.Code), levelLen[ind.Level]
+	g = max(ul, geo.ChildLen(node.Code), jl)
+	if ind.Rule.Kind == KindUnitShare {
+		g = levelLen[ind.Rule.UnitLevel]
+		if ul > g {
+			return spans, g, false
+		}
+	}
+	return spans, min(g, 12), true
+}
+
+// numerator is a record share's match for its numerator.
+func numerator(ind *Indicator, m *match) *match {
+	n := *m
+	n.Extra = ind.Rule.NumeratorFilter
+	return &n
+}
+
+// prefetch reads, in one statement for the rollup and one for the
+// records, what evaluate will read for each of a dashboard's indicators
+// at a unit on a date (the records' and the rollup's reads of each
+// indicator, built by the same functions evaluate calls, kept for the
+// request): the per-indicator statements become two. What it does not
+// foresee (the corrections' evaluations at a deadline, the late
+// organizations' counts) is read when asked, as before.
+func (e *evaluator) prefetch(ctx context.Context, inds []*Indicator, node geo.Node, w when) error {
+	var rolls []orgroll.ReadReq
+	var counts []countReq
+	records := e.s.records.Load()
+	// the division lists: the unit's children, and the units each
+	// indicator judges below it (see fillUnits)
+	lists := map[int][]span{}
+	if n := geo.ChildLen(node.Code); n > 0 {
+		lists[n] = []span{spanOf(node.Code)}
+	}
+	for _, ind := range inds {
+		if spans, _, ok := reach(ind, node); ok && len(node.Code) < judgedLen(ind) {
+			lists[judgedLen(ind)] = append(lists[judgedLen(ind)], spans...)
+		}
+	}
+	if err := e.unitLists(ctx, lists); err != nil {
+		return err
+	}
+	for _, ind := range inds {
+		if ind.Rule.Source == SourceCoverage {
+			continue
+		}
+		if ok, err := e.s.available(ctx, ind.Rule.Source); err != nil || !ok {
+			continue
+		}
+		spans, g, ok := reach(ind, node)
+		if !ok {
+			continue
+		}
+		m := e.s.matchFor(ind, spans, w)
+		rq, roll := rollable(ind, w)
+		switch {
+		case roll && !records:
+			if w.Known != "" {
+				continue // (the late organizations first: see rollEvaluate)
+			}
+			rolls = append(rolls, rollReqs(rq, spans, w, g, m.UnitLen)...)
+			if wq, ok := rq.workersQuery(ind.Rule.NumeratorFilter); ok && ind.Rule.Kind == KindRecordShare {
+				rolls = append(rolls, rollReqs(wq, spans, w, g, m.UnitLen)...)
+			}
+		case ind.Rule.Kind == KindCountPerYear:
+			if _, started := periods(ind.Rule.Years, w.Day); len(started) > 0 {
+				counts = append(counts, countReq{m, g, started})
+			}
+		case ind.Rule.Kind == KindRecordShare:
+			counts = append(counts, countReq{m, g, nil}, countReq{numerator(ind, m), g, nil})
+		default:
+			counts = append(counts, countReq{m, g, nil})
+		}
+	}
+	if err := e.rollMany(ctx, rolls); err != nil {
+		return err
+	}
+	return e.countMany(ctx, counts)
 }
 
 // matchFor is the match of an indicator's records.
@@ -187,67 +302,135 @@ func (s *Service) matchFor(ind *Indicator, spans []span, w when) *match {
 	return m
 }
 
-// count groups the matching records by the first g characters of their
-// code, with how many of them were counted by a late entry.
-func (s *Service) count(ctx context.Context, m *match, g int) (counts, lates map[string]int, err error) {
-	q := &query{}
-	rel := m.relation(q)
-	rows, err := s.query(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), COUNT(*), SUM(m.late) FROM (`+rel+`) m WHERE `+m.counted()+` GROUP BY 1`, q.args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("kpi count: %w", err)
-	}
-	defer rows.Close()
-	counts, lates = map[string]int{}, map[string]int{}
-	for rows.Next() {
-		var c string
-		var n, l int
-		if err := rows.Scan(&c, &n, &l); err != nil {
-			return nil, nil, err
-		}
-		counts[c] += n
-		if l > 0 {
-			lates[c] += l
-		}
-	}
-	return counts, lates, rows.Err()
+// countAns is the answer of a count or countByYear statement.
+type countAns struct {
+	counts, lates map[string]int
+	years         map[string]map[int]int
 }
 
-// countByYear groups the matching records by code prefix and year, with
-// how many of each group's records (all years) were counted by a late entry.
-func (s *Service) countByYear(ctx context.Context, m *match, g int, years []int) (map[string]map[int]int, map[string]int, error) {
-	out, lates := map[string]map[int]int{}, map[string]int{}
-	if len(years) == 0 {
-		return out, lates, nil
-	}
-	q := &query{}
+// countStmt is the statement of count (years nil) or of countByYear: the
+// matching records grouped by the first g characters of their code (and,
+// by year, their year), with how many of them were counted by a late
+// entry; its columns are the group, the year (” by code alone), the count
+// and the late ones.
+func countStmt(q *query, m *match, g int, years []int) string {
 	rel := m.relation(q)
+	sub := "substr(m.ucode, 1, " + strconv.Itoa(g) + ")"
+	if years == nil {
+		return `SELECT ` + sub + ` AS c, '' AS y, COUNT(*) AS n, SUM(m.late) AS l FROM (` + rel + `) m WHERE ` + m.counted() + ` GROUP BY 1`
+	}
 	ys := make([]string, len(years))
 	for i, y := range years {
 		ys[i] = strconv.Itoa(y)
 	}
 	in := q.in(ys)
-	rows, err := s.query(ctx, `SELECT substr(m.ucode, 1, `+strconv.Itoa(g)+`), m.ryear, COUNT(*), SUM(m.late) FROM (`+rel+
-		`) m WHERE m.ryear IN `+in+` AND `+m.counted()+` GROUP BY 1, 2`, q.args...)
+	return `SELECT ` + sub + ` AS c, m.ryear AS y, COUNT(*) AS n, SUM(m.late) AS l FROM (` + rel +
+		`) m WHERE m.ryear IN ` + in + ` AND ` + m.counted() + ` GROUP BY 1, 2`
+}
+
+// countKey identifies a count statement in the request's answers.
+func countKey(m *match, g int, years []int) string {
+	q := &query{}
+	text := countStmt(q, m, g, years)
+	return text + "\x00" + fmt.Sprint(q.args...)
+}
+
+// count groups the matching records by the first g characters of their
+// code, with how many of them were counted by a late entry.
+func (e *evaluator) count(ctx context.Context, m *match, g int) (counts, lates map[string]int, err error) {
+	a, err := e.counted(ctx, m, g, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("kpi count by year: %w", err)
+		return nil, nil, err
+	}
+	return a.counts, a.lates, nil
+}
+
+// countByYear groups the matching records by code prefix and year, with
+// how many of each group's records (all years) were counted by a late entry.
+func (e *evaluator) countByYear(ctx context.Context, m *match, g int, years []int) (map[string]map[int]int, map[string]int, error) {
+	if len(years) == 0 {
+		return map[string]map[int]int{}, map[string]int{}, nil
+	}
+	a, err := e.counted(ctx, m, g, years)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.years, a.lates, nil
+}
+
+// counted answers a count statement, from the request's answers when a
+// prefetch (see prefetch) read it with others.
+func (e *evaluator) counted(ctx context.Context, m *match, g int, years []int) (*countAns, error) {
+	k := countKey(m, g, years)
+	if a, ok := e.counts[k]; ok {
+		return a, nil
+	}
+	err := e.countMany(ctx, []countReq{{m, g, years}})
+	return e.counts[k], err
+}
+
+// countReq is one count (years nil) or countByYear question.
+type countReq struct {
+	m     *match
+	g     int
+	years []int
+}
+
+// countMany answers count statements in one statement (a UNION ALL of
+// them, each row tagged with its question), keeping the answers for the
+// request.
+func (e *evaluator) countMany(ctx context.Context, reqs []countReq) error {
+	q := &query{}
+	var parts, keys []string
+	var byYear []bool
+	for _, r := range reqs {
+		k := countKey(r.m, r.g, r.years)
+		if _, ok := e.counts[k]; ok || slices.Contains(keys, k) {
+			continue
+		}
+		parts = append(parts, "SELECT "+strconv.Itoa(len(keys))+" AS i, x.c, x.y, x.n, x.l FROM ("+countStmt(q, r.m, r.g, r.years)+") x")
+		keys = append(keys, k)
+		byYear = append(byYear, r.years != nil)
+	}
+	rows, err := e.s.unionAll(ctx, "kpi count", q, parts)
+	if err != nil || rows == nil {
+		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var c, y string
-		var n, l int
-		if err := rows.Scan(&c, &y, &n, &l); err != nil {
-			return nil, nil, err
+	ans := make([]*countAns, len(keys))
+	for i := range ans {
+		ans[i] = &countAns{counts: map[string]int{}, lates: map[string]int{}}
+		if byYear[i] {
+			ans[i].years = map[string]map[int]int{}
 		}
+	}
+	for rows.Next() {
+		var i, n, l int
+		var c, y string
+		if err := rows.Scan(&i, &c, &y, &n, &l); err != nil {
+			return err
+		}
+		a := ans[i]
 		if l > 0 {
-			lates[c] += l
+			a.lates[c] += l
+		}
+		if a.years == nil {
+			a.counts[c] += n
+			continue
 		}
 		yr, _ := strconv.Atoi(y)
-		if out[c] == nil {
-			out[c] = map[int]int{}
+		if a.years[c] == nil {
+			a.years[c] = map[int]int{}
 		}
-		out[c][yr] += n
+		a.years[c][yr] += n
 	}
-	return out, lates, rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("kpi count: %w", err)
+	}
+	for i, k := range keys {
+		e.counts[k] = ans[i]
+	}
+	return nil
 }
 
 // periods returns the year a count_per_year value is for on a day, and the
@@ -299,10 +482,7 @@ func sumYears(m map[string]map[int]int, prefix string) map[int]int {
 // unit_share rule, or else the judged units in the unit.
 func (e *evaluator) fillUnits(ctx context.Context, ev *evaluation) error {
 	ind := ev.ind
-	n := levelLen[ind.Level]
-	if ind.Rule.Kind == KindUnitShare {
-		n = levelLen[ind.Rule.UnitLevel]
-	}
+	n := judgedLen(ind)
 	var us []unit
 	switch {
 	case len(ev.node.Code) > n:
@@ -326,6 +506,15 @@ func (e *evaluator) fillUnits(ctx context.Context, ev *evaluation) error {
 		}
 	}
 	return nil
+}
+
+// judgedLen is the code length of the units an indicator judges (a
+// unit_share rule: the units it counts).
+func judgedLen(ind *Indicator) int {
+	if ind.Rule.Kind == KindUnitShare {
+		return levelLen[ind.Rule.UnitLevel]
+	}
+	return levelLen[ind.Level]
 }
 
 // judge evaluates one unit from the grouped counts; ok is false when the

@@ -85,6 +85,13 @@ func TestLateEntriesElsewhereLeaveTheDashboard(t *testing.T) {
 		}
 	}
 
+	// both ways of finding them, and the choice by the counts, agree with
+	// the records: the census's and the hub's entries in 天河, none in 从化
+	if walked, probed := lateWaysAgree(t, w, []string{cityCode, tianheCode, conghuaCode, "440106001", "440106002008", jiekou},
+		[][2]string{{"2023-12-31", "2023-12-31"}, {"2022-06-30", "2023-12-31"}, {"2021-12-31", "2022-01-01"}}); walked == 0 || probed == 0 {
+		t.Errorf("the choice by the counts walked %d times and probed %d: the fixture should make it do both", walked, probed)
+	}
+
 	var streets int
 	if err := w.db.Read.QueryRowContext(w.ctx, `SELECT COUNT(*) FROM divisions WHERE level = 4 AND code >= '440106' AND code < '440107'
 		AND substr(code, 7, 3) < '400'`).Scan(&streets); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/orgroll"
+	"linli/internal/platform/db"
 )
 
 // The organizations' dated rollup (internal/orgroll, issue 19): a rule
@@ -127,18 +128,12 @@ func rollable(ind *Indicator, w when) (rollQuery, bool) {
 // the units' codes, with how many were counted by a late entry, as count
 // does from the records; unitLen keeps, as match.counted does, only
 // organizations inside the units a unit_share rule counts.
-func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w when, g, unitLen int) (counts, lates map[string]int, err error) {
+func (e *evaluator) rollCounts(ctx context.Context, rq rollQuery, spans []span, w when, g, unitLen int) (counts, lates map[string]int, err error) {
 	counts, lates = map[string]int{}, map[string]int{}
-	lvl := orgroll.LevelFor(max(g, unitLen))
-	for _, sp := range spans {
-		var m map[orgroll.Key]orgroll.Count
-		if scanDim(rq.dim, lvl) {
-			m, err = orgroll.ReadScan(ctx, s.DB.Read, lvl, rq.dim, sp.lo, sp.hi, w.Day)
-		} else {
-			m, err = orgroll.Read(ctx, s.DB.Read, lvl, []string{rq.dim}, sp.lo, sp.hi, w.Day)
-		}
+	for _, r := range rollReqs(rq, spans, w, g, unitLen) {
+		m, err := e.rollRead(ctx, r)
 		if err != nil {
-			return nil, nil, fmt.Errorf("kpi rollup: %w", err)
+			return nil, nil, err
 		}
 		for k, c := range m {
 			if !rq.keeps(k, unitLen) {
@@ -155,6 +150,52 @@ func (s *Service) rollCounts(ctx context.Context, rq rollQuery, spans []span, w 
 		}
 	}
 	return counts, lates, nil
+}
+
+// rollReqs are the rollup reads of rollCounts: one per span.
+func rollReqs(rq rollQuery, spans []span, w when, g, unitLen int) []orgroll.ReadReq {
+	lvl := orgroll.LevelFor(max(g, unitLen))
+	out := make([]orgroll.ReadReq, len(spans))
+	for i, sp := range spans {
+		out[i] = orgroll.ReadReq{Lvl: lvl, Dim: rq.dim, Lo: sp.lo, Hi: sp.hi, Day: w.Day, Scan: scanDim(rq.dim, lvl)}
+	}
+	return out
+}
+
+func rollKey(r orgroll.ReadReq) string {
+	return fmt.Sprint(r.Lvl, "|", r.Dim, "|", r.Lo, "|", r.Hi, "|", r.Day, "|", r.Scan)
+}
+
+// rollRead answers a rollup read, from the request's answers when a
+// prefetch (see prefetch) read it with others.
+func (e *evaluator) rollRead(ctx context.Context, r orgroll.ReadReq) (map[orgroll.Key]orgroll.Count, error) {
+	if m, ok := e.rolls[rollKey(r)]; ok {
+		return m, nil
+	}
+	err := e.rollMany(ctx, []orgroll.ReadReq{r})
+	return e.rolls[rollKey(r)], err
+}
+
+// rollMany answers rollup reads in one statement (orgroll.ReadMany),
+// keeping the answers for the request.
+func (e *evaluator) rollMany(ctx context.Context, reqs []orgroll.ReadReq) error {
+	var todo []orgroll.ReadReq
+	for _, r := range reqs {
+		if _, ok := e.rolls[rollKey(r)]; !ok && !slices.Contains(todo, r) {
+			todo = append(todo, r)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	ms, err := orgroll.ReadMany(ctx, e.s.DB.Read, todo)
+	if err != nil {
+		return fmt.Errorf("kpi rollup: %w", err)
+	}
+	for i, r := range todo {
+		e.rolls[rollKey(r)] = ms[i]
+	}
+	return nil
 }
 
 // keeps reports whether the rollup's key counts for a rule: one of its
@@ -206,7 +247,6 @@ func workersOnly(nf *Filter) bool {
 // by the records' answer for them as known then, which can count only
 // those with a status in effect by the date as known then.
 func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, rq rollQuery) error {
-	s := e.s
 	base := ev.w
 	base.Known, base.KnownCut = "", time.Time{}
 	late := &lateOrgs{}
@@ -216,7 +256,7 @@ func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, 
 			return err
 		}
 	}
-	counts, lates, err := s.rollCounts(ctx, rq, ev.spans, base, ev.g, m.UnitLen)
+	counts, lates, err := e.rollCounts(ctx, rq, ev.spans, base, ev.g, m.UnitLen)
 	if err != nil {
 		return err
 	}
@@ -236,7 +276,7 @@ func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, 
 			known.IDs = late.ids // (the current columns answer: no history to require)
 		}
 		if len(known.IDs) > 0 {
-			c1, l1, err := s.count(ctx, &known, ev.g)
+			c1, l1, err := e.count(ctx, &known, ev.g)
 			if err != nil {
 				return err
 			}
@@ -244,7 +284,7 @@ func (e *evaluator) rollEvaluate(ctx context.Context, ev *evaluation, m *match, 
 			addCounts(lates, l1, 1)
 			if record {
 				known.Extra = ev.ind.Rule.NumeratorFilter
-				n1, _, err := s.count(ctx, &known, ev.g)
+				n1, _, err := e.count(ctx, &known, ev.g)
 				if err != nil {
 					return err
 				}
@@ -303,7 +343,7 @@ func (e *evaluator) rollNums(ctx context.Context, ev *evaluation, rq rollQuery, 
 	if !ok {
 		return e.s.workerCounts(ctx, rq, nf, ev.spans, ev.w, ev.g, late.ids)
 	}
-	nums, _, err := e.s.rollCounts(ctx, wq, ev.spans, base, ev.g, unitLen)
+	nums, _, err := e.rollCounts(ctx, wq, ev.spans, base, ev.g, unitLen)
 	if err != nil {
 		return nil, err
 	}
@@ -407,18 +447,46 @@ func (e *evaluator) enteredLate(ctx context.Context, w when, unit string) (*late
 	return l, nil
 }
 
+// lateHow is how enteredLate finds the late-entered organizations of a
+// unit: the two ways give the same organizations (TestLateWaysAgree).
+type lateHow int
+
+const (
+	// lateByCount walks the late entries made from the known day on, at
+	// most one more than the unit holds active organizations (org_cover,
+	// kept by triggers), and probes when there are that many: the cheaper
+	// of the two by the counts, whatever the unit's level
+	lateByCount lateHow = iota
+	// lateWalk walks every late entry made from the known day on in
+	// migration 039's index (the whole country's: few, unless a census
+	// was just loaded) and keeps those of the unit's organizations
+	lateWalk
+	// lateProbe probes each organization of the unit, and each that ever
+	// moved into or out of it, in migration 049's index of the late
+	// entries by organization (bounded by the unit, whatever other bureaus
+	// entered late)
+	lateProbe
+)
+
 // enteredLate reads the organizations under a unit (now, or moved into
 // or out of it) with a late entry made from the known day on and in effect
 // by the date, with their timelines and whether a status of theirs was in
-// effect by the date as known then, in one statement. A district's or a
-// street's are found by one probe per organization of the unit in
-// migration 049's index of the late entries by organization (bounded by
-// the unit, whatever other bureaus entered late); a city's or a
-// province's by walking migration 039's index of the late entries made
-// from the known day on (few, unless a census was just loaded; the whole
-// country's, but a city's dashboard reads as many organizations of its
-// own anyway).
+// effect by the date as known then: by walking the late entries when they
+// are fewer than the unit's organizations, else by probing each of these
+// (lateByCount; one statement, two when the walk finds as many late
+// entries as the unit has organizations).
 func (s *Service) enteredLate(ctx context.Context, w when, unit string) (*lateOrgs, error) {
+	l, err := s.lateOrgsBy(ctx, w, unit, lateByCount)
+	if err != nil || l != nil {
+		return l, err
+	}
+	return s.lateOrgsBy(ctx, w, unit, lateProbe)
+}
+
+// lateOrgsBy is enteredLate by one way; lateByCount answers nil when the
+// walk stopped at its bound (the unit's organizations are then fewer than
+// the late entries: probe them).
+func (s *Service) lateOrgsBy(ctx context.Context, w when, unit string, how lateHow) (*lateOrgs, error) {
 	q := &query{}
 	cut, known := q.arg(w.Cut), q.arg(w.KnownCut)
 	sp := []span{spanOf(unit)}
@@ -430,38 +498,60 @@ func (s *Service) enteredLate(ctx context.Context, w when, unit string) (*lateOr
 			return alias + ".street_code"
 		}, sp)
 	}
-	// (a scalar subquery with LIMIT rather than EXISTS: PostgreSQL turned
-	// EXISTS into a hash of every late entry, or of every status row, in
-	// the country; each is one probe per organization in an index)
-	late := func(id string) string {
-		return `(SELECT 1 FROM org_history h WHERE h.org_id = ` + id + ` AND h.entered_at > h.at AND h.entered_at >= ` + known +
-			` AND h.at < ` + cut + ` LIMIT 1) IS NOT NULL`
+	// the organizations that ever moved into or out of the unit
+	moved := func() string {
+		return `SELECT v.org_id FROM org_history v WHERE v.field = 'community' AND (` +
+			rangeCond(q, func(int) string { return "v.value" }, sp) + ` OR ` + rangeCond(q, func(int) string { return "v.old_value" }, sp) + `)`
 	}
-	var which string
-	if len(unit) >= 6 {
-		which = `o.id IN (SELECT p.id FROM orgs p WHERE ` + place("p") + ` AND ` + late("p.id") + `
-			UNION ALL SELECT v.org_id FROM org_history v WHERE v.field = 'community' AND (` +
-			rangeCond(q, func(int) string { return "v.value" }, sp) + ` OR ` + rangeCond(q, func(int) string { return "v.old_value" }, sp) +
-			`) AND ` + late("v.org_id") + `)`
-	} else {
-		which = `o.id IN (SELECT h.org_id FROM org_history h WHERE h.entered_at > h.at AND h.entered_at >= ` + known + ` AND h.at < ` + cut + `)
-			AND (` + place("o") + ` OR EXISTS (SELECT 1 FROM org_history v WHERE v.org_id = o.id AND v.field = 'community'))`
+	lateCond := `h.entered_at > h.at AND h.entered_at >= ` + known + ` AND h.at < ` + cut
+	cols := `o.id, COALESCE((SELECT s.segs FROM org_segs s WHERE s.org_id = o.id), ''),
+		COALESCE((SELECT 1 FROM org_history k WHERE k.org_id = o.id AND k.field = 'status' AND k.at < ` + cut + `
+			AND COALESCE(k.entered_at, k.at) < ` + known + ` LIMIT 1), 0), 0`
+	var sql string
+	switch how {
+	case lateProbe:
+		// (a scalar subquery with LIMIT rather than EXISTS: PostgreSQL
+		// turned EXISTS into a hash of every late entry, or of every status
+		// row, in the country; each is one probe per organization in an
+		// index)
+		late := func(id string) string {
+			return `(SELECT 1 FROM org_history h WHERE h.org_id = ` + id + ` AND ` + lateCond + ` LIMIT 1) IS NOT NULL`
+		}
+		sql = `SELECT ` + cols + ` FROM orgs o WHERE o.id IN (SELECT p.id FROM orgs p WHERE ` + place("p") + ` AND ` + late("p.id") + `
+			UNION ALL SELECT m.org_id FROM (` + moved() + `) m WHERE ` + late("m.org_id") + `)`
+	default:
+		// the walk, bounded (lateByCount) by the unit's active
+		// organizations plus one; its first row says how many late entries
+		// it walked, and the bound
+		with, bound, limit := "", "0", ""
+		if how == lateByCount {
+			lo, hi := db.PrefixRange(unit)
+			with = `b (k) AS (SELECT COALESCE(SUM(c.n), 0) + 1 FROM org_cover c WHERE c.lvl = ` + q.arg(orgroll.LevelFor(len(unit))) +
+				` AND c.dim = 'all' AND c.code >= ` + q.arg(lo) + ` AND c.code < ` + q.arg(hi) + `), `
+			bound, limit = `(SELECT b.k FROM b)`, ` LIMIT (SELECT b.k FROM b)`
+		}
+		sql = `WITH ` + with + `x AS (SELECT h.org_id FROM org_history h WHERE ` + lateCond + limit + `)
+			SELECT -1, '', ` + bound + `, (SELECT COUNT(*) FROM x)
+			UNION ALL SELECT ` + cols + ` FROM orgs o WHERE o.id IN (SELECT x.org_id FROM x)
+				AND (` + place("o") + ` OR EXISTS (` + moved() + ` AND v.org_id = o.id))`
 	}
-	rows, err := s.query(ctx, `SELECT o.id, COALESCE((SELECT s.segs FROM org_segs s WHERE s.org_id = o.id), ''),
-		COALESCE((SELECT 1 FROM org_history k WHERE k.org_id = o.id AND k.field = 'status' AND k.at < `+cut+`
-			AND COALESCE(k.entered_at, k.at) < `+known+` LIMIT 1), 0)
-		FROM orgs o WHERE `+which, q.args...)
+	rows, err := s.query(ctx, sql, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi late entries: %w", err)
 	}
 	defer rows.Close()
 	l := &lateOrgs{segs: map[int64][]orgroll.Seg{}}
+	walked, bound := 0, 0
 	for rows.Next() {
 		var id int64
 		var enc string
-		var was int
-		if err := rows.Scan(&id, &enc, &was); err != nil {
+		var was, n int
+		if err := rows.Scan(&id, &enc, &was, &n); err != nil {
 			return nil, err
+		}
+		if id == -1 {
+			bound, walked = was, n
+			continue
 		}
 		l.ids = append(l.ids, id)
 		if was == 1 {
@@ -473,6 +563,9 @@ func (s *Service) enteredLate(ctx context.Context, w when, unit string) (*lateOr
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("kpi late entries: %w", err)
+	}
+	if how == lateByCount && walked >= bound {
+		return nil, nil
 	}
 	slices.Sort(l.ids)
 	slices.Sort(l.known)

@@ -351,6 +351,12 @@ func TestHubWorkersRollupIsExact(t *testing.T) {
 	correctionCheckAt(t, w, conghuaCode)("a worker entered after the deadline", map[string]string{"two_workers": "0→1 2024-02",
 		"hub_social_workers": "none", "qualified_village": "none"})
 	correctionCheckAt(t, w, tianheCode)("a worker entered after the deadline", map[string]string{"two_workers": "none"})
+	// the hub moved by a late entry is late under both districts (the one
+	// it left, the one it is in) on the days its move was not yet known
+	if walked, probed := lateWaysAgree(t, w, []string{cityCode, tianheCode, conghuaCode, wenquan, "440117103202", "440106001001"},
+		[][2]string{{"2023-12-31", "2023-12-31"}, {"2022-07-15", "2022-07-31"}, {"2022-06-15", "2022-06-15"}}); walked == 0 || probed == 0 {
+		t.Errorf("the choice by the counts walked %d times and probed %d: the fixture should make it do both", walked, probed)
+	}
 }
 
 // rollWorkers is the rollup's count of hubs with a social worker in a

@@ -28,17 +28,14 @@ type query struct {
 	args []any
 }
 
-func (q *query) arg(v any) string {
-	q.args = append(q.args, v)
-	return "$" + strconv.Itoa(len(q.args))
+func (q *query) arg(v any) (p string) {
+	p, q.args = db.Arg(q.args, v)
+	return p
 }
 
-func (q *query) in(vals []string) string {
-	ph := make([]string, len(vals))
-	for i, v := range vals {
-		ph[i] = q.arg(v)
-	}
-	return "(" + strings.Join(ph, ", ") + ")"
+func (q *query) in(vals []string) (list string) {
+	list, q.args = db.InList(vals, q.args)
+	return list
 }
 
 // span is the half-open code range [lo, hi) of a division's subtree, with

@@ -297,11 +297,27 @@ func TestRollupEqualsRecords(t *testing.T) {
 				for k, c := range m {
 					got[k.String()] = c
 				}
-				// the range scan reads the same, dimension by dimension
-				for _, dim := range []string{"all", "group", "type"} {
+				// the range scan reads the same, dimension by dimension, alone
+				// and as ReadMany's scanned questions beside read ones
+				dims := []string{"all", "group", "type"}
+				var reqs []orgroll.ReadReq
+				for _, dim := range dims {
+					reqs = append(reqs, orgroll.ReadReq{Lvl: l.Lvl, Dim: dim, Lo: "", Hi: "\U0010FFFF", Day: day, Scan: true},
+						orgroll.ReadReq{Lvl: l.Lvl, Dim: dim, Lo: "", Hi: "\U0010FFFF", Day: day})
+				}
+				many, err := orgroll.ReadMany(ctx, d.Read, reqs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, dim := range dims {
 					sc, err := orgroll.ReadScan(ctx, d.Read, l.Lvl, dim, "", "\U0010FFFF", day)
 					if err != nil {
 						t.Fatal(err)
+					}
+					for j, mm := range many[2*i : 2*i+2] {
+						if !maps.Equal(mm, sc) {
+							t.Errorf("%s on %s: ReadMany's %s (question %d) %v, ReadScan %v", what, day, dim, j, mm, sc)
+						}
 					}
 					for k, c := range sc {
 						if k.Lvl != l.Lvl || k.Dim != dim || m[k] != c {

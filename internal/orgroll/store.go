@@ -619,34 +619,114 @@ func Ensure(ctx context.Context, d *db.DB) (bool, error) {
 // whose codes lie in [lo, hi), on a day (YYYY-MM-DD): each key's last row
 // on or before it. Keys counting nobody that day are left out.
 func Read(ctx context.Context, q db.Querier, lvl int, dims []string, lo, hi, day string) (map[Key]Count, error) {
+	reqs := make([]ReadReq, len(dims))
+	for i, dim := range dims {
+		reqs[i] = ReadReq{Lvl: lvl, Dim: dim, Lo: lo, Hi: hi, Day: day}
+	}
+	ms, err := ReadMany(ctx, q, reqs)
+	if err != nil {
+		return nil, err
+	}
 	out := map[Key]Count{}
-	for _, dim := range dims {
-		klo, khi := KeyRange(lvl, dim, lo, hi)
+	for _, m := range ms {
+		maps.Copy(out, m)
+	}
+	return out, nil
+}
+
+// ReadReq is one question of ReadMany: the counts of the keys of a level
+// and dimension whose codes lie in [Lo, Hi) on a day, read as Read reads
+// them (two seeks per key from the keys' list) or, Scan, as ReadScan does
+// (every row of those keys up to the day).
+type ReadReq struct {
+	Lvl    int
+	Dim    string
+	Lo, Hi string
+	Day    string
+	Scan   bool
+}
+
+// ReadMany answers several questions in one statement (a UNION ALL of
+// their reads, each row tagged with its question), an answer per
+// question, in order: what a dashboard's indicators ask of the rollup for
+// a unit and date, read together.
+func ReadMany(ctx context.Context, q db.Querier, reqs []ReadReq) ([]map[Key]Count, error) {
+	out := make([]map[Key]Count, len(reqs))
+	if len(reqs) == 0 {
+		return out, nil
+	}
+	var b strings.Builder
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	for i, r := range reqs {
+		out[i] = map[Key]Count{}
+		klo, khi := KeyRange(r.Lvl, r.Dim, r.Lo, r.Hi)
+		if i > 0 {
+			b.WriteString(" UNION ALL ")
+		}
+		tag := strconv.Itoa(i)
+		if r.Scan {
+			b.WriteString(`SELECT ` + tag + `, rk, day, n, nl FROM org_roll WHERE rk >= ` + arg(klo) + ` AND rk < ` + arg(khi) + ` AND day <= ` + arg(r.Day))
+			continue
+		}
 		// each key's last row by two seeks on the primary key from the
 		// keys' list: as a join, SQLite drove from org_roll's rows in the
 		// range (every day of every key, a district's key changes on
 		// hundreds) and looked up the last day for each
-		rows, err := q.QueryContext(ctx, `SELECT m.rk, m.n, m.nl FROM (SELECT k.rk,
-				(SELECT r.n FROM org_roll r WHERE r.rk = k.rk AND r.day <= $3 ORDER BY r.day DESC LIMIT 1) AS n,
-				(SELECT r.nl FROM org_roll r WHERE r.rk = k.rk AND r.day <= $3 ORDER BY r.day DESC LIMIT 1) AS nl
-			FROM org_roll_keys k WHERE k.rk >= $1 AND k.rk < $2) m WHERE m.n <> 0`, klo, khi, day)
-		if err != nil {
-			return nil, fmt.Errorf("org rollup read: %w", err)
+		lo, hi, day := arg(klo), arg(khi), arg(r.Day)
+		b.WriteString(`SELECT ` + tag + `, m.rk, '', m.n, m.nl FROM (SELECT k.rk,
+				(SELECT r.n FROM org_roll r WHERE r.rk = k.rk AND r.day <= ` + day + ` ORDER BY r.day DESC LIMIT 1) AS n,
+				(SELECT r.nl FROM org_roll r WHERE r.rk = k.rk AND r.day <= ` + day + ` ORDER BY r.day DESC LIMIT 1) AS nl
+			FROM org_roll_keys k WHERE k.rk >= ` + lo + ` AND k.rk < ` + hi + `) m WHERE m.n <> 0`)
+	}
+	rows, err := q.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("org rollup read: %w", err)
+	}
+	defer rows.Close()
+	// a scanned key's rows come in any order: its last day's is kept
+	type last struct {
+		day string
+		c   Count
+	}
+	scanned := make([]map[string]last, len(reqs))
+	for rows.Next() {
+		var i int
+		var s, day string
+		var c Count
+		if err := rows.Scan(&i, &s, &day, &c.N, &c.Late); err != nil {
+			return nil, err
 		}
-		for rows.Next() {
-			var s string
-			var c Count
-			if err := rows.Scan(&s, &c.N, &c.Late); err != nil {
-				rows.Close()
-				return nil, err
+		if i < 0 || i >= len(reqs) {
+			return nil, fmt.Errorf("org rollup read: question %d of %d", i, len(reqs))
+		}
+		if !reqs[i].Scan {
+			if k, ok := ParseKey(s); ok {
+				out[i][k] = c
+			}
+			continue
+		}
+		if scanned[i] == nil {
+			scanned[i] = map[string]last{}
+		}
+		if l, ok := scanned[i][s]; !ok || day > l.day {
+			scanned[i][s] = last{day, c}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, m := range scanned {
+		for s, l := range m {
+			if l.c.N == 0 {
+				continue
 			}
 			if k, ok := ParseKey(s); ok {
-				out[k] = c
+				out[i][k] = l.c
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
 		}
 	}
 	return out, nil
