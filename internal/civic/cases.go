@@ -14,6 +14,7 @@ import (
 	"linli/internal/activity"
 	"linli/internal/funding"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/upload"
@@ -314,7 +315,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, d Decision
 			return err
 		}
 		if status == CasePublished && c.Status != CasePublished {
-			c.PublishedOn = today(now)
+			c.PublishedOn = clock.Day(now)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, featured = $2, published_on = $3, updated_at = $4
 			WHERE id = $5 AND status = $6`, status, b2i(featured), c.PublishedOn, now, id, c.Status)

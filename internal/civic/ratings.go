@@ -10,6 +10,7 @@ import (
 
 	"linli/internal/activity"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
@@ -50,7 +51,7 @@ func (s *Service) Rate(ctx context.Context, u *auth.User, orgID int64, in Rating
 		return nil, err
 	}
 	now := s.now()
-	day := today(now)
+	day := clock.Day(now)
 	var out *Rating
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		took, err := s.tookPart(ctx, tx, u.ID, orgID, day)

@@ -6,18 +6,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"linli/internal/effective"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 )
 
 // Who may do what to this room's records, as pure decisions.
-
-func today(now time.Time) string { return clock.Day(now) }
 
 var phoneRE = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 

@@ -280,7 +280,7 @@ func (s *Service) OpenActivities(ctx context.Context, u *auth.User) ([]ActivityL
 	if !isResident(u) {
 		return nil, notFound()
 	}
-	lines, err := activity.OpenForSignups(ctx, s.DB.Read, u.ScopeCode[:9], today(s.now()), 50)
+	lines, err := activity.OpenForSignups(ctx, s.DB.Read, u.ScopeCode[:9], clock.Day(s.now()), 50)
 	if err != nil {
 		return nil, fmt.Errorf("civic: open activities: %w", err)
 	}

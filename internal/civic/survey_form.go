@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/web"
@@ -174,7 +175,7 @@ func (h *Handlers) surveyNew(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.PageError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
 		return
 	}
-	day := today(h.Svc.now())
+	day := clock.Day(h.Svc.now())
 	in := SurveyInput{OpensOn: day, ClosesOn: day, Questions: DefaultQuestions()}
 	if len(u.ScopeCode) >= 6 {
 		in.UnitCode = u.ScopeCode[:min(len(u.ScopeCode), 9)]

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
@@ -142,7 +143,7 @@ func (s *Service) Surveys(ctx context.Context, u *auth.User) ([]*Survey, error) 
 	var where string
 	args := []any{}
 	if isResident(u) {
-		day := today(s.now())
+		day := clock.Day(s.now())
 		where = `(s.unit_code = $1 OR s.unit_code = $2) AND s.opens_on <= $3 AND s.closes_on >= $3`
 		args = append(args, u.ScopeCode[:6], u.ScopeCode[:9], day)
 	} else {
@@ -202,7 +203,7 @@ func (s *Service) AnswerSurvey(ctx context.Context, u *auth.User, id int64, in A
 		if err != nil {
 			return err
 		}
-		r, f, err := planAnswer(u, sv, in, today(now))
+		r, f, err := planAnswer(u, sv, in, clock.Day(now))
 		if err != nil {
 			return err
 		}
@@ -213,7 +214,7 @@ func (s *Service) AnswerSurvey(ctx context.Context, u *auth.User, id int64, in A
 		c := u.ScopeCode
 		_, err = tx.ExecContext(ctx, `INSERT INTO survey_answers (survey_id, user_id, community_code, street_code, district_code,
 			knows, took_part, satisfaction, answers, answered_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			id, u.ID, c, c[:9], c[:6], b2i(r.knows), b2i(r.tookPart), r.satisfaction, string(raw), today(now), now)
+			id, u.ID, c, c[:9], c[:6], b2i(r.knows), b2i(r.tookPart), r.satisfaction, string(raw), clock.Day(now), now)
 		if s.DB.Dialect.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.answered"), Fields: map[string]errs.Msg{"survey": errs.M("err.civic.answered")}}
 		}

@@ -223,7 +223,7 @@ func (s *supporter) team(h *planned, demo bool) *hubTeam {
 
 // takeIn schedules an organization's coming into custody.
 func (s *supporter) takeIn(t *hubTeam, m *member) {
-	consentOn := dateOf(maxTime(m.joined.AddDate(0, 0, -1-s.r.IntN(10)), s.filed[m.org.id]))
+	consentOn := clock.Day(maxTime(m.joined.AddDate(0, 0, -1-s.r.IntN(10)), s.filed[m.org.id]))
 	note := consentNotes[s.r.IntN(len(consentNotes))]
 	s.on(m.joined, "take into custody", func(ctx context.Context) error {
 		if _, err := s.hubsAt(m.joined).TakeIntoCustody(ctx, t.director, t.hub.id,
@@ -330,8 +330,8 @@ func (s *supporter) orgID(t *hubTeam, m *member) int64 {
 func (s *supporter) incomeFor(t *hubTeam, m *member, at time.Time) ledger.IncomeInput {
 	st := s.streetOf(t.hub.street)
 	year := clock.Year(at)
-	received := dateOf(at.AddDate(0, 0, -s.r.IntN(4)))
-	if j := dateOf(m.joined); received < j {
+	received := clock.Day(at.AddDate(0, 0, -s.r.IntN(4)))
+	if j := clock.Day(m.joined); received < j {
 		received = j
 	}
 	if m.org == nil {
@@ -374,8 +374,8 @@ func (s *supporter) expenseFor(t *hubTeam, m *member, at time.Time, bal ledger.F
 	if item.payee != "" {
 		payee = fmt.Sprintf(item.payee, s.streetOf(t.hub.street).stem)
 	}
-	spent := dateOf(at.AddDate(0, 0, -s.r.IntN(7)))
-	if j := dateOf(m.joined); spent < j {
+	spent := clock.Day(at.AddDate(0, 0, -s.r.IntN(7)))
+	if j := clock.Day(m.joined); spent < j {
 		spent = j
 	}
 	in := ledger.ExpenseInput{Amount: amt, Purpose: item.purpose, Payee: payee, SpentOn: spent}
@@ -394,7 +394,7 @@ func (s *supporter) income(t *hubTeam, m *member, at time.Time, in ledger.Income
 		case ref != nil:
 			in.Voucher = ref.p.Voucher
 		default:
-			y := dateOf(at)[:4]
+			y := clock.Day(at)[:4]
 			t.vouchers[y]++
 			in.Voucher = fmt.Sprintf("DG%s-%04d", y, t.vouchers[y])
 		}

@@ -169,7 +169,7 @@ func (s *supporter) districtBase(a *area, opened time.Time) {
 		b.by = func() *auth.User { return s.accounts["tianhe"] }
 	}
 	b.in = incubation.BaseInput{Name: a.name + "社区社会组织孵化培育基地", HostType: host, Address: addr, DivisionCode: a.code,
-		OpeningHours: openingHours[s.r.IntN(len(openingHours))], OpenedOn: dateOf(opened),
+		OpeningHours: openingHours[s.r.IntN(len(openingHours))], OpenedOn: clock.Day(opened),
 		Services: []string{"party_building", "incubation", "capacity_building", "consulting", "training", "resource_matching", "networking"}}
 	for _, h := range s.hubsOf(a.code) {
 		if h.in.Tier == "registered" {
@@ -187,7 +187,7 @@ func (s *supporter) streetBase(a *area, st *street, opened time.Time, community 
 	b := &base{opened: opened, by: func() *auth.User { return s.admin }}
 	b.in = incubation.BaseInput{Name: fmt.Sprintf(h.name, a.name, st.name, st.stem), HostType: h.host,
 		Address: fmt.Sprintf(h.address, a.name, st.name, st.stem), DivisionCode: st.code,
-		OpeningHours: openingHours[s.r.IntN(len(openingHours))], OpenedOn: dateOf(opened),
+		OpeningHours: openingHours[s.r.IntN(len(openingHours))], OpenedOn: clock.Day(opened),
 		Services: []string{"party_building", "incubation", "capacity_building", "consulting"}}
 	if community {
 		c := s.pickCommunity(st)
@@ -316,7 +316,7 @@ func (s *supporter) incubate(b *base, orgs []*planned, n int) {
 		var iid int64
 		s.on(entered, "incubate", func(ctx context.Context) error {
 			out, err := s.basesAt(entered).Enter(ctx, b.by(), b.id, incubation.IncubateeInput{OrgID: o.id,
-				EnteredOn: dateOf(entered), Note: note})
+				EnteredOn: clock.Day(entered), Note: note})
 			if err != nil {
 				return err
 			}
@@ -332,7 +332,7 @@ func (s *supporter) incubate(b *base, orgs []*planned, n int) {
 			continue // still incubating
 		}
 		s.on(left, "end incubation", func(ctx context.Context) error {
-			if _, err := s.basesAt(left).Leave(ctx, b.by(), b.id, iid, status, dateOf(left)); err != nil {
+			if _, err := s.basesAt(left).Leave(ctx, b.by(), b.id, iid, status, clock.Day(left)); err != nil {
 				return err
 			}
 			if status == incubation.Graduated {

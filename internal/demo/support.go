@@ -209,9 +209,6 @@ func (s *supporter) newUser(t time.Time, dst **auth.User, nu auth.NewUser) {
 
 // Dates.
 
-// dateOf is a moment's date in China.
-func dateOf(t time.Time) string { return clock.Day(t) }
-
 // later is a working-hours moment some days after t (strictly after it).
 func (s *supporter) later(t time.Time, minDays, maxDays int) time.Time {
 	d := t.In(clock.China)

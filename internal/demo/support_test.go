@@ -18,6 +18,7 @@ import (
 	"linli/internal/ledger"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 )
 
 // TestLoadSupport: the demonstration's incubation bases, hub social workers
@@ -38,7 +39,7 @@ func TestLoadSupport(t *testing.T) {
 	t.Logf("loaded in %v on %s; support: %+v", res.Elapsed, e.db.Engine, *sup)
 	indicators := &kpi.Service{DB: e.db, Geo: e.geo, Now: fixed(now)}
 	admin := &auth.User{ID: 1, Username: "admin", Role: auth.CityAdmin, ScopeCode: "4401"}
-	today := dateOf(now)
+	today := clock.Day(now)
 
 	t.Run("bases in most districts, not all", func(t *testing.T) {
 		var n, withStreet, district, rooms, incubating, graduated int

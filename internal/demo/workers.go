@@ -7,6 +7,7 @@ import (
 
 	"linli/internal/hub"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 )
 
 // Social workers of the hubs (C8: each hub has 1–2 full- or part-time social
@@ -55,7 +56,7 @@ func (s *supporter) worker(h *planned, start time.Time, replace float64) {
 		return
 	}
 	in := hub.WorkerInput{Name: s.names.person(), Kind: pickWeighted(s.r, hub.WorkerKinds, []int{60, 40}),
-		Qualified: s.r.Float64() < 0.6, StartedOn: dateOf(start)}
+		Qualified: s.r.Float64() < 0.6, StartedOn: clock.Day(start)}
 	var id int64
 	by := s.workerRecorder(h, start)
 	s.on(start, "add social worker", func(ctx context.Context) error {
@@ -76,7 +77,7 @@ func (s *supporter) worker(h *planned, start time.Time, replace float64) {
 		return
 	}
 	s.on(left, "social worker leaves", func(ctx context.Context) error {
-		if _, err := s.hubsAt(left).EndWorker(ctx, s.workerRecorder(h, left)(), h.id, id, dateOf(left)); err != nil {
+		if _, err := s.hubsAt(left).EndWorker(ctx, s.workerRecorder(h, left)(), h.id, id, clock.Day(left)); err != nil {
 			return err
 		}
 		s.res.Workers--

@@ -11,14 +11,11 @@ import (
 	"linli/internal/effective"
 	"linli/internal/funding"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
 )
 
 // Pure decisions: no context, no SQL, no I/O.
-
-func today(now time.Time) string { return clock.Day(now) }
 
 // addYears moves a day by whole years (29 February → 28 February).
 func addYears(day string, n int) string {

@@ -211,7 +211,7 @@ func (s *Service) AwardGrade(ctx context.Context, u *auth.User, orgID int64, in 
 		return nil, err
 	}
 	now := s.now()
-	if err := planGrade(u, o, &in, today(now)); err != nil {
+	if err := planGrade(u, o, &in, clock.Day(now)); err != nil {
 		return nil, err
 	}
 	g := &Grade{OrgID: o.ID, GradeInput: in, OrgName: o.Name, CreatedAt: now}
@@ -224,7 +224,7 @@ func (s *Service) AwardGrade(ctx context.Context, u *auth.User, orgID int64, in 
 	if err != nil {
 		return nil, err
 	}
-	g.Valid = g.AwardedOn <= today(now) && today(now) < g.ValidUntil
+	g.Valid = g.AwardedOn <= clock.Day(now) && clock.Day(now) < g.ValidUntil
 	return g, nil
 }
 
@@ -238,7 +238,7 @@ func (s *Service) Grades(ctx context.Context, u *auth.User, orgID int64) ([]Grad
 	if err != nil {
 		return nil, err
 	}
-	day := today(s.now())
+	day := clock.Day(s.now())
 	cur := gradeOn(gs, day)
 	out := make([]Grade, 0, len(gs))
 	for i := len(gs) - 1; i >= 0; i-- {
@@ -267,7 +267,7 @@ func (s *Service) CurrentGrade(ctx context.Context, orgID int64) (grade, validUn
 	if err != nil {
 		return "", "", err
 	}
-	day := today(s.now())
+	day := clock.Day(s.now())
 	g := gradeOn(gs, day)
 	for _, x := range gs {
 		if x.Grade == g && x.AwardedOn <= day && day < x.ValidUntil {
@@ -287,7 +287,7 @@ func (s *Service) GradesIn(ctx context.Context, u *auth.User, place, day string)
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	if day == "" {
-		day = today(s.now())
+		day = clock.Day(s.now())
 	}
 	if !effective.Valid(day) {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"on": errs.M("err.bad_date")}}
@@ -317,7 +317,7 @@ func (s *Service) SetForm(ctx context.Context, u *auth.User, in FormInput) (*Par
 		return nil, err
 	}
 	now := s.now()
-	if err := planForm(u, o, &in, today(now)); err != nil {
+	if err := planForm(u, o, &in, clock.Day(now)); err != nil {
 		return nil, err
 	}
 	err = s.DB.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -351,7 +351,7 @@ func (s *Service) Party(ctx context.Context, u *auth.User, orgID int64) (*PartyS
 		return nil, err
 	}
 	list := evs[orgID]
-	st := &PartyState{OrgID: orgID, Form: formOn(list, today(s.now())), History: make([]FormEvent, 0, len(list))}
+	st := &PartyState{OrgID: orgID, Form: formOn(list, clock.Day(s.now())), History: make([]FormEvent, 0, len(list))}
 	for i := len(list) - 1; i >= 0; i-- {
 		st.History = append(st.History, list[i])
 	}
@@ -367,7 +367,7 @@ func (s *Service) AddContact(ctx context.Context, u *auth.User, in ContactInput)
 		return nil, err
 	}
 	now := s.now()
-	if err := planContact(u, o, &in, today(now)); err != nil {
+	if err := planContact(u, o, &in, clock.Day(now)); err != nil {
 		return nil, err
 	}
 	c := &Contact{ContactInput: in, OrgName: o.Name, Community: o.CommunityCode, CreatedAt: now}
@@ -428,13 +428,13 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, place, day string)
 	}
 	now := s.now()
 	if day == "" {
-		day = today(now)
+		day = clock.Day(now)
 	}
 	t, perr := clock.Parse(time.DateOnly, day)
 	if perr != nil {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"on": errs.M("err.bad_date")}}
 	}
-	rows, err := s.Orgs.StatusesOn(ctx, scope, t.AddDate(0, 0, 1).UTC(), day >= today(now))
+	rows, err := s.Orgs.StatusesOn(ctx, scope, t.AddDate(0, 0, 1).UTC(), day >= clock.Day(now))
 	if err != nil {
 		return nil, err
 	}
@@ -517,7 +517,7 @@ func (s *Service) Appraise(ctx context.Context, u *auth.User, in AppraisalInput)
 		return nil, err
 	}
 	now := s.now()
-	a, err := planAppraisal(u, o, &in, today(now))
+	a, err := planAppraisal(u, o, &in, clock.Day(now))
 	if err != nil {
 		return nil, err
 	}
@@ -910,7 +910,7 @@ func (s *Service) Publish(ctx context.Context, u *auth.User, roundID int64) (*Ro
 		return nil, errs.E(errs.Conflict, "eval.err.published")
 	}
 	now := s.now()
-	r.PublishedOn = today(now)
+	r.PublishedOn = clock.Day(now)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE eval_rounds SET published_on = $1 WHERE id = $2 AND published_on = ''`, r.PublishedOn, r.ID); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
@@ -119,7 +120,7 @@ func formEvents(ctx context.Context, q db.Querier, reg Registry, orgIDs []int64)
 	}
 	for id, evs := range hist {
 		for _, e := range evs {
-			out[id] = append(out[id], FormEvent{Form: e.Value, EffectiveOn: today(e.At), Source: "registry"})
+			out[id] = append(out[id], FormEvent{Form: e.Value, EffectiveOn: clock.Day(e.At), Source: "registry"})
 		}
 	}
 	for _, part := range chunks(orgIDs, 500) {

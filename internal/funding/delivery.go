@@ -5,6 +5,7 @@ import (
 
 	"linli/internal/activity"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
 )
@@ -53,7 +54,7 @@ func (s *Service) Eligibility(ctx context.Context, u *auth.User, callID, orgID, 
 	if err != nil {
 		return nil, err
 	}
-	facts, err := s.facts(ctx, o, pairingOrg, today(s.now()))
+	facts, err := s.facts(ctx, o, pairingOrg, clock.Day(s.now()))
 	if err != nil {
 		return nil, err
 	}

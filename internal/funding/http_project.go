@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
 	"linli/internal/platform/upload"
@@ -79,7 +80,7 @@ func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth
 	}
 	d := projectData{P: p, Award: yuan(p.AwardFen), Paid: yuan(p.PaidFen), Spent: yuan(p.SpentFen),
 		Manage: canManageCall(u, &c.CallInput) && p.Status == ProjectActive, Report: canReport(u, p.OrgID, hub) && p.Status == ProjectActive,
-		Brand: canBrand(u, p.CommunityCode) && p.Brand == nil, Form: form, FormFor: formFor, Key: formKey(), Today: today(h.Svc.now())}
+		Brand: canBrand(u, p.CommunityCode) && p.Brand == nil, Form: form, FormFor: formFor, Key: formKey(), Today: clock.Day(h.Svc.now())}
 	if d.Form == nil {
 		d.Form = url.Values{}
 	}

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"linli/internal/platform/auth"
-	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/upload"
 	"linli/internal/registry"
@@ -20,9 +19,6 @@ import (
 
 // MaxFen bounds one amount: 100 million yuan (the ledger's bound).
 const MaxFen int64 = 100_000_000_00
-
-// today is the date in China of a moment.
-func today(now time.Time) string { return clock.Day(now) }
 
 func validDate(s string) bool {
 	t, err := time.Parse(time.DateOnly, s)

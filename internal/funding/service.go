@@ -130,7 +130,7 @@ func (s *Service) CreateCall(ctx context.Context, u *auth.User, in CallInput) (*
 		if err := insertCalls(ctx, tx, []*Call{c}); err != nil {
 			return nil, err
 		}
-		c.State = callState(&c.CallInput, today(now))
+		c.State = callState(&c.CallInput, clock.Day(now))
 		return c, s.record(ctx, tx, now, u, "funding.call_create", "call", c.ID, c.UnitCode, c.CallInput)
 	})
 	return c, err
@@ -145,7 +145,7 @@ func (s *Service) call(ctx context.Context, q db.Querier, u *auth.User, callID i
 	if !canSeeCall(u, &c.CallInput) {
 		return nil, errNotFound
 	}
-	c.State = callState(&c.CallInput, today(s.now()))
+	c.State = callState(&c.CallInput, clock.Day(s.now()))
 	if c.AwardedFen, err = awardedSum(ctx, q, c.ID); err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func (s *Service) Calls(ctx context.Context, u *auth.User, page, perPage int) ([
 	}
 	// what each call awarded, in one statement for the page
 	sums, err := awardedSums(ctx, s.DB.Read, list)
-	day := today(s.now())
+	day := clock.Day(s.now())
 	for _, c := range list {
 		c.State, c.AwardedFen = callState(&c.CallInput, day), sums[c.ID]
 	}
@@ -213,7 +213,7 @@ func (s *Service) UpdateCall(ctx context.Context, u *auth.User, callID int64, in
 		if err := updateCall(ctx, tx, c); err != nil {
 			return nil, err
 		}
-		c.State = callState(&c.CallInput, today(now))
+		c.State = callState(&c.CallInput, clock.Day(now))
 		return c, s.record(ctx, tx, now, u, "funding.call_update", "call", c.ID, c.UnitCode,
 			map[string]any{"before": old.CallInput, "after": c.CallInput})
 	})
@@ -309,7 +309,7 @@ func (s *Service) application(ctx context.Context, u *auth.User, appID int64) (*
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	c.State = callState(&c.CallInput, today(s.now()))
+	c.State = callState(&c.CallInput, clock.Day(s.now()))
 	hub, err := s.Custody.HubOf(ctx, a.OrgID)
 	if err != nil {
 		return nil, nil, 0, err
@@ -353,7 +353,7 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, appID int64) (*Appli
 		return nil, err
 	}
 	now := s.now()
-	facts, err := s.facts(ctx, o, a.PairingOrgID, today(now))
+	facts, err := s.facts(ctx, o, a.PairingOrgID, clock.Day(now))
 	if err != nil {
 		return nil, err
 	}
@@ -647,7 +647,7 @@ func (s *Service) Award(ctx context.Context, u *auth.User, callID int64, in []Aw
 		return nil, err
 	}
 	now := s.now()
-	day := today(now)
+	day := clock.Day(now)
 	var ps []*Project
 	for _, p := range plans {
 		a := apps[p.ApplicationID]
@@ -759,7 +759,7 @@ func (s *Service) fill(ctx context.Context, p *Project) error {
 	if err := deliveryOf(ctx, s.DB.Read, p.ID, p.Milestones); err != nil {
 		return err
 	}
-	day := today(s.now())
+	day := clock.Day(s.now())
 	for i := range p.Milestones {
 		p.Milestones[i].Overdue = overdue(&p.Milestones[i], day)
 	}
@@ -813,7 +813,7 @@ func (s *Service) PayTranche(ctx context.Context, u *auth.User, projectID int64,
 	now := s.now()
 	// what is left of the award is checked in the transaction, after an
 	// Idempotency-Key's replay would have answered
-	if err := validateTranche(&in, p.AwardFen, 0, today(now)).Err(); err != nil {
+	if err := validateTranche(&in, p.AwardFen, 0, clock.Day(now)).Err(); err != nil {
 		return nil, err
 	}
 	t := &Tranche{ProjectID: p.ID, AmountFen: in.AmountFen, PaidOn: in.PaidOn, HubID: hub, Direct: hub == 0}
@@ -919,7 +919,7 @@ func (s *Service) ReportWithFile(ctx context.Context, u *auth.User, projectID, m
 		return nil, errs.E(errs.Conflict, "err.fund.project_closed")
 	}
 	now := s.now()
-	fe := validateReport(&in, m, today(now))
+	fe := validateReport(&in, m, clock.Day(now))
 	shared, err := activity.Shared(ctx, s.DB.Read, p.OrgID, in.ActivityIDs)
 	if err != nil {
 		return nil, err
@@ -976,7 +976,7 @@ func (s *Service) Accept(ctx context.Context, u *auth.User, projectID, milestone
 		return nil, errs.E(errs.Conflict, "err.fund.milestone_accepted")
 	}
 	now := s.now()
-	day := today(now)
+	day := clock.Day(now)
 	err = s.write(ctx, now, func(tx *sql.Tx) (any, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE fund_milestones SET accepted_on = $1, accepted_by = $2 WHERE id = $3`,
 			day, u.ID, m.ID); err != nil {
@@ -1004,7 +1004,7 @@ func (s *Service) Overdue(ctx context.Context, u *auth.User, callID int64) ([]Mi
 	if !u.InScope(c.UnitCode) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
-	return overdueMilestones(ctx, s.DB.Read, callID, today(s.now()))
+	return overdueMilestones(ctx, s.DB.Read, callID, clock.Day(s.now()))
 }
 
 // Brand designates a project a brand project (品牌项目), dated, with the
@@ -1018,7 +1018,7 @@ func (s *Service) Brand(ctx context.Context, u *auth.User, projectID int64, in D
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	now := s.now()
-	if err := validateDesignation(&in, today(now)).Err(); err != nil {
+	if err := validateDesignation(&in, clock.Day(now)).Err(); err != nil {
 		return nil, err
 	}
 	if b, err := projectBrand(ctx, s.DB.Read, p.ID); err != nil || b != nil {
@@ -1065,7 +1065,7 @@ func (s *Service) RecordNeed(ctx context.Context, u *auth.User, in Need) (*Need,
 		return nil, err
 	}
 	now := s.now()
-	if err := validateNeed(&in, exists, today(now)).Err(); err != nil {
+	if err := validateNeed(&in, exists, clock.Day(now)).Err(); err != nil {
 		return nil, err
 	}
 	n := &in
@@ -1180,7 +1180,7 @@ func (s *Service) Public(ctx context.Context, callID int64) (*PublicCall, error)
 	}
 	out := &PublicCall{ID: c.ID, Title: c.Title, Channel: c.Channel, UnitCode: c.UnitCode, BudgetFen: c.BudgetFen, Fields: c.Fields,
 		Eligibility: c.Eligibility, OpensOn: c.OpensOn, ClosesOn: c.ClosesOn, ReviewOn: c.ReviewOn, AwardOn: c.AwardOn,
-		Criteria: c.Criteria, Bonus: c.Bonus, TieBreaks: c.TieBreaks, State: callState(&c.CallInput, today(s.now())),
+		Criteria: c.Criteria, Bonus: c.Bonus, TieBreaks: c.TieBreaks, State: callState(&c.CallInput, clock.Day(s.now())),
 		Applicants: len(apps), Results: []PublicResult{}}
 	for _, p := range ps {
 		b, err := projectBrand(ctx, s.DB.Read, p.ID)

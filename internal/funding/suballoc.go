@@ -9,6 +9,7 @@ import (
 
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -212,7 +213,7 @@ func (s *Service) Suballocate(ctx context.Context, u *auth.User, projectID int64
 		return nil, err
 	}
 	now := s.now()
-	f := validateSuballocation(&in, p.OrgID, p.AwardFen, allocated, today(now))
+	f := validateSuballocation(&in, p.OrgID, p.AwardFen, allocated, clock.Day(now))
 	var name string
 	if in.OrgID > 0 && in.OrgID != p.OrgID {
 		o, err := s.Orgs.Lookup(ctx, in.OrgID)
@@ -306,7 +307,7 @@ func (s *Service) ReverseSuballocation(ctx context.Context, u *auth.User, projec
 		}
 		release := x.GrantedFen - paid
 		if _, err := tx.ExecContext(ctx, `INSERT INTO fund_suballocations (project_id, org_id, part, amount_fen, reverses_id, reason, effective_on,
-			created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, p.ID, x.OrgID, x.Part, -release, x.ID, reason, today(now), u.ID, now); err != nil {
+			created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, p.ID, x.OrgID, x.Part, -release, x.ID, reason, clock.Day(now), u.ID, now); err != nil {
 			if s.DB.Dialect.IsUniqueViolation(err) {
 				return nil, errs.E(errs.Conflict, "err.fund.already_reversed")
 			}
@@ -340,7 +341,7 @@ func (s *Service) PaySubTranche(ctx context.Context, u *auth.User, projectID, id
 		return nil, errs.E(errs.Conflict, "err.not_in_custody")
 	}
 	now := s.now()
-	day := today(now)
+	day := clock.Day(now)
 	// the sums again under the writer, after a replay would have answered
 	if err := validateTranche(&in, x.AmountFen, 0, day).Err(); err != nil {
 		return nil, err

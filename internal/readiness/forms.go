@@ -8,6 +8,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
@@ -45,7 +46,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, status int, form string, msgs map[string]string) {
 	ctx := r.Context()
 	within := r.URL.Query().Get("within")
-	d := pageData{Hazards: Hazards, Kinds: ContactKinds, Today: today(h.Svc.now()), Weekdays: []int{1, 2, 3, 4, 5, 6, 7},
+	d := pageData{Hazards: Hazards, Kinds: ContactKinds, Today: clock.Day(h.Svc.now()), Weekdays: []int{1, 2, 3, 4, 5, 6, 7},
 		CanKeep: u.IsOfficer() && !u.ReadOnly()}
 	switch form {
 	case "drill-form":

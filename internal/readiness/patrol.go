@@ -12,6 +12,7 @@ import (
 	"linli/internal/effective"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -70,13 +71,13 @@ func planPatrol(u *auth.User, in *PatrolInput, org *registry.Org, now time.Time)
 		f.Add("members", "readiness.err.range", 1, 10000)
 	}
 	if in.StartedOn == "" {
-		in.StartedOn = today(now)
+		in.StartedOn = clock.Day(now)
 	}
 	founded := ""
 	if org != nil {
 		founded = org.FoundedOn
 	}
-	late := effective.Check(f, "started_on", in.StartedOn, today(now), founded, "readiness.err.before_founded")
+	late := effective.Check(f, "started_on", in.StartedOn, clock.Day(now), founded, "readiness.err.before_founded")
 	in.LateReason = effective.Reason(f, late, in.LateReason)
 	if len(in.Shifts) == 0 {
 		f.Add("shifts", "readiness.err.no_shifts")

@@ -23,8 +23,6 @@ var Hazards = []string{"natural", "accident", "public_health", "social_security"
 // ContactKinds are the liaison log's kinds (走访, 电话, 会议).
 var ContactKinds = []string{"visit", "call", "meeting"}
 
-func today(now time.Time) string { return clock.Day(now) }
-
 // yearBefore is the day a year before a day: a contact checked before it is
 // stale, a drill held before it is not recent.
 func yearBefore(day string) string {
@@ -77,7 +75,7 @@ type ContactInput struct {
 func planContact(u *auth.User, in *ContactInput, now time.Time, exists bool) error {
 	in.Name, in.Duty, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Duty), strings.TrimSpace(in.Phone)
 	if in.CheckedOn == "" {
-		in.CheckedOn = today(now)
+		in.CheckedOn = clock.Day(now)
 	}
 	f := errs.Fields{}
 	checkCommunity(u, in.CommunityCode, exists, f)
@@ -89,7 +87,7 @@ func planContact(u *auth.User, in *ContactInput, now time.Time, exists bool) err
 	if n := len(in.Phone); n < 3 || n > 20 {
 		f.Add("phone", "readiness.err.phone")
 	}
-	checkDate(in.CheckedOn, "checked_on", today(now), f)
+	checkDate(in.CheckedOn, "checked_on", clock.Day(now), f)
 	return f.Err()
 }
 
@@ -108,7 +106,7 @@ func planDrill(u *auth.User, in *DrillInput, now time.Time, exists bool) error {
 	f := errs.Fields{}
 	checkCommunity(u, in.CommunityCode, exists, f)
 	f.Length("scenario", in.Scenario, 2, 200)
-	checkDate(in.HeldOn, "held_on", today(now), f)
+	checkDate(in.HeldOn, "held_on", clock.Day(now), f)
 	if in.Participants < 1 || in.Participants > 100000 {
 		f.Add("participants", "readiness.err.range", 1, 100000)
 	}
@@ -129,7 +127,7 @@ func planLiaison(u *auth.User, in *LiaisonInput, now time.Time, exists bool) err
 	f := errs.Fields{}
 	checkCommunity(u, in.CommunityCode, exists, f)
 	f.Length("holder", in.Holder, 2, 50)
-	checkDate(in.Since, "since", today(now), f)
+	checkDate(in.Since, "since", clock.Day(now), f)
 	return f.Err()
 }
 
@@ -143,7 +141,7 @@ type ContactLogInput struct {
 func planLog(in *ContactLogInput, since string, now time.Time) error {
 	in.Summary = strings.TrimSpace(in.Summary)
 	f := errs.Fields{}
-	checkDate(in.OnDate, "on_date", today(now), f)
+	checkDate(in.OnDate, "on_date", clock.Day(now), f)
 	if in.OnDate != "" && in.OnDate < since {
 		f.Add("on_date", "readiness.err.before_since")
 	}

@@ -111,7 +111,7 @@ func (s *Service) AddContact(ctx context.Context, u *auth.User, in ContactInput)
 		return nil, err
 	}
 	return &Contact{ID: id, CommunityCode: in.CommunityCode, Hazard: in.Hazard, Name: in.Name, OrgID: in.OrgID, Phone: in.Phone,
-		Duty: in.Duty, CheckedOn: in.CheckedOn, Stale: Stale(in.CheckedOn, today(now))}, nil
+		Duty: in.Duty, CheckedOn: in.CheckedOn, Stale: Stale(in.CheckedOn, clock.Day(now))}, nil
 }
 
 // Contacts lists the emergency contacts of a community (or a subtree).
@@ -120,7 +120,7 @@ func (s *Service) Contacts(ctx context.Context, u *auth.User, community string) 
 	if err != nil {
 		return nil, err
 	}
-	return listContacts(ctx, s.DB.Read, lo, hi, today(s.now()))
+	return listContacts(ctx, s.DB.Read, lo, hi, clock.Day(s.now()))
 }
 
 // AddDrill records a drill.
@@ -265,7 +265,7 @@ func (s *Service) Liaisons(ctx context.Context, u *auth.User, within string) (*L
 	if err != nil {
 		return nil, err
 	}
-	facts, err := s.facts(ctx, code, today(s.now()))
+	facts, err := s.facts(ctx, code, clock.Day(s.now()))
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +296,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, within string) ([]
 	if err != nil {
 		return nil, err
 	}
-	day := today(s.now())
+	day := clock.Day(s.now())
 	facts, err := s.facts(ctx, code, day)
 	if err != nil {
 		return nil, err

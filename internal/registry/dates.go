@@ -19,9 +19,6 @@ import (
 // entered without being a late entry.
 const lateAfterDays = 30
 
-// chinaDate is the day in China of t.
-func chinaDate(t time.Time) string { return clock.Day(t) }
-
 // dating decides the effective times of one change's history events.
 type dating struct {
 	now     time.Time
@@ -50,7 +47,7 @@ func (d *dating) date(e *Event, f errs.Fields) {
 	if v := d.dates[e.Field]; v != "" {
 		on, errField = v, dateField(e.Field)
 	}
-	today := chinaDate(d.now)
+	today := clock.Day(d.now)
 	if on == "" || on == today {
 		e.At = d.now
 	} else {
@@ -72,13 +69,13 @@ func (d *dating) date(e *Event, f errs.Fields) {
 			e.LateReason = d.reason
 		}
 	}
-	if d.founded != "" && chinaDate(e.At) < d.founded {
+	if d.founded != "" && clock.Day(e.At) < d.founded {
 		f.Add(errField, "err.effective_before_founded", d.founded)
 		return
 	}
 	if last, ok := d.last[e.Field]; ok {
-		if chinaDate(e.At) < chinaDate(last) {
-			f.Add(errField, "err.effective_out_of_order", chinaDate(last))
+		if clock.Day(e.At) < clock.Day(last) {
+			f.Add(errField, "err.effective_out_of_order", clock.Day(last))
 			return
 		}
 		if !e.At.After(last) {

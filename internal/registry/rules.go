@@ -10,6 +10,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 )
 
@@ -348,7 +349,7 @@ func planTransition(u *auth.User, old *Org, mv Move, now time.Time, lk lookups) 
 	}
 	detail := map[string]string{"action": action, "from": old.Status, "to": t.to, "reason": reason}
 	if mv.EffectiveOn != "" {
-		detail["effective_on"] = chinaDate(evs[0].At)
+		detail["effective_on"] = clock.Day(evs[0].At)
 	}
 	if evs[0].LateReason != "" {
 		detail["late_entry"], detail["late_reason"] = "1", evs[0].LateReason

@@ -10,6 +10,7 @@ import (
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 )
 
@@ -20,7 +21,7 @@ func (s *Service) Issue(ctx context.Context, u *auth.User, trainingID, personID 
 		return nil, err
 	}
 	now := s.now()
-	issued := startDay(now)
+	issued := clock.Day(now)
 	c := &Certificate{TrainingID: trainingID, PersonID: personID, Minutes: t.minutes, IssuedOn: issued}
 	c.Serial = "LL" + issued[:4] + "-" + randomCode(12)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -81,7 +82,7 @@ func (s *Service) Revoke(ctx context.Context, u *auth.User, serial, reason strin
 		return nil, errs.E(errs.Conflict, "training.err.revoked")
 	}
 	now := s.now()
-	c.RevokedOn, c.Reason = startDay(now), strings.TrimSpace(reason)
+	c.RevokedOn, c.Reason = clock.Day(now), strings.TrimSpace(reason)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET revoked_on = $1, revoke_reason = $2 WHERE serial = $3 AND revoked_on = ''`,
 			c.RevokedOn, c.Reason, serial); err != nil {
@@ -190,7 +191,7 @@ func (s *Service) Verify(ctx context.Context, serial string) (*Verification, err
 		v.Status, v.RevokedOn = CertRevoked, c.RevokedOn
 	}
 	v.Holder, v.Programme, v.Title, v.Hours = MaskName(d.Name), d.Programme, d.Title, d.Hours
-	v.Date, v.Issuer, v.IssuedOn = startDay(t.StartsAt), d.Issuer, c.IssuedOn
+	v.Date, v.Issuer, v.IssuedOn = clock.Day(t.StartsAt), d.Issuer, c.IssuedOn
 	return v, nil
 }
 

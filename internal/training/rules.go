@@ -156,9 +156,6 @@ func planTraining(u *auth.User, in *TrainingInput, unitExists bool) error {
 // sessionMinutes is a session's length counted as training time.
 func sessionMinutes(start, end time.Time) int { return int(end.Sub(start) / time.Minute) }
 
-// startDay is the China calendar day a session starts on.
-func startDay(t time.Time) string { return clock.Day(t) }
-
 // districtOf is the district a unit lies in (” for the city).
 func districtOf(unit string) string {
 	if len(unit) >= 6 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/pii"
 )
@@ -138,7 +139,7 @@ func insertTrainings(ctx context.Context, tx *sql.Tx, now time.Time, rows []Row)
 			hub_org_id, starts_at, ends_at, start_day, minutes, capacity, trainer, place, link, checkin_code, created_by, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id`,
 			in.Title, r.ProgrammeID, in.Form, strings.Join(in.Topics, ","), strings.Join(in.Audiences, ","), in.UnitCode,
-			districtOf(in.UnitCode), nullID(in.HubOrgID), in.StartsAt.UTC(), in.EndsAt.UTC(), startDay(in.StartsAt),
+			districtOf(in.UnitCode), nullID(in.HubOrgID), in.StartsAt.UTC(), in.EndsAt.UTC(), clock.Day(in.StartsAt),
 			sessionMinutes(in.StartsAt, in.EndsAt), in.Capacity, in.Trainer, in.Place, in.Link, r.Code, nullID(r.By), now).Scan(&id)
 		if err != nil {
 			return nil, fmt.Errorf("training: insert: %w", err)
@@ -153,7 +154,7 @@ func updateTraining(ctx context.Context, tx *sql.Tx, now time.Time, id, programm
 		starts_at = $6, ends_at = $7, start_day = $8, minutes = $9, capacity = $10, trainer = $11, place = $12, link = $13,
 		updated_at = $14 WHERE id = $15`,
 		in.Title, programmeID, in.Form, strings.Join(in.Topics, ","), strings.Join(in.Audiences, ","), in.StartsAt.UTC(),
-		in.EndsAt.UTC(), startDay(in.StartsAt), sessionMinutes(in.StartsAt, in.EndsAt), in.Capacity, in.Trainer, in.Place,
+		in.EndsAt.UTC(), clock.Day(in.StartsAt), sessionMinutes(in.StartsAt, in.EndsAt), in.Capacity, in.Trainer, in.Place,
 		in.Link, now, id)
 	if err != nil {
 		return fmt.Errorf("training: update: %w", err)
