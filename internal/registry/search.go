@@ -448,7 +448,7 @@ func listScope(u *auth.User, within string) (string, bool) {
 // stays nil (a scan) for a list small enough to scan, a scope of more than
 // maxSearchCities cities, and organization leaders.
 func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) error {
-	f.searchIn, f.searchDistricts = nil, nil
+	f.searchIn, f.searchDistricts, f.searchSizes = nil, nil, nil
 	code, ok := listScope(u, f.Within)
 	if !ok {
 		return nil
@@ -469,6 +469,7 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 			if err != nil || n < scanLimit {
 				return err
 			}
+			f.searchSizes = []int{n}
 		}
 		f.searchIn, f.searchDistricts = []string{code[:6]}, []string{code[:6]}
 		return nil
@@ -483,6 +484,7 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 	}
 	defer rows.Close()
 	var ds, cities []string
+	var sizes []int
 	total := 0
 	for rows.Next() {
 		var d string
@@ -491,7 +493,7 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 			return err
 		}
 		if n > 0 {
-			ds, total = append(ds, d), total+n
+			ds, sizes, total = append(ds, d), append(sizes, n), total+n
 			if c := d[:4] + "x"; len(cities) == 0 || cities[len(cities)-1] != c {
 				cities = append(cities, c)
 			}
@@ -504,6 +506,9 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 		return nil
 	}
 	f.searchIn, f.searchDistricts = cities, ds
+	if whole {
+		f.searchSizes = sizes
+	}
 	return nil
 }
 
@@ -591,6 +596,11 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	parts := ftsParts(key)
 	code, _ := listScope(u, f.Within)
 	plain := len(code) <= 6 && onlyScope(base) // the index's place tokens are the whole condition
+	if plain {
+		if ip, ok, err := s.indexedSearch(ctx, u, f, key); ok || err != nil {
+			return ip, err
+		}
+	}
 	total, err := s.countMatches(ctx, parts, f.searchIn, plain, w0, args0, searchCountCap+1)
 	if err != nil {
 		return nil, err
@@ -726,18 +736,20 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 
 	// The page's rows, in the order found.
 	from := min(len(ids), (f.Page-1)*f.PerPage)
-	ids = ids[from:]
+	p.Items, err = s.pageRows(ctx, u, ids[from:])
+	return p, err
+}
+
+// pageRows reads a search page's organizations, masked for the viewer, in
+// the order of ids (any of them gone is left out).
+func (s *Service) pageRows(ctx context.Context, u *auth.User, ids []int64) ([]*Org, error) {
+	items := []*Org{}
 	if len(ids) == 0 {
-		return p, nil
+		return items, nil
 	}
-	args = make([]any, len(ids))
-	phs := make([]string, len(ids))
-	for i, id := range ids {
-		args[i] = id
-		phs[i] = ph(i + 1)
-	}
+	in, args := db.InList(ids, nil)
 	byID := map[int64]*Org{}
-	if err := s.DB.Each(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id IN (`+strings.Join(phs, ", ")+`)`, args, func(rows db.Scanner) error {
+	if err := s.DB.Each(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id IN `+in, args, func(rows db.Scanner) error {
 		o, err := scanOrg(rows)
 		if err != nil {
 			return err
@@ -750,10 +762,10 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	}
 	for _, id := range ids {
 		if o := byID[id]; o != nil {
-			p.Items = append(p.Items, o)
+			items = append(items, o)
 		}
 	}
-	return p, nil
+	return items, nil
 }
 
 // walkPerRow bounds the documents an id-order walk tests before it hands
