@@ -168,11 +168,8 @@ type Filter struct {
 	// searchIn are the places whose part of the full-text index a search
 	// reads: token prefixes, a district's code or a city's and an x (set
 	// by searchScope); nil to scan instead. searchDistricts are the
-	// districts of the scope, for the exact and prefix matches, and
-	// searchSizes their organizations (from the tally) when the list is
-	// the scope's districts whole.
+	// districts of the scope, for the exact and prefix matches.
 	searchIn, searchDistricts []string
-	searchSizes               []int
 }
 
 // Page is one page of a list.

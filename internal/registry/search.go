@@ -448,7 +448,7 @@ func listScope(u *auth.User, within string) (string, bool) {
 // stays nil (a scan) for a list small enough to scan, a scope of more than
 // maxSearchCities cities, and organization leaders.
 func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) error {
-	f.searchIn, f.searchDistricts, f.searchSizes = nil, nil, nil
+	f.searchIn, f.searchDistricts = nil, nil
 	code, ok := listScope(u, f.Within)
 	if !ok {
 		return nil
@@ -469,7 +469,6 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 			if err != nil || n < scanLimit {
 				return err
 			}
-			f.searchSizes = []int{n}
 		}
 		f.searchIn, f.searchDistricts = []string{code[:6]}, []string{code[:6]}
 		return nil
@@ -484,7 +483,6 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 	}
 	defer rows.Close()
 	var ds, cities []string
-	var sizes []int
 	total := 0
 	for rows.Next() {
 		var d string
@@ -493,7 +491,7 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 			return err
 		}
 		if n > 0 {
-			ds, sizes, total = append(ds, d), append(sizes, n), total+n
+			ds, total = append(ds, d), total+n
 			if c := d[:4] + "x"; len(cities) == 0 || cities[len(cities)-1] != c {
 				cities = append(cities, c)
 			}
@@ -506,9 +504,6 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 		return nil
 	}
 	f.searchIn, f.searchDistricts = cities, ds
-	if whole {
-		f.searchSizes = sizes
-	}
 	return nil
 }
 
@@ -529,6 +524,9 @@ func searchOrder(q string, args []any) (string, []any) {
 // window) coming out of the same pass, and only the page's rows are then
 // read whole.
 func (s *Service) searchList(ctx context.Context, u *auth.User, f Filter, order string) (*Page, error) {
+	if p, ok, err := s.indexedSearch(ctx, u, f); ok || err != nil {
+		return p, err
+	}
 	if err := s.searchScope(ctx, u, &f); err != nil {
 		return nil, err
 	}
@@ -596,11 +594,6 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	parts := ftsParts(key)
 	code, _ := listScope(u, f.Within)
 	plain := len(code) <= 6 && onlyScope(base) // the index's place tokens are the whole condition
-	if plain {
-		if ip, ok, err := s.indexedSearch(ctx, u, f, key); ok || err != nil {
-			return ip, err
-		}
-	}
 	total, err := s.countMatches(ctx, parts, f.searchIn, plain, w0, args0, searchCountCap+1)
 	if err != nil {
 		return nil, err

@@ -54,7 +54,8 @@ type placeIndex struct {
 	byRune map[rune][]int32
 	byIni1 [utf8.RuneSelf][]int32
 	byIni2 map[uint16][]int32
-	size   int // bytes, for the cache's budget
+	byKey  []int32 // the documents in name_key order, for the prefix matches
+	size   int     // bytes, for the cache's budget
 }
 
 // maxIndexedDocs bounds the documents of a district kept in memory (about
@@ -129,7 +130,12 @@ func (s *Service) buildPlace(ctx context.Context, district string) (*placeIndex,
 	if err != nil {
 		return nil, 0, fmt.Errorf("search index of %s: %w", district, err)
 	}
-	x.size += 48*(len(x.byRune)+len(x.byIni2)) + 256
+	x.byKey = make([]int32, len(x.ids))
+	for i := range x.byKey {
+		x.byKey[i] = int32(i)
+	}
+	slices.SortFunc(x.byKey, func(a, b int32) int { return strings.Compare(x.keys[a], x.keys[b]) })
+	x.size += 4*len(x.byKey) + 48*(len(x.byRune)+len(x.byIni2)) + 256
 	return x, x.size, nil
 }
 
@@ -167,8 +173,22 @@ type placeMatches struct {
 // match finds the query's matches in the district.
 func (x *placeIndex) match(q indexQuery, limit int) placeMatches {
 	var m placeMatches
+	// The names that begin with the query: a range of byKey.
+	from, _ := slices.BinarySearchFunc(x.byKey, q.key, func(doc int32, key string) int { return strings.Compare(x.keys[doc], key) })
+	for _, doc := range x.byKey[from:] {
+		if !strings.HasPrefix(x.keys[doc], q.key) {
+			break
+		}
+		if len(x.keys[doc]) == len(q.key) {
+			m.exact = append(m.exact, doc)
+		} else {
+			m.prefix = append(m.prefix, doc)
+		}
+	}
+	slices.Sort(m.exact)
+	slices.Sort(m.prefix)
 	// The characters: the documents holding the query's rarest letter,
-	// each tested; past the limit only the prefix is.
+	// each tested, up to the limit.
 	var cand []int32
 	for i, r := range q.chars {
 		l := x.byRune[r]
@@ -180,15 +200,10 @@ func (x *placeIndex) match(q indexQuery, limit int) placeMatches {
 		}
 	}
 	for _, doc := range cand {
-		pre := strings.HasPrefix(x.keys[doc], q.key)
-		if pre {
-			if len(x.keys[doc]) == len(q.key) {
-				m.exact = append(m.exact, doc)
-			} else {
-				m.prefix = append(m.prefix, doc)
-			}
+		if len(m.chars) == limit {
+			break
 		}
-		if len(m.chars) < limit && (pre || strings.Contains(x.chars[doc], q.chars)) {
+		if strings.Contains(x.chars[doc], q.chars) {
 			m.chars = append(m.chars, doc)
 		}
 	}
@@ -238,32 +253,76 @@ func unionSize(limit int, lists ...[]int32) int {
 	return min(len(slices.Compact(all)), limit)
 }
 
-// indexedSearch is rankedSearch's page from the in-memory index, for a
-// list whose condition is its scope's districts whole (plain); ok is false
-// when the index does not answer this search (then the database does).
-func (s *Service) indexedSearch(ctx context.Context, u *auth.User, f Filter, key string) (_ *Page, ok bool, _ error) {
+// searchPlaces is a scope's districts that hold organizations, and how
+// many each holds (from the tally), kept per scope at the version of its
+// districts' counters, which every write of an organization row advances
+// with the tally.
+type searchPlaces struct {
+	districts []string
+	sizes     []int
+	total     int
+}
+
+// scopePlaces reads a scope's districts from the tally.
+func (s *Service) scopePlaces(ctx context.Context, code string) (*searchPlaces, int, error) {
+	lo, hi := db.PrefixRange(code)
+	sp := &searchPlaces{}
+	if err := s.DB.Each(ctx, `SELECT code, SUM(n) FROM org_tally WHERE lvl = 3 AND code >= $1 AND code < $2
+		GROUP BY code ORDER BY code`, []any{lo, hi}, func(r db.Scanner) error {
+		var d string
+		var n int
+		if err := r.Scan(&d, &n); err != nil {
+			return err
+		}
+		if n > 0 {
+			sp.districts, sp.sizes, sp.total = append(sp.districts, d), append(sp.sizes, n), sp.total+n
+		}
+		return nil
+	}); err != nil {
+		return nil, 0, fmt.Errorf("search districts: %w", err)
+	}
+	return sp, 64 + 24*len(sp.districts), nil
+}
+
+// indexedSearch answers a search ranked by relevance over a scope's
+// districts whole (no other filter; a district or wider) from the
+// districts' documents in memory; ok is false when the index does not
+// answer it (then searchList asks the database): the index off, another
+// order or filter, a page deeper than maxRankedDepth, a list small enough
+// to scan (searchScope), a scope of more than maxSearchCities cities or
+// maxIndexedTotal organizations, a district over maxIndexedDocs.
+func (s *Service) indexedSearch(ctx context.Context, u *auth.User, f Filter) (_ *Page, ok bool, _ error) {
+	key := NameKey(strings.TrimSpace(f.Q))
 	skip := (f.Page - 1) * f.PerPage
 	need := skip + f.PerPage
-	if s.placeCache().Off() || need > maxRankedDepth || len(f.searchSizes) != len(f.searchDistricts) || len(f.searchDistricts) == 0 {
+	g := f
+	g.Q = ""
+	code, in := listScope(u, f.Within)
+	if s.placeCache().Off() || !in || len(code) > 6 || !onlyScope(g) || (f.Sort != "" && f.Sort != "relevance") ||
+		len(queryChars(key)) == 0 || need > maxRankedDepth {
 		return nil, false, nil
 	}
-	total := 0
-	for _, n := range f.searchSizes {
-		if n > maxIndexedDocs {
-			return nil, false, nil
-		}
-		total += n
-	}
-	if total > maxIndexedTotal {
-		return nil, false, nil
-	}
-	code, _ := listScope(u, f.Within)
 	ver, err := orgroll.ChangesIn(ctx, s.DB, code)
 	if err != nil {
 		return nil, false, err
 	}
+	var all int64
+	for _, n := range ver {
+		all += n
+	}
+	sp, err := s.scopes.Get(ctx, code, all, s.now(), func() (*searchPlaces, int, error) { return s.scopePlaces(ctx, code) })
+	if err != nil {
+		return nil, false, err
+	}
+	cities := map[string]bool{}
+	for _, d := range sp.districts {
+		cities[d[:4]] = true
+	}
+	if sp.total < scanLimit || sp.total > maxIndexedTotal || len(cities) > maxSearchCities || slices.Max(append(sp.sizes, 0)) > maxIndexedDocs {
+		return nil, false, nil
+	}
+
 	q := newIndexQuery(key)
-	limit := max(need, searchCountCap+1)
 	var exact, prefix, chars, ini, py []int64
 	count := 0
 	ids := func(x *placeIndex, docs []int32, to []int64) []int64 {
@@ -272,12 +331,19 @@ func (s *Service) indexedSearch(ctx context.Context, u *auth.User, f Filter, key
 		}
 		return to
 	}
-	for _, d := range f.searchDistricts {
+	for _, d := range sp.districts {
 		x, err := s.placeCache().Get(ctx, d, ver[d]+ver[""], s.now(), func() (*placeIndex, int, error) {
 			return s.buildPlace(ctx, d)
 		})
 		if err != nil {
 			return nil, false, err
+		}
+		// each district's lists stop at the page's rows and one past the
+		// count's cap; once the districts so far are past the cap, at the
+		// page's rows
+		limit := need
+		if count <= searchCountCap {
+			limit = max(need, searchCountCap+1)
 		}
 		m := x.match(q, limit)
 		exact, prefix = ids(x, m.exact, exact), ids(x, m.prefix, prefix)

@@ -36,8 +36,9 @@ type Service struct {
 	listBuilds atomic.Int64          // first pages made for the cache
 
 	placesOnce  sync.Once
-	places      flight.Cache[*placeIndex] // districts' search documents (searchindex.go)
-	placeBuilds atomic.Int64              // district indexes read
+	places      flight.Cache[*placeIndex]   // districts' search documents (searchindex.go)
+	placeBuilds atomic.Int64                // district indexes read
+	scopes      flight.Cache[*searchPlaces] // the districts of searched scopes
 }
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
