@@ -120,18 +120,9 @@ func TestListCacheMatchesRecords(t *testing.T) {
 		check(t, "form edit", all)
 	})
 	t.Run("census import row", func(t *testing.T) {
-		im, err := f.reg.BeginImport(f.ctx, f.tianhe, registry.ImportOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
 		in := input("猎德环保队", liede)
 		in.Status = registry.StatusActive
-		if out, fe, err := im.Add(f.ctx, 2, in, nil); err != nil || len(fe) > 0 {
-			t.Fatalf("import row: %s %v %v", out, fe, err)
-		}
-		if _, err := im.Finish(f.ctx); err != nil {
-			t.Fatal(err)
-		}
+		f.importRow(t, f.tianhe, in)
 		check(t, "census import row", all)
 	})
 	t.Run("move between districts", func(t *testing.T) {

@@ -154,18 +154,9 @@ func TestSearchIndexMatchesRecords(t *testing.T) {
 	})
 	t.Run("new organizations and a census row", func(t *testing.T) {
 		f.active(t, "猎德舞蹈队", liede, registry.TierCommunity)
-		im, err := f.reg.BeginImport(f.ctx, f.tianhe, registry.ImportOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
 		in := input("育蕾舞蹈二队", yulei)
 		in.Status = registry.StatusActive
-		if out, fe, err := im.Add(f.ctx, 2, in, nil); err != nil || len(fe) > 0 {
-			t.Fatalf("import row: %s %v %v", out, fe, err)
-		}
-		if _, err := im.Finish(f.ctx); err != nil {
-			t.Fatal(err)
-		}
+		f.importRow(t, f.tianhe, in)
 		check(t, "created")
 	})
 	t.Run("deregistration", func(t *testing.T) {
