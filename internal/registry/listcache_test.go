@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
@@ -26,11 +25,8 @@ type listCase struct {
 // viewers who see it masked ask for the same places in turn.
 func TestListCacheMatchesRecords(t *testing.T) {
 	f := setup(t)
-	clock := func() time.Time { return f.now }
-	replica := &registry.Service{DB: f.db, Geo: f.reg.Geo, Now: clock}
-	cold := &registry.Service{DB: f.db, Geo: f.reg.Geo, Now: clock}
+	replica, cold := f.replica(), f.replica()
 	cold.NoListCache(true)
-	const haizhuComm = "440105001101"
 	haizhuOfficer := f.haizhu
 
 	a := f.active(t, "育蕾舞蹈队", yulei, registry.TierCommunity)

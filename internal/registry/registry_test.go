@@ -66,6 +66,15 @@ func (f *fixture) user(t testing.TB, name, role, scope string, org int64) *auth.
 		ScopeCode: scope, OrgID: org, Password: pw})
 }
 
+// haizhuComm is a community of 海珠区, the other district of the fixtures.
+const haizhuComm = "440105001101"
+
+// replica is another registry service on the fixture's database and clock,
+// as another replica serving it.
+func (f *fixture) replica() *registry.Service {
+	return &registry.Service{DB: f.db, Geo: f.reg.Geo, Now: func() time.Time { return f.now }}
+}
+
 // importRow files one row through the census import, as u.
 func (f *fixture) importRow(t *testing.T, u *auth.User, in registry.Input) {
 	t.Helper()

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
-	"time"
 
 	"linli/internal/platform/auth"
 	"linli/internal/registry"
@@ -44,11 +43,8 @@ func searchNamesFor() []string {
 func TestSearchIndexMatchesRecords(t *testing.T) {
 	registry.SetScanLimitForTest(t, 0) // never scan: the index, or the full-text index
 	f := setup(t)
-	clock := func() time.Time { return f.now }
-	replica := &registry.Service{DB: f.db, Geo: f.reg.Geo, Now: clock}
-	cold := &registry.Service{DB: f.db, Geo: f.reg.Geo, Now: clock}
+	replica, cold := f.replica(), f.replica()
 	cold.NoSearchIndex(true)
-	const haizhuComm = "440105001101"
 
 	places := []string{yulei, zhijie, liede, haizhuComm}
 	var orgs []*registry.Org
