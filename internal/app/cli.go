@@ -192,6 +192,7 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	addr := fs.String("addr", addrDef, "listen address (env LINLI_ADDR)")
 	withDemo := fs.Bool("demo", envBool(env, "LINLI_DEMO"), "load demonstration data into an empty database")
 	noListCache := fs.Bool("no-list-cache", envBool(env, "LINLI_NO_LIST_CACHE"), "make every organization list from the records, never from the list cache (for measuring; env LINLI_NO_LIST_CACHE)")
+	noSearchIndex := fs.Bool("no-search-index", envBool(env, "LINLI_NO_SEARCH_INDEX"), "answer every search from the database's full-text index, never from the districts' documents kept in memory (for measuring; env LINLI_NO_SEARCH_INDEX)")
 	secure := fs.Bool("secure-cookies", envBool(env, "LINLI_SECURE_COOKIES"), "mark cookies Secure (TLS ends at a proxy)")
 	trust := fs.Bool("trust-proxy", envBool(env, "LINLI_TRUST_PROXY"), "take client addresses from X-Forwarded-For (the right-most address that is not a trusted proxy)")
 	proxiesDef := env.Getenv("LINLI_TRUSTED_PROXIES")
@@ -240,6 +241,7 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 	}
 	defer a.Close()
 	a.Registry.NoListCache(*noListCache)
+	a.Registry.NoSearchIndex(*noSearchIndex)
 	if err := a.EnsureHierarchy(ctx); err != nil {
 		return err
 	}

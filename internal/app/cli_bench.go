@@ -98,7 +98,8 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 		Indicators:     a.KPI,
 		DashboardCache: func(on bool) { a.KPI.NoCache(!on) },
 		CoverageCache:  func(on bool) { a.KPI.Coverage.(*coverage.Service).NoCache(!on) },
-		ListCache:      func(on bool) { a.Registry.NoListCache(!on) }}
+		ListCache:      func(on bool) { a.Registry.NoListCache(!on) },
+		SearchIndex:    func(on bool) { a.Registry.NoSearchIndex(!on) }}
 	// The server-alone memory reading starts this executable as `linli
 	// serve`; inside a test binary that would start the tests again.
 	if !testing.Testing() {

@@ -74,6 +74,10 @@ type Target struct {
 	// ListCache turns the organization list's cache on or off; nil where
 	// there is none.
 	ListCache func(on bool)
+	// SearchIndex turns the districts' search documents kept in memory on
+	// or off (off: every search asks the database's full-text index); nil
+	// where the bench cannot.
+	SearchIndex func(on bool)
 	// ServeCommand is `linli serve` on a database at a free loopback
 	// port, for measuring the server's memory in its own process; nil
 	// where the bench cannot start one (inside tests).

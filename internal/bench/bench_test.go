@@ -59,7 +59,7 @@ func TestBenchRunsEndToEnd(t *testing.T) {
 		t.Errorf("custody, ledger or bases missing: %+v", d)
 	}
 	for _, key := range []string{"anchor_insert", "anchor_commit", "anchor_http", "org_list", "org_list_cold", "org_list_district", "org_list_district_cold",
-		"search_2", "search_3", "search_initials", "org_page", "org_api", "dashboard_city", "dashboard_city_cached",
+		"search_2", "search_3", "search_initials", "search_2_db", "search_initials_db", "org_page", "org_api", "dashboard_city", "dashboard_city_cached",
 		"dashboard_district", "dashboard_district_cached", "dashboard_district_busy", "export_xlsx", "census_import", "census_reimport",
 		"ledger_seq", "ledger_16", "rss_rest", "rss_peak", "portal_community", "portal_place_api_district",
 		"coverage_city", "coverage_city_cold", "coverage_district_past", "coverage_district_past_cold"} {

@@ -40,3 +40,26 @@ func ChangesExpr(code string, args []any) (string, []any) {
 	return `((SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district >= $` + strconv.Itoa(n-1) + ` AND district < $` + strconv.Itoa(n) + `)
 		+ (SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = ''))`, args
 }
+
+// ChangesIn is Changes for each district under a unit, in one indexed
+// range read: the version of district d is ver[d] + ver[""] (the empty
+// district's counter moves with changes that may touch any unit). A
+// district absent from the map has never changed (its counter is 0). For
+// caches kept per district and read together, such as the search index.
+func ChangesIn(ctx context.Context, d *db.DB, code string) (map[string]int64, error) {
+	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
+	ver := map[string]int64{}
+	if err := d.Each(ctx, `SELECT district, n FROM kpi_changes WHERE district >= $1 AND district < $2 OR district = ''`,
+		[]any{lo, hi}, func(r db.Scanner) error {
+			var dist string
+			var n int64
+			if err := r.Scan(&dist, &n); err != nil {
+				return err
+			}
+			ver[dist] = n
+			return nil
+		}); err != nil {
+		return nil, fmt.Errorf("change counters: %w", err)
+	}
+	return ver, nil
+}

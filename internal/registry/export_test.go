@@ -55,3 +55,6 @@ func setForTest[T any](t interface{ Cleanup(func()) }, p *T, v T) {
 
 // ListBuildsForTest is how many list pages s made for its list cache.
 func ListBuildsForTest(s *Service) int64 { return s.listBuilds.Load() }
+
+// SearchIndexBuildsForTest is how many district search indexes s read.
+func SearchIndexBuildsForTest(s *Service) int64 { return s.placeBuilds.Load() }

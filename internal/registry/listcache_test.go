@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
@@ -26,11 +25,8 @@ type listCase struct {
 // viewers who see it masked ask for the same places in turn.
 func TestListCacheMatchesRecords(t *testing.T) {
 	f := setup(t)
-	clock := func() time.Time { return f.now }
-	replica := &registry.Service{DB: f.db, Geo: f.reg.Geo, Now: clock}
-	cold := &registry.Service{DB: f.db, Geo: f.reg.Geo, Now: clock}
+	replica, cold := f.replica(), f.replica()
 	cold.NoListCache(true)
-	const haizhuComm = "440105001101"
 	haizhuOfficer := f.haizhu
 
 	a := f.active(t, "育蕾舞蹈队", yulei, registry.TierCommunity)
@@ -120,18 +116,9 @@ func TestListCacheMatchesRecords(t *testing.T) {
 		check(t, "form edit", all)
 	})
 	t.Run("census import row", func(t *testing.T) {
-		im, err := f.reg.BeginImport(f.ctx, f.tianhe, registry.ImportOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
 		in := input("猎德环保队", liede)
 		in.Status = registry.StatusActive
-		if out, fe, err := im.Add(f.ctx, 2, in, nil); err != nil || len(fe) > 0 {
-			t.Fatalf("import row: %s %v %v", out, fe, err)
-		}
-		if _, err := im.Finish(f.ctx); err != nil {
-			t.Fatal(err)
-		}
+		f.importRow(t, f.tianhe, in)
 		check(t, "census import row", all)
 	})
 	t.Run("move between districts", func(t *testing.T) {

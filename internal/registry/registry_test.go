@@ -66,6 +66,30 @@ func (f *fixture) user(t testing.TB, name, role, scope string, org int64) *auth.
 		ScopeCode: scope, OrgID: org, Password: pw})
 }
 
+// haizhuComm is a community of 海珠区, the other district of the fixtures.
+const haizhuComm = "440105001101"
+
+// replica is another registry service on the fixture's database and clock,
+// as another replica serving it.
+func (f *fixture) replica() *registry.Service {
+	return &registry.Service{DB: f.db, Geo: f.reg.Geo, Now: func() time.Time { return f.now }}
+}
+
+// importRow files one row through the census import, as u.
+func (f *fixture) importRow(t *testing.T, u *auth.User, in registry.Input) {
+	t.Helper()
+	im, err := f.reg.BeginImport(f.ctx, u, registry.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, fe, err := im.Add(f.ctx, 2, in, nil); err != nil || len(fe) > 0 {
+		t.Fatalf("import row: %s %v %v", out, fe, err)
+	}
+	if _, err := im.Finish(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // leader creates the org_leader account of an organization.
 func (f *fixture) leader(t *testing.T, name string, o *registry.Org) *auth.User {
 	t.Helper()

@@ -524,6 +524,9 @@ func searchOrder(q string, args []any) (string, []any) {
 // window) coming out of the same pass, and only the page's rows are then
 // read whole.
 func (s *Service) searchList(ctx context.Context, u *auth.User, f Filter, order string) (*Page, error) {
+	if p, ok, err := s.indexedSearch(ctx, u, f); ok || err != nil {
+		return p, err
+	}
 	if err := s.searchScope(ctx, u, &f); err != nil {
 		return nil, err
 	}
@@ -726,18 +729,20 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 
 	// The page's rows, in the order found.
 	from := min(len(ids), (f.Page-1)*f.PerPage)
-	ids = ids[from:]
+	p.Items, err = s.pageRows(ctx, u, ids[from:])
+	return p, err
+}
+
+// pageRows reads a search page's organizations, masked for the viewer, in
+// the order of ids (any of them gone is left out).
+func (s *Service) pageRows(ctx context.Context, u *auth.User, ids []int64) ([]*Org, error) {
+	items := []*Org{}
 	if len(ids) == 0 {
-		return p, nil
+		return items, nil
 	}
-	args = make([]any, len(ids))
-	phs := make([]string, len(ids))
-	for i, id := range ids {
-		args[i] = id
-		phs[i] = ph(i + 1)
-	}
+	in, args := db.InList(ids, nil)
 	byID := map[int64]*Org{}
-	if err := s.DB.Each(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id IN (`+strings.Join(phs, ", ")+`)`, args, func(rows db.Scanner) error {
+	if err := s.DB.Each(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id IN `+in, args, func(rows db.Scanner) error {
 		o, err := scanOrg(rows)
 		if err != nil {
 			return err
@@ -750,10 +755,10 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	}
 	for _, id := range ids {
 		if o := byID[id]; o != nil {
-			p.Items = append(p.Items, o)
+			items = append(items, o)
 		}
 	}
-	return p, nil
+	return items, nil
 }
 
 // walkPerRow bounds the documents an id-order walk tests before it hands

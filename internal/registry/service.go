@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +34,11 @@ type Service struct {
 
 	lists      flight.Cache[*listed] // first pages of lists (listcache.go)
 	listBuilds atomic.Int64          // first pages made for the cache
+
+	placesOnce  sync.Once
+	places      flight.Cache[*placeIndex]   // districts' search documents (searchindex.go)
+	placeBuilds atomic.Int64                // district indexes read
+	scopes      flight.Cache[*searchPlaces] // the districts of searched scopes
 }
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
