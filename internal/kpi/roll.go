@@ -458,9 +458,9 @@ const (
 	// (the entries alone, not the history), at most one more than the unit
 	// holds active organizations (org_cover, kept by triggers), and walks
 	// them when they are fewer, else probes the unit's organizations. The
-	// count is what the walk would read, and it stops where the probe is
-	// the cheaper: a census entered late elsewhere costs a unit that probes
-	// its count to the bound, no walk as well
+	// count reads the index entries the walk would read, up to the bound
+	// and no further: after a census entered late elsewhere, a unit that
+	// probes pays that count, not a walk to the bound as well
 	lateByCount lateHow = iota
 	// lateWalk walks every late entry made from the known day on in
 	// migration 039's index (the whole country's: few, unless a census
