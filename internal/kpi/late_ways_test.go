@@ -13,12 +13,14 @@ import (
 
 // lateWaysAgree checks that enteredLate's two ways, walking the late
 // entries (lateWalk) and probing the unit's organizations (lateProbe), and
-// the choice between them by the counts (lateByCount, with its fallback to
-// the probe), find the same late-entered organizations, known then, with
-// the same timelines, at each unit on each (date, known day), and that
-// these are the records' answer worked out here from every history row
-// (no index, no bound). It reports how often the counted choice walked and
-// how often it fell back to the probe.
+// the choice between them by the counts (lateByCount, which enteredLate
+// takes), find the same late-entered organizations, known then, with the
+// same timelines, at each unit on each (date, known day), and that these
+// are the records' answer worked out here from every history row (no
+// index, no bound). The choice is checked against the counts worked out
+// here too: it walks exactly when the late entries made from the known day
+// on (anywhere) are fewer than the unit's active organizations plus one.
+// It reports how often the choice walked and how often it probed.
 func lateWaysAgree(t *testing.T, w *world, units []string, dates [][2]string) (walked, probed int) {
 	t.Helper()
 	type hist struct {
@@ -40,18 +42,18 @@ func lateWaysAgree(t *testing.T, w *world, units []string, dates [][2]string) (w
 		hs = append(hs, h)
 	}
 	rows.Close()
-	streets, comms := map[int64]string{}, map[int64]string{}
-	rows, err = w.db.Read.QueryContext(w.ctx, `SELECT id, street_code, community_code FROM orgs`)
+	streets, comms, active := map[int64]string{}, map[int64]string{}, map[int64]bool{}
+	rows, err = w.db.Read.QueryContext(w.ctx, `SELECT id, street_code, community_code, status FROM orgs`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var id int64
-		var st, c string
-		if err := rows.Scan(&id, &st, &c); err != nil {
+		var st, c, status string
+		if err := rows.Scan(&id, &st, &c, &status); err != nil {
 			t.Fatal(err)
 		}
-		streets[id], comms[id] = st, c
+		streets[id], comms[id], active[id] = st, c, status == "active"
 	}
 	rows.Close()
 	for _, d := range dates {
@@ -103,16 +105,45 @@ func lateWaysAgree(t *testing.T, w *world, units []string, dates [][2]string) (w
 			}
 			slices.Sort(ids)
 			slices.Sort(known)
-			var got [3]*lateOrgs
-			for i, how := range []lateHow{lateWalk, lateProbe, lateByCount} {
-				if got[i], err = w.kpi.lateOrgsBy(w.ctx, wh, unit, how); err != nil {
-					t.Fatal(err)
+			// the choice's counts: the late entries made from the known day
+			// on, anywhere, and the unit's active organizations
+			entries, orgs := 0, 0
+			for _, h := range hs {
+				if h.entered.Valid && h.entered.Time.After(h.at) && !h.entered.Time.Before(wh.KnownCut) {
+					entries++
 				}
 			}
-			if got[2] == nil {
-				probed++
-			} else {
-				walked++
+			for id, c := range comms {
+				if len(unit) < 12 {
+					c = streets[id]
+				}
+				if active[id] && strings.HasPrefix(c, unit) {
+					orgs++
+				}
+			}
+			want := lateWalk
+			if entries >= orgs+1 {
+				want = lateProbe
+			}
+			var got [3]*lateOrgs
+			for i, how := range []lateHow{lateWalk, lateProbe, lateByCount} {
+				var took lateHow
+				if got[i], took, err = w.kpi.lateOrgsBy(w.ctx, wh, unit, how); err != nil {
+					t.Fatal(err)
+				}
+				if how == lateByCount {
+					if took != want {
+						t.Errorf("late under %s on %s known %s: the choice took way %d with %d late entries and %d organizations, want %d",
+							unit, d[0], d[1], took, entries, orgs, want)
+					}
+					if took == lateWalk {
+						walked++
+					} else {
+						probed++
+					}
+				} else if took != how {
+					t.Errorf("late under %s: way %d took %d", unit, how, took)
+				}
 			}
 			chosen, err := w.kpi.enteredLate(w.ctx, wh, unit)
 			if err != nil {

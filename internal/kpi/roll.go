@@ -448,14 +448,19 @@ func (e *evaluator) enteredLate(ctx context.Context, w when, unit string) (*late
 }
 
 // lateHow is how enteredLate finds the late-entered organizations of a
-// unit: the two ways give the same organizations (TestLateWaysAgree).
+// unit: the ways give the same organizations (lateWaysAgree).
 type lateHow int
 
 const (
-	// lateByCount walks the late entries made from the known day on, at
-	// most one more than the unit holds active organizations (org_cover,
-	// kept by triggers), and probes when there are that many: the cheaper
-	// of the two by the counts, whatever the unit's level
+	// lateByCount chooses, before reading any late entry, the cheaper of
+	// the two ways below by the counts, whatever the unit's level: it counts
+	// the late entries made from the known day on in migration 039's index
+	// (the entries alone, not the history), at most one more than the unit
+	// holds active organizations (org_cover, kept by triggers), and walks
+	// them when they are fewer, else probes the unit's organizations. The
+	// count reads the index entries the walk would read, up to the bound
+	// and no further: after a census entered late elsewhere, a unit that
+	// probes pays that count, not a walk to the bound as well
 	lateByCount lateHow = iota
 	// lateWalk walks every late entry made from the known day on in
 	// migration 039's index (the whole country's: few, unless a census
@@ -471,22 +476,17 @@ const (
 // enteredLate reads the organizations under a unit (now, or moved into
 // or out of it) with a late entry made from the known day on and in effect
 // by the date, with their timelines and whether a status of theirs was in
-// effect by the date as known then: by walking the late entries when they
-// are fewer than the unit's organizations, else by probing each of these
-// (lateByCount; one statement, two when the walk finds as many late
-// entries as the unit has organizations).
+// effect by the date as known then, in one statement that walks the late
+// entries when they are fewer than the unit's organizations, else probes
+// each of these (lateByCount).
 func (s *Service) enteredLate(ctx context.Context, w when, unit string) (*lateOrgs, error) {
-	l, err := s.lateOrgsBy(ctx, w, unit, lateByCount)
-	if err != nil || l != nil {
-		return l, err
-	}
-	return s.lateOrgsBy(ctx, w, unit, lateProbe)
+	l, _, err := s.lateOrgsBy(ctx, w, unit, lateByCount)
+	return l, err
 }
 
-// lateOrgsBy is enteredLate by one way; lateByCount answers nil when the
-// walk stopped at its bound (the unit's organizations are then fewer than
-// the late entries: probe them).
-func (s *Service) lateOrgsBy(ctx context.Context, w when, unit string, how lateHow) (*lateOrgs, error) {
+// lateOrgsBy is enteredLate by one way, with the way it took (lateWalk or
+// lateProbe: lateByCount's choice).
+func (s *Service) lateOrgsBy(ctx context.Context, w when, unit string, how lateHow) (*lateOrgs, lateHow, error) {
 	q := &query{}
 	cut, known := q.arg(w.Cut), q.arg(w.KnownCut)
 	sp := []span{spanOf(unit)}
@@ -507,9 +507,9 @@ func (s *Service) lateOrgsBy(ctx context.Context, w when, unit string, how lateH
 	cols := `o.id, COALESCE((SELECT s.segs FROM org_segs s WHERE s.org_id = o.id), ''),
 		COALESCE((SELECT 1 FROM org_history k WHERE k.org_id = o.id AND k.field = 'status' AND k.at < ` + cut + `
 			AND COALESCE(k.entered_at, k.at) < ` + known + ` LIMIT 1), 0), 0`
-	var sql string
-	switch how {
-	case lateProbe:
+	// each way's organizations, the list ending in limit (a LIMIT clause,
+	// or nothing)
+	probe := func(limit string) string {
 		// (a scalar subquery with LIMIT rather than EXISTS: PostgreSQL
 		// turned EXISTS into a hash of every late entry, or of every status
 		// row, in the country; each is one probe per organization in an
@@ -517,40 +517,55 @@ func (s *Service) lateOrgsBy(ctx context.Context, w when, unit string, how lateH
 		late := func(id string) string {
 			return `(SELECT 1 FROM org_history h WHERE h.org_id = ` + id + ` AND ` + lateCond + ` LIMIT 1) IS NOT NULL`
 		}
-		sql = `SELECT ` + cols + ` FROM orgs o WHERE o.id IN (SELECT p.id FROM orgs p WHERE ` + place("p") + ` AND ` + late("p.id") + `
-			UNION ALL SELECT m.org_id FROM (` + moved() + `) m WHERE ` + late("m.org_id") + `)`
+		return `SELECT ` + cols + ` FROM orgs o WHERE o.id IN (SELECT p.id FROM orgs p WHERE ` + place("p") + ` AND ` + late("p.id") + `
+			UNION ALL SELECT m.org_id FROM (` + moved() + `) m WHERE ` + late("m.org_id") + limit + `)`
+	}
+	walk := func(limit string) string {
+		return `SELECT ` + cols + ` FROM orgs o WHERE o.id IN (SELECT h.org_id FROM org_history h WHERE ` + lateCond + limit + `)
+			AND (` + place("o") + ` OR EXISTS (` + moved() + ` AND v.org_id = o.id))`
+	}
+	var sql string
+	switch how {
+	case lateProbe:
+		sql = probe("")
+	case lateWalk:
+		sql = walk("")
 	default:
-		// the walk, bounded (lateByCount) by the unit's active
-		// organizations plus one; its first row says how many late entries
-		// it walked, and the bound
-		with, bound, limit := "", "0", ""
-		if how == lateByCount {
-			lo, hi := db.PrefixRange(unit)
-			with = `b (k) AS (SELECT COALESCE(SUM(c.n), 0) + 1 FROM org_cover c WHERE c.lvl = ` + q.arg(orgroll.LevelFor(len(unit))) +
-				` AND c.dim = 'all' AND c.code >= ` + q.arg(lo) + ` AND c.code < ` + q.arg(hi) + `), `
-			bound, limit = `(SELECT b.k FROM b)`, ` LIMIT (SELECT b.k FROM b)`
+		// the bound, the late entries counted up to it (n), then the way
+		// they choose; the first row says which (the bound and the count).
+		// The other way's list is cut to nothing by LIMIT 0, which both
+		// engines test before reading a row (SQLite built an IN list before
+		// testing a condition on n in WHERE), and the chosen one's is not
+		// cut (SQLite takes no LIMIT ALL or NULL: the largest integer)
+		only := func(cond string) string {
+			return ` LIMIT (SELECT CASE WHEN ` + cond + ` THEN 9223372036854775807 ELSE 0 END FROM n)`
 		}
-		sql = `WITH ` + with + `x AS (SELECT h.org_id FROM org_history h WHERE ` + lateCond + limit + `)
-			SELECT -1, '', ` + bound + `, (SELECT COUNT(*) FROM x)
-			UNION ALL SELECT ` + cols + ` FROM orgs o WHERE o.id IN (SELECT x.org_id FROM x)
-				AND (` + place("o") + ` OR EXISTS (` + moved() + ` AND v.org_id = o.id))`
+		lo, hi := db.PrefixRange(unit)
+		sql = `WITH b (k) AS (SELECT COALESCE(SUM(c.n), 0) + 1 FROM org_cover c WHERE c.lvl = ` + q.arg(orgroll.LevelFor(len(unit))) +
+			` AND c.dim = 'all' AND c.code >= ` + q.arg(lo) + ` AND c.code < ` + q.arg(hi) + `),
+			n (k, c) AS MATERIALIZED (SELECT b.k, (SELECT COUNT(*) FROM (SELECT 1 FROM org_history h WHERE h.entered_at > h.at
+				AND h.entered_at >= ` + known + ` LIMIT (SELECT b.k FROM b)) y) FROM b)
+			SELECT -1, '', n.k, n.c FROM n
+			UNION ALL ` + walk(only(`n.c < n.k`)) + `
+			UNION ALL ` + probe(only(`n.c >= n.k`))
 	}
 	rows, err := s.query(ctx, sql, q.args...)
 	if err != nil {
-		return nil, fmt.Errorf("kpi late entries: %w", err)
+		return nil, 0, fmt.Errorf("kpi late entries: %w", err)
 	}
 	defer rows.Close()
 	l := &lateOrgs{segs: map[int64][]orgroll.Seg{}}
-	walked, bound := 0, 0
 	for rows.Next() {
 		var id int64
 		var enc string
 		var was, n int
 		if err := rows.Scan(&id, &enc, &was, &n); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		if id == -1 {
-			bound, walked = was, n
+		if id == -1 { // lateByCount's choice: the bound and the count
+			if how = lateWalk; n >= was {
+				how = lateProbe
+			}
 			continue
 		}
 		l.ids = append(l.ids, id)
@@ -562,15 +577,15 @@ func (s *Service) lateOrgsBy(ctx context.Context, w when, unit string, how lateH
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("kpi late entries: %w", err)
+		return nil, 0, fmt.Errorf("kpi late entries: %w", err)
 	}
-	if how == lateByCount && walked >= bound {
-		return nil, nil
+	if how == lateByCount {
+		return nil, 0, fmt.Errorf("kpi late entries: no choice read")
 	}
 	slices.Sort(l.ids)
 	slices.Sort(l.known)
 	l.ids, l.known = slices.Compact(l.ids), slices.Compact(l.known)
-	return l, nil
+	return l, how, nil
 }
 
 // workerCounts is a record share's numerator from the workers and the
