@@ -67,30 +67,45 @@ func LockDistricts(ctx context.Context, tx db.Querier, dia db.Dialect, codes []s
 	return Locked{districts: ds}, err
 }
 
-// LockOrgs is LockDistricts for a change to organizations: the districts
-// their timelines reach (each one's own, and those its moves name: a late
-// entry moves the counts of every district it was in), and those of the
-// communities the change may move them to.
+// LockOrgs is LockDistricts for a change to a few organizations: the
+// districts their timelines reach (each one's own, and those its moves
+// name: a late entry moves the counts of every district it was in), and
+// those of the communities the change may move them to. One statement
+// reads and locks them, unless a district has no counter yet.
 func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, communities ...string) (Locked, error) {
-	if dia.ForUpdate() == "" {
+	fu := dia.ForUpdate()
+	if fu == "" {
 		return Locked{all: true}, nil
 	}
-	codes := slices.Clone(communities)
-	for start := 0; start < len(ids); start += idBatch {
-		in := idList(ids[start:min(len(ids), start+idBatch)])
-		rows, err := tx.QueryContext(ctx, `SELECT district_code FROM orgs WHERE id IN `+in+`
-			UNION SELECT value FROM org_history WHERE org_id IN `+in+` AND field = 'community'
-			UNION SELECT old_value FROM org_history WHERE org_id IN `+in+` AND field = 'community'`)
-		if err != nil {
-			return Locked{}, fmt.Errorf("change counters: %w", err)
+	var to []string
+	for _, c := range communities {
+		if len(c) >= 6 {
+			to = append(to, c[:6])
 		}
-		cs, err := db.Column[string](rows)
-		if err != nil {
-			return Locked{}, fmt.Errorf("change counters: %w", err)
-		}
-		codes = append(codes, cs...)
 	}
-	return LockDistricts(ctx, tx, dia, codes)
+	in, args := inList(to)
+	if len(to) == 0 {
+		in = "(NULL)"
+	}
+	of := idList(append(slices.Clone(ids), 0)) // (an empty list is no SQL)
+	rows, err := tx.QueryContext(ctx, `SELECT district FROM kpi_changes WHERE district IN `+in+` OR district IN (
+			SELECT district_code FROM orgs WHERE id IN `+of+`
+			UNION SELECT substr(value, 1, 6) FROM org_history WHERE org_id IN `+of+` AND field = 'community'
+			UNION SELECT substr(old_value, 1, 6) FROM org_history WHERE org_id IN `+of+` AND field = 'community')
+		ORDER BY district`+fu, args...)
+	if err != nil {
+		return Locked{}, fmt.Errorf("change counters: %w", err)
+	}
+	held, err := db.Column[string](rows)
+	if err != nil {
+		return Locked{}, fmt.Errorf("change counters: %w", err)
+	}
+	for _, d := range to {
+		if !slices.Contains(held, d) {
+			return LockDistricts(ctx, tx, dia, append(held, to...))
+		}
+	}
+	return Locked{districts: held}, nil
 }
 
 // LockScope is LockDistricts for a writer that may touch any district
