@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"linli/internal/effective"
-
 	"linli/internal/ledger"
 	"linli/internal/orgroll"
 	"linli/internal/platform/audit"

@@ -16,9 +16,11 @@ type Locked struct {
 	districts []string
 }
 
-// Covers reports whether the writer holds the counter of a district.
+// Covers reports whether the writer holds the counter of a district (a
+// code that names none, of an organization without a district, has no
+// place in the order and is covered).
 func (l Locked) Covers(district string) bool {
-	return l.all || slices.Contains(l.districts, district)
+	return l.all || len(district) != 6 || slices.Contains(l.districts, district)
 }
 
 // LockDistricts takes the change counters (kpi_changes, migration 008) of
@@ -52,9 +54,9 @@ func LockDistricts(ctx context.Context, tx db.Querier, dia db.Dialect, codes []s
 	if len(ds) == 0 {
 		return Locked{}, nil
 	}
-	n, err := forUpdate(ctx, tx, fu, "kpi_changes", "district", ds)
-	if err != nil || n == len(ds) {
-		return Locked{districts: ds}, err
+	held, err := forUpdate(ctx, tx, fu, "kpi_changes", "district", ds)
+	if err != nil || len(held) == len(ds) {
+		return Locked{districts: held}, err
 	}
 	// a district never changed yet: its row, counting nothing, to lock (of
 	// a district that exists: a code from a form may name none)
@@ -63,8 +65,8 @@ func LockDistricts(ctx context.Context, tx db.Querier, dia db.Dialect, codes []s
 		WHERE code IN `+in+` ORDER BY code ON CONFLICT (district) DO NOTHING`, args...); err != nil {
 		return Locked{}, fmt.Errorf("change counters: %w", err)
 	}
-	_, err = forUpdate(ctx, tx, fu, "kpi_changes", "district", ds)
-	return Locked{districts: ds}, err
+	held, err = forUpdate(ctx, tx, fu, "kpi_changes", "district", ds)
+	return Locked{districts: held}, err
 }
 
 // LockOrgs is LockDistricts for a change to a few organizations: the
@@ -132,19 +134,18 @@ func LockScope(ctx context.Context, tx db.Querier, dia db.Dialect, code string) 
 }
 
 // forUpdate locks the rows of a table whose column holds one of the
-// (sorted) keys, in key order, and counts them.
-func forUpdate(ctx context.Context, tx db.Querier, fu, table, col string, keys []string) (int, error) {
+// (sorted) keys, in key order, and returns their keys.
+func forUpdate(ctx context.Context, tx db.Querier, fu, table, col string, keys []string) ([]string, error) {
 	in, args := inList(keys)
 	rows, err := tx.QueryContext(ctx, `SELECT `+col+` FROM `+table+` WHERE `+col+` IN `+in+` ORDER BY `+col+fu, args...)
 	if err != nil {
-		return 0, fmt.Errorf("lock %s: %w", table, err)
+		return nil, fmt.Errorf("lock %s: %w", table, err)
 	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		n++
+	held, err := db.Column[string](rows)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", table, err)
 	}
-	return n, rows.Err()
+	return held, nil
 }
 
 // inList is an SQL list of parameters for the keys, and its arguments.
