@@ -7,8 +7,8 @@ import (
 
 	"linli/internal/census"
 	"linli/internal/census/censustest"
-	"linli/internal/orgroll"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // Census imports whose rows touch two districts in opposite orders, and a
@@ -42,7 +42,7 @@ func TestConcurrentImportsAcrossDistricts(t *testing.T) {
 	// and an organization moving between them
 	moving := org("天河书法社", yulei)
 
-	before := versions(t, f)
+	before := registrytest.Versions(t, f.ctx, f.db, "440105", "440106")
 	var mu sync.Mutex
 	var failures []string
 	committed := 0
@@ -89,7 +89,7 @@ func TestConcurrentImportsAcrossDistricts(t *testing.T) {
 	if len(failures) > 0 {
 		t.Fatalf("%d of %d writes failed, the first: %s", len(failures), 4*rounds, failures[0])
 	}
-	after := versions(t, f)
+	after := registrytest.Versions(t, f.ctx, f.db, "440105", "440106")
 	for _, d := range []string{"440105", "440106"} {
 		if got := after[d] - before[d]; got < int64(committed) {
 			t.Errorf("district %s: counter moved %d, by %d committed writes", d, got, committed)
@@ -106,19 +106,4 @@ func TestConcurrentImportsAcrossDistricts(t *testing.T) {
 			}
 		}
 	}
-}
-
-// versions reads the version (orgroll.Changes: the sum of the change
-// counters) of the two districts.
-func versions(t *testing.T, f *fixture) map[string]int64 {
-	t.Helper()
-	out := map[string]int64{}
-	for _, d := range []string{"440105", "440106"} {
-		n, err := orgroll.Changes(f.ctx, f.db, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[d] = n
-	}
-	return out
 }

@@ -43,14 +43,7 @@ func LockDistricts(ctx context.Context, tx db.Querier, dia db.Dialect, codes []s
 	if fu == "" {
 		return Locked{all: true}, nil
 	}
-	var ds []string
-	for _, c := range codes {
-		if len(c) >= 6 {
-			ds = append(ds, c[:6])
-		}
-	}
-	slices.Sort(ds)
-	ds = slices.Compact(ds)
+	ds := districtsOf(codes)
 	if len(ds) == 0 {
 		return Locked{}, nil
 	}
@@ -79,12 +72,7 @@ func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, c
 	if fu == "" {
 		return Locked{all: true}, nil
 	}
-	var to []string
-	for _, c := range communities {
-		if len(c) >= 6 {
-			to = append(to, c[:6])
-		}
-	}
+	to := districtsOf(communities)
 	in, args := inList(to)
 	if len(to) == 0 {
 		in = "(NULL)"
@@ -146,6 +134,19 @@ func forUpdate(ctx context.Context, tx db.Querier, fu, table, col string, keys [
 		return nil, fmt.Errorf("lock %s: %w", table, err)
 	}
 	return held, nil
+}
+
+// districtsOf lists the districts of codes (their first 6 digits) once
+// each, in code order.
+func districtsOf(codes []string) []string {
+	var ds []string
+	for _, c := range codes {
+		if len(c) >= 6 {
+			ds = append(ds, c[:6])
+		}
+	}
+	slices.Sort(ds)
+	return slices.Compact(ds)
 }
 
 // inList is an SQL list of parameters for the keys, and its arguments.

@@ -10,6 +10,7 @@ import (
 
 	"linli/internal/orgroll"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // Writers of organizations in two districts, each touching both in the
@@ -58,7 +59,7 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 	z1 := f.active(t, "天河合唱团", yulei, registry.TierCommunity)
 	z2 := f.active(t, "海珠合唱团", haizhu, registry.TierCommunity)
 
-	before := counters(t, f, "440105", "440106")
+	before := registrytest.Versions(t, ctx, f.db, "440105", "440106")
 	var mu sync.Mutex
 	touched := map[string]int{} // committed writes by district touched
 	var failures []string
@@ -119,7 +120,7 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 		t.Fatalf("%d of %d writes failed (%v), the first: %s", len(failures), rounds*len(writers), failed, failures[0])
 	}
 
-	after := counters(t, f, "440105", "440106")
+	after := registrytest.Versions(t, ctx, f.db, "440105", "440106")
 	for _, d := range slices.Sorted(maps.Keys(touched)) {
 		if got := after[d] - before[d]; got < int64(touched[d]) {
 			t.Errorf("district %s: counter moved %d, by %d committed writes", d, got, touched[d])
@@ -162,21 +163,6 @@ func importRows(ctx context.Context, f *fixture, rows []registry.ImportRow) erro
 		err = fmt.Errorf("import not committed: %+v", out)
 	}
 	return err
-}
-
-// counters reads the version (orgroll.Changes: the sum of the change
-// counters) of each district.
-func counters(t *testing.T, f *fixture, districts ...string) map[string]int64 {
-	t.Helper()
-	out := map[string]int64{}
-	for _, d := range districts {
-		n, err := orgroll.Changes(f.ctx, f.db, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[d] = n
-	}
-	return out
 }
 
 // rollRows lists the dated rollup's counts that are not zero.
