@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"linli/internal/effective"
 	"slices"
 	"strconv"
 	"strings"
 
+	"linli/internal/effective"
 	"linli/internal/ledger"
 	"linli/internal/orgroll"
 	"linli/internal/platform/audit"
@@ -65,6 +65,11 @@ func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in W
 	}
 	var out *Worker
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		// the counters of the districts the hub's timeline reaches, in
+		// order, before the first write (orgroll.LockDistricts)
+		if _, err := orgroll.LockOrgs(ctx, tx, s.DB.Dialect, []int64{hubID}); err != nil {
+			return nil, err
+		}
 		var err error
 		if out, err = scanWorker(tx.QueryRowContext(ctx, `INSERT INTO hub_workers (hub_org_id, name, kind, qualified, started_on, created_at, late_reason)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+workerColumns, hubID, in.Name, in.Kind, b2i(in.Qualified), in.StartedOn, now, in.LateReason)); err != nil {
@@ -108,6 +113,11 @@ func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, worker
 	}
 	var out *Worker
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+		// the counters of the districts the hub's timeline reaches, in
+		// order, before the first write (orgroll.LockDistricts)
+		if _, err := orgroll.LockOrgs(ctx, tx, s.DB.Dialect, []int64{hubID}); err != nil {
+			return nil, err
+		}
 		w, err := scanWorker(tx.QueryRowContext(ctx, `SELECT `+workerColumns+` FROM hub_workers WHERE id = $1 AND hub_org_id = $2`+
 			s.DB.Dialect.ForUpdate(), workerID, hubID))
 		if errors.Is(err, sql.ErrNoRows) {

@@ -81,9 +81,8 @@ func Refresh(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64) er
 // districts also has days counted in the one it left, which a late or
 // backdated entry changes too, and the caches over the dated counts (the
 // dashboards', the coverage reports') read that district's counter. The
-// districts go in code order; the writer's own district is already locked
-// by the triggers, so only a writer of an organization that moved waits on
-// another district's counter.
+// writer holds these counters already (LockOrgs, LockScope: taken in code
+// order before its first write), so nothing here waits.
 func moved(ctx context.Context, tx db.Querier, d Deltas) error {
 	seen := map[string]bool{}
 	for k := range d {
@@ -301,16 +300,9 @@ func lockKeys(ctx context.Context, tx db.Querier, dia db.Dialect, keys []string)
 		return err
 	}
 	if fu := dia.ForUpdate(); fu != "" {
-		ph := make([]string, len(keys))
-		args := make([]any, len(keys))
-		for i, k := range keys {
-			ph[i], args[i] = "$"+strconv.Itoa(i+1), k
+		if _, err := forUpdate(ctx, tx, fu, "org_roll_keys", "rk", keys); err != nil {
+			return fmt.Errorf("org rollup: %w", err)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT rk FROM org_roll_keys WHERE rk IN (`+strings.Join(ph, ", ")+`) ORDER BY rk`+fu, args...)
-		if err != nil {
-			return fmt.Errorf("org rollup lock: %w", err)
-		}
-		rows.Close()
 	}
 	return nil
 }

@@ -128,6 +128,9 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		// the caller's transaction (db.InTx): the import writes in it and
 		// the caller commits
 		im.tx, im.q, im.joined = tx, tx, true
+		if err := im.lockScope(ctx); err != nil {
+			return nil, err
+		}
 		return im, nil
 	}
 	tx, end, err := s.DB.Begin(ctx)
@@ -135,7 +138,24 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	im.tx, im.q, im.end = tx, tx, end
+	if err := im.lockScope(ctx); err != nil {
+		im.Abort()
+		return nil, err
+	}
 	return im, nil
+}
+
+// lockScope takes the change counters of every district in the uploader's
+// scope, in code order, before the import's first write
+// (orgroll.LockScope): its rows, in any district of the scope, come a batch
+// at a time. Other writers in the scope wait for the import, as every
+// audited writer already did once its first batch of audit rows held the
+// audit chain's head.
+func (im *Import) lockScope(ctx context.Context) error {
+	if _, err := orgroll.LockScope(ctx, im.tx, im.s.DB.Dialect, im.u.ScopeCode); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	return nil
 }
 
 // Failed reports whether some row was invalid.

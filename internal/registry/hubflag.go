@@ -24,7 +24,7 @@ func (s *Service) Lookup(ctx context.Context, id int64) (*Org, error) {
 func (s *Service) SetHub(ctx context.Context, u *auth.User, id int64, on bool, reason string) (*Org, error) {
 	reason = strings.TrimSpace(reason)
 	target := func(old *Org) (string, bool, error) { return old.CommunityCode, on, nil }
-	return s.apply(ctx, u, id, target, func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error) {
+	return s.apply(ctx, u, id, "", target, func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error) {
 		return planHub(u, old, on, reason, now, lk)
 	})
 }

@@ -3,8 +3,10 @@ package registry
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
+	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 )
@@ -21,7 +23,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in Input) 
 		}
 		return in.CommunityCode, in.Hub, nil
 	}
-	return s.apply(ctx, u, id, target, func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error) {
+	return s.apply(ctx, u, id, in.CommunityCode, target, func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error) {
 		return planUpdate(u, old, in, now, lk)
 	})
 }
@@ -35,7 +37,7 @@ func (s *Service) Transition(ctx context.Context, u *auth.User, id int64, action
 // decides), recording who, why, when it took effect and when it was
 // entered.
 func (s *Service) Move(ctx context.Context, u *auth.User, id int64, mv Move) (*Org, error) {
-	return s.apply(ctx, u, id, orgTarget, func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error) {
+	return s.apply(ctx, u, id, "", orgTarget, func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error) {
 		return planTransition(u, old, mv, now, lk)
 	})
 }
@@ -45,47 +47,73 @@ func (s *Service) Move(ctx context.Context, u *auth.User, id int64, mv Move) (*O
 func orgTarget(old *Org) (string, bool, error) { return old.CommunityCode, old.Hub, nil }
 
 // apply makes one change to organization id, the one write path of Update,
-// Move and SetHub: in a transaction it locks the row, lets target name the
-// community and hub flag the change leads to (or refuse), reads their
-// lookups, lets plan decide, saves what it decided (nothing: the
+// Move and SetHub: in a transaction it takes the change counters of the
+// districts the change may touch (those the organization's timeline
+// reaches and that of moveTo, a community it may move to, or ""), in code
+// order, before the row (orgroll.LockOrgs), locks the row, lets target
+// name the community and hub flag the change leads to (or refuse), reads
+// their lookups, lets plan decide, saves what it decided (nothing: the
 // organization stays as it is) and returns the organization masked for u.
-func (s *Service) apply(ctx context.Context, u *auth.User, id int64, target func(old *Org) (community string, hub bool, err error),
+// An organization moved by another writer between the counters' read and
+// the row's lock is tried again, its new district then held in order.
+func (s *Service) apply(ctx context.Context, u *auth.User, id int64, moveTo string, target func(old *Org) (community string, hub bool, err error),
 	plan func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error)) (*Org, error) {
 	now := s.now()
 	var out *Org
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := getOrg(ctx, tx, id, s.DB.Dialect.ForUpdate())
-		if err != nil {
+	var err error
+	for try := 0; try == 0 || errors.Is(err, errMovedMeanwhile) && try < 3; try++ {
+		err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			out, err = s.applyIn(ctx, tx, u, id, moveTo, now, target, plan)
 			return err
-		}
-		community, hub, err := target(old)
-		if err != nil {
-			return err
-		}
-		lk, err := s.lookups(ctx, tx, old, community, hub)
-		if err != nil {
-			return err
-		}
-		c, f, err := plan(old, now, lk)
-		if err != nil {
-			return err
-		}
-		if err := f.Err(); err != nil {
-			return err
-		}
-		if c == nil {
-			out = old
-			return nil
-		}
-		if _, err := s.save(ctx, tx, u, now, c, false); err != nil {
-			return err
-		}
-		out, err = getOrg(ctx, tx, id, "")
-		return err
-	})
+		})
+	}
 	if err != nil {
 		return nil, err
 	}
 	maskFor(u, out)
 	return out, nil
+}
+
+// errMovedMeanwhile: the organization is no longer in a district whose
+// counter apply holds.
+var errMovedMeanwhile = errors.New("organization moved meanwhile")
+
+// applyIn is apply's transaction.
+func (s *Service) applyIn(ctx context.Context, tx *sql.Tx, u *auth.User, id int64, moveTo string, now time.Time,
+	target func(old *Org) (community string, hub bool, err error),
+	plan func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error)) (*Org, error) {
+	held, err := orgroll.LockOrgs(ctx, tx, s.DB.Dialect, []int64{id}, moveTo)
+	if err != nil {
+		return nil, err
+	}
+	old, err := getOrg(ctx, tx, id, s.DB.Dialect.ForUpdate())
+	if err != nil {
+		return nil, err
+	}
+	if !held.Covers(old.DistrictCode) {
+		return nil, errMovedMeanwhile
+	}
+	community, hub, err := target(old)
+	if err != nil {
+		return nil, err
+	}
+	lk, err := s.lookups(ctx, tx, old, community, hub)
+	if err != nil {
+		return nil, err
+	}
+	c, f, err := plan(old, now, lk)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return old, nil
+	}
+	if _, err := s.save(ctx, tx, u, now, c, false); err != nil {
+		return nil, err
+	}
+	return getOrg(ctx, tx, id, "")
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/csv"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,29 +28,43 @@ var headers = []string{"name", "credit_code", "tier", "types", "target_groups", 
 // folder and returns its path.
 func OneRowFile(t testing.TB, in registry.Input) string {
 	t.Helper()
+	return File(t, in)
+}
+
+// File writes ins as the rows of a census file (.csv), in order, in the
+// test's folder and returns its path.
+func File(t testing.TB, ins ...registry.Input) string {
+	t.Helper()
 	yes := func(b bool) string {
 		if b {
 			return "是"
 		}
 		return "否"
 	}
-	year := ""
-	if in.DemonstrationYear != 0 {
-		year = strconv.Itoa(in.DemonstrationYear)
+	rows := [][]string{headers}
+	for _, in := range ins {
+		year := ""
+		if in.DemonstrationYear != 0 {
+			year = strconv.Itoa(in.DemonstrationYear)
+		}
+		rows = append(rows, []string{in.Name, in.CreditCode, in.Tier, strings.Join(in.Types, "、"), strings.Join(in.TargetGroups, "、"),
+			in.CommunityCode, in.Address, in.FoundedOn, strconv.Itoa(in.Members), in.LeaderName, in.LeaderPhone, in.PartyOrg,
+			in.PartyInstructor, yes(in.Hub), yes(in.Brand), year, yes(in.VolunteerMark), in.Status})
 	}
-	row := []string{in.Name, in.CreditCode, in.Tier, strings.Join(in.Types, "、"), strings.Join(in.TargetGroups, "、"),
-		in.CommunityCode, in.Address, in.FoundedOn, strconv.Itoa(in.Members), in.LeaderName, in.LeaderPhone, in.PartyOrg,
-		in.PartyInstructor, yes(in.Hub), yes(in.Brand), year, yes(in.VolunteerMark), in.Status}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	if err := w.WriteAll([][]string{headers, row}); err != nil {
+	if err := w.WriteAll(rows); err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(t.TempDir(), "one-row.csv")
-	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+	f, err := os.CreateTemp(t.TempDir(), "census-*.csv")
+	if err != nil {
 		t.Fatal(err)
 	}
-	return p
+	defer f.Close()
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	return f.Name()
 }
 
 // OutcomeOfErr tells what became of a change made through a service:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
@@ -40,4 +41,19 @@ func Org(tb testing.TB, ctx context.Context, reg *registry.Service, by *auth.Use
 		tb.Fatalf("registrytest: org %s: %v", in.Name, err)
 	}
 	return o
+}
+
+// Versions reads the version of each district (orgroll.Changes: the sum
+// of its change counters); an error fails the test.
+func Versions(tb testing.TB, ctx context.Context, d *db.DB, districts ...string) map[string]int64 {
+	tb.Helper()
+	out := map[string]int64{}
+	for _, dist := range districts {
+		n, err := orgroll.Changes(ctx, d, dist)
+		if err != nil {
+			tb.Fatalf("registrytest: version of %s: %v", dist, err)
+		}
+		out[dist] = n
+	}
+	return out
 }

@@ -1,0 +1,160 @@
+package orgroll
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"linli/internal/platform/db"
+)
+
+// Locked is the set of districts whose change counters a writer holds.
+type Locked struct {
+	all       bool // SQLite: the writer holds the whole database
+	districts []string
+}
+
+// Covers reports whether the writer holds the counter of a district (a
+// code that names none, of an organization without a district, has no
+// place in the order and is covered).
+func (l Locked) Covers(district string) bool {
+	return l.all || len(district) != 6 || slices.Contains(l.districts, district)
+}
+
+// LockDistricts takes the change counters (kpi_changes, migration 008) of
+// the districts of the given codes (cut to 6 digits), in code order: the
+// one lock order of writers of organizations. Every writer whose change
+// may touch more than one district (a move, a late entry or a hub's change
+// on an organization that moved, an import) takes them before its first
+// write that advances a counter: the triggers would otherwise take the
+// organization's own district first (on an update, the one it leaves before
+// the one it enters) and moved the others, so that two writers touching
+// two districts in opposite orders deadlocked. The counters are not
+// advanced here: the triggers and moved still do that, on the rows
+// already held, so a district is advanced only by a change to it. Every
+// other row a writer locks afterwards (the rollup's keys, the tallies) lies
+// in one of these districts, or is the audit chain's head, taken last. On
+// SQLite, whose writers take the database in turn, there is nothing to
+// take.
+func LockDistricts(ctx context.Context, tx db.Querier, dia db.Dialect, codes []string) (Locked, error) {
+	fu := dia.ForUpdate()
+	if fu == "" {
+		return Locked{all: true}, nil
+	}
+	ds := districtsOf(codes)
+	if len(ds) == 0 {
+		return Locked{}, nil
+	}
+	held, err := forUpdate(ctx, tx, fu, "kpi_changes", "district", ds)
+	if err != nil || len(held) == len(ds) {
+		return Locked{districts: held}, err
+	}
+	// a district never changed yet: its row, counting nothing, to lock (of
+	// a district that exists: a code from a form may name none)
+	in, args := inList(ds)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO kpi_changes (district, n) SELECT code, 0 FROM divisions
+		WHERE code IN `+in+` ORDER BY code ON CONFLICT (district) DO NOTHING`, args...); err != nil {
+		return Locked{}, fmt.Errorf("change counters: %w", err)
+	}
+	held, err = forUpdate(ctx, tx, fu, "kpi_changes", "district", ds)
+	return Locked{districts: held}, err
+}
+
+// LockOrgs is LockDistricts for a change to a few organizations: the
+// districts their timelines reach (each one's own, and those its moves
+// name: a late entry moves the counts of every district it was in), and
+// those of the communities the change may move them to. One statement
+// reads and locks them, unless a district has no counter yet.
+func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, communities ...string) (Locked, error) {
+	fu := dia.ForUpdate()
+	if fu == "" {
+		return Locked{all: true}, nil
+	}
+	to := districtsOf(communities)
+	in, args := inList(to)
+	if len(to) == 0 {
+		in = "(NULL)"
+	}
+	of := idList(append(slices.Clone(ids), 0)) // (an empty list is no SQL)
+	rows, err := tx.QueryContext(ctx, `SELECT district FROM kpi_changes WHERE district IN `+in+` OR district IN (
+			SELECT district_code FROM orgs WHERE id IN `+of+`
+			UNION SELECT substr(value, 1, 6) FROM org_history WHERE org_id IN `+of+` AND field = 'community'
+			UNION SELECT substr(old_value, 1, 6) FROM org_history WHERE org_id IN `+of+` AND field = 'community')
+		ORDER BY district`+fu, args...)
+	if err != nil {
+		return Locked{}, fmt.Errorf("change counters: %w", err)
+	}
+	held, err := db.Column[string](rows)
+	if err != nil {
+		return Locked{}, fmt.Errorf("change counters: %w", err)
+	}
+	for _, d := range to {
+		if !slices.Contains(held, d) {
+			return LockDistricts(ctx, tx, dia, append(held, to...))
+		}
+	}
+	return Locked{districts: held}, nil
+}
+
+// LockScope is LockDistricts for a writer that may touch any district
+// under a unit (an import: its rows come a batch at a time, so what it
+// touches is known only as it goes, and a lock taken at a later batch would
+// break the order): every district under it.
+func LockScope(ctx context.Context, tx db.Querier, dia db.Dialect, code string) (Locked, error) {
+	if dia.ForUpdate() == "" {
+		return Locked{all: true}, nil
+	}
+	if len(code) >= 6 {
+		return LockDistricts(ctx, tx, dia, []string{code})
+	}
+	lo, hi := db.PrefixRange(code)
+	rows, err := tx.QueryContext(ctx, `SELECT code FROM divisions WHERE level = 3 AND code >= $1 AND code < $2`, lo, hi)
+	if err != nil {
+		return Locked{}, fmt.Errorf("change counters: %w", err)
+	}
+	ds, err := db.Column[string](rows)
+	if err != nil {
+		return Locked{}, fmt.Errorf("change counters: %w", err)
+	}
+	return LockDistricts(ctx, tx, dia, ds)
+}
+
+// forUpdate locks the rows of a table whose column holds one of the
+// (sorted) keys, in key order, and returns their keys.
+func forUpdate(ctx context.Context, tx db.Querier, fu, table, col string, keys []string) ([]string, error) {
+	in, args := inList(keys)
+	rows, err := tx.QueryContext(ctx, `SELECT `+col+` FROM `+table+` WHERE `+col+` IN `+in+` ORDER BY `+col+fu, args...)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", table, err)
+	}
+	held, err := db.Column[string](rows)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", table, err)
+	}
+	return held, nil
+}
+
+// districtsOf lists the districts of codes (their first 6 digits) once
+// each, in code order.
+func districtsOf(codes []string) []string {
+	var ds []string
+	for _, c := range codes {
+		if len(c) >= 6 {
+			ds = append(ds, c[:6])
+		}
+	}
+	slices.Sort(ds)
+	return slices.Compact(ds)
+}
+
+// inList is an SQL list of parameters for the keys, and its arguments.
+func inList(keys []string) (string, []any) {
+	ph := make([]string, len(keys))
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		ph[i], args[i] = "$"+strconv.Itoa(i+1), k
+	}
+	return "(" + strings.Join(ph, ", ") + ")", args
+}

@@ -1,0 +1,197 @@
+package registry_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"testing"
+
+	"linli/internal/orgroll"
+	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
+)
+
+// Writers of organizations in two districts, each touching both in the
+// opposite order to another (a move from one to the other and back, hub
+// designations of organizations that moved either way, an import whose
+// rows alternate between them), run together many times: none may fail
+// (on PostgreSQL, a deadlock between the districts' change counters,
+// SQLSTATE 40P01, would), and afterwards every district's version
+// (its counter, orgroll.Changes) has moved at least once per committed
+// write that touched it, and the
+// tally and the dated rollup equal what the records give.
+func TestConcurrentWritersAcrossDistricts(t *testing.T) {
+	f := setup(t)
+	const haizhu = "440105001101" // 海珠区: its code sorts before 天河区's
+	const rounds = 40
+	ctx := f.ctx
+	get := func(o *registry.Org) *registry.Org {
+		t.Helper()
+		o, err := f.reg.Get(ctx, f.admin, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	moveTo := func(o *registry.Org, community string) (*registry.Org, error) {
+		in := registry.InputOf(get(o))
+		in.CommunityCode = community
+		return f.reg.Update(ctx, f.admin, o.ID, in)
+	}
+	// x moves 天河 → 海珠 → 天河 …, y 海珠 → 天河 → 海珠 …
+	x := f.active(t, "天河舞蹈队", yulei, registry.TierCommunity)
+	y := f.active(t, "海珠舞蹈队", haizhu, registry.TierCommunity)
+	// hub designations of organizations that moved: h from 天河 to 海珠,
+	// h2 from 海珠 to 天河 (their timelines reach both districts)
+	h := f.active(t, "天河互助会", yulei, registry.TierCommunity)
+	h2 := f.active(t, "海珠互助会", haizhu, registry.TierCommunity)
+	for _, m := range []struct {
+		o  *registry.Org
+		to string
+	}{{h, haizhu}, {h2, yulei}} {
+		if _, err := moveTo(m.o, m.to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// an import's rows in both districts, in alternating order
+	z1 := f.active(t, "天河合唱团", yulei, registry.TierCommunity)
+	z2 := f.active(t, "海珠合唱团", haizhu, registry.TierCommunity)
+
+	before := registrytest.Versions(t, ctx, f.db, "440105", "440106")
+	var mu sync.Mutex
+	touched := map[string]int{} // committed writes by district touched
+	var failures []string
+	failed := map[string]int{}
+	done := func(name string, i int, err error, districts ...string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			failures = append(failures, fmt.Sprintf("%s, round %d: %v", name, i, err))
+			failed[name]++
+			return
+		}
+		for _, d := range districts {
+			touched[d]++
+		}
+	}
+	writers := map[string]func(i int) error{
+		"move x": func(i int) error {
+			_, err := moveTo(x, []string{haizhu, yulei}[i%2])
+			return err
+		},
+		"move y": func(i int) error {
+			_, err := moveTo(y, []string{yulei, haizhu}[i%2])
+			return err
+		},
+		"hub h": func(i int) error {
+			_, err := f.reg.SetHub(ctx, f.admin, h.ID, i%2 == 0, "轮值")
+			return err
+		},
+		"hub h2": func(i int) error {
+			_, err := f.reg.SetHub(ctx, f.admin, h2.ID, i%2 == 0, "轮值")
+			return err
+		},
+		"import": func(i int) error {
+			rows := []registry.ImportRow{{N: 2, In: registry.InputOf(get(z1))}, {N: 3, In: registry.InputOf(get(z2))}}
+			for j := range rows {
+				rows[j].In.Members = 30 + i
+				rows[j].In.Status = registry.StatusActive
+			}
+			if i%2 == 1 {
+				rows[0], rows[1] = rows[1], rows[0]
+			}
+			return importRows(ctx, f, rows)
+		},
+	}
+	var wg sync.WaitGroup
+	for name, w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				done(name, i, w(i), "440105", "440106")
+			}
+		}()
+	}
+	wg.Wait()
+	if len(failures) > 0 {
+		t.Fatalf("%d of %d writes failed (%v), the first: %s", len(failures), rounds*len(writers), failed, failures[0])
+	}
+
+	after := registrytest.Versions(t, ctx, f.db, "440105", "440106")
+	for _, d := range slices.Sorted(maps.Keys(touched)) {
+		if got := after[d] - before[d]; got < int64(touched[d]) {
+			t.Errorf("district %s: counter moved %d, by %d committed writes", d, got, touched[d])
+		}
+	}
+	for i, o := range []*registry.Org{x, y} {
+		if want := []string{yulei, haizhu}[i]; get(o).CommunityCode != want {
+			t.Errorf("%s: in %s after an even number of moves, want %s", o.Name, get(o).CommunityCode, want)
+		}
+	}
+	checkTally(t, f)
+	roll := rollRows(t, f)
+	if err := orgroll.Rebuild(ctx, f.db); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := rollRows(t, f); !slices.Equal(roll, rebuilt) {
+		t.Errorf("dated rollup after the writers:\n%v\nrebuilt from the records:\n%v", roll, rebuilt)
+	}
+}
+
+// importRows imports rows as an officer's upload does, and fails on any
+// row problem.
+func importRows(ctx context.Context, f *fixture, rows []registry.ImportRow) error {
+	im, err := f.reg.BeginImport(ctx, f.admin, registry.ImportOptions{Source: "lock-order.csv"})
+	if err != nil {
+		return err
+	}
+	defer im.Abort()
+	res, err := im.AddRows(ctx, rows)
+	if err != nil {
+		return err
+	}
+	for i, r := range res {
+		if len(r.Fields) > 0 {
+			return fmt.Errorf("import row %d: %v", rows[i].N, r.Fields)
+		}
+	}
+	out, err := im.Finish(ctx)
+	if err == nil && !out.Committed {
+		err = fmt.Errorf("import not committed: %+v", out)
+	}
+	return err
+}
+
+// rollRows lists the dated rollup's counts that are not zero.
+func rollRows(t *testing.T, f *fixture) []string {
+	t.Helper()
+	rows, err := f.db.Read.QueryContext(f.ctx, `SELECT rk, day, n, nl FROM org_roll ORDER BY rk, day`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	last := map[string]string{}
+	for rows.Next() {
+		var rk, day string
+		var n, nl int
+		if err := rows.Scan(&rk, &day, &n, &nl); err != nil {
+			t.Fatal(err)
+		}
+		// a row repeating its key's count (left by a change undone the
+		// same day) says nothing a rebuild would write
+		c := fmt.Sprintf("%d/%d", n, nl)
+		if prev, ok := last[rk]; (ok && prev == c) || (!ok && n == 0 && nl == 0) {
+			continue
+		}
+		last[rk] = c
+		out = append(out, rk+" "+day+" "+c)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
