@@ -108,8 +108,11 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 			if err != nil {
 				exe = os.Args[0]
 			}
-			// the same requests as the in-process server, which has no rate limits
-			return exec.CommandContext(ctx, exe, "serve", "--db", db, "--addr", "127.0.0.1:0", "--rate-limits", "off")
+			// the same requests as the in-process server, which has no rate
+			// limits, with the same data key (a server with another key
+			// refuses to start)
+			return exec.CommandContext(ctx, exe, "serve", "--db", db, "--key-file", keyFile(fs, *dbURL),
+				"--addr", "127.0.0.1:0", "--rate-limits", "off")
 		}
 	}
 	start := time.Now()

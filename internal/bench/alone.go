@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -33,14 +33,17 @@ func (m *measurer) serverAlone(ctx context.Context) *Stat {
 		st.Note = err.Error()
 		return st
 	}
-	cmd.Stderr = io.Discard
+	var stderr tail
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		st.Note = err.Error()
 		return st
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	defer func() {
 		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
+		<-exited
 	}()
 	base := make(chan string, 1)
 	go func() {
@@ -56,8 +59,12 @@ func (m *measurer) serverAlone(ctx context.Context) *Stat {
 		old := m.base
 		m.base = b
 		defer func() { m.base = old }()
+	case err := <-exited:
+		exited <- err // for the deferred wait
+		st.Note = fmt.Sprintf("the server ended before it listened (%v): %s", err, stderr.String())
+		return st
 	case <-time.After(5 * time.Minute):
-		st.Note = "the server did not start within 5 minutes"
+		st.Note = "the server did not start within 5 minutes: " + stderr.String()
 		return st
 	}
 	rest := procStatusOf(strconv.Itoa(cmd.Process.Pid), "VmRSS")
@@ -86,6 +93,29 @@ func (m *measurer) serverAlone(ctx context.Context) *Stat {
 	st.Note = fmt.Sprintf("resident %.0f MiB once started; peak over every request measurement (cache on), an export and the census file again, without the load generator",
 		MB(rest))
 	return st
+}
+
+// tail keeps the last KiB written to it: the end of a child's log, for
+// saying why it stopped.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 1024 {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-1024:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.TrimSpace(string(t.buf))
 }
 
 // ServeBase reads the server's address from a line `linli serve` prints
