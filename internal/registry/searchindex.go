@@ -273,8 +273,9 @@ func unionSize(limit int, lists ...[]int32) int {
 // with the tally.
 type searchPlaces struct {
 	districts []string
-	sizes     []int
+	largest   int // the organizations of the largest district
 	total     int
+	cities    int
 }
 
 // scopePlaces reads a scope's districts from the tally.
@@ -289,7 +290,10 @@ func (s *Service) scopePlaces(ctx context.Context, code string) (*searchPlaces, 
 			return err
 		}
 		if n > 0 {
-			sp.districts, sp.sizes, sp.total = append(sp.districts, d), append(sp.sizes, n), sp.total+n
+			if len(sp.districts) == 0 || sp.districts[len(sp.districts)-1][:4] != d[:4] {
+				sp.cities++ // in code order: a city's districts come together
+			}
+			sp.districts, sp.largest, sp.total = append(sp.districts, d), max(sp.largest, n), sp.total+n
 		}
 		return nil
 	}); err != nil {
@@ -328,11 +332,7 @@ func (s *Service) indexedSearch(ctx context.Context, u *auth.User, f Filter) (_ 
 	if err != nil {
 		return nil, false, err
 	}
-	cities := map[string]bool{}
-	for _, d := range sp.districts {
-		cities[d[:4]] = true
-	}
-	if sp.total < scanLimit || sp.total > maxIndexedTotal || len(cities) > maxSearchCities || slices.Max(append(sp.sizes, 0)) > maxIndexedDocs {
+	if sp.total < scanLimit || sp.total > maxIndexedTotal || sp.cities > maxSearchCities || sp.largest > maxIndexedDocs {
 		return nil, false, nil
 	}
 
