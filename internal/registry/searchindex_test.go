@@ -3,6 +3,7 @@ package registry_test
 import (
 	"bytes"
 	"fmt"
+	"sync"
 	"testing"
 
 	"linli/internal/platform/auth"
@@ -165,4 +166,66 @@ func TestSearchIndexMatchesRecords(t *testing.T) {
 		}
 		check(t, "many")
 	})
+}
+
+// TestSearchIndexConcurrent searches from several goroutines while
+// organizations are renamed: the districts' indexes and the scopes are
+// shared by every request, built once per version and never written after
+// (run with -race), and once the writes stop every page equals the
+// database's.
+func TestSearchIndexConcurrent(t *testing.T) {
+	registry.SetScanLimitForTest(t, 0)
+	f := setup(t)
+	cold := f.replica()
+	cold.NoSearchIndex(true)
+	places := []string{yulei, zhijie, liede, haizhuComm}
+	var orgs []*registry.Org
+	for i, name := range searchNamesFor()[:24] {
+		orgs = append(orgs, f.active(t, name, places[i%len(places)], registry.TierCommunity))
+	}
+	queries := []string{"舞蹈", "服务队", "社区", "yl", "wudao", "队"}
+	viewers := []*auth.User{f.admin, f.tianhe, f.haizhu}
+	errc := make(chan error, 64)
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 30 {
+				u := viewers[(g+i)%len(viewers)]
+				if _, err := f.reg.List(f.ctx, u, registry.Filter{Q: queries[(g*7+i)%len(queries)], PerPage: 5}); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	for i, o := range orgs[:8] {
+		in := registry.InputOf(o)
+		in.Name = fmt.Sprintf("%s%d队", o.Name, i)
+		if _, err := f.reg.Update(f.ctx, f.admin, o.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Error(err)
+	}
+	for _, u := range viewers {
+		for _, q := range queries {
+			fl := registry.Filter{Q: q, PerPage: 5}
+			got, err := f.reg.List(f.ctx, u, fl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := cold.List(f.ctx, u, fl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := got.AppendJSON(nil), want.AppendJSON(nil); !bytes.Equal(g, w) {
+				t.Errorf("%s %q after the writes: the index's page differs from the database's\n got %s\nwant %s", u.Username, q, g, w)
+			}
+		}
+	}
 }
