@@ -503,7 +503,10 @@ func (s *Service) lateOrgsBy(ctx context.Context, w when, unit string, how lateH
 		return `SELECT v.org_id FROM org_history v WHERE v.field = 'community' AND (` +
 			rangeCond(q, func(int) string { return "v.value" }, sp) + ` OR ` + rangeCond(q, func(int) string { return "v.old_value" }, sp) + `)`
 	}
-	lateCond := `h.entered_at > h.at AND h.entered_at >= ` + known + ` AND h.at < ` + cut
+	// entered late from the known day on (migration 039's index), and of
+	// those the ones in effect by the cut
+	madeLate := `h.entered_at > h.at AND h.entered_at >= ` + known
+	lateCond := madeLate + ` AND h.at < ` + cut
 	cols := `o.id, COALESCE((SELECT s.segs FROM org_segs s WHERE s.org_id = o.id), ''),
 		COALESCE((SELECT 1 FROM org_history k WHERE k.org_id = o.id AND k.field = 'status' AND k.at < ` + cut + `
 			AND COALESCE(k.entered_at, k.at) < ` + known + ` LIMIT 1), 0), 0`
@@ -543,8 +546,8 @@ func (s *Service) lateOrgsBy(ctx context.Context, w when, unit string, how lateH
 		lo, hi := db.PrefixRange(unit)
 		sql = `WITH b (k) AS (SELECT COALESCE(SUM(c.n), 0) + 1 FROM org_cover c WHERE c.lvl = ` + q.arg(orgroll.LevelFor(len(unit))) +
 			` AND c.dim = 'all' AND c.code >= ` + q.arg(lo) + ` AND c.code < ` + q.arg(hi) + `),
-			n (k, c) AS MATERIALIZED (SELECT b.k, (SELECT COUNT(*) FROM (SELECT 1 FROM org_history h WHERE h.entered_at > h.at
-				AND h.entered_at >= ` + known + ` LIMIT (SELECT b.k FROM b)) y) FROM b)
+			n (k, c) AS MATERIALIZED (SELECT b.k, (SELECT COUNT(*) FROM (SELECT 1 FROM org_history h WHERE ` + madeLate +
+			` LIMIT (SELECT b.k FROM b)) y) FROM b)
 			SELECT -1, '', n.k, n.c FROM n
 			UNION ALL ` + walk(only(`n.c < n.k`)) + `
 			UNION ALL ` + probe(only(`n.c >= n.k`))

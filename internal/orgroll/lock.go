@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"linli/internal/platform/db"
 )
@@ -53,7 +51,7 @@ func LockDistricts(ctx context.Context, tx db.Querier, dia db.Dialect, codes []s
 	}
 	// a district never changed yet: its row, counting nothing, to lock (of
 	// a district that exists: a code from a form may name none)
-	in, args := inList(ds)
+	in, args := db.InList(ds, nil)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO kpi_changes (district, n) SELECT code, 0 FROM divisions
 		WHERE code IN `+in+` ORDER BY code ON CONFLICT (district) DO NOTHING`, args...); err != nil {
 		return Locked{}, fmt.Errorf("change counters: %w", err)
@@ -73,7 +71,7 @@ func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, c
 		return Locked{all: true}, nil
 	}
 	to := districtsOf(communities)
-	in, args := inList(to)
+	in, args := db.InList(to, nil)
 	if len(to) == 0 {
 		in = "(NULL)"
 	}
@@ -124,7 +122,7 @@ func LockScope(ctx context.Context, tx db.Querier, dia db.Dialect, code string) 
 // forUpdate locks the rows of a table whose column holds one of the
 // (sorted) keys, in key order, and returns their keys.
 func forUpdate(ctx context.Context, tx db.Querier, fu, table, col string, keys []string) ([]string, error) {
-	in, args := inList(keys)
+	in, args := db.InList(keys, nil)
 	rows, err := tx.QueryContext(ctx, `SELECT `+col+` FROM `+table+` WHERE `+col+` IN `+in+` ORDER BY `+col+fu, args...)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", table, err)
@@ -147,14 +145,4 @@ func districtsOf(codes []string) []string {
 	}
 	slices.Sort(ds)
 	return slices.Compact(ds)
-}
-
-// inList is an SQL list of parameters for the keys, and its arguments.
-func inList(keys []string) (string, []any) {
-	ph := make([]string, len(keys))
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		ph[i], args[i] = "$"+strconv.Itoa(i+1), k
-	}
-	return "(" + strings.Join(ph, ", ") + ")", args
 }
