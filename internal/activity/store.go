@@ -36,28 +36,6 @@ func nullID(id int64) any {
 	return id
 }
 
-func groupsMask(gs []string) int64 {
-	var m int64
-	for _, g := range gs {
-		for i, x := range registry.TargetGroups {
-			if x == g {
-				m |= 1 << i
-			}
-		}
-	}
-	return m
-}
-
-func groupsOf(m int64) []string {
-	out := []string{}
-	for i, g := range registry.TargetGroups {
-		if m&(1<<i) != 0 {
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
 func splitList(s string) []string {
 	if s == "" {
 		return []string{}
@@ -90,7 +68,7 @@ func insertActivities(ctx context.Context, tx *sql.Tx, d db.Dialect, as []*Activ
 			detail, _ := json.Marshal(a.Beneficiaries)
 			rule, _ := json.Marshal(a.rule)
 			args = append(args, a.OrgIDs[0], a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn,
-				a.CommunityCode, a.StreetCode, a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants,
+				a.CommunityCode, a.StreetCode, a.DistrictCode, a.Address, db.Mask(registry.TargetGroups, a.TargetGroups), a.Participants,
 				a.Beneficiaries.Total, string(detail), b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status,
 				b2i(a.Major), string(rule), a.AckLevel, a.ReportDueOn, nullID(by), now, now)
 		}
@@ -137,7 +115,7 @@ func updateActivity(ctx context.Context, tx *sql.Tx, a *Activity, now time.Time)
 		write_up = $19, status = $20, major = $21, ack_level = $22, report_due_on = $23, updated_at = $24, version = version + 1
 		WHERE id = $25`,
 		a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn, a.CommunityCode, a.StreetCode,
-		a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants, a.Beneficiaries.Total, string(detail),
+		a.DistrictCode, a.Address, db.Mask(registry.TargetGroups, a.TargetGroups), a.Participants, a.Beneficiaries.Total, string(detail),
 		b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status, b2i(a.Major), a.AckLevel, a.ReportDueOn, now, a.ID)
 	if err != nil {
 		return fmt.Errorf("activity: update: %w", err)
@@ -163,7 +141,7 @@ func scanActivity(sc interface{ Scan(...any) error }) (*Activity, error) {
 		&a.UpdatedAt, &a.Version); err != nil {
 		return nil, err
 	}
-	a.Fields, a.TargetGroups = splitList(fields), groupsOf(mask)
+	a.Fields, a.TargetGroups = splitList(fields), db.Unmask(registry.TargetGroups, mask)
 	_ = json.Unmarshal([]byte(detail), &a.Beneficiaries)
 	_ = json.Unmarshal([]byte(rule), &a.rule)
 	a.FundRaising, a.Minors, a.Overnight, a.Major, a.HoursConfirmed = fund == 1, minors == 1, overnight == 1, major == 1, confirmed == 1
@@ -282,7 +260,7 @@ func listWhere(leaderOrg, hubOrg int64, f Filter) (string, []any) {
 		add(`(',' || a.fields || ',') LIKE ?`, "%,"+db.EscapeLike(f.Field)+",%")
 	}
 	if f.TargetGroup != "" {
-		add(`(a.groups_mask & ?) <> 0`, groupsMask([]string{f.TargetGroup}))
+		add(`(a.groups_mask & ?) <> 0`, db.Mask(registry.TargetGroups, []string{f.TargetGroup}))
 	}
 	if f.OrgID != 0 {
 		add(`a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ?)`, f.OrgID)

@@ -93,7 +93,7 @@ func scanBase(sc interface{ Scan(...any) error }) (*Base, error) {
 	err := sc.Scan(&b.ID, &b.Name, &b.HostType, &b.Address, &b.DivisionCode, &b.DistrictCode, &b.StreetCode, &b.Level,
 		&b.OperatorOrgID, &b.OperatorName, &b.OpeningHours, &m, &b.OpenedOn, &b.ClosedOn, &b.LateReason, &b.CreatedAt, &b.UpdatedAt)
 	b.Late = b.LateReason != ""
-	b.Services = unmask(Services, m)
+	b.Services = db.Unmask(Services, m)
 	b.CreatedAt, b.UpdatedAt = b.CreatedAt.UTC(), b.UpdatedAt.UTC()
 	return &b, err
 }
@@ -255,7 +255,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in BaseInput) (*Base
 			operator_org_id, opening_hours, services_mask, opened_on, closed_on, created_at, updated_at, level, late_reason)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) RETURNING id`,
 			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), nullID(in.OperatorOrgID),
-			in.OpeningHours, mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, in.Level, in.LateReason).Scan(&id); err != nil {
+			in.OpeningHours, db.Mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, in.Level, in.LateReason).Scan(&id); err != nil {
 			return nil, fmt.Errorf("incubation: create base: %w", err)
 		}
 		var err error
@@ -291,7 +291,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in BaseInp
 			district_code = $5, street_code = $6, operator_org_id = $7, opening_hours = $8, services_mask = $9, opened_on = $10,
 			closed_on = $11, updated_at = $12, level = $14, late_reason = $15 WHERE id = $13`,
 			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), nullID(in.OperatorOrgID),
-			in.OpeningHours, mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, id, in.Level, in.LateReason); err != nil {
+			in.OpeningHours, db.Mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, id, in.Level, in.LateReason); err != nil {
 			return nil, fmt.Errorf("incubation: update base: %w", err)
 		}
 		var err error

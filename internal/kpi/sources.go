@@ -9,6 +9,7 @@ import (
 
 	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
+	"linli/internal/registry"
 )
 
 // The one truth: every number and every list behind it is read from the
@@ -275,7 +276,7 @@ func (m *match) orgConds(q *query, f Filter, field func(string) string, comm str
 		}
 	}
 	if len(f.Types) > 0 {
-		conds = append(conds, "(o.types_mask & "+q.arg(typesMask(f.Types))+") <> 0")
+		conds = append(conds, "(o.types_mask & "+q.arg(db.Mask(registry.Types, f.Types))+") <> 0")
 	}
 	conds = append(conds, m.flagCond(q, "hub", f.Hub, field)...)
 	conds = append(conds, m.flagCond(q, "brand", f.Brand, field)...)
@@ -463,21 +464,6 @@ func (m *match) filters() []Filter {
 		return []Filter{m.Filter, *m.Extra}
 	}
 	return []Filter{m.Filter}
-}
-
-// typeNames are the registry's organization types, in its bit order.
-var typeNames = []string{"life_service", "charity", "mutual_aid", "culture_sports", "rural_technical", "volunteer"}
-
-func typesMask(ts []string) int64 {
-	var m int64
-	for _, t := range ts {
-		for i, n := range typeNames {
-			if n == t {
-				m |= 1 << i
-			}
-		}
-	}
-	return m
 }
 
 // sourceTables are the tables a source reads; a source whose tables are

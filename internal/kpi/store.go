@@ -15,6 +15,7 @@ import (
 
 	"linli/internal/activity"
 	"linli/internal/effective"
+	"linli/internal/registry"
 
 	"linli/internal/geo"
 	"linli/internal/orgroll"
@@ -253,13 +254,10 @@ func validateRule(in *Input, f errs.Fields) {
 }
 
 var (
-	orgStatuses = []string{"pending", "returned", "active", "suspended", "deregistered"}
-	orgTiers    = []string{"registered", "street", "community"}
-	partyOrgs   = []string{"independent", "joint", "none"}
-	hostTypes   = []string{"party_mass_center", "civilization_center", "social_work_station", "other"}
-	pilotKinds  = []string{"rural"}
-	baseLevels  = []string{"district", "street", "community"}
-	pointKinds  = []string{"point", "provincial_pilot"}
+	hostTypes  = []string{"party_mass_center", "civilization_center", "social_work_station", "other"}
+	pilotKinds = []string{"rural"}
+	baseLevels = []string{"district", "street", "community"}
+	pointKinds = []string{"point", "provincial_pilot"}
 	// the training room's topic and form codes (internal/training/rules.go)
 	trainingTopics = []string{"party_building", "cultivation", "capacity", "project_design", "finance", "emergency", "other"}
 	trainingForms  = []string{"demonstration", "online", "field_visit", "other"}
@@ -279,7 +277,7 @@ func activityFields() []string {
 func checkFilter(fl Filter, name string, f errs.Fields) {
 	for _, c := range []struct {
 		vals, allowed []string
-	}{{fl.Status, orgStatuses}, {fl.Tiers, orgTiers}, {fl.Types, typeNames}, {fl.PartyOrg, partyOrgs},
+	}{{fl.Status, registry.Statuses}, {fl.Tiers, registry.Tiers}, {fl.Types, registry.Types}, {fl.PartyOrg, registry.PartyOrgs},
 		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds}, {fl.BaseLevels, baseLevels}, {fl.PointKind, pointKinds},
 		{fl.TrainingTopics, trainingTopics}, {fl.TrainingForms, trainingForms}, {fl.SurveyReadings, surveyReadings},
 		{fl.ActivityThemes, activity.Themes}, {fl.ActivityKinds, activity.Kinds}, {fl.ActivityFields, activityFields()}} {
