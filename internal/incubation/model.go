@@ -153,10 +153,3 @@ type IncubateeInput struct {
 	EnteredOn string `json:"entered_on"`
 	Note      string `json:"note"`
 }
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}

@@ -92,13 +92,6 @@ func nullYear(y int) any {
 	return y
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // where builds the WHERE clause of a list for the viewer and filter; d
 // writes the engine's full-text condition for the search box, or, with
 // scan set, a plain match suited to a small list (see searchList).
@@ -182,8 +175,8 @@ const orgInsertN = 25
 func orgInsertArgs(o *Org) []any {
 	return []any{o.Name, NameKey(o.Name), o.Tier, db.Mask(Types, o.Types), db.Mask(TargetGroups, o.TargetGroups),
 		o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address, o.FoundedOn, o.Members,
-		o.LeaderName, pii.Seal(o.LeaderPhone), o.PartyOrg, o.PartyInstructor, b2i(o.Hub), b2i(o.Brand),
-		nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.CreatedBy, o.CreatedAt, o.UpdatedAt,
+		o.LeaderName, pii.Seal(o.LeaderPhone), o.PartyOrg, o.PartyInstructor, db.BoolInt(o.Hub), db.BoolInt(o.Brand),
+		nullYear(o.DemonstrationYear), db.BoolInt(o.VolunteerMark), o.Status, o.CreatedBy, o.CreatedAt, o.UpdatedAt,
 		pii.Hash(o.LeaderPhone)}
 }
 
@@ -370,7 +363,7 @@ func updateOrgs(ctx context.Context, tx *sql.Tx, orgs []*Org, now time.Time) (in
 			o.Name, NameKey(o.Name), o.Tier, db.Mask(Types, o.Types), db.Mask(TargetGroups, o.TargetGroups),
 			o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address,
 			o.FoundedOn, o.Members, o.LeaderName, pii.Seal(o.LeaderPhone), o.PartyOrg, o.PartyInstructor,
-			b2i(o.Hub), b2i(o.Brand), nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.ReturnReason,
+			db.BoolInt(o.Hub), db.BoolInt(o.Brand), nullYear(o.DemonstrationYear), db.BoolInt(o.VolunteerMark), o.Status, o.ReturnReason,
 			now, o.ID, pii.Hash(o.LeaderPhone)); err != nil {
 			return i, err
 		}
@@ -406,7 +399,7 @@ var historyColumns = []string{"org_id", "field", "old_value", "value", "reason",
 
 func historyArgs(args []any, h histRow) []any {
 	return append(args, h.orgID, h.ev.Field, h.ev.OldValue, h.ev.Value, h.ev.Reason, h.at, h.enteredAt,
-		h.ev.LateReason, nullID(h.userID), h.username)
+		h.ev.LateReason, db.NullID(h.userID), h.username)
 }
 
 // insertHistory writes dated history rows, without the rollup (refreshRoll).
