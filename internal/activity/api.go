@@ -160,11 +160,7 @@ func (h *Handlers) fileBytes(w http.ResponseWriter, r *http.Request, u *auth.Use
 		f, err = h.Svc.File(r.Context(), u, id, fid)
 	}
 	if err != nil {
-		if web.IsAPI(r) {
-			h.S.JSONError(w, r, err)
-		} else {
-			h.S.PageError(w, r, err)
-		}
+		h.S.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", f.ContentType)

@@ -43,8 +43,8 @@ func (s *Service) CreateConsultation(ctx context.Context, u *auth.User, in Consu
 		c.ActivityID = as[0].ID
 		if err := tx.QueryRowContext(ctx, `INSERT INTO consultations (activity_id, topic, topic_kind, community_code, raised_by,
 			raised_by_org_id, raised_note, follow_up, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`,
-			c.ActivityID, c.Topic, c.TopicKind, c.CommunityCode, c.RaisedBy, nullID(c.RaisedByOrgID), c.RaisedNote, c.FollowUp,
-			nullID(u.ID), now).Scan(&c.ID); err != nil {
+			c.ActivityID, c.Topic, c.TopicKind, c.CommunityCode, c.RaisedBy, db.NullID(c.RaisedByOrgID), c.RaisedNote, c.FollowUp,
+			db.NullID(u.ID), now).Scan(&c.ID); err != nil {
 			return fmt.Errorf("activity: insert consultation: %w", err)
 		}
 		for _, m := range c.Meetings {

@@ -380,12 +380,18 @@ func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	http.Redirect(w, r, "/major-reports?flash=act.decided", http.StatusSeeOther)
 }
 
-func (h *Handlers) certificatePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+// hours are the volunteer's hours the request names: the path's id, over
+// the query's from and to.
+func (h *Handlers) hours(r *http.Request, u *auth.User) (*Hours, error) {
 	id, err := web.PathID(r, "id")
-	var hs *Hours
-	if err == nil {
-		hs, err = h.Svc.VolunteerHours(r.Context(), u, id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	if err != nil {
+		return nil, err
 	}
+	return h.Svc.VolunteerHours(r.Context(), u, id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+}
+
+func (h *Handlers) certificatePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	hs, err := h.hours(r, u)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

@@ -48,11 +48,7 @@ func (h *Handlers) template(w http.ResponseWriter, r *http.Request, u *auth.User
 func (h *Handlers) templateXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	b, err := h.template(w, r, u)
 	if err != nil {
-		if web.IsAPI(r) {
-			h.S.JSONError(w, r, err)
-		} else {
-			h.S.PageError(w, r, err)
-		}
+		h.S.Error(w, r, err)
 		return
 	}
 	sheet.Send(w, h.S.T(r, "imp.title")+".xlsx", b)

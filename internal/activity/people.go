@@ -9,6 +9,7 @@ import (
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
 )
@@ -150,7 +151,7 @@ func (s *Service) OpenSurvey(ctx context.Context, u *auth.User, consultationID i
 		opts, _ := json.Marshal(in.Options)
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO consultation_surveys (consultation_id, question, options, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, consultationID, in.Question, string(opts), nullID(u.ID), now).Scan(&id)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, consultationID, in.Question, string(opts), db.NullID(u.ID), now).Scan(&id)
 		if s.DB.Dialect.IsUniqueViolation(err) {
 			return errs.E(errs.Conflict, "err.survey_exists")
 		}
@@ -187,7 +188,7 @@ func (s *Service) Answer(ctx context.Context, u *auth.User, consultationID int64
 		var id int64
 		err = tx.QueryRowContext(ctx, `INSERT INTO consultation_answers (survey_id, resident_key, phone_masked, choice, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey_id, resident_key) DO NOTHING RETURNING id`,
-			sv.ID, hashKey(key), masked, in.Choice, nullID(u.ID), now).Scan(&id)
+			sv.ID, hashKey(key), masked, in.Choice, db.NullID(u.ID), now).Scan(&id)
 		if err == sql.ErrNoRows {
 			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.survey_answered"),
 				Fields: map[string]errs.Msg{"phone": errs.M("err.survey_answered")}}
@@ -248,7 +249,7 @@ func (s *Service) PutAssociation(ctx context.Context, u *auth.User, street strin
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO volunteer_associations (street_code, org_id, created_by, created_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (street_code) DO UPDATE SET org_id = excluded.org_id, created_by = excluded.created_by, created_at = excluded.created_at`,
-			street, orgID, nullID(u.ID), now); err != nil {
+			street, orgID, db.NullID(u.ID), now); err != nil {
 			if s.DB.Dialect.IsUniqueViolation(err) {
 				return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.association_org")}}
 			}
@@ -293,7 +294,7 @@ func (s *Service) AddMember(ctx context.Context, u *auth.User, street string, or
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO association_members (association_id, org_id, joined_on, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5)`, as.OrgID, orgID, joinedOn, nullID(u.ID), now); err != nil {
+			VALUES ($1, $2, $3, $4, $5)`, as.OrgID, orgID, joinedOn, db.NullID(u.ID), now); err != nil {
 			return fmt.Errorf("activity: insert member: %w", err)
 		}
 		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "association.member", ObjectType: "association",

@@ -15,6 +15,7 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/pii"
+	"linli/internal/registry"
 )
 
 // The statements on the registered beneficiaries, surveys and associations.
@@ -22,7 +23,7 @@ import (
 func insertBeneficiary(ctx context.Context, tx *sql.Tx, b *Beneficiary, by int64, now time.Time) error {
 	err := tx.QueryRowContext(ctx, `INSERT INTO beneficiaries (name, phone, community_code, district_code, groups_mask, created_by, created_at,
 		phone_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, b.Name, pii.Seal(b.Phone), b.CommunityCode, b.DistrictCode,
-		groupsMask(b.Groups), nullID(by), now, pii.Hash(b.Phone)).Scan(&b.ID)
+		db.Mask(registry.TargetGroups, b.Groups), db.NullID(by), now, pii.Hash(b.Phone)).Scan(&b.ID)
 	if err != nil {
 		return fmt.Errorf("activity: insert beneficiary: %w", err)
 	}
@@ -42,7 +43,7 @@ func scanBeneficiaries(rows *sql.Rows) ([]*Beneficiary, error) {
 			return nil, err
 		}
 		b.Phone = pii.Open(b.Phone)
-		b.Groups = groupsOf(mask)
+		b.Groups = db.Unmask(registry.TargetGroups, mask)
 		out = append(out, &b)
 	}
 	return out, rows.Err()

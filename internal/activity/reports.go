@@ -9,6 +9,7 @@ import (
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -133,7 +134,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, decision, 
 			return errs.E(errs.Conflict, "err.report_decided")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE major_reports SET status = $1, decided_by = $2, decided_at = $3, reason = $4 WHERE id = $5`,
-			status, nullID(u.ID), now, reason, id); err != nil {
+			status, db.NullID(u.ID), now, reason, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE activities SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3`,

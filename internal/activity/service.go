@@ -159,16 +159,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Activity
 	} else if u.ReadOnly() {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
-	var out *Activity
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		as, err := s.CreateMany(ctx, tx, u, []Input{in})
-		if err != nil {
-			return err
-		}
-		out = as[0]
-		return nil
-	})
-	return out, err
+	return s.CreateWithFile(ctx, u, in, nil)
 }
 
 // CreateWithFile records an activity and its photo (optional) together:

@@ -74,7 +74,7 @@ func (s *Service) SetSignups(ctx context.Context, u *auth.User, id int64, accept
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE activities SET accepts_signups = $1, signup_capacity = $2, updated_at = $3 WHERE id = $4`,
-			b2i(accepts), capacity, now, id); err != nil {
+			db.BoolInt(accepts), capacity, now, id); err != nil {
 			return fmt.Errorf("activity: set signups: %w", err)
 		}
 		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "activity.signups", ObjectType: "activity",

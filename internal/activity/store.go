@@ -22,42 +22,6 @@ import (
 
 // Every statement on this room's tables.
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-func groupsMask(gs []string) int64 {
-	var m int64
-	for _, g := range gs {
-		for i, x := range registry.TargetGroups {
-			if x == g {
-				m |= 1 << i
-			}
-		}
-	}
-	return m
-}
-
-func groupsOf(m int64) []string {
-	out := []string{}
-	for i, g := range registry.TargetGroups {
-		if m&(1<<i) != 0 {
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
 func splitList(s string) []string {
 	if s == "" {
 		return []string{}
@@ -90,9 +54,9 @@ func insertActivities(ctx context.Context, tx *sql.Tx, d db.Dialect, as []*Activ
 			detail, _ := json.Marshal(a.Beneficiaries)
 			rule, _ := json.Marshal(a.rule)
 			args = append(args, a.OrgIDs[0], a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn,
-				a.CommunityCode, a.StreetCode, a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants,
-				a.Beneficiaries.Total, string(detail), b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status,
-				b2i(a.Major), string(rule), a.AckLevel, a.ReportDueOn, nullID(by), now, now)
+				a.CommunityCode, a.StreetCode, a.DistrictCode, a.Address, db.Mask(registry.TargetGroups, a.TargetGroups), a.Participants,
+				a.Beneficiaries.Total, string(detail), db.BoolInt(a.FundRaising), db.BoolInt(a.Minors), db.BoolInt(a.Overnight), a.WriteUp, a.Status,
+				db.BoolInt(a.Major), string(rule), a.AckLevel, a.ReportDueOn, db.NullID(by), now, now)
 		}
 		rows, err := tx.QueryContext(ctx, `INSERT INTO activities (`+activityInsertCols+`) VALUES `+
 			db.Values(d, len(chunk), activityInsertN)+` RETURNING id`, args...)
@@ -137,8 +101,8 @@ func updateActivity(ctx context.Context, tx *sql.Tx, a *Activity, now time.Time)
 		write_up = $19, status = $20, major = $21, ack_level = $22, report_due_on = $23, updated_at = $24, version = version + 1
 		WHERE id = $25`,
 		a.Title, a.Theme, a.Kind, strings.Join(a.Fields, ","), a.StartsAt, a.EndsAt, a.StartsOn, a.CommunityCode, a.StreetCode,
-		a.DistrictCode, a.Address, groupsMask(a.TargetGroups), a.Participants, a.Beneficiaries.Total, string(detail),
-		b2i(a.FundRaising), b2i(a.Minors), b2i(a.Overnight), a.WriteUp, a.Status, b2i(a.Major), a.AckLevel, a.ReportDueOn, now, a.ID)
+		a.DistrictCode, a.Address, db.Mask(registry.TargetGroups, a.TargetGroups), a.Participants, a.Beneficiaries.Total, string(detail),
+		db.BoolInt(a.FundRaising), db.BoolInt(a.Minors), db.BoolInt(a.Overnight), a.WriteUp, a.Status, db.BoolInt(a.Major), a.AckLevel, a.ReportDueOn, now, a.ID)
 	if err != nil {
 		return fmt.Errorf("activity: update: %w", err)
 	}
@@ -163,7 +127,7 @@ func scanActivity(sc interface{ Scan(...any) error }) (*Activity, error) {
 		&a.UpdatedAt, &a.Version); err != nil {
 		return nil, err
 	}
-	a.Fields, a.TargetGroups = splitList(fields), groupsOf(mask)
+	a.Fields, a.TargetGroups = splitList(fields), db.Unmask(registry.TargetGroups, mask)
 	_ = json.Unmarshal([]byte(detail), &a.Beneficiaries)
 	_ = json.Unmarshal([]byte(rule), &a.rule)
 	a.FundRaising, a.Minors, a.Overnight, a.Major, a.HoursConfirmed = fund == 1, minors == 1, overnight == 1, major == 1, confirmed == 1
@@ -282,7 +246,7 @@ func listWhere(leaderOrg, hubOrg int64, f Filter) (string, []any) {
 		add(`(',' || a.fields || ',') LIKE ?`, "%,"+db.EscapeLike(f.Field)+",%")
 	}
 	if f.TargetGroup != "" {
-		add(`(a.groups_mask & ?) <> 0`, groupsMask([]string{f.TargetGroup}))
+		add(`(a.groups_mask & ?) <> 0`, db.Mask(registry.TargetGroups, []string{f.TargetGroup}))
 	}
 	if f.OrgID != 0 {
 		add(`a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ?)`, f.OrgID)
@@ -334,7 +298,7 @@ func insertFile(ctx context.Context, tx *sql.Tx, activityID, by int64, now time.
 	out := &File{ContentType: ct, Size: len(f.Data), SHA256: hex.EncodeToString(sum[:]), Filename: upload.CleanName(f.Filename), CreatedAt: now}
 	err := tx.QueryRowContext(ctx, `INSERT INTO activity_files (activity_id, content_type, size_bytes, sha256, filename, data, uploaded_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		activityID, ct, len(f.Data), out.SHA256, out.Filename, f.Data, nullID(by), now).Scan(&out.ID)
+		activityID, ct, len(f.Data), out.SHA256, out.Filename, f.Data, db.NullID(by), now).Scan(&out.ID)
 	if err != nil {
 		return nil, fmt.Errorf("activity: store file: %w", err)
 	}
@@ -370,7 +334,7 @@ func getFile(ctx context.Context, q db.Querier, id int64) (*File, error) {
 func insertVolunteers(ctx context.Context, tx *sql.Tx, vs []*Volunteer, by int64, now time.Time) error {
 	for _, v := range vs {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO volunteers (name, phone, community_code, district_code, created_by, created_at, phone_hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, v.Name, pii.Seal(v.Phone), v.CommunityCode, v.DistrictCode, nullID(by), now,
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, v.Name, pii.Seal(v.Phone), v.CommunityCode, v.DistrictCode, db.NullID(by), now,
 			pii.Hash(v.Phone)).Scan(&v.ID); err != nil {
 			return fmt.Errorf("activity: insert volunteer: %w", err)
 		}
@@ -479,8 +443,8 @@ func minutesOn(ctx context.Context, q db.Querier, volunteerID, activityID int64,
 func insertHours(ctx context.Context, tx *sql.Tx, es []*HoursEntry, by int64, now time.Time) error {
 	for _, e := range es {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO volunteer_hours (activity_id, volunteer_id, served_on, minutes, correction, reason, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, e.ActivityID, e.VolunteerID, e.ServedOn, e.minutes, b2i(e.Correction),
-			e.Reason, nullID(by), now).Scan(&e.ID); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, e.ActivityID, e.VolunteerID, e.ServedOn, e.minutes, db.BoolInt(e.Correction),
+			e.Reason, db.NullID(by), now).Scan(&e.ID); err != nil {
 			return fmt.Errorf("activity: insert hours: %w", err)
 		}
 		e.CreatedAt = now
@@ -572,8 +536,8 @@ func putRule(ctx context.Context, tx *sql.Tx, r Rule, by int64, now time.Time) e
 		outside_home = excluded.outside_home, fund_raising = excluded.fund_raising, minors = excluded.minors,
 		overnight = excluded.overnight, community_ack_tier = excluded.community_ack_tier, days_ahead = excluded.days_ahead,
 		updated_by = excluded.updated_by, updated_at = excluded.updated_at, version = major_report_rules.version + 1`,
-		r.UnitCode, strings.Join(r.Kinds, ","), r.MinParticipants, b2i(r.OutsideHome), b2i(r.FundRaising), b2i(r.Minors),
-		b2i(r.Overnight), b2i(r.CommunityAckTier), r.DaysAhead, nullID(by), now)
+		r.UnitCode, strings.Join(r.Kinds, ","), r.MinParticipants, db.BoolInt(r.OutsideHome), db.BoolInt(r.FundRaising), db.BoolInt(r.Minors),
+		db.BoolInt(r.Overnight), db.BoolInt(r.CommunityAckTier), r.DaysAhead, db.NullID(by), now)
 	if err != nil {
 		return fmt.Errorf("activity: put rule: %w", err)
 	}
@@ -614,7 +578,7 @@ func getReport(ctx context.Context, q db.Querier, id int64, lock string) (*Repor
 func insertReport(ctx context.Context, tx *sql.Tx, r *Report, by int64, now time.Time) error {
 	if err := tx.QueryRowContext(ctx, `INSERT INTO major_reports (activity_id, status, ack_level, community_code, street_code, due_on, late,
 		submitted_by, submitted_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id`, r.ActivityID, r.Status, r.AckLevel,
-		r.CommunityCode, r.StreetCode, r.DueOn, b2i(r.Late), nullID(by), now).Scan(&r.ID); err != nil {
+		r.CommunityCode, r.StreetCode, r.DueOn, db.BoolInt(r.Late), db.NullID(by), now).Scan(&r.ID); err != nil {
 		return fmt.Errorf("activity: insert report: %w", err)
 	}
 	r.SubmittedAt = now

@@ -8,6 +8,7 @@ import (
 
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -153,7 +154,7 @@ func (s *Service) Confirm(ctx context.Context, u *auth.User, activityID int64) (
 			return errs.E(errs.Conflict, "err.activity_awaiting")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE activities SET hours_confirmed = 1, confirmed_by = $1, confirmed_at = $2,
-			updated_at = $2, version = version + 1 WHERE id = $3`, nullID(u.ID), now, a.ID); err != nil {
+			updated_at = $2, version = version + 1 WHERE id = $3`, db.NullID(u.ID), now, a.ID); err != nil {
 			return err
 		}
 		a.HoursConfirmed, a.UpdatedAt = true, now

@@ -8,7 +8,6 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
 	"linli/internal/platform/sheet"
-	"linli/internal/platform/web"
 )
 
 // writeSheet writes rows (the first is the header) to a one-sheet workbook.
@@ -67,11 +66,7 @@ func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.Us
 
 // hoursXLSX is a volunteer's record of service as a spreadsheet.
 func (h *Handlers) hoursXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var hs *Hours
-	if err == nil {
-		hs, err = h.Svc.VolunteerHours(r.Context(), u, id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
-	}
+	hs, err := h.hours(r, u)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -91,5 +86,5 @@ func (h *Handlers) hoursXLSX(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.PageError(w, r, err)
 		return
 	}
-	sheet.Send(w, fmt.Sprintf("volunteer-%d-hours.xlsx", id), b)
+	sheet.Send(w, fmt.Sprintf("volunteer-%d-hours.xlsx", hs.Volunteer.ID), b)
 }

@@ -181,7 +181,7 @@ func (g *generator) newOrg(c community, k *kind, name, tier, status string) *gor
 	g.nextID++
 	r := g.r
 	o := &gorg{id: g.nextID, name: name, tier: tier, comm: c, status: status,
-		types: registry.Mask(registry.Types, k.types), groups: registry.Mask(registry.TargetGroups, k.groups)}
+		types: db.Mask(registry.Types, k.types), groups: db.Mask(registry.TargetGroups, k.groups)}
 	if r.IntN(4) == 0 { // a group often serves more than its kind says
 		o.groups |= 1 << r.IntN(len(registry.TargetGroups))
 	}

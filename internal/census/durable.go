@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -149,7 +150,7 @@ func (js *Jobs) record(ctx context.Context, u *auth.User, up *upload, roundID in
 	defer f.Close()
 	err = js.Svc.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO census_jobs (id, user_id, user_json, round_id, file_name, dry_run, status, created_ms)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, u.ID, string(uj), roundID, up.Name, b2i(up.DryRun), JobQueued, js.nowMS()); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, u.ID, string(uj), roundID, up.Name, db.BoolInt(up.DryRun), JobQueued, js.nowMS()); err != nil {
 			return fmt.Errorf("census job: %w", err)
 		}
 		buf := make([]byte, jobChunk)

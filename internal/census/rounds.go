@@ -319,7 +319,7 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, id int64, path, name
 		if err := tx.QueryRowContext(ctx, `INSERT INTO census_submissions (round_id, street_code, user_id, username, file_name,
 			submitted_at, late, row_count, created, updated, unchanged, summary)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-			id, u.ScopeCode, u.ID, u.Username, name, now, b2i(late), rep.Rows, rep.Created, rep.Updated, rep.Unchanged,
+			id, u.ScopeCode, u.ID, u.Username, name, now, db.BoolInt(late), rep.Rows, rep.Created, rep.Updated, rep.Unchanged,
 			string(summary)).Scan(&sid); err != nil {
 			return fmt.Errorf("record submission: %w", err)
 		}
@@ -339,13 +339,6 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, id int64, path, name
 
 // errNotWritten rolls back a submission whose file had problems.
 var errNotWritten = errors.New("census: the file was not imported")
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 // CensusCounts tells the home page the census work waiting: for a street
 // officer, the open rounds of its district it has not submitted to (overdue

@@ -144,20 +144,13 @@ func (s *Service) CreateCase(ctx context.Context, u *auth.User, in CaseInput) (*
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cases (kind, title, story, unit_code, street_code, district_code, org_id, themes,
 			activity_ids, project_ids, outcomes, status, created_by, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
-			c.Kind, c.Title, c.Story, c.UnitCode, c.StreetCode, c.DistrictCode, nullID(orgID), strings.Join(c.Themes, ","),
+			c.Kind, c.Title, c.Story, c.UnitCode, c.StreetCode, c.DistrictCode, db.NullID(orgID), strings.Join(c.Themes, ","),
 			joinIDs(c.ActivityIDs), joinIDs(c.ProjectIDs), string(oc), c.Status, u.ID, now).Scan(&c.ID); err != nil {
 			return fmt.Errorf("civic: create case: %w", err)
 		}
 		return s.record(ctx, tx, now, u, "case.create", "case", c.ID, c.UnitCode, map[string]any{"title": c.Title, "kind": c.Kind})
 	})
 	return c, err
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 const caseCols = `c.id, c.kind, c.title, c.story, c.unit_code, c.street_code, c.district_code, COALESCE(c.org_id, 0), COALESCE(o.name, ''),
@@ -318,7 +311,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, d Decision
 			c.PublishedOn = clock.Day(now)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, featured = $2, published_on = $3, updated_at = $4
-			WHERE id = $5 AND status = $6`, status, b2i(featured), c.PublishedOn, now, id, c.Status)
+			WHERE id = $5 AND status = $6`, status, db.BoolInt(featured), c.PublishedOn, now, id, c.Status)
 		if err != nil {
 			return fmt.Errorf("civic: decide: %w", err)
 		}
@@ -334,13 +327,6 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, d Decision
 		return s.record(ctx, tx, now, u, "case.decide", "case", id, c.UnitCode, map[string]any{"decision": d.Decision, "status": status, "reason": d.Reason})
 	})
 	return out, err
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // AddPhoto adds a photo to a draft case (its author only), checked by its

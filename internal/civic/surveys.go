@@ -214,7 +214,7 @@ func (s *Service) AnswerSurvey(ctx context.Context, u *auth.User, id int64, in A
 		c := u.ScopeCode
 		_, err = tx.ExecContext(ctx, `INSERT INTO survey_answers (survey_id, user_id, community_code, street_code, district_code,
 			knows, took_part, satisfaction, answers, answered_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			id, u.ID, c, c[:9], c[:6], b2i(r.knows), b2i(r.tookPart), r.satisfaction, string(raw), clock.Day(now), now)
+			id, u.ID, c, c[:9], c[:6], db.BoolInt(r.knows), db.BoolInt(r.tookPart), r.satisfaction, string(raw), clock.Day(now), now)
 		if s.DB.Dialect.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.answered"), Fields: map[string]errs.Msg{"survey": errs.M("err.civic.answered")}}
 		}

@@ -121,7 +121,7 @@ func (f *fixture) update(t *testing.T, name string, change func(*registry.Input)
 		all      []string
 		old, now []string
 	}{{"groups", registry.TargetGroups, m.groups, in.TargetGroups}, {"types", registry.Types, m.types, in.Types}} {
-		old, now := mask(h.all, h.old), mask(h.all, h.now)
+		old, now := db.Mask(h.all, h.old), db.Mask(h.all, h.now)
 		if old == now {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/kpi"
+	"linli/internal/platform/db"
 	"linli/internal/registry"
 )
 
@@ -47,7 +48,7 @@ func (s *Service) CoverageCounts(ctx context.Context, q kpi.CoverageQuery) (map[
 		}
 		return out, nil
 	}
-	gm, tm := mask(registry.TargetGroups, f.TargetGroups), mask(registry.Types, f.Types)
+	gm, tm := db.Mask(registry.TargetGroups, f.TargetGroups), db.Mask(registry.Types, f.Types)
 	for _, r := range q.Ranges {
 		err := registry.EachActiveAt(ctx, s.DB.Read, r[0], r[1], q.Cut, func(o registry.OrgAt) {
 			switch {
@@ -94,14 +95,4 @@ func rollupKey(f kpi.Filter) (dim, k string, ok bool) {
 		return "mark", "", true
 	}
 	return "", "", false
-}
-
-func mask(all, set []string) int64 {
-	var m int64
-	for _, s := range set {
-		if i := slices.Index(all, s); i >= 0 {
-			m |= 1 << i
-		}
-	}
-	return m
 }

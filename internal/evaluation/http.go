@@ -369,28 +369,10 @@ type row struct {
 }
 
 func rows(nodes []Node) []row {
-	shares := map[string]float64{}
-	var walk func(ns []Node, share float64)
-	walk = func(ns []Node, share float64) {
-		var sum float64
-		for _, n := range ns {
-			sum += n.Weight
-		}
-		for _, n := range ns {
-			shares[n.Key] = share * n.Weight / sum
-			walk(n.Children, shares[n.Key])
-		}
-	}
-	walk(nodes, 1)
 	var out []row
-	var flat func(ns []Node, depth int)
-	flat = func(ns []Node, depth int) {
-		for _, n := range ns {
-			out = append(out, row{Node: n, Depth: depth, Share: round2(100 * shares[n.Key]), IsGroup: len(n.Children) > 0})
-			flat(n.Children, depth+1)
-		}
-	}
-	flat(nodes, 0)
+	walkShares(nodes, func(n Node, depth int, share float64) {
+		out = append(out, row{Node: n, Depth: depth, Share: round2(100 * share), IsGroup: len(n.Children) > 0})
+	})
 	return out
 }
 

@@ -419,27 +419,34 @@ func validateTree(in *TreeInput, known func(string) bool) errs.Fields {
 	return f
 }
 
-// Leaves lists a tree's leaves, each with its share of the total (the
-// product of its and its ancestors' weights over their siblings').
+// Leaves lists a tree's leaves, each with its share of the total.
 func Leaves(nodes []Node) []Leaf {
 	var out []Leaf
-	var walk func(ns []Node, share float64)
-	walk = func(ns []Node, share float64) {
+	walkShares(nodes, func(n Node, _ int, share float64) {
+		if len(n.Children) == 0 {
+			out = append(out, Leaf{Node: n, Share: share})
+		}
+	})
+	return out
+}
+
+// walkShares visits a tree's nodes in order, parents before their
+// children, each with its depth and its share of the total: the product of
+// its and its ancestors' weights over their siblings'.
+func walkShares(nodes []Node, visit func(n Node, depth int, share float64)) {
+	var walk func(ns []Node, depth int, share float64)
+	walk = func(ns []Node, depth int, share float64) {
 		var sum float64
 		for _, n := range ns {
 			sum += n.Weight
 		}
 		for _, n := range ns {
 			s := share * n.Weight / sum
-			if len(n.Children) > 0 {
-				walk(n.Children, s)
-				continue
-			}
-			out = append(out, Leaf{Node: n, Share: s})
+			visit(n, depth, s)
+			walk(n.Children, depth+1, s)
 		}
 	}
-	walk(nodes, 1)
-	return out
+	walk(nodes, 0, 1)
 }
 
 // Leaf is a leaf with its share of the total score.

@@ -19,13 +19,6 @@ import (
 
 func ph(n int) string { return "$" + strconv.Itoa(n) }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 // chunks splits ids into slices of at most n.
 func chunks(ids []int64, n int) [][]int64 {
 	var out [][]int64
@@ -47,7 +40,7 @@ func insertGrade(ctx context.Context, tx *sql.Tx, now time.Time, orgID int64, co
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO org_grades (org_id, grade, awarded_on, valid_until, evaluator, community_code,
 		district_code, late_reason, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`,
-		orgID, in.Grade, in.AwardedOn, in.ValidUntil, in.Evaluator, community, community[:6], in.LateReason, nullID(by), now).Scan(&id)
+		orgID, in.Grade, in.AwardedOn, in.ValidUntil, in.Evaluator, community, community[:6], in.LateReason, db.NullID(by), now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("evaluation: insert grade: %w", err)
 	}
@@ -102,7 +95,7 @@ func gradesIn(ctx context.Context, q db.Querier, scope, day string, limit int) (
 func insertForm(ctx context.Context, tx *sql.Tx, now time.Time, in FormInput, by int64) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO party_forms (org_id, form, link_name, effective_on, late_reason, created_by, created_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id`, in.OrgID, in.Form, in.LinkName, in.EffectiveOn, in.LateReason, nullID(by), now).Scan(&id)
+		VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id`, in.OrgID, in.Form, in.LinkName, in.EffectiveOn, in.LateReason, db.NullID(by), now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("evaluation: insert party form: %w", err)
 	}
@@ -152,7 +145,7 @@ func formEvents(ctx context.Context, q db.Querier, reg Registry, orgIDs []int64)
 func insertContact(ctx context.Context, tx *sql.Tx, now time.Time, in ContactInput, community string, by int64) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO party_contacts (org_id, contact_on, kind, topic, community_code, district_code, created_by, created_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, in.OrgID, in.On, in.Kind, in.Topic, community, community[:6], nullID(by), now).Scan(&id)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`, in.OrgID, in.On, in.Kind, in.Topic, community, community[:6], db.NullID(by), now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("evaluation: insert contact: %w", err)
 	}
@@ -219,7 +212,7 @@ func insertAppraisal(ctx context.Context, tx *sql.Tx, now time.Time, a *Appraisa
 		dissatisfied, score, band, community_code, district_code, created_by, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id`,
 		a.OrgID, a.Year, a.AppraisedOn, string(forms), centi(a.CommitteeScore), a.Satisfied, a.Basically, a.Dissatisfied,
-		centi(a.Score), a.Band, community, community[:6], nullID(by), now).Scan(&a.ID)
+		centi(a.Score), a.Band, community, community[:6], db.NullID(by), now).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("evaluation: insert appraisal: %w", err)
 	}
@@ -315,7 +308,7 @@ func latestBand(ctx context.Context, q db.Querier, orgID int64, day string) (str
 func insertTree(ctx context.Context, tx *sql.Tx, now time.Time, t *Tree, by int64) error {
 	nodes, _ := json.Marshal(t.Nodes)
 	err := tx.QueryRowContext(ctx, `INSERT INTO eval_trees (unit_code, name, version, nodes, frozen, created_by, created_at, updated_at)
-		VALUES ($1,$2,$3,$4,0,$5,$6,$6) RETURNING id`, t.UnitCode, t.Name, t.Version, string(nodes), nullID(by), now).Scan(&t.ID)
+		VALUES ($1,$2,$3,$4,0,$5,$6,$6) RETURNING id`, t.UnitCode, t.Name, t.Version, string(nodes), db.NullID(by), now).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("evaluation: insert tree: %w", err)
 	}
@@ -387,7 +380,7 @@ func listTrees(ctx context.Context, q db.Querier, scope string) ([]Tree, error) 
 
 func insertRound(ctx context.Context, tx *sql.Tx, now time.Time, r *Round, by int64) error {
 	err := tx.QueryRowContext(ctx, `INSERT INTO eval_rounds (tree_id, unit_code, name, year, created_by, created_at)
-		VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`, r.TreeID, r.UnitCode, r.Name, r.Year, nullID(by), now).Scan(&r.ID)
+		VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`, r.TreeID, r.UnitCode, r.Name, r.Year, db.NullID(by), now).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("evaluation: insert round: %w", err)
 	}

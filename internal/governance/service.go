@@ -643,6 +643,20 @@ func (s *Service) Reports(ctx context.Context, u *auth.User, year int, status st
 	return l, nil
 }
 
+// duePeriods are DuePeriods by cycle, each worked out once for the many
+// organizations that share a cycle (the community is no part of the key).
+type duePeriods map[Cycle][]Period
+
+func (m duePeriods) of(c Cycle, year int, today string) []Period {
+	k := Cycle{Cycle: c.Cycle, EffectiveOn: c.EffectiveOn}
+	ps, ok := m[k]
+	if !ok {
+		ps = DuePeriods(k.Cycle, k.EffectiveOn, year, today)
+		m[k] = ps
+	}
+	return ps
+}
+
 // missing lists the reports owed in a year and not submitted.
 func (s *Service) missing(ctx context.Context, scope string, orgIDs []int64, year int, today string) ([]Due, error) {
 	orgs, err := owingOrgs(ctx, s.DB.Read, s.Orgs, scope, orgIDs)
@@ -654,15 +668,9 @@ func (s *Service) missing(ctx context.Context, scope string, orgIDs []int64, yea
 		return nil, err
 	}
 	out := []Due{}
-	memo := map[Cycle][]Period{}
+	memo := duePeriods{}
 	for _, o := range orgs {
-		k := Cycle{Cycle: o.Cycle.Cycle, EffectiveOn: o.Cycle.EffectiveOn}
-		ps, ok := memo[k]
-		if !ok {
-			ps = DuePeriods(k.Cycle, k.EffectiveOn, year, today)
-			memo[k] = ps
-		}
-		for _, p := range ps {
+		for _, p := range memo.of(o.Cycle, year, today) {
 			if _, ok := sub[o.ID][p.Key]; ok {
 				continue
 			}
@@ -799,16 +807,10 @@ func (s *Service) ReportsOnTime(ctx context.Context, orgIDs []int64, year int) (
 		if err != nil {
 			return nil, err
 		}
-		memo := map[Cycle][]Period{}
+		memo := duePeriods{}
 		for _, o := range orgs {
 			due, onTime := 0, 0
-			k := Cycle{Cycle: o.Cycle.Cycle, EffectiveOn: o.Cycle.EffectiveOn}
-			ps, ok := memo[k]
-			if !ok {
-				ps = DuePeriods(k.Cycle, k.EffectiveOn, year, today)
-				memo[k] = ps
-			}
-			for _, p := range ps {
+			for _, p := range memo.of(o.Cycle, year, today) {
 				if p.DueOn >= today {
 					continue
 				}

@@ -178,18 +178,11 @@ func insertElection(ctx context.Context, tx *sql.Tx, now time.Time, orgID int64,
 	}
 	for _, c := range in.Candidates {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO election_candidates (election_id, name, post, votes, elected)
-			VALUES ($1, $2, $3, $4, $5)`, id, strings.TrimSpace(c.Name), c.Post, c.Votes, b2i(c.Elected)); err != nil {
+			VALUES ($1, $2, $3, $4, $5)`, id, strings.TrimSpace(c.Name), c.Post, c.Votes, db.BoolInt(c.Elected)); err != nil {
 			return 0, fmt.Errorf("governance: insert candidate: %w", err)
 		}
 	}
 	return id, nil
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // elections lists an organization's elections, latest first.
@@ -309,7 +302,7 @@ func insertDecision(ctx context.Context, tx *sql.Tx, now time.Time, orgID int64,
 		votes_for, votes_against, votes_abstain, passed, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		orgID, in.MeetingOn, strings.TrimSpace(in.Title), in.Kind, in.Detail, in.Members, in.Quorum, in.Present,
-		in.For, in.Against, in.Abstain, b2i(passed), by, now).Scan(&id)
+		in.For, in.Against, in.Abstain, db.BoolInt(passed), by, now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("governance: insert decision: %w", err)
 	}

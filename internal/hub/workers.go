@@ -72,7 +72,7 @@ func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in W
 		}
 		var err error
 		if out, err = scanWorker(tx.QueryRowContext(ctx, `INSERT INTO hub_workers (hub_org_id, name, kind, qualified, started_on, created_at, late_reason)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+workerColumns, hubID, in.Name, in.Kind, b2i(in.Qualified), in.StartedOn, now, in.LateReason)); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+workerColumns, hubID, in.Name, in.Kind, db.BoolInt(in.Qualified), in.StartedOn, now, in.LateReason)); err != nil {
 			return nil, fmt.Errorf("hub: add worker: %w", err)
 		}
 		// the hubs' dated rollup counts the hub's workers (kpi's record share)
@@ -150,11 +150,4 @@ func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, worker
 			Detail: map[string]any{"hub_org_id": hubID, "ended_on": endedOn, "late": late, "late_reason": lateReason}})
 	})
 	return out, err
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -153,32 +153,3 @@ type IncubateeInput struct {
 	EnteredOn string `json:"entered_on"`
 	Note      string `json:"note"`
 }
-
-func mask(all, set []string) int64 {
-	var m int64
-	for _, s := range set {
-		for i, a := range all {
-			if a == s {
-				m |= 1 << i
-			}
-		}
-	}
-	return m
-}
-
-func unmask(all []string, m int64) []string {
-	out := []string{}
-	for i, a := range all {
-		if m&(1<<i) != 0 {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}

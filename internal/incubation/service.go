@@ -93,7 +93,7 @@ func scanBase(sc interface{ Scan(...any) error }) (*Base, error) {
 	err := sc.Scan(&b.ID, &b.Name, &b.HostType, &b.Address, &b.DivisionCode, &b.DistrictCode, &b.StreetCode, &b.Level,
 		&b.OperatorOrgID, &b.OperatorName, &b.OpeningHours, &m, &b.OpenedOn, &b.ClosedOn, &b.LateReason, &b.CreatedAt, &b.UpdatedAt)
 	b.Late = b.LateReason != ""
-	b.Services = unmask(Services, m)
+	b.Services = db.Unmask(Services, m)
 	b.CreatedAt, b.UpdatedAt = b.CreatedAt.UTC(), b.UpdatedAt.UTC()
 	return &b, err
 }
@@ -254,8 +254,8 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in BaseInput) (*Base
 		if err := tx.QueryRowContext(ctx, `INSERT INTO bases (name, host_type, address, division_code, district_code, street_code,
 			operator_org_id, opening_hours, services_mask, opened_on, closed_on, created_at, updated_at, level, late_reason)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) RETURNING id`,
-			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), nullID(in.OperatorOrgID),
-			in.OpeningHours, mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, in.Level, in.LateReason).Scan(&id); err != nil {
+			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), db.NullID(in.OperatorOrgID),
+			in.OpeningHours, db.Mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, in.Level, in.LateReason).Scan(&id); err != nil {
 			return nil, fmt.Errorf("incubation: create base: %w", err)
 		}
 		var err error
@@ -290,8 +290,8 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in BaseInp
 		if _, err := tx.ExecContext(ctx, `UPDATE bases SET name = $1, host_type = $2, address = $3, division_code = $4,
 			district_code = $5, street_code = $6, operator_org_id = $7, opening_hours = $8, services_mask = $9, opened_on = $10,
 			closed_on = $11, updated_at = $12, level = $14, late_reason = $15 WHERE id = $13`,
-			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), nullID(in.OperatorOrgID),
-			in.OpeningHours, mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, id, in.Level, in.LateReason); err != nil {
+			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), db.NullID(in.OperatorOrgID),
+			in.OpeningHours, db.Mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, id, in.Level, in.LateReason); err != nil {
 			return nil, fmt.Errorf("incubation: update base: %w", err)
 		}
 		var err error
@@ -302,13 +302,6 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in BaseInp
 			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.DivisionCode, Detail: map[string]any{"before": InputOf(old), "after": in}})
 	})
 	return out, err
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 func checkDate(s, field, latest string, required bool, f errs.Fields) {

@@ -8,6 +8,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
+	"linli/internal/registry"
 )
 
 func (h *Handlers) apiRoutes(rt *web.Router) {
@@ -152,8 +153,8 @@ func schemas() map[string]any {
 	opt := func() map[string]any { return map[string]any{"type": "boolean", "nullable": true} }
 	strs := func(vals ...string) map[string]any { return web.Arr(web.Enum(vals...)) }
 	filter := web.Obj(map[string]any{
-		"status": strs(orgStatuses...), "tiers": strs(orgTiers...), "types": strs(typeNames...),
-		"party_org": strs(partyOrgs...), "hub": opt(), "brand": opt(), "demonstration": opt(), "volunteer_mark": opt(),
+		"status": strs(registry.Statuses...), "tiers": strs(registry.Tiers...), "types": strs(registry.Types...),
+		"party_org": strs(registry.PartyOrgs...), "hub": opt(), "brand": opt(), "demonstration": opt(), "volunteer_mark": opt(),
 		"rural": opt(), "min_workers": web.Int(), "qualified_workers": web.Bool(), "trained_personnel": opt(), "host_types": strs(hostTypes...),
 		"pilot_kind": strs(pilotKinds...), "target_groups": web.Arr(web.Str()),
 		"base_levels": strs(baseLevels...), "point_kind": strs(pointKinds...)})

@@ -10,6 +10,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
+	"linli/internal/registry"
 )
 
 // formEnums is what the indicator form offers.
@@ -18,8 +19,8 @@ type formEnums struct {
 }
 
 var allFormEnums = formEnums{Levels: Levels, Kinds: Kinds, Sources: Sources,
-	UnitLevels: []string{LevelDistrict, LevelStreet, LevelCommunity}, Statuses: orgStatuses, Tiers: orgTiers,
-	Types: typeNames, PartyOrgs: partyOrgs}
+	UnitLevels: []string{LevelDistrict, LevelStreet, LevelCommunity}, Statuses: registry.Statuses, Tiers: registry.Tiers,
+	Types: registry.Types, PartyOrgs: registry.PartyOrgs}
 
 // indicatorForm is an indicator's form values as strings.
 type indicatorForm struct {

@@ -192,12 +192,12 @@ func (h *Handlers) reportPage(w http.ResponseWriter, r *http.Request, u *auth.Us
 func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	v, err := h.dashboardView(r, u)
 	if err != nil {
-		h.pageOrAPIError(w, r, err)
+		h.S.Error(w, r, err)
 		return
 	}
 	b, err := h.xlsx(h.texts(r), v)
 	if err != nil {
-		h.pageOrAPIError(w, r, err)
+		h.S.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -291,12 +291,4 @@ func (h *Handlers) indicatorPage(w http.ResponseWriter, r *http.Request, u *auth
 		}
 	}
 	h.S.Render(w, r, http.StatusOK, "kpi_indicator", web.View{Title: ind.Name(x.lang) + " · " + res.UnitName, Data: v})
-}
-
-func (h *Handlers) pageOrAPIError(w http.ResponseWriter, r *http.Request, err error) {
-	if web.IsAPI(r) {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	h.S.PageError(w, r, err)
 }

@@ -11,6 +11,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/orgroll"
 	"linli/internal/platform/db"
+	"linli/internal/registry"
 )
 
 // The organizations' dated rollup (internal/orgroll, issue 19): a rule
@@ -103,7 +104,7 @@ func rollable(ind *Indicator, w when) (rollQuery, bool) {
 		q.dim, q.keys, n = orgroll.DimParty, f.PartyOrg, n+1
 	}
 	if len(f.Types) > 0 {
-		i := slices.Index(typeNames, f.Types[0])
+		i := slices.Index(registry.Types, f.Types[0])
 		if len(f.Types) > 1 || i < 0 {
 			return rollQuery{}, false // an organization of two types would count twice
 		}

@@ -9,6 +9,7 @@ import (
 
 	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
+	"linli/internal/registry"
 )
 
 // The one truth: every number and every list behind it is read from the
@@ -275,7 +276,7 @@ func (m *match) orgConds(q *query, f Filter, field func(string) string, comm str
 		}
 	}
 	if len(f.Types) > 0 {
-		conds = append(conds, "(o.types_mask & "+q.arg(typesMask(f.Types))+") <> 0")
+		conds = append(conds, "(o.types_mask & "+q.arg(db.Mask(registry.Types, f.Types))+") <> 0")
 	}
 	conds = append(conds, m.flagCond(q, "hub", f.Hub, field)...)
 	conds = append(conds, m.flagCond(q, "brand", f.Brand, field)...)
@@ -369,6 +370,20 @@ func (m *match) contacted(q *query, days int) string {
 		" AND c.contact_on <= " + q.arg(m.When.Day) + known + ")"
 }
 
+// openOn are the conditions of a record (table alias t) open on the day:
+// opened by then and not yet closed. With a known date, only what was
+// entered by then counts, and a closing entered later is not known yet.
+func (m *match) openOn(q *query, t, opened, closed string) []string {
+	d := q.arg(m.When.Day)
+	conds := []string{t + "." + opened + " <= " + d, "(" + t + "." + closed + " = '' OR " + t + "." + closed + " > " + d + ")"}
+	if m.When.Known != "" {
+		k := q.arg(m.When.KnownCut)
+		conds[0] += " AND " + t + ".created_at < " + k
+		conds[1] = "(" + t + "." + closed + " = '' OR " + t + "." + closed + " > " + d + " OR " + t + ".updated_at >= " + k + ")"
+	}
+	return conds
+}
+
 func (m *match) bases(q *query) string {
 	col := func(n int) string {
 		switch {
@@ -379,14 +394,7 @@ func (m *match) bases(q *query) string {
 		}
 		return "b.district_code"
 	}
-	d := q.arg(m.When.Day)
-	conds := []string{rangeCond(q, col, m.Spans), "b.opened_on <= " + d, "(b.closed_on = '' OR b.closed_on > " + d + ")"}
-	if m.When.Known != "" {
-		// entered by then; a closing entered later is not known yet
-		k := q.arg(m.When.KnownCut)
-		conds[1] += " AND b.created_at < " + k
-		conds[2] = "(b.closed_on = '' OR b.closed_on > " + d + " OR b.updated_at >= " + k + ")"
-	}
+	conds := append([]string{rangeCond(q, col, m.Spans)}, m.openOn(q, "b", "opened_on", "closed_on")...)
 	for _, f := range m.filters() {
 		if len(f.HostTypes) > 0 {
 			conds = append(conds, "b.host_type IN "+q.in(f.HostTypes))
@@ -408,13 +416,7 @@ func (m *match) pilots(q *query) string {
 		}
 		return "p.street_code"
 	}
-	d := q.arg(m.When.Day)
-	conds := []string{rangeCond(q, col, m.Spans), "p.designated_on <= " + d, "(p.revoked_on = '' OR p.revoked_on > " + d + ")"}
-	if m.When.Known != "" {
-		k := q.arg(m.When.KnownCut)
-		conds[1] += " AND p.created_at < " + k
-		conds[2] = "(p.revoked_on = '' OR p.revoked_on > " + d + " OR p.updated_at >= " + k + ")"
-	}
+	conds := append([]string{rangeCond(q, col, m.Spans)}, m.openOn(q, "p", "designated_on", "revoked_on")...)
 	for _, f := range m.filters() {
 		if len(f.PilotKind) > 0 {
 			conds = append(conds, "p.kind IN "+q.in(f.PilotKind))
@@ -463,21 +465,6 @@ func (m *match) filters() []Filter {
 		return []Filter{m.Filter, *m.Extra}
 	}
 	return []Filter{m.Filter}
-}
-
-// typeNames are the registry's organization types, in its bit order.
-var typeNames = []string{"life_service", "charity", "mutual_aid", "culture_sports", "rural_technical", "volunteer"}
-
-func typesMask(ts []string) int64 {
-	var m int64
-	for _, t := range ts {
-		for i, n := range typeNames {
-			if n == t {
-				m |= 1 << i
-			}
-		}
-	}
-	return m
 }
 
 // sourceTables are the tables a source reads; a source whose tables are

@@ -15,6 +15,7 @@ import (
 
 	"linli/internal/activity"
 	"linli/internal/effective"
+	"linli/internal/registry"
 
 	"linli/internal/geo"
 	"linli/internal/orgroll"
@@ -253,13 +254,10 @@ func validateRule(in *Input, f errs.Fields) {
 }
 
 var (
-	orgStatuses = []string{"pending", "returned", "active", "suspended", "deregistered"}
-	orgTiers    = []string{"registered", "street", "community"}
-	partyOrgs   = []string{"independent", "joint", "none"}
-	hostTypes   = []string{"party_mass_center", "civilization_center", "social_work_station", "other"}
-	pilotKinds  = []string{"rural"}
-	baseLevels  = []string{"district", "street", "community"}
-	pointKinds  = []string{"point", "provincial_pilot"}
+	hostTypes  = []string{"party_mass_center", "civilization_center", "social_work_station", "other"}
+	pilotKinds = []string{"rural"}
+	baseLevels = []string{"district", "street", "community"}
+	pointKinds = []string{"point", "provincial_pilot"}
 	// the training room's topic and form codes (internal/training/rules.go)
 	trainingTopics = []string{"party_building", "cultivation", "capacity", "project_design", "finance", "emergency", "other"}
 	trainingForms  = []string{"demonstration", "online", "field_visit", "other"}
@@ -279,7 +277,7 @@ func activityFields() []string {
 func checkFilter(fl Filter, name string, f errs.Fields) {
 	for _, c := range []struct {
 		vals, allowed []string
-	}{{fl.Status, orgStatuses}, {fl.Tiers, orgTiers}, {fl.Types, typeNames}, {fl.PartyOrg, partyOrgs},
+	}{{fl.Status, registry.Statuses}, {fl.Tiers, registry.Tiers}, {fl.Types, registry.Types}, {fl.PartyOrg, registry.PartyOrgs},
 		{fl.HostTypes, hostTypes}, {fl.PilotKind, pilotKinds}, {fl.BaseLevels, baseLevels}, {fl.PointKind, pointKinds},
 		{fl.TrainingTopics, trainingTopics}, {fl.TrainingForms, trainingForms}, {fl.SurveyReadings, surveyReadings},
 		{fl.ActivityThemes, activity.Themes}, {fl.ActivityKinds, activity.Kinds}, {fl.ActivityFields, activityFields()}} {
@@ -318,7 +316,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Indicato
 			start_on, deadline, clause, builtin, active, position, created_by, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $14)`,
 			in.Key, in.NameZH, in.NameEN, in.Level, in.ScopeCode, string(rule), in.Target, in.StartOn, in.Deadline,
-			in.Clause, b2i(active), in.Position, nullID(u.ID), now)
+			in.Clause, db.BoolInt(active), in.Position, db.NullID(u.ID), now)
 		if s.DB.Dialect.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Message: errs.M("kpi.err.key_taken"),
 				Fields: map[string]errs.Msg{"key": errs.M("kpi.err.key_taken")}}
@@ -369,7 +367,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, key string, in Input
 		if _, err := tx.ExecContext(ctx, `UPDATE indicators SET name_zh = $1, name_en = $2, level = $3, rule = $4,
 			target = $5, start_on = $6, deadline = $7, clause = $8, active = $9, position = $10, updated_at = $11,
 			version = version + 1 WHERE id = $12`,
-			in.NameZH, in.NameEN, in.Level, string(rule), in.Target, in.StartOn, in.Deadline, in.Clause, b2i(active),
+			in.NameZH, in.NameEN, in.Level, string(rule), in.Target, in.StartOn, in.Deadline, in.Clause, db.BoolInt(active),
 			in.Position, now, old.ID); err != nil {
 			return fmt.Errorf("update indicator: %w", err)
 		}
@@ -380,20 +378,6 @@ func (s *Service) Update(ctx context.Context, u *auth.User, key string, in Input
 			ObjectID: key, ScopeCode: old.ScopeCode, Detail: map[string]any{"from": InputOf(old), "to": InputOf(out)}})
 	})
 	return out, err
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // changes is the version of the records under a unit (orgroll.Changes).

@@ -214,19 +214,10 @@ func (h *Handlers) statementXLSX(w http.ResponseWriter, r *http.Request, u *auth
 		b, err = StatementXLSX(st, h.t(r))
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.S.Error(w, r, err)
 		return
 	}
 	sendXLSX(w, fmt.Sprintf("statement-%d-%s-%s.xlsx", id, per.From, per.To), b)
-}
-
-// fail answers an error as JSON under /api/, as a page elsewhere.
-func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if web.IsAPI(r) {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	h.S.PageError(w, r, err)
 }
 
 func sendXLSX(w http.ResponseWriter, name string, b []byte) {
@@ -334,7 +325,7 @@ func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request, u *auth.User)
 		rc, err = h.Svc.Receipt(r.Context(), u, id)
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.S.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", rc.ContentType)
@@ -391,7 +382,7 @@ func (h *Handlers) hubStatementXLSX(w http.ResponseWriter, r *http.Request, u *a
 		b, err = HubStatementXLSX(st, h.t(r))
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.S.Error(w, r, err)
 		return
 	}
 	sendXLSX(w, fmt.Sprintf("hub-%d-%s-%s.xlsx", id, per.From, per.To), b)

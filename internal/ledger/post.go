@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -118,8 +119,8 @@ func (s *Service) postLocked(ctx context.Context, tx *sql.Tx, u *auth.User, now 
 	if _, err := tx.ExecContext(ctx, `INSERT INTO postings (id, hub_org_id, org_id, kind, source, voucher, memo, payee,
 		occurred_on, reverses_id, expense_id, attachment_id, created_at, created_by, username, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-		p.ID, p.HubID, p.OrgID, p.Kind, p.Source, p.Voucher, p.Memo, p.Payee, p.OccurredOn, nullID(p.ReversesID),
-		nullID(p.ExpenseID), nullID(p.AttachmentID), p.CreatedAt, nullID(p.CreatedBy), p.Username, p.PrevHash, p.Hash); err != nil {
+		p.ID, p.HubID, p.OrgID, p.Kind, p.Source, p.Voucher, p.Memo, p.Payee, p.OccurredOn, db.NullID(p.ReversesID),
+		db.NullID(p.ExpenseID), db.NullID(p.AttachmentID), p.CreatedAt, db.NullID(p.CreatedBy), p.Username, p.PrevHash, p.Hash); err != nil {
 		if s.DB.Dialect.IsUniqueViolation(err) && p.ReversesID != 0 {
 			return errs.E(errs.Conflict, "err.already_reversed")
 		}
@@ -260,13 +261,6 @@ func (s *Service) checkOwnFunds(ctx context.Context, tx *sql.Tx, hubID int64, de
 		return errs.E(errs.Conflict, "err.insufficient_funds", Fen(before).String())
 	}
 	return nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 const postingColumns = `id, hub_org_id, org_id, kind, source, voucher, memo, payee, occurred_on, COALESCE(reverses_id, 0),

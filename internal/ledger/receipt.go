@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/upload"
 )
@@ -61,7 +62,7 @@ func storeReceipt(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, 
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO receipts (hub_org_id, org_id, content_type, size_bytes, sha256, filename, data,
 		uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		hubID, orgID, ct, len(up.Data), hex.EncodeToString(sum[:]), upload.CleanName(up.Filename), up.Data, nullID(u.ID), now).Scan(&id)
+		hubID, orgID, ct, len(up.Data), hex.EncodeToString(sum[:]), upload.CleanName(up.Filename), up.Data, db.NullID(u.ID), now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("ledger: store receipt: %w", err)
 	}

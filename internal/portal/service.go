@@ -197,6 +197,20 @@ type OrgPage struct {
 // maxPerPage bounds the portal's pages.
 const maxPerPage = 50
 
+// checkPlacePage checks what every public list of a place is asked: the
+// place's code, and a page within the portal's bounds.
+func checkPlacePage(f errs.Fields, within string, page, perPage int) {
+	if !validCode(within) {
+		f.Add("within", "err.portal.place")
+	}
+	if perPage < 0 || perPage > maxPerPage {
+		f.Add("per_page", "err.portal.per_page", maxPerPage)
+	}
+	if page < 0 || page > 10000 {
+		f.Add("page", "err.portal.page")
+	}
+}
+
 // SearchOrgs lists the active organizations of a place, by name (the
 // registry's own Chinese and pinyin search), type and target group.
 func (s *Service) SearchOrgs(ctx context.Context, q OrgQuery) (*OrgPage, error) {
@@ -210,20 +224,12 @@ func (s *Service) searchOrgs(ctx context.Context, q OrgQuery, known bool) (*OrgP
 	if q.Within == "" {
 		q.Within = s.homeCode(ctx)
 	}
-	if !validCode(q.Within) {
-		f.Add("within", "err.portal.place")
-	}
+	checkPlacePage(f, q.Within, q.Page, q.PerPage)
 	if q.Type != "" && !slices.Contains(registry.Types, q.Type) {
 		f.Add("type", "err.unknown_value", q.Type)
 	}
 	if q.TargetGroup != "" && !slices.Contains(registry.TargetGroups, q.TargetGroup) {
 		f.Add("target_group", "err.unknown_value", q.TargetGroup)
-	}
-	if q.PerPage < 0 || q.PerPage > maxPerPage {
-		f.Add("per_page", "err.portal.per_page", maxPerPage)
-	}
-	if q.Page < 0 || q.Page > 10000 {
-		f.Add("page", "err.portal.page")
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
@@ -383,15 +389,7 @@ func (s *Service) Activities(ctx context.Context, q ActivityQuery) (*ActivityPag
 		q.Within = s.homeCode(ctx)
 	}
 	f := errs.Fields{}
-	if !validCode(q.Within) {
-		f.Add("within", "err.portal.place")
-	}
-	if q.PerPage < 0 || q.PerPage > maxPerPage {
-		f.Add("per_page", "err.portal.per_page", maxPerPage)
-	}
-	if q.Page < 0 || q.Page > 10000 {
-		f.Add("page", "err.portal.page")
-	}
+	checkPlacePage(f, q.Within, q.Page, q.PerPage)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}

@@ -32,13 +32,6 @@ func scanSettings(sc interface{ Scan(...any) error }) (*Settings, error) {
 	return s, nil
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // getSettings reads an organization's settings; none stored is all off.
 func getSettings(ctx context.Context, q db.Querier, orgID int64) (*Settings, error) {
 	s, err := scanSettings(q.QueryRowContext(ctx, `SELECT `+settingsCols+` FROM portal_publications WHERE org_id = $1`, orgID))
@@ -81,8 +74,8 @@ func settingsOf(ctx context.Context, q db.Querier, ids []int64) (map[int64]*Sett
 // putSettings writes settings; version is the stored version it replaces
 // (0: none stored). It reports false when another change came first.
 func putSettings(ctx context.Context, tx *sql.Tx, s *Settings, version int, by int64, now time.Time) (bool, error) {
-	args := []any{s.OrgID, b2i(s.Contact), s.ContactName, s.ContactPhone, b2i(s.About), s.Description, s.HowToJoin,
-		b2i(s.Photos), b2i(s.Finances), s.FinancesText, b2i(s.Charter), s.CharterText, s.OfficersText, b2i(s.Activities), by, now}
+	args := []any{s.OrgID, db.BoolInt(s.Contact), s.ContactName, s.ContactPhone, db.BoolInt(s.About), s.Description, s.HowToJoin,
+		db.BoolInt(s.Photos), db.BoolInt(s.Finances), s.FinancesText, db.BoolInt(s.Charter), s.CharterText, s.OfficersText, db.BoolInt(s.Activities), by, now}
 	var res sql.Result
 	var err error
 	if version == 0 {

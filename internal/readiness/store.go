@@ -77,19 +77,12 @@ func splitIDs(s string) []int64 {
 	return out
 }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 func insertContacts(ctx context.Context, tx *sql.Tx, now time.Time, in []ContactInput) ([]int64, error) {
 	var ids []int64
 	for _, c := range in {
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO emergency_contacts (community_code, hazard, name, org_id, phone, duty, checked_on, created_at, phone_hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.CommunityCode, c.Hazard, c.Name, nullID(c.OrgID), pii.Seal(c.Phone), c.Duty,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.CommunityCode, c.Hazard, c.Name, db.NullID(c.OrgID), pii.Seal(c.Phone), c.Duty,
 			c.CheckedOn, now, pii.Hash(c.Phone)).Scan(&id); err != nil {
 			return nil, fmt.Errorf("readiness: insert contact: %w", err)
 		}

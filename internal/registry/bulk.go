@@ -1009,7 +1009,7 @@ func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn fun
 	set := func(cache map[int64][]string, all []string, m int64) []string {
 		v, ok := cache[m]
 		if !ok {
-			v = unmask(all, m)
+			v = db.Unmask(all, m)
 			cache[m] = v
 		}
 		return v

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"linli/internal/platform/clock"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -107,9 +108,9 @@ func checkLateReason(reason string, f errs.Fields) {
 // maskEvent is the history event of a set stored as a bit mask (types,
 // target groups): the decimal masks before and after.
 func maskEvent(field string, all, old, cur []string, created bool) Event {
-	e := Event{Field: field, Value: strconv.FormatInt(Mask(all, cur), 10)}
+	e := Event{Field: field, Value: strconv.FormatInt(db.Mask(all, cur), 10)}
 	if !created {
-		e.OldValue = strconv.FormatInt(Mask(all, old), 10)
+		e.OldValue = strconv.FormatInt(db.Mask(all, old), 10)
 	}
 	return e
 }

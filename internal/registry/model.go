@@ -183,30 +183,6 @@ type Page struct {
 	PerPage int  `json:"per_page"`
 }
 
-// Mask is the bit set of set's members by their place in all (Types,
-// TargetGroups): how an organization's types and groups are stored.
-func Mask(all []string, set []string) int64 {
-	var m int64
-	for _, s := range set {
-		for i, a := range all {
-			if a == s {
-				m |= 1 << i
-			}
-		}
-	}
-	return m
-}
-
-func unmask(all []string, m int64) []string {
-	out := []string{}
-	for i, a := range all {
-		if m&(1<<i) != 0 {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
 func indexOf(all []string, s string) int {
 	for i, a := range all {
 		if a == s {

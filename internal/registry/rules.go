@@ -11,6 +11,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -237,7 +238,7 @@ func planHub(u *auth.User, old *Org, on bool, reason string, now time.Time, lk l
 	}
 	o := *old
 	o.Hub, o.UpdatedAt = on, now
-	ov, nv := strconv.Itoa(b2i(old.Hub)), strconv.Itoa(b2i(on))
+	ov, nv := strconv.Itoa(db.BoolInt(old.Hub)), strconv.Itoa(db.BoolInt(on))
 	return &change{org: &o, events: []Event{{Field: "hub", OldValue: ov, Value: nv, Reason: reason}},
 		action: "org.hub", detail: map[string]string{"hub": nv, "reason": reason}}, nil, nil
 }
@@ -419,10 +420,10 @@ func diff(o *Org, in *Input) map[string][2]string {
 	}
 	add("party_org", cur.PartyOrg, in.PartyOrg)
 	add("party_instructor", cur.PartyInstructor, in.PartyInstructor)
-	add("hub", strconv.Itoa(b2i(cur.Hub)), strconv.Itoa(b2i(in.Hub)))
-	add("brand", strconv.Itoa(b2i(cur.Brand)), strconv.Itoa(b2i(in.Brand)))
+	add("hub", strconv.Itoa(db.BoolInt(cur.Hub)), strconv.Itoa(db.BoolInt(in.Hub)))
+	add("brand", strconv.Itoa(db.BoolInt(cur.Brand)), strconv.Itoa(db.BoolInt(in.Brand)))
 	add("demonstration_year", yearStr(cur.DemonstrationYear), yearStr(in.DemonstrationYear))
-	add("volunteer_mark", strconv.Itoa(b2i(cur.VolunteerMark)), strconv.Itoa(b2i(in.VolunteerMark)))
+	add("volunteer_mark", strconv.Itoa(db.BoolInt(cur.VolunteerMark)), strconv.Itoa(db.BoolInt(in.VolunteerMark)))
 	return ch
 }
 
@@ -434,10 +435,10 @@ func sorted(xs, order []string) []string {
 
 func flagValues(o *Org) []Event {
 	return []Event{
-		{Field: "hub", Value: strconv.Itoa(b2i(o.Hub))},
-		{Field: "brand", Value: strconv.Itoa(b2i(o.Brand))},
+		{Field: "hub", Value: strconv.Itoa(db.BoolInt(o.Hub))},
+		{Field: "brand", Value: strconv.Itoa(db.BoolInt(o.Brand))},
 		{Field: "demonstration_year", Value: yearStr(o.DemonstrationYear)},
-		{Field: "volunteer_mark", Value: strconv.Itoa(b2i(o.VolunteerMark))},
+		{Field: "volunteer_mark", Value: strconv.Itoa(db.BoolInt(o.VolunteerMark))},
 	}
 }
 

@@ -231,13 +231,6 @@ func (s *Service) conflict(err error) error {
 		Fields: map[string]errs.Msg{"name": errs.M("err.duplicate_name")}}
 }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 // History returns an organization's dated changes, newest first.
 func (s *Service) History(ctx context.Context, u *auth.User, id int64) ([]Event, error) {
 	if _, err := s.Get(ctx, u, id); err != nil {

@@ -59,7 +59,7 @@ func scanOrg(sc interface{ Scan(...any) error }) (*Org, error) {
 	if err != nil {
 		return nil, err
 	}
-	o.Types, o.TargetGroups = unmask(Types, types), unmask(TargetGroups, groups)
+	o.Types, o.TargetGroups = db.Unmask(Types, types), db.Unmask(TargetGroups, groups)
 	o.Hub, o.Brand, o.VolunteerMark = hub != 0, brand != 0, vm != 0
 	o.LeaderPhone = pii.Open(o.LeaderPhone)
 	o.Demonstration = o.DemonstrationYear != 0
@@ -90,13 +90,6 @@ func nullYear(y int) any {
 		return nil
 	}
 	return y
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // where builds the WHERE clause of a list for the viewer and filter; d
@@ -180,10 +173,10 @@ const orgInsertN = 25
 
 // orgInsertArgs are the values of orgInsertColumns for a new organization.
 func orgInsertArgs(o *Org) []any {
-	return []any{o.Name, NameKey(o.Name), o.Tier, Mask(Types, o.Types), Mask(TargetGroups, o.TargetGroups),
+	return []any{o.Name, NameKey(o.Name), o.Tier, db.Mask(Types, o.Types), db.Mask(TargetGroups, o.TargetGroups),
 		o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address, o.FoundedOn, o.Members,
-		o.LeaderName, pii.Seal(o.LeaderPhone), o.PartyOrg, o.PartyInstructor, b2i(o.Hub), b2i(o.Brand),
-		nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.CreatedBy, o.CreatedAt, o.UpdatedAt,
+		o.LeaderName, pii.Seal(o.LeaderPhone), o.PartyOrg, o.PartyInstructor, db.BoolInt(o.Hub), db.BoolInt(o.Brand),
+		nullYear(o.DemonstrationYear), db.BoolInt(o.VolunteerMark), o.Status, o.CreatedBy, o.CreatedAt, o.UpdatedAt,
 		pii.Hash(o.LeaderPhone)}
 }
 
@@ -367,10 +360,10 @@ func updateOrgs(ctx context.Context, tx *sql.Tx, orgs []*Org, now time.Time) (in
 			address = $10, founded_on = $11, members = $12, leader_name = $13, leader_phone = $14, party_org = $15,
 			party_instructor = $16, hub = $17, brand = $18, demonstration_year = $19, volunteer_mark = $20,
 			status = $21, return_reason = $22, updated_at = $23, version = version + 1, leader_phone_hash = $25 WHERE id = $24`,
-			o.Name, NameKey(o.Name), o.Tier, Mask(Types, o.Types), Mask(TargetGroups, o.TargetGroups),
+			o.Name, NameKey(o.Name), o.Tier, db.Mask(Types, o.Types), db.Mask(TargetGroups, o.TargetGroups),
 			o.CommunityCode, o.StreetCode, o.DistrictCode, nullStr(o.CreditCode), o.Address,
 			o.FoundedOn, o.Members, o.LeaderName, pii.Seal(o.LeaderPhone), o.PartyOrg, o.PartyInstructor,
-			b2i(o.Hub), b2i(o.Brand), nullYear(o.DemonstrationYear), b2i(o.VolunteerMark), o.Status, o.ReturnReason,
+			db.BoolInt(o.Hub), db.BoolInt(o.Brand), nullYear(o.DemonstrationYear), db.BoolInt(o.VolunteerMark), o.Status, o.ReturnReason,
 			now, o.ID, pii.Hash(o.LeaderPhone)); err != nil {
 			return i, err
 		}
@@ -406,7 +399,7 @@ var historyColumns = []string{"org_id", "field", "old_value", "value", "reason",
 
 func historyArgs(args []any, h histRow) []any {
 	return append(args, h.orgID, h.ev.Field, h.ev.OldValue, h.ev.Value, h.ev.Reason, h.at, h.enteredAt,
-		h.ev.LateReason, nullID(h.userID), h.username)
+		h.ev.LateReason, db.NullID(h.userID), h.username)
 }
 
 // insertHistory writes dated history rows, without the rollup (refreshRoll).

@@ -90,7 +90,7 @@ func (s *Service) RegisterExam(ctx context.Context, u *auth.User, in ExamInput) 
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var passed any
 		if in.Passed != nil {
-			passed = b2i(*in.Passed)
+			passed = db.BoolInt(*in.Passed)
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO exam_entries (person_id, district_code, year, level, help, help_fen, passed, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, in.PersonID, p.CommunityCode[:6], in.Year, in.Level,
@@ -114,13 +114,6 @@ func (s *Service) RegisterExam(ctx context.Context, u *auth.User, in ExamInput) 
 		return nil, err
 	}
 	return out, nil
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // ExamSupport is one district's exam support in a year.

@@ -77,13 +77,6 @@ func splitCodes(s string) []string {
 	return strings.Split(s, ",")
 }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 // getTraining reads one session (FOR UPDATE inside a transaction).
 func getTraining(ctx context.Context, q db.Querier, d db.Dialect, id int64, lock bool) (*Training, error) {
 	tail := ""
@@ -139,8 +132,8 @@ func insertTrainings(ctx context.Context, tx *sql.Tx, now time.Time, rows []Row)
 			hub_org_id, starts_at, ends_at, start_day, minutes, capacity, trainer, place, link, checkin_code, created_by, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id`,
 			in.Title, r.ProgrammeID, in.Form, strings.Join(in.Topics, ","), strings.Join(in.Audiences, ","), in.UnitCode,
-			districtOf(in.UnitCode), nullID(in.HubOrgID), in.StartsAt.UTC(), in.EndsAt.UTC(), clock.Day(in.StartsAt),
-			sessionMinutes(in.StartsAt, in.EndsAt), in.Capacity, in.Trainer, in.Place, in.Link, r.Code, nullID(r.By), now).Scan(&id)
+			districtOf(in.UnitCode), db.NullID(in.HubOrgID), in.StartsAt.UTC(), in.EndsAt.UTC(), clock.Day(in.StartsAt),
+			sessionMinutes(in.StartsAt, in.EndsAt), in.Capacity, in.Trainer, in.Place, in.Link, r.Code, db.NullID(r.By), now).Scan(&id)
 		if err != nil {
 			return nil, fmt.Errorf("training: insert: %w", err)
 		}
@@ -243,7 +236,7 @@ func insertPeople(ctx context.Context, tx *sql.Tx, now time.Time, in []PersonInp
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO people (name, phone, id_number, role, org_id, community_code, qualification,
 			qual_year, created_at, phone_hash, id_number_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			p.Name, pii.Seal(p.Phone), pii.Seal(p.IDNumber), p.Role, nullID(p.OrgID), p.CommunityCode, p.Qualification, p.QualYear, now,
+			p.Name, pii.Seal(p.Phone), pii.Seal(p.IDNumber), p.Role, db.NullID(p.OrgID), p.CommunityCode, p.Qualification, p.QualYear, now,
 			pii.Hash(p.Phone), pii.Hash(p.IDNumber)).Scan(&id); err != nil {
 			return nil, fmt.Errorf("training: insert person: %w", err)
 		}

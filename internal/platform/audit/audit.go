@@ -130,19 +130,12 @@ func Record(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, e Entry) er
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log
 		(seq, at, user_id, username, ip, action, object_type, object_id, scope_code, detail, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		r.Seq, r.At, nullID(r.UserID), r.Username, r.IP, r.Action, r.ObjectType, r.ObjectID, r.ScopeCode,
+		r.Seq, r.At, db.NullID(r.UserID), r.Username, r.IP, r.Action, r.ObjectType, r.ObjectID, r.ScopeCode,
 		string(r.Detail), r.PrevHash, r.Hash); err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
 	}
 	// the insert sets audit_head.last_hash (trigger audit_log_head)
 	return nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 const rowColumns = `seq, at, COALESCE(user_id, 0), username, ip, action, object_type, object_id, scope_code, detail, prev_hash, hash`

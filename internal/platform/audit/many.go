@@ -74,7 +74,7 @@ func RecordManyDialect(ctx context.Context, tx *sql.Tx, d db.Dialect, now time.T
 				b.WriteString(param(i*12 + j))
 			}
 			b.WriteString(")")
-			args = append(args, r.Seq, r.At, nullID(r.UserID), r.Username, r.IP, r.Action, r.ObjectType, r.ObjectID,
+			args = append(args, r.Seq, r.At, db.NullID(r.UserID), r.Username, r.IP, r.Action, r.ObjectType, r.ObjectID,
 				r.ScopeCode, string(r.Detail), r.PrevHash, r.Hash)
 		}
 		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {

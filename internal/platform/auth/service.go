@@ -153,7 +153,7 @@ func (s *Service) CreateUser(ctx context.Context, by *User, in NewUser) (*User, 
 		err := tx.QueryRowContext(ctx, `INSERT INTO users
 			(username, display_name, role, scope_code, org_id, password_hash, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
-			in.Username, in.DisplayName, in.Role, in.ScopeCode, nullInt(in.OrgID), hash, now).Scan(&id)
+			in.Username, in.DisplayName, in.Role, in.ScopeCode, db.NullID(in.OrgID), hash, now).Scan(&id)
 		if s.DB.Dialect.IsUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.username_taken"),
 				Fields: map[string]errs.Msg{"username": errs.M("err.username_taken")}}
@@ -167,13 +167,6 @@ func (s *Service) CreateUser(ctx context.Context, by *User, in NewUser) (*User, 
 			Detail: map[string]any{"username": u.Username, "role": u.Role, "scope_code": u.ScopeCode, "org_id": u.OrgID}})
 	})
 	return u, err
-}
-
-func nullInt(v int64) any {
-	if v == 0 {
-		return nil
-	}
-	return v
 }
 
 // UserByID returns a user if it is within the viewer's scope.
@@ -284,7 +277,7 @@ func (s *Service) SetDisabled(ctx context.Context, by *User, id int64, disabled 
 	}
 	now := s.now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3`, b2i(disabled), now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3`, db.BoolInt(disabled), now, id); err != nil {
 			return fmt.Errorf("disable user: %w", err)
 		}
 		if disabled {
@@ -336,13 +329,6 @@ func (s *Service) SetPassword(ctx context.Context, by *User, id int64, pw string
 		return audit.Record(ctx, tx, now, by.Actor(), audit.Entry{Action: "user.set_password", ObjectType: "user",
 			ObjectID: strconv.FormatInt(id, 10), ScopeCode: u.ScopeCode, Detail: map[string]any{"tokens_revoked": revoked}})
 	})
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func randomToken(prefix string) string {

@@ -23,3 +23,19 @@ func Values(d Dialect, rows, n int) string {
 	}
 	return b.String()
 }
+
+// BoolInt is a boolean as both engines store it: 1 or 0.
+func BoolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// NullID is an id as stored in a nullable reference: 0 (none) is NULL.
+func NullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

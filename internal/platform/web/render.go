@@ -143,6 +143,16 @@ func WriteHTML(w http.ResponseWriter, status int, page []byte) {
 	w.Write(page)
 }
 
+// Error answers an error as JSON under /api/ (a handler both serve, such
+// as a file download), as a page elsewhere.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	if IsAPI(r) {
+		s.JSONError(w, r, err)
+		return
+	}
+	s.PageError(w, r, err)
+}
+
 // PageError renders an error page with the error's status, or sends a
 // signed-out visitor to the sign-in page.
 func (s *Server) PageError(w http.ResponseWriter, r *http.Request, err error) {
