@@ -156,9 +156,14 @@ func keyFile(fs *flag.FlagSet, dbURL string) string {
 // memoryFlag is --memory-limit (env LINLI_MEMORY_LIMIT): the Go runtime's
 // soft memory limit in MiB, so the garbage collector works harder as the
 // process nears it instead of letting the heap double; 0 for none. A
-// GOMEMLIMIT in the environment wins.
+// GOMEMLIMIT in the environment wins. 80 MiB: serving the national
+// dataset on SQLite the Go side peaked near 100 MiB with a limit of 100
+// (live heap under 48 MiB: a limit of 48 held), which with SQLite's page
+// caches and the binary took the server past its 150 MiB target; 80 keeps
+// it at 138 MiB with no CPU cost measurable on the list, search and
+// dashboards (docs/PERFORMANCE.md, "Resident memory").
 func memoryFlag(fs *flag.FlagSet, env Env) *int {
-	def := 100
+	def := 80
 	if v, err := strconv.Atoi(env.Getenv("LINLI_MEMORY_LIMIT")); err == nil {
 		def = v
 	}
