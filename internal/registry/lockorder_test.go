@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"linli/internal/orgroll"
+	"linli/internal/platform/db"
 	"linli/internal/registry"
 	"linli/internal/registry/registrytest"
 )
@@ -131,13 +132,96 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 			t.Errorf("%s: in %s after an even number of moves, want %s", o.Name, get(o).CommunityCode, want)
 		}
 	}
+	checkRecords(t, f)
+}
+
+// checkRecords checks that the tally and the dated rollup equal what the
+// records give.
+func checkRecords(t *testing.T, f *fixture) {
+	t.Helper()
 	checkTally(t, f)
 	roll := rollRows(t, f)
-	if err := orgroll.Rebuild(ctx, f.db); err != nil {
+	if err := orgroll.Rebuild(f.ctx, f.db); err != nil {
 		t.Fatal(err)
 	}
 	if rebuilt := rollRows(t, f); !slices.Equal(roll, rebuilt) {
 		t.Errorf("dated rollup after the writers:\n%v\nrebuilt from the records:\n%v", roll, rebuilt)
+	}
+}
+
+// An update that moves an organization to 荔湾区 waits for that
+// district's change counter (held by another writer, on PostgreSQL) after
+// it read the organization's timeline, while other writers move the
+// organization from 天河区 to 海珠区 (away), or there and back (away and
+// back: its district is the same again, its history not). The update
+// then holds the counters of 荔湾区 and 天河区 but not of 海珠区, which its
+// change touches: it runs again, once (orgroll.ErrMoved), and succeeds,
+// the organization in 荔湾区; every district's version has moved at least
+// once per committed write that touched it, and the tally and the dated
+// rollup equal what the records give. On SQLite writers take the database
+// in turn, so nothing moves the organization while a write runs: the same
+// writes one after another, none run again.
+func TestMovedWhileLocking(t *testing.T) {
+	const liwan = "440103001101" // 翠洲社区, 荔湾区: its counter sorts first
+	for name, moves := range map[string][]string{"away": {haizhuComm}, "away and back": {haizhuComm, yulei}} {
+		t.Run(name, func(t *testing.T) {
+			f := setup(t)
+			ctx := f.ctx
+			x := f.active(t, "天河舞蹈队", yulei, registry.TierCommunity)
+			in := registry.InputOf(x)
+			in.CommunityCode, in.Members = liwan, 33
+			before := registrytest.Versions(t, ctx, f.db, "440103", "440105", "440106")
+			touched := map[string]int64{"440103": 1, "440105": int64(len(moves)), "440106": int64(len(moves))}
+			touched[moves[len(moves)-1][:6]]++ // the district the update leaves
+			move := func() {
+				for _, c := range moves {
+					o, err := f.reg.Get(ctx, f.admin, x.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					mv := registry.InputOf(o)
+					mv.CommunityCode = c
+					if _, err := f.reg.Update(ctx, f.admin, x.ID, mv); err != nil {
+						t.Fatalf("move to %s: %v", c, err)
+					}
+				}
+			}
+			var got *registry.Org
+			var err error
+			retries := int64(0)
+			if f.db.Engine == db.Postgres {
+				h := registrytest.Hold(t, ctx, f.db, liwan)
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					got, err = f.reg.Update(ctx, f.admin, x.ID, in)
+				}()
+				h.WaitQueued(1)
+				move() // holds 海珠区 and 天河区, which the update has not reached
+				h.Release()
+				<-done
+				retries = 1
+			} else {
+				move()
+				got, err = f.reg.Update(ctx, f.admin, x.ID, in)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := registry.MovedRetriesForTest(f.reg); n != retries {
+				t.Errorf("writes run again: %d, want %d", n, retries)
+			}
+			if got.CommunityCode != liwan || got.DistrictCode != "440103" || got.Members != 33 {
+				t.Errorf("updated: in %s (%s), %d members; want %s, 33", got.CommunityCode, got.DistrictCode, got.Members, liwan)
+			}
+			after := registrytest.Versions(t, ctx, f.db, "440103", "440105", "440106")
+			for d, n := range touched {
+				if after[d]-before[d] < n {
+					t.Errorf("district %s: counter moved %d, by %d committed writes", d, after[d]-before[d], n)
+				}
+			}
+			checkRecords(t, f)
+		})
 	}
 }
 

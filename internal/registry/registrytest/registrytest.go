@@ -5,6 +5,7 @@ package registrytest
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
@@ -56,4 +57,73 @@ func Versions(tb testing.TB, ctx context.Context, d *db.DB, districts ...string)
 		out[dist] = n
 	}
 	return out
+}
+
+// Holder is a writer that took the change counters of some districts
+// first (orgroll.LockDistricts) and holds them until Release, so that a
+// test can line other writers up behind it. Only PostgreSQL has the locks
+// (on SQLite writers take the whole database in turn).
+type Holder struct {
+	tb  testing.TB
+	ctx context.Context
+	d   *db.DB
+	tx  *sql.Tx
+	end func()
+	pid int
+}
+
+// Hold takes the counters of the districts of codes in a transaction of
+// its own; an error fails the test, and so does Hold on SQLite.
+func Hold(tb testing.TB, ctx context.Context, d *db.DB, codes ...string) *Holder {
+	tb.Helper()
+	if d.Engine != db.Postgres {
+		tb.Fatal("registrytest: Hold needs PostgreSQL's locks")
+	}
+	tx, end, err := d.Begin(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := &Holder{tb: tb, ctx: ctx, d: d, tx: tx, end: end}
+	tb.Cleanup(h.Release)
+	if err := tx.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&h.pid); err != nil {
+		tb.Fatalf("registrytest: hold: %v", err)
+	}
+	if _, err := orgroll.LockDistricts(ctx, tx, d.Dialect, codes); err != nil {
+		tb.Fatalf("registrytest: hold %v: %v", codes, err)
+	}
+	return h
+}
+
+// WaitQueued returns once n sessions wait for the holder's locks, or
+// behind one that does; it fails the test if they never queue (after
+// half a minute: a writer that took another way).
+func (h *Holder) WaitQueued(n int) {
+	h.tb.Helper()
+	for range 3000 {
+		queued, err := db.Scalar[int](h.ctx, h.d.Read, `WITH RECURSIVE w(pid) AS (
+				SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
+				UNION SELECT a.pid FROM pg_stat_activity a JOIN w ON w.pid = ANY(pg_blocking_pids(a.pid)))
+			SELECT COUNT(*) FROM w`, h.pid)
+		if err != nil {
+			h.tb.Fatalf("registrytest: sessions waiting: %v", err)
+		}
+		if queued >= n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.tb.Fatalf("registrytest: %d sessions never waited for the counters held", n)
+}
+
+// Release ends the holder's transaction, letting the writers behind it go
+// on (again: nothing).
+func (h *Holder) Release() {
+	if h.tx == nil {
+		return
+	}
+	if err := h.tx.Commit(); err != nil {
+		h.tb.Errorf("registrytest: release: %v", err)
+	}
+	h.end()
+	h.tx = nil
 }
