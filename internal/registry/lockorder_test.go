@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"linli/internal/orgroll"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
 	"linli/internal/registry/registrytest"
@@ -132,21 +131,7 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 			t.Errorf("%s: in %s after an even number of moves, want %s", o.Name, get(o).CommunityCode, want)
 		}
 	}
-	checkRecords(t, f)
-}
-
-// checkRecords checks that the tally and the dated rollup equal what the
-// records give.
-func checkRecords(t *testing.T, f *fixture) {
-	t.Helper()
-	checkTally(t, f)
-	roll := rollRows(t, f)
-	if err := orgroll.Rebuild(f.ctx, f.db); err != nil {
-		t.Fatal(err)
-	}
-	if rebuilt := rollRows(t, f); !slices.Equal(roll, rebuilt) {
-		t.Errorf("dated rollup after the writers:\n%v\nrebuilt from the records:\n%v", roll, rebuilt)
-	}
+	registrytest.CheckRecords(t, f.ctx, f.db)
 }
 
 // An update that moves an organization to 荔湾区 waits for that
@@ -220,7 +205,7 @@ func TestMovedWhileLocking(t *testing.T) {
 					t.Errorf("district %s: counter moved %d, by %d committed writes", d, after[d]-before[d], n)
 				}
 			}
-			checkRecords(t, f)
+			registrytest.CheckRecords(t, f.ctx, f.db)
 		})
 	}
 }
@@ -247,35 +232,4 @@ func importRows(ctx context.Context, f *fixture, rows []registry.ImportRow) erro
 		err = fmt.Errorf("import not committed: %+v", out)
 	}
 	return err
-}
-
-// rollRows lists the dated rollup's counts that are not zero.
-func rollRows(t *testing.T, f *fixture) []string {
-	t.Helper()
-	rows, err := f.db.Read.QueryContext(f.ctx, `SELECT rk, day, n, nl FROM org_roll ORDER BY rk, day`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	last := map[string]string{}
-	for rows.Next() {
-		var rk, day string
-		var n, nl int
-		if err := rows.Scan(&rk, &day, &n, &nl); err != nil {
-			t.Fatal(err)
-		}
-		// a row repeating its key's count (left by a change undone the
-		// same day) says nothing a rebuild would write
-		c := fmt.Sprintf("%d/%d", n, nl)
-		if prev, ok := last[rk]; (ok && prev == c) || (!ok && n == 0 && nl == 0) {
-			continue
-		}
-		last[rk] = c
-		out = append(out, rk+" "+day+" "+c)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

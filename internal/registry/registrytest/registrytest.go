@@ -6,6 +6,8 @@ package registrytest
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -126,4 +128,81 @@ func (h *Holder) Release() {
 	}
 	h.end()
 	h.tx = nil
+}
+
+// CheckRecords checks that the tally (CheckTally) and the dated rollup
+// (orgroll) equal what the records give: the rollup as a rebuild from the
+// records writes it.
+func CheckRecords(tb testing.TB, ctx context.Context, d *db.DB) {
+	tb.Helper()
+	CheckTally(tb, ctx, d)
+	roll := rollRows(tb, ctx, d)
+	if err := orgroll.Rebuild(ctx, d); err != nil {
+		tb.Fatal(err)
+	}
+	if rebuilt := rollRows(tb, ctx, d); !slices.Equal(roll, rebuilt) {
+		tb.Errorf("dated rollup after the writers:\n%v\nrebuilt from the records:\n%v", roll, rebuilt)
+	}
+}
+
+// CheckTally compares org_tally with counts over orgs, by district and by
+// street.
+func CheckTally(tb testing.TB, ctx context.Context, d *db.DB) {
+	tb.Helper()
+	rows := func(q string) []string {
+		r, err := d.Read.QueryContext(ctx, q)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer r.Close()
+		var out []string
+		for r.Next() {
+			var lvl, n, hubs, brands int
+			var code, status, tier string
+			if err := r.Scan(&lvl, &code, &status, &tier, &n, &hubs, &brands); err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, string(rune('0'+lvl))+" "+code+" "+status+" "+tier+" "+string(rune('0'+n))+
+				" "+string(rune('0'+hubs))+" "+string(rune('0'+brands)))
+		}
+		slices.Sort(out)
+		return out
+	}
+	got := rows(`SELECT lvl, code, status, tier, n, hubs, brands FROM org_tally WHERE n <> 0 OR hubs <> 0 OR brands <> 0`)
+	want := rows(`SELECT 3, district_code, status, tier, COUNT(*), SUM(hub), SUM(brand) FROM orgs GROUP BY district_code, status, tier
+		UNION ALL SELECT 4, street_code, status, tier, COUNT(*), SUM(hub), SUM(brand) FROM orgs GROUP BY street_code, status, tier`)
+	if !slices.Equal(got, want) {
+		tb.Fatalf("tally\n%q\nrecords\n%q", got, want)
+	}
+}
+
+// rollRows lists the dated rollup's counts that are not zero.
+func rollRows(tb testing.TB, ctx context.Context, d *db.DB) []string {
+	tb.Helper()
+	rows, err := d.Read.QueryContext(ctx, `SELECT rk, day, n, nl FROM org_roll ORDER BY rk, day`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	last := map[string]string{}
+	for rows.Next() {
+		var rk, day string
+		var n, nl int
+		if err := rows.Scan(&rk, &day, &n, &nl); err != nil {
+			tb.Fatal(err)
+		}
+		// a row repeating its key's count (left by a change undone the
+		// same day) says nothing a rebuild would write
+		c := fmt.Sprintf("%d/%d", n, nl)
+		if prev, ok := last[rk]; (ok && prev == c) || (!ok && n == 0 && nl == 0) {
+			continue
+		}
+		last[rk] = c
+		out = append(out, rk+" "+day+" "+c)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }
