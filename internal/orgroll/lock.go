@@ -2,6 +2,7 @@ package orgroll
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -72,13 +73,21 @@ func LockDistricts(ctx context.Context, tx db.Querier, dia db.Dialect, codes []s
 // while it waits for a counter another writer holds, that writer (or
 // several in turn) may move an organization: away, or away and back, so
 // that its timeline now reaches a district not held, which its change
-// would then take out of order. A second read, once the locks are held,
-// sees every move committed until then, and LockOrgs answers ErrMoved if
-// the timelines reach a district not held: the writer rolls back and runs
-// again (Retries), the new district then taken in order. Once that read
-// agrees, the timelines change no more until the writer ends: a writer
-// that would change one of these organizations needs the counter of its
-// district, which this one holds.
+// would then take out of order. Such a move shows in the counters: it
+// advances the counter of the district the organization leaves (as any
+// other change to its history advances that of its district: migration
+// 034's triggers, which also made the counter of every district an
+// organization was ever in), a district the statement locks, after the
+// statement began. So the statement tells, with each counter it locks,
+// whether its value moved between the statement's start (kept by the
+// materialized s) and the lock (k, read again once granted); only then
+// does a second read, which sees every change committed until then, look
+// at the timelines again, and LockOrgs answers ErrMoved if they reach a
+// district not held: the writer rolls back and runs again (Retries), the
+// new district then taken in order. Once the counters are held, the
+// timelines change no more until the writer ends: a writer that would
+// change one of these organizations needs the counter of its district,
+// which this one holds.
 func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, communities ...string) (Locked, error) {
 	fu := dia.ForUpdate()
 	if fu == "" {
@@ -89,21 +98,29 @@ func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, c
 	if len(to) == 0 {
 		in = "(NULL)"
 	}
-	reached := `SELECT district FROM kpi_changes WHERE district IN (` + reach(ids) + `)`
-	held, err := districtsFrom(ctx, tx, reached+` OR district IN `+in+` ORDER BY district`+fu, args...)
+	reached := `district IN (` + reach(ids) + `)`
+	rows, err := tx.QueryContext(ctx, `WITH s AS MATERIALIZED (SELECT district, n FROM kpi_changes WHERE `+reached+` OR district IN `+in+`)
+		SELECT k.district, k.n <> s.n FROM kpi_changes k JOIN s ON s.district = k.district ORDER BY k.district`+fu+` OF k`, args...)
+	if err != nil {
+		return Locked{}, fmt.Errorf("change counters: %w", err)
+	}
+	var l Locked
+	moved, err := lockedMoved(rows, &l.districts)
 	if err != nil {
 		return Locked{}, err
 	}
-	l := Locked{districts: held}
 	for _, d := range to {
-		if !slices.Contains(held, d) {
-			if l, err = LockDistricts(ctx, tx, dia, append(held, to...)); err != nil {
+		if !slices.Contains(l.districts, d) {
+			if l, err = LockDistricts(ctx, tx, dia, append(l.districts, to...)); err != nil {
 				return Locked{}, err
 			}
 			break
 		}
 	}
-	now, err := districtsFrom(ctx, tx, reached)
+	if !moved {
+		return l, nil
+	}
+	now, err := districtsFrom(ctx, tx, `SELECT district FROM kpi_changes WHERE `+reached)
 	if err != nil {
 		return Locked{}, err
 	}
@@ -127,6 +144,25 @@ func reach(ids []int64) string {
 	return `SELECT district_code FROM orgs WHERE id IN ` + of + `
 		UNION SELECT substr(value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community'
 		UNION SELECT substr(old_value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community'`
+}
+
+// lockedMoved reads LockOrgs' districts into ds and tells whether a
+// counter moved.
+func lockedMoved(rows *sql.Rows, ds *[]string) (bool, error) {
+	defer rows.Close()
+	moved := false
+	for rows.Next() {
+		var d string
+		var m bool
+		if err := rows.Scan(&d, &m); err != nil {
+			return false, fmt.Errorf("change counters: %w", err)
+		}
+		*ds, moved = append(*ds, d), moved || m
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("change counters: %w", err)
+	}
+	return moved, nil
 }
 
 // districtsFrom reads a column of districts.
