@@ -143,12 +143,12 @@ func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, worker
 	return out, err
 }
 
-// writeHub runs fn in an idempotent transaction (idem.Tx) that first
-// takes the change counters of the districts the timelines of organizations
-// lock reach, in order (orgroll.LockOrgs: a change to a hub's records that
-// its dated rollup counts; none for fn's own registry call, which takes
-// them itself); one that finds an organization moved meanwhile runs again
-// (orgroll.Retries).
+// writeHub runs fn in an idempotent transaction (idem.Tx), run again as a
+// whole if an organization moved meanwhile (orgroll.Retries). The
+// transaction first takes the change counters of the districts that the
+// timelines of the organizations named by lock reach (orgroll.LockOrgs),
+// as a change to a hub's records that its dated rollup counts must; a
+// registry call in fn takes its own (lock nil).
 func (s *Service) writeHub(ctx context.Context, now time.Time, lock []int64, fn func(tx *sql.Tx) (any, error)) error {
 	return s.moved.Run(ctx, func() error {
 		return idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
