@@ -98,7 +98,7 @@ func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, c
 	if len(to) == 0 {
 		in = "(NULL)"
 	}
-	reached := `district IN (` + reach(ids) + `)`
+	reached, args := reach(ids, args)
 	rows, err := tx.QueryContext(ctx, `WITH s AS MATERIALIZED (SELECT district, n FROM kpi_changes WHERE `+reached+` OR district IN `+in+`)
 		SELECT k.district, k.n <> s.n FROM kpi_changes k JOIN s ON s.district = k.district ORDER BY k.district`+fu+` OF k`, args...)
 	if err != nil {
@@ -120,7 +120,8 @@ func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, c
 	if !moved {
 		return l, nil
 	}
-	now, err := districtsFrom(ctx, tx, `SELECT district FROM kpi_changes WHERE `+reached)
+	reached, args = reach(ids, nil)
+	now, err := districtsFrom(ctx, tx, `SELECT district FROM kpi_changes WHERE `+reached, args...)
 	if err != nil {
 		return Locked{}, err
 	}
@@ -137,13 +138,15 @@ func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, c
 // of its timeline and the locks.
 var ErrMoved = errors.New("organization moved meanwhile")
 
-// reach is the SQL of the districts the timelines of organizations ids
-// reach: each one's own, and those its moves name.
-func reach(ids []int64) string {
-	of := idList(append(slices.Clone(ids), 0)) // (an empty list is no SQL)
-	return `SELECT district_code FROM orgs WHERE id IN ` + of + `
+// reach is the condition on kpi_changes of the districts the timelines of
+// organizations ids reach (each one's own, and those its moves name), the
+// ids appended to args: the statement's text depends on their number
+// only, so that a connection prepares it once.
+func reach(ids []int64, args []any) (string, []any) {
+	of, args := db.InList(append(slices.Clone(ids), 0), args) // (an empty list is no SQL)
+	return `district IN (SELECT district_code FROM orgs WHERE id IN ` + of + `
 		UNION SELECT substr(value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community'
-		UNION SELECT substr(old_value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community'`
+		UNION SELECT substr(old_value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community')`, args
 }
 
 // lockedMoved reads LockOrgs' districts into ds and tells whether a
