@@ -45,6 +45,25 @@ func (s *Service) workers(ctx context.Context, hubID int64) ([]Worker, error) {
 		ORDER BY ended_on, started_on, id`, hubID)
 }
 
+// writeHub runs fn in an idempotent transaction (idem.Tx), run again as a
+// whole if an organization moved meanwhile (orgroll.Retries). The
+// transaction first takes the change counters of the districts that the
+// timelines of the organizations named by lock reach (orgroll.LockOrgs),
+// as a change to a hub's records that its dated rollup counts must; a
+// registry call in fn takes its own (lock nil).
+func (s *Service) writeHub(ctx context.Context, now time.Time, lock []int64, fn func(tx *sql.Tx) (any, error)) error {
+	return s.moved.Run(ctx, func() error {
+		return idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+			if len(lock) > 0 {
+				if _, err := orgroll.LockOrgs(ctx, tx, s.DB.Dialect, lock); err != nil {
+					return nil, err
+				}
+			}
+			return fn(tx)
+		})
+	})
+}
+
 // AddWorker records a full- or part-time social worker of the hub.
 func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in WorkerInput) (*Worker, error) {
 	h, err := s.managedHub(ctx, u, hubID)
@@ -141,25 +160,6 @@ func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, worker
 			Detail: map[string]any{"hub_org_id": hubID, "ended_on": endedOn, "late": late, "late_reason": lateReason}})
 	})
 	return out, err
-}
-
-// writeHub runs fn in an idempotent transaction (idem.Tx), run again as a
-// whole if an organization moved meanwhile (orgroll.Retries). The
-// transaction first takes the change counters of the districts that the
-// timelines of the organizations named by lock reach (orgroll.LockOrgs),
-// as a change to a hub's records that its dated rollup counts must; a
-// registry call in fn takes its own (lock nil).
-func (s *Service) writeHub(ctx context.Context, now time.Time, lock []int64, fn func(tx *sql.Tx) (any, error)) error {
-	return s.moved.Run(ctx, func() error {
-		return idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
-			if len(lock) > 0 {
-				if _, err := orgroll.LockOrgs(ctx, tx, s.DB.Dialect, lock); err != nil {
-					return nil, err
-				}
-			}
-			return fn(tx)
-		})
-	})
 }
 
 func b2i(b bool) int {
