@@ -14,6 +14,7 @@ import (
 	"linli/internal/effective"
 
 	"linli/internal/geo"
+	"linli/internal/orgroll"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
@@ -83,6 +84,7 @@ type Service struct {
 
 	mu       sync.RWMutex
 	evidence map[string]Evidence
+	moved    orgroll.Retries // party forms run again: an organization moved meanwhile
 }
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
@@ -320,20 +322,24 @@ func (s *Service) SetForm(ctx context.Context, u *auth.User, in FormInput) (*Par
 	if err := planForm(u, o, &in, clock.Day(now)); err != nil {
 		return nil, err
 	}
-	err = s.DB.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		party, instructor := registryParty(in)
-		if o.PartyOrg != party || o.PartyInstructor != instructor {
-			ri := registry.InputOf(o)
-			ri.PartyOrg, ri.PartyInstructor, ri.EffectiveOn, ri.LateReason = party, instructor, in.EffectiveOn, in.LateReason
-			if _, err := s.Orgs.Update(ctx, u, o.ID, ri); err != nil {
+	// the registry's Update joins this transaction: an organization moved
+	// meanwhile (orgroll.ErrMoved) runs it all again
+	err = s.moved.Run(ctx, func() error {
+		return s.DB.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			party, instructor := registryParty(in)
+			if o.PartyOrg != party || o.PartyInstructor != instructor {
+				ri := registry.InputOf(o)
+				ri.PartyOrg, ri.PartyInstructor, ri.EffectiveOn, ri.LateReason = party, instructor, in.EffectiveOn, in.LateReason
+				if _, err := s.Orgs.Update(ctx, u, o.ID, ri); err != nil {
+					return err
+				}
+			}
+			fid, err := insertForm(ctx, tx, now, in, u.ID)
+			if err != nil {
 				return err
 			}
-		}
-		fid, err := insertForm(ctx, tx, now, in, u.ID)
-		if err != nil {
-			return err
-		}
-		return record(ctx, tx, now, u, "evaluation.party_form", "party_form", fid, o.CommunityCode, in)
+			return record(ctx, tx, now, u, "evaluation.party_form", "party_form", fid, o.CommunityCode, in)
+		})
 	})
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 
 	"linli/internal/effective"
 	"linli/internal/ledger"
+	"linli/internal/orgroll"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
@@ -47,6 +48,8 @@ type Service struct {
 	Reg     Registry
 	Custody Custody
 	Now     func() time.Time
+
+	moved orgroll.Retries // writes run again: a hub moved meanwhile
 }
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
@@ -178,10 +181,10 @@ func (s *Service) managedHub(ctx context.Context, u *auth.User, id int64) (*regi
 
 // Designate makes an active organization a hub of its street (the
 // registry decides, in this transaction, which also holds the request's
-// idempotency key).
+// idempotency key, and is run again if the organization moved meanwhile).
 func (s *Service) Designate(ctx context.Context, u *auth.User, orgID int64, reason string) (*registry.Org, error) {
 	var o *registry.Org
-	err := idem.Tx(ctx, s.DB, s.now(), func(tx *sql.Tx) (any, error) {
+	err := s.writeHub(ctx, s.now(), nil, func(tx *sql.Tx) (any, error) {
 		var err error
 		o, err = s.Reg.SetHub(db.WithTx(ctx, tx), u, orgID, true, reason)
 		return o, err
@@ -198,7 +201,7 @@ func (s *Service) Revoke(ctx context.Context, u *auth.User, hubID int64, reason 
 		return nil, err
 	}
 	var o *registry.Org
-	err = idem.Tx(ctx, s.DB, s.now(), func(tx *sql.Tx) (any, error) {
+	err = s.writeHub(ctx, s.now(), nil, func(tx *sql.Tx) (any, error) {
 		var err error
 		o, err = s.Reg.SetHub(db.WithTx(ctx, tx), u, h.ID, false, reason)
 		return o, err

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"linli/internal/effective"
 	"linli/internal/ledger"
@@ -44,6 +45,25 @@ func (s *Service) workers(ctx context.Context, hubID int64) ([]Worker, error) {
 		ORDER BY ended_on, started_on, id`, hubID)
 }
 
+// writeHub runs fn in an idempotent transaction (idem.Tx), run again as a
+// whole if an organization moved meanwhile (orgroll.Retries). The
+// transaction first takes the change counters of the districts that the
+// timelines of the organizations named by lock reach (orgroll.LockOrgs),
+// as a change to a hub's records that its dated rollup counts must; a
+// registry call in fn takes its own (lock nil).
+func (s *Service) writeHub(ctx context.Context, now time.Time, lock []int64, fn func(tx *sql.Tx) (any, error)) error {
+	return s.moved.Run(ctx, func() error {
+		return idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+			if len(lock) > 0 {
+				if _, err := orgroll.LockOrgs(ctx, tx, s.DB.Dialect, lock); err != nil {
+					return nil, err
+				}
+			}
+			return fn(tx)
+		})
+	})
+}
+
 // AddWorker records a full- or part-time social worker of the hub.
 func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in WorkerInput) (*Worker, error) {
 	h, err := s.managedHub(ctx, u, hubID)
@@ -64,12 +84,7 @@ func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in W
 		return nil, err
 	}
 	var out *Worker
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
-		// the counters of the districts the hub's timeline reaches, in
-		// order, before the first write (orgroll.LockDistricts)
-		if _, err := orgroll.LockOrgs(ctx, tx, s.DB.Dialect, []int64{hubID}); err != nil {
-			return nil, err
-		}
+	err = s.writeHub(ctx, now, []int64{hubID}, func(tx *sql.Tx) (any, error) {
 		var err error
 		if out, err = scanWorker(tx.QueryRowContext(ctx, `INSERT INTO hub_workers (hub_org_id, name, kind, qualified, started_on, created_at, late_reason)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+workerColumns, hubID, in.Name, in.Kind, db.BoolInt(in.Qualified), in.StartedOn, now, in.LateReason)); err != nil {
@@ -112,12 +127,7 @@ func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, worker
 		return nil, err
 	}
 	var out *Worker
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
-		// the counters of the districts the hub's timeline reaches, in
-		// order, before the first write (orgroll.LockDistricts)
-		if _, err := orgroll.LockOrgs(ctx, tx, s.DB.Dialect, []int64{hubID}); err != nil {
-			return nil, err
-		}
+	err = s.writeHub(ctx, now, []int64{hubID}, func(tx *sql.Tx) (any, error) {
 		w, err := scanWorker(tx.QueryRowContext(ctx, `SELECT `+workerColumns+` FROM hub_workers WHERE id = $1 AND hub_org_id = $2`+
 			s.DB.Dialect.ForUpdate(), workerID, hubID))
 		if errors.Is(err, sql.ErrNoRows) {

@@ -2,8 +2,11 @@ package orgroll
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 
 	"linli/internal/platform/db"
 )
@@ -65,6 +68,26 @@ func LockDistricts(ctx context.Context, tx db.Querier, dia db.Dialect, codes []s
 // name: a late entry moves the counts of every district it was in), and
 // those of the communities the change may move them to. One statement
 // reads and locks them, unless a district has no counter yet.
+//
+// That statement reads the timelines as they were when it began, and
+// while it waits for a counter another writer holds, that writer (or
+// several in turn) may move an organization: away, or away and back, so
+// that its timeline now reaches a district not held, which its change
+// would then take out of order. Such a move shows in the counters: it
+// advances the counter of the district the organization leaves (as any
+// other change to its history advances that of its district: migration
+// 034's triggers, which also made the counter of every district an
+// organization was ever in), a district the statement locks, after the
+// statement began. So the statement tells, with each counter it locks,
+// whether its value moved between the statement's start (kept by the
+// materialized s) and the lock (k, read again once granted); only then
+// does a second read, which sees every change committed until then, look
+// at the timelines again, and LockOrgs answers ErrMoved if they reach a
+// district not held: the writer rolls back and runs again (Retries), the
+// new district then taken in order. Once the counters are held, the
+// timelines change no more until the writer ends: a writer that would
+// change one of these organizations needs the counter of its district,
+// which this one holds.
 func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, communities ...string) (Locked, error) {
 	fu := dia.ForUpdate()
 	if fu == "" {
@@ -75,26 +98,110 @@ func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, c
 	if len(to) == 0 {
 		in = "(NULL)"
 	}
-	of := idList(append(slices.Clone(ids), 0)) // (an empty list is no SQL)
-	rows, err := tx.QueryContext(ctx, `SELECT district FROM kpi_changes WHERE district IN `+in+` OR district IN (
-			SELECT district_code FROM orgs WHERE id IN `+of+`
-			UNION SELECT substr(value, 1, 6) FROM org_history WHERE org_id IN `+of+` AND field = 'community'
-			UNION SELECT substr(old_value, 1, 6) FROM org_history WHERE org_id IN `+of+` AND field = 'community')
-		ORDER BY district`+fu, args...)
+	reached, args := reach(ids, args)
+	rows, err := tx.QueryContext(ctx, `WITH s AS MATERIALIZED (SELECT district, n FROM kpi_changes WHERE `+reached+` OR district IN `+in+`)
+		SELECT k.district, k.n <> s.n FROM kpi_changes k JOIN s ON s.district = k.district ORDER BY k.district`+fu+` OF k`, args...)
 	if err != nil {
 		return Locked{}, fmt.Errorf("change counters: %w", err)
 	}
-	held, err := db.Column[string](rows)
+	var l Locked
+	moved, err := lockedMoved(rows, &l.districts)
 	if err != nil {
-		return Locked{}, fmt.Errorf("change counters: %w", err)
+		return Locked{}, err
 	}
 	for _, d := range to {
-		if !slices.Contains(held, d) {
-			return LockDistricts(ctx, tx, dia, append(held, to...))
+		if !slices.Contains(l.districts, d) {
+			if l, err = LockDistricts(ctx, tx, dia, append(l.districts, to...)); err != nil {
+				return Locked{}, err
+			}
+			break
 		}
 	}
-	return Locked{districts: held}, nil
+	if !moved {
+		return l, nil
+	}
+	reached, args = reach(ids, nil)
+	now, err := districtsFrom(ctx, tx, `SELECT district FROM kpi_changes WHERE `+reached, args...)
+	if err != nil {
+		return Locked{}, err
+	}
+	for _, d := range now {
+		if !l.Covers(d) {
+			return Locked{}, fmt.Errorf("district %s: %w", d, ErrMoved)
+		}
+	}
+	return l, nil
 }
+
+// ErrMoved is LockOrgs' answer when another writer moved an organization
+// to a district whose counter the writer does not hold, between the read
+// of its timeline and the locks.
+var ErrMoved = errors.New("organization moved meanwhile")
+
+// reach is the condition on kpi_changes of the districts the timelines of
+// organizations ids reach (each one's own, and those its moves name), the
+// ids appended to args: the statement's text depends on their number
+// only, so that a connection prepares it once.
+func reach(ids []int64, args []any) (string, []any) {
+	of, args := db.InList(append(slices.Clone(ids), 0), args) // (an empty list is no SQL)
+	return `district IN (SELECT district_code FROM orgs WHERE id IN ` + of + `
+		UNION SELECT substr(value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community'
+		UNION SELECT substr(old_value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community')`, args
+}
+
+// lockedMoved reads LockOrgs' districts into ds and tells whether a
+// counter moved.
+func lockedMoved(rows *sql.Rows, ds *[]string) (bool, error) {
+	defer rows.Close()
+	moved := false
+	for rows.Next() {
+		var d string
+		var m bool
+		if err := rows.Scan(&d, &m); err != nil {
+			return false, fmt.Errorf("change counters: %w", err)
+		}
+		*ds, moved = append(*ds, d), moved || m
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("change counters: %w", err)
+	}
+	return moved, nil
+}
+
+// districtsFrom reads a column of districts.
+func districtsFrom(ctx context.Context, tx db.Querier, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("change counters: %w", err)
+	}
+	ds, err := db.Column[string](rows)
+	if err != nil {
+		return nil, fmt.Errorf("change counters: %w", err)
+	}
+	return ds, nil
+}
+
+// Retries runs the transactions of a service's writers of organizations
+// again when LockOrgs finds an organization moved meanwhile (ErrMoved),
+// up to three runs in all, and counts the runs made again. The zero value
+// is ready; a service keeps one for all its writers.
+type Retries struct{ again atomic.Int64 }
+
+// Run runs tx, a whole transaction (each run a new one), until it ends in
+// anything but ErrMoved or has run three times. A transaction that joins
+// one already on ctx (db.Tx) runs once: its ErrMoved reaches the writer
+// that began the transaction, whose Run rolls back and runs it all again.
+func (r *Retries) Run(ctx context.Context, tx func() error) error {
+	err := tx()
+	for run := 1; run < 3 && errors.Is(err, ErrMoved) && db.TxFrom(ctx) == nil; run++ {
+		r.again.Add(1)
+		err = tx()
+	}
+	return err
+}
+
+// Again is how many runs Run made again.
+func (r *Retries) Again() int64 { return r.again.Load() }
 
 // LockScope is LockDistricts for a writer that may touch any district
 // under a unit (an import: its rows come a batch at a time, so what it
@@ -108,13 +215,9 @@ func LockScope(ctx context.Context, tx db.Querier, dia db.Dialect, code string) 
 		return LockDistricts(ctx, tx, dia, []string{code})
 	}
 	lo, hi := db.PrefixRange(code)
-	rows, err := tx.QueryContext(ctx, `SELECT code FROM divisions WHERE level = 3 AND code >= $1 AND code < $2`, lo, hi)
+	ds, err := districtsFrom(ctx, tx, `SELECT code FROM divisions WHERE level = 3 AND code >= $1 AND code < $2`, lo, hi)
 	if err != nil {
-		return Locked{}, fmt.Errorf("change counters: %w", err)
-	}
-	ds, err := db.Column[string](rows)
-	if err != nil {
-		return Locked{}, fmt.Errorf("change counters: %w", err)
+		return Locked{}, err
 	}
 	return LockDistricts(ctx, tx, dia, ds)
 }

@@ -58,3 +58,7 @@ func ListBuildsForTest(s *Service) int64 { return s.listBuilds.Load() }
 
 // SearchIndexBuildsForTest is how many district search indexes s read.
 func SearchIndexBuildsForTest(s *Service) int64 { return s.placeBuilds.Load() }
+
+// MovedRetriesForTest is how many writes s ran again because an
+// organization moved meanwhile (orgroll.ErrMoved).
+func MovedRetriesForTest(s *Service) int64 { return s.moved.Again() }

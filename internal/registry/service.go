@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
+	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
@@ -31,6 +32,8 @@ type Service struct {
 	// account (an organization's leader bound to the organization it
 	// registered), so that cached sessions read it again.
 	UsersChanged func()
+
+	moved orgroll.Retries // writes run again: an organization moved meanwhile
 
 	lists      flight.Cache[*listed] // first pages of lists (listcache.go)
 	listBuilds atomic.Int64          // first pages made for the cache

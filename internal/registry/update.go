@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"linli/internal/orgroll"
@@ -54,20 +53,19 @@ func orgTarget(old *Org) (string, bool, error) { return old.CommunityCode, old.H
 // name the community and hub flag the change leads to (or refuse), reads
 // their lookups, lets plan decide, saves what it decided (nothing: the
 // organization stays as it is) and returns the organization masked for u.
-// An organization moved by another writer between the counters' read and
-// the row's lock is tried again, its new district then held in order.
+// An organization moved by another writer while the counters were taken
+// is tried again (orgroll.Retries), its new districts then held in order.
 func (s *Service) apply(ctx context.Context, u *auth.User, id int64, moveTo string, target func(old *Org) (community string, hub bool, err error),
 	plan func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error)) (*Org, error) {
 	now := s.now()
 	var out *Org
-	var err error
-	for try := 0; try == 0 || errors.Is(err, errMovedMeanwhile) && try < 3; try++ {
-		err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.moved.Run(ctx, func() error {
+		return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 			var err error
 			out, err = s.applyIn(ctx, tx, u, id, moveTo, now, target, plan)
 			return err
 		})
-	}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -75,24 +73,16 @@ func (s *Service) apply(ctx context.Context, u *auth.User, id int64, moveTo stri
 	return out, nil
 }
 
-// errMovedMeanwhile: the organization is no longer in a district whose
-// counter apply holds.
-var errMovedMeanwhile = errors.New("organization moved meanwhile")
-
 // applyIn is apply's transaction.
 func (s *Service) applyIn(ctx context.Context, tx *sql.Tx, u *auth.User, id int64, moveTo string, now time.Time,
 	target func(old *Org) (community string, hub bool, err error),
 	plan func(old *Org, now time.Time, lk lookups) (*change, errs.Fields, error)) (*Org, error) {
-	held, err := orgroll.LockOrgs(ctx, tx, s.DB.Dialect, []int64{id}, moveTo)
-	if err != nil {
+	if _, err := orgroll.LockOrgs(ctx, tx, s.DB.Dialect, []int64{id}, moveTo); err != nil {
 		return nil, err
 	}
 	old, err := getOrg(ctx, tx, id, s.DB.Dialect.ForUpdate())
 	if err != nil {
 		return nil, err
-	}
-	if !held.Covers(old.DistrictCode) {
-		return nil, errMovedMeanwhile
 	}
 	community, hub, err := target(old)
 	if err != nil {

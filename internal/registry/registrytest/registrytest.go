@@ -5,6 +5,9 @@ package registrytest
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -54,6 +57,152 @@ func Versions(tb testing.TB, ctx context.Context, d *db.DB, districts ...string)
 			tb.Fatalf("registrytest: version of %s: %v", dist, err)
 		}
 		out[dist] = n
+	}
+	return out
+}
+
+// Holder is a writer that took the change counters of some districts
+// first (orgroll.LockDistricts) and holds them until Release, so that a
+// test can line other writers up behind it. Only PostgreSQL has the locks
+// (on SQLite writers take the whole database in turn).
+type Holder struct {
+	tb  testing.TB
+	ctx context.Context
+	d   *db.DB
+	tx  *sql.Tx
+	end func()
+	pid int
+}
+
+// Hold takes the counters of the districts of codes in a transaction of
+// its own; an error fails the test, and so does Hold on SQLite.
+func Hold(tb testing.TB, ctx context.Context, d *db.DB, codes ...string) *Holder {
+	tb.Helper()
+	if d.Engine != db.Postgres {
+		tb.Fatal("registrytest: Hold needs PostgreSQL's locks")
+	}
+	tx, end, err := d.Begin(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := &Holder{tb: tb, ctx: ctx, d: d, tx: tx, end: end}
+	tb.Cleanup(h.Release)
+	if err := tx.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&h.pid); err != nil {
+		tb.Fatalf("registrytest: hold: %v", err)
+	}
+	if _, err := orgroll.LockDistricts(ctx, tx, d.Dialect, codes); err != nil {
+		tb.Fatalf("registrytest: hold %v: %v", codes, err)
+	}
+	return h
+}
+
+// WaitQueued returns once n sessions wait for the holder's locks, or
+// behind one that does; it fails the test if they never queue (after
+// half a minute: a writer that took another way).
+func (h *Holder) WaitQueued(n int) {
+	h.tb.Helper()
+	for range 3000 {
+		queued, err := db.Scalar[int](h.ctx, h.d.Read, `WITH RECURSIVE w(pid) AS (
+				SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
+				UNION SELECT a.pid FROM pg_stat_activity a JOIN w ON w.pid = ANY(pg_blocking_pids(a.pid)))
+			SELECT COUNT(*) FROM w`, h.pid)
+		if err != nil {
+			h.tb.Fatalf("registrytest: sessions waiting: %v", err)
+		}
+		if queued >= n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.tb.Fatalf("registrytest: %d sessions never waited for the counters held", n)
+}
+
+// Release ends the holder's transaction, letting the writers behind it go
+// on (again: nothing).
+func (h *Holder) Release() {
+	if h.tx == nil {
+		return
+	}
+	if err := h.tx.Commit(); err != nil {
+		h.tb.Errorf("registrytest: release: %v", err)
+	}
+	h.end()
+	h.tx = nil
+}
+
+// CheckRecords checks that the tally (CheckTally) and the dated rollup
+// (orgroll) equal what the records give: the rollup as a rebuild from the
+// records writes it.
+func CheckRecords(tb testing.TB, ctx context.Context, d *db.DB) {
+	tb.Helper()
+	CheckTally(tb, ctx, d)
+	roll := rollRows(tb, ctx, d)
+	if err := orgroll.Rebuild(ctx, d); err != nil {
+		tb.Fatal(err)
+	}
+	if rebuilt := rollRows(tb, ctx, d); !slices.Equal(roll, rebuilt) {
+		tb.Errorf("dated rollup after the writers:\n%v\nrebuilt from the records:\n%v", roll, rebuilt)
+	}
+}
+
+// CheckTally compares org_tally with counts over orgs, by district and by
+// street.
+func CheckTally(tb testing.TB, ctx context.Context, d *db.DB) {
+	tb.Helper()
+	rows := func(q string) []string {
+		r, err := d.Read.QueryContext(ctx, q)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer r.Close()
+		var out []string
+		for r.Next() {
+			var lvl, n, hubs, brands int
+			var code, status, tier string
+			if err := r.Scan(&lvl, &code, &status, &tier, &n, &hubs, &brands); err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, string(rune('0'+lvl))+" "+code+" "+status+" "+tier+" "+string(rune('0'+n))+
+				" "+string(rune('0'+hubs))+" "+string(rune('0'+brands)))
+		}
+		slices.Sort(out)
+		return out
+	}
+	got := rows(`SELECT lvl, code, status, tier, n, hubs, brands FROM org_tally WHERE n <> 0 OR hubs <> 0 OR brands <> 0`)
+	want := rows(`SELECT 3, district_code, status, tier, COUNT(*), SUM(hub), SUM(brand) FROM orgs GROUP BY district_code, status, tier
+		UNION ALL SELECT 4, street_code, status, tier, COUNT(*), SUM(hub), SUM(brand) FROM orgs GROUP BY street_code, status, tier`)
+	if !slices.Equal(got, want) {
+		tb.Fatalf("tally\n%q\nrecords\n%q", got, want)
+	}
+}
+
+// rollRows lists the dated rollup's counts that are not zero.
+func rollRows(tb testing.TB, ctx context.Context, d *db.DB) []string {
+	tb.Helper()
+	rows, err := d.Read.QueryContext(ctx, `SELECT rk, day, n, nl FROM org_roll ORDER BY rk, day`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	last := map[string]string{}
+	for rows.Next() {
+		var rk, day string
+		var n, nl int
+		if err := rows.Scan(&rk, &day, &n, &nl); err != nil {
+			tb.Fatal(err)
+		}
+		// a row repeating its key's count (left by a change undone the
+		// same day) says nothing a rebuild would write
+		c := fmt.Sprintf("%d/%d", n, nl)
+		if prev, ok := last[rk]; (ok && prev == c) || (!ok && n == 0 && nl == 0) {
+			continue
+		}
+		last[rk] = c
+		out = append(out, rk+" "+day+" "+c)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
 	}
 	return out
 }
