@@ -119,9 +119,6 @@ func (h *Handlers) apiUsers(w http.ResponseWriter, r *http.Request, u *auth.User
 		h.S.JSONError(w, r, err)
 		return
 	}
-	if users == nil {
-		users = []*auth.User{}
-	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": users, "total": len(users)})
 }
 

@@ -92,17 +92,15 @@ func (s *Service) Consultations(ctx context.Context, u *auth.User, within string
 }
 
 func scanConsultations(rows *sql.Rows) ([]*Consultation, error) {
-	defer rows.Close()
-	out := []*Consultation{}
-	for rows.Next() {
-		c := &Consultation{Meetings: []Meeting{}}
-		if err := rows.Scan(&c.ID, &c.ActivityID, &c.Topic, &c.TopicKind, &c.CommunityCode, &c.RaisedBy, &c.RaisedByOrgID,
-			&c.RaisedNote, &c.FollowUp, &c.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.CollectPtrs(rows, scanConsultation)
+}
+
+// scanConsultation reads a consultation (its meetings empty, filled by
+// consultationMeetings).
+func scanConsultation(sc interface{ Scan(...any) error }) (*Consultation, error) {
+	c := &Consultation{Meetings: []Meeting{}}
+	return c, sc.Scan(&c.ID, &c.ActivityID, &c.Topic, &c.TopicKind, &c.CommunityCode, &c.RaisedBy, &c.RaisedByOrgID,
+		&c.RaisedNote, &c.FollowUp, &c.CreatedAt)
 }
 
 // consultationMeetings sets the meetings of consultations, in one read.

@@ -273,17 +273,9 @@ func listActivities(ctx context.Context, q db.Querier, where string, args []any,
 	if err != nil {
 		return nil, fmt.Errorf("activity: list: %w", err)
 	}
-	defer rows.Close()
-	out := []*Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, fmt.Errorf("activity: list: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	out, err := db.CollectPtrs(rows, scanActivity)
+	if err != nil {
+		return nil, fmt.Errorf("activity: list: %w", err)
 	}
 	return out, fillOrgs(ctx, q, out)
 }
@@ -383,18 +375,17 @@ func listVolunteers(ctx context.Context, q db.Querier, leaderOrg int64, scope st
 	return l, volunteerOrgs(ctx, q, l.Items)
 }
 
-func scanVolunteers(rows *sql.Rows) ([]*Volunteer, error) {
-	defer rows.Close()
-	out := []*Volunteer{}
-	for rows.Next() {
-		v := &Volunteer{OrgIDs: []int64{}}
-		if err := rows.Scan(&v.ID, &v.Name, &v.Phone, &v.CommunityCode, &v.DistrictCode, &v.CreatedAt); err != nil {
-			return nil, err
-		}
-		v.Phone = pii.Open(v.Phone)
-		out = append(out, v)
+func scanVolunteers(rows *sql.Rows) ([]*Volunteer, error) { return db.CollectPtrs(rows, scanVolunteer) }
+
+// scanVolunteer reads a volunteer (its organizations empty, filled by
+// volunteerOrgs), the phone opened.
+func scanVolunteer(sc interface{ Scan(...any) error }) (*Volunteer, error) {
+	v := &Volunteer{OrgIDs: []int64{}}
+	if err := sc.Scan(&v.ID, &v.Name, &v.Phone, &v.CommunityCode, &v.DistrictCode, &v.CreatedAt); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	v.Phone = pii.Open(v.Phone)
+	return v, nil
 }
 
 // volunteerOrgs sets the organizations of volunteers, in one read.
@@ -628,18 +619,7 @@ func eachReport(ctx context.Context, q db.Querier, scope string, hubOrg int64, s
 	return rows.Err()
 }
 
-func scanReports(rows *sql.Rows) ([]*Report, error) {
-	defer rows.Close()
-	out := []*Report{}
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
+func scanReports(rows *sql.Rows) ([]*Report, error) { return db.CollectPtrs(rows, scanReport) }
 
 // StreetReporting is a street's count of late and unreported major activities.
 type StreetReporting struct {

@@ -238,22 +238,9 @@ func (s *Service) Case(ctx context.Context, u *auth.User, id int64) (*Case, erro
 }
 
 func (s *Service) listCases(ctx context.Context, where string, args []any, limit int) ([]*Case, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+caseCols+` FROM cases c LEFT JOIN orgs o ON o.id = c.org_id WHERE `+where+
+	out, err := db.ListPtrs(ctx, s.DB.Read, "civic: cases", scanCase, `SELECT `+caseCols+` FROM cases c LEFT JOIN orgs o ON o.id = c.org_id WHERE `+where+
 		fmt.Sprintf(` ORDER BY c.featured DESC, c.published_on DESC, c.id DESC LIMIT %d`, limit), args...)
 	if err != nil {
-		return nil, fmt.Errorf("civic: cases: %w", err)
-	}
-	out := []*Case{}
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, s.fillCases(ctx, s.DB.Read, out)

@@ -122,21 +122,8 @@ func (s *Service) Ratings(ctx context.Context, u *auth.User, status string) ([]*
 		args = append(args, status)
 		where += fmt.Sprintf(" AND r.comment_status = $%d", len(args))
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+ratingCols+` FROM org_ratings r JOIN orgs o ON o.id = r.org_id WHERE `+where+
+	return db.ListPtrs(ctx, s.DB.Read, "civic: ratings", scanRating, `SELECT `+ratingCols+` FROM org_ratings r JOIN orgs o ON o.id = r.org_id WHERE `+where+
 		` ORDER BY r.id DESC LIMIT 500`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("civic: ratings: %w", err)
-	}
-	defer rows.Close()
-	out := []*Rating{}
-	for rows.Next() {
-		r, err := scanRating(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // Moderate publishes or rejects a pending comment (the community committee,

@@ -323,20 +323,7 @@ func (s *Service) PublishedSurveys(ctx context.Context, code string, n int) ([]*
 // querySurveys reads the surveys a query of surveyCols selects; what names
 // the read in its error.
 func (s *Service) querySurveys(ctx context.Context, what, query string, args ...any) ([]*Survey, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("civic: %s: %w", what, err)
-	}
-	defer rows.Close()
-	out := []*Survey{}
-	for rows.Next() {
-		sv, err := scanSurvey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sv)
-	}
-	return out, rows.Err()
+	return db.ListPtrs(ctx, s.DB.Read, "civic: "+what, scanSurvey, query, args...)
 }
 
 // surveyAnswers reads a survey's raw answers (the tallies' input).

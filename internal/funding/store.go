@@ -101,21 +101,9 @@ func listCalls(ctx context.Context, q db.Querier, scope string, limit, offset in
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM fund_calls WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("funding: count calls: %w", err)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+callColumns+` FROM fund_calls WHERE `+cond+
+	out, err := db.ListPtrs(ctx, q, "funding: calls", scanCall, `SELECT `+callColumns+` FROM fund_calls WHERE `+cond+
 		` ORDER BY opens_on DESC, id DESC LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(offset), args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("funding: calls: %w", err)
-	}
-	defer rows.Close()
-	out := []*Call{}
-	for rows.Next() {
-		c, err := scanCall(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	return out, total, err
 }
 
 // awardedSums is what each of the calls awarded.
@@ -239,20 +227,7 @@ func callApplications(ctx context.Context, q db.Querier, callID int64, status, s
 		in, args = db.ScopeCond("a.community_code", scope, args)
 		cond += " AND " + in
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+appColumns+appFrom+` WHERE `+cond+` ORDER BY a.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("funding: applications: %w", err)
-	}
-	defer rows.Close()
-	out := []*Application{}
-	for rows.Next() {
-		a, err := scanApp(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return db.ListPtrs(ctx, q, "funding: applications", scanApp, `SELECT `+appColumns+appFrom+` WHERE `+cond+` ORDER BY a.id`, args...)
 }
 
 // review
@@ -378,20 +353,7 @@ func getProject(ctx context.Context, q db.Querier, id int64) (*Project, error) {
 }
 
 func callProjects(ctx context.Context, q db.Querier, callID int64) ([]*Project, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+projectColumns+projectFrom+` WHERE p.call_id = $1 ORDER BY p.id`, callID)
-	if err != nil {
-		return nil, fmt.Errorf("funding: projects: %w", err)
-	}
-	defer rows.Close()
-	out := []*Project{}
-	for rows.Next() {
-		p, err := scanProject(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return db.ListPtrs(ctx, q, "funding: projects", scanProject, `SELECT `+projectColumns+projectFrom+` WHERE p.call_id = $1 ORDER BY p.id`, callID)
 }
 
 func budgetLines(ctx context.Context, q db.Querier, projectID int64) ([]ProjectLine, error) {

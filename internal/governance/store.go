@@ -59,20 +59,7 @@ func scanVersion(sc interface{ Scan(...any) error }) (*Version, error) {
 
 // versions lists an organization's charter versions, newest first.
 func versions(ctx context.Context, q db.Querier, orgID int64) ([]*Version, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+versionColumns+` FROM charters WHERE org_id = $1 ORDER BY version DESC`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("governance: charters: %w", err)
-	}
-	defer rows.Close()
-	var out []*Version
-	for rows.Next() {
-		v, err := scanVersion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return db.ListPtrs(ctx, q, "governance: charters", scanVersion, `SELECT `+versionColumns+` FROM charters WHERE org_id = $1 ORDER BY version DESC`, orgID)
 }
 
 // latestVersion locks and reads an organization's newest version (nil: none).
@@ -464,21 +451,8 @@ func listReports(ctx context.Context, q db.Querier, f ReportFilter, limit int) (
 		args = append(args, f.Status)
 		where += " AND r.status = $" + strconv.Itoa(len(args))
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+reportColumns+` FROM work_reports r JOIN orgs o ON o.id = r.org_id
+	return db.ListPtrs(ctx, q, "governance: reports", scanReport, `SELECT `+reportColumns+` FROM work_reports r JOIN orgs o ON o.id = r.org_id
 		WHERE `+where+` ORDER BY r.period_end DESC, r.id DESC LIMIT `+strconv.Itoa(limit), args...)
-	if err != nil {
-		return nil, fmt.Errorf("governance: reports: %w", err)
-	}
-	defer rows.Close()
-	out := []*Report{}
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // owingOrg is an active organization of a community with a cycle.

@@ -138,21 +138,8 @@ func (s *Service) List(ctx context.Context, u *auth.User, within string) ([]*Bas
 		cond = "(" + cond + " OR b.division_code IN (" + strings.Join(ph, ", ") + "))"
 	}
 	args := append([]any{lo, hi}, ancestors...)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+baseColumns+baseFrom+` WHERE `+cond+
+	return db.ListPtrs(ctx, s.DB.Read, "incubation: list", scanBase, `SELECT `+baseColumns+baseFrom+` WHERE `+cond+
 		` ORDER BY b.closed_on <> '', b.division_code, b.name`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("incubation: list: %w", err)
-	}
-	defer rows.Close()
-	out := []*Base{}
-	for rows.Next() {
-		b, err := scanBase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
 }
 
 func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old *Base) (errs.Fields, error) {

@@ -63,23 +63,10 @@ func (s *Service) Pilots(ctx context.Context, u *auth.User, within string) ([]*P
 		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
 	lo, hi := db.PrefixRange(within)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+pilotColumns+` FROM pilots p
+	return db.ListPtrs(ctx, s.DB.Read, "list pilots", scanPilot, `SELECT `+pilotColumns+` FROM pilots p
 		JOIN divisions v ON v.code = p.community_code
 		WHERE p.community_code >= $1 AND p.community_code < $2
 		ORDER BY CASE WHEN p.revoked_on = '' THEN 0 ELSE 1 END, p.community_code, p.id LIMIT 1000`, lo, hi)
-	if err != nil {
-		return nil, fmt.Errorf("list pilots: %w", err)
-	}
-	defer rows.Close()
-	out := []*Pilot{}
-	for rows.Next() {
-		p, err := scanPilot(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // Designate makes a rural community a pilot from a date.

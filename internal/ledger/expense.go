@@ -292,20 +292,8 @@ func (s *Service) expenses(ctx context.Context, f ExpenseFilter) ([]*Expense, er
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, q+` ORDER BY id DESC LIMIT `+strconv.Itoa(f.Limit), args...)
+	out, err := db.ListPtrs(ctx, s.DB.Read, "ledger: expenses", scanExpense, q+` ORDER BY id DESC LIMIT `+strconv.Itoa(f.Limit), args...)
 	if err != nil {
-		return nil, fmt.Errorf("ledger: expenses: %w", err)
-	}
-	defer rows.Close()
-	out := []*Expense{}
-	for rows.Next() {
-		e, err := scanExpense(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	names := map[int64]string{}

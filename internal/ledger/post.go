@@ -145,21 +145,9 @@ func (s *Service) lockAccounts(ctx context.Context, tx *sql.Tx, hubID int64, ids
 	for i, id := range ids {
 		args[i], marks[i] = id, "$"+strconv.Itoa(i+1)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+strings.Join(marks, ", ")+
+	accts, err := db.ListPtrs(ctx, tx, "ledger: lock accounts", scanAccount, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+strings.Join(marks, ", ")+
 		`) ORDER BY id`+s.DB.Dialect.ForUpdate(), args...)
 	if err != nil {
-		return false, fmt.Errorf("ledger: lock accounts: %w", err)
-	}
-	defer rows.Close()
-	accts := make([]*Account, 0, len(ids))
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return false, err
-		}
-		accts = append(accts, a)
-	}
-	if err := rows.Err(); err != nil {
 		return false, err
 	}
 	return checkLocked(accts, hubID, ids, delta)

@@ -50,21 +50,8 @@ func get(ctx context.Context, q db.Querier, id int64) (*Point, error) {
 // above), newest year first; year 0 is every year.
 func list(ctx context.Context, q db.Querier, place string, year int) ([]*Point, error) {
 	in, args := db.ScopeCond("p.district_code", place, []any{year})
-	rows, err := q.QueryContext(ctx, `SELECT `+columns+from+` WHERE `+in+`
+	return db.ListPtrs(ctx, q, "list demonstration points", scan, `SELECT `+columns+from+` WHERE `+in+`
 		AND ($1 = 0 OR p.year = $1) ORDER BY p.year DESC, p.district_code, p.id LIMIT 2000`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list demonstration points: %w", err)
-	}
-	defer rows.Close()
-	out := []*Point{}
-	for rows.Next() {
-		p, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // row is a point to insert, resolved.

@@ -649,21 +649,15 @@ func (im *Import) community(ctx context.Context, code string) ([]*known, error) 
 	if orgs, ok := im.byComm[code]; ok {
 		return orgs, nil
 	}
-	rows, err := im.q.QueryContext(ctx, `SELECT `+knownColumns+` FROM orgs o WHERE o.community_code = $1 ORDER BY o.id`, code)
+	orgs, err := db.ListPtrs(ctx, im.q, "import: read community", func(sc interface{ Scan(...any) error }) (*known, error) {
+		k, _, err := scanKnown(sc)
+		return k, err
+	}, `SELECT `+knownColumns+` FROM orgs o WHERE o.community_code = $1 ORDER BY o.id`, code)
 	if err != nil {
-		return nil, fmt.Errorf("import: read community: %w", err)
-	}
-	defer rows.Close()
-	orgs := []*known{}
-	for rows.Next() {
-		k, _, err := scanKnown(rows)
-		if err != nil {
-			return nil, err
-		}
-		orgs = append(orgs, k)
+		return nil, err
 	}
 	im.byComm[code] = orgs
-	return orgs, rows.Err()
+	return orgs, nil
 }
 
 // division looks a code up once.

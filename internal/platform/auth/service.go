@@ -187,28 +187,19 @@ func (s *Service) UserByName(ctx context.Context, name string) (*User, error) {
 	return u, err
 }
 
-// ListUsers returns the accounts within the viewer's scope.
+// ListUsers returns the accounts within the viewer's scope (an empty list,
+// not nil, when there is none: the JSON answer's []).
 func (s *Service) ListUsers(ctx context.Context, viewer *User) ([]*User, error) {
 	if !viewer.CanManageUsers() {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	lo, hi := db.PrefixRange(viewer.ScopeCode)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+userColumns+` FROM users
+	return db.ListPtrs(ctx, s.DB.Read, "list users", scanListed, `SELECT `+userColumns+` FROM users
 		WHERE scope_code >= $1 AND scope_code < $2 ORDER BY scope_code, role, username LIMIT 2000`, lo, hi)
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	var out []*User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
+
+// scanListed is scanUser for a list, which reads no extra column.
+func scanListed(sc interface{ Scan(...any) error }) (*User, error) { return scanUser(sc) }
 
 // UserFilter narrows the accounts list: a fragment of the username or the
 // display name, one role, and a page of UsersPerPage.
@@ -244,21 +235,9 @@ func (s *Service) UsersPage(ctx context.Context, viewer *User, f UserFilter) ([]
 	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*)`+where, lo, hi, f.Role, like).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count users: %w", err)
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT `+userColumns+where+` ORDER BY scope_code, role, username LIMIT $5 OFFSET $6`,
+	out, err := db.ListPtrs(ctx, s.DB.Read, "list users", scanListed, `SELECT `+userColumns+where+` ORDER BY scope_code, role, username LIMIT $5 OFFSET $6`,
 		lo, hi, f.Role, like, UsersPerPage, (f.Page-1)*UsersPerPage)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	var out []*User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, rows.Err()
+	return out, total, err
 }
 
 // SetDisabled enables or disables an account in the administrator's scope and

@@ -9,14 +9,28 @@ import (
 // Collect reads every row of rows with scan into a list (empty, not nil,
 // when there is none) and closes rows: the loop each list read wrote out.
 func Collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (*T, error)) ([]T, error) {
+	return collect(rows, scan, func(v *T) T { return *v })
+}
+
+// CollectPtrs is Collect for a list of the pointers scan returns (empty,
+// not nil, when there is none): the loop of each read whose rows are
+// shared and changed in place afterwards (filled, masked, paged).
+func CollectPtrs[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (*T, error)) ([]*T, error) {
+	return collect(rows, scan, func(v *T) *T { return v })
+}
+
+// collect is the one loop behind Collect and CollectPtrs: keep turns what
+// scan read into the list's element. A scan error ends the read with no
+// list; rows.Err comes back with the rows read before it.
+func collect[T, E any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (*T, error), keep func(*T) E) ([]E, error) {
 	defer rows.Close()
-	out := []T{}
+	out := []E{}
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, *v)
+		out = append(out, keep(v))
 	}
 	return out, rows.Err()
 }
@@ -46,9 +60,27 @@ func Scalar[T any](ctx context.Context, q Querier, query string, args ...any) (T
 // List runs query and reads every row with scan (see Collect); a failed
 // query is reported as what failed.
 func List[T any](ctx context.Context, q Querier, what string, scan func(interface{ Scan(...any) error }) (*T, error), query string, args ...any) ([]T, error) {
+	rows, err := queryList(ctx, q, what, query, args)
+	if err != nil {
+		return nil, err
+	}
+	return Collect(rows, scan)
+}
+
+// ListPtrs is List for a list of pointers (see CollectPtrs).
+func ListPtrs[T any](ctx context.Context, q Querier, what string, scan func(interface{ Scan(...any) error }) (*T, error), query string, args ...any) ([]*T, error) {
+	rows, err := queryList(ctx, q, what, query, args)
+	if err != nil {
+		return nil, err
+	}
+	return CollectPtrs(rows, scan)
+}
+
+// queryList runs a list's query; a failure is reported as what failed.
+func queryList(ctx context.Context, q Querier, what, query string, args []any) (*sql.Rows, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return Collect(rows, scan)
+	return rows, nil
 }
