@@ -93,13 +93,14 @@ func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, c
 		return Locked{all: true}, nil
 	}
 	return lockReach(ctx, tx, dia, func(args []any) (string, []any) {
-		return db.InList(append(slices.Clone(ids), 0), args) // (an empty list is no SQL)
+		in, args := db.InList(append(slices.Clone(ids), 0), args) // (an empty list is no SQL)
+		return `o.id IN ` + in, args
 	}, districtsOf(communities))
 }
 
-// lockReach is LockOrgs of the organizations of the set orgs (SQL whose
-// text depends on nothing but the number of its arguments, appended to
-// args: a list of ids, or a subquery), and of the districts to.
+// lockReach is LockOrgs of the organizations a condition on orgs o keeps
+// (orgs: the condition, its arguments appended to args; its text depends
+// on nothing but their number), and of the districts to.
 func lockReach(ctx context.Context, tx db.Querier, dia db.Dialect, orgs func(args []any) (string, []any), to []string) (Locked, error) {
 	fu := dia.ForUpdate()
 	in, args := db.InList(to, nil)
@@ -150,14 +151,15 @@ func lockReach(ctx context.Context, tx db.Querier, dia db.Dialect, orgs func(arg
 var ErrMoved = errors.New("organization moved meanwhile")
 
 // reach is the condition on kpi_changes of the districts the timelines of
-// the organizations of the set orgs reach (each one's own, and those its
-// moves name), the set's arguments appended to args: the statement's text
-// depends on their number only, so that a connection prepares it once.
+// the organizations orgs o keeps reach (each one's own, and those its
+// moves name), the condition's arguments appended to args: the
+// statement's text depends on their number only, so that a connection
+// prepares it once.
 func reach(orgs func(args []any) (string, []any), args []any) (string, []any) {
 	of, args := orgs(args)
-	return `district IN (SELECT district_code FROM orgs WHERE id IN ` + of + `
-		UNION SELECT substr(value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community'
-		UNION SELECT substr(old_value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community')`, args
+	return `district IN (SELECT o.district_code FROM orgs o WHERE ` + of + `
+		UNION SELECT substr(m.code, 1, 6) FROM org_history h JOIN orgs o ON o.id = h.org_id
+			CROSS JOIN LATERAL (VALUES (h.value), (h.old_value)) m (code) WHERE ` + of + ` AND h.field = 'community')`, args
 }
 
 // lockedMoved reads LockOrgs' districts into ds and tells whether a
@@ -257,7 +259,7 @@ func LockScope(ctx context.Context, tx db.Querier, dia db.Dialect, code string) 
 	under := func(args []any) (string, []any) {
 		l, args := db.Arg(args, lo)
 		h, args := db.Arg(args, hi)
-		return `(SELECT id FROM orgs WHERE community_code >= ` + l + ` AND community_code < ` + h + `)`, args
+		return `o.community_code >= ` + l + ` AND o.community_code < ` + h, args
 	}
 	exec := func(stmt string) error {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
