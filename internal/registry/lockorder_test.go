@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
@@ -63,7 +64,7 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 
 	before := registrytest.Versions(t, ctx, f.db, "440105", "440106")
 	var mu sync.Mutex
-	touched := map[string]int{} // committed writes by district touched
+	touched := map[string]int64{} // committed writes by district touched
 	var failures []string
 	failed := map[string]int{}
 	done := func(name string, i int, err error, districts ...string) {
@@ -122,12 +123,7 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 		t.Fatalf("%d of %d writes failed (%v), the first: %s", len(failures), rounds*len(writers), failed, failures[0])
 	}
 
-	after := registrytest.Versions(t, ctx, f.db, "440105", "440106")
-	for _, d := range slices.Sorted(maps.Keys(touched)) {
-		if got := after[d] - before[d]; got < int64(touched[d]) {
-			t.Errorf("district %s: counter moved %d, by %d committed writes", d, got, touched[d])
-		}
-	}
+	registrytest.CheckMoved(t, ctx, f.db, before, touched)
 	for i, o := range []*registry.Org{x, y} {
 		if want := []string{yulei, haizhu}[i]; get(o).CommunityCode != want {
 			t.Errorf("%s: in %s after an even number of moves, want %s", o.Name, get(o).CommunityCode, want)
@@ -201,12 +197,7 @@ func TestMovedWhileLocking(t *testing.T) {
 			if got.CommunityCode != liwan || got.DistrictCode != "440103" || got.Members != 33 {
 				t.Errorf("updated: in %s (%s), %d members; want %s, 33", got.CommunityCode, got.DistrictCode, got.Members, liwan)
 			}
-			after := registrytest.Versions(t, ctx, f.db, "440103", "440105", "440106")
-			for d, n := range touched {
-				if after[d]-before[d] < n {
-					t.Errorf("district %s: counter moved %d, by %d committed writes", d, after[d]-before[d], n)
-				}
-			}
+			registrytest.CheckMoved(t, ctx, f.db, before, touched)
 			registrytest.CheckRecords(t, f.ctx, f.db)
 		})
 	}
@@ -262,23 +253,15 @@ func markedSince(o *registry.Org, mark bool, day string) registry.ImportRow {
 	return registry.ImportRow{N: 2, In: in}
 }
 
-// counters reads every district's change counter.
+// counters reads every district's change counter (orgroll.ChangesIn of
+// the whole country).
 func counters(t *testing.T, f *fixture) map[string]int64 {
 	t.Helper()
-	out := map[string]int64{}
-	err := f.db.Each(f.ctx, `SELECT district, n FROM kpi_changes`, nil, func(r db.Scanner) error {
-		var d string
-		var n int64
-		if err := r.Scan(&d, &n); err != nil {
-			return err
-		}
-		out[d] = n
-		return nil
-	})
+	ver, err := orgroll.ChangesIn(f.ctx, f.db, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return ver
 }
 
 // A 天河区 officer's import marks, as a late entry dated before it moved,
@@ -428,11 +411,6 @@ func TestConcurrentImportsOfOrganizationsThatMoved(t *testing.T) {
 	if len(failures) > 0 {
 		t.Fatalf("%d of %d imports failed, the first: %s", len(failures), 2*rounds, failures[0])
 	}
-	after := registrytest.Versions(t, f.ctx, f.db, "440105", "440106")
-	for _, d := range []string{"440105", "440106"} {
-		if got := after[d] - before[d]; got < int64(committed) {
-			t.Errorf("district %s: counter moved %d, by %d committed imports", d, got, committed)
-		}
-	}
+	registrytest.CheckMoved(t, f.ctx, f.db, before, map[string]int64{"440105": int64(committed), "440106": int64(committed)})
 	registrytest.CheckRecords(t, f.ctx, f.db)
 }
