@@ -89,16 +89,25 @@ func LockDistricts(ctx context.Context, tx db.Querier, dia db.Dialect, codes []s
 // change one of these organizations needs the counter of its district,
 // which this one holds.
 func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, communities ...string) (Locked, error) {
-	fu := dia.ForUpdate()
-	if fu == "" {
+	if dia.ForUpdate() == "" {
 		return Locked{all: true}, nil
 	}
-	to := districtsOf(communities)
+	return lockReach(ctx, tx, dia, func(args []any) (string, []any) {
+		in, args := db.InList(append(slices.Clone(ids), 0), args) // (an empty list is no SQL)
+		return `o.id IN ` + in, args
+	}, districtsOf(communities))
+}
+
+// lockReach is LockOrgs of the organizations a condition on orgs o keeps
+// (orgs: the condition, its arguments appended to args; its text depends
+// on nothing but their number), and of the districts to.
+func lockReach(ctx context.Context, tx db.Querier, dia db.Dialect, orgs func(args []any) (string, []any), to []string) (Locked, error) {
+	fu := dia.ForUpdate()
 	in, args := db.InList(to, nil)
 	if len(to) == 0 {
 		in = "(NULL)"
 	}
-	reached, args := reach(ids, args)
+	reached, args := reach(orgs, args)
 	rows, err := tx.QueryContext(ctx, `WITH s AS MATERIALIZED (SELECT district, n FROM kpi_changes WHERE `+reached+` OR district IN `+in+`)
 		SELECT k.district, k.n <> s.n FROM kpi_changes k JOIN s ON s.district = k.district ORDER BY k.district`+fu+` OF k`, args...)
 	if err != nil {
@@ -114,13 +123,16 @@ func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, c
 			if l, err = LockDistricts(ctx, tx, dia, append(l.districts, to...)); err != nil {
 				return Locked{}, err
 			}
+			// its row may be new, made by a writer that moved an
+			// organization there meanwhile: no counter of s tells
+			moved = true
 			break
 		}
 	}
 	if !moved {
 		return l, nil
 	}
-	reached, args = reach(ids, nil)
+	reached, args = reach(orgs, nil)
 	now, err := districtsFrom(ctx, tx, `SELECT district FROM kpi_changes WHERE `+reached, args...)
 	if err != nil {
 		return Locked{}, err
@@ -139,14 +151,15 @@ func LockOrgs(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64, c
 var ErrMoved = errors.New("organization moved meanwhile")
 
 // reach is the condition on kpi_changes of the districts the timelines of
-// organizations ids reach (each one's own, and those its moves name), the
-// ids appended to args: the statement's text depends on their number
-// only, so that a connection prepares it once.
-func reach(ids []int64, args []any) (string, []any) {
-	of, args := db.InList(append(slices.Clone(ids), 0), args) // (an empty list is no SQL)
-	return `district IN (SELECT district_code FROM orgs WHERE id IN ` + of + `
-		UNION SELECT substr(value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community'
-		UNION SELECT substr(old_value, 1, 6) FROM org_history WHERE org_id IN ` + of + ` AND field = 'community')`, args
+// the organizations orgs o keeps reach (each one's own, and those its
+// moves name), the condition's arguments appended to args: the
+// statement's text depends on their number only, so that a connection
+// prepares it once.
+func reach(orgs func(args []any) (string, []any), args []any) (string, []any) {
+	of, args := orgs(args)
+	return `district IN (SELECT o.district_code FROM orgs o WHERE ` + of + `
+		UNION SELECT substr(m.code, 1, 6) FROM org_history h JOIN orgs o ON o.id = h.org_id
+			CROSS JOIN LATERAL (VALUES (h.value), (h.old_value)) m (code) WHERE ` + of + ` AND h.field = 'community')`, args
 }
 
 // lockedMoved reads LockOrgs' districts into ds and tells whether a
@@ -203,23 +216,73 @@ func (r *Retries) Run(ctx context.Context, tx func() error) error {
 // Again is how many runs Run made again.
 func (r *Retries) Again() int64 { return r.again.Load() }
 
-// LockScope is LockDistricts for a writer that may touch any district
-// under a unit (an import: its rows come a batch at a time, so what it
-// touches is known only as it goes, and a lock taken at a later batch would
-// break the order): every district under it.
+// LockScope is LockOrgs for a writer that may touch any organization
+// under a unit, and create organizations there (an import: its rows come a
+// batch at a time, so what it touches is known only as it goes, and a lock
+// taken at a later batch would break the order): every district under the
+// unit, and every district the timelines of the organizations now under
+// it reach. A late entry (a dated census row) moves the counts, and the
+// rollup's refresh at the end of the import the counter, of every district
+// an organization's timeline was in: one that moved into the unit from
+// another district reaches that district. An organization the writer
+// creates is new and reaches only its own district, under the unit.
+//
+// The districts are read and locked in one statement (LockOrgs'), of a
+// few index reads per organization under the unit (the organization's
+// moves: org_history by org_id and field). As for LockOrgs, another writer
+// may move an organization into the unit while the statement waits for a
+// counter: it advances the counter of the district it enters, under the
+// unit and so in the statement's set, which then looks again and finds the
+// district the organization came from not held (ErrMoved). Nothing is
+// written yet, but the writer may run in its caller's transaction (a
+// census round's submission, a durable job), which cannot simply run
+// again: LockScope takes the counters after a savepoint and, on ErrMoved,
+// rolls back to it (PostgreSQL releases the row locks taken since) and
+// takes them again, the new district then in order; three tries in all.
+// Once the counters are held no organization enters or leaves the unit,
+// nor changes its timeline, until the writer ends: a writer that would
+// needs the counter of a district under the unit, which this one holds.
+// So every organization the writer may change is one whose timeline the
+// statement read, or one it created.
 func LockScope(ctx context.Context, tx db.Querier, dia db.Dialect, code string) (Locked, error) {
 	if dia.ForUpdate() == "" {
 		return Locked{all: true}, nil
 	}
-	if len(code) >= 6 {
-		return LockDistricts(ctx, tx, dia, []string{code})
-	}
+	to := []string{code}
 	lo, hi := db.PrefixRange(code)
-	ds, err := districtsFrom(ctx, tx, `SELECT code FROM divisions WHERE level = 3 AND code >= $1 AND code < $2`, lo, hi)
-	if err != nil {
-		return Locked{}, err
+	if len(code) < 6 {
+		var err error
+		if to, err = districtsFrom(ctx, tx, `SELECT code FROM divisions WHERE level = 3 AND code >= $1 AND code < $2`, lo, hi); err != nil {
+			return Locked{}, err
+		}
 	}
-	return LockDistricts(ctx, tx, dia, ds)
+	under := func(args []any) (string, []any) {
+		l, args := db.Arg(args, lo)
+		h, args := db.Arg(args, hi)
+		return `o.community_code >= ` + l + ` AND o.community_code < ` + h, args
+	}
+	exec := func(stmt string) error {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("change counters: %w", err)
+		}
+		return nil
+	}
+	for run := 1; ; run++ {
+		if err := exec(`SAVEPOINT lock_scope`); err != nil {
+			return Locked{}, err
+		}
+		l, err := lockReach(ctx, tx, dia, under, districtsOf(to))
+		if run == 3 || !errors.Is(err, ErrMoved) {
+			if err != nil {
+				return Locked{}, err
+			}
+			// the writes that follow are the transaction's own
+			return l, exec(`RELEASE SAVEPOINT lock_scope`)
+		}
+		if err := exec(`ROLLBACK TO SAVEPOINT lock_scope`); err != nil {
+			return Locked{}, err
+		}
+	}
 }
 
 // forUpdate locks the rows of a table whose column holds one of the

@@ -84,8 +84,9 @@ type Import struct {
 	seen     map[string]int       // natural keys and near-duplicate keys → first row
 	res      ImportResult
 	failed   bool
-	joined   bool   // im.tx is the caller's: it commits or rolls back
-	end      func() // releases the connection of im.tx once it ended
+	joined   bool           // im.tx is the caller's: it commits or rolls back
+	locked   orgroll.Locked // the change counters im.tx holds
+	end      func()         // releases the connection of im.tx once it ended
 	// new organizations, search documents, history rows and audit entries
 	// waiting to be written in batches; results of the batch being added
 	pending []pendingCreate
@@ -146,13 +147,17 @@ func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOpti
 }
 
 // lockScope takes the change counters of every district in the uploader's
-// scope, in code order, before the import's first write
+// scope, and of every district the timelines of the organizations in it
+// reach, in code order, before the import's first write
 // (orgroll.LockScope): its rows, in any district of the scope, come a batch
-// at a time. Other writers in the scope wait for the import, as every
-// audited writer already did once its first batch of audit rows held the
-// audit chain's head.
+// at a time, and a late entry, and the rollup's refresh at the end
+// (flushRollup), advance the counter of every district an organization's
+// timeline was in. Other writers in the scope wait for the import, as
+// every audited writer already did once its first batch of audit rows held
+// the audit chain's head.
 func (im *Import) lockScope(ctx context.Context) error {
-	if _, err := orgroll.LockScope(ctx, im.tx, im.s.DB.Dialect, im.u.ScopeCode); err != nil {
+	var err error
+	if im.locked, err = orgroll.LockScope(ctx, im.tx, im.s.DB.Dialect, im.u.ScopeCode); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	return nil
@@ -850,7 +855,10 @@ func (im *Import) flushHistory(ctx context.Context) error {
 }
 
 // flushRollup refreshes the dated rollup of every organization the import
-// wrote history for, in one pass (what writeHistory does per call).
+// wrote history for, in one pass (what writeHistory does per call). Its
+// keys and the counters it advances lie in the districts of those
+// organizations' timelines: organizations of the scope, whose districts
+// lockScope holds, or new ones, in the scope.
 func (im *Import) flushRollup(ctx context.Context) error {
 	err := orgroll.Refresh(ctx, im.tx, im.s.DB.Dialect, im.rolls)
 	im.rolls = im.rolls[:0]

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"linli/internal/orgroll"
 	"linli/internal/platform/errs"
 
 	"linli/internal/platform/auth"
@@ -62,3 +63,6 @@ func SearchIndexBuildsForTest(s *Service) int64 { return s.placeBuilds.Load() }
 // MovedRetriesForTest is how many writes s ran again because an
 // organization moved meanwhile (orgroll.ErrMoved).
 func MovedRetriesForTest(s *Service) int64 { return s.moved.Again() }
+
+// ImportLockedForTest is the change counters an import holds.
+func ImportLockedForTest(im *Import) orgroll.Locked { return im.locked }

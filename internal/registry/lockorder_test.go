@@ -7,7 +7,10 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
+	"linli/internal/orgroll"
+	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
 	"linli/internal/registry/registrytest"
@@ -61,7 +64,7 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 
 	before := registrytest.Versions(t, ctx, f.db, "440105", "440106")
 	var mu sync.Mutex
-	touched := map[string]int{} // committed writes by district touched
+	touched := map[string]int64{} // committed writes by district touched
 	var failures []string
 	failed := map[string]int{}
 	done := func(name string, i int, err error, districts ...string) {
@@ -102,7 +105,7 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 			if i%2 == 1 {
 				rows[0], rows[1] = rows[1], rows[0]
 			}
-			return importRows(ctx, f, rows)
+			return importRows(ctx, f, f.admin, rows)
 		},
 	}
 	var wg sync.WaitGroup
@@ -120,12 +123,7 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 		t.Fatalf("%d of %d writes failed (%v), the first: %s", len(failures), rounds*len(writers), failed, failures[0])
 	}
 
-	after := registrytest.Versions(t, ctx, f.db, "440105", "440106")
-	for _, d := range slices.Sorted(maps.Keys(touched)) {
-		if got := after[d] - before[d]; got < int64(touched[d]) {
-			t.Errorf("district %s: counter moved %d, by %d committed writes", d, got, touched[d])
-		}
-	}
+	registrytest.CheckMoved(t, ctx, f.db, before, touched)
 	for i, o := range []*registry.Org{x, y} {
 		if want := []string{yulei, haizhu}[i]; get(o).CommunityCode != want {
 			t.Errorf("%s: in %s after an even number of moves, want %s", o.Name, get(o).CommunityCode, want)
@@ -199,21 +197,16 @@ func TestMovedWhileLocking(t *testing.T) {
 			if got.CommunityCode != liwan || got.DistrictCode != "440103" || got.Members != 33 {
 				t.Errorf("updated: in %s (%s), %d members; want %s, 33", got.CommunityCode, got.DistrictCode, got.Members, liwan)
 			}
-			after := registrytest.Versions(t, ctx, f.db, "440103", "440105", "440106")
-			for d, n := range touched {
-				if after[d]-before[d] < n {
-					t.Errorf("district %s: counter moved %d, by %d committed writes", d, after[d]-before[d], n)
-				}
-			}
+			registrytest.CheckMoved(t, ctx, f.db, before, touched)
 			registrytest.CheckRecords(t, f.ctx, f.db)
 		})
 	}
 }
 
-// importRows imports rows as an officer's upload does, and fails on any
-// row problem.
-func importRows(ctx context.Context, f *fixture, rows []registry.ImportRow) error {
-	im, err := f.reg.BeginImport(ctx, f.admin, registry.ImportOptions{Source: "lock-order.csv"})
+// importRows imports rows as u's upload does, and fails on any row
+// problem.
+func importRows(ctx context.Context, f *fixture, u *auth.User, rows []registry.ImportRow) error {
+	im, err := f.reg.BeginImport(ctx, u, registry.ImportOptions{Source: "lock-order.csv"})
 	if err != nil {
 		return err
 	}
@@ -232,4 +225,192 @@ func importRows(ctx context.Context, f *fixture, rows []registry.ImportRow) erro
 		err = fmt.Errorf("import not committed: %+v", out)
 	}
 	return err
+}
+
+// movedIn makes an organization in community from and moves it, three
+// months later, to community to: its timeline reaches both districts.
+// The clock is then a year after the creation.
+func (f *fixture) movedIn(t *testing.T, name, from, to string) *registry.Org {
+	t.Helper()
+	f.now = time.Date(2023, 3, 1, 8, 0, 0, 0, time.UTC)
+	o := f.active(t, name, from, registry.TierCommunity)
+	f.now = time.Date(2023, 6, 1, 8, 0, 0, 0, time.UTC)
+	in := registry.InputOf(o)
+	in.CommunityCode = to
+	o, err := f.reg.Update(f.ctx, f.admin, o.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.now = time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC)
+	return o
+}
+
+// markedSince is an import row for o that sets its volunteer mark as a
+// late entry effective on day, before o moved.
+func markedSince(o *registry.Org, mark bool, day string) registry.ImportRow {
+	in := registry.InputOf(o)
+	in.VolunteerMark, in.EffectiveOn, in.LateReason = mark, day, "按普查补录"
+	return registry.ImportRow{N: 2, In: in}
+}
+
+// counters reads every district's change counter (orgroll.ChangesIn of
+// the whole country).
+func counters(t *testing.T, f *fixture) map[string]int64 {
+	t.Helper()
+	ver, err := orgroll.ChangesIn(f.ctx, f.db, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ver
+}
+
+// A 天河区 officer's import marks, as a late entry dated before it moved,
+// an organization that moved from 海珠区 into 天河区, and creates one: the
+// mark's days in 海珠区 move that district's counts, so the import
+// advances its counter (the rollup's refresh at the end does), outside
+// the officer's scope. Every counter the import advanced is one it took
+// before its first write (orgroll.LockScope: PostgreSQL's one lock order
+// of writers of organizations; on SQLite the import holds the whole
+// database).
+func TestImportHoldsTheDistrictsItTouches(t *testing.T) {
+	f := setup(t)
+	o := f.movedIn(t, "海珠书法社", haizhuComm, yulei)
+	before := counters(t, f)
+	im, err := f.reg.BeginImport(f.ctx, f.tianhe, registry.ImportOptions{Source: "天河区普查.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := input("天河新合唱团", zhijie)
+	fresh.Status = registry.StatusActive
+	importHolding(t, f, im, before, "440105", markedSince(o, true, "2023-04-01"), registry.ImportRow{N: 3, In: fresh})
+}
+
+// An import by the officer of 天河区 waits for the counter of 海珠区 (held
+// by another writer, on PostgreSQL; an organization of 天河区 came from
+// there), after it read the timelines of the organizations of 天河区,
+// while an organization moves from 荔湾区 into 天河区. The import then
+// holds the counters of 海珠区 and 天河区 but not of 荔湾区, which a late
+// entry of the organization's days there touches: it takes the counters
+// again (orgroll.LockScope), and holds 荔湾区's too before its first
+// write. On SQLite writers take the database in turn: the move, then the
+// import.
+func TestImportMovedInWhileLocking(t *testing.T) {
+	const liwan = "440103001101" // 翠洲社区, 荔湾区: its counter sorts first
+	f := setup(t)
+	f.movedIn(t, "海珠书法社", haizhuComm, yulei)
+	f.now = time.Date(2023, 7, 1, 8, 0, 0, 0, time.UTC)
+	o := f.active(t, "荔湾舞蹈队", liwan, registry.TierCommunity)
+	f.now = time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC)
+	moveIn := func() {
+		in := registry.InputOf(o)
+		in.CommunityCode = yulei
+		var err error
+		if o, err = f.reg.Update(f.ctx, f.admin, o.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := counters(t, f)
+	begin := func() (*registry.Import, error) {
+		return f.reg.BeginImport(f.ctx, f.tianhe, registry.ImportOptions{Source: "天河区普查.csv"})
+	}
+	var im *registry.Import
+	var err error
+	if f.db.Engine == db.Postgres {
+		h := registrytest.Hold(t, f.ctx, f.db, haizhuComm)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			im, err = begin()
+		}()
+		h.WaitQueued(1)
+		moveIn() // holds 荔湾区 and 天河区, which the import has not reached
+		h.Release()
+		<-done
+	} else {
+		moveIn()
+		im, err = begin()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	importHolding(t, f, im, before, "440103", markedSince(o, true, "2023-08-01"))
+}
+
+// importHolding adds rows to im and finishes it, and checks that every
+// counter the import advanced beyond before (all of them, among others
+// outside: the test's premise) is one it took before its first write
+// (orgroll.LockScope), and that the tally and the dated rollup equal what
+// the records give.
+func importHolding(t *testing.T, f *fixture, im *registry.Import, before map[string]int64, outside string, rows ...registry.ImportRow) {
+	t.Helper()
+	defer im.Abort()
+	locked := registry.ImportLockedForTest(im)
+	res, err := im.AddRows(f.ctx, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if len(r.Fields) > 0 {
+			t.Fatalf("row %d: %s %v", rows[i].N, r.Outcome, r.Fields)
+		}
+	}
+	if out, err := im.Finish(f.ctx); err != nil || !out.Committed || out.Unchanged > 0 {
+		t.Fatalf("finish: %+v %v", out, err)
+	}
+	after := counters(t, f)
+	if after[outside] <= before[outside] {
+		t.Errorf("district %s: the counter did not move (%d): the late entry changed none of its counts", outside, after[outside])
+	}
+	for _, d := range slices.Sorted(maps.Keys(after)) {
+		if after[d] != before[d] && !locked.Covers(d) {
+			t.Errorf("district %s: the import advanced its counter (%d → %d) without holding it", d, before[d], after[d])
+		}
+	}
+	registrytest.CheckRecords(t, f.ctx, f.db)
+}
+
+// Imports by the officers of 海珠区 and 天河区 run together, each marking,
+// as a late entry dated before it moved, an organization that came from
+// the other district (so each advances the other's counter): none may
+// fail (on PostgreSQL a deadlock between the two counters, SQLSTATE
+// 40P01, would, each import holding its own district and reaching for the
+// other's at its end), and afterwards each district's version has moved
+// at least once per committed import, and the tally and the dated rollup
+// equal what the records give.
+func TestConcurrentImportsOfOrganizationsThatMoved(t *testing.T) {
+	f := setup(t)
+	const rounds = 30
+	toTianhe := f.movedIn(t, "海珠书法社", haizhuComm, yulei)
+	toHaizhu := f.movedIn(t, "天河书法社", yulei, haizhuComm)
+	before := registrytest.Versions(t, f.ctx, f.db, "440105", "440106")
+	var mu sync.Mutex
+	var failures []string
+	committed := 0
+	var wg sync.WaitGroup
+	for _, imp := range []struct {
+		u *auth.User
+		o *registry.Org
+	}{{f.tianhe, toTianhe}, {f.haizhu, toHaizhu}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				day := time.Date(2023, 4, 1+i, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+				err := importRows(f.ctx, f, imp.u, []registry.ImportRow{markedSince(imp.o, i%2 == 0, day)})
+				mu.Lock()
+				if err != nil {
+					failures = append(failures, fmt.Sprintf("%s, round %d: %v", imp.u.ScopeCode, i, err))
+				} else {
+					committed++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(failures) > 0 {
+		t.Fatalf("%d of %d imports failed, the first: %s", len(failures), 2*rounds, failures[0])
+	}
+	registrytest.CheckMoved(t, f.ctx, f.db, before, map[string]int64{"440105": int64(committed), "440106": int64(committed)})
+	registrytest.CheckRecords(t, f.ctx, f.db)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -59,6 +60,20 @@ func Versions(tb testing.TB, ctx context.Context, d *db.DB, districts ...string)
 		out[dist] = n
 	}
 	return out
+}
+
+// CheckMoved checks that the version of each district of writes
+// (Versions) moved since before at least once per committed write that
+// touched it (writes[district]).
+func CheckMoved(tb testing.TB, ctx context.Context, d *db.DB, before, writes map[string]int64) {
+	tb.Helper()
+	districts := slices.Sorted(maps.Keys(writes))
+	after := Versions(tb, ctx, d, districts...)
+	for _, dist := range districts {
+		if got := after[dist] - before[dist]; got < writes[dist] {
+			tb.Errorf("district %s: counter moved %d, by %d committed writes", dist, got, writes[dist])
+		}
+	}
 }
 
 // Holder is a writer that took the change counters of some districts
