@@ -193,10 +193,6 @@ type listData struct {
 	CanOpen bool
 }
 
-func canOpenSome(u *auth.User) bool {
-	return u != nil && !u.ReadOnly() && (u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer || u.Role == auth.StreetOfficer)
-}
-
 func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, _, err := h.Svc.Calls(r.Context(), u, 1, 200)
 	if err != nil {
@@ -595,7 +591,8 @@ func (h *Handlers) renderApplication(w http.ResponseWriter, r *http.Request, u *
 	for _, l := range a.Budget {
 		d.Lines = append(d.Lines, yuan(l.AmountFen))
 	}
-	if rev, _ := isReviewer(ctx, h.Svc.DB.Read, c.ID, u.ID); rev && a.Status == AppSubmitted && c.State == StateClosed && a.ProjectID == 0 && !u.ReadOnly() {
+	// the form scores as the viewer, so only an assigned reviewer gets it
+	if rev, _ := isReviewer(ctx, h.Svc.DB.Read, c.ID, u.ID); rev && canScore(u, &c.CallInput, u.ID, rev) && scoreRefusal(a, c) == nil {
 		d.Score = true
 		if form == nil {
 			if mine, err := reviewerScores(ctx, h.Svc.DB.Read, a.ID, u.ID); err == nil {
