@@ -5,12 +5,17 @@ import (
 	"linli/internal/platform/db"
 )
 
+// ownOrgsOnly reports who sees organizations by whose they are rather than
+// where: an organization's leader sees the one they lead and those they
+// filed, never a place's list, tally or summary.
+func ownOrgsOnly(u *auth.User) bool { return u.Role == auth.OrgLeader }
+
 // visible reports whether the viewer may see the organization at all.
 func visible(u *auth.User, o *Org) bool {
 	if u == nil {
 		return false
 	}
-	if u.Role == auth.OrgLeader {
+	if ownOrgsOnly(u) {
 		return o.ID == u.OrgID || (o.CreatedBy != 0 && o.CreatedBy == u.ID)
 	}
 	return u.InScope(o.CommunityCode)
@@ -19,7 +24,7 @@ func visible(u *auth.User, o *Org) bool {
 // scopeWhere is the SQL condition that restricts a list to what the viewer
 // may see; the arguments continue from n.
 func scopeWhere(u *auth.User, args []any) (string, []any) {
-	if u.Role == auth.OrgLeader {
+	if ownOrgsOnly(u) {
 		args = append(args, u.OrgID, u.ID)
 		return "(o.id = " + ph(len(args)-1) + " OR o.created_by = " + ph(len(args)) + ")", args
 	}
@@ -129,7 +134,7 @@ func Imports(u *auth.User) bool { return !u.ReadOnly() && u.IsOfficer() }
 // organization leader's list (its own records, by id and creator) has no
 // class: it is never shared.
 func maskClass(u *auth.User) (string, bool) {
-	if u == nil || u.Role == auth.OrgLeader {
+	if u == nil || ownOrgsOnly(u) {
 		return "", false
 	}
 	return u.Role + "@" + u.ScopeCode, true
