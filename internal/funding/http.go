@@ -574,6 +574,7 @@ type applicationData struct {
 	Lines    []string
 	Mine     bool // the viewer may submit or withdraw it
 	Score    bool // the viewer may score it
+	Abstain  bool // the viewer reviews it but is conflicted (the service refuses their scores)
 	Criteria []Criterion
 	Scores   map[string]string
 	Reasons  []string
@@ -593,7 +594,11 @@ func (h *Handlers) renderApplication(w http.ResponseWriter, r *http.Request, u *
 	}
 	// the form scores as the viewer, so only an assigned reviewer gets it
 	if rev, _ := isReviewer(ctx, h.Svc.DB.Read, c.ID, u.ID); rev && canScore(u, &c.CallInput, u.ID, rev) && scoreRefusal(a, c) == nil {
-		d.Score = true
+		dec, derr := declared(ctx, h.Svc.DB.Read, a.ID, u.ID)
+		d.Abstain = derr == nil && conflicted(ReviewerFacts{UserID: u.ID, OrgID: u.OrgID, Declared: dec}, a.OrgID, hub)
+		d.Score = derr == nil && !d.Abstain
+	}
+	if d.Score {
 		if form == nil {
 			if mine, err := reviewerScores(ctx, h.Svc.DB.Read, a.ID, u.ID); err == nil {
 				for k, v := range mine {
