@@ -14,30 +14,38 @@ import (
 // for, eligibility told before submitting (the same rule Submit applies),
 // the activities a report may link, and an attachment's bytes.
 
-// ApplicantOrgs are the organizations the viewer may apply for: a leader's
-// own organization, a hub's own and those whose money it holds.
+// ApplicantOrgs are the organizations the viewer may apply for (canApply):
+// a leader's own organization, and for a hub's staff those whose money it
+// holds (and the hub itself when it holds its own in custody).
 func (s *Service) ApplicantOrgs(ctx context.Context, u *auth.User) ([]*registry.Org, error) {
-	if u == nil || u.OrgID == 0 || u.ReadOnly() || (u.Role != auth.OrgLeader && u.Role != auth.HubStaff) {
+	if !speaksForOrg(u) || u.OrgID == 0 {
 		return nil, nil
 	}
-	o, err := s.Orgs.Lookup(ctx, u.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	out := []*registry.Org{o}
-	if u.Role != auth.HubStaff {
-		return out, nil
-	}
-	ids, err := s.Custody.Held(ctx, u.OrgID, 500)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		m, err := s.Orgs.Lookup(ctx, id)
+	ids := []int64{u.OrgID}
+	if appliesForHeld(u) {
+		held, err := s.Custody.Held(ctx, u.OrgID, 500)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, m)
+		ids = append(ids, held...)
+	}
+	var out []*registry.Org
+	for _, id := range ids {
+		hub := u.OrgID // the viewer's hub holds the money of those it holds
+		if id == u.OrgID {
+			var err error
+			if hub, err = s.Custody.HubOf(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		if !canApply(u, id, hub) {
+			continue
+		}
+		o, err := s.Orgs.Lookup(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
 	}
 	return out, nil
 }

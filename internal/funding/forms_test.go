@@ -226,6 +226,21 @@ func TestFormsVenture(t *testing.T) {
 		t.Fatal(err)
 	}
 	sp := fmt.Sprintf("%s/suballocations/%d", pp, subID)
+	// the lead organization's own leader, whom the service lets pass parts
+	// and pay them, is offered the forms too (the page offered them only
+	// to the call's managers); an auditor is offered none and refused
+	lead := page(t, follow(gc, "GET", pp, nil), 200)
+	if !strings.Contains(lead, `id="sub-form"`) || !strings.Contains(lead, fmt.Sprintf(`id="sub-pay-%d"`, subID)) {
+		t.Errorf("the lead's leader is not offered the parts' forms")
+	}
+	page(t, follow(gc, "POST", sp+"/tranches", url.Values{"amount": {"9000"}, "paid_on": {"2023-07-05"}}), 422, "尚可拨付 800000 分")
+	auditor := a.As(a.User(auth.Auditor, "4401"))
+	if body := page(t, follow(auditor, "GET", pp, nil), 200); strings.Contains(body, `id="sub-form"`) || strings.Contains(body, `id="sub-pay-`) {
+		t.Errorf("an auditor is offered the parts' forms")
+	}
+	if r := auditor.Do("POST", sp+"/tranches", url.Values{"amount": {"1"}, "paid_on": {"2023-07-05"}}); r.Status != http.StatusForbidden {
+		t.Errorf("an auditor pays a part: %d", r.Status)
+	}
 	page(t, follow(dc, "POST", sp+"/tranches", url.Values{"amount": {"9000"}, "paid_on": {"2023-07-05"}}), 422, "尚可拨付 800000 分")
 	page(t, follow(dc, "POST", sp+"/tranches", url.Values{"amount": {"5000"}, "paid_on": {"2023-07-05"}, "idem": {"p1"}}), 200, "已拨付")
 	page(t, follow(dc, "POST", sp+"/reverse", url.Values{"reason": {"编织队人手不足，余款收回"}}), 200, "已冲销", "编织队人手不足")

@@ -193,10 +193,6 @@ type listData struct {
 	CanOpen bool
 }
 
-func canOpenSome(u *auth.User) bool {
-	return u != nil && !u.ReadOnly() && (u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer || u.Role == auth.StreetOfficer)
-}
-
 func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, _, err := h.Svc.Calls(r.Context(), u, 1, 200)
 	if err != nil {
@@ -578,6 +574,7 @@ type applicationData struct {
 	Lines    []string
 	Mine     bool // the viewer may submit or withdraw it
 	Score    bool // the viewer may score it
+	Abstain  bool // the viewer reviews it but is conflicted (the service refuses their scores)
 	Criteria []Criterion
 	Scores   map[string]string
 	Reasons  []string
@@ -595,8 +592,13 @@ func (h *Handlers) renderApplication(w http.ResponseWriter, r *http.Request, u *
 	for _, l := range a.Budget {
 		d.Lines = append(d.Lines, yuan(l.AmountFen))
 	}
-	if rev, _ := isReviewer(ctx, h.Svc.DB.Read, c.ID, u.ID); rev && a.Status == AppSubmitted && c.State == StateClosed && a.ProjectID == 0 && !u.ReadOnly() {
-		d.Score = true
+	// the form scores as the viewer, so only an assigned reviewer gets it
+	if rev, _ := isReviewer(ctx, h.Svc.DB.Read, c.ID, u.ID); rev && canScore(u, &c.CallInput, u.ID, rev) && scoreRefusal(a, c) == nil {
+		dec, derr := declared(ctx, h.Svc.DB.Read, a.ID, u.ID)
+		d.Abstain = derr == nil && conflicted(ReviewerFacts{UserID: u.ID, OrgID: u.OrgID, Declared: dec}, a.OrgID, hub)
+		d.Score = derr == nil && !d.Abstain
+	}
+	if d.Score {
 		if form == nil {
 			if mine, err := reviewerScores(ctx, h.Svc.DB.Read, a.ID, u.ID); err == nil {
 				for k, v := range mine {

@@ -45,6 +45,7 @@ type projectData struct {
 	Tranches   []trancheRow
 	Manage     bool // the call's managers: tranches, milestones, acceptance
 	Report     bool // the organization or its hub: reports
+	Sub        bool // the lead organization's people and the call's managers: parts for members (canSuballocate)
 	Brand      bool // the district: brand designation
 	Activities []LinkedActivity
 	Form       url.Values
@@ -80,6 +81,7 @@ func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth
 	}
 	d := projectData{P: p, Award: yuan(p.AwardFen), Paid: yuan(p.PaidFen), Spent: yuan(p.SpentFen),
 		Manage: canManageCall(u, &c.CallInput) && p.Status == ProjectActive, Report: canReport(u, p.OrgID, hub) && p.Status == ProjectActive,
+		Sub:   canSuballocate(u, &c.CallInput, p.OrgID) && p.Status == ProjectActive,
 		Brand: canBrand(u, p.CommunityCode) && p.Brand == nil, Form: form, FormFor: formFor, Key: formKey(), Today: clock.Day(h.Svc.now())}
 	if d.Form == nil {
 		d.Form = url.Values{}
@@ -107,7 +109,7 @@ func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth
 		total += s.AmountFen
 	}
 	d.SubTotal = yuan(total)
-	if d.Manage {
+	if d.Sub {
 		d.Members, _ = h.Svc.Members(ctx, p.OrgID)
 	}
 	h.render(w, r, status, "fund_project", p.Title, d, err)

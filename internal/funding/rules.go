@@ -58,6 +58,10 @@ func canOpenCall(u *auth.User, unitCode, channel string) bool {
 	return false
 }
 
+// canOpenSome: who opens calls at all (canOpenCall decides where and
+// which): the street and the officers above it.
+func canOpenSome(u *auth.User) bool { return !u.ReadOnly() && u.IsStreetOrAbove() }
+
 // canManageCall: who opened it may change it, assign reviewers, award, pay
 // and accept: the same rule on the call as it stands.
 func canManageCall(u *auth.User, c *CallInput) bool { return canOpenCall(u, c.UnitCode, c.Channel) }
@@ -279,6 +283,64 @@ func canApply(u *auth.User, orgID, hubID int64) bool {
 		return hubID != 0 && u.OrgID == hubID
 	}
 	return false
+}
+
+// speaksForOrg: who acts for one organization, their own: its leader and
+// a hub's staff (who also act for the organizations whose money the hub
+// holds, appliesForHeld). They apply, report and suballocate for it and
+// read its pairings only.
+func speaksForOrg(u *auth.User) bool {
+	return u != nil && (u.Role == auth.OrgLeader || u.Role == auth.HubStaff)
+}
+
+// appliesForHeld: a hub's staff apply on behalf of the organizations whose
+// money the hub holds (canApply decides for each).
+func appliesForHeld(u *auth.User) bool {
+	return u != nil && !u.ReadOnly() && u.Role == auth.HubStaff && u.OrgID != 0
+}
+
+// applicationsIn: which of a call's applications the viewer reads as a
+// list. Its managers and reviewers read all of them (scope ""), officers
+// and auditors those in their scope; anyone else (ok false) only those
+// canSeeApplication lets them see, one by one.
+func applicationsIn(u *auth.User, manages, reviewer bool) (scope string, ok bool) {
+	switch {
+	case manages || reviewer:
+		return "", true
+	case u.IsOfficer() || u.Role == auth.Auditor:
+		return u.ScopeCode, true
+	}
+	return "", false
+}
+
+// canScore: a reviewer assigned to the call scores as themselves; the
+// call's managers enter any reviewer's scores. Whether the reviewer named
+// is assigned, and the application open to scores, are checked after.
+func canScore(u *auth.User, c *CallInput, reviewerID int64, assigned bool) bool {
+	return !u.ReadOnly() && (reviewerID == u.ID && assigned || canManageCall(u, c))
+}
+
+// scoreRefusal: why an application takes no scores now (nil: it does):
+// it must be submitted, its call closed to applications, and not yet
+// awarded.
+func scoreRefusal(a *Application, c *Call) error {
+	switch {
+	case a.Status != AppSubmitted:
+		return errs.E(errs.Conflict, "err.fund.not_submitted")
+	case c.State != StateClosed:
+		return errs.E(errs.Conflict, "err.fund.review_not_open")
+	case a.ProjectID != 0:
+		return errs.E(errs.Conflict, "err.fund.already_awarded")
+	}
+	return nil
+}
+
+// canSuballocate: the lead organization's own people, or the call's managers.
+func canSuballocate(u *auth.User, c *CallInput, leadOrg int64) bool {
+	if u == nil || u.ReadOnly() {
+		return false
+	}
+	return speaksForOrg(u) && u.OrgID == leadOrg || canManageCall(u, c)
 }
 
 // canSeeApplication: the applicant (and its hub), the officers whose scope
@@ -643,7 +705,7 @@ func overdue(m *Milestone, day string) bool { return m.ReportedOn == "" && m.Due
 // canBrand: the district (or the city) designates brand projects and brand
 // organizations in its scope.
 func canBrand(u *auth.User, community string) bool {
-	return u != nil && !u.ReadOnly() && (u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin) && u.InScope(community)
+	return u != nil && !u.ReadOnly() && u.IsDistrictOrAbove() && u.InScope(community)
 }
 
 // validateDesignation checks a brand designation.
@@ -661,11 +723,19 @@ func validateDesignation(in *DesignationInput, day string) errs.Fields {
 // canRecordNeed: community committees and the officers above them record
 // residents' needs in their scope, each with its community.
 func canRecordNeed(u *auth.User, community string) bool {
-	if u != nil && u.Role == auth.Resident { // a resident states a need of their own community
+	if statesOwnNeed(u) {
 		return community == u.ScopeCode
 	}
-	return u != nil && !u.ReadOnly() && u.IsOfficer() && u.InScope(community)
+	return recordsNeeds(u) && u.InScope(community)
 }
+
+// statesOwnNeed: a resident states a need of their own community (whatever
+// community the request names).
+func statesOwnNeed(u *auth.User) bool { return u != nil && u.Role == auth.Resident }
+
+// recordsNeeds: the officers record needs of communities in their scope;
+// one outside it is a mistake in the field, not a refusal.
+func recordsNeeds(u *auth.User) bool { return u != nil && !u.ReadOnly() && u.IsOfficer() }
 
 // validateNeed checks a need.
 func validateNeed(in *Need, communityExists bool, day string) errs.Fields {

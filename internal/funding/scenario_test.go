@@ -246,6 +246,21 @@ func TestVentureScenario(t *testing.T) {
 	if a.Count("fund_scores") != scores0 {
 		t.Fatal("refused scores were written")
 	}
+	// the application's page offers the score form exactly where the
+	// service takes scores: not to the conflicted reviewer (told why
+	// instead), nor on a refused application
+	for _, x := range []struct {
+		u        *auth.User
+		app      int64
+		form     bool
+		abstains bool
+	}{{e1, as[0].app, true, false}, {e3, as[4].app, false, true}, {e1, as[9].app, false, false}, {e3, as[0].app, true, false}} {
+		body := page(t, a.As(x.u).Do("GET", fmt.Sprintf("/applications/%d", x.app), nil), 200)
+		if strings.Contains(body, `id="score-form"`) != x.form || strings.Contains(body, `id="abstain"`) != x.abstains {
+			t.Errorf("%s on application %d: score form %v, abstain notice %v", x.u.Username, x.app,
+				strings.Contains(body, `id="score-form"`), strings.Contains(body, `id="abstain"`))
+		}
+	}
 	want := map[int64]float64{}
 	for i, ap := range as[:9] {
 		var sum float64

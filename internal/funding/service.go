@@ -407,11 +407,7 @@ func (s *Service) Applications(ctx context.Context, u *auth.User, callID int64) 
 	if err != nil {
 		return nil, err
 	}
-	if canManageCall(u, &c.CallInput) || rev || u.IsOfficer() || u.Role == auth.Auditor {
-		scope := ""
-		if !canManageCall(u, &c.CallInput) && !rev {
-			scope = u.ScopeCode
-		}
+	if scope, ok := applicationsIn(u, canManageCall(u, &c.CallInput), rev); ok {
 		return callApplications(ctx, s.DB.Read, callID, "", scope)
 	}
 	all, err := callApplications(ctx, s.DB.Read, callID, "", u.ScopeCode)
@@ -500,7 +496,7 @@ func (s *Service) Score(ctx context.Context, u *auth.User, appID int64, in Score
 	if err != nil {
 		return nil, err
 	}
-	if u.ReadOnly() || !(in.ReviewerID == u.ID && assigned) && !canManageCall(u, &c.CallInput) {
+	if !canScore(u, &c.CallInput, in.ReviewerID, assigned) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	f := errs.Fields{}
@@ -508,14 +504,8 @@ func (s *Service) Score(ctx context.Context, u *auth.User, appID int64, in Score
 		f.Add("reviewer_id", "err.fund.not_reviewer")
 		return nil, f.Err()
 	}
-	if a.Status != AppSubmitted {
-		return nil, errs.E(errs.Conflict, "err.fund.not_submitted")
-	}
-	if c.State != StateClosed {
-		return nil, errs.E(errs.Conflict, "err.fund.review_not_open")
-	}
-	if a.ProjectID != 0 {
-		return nil, errs.E(errs.Conflict, "err.fund.already_awarded")
+	if err := scoreRefusal(a, c); err != nil {
+		return nil, err
 	}
 	rv, err := s.Users.UserByID(ctx, nil, in.ReviewerID)
 	if err != nil {
@@ -1050,11 +1040,11 @@ func (s *Service) Needs(ctx context.Context, u *auth.User) ([]*Need, error) {
 
 // RecordNeed records a residents' need with its community.
 func (s *Service) RecordNeed(ctx context.Context, u *auth.User, in Need) (*Need, error) {
-	if u != nil && u.Role == auth.Resident {
+	if statesOwnNeed(u) {
 		in.CommunityCode = u.ScopeCode
 	}
 	if !canRecordNeed(u, in.CommunityCode) {
-		if u != nil && u.IsOfficer() && !u.ReadOnly() {
+		if recordsNeeds(u) {
 			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 				Fields: map[string]errs.Msg{"community_code": errs.M("err.fund.community")}}
 		}
@@ -1085,7 +1075,7 @@ func (s *Service) Pairings(ctx context.Context, u *auth.User) ([]*Pairing, error
 		return []*Pairing{}, nil
 	}
 	var org int64
-	if u.Role == auth.OrgLeader || u.Role == auth.HubStaff {
+	if speaksForOrg(u) {
 		org = u.OrgID
 		if org == 0 {
 			return []*Pairing{}, nil

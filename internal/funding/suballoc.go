@@ -90,14 +90,6 @@ func (s *Service) suballocating(ctx context.Context, u *auth.User, projectID int
 	return p, c, err
 }
 
-// canSuballocate: the lead organization's own people, or the call's managers.
-func canSuballocate(u *auth.User, c *CallInput, leadOrg int64) bool {
-	if u == nil || u.ReadOnly() {
-		return false
-	}
-	return (u.Role == auth.HubStaff || u.Role == auth.OrgLeader) && u.OrgID == leadOrg || canManageCall(u, c)
-}
-
 func suballocations(ctx context.Context, q db.Querier, projectID int64) ([]*Suballocation, error) {
 	rows, err := q.QueryContext(ctx, `SELECT s.id, s.project_id, s.org_id, o.name, s.part, s.amount_fen, s.effective_on,
 		COALESCE((SELECT r.amount_fen FROM fund_suballocations r WHERE r.reverses_id = s.id AND r.reverses_id <> 0), 0),

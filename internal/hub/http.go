@@ -42,10 +42,6 @@ type listData struct {
 	Picked string
 }
 
-func canDesignate(u *auth.User) bool {
-	return u.Role == auth.StreetOfficer || u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin
-}
-
 func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	h.renderList(w, r, u, http.StatusOK, nil)
 }
@@ -56,7 +52,7 @@ func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := listData{Hubs: hubs, CanDesignate: canDesignate(u)}
+	d := listData{Hubs: hubs, CanDesignate: registry.DesignatesHubs(u)}
 	if fail != nil {
 		d.Picked = r.PostFormValue("org_id")
 	}

@@ -121,37 +121,17 @@ func (s *Service) Serves(ctx context.Context, hubID, orgID int64) (bool, error) 
 	return s.member(ctx, s.DB.Read, hubID, orgID)
 }
 
-// canSee reports who sees a hub: its staff, the leader of the hub or of an
-// organization it serves, and officers and auditors over it.
+// canSee reports who sees a hub (seesHub), reading whether the hub serves
+// the viewer's organization only when the rule asks.
 func (s *Service) canSee(ctx context.Context, u *auth.User, h *registry.Org) (bool, error) {
-	switch u.Role {
-	case auth.HubStaff:
-		return u.OrgID == h.ID, nil
-	case auth.OrgLeader:
-		if u.OrgID == 0 {
-			return false, nil
+	served := false
+	if asksServed(u, h) {
+		var err error
+		if served, err = s.member(ctx, s.DB.Read, h.ID, u.OrgID); err != nil {
+			return false, err
 		}
-		if u.OrgID == h.ID {
-			return true, nil
-		}
-		return s.member(ctx, s.DB.Read, h.ID, u.OrgID)
 	}
-	return u.InScope(h.CommunityCode), nil
-}
-
-// canManage reports who takes organizations in and out and records workers:
-// the hub's staff, and the street and the officers above it.
-func canManage(u *auth.User, h *registry.Org) bool {
-	if u.ReadOnly() {
-		return false
-	}
-	switch u.Role {
-	case auth.HubStaff:
-		return u.OrgID == h.ID
-	case auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
-		return u.InScope(h.CommunityCode)
-	}
-	return false
+	return seesHub(u, h, served), nil
 }
 
 // hub finds a hub the viewer may see.
@@ -284,7 +264,7 @@ func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Hub, error)
 	if err != nil {
 		return nil, err
 	}
-	out := &Hub{Org: h, CanManage: canManage(u, h), CanBooks: u.Role != auth.OrgLeader}
+	out := &Hub{Org: h, CanManage: canManage(u, h), CanBooks: ledger.ReadsHubBooks(u, h)}
 	if out.Members, err = s.members(ctx, id); err != nil {
 		return nil, err
 	}
@@ -307,7 +287,7 @@ func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Hub, error)
 			out.Staffed++
 		}
 	}
-	if u.Role == auth.OrgLeader { // a served organization's leader sees only their own line
+	if seesOwnLineOnly(u) {
 		var mine []Member
 		for _, m := range out.Members {
 			if m.OrgID == u.OrgID {

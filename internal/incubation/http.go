@@ -53,10 +53,6 @@ type listData struct {
 	Within string
 }
 
-func canCreate(u *auth.User) bool {
-	return !u.ReadOnly() && (u.Role == auth.StreetOfficer || u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin)
-}
-
 func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	within := r.URL.Query().Get("within")
 	bases, err := h.Svc.List(r.Context(), u, within)
@@ -210,8 +206,8 @@ type showData struct {
 	CanEdit, CanOperate, CanBook bool
 	Orgs                         []*registry.Org
 	Today                        string
-	UserID                       int64
-	MyOrg                        int64
+	// CanCancel holds the bookings the viewer may cancel, by id.
+	CanCancel map[int64]bool
 }
 
 func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -229,12 +225,17 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 		return
 	}
 	sd := showData{Detail: d, CanEdit: canEdit(u, d.Base.DivisionCode), CanOperate: canOperate(u, d.Base),
-		Today: h.Svc.today(), UserID: u.ID, MyOrg: u.OrgID}
-	if !u.ReadOnly() && d.Base.OpenOn(sd.Today) {
+		Today: h.Svc.today(), CanCancel: map[int64]bool{}}
+	for i := range d.Bookings {
+		if k := &d.Bookings[i]; canCancel(u, d.Base, k) {
+			sd.CanCancel[k.ID] = true
+		}
+	}
+	if canBookSome(u) && d.Base.OpenOn(sd.Today) {
 		// A short list stays a select; a longer one is the searchable
 		// picker (no list is cut at a fixed length).
 		p, err := h.Svc.Orgs.List(r.Context(), u, registry.Filter{Within: d.Base.DivisionCode, PerPage: bookSelectMax, Sort: "name"})
-		if err == nil && p.Total > len(p.Items) && u.Role == auth.OrgLeader {
+		if err == nil && p.Total > len(p.Items) && booksOnlyOwn(u) {
 			var o *registry.Org
 			if o, err = h.Svc.Orgs.Lookup(r.Context(), u.OrgID); err == nil {
 				p = &registry.Page{Items: []*registry.Org{o}, Total: 1}

@@ -80,3 +80,57 @@ func TestBasePagesAndAPI(t *testing.T) {
 		t.Fatalf("coverage %+v", cov)
 	}
 }
+
+// TestCancelOfferedIffAllowed: for each role, the base's page offers to
+// cancel a booking exactly when the service then cancels it. The page used
+// to offer it to anyone whose organization was booked, a hub's staff
+// included, whom the service refuses.
+func TestCancelOfferedIffAllowed(t *testing.T) {
+	a := apptest.New(t)
+	officer := a.User(auth.StreetOfficer, street)
+	c := a.As(officer)
+	in := apptest.OrgInput("育蕾社区服务中心", yulei)
+	in.Tier, in.Status = "community", "active"
+	hub := a.CreateOrg(officer, in)
+	if r := c.Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}); r.Status != http.StatusOK {
+		t.Fatalf("designate: %d %s", r.Status, r.Body)
+	}
+	var b incubation.Base
+	c.Do("POST", "/api/v1/bases", map[string]any{"name": "天河南培育基地", "host_type": "social_work_station",
+		"division_code": street, "opened_on": "2021-10-01", "late_reason": "历史资料补录"}).Expect(http.StatusCreated).Decode(&b)
+	if r := c.Do("POST", fmt.Sprintf("/bases/%d/rooms", b.ID), url.Values{"name": {"活动室"}, "capacity": {"30"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("room: %d %s", r.Status, r.Body)
+	}
+	var d incubation.Detail
+	c.Do("GET", fmt.Sprintf("/api/v1/bases/%d", b.ID), nil).Decode(&d)
+	committee := a.CreateUser("", auth.CommunityCommittee, yulei, 0)
+	users := map[string]*auth.User{
+		"street":     officer,
+		"district":   a.User(auth.DistrictOfficer, "440106"),
+		"committee":  committee,
+		"hub staff":  a.CreateUser("", auth.HubStaff, street, hub.ID),
+		"hub leader": a.CreateUser("", auth.OrgLeader, yulei, hub.ID),
+		"auditor":    a.User(auth.Auditor, "4401"),
+	}
+	want := map[string]bool{"street": true, "district": true, "committee": true, "hub leader": true}
+	day := 10
+	for name, u := range users {
+		day++
+		var k incubation.Booking
+		a.As(committee).Do("POST", fmt.Sprintf("/api/v1/bases/%d/bookings", b.ID), map[string]any{"room_id": d.Rooms[0].ID,
+			"org_id": hub.ID, "starts_at": fmt.Sprintf("2023-07-%02dT14:00:00+08:00", day),
+			"ends_at": fmt.Sprintf("2023-07-%02dT16:00:00+08:00", day), "purpose": "议事"}).Expect(http.StatusCreated).Decode(&k)
+		cancel := fmt.Sprintf("/bases/%d/bookings/%d/cancel", b.ID, k.ID)
+		uc := a.As(u)
+		page := uc.Do("GET", fmt.Sprintf("/bases/%d", b.ID), nil).Expect(http.StatusOK)
+		offered := strings.Contains(page.String(), `action="`+cancel+`"`)
+		r := uc.Do("POST", cancel, nil)
+		allowed := r.Status == http.StatusSeeOther
+		if !allowed && r.Status != http.StatusForbidden {
+			t.Fatalf("%s: cancel: %d %s", name, r.Status, r.Body)
+		}
+		if offered != allowed || allowed != want[name] {
+			t.Errorf("%s: page offers cancel %v, service allows it %v, want %v", name, offered, allowed, want[name])
+		}
+	}
+}

@@ -68,21 +68,6 @@ func (s *Service) AddRoom(ctx context.Context, u *auth.User, baseID int64, in Ro
 	return out, err
 }
 
-// canBook reports who books a room for an organization the base serves:
-// the organization's leader, its community committee, and the base's operators.
-func canBook(u *auth.User, b *Base, o *registry.Org) bool {
-	if u.ReadOnly() || !strings.HasPrefix(o.CommunityCode, b.DivisionCode) {
-		return false
-	}
-	switch {
-	case u.Role == auth.OrgLeader:
-		return u.OrgID == o.ID
-	case u.Role == auth.CommunityCommittee:
-		return u.InScope(o.CommunityCode)
-	}
-	return canOperate(u, b)
-}
-
 // Book reserves a room for an organization; an overlap with another booking
 // of the room is refused.
 func (s *Service) Book(ctx context.Context, u *auth.User, baseID int64, in BookingInput) (*Booking, error) {
@@ -207,8 +192,7 @@ func (s *Service) CancelBooking(ctx context.Context, u *auth.User, baseID, id in
 		if err != nil || k.BaseID != baseID {
 			return nil, notFound()
 		}
-		mine := k.BookedBy == u.ID || (u.Role == auth.OrgLeader && u.OrgID == k.OrgID)
-		if u.ReadOnly() || !(mine || canOperate(u, b)) {
+		if !canCancel(u, b, k) {
 			return nil, errs.E(errs.Forbidden, "err.forbidden")
 		}
 		if k.Status != Booked {

@@ -42,37 +42,6 @@ func (s *Service) today() string { return clock.Day(s.now()) }
 
 func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
 
-// canSee reports who sees a base: everyone whose subtree holds the area it
-// serves or who lives in that area, and its operator's staff.
-func canSee(u *auth.User, b *Base) bool {
-	if u.Role == auth.HubStaff && b.OperatorOrgID != 0 && u.OrgID == b.OperatorOrgID {
-		return true
-	}
-	return u.ScopeCode != "" && u.Overlaps(b.DivisionCode)
-}
-
-// canEdit reports who creates and edits bases: the street and the officers
-// above it, for areas in their subtree.
-func canEdit(u *auth.User, division string) bool {
-	if u.ReadOnly() {
-		return false
-	}
-	switch u.Role {
-	case auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
-		return u.InScope(division)
-	}
-	return false
-}
-
-// canOperate reports who runs a base day to day: its editors and its
-// operator's staff (rooms, incubated organizations, bookings for others).
-func canOperate(u *auth.User, b *Base) bool {
-	if canEdit(u, b.DivisionCode) {
-		return true
-	}
-	return !u.ReadOnly() && u.Role == auth.HubStaff && b.OperatorOrgID != 0 && u.OrgID == b.OperatorOrgID
-}
-
 // operated returns a base the user sees (404 otherwise) and runs day to
 // day (403 otherwise): what adding a room, entering and leaving an
 // incubated organization each check first.
@@ -224,7 +193,7 @@ func streetOf(code string) string {
 
 // Create records a base.
 func (s *Service) Create(ctx context.Context, u *auth.User, in BaseInput) (*Base, error) {
-	if u.ReadOnly() || !(u.Role == auth.StreetOfficer || u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin) {
+	if !canCreate(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	f, err := s.validate(ctx, u, &in, nil)

@@ -21,6 +21,18 @@ func canView(u *auth.User, o *registry.Org, hubID int64) bool {
 	return u.InScope(o.CommunityCode)
 }
 
+// ReadsHubBooks reports who reads a hub's own books (its statement): those
+// who may view its money, except an organization's leader (the hub's own
+// leader included), who reads only their organization's. The hub's page
+// offers the link by this rule.
+func ReadsHubBooks(u *auth.User, hub *registry.Org) bool {
+	return u != nil && u.Role != auth.OrgLeader && canView(u, hub, hub.ID)
+}
+
+// canGrant reports who records a grant into money they may view (the
+// funding room decides who pays): anyone not read-only.
+func canGrant(u *auth.User) bool { return !u.ReadOnly() }
+
 // hubFilter limits what hub staff see of an organization to their own hub.
 func hubFilter(u *auth.User) int64 {
 	if u.Role == auth.HubStaff {

@@ -27,7 +27,7 @@ func (s *Service) RecordGrant(ctx context.Context, u *auth.User, orgID int64, in
 	if !canView(u, c.Org, c.HubID) {
 		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
-	if u.ReadOnly() {
+	if !canGrant(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	return s.postIncome(ctx, u, c, orgID, in, nil, then)

@@ -287,7 +287,7 @@ func (s *Service) hubBooks(ctx context.Context, u *auth.User, hubID int64) (*reg
 	if err != nil {
 		return nil, err
 	}
-	if u.Role == auth.OrgLeader || !canView(u, h, hubID) {
+	if !ReadsHubBooks(u, h) {
 		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
 	return h, nil

@@ -5,12 +5,17 @@ import (
 	"linli/internal/platform/db"
 )
 
+// ownOrgsOnly reports who sees organizations by whose they are rather than
+// where: an organization's leader sees the one they lead and those they
+// filed, never a place's list, tally or summary.
+func ownOrgsOnly(u *auth.User) bool { return u.Role == auth.OrgLeader }
+
 // visible reports whether the viewer may see the organization at all.
 func visible(u *auth.User, o *Org) bool {
 	if u == nil {
 		return false
 	}
-	if u.Role == auth.OrgLeader {
+	if ownOrgsOnly(u) {
 		return o.ID == u.OrgID || (o.CreatedBy != 0 && o.CreatedBy == u.ID)
 	}
 	return u.InScope(o.CommunityCode)
@@ -19,7 +24,7 @@ func visible(u *auth.User, o *Org) bool {
 // scopeWhere is the SQL condition that restricts a list to what the viewer
 // may see; the arguments continue from n.
 func scopeWhere(u *auth.User, args []any) (string, []any) {
-	if u.Role == auth.OrgLeader {
+	if ownOrgsOnly(u) {
 		args = append(args, u.OrgID, u.ID)
 		return "(o.id = " + ph(len(args)-1) + " OR o.created_by = " + ph(len(args)) + ")", args
 	}
@@ -80,12 +85,47 @@ func approves(u *auth.User, o *Org) bool {
 func setsFlag(u *auth.User, flag string) bool {
 	switch flag {
 	case "hub", "volunteer_mark":
-		return u.Role == auth.StreetOfficer || u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin
+		return u.IsStreetOrAbove()
 	case "brand", "demonstration_year":
-		return u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin
+		return u.IsDistrictOrAbove()
 	}
 	return false
 }
+
+// DesignatesHubs reports who designates hubs and ends their designation
+// (in their subtree): the street and the officers above it. The hubs'
+// page offers it by this rule; planHub enforces it.
+func DesignatesHubs(u *auth.User) bool { return !u.ReadOnly() && setsFlag(u, "hub") }
+
+// files reports who files a new organization: anyone who may change
+// anything, except a hub's staff and a leader who already leads one.
+func files(u *auth.User) bool {
+	return !u.ReadOnly() && u.Role != auth.HubStaff && !(u.Role == auth.OrgLeader && u.OrgID != 0)
+}
+
+// filesFirst reports a leader filing their first organization: they may
+// pick any community, and the filing binds them to it.
+func filesFirst(u *auth.User) bool { return u.Role == auth.OrgLeader && u.OrgID == 0 }
+
+// activates reports who may file an organization as active at once: those
+// who approve filings, for some tier in their scope (approves decides for
+// the tier and community filed).
+func activates(u *auth.User) bool {
+	return approves(u, &Org{CommunityCode: u.ScopeCode, Tier: TierCommunity})
+}
+
+// writes reports who changes an organization's record (edits it or moves it
+// through the lifecycle, as the transition allows): its managers, unless
+// read-only.
+func writes(u *auth.User, o *Org) bool { return manages(u, o) && !u.ReadOnly() }
+
+// edits reports who edits an organization's fields: its writers, while it
+// is not deregistered.
+func edits(u *auth.User, o *Org) bool { return writes(u, o) && o.Status != StatusDeregistered }
+
+// Imports reports who imports a census spreadsheet of organizations: the
+// officers, in their subtree.
+func Imports(u *auth.User) bool { return !u.ReadOnly() && u.IsOfficer() }
 
 // maskClass names what maskFor reads of a viewer for the organizations of
 // a place's list (all of them visible to it: the list holds no other): the
@@ -94,7 +134,7 @@ func setsFlag(u *auth.User, flag string) bool {
 // organization leader's list (its own records, by id and creator) has no
 // class: it is never shared.
 func maskClass(u *auth.User) (string, bool) {
-	if u == nil || u.Role == auth.OrgLeader {
+	if u == nil || ownOrgsOnly(u) {
 		return "", false
 	}
 	return u.Role + "@" + u.ScopeCode, true

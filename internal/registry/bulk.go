@@ -116,7 +116,7 @@ const lookupBatch = 500
 
 // BeginImport starts an import for an officer.
 func (s *Service) BeginImport(ctx context.Context, u *auth.User, opts ImportOptions) (*Import, error) {
-	if u.ReadOnly() || !u.IsOfficer() {
+	if !Imports(u) {
 		return nil, errs.E(errs.Forbidden, "err.import_not_officer")
 	}
 	im := &Import{s: s, u: u, opts: opts, now: s.now(), q: s.DB.Read,

@@ -79,11 +79,7 @@ func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User
 		return
 	}
 	h.S.Render(w, r, http.StatusOK, "org_list", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "orgs.title"),
-		Data: listData{Page: p, Filter: f, Pickers: pickers, Enums: allEnums, Names: names, CanFile: canFile(u)}})
-}
-
-func canFile(u *auth.User) bool {
-	return !u.ReadOnly() && u.Role != auth.HubStaff && !(u.Role == auth.OrgLeader && u.OrgID != 0)
+		Data: listData{Page: p, Filter: f, Pickers: pickers, Enums: allEnums, Names: names, CanFile: files(u)}})
 }
 
 func (h *Handlers) communityNames(r *http.Request, orgs []*Org) (map[string]string, error) {
@@ -119,7 +115,7 @@ func (h *Handlers) formView(r *http.Request, u *auth.User, o *Org, in Input, err
 		flags[f] = setsFlag(u, f)
 	}
 	v := web.View{Title: title, Errors: errors, Data: formData{Org: o, Form: in, Pickers: pickers, Enums: allEnums,
-		CanFlags: flags, CanActive: u.IsOfficer(), IsNew: o == nil}}
+		CanFlags: flags, CanActive: activates(u), IsNew: o == nil}}
 	if len(errors) > 0 {
 		v.Message = h.S.Cat.T(lang, "common.fix_errors")
 	}
@@ -127,7 +123,7 @@ func (h *Handlers) formView(r *http.Request, u *auth.User, o *Org, in Input, err
 }
 
 func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if !canFile(u) {
+	if !files(u) {
 		h.S.PageError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
 		return
 	}
@@ -209,7 +205,7 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 		return
 	}
 	d := showData{Org: o, History: hist, Actions: Allowed(u, o), Path: path,
-		CanEdit: manages(u, o) && o.Status != StatusDeregistered && !u.ReadOnly()}
+		CanEdit: edits(u, o)}
 	if h.Grade != nil {
 		if d.Grade, d.GradeUntil, err = h.Grade(r.Context(), o.ID); err != nil {
 			h.S.PageError(w, r, err)

@@ -50,7 +50,7 @@ type change struct {
 // planCreate decides the filing of a new organization. A non-nil error
 // refuses the whole request; field errors refuse it field by field.
 func planCreate(u *auth.User, in Input, now time.Time, lk lookups) (*change, errs.Fields, error) {
-	if u.ReadOnly() || u.Role == auth.HubStaff || (u.Role == auth.OrgLeader && u.OrgID != 0) {
+	if !files(u) {
 		return nil, nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	f := in.validate(now)
@@ -115,7 +115,7 @@ func planUpdate(u *auth.User, old *Org, in Input, now time.Time, lk lookups) (*c
 	if !visible(u, old) {
 		return nil, nil, errs.E(errs.NotFound, "err.not_found")
 	}
-	if !manages(u, old) || u.ReadOnly() || old.Status == StatusDeregistered {
+	if !edits(u, old) {
 		return nil, nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	if in.Version != 0 && in.Version != old.Version {
@@ -224,7 +224,7 @@ func planHub(u *auth.User, old *Org, on bool, reason string, now time.Time, lk l
 	if !visible(u, old) {
 		return nil, nil, errs.E(errs.NotFound, "err.not_found")
 	}
-	if u.ReadOnly() || !setsFlag(u, "hub") || !u.InScope(old.CommunityCode) {
+	if !DesignatesHubs(u) || !u.InScope(old.CommunityCode) {
 		return nil, nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	f := errs.Fields{}
@@ -280,7 +280,7 @@ func Allowed(u *auth.User, o *Org) []string {
 		if !slices.Contains(t.from, o.Status) {
 			continue
 		}
-		if (t.byApprover && approves(u, o)) || (!t.byApprover && manages(u, o) && !u.ReadOnly()) {
+		if (t.byApprover && approves(u, o)) || (!t.byApprover && writes(u, o)) {
 			out = append(out, a)
 		}
 	}
@@ -369,7 +369,7 @@ func checkCommunity(u *auth.User, code string, n *geo.Node, f errs.Fields) {
 		f.Add("community_code", "err.unknown_division")
 	case n.Level != geo.Community:
 		f.Add("community_code", "err.community_code")
-	case u.Role == auth.OrgLeader && u.OrgID == 0:
+	case filesFirst(u):
 		// a leader filing their first organization may pick any community
 	case u.Role == auth.OrgLeader:
 		if code != u.ScopeCode {

@@ -177,7 +177,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, err
 	now := s.now()
 	in.normalize()
 	var o *Org
-	if u.Role == auth.OrgLeader && u.OrgID == 0 && s.UsersChanged != nil {
+	if filesFirst(u) && s.UsersChanged != nil {
 		defer s.UsersChanged() // after the commit binding the leader
 	}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -196,7 +196,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Org, err
 		if err != nil {
 			return err
 		}
-		if u.Role == auth.OrgLeader && u.OrgID == 0 {
+		if filesFirst(u) {
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET org_id = $1, scope_code = $2 WHERE id = $3`, id, c.org.CommunityCode, u.ID); err != nil {
 				return fmt.Errorf("bind leader: %w", err)
 			}

@@ -1,0 +1,65 @@
+package funding_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"linli/internal/app/apptest"
+	"linli/internal/platform/auth"
+	"linli/internal/registry"
+)
+
+// TestApplyOffersWhatApplyAllows: for each role, the organizations the
+// apply page offers are exactly those the service lets the viewer apply
+// for, and the call's page links to it iff it offers one.
+func TestApplyOffersWhatApplyAllows(t *testing.T) {
+	a := apptest.New(t)
+	district := a.CreateUser("", auth.DistrictOfficer, tianhe, 0)
+	street := a.CreateUser("", auth.StreetOfficer, wushan, 0)
+	org := func(name string) *registry.Org {
+		in := apptest.OrgInput(name, wushanComm)
+		in.Tier, in.Status = registry.TierCommunity, registry.StatusActive
+		return a.CreateOrg(street, in)
+	}
+	hub, held, alone := org("五山社区服务中心"), org("五山长者互助队"), org("五山散步队")
+	must(t, a.As(street).Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}), 200, nil)
+	staff := a.CreateUser("", auth.HubStaff, wushan, hub.ID)
+	must(t, a.As(staff).Do("POST", fmt.Sprintf("/api/v1/hubs/%d/members", hub.ID), map[string]any{"org_id": held.ID}), 201, nil)
+	var call struct{ ID int64 }
+	must(t, a.As(district).Do("POST", "/api/v1/calls", map[string]any{"title": "2023年天河区社区公益创投",
+		"channel": "venture_philanthropy", "unit_code": tianhe, "budget_fen": 1_000_000, "fields": []string{"elderly"},
+		"eligibility": map[string]any{"tiers": []string{"community"}, "statuses": []string{"active"}},
+		"opens_on":    "2023-06-01", "closes_on": "2023-06-30", "review_on": "2023-07-10", "award_on": "2023-07-20",
+		"criteria": []map[string]any{{"key": "need", "name": "需求契合", "weight": 100, "max": 10}}}), 201, &call)
+	users := map[string]*auth.User{
+		"district":     district,
+		"street":       street,
+		"hub staff":    staff,
+		"hub leader":   a.CreateUser("", auth.OrgLeader, wushanComm, hub.ID),
+		"held leader":  a.CreateUser("", auth.OrgLeader, wushanComm, held.ID),
+		"alone leader": a.CreateUser("", auth.OrgLeader, wushanComm, alone.ID),
+		"auditor":      a.User(auth.Auditor, "4401"),
+	}
+	for name, u := range users {
+		c := a.As(u)
+		show := page(t, c.Do("GET", fmt.Sprintf("/calls/%d", call.ID), nil), 200)
+		linked := strings.Contains(show, `id="apply-link"`)
+		form := c.Do("GET", fmt.Sprintf("/calls/%d/apply", call.ID), nil)
+		if linked != (form.Status == http.StatusOK) {
+			t.Errorf("%s: the call links to apply %v, the apply page answers %d", name, linked, form.Status)
+		}
+		for _, o := range []*registry.Org{hub, held, alone} {
+			offered := form.Status == http.StatusOK && strings.Contains(form.String(), fmt.Sprintf(`<option value="%d"`, o.ID))
+			r := c.Do("POST", fmt.Sprintf("/api/v1/calls/%d/applications", call.ID), map[string]any{"org_id": o.ID,
+				"title": "长者陪伴", "request_fen": 100_000, "budget": []map[string]any{{"item": "物资", "amount_fen": 100_000}}})
+			if r.Status != http.StatusCreated && r.Status != http.StatusForbidden {
+				t.Fatalf("%s for %s: %d %s", name, o.Name, r.Status, r.Body)
+			}
+			if allowed := r.Status == http.StatusCreated; offered != allowed {
+				t.Errorf("%s for %s: the page offers it %v, the service allows it %v", name, o.Name, offered, allowed)
+			}
+		}
+	}
+}

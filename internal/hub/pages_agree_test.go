@@ -1,0 +1,65 @@
+package hub_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"linli/internal/app/apptest"
+	"linli/internal/platform/auth"
+)
+
+// TestHubPageOffersWhatServicesAllow: for each role, the hub's page links
+// to its books exactly when the ledger shows them, and the hub list offers
+// to designate exactly when the registry designates an organization of
+// the viewer's scope.
+func TestHubPageOffersWhatServicesAllow(t *testing.T) {
+	a := apptest.New(t)
+	officer := a.User(auth.StreetOfficer, street)
+	active := func(name string) int64 {
+		in := apptest.OrgInput(name, yulei)
+		in.Tier, in.Status = "community", "active"
+		return a.CreateOrg(officer, in).ID
+	}
+	hubID, memberID := active("育蕾社区服务中心"), active("育蕾长者互助队")
+	a.As(officer).Do("POST", "/api/v1/hubs", map[string]any{"org_id": hubID}).Expect(http.StatusOK)
+	staff := a.CreateUser("", auth.HubStaff, street, hubID)
+	a.As(staff).Do("POST", fmt.Sprintf("/api/v1/hubs/%d/members", hubID), map[string]any{"org_id": memberID}).Expect(http.StatusCreated)
+	users := map[string]*auth.User{
+		"street":        officer,
+		"district":      a.User(auth.DistrictOfficer, "440106"),
+		"city":          a.User(auth.CityAdmin, "4401"),
+		"committee":     a.User(auth.CommunityCommittee, yulei),
+		"hub staff":     staff,
+		"hub leader":    a.CreateUser("", auth.OrgLeader, yulei, hubID),
+		"served leader": a.CreateUser("", auth.OrgLeader, yulei, memberID),
+		"auditor":       a.User(auth.Auditor, "4401"),
+	}
+	books := map[string]bool{"street": true, "district": true, "city": true, "committee": true, "hub staff": true, "auditor": true}
+	designates := map[string]bool{"street": true, "district": true, "city": true}
+	n := 0
+	for name, u := range users {
+		c := a.As(u)
+		page := c.Do("GET", fmt.Sprintf("/hubs/%d", hubID), nil).Expect(http.StatusOK)
+		linked := strings.Contains(page.String(), `id="books"`)
+		st := c.Do("GET", fmt.Sprintf("/hubs/%d/statement", hubID), nil)
+		if st.Status != http.StatusOK && st.Status != http.StatusNotFound {
+			t.Fatalf("%s: statement %d", name, st.Status)
+		}
+		if linked != (st.Status == http.StatusOK) || linked != books[name] {
+			t.Errorf("%s: page links the books %v, statement %d, want %v", name, linked, st.Status, books[name])
+		}
+
+		list := c.Do("GET", "/hubs", nil).Expect(http.StatusOK)
+		offered := strings.Contains(list.String(), `id="designate"`)
+		n++
+		r := c.Do("POST", "/api/v1/hubs", map[string]any{"org_id": active(fmt.Sprintf("育蕾第%d服务站", n))})
+		if r.Status != http.StatusOK && r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
+			t.Fatalf("%s: designate %d %s", name, r.Status, r.Body)
+		}
+		if offered != (r.Status == http.StatusOK) || offered != designates[name] {
+			t.Errorf("%s: list offers designation %v, designation answers %d, want %v", name, offered, r.Status, designates[name])
+		}
+	}
+}
