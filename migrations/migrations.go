@@ -1,10 +1,15 @@
-// Package migrations holds the numbered schema versions, the same numbers in
-// sqlite/ and postgres/, embedded in the binary.
+// Package migrations holds the numbered schema versions, one file a version
+// for both engines, embedded in the binary.
+//
+// A file's lines are SQL for both engines until a marker line switches:
+// "-- @sqlite" and "-- @postgres" start lines for one engine only, "-- @both"
+// returns to lines for both. Where the engines differ (types, triggers,
+// functions), the two forms stand side by side; the rest is written once.
 package migrations
 
 import "embed"
 
-// FS holds sqlite/*.sql and postgres/*.sql.
+// FS holds *.sql.
 //
-//go:embed sqlite/*.sql postgres/*.sql
+//go:embed *.sql
 var FS embed.FS

@@ -161,3 +161,36 @@ func BenchmarkLockScope(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLockScopeNational measures an import's lock on a generated
+// national dataset (`linli bench --scale national`, 1.75 million
+// organizations): for a district, a city, a province and the whole country,
+// the districts it holds and the time to take them. On SQLite there is no
+// lock to take (the writer is alone).
+//
+//	LINLI_ORGROLL_BENCH_DB=postgres://… go test -run '^$' -bench LockScopeNational -benchtime 10x ./internal/orgroll/
+func BenchmarkLockScopeNational(b *testing.B) {
+	ctx := context.Background()
+	d := dbtest.Dataset(b, "LINLI_ORGROLL_BENCH_DB")
+	for _, c := range []struct{ name, code string }{
+		{"district", "440106"}, {"city", "4401"}, {"province", "44"}, {"country", ""},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			held := 0
+			for b.Loop() {
+				tx, end, err := d.Begin(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				l, err := orgroll.LockScope(ctx, tx, d.Dialect, c.code)
+				tx.Rollback()
+				end()
+				if err != nil {
+					b.Fatal(err)
+				}
+				held = l.Held()
+			}
+			b.ReportMetric(float64(held), "districts")
+		})
+	}
+}

@@ -25,25 +25,6 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	}
 }
 
-func TestBothEnginesHaveTheSameMigrations(t *testing.T) {
-	s, err := db.Migrations(db.SQLite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := db.Migrations(db.Postgres)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(s) != len(p) {
-		t.Fatalf("sqlite has %d migrations, postgres %d", len(s), len(p))
-	}
-	for i := range s {
-		if s[i].Name != p[i].Name {
-			t.Errorf("migration %d: sqlite %s, postgres %s", i, s[i].Name, p[i].Name)
-		}
-	}
-}
-
 // columns lists table.column for every user table of the database.
 func columns(t *testing.T, d *db.DB) []string {
 	t.Helper()

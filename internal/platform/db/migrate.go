@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,12 +22,15 @@ type Migration struct {
 	SQL     string
 }
 
-// Migrations lists the engine's migrations in order.
+// Migrations lists the engine's migrations in order, each rendered for the
+// engine from its one file (see package migrations for the markers).
 func Migrations(engine string) ([]Migration, error) {
-	dir := engine
-	entries, err := fs.ReadDir(migrations.FS, dir)
+	if engine != SQLite && engine != Postgres {
+		return nil, fmt.Errorf("migrations: unknown engine %q", engine)
+	}
+	entries, err := fs.ReadDir(migrations.FS, ".")
 	if err != nil {
-		return nil, fmt.Errorf("migrations: read %s: %w", dir, err)
+		return nil, fmt.Errorf("migrations: read: %w", err)
 	}
 	var ms []Migration
 	for _, e := range entries {
@@ -41,14 +43,41 @@ func Migrations(engine string) ([]Migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migrations: bad file name %s", name)
 		}
-		b, err := fs.ReadFile(migrations.FS, path.Join(dir, name))
+		b, err := fs.ReadFile(migrations.FS, name)
 		if err != nil {
 			return nil, fmt.Errorf("migrations: %w", err)
 		}
-		ms = append(ms, Migration{Version: v, Name: name, SQL: string(b)})
+		text, err := RenderMigration(string(b), engine)
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %s: %w", name, err)
+		}
+		ms = append(ms, Migration{Version: v, Name: name, SQL: text})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
 	return ms, nil
+}
+
+// RenderMigration keeps a migration file's lines for both engines and those
+// the engine's markers enclose, and drops the marker lines.
+func RenderMigration(text, engine string) (string, error) {
+	lines := strings.Split(text, "\n")
+	out := lines[:0:0]
+	mode := "both"
+	for i, l := range lines {
+		if m, ok := strings.CutPrefix(l, "-- @"); ok {
+			switch m {
+			case "both", SQLite, Postgres:
+				mode = m
+				continue
+			default:
+				return "", fmt.Errorf("line %d: unknown marker %q (want -- @both, -- @sqlite or -- @postgres)", i+1, l)
+			}
+		}
+		if mode == "both" || mode == engine {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n"), nil
 }
 
 // Migrate applies every migration not yet applied, each in its own
