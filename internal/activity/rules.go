@@ -53,6 +53,13 @@ func canReport(u *auth.User, a *Activity, host OrgRef, hubServes, reported bool)
 	return a.Major && !reported && canRecord(u, host, hubServes)
 }
 
+// hidesSignups reports who may not even learn that an activity's sign-up
+// settings exist (not found): no user, a resident, a read-only account.
+// Everyone else sets them when they may record for the host (canRecord).
+func hidesSignups(u *auth.User) bool {
+	return u == nil || u.ReadOnly() || u.Role == auth.Resident
+}
+
 // readsPlace reports whether the user reads place-wide views (a street's
 // or district's rule, campaigns, associations): everyone but an
 // organization's leader, who sees only their organization's records.

@@ -134,3 +134,17 @@ func TestWhoAddsBeneficiaries(t *testing.T) {
 		}
 	}
 }
+
+// Sign-up settings are hidden from residents and read-only accounts; the
+// other roles reach canRecord.
+func TestWhoIsHiddenSignups(t *testing.T) {
+	for _, role := range auth.Roles {
+		want := role == auth.Resident || role == auth.Auditor
+		if got := hidesSignups(who(role, "440106001001", 0)); got != want {
+			t.Errorf("%s: hidesSignups = %v", role, got)
+		}
+	}
+	if !hidesSignups(nil) {
+		t.Error("no user: not hidden")
+	}
+}
