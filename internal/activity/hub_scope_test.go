@@ -1,14 +1,12 @@
 package activity_test
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 
 	"linli/internal/activity"
 	"linli/internal/app/apptest"
-	"linli/internal/platform/auth"
 	"linli/internal/registry"
 )
 
@@ -21,11 +19,7 @@ func TestHubStaffSeeWhatTheirHubServes(t *testing.T) {
 	hub := f.org("五山社会组织服务中心", wushanComm, registry.TierStreet)
 	served := f.org("五山长者互助队", wushanComm, registry.TierStreet)
 	other := f.org("五山书法社", wushanComm, registry.TierStreet)
-	if r := f.a.As(st).Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}); r.Status != 200 {
-		t.Fatalf("designate: %d %s", r.Status, r.Body)
-	}
-	staff := f.a.CreateUser("wushan-hub", auth.HubStaff, wushan, hub.ID)
-	f.post(t, staff, fmt.Sprintf("/api/v1/hubs/%d/members", hub.ID), map[string]any{"org_id": served.ID}, 201)
+	staff := f.hubServing(t, st, hub, served)
 
 	mine := f.create(t, staff, input(served, "互助队探访", "neighbourly_watch", "service", "2023-05-02", 9, 11, 5, 4))
 	own := f.create(t, st, input(hub, "中心培训", "other", "service", "2023-05-03", 9, 11, 5, 4))

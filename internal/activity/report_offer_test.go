@@ -1,7 +1,6 @@
 package activity_test
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,11 +21,7 @@ func TestReportOfferedIffAccepted(t *testing.T) {
 	host := f.org("五山文艺协会", wushanComm, registry.TierStreet)
 	co := f.org("五山舞蹈队", wushanComm, registry.TierStreet)
 	hub := f.org("五山社会组织服务中心", wushanComm, registry.TierStreet)
-	if r := f.a.As(st).Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}); r.Status != 200 {
-		t.Fatalf("designate: %d %s", r.Status, r.Body)
-	}
-	staff := f.a.CreateUser("wushan-hub", auth.HubStaff, wushan, hub.ID)
-	f.post(t, staff, fmt.Sprintf("/api/v1/hubs/%d/members", hub.ID), map[string]any{"org_id": co.ID}, 201)
+	staff := f.hubServing(t, st, hub, co)
 	users := []*auth.User{
 		f.a.CreateUser("host-leader", auth.OrgLeader, wushanComm, host.ID),
 		f.a.CreateUser("co-leader", auth.OrgLeader, wushanComm, co.ID),

@@ -86,18 +86,17 @@ func TestWhoWritesCases(t *testing.T) {
 		{who(1, auth.Auditor, "4401", 0), false, false},
 		{who(1, auth.Resident, "440106001001", 0), false, false},
 		{who(1, auth.SecurityAdmin, "4401", 0), false, false},
-		{nil, false, false},
 	} {
-		name := "nil"
-		if c.u != nil {
-			name = c.u.Role
-		}
+		name := c.u.Role
 		if got := writesCases(c.u); got != c.writes {
 			t.Errorf("%s: writesCases = %v", name, got)
 		}
 		if got := writesForOrg(c.u); got != c.forOrg {
 			t.Errorf("%s: writesForOrg = %v", name, got)
 		}
+	}
+	if writesCases(nil) || writesForOrg(nil) {
+		t.Error("no user writes cases")
 	}
 }
 
@@ -119,12 +118,8 @@ func TestWhoRunsSurveys(t *testing.T) {
 		{who(1, auth.Auditor, "4401", 0), false, false, true},
 		{who(1, auth.Resident, "440106001001", 0), false, false, false},
 		{who(1, auth.SecurityAdmin, "4401", 0), false, false, true},
-		{nil, false, false, false},
 	} {
-		name := "nil"
-		if c.u != nil {
-			name = c.u.Role + "@" + c.u.ScopeCode
-		}
+		name := c.u.Role + "@" + c.u.ScopeCode
 		if got := runsSurveys(c.u); got != c.runs {
 			t.Errorf("%s: runsSurveys = %v", name, got)
 		}
@@ -134,5 +129,8 @@ func TestWhoRunsSurveys(t *testing.T) {
 		if got := seesSurveyResults(c.u, street); got != c.reads {
 			t.Errorf("%s: seesSurveyResults = %v", name, got)
 		}
+	}
+	if runsSurveys(nil) || canRunSurvey(nil, street.UnitCode) || seesSurveyResults(nil, street) {
+		t.Error("no user runs or reads surveys")
 	}
 }
