@@ -78,7 +78,7 @@ func canModerate(u *auth.User, community string) bool {
 
 // canAnswer: the organization's own leader or hub staff.
 func canAnswer(u *auth.User, orgID int64) bool {
-	return u != nil && (u.Role == auth.OrgLeader || u.Role == auth.HubStaff) && u.OrgID == orgID
+	return u.ActsForOrg() && u.OrgID == orgID
 }
 
 // canReadRatings: who lists the ratings of a place (with pending comments).
@@ -443,13 +443,13 @@ func worksOnCase(u *auth.User, c *Case) bool {
 // them a case in the wrong place is an invalid place, to everyone else the
 // writing is forbidden.
 func writesCases(u *auth.User) bool {
-	return u != nil && (u.Role == auth.OrgLeader || u.Role == auth.HubStaff || u.Role == auth.StreetOfficer)
+	return u.ActsForOrg() || u != nil && u.Role == auth.StreetOfficer
 }
 
 // writesForOrg reports whether u writes cases for an organization (its
 // community is the case's place): its leader or a hub's staff.
 func writesForOrg(u *auth.User) bool {
-	return u != nil && (u.Role == auth.OrgLeader || u.Role == auth.HubStaff) && u.OrgID != 0
+	return u.ActsForOrg() && u.OrgID != 0
 }
 
 // invalid is an Invalid error on one field.
