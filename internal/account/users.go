@@ -2,7 +2,6 @@ package account
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 
 	"linli/internal/geo"
@@ -30,7 +29,7 @@ func (h *Handlers) usersPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 	q := r.URL.Query()
 	f := auth.UserFilter{Q: q.Get("q"), Role: q.Get("role")}
 	f.Page, _ = strconv.Atoi(q.Get("page"))
-	if f.Role != "" && !slices.Contains(auth.Roles, f.Role) {
+	if !auth.ValidRole(f.Role) {
 		f.Role = ""
 	}
 	users, total, err := h.Auth.UsersPage(r.Context(), u, f)

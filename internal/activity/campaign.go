@@ -21,7 +21,7 @@ func (s *Service) Campaign(ctx context.Context, u *auth.User, theme, unit, from,
 	if !slices.Contains(Themes, theme) {
 		return nil, notFound()
 	}
-	if u.Role == auth.OrgLeader {
+	if !readsPlace(u) {
 		return nil, notFound()
 	}
 	unit, ok := u.Narrow(unit)

@@ -268,11 +268,14 @@ func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User
 	if err == nil {
 		rp, err = reportOf(r.Context(), h.Svc, id)
 	}
+	d := showData{A: a, Hours: hs, Report: rp}
+	if err == nil {
+		d.CanReport, err = h.Svc.mayReport(r.Context(), u, a, rp != nil)
+	}
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := showData{A: a, Hours: hs, Report: rp, CanReport: a.Major && rp == nil && !u.ReadOnly()}
 	for _, f := range a.Files {
 		if strings.HasPrefix(f.ContentType, "image/") {
 			d.Images = append(d.Images, f)

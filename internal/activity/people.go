@@ -28,18 +28,15 @@ func (s *Service) CreateBeneficiary(ctx context.Context, u *auth.User, in Benefi
 	if err != nil {
 		return nil, err
 	}
-	allowed := u.InScope(b.CommunityCode)
-	if u.Role == auth.OrgLeader {
-		allowed = false
-		if u.OrgID != 0 {
-			o, err := s.Orgs.Lookup(ctx, u.OrgID)
-			if err != nil {
-				return nil, err
-			}
-			allowed = o.DistrictCode == b.DistrictCode
+	leaderDistrict := ""
+	if u.Role == auth.OrgLeader && u.OrgID != 0 {
+		o, err := s.Orgs.Lookup(ctx, u.OrgID)
+		if err != nil {
+			return nil, err
 		}
+		leaderDistrict = o.DistrictCode
 	}
-	if !allowed {
+	if !canAddBeneficiary(u, b.CommunityCode, b.DistrictCode, leaderDistrict) {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"community_code": errs.M("err.outside_scope")}}
 	}
@@ -224,7 +221,7 @@ func (s *Service) lookup(ctx context.Context, id int64) (*registry.Org, error) {
 // Association is a street's social-work and volunteer-service association
 // and its member teams.
 func (s *Service) Association(ctx context.Context, u *auth.User, street string) (*Association, error) {
-	if len(street) != 9 || !u.InScope(street) || u.Role == auth.OrgLeader {
+	if !seesAssociation(u, street) {
 		return nil, notFound()
 	}
 	return getAssociation(ctx, s.DB.Read, street)

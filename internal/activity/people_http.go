@@ -202,7 +202,7 @@ type associationsData struct {
 }
 
 func (h *Handlers) associationsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if u.Role == auth.OrgLeader {
+	if !readsPlace(u) {
 		h.S.PageError(w, r, notFound())
 		return
 	}

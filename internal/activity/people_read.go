@@ -98,7 +98,7 @@ func (s *Service) Consultation(ctx context.Context, u *auth.User, id int64) (*Co
 // street has none named yet (not found when the user may not see it).
 func (s *Service) StreetAssociation(ctx context.Context, u *auth.User, street string) (*Association, error) {
 	a, err := s.Association(ctx, u, street)
-	if isNotFound(err) && len(street) == 9 && u.InScope(street) && u.Role != auth.OrgLeader {
+	if isNotFound(err) && seesAssociation(u, street) {
 		return nil, nil
 	}
 	return a, err
@@ -107,7 +107,7 @@ func (s *Service) StreetAssociation(ctx context.Context, u *auth.User, street st
 // Associations lists a page of the associations named in the user's
 // place, by street.
 func (s *Service) Associations(ctx context.Context, u *auth.User, p Paging) (*List[Association], error) {
-	if u.Role == auth.OrgLeader {
+	if !readsPlace(u) {
 		return &List[Association]{Items: []Association{}, Page: 1, PerPage: p.bounded().PerPage}, nil
 	}
 	in, args := db.ScopeCond("va.street_code", u.ScopeCode, nil)

@@ -15,7 +15,7 @@ import (
 
 // Rule returns the rule in force for a street or district the user sees.
 func (s *Service) Rule(ctx context.Context, u *auth.User, unit string) (*Rule, error) {
-	if (len(unit) != 6 && len(unit) != 9) || !u.Overlaps(unit) || u.Role == auth.OrgLeader {
+	if !seesRule(u, unit) {
 		return nil, notFound()
 	}
 	if ok, err := s.Exists(ctx, unit); err != nil || !ok {
@@ -158,18 +158,6 @@ type ReportList struct {
 	PerPage   int               `json:"per_page"`
 	ByStreet  []StreetReporting `json:"by_street"`
 	AwaitMine int               `json:"awaiting_my_decision"`
-}
-
-// reportsOf is whose reports the user reads: hub staff their hub's (ok
-// false: none, an account without an organization, or a leader).
-func reportsOf(u *auth.User) (hub int64, ok bool) {
-	if u.Role == auth.OrgLeader || u.ScopeCode == "" {
-		return 0, false
-	}
-	if u.Role == auth.HubStaff {
-		return u.OrgID, u.OrgID != 0
-	}
-	return 0, true
 }
 
 // Reports lists a page of the major-activity reports in the user's scope;

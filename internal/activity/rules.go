@@ -37,6 +37,70 @@ func canRecord(u *auth.User, host OrgRef, hubServes bool) bool {
 	return false
 }
 
+// hidesHost reports, for a user who may not record for a host
+// organization (canRecord false), whether the organization is hidden from
+// them (not found) rather than refused (forbidden): it is not their own, or
+// not served by their hub, or outside their scope.
+func hidesHost(u *auth.User, host OrgRef, hubServes bool) bool {
+	return u == nil || u.Role == auth.OrgLeader && u.OrgID != host.ID || u.Role == auth.HubStaff && !hubServes || !u.InScope(host.CommunityCode)
+}
+
+// canReport reports who submits a major activity's report, once: whoever
+// may record for its host organization (canRecord). The activity page
+// offers the report form exactly then (Service.mayReport); Submit refuses
+// each part with its own error (recordable, not major, already reported).
+func canReport(u *auth.User, a *Activity, host OrgRef, hubServes, reported bool) bool {
+	return a.Major && !reported && canRecord(u, host, hubServes)
+}
+
+// hidesSignups reports who may not even learn that an activity's sign-up
+// settings exist (not found): no user, a resident, a read-only account.
+// Everyone else sets them when they may record for the host (canRecord).
+func hidesSignups(u *auth.User) bool {
+	return u == nil || u.ReadOnly() || u.Role == auth.Resident
+}
+
+// readsPlace reports whether the user reads place-wide views (a street's
+// or district's rule, campaigns, associations): everyone but an
+// organization's leader, who sees only their organization's records.
+func readsPlace(u *auth.User) bool {
+	return u != nil && u.Role != auth.OrgLeader
+}
+
+// seesRule reports who reads the major-activity rule of a street or
+// district: a place-wide reader on its branch of the tree.
+func seesRule(u *auth.User, unit string) bool {
+	return (len(unit) == 6 || len(unit) == 9) && readsPlace(u) && u.Overlaps(unit)
+}
+
+// seesAssociation reports who reads a street's association: a place-wide
+// reader whose scope holds the street.
+func seesAssociation(u *auth.User, street string) bool {
+	return len(street) == 9 && readsPlace(u) && u.InScope(street)
+}
+
+// reportsOf is whose reports the user reads: hub staff their hub's (ok
+// false: none, an account without an organization, or a leader).
+func reportsOf(u *auth.User) (hub int64, ok bool) {
+	if !readsPlace(u) || u.ScopeCode == "" {
+		return 0, false
+	}
+	if u.Role == auth.HubStaff {
+		return u.OrgID, u.OrgID != 0
+	}
+	return 0, true
+}
+
+// canAddBeneficiary reports whether the user registers a beneficiary of a
+// community (in district): a leader in their organization's district
+// (leaderDistrict; "" when they have none), everyone else in their scope.
+func canAddBeneficiary(u *auth.User, community, district, leaderDistrict string) bool {
+	if u.Role == auth.OrgLeader {
+		return leaderDistrict != "" && leaderDistrict == district
+	}
+	return u.InScope(community)
+}
+
 // canSee reports who sees an activity: the leader of one of its
 // organizations, the staff of a hub serving one of them (served: the hub
 // is one of them or serves one), and everyone else whose subtree holds its

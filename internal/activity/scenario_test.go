@@ -61,6 +61,18 @@ func input(org *registry.Org, title, theme, kind, day string, from, to, particip
 			ByGroup: map[string]int{"elderly": benef / 2, "empty_nest_elderly": benef - benef/2}}}
 }
 
+// hubServing designates hub (by the street officer st), makes it serve
+// served and returns a member of its staff, "wushan-hub".
+func (f *fixture) hubServing(t *testing.T, st *auth.User, hub, served *registry.Org) *auth.User {
+	t.Helper()
+	if r := f.a.As(st).Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}); r.Status != 200 {
+		t.Fatalf("designate: %d %s", r.Status, r.Body)
+	}
+	staff := f.a.CreateUser("wushan-hub", auth.HubStaff, wushan, hub.ID)
+	f.post(t, staff, fmt.Sprintf("/api/v1/hubs/%d/members", hub.ID), map[string]any{"org_id": served.ID}, 201)
+	return staff
+}
+
 func (f *fixture) post(t *testing.T, u *auth.User, path string, body any, want int) *apptest.Response {
 	t.Helper()
 	r := f.a.As(u).Do("POST", path, body)

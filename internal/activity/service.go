@@ -129,20 +129,43 @@ func (s *Service) mayRecord(ctx context.Context, u *auth.User, host *OrgRef) err
 	if host == nil {
 		return notFound()
 	}
-	serves := false
-	if u.Role == auth.HubStaff && u.OrgID != 0 && s.Serves != nil {
-		var err error
-		if serves, err = s.Serves(ctx, u.OrgID, host.ID); err != nil {
-			return err
-		}
+	serves, err := s.hubServes(ctx, u, host)
+	if err != nil {
+		return err
 	}
 	if canRecord(u, *host, serves) {
 		return nil
 	}
-	if u.Role == auth.OrgLeader && u.OrgID != host.ID || u.Role == auth.HubStaff && !serves || !u.InScope(host.CommunityCode) {
+	if hidesHost(u, *host, serves) {
 		return notFound()
 	}
 	return errs.E(errs.Forbidden, "err.forbidden")
+}
+
+// hubServes reads whether the user's hub serves the host organization
+// (false for everyone but hub staff).
+func (s *Service) hubServes(ctx context.Context, u *auth.User, host *OrgRef) (bool, error) {
+	if u == nil || u.Role != auth.HubStaff || u.OrgID == 0 || s.Serves == nil {
+		return false, nil
+	}
+	return s.Serves(ctx, u.OrgID, host.ID)
+}
+
+// mayReport applies canReport to an activity the user sees (reported: it
+// has a report already), for the activity page's report form.
+func (s *Service) mayReport(ctx context.Context, u *auth.User, a *Activity, reported bool) (bool, error) {
+	if !a.Major || reported || len(a.OrgIDs) == 0 { // canReport is false: spare the reads
+		return false, nil
+	}
+	orgs, err := s.orgRefs(ctx, a.OrgIDs[:1])
+	if err != nil || orgs[0] == nil {
+		return false, err
+	}
+	serves, err := s.hubServes(ctx, u, orgs[0])
+	if err != nil {
+		return false, err
+	}
+	return canReport(u, a, *orgs[0], serves, reported), nil
 }
 
 // Create records an activity: its status is awaiting_report when the rule

@@ -47,8 +47,11 @@ func Signups(ctx context.Context, q db.Querier, id int64) (*SignupFacts, error) 
 }
 
 // SetSignups opens or closes an activity to residents' sign-ups; whoever
-// may record the host organization's activities decides.
+// may record the host organization's activities decides (hidesSignups).
 func (s *Service) SetSignups(ctx context.Context, u *auth.User, id int64, accepts bool, capacity int) error {
+	if hidesSignups(u) {
+		return notFound()
+	}
 	if capacity < 0 || capacity > 100000 {
 		f := errs.Fields{}
 		f.Add("capacity", "err.bad_number")
@@ -60,7 +63,7 @@ func (s *Service) SetSignups(ctx context.Context, u *auth.User, id int64, accept
 		if err != nil {
 			return err
 		}
-		if !s.sees(ctx, u, a) || u.Role == auth.Resident {
+		if !s.sees(ctx, u, a) {
 			return notFound()
 		}
 		refs, err := s.orgRefs(ctx, a.OrgIDs[:1])

@@ -50,11 +50,11 @@ type importData struct {
 
 func (h *Handlers) importPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	h.S.Render(w, r, http.StatusOK, "census_import", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "census.import_title"),
-		Data: importData{CanImport: u.IsOfficer() && !u.ReadOnly()}})
+		Data: importData{CanImport: canImport(u)}})
 }
 
 func (h *Handlers) importUpload(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if !u.IsOfficer() || u.ReadOnly() {
+	if !canImport(u) {
 		h.S.PageError(w, r, errs.E(errs.Forbidden, "err.import_not_officer"))
 		return
 	}
@@ -154,7 +154,7 @@ func (h *Handlers) renderRounds(w http.ResponseWriter, r *http.Request, u *auth.
 		return
 	}
 	h.S.Render(w, r, status, "census_rounds", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "census.rounds"), Errors: errors,
-		Data: roundsData{Rounds: rounds, CanOpen: u.Role == auth.DistrictOfficer, Form: in}})
+		Data: roundsData{Rounds: rounds, CanOpen: canOpenRound(u), Form: in}})
 }
 
 func (h *Handlers) openSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -73,20 +73,9 @@ type RoundView struct {
 	Summary     Summary        `json:"summary"`
 }
 
-// canRun reports who opens and closes rounds: the district office.
-func canRun(u *auth.User, district string) bool {
-	return u.Role == auth.DistrictOfficer && u.ScopeCode == district
-}
-
-// seesRound reports who sees a district's rounds: the city and the district
-// above it, and everyone below it.
-func seesRound(u *auth.User, district string) bool {
-	return u.Overlaps(district)
-}
-
 // OpenRound opens a census round for the officer's district.
 func (s *Service) OpenRound(ctx context.Context, u *auth.User, in RoundInput) (*Round, error) {
-	if u.Role != auth.DistrictOfficer {
+	if !canOpenRound(u) {
 		return nil, errs.E(errs.Forbidden, "census.err.round_forbidden")
 	}
 	now := s.now()
@@ -264,15 +253,6 @@ func (s *Service) RoundView(ctx context.Context, u *auth.User, id int64) (*Round
 	return v, nil
 }
 
-// CanSubmit reports whether the user submits into the round: a street
-// officer of the round's district, while the round is open.
-func CanSubmit(u *auth.User, r *Round) bool {
-	return u.Role == auth.StreetOfficer && u.Overlaps(r.DistrictCode) && r.Status == RoundOpen
-}
-
-// CanClose reports whether the user closes the round.
-func CanClose(u *auth.User, r *Round) bool { return canRun(u, r.DistrictCode) && r.Status == RoundOpen }
-
 // Submit imports a street's file into a round: the import and the record of
 // the submission commit together, or neither does.
 func (s *Service) Submit(ctx context.Context, u *auth.User, id int64, path, name string, opts Options) (*Report, error) {
@@ -280,7 +260,7 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, id int64, path, name
 	if err != nil {
 		return nil, err
 	}
-	if u.Role != auth.StreetOfficer || !u.Overlaps(r.DistrictCode) {
+	if !submitsTo(u, r) {
 		return nil, errs.E(errs.Forbidden, "census.err.not_your_round")
 	}
 	if r.Status != RoundOpen {

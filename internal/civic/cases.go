@@ -83,7 +83,7 @@ func outcomes(ctx context.Context, q db.Querier, acts, projects []int64) ([]Outc
 func (s *Service) CreateCase(ctx context.Context, u *auth.User, in CaseInput) (*Case, error) {
 	var orgID int64
 	orgCommunity := ""
-	if u != nil && (u.Role == auth.OrgLeader || u.Role == auth.HubStaff) && u.OrgID != 0 {
+	if writesForOrg(u) {
 		o, err := s.Orgs.Lookup(ctx, u.OrgID)
 		if err != nil {
 			return nil, err
@@ -93,7 +93,7 @@ func (s *Service) CreateCase(ctx context.Context, u *auth.User, in CaseInput) (*
 	in.UnitCode = strings.TrimSpace(in.UnitCode)
 	unit, ok := caseAuthorUnit(u, in.UnitCode, orgCommunity)
 	if !ok {
-		if u != nil && (u.Role == auth.OrgLeader || u.Role == auth.HubStaff || u.Role == auth.StreetOfficer) {
+		if writesCases(u) {
 			return nil, invalid("unit_code", "err.civic.case_unit")
 		}
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -287,7 +287,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, d Decision
 		if err != nil {
 			return err
 		}
-		if !canSeeCase(u, c) || (c.Status == CasePublished && u.Role != auth.CityAdmin && !u.InScope(c.UnitCode)) {
+		if !worksOnCase(u, c) {
 			return notFound()
 		}
 		status, featured, err := planDecision(u, c, &d)
@@ -326,10 +326,10 @@ func (s *Service) AddPhoto(ctx context.Context, u *auth.User, id int64, f *uploa
 		if err != nil {
 			return err
 		}
-		if !canSeeCase(u, c) || c.createdBy != u.ID {
-			return notFound()
-		}
-		if c.Status != CaseDraft {
+		if !mayAddCasePhoto(u, c) {
+			if !canSeeCase(u, c) || c.createdBy != u.ID {
+				return notFound()
+			}
 			return invalid("file", "err.civic.not_draft")
 		}
 		if len(c.Photos) >= MaxPhotos {

@@ -336,16 +336,15 @@ func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request, u *auth.User
 	if err == nil {
 		c, err = h.Svc.Case(r.Context(), u, id)
 	}
-	if err == nil && c.Status == CasePublished && u.Role != auth.CityAdmin && !u.InScope(c.UnitCode) && c.createdBy != u.ID {
+	if err == nil && !worksOnCase(u, c) {
 		err = errs.E(errs.NotFound, "err.not_found")
 	}
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := caseData{C: c, CanSubmit: c.Status == CaseDraft && c.createdBy == u.ID, CanPhoto: c.Status == CaseDraft && c.createdBy == u.ID,
-		CanDecide: (c.Status == CaseStreet && u.Role == auth.StreetOfficer) || (c.Status == CaseDistrict && u.Role == auth.DistrictOfficer),
-		CanFeat:   c.Status == CasePublished && u.Role == auth.CityAdmin}
+	d := caseData{C: c, CanSubmit: mayDecideCase(u, c, "submit"), CanPhoto: mayAddCasePhoto(u, c),
+		CanDecide: mayDecideCase(u, c, "approve"), CanFeat: mayDecideCase(u, c, "feature")}
 	h.S.Render(w, r, http.StatusOK, "civic_case", web.View{Title: c.Title, Data: d})
 }
 

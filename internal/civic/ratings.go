@@ -111,7 +111,7 @@ func (s *Service) Ratings(ctx context.Context, u *auth.User, status string) ([]*
 	switch {
 	case u.Role == auth.Resident:
 		where, args = "r.user_id = $1", []any{u.ID}
-	case u.Role == auth.OrgLeader || u.Role == auth.HubStaff:
+	case u.ActsForOrg():
 		where, args = "r.org_id = $1", []any{u.OrgID}
 	case u.ScopeCode != "":
 		where, args = "r.community_code LIKE $1", []any{u.ScopeCode + "%"}

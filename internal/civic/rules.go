@@ -78,7 +78,7 @@ func canModerate(u *auth.User, community string) bool {
 
 // canAnswer: the organization's own leader or hub staff.
 func canAnswer(u *auth.User, orgID int64) bool {
-	return u != nil && (u.Role == auth.OrgLeader || u.Role == auth.HubStaff) && u.OrgID == orgID
+	return u.ActsForOrg() && u.OrgID == orgID
 }
 
 // canReadRatings: who lists the ratings of a place (with pending comments).
@@ -100,11 +100,23 @@ func DefaultQuestions() []Question {
 
 var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
+// runsSurveys reports the roles that run surveys: a district or street
+// officer, or the city; never read-only.
+func runsSurveys(u *auth.User) bool {
+	return u != nil && !u.ReadOnly() && (u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer || u.Role == auth.StreetOfficer)
+}
+
 // canRunSurvey: a district or street officer (or the city), for a district
 // or street in their subtree.
 func canRunSurvey(u *auth.User, unit string) bool {
-	return u != nil && !u.ReadOnly() && (u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer || u.Role == auth.StreetOfficer) &&
-		u.InScope(unit)
+	return runsSurveys(u) && u.InScope(unit)
+}
+
+// seesSurveyResults reports who reads a survey's results inside the
+// platform: anyone but a resident whose scope lies on the survey unit's
+// branch (the unit is in their scope, or encloses it).
+func seesSurveyResults(u *auth.User, sv *Survey) bool {
+	return u != nil && u.Role != auth.Resident && u.Overlaps(sv.UnitCode)
 }
 
 // validateSurvey checks a survey: a district or street, a period, and an
@@ -362,39 +374,82 @@ func planDecision(u *auth.User, c *Case, d *Decision) (status string, featured b
 	if utf8.RuneCountInString(d.Reason) > 1000 {
 		return "", false, invalid("reason", "err.too_long", 1000)
 	}
-	refuse := invalid("decision", "err.civic.decision")
+	if !mayDecideCase(u, c, d.Decision) {
+		return "", false, invalid("decision", "err.civic.decision")
+	}
 	switch d.Decision {
 	case "submit":
-		if c.createdBy != u.ID || c.Status != CaseDraft {
-			return "", false, refuse
-		}
 		if u.Role == auth.StreetOfficer {
 			return CaseDistrict, c.Featured, nil
 		}
 		return CaseStreet, c.Featured, nil
 	case "approve", "return":
-		var next string
-		switch {
-		case c.Status == CaseStreet && u.Role == auth.StreetOfficer && u.InScope(c.StreetCode):
-			next = CaseDistrict
-		case c.Status == CaseDistrict && u.Role == auth.DistrictOfficer && u.InScope(c.DistrictCode):
-			next = CasePublished
-		default:
-			return "", false, refuse
-		}
 		if d.Decision == "return" {
 			if d.Reason == "" {
 				return "", false, invalid("reason", "err.required")
 			}
 			return CaseDraft, false, nil
 		}
-		return next, false, nil
-	default: // feature, unfeature
-		if u.Role != auth.CityAdmin || c.Status != CasePublished {
-			return "", false, refuse
+		if c.Status == CaseStreet {
+			return CaseDistrict, false, nil
 		}
+		return CasePublished, false, nil
+	default: // feature, unfeature
 		return c.Status, d.Decision == "feature", nil
 	}
+}
+
+// mayDecideCase reports whether u may take a decision on c: its author
+// submits it while a draft; the street officer of its street approves or
+// returns it while it waits for the street, the district officer of its
+// district while it waits for the district; the city administrator
+// features or unfeatures it once published. The case page offers exactly
+// these (planDecision enforces them).
+func mayDecideCase(u *auth.User, c *Case, decision string) bool {
+	if u == nil || u.ReadOnly() {
+		return false
+	}
+	switch decision {
+	case "submit":
+		return c.createdBy == u.ID && c.Status == CaseDraft
+	case "approve", "return":
+		return c.Status == CaseStreet && u.Role == auth.StreetOfficer && u.InScope(c.StreetCode) ||
+			c.Status == CaseDistrict && u.Role == auth.DistrictOfficer && u.InScope(c.DistrictCode)
+	case "feature", "unfeature":
+		return u.Role == auth.CityAdmin && c.Status == CasePublished
+	}
+	return false
+}
+
+// mayAddCasePhoto reports whether u may add a photo to c: its author, while
+// it is a draft.
+func mayAddCasePhoto(u *auth.User, c *Case) bool {
+	return u != nil && c.createdBy == u.ID && c.Status == CaseDraft
+}
+
+// worksOnCase reports whether u opens c among the cases they work on (its
+// page, its decisions): one they may see (canSeeCase) that, once
+// published, lies in their scope, is theirs, or is the city's to feature;
+// other published cases they read on the public portal.
+func worksOnCase(u *auth.User, c *Case) bool {
+	if !canSeeCase(u, c) {
+		return false
+	}
+	return c.Status != CasePublished || u != nil && (u.Role == auth.CityAdmin || u.InScope(c.UnitCode) || c.createdBy == u.ID)
+}
+
+// writesCases reports the roles that write cases at all: an organization's
+// leader, a hub and a street officer (caseAuthorUnit decides where). To
+// them a case in the wrong place is an invalid place, to everyone else the
+// writing is forbidden.
+func writesCases(u *auth.User) bool {
+	return u.ActsForOrg() || u != nil && u.Role == auth.StreetOfficer
+}
+
+// writesForOrg reports whether u writes cases for an organization (its
+// community is the case's place): its leader or a hub's staff.
+func writesForOrg(u *auth.User) bool {
+	return u.ActsForOrg() && u.OrgID != 0
 }
 
 // invalid is an Invalid error on one field.

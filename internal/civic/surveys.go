@@ -17,7 +17,7 @@ import (
 
 // CreateSurvey runs a recognition survey in a district or street for a period.
 func (s *Service) CreateSurvey(ctx context.Context, u *auth.User, in SurveyInput) (*Survey, error) {
-	if u == nil || u.Role == auth.Resident || u.ReadOnly() || !(u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer || u.Role == auth.StreetOfficer) {
+	if !runsSurveys(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	exists, err := s.Geo.Exists(ctx, in.UnitCode)
@@ -48,7 +48,7 @@ func (s *Service) CreateSurvey(ctx context.Context, u *auth.User, in SurveyInput
 // UpdateSurvey changes a survey, by the rules of CreateSurvey; once
 // residents answered it, only its title and period (planSurveyEdit).
 func (s *Service) UpdateSurvey(ctx context.Context, u *auth.User, id int64, in SurveyInput) (*Survey, error) {
-	if u == nil || u.Role == auth.Resident || u.ReadOnly() || !(u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer || u.Role == auth.StreetOfficer) {
+	if !runsSurveys(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	exists, err := s.Geo.Exists(ctx, strings.TrimSpace(in.UnitCode))
@@ -240,7 +240,7 @@ func (s *Service) SurveyResults(ctx context.Context, u *auth.User, id int64) (*R
 	if err != nil {
 		return nil, err
 	}
-	if u == nil || u.Role == auth.Resident || !(u.InScope(sv.UnitCode) || (len(u.ScopeCode) > len(sv.UnitCode) && u.ScopeCode[:len(sv.UnitCode)] == sv.UnitCode)) {
+	if !seesSurveyResults(u, sv) {
 		return nil, notFound()
 	}
 	out, err := s.results(ctx, sv)
@@ -275,7 +275,7 @@ func (s *Service) PublishResults(ctx context.Context, u *auth.User, id int64, in
 		if err != nil {
 			return err
 		}
-		if u == nil || u.Role == auth.Resident || !u.Overlaps(sv.UnitCode) {
+		if !seesSurveyResults(u, sv) {
 			return notFound()
 		}
 		if !canPublishResults(u, sv) {

@@ -1,0 +1,82 @@
+package civic_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"linli/internal/app/apptest"
+	"linli/internal/civic"
+	"linli/internal/platform/auth"
+)
+
+var casePNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+	"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+// For every role and every stage of a case, the case page offers an action
+// (submit, approve or return, feature, add a photo) exactly when the
+// service then accepts it: both read mayDecideCase and mayAddCasePhoto.
+func TestCasePageOffersWhatTheServiceAccepts(t *testing.T) {
+	a := apptest.New(t)
+	street := a.CreateUser("cp-street", auth.StreetOfficer, wushan, 0)
+	org := a.CreateOrg(street, activeOrg("五山邻里互助队", wushanC))
+	org2 := a.CreateOrg(street, activeOrg("五山书法社", wushanC))
+	author := a.CreateUser("cp-author", auth.OrgLeader, wushanC, org.ID)
+	district := a.CreateUser("cp-district", auth.DistrictOfficer, tianhe, 0)
+	users := []*auth.User{author, a.CreateUser("cp-leader", auth.OrgLeader, wushanC, org2.ID),
+		a.CreateUser("cp-committee", auth.CommunityCommittee, wushanC, 0), street,
+		a.CreateUser("cp-other-street", auth.StreetOfficer, yuancun, 0), district,
+		a.CreateUser("cp-city", auth.CityAdmin, "4401", 0), a.CreateUser("cp-auditor", auth.Auditor, "4401", 0)}
+	n := 0
+	// caseAt brings a new case of the author's to a stage.
+	caseAt := func(stage string) string {
+		t.Helper()
+		n++
+		var c civic.Case
+		a.As(author).Do("POST", "/api/v1/cases", map[string]any{"title": fmt.Sprintf("案例%d", n), "story": "正文"}).
+			Expect(http.StatusCreated).Decode(&c)
+		path := fmt.Sprintf("/cases/%d", c.ID)
+		steps := map[string][]*auth.User{civic.CaseDraft: nil, civic.CaseStreet: {author},
+			civic.CaseDistrict: {author, street}, civic.CasePublished: {author, street, district}}[stage]
+		for i, u := range steps {
+			d := map[bool]string{true: "submit", false: "approve"}[i == 0]
+			a.As(u).Do("POST", "/api/v1"+path+"/decision", map[string]string{"decision": d}).Expect(http.StatusOK)
+		}
+		return path
+	}
+	marks := map[string]string{"submit": `id="case-submit"`, "approve": `id="decide-form"`, "return": `id="decide-form"`,
+		"feature": `name="decision" value="feature"`, "photo": `id="photo"`}
+	offeredAny := map[string]bool{}
+	for _, stage := range []string{civic.CaseDraft, civic.CaseStreet, civic.CaseDistrict, civic.CasePublished} {
+		for _, u := range users {
+			cl := a.As(u)
+			path := caseAt(stage)
+			page := cl.Do("GET", path, nil)
+			for _, action := range []string{"submit", "approve", "return", "feature", "photo"} {
+				offered := page.Status == http.StatusOK && strings.Contains(page.String(), marks[action])
+				var r *apptest.Response
+				if action == "photo" {
+					r = cl.Do("POST", "/api/v1"+path+"/photos", apptest.Upload{Field: "file", Filename: "p.png", Data: casePNG})
+				} else {
+					r = cl.Do("POST", "/api/v1"+path+"/decision", map[string]string{"decision": action, "reason": "请补充照片"})
+				}
+				accepted := r.Status == http.StatusOK || r.Status == http.StatusCreated
+				if offered != accepted {
+					t.Errorf("%s, %s case, %s: page %d offers it %v, the service answers %d %.120s",
+						u.Username, stage, action, page.Status, offered, r.Status, r.Body)
+				}
+				offeredAny[action] = offeredAny[action] || offered
+				if accepted { // the case moved on: the next action starts from a new one at this stage
+					path = caseAt(stage)
+					page = cl.Do("GET", path, nil)
+				}
+			}
+		}
+	}
+	for action := range marks {
+		if !offeredAny[action] {
+			t.Errorf("%s is offered to nobody: the page's marker %q is stale", action, marks[action])
+		}
+	}
+}
