@@ -50,11 +50,11 @@ type importData struct {
 
 func (h *Handlers) importPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	h.S.Render(w, r, http.StatusOK, "census_import", web.View{Title: h.S.Cat.T(i18n.FromRequest(r), "census.import_title"),
-		Data: importData{CanImport: canImport(u)}})
+		Data: importData{CanImport: registry.Imports(u)}})
 }
 
 func (h *Handlers) importUpload(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if !canImport(u) {
+	if !registry.Imports(u) {
 		h.S.PageError(w, r, errs.E(errs.Forbidden, "err.import_not_officer"))
 		return
 	}

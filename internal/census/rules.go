@@ -2,17 +2,11 @@ package census
 
 import "linli/internal/platform/auth"
 
-// This file holds who may do what with the census: import, open, close and
-// submit into rounds, and see them. No context, no SQL, no I/O; the pages
+// This file holds who may do what with the census rounds: open, close,
+// submit into them, and see them. No context, no SQL, no I/O; the pages
 // (showing a form or a button) and the service (refusing) call the same
-// functions.
-
-// canImport reports who imports a census file: the officers who manage
-// organizations in their subtree (auth.User.IsOfficer), never a read-only
-// account.
-func canImport(u *auth.User) bool {
-	return u != nil && u.IsOfficer() && !u.ReadOnly()
-}
+// functions. Who imports is the registry's rule (registry.Imports): the
+// census writes organizations through the registry.
 
 // canRun reports who opens and closes rounds: the district office.
 func canRun(u *auth.User, district string) bool {

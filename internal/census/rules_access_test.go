@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"linli/internal/platform/auth"
+	"linli/internal/registry"
 )
 
 // Who imports, opens, closes, submits into and sees a district's rounds,
@@ -29,8 +30,8 @@ func TestWhoRunsTheCensus(t *testing.T) {
 	} {
 		u := &auth.User{ID: 1, Role: c.role, ScopeCode: c.scope}
 		name := c.role + "@" + c.scope
-		if got := canImport(u); got != c.imports {
-			t.Errorf("%s: canImport = %v", name, got)
+		if got := registry.Imports(u); got != c.imports {
+			t.Errorf("%s: registry.Imports = %v", name, got)
 		}
 		if got := canOpenRound(u); got != c.opens {
 			t.Errorf("%s: canOpenRound = %v", name, got)
@@ -54,7 +55,7 @@ func TestWhoRunsTheCensus(t *testing.T) {
 			t.Errorf("%s: seesRound = %v", name, got)
 		}
 	}
-	if canImport(nil) || canOpenRound(nil) || canRun(nil, "440106") || submitsTo(nil, open) {
+	if registry.Imports(nil) || canOpenRound(nil) || canRun(nil, "440106") || submitsTo(nil, open) {
 		t.Error("no user may act on the census")
 	}
 }

@@ -125,7 +125,7 @@ func edits(u *auth.User, o *Org) bool { return writes(u, o) && o.Status != Statu
 
 // Imports reports who imports a census spreadsheet of organizations: the
 // officers, in their subtree.
-func Imports(u *auth.User) bool { return !u.ReadOnly() && u.IsOfficer() }
+func Imports(u *auth.User) bool { return u != nil && !u.ReadOnly() && u.IsOfficer() }
 
 // maskClass names what maskFor reads of a viewer for the organizations of
 // a place's list (all of them visible to it: the list holds no other): the
