@@ -1,0 +1,17 @@
+package auth
+
+// Groups of roles that several rooms' rules name. Each is a pure question
+// about the account's role; the rooms' rules.go add the scope and the
+// record.
+
+// DistrictOrCity reports a district officer or the city administrator:
+// the roles that decide for a whole district (or the city).
+func (u *User) DistrictOrCity() bool {
+	return u != nil && (u.Role == DistrictOfficer || u.Role == CityAdmin)
+}
+
+// ActsForOneOrg reports the roles tied to one organization rather than to
+// a division: an organization's leader and a hub's staff.
+func (u *User) ActsForOneOrg() bool {
+	return u != nil && (u.Role == OrgLeader || u.Role == HubStaff)
+}
