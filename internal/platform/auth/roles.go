@@ -15,3 +15,10 @@ func (u *User) DistrictOrCity() bool {
 func (u *User) ActsForOneOrg() bool {
 	return u != nil && (u.Role == OrgLeader || u.Role == HubStaff)
 }
+
+// OfficerIn reports an officer (IsOfficer) who may change records of a
+// division in their subtree: the rule of the rooms whose records every
+// level from the community committee up keeps.
+func (u *User) OfficerIn(code string) bool {
+	return u != nil && u.IsOfficer() && !u.ReadOnly() && u.InScope(code)
+}

@@ -16,7 +16,24 @@ func TestRoleGroups(t *testing.T) {
 		}
 	}
 	var none *User
-	if none.DistrictOrCity() || none.ActsForOneOrg() {
+	if none.DistrictOrCity() || none.ActsForOneOrg() || none.OfficerIn("440106") {
 		t.Error("no account belongs to a group")
+	}
+}
+
+// OfficerIn: the four officer roles, in their subtree only.
+func TestOfficerIn(t *testing.T) {
+	officer := map[string]bool{CityAdmin: true, DistrictOfficer: true, StreetOfficer: true, CommunityCommittee: true}
+	scope := map[string]string{CityAdmin: "4401", DistrictOfficer: "440106", StreetOfficer: "440106001",
+		CommunityCommittee: "440106001001", HubStaff: "440106001", OrgLeader: "440106001001", Auditor: "4401",
+		SecurityAdmin: "4401", Resident: "440106001001"}
+	for _, r := range Roles {
+		u := &User{Role: r, ScopeCode: scope[r]}
+		if got := u.OfficerIn("440106001001"); got != officer[r] {
+			t.Errorf("%s in its subtree: OfficerIn = %v", r, got)
+		}
+		if u.OfficerIn("440304001001") {
+			t.Errorf("%s outside its subtree: OfficerIn", r)
+		}
 	}
 }
