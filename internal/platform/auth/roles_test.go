@@ -6,6 +6,7 @@ import "testing"
 func TestRoleGroups(t *testing.T) {
 	districtOrCity := map[string]bool{CityAdmin: true, DistrictOfficer: true}
 	oneOrg := map[string]bool{OrgLeader: true, HubStaff: true}
+	ownOrg := map[string]bool{OrgLeader: true}
 	for _, r := range Roles {
 		u := &User{Role: r}
 		if got := u.DistrictOrCity(); got != districtOrCity[r] {
@@ -14,9 +15,12 @@ func TestRoleGroups(t *testing.T) {
 		if got := u.ActsForOneOrg(); got != oneOrg[r] {
 			t.Errorf("%s: ActsForOneOrg = %v", r, got)
 		}
+		if got := u.OwnOrgOnly(); got != ownOrg[r] {
+			t.Errorf("%s: OwnOrgOnly = %v", r, got)
+		}
 	}
 	var none *User
-	if none.DistrictOrCity() || none.ActsForOneOrg() || none.OfficerIn("440106") {
+	if none.DistrictOrCity() || none.ActsForOneOrg() || none.OwnOrgOnly() || none.OfficerIn("440106") {
 		t.Error("no account belongs to a group")
 	}
 }
