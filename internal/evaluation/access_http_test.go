@@ -9,24 +9,19 @@ import (
 	"linli/internal/app/apptest"
 	"linli/internal/evaluation"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/auth/authtest"
 	"linli/internal/registry"
 )
-
-// roleScopes scopes an account of each role over Wushan's community.
-var roleScopes = map[string]string{
-	auth.CityAdmin: city, auth.DistrictOfficer: tianhe, auth.StreetOfficer: wushan, auth.CommunityCommittee: wushanC,
-	auth.HubStaff: wushan, auth.OrgLeader: wushanC, auth.Auditor: city, auth.SecurityAdmin: city, auth.Resident: wushanC,
-}
 
 // For every role, the organization's grade page shows the award form iff
 // the service then accepts the award.
 func TestAwardFormAgreesWithService(t *testing.T) {
 	a := apptest.New(t)
 	so := a.User(auth.StreetOfficer, wushan)
-	o := org(t, a, so, "登记的服务中心", wushanC, registry.TierRegistered)
+	o := org(t, a, so, "登记的服务中心", authtest.Community, registry.TierRegistered)
 	id := strconv.FormatInt(o.ID, 10)
 	for _, role := range auth.Roles {
-		u := a.CreateUser("", role, roleScopes[role], o.ID)
+		u := a.CreateUser("", role, authtest.Scope(role), o.ID)
 		c := a.As(u)
 		page := c.Do("GET", "/orgs/"+id+"/grades", nil)
 		shown := page.Status == http.StatusOK && strings.Contains(page.String(), `action="/orgs/`+id+`/grades"`)
@@ -45,7 +40,7 @@ func TestScoreFormAgreesWithService(t *testing.T) {
 	a := apptest.New(t)
 	do := a.User(auth.DistrictOfficer, tianhe)
 	so := a.User(auth.StreetOfficer, wushan)
-	o := org(t, a, so, "评分的组织", wushanC, registry.TierCommunity)
+	o := org(t, a, so, "评分的组织", authtest.Community, registry.TierCommunity)
 	nodes := []evaluation.Node{{Key: "role", Name: "作用发挥", Weight: 1, Children: []evaluation.Node{{Key: "effect", Name: "成效", Weight: 1, Max: 10}}}}
 	r := a.As(do).Do("POST", "/api/v1/evaluation-trees", map[string]any{"unit_code": tianhe, "name": "天河区评价体系", "nodes": nodes})
 	mustStatus(t, r, http.StatusCreated)
@@ -57,7 +52,7 @@ func TestScoreFormAgreesWithService(t *testing.T) {
 		if role == auth.OrgLeader || role == auth.HubStaff {
 			continue // tied to organizations: conflicted scorers, refused when the round opens
 		}
-		scorers[role] = a.CreateUser("", role, roleScopes[role], 0)
+		scorers[role] = a.CreateUser("", role, authtest.Scope(role), 0)
 		ids = append(ids, scorers[role].ID)
 	}
 	r = a.As(do).Do("POST", "/api/v1/evaluation-rounds", map[string]any{"tree_id": tree.ID, "name": "2023年度评价", "year": 2023,

@@ -4,28 +4,13 @@ import (
 	"testing"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/auth/authtest"
 )
-
-// scopes gives each role an account scoped as the tests' places are: the
-// city, Tianhe, Wushan street, one of its communities.
-var scopes = map[string]string{
-	auth.CityAdmin: "4401", auth.DistrictOfficer: "440106", auth.StreetOfficer: "440106001",
-	auth.CommunityCommittee: "440106001001", auth.HubStaff: "440106001", auth.OrgLeader: "440106001001",
-	auth.Auditor: "4401", auth.SecurityAdmin: "4401", auth.Resident: "440106001001",
-}
-
-func accounts() []*auth.User {
-	var out []*auth.User
-	for i, r := range auth.Roles {
-		out = append(out, &auth.User{ID: int64(i + 1), Role: r, ScopeCode: scopes[r], OrgID: 7})
-	}
-	return out
-}
 
 // Who may do what to evaluation's records, for every role, in and out of
 // its subtree, and for no account.
 func TestAccessRules(t *testing.T) {
-	const community, elsewhere = "440106001001", "440304001001"
+	const community, elsewhere = authtest.Community, authtest.Outside
 	type want struct{ award, party, coverage, ownOnly, builder, buildDistrict, buildCity, buildStreet, seeCityTree bool }
 	wants := map[string]want{
 		auth.CityAdmin:          {award: true, party: true, coverage: true, builder: true, buildDistrict: true, buildCity: true, seeCityTree: true},
@@ -38,7 +23,7 @@ func TestAccessRules(t *testing.T) {
 		auth.SecurityAdmin:      {coverage: true, seeCityTree: true},
 		auth.Resident:           {coverage: true, seeCityTree: true},
 	}
-	for _, u := range accounts() {
+	for _, u := range authtest.Every(7) {
 		w := wants[u.Role]
 		got := want{awardsGrades(u, community), recordsParty(u, community), readsCoverage(u), u.OwnOrgOnly(), treeBuilder(u),
 			buildsTrees(u, "440106"), buildsTrees(u, "4401"), buildsTrees(u, "440106001"), seesUnit(u, "4401")}

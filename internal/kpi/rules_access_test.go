@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/auth/authtest"
 )
 
 // Who sees, manages and sets indicators and designates pilots, for every
@@ -11,9 +12,6 @@ import (
 // own district only. The indicator page's edit link calls setsFor, which
 // Update enforces.
 func TestAccessRules(t *testing.T) {
-	scopes := map[string]string{auth.CityAdmin: "4401", auth.DistrictOfficer: "440106", auth.StreetOfficer: "440106001",
-		auth.CommunityCommittee: "440106001001", auth.HubStaff: "440106001", auth.OrgLeader: "440106001001",
-		auth.Auditor: "4401", auth.SecurityAdmin: "4401", auth.Resident: "440106001001"}
 	type want struct{ manages, designates, city, district, otherDistrict, seesCity, seesDistrict bool }
 	wants := map[string]want{
 		auth.CityAdmin:          {true, true, true, true, true, true, true},
@@ -26,8 +24,8 @@ func TestAccessRules(t *testing.T) {
 		auth.SecurityAdmin:      {seesCity: true, seesDistrict: true},
 		auth.Resident:           {seesCity: true, seesDistrict: true},
 	}
-	for _, r := range auth.Roles {
-		u := &auth.User{Role: r, ScopeCode: scopes[r]}
+	for _, u := range authtest.Every(0) {
+		r := u.Role
 		got := want{CanManage(u), CanDesignate(u), setsFor(u, "4401"), setsFor(u, "440106"), setsFor(u, "440104"),
 			seesIndicator(u, &Indicator{ScopeCode: "4401"}), seesIndicator(u, &Indicator{ScopeCode: "440106"})}
 		if got != wants[r] {

@@ -4,19 +4,17 @@ import (
 	"testing"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/auth/authtest"
 	"linli/internal/registry"
 )
 
 // Who keeps an organization's publication settings, for every role: its own
 // leader and its community's committee, nobody else.
 func TestKeepsSettings(t *testing.T) {
-	o := &registry.Org{ID: 7, CommunityCode: "440106001001"}
-	scopes := map[string]string{auth.CityAdmin: "4401", auth.DistrictOfficer: "440106", auth.StreetOfficer: "440106001",
-		auth.CommunityCommittee: "440106001001", auth.HubStaff: "440106001", auth.OrgLeader: "440106001001",
-		auth.Auditor: "4401", auth.SecurityAdmin: "4401", auth.Resident: "440106001001"}
+	o := &registry.Org{ID: 7, CommunityCode: authtest.Community}
 	keeps := map[string]bool{auth.OrgLeader: true, auth.CommunityCommittee: true}
-	for _, r := range auth.Roles {
-		u := &auth.User{Role: r, ScopeCode: scopes[r], OrgID: 7}
+	for _, u := range authtest.Every(7) {
+		r := u.Role
 		if got := keepsSettings(u, o); got != keeps[r] {
 			t.Errorf("%s: keepsSettings = %v", r, got)
 		}

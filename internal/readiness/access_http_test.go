@@ -7,18 +7,16 @@ import (
 
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/auth/authtest"
 )
 
-// For every role whose scope holds community A, the readiness page shows
-// the drill form iff the service records the drill.
+// For every role whose scope holds community A (authtest.Community), the
+// readiness page shows the drill form iff the service records the drill.
 func TestDrillFormAgreesWithService(t *testing.T) {
 	a := apptest.New(t)
-	scopes := map[string]string{auth.CityAdmin: "4401", auth.DistrictOfficer: "440106", auth.StreetOfficer: wushan,
-		auth.CommunityCommittee: commA, auth.HubStaff: wushan, auth.OrgLeader: commA, auth.Auditor: "4401",
-		auth.SecurityAdmin: "4401", auth.Resident: commA}
 	allowedRoles := 0
 	for _, role := range auth.Roles {
-		c := a.As(a.User(role, scopes[role]))
+		c := a.As(a.User(role, authtest.Scope(role)))
 		page := c.Do("GET", "/readiness", nil)
 		shown := page.Status == http.StatusOK && strings.Contains(page.String(), `id="drill-form"`)
 		r := c.Do("POST", "/api/v1/drills", map[string]any{"community_code": commA, "scenario": "高层住宅火灾疏散",

@@ -5,19 +5,14 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/auth/authtest"
 	"linli/internal/registry"
 )
-
-var scopes = map[string]string{
-	auth.CityAdmin: "4401", auth.DistrictOfficer: "440106", auth.StreetOfficer: "440106001",
-	auth.CommunityCommittee: "440106001001", auth.HubStaff: "440106001", auth.OrgLeader: "440106001001",
-	auth.Auditor: "4401", auth.SecurityAdmin: "4401", auth.Resident: "440106001001",
-}
 
 // Who runs, enrols into, names and sees what, for every role, on a
 // street's session run by hub 9, enrolling a person of Wushan's community.
 func TestAccessRules(t *testing.T) {
-	const unit, person, elsewhere = "440106001", "440106001001", "440304001001"
+	const unit, person, elsewhere = "440106001", authtest.Community, authtest.Outside
 	session := &Training{UnitCode: unit, HubOrgID: 9}
 	type want struct{ organizer, organizes, enrolsInto, enrol, keeps, hub, names, programme, self, sees, seesPerson bool }
 	wants := map[string]want{
@@ -32,7 +27,7 @@ func TestAccessRules(t *testing.T) {
 		auth.Resident:           {names: true, sees: true, seesPerson: true},
 	}
 	for _, r := range auth.Roles {
-		u := &auth.User{Role: r, ScopeCode: scopes[r], OrgID: 9}
+		u := &auth.User{Role: r, ScopeCode: authtest.Scope(r), OrgID: 9}
 		w := wants[r]
 		got := want{organizerRole(u), canOrganize(u, unit, 9), enrolsInto(u, unit), canEnrol(u, unit, person), canKeepPeople(u, person),
 			runsAsHub(u), namesHub(u, person), namesProgramme(u), selfEnrols(u), seesSession(u, session), seesPerson(u, person)}
@@ -69,7 +64,7 @@ func TestSelfEnrolAgreesWithPage(t *testing.T) {
 	org := &registry.Org{ID: 7, CommunityCode: "440106001001", LeaderName: "陈大文", LeaderPhone: "13800138000"}
 	for _, r := range auth.Roles {
 		for _, orgID := range []int64{0, 7, 8} {
-			u := &auth.User{Role: r, ScopeCode: scopes[r], OrgID: orgID}
+			u := &auth.User{Role: r, ScopeCode: authtest.Scope(r), OrgID: orgID}
 			_, err := planSelf(u, org, s, now)
 			shown := selfEnrols(u)
 			if allowed := err == nil; allowed != (shown && orgID == 7) {
