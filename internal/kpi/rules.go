@@ -13,7 +13,7 @@ func seesIndicator(u *auth.User, ind *Indicator) bool {
 
 // managesIndicators reports who sets indicators: the city for the whole
 // city, a district officer for their own district (C3; where, setsFor).
-func managesIndicators(u *auth.User) bool { return u.DistrictOrCity() }
+func managesIndicators(u *auth.User) bool { return u.IsDistrictOrAbove() }
 
 // CanManage reports whether a user may add or change indicators.
 func CanManage(u *auth.User) bool { return managesIndicators(u) }
@@ -27,7 +27,7 @@ func setsFor(u *auth.User, scope string) bool {
 
 // designatesPilots reports who picks pilot communities: the district (and
 // the city above it).
-func designatesPilots(u *auth.User) bool { return u.DistrictOrCity() }
+func designatesPilots(u *auth.User) bool { return u.IsDistrictOrAbove() }
 
 // CanDesignate reports whether a user may designate or revoke pilots.
 func CanDesignate(u *auth.User) bool { return designatesPilots(u) }

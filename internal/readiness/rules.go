@@ -62,7 +62,7 @@ func canKeep(u *auth.User, community string) bool { return u.OfficerIn(community
 
 // readsReadiness: readiness is the divisions' business: neither an
 // organization's leader nor a hub's staff reads it.
-func readsReadiness(u *auth.User) bool { return u != nil && !u.ActsForOneOrg() }
+func readsReadiness(u *auth.User) bool { return u != nil && !u.ActsForOrg() }
 
 // ContactInput is an emergency contact.
 type ContactInput struct {
