@@ -154,7 +154,7 @@ func (h *Handlers) renderOrgGrades(w http.ResponseWriter, r *http.Request, u *au
 	}
 	v := web.View{Title: o.Name + " · " + h.S.T(r, "eval.grade"), User: u, Errors: errors,
 		Data: orgGradesData{OrgID: id, OrgName: o.Name, Items: gs, Grades: Grades, In: in, Party: party,
-			CanAward: (u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin) && registered(o),
+			CanAward: awardsGrades(u, o.CommunityCode) && registered(o),
 			CanParty: recordsParty(u, o.CommunityCode), Forms: Forms, FormIn: fin}}
 	if len(errors) > 0 {
 		v.Message = h.S.T(r, "common.fix_errors")
@@ -436,10 +436,7 @@ func (h *Handlers) renderRound(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := roundData{R: rd, T: t, Results: res}
-	for _, s := range rd.Scorers {
-		d.Scorer = d.Scorer || (s == u.ID && rd.PublishedOn == "")
-	}
+	d := roundData{R: rd, T: t, Results: res, Scorer: scoresNow(u, rd)}
 	for _, l := range Leaves(t.Nodes) {
 		if l.Evidence == "" {
 			d.Manual = append(d.Manual, l.Node)

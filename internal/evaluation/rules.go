@@ -71,14 +71,20 @@ func registered(o *registry.Org) bool {
 	return o.Tier == registry.TierRegistered && (o.Status == registry.StatusActive || o.Status == registry.StatusSuspended)
 }
 
+// awardsGrades: a district officer or the city records the grades of the
+// organizations of its subtree (the grade page's form shows to them alone).
+func awardsGrades(u *auth.User, community string) bool {
+	return u.IsDistrictOrAbove() && !u.ReadOnly() && u.InScope(community)
+}
+
 // planGrade checks a grade: for a registered organization, by a district
 // officer or the city, awarded on a past day not before the founding,
 // valid until a later day that is not already past (default: five years).
 func planGrade(u *auth.User, o *registry.Org, in *GradeInput, day string) error {
-	if !u.InScope(o.CommunityCode) || (u.Role == auth.OrgLeader && u.OrgID != o.ID) {
+	if !u.InScope(o.CommunityCode) || !sees(u, o.ID, o.CommunityCode) {
 		return errs.E(errs.NotFound, "err.not_found")
 	}
-	if u.Role != auth.DistrictOfficer && u.Role != auth.CityAdmin {
+	if !awardsGrades(u, o.CommunityCode) {
 		return errs.E(errs.Forbidden, "err.forbidden")
 	}
 	in.Grade, in.Evaluator = strings.ToUpper(strings.TrimSpace(in.Grade)), strings.TrimSpace(in.Evaluator)
@@ -136,16 +142,11 @@ func conflictedScorer(scorer *auth.User, orgID, hubID int64) bool {
 // recordsParty: who records party forms and contacts — the community
 // committee (its community party organization), the street and the
 // officers above, in their subtree.
-func recordsParty(u *auth.User, community string) bool {
-	if u == nil || u.ReadOnly() || !u.InScope(community) {
-		return false
-	}
-	switch u.Role {
-	case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer, auth.CommunityCommittee:
-		return true
-	}
-	return false
-}
+func recordsParty(u *auth.User, community string) bool { return u.OfficerIn(community) }
+
+// readsCoverage: a place's party coverage is for the officers and
+// auditors; neither a leader nor a hub's staff reads it.
+func readsCoverage(u *auth.User) bool { return u != nil && !u.ActsForOrg() }
 
 // sees: officers and auditors in their subtree, a leader their own
 // organization, hub staff their street.
@@ -153,7 +154,7 @@ func sees(u *auth.User, orgID int64, community string) bool {
 	if u == nil {
 		return false
 	}
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		return u.OrgID == orgID
 	}
 	return u.InScope(community)
@@ -351,13 +352,69 @@ func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
 var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
+// treeBuilder: the roles that build trees and run rounds, a district
+// officer and the city (where, buildsTrees).
+func treeBuilder(u *auth.User) bool { return u.IsDistrictOrAbove() && !u.ReadOnly() }
+
 // buildsTrees: a district officer for their district, the city for any.
 func buildsTrees(u *auth.User, unit string) bool {
-	if u == nil || u.ReadOnly() || !u.InScope(unit) {
+	if !treeBuilder(u) || !u.InScope(unit) {
 		return false
 	}
-	return (u.Role == auth.DistrictOfficer && len(unit) == 6) || (u.Role == auth.CityAdmin && (len(unit) == 6 || len(unit) == 4))
+	return len(unit) == 6 || (u.Role == auth.CityAdmin && len(unit) == 4)
 }
+
+// treeUnit is the unit a new tree is for: the one named, else a district
+// officer's own district (the city names its unit).
+func treeUnit(u *auth.User, unit string) string {
+	if unit == "" && u.Role == auth.DistrictOfficer {
+		return u.ScopeCode
+	}
+	return unit
+}
+
+// roundUnit is the unit a round of a tree runs in when none is named: the
+// tree's, except that a district officer runs the city's tree in their own
+// district.
+func roundUnit(u *auth.User, treeUnit string) string {
+	if len(treeUnit) < 6 && u.Role == auth.DistrictOfficer {
+		return u.ScopeCode
+	}
+	return treeUnit
+}
+
+// seesUnit: a unit in the user's scope or above it (a city's tree is
+// every district's to see); a leader sees no tree.
+func seesUnit(u *auth.User, unit string) bool {
+	if u == nil || u.OwnOrgOnly() {
+		return false
+	}
+	return u.InScope(unit) || (len(unit) < len(u.ScopeCode) && len(unit) >= 4 && u.ScopeCode[:len(unit)] == unit)
+}
+
+// seesRound: its scorers; officers of its unit and above (a round's
+// organizations lie in its unit: not the streets beside them); and, once
+// published, the leaders of its organizations.
+func seesRound(u *auth.User, r *Round) bool {
+	switch {
+	case u == nil:
+		return false
+	case slices.Contains(r.Scorers, u.ID):
+		return true
+	case u.OwnOrgOnly():
+		return r.PublishedOn != "" && slices.Contains(r.OrgIDs, u.OrgID)
+	}
+	return u.InScope(r.UnitCode)
+}
+
+// scorerOf: the round's assigned scorers score it, unless read-only.
+func scorerOf(u *auth.User, r *Round) bool {
+	return u != nil && !u.ReadOnly() && slices.Contains(r.Scorers, u.ID)
+}
+
+// scoresNow: a scorer of the round while it is not yet published (the
+// round page's score form shows to them alone).
+func scoresNow(u *auth.User, r *Round) bool { return scorerOf(u, r) && r.PublishedOn == "" }
 
 // validateTree checks a tree: up to four levels, unique keys, positive
 // weights, leaves with a scale (0 < max ≤ 100) and a known evidence key.

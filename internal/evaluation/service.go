@@ -285,7 +285,7 @@ func (s *Service) GradesIn(ctx context.Context, u *auth.User, place, day string)
 	if err != nil {
 		return nil, err
 	}
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	if day == "" {
@@ -391,7 +391,7 @@ func (s *Service) AddContact(ctx context.Context, u *auth.User, in ContactInput)
 
 // Contacts lists the contacts of a place (or one organization), newest first.
 func (s *Service) Contacts(ctx context.Context, u *auth.User, place string, orgID int64) ([]Contact, error) {
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		if orgID != 0 && orgID != u.OrgID {
 			return nil, notFound()
 		}
@@ -425,7 +425,7 @@ type PartyCoverage struct {
 // organization or an instructor, and those contacted in the quarter up to
 // the day (92 days), by child unit.
 func (s *Service) Coverage(ctx context.Context, u *auth.User, place, day string) (*PartyCoverage, error) {
-	if u.Role == auth.OrgLeader || u.Role == auth.HubStaff {
+	if !readsCoverage(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	scope, err := within(u, place)
@@ -548,7 +548,7 @@ func (s *Service) Appraise(ctx context.Context, u *auth.User, in AppraisalInput)
 // Appraisals lists the appraisals of a place (a year, or every year); a
 // leader sees their own organization's.
 func (s *Service) Appraisals(ctx context.Context, u *auth.User, place string, year int) ([]Appraisal, error) {
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		o, err := s.org(ctx, u, u.OrgID)
 		if err != nil {
 			return nil, err
@@ -585,9 +585,8 @@ func (s *Service) SaveTree(ctx context.Context, u *auth.User, in TreeInput) (*Tr
 			in.Nodes = base.Nodes
 		}
 	}
-	if t.UnitCode == "" && u.Role == auth.DistrictOfficer {
-		t.UnitCode, in.UnitCode = u.ScopeCode, u.ScopeCode
-	}
+	t.UnitCode = treeUnit(u, t.UnitCode)
+	in.UnitCode = t.UnitCode
 	if !buildsTrees(u, in.UnitCode) {
 		if u.InScope(in.UnitCode) || in.UnitCode == "" {
 			return nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -624,7 +623,7 @@ func (s *Service) SaveTree(ctx context.Context, u *auth.User, in TreeInput) (*Tr
 // EditTree changes a version in place, refused once a round has used it
 // (frozen: changes make a new version).
 func (s *Service) EditTree(ctx context.Context, u *auth.User, treeID int64, nodes []Node) (*Tree, error) {
-	if u.Role != auth.DistrictOfficer && u.Role != auth.CityAdmin {
+	if !treeBuilder(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	t, err := s.Tree(ctx, u, treeID)
@@ -659,22 +658,13 @@ func (s *Service) EditTree(ctx context.Context, u *auth.User, treeID int64, node
 	return getTree(ctx, s.DB.Read, treeID, "")
 }
 
-// canSeeUnit: a unit in the user's scope or above it (a city's tree is
-// every district's to see).
-func canSeeUnit(u *auth.User, unit string) bool {
-	if u == nil || u.Role == auth.OrgLeader {
-		return false
-	}
-	return u.InScope(unit) || (len(unit) < len(u.ScopeCode) && len(unit) >= 4 && u.ScopeCode[:len(unit)] == unit)
-}
-
 // Tree reads a tree version the user sees.
 func (s *Service) Tree(ctx context.Context, u *auth.User, treeID int64) (*Tree, error) {
 	t, err := getTree(ctx, s.DB.Read, treeID, "")
 	if err != nil {
 		return nil, err
 	}
-	if !canSeeUnit(u, t.UnitCode) {
+	if !seesUnit(u, t.UnitCode) {
 		return nil, notFound()
 	}
 	return t, nil
@@ -682,7 +672,7 @@ func (s *Service) Tree(ctx context.Context, u *auth.User, treeID int64) (*Tree, 
 
 // Trees lists the trees of the user's scope and above.
 func (s *Service) Trees(ctx context.Context, u *auth.User) ([]Tree, error) {
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		return []Tree{}, nil
 	}
 	return listTrees(ctx, s.DB.Read, u.ScopeCode)
@@ -703,10 +693,7 @@ func (s *Service) CreateRound(ctx context.Context, u *auth.User, in RoundInput) 
 		return nil, err
 	}
 	if in.UnitCode == "" {
-		in.UnitCode = t.UnitCode
-		if len(t.UnitCode) < 6 && u.Role == auth.DistrictOfficer {
-			in.UnitCode = u.ScopeCode
-		}
+		in.UnitCode = roundUnit(u, t.UnitCode)
 	}
 	if !buildsTrees(u, in.UnitCode) || len(in.UnitCode) < len(t.UnitCode) || in.UnitCode[:len(t.UnitCode)] != t.UnitCode {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -807,17 +794,7 @@ func (s *Service) roundFor(ctx context.Context, u *auth.User, roundID int64) (*R
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case u == nil:
-		return nil, notFound()
-	case slices.Contains(r.Scorers, u.ID):
-	case u.Role == auth.OrgLeader:
-		if r.PublishedOn == "" || !slices.Contains(r.OrgIDs, u.OrgID) {
-			return nil, notFound()
-		}
-	case !u.InScope(r.UnitCode):
-		// a round's organizations lie in its unit: the officers above it
-		// see it, not the streets beside them
+	if !seesRound(u, r) {
 		return nil, notFound()
 	}
 	return r, nil
@@ -830,7 +807,7 @@ func (s *Service) Round(ctx context.Context, u *auth.User, roundID int64) (*Roun
 
 // Rounds lists the rounds the user sees.
 func (s *Service) Rounds(ctx context.Context, u *auth.User) ([]Round, error) {
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		rs, err := listRounds(ctx, s.DB.Read, "", u.OrgID, 0)
 		if err != nil {
 			return nil, err
@@ -854,7 +831,7 @@ func (s *Service) Score(ctx context.Context, u *auth.User, roundID int64, in Sco
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(r.Scorers, u.ID) || u.ReadOnly() {
+	if !scorerOf(u, r) {
 		return nil, errs.E(errs.Forbidden, "eval.err.not_scorer")
 	}
 	if r.PublishedOn != "" {
@@ -941,7 +918,7 @@ func (s *Service) Results(ctx context.Context, u *auth.User, roundID int64) ([]R
 	if err != nil {
 		return nil, err
 	}
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		out := []Result{}
 		for _, x := range res {
 			if x.OrgID == u.OrgID {

@@ -215,10 +215,10 @@ func (h *Handlers) renderReports(w http.ResponseWriter, r *http.Request, u *auth
 		h.S.PageError(w, r, err)
 		return
 	}
-	switch u.Role {
-	case auth.CommunityCommittee, auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
+	switch {
+	case overseesReports(u):
 		d.Reviewer = true
-	case auth.OrgLeader:
+	case u.OwnOrgOnly():
 		d.Leader, d.OrgID = u.OrgID != 0, u.OrgID
 		for _, m := range d.L.Missing {
 			d.Periods = append(d.Periods, m.Period)

@@ -9,11 +9,37 @@ import (
 	"unicode/utf8"
 
 	"linli/internal/effective"
+	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 )
 
 // Pure decisions of the room: no context, no SQL, no I/O.
+
+// CanEdit tells who records an organization's governance (charter,
+// officers, decisions, work reports): its leader and the officers above it
+// (hub staff and auditors only read).
+func CanEdit(u *auth.User) bool {
+	return u != nil && (u.Role == auth.OrgLeader || u.IsOfficer())
+}
+
+// overseesReports: the officers, from the community committee up, review
+// the work reports of their subtree and set its communities' reporting
+// cycles (the reports page shows them the review and cycle forms).
+func overseesReports(u *auth.User) bool { return u != nil && u.IsOfficer() }
+
+// reviews: an overseer may receive or return a report still awaiting
+// review (the page's buttons on its row).
+func reviews(u *auth.User, r *Report) bool { return overseesReports(u) && r.Status == ReportSubmitted }
+
+// seesReport: a leader sees their own organization's reports, the others
+// those of their subtree.
+func seesReport(u *auth.User, r *Report) bool {
+	if u.OwnOrgOnly() {
+		return u.OrgID != 0 && u.OrgID == r.OrgID
+	}
+	return u.InScope(r.CommunityCode)
+}
 
 // Chapter is one chapter of a charter.
 type Chapter struct {

@@ -69,16 +69,6 @@ func (s *Service) org(ctx context.Context, u *auth.User, id int64) (*registry.Or
 	return o, err
 }
 
-// CanEdit tells who records an organization's governance: its leader and
-// the officers above it (hub staff and auditors only read).
-func CanEdit(u *auth.User) bool {
-	switch u.Role {
-	case auth.OrgLeader, auth.CommunityCommittee, auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
-		return true
-	}
-	return false
-}
-
 // managed reads an organization the user may record governance for.
 func (s *Service) managed(ctx context.Context, u *auth.User, id int64) (*registry.Org, error) {
 	o, err := s.org(ctx, u, id)
@@ -376,7 +366,7 @@ func (s *Service) Elect(ctx context.Context, u *auth.User, orgID int64, in Elect
 // OverdueTerms lists the organizations in the user's scope whose officers'
 // term ended without an election.
 func (s *Service) OverdueTerms(ctx context.Context, u *auth.User) ([]OverdueTerm, error) {
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		if u.OrgID == 0 {
 			return []OverdueTerm{}, nil
 		}
@@ -424,7 +414,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, orgID int64, in Deci
 
 // Cycles lists the reporting cycles in the user's scope.
 func (s *Service) Cycles(ctx context.Context, u *auth.User) ([]Cycle, error) {
-	if u.Role == auth.OrgLeader || u.ScopeCode == "" {
+	if u.OwnOrgOnly() || u.ScopeCode == "" {
 		if u.OrgID == 0 {
 			return []Cycle{}, nil
 		}
@@ -458,9 +448,7 @@ func (s *Service) SetCycle(ctx context.Context, u *auth.User, c Cycle) (*Cycle, 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	switch u.Role {
-	case auth.CommunityCommittee, auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
-	default:
+	if !overseesReports(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	if !u.InScope(c.CommunityCode) {
@@ -606,7 +594,7 @@ func (s *Service) Reports(ctx context.Context, u *auth.User, year int, status st
 	f := ReportFilter{Year: year, Status: status}
 	var orgIDs []int64
 	switch {
-	case u.Role == auth.OrgLeader:
+	case u.OwnOrgOnly():
 		if u.OrgID == 0 {
 			return &ReportList{Year: year, Items: []*Report{}, Missing: []Due{}}, nil
 		}
@@ -621,9 +609,8 @@ func (s *Service) Reports(ctx context.Context, u *auth.User, year int, status st
 		return nil, err
 	}
 	l := &ReportList{Year: year, Items: items, Missing: []Due{}}
-	reviewer := u.Role == auth.CommunityCommittee || u.Role == auth.StreetOfficer || u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin
 	for _, r := range items {
-		r.CanReview = reviewer && r.Status == ReportSubmitted
+		r.CanReview = reviews(u, r)
 		if r.Late {
 			l.Late++
 		}
@@ -692,12 +679,10 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, decision, 
 	if err != nil {
 		return nil, err
 	}
-	if !s.seesReport(u, r) {
+	if !seesReport(u, r) {
 		return nil, notFound()
 	}
-	switch u.Role {
-	case auth.CommunityCommittee, auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
-	default:
+	if !overseesReports(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	now := s.now()
@@ -725,27 +710,18 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, decision, 
 	return getReport(ctx, s.DB.Read, id, "")
 }
 
-func (s *Service) seesReport(u *auth.User, r *Report) bool {
-	if u.Role == auth.OrgLeader {
-		return u.OrgID != 0 && u.OrgID == r.OrgID
-	}
-	return u.InScope(r.CommunityCode)
-}
-
 // WorkReportCounts is what the home task board shows: for officers the
 // reports awaiting review and those overdue in scope this year; for a
 // leader the reports owed (or returned) and those overdue.
 func (s *Service) WorkReportCounts(ctx context.Context, u *auth.User) (count, overdue int, err error) {
-	switch u.Role {
-	case auth.CommunityCommittee, auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin, auth.OrgLeader:
-	default:
+	if !CanEdit(u) { // those who submit reports and those who review them
 		return 0, 0, nil
 	}
 	l, err := s.Reports(ctx, u, 0, "")
 	if err != nil {
 		return 0, 0, err
 	}
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		for _, r := range l.Items {
 			if r.Status == ReportReturned {
 				count++

@@ -90,7 +90,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, u *auth.User) {
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := pageData{Tasks: ts, Leader: u.Role == auth.OrgLeader}
+	d := pageData{Tasks: ts, Leader: u.OwnOrgOnly()}
 	if !d.Leader {
 		if d.Summary, err = h.Sum.Summarize(r.Context(), u, ""); err != nil {
 			h.S.PageError(w, r, err)

@@ -244,7 +244,7 @@ func (h *Handlers) indicatorPage(w http.ResponseWriter, r *http.Request, u *auth
 	}
 	x := h.texts(r)
 	v := &indicatorView{Ind: ind, Res: res, Row: x.row(ind, res), UnitSet: q.Get("units"), Set: q.Get("set"),
-		CanEdit: CanManage(u) && u.InScope(ind.ScopeCode) && (u.Role == auth.CityAdmin || ind.ScopeCode == u.ScopeCode),
+		CanEdit: setsFor(u, ind.ScopeCode),
 		Query:   "?unit=" + res.Unit + "&as_of=" + res.AsOf}
 	v.Reading = x.reading(ind)
 	v.API = "/api/v1/indicators/" + key + v.Query

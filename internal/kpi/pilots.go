@@ -19,15 +19,6 @@ import (
 // PilotRural is the one kind of pilot the plan asks for (C7).
 const PilotRural = "rural"
 
-// designatesPilots reports who picks pilot communities: the district (and
-// the city above it).
-func designatesPilots(u *auth.User) bool {
-	return u != nil && (u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin)
-}
-
-// CanDesignate reports whether a user may designate or revoke pilots.
-func CanDesignate(u *auth.User) bool { return designatesPilots(u) }
-
 const pilotColumns = `p.id, p.community_code, v.name, p.street_code, p.district_code, p.kind, p.designated_on,
 	p.revoked_on, p.note, p.revoke_reason, p.late_reason, COALESCE(p.designated_by, 0), p.created_at`
 

@@ -75,21 +75,6 @@ func getIndicator(ctx context.Context, q db.Querier, key string) (*Indicator, er
 	return ind, nil
 }
 
-// seesIndicator reports whether a user may read an indicator: it applies
-// somewhere in the user's subtree.
-func seesIndicator(u *auth.User, ind *Indicator) bool {
-	return u != nil && u.ScopeCode != "" && u.Overlaps(ind.ScopeCode)
-}
-
-// managesIndicators reports who sets indicators: the city for the whole
-// city, a district officer for their own district (C3).
-func managesIndicators(u *auth.User) bool {
-	return u != nil && (u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer)
-}
-
-// CanManage reports whether a user may add or change indicators.
-func CanManage(u *auth.User) bool { return managesIndicators(u) }
-
 // Get returns an indicator the user may see.
 func (s *Service) Get(ctx context.Context, u *auth.User, key string) (*Indicator, error) {
 	ind, err := getIndicator(ctx, s.DB.Read, key)
@@ -174,10 +159,7 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *Input) error {
 }
 
 func (s *Service) validateScope(ctx context.Context, u *auth.User, in *Input, f errs.Fields) {
-	switch {
-	case u.Role == auth.DistrictOfficer && in.ScopeCode == "":
-		in.ScopeCode = u.ScopeCode
-	case in.ScopeCode == "":
+	if in.ScopeCode == "" {
 		in.ScopeCode = u.ScopeCode
 	}
 	n := len(in.ScopeCode)
@@ -186,7 +168,7 @@ func (s *Service) validateScope(ctx context.Context, u *auth.User, in *Input, f 
 		f.Add("scope_code", "err.outside_scope")
 	case n != 4 && n != 6:
 		f.Add("scope_code", "kpi.err.scope_level")
-	case u.Role == auth.DistrictOfficer && in.ScopeCode != u.ScopeCode:
+	case !setsFor(u, in.ScopeCode):
 		f.Add("scope_code", "err.outside_scope")
 	default:
 		if ok, err := s.Geo.Exists(ctx, in.ScopeCode); err != nil || !ok {
@@ -349,7 +331,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, key string, in Input
 		if !seesIndicator(u, old) {
 			return errs.E(errs.NotFound, "err.not_found")
 		}
-		if !u.InScope(old.ScopeCode) || (u.Role == auth.DistrictOfficer && old.ScopeCode != u.ScopeCode) {
+		if !setsFor(u, old.ScopeCode) {
 			return errs.E(errs.Forbidden, "err.forbidden")
 		}
 		if in.Version != 0 && in.Version != old.Version {

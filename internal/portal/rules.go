@@ -5,8 +5,23 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/registry"
 )
+
+// keepsSettings: an organization's publication settings are kept by its
+// leader and by the community committee of its community (the portal's
+// organization page shows them the link to the settings).
+func keepsSettings(u *auth.User, o *registry.Org) bool {
+	switch {
+	case u == nil || u.ReadOnly():
+		return false
+	case u.OwnOrgOnly():
+		return u.OrgID == o.ID
+	}
+	return u.Role == auth.CommunityCommittee && u.InScope(o.CommunityCode)
+}
 
 // Settings are what an organization publishes on the portal (信息公开) beyond
 // the registry's public facts. Every part is off until turned on.

@@ -655,8 +655,8 @@ func (s *Service) Call(ctx context.Context, id int64) (*funding.PublicCall, erro
 	return s.Funding.Public(ctx, id)
 }
 
-// settings: who may keep an organization's publication settings: its
-// leader, and the community committee of its community.
+// manages reads an organization whose publication settings the user
+// keeps (keepsSettings).
 func (s *Service) manages(ctx context.Context, u *auth.User, orgID int64) (*registry.Org, error) {
 	if u == nil {
 		return nil, errs.E(errs.Unauthenticated, "err.sign_in")
@@ -665,10 +665,7 @@ func (s *Service) manages(ctx context.Context, u *auth.User, orgID int64) (*regi
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case u.Role == auth.OrgLeader && u.OrgID == orgID:
-	case u.Role == auth.CommunityCommittee && u.InScope(o.CommunityCode):
-	default:
+	if !keepsSettings(u, o) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	return o, nil

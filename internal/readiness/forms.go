@@ -47,7 +47,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, u *auth.User, 
 	ctx := r.Context()
 	within := r.URL.Query().Get("within")
 	d := pageData{Hazards: Hazards, Kinds: ContactKinds, Today: clock.Day(h.Svc.now()), Weekdays: []int{1, 2, 3, 4, 5, 6, 7},
-		CanKeep: u.IsOfficer() && !u.ReadOnly()}
+		CanKeep: keeper(u)}
 	switch form {
 	case "drill-form":
 		d.DrillErr = msgs

@@ -53,13 +53,16 @@ func RecentDrill(heldOn, today string) bool {
 	return heldOn != "" && heldOn >= yearBefore(today) && heldOn <= today
 }
 
-// canKeep: officers keep the lists, drills and posts of their subtree.
-func canKeep(u *auth.User, community string) bool {
-	if u == nil || u.ReadOnly() || !u.IsOfficer() {
-		return false
-	}
-	return u.InScope(community)
-}
+// keeper: the officers, from the community committee up, keep the lists,
+// drills and posts (the page shows them the forms).
+func keeper(u *auth.User) bool { return u != nil && u.IsOfficer() && !u.ReadOnly() }
+
+// canKeep: a keeper, for a community of their subtree.
+func canKeep(u *auth.User, community string) bool { return u.OfficerIn(community) }
+
+// readsReadiness: readiness is the divisions' business: neither an
+// organization's leader nor a hub's staff reads it.
+func readsReadiness(u *auth.User) bool { return u != nil && !u.ActsForOrg() }
 
 // ContactInput is an emergency contact.
 type ContactInput struct {

@@ -55,7 +55,7 @@ func scope(u *auth.User, within string) (lo, hi string, err error) {
 
 // place is the division scope narrows to.
 func place(u *auth.User, within string) (string, error) {
-	if u.Role == auth.OrgLeader || u.Role == auth.HubStaff {
+	if !readsReadiness(u) {
 		return "", errs.E(errs.Forbidden, "err.forbidden")
 	}
 	code := u.ScopeCode
@@ -200,7 +200,7 @@ func (s *Service) LogContact(ctx context.Context, u *auth.User, id int64, in Con
 	if err != nil {
 		return nil, err
 	}
-	if !u.InScope(l.CommunityCode) || u.Role == auth.OrgLeader || u.Role == auth.HubStaff {
+	if !u.InScope(l.CommunityCode) || !readsReadiness(u) {
 		return nil, notFound()
 	}
 	if !canKeep(u, l.CommunityCode) {

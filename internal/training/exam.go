@@ -128,7 +128,7 @@ type ExamSupport struct {
 
 // ExamSupport sums the registrations per district and year in the user's scope.
 func (s *Service) ExamSupport(ctx context.Context, u *auth.User) ([]ExamSupport, error) {
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		return []ExamSupport{}, nil
 	}
 	in, args := db.ScopeCond("p.community_code", u.ScopeCode, nil)

@@ -54,7 +54,7 @@ func (s *Service) units(ctx context.Context, u *auth.User) ([]Choice, error) {
 		return nil, err
 	}
 	out := []Choice{{Value: code, Label: names[code]}}
-	if len(code) >= 9 || u.Role == auth.HubStaff {
+	if len(code) >= 9 || runsAsHub(u) {
 		return out, nil
 	}
 	kids, err := s.Geo.Children(ctx, code)
@@ -132,9 +132,6 @@ func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	in := TrainingInput{Title: f.Title, Programme: f.Programme, Form: f.Form, Topics: f.Topics, Audiences: f.Audiences,
 		UnitCode: f.UnitCode, StartsAt: parseLocal(f.Starts), EndsAt: parseLocal(f.Ends), Trainer: f.Trainer, Place: f.Place, Link: f.Link}
 	in.Capacity, _ = strconv.Atoi(strings.TrimSpace(f.Capacity))
-	if u.Role == auth.HubStaff {
-		in.HubOrgID = u.OrgID
-	}
 	t, err := h.Svc.Create(r.Context(), u, in)
 	if err != nil {
 		msgs, ok := h.S.FieldErrors(r, err)

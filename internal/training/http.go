@@ -95,8 +95,8 @@ func (h *Handlers) showRender(w http.ResponseWriter, r *http.Request, u *auth.Us
 		}
 	}
 	// the enrolment form's person picker searches the viewer's subtree
-	d.CanEnrol = err == nil && keeperRole(u) && h.Svc.now().Before(t.EndsAt)
-	if err == nil && u.Role == auth.OrgLeader && u.OrgID != 0 {
+	d.CanEnrol = err == nil && enrolsInto(u, t.UnitCode) && h.Svc.now().Before(t.EndsAt)
+	if err == nil && selfEnrols(u) {
 		d.CanSelf = h.Svc.now().Before(t.EndsAt)
 		d.Self, err = h.Svc.SelfEnrolled(ctx, u, id)
 	}

@@ -23,7 +23,7 @@ var personWords = pick.Words{None: "training.err.pick_none", Many: "training.err
 // PickPeople lists up to pick.Limit people of the user's subtree whose name
 // contains q, the exact name first, then those it begins, then by name.
 func (s *Service) PickPeople(ctx context.Context, u *auth.User, q string) ([]pick.Item, error) {
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		return []pick.Item{}, nil
 	}
 	items, codes, err := pickPeople(ctx, s.DB.Read, u.ScopeCode, strings.TrimSpace(q), pick.Limit)

@@ -63,11 +63,33 @@ func canOrganize(u *auth.User, unitCode string, hubOrgID int64) bool {
 	if !organizerRole(u) {
 		return false
 	}
-	if u.Role == auth.HubStaff {
+	if runsAsHub(u) {
 		return hubOrgID != 0 && u.OrgID == hubOrgID
 	}
 	return u.InScope(unitCode)
 }
+
+// runsAsHub: a hub's staff run sessions as their hub (their OrgID), in its
+// street, not as a division (the form offers no other unit).
+func runsAsHub(u *auth.User) bool { return u != nil && u.Role == auth.HubStaff }
+
+// namesHub: a hub's staff name their hub (canOrganize then holds them to
+// it), an officer any hub of their subtree.
+func namesHub(u *auth.User, hubCommunity string) bool { return runsAsHub(u) || u.InScope(hubCommunity) }
+
+// namesProgramme: a district officer (or the city) names a new programme
+// for its district; the others choose among the existing ones.
+func namesProgramme(u *auth.User) bool { return u.IsDistrictOrAbove() && !u.ReadOnly() }
+
+// seesSession: a session the user sees (canSeeTraining), or one their hub
+// runs.
+func seesSession(u *auth.User, t *Training) bool {
+	return canSeeTraining(u, t.UnitCode) || (runsAsHub(u) && t.HubOrgID != 0 && u.OrgID == t.HubOrgID)
+}
+
+// seesPerson: key personnel of the user's subtree; a leader sees none but
+// their own record, through self-enrolment.
+func seesPerson(u *auth.User, community string) bool { return !u.OwnOrgOnly() && u.InScope(community) }
 
 // canSeeTraining: sessions of the user's subtree, and those run above it
 // (the city's and the district's sessions are open to the levels below).
@@ -75,18 +97,21 @@ func canSeeTraining(u *auth.User, unitCode string) bool {
 	return u != nil && u.ScopeCode != "" && u.Overlaps(unitCode)
 }
 
-// canEnrol: the officers (and hub staff) who see the session enrol the
-// people of their own subtree.
-func canEnrol(u *auth.User, unitCode, personCommunity string) bool {
-	if u == nil || u.ReadOnly() || !canSeeTraining(u, unitCode) {
-		return false
-	}
-	switch u.Role {
-	case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer, auth.CommunityCommittee, auth.HubStaff:
-		return u.InScope(personCommunity)
-	}
-	return false
+// enrolsInto: the officers (and hub staff) who see the session enrol
+// people into it (the session page shows them the enrolment form).
+func enrolsInto(u *auth.User, unitCode string) bool {
+	return keeperRole(u) && canSeeTraining(u, unitCode)
 }
+
+// canEnrol: those who enrol into the session enrol the people of their own
+// subtree.
+func canEnrol(u *auth.User, unitCode, personCommunity string) bool {
+	return enrolsInto(u, unitCode) && u.InScope(personCommunity)
+}
+
+// selfEnrols: an organization's leader with an organization enrols
+// themself (planSelf; the session page's button).
+func selfEnrols(u *auth.User) bool { return u.OwnOrgOnly() && !u.ReadOnly() && u.OrgID != 0 }
 
 // keeperRole reports the roles that record key personnel (in their subtree).
 func keeperRole(u *auth.User) bool {
@@ -208,7 +233,7 @@ func planPerson(u *auth.User, in *PersonInput, now time.Time, communityExists bo
 // community. A leader without an organization, or a session not open to
 // them or already over, is refused.
 func planSelf(u *auth.User, org *registry.Org, t *Training, now time.Time) (PersonInput, error) {
-	if u == nil || u.ReadOnly() || u.Role != auth.OrgLeader || u.OrgID == 0 || org == nil || org.ID != u.OrgID {
+	if !selfEnrols(u) || org == nil || org.ID != u.OrgID {
 		return PersonInput{}, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	if !canSeeTraining(u, t.UnitCode) {

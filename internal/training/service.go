@@ -99,14 +99,14 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in TrainingInput) (*
 
 // checkHub: a hub's staff run sessions as their hub, in its street.
 func (s *Service) checkHub(ctx context.Context, u *auth.User, in *TrainingInput) error {
-	if u.Role == auth.HubStaff && in.HubOrgID == 0 {
+	if runsAsHub(u) && in.HubOrgID == 0 {
 		in.HubOrgID = u.OrgID
 	}
 	if in.HubOrgID == 0 {
 		return nil
 	}
 	o, err := s.Orgs.Lookup(ctx, in.HubOrgID)
-	if err != nil || !o.Hub || (u.Role != auth.HubStaff && !u.InScope(o.CommunityCode)) {
+	if err != nil || !o.Hub || !namesHub(u, o.CommunityCode) {
 		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"hub_org_id": errs.M("err.not_found")}}
 	}
@@ -122,7 +122,7 @@ func (s *Service) programme(ctx context.Context, tx *sql.Tx, u *auth.User, now t
 	if err != nil || id != 0 {
 		return id, err
 	}
-	if d == "" || (u.Role != auth.DistrictOfficer && u.Role != auth.CityAdmin) {
+	if d == "" || !namesProgramme(u) {
 		return 0, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"programme": errs.M("training.err.programme")}}
 	}
@@ -140,7 +140,7 @@ func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Training, e
 	if err != nil {
 		return nil, err
 	}
-	if !canSeeTraining(u, t.UnitCode) && !(u.Role == auth.HubStaff && u.OrgID == t.HubOrgID && t.HubOrgID != 0) {
+	if !seesSession(u, t) {
 		return nil, notFound()
 	}
 	return t, nil
@@ -252,7 +252,7 @@ func (s *Service) People(ctx context.Context, u *auth.User, within, year string)
 	if !ok {
 		return nil, notFound()
 	}
-	if u.Role == auth.OrgLeader {
+	if u.OwnOrgOnly() {
 		return []Person{}, nil
 	}
 	return listPeople(ctx, s.DB.Read, scope, year, 1000)
@@ -264,7 +264,7 @@ func (s *Service) person(ctx context.Context, q db.Querier, u *auth.User, id int
 	if err != nil {
 		return nil, err
 	}
-	if !u.InScope(p.CommunityCode) || u.Role == auth.OrgLeader {
+	if !seesPerson(u, p.CommunityCode) {
 		return nil, notFound()
 	}
 	return p, nil

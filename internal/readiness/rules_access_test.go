@@ -1,0 +1,34 @@
+package readiness
+
+import (
+	"testing"
+
+	"linli/internal/platform/auth"
+	"linli/internal/platform/auth/authtest"
+)
+
+// Who keeps and who reads readiness, for every role, in and out of its
+// subtree; the page's forms (keeper) show exactly to those the service lets
+// keep a community of their subtree (canKeep).
+func TestAccessRules(t *testing.T) {
+	keeps := map[string]bool{auth.CityAdmin: true, auth.DistrictOfficer: true, auth.StreetOfficer: true, auth.CommunityCommittee: true}
+	blind := map[string]bool{auth.OrgLeader: true, auth.HubStaff: true}
+	for _, r := range auth.Roles {
+		u := &auth.User{Role: r, ScopeCode: authtest.Scope(r)}
+		if got := keeper(u); got != keeps[r] {
+			t.Errorf("%s: keeper = %v", r, got)
+		}
+		if got := canKeep(u, authtest.Community); got != keeper(u) {
+			t.Errorf("%s: canKeep in its subtree = %v, the page's forms %v", r, got, keeper(u))
+		}
+		if canKeep(u, authtest.Outside) {
+			t.Errorf("%s keeps a community outside its subtree", r)
+		}
+		if got := readsReadiness(u); got == blind[r] {
+			t.Errorf("%s: readsReadiness = %v", r, got)
+		}
+	}
+	if keeper(nil) || canKeep(nil, "440106001001") || readsReadiness(nil) {
+		t.Error("no account may do anything")
+	}
+}
