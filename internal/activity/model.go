@@ -141,24 +141,36 @@ type File struct {
 	activityID  int64
 }
 
+// Person is what a volunteer and a registered beneficiary both are: a
+// named resident of a community, reached by a phone that is masked for
+// those who do not call them (maskPhone).
+type Person struct {
+	ID            int64  `json:"id"`
+	Name          string `json:"name"`
+	Phone         string `json:"phone"`
+	PhoneMasked   bool   `json:"phone_masked,omitempty"`
+	CommunityCode string `json:"community_code"`
+	DistrictCode  string `json:"district_code"`
+}
+
+// PersonInput is what creates a person (checked by planPerson).
+type PersonInput struct {
+	Name          string `json:"name"`
+	Phone         string `json:"phone"`
+	CommunityCode string `json:"community_code"`
+}
+
 // Volunteer is a person who serves.
 type Volunteer struct {
-	ID            int64     `json:"id"`
-	Name          string    `json:"name"`
-	Phone         string    `json:"phone"`
-	PhoneMasked   bool      `json:"phone_masked,omitempty"`
-	CommunityCode string    `json:"community_code"`
-	DistrictCode  string    `json:"district_code"`
-	OrgIDs        []int64   `json:"org_ids"`
-	CreatedAt     time.Time `json:"created_at"`
+	Person
+	OrgIDs    []int64   `json:"org_ids"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // VolunteerInput is what creates a volunteer.
 type VolunteerInput struct {
-	Name          string  `json:"name"`
-	Phone         string  `json:"phone"`
-	CommunityCode string  `json:"community_code"`
-	OrgIDs        []int64 `json:"org_ids"`
+	PersonInput
+	OrgIDs []int64 `json:"org_ids"`
 }
 
 // HoursInput records one volunteer's hours at an activity; after the hours
@@ -336,22 +348,15 @@ type ActiveShare struct {
 
 // Beneficiary is a registered person served (counted once per period).
 type Beneficiary struct {
-	ID            int64     `json:"id"`
-	Name          string    `json:"name"`
-	Phone         string    `json:"phone"`
-	PhoneMasked   bool      `json:"phone_masked,omitempty"`
-	CommunityCode string    `json:"community_code"`
-	DistrictCode  string    `json:"district_code"`
-	Groups        []string  `json:"groups"`
-	CreatedAt     time.Time `json:"created_at"`
+	Person
+	Groups    []string  `json:"groups"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // BeneficiaryInput registers a beneficiary.
 type BeneficiaryInput struct {
-	Name          string   `json:"name"`
-	Phone         string   `json:"phone"`
-	CommunityCode string   `json:"community_code"`
-	Groups        []string `json:"groups"`
+	PersonInput
+	Groups []string `json:"groups"`
 }
 
 // SurveyInput opens a consultation's resident survey.

@@ -51,7 +51,7 @@ func (s *Service) CreateBeneficiary(ctx context.Context, u *auth.User, in Benefi
 	if err != nil {
 		return nil, err
 	}
-	b.Phone, b.PhoneMasked = maskPhone(u, b.Phone)
+	b.maskFor(u)
 	return b, nil
 }
 
@@ -70,7 +70,7 @@ func (s *Service) Beneficiaries(ctx context.Context, u *auth.User, p Paging) (*L
 		return nil, err
 	}
 	for _, b := range l.Items {
-		b.Phone, b.PhoneMasked = maskPhone(u, b.Phone)
+		b.maskFor(u)
 	}
 	return l, nil
 }

@@ -81,7 +81,7 @@ func (h *Handlers) beneficiariesPage(w http.ResponseWriter, r *http.Request, u *
 		return
 	}
 	for _, b := range l.Items { // the pages mask every phone
-		b.Phone, b.PhoneMasked = maskPhone(nil, b.Phone)
+		b.maskFor(nil)
 	}
 	h.S.Render(w, r, http.StatusOK, "beneficiaries", web.View{Title: h.S.T(r, "ppl.beneficiaries"),
 		Data: beneficiariesData{L: l, Groups: registry.TargetGroups, CanAdd: !u.ReadOnly()}})
@@ -98,8 +98,8 @@ func (h *Handlers) beneficiarySubmit(w http.ResponseWriter, r *http.Request, u *
 	}
 	var b *Beneficiary
 	if err == nil {
-		b, err = h.Svc.CreateBeneficiary(r.Context(), u, BeneficiaryInput{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"),
-			CommunityCode: community, Groups: r.PostForm["groups"]})
+		b, err = h.Svc.CreateBeneficiary(r.Context(), u, BeneficiaryInput{PersonInput: PersonInput{Name: r.PostFormValue("name"),
+			Phone: r.PostFormValue("phone"), CommunityCode: community}, Groups: r.PostForm["groups"]})
 	}
 	if err != nil {
 		h.refused(w, r, err)

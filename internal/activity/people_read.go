@@ -52,7 +52,7 @@ func (s *Service) Beneficiary(ctx context.Context, u *auth.User, id int64) (*Ben
 	if b == nil || len(b.CommunityCode) < len(scope) || b.CommunityCode[:len(scope)] != scope {
 		return nil, nil, notFound()
 	}
-	b.Phone, b.PhoneMasked = maskPhone(nil, b.Phone)
+	b.maskFor(nil)
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT a.id, a.title, a.starts_on FROM activity_beneficiaries ab
 		JOIN activities a ON a.id = ab.activity_id WHERE ab.beneficiary_id = $1 ORDER BY a.starts_on DESC, a.id DESC LIMIT 50`, id)
 	if err != nil {

@@ -393,18 +393,33 @@ func planHours(a *Activity, v *Volunteer, in HoursInput, dayMinutes, ownMinutes 
 	return minutes, f.Err()
 }
 
-// planVolunteer checks a new volunteer.
-func planVolunteer(in VolunteerInput, communityOK bool, orgs []*OrgRef) (*Volunteer, error) {
-	f := errs.Fields{}
-	in.Name = strings.TrimSpace(in.Name)
-	in.Phone = strings.TrimSpace(in.Phone)
+// planPerson checks the fields a volunteer and a beneficiary share: a
+// name, a phone (optional) and an existing community, whose district is
+// theirs.
+func planPerson(in PersonInput, communityOK bool, f errs.Fields) Person {
+	in.Name, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone)
 	f.Length("name", in.Name, 1, 50)
 	if in.Phone != "" && (len(in.Phone) < 7 || len(in.Phone) > 20 || strings.Trim(in.Phone, "0123456789-+ ") != "") {
 		f.Add("phone", "err.volunteer_phone")
 	}
+	p := Person{Name: in.Name, Phone: in.Phone, CommunityCode: in.CommunityCode}
 	if len(in.CommunityCode) != 12 || !communityOK {
 		f.Add("community_code", "err.activity_community")
+	} else {
+		p.DistrictCode = in.CommunityCode[:6]
 	}
+	return p
+}
+
+// maskFor masks the person's phone unless the user calls them (maskPhone).
+func (p *Person) maskFor(u *auth.User) {
+	p.Phone, p.PhoneMasked = maskPhone(u, p.Phone)
+}
+
+// planVolunteer checks a new volunteer.
+func planVolunteer(in VolunteerInput, communityOK bool, orgs []*OrgRef) (*Volunteer, error) {
+	f := errs.Fields{}
+	p := planPerson(in.PersonInput, communityOK, f)
 	for _, o := range orgs {
 		if o == nil || (len(in.CommunityCode) == 12 && o.DistrictCode != in.CommunityCode[:6]) {
 			f.Add("org_ids", "err.activity_orgs")
@@ -413,8 +428,7 @@ func planVolunteer(in VolunteerInput, communityOK bool, orgs []*OrgRef) (*Volunt
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return &Volunteer{Name: in.Name, Phone: in.Phone, CommunityCode: in.CommunityCode,
-		DistrictCode: in.CommunityCode[:6], OrgIDs: nonNil(in.OrgIDs)}, nil
+	return &Volunteer{Person: p, OrgIDs: nonNil(in.OrgIDs)}, nil
 }
 
 // planConsultation checks a consultation and builds its co_governance
@@ -474,14 +488,7 @@ func nonNil[T any](s []T) []T {
 // and again, counted once per period.
 func planBeneficiary(in BeneficiaryInput, communityOK bool) (*Beneficiary, error) {
 	f := errs.Fields{}
-	in.Name, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone)
-	f.Length("name", in.Name, 1, 50)
-	if in.Phone != "" && (len(in.Phone) < 7 || len(in.Phone) > 20 || strings.Trim(in.Phone, "0123456789-+ ") != "") {
-		f.Add("phone", "err.volunteer_phone")
-	}
-	if len(in.CommunityCode) != 12 || !communityOK {
-		f.Add("community_code", "err.activity_community")
-	}
+	p := planPerson(in.PersonInput, communityOK, f)
 	for _, g := range in.Groups {
 		if !slices.Contains(registry.TargetGroups, g) {
 			f.Add("groups", "err.activity_group")
@@ -490,8 +497,7 @@ func planBeneficiary(in BeneficiaryInput, communityOK bool) (*Beneficiary, error
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return &Beneficiary{Name: in.Name, Phone: in.Phone, CommunityCode: in.CommunityCode, DistrictCode: in.CommunityCode[:6],
-		Groups: nonNil(in.Groups)}, nil
+	return &Beneficiary{Person: p, Groups: nonNil(in.Groups)}, nil
 }
 
 // planServed checks the registered people said to be served at an

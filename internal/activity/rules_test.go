@@ -94,7 +94,7 @@ func TestJudgeMajor(t *testing.T) {
 	}
 	// hours: inside the activity, 12 a day, not overlapping
 	a.Status, a.DistrictCode = StatusRecorded, "440106"
-	v := &Volunteer{ID: 1, DistrictCode: "440106"}
+	v := &Volunteer{Person: Person{ID: 1, DistrictCode: "440106"}}
 	if _, err := planHours(a, v, HoursInput{VolunteerID: 1, Hours: 1.5}, 0, 0, false); err != nil {
 		t.Errorf("1.5 h: %v", err)
 	}

@@ -48,7 +48,7 @@ func (s *Service) CreateVolunteer(ctx context.Context, u *auth.User, in Voluntee
 	if err != nil {
 		return nil, err
 	}
-	v.Phone, v.PhoneMasked = maskPhone(u, v.Phone)
+	v.maskFor(u)
 	return v, nil
 }
 
@@ -67,7 +67,7 @@ func (s *Service) Volunteers(ctx context.Context, u *auth.User, p Paging) (*List
 		return nil, err
 	}
 	for _, v := range l.Items {
-		v.Phone, v.PhoneMasked = maskPhone(u, v.Phone)
+		v.maskFor(u)
 	}
 	return l, nil
 }
@@ -81,7 +81,7 @@ func (s *Service) Volunteer(ctx context.Context, u *auth.User, id int64) (*Volun
 	if !seesVolunteer(u, v) {
 		return nil, notFound()
 	}
-	v.Phone, v.PhoneMasked = maskPhone(u, v.Phone)
+	v.maskFor(u)
 	return v, nil
 }
 

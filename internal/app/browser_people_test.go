@@ -28,8 +28,8 @@ func TestBrowserPeoplePages(t *testing.T) {
 	in := apptest.OrgInput("五山议事会", wushanComm)
 	in.Status, in.Tier = registry.StatusActive, registry.TierStreet
 	org := a.CreateOrg(officer, in)
-	b, err := a.Activity.CreateBeneficiary(bg, officer, activity.BeneficiaryInput{Name: "李婆婆", Phone: "13900001111", CommunityCode: wushanComm,
-		Groups: []string{"empty_nest_elderly"}})
+	b, err := a.Activity.CreateBeneficiary(bg, officer, activity.BeneficiaryInput{PersonInput: activity.PersonInput{Name: "李婆婆", Phone: "13900001111",
+		CommunityCode: wushanComm}, Groups: []string{"empty_nest_elderly"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,8 @@ func init() {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := svc.CreateVolunteer(ctx, w.owner, activity.VolunteerInput{Name: "五山志愿者甲", Phone: "13912345678", CommunityCode: wushanComm})
+		v, err := svc.CreateVolunteer(ctx, w.owner, activity.VolunteerInput{PersonInput: activity.PersonInput{Name: "五山志愿者甲",
+			Phone: "13912345678", CommunityCode: wushanComm}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +77,8 @@ func init() {
 			t.Fatal(err)
 		}
 		// the registered beneficiaries, the survey and the association
-		b, err := svc.CreateBeneficiary(ctx, w.owner, activity.BeneficiaryInput{Name: "五山受益人甲", Phone: "13911112222", CommunityCode: wushanComm})
+		b, err := svc.CreateBeneficiary(ctx, w.owner, activity.BeneficiaryInput{PersonInput: activity.PersonInput{Name: "五山受益人甲",
+			Phone: "13911112222", CommunityCode: wushanComm}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -118,7 +118,7 @@ func BenchmarkReport(b *testing.B) {
 	b.Run("city_rollup_read", func(b *testing.B) {
 		lo, hi := db.PrefixRange("4401")
 		for i := 0; i < b.N; i++ {
-			if _, err := readRollup(ctx, d, rollupLevel(6), []string{"all", "group"}, lo, hi, 6); err != nil {
+			if _, err := readRollup(ctx, d, orgroll.LevelFor(6), []string{"all", "group"}, lo, hi, 6); err != nil {
 				b.Fatal(err)
 			}
 		}

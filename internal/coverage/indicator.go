@@ -7,6 +7,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/kpi"
+	"linli/internal/orgroll"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
 )
@@ -32,9 +33,9 @@ func (s *Service) CoverageCounts(ctx context.Context, q kpi.CoverageQuery) (map[
 			var ts []tally
 			var err error
 			if q.Current {
-				ts, err = readRollup(ctx, s.DB, rollupLevel(q.GroupLen), []string{d}, r[0], r[1], q.GroupLen)
+				ts, err = readRollup(ctx, s.DB, orgroll.LevelFor(q.GroupLen), []string{d}, r[0], r[1], q.GroupLen)
 			} else {
-				ts, err = readDated(ctx, s.DB, rollupLevel(q.GroupLen), []string{d}, r[0], r[1], q.GroupLen, q.Day)
+				ts, err = readDated(ctx, s.DB, orgroll.LevelFor(q.GroupLen), []string{d}, r[0], r[1], q.GroupLen, q.Day)
 			}
 			if err != nil {
 				return nil, err

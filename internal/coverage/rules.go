@@ -347,18 +347,6 @@ func rowLen(code string) int {
 	return len(code)
 }
 
-// rollupLevel is the rollup level read for rows of a code length: districts
-// (3) for cities and provinces, cut to the row's length.
-func rollupLevel(n int) int {
-	switch {
-	case n >= 12:
-		return 5
-	case n >= 9:
-		return 4
-	}
-	return 3
-}
-
 // Neutral makes text safe for a spreadsheet cell: a leading =, +, -, @,
 // tab or carriage return would make it a formula.
 func Neutral(s string) string {

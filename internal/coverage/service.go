@@ -184,7 +184,7 @@ func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d
 		}
 		tallies, pl = c.tallies(), placesOf(comms, c.comms, n)
 	case !d.Current:
-		if tallies, err = readDated(ctx, s.DB, rollupLevel(n), []string{"all", dim(by)}, lo, hi, n, d.Day); err != nil {
+		if tallies, err = readDated(ctx, s.DB, orgroll.LevelFor(n), []string{"all", dim(by)}, lo, hi, n, d.Day); err != nil {
 			return nil, err
 		}
 		sh, err := s.shapeAt(ctx, node.Code, n)
@@ -195,7 +195,7 @@ func (s *Service) report(ctx context.Context, node *geo.Node, by, area string, d
 			return nil, err
 		}
 	default:
-		if tallies, err = readRollup(ctx, s.DB, rollupLevel(n), []string{"all", dim(by)}, lo, hi, n); err != nil {
+		if tallies, err = readRollup(ctx, s.DB, orgroll.LevelFor(n), []string{"all", dim(by)}, lo, hi, n); err != nil {
 			return nil, err
 		}
 		// only the aggregates and the communities with organizations

@@ -101,8 +101,8 @@ func activities(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Serv
 		add(first, func(ctx context.Context) error {
 			clock = first.UTC()
 			for i, n := range volNames {
-				v, err := svc.CreateVolunteer(ctx, admin, activity.VolunteerInput{Name: n, Phone: fmt.Sprintf("139%08d", (o.id*7+int64(i))%100000000),
-					CommunityCode: o.in.CommunityCode, OrgIDs: []int64{o.id}})
+				v, err := svc.CreateVolunteer(ctx, admin, activity.VolunteerInput{PersonInput: activity.PersonInput{Name: n,
+					Phone: fmt.Sprintf("139%08d", (o.id*7+int64(i))%100000000), CommunityCode: o.in.CommunityCode}, OrgIDs: []int64{o.id}})
 				if err != nil {
 					return fmt.Errorf("demo: volunteer: %w", err)
 				}

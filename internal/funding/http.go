@@ -398,15 +398,28 @@ func (h *Handlers) reviewersSubmit(w http.ResponseWriter, r *http.Request, u *au
 	if err == nil {
 		_, err = h.Svc.AssignReviewers(r.Context(), u, id, ids, nil)
 	}
+	h.callDone(w, r, u, id, "fund.flash.reviewers#review", formField(err, "user_ids", "usernames"))
+}
+
+// callDone answers a form of the call's page: back to the page with the
+// flash (and anchor) when it was done, else the page again with the
+// refusal and what was typed.
+func (h *Handlers) callDone(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, flash string, err error) {
 	if err != nil {
-		if f, ok := errs.As(err); ok && f.Fields["user_ids"].Key != "" {
-			f.Fields["usernames"] = f.Fields["user_ids"]
-			delete(f.Fields, "user_ids")
-		}
 		h.renderCall(w, r, u, statusOf(err), r.PostForm, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/calls/%d?flash=fund.flash.reviewers#review", id), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/calls/%d?flash=%s", id, flash), http.StatusSeeOther)
+}
+
+// formField names a refused field as the form names it (field, the
+// service's name, becomes as).
+func formField(err error, field, as string) error {
+	if e, ok := errs.As(err); ok && e.Fields[field].Key != "" {
+		e.Fields[as] = e.Fields[field]
+		delete(e.Fields, field)
+	}
+	return err
 }
 
 // awardsSubmit awards the ticked applications at the amounts typed.
@@ -434,11 +447,7 @@ func (h *Handlers) awardsSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	if err == nil {
 		_, err = h.Svc.Award(r.Context(), u, id, in)
 	}
-	if err != nil {
-		h.renderCall(w, r, u, statusOf(err), r.PostForm, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/calls/%d?flash=fund.flash.awarded#results", id), http.StatusSeeOther)
+	h.callDone(w, r, u, id, "fund.flash.awarded#results", err)
 }
 
 // applications

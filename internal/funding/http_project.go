@@ -144,14 +144,20 @@ func (h *Handlers) trancheSubmit(w http.ResponseWriter, r *http.Request, u *auth
 		h.S.PageError(w, r, err)
 		return
 	}
+	in, err := trancheForm(r)
+	if err == nil {
+		_, err = h.Svc.PayTranche(keyed(r, u, http.StatusCreated), u, id, in)
+	}
+	h.done(w, r, u, "tranche", "fund.flash.paid", err)
+}
+
+// trancheForm reads a form paying a tranche, the project's or a
+// member's: the amount in yuan and the day it was paid.
+func trancheForm(r *http.Request) (TrancheInput, error) {
 	r.ParseForm()
 	fe := errs.Fields{}
 	fen := yuanField(r.PostFormValue("amount"), "amount_fen", fe)
-	err = formError(fe)
-	if err == nil {
-		_, err = h.Svc.PayTranche(keyed(r, u, http.StatusCreated), u, id, TrancheInput{AmountFen: fen, PaidOn: r.PostFormValue("paid_on")})
-	}
-	h.done(w, r, u, "tranche", "fund.flash.paid", err)
+	return TrancheInput{AmountFen: fen, PaidOn: r.PostFormValue("paid_on")}, formError(fe)
 }
 
 func (h *Handlers) milestoneSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -245,11 +251,7 @@ func (h *Handlers) suballocateSubmit(w http.ResponseWriter, r *http.Request, u *
 		_, err = h.Svc.Suballocate(keyed(r, u, http.StatusCreated), u, id, SuballocationInput{OrgID: org, Part: r.PostFormValue("part"),
 			AmountFen: fen, EffectiveOn: r.PostFormValue("effective_on")})
 	}
-	if e, ok := errs.As(err); ok && e.Fields["org_id"].Key != "" {
-		e.Fields["member"] = e.Fields["org_id"] // the field is named as the form names it
-		delete(e.Fields, "org_id")
-	}
-	h.done(w, r, u, "sub", "fund.flash.suballocated", err)
+	h.done(w, r, u, "sub", "fund.flash.suballocated", formField(err, "org_id", "member"))
 }
 
 func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -258,12 +260,9 @@ func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *a
 		h.S.PageError(w, r, err)
 		return
 	}
-	r.ParseForm()
-	fe := errs.Fields{}
-	fen := yuanField(r.PostFormValue("amount"), "amount_fen", fe)
-	err = formError(fe)
+	in, err := trancheForm(r)
 	if err == nil {
-		_, err = h.Svc.PaySubTranche(keyed(r, u, http.StatusCreated), u, id, sid, TrancheInput{AmountFen: fen, PaidOn: r.PostFormValue("paid_on")})
+		_, err = h.Svc.PaySubTranche(keyed(r, u, http.StatusCreated), u, id, sid, in)
 	}
 	h.done(w, r, u, "sub-"+strconv.FormatInt(sid, 10), "fund.flash.paid", err)
 }
@@ -274,9 +273,5 @@ func (h *Handlers) subReverseSubmit(w http.ResponseWriter, r *http.Request, u *a
 		r.ParseForm()
 		_, err = h.Svc.ReverseSuballocation(r.Context(), u, id, sid, r.PostFormValue("reason"))
 	}
-	if e, ok := errs.As(err); ok && e.Fields["reason"].Key != "" {
-		e.Fields["reverse_reason"] = e.Fields["reason"]
-		delete(e.Fields, "reason")
-	}
-	h.done(w, r, u, "rev-"+r.PathValue("s"), "fund.flash.reversed", err)
+	h.done(w, r, u, "rev-"+r.PathValue("s"), "fund.flash.reversed", formField(err, "reason", "reverse_reason"))
 }

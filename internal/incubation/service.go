@@ -111,7 +111,9 @@ func (s *Service) List(ctx context.Context, u *auth.User, within string) ([]*Bas
 		` ORDER BY b.closed_on <> '', b.division_code, b.name`, args...)
 }
 
-func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old *Base) (errs.Fields, error) {
+// validate trims and checks a base's input (old: the base it changes, nil
+// for a new one) and refuses it with every field at fault.
+func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old *Base) error {
 	in.Name, in.Address, in.OpeningHours = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.OpeningHours)
 	in.DivisionCode, in.OpenedOn, in.ClosedOn = strings.TrimSpace(in.DivisionCode), strings.TrimSpace(in.OpenedOn), strings.TrimSpace(in.ClosedOn)
 	f := errs.Fields{}
@@ -166,7 +168,7 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old
 	default:
 		ok, err := s.Geo.Exists(ctx, in.DivisionCode)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !ok {
 			f.Add("division_code", "err.unknown_division")
@@ -178,10 +180,17 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old
 		case errs.Is(err, errs.NotFound) || (err == nil && len(in.DivisionCode) >= 6 && !strings.HasPrefix(o.CommunityCode, in.DivisionCode[:6])):
 			f.Add("operator_org_id", "err.base_operator")
 		case err != nil:
-			return nil, err
+			return err
 		}
 	}
-	return f, nil
+	return f.Err()
+}
+
+// baseValues are a base's stored fields from its checked input, in the
+// order of the columns the insert and the update both name first.
+func baseValues(in BaseInput) []any {
+	return []any{in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode),
+		db.NullID(in.OperatorOrgID), in.OpeningHours, db.Mask(Services, in.Services), in.OpenedOn, in.ClosedOn}
 }
 
 func streetOf(code string) string {
@@ -196,22 +205,17 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in BaseInput) (*Base
 	if !canCreate(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
-	f, err := s.validate(ctx, u, &in, nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Err(); err != nil {
+	if err := s.validate(ctx, u, &in, nil); err != nil {
 		return nil, err
 	}
 	now := s.now()
 	var out *Base
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	err := idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO bases (name, host_type, address, division_code, district_code, street_code,
 			operator_org_id, opening_hours, services_mask, opened_on, closed_on, created_at, updated_at, level, late_reason)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) RETURNING id`,
-			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), db.NullID(in.OperatorOrgID),
-			in.OpeningHours, db.Mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, in.Level, in.LateReason).Scan(&id); err != nil {
+			append(baseValues(in), now, in.Level, in.LateReason)...).Scan(&id); err != nil {
 			return nil, fmt.Errorf("incubation: create base: %w", err)
 		}
 		var err error
@@ -233,11 +237,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in BaseInp
 	if !canEdit(u, old.DivisionCode) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
-	f, err := s.validate(ctx, u, &in, old)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Err(); err != nil {
+	if err := s.validate(ctx, u, &in, old); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -246,8 +246,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in BaseInp
 		if _, err := tx.ExecContext(ctx, `UPDATE bases SET name = $1, host_type = $2, address = $3, division_code = $4,
 			district_code = $5, street_code = $6, operator_org_id = $7, opening_hours = $8, services_mask = $9, opened_on = $10,
 			closed_on = $11, updated_at = $12, level = $14, late_reason = $15 WHERE id = $13`,
-			in.Name, in.HostType, in.Address, in.DivisionCode, in.DivisionCode[:6], streetOf(in.DivisionCode), db.NullID(in.OperatorOrgID),
-			in.OpeningHours, db.Mask(Services, in.Services), in.OpenedOn, in.ClosedOn, now, id, in.Level, in.LateReason); err != nil {
+			append(baseValues(in), now, id, in.Level, in.LateReason)...); err != nil {
 			return nil, fmt.Errorf("incubation: update base: %w", err)
 		}
 		var err error

@@ -418,26 +418,14 @@ func insertHistory(ctx context.Context, tx *sql.Tx, d db.Dialect, hs []histRow) 
 	}
 	for start := 0; start < len(hs); start += historyBatch {
 		chunk := hs[start:min(len(hs), start+historyBatch)]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO org_history (org_id, field, old_value, value, reason, at, entered_at, late_reason,
-			user_id, username) VALUES `)
-		args := make([]any, 0, len(chunk)*10)
-		for i, h := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			for j := 1; j <= 10; j++ {
-				if j > 1 {
-					b.WriteString(", ")
-				}
-				b.WriteString(d.Param(len(args) + j))
-			}
-			b.WriteByte(')')
+		args := make([]any, 0, len(chunk)*len(historyColumns))
+		for _, h := range chunk {
 			args = historyArgs(args, h)
 		}
+		stmt := `INSERT INTO org_history (` + strings.Join(historyColumns, ", ") + `) VALUES ` +
+			db.Values(d, len(chunk), len(historyColumns))
 		if err := bulkMaintained(ctx, tx, d, "history_added", func() error {
-			_, err := tx.ExecContext(ctx, b.String(), args...)
+			_, err := tx.ExecContext(ctx, stmt, args...)
 			return err
 		}, func() []int64 {
 			ids := make([]int64, len(chunk))

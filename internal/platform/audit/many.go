@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"linli/internal/platform/db"
@@ -52,32 +50,21 @@ func RecordManyDialect(ctx context.Context, tx *sql.Tx, d db.Dialect, now time.T
 		r.Hash = r.computeHash()
 		rows[i], prev = r, r.Hash
 	}
-	param, per := func(n int) string { return "$" + strconv.Itoa(n) }, manyChunk
+	per := manyChunk
 	if d != nil {
-		param, per = d.Param, manyChunkDialect
+		per = manyChunkDialect
 	}
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(len(rows), start+per)]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO audit_log
-			(seq, at, user_id, username, ip, action, object_type, object_id, scope_code, detail, prev_hash, hash) VALUES `)
 		args := make([]any, 0, len(chunk)*12)
-		for i, r := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(")
-			for j := 1; j <= 12; j++ {
-				if j > 1 {
-					b.WriteString(", ")
-				}
-				b.WriteString(param(i*12 + j))
-			}
-			b.WriteString(")")
+		for _, r := range chunk {
 			args = append(args, r.Seq, r.At, db.NullID(r.UserID), r.Username, r.IP, r.Action, r.ObjectType, r.ObjectID,
 				r.ScopeCode, string(r.Detail), r.PrevHash, r.Hash)
 		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		stmt := `INSERT INTO audit_log
+			(seq, at, user_id, username, ip, action, object_type, object_id, scope_code, detail, prev_hash, hash) VALUES ` +
+			db.Values(d, len(chunk), 12)
+		if _, err := tx.ExecContext(ctx, stmt, args...); err != nil {
 			return fmt.Errorf("audit: insert: %w", err)
 		}
 	}

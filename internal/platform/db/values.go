@@ -1,12 +1,20 @@
 package db
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Values is the VALUES list of a multi-row statement: rows tuples of n
 // parameters each, "(p1,…,pn),(pn+1,…)", numbered by the dialect (SQLite
 // binds them anonymously, PostgreSQL by number); the arguments follow in
-// the same order, row by row.
+// the same order, row by row. A nil d numbers them "$n", which both
+// engines read.
 func Values(d Dialect, rows, n int) string {
+	param := func(i int) string { return "$" + strconv.Itoa(i) }
+	if d != nil {
+		param = d.Param
+	}
 	var b strings.Builder
 	for i := range rows {
 		if i > 0 {
@@ -17,7 +25,7 @@ func Values(d Dialect, rows, n int) string {
 			if j > 1 {
 				b.WriteByte(',')
 			}
-			b.WriteString(d.Param(i*n + j))
+			b.WriteString(param(i*n + j))
 		}
 		b.WriteByte(')')
 	}
