@@ -5,17 +5,12 @@ import (
 	"linli/internal/platform/db"
 )
 
-// ownOrgsOnly reports who sees organizations by whose they are rather than
-// where: an organization's leader sees the one they lead and those they
-// filed, never a place's list, tally or summary.
-func ownOrgsOnly(u *auth.User) bool { return u.Role == auth.OrgLeader }
-
 // visible reports whether the viewer may see the organization at all.
 func visible(u *auth.User, o *Org) bool {
 	if u == nil {
 		return false
 	}
-	if ownOrgsOnly(u) {
+	if u.OwnOrgOnly() {
 		return o.ID == u.OrgID || (o.CreatedBy != 0 && o.CreatedBy == u.ID)
 	}
 	return u.InScope(o.CommunityCode)
@@ -24,7 +19,7 @@ func visible(u *auth.User, o *Org) bool {
 // scopeWhere is the SQL condition that restricts a list to what the viewer
 // may see; the arguments continue from n.
 func scopeWhere(u *auth.User, args []any) (string, []any) {
-	if ownOrgsOnly(u) {
+	if u.OwnOrgOnly() {
 		args = append(args, u.OrgID, u.ID)
 		return "(o.id = " + ph(len(args)-1) + " OR o.created_by = " + ph(len(args)) + ")", args
 	}
@@ -134,7 +129,7 @@ func Imports(u *auth.User) bool { return u != nil && !u.ReadOnly() && u.IsOffice
 // organization leader's list (its own records, by id and creator) has no
 // class: it is never shared.
 func maskClass(u *auth.User) (string, bool) {
-	if u == nil || ownOrgsOnly(u) {
+	if u == nil || u.OwnOrgOnly() {
 		return "", false
 	}
 	return u.Role + "@" + u.ScopeCode, true

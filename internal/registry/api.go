@@ -91,7 +91,7 @@ func patches(u *auth.User, o *Org) bool { return manages(u, o) && !o.PhoneMasked
 
 func (h *Handlers) apiSummary(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	within := r.URL.Query().Get("within")
-	if within != "" && !u.InScope(within) && !ownOrgsOnly(u) {
+	if within != "" && !u.InScope(within) && !u.OwnOrgOnly() {
 		h.S.JSONError(w, r, errs.E(errs.NotFound, "err.not_found"))
 		return
 	}

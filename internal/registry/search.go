@@ -436,7 +436,7 @@ func (s *Service) small(ctx context.Context, u *auth.User, f Filter) (bool, erro
 // matches) and for organization leaders, whose list is their own
 // organizations.
 func listScope(u *auth.User, within string) (string, bool) {
-	if ownOrgsOnly(u) {
+	if u.OwnOrgOnly() {
 		return "", false
 	}
 	return u.Narrow(within)

@@ -143,7 +143,7 @@ func (s *Service) ChildCounts(ctx context.Context, u *auth.User, code string, ch
 	sub := `substr(o.community_code, 1, ` + strconv.Itoa(childLen) + `)`
 	var q string
 	var args []any
-	if (childLen <= 6 || childLen == 9) && !ownOrgsOnly(u) && strings.HasPrefix(code, u.ScopeCode) {
+	if (childLen <= 6 || childLen == 9) && !u.OwnOrgOnly() && strings.HasPrefix(code, u.ScopeCode) {
 		lvl := 3
 		if childLen == 9 {
 			lvl = 4

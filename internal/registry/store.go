@@ -104,7 +104,7 @@ func where(d db.Dialect, u *auth.User, f *Filter) (string, []any) {
 	// engine use one index); one that overlaps nothing matches nothing.
 	switch code, ok := u.Narrow(f.Within); {
 	case ok && code == u.ScopeCode:
-	case ownOrgsOnly(u):
+	case u.OwnOrgOnly():
 		var in string
 		in, args = db.ScopeCond("o.community_code", f.Within, args)
 		c += " AND " + in
