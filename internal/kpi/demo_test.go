@@ -131,7 +131,14 @@ func fmtv(v *float64) any {
 //
 //	go test -run '^$' -bench Dashboard -benchtime 200x ./internal/kpi/
 func BenchmarkDashboard(b *testing.B) {
-	svc := loadDemo(b)
+	benchDashboards(b, loadDemo(b), cityAdmin, nil)
+}
+
+// benchDashboards measures the dashboards of the city (4401) and of one
+// district (440106) as u, today and at a past date, without the cache and
+// through it: median, p99 and CPU per dashboard, and the statements run
+// (trips, when given).
+func benchDashboards(b *testing.B, svc *kpi.Service, u *auth.User, trips func() int64) {
 	ctx := context.Background()
 	for _, c := range []struct {
 		name, unit, asOf string
@@ -146,15 +153,19 @@ func BenchmarkDashboard(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			svc.NoCache(!c.cache)
-			if _, err := svc.Dashboard(ctx, cityAdmin, c.unit, c.asOf); err != nil {
+			if _, err := svc.Dashboard(ctx, u, c.unit, c.asOf); err != nil {
 				b.Fatal(err)
 			}
 			lat := make([]time.Duration, 0, b.N)
 			b.ResetTimer()
+			var trips0 int64
+			if trips != nil {
+				trips0 = trips()
+			}
 			cpu0 := cpuNow()
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
-				if _, err := svc.Dashboard(ctx, cityAdmin, c.unit, c.asOf); err != nil {
+				if _, err := svc.Dashboard(ctx, u, c.unit, c.asOf); err != nil {
 					b.Fatal(err)
 				}
 				lat = append(lat, time.Since(t0))
@@ -162,6 +173,9 @@ func BenchmarkDashboard(b *testing.B) {
 			b.StopTimer()
 			ReportLatency(b, lat)
 			ReportCPU(b, cpu0)
+			if trips != nil {
+				b.ReportMetric(float64(trips()-trips0)/float64(b.N), "trips/op") // statements run with arguments
+			}
 		})
 	}
 }
@@ -192,7 +206,6 @@ func ReportLatency(b *testing.B, lat []time.Duration) {
 //
 // Without LINLI_KPI_BENCH_DB there is nothing to measure and it says so.
 func BenchmarkNationalDashboard(b *testing.B) {
-	ctx := context.Background()
 	d := dbtest.Dataset(b, "LINLI_KPI_BENCH_DB")
 	var orgs int
 	if err := d.Read.QueryRow(`SELECT COUNT(*) FROM orgs`).Scan(&orgs); err != nil {
@@ -201,38 +214,7 @@ func BenchmarkNationalDashboard(b *testing.B) {
 	b.Logf("%s: %d organizations", d.Engine, orgs)
 	svc := &kpi.Service{DB: d, Geo: &geo.Store{DB: d}, Now: time.Now}
 	national := &auth.User{ID: 1, Username: "bench", Role: auth.CityAdmin, ScopeCode: "44"}
-	for _, c := range []struct {
-		name, unit, asOf string
-		cache            bool
-	}{
-		{"city/today", "4401", "", false},
-		{"district/today", "440106", "", false},
-		{"city/2022-06-30", "4401", "2022-06-30", false},
-		{"district/2022-06-30", "440106", "2022-06-30", false},
-		{"city/today/cached", "4401", "", true},
-		{"district/today/cached", "440106", "", true},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			svc.NoCache(!c.cache)
-			if _, err := svc.Dashboard(ctx, national, c.unit, c.asOf); err != nil {
-				b.Fatal(err)
-			}
-			lat := make([]time.Duration, 0, b.N)
-			b.ResetTimer()
-			cpu0, trips0 := cpuNow(), d.RoundTrips()
-			for i := 0; i < b.N; i++ {
-				t0 := time.Now()
-				if _, err := svc.Dashboard(ctx, national, c.unit, c.asOf); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(t0))
-			}
-			b.StopTimer()
-			ReportLatency(b, lat)
-			ReportCPU(b, cpu0)
-			b.ReportMetric(float64(d.RoundTrips()-trips0)/float64(b.N), "trips/op") // statements run with arguments
-		})
-	}
+	benchDashboards(b, svc, national, d.RoundTrips)
 }
 
 // BenchmarkDashboardHTTP measures the dashboard as a browser or a script
