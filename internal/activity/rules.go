@@ -64,7 +64,7 @@ func hidesSignups(u *auth.User) bool {
 // or district's rule, campaigns, associations): everyone but an
 // organization's leader, who sees only their organization's records.
 func readsPlace(u *auth.User) bool {
-	return u != nil && u.Role != auth.OrgLeader
+	return u != nil && !u.OwnOrgOnly()
 }
 
 // seesRule reports who reads the major-activity rule of a street or

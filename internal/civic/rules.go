@@ -103,7 +103,7 @@ var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 // runsSurveys reports the roles that run surveys: a district or street
 // officer, or the city; never read-only.
 func runsSurveys(u *auth.User) bool {
-	return u != nil && !u.ReadOnly() && (u.Role == auth.CityAdmin || u.Role == auth.DistrictOfficer || u.Role == auth.StreetOfficer)
+	return u.IsStreetOrAbove()
 }
 
 // canRunSurvey: a district or street officer (or the city), for a district

@@ -290,7 +290,7 @@ func canApply(u *auth.User, orgID, hubID int64) bool {
 // holds, appliesForHeld). They apply, report and suballocate for it and
 // read its pairings only.
 func speaksForOrg(u *auth.User) bool {
-	return u != nil && (u.Role == auth.OrgLeader || u.Role == auth.HubStaff)
+	return u.ActsForOrg()
 }
 
 // appliesForHeld: a hub's staff apply on behalf of the organizations whose

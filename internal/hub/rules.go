@@ -42,4 +42,4 @@ func canManage(u *auth.User, h *registry.Org) bool {
 
 // seesOwnLineOnly reports who sees only their own organization's line among
 // those a hub serves: an organization's leader.
-func seesOwnLineOnly(u *auth.User) bool { return u.Role == auth.OrgLeader }
+func seesOwnLineOnly(u *auth.User) bool { return u.OwnOrgOnly() }

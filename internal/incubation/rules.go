@@ -50,7 +50,7 @@ func canBookSome(u *auth.User) bool { return !u.ReadOnly() }
 
 // booksOnlyOwn reports who books only for their own organization, so a
 // picker offers just that one: an organization's leader.
-func booksOnlyOwn(u *auth.User) bool { return u.Role == auth.OrgLeader }
+func booksOnlyOwn(u *auth.User) bool { return u.OwnOrgOnly() }
 
 // canBook reports who books a room for an organization the base serves:
 // the organization's leader, its community committee, and the base's operators.

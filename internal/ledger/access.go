@@ -26,7 +26,7 @@ func canView(u *auth.User, o *registry.Org, hubID int64) bool {
 // leader included), who reads only their organization's. The hub's page
 // offers the link by this rule.
 func ReadsHubBooks(u *auth.User, hub *registry.Org) bool {
-	return u != nil && u.Role != auth.OrgLeader && canView(u, hub, hub.ID)
+	return u != nil && !u.OwnOrgOnly() && canView(u, hub, hub.ID)
 }
 
 // canGrant reports who records a grant into money they may view (the

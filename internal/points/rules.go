@@ -66,7 +66,7 @@ type Input struct {
 // CanApprove reports who records points: district officers for their
 // district, the city administrator for any.
 func CanApprove(u *auth.User) bool {
-	return u != nil && (u.Role == auth.DistrictOfficer || u.Role == auth.CityAdmin)
+	return u.IsDistrictOrAbove()
 }
 
 // normalize trims the input and fills its defaults.
