@@ -74,7 +74,7 @@ func registered(o *registry.Org) bool {
 // awardsGrades: a district officer or the city records the grades of the
 // organizations of its subtree (the grade page's form shows to them alone).
 func awardsGrades(u *auth.User, community string) bool {
-	return u.IsDistrictOrAbove() && !u.ReadOnly() && u.InScope(community)
+	return u.IsDistrictOrAbove() && u.InScope(community)
 }
 
 // planGrade checks a grade: for a registered organization, by a district
@@ -354,7 +354,7 @@ var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
 // treeBuilder: the roles that build trees and run rounds, a district
 // officer and the city (where, buildsTrees).
-func treeBuilder(u *auth.User) bool { return u.IsDistrictOrAbove() && !u.ReadOnly() }
+func treeBuilder(u *auth.User) bool { return u.IsDistrictOrAbove() }
 
 // buildsTrees: a district officer for their district, the city for any.
 func buildsTrees(u *auth.User, unit string) bool {

@@ -60,7 +60,7 @@ func canOpenCall(u *auth.User, unitCode, channel string) bool {
 
 // canOpenSome: who opens calls at all (canOpenCall decides where and
 // which): the street and the officers above it.
-func canOpenSome(u *auth.User) bool { return !u.ReadOnly() && u.IsStreetOrAbove() }
+func canOpenSome(u *auth.User) bool { return u.IsStreetOrAbove() }
 
 // canManageCall: who opened it may change it, assign reviewers, award, pay
 // and accept: the same rule on the call as it stands.
@@ -705,7 +705,7 @@ func overdue(m *Milestone, day string) bool { return m.ReportedOn == "" && m.Due
 // canBrand: the district (or the city) designates brand projects and brand
 // organizations in its scope.
 func canBrand(u *auth.User, community string) bool {
-	return u != nil && !u.ReadOnly() && u.IsDistrictOrAbove() && u.InScope(community)
+	return u.IsDistrictOrAbove() && u.InScope(community)
 }
 
 // validateDesignation checks a brand designation.

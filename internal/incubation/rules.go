@@ -13,7 +13,7 @@ import (
 
 // canCreate reports who creates bases: the street and the officers above
 // it (where, canEdit decides).
-func canCreate(u *auth.User) bool { return !u.ReadOnly() && u.IsStreetOrAbove() }
+func canCreate(u *auth.User) bool { return u.IsStreetOrAbove() }
 
 // canSee reports who sees a base: everyone whose subtree holds the area it
 // serves or who lives in that area, and its operator's staff.

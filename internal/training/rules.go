@@ -79,7 +79,7 @@ func namesHub(u *auth.User, hubCommunity string) bool { return runsAsHub(u) || u
 
 // namesProgramme: a district officer (or the city) names a new programme
 // for its district; the others choose among the existing ones.
-func namesProgramme(u *auth.User) bool { return u.IsDistrictOrAbove() && !u.ReadOnly() }
+func namesProgramme(u *auth.User) bool { return u.IsDistrictOrAbove() }
 
 // seesSession: a session the user sees (canSeeTraining), or one their hub
 // runs.

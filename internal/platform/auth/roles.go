@@ -8,7 +8,7 @@ package auth
 // district and the city (a community committee is not one, nor is anyone
 // read-only).
 func (u *User) IsStreetOrAbove() bool {
-	if u == nil {
+	if u == nil || u.ReadOnly() {
 		return false
 	}
 	switch u.Role {
@@ -19,9 +19,9 @@ func (u *User) IsStreetOrAbove() bool {
 }
 
 // IsDistrictOrAbove reports the district's officers and the city's
-// administrator.
+// administrator (never anyone read-only).
 func (u *User) IsDistrictOrAbove() bool {
-	return u != nil && (u.Role == DistrictOfficer || u.Role == CityAdmin)
+	return u != nil && !u.ReadOnly() && (u.Role == DistrictOfficer || u.Role == CityAdmin)
 }
 
 // OfficerIn reports an officer (IsOfficer) who may change records of a
