@@ -735,7 +735,7 @@ func statesOwnNeed(u *auth.User) bool { return u != nil && u.Role == auth.Reside
 
 // recordsNeeds: the officers record needs of communities in their scope;
 // one outside it is a mistake in the field, not a refusal.
-func recordsNeeds(u *auth.User) bool { return u != nil && !u.ReadOnly() && u.IsOfficer() }
+func recordsNeeds(u *auth.User) bool { return u.IsOfficer() }
 
 // validateNeed checks a need.
 func validateNeed(in *Need, communityExists bool, day string) errs.Fields {
@@ -760,7 +760,7 @@ func validateNeed(in *Need, communityExists bool, day string) errs.Fields {
 // canPair: the officers whose scope holds the organization record its
 // pairing.
 func canPair(u *auth.User, community string) bool {
-	return u != nil && !u.ReadOnly() && u.IsOfficer() && u.InScope(community)
+	return u.OfficerIn(community)
 }
 
 // validatePairing checks a pairing: the partner a registered organization.

@@ -28,7 +28,7 @@ func (u *User) IsDistrictOrAbove() bool {
 // division in their subtree: the rule of the rooms whose records every
 // level from the community committee up keeps.
 func (u *User) OfficerIn(code string) bool {
-	return u != nil && u.IsOfficer() && !u.ReadOnly() && u.InScope(code)
+	return u.IsOfficer() && u.InScope(code)
 }
 
 // OwnOrgOnly reports an organization's leader, who reads only their own

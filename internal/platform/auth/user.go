@@ -113,8 +113,12 @@ func (u *User) Narrow(within string) (code string, ok bool) {
 // ReadOnly reports whether the user may change nothing.
 func (u *User) ReadOnly() bool { return u.Role == Auditor }
 
-// IsOfficer reports the roles that manage organizations in their subtree.
+// IsOfficer reports the roles that manage organizations in their subtree
+// (never anyone read-only).
 func (u *User) IsOfficer() bool {
+	if u == nil || u.ReadOnly() {
+		return false
+	}
 	switch u.Role {
 	case CityAdmin, DistrictOfficer, StreetOfficer, CommunityCommittee:
 		return true
