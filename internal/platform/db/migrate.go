@@ -61,7 +61,7 @@ func Migrations(engine string) ([]Migration, error) {
 // the engine's markers enclose, and drops the marker lines.
 func RenderMigration(text, engine string) (string, error) {
 	lines := strings.Split(text, "\n")
-	out := lines[:0:0]
+	out := make([]string, 0, len(lines))
 	mode := "both"
 	for i, l := range lines {
 		if m, ok := strings.CutPrefix(l, "-- @"); ok {
