@@ -50,18 +50,24 @@ func (b *Board) For(ctx context.Context, u *auth.User) ([]Task, error) {
 // at all).
 type Count func(ctx context.Context, u *auth.User) (n int, link string, err error)
 
-// counted makes the task key of each room's count; the rooms decide, by
-// their own rules, who has what waiting.
-func counted(what string, counts map[string]Count, keys ...string) Source {
+// keyed is a task's key and the room's count behind it.
+type keyed struct {
+	key   string
+	count Count
+}
+
+// counted makes tasks of the rooms' counts; the rooms decide, by their own
+// rules, who has what waiting.
+func counted(what string, counts ...keyed) Source {
 	return func(ctx context.Context, u *auth.User) ([]Task, error) {
 		var out []Task
-		for _, k := range keys {
-			n, link, err := counts[k](ctx, u)
+		for _, c := range counts {
+			n, link, err := c.count(ctx, u)
 			if err != nil {
 				return nil, fmt.Errorf("tasks: %s: %w", what, err)
 			}
 			if link != "" {
-				out = append(out, Task{Key: k, Count: n, Link: link})
+				out = append(out, Task{Key: c.key, Count: n, Link: link})
 			}
 		}
 		return out, nil
@@ -77,8 +83,7 @@ type Orgs interface {
 // OrgTasks: filings waiting for the officer's decision (the registry's
 // approval rule); for a leader, a filing returned for changes.
 func OrgTasks(orgs Orgs) Source {
-	return counted("filings", map[string]Count{"orgs.pending": orgs.PendingForDecision, "orgs.returned": orgs.ReturnedToFiler},
-		"orgs.pending", "orgs.returned")
+	return counted("filings", keyed{"orgs.pending", orgs.PendingForDecision}, keyed{"orgs.returned", orgs.ReturnedToFiler})
 }
 
 // Expenses is what the custody ledger tells the board.
@@ -90,8 +95,7 @@ type Expenses interface {
 // ExpenseTasks: a hub's staff decide on the expenses its organizations
 // submit; a leader resubmits the ones returned (the ledger's rules).
 func ExpenseTasks(led Expenses) Source {
-	return counted("expenses", map[string]Count{"expenses.pending": led.ExpensesAwaiting, "expenses.returned": led.ExpensesReturned},
-		"expenses.pending", "expenses.returned")
+	return counted("expenses", keyed{"expenses.pending", led.ExpensesAwaiting}, keyed{"expenses.returned", led.ExpensesReturned})
 }
 
 // Reports is what the major-activity reports' tasks read.
