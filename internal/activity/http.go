@@ -108,7 +108,7 @@ func (h *Handlers) listPage(w http.ResponseWriter, r *http.Request, u *auth.User
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := listData{Filter: f, E: allEnums, CanAdd: !u.ReadOnly(), Org: strings.TrimSpace(r.URL.Query().Get("org_id")), OrgErr: orgErr}
+	d := listData{Filter: f, E: allEnums, CanAdd: recordsAny(u), Org: strings.TrimSpace(r.URL.Query().Get("org_id")), OrgErr: orgErr}
 	if r.URL.Query().Get("view") == "calendar" {
 		month := r.URL.Query().Get("month")
 		m, err := time.Parse("2006-01", month)
@@ -179,8 +179,8 @@ func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, u *auth.Us
 }
 
 func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if u.ReadOnly() {
-		h.S.PageError(w, r, errs.E(errs.Forbidden, "err.read_only"))
+	if !recordsAny(u) {
+		h.S.PageError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
 		return
 	}
 	h.renderForm(w, r, u, http.StatusOK, url.Values{}, nil)

@@ -80,7 +80,7 @@ type importData struct {
 }
 
 func (h *Handlers) importPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.S.Render(w, r, http.StatusOK, "activity_import", web.View{Title: h.S.T(r, "imp.title"), Data: importData{CanDo: !u.ReadOnly()}})
+	h.S.Render(w, r, http.StatusOK, "activity_import", web.View{Title: h.S.T(r, "imp.title"), Data: importData{CanDo: recordsAny(u)}})
 }
 
 func (h *Handlers) importSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -90,7 +90,7 @@ func (h *Handlers) importSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	if err == nil {
 		rep, err = h.Svc.Import(r.Context(), u, data, h.S.Cat, dry)
 	}
-	d := importData{CanDo: !u.ReadOnly(), Report: rep}
+	d := importData{CanDo: recordsAny(u), Report: rep}
 	status := http.StatusOK
 	msg := ""
 	if err != nil {

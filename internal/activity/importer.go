@@ -408,8 +408,8 @@ func (im *importer) read(n int, cells []string, colOf []int) *importRow {
 
 // Import reads an .xlsx of activities and records them all, or none.
 func (s *Service) Import(ctx context.Context, u *auth.User, data []byte, cat *i18n.Catalog, dryRun bool) (*ImportReport, error) {
-	if u.ReadOnly() {
-		return nil, errs.E(errs.Forbidden, "err.read_only")
+	if !recordsAny(u) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	rep := &ImportReport{Errors: []RowError{}, DryRun: dryRun}
 	rows, err := sheet.OpenXLSX(data, ImportLimits)

@@ -17,8 +17,8 @@ import (
 // CreateBeneficiary registers a person served again and again, in the
 // user's place (a leader: in their organization's district).
 func (s *Service) CreateBeneficiary(ctx context.Context, u *auth.User, in BeneficiaryInput) (*Beneficiary, error) {
-	if u.ReadOnly() {
-		return nil, errs.E(errs.Forbidden, "err.read_only")
+	if !addsBeneficiaries(u) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	ok, err := s.exists(ctx, in.CommunityCode)
 	if err != nil {

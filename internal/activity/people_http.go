@@ -84,7 +84,7 @@ func (h *Handlers) beneficiariesPage(w http.ResponseWriter, r *http.Request, u *
 		b.maskFor(nil)
 	}
 	h.S.Render(w, r, http.StatusOK, "beneficiaries", web.View{Title: h.S.T(r, "ppl.beneficiaries"),
-		Data: beneficiariesData{L: l, Groups: registry.TargetGroups, CanAdd: !u.ReadOnly()}})
+		Data: beneficiariesData{L: l, Groups: registry.TargetGroups, CanAdd: addsBeneficiaries(u)}})
 }
 
 func (h *Handlers) beneficiarySubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {

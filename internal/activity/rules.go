@@ -19,22 +19,38 @@ import (
 // MaxDayMinutes is the most a volunteer may serve in one day.
 const MaxDayMinutes = 12 * 60
 
-// canRecord reports who records an activity for its host organization: the
-// organization's leader, the staff of a hub serving it, the community
-// committee of its community, and the officers above it.
-func canRecord(u *auth.User, host OrgRef, hubServes bool) bool {
+// recordsAny reports who records activities for some organization (the
+// list page's "new activity" and import links, the new-activity page, the
+// import): an organization's leader or a hub's staff with an organization,
+// the community committee and the officers above it. canRecord adds the
+// host.
+func recordsAny(u *auth.User) bool {
 	if u == nil || u.ReadOnly() {
 		return false
 	}
 	switch u.Role {
-	case auth.OrgLeader:
-		return u.OrgID != 0 && u.OrgID == host.ID
-	case auth.HubStaff:
-		return hubServes
+	case auth.OrgLeader, auth.HubStaff:
+		return u.OrgID != 0
 	case auth.CommunityCommittee, auth.StreetOfficer, auth.DistrictOfficer, auth.CityAdmin:
-		return u.InScope(host.CommunityCode)
+		return u.ScopeCode != ""
 	}
 	return false
+}
+
+// canRecord reports who records an activity for its host organization: the
+// organization's leader, the staff of a hub serving it, the community
+// committee of its community, and the officers above it.
+func canRecord(u *auth.User, host OrgRef, hubServes bool) bool {
+	if !recordsAny(u) {
+		return false
+	}
+	switch u.Role {
+	case auth.OrgLeader:
+		return u.OrgID == host.ID
+	case auth.HubStaff:
+		return hubServes
+	}
+	return u.InScope(host.CommunityCode)
 }
 
 // hidesHost reports, for a user who may not record for a host
@@ -91,11 +107,27 @@ func reportsOf(u *auth.User) (hub int64, ok bool) {
 	return 0, true
 }
 
+// addsBeneficiaries reports who registers beneficiaries somewhere (the
+// beneficiaries page's form): anyone not read-only with a place, a leader
+// only with an organization (whose district is theirs).
+func addsBeneficiaries(u *auth.User) bool {
+	if u == nil || u.ReadOnly() {
+		return false
+	}
+	if u.OwnOrgOnly() {
+		return u.OrgID != 0
+	}
+	return u.ScopeCode != ""
+}
+
 // canAddBeneficiary reports whether the user registers a beneficiary of a
 // community (in district): a leader in their organization's district
 // (leaderDistrict; "" when they have none), everyone else in their scope.
 func canAddBeneficiary(u *auth.User, community, district, leaderDistrict string) bool {
-	if u.Role == auth.OrgLeader {
+	if !addsBeneficiaries(u) {
+		return false
+	}
+	if u.OwnOrgOnly() {
 		return leaderDistrict != "" && leaderDistrict == district
 	}
 	return u.InScope(community)

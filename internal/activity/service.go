@@ -179,7 +179,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Activity
 		if err := s.mayRecord(ctx, u, host[0]); err != nil {
 			return nil, err
 		}
-	} else if u.ReadOnly() {
+	} else if !recordsAny(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	return s.CreateWithFile(ctx, u, in, nil)

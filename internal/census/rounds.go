@@ -331,15 +331,12 @@ func (s *Service) CensusCounts(ctx context.Context, u *auth.User) (count, overdu
 	today := clock.Day(s.now())
 	var q string
 	var args []any
-	switch u.Role {
-	case auth.StreetOfficer, auth.CommunityCommittee:
-		if len(u.ScopeCode) < 9 {
-			return 0, 0, nil
-		}
+	switch {
+	case waitsOnOwnStreet(u):
 		q = `SELECT r.deadline FROM census_rounds r WHERE r.district_code = $1 AND r.status = $2
 			AND NOT EXISTS (SELECT 1 FROM census_submissions s WHERE s.round_id = r.id AND s.street_code = $3)`
 		args = []any{u.ScopeCode[:6], RoundOpen, u.ScopeCode[:9]}
-	case auth.DistrictOfficer:
+	case waitsOnStreets(u):
 		lo, hi := db.PrefixRange(u.ScopeCode)
 		q = `SELECT r.deadline FROM census_rounds r JOIN divisions d ON d.code >= $3 AND d.code < $4 AND length(d.code) = 9
 			WHERE r.district_code = $1 AND r.status = $2

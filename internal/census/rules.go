@@ -37,3 +37,19 @@ func CanSubmit(u *auth.User, r *Round) bool { return submitsTo(u, r) && r.Status
 
 // CanClose reports whether the user closes the round.
 func CanClose(u *auth.User, r *Round) bool { return canRun(u, r.DistrictCode) && r.Status == RoundOpen }
+
+// ChecksBeforeStreet reports the community committee, who in an open round
+// checks its community's organizations before its street submits (its
+// work waiting is on the organizations list, not the census page).
+func ChecksBeforeStreet(u *auth.User) bool { return u != nil && u.Role == auth.CommunityCommittee }
+
+// waitsOnOwnStreet reports who waits on their own street's submission to
+// an open round (CensusCounts): the street's officers, and the committees
+// below it who check first.
+func waitsOnOwnStreet(u *auth.User) bool {
+	return u != nil && (u.Role == auth.StreetOfficer || ChecksBeforeStreet(u)) && len(u.ScopeCode) >= 9
+}
+
+// waitsOnStreets reports who waits on every street of their district
+// (CensusCounts): the district office.
+func waitsOnStreets(u *auth.User) bool { return u != nil && u.Role == auth.DistrictOfficer }

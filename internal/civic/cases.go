@@ -249,11 +249,10 @@ func (s *Service) listCases(ctx context.Context, where string, args []any, limit
 // Cases lists the cases a signed-in officer, hub or leader works on: their
 // own, and those waiting or published in their scope.
 func (s *Service) Cases(ctx context.Context, u *auth.User) ([]*Case, error) {
-	if u == nil || u.Role == auth.Resident {
+	if !listsCases(u) {
 		return nil, notFound()
 	}
-	switch u.Role {
-	case auth.OrgLeader, auth.HubStaff, auth.CommunityCommittee:
+	if !readsScopeCases(u) {
 		return s.listCases(ctx, `c.created_by = $1`, []any{u.ID}, 200)
 	}
 	lo, hi := db.PrefixRange(u.ScopeCode)

@@ -349,13 +349,33 @@ func canSeeCase(u *auth.User, c *Case) bool {
 	if c.Status == CasePublished {
 		return true
 	}
-	if u == nil || u.Role == auth.Resident {
+	if !listsCases(u) {
 		return false
 	}
 	if c.createdBy == u.ID {
 		return true
 	}
-	return u.Role != auth.OrgLeader && u.Role != auth.HubStaff && u.Role != auth.CommunityCommittee && u.InScope(c.UnitCode)
+	return readsScopeCases(u) && u.InScope(c.UnitCode)
+}
+
+// listsCases reports who has a list of the cases they work on (Cases):
+// every signed-in account but a resident, who reads the published ones on
+// the public portal.
+func listsCases(u *auth.User) bool { return u != nil && u.Role != auth.Resident }
+
+// readsScopeCases reports who reads, besides their own, the cases of their
+// scope not yet published: the street and the levels above it (and the
+// read-only accounts), not an organization's leader, a hub's staff or a
+// community committee, who see only the cases they wrote.
+func readsScopeCases(u *auth.User) bool {
+	if !listsCases(u) {
+		return false
+	}
+	switch u.Role {
+	case auth.OrgLeader, auth.HubStaff, auth.CommunityCommittee:
+		return false
+	}
+	return true
 }
 
 // planDecision decides a case's next status: the author submits a draft

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/auth/authtest"
 )
 
 func who(id int64, role, scope string, org int64) *auth.User {
@@ -132,5 +133,26 @@ func TestWhoRunsSurveys(t *testing.T) {
 	}
 	if runsSurveys(nil) || canRunSurvey(nil, street.UnitCode) || seesSurveyResults(nil, street) {
 		t.Error("no user runs or reads surveys")
+	}
+}
+
+// The cases list (Cases) and a case's visibility (canSeeCase) ask the same
+// rules: for every role, an unpublished case of someone else in the
+// account's scope is seen exactly by those whose list reads their scope's
+// cases, and one's own by everyone with a list; a resident has neither.
+func TestCaseListAgreesWithVisibility(t *testing.T) {
+	reads := map[string]bool{auth.CityAdmin: true, auth.DistrictOfficer: true, auth.StreetOfficer: true,
+		auth.Auditor: true, auth.SecurityAdmin: true}
+	for _, u := range authtest.Every(7) {
+		for _, st := range []string{CaseDraft, CaseStreet, CaseDistrict} {
+			theirs := &Case{UnitCode: authtest.Community, Status: st, createdBy: 999}
+			if got := canSeeCase(u, theirs); got != readsScopeCases(u) || got != reads[u.Role] {
+				t.Errorf("%s sees another's %s case: %v, the list reads the scope: %v, want %v", u.Role, st, got, readsScopeCases(u), reads[u.Role])
+			}
+			own := &Case{UnitCode: authtest.Community, Status: st, createdBy: u.ID}
+			if canSeeCase(u, own) != listsCases(u) || listsCases(u) != (u.Role != auth.Resident) {
+				t.Errorf("%s: own %s case seen %v, has a list %v", u.Role, st, canSeeCase(u, own), listsCases(u))
+			}
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"linli/internal/app/apptest"
 	"linli/internal/governance"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/auth/authtest"
 	"linli/internal/registry"
 )
 
@@ -593,5 +594,43 @@ func TestWorkReports(t *testing.T) {
 	inbox := cc.Do("GET", "/work-reports?year=2023", nil)
 	if inbox.Status != 200 || !strings.Contains(inbox.String(), "五山书画社") {
 		t.Errorf("inbox: %d", inbox.Status)
+	}
+}
+
+// For every role, an organization's governance page offers the work-report
+// form exactly when the service then files the report. Officers submitting
+// on an organization's behalf is deliberate (CanEdit: the paper reports of
+// past periods are entered by the committee or the street); the page used
+// to offer the form to the leader alone, on the reports page.
+func TestReportFormOfferedIffAccepted(t *testing.T) {
+	f := newFixture(t)
+	committee := f.a.CreateUser("wushan-committee", auth.CommunityCommittee, wushanComm, 0)
+	if r := f.a.As(committee).Do("POST", "/api/v1/report-cycles", map[string]any{"community_code": wushanComm,
+		"cycle": "quarterly", "effective_on": "2023-01-01"}); r.Status != http.StatusOK {
+		t.Fatalf("cycle: %d %s", r.Status, r.Body)
+	}
+	want := map[string]bool{auth.OrgLeader: true, auth.CommunityCommittee: true, auth.StreetOfficer: true,
+		auth.DistrictOfficer: true, auth.CityAdmin: true}
+	for _, role := range auth.Roles {
+		in := apptest.OrgInput("五山"+role+"服务队", wushanComm)
+		in.Status = registry.StatusActive
+		o := f.a.CreateOrg(f.street, in)
+		u := f.a.CreateUser("", role, authtest.Scope(role), o.ID)
+		id := strconv.FormatInt(o.ID, 10)
+		page := f.a.As(u).Do("GET", "/orgs/"+id+"/governance", nil)
+		offered := page.Status == http.StatusOK && strings.Contains(page.String(), `id="report-form"`) &&
+			strings.Contains(page.String(), `value="2023-Q1"`)
+		r := f.a.As(u).Do("POST", "/api/v1/work-reports", map[string]any{"org_id": o.ID, "period": "2023-Q1", "body": "一季度纸质报告补录。"})
+		accepted := r.Status == http.StatusCreated
+		if offered != accepted || accepted != want[role] {
+			t.Errorf("%s: the page (%d) offers the report form %v, the service answers %d; want both %v",
+				role, page.Status, offered, r.Status, want[role])
+		}
+		if accepted {
+			again := f.a.As(u).Do("GET", "/orgs/"+id+"/governance", nil)
+			if strings.Contains(again.String(), `value="2023-Q1"`) {
+				t.Errorf("%s: the period is offered again once reported", role)
+			}
+		}
 	}
 }

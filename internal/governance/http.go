@@ -66,6 +66,7 @@ type govData struct {
 	Posts     []string
 	Kinds     []string
 	Rows      []int
+	Periods   []Period // the work-report form's choices (CanEdit)
 }
 
 func (h *Handlers) governancePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -88,6 +89,9 @@ func (h *Handlers) renderGov(w http.ResponseWriter, r *http.Request, u *auth.Use
 	}
 	if err == nil {
 		d.Decisions, err = decisions(r.Context(), h.Svc.DB.Read, id)
+	}
+	if err == nil && d.CanEdit {
+		d.Periods, err = h.Svc.Owed(r.Context(), u, id)
 	}
 	if err != nil {
 		h.S.PageError(w, r, err)

@@ -18,7 +18,10 @@ import (
 
 // CanEdit tells who records an organization's governance (charter,
 // officers, decisions, work reports): its leader and the officers above it
-// (hub staff and auditors only read).
+// (hub staff and auditors only read). Officers submitting a work report on
+// an organization's behalf is deliberate: the paper reports of past periods
+// are entered by the committee or the street, so the organization's
+// governance page offers them the report form as it offers the leader.
 func CanEdit(u *auth.User) bool {
 	return u != nil && (u.Role == auth.OrgLeader || u.IsOfficer())
 }

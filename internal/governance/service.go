@@ -670,6 +670,34 @@ func (s *Service) missing(ctx context.Context, scope string, orgIDs []int64, yea
 	return out, nil
 }
 
+// Owed lists the periods of this year an organization may submit a report
+// for now: those owed and not submitted, and those returned (the report
+// forms' choices).
+func (s *Service) Owed(ctx context.Context, u *auth.User, orgID int64) ([]Period, error) {
+	o, err := s.org(ctx, u, orgID)
+	if err != nil {
+		return nil, err
+	}
+	today := s.today()
+	year, _ := strconv.Atoi(today[:4])
+	due, err := s.missing(ctx, "", []int64{o.ID}, year, today)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Period, 0, len(due))
+	for _, d := range due {
+		out = append(out, d.Period)
+	}
+	back, err := listReports(ctx, s.DB.Read, ReportFilter{OrgID: o.ID, Year: year, Status: ReportReturned}, 1000)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range back {
+		out = append(out, Period{Key: r.Period, DueOn: r.DueOn})
+	}
+	return out, nil
+}
+
 // Review receives a submitted report or returns it asking for more.
 func (s *Service) Review(ctx context.Context, u *auth.User, id int64, decision, comment string) (*Report, error) {
 	r, err := getReport(ctx, s.DB.Read, id, "")

@@ -3,11 +3,9 @@ package home
 import (
 	"context"
 	"fmt"
-	"strconv"
 
-	"linli/internal/ledger"
+	"linli/internal/census"
 	"linli/internal/platform/auth"
-	"linli/internal/registry"
 )
 
 // Task is one kind of work waiting for the user: how many, how many are
@@ -47,76 +45,57 @@ func (b *Board) For(ctx context.Context, u *auth.User) ([]Task, error) {
 	return out, nil
 }
 
-// Orgs is what the registry's tasks read.
-type Orgs interface {
-	List(ctx context.Context, u *auth.User, f registry.Filter) (*registry.Page, error)
-	Get(ctx context.Context, u *auth.User, id int64) (*registry.Org, error)
+// Count is how a room tells one kind of work waiting: how many, and the
+// link to the list behind it ("" when the user has none of that kind to do
+// at all).
+type Count func(ctx context.Context, u *auth.User) (n int, link string, err error)
+
+// keyed is a task's key and the room's count behind it.
+type keyed struct {
+	key   string
+	count Count
 }
 
-// OrgTasks: filings waiting for the officer's decision (community
-// committees decide on community-tier groups, streets and above on every
-// tier); for a leader, a filing returned for changes.
-func OrgTasks(orgs Orgs) Source {
+// counted makes tasks of the rooms' counts; the rooms decide, by their own
+// rules, who has what waiting.
+func counted(what string, counts ...keyed) Source {
 	return func(ctx context.Context, u *auth.User) ([]Task, error) {
-		switch u.Role {
-		case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer, auth.CommunityCommittee:
-			f := registry.Filter{Status: registry.StatusPending, PerPage: 1}
-			link := "/orgs?status=pending"
-			if u.Role == auth.CommunityCommittee {
-				f.Tier = registry.TierCommunity
-				link += "&tier=" + registry.TierCommunity
-			}
-			p, err := orgs.List(ctx, u, f)
+		var out []Task
+		for _, c := range counts {
+			n, link, err := c.count(ctx, u)
 			if err != nil {
-				return nil, fmt.Errorf("tasks: pending filings: %w", err)
+				return nil, fmt.Errorf("tasks: %s: %w", what, err)
 			}
-			return []Task{{Key: "orgs.pending", Count: p.Total, Link: link}}, nil
-		case auth.OrgLeader:
-			if u.OrgID == 0 {
-				return nil, nil
-			}
-			o, err := orgs.Get(ctx, u, u.OrgID)
-			if err != nil {
-				return nil, fmt.Errorf("tasks: own organization: %w", err)
-			}
-			if o.Status == registry.StatusReturned {
-				return []Task{{Key: "orgs.returned", Count: 1, Link: "/orgs/" + strconv.FormatInt(o.ID, 10)}}, nil
+			if link != "" {
+				out = append(out, Task{Key: c.key, Count: n, Link: link})
 			}
 		}
-		return nil, nil
+		return out, nil
 	}
 }
 
-// Expenses is what the custody ledger's tasks read.
+// Orgs is what the registry tells the board.
+type Orgs interface {
+	PendingForDecision(ctx context.Context, u *auth.User) (int, string, error)
+	ReturnedToFiler(ctx context.Context, u *auth.User) (int, string, error)
+}
+
+// OrgTasks: filings waiting for the officer's decision (the registry's
+// approval rule); for a leader, a filing returned for changes.
+func OrgTasks(orgs Orgs) Source {
+	return counted("filings", keyed{"orgs.pending", orgs.PendingForDecision}, keyed{"orgs.returned", orgs.ReturnedToFiler})
+}
+
+// Expenses is what the custody ledger tells the board.
 type Expenses interface {
-	HubExpenses(ctx context.Context, u *auth.User, hubID int64, status string) ([]*ledger.Expense, error)
-	OrgExpenses(ctx context.Context, u *auth.User, orgID int64, status string) ([]*ledger.Expense, error)
+	ExpensesAwaiting(ctx context.Context, u *auth.User) (int, string, error)
+	ExpensesReturned(ctx context.Context, u *auth.User) (int, string, error)
 }
 
 // ExpenseTasks: a hub's staff decide on the expenses its organizations
-// submit; a leader resubmits the ones returned.
+// submit; a leader resubmits the ones returned (the ledger's rules).
 func ExpenseTasks(led Expenses) Source {
-	return func(ctx context.Context, u *auth.User) ([]Task, error) {
-		if u.OrgID == 0 {
-			return nil, nil
-		}
-		id := strconv.FormatInt(u.OrgID, 10)
-		switch u.Role {
-		case auth.HubStaff:
-			es, err := led.HubExpenses(ctx, u, u.OrgID, ledger.ExpensePending)
-			if err != nil {
-				return nil, fmt.Errorf("tasks: hub expenses: %w", err)
-			}
-			return []Task{{Key: "expenses.pending", Count: len(es), Link: "/hubs/" + id}}, nil
-		case auth.OrgLeader:
-			es, err := led.OrgExpenses(ctx, u, u.OrgID, ledger.ExpenseReturned)
-			if err != nil {
-				return nil, nil // an organization without a custody account has none
-			}
-			return []Task{{Key: "expenses.returned", Count: len(es), Link: "/custody/" + id}}, nil
-		}
-		return nil, nil
-	}
+	return counted("expenses", keyed{"expenses.pending", led.ExpensesAwaiting}, keyed{"expenses.returned", led.ExpensesReturned})
 }
 
 // Reports is what the major-activity reports' tasks read.
@@ -125,14 +104,9 @@ type Reports interface {
 }
 
 // ReportTasks: major-activity reports waiting for the acknowledging level
-// (the street, or the community committee for community-tier groups).
+// (the activity room's rule: none for a user who decides none).
 func ReportTasks(acts Reports) Source {
 	return func(ctx context.Context, u *auth.User) ([]Task, error) {
-		switch u.Role {
-		case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer, auth.CommunityCommittee:
-		default:
-			return nil, nil
-		}
 		n, err := acts.AwaitingDecision(ctx, u)
 		if err != nil {
 			return nil, fmt.Errorf("tasks: major-activity reports: %w", err)
@@ -173,7 +147,7 @@ func CensusTasks(c CensusRounds) Source {
 		if err != nil {
 			return nil, fmt.Errorf("tasks: census: %w", err)
 		}
-		if u.Role == auth.CommunityCommittee {
+		if census.ChecksBeforeStreet(u) {
 			return []Task{{Key: "census.check", Count: n, Overdue: late, Link: "/orgs"}}, nil
 		}
 		return []Task{{Key: "census.due", Count: n, Overdue: late, Link: "/census"}}, nil

@@ -63,17 +63,30 @@ func manages(u *auth.User, o *Org) bool {
 // the community committee for community-tier groups, the street (and the
 // officers above it) for every tier.
 func approves(u *auth.User, o *Org) bool {
-	if !u.InScope(o.CommunityCode) {
-		return false
+	tier, ok := decidesTier(u)
+	return ok && u.InScope(o.CommunityCode) && (tier == "" || o.Tier == tier)
+}
+
+// decidesTier reports the tier of the filings the user decides in their
+// scope (approves): every tier ("") for the street and the officers above
+// it, the community tier for the community committee; ok false for
+// everyone else.
+func decidesTier(u *auth.User) (tier string, ok bool) {
+	if u == nil {
+		return "", false
 	}
 	switch u.Role {
 	case auth.CityAdmin, auth.DistrictOfficer, auth.StreetOfficer:
-		return true
+		return "", true
 	case auth.CommunityCommittee:
-		return o.Tier == TierCommunity
+		return TierCommunity, true
 	}
-	return false
+	return "", false
 }
+
+// resubmitsOwn reports a leader with an organization, who changes and
+// resubmits its filing when it is returned (the home board's task).
+func resubmitsOwn(u *auth.User) bool { return u.OwnOrgOnly() && u.OrgID != 0 }
 
 // setsFlag reports who may set each flag: hub and the volunteer mark are the
 // street's decision, brand and demonstration the district's.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"linli/internal/app/apptest"
 	"linli/internal/kpi"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/auth/authtest"
 	"linli/internal/registry"
 	"linli/internal/training"
 )
@@ -244,6 +246,45 @@ func TestTrainedPersonnel(t *testing.T) {
 	for date, w := range want {
 		if num, _ := independent(date); num != w {
 			t.Errorf("fixture %s: %d trained organizations, want %d", date, num, w)
+		}
+	}
+}
+
+// For every role, a session's page offers the enrolment form exactly when
+// the service then enrols, on a session still open and on one that has
+// ended. Those who keep a session's attendance (the street, the district,
+// the city for a street's session) still enrol after its end, so the plan's
+// sessions of 2021–2023 can be entered from their sign-in sheets; everyone
+// else's enrolment closes at the end. The page used to hide the form after
+// the end from everyone while the service still enrolled for everyone.
+func TestEnrolOfferedIffAccepted(t *testing.T) {
+	a := apptest.New(t)
+	st := a.CreateUser("wushan-enrol", auth.StreetOfficer, wushan, 0)
+	c := a.As(st)
+	now := a.Clock.Now()
+	open := create(t, c, session("骨干能力提升班", wushan, now.Add(24*time.Hour), 100))
+	over := create(t, c, session("2021年骨干培训", wushan, now.Add(-30*24*time.Hour), 100))
+	want := map[string]map[int64]bool{
+		auth.CityAdmin:          {open.ID: true, over.ID: true},
+		auth.DistrictOfficer:    {open.ID: true, over.ID: true},
+		auth.StreetOfficer:      {open.ID: true, over.ID: true},
+		auth.CommunityCommittee: {open.ID: true},
+		auth.HubStaff:           {open.ID: true}, // no hub of theirs runs the session
+	}
+	n := 0
+	for _, role := range auth.Roles {
+		u := a.CreateUser("", role, authtest.Scope(role), 0)
+		for _, s := range []training.Training{open, over} {
+			n++
+			pid := person(t, c, "学员"+itoa(int64(n)), "1380013"+strconv.Itoa(8000+n))
+			page := a.As(u).Do("GET", "/trainings/"+itoa(s.ID), nil)
+			offered := page.Status == http.StatusOK && strings.Contains(page.String(), `id="enrol-form"`)
+			r := a.As(u).Do("POST", "/api/v1/trainings/"+itoa(s.ID)+"/enrolments", map[string]any{"person_id": pid})
+			accepted := r.Status == http.StatusCreated
+			if offered != accepted || accepted != want[role][s.ID] {
+				t.Errorf("%s on %q: the page (%d) offers the form %v, the service answers %d; want both %v",
+					role, s.Title, page.Status, offered, r.Status, want[role][s.ID])
+			}
 		}
 	}
 }

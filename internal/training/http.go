@@ -95,9 +95,9 @@ func (h *Handlers) showRender(w http.ResponseWriter, r *http.Request, u *auth.Us
 		}
 	}
 	// the enrolment form's person picker searches the viewer's subtree
-	d.CanEnrol = err == nil && enrolsInto(u, t.UnitCode) && h.Svc.now().Before(t.EndsAt)
+	d.CanEnrol = err == nil && enrolsInto(u, t, h.Svc.now())
 	if err == nil && selfEnrols(u) {
-		d.CanSelf = h.Svc.now().Before(t.EndsAt)
+		d.CanSelf = sessionOpen(t, h.Svc.now())
 		d.Self, err = h.Svc.SelfEnrolled(ctx, u, id)
 	}
 	if err != nil {

@@ -97,16 +97,37 @@ func canSeeTraining(u *auth.User, unitCode string) bool {
 	return u != nil && u.ScopeCode != "" && u.Overlaps(unitCode)
 }
 
-// enrolsInto: the officers (and hub staff) who see the session enrol
-// people into it (the session page shows them the enrolment form).
-func enrolsInto(u *auth.User, unitCode string) bool {
+// enrolsWhileOpen: the officers (and hub staff) who see the session enrol
+// people into it while it is open (sessionOpen).
+func enrolsWhileOpen(u *auth.User, unitCode string) bool {
 	return keeperRole(u) && canSeeTraining(u, unitCode)
 }
 
-// canEnrol: those who enrol into the session enrol the people of their own
-// subtree.
-func canEnrol(u *auth.User, unitCode, personCommunity string) bool {
-	return enrolsInto(u, unitCode) && u.InScope(personCommunity)
+// sessionOpen: a session takes enrolments of everyone entitled until it
+// ends (self-enrolment, planSelf, too).
+func sessionOpen(t *Training, now time.Time) bool { return now.Before(t.EndsAt) }
+
+// enrolsInto: whether the user enrols people into the session now (the
+// session page shows them the enrolment form). Those who keep its
+// attendance (canOrganize) still enrol after it ended: the plan's sessions
+// of 2021–2023 are entered from their paper sign-in sheets (补录),
+// enrolment first, then attendance. For everyone else enrolment closes
+// when the session ends.
+func enrolsInto(u *auth.User, t *Training, now time.Time) bool {
+	return enrolsWhileOpen(u, t.UnitCode) && (sessionOpen(t, now) || canOrganize(u, t.UnitCode, t.HubOrgID))
+}
+
+// planEnrol: those who enrol into the session (enrolsInto) enrol the
+// people of their own subtree. A session over is a conflict for those who
+// enrolled into it while it was open, a refusal for the others.
+func planEnrol(u *auth.User, t *Training, now time.Time, personCommunity string) error {
+	switch {
+	case !enrolsWhileOpen(u, t.UnitCode) || !u.InScope(personCommunity):
+		return errs.E(errs.Forbidden, "err.forbidden")
+	case !enrolsInto(u, t, now):
+		return errs.E(errs.Conflict, "training.err.over")
+	}
+	return nil
 }
 
 // selfEnrols: an organization's leader with an organization enrols
@@ -239,7 +260,7 @@ func planSelf(u *auth.User, org *registry.Org, t *Training, now time.Time) (Pers
 	if !canSeeTraining(u, t.UnitCode) {
 		return PersonInput{}, errs.E(errs.NotFound, "err.not_found")
 	}
-	if !now.Before(t.EndsAt) {
+	if !sessionOpen(t, now) {
 		return PersonInput{}, errs.E(errs.Conflict, "training.err.over")
 	}
 	name := strings.TrimSpace(org.LeaderName)

@@ -13,7 +13,9 @@ import (
 // street's session run by hub 9, enrolling a person of Wushan's community.
 func TestAccessRules(t *testing.T) {
 	const unit, person, elsewhere = "440106001", authtest.Community, authtest.Outside
-	session := &Training{UnitCode: unit, HubOrgID: 9}
+	now := time.Date(2023, 6, 1, 9, 0, 0, 0, time.UTC)
+	session := &Training{UnitCode: unit, HubOrgID: 9, EndsAt: now.Add(time.Hour)}
+	over := &Training{UnitCode: unit, HubOrgID: 9, EndsAt: now.Add(-time.Hour)}
 	type want struct{ organizer, organizes, enrolsInto, enrol, keeps, hub, names, programme, self, sees, seesPerson bool }
 	wants := map[string]want{
 		auth.CityAdmin:          {organizer: true, organizes: true, enrolsInto: true, enrol: true, keeps: true, names: true, programme: true, sees: true, seesPerson: true},
@@ -29,21 +31,27 @@ func TestAccessRules(t *testing.T) {
 	for _, r := range auth.Roles {
 		u := &auth.User{Role: r, ScopeCode: authtest.Scope(r), OrgID: 9}
 		w := wants[r]
-		got := want{organizerRole(u), canOrganize(u, unit, 9), enrolsInto(u, unit), canEnrol(u, unit, person), canKeepPeople(u, person),
+		got := want{organizerRole(u), canOrganize(u, unit, 9), enrolsInto(u, session, now), planEnrol(u, session, now, person) == nil, canKeepPeople(u, person),
 			runsAsHub(u), namesHub(u, person), namesProgramme(u), selfEnrols(u), seesSession(u, session), seesPerson(u, person)}
 		if got != w {
 			t.Errorf("%s:\n got %+v\nwant %+v", r, got, w)
 		}
-		if canEnrol(u, unit, elsewhere) || canKeepPeople(u, elsewhere) || seesPerson(u, elsewhere) {
+		if planEnrol(u, session, now, elsewhere) == nil || canKeepPeople(u, elsewhere) || seesPerson(u, elsewhere) {
 			t.Errorf("%s acts on a person outside its subtree", r)
 		}
 		// the session page's enrolment form and the service's check agree:
 		// the form shows iff someone of the viewer's subtree may be enrolled
-		if enrolsInto(u, unit) != canEnrol(u, unit, u.ScopeCode+"001") && len(u.ScopeCode) < 12 {
-			t.Errorf("%s: the form and the service disagree", r)
+		for _, s := range []*Training{session, over} {
+			if enrolsInto(u, s, now) != (planEnrol(u, s, now, person) == nil) {
+				t.Errorf("%s, session ending %v: the form and the service disagree", r, s.EndsAt)
+			}
+		}
+		// after the end, only those who keep the attendance enrol (补录)
+		if enrolsInto(u, over, now) != (w.enrolsInto && w.organizes) {
+			t.Errorf("%s enrols into a session over: %v", r, enrolsInto(u, over, now))
 		}
 	}
-	if organizerRole(nil) || enrolsInto(nil, unit) || keeperRole(nil) || namesProgramme(nil) || selfEnrols(nil) ||
+	if organizerRole(nil) || enrolsInto(nil, session, now) || keeperRole(nil) || namesProgramme(nil) || selfEnrols(nil) ||
 		seesSession(nil, session) || runsAsHub(nil) {
 		t.Error("no account may do anything")
 	}

@@ -284,10 +284,10 @@ func (s *Service) Enrol(ctx context.Context, u *auth.User, trainingID, personID 
 	if err != nil {
 		return nil, err
 	}
-	if !canEnrol(u, t.UnitCode, p.CommunityCode) {
-		return nil, errs.E(errs.Forbidden, "err.forbidden")
-	}
 	now := s.now()
+	if err := planEnrol(u, t, now, p.CommunityCode); err != nil {
+		return nil, err
+	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		return s.enrolTx(ctx, tx, u, now, trainingID, personID, p.CommunityCode)
 	})
