@@ -142,20 +142,20 @@ func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf, k
 // makeDashboard evaluates every indicator at a unit in the user's scope and
 // encodes the answer.
 func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User, unitCode string, w when) (*dashEntry, error) {
-	node, err := s.unitFor(ctx, u, unitCode)
+	if !u.InScope(unitCode) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	// the unit, its path, the indicators and the division lists: kept
+	// while no indicator and no division changed (frame.go)
+	f, err := s.frameAt(ctx, unitCode)
 	if err != nil {
 		return nil, err
 	}
-	inds, err := s.List(ctx, u, node.Code, false)
-	if err != nil {
-		return nil, err
-	}
-	path, err := s.Geo.Path(ctx, node.Code)
-	if err != nil {
-		return nil, err
-	}
+	node := &f.path[len(f.path)-1]
+	inds := listed(f.inds, u, node.Code, false)
+	f.hold(e)
 	var visible []geo.Node
-	for _, p := range path {
+	for _, p := range f.path {
 		if u.InScope(p.Code) {
 			visible = append(visible, p)
 		}

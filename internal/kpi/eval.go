@@ -243,16 +243,7 @@ func (e *evaluator) prefetch(ctx context.Context, inds []*Indicator, node geo.No
 	records := e.s.records.Load()
 	// the division lists: the unit's children, and the units each
 	// indicator judges below it (see fillUnits)
-	lists := map[int][]span{}
-	if n := geo.ChildLen(node.Code); n > 0 {
-		lists[n] = []span{spanOf(node.Code)}
-	}
-	for _, ind := range inds {
-		if spans, _, ok := reach(ind, node); ok && len(node.Code) < judgedLen(ind) {
-			lists[judgedLen(ind)] = append(lists[judgedLen(ind)], spans...)
-		}
-	}
-	if err := e.unitLists(ctx, lists); err != nil {
+	if err := e.unitLists(ctx, dashboardLists(inds, node)); err != nil {
 		return err
 	}
 	for _, ind := range inds {
@@ -291,6 +282,22 @@ func (e *evaluator) prefetch(ctx context.Context, inds []*Indicator, node geo.No
 		return err
 	}
 	return e.countMany(ctx, counts)
+}
+
+// dashboardLists are the division lists a dashboard's indicators at a
+// unit read: the unit's children, and the units each indicator judges
+// below it (see fillUnits).
+func dashboardLists(inds []*Indicator, node geo.Node) map[int][]span {
+	lists := map[int][]span{}
+	if n := geo.ChildLen(node.Code); n > 0 {
+		lists[n] = []span{spanOf(node.Code)}
+	}
+	for _, ind := range inds {
+		if spans, _, ok := reach(ind, node); ok && len(node.Code) < judgedLen(ind) {
+			lists[judgedLen(ind)] = append(lists[judgedLen(ind)], spans...)
+		}
+	}
+	return lists
 }
 
 // matchFor is the match of an indicator's records.
