@@ -23,21 +23,22 @@ type unit struct{ code, name string }
 // date. The result, the units behind it and the records behind it are all
 // read from here, so they cannot disagree.
 type evaluation struct {
-	ind        *Indicator
-	node       geo.Node
-	w          when
-	available  bool
-	applicable bool
-	spans      []span
-	g          int                    // code length the counts are grouped at
-	counts     map[string]int         // matching records per group
-	lates      map[string]int         // of them, records counted by a late entry (补录)
-	nums       map[string]int         // record_share: numerator records per group
-	years      map[string]map[int]int // count_per_year: records per group per year
-	cur        int                    // count_per_year: the period the value is for
-	started    []int                  // count_per_year: the periods begun by the date
-	units      []UnitRow              // the units behind the number
-	children   []unit
+	ind         *Indicator
+	node        geo.Node
+	w           when
+	available   bool
+	applicable  bool
+	spans       []span
+	g           int                    // code length the counts are grouped at
+	counts      map[string]int         // matching records per group
+	lates       map[string]int         // of them, records counted by a late entry (补录)
+	nums        map[string]int         // record_share: numerator records per group
+	years       map[string]map[int]int // count_per_year: records per group per year
+	cur         int                    // count_per_year: the period the value is for
+	started     []int                  // count_per_year: the periods begun by the date
+	units       []UnitRow              // the units behind the number
+	unitsSorted bool                   // units are in code order (see below)
+	children    []unit
 }
 
 // evaluator answers one request; it remembers division lists between
@@ -512,6 +513,7 @@ func (e *evaluator) fillUnits(ctx context.Context, ev *evaluation) error {
 			ev.units = append(ev.units, row)
 		}
 	}
+	ev.unitsSorted = slices.IsSortedFunc(ev.units, func(a, b UnitRow) int { return strings.Compare(a.Unit, b.Unit) })
 	return nil
 }
 

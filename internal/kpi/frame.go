@@ -30,8 +30,10 @@ import (
 // coverage.Service.shapeAt).
 
 // frameVersionSQL is the frames' version: both counters in one indexed read.
-const frameVersionSQL = `SELECT (SELECT n FROM geo_changes WHERE id = 1) +
-	(SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = '')`
+// (Its constants are arguments: on SQLite a statement with arguments is
+// prepared once per connection, one without is parsed again each time.)
+const frameVersionSQL = `SELECT (SELECT n FROM geo_changes WHERE id = $1) +
+	(SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = $2)`
 
 // frame is a unit's frame. Shared by every request served it: never
 // changed once made.
@@ -44,7 +46,7 @@ type frame struct {
 // frameVersion reads the frames' version.
 func (s *Service) frameVersion(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.queryRow(ctx, frameVersionSQL).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, frameVersionSQL, 1, "").Scan(&n); err != nil {
 		return 0, fmt.Errorf("kpi frame version: %w", err)
 	}
 	return n, nil
