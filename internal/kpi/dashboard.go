@@ -142,20 +142,20 @@ func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf, k
 // makeDashboard evaluates every indicator at a unit in the user's scope and
 // encodes the answer.
 func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User, unitCode string, w when) (*dashEntry, error) {
-	node, err := s.unitFor(ctx, u, unitCode)
+	if !u.InScope(unitCode) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	// the unit, its path, the indicators and the division lists: kept
+	// while no indicator and no division changed (frame.go)
+	f, err := s.frameAt(ctx, unitCode)
 	if err != nil {
 		return nil, err
 	}
-	inds, err := s.List(ctx, u, node.Code, false)
-	if err != nil {
-		return nil, err
-	}
-	path, err := s.Geo.Path(ctx, node.Code)
-	if err != nil {
-		return nil, err
-	}
+	node := &f.path[len(f.path)-1]
+	inds := listed(f.inds, u, node.Code, false)
+	f.hold(e)
 	var visible []geo.Node
-	for _, p := range path {
+	for _, p := range f.path {
 		if u.InScope(p.Code) {
 			visible = append(visible, p)
 		}
@@ -208,22 +208,44 @@ type dashEntry struct {
 	body []byte
 }
 
+// sameUnits reports whether children name the nodes, in their order.
+func sameUnits(cs []Child, kids []geo.Node) bool {
+	if len(cs) != len(kids) {
+		return false
+	}
+	for i, c := range cs {
+		if c.Unit != kids[i].Code {
+			return false
+		}
+	}
+	return true
+}
+
 // rank orders child units by the share of judged indicators they meet, then
 // by how many they meet, then by how few are behind.
 func rank(kids []geo.Node, results []*Result) []RankRow {
 	rows := make([]RankRow, 0, len(kids))
+	// a result's children are the dashboard's in the same order (both the
+	// unit's child list): looked up by position, by code otherwise
 	cells := make([]map[string]Child, len(results))
 	for i, r := range results {
+		if sameUnits(r.Children, kids) {
+			continue
+		}
 		cells[i] = map[string]Child{}
 		for _, c := range r.Children {
 			cells[i][c.Unit] = c
 		}
 	}
-	for _, k := range kids {
-		row := RankRow{Unit: k.Code, Name: k.Name, Cells: map[string]Child{}}
+	for j, k := range kids {
+		row := RankRow{Unit: k.Code, Name: k.Name, Cells: make(map[string]Child, len(results))}
 		for i, r := range results {
-			c, ok := cells[i][k.Code]
-			if !ok {
+			var c Child
+			if cells[i] == nil {
+				c = r.Children[j]
+			} else if cc, ok := cells[i][k.Code]; ok {
+				c = cc
+			} else {
 				continue
 			}
 			row.Cells[r.Key] = c

@@ -23,21 +23,22 @@ type unit struct{ code, name string }
 // date. The result, the units behind it and the records behind it are all
 // read from here, so they cannot disagree.
 type evaluation struct {
-	ind        *Indicator
-	node       geo.Node
-	w          when
-	available  bool
-	applicable bool
-	spans      []span
-	g          int                    // code length the counts are grouped at
-	counts     map[string]int         // matching records per group
-	lates      map[string]int         // of them, records counted by a late entry (补录)
-	nums       map[string]int         // record_share: numerator records per group
-	years      map[string]map[int]int // count_per_year: records per group per year
-	cur        int                    // count_per_year: the period the value is for
-	started    []int                  // count_per_year: the periods begun by the date
-	units      []UnitRow              // the units behind the number
-	children   []unit
+	ind         *Indicator
+	node        geo.Node
+	w           when
+	available   bool
+	applicable  bool
+	spans       []span
+	g           int                    // code length the counts are grouped at
+	counts      map[string]int         // matching records per group
+	lates       map[string]int         // of them, records counted by a late entry (补录)
+	nums        map[string]int         // record_share: numerator records per group
+	years       map[string]map[int]int // count_per_year: records per group per year
+	cur         int                    // count_per_year: the period the value is for
+	started     []int                  // count_per_year: the periods begun by the date
+	units       []UnitRow              // the units behind the number
+	unitsSorted bool                   // units are in code order (see below)
+	children    []unit
 }
 
 // evaluator answers one request; it remembers division lists between
@@ -243,16 +244,7 @@ func (e *evaluator) prefetch(ctx context.Context, inds []*Indicator, node geo.No
 	records := e.s.records.Load()
 	// the division lists: the unit's children, and the units each
 	// indicator judges below it (see fillUnits)
-	lists := map[int][]span{}
-	if n := geo.ChildLen(node.Code); n > 0 {
-		lists[n] = []span{spanOf(node.Code)}
-	}
-	for _, ind := range inds {
-		if spans, _, ok := reach(ind, node); ok && len(node.Code) < judgedLen(ind) {
-			lists[judgedLen(ind)] = append(lists[judgedLen(ind)], spans...)
-		}
-	}
-	if err := e.unitLists(ctx, lists); err != nil {
+	if err := e.unitLists(ctx, dashboardLists(inds, node)); err != nil {
 		return err
 	}
 	for _, ind := range inds {
@@ -291,6 +283,22 @@ func (e *evaluator) prefetch(ctx context.Context, inds []*Indicator, node geo.No
 		return err
 	}
 	return e.countMany(ctx, counts)
+}
+
+// dashboardLists are the division lists a dashboard's indicators at a
+// unit read: the unit's children, and the units each indicator judges
+// below it (see fillUnits).
+func dashboardLists(inds []*Indicator, node geo.Node) map[int][]span {
+	lists := map[int][]span{}
+	if n := geo.ChildLen(node.Code); n > 0 {
+		lists[n] = []span{spanOf(node.Code)}
+	}
+	for _, ind := range inds {
+		if spans, _, ok := reach(ind, node); ok && len(node.Code) < judgedLen(ind) {
+			lists[judgedLen(ind)] = append(lists[judgedLen(ind)], spans...)
+		}
+	}
+	return lists
 }
 
 // matchFor is the match of an indicator's records.
@@ -505,6 +513,7 @@ func (e *evaluator) fillUnits(ctx context.Context, ev *evaluation) error {
 			ev.units = append(ev.units, row)
 		}
 	}
+	ev.unitsSorted = slices.IsSortedFunc(ev.units, func(a, b UnitRow) int { return strings.Compare(a.Unit, b.Unit) })
 	return nil
 }
 

@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -62,17 +63,35 @@ func (ev *evaluation) result() *Result {
 // figures computes a unit's numbers from the grouped counts and from the
 // judged (or counted) units below it.
 func (ev *evaluation) figures(code string) figures {
-	var below []UnitRow
-	for _, u := range ev.units {
-		if strings.HasPrefix(u.Unit, code) {
-			below = append(below, u)
-		}
-	}
+	below := ev.below(code)
 	switch ev.ind.Rule.Kind {
 	case KindUnitShare, KindRecordShare:
 		return ev.shareFigures(code, below)
 	}
 	return ev.countFigures(code, below)
+}
+
+// below are the judged (or counted) units under a code, in their order: a
+// run of ev.units when they are in code order (the usual case: one span's
+// list), found by a binary search rather than a pass over every unit for
+// each child of a dashboard's unit. Never appended to (capped).
+func (ev *evaluation) below(code string) []UnitRow {
+	us := ev.units
+	if !ev.unitsSorted {
+		var out []UnitRow
+		for _, u := range us {
+			if strings.HasPrefix(u.Unit, code) {
+				out = append(out, u)
+			}
+		}
+		return out
+	}
+	lo, _ := slices.BinarySearchFunc(us, code, func(u UnitRow, c string) int { return strings.Compare(u.Unit, c) })
+	hi := lo
+	for hi < len(us) && strings.HasPrefix(us[hi].Unit, code) {
+		hi++
+	}
+	return us[lo:hi:hi]
 }
 
 // shareFigures: a share is judged at every level.

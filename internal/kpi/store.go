@@ -40,6 +40,7 @@ type Service struct {
 	records atomic.Bool // count from the records even where the rollup answers (tests, measurements)
 	cache   resultCache
 	dash    flight.Cache[*dashEntry] // finished dashboards (dashboard.go)
+	frames  flight.Cache[*frame]     // the dashboards' frames, by unit (frame.go)
 }
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
@@ -90,6 +91,15 @@ func (s *Service) Get(ctx context.Context, u *auth.User, key string) (*Indicator
 // List returns the indicators the user may see, city-wide ones first. With
 // at set, only those that apply at that division; inactive ones only with all.
 func (s *Service) List(ctx context.Context, u *auth.User, at string, all bool) ([]*Indicator, error) {
+	inds, err := s.listAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return listed(inds, u, at, all), nil
+}
+
+// listAll reads every indicator, city-wide ones first.
+func (s *Service) listAll(ctx context.Context) ([]*Indicator, error) {
 	rows, err := s.query(ctx, `SELECT `+indColumns+` FROM indicators ORDER BY length(scope_code), scope_code, position, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list indicators: %w", err)
@@ -101,12 +111,23 @@ func (s *Service) List(ctx context.Context, u *auth.User, at string, all bool) (
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, ind)
+	}
+	return out, rows.Err()
+}
+
+// listed keeps, of every indicator in the list's order, those List answers:
+// the ones the user may see; with at set, those that apply at that
+// division; inactive ones only with all.
+func listed(inds []*Indicator, u *auth.User, at string, all bool) []*Indicator {
+	out := []*Indicator{}
+	for _, ind := range inds {
 		if !seesIndicator(u, ind) || (!all && !ind.Active) || (at != "" && !strings.HasPrefix(at, ind.ScopeCode)) {
 			continue
 		}
 		out = append(out, ind)
 	}
-	return out, rows.Err()
+	return out
 }
 
 var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{2,39}$`)
