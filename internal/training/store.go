@@ -62,20 +62,13 @@ func scanTraining(sc interface{ Scan(...any) error }) (*Training, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.Topics, t.Audiences = splitCodes(topics), splitCodes(aud)
+	t.Topics, t.Audiences = db.SplitList(topics), db.SplitList(aud)
 	t.StartsAt, t.EndsAt = t.StartsAt.UTC(), t.EndsAt.UTC()
 	t.Hours = hours(t.minutes)
 	return &t, nil
 }
 
 func hours(minutes int) float64 { return float64(minutes*10/60) / 10 }
-
-func splitCodes(s string) []string {
-	if s == "" {
-		return []string{}
-	}
-	return strings.Split(s, ",")
-}
 
 // getTraining reads one session (FOR UPDATE inside a transaction).
 func getTraining(ctx context.Context, q db.Querier, d db.Dialect, id int64, lock bool) (*Training, error) {
