@@ -22,13 +22,6 @@ import (
 
 // Every statement on this room's tables.
 
-func splitList(s string) []string {
-	if s == "" {
-		return []string{}
-	}
-	return strings.Split(s, ",")
-}
-
 // activityBatch is how many activities one INSERT writes (activityInsertN
 // parameters each).
 const activityBatch = 200
@@ -127,7 +120,7 @@ func scanActivity(sc interface{ Scan(...any) error }) (*Activity, error) {
 		&a.UpdatedAt, &a.Version); err != nil {
 		return nil, err
 	}
-	a.Fields, a.TargetGroups = splitList(fields), db.Unmask(registry.TargetGroups, mask)
+	a.Fields, a.TargetGroups = db.SplitList(fields), db.Unmask(registry.TargetGroups, mask)
 	_ = json.Unmarshal([]byte(detail), &a.Beneficiaries)
 	_ = json.Unmarshal([]byte(rule), &a.rule)
 	a.FundRaising, a.Minors, a.Overnight, a.Major, a.HoursConfirmed = fund == 1, minors == 1, overnight == 1, major == 1, confirmed == 1
@@ -515,7 +508,7 @@ func getRule(ctx context.Context, q db.Querier, unit string) (Rule, bool, error)
 	if err != nil {
 		return r, false, fmt.Errorf("activity: rule: %w", err)
 	}
-	r.Kinds = splitList(kinds)
+	r.Kinds = db.SplitList(kinds)
 	r.OutsideHome, r.FundRaising, r.Minors, r.Overnight, r.CommunityAckTier = outside == 1, fund == 1, minors == 1, overnight == 1, tier == 1
 	return r, true, nil
 }

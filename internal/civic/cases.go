@@ -28,31 +28,6 @@ var PhotoTypes = []string{"image/jpeg", "image/png"}
 // MaxPhotos is how many photos a case may have.
 const MaxPhotos = 9
 
-func joinIDs(ids []int64) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = itoa(id)
-	}
-	return strings.Join(s, ",")
-}
-
-func splitIDs(s string) []int64 {
-	out := []int64{}
-	for _, p := range strings.Split(s, ",") {
-		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-func splitList(s string) []string {
-	if s == "" {
-		return []string{}
-	}
-	return strings.Split(s, ",")
-}
-
 // outcomes sums linli's records of the linked activities and projects.
 func outcomes(ctx context.Context, q db.Querier, acts, projects []int64) ([]Outcome, error) {
 	n, part, ben, mins, err := activity.Figures(ctx, q, acts)
@@ -145,7 +120,7 @@ func (s *Service) CreateCase(ctx context.Context, u *auth.User, in CaseInput) (*
 			activity_ids, project_ids, outcomes, status, created_by, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
 			c.Kind, c.Title, c.Story, c.UnitCode, c.StreetCode, c.DistrictCode, db.NullID(orgID), strings.Join(c.Themes, ","),
-			joinIDs(c.ActivityIDs), joinIDs(c.ProjectIDs), string(oc), c.Status, u.ID, now).Scan(&c.ID); err != nil {
+			db.JoinIDs(c.ActivityIDs), db.JoinIDs(c.ProjectIDs), string(oc), c.Status, u.ID, now).Scan(&c.ID); err != nil {
 			return fmt.Errorf("civic: create case: %w", err)
 		}
 		return s.record(ctx, tx, now, u, "case.create", "case", c.ID, c.UnitCode, map[string]any{"title": c.Title, "kind": c.Kind})
@@ -164,7 +139,7 @@ func scanCase(sc interface{ Scan(...any) error }) (*Case, error) {
 		&themes, &acts, &projects, &oc, &c.Status, &featured, &c.PublishedOn, &c.createdBy, &c.CreatedAt); err != nil {
 		return nil, err
 	}
-	c.Themes, c.ActivityIDs, c.ProjectIDs, c.Featured = splitList(themes), splitIDs(acts), splitIDs(projects), featured != 0
+	c.Themes, c.ActivityIDs, c.ProjectIDs, c.Featured = db.SplitList(themes), db.SplitIDs(acts), db.SplitIDs(projects), featured != 0
 	c.Outcomes = []Outcome{}
 	json.Unmarshal([]byte(oc), &c.Outcomes)
 	c.Photos = []int64{}

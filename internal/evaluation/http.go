@@ -51,7 +51,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /evaluation-trees/{id}", h.S.Page(h.treePage))
 	rt.HandleFunc("GET /evaluation-rounds", h.S.Page(h.roundsPage))
 	rt.HandleFunc("GET /evaluation-rounds/{id}", h.S.Page(h.roundPage))
-	rt.HandleFunc("POST /evaluation-rounds/{id}/scores", h.S.Page(h.scoreSubmit))
+	rt.HandleFunc("POST /evaluation-rounds/{id}/scores", h.S.PageID(h.scoreSubmit))
 	h.apiRoutes(rt)
 }
 
@@ -450,12 +450,7 @@ func (h *Handlers) renderRound(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.S.Render(w, r, status, "eval_round", v)
 }
 
-func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	if err := r.ParseForm(); err != nil {
 		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
 		return
@@ -473,7 +468,7 @@ func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 			in.Scores[key] = v
 		}
 	}
-	err = fe.Err()
+	err := fe.Err()
 	if err == nil {
 		_, err = h.Svc.Score(r.Context(), u, id, in)
 	}

@@ -34,24 +34,24 @@ func (h *Handlers) Routes(rt *web.Router) {
 	api("GET", "/api/v1/calls", "Calls for projects inside the viewer's place and above it", "", "CallPage", 0, h.apiCalls,
 		web.Param{Name: "page", Type: "integer"}, web.Param{Name: "per_page", Type: "integer", Description: "at most 200"})
 	api("POST", "/api/v1/calls", "Open a call (a district officer or the city; a street for a micro_venture)"+key, "CallInput", "Call", 201, h.apiCreateCall)
-	api("GET", "/api/v1/calls/{id}", "One call with its terms, timetable and scoring form", "", "Call", 0, h.apiCall)
+	api("GET", "/api/v1/calls/{id}", "One call with its terms, timetable and scoring form", "", "Call", 0, web.Read(h.S, "id", h.Svc.Call))
 	api("PATCH", "/api/v1/calls/{id}", "Change a call (the whole call; its unit stays; the form is fixed once scored)"+key, "CallInput", "Call", 0, h.apiUpdateCall)
 	api("POST", "/api/v1/calls/{id}/applications", "Draft an application to an open call (the organization's leader or its hub)"+key,
 		"ApplicationInput", "Application", 201, h.apiApply)
-	api("GET", "/api/v1/calls/{id}/applications", "A call's applications the viewer may see", "", "ApplicationList", 0, h.apiApplications)
-	api("GET", "/api/v1/applications/{id}", "One application", "", "Application", 0, h.apiApplication)
+	api("GET", "/api/v1/calls/{id}/applications", "A call's applications the viewer may see", "", "ApplicationList", 0, web.ReadItems(h.S, "id", h.Svc.Applications))
+	api("GET", "/api/v1/applications/{id}", "One application", "", "Application", 0, web.Read(h.S, "id", h.Svc.Application))
 	api("POST", "/api/v1/applications/{id}/submit", "Submit a draft; an ineligible organization gets 422 with \"reasons\""+key, "", "Application", 0, h.apiSubmit)
 	api("POST", "/api/v1/applications/{id}/withdraw", "Withdraw an application before the call closes"+key, "", "Application", 0, h.apiWithdraw)
 	api("POST", "/api/v1/calls/{id}/reviewers", "Assign reviewers, with conflicts they declared"+key, "ReviewersInput", "Reviewers", 0, h.apiReviewers)
 	api("POST", "/api/v1/applications/{id}/scores", "A reviewer's scores of an application (reviewer_id defaults to the caller)"+key,
 		"ScoreInput", "ScoreAnswer", 0, h.apiScore)
-	api("GET", "/api/v1/calls/{id}/ranking", "The ranking, computed from the scores (weighted mean plus bonus points)", "", "Ranking", 0, h.apiRanking)
+	api("GET", "/api/v1/calls/{id}/ranking", "The ranking, computed from the scores (weighted mean plus bonus points)", "", "Ranking", 0, web.ReadItems(h.S, "id", h.Svc.Ranking))
 	api("POST", "/api/v1/calls/{id}/awards", "Award within the budget; a departure from the ranking needs a reason; each award creates a project"+key,
 		"AwardsInput", "ProjectList", 201, h.apiAwards)
 	api("GET", "/api/v1/calls/{id}/results.xlsx", "The call's awards, paid and spent, as a spreadsheet", "", "results.xlsx", 0, h.apiResultsXLSX)
-	api("GET", "/api/v1/calls/{id}/overdue", "The call's milestones past due without a report", "", "MilestoneList", 0, h.apiOverdue)
+	api("GET", "/api/v1/calls/{id}/overdue", "The call's milestones past due without a report", "", "MilestoneList", 0, web.ReadItems(h.S, "id", h.Svc.Overdue))
 	api("GET", "/api/v1/projects/{id}", "A project: budget lines and spent per line (the ledger's paid expenses), tranches, milestones",
-		"", "Project", 0, h.apiProject)
+		"", "Project", 0, web.Read(h.S, "id", h.Svc.Project))
 	api("POST", "/api/v1/projects/{id}/tranches", "Pay a tranche: income into the custody account, or paid directly to a registered organization"+key,
 		"TrancheInput", "Tranche", 201, h.apiTranche)
 	api("POST", "/api/v1/projects/{id}/milestones", "Add a milestone"+key, "MilestoneInput", "Milestone", 201, h.apiMilestone)
@@ -62,7 +62,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	api("POST", "/api/v1/projects/{id}/brand", "Designate a brand project (品牌项目), dated, with the reason (district or city)"+key,
 		"DesignationInput", "Designation", 201, h.apiBrand)
 	api("GET", "/api/v1/projects/{id}/suballocations", "统一承接: the parts of a project's award given to member organizations, net of reversals, with what was paid",
-		"", "SuballocationList", 0, h.apiSuballocations)
+		"", "SuballocationList", 0, web.ReadItems(h.S, "id", h.Svc.Suballocations))
 	api("POST", "/api/v1/projects/{id}/suballocations", "Give a part of the award to a member organization in custody (the parts never exceed the award)"+key,
 		"SuballocationInput", "Suballocation", 201, h.apiSuballocate)
 	api("POST", "/api/v1/projects/{id}/suballocations/{s}/tranches", "Pay a part into the member's custody account (within the part and what the lead received)"+key,
@@ -125,15 +125,6 @@ func (h *Handlers) apiCreateCall(w http.ResponseWriter, r *http.Request, u *auth
 	h.respond(w, r, http.StatusCreated, c, err)
 }
 
-func (h *Handlers) apiCall(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var c *Call
-	if err == nil {
-		c, err = h.Svc.Call(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, c, err)
-}
-
 func (h *Handlers) apiUpdateCall(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	id, err := web.PathID(r, "id")
 	var in CallInput
@@ -169,24 +160,6 @@ func (h *Handlers) apiApply(w http.ResponseWriter, r *http.Request, u *auth.User
 		w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d", a.ID))
 	}
 	h.respond(w, r, http.StatusCreated, a, err)
-}
-
-func (h *Handlers) apiApplications(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var list []*Application
-	if err == nil {
-		list, err = h.Svc.Applications(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiApplication(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var a *Application
-	if err == nil {
-		a, err = h.Svc.Application(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, a, err)
 }
 
 // appAction runs an action without a body on an application.
@@ -253,15 +226,6 @@ func (h *Handlers) apiScore(w http.ResponseWriter, r *http.Request, u *auth.User
 		out, err = h.Svc.Score(ctx, u, id, in)
 	}
 	h.respond(w, r, http.StatusOK, out, err)
-}
-
-func (h *Handlers) apiRanking(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var list []Ranked
-	if err == nil {
-		list, err = h.Svc.Ranking(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 type awardsIn struct {
@@ -332,24 +296,6 @@ func resultsXLSX(c *Call, ps []*Project, t func(string) string) ([]byte, error) 
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-func (h *Handlers) apiOverdue(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var list []Milestone
-	if err == nil {
-		list, err = h.Svc.Overdue(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiProject(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var p *Project
-	if err == nil {
-		p, err = h.Svc.Project(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, p, err)
 }
 
 // projectBody checks the project is visible, then reads the body.
@@ -555,15 +501,6 @@ func schemas() map[string]any {
 			"results": web.Arr(web.Obj(map[string]any{"org_name": web.Str(), "title": web.Str(), "amount_fen": web.Int(),
 				"score": num, "rank": web.Int(), "status": web.Str(), "brand": web.Bool()}))}),
 	}
-}
-
-func (h *Handlers) apiSuballocations(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var list []*Suballocation
-	if err == nil {
-		list, err = h.Svc.Suballocations(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiSuballocate(w http.ResponseWriter, r *http.Request, u *auth.User) {

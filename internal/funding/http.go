@@ -35,21 +35,21 @@ func (h *Handlers) pageRoutes(rt *web.Router) {
 	rt.HandleFunc("POST /calls", h.S.Page(h.createCallSubmit))
 	rt.HandleFunc("GET /calls/{id}", h.S.Page(h.showPage))
 	rt.HandleFunc("GET /calls/{id}/apply", h.S.Page(h.applyPage))
-	rt.HandleFunc("POST /calls/{id}/apply", h.S.Page(h.applySubmit))
-	rt.HandleFunc("POST /calls/{id}/reviewers", h.S.Page(h.reviewersSubmit))
-	rt.HandleFunc("POST /calls/{id}/awards", h.S.Page(h.awardsSubmit))
-	rt.HandleFunc("GET /applications/{id}", h.S.Page(h.applicationPage))
+	rt.HandleFunc("POST /calls/{id}/apply", h.S.PageID(h.applySubmit))
+	rt.HandleFunc("POST /calls/{id}/reviewers", h.S.PageID(h.reviewersSubmit))
+	rt.HandleFunc("POST /calls/{id}/awards", h.S.PageID(h.awardsSubmit))
+	rt.HandleFunc("GET /applications/{id}", h.S.PageID(h.applicationPage))
 	rt.HandleFunc("POST /applications/{id}/submit", h.S.Page(h.submitSubmit))
 	rt.HandleFunc("POST /applications/{id}/withdraw", h.S.Page(h.withdrawSubmit))
-	rt.HandleFunc("POST /applications/{id}/scores", h.S.Page(h.scoreSubmit))
+	rt.HandleFunc("POST /applications/{id}/scores", h.S.PageID(h.scoreSubmit))
 	rt.HandleFunc("GET /projects/{id}", h.S.Page(h.projectPage))
 	rt.HandleFunc("GET /projects/{id}/files/{file}", h.S.Page(h.projectFile))
-	rt.HandleFunc("POST /projects/{id}/tranches", h.S.Page(h.trancheSubmit))
+	rt.HandleFunc("POST /projects/{id}/tranches", h.S.PageID(h.trancheSubmit))
 	rt.HandleFunc("POST /projects/{id}/milestones", h.S.Page(h.milestoneSubmit))
 	rt.HandleFunc("POST /projects/{id}/milestones/{m}/report", h.S.Page(h.reportSubmit))
 	rt.HandleFunc("POST /projects/{id}/milestones/{m}/accept", h.S.Page(h.acceptSubmit))
 	rt.HandleFunc("POST /projects/{id}/brand", h.S.Page(h.brandSubmit))
-	rt.HandleFunc("POST /projects/{id}/suballocations", h.S.Page(h.suballocateSubmit))
+	rt.HandleFunc("POST /projects/{id}/suballocations", h.S.PageID(h.suballocateSubmit))
 	rt.HandleFunc("POST /projects/{id}/suballocations/{s}/tranches", h.S.Page(h.subTrancheSubmit))
 	rt.HandleFunc("POST /projects/{id}/suballocations/{s}/reverse", h.S.Page(h.subReverseSubmit))
 }
@@ -373,12 +373,7 @@ func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User
 }
 
 // reviewersSubmit assigns reviewers named by their accounts.
-func (h *Handlers) reviewersSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) reviewersSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	r.ParseForm()
 	fe := errs.Fields{}
 	var ids []int64
@@ -394,7 +389,7 @@ func (h *Handlers) reviewersSubmit(w http.ResponseWriter, r *http.Request, u *au
 	if len(names) == 0 {
 		fe.Add("usernames", "err.required")
 	}
-	err = formError(fe)
+	err := formError(fe)
 	if err == nil {
 		_, err = h.Svc.AssignReviewers(r.Context(), u, id, ids, nil)
 	}
@@ -423,12 +418,7 @@ func formField(err error, field, as string) error {
 }
 
 // awardsSubmit awards the ticked applications at the amounts typed.
-func (h *Handlers) awardsSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) awardsSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	r.ParseForm()
 	fe := errs.Fields{}
 	var in []AwardInput
@@ -443,7 +433,7 @@ func (h *Handlers) awardsSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 		}
 		in = append(in, AwardInput{ApplicationID: aid, AmountFen: fen, Reason: r.PostFormValue("reason_" + k)})
 	}
-	err = formError(fe)
+	err := formError(fe)
 	if err == nil {
 		_, err = h.Svc.Award(r.Context(), u, id, in)
 	}
@@ -541,16 +531,11 @@ func applicationOfForm(f url.Values) (ApplicationInput, errs.Fields) {
 // applySubmit drafts an application, and submits it when asked: the
 // eligibility is told first, so an ineligible organization's application is
 // refused with its reasons and nothing is written.
-func (h *Handlers) applySubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) applySubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	r.ParseForm()
 	in, fe := applicationOfForm(r.PostForm)
 	submit := r.PostFormValue("action") == "submit"
-	err = formError(fe)
+	err := formError(fe)
 	if err == nil && submit {
 		var reasons []errs.Msg
 		if reasons, err = h.Svc.Eligibility(r.Context(), u, id, in.OrgID, in.PairingOrgID); err == nil && len(reasons) > 0 {
@@ -630,12 +615,7 @@ func (h *Handlers) renderApplication(w http.ResponseWriter, r *http.Request, u *
 	h.render(w, r, status, "fund_application", a.Title, d, err)
 }
 
-func (h *Handlers) applicationPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) applicationPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	h.renderApplication(w, r, u, id, http.StatusOK, nil, nil)
 }
 
@@ -666,12 +646,7 @@ func (h *Handlers) withdrawSubmit(w http.ResponseWriter, r *http.Request, u *aut
 }
 
 // scoreSubmit records the signed-in reviewer's scores.
-func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	r.ParseForm()
 	a, c, _, err := h.Svc.application(r.Context(), u, id)
 	if err != nil {

@@ -138,12 +138,7 @@ func (h *Handlers) done(w http.ResponseWriter, r *http.Request, u *auth.User, fo
 	h.renderProject(w, r, u, statusOf(err), formFor, r.PostForm, err)
 }
 
-func (h *Handlers) trancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) trancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	in, err := trancheForm(r)
 	if err == nil {
 		_, err = h.Svc.PayTranche(keyed(r, u, http.StatusCreated), u, id, in)
@@ -236,17 +231,12 @@ func (h *Handlers) projectFile(w http.ResponseWriter, r *http.Request, u *auth.U
 	w.Write(data)
 }
 
-func (h *Handlers) suballocateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) suballocateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	r.ParseForm()
 	fe := errs.Fields{}
 	fen := yuanField(r.PostFormValue("amount"), "amount_fen", fe)
 	org, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
-	err = formError(fe)
+	err := formError(fe)
 	if err == nil {
 		_, err = h.Svc.Suballocate(keyed(r, u, http.StatusCreated), u, id, SuballocationInput{OrgID: org, Part: r.PostFormValue("part"),
 			AmountFen: fen, EffectiveOn: r.PostFormValue("effective_on")})

@@ -26,39 +26,39 @@ func TestHubMovedWhileLocking(t *testing.T) {
 	const baiyun = "440111020200" // 永兴村委会, 白云区: its counter sorts after 天河区's
 	for name, write := range map[string]func(f *fixture, u *auth.User, o *registry.Org) error{
 		"worker": func(f *fixture, u *auth.User, o *registry.Org) error {
-			_, err := f.hubs.AddWorker(f.ctx, u, o.ID, hub.WorkerInput{Name: "黄社工", Kind: "full_time", StartedOn: "2023-06-01"})
+			_, err := f.hubs.AddWorker(f.Ctx, u, o.ID, hub.WorkerInput{Name: "黄社工", Kind: "full_time", StartedOn: "2023-06-01"})
 			return err
 		},
 		"designation": func(f *fixture, u *auth.User, o *registry.Org) error {
-			_, err := f.hubs.Designate(f.ctx, u, o.ID, "服务能力强")
+			_, err := f.hubs.Designate(f.Ctx, u, o.ID, "服务能力强")
 			return err
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := setup(t)
-			ctx := f.ctx
-			admin := f.user(t, auth.CityAdmin, "4401", 0)
+			ctx := f.Ctx
+			admin := f.User(t, auth.CityAdmin, "4401", 0)
 			o := f.org(t, f.officer, "天河南社会组织服务中心", yulei, "active")
 			if name == "worker" {
 				if _, err := f.hubs.Designate(ctx, f.officer, o.ID, ""); err != nil {
 					t.Fatal(err)
 				}
 			}
-			cur, err := f.reg.Get(ctx, admin, o.ID)
+			cur, err := f.Reg.Get(ctx, admin, o.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			in := registry.InputOf(cur)
 			in.CommunityCode = baiyun
 			move := func() error {
-				_, err := f.reg.Update(ctx, admin, o.ID, in)
+				_, err := f.Reg.Update(ctx, admin, o.ID, in)
 				return err
 			}
-			before := registrytest.Versions(t, ctx, f.db, "440106", "440111")
+			before := registrytest.Versions(t, ctx, f.DB, "440106", "440111")
 			var moved error
 			retries := int64(0)
-			if f.db.Engine == db.Postgres {
-				h := registrytest.Hold(t, ctx, f.db, baiyun)
+			if f.DB.Engine == db.Postgres {
+				h := registrytest.Hold(t, ctx, f.DB, baiyun)
 				movedc, errc := make(chan error), make(chan error)
 				go func() { movedc <- move() }()
 				h.WaitQueued(1) // the move holds 天河区
@@ -83,8 +83,8 @@ func TestHubMovedWhileLocking(t *testing.T) {
 			if gerr != nil || got.Org.CommunityCode != baiyun || !got.Org.Hub || (name == "worker") != (len(got.Workers) == 1) {
 				t.Errorf("hub after the writes: %+v %v", got, gerr)
 			}
-			registrytest.CheckMoved(t, ctx, f.db, before, map[string]int64{"440106": 1, "440111": 2})
-			registrytest.CheckRecords(t, ctx, f.db)
+			registrytest.CheckMoved(t, ctx, f.DB, before, map[string]int64{"440106": 1, "440111": 2})
+			registrytest.CheckRecords(t, ctx, f.DB)
 		})
 	}
 }

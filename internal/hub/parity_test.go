@@ -18,9 +18,9 @@ import (
 // through a one-row census import: the outcome must be the same.
 func TestDesignationEveryWay(t *testing.T) {
 	f := setup(t)
-	cens := &census.Service{DB: f.db, Registry: f.reg, Geo: f.reg.Geo, Now: func() time.Time { return f.now },
+	cens := &census.Service{DB: f.DB, Registry: f.Reg, Geo: f.Reg.Geo, Now: func() time.Time { return f.Now },
 		Cat: i18n.New(i18n.Common, registry.Messages, census.Messages)}
-	district := f.user(t, auth.DistrictOfficer, "440106", 0)
+	district := f.User(t, auth.DistrictOfficer, "440106", 0)
 	n := 0
 	org := func(t *testing.T, status string, isHub, member bool) *registry.Org {
 		n++
@@ -28,14 +28,14 @@ func TestDesignationEveryWay(t *testing.T) {
 		if !isHub {
 			return o
 		}
-		o, err := f.hubs.Designate(f.ctx, f.officer, o.ID, "")
+		o, err := f.hubs.Designate(f.Ctx, f.officer, o.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if member {
 			n++
 			m := f.org(t, f.officer, fmt.Sprintf("枢纽样例%02d互助队", n), yulei, "active")
-			if _, err := f.hubs.TakeIntoCustody(f.ctx, f.officer, o.ID, hub.MemberInput{OrgID: m.ID}); err != nil {
+			if _, err := f.hubs.TakeIntoCustody(f.Ctx, f.officer, o.ID, hub.MemberInput{OrgID: m.ID}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -67,23 +67,23 @@ func TestDesignationEveryWay(t *testing.T) {
 				switch way {
 				case 0:
 					if c.on {
-						_, err = f.hubs.Designate(f.ctx, u, o.ID, "")
+						_, err = f.hubs.Designate(f.Ctx, u, o.ID, "")
 					} else {
-						_, err = f.hubs.Revoke(f.ctx, u, o.ID, "")
+						_, err = f.hubs.Revoke(f.Ctx, u, o.ID, "")
 					}
 					got[way] = censustest.OutcomeOfErr(err)
 				case 1:
 					in := registry.InputOf(o)
 					in.Hub = c.on
-					_, err = f.reg.Update(f.ctx, u, o.ID, in)
+					_, err = f.Reg.Update(f.Ctx, u, o.ID, in)
 					got[way] = censustest.OutcomeOfErr(err)
 				case 2:
 					in := registry.InputOf(o)
 					in.Hub, in.Status = c.on, o.Status
-					rep, err := cens.Import(f.ctx, u, censustest.OneRowFile(t, in), "one-row.csv", census.Options{})
+					rep, err := cens.Import(f.Ctx, u, censustest.OneRowFile(t, in), "one-row.csv", census.Options{})
 					got[way] = censustest.OutcomeOfImport(rep, err)
 				}
-				after, err := f.reg.Lookup(f.ctx, o.ID)
+				after, err := f.Reg.Lookup(f.Ctx, o.ID)
 				if err != nil {
 					t.Fatal(err)
 				}

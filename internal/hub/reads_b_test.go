@@ -12,7 +12,7 @@ import (
 func TestMembersNamedAndCounted(t *testing.T) {
 	f := setup(t)
 	h := f.org(t, f.officer, "天河南社会组织服务中心", yulei, "active")
-	if _, err := f.hubs.Designate(f.ctx, f.officer, h.ID, ""); err != nil {
+	if _, err := f.hubs.Designate(f.Ctx, f.officer, h.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	// byte-wise 乙 (U+4E59) sorts before 甲 (U+7532): created 甲 first and
@@ -23,19 +23,19 @@ func TestMembersNamedAndCounted(t *testing.T) {
 		ids[n.name] = f.org(t, f.officer, n.name, n.community, "active").ID
 	}
 	for _, n := range []struct{ name, community string }{{"乙队", zhijie}, {"甲队", yulei}, {"丙队", yulei}} {
-		m, err := f.hubs.TakeIntoCustody(f.ctx, f.officer, h.ID, hub.MemberInput{OrgID: ids[n.name]})
+		m, err := f.hubs.TakeIntoCustody(f.Ctx, f.officer, h.ID, hub.MemberInput{OrgID: ids[n.name]})
 		if err != nil || m.OrgName != n.name || m.CommunityCode != n.community {
 			t.Fatalf("take %s: %+v %v", n.name, m, err)
 		}
 	}
-	m, err := f.hubs.Release(f.ctx, f.officer, h.ID, ids["丙队"], "解散")
+	m, err := f.hubs.Release(f.Ctx, f.officer, h.ID, ids["丙队"], "解散")
 	if err != nil || m.OrgName != "丙队" || m.CommunityCode != yulei || m.Status != hub.MemberReleased {
 		t.Fatalf("release: %+v %v", m, err)
 	}
-	if _, err := f.hubs.AddWorker(f.ctx, f.officer, h.ID, hub.WorkerInput{Name: "社工甲", Kind: "full_time", StartedOn: "2023-06-01"}); err != nil {
+	if _, err := f.hubs.AddWorker(f.Ctx, f.officer, h.ID, hub.WorkerInput{Name: "社工甲", Kind: "full_time", StartedOn: "2023-06-01"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.hubs.Get(f.ctx, f.officer, h.ID)
+	got, err := f.hubs.Get(f.Ctx, f.officer, h.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestMembersNamedAndCounted(t *testing.T) {
 	if len(order) != 3 || order[0] != wantOrder[0] || order[1] != wantOrder[1] || order[2] != wantOrder[2] {
 		t.Fatalf("members %v, want %v", order, wantOrder)
 	}
-	list, err := f.hubs.Hubs(f.ctx, f.officer, "")
+	list, err := f.hubs.Hubs(f.Ctx, f.officer, "")
 	if err != nil || len(list) != 1 || list[0].Serving != 2 || list[0].Staffed != 1 {
 		t.Fatalf("hubs %+v %v, want one serving 2 with 1 worker", list, err)
 	}

@@ -1,16 +1,12 @@
 package incubation_test
 
 import (
-	"context"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
 
-	"linli/internal/geo/geotest"
 	"linli/internal/incubation"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/errs/errstest"
 	"linli/internal/registry"
@@ -26,43 +22,26 @@ const (
 )
 
 type fixture struct {
-	ctx   context.Context
-	db    *db.DB
-	now   time.Time
-	reg   *registry.Service
-	users *auth.Service
-	svc   *incubation.Service
-	n     int
+	*registrytest.World
+	svc *incubation.Service
 
 	officer, otherOfficer, districtOfficer, auditor *auth.User
 }
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	d, st := geotest.Open(t)
-	f := &fixture{ctx: ctx, db: d, now: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}
-	clock := func() time.Time { return f.now }
-	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}
-	f.users = registrytest.Auth(d, st, f.reg, clock)
-	f.svc = &incubation.Service{DB: d, Geo: st, Orgs: f.reg, Now: clock}
-	f.officer = f.user(t, auth.StreetOfficer, street, 0)
-	f.otherOfficer = f.user(t, auth.StreetOfficer, otherStreet, 0)
-	f.districtOfficer = f.user(t, auth.DistrictOfficer, district, 0)
-	f.auditor = f.user(t, auth.Auditor, "4401", 0)
+	f := &fixture{World: registrytest.NewWorld(t, time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC))}
+	f.svc = &incubation.Service{DB: f.DB, Geo: f.Geo, Orgs: f.Reg, Now: f.Clock}
+	f.officer = f.User(t, auth.StreetOfficer, street, 0)
+	f.otherOfficer = f.User(t, auth.StreetOfficer, otherStreet, 0)
+	f.districtOfficer = f.User(t, auth.DistrictOfficer, district, 0)
+	f.auditor = f.User(t, auth.Auditor, "4401", 0)
 	return f
-}
-
-func (f *fixture) user(t *testing.T, role, scope string, org int64) *auth.User {
-	t.Helper()
-	f.n++
-	return registrytest.User(t, f.ctx, f.users, auth.NewUser{Username: fmt.Sprintf("user%d", f.n), Role: role, ScopeCode: scope,
-		OrgID: org, Password: "a long enough password"})
 }
 
 func (f *fixture) org(t *testing.T, by *auth.User, name, community string) *registry.Org {
 	t.Helper()
-	return registrytest.Org(t, f.ctx, f.reg, by, registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"culture_sports"},
+	return registrytest.Org(t, f.Ctx, f.Reg, by, registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"culture_sports"},
 		CommunityCode: community, LeaderName: "周明", LeaderPhone: "13700137000", FoundedOn: "2018-05-01", Members: 20,
 		PartyOrg: registry.PartyNone, Status: registry.StatusActive})
 }
@@ -78,7 +57,7 @@ func (f *fixture) base(t *testing.T, by *auth.User, in incubation.BaseInput) *in
 	if in.LateReason == "" {
 		in.LateReason = "历史资料补录"
 	}
-	b, err := f.svc.Create(f.ctx, by, in)
+	b, err := f.svc.Create(f.Ctx, by, in)
 	if err != nil {
 		t.Fatalf("base %s: %v", in.Name, err)
 	}
@@ -90,14 +69,14 @@ var want = errstest.Want
 func TestBases(t *testing.T) {
 	f := setup(t)
 	op := f.org(t, f.officer, "天河南社会组织服务中心", yulei)
-	_, err := f.svc.Create(f.ctx, f.officer, incubation.BaseInput{Name: "x", HostType: "palace", DivisionCode: otherStreet,
+	_, err := f.svc.Create(f.Ctx, f.officer, incubation.BaseInput{Name: "x", HostType: "palace", DivisionCode: otherStreet,
 		OpenedOn: "2031-01-01", Services: []string{"magic"}})
 	e, _ := errs.As(err)
 	if e == nil || len(e.Fields) != 5 {
 		t.Fatalf("want five field errors, got %v", err)
 	}
-	hubStaff := f.user(t, auth.HubStaff, street, op.ID)
-	_, err = f.svc.Create(f.ctx, hubStaff, incubation.BaseInput{Name: "天河南培育基地", HostType: "other", DivisionCode: street, OpenedOn: "2021-01-01"})
+	hubStaff := f.User(t, auth.HubStaff, street, op.ID)
+	_, err = f.svc.Create(f.Ctx, hubStaff, incubation.BaseInput{Name: "天河南培育基地", HostType: "other", DivisionCode: street, OpenedOn: "2021-01-01"})
 	want(t, err, errs.Forbidden, "")
 	b := f.base(t, f.officer, incubation.BaseInput{Name: "天河南街党群服务中心培育基地", DivisionCode: street,
 		OperatorOrgID: op.ID, Services: []string{"party_building", "incubation", "fund_custody"}, OpeningHours: "周二至周日 9:00–18:00"})
@@ -105,7 +84,7 @@ func TestBases(t *testing.T) {
 		t.Fatalf("base %+v", b)
 	}
 	var mask int64
-	f.db.Read.QueryRow(`SELECT services_mask FROM bases WHERE id = $1`, b.ID).Scan(&mask)
+	f.DB.Read.QueryRow(`SELECT services_mask FROM bases WHERE id = $1`, b.ID).Scan(&mask)
 	if mask != 1|2|4 {
 		t.Fatalf("services_mask %b", mask)
 	}
@@ -113,25 +92,25 @@ func TestBases(t *testing.T) {
 	if dist.StreetCode != "" {
 		t.Fatalf("district-level base has street %q", dist.StreetCode)
 	}
-	leader := f.user(t, auth.OrgLeader, yulei, op.ID)
+	leader := f.User(t, auth.OrgLeader, yulei, op.ID)
 	for _, c := range []struct {
 		name string
 		u    *auth.User
 		n    int
 	}{{"street", f.officer, 2}, {"leader in the street", leader, 2}, {"operator's staff", hubStaff, 2},
 		{"district", f.districtOfficer, 2}, {"other street", f.otherOfficer, 1}} {
-		list, err := f.svc.List(f.ctx, c.u, "")
+		list, err := f.svc.List(f.Ctx, c.u, "")
 		if err != nil || len(list) != c.n {
 			t.Errorf("%s sees %d bases (%v), want %d", c.name, len(list), err, c.n)
 		}
 	}
-	_, err = f.svc.Get(f.ctx, f.otherOfficer, b.ID)
+	_, err = f.svc.Get(f.Ctx, f.otherOfficer, b.ID)
 	want(t, err, errs.NotFound, "")
 	in := incubation.InputOf(b)
 	in.ClosedOn = "2023-06-01"
-	_, err = f.svc.Update(f.ctx, hubStaff, b.ID, in)
+	_, err = f.svc.Update(f.Ctx, hubStaff, b.ID, in)
 	want(t, err, errs.Forbidden, "")
-	closed, err := f.svc.Update(f.ctx, f.officer, b.ID, in)
+	closed, err := f.svc.Update(f.Ctx, f.officer, b.ID, in)
 	if err != nil || closed.OpenOn("2023-06-15") || !closed.OpenOn("2023-05-31") {
 		t.Fatalf("closed %+v %v", closed, err)
 	}
@@ -140,21 +119,21 @@ func TestBases(t *testing.T) {
 func TestCoverage(t *testing.T) {
 	f := setup(t)
 	var streets int
-	f.db.Read.QueryRow(`SELECT COUNT(*) FROM divisions WHERE level = 4 AND code >= '440106' AND code < '440107'`).Scan(&streets)
+	f.DB.Read.QueryRow(`SELECT COUNT(*) FROM divisions WHERE level = 4 AND code >= '440106' AND code < '440107'`).Scan(&streets)
 	f.base(t, f.officer, incubation.BaseInput{Name: "天河南基地", DivisionCode: street, OpenedOn: "2021-01-01"})
 	f.base(t, f.otherOfficer, incubation.BaseInput{Name: "猎德社区基地", DivisionCode: liede, OpenedOn: "2022-01-01"})
 	f.base(t, f.districtOfficer, incubation.BaseInput{Name: "区级基地", DivisionCode: district, OpenedOn: "2020-01-01"})
 	shut := f.base(t, f.districtOfficer, incubation.BaseInput{Name: "已停用基地", DivisionCode: "440106001", OpenedOn: "2020-01-01"})
 	in := incubation.InputOf(shut)
 	in.ClosedOn, in.LateReason = "2021-06-01", "停用时未及时录入"
-	if _, err := f.svc.Update(f.ctx, f.districtOfficer, shut.ID, in); err != nil {
+	if _, err := f.svc.Update(f.Ctx, f.districtOfficer, shut.ID, in); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
 		on      string
 		covered int
 	}{{"2023-06-15", 2}, {"2021-03-01", 2}, {"2021-12-31", 1}, {"2019-12-31", 0}} {
-		cov, err := f.svc.Coverage(f.ctx, f.districtOfficer, "", c.on)
+		cov, err := f.svc.Coverage(f.Ctx, f.districtOfficer, "", c.on)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,15 +141,15 @@ func TestCoverage(t *testing.T) {
 			t.Errorf("on %s: %d of %d covered (%d rows), want %d of %d", c.on, cov.Covered, cov.Streets, len(cov.Rows), c.covered, streets)
 		}
 	}
-	city, err := f.svc.Coverage(f.ctx, &auth.User{Role: auth.CityAdmin, ScopeCode: "4401"}, "", "2023-06-15")
+	city, err := f.svc.Coverage(f.Ctx, &auth.User{Role: auth.CityAdmin, ScopeCode: "4401"}, "", "2023-06-15")
 	if err != nil || len(city.Rows) != 11 || city.Covered != 2 || city.Streets != 176 { // streets and towns, without the two special areas (geo.Counted)
 		t.Fatalf("city coverage %+v %v", city, err)
 	}
-	mine, err := f.svc.Coverage(f.ctx, f.officer, "", "2023-06-15")
+	mine, err := f.svc.Coverage(f.Ctx, f.officer, "", "2023-06-15")
 	if err != nil || len(mine.Rows) != 1 || mine.Covered != 1 || mine.Rows[0].Bases[0] != "天河南基地" {
 		t.Fatalf("street coverage %+v %v", mine, err)
 	}
-	_, err = f.svc.Coverage(f.ctx, f.officer, otherStreet, "")
+	_, err = f.svc.Coverage(f.Ctx, f.officer, otherStreet, "")
 	want(t, err, errs.NotFound, "")
 }
 
@@ -182,16 +161,16 @@ func at(day, clock string) time.Time {
 func TestRoomBookings(t *testing.T) {
 	f := setup(t)
 	b := f.base(t, f.officer, incubation.BaseInput{Name: "天河南基地", DivisionCode: street})
-	room, err := f.svc.AddRoom(f.ctx, f.officer, b.ID, incubation.RoomInput{Name: "多功能室", Capacity: 40})
+	room, err := f.svc.AddRoom(f.Ctx, f.officer, b.ID, incubation.RoomInput{Name: "多功能室", Capacity: 40})
 	if err != nil {
 		t.Fatal(err)
 	}
 	org := f.org(t, f.officer, "育蕾合唱团", yulei)
 	other := f.org(t, f.officer, "育蕾书法社", yulei)
 	far := f.org(t, f.otherOfficer, "猎德龙舟队", liede)
-	leader := f.user(t, auth.OrgLeader, yulei, org.ID)
+	leader := f.User(t, auth.OrgLeader, yulei, org.ID)
 	book := func(u *auth.User, orgID int64, from, to time.Time) (*incubation.Booking, error) {
-		return f.svc.Book(f.ctx, u, b.ID, incubation.BookingInput{RoomID: room.ID, OrgID: orgID, StartsAt: from, EndsAt: to, Purpose: "排练"})
+		return f.svc.Book(f.Ctx, u, b.ID, incubation.BookingInput{RoomID: room.ID, OrgID: orgID, StartsAt: from, EndsAt: to, Purpose: "排练"})
 	}
 	k, err := book(leader, org.ID, at("2023-06-20", "14:00"), at("2023-06-20", "16:00"))
 	if err != nil {
@@ -212,9 +191,9 @@ func TestRoomBookings(t *testing.T) {
 	want(t, err, errs.Invalid, "err.booking_past")
 	_, err = book(leader, org.ID, at("2023-06-21", "10:00"), at("2023-06-21", "09:00"))
 	want(t, err, errs.Invalid, "err.period_order")
-	_, err = f.svc.CancelBooking(f.ctx, f.auditor, b.ID, k.ID)
+	_, err = f.svc.CancelBooking(f.Ctx, f.auditor, b.ID, k.ID)
 	want(t, err, errs.Forbidden, "")
-	if _, err := f.svc.CancelBooking(f.ctx, leader, b.ID, k.ID); err != nil {
+	if _, err := f.svc.CancelBooking(f.Ctx, leader, b.ID, k.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := book(f.officer, other.ID, at("2023-06-20", "14:00"), at("2023-06-20", "16:00")); err != nil {
@@ -248,7 +227,7 @@ func TestRoomBookings(t *testing.T) {
 			t.Fatalf("%d booked, %d refused; overlapping slots must admit exactly one", ok, clash)
 		}
 	})
-	list, err := f.svc.Bookings(f.ctx, b.ID, f.now)
+	list, err := f.svc.Bookings(f.Ctx, b.ID, f.Now)
 	if err != nil || len(list) != 3 {
 		t.Fatalf("bookings %v %v", list, err)
 	}
@@ -259,26 +238,26 @@ func TestIncubatees(t *testing.T) {
 	b := f.base(t, f.officer, incubation.BaseInput{Name: "天河南基地", DivisionCode: street})
 	org := f.org(t, f.officer, "育蕾合唱团", yulei)
 	far := f.org(t, f.otherOfficer, "猎德龙舟队", liede)
-	_, err := f.svc.Enter(f.ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: far.ID})
+	_, err := f.svc.Enter(f.Ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: far.ID})
 	want(t, err, errs.Invalid, "err.base_org_not_served")
-	i, err := f.svc.Enter(f.ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: org.ID, EnteredOn: "2022-03-01", Note: "首批入驻"})
+	i, err := f.svc.Enter(f.Ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: org.ID, EnteredOn: "2022-03-01", Note: "首批入驻"})
 	if err != nil || i.Status != incubation.Incubating {
 		t.Fatalf("enter %+v %v", i, err)
 	}
-	_, err = f.svc.Enter(f.ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: org.ID})
+	_, err = f.svc.Enter(f.Ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: org.ID})
 	want(t, err, errs.Conflict, "err.already_incubating")
-	_, err = f.svc.Leave(f.ctx, f.auditor, b.ID, i.ID, incubation.Graduated, "")
+	_, err = f.svc.Leave(f.Ctx, f.auditor, b.ID, i.ID, incubation.Graduated, "")
 	want(t, err, errs.Forbidden, "")
-	g, err := f.svc.Leave(f.ctx, f.officer, b.ID, i.ID, incubation.Graduated, "2023-03-01")
+	g, err := f.svc.Leave(f.Ctx, f.officer, b.ID, i.ID, incubation.Graduated, "2023-03-01")
 	if err != nil || g.Status != incubation.Graduated || g.LeftOn != "2023-03-01" {
 		t.Fatalf("graduate %+v %v", g, err)
 	}
-	_, err = f.svc.Leave(f.ctx, f.officer, b.ID, i.ID, incubation.Exited, "")
+	_, err = f.svc.Leave(f.Ctx, f.officer, b.ID, i.ID, incubation.Exited, "")
 	want(t, err, errs.Conflict, "err.incubation_over")
-	if _, err := f.svc.Enter(f.ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: org.ID}); err != nil {
+	if _, err := f.svc.Enter(f.Ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: org.ID}); err != nil {
 		t.Fatalf("a graduated organization may come back: %v", err)
 	}
-	list, _ := f.svc.Incubatees(f.ctx, b.ID)
+	list, _ := f.svc.Incubatees(f.Ctx, b.ID)
 	if len(list) != 2 || list[0].Status != incubation.Incubating {
 		t.Fatalf("incubatees %+v", list)
 	}
@@ -291,13 +270,13 @@ func TestIncubatees(t *testing.T) {
 func TestBaseLevelAndDates(t *testing.T) {
 	f := setup(t)
 	today, recent := "2023-06-15", "2023-06-05" // the fixture's clock, and ten days before
-	_, err := f.svc.Create(f.ctx, f.districtOfficer, incubation.BaseInput{Name: "区级基地", HostType: "other", DivisionCode: district,
+	_, err := f.svc.Create(f.Ctx, f.districtOfficer, incubation.BaseInput{Name: "区级基地", HostType: "other", DivisionCode: district,
 		OpenedOn: "2021-10-01"})
 	want(t, err, errs.Invalid, "effective.err.late_reason")
-	_, err = f.svc.Create(f.ctx, f.officer, incubation.BaseInput{Name: "社区基地", HostType: "other", DivisionCode: street,
+	_, err = f.svc.Create(f.Ctx, f.officer, incubation.BaseInput{Name: "社区基地", HostType: "other", DivisionCode: street,
 		Level: "community", OpenedOn: recent})
 	want(t, err, errs.Invalid, "base.err.level_division")
-	b, err := f.svc.Create(f.ctx, f.districtOfficer, incubation.BaseInput{Name: "区级基地", HostType: "other", DivisionCode: district,
+	b, err := f.svc.Create(f.Ctx, f.districtOfficer, incubation.BaseInput{Name: "区级基地", HostType: "other", DivisionCode: district,
 		OpenedOn: "2021-10-01", LateReason: "2021年纸质台账补录"})
 	if err != nil {
 		t.Fatal(err)
@@ -305,7 +284,7 @@ func TestBaseLevelAndDates(t *testing.T) {
 	if b.Level != "district" || !b.Late || b.LateReason != "2021年纸质台账补录" {
 		t.Fatalf("district base %+v", b)
 	}
-	s, err := f.svc.Create(f.ctx, f.officer, incubation.BaseInput{Name: "街道基地", HostType: "other", DivisionCode: street, OpenedOn: recent})
+	s, err := f.svc.Create(f.Ctx, f.officer, incubation.BaseInput{Name: "街道基地", HostType: "other", DivisionCode: street, OpenedOn: recent})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,10 +293,10 @@ func TestBaseLevelAndDates(t *testing.T) {
 	}
 	in := incubation.InputOf(s)
 	in.ClosedOn = "2099-01-01"
-	_, err = f.svc.Update(f.ctx, f.officer, s.ID, in)
+	_, err = f.svc.Update(f.Ctx, f.officer, s.ID, in)
 	want(t, err, errs.Invalid, "err.date_future")
 	in.ClosedOn = today
-	if s, err = f.svc.Update(f.ctx, f.officer, s.ID, in); err != nil || s.ClosedOn != today || s.Late {
+	if s, err = f.svc.Update(f.Ctx, f.officer, s.ID, in); err != nil || s.ClosedOn != today || s.Late {
 		t.Fatalf("closed today: %+v %v", s, err)
 	}
 }

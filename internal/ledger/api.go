@@ -32,14 +32,14 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Tag: "custody", Query: []web.Param{{Name: "status", Description: "pending | returned | paid | reversed"}},
 		Response: "ExpenseList"}, h.S.API(h.apiOrgExpenses))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/expenses/{id}", Summary: "One expense", Tag: "custody",
-		Response: "Expense"}, h.S.API(h.apiExpense))
+		Response: "Expense"}, h.S.API(web.Read(h.S, "id", h.Svc.Expense)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/expenses/{id}/approve",
 		Summary: "Approve and pay a pending expense (hub staff; not its submitter); accepts Idempotency-Key",
 		Tag:     "custody", Response: "Expense"}, h.S.API(h.apiApprove))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/expenses/{id}/return", Summary: "Return a pending expense with a reason; accepts Idempotency-Key",
 		Tag: "custody", Body: "Reason", Response: "Expense"}, h.S.API(idem.HandleID(h.S, http.StatusOK, "id", h.apiReturn)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/postings/{id}", Summary: "One posting with its lines", Tag: "custody",
-		Response: "Posting"}, h.S.API(h.apiPosting))
+		Response: "Posting"}, h.S.API(web.Read(h.S, "id", h.Svc.Posting)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/postings/{id}/reverse",
 		Summary: "Reverse a posting: a new posting with every line negated; accepts Idempotency-Key",
 		Tag:     "custody", Body: "Reason", Response: "Posting", Status: 201}, h.S.API(idem.HandleID(h.S, http.StatusCreated, "id", h.apiReverse)))
@@ -231,15 +231,6 @@ func (h *Handlers) apiHubExpenses(w http.ResponseWriter, r *http.Request, u *aut
 	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
-func (h *Handlers) apiExpense(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var e *Expense
-	if err == nil {
-		e, err = h.Svc.Expense(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, e, err)
-}
-
 type reasonReq struct {
 	Reason string `json:"reason"`
 }
@@ -259,15 +250,6 @@ func (h *Handlers) apiApprove(w http.ResponseWriter, r *http.Request, u *auth.Us
 
 func (h *Handlers) apiReturn(ctx context.Context, u *auth.User, id int64, rr reasonReq) (*Expense, error) {
 	return h.Svc.ReturnExpense(ctx, u, id, rr.Reason)
-}
-
-func (h *Handlers) apiPosting(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var p *Posting
-	if err == nil {
-		p, err = h.Svc.Posting(r.Context(), u, id)
-	}
-	h.respond(w, r, http.StatusOK, p, err)
 }
 
 func (h *Handlers) apiReverse(ctx context.Context, u *auth.User, id int64, rr reasonReq) (*Posting, error) {

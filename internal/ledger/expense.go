@@ -180,18 +180,7 @@ func (s *Service) decide(ctx context.Context, tx *sql.Tx, u *auth.User, id int64
 // account and the hub's cash go down by the amount, in one posting, and
 // never below zero.
 func (s *Service) ApproveExpense(ctx context.Context, u *auth.User, id int64) (*Expense, error) {
-	o, err := s.decider(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	scope := o.CommunityCode
-	now := s.now()
-	var out *Expense
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
-		e, err := s.decide(ctx, tx, u, id)
-		if err != nil {
-			return nil, err
-		}
+	return s.settle(ctx, u, id, "ledger.expense_approve", nil, func(tx *sql.Tx, e *Expense, now time.Time) (map[string]any, error) {
 		cash, err := ensureAccount(ctx, tx, now, e.HubID, e.HubID, KindCash, "")
 		if err != nil {
 			return nil, err
@@ -215,27 +204,42 @@ func (s *Service) ApproveExpense(ctx context.Context, u *auth.User, id int64) (*
 			posting_id = $5, updated_at = $4 WHERE id = $6`, ExpensePaid, u.ID, u.Username, now, p.ID, e.ID); err != nil {
 			return nil, fmt.Errorf("ledger: pay expense: %w", err)
 		}
-		if out, err = getExpense(ctx, tx, id, ""); err != nil {
-			return nil, err
-		}
-		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.expense_approve", ObjectType: "expense",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: scope,
-			Detail: map[string]any{"org_id": e.OrgID, "hub_org_id": e.HubID, "amount_fen": e.Amount, "posting_id": p.ID}})
+		return map[string]any{"amount_fen": e.Amount, "posting_id": p.ID}, nil
 	})
-	return out, err
 }
 
 // ReturnExpense sends a pending expense back with a reason; nothing is posted.
 func (s *Service) ReturnExpense(ctx context.Context, u *auth.User, id int64, reason string) (*Expense, error) {
+	reason = strings.TrimSpace(reason)
+	check := func() error {
+		f := errs.Fields{}
+		checkReason(reason, 500, f)
+		return f.Err()
+	}
+	return s.settle(ctx, u, id, "ledger.expense_return", check, func(tx *sql.Tx, e *Expense, now time.Time) (map[string]any, error) {
+		if _, err := tx.ExecContext(ctx, `UPDATE expenses SET status = $1, return_reason = $2, decided_by = $3, decided_name = $4,
+			decided_at = $5, updated_at = $5 WHERE id = $6`, ExpenseReturned, reason, u.ID, u.Username, now, e.ID); err != nil {
+			return nil, fmt.Errorf("ledger: return expense: %w", err)
+		}
+		return map[string]any{"reason": reason}, nil
+	})
+}
+
+// settle is the one frame of a decision on a pending expense: the expense
+// found visible before the transaction, then check (when there is one) on
+// what the decider typed, then in one transaction the expense locked and
+// decidable, apply's change (which gives the audit detail beyond the
+// organization and the hub), the expense read back and the action audited.
+func (s *Service) settle(ctx context.Context, u *auth.User, id int64, action string, check func() error,
+	apply func(tx *sql.Tx, e *Expense, now time.Time) (map[string]any, error)) (*Expense, error) {
 	o, err := s.decider(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	reason = strings.TrimSpace(reason)
-	f := errs.Fields{}
-	checkReason(reason, 500, f)
-	if err := f.Err(); err != nil {
-		return nil, err
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
 	}
 	scope := o.CommunityCode
 	now := s.now()
@@ -245,16 +249,16 @@ func (s *Service) ReturnExpense(ctx context.Context, u *auth.User, id int64, rea
 		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE expenses SET status = $1, return_reason = $2, decided_by = $3, decided_name = $4,
-			decided_at = $5, updated_at = $5 WHERE id = $6`, ExpenseReturned, reason, u.ID, u.Username, now, e.ID); err != nil {
-			return nil, fmt.Errorf("ledger: return expense: %w", err)
+		detail, err := apply(tx, e, now)
+		if err != nil {
+			return nil, err
 		}
 		if out, err = getExpense(ctx, tx, id, ""); err != nil {
 			return nil, err
 		}
-		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.expense_return", ObjectType: "expense",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: scope,
-			Detail: map[string]any{"org_id": e.OrgID, "hub_org_id": e.HubID, "reason": reason}})
+		detail["org_id"], detail["hub_org_id"] = e.OrgID, e.HubID
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: action, ObjectType: "expense",
+			ObjectID: strconv.FormatInt(id, 10), ScopeCode: scope, Detail: detail})
 	})
 	return out, err
 }

@@ -1,11 +1,9 @@
 package points_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"linli/internal/geo/geotest"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/points"
@@ -14,18 +12,14 @@ import (
 )
 
 func TestPointRules(t *testing.T) {
-	ctx := context.Background()
-	d, st := geotest.Open(t)
-	now := time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	reg := &registry.Service{DB: d, Geo: st, Now: clock}
-	users := registrytest.Auth(d, st, reg, clock)
-	city := registrytest.User(t, ctx, users, auth.NewUser{Username: "city", Role: auth.CityAdmin, ScopeCode: "4401", Password: "correct-horse-9"})
-	tianhe := registrytest.User(t, ctx, users, auth.NewUser{Username: "tianhe", Role: auth.DistrictOfficer, ScopeCode: "440106", Password: "correct-horse-9"})
+	w := registrytest.NewWorld(t, time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC))
+	ctx, d, reg := w.Ctx, w.DB, w.Reg
+	city := registrytest.User(t, ctx, w.Users, auth.NewUser{Username: "city", Role: auth.CityAdmin, ScopeCode: "4401", Password: "correct-horse-9"})
+	tianhe := registrytest.User(t, ctx, w.Users, auth.NewUser{Username: "tianhe", Role: auth.DistrictOfficer, ScopeCode: "440106", Password: "correct-horse-9"})
 	o := registrytest.Org(t, ctx, reg, city, registry.Input{Name: "天河南街坊互助队", Tier: registry.TierStreet, Types: []string{"mutual_aid"},
 		TargetGroups: []string{"elderly"}, CommunityCode: "440106008007", LeaderName: "陈大文", LeaderPhone: "13800138000",
 		FoundedOn: "2020-03-01", Members: 12, PartyOrg: "none", Status: registry.StatusActive})
-	svc := &points.Service{DB: d, Geo: st, Orgs: reg, Now: clock}
+	svc := &points.Service{DB: d, Geo: w.Geo, Orgs: reg, Now: w.Clock}
 	for _, c := range []struct {
 		name  string
 		by    *auth.User

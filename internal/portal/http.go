@@ -41,8 +41,8 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /p/activities", h.activitiesPage)
 	rt.HandleFunc("GET /p/calls/{id}", h.callPage)
 	rt.HandleFunc("GET /p/orgs/{id}/settings", h.S.Page(h.settingsPage))
-	rt.HandleFunc("POST /p/orgs/{id}/settings", h.S.Page(h.settingsSubmit))
-	rt.HandleFunc("POST /p/orgs/{id}/photos", h.S.Page(h.photoSubmit))
+	rt.HandleFunc("POST /p/orgs/{id}/settings", h.S.PageID(h.settingsSubmit))
+	rt.HandleFunc("POST /p/orgs/{id}/photos", h.S.PageID(h.photoSubmit))
 	rt.HandleFunc("POST /p/orgs/{id}/photos/{pid}/delete", h.S.Page(h.photoDelete))
 	h.apiRoutes(rt)
 }
@@ -319,12 +319,7 @@ func (h *Handlers) settingsPage(w http.ResponseWriter, r *http.Request, u *auth.
 	h.settingsView(w, r, u, nil, nil)
 }
 
-func (h *Handlers) settingsSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) settingsSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	if !h.S.ParsedForm(w, r) {
 		return
 	}
@@ -342,12 +337,7 @@ func (h *Handlers) settingsSubmit(w http.ResponseWriter, r *http.Request, u *aut
 	http.Redirect(w, r, "/p/orgs/"+strconv.FormatInt(id, 10)+"/settings?flash=portal.saved", http.StatusSeeOther)
 }
 
-func (h *Handlers) photoSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) photoSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var f *upload.File
 	if err := r.ParseMultipartForm(h.Svc.maxPhoto() + 1<<20); err == nil {
 		if file, hdr, err := r.FormFile("photo"); err == nil {

@@ -110,8 +110,7 @@ func (s *Service) AddContact(ctx context.Context, u *auth.User, in ContactInput)
 	if err != nil {
 		return nil, err
 	}
-	return &Contact{ID: id, CommunityCode: in.CommunityCode, Hazard: in.Hazard, Name: in.Name, OrgID: in.OrgID, Phone: in.Phone,
-		Duty: in.Duty, CheckedOn: in.CheckedOn, Stale: Stale(in.CheckedOn, clock.Day(now))}, nil
+	return &Contact{ID: id, ContactInput: in, Stale: Stale(in.CheckedOn, clock.Day(now))}, nil
 }
 
 // Contacts lists the emergency contacts of a community (or a subtree).
@@ -152,8 +151,7 @@ func (s *Service) AddDrill(ctx context.Context, u *auth.User, in DrillInput) (*D
 	if in.OrgIDs == nil {
 		in.OrgIDs = []int64{}
 	}
-	return &Drill{ID: id, CommunityCode: in.CommunityCode, Scenario: in.Scenario, HeldOn: in.HeldOn, OrgIDs: in.OrgIDs,
-		Participants: in.Participants, Findings: in.Findings}, nil
+	return &Drill{ID: id, DrillInput: in}, nil
 }
 
 // Drills lists the drills of a subtree.

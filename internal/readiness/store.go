@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"linli/internal/geo"
@@ -17,28 +15,18 @@ import (
 
 // Every statement on the room's tables.
 
-// Contact is an emergency contact; Stale when checked over a year ago.
+// Contact is an emergency contact as recorded (its input and its id);
+// Stale when checked over a year ago.
 type Contact struct {
-	ID            int64  `json:"id"`
-	CommunityCode string `json:"community_code"`
-	Hazard        string `json:"hazard"`
-	Name          string `json:"name"`
-	OrgID         int64  `json:"org_id,omitempty"`
-	Phone         string `json:"phone"`
-	Duty          string `json:"duty"`
-	CheckedOn     string `json:"checked_on"`
-	Stale         bool   `json:"stale"`
+	ID int64 `json:"id"`
+	ContactInput
+	Stale bool `json:"stale"`
 }
 
-// Drill is an emergency drill.
+// Drill is an emergency drill as recorded: its input and its id.
 type Drill struct {
-	ID            int64   `json:"id"`
-	CommunityCode string  `json:"community_code"`
-	Scenario      string  `json:"scenario"`
-	HeldOn        string  `json:"held_on"`
-	OrgIDs        []int64 `json:"org_ids"`
-	Participants  int     `json:"participants"`
-	Findings      string  `json:"findings"`
+	ID int64 `json:"id"`
+	DrillInput
 }
 
 // Liaison is a liaison post with its log.
@@ -57,24 +45,6 @@ type ContactLog struct {
 	OnDate  string `json:"on_date"`
 	Kind    string `json:"kind"`
 	Summary string `json:"summary"`
-}
-
-func joinIDs(ids []int64) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(s, ",")
-}
-
-func splitIDs(s string) []int64 {
-	out := []int64{}
-	for _, p := range strings.Split(s, ",") {
-		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func insertContacts(ctx context.Context, tx *sql.Tx, now time.Time, in []ContactInput) ([]int64, error) {
@@ -113,7 +83,7 @@ func insertDrills(ctx context.Context, tx *sql.Tx, now time.Time, in []DrillInpu
 	for _, d := range in {
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO drills (community_code, district_code, scenario, held_on, org_ids, participants, findings, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, d.CommunityCode, d.CommunityCode[:6], d.Scenario, d.HeldOn, joinIDs(d.OrgIDs), d.Participants,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, d.CommunityCode, d.CommunityCode[:6], d.Scenario, d.HeldOn, db.JoinIDs(d.OrgIDs), d.Participants,
 			d.Findings, now).Scan(&id); err != nil {
 			return nil, fmt.Errorf("readiness: insert drill: %w", err)
 		}
@@ -134,7 +104,7 @@ func listDrills(ctx context.Context, q db.Querier, lo, hi string) ([]Drill, erro
 		if err := r.Scan(&d.ID, &d.CommunityCode, &d.Scenario, &d.HeldOn, &orgs, &d.Participants, &d.Findings); err != nil {
 			return nil, err
 		}
-		d.OrgIDs = splitIDs(orgs)
+		d.OrgIDs = db.SplitIDs(orgs)
 		return &d, nil
 	})
 }
@@ -144,7 +114,7 @@ func insertLiaisons(ctx context.Context, tx *sql.Tx, now time.Time, in []Liaison
 	for _, l := range in {
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO liaisons (community_code, holder, since, org_ids, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, l.CommunityCode, l.Holder, l.Since, joinIDs(l.OrgIDs), now).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, l.CommunityCode, l.Holder, l.Since, db.JoinIDs(l.OrgIDs), now).Scan(&id); err != nil {
 			return nil, fmt.Errorf("readiness: insert liaison: %w", err)
 		}
 		ids = append(ids, id)
@@ -173,7 +143,7 @@ func getLiaison(ctx context.Context, q db.Querier, id int64) (*Liaison, error) {
 	if err != nil {
 		return nil, fmt.Errorf("readiness: liaison: %w", err)
 	}
-	l.OrgIDs, l.Log = splitIDs(orgs), []ContactLog{}
+	l.OrgIDs, l.Log = db.SplitIDs(orgs), []ContactLog{}
 	return &l, nil
 }
 
@@ -195,7 +165,7 @@ func listLiaisons(ctx context.Context, q db.Querier, lo, hi string) ([]Liaison, 
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != l.ID {
-			l.OrgIDs, l.Log = splitIDs(orgs), []ContactLog{}
+			l.OrgIDs, l.Log = db.SplitIDs(orgs), []ContactLog{}
 			out = append(out, l)
 		}
 		if cid.Valid {

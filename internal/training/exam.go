@@ -179,7 +179,7 @@ func (s *Service) Hours(ctx context.Context, u *auth.User, year string) ([]Audie
 		if err := rows.Scan(&aud, &m, &att); err != nil {
 			return nil, err
 		}
-		for _, a := range splitCodes(aud) {
+		for _, a := range db.SplitList(aud) {
 			x := by[a]
 			if x == nil {
 				x = &AudienceHours{Audience: a}

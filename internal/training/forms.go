@@ -165,12 +165,7 @@ func formID(r *http.Request, name string) int64 {
 	return n
 }
 
-func (h *Handlers) enrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) enrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	person, err := h.Svc.ResolvePerson(r.Context(), u, "person_id", r.PostFormValue("person_id"))
 	if err == nil {
 		_, err = h.Svc.Enrol(r.Context(), u, id, person)
@@ -178,34 +173,19 @@ func (h *Handlers) enrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.backTo(w, r, u, id, "training.enrolled_ok", err)
 }
 
-func (h *Handlers) selfSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	_, err = h.Svc.EnrolSelf(r.Context(), u, id)
+func (h *Handlers) selfSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_, err := h.Svc.EnrolSelf(r.Context(), u, id)
 	h.backTo(w, r, u, id, "training.self_enrolled", err)
 }
 
-func (h *Handlers) attendanceSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	_, err = h.Svc.EditAttendance(r.Context(), u, id, AttendanceEdit{PersonID: formID(r, "person_id"),
+func (h *Handlers) attendanceSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_, err := h.Svc.EditAttendance(r.Context(), u, id, AttendanceEdit{PersonID: formID(r, "person_id"),
 		Present: r.PostFormValue("present") == "1", Reason: r.PostFormValue("reason")})
 	h.backTo(w, r, u, id, "training.attendance_saved", err)
 }
 
-func (h *Handlers) issueSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	_, err = h.Svc.Issue(r.Context(), u, id, formID(r, "person_id"))
+func (h *Handlers) issueSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_, err := h.Svc.Issue(r.Context(), u, id, formID(r, "person_id"))
 	h.backTo(w, r, u, id, "training.issued", err)
 }
 

@@ -28,11 +28,11 @@ type Handlers struct {
 func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /trainings", h.S.Page(h.listPage))
 	rt.HandleFunc("POST /trainings", h.S.Page(h.createSubmit))
-	rt.HandleFunc("GET /trainings/{id}", h.S.Page(h.showPage))
-	rt.HandleFunc("POST /trainings/{id}/enrol", h.S.Page(h.enrolSubmit))
-	rt.HandleFunc("POST /trainings/{id}/self-enrol", h.S.Page(h.selfSubmit))
-	rt.HandleFunc("POST /trainings/{id}/attendance", h.S.Page(h.attendanceSubmit))
-	rt.HandleFunc("POST /trainings/{id}/certificates", h.S.Page(h.issueSubmit))
+	rt.HandleFunc("GET /trainings/{id}", h.S.PageID(h.showPage))
+	rt.HandleFunc("POST /trainings/{id}/enrol", h.S.PageID(h.enrolSubmit))
+	rt.HandleFunc("POST /trainings/{id}/self-enrol", h.S.PageID(h.selfSubmit))
+	rt.HandleFunc("POST /trainings/{id}/attendance", h.S.PageID(h.attendanceSubmit))
+	rt.HandleFunc("POST /trainings/{id}/certificates", h.S.PageID(h.issueSubmit))
 	rt.HandleFunc("GET /people", h.S.Page(h.peoplePage))
 	rt.HandleFunc("POST /people", h.S.Page(h.personSubmit))
 	rt.HandleFunc("GET /public/checkin", h.checkinPage)
@@ -63,12 +63,7 @@ type showData struct {
 	Self      bool // and is enrolled
 }
 
-func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	h.showRender(w, r, u, id, http.StatusOK, nil)
 }
 

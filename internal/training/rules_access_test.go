@@ -14,8 +14,8 @@ import (
 func TestAccessRules(t *testing.T) {
 	const unit, person, elsewhere = "440106001", authtest.Community, authtest.Outside
 	now := time.Date(2023, 6, 1, 9, 0, 0, 0, time.UTC)
-	session := &Training{UnitCode: unit, HubOrgID: 9, EndsAt: now.Add(time.Hour)}
-	over := &Training{UnitCode: unit, HubOrgID: 9, EndsAt: now.Add(-time.Hour)}
+	session := &Training{TrainingInput: TrainingInput{UnitCode: unit, HubOrgID: 9, EndsAt: now.Add(time.Hour)}}
+	over := &Training{TrainingInput: TrainingInput{UnitCode: unit, HubOrgID: 9, EndsAt: now.Add(-time.Hour)}}
 	type want struct{ organizer, organizes, enrolsInto, enrol, keeps, hub, names, programme, self, sees, seesPerson bool }
 	wants := map[string]want{
 		auth.CityAdmin:          {organizer: true, organizes: true, enrolsInto: true, enrol: true, keeps: true, names: true, programme: true, sees: true, seesPerson: true},
@@ -56,7 +56,7 @@ func TestAccessRules(t *testing.T) {
 		t.Error("no account may do anything")
 	}
 	other := &auth.User{Role: auth.HubStaff, ScopeCode: "440106002", OrgID: 8}
-	if canOrganize(other, unit, 9) || seesSession(other, &Training{UnitCode: "440106001", HubOrgID: 9}) {
+	if canOrganize(other, unit, 9) || seesSession(other, &Training{TrainingInput: TrainingInput{UnitCode: "440106001", HubOrgID: 9}}) {
 		t.Error("another street's hub staff run or see the session")
 	}
 	if !seesSession(&auth.User{Role: auth.HubStaff, ScopeCode: "440106002", OrgID: 9}, session) {
@@ -68,7 +68,7 @@ func TestAccessRules(t *testing.T) {
 // without an organization, of another organization, and every other role.
 func TestSelfEnrolAgreesWithPage(t *testing.T) {
 	now := time.Date(2023, 6, 1, 9, 0, 0, 0, time.UTC)
-	s := &Training{UnitCode: "440106001", EndsAt: now.Add(time.Hour)}
+	s := &Training{TrainingInput: TrainingInput{UnitCode: "440106001", EndsAt: now.Add(time.Hour)}}
 	org := &registry.Org{ID: 7, CommunityCode: "440106001001", LeaderName: "陈大文", LeaderPhone: "13800138000"}
 	for _, r := range auth.Roles {
 		for _, orgID := range []int64{0, 7, 8} {

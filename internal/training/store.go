@@ -16,36 +16,21 @@ import (
 
 // Every statement on the room's tables.
 
-// Training is a session.
+// Training is a session: what its organizer set (TrainingInput) and what
+// the room keeps of it.
 type Training struct {
-	ID          int64     `json:"id"`
-	Title       string    `json:"title"`
-	ProgrammeID int64     `json:"programme_id"`
-	Programme   string    `json:"programme"`
-	Form        string    `json:"form"`
-	Topics      []string  `json:"topics"`
-	Audiences   []string  `json:"audiences"`
-	UnitCode    string    `json:"unit_code"`
-	HubOrgID    int64     `json:"hub_org_id,omitempty"`
-	StartsAt    time.Time `json:"starts_at"`
-	EndsAt      time.Time `json:"ends_at"`
-	Capacity    int       `json:"capacity"`
-	Trainer     string    `json:"trainer"`
-	Place       string    `json:"place"`
-	Link        string    `json:"link"`
-	Hours       float64   `json:"hours"`
-	Enrolled    int       `json:"enrolled"`
-	Attended    int       `json:"attended"`
+	ID int64 `json:"id"`
+	TrainingInput
+	ProgrammeID int64   `json:"programme_id"`
+	Hours       float64 `json:"hours"`
+	Enrolled    int     `json:"enrolled"`
+	Attended    int     `json:"attended"`
 	minutes     int
 	code        string
 }
 
 // Input returns what a PATCH starts from.
-func (t *Training) Input() TrainingInput {
-	return TrainingInput{Title: t.Title, Programme: t.Programme, Form: t.Form, Topics: t.Topics, Audiences: t.Audiences,
-		UnitCode: t.UnitCode, HubOrgID: t.HubOrgID, StartsAt: t.StartsAt, EndsAt: t.EndsAt, Capacity: t.Capacity,
-		Trainer: t.Trainer, Place: t.Place, Link: t.Link}
-}
+func (t *Training) Input() TrainingInput { return t.TrainingInput }
 
 const trainingColumns = `t.id, t.title, t.programme_id, p.name, t.form, t.topics, t.audiences, t.unit_code,
 	COALESCE(t.hub_org_id, 0), t.starts_at, t.ends_at, t.minutes, t.capacity, t.trainer, t.place, t.link, t.checkin_code,
@@ -62,20 +47,13 @@ func scanTraining(sc interface{ Scan(...any) error }) (*Training, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.Topics, t.Audiences = splitCodes(topics), splitCodes(aud)
+	t.Topics, t.Audiences = db.SplitList(topics), db.SplitList(aud)
 	t.StartsAt, t.EndsAt = t.StartsAt.UTC(), t.EndsAt.UTC()
 	t.Hours = hours(t.minutes)
 	return &t, nil
 }
 
 func hours(minutes int) float64 { return float64(minutes*10/60) / 10 }
-
-func splitCodes(s string) []string {
-	if s == "" {
-		return []string{}
-	}
-	return strings.Split(s, ",")
-}
 
 // getTraining reads one session (FOR UPDATE inside a transaction).
 func getTraining(ctx context.Context, q db.Querier, d db.Dialect, id int64, lock bool) (*Training, error) {

@@ -111,3 +111,30 @@ func TestPathPair(t *testing.T) {
 		}
 	}
 }
+
+// TestPageID: a signed-in user's page gets the numeric path value as its
+// id; no one signed in is sent to sign in, and the page never runs.
+func TestPageID(t *testing.T) {
+	s := adapterServer()
+	var got []int64
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /things/{id}", s.PageID(func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		got = append(got, id)
+	}))
+	do := func(u *auth.User) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/things/42", nil)
+		if u != nil {
+			r = r.WithContext(auth.WithUser(r.Context(), u))
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, r)
+		return rec
+	}
+	if rec := do(nil); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") || len(got) != 0 {
+		t.Fatalf("signed out: %d %q, page ran %d times", rec.Code, rec.Header().Get("Location"), len(got))
+	}
+	do(&auth.User{ID: 1})
+	if len(got) != 1 || got[0] != 42 {
+		t.Fatalf("signed in: page got %v, want [42]", got)
+	}
+}

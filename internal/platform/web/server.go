@@ -300,6 +300,24 @@ func (s *Server) Page(h Handler) http.HandlerFunc {
 	}
 }
 
+// IDHandler is a handler for a signed-in user on the object named by a
+// numeric path value.
+type IDHandler func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64)
+
+// PageID is Page on the object named by the path value {id}, the name
+// most routes give it: a bad one is not found (the error page), before h
+// runs.
+func (s *Server) PageID(h IDHandler) http.HandlerFunc {
+	return s.Page(func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		id, err := PathID(r, "id")
+		if err != nil {
+			s.PageError(w, r, err)
+			return
+		}
+		h(w, r, u, id)
+	})
+}
+
 // API requires a signed-in user for a JSON endpoint: 401, never a redirect.
 func (s *Server) API(h Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
