@@ -56,17 +56,24 @@ func (h *Handlers) message(r *http.Request, err error) (string, bool) {
 }
 
 type govData struct {
-	Org       *registry.Org
-	C         *Charter
-	Board     *Board
-	Decisions []Decision
-	CanEdit   bool
-	Today     string
-	Clauses   []Clause
-	Posts     []string
-	Kinds     []string
-	Rows      []int
-	Periods   []Period // the work-report form's choices (CanEdit)
+	Org        *registry.Org
+	C          *Charter
+	Board      *Board
+	Decisions  []Decision
+	CanEdit    bool
+	Today      string
+	Clauses    []Clause
+	Posts      []string
+	Kinds      []string
+	Rows       []int
+	ReportForm reportForm // the work-report form (CanEdit)
+}
+
+// reportForm is the work-report form both pages show (templates/_report_form.html):
+// the organization it files for and the periods it may file.
+type reportForm struct {
+	OrgID   int64
+	Periods []Period
 }
 
 func (h *Handlers) governancePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -91,7 +98,8 @@ func (h *Handlers) renderGov(w http.ResponseWriter, r *http.Request, u *auth.Use
 		d.Decisions, err = decisions(r.Context(), h.Svc.DB.Read, id)
 	}
 	if err == nil && d.CanEdit {
-		d.Periods, err = h.Svc.Owed(r.Context(), u, id)
+		d.ReportForm.OrgID = id
+		d.ReportForm.Periods, err = h.Svc.Owed(r.Context(), u, id)
 	}
 	if err != nil {
 		h.S.PageError(w, r, err)
@@ -188,15 +196,14 @@ func (h *Handlers) charterPage(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 type reportsData struct {
-	L         *ReportList
-	Overdue   []OverdueTerm
-	Cycles    []Cycle
-	Reviewer  bool
-	Leader    bool
-	OrgID     int64
-	Periods   []Period
-	CycleKeys []string
-	Today     string
+	L          *ReportList
+	Overdue    []OverdueTerm
+	Cycles     []Cycle
+	Reviewer   bool
+	Leader     bool
+	ReportForm reportForm
+	CycleKeys  []string
+	Today      string
 }
 
 func (h *Handlers) reportsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -223,13 +230,13 @@ func (h *Handlers) renderReports(w http.ResponseWriter, r *http.Request, u *auth
 	case overseesReports(u):
 		d.Reviewer = true
 	case u.OwnOrgOnly():
-		d.Leader, d.OrgID = u.OrgID != 0, u.OrgID
+		d.Leader, d.ReportForm.OrgID = u.OrgID != 0, u.OrgID
 		for _, m := range d.L.Missing {
-			d.Periods = append(d.Periods, m.Period)
+			d.ReportForm.Periods = append(d.ReportForm.Periods, m.Period)
 		}
 		for _, rep := range d.L.Items {
 			if rep.Status == ReportReturned {
-				d.Periods = append(d.Periods, Period{Key: rep.Period, DueOn: rep.DueOn})
+				d.ReportForm.Periods = append(d.ReportForm.Periods, Period{Key: rep.Period, DueOn: rep.DueOn})
 			}
 		}
 	}
