@@ -29,7 +29,7 @@ func (s *Service) CreateBeneficiary(ctx context.Context, u *auth.User, in Benefi
 		return nil, err
 	}
 	leaderDistrict := ""
-	if u.Role == auth.OrgLeader && u.OrgID != 0 {
+	if u.LeadsAnOrg() {
 		o, err := s.Orgs.Lookup(ctx, u.OrgID)
 		if err != nil {
 			return nil, err

@@ -25,7 +25,7 @@ func seesHub(u *auth.User, h *registry.Org, served bool) bool {
 // asksServed reports whether seesHub needs to know if the hub serves the
 // viewer's organization: for a leader of another organization.
 func asksServed(u *auth.User, h *registry.Org) bool {
-	return u.Role == auth.OrgLeader && u.OrgID != 0 && u.OrgID != h.ID
+	return u.LeadsAnOrg() && u.OrgID != h.ID
 }
 
 // canManage reports who takes organizations in and out and records workers:

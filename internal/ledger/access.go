@@ -67,9 +67,3 @@ func canDecide(u *auth.User, e *Expense) bool {
 // decidesAtHub reports a hub's staff with a hub, who decide on the expenses
 // submitted at it (canDecide, one by one: never their own).
 func decidesAtHub(u *auth.User) bool { return u != nil && canRecord(u, u.OrgID) }
-
-// resubmitsOwn reports a leader with an organization, who changes and
-// resubmits its expenses returned (canSubmit).
-func resubmitsOwn(u *auth.User) bool {
-	return u != nil && !u.ReadOnly() && u.OwnOrgOnly() && u.OrgID != 0
-}

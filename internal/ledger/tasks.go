@@ -32,10 +32,10 @@ func (s *Service) ExpensesAwaiting(ctx context.Context, u *auth.User) (n int, li
 }
 
 // ExpensesReturned counts a leader's organization's expenses returned for
-// changes (resubmitsOwn), with its custody page; none for an organization
+// changes (auth's LeadsAnOrg), with its custody page; none for an organization
 // whose money is not in custody, link "" for a user who resubmits none.
 func (s *Service) ExpensesReturned(ctx context.Context, u *auth.User) (n int, link string, err error) {
-	if !resubmitsOwn(u) {
+	if !u.LeadsAnOrg() {
 		return 0, "", nil
 	}
 	link = "/custody/" + strconv.FormatInt(u.OrgID, 10)

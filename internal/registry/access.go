@@ -84,10 +84,6 @@ func decidesTier(u *auth.User) (tier string, ok bool) {
 	return "", false
 }
 
-// resubmitsOwn reports a leader with an organization, who changes and
-// resubmits its filing when it is returned (the home board's task).
-func resubmitsOwn(u *auth.User) bool { return u.OwnOrgOnly() && u.OrgID != 0 }
-
 // setsFlag reports who may set each flag: hub and the volunteer mark are the
 // street's decision, brand and demonstration the district's.
 func setsFlag(u *auth.User, flag string) bool {
@@ -108,7 +104,7 @@ func DesignatesHubs(u *auth.User) bool { return setsFlag(u, "hub") }
 // files reports who files a new organization: anyone who may change
 // anything, except a hub's staff and a leader who already leads one.
 func files(u *auth.User) bool {
-	return !u.ReadOnly() && u.Role != auth.HubStaff && !(u.Role == auth.OrgLeader && u.OrgID != 0)
+	return !u.ReadOnly() && u.Role != auth.HubStaff && !u.LeadsAnOrg()
 }
 
 // filesFirst reports a leader filing their first organization: they may

@@ -33,9 +33,9 @@ func (s *Service) PendingForDecision(ctx context.Context, u *auth.User) (n int, 
 
 // ReturnedToFiler counts a leader's own filing returned for changes (0 or
 // 1), with the link to its page; link "" for a user who resubmits none
-// (resubmitsOwn).
+// (auth's LeadsAnOrg).
 func (s *Service) ReturnedToFiler(ctx context.Context, u *auth.User) (n int, link string, err error) {
-	if !resubmitsOwn(u) {
+	if !u.LeadsAnOrg() {
 		return 0, "", nil
 	}
 	o, err := s.Get(ctx, u, u.OrgID)

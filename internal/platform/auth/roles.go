@@ -35,6 +35,10 @@ func (u *User) OfficerIn(code string) bool {
 // organization's records (OrgID; none when 0), never a division's lists.
 func (u *User) OwnOrgOnly() bool { return u != nil && u.Role == OrgLeader }
 
+// LeadsAnOrg reports an organization's leader who has their organization
+// (OrgID): the account that files, changes and resubmits for it.
+func (u *User) LeadsAnOrg() bool { return u.OwnOrgOnly() && u.OrgID != 0 }
+
 // ActsForOrg reports the accounts that act for one organization, the one
 // in OrgID: an organization's leader and a hub's staff (whose hub is an
 // organization). Rooms decide what such an account may do for it; an
