@@ -185,7 +185,12 @@ func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, 
 		return e.evaluate(ctx, ind, node, w)
 	}
 	ver, ok := e.ver[node.Code]
-	if !ok {
+	if !ok && composedAt(node.Code) {
+		if _, err := e.counters(ctx, node.Code); err != nil { // (the city's version is their sum)
+			return nil, err
+		}
+		ver = e.ver[node.Code]
+	} else if !ok {
 		v, err := s.changes(ctx, node.Code)
 		if err != nil {
 			return nil, err
@@ -196,7 +201,11 @@ func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, 
 	if ev, ok := s.cache.get(k, ver, s.now()); ok {
 		return ev, nil
 	}
-	ev, err := e.evaluate(ctx, ind, node, w)
+	eval := e.evaluate
+	if composes(node, w) {
+		eval = e.composed // from its districts' kept parts (parts.go)
+	}
+	ev, err := eval(ctx, ind, node, w)
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +216,7 @@ func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, 
 // NoCache turns the evaluation cache off (for measuring cold evaluations).
 func (s *Service) NoCache(off bool) {
 	s.cache.setOff(off)
+	s.parts.setOff(off)
 	s.dash.Clear()
 }
 
@@ -250,12 +260,18 @@ func (c *resultCache) get(k string, ver int64, now time.Time) (*evaluation, bool
 }
 
 func (c *resultCache) put(k string, ver int64, now time.Time, ev *evaluation) {
+	c.putMax(k, ver, now, ev, cacheSize)
+}
+
+// putMax keeps an evaluation in a cache of at most size entries (when full,
+// it starts again empty).
+func (c *resultCache) putMax(k string, ver int64, now time.Time, ev *evaluation, size int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.off {
 		return
 	}
-	if c.m == nil || len(c.m) >= cacheSize {
+	if c.m == nil || len(c.m) >= size {
 		c.m = map[string]cacheEntry{}
 	}
 	c.m[k] = cacheEntry{ver, now, ev}
