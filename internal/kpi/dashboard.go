@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"linli/internal/geo"
-	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 )
@@ -124,7 +123,7 @@ func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf, k
 	var cnt map[string]int64
 	var ver int64
 	if composedAt(unitCode) {
-		cnt, err = orgroll.ChangesIn(ctx, s.DB, unitCode)
+		cnt, err = s.counters(ctx, unitCode)
 		ver = sumCounters(cnt)
 	} else {
 		ver, err = s.changes(ctx, unitCode)

@@ -265,7 +265,6 @@ func numerator(ind *Indicator, m *match) *match {
 func (e *evaluator) prefetch(ctx context.Context, inds []*Indicator, node geo.Node, w when) error {
 	var rolls []orgroll.ReadReq
 	var counts []countReq
-	records := e.s.records.Load()
 	// the division lists: the unit's children, and the units each
 	// indicator judges below it (see fillUnits)
 	if err := e.unitLists(ctx, dashboardLists(inds, node)); err != nil {
@@ -292,32 +291,45 @@ func (e *evaluator) prefetch(ctx context.Context, inds []*Indicator, node geo.No
 			}
 		}
 		for _, spans := range reads {
-			m := e.s.matchFor(ind, spans, w)
-			rq, roll := rollable(ind, w)
-			switch {
-			case roll && !records:
-				if w.Known != "" {
-					continue // (the late organizations first: see rollEvaluate)
-				}
-				rolls = append(rolls, rollReqs(rq, spans, w, g, m.UnitLen)...)
-				if wq, ok := rq.workersQuery(ind.Rule.NumeratorFilter); ok && ind.Rule.Kind == KindRecordShare {
-					rolls = append(rolls, rollReqs(wq, spans, w, g, m.UnitLen)...)
-				}
-			case ind.Rule.Kind == KindCountPerYear:
-				if _, started := periods(ind.Rule.Years, w.Day); len(started) > 0 {
-					counts = append(counts, countReq{m, g, started})
-				}
-			case ind.Rule.Kind == KindRecordShare:
-				counts = append(counts, countReq{m, g, nil}, countReq{numerator(ind, m), g, nil})
-			default:
-				counts = append(counts, countReq{m, g, nil})
-			}
+			r, c := e.reads(ind, spans, g, w)
+			rolls, counts = append(rolls, r...), append(counts, c...)
 		}
 	}
 	if err := e.rollMany(ctx, rolls); err != nil {
 		return err
 	}
 	return e.countMany(ctx, counts)
+}
+
+// reads are the rollup's and the records' reads an indicator's evaluation
+// under spans makes (see read), for reading several together: none for
+// the coverage keys, and, known on a day, none from the rollup (the late
+// organizations come first: see rollEvaluate).
+func (e *evaluator) reads(ind *Indicator, spans []span, g int, w when) (rolls []orgroll.ReadReq, counts []countReq) {
+	if ind.Rule.Source == SourceCoverage {
+		return nil, nil
+	}
+	m := e.s.matchFor(ind, spans, w)
+	rq, roll := rollable(ind, w)
+	switch {
+	case roll && !e.s.records.Load():
+		if w.Known != "" {
+			return nil, nil
+		}
+		rolls = rollReqs(rq, spans, w, g, m.UnitLen)
+		if wq, ok := rq.workersQuery(ind.Rule.NumeratorFilter); ok && ind.Rule.Kind == KindRecordShare {
+			rolls = append(rolls, rollReqs(wq, spans, w, g, m.UnitLen)...)
+		}
+	case ind.Rule.Kind == KindCountPerYear:
+		if _, started := periods(ind.Rule.Years, w.Day); len(started) > 0 {
+			counts = []countReq{{m, g, started}}
+		}
+	case ind.Rule.Kind == KindRecordShare:
+		counts = []countReq{{m, g, nil}, {numerator(ind, m), g, nil}}
+	default:
+		counts = []countReq{{m, g, nil}}
+	}
+	return rolls, counts
 }
 
 // dashboardLists are the division lists a dashboard's indicators at a

@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"linli/internal/geo"
@@ -21,10 +22,10 @@ import (
 // evaluations are kept under, which every write of a record the district's
 // span reads advances (the same invariant the district's cached
 // evaluations hold to; moves advance the district left too). The codes of
-// the city not under one of its counted districts (the gaps between them:
-// a record placed at the city itself, a development zone) are parts too,
-// each under the sum of the counters inside it. The row '' (changes that
-// may touch any unit) is in every part's version. After a change in one
+// the city not under one of its counted districts (the ranges between
+// them: a record placed at the city itself, a development zone) are one
+// more part, under the sum of the counters inside them. The row '' (changes
+// that may touch any unit) is in every part's version. After a change in one
 // district a city's dashboard so reads that district's records (one
 // statement for all its indicators, as prefetch does), the others' parts
 // from memory, and every part's version in one statement (ChangesIn, which
@@ -36,17 +37,18 @@ import (
 // value linli gave on a deadline: its late organizations are found under
 // the whole unit, see rollEvaluate), units other than a city (a district's
 // counters are not kept by street), and every evaluation with the cache
-// off (NoCache: every evaluation from the records). The corrections'
-// statements (lastEntryAfter, enteredLate) still read the whole city.
+// off (NoCache: every evaluation from the records). A correction's
+// evaluations at the deadline are whole too (corrections.go), and its
+// statements (lastEntryAfter, enteredLate) read the whole city. The
+// parts share a flight.Cache's byte budget (16 MiB), the least recently
+// used going first.
 
-// part is one district of a city (or a gap between its districts): a
-// range of codes and its version.
+// part is one district of a city, or the rest of it (the ranges of codes
+// between its districts): ranges of codes and their version.
 type part struct {
-	lo, hi string
+	ranges [][2]string
 	ver    int64
 }
-
-const partsSize = 16384 // kept parts, all cities and dates (see resultCache.put)
 
 // composes reports whether an evaluation at a unit on a date is composed
 // from its districts' parts.
@@ -65,13 +67,34 @@ func (e *evaluator) counters(ctx context.Context, code string) (map[string]int64
 	if c, ok := e.cnt[code]; ok {
 		return c, nil
 	}
-	c, err := orgroll.ChangesIn(ctx, e.s.DB, code)
+	c, err := e.s.counters(ctx, code)
 	if err != nil {
 		return nil, err
 	}
 	e.cnt[code] = c
 	if _, ok := e.ver[code]; !ok {
 		e.ver[code] = sumCounters(c)
+	}
+	return c, nil
+}
+
+// counters reads the change counters of the districts under a unit, and
+// ” (orgroll.ChangesIn's, through database/sql: one round trip).
+func (s *Service) counters(ctx context.Context, code string) (map[string]int64, error) {
+	q, args := orgroll.ChangesInSQL(code)
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("kpi change counters: %w", err)
+	}
+	defer rows.Close()
+	c := map[string]int64{}
+	for rows.Next() {
+		if err := orgroll.ScanChange(rows, c); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("kpi change counters: %w", err)
 	}
 	return c, nil
 }
@@ -84,8 +107,10 @@ func sumCounters(c map[string]int64) int64 {
 	return n
 }
 
-// partsOf splits a city into its counted districts and the gaps between
-// them, each with its version.
+// partsOf splits a city into its counted districts and the rest (the
+// ranges between them), each with its version: the district's counters
+// (any under its code) plus ”, and for the rest whatever the districts'
+// leave of the city's.
 func (e *evaluator) partsOf(ctx context.Context, node geo.Node) ([]part, error) {
 	if ps, ok := e.parts[node.Code]; ok {
 		return ps, nil
@@ -99,26 +124,29 @@ func (e *evaluator) partsOf(ctx context.Context, node geo.Node) ([]part, error) 
 		return nil, err
 	}
 	whole := spanOf(node.Code)
+	rest := part{ver: sumCounters(c)}
 	var ps []part
 	lo := whole.lo
 	for _, k := range kids {
 		sp := spanOf(k.code)
 		if lo < sp.lo {
-			ps = append(ps, part{lo: lo, hi: sp.lo})
+			rest.ranges = append(rest.ranges, [2]string{lo, sp.lo})
 		}
-		ps = append(ps, part{lo: sp.lo, hi: sp.hi})
+		p := part{ranges: [][2]string{{sp.lo, sp.hi}}, ver: c[""]}
+		for d, n := range c {
+			if d != "" && d >= sp.lo && d < sp.hi {
+				p.ver += n
+			}
+		}
+		rest.ver -= p.ver - c[""]
+		ps = append(ps, p)
 		lo = sp.hi
 	}
 	if lo < whole.hi {
-		ps = append(ps, part{lo: lo, hi: whole.hi})
+		rest.ranges = append(rest.ranges, [2]string{lo, whole.hi})
 	}
-	for i := range ps {
-		ps[i].ver = c[""]
-		for d, n := range c {
-			if d != "" && d >= ps[i].lo && d < ps[i].hi {
-				ps[i].ver += n
-			}
-		}
+	if len(rest.ranges) > 0 {
+		ps = append(ps, rest)
 	}
 	e.parts[node.Code] = ps
 	return ps, nil
@@ -129,17 +157,20 @@ func (e *evaluator) partsOf(ctx context.Context, node geo.Node) ([]part, error) 
 func clip(spans []span, p part) []span {
 	var out []span
 	for _, sp := range spans {
-		lo, hi := max(sp.lo, p.lo), min(sp.hi, p.hi)
-		if lo < hi {
-			out = append(out, span{lo, hi, sp.n})
+		for _, r := range p.ranges {
+			lo, hi := max(sp.lo, r[0]), min(sp.hi, r[1])
+			if lo < hi {
+				out = append(out, span{lo, hi, sp.n})
+			}
 		}
 	}
 	return out
 }
 
-// partKey is a part's key in the parts' cache.
+// partKey is a part's key in the parts' cache (a part is named by its
+// first code).
 func (e *evaluator) partKey(ind *Indicator, node geo.Node, w when, g int, p part) string {
-	return ind.Key + "|" + strconv.Itoa(ind.Version) + "|" + node.Code + "|" + w.key() + "|" + strconv.Itoa(g) + "|" + p.lo + "|" + p.hi +
+	return ind.Key + "|" + strconv.Itoa(ind.Version) + "|" + node.Code + "|" + w.key() + "|" + strconv.Itoa(g) + "|" + p.ranges[0][0] +
 		"|" + strconv.FormatBool(e.s.records.Load())
 }
 
@@ -163,7 +194,7 @@ func (e *evaluator) staleParts(ctx context.Context, ind *Indicator, node geo.Nod
 		if len(sp) == 0 {
 			continue
 		}
-		if _, ok := e.s.parts.get(e.partKey(ind, node, w, g, p), p.ver, e.s.now()); !ok {
+		if _, ok := e.s.parts.Peek(e.partKey(ind, node, w, g, p), p.ver, e.s.now()); !ok {
 			out = append(out, sp)
 		}
 	}
@@ -181,20 +212,39 @@ func (e *evaluator) composed(ctx context.Context, ind *Indicator, node geo.Node,
 	if err != nil {
 		return nil, err
 	}
+	// the parts not kept, read together (a dashboard's own date is read
+	// with its other indicators' by prefetch; a correction's date here)
+	stale, err := e.staleParts(ctx, ind, node, w, ev.spans, ev.g)
+	if err != nil {
+		return nil, err
+	}
+	var rolls []orgroll.ReadReq
+	var counts []countReq
+	for _, sp := range stale {
+		r, c := e.reads(ind, sp, ev.g, w)
+		rolls, counts = append(rolls, r...), append(counts, c...)
+	}
+	if err := e.rollMany(ctx, rolls); err != nil {
+		return nil, err
+	}
+	if err := e.countMany(ctx, counts); err != nil {
+		return nil, err
+	}
 	var parts []*evaluation
 	for _, p := range ps {
 		sp := clip(ev.spans, p)
 		if len(sp) == 0 {
 			continue
 		}
-		k := e.partKey(ind, node, w, ev.g, p)
-		pe, ok := e.s.parts.get(k, p.ver, e.s.now())
-		if !ok {
-			pe = e.partEval(ev, sp)
+		pe, err := e.s.parts.Get(ctx, e.partKey(ind, node, w, ev.g, p), p.ver, e.s.now(), func() (*evaluation, int, error) {
+			pe := e.partEval(ev, sp)
 			if err := e.read(ctx, pe); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
-			e.s.parts.putMax(k, p.ver, e.s.now(), pe, partsSize)
+			return pe, pe.partSize(), nil
+		})
+		if err != nil {
+			return nil, err
 		}
 		parts = append(parts, pe)
 	}
@@ -238,4 +288,19 @@ func add(dst, src map[string]int) {
 	for k, v := range src {
 		dst[k] += v
 	}
+}
+
+// partSize is a part's size in bytes, for the cache's budget: its grouped
+// counts.
+func (ev *evaluation) partSize() int {
+	n := 256
+	for _, m := range []map[string]int{ev.counts, ev.lates, ev.nums} {
+		for k := range m {
+			n += len(k) + 48
+		}
+	}
+	for k, ys := range ev.years {
+		n += len(k) + 48 + 48*len(ys)
+	}
+	return n
 }

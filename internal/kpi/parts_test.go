@@ -150,10 +150,15 @@ func TestOneDistrictsChangeReadsOneDistrict(t *testing.T) {
 	w.org("440106001001", registry.TierStreet)
 	w.org("440106002008", registry.TierCommunity)
 	w.clock.set("2026-03-10")
-	if _, err := w.kpi.Dashboard(w.ctx, w.city, cityCode, ""); err != nil {
-		t.Fatal(err)
+	// (once before: on PostgreSQL each connection prepares a statement's
+	// text the first time, and the reads of 天河's parts alone are new
+	// texts)
+	for range 2 {
+		if _, err := w.kpi.Dashboard(w.ctx, w.city, cityCode, ""); err != nil {
+			t.Fatal(err)
+		}
+		w.org("440106001001", registry.TierCommunity) // a change in 天河
 	}
-	w.org("440106001001", registry.TierCommunity) // a change in 天河
 	// what the next dashboard will read from the records: 天河's parts only
 	f, err := w.kpi.frameAt(w.ctx, cityCode)
 	if err != nil {

@@ -181,6 +181,12 @@ func (s *Service) EvaluateKnown(ctx context.Context, u *auth.User, key, unitCode
 // evaluation evaluates through the cache: an evaluation is kept while the
 // records under its unit are unchanged (see changes), for at most cacheTTL.
 func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, node geo.Node, w when) (*evaluation, error) {
+	return s.evaluationAs(ctx, e, ind, node, w, composes(node, w))
+}
+
+// evaluationAs is evaluation, a city's composed from its districts' parts
+// (parts.go) or evaluated whole: the same evaluation either way.
+func (s *Service) evaluationAs(ctx context.Context, e *evaluator, ind *Indicator, node geo.Node, w when, compose bool) (*evaluation, error) {
 	if s.cache.isOff() {
 		return e.evaluate(ctx, ind, node, w)
 	}
@@ -202,7 +208,7 @@ func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, 
 		return ev, nil
 	}
 	eval := e.evaluate
-	if composes(node, w) {
+	if compose {
 		eval = e.composed // from its districts' kept parts (parts.go)
 	}
 	ev, err := eval(ctx, ind, node, w)
@@ -216,7 +222,7 @@ func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, 
 // NoCache turns the evaluation cache off (for measuring cold evaluations).
 func (s *Service) NoCache(off bool) {
 	s.cache.setOff(off)
-	s.parts.setOff(off)
+	s.parts.Clear()
 	s.dash.Clear()
 }
 
@@ -260,18 +266,12 @@ func (c *resultCache) get(k string, ver int64, now time.Time) (*evaluation, bool
 }
 
 func (c *resultCache) put(k string, ver int64, now time.Time, ev *evaluation) {
-	c.putMax(k, ver, now, ev, cacheSize)
-}
-
-// putMax keeps an evaluation in a cache of at most size entries (when full,
-// it starts again empty).
-func (c *resultCache) putMax(k string, ver int64, now time.Time, ev *evaluation, size int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.off {
 		return
 	}
-	if c.m == nil || len(c.m) >= size {
+	if c.m == nil || len(c.m) >= cacheSize {
 		c.m = map[string]cacheEntry{}
 	}
 	c.m[k] = cacheEntry{ver, now, ev}
