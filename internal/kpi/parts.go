@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
+	"time"
 
 	"linli/internal/geo"
 	"linli/internal/orgroll"
@@ -39,9 +41,9 @@ import (
 // counters are not kept by street), and every evaluation with the cache
 // off (NoCache: every evaluation from the records). A correction's
 // evaluations at the deadline are whole too (corrections.go), and its
-// statements (lastEntryAfter, enteredLate) read the whole city. The
-// parts share a flight.Cache's byte budget (16 MiB), the least recently
-// used going first.
+// statements (lastEntryAfter, enteredLate) read the whole city. An
+// indicator's parts at a city on a date are kept together (partSet, one
+// look-up), all within a budget of 16 MiB (partCache).
 
 // part is one district of a city, or the rest of it (the ranges of codes
 // between its districts): ranges of codes and their version.
@@ -167,11 +169,68 @@ func clip(spans []span, p part) []span {
 	return out
 }
 
-// partKey is a part's key in the parts' cache (a part is named by its
-// first code).
-func (e *evaluator) partKey(ind *Indicator, node geo.Node, w when, g int, p part) string {
-	return ind.Key + "|" + strconv.Itoa(ind.Version) + "|" + node.Code + "|" + w.key() + "|" + strconv.Itoa(g) + "|" + p.ranges[0][0] +
+// setKey is the key of an indicator's parts at a city on a date.
+func (e *evaluator) setKey(ind *Indicator, node geo.Node, w when, g int) string {
+	return ind.Key + "|" + strconv.Itoa(ind.Version) + "|" + node.Code + "|" + w.key() + "|" + strconv.Itoa(g) +
 		"|" + strconv.FormatBool(e.s.records.Load())
+}
+
+// partSet is an indicator's parts at a city on a date, kept together (one
+// look-up per indicator, not one per district): each part's counts with
+// the version and the time it was read at. Never changed once kept: a
+// request that reads parts again keeps a new set.
+type partSet struct {
+	los  []string      // the parts' first codes, in the city's order
+	vers []int64       // each part's version when read
+	ats  []time.Time   // when each was read
+	evs  []*evaluation // each part's counts (nil: none read)
+	size int           // bytes, for the budget
+}
+
+// kept is part i's counts if they were read at its version p.ver no longer
+// than cacheTTL before now.
+func (ps *partSet) kept(i int, p part, now time.Time) (*evaluation, bool) {
+	if ps == nil || i >= len(ps.los) || ps.los[i] != p.ranges[0][0] || ps.vers[i] != p.ver || ps.evs[i] == nil ||
+		now.Sub(ps.ats[i]) > cacheTTL || now.Before(ps.ats[i]) {
+		return nil, false
+	}
+	return ps.evs[i], true
+}
+
+// partBudget bounds the kept parts' sizes: when a set would pass it, the
+// cache starts again empty (as resultCache does at its size).
+const partBudget = 16 << 20
+
+// partCache is the process's kept parts, by setKey.
+type partCache struct {
+	mu    sync.Mutex
+	m     map[string]*partSet
+	bytes int
+}
+
+func (c *partCache) get(k string) *partSet {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+func (c *partCache) put(k string, ps *partSet) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[k]; ok {
+		c.bytes -= old.size
+	}
+	if c.m == nil || c.bytes+ps.size > partBudget {
+		c.m, c.bytes = map[string]*partSet{}, 0
+	}
+	c.m[k] = ps
+	c.bytes += ps.size
+}
+
+func (c *partCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m, c.bytes = nil, 0
 }
 
 // partEval is the evaluation of one part: its spans and counts only.
@@ -188,13 +247,14 @@ func (e *evaluator) staleParts(ctx context.Context, ind *Indicator, node geo.Nod
 	if err != nil {
 		return nil, err
 	}
+	set, now := e.s.parts.get(e.setKey(ind, node, w, g)), e.s.now()
 	var out [][]span
-	for _, p := range ps {
+	for i, p := range ps {
 		sp := clip(spans, p)
 		if len(sp) == 0 {
 			continue
 		}
-		if _, ok := e.s.parts.Peek(e.partKey(ind, node, w, g, p), p.ver, e.s.now()); !ok {
+		if _, ok := set.kept(i, p, now); !ok {
 			out = append(out, sp)
 		}
 	}
@@ -213,7 +273,7 @@ func (e *evaluator) composed(ctx context.Context, ind *Indicator, node geo.Node,
 		return nil, err
 	}
 	// the parts not kept, read together (a dashboard's own date is read
-	// with its other indicators' by prefetch; a correction's date here)
+	// with its other indicators' by prefetch)
 	stale, err := e.staleParts(ctx, ind, node, w, ev.spans, ev.g)
 	if err != nil {
 		return nil, err
@@ -230,23 +290,33 @@ func (e *evaluator) composed(ctx context.Context, ind *Indicator, node geo.Node,
 	if err := e.countMany(ctx, counts); err != nil {
 		return nil, err
 	}
+	k, now := e.setKey(ind, node, w, ev.g), e.s.now()
+	set := e.s.parts.get(k)
+	next := &partSet{los: make([]string, len(ps)), vers: make([]int64, len(ps)), ats: make([]time.Time, len(ps)),
+		evs: make([]*evaluation, len(ps)), size: 256}
 	var parts []*evaluation
-	for _, p := range ps {
+	for i, p := range ps {
+		next.los[i], next.vers[i] = p.ranges[0][0], p.ver
 		sp := clip(ev.spans, p)
 		if len(sp) == 0 {
 			continue
 		}
-		pe, err := e.s.parts.Get(ctx, e.partKey(ind, node, w, ev.g, p), p.ver, e.s.now(), func() (*evaluation, int, error) {
-			pe := e.partEval(ev, sp)
+		pe, ok := set.kept(i, p, now)
+		if ok {
+			next.ats[i] = set.ats[i]
+		} else {
+			pe = e.partEval(ev, sp)
 			if err := e.read(ctx, pe); err != nil {
-				return nil, 0, err
+				return nil, err
 			}
-			return pe, pe.partSize(), nil
-		})
-		if err != nil {
-			return nil, err
+			next.ats[i] = now
 		}
+		next.evs[i] = pe
+		next.size += pe.partSize()
 		parts = append(parts, pe)
+	}
+	if len(stale) > 0 || set == nil {
+		e.s.parts.put(k, next)
 	}
 	ev.counts, ev.lates, ev.nums, ev.years = sumParts(parts)
 	return ev, e.fillUnits(ctx, ev)

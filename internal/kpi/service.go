@@ -222,7 +222,7 @@ func (s *Service) evaluationAs(ctx context.Context, e *evaluator, ind *Indicator
 // NoCache turns the evaluation cache off (for measuring cold evaluations).
 func (s *Service) NoCache(off bool) {
 	s.cache.setOff(off)
-	s.parts.Clear()
+	s.parts.clear()
 	s.dash.Clear()
 }
 

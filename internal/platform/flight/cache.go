@@ -73,12 +73,6 @@ func (c *Cache[T]) Get(ctx context.Context, key string, ver int64, now time.Time
 	})
 }
 
-// Peek returns the value kept for key as Get would, without building one:
-// for a caller that reads what is missing together before it asks.
-func (c *Cache[T]) Peek(key string, ver int64, now time.Time) (T, bool) {
-	return c.get(key, ver, now)
-}
-
 func (c *Cache[T]) get(key string, ver int64, now time.Time) (T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
