@@ -47,7 +47,10 @@ func (s *Service) correction(ctx context.Context, e *evaluator, ind *Indicator, 
 			return nil, err
 		}
 	}
-	evNow, err := s.evaluation(ctx, e, ind, node, now)
+	// evaluated whole, not from a city's parts: the value as known then,
+	// evaluated whole (see composes), reads the same rollup (shared in the
+	// request), so the parts would only add their reads
+	evNow, err := s.evaluationAs(ctx, e, ind, node, now, false)
 	if err != nil {
 		return nil, err
 	}
