@@ -124,7 +124,51 @@ func BenchmarkPostSequential(b *testing.B) {
 		b.ReportMetric(commits.per(commits.server), "commit-pg-cpu-µs/op")
 	}
 	b.ReportMetric(float64(posts.trips)/float64(posts.n), "trips/op")
+	if f.db.Engine == db.SQLite {
+		// WAL frames: pages each commit writes to the log, counted over a
+		// further run of each with automatic checkpoints off.
+		n := min(b.N, 500)
+		cf, err := walFrames(f, n, func(i int) error {
+			_, err := f.db.Write.ExecContext(f.ctx, `INSERT INTO bench_commit (id, v) VALUES ($1, $2)`, b.N+i+1, "posting")
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		pf, err := walFrames(f, n, func(i int) error {
+			_, err := f.led.RecordIncome(f.ctx, f.staff1, orgs[i%2], incomeInput(b.N+i), nil)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(pf, "wal-pages/op")
+		b.ReportMetric(cf, "commit-wal-pages/op")
+	}
 	f.verify(b)
+}
+
+// walFrames runs op n times on SQLite with automatic checkpoints off and
+// says how many pages each run wrote to the write-ahead log.
+func walFrames(f *fixture, n int, op func(i int) error) (float64, error) {
+	ctx, w := f.ctx, f.db.Write
+	if _, err := w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return 0, err
+	}
+	if _, err := w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		return 0, err
+	}
+	defer w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 1000`)
+	for i := range n {
+		if err := op(i); err != nil {
+			return 0, err
+		}
+	}
+	var busy, frames, done int
+	if err := w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &done); err != nil {
+		return 0, err
+	}
+	return float64(frames) / float64(n), nil
 }
 
 // BenchmarkPostConcurrent16 is 16 clients at once: all recording income
@@ -227,6 +271,12 @@ func BenchmarkVerify(b *testing.B) {
 // tables: income and expenses alternating over A and B, so no balance is
 // ever below zero; then sets the balances and the chain head.
 func loadPostings(tb testing.TB, f *fixture, n int) {
+	loadPostingsAs(tb, f, n, f.db.Engine == db.SQLite)
+}
+
+// loadPostingsAs is loadPostings writing each line's place in its posting
+// as its id (SQLite since migration 054) or leaving the id to the table.
+func loadPostingsAs(tb testing.TB, f *fixture, n int, lineNo bool) {
 	tb.Helper()
 	ctx := f.ctx
 	acct := map[string]int64{}
@@ -273,7 +323,7 @@ func loadPostings(tb testing.TB, f *fixture, n int) {
 	if f.db.Engine == db.Postgres {
 		copyPostings(tb, f, n, gen)
 	} else {
-		insertPostings(tb, f, n, gen)
+		insertPostings(tb, f, n, lineNo, gen)
 	}
 	err = f.db.Tx(ctx, func(tx *sql.Tx) error {
 		for id, s := range sums {
@@ -289,7 +339,7 @@ func loadPostings(tb testing.TB, f *fixture, n int) {
 	}
 }
 
-func insertPostings(tb testing.TB, f *fixture, n int, gen func(int) *ledger.Posting) {
+func insertPostings(tb testing.TB, f *fixture, n int, lineNo bool, gen func(int) *ledger.Posting) {
 	// SQLite binds "?" far faster than "$n" in long statements; the loader
 	// is test code for one engine, so it uses them, prepared once.
 	const batch = 100
@@ -299,13 +349,16 @@ func insertPostings(tb testing.TB, f *fixture, n int, gen func(int) *ledger.Post
 	}
 	pHead := `INSERT INTO postings (id, hub_org_id, org_id, kind, source, voucher, memo, payee, occurred_on,
 		created_at, created_by, username, prev_hash, hash) VALUES `
-	lHead := `INSERT INTO posting_lines (posting_id, account_id, amount_fen) VALUES `
+	lHead, lCols := `INSERT INTO posting_lines (posting_id, account_id, amount_fen) VALUES `, 3
+	if lineNo {
+		lHead, lCols = `INSERT INTO posting_lines (posting_id, account_id, amount_fen, id) VALUES `, 4
+	}
 	err := f.db.Tx(f.ctx, func(tx *sql.Tx) error {
 		ps, err := tx.PrepareContext(f.ctx, rowsSQL(pHead, 14, batch))
 		if err != nil {
 			return err
 		}
-		ls, err := tx.PrepareContext(f.ctx, rowsSQL(lHead, 3, 2*batch))
+		ls, err := tx.PrepareContext(f.ctx, rowsSQL(lHead, lCols, 2*batch))
 		if err != nil {
 			return err
 		}
@@ -316,8 +369,11 @@ func insertPostings(tb testing.TB, f *fixture, n int, gen func(int) *ledger.Post
 				p := gen(i)
 				pa = append(pa, p.ID, p.HubID, p.OrgID, p.Kind, p.Source, p.Voucher, p.Memo, p.Payee, p.OccurredOn, p.CreatedAt,
 					p.CreatedBy, p.Username, p.PrevHash, p.Hash)
-				for _, l := range p.Lines {
+				for j, l := range p.Lines {
 					la = append(la, p.ID, l.AccountID, int64(l.Amount))
+					if lineNo {
+						la = append(la, j+1)
+					}
 				}
 			}
 			if to-from == batch {
@@ -332,7 +388,7 @@ func insertPostings(tb testing.TB, f *fixture, n int, gen func(int) *ledger.Post
 			if _, err := tx.ExecContext(f.ctx, rowsSQL(pHead, 14, to-from), pa...); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(f.ctx, rowsSQL(lHead, 3, len(la)/3), la...); err != nil {
+			if _, err := tx.ExecContext(f.ctx, rowsSQL(lHead, lCols, len(la)/lCols), la...); err != nil {
 				return err
 			}
 		}

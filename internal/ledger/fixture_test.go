@@ -68,12 +68,17 @@ type fixture struct {
 // organizations (A and B), a hub in another street, and one account per role.
 func setup(t testing.TB) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	dbURL := dbtest.URL(t)
 	if _, ok := t.(*testing.B); ok {
 		dbURL = benchURL(dbURL)
 	}
-	d := dbtest.OpenURL(t, dbURL)
+	return setupOn(t, dbtest.OpenURL(t, dbURL), dbURL)
+}
+
+// setupOn is setup on an open, migrated database.
+func setupOn(t testing.TB, d *db.DB, dbURL string) *fixture {
+	t.Helper()
+	ctx := context.Background()
 	st := geotest.Load(t, d)
 	f := &fixture{ctx: ctx, db: d, url: dbURL, clock: &clock{t: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}}
 	f.reg = &registry.Service{DB: d, Geo: st, Now: f.clock.now}

@@ -126,7 +126,7 @@ func (s *Service) postLocked(ctx context.Context, tx *sql.Tx, u *auth.User, now 
 		}
 		return fmt.Errorf("ledger: insert posting: %w", err)
 	}
-	if err := insertLines(ctx, tx, p); err != nil {
+	if err := insertLines(ctx, tx, s.DB.Engine, p); err != nil {
 		return err
 	}
 	// the posting's insert has set ledger_head.last_hash (trigger postings_head)
@@ -179,17 +179,32 @@ func checkLocked(accts []*Account, hubID int64, ids []int64, delta map[int64]int
 	return own, nil
 }
 
-// insertLines writes a posting's lines in one statement, in order.
-func insertLines(ctx context.Context, tx *sql.Tx, p *Posting) error {
+// insertLines writes a posting's lines in one statement, in order. On
+// SQLite the lines are keyed by (posting_id, id) in a clustered table
+// (migration 054) and id is the line's place in its posting, written here;
+// on PostgreSQL id comes from the sequence, in the same order.
+func insertLines(ctx context.Context, tx *sql.Tx, engine string, p *Posting) error {
 	var b strings.Builder
-	args := make([]any, 0, 3*len(p.Lines))
-	b.WriteString(`INSERT INTO posting_lines (posting_id, account_id, amount_fen) VALUES `)
+	numbered := engine == db.SQLite
+	cols := 3
+	b.WriteString(`INSERT INTO posting_lines (posting_id, account_id, amount_fen`)
+	if numbered {
+		cols = 4
+		b.WriteString(`, id`)
+	}
+	b.WriteString(`) VALUES `)
+	args := make([]any, 0, cols*len(p.Lines))
 	for i, l := range p.Lines {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+		fmt.Fprintf(&b, "($%d, $%d, $%d", cols*i+1, cols*i+2, cols*i+3)
 		args = append(args, p.ID, l.AccountID, int64(l.Amount))
+		if numbered {
+			fmt.Fprintf(&b, ", $%d", cols*i+4)
+			args = append(args, i+1)
+		}
+		b.WriteString(")")
 	}
 	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("ledger: insert lines: %w", err)

@@ -370,12 +370,14 @@ func (s *Service) orgName(ctx context.Context, cache map[int64]string, id int64)
 	return n
 }
 
-// cashEntries lists the hub's cash movements in the period with a running balance.
+// cashEntries lists the hub's cash movements in the period with a running
+// balance: the lines of the hub's cash account (a posting's accounts are
+// all at its hub), as the statement's totals read them.
 func (s *Service) cashEntries(ctx context.Context, st *HubStatement) error {
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT p.id, p.occurred_on, p.kind, p.org_id, p.source, p.voucher, p.memo,
 		p.payee, COALESCE(p.reverses_id, 0), COALESCE(p.expense_id, 0), COALESCE(p.attachment_id, 0), p.username, l.amount_fen
-		FROM postings p JOIN posting_lines l ON l.posting_id = p.id JOIN ledger_accounts a ON a.id = l.account_id
-		WHERE p.hub_org_id = $1 AND a.kind = $2 AND p.occurred_on >= $3 AND p.occurred_on <= $4
+		FROM ledger_accounts a JOIN posting_lines l ON l.account_id = a.id JOIN postings p ON p.id = l.posting_id
+		WHERE a.hub_org_id = $1 AND a.kind = $2 AND p.occurred_on >= $3 AND p.occurred_on <= $4
 		ORDER BY p.occurred_on, p.id`, st.HubID, KindCash, st.From, st.To)
 	if err != nil {
 		return fmt.Errorf("ledger: cash entries: %w", err)

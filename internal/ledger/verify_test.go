@@ -79,7 +79,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 	cases := []struct {
 		name, table, sql, want string
 	}{
-		{"one line changed", "posting_lines", `UPDATE posting_lines SET amount_fen = amount_fen + 1 WHERE id = (SELECT MIN(id) FROM posting_lines WHERE posting_id = 2)`, "posting 2: does not balance"},
+		{"one line changed", "posting_lines", `UPDATE posting_lines SET amount_fen = amount_fen + 1 WHERE posting_id = 2 AND id = (SELECT MIN(id) FROM posting_lines WHERE posting_id = 2)`, "posting 2: does not balance"},
 		{"both lines changed, still balanced", "posting_lines", `UPDATE posting_lines SET amount_fen = amount_fen + CASE WHEN amount_fen > 0 THEN 100 ELSE -100 END WHERE posting_id = 1`, "posting 1: content does not match its hash"},
 		{"memo rewritten", "postings", `UPDATE postings SET memo = '别的用途' WHERE id = 3`, "posting 3: content does not match its hash"},
 		{"balance column changed", "", `UPDATE ledger_accounts SET balance_fen = balance_fen - 100 WHERE kind = 'funds' AND balance_fen <> 0 AND id = (SELECT MIN(id) FROM ledger_accounts WHERE kind = 'funds')`, "balance column says"},
