@@ -32,7 +32,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	doc(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/ratings", Summary: "A resident rates an organization they took part with: 1–5 stars and a comment the community committee moderates; one per organization per year (409)",
 		Body: "RatingInput", Response: "Rating", Status: 201, Resident: true}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.Rate)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/ratings", Summary: "Ratings: a resident's own; an organization's; those of the officer's place (status=pending: the comments to moderate)",
-		Query: []web.Param{{Name: "status", Description: "pending | published | rejected"}}, Response: "RatingList", Resident: true}, h.S.API(h.apiRatings))
+		Query: []web.Param{{Name: "status", Description: "pending | published | rejected"}}, Response: "RatingList", Resident: true}, h.S.API(web.QueryItems(h.S, "status", h.Svc.Ratings)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/ratings/{id}/moderation", Summary: "Publish or reject a rating's comment (community committee or street)",
 		Body: "Moderation", Response: "Rating"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.Moderate)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/ratings/{id}/answer", Summary: "The organization answers a rating",
@@ -112,11 +112,6 @@ func (h *Handlers) apiSignUpFor(w http.ResponseWriter, r *http.Request, u *auth.
 		err = h.Svc.SignUpFor(r.Context(), u, id)
 	}
 	h.S.Respond(w, r, http.StatusNoContent, nil, err)
-}
-
-func (h *Handlers) apiRatings(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.Ratings(r.Context(), u, r.URL.Query().Get("status"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiSurveys(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -386,6 +386,16 @@ func ReadItems[T any](s *Server, name string, fn func(ctx context.Context, u *au
 	})
 }
 
+// QueryItems answers a list read by one query parameter (a place, a year,
+// a status, a search; empty when absent) as {"items": [...]}: fn's answer
+// with 200, or its error.
+func QueryItems[T any](s *Server, param string, fn func(ctx context.Context, u *auth.User, v string) ([]T, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		l, err := fn(r.Context(), u, r.URL.Query().Get(param))
+		s.Respond(w, r, http.StatusOK, map[string]any{"items": l}, err)
+	}
+}
+
 // Write answers a JSON call that changes something, without an
 // idempotency key: the body read into an In, then fn; its answer with
 // status, or its error.
