@@ -4,7 +4,6 @@ import (
 	"embed"
 	"net/http"
 
-	"linli/internal/platform/auth"
 	"linli/internal/platform/web"
 )
 
@@ -33,7 +32,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/drills", Summary: "Drills in scope", Tag: "readiness", Query: within, Response: "DrillList"}, h.S.API(web.QueryItems(h.S, "within", h.Svc.Drills)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/drills", Summary: "Record a drill", Tag: "readiness", Body: "DrillInput", Response: "Drill", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.AddDrill)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/liaisons", Summary: "Liaison posts in scope with their contact logs, and the communities without one",
-		Tag: "readiness", Query: within, Response: "LiaisonList"}, h.S.API(h.apiLiaisons))
+		Tag: "readiness", Query: within, Response: "LiaisonList"}, h.S.API(web.Query(h.S, "within", h.Svc.Liaisons)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/liaisons", Summary: "Record a liaison post of a community",
 		Tag: "readiness", Body: "LiaisonInput", Response: "Liaison", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.AddLiaison)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/liaisons/{id}/contacts", Summary: "Add an entry to a liaison's contact log",
@@ -47,11 +46,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("POST /readiness/liaisons", h.S.Page(h.liaisonSubmit))
 	rt.HandleFunc("POST /readiness/patrols", h.S.Page(h.patrolSubmit))
 	rt.Schemas(schemas())
-}
-
-func (h *Handlers) apiLiaisons(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	l, err := h.Svc.Liaisons(r.Context(), u, r.URL.Query().Get("within"))
-	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
 func schemas() map[string]any {

@@ -49,15 +49,10 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/training-hours", Summary: "Per audience: sessions run in scope in a year, attendances and person-hours",
 		Tag: "training", Query: []web.Param{{Name: "year", Description: "calendar year"}}, Response: "HoursList"}, h.S.API(web.QueryItems(h.S, "year", h.Svc.Hours)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/exam-support", Summary: "Social-work exam support per district and year: registered, helped (fen), passed",
-		Tag: "training", Response: "ExamSupportList"}, h.S.API(h.apiExamSupport))
+		Tag: "training", Response: "ExamSupportList"}, h.S.API(web.Items(h.S, h.Svc.ExamSupport)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/exam-entries", Summary: "Register a person for the national social-work exam, with the help given and, later, the result",
 		Tag: "training", Body: "ExamInput", Response: "ExamEntry", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.RegisterExam)))
 	rt.Schemas(schemas())
-}
-
-func (h *Handlers) apiExamSupport(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.ExamSupport(r.Context(), u)
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
