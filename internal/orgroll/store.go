@@ -35,17 +35,7 @@ func Refresh(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64) er
 		if err != nil {
 			return fmt.Errorf("org rollup: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			var s string
-			if err := rows.Scan(&id, &s); err != nil {
-				rows.Close()
-				return err
-			}
-			old[id] = s
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := db.Pairs(rows, old); err != nil {
 			return err
 		}
 		next := map[int64]string{}

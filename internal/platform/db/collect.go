@@ -50,6 +50,21 @@ func Column[T any](rows *sql.Rows) ([]T, error) {
 	return out, rows.Err()
 }
 
+// Pairs reads a two-column result, a key and its value, into m and closes
+// rows: the loop each read of counts by code or sums by id wrote out.
+func Pairs[K comparable, V any](rows *sql.Rows, m map[K]V) error {
+	defer rows.Close()
+	for rows.Next() {
+		var k K
+		var v V
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		m[k] = v
+	}
+	return rows.Err()
+}
+
 // Scalar reads a one-row, one-column answer (a count, a sum).
 func Scalar[T any](ctx context.Context, q Querier, query string, args ...any) (T, error) {
 	var v T
