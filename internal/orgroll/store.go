@@ -484,16 +484,7 @@ func rebuildPlan(ctx context.Context, tx *sql.Tx) ([]string, map[string][]int64,
 	if err != nil {
 		return nil, nil, fmt.Errorf("org rollup districts: %w", err)
 	}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		seen[c] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := db.Set(rows, seen); err != nil {
 		return nil, nil, err
 	}
 	visitors := map[string][]int64{}

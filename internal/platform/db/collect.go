@@ -65,6 +65,35 @@ func Pairs[K comparable, V any](rows *sql.Rows, m map[K]V) error {
 	return rows.Err()
 }
 
+// Set reads a one-column result into m as a set and closes rows: the loop
+// each read of "which of these have one" wrote out.
+func Set[K comparable](rows *sql.Rows, m map[K]bool) error {
+	defer rows.Close()
+	for rows.Next() {
+		var k K
+		if err := rows.Scan(&k); err != nil {
+			return err
+		}
+		m[k] = true
+	}
+	return rows.Err()
+}
+
+// Groups reads a two-column result, a key and a value, into m, each value
+// appended under its key in the result's order, and closes rows.
+func Groups[K comparable, V any](rows *sql.Rows, m map[K][]V) error {
+	defer rows.Close()
+	for rows.Next() {
+		var k K
+		var v V
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		m[k] = append(m[k], v)
+	}
+	return rows.Err()
+}
+
 // Scalar reads a one-row, one-column answer (a count, a sum).
 func Scalar[T any](ctx context.Context, q Querier, query string, args ...any) (T, error) {
 	var v T
