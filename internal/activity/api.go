@@ -72,7 +72,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/major-reports/{id}/decision", Summary: "Acknowledge or refuse a report (the street, or the community committee for community-tier organizations)",
 		Tag: "activities", Body: "Decision", Response: "Report"}, h.S.API(h.apiDecide))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-report-rules", Summary: "The major-activity rule in force for a street or district",
-		Tag: "activities", Query: q("unit"), Response: "Rule"}, h.S.API(h.apiRule))
+		Tag: "activities", Query: q("unit"), Response: "Rule"}, h.S.API(web.Query(h.S, "unit", h.Svc.Rule)))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/major-report-rules", Summary: "Set a street's or district's rule (applies to activities entered from now on)",
 		Tag: "activities", Query: q("unit"), Body: "Rule", Response: "Rule"}, h.S.API(h.apiPutRule))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations", Summary: "Consultations (议事协商) in scope with their meetings, newest first, a page at a time with the total",
@@ -216,11 +216,6 @@ func (h *Handlers) apiDecide(w http.ResponseWriter, r *http.Request, u *auth.Use
 		rp, err = h.Svc.Decide(r.Context(), u, id, in.Decision, in.Reason)
 	}
 	h.S.Respond(w, r, http.StatusOK, rp, err)
-}
-
-func (h *Handlers) apiRule(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	rl, err := h.Svc.Rule(r.Context(), u, r.URL.Query().Get("unit"))
-	h.S.Respond(w, r, http.StatusOK, rl, err)
 }
 
 func (h *Handlers) apiPutRule(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -83,16 +83,8 @@ func servedAt(ctx context.Context, q db.Querier, activityID int64) (map[int64]bo
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return out, db.Set(rows, out)
 }
 
 func insertServed(ctx context.Context, tx *sql.Tx, a *Activity, ids []int64) error {

@@ -135,17 +135,8 @@ func PublicDays(ctx context.Context, q db.Querier, f PublicFilter) (map[string]i
 	if err != nil {
 		return nil, fmt.Errorf("activity: public days: %w", err)
 	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
-		var d string
-		var n int
-		if err := rows.Scan(&d, &n); err != nil {
-			return nil, err
-		}
-		out[d] = n
-	}
-	return out, rows.Err()
+	return out, db.Pairs(rows, out)
 }
 
 // OrgLatest lists an organization's latest recorded activities (hosted

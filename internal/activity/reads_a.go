@@ -100,17 +100,7 @@ func Shared(ctx context.Context, q db.Querier, orgID int64, ids []int64) (map[in
 		if err != nil {
 			return nil, fmt.Errorf("activity: shared: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			var day string
-			if err := rows.Scan(&id, &day); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = day
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := db.Pairs(rows, out); err != nil {
 			return nil, err
 		}
 	}

@@ -147,15 +147,8 @@ func (m *measurer) sampleVolunteers(ctx context.Context, city string) error {
 	if err != nil {
 		return nil // a database without the activities' tables: nothing to measure
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		m.volunteers = append(m.volunteers, id)
-	}
-	return rows.Err()
+	m.volunteers, err = db.Column[int64](rows)
+	return err
 }
 
 // activitySpecs measure the campaign figures of the city and the district,

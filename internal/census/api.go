@@ -31,7 +31,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/export.csv", Summary: "Export the list as UTF-8 CSV (with BOM) in the template's columns",
 		Tag: "census", Query: listQuery, Response: "binary"}, h.S.API(h.apiExport(FormatCSV)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/census/rounds", Summary: "Census rounds in scope", Tag: "census",
-		Response: "CensusRounds"}, h.S.API(h.apiRounds))
+		Response: "CensusRounds"}, h.S.API(web.Items(h.S, h.Svc.Rounds)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/census/rounds", Summary: "Open a census round for your district", Tag: "census",
 		Body: "CensusRoundInput", Response: "CensusRound", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.OpenRound)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/census/rounds/{id}", Summary: "A round: streets, submissions, district summary", Tag: "census",
@@ -103,11 +103,6 @@ func (h *Handlers) apiExport(format string) web.Handler {
 			web.LoggerFrom(r.Context()).Error("export", "err", err)
 		}
 	}
-}
-
-func (h *Handlers) apiRounds(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	rs, err := h.Svc.Rounds(r.Context(), u)
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": rs}, err)
 }
 
 func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {

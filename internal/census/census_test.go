@@ -37,6 +37,7 @@ type fixture struct {
 	reg    *registry.Service
 	census *census.Service
 	cat    *i18n.Catalog
+	users  *auth.Service
 	now    time.Time
 
 	admin, tianhe, street, street2, hub *auth.User
@@ -57,16 +58,19 @@ func setupOn(t testing.TB, d *db.DB) *fixture {
 	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}
 	f.cat = i18n.New(i18n.Common, registry.Messages, census.Messages)
 	f.census = &census.Service{DB: d, Registry: f.reg, Geo: st, Cat: f.cat, Now: clock}
-	users := registrytest.Auth(d, st, f.reg, time.Now)
-	mk := func(name, role, scope string) *auth.User {
-		return registrytest.User(t, ctx, users, auth.NewUser{Username: name, DisplayName: name, Role: role, ScopeCode: scope, Password: "a long enough password"})
-	}
-	f.admin = mk("admin", auth.CityAdmin, "4401")
-	f.tianhe = mk("tianhe", auth.DistrictOfficer, "440106")
-	f.street = mk("street", auth.StreetOfficer, "440106008")
-	f.street2 = mk("street2", auth.StreetOfficer, "440106013")
-	f.hub = mk("hub", auth.HubStaff, "440106008")
+	f.users = registrytest.Auth(d, st, f.reg, time.Now)
+	f.admin = f.user(t, "admin", auth.CityAdmin, "4401")
+	f.tianhe = f.user(t, "tianhe", auth.DistrictOfficer, "440106")
+	f.street = f.user(t, "street", auth.StreetOfficer, "440106008")
+	f.street2 = f.user(t, "street2", auth.StreetOfficer, "440106013")
+	f.hub = f.user(t, "hub", auth.HubStaff, "440106008")
 	return f
+}
+
+// user creates the account name of role at scope.
+func (f *fixture) user(t testing.TB, name, role, scope string) *auth.User {
+	t.Helper()
+	return registrytest.Named(t, f.ctx, f.users, name, role, scope)
 }
 
 func credit(first17 string) string { return first17 + string(registry.CreditCheckDigit(first17)) }

@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-	"time"
 
 	"linli/internal/census"
 	"linli/internal/census/censustest"
 	"linli/internal/platform/auth"
 	"linli/internal/registry"
-	"linli/internal/registry/registrytest"
 )
 
 // ruleCase is one registry rule: a user changes (or files) an
@@ -160,12 +158,8 @@ func ruleCases() []ruleCase {
 // stored, must be the same.
 func TestEveryRuleTwice(t *testing.T) {
 	f := setup(t)
-	users := registrytest.Auth(f.db, f.census.Geo, f.reg, time.Now)
-	mk := func(name, role, scope string) *auth.User {
-		return registrytest.User(t, f.ctx, users, auth.NewUser{Username: name, DisplayName: name, Role: role, ScopeCode: scope, Password: "a long enough password"})
-	}
-	p := &parity{fixture: f, committee: mk("yulei", auth.CommunityCommittee, yulei),
-		committee2: mk("zhijie", auth.CommunityCommittee, zhijie), auditor: mk("auditor", auth.Auditor, "4401")}
+	p := &parity{fixture: f, committee: f.user(t, "yulei", auth.CommunityCommittee, yulei),
+		committee2: f.user(t, "zhijie", auth.CommunityCommittee, zhijie), auditor: f.user(t, "auditor", auth.Auditor, "4401")}
 	for i, c := range ruleCases() {
 		t.Run(c.name, func(t *testing.T) {
 			var got [2]string

@@ -32,13 +32,13 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	doc(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/ratings", Summary: "A resident rates an organization they took part with: 1–5 stars and a comment the community committee moderates; one per organization per year (409)",
 		Body: "RatingInput", Response: "Rating", Status: 201, Resident: true}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.Rate)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/ratings", Summary: "Ratings: a resident's own; an organization's; those of the officer's place (status=pending: the comments to moderate)",
-		Query: []web.Param{{Name: "status", Description: "pending | published | rejected"}}, Response: "RatingList", Resident: true}, h.S.API(h.apiRatings))
+		Query: []web.Param{{Name: "status", Description: "pending | published | rejected"}}, Response: "RatingList", Resident: true}, h.S.API(web.QueryItems(h.S, "status", h.Svc.Ratings)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/ratings/{id}/moderation", Summary: "Publish or reject a rating's comment (community committee or street)",
 		Body: "Moderation", Response: "Rating"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.Moderate)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/ratings/{id}/answer", Summary: "The organization answers a rating",
 		Body: "Answer", Response: "Rating"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.AnswerRating)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys", Summary: "Recognition surveys: a resident's open ones; an officer's in scope",
-		Response: "SurveyList", Resident: true}, h.S.API(h.apiSurveys))
+		Response: "SurveyList", Resident: true}, h.S.API(web.Items(h.S, h.Svc.Surveys)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys", Summary: "Run a recognition survey (感知度和认可度) in a district or street for a period; the instrument as data (default: awareness, participation, satisfaction); a question of scale choice lists its own 2–10 options (labels; answered by number, 1 for the first; errors questions.N.options.M)",
 		Body: "SurveyInput", Response: "Survey", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateSurvey)))
 	doc(web.Doc{Method: "PUT", Path: "/api/v1/surveys/{id}", Summary: "Change a survey (as POST /api/v1/surveys); once residents answered it, only its title and period (its questions and place: 422)",
@@ -54,7 +54,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	doc(web.Doc{Method: "GET", Path: "/api/v1/public/surveys/{id}", Summary: "A survey's published results (404 until the owner publishes them, and after a withdrawal); free-text answers only counted",
 		Response: "SurveyResults", Public: true}, h.apiPublicResults)
 	doc(web.Doc{Method: "GET", Path: "/api/v1/cases", Summary: "Typical cases and experience write-ups the user writes or decides",
-		Response: "CaseList"}, h.S.API(h.apiCases))
+		Response: "CaseList"}, h.S.API(web.Items(h.S, h.Svc.Cases)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases", Summary: "Write a draft case (an organization's leader, a hub or a street); outcomes computed from the linked activities and projects",
 		Body: "CaseInput", Response: "Case", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateCase)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/cases/{id}", Summary: "One case", Response: "Case"}, h.S.API(web.Read(h.S, "id", h.Svc.Case)))
@@ -112,21 +112,6 @@ func (h *Handlers) apiSignUpFor(w http.ResponseWriter, r *http.Request, u *auth.
 		err = h.Svc.SignUpFor(r.Context(), u, id)
 	}
 	h.S.Respond(w, r, http.StatusNoContent, nil, err)
-}
-
-func (h *Handlers) apiRatings(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.Ratings(r.Context(), u, r.URL.Query().Get("status"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiSurveys(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.Surveys(r.Context(), u)
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiCases(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.Cases(r.Context(), u)
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 // readPhoto reads the "file" part, refusing a body far over the limit.

@@ -43,6 +43,7 @@ type fixture struct {
 	db    *db.DB
 	geo   *geo.Store
 	reg   *registry.Service
+	users *auth.Service
 	cov   *Service
 	now   time.Time
 	admin *auth.User
@@ -66,12 +67,8 @@ func setup(t *testing.T) *fixture {
 	clock := func() time.Time { return f.now }
 	f.reg = &registry.Service{DB: d, Geo: st, Now: clock}
 	f.cov = &Service{DB: d, Geo: st, Now: clock}
-	users := registrytest.Auth(d, st, f.reg, time.Now)
-	var err error
-	if f.admin, err = users.CreateUser(ctx, nil, auth.NewUser{Username: "admin", DisplayName: "admin", Role: auth.CityAdmin,
-		ScopeCode: "4401", Password: "a long enough password"}); err != nil {
-		t.Fatal(err)
-	}
+	f.users = registrytest.Auth(d, st, f.reg, time.Now)
+	f.admin = registrytest.Named(t, ctx, f.users, "admin", auth.CityAdmin, "4401")
 	return f
 }
 
@@ -294,7 +291,7 @@ func (f *fixture) expect(t *testing.T, orgs map[string]mo, place, by, area strin
 		for _, col := range r.Columns {
 			r.Totals[col] += row.Cells[col]
 		}
-		if n := len(k.Code); n >= 9 && k.Code[n-3:] >= "400" {
+		if !geo.Counted(k.Code) {
 			continue
 		}
 		r.Counted++
@@ -317,7 +314,7 @@ func (f *fixture) expect(t *testing.T, orgs map[string]mo, place, by, area strin
 		r.CoveredAny = float64(anyc) / float64(r.Counted)
 	}
 	for _, c := range comms {
-		if c[9:] >= "400" || (area != "" && geo.KindOf(c) != area) {
+		if !geo.Counted(c) || (area != "" && geo.KindOf(c) != area) {
 			continue
 		}
 		r.Communities++
@@ -495,7 +492,7 @@ func TestCoverageScenario(t *testing.T) {
 				var walk func(code string)
 				walk = func(code string) {
 					if len(code) == n {
-						if code[n-3:] < "400" && c.units(code) {
+						if geo.Counted(code) && c.units(code) {
 							units[code] = true
 						}
 						return
@@ -575,11 +572,7 @@ func TestCoverageMoveByEffectiveDate(t *testing.T) {
 func TestReportScopeAndInput(t *testing.T) {
 	f := setup(t)
 	f.at("2023-01-10")
-	users := registrytest.Auth(f.db, f.geo, f.reg, time.Now)
-	th, err := users.CreateUser(f.ctx, nil, auth.NewUser{Username: "tianhe", DisplayName: "tianhe", Role: auth.DistrictOfficer, ScopeCode: tianhe, Password: "a long enough password"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	th := registrytest.Named(t, f.ctx, f.users, "tianhe", auth.DistrictOfficer, tianhe)
 	if _, err := f.cov.Report(f.ctx, th, Query{Unit: "440105"}); err == nil || !strings.Contains(err.Error(), "not_found") {
 		t.Errorf("海珠 for a 天河 officer: %v", err)
 	}

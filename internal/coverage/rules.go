@@ -82,15 +82,6 @@ func columnOf(by, k string) (string, bool) {
 	return cols[i], true
 }
 
-// Counted reports the units the coverage shares count, the way the
-// indicators do: street-level divisions coded …400 and up (development
-// zones, farms) and communities that are neither residents' nor villagers'
-// committees are shown but not counted.
-func Counted(code string) bool {
-	n := len(code)
-	return n < 9 || code[n-3:] < "400"
-}
-
 // tally is one count: the active organizations of a unit (cut to the row
 // level), in an area, for one rollup dimension and key.
 type tally struct {
@@ -184,7 +175,7 @@ func shapeOf(comms []community, n int) *shape {
 			sh.areas[u] = map[string]int{}
 		}
 		sh.areas[u][k]++
-		if Counted(c.code) {
+		if geo.Counted(c.code) {
 			sh.counted[k]++
 		}
 	}
@@ -196,7 +187,7 @@ func shapeOf(comms []community, n int) *shape {
 func placesIn(sh *shape, totals map[string]int) places {
 	p := places{areas: sh.areas, counted: sh.counted}
 	for _, c := range sh.comms {
-		if Counted(c.code) && totals[c.code] == 0 {
+		if geo.Counted(c.code) && totals[c.code] == 0 {
 			p.empty = append(p.empty, c)
 		}
 	}
@@ -222,7 +213,7 @@ func build(r *Report, units []unitInfo, tallies []tally, pl places) {
 		if r.Area != "" && pl.areas[u.code][r.Area] == 0 {
 			continue
 		}
-		row := Row{Unit: u.code, Name: u.name, Cells: map[string]int{}, NotCounted: !Counted(u.code)}
+		row := Row{Unit: u.code, Name: u.name, Cells: map[string]int{}, NotCounted: !geo.Counted(u.code)}
 		if len(u.code) == 12 {
 			row.Kind = geo.KindOf(u.code)
 		}
@@ -281,7 +272,7 @@ func build(r *Report, units []unitInfo, tallies []tally, pl places) {
 	}
 	for _, c := range pl.empty {
 		k := geo.KindOf(c.code)
-		if !Counted(c.code) || (r.Area != "" && k != r.Area) {
+		if !geo.Counted(c.code) || (r.Area != "" && k != r.Area) {
 			continue
 		}
 		r.Empty = append(r.Empty, Place{Unit: c.code, Name: c.name, Street: c.street, Kind: k})

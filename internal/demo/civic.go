@@ -210,21 +210,15 @@ func demoCases(ctx context.Context, d *db.DB, users *auth.Service, admin *auth.U
 	if err != nil {
 		return err
 	}
-	var acts []int64
 	rows, err := d.Read.QueryContext(ctx, `SELECT id FROM activities WHERE street_code = $1 AND starts_at < $2 AND status <> 'refused'
 		ORDER BY starts_at DESC, id LIMIT 6`, demoStreet, now)
 	if err != nil {
 		return fmt.Errorf("demo: street activities: %w", err)
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		acts = append(acts, id)
+	acts, err := db.Column[int64](rows)
+	if err != nil {
+		return err
 	}
-	rows.Close()
 	for i, x := range demoCaseTexts {
 		*clock = now.AddDate(0, 0, -20+i*5)
 		var linked []int64

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/geo"
 	"linli/internal/incubation"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
@@ -119,7 +120,7 @@ func (s *supporter) planBases() {
 		}
 		var streets []*street
 		for _, st := range a.streets {
-			if st.code[6:] < "400" {
+			if geo.Counted(st.code) {
 				streets = append(streets, st)
 			}
 		}

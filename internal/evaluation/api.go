@@ -32,7 +32,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	api("POST", "/api/v1/evaluation-trees", "Build a tree (without nodes: the default tree), or a new version of one (based_on)", "TreeInput", "Tree", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.SaveTree))
 	api("GET", "/api/v1/evaluation-trees/{id}", "A tree version", "", "Tree", 0, nil, web.Read(h.S, "id", h.Svc.Tree))
 	api("PUT", "/api/v1/evaluation-trees/{id}", "Change a version's nodes; refused (409) once a round has used it", "TreeEdit", "Tree", 0, nil, web.WriteID(h.S, http.StatusOK, "id", h.apiEditTree))
-	api("GET", "/api/v1/evaluation-rounds", "Evaluation rounds the user sees", "", "RoundList", 0, nil, h.apiRounds)
+	api("GET", "/api/v1/evaluation-rounds", "Evaluation rounds the user sees", "", "RoundList", 0, nil, web.Items(h.S, h.Svc.Rounds))
 	api("POST", "/api/v1/evaluation-rounds", "Open a round: a tree version (frozen from then on), organizations, scorers (conflicts refused); automatic leaves filled in", "RoundInput", "Round", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.CreateRound))
 	api("GET", "/api/v1/evaluation-rounds/{id}", "A round", "", "Round", 0, nil, web.Read(h.S, "id", h.Svc.Round))
 	api("POST", "/api/v1/evaluation-rounds/{id}/scores", "A scorer's scores of one organization's manual leaves", "EvaluationScoreInput", "Result", 0, nil, web.WriteID(h.S, http.StatusOK, "id", h.Svc.Score))
@@ -101,11 +101,6 @@ type TreeEdit struct {
 
 func (h *Handlers) apiEditTree(ctx context.Context, u *auth.User, id int64, in TreeEdit) (*Tree, error) {
 	return h.Svc.EditTree(ctx, u, id, in.Nodes)
-}
-
-func (h *Handlers) apiRounds(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	rs, err := h.Svc.Rounds(r.Context(), u)
-	h.S.Respond(w, r, http.StatusOK, items(rs), err)
 }
 
 func schemas() map[string]any {

@@ -187,17 +187,7 @@ func countContacts(ctx context.Context, q db.Querier, orgIDs []int64, from, to s
 		if err != nil {
 			return nil, fmt.Errorf("evaluation: count contacts: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			var n float64
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = n
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := db.Pairs(rows, out); err != nil {
 			return nil, err
 		}
 	}

@@ -19,16 +19,7 @@ func Awards(ctx context.Context, q db.Querier, projectIDs []int64) (map[int64]in
 		if err != nil {
 			return nil, fmt.Errorf("funding: awards: %w", err)
 		}
-		for rows.Next() {
-			var id, fen int64
-			if err := rows.Scan(&id, &fen); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = fen
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := db.Pairs(rows, out); err != nil {
 			return nil, err
 		}
 	}

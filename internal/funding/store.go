@@ -121,15 +121,7 @@ func awardedSums(ctx context.Context, q db.Querier, cs []*Call) (map[int64]int64
 	if err != nil {
 		return nil, fmt.Errorf("funding: awarded sums: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, n int64
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return out, db.Pairs(rows, out)
 }
 
 func awardedSum(ctx context.Context, q db.Querier, callID int64) (int64, error) {
@@ -654,15 +646,6 @@ func reviewerScores(ctx context.Context, q db.Querier, appID, reviewerID int64) 
 	if err != nil {
 		return nil, fmt.Errorf("funding: reviewer scores: %w", err)
 	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
-		var k string
-		var v int
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
-		}
-		out[k] = v
-	}
-	return out, rows.Err()
+	return out, db.Pairs(rows, out)
 }

@@ -268,16 +268,8 @@ func (s *Store) Count(ctx context.Context, prefix string) (map[int]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("geo count: %w", err)
 	}
-	defer rows.Close()
 	out := map[int]int{}
-	for rows.Next() {
-		var l, n int
-		if err := rows.Scan(&l, &n); err != nil {
-			return nil, err
-		}
-		out[l] = n
-	}
-	return out, rows.Err()
+	return out, db.Pairs(rows, out)
 }
 
 // Namer names divisions for the pages, from a bounded in-memory cache in

@@ -35,9 +35,9 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/decisions", Summary: "Record a major decision taken at a meeting (quorum and votes checked)",
 		Tag: "governance", Body: "DecisionInput", Response: "GovernanceDecision", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.Decide)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/overdue-terms", Summary: "Organizations in scope whose officers' term ended without an election",
-		Tag: "governance", Response: "OverdueTermList"}, h.S.API(h.apiOverdue))
+		Tag: "governance", Response: "OverdueTermList"}, h.S.API(web.Items(h.S, h.Svc.OverdueTerms)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/report-cycles", Summary: "Reporting cycles the community committees in scope set",
-		Tag: "governance", Response: "CycleList"}, h.S.API(h.apiCycles))
+		Tag: "governance", Response: "CycleList"}, h.S.API(web.Items(h.S, h.Svc.Cycles)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/report-cycles", Summary: "Set a community's reporting cycle (its committee, or an officer above)",
 		Tag: "governance", Body: "Cycle", Response: "Cycle"}, h.S.API(web.Write(h.S, http.StatusOK, h.Svc.SetCycle)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/work-reports", Summary: "Work reports to the 两委 of a year in scope, and those owed (late and overdue marked)",
@@ -128,16 +128,6 @@ func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `inline; filename="charter-`+strconv.FormatInt(c.OrgID, 10)+`-v`+strconv.Itoa(c.Version)+`.pdf"`)
 	_, _ = io.Copy(w, &buf)
-}
-
-func (h *Handlers) apiOverdue(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	l, err := h.Svc.OverdueTerms(r.Context(), u)
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": l}, err)
-}
-
-func (h *Handlers) apiCycles(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	l, err := h.Svc.Cycles(r.Context(), u)
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": l}, err)
 }
 
 func yearParam(r *http.Request) (int, error) {

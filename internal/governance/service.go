@@ -777,16 +777,7 @@ func (s *Service) CharterAdopted(ctx context.Context, orgIDs []int64, on string)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := db.Set(rows, out); err != nil {
 			return nil, err
 		}
 	}

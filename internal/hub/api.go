@@ -12,7 +12,7 @@ import (
 
 func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs", Summary: "Hub organizations in scope, with how many organizations each serves",
-		Tag: "hubs", Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "HubList"}, h.S.API(h.apiList))
+		Tag: "hubs", Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "HubList"}, h.S.API(web.QueryItems(h.S, "within", h.Svc.Hubs)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs", Summary: "Designate an active organization as a hub of its street (street officers and above); accepts Idempotency-Key",
 		Tag: "hubs", Body: "HubDesignation", Response: "Org"}, h.S.API(idem.Handle(h.S, http.StatusOK, h.apiDesignate)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}", Summary: "A hub with the organizations it serves and its social workers",
@@ -28,11 +28,6 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/hubs/{hub_id}/workers/{id}/end", Summary: "Record the day a social worker left; accepts Idempotency-Key",
 		Tag: "hubs", Body: "WorkerEnd", Response: "Worker"}, h.S.API(idem.HandleIDs(h.S, http.StatusOK, "hub_id", "id", h.apiWorkerEnd)))
 	rt.Schemas(schemas())
-}
-
-func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.Hubs(r.Context(), u, r.URL.Query().Get("within"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 type designation struct {

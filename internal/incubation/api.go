@@ -11,7 +11,7 @@ import (
 
 func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/bases", Summary: "Incubation bases serving the scope (or a division in it)",
-		Tag: "bases", Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "BaseList"}, h.S.API(h.apiList))
+		Tag: "bases", Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "BaseList"}, h.S.API(web.QueryItems(h.S, "within", h.Svc.List)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases", Summary: "Record an incubation base (street officers and above); accepts Idempotency-Key",
 		Tag: "bases", Body: "BaseInput", Response: "Base", Status: 201}, h.S.API(idem.Handle(h.S, http.StatusCreated, h.Svc.Create)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/bases/coverage",
@@ -33,11 +33,6 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/bases/{base_id}/incubatees/{id}/leave", Summary: "Graduation or exit of an incubated organization; accepts Idempotency-Key",
 		Tag: "bases", Body: "IncubationEnd", Response: "Incubatee"}, h.S.API(idem.HandleIDs(h.S, http.StatusOK, "base_id", "id", h.apiLeave)))
 	rt.Schemas(schemas())
-}
-
-func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.List(r.Context(), u, r.URL.Query().Get("within"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -246,16 +246,8 @@ func (s *Service) coveredStreets(ctx context.Context, within, on string) (map[st
 	if err != nil {
 		return nil, fmt.Errorf("incubation: coverage: %w", err)
 	}
-	defer rows.Close()
 	out := map[string][]string{}
-	for rows.Next() {
-		var code, name string
-		if err := rows.Scan(&code, &name); err != nil {
-			return nil, err
-		}
-		out[code] = append(out[code], name)
-	}
-	return out, rows.Err()
+	return out, db.Groups(rows, out)
 }
 
 // streets lists the codes of the streets below a division that the plan

@@ -38,7 +38,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/dashboard/{code}/export", Summary: "The dashboard as a spreadsheet",
 		Tag: "indicators", Query: at[1:], Response: "Dashboard.xlsx"}, h.S.API(h.exportXLSX))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/pilots", Summary: "Rural pilot communities in scope", Tag: "pilots",
-		Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "PilotList"}, h.S.API(h.apiPilots))
+		Query: []web.Param{{Name: "within", Description: "division code"}}, Response: "PilotList"}, h.S.API(web.QueryItems(h.S, "within", h.Svc.Pilots)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/pilots", Summary: "Designate a village as a rural pilot (district officers)", Tag: "pilots",
 		Body: "PilotInput", Response: "Pilot", Status: 201}, h.S.API(h.apiDesignate))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/pilots/{id}/revoke", Summary: "End a pilot from a date", Tag: "pilots",
@@ -126,11 +126,6 @@ func (h *Handlers) apiDashboard(w http.ResponseWriter, r *http.Request, u *auth.
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
-}
-
-func (h *Handlers) apiPilots(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	items, err := h.Svc.Pilots(r.Context(), u, r.URL.Query().Get("within"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": items}, err)
 }
 
 func (h *Handlers) apiDesignate(w http.ResponseWriter, r *http.Request, u *auth.User) {

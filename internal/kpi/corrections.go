@@ -11,6 +11,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/clock"
+	"linli/internal/platform/db"
 )
 
 // correction compares an indicator's value at its deadline as linli
@@ -170,16 +171,7 @@ func (e *evaluator) lastEntries(ctx context.Context, reqs []entryReq) error {
 	if err != nil || rows == nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var i int
-		var v any
-		if err := rows.Scan(&i, &v); err != nil {
-			return err
-		}
-		e.entries[keys[i]] = monthOf(v)
-	}
-	return rows.Err()
+	return db.EachPair(rows, func(i int, v any) { e.entries[keys[i]] = monthOf(v) })
 }
 
 func monthOf(v any) string {

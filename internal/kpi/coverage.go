@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"linli/internal/geo"
 	"linli/internal/platform/errs"
 )
 
@@ -54,8 +55,7 @@ func coverageUnits(ind *Indicator, us []unit) []unit {
 	}
 	out := us[:0:0]
 	for _, u := range us {
-		v := u.code[9:] >= "200" && u.code[9:] < "400"
-		if v == *r {
+		if (geo.KindOf(u.code) == geo.Rural) == *r {
 			out = append(out, u)
 		}
 	}

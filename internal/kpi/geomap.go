@@ -10,6 +10,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/geomap"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -142,16 +143,7 @@ func (s *Service) activityCounts(ctx context.Context, code string, n int, w when
 	if err != nil {
 		return nil, fmt.Errorf("kpi map activities: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var c string
-		var k int
-		if err := rows.Scan(&c, &k); err != nil {
-			return nil, err
-		}
-		out[c] += k
-	}
-	return out, rows.Err()
+	return out, db.Pairs(rows, out)
 }
 
 // MapLayers lists the layers a page offers: the counts, then the

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -85,16 +86,7 @@ func (s *Service) HubsOf(ctx context.Context, orgIDs []int64) (map[int64]int64, 
 		if err != nil {
 			return nil, fmt.Errorf("ledger: hubs of: %w", err)
 		}
-		for rows.Next() {
-			var org, hub int64
-			if err := rows.Scan(&org, &hub); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[org] = hub
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := db.Pairs(rows, out); err != nil {
 			return nil, err
 		}
 	}

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"linli/internal/ledger"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
@@ -382,18 +380,7 @@ func TestStatementDisclosureAndXLSXAgree(t *testing.T) {
 	if disclosed != d.Expense || len(d.Expenses) != 4 {
 		t.Fatalf("disclosed expenses %+v sum %d, want %d", d.Expenses, disclosed, d.Expense)
 	}
-	b, err := ledger.StatementXLSX(st, func(k string, a ...any) string { return k })
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := x.GetRows("ledger.sheet_statement", excelize.Options{RawCellValue: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := statementRows(t, st)
 	cells := map[string]ledger.Fen{}
 	var in, out ledger.Fen
 	header := false

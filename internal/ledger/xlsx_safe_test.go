@@ -25,18 +25,7 @@ func TestStatementNeutralizesFormulas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := ledger.StatementXLSX(st, func(k string, a ...any) string { return k })
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := x.GetRows("ledger.sheet_statement", excelize.Options{RawCellValue: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := statementRows(t, st)
 	found := 0
 	for _, r := range rows {
 		for _, c := range r {
@@ -51,4 +40,23 @@ func TestStatementNeutralizesFormulas(t *testing.T) {
 	if found == 0 {
 		t.Fatalf("the voucher is not in the statement: %q", rows)
 	}
+}
+
+// statementRows writes the statement's .xlsx (messages as their keys) and
+// reads its sheet back with excelize, raw values.
+func statementRows(t *testing.T, st *ledger.Statement) [][]string {
+	t.Helper()
+	b, err := ledger.StatementXLSX(st, func(k string, a ...any) string { return k })
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows("ledger.sheet_statement", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

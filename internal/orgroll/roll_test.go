@@ -116,11 +116,7 @@ func TestRollupEqualsRecords(t *testing.T) {
 	now := time.Date(2021, 1, 4, 10, 0, 0, 0, clock.China)
 	reg := &registry.Service{DB: d, Geo: st, Now: func() time.Time { return now.UTC() }}
 	users := registrytest.Auth(d, st, reg, time.Now)
-	admin, err := users.CreateUser(ctx, nil, auth.NewUser{Username: "admin", DisplayName: "admin", Role: auth.CityAdmin,
-		ScopeCode: "4401", Password: "a long enough password"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := registrytest.Named(t, ctx, users, "admin", auth.CityAdmin, "4401")
 	// communities of two streets in two districts, residents' and villagers'
 	var comms []string
 	for _, street := range []string{"440106008", "440111020"} {

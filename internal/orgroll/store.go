@@ -35,17 +35,7 @@ func Refresh(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64) er
 		if err != nil {
 			return fmt.Errorf("org rollup: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			var s string
-			if err := rows.Scan(&id, &s); err != nil {
-				rows.Close()
-				return err
-			}
-			old[id] = s
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := db.Pairs(rows, old); err != nil {
 			return err
 		}
 		next := map[int64]string{}
@@ -494,16 +484,7 @@ func rebuildPlan(ctx context.Context, tx *sql.Tx) ([]string, map[string][]int64,
 	if err != nil {
 		return nil, nil, fmt.Errorf("org rollup districts: %w", err)
 	}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		seen[c] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := db.Set(rows, seen); err != nil {
 		return nil, nil, err
 	}
 	visitors := map[string][]int64{}

@@ -4,7 +4,6 @@ import (
 	"embed"
 	"net/http"
 
-	"linli/internal/platform/auth"
 	"linli/internal/platform/web"
 )
 
@@ -25,21 +24,21 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /readiness", h.S.Page(h.page))
 	within := []web.Param{{Name: "within", Description: "division code (default: the user's scope)"}}
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/emergency/contacts", Summary: "Emergency contacts of a community (or a subtree); stale when checked over a year ago",
-		Tag: "readiness", Query: []web.Param{{Name: "community", Description: "community code"}}, Response: "ContactList"}, h.S.API(h.apiContacts))
+		Tag: "readiness", Query: []web.Param{{Name: "community", Description: "community code"}}, Response: "ContactList"}, h.S.API(web.QueryItems(h.S, "community", h.Svc.Contacts)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/emergency/contacts", Summary: "Add an emergency contact of a community for a hazard kind",
 		Tag: "readiness", Body: "ContactInput", Response: "Contact", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.AddContact)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/emergency/coverage", Summary: "Per street: communities with a current contact list and a drill in the last 12 months",
-		Tag: "readiness", Query: within, Response: "CoverageList"}, h.S.API(h.apiCoverage))
-	rt.API(web.Doc{Method: "GET", Path: "/api/v1/drills", Summary: "Drills in scope", Tag: "readiness", Query: within, Response: "DrillList"}, h.S.API(h.apiDrills))
+		Tag: "readiness", Query: within, Response: "CoverageList"}, h.S.API(web.QueryItems(h.S, "within", h.Svc.Coverage)))
+	rt.API(web.Doc{Method: "GET", Path: "/api/v1/drills", Summary: "Drills in scope", Tag: "readiness", Query: within, Response: "DrillList"}, h.S.API(web.QueryItems(h.S, "within", h.Svc.Drills)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/drills", Summary: "Record a drill", Tag: "readiness", Body: "DrillInput", Response: "Drill", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.AddDrill)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/liaisons", Summary: "Liaison posts in scope with their contact logs, and the communities without one",
-		Tag: "readiness", Query: within, Response: "LiaisonList"}, h.S.API(h.apiLiaisons))
+		Tag: "readiness", Query: within, Response: "LiaisonList"}, h.S.API(web.Query(h.S, "within", h.Svc.Liaisons)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/liaisons", Summary: "Record a liaison post of a community",
 		Tag: "readiness", Body: "LiaisonInput", Response: "Liaison", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.AddLiaison)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/liaisons/{id}/contacts", Summary: "Add an entry to a liaison's contact log",
 		Tag: "readiness", Body: "ContactLogInput", Response: "Liaison", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.Svc.LogContact)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/patrol-groups", Summary: "Safety patrol groups (群防群治) in scope with their weekly schedules",
-		Tag: "readiness", Query: within, Response: "PatrolList"}, h.S.API(h.apiPatrols))
+		Tag: "readiness", Query: within, Response: "PatrolList"}, h.S.API(web.QueryItems(h.S, "within", h.Svc.Patrols)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/patrol-groups", Summary: "Record an active organization as a patrol group, with its area, members, schedule and effective date",
 		Tag: "readiness", Body: "PatrolInput", Response: "Patrol", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.AddPatrol)))
 	rt.HandleFunc("POST /readiness/drills", h.S.Page(h.drillSubmit))
@@ -47,31 +46,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("POST /readiness/liaisons", h.S.Page(h.liaisonSubmit))
 	rt.HandleFunc("POST /readiness/patrols", h.S.Page(h.patrolSubmit))
 	rt.Schemas(schemas())
-}
-
-func (h *Handlers) apiPatrols(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.Patrols(r.Context(), u, r.URL.Query().Get("within"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiContacts(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.Contacts(r.Context(), u, r.URL.Query().Get("community"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.Coverage(r.Context(), u, r.URL.Query().Get("within"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiDrills(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.Drills(r.Context(), u, r.URL.Query().Get("within"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiLiaisons(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	l, err := h.Svc.Liaisons(r.Context(), u, r.URL.Query().Get("within"))
-	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
 func schemas() map[string]any {

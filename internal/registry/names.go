@@ -20,22 +20,12 @@ func (s *Service) NamedIDs(ctx context.Context, u *auth.User, names []string) (m
 	for start := 0; start < len(names); start += 500 {
 		part := names[start:min(start+500, len(names))]
 		list, args := db.InList(part, append([]any{}, scope...))
-		rows, err := q.QueryContext(ctx, `SELECT id, name FROM orgs WHERE `+in+`
+		rows, err := q.QueryContext(ctx, `SELECT name, id FROM orgs WHERE `+in+`
 			AND name IN `+list+` ORDER BY id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("registry: orgs by name: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[name] = append(out[name], id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := db.Groups(rows, out); err != nil {
 			return nil, err
 		}
 	}

@@ -15,7 +15,7 @@ import (
 
 func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings", Summary: "Training sessions in scope and those run above it",
-		Tag: "training", Query: []web.Param{{Name: "year", Description: "calendar year (China) the session starts in"}}, Response: "TrainingList"}, h.S.API(h.apiList))
+		Tag: "training", Query: []web.Param{{Name: "year", Description: "calendar year (China) the session starts in"}}, Response: "TrainingList"}, h.S.API(web.QueryItems(h.S, "year", h.Svc.List)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings", Summary: "Record a session (city, district, street or hub staff)",
 		Tag: "training", Body: "TrainingInput", Response: "Training", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.Create)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}", Summary: "A session", Tag: "training", Response: "Training"}, h.S.API(web.Read(h.S, "id", h.Svc.Get)))
@@ -43,31 +43,16 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Tag: "training", Query: []web.Param{{Name: "within", Description: "division code"}, {Name: "year", Description: "hours of this year"}},
 		Response: "PersonList"}, h.S.API(h.apiPeople))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/people/pick", Summary: "Key personnel to choose from: the person picker's search by name, in scope, exact name first, at most 20",
-		Tag: "training", Query: []web.Param{{Name: "q", Description: "any part of the name"}}, Response: "PersonChoices"}, h.S.API(h.apiPickPeople))
+		Tag: "training", Query: []web.Param{{Name: "q", Description: "any part of the name"}}, Response: "PersonChoices"}, h.S.API(web.QueryItems(h.S, "q", h.Svc.PickPeople)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/people", Summary: "Record a key person (骨干人才)",
 		Tag: "training", Body: "PersonInput", Response: "Person", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreatePerson)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/training-hours", Summary: "Per audience: sessions run in scope in a year, attendances and person-hours",
-		Tag: "training", Query: []web.Param{{Name: "year", Description: "calendar year"}}, Response: "HoursList"}, h.S.API(h.apiHours))
+		Tag: "training", Query: []web.Param{{Name: "year", Description: "calendar year"}}, Response: "HoursList"}, h.S.API(web.QueryItems(h.S, "year", h.Svc.Hours)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/exam-support", Summary: "Social-work exam support per district and year: registered, helped (fen), passed",
-		Tag: "training", Response: "ExamSupportList"}, h.S.API(h.apiExamSupport))
+		Tag: "training", Response: "ExamSupportList"}, h.S.API(web.Items(h.S, h.Svc.ExamSupport)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/exam-entries", Summary: "Register a person for the national social-work exam, with the help given and, later, the result",
 		Tag: "training", Body: "ExamInput", Response: "ExamEntry", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.RegisterExam)))
 	rt.Schemas(schemas())
-}
-
-func (h *Handlers) apiHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.Hours(r.Context(), u, r.URL.Query().Get("year"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiExamSupport(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.ExamSupport(r.Context(), u)
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	list, err := h.Svc.List(r.Context(), u, r.URL.Query().Get("year"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
 func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {

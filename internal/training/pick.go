@@ -3,7 +3,6 @@ package training
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"linli/internal/platform/auth"
@@ -73,12 +72,6 @@ func pickPeople(ctx context.Context, q db.Querier, scope, text string, limit int
 		items, codes = append(items, it), append(codes, code)
 	}
 	return items, codes, rows.Err()
-}
-
-// apiPickPeople serves the picker: GET /api/v1/people/pick?q=
-func (h *Handlers) apiPickPeople(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	items, err := h.Svc.PickPeople(r.Context(), u, r.URL.Query().Get("q"))
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": items}, err)
 }
 
 // pickSchema documents a picker's answer.

@@ -50,6 +50,48 @@ func Column[T any](rows *sql.Rows) ([]T, error) {
 	return out, rows.Err()
 }
 
+// EachPair reads a two-column result row by row into keep and closes rows:
+// the one loop behind Pairs and Groups, for a read that keeps its pairs
+// its own way.
+func EachPair[K, V any](rows *sql.Rows, keep func(k K, v V)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var k K
+		var v V
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		keep(k, v)
+	}
+	return rows.Err()
+}
+
+// Pairs reads a two-column result, a key and its value, into m and closes
+// rows: the loop each read of counts by code or sums by id wrote out.
+func Pairs[K comparable, V any](rows *sql.Rows, m map[K]V) error {
+	return EachPair(rows, func(k K, v V) { m[k] = v })
+}
+
+// Set reads a one-column result into m as a set and closes rows: the loop
+// each read of "which of these have one" wrote out.
+func Set[K comparable](rows *sql.Rows, m map[K]bool) error {
+	defer rows.Close()
+	for rows.Next() {
+		var k K
+		if err := rows.Scan(&k); err != nil {
+			return err
+		}
+		m[k] = true
+	}
+	return rows.Err()
+}
+
+// Groups reads a two-column result, a key and a value, into m, each value
+// appended under its key in the result's order, and closes rows.
+func Groups[K comparable, V any](rows *sql.Rows, m map[K][]V) error {
+	return EachPair(rows, func(k K, v V) { m[k] = append(m[k], v) })
+}
+
 // Scalar reads a one-row, one-column answer (a count, a sum).
 func Scalar[T any](ctx context.Context, q Querier, query string, args ...any) (T, error) {
 	var v T

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -221,6 +222,40 @@ func TestColumn(t *testing.T) {
 	}
 	if _, err := db.Column[string](rows); err == nil {
 		t.Fatal("a scan error is not returned")
+	}
+}
+
+// TestMaps: Pairs, Set and Groups read key-value, one-column and grouped
+// results into maps (Groups keeps the result's order under each key), on
+// either engine's integer and text types, and return a scan error.
+func TestMaps(t *testing.T) {
+	d := dbtest.Open(t)
+	query := func(q string) *sql.Rows {
+		t.Helper()
+		rows, err := d.Read.QueryContext(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	const kv = `SELECT k, v FROM (SELECT 'a' AS k, 1 AS v UNION ALL SELECT 'b', 2 UNION ALL SELECT 'a', 3) x ORDER BY v`
+	pairs := map[string]int64{}
+	if err := db.Pairs(query(kv), pairs); err != nil || len(pairs) != 2 || pairs["a"] != 3 || pairs["b"] != 2 {
+		t.Errorf("Pairs: %v %v", pairs, err)
+	}
+	groups := map[string][]int{}
+	if err := db.Groups(query(kv), groups); err != nil || len(groups) != 2 || !slices.Equal(groups["a"], []int{1, 3}) || !slices.Equal(groups["b"], []int{2}) {
+		t.Errorf("Groups: %v %v", groups, err)
+	}
+	set := map[int64]bool{}
+	if err := db.Set(query(`SELECT v FROM (SELECT 4 AS v UNION ALL SELECT 5) x`), set); err != nil || len(set) != 2 || !set[4] || !set[5] {
+		t.Errorf("Set: %v %v", set, err)
+	}
+	if err := db.Set(query(kv), set); err == nil {
+		t.Error("Set: a scan error is not returned")
+	}
+	if err := db.Pairs(query(`SELECT 'a' AS k`), pairs); err == nil {
+		t.Error("Pairs: a scan error is not returned")
 	}
 }
 

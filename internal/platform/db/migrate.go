@@ -108,15 +108,9 @@ func (d *DB) Migrate(ctx context.Context) (applied int, err error) {
 	if err != nil {
 		return 0, fmt.Errorf("migrate: read versions: %w", err)
 	}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		done[v] = true
+	if err := Set(rows, done); err != nil {
+		return 0, err
 	}
-	rows.Close()
 	for _, m := range ms {
 		if done[m.Version] {
 			continue

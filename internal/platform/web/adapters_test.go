@@ -138,3 +138,35 @@ func TestPageID(t *testing.T) {
 		t.Fatalf("signed in: page got %v, want [42]", got)
 	}
 }
+
+// TestQueryReads: Query hands the named query parameter (empty when
+// absent) to the service and answers its value; QueryItems and Items wrap
+// a list as {"items": [...]}; a refusal is the service's error.
+func TestQueryReads(t *testing.T) {
+	s := adapterServer()
+	list := func(_ context.Context, _ *auth.User, v string) ([]thing, error) {
+		if v == "4402" {
+			return nil, errs.E(errs.Forbidden, "err.forbidden")
+		}
+		return []thing{{Name: v}}, nil
+	}
+	all := func(ctx context.Context, u *auth.User) ([]thing, error) { return list(ctx, u, "all") }
+	cases := []struct {
+		h          web.Handler
+		url, want  string
+		wantStatus int
+	}{
+		{web.Query(s, "within", list), "/x?within=4401", `[{"name":"4401","count":0,"note":""}]`, http.StatusOK},
+		{web.QueryItems(s, "within", list), "/x?within=4401", `{"items":[{"name":"4401","count":0,"note":""}]}`, http.StatusOK},
+		{web.QueryItems(s, "within", list), "/x", `{"items":[{"name":"","count":0,"note":""}]}`, http.StatusOK},
+		{web.Items(s, all), "/x?within=4402", `{"items":[{"name":"all","count":0,"note":""}]}`, http.StatusOK},
+		{web.QueryItems(s, "within", list), "/x?within=4402", "", http.StatusForbidden},
+	}
+	for _, c := range cases {
+		rec := httptest.NewRecorder()
+		c.h(rec, httptest.NewRequest("GET", c.url, nil), &auth.User{})
+		if rec.Code != c.wantStatus || (c.want != "" && strings.TrimSpace(rec.Body.String()) != c.want) {
+			t.Errorf("%s: %d %s, want %d %s", c.url, rec.Code, rec.Body, c.wantStatus, c.want)
+		}
+	}
+}

@@ -386,6 +386,32 @@ func ReadItems[T any](s *Server, name string, fn func(ctx context.Context, u *au
 	})
 }
 
+// Items answers a read of everything in the user's scope, a list answered
+// as {"items": [...]}: fn's answer with 200, or its error.
+func Items[T any](s *Server, fn func(ctx context.Context, u *auth.User) ([]T, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		l, err := fn(r.Context(), u)
+		s.Respond(w, r, http.StatusOK, map[string]any{"items": l}, err)
+	}
+}
+
+// Query answers a read by one query parameter (a place, a year, a status,
+// a search; empty when absent): fn's answer with 200, or its error.
+func Query[Out any](s *Server, param string, fn func(ctx context.Context, u *auth.User, v string) (Out, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		out, err := fn(r.Context(), u, r.URL.Query().Get(param))
+		s.Respond(w, r, http.StatusOK, out, err)
+	}
+}
+
+// QueryItems is Query for a list, answered as {"items": [...]}.
+func QueryItems[T any](s *Server, param string, fn func(ctx context.Context, u *auth.User, v string) ([]T, error)) Handler {
+	return Query(s, param, func(ctx context.Context, u *auth.User, v string) (map[string]any, error) {
+		l, err := fn(ctx, u, v)
+		return map[string]any{"items": l}, err
+	})
+}
+
 // Write answers a JSON call that changes something, without an
 // idempotency key: the body read into an In, then fn; its answer with
 // status, or its error.

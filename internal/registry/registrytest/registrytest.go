@@ -36,6 +36,13 @@ func User(tb testing.TB, ctx context.Context, users *auth.Service, in auth.NewUs
 	return u
 }
 
+// Named creates, through users, the account name (its display name too)
+// of role at scope, with Password; an error fails the test.
+func Named(tb testing.TB, ctx context.Context, users *auth.Service, name, role, scope string) *auth.User {
+	tb.Helper()
+	return User(tb, ctx, users, auth.NewUser{Username: name, DisplayName: name, Role: role, ScopeCode: scope, Password: Password})
+}
+
 // Org creates the organization in through the registry's form, as by; an
 // error fails the test.
 func Org(tb testing.TB, ctx context.Context, reg *registry.Service, by *auth.User, in registry.Input) *registry.Org {

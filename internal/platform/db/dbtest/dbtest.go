@@ -108,16 +108,8 @@ func Strings(tb testing.TB, d *db.DB, query string, args ...any) []string {
 	if err != nil {
 		tb.Fatalf("dbtest: %s: %v", query, err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			tb.Fatalf("dbtest: %s: %v", query, err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := db.Column[string](rows)
+	if err != nil {
 		tb.Fatalf("dbtest: %s: %v", query, err)
 	}
 	return out
