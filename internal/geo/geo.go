@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -125,6 +126,22 @@ func Counted(code string) bool {
 		return k == Urban || k == Rural
 	}
 	return true
+}
+
+// CountedCond is Counted in SQL, on the first n characters of a code
+// expression whose value is at least n long (both engines: length and
+// substr): the condition that keeps the records inside a counted unit of
+// that code length. The same rule as Counted; TestCountedCondIsCounted
+// holds them together.
+func CountedCond(expr string, n int) string {
+	c := "length(" + expr + ") >= " + strconv.Itoa(n)
+	switch n {
+	case 9:
+		c += " AND substr(" + expr + ", 7, 3) < '400'"
+	case 12:
+		c += " AND substr(" + expr + ", 10, 3) >= '001' AND substr(" + expr + ", 10, 3) < '400'"
+	}
+	return c
 }
 
 // Store reads divisions.

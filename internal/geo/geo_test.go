@@ -99,3 +99,35 @@ func TestImportRejectsBadCodesAndWritesNothing(t *testing.T) {
 		t.Fatal("half-imported: 44 was written")
 	}
 }
+
+// TestCountedCondIsCounted holds the SQL form of the counted-unit rule to
+// the Go one: for codes of every length, on the test's engine, the
+// condition on the first n characters keeps a code exactly when Counted
+// counts its unit of length n (the district and city levels included:
+// their last digits are no special area, whatever they are).
+func TestCountedCondIsCounted(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Open(t)
+	codes := []string{"44", "4401", "4405", "4409", "440106", "440511", "440983", "110105",
+		"440106001", "440106399", "440106400", "440511450", "440106001001", "440106001199",
+		"440106001200", "440106001399", "440106001400", "440106001000", "440511100499", "440106400001"}
+	checked := 0
+	for _, code := range codes {
+		for _, n := range []int{2, 4, 6, 9, 12} {
+			if len(code) < n {
+				continue
+			}
+			var got bool
+			if err := d.Read.QueryRowContext(ctx, `SELECT CASE WHEN `+geo.CountedCond("c.code", n)+` THEN 1 ELSE 0 END = 1 FROM (SELECT $1 AS code) c`, code).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if want := geo.Counted(code[:n]); got != want {
+				t.Errorf("%s at length %d: SQL %v, Counted %v", code, n, got, want)
+			}
+			checked++
+		}
+	}
+	if checked < 50 {
+		t.Fatalf("only %d checks", checked)
+	}
+}

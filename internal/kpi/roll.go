@@ -219,10 +219,7 @@ func countedCode(code string, unitLen int) bool {
 	if unitLen == 0 {
 		return true
 	}
-	if len(code) < unitLen || code[unitLen-3:unitLen] >= "400" {
-		return false
-	}
-	return unitLen != 12 || code[9:12] >= "001"
+	return len(code) >= unitLen && geo.Counted(code[:unitLen])
 }
 
 // workersOnly reports whether a record share's numerator asks only for

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/geo"
 	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
@@ -97,12 +98,7 @@ func (m *match) counted() string {
 	if m.UnitLen == 0 {
 		return "1 = 1"
 	}
-	n := strconv.Itoa(m.UnitLen)
-	c := "length(m.ucode) >= " + n + " AND substr(m.ucode, " + strconv.Itoa(m.UnitLen-2) + ", 3) < '400'"
-	if m.UnitLen == 12 {
-		c += " AND substr(m.ucode, 10, 3) >= '001'" // residents' (…001) and villagers' committees only
-	}
-	return c
+	return geo.CountedCond("m.ucode", m.UnitLen)
 }
 
 // rangeCond restricts a code column to the spans.
