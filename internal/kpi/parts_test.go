@@ -143,13 +143,7 @@ func TestComposedDashboardsAreTheRecords(t *testing.T) {
 // part's version.
 func TestOneDistrictsChangeReadsOneDistrict(t *testing.T) {
 	w := newWorld(t)
-	w.clock.set("2023-06-01")
-	h := w.org("440117001001", registry.TierStreet)
-	w.change(h.ID, func(in *registry.Input) { in.Hub = true })
-	w.worker(h.ID, "2023-06-01")
-	w.org("440106001001", registry.TierStreet)
-	w.org("440106002008", registry.TierCommunity)
-	w.clock.set("2026-03-10")
+	w.tripsRecords()
 	// (once before: on PostgreSQL each connection prepares a statement's
 	// text the first time, and the reads of 天河's parts alone are new
 	// texts)

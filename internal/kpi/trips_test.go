@@ -24,13 +24,7 @@ import (
 func TestStatementsPerDashboard(t *testing.T) {
 	w := newWorld(t)
 	w.kpi.NoCache(true)
-	w.clock.set("2023-06-01")
-	h := w.org("440117001001", registry.TierStreet)
-	w.change(h.ID, func(in *registry.Input) { in.Hub = true })
-	w.worker(h.ID, "2023-06-01")
-	w.org("440106001001", registry.TierStreet)
-	w.org("440106002008", registry.TierCommunity)
-	w.clock.set("2026-03-10")
+	w.tripsRecords()
 	for _, c := range []struct {
 		unit  string
 		trips int64
@@ -56,4 +50,17 @@ func TestStatementsPerDashboard(t *testing.T) {
 			t.Errorf("dashboard of %s: %d round trips, want %d", c.unit, got, c.trips)
 		}
 	}
+}
+
+// tripsRecords are the records the statement-counting tests share: a hub
+// in 从化 with a worker since 2023-06-01, and two organizations in 天河;
+// the clock then moves to 2026-03-10.
+func (w *world) tripsRecords() {
+	w.clock.set("2023-06-01")
+	h := w.org("440117001001", registry.TierStreet)
+	w.change(h.ID, func(in *registry.Input) { in.Hub = true })
+	w.worker(h.ID, "2023-06-01")
+	w.org("440106001001", registry.TierStreet)
+	w.org("440106002008", registry.TierCommunity)
+	w.clock.set("2026-03-10")
 }
