@@ -48,10 +48,7 @@ func (s *Service) correction(ctx context.Context, e *evaluator, ind *Indicator, 
 			return nil, err
 		}
 	}
-	// evaluated whole, not from a city's parts: the value as known then,
-	// evaluated whole (see composes), reads the same rollup (shared in the
-	// request), so the parts would only add their reads
-	evNow, err := s.evaluationAs(ctx, e, ind, node, now, false)
+	evNow, err := s.evaluation(ctx, e, ind, node, now)
 	if err != nil {
 		return nil, err
 	}

@@ -118,16 +118,7 @@ func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf, k
 	if s.cache.isOff() {
 		return s.makeDashboard(ctx, s.newEvaluator(), u, unitCode, w)
 	}
-	// a city's version is the sum of its districts' counters, read
-	// together: its evaluations are composed from their parts (parts.go)
-	var cnt map[string]int64
-	var ver int64
-	if composedAt(unitCode) {
-		cnt, err = s.counters(ctx, unitCode)
-		ver = sumCounters(cnt)
-	} else {
-		ver, err = s.changes(ctx, unitCode)
-	}
+	ver, err := s.changes(ctx, unitCode)
 	if err != nil {
 		return nil, err
 	}
@@ -139,9 +130,6 @@ func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf, k
 	return s.dash.Get(ctx, k, ver, s.now(), func() (*dashEntry, int, error) {
 		e := s.newEvaluator()
 		e.ver[unitCode] = ver // the evaluations are as new as this version or newer
-		if cnt != nil {
-			e.cnt[unitCode] = cnt
-		}
 		d, err := s.makeDashboard(ctx, e, u, unitCode, w)
 		if err != nil {
 			return nil, 0, err

@@ -52,14 +52,11 @@ type evaluator struct {
 	staffed map[string]bool                          // workersEnteredAfter's answers
 	counts  map[string]*countAns                     // count statements' answers (see counted)
 	rolls   map[string]map[orgroll.Key]orgroll.Count // the rollup's answers (see rollRead)
-	cnt     map[string]map[string]int64              // a city's code → its districts' change counters (see counters)
-	parts   map[string][]part                        // a city's code → its parts (see partsOf)
 }
 
 func (s *Service) newEvaluator() *evaluator {
 	return &evaluator{s: s, units: map[string][]unit{}, ver: map[string]int64{}, late: map[string]*lateOrgs{}, entries: map[string]string{},
-		staffed: map[string]bool{}, counts: map[string]*countAns{}, rolls: map[string]map[orgroll.Key]orgroll.Count{},
-		cnt: map[string]map[string]int64{}, parts: map[string][]part{}}
+		staffed: map[string]bool{}, counts: map[string]*countAns{}, rolls: map[string]map[orgroll.Key]orgroll.Count{}}
 }
 
 // unitsAt lists the divisions of a code length inside the spans.
@@ -170,19 +167,6 @@ func inSpans(code string, spans []span) bool {
 
 // evaluate reads the counts an indicator needs at a unit.
 func (e *evaluator) evaluate(ctx context.Context, ind *Indicator, node geo.Node, w when) (*evaluation, error) {
-	ev, err := e.head(ctx, ind, node, w)
-	if err != nil || !ev.available || !ev.applicable {
-		return ev, err
-	}
-	if err := e.read(ctx, ev); err != nil {
-		return nil, err
-	}
-	return ev, e.fillUnits(ctx, ev)
-}
-
-// head is what an evaluation knows before its counts: the unit's children,
-// whether the source is kept, its spans and grouping, its periods.
-func (e *evaluator) head(ctx context.Context, ind *Indicator, node geo.Node, w when) (*evaluation, error) {
 	ev := &evaluation{ind: ind, node: node, w: w}
 	kids, err := e.unitsAt(ctx, []span{spanOf(node.Code)}, geo.ChildLen(node.Code))
 	if err != nil {
@@ -198,26 +182,15 @@ func (e *evaluator) head(ctx context.Context, ind *Indicator, node geo.Node, w w
 	if ev.spans, ev.g, ev.applicable = reach(ind, node); !ev.applicable {
 		return ev, nil
 	}
-	if ind.Rule.Kind == KindCountPerYear {
-		ev.cur, ev.started = periods(ind.Rule.Years, w.Day)
-	}
-	return ev, nil
-}
-
-// read reads an evaluation's grouped counts under its spans (the records',
-// the rollup's or the coverage keys'): all of the unit's, or one part of
-// them (see composed).
-func (e *evaluator) read(ctx context.Context, ev *evaluation) error {
-	ind, w := ev.ind, ev.w
 	m := e.s.matchFor(ind, ev.spans, w)
 	rq, roll := rollable(ind, w)
-	var err error
 	switch {
 	case roll && !e.s.records.Load():
 		err = e.rollEvaluate(ctx, ev, m, rq)
 	case ind.Rule.Source == SourceCoverage:
 		ev.counts, err = e.s.coverageCounts(ctx, ind, ev.spans, w, ev.g)
 	case ind.Rule.Kind == KindCountPerYear:
+		ev.cur, ev.started = periods(ind.Rule.Years, w.Day)
 		ev.years, ev.lates, err = e.countByYear(ctx, m, ev.g, ev.started)
 	case ind.Rule.Kind == KindRecordShare:
 		if ev.counts, ev.lates, err = e.count(ctx, m, ev.g); err == nil {
@@ -226,7 +199,10 @@ func (e *evaluator) read(ctx context.Context, ev *evaluation) error {
 	default:
 		ev.counts, ev.lates, err = e.count(ctx, m, ev.g)
 	}
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return ev, e.fillUnits(ctx, ev)
 }
 
 // reach is where an indicator is evaluated at a unit: its spans (see
@@ -265,6 +241,7 @@ func numerator(ind *Indicator, m *match) *match {
 func (e *evaluator) prefetch(ctx context.Context, inds []*Indicator, node geo.Node, w when) error {
 	var rolls []orgroll.ReadReq
 	var counts []countReq
+	records := e.s.records.Load()
 	// the division lists: the unit's children, and the units each
 	// indicator judges below it (see fillUnits)
 	if err := e.unitLists(ctx, dashboardLists(inds, node)); err != nil {
@@ -277,59 +254,35 @@ func (e *evaluator) prefetch(ctx context.Context, inds []*Indicator, node geo.No
 		if ok, err := e.s.available(ctx, ind.Rule.Source); err != nil || !ok {
 			continue
 		}
-		whole, g, ok := reach(ind, node)
+		spans, g, ok := reach(ind, node)
 		if !ok {
 			continue
 		}
-		// a city's parts kept under their districts' versions are not
-		// read (see composed)
-		reads := [][]span{whole}
-		if composes(node, w) && !e.s.cache.isOff() {
-			var err error
-			if reads, err = e.staleParts(ctx, ind, node, w, whole, g); err != nil {
-				return err
+		m := e.s.matchFor(ind, spans, w)
+		rq, roll := rollable(ind, w)
+		switch {
+		case roll && !records:
+			if w.Known != "" {
+				continue // (the late organizations first: see rollEvaluate)
 			}
-		}
-		for _, spans := range reads {
-			r, c := e.reads(ind, spans, g, w)
-			rolls, counts = append(rolls, r...), append(counts, c...)
+			rolls = append(rolls, rollReqs(rq, spans, w, g, m.UnitLen)...)
+			if wq, ok := rq.workersQuery(ind.Rule.NumeratorFilter); ok && ind.Rule.Kind == KindRecordShare {
+				rolls = append(rolls, rollReqs(wq, spans, w, g, m.UnitLen)...)
+			}
+		case ind.Rule.Kind == KindCountPerYear:
+			if _, started := periods(ind.Rule.Years, w.Day); len(started) > 0 {
+				counts = append(counts, countReq{m, g, started})
+			}
+		case ind.Rule.Kind == KindRecordShare:
+			counts = append(counts, countReq{m, g, nil}, countReq{numerator(ind, m), g, nil})
+		default:
+			counts = append(counts, countReq{m, g, nil})
 		}
 	}
 	if err := e.rollMany(ctx, rolls); err != nil {
 		return err
 	}
 	return e.countMany(ctx, counts)
-}
-
-// reads are the rollup's and the records' reads an indicator's evaluation
-// under spans makes (see read), for reading several together: none for
-// the coverage keys, and, known on a day, none from the rollup (the late
-// organizations come first: see rollEvaluate).
-func (e *evaluator) reads(ind *Indicator, spans []span, g int, w when) (rolls []orgroll.ReadReq, counts []countReq) {
-	if ind.Rule.Source == SourceCoverage {
-		return nil, nil
-	}
-	m := e.s.matchFor(ind, spans, w)
-	rq, roll := rollable(ind, w)
-	switch {
-	case roll && !e.s.records.Load():
-		if w.Known != "" {
-			return nil, nil
-		}
-		rolls = rollReqs(rq, spans, w, g, m.UnitLen)
-		if wq, ok := rq.workersQuery(ind.Rule.NumeratorFilter); ok && ind.Rule.Kind == KindRecordShare {
-			rolls = append(rolls, rollReqs(wq, spans, w, g, m.UnitLen)...)
-		}
-	case ind.Rule.Kind == KindCountPerYear:
-		if _, started := periods(ind.Rule.Years, w.Day); len(started) > 0 {
-			counts = []countReq{{m, g, started}}
-		}
-	case ind.Rule.Kind == KindRecordShare:
-		counts = []countReq{{m, g, nil}, {numerator(ind, m), g, nil}}
-	default:
-		counts = []countReq{{m, g, nil}}
-	}
-	return rolls, counts
 }
 
 // dashboardLists are the division lists a dashboard's indicators at a

@@ -44,7 +44,58 @@ const (
 //	go test ./internal/kpi -run '^$' -bench LateDashboard -benchtime 5x
 func BenchmarkLateDashboard(b *testing.B) {
 	ctx := context.Background()
-	a, server := openLateBench(b)
+	url := os.Getenv("LINLI_KPI_LATE_BENCH_DB")
+	if url == "" {
+		url = dbtest.URL(b)
+	}
+	// the data key where the database URL as given keeps it (not by the
+	// URL with the application name below)
+	key := app.DefaultKeyFile(url)
+	if u, err := neturl.Parse(url); err == nil && u.Scheme == "postgres" {
+		// (the server's processes serving it are found by this name, which
+		// no other program's connections carry: linli bench's are counted
+		// apart)
+		q := u.Query()
+		q.Set("application_name", lateBenchApp)
+		u.RawQuery = q.Encode()
+		url = u.String()
+	}
+	n := 25000
+	if v, err := strconv.Atoi(os.Getenv("LINLI_KPI_LATE_BENCH_ORGS")); err == nil && v > 0 {
+		n = v
+	}
+	// --reuse: a database that already holds a dataset is measured as it is
+	var out bytes.Buffer
+	code := app.Run(ctx, app.Env{Args: []string{"bench", "--db", url, "--scale", "guangzhou", "--seed", "1", "--orgs", strconv.Itoa(n),
+		"--reuse", "--key-file", key, "--only", "generate-only", "--out", b.TempDir() + "/gen.json"}, Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})
+	if code != 0 {
+		b.Fatalf("linli bench: %d\n%s", code, out.String())
+	}
+	a, err := app.Open(ctx, app.Config{DB: url, KeyFile: key}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	late := 3000
+	if v, err := strconv.Atoi(os.Getenv("LINLI_KPI_LATE_BENCH_N")); err == nil && v >= 0 {
+		late = v
+	}
+	if err := lateCensus(ctx, a, late); err != nil {
+		b.Fatal(err)
+	}
+	if a.DB.Engine == "postgres" {
+		if _, err := a.DB.Write.ExecContext(ctx, `ANALYZE`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var orgs, lates int
+	a.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs`).Scan(&orgs)
+	a.DB.Read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT org_id) FROM org_history WHERE entered_at > at`).Scan(&lates)
+	b.Logf("%s: %d organizations, %d entered late", a.DB.Engine, orgs, lates)
+	server := func() time.Duration { return 0 }
+	if a.DB.Engine == "postgres" {
+		server = bench.BackendCPU(a.DB, lateBenchApp)
+	}
 	svc := a.KPI
 	svc.NoCache(true)
 	defer svc.NoCache(false)
@@ -69,80 +120,6 @@ func BenchmarkLateDashboard(b *testing.B) {
 			b.ReportMetric(float64(a.DB.RoundTrips()-trips0)/float64(b.N), "trips/op")
 		})
 	}
-}
-
-// openLateBench opens BenchmarkLateDashboard's dataset (see there), made
-// once per database, with the server's CPU used so far for it (0 but on
-// PostgreSQL). The app is closed when the benchmark ends.
-func openLateBench(b *testing.B) (*app.App, func() time.Duration) {
-	ctx := context.Background()
-	url := os.Getenv("LINLI_KPI_LATE_BENCH_DB")
-	if url == "" {
-		url = dbtest.URL(b)
-	}
-	// the data key where the database URL as given keeps it (not by the
-	// URL with the application name below)
-	key := app.DefaultKeyFile(url)
-	if u, err := neturl.Parse(url); err == nil && u.Scheme == "postgres" {
-		// (the server's processes serving it are found by this name, which
-		// no other program's connections carry: linli bench's are counted
-		// apart)
-		q := u.Query()
-		q.Set("application_name", lateBenchApp)
-		u.RawQuery = q.Encode()
-		url = u.String()
-	}
-	n := 25000
-	if v, err := strconv.Atoi(os.Getenv("LINLI_KPI_LATE_BENCH_ORGS")); err == nil && v > 0 {
-		n = v
-	}
-	open := func() *app.App {
-		a, err := app.Open(ctx, app.Config{DB: url, KeyFile: key}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return a
-	}
-	// a database that already holds the dataset is measured as it is,
-	// without linli bench (whose sign-in is refused after many runs in a few
-	// minutes); --reuse: nor does it generate one again
-	a := open()
-	var have int
-	if err := a.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs`).Scan(&have); err != nil {
-		b.Fatal(err)
-	}
-	if have < n {
-		a.Close()
-		var out bytes.Buffer
-		code := app.Run(ctx, app.Env{Args: []string{"bench", "--db", url, "--scale", "guangzhou", "--seed", "1", "--orgs", strconv.Itoa(n),
-			"--reuse", "--key-file", key, "--only", "generate-only", "--out", b.TempDir() + "/gen.json"}, Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})
-		if code != 0 {
-			b.Fatalf("linli bench: %d\n%s", code, out.String())
-		}
-		a = open()
-	}
-	b.Cleanup(func() { a.Close() })
-	late := 3000
-	if v, err := strconv.Atoi(os.Getenv("LINLI_KPI_LATE_BENCH_N")); err == nil && v >= 0 {
-		late = v
-	}
-	if err := lateCensus(ctx, a, late); err != nil {
-		b.Fatal(err)
-	}
-	if a.DB.Engine == "postgres" {
-		if _, err := a.DB.Write.ExecContext(ctx, `ANALYZE`); err != nil {
-			b.Fatal(err)
-		}
-	}
-	var orgs, lates int
-	a.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs`).Scan(&orgs)
-	a.DB.Read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT org_id) FROM org_history WHERE entered_at > at`).Scan(&lates)
-	b.Logf("%s: %d organizations, %d entered late", a.DB.Engine, orgs, lates)
-	server := func() time.Duration { return 0 }
-	if a.DB.Engine == "postgres" {
-		server = bench.BackendCPU(a.DB, lateBenchApp)
-	}
-	return a, server
 }
 
 // lateCensus imports n organizations into 天河's communities and 2n into

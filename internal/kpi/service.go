@@ -181,22 +181,11 @@ func (s *Service) EvaluateKnown(ctx context.Context, u *auth.User, key, unitCode
 // evaluation evaluates through the cache: an evaluation is kept while the
 // records under its unit are unchanged (see changes), for at most cacheTTL.
 func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, node geo.Node, w when) (*evaluation, error) {
-	return s.evaluationAs(ctx, e, ind, node, w, composes(node, w))
-}
-
-// evaluationAs is evaluation, a city's composed from its districts' parts
-// (parts.go) or evaluated whole: the same evaluation either way.
-func (s *Service) evaluationAs(ctx context.Context, e *evaluator, ind *Indicator, node geo.Node, w when, compose bool) (*evaluation, error) {
 	if s.cache.isOff() {
 		return e.evaluate(ctx, ind, node, w)
 	}
 	ver, ok := e.ver[node.Code]
-	if !ok && composedAt(node.Code) {
-		if _, err := e.counters(ctx, node.Code); err != nil { // (the city's version is their sum)
-			return nil, err
-		}
-		ver = e.ver[node.Code]
-	} else if !ok {
+	if !ok {
 		v, err := s.changes(ctx, node.Code)
 		if err != nil {
 			return nil, err
@@ -207,11 +196,7 @@ func (s *Service) evaluationAs(ctx context.Context, e *evaluator, ind *Indicator
 	if ev, ok := s.cache.get(k, ver, s.now()); ok {
 		return ev, nil
 	}
-	eval := e.evaluate
-	if compose {
-		eval = e.composed // from its districts' kept parts (parts.go)
-	}
-	ev, err := eval(ctx, ind, node, w)
+	ev, err := e.evaluate(ctx, ind, node, w)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +207,6 @@ func (s *Service) evaluationAs(ctx context.Context, e *evaluator, ind *Indicator
 // NoCache turns the evaluation cache off (for measuring cold evaluations).
 func (s *Service) NoCache(off bool) {
 	s.cache.setOff(off)
-	s.parts.clear()
 	s.dash.Clear()
 }
 

@@ -39,7 +39,6 @@ type Service struct {
 	firstMu sync.Mutex  // one firstEntry read at a time: the first requests after start wait for it
 	records atomic.Bool // count from the records even where the rollup answers (tests, measurements)
 	cache   resultCache
-	parts   partCache                // the parts of cities' evaluations, by district (parts.go)
 	dash    flight.Cache[*dashEntry] // finished dashboards (dashboard.go)
 	frames  flight.Cache[*frame]     // the dashboards' frames, by unit (frame.go)
 }

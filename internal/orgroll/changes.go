@@ -45,37 +45,21 @@ func ChangesExpr(code string, args []any) (string, []any) {
 // range read: the version of district d is ver[d] + ver[""] (the empty
 // district's counter moves with changes that may touch any unit). A
 // district absent from the map has never changed (its counter is 0). For
-// caches kept per district and read together, such as the search index
-// and the cities' evaluations. (Two range reads of the key: with an OR of
-// the two, SQLite walks every row of the table.)
+// caches kept per district and read together, such as the search index.
 func ChangesIn(ctx context.Context, d *db.DB, code string) (map[string]int64, error) {
-	q, args := ChangesInSQL(code)
+	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
 	ver := map[string]int64{}
-	if err := d.Each(ctx, q, args, func(r db.Scanner) error {
-		return ScanChange(r, ver)
-	}); err != nil {
+	if err := d.Each(ctx, `SELECT district, n FROM kpi_changes WHERE district >= $1 AND district < $2 OR district = ''`,
+		[]any{lo, hi}, func(r db.Scanner) error {
+			var dist string
+			var n int64
+			if err := r.Scan(&dist, &n); err != nil {
+				return err
+			}
+			ver[dist] = n
+			return nil
+		}); err != nil {
 		return nil, fmt.Errorf("change counters: %w", err)
 	}
 	return ver, nil
-}
-
-// ChangesInSQL is ChangesIn's statement and its arguments, for a caller
-// that reads it through database/sql (one round trip on PostgreSQL, where
-// Each's native query prepares it on each connection first): its rows are
-// read by ScanChange.
-func ChangesInSQL(code string) (string, []any) {
-	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
-	return `SELECT district, n FROM kpi_changes WHERE district >= $1 AND district < $2
-		UNION ALL SELECT district, n FROM kpi_changes WHERE district = ''`, []any{lo, hi}
-}
-
-// ScanChange reads one row of ChangesInSQL into ver.
-func ScanChange(r db.Scanner, ver map[string]int64) error {
-	var dist string
-	var n int64
-	if err := r.Scan(&dist, &n); err != nil {
-		return err
-	}
-	ver[dist] = n
-	return nil
 }
