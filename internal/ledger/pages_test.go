@@ -45,16 +45,11 @@ func storedLines(t *testing.T, f *fixture) []storedLine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var out []storedLine
-	for rows.Next() {
+	out, err := db.Collect(rows, func(r interface{ Scan(...any) error }) (*storedLine, error) {
 		var l storedLine
-		if err := rows.Scan(&l.posting, &l.account, &l.amount); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
+		return &l, r.Scan(&l.posting, &l.account, &l.amount)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return out
