@@ -1,0 +1,11 @@
+-- Issue 19: every index on orgs costs each new organization a b-tree
+-- write, and the census import writes thousands a second. Of the eleven
+-- indexes on orgs, one serves no query: orgs_leader_phone_hash (added by
+-- 026 beside the sealed phone). No statement looks an organization up by
+-- its leader's phone: the hash is written (registry, bench) and kept in
+-- step with the sealed value (pii.EncryptExisting, pii rotation, which
+-- both walk the table by id), never searched. Its keys are keyed hashes,
+-- so each new organization wrote a leaf at a random place in it.
+-- The column stays: it is the exact-match hash pii keeps for every sealed
+-- phone, and a future lookup can index it again.
+DROP INDEX orgs_leader_phone_hash;
