@@ -11,6 +11,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/upload"
 	"linli/internal/platform/web"
 )
 
@@ -290,12 +291,7 @@ func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request, u *auth.User,
 		h.S.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", rc.ContentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(rc.Data)))
-	w.Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(rc.Filename))
-	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; object-src 'self'")
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.Write(rc.Data)
+	upload.Send(w, rc.ContentType, rc.Filename, rc.Data)
 }
 
 type hubStatementData struct {
