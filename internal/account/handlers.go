@@ -38,11 +38,15 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /users/new", h.S.Page(h.userNewPage))
 	rt.HandleFunc("POST /users", h.S.Page(h.userCreate))
 	h.pickRoutes(rt)
-	rt.HandleFunc("POST /users/{id}/disabled", h.S.Page(h.userSetDisabled))
-	rt.HandleFunc("POST /users/{id}/password", h.S.Page(h.userSetPassword))
+	rt.HandleFunc("POST /users/{id}/disabled", h.act("/users?flash=common.saved", func(r *http.Request, u *auth.User, id int64) error {
+		return h.Auth.SetDisabled(r.Context(), u, id, r.PostFormValue("disabled") == "1")
+	}))
+	rt.HandleFunc("POST /users/{id}/password", h.S.PageID(h.userSetPassword))
 	rt.HandleFunc("GET /tokens", h.S.Page(h.tokensPage))
 	rt.HandleFunc("POST /tokens", h.S.Page(h.tokenCreate))
-	rt.HandleFunc("POST /tokens/{id}/revoke", h.S.Page(h.tokenRevoke))
+	rt.HandleFunc("POST /tokens/{id}/revoke", h.act("/tokens?flash=common.saved", func(r *http.Request, u *auth.User, id int64) error {
+		return h.Auth.RevokeToken(r.Context(), u, id)
+	}))
 
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/session", Summary: "Sign in; sets the session cookie", Tag: "session",
 		Body: "Credentials", Response: "User", Public: true}, h.apiLogin)

@@ -40,18 +40,6 @@ func (h *Handlers) tokenCreate(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.renderTokens(w, r, u, http.StatusOK, plain, nil)
 }
 
-func (h *Handlers) tokenRevoke(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = h.Auth.RevokeToken(r.Context(), u, id)
-	}
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/tokens?flash=common.saved", http.StatusSeeOther)
-}
-
 func (h *Handlers) apiTokens(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	ts, err := h.Auth.ListTokens(r.Context(), u)
 	if err != nil {

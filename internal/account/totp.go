@@ -23,7 +23,9 @@ func (h *Handlers) totpRoutes(rt *web.Router) {
 	rt.HandleFunc("POST /login/totp", h.loginTOTP)
 	rt.HandleFunc("GET "+web.EnrolPath, h.S.Page(h.enrolPage))
 	rt.HandleFunc("POST "+web.EnrolPath, h.S.Page(h.enrolSubmit))
-	rt.HandleFunc("POST /users/{id}/totp/reset", h.S.Page(h.userResetTOTP))
+	rt.HandleFunc("POST /users/{id}/totp/reset", h.act("/users?flash=common.saved", func(r *http.Request, u *auth.User, id int64) error {
+		return h.Auth.ResetTOTP(r.Context(), u, id)
+	}))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/me/totp", Summary: "Begin enrolling the second factor (TOTP): a new secret and its otpauth URL", Tag: "session",
 		Response: "TOTPEnrolment", Status: 201}, h.S.API(h.apiTOTPBegin))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/me/totp/confirm", Summary: "Turn the second factor on with a code; answers the recovery codes, shown once", Tag: "session",
@@ -109,18 +111,6 @@ func (h *Handlers) enrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 	}
 	// the recovery codes are on this answer only
 	h.S.Render(w, r, http.StatusOK, "totp_enrol", h.enrolView(r, u, nil, codes))
-}
-
-func (h *Handlers) userResetTOTP(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = h.Auth.ResetTOTP(r.Context(), u, id)
-	}
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/users?flash=common.saved", http.StatusSeeOther)
 }
 
 func (h *Handlers) apiTOTPBegin(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -82,24 +82,20 @@ func (h *Handlers) userCreate(w http.ResponseWriter, r *http.Request, u *auth.Us
 	http.Redirect(w, r, "/users?flash=common.saved", http.StatusSeeOther)
 }
 
-func (h *Handlers) userSetDisabled(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = h.Auth.SetDisabled(r.Context(), u, id, r.PostFormValue("disabled") == "1")
-	}
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/users?flash=common.saved", http.StatusSeeOther)
+// act is a page's action on the account or token named by {id}: fn's
+// change, then next (a 303), or the error page.
+func (h *Handlers) act(next string, fn func(r *http.Request, u *auth.User, id int64) error) http.HandlerFunc {
+	return h.S.PageID(func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		if err := fn(r, u, id); err != nil {
+			h.S.PageError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	})
 }
 
-func (h *Handlers) userSetPassword(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = h.Auth.SetPassword(r.Context(), u, id, r.PostFormValue("password"))
-	}
-	if err != nil {
+func (h *Handlers) userSetPassword(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if err := h.Auth.SetPassword(r.Context(), u, id, r.PostFormValue("password")); err != nil {
 		if fields, ok := h.S.FieldErrors(r, err); ok {
 			users, _ := h.Auth.ListUsers(r.Context(), u)
 			h.S.Render(w, r, http.StatusUnprocessableEntity, "users", web.View{Title: h.S.Cat.T(langOf(r), "nav.users"),

@@ -163,12 +163,7 @@ func (h *Handlers) fileBytes(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
-	w.Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(f.Filename))
-	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; object-src 'self'")
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.Write(f.Data)
+	upload.Send(w, f.ContentType, f.Filename, f.Data)
 }
 
 func (h *Handlers) apiVolunteers(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -428,8 +429,9 @@ func TestBadInput(t *testing.T) {
 	var file activity.File
 	f.post(t, st, path, apptest.Upload{Field: "file", Filename: "读书会.png", Data: png}, 201).Decode(&file)
 	r := f.a.As(st).Do("GET", path+"/"+strconv.FormatInt(file.ID, 10), nil)
-	if r.Status != 200 || r.Header.Get("Content-Type") != "image/png" || string(r.Body) != string(png) {
-		t.Errorf("photo back: %d %s", r.Status, r.Header.Get("Content-Type"))
+	if r.Status != 200 || r.Header.Get("Content-Type") != "image/png" || string(r.Body) != string(png) ||
+		!strings.HasPrefix(r.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("photo back: %d %s, CSP %q", r.Status, r.Header.Get("Content-Type"), r.Header.Get("Content-Security-Policy"))
 	}
 	if n := f.a.Count("activity_files"); n != 1 {
 		t.Errorf("%d files stored, want 1", n)

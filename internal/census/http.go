@@ -33,9 +33,9 @@ func (h *Handlers) Routes(rt *web.Router) {
 	}
 	rt.HandleFunc("GET /census", h.S.Page(h.roundsPage))
 	rt.HandleFunc("POST /census/rounds", h.S.Page(h.openSubmit))
-	rt.HandleFunc("GET /census/rounds/{id}", h.S.Page(h.roundPage))
-	rt.HandleFunc("POST /census/rounds/{id}/submit", h.S.Page(h.submitUpload))
-	rt.HandleFunc("POST /census/rounds/{id}/close", h.S.Page(h.closeSubmit))
+	rt.HandleFunc("GET /census/rounds/{id}", h.S.PageID(h.roundPage))
+	rt.HandleFunc("POST /census/rounds/{id}/submit", h.S.PageID(h.submitUpload))
+	rt.HandleFunc("POST /census/rounds/{id}/close", h.S.PageID(h.closeSubmit))
 	rt.HandleFunc("GET /census/import", h.S.Page(h.importPage))
 	rt.HandleFunc("POST /census/import", h.S.Page(h.importUpload))
 	rt.HandleFunc("GET /census/jobs/{job}", h.S.Page(h.jobPage))
@@ -181,12 +181,8 @@ type roundData struct {
 	Groups    []string
 }
 
-func (h *Handlers) roundPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var v *RoundView
-	if err == nil {
-		v, err = h.Svc.RoundView(r.Context(), u, id)
-	}
+func (h *Handlers) roundPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	v, err := h.Svc.RoundView(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -196,12 +192,8 @@ func (h *Handlers) roundPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 		Statuses: registry.Statuses, Groups: registry.TargetGroups}})
 }
 
-func (h *Handlers) submitUpload(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var v *RoundView
-	if err == nil {
-		v, err = h.Svc.RoundView(r.Context(), u, id)
-	}
+func (h *Handlers) submitUpload(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	v, err := h.Svc.RoundView(r.Context(), u, id)
 	if err == nil && !CanSubmit(u, &v.Round) {
 		err = errs.E(errs.Forbidden, "census.err.not_your_round")
 	}
@@ -222,12 +214,8 @@ func (h *Handlers) submitUpload(w http.ResponseWriter, r *http.Request, u *auth.
 	http.Redirect(w, r, "/census/jobs/"+job, http.StatusSeeOther)
 }
 
-func (h *Handlers) closeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.CloseRound(r.Context(), u, id)
-	}
-	if err != nil {
+func (h *Handlers) closeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if _, err := h.Svc.CloseRound(r.Context(), u, id); err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}

@@ -32,10 +32,7 @@ func (h *Handlers) apiReport(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.JSONError(w, r, err)
 		return
 	}
-	// encoded once per report made (as web.JSON would), not per request
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	w.Write(body)
+	web.JSONBytes(w, http.StatusOK, body) // encoded once per report made, not per request
 }
 
 func schemas() map[string]any {

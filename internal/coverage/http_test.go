@@ -36,6 +36,10 @@ func TestReportOverHTTP(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("api: %d %s", r.Status, r.Body)
 	}
+	// the report kept encoded goes out as every JSON answer does (web.JSONBytes)
+	if ct, l := r.Header.Get("Content-Type"), r.Header.Get("Content-Length"); ct != "application/json; charset=utf-8" || l != strconv.Itoa(len(r.Body)) {
+		t.Errorf("api: Content-Type %q, Content-Length %q for %d bytes", ct, l, len(r.Body))
+	}
 	var raw map[string]json.RawMessage
 	r.Decode(&raw)
 	for _, k := range []string{"unit", "by", "columns", "rows", "covered"} {

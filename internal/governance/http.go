@@ -27,15 +27,15 @@ type Handlers struct {
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
-	rt.HandleFunc("GET /orgs/{id}/governance", h.S.Page(h.governancePage))
-	rt.HandleFunc("POST /orgs/{id}/governance/charter", h.S.Page(h.saveSubmit))
-	rt.HandleFunc("POST /orgs/{id}/governance/adopt", h.S.Page(h.adoptSubmit))
-	rt.HandleFunc("POST /orgs/{id}/governance/elections", h.S.Page(h.electSubmit))
-	rt.HandleFunc("POST /orgs/{id}/governance/decisions", h.S.Page(h.decideSubmit))
+	rt.HandleFunc("GET /orgs/{id}/governance", h.S.PageID(h.governancePage))
+	rt.HandleFunc("POST /orgs/{id}/governance/charter", h.S.PageID(h.saveSubmit))
+	rt.HandleFunc("POST /orgs/{id}/governance/adopt", h.S.PageID(h.adoptSubmit))
+	rt.HandleFunc("POST /orgs/{id}/governance/elections", h.S.PageID(h.electSubmit))
+	rt.HandleFunc("POST /orgs/{id}/governance/decisions", h.S.PageID(h.decideSubmit))
 	rt.HandleFunc("GET /orgs/{id}/charter", h.S.Page(h.charterPage))
 	rt.HandleFunc("GET /work-reports", h.S.Page(h.reportsPage))
 	rt.HandleFunc("POST /work-reports", h.S.Page(h.submitReport))
-	rt.HandleFunc("POST /work-reports/{id}/review", h.S.Page(h.reviewSubmit))
+	rt.HandleFunc("POST /work-reports/{id}/review", h.S.PageID(h.reviewSubmit))
 	rt.HandleFunc("POST /report-cycles", h.S.Page(h.cycleSubmit))
 	h.apiRoutes(rt)
 }
@@ -76,16 +76,12 @@ type reportForm struct {
 	Periods []Period
 }
 
-func (h *Handlers) governancePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderGov(w, r, u, http.StatusOK, "")
+func (h *Handlers) governancePage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.renderGov(w, r, u, id, http.StatusOK, "")
 }
 
-func (h *Handlers) renderGov(w http.ResponseWriter, r *http.Request, u *auth.User, status int, msg string) {
-	id, err := web.PathID(r, "id")
-	var o *registry.Org
-	if err == nil {
-		o, err = h.Svc.org(r.Context(), u, id)
-	}
+func (h *Handlers) renderGov(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, msg string) {
+	o, err := h.Svc.org(r.Context(), u, id)
 	d := govData{Org: o, CanEdit: CanEdit(u), Today: h.Svc.today(), Clauses: Clauses, Posts: Posts, Kinds: DecisionKinds,
 		Rows: []int{0, 1, 2, 3, 4}}
 	if err == nil {
@@ -110,16 +106,16 @@ func (h *Handlers) renderGov(w http.ResponseWriter, r *http.Request, u *auth.Use
 
 // after ends a form: back to the page with a flash, or the page again with
 // the errors.
-func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
+func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, err error, flash string) {
 	if err != nil {
 		if msg, ok := h.message(r, err); ok {
-			h.renderGov(w, r, u, web.StatusOf(errs.Code(err)), msg)
+			h.renderGov(w, r, u, id, web.StatusOf(errs.Code(err)), msg)
 			return
 		}
 		h.S.PageError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/orgs/"+r.PathValue("id")+"/governance?flash="+flash, http.StatusSeeOther)
+	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/governance?flash="+flash, http.StatusSeeOther)
 }
 
 func atoi(s string) int {
@@ -130,59 +126,47 @@ func atoi(s string) int {
 	return n
 }
 
-func (h *Handlers) saveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_ = r.ParseForm()
-		keys, titles, texts := r.PostForm["key"], r.PostForm["title"], r.PostForm["text"]
-		var chs []Chapter
-		for i := range keys {
-			if i < len(titles) && i < len(texts) {
-				chs = append(chs, Chapter{Key: keys[i], Title: titles[i], Text: strings.ReplaceAll(texts[i], "\r\n", "\n")})
-			}
+func (h *Handlers) saveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_ = r.ParseForm()
+	keys, titles, texts := r.PostForm["key"], r.PostForm["title"], r.PostForm["text"]
+	var chs []Chapter
+	for i := range keys {
+		if i < len(titles) && i < len(texts) {
+			chs = append(chs, Chapter{Key: keys[i], Title: titles[i], Text: strings.ReplaceAll(texts[i], "\r\n", "\n")})
 		}
-		_, err = h.Svc.SaveCharter(r.Context(), u, id, chs)
 	}
-	h.after(w, r, u, err, "gov.saved")
+	_, err := h.Svc.SaveCharter(r.Context(), u, id, chs)
+	h.after(w, r, u, id, err, "gov.saved")
 }
 
-func (h *Handlers) adoptSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.Adopt(r.Context(), u, id, Vote{MeetingOn: r.PostFormValue("meeting_on"), Present: atoi(r.PostFormValue("present")),
-			For: atoi(r.PostFormValue("for")), Against: atoi(r.PostFormValue("against")), Abstain: atoi(r.PostFormValue("abstain"))})
-	}
-	h.after(w, r, u, err, "gov.adopted")
+func (h *Handlers) adoptSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_, err := h.Svc.Adopt(r.Context(), u, id, Vote{MeetingOn: r.PostFormValue("meeting_on"), Present: atoi(r.PostFormValue("present")),
+		For: atoi(r.PostFormValue("for")), Against: atoi(r.PostFormValue("against")), Abstain: atoi(r.PostFormValue("abstain"))})
+	h.after(w, r, u, id, err, "gov.adopted")
 }
 
-func (h *Handlers) electSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		in := ElectionInput{HeldOn: r.PostFormValue("held_on"), Present: atoi(r.PostFormValue("present")),
-			TermYears: atoi(r.PostFormValue("term_years")), Note: r.PostFormValue("note")}
-		for i := 0; i < 5; i++ {
-			n := strconv.Itoa(i)
-			name := strings.TrimSpace(r.PostFormValue("name" + n))
-			if name == "" {
-				continue
-			}
-			in.Candidates = append(in.Candidates, Candidate{Name: name, Post: r.PostFormValue("post" + n),
-				Votes: atoi(r.PostFormValue("votes" + n)), Elected: r.PostFormValue("elected"+n) != ""})
+func (h *Handlers) electSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	in := ElectionInput{HeldOn: r.PostFormValue("held_on"), Present: atoi(r.PostFormValue("present")),
+		TermYears: atoi(r.PostFormValue("term_years")), Note: r.PostFormValue("note")}
+	for i := 0; i < 5; i++ {
+		n := strconv.Itoa(i)
+		name := strings.TrimSpace(r.PostFormValue("name" + n))
+		if name == "" {
+			continue
 		}
-		_, err = h.Svc.Elect(r.Context(), u, id, in)
+		in.Candidates = append(in.Candidates, Candidate{Name: name, Post: r.PostFormValue("post" + n),
+			Votes: atoi(r.PostFormValue("votes" + n)), Elected: r.PostFormValue("elected"+n) != ""})
 	}
-	h.after(w, r, u, err, "gov.elected")
+	_, err := h.Svc.Elect(r.Context(), u, id, in)
+	h.after(w, r, u, id, err, "gov.elected")
 }
 
-func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.Decide(r.Context(), u, id, DecisionInput{MeetingOn: r.PostFormValue("meeting_on"), Title: r.PostFormValue("title"),
-			Kind: r.PostFormValue("kind"), Detail: r.PostFormValue("detail"), Members: atoi(r.PostFormValue("members")),
-			Quorum: atoi(r.PostFormValue("quorum")), Present: atoi(r.PostFormValue("present")), For: atoi(r.PostFormValue("for")),
-			Against: atoi(r.PostFormValue("against")), Abstain: atoi(r.PostFormValue("abstain")), Majority: r.PostFormValue("majority")})
-	}
-	h.after(w, r, u, err, "gov.decided")
+func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_, err := h.Svc.Decide(r.Context(), u, id, DecisionInput{MeetingOn: r.PostFormValue("meeting_on"), Title: r.PostFormValue("title"),
+		Kind: r.PostFormValue("kind"), Detail: r.PostFormValue("detail"), Members: atoi(r.PostFormValue("members")),
+		Quorum: atoi(r.PostFormValue("quorum")), Present: atoi(r.PostFormValue("present")), For: atoi(r.PostFormValue("for")),
+		Against: atoi(r.PostFormValue("against")), Abstain: atoi(r.PostFormValue("abstain")), Majority: r.PostFormValue("majority")})
+	h.after(w, r, u, id, err, "gov.decided")
 }
 
 // charterPage is the printable charter.
@@ -261,11 +245,8 @@ func (h *Handlers) submitReport(w http.ResponseWriter, r *http.Request, u *auth.
 	h.reportsAfter(w, r, u, err, "gov.submitted")
 }
 
-func (h *Handlers) reviewSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.Review(r.Context(), u, id, r.PostFormValue("decision"), r.PostFormValue("comment"))
-	}
+func (h *Handlers) reviewSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_, err := h.Svc.Review(r.Context(), u, id, r.PostFormValue("decision"), r.PostFormValue("comment"))
 	h.reportsAfter(w, r, u, err, "gov.reviewed")
 }
 

@@ -26,12 +26,12 @@ type Handlers struct {
 func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /hubs", h.S.Page(h.listPage))
 	rt.HandleFunc("POST /hubs", h.S.Page(h.designateSubmit))
-	rt.HandleFunc("GET /hubs/{hub_id}", h.S.Page(h.showPage))
-	rt.HandleFunc("POST /hubs/{hub_id}/revoke", h.S.Page(h.revokeSubmit))
-	rt.HandleFunc("POST /hubs/{hub_id}/members", h.S.Page(h.memberSubmit))
-	rt.HandleFunc("POST /hubs/{hub_id}/members/{org_id}/release", h.S.Page(h.releaseSubmit))
-	rt.HandleFunc("POST /hubs/{hub_id}/workers", h.S.Page(h.workerSubmit))
-	rt.HandleFunc("POST /hubs/{hub_id}/workers/{id}/end", h.S.Page(h.workerEndSubmit))
+	rt.HandleFunc("GET /hubs/{hub_id}", h.S.PageOn("hub_id", h.showPage))
+	rt.HandleFunc("POST /hubs/{hub_id}/revoke", h.S.PageOn("hub_id", h.revokeSubmit))
+	rt.HandleFunc("POST /hubs/{hub_id}/members", h.S.PageOn("hub_id", h.memberSubmit))
+	rt.HandleFunc("POST /hubs/{hub_id}/members/{org_id}/release", h.S.PageOn("hub_id", h.releaseSubmit))
+	rt.HandleFunc("POST /hubs/{hub_id}/workers", h.S.PageOn("hub_id", h.workerSubmit))
+	rt.HandleFunc("POST /hubs/{hub_id}/workers/{id}/end", h.S.PageOn("hub_id", h.workerEndSubmit))
 	h.apiRoutes(rt)
 }
 
@@ -83,16 +83,12 @@ type showData struct {
 	Today  string
 }
 
-func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderShow(w, r, u, http.StatusOK, nil)
+func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.renderShow(w, r, u, id, http.StatusOK, nil)
 }
 
-func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.User, status int, fail error) {
-	id, err := web.PathID(r, "hub_id")
-	var hb *Hub
-	if err == nil {
-		hb, err = h.Svc.Get(r.Context(), u, id)
-	}
+func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, fail error) {
+	hb, err := h.Svc.Get(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -106,63 +102,52 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.S.Render(w, r, status, "hub_show", v)
 }
 
-func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
-	h.S.Done(w, r, err, fmt.Sprintf("/hubs/%s?flash=%s", r.PathValue("hub_id"), flash),
-		func(status int, fail error) { h.renderShow(w, r, u, status, fail) })
+func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, err error, flash string) {
+	h.S.Done(w, r, err, fmt.Sprintf("/hubs/%d?flash=%s", id, flash),
+		func(status int, fail error) { h.renderShow(w, r, u, id, status, fail) })
 }
 
-func (h *Handlers) revokeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	if err == nil {
-		_, err = h.Svc.Revoke(r.Context(), u, id, r.PostFormValue("reason"))
-	}
-	if err != nil {
-		h.after(w, r, u, err, "")
+func (h *Handlers) revokeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if _, err := h.Svc.Revoke(r.Context(), u, id, r.PostFormValue("reason")); err != nil {
+		h.after(w, r, u, id, err, "")
 		return
 	}
 	http.Redirect(w, r, "/hubs?flash=hub.revoked", http.StatusSeeOther)
 }
 
-func (h *Handlers) memberSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var org int64
-	if err == nil {
-		f := registry.PickFilter{Status: registry.StatusActive, Hub: "0"}
-		if hb, gerr := h.Svc.Get(r.Context(), u, id); gerr == nil {
-			f.Within = hb.Org.StreetCode
-		}
-		org, err = registry.Resolve(r.Context(), h.Svc.Reg, u, "org_id", r.PostFormValue("org_id"), f)
+func (h *Handlers) memberSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	f := registry.PickFilter{Status: registry.StatusActive, Hub: "0"}
+	if hb, gerr := h.Svc.Get(r.Context(), u, id); gerr == nil {
+		f.Within = hb.Org.StreetCode
 	}
+	org, err := registry.Resolve(r.Context(), h.Svc.Reg, u, "org_id", r.PostFormValue("org_id"), f)
 	if err == nil {
 		_, err = h.Svc.TakeIntoCustody(r.Context(), u, id, MemberInput{OrgID: org, ConsentBy: r.PostFormValue("consent_by"),
 			ConsentOn: r.PostFormValue("consent_on"), ConsentNote: r.PostFormValue("consent_note"),
 			JoinedOn: r.PostFormValue("joined_on"), LateReason: r.PostFormValue("late_reason")})
 	}
-	h.after(w, r, u, err, "hub.flash_added")
+	h.after(w, r, u, id, err, "hub.flash_added")
 }
 
-func (h *Handlers) releaseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, org, err := web.PathPair(r, "hub_id", "org_id")
+func (h *Handlers) releaseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	org, err := web.PathID(r, "org_id")
 	if err == nil {
 		_, err = h.Svc.ReleaseOn(r.Context(), u, id, org, ReleaseInput{Reason: r.PostFormValue("reason"),
 			ReleasedOn: r.PostFormValue("released_on"), LateReason: r.PostFormValue("late_reason")})
 	}
-	h.after(w, r, u, err, "hub.flash_released")
+	h.after(w, r, u, id, err, "hub.flash_released")
 }
 
-func (h *Handlers) workerSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	if err == nil {
-		_, err = h.Svc.AddWorker(r.Context(), u, id, WorkerInput{Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind"),
-			Qualified: r.PostFormValue("qualified") != "", StartedOn: r.PostFormValue("started_on"), LateReason: r.PostFormValue("late_reason")})
-	}
-	h.after(w, r, u, err, "hub.worker_added")
+func (h *Handlers) workerSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_, err := h.Svc.AddWorker(r.Context(), u, id, WorkerInput{Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind"),
+		Qualified: r.PostFormValue("qualified") != "", StartedOn: r.PostFormValue("started_on"), LateReason: r.PostFormValue("late_reason")})
+	h.after(w, r, u, id, err, "hub.worker_added")
 }
 
-func (h *Handlers) workerEndSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, wid, err := web.PathPair(r, "hub_id", "id")
+func (h *Handlers) workerEndSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	wid, err := web.PathID(r, "id")
 	if err == nil {
 		_, err = h.Svc.EndWorkerLate(r.Context(), u, id, wid, r.PostFormValue("ended_on"), r.PostFormValue("late_reason"))
 	}
-	h.after(w, r, u, err, "hub.worker_ended")
+	h.after(w, r, u, id, err, "hub.worker_ended")
 }

@@ -35,14 +35,14 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /bases/coverage", h.S.Page(h.coveragePage))
 	rt.HandleFunc("GET /bases/new", h.S.Page(h.newPage))
 	rt.HandleFunc("POST /bases", h.S.Page(h.createSubmit))
-	rt.HandleFunc("GET /bases/{base_id}", h.S.Page(h.showPage))
-	rt.HandleFunc("GET /bases/{base_id}/edit", h.S.Page(h.editPage))
-	rt.HandleFunc("POST /bases/{base_id}", h.S.Page(h.editSubmit))
-	rt.HandleFunc("POST /bases/{base_id}/rooms", h.S.Page(h.roomSubmit))
-	rt.HandleFunc("POST /bases/{base_id}/bookings", h.S.Page(h.bookSubmit))
-	rt.HandleFunc("POST /bases/{base_id}/bookings/{id}/cancel", h.S.Page(h.cancelSubmit))
-	rt.HandleFunc("POST /bases/{base_id}/incubatees", h.S.Page(h.enterSubmit))
-	rt.HandleFunc("POST /bases/{base_id}/incubatees/{id}/leave", h.S.Page(h.leaveSubmit))
+	rt.HandleFunc("GET /bases/{base_id}", h.S.PageOn("base_id", h.showPage))
+	rt.HandleFunc("GET /bases/{base_id}/edit", h.S.PageOn("base_id", h.editPage))
+	rt.HandleFunc("POST /bases/{base_id}", h.S.PageOn("base_id", h.editSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/rooms", h.S.PageOn("base_id", h.roomSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/bookings", h.S.PageOn("base_id", h.bookSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/bookings/{id}/cancel", h.S.PageOn("base_id", h.cancelSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/incubatees", h.S.PageOn("base_id", h.enterSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/incubatees/{id}/leave", h.S.PageOn("base_id", h.leaveSubmit))
 	h.apiRoutes(rt)
 }
 
@@ -139,12 +139,8 @@ func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	http.Redirect(w, r, fmt.Sprintf("/bases/%d?flash=common.saved", b.ID), http.StatusSeeOther)
 }
 
-func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var b *Base
-	if err == nil {
-		b, err = h.Svc.Get(r.Context(), u, id)
-	}
+func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	b, err := h.Svc.Get(r.Context(), u, id)
 	if err == nil && !canEdit(u, b.DivisionCode) {
 		err = errs.E(errs.Forbidden, "err.forbidden")
 	}
@@ -155,12 +151,8 @@ func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User
 	h.renderForm(w, r, http.StatusOK, b, InputOf(b), registry.PickValue(b.OperatorName, b.OperatorOrgID), nil)
 }
 
-func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	var b *Base
-	if err == nil {
-		b, err = h.Svc.Get(r.Context(), u, id)
-	}
+func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	b, err := h.Svc.Get(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -210,16 +202,12 @@ type showData struct {
 	CanCancel map[int64]bool
 }
 
-func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderShow(w, r, u, http.StatusOK, nil)
+func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.renderShow(w, r, u, id, http.StatusOK, nil)
 }
 
-func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.User, status int, fail error) {
-	id, err := web.PathID(r, "base_id")
-	var d *Detail
-	if err == nil {
-		d, err = h.Svc.Detail(r.Context(), u, id)
-	}
+func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, fail error) {
+	d, err := h.Svc.Detail(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -261,19 +249,16 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.S.Render(w, r, status, "base_show", v)
 }
 
-func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
-	h.S.Done(w, r, err, fmt.Sprintf("/bases/%s?flash=%s", r.PathValue("base_id"), flash),
-		func(status int, fail error) { h.renderShow(w, r, u, status, fail) })
+func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, err error, flash string) {
+	h.S.Done(w, r, err, fmt.Sprintf("/bases/%d?flash=%s", id, flash),
+		func(status int, fail error) { h.renderShow(w, r, u, id, status, fail) })
 }
 
-func (h *Handlers) roomSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
-	if err == nil {
-		capacity, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("capacity")))
-		_, err = h.Svc.AddRoom(r.Context(), u, id, RoomInput{Name: r.PostFormValue("name"), Capacity: capacity,
-			Facilities: r.PostFormValue("facilities")})
-	}
-	h.after(w, r, u, err, "base.room_added")
+func (h *Handlers) roomSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	capacity, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("capacity")))
+	_, err := h.Svc.AddRoom(r.Context(), u, id, RoomInput{Name: r.PostFormValue("name"), Capacity: capacity,
+		Facilities: r.PostFormValue("facilities")})
+	h.after(w, r, u, id, err, "base.room_added")
 }
 
 // bookSelectMax: a base with at most this many organizations offers them
@@ -282,12 +267,10 @@ const bookSelectMax = 50
 
 // pickIn narrows a typed organization name to the base's division (the
 // base itself is checked by the service).
-func (h *Handlers) pickIn(r *http.Request, u *auth.User) registry.PickFilter {
+func (h *Handlers) pickIn(r *http.Request, u *auth.User, id int64) registry.PickFilter {
 	f := registry.PickFilter{Live: true}
-	if id, err := web.PathID(r, "base_id"); err == nil {
-		if b, err := h.Svc.Get(r.Context(), u, id); err == nil {
-			f.Within = b.DivisionCode
-		}
+	if b, err := h.Svc.Get(r.Context(), u, id); err == nil {
+		f.Within = b.DivisionCode
 	}
 	return f
 }
@@ -301,45 +284,37 @@ func parseLocal(s string) time.Time {
 	return t
 }
 
-func (h *Handlers) bookSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
+func (h *Handlers) bookSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	room, _ := strconv.ParseInt(r.PostFormValue("room_id"), 10, 64)
+	org, err := registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), h.pickIn(r, u, id))
 	if err == nil {
-		room, _ := strconv.ParseInt(r.PostFormValue("room_id"), 10, 64)
-		var org int64
-		org, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), h.pickIn(r, u))
-		if err == nil {
-			_, err = h.Svc.Book(r.Context(), u, id, BookingInput{RoomID: room, OrgID: org, StartsAt: parseLocal(r.PostFormValue("starts_at")),
-				EndsAt: parseLocal(r.PostFormValue("ends_at")), Purpose: r.PostFormValue("purpose")})
-		}
+		_, err = h.Svc.Book(r.Context(), u, id, BookingInput{RoomID: room, OrgID: org, StartsAt: parseLocal(r.PostFormValue("starts_at")),
+			EndsAt: parseLocal(r.PostFormValue("ends_at")), Purpose: r.PostFormValue("purpose")})
 	}
-	h.after(w, r, u, err, "base.booked")
+	h.after(w, r, u, id, err, "base.booked")
 }
 
-func (h *Handlers) cancelSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, bid, err := web.PathPair(r, "base_id", "id")
+func (h *Handlers) cancelSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	bid, err := web.PathID(r, "id")
 	if err == nil {
 		_, err = h.Svc.CancelBooking(r.Context(), u, id, bid)
 	}
-	h.after(w, r, u, err, "base.booking_cancelled")
+	h.after(w, r, u, id, err, "base.booking_cancelled")
 }
 
-func (h *Handlers) enterSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "base_id")
+func (h *Handlers) enterSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	org, err := registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), h.pickIn(r, u, id))
 	if err == nil {
-		var org int64
-		org, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), h.pickIn(r, u))
-		if err == nil {
-			_, err = h.Svc.Enter(r.Context(), u, id, IncubateeInput{OrgID: org, EnteredOn: r.PostFormValue("entered_on"),
-				Note: r.PostFormValue("note")})
-		}
+		_, err = h.Svc.Enter(r.Context(), u, id, IncubateeInput{OrgID: org, EnteredOn: r.PostFormValue("entered_on"),
+			Note: r.PostFormValue("note")})
 	}
-	h.after(w, r, u, err, "base.entered")
+	h.after(w, r, u, id, err, "base.entered")
 }
 
-func (h *Handlers) leaveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, iid, err := web.PathPair(r, "base_id", "id")
+func (h *Handlers) leaveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	iid, err := web.PathID(r, "id")
 	if err == nil {
 		_, err = h.Svc.Leave(r.Context(), u, id, iid, r.PostFormValue("status"), r.PostFormValue("left_on"))
 	}
-	h.after(w, r, u, err, "base.left")
+	h.after(w, r, u, id, err, "base.left")
 }

@@ -122,10 +122,7 @@ func (h *Handlers) apiDashboard(w http.ResponseWriter, r *http.Request, u *auth.
 		h.S.JSONError(w, r, err)
 		return
 	}
-	// encoded once per change (as web.JSON would), not per request
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	w.Write(body)
+	web.JSONBytes(w, http.StatusOK, body) // encoded once per change, not per request
 }
 
 func (h *Handlers) apiDesignate(w http.ResponseWriter, r *http.Request, u *auth.User) {

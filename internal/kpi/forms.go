@@ -383,11 +383,8 @@ func (h *Handlers) pilotCreate(w http.ResponseWriter, r *http.Request, u *auth.U
 	http.Redirect(w, r, "/pilots?flash=kpi.pilot.designated", http.StatusSeeOther)
 }
 
-func (h *Handlers) pilotRevoke(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = r.ParseForm()
-	}
+func (h *Handlers) pilotRevoke(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	err := r.ParseForm()
 	if err == nil {
 		_, err = h.Svc.RevokeLate(r.Context(), u, id, r.PostForm.Get("revoked_on"), r.PostForm.Get("reason"), r.PostForm.Get("late_reason"))
 	}

@@ -45,7 +45,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("POST /indicators/{key}", h.S.Page(h.indicatorUpdate))
 	rt.HandleFunc("GET /pilots", h.S.Page(h.pilotsPage))
 	rt.HandleFunc("POST /pilots", h.S.Page(h.pilotCreate))
-	rt.HandleFunc("POST /pilots/{id}/revoke", h.S.Page(h.pilotRevoke))
+	rt.HandleFunc("POST /pilots/{id}/revoke", h.S.PageID(h.pilotRevoke))
 	h.apiRoutes(rt)
 }
 

@@ -128,6 +128,10 @@ func TestScopeOverHTTP(t *testing.T) {
 			t.Errorf("GET %s: %d, want %d", c.path, r.Status, c.status)
 		}
 	}
+	// the dashboard kept encoded goes out as every JSON answer does (web.JSONBytes)
+	if r := s.thC.Do("GET", "/api/v1/dashboard/440106", nil); r.Status != 200 || r.Header.Get("Content-Length") != strconv.Itoa(len(r.Body)) {
+		t.Errorf("api dashboard: %d, Content-Length %q for %d bytes", r.Status, r.Header.Get("Content-Length"), len(r.Body))
+	}
 	if r := s.thC.Do("GET", "/dashboard", nil); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/dashboard/440106" {
 		t.Errorf("home: %d %s", r.Status, r.Header.Get("Location"))
 	}

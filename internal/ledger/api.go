@@ -21,7 +21,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}", Summary: "An organization's money in custody: balance and entries for a period",
 		Tag: "custody", Query: periodQuery, Response: "Statement"}, h.S.API(h.apiStatement))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}/statement.xlsx", Summary: "The same statement as a spreadsheet",
-		Tag: "custody", Query: periodQuery, Response: "statement.xlsx"}, h.S.API(h.statementXLSX))
+		Tag: "custody", Query: periodQuery, Response: "statement.xlsx"}, h.S.API(h.S.WithID("org_id", h.statementXLSX)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/custody/{org_id}/income",
 		Summary: "Record money received for an organization (JSON, or multipart with an `attachment` file); accepts Idempotency-Key",
 		Tag:     "custody", Body: "IncomeInput", Response: "Posting", Status: 201}, h.S.API(h.apiIncome))
@@ -44,11 +44,11 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Summary: "Reverse a posting: a new posting with every line negated; accepts Idempotency-Key",
 		Tag:     "custody", Body: "Reason", Response: "Posting", Status: 201}, h.S.API(idem.HandleID(h.S, http.StatusCreated, "id", h.apiReverse)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/receipts/{id}", Summary: "A receipt or attachment file", Tag: "custody",
-		Response: "binary"}, h.S.API(h.receipt))
+		Response: "binary"}, h.S.API(h.S.WithID("id", h.receipt)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/statement", Summary: "A hub's accounts and cash book for a period",
 		Tag: "custody", Query: periodQuery, Response: "HubStatement"}, h.S.API(h.apiHubStatement))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/statement.xlsx", Summary: "The same hub statement as a spreadsheet",
-		Tag: "custody", Query: periodQuery, Response: "hub-statement.xlsx"}, h.S.API(h.hubStatementXLSX))
+		Tag: "custody", Query: periodQuery, Response: "hub-statement.xlsx"}, h.S.API(h.S.WithID("hub_id", h.hubStatementXLSX)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/expenses", Summary: "A hub's expenses",
 		Tag: "custody", Query: []web.Param{{Name: "status", Description: "pending | returned | paid | reversed"}},
 		Response: "ExpenseList"}, h.S.API(h.apiHubExpenses))

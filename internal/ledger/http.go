@@ -11,6 +11,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/upload"
 	"linli/internal/platform/web"
 )
 
@@ -28,17 +29,17 @@ type Handlers struct {
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
-	rt.HandleFunc("GET /custody/{org_id}", h.S.Page(h.custodyPage))
-	rt.HandleFunc("POST /custody/{org_id}/income", h.S.Page(h.incomeSubmit))
-	rt.HandleFunc("POST /custody/{org_id}/expenses", h.S.Page(h.expenseSubmit))
-	rt.HandleFunc("GET /custody/{org_id}/statement.xlsx", h.S.Page(h.statementXLSX))
-	rt.HandleFunc("GET /expenses/{id}", h.S.Page(h.expensePage))
-	rt.HandleFunc("POST /expenses/{id}/approve", h.S.Page(h.approveSubmit))
-	rt.HandleFunc("POST /expenses/{id}/return", h.S.Page(h.returnSubmit))
-	rt.HandleFunc("POST /postings/{id}/reverse", h.S.Page(h.reverseSubmit))
-	rt.HandleFunc("GET /receipts/{id}", h.S.Page(h.receipt))
-	rt.HandleFunc("GET /hubs/{hub_id}/statement", h.S.Page(h.hubStatementPage))
-	rt.HandleFunc("GET /hubs/{hub_id}/statement.xlsx", h.S.Page(h.hubStatementXLSX))
+	rt.HandleFunc("GET /custody/{org_id}", h.S.PageOn("org_id", h.custodyPage))
+	rt.HandleFunc("POST /custody/{org_id}/income", h.S.PageOn("org_id", h.incomeSubmit))
+	rt.HandleFunc("POST /custody/{org_id}/expenses", h.S.PageOn("org_id", h.expenseSubmit))
+	rt.HandleFunc("GET /custody/{org_id}/statement.xlsx", h.S.PageOn("org_id", h.statementXLSX))
+	rt.HandleFunc("GET /expenses/{id}", h.S.PageID(h.expensePage))
+	rt.HandleFunc("POST /expenses/{id}/approve", h.S.PageID(h.approveSubmit))
+	rt.HandleFunc("POST /expenses/{id}/return", h.S.PageID(h.returnSubmit))
+	rt.HandleFunc("POST /postings/{id}/reverse", h.S.PageID(h.reverseSubmit))
+	rt.HandleFunc("GET /receipts/{id}", h.S.PageID(h.receipt))
+	rt.HandleFunc("GET /hubs/{hub_id}/statement", h.S.PageOn("hub_id", h.hubStatementPage))
+	rt.HandleFunc("GET /hubs/{hub_id}/statement.xlsx", h.S.PageOn("hub_id", h.hubStatementXLSX))
 	rt.HandleFunc("GET /public/orgs/{org_id}/disclosure", h.disclosurePage)
 	h.apiRoutes(rt)
 }
@@ -63,16 +64,11 @@ type custodyData struct {
 	Form    forms
 }
 
-func (h *Handlers) custodyPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderCustody(w, r, u, http.StatusOK, forms{}, nil)
+func (h *Handlers) custodyPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.renderCustody(w, r, u, id, http.StatusOK, forms{}, nil)
 }
 
-func (h *Handlers) renderCustody(w http.ResponseWriter, r *http.Request, u *auth.User, status int, f forms, fail error) {
-	id, err := web.PathID(r, "org_id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) renderCustody(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, f forms, fail error) {
 	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
 	if err != nil {
 		h.S.PageError(w, r, err)
@@ -108,23 +104,19 @@ func (h *Handlers) renderCustody(w http.ResponseWriter, r *http.Request, u *auth
 }
 
 // custodyForm begins a custody form's POST: the organization named in the
-// path, reachable by the user, and the (multipart) body read within the
+// path reachable by the user, and the (multipart) body read within the
 // receipt limit; otherwise an error page and false.
-func (h *Handlers) custodyForm(w http.ResponseWriter, r *http.Request, u *auth.User) (int64, bool) {
-	id, err := web.PathID(r, "org_id")
-	if err == nil {
-		err = h.Svc.Reachable(r.Context(), u, id)
-	}
-	if err != nil {
+func (h *Handlers) custodyForm(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) bool {
+	if err := h.Svc.Reachable(r.Context(), u, id); err != nil {
 		h.S.PageError(w, r, err)
-		return 0, false
+		return false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxReceipt()+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		h.S.PageError(w, r, errs.E(errs.Invalid, "upload.err.too_large", h.Svc.maxReceipt()>>20))
-		return 0, false
+		return false
 	}
-	return id, true
+	return true
 }
 
 // badAmount refuses an amount that is not yuan with at most two decimals.
@@ -133,9 +125,8 @@ func badAmount() error {
 		Fields: map[string]errs.Msg{"amount_fen": errs.M("err.amount_yuan")}}
 }
 
-func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, ok := h.custodyForm(w, r, u)
-	if !ok {
+func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if !h.custodyForm(w, r, u, id) {
 		return
 	}
 	f := forms{Which: "income", Amount: r.FormValue("amount"), Source: r.FormValue("source"), Voucher: r.FormValue("voucher"),
@@ -152,15 +143,14 @@ func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 		}
 	}
 	if err != nil {
-		h.renderCustody(w, r, u, web.StatusOf(errs.Code(err)), f, err)
+		h.renderCustody(w, r, u, id, web.StatusOf(errs.Code(err)), f, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/custody/%d?flash=ledger.income_recorded", id), http.StatusSeeOther)
 }
 
-func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, ok := h.custodyForm(w, r, u)
-	if !ok {
+func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if !h.custodyForm(w, r, u, id) {
 		return
 	}
 	f := forms{Which: "expense", XAmount: r.FormValue("amount"), Purpose: r.FormValue("purpose"), Payee: r.FormValue("payee"),
@@ -177,7 +167,7 @@ func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth
 		}
 	}
 	if err != nil {
-		h.renderCustody(w, r, u, web.StatusOf(errs.Code(err)), f, err)
+		h.renderCustody(w, r, u, id, web.StatusOf(errs.Code(err)), f, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/custody/%d?flash=ledger.expense_submitted", id), http.StatusSeeOther)
@@ -199,13 +189,9 @@ func (h *Handlers) formFile(r *http.Request, name string) (*Upload, error) {
 	return ReadUpload(file, hdr.Filename, h.Svc.maxReceipt())
 }
 
-func (h *Handlers) statementXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "org_id")
+func (h *Handlers) statementXLSX(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var st *Statement
-	var per Period
-	if err == nil {
-		per, err = ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
-	}
+	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
 	if err == nil {
 		st, err = h.Svc.OrgStatement(r.Context(), u, id, per)
 	}
@@ -234,16 +220,12 @@ type expenseData struct {
 	CanDecide bool
 }
 
-func (h *Handlers) expensePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderExpense(w, r, u, http.StatusOK, nil)
+func (h *Handlers) expensePage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.renderExpense(w, r, u, id, http.StatusOK, nil)
 }
 
-func (h *Handlers) renderExpense(w http.ResponseWriter, r *http.Request, u *auth.User, status int, fail error) {
-	id, err := web.PathID(r, "id")
-	var e *Expense
-	if err == nil {
-		e, err = h.Svc.Expense(r.Context(), u, id)
-	}
+func (h *Handlers) renderExpense(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, fail error) {
+	e, err := h.Svc.Expense(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -277,40 +259,25 @@ func errMsg(err error) errs.Msg {
 	return errs.M("err.internal")
 }
 
-func (h *Handlers) approveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.ApproveExpense(r.Context(), u, id)
-	}
+func (h *Handlers) approveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_, err := h.Svc.ApproveExpense(r.Context(), u, id)
 	h.afterDecision(w, r, u, id, err, "ledger.expense_approved")
 }
 
-func (h *Handlers) returnSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.ReturnExpense(r.Context(), u, id, r.PostFormValue("reason"))
-	}
+func (h *Handlers) returnSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_, err := h.Svc.ReturnExpense(r.Context(), u, id, r.PostFormValue("reason"))
 	h.afterDecision(w, r, u, id, err, "ledger.expense_returned")
 }
 
+// afterDecision ends a decision on an expense: its page with a flash, or
+// the page again with the refusal (web.Done).
 func (h *Handlers) afterDecision(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, err error, flash string) {
-	if err != nil {
-		if c := errs.Code(err); c == errs.Invalid || c == errs.Conflict || c == errs.Forbidden {
-			h.renderExpense(w, r, u, web.StatusOf(c), err)
-			return
-		}
-		h.S.PageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/expenses/%d?flash=%s", id, flash), http.StatusSeeOther)
+	h.S.Done(w, r, err, fmt.Sprintf("/expenses/%d?flash=%s", id, flash),
+		func(status int, fail error) { h.renderExpense(w, r, u, id, status, fail) })
 }
 
-func (h *Handlers) reverseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var p *Posting
-	if err == nil {
-		p, err = h.Svc.Reverse(r.Context(), u, id, r.PostFormValue("reason"))
-	}
+func (h *Handlers) reverseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	p, err := h.Svc.Reverse(r.Context(), u, id, r.PostFormValue("reason"))
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -318,22 +285,13 @@ func (h *Handlers) reverseSubmit(w http.ResponseWriter, r *http.Request, u *auth
 	http.Redirect(w, r, fmt.Sprintf("/custody/%d?flash=ledger.reversed", p.OrgID), http.StatusSeeOther)
 }
 
-func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var rc *Receipt
-	if err == nil {
-		rc, err = h.Svc.Receipt(r.Context(), u, id)
-	}
+func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	rc, err := h.Svc.Receipt(r.Context(), u, id)
 	if err != nil {
 		h.S.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", rc.ContentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(rc.Data)))
-	w.Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(rc.Filename))
-	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; object-src 'self'")
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.Write(rc.Data)
+	upload.Send(w, rc.ContentType, rc.Filename, rc.Data)
 }
 
 type hubStatementData struct {
@@ -343,14 +301,10 @@ type hubStatementData struct {
 	Download string
 }
 
-func (h *Handlers) hubStatementPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var per Period
+func (h *Handlers) hubStatementPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var st *HubStatement
 	var pending []*Expense
-	if err == nil {
-		per, err = ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
-	}
+	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
 	if err == nil {
 		st, err = h.Svc.HubStatementFor(r.Context(), u, id, per)
 	}
@@ -367,14 +321,10 @@ func (h *Handlers) hubStatementPage(w http.ResponseWriter, r *http.Request, u *a
 			Download: fmt.Sprintf("/hubs/%d/statement.xlsx?%s", id, q.Encode())}})
 }
 
-func (h *Handlers) hubStatementXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var per Period
+func (h *Handlers) hubStatementXLSX(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var st *HubStatement
 	var b []byte
-	if err == nil {
-		per, err = ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
-	}
+	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
 	if err == nil {
 		st, err = h.Svc.HubStatementFor(r.Context(), u, id, per)
 	}

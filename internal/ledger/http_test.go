@@ -257,8 +257,9 @@ func TestCustodyPages(t *testing.T) {
 		t.Fatalf("approve form: %d %s", r.Status, r.Body)
 	}
 	if r := w.staff.Do("GET", fmt.Sprintf("/receipts/%d", list.Items[0].ReceiptID), nil); r.Status != 200 ||
-		r.Header.Get("Content-Type") != "application/pdf" || !bytes.Equal(r.Body, pdf) {
-		t.Fatalf("receipt: %d %s", r.Status, r.Header.Get("Content-Type"))
+		r.Header.Get("Content-Type") != "application/pdf" || !bytes.Equal(r.Body, pdf) ||
+		!strings.HasPrefix(r.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Fatalf("receipt: %d %s, CSP %q", r.Status, r.Header.Get("Content-Type"), r.Header.Get("Content-Security-Policy"))
 	}
 	for _, c := range []struct {
 		who  *apptest.Client

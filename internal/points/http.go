@@ -28,7 +28,7 @@ type Handlers struct {
 func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /demonstration-points", h.S.Page(h.page))
 	rt.HandleFunc("POST /demonstration-points", h.S.Page(h.create))
-	rt.HandleFunc("POST /demonstration-points/{id}/cancel", h.S.Page(h.cancel))
+	rt.HandleFunc("POST /demonstration-points/{id}/cancel", h.S.PageID(h.cancel))
 	h.apiRoutes(rt)
 }
 
@@ -98,11 +98,8 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	})
 }
 
-func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = r.ParseForm()
-	}
+func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	err := r.ParseForm()
 	if err == nil {
 		_, err = h.Svc.Cancel(r.Context(), u, id, r.PostForm.Get("reason"))
 	}

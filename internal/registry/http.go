@@ -33,10 +33,10 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /orgs", h.S.Page(h.listPage))
 	rt.HandleFunc("GET /orgs/new", h.S.Page(h.newPage))
 	rt.HandleFunc("POST /orgs", h.S.Page(h.createSubmit))
-	rt.HandleFunc("GET /orgs/{id}", h.S.Page(h.showPage))
-	rt.HandleFunc("GET /orgs/{id}/edit", h.S.Page(h.editPage))
-	rt.HandleFunc("POST /orgs/{id}", h.S.Page(h.editSubmit))
-	rt.HandleFunc("POST /orgs/{id}/transitions", h.S.Page(h.transitionSubmit))
+	rt.HandleFunc("GET /orgs/{id}", h.S.PageID(h.showPage))
+	rt.HandleFunc("GET /orgs/{id}/edit", h.S.PageID(h.editPage))
+	rt.HandleFunc("POST /orgs/{id}", h.S.PageID(h.editSubmit))
+	rt.HandleFunc("POST /orgs/{id}/transitions", h.S.PageID(h.transitionSubmit))
 	h.apiRoutes(rt)
 }
 
@@ -179,16 +179,11 @@ type showData struct {
 	Grade, GradeUntil string
 }
 
-func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderShow(w, r, u, http.StatusOK, nil)
+func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.renderShow(w, r, u, id, http.StatusOK, nil)
 }
 
-func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, errors map[string]string) {
 	o, err := h.Svc.Get(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
@@ -219,12 +214,8 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.S.Render(w, r, status, "org_show", v)
 }
 
-func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var o *Org
-	if err == nil {
-		o, err = h.Svc.Get(r.Context(), u, id)
-	}
+func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	o, err := h.Svc.Get(r.Context(), u, id)
 	if err == nil && (!manages(u, o) || o.Status == StatusDeregistered) {
 		err = errs.E(errs.Forbidden, "err.forbidden")
 	}
@@ -242,12 +233,8 @@ func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User
 	h.S.Render(w, r, http.StatusOK, "org_form", v)
 }
 
-func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var o *Org
-	if err == nil {
-		o, err = h.Svc.Get(r.Context(), u, id)
-	}
+func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	o, err := h.Svc.Get(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -265,15 +252,12 @@ func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"?flash=common.saved", http.StatusSeeOther)
 }
 
-func (h *Handlers) transitionSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.Move(r.Context(), u, id, Move{Action: r.PostFormValue("action"), Reason: r.PostFormValue("reason"),
-			EffectiveOn: r.PostFormValue("effective_on"), LateReason: r.PostFormValue("late_reason")})
-	}
+func (h *Handlers) transitionSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	_, err := h.Svc.Move(r.Context(), u, id, Move{Action: r.PostFormValue("action"), Reason: r.PostFormValue("reason"),
+		EffectiveOn: r.PostFormValue("effective_on"), LateReason: r.PostFormValue("late_reason")})
 	if err != nil {
 		if fields, ok := h.S.FieldErrors(r, err); ok {
-			h.renderShow(w, r, u, web.StatusOf(errs.Code(err)), fields)
+			h.renderShow(w, r, u, id, web.StatusOf(errs.Code(err)), fields)
 			return
 		}
 		h.S.PageError(w, r, err)

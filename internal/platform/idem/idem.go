@@ -25,6 +25,7 @@ import (
 
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
 )
 
 // Header is the request header that carries the key.
@@ -211,8 +212,6 @@ func reserve(ctx context.Context, tx *sql.Tx, k *Key, now time.Time) (*Replay, e
 
 // Write sends a stored response again, marked as a replay.
 func Write(w http.ResponseWriter, rp *Replay) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Idempotent-Replayed", "true")
-	w.WriteHeader(rp.Status)
-	w.Write(rp.Body)
+	web.JSONBytes(w, rp.Status, rp.Body)
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,6 +137,42 @@ func TestPageID(t *testing.T) {
 	do(&auth.User{ID: 1})
 	if len(got) != 1 || got[0] != 42 {
 		t.Fatalf("signed in: page got %v, want [42]", got)
+	}
+}
+
+// TestPageOn: the page gets the numeric path value it names; a bad one is
+// the not-found page and the page never runs.
+func TestPageOn(t *testing.T) {
+	cat := i18n.New()
+	rd, err := web.NewRenderer(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := web.NewServer(cat, rd, nil, slog.New(slog.DiscardHandler), nil)
+	var got []int64
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /hubs/{hub_id}", s.PageOn("hub_id", func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		got = append(got, id)
+	}))
+	mux.HandleFunc("GET /api/v1/hubs/{hub_id}", s.API(s.WithID("hub_id", func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		got = append(got, id)
+	})))
+	for path, want := range map[string]int{"/hubs/7": http.StatusOK, "/hubs/x": http.StatusNotFound, "/hubs/0": http.StatusNotFound,
+		"/api/v1/hubs/8": http.StatusOK, "/api/v1/hubs/-1": http.StatusNotFound} {
+		r := httptest.NewRequest("GET", path, nil)
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1})))
+		if rec.Code != want {
+			t.Errorf("%s: %d, want %d", path, rec.Code, want)
+		}
+		// a bad id is answered in the route's own kind: JSON under /api/
+		if api := strings.HasPrefix(path, "/api/"); want != http.StatusOK && api != strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+			t.Errorf("%s: content type %q", path, rec.Header().Get("Content-Type"))
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []int64{7, 8}) {
+		t.Fatalf("handlers got %v, want [7 8]", got)
 	}
 }
 

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -36,6 +38,13 @@ func TestJSONWritesLength(t *testing.T) {
 			}
 			if l := rec.Header().Get("Content-Length"); c.want != "" && l != strconv.Itoa(len(c.want)) || c.want == "" && l != "" {
 				t.Fatalf("Content-Length %q for %q", l, c.want)
+			}
+			// the same answer kept encoded (a cached report, a replay)
+			// goes out the same way
+			pre := httptest.NewRecorder()
+			web.JSONBytes(pre, c.status, []byte(c.want))
+			if pre.Code != rec.Code || pre.Body.String() != rec.Body.String() || !maps.EqualFunc(pre.Header(), rec.Header(), slices.Equal) {
+				t.Fatalf("JSONBytes: %d %v %q, JSON: %d %v %q", pre.Code, pre.Header(), pre.Body, rec.Code, rec.Header(), rec.Body)
 			}
 		})
 	}

@@ -43,25 +43,38 @@ func StatusOf(code string) int {
 }
 
 // JSON writes v with a status: encoded first (by its own AppendJSON when it
-// is an Appender), then sent with its length in one write, not chunked.
+// is an Appender), then sent with its length in one write, not chunked
+// (JSONBytes).
 func JSON(w http.ResponseWriter, status int, v any) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
 	bp := jsonBufs.Get().(*[]byte)
 	b, err := encodeJSON((*bp)[:0], v)
-	// nothing written when v cannot be encoded (as json.Encoder) or the
-	// status has no body (net/http would refuse it)
-	send := err == nil && bodyAllowed(status)
+	if err != nil {
+		// nothing written when v cannot be encoded (as json.Encoder)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(status)
+	} else {
+		JSONBytes(w, status, b)
+	}
+	if cap(b) <= maxPooledJSON {
+		*bp = b
+		jsonBufs.Put(bp)
+	}
+}
+
+// JSONBytes sends b, JSON already encoded (an answer kept encoded until
+// its data change, a stored answer replayed), as JSON sends what it
+// encodes: its type and length, then b in one write; nothing when the
+// status has no body (net/http would refuse it).
+func JSONBytes(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	send := bodyAllowed(status)
 	if send {
 		h.Set("Content-Length", strconv.Itoa(len(b)))
 	}
 	w.WriteHeader(status)
 	if send {
 		w.Write(b)
-	}
-	if cap(b) <= maxPooledJSON {
-		*bp = b
-		jsonBufs.Put(bp)
 	}
 }
 

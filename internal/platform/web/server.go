@@ -305,17 +305,31 @@ func (s *Server) Page(h Handler) http.HandlerFunc {
 type IDHandler func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64)
 
 // PageID is Page on the object named by the path value {id}, the name
-// most routes give it: a bad one is not found (the error page), before h
-// runs.
+// most routes give it (PageOn names another).
 func (s *Server) PageID(h IDHandler) http.HandlerFunc {
-	return s.Page(func(w http.ResponseWriter, r *http.Request, u *auth.User) {
-		id, err := PathID(r, "id")
+	return s.PageOn("id", h)
+}
+
+// PageOn is Page on the object named by the numeric path value name
+// ({hub_id}, {org_id}): a bad one is not found (the error page), before h
+// runs.
+func (s *Server) PageOn(name string, h IDHandler) http.HandlerFunc {
+	return s.Page(s.WithID(name, h))
+}
+
+// WithID hands h the numeric path value name; a bad one is not found
+// (Error: JSON under /api/, otherwise the error page), before h runs. A
+// handler that serves a page and its API twin (a file, a spreadsheet) is
+// mounted as Page(WithID(…)) and API(WithID(…)).
+func (s *Server) WithID(name string, h IDHandler) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		id, err := PathID(r, name)
 		if err != nil {
-			s.PageError(w, r, err)
+			s.Error(w, r, err)
 			return
 		}
 		h(w, r, u, id)
-	})
+	}
 }
 
 // API requires a signed-in user for a JSON endpoint: 401, never a redirect.
