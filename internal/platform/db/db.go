@@ -34,20 +34,23 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// DB is a pair of pools: readers and a writer. On SQLite the writer is a
-// single connection whose transactions begin IMMEDIATE, so writers queue in
-// Go instead of failing with SQLITE_BUSY; on PostgreSQL both are one pool.
+// DB is a pair of pools: readers and a writer (and Generic, below). On
+// SQLite the writer is a single connection whose transactions begin
+// IMMEDIATE, so writers queue in Go instead of failing with SQLITE_BUSY; on
+// PostgreSQL both are one pool.
 type DB struct {
 	Read  *sql.DB
 	Write *sql.DB
 	// Generic is for reads whose statement PostgreSQL plans once per
-	// connection (plan_cache_mode = force_generic_plan) instead of once per
-	// execution: statements of many parts (a dashboard's UNION ALLs) whose
-	// planning cost ten times their execution, each checked to plan as well
-	// without its arguments' values (docs/PERFORMANCE.md, "Evaluated
-	// dashboards on PostgreSQL: planned once"). It is a pool of its own,
-	// opened on first use. On SQLite, which prepares each statement once
-	// per connection anyway, it is Read.
+	// connection (plan_cache_mode = force_generic_plan): by default the
+	// server plans a prepared statement for its arguments on its first five
+	// executions on each connection, and on every later one where it keeps
+	// preferring that custom plan. For statements of many parts (a
+	// dashboard's UNION ALLs) that planning cost ten times their execution.
+	// Only statements checked to plan the same without their arguments'
+	// values belong here (docs/PERFORMANCE.md, "Evaluated dashboards on
+	// PostgreSQL"). A pool of its own, opened on first use. On SQLite,
+	// which prepares each statement once per connection anyway, it is Read.
 	Generic *sql.DB
 	Engine  string
 	Dialect Dialect
