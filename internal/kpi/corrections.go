@@ -125,7 +125,7 @@ func (e *evaluator) lastEntryAfter(ctx context.Context, src string, spans []span
 		return "", nil
 	}
 	var v any
-	if err := e.s.DB.Read.QueryRowContext(ctx, sql, q.args...).Scan(&v); err != nil {
+	if err := e.s.DB.Generic.QueryRowContext(ctx, sql, q.args...).Scan(&v); err != nil {
 		return "", fmt.Errorf("kpi last entry: %w", err)
 	}
 	e.entries[k] = monthOf(v)

@@ -117,12 +117,13 @@ func (e *evaluator) unitLists(ctx context.Context, lists map[int][]span) error {
 }
 
 // unionAll runs the parts (questions tagged by their first column) as one
-// statement; no rows (nil) when there is none.
+// statement, planned once per connection (see queryGeneric); no rows (nil)
+// when there is none.
 func (s *Service) unionAll(ctx context.Context, what string, q *query, parts []string) (*sql.Rows, error) {
 	if len(parts) == 0 {
 		return nil, nil
 	}
-	rows, err := s.query(ctx, strings.Join(parts, " UNION ALL "), q.args...)
+	rows, err := s.queryGeneric(ctx, strings.Join(parts, " UNION ALL "), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}

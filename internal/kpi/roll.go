@@ -189,7 +189,7 @@ func (e *evaluator) rollMany(ctx context.Context, reqs []orgroll.ReadReq) error 
 	if len(todo) == 0 {
 		return nil
 	}
-	ms, err := orgroll.ReadMany(ctx, e.s.DB.Read, todo)
+	ms, err := orgroll.ReadMany(ctx, e.s.DB.Generic, todo)
 	if err != nil {
 		return fmt.Errorf("kpi rollup: %w", err)
 	}
@@ -550,7 +550,7 @@ func (s *Service) lateOrgsBy(ctx context.Context, w when, unit string, how lateH
 			UNION ALL ` + walk(only(`n.c < n.k`)) + `
 			UNION ALL ` + probe(only(`n.c >= n.k`))
 	}
-	rows, err := s.query(ctx, sql, q.args...)
+	rows, err := s.queryGeneric(ctx, sql, q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("kpi late entries: %w", err)
 	}

@@ -394,6 +394,15 @@ func (s *Service) query(ctx context.Context, text string, args ...any) (*sql.Row
 	return s.DB.Query(ctx, text, args...)
 }
 
+// queryGeneric is query for a dashboard's statements whose planning on
+// PostgreSQL cost ten times their execution (a UNION ALL of many parts;
+// the late entries' statement): on the pool that plans each once per
+// connection (db.DB.Generic), each checked to plan the same without its
+// arguments' values. On SQLite it is query.
+func (s *Service) queryGeneric(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	return s.DB.Generic.QueryContext(ctx, text, args...)
+}
+
 // queryRow is query for one row.
 func (s *Service) queryRow(ctx context.Context, text string, args ...any) *sql.Row {
 	return s.DB.QueryRow(ctx, text, args...)

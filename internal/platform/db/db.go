@@ -34,12 +34,24 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// DB is a pair of pools: readers and a writer. On SQLite the writer is a
-// single connection whose transactions begin IMMEDIATE, so writers queue in
-// Go instead of failing with SQLITE_BUSY; on PostgreSQL both are one pool.
+// DB is a pair of pools: readers and a writer (and Generic, below). On
+// SQLite the writer is a single connection whose transactions begin
+// IMMEDIATE, so writers queue in Go instead of failing with SQLITE_BUSY; on
+// PostgreSQL both are one pool.
 type DB struct {
-	Read    *sql.DB
-	Write   *sql.DB
+	Read  *sql.DB
+	Write *sql.DB
+	// Generic is for reads whose statement PostgreSQL plans once per
+	// connection (plan_cache_mode = force_generic_plan): by default the
+	// server plans a prepared statement for its arguments on its first five
+	// executions on each connection, and on every later one where it keeps
+	// preferring that custom plan. For statements of many parts (a
+	// dashboard's UNION ALLs) that planning cost ten times their execution.
+	// Only statements checked to plan the same without their arguments'
+	// values belong here (docs/PERFORMANCE.md, "Evaluated dashboards on
+	// PostgreSQL"). A pool of its own, opened on first use. On SQLite,
+	// which prepares each statement once per connection anyway, it is Read.
+	Generic *sql.DB
 	Engine  string
 	Dialect Dialect
 	// Schema is the PostgreSQL search_path schema, if one was given.
@@ -126,7 +138,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	return &DB{Read: r, Write: w, Engine: SQLite, Dialect: sqliteDialect{}, trips: trips}, nil
+	return &DB{Read: r, Write: w, Generic: r, Engine: SQLite, Dialect: sqliteDialect{}, trips: trips}, nil
 }
 
 // openSQLitePool opens a pool whose connections keep their prepared
@@ -162,18 +174,26 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("db: ping postgres: %w", err)
 	}
-	d := &DB{Read: p, Write: p, Engine: Postgres, Dialect: pgDialect{}, trips: trips}
+	gcfg := cfg.Copy()
+	gcfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	g := stdlib.OpenDB(*gcfg)
+	g.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	g.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
+	d := &DB{Read: p, Write: p, Generic: g, Engine: Postgres, Dialect: pgDialect{}, trips: trips}
 	if u, err := url.Parse(dsn); err == nil {
 		d.Schema = u.Query().Get("search_path")
 	}
 	return d, nil
 }
 
-// Close closes both pools.
+// Close closes the pools.
 func (d *DB) Close() error {
 	err := d.Read.Close()
 	if d.Write != d.Read {
 		err = errors.Join(err, d.Write.Close())
+	}
+	if d.Generic != d.Read {
+		err = errors.Join(err, d.Generic.Close())
 	}
 	return err
 }

@@ -290,3 +290,35 @@ func TestEachReadsEveryRow(t *testing.T) {
 		t.Fatalf("after the first error: %d calls, %v", calls, err)
 	}
 }
+
+// TestGenericPoolPlansOnce: the Generic pool reads the same database (the
+// test's own schema on PostgreSQL) with statements that PostgreSQL plans
+// once per connection, while the other pool keeps the server's default;
+// on SQLite it is the reader pool.
+func TestGenericPoolPlansOnce(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	if _, err := d.Write.ExecContext(ctx, `INSERT INTO org_tally (lvl, code, status, tier, n) VALUES (3, '440106', 'active', 'a', 2)`); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := d.Generic.QueryRowContext(ctx, `SELECT n FROM org_tally WHERE lvl = $1 AND code = $2`, 3, "440106").Scan(&n); err != nil || n != 2 {
+		t.Fatalf("read through Generic: %d, %v", n, err)
+	}
+	if d.Engine != db.Postgres {
+		if d.Generic != d.Read {
+			t.Fatal("on SQLite Generic is not the reader pool")
+		}
+		return
+	}
+	mode := func(p *sql.DB) string {
+		var m string
+		if err := p.QueryRowContext(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if g, r := mode(d.Generic), mode(d.Read); g != "force_generic_plan" || r == g {
+		t.Fatalf("plan_cache_mode: Generic %q, Read %q", g, r)
+	}
+}
