@@ -85,17 +85,11 @@ func (s *Service) Designate(ctx context.Context, u *auth.User, in PilotInput) (*
 	}
 	f.Length("note", in.Note, 0, 500)
 	in.LateReason = effective.Reason(f, f["designated_on"].Key == "" && effective.IsLate(in.DesignatedOn, today), in.LateReason)
-	n, err := s.Geo.Get(ctx, in.CommunityCode)
+	n, err := s.Geo.Check(ctx, u, f, "community_code", in.CommunityCode, geo.Community, "err.community_code")
 	switch {
-	case errs.Is(err, errs.NotFound):
-		f.Add("community_code", "err.unknown_division")
 	case err != nil:
 		return nil, err
-	case n.Level != geo.Community:
-		f.Add("community_code", "err.community_code")
-	case !u.InScope(n.Code):
-		f.Add("community_code", "err.outside_scope")
-	case geo.KindOf(n.Code) != geo.Rural:
+	case n != nil && geo.KindOf(n.Code) != geo.Rural:
 		f.Add("community_code", "kpi.err.not_rural")
 	}
 	if err := f.Err(); err != nil {

@@ -30,6 +30,7 @@ func TestPointRules(t *testing.T) {
 		{"both", tianhe, points.Input{DistrictCode: "440106", Year: 2023, OrgID: o.ID, CommunityCode: "440106008007", Reason: "x"}, "community_code"},
 		{"another district", tianhe, points.Input{DistrictCode: "440111", Year: 2023, CommunityCode: "440111020200", Reason: "x"}, "district_code"},
 		{"org of another district", city, points.Input{DistrictCode: "440111", Year: 2023, OrgID: o.ID, Reason: "x"}, "org_id"},
+		{"no such community", tianhe, points.Input{DistrictCode: "440106", Year: 2023, CommunityCode: "440106008999", Reason: "x"}, "community_code"},
 		{"no reason", tianhe, points.Input{DistrictCode: "440106", Year: 2023, OrgID: o.ID}, "reason"},
 		{"year before the plan", tianhe, points.Input{DistrictCode: "440106", Year: 2019, OrgID: o.ID, Reason: "x"}, "year"},
 		{"approved in the future", tianhe, points.Input{DistrictCode: "440106", Year: 2023, OrgID: o.ID, Reason: "x", ApprovedOn: "2023-06-16"}, "approved_on"},

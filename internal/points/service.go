@@ -83,16 +83,8 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Point, e
 	late, lateReason := in.validate(f, today)
 	r := row{in: in, orgID: in.OrgID, approverID: u.ID, approver: u.Username, lateReason: lateReason}
 	if len(in.DistrictCode) == 6 {
-		n, err := s.Geo.Get(ctx, in.DistrictCode)
-		switch {
-		case errs.Is(err, errs.NotFound):
-			f.Add("district_code", "err.unknown_division")
-		case err != nil:
+		if _, err := s.Geo.Check(ctx, u, f, "district_code", in.DistrictCode, geo.District, "points.err.district"); err != nil {
 			return nil, err
-		case n.Level != geo.District:
-			f.Add("district_code", "points.err.district")
-		case !u.InScope(n.Code):
-			f.Add("district_code", "err.outside_scope")
 		}
 	}
 	if in.OrgID != 0 {
@@ -109,15 +101,11 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Point, e
 		}
 	}
 	if in.CommunityCode != "" && f["community_code"].Key == "" {
-		n, err := s.Geo.Get(ctx, in.CommunityCode)
-		switch {
-		case errs.Is(err, errs.NotFound):
-			f.Add("community_code", "err.unknown_division")
-		case err != nil:
+		n, err := s.Geo.Check(ctx, u, f, "community_code", in.CommunityCode, geo.Community, "points.err.community")
+		if err != nil {
 			return nil, err
-		case n.Level != geo.Community:
-			f.Add("community_code", "points.err.community")
-		default:
+		}
+		if n != nil {
 			r.community, r.street = n.Code, n.Code[:9]
 		}
 	}
