@@ -368,13 +368,8 @@ func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 		_, err = h.Svc.Decide(r.Context(), u, id, r.FormValue("decision"), r.FormValue("reason"))
 	}
 	if err != nil {
-		if fe, ok := h.S.FieldErrors(r, err); ok {
-			var msgs []string
-			for _, m := range fe {
-				msgs = append(msgs, m)
-			}
-			slices.Sort(msgs)
-			h.renderInbox(w, r, u, web.StatusOf(errs.Code(err)), strings.Join(msgs, " "))
+		if msg, ok := h.S.FieldMessage(r, err); ok {
+			h.renderInbox(w, r, u, web.StatusOf(errs.Code(err)), msg)
 			return
 		}
 		h.S.PageError(w, r, err)

@@ -71,13 +71,8 @@ func back(w http.ResponseWriter, r *http.Request, path, flash string) {
 
 // formError shows a form's error on a page of its own (the fields' messages).
 func (h *Handlers) formError(w http.ResponseWriter, r *http.Request, err error) {
-	if fe, ok := h.S.FieldErrors(r, err); ok {
-		parts := []string{}
-		for _, m := range fe {
-			parts = append(parts, m)
-		}
-		e, _ := errs.As(err)
-		h.S.Render(w, r, web.StatusOf(e.Code), "error", web.View{Title: h.tr(r, "civic.refused"), Message: strings.Join(parts, "; ")})
+	if msg, ok := h.S.FieldMessage(r, err); ok {
+		h.S.Render(w, r, web.StatusOf(errs.Code(err)), "error", web.View{Title: h.tr(r, "civic.refused"), Message: msg})
 		return
 	}
 	h.S.PageError(w, r, err)

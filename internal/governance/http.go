@@ -3,7 +3,6 @@ package governance
 import (
 	"embed"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -38,21 +37,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("POST /work-reports/{id}/review", h.S.PageID(h.reviewSubmit))
 	rt.HandleFunc("POST /report-cycles", h.S.Page(h.cycleSubmit))
 	h.apiRoutes(rt)
-}
-
-// message joins an invalid error's field messages for a page; ok is false
-// for other errors.
-func (h *Handlers) message(r *http.Request, err error) (string, bool) {
-	fe, ok := h.S.FieldErrors(r, err)
-	if !ok {
-		return "", false
-	}
-	var msgs []string
-	for _, m := range fe {
-		msgs = append(msgs, m)
-	}
-	slices.Sort(msgs)
-	return strings.Join(msgs, " "), true
 }
 
 type govData struct {
@@ -108,7 +92,7 @@ func (h *Handlers) renderGov(w http.ResponseWriter, r *http.Request, u *auth.Use
 // the errors.
 func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, err error, flash string) {
 	if err != nil {
-		if msg, ok := h.message(r, err); ok {
+		if msg, ok := h.S.FieldMessage(r, err); ok {
 			h.renderGov(w, r, u, id, web.StatusOf(errs.Code(err)), msg)
 			return
 		}
@@ -229,7 +213,7 @@ func (h *Handlers) renderReports(w http.ResponseWriter, r *http.Request, u *auth
 
 func (h *Handlers) reportsAfter(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
 	if err != nil {
-		if msg, ok := h.message(r, err); ok {
+		if msg, ok := h.S.FieldMessage(r, err); ok {
 			h.renderReports(w, r, u, web.StatusOf(errs.Code(err)), msg)
 			return
 		}

@@ -207,3 +207,34 @@ func TestQueryReads(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldMessage: a refusal's field messages make one line, in the
+// request's language, sorted whatever the map's order, joined by the
+// language's separator; an error that refuses no input is not one.
+func TestFieldMessage(t *testing.T) {
+	cat := i18n.New(i18n.Common)
+	rd, err := web.NewRenderer(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := web.NewServer(cat, rd, nil, slog.New(slog.DiscardHandler), nil)
+	refusal := &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{
+		"reason": errs.M("err.required"), "decision": errs.M("err.choose_one"), "on": errs.M("err.date_future")}}
+	for lang, sep := range map[string]string{i18n.ZH: "；", i18n.EN: "; "} {
+		r := httptest.NewRequest("POST", "/x?lang="+lang, nil)
+		want := []string{cat.T(lang, "err.required"), cat.T(lang, "err.choose_one"), cat.T(lang, "err.date_future")}
+		slices.Sort(want)
+		for range 5 { // the fields' map order varies from call to call
+			got, ok := s.FieldMessage(r, refusal)
+			if !ok || got != strings.Join(want, sep) {
+				t.Fatalf("%s: %q, %v; want %q", lang, got, ok, strings.Join(want, sep))
+			}
+		}
+		if want[0] == "err.required" || cat.T(i18n.ZH, "err.required") == cat.T(i18n.EN, "err.required") {
+			t.Fatalf("the messages are not translated: %q", want)
+		}
+		if _, ok := s.FieldMessage(r, errs.E(errs.Forbidden, "err.forbidden")); ok {
+			t.Fatalf("%s: a refusal of access read as a refusal of input", lang)
+		}
+	}
+}

@@ -183,6 +183,28 @@ func (s *Server) FieldErrors(r *http.Request, err error) (map[string]string, boo
 	return out, true
 }
 
+// FieldMessage is a refused form's messages in one line, for a page that
+// shows them apart from the form (an inbox, an error page): each field's
+// message in the request's language, sorted, so that the same refusal
+// always reads the same, joined by the language's separator. ok is false
+// for an error that refuses no input (FieldErrors).
+func (s *Server) FieldMessage(r *http.Request, err error) (string, bool) {
+	fe, ok := s.FieldErrors(r, err)
+	if !ok {
+		return "", false
+	}
+	msgs := make([]string, 0, len(fe))
+	for _, m := range fe {
+		msgs = append(msgs, m)
+	}
+	slices.Sort(msgs)
+	sep := "; "
+	if i18n.FromRequest(r) == i18n.ZH {
+		sep = "；"
+	}
+	return strings.Join(msgs, sep), true
+}
+
 func (r *Renderer) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":   func(key string, args ...any) string { return r.cat.T(lang, key, args...) },
