@@ -230,18 +230,18 @@ func (s *Service) Cases(ctx context.Context, u *auth.User) ([]*Case, error) {
 	if !readsScopeCases(u) {
 		return s.listCases(ctx, `c.created_by = $1`, []any{u.ID}, 200)
 	}
-	lo, hi := db.PrefixRange(u.ScopeCode)
-	return s.listCases(ctx, `(c.created_by = $1 OR (c.unit_code >= $2 AND c.unit_code < $3 AND c.status <> 'draft'))`, []any{u.ID, lo, hi}, 500)
+	in, args := db.ScopeCond("c.unit_code", u.ScopeCode, []any{u.ID})
+	return s.listCases(ctx, `(c.created_by = $1 OR (`+in+` AND c.status <> 'draft'))`, args, 500)
 }
 
 // PublicCases lists published cases within a place (all: "").
 func (s *Service) PublicCases(ctx context.Context, within string, featured bool, n int) ([]*Case, error) {
-	lo, hi := db.PrefixRange(within)
-	where := `c.status = 'published' AND c.unit_code >= $1 AND c.unit_code < $2`
+	in, args := db.ScopeCond("c.unit_code", within, nil)
+	where := `c.status = 'published' AND ` + in
 	if featured {
 		where += ` AND c.featured = 1`
 	}
-	return s.listCases(ctx, where, []any{lo, hi}, min(max(n, 1), 200))
+	return s.listCases(ctx, where, args, min(max(n, 1), 200))
 }
 
 // PlaceCases returns the latest published cases within a place (a city,
