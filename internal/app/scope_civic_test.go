@@ -103,6 +103,7 @@ func init() {
 		scopeCase{pattern: "GET /cases/{id}", path: "/cases/{case}", want: nf},
 		scopeCase{pattern: "POST /cases/{id}/decision", path: "/cases/{case}/decision", body: form("decision", "approve"), want: nf},
 		scopeCase{pattern: "POST /cases/{id}/photos", path: "/cases/{case}/photos", body: photo, want: nf},
+		scopeCase{pattern: "GET /cases/{id}/photos/{photo}", path: "/cases/{case}/photos/{cphoto}", want: nf},
 		scopeCase{pattern: "GET /ratings", path: "/ratings", want: ok, check: secret},
 		scopeCase{pattern: "POST /ratings/{id}/moderation", path: "/ratings/{rating}/moderation", body: form("decision", "publish"), want: nf},
 		scopeCase{pattern: "POST /ratings/{id}/answer", path: "/ratings/{rating}/answer", body: form("answer", "入侵回复"), want: nf},

@@ -80,3 +80,87 @@ func TestCasePageOffersWhatTheServiceAccepts(t *testing.T) {
 		}
 	}
 }
+
+// A case and its photos are seen, at each stage, exactly by those who may
+// see the case (canSeeCase): another's draft, new or returned, by its
+// author alone (the officers' list leaves it out too); a case waiting for
+// the street or the district by its author and the officers of its
+// place; once published, by everyone, photos on the public address too
+// (its page, and the officers' list of cases worked on, stay with those
+// whose scope holds it and its author: another street reads it on the
+// portal).
+func TestCaseAndPhotosSeenByWhoMaySee(t *testing.T) {
+	a := apptest.New(t)
+	street := a.CreateUser("cv-street", auth.StreetOfficer, wushan, 0)
+	other := a.CreateUser("cv-other-street", auth.StreetOfficer, yuancun, 0)
+	district := a.CreateUser("cv-district", auth.DistrictOfficer, tianhe, 0)
+	org := a.CreateOrg(street, activeOrg("五山邻里互助队", wushanC))
+	author := a.CreateUser("cv-author", auth.OrgLeader, wushanC, org.ID)
+	org2 := a.CreateOrg(street, activeOrg("五山书法社", wushanC))
+	leader := a.CreateUser("cv-leader", auth.OrgLeader, wushanC, org2.ID)
+	var c civic.Case
+	a.As(author).Do("POST", "/api/v1/cases", map[string]any{"title": "照片案例", "story": "正文"}).Expect(http.StatusCreated).Decode(&c)
+	path := fmt.Sprintf("/cases/%d", c.ID)
+	var added struct{ ID int64 }
+	a.As(author).Do("POST", "/api/v1"+path+"/photos", apptest.Upload{Field: "file", Filename: "p.png", Data: casePNG}).
+		Expect(http.StatusCreated).Decode(&added)
+	if added.ID == 0 {
+		t.Fatal("the photo's id is not answered")
+	}
+	photo := fmt.Sprintf("%s/photos/%d", path, added.ID)
+	listed := func(u *auth.User) bool {
+		var l struct{ Items []civic.Case }
+		a.As(u).Do("GET", "/api/v1/cases", nil).Expect(http.StatusOK).Decode(&l)
+		for _, x := range l.Items {
+			if x.ID == c.ID {
+				return true
+			}
+		}
+		return false
+	}
+	check := func(stage string, sees map[*auth.User]bool) {
+		t.Helper()
+		for _, u := range []*auth.User{author, street, other, district, leader} {
+			want := sees[u]
+			works := want && (stage != civic.CasePublished || u != other)
+			api := a.As(u).Do("GET", "/api/v1"+path, nil)
+			page := a.As(u).Do("GET", path, nil)
+			img := a.As(u).Do("GET", photo, nil)
+			if (api.Status == http.StatusOK) != want || (img.Status == http.StatusOK) != want || (page.Status == http.StatusOK) != works {
+				t.Errorf("%s, %s: case %d, photo %d, page %d; want seen %v, page %v", stage, u.Username, api.Status, img.Status, page.Status, want, works)
+			}
+			if want && (string(img.Body) != string(casePNG) || img.Header.Get("Content-Type") != "image/png" ||
+				!strings.Contains(img.Header.Get("Cache-Control"), "no-store")) {
+				t.Errorf("%s, %s: photo %q %q", stage, u.Username, img.Header.Get("Content-Type"), img.Header.Get("Cache-Control"))
+			}
+			if works && !strings.Contains(page.String(), photo) {
+				t.Errorf("%s, %s: the page does not show the photo", stage, u.Username)
+			}
+			if !want && img.Status != http.StatusNotFound {
+				t.Errorf("%s, %s: photo %d, want 404", stage, u.Username, img.Status)
+			}
+			if u != leader && listed(u) != works {
+				t.Errorf("%s, %s: listed %v, page %v", stage, u.Username, listed(u), works)
+			}
+		}
+		pub := a.Anon().Do("GET", "/p"+photo, nil)
+		if (pub.Status == http.StatusOK) != (stage == civic.CasePublished) {
+			t.Errorf("%s: public photo %d", stage, pub.Status)
+		}
+	}
+	decide := func(u *auth.User, d string) {
+		t.Helper()
+		a.As(u).Do("POST", "/api/v1"+path+"/decision", map[string]string{"decision": d, "reason": "请补充说明"}).Expect(http.StatusOK)
+	}
+	onlyAuthor := map[*auth.User]bool{author: true}
+	check(civic.CaseDraft, onlyAuthor)
+	decide(author, "submit")
+	check(civic.CaseStreet, map[*auth.User]bool{author: true, street: true, district: true})
+	decide(street, "return")
+	check("returned", onlyAuthor)
+	decide(author, "submit")
+	decide(street, "approve")
+	check(civic.CaseDistrict, map[*auth.User]bool{author: true, street: true, district: true})
+	decide(district, "approve")
+	check(civic.CasePublished, map[*auth.User]bool{author: true, street: true, other: true, district: true, leader: true})
+}

@@ -230,18 +230,18 @@ func (s *Service) Cases(ctx context.Context, u *auth.User) ([]*Case, error) {
 	if !readsScopeCases(u) {
 		return s.listCases(ctx, `c.created_by = $1`, []any{u.ID}, 200)
 	}
-	lo, hi := db.PrefixRange(u.ScopeCode)
-	return s.listCases(ctx, `(c.created_by = $1 OR (c.unit_code >= $2 AND c.unit_code < $3 AND c.status <> 'draft'))`, []any{u.ID, lo, hi}, 500)
+	in, args := db.ScopeCond("c.unit_code", u.ScopeCode, []any{u.ID})
+	return s.listCases(ctx, `(c.created_by = $1 OR (`+in+` AND c.status <> 'draft'))`, args, 500)
 }
 
 // PublicCases lists published cases within a place (all: "").
 func (s *Service) PublicCases(ctx context.Context, within string, featured bool, n int) ([]*Case, error) {
-	lo, hi := db.PrefixRange(within)
-	where := `c.status = 'published' AND c.unit_code >= $1 AND c.unit_code < $2`
+	in, args := db.ScopeCond("c.unit_code", within, nil)
+	where := `c.status = 'published' AND ` + in
 	if featured {
 		where += ` AND c.featured = 1`
 	}
-	return s.listCases(ctx, where, []any{lo, hi}, min(max(n, 1), 200))
+	return s.listCases(ctx, where, args, min(max(n, 1), 200))
 }
 
 // PlaceCases returns the latest published cases within a place (a city,
@@ -326,12 +326,30 @@ func (s *Service) AddPhoto(ctx context.Context, u *auth.User, id int64, f *uploa
 
 // Photo returns a published case's photo.
 func (s *Service) Photo(ctx context.Context, caseID, photoID int64) (string, []byte, error) {
+	return s.photo(ctx, caseID, photoID, ` AND c.status = 'published'`)
+}
+
+// CasePhoto returns a photo of a case the user may see (canSeeCase), at
+// any status: its author, and the officers who decide whether it is
+// published, see what they are asked to publish.
+func (s *Service) CasePhoto(ctx context.Context, u *auth.User, caseID, photoID int64) (string, []byte, error) {
+	if _, err := s.Case(ctx, u, caseID); err != nil {
+		return "", nil, err
+	}
+	return s.photo(ctx, caseID, photoID, "")
+}
+
+// photo reads a case's photo; cond narrows the case (c).
+func (s *Service) photo(ctx context.Context, caseID, photoID int64, cond string) (string, []byte, error) {
 	var ct string
 	var data []byte
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT p.content_type, p.data FROM case_photos p JOIN cases c ON c.id = p.case_id
-		WHERE p.id = $1 AND p.case_id = $2 AND c.status = 'published'`, photoID, caseID).Scan(&ct, &data)
+		WHERE p.id = $1 AND p.case_id = $2`+cond, photoID, caseID).Scan(&ct, &data)
 	if err == sql.ErrNoRows {
 		return "", nil, notFound()
 	}
-	return ct, data, err
+	if err != nil {
+		return "", nil, fmt.Errorf("civic: photo: %w", err)
+	}
+	return ct, data, nil
 }

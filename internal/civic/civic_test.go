@@ -286,7 +286,7 @@ func TestCaseFlow(t *testing.T) {
 	if r := a.Anon().Do("GET", fmt.Sprintf("/p/cases/%d", c.ID), nil); r.Status != http.StatusNotFound {
 		t.Fatalf("draft public: %d", r.Status)
 	}
-	decide(a.As(street), "approve", "", http.StatusUnprocessableEntity) // nothing submitted yet
+	decide(a.As(street), "approve", "", http.StatusNotFound) // nothing submitted yet: another's draft is not the street's to see
 	if got := decide(lc, "submit", "", 200); got.Status != civic.CaseStreet {
 		t.Fatalf("after submit: %s", got.Status)
 	}

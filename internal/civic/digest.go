@@ -25,7 +25,6 @@ func (s *Service) Digest(ctx context.Context, code, month string) (*Digest, erro
 	}
 	end := start.AddDate(0, 1, 0)
 	from, to := start.Format("2006-01-02"), end.Format("2006-01-02")
-	lo, hi := db.PrefixRange(code)
 	d := &Digest{Code: code, Name: n.Name, Month: month, Cases: []*Case{}}
 	names := map[string]string{}
 	// an organization's first day as active, from its dated history (the registry's named read)
@@ -47,8 +46,10 @@ func (s *Service) Digest(ctx context.Context, code, month string) (*Digest, erro
 		names[l.Community] = ""
 		d.Activities = append(d.Activities, DigestItem{ID: l.ID, Name: l.Title, Place: l.Community, Day: l.StartsOn})
 	}
-	if d.Cases, err = s.listCases(ctx, `c.status = 'published' AND c.unit_code >= $1 AND c.unit_code < $2 AND c.published_on >= $3 AND c.published_on < $4`,
-		[]any{lo, hi, from, to}, 100); err != nil {
+	in, args := db.ScopeCond("c.unit_code", code, nil)
+	k := int64(len(args))
+	if d.Cases, err = s.listCases(ctx, `c.status = 'published' AND `+in+` AND c.published_on >= $`+itoa(k+1)+` AND c.published_on < $`+itoa(k+2),
+		append(args, from, to), 100); err != nil {
 		return nil, err
 	}
 	codes := []string{}

@@ -50,6 +50,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /cases/{id}", h.S.Page(h.casePage))
 	rt.HandleFunc("POST /cases/{id}/decision", h.S.Page(h.caseDecide))
 	rt.HandleFunc("POST /cases/{id}/photos", h.S.Page(h.casePhoto))
+	rt.HandleFunc("GET /cases/{id}/photos/{photo}", h.S.Page(h.casePhotoFile))
 	rt.HandleFunc("GET /ratings", h.S.Page(h.ratingsPage))
 	rt.HandleFunc("POST /ratings/{id}/moderation", h.S.Page(h.moderateSubmit))
 	rt.HandleFunc("POST /ratings/{id}/answer", h.S.Page(h.answerRatingSubmit))
@@ -504,6 +505,24 @@ func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Write(data)
+}
+
+// casePhotoFile sends a photo of a case the user may see, published or
+// not, kept out of shared caches.
+func (h *Handlers) casePhotoFile(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	id, pid, err := web.PathPair(r, "id", "photo")
+	var ct string
+	var data []byte
+	if err == nil {
+		ct, data, err = h.Svc.CasePhoto(r.Context(), u, id, pid)
+	}
+	if err != nil {
+		h.S.PageError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "private, no-store")
 	w.Write(data)
 }
 

@@ -343,8 +343,10 @@ func validateCase(in *CaseInput, themes []string) errs.Fields {
 	return f
 }
 
-// canSeeCase: a published case is public; otherwise its author and the
-// officers whose scope holds it.
+// canSeeCase: a published case is public; a draft (new, or returned to be
+// revised) is its author's alone; a case waiting for a decision is seen by
+// its author and the officers whose scope holds it. Cases lists exactly
+// these.
 func canSeeCase(u *auth.User, c *Case) bool {
 	if c.Status == CasePublished {
 		return true
@@ -355,7 +357,7 @@ func canSeeCase(u *auth.User, c *Case) bool {
 	if c.createdBy == u.ID {
 		return true
 	}
-	return readsScopeCases(u) && u.InScope(c.UnitCode)
+	return c.Status != CaseDraft && readsScopeCases(u) && u.InScope(c.UnitCode)
 }
 
 // listsCases reports who has a list of the cases they work on (Cases):

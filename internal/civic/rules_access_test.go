@@ -33,10 +33,10 @@ func TestWhoDecidesCases(t *testing.T) {
 	// what each may do at each stage; opens: the case's page
 	type may struct{ submit, approve, feature, photo, opens bool }
 	want := map[string]map[string]may{
-		// the officers whose scope holds a case open it at every stage (the
+		// a draft (new, or returned) is its author's alone; the officers
+		// whose scope holds a case open it once it waits for a decision (the
 		// security administrator too: the web layer keeps them to accounts)
-		CaseDraft: {"author": {submit: true, photo: true, opens: true}, "authorAway": {submit: true, photo: true, opens: true},
-			"street": {opens: true}, "district": {opens: true}, "city": {opens: true}, "auditor": {opens: true}, "security": {opens: true}},
+		CaseDraft: {"author": {submit: true, photo: true, opens: true}, "authorAway": {submit: true, photo: true, opens: true}},
 		CaseStreet: {"author": {opens: true}, "authorAway": {opens: true}, "street": {approve: true, opens: true},
 			"district": {opens: true}, "city": {opens: true}, "auditor": {opens: true}, "security": {opens: true}},
 		CaseDistrict: {"author": {opens: true}, "authorAway": {opens: true}, "street": {opens: true},
@@ -137,17 +137,18 @@ func TestWhoRunsSurveys(t *testing.T) {
 }
 
 // The cases list (Cases) and a case's visibility (canSeeCase) ask the same
-// rules: for every role, an unpublished case of someone else in the
-// account's scope is seen exactly by those whose list reads their scope's
-// cases, and one's own by everyone with a list; a resident has neither.
+// rules: for every role, a case of someone else in the account's scope
+// waiting for a decision is seen exactly by those whose list reads their
+// scope's cases, another's draft by no one, and one's own by everyone with
+// a list; a resident has neither.
 func TestCaseListAgreesWithVisibility(t *testing.T) {
 	reads := map[string]bool{auth.CityAdmin: true, auth.DistrictOfficer: true, auth.StreetOfficer: true,
 		auth.Auditor: true, auth.SecurityAdmin: true}
 	for _, u := range authtest.Every(7) {
 		for _, st := range []string{CaseDraft, CaseStreet, CaseDistrict} {
 			theirs := &Case{UnitCode: authtest.Community, Status: st, createdBy: 999}
-			if got := canSeeCase(u, theirs); got != readsScopeCases(u) || got != reads[u.Role] {
-				t.Errorf("%s sees another's %s case: %v, the list reads the scope: %v, want %v", u.Role, st, got, readsScopeCases(u), reads[u.Role])
+			if got, want := canSeeCase(u, theirs), reads[u.Role] && st != CaseDraft; got != want || readsScopeCases(u) != reads[u.Role] {
+				t.Errorf("%s sees another's %s case: %v, the list reads the scope: %v, want %v", u.Role, st, got, readsScopeCases(u), want)
 			}
 			own := &Case{UnitCode: authtest.Community, Status: st, createdBy: u.ID}
 			if canSeeCase(u, own) != listsCases(u) || listsCases(u) != (u.Role != auth.Resident) {

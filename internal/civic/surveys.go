@@ -374,10 +374,10 @@ func (s *Service) results(ctx context.Context, sv *Survey) (*Results, error) {
 		byCode[p.Code], sums[p.Code] = &p, sat
 	}
 	rows.Close()
-	lo, hi := db.PrefixRange(sv.UnitCode)
+	in, args := db.ScopeCond("community_code", sv.UnitCode, nil)
 	rrows, err := s.DB.Read.QueryContext(ctx, `SELECT SUBSTR(community_code, 1, `+itoa(int64(n))+`), COUNT(*), SUM(stars) FROM org_ratings
-		WHERE community_code >= $1 AND community_code < $2 AND effective_on >= $3 AND effective_on <= $4 GROUP BY SUBSTR(community_code, 1, `+itoa(int64(n))+`)`,
-		lo, hi, sv.OpensOn, sv.ClosesOn)
+		WHERE `+in+` AND effective_on >= $`+itoa(int64(len(args)+1))+` AND effective_on <= $`+itoa(int64(len(args)+2))+` GROUP BY SUBSTR(community_code, 1, `+itoa(int64(n))+`)`,
+		append(args, sv.OpensOn, sv.ClosesOn)...)
 	if err != nil {
 		return nil, fmt.Errorf("civic: result ratings: %w", err)
 	}

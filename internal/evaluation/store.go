@@ -84,10 +84,11 @@ func gradesOf(ctx context.Context, q db.Querier, orgIDs []int64) ([]Grade, error
 
 // gradesIn reads the grades valid on a day in a place, best first.
 func gradesIn(ctx context.Context, q db.Querier, scope, day string, limit int) ([]Grade, error) {
-	lo, hi := db.PrefixRange(scope)
+	in, args := db.ScopeCond("g.community_code", scope, nil)
+	args = append(args, day, limit)
 	return scanGrades(q.QueryContext(ctx, `SELECT `+gradeColumns+` FROM org_grades g JOIN orgs o ON o.id = g.org_id
-		WHERE g.community_code >= $1 AND g.community_code < $2 AND g.awarded_on <= $3 AND g.valid_until > $3
-		ORDER BY g.grade DESC, o.name, g.id LIMIT $4`, lo, hi, day, limit))
+		WHERE `+in+` AND g.awarded_on <= `+ph(len(args)-1)+` AND g.valid_until > `+ph(len(args)-1)+`
+		ORDER BY g.grade DESC, o.name, g.id LIMIT `+ph(len(args)), args...))
 }
 
 // party forms
@@ -153,16 +154,14 @@ func insertContact(ctx context.Context, tx *sql.Tx, now time.Time, in ContactInp
 }
 
 func listContacts(ctx context.Context, q db.Querier, scope string, orgID int64, limit int) ([]Contact, error) {
-	lo, hi := db.PrefixRange(scope)
-	args := []any{lo, hi}
-	cond := ""
+	cond, args := db.ScopeCond("c.community_code", scope, nil)
 	if orgID != 0 {
 		args = append(args, orgID)
-		cond = " AND c.org_id = " + ph(len(args))
+		cond += " AND c.org_id = " + ph(len(args))
 	}
 	args = append(args, limit)
 	rows, err := q.QueryContext(ctx, `SELECT c.id, c.org_id, c.contact_on, c.kind, c.topic, c.community_code, c.created_at, o.name
-		FROM party_contacts c JOIN orgs o ON o.id = c.org_id WHERE c.community_code >= $1 AND c.community_code < $2`+cond+
+		FROM party_contacts c JOIN orgs o ON o.id = c.org_id WHERE `+cond+
 		` ORDER BY c.contact_on DESC, c.id DESC LIMIT `+ph(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("evaluation: contacts: %w", err)
@@ -215,9 +214,7 @@ func fromCenti(n int64) float64 { return float64(n) / 100 }
 
 // listAppraisals reads the appraisals of a place (a year, or all).
 func listAppraisals(ctx context.Context, q db.Querier, scope string, orgIDs []int64, year int, limit int) ([]Appraisal, error) {
-	lo, hi := db.PrefixRange(scope)
-	args := []any{lo, hi}
-	cond := ""
+	cond, args := db.ScopeCond("a.community_code", scope, nil)
 	if year != 0 {
 		args = append(args, year)
 		cond += " AND a.year = " + ph(len(args))
@@ -230,7 +227,7 @@ func listAppraisals(ctx context.Context, q db.Querier, scope string, orgIDs []in
 	args = append(args, limit)
 	rows, err := q.QueryContext(ctx, `SELECT a.id, a.org_id, a.year, a.appraised_on, a.forms, a.committee_score, a.satisfied,
 		a.basically, a.dissatisfied, a.score, a.band, a.created_at, o.name FROM appraisals a JOIN orgs o ON o.id = a.org_id
-		WHERE a.community_code >= $1 AND a.community_code < $2`+cond+` ORDER BY a.year DESC, a.score DESC, a.id LIMIT `+ph(len(args)), args...)
+		WHERE `+cond+` ORDER BY a.year DESC, a.score DESC, a.id LIMIT `+ph(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("evaluation: appraisals: %w", err)
 	}
@@ -428,9 +425,8 @@ func listRounds(ctx context.Context, q db.Querier, scope string, orgID, scorer i
 	case orgID != 0:
 		rs, err = ids(ctx, q, `SELECT round_id FROM eval_round_orgs WHERE org_id = $1 ORDER BY round_id DESC LIMIT 200`, orgID)
 	default:
-		lo, hi := db.PrefixRange(scope)
-		args := []any{lo, hi}
-		cond := "(unit_code >= $1 AND unit_code < $2)"
+		in, args := db.ScopeCond("unit_code", scope, nil)
+		cond := "(" + in + ")"
 		if scorer != 0 {
 			args = append(args, scorer)
 			cond += " OR id IN (SELECT round_id FROM eval_scorers WHERE user_id = " + ph(len(args)) + ")"

@@ -15,8 +15,8 @@ import (
 // the activities a report may link, and an attachment's bytes.
 
 // ApplicantOrgs are the organizations the viewer may apply for (canApply):
-// a leader's own organization, and for a hub's staff those whose money it
-// holds (and the hub itself when it holds its own in custody).
+// a leader's own organization; for a hub's staff the hub itself and those
+// whose money it holds.
 func (s *Service) ApplicantOrgs(ctx context.Context, u *auth.User) ([]*registry.Org, error) {
 	if !speaksForOrg(u) || u.OrgID == 0 {
 		return nil, nil

@@ -3,6 +3,7 @@ package funding_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,7 +43,9 @@ func TestApplyOffersWhatApplyAllows(t *testing.T) {
 		"alone leader": a.CreateUser("", auth.OrgLeader, wushanComm, alone.ID),
 		"auditor":      a.User(auth.Auditor, "4401"),
 	}
+	allowedFor := map[string]map[string]bool{}
 	for name, u := range users {
+		allowedFor[name] = map[string]bool{}
 		c := a.As(u)
 		show := page(t, c.Do("GET", fmt.Sprintf("/calls/%d", call.ID), nil), 200)
 		linked := strings.Contains(show, `id="apply-link"`)
@@ -57,8 +60,22 @@ func TestApplyOffersWhatApplyAllows(t *testing.T) {
 			if r.Status != http.StatusCreated && r.Status != http.StatusForbidden {
 				t.Fatalf("%s for %s: %d %s", name, o.Name, r.Status, r.Body)
 			}
-			if allowed := r.Status == http.StatusCreated; offered != allowed {
+			allowed := r.Status == http.StatusCreated
+			if offered != allowed {
 				t.Errorf("%s for %s: the page offers it %v, the service allows it %v", name, o.Name, offered, allowed)
+			}
+			allowedFor[name][o.Name] = allowed
+		}
+	}
+	// who applies for whom: an organization's own people (the hub's staff
+	// for the hub itself, its money in no one's custody, like its leader),
+	// and the hub's staff for the organization whose money it holds
+	want := map[string][]string{"hub staff": {hub.Name, held.Name}, "hub leader": {hub.Name}, "held leader": {held.Name},
+		"alone leader": {alone.Name}}
+	for name := range users {
+		for _, o := range []*registry.Org{hub, held, alone} {
+			if w := slices.Contains(want[name], o.Name); allowedFor[name][o.Name] != w {
+				t.Errorf("%s applies for %s: %v, want %v", name, o.Name, allowedFor[name][o.Name], w)
 			}
 		}
 	}

@@ -270,19 +270,17 @@ func ineligible(e Eligibility, o OrgFacts) []errs.Msg {
 // inPlace: an organization applies only to a call whose unit holds it.
 func inPlace(c *CallInput, community string) bool { return strings.HasPrefix(community, c.UnitCode) }
 
-// canApply: the organization's leader, or the hub holding its money, on its
-// behalf.
+// canApply: those who speak for the organization (its leader; a hub's
+// staff for the hub itself, whoever keeps the hub's money), or the hub
+// holding its money, on its behalf.
 func canApply(u *auth.User, orgID, hubID int64) bool {
-	if u == nil || u.ReadOnly() || u.OrgID == 0 {
-		return false
-	}
-	switch u.Role {
-	case auth.OrgLeader:
-		return u.OrgID == orgID
-	case auth.HubStaff:
-		return hubID != 0 && u.OrgID == hubID
-	}
-	return false
+	return u != nil && !u.ReadOnly() && speaksFor(u, orgID, hubID)
+}
+
+// speaksFor: u is the organization's own (its leader, or the staff of the
+// hub it is) or the staff of the hub holding its money.
+func speaksFor(u *auth.User, orgID, hubID int64) bool {
+	return speaksForOrg(u) && u.OrgID != 0 && (u.OrgID == orgID || u.Role == auth.HubStaff && hubID != 0 && u.OrgID == hubID)
 }
 
 // speaksForOrg: who acts for one organization, their own: its leader and
@@ -349,11 +347,8 @@ func canSeeApplication(u *auth.User, community string, orgID, hubID int64, revie
 	if u == nil {
 		return false
 	}
-	switch u.Role {
-	case auth.OrgLeader:
-		return u.OrgID == orgID || reviewer
-	case auth.HubStaff:
-		return (hubID != 0 && u.OrgID == hubID) || reviewer
+	if speaksForOrg(u) {
+		return speaksFor(u, orgID, hubID) || reviewer
 	}
 	return u.InScope(community) || reviewer
 }

@@ -31,23 +31,23 @@ func TestFundingAccessRules(t *testing.T) {
 	const community, elsewhere = "440106001001", "440106002001"
 	district := &CallInput{UnitCode: "440106", Channel: ChannelVenture}
 	type want struct {
-		openSome, speaks, held, applyOwn, applyHeld, suballocate, brand, need, needElsewhere bool
-		listScope                                                                            string
-		lists                                                                                bool
+		openSome, speaks, held, applyOwn, applyHeld, applyHub, suballocate, brand, need, needElsewhere bool
+		listScope                                                                                      string
+		lists                                                                                          bool
 	}
 	wants := map[string]want{
-		"city":                           {true, false, false, false, false, true, true, true, true, "4401", true},
-		"district":                       {true, false, false, false, false, true, true, true, true, "440106", true},
-		"other district":                 {true, false, false, false, false, false, false, false, false, "440105", true},
-		"street":                         {true, false, false, false, false, false, false, true, false, "440106001", true},
-		"committee":                      {false, false, false, false, false, false, false, true, false, "440106001001", true},
-		"hub staff":                      {false, true, true, false, true, true, false, false, false, "", false},
-		"staff without a hub":            {false, true, false, false, false, false, false, false, false, "", false},
-		"leader":                         {false, true, false, true, true, true, false, false, false, "", false},
-		"leader without an organization": {false, true, false, false, false, false, false, false, false, "", false},
-		"auditor":                        {false, false, false, false, false, false, false, false, false, "4401", true},
-		"resident":                       {false, false, false, false, false, false, false, true, true, "", false},
-		"security admin":                 {false, false, false, false, false, false, false, false, false, "", false},
+		"city":                           {true, false, false, false, false, false, true, true, true, true, "4401", true},
+		"district":                       {true, false, false, false, false, false, true, true, true, true, "440106", true},
+		"other district":                 {true, false, false, false, false, false, false, false, false, false, "440105", true},
+		"street":                         {true, false, false, false, false, false, false, false, true, false, "440106001", true},
+		"committee":                      {false, false, false, false, false, false, false, false, true, false, "440106001001", true},
+		"hub staff":                      {false, true, true, false, true, true, true, false, false, false, "", false},
+		"staff without a hub":            {false, true, false, false, false, false, false, false, false, false, "", false},
+		"leader":                         {false, true, false, true, true, false, true, false, false, false, "", false},
+		"leader without an organization": {false, true, false, false, false, false, false, false, false, false, "", false},
+		"auditor":                        {false, false, false, false, false, false, false, false, false, false, "4401", true},
+		"resident":                       {false, false, false, false, false, false, false, false, true, true, "", false},
+		"security admin":                 {false, false, false, false, false, false, false, false, false, false, "", false},
 	}
 	for _, c := range funders {
 		u := c.u
@@ -57,7 +57,9 @@ func TestFundingAccessRules(t *testing.T) {
 			lead = 50 // a hub leads a project as the organization it is
 		}
 		scope, lists := applicationsIn(u, false, false)
-		got := want{canOpenSome(u), speaksForOrg(u), appliesForHeld(u), canApply(u, 7, 0), canApply(u, 7, 50),
+		// applyHub: the hub 50 applies for itself, its money in no one's
+		// custody (a registered hub keeps its own)
+		got := want{canOpenSome(u), speaksForOrg(u), appliesForHeld(u), canApply(u, 7, 0), canApply(u, 7, 50), canApply(u, 50, 0),
 			canSuballocate(u, district, lead), canBrand(u, community), canRecordNeed(u, community), canRecordNeed(u, elsewhere),
 			scope, lists}
 		if c.name == "resident" {
@@ -66,6 +68,13 @@ func TestFundingAccessRules(t *testing.T) {
 		}
 		if got != w {
 			t.Errorf("%s: got %+v, want %+v", c.name, got, w)
+		}
+		// who may apply for an organization sees its application (and a
+		// reviewer, or an officer of its place, without applying)
+		for _, x := range [][2]int64{{7, 0}, {7, 50}, {50, 0}} {
+			if canApply(u, x[0], x[1]) && !canSeeApplication(u, elsewhere, x[0], x[1], false) {
+				t.Errorf("%s applies for %d (hub %d) but does not see its application", c.name, x[0], x[1])
+			}
 		}
 		if scope, ok := applicationsIn(u, false, true); !ok || scope != "" {
 			t.Errorf("%s: a reviewer reads only %q of a call's applications", c.name, scope)

@@ -595,6 +595,35 @@ func TestWorkReports(t *testing.T) {
 	if inbox.Status != 200 || !strings.Contains(inbox.String(), "五山书画社") {
 		t.Errorf("inbox: %d", inbox.Status)
 	}
+
+	// the committee enters the other organization's paper report: another
+	// reviewer of the place receives it, not the committee that entered it
+	r = cc.Do("POST", "/api/v1/work-reports", map[string]any{"org_id": other.ID, "period": "2023-Q1", "body": "纸质报告补录。"})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("the committee enters a paper report: %d %s", r.Status, r.Body)
+	}
+	var paper governance.Report
+	r.Decode(&paper)
+	own := "/api/v1/work-reports/" + strconv.FormatInt(paper.ID, 10) + "/review"
+	if r := cc.Do("POST", own, map[string]any{"decision": "receive"}); r.Status != 422 || !strings.Contains(r.String(), "decision") {
+		t.Errorf("the committee receives the report it entered: %d %s", r.Status, r.Body)
+	}
+	// (nothing is overdue now: the entry was the missing report)
+	if n, overdue, err := f.svc.WorkReportCounts(ctx, committee); err != nil || n != 0 || overdue != 0 {
+		t.Errorf("committee tasks with its own entry waiting: %d (%d overdue) %v, want none", n, overdue, err)
+	}
+	if n, _, err := f.svc.WorkReportCounts(ctx, f.street); err != nil || n != 1 {
+		t.Errorf("street tasks: %d %v, want the report to receive", n, err)
+	}
+	if page := cc.Do("GET", "/work-reports?year=2023", nil).String(); strings.Count(page, `value="receive"`) != 0 {
+		t.Error("the reports page offers the committee its own report to receive")
+	}
+	if page := f.a.As(f.street).Do("GET", "/work-reports?year=2023", nil).String(); strings.Count(page, `value="receive"`) != 1 {
+		t.Error("the reports page does not offer the street the report to receive")
+	}
+	if r := f.a.As(f.street).Do("POST", own, map[string]any{"decision": "receive", "comment": "收悉"}); r.Status != 200 {
+		t.Errorf("the street receives the committee's entry: %d %s", r.Status, r.Body)
+	}
 }
 
 // For every role, an organization's governance page offers the work-report

@@ -32,8 +32,19 @@ func CanEdit(u *auth.User) bool {
 func overseesReports(u *auth.User) bool { return u != nil && u.IsOfficer() }
 
 // reviews: an overseer may receive or return a report still awaiting
-// review (the page's buttons on its row).
-func reviews(u *auth.User, r *Report) bool { return overseesReports(u) && r.Status == ReportSubmitted }
+// review (the page's buttons on its row), unless they submitted it
+// themselves (ownSubmission).
+func reviews(u *auth.User, r *Report) bool {
+	return overseesReports(u) && r.Status == ReportSubmitted && !ownSubmission(u, r)
+}
+
+// ownSubmission: the account that submitted a report, an officer entering
+// an organization's paper report among them, does not also receive or
+// return it; another overseer of its place does (four eyes on what counts
+// towards the reporting indicators).
+func ownSubmission(u *auth.User, r *Report) bool {
+	return u != nil && r.submittedBy != 0 && r.submittedBy == u.ID
+}
 
 // seesReport: a leader sees their own organization's reports, the others
 // those of their subtree.

@@ -30,8 +30,20 @@ func TestAccessRules(t *testing.T) {
 				t.Errorf("%s reviews a %s report", r, st)
 			}
 		}
+		// what an account submitted itself waits for another reviewer; a
+		// report whose submitter is not known (0) waits for anyone
+		u.ID = 42
+		if reviews(u, &Report{Status: ReportSubmitted, submittedBy: 42}) || !ownSubmission(u, &Report{submittedBy: 42}) {
+			t.Errorf("%s reviews a report it submitted", r)
+		}
+		if got := reviews(u, &Report{Status: ReportSubmitted, submittedBy: 43}); got != oversees[r] {
+			t.Errorf("%s: reviews another's submitted report = %v", r, got)
+		}
+		if ownSubmission(u, &Report{}) || ownSubmission(&auth.User{}, &Report{}) {
+			t.Errorf("%s: a report of no known submitter counted as its own", r)
+		}
 	}
-	if CanEdit(nil) || overseesReports(nil) || reviews(nil, submitted) {
+	if CanEdit(nil) || overseesReports(nil) || reviews(nil, submitted) || ownSubmission(nil, &Report{submittedBy: 42}) {
 		t.Error("no account may do anything")
 	}
 }

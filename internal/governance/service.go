@@ -722,6 +722,10 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, decision, 
 		if err := CheckReview(cur.Status, decision, comment); err != nil {
 			return err
 		}
+		if ownSubmission(u, cur) {
+			return &errs.Error{Code: errs.Invalid, Message: errs.M("gov.err.own_report"),
+				Fields: map[string]errs.Msg{"decision": errs.M("gov.err.own_report")}}
+		}
 		status := ReportReceived
 		if decision == "return" {
 			status = ReportReturned
@@ -757,7 +761,14 @@ func (s *Service) WorkReportCounts(ctx context.Context, u *auth.User) (count, ov
 		}
 		return count + len(l.Missing), l.Overdue, nil
 	}
-	return l.Awaiting + l.Overdue, l.Overdue, nil
+	// the reports this officer may review (not those they submitted
+	// themselves, which wait for another), and the overdue
+	for _, r := range l.Items {
+		if r.CanReview {
+			count++
+		}
+	}
+	return count + l.Overdue, l.Overdue, nil
 }
 
 // CharterAdopted tells, for each organization, whether a charter adopted

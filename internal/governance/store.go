@@ -392,17 +392,18 @@ type Report struct {
 	Late             bool      `json:"late"`
 	UpdatedAt        time.Time `json:"updated_at"`
 	CanReview        bool      `json:"-"`
+	submittedBy      int64     // the account that last submitted it (0: not known, as in the demo's)
 }
 
 const reportColumns = `r.id, r.org_id, o.name, r.community_code, r.period, r.period_start, r.period_end, r.due_on, r.activities,
 	r.participants, r.beneficiaries, r.volunteer_minutes, r.income_fen, r.expense_fen, r.body, r.status, r.comment,
-	r.first_submitted_on, r.submitted_on, r.submissions, r.updated_at`
+	r.first_submitted_on, r.submitted_on, r.submissions, r.updated_at, COALESCE(r.submitted_by, 0)`
 
 func scanReport(sc interface{ Scan(...any) error }) (*Report, error) {
 	var r Report
 	err := sc.Scan(&r.ID, &r.OrgID, &r.OrgName, &r.CommunityCode, &r.Period, &r.PeriodStart, &r.PeriodEnd, &r.DueOn,
 		&r.Activities, &r.Participants, &r.Beneficiaries, &r.VolunteerMinutes, &r.IncomeFen, &r.ExpenseFen, &r.Body,
-		&r.Status, &r.Comment, &r.FirstSubmittedOn, &r.SubmittedOn, &r.Submissions, &r.UpdatedAt)
+		&r.Status, &r.Comment, &r.FirstSubmittedOn, &r.SubmittedOn, &r.Submissions, &r.UpdatedAt, &r.submittedBy)
 	if err != nil {
 		return nil, err
 	}

@@ -193,9 +193,9 @@ func (s *Service) ListUsers(ctx context.Context, viewer *User) ([]*User, error) 
 	if !viewer.CanManageUsers() {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
-	lo, hi := db.PrefixRange(viewer.ScopeCode)
+	in, args := db.ScopeCond("scope_code", viewer.ScopeCode, nil)
 	return db.ListPtrs(ctx, s.DB.Read, "list users", scanListed, `SELECT `+userColumns+` FROM users
-		WHERE scope_code >= $1 AND scope_code < $2 ORDER BY scope_code, role, username LIMIT 2000`, lo, hi)
+		WHERE `+in+` ORDER BY scope_code, role, username LIMIT 2000`, args...)
 }
 
 // scanListed is scanUser for a list, which reads no extra column.
@@ -224,19 +224,21 @@ func (s *Service) UsersPage(ctx context.Context, viewer *User, f UserFilter) ([]
 	if f.Page > 100_000 {
 		f.Page = 100_000
 	}
-	lo, hi := db.PrefixRange(viewer.ScopeCode)
 	like := ""
 	if q := strings.TrimSpace(f.Q); q != "" {
 		like = "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
 	}
-	where := ` FROM users WHERE scope_code >= $1 AND scope_code < $2 AND ($3 = '' OR role = $3)
-		AND ($4 = '' OR username LIKE $4 ESCAPE '\' OR display_name LIKE $4 ESCAPE '\')`
+	in, args := db.ScopeCond("scope_code", viewer.ScopeCode, []any{f.Role, like})
+	where := ` FROM users WHERE ($1 = '' OR role = $1)
+		AND ($2 = '' OR username LIKE $2 ESCAPE '\' OR display_name LIKE $2 ESCAPE '\') AND ` + in
 	var total int
-	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*)`+where, lo, hi, f.Role, like).Scan(&total); err != nil {
+	if err := s.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count users: %w", err)
 	}
-	out, err := db.ListPtrs(ctx, s.DB.Read, "list users", scanListed, `SELECT `+userColumns+where+` ORDER BY scope_code, role, username LIMIT $5 OFFSET $6`,
-		lo, hi, f.Role, like, UsersPerPage, (f.Page-1)*UsersPerPage)
+	n := len(args)
+	out, err := db.ListPtrs(ctx, s.DB.Read, "list users", scanListed, `SELECT `+userColumns+where+
+		` ORDER BY scope_code, role, username LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2),
+		append(args, UsersPerPage, (f.Page-1)*UsersPerPage)...)
 	return out, total, err
 }
 
