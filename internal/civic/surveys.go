@@ -147,17 +147,9 @@ func (s *Service) Surveys(ctx context.Context, u *auth.User) ([]*Survey, error) 
 		where = `(s.unit_code = $1 OR s.unit_code = $2) AND s.opens_on <= $3 AND s.closes_on >= $3`
 		args = append(args, u.ScopeCode[:6], u.ScopeCode[:9], day)
 	} else {
-		lo, hi := db.PrefixRange(u.ScopeCode)
-		where = `(s.unit_code >= $1 AND s.unit_code < $2`
-		args = append(args, lo, hi)
-		// and those run above: a street's or community's district, a community's street
-		for _, n := range []int{6, 9} {
-			if len(u.ScopeCode) > n {
-				args = append(args, u.ScopeCode[:n])
-				where += ` OR s.unit_code = $` + itoa(int64(len(args)))
-			}
-		}
-		where += `)`
+		// and those run above: a street's or community's district, a
+		// community's street (seesSurveyResults' Overlaps, in SQL)
+		where, args = db.OverlapCond("s.unit_code", u.ScopeCode, args)
 	}
 	out, err := s.querySurveys(ctx, "surveys", `SELECT `+surveyCols+` FROM surveys s WHERE `+where+` ORDER BY s.opens_on DESC, s.id DESC LIMIT 200`, args...)
 	if err != nil {
@@ -302,17 +294,8 @@ func (s *Service) PublishResults(ctx context.Context, u *auth.User, id int64, in
 // place: those run in it or below it, and those of the district or street
 // it lies in, newest first.
 func (s *Service) PublishedSurveys(ctx context.Context, code string, n int) ([]*Survey, error) {
-	lo, hi := db.PrefixRange(code)
-	args := []any{lo, hi}
-	cond := `(s.unit_code >= $1 AND s.unit_code < $2)`
-	if len(code) >= 9 {
-		cond += ` OR s.unit_code = $3 OR s.unit_code = $4`
-		args = append(args, code[:6], code[:9])
-	} else if len(code) == 6 {
-		cond += ` OR s.unit_code = $3`
-		args = append(args, code)
-	}
-	out, err := s.querySurveys(ctx, "published surveys", `SELECT `+surveyCols+` FROM surveys s WHERE s.published_at IS NOT NULL AND (`+cond+`)
+	cond, args := db.OverlapCond("s.unit_code", code, nil)
+	out, err := s.querySurveys(ctx, "published surveys", `SELECT `+surveyCols+` FROM surveys s WHERE s.published_at IS NOT NULL AND `+cond+`
 		ORDER BY s.closes_on DESC, s.id DESC LIMIT `+itoa(int64(n)), args...)
 	if err != nil {
 		return nil, err
