@@ -8,7 +8,6 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -44,11 +43,7 @@ func (s *Survey) Share(i int) string {
 // line as every page does (web.FieldMessage; the API answers the same
 // errors as JSON, by field).
 func (h *Handlers) refused(w http.ResponseWriter, r *http.Request, err error) {
-	if msg, ok := h.S.FieldMessage(r, err); ok {
-		h.S.Render(w, r, web.StatusOf(errs.Code(err)), "error", web.View{Title: h.S.T(r, "ppl.refused"), Message: msg})
-		return
-	}
-	h.S.PageError(w, r, err)
+	h.S.RefusalPage(w, r, err, "ppl.refused")
 }
 
 func seeOther(w http.ResponseWriter, r *http.Request, path string) {

@@ -71,11 +71,7 @@ func back(w http.ResponseWriter, r *http.Request, path, flash string) {
 
 // formError shows a form's error on a page of its own (the fields' messages).
 func (h *Handlers) formError(w http.ResponseWriter, r *http.Request, err error) {
-	if msg, ok := h.S.FieldMessage(r, err); ok {
-		h.S.Render(w, r, web.StatusOf(errs.Code(err)), "error", web.View{Title: h.tr(r, "civic.refused"), Message: msg})
-		return
-	}
-	h.S.PageError(w, r, err)
+	h.S.RefusalPage(w, r, err, "civic.refused")
 }
 
 type signupData struct {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -236,5 +237,33 @@ func TestFieldMessage(t *testing.T) {
 		if _, ok := s.FieldMessage(r, errs.E(errs.Forbidden, "err.forbidden")); ok {
 			t.Fatalf("%s: a refusal of access read as a refusal of input", lang)
 		}
+	}
+}
+
+// TestRefusalPage: a refusal of input is the error page with its status
+// and its messages in one line (FieldMessage); any other error is the
+// error page of its own status.
+func TestRefusalPage(t *testing.T) {
+	cat := i18n.New(i18n.Common)
+	rd, err := web.NewRenderer(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := web.NewServer(cat, rd, nil, slog.New(slog.DiscardHandler), nil)
+	refusal := &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{
+		"reason": errs.M("err.required"), "decision": errs.M("err.choose_one")}}
+	r := httptest.NewRequest("POST", "/x?lang=en", nil)
+	r = r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
+	rec := httptest.NewRecorder()
+	s.RefusalPage(rec, r, refusal, "err.invalid_input")
+	line, _ := s.FieldMessage(r, refusal)
+	if body := rec.Body.String(); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, html.EscapeString(line)) ||
+		strings.Contains(body, "reason") {
+		t.Errorf("a refusal: %d, want 422 with %q: %.400s", rec.Code, line, body)
+	}
+	rec = httptest.NewRecorder()
+	s.RefusalPage(rec, r, errs.E(errs.NotFound, "err.not_found"), "err.invalid_input")
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("not found: %d, want 404", rec.Code)
 	}
 }
