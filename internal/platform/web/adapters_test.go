@@ -209,16 +209,23 @@ func TestQueryReads(t *testing.T) {
 	}
 }
 
-// TestFieldMessage: a refusal's field messages make one line, in the
-// request's language, sorted whatever the map's order, joined by the
-// language's separator; an error that refuses no input is not one.
-func TestFieldMessage(t *testing.T) {
+// pageServer is a server that renders pages in the common messages'
+// languages, and its catalogue.
+func pageServer(t *testing.T) (*web.Server, *i18n.Catalog) {
+	t.Helper()
 	cat := i18n.New(i18n.Common)
 	rd, err := web.NewRenderer(cat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := web.NewServer(cat, rd, nil, slog.New(slog.DiscardHandler), nil)
+	return web.NewServer(cat, rd, nil, slog.New(slog.DiscardHandler), nil), cat
+}
+
+// TestFieldMessage: a refusal's field messages make one line, in the
+// request's language, sorted whatever the map's order, joined by the
+// language's separator; an error that refuses no input is not one.
+func TestFieldMessage(t *testing.T) {
+	s, cat := pageServer(t)
 	refusal := &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{
 		"reason": errs.M("err.required"), "decision": errs.M("err.choose_one"), "on": errs.M("err.date_future")}}
 	for lang, sep := range map[string]string{i18n.ZH: "；", i18n.EN: "; "} {
@@ -244,12 +251,7 @@ func TestFieldMessage(t *testing.T) {
 // and its messages in one line (FieldMessage); any other error is the
 // error page of its own status.
 func TestRefusalPage(t *testing.T) {
-	cat := i18n.New(i18n.Common)
-	rd, err := web.NewRenderer(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := web.NewServer(cat, rd, nil, slog.New(slog.DiscardHandler), nil)
+	s, _ := pageServer(t)
 	refusal := &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{
 		"reason": errs.M("err.required"), "decision": errs.M("err.choose_one")}}
 	r := httptest.NewRequest("POST", "/x?lang=en", nil)
