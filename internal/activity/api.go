@@ -2,6 +2,7 @@ package activity
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -48,9 +49,9 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}", Summary: "An activity with its files",
 		Tag: "activities", Response: "Activity"}, h.S.API(web.Read(h.S, "id", h.Svc.Get)))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/activities/{id}", Summary: "Change an activity's fields (JSON merge; organizations fixed; time fixed once hours are confirmed)",
-		Tag: "activities", Body: "ActivityInput", Response: "Activity"}, h.S.API(h.apiPatch))
+		Tag: "activities", Body: "ActivityInput", Response: "Activity"}, h.S.API(h.S.WithID("id", h.apiPatch)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/files", Summary: "Attach a photo or document: multipart `file` (PNG, JPEG, GIF, WebP or PDF by content, ≤5 MiB)",
-		Tag: "activities", Body: "multipart", Response: "ActivityFile", Status: 201}, h.S.API(h.apiFile))
+		Tag: "activities", Body: "multipart", Response: "ActivityFile", Status: 201}, h.S.API(h.S.WithID("id", h.apiFile)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}/files/{file_id}", Summary: "A photo or document of an activity",
 		Tag: "activities", Response: "binary"}, h.S.API(h.fileBytes))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}/volunteers", Summary: "The hour entries of an activity",
@@ -64,13 +65,13 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/volunteers", Summary: "Record a volunteer", Tag: "activities",
 		Body: "VolunteerInput", Response: "Volunteer", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateVolunteer)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/volunteers/{id}/hours", Summary: "A volunteer's hours over a period, computed from the entries",
-		Tag: "activities", Query: q("from", "to"), Response: "Hours"}, h.S.API(h.apiVolunteerHours))
+		Tag: "activities", Query: q("from", "to"), Response: "Hours"}, h.S.API(h.S.WithID("id", h.apiVolunteerHours)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-reports", Summary: "Major-activity reports in scope by due day, a page at a time with the total (status=pending: the inbox), and late/unreported counts per street",
 		Tag: "activities", Query: append(q("status"), pagingParams(false)...), Response: "ReportList"}, h.S.API(h.apiReports))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/major-reports", Summary: "Report a major activity", Tag: "activities",
 		Body: "ReportInput", Response: "Report", Status: 201}, h.S.API(h.apiSubmit))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/major-reports/{id}/decision", Summary: "Acknowledge or refuse a report (the street, or the community committee for community-tier organizations)",
-		Tag: "activities", Body: "Decision", Response: "Report"}, h.S.API(h.apiDecide))
+		Tag: "activities", Body: "Decision", Response: "Report"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.decide)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-report-rules", Summary: "The major-activity rule in force for a street or district",
 		Tag: "activities", Query: q("unit"), Response: "Rule"}, h.S.API(web.Query(h.S, "unit", h.Svc.Rule)))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/major-report-rules", Summary: "Set a street's or district's rule (applies to activities entered from now on)",
@@ -100,12 +101,9 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User)
 	h.S.Respond(w, r, http.StatusOK, p, err)
 }
 
-func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var raw json.RawMessage
-	if err == nil {
-		err = web.DecodeJSON(w, r, &raw)
-	}
+	err := web.DecodeJSON(w, r, &raw)
 	var a *Activity
 	if err == nil {
 		// refuse unknown fields the way a create does
@@ -140,12 +138,8 @@ func (h *Handlers) readFile(w http.ResponseWriter, r *http.Request) (*upload.Fil
 	return upload.Read(file, hdr.Filename, h.Svc.maxFile())
 }
 
-func (h *Handlers) apiFile(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var up *upload.File
-	if err == nil {
-		up, err = h.readFile(w, r)
-	}
+func (h *Handlers) apiFile(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	up, err := h.readFile(w, r)
 	var f *File
 	if err == nil {
 		f, err = h.Svc.AddFile(r.Context(), u, id, up)
@@ -171,12 +165,8 @@ func (h *Handlers) apiVolunteers(w http.ResponseWriter, r *http.Request, u *auth
 	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
-func (h *Handlers) apiVolunteerHours(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var hs *Hours
-	if err == nil {
-		hs, err = h.Svc.VolunteerHours(r.Context(), u, id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
-	}
+func (h *Handlers) apiVolunteerHours(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	hs, err := h.hours(r, u, id)
 	h.S.Respond(w, r, http.StatusOK, hs, err)
 }
 
@@ -197,20 +187,14 @@ func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.Use
 	h.S.Respond(w, r, http.StatusCreated, rp, err)
 }
 
-func (h *Handlers) apiDecide(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in struct {
-		Decision string `json:"decision"`
-		Reason   string `json:"reason"`
-	}
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var rp *Report
-	if err == nil {
-		rp, err = h.Svc.Decide(r.Context(), u, id, in.Decision, in.Reason)
-	}
-	h.S.Respond(w, r, http.StatusOK, rp, err)
+// decisionInput is the body of a decision on a major-activity report.
+type decisionInput struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+func (h *Handlers) decide(ctx context.Context, u *auth.User, id int64, in decisionInput) (*Report, error) {
+	return h.Svc.Decide(ctx, u, id, in.Decision, in.Reason)
 }
 
 func (h *Handlers) apiPutRule(w http.ResponseWriter, r *http.Request, u *auth.User) {

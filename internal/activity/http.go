@@ -42,14 +42,14 @@ func (h *Handlers) pageRoutes(rt *web.Router) {
 	rt.HandleFunc("GET /activities/import", h.S.Page(h.importPage))
 	rt.HandleFunc("POST /activities/import", h.S.Page(h.importSubmit))
 	rt.HandleFunc("GET /activities/import/template.xlsx", h.S.Page(h.templateXLSX))
-	rt.HandleFunc("GET /activities/{id}", h.S.Page(h.showPage))
+	rt.HandleFunc("GET /activities/{id}", h.S.PageID(h.showPage))
 	rt.HandleFunc("GET /activities/{id}/files/{file_id}", h.S.Page(h.fileBytes))
-	rt.HandleFunc("POST /activities/{id}/report", h.S.Page(h.reportSubmit))
+	rt.HandleFunc("POST /activities/{id}/report", h.S.PageID(h.reportSubmit))
 	rt.HandleFunc("GET /campaigns/{theme}", h.S.Page(h.campaignPage))
 	rt.HandleFunc("GET /major-reports", h.S.Page(h.inboxPage))
-	rt.HandleFunc("POST /major-reports/{id}/decision", h.S.Page(h.decideSubmit))
-	rt.HandleFunc("GET /volunteers/{id}/certificate", h.S.Page(h.certificatePage))
-	rt.HandleFunc("GET /volunteers/{id}/hours.xlsx", h.S.Page(h.hoursXLSX))
+	rt.HandleFunc("POST /major-reports/{id}/decision", h.S.PageID(h.decideSubmit))
+	rt.HandleFunc("GET /volunteers/{id}/certificate", h.S.PageID(h.certificatePage))
+	rt.HandleFunc("GET /volunteers/{id}/hours.xlsx", h.S.PageID(h.hoursXLSX))
 	h.peoplePages(rt)
 }
 
@@ -254,12 +254,8 @@ type showData struct {
 	Members   map[int64]string
 }
 
-func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var a *Activity
-	if err == nil {
-		a, err = h.Svc.Get(r.Context(), u, id)
-	}
+func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	a, err := h.Svc.Get(r.Context(), u, id)
 	var hs []HoursEntry
 	if err == nil {
 		hs, err = activityHours(r.Context(), h.Svc.DB.Read, id)
@@ -287,12 +283,8 @@ func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User
 }
 
 // reportSubmit reports a major activity from its page.
-func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.Submit(r.Context(), u, id)
-	}
-	if err != nil {
+func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if _, err := h.Svc.Submit(r.Context(), u, id); err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
@@ -362,12 +354,8 @@ func (h *Handlers) renderInbox(w http.ResponseWriter, r *http.Request, u *auth.U
 		Data: inboxData{L: l, Today: clock.Day(h.Svc.now())}})
 }
 
-func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.Decide(r.Context(), u, id, r.FormValue("decision"), r.FormValue("reason"))
-	}
-	if err != nil {
+func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if _, err := h.Svc.Decide(r.Context(), u, id, r.FormValue("decision"), r.FormValue("reason")); err != nil {
 		if msg, ok := h.S.FieldMessage(r, err); ok {
 			h.renderInbox(w, r, u, web.StatusOf(errs.Code(err)), msg)
 			return
@@ -380,16 +368,12 @@ func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 
 // hours are the volunteer's hours the request names: the path's id, over
 // the query's from and to.
-func (h *Handlers) hours(r *http.Request, u *auth.User) (*Hours, error) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) hours(r *http.Request, u *auth.User, id int64) (*Hours, error) {
 	return h.Svc.VolunteerHours(r.Context(), u, id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
 }
 
-func (h *Handlers) certificatePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	hs, err := h.hours(r, u)
+func (h *Handlers) certificatePage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	hs, err := h.hours(r, u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

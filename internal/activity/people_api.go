@@ -1,6 +1,7 @@
 package activity
 
 import (
+	"context"
 	"net/http"
 
 	"linli/internal/platform/auth"
@@ -15,7 +16,7 @@ func (h *Handlers) peopleRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/beneficiaries", Summary: "Register a person served again and again (counted once per period)",
 		Tag: "activities", Body: "BeneficiaryInput", Response: "Beneficiary", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.CreateBeneficiary)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/beneficiaries", Summary: "Record which registered people an activity served (among its beneficiaries)",
-		Tag: "activities", Body: "ServedInput", Response: "Activity", Status: 201}, h.S.API(h.apiServed))
+		Tag: "activities", Body: "ServedInput", Response: "Activity", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.served)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations/{id}/survey", Summary: "A consultation's resident survey and its tally",
 		Tag: "activities", Response: "ActivitySurvey"}, h.S.API(web.Read(h.S, "id", h.Svc.Survey)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations/{id}/survey", Summary: "Open a consultation's resident survey (one question, 2–10 choices)",
@@ -36,21 +37,18 @@ func (h *Handlers) apiBeneficiaries(w http.ResponseWriter, r *http.Request, u *a
 	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
-func (h *Handlers) apiServed(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in struct {
-		IDs []int64 `json:"beneficiary_ids"`
+// servedInput is the body of a call recording who an activity served.
+type servedInput struct {
+	IDs []int64 `json:"beneficiary_ids"`
+}
+
+// served records the beneficiaries an activity served and answers the
+// activity as it now is.
+func (h *Handlers) served(ctx context.Context, u *auth.User, id int64, in servedInput) (*Activity, error) {
+	if _, err := h.Svc.AddServed(ctx, u, id, in.IDs); err != nil {
+		return nil, err
 	}
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var a *Activity
-	if err == nil {
-		if _, err = h.Svc.AddServed(r.Context(), u, id, in.IDs); err == nil {
-			a, err = h.Svc.Get(r.Context(), u, id)
-		}
-	}
-	h.S.Respond(w, r, http.StatusCreated, a, err)
+	return h.Svc.Get(ctx, u, id)
 }
 
 func (h *Handlers) apiAssociation(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -3,13 +3,11 @@ package activity
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -22,11 +20,11 @@ import (
 func (h *Handlers) peoplePages(rt *web.Router) {
 	rt.HandleFunc("GET /beneficiaries", h.S.Page(h.beneficiariesPage))
 	rt.HandleFunc("POST /beneficiaries", h.S.Page(h.beneficiarySubmit))
-	rt.HandleFunc("GET /beneficiaries/{id}", h.S.Page(h.beneficiaryPage))
+	rt.HandleFunc("GET /beneficiaries/{id}", h.S.PageID(h.beneficiaryPage))
 	rt.HandleFunc("GET /consultations", h.S.Page(h.consultationsPage))
-	rt.HandleFunc("GET /consultations/{id}", h.S.Page(h.consultationPage))
-	rt.HandleFunc("POST /consultations/{id}/survey", h.S.Page(h.surveySubmit))
-	rt.HandleFunc("POST /consultations/{id}/survey/answers", h.S.Page(h.answerSubmit))
+	rt.HandleFunc("GET /consultations/{id}", h.S.PageID(h.consultationPage))
+	rt.HandleFunc("POST /consultations/{id}/survey", h.S.PageID(h.surveySubmit))
+	rt.HandleFunc("POST /consultations/{id}/survey/answers", h.S.PageID(h.answerSubmit))
 	rt.HandleFunc("GET /associations", h.S.Page(h.associationsPage))
 	rt.HandleFunc("GET /associations/{street}", h.S.Page(h.associationPage))
 	rt.HandleFunc("POST /associations/{street}", h.S.Page(h.associationSubmit))
@@ -41,20 +39,11 @@ func (s *Survey) Share(i int) string {
 	return strconv.FormatFloat(float64(s.Counts[i]*1000/s.Answers)/10, 'f', -1, 64) + "%"
 }
 
-// refused shows a refused form's messages on a page of its own, the
-// fields named (the API answers the same errors as JSON).
+// refused shows a refused form's messages on a page of its own, in one
+// line as every page does (web.FieldMessage; the API answers the same
+// errors as JSON, by field).
 func (h *Handlers) refused(w http.ResponseWriter, r *http.Request, err error) {
-	if fe, ok := h.S.FieldErrors(r, err); ok {
-		msgs := []string{}
-		for k, m := range fe {
-			msgs = append(msgs, k+"："+m)
-		}
-		slices.Sort(msgs)
-		e, _ := errs.As(err)
-		h.S.Render(w, r, web.StatusOf(e.Code), "error", web.View{Title: h.S.T(r, "ppl.refused"), Message: strings.Join(msgs, "；")})
-		return
-	}
-	h.S.PageError(w, r, err)
+	h.S.RefusalPage(w, r, err, "ppl.refused")
 }
 
 func seeOther(w http.ResponseWriter, r *http.Request, path string) {
@@ -113,13 +102,10 @@ type beneficiaryData struct {
 	Served []ServedEntry
 }
 
-func (h *Handlers) beneficiaryPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) beneficiaryPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var d beneficiaryData
-	if err == nil {
-		d.B, d.Served, err = h.Svc.Beneficiary(r.Context(), u, id)
-	}
-	if err != nil {
+	var err error
+	if d.B, d.Served, err = h.Svc.Beneficiary(r.Context(), u, id); err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
@@ -145,13 +131,10 @@ type consultationData struct {
 	CanWrite bool
 }
 
-func (h *Handlers) consultationPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) consultationPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var d consultationData
-	if err == nil {
-		d.C, d.Survey, err = h.Svc.Consultation(r.Context(), u, id)
-	}
-	if err != nil {
+	var err error
+	if d.C, d.Survey, err = h.Svc.Consultation(r.Context(), u, id); err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
@@ -160,34 +143,26 @@ func (h *Handlers) consultationPage(w http.ResponseWriter, r *http.Request, u *a
 	h.S.Render(w, r, http.StatusOK, "consultation", web.View{Title: d.C.Topic, Data: d})
 }
 
-func (h *Handlers) surveySubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		opts := []string{}
-		for _, o := range strings.Split(r.PostFormValue("options"), "\n") {
-			if o = strings.TrimSpace(o); o != "" {
-				opts = append(opts, o)
-			}
+func (h *Handlers) surveySubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	opts := []string{}
+	for _, o := range strings.Split(r.PostFormValue("options"), "\n") {
+		if o = strings.TrimSpace(o); o != "" {
+			opts = append(opts, o)
 		}
-		_, err = h.Svc.OpenSurvey(r.Context(), u, id, SurveyInput{Question: r.PostFormValue("question"), Options: opts})
 	}
-	if err != nil {
+	if _, err := h.Svc.OpenSurvey(r.Context(), u, id, SurveyInput{Question: r.PostFormValue("question"), Options: opts}); err != nil {
 		h.refused(w, r, err)
 		return
 	}
 	seeOther(w, r, "/consultations/"+itoa(id))
 }
 
-func (h *Handlers) answerSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		choice, cerr := strconv.Atoi(r.PostFormValue("choice"))
-		if cerr != nil {
-			choice = -1
-		}
-		_, err = h.Svc.Answer(r.Context(), u, id, AnswerInput{Phone: r.PostFormValue("phone"), Choice: choice})
-	}
+func (h *Handlers) answerSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	choice, err := strconv.Atoi(r.PostFormValue("choice"))
 	if err != nil {
+		choice = -1
+	}
+	if _, err := h.Svc.Answer(r.Context(), u, id, AnswerInput{Phone: r.PostFormValue("phone"), Choice: choice}); err != nil {
 		h.refused(w, r, err)
 		return
 	}

@@ -43,6 +43,10 @@ func TestPeoplePages(t *testing.T) {
 	loc := r.Header.Get("Location")
 	if r := c.Do("POST", "/beneficiaries", url.Values{"name": {""}, "community_code": {wushanComm}}); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("a nameless beneficiary: %d", r.Status)
+	} else if strings.Contains(r.String(), "name：") || strings.Contains(r.String(), "phone：") {
+		// the refusal reads as every page's does (web.FieldMessage), never
+		// a raw field key before its message
+		t.Errorf("a nameless beneficiary's refusal names raw field keys: %.500s", r.Body)
 	}
 	if r := c.Do("POST", "/beneficiaries", url.Values{"name": {"海珠人"}, "community_code": {haizhuComm}}); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("a beneficiary outside the street: %d", r.Status)

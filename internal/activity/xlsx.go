@@ -65,8 +65,8 @@ func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.Us
 }
 
 // hoursXLSX is a volunteer's record of service as a spreadsheet.
-func (h *Handlers) hoursXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	hs, err := h.hours(r, u)
+func (h *Handlers) hoursXLSX(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	hs, err := h.hours(r, u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

@@ -26,7 +26,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	doc(web.Doc{Method: "DELETE", Path: "/api/v1/orgs/{id}/follow", Summary: "A resident stops following an organization",
 		Status: 204, Resident: true}, h.S.API(h.apiFollow(false)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/signups", Summary: "A resident signs up for an activity that accepts sign-ups, within its capacity",
-		Status: 204, Resident: true}, h.S.API(h.apiSignUpFor))
+		Status: 204, Resident: true}, h.S.API(h.S.WithID("id", h.apiSignUpFor)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/signup-settings", Summary: "Open or close an activity to residents' sign-ups (who records its host's activities)",
 		Body: "SignupSettings", Status: 204}, h.S.API(web.WriteID(h.S, http.StatusNoContent, "id", noContent(h.Svc.SetSignups))))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/ratings", Summary: "A resident rates an organization they took part with: 1–5 stars and a comment the community committee moderates; one per organization per year (409)",
@@ -48,7 +48,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys/{id}/results", Summary: "A survey's awareness, participation and satisfaction, and ratings, by place",
 		Response: "SurveyResults"}, h.S.API(web.Read(h.S, "id", h.Svc.SurveyResults)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/surveys/{id}/results.xlsx", Summary: "A survey's results as a spreadsheet: each question's answers (counts and shares), then each place's readings",
-		Response: "results.xlsx"}, h.S.API(h.apiResultsXLSX))
+		Response: "results.xlsx"}, h.S.API(h.S.WithID("id", h.sendResults)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys/{id}/publication", Summary: "The survey's owner (an officer of its unit or above) publishes its results on the portal, or withdraws them",
 		Body: "PublicationInput", Response: "Survey"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.PublishResults)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/public/surveys/{id}", Summary: "A survey's published results (404 until the owner publishes them, and after a withdrawal); free-text answers only counted",
@@ -61,7 +61,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases/{id}/decision", Summary: "submit (author); approve or return (street, then district; the district's approval publishes); feature or unfeature (city)",
 		Body: "CivicDecision", Response: "Case"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.Decide)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases/{id}/photos", Summary: "Add a photo (JPEG or PNG, at most 2 MB, 9 a case) to a draft",
-		Body: "multipart", Response: "PhotoID", Status: 201}, h.S.API(h.apiPhoto))
+		Body: "multipart", Response: "PhotoID", Status: 201}, h.S.API(h.S.WithID("id", h.apiPhoto)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/public/cases", Summary: "Published cases within a place, featured first",
 		Query:    []web.Param{{Name: "within", Description: "division code"}, {Name: "featured", Description: "1: featured only"}},
 		Response: "CaseList", Public: true}, h.apiPublicCases)
@@ -97,21 +97,13 @@ func (h *Handlers) apiMe(w http.ResponseWriter, r *http.Request, u *auth.User) {
 }
 
 func (h *Handlers) apiFollow(on bool) web.Handler {
-	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
-		id, err := web.PathID(r, "id")
-		if err == nil {
-			err = h.Svc.Follow(r.Context(), u, id, on)
-		}
-		h.S.Respond(w, r, http.StatusNoContent, nil, err)
-	}
+	return h.S.WithID("id", func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		h.S.Respond(w, r, http.StatusNoContent, nil, h.Svc.Follow(r.Context(), u, id, on))
+	})
 }
 
-func (h *Handlers) apiSignUpFor(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = h.Svc.SignUpFor(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusNoContent, nil, err)
+func (h *Handlers) apiSignUpFor(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.S.Respond(w, r, http.StatusNoContent, nil, h.Svc.SignUpFor(r.Context(), u, id))
 }
 
 // readPhoto reads the "file" part, refusing a body far over the limit.
@@ -133,19 +125,22 @@ func readPhoto(w http.ResponseWriter, r *http.Request) (*upload.File, error) {
 	return upload.Read(file, hdr.Filename, MaxPhoto)
 }
 
-func (h *Handlers) apiPhoto(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var f *upload.File
-	if err == nil {
-		if _, err = h.Svc.Case(r.Context(), u, id); err == nil {
-			f, err = readPhoto(w, r)
-		}
-	}
-	var pid int64
-	if err == nil {
-		pid, err = h.Svc.AddPhoto(r.Context(), u, id, f)
-	}
+func (h *Handlers) apiPhoto(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	pid, err := h.addPhoto(w, r, u, id)
 	h.S.Respond(w, r, http.StatusCreated, map[string]int64{"id": pid}, err)
+}
+
+// addPhoto adds the request's photo to the case id, a case the user sees
+// (checked before the upload is read), and gives the photo's id.
+func (h *Handlers) addPhoto(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) (int64, error) {
+	if _, err := h.Svc.Case(r.Context(), u, id); err != nil {
+		return 0, err
+	}
+	f, err := readPhoto(w, r)
+	if err != nil {
+		return 0, err
+	}
+	return h.Svc.AddPhoto(r.Context(), u, id, f)
 }
 
 func (h *Handlers) apiPublicCases(w http.ResponseWriter, r *http.Request) {

@@ -42,18 +42,18 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("POST /resident/signups", h.S.Page(h.signupForSubmit))
 	rt.HandleFunc("POST /resident/needs", h.S.Page(h.needSubmit))
 	rt.HandleFunc("POST /resident/ratings", h.S.Page(h.rateSubmit))
-	rt.HandleFunc("POST /resident/surveys/{id}", h.S.Page(h.answerSubmit))
+	rt.HandleFunc("POST /resident/surveys/{id}", h.S.PageID(h.answerSubmit))
 	rt.ForResidents("GET /residents/signup", "POST /residents/signup", "GET "+Home, "POST /resident/follows", "POST /resident/signups",
 		"POST /resident/needs", "POST /resident/ratings", "POST /resident/surveys/{id}")
 	rt.HandleFunc("GET /cases", h.S.Page(h.casesPage))
 	rt.HandleFunc("POST /cases", h.S.Page(h.caseCreate))
-	rt.HandleFunc("GET /cases/{id}", h.S.Page(h.casePage))
-	rt.HandleFunc("POST /cases/{id}/decision", h.S.Page(h.caseDecide))
-	rt.HandleFunc("POST /cases/{id}/photos", h.S.Page(h.casePhoto))
+	rt.HandleFunc("GET /cases/{id}", h.S.PageID(h.casePage))
+	rt.HandleFunc("POST /cases/{id}/decision", h.S.PageID(h.caseDecide))
+	rt.HandleFunc("POST /cases/{id}/photos", h.S.PageID(h.casePhoto))
 	rt.HandleFunc("GET /cases/{id}/photos/{photo}", h.S.Page(h.casePhotoFile))
 	rt.HandleFunc("GET /ratings", h.S.Page(h.ratingsPage))
-	rt.HandleFunc("POST /ratings/{id}/moderation", h.S.Page(h.moderateSubmit))
-	rt.HandleFunc("POST /ratings/{id}/answer", h.S.Page(h.answerRatingSubmit))
+	rt.HandleFunc("POST /ratings/{id}/moderation", h.S.PageID(h.moderateSubmit))
+	rt.HandleFunc("POST /ratings/{id}/answer", h.S.PageID(h.answerRatingSubmit))
 	rt.HandleFunc("GET /p/cases", h.publicCasesPage)
 	rt.HandleFunc("GET /p/cases/{id}", h.publicCasePage)
 	rt.HandleFunc("GET /p/cases/{id}/photos/{photo}", h.photo)
@@ -72,11 +72,7 @@ func back(w http.ResponseWriter, r *http.Request, path, flash string) {
 
 // formError shows a form's error on a page of its own (the fields' messages).
 func (h *Handlers) formError(w http.ResponseWriter, r *http.Request, err error) {
-	if msg, ok := h.S.FieldMessage(r, err); ok {
-		h.S.Render(w, r, web.StatusOf(errs.Code(err)), "error", web.View{Title: h.tr(r, "civic.refused"), Message: msg})
-		return
-	}
-	h.S.PageError(w, r, err)
+	h.S.RefusalPage(w, r, err, "civic.refused")
 }
 
 type signupData struct {
@@ -255,19 +251,15 @@ func (h *Handlers) rateSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 	back(w, r, Home, "civic.rated")
 }
 
-func (h *Handlers) answerSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		r.ParseForm()
-		in := AnswerInput{Answers: map[string]string{}}
-		for k, v := range r.PostForm {
-			if key, ok := strings.CutPrefix(k, "q_"); ok && len(v) > 0 {
-				in.Answers[key] = v[0]
-			}
+func (h *Handlers) answerSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	r.ParseForm()
+	in := AnswerInput{Answers: map[string]string{}}
+	for k, v := range r.PostForm {
+		if key, ok := strings.CutPrefix(k, "q_"); ok && len(v) > 0 {
+			in.Answers[key] = v[0]
 		}
-		err = h.Svc.AnswerSurvey(r.Context(), u, id, in)
 	}
-	if err != nil {
+	if err := h.Svc.AnswerSurvey(r.Context(), u, id, in); err != nil {
 		h.formError(w, r, err)
 		return
 	}
@@ -326,12 +318,8 @@ type caseData struct {
 	CanFeat   bool
 }
 
-func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var c *Case
-	if err == nil {
-		c, err = h.Svc.Case(r.Context(), u, id)
-	}
+func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	c, err := h.Svc.Case(r.Context(), u, id)
 	if err == nil && !worksOnCase(u, c) {
 		err = errs.E(errs.NotFound, "err.not_found")
 	}
@@ -344,29 +332,16 @@ func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request, u *auth.User
 	h.S.Render(w, r, http.StatusOK, "civic_case", web.View{Title: c.Title, Data: d})
 }
 
-func (h *Handlers) caseDecide(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.Decide(r.Context(), u, id, Decision{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")})
-	}
-	if err != nil {
+func (h *Handlers) caseDecide(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if _, err := h.Svc.Decide(r.Context(), u, id, Decision{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}); err != nil {
 		h.formError(w, r, err)
 		return
 	}
 	back(w, r, "/cases/"+itoa(id), "civic.decided")
 }
 
-func (h *Handlers) casePhoto(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		if _, err = h.Svc.Case(r.Context(), u, id); err == nil {
-			f, ferr := readPhoto(w, r)
-			if err = ferr; err == nil {
-				_, err = h.Svc.AddPhoto(r.Context(), u, id, f)
-			}
-		}
-	}
-	if err != nil {
+func (h *Handlers) casePhoto(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if _, err := h.addPhoto(w, r, u, id); err != nil {
 		h.formError(w, r, err)
 		return
 	}
@@ -391,24 +366,16 @@ func (h *Handlers) ratingsPage(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.S.Render(w, r, http.StatusOK, "civic_ratings", web.View{Title: h.tr(r, "civic.ratings_title"), Data: rows})
 }
 
-func (h *Handlers) moderateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.Moderate(r.Context(), u, id, Moderation{Decision: r.PostFormValue("decision")})
-	}
-	if err != nil {
+func (h *Handlers) moderateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if _, err := h.Svc.Moderate(r.Context(), u, id, Moderation{Decision: r.PostFormValue("decision")}); err != nil {
 		h.formError(w, r, err)
 		return
 	}
 	back(w, r, "/ratings", "civic.decided")
 }
 
-func (h *Handlers) answerRatingSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.AnswerRating(r.Context(), u, id, Answer{Answer: r.PostFormValue("answer")})
-	}
-	if err != nil {
+func (h *Handlers) answerRatingSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if _, err := h.Svc.AnswerRating(r.Context(), u, id, Answer{Answer: r.PostFormValue("answer")}); err != nil {
 		h.formError(w, r, err)
 		return
 	}

@@ -61,8 +61,8 @@ func (f surveyForm) Locked() bool { return f.Answers > 0 }
 func (h *Handlers) surveyFormRoutes(rt *web.Router) {
 	rt.HandleFunc("GET /surveys/new", h.S.Page(h.surveyNew))
 	rt.HandleFunc("POST /surveys", h.S.Page(h.surveyCreate))
-	rt.HandleFunc("GET /surveys/{id}/edit", h.S.Page(h.surveyEdit))
-	rt.HandleFunc("POST /surveys/{id}", h.S.Page(h.surveyUpdate))
+	rt.HandleFunc("GET /surveys/{id}/edit", h.S.PageID(h.surveyEdit))
+	rt.HandleFunc("POST /surveys/{id}", h.S.PageID(h.surveyUpdate))
 }
 
 // places lists the districts and streets the user may run a survey in.
@@ -195,12 +195,8 @@ func (h *Handlers) surveyCreate(w http.ResponseWriter, r *http.Request, u *auth.
 
 // ownSurvey reads the survey of the path for its officers, or answers
 // the error page (nil).
-func (h *Handlers) ownSurvey(w http.ResponseWriter, r *http.Request, u *auth.User) *Survey {
-	id, err := web.PathID(r, "id")
-	var sv *Survey
-	if err == nil {
-		sv, err = h.Svc.Survey(r.Context(), u, id)
-	}
+func (h *Handlers) ownSurvey(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) *Survey {
+	sv, err := h.Svc.Survey(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return nil
@@ -208,22 +204,20 @@ func (h *Handlers) ownSurvey(w http.ResponseWriter, r *http.Request, u *auth.Use
 	return sv
 }
 
-func (h *Handlers) surveyEdit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	sv := h.ownSurvey(w, r, u)
+func (h *Handlers) surveyEdit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	sv := h.ownSurvey(w, r, u, id)
 	if sv == nil {
 		return
 	}
-	id := sv.ID
 	in := SurveyInput{Title: sv.Title, UnitCode: sv.UnitCode, OpensOn: sv.OpensOn, ClosesOn: sv.ClosesOn, Questions: sv.Questions}
 	h.renderSurveyForm(w, r, u, http.StatusOK, surveyForm{ID: id, In: in, Answers: sv.Answers}, nil)
 }
 
-func (h *Handlers) surveyUpdate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	sv := h.ownSurvey(w, r, u)
+func (h *Handlers) surveyUpdate(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	sv := h.ownSurvey(w, r, u, id)
 	if sv == nil {
 		return
 	}
-	id := sv.ID
 	in := readForm(r)
 	if sv.Answers > 0 && r.PostFormValue("locked") == "1" {
 		// the locked form shows the questions and place without fields:

@@ -17,9 +17,9 @@ import (
 func (h *Handlers) surveyRoutes(rt *web.Router) {
 	rt.HandleFunc("GET /surveys", h.S.Page(h.surveysPage))
 	h.surveyFormRoutes(rt)
-	rt.HandleFunc("GET /surveys/{id}", h.S.Page(h.surveyPage))
-	rt.HandleFunc("GET /surveys/{id}/results.xlsx", h.S.Page(h.surveyXLSX))
-	rt.HandleFunc("POST /surveys/{id}/publication", h.S.Page(h.publishSubmit))
+	rt.HandleFunc("GET /surveys/{id}", h.S.PageID(h.surveyPage))
+	rt.HandleFunc("GET /surveys/{id}/results.xlsx", h.S.PageID(h.sendResults))
+	rt.HandleFunc("POST /surveys/{id}/publication", h.S.PageID(h.publishSubmit))
 	rt.HandleFunc("GET /p/surveys/{id}", h.publicSurveyPage)
 }
 
@@ -58,12 +58,8 @@ func (h *Handlers) surveysPage(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.S.Render(w, r, http.StatusOK, "civic_surveys", web.View{Title: h.tr(r, "civic.surveys_title"), Data: d})
 }
 
-func (h *Handlers) surveyPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var res *Results
-	if err == nil {
-		res, err = h.Svc.SurveyResults(r.Context(), u, id)
-	}
+func (h *Handlers) surveyPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	res, err := h.Svc.SurveyResults(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -71,40 +67,25 @@ func (h *Handlers) surveyPage(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.S.Render(w, r, http.StatusOK, "civic_survey", web.View{Title: res.Survey.Title, Data: res})
 }
 
-func (h *Handlers) publishSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.PublishResults(r.Context(), u, id, PublicationInput{Published: r.PostFormValue("published") == "1"})
-	}
-	if err != nil {
+func (h *Handlers) publishSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if _, err := h.Svc.PublishResults(r.Context(), u, id, PublicationInput{Published: r.PostFormValue("published") == "1"}); err != nil {
 		h.formError(w, r, err)
 		return
 	}
 	back(w, r, "/surveys/"+itoa(id), "civic.saved")
 }
 
-func (h *Handlers) surveyXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.sendResults(w, r, u, h.S.PageError)
-}
-
-func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.sendResults(w, r, u, h.S.JSONError)
-}
-
-// sendResults sends the results of the survey the path names as a
-// spreadsheet, or answers the error with fail (a page or JSON).
-func (h *Handlers) sendResults(w http.ResponseWriter, r *http.Request, u *auth.User, fail func(http.ResponseWriter, *http.Request, error)) {
-	id, err := web.PathID(r, "id")
-	var res *Results
-	if err == nil {
-		res, err = h.Svc.SurveyResults(r.Context(), u, id)
-	}
+// sendResults sends the results of the survey id as a spreadsheet, or
+// the error (the error page, or JSON under /api/): the page and its API
+// twin are both mounted on it.
+func (h *Handlers) sendResults(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	res, err := h.Svc.SurveyResults(r.Context(), u, id)
 	var b []byte
 	if err == nil {
 		b, err = h.resultsXLSX(r, res)
 	}
 	if err != nil {
-		fail(w, r, err)
+		h.S.Error(w, r, err)
 		return
 	}
 	sheet.Send(w, "survey-"+itoa(id)+".xlsx", b)

@@ -39,18 +39,18 @@ type Places interface {
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /grades", h.S.Page(h.gradesPage))
-	rt.HandleFunc("GET /orgs/{id}/grades", h.S.Page(h.orgGradesPage))
-	rt.HandleFunc("POST /orgs/{id}/grades", h.S.Page(h.awardSubmit))
-	rt.HandleFunc("POST /orgs/{id}/party", h.S.Page(h.formSubmit))
+	rt.HandleFunc("GET /orgs/{id}/grades", h.S.PageID(h.orgGradesPage))
+	rt.HandleFunc("POST /orgs/{id}/grades", h.S.PageID(h.awardSubmit))
+	rt.HandleFunc("POST /orgs/{id}/party", h.S.PageID(h.formSubmit))
 	rt.HandleFunc("GET /party", h.S.Page(h.partyPage))
 	rt.HandleFunc("POST /party/contacts", h.S.Page(h.contactSubmit))
 	rt.HandleFunc("GET /appraisals", h.S.Page(h.appraisalsPage))
 	rt.HandleFunc("POST /appraisals", h.S.Page(h.appraiseSubmit))
 	rt.HandleFunc("GET /evaluation-trees", h.S.Page(h.treesPage))
 	rt.HandleFunc("POST /evaluation-trees", h.S.Page(h.treeSubmit))
-	rt.HandleFunc("GET /evaluation-trees/{id}", h.S.Page(h.treePage))
+	rt.HandleFunc("GET /evaluation-trees/{id}", h.S.PageID(h.treePage))
 	rt.HandleFunc("GET /evaluation-rounds", h.S.Page(h.roundsPage))
-	rt.HandleFunc("GET /evaluation-rounds/{id}", h.S.Page(h.roundPage))
+	rt.HandleFunc("GET /evaluation-rounds/{id}", h.S.PageID(h.roundPage))
 	rt.HandleFunc("POST /evaluation-rounds/{id}/scores", h.S.PageID(h.scoreSubmit))
 	h.apiRoutes(rt)
 }
@@ -129,16 +129,11 @@ type orgGradesData struct {
 	FormIn   FormInput
 }
 
-func (h *Handlers) orgGradesPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderOrgGrades(w, r, u, http.StatusOK, nil, GradeInput{}, FormInput{})
+func (h *Handlers) orgGradesPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.renderOrgGrades(w, r, u, id, http.StatusOK, nil, GradeInput{}, FormInput{})
 }
 
-func (h *Handlers) renderOrgGrades(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in GradeInput, fin FormInput) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) renderOrgGrades(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, errors map[string]string, in GradeInput, fin FormInput) {
 	o, err := h.Svc.org(r.Context(), u, id)
 	var gs []Grade
 	if err == nil {
@@ -162,29 +157,21 @@ func (h *Handlers) renderOrgGrades(w http.ResponseWriter, r *http.Request, u *au
 	h.S.Render(w, r, status, "eval_org_grades", v)
 }
 
-func (h *Handlers) awardSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) awardSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	in := GradeInput{Grade: r.PostFormValue("grade"), AwardedOn: r.PostFormValue("awarded_on"), ValidUntil: r.PostFormValue("valid_until"),
 		Evaluator: r.PostFormValue("evaluator"), LateReason: r.PostFormValue("late_reason")}
-	if err == nil {
-		_, err = h.Svc.AwardGrade(r.Context(), u, id, in)
-	}
-	if err != nil {
-		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, status, e, in, FormInput{}) })
+	if _, err := h.Svc.AwardGrade(r.Context(), u, id, in); err != nil {
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, id, status, e, in, FormInput{}) })
 		return
 	}
 	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/grades", http.StatusSeeOther)
 }
 
-func (h *Handlers) formSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) formSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	in := FormInput{OrgID: id, Form: r.PostFormValue("form"), LinkName: r.PostFormValue("link_name"),
 		EffectiveOn: r.PostFormValue("effective_on"), LateReason: r.PostFormValue("late_reason")}
-	if err == nil {
-		_, err = h.Svc.SetForm(r.Context(), u, in)
-	}
-	if err != nil {
-		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, status, e, GradeInput{}, in) })
+	if _, err := h.Svc.SetForm(r.Context(), u, in); err != nil {
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, id, status, e, GradeInput{}, in) })
 		return
 	}
 	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/grades", http.StatusSeeOther)
@@ -382,12 +369,8 @@ type treeData struct {
 	CanBuild bool
 }
 
-func (h *Handlers) treePage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var t *Tree
-	if err == nil {
-		t, err = h.Svc.Tree(r.Context(), u, id)
-	}
+func (h *Handlers) treePage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	t, err := h.Svc.Tree(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -414,16 +397,12 @@ type roundData struct {
 	OrgID   int64
 }
 
-func (h *Handlers) roundPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderRound(w, r, u, http.StatusOK, nil)
+func (h *Handlers) roundPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.renderRound(w, r, u, id, http.StatusOK, nil)
 }
 
-func (h *Handlers) renderRound(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string) {
-	id, err := web.PathID(r, "id")
-	var rd *Round
-	if err == nil {
-		rd, err = h.Svc.Round(r.Context(), u, id)
-	}
+func (h *Handlers) renderRound(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, errors map[string]string) {
+	rd, err := h.Svc.Round(r.Context(), u, id)
 	var res []Result
 	if err == nil {
 		res, err = h.Svc.Results(r.Context(), u, id)
@@ -473,7 +452,7 @@ func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		_, err = h.Svc.Score(r.Context(), u, id, in)
 	}
 	if err != nil {
-		h.fail(w, r, err, func(status int, e map[string]string) { h.renderRound(w, r, u, status, e) })
+		h.fail(w, r, err, func(status int, e map[string]string) { h.renderRound(w, r, u, id, status, e) })
 		return
 	}
 	http.Redirect(w, r, "/evaluation-rounds/"+strconv.FormatInt(id, 10), http.StatusSeeOther)

@@ -35,40 +35,40 @@ func (h *Handlers) Routes(rt *web.Router) {
 		web.Param{Name: "page", Type: "integer"}, web.Param{Name: "per_page", Type: "integer", Description: "at most 200"})
 	api("POST", "/api/v1/calls", "Open a call (a district officer or the city; a street for a micro_venture)"+key, "CallInput", "Call", 201, h.apiCreateCall)
 	api("GET", "/api/v1/calls/{id}", "One call with its terms, timetable and scoring form", "", "Call", 0, web.Read(h.S, "id", h.Svc.Call))
-	api("PATCH", "/api/v1/calls/{id}", "Change a call (the whole call; its unit stays; the form is fixed once scored)"+key, "CallInput", "Call", 0, h.apiUpdateCall)
+	api("PATCH", "/api/v1/calls/{id}", "Change a call (the whole call; its unit stays; the form is fixed once scored)"+key, "CallInput", "Call", 0, h.S.WithID("id", h.apiUpdateCall))
 	api("POST", "/api/v1/calls/{id}/applications", "Draft an application to an open call (the organization's leader or its hub)"+key,
-		"ApplicationInput", "Application", 201, h.apiApply)
+		"ApplicationInput", "Application", 201, h.S.WithID("id", h.apiApply))
 	api("GET", "/api/v1/calls/{id}/applications", "A call's applications the viewer may see", "", "ApplicationList", 0, web.ReadItems(h.S, "id", h.Svc.Applications))
 	api("GET", "/api/v1/applications/{id}", "One application", "", "Application", 0, web.Read(h.S, "id", h.Svc.Application))
-	api("POST", "/api/v1/applications/{id}/submit", "Submit a draft; an ineligible organization gets 422 with \"reasons\""+key, "", "Application", 0, h.apiSubmit)
-	api("POST", "/api/v1/applications/{id}/withdraw", "Withdraw an application before the call closes"+key, "", "Application", 0, h.apiWithdraw)
-	api("POST", "/api/v1/calls/{id}/reviewers", "Assign reviewers, with conflicts they declared"+key, "ReviewersInput", "Reviewers", 0, h.apiReviewers)
+	api("POST", "/api/v1/applications/{id}/submit", "Submit a draft; an ineligible organization gets 422 with \"reasons\""+key, "", "Application", 0, h.S.WithID("id", h.appAction(h.Svc.Submit)))
+	api("POST", "/api/v1/applications/{id}/withdraw", "Withdraw an application before the call closes"+key, "", "Application", 0, h.S.WithID("id", h.appAction(h.Svc.Withdraw)))
+	api("POST", "/api/v1/calls/{id}/reviewers", "Assign reviewers, with conflicts they declared"+key, "ReviewersInput", "Reviewers", 0, h.S.WithID("id", h.apiReviewers))
 	api("POST", "/api/v1/applications/{id}/scores", "A reviewer's scores of an application (reviewer_id defaults to the caller)"+key,
-		"ScoreInput", "ScoreAnswer", 0, h.apiScore)
+		"ScoreInput", "ScoreAnswer", 0, h.S.WithID("id", h.apiScore))
 	api("GET", "/api/v1/calls/{id}/ranking", "The ranking, computed from the scores (weighted mean plus bonus points)", "", "Ranking", 0, web.ReadItems(h.S, "id", h.Svc.Ranking))
 	api("POST", "/api/v1/calls/{id}/awards", "Award within the budget; a departure from the ranking needs a reason; each award creates a project"+key,
-		"AwardsInput", "ProjectList", 201, h.apiAwards)
-	api("GET", "/api/v1/calls/{id}/results.xlsx", "The call's awards, paid and spent, as a spreadsheet", "", "results.xlsx", 0, h.apiResultsXLSX)
+		"AwardsInput", "ProjectList", 201, h.S.WithID("id", h.apiAwards))
+	api("GET", "/api/v1/calls/{id}/results.xlsx", "The call's awards, paid and spent, as a spreadsheet", "", "results.xlsx", 0, h.S.WithID("id", h.apiResultsXLSX))
 	api("GET", "/api/v1/calls/{id}/overdue", "The call's milestones past due without a report", "", "MilestoneList", 0, web.ReadItems(h.S, "id", h.Svc.Overdue))
 	api("GET", "/api/v1/projects/{id}", "A project: budget lines and spent per line (the ledger's paid expenses), tranches, milestones",
 		"", "Project", 0, web.Read(h.S, "id", h.Svc.Project))
 	api("POST", "/api/v1/projects/{id}/tranches", "Pay a tranche: income into the custody account, or paid directly to a registered organization"+key,
-		"TrancheInput", "Tranche", 201, h.apiTranche)
-	api("POST", "/api/v1/projects/{id}/milestones", "Add a milestone"+key, "MilestoneInput", "Milestone", 201, h.apiMilestone)
+		"TrancheInput", "Tranche", 201, h.S.WithID("id", h.apiTranche))
+	api("POST", "/api/v1/projects/{id}/milestones", "Add a milestone"+key, "MilestoneInput", "Milestone", 201, h.S.WithID("id", h.apiMilestone))
 	api("POST", "/api/v1/projects/{id}/milestones/{m}/report", "Report on a milestone (the organization or its hub)"+key,
-		"FundingReportInput", "Milestone", 0, h.apiReport)
+		"FundingReportInput", "Milestone", 0, h.S.WithID("id", h.apiReport))
 	api("POST", "/api/v1/projects/{id}/milestones/{m}/accept", "Accept a reported milestone; the closing report closes the project"+key,
-		"", "Milestone", 0, h.apiAccept)
+		"", "Milestone", 0, h.S.WithID("id", h.apiAccept))
 	api("POST", "/api/v1/projects/{id}/brand", "Designate a brand project (品牌项目), dated, with the reason (district or city)"+key,
-		"DesignationInput", "Designation", 201, h.apiBrand)
+		"DesignationInput", "Designation", 201, h.S.WithID("id", h.apiBrand))
 	api("GET", "/api/v1/projects/{id}/suballocations", "统一承接: the parts of a project's award given to member organizations, net of reversals, with what was paid",
 		"", "SuballocationList", 0, web.ReadItems(h.S, "id", h.Svc.Suballocations))
 	api("POST", "/api/v1/projects/{id}/suballocations", "Give a part of the award to a member organization in custody (the parts never exceed the award)"+key,
-		"SuballocationInput", "Suballocation", 201, h.apiSuballocate)
+		"SuballocationInput", "Suballocation", 201, h.S.WithID("id", h.apiSuballocate))
 	api("POST", "/api/v1/projects/{id}/suballocations/{s}/tranches", "Pay a part into the member's custody account (within the part and what the lead received)"+key,
-		"TrancheInput", "Tranche", 201, h.apiSubTranche)
+		"TrancheInput", "Tranche", 201, h.S.WithID("id", h.apiSubTranche))
 	api("POST", "/api/v1/projects/{id}/suballocations/{s}/reverse", "Reverse what of a part is unpaid: a new entry with its reason"+key,
-		"ReverseInput", "Suballocation", 0, h.apiSubReverse)
+		"ReverseInput", "Suballocation", 0, h.S.WithID("id", h.apiSubReverse))
 	api("GET", "/api/v1/needs", "Residents' needs in the viewer's place", "", "NeedList", 0, h.apiNeeds)
 	api("POST", "/api/v1/needs", "Record a residents' need with its community (a resident: their own)"+key, "Need", "Need", 201, h.apiNeed)
 	rt.ForResidents("POST /api/v1/needs")
@@ -125,16 +125,36 @@ func (h *Handlers) apiCreateCall(w http.ResponseWriter, r *http.Request, u *auth
 	h.respond(w, r, http.StatusCreated, c, err)
 }
 
-func (h *Handlers) apiUpdateCall(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+// seenCall, seenApplication and seenProject are the visibility checks
+// made before a call's body is read (not found, not a refused body).
+func (h *Handlers) seenCall(ctx context.Context, u *auth.User, id int64) error {
+	_, err := h.Svc.Call(ctx, u, id)
+	return err
+}
+
+func (h *Handlers) seenApplication(ctx context.Context, u *auth.User, id int64) error {
+	_, err := h.Svc.Application(ctx, u, id)
+	return err
+}
+
+func (h *Handlers) seenProject(ctx context.Context, u *auth.User, id int64) error {
+	_, _, _, err := h.Svc.project(ctx, u, id)
+	return err
+}
+
+// body checks the object id is one the user sees (seen), then reads the
+// body into v with its idempotency key on the context.
+func body(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, v any,
+	seen func(ctx context.Context, u *auth.User, id int64) error) (context.Context, error) {
+	if err := seen(r.Context(), u, id); err != nil {
+		return nil, err
+	}
+	return decode(w, r, u, status, v)
+}
+
+func (h *Handlers) apiUpdateCall(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in CallInput
-	var ctx context.Context
-	if err == nil {
-		_, err = h.Svc.Call(r.Context(), u, id) // not found before the body
-	}
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusOK, &in)
-	}
+	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenCall)
 	var c *Call
 	if err == nil {
 		c, err = h.Svc.UpdateCall(ctx, u, id, in)
@@ -142,16 +162,9 @@ func (h *Handlers) apiUpdateCall(w http.ResponseWriter, r *http.Request, u *auth
 	h.respond(w, r, http.StatusOK, c, err)
 }
 
-func (h *Handlers) apiApply(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) apiApply(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in ApplicationInput
-	var ctx context.Context
-	if err == nil {
-		_, err = h.Svc.Call(r.Context(), u, id)
-	}
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusCreated, &in)
-	}
+	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenCall)
 	var a *Application
 	if err == nil {
 		a, err = h.Svc.Apply(ctx, u, id, in)
@@ -163,13 +176,10 @@ func (h *Handlers) apiApply(w http.ResponseWriter, r *http.Request, u *auth.User
 }
 
 // appAction runs an action without a body on an application.
-func (h *Handlers) appAction(fn func(ctx context.Context, u *auth.User, id int64) (*Application, error)) web.Handler {
-	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
-		id, err := web.PathID(r, "id")
+func (h *Handlers) appAction(fn func(ctx context.Context, u *auth.User, id int64) (*Application, error)) web.IDHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		err := h.seenApplication(r.Context(), u, id)
 		var ctx context.Context
-		if err == nil {
-			_, err = h.Svc.Application(r.Context(), u, id)
-		}
 		if err == nil {
 			ctx, err = idem.Keyed(r, u, http.StatusOK)
 		}
@@ -181,29 +191,14 @@ func (h *Handlers) appAction(fn func(ctx context.Context, u *auth.User, id int64
 	}
 }
 
-func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.appAction(h.Svc.Submit)(w, r, u)
-}
-
-func (h *Handlers) apiWithdraw(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.appAction(h.Svc.Withdraw)(w, r, u)
-}
-
 type reviewersIn struct {
 	UserIDs   []int64    `json:"user_ids"`
 	Conflicts []Conflict `json:"conflicts"`
 }
 
-func (h *Handlers) apiReviewers(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) apiReviewers(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in reviewersIn
-	var ctx context.Context
-	if err == nil {
-		_, err = h.Svc.Call(r.Context(), u, id)
-	}
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusOK, &in)
-	}
+	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenCall)
 	var ids []int64
 	if err == nil {
 		ids, err = h.Svc.AssignReviewers(ctx, u, id, in.UserIDs, in.Conflicts)
@@ -211,16 +206,9 @@ func (h *Handlers) apiReviewers(w http.ResponseWriter, r *http.Request, u *auth.
 	h.respond(w, r, http.StatusOK, map[string]any{"user_ids": ids}, err)
 }
 
-func (h *Handlers) apiScore(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) apiScore(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in ScoreInput
-	var ctx context.Context
-	if err == nil {
-		_, err = h.Svc.Application(r.Context(), u, id)
-	}
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusOK, &in)
-	}
+	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenApplication)
 	var out map[string]any
 	if err == nil {
 		out, err = h.Svc.Score(ctx, u, id, in)
@@ -232,16 +220,9 @@ type awardsIn struct {
 	Awards []AwardInput `json:"awards"`
 }
 
-func (h *Handlers) apiAwards(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) apiAwards(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in awardsIn
-	var ctx context.Context
-	if err == nil {
-		_, err = h.Svc.Call(r.Context(), u, id)
-	}
-	if err == nil {
-		ctx, err = decode(w, r, u, http.StatusCreated, &in)
-	}
+	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenCall)
 	var ps []*Project
 	if err == nil {
 		ps, err = h.Svc.Award(ctx, u, id, in.Awards)
@@ -249,13 +230,8 @@ func (h *Handlers) apiAwards(w http.ResponseWriter, r *http.Request, u *auth.Use
 	h.respond(w, r, http.StatusCreated, map[string]any{"items": ps}, err)
 }
 
-func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var c *Call
-	var ps []*Project
-	if err == nil {
-		c, ps, err = h.Svc.Results(r.Context(), u, id)
-	}
+func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	c, ps, err := h.Svc.Results(r.Context(), u, id)
 	var b []byte
 	if err == nil {
 		lang := i18n.FromRequest(r)
@@ -298,22 +274,9 @@ func resultsXLSX(c *Call, ps []*Project, t func(string) string) ([]byte, error) 
 	return buf.Bytes(), nil
 }
 
-// projectBody checks the project is visible, then reads the body.
-func (h *Handlers) projectBody(w http.ResponseWriter, r *http.Request, u *auth.User, status int, v any) (int64, context.Context, error) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		_, _, _, err = h.Svc.project(r.Context(), u, id)
-	}
-	var ctx context.Context
-	if err == nil {
-		ctx, err = decode(w, r, u, status, v)
-	}
-	return id, ctx, err
-}
-
-func (h *Handlers) apiTranche(w http.ResponseWriter, r *http.Request, u *auth.User) {
+func (h *Handlers) apiTranche(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in TrancheInput
-	id, ctx, err := h.projectBody(w, r, u, http.StatusCreated, &in)
+	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
 	var t *Tranche
 	if err == nil {
 		t, err = h.Svc.PayTranche(ctx, u, id, in)
@@ -321,9 +284,9 @@ func (h *Handlers) apiTranche(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.respond(w, r, http.StatusCreated, t, err)
 }
 
-func (h *Handlers) apiMilestone(w http.ResponseWriter, r *http.Request, u *auth.User) {
+func (h *Handlers) apiMilestone(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in MilestoneInput
-	id, ctx, err := h.projectBody(w, r, u, http.StatusCreated, &in)
+	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
 	var m *Milestone
 	if err == nil {
 		m, err = h.Svc.AddMilestone(ctx, u, id, in)
@@ -331,9 +294,9 @@ func (h *Handlers) apiMilestone(w http.ResponseWriter, r *http.Request, u *auth.
 	h.respond(w, r, http.StatusCreated, m, err)
 }
 
-func (h *Handlers) apiReport(w http.ResponseWriter, r *http.Request, u *auth.User) {
+func (h *Handlers) apiReport(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in ReportInput
-	id, ctx, err := h.projectBody(w, r, u, http.StatusOK, &in)
+	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenProject)
 	var mid int64
 	if err == nil {
 		mid, err = web.PathID(r, "m")
@@ -345,8 +308,8 @@ func (h *Handlers) apiReport(w http.ResponseWriter, r *http.Request, u *auth.Use
 	h.respond(w, r, http.StatusOK, m, err)
 }
 
-func (h *Handlers) apiAccept(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, ctx, err := h.projectBody(w, r, u, http.StatusOK, nil)
+func (h *Handlers) apiAccept(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	ctx, err := body(w, r, u, id, http.StatusOK, nil, h.seenProject)
 	var mid int64
 	if err == nil {
 		mid, err = web.PathID(r, "m")
@@ -358,9 +321,9 @@ func (h *Handlers) apiAccept(w http.ResponseWriter, r *http.Request, u *auth.Use
 	h.respond(w, r, http.StatusOK, m, err)
 }
 
-func (h *Handlers) apiBrand(w http.ResponseWriter, r *http.Request, u *auth.User) {
+func (h *Handlers) apiBrand(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in DesignationInput
-	id, ctx, err := h.projectBody(w, r, u, http.StatusCreated, &in)
+	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
 	var d *Designation
 	if err == nil {
 		d, err = h.Svc.Brand(ctx, u, id, in)
@@ -503,9 +466,9 @@ func schemas() map[string]any {
 	}
 }
 
-func (h *Handlers) apiSuballocate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+func (h *Handlers) apiSuballocate(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in SuballocationInput
-	id, ctx, err := h.projectBody(w, r, u, http.StatusCreated, &in)
+	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
 	var out *Suballocation
 	if err == nil {
 		out, err = h.Svc.Suballocate(ctx, u, id, in)
@@ -513,9 +476,9 @@ func (h *Handlers) apiSuballocate(w http.ResponseWriter, r *http.Request, u *aut
 	h.respond(w, r, http.StatusCreated, out, err)
 }
 
-func (h *Handlers) apiSubTranche(w http.ResponseWriter, r *http.Request, u *auth.User) {
+func (h *Handlers) apiSubTranche(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in TrancheInput
-	id, ctx, err := h.projectBody(w, r, u, http.StatusCreated, &in)
+	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
 	var sid int64
 	if err == nil {
 		sid, err = web.PathID(r, "s")
@@ -527,11 +490,11 @@ func (h *Handlers) apiSubTranche(w http.ResponseWriter, r *http.Request, u *auth
 	h.respond(w, r, http.StatusCreated, t, err)
 }
 
-func (h *Handlers) apiSubReverse(w http.ResponseWriter, r *http.Request, u *auth.User) {
+func (h *Handlers) apiSubReverse(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	id, ctx, err := h.projectBody(w, r, u, http.StatusOK, &in)
+	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenProject)
 	var sid int64
 	if err == nil {
 		sid, err = web.PathID(r, "s")

@@ -33,25 +33,25 @@ func (h *Handlers) pageRoutes(rt *web.Router) {
 	rt.HandleFunc("GET /calls", h.S.Page(h.listPage))
 	rt.HandleFunc("GET /calls/new", h.S.Page(h.newCallPage))
 	rt.HandleFunc("POST /calls", h.S.Page(h.createCallSubmit))
-	rt.HandleFunc("GET /calls/{id}", h.S.Page(h.showPage))
-	rt.HandleFunc("GET /calls/{id}/apply", h.S.Page(h.applyPage))
+	rt.HandleFunc("GET /calls/{id}", h.S.PageID(h.showPage))
+	rt.HandleFunc("GET /calls/{id}/apply", h.S.PageID(h.applyPage))
 	rt.HandleFunc("POST /calls/{id}/apply", h.S.PageID(h.applySubmit))
 	rt.HandleFunc("POST /calls/{id}/reviewers", h.S.PageID(h.reviewersSubmit))
 	rt.HandleFunc("POST /calls/{id}/awards", h.S.PageID(h.awardsSubmit))
 	rt.HandleFunc("GET /applications/{id}", h.S.PageID(h.applicationPage))
-	rt.HandleFunc("POST /applications/{id}/submit", h.S.Page(h.submitSubmit))
-	rt.HandleFunc("POST /applications/{id}/withdraw", h.S.Page(h.withdrawSubmit))
+	rt.HandleFunc("POST /applications/{id}/submit", h.S.PageID(h.appStep(h.Svc.Submit, "fund.flash.submitted")))
+	rt.HandleFunc("POST /applications/{id}/withdraw", h.S.PageID(h.appStep(h.Svc.Withdraw, "fund.flash.withdrawn")))
 	rt.HandleFunc("POST /applications/{id}/scores", h.S.PageID(h.scoreSubmit))
-	rt.HandleFunc("GET /projects/{id}", h.S.Page(h.projectPage))
+	rt.HandleFunc("GET /projects/{id}", h.S.PageID(h.projectPage))
 	rt.HandleFunc("GET /projects/{id}/files/{file}", h.S.Page(h.projectFile))
 	rt.HandleFunc("POST /projects/{id}/tranches", h.S.PageID(h.trancheSubmit))
-	rt.HandleFunc("POST /projects/{id}/milestones", h.S.Page(h.milestoneSubmit))
-	rt.HandleFunc("POST /projects/{id}/milestones/{m}/report", h.S.Page(h.reportSubmit))
-	rt.HandleFunc("POST /projects/{id}/milestones/{m}/accept", h.S.Page(h.acceptSubmit))
-	rt.HandleFunc("POST /projects/{id}/brand", h.S.Page(h.brandSubmit))
+	rt.HandleFunc("POST /projects/{id}/milestones", h.S.PageID(h.milestoneSubmit))
+	rt.HandleFunc("POST /projects/{id}/milestones/{m}/report", h.S.PageID(h.reportSubmit))
+	rt.HandleFunc("POST /projects/{id}/milestones/{m}/accept", h.S.PageID(h.acceptSubmit))
+	rt.HandleFunc("POST /projects/{id}/brand", h.S.PageID(h.brandSubmit))
 	rt.HandleFunc("POST /projects/{id}/suballocations", h.S.PageID(h.suballocateSubmit))
-	rt.HandleFunc("POST /projects/{id}/suballocations/{s}/tranches", h.S.Page(h.subTrancheSubmit))
-	rt.HandleFunc("POST /projects/{id}/suballocations/{s}/reverse", h.S.Page(h.subReverseSubmit))
+	rt.HandleFunc("POST /projects/{id}/suballocations/{s}/tranches", h.S.PageID(h.subTrancheSubmit))
+	rt.HandleFunc("POST /projects/{id}/suballocations/{s}/reverse", h.S.PageID(h.subReverseSubmit))
 }
 
 // yuan formats fen as yuan with two decimals.
@@ -308,12 +308,8 @@ type showData struct {
 	Form       url.Values
 }
 
-func (h *Handlers) renderCall(w http.ResponseWriter, r *http.Request, u *auth.User, status int, form url.Values, err error) {
-	id, perr := web.PathID(r, "id")
-	var c *Call
-	if perr == nil {
-		c, perr = h.Svc.Call(r.Context(), u, id)
-	}
+func (h *Handlers) renderCall(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, form url.Values, err error) {
+	c, perr := h.Svc.Call(r.Context(), u, id)
 	if perr != nil {
 		h.S.PageError(w, r, perr)
 		return
@@ -368,8 +364,8 @@ func (h *Handlers) renderCall(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.render(w, r, status, "fund_call", c.Title, d, err)
 }
 
-func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderCall(w, r, u, http.StatusOK, nil, nil)
+func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.renderCall(w, r, u, id, http.StatusOK, nil, nil)
 }
 
 // reviewersSubmit assigns reviewers named by their accounts.
@@ -401,7 +397,7 @@ func (h *Handlers) reviewersSubmit(w http.ResponseWriter, r *http.Request, u *au
 // refusal and what was typed.
 func (h *Handlers) callDone(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, flash string, err error) {
 	if err != nil {
-		h.renderCall(w, r, u, statusOf(err), r.PostForm, err)
+		h.renderCall(w, r, u, id, statusOf(err), r.PostForm, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/calls/%d?flash=%s", id, flash), http.StatusSeeOther)
@@ -452,12 +448,8 @@ type applyData struct {
 	Pairings []*Pairing
 }
 
-func (h *Handlers) renderApply(w http.ResponseWriter, r *http.Request, u *auth.User, status int, form url.Values, err error) {
-	id, perr := web.PathID(r, "id")
-	var c *Call
-	if perr == nil {
-		c, perr = h.Svc.Call(r.Context(), u, id)
-	}
+func (h *Handlers) renderApply(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, form url.Values, err error) {
+	c, perr := h.Svc.Call(r.Context(), u, id)
 	var orgs []*registry.Org
 	if perr == nil {
 		orgs, perr = h.Svc.ApplicantOrgs(r.Context(), u)
@@ -493,12 +485,12 @@ func (h *Handlers) renderApply(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.render(w, r, status, "fund_apply", h.S.T(r, "fund.apply_title")+"："+c.Title, d, err)
 }
 
-func (h *Handlers) applyPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
+func (h *Handlers) applyPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	form := url.Values{}
 	if o := r.URL.Query().Get("org_id"); o != "" {
 		form.Set("org_id", o)
 	}
-	h.renderApply(w, r, u, http.StatusOK, form, nil)
+	h.renderApply(w, r, u, id, http.StatusOK, form, nil)
 }
 
 // applicationOfForm reads the application form; amounts in yuan.
@@ -547,7 +539,7 @@ func (h *Handlers) applySubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		a, err = h.Svc.Apply(r.Context(), u, id, in)
 	}
 	if err != nil {
-		h.renderApply(w, r, u, statusOf(err), r.PostForm, err)
+		h.renderApply(w, r, u, id, statusOf(err), r.PostForm, err)
 		return
 	}
 	flash := "fund.flash.drafted"
@@ -619,14 +611,10 @@ func (h *Handlers) applicationPage(w http.ResponseWriter, r *http.Request, u *au
 	h.renderApplication(w, r, u, id, http.StatusOK, nil, nil)
 }
 
-func (h *Handlers) appStep(fn func(ctx context.Context, u *auth.User, id int64) (*Application, error), flash string) web.Handler {
-	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
-		id, err := web.PathID(r, "id")
-		if err == nil {
-			_, err = fn(r.Context(), u, id)
-		}
-		if err != nil {
-			if _, ok := h.view(r, "", nil, err); ok && id != 0 {
+func (h *Handlers) appStep(fn func(ctx context.Context, u *auth.User, id int64) (*Application, error), flash string) web.IDHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		if _, err := fn(r.Context(), u, id); err != nil {
+			if _, ok := h.view(r, "", nil, err); ok {
 				h.renderApplication(w, r, u, id, statusOf(err), nil, err)
 				return
 			}
@@ -635,14 +623,6 @@ func (h *Handlers) appStep(fn func(ctx context.Context, u *auth.User, id int64) 
 		}
 		http.Redirect(w, r, fmt.Sprintf("/applications/%d?flash=%s", id, flash), http.StatusSeeOther)
 	}
-}
-
-func (h *Handlers) submitSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.appStep(h.Svc.Submit, "fund.flash.submitted")(w, r, u)
-}
-
-func (h *Handlers) withdrawSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.appStep(h.Svc.Withdraw, "fund.flash.withdrawn")(w, r, u)
 }
 
 // scoreSubmit records the signed-in reviewer's scores.

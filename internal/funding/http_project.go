@@ -63,15 +63,9 @@ type OrgName struct {
 	Name string
 }
 
-func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth.User, status int, formFor string, form url.Values, err error) {
-	id, perr := web.PathID(r, "id")
+func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, formFor string, form url.Values, err error) {
 	ctx := r.Context()
-	var p *Project
-	var c *Call
-	var hub int64
-	if perr == nil {
-		p, c, hub, perr = h.Svc.project(ctx, u, id)
-	}
+	p, c, hub, perr := h.Svc.project(ctx, u, id)
 	if perr == nil {
 		perr = h.Svc.fill(ctx, p)
 	}
@@ -115,13 +109,13 @@ func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth
 	h.render(w, r, status, "fund_project", p.Title, d, err)
 }
 
-func (h *Handlers) projectPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.renderProject(w, r, u, http.StatusOK, "", nil, nil)
+func (h *Handlers) projectPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.renderProject(w, r, u, id, http.StatusOK, "", nil, nil)
 }
 
 // done answers a project form: back to the page, or the page again with
 // the refusal and what was typed.
-func (h *Handlers) done(w http.ResponseWriter, r *http.Request, u *auth.User, formFor, flash string, err error) {
+func (h *Handlers) done(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, formFor, flash string, err error) {
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/projects/%s?flash=%s", r.PathValue("id"), flash), http.StatusSeeOther)
 		return
@@ -135,7 +129,7 @@ func (h *Handlers) done(w http.ResponseWriter, r *http.Request, u *auth.User, fo
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.renderProject(w, r, u, statusOf(err), formFor, r.PostForm, err)
+	h.renderProject(w, r, u, id, statusOf(err), formFor, r.PostForm, err)
 }
 
 func (h *Handlers) trancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -143,7 +137,7 @@ func (h *Handlers) trancheSubmit(w http.ResponseWriter, r *http.Request, u *auth
 	if err == nil {
 		_, err = h.Svc.PayTranche(keyed(r, u, http.StatusCreated), u, id, in)
 	}
-	h.done(w, r, u, "tranche", "fund.flash.paid", err)
+	h.done(w, r, u, id, "tranche", "fund.flash.paid", err)
 }
 
 // trancheForm reads a form paying a tranche, the project's or a
@@ -155,20 +149,17 @@ func trancheForm(r *http.Request) (TrancheInput, error) {
 	return TrancheInput{AmountFen: fen, PaidOn: r.PostFormValue("paid_on")}, formError(fe)
 }
 
-func (h *Handlers) milestoneSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		r.ParseForm()
-		_, err = h.Svc.AddMilestone(keyed(r, u, http.StatusCreated), u, id, MilestoneInput{Kind: r.PostFormValue("kind"),
-			Title: r.PostFormValue("title"), DueOn: r.PostFormValue("due_on")})
-	}
-	h.done(w, r, u, "milestone", "fund.flash.milestone", err)
+func (h *Handlers) milestoneSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	r.ParseForm()
+	_, err := h.Svc.AddMilestone(keyed(r, u, http.StatusCreated), u, id, MilestoneInput{Kind: r.PostFormValue("kind"),
+		Title: r.PostFormValue("title"), DueOn: r.PostFormValue("due_on")})
+	h.done(w, r, u, id, "milestone", "fund.flash.milestone", err)
 }
 
 // reportSubmit files a milestone's report with an attachment and the
 // activities ticked.
-func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, mid, err := web.PathPair(r, "id", "m")
+func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	mid, err := web.PathID(r, "m")
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -193,24 +184,21 @@ func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	if err == nil {
 		_, err = h.Svc.ReportWithFile(r.Context(), u, id, mid, in, file)
 	}
-	h.done(w, r, u, "report-"+strconv.FormatInt(mid, 10), "fund.flash.reported", err)
+	h.done(w, r, u, id, "report-"+strconv.FormatInt(mid, 10), "fund.flash.reported", err)
 }
 
-func (h *Handlers) acceptSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, mid, err := web.PathPair(r, "id", "m")
+func (h *Handlers) acceptSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	mid, err := web.PathID(r, "m")
 	if err == nil {
 		_, err = h.Svc.Accept(r.Context(), u, id, mid)
 	}
-	h.done(w, r, u, "accept", "fund.flash.accepted", err)
+	h.done(w, r, u, id, "accept", "fund.flash.accepted", err)
 }
 
-func (h *Handlers) brandSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		r.ParseForm()
-		_, err = h.Svc.Brand(r.Context(), u, id, DesignationInput{Reason: r.PostFormValue("reason"), EffectiveOn: r.PostFormValue("effective_on")})
-	}
-	h.done(w, r, u, "brand", "fund.flash.brand", err)
+func (h *Handlers) brandSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	r.ParseForm()
+	_, err := h.Svc.Brand(r.Context(), u, id, DesignationInput{Reason: r.PostFormValue("reason"), EffectiveOn: r.PostFormValue("effective_on")})
+	h.done(w, r, u, id, "brand", "fund.flash.brand", err)
 }
 
 // projectFile sends a report's attachment.
@@ -241,11 +229,11 @@ func (h *Handlers) suballocateSubmit(w http.ResponseWriter, r *http.Request, u *
 		_, err = h.Svc.Suballocate(keyed(r, u, http.StatusCreated), u, id, SuballocationInput{OrgID: org, Part: r.PostFormValue("part"),
 			AmountFen: fen, EffectiveOn: r.PostFormValue("effective_on")})
 	}
-	h.done(w, r, u, "sub", "fund.flash.suballocated", formField(err, "org_id", "member"))
+	h.done(w, r, u, id, "sub", "fund.flash.suballocated", formField(err, "org_id", "member"))
 }
 
-func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, sid, err := web.PathPair(r, "id", "s")
+func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	sid, err := web.PathID(r, "s")
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -254,14 +242,14 @@ func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *a
 	if err == nil {
 		_, err = h.Svc.PaySubTranche(keyed(r, u, http.StatusCreated), u, id, sid, in)
 	}
-	h.done(w, r, u, "sub-"+strconv.FormatInt(sid, 10), "fund.flash.paid", err)
+	h.done(w, r, u, id, "sub-"+strconv.FormatInt(sid, 10), "fund.flash.paid", err)
 }
 
-func (h *Handlers) subReverseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, sid, err := web.PathPair(r, "id", "s")
+func (h *Handlers) subReverseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	sid, err := web.PathID(r, "s")
 	if err == nil {
 		r.ParseForm()
 		_, err = h.Svc.ReverseSuballocation(r.Context(), u, id, sid, r.PostFormValue("reason"))
 	}
-	h.done(w, r, u, "rev-"+r.PathValue("s"), "fund.flash.reversed", formField(err, "reason", "reverse_reason"))
+	h.done(w, r, u, id, "rev-"+r.PathValue("s"), "fund.flash.reversed", formField(err, "reason", "reverse_reason"))
 }

@@ -175,3 +175,25 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitOrder: the unit rule names the first reason that applies, in
+// one order for every room (no division, then the level, then the scope),
+// and only that one; a unit that passes adds nothing.
+func TestUnitOrder(t *testing.T) {
+	for _, c := range []struct {
+		exists, levelOK, mayAct bool
+		key                     string
+	}{
+		{false, false, false, "err.unknown_division"},
+		{false, true, true, "err.unknown_division"},
+		{true, false, false, "room.err.level"},
+		{true, true, false, "err.outside_scope"},
+		{true, true, true, ""},
+	} {
+		f := errs.Fields{}
+		ok := geo.Unit(f, "unit_code", c.exists, c.levelOK, c.mayAct, "room.err.level")
+		if got := f["unit_code"].Key; got != c.key || ok != (c.key == "") || len(f) > 1 {
+			t.Errorf("%+v: %v (ok %v), want %q", c, f, ok, c.key)
+		}
+	}
+}

@@ -123,17 +123,33 @@ type Names interface {
 // is returned. err is only a failed lookup.
 func (s *Store) Check(ctx context.Context, u *auth.User, f errs.Fields, field, code string, level int, levelMsg string) (*Node, error) {
 	n, err := s.Get(ctx, code)
-	switch {
-	case errs.Is(err, errs.NotFound):
-		f.Add(field, "err.unknown_division")
-	case err != nil:
+	if err != nil && !errs.Is(err, errs.NotFound) {
 		return nil, err
-	case n.Level != level:
+	}
+	found := err == nil
+	if !Unit(f, field, found, found && n.Level == level, found && u.InScope(n.Code), levelMsg) {
+		return nil, nil
+	}
+	return n, nil
+}
+
+// Unit is Check's rule once the code is looked up, for a room whose rules
+// are pure (its service looks the code up) or that takes a unit of more
+// than one level or by a narrower scope: the code must name a division
+// (exists, else err.unknown_division), of a level the room takes (levelOK,
+// else levelMsg), that the user may act for (mayAct, else
+// err.outside_scope). The first reason that applies is added to f under
+// field, in that order in every room; true when none does.
+func Unit(f errs.Fields, field string, exists, levelOK, mayAct bool, levelMsg string) bool {
+	switch {
+	case !exists:
+		f.Add(field, "err.unknown_division")
+	case !levelOK:
 		f.Add(field, levelMsg)
-	case !u.InScope(n.Code):
+	case !mayAct:
 		f.Add(field, "err.outside_scope")
 	default:
-		return n, nil
+		return true
 	}
-	return nil, nil
+	return false
 }

@@ -300,3 +300,28 @@ func TestBaseLevelAndDates(t *testing.T) {
 		t.Fatalf("closed today: %+v %v", s, err)
 	}
 }
+
+// TestBaseDivisionRule: a base's division is judged by the unit rule
+// every room shares (geo.Unit), in its order, each refusal on
+// division_code: no such division (even outside the officer's street,
+// which said "outside your scope" before), then a division above a
+// district, then one outside the officer's street.
+func TestBaseDivisionRule(t *testing.T) {
+	f := setup(t)
+	for _, c := range []struct{ code, key string }{
+		{street + "999", "err.unknown_division"},
+		{"440304999", "err.unknown_division"},
+		{"4401", "err.base_division"},
+		{liede, "err.outside_scope"},
+	} {
+		_, err := f.svc.Create(f.Ctx, f.officer, incubation.BaseInput{Name: "天河南基地", HostType: "other", DivisionCode: c.code, OpenedOn: "2023-06-01"})
+		e, _ := errs.As(err)
+		if e == nil || e.Fields["division_code"].Key != c.key {
+			t.Errorf("%s: %v, want division_code %s", c.code, err, c.key)
+		}
+	}
+	var n int
+	if err := f.DB.Read.QueryRowContext(f.Ctx, `SELECT COUNT(*) FROM bases`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d bases written by refused forms (%v)", n, err)
+	}
+}

@@ -160,20 +160,11 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old
 	} else {
 		in.LateReason = ""
 	}
-	switch n := len(in.DivisionCode); {
-	case geo.LevelOf(in.DivisionCode) < geo.District || n > 12:
-		f.Add("division_code", "err.base_division")
-	case !u.InScope(in.DivisionCode):
-		f.Add("division_code", "err.outside_scope")
-	default:
-		ok, err := s.Geo.Exists(ctx, in.DivisionCode)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			f.Add("division_code", "err.unknown_division")
-		}
+	exists, err := s.Geo.Exists(ctx, in.DivisionCode)
+	if err != nil {
+		return err
 	}
+	geo.Unit(f, "division_code", exists, geo.LevelOf(in.DivisionCode) >= geo.District, u.InScope(in.DivisionCode), "err.base_division")
 	if in.OperatorOrgID != 0 {
 		o, err := s.Orgs.Lookup(ctx, in.OperatorOrgID)
 		switch {

@@ -163,7 +163,9 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *Input) error {
 	if !slices.Contains(Levels, in.Level) {
 		f.Add("level", "err.choose_one")
 	}
-	s.validateScope(ctx, u, in, f)
+	if err := s.validateScope(ctx, u, in, f); err != nil {
+		return err
+	}
 	if in.Target <= 0 {
 		f.Add("target", "kpi.err.target_positive")
 	}
@@ -179,26 +181,23 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *Input) error {
 	return f.Err()
 }
 
-func (s *Service) validateScope(ctx context.Context, u *auth.User, in *Input, f errs.Fields) {
+// validateScope checks the unit an indicator is set for by the unit rule
+// (geo.Unit): a division, a city or a district, one the user sets
+// indicators for. err is only a failed lookup.
+func (s *Service) validateScope(ctx context.Context, u *auth.User, in *Input, f errs.Fields) error {
 	if in.ScopeCode == "" {
 		in.ScopeCode = u.ScopeCode
 	}
-	n := len(in.ScopeCode)
-	switch {
-	case !u.InScope(in.ScopeCode):
-		f.Add("scope_code", "err.outside_scope")
-	case n != 4 && n != 6:
-		f.Add("scope_code", "kpi.err.scope_level")
-	case !setsFor(u, in.ScopeCode):
-		f.Add("scope_code", "err.outside_scope")
-	default:
-		if ok, err := s.Geo.Exists(ctx, in.ScopeCode); err != nil || !ok {
-			f.Add("scope_code", "err.unknown_division")
-		}
+	exists, err := s.Geo.Exists(ctx, in.ScopeCode)
+	if err != nil {
+		return err
 	}
-	if ll, ok := levelLen[in.Level]; ok && ll < n {
+	lv := geo.LevelOf(in.ScopeCode)
+	geo.Unit(f, "scope_code", exists, lv == geo.City || lv == geo.District, setsFor(u, in.ScopeCode), "kpi.err.scope_level")
+	if ll, ok := levelLen[in.Level]; ok && ll < len(in.ScopeCode) {
 		f.Add("level", "kpi.err.level_above_scope")
 	}
+	return nil
 }
 
 func validateRule(in *Input, f errs.Fields) {

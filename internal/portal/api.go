@@ -25,9 +25,9 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Tag: "public", Public: true, Response: "PublicActivityList", Query: append([]web.Param{{Name: "within"},
 			{Name: "from", Description: "YYYY-MM-DD (default today)"}, {Name: "to", Description: "YYYY-MM-DD, at most a year after from"}}, pg...)}, h.apiActivities)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/publication", Summary: "An organization's publication settings (信息公开): its leader and community committee",
-		Tag: "public", Response: "Publication"}, h.S.API(h.apiSettings))
+		Tag: "public", Response: "Publication"}, h.S.API(h.S.WithID("id", h.apiSettings)))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/orgs/{id}/publication", Summary: "Change what an organization publishes on the portal; withdrawing removes it at once (version: the one read)",
-		Tag: "public", Body: "Publication", Response: "Publication"}, h.S.API(h.apiPutSettings))
+		Tag: "public", Body: "Publication", Response: "Publication"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.PutSettings)))
 	h.mapRoutes(rt)
 	rt.Schemas(schemas())
 }
@@ -104,25 +104,8 @@ func (h *Handlers) apiActivities(w http.ResponseWriter, r *http.Request) {
 	h.S.Respond(w, r, http.StatusOK, p, err)
 }
 
-func (h *Handlers) apiSettings(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var s *Settings
-	if err == nil {
-		s, _, err = h.Svc.Settings(r.Context(), u, id)
-	}
-	h.S.Respond(w, r, http.StatusOK, s, err)
-}
-
-func (h *Handlers) apiPutSettings(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var in Settings
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var s *Settings
-	if err == nil {
-		s, err = h.Svc.PutSettings(r.Context(), u, id, in)
-	}
+func (h *Handlers) apiSettings(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	s, _, err := h.Svc.Settings(r.Context(), u, id)
 	h.S.Respond(w, r, http.StatusOK, s, err)
 }
 

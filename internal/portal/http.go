@@ -40,7 +40,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /p/orgs/{id}/photos/{pid}", h.photo)
 	rt.HandleFunc("GET /p/activities", h.activitiesPage)
 	rt.HandleFunc("GET /p/calls/{id}", h.callPage)
-	rt.HandleFunc("GET /p/orgs/{id}/settings", h.S.Page(h.settingsPage))
+	rt.HandleFunc("GET /p/orgs/{id}/settings", h.S.PageID(h.settingsPage))
 	rt.HandleFunc("POST /p/orgs/{id}/settings", h.S.PageID(h.settingsSubmit))
 	rt.HandleFunc("POST /p/orgs/{id}/photos", h.S.PageID(h.photoSubmit))
 	rt.HandleFunc("POST /p/orgs/{id}/photos/{pid}/delete", h.S.Page(h.photoDelete))
@@ -282,13 +282,8 @@ type settingsView struct {
 	MaxPhoto int64
 }
 
-func (h *Handlers) settingsView(w http.ResponseWriter, r *http.Request, u *auth.User, in *Settings, fail error) {
-	id, err := web.PathID(r, "id")
-	var set *Settings
-	var ps []Photo
-	if err == nil {
-		set, ps, err = h.Svc.Settings(r.Context(), u, id)
-	}
+func (h *Handlers) settingsView(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, in *Settings, fail error) {
+	set, ps, err := h.Svc.Settings(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -315,8 +310,8 @@ func (h *Handlers) settingsView(w http.ResponseWriter, r *http.Request, u *auth.
 	h.S.Render(w, r, status, "portal_settings", web.View{Title: h.S.T(r, "portal.settings_title", o.Name), Data: v})
 }
 
-func (h *Handlers) settingsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.settingsView(w, r, u, nil, nil)
+func (h *Handlers) settingsPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.settingsView(w, r, u, id, nil, nil)
 }
 
 func (h *Handlers) settingsSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -331,7 +326,7 @@ func (h *Handlers) settingsSubmit(w http.ResponseWriter, r *http.Request, u *aut
 		Finances: on("finances"), FinancesText: f.Get("finances_text"), Charter: on("charter"), CharterText: f.Get("charter_text"),
 		OfficersText: f.Get("officers_text"), Activities: on("activities"), Version: ver}
 	if _, err := h.Svc.PutSettings(r.Context(), u, id, in); err != nil {
-		h.settingsView(w, r, u, &in, err)
+		h.settingsView(w, r, u, id, &in, err)
 		return
 	}
 	http.Redirect(w, r, "/p/orgs/"+strconv.FormatInt(id, 10)+"/settings?flash=portal.saved", http.StatusSeeOther)
@@ -350,7 +345,7 @@ func (h *Handlers) photoSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		}
 	}
 	if _, err := h.Svc.AddPhoto(r.Context(), u, id, f, strings.TrimSpace(r.FormValue("caption"))); err != nil {
-		h.settingsView(w, r, u, nil, err)
+		h.settingsView(w, r, u, id, nil, err)
 		return
 	}
 	http.Redirect(w, r, "/p/orgs/"+strconv.FormatInt(id, 10)+"/settings?flash=portal.photo_added", http.StatusSeeOther)

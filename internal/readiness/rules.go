@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"linli/internal/effective"
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
@@ -155,13 +156,10 @@ func planLog(in *ContactLogInput, since string, now time.Time) error {
 	return f.Err()
 }
 
+// checkCommunity is the unit rule (geo.Unit) for the community a record
+// is kept for: a division, a community, of the keeper's subtree.
 func checkCommunity(u *auth.User, code string, exists bool, f errs.Fields) {
-	switch {
-	case len(code) != 12 || !exists:
-		f.Add("community_code", "err.unknown_division")
-	case !canKeep(u, code):
-		f.Add("community_code", "err.outside_scope")
-	}
+	geo.Unit(f, "community_code", exists, geo.LevelOf(code) == geo.Community, canKeep(u, code), "err.community_code")
 }
 
 func checkDate(s, field, today string, f errs.Fields) {

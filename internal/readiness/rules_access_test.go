@@ -5,6 +5,7 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/auth/authtest"
+	"linli/internal/platform/errs"
 )
 
 // Who keeps and who reads readiness, for every role, in and out of its
@@ -30,5 +31,31 @@ func TestAccessRules(t *testing.T) {
 	}
 	if keeper(nil) || canKeep(nil, "440106001001") || readsReadiness(nil) {
 		t.Error("no account may do anything")
+	}
+}
+
+// TestCommunityRule: the community a contact, drill or post is kept for
+// is judged by the unit rule every room shares (geo.Unit), in its order,
+// each refusal on community_code: no such division, then a division that
+// is not a community (a street said "unknown division" before), then one
+// outside the keeper's subtree.
+func TestCommunityRule(t *testing.T) {
+	u := &auth.User{Role: auth.StreetOfficer, ScopeCode: authtest.Scope(auth.StreetOfficer)}
+	for _, c := range []struct {
+		code   string
+		exists bool
+		key    string
+	}{
+		{authtest.Community, false, "err.unknown_division"},
+		{authtest.Outside, false, "err.unknown_division"},
+		{authtest.Community[:9], true, "err.community_code"},
+		{authtest.Outside, true, "err.outside_scope"},
+		{authtest.Community, true, ""},
+	} {
+		f := errs.Fields{}
+		checkCommunity(u, c.code, c.exists, f)
+		if got := f["community_code"].Key; got != c.key || len(f) > 1 {
+			t.Errorf("%s (exists %v): %v, want community_code %q", c.code, c.exists, f, c.key)
+		}
 	}
 }

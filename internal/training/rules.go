@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"linli/internal/effective"
+	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
@@ -166,14 +167,9 @@ func planTraining(u *auth.User, in *TrainingInput, unitExists bool) error {
 	}
 	checkSet(in.Topics, Topics, "topics", f)
 	checkSet(in.Audiences, Audiences, "audiences", f)
-	switch {
-	case !unitExists:
-		f.Add("unit_code", "err.unknown_division")
-	case len(in.UnitCode) != 4 && len(in.UnitCode) != 6 && len(in.UnitCode) != 9:
-		f.Add("unit_code", "training.err.unit_level")
-	case !canOrganize(u, in.UnitCode, in.HubOrgID):
-		f.Add("unit_code", "err.outside_scope")
-	}
+	lv := geo.LevelOf(in.UnitCode)
+	geo.Unit(f, "unit_code", unitExists, lv == geo.City || lv == geo.District || lv == geo.Street,
+		canOrganize(u, in.UnitCode, in.HubOrgID), "training.err.unit_level")
 	if in.StartsAt.IsZero() {
 		f.Add("starts_at", "err.required")
 	}

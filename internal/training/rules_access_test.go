@@ -6,6 +6,7 @@ import (
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/auth/authtest"
+	"linli/internal/platform/errs"
 	"linli/internal/registry"
 )
 
@@ -78,6 +79,34 @@ func TestSelfEnrolAgreesWithPage(t *testing.T) {
 			if allowed := err == nil; allowed != (shown && orgID == 7) {
 				t.Errorf("%s of %d: button %v, planSelf %v", r, orgID, shown, err)
 			}
+		}
+	}
+}
+
+// TestUnitRule: a session's unit is judged by the unit rule every room
+// shares (geo.Unit), in its order, each refusal on unit_code: no such
+// division, then a division of a level sessions are not run for (a
+// community), then one outside the organizer's scope.
+func TestUnitRule(t *testing.T) {
+	u := &auth.User{Role: auth.DistrictOfficer, ScopeCode: authtest.Scope(auth.DistrictOfficer)}
+	for _, c := range []struct {
+		code   string
+		exists bool
+		key    string
+	}{
+		{authtest.Community[:9], false, "err.unknown_division"},
+		{authtest.Community, true, "training.err.unit_level"},
+		{authtest.Outside[:6], true, "err.outside_scope"},
+		{authtest.Community[:9], true, ""},
+	} {
+		in := TrainingInput{UnitCode: c.code}
+		err := planTraining(u, &in, c.exists)
+		e, _ := errs.As(err)
+		if e == nil {
+			t.Fatalf("%s: an empty session accepted", c.code)
+		}
+		if got := e.Fields["unit_code"].Key; got != c.key {
+			t.Errorf("%s (exists %v): unit_code %q, want %q", c.code, c.exists, got, c.key)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -208,16 +209,23 @@ func TestQueryReads(t *testing.T) {
 	}
 }
 
-// TestFieldMessage: a refusal's field messages make one line, in the
-// request's language, sorted whatever the map's order, joined by the
-// language's separator; an error that refuses no input is not one.
-func TestFieldMessage(t *testing.T) {
+// pageServer is a server that renders pages in the common messages'
+// languages, and its catalogue.
+func pageServer(t *testing.T) (*web.Server, *i18n.Catalog) {
+	t.Helper()
 	cat := i18n.New(i18n.Common)
 	rd, err := web.NewRenderer(cat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := web.NewServer(cat, rd, nil, slog.New(slog.DiscardHandler), nil)
+	return web.NewServer(cat, rd, nil, slog.New(slog.DiscardHandler), nil), cat
+}
+
+// TestFieldMessage: a refusal's field messages make one line, in the
+// request's language, sorted whatever the map's order, joined by the
+// language's separator; an error that refuses no input is not one.
+func TestFieldMessage(t *testing.T) {
+	s, cat := pageServer(t)
 	refusal := &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{
 		"reason": errs.M("err.required"), "decision": errs.M("err.choose_one"), "on": errs.M("err.date_future")}}
 	for lang, sep := range map[string]string{i18n.ZH: "；", i18n.EN: "; "} {
@@ -236,5 +244,28 @@ func TestFieldMessage(t *testing.T) {
 		if _, ok := s.FieldMessage(r, errs.E(errs.Forbidden, "err.forbidden")); ok {
 			t.Fatalf("%s: a refusal of access read as a refusal of input", lang)
 		}
+	}
+}
+
+// TestRefusalPage: a refusal of input is the error page with its status
+// and its messages in one line (FieldMessage); any other error is the
+// error page of its own status.
+func TestRefusalPage(t *testing.T) {
+	s, _ := pageServer(t)
+	refusal := &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{
+		"reason": errs.M("err.required"), "decision": errs.M("err.choose_one")}}
+	r := httptest.NewRequest("POST", "/x?lang=en", nil)
+	r = r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
+	rec := httptest.NewRecorder()
+	s.RefusalPage(rec, r, refusal, "err.invalid_input")
+	line, _ := s.FieldMessage(r, refusal)
+	if body := rec.Body.String(); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, html.EscapeString(line)) ||
+		strings.Contains(body, "reason") {
+		t.Errorf("a refusal: %d, want 422 with %q: %.400s", rec.Code, line, body)
+	}
+	rec = httptest.NewRecorder()
+	s.RefusalPage(rec, r, errs.E(errs.NotFound, "err.not_found"), "err.invalid_input")
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("not found: %d, want 404", rec.Code)
 	}
 }

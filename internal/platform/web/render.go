@@ -205,6 +205,18 @@ func (s *Server) FieldMessage(r *http.Request, err error) (string, bool) {
 	return strings.Join(msgs, sep), true
 }
 
+// RefusalPage answers a form posted from a page that does not show its
+// refusals beside the fields: a refusal's messages in one line
+// (FieldMessage) on the error page titled by the key title, with the
+// refusal's status; any other error is the error page.
+func (s *Server) RefusalPage(w http.ResponseWriter, r *http.Request, err error, title string) {
+	if msg, ok := s.FieldMessage(r, err); ok {
+		s.Render(w, r, StatusOf(errs.Code(err)), "error", View{Title: s.T(r, title), Message: msg})
+		return
+	}
+	s.PageError(w, r, err)
+}
+
 func (r *Renderer) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":   func(key string, args ...any) string { return r.cat.T(lang, key, args...) },
