@@ -419,12 +419,8 @@ func mergeKey(out []delta, k string, rows []rollRow, ch map[string]Count) []delt
 	return out
 }
 
-// upsertRoll writes rollup rows, new or replacing. Each key and day is
-// once in rs.
+// upsertRoll writes rollup rows, new or replacing.
 func upsertRoll(ctx context.Context, tx db.Querier, rs []delta) error {
-	if ok, err := copyRoll(ctx, tx, rs); ok || err != nil {
-		return err
-	}
 	const per = 250
 	for start := 0; start < len(rs); start += per {
 		chunk := rs[start:min(len(rs), start+per)]
@@ -445,41 +441,6 @@ func upsertRoll(ctx context.Context, tx db.Querier, rs []delta) error {
 		}
 	}
 	return nil
-}
-
-// copyMin is the least number of rollup rows written with COPY instead of
-// statements of 250 rows.
-const copyMin = 50
-
-// copyRoll is upsertRoll with PostgreSQL's COPY, in a transaction that can
-// (db.CopyFrom), for many rows (an import writes about 15 an organization):
-// the rows go into a staging table of the session (org_roll_copy, emptied
-// at commit) and one INSERT … SELECT moves them, with upsertRoll's
-// conflict rule, instead of a statement of 1,000 parameters each 250 rows,
-// whose parsing and binding cost the server more than the rows. ok is
-// false when the transaction cannot copy.
-func copyRoll(ctx context.Context, q db.Querier, rs []delta) (ok bool, err error) {
-	tx, isTx := q.(*sql.Tx)
-	if len(rs) < copyMin || !isTx || !db.CanCopy(tx) {
-		return false, nil
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS org_roll_copy ON COMMIT DELETE ROWS AS
-		SELECT rk, day, n, nl FROM org_roll WITH NO DATA`); err != nil {
-		return true, fmt.Errorf("org rollup write: staging: %w", err)
-	}
-	rows := make([][]any, len(rs))
-	for i, r := range rs {
-		rows[i] = []any{r.key, r.day, r.c.N, r.c.Late}
-	}
-	if _, err := db.CopyFrom(ctx, tx, "org_roll_copy", []string{"rk", "day", "n", "nl"}, rows); err != nil {
-		return true, fmt.Errorf("org rollup write: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `WITH c AS (DELETE FROM org_roll_copy RETURNING rk, day, n, nl)
-		INSERT INTO org_roll (rk, day, n, nl) SELECT rk, day, n, nl FROM c
-		ON CONFLICT (rk, day) DO UPDATE SET n = excluded.n, nl = excluded.nl`); err != nil {
-		return true, fmt.Errorf("org rollup write: %w", err)
-	}
-	return true, nil
 }
 
 // Rebuild derives every timeline and the whole rollup from the records, in
