@@ -157,6 +157,9 @@ type entryReq struct {
 }
 
 func entryKey(src string, spans []span, cut time.Time) string {
+	if src == SourceHubs {
+		src = SourceOrgs // (one statement answers both: lastEntrySQL)
+	}
 	var b strings.Builder
 	b.WriteString(src + "|" + cut.String())
 	for _, sp := range spans {
