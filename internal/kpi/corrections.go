@@ -35,8 +35,15 @@ func (s *Service) correction(ctx context.Context, e *evaluator, ind *Indicator, 
 	now := whenOf(d, s.now())
 	then := now
 	then.Known, then.KnownCut = ind.Deadline, now.Cut
-	if same, err := e.knownSame(ctx, ind, node.Code, then); err != nil || same {
-		return nil, err
+	// the known-then side, kept at the unit once the two sides read
+	// differently (then.go): what was known on a past day stays so
+	kept, ok, keep := e.keptThen(ind, then)
+	if !ok {
+		// (the floor first: what is kept must be read after it)
+		keep = keep && e.raiseFloor(ctx, then.KnownCut)
+		if same, err := e.knownSame(ctx, ind, node.Code, then); err != nil || same {
+			return nil, err
+		}
 	}
 	// a source lateEntries covers: nothing written late, nothing to show
 	// (the records' path, FromRecords, evaluates both, to hold the two equal)
@@ -52,11 +59,16 @@ func (s *Service) correction(ctx context.Context, e *evaluator, ind *Indicator, 
 	if err != nil {
 		return nil, err
 	}
-	evThen, err := s.evaluation(ctx, e, ind, node, then)
-	if err != nil {
-		return nil, err
+	if !ok {
+		evThen, err := s.evaluation(ctx, e, ind, node, then)
+		if err != nil {
+			return nil, err
+		}
+		if kept.val = evThen.result().Value; keep {
+			e.keepThen(ind, then, kept)
+		}
 	}
-	a, b := evThen.result().Value, evNow.result().Value
+	a, b := kept.val, evNow.result().Value
 	if a == nil || b == nil || math.Abs(*a-*b) < eps {
 		return nil, nil
 	}
@@ -119,6 +131,10 @@ func (e *evaluator) lastEntryAfter(ctx context.Context, src string, spans []span
 	if m, ok := e.entries[k]; ok {
 		return m, nil
 	}
+	if m, ok := e.keptMonth(src, k); ok {
+		e.entries[k] = m
+		return m, nil
+	}
 	q := &query{}
 	sql := lastEntrySQL(q, src, spans, cut)
 	if sql == "" {
@@ -129,6 +145,7 @@ func (e *evaluator) lastEntryAfter(ctx context.Context, src string, spans []span
 		return "", fmt.Errorf("kpi last entry: %w", err)
 	}
 	e.entries[k] = monthOf(v)
+	e.keepMonth(src, k, e.entries[k])
 	return e.entries[k], nil
 }
 
@@ -140,6 +157,9 @@ type entryReq struct {
 }
 
 func entryKey(src string, spans []span, cut time.Time) string {
+	if src == SourceHubs {
+		src = SourceOrgs // (one statement answers both: lastEntrySQL)
+	}
 	var b strings.Builder
 	b.WriteString(src + "|" + cut.String())
 	for _, sp := range spans {

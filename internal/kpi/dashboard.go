@@ -147,13 +147,13 @@ func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User,
 	}
 	// the unit, its path, the indicators and the division lists: kept
 	// while no indicator and no division changed (frame.go)
-	f, err := s.frameAt(ctx, unitCode)
+	f, fv, err := s.frameAt(ctx, unitCode)
 	if err != nil {
 		return nil, err
 	}
 	node := &f.path[len(f.path)-1]
 	inds := listed(f.inds, u, node.Code, false)
-	f.hold(e)
+	f.hold(e, fv)
 	var visible []geo.Node
 	for _, p := range f.path {
 		if u.InScope(p.Code) {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"linli/internal/geo"
 	"linli/internal/orgroll"
@@ -52,6 +53,12 @@ type evaluator struct {
 	staffed map[string]bool                          // workersEnteredAfter's answers
 	counts  map[string]*countAns                     // count statements' answers (see counted)
 	rolls   map[string]map[orgroll.Key]orgroll.Count // the rollup's answers (see rollRead)
+	// the unit's kept known-then answers and months (nil: none kept,
+	// outside a dashboard), kpi_then's floor and the version of the
+	// records under the unit as read with them (then.go)
+	then  *thenKept
+	floor time.Time
+	recs  int64
 }
 
 func (s *Service) newEvaluator() *evaluator {

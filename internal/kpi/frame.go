@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"linli/internal/geo"
+	"linli/internal/orgroll"
 	"linli/internal/platform/errs"
 )
 
@@ -29,47 +31,69 @@ import (
 // them on (as the coverage reports keep their places' communities,
 // coverage.Service.shapeAt).
 
-// frameVersionSQL is the frames' version: both counters in one indexed read.
-// (Its constants are arguments: on SQLite a statement with arguments is
+// frameVersionSQL is the frames' version: the counters in one indexed read
+// (kpi_then's too: the frame keeps the corrections' known-then answers, so
+// what may change them makes a new frame), with kpi_then's floor and the
+// version of the records under the unit (orgroll.ChangesExpr, arguments
+// $3 and $4), which the corrections' kept months read (then.go). (Its
+// constants are arguments: on SQLite a statement with arguments is
 // prepared once per connection, one without is parsed again each time.)
-const frameVersionSQL = `SELECT (SELECT n FROM geo_changes WHERE id = $1) +
-	(SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = $2)`
+func frameVersionSQL(code string) (string, []any) {
+	expr, args := orgroll.ChangesExpr(code, []any{1, ""})
+	return `SELECT (SELECT n FROM geo_changes WHERE id = $1) +
+	(SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = $2) + t.n, t.floor, CAST(` + expr + ` AS BIGINT)
+	FROM kpi_then t WHERE t.id = $1`, args
+}
 
 // frame is a unit's frame. Shared by every request served it: never
-// changed once made.
+// changed once made, but for the known-then answers it keeps (then, which
+// has its own lock).
 type frame struct {
 	path  []geo.Node        // the unit's path, the unit last (as geo.Store.Path)
 	inds  []*Indicator      // every indicator, in the list's order (as List reads them)
 	units map[string][]unit // the division lists (evaluator.units' keys and values)
+	then  *thenKept         // the corrections' answers as known on their deadlines at the unit (then.go)
 }
 
-// frameVersion reads the frames' version.
-func (s *Service) frameVersion(ctx context.Context) (int64, error) {
-	var n int64
-	if err := s.queryRow(ctx, frameVersionSQL, 1, "").Scan(&n); err != nil {
-		return 0, fmt.Errorf("kpi frame version: %w", err)
+// frameVer is what frameVersion reads.
+type frameVer struct {
+	n     int64     // the frames' version
+	floor time.Time // kpi_then's floor (zero: none set)
+	recs  int64     // the version of the records under the unit (orgroll.Changes)
+}
+
+// frameVersion reads the frames' version, kpi_then's floor and the
+// version of the records under a unit.
+func (s *Service) frameVersion(ctx context.Context, code string) (frameVer, error) {
+	var v frameVer
+	var floor any
+	text, args := frameVersionSQL(code)
+	if err := s.queryRow(ctx, text, args...).Scan(&v.n, &floor, &v.recs); err != nil {
+		return v, fmt.Errorf("kpi frame version: %w", err)
 	}
-	return n, nil
+	v.floor, _ = timeOf(floor)
+	return v, nil
 }
 
 // frameAt is a unit's frame, kept while frameVersion is unchanged, or read
-// (the path, the indicators and the division lists) when it moved. A code
-// that is no division answers not found, as unitFor does.
-func (s *Service) frameAt(ctx context.Context, code string) (*frame, error) {
-	ver, err := s.frameVersion(ctx)
+// (the path, the indicators and the division lists) when it moved, with
+// what frameVersion read. A code that is no division answers not found, as
+// unitFor does.
+func (s *Service) frameAt(ctx context.Context, code string) (*frame, frameVer, error) {
+	v, err := s.frameVersion(ctx, code)
 	if err != nil {
-		return nil, err
+		return nil, v, err
 	}
-	f, err := s.frames.Get(ctx, code, ver, s.now(), func() (*frame, int, error) {
+	f, err := s.frames.Get(ctx, code, v.n, s.now(), func() (*frame, int, error) {
 		return s.readFrame(ctx, code)
 	})
 	if err != nil {
-		return nil, err
+		return nil, v, err
 	}
 	if len(f.path) == 0 || f.path[len(f.path)-1].Code != code {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, v, errs.E(errs.NotFound, "err.not_found")
 	}
-	return f, nil
+	return f, v, nil
 }
 
 // readFrame reads a unit's frame, with its size in bytes for the cache.
@@ -78,7 +102,7 @@ func (s *Service) readFrame(ctx context.Context, code string) (*frame, int, erro
 	if err != nil {
 		return nil, 0, err
 	}
-	f := &frame{path: path, units: map[string][]unit{}}
+	f := &frame{path: path, units: map[string][]unit{}, then: newThenKept()}
 	size := 256
 	for _, p := range path {
 		size += len(p.Code) + len(p.Name) + len(p.ParentCode) + len(p.Kind) + 64
@@ -115,8 +139,10 @@ func (s *Service) readFrame(ctx context.Context, code string) (*frame, int, erro
 }
 
 // hold gives an evaluator the frame's division lists it has not read
-// (the lists are shared, never changed: the evaluator only adds lists).
-func (f *frame) hold(e *evaluator) {
+// (the lists are shared, never changed: the evaluator only adds lists),
+// and its known-then answers with what was read with its version.
+func (f *frame) hold(e *evaluator, v frameVer) {
+	e.then, e.floor, e.recs = f.then, v.floor, v.recs
 	for k, us := range f.units {
 		if _, ok := e.units[k]; !ok {
 			e.units[k] = us
