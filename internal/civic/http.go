@@ -459,37 +459,35 @@ func (h *Handlers) publicCasePage(w http.ResponseWriter, r *http.Request) {
 	h.S.Render(w, r, http.StatusOK, "civic_public_case", web.View{Title: c.Title, Data: publicView{OG: og, Data: c}})
 }
 
+// photo sends a published case's photo, which any cache may keep.
 func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) {
-	id, pid, err := web.PathPair(r, "id", "photo")
-	var ct string
-	var data []byte
-	if err == nil {
-		ct, data, err = h.Svc.Photo(r.Context(), id, pid)
-	}
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Cache-Control", "public, max-age=86400")
-	w.Write(data)
+	h.sendPhoto(w, r, "public, max-age=86400", func(id, pid int64) (string, []byte, error) {
+		return h.Svc.Photo(r.Context(), id, pid)
+	})
 }
 
 // casePhotoFile sends a photo of a case the user may see, published or
 // not, kept out of shared caches.
 func (h *Handlers) casePhotoFile(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	h.sendPhoto(w, r, "private, no-store", func(id, pid int64) (string, []byte, error) {
+		return h.Svc.CasePhoto(r.Context(), u, id, pid)
+	})
+}
+
+// sendPhoto sends the photo {photo} of case {id} that read returns.
+func (h *Handlers) sendPhoto(w http.ResponseWriter, r *http.Request, cache string, read func(id, pid int64) (string, []byte, error)) {
 	id, pid, err := web.PathPair(r, "id", "photo")
 	var ct string
 	var data []byte
 	if err == nil {
-		ct, data, err = h.Svc.CasePhoto(r.Context(), u, id, pid)
+		ct, data, err = read(id, pid)
 	}
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Cache-Control", cache)
 	w.Write(data)
 }
 

@@ -21,8 +21,7 @@ func TestOrgsFollowMovesOnPastDates(t *testing.T) {
 	w := newWorld(t)
 	yes := true
 	w.indicators(
-		Input{Key: "all_orgs", NameZH: "组织数", Level: LevelDistrict, ScopeCode: cityCode, Rule: Rule{Kind: KindCount, Source: SourceOrgs},
-			Target: 1, Deadline: "2023-12-31"},
+		allOrgs,
 		Input{Key: "village_orgs", NameZH: "村组织数", Level: LevelDistrict, ScopeCode: cityCode,
 			Rule: Rule{Kind: KindCount, Source: SourceOrgs, Filter: Filter{Rural: &yes}}, Target: 1, Deadline: "2023-12-31"},
 	)

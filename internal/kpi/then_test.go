@@ -19,10 +19,7 @@ import (
 func TestKeptThenAnswersStayTheRecords(t *testing.T) {
 	w := newWorld(t)
 	w.kpi.NoCache(true)
-	if _, err := w.kpi.Create(w.ctx, w.city, Input{Key: "all_orgs", NameZH: "组织数", Level: LevelDistrict, ScopeCode: cityCode,
-		Rule: Rule{Kind: KindCount, Source: SourceOrgs}, Target: 1, Deadline: "2023-12-31"}); err != nil {
-		t.Fatal(err)
-	}
+	w.indicators(allOrgs)
 	w.clock.set("2023-06-01")
 	known := w.org("440106001001", registry.TierStreet)
 	w.org("440106001002", registry.TierCommunity)

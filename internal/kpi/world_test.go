@@ -184,6 +184,11 @@ func (w *world) point(district string, year int, orgID int64, approved string) i
 	return p.ID
 }
 
+// allOrgs is the city's count of organizations by district, due at the
+// end of 2023: the indicator most tests read.
+var allOrgs = Input{Key: "all_orgs", NameZH: "组织数", Level: LevelDistrict, ScopeCode: cityCode,
+	Rule: Rule{Kind: KindCount, Source: SourceOrgs}, Target: 1, Deadline: "2023-12-31"}
+
 // indicators creates indicators as the city.
 func (w *world) indicators(ins ...Input) {
 	w.t.Helper()
