@@ -46,3 +46,27 @@ CREATE TRIGGER org_search_vectors_update BEFORE UPDATE ON org_search FOR EACH RO
             AND (NEW.chars_tsv, NEW.py_tsv) IS NOT DISTINCT FROM (OLD.chars_tsv, OLD.py_tsv)))
     EXECUTE FUNCTION org_search_vectors();
 
+-- The coverage keys of new organizations (034's org_cover_insert): the
+-- area (org_cover_area) was computed for every one of an organization's
+-- about 18 level keys, by comparisons under the database's collation
+-- (strcoll, unless it is C); it is now computed once an organization, and
+-- its comparisons of three digits are bytewise (COLLATE "C": the same
+-- answer for any text). The keys and counts are the same.
+CREATE OR REPLACE FUNCTION org_cover_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO org_cover (lvl, dim, code, area, k, n)
+    SELECT l.lvl, x.dim, l.code, r.area, x.k, COUNT(*)
+    FROM (SELECT district_code, street_code, community_code, tier, types_mask, groups_mask, volunteer_mark,
+            CASE WHEN substr(community_code, 10, 3) COLLATE "C" BETWEEN '001' AND '199' THEN 'urban'
+                 WHEN substr(community_code, 10, 3) COLLATE "C" BETWEEN '200' AND '399' THEN 'rural' ELSE 'other' END AS area
+          FROM new_orgs WHERE status = 'active' OFFSET 0) r
+    CROSS JOIN LATERAL (VALUES (3, r.district_code), (4, r.street_code), (5, r.community_code)) l (lvl, code)
+    CROSS JOIN LATERAL (SELECT 'group' AS dim, b::text AS k FROM cover_bits WHERE (r.groups_mask::bigint >> b) & 1 = 1
+          UNION ALL SELECT 'type', b::text FROM cover_bits WHERE (r.types_mask::bigint >> b) & 1 = 1
+          UNION ALL SELECT 'tier', r.tier UNION ALL SELECT 'all', ''
+          UNION ALL SELECT 'mark', '' WHERE r.volunteer_mark = 1) x
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (lvl, dim, code, area, k) DO UPDATE SET n = org_cover.n + excluded.n;
+    RETURN NULL;
+END $$;
+
