@@ -19,7 +19,6 @@ var (
 		"party_instructor", "hub", "brand", "demonstration_year", "volunteer_mark", "status", "return_reason",
 		"created_by", "created_at", "updated_at", "version", "leader_phone_hash"}
 	historyCols = []string{"id", "org_id", "field", "old_value", "value", "reason", "at", "user_id", "username"}
-	searchCols  = []string{"org_id", "chars", "py", "ini", "district"}
 )
 
 // event is one dated change in an organization's history.

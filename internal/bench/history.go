@@ -111,14 +111,13 @@ func (g *generator) flush(ctx context.Context) error {
 			o.comm.code, o.comm.code[:9], o.comm.code[:6], o.credit, o.address, o.founded, int64(o.members),
 			o.leader, pii.Seal(o.phone), o.party, o.instructor, b01(o.hub), b01(o.brand), demo, b01(o.vm), o.status,
 			o.returnReason, nil, o.created, updated, version, pii.Hash(o.phone)})
-		chars, py, ini := registry.SearchDoc(o.name)
-		searchRows = append(searchRows, []any{o.id, chars, py, ini, o.comm.code[:6]})
+		searchRows = append(searchRows, registry.SearchRow(g.d.Engine, o.id, o.name, o.comm.code[:6]))
 	}
 	for _, w := range []struct {
 		table string
 		cols  []string
 		rows  [][]any
-	}{{"orgs", orgCols, orgRows}, {"org_history", historyCols, histRows}, {"org_search", searchCols, searchRows}} {
+	}{{"orgs", orgCols, orgRows}, {"org_history", historyCols, histRows}, {"org_search", registry.SearchColumns(g.d.Engine), searchRows}} {
 		if err := g.sink.write(ctx, w.table, w.cols, w.rows); err != nil {
 			return err
 		}

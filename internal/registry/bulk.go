@@ -842,7 +842,7 @@ func (im *Import) written(ctx context.Context, cs []*change) error {
 }
 
 func (im *Import) flushDocs(ctx context.Context) error {
-	err := indexDocs(ctx, im.tx, im.s.DB.Dialect, im.docs)
+	err := indexDocs(ctx, im.tx, im.s.DB, im.docs)
 	im.docs = im.docs[:0]
 	return err
 }

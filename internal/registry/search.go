@@ -185,7 +185,7 @@ func (s *Service) EnsureSearchIndex(ctx context.Context) (int, error) {
 			return n, rows.Err()
 		}
 		if err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			return indexDocs(ctx, tx, s.DB.Dialect, batch)
+			return indexDocs(ctx, tx, s.DB, batch)
 		}); err != nil {
 			return n, err
 		}

@@ -128,15 +128,14 @@ func fillNational(b *testing.B, d *db.DB, n int) [][2]string {
 			used[c] = true
 			v := vs[c]
 			name := labels[c] + benchKinds[(i*7+i/len(vs))%len(benchKinds)]
-			chars, py, ini := registry.SearchDoc(name)
 			orgs = append(orgs, []any{i + 1, name, registry.NameKey(name), "community", 8, 1, v[0], v[0][:9], v[0][:6],
 				"负责人", "13900000000", "active", now, now})
-			docs = append(docs, []any{i + 1, chars, py, ini, v[0][:6]})
+			docs = append(docs, registry.SearchRow(d.Engine, int64(i+1), name, v[0][:6]))
 		}
 		insert("orgs", []string{"id", "name", "name_key", "tier", "types_mask", "groups_mask", "community_code", "street_code",
 			"district_code", "leader_name", "leader_phone", "status", "created_at", "updated_at"}, orgs)
 		t1 := time.Now()
-		insert("org_search", []string{"org_id", "chars", "py", "ini", "district"}, docs)
+		insert("org_search", registry.SearchColumns(d.Engine), docs)
 		fmt.Fprintf(os.Stderr, "%d orgs: %v (search documents %v)\n", min(n, lo+batch), time.Since(start), time.Since(t1))
 	}
 	if d.Engine == db.Postgres {

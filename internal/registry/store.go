@@ -464,28 +464,38 @@ type searchDoc struct {
 // statement.
 const docBatch = 500
 
-// indexDocs writes search documents, replacing an organization's old one.
-func indexDocs(ctx context.Context, tx *sql.Tx, d db.Dialect, docs []searchDoc) error {
-	docs, err := copyDocs(ctx, tx, docs)
+// indexDocs writes search documents (SearchRow's), replacing an
+// organization's old one.
+func indexDocs(ctx context.Context, tx *sql.Tx, d *db.DB, docs []searchDoc) error {
+	cols := SearchColumns(d.Engine)
+	docs, err := copyDocs(ctx, tx, cols, d.Engine, docs)
 	if err != nil {
 		return err
+	}
+	set := make([]string, 0, len(cols)-1)
+	for _, c := range cols[1:] {
+		set = append(set, c+" = excluded."+c)
 	}
 	for start := 0; start < len(docs); start += docBatch {
 		chunk := docs[start:min(len(docs), start+docBatch)]
 		var b strings.Builder
-		b.WriteString(`INSERT INTO org_search (org_id, chars, py, ini, district) VALUES `)
-		args := make([]any, 0, len(chunk)*5)
+		b.WriteString(`INSERT INTO org_search (` + strings.Join(cols, ", ") + `) VALUES `)
+		args := make([]any, 0, len(chunk)*len(cols))
 		for i, doc := range chunk {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			n := len(args)
-			b.WriteString("(" + d.Param(n+1) + ", " + d.Param(n+2) + ", " + d.Param(n+3) + ", " + d.Param(n+4) + ", " + d.Param(n+5) + ")")
-			chars, py, ini := SearchDoc(doc.name)
-			args = append(args, doc.orgID, chars, py, ini, doc.district)
+			b.WriteByte('(')
+			for j := range cols {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(d.Dialect.Param(len(args) + j + 1))
+			}
+			b.WriteByte(')')
+			args = append(args, SearchRow(d.Engine, doc.orgID, doc.name, doc.district)...)
 		}
-		b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET chars = excluded.chars, py = excluded.py, ini = excluded.ini,
-			district = excluded.district`)
+		b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET ` + strings.Join(set, ", "))
 		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("index orgs: %w", err)
 		}
@@ -496,7 +506,7 @@ func indexDocs(ctx context.Context, tx *sql.Tx, d db.Dialect, docs []searchDoc) 
 // copyDocs writes the documents of new organizations with COPY where the
 // transaction can (db.CopyFrom), when there are enough of them, and
 // returns the documents left to write.
-func copyDocs(ctx context.Context, tx *sql.Tx, docs []searchDoc) ([]searchDoc, error) {
+func copyDocs(ctx context.Context, tx *sql.Tx, cols []string, engine string, docs []searchDoc) ([]searchDoc, error) {
 	if len(docs) < copyMin || !db.CanCopy(tx) {
 		return docs, nil
 	}
@@ -507,13 +517,12 @@ func copyDocs(ctx context.Context, tx *sql.Tx, docs []searchDoc) ([]searchDoc, e
 			rest = append(rest, doc)
 			continue
 		}
-		chars, py, ini := SearchDoc(doc.name)
-		rows = append(rows, []any{doc.orgID, chars, py, ini, doc.district})
+		rows = append(rows, SearchRow(engine, doc.orgID, doc.name, doc.district))
 	}
 	if len(rows) < copyMin {
 		return docs, nil
 	}
-	ok, err := db.CopyFrom(ctx, tx, "org_search", []string{"org_id", "chars", "py", "ini", "district"}, rows)
+	ok, err := db.CopyFrom(ctx, tx, "org_search", cols, rows)
 	if err != nil {
 		return nil, fmt.Errorf("index orgs: %w", err)
 	}
@@ -569,7 +578,7 @@ func (s *Service) saveChanges(ctx context.Context, tx *sql.Tx, u *auth.User, now
 		return s.conflict(err)
 	}
 	docs, hs, as := written(cs, u, now, nil, nil, nil)
-	if err := indexDocs(ctx, tx, s.DB.Dialect, docs); err != nil {
+	if err := indexDocs(ctx, tx, s.DB, docs); err != nil {
 		return err
 	}
 	if err := writeHistory(ctx, tx, s.DB.Dialect, hs); err != nil {
