@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"linli/internal/platform/db"
@@ -54,12 +52,8 @@ func beneficiariesByID(ctx context.Context, q db.Querier, ids []int64) (map[int6
 	if len(ids) == 0 {
 		return out, nil
 	}
-	ph := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		ph[i], args[i] = "$"+strconv.Itoa(i+1), id
-	}
-	rows, err := q.QueryContext(ctx, `SELECT `+beneficiaryCols+` FROM beneficiaries WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
+	in, args := db.InList(ids, nil)
+	rows, err := q.QueryContext(ctx, `SELECT `+beneficiaryCols+` FROM beneficiaries WHERE id IN `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("activity: beneficiaries: %w", err)
 	}

@@ -211,52 +211,40 @@ const hubServed = `a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id =
 // place being f.Within as the service narrowed it (empty: anywhere, for an
 // organization's leader).
 func listWhere(leaderOrg, hubOrg int64, f Filter) (string, []any) {
-	var conds []string
-	var args []any
-	add := func(c string, v ...any) {
-		for range v {
-			c = strings.Replace(c, "?", "$"+strconv.Itoa(len(args)+1), 1)
-			args = append(args, v[0])
-			v = v[1:]
-		}
-		conds = append(conds, c)
-	}
+	var w db.Where
 	if leaderOrg != 0 {
-		add(`a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ?)`, leaderOrg)
+		w.Add(`a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ?)`, leaderOrg)
 	}
 	if hubOrg != 0 {
-		add(hubServed, hubOrg, hubOrg)
+		w.Add(hubServed, hubOrg, hubOrg)
 	}
 	if f.Within != "" {
 		var c string
-		c, args = placeCond("a.", f.Within, args)
-		conds = append(conds, c)
+		c, w.Args = placeCond("a.", f.Within, w.Args)
+		w.Add(c)
 	}
 	if f.Theme != "" {
-		add(`a.theme = ?`, f.Theme)
+		w.Add(`a.theme = ?`, f.Theme)
 	}
 	if f.Field != "" {
-		add(`(',' || a.fields || ',') LIKE ?`, "%,"+db.EscapeLike(f.Field)+",%")
+		w.Add(`(',' || a.fields || ',') LIKE ?`, "%,"+db.EscapeLike(f.Field)+",%")
 	}
 	if f.TargetGroup != "" {
-		add(`(a.groups_mask & ?) <> 0`, db.Mask(registry.TargetGroups, []string{f.TargetGroup}))
+		w.Add(`(a.groups_mask & ?) <> 0`, db.Mask(registry.TargetGroups, []string{f.TargetGroup}))
 	}
 	if f.OrgID != 0 {
-		add(`a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ?)`, f.OrgID)
+		w.Add(`a.id IN (SELECT activity_id FROM activity_orgs WHERE org_id = ?)`, f.OrgID)
 	}
 	if f.Status != "" {
-		add(`a.status = ?`, f.Status)
+		w.Add(`a.status = ?`, f.Status)
 	}
 	if f.From != "" {
-		add(`a.starts_on >= ?`, f.From)
+		w.Add(`a.starts_on >= ?`, f.From)
 	}
 	if f.To != "" {
-		add(`a.starts_on <= ?`, f.To)
+		w.Add(`a.starts_on <= ?`, f.To)
 	}
-	if len(conds) == 0 {
-		return "1=1", args
-	}
-	return strings.Join(conds, " AND "), args
+	return w.String(), w.Args
 }
 
 func listActivities(ctx context.Context, q db.Querier, where string, args []any, limit, offset int) ([]*Activity, error) {

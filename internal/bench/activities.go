@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli/internal/activity"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/pii"
 	"linli/internal/registry"
@@ -48,8 +49,6 @@ var benchTitles = map[string][]string{
 	"other":             {"组织年度总结会"},
 }
 
-var chinaBench = time.FixedZone("CST", 8*3600)
-
 // activities generates the year's activities of the chunk's active
 // organizations.
 func (g *generator) activities(orgs []*gorg) {
@@ -83,7 +82,7 @@ func (g *generator) activities(orgs []*gorg) {
 			fields := activity.ThemeFields[theme]
 			titles := benchTitles[theme]
 			day := first.AddDate(0, 0, i*step+g.ar.IntN(max(step, 1)))
-			starts := time.Date(day.Year(), day.Month(), day.Day(), 8+g.ar.IntN(10), 0, 0, 0, chinaBench)
+			starts := time.Date(day.Year(), day.Month(), day.Day(), 8+g.ar.IntN(10), 0, 0, 0, clock.China)
 			hours := 1 + g.ar.IntN(3)
 			ends := starts.Add(time.Duration(hours) * time.Hour)
 			participants := 8 + g.ar.IntN(50)

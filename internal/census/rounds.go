@@ -337,11 +337,11 @@ func (s *Service) CensusCounts(ctx context.Context, u *auth.User) (count, overdu
 			AND NOT EXISTS (SELECT 1 FROM census_submissions s WHERE s.round_id = r.id AND s.street_code = $3)`
 		args = []any{u.ScopeCode[:6], RoundOpen, u.ScopeCode[:9]}
 	case waitsOnStreets(u):
-		lo, hi := db.PrefixRange(u.ScopeCode)
-		q = `SELECT r.deadline FROM census_rounds r JOIN divisions d ON d.code >= $3 AND d.code < $4 AND length(d.code) = 9
+		var streets string
+		streets, args = db.ScopeCond("d.code", u.ScopeCode, []any{u.ScopeCode, RoundOpen})
+		q = `SELECT r.deadline FROM census_rounds r JOIN divisions d ON ` + streets + ` AND length(d.code) = 9
 			WHERE r.district_code = $1 AND r.status = $2
 			AND NOT EXISTS (SELECT 1 FROM census_submissions s WHERE s.round_id = r.id AND s.street_code = d.code)`
-		args = []any{u.ScopeCode, RoundOpen, lo, hi}
 	default:
 		return 0, 0, nil
 	}

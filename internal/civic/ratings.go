@@ -114,7 +114,7 @@ func (s *Service) Ratings(ctx context.Context, u *auth.User, status string) ([]*
 	case u.ActsForOrg():
 		where, args = "r.org_id = $1", []any{u.OrgID}
 	case u.ScopeCode != "":
-		where, args = "r.community_code LIKE $1", []any{u.ScopeCode + "%"}
+		where, args = db.ScopeCond("r.community_code", u.ScopeCode, nil)
 	default:
 		return []*Rating{}, nil
 	}

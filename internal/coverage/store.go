@@ -48,8 +48,8 @@ const areaSQL = `CASE WHEN substr(code, 10, 3) BETWEEN '001' AND '199' THEN 'urb
 // derives from them what the record path derives from the records
 // (placesIn): one range read, no grouping or anti-join in SQL.
 func readPlaces(ctx context.Context, d *db.DB, sh *shape, code string) (places, error) {
-	lo, hi := db.PrefixRange(code)
-	rows, err := d.Query(ctx, `SELECT code, n FROM org_cover WHERE lvl = 5 AND dim = 'all' AND code >= $1 AND code < $2 AND n <> 0`, lo, hi)
+	in, args := db.ScopeCond("code", code, nil)
+	rows, err := d.Query(ctx, `SELECT code, n FROM org_cover WHERE lvl = 5 AND dim = 'all' AND `+in+` AND n <> 0`, args...)
 	if err != nil {
 		return places{}, fmt.Errorf("coverage covered communities: %w", err)
 	}

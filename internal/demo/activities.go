@@ -11,6 +11,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/kpi"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/registry"
 )
@@ -21,8 +22,6 @@ import (
 // reported to their street (acknowledged, refused, pending, late, never
 // reported) and consultations. Every record goes through the activity
 // service on its own date, as the staff concerned.
-
-var chinaTZ = time.FixedZone("CST", 8*3600)
 
 // themeOf is the campaign an organization's activity most likely belongs
 // to, from its types.
@@ -55,12 +54,12 @@ type actEvent struct {
 	do func(ctx context.Context) error
 }
 
-// activities plays two years of activities. clock is the activity
+// activities plays two years of activities. simNow is the activity
 // service's clock, set to each event's time.
 func activities(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Service, users *auth.Service, admin *auth.User,
 	plans []*planned, now time.Time, seed int64) error {
-	var clock time.Time
-	svc := &activity.Service{DB: d, Orgs: reg, Exists: st.Exists, Now: func() time.Time { return clock }}
+	var simNow time.Time
+	svc := &activity.Service{DB: d, Orgs: reg, Exists: st.Exists, Now: func() time.Time { return simNow }}
 	r := newRand(seed + 14)
 	people := &planner{r: newRand(seed + 15)}
 	street := map[string]*auth.User{}
@@ -79,12 +78,12 @@ func activities(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Serv
 			continue
 		}
 		// between the organization's founding and a couple of days before now
-		lo := time.Date(2022, 1, 10, 0, 0, 0, 0, chinaTZ)
-		if f, err := time.ParseInLocation(time.DateOnly, o.in.FoundedOn, chinaTZ); err == nil && f.After(lo) {
+		lo := time.Date(2022, 1, 10, 0, 0, 0, 0, clock.China)
+		if f, err := time.ParseInLocation(time.DateOnly, o.in.FoundedOn, clock.China); err == nil && f.After(lo) {
 			lo = f.AddDate(0, 0, 7)
 		}
-		hi := time.Date(2023, 12, 28, 0, 0, 0, 0, chinaTZ)
-		if n := now.In(chinaTZ).AddDate(0, 0, -3); n.Before(hi) {
+		hi := time.Date(2023, 12, 28, 0, 0, 0, 0, clock.China)
+		if n := now.In(clock.China).AddDate(0, 0, -3); n.Before(hi) {
 			hi = n
 		}
 		span := int(hi.Sub(lo).Hours() / 24)
@@ -99,7 +98,7 @@ func activities(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Serv
 		}
 		first := lo.Add(-time.Hour)
 		add(first, func(ctx context.Context) error {
-			clock = first.UTC()
+			simNow = first.UTC()
 			for i, n := range volNames {
 				v, err := svc.CreateVolunteer(ctx, admin, activity.VolunteerInput{PersonInput: activity.PersonInput{Name: n,
 					Phone: fmt.Sprintf("139%08d", (o.id*7+int64(i))%100000000), CommunityCode: o.in.CommunityCode}, OrgIDs: []int64{o.id}})
@@ -162,7 +161,7 @@ func activities(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Serv
 				recordAt = start.AddDate(0, 0, -(3 + r.IntN(14)))
 			}
 			add(recordAt, func(ctx context.Context) error {
-				clock = recordAt.UTC()
+				simNow = recordAt.UTC()
 				if consult {
 					_, err := svc.CreateConsultation(ctx, admin, activity.ConsultationInput{Topic: o.in.Name + title, TopicKind: "other",
 						CommunityCode: o.in.CommunityCode, RaisedBy: "organization", RaisedByOrgID: o.id, OrgIDs: []int64{o.id},
@@ -187,7 +186,7 @@ func activities(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Serv
 							return fmt.Errorf("demo: hours: %w", err)
 						}
 					}
-					if start.Before(time.Date(2023, 12, 1, 0, 0, 0, 0, chinaTZ)) {
+					if start.Before(time.Date(2023, 12, 1, 0, 0, 0, 0, clock.China)) {
 						if _, err := svc.Confirm(ctx, admin, a.ID); err != nil {
 							return fmt.Errorf("demo: confirm: %w", err)
 						}
@@ -202,7 +201,7 @@ func activities(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Serv
 					return fmt.Errorf("demo: report: %w", err)
 				}
 				decider := street[a.StreetCode]
-				if a.AckLevel != activity.LevelStreet || decider == nil || start.After(time.Date(2023, 12, 10, 0, 0, 0, 0, chinaTZ)) {
+				if a.AckLevel != activity.LevelStreet || decider == nil || start.After(time.Date(2023, 12, 10, 0, 0, 0, 0, clock.China)) {
 					return nil // pending: an inbox the demo accounts may not be
 				}
 				decision, reason := "acknowledge", ""
@@ -210,7 +209,7 @@ func activities(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Serv
 				if decided%4 == 2 {
 					decision, reason = "refuse", "（演示数据）场地容量不足，请改期或缩小规模。"
 				}
-				clock = clock.Add(30 * time.Hour)
+				simNow = simNow.Add(30 * time.Hour)
 				_, err = svc.Decide(ctx, decider, rp.ID, decision, reason)
 				return err
 			})

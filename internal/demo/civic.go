@@ -10,6 +10,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/kpi"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -35,8 +36,8 @@ var DemoResidents = []struct{ Username, Name, Phone string }{
 
 func civicDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Service, users *auth.Service, admin *auth.User,
 	now time.Time, res *Result) error {
-	clock := now
-	tick := func() time.Time { return clock }
+	simNow := now
+	tick := func() time.Time { return simNow }
 	acts := &activity.Service{DB: d, Orgs: reg, Exists: st.Exists, Now: tick}
 	svc := &civic.Service{DB: d, Geo: st, Auth: users, Orgs: reg, Activity: acts, City: geo.GuangzhouCode, Now: tick}
 	// each resident's community: the demonstration community for the first
@@ -75,16 +76,16 @@ func civicDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 			if err != nil {
 				return err
 			}
-			clock = now
+			simNow = now
 			sv, err := svc.CreateSurvey(ctx, admin, civic.SurveyInput{Title: n.Name + "社会组织感知度和认可度调查",
-				UnitCode: district, OpensOn: now.AddDate(0, 0, -30).In(chinaTZ).Format("2006-01-02"),
-				ClosesOn: now.AddDate(0, 0, 60).In(chinaTZ).Format("2006-01-02")})
+				UnitCode: district, OpensOn: now.AddDate(0, 0, -30).In(clock.China).Format("2006-01-02"),
+				ClosesOn: now.AddDate(0, 0, 60).In(clock.China).Format("2006-01-02")})
 			if err != nil {
 				return fmt.Errorf("demo: survey: %w", err)
 			}
 			surveys[district] = sv.ID
 		}
-		clock = now.AddDate(0, 0, -400+i)
+		simNow = now.AddDate(0, 0, -400+i)
 		out, err := svc.SignUp(ctx, civic.SignUp{Username: r.Username, Password: DemoPassword, CommunityCode: community, Phone: r.Phone,
 			DisplayName: r.Name}, "")
 		if err != nil {
@@ -116,7 +117,7 @@ func civicDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 		arows.Close()
 		rated := map[int64]bool{}
 		for j, a := range list {
-			clock = a.at.Add(-48 * time.Hour)
+			simNow = a.at.Add(-48 * time.Hour)
 			if err := acts.SetSignups(ctx, admin, a.id, true, 0); err != nil {
 				return fmt.Errorf("demo: open sign-ups: %w", err)
 			}
@@ -129,7 +130,7 @@ func civicDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 				continue
 			}
 			rated[a.org] = true
-			clock = now.AddDate(0, 0, -3)
+			simNow = now.AddDate(0, 0, -3)
 			comment := ""
 			if j == 0 {
 				comment = []string{"活动组织得很用心，老人家都很开心。", "志愿者很耐心，希望多办几次。", "场地有点小，其他都很好。"}[i%3]
@@ -140,7 +141,7 @@ func civicDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 				return fmt.Errorf("demo: rate: %w", err)
 			}
 		}
-		clock = now.AddDate(0, 0, -2)
+		simNow = now.AddDate(0, 0, -2)
 		if err := svc.AnswerSurvey(ctx, u, surveys[district], civic.AnswerInput{Answers: map[string]string{
 			"knows": yes[i%5 != 4], "took_part": yes[len(list) > 0], "satisfaction": fmt.Sprint(3 + i%3)}}); err != nil {
 			return fmt.Errorf("demo: answer: %w", err)
@@ -151,7 +152,7 @@ func civicDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 	if err != nil {
 		return err
 	}
-	clock = now.AddDate(0, 0, -1)
+	simNow = now.AddDate(0, 0, -1)
 	pending, err := svc.Ratings(ctx, committee, civic.CommentPending)
 	if err != nil {
 		return err
@@ -161,7 +162,7 @@ func civicDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 			return fmt.Errorf("demo: moderate: %w", err)
 		}
 	}
-	if err := demoCases(ctx, d, users, admin, svc, &clock, now); err != nil {
+	if err := demoCases(ctx, d, users, admin, svc, &simNow, now); err != nil {
 		return err
 	}
 	ks := &kpi.Service{DB: d, Geo: st, Now: func() time.Time { return now }}
@@ -201,7 +202,7 @@ var demoCaseTexts = []struct{ kind, title, story string }{
 
 // demoCases writes the demonstration street's cases, has the district
 // approve them, and the city feature the first.
-func demoCases(ctx context.Context, d *db.DB, users *auth.Service, admin *auth.User, svc *civic.Service, clock *time.Time, now time.Time) error {
+func demoCases(ctx context.Context, d *db.DB, users *auth.Service, admin *auth.User, svc *civic.Service, simNow *time.Time, now time.Time) error {
 	street, err := users.UserByName(ctx, "street")
 	if err != nil {
 		return err
@@ -220,7 +221,7 @@ func demoCases(ctx context.Context, d *db.DB, users *auth.Service, admin *auth.U
 		return err
 	}
 	for i, x := range demoCaseTexts {
-		*clock = now.AddDate(0, 0, -20+i*5)
+		*simNow = now.AddDate(0, 0, -20+i*5)
 		var linked []int64
 		if len(acts) >= 2*(i+1) {
 			linked = acts[2*i : 2*i+2]

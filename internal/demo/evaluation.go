@@ -9,6 +9,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/kpi"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -24,16 +25,16 @@ import (
 // Every record goes through the evaluation service on its own date.
 func evaluationDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Service, users *auth.Service, admin *auth.User,
 	plans []*planned, now time.Time, seed int64) error {
-	var clock time.Time
-	svc := &evaluation.Service{DB: d, Orgs: lateRegistry{reg}, Users: users, Geo: st, Now: func() time.Time { return clock }}
+	var simNow time.Time
+	svc := &evaluation.Service{DB: d, Orgs: lateRegistry{reg}, Users: users, Geo: st, Now: func() time.Time { return simNow }}
 	r := newRand(seed + 16)
 	on := func(day string) bool { // set the clock to a day (10:00 China); false if it is not past yet
-		t, err := time.ParseInLocation(time.DateOnly, day, chinaTZ)
+		t, err := time.ParseInLocation(time.DateOnly, day, clock.China)
 		if err != nil {
 			return false
 		}
-		clock = t.Add(10 * time.Hour).UTC()
-		return clock.Before(now)
+		simNow = t.Add(10 * time.Hour).UTC()
+		return simNow.Before(now)
 	}
 	skip := func(err error) error { // a fact the record refuses (dates against the organization's history) is left out
 		if errs.Is(err, errs.Invalid) {
@@ -113,10 +114,10 @@ func evaluationDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.
 	// 2024, or in progress when the demonstration's clock is earlier
 	published := on("2024-01-20")
 	if !published {
-		if now.In(chinaTZ).Year() < 2023 {
+		if now.In(clock.China).Year() < 2023 {
 			return nil
 		}
-		clock = now.Add(-time.Hour)
+		simNow = now.Add(-time.Hour)
 	}
 	tianhe, err := users.UserByName(ctx, "tianhe")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 )
 
@@ -11,7 +12,7 @@ import (
 // instructors, contacts, appraisals of both years and one 2023 round per
 // district, ten of them published.
 func checkEvaluation(t *testing.T, d *db.DB) {
-	today := time.Now().In(chinaTZ).Format(time.DateOnly)
+	today := clock.Day(time.Now())
 	for _, c := range []struct {
 		what     string
 		sql      string

@@ -7,6 +7,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/points"
 	"linli/internal/registry"
@@ -20,7 +21,7 @@ import (
 func demoPoints(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Service, admin *auth.User,
 	plans []*planned, now time.Time) error {
 	svc := &points.Service{DB: d, Geo: st, Orgs: reg, Now: func() time.Time { return now }}
-	today := now.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	today := clock.Day(now)
 	add := func(in points.Input) error {
 		if in.ApprovedOn > today {
 			return nil

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"linli/internal/platform/clock"
@@ -345,22 +344,11 @@ func nextVersion(ctx context.Context, q db.Querier, unit, name string) (int, err
 	return v, err
 }
 
-// listTrees reads the trees of a scope and of the units above it.
+// listTrees reads the trees of a scope and of the units above it (trees
+// are a city's or a district's: buildsTrees), seesUnit's SQL twin.
 func listTrees(ctx context.Context, q db.Querier, scope string) ([]Tree, error) {
-	lo, hi := db.PrefixRange(scope)
-	args := []any{lo, hi}
-	var above []string
-	for _, n := range []int{4, 6} {
-		if len(scope) > n {
-			args = append(args, scope[:n])
-			above = append(above, ph(len(args)))
-		}
-	}
-	cond := "(unit_code >= $1 AND unit_code < $2"
-	if len(above) > 0 {
-		cond += " OR unit_code IN (" + strings.Join(above, ", ") + ")"
-	}
-	return db.List(ctx, q, "evaluation: trees", scanTree, `SELECT `+treeColumns+` FROM eval_trees WHERE `+cond+`) ORDER BY unit_code, name, version DESC LIMIT 500`, args...)
+	cond, args := db.OverlapCond("unit_code", scope, nil)
+	return db.List(ctx, q, "evaluation: trees", scanTree, `SELECT `+treeColumns+` FROM eval_trees WHERE `+cond+` ORDER BY unit_code, name, version DESC LIMIT 500`, args...)
 }
 
 // rounds

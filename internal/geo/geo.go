@@ -280,8 +280,8 @@ func (s *Store) Names(ctx context.Context, codes []string) (map[string]string, e
 
 // Count returns the number of divisions at each level below prefix.
 func (s *Store) Count(ctx context.Context, prefix string) (map[int]int, error) {
-	lo, hi := db.PrefixRange(prefix)
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT level, COUNT(*) FROM divisions WHERE code >= $1 AND code < $2 GROUP BY level`, lo, hi)
+	in, args := db.ScopeCond("code", prefix, nil)
+	rows, err := s.DB.Read.QueryContext(ctx, `SELECT level, COUNT(*) FROM divisions WHERE `+in+` GROUP BY level`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("geo count: %w", err)
 	}

@@ -22,13 +22,14 @@ func (s *Store) Pick(ctx context.Context, within, q string) ([]pick.Item, error)
 // every level when level is 0.
 func (s *Store) PickAt(ctx context.Context, within, q string, level int) ([]pick.Item, error) {
 	q = strings.TrimSpace(q)
-	lo, hi := db.PrefixRange(within)
-	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+	in, args := db.ScopeCond("d.code", within, nil)
+	match, rank, args := pick.Match("d.name", q, args)
+	lim, args := db.Arg(args, pick.Limit)
+	lvl, args := db.Arg(args, level)
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT d.code, d.name, COALESCE(p.name, '') FROM divisions d
 		LEFT JOIN divisions p ON p.code = d.parent_code
-		WHERE d.code >= $1 AND d.code < $2 AND d.name LIKE $3 ESCAPE '\' AND ($7 = 0 OR d.level = $8)
-		ORDER BY CASE WHEN d.name = $4 THEN 0 WHEN d.name LIKE $5 ESCAPE '\' THEN 1 ELSE 2 END, d.level, d.code LIMIT $6`,
-		lo, hi, "%"+esc+"%", q, esc+"%", pick.Limit, level, level)
+		WHERE `+in+` AND `+match+` AND (`+lvl+` = 0 OR d.level = `+lvl+`)
+		ORDER BY `+rank+`, d.level, d.code LIMIT `+lim, args...)
 	if err != nil {
 		return nil, fmt.Errorf("geo pick: %w", err)
 	}

@@ -16,8 +16,9 @@ import (
 func (s *Store) Under(ctx context.Context, code string, level, limit int) ([]Node, error) {
 	q, args := `SELECT code, name, level, parent_code, kind FROM divisions WHERE level = $1`, []any{level}
 	if code != "" {
-		lo, hi := db.PrefixRange(code)
-		q, args = q+` AND code >= $2 AND code < $3`, append(args, lo, hi)
+		var in string
+		in, args = db.ScopeCond("code", code, args)
+		q += ` AND ` + in
 	}
 	q += ` ORDER BY code`
 	if limit > 0 {

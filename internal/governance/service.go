@@ -782,9 +782,10 @@ func (s *Service) CharterAdopted(ctx context.Context, orgIDs []int64, on string)
 		n := min(len(orgIDs), 500)
 		part := orgIDs[:n]
 		orgIDs = orgIDs[n:]
-		args := append(idArgs(part), on)
-		rows, err := s.DB.Read.QueryContext(ctx, `SELECT DISTINCT org_id FROM charters WHERE org_id IN (`+placeholders(1, len(part))+
-			`) AND status IN ('adopted', 'superseded') AND meeting_on <= $`+strconv.Itoa(len(args)), args...)
+		in, args := db.InList(part, nil)
+		day, args := db.Arg(args, on)
+		rows, err := s.DB.Read.QueryContext(ctx, `SELECT DISTINCT org_id FROM charters WHERE org_id IN `+in+
+			` AND status IN ('adopted', 'superseded') AND meeting_on <= `+day, args...)
 		if err != nil {
 			return nil, err
 		}

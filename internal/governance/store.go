@@ -105,26 +105,6 @@ func adoptVersion(ctx context.Context, tx *sql.Tx, now time.Time, v *Version, vo
 	return nil
 }
 
-// placeholders returns "$n, $n+1, …" for k arguments from n.
-func placeholders(n, k int) string {
-	var b strings.Builder
-	for i := 0; i < k; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("$" + strconv.Itoa(n+i))
-	}
-	return b.String()
-}
-
-func idArgs(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
-}
-
 // reportPlace restricts work reports to a division's subtree through the
 // column of the division's level (each indexed with the period).
 func reportPlace(code string, args []any) (string, []any) {
@@ -480,16 +460,19 @@ func owingOrgs(ctx context.Context, q db.Querier, reg Orgs, scope string, orgIDs
 			return nil, err
 		}
 		seen := map[string]bool{}
+		var comms []string
 		for _, o := range orgs {
 			if o.Status == registry.StatusActive && !seen[o.Community] {
 				seen[o.Community] = true
-				args = append(args, o.Community)
+				comms = append(comms, o.Community)
 			}
 		}
-		if len(args) == 0 {
+		if len(comms) == 0 {
 			return nil, nil
 		}
-		where = "community_code IN (" + placeholders(1, len(args)) + ")"
+		var in string
+		in, args = db.InList(comms, nil)
+		where = "community_code IN " + in
 	} else {
 		where, args = db.ScopeCond("community_code", scope, nil)
 	}
@@ -535,8 +518,9 @@ func submitted(ctx context.Context, q db.Querier, scope string, orgIDs []int64, 
 		if len(orgIDs) == 0 {
 			return map[int64]map[string]string{}, nil
 		}
-		args = idArgs(orgIDs)
-		where = "r.org_id IN (" + placeholders(1, len(orgIDs)) + ")"
+		var in string
+		in, args = db.InList(orgIDs, nil)
+		where = "r.org_id IN " + in
 	} else {
 		where, args = reportPlace(scope, nil)
 	}

@@ -236,13 +236,11 @@ func percent(n, d int) float64 {
 
 // coveredStreets maps each covered street below a division to its bases' names.
 func (s *Service) coveredStreets(ctx context.Context, within, on string) (map[string][]string, error) {
-	lo, hi := db.PrefixRange(within)
-	if len(within) > 6 {
-		lo, hi = db.PrefixRange(within[:min(9, len(within))])
-	}
+	in, args := db.ScopeCond("street_code", within[:min(9, len(within))], nil)
+	day, args := db.Arg(args, on)
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT street_code, name FROM bases WHERE street_code <> '' AND level IN ('street', 'community')
-		AND street_code >= $1 AND street_code < $2 AND opened_on <= $3 AND (closed_on = '' OR closed_on > $3)
-		ORDER BY street_code, name`, lo, hi, on)
+		AND `+in+` AND opened_on <= `+day+` AND (closed_on = '' OR closed_on > `+day+`)
+		ORDER BY street_code, name`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("incubation: coverage: %w", err)
 	}

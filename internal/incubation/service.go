@@ -93,20 +93,9 @@ func (s *Service) List(ctx context.Context, u *auth.User, within string) ([]*Bas
 	if !u.InScope(within) {
 		return nil, notFound()
 	}
-	lo, hi := db.PrefixRange(within)
-	var ancestors []any
-	var ph []string
-	for _, n := range []int{6, 9} {
-		if len(within) > n {
-			ancestors = append(ancestors, within[:n])
-			ph = append(ph, "$"+strconv.Itoa(len(ancestors)+2))
-		}
-	}
-	cond := `(b.division_code >= $1 AND b.division_code < $2)`
-	if len(ph) > 0 {
-		cond = "(" + cond + " OR b.division_code IN (" + strings.Join(ph, ", ") + "))"
-	}
-	args := append([]any{lo, hi}, ancestors...)
+	// Bases lie at a district or below (validate), so the divisions above
+	// within that OverlapCond adds are its district and street.
+	cond, args := db.OverlapCond("b.division_code", within, nil)
 	return db.ListPtrs(ctx, s.DB.Read, "incubation: list", scanBase, `SELECT `+baseColumns+baseFrom+` WHERE `+cond+
 		` ORDER BY b.closed_on <> '', b.division_code, b.name`, args...)
 }

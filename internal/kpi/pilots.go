@@ -53,11 +53,11 @@ func (s *Service) Pilots(ctx context.Context, u *auth.User, within string) ([]*P
 	if !u.InScope(within) {
 		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
-	lo, hi := db.PrefixRange(within)
+	in, args := db.ScopeCond("p.community_code", within, nil)
 	return db.ListPtrs(ctx, s.DB.Read, "list pilots", scanPilot, `SELECT `+pilotColumns+` FROM pilots p
 		JOIN divisions v ON v.code = p.community_code
-		WHERE p.community_code >= $1 AND p.community_code < $2
-		ORDER BY CASE WHEN p.revoked_on = '' THEN 0 ELSE 1 END, p.community_code, p.id LIMIT 1000`, lo, hi)
+		WHERE `+in+`
+		ORDER BY CASE WHEN p.revoked_on = '' THEN 0 ELSE 1 END, p.community_code, p.id LIMIT 1000`, args...)
 }
 
 // Designate makes a rural community a pilot from a date.

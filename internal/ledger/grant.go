@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -75,14 +73,9 @@ func (s *Service) HubsOf(ctx context.Context, orgIDs []int64) (map[int64]int64, 
 	out := make(map[int64]int64, len(orgIDs))
 	for start := 0; start < len(orgIDs); start += 500 {
 		chunk := orgIDs[start:min(start+500, len(orgIDs))]
-		args := []any{KindFunds}
-		ph := make([]string, len(chunk))
-		for i, id := range chunk {
-			args = append(args, id)
-			ph[i] = "$" + strconv.Itoa(i+2)
-		}
+		in, args := db.InList(chunk, []any{KindFunds})
 		rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id, hub_org_id FROM ledger_accounts
-			WHERE kind = $1 AND status = 'open' AND org_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+			WHERE kind = $1 AND status = 'open' AND org_id IN `+in, args...)
 		if err != nil {
 			return nil, fmt.Errorf("ledger: hubs of: %w", err)
 		}

@@ -140,13 +140,9 @@ func (s *Service) postLocked(ctx context.Context, tx *sql.Tx, u *auth.User, now 
 // on PostgreSQL) and refuses a posting that would take one below zero. It
 // reports whether the hub's own money is touched.
 func (s *Service) lockAccounts(ctx context.Context, tx *sql.Tx, hubID int64, ids []int64, delta map[int64]int64) (bool, error) {
-	args := make([]any, len(ids))
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args[i], marks[i] = id, "$"+strconv.Itoa(i+1)
-	}
-	accts, err := db.ListPtrs(ctx, tx, "ledger: lock accounts", scanAccount, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+strings.Join(marks, ", ")+
-		`) ORDER BY id`+s.DB.Dialect.ForUpdate(), args...)
+	in, args := db.InList(ids, nil)
+	accts, err := db.ListPtrs(ctx, tx, "ledger: lock accounts", scanAccount, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN `+in+
+		` ORDER BY id`+s.DB.Dialect.ForUpdate(), args...)
 	if err != nil {
 		return false, err
 	}

@@ -249,18 +249,14 @@ func LockScope(ctx context.Context, tx db.Querier, dia db.Dialect, code string) 
 		return Locked{all: true}, nil
 	}
 	to := []string{code}
-	lo, hi := db.PrefixRange(code)
 	if len(code) < 6 {
+		in, args := db.ScopeCond("code", code, nil)
 		var err error
-		if to, err = districtsFrom(ctx, tx, `SELECT code FROM divisions WHERE level = 3 AND code >= $1 AND code < $2`, lo, hi); err != nil {
+		if to, err = districtsFrom(ctx, tx, `SELECT code FROM divisions WHERE level = 3 AND `+in, args...); err != nil {
 			return Locked{}, err
 		}
 	}
-	under := func(args []any) (string, []any) {
-		l, args := db.Arg(args, lo)
-		h, args := db.Arg(args, hi)
-		return `o.community_code >= ` + l + ` AND o.community_code < ` + h, args
-	}
+	under := func(args []any) (string, []any) { return db.ScopeCond("o.community_code", code, args) }
 	exec := func(stmt string) error {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("change counters: %w", err)

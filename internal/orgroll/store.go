@@ -630,9 +630,9 @@ func ReadMany(ctx context.Context, q db.Querier, reqs []ReadReq) ([]map[Key]Coun
 	}
 	var b strings.Builder
 	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+	arg := func(v any) (p string) {
+		p, args = db.Arg(args, v)
+		return p
 	}
 	for i, r := range reqs {
 		out[i] = map[Key]Count{}

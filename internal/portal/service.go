@@ -88,12 +88,10 @@ type Service struct {
 	pages flight.Cache[*Place] // the places' default pages (cache.go)
 }
 
-var china = time.FixedZone("CST", 8*3600)
-
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 func (s *Service) today() time.Time {
-	t := s.Now().In(china)
+	t := s.now().In(clock.China)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 

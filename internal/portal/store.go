@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"linli/internal/activity"
@@ -50,13 +49,8 @@ func settingsOf(ctx context.Context, q db.Querier, ids []int64) (map[int64]*Sett
 	if len(ids) == 0 {
 		return out, nil
 	}
-	ph := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		ph[i] = "$" + strconv.Itoa(i+1)
-		args[i] = id
-	}
-	rows, err := q.QueryContext(ctx, `SELECT `+settingsCols+` FROM portal_publications WHERE org_id IN (`+strings.Join(ph, ",")+`)`, args...)
+	in, args := db.InList(ids, nil)
+	rows, err := q.QueryContext(ctx, `SELECT `+settingsCols+` FROM portal_publications WHERE org_id IN `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("portal: settings: %w", err)
 	}

@@ -142,7 +142,7 @@ func (s *Service) AddPatrol(ctx context.Context, u *auth.User, in PatrolInput) (
 	if err != nil {
 		return nil, err
 	}
-	list, err := listPatrols(ctx, s.DB.Read, "", "", id)
+	list, err := listPatrols(ctx, s.DB.Read, "", id)
 	if err != nil || len(list) == 0 {
 		return nil, err
 	}
@@ -151,17 +151,17 @@ func (s *Service) AddPatrol(ctx context.Context, u *auth.User, in PatrolInput) (
 
 // Patrols lists the patrol groups of a subtree.
 func (s *Service) Patrols(ctx context.Context, u *auth.User, within string) ([]Patrol, error) {
-	lo, hi, err := scope(u, within)
+	code, err := place(u, within)
 	if err != nil {
 		return nil, err
 	}
-	return listPatrols(ctx, s.DB.Read, lo, hi, 0)
+	return listPatrols(ctx, s.DB.Read, code, 0)
 }
 
-// listPatrols reads the groups of a code range (or the one group id), with
-// their schedules; at most 1,000.
-func listPatrols(ctx context.Context, q db.Querier, lo, hi string, id int64) ([]Patrol, error) {
-	where, args := "g.community_code >= $1 AND g.community_code < $2", []any{lo, hi}
+// listPatrols reads the groups of a division's subtree (or the one group
+// id), with their schedules; at most 1,000.
+func listPatrols(ctx context.Context, q db.Querier, code string, id int64) ([]Patrol, error) {
+	where, args := db.ScopeCond("g.community_code", code, nil)
 	if id != 0 {
 		where, args = "g.id = $1", []any{id}
 	}

@@ -42,18 +42,8 @@ func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
 
-// scope narrows a requested division to the user's subtree: a division
+// place narrows a requested division to the user's subtree: a division
 // outside it is not found.
-func scope(u *auth.User, within string) (lo, hi string, err error) {
-	code, err := place(u, within)
-	if err != nil {
-		return "", "", err
-	}
-	lo, hi = db.PrefixRange(code)
-	return lo, hi, nil
-}
-
-// place is the division scope narrows to.
 func place(u *auth.User, within string) (string, error) {
 	if !readsReadiness(u) {
 		return "", errs.E(errs.Forbidden, "err.forbidden")
@@ -115,11 +105,11 @@ func (s *Service) AddContact(ctx context.Context, u *auth.User, in ContactInput)
 
 // Contacts lists the emergency contacts of a community (or a subtree).
 func (s *Service) Contacts(ctx context.Context, u *auth.User, community string) ([]Contact, error) {
-	lo, hi, err := scope(u, community)
+	code, err := place(u, community)
 	if err != nil {
 		return nil, err
 	}
-	return listContacts(ctx, s.DB.Read, lo, hi, clock.Day(s.now()))
+	return listContacts(ctx, s.DB.Read, code, clock.Day(s.now()))
 }
 
 // AddDrill records a drill.
@@ -156,11 +146,11 @@ func (s *Service) AddDrill(ctx context.Context, u *auth.User, in DrillInput) (*D
 
 // Drills lists the drills of a subtree.
 func (s *Service) Drills(ctx context.Context, u *auth.User, within string) ([]Drill, error) {
-	lo, hi, err := scope(u, within)
+	code, err := place(u, within)
 	if err != nil {
 		return nil, err
 	}
-	return listDrills(ctx, s.DB.Read, lo, hi)
+	return listDrills(ctx, s.DB.Read, code)
 }
 
 // AddLiaison records a liaison post of a community.
@@ -218,8 +208,7 @@ func (s *Service) LogContact(ctx context.Context, u *auth.User, id int64, in Con
 	if err != nil {
 		return nil, err
 	}
-	lo, hi := db.PrefixRange(l.CommunityCode)
-	list, err := listLiaisons(ctx, s.DB.Read, lo, hi)
+	list, err := listLiaisons(ctx, s.DB.Read, l.CommunityCode)
 	if err != nil {
 		return nil, err
 	}
@@ -258,8 +247,7 @@ func (s *Service) Liaisons(ctx context.Context, u *auth.User, within string) (*L
 	if err != nil {
 		return nil, err
 	}
-	lo, hi := db.PrefixRange(code)
-	items, err := listLiaisons(ctx, s.DB.Read, lo, hi)
+	items, err := listLiaisons(ctx, s.DB.Read, code)
 	if err != nil {
 		return nil, err
 	}

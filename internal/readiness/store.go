@@ -61,9 +61,10 @@ func insertContacts(ctx context.Context, tx *sql.Tx, now time.Time, in []Contact
 	return ids, nil
 }
 
-func listContacts(ctx context.Context, q db.Querier, lo, hi, today string) ([]Contact, error) {
+func listContacts(ctx context.Context, q db.Querier, code, today string) ([]Contact, error) {
+	in, args := db.ScopeCond("community_code", code, nil)
 	rows, err := q.QueryContext(ctx, `SELECT id, community_code, hazard, name, COALESCE(org_id, 0), phone, duty, checked_on
-		FROM emergency_contacts WHERE community_code >= $1 AND community_code < $2 ORDER BY community_code, hazard, id LIMIT 2000`, lo, hi)
+		FROM emergency_contacts WHERE `+in+` ORDER BY community_code, hazard, id LIMIT 2000`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("readiness: contacts: %w", err)
 	}
@@ -92,9 +93,10 @@ func insertDrills(ctx context.Context, tx *sql.Tx, now time.Time, in []DrillInpu
 	return ids, nil
 }
 
-func listDrills(ctx context.Context, q db.Querier, lo, hi string) ([]Drill, error) {
+func listDrills(ctx context.Context, q db.Querier, code string) ([]Drill, error) {
+	in, args := db.ScopeCond("community_code", code, nil)
 	rows, err := q.QueryContext(ctx, `SELECT id, community_code, scenario, held_on, org_ids, participants, findings
-		FROM drills WHERE community_code >= $1 AND community_code < $2 ORDER BY held_on DESC, id DESC LIMIT 2000`, lo, hi)
+		FROM drills WHERE `+in+` ORDER BY held_on DESC, id DESC LIMIT 2000`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("readiness: drills: %w", err)
 	}
@@ -147,10 +149,11 @@ func getLiaison(ctx context.Context, q db.Querier, id int64) (*Liaison, error) {
 	return &l, nil
 }
 
-func listLiaisons(ctx context.Context, q db.Querier, lo, hi string) ([]Liaison, error) {
+func listLiaisons(ctx context.Context, q db.Querier, code string) ([]Liaison, error) {
+	in, args := db.ScopeCond("l.community_code", code, nil)
 	rows, err := q.QueryContext(ctx, `SELECT l.id, l.community_code, l.holder, l.since, l.org_ids, c.id, c.on_date, c.kind, c.summary
 		FROM liaisons l LEFT JOIN liaison_contacts c ON c.liaison_id = l.id
-		WHERE l.community_code >= $1 AND l.community_code < $2 ORDER BY l.community_code, l.id, c.on_date, c.id`, lo, hi)
+		WHERE `+in+` ORDER BY l.community_code, l.id, c.on_date, c.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("readiness: liaisons: %w", err)
 	}
@@ -197,9 +200,10 @@ func readFacts(ctx context.Context, q db.Querier, comms []geo.Node, code, today 
 		out = append(out, c)
 		by[c.Code] = c
 	}
-	lo, hi := db.PrefixRange(code)
+	in, args := db.ScopeCond("community_code", code, nil)
+	on, args := db.Arg(args, today)
 	read := func(query string, fn func(code, a, b string)) error {
-		rows, err := q.QueryContext(ctx, query, lo, hi, today)
+		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return fmt.Errorf("readiness: facts: %w", err)
 		}
@@ -216,17 +220,17 @@ func readFacts(ctx context.Context, q db.Querier, comms []geo.Node, code, today 
 		return rows.Err()
 	}
 	if err := read(`SELECT community_code, hazard, MAX(checked_on) FROM emergency_contacts
-		WHERE community_code >= $1 AND community_code < $2 AND checked_on <= $3 GROUP BY community_code, hazard`,
+		WHERE `+in+` AND checked_on <= `+on+` GROUP BY community_code, hazard`,
 		func(code, h, d string) { by[code].Latest[h] = d }); err != nil {
 		return nil, err
 	}
 	if err := read(`SELECT community_code, '', MAX(held_on) FROM drills
-		WHERE community_code >= $1 AND community_code < $2 AND held_on <= $3 GROUP BY community_code`,
+		WHERE `+in+` AND held_on <= `+on+` GROUP BY community_code`,
 		func(code, _, d string) { by[code].LastDrill = d }); err != nil {
 		return nil, err
 	}
 	if err := read(`SELECT community_code, '', MIN(since) FROM liaisons
-		WHERE community_code >= $1 AND community_code < $2 AND since <= $3 GROUP BY community_code`,
+		WHERE `+in+` AND since <= `+on+` GROUP BY community_code`,
 		func(code, _, _ string) { by[code].Liaison = true }); err != nil {
 		return nil, err
 	}

@@ -137,16 +137,16 @@ type OrgStatus struct {
 // records before cut ("" when none), or the current column when current.
 // An organization moved since keeps its current community.
 func (s *Service) StatusesOn(ctx context.Context, within string, cut time.Time, current bool) ([]OrgStatus, error) {
-	lo, hi := db.PrefixRange(within)
+	in, args := db.ScopeCond("o.community_code", within, nil)
 	status := "o.status"
-	args := []any{lo, hi}
 	if !current {
-		args = append(args, cut)
-		status = `COALESCE((SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = 'status' AND h.at < $3
+		var before string
+		before, args = db.Arg(args, cut)
+		status = `COALESCE((SELECT h.value FROM org_history h WHERE h.org_id = o.id AND h.field = 'status' AND h.at < ` + before + `
 			ORDER BY h.at DESC, h.id DESC LIMIT 1), '')`
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT o.id, o.community_code, `+status+` FROM orgs o
-		WHERE o.community_code >= $1 AND o.community_code < $2 ORDER BY o.id`, args...)
+		WHERE `+in+` ORDER BY o.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("registry: statuses on a day: %w", err)
 	}
@@ -175,13 +175,15 @@ type Activated struct {
 // by that moment (then id), at most limit: one row each, an organization
 // suspended and resumed in the window counts at its first activation.
 func (s *Service) FirstActive(ctx context.Context, within string, from, to time.Time, limit int) ([]Activated, error) {
-	lo, hi := db.PrefixRange(within)
+	in, args := db.ScopeCond("o.community_code", within, nil)
+	since, args := db.Arg(args, from.UTC())
+	until, args := db.Arg(args, to.UTC())
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT o.id, o.name, o.community_code, h.at FROM orgs o
 		JOIN org_history h ON h.org_id = o.id AND h.field = 'status' AND h.value = 'active'
-		WHERE o.status = 'active' AND o.community_code >= $1 AND o.community_code < $2 AND h.at >= $3 AND h.at < $4
+		WHERE o.status = 'active' AND `+in+` AND h.at >= `+since+` AND h.at < `+until+`
 		AND NOT EXISTS (SELECT 1 FROM org_history e WHERE e.org_id = o.id AND e.field = 'status' AND e.value = 'active'
 			AND (e.at < h.at OR e.at = h.at AND e.id < h.id))
-		ORDER BY h.at, o.id LIMIT `+strconv.Itoa(limit), lo, hi, from.UTC(), to.UTC())
+		ORDER BY h.at, o.id LIMIT `+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("registry: first active: %w", err)
 	}

@@ -475,9 +475,9 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 	}
 	// A city or wider: one read of the tally gives the scope's districts
 	// and, for a whole scope, its size.
-	lo, hi := db.PrefixRange(code)
+	in, args := db.ScopeCond("code", code, nil)
 	rows, err := s.DB.Query(ctx, `SELECT code, SUM(n) FROM org_tally
-		WHERE lvl = 3 AND code >= $1 AND code < $2 GROUP BY code ORDER BY code`, lo, hi)
+		WHERE lvl = 3 AND `+in+` GROUP BY code ORDER BY code`, args...)
 	if err != nil {
 		return fmt.Errorf("search districts: %w", err)
 	}

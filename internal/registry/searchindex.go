@@ -280,10 +280,10 @@ type searchPlaces struct {
 
 // scopePlaces reads a scope's districts from the tally.
 func (s *Service) scopePlaces(ctx context.Context, code string) (*searchPlaces, int, error) {
-	lo, hi := db.PrefixRange(code)
+	in, args := db.ScopeCond("code", code, nil)
 	sp := &searchPlaces{}
-	if err := s.DB.Each(ctx, `SELECT code, SUM(n) FROM org_tally WHERE lvl = 3 AND code >= $1 AND code < $2
-		GROUP BY code ORDER BY code`, []any{lo, hi}, func(r db.Scanner) error {
+	if err := s.DB.Each(ctx, `SELECT code, SUM(n) FROM org_tally WHERE lvl = 3 AND `+in+`
+		GROUP BY code ORDER BY code`, args, func(r db.Scanner) error {
 		var d string
 		var n int
 		if err := r.Scan(&d, &n); err != nil {

@@ -139,7 +139,6 @@ func (s *Service) ChildCounts(ctx context.Context, u *auth.User, code string, ch
 	}
 	// Districts and streets, and anything above, come from the tally when
 	// the viewer sees the whole division; communities from the records.
-	lo, hi := db.PrefixRange(code)
 	sub := `substr(o.community_code, 1, ` + strconv.Itoa(childLen) + `)`
 	var q string
 	var args []any
@@ -148,15 +147,16 @@ func (s *Service) ChildCounts(ctx context.Context, u *auth.User, code string, ch
 		if childLen == 9 {
 			lvl = 4
 		}
+		in, a := db.ScopeCond("code", code, []any{lvl})
+		gone, a := db.Arg(a, StatusDeregistered)
 		q, args = `SELECT substr(code, 1, `+strconv.Itoa(childLen)+`) AS c, SUM(n) FROM org_tally
-			WHERE lvl = $1 AND code >= $2 AND code < $3 AND status <> $4 GROUP BY c`, []any{lvl, lo, hi, StatusDeregistered}
+			WHERE lvl = $1 AND `+in+` AND status <> `+gone+` GROUP BY c`, a
 	} else {
-		var w string
+		var w, in, gone string
 		w, args = scopeWhere(u, args)
-		args = append(args, lo, hi, StatusDeregistered)
-		n := len(args)
-		q = `SELECT ` + sub + ` AS c, COUNT(*) FROM orgs o WHERE ` + w + ` AND o.community_code >= ` + ph(n-2) +
-			` AND o.community_code < ` + ph(n-1) + ` AND o.status <> ` + ph(n) + ` GROUP BY c`
+		in, args = db.ScopeCond("o.community_code", code, args)
+		gone, args = db.Arg(args, StatusDeregistered)
+		q = `SELECT ` + sub + ` AS c, COUNT(*) FROM orgs o WHERE ` + w + ` AND ` + in + ` AND o.status <> ` + gone + ` GROUP BY c`
 	}
 	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {

@@ -96,9 +96,7 @@ func nullYear(y int) any {
 // writes the engine's full-text condition for the search box, or, with
 // scan set, a plain match suited to a small list (see searchList).
 func where(d db.Dialect, u *auth.User, f *Filter) (string, []any) {
-	var conds []string
-	var args []any
-	c, args := scopeWhere(u, args)
+	c, args := scopeWhere(u, nil)
 	// A division filter inside the viewer's scope replaces the scope
 	// condition (it is the narrower of the two, and one condition lets the
 	// engine use one index); one that overlaps nothing matches nothing.
@@ -114,41 +112,38 @@ func where(d db.Dialect, u *auth.User, f *Filter) (string, []any) {
 		c = "1 = 0"
 		args = args[:0]
 	}
-	conds = append(conds, c)
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "?", ph(len(args))))
-	}
+	w := db.Where{Args: args}
+	w.Add(c)
 	if f.Tier != "" {
-		add("o.tier = ?", f.Tier)
+		w.Add("o.tier = ?", f.Tier)
 	}
 	if i := indexOf(Types, f.Type); i >= 0 {
-		add("(o.types_mask & ?) <> 0", int64(1)<<i)
+		w.Add("(o.types_mask & ?) <> 0", int64(1)<<i)
 	}
 	if i := indexOf(TargetGroups, f.TargetGroup); i >= 0 {
-		add("(o.groups_mask & ?) <> 0", int64(1)<<i)
+		w.Add("(o.groups_mask & ?) <> 0", int64(1)<<i)
 	}
 	if f.Status != "" {
-		add("o.status = ?", f.Status)
+		w.Add("o.status = ?", f.Status)
 	}
 	if f.Hub {
-		conds = append(conds, "o.hub = 1")
+		w.Add("o.hub = 1")
 	}
 	if f.Brand {
-		conds = append(conds, "o.brand = 1")
+		w.Add("o.brand = 1")
 	}
 	if f.Demonstration {
-		conds = append(conds, "o.demonstration_year IS NOT NULL")
+		w.Add("o.demonstration_year IS NOT NULL")
 	}
 	if f.VolunteerMark {
-		conds = append(conds, "o.volunteer_mark = 1")
+		w.Add("o.volunteer_mark = 1")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		var c string
-		c, args = searchCond(d, f.searchIn, q, args)
-		conds = append(conds, "("+c+")")
+		c, w.Args = searchCond(d, f.searchIn, q, w.Args)
+		w.Add("(" + c + ")")
 	}
-	return strings.Join(conds, " AND "), args
+	return w.String(), w.Args
 }
 
 // sorts maps the accepted sort keys to ORDER BY clauses.

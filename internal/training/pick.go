@@ -51,12 +51,11 @@ func (s *Service) ResolvePerson(ctx context.Context, u *auth.User, field, text s
 // pickPeople reads the picker's page of people: each with the role in
 // Place, and the community codes beside.
 func pickPeople(ctx context.Context, q db.Querier, scope, text string, limit int) ([]pick.Item, []string, error) {
-	lo, hi := db.PrefixRange(scope)
-	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text)
+	in, args := db.ScopeCond("community_code", scope, nil)
+	match, rank, args := pick.Match("name", text, args)
+	lim, args := db.Arg(args, limit)
 	rows, err := q.QueryContext(ctx, `SELECT id, name, role, community_code FROM people
-		WHERE community_code >= $1 AND community_code < $2 AND name LIKE $3 ESCAPE '\'
-		ORDER BY CASE WHEN name = $4 THEN 0 WHEN name LIKE $5 ESCAPE '\' THEN 1 ELSE 2 END, name, id LIMIT $6`,
-		lo, hi, "%"+esc+"%", text, esc+"%", limit)
+		WHERE `+in+` AND `+match+` ORDER BY `+rank+`, name, id LIMIT `+lim, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("training: pick people: %w", err)
 	}

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"linli/internal/platform/db"
@@ -211,48 +210,43 @@ type Filter struct {
 
 // List returns rows newest first.
 func List(ctx context.Context, q db.Querier, f Filter) ([]Row, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	var w db.Where
 	if f.Scope != "" {
 		var c string
-		c, args = db.ScopeCond("scope_code", f.Scope, args)
-		where = append(where, c)
+		c, w.Args = db.ScopeCond("scope_code", f.Scope, w.Args)
+		w.Add(c)
 	}
 	if f.UserID != 0 {
-		add("user_id = ?", f.UserID)
+		w.Add("user_id = ?", f.UserID)
 	}
 	if f.Username != "" {
-		add("username = ?", f.Username)
+		w.Add("username = ?", f.Username)
 	}
 	if f.ObjectType != "" {
-		add("object_type = ?", f.ObjectType)
+		w.Add("object_type = ?", f.ObjectType)
 	}
 	if f.ObjectID != "" {
-		add("object_id = ?", f.ObjectID)
+		w.Add("object_id = ?", f.ObjectID)
 	}
 	if !f.From.IsZero() {
-		add("at >= ?", f.From.UTC())
+		w.Add("at >= ?", f.From.UTC())
 	}
 	if !f.To.IsZero() {
-		add("at < ?", f.To.UTC())
+		w.Add("at < ?", f.To.UTC())
 	}
 	if f.BeforeSeq > 0 {
-		add("seq < ?", f.BeforeSeq)
+		w.Add("seq < ?", f.BeforeSeq)
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
 	sqlq := `SELECT ` + rowColumns + ` FROM audit_log`
-	if len(where) > 0 {
-		sqlq += " WHERE " + strings.Join(where, " AND ")
+	if !w.Empty() {
+		sqlq += " WHERE " + w.String()
 	}
 	sqlq += " ORDER BY seq DESC LIMIT " + strconv.Itoa(limit)
-	rows, err := q.QueryContext(ctx, sqlq, args...)
+	rows, err := q.QueryContext(ctx, sqlq, w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit list: %w", err)
 	}

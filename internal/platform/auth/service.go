@@ -226,7 +226,7 @@ func (s *Service) UsersPage(ctx context.Context, viewer *User, f UserFilter) ([]
 	}
 	like := ""
 	if q := strings.TrimSpace(f.Q); q != "" {
-		like = "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		like = "%" + db.EscapeLike(q) + "%"
 	}
 	in, args := db.ScopeCond("scope_code", viewer.ScopeCode, []any{f.Role, like})
 	where := ` FROM users WHERE ($1 = '' OR role = $1)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"linli/internal/platform/audit"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -54,14 +55,9 @@ func addressKey(ip string) string { return "addr:" + truncate(ip, 64) }
 // throttled answers a sign-in while the name or the address waits: the
 // same answer for every name, with the time left.
 func (s *Service) throttled(ctx context.Context, now time.Time, keys ...string) error {
-	ph := make([]string, len(keys))
-	args := []any{now}
-	for i, k := range keys {
-		args = append(args, k)
-		ph[i] = "$" + strconv.Itoa(i+2)
-	}
+	in, args := db.InList(keys, []any{now})
 	rows, err := s.DB.Query(ctx, `SELECT blocked_until FROM sign_in_failures
-		WHERE blocked_until > $1 AND key IN (`+strings.Join(ph, ", ")+`)`, args...)
+		WHERE blocked_until > $1 AND key IN `+in, args...)
 	if err != nil {
 		return fmt.Errorf("sign-in throttle: %w", err)
 	}

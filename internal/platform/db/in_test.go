@@ -18,3 +18,25 @@ func TestInList(t *testing.T) {
 		t.Errorf("InList = %q %v", in, args)
 	}
 }
+
+// TestWhere: each ? takes the next placeholder after the parameters
+// already there, a condition built over Args joins with no values, and an
+// empty filter matches everything.
+func TestWhere(t *testing.T) {
+	var w db.Where
+	if !w.Empty() || w.String() != "1=1" || len(w.Args) != 0 {
+		t.Errorf("empty Where = %q %v", w.String(), w.Args)
+	}
+	w = db.Where{Args: []any{"x"}}
+	w.Add("a = $1")
+	w.Add("(b = ? OR c = ?)", 2, 3)
+	var in string
+	in, w.Args = db.InList([]int64{9}, w.Args)
+	w.Add("d IN " + in)
+	w.Add("e = 1")
+	w.Add("f < ?", "z")
+	want := "a = $1 AND (b = $2 OR c = $3) AND d IN ($4) AND e = 1 AND f < $5"
+	if w.Empty() || w.String() != want || !slices.Equal(w.Args, []any{"x", 2, 3, int64(9), "z"}) {
+		t.Errorf("Where = %q %v, want %q", w.String(), w.Args, want)
+	}
+}

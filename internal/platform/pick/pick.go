@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -105,4 +106,17 @@ func Resolve(ctx context.Context, field, text string, search Search, w Words) (i
 // FieldErr is an invalid input with one field's message.
 func FieldErr(field string, m errs.Msg) error {
 	return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{field: m}}
+}
+
+// Match is the pickers' one SQL rule for a name that matches typed text:
+// the condition (column contains text, LIKE with its wildcards escaped)
+// and the ORDER BY key that puts the exact name first, then the names it
+// begins, then the rest. It appends its parameters to args.
+func Match(column, text string, args []any) (cond, rank string, out []any) {
+	esc := db.EscapeLike(text)
+	has, args := db.Arg(args, "%"+esc+"%")
+	same, args := db.Arg(args, text)
+	starts, args := db.Arg(args, esc+"%")
+	return column + " LIKE " + has + ` ESCAPE '\'`,
+		"CASE WHEN " + column + " = " + same + " THEN 0 WHEN " + column + " LIKE " + starts + ` ESCAPE '\' THEN 1 ELSE 2 END`, args
 }
