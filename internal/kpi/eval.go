@@ -59,6 +59,8 @@ type evaluator struct {
 	then  *thenKept
 	floor time.Time
 	recs  int64
+	unit  string           // the dashboard's unit ("" outside a dashboard)
+	dver  map[string]int64 // the counters of the districts under the unit (orgroll.ChangesIn), read once when needed (then.go)
 }
 
 func (s *Service) newEvaluator() *evaluator {

@@ -142,7 +142,7 @@ func (s *Service) readFrame(ctx context.Context, code string) (*frame, int, erro
 // (the lists are shared, never changed: the evaluator only adds lists),
 // and its known-then answers with what was read with its version.
 func (f *frame) hold(e *evaluator, v frameVer) {
-	e.then, e.floor, e.recs = f.then, v.floor, v.recs
+	e.then, e.floor, e.recs, e.unit = f.then, v.floor, v.recs, f.path[len(f.path)-1].Code
 	for k, us := range f.units {
 		if _, ok := e.units[k]; !ok {
 			e.units[k] = us

@@ -2,10 +2,17 @@ package kpi
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"linli/internal/orgroll"
+	"linli/internal/platform/db"
 )
 
 // A correction (corrections.go) compares an indicator's value at its
@@ -49,11 +56,16 @@ import (
 // unit made since the deadline) changes with every late entry, and with a
 // move into or out of the unit. For the organizations it is kept too, but
 // under the version of the records under the unit (orgroll.Changes, read
-// with the frame's version): a write there reads it again.
+// with the frame's version): a write there reads it again. Above a
+// district (a city, a province) it is kept per district instead, each
+// district's month under that district's own counter (distMonths): the
+// unit's month is the latest of its districts', so a write in one district
+// reads that district's again, not the city's 34,000 organizations.
 type thenKept struct {
 	mu     sync.Mutex
 	m      map[string]thenAns
-	months map[string]keptMonth // lastEntryAfter's answers for the organizations (entryKey)
+	months map[string]keptMonth   // lastEntryAfter's answers for the organizations (entryKey), a district or below
+	dists  map[string]*distMonths // the same above a district, per district (never changed once kept: replaced)
 }
 
 // keptMonth is a lastEntryAfter answer and the version of the records
@@ -64,7 +76,7 @@ type keptMonth struct {
 }
 
 func newThenKept() *thenKept {
-	return &thenKept{m: map[string]thenAns{}, months: map[string]keptMonth{}}
+	return &thenKept{m: map[string]thenAns{}, months: map[string]keptMonth{}, dists: map[string]*distMonths{}}
 }
 
 // thenAns is a correction's known-then side at a unit.
@@ -121,9 +133,10 @@ func (e *evaluator) raiseFloor(ctx context.Context, cut time.Time) bool {
 }
 
 // keptMonth is a kept lastEntryAfter answer for the organizations under the
-// evaluator's unit, valid while the records under the unit are unchanged.
+// evaluator's unit, a district or below, valid while the records under the
+// unit are unchanged. (Above a district: composedMonth.)
 func (e *evaluator) keptMonth(src, k string) (string, bool) {
-	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) {
+	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) || e.composes() {
 		return "", false
 	}
 	e.then.mu.Lock()
@@ -135,10 +148,126 @@ func (e *evaluator) keptMonth(src, k string) (string, bool) {
 // keepMonth keeps a lastEntryAfter answer for the organizations, read after
 // the version e.recs (so as new as it or newer).
 func (e *evaluator) keepMonth(src, k, month string) {
-	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) {
+	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) || e.composes() {
 		return
 	}
 	e.then.mu.Lock()
 	defer e.then.mu.Unlock()
 	e.then.months[k] = keptMonth{recs: e.recs, month: month}
+}
+
+// distMonths is a lastEntryAfter answer for the organizations under a unit
+// above a district, kept per district. The records' change counters
+// (kpi_changes, migration 008) are kept per district: a write of an
+// organization, its history or its hub's workers advances its district's
+// (orgs.district_code; a move both districts'), and changes that may touch
+// any unit the row ”. So a district's month, read grouped by
+// o.district_code, stays its answer while that district's counter and ”
+// stand, and the unit's is the latest of them. A district without a
+// counter has never been written: it has no entries, until a write gives
+// it a counter, which then differs from what was kept (none).
+type distMonths struct {
+	total  int64                // the sum of the counters read with the parts (the unit's records' version, orgroll.Changes)
+	common int64                // the row ''
+	parts  map[string]keptMonth // district → its counter (0: none) and its month ("": no entry)
+}
+
+// month is the unit's month: the latest of its districts' ("" when none
+// has an entry; months in YYYY-MM order as text).
+func (d *distMonths) month() string {
+	m := ""
+	for _, p := range d.parts {
+		m = max(m, p.month)
+	}
+	return m
+}
+
+// composes reports whether the evaluator's unit keeps its months per
+// district (a unit above a district, its records' counters kept per
+// district under it).
+func (e *evaluator) composes() bool {
+	return e.unit != "" && len(e.unit) < 6
+}
+
+// composedMonth is lastEntryAfter's answer for the organizations under a
+// unit above a district, from the districts' kept months, reading again
+// (in one statement, grouped by district) only those of the districts
+// whose counter moved since (ok false: not kept here; lastEntryAfter reads
+// it whole). When the unit's version (e.recs, read with the frame's) still
+// equals the parts' sum, no counter moved and nothing is read; otherwise
+// the districts' counters are read once per request (orgroll.ChangesIn).
+func (e *evaluator) composedMonth(ctx context.Context, src string, spans []span, cut time.Time, k string) (month string, ok bool, err error) {
+	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) || !e.composes() {
+		return "", false, nil
+	}
+	e.then.mu.Lock()
+	d := e.then.dists[k]
+	e.then.mu.Unlock()
+	if d != nil && d.total == e.recs {
+		return d.month(), true, nil
+	}
+	if e.dver == nil {
+		if e.dver, err = orgroll.ChangesIn(ctx, e.s.DB, e.unit); err != nil {
+			return "", false, fmt.Errorf("kpi month by district: %w", err)
+		}
+	}
+	var total int64
+	for _, n := range e.dver {
+		total += n
+	}
+	// the districts to read: all of them when nothing is kept or the row
+	// '' moved, else those whose counter differs from their part's
+	whole := d == nil || d.common != e.dver[""]
+	var stale []string
+	if !whole {
+		for dist, n := range e.dver {
+			if p, kept := d.parts[dist]; dist != "" && (!kept || p.recs != n) {
+				stale = append(stale, dist)
+			}
+		}
+		for dist, p := range d.parts {
+			if _, counted := e.dver[dist]; !counted && p.recs != 0 {
+				whole = true // a counter gone (none are deleted): read all again
+			}
+		}
+		slices.Sort(stale)
+	}
+	got := map[string]string{}
+	if whole || len(stale) > 0 {
+		q := &query{}
+		sql := `SELECT o.district_code, MAX(h.entered_at) ` + orgEntriesAfter(q, q.arg(cut), spans)
+		if !whole {
+			sql += ` AND o.district_code IN ` + q.in(stale)
+		}
+		rows, err := e.s.queryGeneric(ctx, sql+` GROUP BY o.district_code`, q.args...)
+		if err != nil {
+			return "", false, fmt.Errorf("kpi last entries by district: %w", err)
+		}
+		if err := db.EachPair(rows, func(dist string, v any) { got[dist] = monthOf(v) }); err != nil {
+			return "", false, fmt.Errorf("kpi last entries by district: %w", err)
+		}
+	}
+	nd := &distMonths{total: total, common: e.dver[""], parts: map[string]keptMonth{}}
+	if !whole {
+		maps.Copy(nd.parts, d.parts)
+	}
+	for dist, n := range e.dver {
+		if _, kept := nd.parts[dist]; dist != "" && (whole || !kept || nd.parts[dist].recs != n) {
+			nd.parts[dist] = keptMonth{recs: n}
+		}
+	}
+	for dist, m := range got {
+		p, listed := nd.parts[dist]
+		if !listed && (!whole || !strings.HasPrefix(dist, e.unit)) {
+			// an entry under the unit's spans of a district outside its
+			// counters (no organization is placed so): not kept
+			return "", false, nil
+		}
+		p.month = m
+		nd.parts[dist] = p
+	}
+	e.then.mu.Lock()
+	e.then.dists[k] = nd
+	e.then.mu.Unlock()
+	return nd.month(), true, nil
 }

@@ -3,6 +3,7 @@ package kpi
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"linli/internal/registry"
 )
@@ -115,4 +116,110 @@ func TestKeptThenAnswersStayTheRecords(t *testing.T) {
 	if n, v2 := kept(); v2 == v1 || n != 0 {
 		t.Errorf("a deleted history row left kpi_then at %d, %d answers kept", v2, n)
 	}
+}
+
+// TestKeptMonthsByDistrictStayTheRecords holds the corrections' months kept
+// per district above a district (then.go, distMonths) to the records:
+// after late entries, plain writes and a move, each in one district, the
+// dashboards of the city and of its districts, evaluated without the cache
+// by services that keep their months between them (the one whose records
+// were written, and a second one, a replica that asks less often), must
+// equal, byte for byte, those of a fresh service counting from the
+// records; and the city's month must be the latest of its districts'.
+func TestKeptMonthsByDistrictStayTheRecords(t *testing.T) {
+	w := newWorld(t)
+	w.kpi.NoCache(true)
+	w.indicators(allOrgs)
+	replica := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+	replica.NoCache(true)
+	// the frames (and the months they keep) kept across the clock's moves
+	// between the steps (months apart), as on one day: what is tested is
+	// their versions, not their age
+	for _, s := range []*Service{w.kpi, replica} {
+		s.frames.TTL = 10 * 365 * 24 * time.Hour
+	}
+	// a community of 番禺, a district without any record until the move
+	// below
+	var panyu string
+	if err := w.db.Read.QueryRowContext(w.ctx, `SELECT MIN(code) FROM divisions WHERE level = 5 AND code >= '440113' AND code < '440114'`).Scan(&panyu); err != nil || panyu == "" {
+		t.Fatalf("a community of 番禺: %q, %v", panyu, err)
+	}
+	w.clock.set("2023-06-01")
+	known := w.org("440106001001", registry.TierStreet)
+	w.org("440117001001", registry.TierCommunity)
+
+	// check compares the kept services' dashboards with the records' and
+	// returns the all_orgs corrections' months by unit (of w.kpi's)
+	check := func(step string, services ...*Service) map[string]string {
+		t.Helper()
+		records := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+		records.FromRecords(true)
+		months := map[string]string{}
+		for _, unit := range []string{cityCode, tianheCode, conghuaCode, panyu[:6]} {
+			want, err := records.Dashboard(w.ctx, w.city, unit, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			wb, _ := json.Marshal(want)
+			for i, s := range services {
+				d, err := s.Dashboard(w.ctx, w.city, unit, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b, _ := json.Marshal(d); string(b) != string(wb) {
+					t.Errorf("%s: %s's dashboard of service %d with kept months:\n%s\nfrom the records:\n%s", step, unit, i, b, wb)
+				}
+				for _, r := range d.Results {
+					if r.Key == "all_orgs" && i == 0 && r.Correction != nil {
+						months[unit] = r.Correction.Month
+					}
+				}
+			}
+		}
+		return months
+	}
+	wantMonths := func(step string, got map[string]string, want map[string]string) {
+		t.Helper()
+		for unit, m := range want {
+			if got[unit] != m {
+				t.Errorf("%s: %s's all_orgs correction month %q, want %q (all: %v)", step, unit, got[unit], m, got)
+			}
+		}
+	}
+
+	// a census entry in 天河: the city's month is 天河's
+	w.clock.set("2024-03-10")
+	census := w.org("440106002008", registry.TierStreet)
+	w.lateHistory(census.ID, "status", "active", "2021-10-01")
+	wantMonths("a late entry in 天河", check("a late entry in 天河", w.kpi, replica),
+		map[string]string{cityCode: "2024-03", tianheCode: "2024-03"})
+
+	// a later one in 从化 alone: the city's month moves to 从化's, 天河's stays
+	w.clock.set("2024-04-02")
+	late := w.org("440117001001", registry.TierCommunity)
+	w.lateHistory(late.ID, "status", "active", "2021-05-01")
+	wantMonths("a late entry in 从化", check("a late entry in 从化", w.kpi),
+		map[string]string{cityCode: "2024-04", tianheCode: "2024-03", conghuaCode: "2024-04"})
+
+	// a plain write in 天河: nothing moves
+	w.clock.set("2024-05-06")
+	w.change(known.ID, func(in *registry.Input) { in.Members++ })
+	wantMonths("a write in 天河", check("a write in 天河", w.kpi),
+		map[string]string{cityCode: "2024-04", tianheCode: "2024-03", conghuaCode: "2024-04"})
+
+	// 从化's late organization moved to 番禺 (a district with no record
+	// yet): the city's month stays (the entry is 番禺's now); 从化 has no
+	// late entry left to show, and 番禺 no correction (on the deadline the
+	// organization was in 从化)
+	w.change(late.ID, func(in *registry.Input) { in.CommunityCode = panyu })
+	wantMonths("a move to 番禺", check("a move to 番禺", w.kpi),
+		map[string]string{cityCode: "2024-04", tianheCode: "2024-03", conghuaCode: "", panyu[:6]: ""})
+
+	// a late entry in 番禺: the replica, which last asked after the first
+	// step, and the writer's service both see the city's month move
+	w.clock.set("2024-06-03")
+	late2 := w.org(panyu, registry.TierCommunity)
+	w.lateHistory(late2.ID, "status", "active", "2022-01-01")
+	wantMonths("a late entry in 番禺", check("a late entry in 番禺", w.kpi, replica),
+		map[string]string{cityCode: "2024-06", tianheCode: "2024-03", panyu[:6]: "2024-06"})
 }
