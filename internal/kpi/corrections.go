@@ -208,7 +208,7 @@ func lastEntrySQL(q *query, src string, spans []span, cut time.Time) string {
 	c := q.arg(cut)
 	switch src {
 	case SourceOrgs, SourceHubs:
-		return `SELECT MAX(h.entered_at) ` + orgEntriesAfter(q, c, spans)
+		return `SELECT MAX(h.entered_at) FROM org_history h JOIN orgs o ON o.id = h.org_id WHERE ` + lateAfter(c) + ` AND ` + orgsUnder(q, spans)
 	}
 	e, ok := lateEntries[src]
 	if !ok {
@@ -224,15 +224,19 @@ func lastEntrySQL(q *query, src string, spans []span, cut time.Time) string {
 	return sql
 }
 
-// orgEntriesAfter is the FROM and WHERE of the organizations' entries made
-// after a cut (the argument c) of a fact in effect before it, under the
-// spans: lastEntrySQL's rule for them, which the months kept per district
-// (then.go) group by district.
-func orgEntriesAfter(q *query, c string, spans []span) string {
+// lateAfter is the condition on an organization's history row (h) of an
+// entry made after a cut (the argument c) of a fact in effect before it:
+// lastEntrySQL's rule for the organizations, which the months kept per
+// district (then.go) ask grouped by district.
+func lateAfter(c string) string {
 	// (entered_at > at follows from the two bounds; said, it lets the
 	// partial indexes of the late entries answer: migrations 039, 049)
-	return `FROM org_history h JOIN orgs o ON o.id = h.org_id WHERE h.at < ` + c +
-		` AND h.entered_at >= ` + c + ` AND h.entered_at > h.at AND ` + rangeCond(q, func(n int) string {
+	return `h.at < ` + c + ` AND h.entered_at >= ` + c + ` AND h.entered_at > h.at`
+}
+
+// orgsUnder is the condition on an organization (o) placed under the spans.
+func orgsUnder(q *query, spans []span) string {
+	return rangeCond(q, func(n int) string {
 		if n >= 12 {
 			return "o.community_code"
 		}

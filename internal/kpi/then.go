@@ -234,8 +234,12 @@ func (e *evaluator) composedMonth(ctx context.Context, src string, spans []span,
 	}
 	got := map[string]string{}
 	if whole || len(stale) > 0 {
+		// (each organization of the districts probes its late entries in
+		// migration 049's index: for one district, its own organizations
+		// alone, instead of every late entry since the cut joined to them)
 		q := &query{}
-		sql := `SELECT o.district_code, MAX(h.entered_at) ` + orgEntriesAfter(q, q.arg(cut), spans)
+		sql := `SELECT o.district_code, MAX((SELECT MAX(h.entered_at) FROM org_history h WHERE h.org_id = o.id AND ` +
+			lateAfter(q.arg(cut)) + `)) FROM orgs o WHERE ` + orgsUnder(q, spans)
 		if !whole {
 			sql += ` AND o.district_code IN ` + q.in(stale)
 		}
