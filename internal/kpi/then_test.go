@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"linli/internal/hub"
 	"linli/internal/registry"
 )
 
@@ -222,4 +223,120 @@ func TestKeptMonthsByDistrictStayTheRecords(t *testing.T) {
 	w.lateHistory(late2.ID, "status", "active", "2022-01-01")
 	wantMonths("a late entry in 番禺", check("a late entry in 番禺", w.kpi, replica),
 		map[string]string{cityCode: "2024-06", tianheCode: "2024-03", panyu[:6]: "2024-06"})
+}
+
+// TestWorkersEndingAfterTheFloorKeepsTheThenAnswers holds the kept
+// known-then answers (then.go) to the records across hub workers' endings
+// (migration 059): an ending on a day after kpi_then's floor (the usual
+// one, typed when it happens, after the deadlines already past) cannot
+// change what was known on a past deadline, so it leaves kpi_then and the
+// kept answers as they were; an ending dated before the deadline, or any
+// other change of a worker, still moves kpi_then. After each step the
+// city's and 天河's dashboards equal, byte for byte, a fresh service's.
+func TestWorkersEndingAfterTheFloorKeepsTheThenAnswers(t *testing.T) {
+	w := newWorld(t)
+	w.kpi.NoCache(true)
+	yes := true
+	w.indicators(Input{Key: "staffed_hubs", NameZH: "有社工的枢纽", Level: LevelDistrict, ScopeCode: cityCode,
+		Rule:   Rule{Kind: KindRecordShare, Source: SourceHubs, Filter: Filter{Hub: &yes}, NumeratorFilter: &Filter{MinWorkers: 1}},
+		Target: 1, Deadline: "2023-12-31"})
+	hubs := &hub.Service{DB: w.db, Reg: w.reg, Now: w.clock.Now}
+	add := func(hubID int64, started, late string) int64 {
+		t.Helper()
+		wk, err := hubs.AddWorker(w.ctx, w.city, hubID, hub.WorkerInput{Name: "社工", Kind: "part_time", StartedOn: started, LateReason: late})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return wk.ID
+	}
+	end := func(hubID, workerID int64, on, late string) {
+		t.Helper()
+		if _, err := hubs.EndWorkerLate(w.ctx, w.city, hubID, workerID, on, late); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(step string) {
+		t.Helper()
+		records := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+		records.FromRecords(true)
+		for _, unit := range []string{cityCode, tianheCode} {
+			got, err := w.kpi.Dashboard(w.ctx, w.city, unit, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := records.Dashboard(w.ctx, w.city, unit, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, r := mustJSON(t, got), mustJSON(t, want); g != r {
+				t.Errorf("%s: %s's dashboard with kept answers:\n%s\nfrom the records:\n%s", step, unit, g, r)
+			}
+		}
+	}
+	kept := func() (int, int64) {
+		t.Helper()
+		f, _, err := w.kpi.frameAt(w.ctx, cityCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.then.mu.Lock()
+		defer f.then.mu.Unlock()
+		var n int64
+		if err := w.db.Read.QueryRowContext(w.ctx, `SELECT n FROM kpi_then WHERE id = 1`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return len(f.then.m), n
+	}
+
+	w.clock.set("2023-01-10")
+	a := w.org("440106001001", registry.TierStreet)
+	b := w.org("440106001002", registry.TierStreet)
+	for _, id := range []int64{a.ID, b.ID} {
+		w.change(id, func(in *registry.Input) { in.Hub = true })
+	}
+	w.clock.set("2023-02-01")
+	a1, a2 := add(a.ID, "2023-02-01", ""), add(a.ID, "2023-02-01", "")
+	// a worker of b entered late, after the deadline: the two sides differ,
+	// and the known-then answer is kept
+	w.clock.set("2024-03-10")
+	add(b.ID, "2023-05-01", "纸质台账补录")
+	check("a worker entered late")
+	n0, v0 := kept()
+	if n0 == 0 {
+		t.Fatal("no known-then answer kept at the city after its dashboard")
+	}
+
+	// an ending on today's date, after the floor: nothing known then moves
+	end(a.ID, a1, "", "")
+	check("an ending after the floor")
+	if n, v := kept(); n != n0 || v != v0 {
+		t.Errorf("an ending after the floor moved kpi_then %d → %d, %d answers kept (was %d)", v0, v, n, n0)
+	}
+
+	// an ending dated before the deadline: what was known then may change
+	end(a.ID, a2, "2023-10-31", "离职补录")
+	check("an ending before the deadline")
+	_, v1 := kept()
+	if v1 == v0 {
+		t.Errorf("an ending dated before the deadline left kpi_then at %d", v1)
+	}
+	check("after an ending before the deadline")
+
+	// any other change of a worker counts too (a start moved by hand)
+	if _, err := w.db.Write.ExecContext(w.ctx, `UPDATE hub_workers SET started_on = '2023-03-01' WHERE id = $1`, a1); err != nil {
+		t.Fatal(err)
+	}
+	if _, v2 := kept(); v2 == v1 {
+		t.Errorf("a worker's start changed in place left kpi_then at %d", v2)
+	}
+	check("a start changed in place")
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
