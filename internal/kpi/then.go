@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"linli/internal/orgroll"
 	"linli/internal/platform/db"
 )
 
@@ -54,13 +53,18 @@ import (
 //
 // The month of a correction (lastEntryAfter: of the latest entry under the
 // unit made since the deadline) changes with every late entry, and with a
-// move into or out of the unit. For the organizations it is kept too, but
-// under the version of the records under the unit (orgroll.Changes, read
-// with the frame's version): a write there reads it again. Above a
-// district (a city, a province) it is kept per district instead, each
-// district's month under that district's own counter (distMonths): the
-// unit's month is the latest of its districts', so a write in one district
-// reads that district's again, not the city's 34,000 organizations.
+// move into or out of the unit. For the organizations it is kept too, under
+// the late entries' counters of the districts under the unit (kpi_late,
+// migration 059: advanced by a history row entered after the day it takes
+// effect and by an organization's place changed, in the writer's
+// transaction; the history's updates and deletes and the organizations'
+// deletes move kpi_then, which drops the frame and all it keeps), read
+// with the frame's version: an ordinary write leaves it kept, a late entry
+// or a move under the unit reads it again. Above a district (a city, a
+// province) it is kept per district (distMonths), each district's month
+// under that district's own counter: the unit's month is the latest of its
+// districts', so a late entry in 天河 reads 天河's again, not the city's
+// 34,000 organizations.
 type thenKept struct {
 	mu     sync.Mutex
 	m      map[string]thenAns
@@ -68,8 +72,8 @@ type thenKept struct {
 	dists  map[string]*distMonths // the same above a district, per district (never changed once kept: replaced)
 }
 
-// keptMonth is a lastEntryAfter answer and the version of the records
-// under the unit it was read at or after.
+// keptMonth is a lastEntryAfter answer and the late entries' counters
+// (kpi_late) under the unit or district it was read at or after.
 type keptMonth struct {
 	recs  int64
 	month string
@@ -133,8 +137,8 @@ func (e *evaluator) raiseFloor(ctx context.Context, cut time.Time) bool {
 }
 
 // keptMonth is a kept lastEntryAfter answer for the organizations under the
-// evaluator's unit, a district or below, valid while the records under the
-// unit are unchanged. (Above a district: composedMonth.)
+// evaluator's unit, a district or below, valid while the late entries'
+// counter of its district is unchanged. (Above a district: composedMonth.)
 func (e *evaluator) keptMonth(src, k string) (string, bool) {
 	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) || e.composes() {
 		return "", false
@@ -146,7 +150,7 @@ func (e *evaluator) keptMonth(src, k string) (string, bool) {
 }
 
 // keepMonth keeps a lastEntryAfter answer for the organizations, read after
-// the version e.recs (so as new as it or newer).
+// the counters e.recs (so as new as they or newer).
 func (e *evaluator) keepMonth(src, k, month string) {
 	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) || e.composes() {
 		return
@@ -157,19 +161,17 @@ func (e *evaluator) keepMonth(src, k, month string) {
 }
 
 // distMonths is a lastEntryAfter answer for the organizations under a unit
-// above a district, kept per district. The records' change counters
-// (kpi_changes, migration 008) are kept per district: a write of an
-// organization, its history or its hub's workers advances its district's
-// (orgs.district_code; a move both districts'), and changes that may touch
-// any unit the row ”. So a district's month, read grouped by
-// o.district_code, stays its answer while that district's counter and ”
-// stand, and the unit's is the latest of them. A district without a
-// counter has never been written: it has no entries, until a write gives
-// it a counter, which then differs from what was kept (none).
+// above a district, kept per district. The late entries' counters
+// (kpi_late) are kept per district: a late entry of an organization
+// advances its district's (orgs.district_code), a move both districts'. So
+// a district's month, read grouped by o.district_code, stays its answer
+// while that district's counter stands, and the unit's is the latest of
+// them. A district without a counter has had no late entry nor move since
+// the counters began; its month is read once (with the whole unit's, or
+// when it first gets a counter, which then differs from none).
 type distMonths struct {
-	total  int64                // the sum of the counters read with the parts (the unit's records' version, orgroll.Changes)
-	common int64                // the row ''
-	parts  map[string]keptMonth // district → its counter (0: none) and its month ("": no entry)
+	total int64                // the sum of the counters read with the parts (what frameVersion reads for the unit)
+	parts map[string]keptMonth // district → its counter (0: none) and its month ("": no entry)
 }
 
 // month is the unit's month: the latest of its districts' ("" when none
@@ -183,19 +185,38 @@ func (d *distMonths) month() string {
 }
 
 // composes reports whether the evaluator's unit keeps its months per
-// district (a unit above a district, its records' counters kept per
-// district under it).
+// district (a unit above a district).
 func (e *evaluator) composes() bool {
 	return e.unit != "" && len(e.unit) < 6
+}
+
+// lateCounters reads the late entries' counters of the districts under a
+// unit (kpi_late, one indexed range read).
+func (s *Service) lateCounters(ctx context.Context, code string) (map[string]int64, error) {
+	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
+	ver := map[string]int64{}
+	if err := s.DB.Each(ctx, `SELECT district, n FROM kpi_late WHERE district >= $1 AND district < $2`, []any{lo, hi},
+		func(r db.Scanner) error {
+			var dist string
+			var n int64
+			if err := r.Scan(&dist, &n); err != nil {
+				return err
+			}
+			ver[dist] = n
+			return nil
+		}); err != nil {
+		return nil, fmt.Errorf("kpi late counters: %w", err)
+	}
+	return ver, nil
 }
 
 // composedMonth is lastEntryAfter's answer for the organizations under a
 // unit above a district, from the districts' kept months, reading again
 // (in one statement, grouped by district) only those of the districts
 // whose counter moved since (ok false: not kept here; lastEntryAfter reads
-// it whole). When the unit's version (e.recs, read with the frame's) still
-// equals the parts' sum, no counter moved and nothing is read; otherwise
-// the districts' counters are read once per request (orgroll.ChangesIn).
+// it whole). When the unit's sum (e.recs, read with the frame's version)
+// still equals the parts', no counter moved and nothing is read; otherwise
+// the districts' counters are read once per request.
 func (e *evaluator) composedMonth(ctx context.Context, src string, spans []span, cut time.Time, k string) (month string, ok bool, err error) {
 	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) || !e.composes() {
 		return "", false, nil
@@ -207,21 +228,21 @@ func (e *evaluator) composedMonth(ctx context.Context, src string, spans []span,
 		return d.month(), true, nil
 	}
 	if e.dver == nil {
-		if e.dver, err = orgroll.ChangesIn(ctx, e.s.DB, e.unit); err != nil {
-			return "", false, fmt.Errorf("kpi month by district: %w", err)
+		if e.dver, err = e.s.lateCounters(ctx, e.unit); err != nil {
+			return "", false, err
 		}
 	}
 	var total int64
 	for _, n := range e.dver {
 		total += n
 	}
-	// the districts to read: all of them when nothing is kept or the row
-	// '' moved, else those whose counter differs from their part's
-	whole := d == nil || d.common != e.dver[""]
+	// the districts to read: all of them when nothing is kept, else those
+	// whose counter differs from their part's
+	whole := d == nil
 	var stale []string
 	if !whole {
 		for dist, n := range e.dver {
-			if p, kept := d.parts[dist]; dist != "" && (!kept || p.recs != n) {
+			if p, kept := d.parts[dist]; !kept || p.recs != n {
 				stale = append(stale, dist)
 			}
 		}
@@ -251,12 +272,12 @@ func (e *evaluator) composedMonth(ctx context.Context, src string, spans []span,
 			return "", false, fmt.Errorf("kpi last entries by district: %w", err)
 		}
 	}
-	nd := &distMonths{total: total, common: e.dver[""], parts: map[string]keptMonth{}}
+	nd := &distMonths{total: total, parts: map[string]keptMonth{}}
 	if !whole {
 		maps.Copy(nd.parts, d.parts)
 	}
 	for dist, n := range e.dver {
-		if _, kept := nd.parts[dist]; dist != "" && (whole || !kept || nd.parts[dist].recs != n) {
+		if p, kept := nd.parts[dist]; whole || !kept || p.recs != n {
 			nd.parts[dist] = keptMonth{recs: n}
 		}
 	}
@@ -264,7 +285,7 @@ func (e *evaluator) composedMonth(ctx context.Context, src string, spans []span,
 		p, listed := nd.parts[dist]
 		if !listed && (!whole || !strings.HasPrefix(dist, e.unit)) {
 			// an entry under the unit's spans of a district outside its
-			// counters (no organization is placed so): not kept
+			// counters' range (no organization is placed so): not kept
 			return "", false, nil
 		}
 		p.month = m

@@ -126,7 +126,9 @@ func TestKeptThenAnswersStayTheRecords(t *testing.T) {
 // by services that keep their months between them (the one whose records
 // were written, and a second one, a replica that asks less often), must
 // equal, byte for byte, those of a fresh service counting from the
-// records; and the city's month must be the latest of its districts'.
+// records; and the city's month must be the latest of its districts'. A
+// plain write reads no month again (kpi_late, migration 059); a late entry
+// reads its district's.
 func TestKeptMonthsByDistrictStayTheRecords(t *testing.T) {
 	w := newWorld(t)
 	w.kpi.NoCache(true)
@@ -202,9 +204,22 @@ func TestKeptMonthsByDistrictStayTheRecords(t *testing.T) {
 	wantMonths("a late entry in 从化", check("a late entry in 从化", w.kpi),
 		map[string]string{cityCode: "2024-04", tianheCode: "2024-03", conghuaCode: "2024-04"})
 
-	// a plain write in 天河: nothing moves
+	// a plain write in 天河: nothing moves, and the city's dashboard reads
+	// no month again (kpi_late: as many statements as with no write)
 	w.clock.set("2024-05-06")
+	trips := func() int64 {
+		t.Helper()
+		n := w.db.RoundTrips()
+		if _, err := w.kpi.Dashboard(w.ctx, w.city, cityCode, ""); err != nil {
+			t.Fatal(err)
+		}
+		return w.db.RoundTrips() - n
+	}
+	quiet := trips()
 	w.change(known.ID, func(in *registry.Input) { in.Members++ })
+	if n := trips(); n != quiet {
+		t.Errorf("the city's dashboard after a plain write in 天河: %d statements, without the write %d", n, quiet)
+	}
 	wantMonths("a write in 天河", check("a write in 天河", w.kpi),
 		map[string]string{cityCode: "2024-04", tianheCode: "2024-03", conghuaCode: "2024-04"})
 
@@ -217,10 +232,15 @@ func TestKeptMonthsByDistrictStayTheRecords(t *testing.T) {
 		map[string]string{cityCode: "2024-04", tianheCode: "2024-03", conghuaCode: "", panyu[:6]: ""})
 
 	// a late entry in 番禺: the replica, which last asked after the first
-	// step, and the writer's service both see the city's month move
+	// step, and the writer's service both see the city's month move; the
+	// writer's reads the counters and 番禺's month again (two statements)
 	w.clock.set("2024-06-03")
 	late2 := w.org(panyu, registry.TierCommunity)
+	quiet = trips()
 	w.lateHistory(late2.ID, "status", "active", "2022-01-01")
+	if n := trips(); n != quiet+2 {
+		t.Errorf("the city's dashboard after a late entry in 番禺: %d statements, without it %d (want 2 more)", n, quiet)
+	}
 	wantMonths("a late entry in 番禺", check("a late entry in 番禺", w.kpi, replica),
 		map[string]string{cityCode: "2024-06", tianheCode: "2024-03", panyu[:6]: "2024-06"})
 }
