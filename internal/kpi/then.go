@@ -34,13 +34,16 @@ import (
 //     kpi_changes' row ”), under which the frame, and so its answers, is kept;
 //   - a row dated before the known day's end written afterwards (a loader's
 //     or generator's rows stamped in the past, a test's clock set back), an
-//     update or delete of the history, a deleted organization, a worker's
-//     ending typed in place (hub_workers keeps no entry time for it) or a
+//     update or delete of the history, a deleted organization, a worker
+//     changed in place (hub_workers keeps no entry time for an ending) or a
 //     deleted worker: kpi_then's counter (migration 056), advanced by
 //     triggers in the writer's transaction and part of the frame's version.
 //     An insert counts only when dated before kpi_then's floor, which a
 //     process raises to a known day before it reads what it keeps for it
 //     (raiseFloor), so that linli's own writes, stamped now, never count;
+//     likewise a worker's ending from and to a day on or after the floor's
+//     (a worker counts on a day before it), which changes no kept answer
+//     (migration 059);
 //   - a move: the records place an organization on a past day by its
 //     history (the field "community"), whose later rows are not known then.
 //
