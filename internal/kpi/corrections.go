@@ -135,6 +135,10 @@ func (e *evaluator) lastEntryAfter(ctx context.Context, src string, spans []span
 		e.entries[k] = m
 		return m, nil
 	}
+	if m, ok, err := e.composedMonth(ctx, src, spans, cut, k); err != nil || ok {
+		e.entries[k] = m
+		return m, err
+	}
 	q := &query{}
 	sql := lastEntrySQL(q, src, spans, cut)
 	if sql == "" {
@@ -204,15 +208,7 @@ func lastEntrySQL(q *query, src string, spans []span, cut time.Time) string {
 	c := q.arg(cut)
 	switch src {
 	case SourceOrgs, SourceHubs:
-		// (entered_at > at follows from the two bounds; said, it lets the
-		// partial indexes of the late entries answer: migrations 039, 049)
-		return `SELECT MAX(h.entered_at) FROM org_history h JOIN orgs o ON o.id = h.org_id WHERE h.at < ` + c +
-			` AND h.entered_at >= ` + c + ` AND h.entered_at > h.at AND ` + rangeCond(q, func(n int) string {
-			if n >= 12 {
-				return "o.community_code"
-			}
-			return "o.street_code"
-		}, spans)
+		return `SELECT MAX(h.entered_at) FROM org_history h JOIN orgs o ON o.id = h.org_id WHERE ` + lateAfter(c) + ` AND ` + orgsUnder(q, spans)
 	}
 	e, ok := lateEntries[src]
 	if !ok {
@@ -226,6 +222,26 @@ func lastEntrySQL(q *query, src string, spans []span, cut time.Time) string {
 			e.undoneAt + ` >= ` + c + ` AND ` + e.undone + day + ` AND ` + place + `) x`
 	}
 	return sql
+}
+
+// lateAfter is the condition on an organization's history row (h) of an
+// entry made after a cut (the argument c) of a fact in effect before it:
+// lastEntrySQL's rule for the organizations, which the months kept per
+// district (then.go) ask grouped by district.
+func lateAfter(c string) string {
+	// (entered_at > at follows from the two bounds; said, it lets the
+	// partial indexes of the late entries answer: migrations 039, 049)
+	return `h.at < ` + c + ` AND h.entered_at >= ` + c + ` AND h.entered_at > h.at`
+}
+
+// orgsUnder is the condition on an organization (o) placed under the spans.
+func orgsUnder(q *query, spans []span) string {
+	return rangeCond(q, func(n int) string {
+		if n >= 12 {
+			return "o.community_code"
+		}
+		return "o.street_code"
+	}, spans)
 }
 
 // districtSpans widens spans to whole districts (a table keyed by its

@@ -54,11 +54,13 @@ type evaluator struct {
 	counts  map[string]*countAns                     // count statements' answers (see counted)
 	rolls   map[string]map[orgroll.Key]orgroll.Count // the rollup's answers (see rollRead)
 	// the unit's kept known-then answers and months (nil: none kept,
-	// outside a dashboard), kpi_then's floor and the version of the
-	// records under the unit as read with them (then.go)
+	// outside a dashboard), kpi_then's floor and the late entries'
+	// counters under the unit, summed, as read with them (then.go)
 	then  *thenKept
 	floor time.Time
 	recs  int64
+	unit  string           // the dashboard's unit ("" outside a dashboard)
+	dver  map[string]int64 // the late entries' counters of the districts under the unit (kpi_late), read once when needed (then.go)
 }
 
 func (s *Service) newEvaluator() *evaluator {

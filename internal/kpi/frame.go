@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"linli/internal/geo"
-	"linli/internal/orgroll"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -34,15 +34,17 @@ import (
 // frameVersionSQL is the frames' version: the counters in one indexed read
 // (kpi_then's too: the frame keeps the corrections' known-then answers, so
 // what may change them makes a new frame), with kpi_then's floor and the
-// version of the records under the unit (orgroll.ChangesExpr, arguments
-// $3 and $4), which the corrections' kept months read (then.go). (Its
-// constants are arguments: on SQLite a statement with arguments is
-// prepared once per connection, one without is parsed again each time.)
+// sum of the late entries' counters of the districts under the unit
+// (kpi_late, migration 059, arguments $3 and $4), under which the
+// corrections' kept months are kept (then.go). (Its constants are
+// arguments: on SQLite a statement with arguments is prepared once per
+// connection, one without is parsed again each time.)
 func frameVersionSQL(code string) (string, []any) {
-	expr, args := orgroll.ChangesExpr(code, []any{1, ""})
+	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
 	return `SELECT (SELECT n FROM geo_changes WHERE id = $1) +
-	(SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = $2) + t.n, t.floor, CAST(` + expr + ` AS BIGINT)
-	FROM kpi_then t WHERE t.id = $1`, args
+	(SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = $2) + t.n, t.floor,
+	CAST((SELECT COALESCE(SUM(n), 0) FROM kpi_late WHERE district >= $3 AND district < $4) AS BIGINT)
+	FROM kpi_then t WHERE t.id = $1`, []any{1, "", lo, hi}
 }
 
 // frame is a unit's frame. Shared by every request served it: never
@@ -59,11 +61,11 @@ type frame struct {
 type frameVer struct {
 	n     int64     // the frames' version
 	floor time.Time // kpi_then's floor (zero: none set)
-	recs  int64     // the version of the records under the unit (orgroll.Changes)
+	recs  int64     // the late entries' counters of the districts under the unit, summed (kpi_late)
 }
 
-// frameVersion reads the frames' version, kpi_then's floor and the
-// version of the records under a unit.
+// frameVersion reads the frames' version, kpi_then's floor and the late
+// entries' counters under a unit.
 func (s *Service) frameVersion(ctx context.Context, code string) (frameVer, error) {
 	var v frameVer
 	var floor any
@@ -142,7 +144,7 @@ func (s *Service) readFrame(ctx context.Context, code string) (*frame, int, erro
 // (the lists are shared, never changed: the evaluator only adds lists),
 // and its known-then answers with what was read with its version.
 func (f *frame) hold(e *evaluator, v frameVer) {
-	e.then, e.floor, e.recs = f.then, v.floor, v.recs
+	e.then, e.floor, e.recs, e.unit = f.then, v.floor, v.recs, f.path[len(f.path)-1].Code
 	for k, us := range f.units {
 		if _, ok := e.units[k]; !ok {
 			e.units[k] = us

@@ -2,10 +2,16 @@ package kpi
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"linli/internal/platform/db"
 )
 
 // A correction (corrections.go) compares an indicator's value at its
@@ -28,13 +34,16 @@ import (
 //     kpi_changes' row ”), under which the frame, and so its answers, is kept;
 //   - a row dated before the known day's end written afterwards (a loader's
 //     or generator's rows stamped in the past, a test's clock set back), an
-//     update or delete of the history, a deleted organization, a worker's
-//     ending typed in place (hub_workers keeps no entry time for it) or a
+//     update or delete of the history, a deleted organization, a worker
+//     changed in place (hub_workers keeps no entry time for an ending) or a
 //     deleted worker: kpi_then's counter (migration 056), advanced by
 //     triggers in the writer's transaction and part of the frame's version.
 //     An insert counts only when dated before kpi_then's floor, which a
 //     process raises to a known day before it reads what it keeps for it
 //     (raiseFloor), so that linli's own writes, stamped now, never count;
+//     likewise a worker's ending from and to a day on or after the floor's
+//     (a worker counts on a day before it), which changes no kept answer
+//     (migration 059);
 //   - a move: the records place an organization on a past day by its
 //     history (the field "community"), whose later rows are not known then.
 //
@@ -47,24 +56,34 @@ import (
 //
 // The month of a correction (lastEntryAfter: of the latest entry under the
 // unit made since the deadline) changes with every late entry, and with a
-// move into or out of the unit. For the organizations it is kept too, but
-// under the version of the records under the unit (orgroll.Changes, read
-// with the frame's version): a write there reads it again.
+// move into or out of the unit. For the organizations it is kept too, under
+// the late entries' counters of the districts under the unit (kpi_late,
+// migration 059: advanced by a history row entered after the day it takes
+// effect and by an organization's place changed, in the writer's
+// transaction; the history's updates and deletes and the organizations'
+// deletes move kpi_then, which drops the frame and all it keeps), read
+// with the frame's version: an ordinary write leaves it kept, a late entry
+// or a move under the unit reads it again. Above a district (a city, a
+// province) it is kept per district (distMonths), each district's month
+// under that district's own counter: the unit's month is the latest of its
+// districts', so a late entry in 天河 reads 天河's again, not the city's
+// 34,000 organizations.
 type thenKept struct {
 	mu     sync.Mutex
 	m      map[string]thenAns
-	months map[string]keptMonth // lastEntryAfter's answers for the organizations (entryKey)
+	months map[string]keptMonth   // lastEntryAfter's answers for the organizations (entryKey), a district or below
+	dists  map[string]*distMonths // the same above a district, per district (never changed once kept: replaced)
 }
 
-// keptMonth is a lastEntryAfter answer and the version of the records
-// under the unit it was read at or after.
+// keptMonth is a lastEntryAfter answer and the late entries' counters
+// (kpi_late) under the unit or district it was read at or after.
 type keptMonth struct {
 	recs  int64
 	month string
 }
 
 func newThenKept() *thenKept {
-	return &thenKept{m: map[string]thenAns{}, months: map[string]keptMonth{}}
+	return &thenKept{m: map[string]thenAns{}, months: map[string]keptMonth{}, dists: map[string]*distMonths{}}
 }
 
 // thenAns is a correction's known-then side at a unit.
@@ -121,9 +140,10 @@ func (e *evaluator) raiseFloor(ctx context.Context, cut time.Time) bool {
 }
 
 // keptMonth is a kept lastEntryAfter answer for the organizations under the
-// evaluator's unit, valid while the records under the unit are unchanged.
+// evaluator's unit, a district or below, valid while the late entries'
+// counter of its district is unchanged. (Above a district: composedMonth.)
 func (e *evaluator) keptMonth(src, k string) (string, bool) {
-	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) {
+	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) || e.composes() {
 		return "", false
 	}
 	e.then.mu.Lock()
@@ -133,12 +153,149 @@ func (e *evaluator) keptMonth(src, k string) (string, bool) {
 }
 
 // keepMonth keeps a lastEntryAfter answer for the organizations, read after
-// the version e.recs (so as new as it or newer).
+// the counters e.recs (so as new as they or newer).
 func (e *evaluator) keepMonth(src, k, month string) {
-	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) {
+	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) || e.composes() {
 		return
 	}
 	e.then.mu.Lock()
 	defer e.then.mu.Unlock()
 	e.then.months[k] = keptMonth{recs: e.recs, month: month}
+}
+
+// distMonths is a lastEntryAfter answer for the organizations under a unit
+// above a district, kept per district. The late entries' counters
+// (kpi_late) are kept per district: a late entry of an organization
+// advances its district's (orgs.district_code), a move both districts'. So
+// a district's month, read grouped by o.district_code, stays its answer
+// while that district's counter stands, and the unit's is the latest of
+// them. A district without a counter has had no late entry nor move since
+// the counters began; its month is read once (with the whole unit's, or
+// when it first gets a counter, which then differs from none).
+type distMonths struct {
+	total int64                // the sum of the counters read with the parts (what frameVersion reads for the unit)
+	parts map[string]keptMonth // district → its counter (0: none) and its month ("": no entry)
+}
+
+// month is the unit's month: the latest of its districts' ("" when none
+// has an entry; months in YYYY-MM order as text).
+func (d *distMonths) month() string {
+	m := ""
+	for _, p := range d.parts {
+		m = max(m, p.month)
+	}
+	return m
+}
+
+// composes reports whether the evaluator's unit keeps its months per
+// district (a unit above a district).
+func (e *evaluator) composes() bool {
+	return e.unit != "" && len(e.unit) < 6
+}
+
+// lateCounters reads the late entries' counters of the districts under a
+// unit (kpi_late, one indexed range read).
+func (s *Service) lateCounters(ctx context.Context, code string) (map[string]int64, error) {
+	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
+	ver := map[string]int64{}
+	if err := s.DB.Each(ctx, `SELECT district, n FROM kpi_late WHERE district >= $1 AND district < $2`, []any{lo, hi},
+		func(r db.Scanner) error {
+			var dist string
+			var n int64
+			if err := r.Scan(&dist, &n); err != nil {
+				return err
+			}
+			ver[dist] = n
+			return nil
+		}); err != nil {
+		return nil, fmt.Errorf("kpi late counters: %w", err)
+	}
+	return ver, nil
+}
+
+// composedMonth is lastEntryAfter's answer for the organizations under a
+// unit above a district, from the districts' kept months, reading again
+// (in one statement, grouped by district) only those of the districts
+// whose counter moved since (ok false: not kept here; lastEntryAfter reads
+// it whole). When the unit's sum (e.recs, read with the frame's version)
+// still equals the parts', no counter moved and nothing is read; otherwise
+// the districts' counters are read once per request.
+func (e *evaluator) composedMonth(ctx context.Context, src string, spans []span, cut time.Time, k string) (month string, ok bool, err error) {
+	if e.then == nil || e.s.records.Load() || (src != SourceOrgs && src != SourceHubs) || !e.composes() {
+		return "", false, nil
+	}
+	e.then.mu.Lock()
+	d := e.then.dists[k]
+	e.then.mu.Unlock()
+	if d != nil && d.total == e.recs {
+		return d.month(), true, nil
+	}
+	if e.dver == nil {
+		if e.dver, err = e.s.lateCounters(ctx, e.unit); err != nil {
+			return "", false, err
+		}
+	}
+	var total int64
+	for _, n := range e.dver {
+		total += n
+	}
+	// the districts to read: all of them when nothing is kept, else those
+	// whose counter differs from their part's
+	whole := d == nil
+	var stale []string
+	if !whole {
+		for dist, n := range e.dver {
+			if p, kept := d.parts[dist]; !kept || p.recs != n {
+				stale = append(stale, dist)
+			}
+		}
+		for dist, p := range d.parts {
+			if _, counted := e.dver[dist]; !counted && p.recs != 0 {
+				whole = true // a counter gone (none are deleted): read all again
+			}
+		}
+		slices.Sort(stale)
+	}
+	got := map[string]string{}
+	if whole || len(stale) > 0 {
+		// (each organization of the districts probes its late entries in
+		// migration 049's index: for one district, its own organizations
+		// alone, instead of every late entry since the cut joined to them)
+		q := &query{}
+		sql := `SELECT o.district_code, MAX((SELECT MAX(h.entered_at) FROM org_history h WHERE h.org_id = o.id AND ` +
+			lateAfter(q.arg(cut)) + `)) FROM orgs o WHERE ` + orgsUnder(q, spans)
+		if !whole {
+			sql += ` AND o.district_code IN ` + q.in(stale)
+		}
+		rows, err := e.s.queryGeneric(ctx, sql+` GROUP BY o.district_code`, q.args...)
+		if err != nil {
+			return "", false, fmt.Errorf("kpi last entries by district: %w", err)
+		}
+		if err := db.EachPair(rows, func(dist string, v any) { got[dist] = monthOf(v) }); err != nil {
+			return "", false, fmt.Errorf("kpi last entries by district: %w", err)
+		}
+	}
+	nd := &distMonths{total: total, parts: map[string]keptMonth{}}
+	if !whole {
+		maps.Copy(nd.parts, d.parts)
+	}
+	for dist, n := range e.dver {
+		if p, kept := nd.parts[dist]; whole || !kept || p.recs != n {
+			nd.parts[dist] = keptMonth{recs: n}
+		}
+	}
+	for dist, m := range got {
+		p, listed := nd.parts[dist]
+		if !listed && (!whole || !strings.HasPrefix(dist, e.unit)) {
+			// an entry under the unit's spans of a district outside its
+			// counters' range (no organization is placed so): not kept
+			return "", false, nil
+		}
+		p.month = m
+		nd.parts[dist] = p
+	}
+	e.then.mu.Lock()
+	e.then.dists[k] = nd
+	e.then.mu.Unlock()
+	return nd.month(), true, nil
 }

@@ -3,7 +3,9 @@ package kpi
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
+	"linli/internal/hub"
 	"linli/internal/registry"
 )
 
@@ -115,4 +117,246 @@ func TestKeptThenAnswersStayTheRecords(t *testing.T) {
 	if n, v2 := kept(); v2 == v1 || n != 0 {
 		t.Errorf("a deleted history row left kpi_then at %d, %d answers kept", v2, n)
 	}
+}
+
+// TestKeptMonthsByDistrictStayTheRecords holds the corrections' months kept
+// per district above a district (then.go, distMonths) to the records:
+// after late entries, plain writes and a move, each in one district, the
+// dashboards of the city and of its districts, evaluated without the cache
+// by services that keep their months between them (the one whose records
+// were written, and a second one, a replica that asks less often), must
+// equal, byte for byte, those of a fresh service counting from the
+// records; and the city's month must be the latest of its districts'. A
+// plain write reads no month again (kpi_late, migration 059); a late entry
+// reads its district's.
+func TestKeptMonthsByDistrictStayTheRecords(t *testing.T) {
+	w := newWorld(t)
+	w.kpi.NoCache(true)
+	w.indicators(allOrgs)
+	replica := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+	replica.NoCache(true)
+	// the frames (and the months they keep) kept across the clock's moves
+	// between the steps (months apart), as on one day: what is tested is
+	// their versions, not their age
+	for _, s := range []*Service{w.kpi, replica} {
+		s.frames.TTL = 10 * 365 * 24 * time.Hour
+	}
+	// a community of 番禺, a district without any record until the move
+	// below
+	var panyu string
+	if err := w.db.Read.QueryRowContext(w.ctx, `SELECT MIN(code) FROM divisions WHERE level = 5 AND code >= '440113' AND code < '440114'`).Scan(&panyu); err != nil || panyu == "" {
+		t.Fatalf("a community of 番禺: %q, %v", panyu, err)
+	}
+	w.clock.set("2023-06-01")
+	known := w.org("440106001001", registry.TierStreet)
+	w.org("440117001001", registry.TierCommunity)
+
+	// check compares the kept services' dashboards with the records' and
+	// returns the all_orgs corrections' months by unit (of w.kpi's)
+	check := func(step string, services ...*Service) map[string]string {
+		t.Helper()
+		records := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+		records.FromRecords(true)
+		months := map[string]string{}
+		for _, unit := range []string{cityCode, tianheCode, conghuaCode, panyu[:6]} {
+			want, err := records.Dashboard(w.ctx, w.city, unit, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			wb, _ := json.Marshal(want)
+			for i, s := range services {
+				d, err := s.Dashboard(w.ctx, w.city, unit, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b, _ := json.Marshal(d); string(b) != string(wb) {
+					t.Errorf("%s: %s's dashboard of service %d with kept months:\n%s\nfrom the records:\n%s", step, unit, i, b, wb)
+				}
+				for _, r := range d.Results {
+					if r.Key == "all_orgs" && i == 0 && r.Correction != nil {
+						months[unit] = r.Correction.Month
+					}
+				}
+			}
+		}
+		return months
+	}
+	wantMonths := func(step string, got map[string]string, want map[string]string) {
+		t.Helper()
+		for unit, m := range want {
+			if got[unit] != m {
+				t.Errorf("%s: %s's all_orgs correction month %q, want %q (all: %v)", step, unit, got[unit], m, got)
+			}
+		}
+	}
+
+	// a census entry in 天河: the city's month is 天河's
+	w.clock.set("2024-03-10")
+	census := w.org("440106002008", registry.TierStreet)
+	w.lateHistory(census.ID, "status", "active", "2021-10-01")
+	wantMonths("a late entry in 天河", check("a late entry in 天河", w.kpi, replica),
+		map[string]string{cityCode: "2024-03", tianheCode: "2024-03"})
+
+	// a later one in 从化 alone: the city's month moves to 从化's, 天河's stays
+	w.clock.set("2024-04-02")
+	late := w.org("440117001001", registry.TierCommunity)
+	w.lateHistory(late.ID, "status", "active", "2021-05-01")
+	wantMonths("a late entry in 从化", check("a late entry in 从化", w.kpi),
+		map[string]string{cityCode: "2024-04", tianheCode: "2024-03", conghuaCode: "2024-04"})
+
+	// a plain write in 天河: nothing moves, and the city's dashboard reads
+	// no month again (kpi_late: as many statements as with no write)
+	w.clock.set("2024-05-06")
+	trips := func() int64 {
+		t.Helper()
+		n := w.db.RoundTrips()
+		if _, err := w.kpi.Dashboard(w.ctx, w.city, cityCode, ""); err != nil {
+			t.Fatal(err)
+		}
+		return w.db.RoundTrips() - n
+	}
+	quiet := trips()
+	w.change(known.ID, func(in *registry.Input) { in.Members++ })
+	if n := trips(); n != quiet {
+		t.Errorf("the city's dashboard after a plain write in 天河: %d statements, without the write %d", n, quiet)
+	}
+	wantMonths("a write in 天河", check("a write in 天河", w.kpi),
+		map[string]string{cityCode: "2024-04", tianheCode: "2024-03", conghuaCode: "2024-04"})
+
+	// 从化's late organization moved to 番禺 (a district with no record
+	// yet): the city's month stays (the entry is 番禺's now); 从化 has no
+	// late entry left to show, and 番禺 no correction (on the deadline the
+	// organization was in 从化)
+	w.change(late.ID, func(in *registry.Input) { in.CommunityCode = panyu })
+	wantMonths("a move to 番禺", check("a move to 番禺", w.kpi),
+		map[string]string{cityCode: "2024-04", tianheCode: "2024-03", conghuaCode: "", panyu[:6]: ""})
+
+	// a late entry in 番禺: the replica, which last asked after the first
+	// step, and the writer's service both see the city's month move; the
+	// writer's reads the counters and 番禺's month again (two statements)
+	w.clock.set("2024-06-03")
+	late2 := w.org(panyu, registry.TierCommunity)
+	quiet = trips()
+	w.lateHistory(late2.ID, "status", "active", "2022-01-01")
+	if n := trips(); n != quiet+2 {
+		t.Errorf("the city's dashboard after a late entry in 番禺: %d statements, without it %d (want 2 more)", n, quiet)
+	}
+	wantMonths("a late entry in 番禺", check("a late entry in 番禺", w.kpi, replica),
+		map[string]string{cityCode: "2024-06", tianheCode: "2024-03", panyu[:6]: "2024-06"})
+}
+
+// TestWorkersEndingAfterTheFloorKeepsTheThenAnswers holds the kept
+// known-then answers (then.go) to the records across hub workers' endings
+// (migration 059): an ending on a day after kpi_then's floor (the usual
+// one, typed when it happens, after the deadlines already past) cannot
+// change what was known on a past deadline, so it leaves kpi_then and the
+// kept answers as they were; an ending dated before the deadline, or any
+// other change of a worker, still moves kpi_then. After each step the
+// city's and 天河's dashboards equal, byte for byte, a fresh service's.
+func TestWorkersEndingAfterTheFloorKeepsTheThenAnswers(t *testing.T) {
+	w := newWorld(t)
+	w.kpi.NoCache(true)
+	yes := true
+	w.indicators(Input{Key: "staffed_hubs", NameZH: "有社工的枢纽", Level: LevelDistrict, ScopeCode: cityCode,
+		Rule:   Rule{Kind: KindRecordShare, Source: SourceHubs, Filter: Filter{Hub: &yes}, NumeratorFilter: &Filter{MinWorkers: 1}},
+		Target: 1, Deadline: "2023-12-31"})
+	hubs := &hub.Service{DB: w.db, Reg: w.reg, Now: w.clock.Now}
+	add := func(hubID int64, started, late string) int64 {
+		t.Helper()
+		wk, err := hubs.AddWorker(w.ctx, w.city, hubID, hub.WorkerInput{Name: "社工", Kind: "part_time", StartedOn: started, LateReason: late})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return wk.ID
+	}
+	end := func(hubID, workerID int64, on, late string) {
+		t.Helper()
+		if _, err := hubs.EndWorkerLate(w.ctx, w.city, hubID, workerID, on, late); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(step string) {
+		t.Helper()
+		records := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+		records.FromRecords(true)
+		for _, unit := range []string{cityCode, tianheCode} {
+			got, err := w.kpi.Dashboard(w.ctx, w.city, unit, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := records.Dashboard(w.ctx, w.city, unit, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, r := mustJSON(t, got), mustJSON(t, want); g != r {
+				t.Errorf("%s: %s's dashboard with kept answers:\n%s\nfrom the records:\n%s", step, unit, g, r)
+			}
+		}
+	}
+	kept := func() (int, int64) {
+		t.Helper()
+		f, _, err := w.kpi.frameAt(w.ctx, cityCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.then.mu.Lock()
+		defer f.then.mu.Unlock()
+		var n int64
+		if err := w.db.Read.QueryRowContext(w.ctx, `SELECT n FROM kpi_then WHERE id = 1`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return len(f.then.m), n
+	}
+
+	w.clock.set("2023-01-10")
+	a := w.org("440106001001", registry.TierStreet)
+	b := w.org("440106001002", registry.TierStreet)
+	for _, id := range []int64{a.ID, b.ID} {
+		w.change(id, func(in *registry.Input) { in.Hub = true })
+	}
+	w.clock.set("2023-02-01")
+	a1, a2 := add(a.ID, "2023-02-01", ""), add(a.ID, "2023-02-01", "")
+	// a worker of b entered late, after the deadline: the two sides differ,
+	// and the known-then answer is kept
+	w.clock.set("2024-03-10")
+	add(b.ID, "2023-05-01", "纸质台账补录")
+	check("a worker entered late")
+	n0, v0 := kept()
+	if n0 == 0 {
+		t.Fatal("no known-then answer kept at the city after its dashboard")
+	}
+
+	// an ending on today's date, after the floor: nothing known then moves
+	end(a.ID, a1, "", "")
+	check("an ending after the floor")
+	if n, v := kept(); n != n0 || v != v0 {
+		t.Errorf("an ending after the floor moved kpi_then %d → %d, %d answers kept (was %d)", v0, v, n, n0)
+	}
+
+	// an ending dated before the deadline: what was known then may change
+	end(a.ID, a2, "2023-10-31", "离职补录")
+	check("an ending before the deadline")
+	_, v1 := kept()
+	if v1 == v0 {
+		t.Errorf("an ending dated before the deadline left kpi_then at %d", v1)
+	}
+	check("after an ending before the deadline")
+
+	// any other change of a worker counts too (a start moved by hand)
+	if _, err := w.db.Write.ExecContext(w.ctx, `UPDATE hub_workers SET started_on = '2023-03-01' WHERE id = $1`, a1); err != nil {
+		t.Fatal(err)
+	}
+	if _, v2 := kept(); v2 == v1 {
+		t.Errorf("a worker's start changed in place left kpi_then at %d", v2)
+	}
+	check("a start changed in place")
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
