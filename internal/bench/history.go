@@ -70,13 +70,6 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 func b01(b bool) int64 {
 	if b {
 		return 1
