@@ -312,12 +312,9 @@ func TestPublicAndPairs(t *testing.T) {
 	s, _ := pageServer(t)
 	var got [][2]int64
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /p/orgs/{id}", s.PublicID("id", func(w http.ResponseWriter, r *http.Request, id int64) {
-		got = append(got, [2]int64{id, 0})
-	}))
-	mux.HandleFunc("GET /api/v1/public/orgs/{id}", s.PublicID("id", func(w http.ResponseWriter, r *http.Request, id int64) {
-		got = append(got, [2]int64{id, 0})
-	}))
+	one := func(w http.ResponseWriter, r *http.Request, id int64) { got = append(got, [2]int64{id, 0}) }
+	mux.HandleFunc("GET /p/orgs/{id}", s.PublicID("id", one))
+	mux.HandleFunc("GET /api/v1/public/orgs/{id}", s.PublicID("id", one))
 	mux.HandleFunc("GET /p/orgs/{id}/photos/{pid}", s.PublicPair("id", "pid", func(w http.ResponseWriter, r *http.Request, id, pid int64) {
 		got = append(got, [2]int64{id, pid})
 	}))
