@@ -29,11 +29,7 @@ func (h *Handlers) renderTokens(w http.ResponseWriter, r *http.Request, u *auth.
 func (h *Handlers) tokenCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	plain, _, err := h.Auth.CreateToken(r.Context(), u, r.PostFormValue("name"))
 	if err != nil {
-		if fields, ok := h.S.FieldErrors(r, err); ok {
-			h.renderTokens(w, r, u, http.StatusUnprocessableEntity, "", fields)
-			return
-		}
-		h.S.PageError(w, r, err)
+		h.S.Refill(w, r, err, func(status int, fields map[string]string) { h.renderTokens(w, r, u, status, "", fields) })
 		return
 	}
 	// The secret is shown once, on this response, and never stored in clear.
@@ -68,11 +64,8 @@ func (h *Handlers) apiTokenCreate(w http.ResponseWriter, r *http.Request, u *aut
 	web.JSON(w, http.StatusCreated, map[string]any{"token": plain, "id": t.ID, "name": t.Name, "prefix": t.Prefix, "created_at": t.CreatedAt})
 }
 
-func (h *Handlers) apiTokenRevoke(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = h.Auth.RevokeToken(r.Context(), u, id)
-	}
+func (h *Handlers) apiTokenRevoke(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	err := h.Auth.RevokeToken(r.Context(), u, id)
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return

@@ -31,7 +31,7 @@ func (h *Handlers) totpRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/me/totp/confirm", Summary: "Turn the second factor on with a code; answers the recovery codes, shown once", Tag: "session",
 		Body: "TOTPConfirm", Response: "RecoveryCodes"}, h.S.API(h.apiTOTPConfirm))
 	rt.API(web.Doc{Method: "DELETE", Path: "/api/v1/users/{id}/totp", Summary: "Reset an account's second factor (sessions end, API tokens revoked)", Tag: "users",
-		Status: 204}, h.S.API(h.apiTOTPReset))
+		Status: 204}, h.S.API(h.S.WithID("id", h.apiTOTPReset)))
 }
 
 type totpLoginData struct {
@@ -98,15 +98,17 @@ func (h *Handlers) enrolPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 
 func (h *Handlers) enrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	codes, err := h.Auth.ConfirmTOTP(r.Context(), u, r.PostFormValue("totp"))
+	if err != nil && !errs.Is(err, errs.Invalid) { // a second factor already on is no form to fix
+		h.S.PageError(w, r, err)
+		return
+	}
 	if err != nil {
-		if fields, ok := h.S.FieldErrors(r, err); ok && errs.Is(err, errs.Invalid) {
+		h.S.Refill(w, r, err, func(status int, fields map[string]string) {
 			e, _ := h.Auth.PendingTOTP(r.Context(), u)
 			v := h.enrolView(r, u, e, nil)
 			v.Errors, v.Message = fields, fields["totp"]
-			h.S.Render(w, r, http.StatusUnprocessableEntity, "totp_enrol", v)
-			return
-		}
-		h.S.PageError(w, r, err)
+			h.S.Render(w, r, status, "totp_enrol", v)
+		})
 		return
 	}
 	// the recovery codes are on this answer only
@@ -132,11 +134,8 @@ func (h *Handlers) apiTOTPConfirm(w http.ResponseWriter, r *http.Request, u *aut
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"recovery_codes": codes}, err)
 }
 
-func (h *Handlers) apiTOTPReset(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = h.Auth.ResetTOTP(r.Context(), u, id)
-	}
+func (h *Handlers) apiTOTPReset(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	err := h.Auth.ResetTOTP(r.Context(), u, id)
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return

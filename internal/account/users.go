@@ -68,18 +68,12 @@ func (h *Handlers) userCreate(w http.ResponseWriter, r *http.Request, u *auth.Us
 	if err == nil {
 		_, err = h.Auth.CreateUser(r.Context(), u, in)
 	}
-	if err != nil {
-		if fields, ok := h.S.FieldErrors(r, err); ok {
-			in.Password = ""
-			h.S.Render(w, r, http.StatusUnprocessableEntity, "user_new", web.View{Title: h.S.Cat.T(langOf(r), "users.new"),
-				Errors: fields, Message: h.S.Cat.T(langOf(r), "common.fix_errors"), Data: usersData{Roles: auth.Roles, Form: in,
-					Scope: scope, Org: org}})
-			return
-		}
-		h.S.PageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/users?flash=common.saved", http.StatusSeeOther)
+	h.S.Saved(w, r, err, "/users?flash=common.saved", func(status int, fields map[string]string) {
+		in.Password = ""
+		h.S.Render(w, r, status, "user_new", web.View{Title: h.S.Cat.T(langOf(r), "users.new"),
+			Errors: fields, Message: h.S.Cat.T(langOf(r), "common.fix_errors"), Data: usersData{Roles: auth.Roles, Form: in,
+				Scope: scope, Org: org}})
+	})
 }
 
 // act is a page's action on the account or token named by {id}: fn's
@@ -95,17 +89,12 @@ func (h *Handlers) act(next string, fn func(r *http.Request, u *auth.User, id in
 }
 
 func (h *Handlers) userSetPassword(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	if err := h.Auth.SetPassword(r.Context(), u, id, r.PostFormValue("password")); err != nil {
-		if fields, ok := h.S.FieldErrors(r, err); ok {
-			users, _ := h.Auth.ListUsers(r.Context(), u)
-			h.S.Render(w, r, http.StatusUnprocessableEntity, "users", web.View{Title: h.S.Cat.T(langOf(r), "nav.users"),
-				Errors: fields, Message: fields["password"], Data: usersData{Users: users}})
-			return
-		}
-		h.S.PageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/users?flash=common.saved", http.StatusSeeOther)
+	err := h.Auth.SetPassword(r.Context(), u, id, r.PostFormValue("password"))
+	h.S.Saved(w, r, err, "/users?flash=common.saved", func(status int, fields map[string]string) {
+		users, _ := h.Auth.ListUsers(r.Context(), u)
+		h.S.Render(w, r, status, "users", web.View{Title: h.S.Cat.T(langOf(r), "nav.users"),
+			Errors: fields, Message: fields["password"], Data: usersData{Users: users}})
+	})
 }
 
 func (h *Handlers) apiUsers(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -127,16 +116,12 @@ func (h *Handlers) apiUserCreate(w http.ResponseWriter, r *http.Request, u *auth
 	h.S.Respond(w, r, http.StatusCreated, nu, err)
 }
 
-func (h *Handlers) apiUser(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var found *auth.User
-	if err == nil {
-		if !u.CanManageUsers() && id != u.ID {
-			err = errs.E(errs.NotFound, "err.not_found")
-		} else {
-			found, err = h.Auth.UserByID(r.Context(), u, id)
-		}
+func (h *Handlers) apiUser(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if !u.CanManageUsers() && id != u.ID {
+		h.S.JSONError(w, r, errs.E(errs.NotFound, "err.not_found"))
+		return
 	}
+	found, err := h.Auth.UserByID(r.Context(), u, id)
 	h.S.Respond(w, r, http.StatusOK, found, err)
 }
 
@@ -145,12 +130,7 @@ type userPatch struct {
 	Password *string `json:"password"`
 }
 
-func (h *Handlers) apiUserPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
+func (h *Handlers) apiUserPatch(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	if !u.CanManageUsers() && id != u.ID {
 		h.S.JSONError(w, r, errs.E(errs.NotFound, "err.not_found"))
 		return
@@ -172,5 +152,5 @@ func (h *Handlers) apiUserPatch(w http.ResponseWriter, r *http.Request, u *auth.
 			return
 		}
 	}
-	h.apiUser(w, r, u)
+	h.apiUser(w, r, u, id)
 }

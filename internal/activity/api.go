@@ -53,7 +53,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/files", Summary: "Attach a photo or document: multipart `file` (PNG, JPEG, GIF, WebP or PDF by content, ≤5 MiB)",
 		Tag: "activities", Body: "multipart", Response: "ActivityFile", Status: 201}, h.S.API(h.S.WithID("id", h.apiFile)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}/files/{file_id}", Summary: "A photo or document of an activity",
-		Tag: "activities", Response: "binary"}, h.S.API(h.fileBytes))
+		Tag: "activities", Response: "binary"}, h.S.API(h.S.WithPair("id", "file_id", h.fileBytes)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}/volunteers", Summary: "The hour entries of an activity",
 		Tag: "activities", Response: "HoursEntries"}, h.S.API(web.ReadItems(h.S, "id", h.Svc.ActivityHours)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/volunteers", Summary: "Record a volunteer's hours (after confirmation: a correction with a reason)",
@@ -147,12 +147,8 @@ func (h *Handlers) apiFile(w http.ResponseWriter, r *http.Request, u *auth.User,
 	h.S.Respond(w, r, http.StatusCreated, f, err)
 }
 
-func (h *Handlers) fileBytes(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, fid, err := web.PathPair(r, "id", "file_id")
-	var f *File
-	if err == nil {
-		f, err = h.Svc.File(r.Context(), u, id, fid)
-	}
+func (h *Handlers) fileBytes(w http.ResponseWriter, r *http.Request, u *auth.User, id, fid int64) {
+	f, err := h.Svc.File(r.Context(), u, id, fid)
 	if err != nil {
 		h.S.Error(w, r, err)
 		return

@@ -43,7 +43,7 @@ func (h *Handlers) pageRoutes(rt *web.Router) {
 	rt.HandleFunc("POST /activities/import", h.S.Page(h.importSubmit))
 	rt.HandleFunc("GET /activities/import/template.xlsx", h.S.Page(h.templateXLSX))
 	rt.HandleFunc("GET /activities/{id}", h.S.PageID(h.showPage))
-	rt.HandleFunc("GET /activities/{id}/files/{file_id}", h.S.Page(h.fileBytes))
+	rt.HandleFunc("GET /activities/{id}/files/{file_id}", h.S.PagePair("id", "file_id", h.fileBytes))
 	rt.HandleFunc("POST /activities/{id}/report", h.S.PageID(h.reportSubmit))
 	rt.HandleFunc("GET /campaigns/{theme}", h.S.Page(h.campaignPage))
 	rt.HandleFunc("GET /major-reports", h.S.Page(h.inboxPage))
@@ -159,7 +159,7 @@ func (h *Handlers) recordable(ctx context.Context, u *auth.User) ([]*registry.Or
 	return p.Items, nil
 }
 
-func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, u *auth.User, status int, form url.Values, err error) {
+func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, u *auth.User, status int, form url.Values, fe map[string]string) {
 	orgs, lerr := h.recordable(r.Context(), u)
 	if lerr != nil {
 		h.S.PageError(w, r, lerr)
@@ -167,12 +167,7 @@ func (h *Handlers) renderForm(w http.ResponseWriter, r *http.Request, u *auth.Us
 	}
 	v := web.View{Title: h.S.T(r, "act.new_title"), Data: formData{Orgs: orgs, E: allEnums, Form: form,
 		Today: clock.Day(h.Svc.now())}}
-	if err != nil {
-		fe, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
+	if fe != nil {
 		v.Errors, v.Message = fe, h.S.T(r, "err.invalid_input")
 	}
 	h.S.Render(w, r, status, "activity_new", v)
@@ -214,10 +209,19 @@ func inputOfForm(ctx context.Context, svc *Service, f url.Values) Input {
 }
 
 func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	a, err := h.create(w, r, u)
+	if err != nil {
+		h.S.Refill(w, r, err, func(status int, fe map[string]string) { h.renderForm(w, r, u, status, r.Form, fe) })
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/activities/%d?flash=act.recorded", a.ID), http.StatusSeeOther)
+}
+
+// create records the recording form's activity, with its file.
+func (h *Handlers) create(w http.ResponseWriter, r *http.Request, u *auth.User) (*Activity, error) {
 	up, err := h.readFile(w, r)
 	if err != nil {
-		h.renderForm(w, r, u, http.StatusUnprocessableEntity, r.Form, err)
-		return
+		return nil, err
 	}
 	// the community by name, "街道 · 社区", "name #code" or its code; the
 	// form keeps what was typed
@@ -225,23 +229,11 @@ func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	if h.Places != nil {
 		code, err := geo.ResolvePlace(r.Context(), h.Places, u, "community_code", f.Get("community_code"), geo.Community)
 		if err != nil {
-			h.renderForm(w, r, u, http.StatusUnprocessableEntity, r.Form, err)
-			return
+			return nil, err
 		}
 		f.Set("community_code", code)
 	}
-	in := inputOfForm(r.Context(), h.Svc, f)
-	a, err := h.Svc.CreateWithFile(r.Context(), u, in, up)
-	if err != nil {
-		status := web.StatusOf(errs.Code(err))
-		if status == http.StatusUnprocessableEntity || status == http.StatusConflict {
-			h.renderForm(w, r, u, status, r.Form, err)
-			return
-		}
-		h.S.PageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/activities/%d?flash=act.recorded", a.ID), http.StatusSeeOther)
+	return h.Svc.CreateWithFile(r.Context(), u, inputOfForm(r.Context(), h.Svc, f), up)
 }
 
 type showData struct {
@@ -356,11 +348,7 @@ func (h *Handlers) renderInbox(w http.ResponseWriter, r *http.Request, u *auth.U
 
 func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	if _, err := h.Svc.Decide(r.Context(), u, id, r.FormValue("decision"), r.FormValue("reason")); err != nil {
-		if msg, ok := h.S.FieldMessage(r, err); ok {
-			h.renderInbox(w, r, u, web.StatusOf(errs.Code(err)), msg)
-			return
-		}
-		h.S.PageError(w, r, err)
+		h.S.RefillLine(w, r, err, func(status int, msg string) { h.renderInbox(w, r, u, status, msg) })
 		return
 	}
 	http.Redirect(w, r, "/major-reports?flash=act.decided", http.StatusSeeOther)

@@ -40,7 +40,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Response: "CensusRound"}, h.S.API(web.Read(h.S, "id", h.Svc.CloseRound)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/census/rounds/{id}/submissions", Summary: "Submit your street's file into a round (multipart field file)",
 		Tag: "census", Body: "multipart", Response: "ImportReport",
-		Query: []web.Param{{Name: "dry_run", Description: "1: check only"}}}, h.S.API(h.apiSubmit))
+		Query: []web.Param{{Name: "dry_run", Description: "1: check only"}}}, h.S.API(h.S.WithID("id", h.apiSubmit)))
 	rt.Schemas(schemas())
 }
 
@@ -105,12 +105,7 @@ func (h *Handlers) apiExport(format string) web.Handler {
 	}
 }
 
-func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
+func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	h.importFile(w, r, func(up *upload) (*Report, error) {
 		return h.Svc.Submit(r.Context(), u, id, up.Path, up.Name, Options{DryRun: up.DryRun})
 	})

@@ -161,11 +161,7 @@ func (h *Handlers) openSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 	in := RoundInput{Title: r.PostFormValue("title"), Deadline: r.PostFormValue("deadline")}
 	rd, err := h.Svc.OpenRound(r.Context(), u, in)
 	if err != nil {
-		if fields, ok := h.S.FieldErrors(r, err); ok {
-			h.renderRounds(w, r, u, web.StatusOf(errs.Code(err)), in, fields)
-			return
-		}
-		h.S.PageError(w, r, err)
+		h.S.Refill(w, r, err, func(status int, fields map[string]string) { h.renderRounds(w, r, u, status, in, fields) })
 		return
 	}
 	http.Redirect(w, r, "/census/rounds/"+strconv.FormatInt(rd.ID, 10)+"?flash=census.opened", http.StatusSeeOther)

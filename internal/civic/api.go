@@ -52,7 +52,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	doc(web.Doc{Method: "POST", Path: "/api/v1/surveys/{id}/publication", Summary: "The survey's owner (an officer of its unit or above) publishes its results on the portal, or withdraws them",
 		Body: "PublicationInput", Response: "Survey"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.PublishResults)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/public/surveys/{id}", Summary: "A survey's published results (404 until the owner publishes them, and after a withdrawal); free-text answers only counted",
-		Response: "SurveyResults", Public: true}, h.apiPublicResults)
+		Response: "SurveyResults", Public: true}, h.S.PublicID("id", h.apiPublicResults))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/cases", Summary: "Typical cases and experience write-ups the user writes or decides",
 		Response: "CaseList"}, h.S.API(web.Items(h.S, h.Svc.Cases)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases", Summary: "Write a draft case (an organization's leader, a hub or a street); outcomes computed from the linked activities and projects",

@@ -50,13 +50,13 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /cases/{id}", h.S.PageID(h.casePage))
 	rt.HandleFunc("POST /cases/{id}/decision", h.S.PageID(h.caseDecide))
 	rt.HandleFunc("POST /cases/{id}/photos", h.S.PageID(h.casePhoto))
-	rt.HandleFunc("GET /cases/{id}/photos/{photo}", h.S.Page(h.casePhotoFile))
+	rt.HandleFunc("GET /cases/{id}/photos/{photo}", h.S.PagePair("id", "photo", h.casePhotoFile))
 	rt.HandleFunc("GET /ratings", h.S.Page(h.ratingsPage))
 	rt.HandleFunc("POST /ratings/{id}/moderation", h.S.PageID(h.moderateSubmit))
 	rt.HandleFunc("POST /ratings/{id}/answer", h.S.PageID(h.answerRatingSubmit))
 	rt.HandleFunc("GET /p/cases", h.publicCasesPage)
-	rt.HandleFunc("GET /p/cases/{id}", h.publicCasePage)
-	rt.HandleFunc("GET /p/cases/{id}/photos/{photo}", h.photo)
+	rt.HandleFunc("GET /p/cases/{id}", h.S.PublicID("id", h.publicCasePage))
+	rt.HandleFunc("GET /p/cases/{id}/photos/{photo}", h.S.PublicPair("id", "photo", h.photo))
 	rt.HandleFunc("GET /p/digest/{code}", h.digestPage)
 	h.surveyRoutes(rt)
 	h.apiRoutes(rt)
@@ -140,15 +140,11 @@ func (h *Handlers) signupSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	fe, ok := h.S.FieldErrors(r, err)
-	if !ok {
-		h.S.PageError(w, r, err)
-		return
-	}
-	e, _ := errs.As(err)
-	d := signupData{Username: in.Username, Community: in.CommunityCode, Errors: fe}
-	h.chooser(r, &d)
-	h.S.Render(w, r, web.StatusOf(e.Code), "civic_signup", web.View{Title: h.tr(r, "civic.signup_title"), Errors: fe, Data: d})
+	h.S.Refill(w, r, err, func(status int, fe map[string]string) {
+		d := signupData{Username: in.Username, Community: in.CommunityCode, Errors: fe}
+		h.chooser(r, &d)
+		h.S.Render(w, r, status, "civic_signup", web.View{Title: h.tr(r, "civic.signup_title"), Errors: fe, Data: d})
+	})
 }
 
 type homeData struct {
@@ -441,12 +437,8 @@ func (h *Handlers) publicCasesPage(w http.ResponseWriter, r *http.Request) {
 			Data: publicCasesData{Items: list, Within: within, Name: name}}})
 }
 
-func (h *Handlers) publicCasePage(w http.ResponseWriter, r *http.Request) {
-	id, err := web.PathID(r, "id")
-	var c *Case
-	if err == nil {
-		c, err = h.Svc.Case(r.Context(), nil, id)
-	}
+func (h *Handlers) publicCasePage(w http.ResponseWriter, r *http.Request, id int64) {
+	c, err := h.Svc.Case(r.Context(), nil, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -460,28 +452,21 @@ func (h *Handlers) publicCasePage(w http.ResponseWriter, r *http.Request) {
 }
 
 // photo sends a published case's photo, which any cache may keep.
-func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) {
-	h.sendPhoto(w, r, "public, max-age=86400", func(id, pid int64) (string, []byte, error) {
-		return h.Svc.Photo(r.Context(), id, pid)
-	})
+func (h *Handlers) photo(w http.ResponseWriter, r *http.Request, id, pid int64) {
+	ct, data, err := h.Svc.Photo(r.Context(), id, pid)
+	h.sendPhoto(w, r, "public, max-age=86400", ct, data, err)
 }
 
 // casePhotoFile sends a photo of a case the user may see, published or
 // not, kept out of shared caches.
-func (h *Handlers) casePhotoFile(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	h.sendPhoto(w, r, "private, no-store", func(id, pid int64) (string, []byte, error) {
-		return h.Svc.CasePhoto(r.Context(), u, id, pid)
-	})
+func (h *Handlers) casePhotoFile(w http.ResponseWriter, r *http.Request, u *auth.User, id, pid int64) {
+	ct, data, err := h.Svc.CasePhoto(r.Context(), u, id, pid)
+	h.sendPhoto(w, r, "private, no-store", ct, data, err)
 }
 
-// sendPhoto sends the photo {photo} of case {id} that read returns.
-func (h *Handlers) sendPhoto(w http.ResponseWriter, r *http.Request, cache string, read func(id, pid int64) (string, []byte, error)) {
-	id, pid, err := web.PathPair(r, "id", "photo")
-	var ct string
-	var data []byte
-	if err == nil {
-		ct, data, err = read(id, pid)
-	}
+// sendPhoto sends a case's photo read (of type ct), kept by caches as
+// cache says, or the read's error page.
+func (h *Handlers) sendPhoto(w http.ResponseWriter, r *http.Request, cache, ct string, data []byte, err error) {
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

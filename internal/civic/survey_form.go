@@ -233,11 +233,5 @@ func (h *Handlers) surveyUpdate(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 func (h *Handlers) surveyFormError(w http.ResponseWriter, r *http.Request, u *auth.User, f surveyForm, err error) {
-	fe, ok := h.S.FieldErrors(r, err)
-	if !ok {
-		h.S.PageError(w, r, err)
-		return
-	}
-	e, _ := errs.As(err)
-	h.renderSurveyForm(w, r, u, web.StatusOf(e.Code), f, fe)
+	h.S.Refill(w, r, err, func(status int, fe map[string]string) { h.renderSurveyForm(w, r, u, status, f, fe) })
 }

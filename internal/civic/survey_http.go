@@ -20,7 +20,7 @@ func (h *Handlers) surveyRoutes(rt *web.Router) {
 	rt.HandleFunc("GET /surveys/{id}", h.S.PageID(h.surveyPage))
 	rt.HandleFunc("GET /surveys/{id}/results.xlsx", h.S.PageID(h.sendResults))
 	rt.HandleFunc("POST /surveys/{id}/publication", h.S.PageID(h.publishSubmit))
-	rt.HandleFunc("GET /p/surveys/{id}", h.publicSurveyPage)
+	rt.HandleFunc("GET /p/surveys/{id}", h.S.PublicID("id", h.publicSurveyPage))
 }
 
 // Pct is a share as a percentage for the pages ("37.5%").
@@ -91,24 +91,16 @@ func (h *Handlers) sendResults(w http.ResponseWriter, r *http.Request, u *auth.U
 	sheet.Send(w, "survey-"+itoa(id)+".xlsx", b)
 }
 
-func (h *Handlers) apiPublicResults(w http.ResponseWriter, r *http.Request) {
-	id, err := web.PathID(r, "id")
-	var out *Results
-	if err == nil {
-		out, err = h.Svc.PublicResults(r.Context(), id)
-	}
+func (h *Handlers) apiPublicResults(w http.ResponseWriter, r *http.Request, id int64) {
+	out, err := h.Svc.PublicResults(r.Context(), id)
 	if err == nil {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
 	h.S.Respond(w, r, http.StatusOK, out, err)
 }
 
-func (h *Handlers) publicSurveyPage(w http.ResponseWriter, r *http.Request) {
-	id, err := web.PathID(r, "id")
-	var res *Results
-	if err == nil {
-		res, err = h.Svc.PublicResults(r.Context(), id)
-	}
+func (h *Handlers) publicSurveyPage(w http.ResponseWriter, r *http.Request, id int64) {
+	res, err := h.Svc.PublicResults(r.Context(), id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

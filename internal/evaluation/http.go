@@ -55,16 +55,6 @@ func (h *Handlers) Routes(rt *web.Router) {
 	h.apiRoutes(rt)
 }
 
-// fail renders a form's field errors on its page (status of the error),
-// or the error page.
-func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error, again func(status int, errors map[string]string)) {
-	if fields, ok := h.S.FieldErrors(r, err); ok {
-		again(web.StatusOf(errs.Code(err)), fields)
-		return
-	}
-	h.S.PageError(w, r, err)
-}
-
 type gradesData struct {
 	Items  []Grade
 	Within string
@@ -161,7 +151,7 @@ func (h *Handlers) awardSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 	in := GradeInput{Grade: r.PostFormValue("grade"), AwardedOn: r.PostFormValue("awarded_on"), ValidUntil: r.PostFormValue("valid_until"),
 		Evaluator: r.PostFormValue("evaluator"), LateReason: r.PostFormValue("late_reason")}
 	if _, err := h.Svc.AwardGrade(r.Context(), u, id, in); err != nil {
-		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, id, status, e, in, FormInput{}) })
+		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, id, status, e, in, FormInput{}) })
 		return
 	}
 	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/grades", http.StatusSeeOther)
@@ -171,7 +161,7 @@ func (h *Handlers) formSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 	in := FormInput{OrgID: id, Form: r.PostFormValue("form"), LinkName: r.PostFormValue("link_name"),
 		EffectiveOn: r.PostFormValue("effective_on"), LateReason: r.PostFormValue("late_reason")}
 	if _, err := h.Svc.SetForm(r.Context(), u, in); err != nil {
-		h.fail(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, id, status, e, GradeInput{}, in) })
+		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, id, status, e, GradeInput{}, in) })
 		return
 	}
 	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/grades", http.StatusSeeOther)
@@ -237,7 +227,7 @@ func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth
 		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
 	}
 	if err != nil {
-		h.fail(w, r, err, func(status int, e map[string]string) { h.renderParty(w, r, u, status, e, in) })
+		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderParty(w, r, u, status, e, in) })
 		return
 	}
 	http.Redirect(w, r, "/party", http.StatusSeeOther)
@@ -286,7 +276,7 @@ func (h *Handlers) appraiseSubmit(w http.ResponseWriter, r *http.Request, u *aut
 		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
 	}
 	if err != nil {
-		h.fail(w, r, err, func(status int, e map[string]string) { h.renderAppraisals(w, r, u, status, e, f) })
+		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderAppraisals(w, r, u, status, e, f) })
 		return
 	}
 	http.Redirect(w, r, "/appraisals", http.StatusSeeOther)
@@ -341,7 +331,7 @@ func (h *Handlers) treeSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 	base, _ := strconv.ParseInt(r.PostFormValue("based_on"), 10, 64)
 	t, err := h.Svc.SaveTree(r.Context(), u, TreeInput{Name: r.PostFormValue("name"), UnitCode: u.ScopeCode, BasedOn: base})
 	if err != nil {
-		h.fail(w, r, err, func(status int, e map[string]string) { h.renderTrees(w, r, u, status, e) })
+		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderTrees(w, r, u, status, e) })
 		return
 	}
 	http.Redirect(w, r, "/evaluation-trees/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
@@ -452,7 +442,7 @@ func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		_, err = h.Svc.Score(r.Context(), u, id, in)
 	}
 	if err != nil {
-		h.fail(w, r, err, func(status int, e map[string]string) { h.renderRound(w, r, u, id, status, e) })
+		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderRound(w, r, u, id, status, e) })
 		return
 	}
 	http.Redirect(w, r, "/evaluation-rounds/"+strconv.FormatInt(id, 10), http.StatusSeeOther)

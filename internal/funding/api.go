@@ -56,9 +56,9 @@ func (h *Handlers) Routes(rt *web.Router) {
 		"TrancheInput", "Tranche", 201, h.S.WithID("id", h.apiTranche))
 	api("POST", "/api/v1/projects/{id}/milestones", "Add a milestone"+key, "MilestoneInput", "Milestone", 201, h.S.WithID("id", h.apiMilestone))
 	api("POST", "/api/v1/projects/{id}/milestones/{m}/report", "Report on a milestone (the organization or its hub)"+key,
-		"FundingReportInput", "Milestone", 0, h.S.WithID("id", h.apiReport))
+		"FundingReportInput", "Milestone", 0, h.S.WithPair("id", "m", h.apiReport))
 	api("POST", "/api/v1/projects/{id}/milestones/{m}/accept", "Accept a reported milestone; the closing report closes the project"+key,
-		"", "Milestone", 0, h.S.WithID("id", h.apiAccept))
+		"", "Milestone", 0, h.S.WithPair("id", "m", h.apiAccept))
 	api("POST", "/api/v1/projects/{id}/brand", "Designate a brand project (品牌项目), dated, with the reason (district or city)"+key,
 		"DesignationInput", "Designation", 201, h.S.WithID("id", h.apiBrand))
 	api("GET", "/api/v1/projects/{id}/suballocations", "统一承接: the parts of a project's award given to member organizations, net of reversals, with what was paid",
@@ -66,16 +66,16 @@ func (h *Handlers) Routes(rt *web.Router) {
 	api("POST", "/api/v1/projects/{id}/suballocations", "Give a part of the award to a member organization in custody (the parts never exceed the award)"+key,
 		"SuballocationInput", "Suballocation", 201, h.S.WithID("id", h.apiSuballocate))
 	api("POST", "/api/v1/projects/{id}/suballocations/{s}/tranches", "Pay a part into the member's custody account (within the part and what the lead received)"+key,
-		"TrancheInput", "Tranche", 201, h.S.WithID("id", h.apiSubTranche))
+		"TrancheInput", "Tranche", 201, h.S.WithPair("id", "s", h.apiSubTranche))
 	api("POST", "/api/v1/projects/{id}/suballocations/{s}/reverse", "Reverse what of a part is unpaid: a new entry with its reason"+key,
-		"ReverseInput", "Suballocation", 0, h.S.WithID("id", h.apiSubReverse))
+		"ReverseInput", "Suballocation", 0, h.S.WithPair("id", "s", h.apiSubReverse))
 	api("GET", "/api/v1/needs", "Residents' needs in the viewer's place", "", "NeedList", 0, h.apiNeeds)
 	api("POST", "/api/v1/needs", "Record a residents' need with its community (a resident: their own)"+key, "Need", "Need", 201, h.apiNeed)
 	rt.ForResidents("POST /api/v1/needs")
 	api("GET", "/api/v1/pairings", "Pairings (结对共建) in the viewer's place", "", "PairingList", 0, h.apiPairings)
 	api("POST", "/api/v1/pairings", "Record a pairing with a registered organization, dated, with its purpose"+key, "Pairing", "Pairing", 201, h.apiPair)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/calls/{id}", Summary: "A call as published: terms and results (organization, project, amount, score), no person's name or bank detail",
-		Tag: "public", Response: "PublicCall", Public: true}, h.apiPublic)
+		Tag: "public", Response: "PublicCall", Public: true}, h.S.PublicID("id", h.apiPublic))
 	rt.Schemas(schemas())
 }
 
@@ -294,13 +294,9 @@ func (h *Handlers) apiMilestone(w http.ResponseWriter, r *http.Request, u *auth.
 	h.respond(w, r, http.StatusCreated, m, err)
 }
 
-func (h *Handlers) apiReport(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+func (h *Handlers) apiReport(w http.ResponseWriter, r *http.Request, u *auth.User, id, mid int64) {
 	var in ReportInput
 	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenProject)
-	var mid int64
-	if err == nil {
-		mid, err = web.PathID(r, "m")
-	}
 	var m *Milestone
 	if err == nil {
 		m, err = h.Svc.Report(ctx, u, id, mid, in)
@@ -308,12 +304,8 @@ func (h *Handlers) apiReport(w http.ResponseWriter, r *http.Request, u *auth.Use
 	h.respond(w, r, http.StatusOK, m, err)
 }
 
-func (h *Handlers) apiAccept(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+func (h *Handlers) apiAccept(w http.ResponseWriter, r *http.Request, u *auth.User, id, mid int64) {
 	ctx, err := body(w, r, u, id, http.StatusOK, nil, h.seenProject)
-	var mid int64
-	if err == nil {
-		mid, err = web.PathID(r, "m")
-	}
 	var m *Milestone
 	if err == nil {
 		m, err = h.Svc.Accept(ctx, u, id, mid)
@@ -361,12 +353,8 @@ func (h *Handlers) apiPair(w http.ResponseWriter, r *http.Request, u *auth.User)
 	h.respond(w, r, http.StatusCreated, p, err)
 }
 
-func (h *Handlers) apiPublic(w http.ResponseWriter, r *http.Request) {
-	id, err := web.PathID(r, "id")
-	var c *PublicCall
-	if err == nil {
-		c, err = h.Svc.Public(r.Context(), id)
-	}
+func (h *Handlers) apiPublic(w http.ResponseWriter, r *http.Request, id int64) {
+	c, err := h.Svc.Public(r.Context(), id)
 	h.respond(w, r, http.StatusOK, c, err)
 }
 
@@ -476,13 +464,9 @@ func (h *Handlers) apiSuballocate(w http.ResponseWriter, r *http.Request, u *aut
 	h.respond(w, r, http.StatusCreated, out, err)
 }
 
-func (h *Handlers) apiSubTranche(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+func (h *Handlers) apiSubTranche(w http.ResponseWriter, r *http.Request, u *auth.User, id, sid int64) {
 	var in TrancheInput
 	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
-	var sid int64
-	if err == nil {
-		sid, err = web.PathID(r, "s")
-	}
 	var t *Tranche
 	if err == nil {
 		t, err = h.Svc.PaySubTranche(ctx, u, id, sid, in)
@@ -490,15 +474,11 @@ func (h *Handlers) apiSubTranche(w http.ResponseWriter, r *http.Request, u *auth
 	h.respond(w, r, http.StatusCreated, t, err)
 }
 
-func (h *Handlers) apiSubReverse(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+func (h *Handlers) apiSubReverse(w http.ResponseWriter, r *http.Request, u *auth.User, id, sid int64) {
 	var in struct {
 		Reason string `json:"reason"`
 	}
 	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenProject)
-	var sid int64
-	if err == nil {
-		sid, err = web.PathID(r, "s")
-	}
 	var out *Suballocation
 	if err == nil {
 		out, err = h.Svc.ReverseSuballocation(ctx, u, id, sid, in.Reason)

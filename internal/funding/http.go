@@ -43,15 +43,15 @@ func (h *Handlers) pageRoutes(rt *web.Router) {
 	rt.HandleFunc("POST /applications/{id}/withdraw", h.S.PageID(h.appStep(h.Svc.Withdraw, "fund.flash.withdrawn")))
 	rt.HandleFunc("POST /applications/{id}/scores", h.S.PageID(h.scoreSubmit))
 	rt.HandleFunc("GET /projects/{id}", h.S.PageID(h.projectPage))
-	rt.HandleFunc("GET /projects/{id}/files/{file}", h.S.Page(h.projectFile))
+	rt.HandleFunc("GET /projects/{id}/files/{file}", h.S.PagePair("id", "file", h.projectFile))
 	rt.HandleFunc("POST /projects/{id}/tranches", h.S.PageID(h.trancheSubmit))
 	rt.HandleFunc("POST /projects/{id}/milestones", h.S.PageID(h.milestoneSubmit))
-	rt.HandleFunc("POST /projects/{id}/milestones/{m}/report", h.S.PageID(h.reportSubmit))
-	rt.HandleFunc("POST /projects/{id}/milestones/{m}/accept", h.S.PageID(h.acceptSubmit))
+	rt.HandleFunc("POST /projects/{id}/milestones/{m}/report", h.S.PagePair("id", "m", h.reportSubmit))
+	rt.HandleFunc("POST /projects/{id}/milestones/{m}/accept", h.S.PagePair("id", "m", h.acceptSubmit))
 	rt.HandleFunc("POST /projects/{id}/brand", h.S.PageID(h.brandSubmit))
 	rt.HandleFunc("POST /projects/{id}/suballocations", h.S.PageID(h.suballocateSubmit))
-	rt.HandleFunc("POST /projects/{id}/suballocations/{s}/tranches", h.S.PageID(h.subTrancheSubmit))
-	rt.HandleFunc("POST /projects/{id}/suballocations/{s}/reverse", h.S.PageID(h.subReverseSubmit))
+	rt.HandleFunc("POST /projects/{id}/suballocations/{s}/tranches", h.S.PagePair("id", "s", h.subTrancheSubmit))
+	rt.HandleFunc("POST /projects/{id}/suballocations/{s}/reverse", h.S.PagePair("id", "s", h.subReverseSubmit))
 }
 
 // yuan formats fen as yuan with two decimals.
@@ -120,43 +120,18 @@ func (h *Handlers) problems(r *http.Request, fe map[string]string) []string {
 	return out
 }
 
-// view builds a page's view with the refusal of err (field errors and the
-// list naming them), or reports false when err is not a refusal of input.
-func (h *Handlers) view(r *http.Request, title string, data any, err error) (web.View, bool) {
-	v := web.View{Title: title, Data: data}
+// render shows a page: at 200 without err; the page again with a refusal
+// of input, its messages by field and the list naming them (Refill: at
+// the refusal's status, an ineligible organization's as an invalid input);
+// any other err is the error page.
+func (h *Handlers) render(w http.ResponseWriter, r *http.Request, name, title string, data any, err error) {
 	if err == nil {
-		return v, true
-	}
-	var ie *IneligibleError
-	if errors.As(err, &ie) {
-		v.Message = h.S.T(r, "err.fund.ineligible")
-		return v, true
-	}
-	fe, ok := h.S.FieldErrors(r, err)
-	if !ok {
-		return v, false
-	}
-	v.Errors, v.Message = fe, strings.Join(h.problems(r, fe), "；")
-	return v, true
-}
-
-// render shows a page with the refusal of err, or the error page when err
-// is not a refusal of input.
-func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any, err error) {
-	v, ok := h.view(r, title, data, err)
-	if !ok {
-		h.S.PageError(w, r, err)
+		h.S.Render(w, r, http.StatusOK, name, web.View{Title: title, Data: data})
 		return
 	}
-	h.S.Render(w, r, status, name, v)
-}
-
-func statusOf(err error) int {
-	var ie *IneligibleError
-	if errors.As(err, &ie) {
-		return http.StatusUnprocessableEntity
-	}
-	return web.StatusOf(errs.Code(err))
+	h.S.Refill(w, r, err, func(status int, fe map[string]string) {
+		h.S.Render(w, r, status, name, web.View{Title: title, Data: data, Errors: fe, Message: strings.Join(h.problems(r, fe), "；")})
+	})
 }
 
 // formKey is a fresh key a form carries so that sending it twice pays once.
@@ -214,8 +189,8 @@ type callFormData struct {
 	Rows     []int
 }
 
-func (h *Handlers) renderCallForm(w http.ResponseWriter, r *http.Request, status int, form url.Values, err error) {
-	h.render(w, r, status, "fund_call_new", h.S.T(r, "fund.new_call"), callFormData{Form: form, Channels: Channels, Fields: Fields, Tiers: registry.Tiers,
+func (h *Handlers) renderCallForm(w http.ResponseWriter, r *http.Request, form url.Values, err error) {
+	h.render(w, r, "fund_call_new", h.S.T(r, "fund.new_call"), callFormData{Form: form, Channels: Channels, Fields: Fields, Tiers: registry.Tiers,
 		Rows: []int{1, 2, 3, 4, 5}}, err)
 }
 
@@ -228,7 +203,7 @@ func (h *Handlers) newCallPage(w http.ResponseWriter, r *http.Request, u *auth.U
 		"key_1": {"need"}, "name_1": {"需求契合"}, "weight_1": {"40"}, "max_1": {"10"},
 		"key_2": {"design"}, "name_2": {"方案设计"}, "weight_2": {"30"}, "max_2": {"10"},
 		"key_3": {"capacity"}, "name_3": {"执行能力"}, "weight_3": {"30"}, "max_3": {"10"}}
-	h.renderCallForm(w, r, http.StatusOK, form, nil)
+	h.renderCallForm(w, r, form, nil)
 }
 
 // callOfForm reads the call form; bad numbers are field errors.
@@ -276,7 +251,7 @@ func (h *Handlers) createCallSubmit(w http.ResponseWriter, r *http.Request, u *a
 		c, err = h.Svc.CreateCall(r.Context(), u, in)
 	}
 	if err != nil {
-		h.renderCallForm(w, r, statusOf(err), r.PostForm, err)
+		h.renderCallForm(w, r, r.PostForm, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/calls/%d?flash=fund.flash.call_created", c.ID), http.StatusSeeOther)
@@ -308,7 +283,7 @@ type showData struct {
 	Form       url.Values
 }
 
-func (h *Handlers) renderCall(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, form url.Values, err error) {
+func (h *Handlers) renderCall(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, form url.Values, err error) {
 	c, perr := h.Svc.Call(r.Context(), u, id)
 	if perr != nil {
 		h.S.PageError(w, r, perr)
@@ -361,11 +336,11 @@ func (h *Handlers) renderCall(w http.ResponseWriter, r *http.Request, u *auth.Us
 	for _, x := range pub.Results {
 		d.ResultFens = append(d.ResultFens, yuan(x.AmountFen))
 	}
-	h.render(w, r, status, "fund_call", c.Title, d, err)
+	h.render(w, r, "fund_call", c.Title, d, err)
 }
 
 func (h *Handlers) showPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	h.renderCall(w, r, u, id, http.StatusOK, nil, nil)
+	h.renderCall(w, r, u, id, nil, nil)
 }
 
 // reviewersSubmit assigns reviewers named by their accounts.
@@ -397,7 +372,7 @@ func (h *Handlers) reviewersSubmit(w http.ResponseWriter, r *http.Request, u *au
 // refusal and what was typed.
 func (h *Handlers) callDone(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, flash string, err error) {
 	if err != nil {
-		h.renderCall(w, r, u, id, statusOf(err), r.PostForm, err)
+		h.renderCall(w, r, u, id, r.PostForm, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/calls/%d?flash=%s", id, flash), http.StatusSeeOther)
@@ -448,7 +423,7 @@ type applyData struct {
 	Pairings []*Pairing
 }
 
-func (h *Handlers) renderApply(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, form url.Values, err error) {
+func (h *Handlers) renderApply(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, form url.Values, err error) {
 	c, perr := h.Svc.Call(r.Context(), u, id)
 	var orgs []*registry.Org
 	if perr == nil {
@@ -482,7 +457,7 @@ func (h *Handlers) renderApply(w http.ResponseWriter, r *http.Request, u *auth.U
 	if c.Eligibility.PairingRequired {
 		d.Pairings, _ = h.Svc.Pairings(r.Context(), u)
 	}
-	h.render(w, r, status, "fund_apply", h.S.T(r, "fund.apply_title")+"："+c.Title, d, err)
+	h.render(w, r, "fund_apply", h.S.T(r, "fund.apply_title")+"："+c.Title, d, err)
 }
 
 func (h *Handlers) applyPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -490,7 +465,7 @@ func (h *Handlers) applyPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 	if o := r.URL.Query().Get("org_id"); o != "" {
 		form.Set("org_id", o)
 	}
-	h.renderApply(w, r, u, id, http.StatusOK, form, nil)
+	h.renderApply(w, r, u, id, form, nil)
 }
 
 // applicationOfForm reads the application form; amounts in yuan.
@@ -539,13 +514,13 @@ func (h *Handlers) applySubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		a, err = h.Svc.Apply(r.Context(), u, id, in)
 	}
 	if err != nil {
-		h.renderApply(w, r, u, id, statusOf(err), r.PostForm, err)
+		h.renderApply(w, r, u, id, r.PostForm, err)
 		return
 	}
 	flash := "fund.flash.drafted"
 	if submit {
 		if _, err := h.Svc.Submit(r.Context(), u, a.ID); err != nil {
-			h.renderApplication(w, r, u, a.ID, statusOf(err), nil, err)
+			h.renderApplication(w, r, u, a.ID, nil, err)
 			return
 		}
 		flash = "fund.flash.submitted"
@@ -566,7 +541,7 @@ type applicationData struct {
 	Reasons  []string
 }
 
-func (h *Handlers) renderApplication(w http.ResponseWriter, r *http.Request, u *auth.User, appID int64, status int, form url.Values, err error) {
+func (h *Handlers) renderApplication(w http.ResponseWriter, r *http.Request, u *auth.User, appID int64, form url.Values, err error) {
 	ctx := r.Context()
 	a, c, hub, perr := h.Svc.application(ctx, u, appID)
 	if perr != nil {
@@ -604,21 +579,21 @@ func (h *Handlers) renderApplication(w http.ResponseWriter, r *http.Request, u *
 			d.Reasons = append(d.Reasons, h.S.Cat.Msg(i18n.FromRequest(r), m))
 		}
 	}
-	h.render(w, r, status, "fund_application", a.Title, d, err)
+	h.render(w, r, "fund_application", a.Title, d, err)
 }
 
 func (h *Handlers) applicationPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	h.renderApplication(w, r, u, id, http.StatusOK, nil, nil)
+	h.renderApplication(w, r, u, id, nil, nil)
 }
 
 func (h *Handlers) appStep(fn func(ctx context.Context, u *auth.User, id int64) (*Application, error), flash string) web.IDHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 		if _, err := fn(r.Context(), u, id); err != nil {
-			if _, ok := h.view(r, "", nil, err); ok {
-				h.renderApplication(w, r, u, id, statusOf(err), nil, err)
+			if !web.Fixable(err) {
+				h.S.PageError(w, r, err)
 				return
 			}
-			h.S.PageError(w, r, err)
+			h.renderApplication(w, r, u, id, nil, err)
 			return
 		}
 		http.Redirect(w, r, fmt.Sprintf("/applications/%d?flash=%s", id, flash), http.StatusSeeOther)
@@ -652,7 +627,7 @@ func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		_, err = h.Svc.Score(r.Context(), u, a.ID, in)
 	}
 	if err != nil {
-		h.renderApplication(w, r, u, id, statusOf(err), r.PostForm, err)
+		h.renderApplication(w, r, u, id, r.PostForm, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/calls/%d?flash=fund.flash.scored#applications", c.ID), http.StatusSeeOther)

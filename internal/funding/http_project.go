@@ -63,7 +63,7 @@ type OrgName struct {
 	Name string
 }
 
-func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, formFor string, form url.Values, err error) {
+func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, formFor string, form url.Values, err error) {
 	ctx := r.Context()
 	p, c, hub, perr := h.Svc.project(ctx, u, id)
 	if perr == nil {
@@ -106,30 +106,26 @@ func (h *Handlers) renderProject(w http.ResponseWriter, r *http.Request, u *auth
 	if d.Sub {
 		d.Members, _ = h.Svc.Members(ctx, p.OrgID)
 	}
-	h.render(w, r, status, "fund_project", p.Title, d, err)
+	h.render(w, r, "fund_project", p.Title, d, err)
 }
 
 func (h *Handlers) projectPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	h.renderProject(w, r, u, id, http.StatusOK, "", nil, nil)
+	h.renderProject(w, r, u, id, "", nil, nil)
 }
 
 // done answers a project form: back to the page, or the page again with
 // the refusal and what was typed.
 func (h *Handlers) done(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, formFor, flash string, err error) {
-	if err == nil {
-		http.Redirect(w, r, fmt.Sprintf("/projects/%s?flash=%s", r.PathValue("id"), flash), http.StatusSeeOther)
+	if _, replay := idem.AsReplay(err); err == nil || replay {
+		// done, or the same form sent twice: the first one did it
+		http.Redirect(w, r, fmt.Sprintf("/projects/%d?flash=%s", id, flash), http.StatusSeeOther)
 		return
 	}
-	if _, ok := idem.AsReplay(err); ok {
-		// the same form sent twice: the first one did it
-		http.Redirect(w, r, fmt.Sprintf("/projects/%s?flash=%s", r.PathValue("id"), flash), http.StatusSeeOther)
-		return
-	}
-	if _, ok := h.view(r, "", nil, err); !ok {
+	if !web.Fixable(err) {
 		h.S.PageError(w, r, err)
 		return
 	}
-	h.renderProject(w, r, u, id, statusOf(err), formFor, r.PostForm, err)
+	h.renderProject(w, r, u, id, formFor, r.PostForm, err)
 }
 
 func (h *Handlers) trancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -158,14 +154,10 @@ func (h *Handlers) milestoneSubmit(w http.ResponseWriter, r *http.Request, u *au
 
 // reportSubmit files a milestone's report with an attachment and the
 // activities ticked.
-func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	mid, err := web.PathID(r, "m")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, mid int64) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxAttachment+1<<20)
 	var file *upload.File
+	var err error
 	if perr := r.ParseMultipartForm(MaxAttachment + 1<<20); perr != nil {
 		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"file": errs.M("upload.err.too_large", MaxAttachment>>20)}}
@@ -187,11 +179,8 @@ func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	h.done(w, r, u, id, "report-"+strconv.FormatInt(mid, 10), "fund.flash.reported", err)
 }
 
-func (h *Handlers) acceptSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	mid, err := web.PathID(r, "m")
-	if err == nil {
-		_, err = h.Svc.Accept(r.Context(), u, id, mid)
-	}
+func (h *Handlers) acceptSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, mid int64) {
+	_, err := h.Svc.Accept(r.Context(), u, id, mid)
 	h.done(w, r, u, id, "accept", "fund.flash.accepted", err)
 }
 
@@ -202,13 +191,8 @@ func (h *Handlers) brandSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 // projectFile sends a report's attachment.
-func (h *Handlers) projectFile(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, fid, err := web.PathPair(r, "id", "file")
-	var f *MilestoneFile
-	var data []byte
-	if err == nil {
-		f, data, err = h.Svc.MilestoneFile(r.Context(), u, id, fid)
-	}
+func (h *Handlers) projectFile(w http.ResponseWriter, r *http.Request, u *auth.User, id, fid int64) {
+	f, data, err := h.Svc.MilestoneFile(r.Context(), u, id, fid)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -232,12 +216,7 @@ func (h *Handlers) suballocateSubmit(w http.ResponseWriter, r *http.Request, u *
 	h.done(w, r, u, id, "sub", "fund.flash.suballocated", formField(err, "org_id", "member"))
 }
 
-func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	sid, err := web.PathID(r, "s")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, sid int64) {
 	in, err := trancheForm(r)
 	if err == nil {
 		_, err = h.Svc.PaySubTranche(keyed(r, u, http.StatusCreated), u, id, sid, in)
@@ -245,11 +224,8 @@ func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *a
 	h.done(w, r, u, id, "sub-"+strconv.FormatInt(sid, 10), "fund.flash.paid", err)
 }
 
-func (h *Handlers) subReverseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	sid, err := web.PathID(r, "s")
-	if err == nil {
-		r.ParseForm()
-		_, err = h.Svc.ReverseSuballocation(r.Context(), u, id, sid, r.PostFormValue("reason"))
-	}
-	h.done(w, r, u, id, "rev-"+r.PathValue("s"), "fund.flash.reversed", formField(err, "reason", "reverse_reason"))
+func (h *Handlers) subReverseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, sid int64) {
+	r.ParseForm()
+	_, err := h.Svc.ReverseSuballocation(r.Context(), u, id, sid, r.PostFormValue("reason"))
+	h.done(w, r, u, id, "rev-"+strconv.FormatInt(sid, 10), "fund.flash.reversed", formField(err, "reason", "reverse_reason"))
 }

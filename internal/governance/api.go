@@ -17,15 +17,15 @@ import (
 func (h *Handlers) apiRoutes(rt *web.Router) {
 	ver := []web.Param{{Name: "version", Description: "a stored version (default: the working text)"}}
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/charter", Summary: "The charter: the working text (the model text filled from the record until one is saved), its check and its versions",
-		Tag: "governance", Query: ver, Response: "Charter"}, h.S.API(h.apiCharter))
+		Tag: "governance", Query: ver, Response: "Charter"}, h.S.API(h.S.WithID("id", h.apiCharter)))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/orgs/{id}/charter", Summary: "Save the working text; after an adoption this begins a new version (an amendment)",
 		Tag: "governance", Body: "CharterInput", Response: "Charter"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.apiSaveCharter)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/charter/check", Summary: "The mandatory clauses the working text lacks",
 		Tag: "governance", Response: "CharterCheck"}, h.S.API(web.Read(h.S, "id", h.Svc.CheckCharter)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/charter/adopt", Summary: "Record the meeting that adopts the working text (422 with \"missing\" while clauses are missing)",
-		Tag: "governance", Body: "Vote", Response: "Charter"}, h.S.API(h.apiAdopt))
+		Tag: "governance", Body: "Vote", Response: "Charter"}, h.S.API(h.S.WithID("id", h.apiAdopt)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/charter.pdf", Summary: "The charter as PDF (the one in force, or ?version=)",
-		Tag: "governance", Query: ver}, h.S.API(h.apiPDF))
+		Tag: "governance", Query: ver}, h.S.API(h.S.WithID("id", h.apiPDF)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/elections", Summary: "Elections, the officers in office and whether their term is overdue",
 		Tag: "governance", Response: "Board"}, h.S.API(web.Read(h.S, "id", h.Svc.Elections)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/elections", Summary: "Record an election: its elected candidates take office for the term",
@@ -63,22 +63,18 @@ func version(r *http.Request) (int, error) {
 	return n, nil
 }
 
-// charterAt reads the charter named by the path at the version the query
-// asks for (none: the latest) with read.
-func (h *Handlers) charterAt(r *http.Request, u *auth.User, read func(ctx context.Context, u *auth.User, id int64, v int) (*Charter, error)) (*Charter, error) {
-	id, err := web.PathID(r, "id")
-	var v int
-	if err == nil {
-		v, err = version(r)
-	}
+// charterAt reads the charter of organization id at the version the
+// query asks for (none: the latest) with read.
+func (h *Handlers) charterAt(r *http.Request, u *auth.User, id int64, read func(ctx context.Context, u *auth.User, id int64, v int) (*Charter, error)) (*Charter, error) {
+	v, err := version(r)
 	if err != nil {
 		return nil, err
 	}
 	return read(r.Context(), u, id, v)
 }
 
-func (h *Handlers) apiCharter(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	c, err := h.charterAt(r, u, h.Svc.Charter)
+func (h *Handlers) apiCharter(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	c, err := h.charterAt(r, u, id, h.Svc.Charter)
 	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
@@ -91,12 +87,9 @@ func (h *Handlers) apiSaveCharter(ctx context.Context, u *auth.User, id int64, i
 	return h.Svc.SaveCharter(ctx, u, id, in.Chapters)
 }
 
-func (h *Handlers) apiAdopt(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) apiAdopt(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in Vote
-	if err == nil {
-		err = web.DecodeJSON(w, r, &in)
-	}
+	err := web.DecodeJSON(w, r, &in)
 	var c *Charter
 	if err == nil {
 		c, err = h.Svc.Adopt(r.Context(), u, id, in)
@@ -115,8 +108,8 @@ func (h *Handlers) apiAdopt(w http.ResponseWriter, r *http.Request, u *auth.User
 	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
-func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	c, err := h.charterAt(r, u, h.Svc.Printable)
+func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	c, err := h.charterAt(r, u, id, h.Svc.Printable)
 	var buf bytes.Buffer
 	if err == nil {
 		err = WritePDF(&buf, c)

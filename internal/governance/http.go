@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"linli/internal/platform/auth"
-	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -31,7 +30,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("POST /orgs/{id}/governance/adopt", h.S.PageID(h.adoptSubmit))
 	rt.HandleFunc("POST /orgs/{id}/governance/elections", h.S.PageID(h.electSubmit))
 	rt.HandleFunc("POST /orgs/{id}/governance/decisions", h.S.PageID(h.decideSubmit))
-	rt.HandleFunc("GET /orgs/{id}/charter", h.S.Page(h.charterPage))
+	rt.HandleFunc("GET /orgs/{id}/charter", h.S.PageID(h.charterPage))
 	rt.HandleFunc("GET /work-reports", h.S.Page(h.reportsPage))
 	rt.HandleFunc("POST /work-reports", h.S.Page(h.submitReport))
 	rt.HandleFunc("POST /work-reports/{id}/review", h.S.PageID(h.reviewSubmit))
@@ -92,11 +91,7 @@ func (h *Handlers) renderGov(w http.ResponseWriter, r *http.Request, u *auth.Use
 // the errors.
 func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, err error, flash string) {
 	if err != nil {
-		if msg, ok := h.S.FieldMessage(r, err); ok {
-			h.renderGov(w, r, u, id, web.StatusOf(errs.Code(err)), msg)
-			return
-		}
-		h.S.PageError(w, r, err)
+		h.S.RefillLine(w, r, err, func(status int, msg string) { h.renderGov(w, r, u, id, status, msg) })
 		return
 	}
 	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/governance?flash="+flash, http.StatusSeeOther)
@@ -154,8 +149,8 @@ func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 // charterPage is the printable charter.
-func (h *Handlers) charterPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	c, err := h.charterAt(r, u, h.Svc.Printable)
+func (h *Handlers) charterPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	c, err := h.charterAt(r, u, id, h.Svc.Printable)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -213,11 +208,7 @@ func (h *Handlers) renderReports(w http.ResponseWriter, r *http.Request, u *auth
 
 func (h *Handlers) reportsAfter(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
 	if err != nil {
-		if msg, ok := h.S.FieldMessage(r, err); ok {
-			h.renderReports(w, r, u, web.StatusOf(errs.Code(err)), msg)
-			return
-		}
-		h.S.PageError(w, r, err)
+		h.S.RefillLine(w, r, err, func(status int, msg string) { h.renderReports(w, r, u, status, msg) })
 		return
 	}
 	http.Redirect(w, r, "/work-reports?flash="+flash, http.StatusSeeOther)

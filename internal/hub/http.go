@@ -29,9 +29,9 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /hubs/{hub_id}", h.S.PageOn("hub_id", h.showPage))
 	rt.HandleFunc("POST /hubs/{hub_id}/revoke", h.S.PageOn("hub_id", h.revokeSubmit))
 	rt.HandleFunc("POST /hubs/{hub_id}/members", h.S.PageOn("hub_id", h.memberSubmit))
-	rt.HandleFunc("POST /hubs/{hub_id}/members/{org_id}/release", h.S.PageOn("hub_id", h.releaseSubmit))
+	rt.HandleFunc("POST /hubs/{hub_id}/members/{org_id}/release", h.S.PagePair("hub_id", "org_id", h.releaseSubmit))
 	rt.HandleFunc("POST /hubs/{hub_id}/workers", h.S.PageOn("hub_id", h.workerSubmit))
-	rt.HandleFunc("POST /hubs/{hub_id}/workers/{id}/end", h.S.PageOn("hub_id", h.workerEndSubmit))
+	rt.HandleFunc("POST /hubs/{hub_id}/workers/{id}/end", h.S.PagePair("hub_id", "id", h.workerEndSubmit))
 	h.apiRoutes(rt)
 }
 
@@ -129,12 +129,9 @@ func (h *Handlers) memberSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	h.after(w, r, u, id, err, "hub.flash_added")
 }
 
-func (h *Handlers) releaseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	org, err := web.PathID(r, "org_id")
-	if err == nil {
-		_, err = h.Svc.ReleaseOn(r.Context(), u, id, org, ReleaseInput{Reason: r.PostFormValue("reason"),
-			ReleasedOn: r.PostFormValue("released_on"), LateReason: r.PostFormValue("late_reason")})
-	}
+func (h *Handlers) releaseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, org int64) {
+	_, err := h.Svc.ReleaseOn(r.Context(), u, id, org, ReleaseInput{Reason: r.PostFormValue("reason"),
+		ReleasedOn: r.PostFormValue("released_on"), LateReason: r.PostFormValue("late_reason")})
 	h.after(w, r, u, id, err, "hub.flash_released")
 }
 
@@ -144,10 +141,7 @@ func (h *Handlers) workerSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	h.after(w, r, u, id, err, "hub.worker_added")
 }
 
-func (h *Handlers) workerEndSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	wid, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.EndWorkerLate(r.Context(), u, id, wid, r.PostFormValue("ended_on"), r.PostFormValue("late_reason"))
-	}
+func (h *Handlers) workerEndSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, wid int64) {
+	_, err := h.Svc.EndWorkerLate(r.Context(), u, id, wid, r.PostFormValue("ended_on"), r.PostFormValue("late_reason"))
 	h.after(w, r, u, id, err, "hub.worker_ended")
 }

@@ -40,9 +40,9 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("POST /bases/{base_id}", h.S.PageOn("base_id", h.editSubmit))
 	rt.HandleFunc("POST /bases/{base_id}/rooms", h.S.PageOn("base_id", h.roomSubmit))
 	rt.HandleFunc("POST /bases/{base_id}/bookings", h.S.PageOn("base_id", h.bookSubmit))
-	rt.HandleFunc("POST /bases/{base_id}/bookings/{id}/cancel", h.S.PageOn("base_id", h.cancelSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/bookings/{id}/cancel", h.S.PagePair("base_id", "id", h.cancelSubmit))
 	rt.HandleFunc("POST /bases/{base_id}/incubatees", h.S.PageOn("base_id", h.enterSubmit))
-	rt.HandleFunc("POST /bases/{base_id}/incubatees/{id}/leave", h.S.PageOn("base_id", h.leaveSubmit))
+	rt.HandleFunc("POST /bases/{base_id}/incubatees/{id}/leave", h.S.PagePair("base_id", "id", h.leaveSubmit))
 	h.apiRoutes(rt)
 }
 
@@ -294,11 +294,8 @@ func (h *Handlers) bookSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.after(w, r, u, id, err, "base.booked")
 }
 
-func (h *Handlers) cancelSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	bid, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.CancelBooking(r.Context(), u, id, bid)
-	}
+func (h *Handlers) cancelSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, bid int64) {
+	_, err := h.Svc.CancelBooking(r.Context(), u, id, bid)
 	h.after(w, r, u, id, err, "base.booking_cancelled")
 }
 
@@ -311,10 +308,7 @@ func (h *Handlers) enterSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.after(w, r, u, id, err, "base.entered")
 }
 
-func (h *Handlers) leaveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	iid, err := web.PathID(r, "id")
-	if err == nil {
-		_, err = h.Svc.Leave(r.Context(), u, id, iid, r.PostFormValue("status"), r.PostFormValue("left_on"))
-	}
+func (h *Handlers) leaveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, iid int64) {
+	_, err := h.Svc.Leave(r.Context(), u, id, iid, r.PostFormValue("status"), r.PostFormValue("left_on"))
 	h.after(w, r, u, id, err, "base.left")
 }

@@ -249,17 +249,14 @@ func (h *Handlers) indicatorCreate(w http.ResponseWriter, r *http.Request, u *au
 		ind, err = h.Svc.Create(r.Context(), u, in)
 	}
 	if err != nil {
-		msgs, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
-		v, verr := h.indicatorsView(r, u, formOf(in), msgs)
-		if verr != nil {
-			h.S.PageError(w, r, verr)
-			return
-		}
-		h.S.Render(w, r, http.StatusUnprocessableEntity, "kpi_indicators", web.View{Title: h.texts(r).t("kpi.indicators.title"), Data: v, Errors: msgs})
+		h.S.Refill(w, r, err, func(status int, msgs map[string]string) {
+			v, verr := h.indicatorsView(r, u, formOf(in), msgs)
+			if verr != nil {
+				h.S.PageError(w, r, verr)
+				return
+			}
+			h.S.Render(w, r, status, "kpi_indicators", web.View{Title: h.texts(r).t("kpi.indicators.title"), Data: v, Errors: msgs})
+		})
 		return
 	}
 	http.Redirect(w, r, "/indicators/"+ind.Key+"?unit="+ind.ScopeCode+"&flash=kpi.indicator.created", http.StatusSeeOther)
@@ -299,19 +296,16 @@ func (h *Handlers) indicatorUpdate(w http.ResponseWriter, r *http.Request, u *au
 		ind, err = h.Svc.Update(r.Context(), u, key, in)
 	}
 	if err != nil {
-		msgs, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
-		in.Key = key
-		v, verr := h.indicatorsView(r, u, formOf(in), msgs)
-		if verr != nil {
-			h.S.PageError(w, r, verr)
-			return
-		}
-		v.Edit, v.Action = true, "/indicators/"+key
-		h.S.Render(w, r, http.StatusUnprocessableEntity, "kpi_indicator_form", web.View{Title: h.texts(r).t("kpi.indicator.edit"), Data: v, Errors: msgs})
+		h.S.Refill(w, r, err, func(status int, msgs map[string]string) {
+			in.Key = key
+			v, verr := h.indicatorsView(r, u, formOf(in), msgs)
+			if verr != nil {
+				h.S.PageError(w, r, verr)
+				return
+			}
+			v.Edit, v.Action = true, "/indicators/"+key
+			h.S.Render(w, r, status, "kpi_indicator_form", web.View{Title: h.texts(r).t("kpi.indicator.edit"), Data: v, Errors: msgs})
+		})
 		return
 	}
 	http.Redirect(w, r, "/indicators/"+ind.Key+"?unit="+ind.ScopeCode+"&flash=kpi.indicator.created", http.StatusSeeOther)
@@ -343,12 +337,7 @@ func (h *Handlers) pilotsView(r *http.Request, u *auth.User, form PilotInput, ms
 }
 
 func (h *Handlers) pilotsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	v, err := h.pilotsView(r, u, PilotInput{DesignatedOn: h.Svc.Today()}, nil)
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
-	h.S.Render(w, r, http.StatusOK, "kpi_pilots", web.View{Title: h.texts(r).t("kpi.pilots.title"), Data: v})
+	h.renderPilots(w, r, u, http.StatusOK, PilotInput{DesignatedOn: h.Svc.Today()}, nil)
 }
 
 func (h *Handlers) pilotCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -366,21 +355,9 @@ func (h *Handlers) pilotCreate(w http.ResponseWriter, r *http.Request, u *auth.U
 		in.CommunityCode = code
 		_, err = h.Svc.Designate(r.Context(), u, in)
 	}
-	if in = typed; err != nil {
-		msgs, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
-		v, verr := h.pilotsView(r, u, in, msgs)
-		if verr != nil {
-			h.S.PageError(w, r, verr)
-			return
-		}
-		h.S.Render(w, r, http.StatusUnprocessableEntity, "kpi_pilots", web.View{Title: h.texts(r).t("kpi.pilots.title"), Data: v, Errors: msgs})
-		return
-	}
-	http.Redirect(w, r, "/pilots?flash=kpi.pilot.designated", http.StatusSeeOther)
+	h.S.Saved(w, r, err, "/pilots?flash=kpi.pilot.designated", func(status int, msgs map[string]string) {
+		h.renderPilots(w, r, u, status, typed, msgs)
+	})
 }
 
 func (h *Handlers) pilotRevoke(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -388,18 +365,18 @@ func (h *Handlers) pilotRevoke(w http.ResponseWriter, r *http.Request, u *auth.U
 	if err == nil {
 		_, err = h.Svc.RevokeLate(r.Context(), u, id, r.PostForm.Get("revoked_on"), r.PostForm.Get("reason"), r.PostForm.Get("late_reason"))
 	}
+	h.S.Saved(w, r, err, "/pilots?flash=kpi.pilot.revoked", func(status int, msgs map[string]string) {
+		h.renderPilots(w, r, u, status, PilotInput{DesignatedOn: h.Svc.Today()}, msgs)
+	})
+}
+
+// renderPilots shows the pilots' page with form in its designation form
+// and a refusal's messages by field.
+func (h *Handlers) renderPilots(w http.ResponseWriter, r *http.Request, u *auth.User, status int, form PilotInput, msgs map[string]string) {
+	v, err := h.pilotsView(r, u, form, msgs)
 	if err != nil {
-		if msgs, ok := h.S.FieldErrors(r, err); ok {
-			v, verr := h.pilotsView(r, u, PilotInput{DesignatedOn: h.Svc.Today()}, msgs)
-			if verr != nil {
-				h.S.PageError(w, r, verr)
-				return
-			}
-			h.S.Render(w, r, http.StatusUnprocessableEntity, "kpi_pilots", web.View{Title: h.texts(r).t("kpi.pilots.title"), Data: v, Errors: msgs})
-			return
-		}
 		h.S.PageError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/pilots?flash=kpi.pilot.revoked", http.StatusSeeOther)
+	h.S.Render(w, r, status, "kpi_pilots", web.View{Title: h.texts(r).t("kpi.pilots.title"), Data: v, Errors: msgs})
 }

@@ -19,23 +19,23 @@ var periodQuery = []web.Param{{Name: "from", Description: "first day, YYYY-MM-DD
 
 func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}", Summary: "An organization's money in custody: balance and entries for a period",
-		Tag: "custody", Query: periodQuery, Response: "Statement"}, h.S.API(h.apiStatement))
+		Tag: "custody", Query: periodQuery, Response: "Statement"}, h.S.API(h.S.WithID("org_id", h.apiStatement)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}/statement.xlsx", Summary: "The same statement as a spreadsheet",
 		Tag: "custody", Query: periodQuery, Response: "statement.xlsx"}, h.S.API(h.S.WithID("org_id", h.statementXLSX)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/custody/{org_id}/income",
 		Summary: "Record money received for an organization (JSON, or multipart with an `attachment` file); accepts Idempotency-Key",
-		Tag:     "custody", Body: "IncomeInput", Response: "Posting", Status: 201}, h.S.API(h.apiIncome))
+		Tag:     "custody", Body: "IncomeInput", Response: "Posting", Status: 201}, h.S.API(h.S.WithID("org_id", h.apiIncome)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/custody/{org_id}/expenses",
 		Summary: "Submit an expense: multipart with amount_fen, purpose, payee, spent_on, optionally project_id and budget_line (a funded project's line), and a `receipt` (PNG, JPEG or PDF, ≤5 MiB); accepts Idempotency-Key",
-		Tag:     "custody", Body: "multipart", Response: "Expense", Status: 201}, h.S.API(h.apiExpenseSubmit))
+		Tag:     "custody", Body: "multipart", Response: "Expense", Status: 201}, h.S.API(h.S.WithID("org_id", h.apiExpenseSubmit)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}/expenses", Summary: "An organization's expenses",
 		Tag: "custody", Query: []web.Param{{Name: "status", Description: "pending | returned | paid | reversed"}},
-		Response: "ExpenseList"}, h.S.API(h.apiOrgExpenses))
+		Response: "ExpenseList"}, h.S.API(h.S.WithID("org_id", h.apiOrgExpenses)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/expenses/{id}", Summary: "One expense", Tag: "custody",
 		Response: "Expense"}, h.S.API(web.Read(h.S, "id", h.Svc.Expense)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/expenses/{id}/approve",
 		Summary: "Approve and pay a pending expense (hub staff; not its submitter); accepts Idempotency-Key",
-		Tag:     "custody", Response: "Expense"}, h.S.API(h.apiApprove))
+		Tag:     "custody", Response: "Expense"}, h.S.API(h.S.WithID("id", h.apiApprove)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/expenses/{id}/return", Summary: "Return a pending expense with a reason; accepts Idempotency-Key",
 		Tag: "custody", Body: "Reason", Response: "Expense"}, h.S.API(idem.HandleID(h.S, http.StatusOK, "id", h.apiReturn)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/postings/{id}", Summary: "One posting with its lines", Tag: "custody",
@@ -46,15 +46,15 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/receipts/{id}", Summary: "A receipt or attachment file", Tag: "custody",
 		Response: "binary"}, h.S.API(h.S.WithID("id", h.receipt)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/statement", Summary: "A hub's accounts and cash book for a period",
-		Tag: "custody", Query: periodQuery, Response: "HubStatement"}, h.S.API(h.apiHubStatement))
+		Tag: "custody", Query: periodQuery, Response: "HubStatement"}, h.S.API(h.S.WithID("hub_id", h.apiHubStatement)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/statement.xlsx", Summary: "The same hub statement as a spreadsheet",
 		Tag: "custody", Query: periodQuery, Response: "hub-statement.xlsx"}, h.S.API(h.S.WithID("hub_id", h.hubStatementXLSX)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/expenses", Summary: "A hub's expenses",
 		Tag: "custody", Query: []web.Param{{Name: "status", Description: "pending | returned | paid | reversed"}},
-		Response: "ExpenseList"}, h.S.API(h.apiHubExpenses))
+		Response: "ExpenseList"}, h.S.API(h.S.WithID("hub_id", h.apiHubExpenses)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/orgs/{org_id}/disclosure",
 		Summary: "Public disclosure: income by source and every expense for a period, no personal data", Tag: "public",
-		Query: periodQuery, Response: "Disclosure", Public: true}, h.apiDisclosure)
+		Query: periodQuery, Response: "Disclosure", Public: true}, h.S.PublicID("org_id", h.apiDisclosure))
 	rt.Schemas(schemas())
 }
 
@@ -72,13 +72,9 @@ func (h *Handlers) period(r *http.Request) (Period, error) {
 	return ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
 }
 
-func (h *Handlers) apiStatement(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "org_id")
-	var per Period
+func (h *Handlers) apiStatement(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var st *Statement
-	if err == nil {
-		per, err = h.period(r)
-	}
+	per, err := h.period(r)
 	if err == nil {
 		st, err = h.Svc.OrgStatement(r.Context(), u, id, per)
 	}
@@ -121,12 +117,12 @@ func uploadBytes(up *Upload) []byte {
 // PostgreSQL); the custody is read only when that does not answer, or a
 // request is refused before it, so a foreign organization still answers
 // exactly like a missing one, before anything about the body.
-func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "org_id")
+func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	multipart := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/")
-	ownHub := err == nil && !multipart && canRecord(u, u.OrgID)
+	ownHub := !multipart && canRecord(u, u.OrgID)
 	var c *custody
-	if err == nil && !ownHub {
+	var err error
+	if !ownHub {
 		c, err = h.Svc.reachable(r.Context(), u, id)
 	}
 	if err != nil {
@@ -173,11 +169,8 @@ func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.Use
 	h.respond(w, r, http.StatusCreated, p, err)
 }
 
-func (h *Handlers) apiExpenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "org_id")
-	if err == nil {
-		err = h.Svc.Reachable(r.Context(), u, id)
-	}
+func (h *Handlers) apiExpenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	err := h.Svc.Reachable(r.Context(), u, id)
 	if err == nil {
 		err = h.multipartIn(w, r)
 	}
@@ -213,21 +206,13 @@ func (h *Handlers) apiExpenseSubmit(w http.ResponseWriter, r *http.Request, u *a
 	h.respond(w, r, http.StatusCreated, e, err)
 }
 
-func (h *Handlers) apiOrgExpenses(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "org_id")
-	var list []*Expense
-	if err == nil {
-		list, err = h.Svc.OrgExpenses(r.Context(), u, id, r.URL.Query().Get("status"))
-	}
+func (h *Handlers) apiOrgExpenses(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	list, err := h.Svc.OrgExpenses(r.Context(), u, id, r.URL.Query().Get("status"))
 	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
-func (h *Handlers) apiHubExpenses(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var list []*Expense
-	if err == nil {
-		list, err = h.Svc.HubExpenses(r.Context(), u, id, r.URL.Query().Get("status"))
-	}
+func (h *Handlers) apiHubExpenses(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	list, err := h.Svc.HubExpenses(r.Context(), u, id, r.URL.Query().Get("status"))
 	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
@@ -235,12 +220,8 @@ type reasonReq struct {
 	Reason string `json:"reason"`
 }
 
-func (h *Handlers) apiApprove(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var ctx context.Context
-	if err == nil {
-		ctx, err = keyed(r, u, http.StatusOK)
-	}
+func (h *Handlers) apiApprove(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	ctx, err := keyed(r, u, http.StatusOK)
 	var e *Expense
 	if err == nil {
 		e, err = h.Svc.ApproveExpense(ctx, u, id)
@@ -256,26 +237,18 @@ func (h *Handlers) apiReverse(ctx context.Context, u *auth.User, id int64, rr re
 	return h.Svc.Reverse(ctx, u, id, rr.Reason)
 }
 
-func (h *Handlers) apiHubStatement(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "hub_id")
-	var per Period
+func (h *Handlers) apiHubStatement(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var st *HubStatement
-	if err == nil {
-		per, err = h.period(r)
-	}
+	per, err := h.period(r)
 	if err == nil {
 		st, err = h.Svc.HubStatementFor(r.Context(), u, id, per)
 	}
 	h.respond(w, r, http.StatusOK, st, err)
 }
 
-func (h *Handlers) apiDisclosure(w http.ResponseWriter, r *http.Request) {
-	id, err := web.PathID(r, "org_id")
-	var per Period
+func (h *Handlers) apiDisclosure(w http.ResponseWriter, r *http.Request, id int64) {
 	var d *Disclosure
-	if err == nil {
-		per, err = h.period(r)
-	}
+	per, err := h.period(r)
 	if err == nil {
 		d, err = h.Svc.Disclose(r.Context(), id, per)
 	}

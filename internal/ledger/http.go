@@ -40,7 +40,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.HandleFunc("GET /receipts/{id}", h.S.PageID(h.receipt))
 	rt.HandleFunc("GET /hubs/{hub_id}/statement", h.S.PageOn("hub_id", h.hubStatementPage))
 	rt.HandleFunc("GET /hubs/{hub_id}/statement.xlsx", h.S.PageOn("hub_id", h.hubStatementXLSX))
-	rt.HandleFunc("GET /public/orgs/{org_id}/disclosure", h.disclosurePage)
+	rt.HandleFunc("GET /public/orgs/{org_id}/disclosure", h.S.PublicID("org_id", h.disclosurePage))
 	h.apiRoutes(rt)
 }
 
@@ -68,7 +68,7 @@ func (h *Handlers) custodyPage(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.renderCustody(w, r, u, id, http.StatusOK, forms{}, nil)
 }
 
-func (h *Handlers) renderCustody(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, f forms, fail error) {
+func (h *Handlers) renderCustody(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, f forms, fields map[string]string) {
 	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
 	if err != nil {
 		h.S.PageError(w, r, err)
@@ -88,12 +88,7 @@ func (h *Handlers) renderCustody(w http.ResponseWriter, r *http.Request, u *auth
 	}
 	v := web.View{Title: h.t(r)("ledger.title", ov.Statement.OrgName),
 		Data: custodyData{Overview: ov, OrgID: id, Sources: Sources, Today: today, Form: f}}
-	if fail != nil {
-		fields, ok := h.S.FieldErrors(r, fail)
-		if !ok {
-			h.S.PageError(w, r, fail)
-			return
-		}
+	if fields != nil {
 		v.Errors = fields
 		v.Message = h.t(r)("common.fix_errors")
 		if m, ok := fields["_"]; ok {
@@ -142,11 +137,9 @@ func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 			_, err = h.Svc.RecordIncome(r.Context(), u, id, in, att)
 		}
 	}
-	if err != nil {
-		h.renderCustody(w, r, u, id, web.StatusOf(errs.Code(err)), f, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/custody/%d?flash=ledger.income_recorded", id), http.StatusSeeOther)
+	h.S.Saved(w, r, err, fmt.Sprintf("/custody/%d?flash=ledger.income_recorded", id), func(status int, fields map[string]string) {
+		h.renderCustody(w, r, u, id, status, f, fields)
+	})
 }
 
 func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -166,11 +159,9 @@ func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth
 			_, err = h.Svc.SubmitExpense(r.Context(), u, id, in, receipt)
 		}
 	}
-	if err != nil {
-		h.renderCustody(w, r, u, id, web.StatusOf(errs.Code(err)), f, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/custody/%d?flash=ledger.expense_submitted", id), http.StatusSeeOther)
+	h.S.Saved(w, r, err, fmt.Sprintf("/custody/%d?flash=ledger.expense_submitted", id), func(status int, fields map[string]string) {
+		h.renderCustody(w, r, u, id, status, f, fields)
+	})
 }
 
 // formFile reads an optional uploaded file; nil when none was sent.
@@ -338,13 +329,9 @@ func (h *Handlers) hubStatementXLSX(w http.ResponseWriter, r *http.Request, u *a
 	sendXLSX(w, fmt.Sprintf("hub-%d-%s-%s.xlsx", id, per.From, per.To), b)
 }
 
-func (h *Handlers) disclosurePage(w http.ResponseWriter, r *http.Request) {
-	id, err := web.PathID(r, "org_id")
-	var per Period
+func (h *Handlers) disclosurePage(w http.ResponseWriter, r *http.Request, id int64) {
 	var d *Disclosure
-	if err == nil {
-		per, err = ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
-	}
+	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
 	if err == nil {
 		d, err = h.Svc.Disclose(r.Context(), id, per)
 	}

@@ -20,7 +20,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Tag: "public", Public: true, Response: "PublicOrgList", Query: append([]web.Param{{Name: "within", Description: "division code (default: the city)"},
 			{Name: "q"}, {Name: "type"}, {Name: "target_group"}}, pg...)}, h.apiOrgs)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/orgs/{id}", Summary: "An active organization's public facts and what it publishes",
-		Tag: "public", Public: true, Response: "PublicOrg"}, h.apiOrg)
+		Tag: "public", Public: true, Response: "PublicOrg"}, publicAPI(h.S.PublicID("id", h.apiOrg)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/activities", Summary: "Public activities of a place in a period, soonest first (organizations that publish their activities)",
 		Tag: "public", Public: true, Response: "PublicActivityList", Query: append([]web.Param{{Name: "within"},
 			{Name: "from", Description: "YYYY-MM-DD (default today)"}, {Name: "to", Description: "YYYY-MM-DD, at most a year after from"}}, pg...)}, h.apiActivities)
@@ -34,6 +34,15 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 
 // public marks a public answer: caches must check with linli before
 // reusing it, so a withdrawn part is never served again.
+// publicAPI is h with public's header set first, so that a refusal
+// before h runs (a bad path id) carries it too.
+func publicAPI(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		public(w)
+		h(w, r)
+	}
+}
+
 func public(w http.ResponseWriter) {
 	if w.Header().Get("Cache-Control") == "" {
 		w.Header().Set("Cache-Control", "no-cache")
@@ -81,13 +90,8 @@ func (h *Handlers) apiOrgs(w http.ResponseWriter, r *http.Request) {
 	h.S.Respond(w, r, http.StatusOK, p, err)
 }
 
-func (h *Handlers) apiOrg(w http.ResponseWriter, r *http.Request) {
-	public(w)
-	id, err := web.PathID(r, "id")
-	var o *PublicOrg
-	if err == nil {
-		o, err = h.Svc.Org(r.Context(), id)
-	}
+func (h *Handlers) apiOrg(w http.ResponseWriter, r *http.Request, id int64) {
+	o, err := h.Svc.Org(r.Context(), id)
 	h.S.Respond(w, r, http.StatusOK, o, err)
 }
 

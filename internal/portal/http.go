@@ -36,14 +36,14 @@ type Handlers struct {
 func (h *Handlers) Routes(rt *web.Router) {
 	rt.Assets("/static/portal/", static, "static")
 	rt.HandleFunc("GET /p/{code}", h.placePage)
-	rt.HandleFunc("GET /p/orgs/{id}", h.orgPage)
-	rt.HandleFunc("GET /p/orgs/{id}/photos/{pid}", h.photo)
+	rt.HandleFunc("GET /p/orgs/{id}", h.S.PublicID("id", h.orgPage))
+	rt.HandleFunc("GET /p/orgs/{id}/photos/{pid}", h.S.PublicPair("id", "pid", h.photo))
 	rt.HandleFunc("GET /p/activities", h.activitiesPage)
-	rt.HandleFunc("GET /p/calls/{id}", h.callPage)
+	rt.HandleFunc("GET /p/calls/{id}", h.S.PublicID("id", h.callPage))
 	rt.HandleFunc("GET /p/orgs/{id}/settings", h.S.PageID(h.settingsPage))
 	rt.HandleFunc("POST /p/orgs/{id}/settings", h.S.PageID(h.settingsSubmit))
 	rt.HandleFunc("POST /p/orgs/{id}/photos", h.S.PageID(h.photoSubmit))
-	rt.HandleFunc("POST /p/orgs/{id}/photos/{pid}/delete", h.S.Page(h.photoDelete))
+	rt.HandleFunc("POST /p/orgs/{id}/photos/{pid}/delete", h.S.PagePair("id", "pid", h.photoDelete))
 	h.apiRoutes(rt)
 }
 
@@ -159,12 +159,8 @@ type orgView struct {
 	Signed    bool
 }
 
-func (h *Handlers) orgPage(w http.ResponseWriter, r *http.Request) {
-	id, err := web.PathID(r, "id")
-	var o *PublicOrg
-	if err == nil {
-		o, err = h.Svc.Org(r.Context(), id)
-	}
+func (h *Handlers) orgPage(w http.ResponseWriter, r *http.Request, id int64) {
+	o, err := h.Svc.Org(r.Context(), id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -181,13 +177,8 @@ func (h *Handlers) orgPage(w http.ResponseWriter, r *http.Request) {
 		orgView{Org: o, CanManage: u != nil && h.Svc.CanManage(r.Context(), u, id), Signed: u != nil})
 }
 
-func (h *Handlers) photo(w http.ResponseWriter, r *http.Request) {
-	id, pid, err := web.PathPair(r, "id", "pid")
-	var ct string
-	var data []byte
-	if err == nil {
-		ct, data, err = h.Svc.PhotoData(r.Context(), id, pid)
-	}
+func (h *Handlers) photo(w http.ResponseWriter, r *http.Request, id, pid int64) {
+	ct, data, err := h.Svc.PhotoData(r.Context(), id, pid)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -257,12 +248,7 @@ func (h *Handlers) activitiesPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, "portal_activities", title, Meta{Description: h.S.T(r, "portal.activities_desc", v.Name, p.Total)}, v)
 }
 
-func (h *Handlers) callPage(w http.ResponseWriter, r *http.Request) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		h.S.PageError(w, r, err)
-		return
-	}
+func (h *Handlers) callPage(w http.ResponseWriter, r *http.Request, id int64) {
 	c, err := h.Svc.Call(r.Context(), id)
 	if err != nil {
 		h.S.PageError(w, r, err)
@@ -282,7 +268,10 @@ type settingsView struct {
 	MaxPhoto int64
 }
 
-func (h *Handlers) settingsView(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, in *Settings, fail error) {
+// settingsView shows an organization's portal settings with status: a
+// refused form's messages by field (msgs), and what was typed (in) over
+// the stored settings.
+func (h *Handlers) settingsView(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, in *Settings, msgs map[string]string) {
 	set, ps, err := h.Svc.Settings(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
@@ -294,14 +283,8 @@ func (h *Handlers) settingsView(w http.ResponseWriter, r *http.Request, u *auth.
 		return
 	}
 	v := settingsView{Org: o, Set: *set, Photos: ps, MaxPhoto: h.Svc.maxPhoto() >> 20}
-	status := http.StatusOK
-	if fail != nil {
-		msgs, ok := h.S.FieldErrors(r, fail)
-		if !ok {
-			h.S.PageError(w, r, fail)
-			return
-		}
-		v.Errors, status = msgs, http.StatusUnprocessableEntity
+	if msgs != nil {
+		v.Errors = msgs
 		if in != nil {
 			in.Version = set.Version
 			v.Set = *in
@@ -311,7 +294,7 @@ func (h *Handlers) settingsView(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 func (h *Handlers) settingsPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	h.settingsView(w, r, u, id, nil, nil)
+	h.settingsView(w, r, u, id, http.StatusOK, nil, nil)
 }
 
 func (h *Handlers) settingsSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -325,11 +308,10 @@ func (h *Handlers) settingsSubmit(w http.ResponseWriter, r *http.Request, u *aut
 		About: on("about"), Description: f.Get("description"), HowToJoin: f.Get("how_to_join"), Photos: on("photos"),
 		Finances: on("finances"), FinancesText: f.Get("finances_text"), Charter: on("charter"), CharterText: f.Get("charter_text"),
 		OfficersText: f.Get("officers_text"), Activities: on("activities"), Version: ver}
-	if _, err := h.Svc.PutSettings(r.Context(), u, id, in); err != nil {
-		h.settingsView(w, r, u, id, &in, err)
-		return
-	}
-	http.Redirect(w, r, "/p/orgs/"+strconv.FormatInt(id, 10)+"/settings?flash=portal.saved", http.StatusSeeOther)
+	_, err := h.Svc.PutSettings(r.Context(), u, id, in)
+	h.S.Saved(w, r, err, "/p/orgs/"+strconv.FormatInt(id, 10)+"/settings?flash=portal.saved", func(status int, msgs map[string]string) {
+		h.settingsView(w, r, u, id, status, &in, msgs)
+	})
 }
 
 func (h *Handlers) photoSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -344,19 +326,14 @@ func (h *Handlers) photoSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 			}
 		}
 	}
-	if _, err := h.Svc.AddPhoto(r.Context(), u, id, f, strings.TrimSpace(r.FormValue("caption"))); err != nil {
-		h.settingsView(w, r, u, id, nil, err)
-		return
-	}
-	http.Redirect(w, r, "/p/orgs/"+strconv.FormatInt(id, 10)+"/settings?flash=portal.photo_added", http.StatusSeeOther)
+	_, err := h.Svc.AddPhoto(r.Context(), u, id, f, strings.TrimSpace(r.FormValue("caption")))
+	h.S.Saved(w, r, err, "/p/orgs/"+strconv.FormatInt(id, 10)+"/settings?flash=portal.photo_added", func(status int, msgs map[string]string) {
+		h.settingsView(w, r, u, id, status, nil, msgs)
+	})
 }
 
-func (h *Handlers) photoDelete(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, pid, err := web.PathPair(r, "id", "pid")
-	if err == nil {
-		err = h.Svc.DeletePhoto(r.Context(), u, id, pid)
-	}
-	if err != nil {
+func (h *Handlers) photoDelete(w http.ResponseWriter, r *http.Request, u *auth.User, id, pid int64) {
+	if err := h.Svc.DeletePhoto(r.Context(), u, id, pid); err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}

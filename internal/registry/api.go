@@ -37,7 +37,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}", Summary: "One organization", Tag: "orgs",
 		Response: "Org"}, h.S.API(web.Read(h.S, "id", h.Svc.Get)))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/orgs/{id}", Summary: "Change some fields of an organization", Tag: "orgs",
-		Body: "OrgInput", Response: "Org"}, h.S.API(h.apiPatch))
+		Body: "OrgInput", Response: "Org"}, h.S.API(h.S.WithID("id", h.apiPatch)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/transitions", Summary: "Move an organization through its lifecycle", Tag: "orgs",
 		Body: "Transition", Response: "Org"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.Move)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/history", Summary: "Dated history of status, tier and flags", Tag: "orgs",
@@ -63,19 +63,15 @@ func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.Use
 
 // apiPatch applies the given fields over the stored ones, then saves the
 // whole through the same validation as the form.
-func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var cur, o *Org
-	var in Input
-	if err == nil {
-		in, err = web.DecodePatch(w, r, func() (in Input, err error) {
-			cur, err = h.Svc.Get(r.Context(), u, id)
-			if cur, err = auth.Permit(u, cur, err, patches); err == nil {
-				in = InputOf(cur)
-			}
-			return in, err
-		})
-	}
+	in, err := web.DecodePatch(w, r, func() (in Input, err error) {
+		cur, err = h.Svc.Get(r.Context(), u, id)
+		if cur, err = auth.Permit(u, cur, err, patches); err == nil {
+			in = InputOf(cur)
+		}
+		return in, err
+	})
 	if err == nil {
 		if in.Status == cur.Status {
 			in.Status = ""

@@ -142,17 +142,14 @@ func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, u *auth.User)
 // renderFormErrors shows the form again with what was typed and each error
 // beside its field; anything else is an error page.
 func (h *Handlers) renderFormErrors(w http.ResponseWriter, r *http.Request, u *auth.User, o *Org, in Input, err error) {
-	fields, ok := h.S.FieldErrors(r, err)
-	if !ok {
-		h.S.PageError(w, r, err)
-		return
-	}
-	v, verr := h.formView(r, u, o, in, fields)
-	if verr != nil {
-		h.S.PageError(w, r, verr)
-		return
-	}
-	h.S.Render(w, r, web.StatusOf(errs.Code(err)), "org_form", v)
+	h.S.Refill(w, r, err, func(status int, fields map[string]string) {
+		v, verr := h.formView(r, u, o, in, fields)
+		if verr != nil {
+			h.S.PageError(w, r, verr)
+			return
+		}
+		h.S.Render(w, r, status, "org_form", v)
+	})
 }
 
 func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -256,11 +253,7 @@ func (h *Handlers) transitionSubmit(w http.ResponseWriter, r *http.Request, u *a
 	_, err := h.Svc.Move(r.Context(), u, id, Move{Action: r.PostFormValue("action"), Reason: r.PostFormValue("reason"),
 		EffectiveOn: r.PostFormValue("effective_on"), LateReason: r.PostFormValue("late_reason")})
 	if err != nil {
-		if fields, ok := h.S.FieldErrors(r, err); ok {
-			h.renderShow(w, r, u, id, web.StatusOf(errs.Code(err)), fields)
-			return
-		}
-		h.S.PageError(w, r, err)
+		h.S.Refill(w, r, err, func(status int, fields map[string]string) { h.renderShow(w, r, u, id, status, fields) })
 		return
 	}
 	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"?flash=orgs.changed", http.StatusSeeOther)

@@ -20,11 +20,11 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Tag: "training", Body: "TrainingInput", Response: "Training", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.Create)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}", Summary: "A session", Tag: "training", Response: "Training"}, h.S.API(web.Read(h.S, "id", h.Svc.Get)))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/trainings/{id}", Summary: "Change the fields named (organizer only)",
-		Tag: "training", Body: "TrainingInput", Response: "Training"}, h.S.API(h.apiPatch))
+		Tag: "training", Body: "TrainingInput", Response: "Training"}, h.S.API(h.S.WithID("id", h.apiPatch)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/enrolments", Summary: "Enrol a person of one's scope, within capacity; an organization's leader enrols themself with {\"self\": true}",
 		Tag: "training", Body: "EnrolmentInput", Response: "Person", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.apiEnrol)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}/checkin-code", Summary: "The session's check-in code and its QR code (organizer only)",
-		Tag: "training", Response: "CheckinCode"}, h.S.API(h.apiCode))
+		Tag: "training", Response: "CheckinCode"}, h.S.API(h.S.WithID("id", h.apiCode)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/checkin", Summary: "A trainee checks in with the session's code and their phone, during the session (no sign-in)",
 		Tag: "training", Body: "Checkin", Response: "CheckedIn", Public: true}, h.apiCheckin)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}/attendance", Summary: "Who was present",
@@ -55,12 +55,9 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.Schemas(schemas())
 }
 
-func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
+func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var raw json.RawMessage
-	if err == nil {
-		err = web.DecodeJSON(w, r, &raw)
-	}
+	err := web.DecodeJSON(w, r, &raw)
 	if err == nil {
 		// the patch names only TrainingInput's fields
 		var probe TrainingInput
@@ -99,12 +96,8 @@ func (h *Handlers) baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-func (h *Handlers) apiCode(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	id, err := web.PathID(r, "id")
-	var c *CheckinCode
-	if err == nil {
-		c, err = h.Svc.Code(r.Context(), u, id, h.baseURL(r))
-	}
+func (h *Handlers) apiCode(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	c, err := h.Svc.Code(r.Context(), u, id, h.baseURL(r))
 	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 

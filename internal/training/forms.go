@@ -134,12 +134,7 @@ func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	in.Capacity, _ = strconv.Atoi(strings.TrimSpace(f.Capacity))
 	t, err := h.Svc.Create(r.Context(), u, in)
 	if err != nil {
-		msgs, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
-		h.listRender(w, r, u, http.StatusUnprocessableEntity, f, msgs)
+		h.S.Refill(w, r, err, func(status int, msgs map[string]string) { h.listRender(w, r, u, status, f, msgs) })
 		return
 	}
 	http.Redirect(w, r, "/trainings/"+strconv.FormatInt(t.ID, 10)+"?flash=training.created", http.StatusSeeOther)
@@ -148,16 +143,9 @@ func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 // backTo redirects to the session's page with a flash message, or
 // re-renders it with the error.
 func (h *Handlers) backTo(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, flash string, err error) {
-	if err != nil {
-		msgs, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
-		h.showRender(w, r, u, id, http.StatusUnprocessableEntity, msgs)
-		return
-	}
-	http.Redirect(w, r, "/trainings/"+strconv.FormatInt(id, 10)+"?flash="+url.QueryEscape(flash), http.StatusSeeOther)
+	h.S.Saved(w, r, err, "/trainings/"+strconv.FormatInt(id, 10)+"?flash="+url.QueryEscape(flash), func(status int, msgs map[string]string) {
+		h.showRender(w, r, u, id, status, msgs)
+	})
 }
 
 func formID(r *http.Request, name string) int64 {
@@ -238,14 +226,7 @@ func (h *Handlers) personSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	if err == nil {
 		_, err = h.Svc.CreatePerson(r.Context(), u, in)
 	}
-	if err != nil {
-		msgs, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
-		h.peopleRender(w, r, u, http.StatusUnprocessableEntity, in, org, msgs)
-		return
-	}
-	http.Redirect(w, r, "/people?flash=training.person_added", http.StatusSeeOther)
+	h.S.Saved(w, r, err, "/people?flash=training.person_added", func(status int, msgs map[string]string) {
+		h.peopleRender(w, r, u, status, in, org, msgs)
+	})
 }

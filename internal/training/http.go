@@ -117,23 +117,20 @@ func (h *Handlers) checkinPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) checkinSubmit(w http.ResponseWriter, r *http.Request) {
 	d := checkinData{Code: strings.ToUpper(strings.TrimSpace(r.PostFormValue("code"))), Phone: r.PostFormValue("phone")}
 	done, err := h.Svc.Checkin(r.Context(), d.Code, d.Phone)
-	v := web.View{Title: h.S.T(r, "training.checkin_title"), User: auth.UserFrom(r.Context())}
-	status := http.StatusOK
-	if err != nil {
-		fe, ok := h.S.FieldErrors(r, err)
-		if !ok {
-			h.S.PageError(w, r, err)
-			return
-		}
-		v.Errors, status = fe, http.StatusUnprocessableEntity
+	d.Done = done
+	v := web.View{Title: h.S.T(r, "training.checkin_title"), User: auth.UserFrom(r.Context()), Data: d}
+	if err == nil {
+		h.S.Render(w, r, http.StatusOK, "training_checkin", v)
+		return
+	}
+	h.S.Refill(w, r, err, func(status int, fe map[string]string) {
+		v.Errors = fe
 		v.Message = h.S.T(r, "training.checkin_failed")
 		if e, ok := errs.As(err); ok {
 			for _, m := range e.Fields {
 				v.Message = h.S.T(r, m.Key, m.Args...)
 			}
 		}
-	}
-	d.Done = done
-	v.Data = d
-	h.S.Render(w, r, status, "training_checkin", v)
+		h.S.Render(w, r, status, "training_checkin", v)
+	})
 }

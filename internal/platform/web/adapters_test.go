@@ -269,3 +269,93 @@ func TestRefusalPage(t *testing.T) {
 		t.Errorf("not found: %d, want 404", rec.Code)
 	}
 }
+
+// TestRefill: a refused form is shown again with its messages by field at
+// the status the JSON API answers the same error with: 422 for an invalid
+// input, 409 for a conflict ("_" for one that names no field); any other
+// error is the error page of its own status, and the form is not shown.
+func TestRefill(t *testing.T) {
+	s, _ := pageServer(t)
+	r := httptest.NewRequest("POST", "/x?lang=en", nil)
+	r = r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
+	for _, c := range []struct {
+		err    error
+		status int
+		field  string
+	}{
+		{&errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"reason": errs.M("err.required")}}, http.StatusUnprocessableEntity, "reason"},
+		{&errs.Error{Code: errs.Conflict, Message: errs.M("err.conflict"), Fields: map[string]errs.Msg{"year": errs.M("err.conflict")}}, http.StatusConflict, "year"},
+		{errs.E(errs.Conflict, "err.edited_meanwhile"), http.StatusConflict, "_"},
+		{errs.E(errs.Forbidden, "err.forbidden"), http.StatusForbidden, ""},
+		{errs.E(errs.NotFound, "err.not_found"), http.StatusNotFound, ""},
+	} {
+		var shown map[string]string
+		rec := httptest.NewRecorder()
+		s.Refill(rec, r, c.err, func(status int, msgs map[string]string) {
+			shown = msgs
+			rec.WriteHeader(status)
+		})
+		if rec.Code != c.status || rec.Code != web.StatusOf(errs.Code(c.err)) {
+			t.Errorf("%v: %d, want %d", c.err, rec.Code, c.status)
+		}
+		if (c.field == "") != (shown == nil) || (c.field != "" && shown[c.field] == "") {
+			t.Errorf("%v: the form shown with %v, want a message on %q", c.err, shown, c.field)
+		}
+	}
+}
+
+// TestPublicAndPairs: a route open to anyone gets its numeric path values
+// without a signed-in user; a route of two ids gets both; the first bad one
+// is not found, in the route's own kind (JSON under /api/), and the
+// handler never runs.
+func TestPublicAndPairs(t *testing.T) {
+	s, _ := pageServer(t)
+	var got [][2]int64
+	mux := http.NewServeMux()
+	one := func(w http.ResponseWriter, r *http.Request, id int64) { got = append(got, [2]int64{id, 0}) }
+	mux.HandleFunc("GET /p/orgs/{id}", s.PublicID("id", one))
+	mux.HandleFunc("GET /api/v1/public/orgs/{id}", s.PublicID("id", one))
+	mux.HandleFunc("GET /p/orgs/{id}/photos/{pid}", s.PublicPair("id", "pid", func(w http.ResponseWriter, r *http.Request, id, pid int64) {
+		got = append(got, [2]int64{id, pid})
+	}))
+	mux.HandleFunc("POST /hubs/{hub_id}/members/{org_id}/release", s.PagePair("hub_id", "org_id", func(w http.ResponseWriter, r *http.Request, u *auth.User, id, org int64) {
+		got = append(got, [2]int64{id, org})
+	}))
+	mux.HandleFunc("GET /api/v1/things/{id}/files/{f}", s.API(s.WithPair("id", "f", func(w http.ResponseWriter, r *http.Request, u *auth.User, id, f int64) {
+		got = append(got, [2]int64{id, f})
+	})))
+	for _, c := range []struct {
+		method, path string
+		signed       bool
+		want         int
+	}{
+		{"GET", "/p/orgs/3", false, http.StatusOK},
+		{"GET", "/p/orgs/x", false, http.StatusNotFound},
+		{"GET", "/api/v1/public/orgs/4", false, http.StatusOK},
+		{"GET", "/api/v1/public/orgs/0", false, http.StatusNotFound},
+		{"GET", "/p/orgs/5/photos/6", false, http.StatusOK},
+		{"GET", "/p/orgs/5/photos/x", false, http.StatusNotFound},
+		{"GET", "/p/orgs/x/photos/6", false, http.StatusNotFound},
+		{"POST", "/hubs/7/members/8/release", true, http.StatusOK},
+		{"POST", "/hubs/7/members/-8/release", true, http.StatusNotFound},
+		{"POST", "/hubs/7/members/8/release", false, http.StatusSeeOther},
+		{"GET", "/api/v1/things/9/files/10", true, http.StatusOK},
+		{"GET", "/api/v1/things/9/files/y", true, http.StatusNotFound},
+	} {
+		r := httptest.NewRequest(c.method, c.path, nil)
+		if c.signed {
+			r = r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, r)
+		if rec.Code != c.want {
+			t.Errorf("%s %s: %d, want %d", c.method, c.path, rec.Code, c.want)
+		}
+		if api := strings.HasPrefix(c.path, "/api/"); c.want == http.StatusNotFound && api != strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+			t.Errorf("%s: content type %q", c.path, rec.Header().Get("Content-Type"))
+		}
+	}
+	if want := [][2]int64{{3, 0}, {4, 0}, {5, 6}, {7, 8}, {9, 10}}; !slices.Equal(got, want) {
+		t.Fatalf("handlers got %v, want %v", got, want)
+	}
+}

@@ -19,17 +19,25 @@ func (s *Server) ParsedForm(w http.ResponseWriter, r *http.Request) bool {
 
 // Saved ends a form's POST handler, the one way every room answers a
 // submitted form: the change made (err nil) goes on with a 303 to next
-// (a flash in its address); a refusal the user can fix (FieldErrors: an
-// invalid or conflicting input) shows the form's page again through
-// refill, with the messages by field and 422; anything else is an error
-// page.
+// (a flash in its address); anything else is Refill.
 func (s *Server) Saved(w http.ResponseWriter, r *http.Request, err error, next string, refill func(status int, msgs map[string]string)) {
 	if err == nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
+	s.Refill(w, r, err, refill)
+}
+
+// Refill ends a form's POST that failed (err not nil), the one way a page
+// answers a refused form: a refusal the user can fix (FieldErrors: an
+// invalid or conflicting input) shows the form's page again through
+// refill, with the messages by field ("_" for a refusal of no one field),
+// at the status the JSON API answers the same error with (StatusOf: 422
+// for invalid input, 409 for a conflict), so that a page and its API
+// agree; anything else is the error page.
+func (s *Server) Refill(w http.ResponseWriter, r *http.Request, err error, refill func(status int, msgs map[string]string)) {
 	if msgs, ok := s.FieldErrors(r, err); ok {
-		refill(http.StatusUnprocessableEntity, msgs)
+		refill(StatusOf(errs.Code(err)), msgs)
 		return
 	}
 	s.PageError(w, r, err)

@@ -37,7 +37,7 @@ func (s *Server) WithErrors(r *http.Request, v *View, fail error) {
 
 // Done ends a form's POST on a page that shows its own refusals: the change
 // made (err nil) goes on with a 303 to next; otherwise Refuse. (Saved is
-// the same end for a form that shows field messages only, at 422.)
+// the same end for a form that shows field messages only, Refill.)
 func (s *Server) Done(w http.ResponseWriter, r *http.Request, err error, next string, again func(status int, fail error)) {
 	if err == nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)

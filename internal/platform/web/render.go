@@ -166,10 +166,23 @@ func (s *Server) PageError(w http.ResponseWriter, r *http.Request, err error) {
 	s.Render(w, r, StatusOf(e.Code), "error", View{Title: strconv.Itoa(StatusOf(e.Code)), Message: s.Cat.Msg(lang, e.Message)})
 }
 
-// FieldErrors translates an invalid error's field messages for a form.
+// Fixable reports whether err refuses input the user can fix on the form
+// that sent it (invalid or conflicting input): the refusals FieldErrors
+// translates and Refill shows beside the fields.
+func Fixable(err error) bool {
+	switch errs.Code(err) {
+	case errs.Invalid, errs.Conflict:
+		return true
+	}
+	return false
+}
+
+// FieldErrors translates a refusal's field messages for a form ("_" for
+// its message when it names no field); ok is false for an error that is
+// not Fixable.
 func (s *Server) FieldErrors(r *http.Request, err error) (map[string]string, bool) {
 	e, ok := errs.As(err)
-	if !ok || (e.Code != errs.Invalid && e.Code != errs.Conflict) {
+	if !ok || !Fixable(err) {
 		return nil, false
 	}
 	lang := i18n.FromRequest(r)
@@ -210,8 +223,18 @@ func (s *Server) FieldMessage(r *http.Request, err error) (string, bool) {
 // (FieldMessage) on the error page titled by the key title, with the
 // refusal's status; any other error is the error page.
 func (s *Server) RefusalPage(w http.ResponseWriter, r *http.Request, err error, title string) {
+	s.RefillLine(w, r, err, func(status int, msg string) {
+		s.Render(w, r, status, "error", View{Title: s.T(r, title), Message: msg})
+	})
+}
+
+// RefillLine is Refill for a page that shows a refusal in one line
+// rather than beside the fields (an inbox, a list of forms): the
+// refusal's messages in one line (FieldMessage) through again, at the
+// refusal's status (StatusOf); anything else is the error page.
+func (s *Server) RefillLine(w http.ResponseWriter, r *http.Request, err error, again func(status int, msg string)) {
 	if msg, ok := s.FieldMessage(r, err); ok {
-		s.Render(w, r, StatusOf(errs.Code(err)), "error", View{Title: s.T(r, title), Message: msg})
+		again(StatusOf(errs.Code(err)), msg)
 		return
 	}
 	s.PageError(w, r, err)

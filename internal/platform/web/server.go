@@ -323,12 +323,55 @@ func (s *Server) PageOn(name string, h IDHandler) http.HandlerFunc {
 // mounted as Page(WithID(…)) and API(WithID(…)).
 func (s *Server) WithID(name string, h IDHandler) Handler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		s.PublicID(name, func(w http.ResponseWriter, r *http.Request, id int64) { h(w, r, u, id) })(w, r)
+	}
+}
+
+// PairHandler is a handler for a signed-in user on a part of an object,
+// both named by numeric path values (a hub's member, a base's booking).
+type PairHandler func(w http.ResponseWriter, r *http.Request, u *auth.User, outer, inner int64)
+
+// PagePair is Page on the part inner of the object outer, both numeric
+// path values: the first bad one is not found (the error page), before h
+// runs.
+func (s *Server) PagePair(outer, inner string, h PairHandler) http.HandlerFunc {
+	return s.Page(s.WithPair(outer, inner, h))
+}
+
+// WithPair hands h the numeric path values outer and inner (PathPair);
+// the first bad one is not found (Error: JSON under /api/, otherwise the
+// error page), before h runs.
+func (s *Server) WithPair(outer, inner string, h PairHandler) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		s.PublicPair(outer, inner, func(w http.ResponseWriter, r *http.Request, o, i int64) { h(w, r, u, o, i) })(w, r)
+	}
+}
+
+// PublicID hands h the numeric path value name, for a route open to
+// anyone, signed in or not (a public page, the public API): a bad one is
+// not found (Error: JSON under /api/, otherwise the error page), before h
+// runs.
+func (s *Server) PublicID(name string, h func(w http.ResponseWriter, r *http.Request, id int64)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := PathID(r, name)
 		if err != nil {
 			s.Error(w, r, err)
 			return
 		}
-		h(w, r, u, id)
+		h(w, r, id)
+	}
+}
+
+// PublicPair is PublicID on the part inner of the object outer (a
+// published photo): the first bad one is not found, before h runs.
+func (s *Server) PublicPair(outer, inner string, h func(w http.ResponseWriter, r *http.Request, outer, inner int64)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		o, i, err := PathPair(r, outer, inner)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		h(w, r, o, i)
 	}
 }
 
