@@ -14,6 +14,7 @@ import (
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/idem"
+	"linli/internal/platform/sheet"
 	"linli/internal/platform/web"
 )
 
@@ -241,9 +242,7 @@ func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *aut
 		h.respond(w, r, 0, nil, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="call-%d-results.xlsx"`, c.ID))
-	w.Write(b)
+	sheet.Send(w, fmt.Sprintf("call-%d-results.xlsx", c.ID), b)
 }
 
 // resultsXLSX writes a call's awards as one sheet.
