@@ -146,6 +146,7 @@ func init() {
 		scopeCase{pattern: "GET /api/v1/cases/{id}", path: "/api/v1/cases/{case}", want: nf},
 		scopeCase{pattern: "POST /api/v1/cases/{id}/decision", path: "/api/v1/cases/{case}/decision", body: map[string]string{"decision": "approve"}, want: nf},
 		scopeCase{pattern: "POST /api/v1/cases/{id}/photos", path: "/api/v1/cases/{case}/photos", body: photo, want: nf},
+		scopeCase{pattern: "GET /api/v1/cases/{id}/photos/{photo}", path: "/api/v1/cases/{case}/photos/{cphoto}", want: nf},
 		scopeCase{pattern: "GET /api/v1/public/cases", path: "/api/v1/public/cases", want: ok, check: secret},
 	)
 }

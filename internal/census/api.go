@@ -8,11 +8,10 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/sheet"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
-
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 func attachment(name string) string {
 	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
@@ -45,8 +44,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 }
 
 func (h *Handlers) apiTemplate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", attachment("社区社会组织摸底模板.xlsx"))
+	sheet.Download(w, "社区社会组织摸底模板.xlsx")
 	if err := h.Svc.Template(r.Context(), u, w); err != nil {
 		web.LoggerFrom(r.Context()).Error("template", "err", err)
 	}
@@ -95,10 +93,10 @@ func (h *Handlers) apiExport(format string) web.Handler {
 		name := "社区社会组织-" + strings.ReplaceAll(clock.Day(h.Svc.now()), "-", "") + "." + format
 		if format == FormatCSV {
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			w.Header().Set("Content-Disposition", attachment(name))
 		} else {
-			w.Header().Set("Content-Type", xlsxType)
+			sheet.Download(w, name)
 		}
-		w.Header().Set("Content-Disposition", attachment(name))
 		if err := h.Svc.Export(r.Context(), u, f, format, w); err != nil {
 			web.LoggerFrom(r.Context()).Error("export", "err", err)
 		}

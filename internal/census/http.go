@@ -8,6 +8,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/sheet"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -130,8 +131,7 @@ func (h *Handlers) jobErrors(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.PageError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", attachment("错误标注-"+j.FileName+".xlsx"))
+	sheet.Download(w, "错误标注-"+j.FileName+".xlsx")
 	if err := h.Jobs.Annotated(r.Context(), j, i18n.FromRequest(r), w); err != nil {
 		web.LoggerFrom(r.Context()).Error("annotated file", "err", err)
 	}

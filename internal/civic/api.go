@@ -62,6 +62,8 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Body: "CivicDecision", Response: "Case"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.Svc.Decide)))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/cases/{id}/photos", Summary: "Add a photo (JPEG or PNG, at most 2 MB, 9 a case) to a draft",
 		Body: "multipart", Response: "PhotoID", Status: 201}, h.S.API(h.S.WithID("id", h.apiPhoto)))
+	doc(web.Doc{Method: "GET", Path: "/api/v1/cases/{id}/photos/{photo}", Summary: "A photo of a case the user may see (GET /api/v1/cases/{id}), published or not; not kept by shared caches",
+		Response: "binary"}, h.S.API(h.S.WithPair("id", "photo", h.casePhotoFile)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/public/cases", Summary: "Published cases within a place, featured first",
 		Query:    []web.Param{{Name: "within", Description: "division code"}, {Name: "featured", Description: "1: featured only"}},
 		Response: "CaseList", Public: true}, h.apiPublicCases)

@@ -126,12 +126,21 @@ func TestCaseAndPhotosSeenByWhoMaySee(t *testing.T) {
 			api := a.As(u).Do("GET", "/api/v1"+path, nil)
 			page := a.As(u).Do("GET", path, nil)
 			img := a.As(u).Do("GET", photo, nil)
+			apiImg := a.As(u).Do("GET", "/api/v1"+photo, nil)
 			if (api.Status == http.StatusOK) != want || (img.Status == http.StatusOK) != want || (page.Status == http.StatusOK) != works {
 				t.Errorf("%s, %s: case %d, photo %d, page %d; want seen %v, page %v", stage, u.Username, api.Status, img.Status, page.Status, want, works)
 			}
-			if want && (string(img.Body) != string(casePNG) || img.Header.Get("Content-Type") != "image/png" ||
-				!strings.Contains(img.Header.Get("Cache-Control"), "no-store")) {
-				t.Errorf("%s, %s: photo %q %q", stage, u.Username, img.Header.Get("Content-Type"), img.Header.Get("Cache-Control"))
+			if apiImg.Status != img.Status {
+				t.Errorf("%s, %s: the API's photo %d, the page's %d", stage, u.Username, apiImg.Status, img.Status)
+			}
+			for _, got := range []*apptest.Response{img, apiImg} {
+				if want && (string(got.Body) != string(casePNG) || got.Header.Get("Content-Type") != "image/png" ||
+					!strings.Contains(got.Header.Get("Cache-Control"), "no-store")) {
+					t.Errorf("%s, %s: photo %q %q", stage, u.Username, got.Header.Get("Content-Type"), got.Header.Get("Cache-Control"))
+				}
+			}
+			if !want && !strings.Contains(apiImg.Header.Get("Content-Type"), "json") {
+				t.Errorf("%s, %s: the API's refusal is %q, not JSON", stage, u.Username, apiImg.Header.Get("Content-Type"))
 			}
 			if works && !strings.Contains(page.String(), photo) {
 				t.Errorf("%s, %s: the page does not show the photo", stage, u.Username)

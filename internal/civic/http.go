@@ -465,10 +465,10 @@ func (h *Handlers) casePhotoFile(w http.ResponseWriter, r *http.Request, u *auth
 }
 
 // sendPhoto sends a case's photo read (of type ct), kept by caches as
-// cache says, or the read's error page.
+// cache says, or the read's error (JSON under /api/, else the error page).
 func (h *Handlers) sendPhoto(w http.ResponseWriter, r *http.Request, cache, ct string, data []byte, err error) {
 	if err != nil {
-		h.S.PageError(w, r, err)
+		h.S.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", ct)

@@ -10,6 +10,7 @@ import (
 	"linli/internal/geomap"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/sheet"
 	"linli/internal/platform/web"
 )
 
@@ -198,7 +199,5 @@ func (h *Handlers) export(w http.ResponseWriter, r *http.Request, u *auth.User) 
 		h.S.PageError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="coverage-`+rep.Unit+`-`+rep.By+`-`+rep.AsOf+`.xlsx"`)
-	w.Write(b)
+	sheet.Send(w, "coverage-"+rep.Unit+"-"+rep.By+"-"+rep.AsOf+".xlsx", b)
 }

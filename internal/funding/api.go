@@ -14,6 +14,7 @@ import (
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/idem"
+	"linli/internal/platform/sheet"
 	"linli/internal/platform/web"
 )
 
@@ -35,40 +36,40 @@ func (h *Handlers) Routes(rt *web.Router) {
 		web.Param{Name: "page", Type: "integer"}, web.Param{Name: "per_page", Type: "integer", Description: "at most 200"})
 	api("POST", "/api/v1/calls", "Open a call (a district officer or the city; a street for a micro_venture)"+key, "CallInput", "Call", 201, h.apiCreateCall)
 	api("GET", "/api/v1/calls/{id}", "One call with its terms, timetable and scoring form", "", "Call", 0, web.Read(h.S, "id", h.Svc.Call))
-	api("PATCH", "/api/v1/calls/{id}", "Change a call (the whole call; its unit stays; the form is fixed once scored)"+key, "CallInput", "Call", 0, h.S.WithID("id", h.apiUpdateCall))
+	api("PATCH", "/api/v1/calls/{id}", "Change a call (the whole call; its unit stays; the form is fixed once scored)"+key, "CallInput", "Call", 0, h.S.WithID("id", change(h, http.StatusOK, h.seenCall, h.Svc.UpdateCall)))
 	api("POST", "/api/v1/calls/{id}/applications", "Draft an application to an open call (the organization's leader or its hub)"+key,
 		"ApplicationInput", "Application", 201, h.S.WithID("id", h.apiApply))
 	api("GET", "/api/v1/calls/{id}/applications", "A call's applications the viewer may see", "", "ApplicationList", 0, web.ReadItems(h.S, "id", h.Svc.Applications))
 	api("GET", "/api/v1/applications/{id}", "One application", "", "Application", 0, web.Read(h.S, "id", h.Svc.Application))
-	api("POST", "/api/v1/applications/{id}/submit", "Submit a draft; an ineligible organization gets 422 with \"reasons\""+key, "", "Application", 0, h.S.WithID("id", h.appAction(h.Svc.Submit)))
-	api("POST", "/api/v1/applications/{id}/withdraw", "Withdraw an application before the call closes"+key, "", "Application", 0, h.S.WithID("id", h.appAction(h.Svc.Withdraw)))
-	api("POST", "/api/v1/calls/{id}/reviewers", "Assign reviewers, with conflicts they declared"+key, "ReviewersInput", "Reviewers", 0, h.S.WithID("id", h.apiReviewers))
+	api("POST", "/api/v1/applications/{id}/submit", "Submit a draft; an ineligible organization gets 422 with \"reasons\""+key, "", "Application", 0, h.S.WithID("id", change(h, http.StatusOK, h.seenApplication, noBody(h.Svc.Submit))))
+	api("POST", "/api/v1/applications/{id}/withdraw", "Withdraw an application before the call closes"+key, "", "Application", 0, h.S.WithID("id", change(h, http.StatusOK, h.seenApplication, noBody(h.Svc.Withdraw))))
+	api("POST", "/api/v1/calls/{id}/reviewers", "Assign reviewers, with conflicts they declared"+key, "ReviewersInput", "Reviewers", 0, h.S.WithID("id", change(h, http.StatusOK, h.seenCall, h.assignReviewers)))
 	api("POST", "/api/v1/applications/{id}/scores", "A reviewer's scores of an application (reviewer_id defaults to the caller)"+key,
-		"ScoreInput", "ScoreAnswer", 0, h.S.WithID("id", h.apiScore))
+		"ScoreInput", "ScoreAnswer", 0, h.S.WithID("id", change(h, http.StatusOK, h.seenApplication, h.Svc.Score)))
 	api("GET", "/api/v1/calls/{id}/ranking", "The ranking, computed from the scores (weighted mean plus bonus points)", "", "Ranking", 0, web.ReadItems(h.S, "id", h.Svc.Ranking))
 	api("POST", "/api/v1/calls/{id}/awards", "Award within the budget; a departure from the ranking needs a reason; each award creates a project"+key,
-		"AwardsInput", "ProjectList", 201, h.S.WithID("id", h.apiAwards))
+		"AwardsInput", "ProjectList", 201, h.S.WithID("id", change(h, http.StatusCreated, h.seenCall, h.award)))
 	api("GET", "/api/v1/calls/{id}/results.xlsx", "The call's awards, paid and spent, as a spreadsheet", "", "results.xlsx", 0, h.S.WithID("id", h.apiResultsXLSX))
 	api("GET", "/api/v1/calls/{id}/overdue", "The call's milestones past due without a report", "", "MilestoneList", 0, web.ReadItems(h.S, "id", h.Svc.Overdue))
 	api("GET", "/api/v1/projects/{id}", "A project: budget lines and spent per line (the ledger's paid expenses), tranches, milestones",
 		"", "Project", 0, web.Read(h.S, "id", h.Svc.Project))
 	api("POST", "/api/v1/projects/{id}/tranches", "Pay a tranche: income into the custody account, or paid directly to a registered organization"+key,
-		"TrancheInput", "Tranche", 201, h.S.WithID("id", h.apiTranche))
-	api("POST", "/api/v1/projects/{id}/milestones", "Add a milestone"+key, "MilestoneInput", "Milestone", 201, h.S.WithID("id", h.apiMilestone))
+		"TrancheInput", "Tranche", 201, h.S.WithID("id", change(h, http.StatusCreated, h.seenProject, h.Svc.PayTranche)))
+	api("POST", "/api/v1/projects/{id}/milestones", "Add a milestone"+key, "MilestoneInput", "Milestone", 201, h.S.WithID("id", change(h, http.StatusCreated, h.seenProject, h.Svc.AddMilestone)))
 	api("POST", "/api/v1/projects/{id}/milestones/{m}/report", "Report on a milestone (the organization or its hub)"+key,
-		"FundingReportInput", "Milestone", 0, h.S.WithPair("id", "m", h.apiReport))
+		"FundingReportInput", "Milestone", 0, h.S.WithPair("id", "m", changePart(h, http.StatusOK, h.seenProject, h.Svc.Report)))
 	api("POST", "/api/v1/projects/{id}/milestones/{m}/accept", "Accept a reported milestone; the closing report closes the project"+key,
-		"", "Milestone", 0, h.S.WithPair("id", "m", h.apiAccept))
+		"", "Milestone", 0, h.S.WithPair("id", "m", changePart(h, http.StatusOK, h.seenProject, h.accept)))
 	api("POST", "/api/v1/projects/{id}/brand", "Designate a brand project (品牌项目), dated, with the reason (district or city)"+key,
-		"DesignationInput", "Designation", 201, h.S.WithID("id", h.apiBrand))
+		"DesignationInput", "Designation", 201, h.S.WithID("id", change(h, http.StatusCreated, h.seenProject, h.Svc.Brand)))
 	api("GET", "/api/v1/projects/{id}/suballocations", "统一承接: the parts of a project's award given to member organizations, net of reversals, with what was paid",
 		"", "SuballocationList", 0, web.ReadItems(h.S, "id", h.Svc.Suballocations))
 	api("POST", "/api/v1/projects/{id}/suballocations", "Give a part of the award to a member organization in custody (the parts never exceed the award)"+key,
-		"SuballocationInput", "Suballocation", 201, h.S.WithID("id", h.apiSuballocate))
+		"SuballocationInput", "Suballocation", 201, h.S.WithID("id", change(h, http.StatusCreated, h.seenProject, h.Svc.Suballocate)))
 	api("POST", "/api/v1/projects/{id}/suballocations/{s}/tranches", "Pay a part into the member's custody account (within the part and what the lead received)"+key,
-		"TrancheInput", "Tranche", 201, h.S.WithPair("id", "s", h.apiSubTranche))
+		"TrancheInput", "Tranche", 201, h.S.WithPair("id", "s", changePart(h, http.StatusCreated, h.seenProject, h.Svc.PaySubTranche)))
 	api("POST", "/api/v1/projects/{id}/suballocations/{s}/reverse", "Reverse what of a part is unpaid: a new entry with its reason"+key,
-		"ReverseInput", "Suballocation", 0, h.S.WithPair("id", "s", h.apiSubReverse))
+		"ReverseInput", "Suballocation", 0, h.S.WithPair("id", "s", changePart(h, http.StatusOK, h.seenProject, h.reverseShare)))
 	api("GET", "/api/v1/needs", "Residents' needs in the viewer's place", "", "NeedList", 0, h.apiNeeds)
 	api("POST", "/api/v1/needs", "Record a residents' need with its community (a resident: their own)"+key, "Need", "Need", 201, h.apiNeed)
 	rt.ForResidents("POST /api/v1/needs")
@@ -142,24 +143,80 @@ func (h *Handlers) seenProject(ctx context.Context, u *auth.User, id int64) erro
 	return err
 }
 
+// seenFunc is a visibility check made before a call's body is read.
+type seenFunc func(ctx context.Context, u *auth.User, id int64) error
+
+// change is the funding API's one ending of a change on the object {id}:
+// the object checked visible (seen), the body read into an In (none for
+// idem.NoBody) with its idempotency key on the context, then fn; its
+// answer with status, the first answer replayed, or its error (respond:
+// an ineligible application's reasons).
+func change[In, Out any](h *Handlers, status int, seen seenFunc, fn func(ctx context.Context, u *auth.User, id int64, in In) (Out, error)) web.IDHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		changeRun(h, w, r, u, status, id, seen, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, in) })
+	}
+}
+
+// changePart is change on a part of the object {id} (a project's milestone
+// or share): the object is the one checked visible.
+func changePart[In, Out any](h *Handlers, status int, seen seenFunc, fn func(ctx context.Context, u *auth.User, id, part int64, in In) (Out, error)) web.PairHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id, part int64) {
+		changeRun(h, w, r, u, status, id, seen, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, part, in) })
+	}
+}
+
+func changeRun[In, Out any](h *Handlers, w http.ResponseWriter, r *http.Request, u *auth.User, status int, id int64,
+	seen seenFunc, fn func(ctx context.Context, in In) (Out, error)) {
+	var in In
+	var out Out
+	var v any = &in
+	if _, none := v.(*idem.NoBody); none {
+		v = nil
+	}
+	ctx, err := body(w, r, u, id, status, v, seen)
+	if err == nil {
+		out, err = fn(ctx, in)
+	}
+	h.respond(w, r, status, out, err)
+}
+
+// noBody is an action without a body (an application's submission or
+// withdrawal) as change takes it.
+func noBody[Out any](fn func(ctx context.Context, u *auth.User, id int64) (Out, error)) func(context.Context, *auth.User, int64, idem.NoBody) (Out, error) {
+	return func(ctx context.Context, u *auth.User, id int64, _ idem.NoBody) (Out, error) { return fn(ctx, u, id) }
+}
+
+type reverseIn struct {
+	Reason string `json:"reason"`
+}
+
+// assignReviewers, award, accept and reverseShare are the service's calls
+// in the shape change and changePart take.
+func (h *Handlers) assignReviewers(ctx context.Context, u *auth.User, id int64, in reviewersIn) (map[string]any, error) {
+	ids, err := h.Svc.AssignReviewers(ctx, u, id, in.UserIDs, in.Conflicts)
+	return map[string]any{"user_ids": ids}, err
+}
+
+func (h *Handlers) award(ctx context.Context, u *auth.User, id int64, in awardsIn) (map[string]any, error) {
+	ps, err := h.Svc.Award(ctx, u, id, in.Awards)
+	return map[string]any{"items": ps}, err
+}
+
+func (h *Handlers) accept(ctx context.Context, u *auth.User, id, mid int64, _ idem.NoBody) (*Milestone, error) {
+	return h.Svc.Accept(ctx, u, id, mid)
+}
+
+func (h *Handlers) reverseShare(ctx context.Context, u *auth.User, id, sid int64, in reverseIn) (*Suballocation, error) {
+	return h.Svc.ReverseSuballocation(ctx, u, id, sid, in.Reason)
+}
+
 // body checks the object id is one the user sees (seen), then reads the
 // body into v with its idempotency key on the context.
-func body(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, v any,
-	seen func(ctx context.Context, u *auth.User, id int64) error) (context.Context, error) {
+func body(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, v any, seen seenFunc) (context.Context, error) {
 	if err := seen(r.Context(), u, id); err != nil {
 		return nil, err
 	}
 	return decode(w, r, u, status, v)
-}
-
-func (h *Handlers) apiUpdateCall(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var in CallInput
-	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenCall)
-	var c *Call
-	if err == nil {
-		c, err = h.Svc.UpdateCall(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusOK, c, err)
 }
 
 func (h *Handlers) apiApply(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -175,59 +232,13 @@ func (h *Handlers) apiApply(w http.ResponseWriter, r *http.Request, u *auth.User
 	h.respond(w, r, http.StatusCreated, a, err)
 }
 
-// appAction runs an action without a body on an application.
-func (h *Handlers) appAction(fn func(ctx context.Context, u *auth.User, id int64) (*Application, error)) web.IDHandler {
-	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-		err := h.seenApplication(r.Context(), u, id)
-		var ctx context.Context
-		if err == nil {
-			ctx, err = idem.Keyed(r, u, http.StatusOK)
-		}
-		var a *Application
-		if err == nil {
-			a, err = fn(ctx, u, id)
-		}
-		h.respond(w, r, http.StatusOK, a, err)
-	}
-}
-
 type reviewersIn struct {
 	UserIDs   []int64    `json:"user_ids"`
 	Conflicts []Conflict `json:"conflicts"`
 }
 
-func (h *Handlers) apiReviewers(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var in reviewersIn
-	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenCall)
-	var ids []int64
-	if err == nil {
-		ids, err = h.Svc.AssignReviewers(ctx, u, id, in.UserIDs, in.Conflicts)
-	}
-	h.respond(w, r, http.StatusOK, map[string]any{"user_ids": ids}, err)
-}
-
-func (h *Handlers) apiScore(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var in ScoreInput
-	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenApplication)
-	var out map[string]any
-	if err == nil {
-		out, err = h.Svc.Score(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusOK, out, err)
-}
-
 type awardsIn struct {
 	Awards []AwardInput `json:"awards"`
-}
-
-func (h *Handlers) apiAwards(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var in awardsIn
-	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenCall)
-	var ps []*Project
-	if err == nil {
-		ps, err = h.Svc.Award(ctx, u, id, in.Awards)
-	}
-	h.respond(w, r, http.StatusCreated, map[string]any{"items": ps}, err)
 }
 
 func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -241,9 +252,7 @@ func (h *Handlers) apiResultsXLSX(w http.ResponseWriter, r *http.Request, u *aut
 		h.respond(w, r, 0, nil, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="call-%d-results.xlsx"`, c.ID))
-	w.Write(b)
+	sheet.Send(w, fmt.Sprintf("call-%d-results.xlsx", c.ID), b)
 }
 
 // resultsXLSX writes a call's awards as one sheet.
@@ -272,55 +281,6 @@ func resultsXLSX(c *Call, ps []*Project, t func(string) string) ([]byte, error) 
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-func (h *Handlers) apiTranche(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var in TrancheInput
-	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
-	var t *Tranche
-	if err == nil {
-		t, err = h.Svc.PayTranche(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusCreated, t, err)
-}
-
-func (h *Handlers) apiMilestone(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var in MilestoneInput
-	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
-	var m *Milestone
-	if err == nil {
-		m, err = h.Svc.AddMilestone(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusCreated, m, err)
-}
-
-func (h *Handlers) apiReport(w http.ResponseWriter, r *http.Request, u *auth.User, id, mid int64) {
-	var in ReportInput
-	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenProject)
-	var m *Milestone
-	if err == nil {
-		m, err = h.Svc.Report(ctx, u, id, mid, in)
-	}
-	h.respond(w, r, http.StatusOK, m, err)
-}
-
-func (h *Handlers) apiAccept(w http.ResponseWriter, r *http.Request, u *auth.User, id, mid int64) {
-	ctx, err := body(w, r, u, id, http.StatusOK, nil, h.seenProject)
-	var m *Milestone
-	if err == nil {
-		m, err = h.Svc.Accept(ctx, u, id, mid)
-	}
-	h.respond(w, r, http.StatusOK, m, err)
-}
-
-func (h *Handlers) apiBrand(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var in DesignationInput
-	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
-	var d *Designation
-	if err == nil {
-		d, err = h.Svc.Brand(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusCreated, d, err)
 }
 
 func (h *Handlers) apiNeeds(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -452,36 +412,4 @@ func schemas() map[string]any {
 			"results": web.Arr(web.Obj(map[string]any{"org_name": web.Str(), "title": web.Str(), "amount_fen": web.Int(),
 				"score": num, "rank": web.Int(), "status": web.Str(), "brand": web.Bool()}))}),
 	}
-}
-
-func (h *Handlers) apiSuballocate(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var in SuballocationInput
-	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
-	var out *Suballocation
-	if err == nil {
-		out, err = h.Svc.Suballocate(ctx, u, id, in)
-	}
-	h.respond(w, r, http.StatusCreated, out, err)
-}
-
-func (h *Handlers) apiSubTranche(w http.ResponseWriter, r *http.Request, u *auth.User, id, sid int64) {
-	var in TrancheInput
-	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenProject)
-	var t *Tranche
-	if err == nil {
-		t, err = h.Svc.PaySubTranche(ctx, u, id, sid, in)
-	}
-	h.respond(w, r, http.StatusCreated, t, err)
-}
-
-func (h *Handlers) apiSubReverse(w http.ResponseWriter, r *http.Request, u *auth.User, id, sid int64) {
-	var in struct {
-		Reason string `json:"reason"`
-	}
-	ctx, err := body(w, r, u, id, http.StatusOK, &in, h.seenProject)
-	var out *Suballocation
-	if err == nil {
-		out, err = h.Svc.ReverseSuballocation(ctx, u, id, sid, in.Reason)
-	}
-	h.respond(w, r, http.StatusOK, out, err)
 }

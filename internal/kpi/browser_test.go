@@ -35,11 +35,12 @@ func TestBrowserDashboard(t *testing.T) {
 	base := a.URL()
 	browsertest.Do(t, ctx, chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.ID("username"), city.Username),
-		chromedp.SendKeys(chromedp.ID("password"), apptest.Password),
-		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitVisible(chromedp.ID("totp")),
-		// the city administrator's second step
-		chromedp.SendKeys(chromedp.ID("totp"), a.TOTPCode(city.Username)),
-		chromedp.Click(chromedp.ID("totp-submit")), chromedp.WaitVisible(chromedp.CSS(".who")))
+		chromedp.SendKeys(chromedp.ID("password"), apptest.Password))
+	follow(t, ctx, chromedp.Click(chromedp.ID("login-submit")))
+	// the city administrator's second step
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.ID("totp"), a.TOTPCode(city.Username)))
+	follow(t, ctx, chromedp.Click(chromedp.ID("totp-submit")))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".who")))
 	browsertest.Do(t, ctx, chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(chromedp.ID("kpi-table")),
 		chromedp.WaitVisible(chromedp.CSS("#kpi-chart-hub_coverage canvas")))
 	charts := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.kpi-chart canvas').length`))
@@ -51,7 +52,10 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("hub coverage chart has %d bars, want 11 districts", n)
 	}
 	shot(t, ctx, "kpi-dashboard-city")
-	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`#kpi-ranking a[href^="/dashboard/440106"]`)), chromedp.WaitVisible(chromedp.ID("kpi-title")))
+	// the city's page has a kpi-title too: wait for the district's page to
+	// load, not for the old page's title
+	follow(t, ctx, chromedp.Click(chromedp.CSS(`#kpi-ranking a[href^="/dashboard/440106"]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("kpi-title")))
 	if title := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("kpi-title"))); !strings.Contains(title, "天河区") {
 		t.Fatalf("drilled into %q, want 天河区", title)
 	}
@@ -61,6 +65,19 @@ func TestBrowserDashboard(t *testing.T) {
 	shot(t, ctx, "kpi-report")
 	browsertest.Do(t, ctx, chromedp.Navigate(base+"/indicators"), chromedp.WaitVisible(chromedp.ID("kpi-form")))
 	shot(t, ctx, "kpi-indicators")
+}
+
+// follow runs a step that loads a page (a click on a link or a submit
+// button) and waits for that page's answer, which must be 200.
+func follow(t *testing.T, ctx context.Context, step chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	resp, err := chromedp.RunResponse(ctx, step)
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if resp.Status != 200 {
+		t.Fatalf("browser: the page answered %d", resp.Status)
+	}
 }
 
 // shot saves a full-page screenshot under /tmp/linli-shots for people to

@@ -12,6 +12,7 @@ import (
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
 	"linli/internal/platform/i18n"
+	"linli/internal/platform/sheet"
 	"linli/internal/platform/web"
 )
 
@@ -200,9 +201,7 @@ func (h *Handlers) exportXLSX(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="dashboard-`+v.D.Unit.Code+`-`+v.D.AsOf+`.xlsx"`)
-	w.Write(b)
+	sheet.Send(w, "dashboard-"+v.D.Unit.Code+"-"+v.D.AsOf+".xlsx", b)
 }
 
 // indicatorView is the page of one indicator at one unit.

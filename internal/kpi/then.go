@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"linli/internal/orgroll"
 	"linli/internal/platform/db"
 )
 
@@ -196,21 +197,7 @@ func (e *evaluator) composes() bool {
 // lateCounters reads the late entries' counters of the districts under a
 // unit (kpi_late, one indexed range read).
 func (s *Service) lateCounters(ctx context.Context, code string) (map[string]int64, error) {
-	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
-	ver := map[string]int64{}
-	if err := s.DB.Each(ctx, `SELECT district, n FROM kpi_late WHERE district >= $1 AND district < $2`, []any{lo, hi},
-		func(r db.Scanner) error {
-			var dist string
-			var n int64
-			if err := r.Scan(&dist, &n); err != nil {
-				return err
-			}
-			ver[dist] = n
-			return nil
-		}); err != nil {
-		return nil, fmt.Errorf("kpi late counters: %w", err)
-	}
-	return ver, nil
+	return orgroll.CountersIn(ctx, s.DB, "kpi_late", code, false)
 }
 
 // composedMonth is lastEntryAfter's answer for the organizations under a

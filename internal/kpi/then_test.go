@@ -58,20 +58,7 @@ func TestKeptThenAnswersStayTheRecords(t *testing.T) {
 		}
 		return c
 	}
-	kept := func() (int, int64) {
-		t.Helper()
-		f, _, err := w.kpi.frameAt(w.ctx, tianheCode)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.then.mu.Lock()
-		defer f.then.mu.Unlock()
-		var n int64
-		if err := w.db.Read.QueryRowContext(w.ctx, `SELECT n FROM kpi_then WHERE id = 1`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return len(f.then.m), n
-	}
+	kept := func() (int, int64) { t.Helper(); return keptThen(t, w, tianheCode) }
 	want := func(step string, c *Correction, was, now float64, month string) {
 		t.Helper()
 		if c == nil || !near(c.Was, was) || !near(c.Now, now) || c.Month != month {
@@ -293,20 +280,7 @@ func TestWorkersEndingAfterTheFloorKeepsTheThenAnswers(t *testing.T) {
 			}
 		}
 	}
-	kept := func() (int, int64) {
-		t.Helper()
-		f, _, err := w.kpi.frameAt(w.ctx, cityCode)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.then.mu.Lock()
-		defer f.then.mu.Unlock()
-		var n int64
-		if err := w.db.Read.QueryRowContext(w.ctx, `SELECT n FROM kpi_then WHERE id = 1`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return len(f.then.m), n
-	}
+	kept := func() (int, int64) { t.Helper(); return keptThen(t, w, cityCode) }
 
 	w.clock.set("2023-01-10")
 	a := w.org("440106001001", registry.TierStreet)
@@ -350,6 +324,23 @@ func TestWorkersEndingAfterTheFloorKeepsTheThenAnswers(t *testing.T) {
 		t.Errorf("a worker's start changed in place left kpi_then at %d", v2)
 	}
 	check("a start changed in place")
+}
+
+// keptThen is how many known-then answers the unit's frame keeps, and
+// kpi_then's count of the writes that could change one.
+func keptThen(t *testing.T, w *world, unit string) (int, int64) {
+	t.Helper()
+	f, _, err := w.kpi.frameAt(w.ctx, unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.then.mu.Lock()
+	defer f.then.mu.Unlock()
+	var n int64
+	if err := w.db.Read.QueryRowContext(w.ctx, `SELECT n FROM kpi_then WHERE id = 1`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return len(f.then.m), n
 }
 
 func mustJSON(t *testing.T, v any) string {

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
+	xsheet "linli/internal/platform/sheet"
 	"linli/internal/platform/upload"
 	"linli/internal/platform/web"
 )
@@ -194,14 +194,7 @@ func (h *Handlers) statementXLSX(w http.ResponseWriter, r *http.Request, u *auth
 		h.S.Error(w, r, err)
 		return
 	}
-	sendXLSX(w, fmt.Sprintf("statement-%d-%s-%s.xlsx", id, per.From, per.To), b)
-}
-
-func sendXLSX(w http.ResponseWriter, name string, b []byte) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.Write(b)
+	xsheet.Send(w, fmt.Sprintf("statement-%d-%s-%s.xlsx", id, per.From, per.To), b)
 }
 
 type expenseData struct {
@@ -326,7 +319,7 @@ func (h *Handlers) hubStatementXLSX(w http.ResponseWriter, r *http.Request, u *a
 		h.S.Error(w, r, err)
 		return
 	}
-	sendXLSX(w, fmt.Sprintf("hub-%d-%s-%s.xlsx", id, per.From, per.To), b)
+	xsheet.Send(w, fmt.Sprintf("hub-%d-%s-%s.xlsx", id, per.From, per.To), b)
 }
 
 func (h *Handlers) disclosurePage(w http.ResponseWriter, r *http.Request, id int64) {

@@ -47,19 +47,29 @@ func ChangesExpr(code string, args []any) (string, []any) {
 // district absent from the map has never changed (its counter is 0). For
 // caches kept per district and read together, such as the search index.
 func ChangesIn(ctx context.Context, d *db.DB, code string) (map[string]int64, error) {
-	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
+	return CountersIn(ctx, d, "kpi_changes", code, true)
+}
+
+// CountersIn reads a table of counters kept per district (district, n:
+// kpi_changes, kpi_late) for the districts under a unit, in one indexed
+// range read, and with all the empty district's row too. A district
+// absent from the map has never counted.
+func CountersIn(ctx context.Context, d *db.DB, table, code string, all bool) (map[string]int64, error) {
+	in, args := db.ScopeCond("district", code[:min(len(code), 6)], nil)
+	if all {
+		in += ` OR district = ''`
+	}
 	ver := map[string]int64{}
-	if err := d.Each(ctx, `SELECT district, n FROM kpi_changes WHERE district >= $1 AND district < $2 OR district = ''`,
-		[]any{lo, hi}, func(r db.Scanner) error {
-			var dist string
-			var n int64
-			if err := r.Scan(&dist, &n); err != nil {
-				return err
-			}
-			ver[dist] = n
-			return nil
-		}); err != nil {
-		return nil, fmt.Errorf("change counters: %w", err)
+	if err := d.Each(ctx, `SELECT district, n FROM `+table+` WHERE `+in, args, func(r db.Scanner) error {
+		var dist string
+		var n int64
+		if err := r.Scan(&dist, &n); err != nil {
+			return err
+		}
+		ver[dist] = n
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("%s counters: %w", table, err)
 	}
 	return ver, nil
 }

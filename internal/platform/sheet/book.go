@@ -45,10 +45,19 @@ func Book(names []string, sheets [][][]any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// ContentType is the media type of an .xlsx workbook.
+const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// Download sets the headers of a workbook answered as a download named
+// name, for one streamed (of no length known in advance).
+func Download(w http.ResponseWriter, name string) {
+	w.Header().Set("Content-Type", ContentType)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+}
+
 // Send answers a written workbook as a download named name.
 func Send(w http.ResponseWriter, name string, b []byte) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	Download(w, name)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
 }
