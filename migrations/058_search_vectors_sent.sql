@@ -16,8 +16,8 @@
 -- @sqlite
 SELECT 1;
 -- @postgres
-ALTER TABLE org_search ALTER COLUMN chars_tsv DROP EXPRESSION;
-ALTER TABLE org_search ALTER COLUMN py_tsv DROP EXPRESSION;
+ALTER TABLE org_search ALTER COLUMN chars_tsv DROP EXPRESSION IF EXISTS;
+ALTER TABLE org_search ALTER COLUMN py_tsv DROP EXPRESSION IF EXISTS;
 CREATE FUNCTION org_search_vectors() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND (NEW.chars, NEW.py, NEW.district) IS DISTINCT FROM (OLD.chars, OLD.py, OLD.district)

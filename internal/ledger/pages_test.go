@@ -86,6 +86,15 @@ func TestPostingPagesMigrationKeepsTheLedger(t *testing.T) {
 	}
 	t.Cleanup(func() { d.Close() })
 	migrateBefore(t, d, 54)
+	if d.Engine == db.Postgres {
+		// The fixtures are written by today's registry, which sends the
+		// search vectors that migration 058 makes plain columns: make them
+		// plain first (058 then finds them so).
+		if _, err := d.Write.ExecContext(ctx, `ALTER TABLE org_search ALTER COLUMN chars_tsv DROP EXPRESSION,
+			ALTER COLUMN py_tsv DROP EXPRESSION`); err != nil {
+			t.Fatal(err)
+		}
+	}
 	f := setupOn(t, d, dbURL)
 	// a posting through the service on the old schema, then bulk ones whose
 	// lines take the table's ids: income lines cash first, expenses funds first
