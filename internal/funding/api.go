@@ -169,11 +169,7 @@ func changeRun[In, Out any](h *Handlers, w http.ResponseWriter, r *http.Request,
 	seen seenFunc, fn func(ctx context.Context, in In) (Out, error)) {
 	var in In
 	var out Out
-	var v any = &in
-	if _, none := v.(*idem.NoBody); none {
-		v = nil
-	}
-	ctx, err := body(w, r, u, id, status, v, seen)
+	ctx, err := body(w, r, u, id, status, idem.Target(&in), seen)
 	if err == nil {
 		out, err = fn(ctx, in)
 	}

@@ -42,6 +42,15 @@ func Respond(s *web.Server, w http.ResponseWriter, r *http.Request, status int, 
 // Decode keys one without a body.
 type NoBody struct{}
 
+// Target is what Decode reads a call's body into: in, or nil (no body)
+// for a *NoBody.
+func Target(in any) any {
+	if _, none := in.(*NoBody); none {
+		return nil
+	}
+	return in
+}
+
 // Handle answers a JSON call that changes something and may carry an
 // Idempotency-Key: the body read into an In (none for NoBody) with the key
 // on the context, then fn, its answer written with status or the first
@@ -75,12 +84,8 @@ func handle[In, Out any](s *web.Server, status int, names []string, fn func(ctx 
 		ids, err := web.PathIDs(r, names...)
 		if err == nil {
 			var in In
-			var body any = &in
-			if _, none := body.(*NoBody); none {
-				body = nil
-			}
 			var ctx context.Context
-			if ctx, err = Decode(w, r, u, status, body); err == nil {
+			if ctx, err = Decode(w, r, u, status, Target(&in)); err == nil {
 				out, err = fn(ctx, u, ids, in)
 			}
 		}
