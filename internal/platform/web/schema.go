@@ -15,18 +15,25 @@ import (
 // encoding/json does), time.Time as a date-time string. props replaces or
 // enriches top-level properties the type cannot tell (an enum, a $ref, a
 // description); a key of props that is not a field of the type panics, so
-// the two cannot drift apart.
-func SchemaOf(v any, props map[string]any) map[string]any {
+// the two cannot drift apart. required names the fields a request body
+// must carry; a name that is not a field panics too.
+func SchemaOf(v any, props map[string]any, required ...string) map[string]any {
 	s := schemaOf(reflect.TypeOf(v), map[reflect.Type]bool{})
-	if len(props) == 0 {
-		return s
-	}
 	ps, _ := s["properties"].(map[string]any)
-	for k, p := range props {
+	field := func(k string) {
 		if _, ok := ps[k]; !ok {
 			panic(fmt.Sprintf("web.SchemaOf(%T): %q is not a field", v, k))
 		}
+	}
+	for k, p := range props {
+		field(k)
 		ps[k] = p
+	}
+	for _, k := range required {
+		field(k)
+	}
+	if len(required) > 0 {
+		s["required"] = required
 	}
 	return s
 }

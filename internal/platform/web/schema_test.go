@@ -73,3 +73,20 @@ func TestSchemaOfMatchesTheEncoding(t *testing.T) {
 	}()
 	SchemaOf(answer{}, map[string]any{"nope": Str()})
 }
+
+// A request body's required fields are named once and must be fields.
+func TestSchemaOfRequired(t *testing.T) {
+	s := SchemaOf(inner{}, nil, "code")
+	if !slices.Equal(s["required"].([]string), []string{"code"}) {
+		t.Errorf("required: %v", s["required"])
+	}
+	if _, ok := SchemaOf(inner{}, nil)["required"]; ok {
+		t.Error("required without names")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a required name that is not a field did not panic")
+		}
+	}()
+	SchemaOf(inner{}, nil, "Hide")
+}
