@@ -190,4 +190,3 @@ func schemas() map[string]any {
 		"PhotoID":          web.Obj(map[string]any{"id": web.Int()}),
 	}
 }
-
