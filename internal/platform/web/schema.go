@@ -12,10 +12,11 @@ import (
 // encodes to, read by reflection from its type and json tags, so the
 // OpenAPI document lists every field the code sends: nested structs,
 // slices, maps, pointers, embedded structs (their fields inlined, as
-// encoding/json does), time.Time as a date-time string. props replaces or
-// enriches top-level properties the type cannot tell (an enum, a $ref, a
-// description); a key of props that is not a field of the type panics, so
-// the two cannot drift apart. required names the fields a request body
+// encoding/json does), time.Time as a date-time string, a string named
+// …_on as a date (the app's tests check that every such value is one). props replaces or enriches top-level
+// properties the type cannot tell (an enum, a $ref, a description); a key
+// of props that is not a field of the type panics, so the two cannot drift
+// apart. required names the fields a request body
 // must carry; a name that is not a field panics too.
 func SchemaOf(v any, props map[string]any, required ...string) map[string]any {
 	s := schemaOf(reflect.TypeOf(v), map[reflect.Type]bool{})
@@ -116,7 +117,11 @@ func addFields(t reflect.Type, props map[string]any, seen map[reflect.Type]bool)
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = schemaOf(f.Type, seen)
+		fs := schemaOf(f.Type, seen)
+		if fs["type"] == "string" && strings.HasSuffix(name, "_on") {
+			fs["format"] = "date" // linli's names: a day is …_on, a moment …_at
+		}
+		props[name] = fs
 	}
 	// an embedded struct's fields, where the outer struct has none of the name
 	for _, et := range embedded {

@@ -10,6 +10,7 @@ import (
 
 type inner struct {
 	Code string `json:"code"`
+	Day  string `json:"day_on,omitempty"`
 	Hide string `json:"-"`
 }
 
@@ -59,7 +60,7 @@ func TestSchemaOfMatchesTheEncoding(t *testing.T) {
 		t.Errorf("props did not replace name: %v", props["name"])
 	}
 	items := props["items"].(map[string]any)["items"].(map[string]any)["properties"].(map[string]any)
-	if _, ok := items["code"]; !ok || len(items) != 1 {
+	if _, ok := items["code"]; !ok || len(items) != 2 || items["day_on"].(map[string]any)["format"] != "date" {
 		t.Errorf("items: %v", items)
 	}
 	if props["at"].(map[string]any)["format"] != "date-time" || props["score"].(map[string]any)["type"] != "number" ||
