@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -13,7 +14,8 @@ import (
 // OpenAPI document lists every field the code sends: nested structs,
 // slices, maps, pointers, embedded structs (their fields inlined, as
 // encoding/json does), time.Time as a date-time string, a string named
-// …_on as a date (the app's tests check that every such value is one). props replaces or enriches top-level
+// …_on as a date (the app's tests check that every such value is one), a
+// pointer to a value sent without omitempty as nullable. props replaces or enriches top-level
 // properties the type cannot tell (an enum, a $ref, a description); a key
 // of props that is not a field of the type panics, so the two cannot drift
 // apart. required names the fields a request body
@@ -100,7 +102,7 @@ func addFields(t reflect.Type, props map[string]any, seen map[reflect.Type]bool)
 		if tag == "-" {
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" {
 			et := f.Type
 			for et.Kind() == reflect.Pointer {
@@ -120,6 +122,9 @@ func addFields(t reflect.Type, props map[string]any, seen map[reflect.Type]bool)
 		fs := schemaOf(f.Type, seen)
 		if fs["type"] == "string" && strings.HasSuffix(name, "_on") {
 			fs["format"] = "date" // linli's names: a day is …_on, a moment …_at
+		}
+		if f.Type.Kind() == reflect.Pointer && fs["type"] != nil && fs["type"] != "object" && !slices.Contains(strings.Split(opts, ","), "omitempty") {
+			fs["nullable"] = true // a nil pointer is sent as null
 		}
 		props[name] = fs
 	}

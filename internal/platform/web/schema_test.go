@@ -28,6 +28,8 @@ type answer struct {
 	Counts  map[string]int  `json:"counts"`
 	Raw     json.RawMessage `json:"raw"`
 	Score   float64         `json:"score"`
+	Maybe   *float64        `json:"maybe"`
+	Perhaps *bool           `json:"perhaps,omitempty"`
 	Self    *answer         `json:"self,omitempty"`
 	private int             //nolint:unused // not encoded
 	Untag   string
@@ -39,7 +41,7 @@ type answer struct {
 // SchemaOf lists exactly the keys encoding/json writes, at every depth.
 func TestSchemaOfMatchesTheEncoding(t *testing.T) {
 	s := SchemaOf(answer{}, map[string]any{"name": Enum("a", "b")})
-	v := answer{Items: []*inner{{Code: "x"}}, More: true, Self: &answer{}}
+	v := answer{Items: []*inner{{Code: "x"}}, More: true, Self: &answer{}, Perhaps: new(bool)}
 	b, _ := json.Marshal(v)
 	var m map[string]any
 	json.Unmarshal(b, &m)
@@ -66,6 +68,10 @@ func TestSchemaOfMatchesTheEncoding(t *testing.T) {
 	if props["at"].(map[string]any)["format"] != "date-time" || props["score"].(map[string]any)["type"] != "number" ||
 		props["counts"].(map[string]any)["additionalProperties"].(map[string]any)["type"] != "integer" {
 		t.Errorf("types: %v %v %v", props["at"], props["score"], props["counts"])
+	}
+	if props["maybe"].(map[string]any)["nullable"] != true || props["perhaps"].(map[string]any)["nullable"] != nil ||
+		props["self"].(map[string]any)["nullable"] != nil {
+		t.Errorf("nullable: a nil pointer is null only without omitempty: %v %v %v", props["maybe"], props["perhaps"], props["self"])
 	}
 	defer func() {
 		if recover() == nil {
