@@ -123,7 +123,7 @@ func addFields(t reflect.Type, props map[string]any, seen map[reflect.Type]bool)
 		if fs["type"] == "string" && strings.HasSuffix(name, "_on") {
 			fs["format"] = "date" // linli's names: a day is …_on, a moment …_at
 		}
-		if f.Type.Kind() == reflect.Pointer && fs["type"] != nil && fs["type"] != "object" && !slices.Contains(strings.Split(opts, ","), "omitempty") {
+		if f.Type.Kind() == reflect.Pointer && fs["type"] != nil && !slices.Contains(strings.Split(opts, ","), "omitempty") {
 			fs["nullable"] = true // a nil pointer is sent as null
 		}
 		props[name] = fs
