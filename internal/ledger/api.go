@@ -255,47 +255,31 @@ func (h *Handlers) apiDisclosure(w http.ResponseWriter, r *http.Request, id int6
 	h.respond(w, r, http.StatusOK, d, err)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums, dates and descriptions a type
+// cannot tell.
 func schemas() map[string]any {
 	date := map[string]any{"type": "string", "format": "date"}
-	entry := web.Obj(map[string]any{"posting_id": web.Int(), "date": date, "kind": web.Enum(PostIncome, PostExpense, PostReversal),
-		"org_id": web.Int(), "org_name": web.Str(), "source": web.Enum(Sources...), "voucher": web.Str(), "memo": web.Str(),
-		"payee": web.Str(), "reverses_id": web.Int(), "reversed_by": web.Int(), "expense_id": web.Int(),
-		"attachment_id": web.Int(), "username": web.Str(),
+	kind, source := web.Enum(PostIncome, PostExpense, PostReversal), web.Enum(Sources...)
+	entry := web.SchemaOf(Entry{}, map[string]any{"date": date, "kind": kind, "source": source,
 		"amount_fen":  map[string]any{"type": "integer", "description": "fen; money in positive, out negative"},
 		"balance_fen": map[string]any{"type": "integer", "description": "running balance after the entry, fen"}})
-	bySource := web.Arr(web.Obj(map[string]any{"source": web.Enum(Sources...), "amount_fen": web.Int()}))
-	expense := web.Obj(map[string]any{"id": web.Int(), "hub_org_id": web.Int(), "org_id": web.Int(), "amount_fen": web.Int(),
-		"purpose": web.Str(), "payee": web.Str(), "spent_on": date, "receipt_id": web.Int(),
-		"status": web.Enum(ExpensePending, ExpenseReturned, ExpensePaid, ExpenseReversed), "return_reason": web.Str(),
-		"submitted_by": web.Int(), "submitted_name": web.Str(), "submitted_at": web.Str(), "decided_by": web.Int(),
-		"decided_name": web.Str(), "decided_at": web.Str(), "posting_id": web.Int()})
+	bySource := web.Arr(web.SchemaOf(SourceTotal{}, map[string]any{"source": source}))
+	line := web.SchemaOf(Line{}, map[string]any{"amount_fen": map[string]any{"type": "integer", "description": "debit positive, credit negative"}})
+	account := web.SchemaOf(AccountTotal{}, map[string]any{"kind": web.Enum(KindCash, KindFunds, KindOwnIncome, KindOwnExpense)})
 	return map[string]any{
-		"IncomeInput": web.Obj(map[string]any{"amount_fen": web.Int(), "source": web.Enum(Sources...), "voucher": web.Str(),
-			"received_on": date, "memo": web.Str()}, "amount_fen", "source", "voucher", "received_on"),
-		"Reason": web.Obj(map[string]any{"reason": web.Str()}, "reason"),
-		"Posting": web.Obj(map[string]any{"id": web.Int(), "hub_org_id": web.Int(), "org_id": web.Int(),
-			"kind": web.Enum(PostIncome, PostExpense, PostReversal), "source": web.Str(), "voucher": web.Str(), "memo": web.Str(),
-			"payee": web.Str(), "occurred_on": date, "reverses_id": web.Int(), "expense_id": web.Int(), "attachment_id": web.Int(),
-			"created_at": web.Str(), "username": web.Str(), "hash": web.Str(),
-			"lines": web.Arr(web.Obj(map[string]any{"account_id": web.Int(),
-				"amount_fen": map[string]any{"type": "integer", "description": "debit positive, credit negative"}}))}),
-		"Expense":     expense,
+		"IncomeInput": web.SchemaOf(IncomeInput{}, map[string]any{"source": source}, "amount_fen", "source", "voucher", "received_on"),
+		"Reason":      web.SchemaOf(reasonReq{}, nil, "reason"),
+		"Posting":     web.SchemaOf(Posting{}, map[string]any{"kind": kind, "lines": web.Arr(line)}),
+		"Expense": web.SchemaOf(Expense{}, map[string]any{
+			"status": web.Enum(ExpensePending, ExpenseReturned, ExpensePaid, ExpenseReversed)}),
 		"ExpenseList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Expense"))}),
-		"Statement": web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(), "hub_org_ids": web.Arr(web.Int()),
-			"own_funds": web.Bool(), "from": date, "to": date, "opening_fen": web.Int(), "income_fen": web.Int(),
-			"expense_fen": web.Int(), "closing_fen": web.Int(),
+		"Statement": web.SchemaOf(Statement{}, map[string]any{"from": date, "to": date,
 			"balance_fen":      map[string]any{"type": "integer", "description": "balance now, fen"},
 			"income_by_source": bySource, "entries": web.Arr(entry)}),
-		"HubStatement": web.Obj(map[string]any{"hub_org_id": web.Int(), "hub_name": web.Str(), "from": date, "to": date,
-			"accounts": web.Arr(web.Obj(map[string]any{"account_id": web.Int(),
-				"kind": web.Enum(KindCash, KindFunds, KindOwnIncome, KindOwnExpense), "org_id": web.Int(), "org_name": web.Str(),
-				"source": web.Str(), "status": web.Str(), "opening_fen": web.Int(), "in_fen": web.Int(), "out_fen": web.Int(),
-				"closing_fen": web.Int()})),
-			"cash_opening_fen": web.Int(), "cash_in_fen": web.Int(), "cash_out_fen": web.Int(), "cash_closing_fen": web.Int(),
-			"held_closing_fen": web.Int(), "own_closing_fen": web.Int(), "entries": web.Arr(entry)}),
-		"Disclosure": web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(), "from": date, "to": date,
-			"opening_fen": web.Int(), "income_fen": web.Int(), "expense_fen": web.Int(), "closing_fen": web.Int(),
-			"income_by_source": bySource, "expenses": web.Arr(web.Obj(map[string]any{"date": date, "purpose": web.Str(),
-				"amount_fen": web.Int(), "reversal": web.Bool()}))}),
+		"HubStatement": web.SchemaOf(HubStatement{}, map[string]any{"from": date, "to": date,
+			"accounts": web.Arr(account), "entries": web.Arr(entry)}),
+		"Disclosure": web.SchemaOf(Disclosure{}, map[string]any{"from": date, "to": date, "income_by_source": bySource,
+			"expenses": web.Arr(web.SchemaOf(DisclosedExpense{}, map[string]any{"date": date}))}),
 	}
 }
