@@ -83,8 +83,7 @@ func TestRefusedAPIWritesNothing(t *testing.T) {
 // again replays the first answer, byte for byte, and pays nothing more.
 func TestApproveReplay(t *testing.T) {
 	w := newWeb(t)
-	w.staff.Do("POST", fmt.Sprintf("/api/v1/custody/%d/income", w.orgID),
-		map[string]any{"amount_fen": 90000, "source": "donation", "voucher": "JZ-1", "received_on": "2023-06-02"})
+	w.donation(t, 90000)
 	fields := map[string]string{"amount_fen": "4500", "purpose": "横幅", "payee": "广告店", "spent_on": "2023-06-10"}
 	mb, ctype := multipartBody(t, fields, "receipt", "scan.pdf", pdf)
 	var e ledger.Expense
@@ -111,10 +110,7 @@ func TestApproveReplay(t *testing.T) {
 // not found.
 func TestReversePage(t *testing.T) {
 	w := newWeb(t)
-	r := w.staff.Do("POST", fmt.Sprintf("/api/v1/custody/%d/income", w.orgID),
-		map[string]any{"amount_fen": 999, "source": "donation", "voucher": "JZ-1", "received_on": "2023-06-02"})
-	var p ledger.Posting
-	r.Decode(&p)
+	p := w.donation(t, 999)
 	reverse := fmt.Sprintf("/postings/%d/reverse", p.ID)
 	postings := w.a.Count("postings")
 	if r := w.staff.Do("POST", reverse, url.Values{"reason": {""}}); r.Status != http.StatusUnprocessableEntity ||
@@ -127,7 +123,7 @@ func TestReversePage(t *testing.T) {
 	if r := w.stranger.Do("POST", reverse, url.Values{"reason": {"入侵"}}); r.Status != http.StatusNotFound {
 		t.Fatalf("other street reverses: %d", r.Status)
 	}
-	r = w.staff.Do("POST", reverse, url.Values{"reason": {"捐赠方撤回"}})
+	r := w.staff.Do("POST", reverse, url.Values{"reason": {"捐赠方撤回"}})
 	if want := fmt.Sprintf("/custody/%d?flash=ledger.reversed", w.orgID); r.Status != http.StatusSeeOther || r.Header.Get("Location") != want {
 		t.Fatalf("reverse: %d %q, want 303 %q", r.Status, r.Header.Get("Location"), want)
 	}

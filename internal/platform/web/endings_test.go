@@ -73,78 +73,62 @@ func TestParsed(t *testing.T) {
 	}
 }
 
-// TestDoneAt: a change made goes on with a 303 to the page next names,
-// asked for only then; a refusal shows the page again at its status
-// without asking for next (what it names was not made); anything else is
-// the error page. SavedAt is the same for a form that refills its fields.
-func TestDoneAt(t *testing.T) {
+// signedPost is a form's POST to path by a signed-in user.
+func signedPost(path string) *http.Request {
+	r := httptest.NewRequest("POST", path, nil)
+	return r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
+}
+
+// TestFormEndings: a change made goes on with a 303 to the page next
+// names (DoneAt and SavedAt ask for it only then: what it names was not
+// made otherwise); a refusal shows the page again at its status (Done:
+// any refusal, forbidden too; SavedAt: the fields' refusals; DoneLine:
+// the same in one line); anything else is the error page at its status.
+func TestFormEndings(t *testing.T) {
 	s, _ := pageServer(t)
-	r := httptest.NewRequest("POST", "/things", nil)
-	r = r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
+	r := signedPost("/things?lang=en")
 	for _, c := range []struct {
-		err    error
 		status int
-		again  bool
+		shown  [3]bool // DoneAt, SavedAt, DoneLine
+		err    error
 	}{
-		{nil, http.StatusSeeOther, false},
-		{errs.E(errs.Conflict, "err.conflict"), http.StatusConflict, true},
-		{&errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"name": errs.M("err.required")}}, http.StatusUnprocessableEntity, true},
-		{errs.E(errs.NotFound, "err.not_found"), http.StatusNotFound, false},
+		{http.StatusSeeOther, [3]bool{}, nil},
+		{http.StatusConflict, [3]bool{true, true, true}, errs.E(errs.Conflict, "err.conflict")},
+		{http.StatusUnprocessableEntity, [3]bool{true, true, true},
+			&errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"name": errs.M("err.required")}}},
+		{http.StatusForbidden, [3]bool{true, false, false}, errs.E(errs.Forbidden, "err.forbidden")},
+		{http.StatusNotFound, [3]bool{}, errs.E(errs.NotFound, "err.not_found")},
 	} {
 		var made *thing
 		if c.err == nil {
 			made = &thing{Name: "a"}
 		}
 		next := func() string { return "/things/" + made.Name } // a nil made panics: next is not asked for
-		for _, end := range []struct {
-			name string
-			run  func(rec *httptest.ResponseRecorder, again func(int))
-		}{
-			{"DoneAt", func(rec *httptest.ResponseRecorder, again func(int)) {
+		for i, end := range []func(rec *httptest.ResponseRecorder, again func(int)){
+			func(rec *httptest.ResponseRecorder, again func(int)) {
 				s.DoneAt(rec, r, c.err, next, func(status int, _ error) { again(status) })
-			}},
-			{"SavedAt", func(rec *httptest.ResponseRecorder, again func(int)) {
+			},
+			func(rec *httptest.ResponseRecorder, again func(int)) {
 				s.SavedAt(rec, r, c.err, next, func(status int, _ map[string]string) { again(status) })
-			}},
+			},
+			func(rec *httptest.ResponseRecorder, again func(int)) {
+				s.DoneLine(rec, r, c.err, "/things/a", func(status int, msg string) {
+					if msg == "" {
+						t.Errorf("DoneLine %v: no line", c.err)
+					}
+					again(status)
+				})
+			},
 		} {
 			rec := httptest.NewRecorder()
 			shown := false
-			end.run(rec, func(status int) { shown = true; rec.WriteHeader(status) })
-			if rec.Code != c.status || shown != c.again {
-				t.Errorf("%s %v: %d, shown again %v; want %d, %v", end.name, c.err, rec.Code, shown, c.status, c.again)
+			end(rec, func(status int) { shown = true; rec.WriteHeader(status) })
+			if rec.Code != c.status || shown != c.shown[i] {
+				t.Errorf("ending %d, %v: %d, shown again %v; want %d, %v", i, c.err, rec.Code, shown, c.status, c.shown[i])
 			}
 			if c.err == nil && rec.Header().Get("Location") != "/things/a" {
-				t.Errorf("%s: Location %q", end.name, rec.Header().Get("Location"))
+				t.Errorf("ending %d: Location %q", i, rec.Header().Get("Location"))
 			}
-		}
-	}
-}
-
-// TestDoneLine: a change made goes on with a 303; a refusal the user can
-// fix shows the page again with its messages in one line at its status;
-// anything else is the error page.
-func TestDoneLine(t *testing.T) {
-	s, _ := pageServer(t)
-	r := httptest.NewRequest("POST", "/inbox?lang=en", nil)
-	r = r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
-	for _, c := range []struct {
-		err    error
-		status int
-		line   bool
-	}{
-		{nil, http.StatusSeeOther, false},
-		{&errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"reason": errs.M("err.required")}}, http.StatusUnprocessableEntity, true},
-		{errs.E(errs.Conflict, "err.conflict"), http.StatusConflict, true},
-		{errs.E(errs.Forbidden, "err.forbidden"), http.StatusForbidden, false},
-	} {
-		rec := httptest.NewRecorder()
-		var msg string
-		s.DoneLine(rec, r, c.err, "/inbox?flash=done", func(status int, m string) { msg = m; rec.WriteHeader(status) })
-		if rec.Code != c.status || (msg != "") != c.line {
-			t.Errorf("%v: %d %q; want %d, a line %v", c.err, rec.Code, msg, c.status, c.line)
-		}
-		if c.err == nil && rec.Header().Get("Location") != "/inbox?flash=done" {
-			t.Errorf("Location %q", rec.Header().Get("Location"))
 		}
 	}
 }
