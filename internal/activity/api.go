@@ -70,7 +70,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-reports", Summary: "Major-activity reports in scope by due day, a page at a time with the total (status=pending: the inbox), and late/unreported counts per street",
 		Tag: "activities", Query: append(q("status"), pagingParams(false)...), Response: "ReportList"}, h.S.API(h.apiReports))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/major-reports", Summary: "Report a major activity", Tag: "activities",
-		Body: "ReportInput", Response: "Report", Status: 201}, h.S.API(h.apiSubmit))
+		Body: "ReportInput", Response: "Report", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.apiSubmit)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/major-reports/{id}/decision", Summary: "Acknowledge or refuse a report (the street, or the community committee for community-tier organizations)",
 		Tag: "activities", Body: "Decision", Response: "Report"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.decide)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-report-rules", Summary: "The major-activity rule in force for a street or district",
@@ -172,16 +172,13 @@ func (h *Handlers) apiReports(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
-func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in struct {
-		ActivityID int64 `json:"activity_id"`
-	}
-	err := web.DecodeJSON(w, r, &in)
-	var rp *Report
-	if err == nil {
-		rp, err = h.Svc.Submit(r.Context(), u, in.ActivityID)
-	}
-	h.S.Respond(w, r, http.StatusCreated, rp, err)
+// reportInput is the body of a major activity's report.
+type reportInput struct {
+	ActivityID int64 `json:"activity_id"`
+}
+
+func (h *Handlers) apiSubmit(ctx context.Context, u *auth.User, in reportInput) (*Report, error) {
+	return h.Svc.Submit(ctx, u, in.ActivityID)
 }
 
 // decisionInput is the body of a decision on a major-activity report.

@@ -23,10 +23,10 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	api("GET", "/api/v1/orgs/{id}/party", "An organization's party organization form today and its dated timeline", "", "PartyState", 0, nil, web.Read(h.S, "id", h.Svc.Party))
 	api("POST", "/api/v1/orgs/{id}/party", "Record the party organization form from a date (the registry's party organization follows)", "FormInput", "PartyState", 201, nil, web.WriteID(h.S, http.StatusCreated, "id", h.apiSetForm))
 	api("GET", "/api/v1/party-contacts", "Contacts between the community party organization and its organizations, newest first", "", "PartyContactList", 0,
-		[]web.Param{within, {Name: "org_id", Description: "one organization"}}, h.apiContacts)
+		[]web.Param{within, {Name: "org_id", Description: "one organization"}}, web.Parsed(h.S, placeQueryOf("org_id"), h.apiContacts))
 	api("POST", "/api/v1/party-contacts", "Record a contact", "PartyContactInput", "PartyContact", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.AddContact))
 	api("GET", "/api/v1/party-coverage", "Party building on a day by child unit: active organizations, with a party organization or instructor, contacted in the quarter", "", "PartyCoverage", 0, []web.Param{within, on}, h.apiCoverage)
-	api("GET", "/api/v1/appraisals", "Appraisals (评估评议) of a place", "", "AppraisalList", 0, []web.Param{within, {Name: "year", Description: "one year"}}, h.apiAppraisals)
+	api("GET", "/api/v1/appraisals", "Appraisals (评估评议) of a place", "", "AppraisalList", 0, []web.Param{within, {Name: "year", Description: "one year"}}, web.Parsed(h.S, placeQueryOf("year"), h.apiAppraisals))
 	api("POST", "/api/v1/appraisals", "Record a year's appraisal: the 两委 members' forms and the residents' paper ballots", "AppraisalInput", "Appraisal", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.Appraise))
 	api("GET", "/api/v1/evaluation-trees", "Indicator trees of the scope and above, with the evidence keys available", "", "TreeList", 0, nil, h.apiTrees)
 	api("POST", "/api/v1/evaluation-trees", "Build a tree (without nodes: the default tree), or a new version of one (based_on)", "TreeInput", "Tree", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.SaveTree))
@@ -66,13 +66,24 @@ func queryID(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
-func (h *Handlers) apiContacts(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	org, err := queryID(r, "org_id")
-	var cs []Contact
-	if err == nil {
-		cs, err = h.Svc.Contacts(r.Context(), u, r.URL.Query().Get("within"), org)
+// placeQuery is a list's query: its place (within) and one optional id
+// (an organization, a year), 0 when absent.
+type placeQuery struct {
+	within string
+	id     int64
+}
+
+// placeQueryOf reads a placeQuery whose id is the parameter name.
+func placeQueryOf(name string) func(*http.Request) (placeQuery, error) {
+	return func(r *http.Request) (placeQuery, error) {
+		id, err := queryID(r, name)
+		return placeQuery{within: r.URL.Query().Get("within"), id: id}, err
 	}
-	h.S.Respond(w, r, http.StatusOK, items(cs), err)
+}
+
+func (h *Handlers) apiContacts(ctx context.Context, u *auth.User, q placeQuery) (map[string]any, error) {
+	cs, err := h.Svc.Contacts(ctx, u, q.within, q.id)
+	return items(cs), err
 }
 
 func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -80,13 +91,9 @@ func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
-func (h *Handlers) apiAppraisals(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	year, err := queryID(r, "year")
-	var as []Appraisal
-	if err == nil {
-		as, err = h.Svc.Appraisals(r.Context(), u, r.URL.Query().Get("within"), int(year))
-	}
-	h.S.Respond(w, r, http.StatusOK, items(as), err)
+func (h *Handlers) apiAppraisals(ctx context.Context, u *auth.User, q placeQuery) (map[string]any, error) {
+	as, err := h.Svc.Appraisals(ctx, u, q.within, int(q.id))
+	return items(as), err
 }
 
 func (h *Handlers) apiTrees(w http.ResponseWriter, r *http.Request, u *auth.User) {

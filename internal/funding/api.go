@@ -35,11 +35,11 @@ func (h *Handlers) Routes(rt *web.Router) {
 	}
 	api("GET", "/api/v1/calls", "Calls for projects inside the viewer's place and above it", "", "CallPage", 0, h.apiCalls,
 		web.Param{Name: "page", Type: "integer"}, web.Param{Name: "per_page", Type: "integer", Description: "at most 200"})
-	api("POST", "/api/v1/calls", "Open a call (a district officer or the city; a street for a micro_venture)"+key, "CallInput", "Call", 201, h.apiCreateCall)
+	api("POST", "/api/v1/calls", "Open a call (a district officer or the city; a street for a micro_venture)"+key, "CallInput", "Call", 201, idem.Create(h.S, callAt, h.Svc.CreateCall))
 	api("GET", "/api/v1/calls/{id}", "One call with its terms, timetable and scoring form", "", "Call", 0, web.Read(h.S, "id", h.Svc.Call))
 	api("PATCH", "/api/v1/calls/{id}", "Change a call (the whole call; its unit stays; the form is fixed once scored)"+key, "CallInput", "Call", 0, h.S.WithID("id", change(h, http.StatusOK, h.seenCall, h.Svc.UpdateCall)))
 	api("POST", "/api/v1/calls/{id}/applications", "Draft an application to an open call (the organization's leader or its hub)"+key,
-		"ApplicationInput", "Application", 201, h.S.WithID("id", h.apiApply))
+		"ApplicationInput", "Application", 201, h.S.WithID("id", create(h, h.seenCall, applicationAt, h.Svc.Apply)))
 	api("GET", "/api/v1/calls/{id}/applications", "A call's applications the viewer may see", "", "ApplicationList", 0, web.ReadItems(h.S, "id", h.Svc.Applications))
 	api("GET", "/api/v1/applications/{id}", "One application", "", "Application", 0, web.Read(h.S, "id", h.Svc.Application))
 	api("POST", "/api/v1/applications/{id}/submit", "Submit a draft; an ineligible organization gets 422 with \"reasons\""+key, "", "Application", 0, h.S.WithID("id", change(h, http.StatusOK, h.seenApplication, noBody(h.Svc.Submit))))
@@ -72,10 +72,10 @@ func (h *Handlers) Routes(rt *web.Router) {
 	api("POST", "/api/v1/projects/{id}/suballocations/{s}/reverse", "Reverse what of a part is unpaid: a new entry with its reason"+key,
 		"ReverseInput", "Suballocation", 0, h.S.WithPair("id", "s", changePart(h, http.StatusOK, h.seenProject, h.reverseShare)))
 	api("GET", "/api/v1/needs", "Residents' needs in the viewer's place", "", "NeedList", 0, h.apiNeeds)
-	api("POST", "/api/v1/needs", "Record a residents' need with its community (a resident: their own)"+key, "Need", "Need", 201, h.apiNeed)
+	api("POST", "/api/v1/needs", "Record a residents' need with its community (a resident: their own)"+key, "Need", "Need", 201, idem.Handle(h.S, http.StatusCreated, h.Svc.RecordNeed))
 	rt.ForResidents("POST /api/v1/needs")
 	api("GET", "/api/v1/pairings", "Pairings (结对共建) in the viewer's place", "", "PairingList", 0, h.apiPairings)
-	api("POST", "/api/v1/pairings", "Record a pairing with a registered organization, dated, with its purpose"+key, "Pairing", "Pairing", 201, h.apiPair)
+	api("POST", "/api/v1/pairings", "Record a pairing with a registered organization, dated, with its purpose"+key, "Pairing", "Pairing", 201, idem.Handle(h.S, http.StatusCreated, h.Svc.Pair))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/calls/{id}", Summary: "A call as published: terms and results (organization, project, amount, score), no person's name or bank detail",
 		Tag: "public", Response: "PublicCall", Public: true}, h.S.PublicID("id", h.apiPublic))
 	rt.Schemas(schemas())
@@ -114,18 +114,10 @@ func (h *Handlers) apiCalls(w http.ResponseWriter, r *http.Request, u *auth.User
 	h.respond(w, r, http.StatusOK, map[string]any{"items": list, "total": total, "page": page, "per_page": per}, err)
 }
 
-func (h *Handlers) apiCreateCall(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in CallInput
-	ctx, err := decode(w, r, u, http.StatusCreated, &in)
-	var c *Call
-	if err == nil {
-		c, err = h.Svc.CreateCall(ctx, u, in)
-	}
-	if err == nil {
-		w.Header().Set("Location", fmt.Sprintf("/api/v1/calls/%d", c.ID))
-	}
-	h.respond(w, r, http.StatusCreated, c, err)
-}
+// callAt and applicationAt are the addresses of what a create made.
+func callAt(c *Call) string { return fmt.Sprintf("/api/v1/calls/%d", c.ID) }
+
+func applicationAt(a *Application) string { return fmt.Sprintf("/api/v1/applications/%d", a.ID) }
 
 // seenCall, seenApplication and seenProject are the visibility checks
 // made before a call's body is read (not found, not a refused body).
@@ -154,7 +146,16 @@ type seenFunc func(ctx context.Context, u *auth.User, id int64) error
 // an ineligible application's reasons).
 func change[In, Out any](h *Handlers, status int, seen seenFunc, fn func(ctx context.Context, u *auth.User, id int64, in In) (Out, error)) web.IDHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-		changeRun(h, w, r, u, status, id, seen, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, in) })
+		changeRun(h, w, r, u, status, id, seen, nil, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, in) })
+	}
+}
+
+// create is change for a call that makes an object under {id} (an
+// application to a call): 201, with the new object's address (location
+// of it) in the Location header.
+func create[In, Out any](h *Handlers, seen seenFunc, location func(Out) string, fn func(ctx context.Context, u *auth.User, id int64, in In) (Out, error)) web.IDHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		changeRun(h, w, r, u, http.StatusCreated, id, seen, location, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, in) })
 	}
 }
 
@@ -162,18 +163,19 @@ func change[In, Out any](h *Handlers, status int, seen seenFunc, fn func(ctx con
 // or share): the object is the one checked visible.
 func changePart[In, Out any](h *Handlers, status int, seen seenFunc, fn func(ctx context.Context, u *auth.User, id, part int64, in In) (Out, error)) web.PairHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id, part int64) {
-		changeRun(h, w, r, u, status, id, seen, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, part, in) })
+		changeRun(h, w, r, u, status, id, seen, nil, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, part, in) })
 	}
 }
 
 func changeRun[In, Out any](h *Handlers, w http.ResponseWriter, r *http.Request, u *auth.User, status int, id int64,
-	seen seenFunc, fn func(ctx context.Context, in In) (Out, error)) {
+	seen seenFunc, location func(Out) string, fn func(ctx context.Context, in In) (Out, error)) {
 	var in In
 	var out Out
 	ctx, err := body(w, r, u, id, status, idem.Target(&in), seen)
 	if err == nil {
 		out, err = fn(ctx, in)
 	}
+	web.Locate(w, location, out, err)
 	h.respond(w, r, status, out, err)
 }
 
@@ -214,19 +216,6 @@ func body(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status
 		return nil, err
 	}
 	return decode(w, r, u, status, v)
-}
-
-func (h *Handlers) apiApply(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var in ApplicationInput
-	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenCall)
-	var a *Application
-	if err == nil {
-		a, err = h.Svc.Apply(ctx, u, id, in)
-	}
-	if err == nil {
-		w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d", a.ID))
-	}
-	h.respond(w, r, http.StatusCreated, a, err)
 }
 
 type reviewersIn struct {
@@ -285,29 +274,9 @@ func (h *Handlers) apiNeeds(w http.ResponseWriter, r *http.Request, u *auth.User
 	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
-func (h *Handlers) apiNeed(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in Need
-	ctx, err := decode(w, r, u, http.StatusCreated, &in)
-	var n *Need
-	if err == nil {
-		n, err = h.Svc.RecordNeed(ctx, u, in)
-	}
-	h.respond(w, r, http.StatusCreated, n, err)
-}
-
 func (h *Handlers) apiPairings(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.Pairings(r.Context(), u)
 	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiPair(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in Pairing
-	ctx, err := decode(w, r, u, http.StatusCreated, &in)
-	var p *Pairing
-	if err == nil {
-		p, err = h.Svc.Pair(ctx, u, in)
-	}
-	h.respond(w, r, http.StatusCreated, p, err)
 }
 
 func (h *Handlers) apiPublic(w http.ResponseWriter, r *http.Request, id int64) {

@@ -43,7 +43,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Tag: "governance", Body: "Cycle", Response: "Cycle"}, h.S.API(web.Write(h.S, http.StatusOK, h.Svc.SetCycle)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/work-reports", Summary: "Work reports to the 两委 of a year in scope, and those owed (late and overdue marked)",
 		Tag: "governance", Query: []web.Param{{Name: "year", Description: "calendar year (default this year)"},
-			{Name: "status", Description: "submitted | returned | received"}}, Response: "WorkReportList"}, h.S.API(h.apiReports))
+			{Name: "status", Description: "submitted | returned | received"}}, Response: "WorkReportList"}, h.S.API(web.Parsed(h.S, reportsQueryOf, h.apiReports)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/work-reports", Summary: "Submit (or resubmit a returned) work report; the activity and money figures are read from linli's records",
 		Tag: "governance", Body: "WorkReportInput", Response: "WorkReport", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.Submit)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/work-reports/{id}/review", Summary: "Receive a report, or return it asking for more (comment required)",
@@ -137,13 +137,19 @@ func yearParam(r *http.Request) (int, error) {
 	return n, nil
 }
 
-func (h *Handlers) apiReports(w http.ResponseWriter, r *http.Request, u *auth.User) {
+// reportsQuery is the work reports' query: a year and a status.
+type reportsQuery struct {
+	year   int
+	status string
+}
+
+func reportsQueryOf(r *http.Request) (reportsQuery, error) {
 	y, err := yearParam(r)
-	var l *ReportList
-	if err == nil {
-		l, err = h.Svc.Reports(r.Context(), u, y, r.URL.Query().Get("status"))
-	}
-	h.S.Respond(w, r, http.StatusOK, l, err)
+	return reportsQuery{year: y, status: r.URL.Query().Get("status")}, err
+}
+
+func (h *Handlers) apiReports(ctx context.Context, u *auth.User, q reportsQuery) (*ReportList, error) {
+	return h.Svc.Reports(ctx, u, q.year, q.status)
 }
 
 // ReviewInput is a committee's review.
