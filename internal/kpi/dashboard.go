@@ -190,13 +190,28 @@ func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User,
 		}
 		d.Ranking = rank(d.Children, d.Results)
 	}
+	body, err := d.encode()
+	if err != nil {
+		return nil, err
+	}
+	return &dashEntry{d: d, body: body}, nil
+}
+
+// encode is the dashboard's JSON as json.Encoder with HTML not escaped
+// writes it (as web.JSON), newline included: its own appender (json.go),
+// or encoding/json for what the appender does not write (a float that
+// is not a number), which reports the error.
+func (d *Dashboard) encode() ([]byte, error) {
+	if b, ok := d.appendJSON(make([]byte, 0, 16<<10)); ok {
+		return append(b, '\n'), nil
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // as web.JSON
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(d); err != nil {
 		return nil, fmt.Errorf("kpi dashboard json: %w", err)
 	}
-	return &dashEntry{d: d, body: b.Bytes()}, nil
+	return b.Bytes(), nil
 }
 
 // dashEntry is a finished dashboard: the answer and its JSON encoding,
