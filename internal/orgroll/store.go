@@ -645,15 +645,17 @@ func ReadMany(ctx context.Context, q db.Querier, reqs []ReadReq) ([]map[Key]Coun
 			b.WriteString(`SELECT ` + tag + `, rk, day, n, nl FROM org_roll WHERE rk >= ` + arg(klo) + ` AND rk < ` + arg(khi) + ` AND day <= ` + arg(r.Day))
 			continue
 		}
-		// each key's last row by two seeks on the primary key from the
-		// keys' list: as a join, SQLite drove from org_roll's rows in the
-		// range (every day of every key, a district's key changes on
-		// hundreds) and looked up the last day for each
+		// each key's last row by one seek on the primary key from the
+		// keys' list, its two counts as one text ("n nl", in the day's
+		// column; '' when the key has no row by the day): as a join, SQLite
+		// drove from org_roll's rows in the range (every day of every key,
+		// a district's key changes on hundreds) and looked up the last day
+		// for each; a subquery per count sought each key twice, and a third
+		// time for a filter on the count (SQLite flattened it)
 		lo, hi, day := arg(klo), arg(khi), arg(r.Day)
-		b.WriteString(`SELECT ` + tag + `, m.rk, '', m.n, m.nl FROM (SELECT k.rk,
-				(SELECT r.n FROM org_roll r WHERE r.rk = k.rk AND r.day <= ` + day + ` ORDER BY r.day DESC LIMIT 1) AS n,
-				(SELECT r.nl FROM org_roll r WHERE r.rk = k.rk AND r.day <= ` + day + ` ORDER BY r.day DESC LIMIT 1) AS nl
-			FROM org_roll_keys k WHERE k.rk >= ` + lo + ` AND k.rk < ` + hi + `) m WHERE m.n <> 0`)
+		b.WriteString(`SELECT ` + tag + `, k.rk, COALESCE((SELECT CAST(r.n AS TEXT) || ' ' || CAST(r.nl AS TEXT) FROM org_roll r
+				WHERE r.rk = k.rk AND r.day <= ` + day + ` ORDER BY r.day DESC LIMIT 1), ''), 0, 0
+			FROM org_roll_keys k WHERE k.rk >= ` + lo + ` AND k.rk < ` + hi)
 	}
 	rows, err := q.QueryContext(ctx, b.String(), args...)
 	if err != nil {
@@ -677,8 +679,11 @@ func ReadMany(ctx context.Context, q db.Querier, reqs []ReadReq) ([]map[Key]Coun
 			return nil, fmt.Errorf("org rollup read: question %d of %d", i, len(reqs))
 		}
 		if !reqs[i].Scan {
-			if k, ok := ParseKey(s); ok {
-				out[i][k] = c
+			// (keys counting nobody that day are left out)
+			if c, ok := lastCounts(day); ok && c.N != 0 {
+				if k, ok := ParseKey(s); ok {
+					out[i][k] = c
+				}
 			}
 			continue
 		}
@@ -703,6 +708,16 @@ func ReadMany(ctx context.Context, q db.Querier, reqs []ReadReq) ([]map[Key]Coun
 		}
 	}
 	return out, nil
+}
+
+// lastCounts reads a key's last counts as ReadMany's seek writes them
+// ("n nl"); ok is false for none ('').
+func lastCounts(s string) (c Count, ok bool) {
+	n, nl, found := strings.Cut(s, " ")
+	var err1, err2 error
+	c.N, err1 = strconv.Atoi(n)
+	c.Late, err2 = strconv.Atoi(nl)
+	return c, found && err1 == nil && err2 == nil
 }
 
 // DayOf is the rollup day a cut (the next midnight in China after a day)
