@@ -1,9 +1,7 @@
 package kpi
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
 )
 
 // Dashboard is every indicator that applies at a unit, evaluated on a date,
@@ -205,13 +204,11 @@ func (d *Dashboard) encode() ([]byte, error) {
 	if b, ok := d.appendJSON(make([]byte, 0, 16<<10)); ok {
 		return append(b, '\n'), nil
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d); err != nil {
+	b, err := web.EncodeJSON(d) // (not an Appender: encoding/json)
+	if err != nil {
 		return nil, fmt.Errorf("kpi dashboard json: %w", err)
 	}
-	return b.Bytes(), nil
+	return b, nil
 }
 
 // dashEntry is a finished dashboard: the answer and its JSON encoding,

@@ -26,6 +26,13 @@ func (o *jsonOut) str(key, v string)       { o.b = web.AppendString(append(o.b, 
 func (o *jsonOut) num(key string, v int)   { o.b = web.AppendInt(append(o.b, key...), int64(v)) }
 func (o *jsonOut) flag(key string, v bool) { o.b = web.AppendBool(append(o.b, key...), v) }
 
+// strs writes string fields: keys and values in turn.
+func (o *jsonOut) strs(kv ...string) {
+	for i := 0; i+1 < len(kv); i += 2 {
+		o.str(kv[i], kv[i+1])
+	}
+}
+
 func (o *jsonOut) float(key string, v float64) {
 	var ok bool
 	if o.b, ok = web.AppendFloat(append(o.b, key...), v); !ok {
@@ -125,8 +132,7 @@ func (d *Dashboard) appendJSON(b []byte) (_ []byte, ok bool) {
 }
 
 func node(o *jsonOut, n *geo.Node) {
-	o.str(`{"code":`, n.Code)
-	o.str(`,"name":`, n.Name)
+	o.strs(`{"code":`, n.Code, `,"name":`, n.Name)
 	o.num(`,"level":`, n.Level)
 	if n.ParentCode != "" {
 		o.str(`,"parent_code":`, n.ParentCode)
@@ -139,9 +145,7 @@ func node(o *jsonOut, n *geo.Node) {
 
 func timeline(o *jsonOut, t *Timeline) {
 	list(o, `{"phases":`, t.Phases, func(o *jsonOut, p *Phase) {
-		o.str(`{"key":`, p.Key)
-		o.str(`,"from":`, p.From)
-		o.str(`,"to":`, p.To)
+		o.strs(`{"key":`, p.Key, `,"from":`, p.From, `,"to":`, p.To)
 		o.num(`,"months":`, p.Month)
 		o.raw("}")
 	})
@@ -157,16 +161,8 @@ func result(o *jsonOut, r *Result) {
 		o.raw("null")
 		return
 	}
-	o.str(`{"key":`, r.Key)
-	o.str(`,"name":`, r.Name)
-	o.str(`,"name_en":`, r.NameEN)
-	o.str(`,"kind":`, r.Kind)
-	o.str(`,"source":`, r.Source)
-	o.str(`,"level":`, r.Level)
-	o.str(`,"unit":`, r.Unit)
-	o.str(`,"unit_name":`, r.UnitName)
-	o.str(`,"as_of":`, r.AsOf)
-	o.str(`,"status":`, r.Status)
+	o.strs(`{"key":`, r.Key, `,"name":`, r.Name, `,"name_en":`, r.NameEN, `,"kind":`, r.Kind, `,"source":`, r.Source,
+		`,"level":`, r.Level, `,"unit":`, r.Unit, `,"unit_name":`, r.UnitName, `,"as_of":`, r.AsOf, `,"status":`, r.Status)
 	o.floatPtr(`,"value":`, r.Value, false)
 	o.float(`,"target":`, r.Target)
 	o.boolPtr(`,"met":`, r.Met)
@@ -181,8 +177,7 @@ func result(o *jsonOut, r *Result) {
 	o.intPtr(`,"units_met":`, r.UnitsMet, true)
 	o.intPtr(`,"units_total":`, r.UnitsTotal, true)
 	list(o, `,"behind":`, r.Behind, func(o *jsonOut, u *UnitRef) {
-		o.str(`{"unit":`, u.Unit)
-		o.str(`,"name":`, u.Name)
+		o.strs(`{"unit":`, u.Unit, `,"name":`, u.Name)
 		o.raw("}")
 	})
 	if c := r.Correction; c != nil {
@@ -209,8 +204,7 @@ func result(o *jsonOut, r *Result) {
 }
 
 func child(o *jsonOut, c *Child) {
-	o.str(`{"unit":`, c.Unit)
-	o.str(`,"name":`, c.Name)
+	o.strs(`{"unit":`, c.Unit, `,"name":`, c.Name)
 	o.floatPtr(`,"value":`, c.Value, false)
 	o.boolPtr(`,"met":`, c.Met)
 	o.str(`,"status":`, c.Status)
@@ -224,12 +218,13 @@ func child(o *jsonOut, c *Child) {
 
 func rankRow(o *jsonOut, r *RankRow) {
 	o.num(`{"rank":`, r.Rank)
-	o.str(`,"unit":`, r.Unit)
-	o.str(`,"name":`, r.Name)
-	o.num(`,"met":`, r.Met)
-	o.num(`,"on_track":`, r.OnTrack)
-	o.num(`,"behind":`, r.Behind)
-	o.num(`,"judged":`, r.Judged)
+	o.strs(`,"unit":`, r.Unit, `,"name":`, r.Name)
+	for _, f := range [...]struct {
+		key string
+		v   int
+	}{{`,"met":`, r.Met}, {`,"on_track":`, r.OnTrack}, {`,"behind":`, r.Behind}, {`,"judged":`, r.Judged}} {
+		o.num(f.key, f.v)
+	}
 	o.float(`,"score":`, r.Score)
 	object(o, `,"cells":`, r.Cells, func(o *jsonOut, c Child) { child(o, &c) })
 	o.raw("}")

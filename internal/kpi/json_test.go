@@ -1,13 +1,12 @@
 package kpi
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
 
+	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
 
@@ -15,13 +14,14 @@ import (
 // dashboard had its own appender: json.Encoder with HTML not escaped.
 func encodedDashboard(t *testing.T, d *Dashboard) string {
 	t.Helper()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d); err != nil {
+	if _, ok := any(d).(web.Appender); ok {
+		t.Fatal("the dashboard is a web.Appender: web.EncodeJSON would not be encoding/json's")
+	}
+	b, err := web.EncodeJSON(d)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return b.String()
+	return string(b)
 }
 
 // fill sets every exported field of v, recursively (by reflection, so a

@@ -40,6 +40,10 @@ func encodeJSON(b []byte, v any) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
+// EncodeJSON is v's JSON as JSON sends it: its own AppendJSON when v is an
+// Appender, else json.Encoder's with HTML not escaped; a newline after.
+func EncodeJSON(v any) ([]byte, error) { return encodeJSON(nil, v) }
+
 // bodyAllowed reports the statuses that carry a body.
 func bodyAllowed(status int) bool {
 	return status >= 200 && status != 204 && status != 304
