@@ -40,33 +40,22 @@ func (o *jsonOut) float(key string, v float64) {
 	}
 }
 
-// floatPtr, boolPtr and intPtr write a pointer's value or null; with
-// omit, a nil pointer is left out (omitempty).
+// pointer writes a pointer's value with write, or null; with omit, a nil
+// pointer is left out (omitempty).
+func pointer[T any](o *jsonOut, key string, v *T, omit bool, write func(*jsonOut, string, T)) {
+	switch {
+	case v != nil:
+		write(o, key, *v)
+	case !omit:
+		o.raw(key + "null")
+	}
+}
+
 func (o *jsonOut) floatPtr(key string, v *float64, omit bool) {
-	switch {
-	case v != nil:
-		o.float(key, *v)
-	case !omit:
-		o.raw(key + "null")
-	}
+	pointer(o, key, v, omit, (*jsonOut).float)
 }
-
-func (o *jsonOut) boolPtr(key string, v *bool) {
-	if v == nil {
-		o.raw(key + "null")
-		return
-	}
-	o.flag(key, *v)
-}
-
-func (o *jsonOut) intPtr(key string, v *int, omit bool) {
-	switch {
-	case v != nil:
-		o.num(key, *v)
-	case !omit:
-		o.raw(key + "null")
-	}
-}
+func (o *jsonOut) boolPtr(key string, v *bool)          { pointer(o, key, v, false, (*jsonOut).flag) }
+func (o *jsonOut) intPtr(key string, v *int, omit bool) { pointer(o, key, v, omit, (*jsonOut).num) }
 
 // list writes a slice (nil as null) with each element's writer.
 func list[T any](o *jsonOut, key string, vs []T, each func(*jsonOut, *T)) {
