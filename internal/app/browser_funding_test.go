@@ -28,14 +28,7 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	hin := apptest.OrgInput("五山社区服务中心", wushanComm)
 	hin.Tier, hin.Status = registry.TierCommunity, registry.StatusActive
 	hub := a.CreateOrg(street, hin)
-	sc := a.As(street)
-	if r := sc.Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}); r.Status != 200 {
-		t.Fatalf("hub: %d %s", r.Status, r.Body)
-	}
-	staff := a.As(a.CreateUser("ws-fund-hub", auth.HubStaff, wushan, hub.ID))
-	if r := staff.Do("POST", fmt.Sprintf("/api/v1/hubs/%d/members", hub.ID), map[string]any{"org_id": org.ID}); r.Status != 201 {
-		t.Fatalf("member: %d %s", r.Status, r.Body)
-	}
+	a.Hub(street, hub, "ws-fund-hub", org)
 	a.CreateUser("ws-fund-leader", auth.OrgLeader, wushanComm, org.ID)
 	a.CreateUser("ws-fund-reviewer", auth.StreetOfficer, wushan, 0)
 	var call struct{ ID int64 }

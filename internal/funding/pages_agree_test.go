@@ -25,9 +25,7 @@ func TestApplyOffersWhatApplyAllows(t *testing.T) {
 		return a.CreateOrg(street, in)
 	}
 	hub, held, alone := org("五山社区服务中心"), org("五山长者互助队"), org("五山散步队")
-	must(t, a.As(street).Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}), 200, nil)
-	staff := a.CreateUser("", auth.HubStaff, wushan, hub.ID)
-	must(t, a.As(staff).Do("POST", fmt.Sprintf("/api/v1/hubs/%d/members", hub.ID), map[string]any{"org_id": held.ID}), 201, nil)
+	staff := a.Hub(street, hub, "", held)
 	var call struct{ ID int64 }
 	must(t, a.As(district).Do("POST", "/api/v1/calls", map[string]any{"title": "2023年天河区社区公益创投",
 		"channel": "venture_philanthropy", "unit_code": tianhe, "budget_fen": 1_000_000, "fields": []string{"elderly"},
