@@ -59,11 +59,7 @@ func TestFormsVenture(t *testing.T) {
 	a := apptest.New(t)
 	district := a.CreateUser("th-officer", auth.DistrictOfficer, tianhe, 0)
 	street := a.CreateUser("ws-officer", auth.StreetOfficer, wushan, 0)
-	org := func(name string) *registry.Org {
-		in := apptest.OrgInput(name, wushanComm)
-		in.Tier, in.Status = registry.TierCommunity, registry.StatusActive
-		return a.CreateOrg(street, in)
-	}
+	org := func(name string) *registry.Org { return activeOrg(a, street, name) }
 	hub := org("五山社区服务中心")
 	good, loose, member := org("五山长者互助队"), org("五山散步队"), org("五山编织队")
 	a.Hub(street, hub, "ws-hub", good, member)

@@ -19,11 +19,7 @@ func TestApplyOffersWhatApplyAllows(t *testing.T) {
 	a := apptest.New(t)
 	district := a.CreateUser("", auth.DistrictOfficer, tianhe, 0)
 	street := a.CreateUser("", auth.StreetOfficer, wushan, 0)
-	org := func(name string) *registry.Org {
-		in := apptest.OrgInput(name, wushanComm)
-		in.Tier, in.Status = registry.TierCommunity, registry.StatusActive
-		return a.CreateOrg(street, in)
-	}
+	org := func(name string) *registry.Org { return activeOrg(a, street, name) }
 	hub, held, alone := org("五山社区服务中心"), org("五山长者互助队"), org("五山散步队")
 	staff := a.Hub(street, hub, "", held)
 	var call struct{ ID int64 }
