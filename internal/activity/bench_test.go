@@ -55,12 +55,8 @@ func BenchmarkCampaign(b *testing.B) {
 		}
 	}
 	b.Logf("%d activities written in %v on %s", n, time.Since(t0), a.DB.Engine)
-	if a.DB.Engine == "postgres" { // what autovacuum does after a bulk load: statistics and the visibility map
-		for _, tbl := range []string{"activities", "activity_orgs", "orgs"} {
-			if _, err := a.DB.Write.ExecContext(ctx, "VACUUM ANALYZE "+tbl); err != nil {
-				b.Fatal(err)
-			}
-		}
+	if err := dbtest.Vacuum(ctx, a.DB, "activities", "activity_orgs", "orgs"); err != nil {
+		b.Fatal(err)
 	}
 	svc := a.Activity
 	run := func(name string, fn func() error) {

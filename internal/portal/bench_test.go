@@ -197,12 +197,5 @@ func seedActivities(ctx context.Context, a *app.App, dist, comm string, n int) e
 	if err != nil {
 		return err
 	}
-	if a.DB.Engine == "postgres" {
-		for _, tbl := range []string{"activities", "portal_publications"} {
-			if _, err := a.DB.Write.ExecContext(ctx, "VACUUM ANALYZE "+tbl); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return dbtest.Vacuum(ctx, a.DB, "activities", "portal_publications")
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -124,6 +125,21 @@ func Size(env string, def int) int {
 		return n
 	}
 	return def
+}
+
+// Vacuum does, on PostgreSQL, what autovacuum does after a bench's bulk
+// load: VACUUM ANALYZE of the tables (their statistics and visibility
+// map); on SQLite nothing.
+func Vacuum(ctx context.Context, d *db.DB, tables ...string) error {
+	if d.Engine != db.Postgres {
+		return nil
+	}
+	for _, t := range tables {
+		if _, err := d.Write.ExecContext(ctx, "VACUUM ANALYZE "+t); err != nil {
+			return fmt.Errorf("dbtest: vacuum %s: %w", t, err)
+		}
+	}
+	return nil
 }
 
 // Latencies are the wall times of a benchmark's requests, one each.
