@@ -20,11 +20,7 @@ func communityFixture(t *testing.T) (*apptest.App, *auth.User, *auth.User, func(
 	a := apptest.New(t)
 	district := a.CreateUser("", auth.DistrictOfficer, tianhe, 0)
 	street := a.CreateUser("", auth.StreetOfficer, wushan, 0)
-	return a, district, street, func(name string) *registry.Org {
-		in := apptest.OrgInput(name, wushanComm)
-		in.Tier, in.Status = registry.TierCommunity, registry.StatusActive
-		return a.CreateOrg(street, in)
-	}
+	return a, district, street, func(name string) *registry.Org { return activeOrg(a, street, name) }
 }
 
 // communityCall is a district's call open to active community-tier
@@ -43,9 +39,7 @@ func communityCall() map[string]any {
 func TestApplyOffersWhatApplyAllows(t *testing.T) {
 	a, district, street, org := communityFixture(t)
 	hub, held, alone := org("五山社区服务中心"), org("五山长者互助队"), org("五山散步队")
-	must(t, a.As(street).Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}), 200, nil)
-	staff := a.CreateUser("", auth.HubStaff, wushan, hub.ID)
-	must(t, a.As(staff).Do("POST", fmt.Sprintf("/api/v1/hubs/%d/members", hub.ID), map[string]any{"org_id": held.ID}), 201, nil)
+	staff := a.Hub(street, hub, "", held)
 	var call struct{ ID int64 }
 	must(t, a.As(district).Do("POST", "/api/v1/calls", communityCall()), 201, &call)
 	users := map[string]*auth.User{
