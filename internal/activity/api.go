@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -69,7 +70,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-reports", Summary: "Major-activity reports in scope by due day, a page at a time with the total (status=pending: the inbox), and late/unreported counts per street",
 		Tag: "activities", Query: append(q("status"), pagingParams(false)...), Response: "ReportList"}, h.S.API(h.apiReports))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/major-reports", Summary: "Report a major activity", Tag: "activities",
-		Body: "ReportInput", Response: "Report", Status: 201}, h.S.API(h.apiSubmit))
+		Body: "ReportInput", Response: "Report", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.apiSubmit)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/major-reports/{id}/decision", Summary: "Acknowledge or refuse a report (the street, or the community committee for community-tier organizations)",
 		Tag: "activities", Body: "Decision", Response: "Report"}, h.S.API(web.WriteID(h.S, http.StatusOK, "id", h.decide)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-report-rules", Summary: "The major-activity rule in force for a street or district",
@@ -171,16 +172,13 @@ func (h *Handlers) apiReports(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.S.Respond(w, r, http.StatusOK, l, err)
 }
 
-func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in struct {
-		ActivityID int64 `json:"activity_id"`
-	}
-	err := web.DecodeJSON(w, r, &in)
-	var rp *Report
-	if err == nil {
-		rp, err = h.Svc.Submit(r.Context(), u, in.ActivityID)
-	}
-	h.S.Respond(w, r, http.StatusCreated, rp, err)
+// reportInput is the body of a major activity's report.
+type reportInput struct {
+	ActivityID int64 `json:"activity_id"`
+}
+
+func (h *Handlers) apiSubmit(ctx context.Context, u *auth.User, in reportInput) (*Report, error) {
+	return h.Svc.Submit(ctx, u, in.ActivityID)
 }
 
 // decisionInput is the body of a decision on a major-activity report.
@@ -232,73 +230,41 @@ func listSchema(item string, keyset bool) map[string]any {
 	return web.Obj(props)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums a type cannot tell, and the
+// small bodies a handler reads into a struct of its own stay written here.
 func schemas() map[string]any {
-	dt := map[string]any{"type": "string", "format": "date-time"}
 	date := map[string]any{"type": "string", "format": "date"}
-	num := map[string]any{"type": "number"}
-	ints := web.Arr(web.Int())
-	benef := web.Obj(map[string]any{"total": web.Int(), "by_group": map[string]any{"type": "object", "additionalProperties": web.Int()},
-		"other": web.Int()}, "total")
-	input := map[string]any{"org_ids": ints, "title": web.Str(), "theme": web.Enum(Themes...), "kind": web.Enum(Kinds...),
-		"fields": web.Arr(web.Str()), "starts_at": dt, "ends_at": dt, "community_code": web.Str(), "address": web.Str(),
-		"target_groups": web.Arr(web.Str()), "participants": web.Int(), "beneficiaries": benef, "fund_raising": web.Bool(),
-		"minors": web.Bool(), "overnight": web.Bool(), "write_up": web.Str()}
-	act := map[string]any{"id": web.Int(), "status": web.Enum(StatusRecorded, StatusAwaiting, StatusRefused), "org_names": web.Arr(web.Str()),
-		"starts_on": date, "street_code": web.Str(), "district_code": web.Str(), "major": web.Bool(), "ack_level": web.Str(),
-		"report_due_on": date, "volunteer_hours": num, "hours_confirmed": web.Bool(), "files": web.Arr(web.Ref("ActivityFile")),
-		"created_at": dt, "updated_at": dt, "version": web.Int()}
-	for k, v := range input {
-		act[k] = v
-	}
-	entry := web.Obj(map[string]any{"id": web.Int(), "activity_id": web.Int(), "activity_title": web.Str(), "volunteer_id": web.Int(),
-		"served_on": date, "hours": num, "correction": web.Bool(), "reason": web.Str(), "created_at": dt})
-	vol := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "phone": web.Str(), "phone_masked": web.Bool(),
-		"community_code": web.Str(), "district_code": web.Str(), "org_ids": ints, "created_at": dt})
-	rule := web.Obj(map[string]any{"unit_code": web.Str(), "kinds": web.Arr(web.Enum(Kinds...)), "min_participants": web.Int(),
-		"outside_home": web.Bool(), "fund_raising": web.Bool(), "minors": web.Bool(), "overnight": web.Bool(),
-		"community_ack_tier": web.Bool(), "days_ahead": web.Int(), "default": web.Bool(), "version": web.Int()})
-	report := web.Obj(map[string]any{"id": web.Int(), "activity_id": web.Int(), "activity_title": web.Str(), "starts_at": dt,
-		"status": web.Enum(ReportPending, ReportAcknowledged, ReportRefused), "ack_level": web.Enum(LevelStreet, LevelCommunity),
-		"community_code": web.Str(), "street_code": web.Str(), "due_on": date, "late": web.Bool(), "submitted_at": dt,
-		"decided_at": dt, "reason": web.Str()})
-	meeting := web.Obj(map[string]any{"held_on": date, "residents": web.Int(), "committee": web.Int(), "organizations": web.Int(),
-		"property_mgmt": web.Int(), "minutes": web.Str(), "decisions": web.Str()}, "held_on")
-	cin := map[string]any{"topic": web.Str(), "topic_kind": web.Enum(TopicKinds...), "community_code": web.Str(),
-		"raised_by": web.Enum(RaisedBy...), "raised_by_org_id": web.Int(), "raised_note": web.Str(), "org_ids": ints,
-		"meetings": web.Arr(meeting), "follow_up": web.Str()}
-	cons := map[string]any{"id": web.Int(), "activity_id": web.Int(), "created_at": dt}
-	for k, v := range cin {
-		cons[k] = v
-	}
-	row := web.Obj(map[string]any{"key": web.Str(), "activities": web.Int(), "beneficiaries": web.Int(), "volunteer_hours": num})
+	input := map[string]any{"theme": web.Enum(Themes...), "kind": web.Enum(Kinds...), "beneficiaries": web.SchemaOf(Beneficiaries{}, nil, "total")}
+	act := maps.Clone(input)
+	dt := map[string]any{"type": "string", "format": "date-time"}
+	input["starts_at"], input["ends_at"] = dt, dt // read as text, then parsed
+	act["status"], act["files"] = web.Enum(StatusRecorded, StatusAwaiting, StatusRefused), web.Arr(web.Ref("ActivityFile"))
+	cin := map[string]any{"topic_kind": web.Enum(TopicKinds...), "raised_by": web.Enum(RaisedBy...),
+		"meetings": web.Arr(web.SchemaOf(Meeting{}, nil, "held_on"))}
 	return map[string]any{
-		"ActivityInput": web.Obj(input, "org_ids", "title", "theme", "kind", "starts_at", "ends_at", "community_code", "beneficiaries"),
-		"Activity":      web.Obj(act),
-		"ActivityPage":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Activity")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
-		"ActivityImportReport": web.Obj(map[string]any{"rows": web.Int(), "created": web.Int(), "hour_entries": web.Int(),
-			"committed": web.Bool(), "dry_run": web.Bool(), "error_count": web.Int(), "ids": ints,
-			"errors": web.Arr(web.Obj(map[string]any{"row": web.Int(), "column": web.Str(), "message": web.Str()}))}),
-		"ActivityFile": web.Obj(map[string]any{"id": web.Int(), "content_type": web.Str(), "size_bytes": web.Int(), "sha256": web.Str(),
-			"filename": web.Str(), "created_at": dt}),
-		"HoursInput":     web.Obj(map[string]any{"volunteer_id": web.Int(), "hours": num, "reason": web.Str()}, "volunteer_id", "hours"),
-		"HoursEntry":     entry,
-		"HoursEntries":   web.Obj(map[string]any{"items": web.Arr(web.Ref("HoursEntry"))}),
-		"Volunteer":      vol,
-		"VolunteerInput": web.Obj(map[string]any{"name": web.Str(), "phone": web.Str(), "community_code": web.Str(), "org_ids": ints}, "name", "community_code"),
-		"VolunteerList":  listSchema("Volunteer", true),
-		"Hours": web.Obj(map[string]any{"volunteer": web.Ref("Volunteer"), "from": date, "to": date, "hours": num,
+		"ActivityInput":        web.SchemaOf(Input{}, input, "org_ids", "title", "theme", "kind", "starts_at", "ends_at", "community_code", "beneficiaries"),
+		"Activity":             web.SchemaOf(Activity{}, act),
+		"ActivityPage":         web.SchemaOf(Page{}, map[string]any{"items": web.Arr(web.Ref("Activity"))}),
+		"ActivityImportReport": web.SchemaOf(ImportReport{}, nil),
+		"ActivityFile":         web.SchemaOf(File{}, nil),
+		"HoursInput":           web.SchemaOf(HoursInput{}, nil, "volunteer_id", "hours"),
+		"HoursEntry":           web.SchemaOf(HoursEntry{}, nil),
+		"HoursEntries":         web.Obj(map[string]any{"items": web.Arr(web.Ref("HoursEntry"))}),
+		"Volunteer":            web.SchemaOf(Volunteer{}, nil),
+		"VolunteerInput":       web.SchemaOf(VolunteerInput{}, nil, "name", "community_code"),
+		"VolunteerList":        listSchema("Volunteer", true),
+		"Hours": web.SchemaOf(Hours{}, map[string]any{"volunteer": web.Ref("Volunteer"), "from": date, "to": date,
 			"entries": web.Arr(web.Ref("HoursEntry"))}),
-		"Rule":        rule,
-		"Report":      report,
-		"ReportInput": web.Obj(map[string]any{"activity_id": web.Int()}, "activity_id"),
-		"Decision":    web.Obj(map[string]any{"decision": web.Enum("acknowledge", "refuse"), "reason": web.Str()}, "decision"),
-		"ReportList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Report")), "total": web.Int(), "page": web.Int(), "per_page": web.Int(), "awaiting_my_decision": web.Int(),
-			"by_street": web.Arr(web.Obj(map[string]any{"street_code": web.Str(), "major": web.Int(), "late": web.Int(), "unreported": web.Int()}))}),
-		"ConsultationInput": web.Obj(cin, "topic", "topic_kind", "community_code", "raised_by", "org_ids", "meetings"),
-		"Consultation":      web.Obj(cons),
+		"Rule":              web.SchemaOf(Rule{}, map[string]any{"kinds": web.Arr(web.Enum(Kinds...))}),
+		"Report":            web.SchemaOf(Report{}, map[string]any{"status": web.Enum(ReportPending, ReportAcknowledged, ReportRefused), "ack_level": web.Enum(LevelStreet, LevelCommunity)}),
+		"ReportInput":       web.Obj(map[string]any{"activity_id": web.Int()}, "activity_id"),
+		"Decision":          web.SchemaOf(decisionInput{}, map[string]any{"decision": web.Enum("acknowledge", "refuse")}, "decision"),
+		"ReportList":        web.SchemaOf(ReportList{}, map[string]any{"items": web.Arr(web.Ref("Report"))}),
+		"ConsultationInput": web.SchemaOf(ConsultationInput{}, cin, "topic", "topic_kind", "community_code", "raised_by", "org_ids", "meetings"),
+		"Consultation":      web.SchemaOf(Consultation{}, cin),
 		"ConsultationList":  listSchema("Consultation", false),
-		"Campaign": web.Obj(map[string]any{"theme": web.Enum(Themes...), "unit": web.Str(), "from": date, "to": date,
-			"activities": web.Int(), "beneficiaries": web.Int(), "registered_people": web.Int(), "volunteer_hours": num, "by_district": web.Arr(row), "by_month": web.Arr(row),
-			"active_orgs": web.Obj(map[string]any{"since": date, "orgs": web.Int(), "active": web.Int(), "share": num})}),
+		"Campaign": web.SchemaOf(Campaign{}, map[string]any{"theme": web.Enum(Themes...), "from": date, "to": date,
+			"active_orgs": web.SchemaOf(ActiveShare{}, map[string]any{"since": date})}),
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"sort"
 	"testing"
 	"time"
 
@@ -56,27 +55,21 @@ func BenchmarkCampaign(b *testing.B) {
 		}
 	}
 	b.Logf("%d activities written in %v on %s", n, time.Since(t0), a.DB.Engine)
-	if a.DB.Engine == "postgres" { // what autovacuum does after a bulk load: statistics and the visibility map
-		for _, tbl := range []string{"activities", "activity_orgs", "orgs"} {
-			if _, err := a.DB.Write.ExecContext(ctx, "VACUUM ANALYZE "+tbl); err != nil {
-				b.Fatal(err)
-			}
-		}
+	if err := dbtest.Vacuum(ctx, a.DB, "activities", "activity_orgs", "orgs"); err != nil {
+		b.Fatal(err)
 	}
 	svc := a.Activity
 	run := func(name string, fn func() error) {
 		b.Run(name, func(b *testing.B) {
-			var ds []time.Duration
+			var ds dbtest.Latencies
 			for b.Loop() {
-				s := time.Now()
-				if err := fn(); err != nil {
+				var err error
+				ds.Time(func() { err = fn() })
+				if err != nil {
 					b.Fatal(err)
 				}
-				ds = append(ds, time.Since(s))
 			}
-			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-			b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "median-ms")
-			b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds())/1000, "p99-ms")
+			ds.Report(b)
 		})
 	}
 	run("campaign-district", func() error {

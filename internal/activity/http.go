@@ -210,11 +210,8 @@ func inputOfForm(ctx context.Context, svc *Service, f url.Values) Input {
 
 func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	a, err := h.create(w, r, u)
-	if err != nil {
-		h.S.Refill(w, r, err, func(status int, fe map[string]string) { h.renderForm(w, r, u, status, r.Form, fe) })
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/activities/%d?flash=act.recorded", a.ID), http.StatusSeeOther)
+	h.S.SavedAt(w, r, err, func() string { return fmt.Sprintf("/activities/%d?flash=act.recorded", a.ID) },
+		func(status int, fe map[string]string) { h.renderForm(w, r, u, status, r.Form, fe) })
 }
 
 // create records the recording form's activity, with its file.
@@ -347,11 +344,8 @@ func (h *Handlers) renderInbox(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 func (h *Handlers) decideSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	if _, err := h.Svc.Decide(r.Context(), u, id, r.FormValue("decision"), r.FormValue("reason")); err != nil {
-		h.S.RefillLine(w, r, err, func(status int, msg string) { h.renderInbox(w, r, u, status, msg) })
-		return
-	}
-	http.Redirect(w, r, "/major-reports?flash=act.decided", http.StatusSeeOther)
+	_, err := h.Svc.Decide(r.Context(), u, id, r.FormValue("decision"), r.FormValue("reason"))
+	h.S.DoneLine(w, r, err, "/major-reports?flash=act.decided", func(status int, msg string) { h.renderInbox(w, r, u, status, msg) })
 }
 
 // hours are the volunteer's hours the request names: the path's id, over

@@ -81,11 +81,7 @@ func (s *Service) Beneficiaries(ctx context.Context, u *auth.User, p Paging) (*L
 func (s *Service) AddServed(ctx context.Context, u *auth.User, activityID int64, ids []int64) (*Activity, error) {
 	now := s.now()
 	var out *Activity
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		a, err := s.recordable(ctx, tx, u, activityID, s.DB.Dialect.ForUpdate())
-		if err != nil {
-			return err
-		}
+	err := s.recording(ctx, u, activityID, func(tx *sql.Tx, a *Activity) error {
 		people, err := beneficiariesByID(ctx, tx, ids)
 		if err != nil {
 			return err

@@ -82,22 +82,16 @@ func (h *Handlers) apiMember(w http.ResponseWriter, r *http.Request, u *auth.Use
 }
 
 func peopleSchemas() map[string]any {
-	dt := map[string]any{"type": "string", "format": "date-time"}
-	date := map[string]any{"type": "string", "format": "date"}
-	b := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "phone": web.Str(), "phone_masked": web.Bool(),
-		"community_code": web.Str(), "district_code": web.Str(), "groups": web.Arr(web.Str()), "created_at": dt})
-	member := web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(), "joined_on": date, "left_on": date})
 	return map[string]any{
-		"Beneficiary":         b,
+		"Beneficiary":         web.SchemaOf(Beneficiary{}, nil),
 		"BeneficiaryList":     listSchema("Beneficiary", true),
-		"BeneficiaryInput":    web.Obj(map[string]any{"name": web.Str(), "phone": web.Str(), "community_code": web.Str(), "groups": web.Arr(web.Str())}, "name", "community_code"),
-		"ServedInput":         web.Obj(map[string]any{"beneficiary_ids": web.Arr(web.Int())}, "beneficiary_ids"),
-		"ActivitySurveyInput": web.Obj(map[string]any{"question": web.Str(), "options": web.Arr(web.Str())}, "question", "options"),
-		"ActivitySurvey": web.Obj(map[string]any{"id": web.Int(), "consultation_id": web.Int(), "question": web.Str(), "options": web.Arr(web.Str()),
-			"counts": web.Arr(web.Int()), "answers": web.Int()}),
-		"ActivityAnswerInput": web.Obj(map[string]any{"phone": web.Str(), "choice": web.Int()}, "phone", "choice"),
-		"Association":         web.Obj(map[string]any{"street_code": web.Str(), "org_id": web.Int(), "org_name": web.Str(), "members": web.Arr(member)}),
+		"BeneficiaryInput":    web.SchemaOf(BeneficiaryInput{}, nil, "name", "community_code"),
+		"ServedInput":         web.SchemaOf(servedInput{}, nil, "beneficiary_ids"),
+		"ActivitySurveyInput": web.SchemaOf(SurveyInput{}, nil, "question", "options"),
+		"ActivitySurvey":      web.SchemaOf(Survey{}, nil),
+		"ActivityAnswerInput": web.SchemaOf(AnswerInput{}, nil, "phone", "choice"),
+		"Association":         web.SchemaOf(Association{}, nil),
 		"AssociationInput":    web.Obj(map[string]any{"org_id": web.Int()}, "org_id"),
-		"ActivityMemberInput": web.Obj(map[string]any{"org_id": web.Int(), "joined_on": date}, "org_id"),
+		"ActivityMemberInput": web.Obj(map[string]any{"org_id": web.Int(), "joined_on": map[string]any{"type": "string", "format": "date"}}, "org_id"),
 	}
 }

@@ -75,11 +75,7 @@ func (s *Service) PutRule(ctx context.Context, u *auth.User, unit string, r Rule
 func (s *Service) Submit(ctx context.Context, u *auth.User, activityID int64) (*Report, error) {
 	now := s.now()
 	var out *Report
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		a, err := s.recordable(ctx, tx, u, activityID, s.DB.Dialect.ForUpdate())
-		if err != nil {
-			return err
-		}
+	err := s.recording(ctx, u, activityID, func(tx *sql.Tx, a *Activity) error {
 		if !a.Major {
 			return errs.E(errs.Conflict, "err.report_not_major")
 		}

@@ -66,12 +66,7 @@ func input(org *registry.Org, title, theme, kind, day string, from, to, particip
 // served and returns a member of its staff, "wushan-hub".
 func (f *fixture) hubServing(t *testing.T, st *auth.User, hub, served *registry.Org) *auth.User {
 	t.Helper()
-	if r := f.a.As(st).Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}); r.Status != 200 {
-		t.Fatalf("designate: %d %s", r.Status, r.Body)
-	}
-	staff := f.a.CreateUser("wushan-hub", auth.HubStaff, wushan, hub.ID)
-	f.post(t, staff, fmt.Sprintf("/api/v1/hubs/%d/members", hub.ID), map[string]any{"org_id": served.ID}, 201)
-	return staff
+	return f.a.Hub(st, hub, "wushan-hub", served)
 }
 
 func (f *fixture) post(t *testing.T, u *auth.User, path string, body any, want int) *apptest.Response {

@@ -101,6 +101,18 @@ func (s *Service) recordable(ctx context.Context, q db.Querier, u *auth.User, id
 	return a, nil
 }
 
+// recording runs fn in a transaction with the activity u may record on
+// (recordable), locked for the change.
+func (s *Service) recording(ctx context.Context, u *auth.User, id int64, fn func(tx *sql.Tx, a *Activity) error) error {
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		a, err := s.recordable(ctx, tx, u, id, s.DB.Dialect.ForUpdate())
+		if err != nil {
+			return err
+		}
+		return fn(tx, a)
+	})
+}
+
 // seen loads an activity the user sees; one the user does not see is not
 // found.
 func (s *Service) seen(ctx context.Context, q db.Querier, u *auth.User, id int64, lock string) (*Activity, error) {

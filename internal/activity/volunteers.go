@@ -90,11 +90,7 @@ func (s *Service) Volunteer(ctx context.Context, u *auth.User, id int64) (*Volun
 func (s *Service) AddHours(ctx context.Context, u *auth.User, activityID int64, in HoursInput) (*HoursEntry, error) {
 	now := s.now()
 	var out *HoursEntry
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		a, err := s.recordable(ctx, tx, u, activityID, s.DB.Dialect.ForUpdate())
-		if err != nil {
-			return err
-		}
+	err := s.recording(ctx, u, activityID, func(tx *sql.Tx, a *Activity) error {
 		v, err := getVolunteer(ctx, tx, in.VolunteerID)
 		if errs.Is(err, errs.NotFound) {
 			v, err = nil, nil
@@ -140,11 +136,7 @@ func (s *Service) AddHours(ctx context.Context, u *auth.User, activityID int64, 
 func (s *Service) Confirm(ctx context.Context, u *auth.User, activityID int64) (*Activity, error) {
 	now := s.now()
 	var out *Activity
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		a, err := s.recordable(ctx, tx, u, activityID, s.DB.Dialect.ForUpdate())
-		if err != nil {
-			return err
-		}
+	err := s.recording(ctx, u, activityID, func(tx *sql.Tx, a *Activity) error {
 		switch {
 		case a.HoursConfirmed:
 			return errs.E(errs.Conflict, "err.hours_already_confirmed")

@@ -16,6 +16,7 @@ import (
 	"linli/internal/platform/auth"
 )
 
+// narrow checks that page is no wider than a 390 px phone's screen.
 func narrow(t *testing.T, ctx context.Context, page string) {
 	t.Helper()
 	if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {

@@ -28,14 +28,7 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	hin := apptest.OrgInput("五山社区服务中心", wushanComm)
 	hin.Tier, hin.Status = registry.TierCommunity, registry.StatusActive
 	hub := a.CreateOrg(street, hin)
-	sc := a.As(street)
-	if r := sc.Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}); r.Status != 200 {
-		t.Fatalf("hub: %d %s", r.Status, r.Body)
-	}
-	staff := a.As(a.CreateUser("ws-fund-hub", auth.HubStaff, wushan, hub.ID))
-	if r := staff.Do("POST", fmt.Sprintf("/api/v1/hubs/%d/members", hub.ID), map[string]any{"org_id": org.ID}); r.Status != 201 {
-		t.Fatalf("member: %d %s", r.Status, r.Body)
-	}
+	a.Hub(street, hub, "ws-fund-hub", org)
 	a.CreateUser("ws-fund-leader", auth.OrgLeader, wushanComm, org.ID)
 	a.CreateUser("ws-fund-reviewer", auth.StreetOfficer, wushan, 0)
 	var call struct{ ID int64 }
@@ -59,9 +52,7 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("eligibility"))); !strings.Contains(got, "符合申报条件") {
 		t.Fatalf("eligibility told %q", got)
 	}
-	if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
-		t.Errorf("the apply page is %d px wide on a 390 px screen", w)
-	}
+	narrow(t, ctx, "the apply page")
 	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.ID("title"), "长者午餐互助"),
 		chromedp.SetValue(chromedp.ID("need"), "独居长者吃饭难"),
 		chromedp.SendKeys(chromedp.ID("request"), "20000"),
@@ -87,9 +78,7 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	if got := browsertest.Run(t, ctx, chromedp.Text(chromedp.ID("app-status"))); got != "已提交" {
 		t.Errorf("status shown %q", got)
 	}
-	if w := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
-		t.Errorf("the application page is %d px wide on a 390 px screen", w)
-	}
+	narrow(t, ctx, "the application page")
 	var appID, req int64
 	var st string
 	if err := a.DB.Read.QueryRow(`SELECT id, status, request_fen FROM fund_applications WHERE org_id = $1`, org.ID).Scan(&appID, &st, &req); err != nil {

@@ -2,10 +2,12 @@ package app_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
@@ -73,7 +75,7 @@ func TestOpenAPIDocumentsEveryResponseField(t *testing.T) {
 	sort.Strings(missing)
 	missing = compactStrings(missing)
 	for _, m := range missing {
-		t.Errorf("undocumented field: %s", m)
+		t.Errorf("not as documented: %s", m)
 	}
 }
 
@@ -87,7 +89,8 @@ func compactStrings(s []string) []string {
 	return out
 }
 
-// undocumented appends the keys of v that schema does not document.
+// undocumented appends the keys of v that schema does not document, and
+// the values that are not of their documented type or date format.
 func undocumented(schemas map[string]map[string]any, schema map[string]any, v any, at string, out *[]string) {
 	for depth := 0; depth < 8; depth++ {
 		ref, ok := schema["$ref"].(string)
@@ -98,6 +101,14 @@ func undocumented(schemas map[string]map[string]any, schema map[string]any, v an
 	}
 	if schema == nil {
 		return
+	}
+	if typ, _ := schema["type"].(string); typ != "" && v != nil && !ofType(typ, v) {
+		*out = append(*out, fmt.Sprintf("%s: %v is not of type %s", at, v, typ))
+	}
+	if str, ok := v.(string); ok && str != "" && schema["format"] == "date" {
+		if _, err := time.Parse(time.DateOnly, str); err != nil {
+			*out = append(*out, fmt.Sprintf("%s: %q is not a date", at, str))
+		}
 	}
 	switch x := v.(type) {
 	case []any:
@@ -124,4 +135,21 @@ func undocumented(schemas map[string]map[string]any, schema map[string]any, v an
 			}
 		}
 	}
+}
+
+// ofType tells whether a decoded JSON value is of an OpenAPI type.
+func ofType(typ string, v any) bool {
+	switch x := v.(type) {
+	case string:
+		return typ == "string"
+	case bool:
+		return typ == "boolean"
+	case float64:
+		return typ == "number" || (typ == "integer" && x == float64(int64(x)))
+	case []any:
+		return typ == "array"
+	case map[string]any:
+		return typ == "object"
+	}
+	return true
 }

@@ -2,7 +2,6 @@ package census_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 
 	"linli/internal/census"
@@ -43,53 +42,27 @@ func TestConcurrentImportsAcrossDistricts(t *testing.T) {
 	moving := org("天河书法社", yulei)
 
 	before := registrytest.Versions(t, f.ctx, f.db, "440105", "440106")
-	var mu sync.Mutex
-	var failures []string
-	committed := 0
-	var wg sync.WaitGroup
+	var writers []registrytest.Writer
 	for fi, rows := range files {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range rounds {
-				for j := range rows {
-					rows[j].Members = 30 + i
-				}
-				rep, err := f.census.Import(f.ctx, f.admin, censustest.File(t, rows...), "摸底表.csv", census.Options{})
-				mu.Lock()
-				switch {
-				case err != nil:
-					failures = append(failures, fmt.Sprintf("file %d, round %d: %v", fi, i, err))
-				case !rep.Committed || rep.Updated != len(rows):
-					failures = append(failures, fmt.Sprintf("file %d, round %d: %+v", fi, i, rep))
-				default:
-					committed++
-				}
-				mu.Unlock()
+		writers = append(writers, registrytest.Writer{Name: fmt.Sprintf("file %d", fi), Rounds: rounds, Write: func(i int) error {
+			for j := range rows {
+				rows[j].Members = 30 + i
 			}
-		}()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := range 2 * rounds {
-			in := moving
-			in.CommunityCode = []string{haizhu, yulei}[i%2]
-			_, err := f.reg.Update(f.ctx, f.admin, ids[moving.Name], in)
-			mu.Lock()
-			if err != nil {
-				failures = append(failures, fmt.Sprintf("move, round %d: %v", i, err))
-			} else {
-				committed++
+			rep, err := f.census.Import(f.ctx, f.admin, censustest.File(t, rows...), "摸底表.csv", census.Options{})
+			if err == nil && (!rep.Committed || rep.Updated != len(rows)) {
+				err = fmt.Errorf("%+v", rep)
 			}
-			mu.Unlock()
-		}
-	}()
-	wg.Wait()
-	if len(failures) > 0 {
-		t.Fatalf("%d of %d writes failed, the first: %s", len(failures), 4*rounds, failures[0])
+			return err
+		}})
 	}
-	registrytest.CheckMoved(t, f.ctx, f.db, before, map[string]int64{"440105": int64(committed), "440106": int64(committed)})
+	writers = append(writers, registrytest.Writer{Name: "move", Rounds: 2 * rounds, Write: func(i int) error {
+		in := moving
+		in.CommunityCode = []string{haizhu, yulei}[i%2]
+		_, err := f.reg.Update(f.ctx, f.admin, ids[moving.Name], in)
+		return err
+	}})
+	committed := registrytest.Race(t, writers...)
+	registrytest.CheckMoved(t, f.ctx, f.db, before, map[string]int64{"440105": committed, "440106": committed})
 	for _, rows := range files {
 		for _, in := range rows {
 			var members int

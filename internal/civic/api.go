@@ -155,57 +155,38 @@ func (h *Handlers) apiPublicCases(w http.ResponseWriter, r *http.Request) {
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums a type cannot tell.
 func schemas() map[string]any {
-	outcome := web.Obj(map[string]any{"key": web.Str(), "value": web.Int()})
-	question := web.Obj(map[string]any{"key": web.Str(), "text_zh": web.Str(), "text_en": web.Str(), "scale": web.Enum(Scales...),
-		"reading": web.Enum(Readings...), "options": web.Arr(web.Obj(map[string]any{"label": web.Str()}, "label"))}, "key", "text_zh", "scale")
-	place := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "answers": web.Int(), "aware": web.Int(), "awareness": num(),
-		"took_part": web.Int(), "participation": num(), "satisfaction_answers": web.Int(), "satisfaction": num(),
-		"ratings": web.Int(), "rating_average": num()})
-	ids := web.Arr(web.Int())
-	cs := web.Obj(map[string]any{"id": web.Int(), "kind": web.Enum(Kinds...), "title": web.Str(), "story": web.Str(), "unit_code": web.Str(),
-		"unit_name": web.Str(), "street_code": web.Str(), "district_code": web.Str(), "org_id": web.Int(), "org_name": web.Str(),
-		"themes": web.Arr(web.Str()), "activity_ids": ids, "project_ids": ids, "outcomes": web.Arr(outcome),
-		"status": web.Enum(CaseDraft, CaseStreet, CaseDistrict, CasePublished), "featured": web.Bool(), "published_on": web.Str(),
-		"photos": ids, "created_at": web.Str()})
-	rating := web.Obj(map[string]any{"id": web.Int(), "org_id": web.Int(), "org_name": web.Str(), "year": web.Str(), "stars": web.Int(),
-		"comment": web.Str(), "comment_status": web.Enum("", CommentPending, CommentPublished, CommentRejected), "community_code": web.Str(),
-		"answer": web.Str(), "effective_on": web.Str(), "created_at": web.Str()})
-	resident := web.Obj(map[string]any{"id": web.Int(), "username": web.Str(), "community_code": web.Str(), "community_name": web.Str(),
-		"phone_last4": web.Str()})
-	survey := web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "unit_code": web.Str(), "unit_name": web.Str(), "opens_on": web.Str(),
-		"closes_on": web.Str(), "questions": web.Arr(question), "answered": web.Bool(), "answers": web.Int(), "published_at": web.Str()})
-	option := web.Obj(map[string]any{"value": web.Str(), "label": web.Str(), "count": web.Int(), "share": num()})
-	qres := web.Obj(map[string]any{"key": web.Str(), "text_zh": web.Str(), "text_en": web.Str(), "scale": web.Enum(Scales...), "reading": web.Str(),
-		"answered": web.Int(), "options": web.Arr(option), "mean": num()})
-	line := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "community_code": web.Str()})
-	act := web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "starts_at": web.Str(), "address": web.Str(), "mine": web.Bool(),
-		"past": web.Bool(), "org_id": web.Int(), "org_name": web.Str()})
+	question := web.SchemaOf(Question{}, map[string]any{"scale": web.Enum(Scales...), "reading": web.Enum(Readings...),
+		"options": web.Arr(web.SchemaOf(Choice{}, nil, "label"))}, "key", "text_zh", "scale")
+	qs := map[string]any{"questions": web.Arr(question)}
+	cs := web.SchemaOf(Case{}, map[string]any{"kind": web.Enum(Kinds...),
+		"status": web.Enum(CaseDraft, CaseStreet, CaseDistrict, CasePublished)})
+	rating := web.SchemaOf(Rating{}, map[string]any{"comment_status": web.Enum("", CommentPending, CommentPublished, CommentRejected)})
+	survey := web.SchemaOf(Survey{}, qs)
+	items := func(item map[string]any) map[string]any { return web.Obj(map[string]any{"items": web.Arr(item)}) }
 	return map[string]any{
-		"ResidentSignUp": web.Obj(map[string]any{"username": web.Str(), "password": web.Str(), "community_code": web.Str(), "phone": web.Str()},
-			"username", "password", "community_code"),
-		"Resident":       resident,
-		"ResidentHome":   web.Obj(map[string]any{"resident": resident, "follows": web.Arr(line), "signups": web.Arr(act)}),
-		"SignupSettings": web.Obj(map[string]any{"accepts_signups": web.Bool(), "capacity": web.Int()}, "accepts_signups"),
-		"RatingInput":    web.Obj(map[string]any{"stars": web.Int(), "comment": web.Str()}, "stars"),
-		"Rating":         rating,
-		"RatingList":     web.Obj(map[string]any{"items": web.Arr(rating)}),
-		"Moderation":     web.Obj(map[string]any{"decision": web.Enum("publish", "reject")}, "decision"),
-		"Answer":         web.Obj(map[string]any{"answer": web.Str()}, "answer"),
-		"SurveyInput": web.Obj(map[string]any{"title": web.Str(), "unit_code": web.Str(), "opens_on": web.Str(), "closes_on": web.Str(),
-			"questions": web.Arr(question)}, "title", "unit_code", "opens_on", "closes_on"),
+		"ResidentSignUp": web.SchemaOf(SignUp{}, nil, "username", "password", "community_code"),
+		"Resident":       web.SchemaOf(Resident{}, nil),
+		"ResidentHome": web.Obj(map[string]any{"resident": web.SchemaOf(Resident{}, nil),
+			"follows": web.Arr(web.SchemaOf(OrgLine{}, nil)), "signups": web.Arr(web.SchemaOf(ActivityLine{}, nil))}),
+		"SignupSettings":   web.SchemaOf(SignupSettings{}, nil, "accepts_signups"),
+		"RatingInput":      web.SchemaOf(RatingInput{}, nil, "stars"),
+		"Rating":           rating,
+		"RatingList":       items(rating),
+		"Moderation":       web.SchemaOf(Moderation{}, map[string]any{"decision": web.Enum("publish", "reject")}, "decision"),
+		"Answer":           web.SchemaOf(Answer{}, nil, "answer"),
+		"SurveyInput":      web.SchemaOf(SurveyInput{}, qs, "title", "unit_code", "opens_on", "closes_on"),
 		"Survey":           survey,
-		"SurveyList":       web.Obj(map[string]any{"items": web.Arr(survey)}),
-		"AnswerInput":      web.Obj(map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": web.Str()}}, "answers"),
-		"SurveyResults":    web.Obj(map[string]any{"survey_id": web.Int(), "survey": survey, "questions": web.Arr(qres), "total": place, "places": web.Arr(place)}),
-		"PublicationInput": web.Obj(map[string]any{"published": web.Bool()}, "published"),
-		"CaseInput": web.Obj(map[string]any{"kind": web.Enum(Kinds...), "title": web.Str(), "story": web.Str(), "unit_code": web.Str(),
-			"themes": web.Arr(web.Str()), "activity_ids": ids, "project_ids": ids}, "title", "story"),
-		"Case":          cs,
-		"CaseList":      web.Obj(map[string]any{"items": web.Arr(cs)}),
-		"CivicDecision": web.Obj(map[string]any{"decision": web.Enum(Decisions...), "reason": web.Str()}, "decision"),
-		"PhotoID":       web.Obj(map[string]any{"id": web.Int()}),
+		"SurveyList":       items(survey),
+		"AnswerInput":      web.SchemaOf(AnswerInput{}, nil, "answers"),
+		"SurveyResults":    web.SchemaOf(Results{}, map[string]any{"survey": survey, "questions": web.Arr(web.SchemaOf(QuestionResult{}, map[string]any{"scale": web.Enum(Scales...)}))}),
+		"PublicationInput": web.SchemaOf(PublicationInput{}, nil, "published"),
+		"CaseInput":        web.SchemaOf(CaseInput{}, map[string]any{"kind": web.Enum(Kinds...)}, "title", "story"),
+		"Case":             cs,
+		"CaseList":         items(cs),
+		"CivicDecision":    web.SchemaOf(Decision{}, map[string]any{"decision": web.Enum(Decisions...)}, "decision"),
+		"PhotoID":          web.Obj(map[string]any{"id": web.Int()}),
 	}
 }
-
-func num() map[string]any { return map[string]any{"type": "number"} }

@@ -66,13 +66,20 @@ func (h *Handlers) tr(r *http.Request, key string, args ...any) string {
 	return h.S.Cat.T(i18n.FromRequest(r), key, args...)
 }
 
-func back(w http.ResponseWriter, r *http.Request, path, flash string) {
-	http.Redirect(w, r, path+"?flash="+url.QueryEscape(flash), http.StatusSeeOther)
+// flashed is the address path with the flash message key flash.
+func flashed(path, flash string) string {
+	return path + "?flash=" + url.QueryEscape(flash)
 }
 
 // formError shows a form's error on a page of its own (the fields' messages).
 func (h *Handlers) formError(w http.ResponseWriter, r *http.Request, err error) {
 	h.S.RefusalPage(w, r, err, "civic.refused")
+}
+
+// done ends a resident's or an officer's form (web.Done): back to path
+// with the flash, or the refusal on a page of its own (formError).
+func (h *Handlers) done(w http.ResponseWriter, r *http.Request, err error, path, flash string) {
+	h.S.Done(w, r, err, flashed(path, flash), func(_ int, fail error) { h.formError(w, r, fail) })
 }
 
 type signupData struct {
@@ -130,21 +137,25 @@ func (h *Handlers) signupPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) signupSubmit(w http.ResponseWriter, r *http.Request) {
 	in := SignUp{Username: r.PostFormValue("username"), Password: r.PostFormValue("password"),
 		CommunityCode: r.PostFormValue("community_code"), Phone: r.PostFormValue("phone")}
-	_, err := h.Svc.SignUp(r.Context(), in, h.S.ClientIP(r))
+	token, err := h.signUp(r, in)
 	if err == nil {
-		var token string
-		_, token, err = h.S.Auth.Login(r.Context(), strings.TrimSpace(in.Username), in.Password, h.S.ClientIP(r), r.UserAgent())
-		if err == nil {
-			h.S.SetSession(w, r, token)
-			back(w, r, Home, "civic.welcome")
-			return
-		}
+		h.S.SetSession(w, r, token) // the session before the redirect that ends the form
 	}
-	h.S.Refill(w, r, err, func(status int, fe map[string]string) {
+	h.S.Saved(w, r, err, flashed(Home, "civic.welcome"), func(status int, fe map[string]string) {
 		d := signupData{Username: in.Username, Community: in.CommunityCode, Errors: fe}
 		h.chooser(r, &d)
 		h.S.Render(w, r, status, "civic_signup", web.View{Title: h.tr(r, "civic.signup_title"), Errors: fe, Data: d})
 	})
+}
+
+// signUp registers a resident and signs them in: the new session's
+// token.
+func (h *Handlers) signUp(r *http.Request, in SignUp) (string, error) {
+	if _, err := h.Svc.SignUp(r.Context(), in, h.S.ClientIP(r)); err != nil {
+		return "", err
+	}
+	_, token, err := h.S.Auth.Login(r.Context(), strings.TrimSpace(in.Username), in.Password, h.S.ClientIP(r), r.UserAgent())
+	return token, err
 }
 
 type homeData struct {
@@ -209,19 +220,11 @@ func formID(r *http.Request, name string) int64 {
 }
 
 func (h *Handlers) followSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := h.Svc.Follow(r.Context(), u, formID(r, "org_id"), r.PostFormValue("on") != "0"); err != nil {
-		h.formError(w, r, err)
-		return
-	}
-	back(w, r, Home, "civic.saved")
+	h.done(w, r, h.Svc.Follow(r.Context(), u, formID(r, "org_id"), r.PostFormValue("on") != "0"), Home, "civic.saved")
 }
 
 func (h *Handlers) signupForSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := h.Svc.SignUpFor(r.Context(), u, formID(r, "activity_id")); err != nil {
-		h.formError(w, r, err)
-		return
-	}
-	back(w, r, Home, "civic.signed_up")
+	h.done(w, r, h.Svc.SignUpFor(r.Context(), u, formID(r, "activity_id")), Home, "civic.signed_up")
 }
 
 func (h *Handlers) needSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -231,20 +234,13 @@ func (h *Handlers) needSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 	}
 	_, err := h.Svc.Needs.RecordNeed(r.Context(), u, funding.Need{Title: r.PostFormValue("title"), Field: r.PostFormValue("field"),
 		Detail: r.PostFormValue("detail")})
-	if err != nil {
-		h.formError(w, r, err)
-		return
-	}
-	back(w, r, Home, "civic.need_saved")
+	h.done(w, r, err, Home, "civic.need_saved")
 }
 
 func (h *Handlers) rateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	stars, _ := strconv.Atoi(r.PostFormValue("stars"))
-	if _, err := h.Svc.Rate(r.Context(), u, formID(r, "org_id"), RatingInput{Stars: stars, Comment: r.PostFormValue("comment")}); err != nil {
-		h.formError(w, r, err)
-		return
-	}
-	back(w, r, Home, "civic.rated")
+	_, err := h.Svc.Rate(r.Context(), u, formID(r, "org_id"), RatingInput{Stars: stars, Comment: r.PostFormValue("comment")})
+	h.done(w, r, err, Home, "civic.rated")
 }
 
 func (h *Handlers) answerSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -255,11 +251,7 @@ func (h *Handlers) answerSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 			in.Answers[key] = v[0]
 		}
 	}
-	if err := h.Svc.AnswerSurvey(r.Context(), u, id, in); err != nil {
-		h.formError(w, r, err)
-		return
-	}
-	back(w, r, Home, "civic.answered")
+	h.done(w, r, h.Svc.AnswerSurvey(r.Context(), u, id, in), Home, "civic.answered")
 }
 
 type casesData struct {
@@ -289,21 +281,23 @@ func ids(s string) []int64 {
 }
 
 func (h *Handlers) caseCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	c, err := h.createCase(r, u)
+	h.S.DoneAt(w, r, err, func() string { return flashed("/cases/"+itoa(c.ID), "civic.saved") },
+		func(_ int, fail error) { h.formError(w, r, fail) })
+}
+
+// createCase creates the case of the form, in the place it names: the
+// street or community by name, "街道 · 社区", "name #code" or its code;
+// empty is the author's own.
+func (h *Handlers) createCase(r *http.Request, u *auth.User) (*Case, error) {
 	r.ParseForm()
-	// the street or community by name, "街道 · 社区", "name #code" or its
-	// code; empty is the author's own
 	unit, err := geo.ResolvePlace(r.Context(), h.Svc.Geo, u, "unit_code", r.PostFormValue("unit_code"), 0)
-	var c *Case
-	if err == nil {
-		c, err = h.Svc.CreateCase(r.Context(), u, CaseInput{Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"),
-			Story: r.PostFormValue("story"), UnitCode: unit, Themes: r.PostForm["themes"],
-			ActivityIDs: ids(r.PostFormValue("activity_ids")), ProjectIDs: ids(r.PostFormValue("project_ids"))})
-	}
 	if err != nil {
-		h.formError(w, r, err)
-		return
+		return nil, err
 	}
-	back(w, r, "/cases/"+itoa(c.ID), "civic.saved")
+	return h.Svc.CreateCase(r.Context(), u, CaseInput{Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"),
+		Story: r.PostFormValue("story"), UnitCode: unit, Themes: r.PostForm["themes"],
+		ActivityIDs: ids(r.PostFormValue("activity_ids")), ProjectIDs: ids(r.PostFormValue("project_ids"))})
 }
 
 type caseData struct {
@@ -329,19 +323,13 @@ func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request, u *auth.User
 }
 
 func (h *Handlers) caseDecide(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	if _, err := h.Svc.Decide(r.Context(), u, id, Decision{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}); err != nil {
-		h.formError(w, r, err)
-		return
-	}
-	back(w, r, "/cases/"+itoa(id), "civic.decided")
+	_, err := h.Svc.Decide(r.Context(), u, id, Decision{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")})
+	h.done(w, r, err, "/cases/"+itoa(id), "civic.decided")
 }
 
 func (h *Handlers) casePhoto(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	if _, err := h.addPhoto(w, r, u, id); err != nil {
-		h.formError(w, r, err)
-		return
-	}
-	back(w, r, "/cases/"+itoa(id), "civic.saved")
+	_, err := h.addPhoto(w, r, u, id)
+	h.done(w, r, err, "/cases/"+itoa(id), "civic.saved")
 }
 
 func (h *Handlers) ratingsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -363,19 +351,13 @@ func (h *Handlers) ratingsPage(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 func (h *Handlers) moderateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	if _, err := h.Svc.Moderate(r.Context(), u, id, Moderation{Decision: r.PostFormValue("decision")}); err != nil {
-		h.formError(w, r, err)
-		return
-	}
-	back(w, r, "/ratings", "civic.decided")
+	_, err := h.Svc.Moderate(r.Context(), u, id, Moderation{Decision: r.PostFormValue("decision")})
+	h.done(w, r, err, "/ratings", "civic.decided")
 }
 
 func (h *Handlers) answerRatingSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	if _, err := h.Svc.AnswerRating(r.Context(), u, id, Answer{Answer: r.PostFormValue("answer")}); err != nil {
-		h.formError(w, r, err)
-		return
-	}
-	back(w, r, "/ratings", "civic.saved")
+	_, err := h.Svc.AnswerRating(r.Context(), u, id, Answer{Answer: r.PostFormValue("answer")})
+	h.done(w, r, err, "/ratings", "civic.saved")
 }
 
 // publicView is what the public pages receive: their Open Graph facts.

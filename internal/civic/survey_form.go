@@ -186,11 +186,8 @@ func (h *Handlers) surveyNew(w http.ResponseWriter, r *http.Request, u *auth.Use
 func (h *Handlers) surveyCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	in := readForm(r)
 	sv, err := h.Svc.CreateSurvey(r.Context(), u, in)
-	if err == nil {
-		back(w, r, "/surveys/"+itoa(sv.ID), "civic.saved")
-		return
-	}
-	h.surveyFormError(w, r, u, surveyForm{In: in}, err)
+	h.S.SavedAt(w, r, err, func() string { return flashed("/surveys/"+itoa(sv.ID), "civic.saved") },
+		h.refillSurvey(w, r, u, surveyForm{In: in}))
 }
 
 // ownSurvey reads the survey of the path for its officers, or answers
@@ -225,13 +222,10 @@ func (h *Handlers) surveyUpdate(w http.ResponseWriter, r *http.Request, u *auth.
 		in.UnitCode, in.Questions = sv.UnitCode, sv.Questions
 	}
 	_, err := h.Svc.UpdateSurvey(r.Context(), u, id, in)
-	if err == nil {
-		back(w, r, "/surveys/"+itoa(id), "civic.saved")
-		return
-	}
-	h.surveyFormError(w, r, u, surveyForm{ID: id, In: in, Answers: sv.Answers}, err)
+	h.S.Saved(w, r, err, flashed("/surveys/"+itoa(id), "civic.saved"), h.refillSurvey(w, r, u, surveyForm{ID: id, In: in, Answers: sv.Answers}))
 }
 
-func (h *Handlers) surveyFormError(w http.ResponseWriter, r *http.Request, u *auth.User, f surveyForm, err error) {
-	h.S.Refill(w, r, err, func(status int, fe map[string]string) { h.renderSurveyForm(w, r, u, status, f, fe) })
+// refillSurvey shows the survey form f again with a refusal's messages.
+func (h *Handlers) refillSurvey(w http.ResponseWriter, r *http.Request, u *auth.User, f surveyForm) func(status int, fe map[string]string) {
+	return func(status int, fe map[string]string) { h.renderSurveyForm(w, r, u, status, f, fe) }
 }

@@ -68,11 +68,8 @@ func (h *Handlers) surveyPage(w http.ResponseWriter, r *http.Request, u *auth.Us
 }
 
 func (h *Handlers) publishSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	if _, err := h.Svc.PublishResults(r.Context(), u, id, PublicationInput{Published: r.PostFormValue("published") == "1"}); err != nil {
-		h.formError(w, r, err)
-		return
-	}
-	back(w, r, "/surveys/"+itoa(id), "civic.saved")
+	_, err := h.Svc.PublishResults(r.Context(), u, id, PublicationInput{Published: r.PostFormValue("published") == "1"})
+	h.done(w, r, err, "/surveys/"+itoa(id), "civic.saved")
 }
 
 // sendResults sends the results of the survey id as a spreadsheet, or

@@ -35,17 +35,10 @@ func (h *Handlers) apiReport(w http.ResponseWriter, r *http.Request, u *auth.Use
 	web.JSONBytes(w, http.StatusOK, body) // encoded once per report made, not per request
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums a type cannot tell.
 func schemas() map[string]any {
-	counts := map[string]any{"type": "object", "additionalProperties": web.Int()}
-	shares := map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "number"}}
-	row := web.Obj(map[string]any{"unit": web.Str(), "name": web.Str(), "cells": counts, "total": web.Int(),
-		"kind": web.Str(), "not_counted": web.Bool()})
-	place := web.Obj(map[string]any{"unit": web.Str(), "name": web.Str(), "street": web.Str(), "kind": web.Str()})
 	return map[string]any{
-		"Coverage": web.Obj(map[string]any{"unit": web.Str(), "name": web.Str(), "by": web.Enum(Dimensions...),
-			"as_of": web.Str(), "area": web.Str(), "columns": web.Arr(web.Str()), "rows": web.Arr(row), "covered": shares,
-			"totals": counts, "total": web.Int(), "covered_any": map[string]any{"type": "number"}, "counted": web.Int(),
-			"empty_communities": web.Arr(place), "communities": web.Int(), "from_records": web.Bool()},
-			"unit", "by", "columns", "rows", "covered"),
+		"Coverage": web.SchemaOf(Report{}, map[string]any{"by": web.Enum(Dimensions...)}, "unit", "by", "columns", "rows", "covered"),
 	}
 }

@@ -198,30 +198,16 @@ func charterRow(org int64, version int, chs []governance.Chapter, status, on str
 func bulkInsert(ctx context.Context, tx *sql.Tx, head string, rows [][]any) error {
 	for len(rows) > 0 {
 		n := min(len(rows), 100)
-		var sb strings.Builder
 		args := make([]any, 0, n*len(rows[0]))
-		for i, row := range rows[:n] {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(")
-			for j, v := range row {
-				if j > 0 {
-					sb.WriteString(", ")
-				}
+		for _, row := range rows[:n] {
+			for _, v := range row {
 				if b, ok := v.(bool); ok {
-					v = 0
-					if b {
-						v = 1
-					}
+					v = db.BoolInt(b)
 				}
-				var p string
-				p, args = db.Arg(args, v)
-				sb.WriteString(p)
+				args = append(args, v)
 			}
-			sb.WriteString(")")
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO "+head+" VALUES "+sb.String(), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+head+" VALUES "+db.Values(nil, n, len(rows[0])), args...); err != nil {
 			return fmt.Errorf("demo: governance insert %s: %w", head[:strings.Index(head, " ")], err)
 		}
 		rows = rows[n:]

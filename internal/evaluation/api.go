@@ -23,10 +23,10 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	api("GET", "/api/v1/orgs/{id}/party", "An organization's party organization form today and its dated timeline", "", "PartyState", 0, nil, web.Read(h.S, "id", h.Svc.Party))
 	api("POST", "/api/v1/orgs/{id}/party", "Record the party organization form from a date (the registry's party organization follows)", "FormInput", "PartyState", 201, nil, web.WriteID(h.S, http.StatusCreated, "id", h.apiSetForm))
 	api("GET", "/api/v1/party-contacts", "Contacts between the community party organization and its organizations, newest first", "", "PartyContactList", 0,
-		[]web.Param{within, {Name: "org_id", Description: "one organization"}}, h.apiContacts)
+		[]web.Param{within, {Name: "org_id", Description: "one organization"}}, web.Parsed(h.S, placeQueryOf("org_id"), h.apiContacts))
 	api("POST", "/api/v1/party-contacts", "Record a contact", "PartyContactInput", "PartyContact", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.AddContact))
 	api("GET", "/api/v1/party-coverage", "Party building on a day by child unit: active organizations, with a party organization or instructor, contacted in the quarter", "", "PartyCoverage", 0, []web.Param{within, on}, h.apiCoverage)
-	api("GET", "/api/v1/appraisals", "Appraisals (评估评议) of a place", "", "AppraisalList", 0, []web.Param{within, {Name: "year", Description: "one year"}}, h.apiAppraisals)
+	api("GET", "/api/v1/appraisals", "Appraisals (评估评议) of a place", "", "AppraisalList", 0, []web.Param{within, {Name: "year", Description: "one year"}}, web.Parsed(h.S, placeQueryOf("year"), h.apiAppraisals))
 	api("POST", "/api/v1/appraisals", "Record a year's appraisal: the 两委 members' forms and the residents' paper ballots", "AppraisalInput", "Appraisal", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.Appraise))
 	api("GET", "/api/v1/evaluation-trees", "Indicator trees of the scope and above, with the evidence keys available", "", "TreeList", 0, nil, h.apiTrees)
 	api("POST", "/api/v1/evaluation-trees", "Build a tree (without nodes: the default tree), or a new version of one (based_on)", "TreeInput", "Tree", 201, nil, web.Write(h.S, http.StatusCreated, h.Svc.SaveTree))
@@ -66,13 +66,24 @@ func queryID(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
-func (h *Handlers) apiContacts(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	org, err := queryID(r, "org_id")
-	var cs []Contact
-	if err == nil {
-		cs, err = h.Svc.Contacts(r.Context(), u, r.URL.Query().Get("within"), org)
+// placeQuery is a list's query: its place (within) and one optional id
+// (an organization, a year), 0 when absent.
+type placeQuery struct {
+	within string
+	id     int64
+}
+
+// placeQueryOf reads a placeQuery whose id is the parameter name.
+func placeQueryOf(name string) func(*http.Request) (placeQuery, error) {
+	return func(r *http.Request) (placeQuery, error) {
+		id, err := queryID(r, name)
+		return placeQuery{within: r.URL.Query().Get("within"), id: id}, err
 	}
-	h.S.Respond(w, r, http.StatusOK, items(cs), err)
+}
+
+func (h *Handlers) apiContacts(ctx context.Context, u *auth.User, q placeQuery) (map[string]any, error) {
+	cs, err := h.Svc.Contacts(ctx, u, q.within, q.id)
+	return items(cs), err
 }
 
 func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -80,13 +91,9 @@ func (h *Handlers) apiCoverage(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.S.Respond(w, r, http.StatusOK, c, err)
 }
 
-func (h *Handlers) apiAppraisals(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	year, err := queryID(r, "year")
-	var as []Appraisal
-	if err == nil {
-		as, err = h.Svc.Appraisals(r.Context(), u, r.URL.Query().Get("within"), int(year))
-	}
-	h.S.Respond(w, r, http.StatusOK, items(as), err)
+func (h *Handlers) apiAppraisals(ctx context.Context, u *auth.User, q placeQuery) (map[string]any, error) {
+	as, err := h.Svc.Appraisals(ctx, u, q.within, int(q.id))
+	return items(as), err
 }
 
 func (h *Handlers) apiTrees(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -103,56 +110,50 @@ func (h *Handlers) apiEditTree(ctx context.Context, u *auth.User, id int64, in T
 	return h.Svc.EditTree(ctx, u, id, in.Nodes)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums a type cannot tell.
 func schemas() map[string]any {
-	str, num, integer := web.Str(), map[string]any{"type": "number"}, web.Int()
-	grade := map[string]any{"id": integer, "org_id": integer, "org_name": str, "grade": web.Enum(Grades...), "awarded_on": str,
-		"valid_until": str, "evaluator": str, "late_reason": str, "valid": web.Bool(), "created_at": str}
-	form := web.Obj(map[string]any{"form": web.Enum(Forms...), "link_name": str, "effective_on": str, "source": web.Enum("form", "registry")})
-	contact := map[string]any{"id": integer, "org_id": integer, "org_name": str, "on": str, "kind": web.Enum(ContactKinds...),
-		"topic": str, "community_code": str, "created_at": str}
-	cov := web.Obj(map[string]any{"code": str, "name": str, "active": integer, "covered": integer, "contacted": integer,
-		"share": num, "contacted_share": num})
-	memberForm := web.Obj(map[string]any{"member": str, "scores": web.Obj(map[string]any{"service": integer, "participation": integer,
-		"conduct": integer, "cooperation": integer})})
-	appraisalIn := map[string]any{"org_id": integer, "year": integer, "appraised_on": str, "forms": web.Arr(memberForm),
-		"satisfied": integer, "basically": integer, "dissatisfied": integer}
-	appraisal := map[string]any{"id": integer, "org_name": str, "committee_score": num, "resident_score": num, "score": num,
-		"band": web.Enum(Bands...), "created_at": str}
-	for k, v := range appraisalIn {
-		appraisal[k] = v
+	grade := web.SchemaOf(Grade{}, map[string]any{"grade": web.Enum(Grades...)})
+	form := web.SchemaOf(FormEvent{}, map[string]any{"form": web.Enum(Forms...), "source": web.Enum("form", "registry")})
+	kind := map[string]any{"kind": web.Enum(ContactKinds...)}
+	contact := web.SchemaOf(Contact{}, kind)
+	scores := map[string]any{}
+	for _, it := range AppraisalItems {
+		scores[it.Key] = web.Int()
 	}
-	node := map[string]any{"type": "object", "description": "a group (children) or a leaf (max, guide, evidence, full)",
-		"properties": map[string]any{"key": str, "name": str, "weight": num, "children": web.Arr(map[string]any{"type": "object"}),
-			"max": num, "guide": str, "evidence": str, "full": num}}
-	tree := web.Obj(map[string]any{"id": integer, "unit_code": str, "name": str, "version": integer, "nodes": web.Arr(node),
-		"frozen": web.Bool(), "created_at": str, "updated_at": str})
-	round := web.Obj(map[string]any{"id": integer, "tree_id": integer, "unit_code": str, "name": str, "year": integer,
-		"org_ids": web.Arr(integer), "scorers": web.Arr(integer), "published_on": str, "created_at": str})
-	result := web.Obj(map[string]any{"rank": integer, "org_id": integer, "org_name": str, "score": num,
-		"leaves": map[string]any{"type": "object", "additionalProperties": num}, "complete": web.Bool()})
+	forms := map[string]any{"forms": web.Arr(web.SchemaOf(MemberForm{}, map[string]any{"scores": web.Obj(scores)}))}
+	appraisal := web.SchemaOf(Appraisal{}, map[string]any{"band": web.Enum(Bands...), "forms": forms["forms"]})
+	node := web.SchemaOf(Node{}, nil)
+	node["description"] = "a group (children) or a leaf (max, guide, evidence, full)"
+	nodes := map[string]any{"nodes": web.Arr(node)}
+	tree := web.SchemaOf(Tree{}, nodes)
+	round := web.SchemaOf(Round{}, nil)
+	result := web.SchemaOf(Result{}, nil)
+	formIn := web.SchemaOf(FormInput{}, map[string]any{"form": web.Enum(Forms...)}, "form")
+	delete(formIn["properties"].(map[string]any), "org_id") // the path names the organization
+	items := func(item map[string]any) map[string]any { return web.Obj(map[string]any{"items": web.Arr(item)}) }
 	return map[string]any{
-		"GradeInput":        web.Obj(map[string]any{"grade": web.Enum(Grades...), "awarded_on": str, "valid_until": str, "evaluator": str, "late_reason": str}, "grade", "awarded_on", "evaluator"),
-		"Grade":             web.Obj(grade),
-		"GradeList":         web.Obj(map[string]any{"items": web.Arr(web.Obj(grade))}),
-		"FormInput":         web.Obj(map[string]any{"form": web.Enum(Forms...), "link_name": str, "effective_on": str, "late_reason": str}, "form"),
-		"PartyState":        web.Obj(map[string]any{"org_id": integer, "form": form, "history": web.Arr(form)}),
-		"PartyContactInput": web.Obj(map[string]any{"org_id": integer, "on": str, "kind": web.Enum(ContactKinds...), "topic": str}, "org_id", "on", "kind", "topic"),
-		"PartyContact":      web.Obj(contact),
-		"PartyContactList":  web.Obj(map[string]any{"items": web.Arr(web.Obj(contact))}),
-		"PartyCoverage":     web.Obj(map[string]any{"on": str, "total": cov, "children": web.Arr(cov)}),
-		"AppraisalInput":    web.Obj(appraisalIn, "org_id", "year", "forms"),
-		"Appraisal":         web.Obj(appraisal),
-		"AppraisalList":     web.Obj(map[string]any{"items": web.Arr(web.Obj(appraisal))}),
-		"TreeInput":         web.Obj(map[string]any{"unit_code": str, "name": str, "nodes": web.Arr(node), "based_on": integer}, "name"),
-		"TreeEdit":          web.Obj(map[string]any{"nodes": web.Arr(node)}, "nodes"),
-		"Tree":              tree,
-		"TreeList":          web.Obj(map[string]any{"items": web.Arr(tree), "evidence": web.Arr(str)}),
-		"RoundInput": web.Obj(map[string]any{"tree_id": integer, "name": str, "year": integer, "org_ids": web.Arr(integer),
-			"scorers": web.Arr(integer), "unit_code": str}, "tree_id", "name", "year", "org_ids"),
+		"GradeInput":           web.SchemaOf(GradeInput{}, map[string]any{"grade": web.Enum(Grades...)}, "grade", "awarded_on", "evaluator"),
+		"Grade":                grade,
+		"GradeList":            items(grade),
+		"FormInput":            formIn,
+		"PartyState":           web.SchemaOf(PartyState{}, map[string]any{"form": form, "history": web.Arr(form)}),
+		"PartyContactInput":    web.SchemaOf(ContactInput{}, kind, "org_id", "on", "kind", "topic"),
+		"PartyContact":         contact,
+		"PartyContactList":     items(contact),
+		"PartyCoverage":        web.SchemaOf(PartyCoverage{}, nil),
+		"AppraisalInput":       web.SchemaOf(AppraisalInput{}, forms, "org_id", "year", "forms"),
+		"Appraisal":            appraisal,
+		"AppraisalList":        items(appraisal),
+		"TreeInput":            web.SchemaOf(TreeInput{}, nodes, "name"),
+		"TreeEdit":             web.SchemaOf(TreeEdit{}, nodes, "nodes"),
+		"Tree":                 tree,
+		"TreeList":             web.Obj(map[string]any{"items": web.Arr(tree), "evidence": web.Arr(web.Str())}),
+		"RoundInput":           web.SchemaOf(RoundInput{}, nil, "tree_id", "name", "year", "org_ids"),
 		"Round":                round,
-		"RoundList":            web.Obj(map[string]any{"items": web.Arr(round)}),
-		"EvaluationScoreInput": web.Obj(map[string]any{"org_id": integer, "scores": map[string]any{"type": "object", "additionalProperties": num}}, "org_id", "scores"),
+		"RoundList":            items(round),
+		"EvaluationScoreInput": web.SchemaOf(ScoreInput{}, nil, "org_id", "scores"),
 		"Result":               result,
-		"ResultList":           web.Obj(map[string]any{"items": web.Arr(result)}),
+		"ResultList":           items(result),
 	}
 }

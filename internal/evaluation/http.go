@@ -150,21 +150,17 @@ func (h *Handlers) renderOrgGrades(w http.ResponseWriter, r *http.Request, u *au
 func (h *Handlers) awardSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	in := GradeInput{Grade: r.PostFormValue("grade"), AwardedOn: r.PostFormValue("awarded_on"), ValidUntil: r.PostFormValue("valid_until"),
 		Evaluator: r.PostFormValue("evaluator"), LateReason: r.PostFormValue("late_reason")}
-	if _, err := h.Svc.AwardGrade(r.Context(), u, id, in); err != nil {
-		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, id, status, e, in, FormInput{}) })
-		return
-	}
-	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/grades", http.StatusSeeOther)
+	_, err := h.Svc.AwardGrade(r.Context(), u, id, in)
+	h.S.Saved(w, r, err, "/orgs/"+strconv.FormatInt(id, 10)+"/grades",
+		func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, id, status, e, in, FormInput{}) })
 }
 
 func (h *Handlers) formSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	in := FormInput{OrgID: id, Form: r.PostFormValue("form"), LinkName: r.PostFormValue("link_name"),
 		EffectiveOn: r.PostFormValue("effective_on"), LateReason: r.PostFormValue("late_reason")}
-	if _, err := h.Svc.SetForm(r.Context(), u, in); err != nil {
-		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, id, status, e, GradeInput{}, in) })
-		return
-	}
-	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/grades", http.StatusSeeOther)
+	_, err := h.Svc.SetForm(r.Context(), u, in)
+	h.S.Saved(w, r, err, "/orgs/"+strconv.FormatInt(id, 10)+"/grades",
+		func(status int, e map[string]string) { h.renderOrgGrades(w, r, u, id, status, e, GradeInput{}, in) })
 }
 
 type partyData struct {
@@ -218,19 +214,34 @@ func (h *Handlers) renderParty(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	org, err := registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), registry.PickFilter{Live: true})
-	in := ContactInput{OrgID: org, On: r.PostFormValue("on"), Kind: r.PostFormValue("kind"), Topic: r.PostFormValue("topic")}
-	if err == nil {
-		_, err = h.Svc.AddContact(r.Context(), u, in)
+	in := ContactInput{On: r.PostFormValue("on"), Kind: r.PostFormValue("kind"), Topic: r.PostFormValue("topic")}
+	h.S.Saved(w, r, orgField(h.addContact(r, u, &in)), "/party",
+		func(status int, e map[string]string) { h.renderParty(w, r, u, status, e, in) })
+}
+
+// addContact records the contact in with the organization the form's
+// picker names.
+func (h *Handlers) addContact(r *http.Request, u *auth.User, in *ContactInput) error {
+	var err error
+	if in.OrgID, err = h.pickedOrg(r, u); err != nil {
+		return err
 	}
+	_, err = h.Svc.AddContact(r.Context(), u, *in)
+	return err
+}
+
+// pickedOrg is the organization the form's picker (org_id) names.
+func (h *Handlers) pickedOrg(r *http.Request, u *auth.User) (int64, error) {
+	return registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), registry.PickFilter{Live: true})
+}
+
+// orgField is a form's error with an organization not found as a
+// refusal of its org_id field, which the form shows beside the picker.
+func orgField(err error) error {
 	if errs.Is(err, errs.NotFound) {
-		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
+		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
 	}
-	if err != nil {
-		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderParty(w, r, u, status, e, in) })
-		return
-	}
-	http.Redirect(w, r, "/party", http.StatusSeeOther)
+	return err
 }
 
 type appraisalsData struct {
@@ -254,9 +265,25 @@ func (h *Handlers) appraiseSubmit(w http.ResponseWriter, r *http.Request, u *aut
 		return
 	}
 	f := r.PostForm
+	h.S.Saved(w, r, orgField(h.appraise(r, u, appraisalIn(f))), "/appraisals",
+		func(status int, e map[string]string) { h.renderAppraisals(w, r, u, status, e, f) })
+}
+
+// appraise records the appraisal in of the organization the form's
+// picker names.
+func (h *Handlers) appraise(r *http.Request, u *auth.User, in AppraisalInput) error {
+	var err error
+	if in.OrgID, err = h.pickedOrg(r, u); err != nil {
+		return err
+	}
+	_, err = h.Svc.Appraise(r.Context(), u, in)
+	return err
+}
+
+// appraisalIn reads the paper form f (its organization apart: appraise).
+func appraisalIn(f url.Values) AppraisalInput {
 	num := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(f.Get(k))); return n }
-	orgID, err := registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", f.Get("org_id"), registry.PickFilter{Live: true})
-	in := AppraisalInput{OrgID: orgID, Year: num("year"), AppraisedOn: f.Get("appraised_on"),
+	in := AppraisalInput{Year: num("year"), AppraisedOn: f.Get("appraised_on"),
 		Satisfied: num("satisfied"), Basically: num("basically"), Dissatisfied: num("dissatisfied")}
 	for i := 1; i <= 5; i++ {
 		name := strings.TrimSpace(f.Get("member." + strconv.Itoa(i)))
@@ -269,17 +296,7 @@ func (h *Handlers) appraiseSubmit(w http.ResponseWriter, r *http.Request, u *aut
 		}
 		in.Forms = append(in.Forms, m)
 	}
-	if err == nil {
-		_, err = h.Svc.Appraise(r.Context(), u, in)
-	}
-	if errs.Is(err, errs.NotFound) {
-		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
-	}
-	if err != nil {
-		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderAppraisals(w, r, u, status, e, f) })
-		return
-	}
-	http.Redirect(w, r, "/appraisals", http.StatusSeeOther)
+	return in
 }
 
 func (h *Handlers) renderAppraisals(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in url.Values) {
@@ -330,11 +347,8 @@ func (h *Handlers) renderTrees(w http.ResponseWriter, r *http.Request, u *auth.U
 func (h *Handlers) treeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	base, _ := strconv.ParseInt(r.PostFormValue("based_on"), 10, 64)
 	t, err := h.Svc.SaveTree(r.Context(), u, TreeInput{Name: r.PostFormValue("name"), UnitCode: u.ScopeCode, BasedOn: base})
-	if err != nil {
-		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderTrees(w, r, u, status, e) })
-		return
-	}
-	http.Redirect(w, r, "/evaluation-trees/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+	h.S.SavedAt(w, r, err, func() string { return "/evaluation-trees/" + strconv.FormatInt(t.ID, 10) },
+		func(status int, e map[string]string) { h.renderTrees(w, r, u, status, e) })
 }
 
 // row is a tree node as a table row.
@@ -424,6 +438,13 @@ func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
 		return
 	}
+	h.S.Saved(w, r, h.score(r, u, id), "/evaluation-rounds/"+strconv.FormatInt(id, 10),
+		func(status int, e map[string]string) { h.renderRound(w, r, u, id, status, e) })
+}
+
+// score records the scores of the form (score.KEY), refusing a bad
+// number before the service sees them.
+func (h *Handlers) score(r *http.Request, u *auth.User, id int64) error {
 	org, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
 	in := ScoreInput{OrgID: org, Scores: map[string]float64{}}
 	fe := errs.Fields{}
@@ -437,13 +458,9 @@ func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 			in.Scores[key] = v
 		}
 	}
-	err := fe.Err()
-	if err == nil {
-		_, err = h.Svc.Score(r.Context(), u, id, in)
+	if err := fe.Err(); err != nil {
+		return err
 	}
-	if err != nil {
-		h.S.Refill(w, r, err, func(status int, e map[string]string) { h.renderRound(w, r, u, id, status, e) })
-		return
-	}
-	http.Redirect(w, r, "/evaluation-rounds/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	_, err := h.Svc.Score(r.Context(), u, id, in)
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 
@@ -34,11 +35,11 @@ func (h *Handlers) Routes(rt *web.Router) {
 	}
 	api("GET", "/api/v1/calls", "Calls for projects inside the viewer's place and above it", "", "CallPage", 0, h.apiCalls,
 		web.Param{Name: "page", Type: "integer"}, web.Param{Name: "per_page", Type: "integer", Description: "at most 200"})
-	api("POST", "/api/v1/calls", "Open a call (a district officer or the city; a street for a micro_venture)"+key, "CallInput", "Call", 201, h.apiCreateCall)
+	api("POST", "/api/v1/calls", "Open a call (a district officer or the city; a street for a micro_venture)"+key, "CallInput", "Call", 201, idem.Create(h.S, callAt, h.Svc.CreateCall))
 	api("GET", "/api/v1/calls/{id}", "One call with its terms, timetable and scoring form", "", "Call", 0, web.Read(h.S, "id", h.Svc.Call))
 	api("PATCH", "/api/v1/calls/{id}", "Change a call (the whole call; its unit stays; the form is fixed once scored)"+key, "CallInput", "Call", 0, h.S.WithID("id", change(h, http.StatusOK, h.seenCall, h.Svc.UpdateCall)))
 	api("POST", "/api/v1/calls/{id}/applications", "Draft an application to an open call (the organization's leader or its hub)"+key,
-		"ApplicationInput", "Application", 201, h.S.WithID("id", h.apiApply))
+		"ApplicationInput", "Application", 201, h.S.WithID("id", create(h, h.seenCall, applicationAt, h.Svc.Apply)))
 	api("GET", "/api/v1/calls/{id}/applications", "A call's applications the viewer may see", "", "ApplicationList", 0, web.ReadItems(h.S, "id", h.Svc.Applications))
 	api("GET", "/api/v1/applications/{id}", "One application", "", "Application", 0, web.Read(h.S, "id", h.Svc.Application))
 	api("POST", "/api/v1/applications/{id}/submit", "Submit a draft; an ineligible organization gets 422 with \"reasons\""+key, "", "Application", 0, h.S.WithID("id", change(h, http.StatusOK, h.seenApplication, noBody(h.Svc.Submit))))
@@ -71,10 +72,10 @@ func (h *Handlers) Routes(rt *web.Router) {
 	api("POST", "/api/v1/projects/{id}/suballocations/{s}/reverse", "Reverse what of a part is unpaid: a new entry with its reason"+key,
 		"ReverseInput", "Suballocation", 0, h.S.WithPair("id", "s", changePart(h, http.StatusOK, h.seenProject, h.reverseShare)))
 	api("GET", "/api/v1/needs", "Residents' needs in the viewer's place", "", "NeedList", 0, h.apiNeeds)
-	api("POST", "/api/v1/needs", "Record a residents' need with its community (a resident: their own)"+key, "Need", "Need", 201, h.apiNeed)
+	api("POST", "/api/v1/needs", "Record a residents' need with its community (a resident: their own)"+key, "Need", "Need", 201, idem.Handle(h.S, http.StatusCreated, h.Svc.RecordNeed))
 	rt.ForResidents("POST /api/v1/needs")
 	api("GET", "/api/v1/pairings", "Pairings (结对共建) in the viewer's place", "", "PairingList", 0, h.apiPairings)
-	api("POST", "/api/v1/pairings", "Record a pairing with a registered organization, dated, with its purpose"+key, "Pairing", "Pairing", 201, h.apiPair)
+	api("POST", "/api/v1/pairings", "Record a pairing with a registered organization, dated, with its purpose"+key, "Pairing", "Pairing", 201, idem.Handle(h.S, http.StatusCreated, h.Svc.Pair))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/calls/{id}", Summary: "A call as published: terms and results (organization, project, amount, score), no person's name or bank detail",
 		Tag: "public", Response: "PublicCall", Public: true}, h.S.PublicID("id", h.apiPublic))
 	rt.Schemas(schemas())
@@ -113,18 +114,10 @@ func (h *Handlers) apiCalls(w http.ResponseWriter, r *http.Request, u *auth.User
 	h.respond(w, r, http.StatusOK, map[string]any{"items": list, "total": total, "page": page, "per_page": per}, err)
 }
 
-func (h *Handlers) apiCreateCall(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in CallInput
-	ctx, err := decode(w, r, u, http.StatusCreated, &in)
-	var c *Call
-	if err == nil {
-		c, err = h.Svc.CreateCall(ctx, u, in)
-	}
-	if err == nil {
-		w.Header().Set("Location", fmt.Sprintf("/api/v1/calls/%d", c.ID))
-	}
-	h.respond(w, r, http.StatusCreated, c, err)
-}
+// callAt and applicationAt are the addresses of what a create made.
+func callAt(c *Call) string { return fmt.Sprintf("/api/v1/calls/%d", c.ID) }
+
+func applicationAt(a *Application) string { return fmt.Sprintf("/api/v1/applications/%d", a.ID) }
 
 // seenCall, seenApplication and seenProject are the visibility checks
 // made before a call's body is read (not found, not a refused body).
@@ -153,7 +146,16 @@ type seenFunc func(ctx context.Context, u *auth.User, id int64) error
 // an ineligible application's reasons).
 func change[In, Out any](h *Handlers, status int, seen seenFunc, fn func(ctx context.Context, u *auth.User, id int64, in In) (Out, error)) web.IDHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-		changeRun(h, w, r, u, status, id, seen, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, in) })
+		changeRun(h, w, r, u, status, id, seen, nil, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, in) })
+	}
+}
+
+// create is change for a call that makes an object under {id} (an
+// application to a call): 201, with the new object's address (location
+// of it) in the Location header.
+func create[In, Out any](h *Handlers, seen seenFunc, location func(Out) string, fn func(ctx context.Context, u *auth.User, id int64, in In) (Out, error)) web.IDHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		changeRun(h, w, r, u, http.StatusCreated, id, seen, location, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, in) })
 	}
 }
 
@@ -161,18 +163,19 @@ func change[In, Out any](h *Handlers, status int, seen seenFunc, fn func(ctx con
 // or share): the object is the one checked visible.
 func changePart[In, Out any](h *Handlers, status int, seen seenFunc, fn func(ctx context.Context, u *auth.User, id, part int64, in In) (Out, error)) web.PairHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id, part int64) {
-		changeRun(h, w, r, u, status, id, seen, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, part, in) })
+		changeRun(h, w, r, u, status, id, seen, nil, func(ctx context.Context, in In) (Out, error) { return fn(ctx, u, id, part, in) })
 	}
 }
 
 func changeRun[In, Out any](h *Handlers, w http.ResponseWriter, r *http.Request, u *auth.User, status int, id int64,
-	seen seenFunc, fn func(ctx context.Context, in In) (Out, error)) {
+	seen seenFunc, location func(Out) string, fn func(ctx context.Context, in In) (Out, error)) {
 	var in In
 	var out Out
 	ctx, err := body(w, r, u, id, status, idem.Target(&in), seen)
 	if err == nil {
 		out, err = fn(ctx, in)
 	}
+	web.Locate(w, location, out, err)
 	h.respond(w, r, status, out, err)
 }
 
@@ -213,19 +216,6 @@ func body(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status
 		return nil, err
 	}
 	return decode(w, r, u, status, v)
-}
-
-func (h *Handlers) apiApply(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var in ApplicationInput
-	ctx, err := body(w, r, u, id, http.StatusCreated, &in, h.seenCall)
-	var a *Application
-	if err == nil {
-		a, err = h.Svc.Apply(ctx, u, id, in)
-	}
-	if err == nil {
-		w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d", a.ID))
-	}
-	h.respond(w, r, http.StatusCreated, a, err)
 }
 
 type reviewersIn struct {
@@ -284,29 +274,9 @@ func (h *Handlers) apiNeeds(w http.ResponseWriter, r *http.Request, u *auth.User
 	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
-func (h *Handlers) apiNeed(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in Need
-	ctx, err := decode(w, r, u, http.StatusCreated, &in)
-	var n *Need
-	if err == nil {
-		n, err = h.Svc.RecordNeed(ctx, u, in)
-	}
-	h.respond(w, r, http.StatusCreated, n, err)
-}
-
 func (h *Handlers) apiPairings(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	list, err := h.Svc.Pairings(r.Context(), u)
 	h.respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
-}
-
-func (h *Handlers) apiPair(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in Pairing
-	ctx, err := decode(w, r, u, http.StatusCreated, &in)
-	var p *Pairing
-	if err == nil {
-		p, err = h.Svc.Pair(ctx, u, in)
-	}
-	h.respond(w, r, http.StatusCreated, p, err)
 }
 
 func (h *Handlers) apiPublic(w http.ResponseWriter, r *http.Request, id int64) {
@@ -314,98 +284,54 @@ func (h *Handlers) apiPublic(w http.ResponseWriter, r *http.Request, id int64) {
 	h.respond(w, r, http.StatusOK, c, err)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums a type cannot tell.
 func schemas() map[string]any {
-	date := map[string]any{"type": "string", "format": "date"}
-	num := map[string]any{"type": "number"}
-	criterion := web.Obj(map[string]any{"key": web.Str(), "name": web.Str(), "weight": web.Int(), "max": web.Int()}, "key", "name", "weight", "max")
-	elig := web.Obj(map[string]any{"tiers": web.Arr(web.Str()), "statuses": web.Arr(web.Str()), "party_org_required": web.Bool(),
-		"custody_required": web.Bool(), "min_grade": web.Str(), "pairing_required": web.Bool(),
-		"min_appraisal_band": web.Enum(appraisalBands...)})
-	bonus := web.Obj(map[string]any{"rule": web.Enum(RuleParty, RuleWellRun), "points": num})
-	callIn := map[string]any{"title": web.Str(), "channel": web.Enum(Channels...), "unit_code": web.Str(), "budget_fen": web.Int(),
-		"fields": web.Arr(web.Enum(Fields...)), "need_ids": web.Arr(web.Int()), "eligibility": elig, "opens_on": date,
-		"closes_on": date, "review_on": date, "award_on": date, "criteria": web.Arr(criterion), "bonus": web.Arr(bonus),
-		"tie_breaks": web.Arr(web.Enum(RuleParty, RuleWellRun, RuleRequestLow))}
-	call := map[string]any{"id": web.Int(), "state": web.Enum(StateUpcoming, StateOpen, StateClosed), "awarded_fen": web.Int(),
-		"created_by": web.Int(), "created_at": web.Str(), "updated_at": web.Str()}
-	for k, v := range callIn {
-		call[k] = v
-	}
-	line := web.Obj(map[string]any{"item": web.Str(), "amount_fen": web.Int()}, "item", "amount_fen")
-	appIn := map[string]any{"org_id": web.Int(), "title": web.Str(), "need": web.Str(), "target_groups": web.Str(),
-		"beneficiaries": web.Int(), "activities": web.Str(), "partners": web.Str(), "pairing_org_id": web.Int(),
-		"request_fen": web.Int(), "budget": web.Arr(line)}
-	app := map[string]any{"id": web.Int(), "call_id": web.Int(), "org_name": web.Str(), "community_code": web.Str(),
-		"status": web.Enum(AppDraft, AppSubmitted, AppWithdrawn), "reasons": web.Arr(web.Str()), "submitted_at": web.Str(),
-		"project_id": web.Int()}
-	for k, v := range appIn {
-		app[k] = v
-	}
-	milestone := web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing),
-		"title": web.Str(), "due_on": date, "report": web.Str(), "reported_on": date, "accepted_on": date, "overdue": web.Bool(),
-		"activities": web.Arr(web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "starts_on": date})),
-		"files":      web.Arr(web.Obj(map[string]any{"id": web.Int(), "filename": web.Str(), "content_type": web.Str(), "size": web.Int(), "sha256": web.Str()}))})
-	tranche := web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "amount_fen": web.Int(), "paid_on": date,
-		"posting_id": web.Int(), "hub_org_id": web.Int(), "direct": web.Bool()})
-	designation := web.Obj(map[string]any{"id": web.Int(), "kind": web.Enum("project", "org"), "project_id": web.Int(), "org_id": web.Int(),
-		"name": web.Str(), "district_code": web.Str(), "reason": web.Str(), "effective_on": date})
-	project := web.Obj(map[string]any{"id": web.Int(), "call_id": web.Int(), "call_title": web.Str(), "channel": web.Enum(Channels...),
-		"application_id": web.Int(), "org_id": web.Int(), "org_name": web.Str(), "community_code": web.Str(), "street_code": web.Str(),
-		"district_code": web.Str(), "title": web.Str(), "award_fen": web.Int(), "score": num, "rank": web.Int(),
-		"departure_reason": web.Str(), "awarded_on": date, "status": web.Enum(ProjectActive, ProjectClosed), "closed_on": date,
-		"paid_fen": web.Int(), "spent_fen": web.Int(),
-		"budget":   web.Arr(web.Obj(map[string]any{"item": web.Str(), "amount_fen": web.Int(), "spent_fen": web.Int()})),
-		"tranches": web.Arr(web.Ref("Tranche")), "milestones": web.Arr(web.Ref("Milestone")), "brand": web.Ref("Designation")})
-	need := web.Obj(map[string]any{"id": web.Int(), "community_code": web.Str(), "title": web.Str(), "field": web.Str(),
-		"detail": web.Str(), "recorded_on": date}, "community_code", "title")
-	pairing := web.Obj(map[string]any{"id": web.Int(), "org_id": web.Int(), "partner_org_id": web.Int(), "org_name": web.Str(),
-		"partner_name": web.Str(), "community_code": web.Str(), "purpose": web.Str(), "started_on": date, "ended_on": date},
-		"org_id", "partner_org_id", "purpose", "started_on")
+	criterion := web.SchemaOf(Criterion{}, nil, "key", "name", "weight", "max")
+	elig := web.SchemaOf(Eligibility{}, map[string]any{"min_appraisal_band": web.Enum(appraisalBands...)})
+	bonus := web.SchemaOf(Bonus{}, map[string]any{"rule": web.Enum(RuleParty, RuleWellRun)})
+	callEnums := map[string]any{"channel": web.Enum(Channels...), "fields": web.Arr(web.Enum(Fields...)), "eligibility": elig,
+		"criteria": web.Arr(criterion), "bonus": web.Arr(bonus), "tie_breaks": web.Arr(web.Enum(RuleParty, RuleWellRun, RuleRequestLow))}
+	call := maps.Clone(callEnums)
+	call["state"] = web.Enum(StateUpcoming, StateOpen, StateClosed)
+	line := web.SchemaOf(BudgetLine{}, nil, "item", "amount_fen")
+	app := map[string]any{"budget": web.Arr(line), "status": web.Enum(AppDraft, AppSubmitted, AppWithdrawn)}
+	milestone := map[string]any{"kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing)}
+	items := func(name string) map[string]any { return web.Obj(map[string]any{"items": web.Arr(web.Ref(name))}) }
 	return map[string]any{
-		"CallInput":        web.Obj(callIn, "title", "channel", "unit_code", "budget_fen", "opens_on", "closes_on", "criteria"),
-		"Call":             web.Obj(call),
+		"CallInput":        web.SchemaOf(CallInput{}, callEnums, "title", "channel", "unit_code", "budget_fen", "opens_on", "closes_on", "criteria"),
+		"Call":             web.SchemaOf(Call{}, call),
 		"CallPage":         web.Obj(map[string]any{"items": web.Arr(web.Ref("Call")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
-		"ApplicationInput": web.Obj(appIn, "org_id", "title", "request_fen", "budget"),
-		"Application":      web.Obj(app),
-		"ApplicationList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Application"))}),
-		"ReviewersInput": web.Obj(map[string]any{"user_ids": web.Arr(web.Int()), "conflicts": web.Arr(web.Obj(map[string]any{
-			"user_id": web.Int(), "application_id": web.Int(), "reason": web.Str()}))}, "user_ids"),
-		"Reviewers": web.Obj(map[string]any{"user_ids": web.Arr(web.Int())}),
-		"ScoreInput": web.Obj(map[string]any{"reviewer_id": web.Int(),
-			"scores": map[string]any{"type": "object", "additionalProperties": web.Int()}}, "scores"),
+		"ApplicationInput": web.SchemaOf(ApplicationInput{}, map[string]any{"budget": web.Arr(line)}, "org_id", "title", "request_fen", "budget"),
+		"Application":      web.SchemaOf(Application{}, app),
+		"ApplicationList":  items("Application"),
+		"ReviewersInput":   web.SchemaOf(reviewersIn{}, nil, "user_ids"),
+		"Reviewers":        web.Obj(map[string]any{"user_ids": web.Arr(web.Int())}),
+		"ScoreInput":       web.SchemaOf(ScoreInput{}, nil, "scores"),
 		"ScoreAnswer": web.Obj(map[string]any{"application_id": web.Int(), "reviewer_id": web.Int(),
 			"scores": map[string]any{"type": "object", "additionalProperties": web.Int()}}),
-		"Ranking": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"application_id": web.Int(), "org_id": web.Int(),
-			"org_name": web.Str(), "title": web.Str(), "request_fen": web.Int(), "score": num, "bonus": num, "reviewers": web.Int(),
-			"rank": web.Int(), "project_id": web.Int(), "award_fen": web.Int()}))}),
-		"AwardsInput": web.Obj(map[string]any{"awards": web.Arr(web.Obj(map[string]any{"application_id": web.Int(),
-			"amount_fen": web.Int(), "reason": web.Str()}, "application_id", "amount_fen"))}, "awards"),
-		"Project":            project,
-		"ProjectList":        web.Obj(map[string]any{"items": web.Arr(web.Ref("Project"))}),
-		"Tranche":            tranche,
-		"TrancheInput":       web.Obj(map[string]any{"amount_fen": web.Int(), "paid_on": date}, "amount_fen", "paid_on"),
-		"Milestone":          milestone,
-		"MilestoneList":      web.Obj(map[string]any{"items": web.Arr(web.Ref("Milestone"))}),
-		"MilestoneInput":     web.Obj(map[string]any{"kind": web.Enum(MilestonePlain, MilestoneMidterm, MilestoneClosing), "title": web.Str(), "due_on": date}, "title", "due_on"),
-		"FundingReportInput": web.Obj(map[string]any{"report": web.Str(), "reported_on": date, "activity_ids": web.Arr(web.Int())}, "report"),
-		"SuballocationInput": web.Obj(map[string]any{"org_id": web.Int(), "part": web.Str(), "amount_fen": web.Int(), "effective_on": date},
-			"org_id", "part", "amount_fen"),
-		"Suballocation": web.Obj(map[string]any{"id": web.Int(), "project_id": web.Int(), "org_id": web.Int(), "org_name": web.Str(),
-			"part": web.Str(), "amount_fen": web.Int(), "granted_fen": web.Int(), "paid_fen": web.Int(), "reversed": web.Bool(),
-			"reason": web.Str(), "effective_on": date}),
-		"SuballocationList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Suballocation"))}),
-		"ReverseInput":      web.Obj(map[string]any{"reason": web.Str()}, "reason"),
-		"DesignationInput":  web.Obj(map[string]any{"reason": web.Str(), "effective_on": date}, "reason"),
-		"Designation":       designation,
-		"Need":              need,
-		"NeedList":          web.Obj(map[string]any{"items": web.Arr(web.Ref("Need"))}),
-		"Pairing":           pairing,
-		"PairingList":       web.Obj(map[string]any{"items": web.Arr(web.Ref("Pairing"))}),
-		"PublicCall": web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "channel": web.Enum(Channels...), "unit_code": web.Str(),
-			"budget_fen": web.Int(), "fields": web.Arr(web.Str()), "eligibility": elig, "opens_on": date, "closes_on": date,
-			"review_on": date, "award_on": date, "criteria": web.Arr(criterion), "bonus": web.Arr(bonus), "tie_breaks": web.Arr(web.Str()),
-			"state": web.Str(), "applicants": web.Int(), "awarded_fen": web.Int(),
-			"results": web.Arr(web.Obj(map[string]any{"org_name": web.Str(), "title": web.Str(), "amount_fen": web.Int(),
-				"score": num, "rank": web.Int(), "status": web.Str(), "brand": web.Bool()}))}),
+		"Ranking":     web.Obj(map[string]any{"items": web.Arr(web.SchemaOf(Ranked{}, nil))}),
+		"AwardsInput": web.SchemaOf(awardsIn{}, map[string]any{"awards": web.Arr(web.SchemaOf(AwardInput{}, nil, "application_id", "amount_fen"))}, "awards"),
+		"Project": web.SchemaOf(Project{}, map[string]any{"channel": web.Enum(Channels...), "status": web.Enum(ProjectActive, ProjectClosed),
+			"tranches": web.Arr(web.Ref("Tranche")), "milestones": web.Arr(web.Ref("Milestone")), "brand": web.Ref("Designation")}),
+		"ProjectList":        items("Project"),
+		"Tranche":            web.SchemaOf(Tranche{}, nil),
+		"TrancheInput":       web.SchemaOf(TrancheInput{}, nil, "amount_fen", "paid_on"),
+		"Milestone":          web.SchemaOf(Milestone{}, milestone),
+		"MilestoneList":      items("Milestone"),
+		"MilestoneInput":     web.SchemaOf(MilestoneInput{}, milestone, "title", "due_on"),
+		"FundingReportInput": web.SchemaOf(ReportInput{}, nil, "report"),
+		"SuballocationInput": web.SchemaOf(SuballocationInput{}, nil, "org_id", "part", "amount_fen"),
+		"Suballocation":      web.SchemaOf(Suballocation{}, nil),
+		"SuballocationList":  items("Suballocation"),
+		"ReverseInput":       web.SchemaOf(reverseIn{}, nil, "reason"),
+		"DesignationInput":   web.SchemaOf(DesignationInput{}, nil, "reason"),
+		"Designation":        web.SchemaOf(Designation{}, map[string]any{"kind": web.Enum("project", "org")}),
+		"Need":               web.SchemaOf(Need{}, nil, "community_code", "title"),
+		"NeedList":           items("Need"),
+		"Pairing":            web.SchemaOf(Pairing{}, nil, "org_id", "partner_org_id", "purpose", "started_on"),
+		"PairingList":        items("Pairing"),
+		"PublicCall": web.SchemaOf(PublicCall{}, map[string]any{"channel": web.Enum(Channels...), "eligibility": elig,
+			"criteria": web.Arr(criterion), "bonus": web.Arr(bonus)}),
 	}
 }

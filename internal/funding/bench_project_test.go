@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -97,19 +96,16 @@ func BenchmarkProjectPage(b *testing.B) {
 	c := a.As(officer)
 	r := rand.New(rand.NewPCG(1, 2))
 	measure := func(b *testing.B, path func() string) {
-		var ds []time.Duration
+		var ds dbtest.Latencies
 		b.ResetTimer()
 		for b.Loop() {
-			t0 := time.Now()
-			resp := c.Do("GET", path(), nil)
-			ds = append(ds, time.Since(t0))
+			var resp *apptest.Response
+			ds.Time(func() { resp = c.Do("GET", path(), nil) })
 			if resp.Status != http.StatusOK {
 				b.Fatalf("%d: %s", resp.Status, resp.Body)
 			}
 		}
-		slices.Sort(ds)
-		b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "median-ms")
-		b.ReportMetric(float64(ds[min(len(ds)-1, len(ds)*99/100)].Microseconds())/1000, "p99-ms")
+		ds.Report(b)
 	}
 	b.Run("project", func(b *testing.B) {
 		measure(b, func() string { return fmt.Sprintf("/projects/%d", 1+r.IntN(n)) })

@@ -59,19 +59,10 @@ func TestFormsVenture(t *testing.T) {
 	a := apptest.New(t)
 	district := a.CreateUser("th-officer", auth.DistrictOfficer, tianhe, 0)
 	street := a.CreateUser("ws-officer", auth.StreetOfficer, wushan, 0)
-	sc := a.As(street)
-	org := func(name string) *registry.Org {
-		in := apptest.OrgInput(name, wushanComm)
-		in.Tier, in.Status = registry.TierCommunity, registry.StatusActive
-		return a.CreateOrg(street, in)
-	}
+	org := func(name string) *registry.Org { return activeOrg(a, street, name) }
 	hub := org("五山社区服务中心")
-	must(t, sc.Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}), 200, nil)
-	staff := a.As(a.CreateUser("ws-hub", auth.HubStaff, wushan, hub.ID))
 	good, loose, member := org("五山长者互助队"), org("五山散步队"), org("五山编织队")
-	for _, o := range []*registry.Org{good, member} {
-		must(t, staff.Do("POST", fmt.Sprintf("/api/v1/hubs/%d/members", hub.ID), map[string]any{"org_id": o.ID}), 201, nil)
-	}
+	a.Hub(street, hub, "ws-hub", good, member)
 	goodLeader := a.CreateUser("good-leader", auth.OrgLeader, wushanComm, good.ID)
 	looseLeader := a.CreateUser("loose-leader", auth.OrgLeader, wushanComm, loose.ID)
 	reviewer := a.CreateUser("rev-one", auth.StreetOfficer, wushan, 0)

@@ -246,15 +246,12 @@ func (h *Handlers) createCallSubmit(w http.ResponseWriter, r *http.Request, u *a
 	r.ParseForm()
 	in, fe := callOfForm(r.PostForm)
 	var c *Call
-	err := formError(fe)
-	if err == nil {
+	err := fe.Then(func() (err error) {
 		c, err = h.Svc.CreateCall(r.Context(), u, in)
-	}
-	if err != nil {
-		h.renderCallForm(w, r, r.PostForm, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/calls/%d?flash=fund.flash.call_created", c.ID), http.StatusSeeOther)
+		return err
+	})
+	h.S.DoneAt(w, r, err, func() string { return fmt.Sprintf("/calls/%d?flash=fund.flash.call_created", c.ID) },
+		func(_ int, fail error) { h.renderCallForm(w, r, r.PostForm, fail) })
 }
 
 type rankRow struct {
@@ -360,10 +357,10 @@ func (h *Handlers) reviewersSubmit(w http.ResponseWriter, r *http.Request, u *au
 	if len(names) == 0 {
 		fe.Add("usernames", "err.required")
 	}
-	err := formError(fe)
-	if err == nil {
-		_, err = h.Svc.AssignReviewers(r.Context(), u, id, ids, nil)
-	}
+	err := fe.Then(func() error {
+		_, err := h.Svc.AssignReviewers(r.Context(), u, id, ids, nil)
+		return err
+	})
 	h.callDone(w, r, u, id, "fund.flash.reviewers#review", formField(err, "user_ids", "usernames"))
 }
 
@@ -404,10 +401,10 @@ func (h *Handlers) awardsSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 		}
 		in = append(in, AwardInput{ApplicationID: aid, AmountFen: fen, Reason: r.PostFormValue("reason_" + k)})
 	}
-	err := formError(fe)
-	if err == nil {
-		_, err = h.Svc.Award(r.Context(), u, id, in)
-	}
+	err := fe.Then(func() error {
+		_, err := h.Svc.Award(r.Context(), u, id, in)
+		return err
+	})
 	h.callDone(w, r, u, id, "fund.flash.awarded#results", err)
 }
 
@@ -622,13 +619,10 @@ func (h *Handlers) scoreSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		}
 		in.Scores[cr.Key] = n
 	}
-	err = formError(fe)
-	if err == nil {
-		_, err = h.Svc.Score(r.Context(), u, a.ID, in)
-	}
-	if err != nil {
-		h.renderApplication(w, r, u, id, r.PostForm, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/calls/%d?flash=fund.flash.scored#applications", c.ID), http.StatusSeeOther)
+	err = fe.Then(func() error {
+		_, err := h.Svc.Score(r.Context(), u, a.ID, in)
+		return err
+	})
+	h.S.Done(w, r, err, fmt.Sprintf("/calls/%d?flash=fund.flash.scored#applications", c.ID),
+		func(_ int, fail error) { h.renderApplication(w, r, u, id, r.PostForm, fail) })
 }

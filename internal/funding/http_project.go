@@ -129,20 +129,22 @@ func (h *Handlers) done(w http.ResponseWriter, r *http.Request, u *auth.User, id
 }
 
 func (h *Handlers) trancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	in, err := trancheForm(r)
-	if err == nil {
-		_, err = h.Svc.PayTranche(keyed(r, u, http.StatusCreated), u, id, in)
-	}
+	in, fe := trancheForm(r)
+	err := fe.Then(func() error {
+		_, err := h.Svc.PayTranche(keyed(r, u, http.StatusCreated), u, id, in)
+		return err
+	})
 	h.done(w, r, u, id, "tranche", "fund.flash.paid", err)
 }
 
 // trancheForm reads a form paying a tranche, the project's or a
-// member's: the amount in yuan and the day it was paid.
-func trancheForm(r *http.Request) (TrancheInput, error) {
+// member's: the amount in yuan and the day it was paid, and the fields'
+// refusals.
+func trancheForm(r *http.Request) (TrancheInput, errs.Fields) {
 	r.ParseForm()
 	fe := errs.Fields{}
 	fen := yuanField(r.PostFormValue("amount"), "amount_fen", fe)
-	return TrancheInput{AmountFen: fen, PaidOn: r.PostFormValue("paid_on")}, formError(fe)
+	return TrancheInput{AmountFen: fen, PaidOn: r.PostFormValue("paid_on")}, fe
 }
 
 func (h *Handlers) milestoneSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -208,19 +210,20 @@ func (h *Handlers) suballocateSubmit(w http.ResponseWriter, r *http.Request, u *
 	fe := errs.Fields{}
 	fen := yuanField(r.PostFormValue("amount"), "amount_fen", fe)
 	org, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
-	err := formError(fe)
-	if err == nil {
-		_, err = h.Svc.Suballocate(keyed(r, u, http.StatusCreated), u, id, SuballocationInput{OrgID: org, Part: r.PostFormValue("part"),
+	err := fe.Then(func() error {
+		_, err := h.Svc.Suballocate(keyed(r, u, http.StatusCreated), u, id, SuballocationInput{OrgID: org, Part: r.PostFormValue("part"),
 			AmountFen: fen, EffectiveOn: r.PostFormValue("effective_on")})
-	}
+		return err
+	})
 	h.done(w, r, u, id, "sub", "fund.flash.suballocated", formField(err, "org_id", "member"))
 }
 
 func (h *Handlers) subTrancheSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, sid int64) {
-	in, err := trancheForm(r)
-	if err == nil {
-		_, err = h.Svc.PaySubTranche(keyed(r, u, http.StatusCreated), u, id, sid, in)
-	}
+	in, fe := trancheForm(r)
+	err := fe.Then(func() error {
+		_, err := h.Svc.PaySubTranche(keyed(r, u, http.StatusCreated), u, id, sid, in)
+		return err
+	})
 	h.done(w, r, u, id, "sub-"+strconv.FormatInt(sid, 10), "fund.flash.paid", err)
 }
 

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -172,18 +171,12 @@ func (s *Store) GetMany(ctx context.Context, codes []string) (map[string]*Node, 
 	out := make(map[string]*Node, len(codes))
 	for start := 0; start < len(codes); start += getManyChunk {
 		chunk := codes[start:min(len(codes), start+getManyChunk)]
-		var b strings.Builder
-		b.WriteString(`SELECT code, name, level, parent_code, kind FROM divisions WHERE code IN (`)
 		args := make([]any, len(chunk))
 		for i, c := range chunk {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(s.DB.Dialect.Param(i + 1))
 			args[i] = c
 		}
-		b.WriteByte(')')
-		rows, err := s.DB.Read.QueryContext(ctx, b.String(), args...)
+		rows, err := s.DB.Read.QueryContext(ctx, `SELECT code, name, level, parent_code, kind FROM divisions WHERE code IN `+
+			db.Params(s.DB.Dialect, len(chunk)), args...)
 		if err != nil {
 			return nil, fmt.Errorf("geo get many: %w", err)
 		}

@@ -39,11 +39,10 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/divisions/{code}", Summary: "A division, its children and their organization counts", Tag: "divisions",
 		Response: "DivisionNode"}, h.S.API(h.apiNode))
 	h.pickRoutes(rt)
-	node := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "level": web.Int(), "parent_code": web.Str(),
-		"kind": web.Enum(Urban, Rural, Other, ""), "org_count": web.Int(), "unit": web.Bool()})
+	node := web.SchemaOf(CountedNode{}, map[string]any{"kind": web.Enum(Urban, Rural, Other, "")})
 	rt.Schemas(map[string]any{
 		"Division":     node,
-		"DivisionNode": web.Obj(map[string]any{"node": web.Ref("Division"), "path": web.Arr(web.Ref("Division")), "children": web.Arr(web.Ref("Division")), "org_count": web.Int(), "units": web.Int()}),
+		"DivisionNode": web.SchemaOf(Tree{}, map[string]any{"node": web.Ref("Division"), "path": web.Arr(web.Ref("Division")), "children": web.Arr(web.Ref("Division"))}),
 	})
 }
 

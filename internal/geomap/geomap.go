@@ -198,15 +198,9 @@ func (h *Handlers) Routes(rt *web.Router) {
 			{Name: "area", Description: "coverage: urban | rural"},
 			{Name: "as_of", Description: "YYYY-MM-DD (default: today)"},
 		}, Response: "Map"}, h.S.API(h.api))
-	area := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "feature": web.Str(),
-		"value": map[string]any{"type": "number", "nullable": true}, "label": web.Str(), "status": web.Str(),
-		"counted": web.Bool(), "boundary": web.Bool()}, "code", "name", "value", "boundary")
-	rt.Schemas(map[string]any{"Map": web.Obj(map[string]any{"unit": web.Str(), "name": web.Str(), "as_of": web.Str(),
-		"layer": web.Enum("indicator", "count", "coverage"), "key": web.Str(), "title": web.Str(), "share": web.Bool(),
-		"target": map[string]any{"type": "number"},
-		"map":    map[string]any{"type": "object", "nullable": true, "properties": map[string]any{"name": web.Str(), "src": web.Str()}},
-		"areas":  web.Arr(area), "missing": web.Arr(web.Str()), "min": map[string]any{"type": "number"}, "max": map[string]any{"type": "number"}},
-		"unit", "layer", "key", "map", "areas")})
+	area := web.SchemaOf(Area{}, nil, "code", "name", "value", "boundary")
+	rt.Schemas(map[string]any{"Map": web.SchemaOf(Data{}, map[string]any{"layer": web.Enum("indicator", "count", "coverage"),
+		"areas": web.Arr(area)}, "unit", "layer", "key", "map", "areas")})
 }
 
 func (h *Handlers) api(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"strconv"
 
@@ -42,7 +43,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Tag: "governance", Body: "Cycle", Response: "Cycle"}, h.S.API(web.Write(h.S, http.StatusOK, h.Svc.SetCycle)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/work-reports", Summary: "Work reports to the 两委 of a year in scope, and those owed (late and overdue marked)",
 		Tag: "governance", Query: []web.Param{{Name: "year", Description: "calendar year (default this year)"},
-			{Name: "status", Description: "submitted | returned | received"}}, Response: "WorkReportList"}, h.S.API(h.apiReports))
+			{Name: "status", Description: "submitted | returned | received"}}, Response: "WorkReportList"}, h.S.API(web.Parsed(h.S, reportsQueryOf, h.apiReports)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/work-reports", Summary: "Submit (or resubmit a returned) work report; the activity and money figures are read from linli's records",
 		Tag: "governance", Body: "WorkReportInput", Response: "WorkReport", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.Submit)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/work-reports/{id}/review", Summary: "Receive a report, or return it asking for more (comment required)",
@@ -136,13 +137,19 @@ func yearParam(r *http.Request) (int, error) {
 	return n, nil
 }
 
-func (h *Handlers) apiReports(w http.ResponseWriter, r *http.Request, u *auth.User) {
+// reportsQuery is the work reports' query: a year and a status.
+type reportsQuery struct {
+	year   int
+	status string
+}
+
+func reportsQueryOf(r *http.Request) (reportsQuery, error) {
 	y, err := yearParam(r)
-	var l *ReportList
-	if err == nil {
-		l, err = h.Svc.Reports(r.Context(), u, y, r.URL.Query().Get("status"))
-	}
-	h.S.Respond(w, r, http.StatusOK, l, err)
+	return reportsQuery{year: y, status: r.URL.Query().Get("status")}, err
+}
+
+func (h *Handlers) apiReports(ctx context.Context, u *auth.User, q reportsQuery) (*ReportList, error) {
+	return h.Svc.Reports(ctx, u, q.year, q.status)
 }
 
 // ReviewInput is a committee's review.
@@ -155,72 +162,41 @@ func (h *Handlers) apiReview(ctx context.Context, u *auth.User, id int64, in Rev
 	return h.Svc.Review(ctx, u, id, in.Decision, in.Comment)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums a type cannot tell.
 func schemas() map[string]any {
-	date := map[string]any{"type": "string", "format": "date"}
-	ts := map[string]any{"type": "string", "format": "date-time"}
-	chapter := web.Obj(map[string]any{"key": web.Str(), "title": web.Str(), "text": web.Str()}, "key", "title", "text")
+	chapters := map[string]any{"chapters": web.Arr(web.SchemaOf(Chapter{}, nil, "key", "title", "text"))}
 	statuses := web.Enum(CharterModel, CharterDraft, CharterAdopted, CharterSuperseded)
-	vote := map[string]any{"meeting_on": date, "present": web.Int(), "for": web.Int(), "against": web.Int(), "abstain": web.Int()}
-	version := map[string]any{"version": web.Int(), "status": statuses, "updated_at": ts}
-	for k, v := range vote {
-		version[k] = v
-	}
-	charter := map[string]any{"org_id": web.Int(), "org_name": web.Str(), "version": web.Int(), "status": statuses,
-		"chapters": web.Arr(chapter), "adopted_version": web.Int(), "complete": web.Bool(),
-		"missing": web.Arr(web.Enum(clauseKeys()...)), "versions": web.Arr(web.Obj(version))}
-	for k, v := range vote {
-		charter[k] = v
-	}
-	candidate := web.Obj(map[string]any{"name": web.Str(), "post": web.Enum(Posts...), "votes": web.Int(), "elected": web.Bool()},
-		"name", "post", "votes")
-	election := map[string]any{"held_on": date, "present": web.Int(), "term_years": web.Int(), "note": web.Str(),
-		"candidates": web.Arr(candidate)}
-	electionOut := map[string]any{"id": web.Int(), "org_id": web.Int(), "term_ends_on": date}
-	for k, v := range election {
-		electionOut[k] = v
-	}
-	decision := map[string]any{"meeting_on": date, "title": web.Str(), "kind": web.Enum(DecisionKinds...), "detail": web.Str(),
-		"members": web.Int(), "quorum": web.Int(), "present": web.Int(), "for": web.Int(), "against": web.Int(),
-		"abstain": web.Int(), "majority": web.Enum(Majorities...)}
-	decisionOut := map[string]any{"id": web.Int(), "org_id": web.Int(), "passed": web.Bool()}
-	for k, v := range decision {
-		decisionOut[k] = v
-	}
-	cycle := map[string]any{"community_code": web.Str(), "cycle": web.Enum(Cycles...), "effective_on": date}
-	period := map[string]any{"period": web.Str(), "period_start": date, "period_end": date, "due_on": date}
-	report := map[string]any{"id": web.Int(), "org_id": web.Int(), "org_name": web.Str(), "community_code": web.Str(),
-		"activities": web.Int(), "participants": web.Int(), "beneficiaries": web.Int(), "volunteer_minutes": web.Int(),
-		"income_fen": web.Int(), "expense_fen": web.Int(), "body": web.Str(),
-		"status": web.Enum(ReportSubmitted, ReportReturned, ReportReceived), "comment": web.Str(),
-		"first_submitted_on": date, "submitted_on": date, "submissions": web.Int(), "late": web.Bool(), "updated_at": ts}
-	due := map[string]any{"org_id": web.Int(), "org_name": web.Str(), "overdue": web.Bool()}
-	for k, v := range period {
-		report[k] = v
-		due[k] = v
-	}
+	missing := web.Arr(web.Enum(clauseKeys()...))
+	candidates := map[string]any{"candidates": web.Arr(web.SchemaOf(Candidate{}, map[string]any{"post": web.Enum(Posts...)}, "name", "post", "votes"))}
+	decision := map[string]any{"kind": web.Enum(DecisionKinds...), "majority": web.Enum(Majorities...)}
+	period := map[string]any{"period_start": date(), "period_end": date()}
+	report := maps.Clone(period)
+	report["status"] = web.Enum(ReportSubmitted, ReportReturned, ReportReceived)
 	return map[string]any{
-		"CharterInput":  web.Obj(map[string]any{"chapters": web.Arr(chapter)}, "chapters"),
-		"Charter":       web.Obj(charter),
-		"CharterCheck":  web.Obj(map[string]any{"complete": web.Bool(), "missing": web.Arr(web.Enum(clauseKeys()...))}, "complete", "missing"),
-		"Vote":          web.Obj(vote, "meeting_on", "present", "for", "against", "abstain"),
-		"ElectionInput": web.Obj(election, "held_on", "present", "term_years", "candidates"),
-		"Board": web.Obj(map[string]any{"org_id": web.Int(), "term_ends_on": date, "overdue": web.Bool(),
-			"officers": web.Arr(web.Obj(map[string]any{"name": web.Str(), "post": web.Enum(Posts...), "since": date, "term_ends_on": date})),
-			"items":    web.Arr(web.Obj(electionOut))}),
-		"DecisionInput":      web.Obj(decision, "meeting_on", "title", "kind", "members", "quorum", "present", "for", "against", "abstain"),
-		"GovernanceDecision": web.Obj(decisionOut),
+		"CharterInput": web.SchemaOf(CharterInput{}, chapters, "chapters"),
+		"Charter": web.SchemaOf(Charter{}, map[string]any{"status": statuses, "chapters": chapters["chapters"], "missing": missing,
+			"versions": web.Arr(web.SchemaOf(Version{}, map[string]any{"status": statuses, "chapters": chapters["chapters"]}))}),
+		"CharterCheck":  web.SchemaOf(Check{}, map[string]any{"missing": missing}, "complete", "missing"),
+		"Vote":          web.SchemaOf(Vote{}, nil, "meeting_on", "present", "for", "against", "abstain"),
+		"ElectionInput": web.SchemaOf(ElectionInput{}, candidates, "held_on", "present", "term_years", "candidates"),
+		"Board": web.SchemaOf(Board{}, map[string]any{"officers": web.Arr(web.SchemaOf(Officer{}, map[string]any{"post": web.Enum(Posts...), "since": date()})),
+			"items": web.Arr(web.SchemaOf(Election{}, candidates))}),
+		"DecisionInput":      web.SchemaOf(DecisionInput{}, decision, "meeting_on", "title", "kind", "members", "quorum", "present", "for", "against", "abstain"),
+		"GovernanceDecision": web.SchemaOf(Decision{}, decision),
 		"DecisionList":       web.Obj(map[string]any{"items": web.Arr(web.Ref("GovernanceDecision"))}),
-		"OverdueTermList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(),
-			"community_code": web.Str(), "held_on": date, "term_ends_on": date}))}),
-		"Cycle":           web.Obj(cycle, "community_code", "cycle"),
-		"CycleList":       web.Obj(map[string]any{"items": web.Arr(web.Ref("Cycle"))}),
-		"WorkReportInput": web.Obj(map[string]any{"org_id": web.Int(), "period": web.Str(), "body": web.Str()}, "org_id", "period", "body"),
-		"WorkReport":      web.Obj(report),
-		"WorkReportList": web.Obj(map[string]any{"year": web.Int(), "items": web.Arr(web.Ref("WorkReport")),
-			"missing": web.Arr(web.Obj(due)), "late": web.Int(), "overdue": web.Int(), "awaiting": web.Int()}),
-		"Review": web.Obj(map[string]any{"decision": web.Enum(ReviewDecisions...), "comment": web.Str()}, "decision"),
+		"OverdueTermList":    web.Obj(map[string]any{"items": web.Arr(web.SchemaOf(OverdueTerm{}, nil))}),
+		"Cycle":              web.SchemaOf(Cycle{}, map[string]any{"cycle": web.Enum(Cycles...)}, "community_code", "cycle"),
+		"CycleList":          web.Obj(map[string]any{"items": web.Arr(web.Ref("Cycle"))}),
+		"WorkReportInput":    web.SchemaOf(ReportInput{}, nil, "org_id", "period", "body"),
+		"WorkReport":         web.SchemaOf(Report{}, report),
+		"WorkReportList": web.SchemaOf(ReportList{}, map[string]any{"items": web.Arr(web.Ref("WorkReport")),
+			"missing": web.Arr(web.SchemaOf(Due{}, period))}),
+		"Review": web.SchemaOf(ReviewInput{}, map[string]any{"decision": web.Enum(ReviewDecisions...)}, "decision"),
 	}
 }
+
+func date() map[string]any { return map[string]any{"type": "string", "format": "date"} }
 
 func clauseKeys() []string {
 	out := make([]string, len(Clauses))

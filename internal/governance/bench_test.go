@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -90,10 +89,8 @@ func BenchmarkGovernance(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if a.DB.Engine == "postgres" {
-		for _, tbl := range []string{"work_reports", "elections", "election_candidates", "orgs", "report_cycles"} {
-			a.DB.Write.ExecContext(ctx, "VACUUM ANALYZE "+tbl)
-		}
+	if err := dbtest.Vacuum(ctx, a.DB, "work_reports", "elections", "election_candidates", "orgs", "report_cycles"); err != nil {
+		b.Fatal(err)
 	}
 	b.Logf("%d organizations and their reports written in %v on %s", len(ids), time.Since(t0).Round(time.Millisecond), a.DB.Engine)
 	committee := a.CreateUser("committee", auth.CommunityCommittee, comms[0], 0)
@@ -111,17 +108,15 @@ func BenchmarkGovernance(b *testing.B) {
 		{"charter PDF", dc, org + "/charter.pdf"},
 		{"committee inbox page", cc, "/work-reports?year=2023"},
 	} {
-		var ds []time.Duration
+		var ds dbtest.Latencies
 		for i := 0; i < 50; i++ {
-			s := time.Now()
-			r := op.c.Do("GET", op.path, nil)
-			ds = append(ds, time.Since(s))
+			var r *apptest.Response
+			ds.Time(func() { r = op.c.Do("GET", op.path, nil) })
 			if r.Status != http.StatusOK {
 				b.Fatalf("%s: %d %s", op.name, r.Status, r.Body)
 			}
 		}
-		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-		b.Logf("%s on %s: median %v, p99 %v", op.name, a.DB.Engine, ds[len(ds)/2].Round(time.Microsecond), ds[len(ds)*99/100].Round(time.Microsecond))
+		b.Logf("%s on %s: median %v, p99 %v", op.name, a.DB.Engine, ds.Median().Round(time.Microsecond), ds.P99().Round(time.Microsecond))
 	}
 	for i := 0; i < b.N; i++ {
 		dc.Do("GET", "/api/v1/work-reports?year=2023", nil)

@@ -90,11 +90,8 @@ func (h *Handlers) renderGov(w http.ResponseWriter, r *http.Request, u *auth.Use
 // after ends a form: back to the page with a flash, or the page again with
 // the errors.
 func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, err error, flash string) {
-	if err != nil {
-		h.S.RefillLine(w, r, err, func(status int, msg string) { h.renderGov(w, r, u, id, status, msg) })
-		return
-	}
-	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(id, 10)+"/governance?flash="+flash, http.StatusSeeOther)
+	h.S.DoneLine(w, r, err, "/orgs/"+strconv.FormatInt(id, 10)+"/governance?flash="+flash,
+		func(status int, msg string) { h.renderGov(w, r, u, id, status, msg) })
 }
 
 func atoi(s string) int {
@@ -207,11 +204,7 @@ func (h *Handlers) renderReports(w http.ResponseWriter, r *http.Request, u *auth
 }
 
 func (h *Handlers) reportsAfter(w http.ResponseWriter, r *http.Request, u *auth.User, err error, flash string) {
-	if err != nil {
-		h.S.RefillLine(w, r, err, func(status int, msg string) { h.renderReports(w, r, u, status, msg) })
-		return
-	}
-	http.Redirect(w, r, "/work-reports?flash="+flash, http.StatusSeeOther)
+	h.S.DoneLine(w, r, err, "/work-reports?flash="+flash, func(status int, msg string) { h.renderReports(w, r, u, status, msg) })
 }
 
 func (h *Handlers) submitReport(w http.ResponseWriter, r *http.Request, u *auth.User) {

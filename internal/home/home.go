@@ -49,8 +49,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/me/tasks", Summary: "The signed-in user's work waiting (待办), with counts and links",
 		Tag: "home", Response: "TaskList"}, h.S.API(h.api))
 	rt.Schemas(map[string]any{
-		"Task": web.Obj(map[string]any{"key": web.Str(), "label": web.Str(), "count": web.Int(), "overdue": web.Int(),
-			"link": web.Str()}),
+		"Task":     web.SchemaOf(Task{}, nil),
 		"TaskList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Task"))}),
 	})
 }

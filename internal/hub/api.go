@@ -56,32 +56,27 @@ func (h *Handlers) apiWorkerEnd(ctx context.Context, u *auth.User, id, wid int64
 	return h.Svc.EndWorkerLate(ctx, u, id, wid, in.EndedOn, in.LateReason)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums, $refs and descriptions a type
+// cannot tell.
 func schemas() map[string]any {
-	date := map[string]any{"type": "string", "format": "date"}
-	member := web.Obj(map[string]any{"id": web.Int(), "hub_org_id": web.Int(), "org_id": web.Int(), "org_name": web.Str(),
-		"community_code": web.Str(), "status": web.Enum(MemberActive, MemberReleased), "consent_by": web.Str(),
-		"consent_on": date, "consent_note": web.Str(), "joined_on": date, "released_on": date, "release_reason": web.Str(),
-		"balance_fen": web.Int(), "late_reason": web.Str()})
-	worker := web.Obj(map[string]any{"id": web.Int(), "hub_org_id": web.Int(), "name": web.Str(), "kind": web.Enum(WorkerKinds...),
-		"qualified": web.Bool(), "started_on": date, "ended_on": date, "late_reason": web.Str()})
+	late := map[string]any{"type": "string", "description": "required when the date is more than 30 days before today (a late entry)"}
+	today := map[string]any{"type": "string", "format": "date", "description": "default: today"}
+	org := web.Ref("Org")
 	return map[string]any{
-		"HubList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"org": web.Ref("Org"),
-			"serving": web.Int(), "social_workers": web.Int()}))}),
-		"HubDesignation": web.Obj(map[string]any{"org_id": web.Int(), "reason": web.Str()}, "org_id"),
-		"HubReason":      web.Obj(map[string]any{"reason": web.Str()}, "reason"),
-		"HubRelease": web.Obj(map[string]any{"reason": web.Str(), "released_on": map[string]any{"type": "string", "format": "date", "description": "default: today"},
-			"late_reason": map[string]any{"type": "string", "description": "required when the date is more than 30 days before today (a late entry)"}}, "reason"),
-		"Hub": web.Obj(map[string]any{"org": web.Ref("Org"), "members": web.Arr(web.Ref("Member")),
-			"workers": web.Arr(web.Ref("Worker")), "serving": web.Int(), "social_workers": web.Int()}),
-		"Member": member,
-		"MemberInput": web.Obj(map[string]any{"org_id": web.Int(),
-			"consent_by":   map[string]any{"type": "string", "description": "who gave the organization's consent (default: its registered leader)"},
-			"consent_on":   map[string]any{"type": "string", "format": "date", "description": "default: today"},
-			"consent_note": web.Str(), "joined_on": map[string]any{"type": "string", "format": "date", "description": "when custody took effect (default: today)"},
-			"late_reason": map[string]any{"type": "string", "description": "required when the date is more than 30 days before today (a late entry)"}}, "org_id"),
-		"Worker": worker,
-		"WorkerInput": web.Obj(map[string]any{"name": web.Str(), "kind": web.Enum(WorkerKinds...), "qualified": web.Bool(), "started_on": date,
-			"late_reason": map[string]any{"type": "string", "description": "required when the date is more than 30 days before today (a late entry)"}}, "name", "kind", "started_on"),
-		"WorkerEnd": web.Obj(map[string]any{"ended_on": date, "late_reason": map[string]any{"type": "string", "description": "required when the date is more than 30 days before today (a late entry)"}}),
+		"HubList":        web.Obj(map[string]any{"items": web.Arr(web.SchemaOf(Summary{}, map[string]any{"org": org}))}),
+		"HubDesignation": web.SchemaOf(designation{}, nil, "org_id"),
+		"HubReason":      web.SchemaOf(reasonReq{}, nil, "reason"),
+		"HubRelease":     web.SchemaOf(ReleaseInput{}, map[string]any{"released_on": today, "late_reason": late}, "reason"),
+		"Hub": web.SchemaOf(Hub{}, map[string]any{"org": org, "members": web.Arr(web.Ref("Member")),
+			"workers": web.Arr(web.Ref("Worker"))}),
+		"Member": web.SchemaOf(Member{}, map[string]any{"status": web.Enum(MemberActive, MemberReleased)}),
+		"MemberInput": web.SchemaOf(MemberInput{}, map[string]any{
+			"consent_by": map[string]any{"type": "string", "description": "who gave the organization's consent (default: its registered leader)"},
+			"consent_on": today, "joined_on": map[string]any{"type": "string", "format": "date", "description": "when custody took effect (default: today)"},
+			"late_reason": late}, "org_id"),
+		"Worker":      web.SchemaOf(Worker{}, map[string]any{"kind": web.Enum(WorkerKinds...)}),
+		"WorkerInput": web.SchemaOf(WorkerInput{}, map[string]any{"kind": web.Enum(WorkerKinds...), "late_reason": late}, "name", "kind", "started_on"),
+		"WorkerEnd":   web.SchemaOf(workerEnd{}, map[string]any{"late_reason": late}),
 	}
 }

@@ -62,17 +62,19 @@ func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, u *auth.Us
 }
 
 func (h *Handlers) designateSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	o, err := h.designate(r, u)
+	h.S.DoneAt(w, r, err, func() string { return fmt.Sprintf("/hubs/%d?flash=hub.designated", o.ID) },
+		func(status int, fail error) { h.renderList(w, r, u, status, fail) })
+}
+
+// designate designates the organization the form's picker names.
+func (h *Handlers) designate(r *http.Request, u *auth.User) (*registry.Org, error) {
 	id, err := registry.Resolve(r.Context(), h.Svc.Reg, u, "org_id", r.PostFormValue("org_id"),
 		registry.PickFilter{Status: registry.StatusActive, Hub: "0"})
-	var o *registry.Org
-	if err == nil {
-		o, err = h.Svc.Designate(r.Context(), u, id, r.PostFormValue("reason"))
-	}
 	if err != nil {
-		h.S.Refuse(w, r, err, func(status int, fail error) { h.renderList(w, r, u, status, fail) })
-		return
+		return nil, err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/hubs/%d?flash=hub.designated", o.ID), http.StatusSeeOther)
+	return h.Svc.Designate(r.Context(), u, id, r.PostFormValue("reason"))
 }
 
 type showData struct {
@@ -108,11 +110,8 @@ func (h *Handlers) after(w http.ResponseWriter, r *http.Request, u *auth.User, i
 }
 
 func (h *Handlers) revokeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	if _, err := h.Svc.Revoke(r.Context(), u, id, r.PostFormValue("reason")); err != nil {
-		h.after(w, r, u, id, err, "")
-		return
-	}
-	http.Redirect(w, r, "/hubs?flash=hub.revoked", http.StatusSeeOther)
+	_, err := h.Svc.Revoke(r.Context(), u, id, r.PostFormValue("reason"))
+	h.S.Done(w, r, err, "/hubs?flash=hub.revoked", func(status int, fail error) { h.renderShow(w, r, u, id, status, fail) })
 }
 
 func (h *Handlers) memberSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -120,13 +119,20 @@ func (h *Handlers) memberSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	if hb, gerr := h.Svc.Get(r.Context(), u, id); gerr == nil {
 		f.Within = hb.Org.StreetCode
 	}
+	h.after(w, r, u, id, h.takeIntoCustody(r, u, id, f), "hub.flash_added")
+}
+
+// takeIntoCustody takes the organization the form's picker names (within
+// f) into the hub's custody.
+func (h *Handlers) takeIntoCustody(r *http.Request, u *auth.User, id int64, f registry.PickFilter) error {
 	org, err := registry.Resolve(r.Context(), h.Svc.Reg, u, "org_id", r.PostFormValue("org_id"), f)
-	if err == nil {
-		_, err = h.Svc.TakeIntoCustody(r.Context(), u, id, MemberInput{OrgID: org, ConsentBy: r.PostFormValue("consent_by"),
-			ConsentOn: r.PostFormValue("consent_on"), ConsentNote: r.PostFormValue("consent_note"),
-			JoinedOn: r.PostFormValue("joined_on"), LateReason: r.PostFormValue("late_reason")})
+	if err != nil {
+		return err
 	}
-	h.after(w, r, u, id, err, "hub.flash_added")
+	_, err = h.Svc.TakeIntoCustody(r.Context(), u, id, MemberInput{OrgID: org, ConsentBy: r.PostFormValue("consent_by"),
+		ConsentOn: r.PostFormValue("consent_on"), ConsentNote: r.PostFormValue("consent_note"),
+		JoinedOn: r.PostFormValue("joined_on"), LateReason: r.PostFormValue("late_reason")})
+	return err
 }
 
 func (h *Handlers) releaseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, org int64) {

@@ -8,6 +8,7 @@ import (
 
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
+	"linli/internal/registry"
 )
 
 // TestHubPageOffersWhatServicesAllow: for each role, the hub's page links
@@ -17,15 +18,14 @@ import (
 func TestHubPageOffersWhatServicesAllow(t *testing.T) {
 	a := apptest.New(t)
 	officer := a.User(auth.StreetOfficer, street)
-	active := func(name string) int64 {
+	active := func(name string) *registry.Org {
 		in := apptest.OrgInput(name, yulei)
 		in.Tier, in.Status = "community", "active"
-		return a.CreateOrg(officer, in).ID
+		return a.CreateOrg(officer, in)
 	}
-	hubID, memberID := active("育蕾社区服务中心"), active("育蕾长者互助队")
-	a.As(officer).Do("POST", "/api/v1/hubs", map[string]any{"org_id": hubID}).Expect(http.StatusOK)
-	staff := a.CreateUser("", auth.HubStaff, street, hubID)
-	a.As(staff).Do("POST", fmt.Sprintf("/api/v1/hubs/%d/members", hubID), map[string]any{"org_id": memberID}).Expect(http.StatusCreated)
+	hub, member := active("育蕾社区服务中心"), active("育蕾长者互助队")
+	hubID, memberID := hub.ID, member.ID
+	staff := a.Hub(officer, hub, "", member)
 	users := map[string]*auth.User{
 		"street":        officer,
 		"district":      a.User(auth.DistrictOfficer, "440106"),
@@ -54,7 +54,7 @@ func TestHubPageOffersWhatServicesAllow(t *testing.T) {
 		list := c.Do("GET", "/hubs", nil).Expect(http.StatusOK)
 		offered := strings.Contains(list.String(), `id="designate"`)
 		n++
-		r := c.Do("POST", "/api/v1/hubs", map[string]any{"org_id": active(fmt.Sprintf("育蕾第%d服务站", n))})
+		r := c.Do("POST", "/api/v1/hubs", map[string]any{"org_id": active(fmt.Sprintf("育蕾第%d服务站", n)).ID})
 		if r.Status != http.StatusOK && r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
 			t.Fatalf("%s: designate %d %s", name, r.Status, r.Body)
 		}

@@ -2,6 +2,7 @@ package incubation
 
 import (
 	"context"
+	"maps"
 	"net/http"
 
 	"linli/internal/platform/auth"
@@ -53,39 +54,35 @@ func (h *Handlers) apiLeave(ctx context.Context, u *auth.User, id, iid int64, in
 	return h.Svc.Leave(ctx, u, id, iid, in.Status, in.LeftOn)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums and descriptions a type cannot
+// tell.
 func schemas() map[string]any {
 	date := map[string]any{"type": "string", "format": "date"}
-	dt := map[string]any{"type": "string", "format": "date-time"}
-	baseProps := map[string]any{"name": web.Str(), "host_type": web.Enum(HostTypes...), "address": web.Str(),
-		"division_code":   map[string]any{"type": "string", "description": "the area served: a district (6), street (9) or community (12) code"},
-		"operator_org_id": web.Int(), "opening_hours": web.Str(), "services": web.Arr(web.Enum(Services...)),
-		"opened_on": date, "closed_on": map[string]any{"type": "string", "description": "YYYY-MM-DD, empty while open"},
-		"level":       map[string]any{"type": "string", "enum": Levels, "description": "who the base serves (default: the division's level)"},
-		"late_reason": map[string]any{"type": "string", "description": "required when opened_on or a new closed_on is more than 30 days past"}}
-	full := map[string]any{"id": web.Int(), "district_code": web.Str(), "street_code": web.Str(), "operator_name": web.Str(), "late": web.Bool(),
-		"created_at": web.Str(), "updated_at": web.Str()}
-	for k, v := range baseProps {
-		full[k] = v
-	}
-	room := web.Obj(map[string]any{"id": web.Int(), "base_id": web.Int(), "name": web.Str(), "capacity": web.Int(),
-		"facilities": web.Str(), "active": web.Bool()})
-	booking := web.Obj(map[string]any{"id": web.Int(), "room_id": web.Int(), "room_name": web.Str(), "base_id": web.Int(),
-		"org_id": web.Int(), "org_name": web.Str(), "starts_at": dt, "ends_at": dt, "purpose": web.Str(),
-		"status": web.Enum(Booked, Cancelled), "booked_by": web.Int()})
-	incubatee := web.Obj(map[string]any{"id": web.Int(), "base_id": web.Int(), "org_id": web.Int(), "org_name": web.Str(),
-		"entered_on": date, "left_on": date, "status": web.Enum(Incubating, Graduated, Exited), "note": web.Str()})
+	input := map[string]any{"host_type": web.Enum(HostTypes...),
+		"division_code": map[string]any{"type": "string", "description": "the area served: a district (6), street (9) or community (12) code"},
+		"services":      web.Arr(web.Enum(Services...)),
+		"closed_on":     map[string]any{"type": "string", "description": "YYYY-MM-DD, empty while open"},
+		"level":         map[string]any{"type": "string", "enum": Levels, "description": "who the base serves (default: the division's level)"},
+		"late_reason":   map[string]any{"type": "string", "description": "required when opened_on or a new closed_on is more than 30 days past"}}
+	base := maps.Clone(input)
+	base["closed_on"] = map[string]any{"type": "string", "format": "date", "description": "absent while open"}
+	room := web.SchemaOf(Room{}, nil)
+	booking := web.SchemaOf(Booking{}, map[string]any{"status": web.Enum(Booked, Cancelled)})
+	incubatee := web.SchemaOf(Incubatee{}, map[string]any{"status": web.Enum(Incubating, Graduated, Exited)})
 	return map[string]any{
-		"Base":           web.Obj(full),
-		"BaseInput":      web.Obj(baseProps, "name", "host_type", "division_code", "opened_on"),
-		"BaseList":       web.Obj(map[string]any{"items": web.Arr(web.Ref("Base"))}),
-		"BaseDetail":     web.Obj(map[string]any{"base": web.Ref("Base"), "rooms": web.Arr(room), "bookings": web.Arr(booking), "incubatees": web.Arr(incubatee)}),
+		"Base":      web.SchemaOf(Base{}, base),
+		"BaseInput": web.SchemaOf(BaseInput{}, input, "name", "host_type", "division_code", "opened_on"),
+		"BaseList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Base"))}),
+		"BaseDetail": web.SchemaOf(Detail{}, map[string]any{"base": web.Ref("Base"), "rooms": web.Arr(room),
+			"bookings": web.Arr(booking), "incubatees": web.Arr(incubatee)}),
 		"Room":           room,
-		"RoomInput":      web.Obj(map[string]any{"name": web.Str(), "capacity": web.Int(), "facilities": web.Str()}, "name"),
+		"RoomInput":      web.SchemaOf(RoomInput{}, nil, "name"),
 		"Booking":        booking,
-		"BookingInput":   web.Obj(map[string]any{"room_id": web.Int(), "org_id": web.Int(), "starts_at": dt, "ends_at": dt, "purpose": web.Str()}, "room_id", "org_id", "starts_at", "ends_at", "purpose"),
+		"BookingInput":   web.SchemaOf(BookingInput{}, nil, "room_id", "org_id", "starts_at", "ends_at", "purpose"),
 		"Incubatee":      incubatee,
-		"IncubateeInput": web.Obj(map[string]any{"org_id": web.Int(), "entered_on": date, "note": web.Str()}, "org_id"),
-		"IncubationEnd":  web.Obj(map[string]any{"status": web.Enum(Graduated, Exited), "left_on": date}, "status"),
+		"IncubateeInput": web.SchemaOf(IncubateeInput{}, nil, "org_id"),
+		"IncubationEnd":  web.SchemaOf(leaveReq{}, map[string]any{"status": web.Enum(Graduated, Exited)}, "status"),
 		"BaseCoverage":   web.SchemaOf(Coverage{}, map[string]any{"on": date}),
 	}
 }

@@ -110,33 +110,51 @@ func (h *Handlers) newPage(w http.ResponseWriter, r *http.Request, u *auth.User)
 		HostType: HostTypes[0], Services: []string{"incubation"}}, "", nil)
 }
 
-// inputFromForm reads the base form; the operator is named through the
-// organization picker (empty: no operator).
-func (h *Handlers) inputFromForm(r *http.Request, u *auth.User) (BaseInput, string, error) {
+// baseForm reads the base form, and the operator as the organization
+// picker names it (operator resolves it).
+func baseForm(r *http.Request) (BaseInput, string) {
 	r.ParseForm()
 	in := BaseInput{Name: r.PostFormValue("name"), HostType: r.PostFormValue("host_type"), Address: r.PostFormValue("address"),
 		DivisionCode: r.PostFormValue("division_code"), OpeningHours: r.PostFormValue("opening_hours"),
 		Services: r.PostForm["services"], OpenedOn: r.PostFormValue("opened_on"), ClosedOn: r.PostFormValue("closed_on"),
 		Level: r.PostFormValue("level"), LateReason: r.PostFormValue("late_reason")}
-	op := strings.TrimSpace(r.PostFormValue("operator_org_id"))
-	var err error
-	if op != "" {
-		in.OperatorOrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "operator_org_id", op, registry.PickFilter{Live: true})
+	return in, strings.TrimSpace(r.PostFormValue("operator_org_id"))
+}
+
+// operator is the organization the operator picker names (none when
+// empty).
+func (h *Handlers) operator(r *http.Request, u *auth.User, op string) (int64, error) {
+	if op == "" {
+		return 0, nil
 	}
-	return in, op, err
+	return registry.Resolve(r.Context(), h.Svc.Orgs, u, "operator_org_id", op, registry.PickFilter{Live: true})
 }
 
 func (h *Handlers) createSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	in, op, err := h.inputFromForm(r, u)
-	var b *Base
-	if err == nil {
-		b, err = h.Svc.Create(r.Context(), u, in)
+	in, op := baseForm(r)
+	b, err := h.create(r, u, in, op)
+	h.S.DoneAt(w, r, err, func() string { return fmt.Sprintf("/bases/%d?flash=common.saved", b.ID) },
+		func(status int, fail error) { h.renderForm(w, r, status, nil, in, op, fail) })
+}
+
+// create creates the base of the form in, run by the operator op names.
+func (h *Handlers) create(r *http.Request, u *auth.User, in BaseInput, op string) (*Base, error) {
+	var err error
+	if in.OperatorOrgID, err = h.operator(r, u, op); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		h.S.Refuse(w, r, err, func(status int, fail error) { h.renderForm(w, r, status, nil, in, op, fail) })
-		return
+	return h.Svc.Create(r.Context(), u, in)
+}
+
+// update saves the base id as the form in has it, run by the operator op
+// names.
+func (h *Handlers) update(r *http.Request, u *auth.User, id int64, in BaseInput, op string) error {
+	var err error
+	if in.OperatorOrgID, err = h.operator(r, u, op); err != nil {
+		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/bases/%d?flash=common.saved", b.ID), http.StatusSeeOther)
+	_, err = h.Svc.Update(r.Context(), u, id, in)
+	return err
 }
 
 func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -157,15 +175,9 @@ func (h *Handlers) editSubmit(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	in, op, err := h.inputFromForm(r, u)
-	if err == nil {
-		_, err = h.Svc.Update(r.Context(), u, id, in)
-	}
-	if err != nil {
-		h.S.Refuse(w, r, err, func(status int, fail error) { h.renderForm(w, r, status, b, in, op, fail) })
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/bases/%d?flash=common.saved", id), http.StatusSeeOther)
+	in, op := baseForm(r)
+	h.S.Done(w, r, h.update(r, u, id, in, op), fmt.Sprintf("/bases/%d?flash=common.saved", id),
+		func(status int, fail error) { h.renderForm(w, r, status, b, in, op, fail) })
 }
 
 // Detail is a base with its rooms, bookings and incubated organizations.
@@ -285,13 +297,20 @@ func parseLocal(s string) time.Time {
 }
 
 func (h *Handlers) bookSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.after(w, r, u, id, h.book(r, u, id), "base.booked")
+}
+
+// book books a room of the base id for the organization the form's
+// picker names.
+func (h *Handlers) book(r *http.Request, u *auth.User, id int64) error {
 	room, _ := strconv.ParseInt(r.PostFormValue("room_id"), 10, 64)
 	org, err := registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), h.pickIn(r, u, id))
-	if err == nil {
-		_, err = h.Svc.Book(r.Context(), u, id, BookingInput{RoomID: room, OrgID: org, StartsAt: parseLocal(r.PostFormValue("starts_at")),
-			EndsAt: parseLocal(r.PostFormValue("ends_at")), Purpose: r.PostFormValue("purpose")})
+	if err != nil {
+		return err
 	}
-	h.after(w, r, u, id, err, "base.booked")
+	_, err = h.Svc.Book(r.Context(), u, id, BookingInput{RoomID: room, OrgID: org, StartsAt: parseLocal(r.PostFormValue("starts_at")),
+		EndsAt: parseLocal(r.PostFormValue("ends_at")), Purpose: r.PostFormValue("purpose")})
+	return err
 }
 
 func (h *Handlers) cancelSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, bid int64) {
@@ -300,12 +319,18 @@ func (h *Handlers) cancelSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 func (h *Handlers) enterSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.after(w, r, u, id, h.enter(r, u, id), "base.entered")
+}
+
+// enter takes the organization the form's picker names into the base id.
+func (h *Handlers) enter(r *http.Request, u *auth.User, id int64) error {
 	org, err := registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", r.PostFormValue("org_id"), h.pickIn(r, u, id))
-	if err == nil {
-		_, err = h.Svc.Enter(r.Context(), u, id, IncubateeInput{OrgID: org, EnteredOn: r.PostFormValue("entered_on"),
-			Note: r.PostFormValue("note")})
+	if err != nil {
+		return err
 	}
-	h.after(w, r, u, id, err, "base.entered")
+	_, err = h.Svc.Enter(r.Context(), u, id, IncubateeInput{OrgID: org, EnteredOn: r.PostFormValue("entered_on"),
+		Note: r.PostFormValue("note")})
+	return err
 }
 
 func (h *Handlers) leaveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, iid int64) {

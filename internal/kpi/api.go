@@ -141,75 +141,40 @@ func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.Use
 	})(w, r, u)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums a type cannot tell.
 func schemas() map[string]any {
-	opt := func() map[string]any { return map[string]any{"type": "boolean", "nullable": true} }
+	opt := func() map[string]any { return map[string]any{"type": "boolean", "nullable": true} } // absent or null: either way
 	strs := func(vals ...string) map[string]any { return web.Arr(web.Enum(vals...)) }
-	filter := web.Obj(map[string]any{
+	filter := web.SchemaOf(Filter{}, map[string]any{
 		"status": strs(registry.Statuses...), "tiers": strs(registry.Tiers...), "types": strs(registry.Types...),
 		"party_org": strs(registry.PartyOrgs...), "hub": opt(), "brand": opt(), "demonstration": opt(), "volunteer_mark": opt(),
-		"rural": opt(), "min_workers": web.Int(), "qualified_workers": web.Bool(), "trained_personnel": opt(), "host_types": strs(hostTypes...),
-		"pilot_kind": strs(pilotKinds...), "target_groups": web.Arr(web.Str()),
-		"base_levels": strs(baseLevels...), "point_kind": strs(pointKinds...)})
-	rule := web.Obj(map[string]any{"kind": web.Enum(Kinds...), "source": web.Enum(Sources...), "filter": web.Ref("Filter"),
+		"rural": opt(), "trained_personnel": opt(), "host_types": strs(hostTypes...),
+		"pilot_kind": strs(pilotKinds...), "base_levels": strs(baseLevels...), "point_kind": strs(pointKinds...)})
+	rule := web.SchemaOf(Rule{}, map[string]any{"kind": web.Enum(Kinds...), "source": web.Enum(Sources...), "filter": web.Ref("Filter"),
 		"numerator_filter": web.Ref("Filter"), "unit_level": web.Enum(LevelDistrict, LevelStreet, LevelCommunity),
-		"min_count": web.Int(), "years": web.Arr(web.Int()), "year_field": web.Enum("demonstration_year", "founded_on", "opened_on", "designated_on", "year"),
-		"units": web.Arr(web.Str())}, "kind", "source")
-	num := map[string]any{"type": "number"}
-	nnum := map[string]any{"type": "number", "nullable": true}
-	nint := map[string]any{"type": "integer", "nullable": true}
-	nbool := map[string]any{"type": "boolean", "nullable": true}
+		"year_field": web.Enum("demonstration_year", "founded_on", "opened_on", "designated_on", "year")}, "kind", "source")
 	states := web.Enum(StateMet, StateOnTrack, StateBehind, StateNoData, StateNotApplicable, StateNotJudged)
-	indProps := map[string]any{"key": web.Str(), "name_zh": web.Str(), "name_en": web.Str(), "level": web.Enum(Levels...),
-		"scope_code": web.Str(), "rule": web.Ref("IndicatorRule"), "target": num, "start_on": web.Str(), "deadline": web.Str(),
-		"clause": web.Str(), "active": web.Bool(), "position": web.Int()}
-	full := map[string]any{"id": web.Int(), "builtin": web.Bool(), "created_at": web.Str(), "updated_at": web.Str(), "version": web.Int()}
-	for k, v := range indProps {
-		full[k] = v
-	}
-	in := map[string]any{"version": web.Int()}
-	for k, v := range indProps {
-		in[k] = v
-	}
-	child := web.Obj(map[string]any{"unit": web.Str(), "name": web.Str(), "value": nnum, "met": nbool, "status": states,
-		"numerator": web.Int(), "denominator": web.Int(), "units_met": web.Int(), "units_total": web.Int(), "shortfall": num})
-	period := web.Obj(map[string]any{"year": web.Int(), "value": web.Int(), "met": web.Bool(), "ended": web.Bool()})
-	eval := web.Obj(map[string]any{"key": web.Str(), "name": web.Str(), "name_en": web.Str(), "kind": web.Enum(Kinds...),
-		"source": web.Enum(Sources...), "level": web.Str(), "unit": web.Str(), "unit_name": web.Str(), "as_of": web.Str(),
-		"status": states, "value": nnum, "target": num, "met": nbool, "numerator": nint, "denominator": nint,
-		"deadline": web.Str(), "clause": web.Str(), "units_met": web.Int(), "units_total": web.Int(), "shortfall": num,
-		"expected": num, "period": web.Int(), "periods": web.Arr(period), "children": web.Arr(child),
-		"known_on": web.Str(), "late_entries": web.Int(), "behind": web.Arr(web.Obj(map[string]any{"unit": web.Str(), "name": web.Str()})),
-		"corrected": web.Obj(map[string]any{"deadline": web.Str(), "was": nnum, "now": nnum, "month": web.Str()})})
-	unitRow := web.Obj(map[string]any{"unit": web.Str(), "name": web.Str(), "value": num, "count": web.Int(), "target": num,
-		"met": web.Bool(), "shortfall": num, "periods": web.Arr(period)})
-	record := web.Obj(map[string]any{"kind": web.Enum("org", "base", "pilot", "point"), "id": web.Int(), "name": web.Str(),
-		"code": web.Str(), "district_code": web.Str(), "street_code": web.Str(), "year": web.Str(), "link": web.Str(), "late": web.Bool()})
-	node := web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "level": web.Int()})
-	pilot := web.Obj(map[string]any{"id": web.Int(), "community_code": web.Str(), "community_name": web.Str(),
-		"street_code": web.Str(), "district_code": web.Str(), "kind": web.Enum(pilotKinds...), "designated_on": web.Str(),
-		"revoked_on": web.Str(), "note": web.Str(), "revoke_reason": web.Str(), "late_reason": web.Str(), "created_at": web.Str()})
+	ind := map[string]any{"level": web.Enum(Levels...), "rule": web.Ref("IndicatorRule")}
+	child := web.SchemaOf(Child{}, map[string]any{"status": states})
+	eval := web.SchemaOf(Result{}, map[string]any{"kind": web.Enum(Kinds...), "source": web.Enum(Sources...), "status": states,
+		"children": web.Arr(child)})
+	pilot := map[string]any{"kind": web.Enum(pilotKinds...)}
 	return map[string]any{
 		"Filter":         filter,
 		"IndicatorRule":  rule,
-		"Indicator":      web.Obj(full),
-		"IndicatorInput": web.Obj(in, "key", "name_zh", "level", "rule", "target", "deadline"),
+		"Indicator":      web.SchemaOf(Indicator{}, ind),
+		"IndicatorInput": web.SchemaOf(Input{}, ind, "key", "name_zh", "level", "rule", "target", "deadline"),
 		"IndicatorList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Indicator"))}),
 		"Evaluation":     eval,
-		"UnitList": web.Obj(map[string]any{"result": web.Ref("Evaluation"), "set": web.Str(), "items": web.Arr(unitRow),
-			"total": web.Int()}),
-		"RecordPage": web.Obj(map[string]any{"result": web.Ref("Evaluation"), "set": web.Str(), "year": web.Int(),
-			"items": web.Arr(record), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
-		"Dashboard": web.Obj(map[string]any{"unit": node, "path": web.Arr(node), "as_of": web.Str(), "known_on": web.Str(), "today": web.Str(),
-			"timeline": web.Obj(map[string]any{"current": web.Str(), "month": web.Int(), "months": web.Int(), "progress": num,
-				"phases": web.Arr(web.Obj(map[string]any{"key": web.Str(), "from": web.Str(), "to": web.Str(), "months": web.Int()}))}),
-			"indicators": web.Arr(web.Ref("Evaluation")), "children": web.Arr(node),
-			"ranking": web.Arr(web.Obj(map[string]any{"rank": web.Int(), "unit": web.Str(), "name": web.Str(), "met": web.Int(),
-				"on_track": web.Int(), "behind": web.Int(), "judged": web.Int(), "score": num,
-				"cells": map[string]any{"type": "object", "additionalProperties": child}})),
-			"summary": map[string]any{"type": "object", "additionalProperties": web.Int()}}),
-		"Pilot":       pilot,
+		"UnitList":       web.SchemaOf(UnitList{}, map[string]any{"result": web.Ref("Evaluation")}),
+		"RecordPage": web.SchemaOf(RecordPage{}, map[string]any{"result": web.Ref("Evaluation"),
+			"items": web.Arr(web.SchemaOf(Record{}, map[string]any{"kind": web.Enum("org", "base", "pilot", "point")}))}),
+		"Dashboard": web.SchemaOf(Dashboard{}, map[string]any{"indicators": web.Arr(web.Ref("Evaluation")),
+			"ranking": web.Arr(web.SchemaOf(RankRow{}, map[string]any{"cells": map[string]any{"type": "object", "additionalProperties": child}}))}),
+		"Pilot":       web.SchemaOf(Pilot{}, pilot),
 		"PilotList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Pilot"))}),
-		"PilotInput":  web.Obj(map[string]any{"community_code": web.Str(), "kind": web.Enum(pilotKinds...), "designated_on": web.Str(), "note": web.Str(), "late_reason": web.Str()}, "community_code"),
-		"PilotRevoke": web.Obj(map[string]any{"revoked_on": web.Str(), "reason": web.Str(), "late_reason": web.Str()}, "reason"),
+		"PilotInput":  web.SchemaOf(PilotInput{}, pilot, "community_code"),
+		"PilotRevoke": web.SchemaOf(revokeReq{}, nil, "reason"),
 	}
 }

@@ -1,16 +1,16 @@
 package kpi
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/web"
 )
 
 // Dashboard is every indicator that applies at a unit, evaluated on a date,
@@ -190,13 +190,41 @@ func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User,
 		}
 		d.Ranking = rank(d.Children, d.Results)
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // as web.JSON
-	if err := enc.Encode(d); err != nil {
+	body, err := d.encode(&s.jsonBufs)
+	if err != nil {
+		return nil, err
+	}
+	return &dashEntry{d: d, body: body}, nil
+}
+
+// maxPooledJSON bounds the scratch buffers kept for reuse (a national
+// dashboard's answer is a few hundred KB at the most).
+const maxPooledJSON = 1 << 20
+
+// encode is the dashboard's JSON as json.Encoder with HTML not escaped
+// writes it (as web.JSON), newline included: its own appender (json.go),
+// written in a scratch buffer of the pool (kept grown: no regrowing on
+// each dashboard) and copied out at its size, or encoding/json for what
+// the appender does not write (a float that is not a number), which
+// reports the error.
+func (d *Dashboard) encode(bufs *sync.Pool) ([]byte, error) {
+	bp, _ := bufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	b, ok := d.appendJSON((*bp)[:0])
+	if cap(b) <= maxPooledJSON {
+		*bp = b
+		defer bufs.Put(bp)
+	}
+	if ok {
+		return append(append(make([]byte, 0, len(b)+1), b...), '\n'), nil
+	}
+	body, err := web.EncodeJSON(d) // (not an Appender: encoding/json)
+	if err != nil {
 		return nil, fmt.Errorf("kpi dashboard json: %w", err)
 	}
-	return &dashEntry{d: d, body: b.Bytes()}, nil
+	return body, nil
 }
 
 // dashEntry is a finished dashboard: the answer and its JSON encoding,

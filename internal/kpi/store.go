@@ -41,6 +41,9 @@ type Service struct {
 	cache   resultCache
 	dash    flight.Cache[*dashEntry] // finished dashboards (dashboard.go)
 	frames  flight.Cache[*frame]     // the dashboards' frames, by unit (frame.go)
+	// scratch buffers the dashboards' JSON is written in (*[]byte; each
+	// answer is then copied out at its size: see Dashboard.encode)
+	jsonBufs sync.Pool
 }
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }

@@ -19,7 +19,7 @@ var periodQuery = []web.Param{{Name: "from", Description: "first day, YYYY-MM-DD
 
 func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}", Summary: "An organization's money in custody: balance and entries for a period",
-		Tag: "custody", Query: periodQuery, Response: "Statement"}, h.S.API(h.S.WithID("org_id", h.apiStatement)))
+		Tag: "custody", Query: periodQuery, Response: "Statement"}, h.S.API(web.ParsedID(h.S, "org_id", h.period, h.Svc.OrgStatement)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/custody/{org_id}/statement.xlsx", Summary: "The same statement as a spreadsheet",
 		Tag: "custody", Query: periodQuery, Response: "statement.xlsx"}, h.S.API(h.S.WithID("org_id", h.statementXLSX)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/custody/{org_id}/income",
@@ -35,7 +35,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Response: "Expense"}, h.S.API(web.Read(h.S, "id", h.Svc.Expense)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/expenses/{id}/approve",
 		Summary: "Approve and pay a pending expense (hub staff; not its submitter); accepts Idempotency-Key",
-		Tag:     "custody", Response: "Expense"}, h.S.API(h.S.WithID("id", h.apiApprove)))
+		Tag:     "custody", Response: "Expense"}, h.S.API(idem.HandleID(h.S, http.StatusOK, "id", h.apiApprove)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/expenses/{id}/return", Summary: "Return a pending expense with a reason; accepts Idempotency-Key",
 		Tag: "custody", Body: "Reason", Response: "Expense"}, h.S.API(idem.HandleID(h.S, http.StatusOK, "id", h.apiReturn)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/postings/{id}", Summary: "One posting with its lines", Tag: "custody",
@@ -46,7 +46,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/receipts/{id}", Summary: "A receipt or attachment file", Tag: "custody",
 		Response: "binary"}, h.S.API(h.S.WithID("id", h.receipt)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/statement", Summary: "A hub's accounts and cash book for a period",
-		Tag: "custody", Query: periodQuery, Response: "HubStatement"}, h.S.API(h.S.WithID("hub_id", h.apiHubStatement)))
+		Tag: "custody", Query: periodQuery, Response: "HubStatement"}, h.S.API(web.ParsedID(h.S, "hub_id", h.period, h.Svc.HubStatementFor)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/statement.xlsx", Summary: "The same hub statement as a spreadsheet",
 		Tag: "custody", Query: periodQuery, Response: "hub-statement.xlsx"}, h.S.API(h.S.WithID("hub_id", h.hubStatementXLSX)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/hubs/{hub_id}/expenses", Summary: "A hub's expenses",
@@ -54,7 +54,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Response: "ExpenseList"}, h.S.API(h.S.WithID("hub_id", h.apiHubExpenses)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/orgs/{org_id}/disclosure",
 		Summary: "Public disclosure: income by source and every expense for a period, no personal data", Tag: "public",
-		Query: periodQuery, Response: "Disclosure", Public: true}, h.S.PublicID("org_id", h.apiDisclosure))
+		Query: periodQuery, Response: "Disclosure", Public: true}, web.Public(web.ParsedID(h.S, "org_id", h.period, h.apiDisclosure)))
 	rt.Schemas(schemas())
 }
 
@@ -70,15 +70,6 @@ func keyed(r *http.Request, u *auth.User, status int, payload ...any) (context.C
 
 func (h *Handlers) period(r *http.Request) (Period, error) {
 	return ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
-}
-
-func (h *Handlers) apiStatement(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var st *Statement
-	per, err := h.period(r)
-	if err == nil {
-		st, err = h.Svc.OrgStatement(r.Context(), u, id, per)
-	}
-	h.respond(w, r, http.StatusOK, st, err)
 }
 
 // multipartIn parses a multipart body bounded by the receipt limit.
@@ -112,71 +103,107 @@ func uploadBytes(up *Upload) []byte {
 	return up.Data
 }
 
-// apiIncome records an income. Hub staff sending JSON post at their own hub
+// apiIncome records an income (income), answered with the posting's
+// address.
+func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	p, err := h.income(w, r, u, id)
+	web.Locate(w, postingAt, p, err)
+	h.respond(w, r, http.StatusCreated, p, err)
+}
+
+func postingAt(p *Posting) string { return fmt.Sprintf("/api/v1/postings/%d", p.ID) }
+
+func expenseAt(e *Expense) string { return fmt.Sprintf("/api/v1/expenses/%d", e.ID) }
+
+// income records an income. Hub staff sending JSON post at their own hub
 // without reading the custody first (incomeAtOwnHub: one round trip on
 // PostgreSQL); the custody is read only when that does not answer, or a
 // request is refused before it, so a foreign organization still answers
 // exactly like a missing one, before anything about the body.
-func (h *Handlers) apiIncome(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+func (h *Handlers) income(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) (*Posting, error) {
 	multipart := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/")
 	ownHub := !multipart && canRecord(u, u.OrgID)
 	var c *custody
-	var err error
 	if !ownHub {
-		c, err = h.Svc.reachable(r.Context(), u, id)
+		var err error
+		if c, err = h.Svc.reachable(r.Context(), u, id); err != nil {
+			return nil, err
+		}
+	}
+	ctx, in, att, err := h.incomeIn(w, r, u, multipart)
+	if ownHub {
+		if err == nil {
+			var p *Posting
+			var answered bool
+			if p, answered, err = h.Svc.incomeAtOwnHub(ctx, u, id, in, att); answered {
+				return p, err
+			}
+		}
+		// the long way, or a refusal that must not come before not found
+		var rerr error
+		if c, rerr = h.Svc.reachable(r.Context(), u, id); rerr != nil {
+			return nil, rerr
+		}
 	}
 	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
+		return nil, err
 	}
+	return h.Svc.recordIncome(ctx, u, c, id, in, att) // the custody reachable found
+}
+
+// incomeIn reads an income's body, a multipart form with its attachment
+// or JSON, and returns the request's context with its idempotency key.
+func (h *Handlers) incomeIn(w http.ResponseWriter, r *http.Request, u *auth.User, multipart bool) (context.Context, IncomeInput, *Upload, error) {
 	var in IncomeInput
 	var att *Upload
 	if multipart {
-		err = h.multipartIn(w, r)
-		if err == nil {
-			f := errs.Fields{}
-			in = IncomeInput{Amount: formFen(r, "amount_fen", f), Source: r.FormValue("source"), Voucher: r.FormValue("voucher"),
-				ReceivedOn: r.FormValue("received_on"), Memo: r.FormValue("memo")}
-			err = f.Err()
+		if err := h.multipartIn(w, r); err != nil {
+			return nil, in, nil, err
 		}
-		if err == nil {
-			att, err = h.formFile(r, "attachment")
+		f := errs.Fields{}
+		in = IncomeInput{Amount: formFen(r, "amount_fen", f), Source: r.FormValue("source"), Voucher: r.FormValue("voucher"),
+			ReceivedOn: r.FormValue("received_on"), Memo: r.FormValue("memo")}
+		if err := f.Err(); err != nil {
+			return nil, in, nil, err
 		}
-	} else {
-		err = web.DecodeJSON(w, r, &in)
-	}
-	var ctx context.Context
-	if err == nil {
-		ctx, err = keyed(r, u, http.StatusCreated, in, uploadBytes(att))
-	}
-	var p *Posting
-	answered := false // by incomeAtOwnHub
-	if err == nil && ownHub {
-		p, answered, err = h.Svc.incomeAtOwnHub(ctx, u, id, in, att)
-	}
-	if ownHub && !answered { // the long way, or a refusal that must not come before not found
-		var rerr error
-		if c, rerr = h.Svc.reachable(r.Context(), u, id); rerr != nil {
-			err = rerr
+		var err error
+		if att, err = h.formFile(r, "attachment"); err != nil {
+			return nil, in, nil, err
 		}
+	} else if err := web.DecodeJSON(w, r, &in); err != nil {
+		return nil, in, nil, err
 	}
-	if err == nil && !answered {
-		p, err = h.Svc.recordIncome(ctx, u, c, id, in, att) // the custody reachable found
-	}
-	if err == nil {
-		w.Header().Set("Location", fmt.Sprintf("/api/v1/postings/%d", p.ID))
-	}
-	h.respond(w, r, http.StatusCreated, p, err)
+	ctx, err := keyed(r, u, http.StatusCreated, in, uploadBytes(att))
+	return ctx, in, att, err
 }
 
+// apiExpenseSubmit submits an expense (submitExpense), answered with its
+// address.
 func (h *Handlers) apiExpenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	err := h.Svc.Reachable(r.Context(), u, id)
-	if err == nil {
-		err = h.multipartIn(w, r)
+	e, err := h.submitExpense(w, r, u, id)
+	web.Locate(w, expenseAt, e, err)
+	h.respond(w, r, http.StatusCreated, e, err)
+}
+
+// submitExpense submits an expense: the custody reachable first, then the
+// multipart body with its receipt.
+func (h *Handlers) submitExpense(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) (*Expense, error) {
+	if err := h.Svc.Reachable(r.Context(), u, id); err != nil {
+		return nil, err
 	}
+	ctx, in, receipt, err := h.expenseIn(w, r, u)
 	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
+		return nil, err
+	}
+	return h.Svc.SubmitExpense(ctx, u, id, in, receipt)
+}
+
+// expenseIn reads an expense's multipart body with its receipt (a bad
+// file refused before bad fields) and returns the request's context with
+// its idempotency key.
+func (h *Handlers) expenseIn(w http.ResponseWriter, r *http.Request, u *auth.User) (context.Context, ExpenseInput, *Upload, error) {
+	if err := h.multipartIn(w, r); err != nil {
+		return nil, ExpenseInput{}, nil, err
 	}
 	f := errs.Fields{}
 	in := ExpenseInput{Amount: formFen(r, "amount_fen", f), Purpose: r.FormValue("purpose"), Payee: r.FormValue("payee"),
@@ -189,21 +216,14 @@ func (h *Handlers) apiExpenseSubmit(w http.ResponseWriter, r *http.Request, u *a
 		}
 	}
 	receipt, err := h.formFile(r, "receipt")
-	if err == nil {
-		err = f.Err()
+	if err != nil {
+		return nil, in, nil, err
 	}
-	var ctx context.Context
-	if err == nil {
-		ctx, err = keyed(r, u, http.StatusCreated, in, uploadBytes(receipt))
+	if err := f.Err(); err != nil {
+		return nil, in, nil, err
 	}
-	var e *Expense
-	if err == nil {
-		e, err = h.Svc.SubmitExpense(ctx, u, id, in, receipt)
-	}
-	if err == nil {
-		w.Header().Set("Location", fmt.Sprintf("/api/v1/expenses/%d", e.ID))
-	}
-	h.respond(w, r, http.StatusCreated, e, err)
+	ctx, err := keyed(r, u, http.StatusCreated, in, uploadBytes(receipt))
+	return ctx, in, receipt, err
 }
 
 func (h *Handlers) apiOrgExpenses(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -220,13 +240,8 @@ type reasonReq struct {
 	Reason string `json:"reason"`
 }
 
-func (h *Handlers) apiApprove(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	ctx, err := keyed(r, u, http.StatusOK)
-	var e *Expense
-	if err == nil {
-		e, err = h.Svc.ApproveExpense(ctx, u, id)
-	}
-	h.respond(w, r, http.StatusOK, e, err)
+func (h *Handlers) apiApprove(ctx context.Context, u *auth.User, id int64, _ idem.NoBody) (*Expense, error) {
+	return h.Svc.ApproveExpense(ctx, u, id)
 }
 
 func (h *Handlers) apiReturn(ctx context.Context, u *auth.User, id int64, rr reasonReq) (*Expense, error) {
@@ -237,65 +252,36 @@ func (h *Handlers) apiReverse(ctx context.Context, u *auth.User, id int64, rr re
 	return h.Svc.Reverse(ctx, u, id, rr.Reason)
 }
 
-func (h *Handlers) apiHubStatement(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var st *HubStatement
-	per, err := h.period(r)
-	if err == nil {
-		st, err = h.Svc.HubStatementFor(r.Context(), u, id, per)
-	}
-	h.respond(w, r, http.StatusOK, st, err)
+// apiDisclosure is the public disclosure, read by anyone (no user).
+func (h *Handlers) apiDisclosure(ctx context.Context, _ *auth.User, id int64, per Period) (*Disclosure, error) {
+	return h.Svc.Disclose(ctx, id, per)
 }
 
-func (h *Handlers) apiDisclosure(w http.ResponseWriter, r *http.Request, id int64) {
-	var d *Disclosure
-	per, err := h.period(r)
-	if err == nil {
-		d, err = h.Svc.Disclose(r.Context(), id, per)
-	}
-	h.respond(w, r, http.StatusOK, d, err)
-}
-
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums, dates and descriptions a type
+// cannot tell.
 func schemas() map[string]any {
 	date := map[string]any{"type": "string", "format": "date"}
-	entry := web.Obj(map[string]any{"posting_id": web.Int(), "date": date, "kind": web.Enum(PostIncome, PostExpense, PostReversal),
-		"org_id": web.Int(), "org_name": web.Str(), "source": web.Enum(Sources...), "voucher": web.Str(), "memo": web.Str(),
-		"payee": web.Str(), "reverses_id": web.Int(), "reversed_by": web.Int(), "expense_id": web.Int(),
-		"attachment_id": web.Int(), "username": web.Str(),
+	kind, source := web.Enum(PostIncome, PostExpense, PostReversal), web.Enum(Sources...)
+	entry := web.SchemaOf(Entry{}, map[string]any{"date": date, "kind": kind, "source": source,
 		"amount_fen":  map[string]any{"type": "integer", "description": "fen; money in positive, out negative"},
 		"balance_fen": map[string]any{"type": "integer", "description": "running balance after the entry, fen"}})
-	bySource := web.Arr(web.Obj(map[string]any{"source": web.Enum(Sources...), "amount_fen": web.Int()}))
-	expense := web.Obj(map[string]any{"id": web.Int(), "hub_org_id": web.Int(), "org_id": web.Int(), "amount_fen": web.Int(),
-		"purpose": web.Str(), "payee": web.Str(), "spent_on": date, "receipt_id": web.Int(),
-		"status": web.Enum(ExpensePending, ExpenseReturned, ExpensePaid, ExpenseReversed), "return_reason": web.Str(),
-		"submitted_by": web.Int(), "submitted_name": web.Str(), "submitted_at": web.Str(), "decided_by": web.Int(),
-		"decided_name": web.Str(), "decided_at": web.Str(), "posting_id": web.Int()})
+	bySource := web.Arr(web.SchemaOf(SourceTotal{}, map[string]any{"source": source}))
+	line := web.SchemaOf(Line{}, map[string]any{"amount_fen": map[string]any{"type": "integer", "description": "debit positive, credit negative"}})
+	account := web.SchemaOf(AccountTotal{}, map[string]any{"kind": web.Enum(KindCash, KindFunds, KindOwnIncome, KindOwnExpense)})
 	return map[string]any{
-		"IncomeInput": web.Obj(map[string]any{"amount_fen": web.Int(), "source": web.Enum(Sources...), "voucher": web.Str(),
-			"received_on": date, "memo": web.Str()}, "amount_fen", "source", "voucher", "received_on"),
-		"Reason": web.Obj(map[string]any{"reason": web.Str()}, "reason"),
-		"Posting": web.Obj(map[string]any{"id": web.Int(), "hub_org_id": web.Int(), "org_id": web.Int(),
-			"kind": web.Enum(PostIncome, PostExpense, PostReversal), "source": web.Str(), "voucher": web.Str(), "memo": web.Str(),
-			"payee": web.Str(), "occurred_on": date, "reverses_id": web.Int(), "expense_id": web.Int(), "attachment_id": web.Int(),
-			"created_at": web.Str(), "username": web.Str(), "hash": web.Str(),
-			"lines": web.Arr(web.Obj(map[string]any{"account_id": web.Int(),
-				"amount_fen": map[string]any{"type": "integer", "description": "debit positive, credit negative"}}))}),
-		"Expense":     expense,
+		"IncomeInput": web.SchemaOf(IncomeInput{}, map[string]any{"source": source}, "amount_fen", "source", "voucher", "received_on"),
+		"Reason":      web.SchemaOf(reasonReq{}, nil, "reason"),
+		"Posting":     web.SchemaOf(Posting{}, map[string]any{"kind": kind, "lines": web.Arr(line)}),
+		"Expense": web.SchemaOf(Expense{}, map[string]any{
+			"status": web.Enum(ExpensePending, ExpenseReturned, ExpensePaid, ExpenseReversed)}),
 		"ExpenseList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Expense"))}),
-		"Statement": web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(), "hub_org_ids": web.Arr(web.Int()),
-			"own_funds": web.Bool(), "from": date, "to": date, "opening_fen": web.Int(), "income_fen": web.Int(),
-			"expense_fen": web.Int(), "closing_fen": web.Int(),
+		"Statement": web.SchemaOf(Statement{}, map[string]any{"from": date, "to": date,
 			"balance_fen":      map[string]any{"type": "integer", "description": "balance now, fen"},
 			"income_by_source": bySource, "entries": web.Arr(entry)}),
-		"HubStatement": web.Obj(map[string]any{"hub_org_id": web.Int(), "hub_name": web.Str(), "from": date, "to": date,
-			"accounts": web.Arr(web.Obj(map[string]any{"account_id": web.Int(),
-				"kind": web.Enum(KindCash, KindFunds, KindOwnIncome, KindOwnExpense), "org_id": web.Int(), "org_name": web.Str(),
-				"source": web.Str(), "status": web.Str(), "opening_fen": web.Int(), "in_fen": web.Int(), "out_fen": web.Int(),
-				"closing_fen": web.Int()})),
-			"cash_opening_fen": web.Int(), "cash_in_fen": web.Int(), "cash_out_fen": web.Int(), "cash_closing_fen": web.Int(),
-			"held_closing_fen": web.Int(), "own_closing_fen": web.Int(), "entries": web.Arr(entry)}),
-		"Disclosure": web.Obj(map[string]any{"org_id": web.Int(), "org_name": web.Str(), "from": date, "to": date,
-			"opening_fen": web.Int(), "income_fen": web.Int(), "expense_fen": web.Int(), "closing_fen": web.Int(),
-			"income_by_source": bySource, "expenses": web.Arr(web.Obj(map[string]any{"date": date, "purpose": web.Str(),
-				"amount_fen": web.Int(), "reversal": web.Bool()}))}),
+		"HubStatement": web.SchemaOf(HubStatement{}, map[string]any{"from": date, "to": date,
+			"accounts": web.Arr(account), "entries": web.Arr(entry)}),
+		"Disclosure": web.SchemaOf(Disclosure{}, map[string]any{"from": date, "to": date, "income_by_source": bySource,
+			"expenses": web.Arr(web.SchemaOf(DisclosedExpense{}, map[string]any{"date": date}))}),
 	}
 }

@@ -160,6 +160,16 @@ func (f *fixture) balance(t testing.TB, org int64) ledger.Fen {
 	return st.Balance
 }
 
+// wantBalance fails the test unless org's balance is want; why, in
+// brackets, says what a wrong one would mean ("" when the number says it
+// all).
+func (f *fixture) wantBalance(t testing.TB, org int64, want ledger.Fen, why string) {
+	t.Helper()
+	if got := f.balance(t, org); got != want {
+		t.Fatalf("org %d: balance %d, want %d %s", org, got, want, why)
+	}
+}
+
 func (f *fixture) verify(t testing.TB) *ledger.Report {
 	t.Helper()
 	rep, err := ledger.Verify(f.ctx, f.db)

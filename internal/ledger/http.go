@@ -69,7 +69,7 @@ func (h *Handlers) custodyPage(w http.ResponseWriter, r *http.Request, u *auth.U
 }
 
 func (h *Handlers) renderCustody(w http.ResponseWriter, r *http.Request, u *auth.User, id int64, status int, f forms, fields map[string]string) {
-	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+	per, err := h.period(r)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
@@ -126,20 +126,34 @@ func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 	}
 	f := forms{Which: "income", Amount: r.FormValue("amount"), Source: r.FormValue("source"), Voucher: r.FormValue("voucher"),
 		ReceivedOn: r.FormValue("received_on"), Memo: r.FormValue("memo")}
-	in := IncomeInput{Source: f.Source, Voucher: f.Voucher, ReceivedOn: f.ReceivedOn, Memo: f.Memo}
-	amount, yuanOK := ParseYuan(f.Amount)
-	att, err := h.formFile(r, "attachment")
-	if err == nil {
-		if !yuanOK {
-			err = badAmount()
-		} else {
-			in.Amount = amount
-			_, err = h.Svc.RecordIncome(r.Context(), u, id, in, att)
-		}
-	}
-	h.S.Saved(w, r, err, fmt.Sprintf("/custody/%d?flash=ledger.income_recorded", id), func(status int, fields map[string]string) {
+	h.S.Saved(w, r, h.recordIncome(r, u, id, f), fmt.Sprintf("/custody/%d?flash=ledger.income_recorded", id), func(status int, fields map[string]string) {
 		h.renderCustody(w, r, u, id, status, f, fields)
 	})
+}
+
+// recordIncome records the income form f with its attachment.
+func (h *Handlers) recordIncome(r *http.Request, u *auth.User, id int64, f forms) error {
+	amount, att, err := h.formMoney(r, f.Amount, "attachment")
+	if err != nil {
+		return err
+	}
+	_, err = h.Svc.RecordIncome(r.Context(), u, id, IncomeInput{Amount: amount, Source: f.Source, Voucher: f.Voucher,
+		ReceivedOn: f.ReceivedOn, Memo: f.Memo}, att)
+	return err
+}
+
+// formMoney reads a custody form's amount in yuan and its file (a bad
+// file refused before a bad amount).
+func (h *Handlers) formMoney(r *http.Request, yuan, file string) (Fen, *Upload, error) {
+	up, err := h.formFile(r, file)
+	if err != nil {
+		return 0, nil, err
+	}
+	amount, ok := ParseYuan(yuan)
+	if !ok {
+		return 0, nil, badAmount()
+	}
+	return amount, up, nil
 }
 
 func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -148,20 +162,20 @@ func (h *Handlers) expenseSubmit(w http.ResponseWriter, r *http.Request, u *auth
 	}
 	f := forms{Which: "expense", XAmount: r.FormValue("amount"), Purpose: r.FormValue("purpose"), Payee: r.FormValue("payee"),
 		SpentOn: r.FormValue("spent_on")}
-	in := ExpenseInput{Purpose: f.Purpose, Payee: f.Payee, SpentOn: f.SpentOn}
-	amount, yuanOK := ParseYuan(f.XAmount)
-	receipt, err := h.formFile(r, "receipt")
-	if err == nil {
-		if !yuanOK {
-			err = badAmount()
-		} else {
-			in.Amount = amount
-			_, err = h.Svc.SubmitExpense(r.Context(), u, id, in, receipt)
-		}
-	}
-	h.S.Saved(w, r, err, fmt.Sprintf("/custody/%d?flash=ledger.expense_submitted", id), func(status int, fields map[string]string) {
+	h.S.Saved(w, r, h.submitExpenseForm(r, u, id, f), fmt.Sprintf("/custody/%d?flash=ledger.expense_submitted", id), func(status int, fields map[string]string) {
 		h.renderCustody(w, r, u, id, status, f, fields)
 	})
+}
+
+// submitExpenseForm submits the expense form f with its receipt.
+func (h *Handlers) submitExpenseForm(r *http.Request, u *auth.User, id int64, f forms) error {
+	amount, receipt, err := h.formMoney(r, f.XAmount, "receipt")
+	if err != nil {
+		return err
+	}
+	_, err = h.Svc.SubmitExpense(r.Context(), u, id, ExpenseInput{Amount: amount, Purpose: f.Purpose, Payee: f.Payee,
+		SpentOn: f.SpentOn}, receipt)
+	return err
 }
 
 // formFile reads an optional uploaded file; nil when none was sent.
@@ -182,7 +196,7 @@ func (h *Handlers) formFile(r *http.Request, name string) (*Upload, error) {
 
 func (h *Handlers) statementXLSX(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var st *Statement
-	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+	per, err := h.period(r)
 	if err == nil {
 		st, err = h.Svc.OrgStatement(r.Context(), u, id, per)
 	}
@@ -222,25 +236,8 @@ func (h *Handlers) renderExpense(w http.ResponseWriter, r *http.Request, u *auth
 		d.HubName = o.Name
 	}
 	v := web.View{Title: h.t(r)("ledger.expense_title", e.ID), Data: d}
-	if fail != nil {
-		if fields, ok := h.S.FieldErrors(r, fail); ok {
-			v.Errors = fields
-		}
-		v.Message = h.S.Cat.Msg(i18n.FromRequest(r), errMsg(fail))
-	}
+	h.S.WithErrors(r, &v, fail)
 	h.S.Render(w, r, status, "ledger_expense", v)
-}
-
-func errMsg(err error) errs.Msg {
-	if e, ok := errs.As(err); ok {
-		if len(e.Fields) == 1 {
-			for _, m := range e.Fields {
-				return m
-			}
-		}
-		return e.Message
-	}
-	return errs.M("err.internal")
 }
 
 func (h *Handlers) approveSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -260,13 +257,18 @@ func (h *Handlers) afterDecision(w http.ResponseWriter, r *http.Request, u *auth
 		func(status int, fail error) { h.renderExpense(w, r, u, id, status, fail) })
 }
 
+// reverseSubmit reverses a posting from its organization's custody page:
+// that page with a flash, or again with the refusal (web.Saved).
 func (h *Handlers) reverseSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	p, err := h.Svc.Reverse(r.Context(), u, id, r.PostFormValue("reason"))
+	p, err := h.Svc.Posting(r.Context(), u, id)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/custody/%d?flash=ledger.reversed", p.OrgID), http.StatusSeeOther)
+	_, err = h.Svc.Reverse(r.Context(), u, id, r.PostFormValue("reason"))
+	h.S.Saved(w, r, err, fmt.Sprintf("/custody/%d?flash=ledger.reversed", p.OrgID), func(status int, fields map[string]string) {
+		h.renderCustody(w, r, u, p.OrgID, status, forms{}, fields)
+	})
 }
 
 func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -288,7 +290,7 @@ type hubStatementData struct {
 func (h *Handlers) hubStatementPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var st *HubStatement
 	var pending []*Expense
-	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+	per, err := h.period(r)
 	if err == nil {
 		st, err = h.Svc.HubStatementFor(r.Context(), u, id, per)
 	}
@@ -308,7 +310,7 @@ func (h *Handlers) hubStatementPage(w http.ResponseWriter, r *http.Request, u *a
 func (h *Handlers) hubStatementXLSX(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var st *HubStatement
 	var b []byte
-	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+	per, err := h.period(r)
 	if err == nil {
 		st, err = h.Svc.HubStatementFor(r.Context(), u, id, per)
 	}
@@ -324,7 +326,7 @@ func (h *Handlers) hubStatementXLSX(w http.ResponseWriter, r *http.Request, u *a
 
 func (h *Handlers) disclosurePage(w http.ResponseWriter, r *http.Request, id int64) {
 	var d *Disclosure
-	per, err := ParsePeriod(r.URL.Query().Get("from"), r.URL.Query().Get("to"), h.Svc.now())
+	per, err := h.period(r)
 	if err == nil {
 		d, err = h.Svc.Disclose(r.Context(), id, per)
 	}

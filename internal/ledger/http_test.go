@@ -50,6 +50,20 @@ func newWeb(t *testing.T) *web {
 	return w
 }
 
+// donation records a donation of fen to the organization in custody,
+// through the API as hub staff.
+func (w *web) donation(t *testing.T, fen int64) ledger.Posting {
+	t.Helper()
+	r := w.staff.Do("POST", fmt.Sprintf("/api/v1/custody/%d/income", w.orgID),
+		map[string]any{"amount_fen": fen, "source": "donation", "voucher": "JZ-1", "received_on": "2023-06-02"})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("donation: %d %s", r.Status, r.Body)
+	}
+	var p ledger.Posting
+	r.Decode(&p)
+	return p
+}
+
 // multipartBody builds a multipart form with one file.
 func multipartBody(t *testing.T, fields map[string]string, fileField, fileName string, data []byte) ([]byte, string) {
 	var buf bytes.Buffer
@@ -196,10 +210,7 @@ func TestAPICustodyFlow(t *testing.T) {
 
 func TestAPIReverseAndHubStatement(t *testing.T) {
 	w := newWeb(t)
-	r := w.staff.Do("POST", fmt.Sprintf("/api/v1/custody/%d/income", w.orgID),
-		map[string]any{"amount_fen": 999, "source": "donation", "voucher": "JZ-1", "received_on": "2023-06-02"})
-	var p ledger.Posting
-	r.Decode(&p)
+	p := w.donation(t, 999)
 	if r := w.staff.Do("POST", fmt.Sprintf("/api/v1/postings/%d/reverse", p.ID), map[string]any{}); r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("reverse without reason: %d %s", r.Status, r.Body)
 	}
@@ -207,7 +218,7 @@ func TestAPIReverseAndHubStatement(t *testing.T) {
 		t.Fatalf("reverse: %d %s", r.Status, r.Body)
 	}
 	var hs ledger.HubStatement
-	r = w.officer.Do("GET", fmt.Sprintf("/api/v1/hubs/%d/statement?from=2023-01-01&to=2023-12-31", w.hubID), nil)
+	r := w.officer.Do("GET", fmt.Sprintf("/api/v1/hubs/%d/statement?from=2023-01-01&to=2023-12-31", w.hubID), nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("hub statement: %d %s", r.Status, r.Body)
 	}

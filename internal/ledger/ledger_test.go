@@ -23,9 +23,7 @@ func TestIncomeExpenseApproveFlow(t *testing.T) {
 	if e.Status != ledger.ExpensePending || e.ReceiptID == 0 {
 		t.Fatalf("submitted %+v", e)
 	}
-	if got := f.balance(t, f.orgA.ID); got != 100000 {
-		t.Fatalf("a pending expense moved money: %d", got)
-	}
+	f.wantBalance(t, f.orgA.ID, 100000, "(a pending expense moved money)")
 	t.Run("the leader cannot approve", func(t *testing.T) {
 		_, err := f.led.ApproveExpense(f.ctx, f.leaderA, e.ID)
 		wantCode(t, err, errs.Forbidden, "")
@@ -43,9 +41,7 @@ func TestIncomeExpenseApproveFlow(t *testing.T) {
 	if paid.Status != ledger.ExpensePaid || paid.PostingID == 0 || paid.DecidedBy != f.staff1.ID {
 		t.Fatalf("approved %+v", paid)
 	}
-	if got := f.balance(t, f.orgA.ID); got != 100000-30050 {
-		t.Fatalf("balance %d", got)
-	}
+	f.wantBalance(t, f.orgA.ID, 100000-30050, "")
 	t.Run("decided once", func(t *testing.T) {
 		_, err := f.led.ApproveExpense(f.ctx, f.staff2, e.ID)
 		wantCode(t, err, errs.Conflict, "err.expense_not_pending")
@@ -69,9 +65,7 @@ func TestReturnNeedsReasonAndPostsNothing(t *testing.T) {
 	if r.Status != ledger.ExpenseReturned || r.ReturnReason == "" || r.PostingID != 0 {
 		t.Fatalf("returned %+v", r)
 	}
-	if got := f.balance(t, f.orgA.ID); got != 5000 {
-		t.Fatalf("balance %d", got)
-	}
+	f.wantBalance(t, f.orgA.ID, 5000, "")
 	_, err = f.led.ApproveExpense(f.ctx, f.staff1, e.ID)
 	wantCode(t, err, errs.Conflict, "err.expense_not_pending")
 }
@@ -98,9 +92,7 @@ func TestNoAccountGoesBelowZero(t *testing.T) {
 	if err != nil || got.Status != ledger.ExpensePending {
 		t.Fatalf("after refusal: %+v %v", got, err)
 	}
-	if b := f.balance(t, f.orgA.ID); b != 1000 {
-		t.Fatalf("balance %d (B's money must not pay A's expense)", b)
-	}
+	f.wantBalance(t, f.orgA.ID, 1000, "(B's money must not pay A's expense)")
 	f.verify(t)
 }
 
@@ -146,9 +138,7 @@ func TestConcurrentApprovalsNeverOverdraw(t *testing.T) {
 		t.Fatalf("%d paid, %d refused; want 20 and 10 (1000 fen each, 15 expenses of 100 each)", paid, refused)
 	}
 	for _, o := range []int64{f.orgA.ID, f.orgB.ID} {
-		if b := f.balance(t, o); b != 0 {
-			t.Fatalf("org %d balance %d", o, b)
-		}
+		f.wantBalance(t, o, 0, "")
 	}
 	f.verify(t)
 }
@@ -199,9 +189,7 @@ func TestIdempotentIncome(t *testing.T) {
 			t.Fatalf("%d posted, %d replayed", posted, replayed)
 		}
 	})
-	if b := f.balance(t, f.orgA.ID); b != 2*88800 {
-		t.Fatalf("balance %d, want two postings' worth", b)
-	}
+	f.wantBalance(t, f.orgA.ID, 2*88800, "(two postings' worth)")
 	f.verify(t)
 }
 
@@ -236,9 +224,7 @@ func TestReversals(t *testing.T) {
 	if e.Status != ledger.ExpenseReversed {
 		t.Fatalf("expense status %s", e.Status)
 	}
-	if b := f.balance(t, f.orgA.ID); b != 2000 {
-		t.Fatalf("balance %d", b)
-	}
+	f.wantBalance(t, f.orgA.ID, 2000, "")
 	f.verify(t)
 }
 
@@ -499,9 +485,7 @@ func TestIncomeAtOwnHub(t *testing.T) {
 	if want, _ := idem.Marshal(first); !bytes.Equal(rp.Body, want) {
 		t.Fatalf("stored answer\n%s\nwant\n%s", rp.Body, want)
 	}
-	if b := f.balance(t, f.orgA.ID); b != 4321 {
-		t.Fatalf("balance %d", b)
-	}
+	f.wantBalance(t, f.orgA.ID, 4321, "")
 	bad := ledger.IncomeInput{Amount: -1, Source: "donation", Voucher: "x", ReceivedOn: "2023-06-01"}
 	good := ledger.IncomeInput{Amount: 1, Source: "donation", Voucher: "x", ReceivedOn: "2023-06-01"}
 	_, err = f.led.RecordIncome(f.ctx, f.otherStaff, f.orgA.ID, bad, nil)
@@ -544,7 +528,5 @@ func TestAccountIdentityFixed(t *testing.T) {
 	if _, err := f.db.Write.ExecContext(f.ctx, `UPDATE ledger_accounts SET status = status WHERE id = $1`, id); err != nil {
 		t.Errorf("an update of another column: %v", err)
 	}
-	if b := f.balance(t, f.orgA.ID); b != 100 {
-		t.Fatalf("balance %d", b)
-	}
+	f.wantBalance(t, f.orgA.ID, 100, "")
 }

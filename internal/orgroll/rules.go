@@ -270,12 +270,18 @@ func (k Key) String() string {
 
 // ParseKey reads a stored key.
 func ParseKey(s string) (Key, bool) {
-	p := strings.Split(s, "|")
-	if len(p) != 5 {
+	var p [5]string
+	for i := range 4 {
+		var ok bool
+		if p[i], s, ok = strings.Cut(s, "|"); !ok {
+			return Key{}, false
+		}
+	}
+	if strings.Contains(s, "|") {
 		return Key{}, false
 	}
 	l, err := strconv.Atoi(p[0])
-	return Key{Lvl: l, Dim: p[1], Code: p[2], Area: p[3], K: p[4]}, err == nil
+	return Key{Lvl: l, Dim: p[1], Code: p[2], Area: p[3], K: s}, err == nil
 }
 
 // KeyRange is the stored keys' range of a level, dimension and code range.

@@ -1,6 +1,7 @@
 package orgroll
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -628,81 +629,109 @@ func ReadMany(ctx context.Context, q db.Querier, reqs []ReadReq) ([]map[Key]Coun
 	if len(reqs) == 0 {
 		return out, nil
 	}
+	// each row is three columns, the question, the key and its counts as
+	// one text: "day n nl" for a scanned row, "n nl" for a key's last row
+	// ('' when it has none by the day); the driver's cost is per column
+	// read (SQLite's connection mutex on each), and these rows are most of
+	// a dashboard's
 	var b strings.Builder
 	var args []any
 	arg := func(v any) (p string) {
 		p, args = db.Arg(args, v)
 		return p
 	}
+	const counts = `CAST(r.n AS TEXT) || ' ' || CAST(r.nl AS TEXT)`
 	for i, r := range reqs {
-		out[i] = map[Key]Count{}
 		klo, khi := KeyRange(r.Lvl, r.Dim, r.Lo, r.Hi)
 		if i > 0 {
 			b.WriteString(" UNION ALL ")
 		}
 		tag := strconv.Itoa(i)
 		if r.Scan {
-			b.WriteString(`SELECT ` + tag + `, rk, day, n, nl FROM org_roll WHERE rk >= ` + arg(klo) + ` AND rk < ` + arg(khi) + ` AND day <= ` + arg(r.Day))
+			b.WriteString(`SELECT ` + tag + `, r.rk, r.day || ' ' || ` + counts + ` FROM org_roll r WHERE r.rk >= ` + arg(klo) +
+				` AND r.rk < ` + arg(khi) + ` AND r.day <= ` + arg(r.Day))
 			continue
 		}
-		// each key's last row by two seeks on the primary key from the
+		// each key's last row by one seek on the primary key from the
 		// keys' list: as a join, SQLite drove from org_roll's rows in the
 		// range (every day of every key, a district's key changes on
-		// hundreds) and looked up the last day for each
+		// hundreds) and looked up the last day for each; a subquery per
+		// count sought each key twice, and a third time for a filter on
+		// the count (SQLite flattened it)
 		lo, hi, day := arg(klo), arg(khi), arg(r.Day)
-		b.WriteString(`SELECT ` + tag + `, m.rk, '', m.n, m.nl FROM (SELECT k.rk,
-				(SELECT r.n FROM org_roll r WHERE r.rk = k.rk AND r.day <= ` + day + ` ORDER BY r.day DESC LIMIT 1) AS n,
-				(SELECT r.nl FROM org_roll r WHERE r.rk = k.rk AND r.day <= ` + day + ` ORDER BY r.day DESC LIMIT 1) AS nl
-			FROM org_roll_keys k WHERE k.rk >= ` + lo + ` AND k.rk < ` + hi + `) m WHERE m.n <> 0`)
+		b.WriteString(`SELECT ` + tag + `, k.rk, COALESCE((SELECT ` + counts + ` FROM org_roll r
+				WHERE r.rk = k.rk AND r.day <= ` + day + ` ORDER BY r.day DESC LIMIT 1), '')
+			FROM org_roll_keys k WHERE k.rk >= ` + lo + ` AND k.rk < ` + hi)
 	}
 	rows, err := q.QueryContext(ctx, b.String(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("org rollup read: %w", err)
 	}
 	defer rows.Close()
-	// a scanned key's rows come in any order: its last day's is kept
-	type last struct {
-		day string
-		c   Count
+	// each question's rows, then its answer made at its size; a scanned
+	// key's rows come in any order: its last day's is kept
+	type row struct {
+		key, day string
+		c        Count
 	}
-	scanned := make([]map[string]last, len(reqs))
+	got := make([][]row, len(reqs))
 	for rows.Next() {
 		var i int
-		var s, day string
-		var c Count
-		if err := rows.Scan(&i, &s, &day, &c.N, &c.Late); err != nil {
+		var r row
+		var v string
+		if err := rows.Scan(&i, &r.key, &v); err != nil {
 			return nil, err
 		}
 		if i < 0 || i >= len(reqs) {
 			return nil, fmt.Errorf("org rollup read: question %d of %d", i, len(reqs))
 		}
-		if !reqs[i].Scan {
-			if k, ok := ParseKey(s); ok {
-				out[i][k] = c
-			}
-			continue
+		if reqs[i].Scan {
+			r.day, v, _ = strings.Cut(v, " ")
 		}
-		if scanned[i] == nil {
-			scanned[i] = map[string]last{}
-		}
-		if l, ok := scanned[i][s]; !ok || day > l.day {
-			scanned[i][s] = last{day, c}
+		var ok bool
+		if r.c, ok = lastCounts(v); ok {
+			got[i] = append(got[i], r)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for i, m := range scanned {
-		for s, l := range m {
-			if l.c.N == 0 {
+	for i, rs := range got {
+		if reqs[i].Scan {
+			// (by key, then day: each key's last row is the one before
+			// the next key's)
+			slices.SortFunc(rs, func(a, b row) int { return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.day, b.day)) })
+			n := 0
+			for j, r := range rs {
+				if j+1 == len(rs) || rs[j+1].key != r.key {
+					rs[n] = r
+					n++
+				}
+			}
+			rs = rs[:n]
+		}
+		out[i] = make(map[Key]Count, len(rs))
+		for _, r := range rs {
+			// (keys counting nobody that day are left out)
+			if r.c.N == 0 {
 				continue
 			}
-			if k, ok := ParseKey(s); ok {
-				out[i][k] = l.c
+			if k, ok := ParseKey(r.key); ok {
+				out[i][k] = r.c
 			}
 		}
 	}
 	return out, nil
+}
+
+// lastCounts reads a row's counts as ReadMany's statement writes them
+// ("n nl"); ok is false for none (”).
+func lastCounts(s string) (c Count, ok bool) {
+	n, nl, found := strings.Cut(s, " ")
+	var err1, err2 error
+	c.N, err1 = strconv.Atoi(n)
+	c.Late, err2 = strconv.Atoi(nl)
+	return c, found && err1 == nil && err2 == nil
 }
 
 // DayOf is the rollup day a cut (the next midnight in China after a day)

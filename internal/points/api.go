@@ -51,19 +51,15 @@ func (h *Handlers) apiCancel(w http.ResponseWriter, r *http.Request, u *auth.Use
 	})(w, r, u)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums a type cannot tell.
 func schemas() map[string]any {
-	kinds := web.Enum(KindPoint, KindProvincialPilot)
-	point := web.Obj(map[string]any{"id": web.Int(), "kind": kinds, "district_code": web.Str(), "district_name": web.Str(),
-		"street_code": web.Str(), "community_code": web.Str(), "community_name": web.Str(), "org_id": web.Int(),
-		"org_name": web.Str(), "year": web.Int(), "reason": web.Str(), "approved_by": web.Int(), "approver_name": web.Str(),
-		"approved_on": web.Str(), "late_reason": web.Str(), "late": web.Bool(), "status": web.Enum(StatusActive, StatusCancelled),
-		"cancel_reason": web.Str(), "cancelled_at": web.Str(), "created_at": web.Str()})
+	kind := web.Enum(KindPoint, KindProvincialPilot)
+	point := web.SchemaOf(Point{}, map[string]any{"kind": kind, "status": web.Enum(StatusActive, StatusCancelled)})
 	return map[string]any{
-		"Point":     point,
-		"PointList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Point"))}),
-		"PointInput": web.Obj(map[string]any{"kind": kinds, "district_code": web.Str(), "year": web.Int(), "org_id": web.Int(),
-			"community_code": web.Str(), "reason": web.Str(), "approved_on": web.Str(), "late_reason": web.Str()},
-			"district_code", "year", "reason"),
-		"PointCancel": web.Obj(map[string]any{"reason": web.Str()}, "reason"),
+		"Point":       point,
+		"PointList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Point"))}),
+		"PointInput":  web.SchemaOf(Input{}, map[string]any{"kind": kind}, "district_code", "year", "reason"),
+		"PointCancel": web.SchemaOf(cancelReq{}, nil, "reason"),
 	}
 }

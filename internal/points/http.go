@@ -84,18 +84,26 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	in := Input{Kind: f.Get("kind"), DistrictCode: f.Get("district_code"), CommunityCode: f.Get("community_code"),
 		Reason: f.Get("reason"), ApprovedOn: f.Get("approved_on"), LateReason: f.Get("late_reason")}
 	in.Year, _ = strconv.Atoi(strings.TrimSpace(f.Get("year")))
-	// the community by name, "街道 · 社区", "name #code" or its code
-	var err error
-	in.CommunityCode, err = geo.ResolvePlace(r.Context(), h.Svc.Geo, u, "community_code", f.Get("community_code"), geo.Community)
-	if s := strings.TrimSpace(f.Get("org_id")); s != "" && err == nil { // or a community
-		in.OrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", s, registry.PickFilter{Status: registry.StatusActive})
-	}
-	if err == nil {
-		_, err = h.Svc.Create(r.Context(), u, in)
-	}
-	h.S.Saved(w, r, err, "/demonstration-points?flash=points.created", func(status int, msgs map[string]string) {
+	h.S.Saved(w, r, h.createPoint(r, u, &in), "/demonstration-points?flash=points.created", func(status int, msgs map[string]string) {
 		h.render(w, r, u, status, in, msgs)
 	})
+}
+
+// createPoint records the point of the form in, at the place and the
+// organization its pickers name (both kept in in for the form again).
+func (h *Handlers) createPoint(r *http.Request, u *auth.User, in *Input) error {
+	// the community by name, "街道 · 社区", "name #code" or its code
+	var err error
+	if in.CommunityCode, err = geo.ResolvePlace(r.Context(), h.Svc.Geo, u, "community_code", r.PostFormValue("community_code"), geo.Community); err != nil {
+		return err
+	}
+	if s := strings.TrimSpace(r.PostFormValue("org_id")); s != "" { // or a community
+		if in.OrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", s, registry.PickFilter{Status: registry.StatusActive}); err != nil {
+			return err
+		}
+	}
+	_, err = h.Svc.Create(r.Context(), u, *in)
+	return err
 }
 
 func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {

@@ -113,40 +113,19 @@ func (h *Handlers) apiSettings(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.S.Respond(w, r, http.StatusOK, s, err)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the $refs and the nullable value a type
+// cannot tell.
 func schemas() map[string]any {
-	act := web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "theme": web.Str(), "kind": web.Str(), "starts_at": web.Str(),
-		"ends_at": web.Str(), "day": web.Str(), "community_code": web.Str(), "address": web.Str(), "org_id": web.Int(), "org_name": web.Str()})
-	org := web.Obj(map[string]any{"id": web.Int(), "name": web.Str(), "tier": web.Str(), "types": web.Arr(web.Str()),
-		"target_groups": web.Arr(web.Str()), "community_code": web.Str(), "community_name": web.Str(), "street_code": web.Str(),
-		"district_code": web.Str(), "is_hub": web.Bool(), "brand": web.Bool(), "demonstration": web.Bool(),
-		"demonstration_year": web.Int(), "volunteer_mark": web.Bool(), "hub_id": web.Int(), "hub_name": web.Str(), "grade": web.Str(),
-		"contact": web.Obj(map[string]any{"name": web.Str(), "phone": web.Str()}), "description": web.Str(), "how_to_join": web.Str(),
-		"finances": web.Str(), "charter": web.Str(), "officers": web.Str(),
-		"photos":     web.Arr(web.Obj(map[string]any{"id": web.Int(), "url": web.Str(), "caption": web.Str(), "content_type": web.Str()})),
-		"activities": web.Arr(web.Ref("PublicActivity")), "ratings": web.Obj(map[string]any{"count": web.Int(), "average": map[string]any{"type": "number"}}),
-		"url": web.Str()})
+	acts := web.Arr(web.Ref("PublicActivity"))
 	return map[string]any{
-		"PublicActivity":     act,
-		"PublicActivityList": web.Obj(map[string]any{"items": web.Arr(web.Ref("PublicActivity")), "total": web.Int(), "page": web.Int(), "per_page": web.Int()}),
-		"PublicOrg":          org,
-		"PublicOrgList":      web.Obj(map[string]any{"items": web.Arr(web.Ref("PublicOrg")), "total": web.Int(), "more": web.Bool(), "page": web.Int(), "per_page": web.Int()}),
-		"PublicPlace": web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "level": web.Str(),
-			"path":     web.Arr(web.Obj(map[string]any{"code": web.Str(), "name": web.Str()})),
-			"children": web.Arr(web.Obj(map[string]any{"code": web.Str(), "name": web.Str(), "orgs": web.Int()})),
-			"orgs":     web.Ref("PublicOrgList"), "upcoming_activities": web.Arr(web.Ref("PublicActivity")),
-			"recent_activities": web.Arr(web.Ref("PublicActivity")), "month": web.Str(),
-			"activity_days": map[string]any{"type": "object", "additionalProperties": web.Int()},
-			"calls": web.Arr(web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "channel": web.Str(), "unit_code": web.Str(),
-				"state": web.Str(), "opens_on": web.Str(), "closes_on": web.Str(), "budget_fen": web.Int(), "awarded_fen": web.Int(),
-				"results": web.Arr(web.Obj(map[string]any{"org_name": web.Str(), "title": web.Str(), "amount_fen": web.Int()})), "url": web.Str()})),
-			"as_of": web.Str(),
-			"indicators": web.Arr(web.Obj(map[string]any{"key": web.Str(), "name": web.Str(), "status": web.Str(), "state_text": web.Str(),
-				"value": map[string]any{"type": "number", "nullable": true}, "value_text": web.Str(), "target": map[string]any{"type": "number"},
-				"target_text": web.Str(), "deadline": web.Str(), "units_met": web.Str(), "verdict": web.Str(), "clause": web.Str(), "reading": web.Str()})),
-			"cases": web.Arr(web.Obj(map[string]any{"id": web.Int(), "title": web.Str(), "summary": web.Str(), "link": web.Str()}))}),
-		"Publication": web.Obj(map[string]any{"org_id": web.Int(), "contact": web.Bool(), "contact_name": web.Str(), "contact_phone": web.Str(),
-			"about": web.Bool(), "description": web.Str(), "how_to_join": web.Str(), "photos": web.Bool(), "finances": web.Bool(),
-			"finances_text": web.Str(), "charter": web.Bool(), "charter_text": web.Str(), "officers_text": web.Str(), "activities": web.Bool(),
-			"version": web.Int()}),
+		"PublicActivity":     web.SchemaOf(Activity{}, nil),
+		"PublicActivityList": web.SchemaOf(ActivityPage{}, map[string]any{"items": acts}),
+		"PublicOrg":          web.SchemaOf(PublicOrg{}, map[string]any{"activities": acts}),
+		"PublicOrgList":      web.SchemaOf(OrgPage{}, map[string]any{"items": web.Arr(web.Ref("PublicOrg"))}),
+		"PublicPlace": web.SchemaOf(Place{}, map[string]any{"orgs": web.Ref("PublicOrgList"), "upcoming_activities": acts,
+			"recent_activities": acts, "indicators": web.Arr(web.SchemaOf(Indicator{},
+				map[string]any{"value": map[string]any{"type": "number", "nullable": true}}))}),
+		"Publication": web.SchemaOf(Settings{}, nil),
 	}
 }

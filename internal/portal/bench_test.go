@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -88,7 +87,7 @@ func BenchmarkPortal(b *testing.B) {
 		{"search-2", "/p/" + dist + "?q=" + "服务"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			var ds []time.Duration
+			var ds dbtest.Latencies
 			size := 0
 			get := func() {
 				s := time.Now()
@@ -114,9 +113,7 @@ func BenchmarkPortal(b *testing.B) {
 			// the process's CPU (server, client and, on SQLite, the database)
 			// per request: what load does not stretch, unlike wall time
 			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(len(ds)), "cpu-ms/op")
-			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-			b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "median-ms")
-			b.ReportMetric(float64(ds[min(len(ds)-1, len(ds)*99/100)].Microseconds())/1000, "p99-ms")
+			ds.Report(b)
 			b.ReportMetric(float64(first.Microseconds())/1000, "first-ms")
 			b.ReportMetric(float64(size)/1024, "KB")
 		})
@@ -200,12 +197,5 @@ func seedActivities(ctx context.Context, a *app.App, dist, comm string, n int) e
 	if err != nil {
 		return err
 	}
-	if a.DB.Engine == "postgres" {
-		for _, tbl := range []string{"activities", "portal_publications"} {
-			if _, err := a.DB.Write.ExecContext(ctx, "VACUUM ANALYZE "+tbl); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return dbtest.Vacuum(ctx, a.DB, "activities", "portal_publications")
 }

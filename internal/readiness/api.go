@@ -48,49 +48,30 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.Schemas(schemas())
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums and dates a type cannot tell.
 func schemas() map[string]any {
 	date := map[string]any{"type": "string", "format": "date"}
-	ids := web.Arr(web.Int())
-	contact := map[string]any{"community_code": web.Str(), "hazard": web.Enum(Hazards...), "name": web.Str(), "org_id": web.Int(),
-		"phone": web.Str(), "duty": web.Str(), "checked_on": date}
-	contactOut := map[string]any{"id": web.Int(), "stale": web.Bool()}
-	for k, v := range contact {
-		contactOut[k] = v
-	}
-	drill := map[string]any{"community_code": web.Str(), "scenario": web.Str(), "held_on": date, "org_ids": ids,
-		"participants": web.Int(), "findings": web.Str()}
-	drillOut := map[string]any{"id": web.Int()}
-	for k, v := range drill {
-		drillOut[k] = v
-	}
-	logIn := map[string]any{"on_date": date, "kind": web.Enum(ContactKinds...), "summary": web.Str()}
-	place := web.Obj(map[string]any{"code": web.Str(), "name": web.Str()})
-	shift := web.Obj(map[string]any{"weekday": web.Int(), "starts": web.Str(), "ends": web.Str(), "route": web.Str()}, "weekday", "starts", "ends")
-	patrol := map[string]any{"org_id": web.Int(), "area": web.Str(), "members": web.Int(), "started_on": date,
-		"late_reason": web.Str(), "shifts": web.Arr(shift)}
-	patrolOut := map[string]any{"id": web.Int(), "org_name": web.Str(), "community_code": web.Str(), "ended_on": date}
-	for k, v := range patrol {
-		patrolOut[k] = v
-	}
+	hazard := map[string]any{"hazard": web.Enum(Hazards...)}
+	logEntry := map[string]any{"on_date": date, "kind": web.Enum(ContactKinds...)}
+	liaison := map[string]any{"since": date}
+	shifts := map[string]any{"shifts": web.Arr(web.SchemaOf(Shift{}, nil, "weekday", "starts", "ends"))}
+	items := func(ref string) map[string]any { return web.Obj(map[string]any{"items": web.Arr(web.Ref(ref))}) }
 	return map[string]any{
-		"PatrolInput":  web.Obj(patrol, "org_id", "area", "members", "shifts"),
-		"Patrol":       web.Obj(patrolOut),
-		"PatrolList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Patrol"))}),
-		"ContactInput": web.Obj(contact, "community_code", "hazard", "name", "phone"),
-		"Contact":      web.Obj(contactOut),
-		"ContactList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Contact"))}),
-		"DrillInput":   web.Obj(drill, "community_code", "scenario", "held_on", "participants"),
-		"Drill":        web.Obj(drillOut),
-		"DrillList":    web.Obj(map[string]any{"items": web.Arr(web.Ref("Drill"))}),
-		"LiaisonInput": web.Obj(map[string]any{"community_code": web.Str(), "holder": web.Str(), "since": date, "org_ids": ids},
-			"community_code", "holder", "since"),
-		"ContactLogInput": web.Obj(logIn, "on_date", "kind", "summary"),
-		"Liaison": web.Obj(map[string]any{"id": web.Int(), "community_code": web.Str(), "holder": web.Str(), "since": date,
-			"org_ids": ids, "log": web.Arr(web.Obj(map[string]any{"id": web.Int(), "on_date": date, "kind": web.Enum(ContactKinds...),
-				"summary": web.Str()}))}),
-		"LiaisonList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Liaison")), "without_liaison": web.Arr(place)}),
-		"CoverageList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"street_code": web.Str(),
-			"communities": web.Int(), "current_list": web.Int(), "drilled": web.Int(), "covered": web.Int(),
-			"share": map[string]any{"type": "number"}, "missing": web.Arr(place)}))}),
+		"PatrolInput":     web.SchemaOf(PatrolInput{}, shifts, "org_id", "area", "members", "shifts"),
+		"Patrol":          web.SchemaOf(Patrol{}, shifts),
+		"PatrolList":      items("Patrol"),
+		"ContactInput":    web.SchemaOf(ContactInput{}, hazard, "community_code", "hazard", "name", "phone"),
+		"Contact":         web.SchemaOf(Contact{}, hazard),
+		"ContactList":     items("Contact"),
+		"DrillInput":      web.SchemaOf(DrillInput{}, nil, "community_code", "scenario", "held_on", "participants"),
+		"Drill":           web.SchemaOf(Drill{}, nil),
+		"DrillList":       items("Drill"),
+		"LiaisonInput":    web.SchemaOf(LiaisonInput{}, liaison, "community_code", "holder", "since"),
+		"ContactLogInput": web.SchemaOf(ContactLogInput{}, logEntry, "on_date", "kind", "summary"),
+		"Liaison": web.SchemaOf(Liaison{}, map[string]any{"since": date,
+			"log": web.Arr(web.SchemaOf(ContactLog{}, logEntry))}),
+		"LiaisonList":  web.SchemaOf(Liaisons{}, map[string]any{"items": web.Arr(web.Ref("Liaison"))}),
+		"CoverageList": web.Obj(map[string]any{"items": web.Arr(web.SchemaOf(StreetCoverage{}, nil))}),
 	}
 }

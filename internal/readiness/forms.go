@@ -161,13 +161,20 @@ func (h *Handlers) drillSubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 	if !h.S.ParsedForm(w, r) {
 		return
 	}
+	h.done(w, r, u, "drill-form", "readiness.saved", h.addDrill(r, u))
+}
+
+// addDrill records the drill of the form with the organizations its
+// pickers name.
+func (h *Handlers) addDrill(r *http.Request, u *auth.User) error {
 	orgs, err := h.orgIDs(r, u, "org_ids")
-	if err == nil {
-		_, err = h.Svc.AddDrill(r.Context(), u, DrillInput{CommunityCode: r.PostFormValue("community_code"),
-			Scenario: r.PostFormValue("scenario"), HeldOn: r.PostFormValue("held_on"), OrgIDs: orgs,
-			Participants: formInt(r, "participants"), Findings: r.PostFormValue("findings")})
+	if err != nil {
+		return err
 	}
-	h.done(w, r, u, "drill-form", "readiness.saved", err)
+	_, err = h.Svc.AddDrill(r.Context(), u, DrillInput{CommunityCode: r.PostFormValue("community_code"),
+		Scenario: r.PostFormValue("scenario"), HeldOn: r.PostFormValue("held_on"), OrgIDs: orgs,
+		Participants: formInt(r, "participants"), Findings: r.PostFormValue("findings")})
+	return err
 }
 
 func (h *Handlers) contactSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {

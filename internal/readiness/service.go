@@ -85,18 +85,10 @@ func (s *Service) AddContact(ctx context.Context, u *auth.User, in ContactInput)
 			return nil, err
 		}
 	}
-	var id int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		ids, err := insertContacts(ctx, tx, now, []ContactInput{in})
-		if err != nil {
-			return err
-		}
-		id = ids[0]
-		detail := in
-		detail.Phone = registry.MaskPhone(in.Phone) // no phone numbers in the audit log
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "readiness.contact_add", ObjectType: "emergency_contact",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: detail})
-	})
+	detail := in
+	detail.Phone = registry.MaskPhone(in.Phone) // no phone numbers in the audit log
+	id, err := audit.Created(ctx, s.DB, now, u.Actor(), insertContacts, in, audit.Entry{Action: "readiness.contact_add", ObjectType: "emergency_contact",
+		ScopeCode: in.CommunityCode, Detail: detail})
 	if err != nil {
 		return nil, err
 	}
@@ -125,16 +117,8 @@ func (s *Service) AddDrill(ctx context.Context, u *auth.User, in DrillInput) (*D
 	if err := s.orgsIn(ctx, in.OrgIDs, in.CommunityCode, "org_ids"); err != nil {
 		return nil, err
 	}
-	var id int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		ids, err := insertDrills(ctx, tx, now, []DrillInput{in})
-		if err != nil {
-			return err
-		}
-		id = ids[0]
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "readiness.drill_add", ObjectType: "drill",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: in})
-	})
+	id, err := audit.Created(ctx, s.DB, now, u.Actor(), insertDrills, in, audit.Entry{Action: "readiness.drill_add", ObjectType: "drill",
+		ScopeCode: in.CommunityCode, Detail: in})
 	if err != nil {
 		return nil, err
 	}
@@ -166,16 +150,8 @@ func (s *Service) AddLiaison(ctx context.Context, u *auth.User, in LiaisonInput)
 	if err := s.orgsIn(ctx, in.OrgIDs, in.CommunityCode, "org_ids"); err != nil {
 		return nil, err
 	}
-	var id int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		ids, err := insertLiaisons(ctx, tx, now, []LiaisonInput{in})
-		if err != nil {
-			return err
-		}
-		id = ids[0]
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "readiness.liaison_add", ObjectType: "liaison",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode, Detail: in})
-	})
+	id, err := audit.Created(ctx, s.DB, now, u.Actor(), insertLiaisons, in, audit.Entry{Action: "readiness.liaison_add", ObjectType: "liaison",
+		ScopeCode: in.CommunityCode, Detail: in})
 	if err != nil {
 		return nil, err
 	}

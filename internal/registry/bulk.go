@@ -621,16 +621,7 @@ func (im *Import) prefetch(ctx context.Context, rows []ImportRow) error {
 func (im *Import) lookup(ctx context.Context, cols, col string, vals []any, scan func(*sql.Rows) error) error {
 	for start := 0; start < len(vals); start += lookupBatch {
 		chunk := vals[start:min(len(vals), start+lookupBatch)]
-		var b strings.Builder
-		b.WriteString(`SELECT ` + cols + ` FROM orgs o WHERE ` + col + ` IN (`)
-		for i := range chunk {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(im.s.DB.Dialect.Param(i + 1))
-		}
-		b.WriteByte(')')
-		rows, err := im.q.QueryContext(ctx, b.String(), chunk...)
+		rows, err := im.q.QueryContext(ctx, `SELECT `+cols+` FROM orgs o WHERE `+col+` IN `+db.Params(im.s.DB.Dialect, len(chunk)), chunk...)
 		if err != nil {
 			return fmt.Errorf("import: read organizations: %w", err)
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -63,40 +62,24 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 	z2 := f.active(t, "海珠合唱团", haizhu, registry.TierCommunity)
 
 	before := registrytest.Versions(t, ctx, f.db, "440105", "440106")
-	var mu sync.Mutex
-	touched := map[string]int64{} // committed writes by district touched
-	var failures []string
-	failed := map[string]int{}
-	done := func(name string, i int, err error, districts ...string) {
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			failures = append(failures, fmt.Sprintf("%s, round %d: %v", name, i, err))
-			failed[name]++
-			return
-		}
-		for _, d := range districts {
-			touched[d]++
-		}
-	}
-	writers := map[string]func(i int) error{
-		"move x": func(i int) error {
+	committed := registrytest.Race(t,
+		registrytest.Writer{Name: "move x", Rounds: rounds, Write: func(i int) error {
 			_, err := moveTo(x, []string{haizhu, yulei}[i%2])
 			return err
-		},
-		"move y": func(i int) error {
+		}},
+		registrytest.Writer{Name: "move y", Rounds: rounds, Write: func(i int) error {
 			_, err := moveTo(y, []string{yulei, haizhu}[i%2])
 			return err
-		},
-		"hub h": func(i int) error {
+		}},
+		registrytest.Writer{Name: "hub h", Rounds: rounds, Write: func(i int) error {
 			_, err := f.reg.SetHub(ctx, f.admin, h.ID, i%2 == 0, "轮值")
 			return err
-		},
-		"hub h2": func(i int) error {
+		}},
+		registrytest.Writer{Name: "hub h2", Rounds: rounds, Write: func(i int) error {
 			_, err := f.reg.SetHub(ctx, f.admin, h2.ID, i%2 == 0, "轮值")
 			return err
-		},
-		"import": func(i int) error {
+		}},
+		registrytest.Writer{Name: "import", Rounds: rounds, Write: func(i int) error {
 			rows := []registry.ImportRow{{N: 2, In: registry.InputOf(get(z1))}, {N: 3, In: registry.InputOf(get(z2))}}
 			for j := range rows {
 				rows[j].In.Members = 30 + i
@@ -106,22 +89,10 @@ func TestConcurrentWritersAcrossDistricts(t *testing.T) {
 				rows[0], rows[1] = rows[1], rows[0]
 			}
 			return importRows(ctx, f, f.admin, rows)
-		},
-	}
-	var wg sync.WaitGroup
-	for name, w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range rounds {
-				done(name, i, w(i), "440105", "440106")
-			}
-		}()
-	}
-	wg.Wait()
-	if len(failures) > 0 {
-		t.Fatalf("%d of %d writes failed (%v), the first: %s", len(failures), rounds*len(writers), failed, failures[0])
-	}
+		}},
+	)
+	// every write touched both districts
+	touched := map[string]int64{"440105": committed, "440106": committed}
 
 	registrytest.CheckMoved(t, ctx, f.db, before, touched)
 	for i, o := range []*registry.Org{x, y} {
@@ -383,34 +354,17 @@ func TestConcurrentImportsOfOrganizationsThatMoved(t *testing.T) {
 	toTianhe := f.movedIn(t, "海珠书法社", haizhuComm, yulei)
 	toHaizhu := f.movedIn(t, "天河书法社", yulei, haizhuComm)
 	before := registrytest.Versions(t, f.ctx, f.db, "440105", "440106")
-	var mu sync.Mutex
-	var failures []string
-	committed := 0
-	var wg sync.WaitGroup
+	var writers []registrytest.Writer
 	for _, imp := range []struct {
 		u *auth.User
 		o *registry.Org
 	}{{f.tianhe, toTianhe}, {f.haizhu, toHaizhu}} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range rounds {
-				day := time.Date(2023, 4, 1+i, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
-				err := importRows(f.ctx, f, imp.u, []registry.ImportRow{markedSince(imp.o, i%2 == 0, day)})
-				mu.Lock()
-				if err != nil {
-					failures = append(failures, fmt.Sprintf("%s, round %d: %v", imp.u.ScopeCode, i, err))
-				} else {
-					committed++
-				}
-				mu.Unlock()
-			}
-		}()
+		writers = append(writers, registrytest.Writer{Name: imp.u.ScopeCode, Rounds: rounds, Write: func(i int) error {
+			day := time.Date(2023, 4, 1+i, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+			return importRows(f.ctx, f, imp.u, []registry.ImportRow{markedSince(imp.o, i%2 == 0, day)})
+		}})
 	}
-	wg.Wait()
-	if len(failures) > 0 {
-		t.Fatalf("%d of %d imports failed, the first: %s", len(failures), 2*rounds, failures[0])
-	}
-	registrytest.CheckMoved(t, f.ctx, f.db, before, map[string]int64{"440105": int64(committed), "440106": int64(committed)})
+	committed := registrytest.Race(t, writers...)
+	registrytest.CheckMoved(t, f.ctx, f.db, before, map[string]int64{"440105": committed, "440106": committed})
 	registrytest.CheckRecords(t, f.ctx, f.db)
 }

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,24 +82,12 @@ func fillNational(b *testing.B, d *db.DB, n int) [][2]string {
 		per := max(1, 900/len(cols)) // modernc looks bound parameters up by name: keep statements small
 		for i := 0; i < len(rows); i += per {
 			chunk := rows[i:min(len(rows), i+per)]
-			var sb strings.Builder
-			sb.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
 			args := make([]any, 0, len(chunk)*len(cols))
-			for j, r := range chunk {
-				if j > 0 {
-					sb.WriteString(",")
-				}
-				sb.WriteString("(")
-				for k := range cols {
-					if k > 0 {
-						sb.WriteString(",")
-					}
-					sb.WriteString("$" + strconv.Itoa(len(args)+k+1))
-				}
-				sb.WriteString(")")
+			for _, r := range chunk {
 				args = append(args, r...)
 			}
-			if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+			q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + db.Values(nil, len(chunk), len(cols))
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 				b.Fatal(err)
 			}
 		}

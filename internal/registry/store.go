@@ -475,19 +475,9 @@ func indexDocs(ctx context.Context, tx *sql.Tx, d *db.DB, docs []searchDoc) erro
 		chunk := docs[start:min(len(docs), start+docBatch)]
 		var b strings.Builder
 		b.WriteString(`INSERT INTO org_search (` + strings.Join(cols, ", ") + `) VALUES `)
+		b.WriteString(db.Values(d.Dialect, len(chunk), len(cols)))
 		args := make([]any, 0, len(chunk)*len(cols))
-		for i, doc := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			for j := range cols {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(d.Dialect.Param(len(args) + j + 1))
-			}
-			b.WriteByte(')')
+		for _, doc := range chunk {
 			args = append(args, SearchRow(d.Engine, doc.orgID, doc.name, doc.district)...)
 		}
 		b.WriteString(` ON CONFLICT (org_id) DO UPDATE SET ` + strings.Join(set, ", "))

@@ -172,53 +172,35 @@ func (h *Handlers) apiPeople(w http.ResponseWriter, r *http.Request, u *auth.Use
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"items": list}, err)
 }
 
+// schemas are generated from the requests' and answers' Go types
+// (web.SchemaOf); the props add the enums a type cannot tell.
 func schemas() map[string]any {
-	ts := map[string]any{"type": "string", "format": "date-time"}
-	date := map[string]any{"type": "string", "format": "date"}
-	input := map[string]any{"title": web.Str(), "programme": web.Str(), "form": web.Enum(Forms...),
-		"topics": web.Arr(web.Enum(Topics...)), "audiences": web.Arr(web.Enum(Audiences...)), "unit_code": web.Str(),
-		"hub_org_id": web.Int(), "starts_at": ts, "ends_at": ts, "capacity": web.Int(), "trainer": web.Str(),
-		"place": web.Str(), "link": web.Str()}
-	training := map[string]any{"id": web.Int(), "programme_id": web.Int(), "hours": map[string]any{"type": "number"},
-		"enrolled": web.Int(), "attended": web.Int()}
-	for k, v := range input {
-		training[k] = v
-	}
-	person := map[string]any{"name": web.Str(), "phone": web.Str(), "id_number": web.Str(), "role": web.Str(), "org_id": web.Int(),
-		"community_code": web.Str(), "qualification": web.Enum(Qualifications...), "qualification_year": web.Int()}
-	personOut := map[string]any{"id": web.Int(), "hours": map[string]any{"type": "number"}}
-	for k, v := range person {
-		personOut[k] = v
-	}
-	att := web.Obj(map[string]any{"person_id": web.Int(), "checked_in_at": ts, "source": web.Enum("code", "organizer"), "reason": web.Str()})
+	input := map[string]any{"form": web.Enum(Forms...), "topics": web.Arr(web.Enum(Topics...)), "audiences": web.Arr(web.Enum(Audiences...))}
+	person := map[string]any{"qualification": web.Enum(Qualifications...)}
+	exam := map[string]any{"level": web.Enum(Qualifications...), "help": web.Arr(web.Enum(ExamHelp...))}
+	items := func(item map[string]any) map[string]any { return web.Obj(map[string]any{"items": web.Arr(item)}) }
 	return map[string]any{
-		"TrainingInput":  web.Obj(input, "title", "programme", "form", "topics", "audiences", "unit_code", "starts_at", "ends_at", "capacity"),
-		"Training":       web.Obj(training),
-		"TrainingList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Training"))}),
+		"TrainingInput":  web.SchemaOf(TrainingInput{}, input, "title", "programme", "form", "topics", "audiences", "unit_code", "starts_at", "ends_at", "capacity"),
+		"Training":       web.SchemaOf(Training{}, input),
+		"TrainingList":   items(web.Ref("Training")),
 		"Enrolment":      web.Obj(map[string]any{"person_id": web.Int()}, "person_id"),
-		"EnrolmentInput": web.Obj(map[string]any{"person_id": web.Int(), "self": web.Bool()}),
-		"CheckinCode":    web.Obj(map[string]any{"code": web.Str(), "expires_at": ts, "url": web.Str(), "qr_svg": web.Str()}),
-		"Checkin":        web.Obj(map[string]any{"code": web.Str(), "phone": web.Str()}, "code", "phone"),
-		"CheckedIn":      web.Obj(map[string]any{"title": web.Str(), "name": web.Str(), "checked_in_at": ts}),
-		"AttendanceList": web.Obj(map[string]any{"items": web.Arr(att)}),
-		"AttendanceEdit": web.Obj(map[string]any{"person_id": web.Int(), "present": web.Bool(), "reason": web.Str()}, "person_id", "present", "reason"),
-		"Certificate": web.Obj(map[string]any{"serial": web.Str(), "training_id": web.Int(), "person_id": web.Int(),
-			"issued_on": date, "revoked_on": date, "revoke_reason": web.Str()}),
-		"Reason": web.Obj(map[string]any{"reason": web.Str()}, "reason"),
-		"Verification": web.Obj(map[string]any{"serial": web.Str(), "status": web.Enum(CertGenuine, CertRevoked, CertNotFound),
-			"holder": web.Str(), "programme": web.Str(), "title": web.Str(), "hours": map[string]any{"type": "number"},
-			"date": date, "issuer": web.Str(), "issued_on": date, "revoked_on": date}),
-		"PersonInput":   web.Obj(person, "name", "phone", "role", "community_code"),
-		"Person":        web.Obj(personOut),
-		"PersonList":    web.Obj(map[string]any{"items": web.Arr(web.Ref("Person"))}),
-		"PersonChoices": pickSchema(),
-		"HoursList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"audience": web.Enum(Audiences...),
-			"sessions": web.Int(), "attendances": web.Int(), "person_hours": map[string]any{"type": "number"}}))}),
-		"ExamSupportList": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"district_code": web.Str(), "year": web.Int(),
-			"registered": web.Int(), "helped": web.Int(), "help_fen": web.Int(), "passed": web.Int()}))}),
-		"ExamInput": web.Obj(map[string]any{"person_id": web.Int(), "year": web.Int(), "level": web.Enum(Qualifications...),
-			"help": web.Arr(web.Enum(ExamHelp...)), "help_fen": web.Int(), "passed": web.Bool()}, "person_id", "year", "level"),
-		"ExamEntry": web.Obj(map[string]any{"id": web.Int(), "person_id": web.Int(), "year": web.Int(), "level": web.Enum(Qualifications...),
-			"help": web.Arr(web.Enum(ExamHelp...)), "help_fen": web.Int(), "passed": web.Bool()}),
+		"EnrolmentInput": web.SchemaOf(enrolment{}, nil),
+		"CheckinCode":    web.SchemaOf(CheckinCode{}, nil),
+		"Checkin":        web.SchemaOf(checkin{}, nil, "code", "phone"),
+		"CheckedIn":      web.SchemaOf(CheckedIn{}, nil),
+		"AttendanceList": items(web.SchemaOf(Attendance{}, map[string]any{"source": web.Enum("code", "organizer")})),
+		"AttendanceEdit": web.SchemaOf(AttendanceEdit{}, nil, "person_id", "present", "reason"),
+		"Certificate":    web.SchemaOf(Certificate{}, nil),
+		"Reason":         web.SchemaOf(reasonReq{}, nil, "reason"),
+		"Verification": web.SchemaOf(Verification{}, map[string]any{"status": web.Enum(CertGenuine, CertRevoked, CertNotFound),
+			"date": map[string]any{"type": "string", "format": "date"}}),
+		"PersonInput":     web.SchemaOf(PersonInput{}, person, "name", "phone", "role", "community_code"),
+		"Person":          web.SchemaOf(Person{}, person),
+		"PersonList":      items(web.Ref("Person")),
+		"PersonChoices":   pickSchema(),
+		"HoursList":       items(web.SchemaOf(AudienceHours{}, map[string]any{"audience": web.Enum(Audiences...)})),
+		"ExamSupportList": items(web.SchemaOf(ExamSupport{}, nil)),
+		"ExamInput":       web.SchemaOf(ExamInput{}, exam, "person_id", "year", "level"),
+		"ExamEntry":       web.SchemaOf(ExamEntry{}, exam),
 	}
 }

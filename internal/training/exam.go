@@ -28,15 +28,11 @@ type ExamInput struct {
 	Passed   *bool    `json:"passed"`
 }
 
-// ExamEntry is a registration with its help and result.
+// ExamEntry is a registration with its help and result: the input as
+// stored, with its id.
 type ExamEntry struct {
-	ID       int64    `json:"id"`
-	PersonID int64    `json:"person_id"`
-	Year     int      `json:"year"`
-	Level    string   `json:"level"`
-	Help     []string `json:"help"`
-	HelpFen  int64    `json:"help_fen"`
-	Passed   *bool    `json:"passed"`
+	ID int64 `json:"id"`
+	ExamInput
 }
 
 // planExam validates a registration; thisYear bounds the year (a result
@@ -83,7 +79,7 @@ func (s *Service) RegisterExam(ctx context.Context, u *auth.User, in ExamInput) 
 	if err := planExam(&in, clock.Year(now)); err != nil {
 		return nil, err
 	}
-	out := &ExamEntry{PersonID: in.PersonID, Year: in.Year, Level: in.Level, Help: in.Help, HelpFen: in.HelpFen, Passed: in.Passed}
+	out := &ExamEntry{ExamInput: in}
 	if out.Help == nil {
 		out.Help = []string{}
 	}

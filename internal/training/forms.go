@@ -154,11 +154,17 @@ func formID(r *http.Request, name string) int64 {
 }
 
 func (h *Handlers) enrolSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	h.backTo(w, r, u, id, "training.enrolled_ok", h.enrol(r, u, id))
+}
+
+// enrol enrols the person the form's picker names in the training id.
+func (h *Handlers) enrol(r *http.Request, u *auth.User, id int64) error {
 	person, err := h.Svc.ResolvePerson(r.Context(), u, "person_id", r.PostFormValue("person_id"))
-	if err == nil {
-		_, err = h.Svc.Enrol(r.Context(), u, id, person)
+	if err != nil {
+		return err
 	}
-	h.backTo(w, r, u, id, "training.enrolled_ok", err)
+	_, err = h.Svc.Enrol(r.Context(), u, id, person)
+	return err
 }
 
 func (h *Handlers) selfSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
@@ -219,14 +225,20 @@ func (h *Handlers) personSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 		CommunityCode: p.Get("community_code"), Qualification: p.Get("qualification")}
 	org := strings.TrimSpace(p.Get("org_id"))
 	in.QualYear, _ = strconv.Atoi(strings.TrimSpace(p.Get("qualification_year")))
-	var err error
-	if org != "" { // optional: a person need not belong to an organization
-		in.OrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", org, registry.PickFilter{Status: registry.StatusActive})
-	}
-	if err == nil {
-		_, err = h.Svc.CreatePerson(r.Context(), u, in)
-	}
-	h.S.Saved(w, r, err, "/people?flash=training.person_added", func(status int, msgs map[string]string) {
+	h.S.Saved(w, r, h.createPerson(r, u, &in, org), "/people?flash=training.person_added", func(status int, msgs map[string]string) {
 		h.peopleRender(w, r, u, status, in, org, msgs)
 	})
+}
+
+// createPerson records the person in, of the organization the picker's
+// text org names (optional: a person need not belong to one).
+func (h *Handlers) createPerson(r *http.Request, u *auth.User, in *PersonInput, org string) error {
+	if org != "" {
+		var err error
+		if in.OrgID, err = registry.Resolve(r.Context(), h.Svc.Orgs, u, "org_id", org, registry.PickFilter{Status: registry.StatusActive}); err != nil {
+			return err
+		}
+	}
+	_, err := h.Svc.CreatePerson(r.Context(), u, *in)
+	return err
 }

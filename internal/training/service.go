@@ -228,18 +228,10 @@ func (s *Service) CreatePerson(ctx context.Context, u *auth.User, in PersonInput
 		}
 	}
 	now := s.now()
-	var id int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		ids, err := insertPeople(ctx, tx, now, []PersonInput{in})
-		if err != nil {
-			return err
-		}
-		id = ids[0]
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "training.person_create", ObjectType: "person",
-			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.CommunityCode,
-			Detail: map[string]any{"name": in.Name, "phone": MaskPhone(in.Phone), "role": in.Role, "org_id": in.OrgID,
-				"qualification": in.Qualification, "qualification_year": in.QualYear}})
-	})
+	id, err := audit.Created(ctx, s.DB, now, u.Actor(), insertPeople, in, audit.Entry{Action: "training.person_create", ObjectType: "person",
+		ScopeCode: in.CommunityCode,
+		Detail: map[string]any{"name": in.Name, "phone": MaskPhone(in.Phone), "role": in.Role, "org_id": in.OrgID,
+			"qualification": in.Qualification, "qualification_year": in.QualYear}})
 	if err != nil {
 		return nil, err
 	}

@@ -195,6 +195,26 @@ func (a *App) CreateOrg(by *auth.User, in registry.Input) *registry.Org {
 	return o
 }
 
+// Hub designates hub through the API as by (an officer of its street or
+// above), then creates a member of its staff, named staff (one is made up
+// when ""), who takes members into the hub's service. Any answer but 200
+// for the designation and 201 for a member fails the test. It returns the
+// staff member.
+func (a *App) Hub(by *auth.User, hub *registry.Org, staff string, members ...*registry.Org) *auth.User {
+	a.T.Helper()
+	if r := a.As(by).Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}); r.Status != http.StatusOK {
+		a.T.Fatalf("apptest: designate hub %d: %d %s", hub.ID, r.Status, r.Body)
+	}
+	u := a.CreateUser(staff, auth.HubStaff, hub.StreetCode, hub.ID)
+	c := a.As(u)
+	for _, m := range members {
+		if r := c.Do("POST", "/api/v1/hubs/"+itoa(hub.ID)+"/members", map[string]any{"org_id": m.ID}); r.Status != http.StatusCreated {
+			a.T.Fatalf("apptest: hub %d takes %d: %d %s", hub.ID, m.ID, r.Status, r.Body)
+		}
+	}
+	return u
+}
+
 // Org reads an organization straight through the service, as the city.
 func (a *App) Org(id int64) *registry.Org {
 	a.T.Helper()

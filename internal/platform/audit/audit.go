@@ -137,6 +137,24 @@ func Record(ctx context.Context, tx *sql.Tx, now time.Time, a Actor, e Entry) er
 	return nil
 }
 
+// Created writes one new row with a room's batch writer (insert, given a
+// batch of one) and records e for it, the new row's id as e's object, in
+// one transaction; it returns the id.
+func Created[T any](ctx context.Context, d *db.DB, now time.Time, a Actor,
+	insert func(context.Context, *sql.Tx, time.Time, []T) ([]int64, error), in T, e Entry) (int64, error) {
+	var id int64
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		ids, err := insert(ctx, tx, now, []T{in})
+		if err != nil {
+			return err
+		}
+		id = ids[0]
+		e.ObjectID = strconv.FormatInt(id, 10)
+		return Record(ctx, tx, now, a, e)
+	})
+	return id, err
+}
+
 const rowColumns = `seq, at, COALESCE(user_id, 0), username, ip, action, object_type, object_id, scope_code, detail, prev_hash, hash`
 
 func scanRow(rows *sql.Rows) (Row, error) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"linli/internal/platform/db"
+	"linli/internal/platform/db/dbtest"
 )
 
 // TestInList: the list's placeholders continue the parameters already
@@ -38,5 +39,19 @@ func TestWhere(t *testing.T) {
 	want := "a = $1 AND (b = $2 OR c = $3) AND d IN ($4) AND e = 1 AND f < $5"
 	if w.Empty() || w.String() != want || !slices.Equal(w.Args, []any{"x", 2, 3, int64(9), "z"}) {
 		t.Errorf("Where = %q %v, want %q", w.String(), w.Args, want)
+	}
+}
+
+// TestValuesAndParams: rows of parameters numbered on through the rows, in
+// the engine's own style ($n for PostgreSQL and for none, ? for SQLite); a
+// parameter list is one such row.
+func TestValuesAndParams(t *testing.T) {
+	if v := db.Values(nil, 2, 3); v != "($1,$2,$3),($4,$5,$6)" {
+		t.Errorf("Values(nil, 2, 3) = %q", v)
+	}
+	d := dbtest.Open(t)
+	want := map[string]string{db.SQLite: "(?,?,?)", db.Postgres: "($1,$2,$3)"}[d.Engine]
+	if p := db.Params(d.Dialect, 3); p != want {
+		t.Errorf("Params on %s = %q, want %q", d.Engine, p, want)
 	}
 }

@@ -32,6 +32,11 @@ func Values(d Dialect, rows, n int) string {
 	return b.String()
 }
 
+// Params is one parenthesized list of n parameters numbered by the
+// dialect, "(p1,…,pn)", as Values numbers a row: the IN list of a query
+// whose arguments are exactly the list's values.
+func Params(d Dialect, n int) string { return Values(d, 1, n) }
+
 // BoolInt is a boolean as both engines store it: 1 or 0.
 func BoolInt(b bool) int {
 	if b {

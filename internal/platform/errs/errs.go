@@ -98,6 +98,15 @@ func (f Fields) Length(field, s string, min, max int) {
 	}
 }
 
+// Then is a form read field by field, then its call: the fields'
+// refusal (Err) when any has a message, otherwise fn's error.
+func (f Fields) Then(fn func() error) error {
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return fn()
+}
+
 // Err returns an Invalid error if any field has a message, nil otherwise.
 func (f Fields) Err() error {
 	if len(f) == 0 {

@@ -78,7 +78,25 @@ func HandleIDs[In, Out any](s *web.Server, status int, name, name2 string, fn fu
 	})
 }
 
+// Create is Handle for a call that makes an object: 201, with the new
+// object's address (location of it) in the Location header; a replay
+// answers the first answer's body, as Handle's do.
+func Create[In, Out any](s *web.Server, location func(Out) string, fn func(ctx context.Context, u *auth.User, in In) (Out, error)) web.Handler {
+	return run(s, http.StatusCreated, location, nil, func(ctx context.Context, u *auth.User, _ []int64, in In) (Out, error) {
+		return fn(ctx, u, in)
+	})
+}
+
 func handle[In, Out any](s *web.Server, status int, names []string, fn func(ctx context.Context, u *auth.User, ids []int64, in In) (Out, error)) web.Handler {
+	return run(s, status, nil, names, fn)
+}
+
+// run is the one body of Handle, HandleID, HandleIDs and Create: the
+// path values names read (a bad one is not found), the body read into an In (none for NoBody) with its
+// idempotency key on the context, then fn; its answer with status (and,
+// when location is not nil, the Location header of what it made), the
+// first answer replayed, or its error.
+func run[In, Out any](s *web.Server, status int, location func(Out) string, names []string, fn func(ctx context.Context, u *auth.User, ids []int64, in In) (Out, error)) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
 		var out Out
 		ids, err := web.PathIDs(r, names...)
@@ -89,6 +107,7 @@ func handle[In, Out any](s *web.Server, status int, names []string, fn func(ctx 
 				out, err = fn(ctx, u, ids, in)
 			}
 		}
+		web.Locate(w, location, out, err)
 		Respond(s, w, r, status, out, err)
 	}
 }

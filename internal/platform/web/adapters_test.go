@@ -254,8 +254,7 @@ func TestRefusalPage(t *testing.T) {
 	s, _ := pageServer(t)
 	refusal := &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{
 		"reason": errs.M("err.required"), "decision": errs.M("err.choose_one")}}
-	r := httptest.NewRequest("POST", "/x?lang=en", nil)
-	r = r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
+	r := signedPost("/x?lang=en")
 	rec := httptest.NewRecorder()
 	s.RefusalPage(rec, r, refusal, "err.invalid_input")
 	line, _ := s.FieldMessage(r, refusal)
@@ -276,8 +275,7 @@ func TestRefusalPage(t *testing.T) {
 // error is the error page of its own status, and the form is not shown.
 func TestRefill(t *testing.T) {
 	s, _ := pageServer(t)
-	r := httptest.NewRequest("POST", "/x?lang=en", nil)
-	r = r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
+	r := signedPost("/x?lang=en")
 	for _, c := range []struct {
 		err    error
 		status int

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,6 +39,10 @@ func encodeJSON(b []byte, v any) ([]byte, error) {
 	err := enc.Encode(v)
 	return buf.Bytes(), err
 }
+
+// EncodeJSON is v's JSON as JSON sends it: its own AppendJSON when v is an
+// Appender, else json.Encoder's with HTML not escaped; a newline after.
+func EncodeJSON(v any) ([]byte, error) { return encodeJSON(nil, v) }
 
 // bodyAllowed reports the statuses that carry a body.
 func bodyAllowed(status int) bool {
@@ -110,6 +115,29 @@ func AppendTime(b []byte, t time.Time) []byte {
 
 // AppendInt appends an integer.
 func AppendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
+
+// AppendFloat appends a float64 as encoding/json writes it: the shortest
+// decimal that reads back the same, with an exponent only below 1e-6 or
+// from 1e21 on (its two-digit negative exponents without the leading 0).
+// ok is false for NaN and the infinities, which encoding/json refuses.
+func AppendFloat(b []byte, f float64) (_ []byte, ok bool) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return b, false
+	}
+	fmt := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		fmt = 'e'
+	}
+	b = strconv.AppendFloat(b, f, fmt, -1, 64)
+	if fmt == 'e' {
+		// e-07 → e-7
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b, true
+}
 
 // AppendBool appends true or false.
 func AppendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }

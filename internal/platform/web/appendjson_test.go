@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"encoding/json"
 	"maps"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -47,5 +49,31 @@ func TestJSONWritesLength(t *testing.T) {
 				t.Fatalf("JSONBytes: %d %v %q, JSON: %d %v %q", pre.Code, pre.Header(), pre.Body, rec.Code, rec.Header(), rec.Body)
 			}
 		})
+	}
+}
+
+// TestAppendFloatMatchesEncoder holds AppendFloat equal to encoding/json's
+// floats, byte for byte, across both formats and their edges, and refuses
+// what encoding/json refuses.
+func TestAppendFloatMatchesEncoder(t *testing.T) {
+	fs := []float64{0, math.Copysign(0, -1), 1, -1, 0.5, 1.0 / 3, 2.0 / 3, 0.1 + 0.2, 12345.678, 1e-6, 9.99e-7, 1e-7, 1.5e-10, 1e-100,
+		1e20, 1e21, 1.2345e21, 123456789012345678901, math.MaxFloat64, math.SmallestNonzeroFloat64, -1e-7, -1e21, 0.75, 28, 0.9999999999999999}
+	for _, f := range fs {
+		want, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := web.AppendFloat([]byte("x"), f)
+		if !ok || string(got) != "x"+string(want) {
+			t.Errorf("%v: got %q (%v), want %q", f, got, ok, want)
+		}
+	}
+	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if _, err := json.Marshal(f); err == nil {
+			t.Fatalf("encoding/json took %v", f)
+		}
+		if got, ok := web.AppendFloat([]byte("x"), f); ok || string(got) != "x" {
+			t.Errorf("%v: got %q, %v; want refused", f, got, ok)
+		}
 	}
 }

@@ -21,8 +21,14 @@ func (s *Server) ParsedForm(w http.ResponseWriter, r *http.Request) bool {
 // submitted form: the change made (err nil) goes on with a 303 to next
 // (a flash in its address); anything else is Refill.
 func (s *Server) Saved(w http.ResponseWriter, r *http.Request, err error, next string, refill func(status int, msgs map[string]string)) {
+	s.SavedAt(w, r, err, func() string { return next }, refill)
+}
+
+// SavedAt is Saved for a form whose next page names what it made (a new
+// object's page): next is asked for only once the change is made.
+func (s *Server) SavedAt(w http.ResponseWriter, r *http.Request, err error, next func() string, refill func(status int, msgs map[string]string)) {
 	if err == nil {
-		http.Redirect(w, r, next, http.StatusSeeOther)
+		http.Redirect(w, r, next(), http.StatusSeeOther)
 		return
 	}
 	s.Refill(w, r, err, refill)

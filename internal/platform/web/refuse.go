@@ -39,8 +39,14 @@ func (s *Server) WithErrors(r *http.Request, v *View, fail error) {
 // made (err nil) goes on with a 303 to next; otherwise Refuse. (Saved is
 // the same end for a form that shows field messages only, Refill.)
 func (s *Server) Done(w http.ResponseWriter, r *http.Request, err error, next string, again func(status int, fail error)) {
+	s.DoneAt(w, r, err, func() string { return next }, again)
+}
+
+// DoneAt is Done for a change whose next page names what it made (a new
+// object's page): next is asked for only once the change is made.
+func (s *Server) DoneAt(w http.ResponseWriter, r *http.Request, err error, next func() string, again func(status int, fail error)) {
 	if err == nil {
-		http.Redirect(w, r, next, http.StatusSeeOther)
+		http.Redirect(w, r, next(), http.StatusSeeOther)
 		return
 	}
 	s.Refuse(w, r, err, again)

@@ -228,6 +228,17 @@ func (s *Server) RefusalPage(w http.ResponseWriter, r *http.Request, err error, 
 	})
 }
 
+// DoneLine ends a form's POST on a page that shows a refusal in one line
+// (an inbox, a list of forms): the change made (err nil) goes on with a
+// 303 to next; otherwise RefillLine.
+func (s *Server) DoneLine(w http.ResponseWriter, r *http.Request, err error, next string, again func(status int, msg string)) {
+	if err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.RefillLine(w, r, err, again)
+}
+
 // RefillLine is Refill for a page that shows a refusal in one line
 // rather than beside the fields (an inbox, a list of forms): the
 // refusal's messages in one line (FieldMessage) through again, at the

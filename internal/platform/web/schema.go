@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -12,21 +13,30 @@ import (
 // encodes to, read by reflection from its type and json tags, so the
 // OpenAPI document lists every field the code sends: nested structs,
 // slices, maps, pointers, embedded structs (their fields inlined, as
-// encoding/json does), time.Time as a date-time string. props replaces or
-// enriches top-level properties the type cannot tell (an enum, a $ref, a
-// description); a key of props that is not a field of the type panics, so
-// the two cannot drift apart.
-func SchemaOf(v any, props map[string]any) map[string]any {
+// encoding/json does), time.Time as a date-time string, a string named
+// …_on as a date (the app's tests check that every such value is one), a
+// pointer to a value sent without omitempty as nullable. props replaces or enriches top-level
+// properties the type cannot tell (an enum, a $ref, a description); a key
+// of props that is not a field of the type panics, so the two cannot drift
+// apart. required names the fields a request body
+// must carry; a name that is not a field panics too.
+func SchemaOf(v any, props map[string]any, required ...string) map[string]any {
 	s := schemaOf(reflect.TypeOf(v), map[reflect.Type]bool{})
-	if len(props) == 0 {
-		return s
-	}
 	ps, _ := s["properties"].(map[string]any)
-	for k, p := range props {
+	field := func(k string) {
 		if _, ok := ps[k]; !ok {
 			panic(fmt.Sprintf("web.SchemaOf(%T): %q is not a field", v, k))
 		}
+	}
+	for k, p := range props {
+		field(k)
 		ps[k] = p
+	}
+	for _, k := range required {
+		field(k)
+	}
+	if len(required) > 0 {
+		s["required"] = required
 	}
 	return s
 }
@@ -92,7 +102,7 @@ func addFields(t reflect.Type, props map[string]any, seen map[reflect.Type]bool)
 		if tag == "-" {
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" {
 			et := f.Type
 			for et.Kind() == reflect.Pointer {
@@ -109,7 +119,14 @@ func addFields(t reflect.Type, props map[string]any, seen map[reflect.Type]bool)
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = schemaOf(f.Type, seen)
+		fs := schemaOf(f.Type, seen)
+		if fs["type"] == "string" && strings.HasSuffix(name, "_on") {
+			fs["format"] = "date" // linli's names: a day is …_on, a moment …_at
+		}
+		if f.Type.Kind() == reflect.Pointer && fs["type"] != nil && !slices.Contains(strings.Split(opts, ","), "omitempty") {
+			fs["nullable"] = true // a nil pointer is sent as null
+		}
+		props[name] = fs
 	}
 	// an embedded struct's fields, where the outer struct has none of the name
 	for _, et := range embedded {

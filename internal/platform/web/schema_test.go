@@ -10,6 +10,7 @@ import (
 
 type inner struct {
 	Code string `json:"code"`
+	Day  string `json:"day_on,omitempty"`
 	Hide string `json:"-"`
 }
 
@@ -27,6 +28,8 @@ type answer struct {
 	Counts  map[string]int  `json:"counts"`
 	Raw     json.RawMessage `json:"raw"`
 	Score   float64         `json:"score"`
+	Maybe   *float64        `json:"maybe"`
+	Perhaps *bool           `json:"perhaps,omitempty"`
 	Self    *answer         `json:"self,omitempty"`
 	private int             //nolint:unused // not encoded
 	Untag   string
@@ -38,7 +41,7 @@ type answer struct {
 // SchemaOf lists exactly the keys encoding/json writes, at every depth.
 func TestSchemaOfMatchesTheEncoding(t *testing.T) {
 	s := SchemaOf(answer{}, map[string]any{"name": Enum("a", "b")})
-	v := answer{Items: []*inner{{Code: "x"}}, More: true, Self: &answer{}}
+	v := answer{Items: []*inner{{Code: "x"}}, More: true, Self: &answer{}, Perhaps: new(bool)}
 	b, _ := json.Marshal(v)
 	var m map[string]any
 	json.Unmarshal(b, &m)
@@ -59,12 +62,16 @@ func TestSchemaOfMatchesTheEncoding(t *testing.T) {
 		t.Errorf("props did not replace name: %v", props["name"])
 	}
 	items := props["items"].(map[string]any)["items"].(map[string]any)["properties"].(map[string]any)
-	if _, ok := items["code"]; !ok || len(items) != 1 {
+	if _, ok := items["code"]; !ok || len(items) != 2 || items["day_on"].(map[string]any)["format"] != "date" {
 		t.Errorf("items: %v", items)
 	}
 	if props["at"].(map[string]any)["format"] != "date-time" || props["score"].(map[string]any)["type"] != "number" ||
 		props["counts"].(map[string]any)["additionalProperties"].(map[string]any)["type"] != "integer" {
 		t.Errorf("types: %v %v %v", props["at"], props["score"], props["counts"])
+	}
+	if props["maybe"].(map[string]any)["nullable"] != true || props["perhaps"].(map[string]any)["nullable"] != nil ||
+		props["self"].(map[string]any)["nullable"] != nil {
+		t.Errorf("nullable: a nil pointer is null only without omitempty: %v %v %v", props["maybe"], props["perhaps"], props["self"])
 	}
 	defer func() {
 		if recover() == nil {
@@ -72,4 +79,21 @@ func TestSchemaOfMatchesTheEncoding(t *testing.T) {
 		}
 	}()
 	SchemaOf(answer{}, map[string]any{"nope": Str()})
+}
+
+// A request body's required fields are named once and must be fields.
+func TestSchemaOfRequired(t *testing.T) {
+	s := SchemaOf(inner{}, nil, "code")
+	if !slices.Equal(s["required"].([]string), []string{"code"}) {
+		t.Errorf("required: %v", s["required"])
+	}
+	if _, ok := SchemaOf(inner{}, nil)["required"]; ok {
+		t.Error("required without names")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a required name that is not a field did not panic")
+		}
+	}()
+	SchemaOf(inner{}, nil, "Hide")
 }

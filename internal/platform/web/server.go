@@ -375,6 +375,12 @@ func (s *Server) PublicPair(outer, inner string, h func(w http.ResponseWriter, r
 	}
 }
 
+// Public runs h for anyone, signed in or not, with no user: an adapter
+// (Parsed, ParsedID) mounted on a public route, its fn taking no user.
+func Public(h Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { h(w, r, nil) }
+}
+
 // API requires a signed-in user for a JSON endpoint: 401, never a redirect.
 func (s *Server) API(h Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -469,6 +475,37 @@ func QueryItems[T any](s *Server, param string, fn func(ctx context.Context, u *
 	})
 }
 
+// Parsed answers a read whose query is parsed first (a period, a year, a
+// page): parse's refusal is the answer, before fn runs; otherwise fn's
+// answer with 200, or its error.
+func Parsed[Q, Out any](s *Server, parse func(*http.Request) (Q, error), fn func(ctx context.Context, u *auth.User, q Q) (Out, error)) Handler {
+	return parsed(s, nil, parse, func(ctx context.Context, u *auth.User, _ []int64, q Q) (Out, error) {
+		return fn(ctx, u, q)
+	})
+}
+
+// ParsedID is Parsed on the object named by a numeric path value, read
+// first (a bad one is not found, before the query is parsed).
+func ParsedID[Q, Out any](s *Server, name string, parse func(*http.Request) (Q, error), fn func(ctx context.Context, u *auth.User, id int64, q Q) (Out, error)) Handler {
+	return parsed(s, []string{name}, parse, func(ctx context.Context, u *auth.User, ids []int64, q Q) (Out, error) {
+		return fn(ctx, u, ids[0], q)
+	})
+}
+
+func parsed[Q, Out any](s *Server, names []string, parse func(*http.Request) (Q, error), fn func(ctx context.Context, u *auth.User, ids []int64, q Q) (Out, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		var out Out
+		ids, err := PathIDs(r, names...)
+		if err == nil {
+			var q Q
+			if q, err = parse(r); err == nil {
+				out, err = fn(r.Context(), u, ids, q)
+			}
+		}
+		s.Respond(w, r, http.StatusOK, out, err)
+	}
+}
+
 // Write answers a JSON call that changes something, without an
 // idempotency key: the body read into an In, then fn; its answer with
 // status, or its error.
@@ -488,10 +525,17 @@ func Create[In, Out any](s *Server, location func(Out) string, fn func(ctx conte
 		if err == nil {
 			out, err = fn(r.Context(), u, in)
 		}
-		if err == nil {
-			w.Header().Set("Location", location(out))
-		}
+		Locate(w, location, out, err)
 		s.Respond(w, r, http.StatusCreated, out, err)
+	}
+}
+
+// Locate sets the Location header of what a call made, the address
+// location gives of out, when it made it (err nil) and location is not
+// nil.
+func Locate[Out any](w http.ResponseWriter, location func(Out) string, out Out, err error) {
+	if err == nil && location != nil {
+		w.Header().Set("Location", location(out))
 	}
 }
 

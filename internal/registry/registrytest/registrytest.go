@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,6 +82,49 @@ func CheckMoved(tb testing.TB, ctx context.Context, d *db.DB, before, writes map
 			tb.Errorf("district %s: counter moved %d, by %d committed writes", dist, got, writes[dist])
 		}
 	}
+}
+
+// Writer is one of the writers Race runs: Write(i) for i from 0 to
+// Rounds-1, one after another.
+type Writer struct {
+	Name   string
+	Rounds int
+	Write  func(i int) error
+}
+
+// Race runs the writers together, each its rounds in turn, and returns how
+// many writes committed (returned no error). If any failed, the test fails
+// with how many, by writer, and the first.
+func Race(tb testing.TB, writers ...Writer) int64 {
+	tb.Helper()
+	var mu sync.Mutex
+	var failures []string
+	failed := map[string]int{}
+	committed, total := int64(0), 0
+	var wg sync.WaitGroup
+	for _, w := range writers {
+		total += w.Rounds
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range w.Rounds {
+				err := w.Write(i)
+				mu.Lock()
+				if err != nil {
+					failures = append(failures, fmt.Sprintf("%s, round %d: %v", w.Name, i, err))
+					failed[w.Name]++
+				} else {
+					committed++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(failures) > 0 {
+		tb.Fatalf("%d of %d writes failed (%v), the first: %s", len(failures), total, failed, failures[0])
+	}
+	return committed
 }
 
 // Holder is a writer that took the change counters of some districts

@@ -8,11 +8,14 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"linli/internal/platform/db"
 )
@@ -122,4 +125,44 @@ func Size(env string, def int) int {
 		return n
 	}
 	return def
+}
+
+// Vacuum does, on PostgreSQL, what autovacuum does after a bench's bulk
+// load: VACUUM ANALYZE of the tables (their statistics and visibility
+// map); on SQLite nothing.
+func Vacuum(ctx context.Context, d *db.DB, tables ...string) error {
+	if d.Engine != db.Postgres {
+		return nil
+	}
+	for _, t := range tables {
+		if _, err := d.Write.ExecContext(ctx, "VACUUM ANALYZE "+t); err != nil {
+			return fmt.Errorf("dbtest: vacuum %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// Latencies are the wall times of a benchmark's requests, one each.
+type Latencies []time.Duration
+
+// Time runs fn and adds its wall time.
+func (l *Latencies) Time(fn func()) {
+	s := time.Now()
+	fn()
+	*l = append(*l, time.Since(s))
+}
+
+// Median is the middle latency (the upper of the two middle ones).
+func (l Latencies) Median() time.Duration { return l.sorted()[len(l)/2] }
+
+// P99 is the latency 99 in 100 requests took at most.
+func (l Latencies) P99() time.Duration { return l.sorted()[len(l)*99/100] }
+
+func (l Latencies) sorted() Latencies { return slices.Sorted(slices.Values(l)) }
+
+// Report reports the median and the 99th percentile in milliseconds, as
+// the metrics median-ms and p99-ms.
+func (l Latencies) Report(b *testing.B) {
+	b.ReportMetric(float64(l.Median().Microseconds())/1000, "median-ms")
+	b.ReportMetric(float64(l.P99().Microseconds())/1000, "p99-ms")
 }
