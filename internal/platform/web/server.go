@@ -431,15 +431,13 @@ func PathPair(r *http.Request, outer, inner string) (int64, int64, error) {
 // publishing) on the object named by a numeric path value (a bad one is
 // not found): fn's answer with 200, or its error.
 func Read[Out any](s *Server, name string, fn func(ctx context.Context, u *auth.User, id int64) (Out, error)) Handler {
-	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
-		var out Out
-		id, err := PathID(r, name)
-		if err == nil {
-			out, err = fn(r.Context(), u, id)
-		}
-		s.Respond(w, r, http.StatusOK, out, err)
-	}
+	return ParsedID(s, name, noQuery, func(ctx context.Context, u *auth.User, id int64, _ struct{}) (Out, error) {
+		return fn(ctx, u, id)
+	})
 }
+
+// noQuery is the parse of a read that takes no query.
+func noQuery(*http.Request) (struct{}, error) { return struct{}{}, nil }
 
 // ReadItems is Read for a list, answered as {"items": [...]}.
 func ReadItems[T any](s *Server, name string, fn func(ctx context.Context, u *auth.User, id int64) ([]T, error)) Handler {
