@@ -250,7 +250,7 @@ func schemas() map[string]any {
 		"ActivityFile":         web.SchemaOf(File{}, nil),
 		"HoursInput":           web.SchemaOf(HoursInput{}, nil, "volunteer_id", "hours"),
 		"HoursEntry":           web.SchemaOf(HoursEntry{}, nil),
-		"HoursEntries":         web.Obj(map[string]any{"items": web.Arr(web.Ref("HoursEntry"))}),
+		"HoursEntries":         web.ItemList(web.Ref("HoursEntry")),
 		"Volunteer":            web.SchemaOf(Volunteer{}, nil),
 		"VolunteerInput":       web.SchemaOf(VolunteerInput{}, nil, "name", "community_code"),
 		"VolunteerList":        listSchema("Volunteer", true),

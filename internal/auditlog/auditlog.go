@@ -76,7 +76,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Response: "AuditPage"}, h.S.API(h.api))
 	rt.Schemas(map[string]any{
 		"AuditRow":  web.SchemaOf(audit.Row{}, map[string]any{"detail": map[string]any{"type": "object"}}),
-		"AuditPage": web.Obj(map[string]any{"items": web.Arr(web.Ref("AuditRow"))}),
+		"AuditPage": web.ItemList(web.Ref("AuditRow")),
 	})
 }
 

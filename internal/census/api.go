@@ -114,7 +114,7 @@ func schemas() map[string]any {
 	return map[string]any{
 		"ImportReport":     web.SchemaOf(Report{}, nil),
 		"CensusRound":      web.SchemaOf(Round{}, map[string]any{"status": web.Enum(RoundOpen, RoundClosed)}),
-		"CensusRounds":     web.Obj(map[string]any{"items": web.Arr(web.Ref("CensusRound"))}),
+		"CensusRounds":     web.ItemList(web.Ref("CensusRound")),
 		"CensusRoundInput": web.SchemaOf(RoundInput{}, map[string]any{"deadline": map[string]any{"type": "string", "format": "date"}}),
 		"CensusRoundView":  web.SchemaOf(RoundView{}, map[string]any{"round": web.Ref("CensusRound")}),
 	}

@@ -165,7 +165,6 @@ func schemas() map[string]any {
 		"status": web.Enum(CaseDraft, CaseStreet, CaseDistrict, CasePublished)})
 	rating := web.SchemaOf(Rating{}, map[string]any{"comment_status": web.Enum("", CommentPending, CommentPublished, CommentRejected)})
 	survey := web.SchemaOf(Survey{}, qs)
-	items := func(item map[string]any) map[string]any { return web.Obj(map[string]any{"items": web.Arr(item)}) }
 	return map[string]any{
 		"ResidentSignUp": web.SchemaOf(SignUp{}, nil, "username", "password", "community_code"),
 		"Resident":       web.SchemaOf(Resident{}, nil),
@@ -174,18 +173,18 @@ func schemas() map[string]any {
 		"SignupSettings":   web.SchemaOf(SignupSettings{}, nil, "accepts_signups"),
 		"RatingInput":      web.SchemaOf(RatingInput{}, nil, "stars"),
 		"Rating":           rating,
-		"RatingList":       items(rating),
+		"RatingList":       web.ItemList(rating),
 		"Moderation":       web.SchemaOf(Moderation{}, map[string]any{"decision": web.Enum("publish", "reject")}, "decision"),
 		"Answer":           web.SchemaOf(Answer{}, nil, "answer"),
 		"SurveyInput":      web.SchemaOf(SurveyInput{}, qs, "title", "unit_code", "opens_on", "closes_on"),
 		"Survey":           survey,
-		"SurveyList":       items(survey),
+		"SurveyList":       web.ItemList(survey),
 		"AnswerInput":      web.SchemaOf(AnswerInput{}, nil, "answers"),
 		"SurveyResults":    web.SchemaOf(Results{}, map[string]any{"survey": survey, "questions": web.Arr(web.SchemaOf(QuestionResult{}, map[string]any{"scale": web.Enum(Scales...)}))}),
 		"PublicationInput": web.SchemaOf(PublicationInput{}, nil, "published"),
 		"CaseInput":        web.SchemaOf(CaseInput{}, map[string]any{"kind": web.Enum(Kinds...)}, "title", "story"),
 		"Case":             cs,
-		"CaseList":         items(cs),
+		"CaseList":         web.ItemList(cs),
 		"CivicDecision":    web.SchemaOf(Decision{}, map[string]any{"decision": web.Enum(Decisions...)}, "decision"),
 		"PhotoID":          web.Obj(map[string]any{"id": web.Int()}),
 	}

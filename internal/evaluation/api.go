@@ -131,29 +131,28 @@ func schemas() map[string]any {
 	result := web.SchemaOf(Result{}, nil)
 	formIn := web.SchemaOf(FormInput{}, map[string]any{"form": web.Enum(Forms...)}, "form")
 	delete(formIn["properties"].(map[string]any), "org_id") // the path names the organization
-	items := func(item map[string]any) map[string]any { return web.Obj(map[string]any{"items": web.Arr(item)}) }
 	return map[string]any{
 		"GradeInput":           web.SchemaOf(GradeInput{}, map[string]any{"grade": web.Enum(Grades...)}, "grade", "awarded_on", "evaluator"),
 		"Grade":                grade,
-		"GradeList":            items(grade),
+		"GradeList":            web.ItemList(grade),
 		"FormInput":            formIn,
 		"PartyState":           web.SchemaOf(PartyState{}, map[string]any{"form": form, "history": web.Arr(form)}),
 		"PartyContactInput":    web.SchemaOf(ContactInput{}, kind, "org_id", "on", "kind", "topic"),
 		"PartyContact":         contact,
-		"PartyContactList":     items(contact),
+		"PartyContactList":     web.ItemList(contact),
 		"PartyCoverage":        web.SchemaOf(PartyCoverage{}, nil),
 		"AppraisalInput":       web.SchemaOf(AppraisalInput{}, forms, "org_id", "year", "forms"),
 		"Appraisal":            appraisal,
-		"AppraisalList":        items(appraisal),
+		"AppraisalList":        web.ItemList(appraisal),
 		"TreeInput":            web.SchemaOf(TreeInput{}, nodes, "name"),
 		"TreeEdit":             web.SchemaOf(TreeEdit{}, nodes, "nodes"),
 		"Tree":                 tree,
 		"TreeList":             web.Obj(map[string]any{"items": web.Arr(tree), "evidence": web.Arr(web.Str())}),
 		"RoundInput":           web.SchemaOf(RoundInput{}, nil, "tree_id", "name", "year", "org_ids"),
 		"Round":                round,
-		"RoundList":            items(round),
+		"RoundList":            web.ItemList(round),
 		"EvaluationScoreInput": web.SchemaOf(ScoreInput{}, nil, "org_id", "scores"),
 		"Result":               result,
-		"ResultList":           items(result),
+		"ResultList":           web.ItemList(result),
 	}
 }

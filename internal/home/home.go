@@ -50,7 +50,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 		Tag: "home", Response: "TaskList"}, h.S.API(h.api))
 	rt.Schemas(map[string]any{
 		"Task":     web.SchemaOf(Task{}, nil),
-		"TaskList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Task"))}),
+		"TaskList": web.ItemList(web.Ref("Task")),
 	})
 }
 

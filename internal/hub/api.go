@@ -64,7 +64,7 @@ func schemas() map[string]any {
 	today := map[string]any{"type": "string", "format": "date", "description": "default: today"}
 	org := web.Ref("Org")
 	return map[string]any{
-		"HubList":        web.Obj(map[string]any{"items": web.Arr(web.SchemaOf(Summary{}, map[string]any{"org": org}))}),
+		"HubList":        web.ItemList(web.SchemaOf(Summary{}, map[string]any{"org": org})),
 		"HubDesignation": web.SchemaOf(designation{}, nil, "org_id"),
 		"HubReason":      web.SchemaOf(reasonReq{}, nil, "reason"),
 		"HubRelease":     web.SchemaOf(ReleaseInput{}, map[string]any{"released_on": today, "late_reason": late}, "reason"),

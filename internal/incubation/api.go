@@ -73,7 +73,7 @@ func schemas() map[string]any {
 	return map[string]any{
 		"Base":      web.SchemaOf(Base{}, base),
 		"BaseInput": web.SchemaOf(BaseInput{}, input, "name", "host_type", "division_code", "opened_on"),
-		"BaseList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Base"))}),
+		"BaseList":  web.ItemList(web.Ref("Base")),
 		"BaseDetail": web.SchemaOf(Detail{}, map[string]any{"base": web.Ref("Base"), "rooms": web.Arr(room),
 			"bookings": web.Arr(booking), "incubatees": web.Arr(incubatee)}),
 		"Room":           room,

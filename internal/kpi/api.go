@@ -165,7 +165,7 @@ func schemas() map[string]any {
 		"IndicatorRule":  rule,
 		"Indicator":      web.SchemaOf(Indicator{}, ind),
 		"IndicatorInput": web.SchemaOf(Input{}, ind, "key", "name_zh", "level", "rule", "target", "deadline"),
-		"IndicatorList":  web.Obj(map[string]any{"items": web.Arr(web.Ref("Indicator"))}),
+		"IndicatorList":  web.ItemList(web.Ref("Indicator")),
 		"Evaluation":     eval,
 		"UnitList":       web.SchemaOf(UnitList{}, map[string]any{"result": web.Ref("Evaluation")}),
 		"RecordPage": web.SchemaOf(RecordPage{}, map[string]any{"result": web.Ref("Evaluation"),
@@ -173,7 +173,7 @@ func schemas() map[string]any {
 		"Dashboard": web.SchemaOf(Dashboard{}, map[string]any{"indicators": web.Arr(web.Ref("Evaluation")),
 			"ranking": web.Arr(web.SchemaOf(RankRow{}, map[string]any{"cells": map[string]any{"type": "object", "additionalProperties": child}}))}),
 		"Pilot":       web.SchemaOf(Pilot{}, pilot),
-		"PilotList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Pilot"))}),
+		"PilotList":   web.ItemList(web.Ref("Pilot")),
 		"PilotInput":  web.SchemaOf(PilotInput{}, pilot, "community_code"),
 		"PilotRevoke": web.SchemaOf(revokeReq{}, nil, "reason"),
 	}

@@ -275,7 +275,7 @@ func schemas() map[string]any {
 		"Posting":     web.SchemaOf(Posting{}, map[string]any{"kind": kind, "lines": web.Arr(line)}),
 		"Expense": web.SchemaOf(Expense{}, map[string]any{
 			"status": web.Enum(ExpensePending, ExpenseReturned, ExpensePaid, ExpenseReversed)}),
-		"ExpenseList": web.Obj(map[string]any{"items": web.Arr(web.Ref("Expense"))}),
+		"ExpenseList": web.ItemList(web.Ref("Expense")),
 		"Statement": web.SchemaOf(Statement{}, map[string]any{"from": date, "to": date,
 			"balance_fen":      map[string]any{"type": "integer", "description": "balance now, fen"},
 			"income_by_source": bySource, "entries": web.Arr(entry)}),

@@ -58,7 +58,7 @@ func schemas() map[string]any {
 	point := web.SchemaOf(Point{}, map[string]any{"kind": kind, "status": web.Enum(StatusActive, StatusCancelled)})
 	return map[string]any{
 		"Point":       point,
-		"PointList":   web.Obj(map[string]any{"items": web.Arr(web.Ref("Point"))}),
+		"PointList":   web.ItemList(web.Ref("Point")),
 		"PointInput":  web.SchemaOf(Input{}, map[string]any{"kind": kind}, "district_code", "year", "reason"),
 		"PointCancel": web.SchemaOf(cancelReq{}, nil, "reason"),
 	}

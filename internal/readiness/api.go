@@ -56,22 +56,21 @@ func schemas() map[string]any {
 	logEntry := map[string]any{"on_date": date, "kind": web.Enum(ContactKinds...)}
 	liaison := map[string]any{"since": date}
 	shifts := map[string]any{"shifts": web.Arr(web.SchemaOf(Shift{}, nil, "weekday", "starts", "ends"))}
-	items := func(ref string) map[string]any { return web.Obj(map[string]any{"items": web.Arr(web.Ref(ref))}) }
 	return map[string]any{
 		"PatrolInput":     web.SchemaOf(PatrolInput{}, shifts, "org_id", "area", "members", "shifts"),
 		"Patrol":          web.SchemaOf(Patrol{}, shifts),
-		"PatrolList":      items("Patrol"),
+		"PatrolList":      web.ItemList(web.Ref("Patrol")),
 		"ContactInput":    web.SchemaOf(ContactInput{}, hazard, "community_code", "hazard", "name", "phone"),
 		"Contact":         web.SchemaOf(Contact{}, hazard),
-		"ContactList":     items("Contact"),
+		"ContactList":     web.ItemList(web.Ref("Contact")),
 		"DrillInput":      web.SchemaOf(DrillInput{}, nil, "community_code", "scenario", "held_on", "participants"),
 		"Drill":           web.SchemaOf(Drill{}, nil),
-		"DrillList":       items("Drill"),
+		"DrillList":       web.ItemList(web.Ref("Drill")),
 		"LiaisonInput":    web.SchemaOf(LiaisonInput{}, liaison, "community_code", "holder", "since"),
 		"ContactLogInput": web.SchemaOf(ContactLogInput{}, logEntry, "on_date", "kind", "summary"),
 		"Liaison": web.SchemaOf(Liaison{}, map[string]any{"since": date,
 			"log": web.Arr(web.SchemaOf(ContactLog{}, logEntry))}),
 		"LiaisonList":  web.SchemaOf(Liaisons{}, map[string]any{"items": web.Arr(web.Ref("Liaison"))}),
-		"CoverageList": web.Obj(map[string]any{"items": web.Arr(web.SchemaOf(StreetCoverage{}, nil))}),
+		"CoverageList": web.ItemList(web.SchemaOf(StreetCoverage{}, nil)),
 	}
 }

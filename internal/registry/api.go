@@ -119,9 +119,9 @@ func schemas() map[string]any {
 			"more": map[string]any{"type": "boolean", "description": "a search counted its matches up to 200 and found more"}}),
 		"Transition": web.Obj(map[string]any{"action": web.Enum(Actions...), "reason": web.Str(),
 			"effective_on": date, "late_reason": web.Str()}, "action"),
-		"History": web.Obj(map[string]any{"items": web.Arr(web.Obj(map[string]any{"id": web.Int(), "field": web.Str(),
+		"History": web.ItemList(web.Obj(map[string]any{"id": web.Int(), "field": web.Str(),
 			"old_value": web.Str(), "value": web.Str(), "reason": web.Str(), "at": web.Str(), "entered_at": web.Str(),
-			"late_reason": web.Str(), "late": web.Bool(), "user_id": web.Int(), "username": web.Str()}))}),
+			"late_reason": web.Str(), "late": web.Bool(), "user_id": web.Int(), "username": web.Str()})),
 		"Summary": web.Obj(map[string]any{"total": web.Int(), "by_status": map[string]any{"type": "object"},
 			"by_tier": map[string]any{"type": "object"}, "hubs": web.Int(), "brands": web.Int()}),
 	}

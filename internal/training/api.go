@@ -178,17 +178,16 @@ func schemas() map[string]any {
 	input := map[string]any{"form": web.Enum(Forms...), "topics": web.Arr(web.Enum(Topics...)), "audiences": web.Arr(web.Enum(Audiences...))}
 	person := map[string]any{"qualification": web.Enum(Qualifications...)}
 	exam := map[string]any{"level": web.Enum(Qualifications...), "help": web.Arr(web.Enum(ExamHelp...))}
-	items := func(item map[string]any) map[string]any { return web.Obj(map[string]any{"items": web.Arr(item)}) }
 	return map[string]any{
 		"TrainingInput":  web.SchemaOf(TrainingInput{}, input, "title", "programme", "form", "topics", "audiences", "unit_code", "starts_at", "ends_at", "capacity"),
 		"Training":       web.SchemaOf(Training{}, input),
-		"TrainingList":   items(web.Ref("Training")),
+		"TrainingList":   web.ItemList(web.Ref("Training")),
 		"Enrolment":      web.Obj(map[string]any{"person_id": web.Int()}, "person_id"),
 		"EnrolmentInput": web.SchemaOf(enrolment{}, nil),
 		"CheckinCode":    web.SchemaOf(CheckinCode{}, nil),
 		"Checkin":        web.SchemaOf(checkin{}, nil, "code", "phone"),
 		"CheckedIn":      web.SchemaOf(CheckedIn{}, nil),
-		"AttendanceList": items(web.SchemaOf(Attendance{}, map[string]any{"source": web.Enum("code", "organizer")})),
+		"AttendanceList": web.ItemList(web.SchemaOf(Attendance{}, map[string]any{"source": web.Enum("code", "organizer")})),
 		"AttendanceEdit": web.SchemaOf(AttendanceEdit{}, nil, "person_id", "present", "reason"),
 		"Certificate":    web.SchemaOf(Certificate{}, nil),
 		"Reason":         web.SchemaOf(reasonReq{}, nil, "reason"),
@@ -196,10 +195,10 @@ func schemas() map[string]any {
 			"date": map[string]any{"type": "string", "format": "date"}}),
 		"PersonInput":     web.SchemaOf(PersonInput{}, person, "name", "phone", "role", "community_code"),
 		"Person":          web.SchemaOf(Person{}, person),
-		"PersonList":      items(web.Ref("Person")),
+		"PersonList":      web.ItemList(web.Ref("Person")),
 		"PersonChoices":   pickSchema(),
-		"HoursList":       items(web.SchemaOf(AudienceHours{}, map[string]any{"audience": web.Enum(Audiences...)})),
-		"ExamSupportList": items(web.SchemaOf(ExamSupport{}, nil)),
+		"HoursList":       web.ItemList(web.SchemaOf(AudienceHours{}, map[string]any{"audience": web.Enum(Audiences...)})),
+		"ExamSupportList": web.ItemList(web.SchemaOf(ExamSupport{}, nil)),
 		"ExamInput":       web.SchemaOf(ExamInput{}, exam, "person_id", "year", "level"),
 		"ExamEntry":       web.SchemaOf(ExamEntry{}, exam),
 	}

@@ -225,3 +225,6 @@ func Bool() map[string]any                    { return map[string]any{"type": "b
 func Arr(items map[string]any) map[string]any { return map[string]any{"type": "array", "items": items} }
 func Ref(name string) map[string]any          { return ref(name) }
 func Enum(vals ...string) map[string]any      { return map[string]any{"type": "string", "enum": vals} }
+
+// ItemList is the schema of a list answered as {"items": [...]}.
+func ItemList(item map[string]any) map[string]any { return Obj(map[string]any{"items": Arr(item)}) }
