@@ -82,7 +82,7 @@ func (m *measurer) serverAlone(ctx context.Context) *Stat {
 	}
 	m.export(ctx)
 	if m.censusBody != nil {
-		if _, _, err := m.postFile(ctx, m.district, "/api/v1/orgs/import", m.censusBody); err != nil {
+		if _, _, err := m.postFile(ctx, m.census, "/api/v1/orgs/import", m.censusBody); err != nil {
 			st.Errors, st.FirstError = st.Errors+1, "census import: "+err.Error()
 		}
 	}

@@ -148,3 +148,36 @@ func TestServeBase(t *testing.T) {
 		}
 	}
 }
+
+// TestReusedRunsMeasureTheSameRows runs the census measurement twice over
+// one dataset: the import writes to a district the bench does not measure,
+// and the second run measures the same district with the same rows (the
+// census rows of the first run are not in it).
+func TestReusedRunsMeasureTheSameRows(t *testing.T) {
+	url := dbtest.URL(t)
+	var first bench.Subjects
+	for i, reuse := range []bool{false, true} {
+		args := []string{"--scale", "guangzhou", "--seed", "3", "--orgs", "600", "--only", "census", "--duration", "100ms"}
+		if reuse {
+			args = append(args, "--reuse")
+		}
+		rep, out := runAt(t, url, args...)
+		s := rep.Subjects
+		if st := rep.Stat("census_import"); st == nil || !st.Available || st.Errors > 0 || st.N == 0 {
+			t.Fatalf("run %d: census import %+v\n%s", i, st, out)
+		}
+		if s.CensusDistrict == "" || s.CensusDistrict == s.District || !strings.HasPrefix(s.CensusDistrict, s.City) {
+			t.Fatalf("run %d: census into %q, measured %q in %q", i, s.CensusDistrict, s.District, s.City)
+		}
+		if i == 0 {
+			first = s
+			continue
+		}
+		if s.District != first.District || s.DistrictOrgs != first.DistrictOrgs {
+			t.Errorf("second run measures %s (%d organizations), the first %s (%d)", s.District, s.DistrictOrgs, first.District, first.DistrictOrgs)
+		}
+		if s.CityOrgs <= first.CityOrgs {
+			t.Errorf("the first run's census import is not in the city: %d then %d organizations", first.CityOrgs, s.CityOrgs)
+		}
+	}
+}

@@ -174,7 +174,7 @@ func (m *measurer) censusImport(ctx context.Context) []*Stat {
 	n := map[string]int{ScaleGuangzhou: 3_000, ScaleNational: 20_000}[m.cfg.Scale]
 	n = max(100, min(n, m.cfg.Orgs/5))
 	m.cfg.say("measure: census import of %d rows", n)
-	file, err := m.censusFile(ctx, m.rep.Subjects.District, n)
+	file, err := m.censusFile(ctx, m.rep.Subjects.CensusDistrict, n)
 	if err != nil {
 		first.Note = err.Error()
 		return []*Stat{first, again}
@@ -185,7 +185,7 @@ func (m *measurer) censusImport(ctx context.Context) []*Stat {
 		Settle()
 		m.sampler.Reset()
 		cpu0 := TotalCPU()
-		rep, el, err := m.postFile(ctx, m.district, path, file)
+		rep, el, err := m.postFile(ctx, m.census, path, file)
 		heap, _ := m.sampler.Peaks()
 		st.Available, st.N, st.Unit, st.CPUMS = true, n, "rows/s", ms(TotalCPU()-cpu0)/float64(n)
 		if err != nil {

@@ -87,6 +87,11 @@ type Subjects struct {
 	DistrictName  string `json:"district_name"`
 	DistrictOrgs  int    `json:"district_orgs"`
 	CityDistricts int    `json:"city_districts"`
+	// CensusDistrict is where the census import measurement writes its
+	// organizations: not the measured district, and outside the measured
+	// city where the scale has another.
+	CensusDistrict     string `json:"census_district"`
+	CensusDistrictName string `json:"census_district_name"`
 	// CopiedIndicators is how many of Guangzhou's indicators the bench
 	// copied to the measured city, which had none of its own.
 	CopiedIndicators int `json:"copied_indicators,omitempty"`
@@ -128,8 +133,8 @@ func (r *Report) Print(w io.Writer) {
 			d.GenerateS, d.RowsPerS, d.HierarchyS, d.Postings, d.PostingsS, d.SearchCheckS)
 	}
 	s := r.Subjects
-	fmt.Fprintf(w, "requests as: city administrator of %s %s (%d organizations, %d districts); district officer of %s %s (%d organizations)\n\n",
-		s.City, s.CityName, s.CityOrgs, s.CityDistricts, s.District, s.DistrictName, s.DistrictOrgs)
+	fmt.Fprintf(w, "requests as: city administrator of %s %s (%d organizations, %d districts); district officer of %s %s (%d organizations); census import into %s %s\n\n",
+		s.City, s.CityName, s.CityOrgs, s.CityDistricts, s.District, s.DistrictName, s.DistrictOrgs, s.CensusDistrict, s.CensusDistrictName)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "measurement\tn\tmedian\tp99\trate\tvs anchor\tCPU/op\ttarget\tmet")
 	for _, st := range r.Stats {
@@ -245,8 +250,8 @@ func (r *Report) Markdown(w io.Writer) {
 		m.CPUModel, m.MemoryGiB, m.Kernel, m.Go, m.LoadAvg, r.Started.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "Dataset: %d communities, %d organizations, %d history rows, %d search documents, %d in custody, %d postings. ",
 		d.Communities, d.Orgs, d.History, d.SearchDocs, d.Custody, d.Postings)
-	fmt.Fprintf(w, "Requests as the city administrator of %s %s (%d organizations) and the district officer of %s %s (%d).\n\n",
-		s.City, s.CityName, s.CityOrgs, s.District, s.DistrictName, s.DistrictOrgs)
+	fmt.Fprintf(w, "Requests as the city administrator of %s %s (%d organizations) and the district officer of %s %s (%d); the census import writes into %s %s.\n\n",
+		s.City, s.CityName, s.CityOrgs, s.District, s.DistrictName, s.DistrictOrgs, s.CensusDistrict, s.CensusDistrictName)
 	fmt.Fprintln(w, "| measurement | n | median | p99 | rate | vs anchor | CPU/op | target | met |")
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
 	for _, st := range r.Stats {
