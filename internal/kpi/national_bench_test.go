@@ -2,7 +2,6 @@ package kpi_test
 
 import (
 	"context"
-	"fmt"
 	neturl "net/url"
 	"os"
 	"strings"
@@ -60,7 +59,7 @@ func BenchmarkNationalUnits(b *testing.B) {
 		units = []string{"3101", "310115"}
 	}
 	svc := &kpi.Service{DB: d, Geo: &geo.Store{DB: d}, Now: time.Now}
-	if err := copyIndicators(ctx, svc, units[0][:4]); err != nil {
+	if _, err := bench.CityIndicators(ctx, svc, units[0][:4]); err != nil {
 		b.Fatal(err)
 	}
 	server := func() time.Duration { return 0 }
@@ -74,57 +73,10 @@ func BenchmarkNationalUnits(b *testing.B) {
 			u.Role = auth.DistrictOfficer
 		}
 		b.Run("unit="+unit, func(b *testing.B) {
-			if _, err := svc.Dashboard(ctx, u, unit, ""); err != nil {
-				b.Fatal(err)
-			}
-			b.ResetTimer()
-			var cpu, srv time.Duration
-			var trips int64
-			lat := make([]time.Duration, 0, b.N)
-			for i := 0; i < b.N; i++ {
-				t0, cpu0, srv0, trips0 := time.Now(), cpuNow(), server(), d.RoundTrips()
-				if _, err := svc.Dashboard(ctx, u, unit, ""); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(t0))
-				cpu, srv, trips = cpu+cpuNow()-cpu0, srv+server()-srv0, trips+d.RoundTrips()-trips0
-			}
-			b.StopTimer()
-			if cpu > 0 {
-				b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
-			}
-			b.ReportMetric(float64(srv.Microseconds())/1000/float64(b.N), "server-cpu-ms/op")
-			b.ReportMetric(float64(trips)/float64(b.N), "trips/op")
-			ReportLatency(b, lat)
+			measureDashboards(b, nil, func() error {
+				_, err := svc.Dashboard(ctx, u, unit, "")
+				return err
+			}, server, d.RoundTrips)
 		})
 	}
-}
-
-// copyIndicators gives a city Guangzhou's indicators when none applies to
-// it, as linli bench does for the city it measures nationally.
-func copyIndicators(ctx context.Context, s *kpi.Service, city string) error {
-	if city == geo.GuangzhouCode {
-		return nil
-	}
-	admin := &auth.User{Role: auth.CityAdmin, ScopeCode: city, Username: "bench"}
-	have, err := s.List(ctx, admin, city, false)
-	if err != nil || len(have) > 0 {
-		return err
-	}
-	gz := &auth.User{Role: auth.CityAdmin, ScopeCode: geo.GuangzhouCode, Username: "bench"}
-	src, err := s.List(ctx, gz, geo.GuangzhouCode, false)
-	if err != nil {
-		return err
-	}
-	for _, ind := range src {
-		if ind.ScopeCode != geo.GuangzhouCode {
-			continue
-		}
-		in := kpi.InputOf(ind)
-		in.Key, in.ScopeCode, in.Rule.Units = fmt.Sprintf("%s_%s", ind.Key, city), city, nil
-		if _, err := s.Create(ctx, admin, in); err != nil {
-			return fmt.Errorf("copy indicator %s to %s: %w", ind.Key, city, err)
-		}
-	}
-	return nil
 }
