@@ -9,14 +9,15 @@ import (
 	"linli/internal/platform/auth"
 )
 
-// cityIndicators gives the measured city the plan's indicators when none
+// CityIndicators gives the measured city the plan's indicators when none
 // applies to it: the product ships Guangzhou's (scope 4401), and at
 // national scale the measured city is another, whose dashboard would
 // otherwise evaluate nothing. Each city sets its own indicators as data;
 // the bench copies Guangzhou's through the indicators service, as that
 // city's administrator would, without the list of Guangzhou districts some
-// rules are judged in.
-func cityIndicators(ctx context.Context, s *kpi.Service, city string) (int, error) {
+// rules are judged in. It returns the number copied (kpi's
+// BenchmarkNationalUnits calls it too).
+func CityIndicators(ctx context.Context, s *kpi.Service, city string) (int, error) {
 	if s == nil || city == geo.GuangzhouCode {
 		return 0, nil
 	}

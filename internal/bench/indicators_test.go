@@ -21,7 +21,7 @@ func TestCityIndicatorsCopiesThePlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &kpi.Service{DB: d, Geo: g, Now: time.Now}
-	n, err := cityIndicators(ctx, s, "3101")
+	n, err := CityIndicators(ctx, s, "3101")
 	if err != nil || n == 0 {
 		t.Fatalf("copied %d: %v", n, err)
 	}
@@ -30,10 +30,10 @@ func TestCityIndicatorsCopiesThePlan(t *testing.T) {
 	if err != nil || len(inds) != n {
 		t.Fatalf("the city sees %d indicators, want %d (%v)", len(inds), n, err)
 	}
-	if again, err := cityIndicators(ctx, s, "3101"); err != nil || again != 0 {
+	if again, err := CityIndicators(ctx, s, "3101"); err != nil || again != 0 {
 		t.Fatalf("second copy: %d, %v", again, err)
 	}
-	if gz, err := cityIndicators(ctx, s, geo.GuangzhouCode); err != nil || gz != 0 {
+	if gz, err := CityIndicators(ctx, s, geo.GuangzhouCode); err != nil || gz != 0 {
 		t.Fatalf("Guangzhou has its own: %d, %v", gz, err)
 	}
 }

@@ -83,7 +83,7 @@ func (m *measurer) run(ctx context.Context) error {
 	if err := m.signIn(ctx); err != nil {
 		return err
 	}
-	if n, err := cityIndicators(ctx, m.t.Indicators, rep.Subjects.City); err != nil {
+	if n, err := CityIndicators(ctx, m.t.Indicators, rep.Subjects.City); err != nil {
 		return err
 	} else if n > 0 {
 		cfg.say("gave %s the plan's %d indicators, copied from Guangzhou's", rep.Subjects.City, n)

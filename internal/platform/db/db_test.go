@@ -312,14 +312,19 @@ func TestGenericPoolPlansOnce(t *testing.T) {
 		}
 		return
 	}
-	mode := func(p *sql.DB) string {
+	setting := func(p *sql.DB, name string) string {
 		var m string
-		if err := p.QueryRowContext(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&m); err != nil {
+		if err := p.QueryRowContext(ctx, `SELECT current_setting($1)`, name).Scan(&m); err != nil {
 			t.Fatal(err)
 		}
 		return m
 	}
-	if g, r := mode(d.Generic), mode(d.Read); g != "force_generic_plan" || r == g {
+	if g, r := setting(d.Generic, "plan_cache_mode"), setting(d.Read, "plan_cache_mode"); g != "force_generic_plan" || r == g {
 		t.Fatalf("plan_cache_mode: Generic %q, Read %q", g, r)
+	}
+	// no JIT on either pool: a generic plan's estimate grows with the
+	// tables, and JIT's compilation is decided by it (db.go)
+	if g, r := setting(d.Generic, "jit"), setting(d.Read, "jit"); g != "off" || r != "off" {
+		t.Fatalf("jit: Generic %q, Read %q", g, r)
 	}
 }
