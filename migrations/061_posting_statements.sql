@@ -27,16 +27,6 @@ SELECT 1;
 ALTER TABLE ledger_head ADD COLUMN moved_from TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_head ADD COLUMN moved_from TEXT NOT NULL DEFAULT '';
 
--- Each head is one row updated by every posting (and the audit head by
--- every change): every update leaves a version behind on the same page,
--- and every read of the head walked that page's chain of versions until
--- the page filled up and was pruned (heap_hot_search_buffer, 12.6% of the
--- function's CPU by perf). With a fill factor of 10 a page is pruned
--- once it is a tenth full, so the chain stays a few versions long (1.1%).
--- The tables keep one row each.
-ALTER TABLE ledger_head SET (fillfactor = 10);
-ALTER TABLE audit_head SET (fillfactor = 10);
-
 -- The head-follow triggers stay for every other writer. The function sets
 -- linli.heads to 'moved' (for the transaction only) around its two
 -- inserts, which have already moved their heads, and back to '' at once,
