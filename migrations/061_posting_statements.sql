@@ -9,12 +9,7 @@
 -- was its statements' start-up, the head triggers and the foreign keys'
 -- checks, spread over ten statements and two trigger calls for a handful of
 -- rows.
--- @sqlite
--- PostgreSQL only: on SQLite the posting is the application's own
--- statements (ledger.postIncome), with no function to change.
-SELECT 1;
-
--- @postgres
+-- @both
 -- Each chain's head now moves in one UPDATE that takes the next number
 -- and writes the new hash, computed in the statement from the head's own
 -- row (the SET clause reads the row as it was, after the row lock, so two
@@ -23,10 +18,14 @@ SELECT 1;
 -- moved_from, so that the same statement's RETURNING can give it back
 -- (RETURNING sees only the new row). Only the statement that writes
 -- moved_from reads it: other writers (the application's postings and audit
--- rows, with the triggers) leave it as it was.
+-- rows, with the triggers) leave it as it was. SQLite has the column too,
+-- so that both engines keep one schema, and never writes it: there the
+-- posting is the application's own statements (ledger.postIncome), and
+-- nothing else of this migration applies.
 ALTER TABLE ledger_head ADD COLUMN moved_from TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_head ADD COLUMN moved_from TEXT NOT NULL DEFAULT '';
 
+-- @postgres
 -- The head-follow triggers stay for every other writer. The function sets
 -- linli.heads to 'moved' (for the transaction only) around its two
 -- inserts, which have already moved their heads, and back to '' at once,
