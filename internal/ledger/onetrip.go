@@ -27,9 +27,8 @@ var errLongWay = errors.New("ledger: the posting goes the long way")
 // hub where they may record (canRecord), without reading the organization
 // and its custody first: the posting's own transaction finds the accounts
 // at that hub and the organization's place. On PostgreSQL that is one call
-// of ledger_post_income_at (migration 051, which completes what only the
-// database knows and calls ledger_post_income, migration 040), a
-// transaction of its own: one round trip. ok is false, with nothing written, when the posting must go the
+// of ledger_post_income_at (migration 061, which completes what only the
+// database knows), a transaction of its own: one round trip. ok is false, with nothing written, when the posting must go the
 // long way: another user, the hub's own money, a caller's transaction, an
 // attachment, an input the long way refuses (so that its refusals keep
 // their order), or anything errLongWay names.
@@ -56,11 +55,11 @@ func (s *Service) incomeAtOwnHub(ctx context.Context, u *auth.User, orgID int64,
 }
 
 // postOneTrip is incomeAtOwnHub on PostgreSQL: one call of
-// ledger_post_income_at, which finds both accounts and the organization's
-// place and calls ledger_post_income (migration 040): it reserves the
-// idempotency key, locks, checks and moves both accounts, advances both
-// chains, writes the posting, its lines, the audit row and the stored
-// answer. Everything the application knows it computes here: the posting's
+// ledger_post_income_at (migration 061), which reserves the idempotency
+// key, finds, locks, checks and moves both accounts and reads the
+// organization's place (one statement), advances both chains (one
+// statement each), writes the posting, its lines, the audit row and the
+// stored answer. Everything the application knows it computes here: the posting's
 // hash input but its id and lines, the audit row's but its object id, place
 // and detail, the answer as a template.
 func (s *Service) postOneTrip(ctx context.Context, u *auth.User, c *custody, orgID int64, in IncomeInput, now time.Time) (*Posting, error) {

@@ -10,7 +10,7 @@ import "testing"
 // accounts found, locked and moved in one statement, the organization's
 // place (registry.OrgLines), the chain head, the posting, its lines, the
 // audit chain's head and row. On PostgreSQL: one call of ledger_post_income_at
-// (migration 051), which is its own transaction.
+// (migration 061), which is its own transaction.
 func TestRoundTripsPerPosting(t *testing.T) {
 	f := setup(t)
 	f.income(t, f.staff1, f.orgA.ID, 100)
