@@ -21,7 +21,7 @@ func TestPatch(t *testing.T) {
 		t.Fatalf("patch: %d %s", r.Status, r)
 	}
 	for body, reason := range map[string]string{
-		`{"trainer":"赵老师","colour":"red"}`: `unknown field \"colour\"`,
+		`{"trainer":"赵老师","colour":"red"}`:    `unknown field \"colour\"`,
 		`{"trainer":"赵老师","capacity":"many"}`: `cannot unmarshal string`,
 	} {
 		r := c.Do("PATCH", path, body, "Accept-Language", "en")
