@@ -100,19 +100,16 @@ func (h *Handlers) apiMe(w http.ResponseWriter, r *http.Request, u *auth.User) {
 
 // me reads the signed-in resident's own.
 func (h *Handlers) me(ctx context.Context, u *auth.User) (*residentHome, error) {
-	me, err := h.Svc.Me(ctx, u)
-	if err != nil {
+	var home residentHome
+	var err error
+	if home.Resident, err = h.Svc.Me(ctx, u); err != nil {
 		return nil, err
 	}
-	follows, err := h.Svc.Followed(ctx, u)
-	if err != nil {
+	if home.Follows, err = h.Svc.Followed(ctx, u); err != nil {
 		return nil, err
 	}
-	signups, err := h.Svc.MySignups(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	return &residentHome{Follows: follows, Resident: me, Signups: signups}, nil
+	home.Signups, err = h.Svc.MySignups(ctx, u)
+	return &home, err
 }
 
 func (h *Handlers) apiFollow(on bool) web.Handler {
