@@ -2,6 +2,7 @@ package account
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"image"
 	"image/color"
@@ -80,15 +81,22 @@ func (h *Handlers) enrolView(r *http.Request, u *auth.User, e *auth.TOTPEnrolmen
 	return web.View{Title: h.S.Cat.T(langOf(r), "totp.enrol_title"), Data: d}
 }
 
+// enrolment is the user's pending second-factor enrolment, begun when
+// there is none.
+func (h *Handlers) enrolment(ctx context.Context, u *auth.User) (*auth.TOTPEnrolment, error) {
+	e, err := h.Auth.PendingTOTP(ctx, u)
+	if err != nil || e != nil {
+		return e, err
+	}
+	return h.Auth.BeginTOTP(ctx, u)
+}
+
 func (h *Handlers) enrolPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	if u.TOTP {
 		h.S.Render(w, r, http.StatusOK, "totp_enrol", h.enrolView(r, u, nil, nil))
 		return
 	}
-	e, err := h.Auth.PendingTOTP(r.Context(), u)
-	if err == nil && e == nil {
-		e, err = h.Auth.BeginTOTP(r.Context(), u)
-	}
+	e, err := h.enrolment(r.Context(), u)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -61,19 +62,26 @@ func (h *Handlers) userCreate(w http.ResponseWriter, r *http.Request, u *auth.Us
 	in := auth.NewUser{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"),
 		Role: r.PostFormValue("role"), Password: r.PostFormValue("password")}
 	scope, org := r.PostFormValue("scope_code"), r.PostFormValue("org_id")
-	var err error
-	if in.ScopeCode, err = h.scopeOf(r.Context(), u, scope); err == nil {
-		in.OrgID, err = h.orgOf(r.Context(), u, org)
-	}
-	if err == nil {
-		_, err = h.Auth.CreateUser(r.Context(), u, in)
-	}
-	h.S.Saved(w, r, err, "/users?flash=common.saved", func(status int, fields map[string]string) {
+	h.S.Saved(w, r, h.createUser(r.Context(), u, &in, scope, org), "/users?flash=common.saved", func(status int, fields map[string]string) {
 		in.Password = ""
 		h.S.Render(w, r, status, "user_new", web.View{Title: h.S.Cat.T(langOf(r), "users.new"),
 			Errors: fields, Message: h.S.Cat.T(langOf(r), "common.fix_errors"), Data: usersData{Roles: auth.Roles, Form: in,
 				Scope: scope, Org: org}})
 	})
+}
+
+// createUser makes the account of the form in, in the scope and for the
+// organization its pickers name (both kept in in for the form again).
+func (h *Handlers) createUser(ctx context.Context, u *auth.User, in *auth.NewUser, scope, org string) error {
+	var err error
+	if in.ScopeCode, err = h.scopeOf(ctx, u, scope); err != nil {
+		return err
+	}
+	if in.OrgID, err = h.orgOf(ctx, u, org); err != nil {
+		return err
+	}
+	_, err = h.Auth.CreateUser(ctx, u, *in)
+	return err
 }
 
 // act is a page's action on the account or token named by {id}: fn's

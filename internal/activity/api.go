@@ -1,9 +1,7 @@
 package activity
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"maps"
 	"net/http"
@@ -50,7 +48,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}", Summary: "An activity with its files",
 		Tag: "activities", Response: "Activity"}, h.S.API(web.Read(h.S, "id", h.Svc.Get)))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/activities/{id}", Summary: "Change an activity's fields (JSON merge; organizations fixed; time fixed once hours are confirmed)",
-		Tag: "activities", Body: "ActivityInput", Response: "Activity"}, h.S.API(h.S.WithID("id", h.apiPatch)))
+		Tag: "activities", Body: "ActivityInput", Response: "Activity"}, h.S.API(web.PatchID[Input](h.S, "id", h.Svc.Update)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/activities/{id}/files", Summary: "Attach a photo or document: multipart `file` (PNG, JPEG, GIF, WebP or PDF by content, ≤5 MiB)",
 		Tag: "activities", Body: "multipart", Response: "ActivityFile", Status: 201}, h.S.API(h.S.WithID("id", h.apiFile)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/activities/{id}/files/{file_id}", Summary: "A photo or document of an activity",
@@ -76,7 +74,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/major-report-rules", Summary: "The major-activity rule in force for a street or district",
 		Tag: "activities", Query: q("unit"), Response: "Rule"}, h.S.API(web.Query(h.S, "unit", h.Svc.Rule)))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/major-report-rules", Summary: "Set a street's or district's rule (applies to activities entered from now on)",
-		Tag: "activities", Query: q("unit"), Body: "Rule", Response: "Rule"}, h.S.API(h.apiPutRule))
+		Tag: "activities", Query: q("unit"), Body: "Rule", Response: "Rule"}, h.S.API(web.WriteParsed(h.S, http.StatusOK, web.QueryValue("unit"), h.Svc.PutRule)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/consultations", Summary: "Consultations (议事协商) in scope with their meetings, newest first, a page at a time with the total",
 		Tag: "activities", Query: append(q("within"), pagingParams(false)...), Response: "ConsultationList"}, h.S.API(h.apiConsultations))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/consultations", Summary: "Record a consultation and its co_governance activity",
@@ -102,25 +100,6 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User)
 	h.S.Respond(w, r, http.StatusOK, p, err)
 }
 
-func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var raw json.RawMessage
-	err := web.DecodeJSON(w, r, &raw)
-	var a *Activity
-	if err == nil {
-		// refuse unknown fields the way a create does
-		var probe Input
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if derr := dec.Decode(&probe); derr != nil {
-			err = errs.E(errs.Invalid, "err.bad_json", derr.Error())
-		}
-	}
-	if err == nil {
-		a, err = h.Svc.Update(r.Context(), u, id, raw)
-	}
-	h.S.Respond(w, r, http.StatusOK, a, err)
-}
-
 // readFile reads the multipart `file`, bounded by the size limit.
 func (h *Handlers) readFile(w http.ResponseWriter, r *http.Request) (*upload.File, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxFile()+1<<20)
@@ -140,12 +119,17 @@ func (h *Handlers) readFile(w http.ResponseWriter, r *http.Request) (*upload.Fil
 }
 
 func (h *Handlers) apiFile(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	up, err := h.readFile(w, r)
-	var f *File
-	if err == nil {
-		f, err = h.Svc.AddFile(r.Context(), u, id, up)
-	}
+	f, err := h.addFile(w, r, u, id)
 	h.S.Respond(w, r, http.StatusCreated, f, err)
+}
+
+// addFile adds the multipart `file` to the activity id.
+func (h *Handlers) addFile(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) (*File, error) {
+	up, err := h.readFile(w, r)
+	if err != nil {
+		return nil, err
+	}
+	return h.Svc.AddFile(r.Context(), u, id, up)
 }
 
 func (h *Handlers) fileBytes(w http.ResponseWriter, r *http.Request, u *auth.User, id, fid int64) {
@@ -189,16 +173,6 @@ type decisionInput struct {
 
 func (h *Handlers) decide(ctx context.Context, u *auth.User, id int64, in decisionInput) (*Report, error) {
 	return h.Svc.Decide(ctx, u, id, in.Decision, in.Reason)
-}
-
-func (h *Handlers) apiPutRule(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in Rule
-	err := web.DecodeJSON(w, r, &in)
-	var rl *Rule
-	if err == nil {
-		rl, err = h.Svc.PutRule(r.Context(), u, r.URL.Query().Get("unit"), in)
-	}
-	h.S.Respond(w, r, http.StatusOK, rl, err)
 }
 
 func (h *Handlers) apiConsultations(w http.ResponseWriter, r *http.Request, u *auth.User) {

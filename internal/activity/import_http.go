@@ -33,6 +33,16 @@ func (h *Handlers) readImport(w http.ResponseWriter, r *http.Request) ([]byte, b
 	return b.Bytes(), dry, nil
 }
 
+// runImport imports the uploaded sheet, or checks every row of it and
+// writes nothing (dry_run=1).
+func (h *Handlers) runImport(w http.ResponseWriter, r *http.Request, u *auth.User) (*ImportReport, error) {
+	data, dry, err := h.readImport(w, r)
+	if err != nil {
+		return nil, err
+	}
+	return h.Svc.Import(r.Context(), u, data, h.S.Cat, dry)
+}
+
 func (h *Handlers) template(w http.ResponseWriter, r *http.Request, u *auth.User) ([]byte, error) {
 	orgs, err := h.recordable(r.Context(), u)
 	if err != nil {
@@ -55,11 +65,7 @@ func (h *Handlers) templateXLSX(w http.ResponseWriter, r *http.Request, u *auth.
 }
 
 func (h *Handlers) apiImport(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	data, dry, err := h.readImport(w, r)
-	var rep *ImportReport
-	if err == nil {
-		rep, err = h.Svc.Import(r.Context(), u, data, h.S.Cat, dry)
-	}
+	rep, err := h.runImport(w, r, u)
 	if err != nil {
 		h.S.JSONError(w, r, err)
 		return
@@ -85,11 +91,7 @@ func (h *Handlers) importPage(w http.ResponseWriter, r *http.Request, u *auth.Us
 
 func (h *Handlers) importSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	lang := i18n.FromRequest(r)
-	data, dry, err := h.readImport(w, r)
-	var rep *ImportReport
-	if err == nil {
-		rep, err = h.Svc.Import(r.Context(), u, data, h.S.Cat, dry)
-	}
+	rep, err := h.runImport(w, r, u)
 	d := importData{CanDo: recordsAny(u), Report: rep}
 	status := http.StatusOK
 	msg := ""

@@ -26,9 +26,9 @@ func (h *Handlers) peopleRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/volunteer-associations/{street}", Summary: "A street's social-work and volunteer-service association and its member teams (C7)",
 		Tag: "activities", Response: "Association"}, h.S.API(h.apiAssociation))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/volunteer-associations/{street}", Summary: "Name the organization that is the street's association",
-		Tag: "activities", Body: "AssociationInput", Response: "Association"}, h.S.API(h.apiAssociationPut))
+		Tag: "activities", Body: "AssociationInput", Response: "Association"}, h.S.API(web.WriteParsed(h.S, http.StatusOK, web.PathValue("street"), h.putAssociation)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/volunteer-associations/{street}/members", Summary: "Take a volunteer-service team of the street in as a group member",
-		Tag: "activities", Body: "ActivityMemberInput", Response: "Association", Status: 201}, h.S.API(h.apiMember))
+		Tag: "activities", Body: "ActivityMemberInput", Response: "Association", Status: 201}, h.S.API(web.WriteParsed(h.S, http.StatusCreated, web.PathValue("street"), h.addMember)))
 	rt.Schemas(peopleSchemas())
 }
 
@@ -56,29 +56,23 @@ func (h *Handlers) apiAssociation(w http.ResponseWriter, r *http.Request, u *aut
 	h.S.Respond(w, r, http.StatusOK, a, err)
 }
 
-func (h *Handlers) apiAssociationPut(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in struct {
-		OrgID int64 `json:"org_id"`
-	}
-	err := web.DecodeJSON(w, r, &in)
-	var a *Association
-	if err == nil {
-		a, err = h.Svc.PutAssociation(r.Context(), u, r.PathValue("street"), in.OrgID)
-	}
-	h.S.Respond(w, r, http.StatusOK, a, err)
+// associationInput is the body naming a street's association.
+type associationInput struct {
+	OrgID int64 `json:"org_id"`
 }
 
-func (h *Handlers) apiMember(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in struct {
-		OrgID    int64  `json:"org_id"`
-		JoinedOn string `json:"joined_on"`
-	}
-	err := web.DecodeJSON(w, r, &in)
-	var a *Association
-	if err == nil {
-		a, err = h.Svc.AddMember(r.Context(), u, r.PathValue("street"), in.OrgID, in.JoinedOn)
-	}
-	h.S.Respond(w, r, http.StatusCreated, a, err)
+func (h *Handlers) putAssociation(ctx context.Context, u *auth.User, street string, in associationInput) (*Association, error) {
+	return h.Svc.PutAssociation(ctx, u, street, in.OrgID)
+}
+
+// memberInput is the body taking a team into a street's association.
+type memberInput struct {
+	OrgID    int64  `json:"org_id"`
+	JoinedOn string `json:"joined_on"`
+}
+
+func (h *Handlers) addMember(ctx context.Context, u *auth.User, street string, in memberInput) (*Association, error) {
+	return h.Svc.AddMember(ctx, u, street, in.OrgID, in.JoinedOn)
 }
 
 func peopleSchemas() map[string]any {

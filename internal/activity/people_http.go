@@ -78,23 +78,28 @@ func (h *Handlers) beneficiariesPage(w http.ResponseWriter, r *http.Request, u *
 
 func (h *Handlers) beneficiarySubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	r.ParseForm()
-	// the community by name, "街道 · 社区", "name #code" or its code (the
-	// place picker, as the activity form)
-	community := r.PostFormValue("community_code")
-	var err error
-	if h.Places != nil {
-		community, err = geo.ResolvePlace(r.Context(), h.Places, u, "community_code", community, geo.Community)
-	}
-	var b *Beneficiary
-	if err == nil {
-		b, err = h.Svc.CreateBeneficiary(r.Context(), u, BeneficiaryInput{PersonInput: PersonInput{Name: r.PostFormValue("name"),
-			Phone: r.PostFormValue("phone"), CommunityCode: community}, Groups: r.PostForm["groups"]})
-	}
+	b, err := h.createBeneficiary(r, u)
 	if err != nil {
 		h.refused(w, r, err)
 		return
 	}
 	seeOther(w, r, "/beneficiaries/"+itoa(b.ID))
+}
+
+// createBeneficiary records the beneficiary of the form, in the community
+// its place picker names.
+func (h *Handlers) createBeneficiary(r *http.Request, u *auth.User) (*Beneficiary, error) {
+	// the community by name, "街道 · 社区", "name #code" or its code (the
+	// place picker, as the activity form)
+	community := r.PostFormValue("community_code")
+	if h.Places != nil {
+		var err error
+		if community, err = geo.ResolvePlace(r.Context(), h.Places, u, "community_code", community, geo.Community); err != nil {
+			return nil, err
+		}
+	}
+	return h.Svc.CreateBeneficiary(r.Context(), u, BeneficiaryInput{PersonInput: PersonInput{Name: r.PostFormValue("name"),
+		Phone: r.PostFormValue("phone"), CommunityCode: community}, Groups: r.PostForm["groups"]})
 }
 
 type beneficiaryData struct {

@@ -190,11 +190,12 @@ func (h *Handlers) roundPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 
 func (h *Handlers) submitUpload(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	v, err := h.Svc.RoundView(r.Context(), u, id)
-	if err == nil && !CanSubmit(u, &v.Round) {
-		err = errs.E(errs.Forbidden, "census.err.not_your_round")
-	}
 	if err != nil {
 		h.S.PageError(w, r, err)
+		return
+	}
+	if !CanSubmit(u, &v.Round) {
+		h.S.PageError(w, r, errs.E(errs.Forbidden, "census.err.not_your_round"))
 		return
 	}
 	up, err := receive(w, r)

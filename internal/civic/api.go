@@ -18,7 +18,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		rt.API(d, fn)
 	}
 	doc(web.Doc{Method: "POST", Path: "/api/v1/residents", Summary: "A resident signs up: username, password, community (optional phone, kept only as a keyed hash); then POST /api/v1/session",
-		Body: "ResidentSignUp", Response: "Resident", Status: 201, Public: true}, h.apiSignUp)
+		Body: "ResidentSignUp", Response: "Resident", Status: 201, Public: true}, web.Public(web.WriteParsed(h.S, http.StatusCreated, h.clientIP, h.apiSignUp)))
 	doc(web.Doc{Method: "GET", Path: "/api/v1/residents/me", Summary: "The signed-in resident's profile, followed organizations and sign-ups",
 		Response: "ResidentHome", Resident: true}, h.S.API(h.apiMe))
 	doc(web.Doc{Method: "POST", Path: "/api/v1/orgs/{id}/follow", Summary: "A resident follows an active organization",
@@ -75,27 +75,41 @@ func noContent[In any](fn func(ctx context.Context, u *auth.User, id int64, in I
 	return func(ctx context.Context, u *auth.User, id int64, in In) (any, error) { return nil, fn(ctx, u, id, in) }
 }
 
-func (h *Handlers) apiSignUp(w http.ResponseWriter, r *http.Request) {
-	var in SignUp
-	err := web.DecodeJSON(w, r, &in)
-	var res *Resident
-	if err == nil {
-		res, err = h.Svc.SignUp(r.Context(), in, h.S.ClientIP(r))
-	}
-	h.S.Respond(w, r, http.StatusCreated, res, err)
+// clientIP is the address a request came from (a sign-up is rate-limited
+// by it), as WriteParsed takes it.
+func (h *Handlers) clientIP(r *http.Request) (string, error) { return h.S.ClientIP(r), nil }
+
+// apiSignUp registers a resident (no user signed in) from the address ip.
+func (h *Handlers) apiSignUp(ctx context.Context, _ *auth.User, ip string, in SignUp) (*Resident, error) {
+	return h.Svc.SignUp(ctx, in, ip)
+}
+
+// residentHome is a resident's own: who, what they follow, what they
+// signed up for (the fields in the order of their names, as the map
+// answered before).
+type residentHome struct {
+	Follows  []OrgLine      `json:"follows"`
+	Resident *Resident      `json:"resident"`
+	Signups  []ActivityLine `json:"signups"`
 }
 
 func (h *Handlers) apiMe(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	me, err := h.Svc.Me(r.Context(), u)
-	var follows []OrgLine
-	var signups []ActivityLine
-	if err == nil {
-		follows, err = h.Svc.Followed(r.Context(), u)
+	home, err := h.me(r.Context(), u)
+	h.S.Respond(w, r, http.StatusOK, home, err)
+}
+
+// me reads the signed-in resident's own.
+func (h *Handlers) me(ctx context.Context, u *auth.User) (*residentHome, error) {
+	var home residentHome
+	var err error
+	if home.Resident, err = h.Svc.Me(ctx, u); err != nil {
+		return nil, err
 	}
-	if err == nil {
-		signups, err = h.Svc.MySignups(r.Context(), u)
+	if home.Follows, err = h.Svc.Followed(ctx, u); err != nil {
+		return nil, err
 	}
-	h.S.Respond(w, r, http.StatusOK, map[string]any{"resident": me, "follows": follows, "signups": signups}, err)
+	home.Signups, err = h.Svc.MySignups(ctx, u)
+	return &home, err
 }
 
 func (h *Handlers) apiFollow(on bool) web.Handler {

@@ -137,25 +137,25 @@ func (h *Handlers) signupPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) signupSubmit(w http.ResponseWriter, r *http.Request) {
 	in := SignUp{Username: r.PostFormValue("username"), Password: r.PostFormValue("password"),
 		CommunityCode: r.PostFormValue("community_code"), Phone: r.PostFormValue("phone")}
-	token, err := h.signUp(r, in)
-	if err == nil {
-		h.S.SetSession(w, r, token) // the session before the redirect that ends the form
-	}
-	h.S.Saved(w, r, err, flashed(Home, "civic.welcome"), func(status int, fe map[string]string) {
+	h.S.Saved(w, r, h.signUp(w, r, in), flashed(Home, "civic.welcome"), func(status int, fe map[string]string) {
 		d := signupData{Username: in.Username, Community: in.CommunityCode, Errors: fe}
 		h.chooser(r, &d)
 		h.S.Render(w, r, status, "civic_signup", web.View{Title: h.tr(r, "civic.signup_title"), Errors: fe, Data: d})
 	})
 }
 
-// signUp registers a resident and signs them in: the new session's
-// token.
-func (h *Handlers) signUp(r *http.Request, in SignUp) (string, error) {
+// signUp registers a resident and signs them in: the session is set
+// before the redirect that ends the form.
+func (h *Handlers) signUp(w http.ResponseWriter, r *http.Request, in SignUp) error {
 	if _, err := h.Svc.SignUp(r.Context(), in, h.S.ClientIP(r)); err != nil {
-		return "", err
+		return err
 	}
 	_, token, err := h.S.Auth.Login(r.Context(), strings.TrimSpace(in.Username), in.Password, h.S.ClientIP(r), r.UserAgent())
-	return token, err
+	if err != nil {
+		return err
+	}
+	h.S.SetSession(w, r, token)
+	return nil
 }
 
 type homeData struct {
@@ -310,10 +310,7 @@ type caseData struct {
 
 func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	c, err := h.Svc.Case(r.Context(), u, id)
-	if err == nil && !worksOnCase(u, c) {
-		err = errs.E(errs.NotFound, "err.not_found")
-	}
-	if err != nil {
+	if c, err = auth.Visible(u, c, err, worksOnCase); err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}

@@ -90,10 +90,12 @@ func (h *Handlers) sendResults(w http.ResponseWriter, r *http.Request, u *auth.U
 
 func (h *Handlers) apiPublicResults(w http.ResponseWriter, r *http.Request, id int64) {
 	out, err := h.Svc.PublicResults(r.Context(), id)
-	if err == nil {
-		w.Header().Set("Cache-Control", "no-cache")
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
 	}
-	h.S.Respond(w, r, http.StatusOK, out, err)
+	w.Header().Set("Cache-Control", "no-cache")
+	web.JSON(w, http.StatusOK, out)
 }
 
 func (h *Handlers) publicSurveyPage(w http.ResponseWriter, r *http.Request, id int64) {

@@ -299,12 +299,17 @@ func appraisalIn(f url.Values) AppraisalInput {
 	return in
 }
 
-func (h *Handlers) renderAppraisals(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in url.Values) {
+// appraisals are the appraisals of the place and year the query names.
+func (h *Handlers) appraisals(r *http.Request, u *auth.User) ([]Appraisal, error) {
 	year, err := queryID(r, "year")
-	var as []Appraisal
-	if err == nil {
-		as, err = h.Svc.Appraisals(r.Context(), u, r.URL.Query().Get("within"), int(year))
+	if err != nil {
+		return nil, err
 	}
+	return h.Svc.Appraisals(r.Context(), u, r.URL.Query().Get("within"), int(year))
+}
+
+func (h *Handlers) renderAppraisals(w http.ResponseWriter, r *http.Request, u *auth.User, status int, errors map[string]string, in url.Values) {
+	as, err := h.appraisals(r, u)
 	if err != nil {
 		h.S.PageError(w, r, err)
 		return

@@ -170,11 +170,12 @@ func changePart[In, Out any](h *Handlers, status int, seen seenFunc, fn func(ctx
 func changeRun[In, Out any](h *Handlers, w http.ResponseWriter, r *http.Request, u *auth.User, status int, id int64,
 	seen seenFunc, location func(Out) string, fn func(ctx context.Context, in In) (Out, error)) {
 	var in In
-	var out Out
 	ctx, err := body(w, r, u, id, status, idem.Target(&in), seen)
-	if err == nil {
-		out, err = fn(ctx, in)
+	if err != nil {
+		h.respond(w, r, status, nil, err)
+		return
 	}
+	out, err := fn(ctx, in)
 	web.Locate(w, location, out, err)
 	h.respond(w, r, status, out, err)
 }

@@ -499,17 +499,7 @@ func (h *Handlers) applySubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 	r.ParseForm()
 	in, fe := applicationOfForm(r.PostForm)
 	submit := r.PostFormValue("action") == "submit"
-	err := formError(fe)
-	if err == nil && submit {
-		var reasons []errs.Msg
-		if reasons, err = h.Svc.Eligibility(r.Context(), u, id, in.OrgID, in.PairingOrgID); err == nil && len(reasons) > 0 {
-			err = &IneligibleError{Reasons: reasons}
-		}
-	}
-	var a *Application
-	if err == nil {
-		a, err = h.Svc.Apply(r.Context(), u, id, in)
-	}
+	a, err := h.apply(r.Context(), u, id, in, fe, submit)
 	if err != nil {
 		h.renderApply(w, r, u, id, r.PostForm, err)
 		return
@@ -523,6 +513,25 @@ func (h *Handlers) applySubmit(w http.ResponseWriter, r *http.Request, u *auth.U
 		flash = "fund.flash.submitted"
 	}
 	http.Redirect(w, r, fmt.Sprintf("/applications/%d?flash=%s", a.ID, flash), http.StatusSeeOther)
+}
+
+// apply drafts the application of a form, its fields' refusal first; one
+// to be submitted is told its eligibility before anything is written (an
+// ineligible organization's is refused with its reasons).
+func (h *Handlers) apply(ctx context.Context, u *auth.User, id int64, in ApplicationInput, fe errs.Fields, submit bool) (*Application, error) {
+	if err := formError(fe); err != nil {
+		return nil, err
+	}
+	if submit {
+		reasons, err := h.Svc.Eligibility(ctx, u, id, in.OrgID, in.PairingOrgID)
+		if err != nil {
+			return nil, err
+		}
+		if len(reasons) > 0 {
+			return nil, &IneligibleError{Reasons: reasons}
+		}
+	}
+	return h.Svc.Apply(ctx, u, id, in)
 }
 
 type applicationData struct {

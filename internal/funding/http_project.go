@@ -157,17 +157,20 @@ func (h *Handlers) milestoneSubmit(w http.ResponseWriter, r *http.Request, u *au
 // reportSubmit files a milestone's report with an attachment and the
 // activities ticked.
 func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, mid int64) {
+	h.done(w, r, u, id, "report-"+strconv.FormatInt(mid, 10), "fund.flash.reported", h.report(w, r, u, id, mid))
+}
+
+// report records the milestone mid's report of a multipart form, with the
+// file it attaches, if any.
+func (h *Handlers) report(w http.ResponseWriter, r *http.Request, u *auth.User, id, mid int64) error {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxAttachment+1<<20)
-	var file *upload.File
-	var err error
-	if perr := r.ParseMultipartForm(MaxAttachment + 1<<20); perr != nil {
-		err = &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
+	if err := r.ParseMultipartForm(MaxAttachment + 1<<20); err != nil {
+		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"file": errs.M("upload.err.too_large", MaxAttachment>>20)}}
-	} else if f, hdr, ferr := r.FormFile("file"); ferr == nil {
-		file, err = upload.Read(f, hdr.Filename, MaxAttachment)
-		f.Close()
-	} else if !errors.Is(ferr, http.ErrMissingFile) {
-		err = ferr
+	}
+	file, err := attachment(r)
+	if err != nil {
+		return err
 	}
 	in := ReportInput{Report: r.PostFormValue("report"), ReportedOn: r.PostFormValue("reported_on")}
 	for _, s := range r.PostForm["activity_ids"] {
@@ -175,10 +178,21 @@ func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 			in.ActivityIDs = append(in.ActivityIDs, n)
 		}
 	}
-	if err == nil {
-		_, err = h.Svc.ReportWithFile(r.Context(), u, id, mid, in, file)
+	_, err = h.Svc.ReportWithFile(r.Context(), u, id, mid, in, file)
+	return err
+}
+
+// attachment is the multipart form's `file`, nil when it attaches none.
+func attachment(r *http.Request) (*upload.File, error) {
+	f, hdr, err := r.FormFile("file")
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, nil
 	}
-	h.done(w, r, u, id, "report-"+strconv.FormatInt(mid, 10), "fund.flash.reported", err)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return upload.Read(f, hdr.Filename, MaxAttachment)
 }
 
 func (h *Handlers) acceptSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id, mid int64) {

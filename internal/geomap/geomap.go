@@ -209,10 +209,12 @@ func (h *Handlers) api(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	for _, k := range h.Order {
 		if q.Has(k) {
 			d, err := h.Layers[k](r.Context(), u, r.PathValue("code"), q)
-			if err == nil {
-				d.Finish()
+			if err != nil {
+				h.S.JSONError(w, r, err)
+				return
 			}
-			h.S.Respond(w, r, http.StatusOK, d, err)
+			d.Finish()
+			web.JSON(w, http.StatusOK, d)
 			return
 		}
 	}

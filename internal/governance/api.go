@@ -90,11 +90,11 @@ func (h *Handlers) apiSaveCharter(ctx context.Context, u *auth.User, id int64, i
 
 func (h *Handlers) apiAdopt(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	var in Vote
-	err := web.DecodeJSON(w, r, &in)
-	var c *Charter
-	if err == nil {
-		c, err = h.Svc.Adopt(r.Context(), u, id, in)
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		h.S.JSONError(w, r, err)
+		return
 	}
+	c, err := h.Svc.Adopt(r.Context(), u, id, in)
 	var me *MissingError
 	if errors.As(err, &me) {
 		// the shared error shape, with the missing clause keys beside it

@@ -157,12 +157,12 @@ func (h *Handlers) update(r *http.Request, u *auth.User, id int64, in BaseInput,
 	return err
 }
 
+// edits: who may edit a base on its form (canEdit of its division).
+func edits(u *auth.User, b *Base) bool { return canEdit(u, b.DivisionCode) }
+
 func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	b, err := h.Svc.Get(r.Context(), u, id)
-	if err == nil && !canEdit(u, b.DivisionCode) {
-		err = errs.E(errs.Forbidden, "err.forbidden")
-	}
-	if err != nil {
+	if b, err = auth.Permit(u, b, err, edits); err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}

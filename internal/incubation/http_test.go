@@ -35,6 +35,13 @@ func TestBasePagesAndAPI(t *testing.T) {
 	}
 	var id int64
 	fmt.Sscanf(loc, "/bases/%d", &id)
+	// its form: shown to its editors; a leader who sees the base may not edit it
+	if r := c.Do("GET", fmt.Sprintf("/bases/%d/edit", id), nil); r.Status != http.StatusOK || !strings.Contains(r.String(), "天河南培育基地") {
+		t.Fatalf("edit page: %d", r.Status)
+	}
+	if r := leader.Do("GET", fmt.Sprintf("/bases/%d/edit", id), nil); r.Status != http.StatusForbidden {
+		t.Fatalf("edit page to a leader: %d", r.Status)
+	}
 	if r := c.Do("POST", fmt.Sprintf("/bases/%d/rooms", id), url.Values{"name": {"活动室"}, "capacity": {"30"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("room: %d %s", r.Status, r.Body)
 	}

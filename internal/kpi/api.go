@@ -64,21 +64,27 @@ func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request, u *auth.User) 
 // apiPatch applies the given fields over the stored ones, then saves the
 // whole through the same validation as the form.
 func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if !CanManage(u) { // before reading the indicator: the answer is the same for any key
-		h.S.JSONError(w, r, errs.E(errs.Forbidden, "err.forbidden"))
-		return
-	}
-	var cur, ind *Indicator
-	in, err := web.DecodePatch(w, r, func() (in Input, err error) {
-		if cur, err = h.Svc.Get(r.Context(), u, r.PathValue("key")); err == nil {
-			in = InputOf(cur)
-		}
-		return in, err
-	})
-	if err == nil {
-		ind, err = h.Svc.Update(r.Context(), u, cur.Key, in)
-	}
+	ind, err := h.patch(w, r, u, r.PathValue("key"))
 	h.S.Respond(w, r, http.StatusOK, ind, err)
+}
+
+// patch lays the body over the indicator key as stored and saves it.
+func (h *Handlers) patch(w http.ResponseWriter, r *http.Request, u *auth.User, key string) (*Indicator, error) {
+	if !CanManage(u) { // before reading the indicator: the answer is the same for any key
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	var cur *Indicator
+	in, err := web.DecodePatch(w, r, func() (Input, error) {
+		var err error
+		if cur, err = h.Svc.Get(r.Context(), u, key); err != nil {
+			return Input{}, err
+		}
+		return InputOf(cur), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h.Svc.Update(r.Context(), u, cur.Key, in)
 }
 
 func (h *Handlers) apiEvaluate(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -238,28 +238,28 @@ func (h *Handlers) indicatorsPage(w http.ResponseWriter, r *http.Request, u *aut
 }
 
 func (h *Handlers) indicatorCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	in, fe := inputFromForm(r.PostForm)
 	var ind *Indicator
-	err := fe.Err()
-	if err == nil {
+	err := fe.Then(func() (err error) {
 		ind, err = h.Svc.Create(r.Context(), u, in)
-	}
-	if err != nil {
-		h.S.Refill(w, r, err, func(status int, msgs map[string]string) {
-			v, verr := h.indicatorsView(r, u, formOf(in), msgs)
-			if verr != nil {
-				h.S.PageError(w, r, verr)
-				return
-			}
-			h.S.Render(w, r, status, "kpi_indicators", web.View{Title: h.texts(r).t("kpi.indicators.title"), Data: v, Errors: msgs})
-		})
-		return
-	}
-	http.Redirect(w, r, "/indicators/"+ind.Key+"?unit="+ind.ScopeCode+"&flash=kpi.indicator.created", http.StatusSeeOther)
+		return err
+	})
+	h.S.SavedAt(w, r, err, func() string { return savedAt(ind) }, func(status int, msgs map[string]string) {
+		v, verr := h.indicatorsView(r, u, formOf(in), msgs)
+		if verr != nil {
+			h.S.PageError(w, r, verr)
+			return
+		}
+		h.S.Render(w, r, status, "kpi_indicators", web.View{Title: h.texts(r).t("kpi.indicators.title"), Data: v, Errors: msgs})
+	})
+}
+
+// savedAt is the page an indicator's form goes on to once it is saved.
+func savedAt(ind *Indicator) string {
+	return "/indicators/" + ind.Key + "?unit=" + ind.ScopeCode + "&flash=kpi.indicator.created"
 }
 
 func (h *Handlers) indicatorEditPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
@@ -284,31 +284,26 @@ func (h *Handlers) indicatorEditPage(w http.ResponseWriter, r *http.Request, u *
 }
 
 func (h *Handlers) indicatorUpdate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	key := r.PathValue("key")
 	in, fe := inputFromForm(r.PostForm)
-	err := fe.Err()
 	var ind *Indicator
-	if err == nil {
+	err := fe.Then(func() (err error) {
 		ind, err = h.Svc.Update(r.Context(), u, key, in)
-	}
-	if err != nil {
-		h.S.Refill(w, r, err, func(status int, msgs map[string]string) {
-			in.Key = key
-			v, verr := h.indicatorsView(r, u, formOf(in), msgs)
-			if verr != nil {
-				h.S.PageError(w, r, verr)
-				return
-			}
-			v.Edit, v.Action = true, "/indicators/"+key
-			h.S.Render(w, r, status, "kpi_indicator_form", web.View{Title: h.texts(r).t("kpi.indicator.edit"), Data: v, Errors: msgs})
-		})
-		return
-	}
-	http.Redirect(w, r, "/indicators/"+ind.Key+"?unit="+ind.ScopeCode+"&flash=kpi.indicator.created", http.StatusSeeOther)
+		return err
+	})
+	h.S.SavedAt(w, r, err, func() string { return savedAt(ind) }, func(status int, msgs map[string]string) {
+		in.Key = key
+		v, verr := h.indicatorsView(r, u, formOf(in), msgs)
+		if verr != nil {
+			h.S.PageError(w, r, verr)
+			return
+		}
+		v.Edit, v.Action = true, "/indicators/"+key
+		h.S.Render(w, r, status, "kpi_indicator_form", web.View{Title: h.texts(r).t("kpi.indicator.edit"), Data: v, Errors: msgs})
+	})
 }
 
 type pilotsView struct {
@@ -341,30 +336,35 @@ func (h *Handlers) pilotsPage(w http.ResponseWriter, r *http.Request, u *auth.Us
 }
 
 func (h *Handlers) pilotCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	if err := r.ParseForm(); err != nil {
-		h.S.PageError(w, r, errs.E(errs.Invalid, "err.invalid_input"))
+	if !h.S.ParsedForm(w, r) {
 		return
 	}
 	in := PilotInput{CommunityCode: r.PostForm.Get("community_code"), DesignatedOn: r.PostForm.Get("designated_on"),
 		Note: r.PostForm.Get("note"), Kind: PilotRural, LateReason: r.PostForm.Get("late_reason")}
 	// the community by name, "街道 · 社区", "name #code" or its code; the
-	// form shows again what was typed
-	typed := in
-	code, err := geo.ResolvePlace(r.Context(), h.Svc.Geo, u, "community_code", in.CommunityCode, geo.Community)
-	if err == nil {
-		in.CommunityCode = code
-		_, err = h.Svc.Designate(r.Context(), u, in)
-	}
-	h.S.Saved(w, r, err, "/pilots?flash=kpi.pilot.designated", func(status int, msgs map[string]string) {
-		h.renderPilots(w, r, u, status, typed, msgs)
+	// form shows again what was typed (in, as designate leaves it)
+	h.S.Saved(w, r, h.designate(r, u, in), "/pilots?flash=kpi.pilot.designated", func(status int, msgs map[string]string) {
+		h.renderPilots(w, r, u, status, in, msgs)
 	})
 }
 
-func (h *Handlers) pilotRevoke(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	err := r.ParseForm()
-	if err == nil {
-		_, err = h.Svc.RevokeLate(r.Context(), u, id, r.PostForm.Get("revoked_on"), r.PostForm.Get("reason"), r.PostForm.Get("late_reason"))
+// designate designates the pilot of the form in, in the community its
+// place picker names (in itself kept as typed, for the form again).
+func (h *Handlers) designate(r *http.Request, u *auth.User, in PilotInput) error {
+	code, err := geo.ResolvePlace(r.Context(), h.Svc.Geo, u, "community_code", in.CommunityCode, geo.Community)
+	if err != nil {
+		return err
 	}
+	in.CommunityCode = code
+	_, err = h.Svc.Designate(r.Context(), u, in)
+	return err
+}
+
+func (h *Handlers) pilotRevoke(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+	if !h.S.ParsedForm(w, r) {
+		return
+	}
+	_, err := h.Svc.RevokeLate(r.Context(), u, id, r.PostForm.Get("revoked_on"), r.PostForm.Get("reason"), r.PostForm.Get("late_reason"))
 	h.S.Saved(w, r, err, "/pilots?flash=kpi.pilot.revoked", func(status int, msgs map[string]string) {
 		h.renderPilots(w, r, u, status, PilotInput{DesignatedOn: h.Svc.Today()}, msgs)
 	})

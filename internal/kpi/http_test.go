@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"linli/internal/app/apptest"
+	"linli/internal/kpi"
 	"linli/internal/platform/auth"
 	"linli/internal/registry"
 )
@@ -330,6 +331,26 @@ func TestPilotsAPI(t *testing.T) {
 	}
 	if r := s.chC.Do("GET", "/pilots", nil); r.Status != 200 || !strings.Contains(r.String(), "440117103200") {
 		t.Fatalf("pilots page %d", r.Status)
+	}
+	// its revocation on the page: refused without a reason (the page
+	// again, 422), then made (303 to the list with its flash)
+	var pilots struct {
+		Items []kpi.Pilot `json:"items"`
+	}
+	s.chC.Do("GET", "/api/v1/pilots", nil).Decode(&pilots)
+	var pageID int64
+	for _, p := range pilots.Items {
+		if p.CommunityCode == "440117103200" {
+			pageID = p.ID
+		}
+	}
+	revoke := "/pilots/" + itoa(pageID) + "/revoke"
+	if r := s.chC.Do("POST", revoke, url.Values{"revoked_on": {"2023-06-10"}}); r.Status != http.StatusUnprocessableEntity || !r.IsHTML() {
+		t.Fatalf("page revoke without a reason: %d %s", r.Status, r.Body)
+	}
+	r := s.chC.Do("POST", revoke, url.Values{"revoked_on": {"2023-06-10"}, "reason": {"调整试点"}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/pilots?flash=kpi.pilot.revoked" {
+		t.Fatalf("page revoke: %d %q %s", r.Status, r.Header.Get("Location"), r.Body)
 	}
 }
 

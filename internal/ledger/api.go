@@ -122,29 +122,36 @@ func expenseAt(e *Expense) string { return fmt.Sprintf("/api/v1/expenses/%d", e.
 // exactly like a missing one, before anything about the body.
 func (h *Handlers) income(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) (*Posting, error) {
 	multipart := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/")
-	ownHub := !multipart && canRecord(u, u.OrgID)
-	var c *custody
-	if !ownHub {
-		var err error
-		if c, err = h.Svc.reachable(r.Context(), u, id); err != nil {
-			return nil, err
-		}
+	if !multipart && canRecord(u, u.OrgID) {
+		return h.ownHubIncome(w, r, u, id)
+	}
+	c, err := h.Svc.reachable(r.Context(), u, id)
+	if err != nil {
+		return nil, err
 	}
 	ctx, in, att, err := h.incomeIn(w, r, u, multipart)
-	if ownHub {
-		if err == nil {
-			var p *Posting
-			var answered bool
-			if p, answered, err = h.Svc.incomeAtOwnHub(ctx, u, id, in, att); answered {
-				return p, err
-			}
-		}
-		// the long way, or a refusal that must not come before not found
-		var rerr error
-		if c, rerr = h.Svc.reachable(r.Context(), u, id); rerr != nil {
+	if err != nil {
+		return nil, err
+	}
+	return h.Svc.recordIncome(ctx, u, c, id, in, att) // the custody reachable found
+}
+
+// ownHubIncome is income sent as JSON by hub staff: posted at their own
+// hub in one round trip when that answers (a non-answer carries no
+// error); otherwise the long way, the custody read first; a refused body
+// is answered only once the custody is found (not found comes first).
+func (h *Handlers) ownHubIncome(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) (*Posting, error) {
+	ctx, in, att, err := h.incomeIn(w, r, u, false)
+	if err != nil {
+		if _, rerr := h.Svc.reachable(r.Context(), u, id); rerr != nil {
 			return nil, rerr
 		}
+		return nil, err
 	}
+	if p, answered, err := h.Svc.incomeAtOwnHub(ctx, u, id, in, att); answered {
+		return p, err
+	}
+	c, err := h.Svc.reachable(r.Context(), u, id)
 	if err != nil {
 		return nil, err
 	}

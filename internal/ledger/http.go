@@ -324,12 +324,18 @@ func (h *Handlers) hubStatementXLSX(w http.ResponseWriter, r *http.Request, u *a
 	xsheet.Send(w, fmt.Sprintf("hub-%d-%s-%s.xlsx", id, per.From, per.To), b)
 }
 
-func (h *Handlers) disclosurePage(w http.ResponseWriter, r *http.Request, id int64) {
-	var d *Disclosure
+// disclose is the public disclosure of the organization id for the
+// period the query names.
+func (h *Handlers) disclose(r *http.Request, id int64) (*Disclosure, error) {
 	per, err := h.period(r)
-	if err == nil {
-		d, err = h.Svc.Disclose(r.Context(), id, per)
+	if err != nil {
+		return nil, err
 	}
+	return h.Svc.Disclose(r.Context(), id, per)
+}
+
+func (h *Handlers) disclosurePage(w http.ResponseWriter, r *http.Request, id int64) {
+	d, err := h.disclose(r, id)
 	if err != nil {
 		if errs.Is(err, errs.Unauthenticated) {
 			err = errs.E(errs.NotFound, "err.not_found")

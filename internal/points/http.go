@@ -107,10 +107,10 @@ func (h *Handlers) createPoint(r *http.Request, u *auth.User, in *Input) error {
 }
 
 func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	err := r.ParseForm()
-	if err == nil {
-		_, err = h.Svc.Cancel(r.Context(), u, id, r.PostForm.Get("reason"))
+	if !h.S.ParsedForm(w, r) {
+		return
 	}
+	_, err := h.Svc.Cancel(r.Context(), u, id, r.PostForm.Get("reason"))
 	h.S.Saved(w, r, err, "/demonstration-points?flash=points.cancelled", func(status int, msgs map[string]string) {
 		h.render(w, r, u, status, Input{ApprovedOn: h.Svc.Today()}, msgs)
 	})

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -15,15 +16,15 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/places/{code}", Summary: "The public portal's data for a place (city, district, street or community): active organizations, activities, project calls, the plan's indicators (as the dashboard), the places below",
 		Tag: "public", Public: true, Response: "PublicPlace", Query: append([]web.Param{{Name: "q", Description: "organization name (Chinese or pinyin)"},
 			{Name: "type"}, {Name: "target_group"}, {Name: "month", Description: "YYYY-MM: the calendar's month"},
-			{Name: "as_of", Description: "YYYY-MM-DD: the indicators' date (default today)"}}, pg...)}, h.apiPlace)
+			{Name: "as_of", Description: "YYYY-MM-DD: the indicators' date (default today)"}}, pg...)}, publicAPI(web.Public(web.Parsed(h.S, placeQuery, h.apiPlace))))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/orgs", Summary: "Active organizations of a place by name (Chinese or pinyin), type and target group: public facts and what each publishes",
 		Tag: "public", Public: true, Response: "PublicOrgList", Query: append([]web.Param{{Name: "within", Description: "division code (default: the city)"},
-			{Name: "q"}, {Name: "type"}, {Name: "target_group"}}, pg...)}, h.apiOrgs)
+			{Name: "q"}, {Name: "type"}, {Name: "target_group"}}, pg...)}, publicAPI(web.Public(web.Parsed(h.S, orgQuery, h.apiOrgs))))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/orgs/{id}", Summary: "An active organization's public facts and what it publishes",
 		Tag: "public", Public: true, Response: "PublicOrg"}, publicAPI(h.S.PublicID("id", h.apiOrg)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/activities", Summary: "Public activities of a place in a period, soonest first (organizations that publish their activities)",
 		Tag: "public", Public: true, Response: "PublicActivityList", Query: append([]web.Param{{Name: "within"},
-			{Name: "from", Description: "YYYY-MM-DD (default today)"}, {Name: "to", Description: "YYYY-MM-DD, at most a year after from"}}, pg...)}, h.apiActivities)
+			{Name: "from", Description: "YYYY-MM-DD (default today)"}, {Name: "to", Description: "YYYY-MM-DD, at most a year after from"}}, pg...)}, publicAPI(web.Public(web.Parsed(h.S, activityQuery, h.apiActivities))))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/orgs/{id}/publication", Summary: "An organization's publication settings (信息公开): its leader and community committee",
 		Tag: "public", Response: "Publication"}, h.S.API(h.S.WithID("id", h.apiSettings)))
 	rt.API(web.Doc{Method: "PUT", Path: "/api/v1/orgs/{id}/publication", Summary: "Change what an organization publishes on the portal; withdrawing removes it at once (version: the one read)",
@@ -69,25 +70,22 @@ func orgQuery(r *http.Request) (OrgQuery, error) {
 	return oq, fe.Err()
 }
 
-func (h *Handlers) apiPlace(w http.ResponseWriter, r *http.Request) {
-	public(w)
+// placeQuery reads a place's public page's query: its code, the
+// organizations' filter, the calendar's month and the indicators' date.
+func placeQuery(r *http.Request) (PlaceQuery, error) {
 	oq, err := orgQuery(r)
-	var p *Place
-	if err == nil {
-		p, err = h.Svc.Place(r.Context(), PlaceQuery{Code: r.PathValue("code"), Orgs: oq, Month: r.URL.Query().Get("month"),
-			AsOf: r.URL.Query().Get("as_of"), Lang: i18n.FromRequest(r)})
-	}
-	h.S.Respond(w, r, http.StatusOK, p, err)
+	return PlaceQuery{Code: r.PathValue("code"), Orgs: oq, Month: r.URL.Query().Get("month"),
+		AsOf: r.URL.Query().Get("as_of"), Lang: i18n.FromRequest(r)}, err
 }
 
-func (h *Handlers) apiOrgs(w http.ResponseWriter, r *http.Request) {
-	public(w)
-	oq, err := orgQuery(r)
-	var p *OrgPage
-	if err == nil {
-		p, err = h.Svc.SearchOrgs(r.Context(), oq)
-	}
-	h.S.Respond(w, r, http.StatusOK, p, err)
+// apiPlace is a place's public page, read by anyone (no user).
+func (h *Handlers) apiPlace(ctx context.Context, _ *auth.User, q PlaceQuery) (*Place, error) {
+	return h.Svc.Place(ctx, q)
+}
+
+// apiOrgs is the public search of organizations, read by anyone (no user).
+func (h *Handlers) apiOrgs(ctx context.Context, _ *auth.User, q OrgQuery) (*OrgPage, error) {
+	return h.Svc.SearchOrgs(ctx, q)
 }
 
 func (h *Handlers) apiOrg(w http.ResponseWriter, r *http.Request, id int64) {
@@ -95,17 +93,19 @@ func (h *Handlers) apiOrg(w http.ResponseWriter, r *http.Request, id int64) {
 	h.S.Respond(w, r, http.StatusOK, o, err)
 }
 
-func (h *Handlers) apiActivities(w http.ResponseWriter, r *http.Request) {
-	public(w)
+// activityQuery reads the public activities' query: a place, a period
+// and a page.
+func activityQuery(r *http.Request) (ActivityQuery, error) {
 	q := r.URL.Query()
 	fe := errs.Fields{}
 	aq := ActivityQuery{Within: q.Get("within"), From: q.Get("from"), To: q.Get("to"), Page: intParam(r, "page", fe), PerPage: intParam(r, "per_page", fe)}
-	err := fe.Err()
-	var p *ActivityPage
-	if err == nil {
-		p, err = h.Svc.Activities(r.Context(), aq)
-	}
-	h.S.Respond(w, r, http.StatusOK, p, err)
+	return aq, fe.Err()
+}
+
+// apiActivities are the public activities of a place, read by anyone (no
+// user).
+func (h *Handlers) apiActivities(ctx context.Context, _ *auth.User, q ActivityQuery) (*ActivityPage, error) {
+	return h.Svc.Activities(ctx, q)
 }
 
 func (h *Handlers) apiSettings(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {

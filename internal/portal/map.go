@@ -121,11 +121,15 @@ func (h *Handlers) mapRoutes(rt *web.Router) {
 
 func (h *Handlers) apiMap(w http.ResponseWriter, r *http.Request) {
 	d, err := h.Svc.Map(r.Context(), r.PathValue("code"), r.URL.Query(), i18n.FromRequest(r))
-	if err == nil && w.Header().Get("Cache-Control") == "" {
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	if w.Header().Get("Cache-Control") == "" {
 		// aggregates of public facts, for a visitor not signed in: shared
 		// caches may keep them a while (a signed-in answer stays no-store)
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		w.Header().Add("Vary", "Accept-Language, Cookie")
 	}
-	h.S.Respond(w, r, http.StatusOK, d, err)
+	web.JSON(w, http.StatusOK, d)
 }

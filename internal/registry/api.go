@@ -64,21 +64,27 @@ func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request, u *auth.Use
 // apiPatch applies the given fields over the stored ones, then saves the
 // whole through the same validation as the form.
 func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var cur, o *Org
-	in, err := web.DecodePatch(w, r, func() (in Input, err error) {
-		cur, err = h.Svc.Get(r.Context(), u, id)
-		if cur, err = auth.Permit(u, cur, err, patches); err == nil {
-			in = InputOf(cur)
-		}
-		return in, err
-	})
-	if err == nil {
-		if in.Status == cur.Status {
-			in.Status = ""
-		}
-		o, err = h.Svc.Update(r.Context(), u, id, in)
-	}
+	o, err := h.patch(w, r, u, id)
 	h.S.Respond(w, r, http.StatusOK, o, err)
+}
+
+// patch lays the body over the organization id as stored and saves it.
+func (h *Handlers) patch(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) (*Org, error) {
+	var cur *Org
+	in, err := web.DecodePatch(w, r, func() (Input, error) {
+		o, err := h.Svc.Get(r.Context(), u, id)
+		if cur, err = auth.Permit(u, o, err, patches); err != nil {
+			return Input{}, err
+		}
+		return InputOf(cur), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if in.Status == cur.Status {
+		in.Status = ""
+	}
+	return h.Svc.Update(r.Context(), u, id, in)
 }
 
 // patches: who may send a patch: a manager who sees the whole record (a

@@ -211,12 +211,14 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 	h.S.Render(w, r, status, "org_show", v)
 }
 
+// editsOnPage: who is shown an organization's form: a manager, while it
+// is not deregistered (edits without the read-only check, which refuses
+// the form's submission).
+func editsOnPage(u *auth.User, o *Org) bool { return manages(u, o) && o.Status != StatusDeregistered }
+
 func (h *Handlers) editPage(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	o, err := h.Svc.Get(r.Context(), u, id)
-	if err == nil && (!manages(u, o) || o.Status == StatusDeregistered) {
-		err = errs.E(errs.Forbidden, "err.forbidden")
-	}
-	if err != nil {
+	if o, err = auth.Permit(u, o, err, editsOnPage); err != nil {
 		h.S.PageError(w, r, err)
 		return
 	}

@@ -3,13 +3,11 @@ package training
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 
 	"linli/internal/platform/auth"
-	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
 )
 
@@ -20,13 +18,13 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 		Tag: "training", Body: "TrainingInput", Response: "Training", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.Create)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}", Summary: "A session", Tag: "training", Response: "Training"}, h.S.API(web.Read(h.S, "id", h.Svc.Get)))
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/trainings/{id}", Summary: "Change the fields named (organizer only)",
-		Tag: "training", Body: "TrainingInput", Response: "Training"}, h.S.API(h.S.WithID("id", h.apiPatch)))
+		Tag: "training", Body: "TrainingInput", Response: "Training"}, h.S.API(web.PatchID[TrainingInput](h.S, "id", h.Svc.Update)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/enrolments", Summary: "Enrol a person of one's scope, within capacity; an organization's leader enrols themself with {\"self\": true}",
 		Tag: "training", Body: "EnrolmentInput", Response: "Person", Status: 201}, h.S.API(web.WriteID(h.S, http.StatusCreated, "id", h.apiEnrol)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}/checkin-code", Summary: "The session's check-in code and its QR code (organizer only)",
 		Tag: "training", Response: "CheckinCode"}, h.S.API(h.S.WithID("id", h.apiCode)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/checkin", Summary: "A trainee checks in with the session's code and their phone, during the session (no sign-in)",
-		Tag: "training", Body: "Checkin", Response: "CheckedIn", Public: true}, h.apiCheckin)
+		Tag: "training", Body: "Checkin", Response: "CheckedIn", Public: true}, web.Public(web.Write(h.S, http.StatusOK, h.checkIn)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/trainings/{id}/attendance", Summary: "Who was present",
 		Tag: "training", Response: "AttendanceList"}, h.S.API(web.ReadItems(h.S, "id", h.Svc.Attendance)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/trainings/{id}/attendance", Summary: "Correct attendance, with a reason (organizer only)",
@@ -36,7 +34,7 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/certificates/{file}", Summary: "A certificate as PDF: /api/v1/certificates/{serial}.pdf",
 		Tag: "training"}, h.S.API(h.apiPDF))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/certificates/{serial}/revoke", Summary: "Revoke a certificate, with a reason (organizer only)",
-		Tag: "training", Body: "Reason", Response: "Certificate"}, h.S.API(h.apiRevoke))
+		Tag: "training", Body: "Reason", Response: "Certificate"}, h.S.API(web.WriteParsed(h.S, http.StatusOK, web.PathValue("serial"), h.revoke)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/public/certificates/{serial}", Summary: "Whether a certificate is genuine, revoked or not found, and what it certifies (no sign-in; HTML for browsers)",
 		Tag: "training", Response: "Verification", Public: true}, h.apiVerify)
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/people", Summary: "Key personnel in scope (phones and ID numbers masked), with training hours",
@@ -53,25 +51,6 @@ func (h *Handlers) apiRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/exam-entries", Summary: "Register a person for the national social-work exam, with the help given and, later, the result",
 		Tag: "training", Body: "ExamInput", Response: "ExamEntry", Status: 201}, h.S.API(web.Write(h.S, http.StatusCreated, h.Svc.RegisterExam)))
 	rt.Schemas(schemas())
-}
-
-func (h *Handlers) apiPatch(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	var raw json.RawMessage
-	err := web.DecodeJSON(w, r, &raw)
-	if err == nil {
-		// the patch names only TrainingInput's fields
-		var probe TrainingInput
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if dec.Decode(&probe) != nil {
-			err = errs.E(errs.Invalid, "err.bad_json")
-		}
-	}
-	var t *Training
-	if err == nil {
-		t, err = h.Svc.Update(r.Context(), u, id, raw)
-	}
-	h.S.Respond(w, r, http.StatusOK, t, err)
 }
 
 type enrolment struct {
@@ -106,14 +85,9 @@ type checkin struct {
 	Phone string `json:"phone"`
 }
 
-func (h *Handlers) apiCheckin(w http.ResponseWriter, r *http.Request) {
-	var in checkin
-	err := web.DecodeJSON(w, r, &in)
-	var c *CheckedIn
-	if err == nil {
-		c, err = h.Svc.Checkin(r.Context(), strings.ToUpper(strings.TrimSpace(in.Code)), in.Phone)
-	}
-	h.S.Respond(w, r, http.StatusOK, c, err)
+// checkIn is a trainee's check-in by the session's code (no sign-in).
+func (h *Handlers) checkIn(ctx context.Context, _ *auth.User, in checkin) (*CheckedIn, error) {
+	return h.Svc.Checkin(ctx, strings.ToUpper(strings.TrimSpace(in.Code)), in.Phone)
 }
 
 func (h *Handlers) apiEditAttendance(ctx context.Context, u *auth.User, id int64, in AttendanceEdit) (map[string]any, error) {
@@ -145,25 +119,23 @@ type reasonReq struct {
 	Reason string `json:"reason"`
 }
 
-func (h *Handlers) apiRevoke(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	var in reasonReq
-	err := web.DecodeJSON(w, r, &in)
-	var c *Certificate
-	if err == nil {
-		c, err = h.Svc.Revoke(r.Context(), u, r.PathValue("serial"), in.Reason)
-	}
-	h.S.Respond(w, r, http.StatusOK, c, err)
+func (h *Handlers) revoke(ctx context.Context, u *auth.User, serial string, in reasonReq) (*Certificate, error) {
+	return h.Svc.Revoke(ctx, u, serial, in.Reason)
 }
 
 // apiVerify answers JSON, or the page when a browser (a phone scanning the
 // certificate's QR code) asks for HTML.
 func (h *Handlers) apiVerify(w http.ResponseWriter, r *http.Request) {
 	v, err := h.Svc.Verify(r.Context(), r.PathValue("serial"))
-	if err == nil && strings.Contains(r.Header.Get("Accept"), "text/html") {
+	if err != nil {
+		h.S.JSONError(w, r, err)
+		return
+	}
+	if strings.Contains(r.Header.Get("Accept"), "text/html") {
 		h.S.Render(w, r, http.StatusOK, "training_verify", web.View{Title: h.S.T(r, "training.verify_title"), Data: v})
 		return
 	}
-	h.S.Respond(w, r, http.StatusOK, v, err)
+	web.JSON(w, http.StatusOK, v)
 }
 
 func (h *Handlers) apiPeople(w http.ResponseWriter, r *http.Request, u *auth.User) {

@@ -119,18 +119,18 @@ func (h *Handlers) checkinSubmit(w http.ResponseWriter, r *http.Request) {
 	done, err := h.Svc.Checkin(r.Context(), d.Code, d.Phone)
 	d.Done = done
 	v := web.View{Title: h.S.T(r, "training.checkin_title"), User: auth.UserFrom(r.Context()), Data: d}
-	if err == nil {
-		h.S.Render(w, r, http.StatusOK, "training_checkin", v)
+	if err != nil {
+		h.S.Refill(w, r, err, func(status int, fe map[string]string) {
+			v.Errors = fe
+			v.Message = h.S.T(r, "training.checkin_failed")
+			if e, ok := errs.As(err); ok {
+				for _, m := range e.Fields {
+					v.Message = h.S.T(r, m.Key, m.Args...)
+				}
+			}
+			h.S.Render(w, r, status, "training_checkin", v)
+		})
 		return
 	}
-	h.S.Refill(w, r, err, func(status int, fe map[string]string) {
-		v.Errors = fe
-		v.Message = h.S.T(r, "training.checkin_failed")
-		if e, ok := errs.As(err); ok {
-			for _, m := range e.Fields {
-				v.Message = h.S.T(r, m.Key, m.Args...)
-			}
-		}
-		h.S.Render(w, r, status, "training_checkin", v)
-	})
+	h.S.Render(w, r, http.StatusOK, "training_checkin", v)
 }

@@ -178,7 +178,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, patch json
 	}
 	in := old.Input()
 	if err := json.Unmarshal(patch, &in); err != nil {
-		return nil, errs.E(errs.Invalid, "err.bad_json")
+		return nil, errs.E(errs.Invalid, "err.bad_json", err.Error())
 	}
 	in.UnitCode, in.HubOrgID = old.UnitCode, old.HubOrgID // a session does not move
 	if err := planTraining(u, &in, true); err != nil {

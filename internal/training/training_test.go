@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"image/png"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -223,6 +224,14 @@ func TestCheckin(t *testing.T) {
 	c.Do("GET", "/api/v1/trainings/"+id+"/attendance", nil).Decode(&att)
 	if len(att.Items) != 1 || att.Items[0].PersonID != f.personID || !att.Items[0].CheckedInAt.Equal(f.a.Clock.Now()) {
 		t.Errorf("attendance %+v", att.Items)
+	}
+	// the trainee's page: a wrong phone is the page again (422), the
+	// person's own is the page saying so (200)
+	if r := anon.Do("POST", "/public/checkin", url.Values{"code": {code.Code}, "phone": {"13700000000"}}); r.Status != 422 || !r.IsHTML() {
+		t.Errorf("page check-in, a stranger: %d", r.Status)
+	}
+	if r := anon.Do("POST", "/public/checkin", url.Values{"code": {code.Code}, "phone": {"13800138001"}}); r.Status != 200 || !r.IsHTML() {
+		t.Errorf("page check-in: %d %s", r.Status, r.Body)
 	}
 	// after the window the same code is refused
 	f.a.Clock.Advance(4 * time.Hour)

@@ -98,15 +98,18 @@ func handle[In, Out any](s *web.Server, status int, names []string, fn func(ctx 
 // first answer replayed, or its error.
 func run[In, Out any](s *web.Server, status int, location func(Out) string, names []string, fn func(ctx context.Context, u *auth.User, ids []int64, in In) (Out, error)) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
-		var out Out
 		ids, err := web.PathIDs(r, names...)
-		if err == nil {
-			var in In
-			var ctx context.Context
-			if ctx, err = Decode(w, r, u, status, Target(&in)); err == nil {
-				out, err = fn(ctx, u, ids, in)
-			}
+		if err != nil {
+			s.JSONError(w, r, err)
+			return
 		}
+		var in In
+		ctx, err := Decode(w, r, u, status, Target(&in))
+		if err != nil {
+			s.JSONError(w, r, err)
+			return
+		}
+		out, err := fn(ctx, u, ids, in)
 		web.Locate(w, location, out, err)
 		Respond(s, w, r, status, out, err)
 	}

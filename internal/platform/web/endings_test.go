@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -129,6 +130,89 @@ func TestFormEndings(t *testing.T) {
 			if c.err == nil && rec.Header().Get("Location") != "/things/a" {
 				t.Errorf("ending %d: Location %q", i, rec.Header().Get("Location"))
 			}
+		}
+	}
+}
+
+// TestWriteParsed: what the request names besides its body is parsed
+// first (its refusal is the answer, the body never read), then the body
+// (a bad one is refused, fn never runs), then fn; its answer with the
+// status, or its error. PathValue and QueryValue hand the text as it is.
+func TestWriteParsed(t *testing.T) {
+	s := adapterServer()
+	calls := 0
+	fn := func(_ context.Context, _ *auth.User, key string, in thing) (thing, error) {
+		calls++
+		if key == "" {
+			return thing{}, errs.E(errs.NotFound, "err.not_found")
+		}
+		in.Note = key
+		return in, nil
+	}
+	odd := func(r *http.Request) (string, error) {
+		if r.URL.Query().Get("unit") == "odd" {
+			return "", errs.E(errs.Forbidden, "err.forbidden")
+		}
+		return r.URL.Query().Get("unit"), nil
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("PUT /api/v1/streets/{street}", s.API(web.WriteParsed(s, http.StatusCreated, web.PathValue("street"), fn)))
+	mux.HandleFunc("PUT /api/v1/rules", s.API(web.WriteParsed(s, http.StatusOK, web.QueryValue("unit"), fn)))
+	mux.HandleFunc("PUT /api/v1/odd", s.API(web.WriteParsed(s, http.StatusOK, odd, fn)))
+	for _, c := range []struct {
+		path, body string
+		status     int
+		want       string
+		called     int
+	}{
+		{"/api/v1/streets/440106001", `{"name":"a","count":1}`, http.StatusCreated, `{"name":"a","count":1,"note":"440106001"}`, 1},
+		{"/api/v1/streets/440106001", `{"name":"a","colour":"red"}`, http.StatusUnprocessableEntity, `"colour"`, 0},
+		{"/api/v1/rules?unit=4401", `{"name":"b"}`, http.StatusOK, `{"name":"b","count":0,"note":"4401"}`, 1},
+		{"/api/v1/rules", `{"name":"b"}`, http.StatusNotFound, `"not_found"`, 1},
+		{"/api/v1/odd?unit=odd", `not json`, http.StatusForbidden, `"forbidden"`, 0},
+	} {
+		calls = 0
+		r := httptest.NewRequest("PUT", c.path, strings.NewReader(c.body))
+		r = r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, r)
+		if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.want) || calls != c.called {
+			t.Errorf("%s %s: %d %s, called %d; want %d %s, %d", c.path, c.body, rec.Code, rec.Body, calls, c.status, c.want, c.called)
+		}
+	}
+}
+
+// TestPatchID: the id is read first (a bad one is not found), then the
+// body: one that is no JSON, names a field In lacks or gives one another
+// type is refused with the decoder's reason before fn runs; otherwise fn
+// has the body as it came, its answer with 200.
+func TestPatchID(t *testing.T) {
+	s := adapterServer()
+	var got []string
+	fn := func(_ context.Context, _ *auth.User, id int64, patch json.RawMessage) (thing, error) {
+		got = append(got, string(patch))
+		return thing{Name: strconv.FormatInt(id, 10), Note: string(patch)}, nil
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("PATCH /api/v1/things/{id}", s.API(web.PatchID[thing](s, "id", fn)))
+	for _, c := range []struct {
+		path, body string
+		status     int
+		want       string
+	}{
+		{"/api/v1/things/3", `{"count":5}`, http.StatusOK, `"note":"{\"count\":5}"`},
+		{"/api/v1/things/x", `{"count":5}`, http.StatusNotFound, `"not_found"`},
+		{"/api/v1/things/3", `{"size":1}`, http.StatusUnprocessableEntity, `json: unknown field \"size\"`},
+		{"/api/v1/things/3", `{"count":"five"}`, http.StatusUnprocessableEntity, `json: cannot unmarshal string`},
+		{"/api/v1/things/3", `{"count":`, http.StatusUnprocessableEntity, `"invalid"`},
+	} {
+		got = nil
+		r := httptest.NewRequest("PATCH", c.path, strings.NewReader(c.body))
+		r = r.WithContext(auth.WithUser(r.Context(), &auth.User{ID: 1}))
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, r)
+		if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.want) || (len(got) == 1) != (c.status == http.StatusOK) {
+			t.Errorf("%s %s: %d %s, fn had %q; want %d %s", c.path, c.body, rec.Code, rec.Body, got, c.status, c.want)
 		}
 	}
 }

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"log/slog"
 	"net"
 	"net/http"
@@ -492,14 +494,17 @@ func ParsedID[Q, Out any](s *Server, name string, parse func(*http.Request) (Q, 
 
 func parsed[Q, Out any](s *Server, names []string, parse func(*http.Request) (Q, error), fn func(ctx context.Context, u *auth.User, ids []int64, q Q) (Out, error)) Handler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
-		var out Out
 		ids, err := PathIDs(r, names...)
-		if err == nil {
-			var q Q
-			if q, err = parse(r); err == nil {
-				out, err = fn(r.Context(), u, ids, q)
-			}
+		if err != nil {
+			s.JSONError(w, r, err)
+			return
 		}
+		q, err := parse(r)
+		if err != nil {
+			s.JSONError(w, r, err)
+			return
+		}
+		out, err := fn(r.Context(), u, ids, q)
 		s.Respond(w, r, http.StatusOK, out, err)
 	}
 }
@@ -508,7 +513,7 @@ func parsed[Q, Out any](s *Server, names []string, parse func(*http.Request) (Q,
 // idempotency key: the body read into an In, then fn; its answer with
 // status, or its error.
 func Write[In, Out any](s *Server, status int, fn func(ctx context.Context, u *auth.User, in In) (Out, error)) Handler {
-	return write(s, status, nil, func(ctx context.Context, u *auth.User, _ []int64, in In) (Out, error) {
+	return WriteParsed(s, status, noQuery, func(ctx context.Context, u *auth.User, _ struct{}, in In) (Out, error) {
 		return fn(ctx, u, in)
 	})
 }
@@ -518,11 +523,11 @@ func Write[In, Out any](s *Server, status int, fn func(ctx context.Context, u *a
 func Create[In, Out any](s *Server, location func(Out) string, fn func(ctx context.Context, u *auth.User, in In) (Out, error)) Handler {
 	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
 		var in In
-		var out Out
-		err := DecodeJSON(w, r, &in)
-		if err == nil {
-			out, err = fn(r.Context(), u, in)
+		if err := DecodeJSON(w, r, &in); err != nil {
+			s.JSONError(w, r, err)
+			return
 		}
+		out, err := fn(r.Context(), u, in)
 		Locate(w, location, out, err)
 		s.Respond(w, r, http.StatusCreated, out, err)
 	}
@@ -540,24 +545,73 @@ func Locate[Out any](w http.ResponseWriter, location func(Out) string, out Out, 
 // WriteID is Write on the object named by a numeric path value, read
 // first (a bad one is not found, before the body is read).
 func WriteID[In, Out any](s *Server, status int, name string, fn func(ctx context.Context, u *auth.User, id int64, in In) (Out, error)) Handler {
-	return write(s, status, []string{name}, func(ctx context.Context, u *auth.User, ids []int64, in In) (Out, error) {
-		return fn(ctx, u, ids[0], in)
+	return WriteParsed(s, status, pathID(name), fn)
+}
+
+// WriteParsed is Write on what the request names besides its body, parsed
+// first (PathValue: a street's code, a certificate's serial; QueryValue: a
+// unit): parse's refusal is the answer, before the body is read; then the
+// body read into an In, then fn; its answer with status, or its error.
+func WriteParsed[Q, In, Out any](s *Server, status int, parse func(*http.Request) (Q, error), fn func(ctx context.Context, u *auth.User, q Q, in In) (Out, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		q, err := parse(r)
+		if err != nil {
+			s.JSONError(w, r, err)
+			return
+		}
+		var in In
+		if err := DecodeJSON(w, r, &in); err != nil {
+			s.JSONError(w, r, err)
+			return
+		}
+		out, err := fn(r.Context(), u, q, in)
+		s.Respond(w, r, status, out, err)
+	}
+}
+
+// PatchID answers a PATCH of the object named by a numeric path value
+// that the service lays over the object as stored itself (it reads the
+// object under its own lock): the body is read as raw JSON and refused
+// unless it names only In's fields, each of In's type (err.bad_json with
+// the decoder's reason), before fn; then fn with the body as it came; its
+// answer with 200, or its error.
+func PatchID[In, Out any](s *Server, name string, fn func(ctx context.Context, u *auth.User, id int64, patch json.RawMessage) (Out, error)) Handler {
+	return WriteID(s, http.StatusOK, name, func(ctx context.Context, u *auth.User, id int64, patch json.RawMessage) (Out, error) {
+		if err := namesOnly[In](patch); err != nil {
+			var zero Out
+			return zero, err
+		}
+		return fn(ctx, u, id, patch)
 	})
 }
 
-func write[In, Out any](s *Server, status int, names []string, fn func(ctx context.Context, u *auth.User, ids []int64, in In) (Out, error)) Handler {
-	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
-		var out Out
-		ids, err := PathIDs(r, names...)
-		var in In
-		if err == nil {
-			err = DecodeJSON(w, r, &in)
-		}
-		if err == nil {
-			out, err = fn(r.Context(), u, ids, in)
-		}
-		s.Respond(w, r, status, out, err)
+// namesOnly refuses a patch that names a field In lacks or gives one a
+// value of another type, as a create refuses that body.
+func namesOnly[In any](patch json.RawMessage) error {
+	var probe In
+	dec := json.NewDecoder(bytes.NewReader(patch))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&probe); err != nil {
+		return errs.E(errs.Invalid, "err.bad_json", err.Error())
 	}
+	return nil
+}
+
+// pathID is the parse of the numeric path value name (PathID).
+func pathID(name string) func(*http.Request) (int64, error) {
+	return func(r *http.Request) (int64, error) { return PathID(r, name) }
+}
+
+// PathValue is the parse of the path value name as it is (a code, a
+// serial), for WriteParsed and Parsed.
+func PathValue(name string) func(*http.Request) (string, error) {
+	return func(r *http.Request) (string, error) { return r.PathValue(name), nil }
+}
+
+// QueryValue is the parse of the query parameter name as it is (empty
+// when absent), for WriteParsed and Parsed.
+func QueryValue(name string) func(*http.Request) (string, error) {
+	return func(r *http.Request) (string, error) { return r.URL.Query().Get(name), nil }
 }
 
 // rememberLang keeps a language chosen with ?lang= in a cookie.
