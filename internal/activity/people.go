@@ -109,7 +109,7 @@ func (s *Service) consultationActivity(ctx context.Context, u *auth.User, id int
 	var aid int64
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT activity_id FROM consultations WHERE id = $1`, id).Scan(&aid)
 	if err == sql.ErrNoRows {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, err
@@ -218,7 +218,7 @@ func (s *Service) lookup(ctx context.Context, id int64) (*registry.Org, error) {
 // and its member teams.
 func (s *Service) Association(ctx context.Context, u *auth.User, street string) (*Association, error) {
 	if !seesAssociation(u, street) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return getAssociation(ctx, s.DB.Read, street)
 }
@@ -226,7 +226,7 @@ func (s *Service) Association(ctx context.Context, u *auth.User, street string) 
 // PutAssociation names the organization that is a street's association.
 func (s *Service) PutAssociation(ctx context.Context, u *auth.User, street string, orgID int64) (*Association, error) {
 	if len(street) != 9 || !u.InScope(street) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if !canManageAssociation(u, street) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")

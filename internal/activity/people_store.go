@@ -141,7 +141,7 @@ func getSurvey(ctx context.Context, q db.Querier, consultationID int64) (*Survey
 	err := q.QueryRowContext(ctx, `SELECT id, consultation_id, question, options FROM consultation_surveys WHERE consultation_id = $1`,
 		consultationID).Scan(&s.ID, &s.ConsultationID, &s.Question, &opts)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("activity: survey: %w", err)
@@ -176,7 +176,7 @@ func getAssociation(ctx context.Context, q db.Querier, street string) (*Associat
 	err := q.QueryRowContext(ctx, `SELECT va.org_id, o.name FROM volunteer_associations va JOIN orgs o ON o.id = va.org_id
 		WHERE va.street_code = $1`, street).Scan(&a.OrgID, &a.OrgName)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("activity: association: %w", err)

@@ -62,8 +62,6 @@ func (s *Service) maxFile() int64 {
 	return DefaultMaxFile
 }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 func (s *Service) orgRefs(ctx context.Context, ids []int64) ([]*OrgRef, error) {
 	out := make([]*OrgRef, len(ids))
 	for i, id := range ids {
@@ -121,7 +119,7 @@ func (s *Service) seen(ctx context.Context, q db.Querier, u *auth.User, id int64
 		return nil, err
 	}
 	if !s.sees(ctx, u, a) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return a, nil
 }
@@ -139,7 +137,7 @@ func (s *Service) mayRecordOn(ctx context.Context, u *auth.User, a *Activity) er
 // organization the user cannot see is not found.
 func (s *Service) mayRecord(ctx context.Context, u *auth.User, host *OrgRef) error {
 	if host == nil {
-		return notFound()
+		return errs.Missing()
 	}
 	serves, err := s.hubServes(ctx, u, host)
 	if err != nil {
@@ -149,7 +147,7 @@ func (s *Service) mayRecord(ctx context.Context, u *auth.User, host *OrgRef) err
 		return nil
 	}
 	if hidesHost(u, *host, serves) {
-		return notFound()
+		return errs.Missing()
 	}
 	return errs.E(errs.Forbidden, "err.forbidden")
 }
@@ -447,7 +445,7 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 		}
 		place, ok := u.Narrow(f.Within)
 		if !ok {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 		f.Within = place
 	}
@@ -513,7 +511,7 @@ func (s *Service) File(ctx context.Context, u *auth.User, activityID, fileID int
 		return nil, err
 	}
 	if f.activityID != activityID {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return f, nil
 }

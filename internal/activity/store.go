@@ -133,7 +133,7 @@ func scanActivity(sc interface{ Scan(...any) error }) (*Activity, error) {
 func getActivity(ctx context.Context, q db.Querier, id int64, lock string) (*Activity, error) {
 	a, err := scanActivity(q.QueryRowContext(ctx, `SELECT `+activityCols+` FROM activities a WHERE a.id = $1`+lock, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("activity: get: %w", err)
@@ -295,7 +295,7 @@ func getFile(ctx context.Context, q db.Querier, id int64) (*File, error) {
 	err := q.QueryRowContext(ctx, `SELECT id, activity_id, content_type, size_bytes, sha256, filename, data, created_at
 		FROM activity_files WHERE id = $1`, id).Scan(&f.ID, &f.activityID, &f.ContentType, &f.Size, &f.SHA256, &f.Filename, &f.Data, &f.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("activity: file: %w", err)
@@ -331,7 +331,7 @@ func getVolunteer(ctx context.Context, q db.Querier, id int64) (*Volunteer, erro
 		return nil, fmt.Errorf("activity: volunteer: %w", err)
 	}
 	if len(vs) == 0 {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return vs[0], volunteerOrgs(ctx, q, vs)
 }
@@ -539,7 +539,7 @@ func getReport(ctx context.Context, q db.Querier, id int64, lock string) (*Repor
 	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportCols+` FROM major_reports r JOIN activities a ON a.id = r.activity_id
 		WHERE r.id = $1`+lock, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("activity: report: %w", err)

@@ -439,7 +439,7 @@ func (js *Jobs) load(ctx context.Context, id string) (*Job, *auth.User, error) {
 	err := js.Svc.DB.Read.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM census_jobs WHERE id = $1`, id).Scan(
 		&j.ID, &j.UserID, &j.RoundID, &j.FileName, &dry, &j.Status, &j.Owner, &j.Attempts, &j.Rows, &rep, &msg, &uj)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("census job: %w", err)
@@ -468,7 +468,7 @@ func (js *Jobs) load(ctx context.Context, id string) (*Job, *auth.User, error) {
 func (js *Jobs) Get(ctx context.Context, u *auth.User, id string) (*Job, error) {
 	j, _, err := js.load(ctx, id)
 	if err == nil && j.UserID != u.ID {
-		err = errs.E(errs.NotFound, "err.not_found")
+		err = errs.Missing()
 	}
 	if err != nil {
 		return nil, err

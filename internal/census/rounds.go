@@ -152,7 +152,7 @@ func scanRound(sc interface{ Scan(...any) error }) (*Round, error) {
 func (s *Service) round(ctx context.Context, u *auth.User, id int64) (*Round, error) {
 	r, err := scanRound(s.DB.Read.QueryRowContext(ctx, `SELECT `+roundColumns+` FROM census_rounds r WHERE r.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !seesRound(u, r.DistrictCode)) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get round: %w", err)

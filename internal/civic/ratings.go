@@ -95,7 +95,7 @@ func (s *Service) getRating(ctx context.Context, q interface {
 }, id int64) (*Rating, error) {
 	r, err := scanRating(q.QueryRowContext(ctx, `SELECT `+ratingCols+` FROM org_ratings r JOIN orgs o ON o.id = r.org_id WHERE r.id = $1`, id))
 	if err == sql.ErrNoRows {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return r, err
 }
@@ -105,7 +105,7 @@ func (s *Service) getRating(ctx context.Context, q interface {
 // comments to moderate); an organization's leader its own.
 func (s *Service) Ratings(ctx context.Context, u *auth.User, status string) ([]*Rating, error) {
 	if u == nil {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	where, args := "", []any{}
 	switch {
@@ -178,7 +178,7 @@ func (s *Service) changeRating(ctx context.Context, u *auth.User, id int64, may 
 			return err
 		}
 		if !may(r) {
-			return notFound()
+			return errs.Missing()
 		}
 		if err := change(tx, r, now); err != nil {
 			return err

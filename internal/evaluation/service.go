@@ -188,7 +188,7 @@ func (s *Service) known(key string) bool { return s.evidenceOf(key) != nil }
 func (s *Service) org(ctx context.Context, u *auth.User, orgID int64) (*registry.Org, error) {
 	o, err := s.Orgs.Lookup(ctx, orgID)
 	if errs.Is(err, errs.NotFound) || (err == nil && !sees(u, o.ID, o.CommunityCode)) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return o, err
 }
@@ -199,7 +199,7 @@ func within(u *auth.User, code string) (string, error) {
 		return u.ScopeCode, nil
 	}
 	if !u.InScope(code) {
-		return "", notFound()
+		return "", errs.Missing()
 	}
 	return code, nil
 }
@@ -393,7 +393,7 @@ func (s *Service) AddContact(ctx context.Context, u *auth.User, in ContactInput)
 func (s *Service) Contacts(ctx context.Context, u *auth.User, place string, orgID int64) ([]Contact, error) {
 	if u.OwnOrgOnly() {
 		if orgID != 0 && orgID != u.OrgID {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 		o, err := s.org(ctx, u, u.OrgID)
 		if err != nil {
@@ -665,7 +665,7 @@ func (s *Service) Tree(ctx context.Context, u *auth.User, treeID int64) (*Tree, 
 		return nil, err
 	}
 	if !seesUnit(u, t.UnitCode) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return t, nil
 }
@@ -795,7 +795,7 @@ func (s *Service) roundFor(ctx context.Context, u *auth.User, roundID int64) (*R
 		return nil, err
 	}
 	if !seesRound(u, r) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return r, nil
 }

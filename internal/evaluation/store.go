@@ -31,8 +31,6 @@ func chunks(ids []int64, n int) [][]int64 {
 	return out
 }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 // grades
 
 func insertGrade(ctx context.Context, tx *sql.Tx, now time.Time, orgID int64, community string, in GradeInput, by int64) (int64, error) {
@@ -333,7 +331,7 @@ func scanTree(sc interface{ Scan(...any) error }) (*Tree, error) {
 func getTree(ctx context.Context, q db.Querier, id int64, lock string) (*Tree, error) {
 	t, err := scanTree(q.QueryRowContext(ctx, `SELECT `+treeColumns+` FROM eval_trees WHERE id = $1`+lock, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return t, err
 }
@@ -378,7 +376,7 @@ func getRound(ctx context.Context, q db.Querier, id int64) (*Round, error) {
 	err := q.QueryRowContext(ctx, `SELECT id, tree_id, unit_code, name, year, published_on, created_at FROM eval_rounds WHERE id = $1`, id).
 		Scan(&r.ID, &r.TreeID, &r.UnitCode, &r.Name, &r.Year, &r.PublishedOn, &r.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("evaluation: round: %w", err)

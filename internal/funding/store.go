@@ -31,8 +31,6 @@ func unjs(s string, v any) error {
 	return json.Unmarshal([]byte(s), v)
 }
 
-var errNotFound = errs.E(errs.NotFound, "err.not_found")
-
 // calls
 
 const callColumns = `id, title, channel, unit_code, budget_fen, fields, need_ids, eligibility, criteria, bonus, tie_breaks,
@@ -86,7 +84,7 @@ func updateCall(ctx context.Context, tx *sql.Tx, c *Call) error {
 func getCall(ctx context.Context, q db.Querier, id int64, suffix string) (*Call, error) {
 	c, err := scanCall(q.QueryRowContext(ctx, `SELECT `+callColumns+` FROM fund_calls WHERE id = $1`+suffix, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("funding: call %d: %w", id, err)
@@ -197,7 +195,7 @@ func setApplicationStatus(ctx context.Context, tx *sql.Tx, id int64, status stri
 func getApplication(ctx context.Context, q db.Querier, id int64) (*Application, error) {
 	a, err := scanApp(q.QueryRowContext(ctx, `SELECT `+appColumns+appFrom+` WHERE a.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("funding: application %d: %w", id, err)
@@ -336,7 +334,7 @@ func insertProjects(ctx context.Context, tx *sql.Tx, ps []*Project, by int64, no
 func getProject(ctx context.Context, q db.Querier, id int64) (*Project, error) {
 	p, err := scanProject(q.QueryRowContext(ctx, `SELECT `+projectColumns+projectFrom+` WHERE p.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("funding: project %d: %w", id, err)
@@ -416,7 +414,7 @@ func milestonesOf(ctx context.Context, q db.Querier, projectID int64) ([]Milesto
 func getMilestone(ctx context.Context, q db.Querier, projectID, id int64) (*Milestone, error) {
 	m, err := scanMilestone(q.QueryRowContext(ctx, `SELECT `+milestoneColumns+` FROM fund_milestones WHERE id = $1 AND project_id = $2`, id, projectID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
+		return nil, errs.Missing()
 	}
 	return m, err
 }
@@ -635,7 +633,7 @@ func milestoneFileData(ctx context.Context, q db.Querier, projectID, fileID int6
 	err := q.QueryRowContext(ctx, `SELECT id, filename, content_type, size_bytes, sha256, data FROM fund_milestone_files
 		WHERE id = $1 AND project_id = $2`, fileID, projectID).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, errNotFound
+		return nil, nil, errs.Missing()
 	}
 	return &f, data, err
 }

@@ -153,7 +153,7 @@ func (s *Store) Get(ctx context.Context, code string) (*Node, error) {
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT code, name, level, parent_code, kind FROM divisions WHERE code = $1`, code).
 		Scan(&n.Code, &n.Name, &n.Level, &parent, &n.Kind)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("geo get %s: %w", code, err)

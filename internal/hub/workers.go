@@ -131,7 +131,7 @@ func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, worker
 		w, err := scanWorker(tx.QueryRowContext(ctx, `SELECT `+workerColumns+` FROM hub_workers WHERE id = $1 AND hub_org_id = $2`+
 			s.DB.Dialect.ForUpdate(), workerID, hubID))
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 		if err != nil {
 			return nil, err

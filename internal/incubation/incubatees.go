@@ -84,7 +84,7 @@ func getIncubatee(ctx context.Context, q db.Querier, id int64) (*Incubatee, erro
 	i, err := scanIncubatee(q.QueryRowContext(ctx, `SELECT `+incubateeColumns+` FROM base_incubatees i JOIN orgs o ON o.id = i.org_id
 		WHERE i.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return i, err
 }
@@ -112,7 +112,7 @@ func (s *Service) Leave(ctx context.Context, u *auth.User, baseID, id int64, sta
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		i, err := getIncubatee(ctx, tx, id)
 		if err != nil || i.BaseID != baseID {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 		if i.Status != Incubating {
 			return nil, errs.E(errs.Conflict, "err.incubation_over")
@@ -165,7 +165,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, within, on string)
 		within = within[:9]
 	}
 	if !u.InScope(within) && !(len(u.ScopeCode) > 9 && strings.HasPrefix(u.ScopeCode, within)) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if on == "" {
 		on = s.today()

@@ -167,7 +167,7 @@ func getBooking(ctx context.Context, q interface {
 }, id int64) (*Booking, error) {
 	k, err := scanBooking(q.QueryRowContext(ctx, `SELECT `+bookingColumns+bookingFrom+` WHERE k.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return k, err
 }
@@ -190,7 +190,7 @@ func (s *Service) CancelBooking(ctx context.Context, u *auth.User, baseID, id in
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		k, err := getBooking(ctx, tx, id)
 		if err != nil || k.BaseID != baseID {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 		if !canCancel(u, b, k) {
 			return nil, errs.E(errs.Forbidden, "err.forbidden")

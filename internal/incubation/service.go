@@ -40,8 +40,6 @@ func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 func (s *Service) today() string { return clock.Day(s.now()) }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 // operated returns a base the user sees (404 otherwise) and runs day to
 // day (403 otherwise): what adding a room, entering and leaving an
 // incubated organization each check first.
@@ -70,7 +68,7 @@ func scanBase(sc interface{ Scan(...any) error }) (*Base, error) {
 func getBase(ctx context.Context, q db.Querier, id int64) (*Base, error) {
 	b, err := scanBase(q.QueryRowContext(ctx, `SELECT `+baseColumns+baseFrom+` WHERE b.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("incubation: base %d: %w", id, err)
@@ -91,7 +89,7 @@ func (s *Service) List(ctx context.Context, u *auth.User, within string) ([]*Bas
 		within = u.ScopeCode
 	}
 	if !u.InScope(within) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	// Bases lie at a district or below (validate), so the divisions above
 	// within that OverlapCond adds are its district and street.

@@ -71,7 +71,7 @@ func scanIndicator(sc interface{ Scan(...any) error }) (*Indicator, error) {
 func getIndicator(ctx context.Context, q db.Querier, key string) (*Indicator, error) {
 	ind, err := scanIndicator(q.QueryRowContext(ctx, `SELECT `+indColumns+` FROM indicators WHERE key = $1`, key))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get indicator %s: %w", key, err)
@@ -86,7 +86,7 @@ func (s *Service) Get(ctx context.Context, u *auth.User, key string) (*Indicator
 		return nil, err
 	}
 	if !seesIndicator(u, ind) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return ind, nil
 }
@@ -352,7 +352,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, key string, in Input
 			return err
 		}
 		if !seesIndicator(u, old) {
-			return errs.E(errs.NotFound, "err.not_found")
+			return errs.Missing()
 		}
 		if !setsFor(u, old.ScopeCode) {
 			return errs.E(errs.Forbidden, "err.forbidden")

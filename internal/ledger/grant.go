@@ -24,7 +24,7 @@ func (s *Service) RecordGrant(ctx context.Context, u *auth.User, orgID int64, in
 		return nil, err
 	}
 	if !canView(u, c.Org, c.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if !canGrant(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")

@@ -86,7 +86,7 @@ func (s *Service) reachable(ctx context.Context, u *auth.User, orgID int64) (*cu
 		return nil, err
 	}
 	if !canView(u, c.Org, c.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return c, nil
 }

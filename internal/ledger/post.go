@@ -280,7 +280,7 @@ func getPosting(ctx context.Context, q interface {
 }, id int64) (*Posting, error) {
 	p, err := scanPosting(q.QueryRowContext(ctx, `SELECT `+postingColumns+` FROM postings WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("ledger: posting %d: %w", id, err)

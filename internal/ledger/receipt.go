@@ -75,7 +75,7 @@ func (s *Service) Receipt(ctx context.Context, u *auth.User, id int64) (*Receipt
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT id, hub_org_id, org_id, content_type, size_bytes, sha256, filename, data, created_at
 		FROM receipts WHERE id = $1`, id).Scan(&r.ID, &r.HubID, &r.OrgID, &r.ContentType, &r.Size, &r.SHA256, &r.Filename, &r.Data, &r.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("ledger: receipt: %w", err)
@@ -85,7 +85,7 @@ func (s *Service) Receipt(ctx context.Context, u *auth.User, id int64) (*Receipt
 		return nil, err
 	}
 	if !canView(u, o, r.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return &r, nil
 }

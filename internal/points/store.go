@@ -38,7 +38,7 @@ func scan(sc interface{ Scan(...any) error }) (*Point, error) {
 func get(ctx context.Context, q db.Querier, id int64) (*Point, error) {
 	p, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+from+` WHERE p.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get demonstration point %d: %w", id, err)

@@ -140,7 +140,7 @@ func getLiaison(ctx context.Context, q db.Querier, id int64) (*Liaison, error) {
 	err := q.QueryRowContext(ctx, `SELECT id, community_code, holder, since, org_ids FROM liaisons WHERE id = $1`, id).
 		Scan(&l.ID, &l.CommunityCode, &l.Holder, &l.Since, &orgs)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("readiness: liaison: %w", err)

@@ -48,8 +48,6 @@ type Service struct {
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 // randomCode is n characters of an alphabet without look-alikes.
 func randomCode(n int) string {
 	const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -141,7 +139,7 @@ func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Training, e
 		return nil, err
 	}
 	if !seesSession(u, t) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return t, nil
 }
@@ -242,7 +240,7 @@ func (s *Service) CreatePerson(ctx context.Context, u *auth.User, in PersonInput
 func (s *Service) People(ctx context.Context, u *auth.User, within, year string) ([]Person, error) {
 	scope, ok := u.Narrow(within)
 	if !ok {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if u.OwnOrgOnly() {
 		return []Person{}, nil
@@ -257,7 +255,7 @@ func (s *Service) person(ctx context.Context, q db.Querier, u *auth.User, id int
 		return nil, err
 	}
 	if !seesPerson(u, p.CommunityCode) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return p, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
 	"linli/internal/platform/pii"
 )
 
@@ -63,7 +64,7 @@ func getTraining(ctx context.Context, q db.Querier, d db.Dialect, id int64, lock
 	}
 	t, err := scanTraining(q.QueryRowContext(ctx, `SELECT `+trainingColumns+trainingFrom+` WHERE t.id = $1`+forUpdateOf(tail), id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("training: get: %w", err)
@@ -226,7 +227,7 @@ func insertPeople(ctx context.Context, tx *sql.Tx, now time.Time, in []PersonInp
 func getPerson(ctx context.Context, q db.Querier, id int64) (*Person, error) {
 	p, err := scanPerson(q.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("training: person: %w", err)
@@ -305,7 +306,7 @@ func getCertificate(ctx context.Context, q db.Querier, serial string) (*Certific
 	err := q.QueryRowContext(ctx, `SELECT serial, training_id, person_id, minutes, issued_on, revoked_on, revoke_reason
 		FROM certificates WHERE serial = $1`, serial).Scan(&c.Serial, &c.TrainingID, &c.PersonID, &c.Minutes, &c.IssuedOn, &c.RevokedOn, &c.Reason)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("training: certificate: %w", err)

@@ -173,7 +173,7 @@ func (s *Service) CreateUser(ctx context.Context, by *User, in NewUser) (*User, 
 func (s *Service) UserByID(ctx context.Context, viewer *User, id int64) (*User, error) {
 	u, err := scanUser(s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && viewer != nil && !viewer.InScope(u.ScopeCode)) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return u, err
 }
@@ -182,7 +182,7 @@ func (s *Service) UserByID(ctx context.Context, viewer *User, id int64) (*User, 
 func (s *Service) UserByName(ctx context.Context, name string) (*User, error) {
 	u, err := scanUser(s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username = $1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return u, err
 }

@@ -55,6 +55,12 @@ func E(code, key string, args ...any) *Error {
 	return &Error{Code: code, Message: M(key, args...)}
 }
 
+// Missing is the one answer for an object that is not there or that the
+// user may not see (the two are told apart by no one): code NotFound,
+// message "err.not_found". Each call builds a new error, so no caller can
+// change another's.
+func Missing() error { return E(NotFound, "err.not_found") }
+
 // Code returns the application code of err, Internal for unknown errors.
 func Code(err error) string {
 	var e *Error
