@@ -108,11 +108,8 @@ func (s *Service) AddServed(ctx context.Context, u *auth.User, activityID int64,
 func (s *Service) consultationActivity(ctx context.Context, u *auth.User, id int64, write bool) (*Activity, error) {
 	var aid int64
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT activity_id FROM consultations WHERE id = $1`, id).Scan(&aid)
-	if err == sql.ErrNoRows {
-		return nil, errs.Missing()
-	}
 	if err != nil {
-		return nil, err
+		return nil, db.Found(err, "activity: consultation")
 	}
 	a, err := s.seen(ctx, s.DB.Q(ctx), u, aid, "")
 	if err != nil {

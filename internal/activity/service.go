@@ -418,10 +418,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, patch json
 func reportStatus(ctx context.Context, q db.Querier, activityID int64) (string, error) {
 	var st string
 	err := q.QueryRowContext(ctx, `SELECT status FROM major_reports WHERE activity_id = $1`, activityID).Scan(&st)
-	if err == sql.ErrNoRows {
-		return "", nil
-	}
-	return st, err
+	return st, db.Optional(err, "activity: report status")
 }
 
 // List returns a page of activities in the user's scope.

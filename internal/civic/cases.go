@@ -167,12 +167,9 @@ func shape(c *Case) {
 }
 
 func (s *Service) getCase(ctx context.Context, q db.Querier, id int64) (*Case, error) {
-	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases c LEFT JOIN orgs o ON o.id = c.org_id WHERE c.id = $1`, id))
-	if err == sql.ErrNoRows {
-		return nil, errs.Missing()
-	}
+	c, err := db.One(ctx, q, "civic: case", scanCase, `SELECT `+caseCols+` FROM cases c LEFT JOIN orgs o ON o.id = c.org_id WHERE c.id = $1`, id)
 	if err != nil {
-		return nil, fmt.Errorf("civic: case: %w", err)
+		return nil, err
 	}
 	return c, s.fillCases(ctx, q, []*Case{c})
 }
@@ -345,11 +342,8 @@ func (s *Service) photo(ctx context.Context, caseID, photoID int64, cond string)
 	var data []byte
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT p.content_type, p.data FROM case_photos p JOIN cases c ON c.id = p.case_id
 		WHERE p.id = $1 AND p.case_id = $2`+cond, photoID, caseID).Scan(&ct, &data)
-	if err == sql.ErrNoRows {
-		return "", nil, errs.Missing()
-	}
 	if err != nil {
-		return "", nil, fmt.Errorf("civic: photo: %w", err)
+		return "", nil, db.Found(err, "civic: photo")
 	}
 	return ct, data, nil
 }

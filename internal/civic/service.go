@@ -135,8 +135,8 @@ func (s *Service) Me(ctx context.Context, u *auth.User) (*Resident, error) {
 	}
 	r := &Resident{ID: u.ID, Username: u.Username, CommunityCode: u.ScopeCode}
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT phone_last4 FROM resident_profiles WHERE user_id = $1`, u.ID).Scan(&r.PhoneLast4)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("civic: me: %w", err)
+	if err := db.Optional(err, "civic: me"); err != nil {
+		return nil, err
 	}
 	if n, err := s.Geo.Get(ctx, u.ScopeCode); err == nil {
 		r.CommunityName = n.Name

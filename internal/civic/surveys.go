@@ -126,11 +126,7 @@ func scanSurvey(sc interface{ Scan(...any) error }) (*Survey, error) {
 }
 
 func (s *Service) getSurvey(ctx context.Context, q db.Querier, id int64) (*Survey, error) {
-	sv, err := scanSurvey(q.QueryRowContext(ctx, `SELECT `+surveyCols+` FROM surveys s WHERE s.id = $1`, id))
-	if err == sql.ErrNoRows {
-		return nil, errs.Missing()
-	}
-	return sv, err
+	return db.One(ctx, q, "civic: survey", scanSurvey, `SELECT `+surveyCols+` FROM surveys s WHERE s.id = $1`, id)
 }
 
 // Surveys lists, for a resident, the surveys open today for their community

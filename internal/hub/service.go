@@ -8,7 +8,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -481,11 +480,8 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 		var joined string
 		err := tx.QueryRowContext(ctx, `SELECT id, joined_on FROM hub_members WHERE hub_org_id = $1 AND org_id = $2 AND status = $3`+
 			s.DB.Dialect.ForUpdate(), hubID, orgID, MemberActive).Scan(&id, &joined)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, errs.Missing()
-		}
 		if err != nil {
-			return nil, fmt.Errorf("hub: find member: %w", err)
+			return nil, db.Found(err, "hub: find member")
 		}
 		if in.ReleasedOn < joined {
 			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),

@@ -3,7 +3,6 @@ package incubation
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -81,12 +80,8 @@ func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in Incu
 }
 
 func getIncubatee(ctx context.Context, q db.Querier, id int64) (*Incubatee, error) {
-	i, err := scanIncubatee(q.QueryRowContext(ctx, `SELECT `+incubateeColumns+` FROM base_incubatees i JOIN orgs o ON o.id = i.org_id
-		WHERE i.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.Missing()
-	}
-	return i, err
+	return db.One(ctx, q, "incubation: incubatee", scanIncubatee, `SELECT `+incubateeColumns+` FROM base_incubatees i JOIN orgs o ON o.id = i.org_id
+		WHERE i.id = $1`, id)
 }
 
 // Leave ends an incubation: graduated or exited, on a day.

@@ -162,14 +162,8 @@ func scanBooking(sc interface{ Scan(...any) error }) (*Booking, error) {
 	return &k, err
 }
 
-func getBooking(ctx context.Context, q interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}, id int64) (*Booking, error) {
-	k, err := scanBooking(q.QueryRowContext(ctx, `SELECT `+bookingColumns+bookingFrom+` WHERE k.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.Missing()
-	}
-	return k, err
+func getBooking(ctx context.Context, q db.Querier, id int64) (*Booking, error) {
+	return db.One(ctx, q, "incubation: booking", scanBooking, `SELECT `+bookingColumns+bookingFrom+` WHERE k.id = $1`, id)
 }
 
 // Bookings lists a base's bookings from a moment on.

@@ -3,7 +3,6 @@ package incubation
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -66,14 +65,7 @@ func scanBase(sc interface{ Scan(...any) error }) (*Base, error) {
 }
 
 func getBase(ctx context.Context, q db.Querier, id int64) (*Base, error) {
-	b, err := scanBase(q.QueryRowContext(ctx, `SELECT `+baseColumns+baseFrom+` WHERE b.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.Missing()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("incubation: base %d: %w", id, err)
-	}
-	return b, nil
+	return db.One(ctx, q, "incubation: base", scanBase, `SELECT `+baseColumns+baseFrom+` WHERE b.id = $1`, id)
 }
 
 // Get returns a base the viewer may see.

@@ -3,7 +3,6 @@ package kpi
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -33,15 +32,8 @@ func scanPilot(sc interface{ Scan(...any) error }) (*Pilot, error) {
 }
 
 func getPilot(ctx context.Context, q db.Querier, id int64) (*Pilot, error) {
-	p, err := scanPilot(q.QueryRowContext(ctx, `SELECT `+pilotColumns+` FROM pilots p
-		JOIN divisions v ON v.code = p.community_code WHERE p.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.Missing()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get pilot %d: %w", id, err)
-	}
-	return p, nil
+	return db.One(ctx, q, "get pilot", scanPilot, `SELECT `+pilotColumns+` FROM pilots p
+		JOIN divisions v ON v.code = p.community_code WHERE p.id = $1`, id)
 }
 
 // Pilots lists the pilots in the user's scope (below within, if set), current

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -69,14 +68,7 @@ func scanIndicator(sc interface{ Scan(...any) error }) (*Indicator, error) {
 }
 
 func getIndicator(ctx context.Context, q db.Querier, key string) (*Indicator, error) {
-	ind, err := scanIndicator(q.QueryRowContext(ctx, `SELECT `+indColumns+` FROM indicators WHERE key = $1`, key))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.Missing()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get indicator %s: %w", key, err)
-	}
-	return ind, nil
+	return db.One(ctx, q, "get indicator", scanIndicator, `SELECT `+indColumns+` FROM indicators WHERE key = $1`, key)
 }
 
 // Get returns an indicator the user may see.

@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -58,14 +57,7 @@ func scanExpense(sc interface{ Scan(...any) error }) (*Expense, error) {
 }
 
 func getExpense(ctx context.Context, q db.Querier, id int64, suffix string) (*Expense, error) {
-	e, err := scanExpense(q.QueryRowContext(ctx, `SELECT `+expenseColumns+` FROM expenses WHERE id = $1`+suffix, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.Missing()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ledger: expense %d: %w", id, err)
-	}
-	return e, nil
+	return db.One(ctx, q, "ledger: expense", scanExpense, `SELECT `+expenseColumns+` FROM expenses WHERE id = $1`+suffix, id)
 }
 
 // SubmitExpense files an expense with its receipt; it waits for the hub.
