@@ -204,8 +204,7 @@ func TestListsPastTheOldCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 520 {
-		in := apptest.OrgInput(fmt.Sprintf("街道社工志愿协会%d", i), wushanComm)
-		in.Status = registry.StatusActive
+		in := apptest.ActiveInput(fmt.Sprintf("街道社工志愿协会%d", i), wushanComm)
 		if _, fe, err := im.Add(ctx, i+2, in, nil); err != nil || len(fe) > 0 {
 			t.Fatalf("org %d: %v %v", i, err, fe)
 		}

@@ -33,8 +33,8 @@ func BenchmarkProjectPage(b *testing.B) {
 	street := a.CreateUser("bench-ws-officer", auth.StreetOfficer, wushan, 0)
 	var orgs []int64
 	for i := range 50 {
-		in := apptest.OrgInput(fmt.Sprintf("承接组织%03d", i), wushanComm)
-		in.Status, in.Tier = registry.StatusActive, registry.TierCommunity
+		in := apptest.ActiveInput(fmt.Sprintf("承接组织%03d", i), wushanComm)
+		in.Tier = registry.TierCommunity
 		orgs = append(orgs, a.CreateOrg(street, in).ID)
 	}
 	start := time.Now()

@@ -34,8 +34,7 @@ func BenchmarkGovernance(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := 0; i < n; i++ {
-		in := apptest.OrgInput(fmt.Sprintf("天河治理测试组织%d", i), comms[i%len(comms)])
-		in.Status = registry.StatusActive
+		in := apptest.ActiveInput(fmt.Sprintf("天河治理测试组织%d", i), comms[i%len(comms)])
 		if _, f, err := im.Add(ctx, i+2, in, nil); err != nil || len(f) > 0 {
 			b.Fatalf("org %d: %v %v", i, err, f)
 		}
