@@ -115,13 +115,7 @@ func (s *Service) recording(ctx context.Context, u *auth.User, id int64, fn func
 // found.
 func (s *Service) seen(ctx context.Context, q db.Querier, u *auth.User, id int64, lock string) (*Activity, error) {
 	a, err := getActivity(ctx, q, id, lock)
-	if err != nil {
-		return nil, err
-	}
-	if !s.sees(ctx, u, a) {
-		return nil, errs.Missing()
-	}
-	return a, nil
+	return errs.Seen(a, err, func(a *Activity) bool { return s.sees(ctx, u, a) })
 }
 
 // mayRecordOn is mayRecord for an activity's host organization.

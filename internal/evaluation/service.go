@@ -661,13 +661,7 @@ func (s *Service) EditTree(ctx context.Context, u *auth.User, treeID int64, node
 // Tree reads a tree version the user sees.
 func (s *Service) Tree(ctx context.Context, u *auth.User, treeID int64) (*Tree, error) {
 	t, err := getTree(ctx, s.DB.Read, treeID, "")
-	if err != nil {
-		return nil, err
-	}
-	if !seesUnit(u, t.UnitCode) {
-		return nil, errs.Missing()
-	}
-	return t, nil
+	return errs.Seen(t, err, func(t *Tree) bool { return seesUnit(u, t.UnitCode) })
 }
 
 // Trees lists the trees of the user's scope and above.
@@ -791,13 +785,7 @@ func (s *Service) fill(ctx context.Context, nodes []Node, orgIDs []int64, year i
 // its scorers, and, once published, the leaders of its organizations.
 func (s *Service) roundFor(ctx context.Context, u *auth.User, roundID int64) (*Round, error) {
 	r, err := getRound(ctx, s.DB.Read, roundID)
-	if err != nil {
-		return nil, err
-	}
-	if !seesRound(u, r) {
-		return nil, errs.Missing()
-	}
-	return r, nil
+	return errs.Seen(r, err, func(r *Round) bool { return seesRound(u, r) })
 }
 
 // Round reads a round.

@@ -74,13 +74,7 @@ func getIndicator(ctx context.Context, q db.Querier, key string) (*Indicator, er
 // Get returns an indicator the user may see.
 func (s *Service) Get(ctx context.Context, u *auth.User, key string) (*Indicator, error) {
 	ind, err := getIndicator(ctx, s.DB.Read, key)
-	if err != nil {
-		return nil, err
-	}
-	if !seesIndicator(u, ind) {
-		return nil, errs.Missing()
-	}
-	return ind, nil
+	return errs.Seen(ind, err, func(ind *Indicator) bool { return seesIndicator(u, ind) })
 }
 
 // List returns the indicators the user may see, city-wide ones first. With

@@ -135,13 +135,7 @@ func (s *Service) programme(ctx context.Context, tx *sql.Tx, u *auth.User, now t
 // Get reads a session the user sees.
 func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Training, error) {
 	t, err := getTraining(ctx, s.DB.Read, s.DB.Dialect, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if !seesSession(u, t) {
-		return nil, errs.Missing()
-	}
-	return t, nil
+	return errs.Seen(t, err, func(t *Training) bool { return seesSession(u, t) })
 }
 
 // organized reads a session the user runs: not found if they do not see it,
@@ -251,13 +245,7 @@ func (s *Service) People(ctx context.Context, u *auth.User, within, year string)
 // person reads a person of the user's subtree.
 func (s *Service) person(ctx context.Context, q db.Querier, u *auth.User, id int64) (*Person, error) {
 	p, err := getPerson(ctx, q, id)
-	if err != nil {
-		return nil, err
-	}
-	if !seesPerson(u, p.CommunityCode) {
-		return nil, errs.Missing()
-	}
-	return p, nil
+	return errs.Seen(p, err, func(p *Person) bool { return seesPerson(u, p.CommunityCode) })
 }
 
 // Enrol puts a person on a session's list, within its capacity.

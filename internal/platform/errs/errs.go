@@ -61,6 +61,21 @@ func E(code, key string, args ...any) *Error {
 // change another's.
 func Missing() error { return E(NotFound, "err.not_found") }
 
+// Seen is a read answered to a user: v when the read succeeded and the
+// user sees it (sees(v)), Missing when the user does not (the answer for
+// no row, so a refusal does not tell that the object exists), err as it
+// came otherwise.
+func Seen[T any](v T, err error, sees func(T) bool) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, err
+	}
+	if !sees(v) {
+		return zero, Missing()
+	}
+	return v, nil
+}
+
 // Code returns the application code of err, Internal for unknown errors.
 func Code(err error) string {
 	var e *Error
