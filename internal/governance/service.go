@@ -9,7 +9,6 @@ package governance
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -699,9 +698,6 @@ func (s *Service) Owed(ctx context.Context, u *auth.User, orgID int64) ([]Period
 // Review receives a submitted report or returns it asking for more.
 func (s *Service) Review(ctx context.Context, u *auth.User, id int64, decision, comment string) (*Report, error) {
 	r, err := getReport(ctx, s.DB.Read, id, "")
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.Missing()
-	}
 	if err != nil {
 		return nil, err
 	}

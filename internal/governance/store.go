@@ -389,8 +389,8 @@ func scanReport(sc interface{ Scan(...any) error }) (*Report, error) {
 }
 
 func getReport(ctx context.Context, q db.Querier, id int64, lock string) (*Report, error) {
-	return scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM work_reports r JOIN orgs o ON o.id = r.org_id
-		WHERE r.id = $1`+lock, id))
+	return db.One(ctx, q, "governance: report", scanReport, `SELECT `+reportColumns+` FROM work_reports r JOIN orgs o ON o.id = r.org_id
+		WHERE r.id = $1`+lock, id)
 }
 
 func reportFor(ctx context.Context, q db.Querier, orgID int64, period, lock string) (*Report, error) {
