@@ -29,6 +29,7 @@ import (
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/pii"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // Password is the password of every account the helpers create.
@@ -178,19 +179,14 @@ func (a *App) TOTPCode(username string) string {
 // User creates an account of a role at a scope with a generated username.
 func (a *App) User(role, scope string) *auth.User { return a.CreateUser("", role, scope, 0) }
 
-// OrgInput is a valid filing of a community-tier organization.
-func OrgInput(name, community string) registry.Input {
-	return registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"culture_sports"},
-		TargetGroups: []string{"elderly"}, CommunityCode: community, LeaderName: "陈大文",
-		LeaderPhone: "13800138000", FoundedOn: "2020-03-01", Members: 12}
-}
+// OrgInput is a valid filing of a community-tier organization
+// (registrytest.Input).
+func OrgInput(name, community string) registry.Input { return registrytest.Input(name, community) }
 
-// ActiveInput is OrgInput recorded as already active: an organization
-// the registry takes in as it stands, the ground most rooms' tests need.
+// ActiveInput is OrgInput recorded as already active
+// (registrytest.ActiveInput).
 func ActiveInput(name, community string) registry.Input {
-	in := OrgInput(name, community)
-	in.Status = registry.StatusActive
-	return in
+	return registrytest.ActiveInput(name, community)
 }
 
 // ActiveOrg records, as by, an active community-tier organization
