@@ -126,7 +126,7 @@ func (h *Handlers) apiUserCreate(w http.ResponseWriter, r *http.Request, u *auth
 
 func (h *Handlers) apiUser(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	if !u.CanManageUsers() && id != u.ID {
-		h.S.JSONError(w, r, errs.E(errs.NotFound, "err.not_found"))
+		h.S.JSONError(w, r, errs.Missing())
 		return
 	}
 	found, err := h.Auth.UserByID(r.Context(), u, id)
@@ -140,7 +140,7 @@ type userPatch struct {
 
 func (h *Handlers) apiUserPatch(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
 	if !u.CanManageUsers() && id != u.ID {
-		h.S.JSONError(w, r, errs.E(errs.NotFound, "err.not_found"))
+		h.S.JSONError(w, r, errs.Missing())
 		return
 	}
 	var p userPatch

@@ -29,9 +29,7 @@ func BenchmarkCampaign(b *testing.B) {
 	comms := dbtest.Strings(b, a.DB, `SELECT code FROM divisions WHERE code LIKE '440106%' AND length(code) = 12 ORDER BY code`)
 	var orgs []*registry.Org
 	for i := 0; i < 60; i++ {
-		in := apptest.OrgInput(fmt.Sprintf("天河测试组织%d", i), comms[i%len(comms)])
-		in.Status = registry.StatusActive
-		orgs = append(orgs, a.CreateOrg(officer, in))
+		orgs = append(orgs, a.ActiveOrg(officer, fmt.Sprintf("天河测试组织%d", i), comms[i%len(comms)]))
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	t0 := time.Now()

@@ -19,18 +19,18 @@ import (
 // of the theme in the 90 days up to the period's end.
 func (s *Service) Campaign(ctx context.Context, u *auth.User, theme, unit, from, to string) (*Campaign, error) {
 	if !slices.Contains(Themes, theme) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if !readsPlace(u) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	unit, ok := u.Narrow(unit)
 	if !ok {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if len(unit) > 2 {
 		if ok, err := s.Exists(ctx, unit); err != nil || !ok {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 	}
 	if to == "" {

@@ -74,7 +74,7 @@ func (s *Service) Consultations(ctx context.Context, u *auth.User, within string
 	} else {
 		place, ok := u.Narrow(within)
 		if !ok {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 		in, args := db.ScopeCond("c.community_code", place, nil)
 		if u.Role == auth.HubStaff { // those of the hub and the organizations it serves

@@ -25,8 +25,8 @@ func BenchmarkImport(b *testing.B) {
 	st := a.CreateUser("wushan-officer", "street_officer", wushan, 0)
 	var names []string
 	for i := range 100 {
-		in := apptest.OrgInput(fmt.Sprintf("五山测试组织%d", i), wushanComm)
-		in.Status, in.Tier = registry.StatusActive, registry.TierStreet
+		in := apptest.ActiveInput(fmt.Sprintf("五山测试组织%d", i), wushanComm)
+		in.Tier = registry.TierStreet
 		names = append(names, a.CreateOrg(st, in).Name)
 	}
 	rows := [][]any{importHeader}

@@ -24,8 +24,8 @@ func TestActivityIndicatorsEqualIndependentCounts(t *testing.T) {
 	f := newFixture(t)
 	city := f.a.CreateUser("city-kpi", auth.CityAdmin, "4401", 0)
 	haizhuOrg := func(name string) *registry.Org {
-		in := apptest.OrgInput(name, haizhuComm)
-		in.Status, in.Tier = registry.StatusActive, registry.TierStreet
+		in := apptest.ActiveInput(name, haizhuComm)
+		in.Tier = registry.TierStreet
 		return f.a.CreateOrg(city, in)
 	}
 	orgs := []*registry.Org{f.org("五山文化队", wushanComm, registry.TierStreet), f.org("员村书法社", yuancunComm, registry.TierStreet),

@@ -199,20 +199,9 @@ func TestListsPastTheOldCap(t *testing.T) {
 	// 520 streets' associations (bulk: the registry's import writes the
 	// organizations, one statement the associations)
 	city := a.CreateUser("city-admin", auth.CityAdmin, "4401", 0)
-	im, err := a.Registry.BeginImport(ctx, city, registry.ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 520 {
-		in := apptest.OrgInput(fmt.Sprintf("街道社工志愿协会%d", i), wushanComm)
-		in.Status = registry.StatusActive
-		if _, fe, err := im.Add(ctx, i+2, in, nil); err != nil || len(fe) > 0 {
-			t.Fatalf("org %d: %v %v", i, err, fe)
-		}
-	}
-	if _, err := im.Finish(ctx); err != nil {
-		t.Fatal(err)
-	}
+	a.Import(city, 520, func(i int) registry.Input {
+		return apptest.ActiveInput(fmt.Sprintf("街道社工志愿协会%d", i), wushanComm)
+	})
 	if _, err := a.DB.Write.Exec(`INSERT INTO volunteer_associations (street_code, org_id, created_at)
 		SELECT '4401' || (10000 + id), id, $1 FROM orgs WHERE name LIKE '街道社工志愿协会%'`, now); err != nil {
 		t.Fatal(err)

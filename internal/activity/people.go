@@ -108,11 +108,8 @@ func (s *Service) AddServed(ctx context.Context, u *auth.User, activityID int64,
 func (s *Service) consultationActivity(ctx context.Context, u *auth.User, id int64, write bool) (*Activity, error) {
 	var aid int64
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT activity_id FROM consultations WHERE id = $1`, id).Scan(&aid)
-	if err == sql.ErrNoRows {
-		return nil, notFound()
-	}
 	if err != nil {
-		return nil, err
+		return nil, db.Found(err, "activity: consultation")
 	}
 	a, err := s.seen(ctx, s.DB.Q(ctx), u, aid, "")
 	if err != nil {
@@ -218,7 +215,7 @@ func (s *Service) lookup(ctx context.Context, id int64) (*registry.Org, error) {
 // and its member teams.
 func (s *Service) Association(ctx context.Context, u *auth.User, street string) (*Association, error) {
 	if !seesAssociation(u, street) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return getAssociation(ctx, s.DB.Read, street)
 }
@@ -226,7 +223,7 @@ func (s *Service) Association(ctx context.Context, u *auth.User, street string) 
 // PutAssociation names the organization that is a street's association.
 func (s *Service) PutAssociation(ctx context.Context, u *auth.User, street string, orgID int64) (*Association, error) {
 	if len(street) != 9 || !u.InScope(street) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if !canManageAssociation(u, street) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")

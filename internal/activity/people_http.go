@@ -8,6 +8,7 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -183,7 +184,7 @@ type associationsData struct {
 
 func (h *Handlers) associationsPage(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	if !readsPlace(u) {
-		h.S.PageError(w, r, notFound())
+		h.S.PageError(w, r, errs.Missing())
 		return
 	}
 	d := associationsData{District: r.URL.Query().Get("district")}

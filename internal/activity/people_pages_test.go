@@ -100,8 +100,8 @@ func TestPeoplePages(t *testing.T) {
 
 	// associations: named and joined by the page's forms
 	assoc := f.org("五山街社会工作与志愿服务协会", wushanComm, registry.TierStreet)
-	in := apptest.OrgInput("五山青年志愿服务队", wushanComm)
-	in.Status, in.Tier, in.Types = registry.StatusActive, registry.TierStreet, []string{"volunteer"}
+	in := apptest.ActiveInput("五山青年志愿服务队", wushanComm)
+	in.Tier, in.Types = registry.TierStreet, []string{"volunteer"}
 	vol := f.a.CreateOrg(f.district, in)
 	ap := "/associations/" + wushan
 	page(c, ap, 200, `id="association-none"`, `id="association-form"`)

@@ -28,7 +28,7 @@ func (s *Service) beneficiaryScope(ctx context.Context, u *auth.User) (string, e
 		return u.ScopeCode, nil
 	}
 	if u.OrgID == 0 {
-		return "", notFound()
+		return "", errs.Missing()
 	}
 	o, err := s.Orgs.Lookup(ctx, u.OrgID)
 	if err != nil {
@@ -50,7 +50,7 @@ func (s *Service) Beneficiary(ctx context.Context, u *auth.User, id int64) (*Ben
 	}
 	b := bs[id]
 	if b == nil || len(b.CommunityCode) < len(scope) || b.CommunityCode[:len(scope)] != scope {
-		return nil, nil, notFound()
+		return nil, nil, errs.Missing()
 	}
 	b.maskFor(nil)
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT a.id, a.title, a.starts_on FROM activity_beneficiaries ab

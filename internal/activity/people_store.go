@@ -6,12 +6,10 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"linli/internal/platform/db"
-	"linli/internal/platform/errs"
 	"linli/internal/platform/pii"
 	"linli/internal/registry"
 )
@@ -140,11 +138,8 @@ func getSurvey(ctx context.Context, q db.Querier, consultationID int64) (*Survey
 	var opts string
 	err := q.QueryRowContext(ctx, `SELECT id, consultation_id, question, options FROM consultation_surveys WHERE consultation_id = $1`,
 		consultationID).Scan(&s.ID, &s.ConsultationID, &s.Question, &opts)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
 	if err != nil {
-		return nil, fmt.Errorf("activity: survey: %w", err)
+		return nil, db.Found(err, "activity: survey")
 	}
 	_ = json.Unmarshal([]byte(opts), &s.Options)
 	s.Counts = make([]int, len(s.Options))
@@ -175,11 +170,8 @@ func getAssociation(ctx context.Context, q db.Querier, street string) (*Associat
 	a := &Association{StreetCode: street, Members: []Member{}}
 	err := q.QueryRowContext(ctx, `SELECT va.org_id, o.name FROM volunteer_associations va JOIN orgs o ON o.id = va.org_id
 		WHERE va.street_code = $1`, street).Scan(&a.OrgID, &a.OrgName)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
 	if err != nil {
-		return nil, fmt.Errorf("activity: association: %w", err)
+		return nil, db.Found(err, "activity: association")
 	}
 	rows, err := q.QueryContext(ctx, `SELECT m.org_id, o.name, m.joined_on, m.left_on FROM association_members m JOIN orgs o ON o.id = m.org_id
 		WHERE m.association_id = $1 ORDER BY m.joined_on, m.id`, a.OrgID)

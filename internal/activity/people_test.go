@@ -120,8 +120,8 @@ func TestVolunteerAssociation(t *testing.T) {
 	st := f.street[wushan]
 	assoc := f.org("五山街社会工作与志愿服务协会", wushanComm, registry.TierStreet)
 	team := func(name, community string, types ...string) *registry.Org {
-		in := apptest.OrgInput(name, community)
-		in.Status, in.Tier, in.Types = registry.StatusActive, registry.TierStreet, types
+		in := apptest.ActiveInput(name, community)
+		in.Tier, in.Types = registry.TierStreet, types
 		return f.a.CreateOrg(f.district, in)
 	}
 	vol := team("五山青年志愿服务队", wushanComm, "volunteer")

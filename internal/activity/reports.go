@@ -16,10 +16,10 @@ import (
 // Rule returns the rule in force for a street or district the user sees.
 func (s *Service) Rule(ctx context.Context, u *auth.User, unit string) (*Rule, error) {
 	if !seesRule(u, unit) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if ok, err := s.Exists(ctx, unit); err != nil || !ok {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	r, ok, err := getRule(ctx, s.DB.Read, unit)
 	if err != nil {
@@ -43,10 +43,10 @@ func (s *Service) Rule(ctx context.Context, u *auth.User, unit string) (*Rule, e
 // judged by.
 func (s *Service) PutRule(ctx context.Context, u *auth.User, unit string, r Rule) (*Rule, error) {
 	if (len(unit) != 6 && len(unit) != 9) || !u.InScope(unit) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if ok, err := s.Exists(ctx, unit); err != nil || !ok {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if !canEditRule(u, unit) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -109,7 +109,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, decision, 
 			return err
 		}
 		if !u.InScope(r.CommunityCode) {
-			return notFound()
+			return errs.Missing()
 		}
 		if !canDecide(u, r) {
 			return errs.E(errs.Forbidden, "err.report_not_level")

@@ -46,8 +46,8 @@ func newFixture(t *testing.T) *fixture {
 
 // org files an active organization of a tier in a community.
 func (f *fixture) org(name, community, tier string) *registry.Org {
-	in := apptest.OrgInput(name, community)
-	in.Status, in.Tier = registry.StatusActive, tier
+	in := apptest.ActiveInput(name, community)
+	in.Tier = tier
 	return f.a.CreateOrg(f.district, in)
 }
 

@@ -62,8 +62,6 @@ func (s *Service) maxFile() int64 {
 	return DefaultMaxFile
 }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 func (s *Service) orgRefs(ctx context.Context, ids []int64) ([]*OrgRef, error) {
 	out := make([]*OrgRef, len(ids))
 	for i, id := range ids {
@@ -117,13 +115,7 @@ func (s *Service) recording(ctx context.Context, u *auth.User, id int64, fn func
 // found.
 func (s *Service) seen(ctx context.Context, q db.Querier, u *auth.User, id int64, lock string) (*Activity, error) {
 	a, err := getActivity(ctx, q, id, lock)
-	if err != nil {
-		return nil, err
-	}
-	if !s.sees(ctx, u, a) {
-		return nil, notFound()
-	}
-	return a, nil
+	return errs.Seen(a, err, func(a *Activity) bool { return s.sees(ctx, u, a) })
 }
 
 // mayRecordOn is mayRecord for an activity's host organization.
@@ -139,7 +131,7 @@ func (s *Service) mayRecordOn(ctx context.Context, u *auth.User, a *Activity) er
 // organization the user cannot see is not found.
 func (s *Service) mayRecord(ctx context.Context, u *auth.User, host *OrgRef) error {
 	if host == nil {
-		return notFound()
+		return errs.Missing()
 	}
 	serves, err := s.hubServes(ctx, u, host)
 	if err != nil {
@@ -149,7 +141,7 @@ func (s *Service) mayRecord(ctx context.Context, u *auth.User, host *OrgRef) err
 		return nil
 	}
 	if hidesHost(u, *host, serves) {
-		return notFound()
+		return errs.Missing()
 	}
 	return errs.E(errs.Forbidden, "err.forbidden")
 }
@@ -420,10 +412,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, patch json
 func reportStatus(ctx context.Context, q db.Querier, activityID int64) (string, error) {
 	var st string
 	err := q.QueryRowContext(ctx, `SELECT status FROM major_reports WHERE activity_id = $1`, activityID).Scan(&st)
-	if err == sql.ErrNoRows {
-		return "", nil
-	}
-	return st, err
+	return st, db.Optional(err, "activity: report status")
 }
 
 // List returns a page of activities in the user's scope.
@@ -447,7 +436,7 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) (*Page, erro
 		}
 		place, ok := u.Narrow(f.Within)
 		if !ok {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 		f.Within = place
 	}
@@ -513,7 +502,7 @@ func (s *Service) File(ctx context.Context, u *auth.User, activityID, fileID int
 		return nil, err
 	}
 	if f.activityID != activityID {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return f, nil
 }

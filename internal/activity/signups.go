@@ -50,7 +50,7 @@ func Signups(ctx context.Context, q db.Querier, id int64) (*SignupFacts, error) 
 // may record the host organization's activities decides (hidesSignups).
 func (s *Service) SetSignups(ctx context.Context, u *auth.User, id int64, accepts bool, capacity int) error {
 	if hidesSignups(u) {
-		return notFound()
+		return errs.Missing()
 	}
 	if capacity < 0 || capacity > 100000 {
 		f := errs.Fields{}
@@ -64,14 +64,14 @@ func (s *Service) SetSignups(ctx context.Context, u *auth.User, id int64, accept
 			return err
 		}
 		if !s.sees(ctx, u, a) {
-			return notFound()
+			return errs.Missing()
 		}
 		refs, err := s.orgRefs(ctx, a.OrgIDs[:1])
 		if err != nil {
 			return err
 		}
 		if len(refs) == 0 {
-			return notFound()
+			return errs.Missing()
 		}
 		if err := s.mayRecord(ctx, u, refs[0]); err != nil {
 			return err

@@ -131,12 +131,9 @@ func scanActivity(sc interface{ Scan(...any) error }) (*Activity, error) {
 
 // getActivity reads one activity with its organizations' ids.
 func getActivity(ctx context.Context, q db.Querier, id int64, lock string) (*Activity, error) {
-	a, err := scanActivity(q.QueryRowContext(ctx, `SELECT `+activityCols+` FROM activities a WHERE a.id = $1`+lock, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
+	a, err := db.One(ctx, q, "activity: get", scanActivity, `SELECT `+activityCols+` FROM activities a WHERE a.id = $1`+lock, id)
 	if err != nil {
-		return nil, fmt.Errorf("activity: get: %w", err)
+		return nil, err
 	}
 	if err := fillOrgs(ctx, q, []*Activity{a}); err != nil {
 		return nil, err
@@ -294,11 +291,8 @@ func getFile(ctx context.Context, q db.Querier, id int64) (*File, error) {
 	var f File
 	err := q.QueryRowContext(ctx, `SELECT id, activity_id, content_type, size_bytes, sha256, filename, data, created_at
 		FROM activity_files WHERE id = $1`, id).Scan(&f.ID, &f.activityID, &f.ContentType, &f.Size, &f.SHA256, &f.Filename, &f.Data, &f.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
 	if err != nil {
-		return nil, fmt.Errorf("activity: file: %w", err)
+		return nil, db.Found(err, "activity: file")
 	}
 	return &f, nil
 }
@@ -331,7 +325,7 @@ func getVolunteer(ctx context.Context, q db.Querier, id int64) (*Volunteer, erro
 		return nil, fmt.Errorf("activity: volunteer: %w", err)
 	}
 	if len(vs) == 0 {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return vs[0], volunteerOrgs(ctx, q, vs)
 }
@@ -536,15 +530,8 @@ func scanReport(sc interface{ Scan(...any) error }) (*Report, error) {
 }
 
 func getReport(ctx context.Context, q db.Querier, id int64, lock string) (*Report, error) {
-	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportCols+` FROM major_reports r JOIN activities a ON a.id = r.activity_id
-		WHERE r.id = $1`+lock, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("activity: report: %w", err)
-	}
-	return r, nil
+	return db.One(ctx, q, "activity: report", scanReport, `SELECT `+reportCols+` FROM major_reports r JOIN activities a ON a.id = r.activity_id
+		WHERE r.id = $1`+lock, id)
 }
 
 func insertReport(ctx context.Context, tx *sql.Tx, r *Report, by int64, now time.Time) error {

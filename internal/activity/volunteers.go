@@ -79,7 +79,7 @@ func (s *Service) Volunteer(ctx context.Context, u *auth.User, id int64) (*Volun
 		return nil, err
 	}
 	if !seesVolunteer(u, v) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	v.maskFor(u)
 	return v, nil

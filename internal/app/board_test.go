@@ -45,8 +45,8 @@ func TestHomeBoardEveryRole(t *testing.T) {
 	// two major activities reported, one acknowledged by the committee
 	// (a community-tier host), one by the street
 	for i, tier := range []string{registry.TierCommunity, registry.TierStreet} {
-		in := apptest.OrgInput(fmt.Sprintf("活跃组织%d", i), community)
-		in.Tier, in.Status = tier, registry.StatusActive
+		in := apptest.ActiveInput(fmt.Sprintf("活跃组织%d", i), community)
+		in.Tier = tier
 		host := a.CreateOrg(do, in)
 		var act activity.Activity
 		a.As(st).Do("POST", "/api/v1/activities", activity.Input{OrgIDs: []int64{host.ID}, Title: fmt.Sprintf("广场文艺汇演%d", i),

@@ -44,8 +44,8 @@ func TestBrowserLeaderRecordsActivity(t *testing.T) {
 	ctx := browser(t)
 	a := apptest.New(t)
 	officer := a.CreateUser("wushan-officer", auth.StreetOfficer, wushan, 0)
-	in := apptest.OrgInput("五山长者服务队", wushanComm)
-	in.Status, in.Tier = registry.StatusActive, registry.TierStreet
+	in := apptest.ActiveInput("五山长者服务队", wushanComm)
+	in.Tier = registry.TierStreet
 	o := a.CreateOrg(officer, in)
 	a.CreateUser("wushan-leader", auth.OrgLeader, wushanComm, o.ID)
 	photo := filepath.Join(t.TempDir(), "探访.png")

@@ -36,9 +36,7 @@ func TestBrowserResidentAndCase(t *testing.T) {
 	bg := context.Background()
 	street := a.CreateUser("civic-street", auth.StreetOfficer, wushan, 0)
 	district := a.CreateUser("civic-district", auth.DistrictOfficer, tianhe, 0)
-	in := apptest.OrgInput("五山长者健步队", wushanComm)
-	in.Status = "active"
-	org := a.CreateOrg(street, in)
+	org := a.ActiveOrg(street, "五山长者健步队", wushanComm)
 	a.CreateUser("civic-leader", auth.OrgLeader, wushanComm, org.ID)
 	start := a.Clock.Now().Add(time.Hour)
 	act, err := a.Activity.Create(bg, street, activity.Input{OrgIDs: []int64{org.ID}, Title: "长者健步走", Theme: "culture", Kind: "sports",
@@ -54,9 +52,7 @@ func TestBrowserResidentAndCase(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	other := apptest.OrgInput("五山书画社", wushanComm)
-	other.Status = "active"
-	a.CreateOrg(street, other)
+	a.ActiveOrg(street, "五山书画社", wushanComm)
 
 	// near home: the district's page, the street, the community, then "健步"
 	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.URL()+"/p/"+tianhe), chromedp.WaitVisible(chromedp.ID("near-me")))

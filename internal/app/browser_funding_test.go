@@ -22,12 +22,10 @@ func TestBrowserFundingApplyScoreAward(t *testing.T) {
 	a := apptest.New(t)
 	district := a.CreateUser("th-fund-officer", auth.DistrictOfficer, tianhe, 0)
 	street := a.CreateUser("ws-fund-street", auth.StreetOfficer, wushan, 0)
-	in := apptest.OrgInput("五山长者午餐队", wushanComm)
-	in.Tier, in.Status, in.PartyOrg = registry.TierCommunity, registry.StatusActive, registry.PartyJoint
+	in := apptest.ActiveInput("五山长者午餐队", wushanComm)
+	in.Tier, in.PartyOrg = registry.TierCommunity, registry.PartyJoint
 	org := a.CreateOrg(street, in)
-	hin := apptest.OrgInput("五山社区服务中心", wushanComm)
-	hin.Tier, hin.Status = registry.TierCommunity, registry.StatusActive
-	hub := a.CreateOrg(street, hin)
+	hub := a.ActiveOrg(street, "五山社区服务中心", wushanComm)
 	a.Hub(street, hub, "ws-fund-hub", org)
 	a.CreateUser("ws-fund-leader", auth.OrgLeader, wushanComm, org.ID)
 	a.CreateUser("ws-fund-reviewer", auth.StreetOfficer, wushan, 0)

@@ -25,8 +25,8 @@ func TestBrowserPeoplePages(t *testing.T) {
 	bg := context.Background()
 	officer := a.CreateUser("people-street", auth.StreetOfficer, wushan, 0)
 	district := a.CreateUser("people-district", auth.DistrictOfficer, tianhe, 0)
-	in := apptest.OrgInput("五山议事会", wushanComm)
-	in.Status, in.Tier = registry.StatusActive, registry.TierStreet
+	in := apptest.ActiveInput("五山议事会", wushanComm)
+	in.Tier = registry.TierStreet
 	org := a.CreateOrg(officer, in)
 	b, err := a.Activity.CreateBeneficiary(bg, officer, activity.BeneficiaryInput{PersonInput: activity.PersonInput{Name: "李婆婆", Phone: "13900001111",
 		CommunityCode: wushanComm}, Groups: []string{"empty_nest_elderly"}})

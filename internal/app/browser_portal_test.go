@@ -10,7 +10,6 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/portal"
-	"linli/internal/registry"
 )
 
 // TestBrowserPortal visits the public portal as a visitor who is not
@@ -20,9 +19,7 @@ func TestBrowserPortal(t *testing.T) {
 	ctx := browserWithin(t, 5*time.Minute)
 	a := apptest.New(t)
 	city := a.CreateUser("city-portal-b", auth.CityAdmin, "4401", 0)
-	in := apptest.OrgInput("育蕾长者舞蹈队", "440106008007")
-	in.Status = registry.StatusActive
-	o := a.CreateOrg(city, in)
+	o := a.ActiveOrg(city, "育蕾长者舞蹈队", "440106008007")
 	leader := a.CreateUser("leader-portal-b", auth.OrgLeader, "440106008007", o.ID)
 	if _, err := a.Portal.PutSettings(context.Background(), leader, o.ID, portal.Settings{Contact: true, ContactName: "王老师",
 		ContactPhone: "020-12345678", About: true, Description: "每周二晚上在社区广场活动。", Activities: true}); err != nil {

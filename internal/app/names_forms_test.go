@@ -24,9 +24,7 @@ func TestFormsTakeNames(t *testing.T) {
 	street := a.User(auth.StreetOfficer, wushan)
 	district := a.As(a.User(auth.DistrictOfficer, tianhe))
 	mk := func(name string) int64 {
-		in := apptest.OrgInput(name, wushanComm)
-		in.Status = "active"
-		return a.CreateOrg(street, in).ID
+		return a.ActiveOrg(street, name, wushanComm).ID
 	}
 	choir, dance := mk("五山长者合唱团"), mk("五山青年舞蹈队")
 

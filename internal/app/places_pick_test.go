@@ -106,8 +106,7 @@ var placeForms = []placeForm{
 		count: "demonstration_points"},
 	{name: "activity", page: "/activities/new", path: "/activities", field: "community_code", role: auth.DistrictOfficer, scope: tianhe,
 		setup: func(a *apptest.App) {
-			in := apptest.OrgInput("五山书法社", wushanComm)
-			in.Status = "active"
+			in := apptest.ActiveInput("五山书法社", wushanComm)
 			activityHost = a.CreateOrg(a.User(auth.StreetOfficer, wushan), in).ID
 		},
 		body: func(a *apptest.App, i int, text string) any {

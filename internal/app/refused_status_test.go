@@ -18,9 +18,7 @@ import (
 func TestRefusedFormAnswersAsItsAPI(t *testing.T) {
 	a := apptest.New(t)
 	street := a.User(auth.StreetOfficer, wushan)
-	in := apptest.OrgInput("五山长者合唱团", wushanComm)
-	in.Status = "active"
-	org := a.CreateOrg(street, in)
+	org := a.ActiveOrg(street, "五山长者合唱团", wushanComm)
 	district := a.As(a.User(auth.DistrictOfficer, tianhe))
 
 	form := func(year string) url.Values {

@@ -30,8 +30,7 @@ func init() {
 	pageFields := map[string]string{"title": "入侵", "theme": "culture", "kind": "service", "day": "2023-06-01", "start": "09:00", "end": "10:00"}
 	scopeSetups = append(scopeSetups, func(t *testing.T, w *world) {
 		ctx := context.Background()
-		in := apptest.OrgInput("五山长者关爱队", wushanComm)
-		in.Status = "active"
+		in := apptest.ActiveInput("五山长者关爱队", wushanComm)
 		org := w.a.CreateOrg(w.owner, in)
 		svc := w.a.Activity
 		act := activity.Input{OrgIDs: []int64{org.ID}, Title: "五山探访独居长者", Theme: "neighbourly_watch", Kind: "service",
@@ -92,8 +91,8 @@ func init() {
 		if _, err := svc.Answer(ctx, w.owner, c.ID, activity.AnswerInput{Phone: "13911113333", Choice: 0}); err != nil {
 			t.Fatal(err)
 		}
-		vin := apptest.OrgInput("五山青年志愿服务队", wushanComm)
-		vin.Status, vin.Tier, vin.Types = "active", "street", []string{"volunteer"}
+		vin := apptest.ActiveInput("五山青年志愿服务队", wushanComm)
+		vin.Tier, vin.Types = "street", []string{"volunteer"}
 		team := w.a.CreateOrg(w.owner, vin)
 		if _, err := svc.PutAssociation(ctx, w.owner, wushan, org2.ID); err != nil {
 			t.Fatal(err)

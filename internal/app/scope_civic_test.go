@@ -24,9 +24,7 @@ import (
 func init() {
 	scopeSetups = append(scopeSetups, func(t *testing.T, w *world) {
 		ctx := context.Background()
-		in := apptest.OrgInput("五山睦邻合唱团", wushanComm)
-		in.Status = "active"
-		org := w.a.CreateOrg(w.owner, in)
+		org := w.a.ActiveOrg(w.owner, "五山睦邻合唱团", wushanComm)
 		start := apptest.Start.Add(-48 * time.Hour)
 		act, err := w.a.Activity.Create(ctx, w.owner, activity.Input{OrgIDs: []int64{org.ID}, Title: "五山睦邻歌会", Theme: "culture",
 			Kind: "service", StartsAt: start.Format(time.RFC3339), EndsAt: start.Add(time.Hour).Format(time.RFC3339),

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"testing"
 
-	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
 )
 
@@ -22,9 +21,7 @@ func init() {
 		a := w.a
 		owner := a.As(w.owner)
 		active := func(name string) int64 {
-			in := apptest.OrgInput(name, wushanComm)
-			in.Status = "active"
-			return a.CreateOrg(w.owner, in).ID
+			return a.ActiveOrg(w.owner, name, wushanComm).ID
 		}
 		hubID, orgID, candidate := active("五山社会组织服务中心"), active("五山长者互助队"), active("五山书法社")
 		must := setupMust(t, "custody")

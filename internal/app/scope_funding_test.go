@@ -22,13 +22,13 @@ func init() {
 		a := w.a
 		owner := a.As(w.owner)
 		must := setupMust(t, "funding")
-		in := apptest.OrgInput("五山长者服务社", wushanComm)
-		in.Status, in.Tier = "active", "registered"
+		in := apptest.ActiveInput("五山长者服务社", wushanComm)
+		in.Tier = "registered"
 		in.CreditCode = "52440106MJ00000026"
 		in.CreditCode = in.CreditCode[:17] + string(registry.CreditCheckDigit(in.CreditCode[:17]))
 		applicant := a.CreateOrg(w.owner, in)
-		partner := apptest.OrgInput("五山社工服务站", wushanComm)
-		partner.Status, partner.Tier = "active", "registered"
+		partner := apptest.ActiveInput("五山社工服务站", wushanComm)
+		partner.Tier = "registered"
 		partner.CreditCode = "52440106MJ00000034"
 		partner.CreditCode = partner.CreditCode[:17] + string(registry.CreditCheckDigit(partner.CreditCode[:17]))
 		partnerOrg := a.CreateOrg(w.owner, partner)

@@ -22,8 +22,8 @@ func init() {
 	scopeSetups = append(scopeSetups, func(t *testing.T, w *world) {
 		ctx := context.Background()
 		city := w.a.CreateUser("city-portal", auth.CityAdmin, "4401", 0)
-		in := apptest.OrgInput("五山公开舞蹈队", wushanComm)
-		in.Status, in.LeaderName, in.LeaderPhone = "active", "上官秘密", "13511112222"
+		in := apptest.ActiveInput("五山公开舞蹈队", wushanComm)
+		in.LeaderName, in.LeaderPhone = "上官秘密", "13511112222"
 		o := w.a.CreateOrg(city, in)
 		leader := w.a.CreateUser("wushan-portal-leader", auth.OrgLeader, wushanComm, o.ID)
 		if _, err := w.a.Portal.PutSettings(ctx, leader, o.ID, portal.Settings{Photos: true, About: true, Description: "五山公开介绍"}); err != nil {

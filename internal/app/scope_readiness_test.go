@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"testing"
 
-	"linli/internal/app/apptest"
 	"linli/internal/readiness"
 )
 
@@ -29,9 +28,7 @@ func init() {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in := apptest.OrgInput("五山平安巡逻队", wushanComm)
-		in.Status = "active"
-		org := w.a.CreateOrg(w.owner, in)
+		org := w.a.ActiveOrg(w.owner, "五山平安巡逻队", wushanComm)
 		if _, err := svc.AddPatrol(ctx, w.owner, readiness.PatrolInput{OrgID: org.ID, Area: "五山路沿线", Members: 12,
 			Shifts: []readiness.Shift{{Weekday: 5, Starts: "19:30", Ends: "21:30"}}}); err != nil {
 			t.Fatal(err)

@@ -28,9 +28,7 @@ func init() {
 func TestCreateAccountByName(t *testing.T) {
 	a := apptest.New(t)
 	street := a.User(auth.StreetOfficer, wushan)
-	in := apptest.OrgInput("五山睦邻读书会", wushanComm)
-	in.Status = "active"
-	org := a.CreateOrg(street, in)
+	org := a.ActiveOrg(street, "五山睦邻读书会", wushanComm)
 	a.CreateOrg(a.User(auth.StreetOfficer, "440105001"), apptest.OrgInput("海珠睦邻读书会", haizhuComm))
 	th := a.As(a.CreateUser("tianhe-sec-pick", auth.SecurityAdmin, tianhe, 0))
 	hz := a.As(a.CreateUser("haizhu-sec-pick", auth.SecurityAdmin, haizhu, 0))

@@ -74,9 +74,7 @@ func hasHan(s string) bool {
 func TestUploadErrorsInChinese(t *testing.T) {
 	a := apptest.New(t)
 	officer := a.CreateUser("clerk-upload-officer", auth.StreetOfficer, wushan, 0)
-	in := apptest.OrgInput("五山上传测试队", wushanComm)
-	in.Status = "active"
-	org := a.CreateOrg(officer, in)
+	org := a.ActiveOrg(officer, "五山上传测试队", wushanComm)
 	act, err := a.Activity.Create(context.Background(), officer, activity.Input{OrgIDs: []int64{org.ID}, Title: "上传测试活动",
 		Theme: "neighbourly_watch", Kind: "service", Fields: []string{"companionship"},
 		StartsAt: "2023-05-06T09:00:00+08:00", EndsAt: "2023-05-06T12:00:00+08:00", CommunityCode: wushanComm,

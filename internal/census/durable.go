@@ -438,11 +438,8 @@ func (js *Jobs) load(ctx context.Context, id string) (*Job, *auth.User, error) {
 	var rep, msg, uj string
 	err := js.Svc.DB.Read.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM census_jobs WHERE id = $1`, id).Scan(
 		&j.ID, &j.UserID, &j.RoundID, &j.FileName, &dry, &j.Status, &j.Owner, &j.Attempts, &j.Rows, &rep, &msg, &uj)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, errs.E(errs.NotFound, "err.not_found")
-	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("census job: %w", err)
+		return nil, nil, db.Found(err, "census job")
 	}
 	j.DryRun = dry != 0
 	if j.Report, err = decodeReport(rep); err != nil {
@@ -468,7 +465,7 @@ func (js *Jobs) load(ctx context.Context, id string) (*Job, *auth.User, error) {
 func (js *Jobs) Get(ctx context.Context, u *auth.User, id string) (*Job, error) {
 	j, _, err := js.load(ctx, id)
 	if err == nil && j.UserID != u.ID {
-		err = errs.E(errs.NotFound, "err.not_found")
+		err = errs.Missing()
 	}
 	if err != nil {
 		return nil, err

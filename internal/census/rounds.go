@@ -150,12 +150,12 @@ func scanRound(sc interface{ Scan(...any) error }) (*Round, error) {
 }
 
 func (s *Service) round(ctx context.Context, u *auth.User, id int64) (*Round, error) {
-	r, err := scanRound(s.DB.Read.QueryRowContext(ctx, `SELECT `+roundColumns+` FROM census_rounds r WHERE r.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !seesRound(u, r.DistrictCode)) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
+	r, err := db.One(ctx, s.DB.Read, "get round", scanRound, `SELECT `+roundColumns+` FROM census_rounds r WHERE r.id = $1`, id)
 	if err != nil {
-		return nil, fmt.Errorf("get round: %w", err)
+		return nil, err
+	}
+	if !seesRound(u, r.DistrictCode) {
+		return nil, errs.Missing()
 	}
 	names, err := s.Geo.Names(ctx, []string{r.DistrictCode})
 	if err != nil {

@@ -167,12 +167,9 @@ func shape(c *Case) {
 }
 
 func (s *Service) getCase(ctx context.Context, q db.Querier, id int64) (*Case, error) {
-	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases c LEFT JOIN orgs o ON o.id = c.org_id WHERE c.id = $1`, id))
-	if err == sql.ErrNoRows {
-		return nil, notFound()
-	}
+	c, err := db.One(ctx, q, "civic: case", scanCase, `SELECT `+caseCols+` FROM cases c LEFT JOIN orgs o ON o.id = c.org_id WHERE c.id = $1`, id)
 	if err != nil {
-		return nil, fmt.Errorf("civic: case: %w", err)
+		return nil, err
 	}
 	return c, s.fillCases(ctx, q, []*Case{c})
 }
@@ -225,7 +222,7 @@ func (s *Service) listCases(ctx context.Context, where string, args []any, limit
 // own, and those waiting or published in their scope.
 func (s *Service) Cases(ctx context.Context, u *auth.User) ([]*Case, error) {
 	if !listsCases(u) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if !readsScopeCases(u) {
 		return s.listCases(ctx, `c.created_by = $1`, []any{u.ID}, 200)
@@ -262,7 +259,7 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, d Decision
 			return err
 		}
 		if !worksOnCase(u, c) {
-			return notFound()
+			return errs.Missing()
 		}
 		status, featured, err := planDecision(u, c, &d)
 		if err != nil {
@@ -302,7 +299,7 @@ func (s *Service) AddPhoto(ctx context.Context, u *auth.User, id int64, f *uploa
 		}
 		if !mayAddCasePhoto(u, c) {
 			if !canSeeCase(u, c) || c.createdBy != u.ID {
-				return notFound()
+				return errs.Missing()
 			}
 			return invalid("file", "err.civic.not_draft")
 		}
@@ -345,11 +342,8 @@ func (s *Service) photo(ctx context.Context, caseID, photoID int64, cond string)
 	var data []byte
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT p.content_type, p.data FROM case_photos p JOIN cases c ON c.id = p.case_id
 		WHERE p.id = $1 AND p.case_id = $2`+cond, photoID, caseID).Scan(&ct, &data)
-	if err == sql.ErrNoRows {
-		return "", nil, notFound()
-	}
 	if err != nil {
-		return "", nil, fmt.Errorf("civic: photo: %w", err)
+		return "", nil, db.Found(err, "civic: photo")
 	}
 	return ct, data, nil
 }

@@ -72,8 +72,7 @@ func activityFor(t *testing.T, c *apptest.Client, orgID int64, title string, day
 }
 
 func activeOrg(name, community string) registry.Input {
-	in := apptest.OrgInput(name, community)
-	in.Status = "active"
+	in := apptest.ActiveInput(name, community)
 	return in
 }
 

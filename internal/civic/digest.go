@@ -7,6 +7,7 @@ import (
 	"linli/internal/activity"
 	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
+	"linli/internal/platform/errs"
 )
 
 func themes() []string { return activity.Themes }
@@ -21,7 +22,7 @@ func (s *Service) Digest(ctx context.Context, code, month string) (*Digest, erro
 	}
 	start, err := clock.Parse("2006-01", month)
 	if err != nil {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	end := start.AddDate(0, 1, 0)
 	from, to := start.Format("2006-01-02"), end.Format("2006-01-02")

@@ -90,14 +90,8 @@ func scanRating(sc interface{ Scan(...any) error }) (*Rating, error) {
 	return &r, err
 }
 
-func (s *Service) getRating(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, id int64) (*Rating, error) {
-	r, err := scanRating(q.QueryRowContext(ctx, `SELECT `+ratingCols+` FROM org_ratings r JOIN orgs o ON o.id = r.org_id WHERE r.id = $1`, id))
-	if err == sql.ErrNoRows {
-		return nil, notFound()
-	}
-	return r, err
+func (s *Service) getRating(ctx context.Context, q db.Querier, id int64) (*Rating, error) {
+	return db.One(ctx, q, "civic: rating", scanRating, `SELECT `+ratingCols+` FROM org_ratings r JOIN orgs o ON o.id = r.org_id WHERE r.id = $1`, id)
 }
 
 // Ratings lists the ratings a user may read: a resident their own; the
@@ -105,7 +99,7 @@ func (s *Service) getRating(ctx context.Context, q interface {
 // comments to moderate); an organization's leader its own.
 func (s *Service) Ratings(ctx context.Context, u *auth.User, status string) ([]*Rating, error) {
 	if u == nil {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	where, args := "", []any{}
 	switch {
@@ -178,7 +172,7 @@ func (s *Service) changeRating(ctx context.Context, u *auth.User, id int64, may 
 			return err
 		}
 		if !may(r) {
-			return notFound()
+			return errs.Missing()
 		}
 		if err := change(tx, r, now); err != nil {
 			return err

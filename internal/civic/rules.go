@@ -249,7 +249,7 @@ type reading struct {
 func planAnswer(u *auth.User, s *Survey, in AnswerInput, day string) (reading, errs.Fields, error) {
 	var r reading
 	if !isResident(u) || !strings.HasPrefix(u.ScopeCode, s.UnitCode) {
-		return r, nil, errs.E(errs.NotFound, "err.not_found")
+		return r, nil, errs.Missing()
 	}
 	f := errs.Fields{}
 	if day < s.OpensOn || day > s.ClosesOn {

@@ -55,8 +55,6 @@ type Service struct {
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
 func (s *Service) record(ctx context.Context, tx *sql.Tx, now time.Time, u *auth.User, action, typ string, id int64, scope string, detail any) error {
@@ -133,12 +131,12 @@ func (s *Service) SignUp(ctx context.Context, in SignUp, ip string) (*Resident, 
 // Me is a resident's own profile.
 func (s *Service) Me(ctx context.Context, u *auth.User) (*Resident, error) {
 	if !isResident(u) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	r := &Resident{ID: u.ID, Username: u.Username, CommunityCode: u.ScopeCode}
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT phone_last4 FROM resident_profiles WHERE user_id = $1`, u.ID).Scan(&r.PhoneLast4)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("civic: me: %w", err)
+	if err := db.Optional(err, "civic: me"); err != nil {
+		return nil, err
 	}
 	if n, err := s.Geo.Get(ctx, u.ScopeCode); err == nil {
 		r.CommunityName = n.Name
@@ -153,7 +151,7 @@ func (s *Service) publicOrg(ctx context.Context, id int64) (*registry.Org, error
 		return nil, err
 	}
 	if o.Status != "active" {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return o, nil
 }
@@ -189,7 +187,7 @@ func (s *Service) Follow(ctx context.Context, u *auth.User, orgID int64, on bool
 // Followed lists the organizations a resident follows.
 func (s *Service) Followed(ctx context.Context, u *auth.User) ([]OrgLine, error) {
 	if !isResident(u) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id FROM org_follows WHERE user_id = $1`, u.ID)
 	if err != nil {
@@ -210,7 +208,7 @@ func (s *Service) Followed(ctx context.Context, u *auth.User) ([]OrgLine, error)
 // and rate.
 func (s *Service) Nearby(ctx context.Context, u *auth.User) ([]OrgLine, error) {
 	if !isResident(u) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	orgs, err := s.Orgs.OrgsIn(ctx, []string{u.ScopeCode})
 	if err != nil {
@@ -245,7 +243,7 @@ func (s *Service) SignUpFor(ctx context.Context, u *auth.User, activityID int64)
 			return err
 		}
 		if !a.AcceptsSignups || a.Status == activity.StatusRefused || a.CommunityCode[:4] != u.ScopeCode[:4] {
-			return notFound()
+			return errs.Missing()
 		}
 		if !a.StartsAt.After(now) {
 			return invalid("activity_id", "err.civic.started")
@@ -278,7 +276,7 @@ func (s *Service) SignUpFor(ctx context.Context, u *auth.User, activityID int64)
 // accept sign-ups, with whether the resident signed up.
 func (s *Service) OpenActivities(ctx context.Context, u *auth.User) ([]ActivityLine, error) {
 	if !isResident(u) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	lines, err := activity.OpenForSignups(ctx, s.DB.Read, u.ScopeCode[:9], clock.Day(s.now()), 50)
 	if err != nil {
@@ -328,7 +326,7 @@ func signupCounts(ctx context.Context, q db.Querier, ids []int64, userID int64) 
 // MySignups lists the activities a resident signed up for, with their organizations.
 func (s *Service) MySignups(ctx context.Context, u *auth.User) ([]ActivityLine, error) {
 	if !isResident(u) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT activity_id FROM activity_signups WHERE user_id = $1`, u.ID)
 	if err != nil {

@@ -63,7 +63,7 @@ func (s *Service) UpdateSurvey(ctx context.Context, u *auth.User, id int64, in S
 			return err
 		}
 		if !canRunSurvey(u, old.UnitCode) {
-			return notFound()
+			return errs.Missing()
 		}
 		f := validateSurvey(&in, exists)
 		if _, bad := f["unit_code"]; !bad && !canRunSurvey(u, in.UnitCode) {
@@ -98,7 +98,7 @@ func (s *Service) Survey(ctx context.Context, u *auth.User, id int64) (*Survey, 
 		return nil, err
 	}
 	if !canRunSurvey(u, sv.UnitCode) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if names, err := s.Geo.Names(ctx, []string{sv.UnitCode}); err == nil {
 		sv.UnitName = names[sv.UnitCode]
@@ -126,11 +126,7 @@ func scanSurvey(sc interface{ Scan(...any) error }) (*Survey, error) {
 }
 
 func (s *Service) getSurvey(ctx context.Context, q db.Querier, id int64) (*Survey, error) {
-	sv, err := scanSurvey(q.QueryRowContext(ctx, `SELECT `+surveyCols+` FROM surveys s WHERE s.id = $1`, id))
-	if err == sql.ErrNoRows {
-		return nil, notFound()
-	}
-	return sv, err
+	return db.One(ctx, q, "civic: survey", scanSurvey, `SELECT `+surveyCols+` FROM surveys s WHERE s.id = $1`, id)
 }
 
 // Surveys lists, for a resident, the surveys open today for their community
@@ -233,7 +229,7 @@ func (s *Service) SurveyResults(ctx context.Context, u *auth.User, id int64) (*R
 		return nil, err
 	}
 	if !seesSurveyResults(u, sv) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	out, err := s.results(ctx, sv)
 	if err != nil {
@@ -252,7 +248,7 @@ func (s *Service) PublicResults(ctx context.Context, id int64) (*Results, error)
 		return nil, err
 	}
 	if sv.PublishedAt == nil {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return s.results(ctx, sv)
 }
@@ -268,7 +264,7 @@ func (s *Service) PublishResults(ctx context.Context, u *auth.User, id int64, in
 			return err
 		}
 		if !seesSurveyResults(u, sv) {
-			return notFound()
+			return errs.Missing()
 		}
 		if !canPublishResults(u, sv) {
 			return errs.E(errs.Forbidden, "err.forbidden")

@@ -8,7 +8,6 @@ import (
 	"linli/internal/app/apptest"
 	"linli/internal/app/browsertest"
 	"linli/internal/platform/auth"
-	"linli/internal/registry"
 )
 
 // TestBrowserCoverage: a district officer opens the coverage report on a
@@ -18,9 +17,7 @@ func TestBrowserCoverage(t *testing.T) {
 	ctx := browsertest.Open(t, 390, 844)
 	a := apptest.New(t)
 	city := a.User(auth.CityAdmin, "4401")
-	in := apptest.OrgInput("育蕾长者舞蹈队", "440106008007")
-	in.Status = registry.StatusActive
-	a.CreateOrg(city, in)
+	a.ActiveOrg(city, "育蕾长者舞蹈队", "440106008007")
 	officer := a.User(auth.DistrictOfficer, "440106")
 	base := a.URL()
 	do := func(steps ...chromedp.Action[chromedp.Void]) { t.Helper(); browsertest.Do(t, ctx, steps...) }

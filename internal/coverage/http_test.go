@@ -24,8 +24,7 @@ func TestReportOverHTTP(t *testing.T) {
 	officer := a.CreateUser("tianhenan", auth.StreetOfficer, street, 0)
 	city := a.CreateUser("city", auth.CityAdmin, "4401", 0)
 	for i, c := range []struct{ name, comm string }{{"育蕾长者舞蹈队", "440106008007"}, {"育蕾书画社", "440106008007"}, {"直街互助会", "440106008008"}} {
-		in := apptest.OrgInput(c.name, c.comm)
-		in.Status = registry.StatusActive
+		in := apptest.ActiveInput(c.name, c.comm)
 		if i == 2 {
 			in.TargetGroups = []string{"children"}
 		}
@@ -124,9 +123,7 @@ func TestCoverageIndicatorThroughTheForm(t *testing.T) {
 	a := apptest.New(t)
 	district := a.CreateUser("tianhe", auth.DistrictOfficer, "440106", 0)
 	city := a.CreateUser("city", auth.CityAdmin, "4401", 0)
-	in := apptest.OrgInput("育蕾长者舞蹈队", "440106008007")
-	in.Status = registry.StatusActive
-	a.CreateOrg(city, in)
+	a.ActiveOrg(city, "育蕾长者舞蹈队", "440106008007")
 	cl := a.As(district)
 	r := cl.Do("POST", "/indicators", url.Values{"key": {"tianhe_elderly"}, "name_zh": {"天河区为老服务覆盖率"}, "scope_code": {"440106"},
 		"level": {"district"}, "kind": {"unit_share"}, "source": {"coverage"}, "unit_level": {"community"},

@@ -120,7 +120,7 @@ func (s *Service) cached(ctx context.Context, u *auth.User, q Query) (*finished,
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: f}
 	}
 	if !u.InScope(q.Unit) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	d, err := s.dayOf(q.AsOf)
 	if err != nil {

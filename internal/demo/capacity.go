@@ -2,8 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -56,13 +54,7 @@ func activeOrgOf(ctx context.Context, d *db.DB, streetCode string, skip int) (in
 func activeOrg(ctx context.Context, d *db.DB, streetCode string, skip int) (id int64, comm, founded string, err error) {
 	err = d.Read.QueryRowContext(ctx, `SELECT id, community_code, founded_on FROM orgs WHERE street_code = $1 AND status = 'active'
 		ORDER BY id LIMIT 1 OFFSET $2`, streetCode, skip).Scan(&id, &comm, &founded)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", "", nil
-	}
-	if err != nil {
-		return 0, "", "", fmt.Errorf("demo: active org: %w", err)
-	}
-	return id, comm, founded, nil
+	return id, comm, founded, db.Optional(err, "demo: active org")
 }
 
 // patrolsDemo records, in the first street of each district, up to two of

@@ -26,8 +26,8 @@ func benchWorld(b *testing.B) (*apptest.App, *evaluation.Service, *auth.User, []
 	}
 	var ids []int64
 	for i := range 600 {
-		in := apptest.OrgInput(fmt.Sprintf("基准组织%04d", i), fmt.Sprintf("440106001%03d", 1+i%8))
-		in.Status, in.EffectiveOn, in.LateReason = registry.StatusActive, "2021-01-01", "补录"
+		in := apptest.ActiveInput(fmt.Sprintf("基准组织%04d", i), fmt.Sprintf("440106001%03d", 1+i%8))
+		in.EffectiveOn, in.LateReason = "2021-01-01", "补录"
 		if i%3 == 0 {
 			in.PartyOrg = registry.PartyJoint
 		}

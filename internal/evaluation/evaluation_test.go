@@ -37,8 +37,8 @@ func credit() string {
 // org records an active organization, in effect from 2021-01-01.
 func org(t *testing.T, a *apptest.App, by *auth.User, name, community, tier string) *registry.Org {
 	t.Helper()
-	in := apptest.OrgInput(name, community)
-	in.Tier, in.Status, in.EffectiveOn, in.LateReason, in.FoundedOn = tier, registry.StatusActive, "2021-01-01", "补录历史数据", "2020-03-01"
+	in := apptest.ActiveInput(name, community)
+	in.Tier, in.EffectiveOn, in.LateReason, in.FoundedOn = tier, "2021-01-01", "补录历史数据", "2020-03-01"
 	if tier == registry.TierRegistered {
 		in.CreditCode = credit()
 	}

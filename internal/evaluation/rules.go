@@ -82,7 +82,7 @@ func awardsGrades(u *auth.User, community string) bool {
 // valid until a later day that is not already past (default: five years).
 func planGrade(u *auth.User, o *registry.Org, in *GradeInput, day string) error {
 	if !u.InScope(o.CommunityCode) || !sees(u, o.ID, o.CommunityCode) {
-		return errs.E(errs.NotFound, "err.not_found")
+		return errs.Missing()
 	}
 	if !awardsGrades(u, o.CommunityCode) {
 		return errs.E(errs.Forbidden, "err.forbidden")
@@ -162,7 +162,7 @@ func sees(u *auth.User, orgID int64, community string) bool {
 
 func planForm(u *auth.User, o *registry.Org, in *FormInput, day string) error {
 	if !sees(u, o.ID, o.CommunityCode) {
-		return errs.E(errs.NotFound, "err.not_found")
+		return errs.Missing()
 	}
 	if !recordsParty(u, o.CommunityCode) {
 		return errs.E(errs.Forbidden, "err.forbidden")
@@ -234,7 +234,7 @@ func covered(form string) bool { return form != FormNone && form != "" }
 
 func planContact(u *auth.User, o *registry.Org, in *ContactInput, day string) error {
 	if !sees(u, o.ID, o.CommunityCode) {
-		return errs.E(errs.NotFound, "err.not_found")
+		return errs.Missing()
 	}
 	if !recordsParty(u, o.CommunityCode) {
 		return errs.E(errs.Forbidden, "err.forbidden")
@@ -270,7 +270,7 @@ func appraises(u *auth.User, community string) bool { return recordsParty(u, com
 // ballots), and its band.
 func planAppraisal(u *auth.User, o *registry.Org, in *AppraisalInput, day string) (*Appraisal, error) {
 	if !sees(u, o.ID, o.CommunityCode) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if !appraises(u, o.CommunityCode) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")

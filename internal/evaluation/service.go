@@ -188,7 +188,7 @@ func (s *Service) known(key string) bool { return s.evidenceOf(key) != nil }
 func (s *Service) org(ctx context.Context, u *auth.User, orgID int64) (*registry.Org, error) {
 	o, err := s.Orgs.Lookup(ctx, orgID)
 	if errs.Is(err, errs.NotFound) || (err == nil && !sees(u, o.ID, o.CommunityCode)) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return o, err
 }
@@ -199,7 +199,7 @@ func within(u *auth.User, code string) (string, error) {
 		return u.ScopeCode, nil
 	}
 	if !u.InScope(code) {
-		return "", notFound()
+		return "", errs.Missing()
 	}
 	return code, nil
 }
@@ -393,7 +393,7 @@ func (s *Service) AddContact(ctx context.Context, u *auth.User, in ContactInput)
 func (s *Service) Contacts(ctx context.Context, u *auth.User, place string, orgID int64) ([]Contact, error) {
 	if u.OwnOrgOnly() {
 		if orgID != 0 && orgID != u.OrgID {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 		o, err := s.org(ctx, u, u.OrgID)
 		if err != nil {
@@ -661,13 +661,7 @@ func (s *Service) EditTree(ctx context.Context, u *auth.User, treeID int64, node
 // Tree reads a tree version the user sees.
 func (s *Service) Tree(ctx context.Context, u *auth.User, treeID int64) (*Tree, error) {
 	t, err := getTree(ctx, s.DB.Read, treeID, "")
-	if err != nil {
-		return nil, err
-	}
-	if !seesUnit(u, t.UnitCode) {
-		return nil, notFound()
-	}
-	return t, nil
+	return errs.Seen(t, err, func(t *Tree) bool { return seesUnit(u, t.UnitCode) })
 }
 
 // Trees lists the trees of the user's scope and above.
@@ -791,13 +785,7 @@ func (s *Service) fill(ctx context.Context, nodes []Node, orgIDs []int64, year i
 // its scorers, and, once published, the leaders of its organizations.
 func (s *Service) roundFor(ctx context.Context, u *auth.User, roundID int64) (*Round, error) {
 	r, err := getRound(ctx, s.DB.Read, roundID)
-	if err != nil {
-		return nil, err
-	}
-	if !seesRound(u, r) {
-		return nil, notFound()
-	}
-	return r, nil
+	return errs.Seen(r, err, func(r *Round) bool { return seesRound(u, r) })
 }
 
 // Round reads a round.

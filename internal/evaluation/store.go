@@ -4,14 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
-	"linli/internal/platform/errs"
 )
 
 // Every statement on the room's tables.
@@ -30,8 +28,6 @@ func chunks(ids []int64, n int) [][]int64 {
 	}
 	return out
 }
-
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
 
 // grades
 
@@ -283,10 +279,7 @@ func latestBand(ctx context.Context, q db.Querier, orgID int64, day string) (str
 	var band string
 	err := q.QueryRowContext(ctx, `SELECT band FROM appraisals WHERE org_id = $1 AND appraised_on <= $2
 		ORDER BY year DESC, id DESC LIMIT 1`, orgID, day).Scan(&band)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return band, err
+	return band, db.Optional(err, "evaluation: latest band")
 }
 
 // trees
@@ -331,11 +324,7 @@ func scanTree(sc interface{ Scan(...any) error }) (*Tree, error) {
 }
 
 func getTree(ctx context.Context, q db.Querier, id int64, lock string) (*Tree, error) {
-	t, err := scanTree(q.QueryRowContext(ctx, `SELECT `+treeColumns+` FROM eval_trees WHERE id = $1`+lock, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
-	}
-	return t, err
+	return db.One(ctx, q, "evaluation: tree", scanTree, `SELECT `+treeColumns+` FROM eval_trees WHERE id = $1`+lock, id)
 }
 
 func nextVersion(ctx context.Context, q db.Querier, unit, name string) (int, error) {
@@ -377,11 +366,8 @@ func getRound(ctx context.Context, q db.Querier, id int64) (*Round, error) {
 	var r Round
 	err := q.QueryRowContext(ctx, `SELECT id, tree_id, unit_code, name, year, published_on, created_at FROM eval_rounds WHERE id = $1`, id).
 		Scan(&r.ID, &r.TreeID, &r.UnitCode, &r.Name, &r.Year, &r.PublishedOn, &r.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
-	}
 	if err != nil {
-		return nil, fmt.Errorf("evaluation: round: %w", err)
+		return nil, db.Found(err, "evaluation: round")
 	}
 	r.CreatedAt = r.CreatedAt.UTC()
 	if r.OrgIDs, err = ids(ctx, q, `SELECT org_id FROM eval_round_orgs WHERE round_id = $1 ORDER BY org_id`, id); err != nil {

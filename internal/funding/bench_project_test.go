@@ -12,7 +12,6 @@ import (
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db/dbtest"
-	"linli/internal/registry"
 )
 
 // BenchmarkProjectPage measures the project page (GET /projects/{id}, as
@@ -33,9 +32,7 @@ func BenchmarkProjectPage(b *testing.B) {
 	street := a.CreateUser("bench-ws-officer", auth.StreetOfficer, wushan, 0)
 	var orgs []int64
 	for i := range 50 {
-		in := apptest.OrgInput(fmt.Sprintf("承接组织%03d", i), wushanComm)
-		in.Status, in.Tier = registry.StatusActive, registry.TierCommunity
-		orgs = append(orgs, a.CreateOrg(street, in).ID)
+		orgs = append(orgs, a.ActiveOrg(street, fmt.Sprintf("承接组织%03d", i), wushanComm).ID)
 	}
 	start := time.Now()
 	tx, err := a.DB.Write.BeginTx(ctx, nil)

@@ -35,8 +35,8 @@ func BenchmarkRanking(b *testing.B) {
 	street := a.CreateUser("bench-street", auth.StreetOfficer, wushan, 0)
 	var apps []int64
 	for i := range 2000 {
-		in := apptest.OrgInput(fmt.Sprintf("申报组织%04d", i), wushanComm)
-		in.Status, in.Tier = registry.StatusActive, registry.TierRegistered
+		in := apptest.ActiveInput(fmt.Sprintf("申报组织%04d", i), wushanComm)
+		in.Tier = registry.TierRegistered
 		first := fmt.Sprintf("52440106MJ%07d", i)
 		in.CreditCode = first + string(registry.CreditCheckDigit(first))
 		if i%3 == 0 {

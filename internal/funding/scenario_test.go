@@ -27,9 +27,7 @@ const (
 // activeOrg files, as by, an active community-tier organization in 五山's
 // community.
 func activeOrg(a *apptest.App, by *auth.User, name string) *registry.Org {
-	in := apptest.OrgInput(name, wushanComm)
-	in.Tier, in.Status = registry.TierCommunity, registry.StatusActive
-	return a.CreateOrg(by, in)
+	return a.ActiveOrg(by, name, wushanComm)
 }
 
 func must(t *testing.T, r *apptest.Response, status int, v any) {

@@ -143,7 +143,7 @@ func (s *Service) call(ctx context.Context, q db.Querier, u *auth.User, callID i
 		return nil, err
 	}
 	if !canSeeCall(u, &c.CallInput) {
-		return nil, errNotFound
+		return nil, errs.Missing()
 	}
 	c.State = callState(&c.CallInput, clock.Day(s.now()))
 	if c.AwardedFen, err = awardedSum(ctx, q, c.ID); err != nil {
@@ -321,7 +321,7 @@ func (s *Service) application(ctx context.Context, u *auth.User, appID int64) (*
 		}
 	}
 	if !canSeeApplication(u, a.CommunityCode, a.OrgID, hub, rev) || !canSeeCall(u, &c.CallInput) && !rev {
-		return nil, nil, 0, errNotFound
+		return nil, nil, 0, errs.Missing()
 	}
 	return a, c, hub, nil
 }
@@ -706,7 +706,7 @@ func (s *Service) project(ctx context.Context, u *auth.User, projectID int64) (*
 		return nil, nil, 0, err
 	}
 	if !canSeeApplication(u, p.CommunityCode, p.OrgID, hub, false) {
-		return nil, nil, 0, errNotFound
+		return nil, nil, 0, errs.Missing()
 	}
 	return p, c, hub, nil
 }

@@ -6,14 +6,12 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"linli/internal/activity"
 	"linli/internal/platform/db"
-	"linli/internal/platform/errs"
 	"linli/internal/platform/upload"
 )
 
@@ -30,8 +28,6 @@ func unjs(s string, v any) error {
 	}
 	return json.Unmarshal([]byte(s), v)
 }
-
-var errNotFound = errs.E(errs.NotFound, "err.not_found")
 
 // calls
 
@@ -84,14 +80,7 @@ func updateCall(ctx context.Context, tx *sql.Tx, c *Call) error {
 }
 
 func getCall(ctx context.Context, q db.Querier, id int64, suffix string) (*Call, error) {
-	c, err := scanCall(q.QueryRowContext(ctx, `SELECT `+callColumns+` FROM fund_calls WHERE id = $1`+suffix, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("funding: call %d: %w", id, err)
-	}
-	return c, nil
+	return db.One(ctx, q, "funding: call", scanCall, `SELECT `+callColumns+` FROM fund_calls WHERE id = $1`+suffix, id)
 }
 
 // listCalls lists the calls inside a scope and above it, newest first.
@@ -195,14 +184,7 @@ func setApplicationStatus(ctx context.Context, tx *sql.Tx, id int64, status stri
 }
 
 func getApplication(ctx context.Context, q db.Querier, id int64) (*Application, error) {
-	a, err := scanApp(q.QueryRowContext(ctx, `SELECT `+appColumns+appFrom+` WHERE a.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("funding: application %d: %w", id, err)
-	}
-	return a, nil
+	return db.One(ctx, q, "funding: application", scanApp, `SELECT `+appColumns+appFrom+` WHERE a.id = $1`, id)
 }
 
 // callApplications lists a call's applications (status "" for all),
@@ -334,14 +316,7 @@ func insertProjects(ctx context.Context, tx *sql.Tx, ps []*Project, by int64, no
 }
 
 func getProject(ctx context.Context, q db.Querier, id int64) (*Project, error) {
-	p, err := scanProject(q.QueryRowContext(ctx, `SELECT `+projectColumns+projectFrom+` WHERE p.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("funding: project %d: %w", id, err)
-	}
-	return p, nil
+	return db.One(ctx, q, "funding: project", scanProject, `SELECT `+projectColumns+projectFrom+` WHERE p.id = $1`, id)
 }
 
 func callProjects(ctx context.Context, q db.Querier, callID int64) ([]*Project, error) {
@@ -414,11 +389,7 @@ func milestonesOf(ctx context.Context, q db.Querier, projectID int64) ([]Milesto
 }
 
 func getMilestone(ctx context.Context, q db.Querier, projectID, id int64) (*Milestone, error) {
-	m, err := scanMilestone(q.QueryRowContext(ctx, `SELECT `+milestoneColumns+` FROM fund_milestones WHERE id = $1 AND project_id = $2`, id, projectID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	}
-	return m, err
+	return db.One(ctx, q, "funding: milestone", scanMilestone, `SELECT `+milestoneColumns+` FROM fund_milestones WHERE id = $1 AND project_id = $2`, id, projectID)
 }
 
 // designations
@@ -442,12 +413,8 @@ func insertDesignation(ctx context.Context, tx *sql.Tx, d *Designation, communit
 }
 
 func projectBrand(ctx context.Context, q db.Querier, projectID int64) (*Designation, error) {
-	d, err := scanDesignation(q.QueryRowContext(ctx, `SELECT `+designationColumns+` FROM brand_designations
-		WHERE kind = 'project' AND project_id = $1`, projectID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	return d, err
+	return db.Maybe(ctx, q, "funding: project brand", scanDesignation, `SELECT `+designationColumns+` FROM brand_designations
+		WHERE kind = 'project' AND project_id = $1`, projectID)
 }
 
 // needs and pairings
@@ -634,10 +601,10 @@ func milestoneFileData(ctx context.Context, q db.Querier, projectID, fileID int6
 	var data []byte
 	err := q.QueryRowContext(ctx, `SELECT id, filename, content_type, size_bytes, sha256, data FROM fund_milestone_files
 		WHERE id = $1 AND project_id = $2`, fileID, projectID).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.SHA256, &data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, errNotFound
+	if err != nil {
+		return nil, nil, db.Found(err, "funding: milestone file")
 	}
-	return &f, data, err
+	return &f, data, nil
 }
 
 // reviewerScores are one reviewer's scores of one application.

@@ -263,7 +263,7 @@ func (s *Service) suballocation(ctx context.Context, projectID, id int64) (*Suba
 			return x, nil
 		}
 	}
-	return nil, errNotFound
+	return nil, errs.Missing()
 }
 
 // ReverseSuballocation reverses what of a part was not paid yet: a new

@@ -6,7 +6,6 @@ package geo
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -152,11 +151,8 @@ func (s *Store) Get(ctx context.Context, code string) (*Node, error) {
 	var parent sql.NullString
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT code, name, level, parent_code, kind FROM divisions WHERE code = $1`, code).
 		Scan(&n.Code, &n.Name, &n.Level, &parent, &n.Kind)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
 	if err != nil {
-		return nil, fmt.Errorf("geo get %s: %w", code, err)
+		return nil, db.Found(err, "geo get")
 	}
 	n.ParentCode = parent.String
 	return &n, nil

@@ -29,20 +29,9 @@ func BenchmarkGovernance(b *testing.B) {
 	district := a.CreateUser("tianhe", auth.DistrictOfficer, tianhe, 0)
 	comms := dbtest.Strings(b, a.DB, `SELECT code FROM divisions WHERE code LIKE '440106%' AND length(code) = 12 ORDER BY code`)
 	t0 := time.Now()
-	im, err := a.Registry.BeginImport(ctx, district, registry.ImportOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i := 0; i < n; i++ {
-		in := apptest.OrgInput(fmt.Sprintf("天河治理测试组织%d", i), comms[i%len(comms)])
-		in.Status = registry.StatusActive
-		if _, f, err := im.Add(ctx, i+2, in, nil); err != nil || len(f) > 0 {
-			b.Fatalf("org %d: %v %v", i, err, f)
-		}
-	}
-	if _, err := im.Finish(ctx); err != nil {
-		b.Fatal(err)
-	}
+	a.Import(district, n, func(i int) registry.Input {
+		return apptest.ActiveInput(fmt.Sprintf("天河治理测试组织%d", i), comms[i%len(comms)])
+	})
 	var ids []int64
 	var places [][3]string
 	rows, _ := a.DB.Read.Query(`SELECT id, community_code, street_code FROM orgs ORDER BY id`)
@@ -55,7 +44,7 @@ func BenchmarkGovernance(b *testing.B) {
 	}
 	rows.Close()
 	now := time.Now()
-	err = a.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := a.DB.Tx(ctx, func(tx *sql.Tx) error {
 		for _, c := range comms {
 			if _, err := tx.Exec(`INSERT INTO report_cycles (community_code, cycle, effective_on, updated_at) VALUES ($1, 'quarterly', '2022-01-01', $2)`, c, now); err != nil {
 				return err

@@ -41,8 +41,8 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	a := apptest.New(t)
 	f := &fixture{a: a, street: a.CreateUser("wushan-officer", auth.StreetOfficer, wushan, 0)}
-	in := apptest.OrgInput("五山夕阳红舞蹈队", wushanComm)
-	in.Status, in.Address, in.Members = registry.StatusActive, "五山路 123 号", 30
+	in := apptest.ActiveInput("五山夕阳红舞蹈队", wushanComm)
+	in.Address, in.Members = "五山路 123 号", 30
 	in.PartyInstructor = "李建国"
 	f.org = a.CreateOrg(f.street, in)
 	f.leader = a.CreateUser("wushan-leader", auth.OrgLeader, wushanComm, f.org.ID)
@@ -480,8 +480,7 @@ func TestWorkReports(t *testing.T) {
 
 	// activities: three in Q1 (one refused would not count), one in Q2, one of another org
 	other := f.a.CreateOrg(f.street, func() registry.Input {
-		in := apptest.OrgInput("五山书画社", wushanComm)
-		in.Status = registry.StatusActive
+		in := apptest.ActiveInput("五山书画社", wushanComm)
 		return in
 	}())
 	type act struct {
@@ -641,9 +640,7 @@ func TestReportFormOfferedIffAccepted(t *testing.T) {
 	want := map[string]bool{auth.OrgLeader: true, auth.CommunityCommittee: true, auth.StreetOfficer: true,
 		auth.DistrictOfficer: true, auth.CityAdmin: true}
 	for _, role := range auth.Roles {
-		in := apptest.OrgInput("五山"+role+"服务队", wushanComm)
-		in.Status = registry.StatusActive
-		o := f.a.CreateOrg(f.street, in)
+		o := f.a.ActiveOrg(f.street, "五山"+role+"服务队", wushanComm)
 		u := f.a.CreateUser("", role, authtest.Scope(role), o.ID)
 		id := strconv.FormatInt(o.ID, 10)
 		page := f.a.As(u).Do("GET", "/orgs/"+id+"/governance", nil)

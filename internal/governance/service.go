@@ -9,7 +9,6 @@ package governance
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -58,13 +57,11 @@ type Service struct {
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
 func (s *Service) today() string  { return Day(s.Now()) }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 // org reads an organization the user sees.
 func (s *Service) org(ctx context.Context, u *auth.User, id int64) (*registry.Org, error) {
 	o, err := s.Orgs.Get(ctx, u, id)
 	if errs.Is(err, errs.NotFound) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return o, err
 }
@@ -167,7 +164,7 @@ func (s *Service) charter(ctx context.Context, o *registry.Org, version int) (*C
 		c.Version, c.Status, c.Chapters = shown.Version, shown.Status, shown.Chapters
 		c.MeetingOn, c.Present, c.For, c.Against, c.Abstain = shown.MeetingOn, shown.Present, shown.For, shown.Against, shown.Abstain
 	case version != 0:
-		return nil, notFound()
+		return nil, errs.Missing()
 	default:
 		r, err := s.record(ctx, o)
 		if err != nil {
@@ -701,14 +698,11 @@ func (s *Service) Owed(ctx context.Context, u *auth.User, orgID int64) ([]Period
 // Review receives a submitted report or returns it asking for more.
 func (s *Service) Review(ctx context.Context, u *auth.User, id int64, decision, comment string) (*Report, error) {
 	r, err := getReport(ctx, s.DB.Read, id, "")
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
-	}
 	if err != nil {
 		return nil, err
 	}
 	if !seesReport(u, r) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if !overseesReports(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -839,14 +833,14 @@ func (s *Service) ReportsOnTime(ctx context.Context, orgIDs []int64, year int) (
 func (s *Service) PublicCharter(ctx context.Context, orgID int64) (*Charter, error) {
 	o, err := s.Orgs.Lookup(ctx, orgID)
 	if err != nil {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	c, err := s.charter(ctx, o, 0)
 	if err != nil {
 		return nil, err
 	}
 	if c.AdoptedVersion == 0 {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if c.Version != c.AdoptedVersion {
 		if c, err = s.charter(ctx, o, c.AdoptedVersion); err != nil {

@@ -64,12 +64,8 @@ func versions(ctx context.Context, q db.Querier, orgID int64) ([]*Version, error
 
 // latestVersion locks and reads an organization's newest version (nil: none).
 func latestVersion(ctx context.Context, tx *sql.Tx, d db.Dialect, orgID int64) (*Version, error) {
-	v, err := scanVersion(tx.QueryRowContext(ctx, `SELECT `+versionColumns+` FROM charters WHERE org_id = $1
-		AND version = (SELECT MAX(version) FROM charters WHERE org_id = $1)`+d.ForUpdate(), orgID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	return v, err
+	return db.Maybe(ctx, tx, "governance: latest charter", scanVersion, `SELECT `+versionColumns+` FROM charters WHERE org_id = $1
+		AND version = (SELECT MAX(version) FROM charters WHERE org_id = $1)`+d.ForUpdate(), orgID)
 }
 
 func insertVersion(ctx context.Context, tx *sql.Tx, now time.Time, orgID int64, version int, chs []Chapter, by int64) error {
@@ -393,17 +389,13 @@ func scanReport(sc interface{ Scan(...any) error }) (*Report, error) {
 }
 
 func getReport(ctx context.Context, q db.Querier, id int64, lock string) (*Report, error) {
-	return scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM work_reports r JOIN orgs o ON o.id = r.org_id
-		WHERE r.id = $1`+lock, id))
+	return db.One(ctx, q, "governance: report", scanReport, `SELECT `+reportColumns+` FROM work_reports r JOIN orgs o ON o.id = r.org_id
+		WHERE r.id = $1`+lock, id)
 }
 
 func reportFor(ctx context.Context, q db.Querier, orgID int64, period, lock string) (*Report, error) {
-	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM work_reports r JOIN orgs o ON o.id = r.org_id
-		WHERE r.org_id = $1 AND r.period = $2`+lock, orgID, period))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	return r, err
+	return db.Maybe(ctx, q, "governance: report", scanReport, `SELECT `+reportColumns+` FROM work_reports r JOIN orgs o ON o.id = r.org_id
+		WHERE r.org_id = $1 AND r.period = $2`+lock, orgID, period)
 }
 
 // ReportFilter narrows a list of reports.

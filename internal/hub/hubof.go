@@ -2,9 +2,6 @@ package hub
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 
 	"linli/internal/platform/db"
 )
@@ -17,11 +14,5 @@ func HubOf(ctx context.Context, q db.Querier, orgID int64) (int64, string, error
 	var name string
 	err := q.QueryRowContext(ctx, `SELECT o.id, o.name FROM hub_members m JOIN orgs o ON o.id = m.hub_org_id
 		WHERE m.org_id = $1 AND m.status = $2 ORDER BY m.id DESC LIMIT 1`, orgID, MemberActive).Scan(&id, &name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", nil
-	}
-	if err != nil {
-		return 0, "", fmt.Errorf("hub: hub of %d: %w", orgID, err)
-	}
-	return id, name, nil
+	return id, name, db.Optional(err, "hub: hub of")
 }

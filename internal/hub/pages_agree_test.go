@@ -19,8 +19,8 @@ func TestHubPageOffersWhatServicesAllow(t *testing.T) {
 	a := apptest.New(t)
 	officer := a.User(auth.StreetOfficer, street)
 	active := func(name string) *registry.Org {
-		in := apptest.OrgInput(name, yulei)
-		in.Tier, in.Status = "community", "active"
+		in := apptest.ActiveInput(name, yulei)
+		in.Tier = "community"
 		return a.CreateOrg(officer, in)
 	}
 	hub, member := active("育蕾社区服务中心"), active("育蕾长者互助队")

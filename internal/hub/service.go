@@ -8,7 +8,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -105,8 +104,6 @@ type Hub struct {
 	CanBooks  bool          `json:"-"`
 }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 // member reports whether an organization is served by the hub now.
 func (s *Service) member(ctx context.Context, q db.Querier, hubID, orgID int64) (bool, error) {
 	var n int
@@ -138,7 +135,7 @@ func (s *Service) canSee(ctx context.Context, u *auth.User, h *registry.Org) (bo
 func (s *Service) hub(ctx context.Context, u *auth.User, id int64) (*registry.Org, error) {
 	h, err := s.Reg.Lookup(ctx, id)
 	if errs.Is(err, errs.NotFound) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, err
@@ -148,7 +145,7 @@ func (s *Service) hub(ctx context.Context, u *auth.User, id int64) (*registry.Or
 		return nil, err
 	}
 	if !ok || !h.Hub {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	return h, nil
 }
@@ -483,11 +480,8 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 		var joined string
 		err := tx.QueryRowContext(ctx, `SELECT id, joined_on FROM hub_members WHERE hub_org_id = $1 AND org_id = $2 AND status = $3`+
 			s.DB.Dialect.ForUpdate(), hubID, orgID, MemberActive).Scan(&id, &joined)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, notFound()
-		}
 		if err != nil {
-			return nil, fmt.Errorf("hub: find member: %w", err)
+			return nil, db.Found(err, "hub: find member")
 		}
 		if in.ReleasedOn < joined {
 			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
@@ -507,7 +501,7 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 		}
 		ms, err := named(ctx, tx, []Member{*m})
 		if err != nil || len(ms) == 0 {
-			return nil, cmp.Or(err, notFound())
+			return nil, cmp.Or(err, errs.Missing())
 		}
 		out = &ms[0]
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.release", ObjectType: "org",

@@ -3,7 +3,6 @@ package hub
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -128,11 +127,8 @@ func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, worker
 	}
 	var out *Worker
 	err = s.writeHub(ctx, now, []int64{hubID}, func(tx *sql.Tx) (any, error) {
-		w, err := scanWorker(tx.QueryRowContext(ctx, `SELECT `+workerColumns+` FROM hub_workers WHERE id = $1 AND hub_org_id = $2`+
-			s.DB.Dialect.ForUpdate(), workerID, hubID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, notFound()
-		}
+		w, err := db.One(ctx, tx, "hub: worker", scanWorker, `SELECT `+workerColumns+` FROM hub_workers WHERE id = $1 AND hub_org_id = $2`+
+			s.DB.Dialect.ForUpdate(), workerID, hubID)
 		if err != nil {
 			return nil, err
 		}

@@ -16,9 +16,7 @@ func TestBasePagesAndAPI(t *testing.T) {
 	a := apptest.New(t)
 	officer := a.User(auth.StreetOfficer, street)
 	c := a.As(officer)
-	in := apptest.OrgInput("育蕾合唱团", yulei)
-	in.Status = "active"
-	org := a.CreateOrg(officer, in)
+	org := a.ActiveOrg(officer, "育蕾合唱团", yulei)
 	leader := a.As(a.CreateUser("", auth.OrgLeader, yulei, org.ID))
 
 	form := url.Values{"name": {"天河南培育基地"}, "host_type": {"social_work_station"}, "division_code": {street},
@@ -96,8 +94,8 @@ func TestCancelOfferedIffAllowed(t *testing.T) {
 	a := apptest.New(t)
 	officer := a.User(auth.StreetOfficer, street)
 	c := a.As(officer)
-	in := apptest.OrgInput("育蕾社区服务中心", yulei)
-	in.Tier, in.Status = "community", "active"
+	in := apptest.ActiveInput("育蕾社区服务中心", yulei)
+	in.Tier = "community"
 	hub := a.CreateOrg(officer, in)
 	if r := c.Do("POST", "/api/v1/hubs", map[string]any{"org_id": hub.ID}); r.Status != http.StatusOK {
 		t.Fatalf("designate: %d %s", r.Status, r.Body)

@@ -3,7 +3,6 @@ package incubation
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -81,12 +80,8 @@ func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in Incu
 }
 
 func getIncubatee(ctx context.Context, q db.Querier, id int64) (*Incubatee, error) {
-	i, err := scanIncubatee(q.QueryRowContext(ctx, `SELECT `+incubateeColumns+` FROM base_incubatees i JOIN orgs o ON o.id = i.org_id
-		WHERE i.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
-	}
-	return i, err
+	return db.One(ctx, q, "incubation: incubatee", scanIncubatee, `SELECT `+incubateeColumns+` FROM base_incubatees i JOIN orgs o ON o.id = i.org_id
+		WHERE i.id = $1`, id)
 }
 
 // Leave ends an incubation: graduated or exited, on a day.
@@ -112,7 +107,7 @@ func (s *Service) Leave(ctx context.Context, u *auth.User, baseID, id int64, sta
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		i, err := getIncubatee(ctx, tx, id)
 		if err != nil || i.BaseID != baseID {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 		if i.Status != Incubating {
 			return nil, errs.E(errs.Conflict, "err.incubation_over")
@@ -165,7 +160,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, within, on string)
 		within = within[:9]
 	}
 	if !u.InScope(within) && !(len(u.ScopeCode) > 9 && strings.HasPrefix(u.ScopeCode, within)) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if on == "" {
 		on = s.today()

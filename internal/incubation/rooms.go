@@ -162,14 +162,8 @@ func scanBooking(sc interface{ Scan(...any) error }) (*Booking, error) {
 	return &k, err
 }
 
-func getBooking(ctx context.Context, q interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}, id int64) (*Booking, error) {
-	k, err := scanBooking(q.QueryRowContext(ctx, `SELECT `+bookingColumns+bookingFrom+` WHERE k.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
-	}
-	return k, err
+func getBooking(ctx context.Context, q db.Querier, id int64) (*Booking, error) {
+	return db.One(ctx, q, "incubation: booking", scanBooking, `SELECT `+bookingColumns+bookingFrom+` WHERE k.id = $1`, id)
 }
 
 // Bookings lists a base's bookings from a moment on.
@@ -190,7 +184,7 @@ func (s *Service) CancelBooking(ctx context.Context, u *auth.User, baseID, id in
 	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
 		k, err := getBooking(ctx, tx, id)
 		if err != nil || k.BaseID != baseID {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 		if !canCancel(u, b, k) {
 			return nil, errs.E(errs.Forbidden, "err.forbidden")

@@ -3,7 +3,6 @@ package incubation
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -40,8 +39,6 @@ func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 func (s *Service) today() string { return clock.Day(s.now()) }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 // operated returns a base the user sees (404 otherwise) and runs day to
 // day (403 otherwise): what adding a room, entering and leaving an
 // incubated organization each check first.
@@ -68,14 +65,7 @@ func scanBase(sc interface{ Scan(...any) error }) (*Base, error) {
 }
 
 func getBase(ctx context.Context, q db.Querier, id int64) (*Base, error) {
-	b, err := scanBase(q.QueryRowContext(ctx, `SELECT `+baseColumns+baseFrom+` WHERE b.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("incubation: base %d: %w", id, err)
-	}
-	return b, nil
+	return db.One(ctx, q, "incubation: base", scanBase, `SELECT `+baseColumns+baseFrom+` WHERE b.id = $1`, id)
 }
 
 // Get returns a base the viewer may see.
@@ -91,7 +81,7 @@ func (s *Service) List(ctx context.Context, u *auth.User, within string) ([]*Bas
 		within = u.ScopeCode
 	}
 	if !u.InScope(within) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	// Bases lie at a district or below (validate), so the divisions above
 	// within that OverlapCond adds are its district and street.

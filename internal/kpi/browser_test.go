@@ -11,7 +11,6 @@ import (
 	"linli/internal/app/apptest"
 	"linli/internal/app/browsertest"
 	"linli/internal/platform/auth"
-	"linli/internal/registry"
 )
 
 // browser starts a headless Chromium of the test's own (browsertest.Open).
@@ -28,8 +27,8 @@ func TestBrowserDashboard(t *testing.T) {
 	a := apptest.New(t)
 	city := a.User(auth.CityAdmin, "4401")
 	for i, c := range []string{"440106008007", "440106001001", "440117001001", "440103001101"} {
-		in := apptest.OrgInput("测试枢纽组织"+string(rune('甲'+i)), c)
-		in.Status, in.Hub, in.Brand = registry.StatusActive, true, i%2 == 0
+		in := apptest.ActiveInput("测试枢纽组织"+string(rune('甲'+i)), c)
+		in.Hub, in.Brand = true, i%2 == 0
 		a.CreateOrg(city, in)
 	}
 	base := a.URL()

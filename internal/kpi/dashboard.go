@@ -113,7 +113,7 @@ func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf, k
 		unitCode = u.ScopeCode
 	}
 	if !u.InScope(unitCode) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if s.cache.isOff() {
 		return s.makeDashboard(ctx, s.newEvaluator(), u, unitCode, w)
@@ -143,7 +143,7 @@ func (s *Service) dashboard(ctx context.Context, u *auth.User, unitCode, asOf, k
 // encodes the answer.
 func (s *Service) makeDashboard(ctx context.Context, e *evaluator, u *auth.User, unitCode string, w when) (*dashEntry, error) {
 	if !u.InScope(unitCode) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	// the unit, its path, the indicators and the division lists: kept
 	// while no indicator and no division changed (frame.go)

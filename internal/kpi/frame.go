@@ -93,7 +93,7 @@ func (s *Service) frameAt(ctx context.Context, code string) (*frame, frameVer, e
 		return nil, v, err
 	}
 	if len(f.path) == 0 || f.path[len(f.path)-1].Code != code {
-		return nil, v, errs.E(errs.NotFound, "err.not_found")
+		return nil, v, errs.Missing()
 	}
 	return f, v, nil
 }

@@ -15,7 +15,6 @@ import (
 	"linli/internal/app/apptest"
 	"linli/internal/kpi"
 	"linli/internal/platform/auth"
-	"linli/internal/registry"
 )
 
 type site struct {
@@ -29,12 +28,10 @@ func newSite(t *testing.T) *site {
 	s := &site{a: a, city: a.User(auth.CityAdmin, "4401"), th: a.User(auth.DistrictOfficer, "440106"),
 		ch: a.User(auth.DistrictOfficer, "440117")}
 	s.cityC, s.thC, s.chC = a.As(s.city), a.As(s.th), a.As(s.ch)
-	hub := apptest.OrgInput("天河南街坊互助队", "440106008007")
-	hub.Status, hub.Hub, hub.Brand = registry.StatusActive, true, true
+	hub := apptest.ActiveInput("天河南街坊互助队", "440106008007")
+	hub.Hub, hub.Brand = true, true
 	a.CreateOrg(s.city, hub)
-	other := apptest.OrgInput("街口舞蹈队", "440117001001")
-	other.Status = registry.StatusActive
-	a.CreateOrg(s.city, other)
+	a.ActiveOrg(s.city, "街口舞蹈队", "440117001001")
 	return s
 }
 

@@ -39,8 +39,8 @@ func TestDistrictLoadsItsHistoryThroughTheAPI(t *testing.T) {
 	}
 	const reason = "按区民政局纸质台账补录"
 	for _, f := range facts {
-		in := apptest.OrgInput(f.name, f.community)
-		in.Tier, in.Status, in.FoundedOn, in.EffectiveOn = registry.TierStreet, registry.StatusActive, "2019-05-01", f.active
+		in := apptest.ActiveInput(f.name, f.community)
+		in.Tier, in.FoundedOn, in.EffectiveOn = registry.TierStreet, "2019-05-01", f.active
 		// a late entry without its reason is refused, naming the field, and nothing is written
 		if r := s.chC.Do("POST", "/api/v1/orgs", in); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.String(), `"late_reason"`) {
 			t.Fatalf("%s without late_reason: %d %s", f.name, r.Status, r.Body)

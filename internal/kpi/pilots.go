@@ -3,7 +3,6 @@ package kpi
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -33,15 +32,8 @@ func scanPilot(sc interface{ Scan(...any) error }) (*Pilot, error) {
 }
 
 func getPilot(ctx context.Context, q db.Querier, id int64) (*Pilot, error) {
-	p, err := scanPilot(q.QueryRowContext(ctx, `SELECT `+pilotColumns+` FROM pilots p
-		JOIN divisions v ON v.code = p.community_code WHERE p.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get pilot %d: %w", id, err)
-	}
-	return p, nil
+	return db.One(ctx, q, "get pilot", scanPilot, `SELECT `+pilotColumns+` FROM pilots p
+		JOIN divisions v ON v.code = p.community_code WHERE p.id = $1`, id)
 }
 
 // Pilots lists the pilots in the user's scope (below within, if set), current
@@ -51,7 +43,7 @@ func (s *Service) Pilots(ctx context.Context, u *auth.User, within string) ([]*P
 		within = u.ScopeCode
 	}
 	if !u.InScope(within) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	in, args := db.ScopeCond("p.community_code", within, nil)
 	return db.ListPtrs(ctx, s.DB.Read, "list pilots", scanPilot, `SELECT `+pilotColumns+` FROM pilots p
@@ -142,7 +134,7 @@ func (s *Service) RevokeLate(ctx context.Context, u *auth.User, id int64, on, re
 			return err
 		}
 		if !u.InScope(p.CommunityCode) {
-			return errs.E(errs.NotFound, "err.not_found")
+			return errs.Missing()
 		}
 		if p.RevokedOn != "" {
 			return errs.E(errs.Conflict, "kpi.err.already_revoked")

@@ -119,7 +119,7 @@ func (s *Service) unitFor(ctx context.Context, u *auth.User, code string) (*geo.
 		code = u.ScopeCode
 	}
 	if !u.InScope(code) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return s.Geo.Get(ctx, code)
 }
@@ -149,7 +149,7 @@ func (s *Service) resolveKnown(ctx context.Context, u *auth.User, key, unitCode,
 		return nil, err
 	}
 	if !strings.HasPrefix(node.Code, ind.ScopeCode) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return &target{ind, node, w}, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -69,26 +68,13 @@ func scanIndicator(sc interface{ Scan(...any) error }) (*Indicator, error) {
 }
 
 func getIndicator(ctx context.Context, q db.Querier, key string) (*Indicator, error) {
-	ind, err := scanIndicator(q.QueryRowContext(ctx, `SELECT `+indColumns+` FROM indicators WHERE key = $1`, key))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get indicator %s: %w", key, err)
-	}
-	return ind, nil
+	return db.One(ctx, q, "get indicator", scanIndicator, `SELECT `+indColumns+` FROM indicators WHERE key = $1`, key)
 }
 
 // Get returns an indicator the user may see.
 func (s *Service) Get(ctx context.Context, u *auth.User, key string) (*Indicator, error) {
 	ind, err := getIndicator(ctx, s.DB.Read, key)
-	if err != nil {
-		return nil, err
-	}
-	if !seesIndicator(u, ind) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	return ind, nil
+	return errs.Seen(ind, err, func(ind *Indicator) bool { return seesIndicator(u, ind) })
 }
 
 // List returns the indicators the user may see, city-wide ones first. With
@@ -352,7 +338,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, key string, in Input
 			return err
 		}
 		if !seesIndicator(u, old) {
-			return errs.E(errs.NotFound, "err.not_found")
+			return errs.Missing()
 		}
 		if !setsFor(u, old.ScopeCode) {
 			return errs.E(errs.Forbidden, "err.forbidden")

@@ -17,6 +17,7 @@ import (
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/points"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // testClock is a settable clock for the services.
@@ -92,26 +93,17 @@ func newWorld(t testing.TB) *world {
 
 func (w *world) user(name, role, scope string) *auth.User {
 	w.t.Helper()
-	u, err := w.users.CreateUser(w.ctx, nil, auth.NewUser{Username: name, Role: role, ScopeCode: scope, Password: "correct-horse-9"})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return u
+	return registrytest.User(w.t, w.ctx, w.users, auth.NewUser{Username: name, Role: role, ScopeCode: scope, Password: "correct-horse-9"})
 }
 
 // org files an active organization in a community on the clock's day.
 func (w *world) org(community string, tier string) *registry.Org {
 	w.t.Helper()
 	w.orgSeq++
-	name := "测试组织" + itoa(w.orgSeq)
-	in := registry.Input{Name: name, Tier: tier, Types: []string{"culture_sports"}, TargetGroups: []string{"elderly"},
-		CommunityCode: community, LeaderName: "陈大文", LeaderPhone: "13800138000", FoundedOn: "2020-03-01",
-		Members: 12, PartyOrg: "none", Status: registry.StatusActive}
-	o, err := w.reg.Create(w.ctx, w.city, in)
-	if err != nil {
-		w.t.Fatalf("create org in %s: %v", community, err)
-	}
-	w.orgNames[o.ID] = name
+	in := registrytest.ActiveInput("测试组织"+itoa(w.orgSeq), community)
+	in.Tier, in.PartyOrg = tier, registry.PartyNone
+	o := registrytest.Org(w.t, w.ctx, w.reg, w.city, in)
+	w.orgNames[o.ID] = in.Name
 	return o
 }
 

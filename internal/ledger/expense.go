@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -58,14 +57,7 @@ func scanExpense(sc interface{ Scan(...any) error }) (*Expense, error) {
 }
 
 func getExpense(ctx context.Context, q db.Querier, id int64, suffix string) (*Expense, error) {
-	e, err := scanExpense(q.QueryRowContext(ctx, `SELECT `+expenseColumns+` FROM expenses WHERE id = $1`+suffix, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ledger: expense %d: %w", id, err)
-	}
-	return e, nil
+	return db.One(ctx, q, "ledger: expense", scanExpense, `SELECT `+expenseColumns+` FROM expenses WHERE id = $1`+suffix, id)
 }
 
 // SubmitExpense files an expense with its receipt; it waits for the hub.
@@ -75,7 +67,7 @@ func (s *Service) SubmitExpense(ctx context.Context, u *auth.User, orgID int64, 
 		return nil, err
 	}
 	if !canView(u, c.Org, c.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if !canSubmit(u, c) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -142,7 +134,7 @@ func (s *Service) visibleExpense(ctx context.Context, u *auth.User, id int64) (*
 		return nil, nil, err
 	}
 	if !canView(u, o, e.HubID) {
-		return nil, nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, nil, errs.Missing()
 	}
 	return e, o, nil
 }

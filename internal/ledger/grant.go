@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"linli/internal/platform/auth"
@@ -24,7 +23,7 @@ func (s *Service) RecordGrant(ctx context.Context, u *auth.User, orgID int64, in
 		return nil, err
 	}
 	if !canView(u, c.Org, c.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if !canGrant(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -38,13 +37,7 @@ func (s *Service) HubOf(ctx context.Context, orgID int64) (int64, error) {
 	var hub int64
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT hub_org_id FROM ledger_accounts WHERE org_id = $1 AND kind = $2 AND status = 'open'`,
 		orgID, KindFunds).Scan(&hub)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("ledger: hub of %d: %w", orgID, err)
-	}
-	return hub, nil
+	return hub, db.Optional(err, "ledger: hub of")
 }
 
 // ProjectSpent sums the paid expenses tagged with a project, by budget line.

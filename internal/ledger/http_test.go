@@ -28,12 +28,8 @@ func newWeb(t *testing.T) *web {
 	a := apptest.New(t)
 	officerU := a.User(auth.StreetOfficer, street)
 	w := &web{a: a, officer: a.As(officerU), anon: a.Anon()}
-	in := apptest.OrgInput("天河南社区服务中心", yulei)
-	in.Status = "active"
-	hubOrg := a.CreateOrg(officerU, in)
-	in = apptest.OrgInput("育蕾长者互助队", yulei)
-	in.Status = "active"
-	org := a.CreateOrg(officerU, in)
+	hubOrg := a.ActiveOrg(officerU, "天河南社区服务中心", yulei)
+	org := a.ActiveOrg(officerU, "育蕾长者互助队", yulei)
 	w.hubID, w.orgID = hubOrg.ID, org.ID
 	r := w.officer.Do("POST", "/api/v1/hubs", map[string]any{"org_id": hubOrg.ID, "reason": "街道认定"}, "Idempotency-Key", "designate-1")
 	if r.Status != http.StatusOK {
@@ -329,9 +325,7 @@ func TestOpenAPIDocumentsCustody(t *testing.T) {
 func TestAPIIncomeAnotherHub(t *testing.T) {
 	w := newWeb(t)
 	officerU := w.a.User(auth.StreetOfficer, otherStreet)
-	in := apptest.OrgInput("猎德社会组织服务中心", liede)
-	in.Status = "active"
-	other := w.a.CreateOrg(officerU, in)
+	other := w.a.ActiveOrg(officerU, "猎德社会组织服务中心", liede)
 	if r := w.a.As(officerU).Do("POST", "/api/v1/hubs", map[string]any{"org_id": other.ID, "reason": "街道认定"}); r.Status != http.StatusOK {
 		t.Fatalf("designate: %d %s", r.Status, r.Body)
 	}

@@ -85,7 +85,7 @@ func (s *Service) RecordIncome(ctx context.Context, u *auth.User, orgID int64, i
 // reachable, which the API handler calls before reading the body).
 func (s *Service) recordIncome(ctx context.Context, u *auth.User, c *custody, orgID int64, in IncomeInput, att *Upload) (*Posting, error) {
 	if !canView(u, c.Org, c.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if !canRecord(u, c.HubID) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")

@@ -82,11 +82,5 @@ func (s *Service) Reachable(ctx context.Context, u *auth.User, orgID int64) erro
 // reachable is Reachable returning the custody it found.
 func (s *Service) reachable(ctx context.Context, u *auth.User, orgID int64) (*custody, error) {
 	c, err := s.custodyOf(ctx, s.DB.Read, orgID)
-	if err != nil {
-		return nil, err
-	}
-	if !canView(u, c.Org, c.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	return c, nil
+	return errs.Seen(c, err, func(c *custody) bool { return canView(u, c.Org, c.HubID) })
 }

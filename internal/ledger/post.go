@@ -274,16 +274,10 @@ func scanPosting(sc interface{ Scan(...any) error }) (*Posting, error) {
 }
 
 // getPosting reads a posting with its lines.
-func getPosting(ctx context.Context, q interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}, id int64) (*Posting, error) {
-	p, err := scanPosting(q.QueryRowContext(ctx, `SELECT `+postingColumns+` FROM postings WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
+func getPosting(ctx context.Context, q db.Querier, id int64) (*Posting, error) {
+	p, err := db.One(ctx, q, "ledger: posting", scanPosting, `SELECT `+postingColumns+` FROM postings WHERE id = $1`, id)
 	if err != nil {
-		return nil, fmt.Errorf("ledger: posting %d: %w", id, err)
+		return nil, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT account_id, amount_fen FROM posting_lines WHERE posting_id = $1 ORDER BY id`, id)
 	if err != nil {

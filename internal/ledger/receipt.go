@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -74,18 +73,15 @@ func (s *Service) Receipt(ctx context.Context, u *auth.User, id int64) (*Receipt
 	var r Receipt
 	err := s.DB.Read.QueryRowContext(ctx, `SELECT id, hub_org_id, org_id, content_type, size_bytes, sha256, filename, data, created_at
 		FROM receipts WHERE id = $1`, id).Scan(&r.ID, &r.HubID, &r.OrgID, &r.ContentType, &r.Size, &r.SHA256, &r.Filename, &r.Data, &r.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
 	if err != nil {
-		return nil, fmt.Errorf("ledger: receipt: %w", err)
+		return nil, db.Found(err, "ledger: receipt")
 	}
 	o, err := s.Orgs.Lookup(ctx, r.OrgID)
 	if err != nil {
 		return nil, err
 	}
 	if !canView(u, o, r.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return &r, nil
 }

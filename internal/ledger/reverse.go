@@ -28,7 +28,7 @@ func (s *Service) Reverse(ctx context.Context, u *auth.User, postingID int64, re
 		return nil, err
 	}
 	if !canView(u, o, orig.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if !canRecord(u, orig.HubID) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -84,7 +84,7 @@ func (s *Service) Posting(ctx context.Context, u *auth.User, id int64) (*Posting
 		return nil, err
 	}
 	if !canView(u, o, p.HubID) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return p, nil
 }

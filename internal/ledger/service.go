@@ -47,15 +47,8 @@ func scanAccount(sc interface{ Scan(...any) error }) (*Account, error) {
 
 // account finds one account by its identity, or nil.
 func account(ctx context.Context, q db.Querier, hubID, orgID int64, kind, source string) (*Account, error) {
-	a, err := scanAccount(q.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM ledger_accounts
-		WHERE hub_org_id = $1 AND org_id = $2 AND kind = $3 AND source = $4`, hubID, orgID, kind, source))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ledger: account: %w", err)
-	}
-	return a, nil
+	return db.Maybe(ctx, q, "ledger: account", scanAccount, `SELECT `+accountColumns+` FROM ledger_accounts
+		WHERE hub_org_id = $1 AND org_id = $2 AND kind = $3 AND source = $4`, hubID, orgID, kind, source)
 }
 
 // ensureAccount returns an account's id, creating the account the first
@@ -95,13 +88,10 @@ func (s *Service) OpenAccount(ctx context.Context, tx *sql.Tx, hubID, orgID int6
 // CloseAccount closes an organization's account at a hub when it leaves
 // custody: only with nothing left in it and no expense waiting.
 func (s *Service) CloseAccount(ctx context.Context, tx *sql.Tx, hubID, orgID int64) error {
-	a, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM ledger_accounts
-		WHERE hub_org_id = $1 AND org_id = $2 AND kind = $3`+s.DB.Dialect.ForUpdate(), hubID, orgID, KindFunds))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("ledger: close account: %w", err)
+	a, err := db.Maybe(ctx, tx, "ledger: close account", scanAccount, `SELECT `+accountColumns+` FROM ledger_accounts
+		WHERE hub_org_id = $1 AND org_id = $2 AND kind = $3`+s.DB.Dialect.ForUpdate(), hubID, orgID, KindFunds)
+	if a == nil {
+		return err
 	}
 	if a.Raw != 0 {
 		return errs.E(errs.Conflict, "err.balance_not_zero", a.Balance.String())

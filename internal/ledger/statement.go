@@ -105,7 +105,7 @@ func (s *Service) OrgStatement(ctx context.Context, u *auth.User, orgID int64, p
 func (s *Service) visibleAccounts(ctx context.Context, u *auth.User, orgID int64) (*registry.Org, []*Account, error) {
 	o, err := s.Orgs.Lookup(ctx, orgID)
 	if errs.Is(err, errs.NotFound) {
-		return nil, nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, nil, err
@@ -119,7 +119,7 @@ func (s *Service) visibleAccounts(ctx context.Context, u *auth.User, orgID int64
 		visible = visible || canView(u, o, h)
 	}
 	if !visible {
-		return nil, nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, nil, errs.Missing()
 	}
 	return o, accts, nil
 }
@@ -215,7 +215,7 @@ type Disclosure struct {
 func (s *Service) Disclose(ctx context.Context, orgID int64, per Period) (*Disclosure, error) {
 	o, err := s.Orgs.Lookup(ctx, orgID)
 	if errs.Is(err, errs.NotFound) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, err
@@ -225,7 +225,7 @@ func (s *Service) Disclose(ctx context.Context, orgID int64, per Period) (*Discl
 		return nil, err
 	}
 	if len(accts) == 0 {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	st, err := s.statement(ctx, s.DB.Read, o.ID, o.Name, accts, 0, per)
 	if err != nil {
@@ -282,13 +282,13 @@ type HubStatement struct {
 func (s *Service) hubBooks(ctx context.Context, u *auth.User, hubID int64) (*registry.Org, error) {
 	h, err := s.Orgs.Lookup(ctx, hubID)
 	if errs.Is(err, errs.NotFound) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !ReadsHubBooks(u, h) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	return h, nil
 }

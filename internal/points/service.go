@@ -40,7 +40,7 @@ func (s *Service) Today() string { return clock.Day(s.now()) }
 func (s *Service) List(ctx context.Context, u *auth.User, within string, year int) ([]*Point, error) {
 	within, ok := u.Narrow(within)
 	if !ok {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	// points are kept per district: a street officer sees its district's
 	// points only when the point sits in the street
@@ -152,7 +152,7 @@ func (s *Service) Cancel(ctx context.Context, u *auth.User, id int64, reason str
 			return err
 		}
 		if !visible(u, p) {
-			return errs.E(errs.NotFound, "err.not_found")
+			return errs.Missing()
 		}
 		if err := validateCancel(p, reason); err != nil {
 			return err

@@ -3,12 +3,10 @@ package points
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"linli/internal/platform/db"
-	"linli/internal/platform/errs"
 )
 
 const columns = `p.id, p.kind, p.district_code, COALESCE(d.name, ''), p.street_code, p.community_code, COALESCE(c.name, ''),
@@ -36,14 +34,7 @@ func scan(sc interface{ Scan(...any) error }) (*Point, error) {
 }
 
 func get(ctx context.Context, q db.Querier, id int64) (*Point, error) {
-	p, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+from+` WHERE p.id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get demonstration point %d: %w", id, err)
-	}
-	return p, nil
+	return db.One(ctx, q, "get demonstration point", scan, `SELECT `+columns+from+` WHERE p.id = $1`, id)
 }
 
 // list reads the points of the districts under place (a district or

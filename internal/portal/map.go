@@ -38,7 +38,7 @@ func reader(code string) *auth.User {
 // ?indicator=KEY (one the portal shows for the place), with as_of=.
 func (s *Service) Map(ctx context.Context, code string, q url.Values, lang string) (*geomap.Data, error) {
 	if !validCode(code) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	in := url.Values{"as_of": {q.Get("as_of")}, "lang": {lang}}
 	var d *geomap.Data
@@ -57,7 +57,7 @@ func (s *Service) Map(ctx context.Context, code string, q url.Values, lang strin
 			return nil, perr
 		}
 		if !slices.ContainsFunc(rows, func(r kpi.PublicRow) bool { return r.Result.Key == key }) {
-			return nil, errs.E(errs.NotFound, "err.not_found")
+			return nil, errs.Missing()
 		}
 		in.Set("indicator", key)
 		d, err = s.KPI.MapIndicator(ctx, reader(code), code, in)

@@ -105,8 +105,6 @@ func viewer(code string) *auth.User {
 	return &auth.User{Username: "portal", Role: auth.Auditor, ScopeCode: code}
 }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 // PublicOrg is an organization as the public sees it: the registry's
 // public facts always, the rest only as published.
 type PublicOrg struct {
@@ -238,7 +236,7 @@ func (s *Service) searchOrgs(ctx context.Context, q OrgQuery, known bool) (*OrgP
 			return nil, err
 		}
 		if !ok {
-			return nil, notFound()
+			return nil, errs.Missing()
 		}
 	}
 	if q.PerPage == 0 {
@@ -292,7 +290,7 @@ func (s *Service) Org(ctx context.Context, id int64) (*PublicOrg, error) {
 		return nil, err
 	}
 	if o == nil || o.Status != registry.StatusActive {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	set, err := getSettings(ctx, s.DB.Read, id)
 	if err != nil {
@@ -397,7 +395,7 @@ func (s *Service) Activities(ctx context.Context, q ActivityQuery) (*ActivityPag
 	if ok, err := s.Geo.Exists(ctx, q.Within); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if q.From == "" && q.To == "" {
 		q.From = s.today().Format(time.DateOnly)
@@ -507,7 +505,7 @@ type PlaceQuery struct {
 // changed.
 func (s *Service) Place(ctx context.Context, q PlaceQuery) (*Place, error) {
 	if !validCode(q.Code) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	q.Lang = cmpStr(q.Lang, i18n.ZH)
 	today := s.today()
@@ -527,7 +525,7 @@ func (s *Service) makePlace(ctx context.Context, q PlaceQuery) (*Place, error) {
 		return nil, err
 	}
 	if len(path) == 0 || path[len(path)-1].Code != code {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	p := &Place{Code: code, Name: path[len(path)-1].Name, Level: levelName(code), Children: []ChildPlace{}, Upcoming: []Activity{},
 		Recent: []Activity{}, Calls: []CallRef{}, Indicators: []Indicator{}, Cases: []Case{}, Surveys: []SurveyRef{}, Path: path}
@@ -871,7 +869,7 @@ func (s *Service) DeletePhoto(ctx context.Context, u *auth.User, orgID, id int64
 			return err
 		}
 		if !ok {
-			return notFound()
+			return errs.Missing()
 		}
 		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "portal.photo_delete", ObjectType: "org",
 			ObjectID: fmt.Sprint(orgID), ScopeCode: o.CommunityCode, Detail: map[string]any{"photo_id": id}})
@@ -883,21 +881,21 @@ func (s *Service) DeletePhoto(ctx context.Context, u *auth.User, orgID, id int64
 func (s *Service) PhotoData(ctx context.Context, orgID, id int64) (string, []byte, error) {
 	o, err := s.Orgs.Lookup(ctx, orgID)
 	if err != nil || o == nil || o.Status != registry.StatusActive {
-		return "", nil, notFound()
+		return "", nil, errs.Missing()
 	}
 	set, err := getSettings(ctx, s.DB.Read, orgID)
 	if err != nil {
 		return "", nil, err
 	}
 	if !set.Photos {
-		return "", nil, notFound()
+		return "", nil, errs.Missing()
 	}
 	ct, data, err := photoData(ctx, s.DB.Read, orgID, id)
 	if err != nil {
 		return "", nil, err
 	}
 	if data == nil {
-		return "", nil, notFound()
+		return "", nil, errs.Missing()
 	}
 	return ct, data, nil
 }

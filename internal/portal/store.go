@@ -133,10 +133,7 @@ func photoData(ctx context.Context, q db.Querier, orgID, id int64) (string, []by
 	var ct string
 	var data []byte
 	err := q.QueryRowContext(ctx, `SELECT content_type, data FROM portal_photos WHERE org_id = $1 AND id = $2`, orgID, id).Scan(&ct, &data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil, nil
-	}
-	return ct, data, err
+	return ct, data, db.Optional(err, "portal: photo")
 }
 
 func deletePhoto(ctx context.Context, tx *sql.Tx, orgID, id int64) (bool, error) {

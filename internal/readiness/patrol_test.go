@@ -19,13 +19,9 @@ import (
 func TestPatrolGroups(t *testing.T) {
 	a := apptest.New(t)
 	st := a.CreateUser("wushan-patrol", auth.StreetOfficer, wushan, 0)
-	in := apptest.OrgInput("五山街平安巡逻队", commA)
-	in.Status = "active"
-	org := a.CreateOrg(st, in)
+	org := a.ActiveOrg(st, "五山街平安巡逻队", commA)
 	other := a.CreateUser("haizhu-patrol", auth.StreetOfficer, "440105001", 0)
-	oin := apptest.OrgInput("海珠巡逻队", "440105001101")
-	oin.Status = "active"
-	far := a.CreateOrg(other, oin)
+	far := a.ActiveOrg(other, "海珠巡逻队", "440105001101")
 	c := a.As(st)
 	good := map[string]any{"org_id": org.ID, "area": "五山路至华南农业大学东门", "members": 18,
 		"shifts": []map[string]any{{"weekday": 5, "starts": "19:30", "ends": "21:30", "route": "五山路—茶山路"},
@@ -85,9 +81,7 @@ func TestPatrolGroups(t *testing.T) {
 	if !strings.Contains(string(page.Body), "五山路至华南农业大学东门") || !strings.Contains(string(page.Body), `id="patrol-form"`) {
 		t.Error("page lacks the group or the form")
 	}
-	in2 := apptest.OrgInput("五山街义务巡逻队", commB)
-	in2.Status = "active"
-	a.CreateOrg(st, in2)
+	a.ActiveOrg(st, "五山街义务巡逻队", commB)
 	// organizations are chosen by name through the registry's picker (no list cut at 500)
 	if !strings.Contains(string(page.Body), `id="p-org" name="org_id"`) || !strings.Contains(string(page.Body), `data-pick="/api/v1/orgs/pick?status=active"`) {
 		t.Error("the patrol form has no organization picker")

@@ -40,8 +40,6 @@ type Service struct {
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 // place narrows a requested division to the user's subtree: a division
 // outside it is not found.
 func place(u *auth.User, within string) (string, error) {
@@ -51,7 +49,7 @@ func place(u *auth.User, within string) (string, error) {
 	code := u.ScopeCode
 	if within != "" {
 		if !u.InScope(within) {
-			return "", notFound()
+			return "", errs.Missing()
 		}
 		code = within
 	}
@@ -165,7 +163,7 @@ func (s *Service) LogContact(ctx context.Context, u *auth.User, id int64, in Con
 		return nil, err
 	}
 	if !u.InScope(l.CommunityCode) || !readsReadiness(u) {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if !canKeep(u, l.CommunityCode) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -193,7 +191,7 @@ func (s *Service) LogContact(ctx context.Context, u *auth.User, id int64, in Con
 			return &list[i], nil
 		}
 	}
-	return nil, notFound()
+	return nil, errs.Missing()
 }
 
 // Liaisons lists the posts of a subtree, and the communities without one.

@@ -3,13 +3,11 @@ package readiness
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"linli/internal/geo"
 	"linli/internal/platform/db"
-	"linli/internal/platform/errs"
 	"linli/internal/platform/pii"
 )
 
@@ -139,11 +137,8 @@ func getLiaison(ctx context.Context, q db.Querier, id int64) (*Liaison, error) {
 	var orgs string
 	err := q.QueryRowContext(ctx, `SELECT id, community_code, holder, since, org_ids FROM liaisons WHERE id = $1`, id).
 		Scan(&l.ID, &l.CommunityCode, &l.Holder, &l.Since, &orgs)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
 	if err != nil {
-		return nil, fmt.Errorf("readiness: liaison: %w", err)
+		return nil, db.Found(err, "readiness: liaison")
 	}
 	l.OrgIDs, l.Log = db.SplitIDs(orgs), []ContactLog{}
 	return &l, nil

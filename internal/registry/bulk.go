@@ -491,12 +491,9 @@ func (im *Import) credit(ctx context.Context, code string) (*Org, error) {
 	if o, ok := im.byCredit[code]; ok {
 		return o, nil
 	}
-	o, err := scanOrg(im.q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.credit_code = $1`, code))
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		o = nil
-	case err != nil:
-		return nil, fmt.Errorf("import: find credit code: %w", err)
+	o, err := db.Maybe(ctx, im.q, "import: find credit code", scanOrg, `SELECT `+orgColumns+` FROM orgs o WHERE o.credit_code = $1`, code)
+	if err != nil {
+		return nil, err
 	}
 	im.byCredit[code] = o
 	return o, nil

@@ -113,7 +113,7 @@ func planCreate(u *auth.User, in Input, now time.Time, lk lookups) (*change, err
 // with no error and no field errors means nothing changes.
 func planUpdate(u *auth.User, old *Org, in Input, now time.Time, lk lookups) (*change, errs.Fields, error) {
 	if !visible(u, old) {
-		return nil, nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, nil, errs.Missing()
 	}
 	if !edits(u, old) {
 		return nil, nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -222,7 +222,7 @@ func planHub(u *auth.User, old *Org, on bool, reason string, now time.Time, lk l
 		return nil, errs.Fields{"reason": errs.M("err.too_long", 500)}, nil
 	}
 	if !visible(u, old) {
-		return nil, nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, nil, errs.Missing()
 	}
 	if !DesignatesHubs(u) || !u.InScope(old.CommunityCode) {
 		return nil, nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -322,7 +322,7 @@ func planTransition(u *auth.User, old *Org, mv Move, now time.Time, lk lookups) 
 	}
 	t := transitions[action]
 	if !visible(u, old) {
-		return nil, nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, nil, errs.Missing()
 	}
 	if !slices.Contains(Allowed(u, old), action) {
 		if slices.Contains(t.from, old.Status) {

@@ -53,7 +53,7 @@ func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Org, error)
 		return nil, err
 	}
 	if !visible(u, o) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	maskFor(u, o)
 	return o, nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -68,14 +67,7 @@ func scanOrg(sc interface{ Scan(...any) error }) (*Org, error) {
 }
 
 func getOrg(ctx context.Context, q db.Querier, id int64, forUpdate string) (*Org, error) {
-	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = $1`+forUpdate, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get org %d: %w", id, err)
-	}
-	return o, nil
+	return db.One(ctx, q, "get org", scanOrg, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = $1`+forUpdate, id)
 }
 
 func nullStr(s string) any {

@@ -18,7 +18,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in Input) 
 	in.normalize()
 	target := func(old *Org) (string, bool, error) {
 		if !visible(u, old) {
-			return "", false, errs.E(errs.NotFound, "err.not_found")
+			return "", false, errs.Missing()
 		}
 		return in.CommunityCode, in.Hub, nil
 	}

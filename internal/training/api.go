@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/errs"
 	"linli/internal/platform/web"
 )
 
@@ -102,7 +103,7 @@ func (h *Handlers) apiIssue(ctx context.Context, u *auth.User, id int64, in enro
 func (h *Handlers) apiPDF(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	serial, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
 	if !ok || serial == "" {
-		h.S.JSONError(w, r, notFound())
+		h.S.JSONError(w, r, errs.Missing())
 		return
 	}
 	var buf bytes.Buffer

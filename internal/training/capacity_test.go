@@ -20,8 +20,8 @@ import (
 // activeOrg files an active organization of a community through the
 // registry, as the street.
 func activeOrg(a *apptest.App, by *auth.User, name, community string) *registry.Org {
-	in := apptest.OrgInput(name, community)
-	in.Status, in.EffectiveOn, in.LateReason = "active", "2021-01-01", "系统启用前已在活动，补录"
+	in := apptest.ActiveInput(name, community)
+	in.EffectiveOn, in.LateReason = "2021-01-01", "系统启用前已在活动，补录"
 	return a.CreateOrg(by, in)
 }
 

@@ -24,9 +24,7 @@ func TestPersonPicker(t *testing.T) {
 	street := a.CreateUser("wushan-pick", auth.StreetOfficer, wushan, 0)
 	other := a.CreateUser("other-pick", auth.StreetOfficer, "440106002", 0)
 	c, o := a.As(street), a.As(other)
-	in := apptest.OrgInput("五山骨干培育队", wushanC)
-	in.Status = "active"
-	org := a.CreateOrg(street, in)
+	org := a.ActiveOrg(street, "五山骨干培育队", wushanC)
 	n := 0
 	add := func(c *apptest.Client, name, community, orgText string) *apptest.Response {
 		n++

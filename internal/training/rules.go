@@ -254,7 +254,7 @@ func planSelf(u *auth.User, org *registry.Org, t *Training, now time.Time) (Pers
 		return PersonInput{}, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	if !canSeeTraining(u, t.UnitCode) {
-		return PersonInput{}, errs.E(errs.NotFound, "err.not_found")
+		return PersonInput{}, errs.Missing()
 	}
 	if !sessionOpen(t, now) {
 		return PersonInput{}, errs.E(errs.Conflict, "training.err.over")

@@ -48,8 +48,6 @@ type Service struct {
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
-func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
-
 // randomCode is n characters of an alphabet without look-alikes.
 func randomCode(n int) string {
 	const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -137,13 +135,7 @@ func (s *Service) programme(ctx context.Context, tx *sql.Tx, u *auth.User, now t
 // Get reads a session the user sees.
 func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Training, error) {
 	t, err := getTraining(ctx, s.DB.Read, s.DB.Dialect, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if !seesSession(u, t) {
-		return nil, notFound()
-	}
-	return t, nil
+	return errs.Seen(t, err, func(t *Training) bool { return seesSession(u, t) })
 }
 
 // organized reads a session the user runs: not found if they do not see it,
@@ -242,7 +234,7 @@ func (s *Service) CreatePerson(ctx context.Context, u *auth.User, in PersonInput
 func (s *Service) People(ctx context.Context, u *auth.User, within, year string) ([]Person, error) {
 	scope, ok := u.Narrow(within)
 	if !ok {
-		return nil, notFound()
+		return nil, errs.Missing()
 	}
 	if u.OwnOrgOnly() {
 		return []Person{}, nil
@@ -253,13 +245,7 @@ func (s *Service) People(ctx context.Context, u *auth.User, within, year string)
 // person reads a person of the user's subtree.
 func (s *Service) person(ctx context.Context, q db.Querier, u *auth.User, id int64) (*Person, error) {
 	p, err := getPerson(ctx, q, id)
-	if err != nil {
-		return nil, err
-	}
-	if !seesPerson(u, p.CommunityCode) {
-		return nil, notFound()
-	}
-	return p, nil
+	return errs.Seen(p, err, func(p *Person) bool { return seesPerson(u, p.CommunityCode) })
 }
 
 // Enrol puts a person on a session's list, within its capacity.

@@ -3,7 +3,6 @@ package training
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -61,14 +60,7 @@ func getTraining(ctx context.Context, q db.Querier, d db.Dialect, id int64, lock
 	if lock {
 		tail = d.ForUpdate()
 	}
-	t, err := scanTraining(q.QueryRowContext(ctx, `SELECT `+trainingColumns+trainingFrom+` WHERE t.id = $1`+forUpdateOf(tail), id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("training: get: %w", err)
-	}
-	return t, nil
+	return db.One(ctx, q, "training: get", scanTraining, `SELECT `+trainingColumns+trainingFrom+` WHERE t.id = $1`+forUpdateOf(tail), id)
 }
 
 // forUpdateOf locks only the session's row (PostgreSQL refuses FOR UPDATE
@@ -138,13 +130,7 @@ func programmeID(ctx context.Context, q db.Querier, name, district string) (int6
 	var id int64
 	err := q.QueryRowContext(ctx, `SELECT id FROM training_programmes WHERE name = $1 AND (unit_code = '4401' OR unit_code = $2)
 		ORDER BY builtin DESC, id LIMIT 1`, name, district).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("training: programme: %w", err)
-	}
-	return id, nil
+	return id, db.Optional(err, "training: programme")
 }
 
 func insertProgramme(ctx context.Context, tx *sql.Tx, now time.Time, name, unit string) (int64, error) {
@@ -224,14 +210,7 @@ func insertPeople(ctx context.Context, tx *sql.Tx, now time.Time, in []PersonInp
 }
 
 func getPerson(ctx context.Context, q db.Querier, id int64) (*Person, error) {
-	p, err := scanPerson(q.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("training: person: %w", err)
-	}
-	return p, nil
+	return db.One(ctx, q, "training: person", scanPerson, `SELECT `+personColumns+` FROM people WHERE id = $1`, id)
 }
 
 // listPeople reads the people of a subtree with their training hours in a
@@ -304,11 +283,8 @@ func getCertificate(ctx context.Context, q db.Querier, serial string) (*Certific
 	var c Certificate
 	err := q.QueryRowContext(ctx, `SELECT serial, training_id, person_id, minutes, issued_on, revoked_on, revoke_reason
 		FROM certificates WHERE serial = $1`, serial).Scan(&c.Serial, &c.TrainingID, &c.PersonID, &c.Minutes, &c.IssuedOn, &c.RevokedOn, &c.Reason)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound()
-	}
 	if err != nil {
-		return nil, fmt.Errorf("training: certificate: %w", err)
+		return nil, db.Found(err, "training: certificate")
 	}
 	return &c, nil
 }

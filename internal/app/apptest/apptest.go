@@ -29,6 +29,7 @@ import (
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/pii"
 	"linli/internal/registry"
+	"linli/internal/registry/registrytest"
 )
 
 // Password is the password of every account the helpers create.
@@ -178,11 +179,43 @@ func (a *App) TOTPCode(username string) string {
 // User creates an account of a role at a scope with a generated username.
 func (a *App) User(role, scope string) *auth.User { return a.CreateUser("", role, scope, 0) }
 
-// OrgInput is a valid filing of a community-tier organization.
-func OrgInput(name, community string) registry.Input {
-	return registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"culture_sports"},
-		TargetGroups: []string{"elderly"}, CommunityCode: community, LeaderName: "陈大文",
-		LeaderPhone: "13800138000", FoundedOn: "2020-03-01", Members: 12}
+// OrgInput is a valid filing of a community-tier organization
+// (registrytest.Input).
+func OrgInput(name, community string) registry.Input { return registrytest.Input(name, community) }
+
+// ActiveInput is OrgInput recorded as already active
+// (registrytest.ActiveInput).
+func ActiveInput(name, community string) registry.Input {
+	return registrytest.ActiveInput(name, community)
+}
+
+// ActiveOrg records, as by, an active community-tier organization
+// (ActiveInput) through the registry service.
+func (a *App) ActiveOrg(by *auth.User, name, community string) *registry.Org {
+	a.T.Helper()
+	return a.CreateOrg(by, ActiveInput(name, community))
+}
+
+// Import files n organizations, in(i) the i-th, through one registry
+// import as by (the bulk path the census takes: one transaction, rows
+// numbered from 2 as in a sheet); a refused row or a failed import fails
+// the test.
+func (a *App) Import(by *auth.User, n int, in func(i int) registry.Input) {
+	a.T.Helper()
+	ctx := context.Background()
+	im, err := a.Registry.BeginImport(ctx, by, registry.ImportOptions{})
+	if err != nil {
+		a.T.Fatalf("apptest: begin import: %v", err)
+	}
+	for i := range n {
+		row := in(i)
+		if _, f, err := im.Add(ctx, i+2, row, nil); err != nil || len(f) > 0 {
+			a.T.Fatalf("apptest: import %q: %v %v", row.Name, err, f)
+		}
+	}
+	if _, err := im.Finish(ctx); err != nil {
+		a.T.Fatalf("apptest: finish import: %v", err)
+	}
 }
 
 // CreateOrg files an organization through the registry service as by.

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -171,20 +170,16 @@ func (s *Service) CreateUser(ctx context.Context, by *User, in NewUser) (*User, 
 
 // UserByID returns a user if it is within the viewer's scope.
 func (s *Service) UserByID(ctx context.Context, viewer *User, id int64) (*User, error) {
-	u, err := scanUser(s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && viewer != nil && !viewer.InScope(u.ScopeCode)) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+	u, err := db.One(ctx, s.DB.Read, "auth: user", scanListed, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
+	if err == nil && viewer != nil && !viewer.InScope(u.ScopeCode) {
+		return nil, errs.Missing()
 	}
 	return u, err
 }
 
 // UserByName returns a user by username (no scope check; for the CLI).
 func (s *Service) UserByName(ctx context.Context, name string) (*User, error) {
-	u, err := scanUser(s.DB.Read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username = $1`, name))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
-	}
-	return u, err
+	return db.One(ctx, s.DB.Read, "auth: user", scanListed, `SELECT `+userColumns+` FROM users WHERE username = $1`, name)
 }
 
 // ListUsers returns the accounts within the viewer's scope (an empty list,

@@ -163,7 +163,7 @@ func (s *Service) Unlock(ctx context.Context, by *User, username string) error {
 		return err
 	}
 	if by != nil && !by.InScope(u.ScopeCode) {
-		return errs.E(errs.NotFound, "err.not_found")
+		return errs.Missing()
 	}
 	now := s.now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {

@@ -87,7 +87,7 @@ func (s *Service) RevokeToken(ctx context.Context, u *User, id int64) error {
 			return fmt.Errorf("revoke token: %w", err)
 		}
 		if n, _ := r.RowsAffected(); n == 0 {
-			return errs.E(errs.NotFound, "err.not_found")
+			return errs.Missing()
 		}
 		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "token.revoke", ObjectType: "token",
 			ObjectID: strconv.FormatInt(id, 10), ScopeCode: u.ScopeCode})

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"fmt"
 )
 
 // Collect reads every row of rows with scan into a list (empty, not nil,
@@ -121,8 +120,5 @@ func ListPtrs[T any](ctx context.Context, q Querier, what string, scan func(inte
 // queryList runs a list's query; a failure is reported as what failed.
 func queryList(ctx context.Context, q Querier, what, query string, args []any) (*sql.Rows, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return rows, nil
+	return rows, wrap(err, what)
 }

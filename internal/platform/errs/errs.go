@@ -55,6 +55,27 @@ func E(code, key string, args ...any) *Error {
 	return &Error{Code: code, Message: M(key, args...)}
 }
 
+// Missing is the one answer for an object that is not there or that the
+// user may not see (the two are told apart by no one): code NotFound,
+// message "err.not_found". Each call builds a new error, so no caller can
+// change another's.
+func Missing() error { return E(NotFound, "err.not_found") }
+
+// Seen is a read answered to a user: v when the read succeeded and the
+// user sees it (sees(v)), Missing when the user does not (the answer for
+// no row, so a refusal does not tell that the object exists), err as it
+// came otherwise.
+func Seen[T any](v T, err error, sees func(T) bool) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, err
+	}
+	if !sees(v) {
+		return zero, Missing()
+	}
+	return v, nil
+}
+
 // Code returns the application code of err, Internal for unknown errors.
 func Code(err error) string {
 	var e *Error

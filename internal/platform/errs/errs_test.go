@@ -37,3 +37,24 @@ func TestFieldsLength(t *testing.T) {
 		t.Fatalf("Length replaced the field's first message: %v", f["x"])
 	}
 }
+
+// TestSeen: a read the user sees comes back; one they do not is the
+// not-found answer, as no row would be; a failed read keeps its error and
+// is not shown to sees.
+func TestSeen(t *testing.T) {
+	yes := func(int) bool { return true }
+	no := func(int) bool { return false }
+	if v, err := Seen(7, nil, yes); v != 7 || err != nil {
+		t.Fatalf("seen: %d %v", v, err)
+	}
+	if v, err := Seen(7, nil, no); v != 0 || !Is(err, NotFound) || err.Error() != "not_found: err.not_found" {
+		t.Fatalf("unseen: %d %v", v, err)
+	}
+	boom := E(Internal, "boom")
+	if v, err := Seen(7, error(boom), func(int) bool { t.Fatal("sees asked after a failed read"); return true }); v != 0 || err != boom {
+		t.Fatalf("failed: %d %v", v, err)
+	}
+	if Missing() == Missing() {
+		t.Fatal("Missing shares one error between callers")
+	}
+}

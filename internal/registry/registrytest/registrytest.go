@@ -44,6 +44,23 @@ func Named(tb testing.TB, ctx context.Context, users *auth.Service, name, role, 
 	return User(tb, ctx, users, auth.NewUser{Username: name, DisplayName: name, Role: role, ScopeCode: scope, Password: Password})
 }
 
+// Input is a valid filing of a community-tier organization in community:
+// culture and sports, for the elderly, led by 陈大文 (13800138000), founded
+// on 2020-03-01, 12 members.
+func Input(name, community string) registry.Input {
+	return registry.Input{Name: name, Tier: registry.TierCommunity, Types: []string{"culture_sports"},
+		TargetGroups: []string{"elderly"}, CommunityCode: community, LeaderName: "陈大文",
+		LeaderPhone: "13800138000", FoundedOn: "2020-03-01", Members: 12}
+}
+
+// ActiveInput is Input recorded as already active: an organization the
+// registry takes in as it stands, the ground most rooms' tests need.
+func ActiveInput(name, community string) registry.Input {
+	in := Input(name, community)
+	in.Status = registry.StatusActive
+	return in
+}
+
 // Org creates the organization in through the registry's form, as by; an
 // error fails the test.
 func Org(tb testing.TB, ctx context.Context, reg *registry.Service, by *auth.User, in registry.Input) *registry.Org {
