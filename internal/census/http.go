@@ -125,7 +125,7 @@ func (h *Handlers) jobPage(w http.ResponseWriter, r *http.Request, u *auth.User)
 func (h *Handlers) jobErrors(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	j, err := h.Jobs.Get(r.Context(), u, r.PathValue("job"))
 	if err == nil && (j.Status != JobDone || j.Report == nil || len(j.Report.Errors) == 0) {
-		err = errs.E(errs.NotFound, "err.not_found")
+		err = errs.Missing()
 	}
 	if err != nil {
 		h.S.PageError(w, r, err)

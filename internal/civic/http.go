@@ -229,7 +229,7 @@ func (h *Handlers) signupForSubmit(w http.ResponseWriter, r *http.Request, u *au
 
 func (h *Handlers) needSubmit(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	if h.Svc.Needs == nil {
-		h.S.PageError(w, r, errs.E(errs.NotFound, "err.not_found"))
+		h.S.PageError(w, r, errs.Missing())
 		return
 	}
 	_, err := h.Svc.Needs.RecordNeed(r.Context(), u, funding.Need{Title: r.PostFormValue("title"), Field: r.PostFormValue("field"),

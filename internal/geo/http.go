@@ -69,7 +69,7 @@ type Tree struct {
 // tree builds a node's view for a user; outside the user's scope it is not found.
 func (h *Handlers) tree(ctx context.Context, u *auth.User, code string) (*Tree, error) {
 	if !u.InScope(code) {
-		return nil, errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.Missing()
 	}
 	n, err := h.Store.Get(ctx, code)
 	if err != nil {

@@ -338,7 +338,7 @@ func (h *Handlers) disclosurePage(w http.ResponseWriter, r *http.Request, id int
 	d, err := h.disclose(r, id)
 	if err != nil {
 		if errs.Is(err, errs.Unauthenticated) {
-			err = errs.E(errs.NotFound, "err.not_found")
+			err = errs.Missing()
 		}
 		h.S.PageError(w, r, err)
 		return

@@ -94,7 +94,7 @@ func patches(u *auth.User, o *Org) bool { return manages(u, o) && !o.PhoneMasked
 func (h *Handlers) apiSummary(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	within := r.URL.Query().Get("within")
 	if within != "" && !u.InScope(within) && !u.OwnOrgOnly() {
-		h.S.JSONError(w, r, errs.E(errs.NotFound, "err.not_found"))
+		h.S.JSONError(w, r, errs.Missing())
 		return
 	}
 	s, err := h.Svc.Summarize(r.Context(), u, within)

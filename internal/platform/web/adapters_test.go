@@ -85,13 +85,13 @@ func TestDecodePatch(t *testing.T) {
 	if _, err := patch(`{"size":1}`, current); !errs.Is(err, errs.Invalid) || reads != 1 {
 		t.Fatalf("unknown field: %v, %d reads", err, reads)
 	}
-	gone := func() (thing, error) { return thing{}, errs.E(errs.NotFound, "err.not_found") }
+	gone := func() (thing, error) { return thing{}, errs.Missing() }
 	if _, err := patch(`{"count":5}`, gone); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("missing: %v", err)
 	}
 }
 
-var errNotFound = errs.E(errs.NotFound, "err.not_found")
+var errNotFound = errs.Missing()
 
 // TestPathPair: both ids in order; either one bad is not found.
 func TestPathPair(t *testing.T) {
@@ -263,7 +263,7 @@ func TestRefusalPage(t *testing.T) {
 		t.Errorf("a refusal: %d, want 422 with %q: %.400s", rec.Code, line, body)
 	}
 	rec = httptest.NewRecorder()
-	s.RefusalPage(rec, r, errs.E(errs.NotFound, "err.not_found"), "err.invalid_input")
+	s.RefusalPage(rec, r, errs.Missing(), "err.invalid_input")
 	if rec.Code != http.StatusNotFound {
 		t.Errorf("not found: %d, want 404", rec.Code)
 	}
@@ -285,7 +285,7 @@ func TestRefill(t *testing.T) {
 		{&errs.Error{Code: errs.Conflict, Message: errs.M("err.conflict"), Fields: map[string]errs.Msg{"year": errs.M("err.conflict")}}, http.StatusConflict, "year"},
 		{errs.E(errs.Conflict, "err.edited_meanwhile"), http.StatusConflict, "_"},
 		{errs.E(errs.Forbidden, "err.forbidden"), http.StatusForbidden, ""},
-		{errs.E(errs.NotFound, "err.not_found"), http.StatusNotFound, ""},
+		{errs.Missing(), http.StatusNotFound, ""},
 	} {
 		var shown map[string]string
 		rec := httptest.NewRecorder()

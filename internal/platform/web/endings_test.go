@@ -98,7 +98,7 @@ func TestFormEndings(t *testing.T) {
 		{http.StatusUnprocessableEntity, [3]bool{true, true, true},
 			&errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"name": errs.M("err.required")}}},
 		{http.StatusForbidden, [3]bool{true, false, false}, errs.E(errs.Forbidden, "err.forbidden")},
-		{http.StatusNotFound, [3]bool{}, errs.E(errs.NotFound, "err.not_found")},
+		{http.StatusNotFound, [3]bool{}, errs.Missing()},
 	} {
 		var made *thing
 		if c.err == nil {
@@ -144,7 +144,7 @@ func TestWriteParsed(t *testing.T) {
 	fn := func(_ context.Context, _ *auth.User, key string, in thing) (thing, error) {
 		calls++
 		if key == "" {
-			return thing{}, errs.E(errs.NotFound, "err.not_found")
+			return thing{}, errs.Missing()
 		}
 		in.Note = key
 		return in, nil

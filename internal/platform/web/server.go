@@ -399,7 +399,7 @@ func (s *Server) API(h Handler) http.HandlerFunc {
 func PathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errs.E(errs.NotFound, "err.not_found")
+		return 0, errs.Missing()
 	}
 	return id, nil
 }
@@ -678,10 +678,10 @@ func (s *Server) residentsOnly(mux *http.ServeMux, next http.Handler) http.Handl
 			return
 		}
 		if IsAPI(r) {
-			s.JSONError(w, r, errs.E(errs.NotFound, "err.not_found"))
+			s.JSONError(w, r, errs.Missing())
 			return
 		}
-		s.PageError(w, r, errs.E(errs.NotFound, "err.not_found"))
+		s.PageError(w, r, errs.Missing())
 	})
 }
 

@@ -27,8 +27,8 @@ func TestWant(t *testing.T) {
 		code, key string
 		fail      bool
 	}{
-		{errs.E(errs.NotFound, "err.not_found"), errs.NotFound, "", false},
-		{errs.E(errs.NotFound, "err.not_found"), errs.NotFound, "err.not_found", false},
+		{errs.Missing(), errs.NotFound, "", false},
+		{errs.Missing(), errs.NotFound, "err.not_found", false},
 		{field, errs.Invalid, "err.required", false},
 		{field, errs.Invalid, "err.too_long", true},
 		{errs.E(errs.Forbidden, "err.forbidden"), errs.NotFound, "", true},
