@@ -113,9 +113,23 @@ func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order st
 	args = append(slices.Clip(args), targs...)
 	limit, args := pageLimit(f, args)
 	counted := false
-	if err := s.DB.Each(ctx, `SELECT `+orgColumns+`, (`+total+`) FROM orgs o WHERE `+w+
+	// on SQLite each row comes as one value (listrow.go), on PostgreSQL
+	// by its columns (pgx reads them without a call per column)
+	sel, read := orgColumns+`, (`+total+`)`, func(rows db.Scanner) (*Org, error) {
+		return scanOrg(withTotal{rows, &p.Total})
+	}
+	if s.DB.Engine == db.SQLite {
+		var row string
+		sel, read = orgPacked(total), func(rows db.Scanner) (*Org, error) {
+			if err := rows.Scan(&row); err != nil {
+				return nil, err
+			}
+			return packedOrg(row, &p.Total)
+		}
+	}
+	if err := s.DB.Each(ctx, `SELECT `+sel+` FROM orgs o WHERE `+w+
 		` ORDER BY `+order+limit, args, func(rows db.Scanner) error {
-		o, err := scanOrg(withTotal{rows, &p.Total})
+		o, err := read(rows)
 		if err != nil {
 			return err
 		}
