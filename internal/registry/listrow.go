@@ -75,67 +75,110 @@ func packedOrg(row string, total *int) (*Org, error) {
 	return &o, nil
 }
 
-// packedRow reads the values of a JSON array one by one, past its "[":
-// each value is followed by "," or by the closing "]".
+// packedRow reads the values of a JSON array as SQLite's json_array writes
+// it (no spaces), one by one, past its "[": each value is followed by ","
+// or by the closing "]".
 type packedRow struct {
 	s   string
 	i   int
 	err error
 }
 
-// value reads the next value: its text (a string's unescaped), whether it
-// was a string, and whether it was null.
-func (r *packedRow) value() (v string, quoted, null bool) {
-	if r.err != nil {
-		return "", false, false
-	}
-	s, i := r.s, r.i
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-		i++
-	}
-	if i >= len(s) {
-		r.err = errPacked
-		return "", false, false
-	}
-	if s[i] == '"' {
-		v, i = r.unquote(i + 1)
-		quoted = true
-	} else {
-		j := i
-		for j < len(s) && s[j] != ',' && s[j] != ']' {
-			j++
-		}
-		v, i = strings.TrimRight(s[i:j], " \t\n\r"), j
-		null = v == "null"
-	}
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-		i++
-	}
+// sep steps over the separator after a value that ended at i.
+func (r *packedRow) sep(i int) {
 	switch {
-	case r.err != nil:
-	case i < len(s) && s[i] == ',':
-		i++
-	case i == len(s)-1 && s[i] == ']':
-		i++
+	case i < len(r.s)-1 && r.s[i] == ',':
+		r.i = i + 1
+	case i == len(r.s)-1 && r.s[i] == ']':
+		r.i = i + 1
 	default:
-		r.err = errPacked
+		r.fail()
 	}
-	r.i = i
-	return v, quoted, null
 }
 
-// unquote reads a JSON string from s[i:], past its opening quote, to its
-// closing quote: a slice of the row when it holds no escape.
-func (r *packedRow) unquote(i int) (string, int) {
-	s := r.s
-	start := i
-	for i < len(s) && s[i] != '"' && s[i] != '\\' {
+func (r *packedRow) fail() {
+	if r.err == nil {
+		r.err = errPacked
+	}
+	r.i = len(r.s)
+}
+
+// str reads a string value (a number's text, as database/sql reads an
+// integer into a string); null is an error, as scanning NULL into a
+// string. A string without an escape is a slice of the row.
+func (r *packedRow) str() string {
+	s, i := r.s, r.i
+	if i >= len(s) || s[i] != '"' {
+		return r.number()
+	}
+	i++
+	j := strings.IndexByte(s[i:], '"')
+	if j < 0 {
+		r.fail()
+		return ""
+	}
+	if strings.IndexByte(s[i:i+j], '\\') >= 0 {
+		v, end := r.unquote(i)
+		r.sep(end)
+		return v
+	}
+	r.sep(i + j + 1)
+	return s[i : i+j]
+}
+
+// number reads a value that is not a string: its text; null is an error.
+func (r *packedRow) number() string {
+	s, i := r.s, r.i
+	j := i
+	for j < len(s) && s[j] != ',' && s[j] != ']' {
+		j++
+	}
+	v := s[i:j]
+	if v == "" || v == "null" {
+		r.fail()
+		return ""
+	}
+	r.sep(j)
+	return v
+}
+
+// int reads an integer value (a string holding one, as database/sql
+// parses text into an integer); null is an error.
+func (r *packedRow) int() int64 {
+	s, i := r.s, r.i
+	neg := i < len(s) && s[i] == '-'
+	if neg {
 		i++
 	}
-	if i < len(s) && s[i] == '"' {
-		return s[start:i], i + 1
+	var n int64
+	j := i
+	for ; j < len(s) && s[j] >= '0' && s[j] <= '9' && j-i < 18; j++ {
+		n = n*10 + int64(s[j]-'0')
 	}
-	b := []byte(s[start:i])
+	if j > i && j < len(s) && (s[j] == ',' || s[j] == ']') {
+		r.sep(j)
+		if neg {
+			return -n
+		}
+		return n
+	}
+	// anything else (a string, 19 digits): as database/sql parses text
+	v := r.str()
+	if r.err != nil {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		r.fail()
+	}
+	return n
+}
+
+// unquote reads a JSON string holding an escape from s[i:], past its
+// opening quote, to its closing quote; end is past the closing quote.
+func (r *packedRow) unquote(i int) (v string, end int) {
+	s := r.s
+	var b []byte
 	for i < len(s) {
 		c := s[i]
 		switch {
@@ -167,7 +210,7 @@ func (r *packedRow) unquote(i int) (string, int) {
 		case 'u':
 			c, ok := hex4(s, i)
 			if !ok {
-				r.err = errPacked
+				r.fail()
 				return "", len(s)
 			}
 			i += 4
@@ -183,11 +226,11 @@ func (r *packedRow) unquote(i int) (string, int) {
 			}
 			b = utf8.AppendRune(b, c)
 		default:
-			r.err = errPacked
+			r.fail()
 			return "", len(s)
 		}
 	}
-	r.err = errPacked
+	r.fail()
 	return "", len(s)
 }
 
@@ -198,28 +241,4 @@ func hex4(s string, i int) (rune, bool) {
 	}
 	n, err := strconv.ParseUint(s[i:i+4], 16, 16)
 	return rune(n), err == nil
-}
-
-// str reads a string value (a number's text, as database/sql reads an
-// integer into a string); null is an error, as scanning NULL into a string.
-func (r *packedRow) str() string {
-	v, _, null := r.value()
-	if null && r.err == nil {
-		r.err = errPacked
-	}
-	return v
-}
-
-// int reads an integer value (a string holding one, as database/sql
-// parses text into an integer); null is an error.
-func (r *packedRow) int() int64 {
-	v, _, null := r.value()
-	if r.err != nil {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if null || err != nil {
-		r.err = errPacked
-	}
-	return n
 }
