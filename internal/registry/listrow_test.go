@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
@@ -15,8 +16,8 @@ import (
 )
 
 // TestPackedRowsMatchColumns reads list pages from the records (the list
-// cache off), which on SQLite come as one packed value a row (listrow.go),
-// and compares each with an independent answer: every organization read
+// cache off), which on SQLite come as one packed value a row and on
+// PostgreSQL are read from their raw binary values (listrow.go), and compares each with an independent answer: every organization read
 // alone by its columns (Get, as the same viewer: its visibility and
 // masking), filtered, sorted and paged here in Go, and its total counted
 // here. Some rows hold text that JSON escapes (quotes, backslashes,
@@ -71,6 +72,14 @@ func TestPackedRowsMatchColumns(t *testing.T) {
 		`UPDATE orgs SET members = 2147483647 WHERE id = $1`,
 	} {
 		if _, err := f.db.Write.ExecContext(f.ctx, q, ids[len(odd)+i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// times with microseconds, one before 2000 (PostgreSQL counts from it)
+	for i, at := range []time.Time{time.Date(2021, 6, 30, 23, 59, 59, 123456000, time.FixedZone("CST", 8*3600)),
+		time.Date(1999, 12, 31, 23, 59, 59, 999999000, time.UTC)} {
+		if _, err := f.db.Write.ExecContext(f.ctx, `UPDATE orgs SET created_at = $1, updated_at = $2 WHERE id = $3`,
+			at, at.Add(1500*time.Microsecond), ids[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -165,6 +174,9 @@ func TestPackedRowsMatchColumns(t *testing.T) {
 	}
 	if checked < 500 {
 		t.Fatalf("only %d rows compared", checked)
+	}
+	if n := registry.ListRowsScannedForTest(); n != 0 {
+		t.Errorf("%d rows read through pgx's Scan, not by their raw values", n)
 	}
 }
 

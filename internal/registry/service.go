@@ -118,13 +118,33 @@ func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order st
 	sel, read := orgColumns+`, (`+total+`)`, func(rows db.Scanner) (*Org, error) {
 		return scanOrg(withTotal{rows, &p.Total})
 	}
-	if s.DB.Engine == db.SQLite {
+	switch s.DB.Engine {
+	case db.SQLite:
 		var row string
 		sel, read = orgPacked(total), func(rows db.Scanner) (*Org, error) {
 			if err := rows.Scan(&row); err != nil {
 				return nil, err
 			}
 			return packedOrg(row, &p.Total)
+		}
+	case db.Postgres:
+		// pgx's rows by their raw values (listrow.go), when their columns
+		// are what rawOrg reads (checked on the first row)
+		fits := -1
+		scan := read
+		read = func(rows db.Scanner) (*Org, error) {
+			raw, ok := rows.(rawRows)
+			if fits < 0 {
+				fits = 0
+				if ok && rawFits(raw.FieldDescriptions()) {
+					fits = 1
+				}
+			}
+			if fits == 0 {
+				listRowsScanned.Add(1)
+				return scan(rows)
+			}
+			return rawOrg(raw.RawValues(), &p.Total)
 		}
 	}
 	if err := s.DB.Each(ctx, `SELECT `+sel+` FROM orgs o WHERE `+w+
