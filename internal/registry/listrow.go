@@ -33,8 +33,14 @@ import (
 // orgPacked is the select list of a packed row: orgColumns' values, then
 // the total (the statement total), as one JSON array.
 func orgPacked(total string) string {
-	return `json_array(` + orgColumns + `, (` + total + `))`
+	return `json_array(` + orgPackedColumns + `, (` + total + `))`
 }
+
+// orgPackedColumns are orgColumns with the times as they are stored: in a
+// JSON array a time is its text whatever the column's declared type, so
+// it needs no expression around it (db.TimeExpr) to come as text.
+var orgPackedColumns = strings.NewReplacer(db.TimeExpr("o.created_at"), "o.created_at",
+	db.TimeExpr("o.updated_at"), "o.updated_at").Replace(orgColumns)
 
 // errPacked is a packed row that is not what orgPacked writes.
 var errPacked = errors.New("registry: packed organization row: malformed")
@@ -71,10 +77,10 @@ func packedOrg(row string, total *int) (*Org, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if err := (db.Time{T: &o.CreatedAt}).Scan(created); err != nil {
+	if err := (db.Time{T: &o.CreatedAt}).ScanString(created); err != nil {
 		return nil, err
 	}
-	if err := (db.Time{T: &o.UpdatedAt}).Scan(updated); err != nil {
+	if err := (db.Time{T: &o.UpdatedAt}).ScanString(updated); err != nil {
 		return nil, err
 	}
 	*total = int(n)

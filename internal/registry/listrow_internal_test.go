@@ -63,3 +63,12 @@ func TestPackedOrgReadsWhatScanReads(t *testing.T) {
 		}
 	}
 }
+
+// TestPackedColumnsAreOrgColumns holds the packed select list to orgColumns
+// but for the times, selected bare.
+func TestPackedColumnsAreOrgColumns(t *testing.T) {
+	if strings.Contains(orgPackedColumns, "COALESCE(o.created_at") || strings.Contains(orgPackedColumns, "COALESCE(o.updated_at") ||
+		strings.Count(orgPackedColumns, ",") != strings.Count(orgColumns, ",")-2 {
+		t.Fatalf("packed columns %q", orgPackedColumns)
+	}
+}

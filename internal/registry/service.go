@@ -101,7 +101,7 @@ func (s *Service) list(ctx context.Context, u *auth.User, f Filter) (*listed, er
 // listPage reads one page of a list without a search from the records.
 func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order string) (*Page, error) {
 	w, args := where(s.DB.Dialect, u, &f)
-	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
+	p := &Page{Items: make([]*Org, 0, f.PerPage), Page: f.Page, PerPage: f.PerPage}
 	// the page and its total in one statement (one round trip): the total
 	// from the tally when it can answer, else counted, as a subquery that
 	// runs once
@@ -121,8 +121,9 @@ func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order st
 	switch s.DB.Engine {
 	case db.SQLite:
 		var row string
+		dest := []any{&row} // one destination for every row
 		sel, read = orgPacked(total), func(rows db.Scanner) (*Org, error) {
-			if err := rows.Scan(&row); err != nil {
+			if err := rows.Scan(dest...); err != nil {
 				return nil, err
 			}
 			return packedOrg(row, &p.Total)
