@@ -66,3 +66,7 @@ func MovedRetriesForTest(s *Service) int64 { return s.moved.Again() }
 
 // ImportLockedForTest is the change counters an import holds.
 func ImportLockedForTest(im *Import) orgroll.Locked { return im.locked }
+
+// ListRowsScannedForTest is how many PostgreSQL list rows were read through
+// pgx's Scan instead of their raw values (listRowsScanned).
+func ListRowsScannedForTest() int64 { return listRowsScanned.Load() }

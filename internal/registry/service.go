@@ -101,7 +101,7 @@ func (s *Service) list(ctx context.Context, u *auth.User, f Filter) (*listed, er
 // listPage reads one page of a list without a search from the records.
 func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order string) (*Page, error) {
 	w, args := where(s.DB.Dialect, u, &f)
-	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
+	p := &Page{Items: make([]*Org, 0, f.PerPage), Page: f.Page, PerPage: f.PerPage}
 	// the page and its total in one statement (one round trip): the total
 	// from the tally when it can answer, else counted, as a subquery that
 	// runs once
@@ -113,9 +113,44 @@ func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order st
 	args = append(slices.Clip(args), targs...)
 	limit, args := pageLimit(f, args)
 	counted := false
-	if err := s.DB.Each(ctx, `SELECT `+orgColumns+`, (`+total+`) FROM orgs o WHERE `+w+
+	// on SQLite each row comes as one value (listrow.go), on PostgreSQL
+	// by its columns (pgx reads them without a call per column)
+	sel, read := orgColumns+`, (`+total+`)`, func(rows db.Scanner) (*Org, error) {
+		return scanOrg(withTotal{rows, &p.Total})
+	}
+	switch s.DB.Engine {
+	case db.SQLite:
+		var row string
+		dest := []any{&row} // one destination for every row
+		sel, read = orgPacked(total), func(rows db.Scanner) (*Org, error) {
+			if err := rows.Scan(dest...); err != nil {
+				return nil, err
+			}
+			return packedOrg(row, &p.Total)
+		}
+	case db.Postgres:
+		// pgx's rows by their raw values (listrow.go), when their columns
+		// are what rawOrg reads (checked on the first row)
+		fits := -1
+		scan := read
+		read = func(rows db.Scanner) (*Org, error) {
+			raw, ok := rows.(rawRows)
+			if fits < 0 {
+				fits = 0
+				if ok && rawFits(raw.FieldDescriptions()) {
+					fits = 1
+				}
+			}
+			if fits == 0 {
+				listRowsScanned.Add(1)
+				return scan(rows)
+			}
+			return rawOrg(raw.RawValues(), &p.Total)
+		}
+	}
+	if err := s.DB.Each(ctx, `SELECT `+sel+` FROM orgs o WHERE `+w+
 		` ORDER BY `+order+limit, args, func(rows db.Scanner) error {
-		o, err := scanOrg(withTotal{rows, &p.Total})
+		o, err := read(rows)
 		if err != nil {
 			return err
 		}

@@ -58,12 +58,19 @@ func scanOrg(sc interface{ Scan(...any) error }) (*Org, error) {
 	if err != nil {
 		return nil, err
 	}
+	finishOrg(&o, types, groups, hub != 0, brand != 0, vm != 0)
+	return &o, nil
+}
+
+// finishOrg completes an organization read from its columns (scanOrg) or
+// its packed row (packedOrg): the masks' names, the flags, the leader's
+// phone unsealed, the times in UTC.
+func finishOrg(o *Org, types, groups int64, hub, brand, vm bool) {
 	o.Types, o.TargetGroups = db.Unmask(Types, types), db.Unmask(TargetGroups, groups)
-	o.Hub, o.Brand, o.VolunteerMark = hub != 0, brand != 0, vm != 0
+	o.Hub, o.Brand, o.VolunteerMark = hub, brand, vm
 	o.LeaderPhone = pii.Open(o.LeaderPhone)
 	o.Demonstration = o.DemonstrationYear != 0
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
-	return &o, nil
 }
 
 func getOrg(ctx context.Context, q db.Querier, id int64, forUpdate string) (*Org, error) {

@@ -17,7 +17,11 @@ func Mask(all []string, set []string) int64 {
 
 // Unmask is the set a stored mask stands for, in the order of all; never nil.
 func Unmask(all []string, m int64) []string {
-	out := []string{}
+	n := 0
+	for i := range all {
+		n += int(m >> i & 1)
+	}
+	out := make([]string, 0, n) // one allocation, not one per growth (a list page unmasks 40)
 	for i, a := range all {
 		if m&(1<<i) != 0 {
 			out = append(out, a)

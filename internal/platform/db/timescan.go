@@ -45,6 +45,11 @@ func (t Time) Scan(src any) error {
 	return fmt.Errorf("db: scan time from %T", src)
 }
 
+// ScanString is Scan of a text value, without boxing it in an interface
+// (an allocation a value): for a reader that has the text already (a
+// list's packed rows, issue 19).
+func (t Time) ScanString(s string) error { return t.parse(s) }
+
 // timeLayouts are the layouts the SQLite driver reads, in its order.
 var timeLayouts = []string{
 	"2006-01-02 15:04:05.999999999-07:00",
