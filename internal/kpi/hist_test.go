@@ -196,4 +196,3 @@ func histCensus(t *testing.T, w *world, comms []string, r *rand.Rand, n int) {
 		t.Fatalf("census: %+v, %v", fin, err)
 	}
 }
-
