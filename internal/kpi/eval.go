@@ -40,6 +40,11 @@ type evaluation struct {
 	units       []UnitRow              // the units behind the number
 	unitsSorted bool                   // units are in code order (see below)
 	children    []unit
+	// hist: a unit_share rule read from the units' histograms (see
+	// histReqs): met holds, per parent unit, how many units counted enough,
+	// and units are the counted units unjudged (their count unread)
+	hist bool
+	met  map[string]int
 }
 
 // evaluator answers one request; it remembers division lists between
@@ -194,7 +199,10 @@ func (e *evaluator) evaluate(ctx context.Context, ind *Indicator, node geo.Node,
 	}
 	m := e.s.matchFor(ind, ev.spans, w)
 	rq, roll := rollable(ind, w)
+	hreqs, hist := e.histReqs(ind, node, w)
 	switch {
+	case hist:
+		err = e.histEvaluate(ctx, ev, hreqs)
 	case roll && !e.s.records.Load():
 		err = e.rollEvaluate(ctx, ev, m, rq)
 	case ind.Rule.Source == SourceCoverage:
@@ -272,6 +280,10 @@ func (e *evaluator) prefetch(ctx context.Context, inds []*Indicator, node geo.No
 		rq, roll := rollable(ind, w)
 		switch {
 		case roll && !records:
+			if hreqs, ok := e.histReqs(ind, node, w); ok {
+				rolls = append(rolls, hreqs...)
+				continue
+			}
 			if w.Known != "" {
 				continue // (the late organizations first: see rollEvaluate)
 			}
@@ -518,6 +530,10 @@ func (e *evaluator) fillUnits(ctx context.Context, ev *evaluation) error {
 	us = coverageUnits(ind, us)
 	ev.units = make([]UnitRow, 0, len(us))
 	for _, u := range us {
+		if ev.hist {
+			ev.units = append(ev.units, UnitRow{Unit: u.code, Name: u.name})
+			continue
+		}
 		row, ok := ev.judge(u)
 		if ok {
 			ev.units = append(ev.units, row)

@@ -11,6 +11,7 @@ import (
 	"linli/internal/bench"
 	"linli/internal/geo"
 	"linli/internal/kpi"
+	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 )
@@ -52,6 +53,10 @@ func BenchmarkNationalUnits(b *testing.B) {
 	}
 	defer d.Close()
 	if _, err := d.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	// (as linli does at start-up: a migration may ask for the rollup anew)
+	if _, err := orgroll.Ensure(ctx, d); err != nil {
 		b.Fatal(err)
 	}
 	units := strings.Split(os.Getenv("LINLI_KPI_BENCH_UNITS"), ",")

@@ -100,6 +100,9 @@ func (ev *evaluation) shareFigures(code string, below []UnitRow) figures {
 	var n, d int
 	if ind.Rule.Kind == KindUnitShare {
 		d = len(below)
+		if ev.hist {
+			n = ev.sum(ev.met, code)
+		}
 		for _, u := range below {
 			if u.Met {
 				n++

@@ -659,3 +659,60 @@ func (s *Service) workerCounts(ctx context.Context, rq rollQuery, nf *Filter, sp
 	}
 	return out, rows.Err()
 }
+
+// histReqs are the rollup reads that answer a unit_share rule at a unit
+// from the units' histograms (orgroll hist.go: for the streets of each
+// district and the communities of each street, how many counted exactly c
+// organizations on a day), a few rows per child unit instead of a row per
+// judged unit: for a dashboard's evaluation (the units behind the number,
+// which the Units page lists one by one, are not made), on a date as known
+// now, of a rule the histograms keep (one dimension of HistDims, every
+// area), at a unit whose children lie inside the histograms' parents (the
+// city for streets, the district or the city for communities), over spans
+// no narrower than those parents. ok is false otherwise: the judged units'
+// own counts answer, as before.
+func (e *evaluator) histReqs(ind *Indicator, node geo.Node, w when) ([]orgroll.ReadReq, bool) {
+	if e.unit == "" || w.Known != "" || ind.Rule.Kind != KindUnitShare || e.s.records.Load() {
+		return nil, false
+	}
+	rq, roll := rollable(ind, w)
+	if !roll || !slices.Contains(orgroll.HistDims, rq.dim) || !slices.Equal(rq.keys, []string{""}) || rq.rural != nil || rq.minWorkers != 0 {
+		return nil, false
+	}
+	hl := orgroll.HistLevel(orgroll.LevelFor(levelLen[ind.Rule.UnitLevel]))
+	p := orgroll.HistParentLen(hl)
+	if hl == 0 || levelLen[ind.Rule.UnitLevel] != orgroll.Levels[hl-10-3].Len || len(node.Code) > p || geo.ChildLen(node.Code) > p {
+		return nil, false
+	}
+	spans, _, ok := reach(ind, node)
+	if !ok {
+		return nil, false
+	}
+	out := make([]orgroll.ReadReq, len(spans))
+	for i, sp := range spans {
+		if sp.n > p {
+			return nil, false
+		}
+		out[i] = orgroll.ReadReq{Lvl: hl, Dim: rq.dim, Lo: sp.lo, Hi: sp.hi, Day: w.Day}
+	}
+	return out, true
+}
+
+// histEvaluate reads a unit_share rule's figures from the units'
+// histograms (see histReqs): for each parent unit, how many of its units
+// counted at least MinCount (ev.met) and how many of their organizations
+// were counted by a late entry (ev.lates); the units themselves are listed
+// from the divisions (fillUnits), for the figures' denominators.
+func (e *evaluator) histEvaluate(ctx context.Context, ev *evaluation, reqs []orgroll.ReadReq) error {
+	ev.hist, ev.counts, ev.met, ev.lates = true, map[string]int{}, map[string]int{}, map[string]int{}
+	for _, r := range reqs {
+		m, err := e.rollRead(ctx, r)
+		if err != nil {
+			return err
+		}
+		met, late := orgroll.HistCounts(m, max(1, ev.ind.Rule.MinCount))
+		addCounts(ev.met, met, 1)
+		addCounts(ev.lates, late, 1)
+	}
+	return nil
+}

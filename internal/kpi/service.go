@@ -193,6 +193,9 @@ func (s *Service) evaluation(ctx context.Context, e *evaluator, ind *Indicator, 
 		ver, e.ver[node.Code] = v, v
 	}
 	k := ind.Key + "|" + strconv.Itoa(ind.Version) + "|" + node.Code + "|" + w.key()
+	if _, hist := e.histReqs(ind, node, w); hist {
+		k += "|hist" // (without the judged units the Units page lists)
+	}
 	if ev, ok := s.cache.get(k, ver, s.now()); ok {
 		return ev, nil
 	}

@@ -103,6 +103,40 @@ func count(orgs []*morg, day string) map[string]orgroll.Count {
 	return out
 }
 
+// histOf is the units' histograms of an independent count: for each
+// counted street (community) and dimension kept, its count over its
+// communities' areas, and the histogram of its district (street) holding
+// one unit, and its late ones, under that count.
+func histOf(counts map[string]orgroll.Count) map[string]orgroll.Count {
+	type unit struct {
+		lvl       int
+		dim, code string
+	}
+	sums := map[unit]orgroll.Count{}
+	for ks, c := range counts {
+		k, _ := orgroll.ParseKey(ks)
+		if (k.Lvl != 4 && k.Lvl != 5) || !slices.Contains(orgroll.HistDims, k.Dim) || !geo.Counted(k.Code) {
+			continue
+		}
+		u := unit{k.Lvl, k.Dim, k.Code}
+		s := sums[u]
+		s.N, s.Late = s.N+c.N, s.Late+c.Late
+		sums[u] = s
+	}
+	out := map[string]orgroll.Count{}
+	for u, s := range sums {
+		if s.N == 0 {
+			continue
+		}
+		parent := map[int]int{4: 6, 5: 9}[u.lvl]
+		k := orgroll.Key{Lvl: u.lvl + 10, Dim: u.dim, Code: u.code[:parent], K: strconv.Itoa(s.N)}.String()
+		h := out[k]
+		h.N, h.Late = h.N+1, h.Late+s.Late
+		out[k] = h
+	}
+	return out
+}
+
 // TestRollupEqualsRecords: random histories entered through the registry
 // (creations, approvals, suspensions, deregistrations, moves between
 // communities and districts, changes of tier, groups, types and flags, many
@@ -327,6 +361,36 @@ func TestRollupEqualsRecords(t *testing.T) {
 					}
 				}
 			}
+			// the units' histograms equal those of the independent count
+			hwant := histOf(want)
+			var hreqs []orgroll.ReadReq
+			for _, lvl := range []int{14, 15} {
+				for _, dim := range orgroll.HistDims {
+					hreqs = append(hreqs, orgroll.ReadReq{Lvl: lvl, Dim: dim, Lo: "", Hi: "\U0010FFFF", Day: day},
+						orgroll.ReadReq{Lvl: lvl, Dim: dim, Lo: "", Hi: "\U0010FFFF", Day: day, Scan: true})
+				}
+			}
+			hm, err := orgroll.ReadMany(ctx, d.Read, hreqs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < len(hm); i += 2 {
+				if !maps.Equal(hm[i], hm[i+1]) {
+					t.Errorf("%s on %s: histogram %s read %v, scanned %v", what, day, hreqs[i].Dim, hm[i], hm[i+1])
+				}
+			}
+			hgot := map[string]orgroll.Count{}
+			for _, m := range hm {
+				for k, c := range m {
+					hgot[k.String()] = c
+				}
+			}
+			if !maps.Equal(hgot, hwant) {
+				t.Errorf("%s on %s: histograms %v, want %v", what, day, hgot, hwant)
+			}
+			if day == today() && len(hwant) < 10 {
+				t.Errorf("%s on %s: only %d histogram rows to compare", what, day, len(hwant))
+			}
 			if !maps.Equal(got, want) {
 				for k := range want {
 					if got[k] != want[k] {
@@ -356,6 +420,61 @@ func TestRollupEqualsRecords(t *testing.T) {
 	if moves < 10 || lates < 30 {
 		t.Fatalf("the history has %d moves and %d late entries: too few to test", moves, lates)
 	}
+	// a census imported late (补录), through the import's batched path
+	// (orgroll's merge): organizations founded in the plan's years, some
+	// brands and volunteer marks, in the same communities
+	im, err := reg.BeginImport(ctx, admin, registry.ImportOptions{Source: "census.xlsx", LateReason: "按普查补录"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []registry.ImportRow
+	for i := 0; i < 150; i++ {
+		founded := fmt.Sprintf("%d-%02d-%02d", 2019+i%2, 1+i%12, 1+i%28)
+		in := registry.Input{Name: fmt.Sprintf("普查组织%03d", i), Tier: pick([]string{registry.TierStreet, registry.TierCommunity}),
+			Types: someOf(registry.Types), TargetGroups: someOf(registry.TargetGroups[:6]), CommunityCode: pick(comms), FoundedOn: founded,
+			Members: 10, LeaderName: "陈丽", LeaderPhone: "13812345678", Status: registry.StatusActive, Brand: i%4 == 0,
+			VolunteerMark: i%3 == 0, Dates: map[string]string{"status": founded}}
+		batch = append(batch, registry.ImportRow{N: i + 2, In: in})
+	}
+	res, err := im.AddRows(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, rr := range res {
+		if len(rr.Fields) > 0 {
+			t.Fatalf("census row %d: %v", batch[j].N, rr.Fields)
+		}
+	}
+	if fin, err := im.Finish(ctx); err != nil || !fin.Committed || fin.Created != len(batch) {
+		t.Fatalf("census: %+v, %v", fin, err)
+	}
+	// the model of the imported organizations: their history as written
+	hist, err := d.Read.QueryContext(ctx, `SELECT o.id, o.community_code, o.status, h.field, h.value, h.at, h.late_reason
+		FROM orgs o JOIN org_history h ON h.org_id = o.id WHERE o.name LIKE '普查组织%' ORDER BY o.id, h.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]*morg{}
+	for hist.Next() {
+		var id int64
+		var comm, status, field, value, reason string
+		var at time.Time
+		if err := hist.Scan(&id, &comm, &status, &field, &value, &at, &reason); err != nil {
+			t.Fatal(err)
+		}
+		m := byID[id]
+		if m == nil {
+			m = &morg{id: id, community: comm, last: map[string]string{}, status: status}
+			byID[id] = m
+			orgs = append(orgs, m)
+		}
+		seq++
+		m.evs = append(m.evs, ev{day: orgroll.Day(at), seq: seq, field: field, value: value, late: reason != ""})
+	}
+	if err := hist.Err(); err != nil || len(byID) != len(batch) {
+		t.Fatalf("census history: %d organizations, %v", len(byID), err)
+	}
+	hist.Close()
 	check("kept in the writing transactions")
 	segs := func() map[int64]string {
 		rows, err := d.Read.Query(`SELECT org_id, segs FROM org_segs`)

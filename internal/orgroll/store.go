@@ -59,6 +59,11 @@ func Refresh(ctx context.Context, tx db.Querier, dia db.Dialect, ids []int64) er
 			return err
 		}
 	}
+	// (the units' histograms move with their keys: hist.go)
+	d, err := withHist(ctx, tx, d)
+	if err != nil {
+		return err
+	}
 	if err := apply(ctx, tx, dia, d); err != nil {
 		return err
 	}
@@ -550,6 +555,11 @@ func rebuildDistrict(ctx context.Context, tx *sql.Tx, dist string, visitors []in
 	}
 	if err := writeSegs(ctx, tx, ids, segs); err != nil {
 		return err
+	}
+	// the histograms of the district's streets and communities (hist.go):
+	// every unit key of the district is in all, from nothing
+	for k, m := range histDeltas(all, nil) {
+		all[k] = m
 	}
 	return writeCumulative(ctx, tx, all)
 }
