@@ -28,7 +28,7 @@ func newEnv(t *testing.T) *env {
 	st := &geo.Store{DB: d}
 	reg := &registry.Service{DB: d, Geo: st, Now: time.Now}
 	users := &auth.Service{DB: d, Now: time.Now, IdleTimeout: time.Hour, AbsTimeout: 12 * time.Hour,
-		Orgs: reg, DivisionExists: st.Exists}
+		Orgs: reg, DivisionExists: st.Exists, Hashing: auth.Cheapest()}
 	return &env{d, st, reg, users}
 }
 

@@ -189,7 +189,7 @@ func (s *supporter) hubsAt(t time.Time) *hub.Service {
 func (s *supporter) usersAt(t time.Time) *auth.Service {
 	u := s.users
 	return &auth.Service{DB: u.DB, Now: fixed(t), IdleTimeout: u.IdleTimeout, AbsTimeout: u.AbsTimeout, Orgs: u.Orgs,
-		DivisionExists: u.DivisionExists, Throttle: u.Throttle}
+		DivisionExists: u.DivisionExists, Throttle: u.Throttle, Hashing: u.Hashing}
 }
 
 // newUser schedules an account's creation by the administrator; the account

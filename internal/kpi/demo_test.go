@@ -28,7 +28,8 @@ func loadDemo(tb testing.TB) *kpi.Service {
 	st := &geo.Store{DB: d}
 	clock := func() time.Time { return demoNow }
 	reg := &registry.Service{DB: d, Geo: st, Now: clock}
-	users := &auth.Service{DB: d, Now: clock, IdleTimeout: time.Hour, AbsTimeout: 12 * time.Hour, Orgs: reg, DivisionExists: st.Exists}
+	users := &auth.Service{DB: d, Now: clock, IdleTimeout: time.Hour, AbsTimeout: 12 * time.Hour, Orgs: reg, DivisionExists: st.Exists,
+		Hashing: auth.Cheapest()}
 	if _, err := demo.Load(ctx, d, st, reg, users, demoNow, 2021); err != nil {
 		tb.Fatal(err)
 	}

@@ -80,7 +80,8 @@ func newWorld(t testing.TB) *world {
 	c.set("2021-09-15")
 	st := geotest.Load(t, d)
 	reg := &registry.Service{DB: d, Geo: st, Now: c.Now}
-	users := &auth.Service{DB: d, Now: c.Now, IdleTimeout: time.Hour, AbsTimeout: 12 * time.Hour, Orgs: reg, DivisionExists: st.Exists}
+	users := &auth.Service{DB: d, Now: c.Now, IdleTimeout: time.Hour, AbsTimeout: 12 * time.Hour, Orgs: reg, DivisionExists: st.Exists,
+		Hashing: auth.Cheapest()}
 	w := &world{t: t, ctx: ctx, db: d, clock: c, geo: st, reg: reg, users: users,
 		kpi: &Service{DB: d, Geo: st, Now: c.Now}, orgNames: map[int64]string{}}
 	w.city = w.user("city", auth.CityAdmin, cityCode)

@@ -104,6 +104,38 @@ func TestPasswordHash(t *testing.T) {
 	})
 }
 
+// TestHashingCost: the product's accounts are hashed at OWASP's cost (the
+// Service's zero value); a service set to Cheapest, as the tests' are,
+// stores the cheap cost; and both sign in, each hash checked at its own.
+func TestHashingCost(t *testing.T) {
+	f := setup(t)
+	stored := func(name string) string {
+		t.Helper()
+		var h string
+		if err := f.db.Read.QueryRowContext(f.ctx, `SELECT password_hash FROM users WHERE username = $1`, name).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	f.user(t, f.admin, "owasp", auth.StreetOfficer, "440106001")
+	if h := stored("owasp"); !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("the zero Service hashed at %q", h)
+	}
+	f.users.Hashing = auth.Cheapest()
+	f.user(t, f.admin, "cheap", auth.StreetOfficer, "440106001")
+	if h := stored("cheap"); !strings.HasPrefix(h, "$argon2id$v=19$m=8,t=1,p=1$") {
+		t.Fatalf("Cheapest hashed at %q", h)
+	}
+	for _, name := range []string{"owasp", "cheap"} {
+		if _, err := f.login(name, pw); err != nil {
+			t.Fatalf("sign in %s: %v", name, err)
+		}
+		if _, err := f.login(name, pw+"x"); err == nil {
+			t.Fatalf("%s signed in with a wrong password", name)
+		}
+	}
+}
+
 func TestCreateUserValidation(t *testing.T) {
 	f := setup(t)
 	district := f.user(t, f.admin, "tianhe-security", auth.SecurityAdmin, "440106")

@@ -43,12 +43,23 @@ type Service struct {
 	// made through this Service takes effect at once on this process; on
 	// another process sharing the database, within SessionTTL.
 	SessionTTL time.Duration
+	// Hashing is the cost new passwords are hashed at (zero: OWASP); tests
+	// set Cheapest. Stored hashes check at their own cost.
+	Hashing Argon2id
 
 	cacheOnce sync.Once
 	sessions  *sessionCache
 }
 
 func (s *Service) now() time.Time { return clock.Now(s.Now) }
+
+// hash hashes a new password at the service's cost (Hashing, else OWASP).
+func (s *Service) hash(pw string) (string, error) {
+	if s.Hashing == (Argon2id{}) {
+		return HashPassword(pw)
+	}
+	return s.Hashing.Hash(pw)
+}
 
 const userColumns = `id, username, display_name, role, scope_code, COALESCE(org_id, 0), disabled, totp_on`
 
@@ -141,7 +152,7 @@ func (s *Service) CreateUser(ctx context.Context, by *User, in NewUser) (*User, 
 	if err := s.validateNew(ctx, by, &in); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := s.hash(in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +292,7 @@ func (s *Service) SetPassword(ctx context.Context, by *User, id int64, pw string
 		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"password": errs.M("err.password_short", MinPasswordLen)}}
 	}
-	hash, err := HashPassword(pw)
+	hash, err := s.hash(pw)
 	if err != nil {
 		return err
 	}

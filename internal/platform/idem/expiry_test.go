@@ -19,7 +19,7 @@ func TestKeysExpire(t *testing.T) {
 	ctx := context.Background()
 	d := dbtest.Open(t)
 	start := time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)
-	users := &auth.Service{DB: d, Now: func() time.Time { return start }}
+	users := &auth.Service{DB: d, Now: func() time.Time { return start }, Hashing: auth.Cheapest()}
 	u, err := users.CreateUser(ctx, nil, auth.NewUser{Username: "staff", Role: auth.CityAdmin, ScopeCode: "4401", Password: "long enough 1"})
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,8 @@ import (
 // idle and absolute of an hour, organizations from reg, divisions from st,
 // time from now.
 func Auth(d *db.DB, st *geo.Store, reg *registry.Service, now func() time.Time) *auth.Service {
-	return &auth.Service{DB: d, Now: now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: reg, DivisionExists: st.Exists}
+	return &auth.Service{DB: d, Now: now, IdleTimeout: time.Hour, AbsTimeout: time.Hour, Orgs: reg, DivisionExists: st.Exists,
+		Hashing: auth.Cheapest()}
 }
 
 // User creates the account in through users; an error fails the test.
