@@ -42,9 +42,6 @@ func (h *Handlers) apiTokens(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.S.JSONError(w, r, err)
 		return
 	}
-	if ts == nil {
-		ts = []auth.Token{}
-	}
 	web.JSON(w, http.StatusOK, map[string]any{"items": ts, "total": len(ts)})
 }
 

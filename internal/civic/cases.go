@@ -183,15 +183,11 @@ func (s *Service) fillCases(ctx context.Context, q db.Querier, cs []*Case) error
 		if err != nil {
 			return fmt.Errorf("civic: photos: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			c.Photos = append(c.Photos, id)
+		ids, err := db.Column[int64](rows)
+		if err != nil {
+			return err
 		}
-		rows.Close()
+		c.Photos = append(c.Photos, ids...)
 	}
 	names, err := s.Geo.Names(ctx, codes)
 	if err != nil {

@@ -200,13 +200,11 @@ func (s *Service) OrgRatings(ctx context.Context, orgID int64) (*RatingSummary, 
 	if err != nil {
 		return nil, fmt.Errorf("civic: org comments: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	if out.Comments, err = db.Collect(rows, func(r interface{ Scan(...any) error }) (*PublicComment, error) {
 		var c PublicComment
-		if err := rows.Scan(&c.Stars, &c.Comment, &c.Answer, &c.Year); err != nil {
-			return nil, err
-		}
-		out.Comments = append(out.Comments, c)
+		return &c, r.Scan(&c.Stars, &c.Comment, &c.Answer, &c.Year)
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

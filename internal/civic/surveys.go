@@ -311,20 +311,17 @@ func surveyAnswers(ctx context.Context, q db.Querier, id int64) ([]map[string]st
 	if err != nil {
 		return nil, fmt.Errorf("civic: survey answers: %w", err)
 	}
-	defer rows.Close()
-	out := []map[string]string{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*map[string]string, error) {
 		var raw string
-		if err := rows.Scan(&raw); err != nil {
+		if err := r.Scan(&raw); err != nil {
 			return nil, err
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal([]byte(raw), &m); err != nil {
 			return nil, fmt.Errorf("civic: survey answer: %w", err)
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return &m, nil
+	})
 }
 
 // results computes a survey's readings by place and its tallies by question.

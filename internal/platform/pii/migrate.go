@@ -117,14 +117,8 @@ func readSealed(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]seale
 	if err != nil {
 		return nil, err
 	}
-	defer rs.Close()
-	var out []sealed
-	for rs.Next() {
+	return db.Collect(rs, func(sc interface{ Scan(...any) error }) (*sealed, error) {
 		var r sealed
-		if err := rs.Scan(&r.id, &r.v); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rs.Err()
+		return &r, sc.Scan(&r.id, &r.v)
+	})
 }
