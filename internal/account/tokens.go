@@ -36,15 +36,6 @@ func (h *Handlers) tokenCreate(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.renderTokens(w, r, u, http.StatusOK, plain, nil)
 }
 
-func (h *Handlers) apiTokens(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	ts, err := h.Auth.ListTokens(r.Context(), u)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": ts, "total": len(ts)})
-}
-
 func (h *Handlers) apiTokenCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	var in struct {
 		Name string `json:"name"`
