@@ -42,17 +42,7 @@ func columns(t *testing.T, d *db.DB) []string {
 		q = `SELECT table_name || '.' || column_name FROM information_schema.columns
 		     WHERE table_schema = current_schema() AND is_generated = 'NEVER' AND data_type <> 'tsvector'`
 	}
-	rows, err := d.Read.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		out = append(out, s)
-	}
+	out := dbtest.Strings(t, d, q)
 	sort.Strings(out)
 	return out
 }
