@@ -1,18 +1,13 @@
 package account
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
-	"image"
-	"image/color"
-	"image/png"
 	"net/http"
-
-	"rsc.io/qr"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/qrcode"
 	"linli/internal/platform/web"
 )
 
@@ -154,30 +149,9 @@ func (h *Handlers) apiTOTPReset(w http.ResponseWriter, r *http.Request, u *auth.
 // qrDataURI draws text as a QR code PNG in a data: URI (the CSP allows
 // data: images; nothing is fetched from elsewhere).
 func qrDataURI(text string) string {
-	c, err := qr.Encode(text, qr.M)
+	b, err := qrcode.PNG(text, 5)
 	if err != nil {
 		return ""
 	}
-	const scale, quiet = 5, 4
-	n := (c.Size + 2*quiet) * scale
-	img := image.NewGray(image.Rect(0, 0, n, n))
-	for i := range img.Pix {
-		img.Pix[i] = 0xff
-	}
-	for y := 0; y < c.Size; y++ {
-		for x := 0; x < c.Size; x++ {
-			if c.Black(x, y) {
-				for dy := 0; dy < scale; dy++ {
-					for dx := 0; dx < scale; dx++ {
-						img.SetGray((x+quiet)*scale+dx, (y+quiet)*scale+dy, color.Gray{})
-					}
-				}
-			}
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		return ""
-	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b)
 }
