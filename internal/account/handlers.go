@@ -67,7 +67,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/tokens", Summary: "Create an API token; the secret is shown once", Tag: "tokens",
 		Body: "NewToken", Response: "CreatedToken", Status: 201}, h.S.API(h.apiTokenCreate))
 	rt.API(web.Doc{Method: "DELETE", Path: "/api/v1/tokens/{id}", Summary: "Revoke an API token", Tag: "tokens", Status: 204},
-		h.S.API(h.S.WithID("id", h.apiTokenRevoke)))
+		h.S.API(h.S.WithID("id", done(h.S, h.Auth.RevokeToken))))
 	h.totpRoutes(rt)
 	rt.Schemas(schemas)
 }

@@ -51,12 +51,3 @@ func (h *Handlers) apiTokenCreate(w http.ResponseWriter, r *http.Request, u *aut
 	}
 	web.JSON(w, http.StatusCreated, map[string]any{"token": plain, "id": t.ID, "name": t.Name, "prefix": t.Prefix, "created_at": t.CreatedAt})
 }
-
-func (h *Handlers) apiTokenRevoke(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	err := h.Auth.RevokeToken(r.Context(), u, id)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}

@@ -27,7 +27,7 @@ func (h *Handlers) totpRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/me/totp/confirm", Summary: "Turn the second factor on with a code; answers the recovery codes, shown once", Tag: "session",
 		Body: "TOTPConfirm", Response: "RecoveryCodes"}, h.S.API(h.apiTOTPConfirm))
 	rt.API(web.Doc{Method: "DELETE", Path: "/api/v1/users/{id}/totp", Summary: "Reset an account's second factor (sessions end, API tokens revoked)", Tag: "users",
-		Status: 204}, h.S.API(h.S.WithID("id", h.apiTOTPReset)))
+		Status: 204}, h.S.API(h.S.WithID("id", done(h.S, h.Auth.ResetTOTP))))
 }
 
 type totpLoginData struct {
@@ -135,15 +135,6 @@ func (h *Handlers) apiTOTPConfirm(w http.ResponseWriter, r *http.Request, u *aut
 	}
 	codes, err := h.Auth.ConfirmTOTP(r.Context(), u, in.TOTP)
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"recovery_codes": codes}, err)
-}
-
-func (h *Handlers) apiTOTPReset(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	err := h.Auth.ResetTOTP(r.Context(), u, id)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // qrDataURI draws text as a QR code PNG in a data: URI (the CSP allows

@@ -105,6 +105,18 @@ func (h *Handlers) userSetPassword(w http.ResponseWriter, r *http.Request, u *au
 	})
 }
 
+// done runs an action on the account or token its path names and answers
+// 204 (a token's revocation, a second factor's reset), or its error.
+func done(s *web.Server, fn func(ctx context.Context, u *auth.User, id int64) error) web.IDHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		if err := fn(r.Context(), u, id); err != nil {
+			s.JSONError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
 // counted answers the user's own list as {"items": [...], "total": n}
 // (the accounts' and the tokens' lists).
 func counted[T any](s *web.Server, fn func(ctx context.Context, u *auth.User) ([]T, error)) web.Handler {
