@@ -99,13 +99,9 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old
 	f.Length("name", in.Name, 2, 100)
 	f.Length("address", in.Address, 0, 200)
 	f.Length("opening_hours", in.OpeningHours, 0, 100)
-	if !slices.Contains(HostTypes, in.HostType) {
-		f.Add("host_type", "err.choose_one")
-	}
+	f.OneOf("host_type", in.HostType, HostTypes, "err.choose_one")
 	for _, sv := range in.Services {
-		if !slices.Contains(Services, sv) {
-			f.Add("services", "err.unknown_value", sv)
-		}
+		f.OneOf("services", sv, Services, "err.unknown_value", sv)
 	}
 	today := s.today()
 	checkDate(in.OpenedOn, "opened_on", today, true, f)
