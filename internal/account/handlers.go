@@ -55,7 +55,7 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user", Tag: "session", Response: "User"},
 		h.S.API(h.apiMe))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/users", Summary: "Accounts within the administrator's scope", Tag: "users",
-		Response: "UserList"}, h.S.API(h.apiUsers))
+		Response: "UserList"}, h.S.API(counted(h.S, h.Auth.ListUsers)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/users", Summary: "Create an account within the administrator's scope", Tag: "users",
 		Body: "NewUser", Response: "User", Status: 201}, h.S.API(h.apiUserCreate))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/users/{id}", Summary: "One account", Tag: "users", Response: "User"},
@@ -63,11 +63,11 @@ func (h *Handlers) Routes(rt *web.Router) {
 	rt.API(web.Doc{Method: "PATCH", Path: "/api/v1/users/{id}", Summary: "Disable, enable or set the password of an account", Tag: "users",
 		Body: "UserPatch", Response: "User"}, h.S.API(h.S.WithID("id", h.apiUserPatch)))
 	rt.API(web.Doc{Method: "GET", Path: "/api/v1/tokens", Summary: "The signed-in user's API tokens", Tag: "tokens",
-		Response: "TokenList"}, h.S.API(h.apiTokens))
+		Response: "TokenList"}, h.S.API(counted(h.S, h.Auth.ListTokens)))
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/tokens", Summary: "Create an API token; the secret is shown once", Tag: "tokens",
 		Body: "NewToken", Response: "CreatedToken", Status: 201}, h.S.API(h.apiTokenCreate))
 	rt.API(web.Doc{Method: "DELETE", Path: "/api/v1/tokens/{id}", Summary: "Revoke an API token", Tag: "tokens", Status: 204},
-		h.S.API(h.S.WithID("id", h.apiTokenRevoke)))
+		h.S.API(h.S.WithID("id", done(h.S, h.Auth.RevokeToken))))
 	h.totpRoutes(rt)
 	rt.Schemas(schemas)
 }

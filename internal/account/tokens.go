@@ -36,18 +36,6 @@ func (h *Handlers) tokenCreate(w http.ResponseWriter, r *http.Request, u *auth.U
 	h.renderTokens(w, r, u, http.StatusOK, plain, nil)
 }
 
-func (h *Handlers) apiTokens(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	ts, err := h.Auth.ListTokens(r.Context(), u)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	if ts == nil {
-		ts = []auth.Token{}
-	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": ts, "total": len(ts)})
-}
-
 func (h *Handlers) apiTokenCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	var in struct {
 		Name string `json:"name"`
@@ -62,13 +50,4 @@ func (h *Handlers) apiTokenCreate(w http.ResponseWriter, r *http.Request, u *aut
 		return
 	}
 	web.JSON(w, http.StatusCreated, map[string]any{"token": plain, "id": t.ID, "name": t.Name, "prefix": t.Prefix, "created_at": t.CreatedAt})
-}
-
-func (h *Handlers) apiTokenRevoke(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	err := h.Auth.RevokeToken(r.Context(), u, id)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }

@@ -1,18 +1,13 @@
 package account
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
-	"image"
-	"image/color"
-	"image/png"
 	"net/http"
-
-	"rsc.io/qr"
 
 	"linli/internal/platform/auth"
 	"linli/internal/platform/errs"
+	"linli/internal/platform/qrcode"
 	"linli/internal/platform/web"
 )
 
@@ -32,7 +27,7 @@ func (h *Handlers) totpRoutes(rt *web.Router) {
 	rt.API(web.Doc{Method: "POST", Path: "/api/v1/me/totp/confirm", Summary: "Turn the second factor on with a code; answers the recovery codes, shown once", Tag: "session",
 		Body: "TOTPConfirm", Response: "RecoveryCodes"}, h.S.API(h.apiTOTPConfirm))
 	rt.API(web.Doc{Method: "DELETE", Path: "/api/v1/users/{id}/totp", Summary: "Reset an account's second factor (sessions end, API tokens revoked)", Tag: "users",
-		Status: 204}, h.S.API(h.S.WithID("id", h.apiTOTPReset)))
+		Status: 204}, h.S.API(h.S.WithID("id", done(h.S, h.Auth.ResetTOTP))))
 }
 
 type totpLoginData struct {
@@ -142,42 +137,12 @@ func (h *Handlers) apiTOTPConfirm(w http.ResponseWriter, r *http.Request, u *aut
 	h.S.Respond(w, r, http.StatusOK, map[string]any{"recovery_codes": codes}, err)
 }
 
-func (h *Handlers) apiTOTPReset(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
-	err := h.Auth.ResetTOTP(r.Context(), u, id)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
 // qrDataURI draws text as a QR code PNG in a data: URI (the CSP allows
 // data: images; nothing is fetched from elsewhere).
 func qrDataURI(text string) string {
-	c, err := qr.Encode(text, qr.M)
+	b, err := qrcode.PNG(text, 5)
 	if err != nil {
 		return ""
 	}
-	const scale, quiet = 5, 4
-	n := (c.Size + 2*quiet) * scale
-	img := image.NewGray(image.Rect(0, 0, n, n))
-	for i := range img.Pix {
-		img.Pix[i] = 0xff
-	}
-	for y := 0; y < c.Size; y++ {
-		for x := 0; x < c.Size; x++ {
-			if c.Black(x, y) {
-				for dy := 0; dy < scale; dy++ {
-					for dx := 0; dx < scale; dx++ {
-						img.SetGray((x+quiet)*scale+dx, (y+quiet)*scale+dy, color.Gray{})
-					}
-				}
-			}
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		return ""
-	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b)
 }

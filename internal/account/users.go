@@ -105,13 +105,25 @@ func (h *Handlers) userSetPassword(w http.ResponseWriter, r *http.Request, u *au
 	})
 }
 
-func (h *Handlers) apiUsers(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	users, err := h.Auth.ListUsers(r.Context(), u)
-	if err != nil {
-		h.S.JSONError(w, r, err)
-		return
+// done runs an action on the account or token its path names and answers
+// 204 (a token's revocation, a second factor's reset), or its error.
+func done(s *web.Server, fn func(ctx context.Context, u *auth.User, id int64) error) web.IDHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {
+		if err := fn(r.Context(), u, id); err != nil {
+			s.JSONError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": users, "total": len(users)})
+}
+
+// counted answers the user's own list as {"items": [...], "total": n}
+// (the accounts' and the tokens' lists).
+func counted[T any](s *web.Server, fn func(ctx context.Context, u *auth.User) ([]T, error)) web.Handler {
+	return func(w http.ResponseWriter, r *http.Request, u *auth.User) {
+		l, err := fn(r.Context(), u)
+		s.Respond(w, r, http.StatusOK, map[string]any{"items": l, "total": len(l)}, err)
+	}
 }
 
 func (h *Handlers) apiUserCreate(w http.ResponseWriter, r *http.Request, u *auth.User) {

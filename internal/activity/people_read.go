@@ -58,16 +58,14 @@ func (s *Service) Beneficiary(ctx context.Context, u *auth.User, id int64) (*Ben
 	if err != nil {
 		return nil, nil, fmt.Errorf("activity: served: %w", err)
 	}
-	defer rows.Close()
-	out := []ServedEntry{}
-	for rows.Next() {
+	out, err := db.Collect(rows, func(r interface{ Scan(...any) error }) (*ServedEntry, error) {
 		var e ServedEntry
-		if err := rows.Scan(&e.ActivityID, &e.Title, &e.Day); err != nil {
-			return nil, nil, err
-		}
-		out = append(out, e)
+		return &e, r.Scan(&e.ActivityID, &e.Title, &e.Day)
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	return b, out, rows.Err()
+	return b, out, nil
 }
 
 // Consultation is one consultation the user sees, with its meetings and,

@@ -30,19 +30,16 @@ func insertBeneficiary(ctx context.Context, tx *sql.Tx, b *Beneficiary, by int64
 const beneficiaryCols = `id, name, phone, community_code, district_code, groups_mask, created_at`
 
 func scanBeneficiaries(rows *sql.Rows) ([]*Beneficiary, error) {
-	defer rows.Close()
-	out := []*Beneficiary{}
-	for rows.Next() {
+	return db.CollectPtrs(rows, func(r interface{ Scan(...any) error }) (*Beneficiary, error) {
 		var b Beneficiary
 		var mask int64
-		if err := rows.Scan(&b.ID, &b.Name, &b.Phone, &b.CommunityCode, &b.DistrictCode, &mask, &b.CreatedAt); err != nil {
+		if err := r.Scan(&b.ID, &b.Name, &b.Phone, &b.CommunityCode, &b.DistrictCode, &mask, &b.CreatedAt); err != nil {
 			return nil, err
 		}
 		b.Phone = pii.Open(b.Phone)
 		b.Groups = db.Unmask(registry.TargetGroups, mask)
-		out = append(out, &b)
-	}
-	return out, rows.Err()
+		return &b, nil
+	})
 }
 
 func beneficiariesByID(ctx context.Context, q db.Querier, ids []int64) (map[int64]*Beneficiary, error) {
@@ -147,18 +144,12 @@ func getSurvey(ctx context.Context, q db.Querier, consultationID int64) (*Survey
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var c, n int
-		if err := rows.Scan(&c, &n); err != nil {
-			return nil, err
-		}
+	return &s, db.EachPair(rows, func(c, n int) {
 		if c >= 0 && c < len(s.Counts) {
 			s.Counts[c] = n
 		}
 		s.Answers += n
-	}
-	return &s, rows.Err()
+	})
 }
 
 func hashKey(k string) string {
@@ -178,13 +169,11 @@ func getAssociation(ctx context.Context, q db.Querier, street string) (*Associat
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	if a.Members, err = db.Collect(rows, func(r interface{ Scan(...any) error }) (*Member, error) {
 		var m Member
-		if err := rows.Scan(&m.OrgID, &m.OrgName, &m.JoinedOn, &m.LeftOn); err != nil {
-			return nil, err
-		}
-		a.Members = append(a.Members, m)
+		return &m, r.Scan(&m.OrgID, &m.OrgName, &m.JoinedOn, &m.LeftOn)
+	}); err != nil {
+		return nil, err
 	}
-	return a, rows.Err()
+	return a, nil
 }

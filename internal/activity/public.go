@@ -142,21 +142,10 @@ func PublicDays(ctx context.Context, q db.Querier, f PublicFilter) (map[string]i
 // OrgLatest lists an organization's latest recorded activities (hosted
 // by it), newest first, without the host's name.
 func OrgLatest(ctx context.Context, q db.Querier, orgID int64, limit int) ([]Listed, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.title, a.theme, a.kind, a.starts_at, a.ends_at, a.starts_on,
+	return db.List(ctx, q, "activity: org latest", func(r interface{ Scan(...any) error }) (*Listed, error) {
+		var a Listed
+		return &a, r.Scan(&a.ID, &a.Title, &a.Theme, &a.Kind, &a.StartsAt, &a.EndsAt, &a.Day, &a.Community, &a.Address, &a.OrgID)
+	}, `SELECT a.id, a.title, a.theme, a.kind, a.starts_at, a.ends_at, a.starts_on,
 		a.community_code, a.address, a.org_id FROM activities a WHERE a.org_id = $1 AND a.status = $2
 		ORDER BY a.starts_on DESC, a.id DESC LIMIT `+strconv.Itoa(limit), orgID, StatusRecorded)
-	if err != nil {
-		return nil, fmt.Errorf("activity: org latest: %w", err)
-	}
-	defer rows.Close()
-	out := []Listed{}
-	for rows.Next() {
-		var a Listed
-		if err := rows.Scan(&a.ID, &a.Title, &a.Theme, &a.Kind, &a.StartsAt, &a.EndsAt, &a.Day, &a.Community, &a.Address,
-			&a.OrgID); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }

@@ -102,17 +102,16 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, activityID int64) (*
 func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, decision, reason string) (*Report, error) {
 	now := s.now()
 	reason = strings.TrimSpace(reason)
-	var out *Report
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Do(ctx, s.DB, func(tx *sql.Tx) (*Report, error) {
 		r, err := getReport(ctx, tx, id, s.DB.Dialect.ForUpdate())
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !u.InScope(r.CommunityCode) {
-			return errs.Missing()
+			return nil, errs.Missing()
 		}
 		if !canDecide(u, r) {
-			return errs.E(errs.Forbidden, "err.report_not_level")
+			return nil, errs.E(errs.Forbidden, "err.report_not_level")
 		}
 		f := errs.Fields{}
 		status := map[string]string{"acknowledge": ReportAcknowledged, "refuse": ReportRefused}[decision]
@@ -124,25 +123,23 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, decision, 
 		}
 		f.Length("reason", reason, 0, 500)
 		if err := f.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		if r.Status != ReportPending {
-			return errs.E(errs.Conflict, "err.report_decided")
+			return nil, errs.E(errs.Conflict, "err.report_decided")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE major_reports SET status = $1, decided_by = $2, decided_at = $3, reason = $4 WHERE id = $5`,
 			status, db.NullID(u.ID), now, reason, id); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE activities SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3`,
 			statusOf(true, status), now, r.ActivityID); err != nil {
-			return err
+			return nil, err
 		}
 		r.Status, r.Reason, r.DecidedAt = status, reason, &now
-		out = r
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "major_report." + decision, ObjectType: "major_report",
+		return r, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "major_report." + decision, ObjectType: "major_report",
 			ObjectID: itoa(id), ScopeCode: r.CommunityCode, Detail: map[string]any{"activity_id": r.ActivityID, "reason": reason}})
 	})
-	return out, err
 }
 
 // ReportList is a page of the reports in scope, with the streets'

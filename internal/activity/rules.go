@@ -240,16 +240,10 @@ func planActivity(in Input, orgs []*OrgRef, communityOK bool, rule Rule) (*Activ
 	f.Length("title", in.Title, 1, 100)
 	f.Length("address", in.Address, 0, 200)
 	f.Length("write_up", in.WriteUp, 0, 4000)
-	if !slices.Contains(Themes, in.Theme) {
-		f.Add("theme", "err.activity_theme")
-	}
-	if !slices.Contains(Kinds, in.Kind) {
-		f.Add("kind", "err.activity_kind")
-	}
+	f.OneOf("theme", in.Theme, Themes, "err.activity_theme")
+	f.OneOf("kind", in.Kind, Kinds, "err.activity_kind")
 	for _, x := range in.Fields {
-		if !slices.Contains(ThemeFields[in.Theme], x) {
-			f.Add("fields", "err.activity_field")
-		}
+		f.OneOf("fields", x, ThemeFields[in.Theme], "err.activity_field")
 	}
 	if len(in.OrgIDs) == 0 || len(in.OrgIDs) > 20 {
 		f.Add("org_ids", "err.activity_orgs")
@@ -307,9 +301,7 @@ func planActivity(in Input, orgs []*OrgRef, communityOK bool, rule Rule) (*Activ
 		if n < 0 {
 			f.Add("beneficiaries", "err.activity_count")
 		}
-		if !slices.Contains(in.TargetGroups, g) {
-			f.Add("beneficiaries", "err.beneficiaries_group")
-		}
+		f.OneOf("beneficiaries", g, in.TargetGroups, "err.beneficiaries_group")
 		sum += n
 	}
 	if sum != b.Total {
@@ -368,9 +360,7 @@ func statusOf(major bool, report string) string {
 func checkRule(r Rule) error {
 	f := errs.Fields{}
 	for _, k := range r.Kinds {
-		if !slices.Contains(Kinds, k) {
-			f.Add("kinds", "err.activity_kind")
-		}
+		f.OneOf("kinds", k, Kinds, "err.activity_kind")
 	}
 	if r.MinParticipants < 1 || r.MinParticipants > 1_000_000 {
 		f.Add("min_participants", "err.activity_count")
@@ -470,12 +460,8 @@ func planConsultation(in ConsultationInput) (Input, error) {
 	in.Topic = strings.TrimSpace(in.Topic)
 	f.Length("topic", in.Topic, 1, 200)
 	f.Length("follow_up", in.FollowUp, 0, 4000)
-	if !slices.Contains(TopicKinds, in.TopicKind) {
-		f.Add("topic_kind", "err.consult_kind")
-	}
-	if !slices.Contains(RaisedBy, in.RaisedBy) {
-		f.Add("raised_by", "err.consult_raised_by")
-	}
+	f.OneOf("topic_kind", in.TopicKind, TopicKinds, "err.consult_kind")
+	f.OneOf("raised_by", in.RaisedBy, RaisedBy, "err.consult_raised_by")
 	if in.RaisedBy == "organization" && in.RaisedByOrgID == 0 {
 		f.Add("raised_by_org_id", "err.activity_orgs")
 	}
@@ -522,9 +508,7 @@ func planBeneficiary(in BeneficiaryInput, communityOK bool) (*Beneficiary, error
 	f := errs.Fields{}
 	p := planPerson(in.PersonInput, communityOK, f)
 	for _, g := range in.Groups {
-		if !slices.Contains(registry.TargetGroups, g) {
-			f.Add("groups", "err.activity_group")
-		}
+		f.OneOf("groups", g, registry.TargetGroups, "err.activity_group")
 	}
 	if err := f.Err(); err != nil {
 		return nil, err

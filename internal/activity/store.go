@@ -378,15 +378,7 @@ func volunteerOrgs(ctx context.Context, q db.Querier, vs []*Volunteer) error {
 	if err != nil {
 		return fmt.Errorf("activity: volunteer orgs: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var v, o int64
-		if err := rows.Scan(&v, &o); err != nil {
-			return err
-		}
-		by[v].OrgIDs = append(by[v].OrgIDs, o)
-	}
-	return rows.Err()
+	return db.EachPair(rows, func(v, o int64) { by[v].OrgIDs = append(by[v].OrgIDs, o) })
 }
 
 // overlaps reports whether the volunteer served another activity whose time
@@ -429,20 +421,21 @@ func hoursEntries(ctx context.Context, q db.Querier, volunteerID int64, from, to
 	if err != nil {
 		return nil, 0, fmt.Errorf("activity: hours: %w", err)
 	}
-	defer rows.Close()
-	out := []HoursEntry{}
-	total := 0
-	for rows.Next() {
+	out, err := db.Collect(rows, func(r interface{ Scan(...any) error }) (*HoursEntry, error) {
 		e := HoursEntry{VolunteerID: volunteerID}
 		var corr int
-		if err := rows.Scan(&e.ID, &e.ActivityID, &e.ActivityTitle, &e.ServedOn, &e.minutes, &corr, &e.Reason, &e.CreatedAt); err != nil {
-			return nil, 0, err
-		}
+		err := r.Scan(&e.ID, &e.ActivityID, &e.ActivityTitle, &e.ServedOn, &e.minutes, &corr, &e.Reason, &e.CreatedAt)
 		e.Correction, e.Hours = corr == 1, float64(e.minutes)/60
-		total += e.minutes
-		out = append(out, e)
+		return &e, err
+	})
+	if err != nil {
+		return nil, 0, err
 	}
-	return out, total, rows.Err()
+	total := 0
+	for _, e := range out {
+		total += e.minutes
+	}
+	return out, total, nil
 }
 
 func activityHours(ctx context.Context, q db.Querier, activityID int64) ([]HoursEntry, error) {
@@ -451,18 +444,13 @@ func activityHours(ctx context.Context, q db.Querier, activityID int64) ([]Hours
 	if err != nil {
 		return nil, fmt.Errorf("activity: hours: %w", err)
 	}
-	defer rows.Close()
-	out := []HoursEntry{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*HoursEntry, error) {
 		e := HoursEntry{ActivityID: activityID}
 		var corr int
-		if err := rows.Scan(&e.ID, &e.VolunteerID, &e.ServedOn, &e.minutes, &corr, &e.Reason, &e.CreatedAt); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&e.ID, &e.VolunteerID, &e.ServedOn, &e.minutes, &corr, &e.Reason, &e.CreatedAt)
 		e.Correction, e.Hours = corr == 1, float64(e.minutes)/60
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return &e, err
+	})
 }
 
 // ruleFor reads the rule in force for a community: its street's, else its

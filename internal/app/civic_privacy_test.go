@@ -2,12 +2,12 @@ package app_test
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 
 	"linli/internal/app/apptest"
 	"linli/internal/demo"
+	"linli/internal/platform/db/dbtest"
 )
 
 // The demonstration residents' names and phones appear on no public page
@@ -34,23 +34,9 @@ func TestDemoResidentsNeverPublic(t *testing.T) {
 	if residents < 10 || ratings == 0 || answers < residents || published != 3 {
 		t.Fatalf("demo: %d residents, %d ratings, %d answers, %d published cases", residents, ratings, answers, published)
 	}
-	ids := func(q string) []string {
-		rows, err := a.DB.Read.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var id int64
-			rows.Scan(&id)
-			out = append(out, strconv.FormatInt(id, 10))
-		}
-		return out
-	}
 	fills := map[string][]string{
 		"{code}": {"4401", "440106", "440106008", "440106008007"},
-		"{id}":   append(ids(`SELECT id FROM cases WHERE status = 'published'`), ids(`SELECT DISTINCT org_id FROM org_ratings`)...),
+		"{id}":   append(dbtest.Strings(t, a.DB, `SELECT id FROM cases WHERE status = 'published'`), dbtest.Strings(t, a.DB, `SELECT DISTINCT org_id FROM org_ratings`)...),
 	}
 	var paths []string
 	for _, p := range a.Router.Patterns() {

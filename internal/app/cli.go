@@ -24,6 +24,7 @@ import (
 	"linli/internal/demo"
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
 	"linli/internal/platform/idem"
@@ -293,26 +294,20 @@ func serve(ctx context.Context, env Env, log *slog.Logger, args []string) error 
 }
 
 func (a *App) purgeSessions(ctx context.Context) {
-	t := time.NewTicker(15 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := idem.Purge(ctx, a.DB, a.Now()); err != nil {
-				a.Log.Warn("purge idempotency keys", "err", err)
-			}
-			if _, err := a.Auth.PurgeSignInFailures(ctx); err != nil {
-				a.Log.Warn("purge sign-in failures", "err", err)
-			}
-			if n, err := a.Auth.PurgeSessions(ctx); err != nil {
-				a.Log.Warn("purge sessions", "err", err)
-			} else if n > 0 {
-				a.Log.Info("purged expired sessions", "count", n)
-			}
+	clock.Every(ctx, 15*time.Minute, func() bool {
+		if _, err := idem.Purge(ctx, a.DB, a.Now()); err != nil {
+			a.Log.Warn("purge idempotency keys", "err", err)
 		}
-	}
+		if _, err := a.Auth.PurgeSignInFailures(ctx); err != nil {
+			a.Log.Warn("purge sign-in failures", "err", err)
+		}
+		if n, err := a.Auth.PurgeSessions(ctx); err != nil {
+			a.Log.Warn("purge sessions", "err", err)
+		} else if n > 0 {
+			a.Log.Info("purged expired sessions", "count", n)
+		}
+		return true
+	})
 }
 
 // printDemo prints the demonstration accounts as one readable block, after

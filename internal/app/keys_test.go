@@ -10,6 +10,7 @@ import (
 	"linli/internal/app"
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/platform/pii"
 )
 
@@ -39,17 +40,15 @@ func TestKeyRotation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for rows.Next() {
-			var id int64
-			var v string
-			rows.Scan(&id, &v)
+		if err := db.EachPair(rows, func(id int64, v string) {
 			p, err := keyA.Open(v)
 			if err != nil || !strings.HasPrefix(v, keyA.Tag()) {
 				t.Fatalf("%s.%s %d: %q under key A: %v", col.Table, col.Col, id, v, err)
 			}
 			want[col.Table+"."+col.Col+"#"+strconv.FormatInt(id, 10)] = p
+		}); err != nil {
+			t.Fatal(err)
 		}
-		rows.Close()
 	}
 	for _, p := range p.all() {
 		found := false

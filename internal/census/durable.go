@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
@@ -300,7 +301,7 @@ func (js *Jobs) execute(ctx context.Context, j *Job, u *auth.User, rows *atomic.
 // beat renews the lease and publishes progress until ctx ends; it calls
 // lost when the job is no longer this replica's.
 func (js *Jobs) beat(ctx context.Context, id string, rows *atomic.Int64, lost func()) {
-	every(ctx, js.lease()/4, func() bool {
+	clock.Every(ctx, js.lease()/4, func() bool {
 		now := js.nowMS()
 		res, err := js.Svc.DB.Write.ExecContext(ctx, `UPDATE census_jobs SET heartbeat_ms = $1, lease_ms = $2, rows_read = $3
 			WHERE id = $4 AND owner = $5 AND status = $6`, now, now+js.lease().Milliseconds(), rows.Load(), id, js.Owner, JobRunning)
@@ -316,22 +317,6 @@ func (js *Jobs) beat(ctx context.Context, id string, rows *atomic.Int64, lost fu
 		}
 		return true
 	})
-}
-
-// every calls fn every d until ctx ends or fn returns false.
-func every(ctx context.Context, d time.Duration, fn func() bool) {
-	t := time.NewTicker(d)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if !fn() {
-			return
-		}
-	}
 }
 
 // storedReport is a report as the database keeps it: with the message
@@ -592,5 +577,5 @@ func (js *Jobs) Loop(ctx context.Context) {
 		return true
 	}
 	pass()
-	every(ctx, js.lease()/2, pass)
+	clock.Every(ctx, js.lease()/2, pass)
 }

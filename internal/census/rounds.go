@@ -178,19 +178,13 @@ func (s *Service) Rounds(ctx context.Context, u *auth.User) ([]Round, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list rounds: %w", err)
 	}
-	defer rows.Close()
-	out := []Round{}
-	var codes []string
-	for rows.Next() {
-		r, err := scanRound(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-		codes = append(codes, r.DistrictCode)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := db.Collect(rows, scanRound)
+	if err != nil {
 		return nil, err
+	}
+	codes := make([]string, len(out))
+	for i, r := range out {
+		codes[i] = r.DistrictCode
 	}
 	names, err := s.Geo.Names(ctx, codes)
 	if err != nil {

@@ -183,15 +183,11 @@ func (s *Service) fillCases(ctx context.Context, q db.Querier, cs []*Case) error
 		if err != nil {
 			return fmt.Errorf("civic: photos: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			c.Photos = append(c.Photos, id)
+		ids, err := db.Column[int64](rows)
+		if err != nil {
+			return err
 		}
-		rows.Close()
+		c.Photos = append(c.Photos, ids...)
 	}
 	names, err := s.Geo.Names(ctx, codes)
 	if err != nil {
@@ -252,18 +248,17 @@ func (s *Service) PlaceCases(ctx context.Context, code string, n int) ([]*Case, 
 // features it (see planDecision).
 func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, d Decision) (*Case, error) {
 	now := s.now()
-	var out *Case
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Do(ctx, s.DB, func(tx *sql.Tx) (*Case, error) {
 		c, err := s.getCase(ctx, tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !worksOnCase(u, c) {
-			return errs.Missing()
+			return nil, errs.Missing()
 		}
 		status, featured, err := planDecision(u, c, &d)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if status == CasePublished && c.Status != CasePublished {
 			c.PublishedOn = clock.Day(now)
@@ -271,20 +266,18 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, id int64, d Decision
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, featured = $2, published_on = $3, updated_at = $4
 			WHERE id = $5 AND status = $6`, status, db.BoolInt(featured), c.PublishedOn, now, id, c.Status)
 		if err != nil {
-			return fmt.Errorf("civic: decide: %w", err)
+			return nil, fmt.Errorf("civic: decide: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.changed")}
+			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.changed")}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_decisions (case_id, level, decision, reason, decided_by, decided_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, id, c.Status, d.Decision, d.Reason, u.ID, now); err != nil {
-			return fmt.Errorf("civic: decision: %w", err)
+			return nil, fmt.Errorf("civic: decision: %w", err)
 		}
 		c.Status, c.Featured = status, featured
-		out = c
-		return s.record(ctx, tx, now, u, "case.decide", "case", id, c.UnitCode, map[string]any{"decision": d.Decision, "status": status, "reason": d.Reason})
+		return c, s.record(ctx, tx, now, u, "case.decide", "case", id, c.UnitCode, map[string]any{"decision": d.Decision, "status": status, "reason": d.Reason})
 	})
-	return out, err
 }
 
 // AddPhoto adds a photo to a draft case (its author only), checked by its

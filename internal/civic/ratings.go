@@ -52,14 +52,13 @@ func (s *Service) Rate(ctx context.Context, u *auth.User, orgID int64, in Rating
 	}
 	now := s.now()
 	day := clock.Day(now)
-	var out *Rating
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Do(ctx, s.DB, func(tx *sql.Tx) (*Rating, error) {
 		took, err := s.tookPart(ctx, tx, u.ID, orgID, day)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := planRating(u, &in, ratingFacts{orgCommunity: o.CommunityCode, orgStatus: o.Status, tookPart: took}); err != nil {
-			return err
+			return nil, err
 		}
 		r := &Rating{OrgID: orgID, OrgName: o.Name, Year: day[:4], Stars: in.Stars, Comment: in.Comment, CommunityCode: o.CommunityCode,
 			EffectiveOn: day, CreatedAt: now}
@@ -70,15 +69,13 @@ func (s *Service) Rate(ctx context.Context, u *auth.User, orgID int64, in Rating
 			district_code, effective_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			orgID, u.ID, r.Year, r.Stars, r.Comment, r.CommentStatus, o.CommunityCode, o.DistrictCode, day, now).Scan(&r.ID)
 		if s.DB.Dialect.IsUniqueViolation(err) {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.rated"), Fields: map[string]errs.Msg{"org_id": errs.M("err.civic.rated")}}
+			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.rated"), Fields: map[string]errs.Msg{"org_id": errs.M("err.civic.rated")}}
 		}
 		if err != nil {
-			return fmt.Errorf("civic: rate: %w", err)
+			return nil, fmt.Errorf("civic: rate: %w", err)
 		}
-		out = r
-		return s.record(ctx, tx, now, u, "resident.rate", "org", orgID, o.CommunityCode, map[string]any{"stars": r.Stars, "comment": r.Comment != ""})
+		return r, s.record(ctx, tx, now, u, "resident.rate", "org", orgID, o.CommunityCode, map[string]any{"stars": r.Stars, "comment": r.Comment != ""})
 	})
-	return out, err
 }
 
 const ratingCols = `r.id, r.org_id, o.name, r.ryear, r.stars, r.comment, r.comment_status, r.community_code, r.answer, r.effective_on, r.created_at, r.user_id`
@@ -165,22 +162,19 @@ func (s *Service) AnswerRating(ctx context.Context, u *auth.User, id int64, a An
 func (s *Service) changeRating(ctx context.Context, u *auth.User, id int64, may func(r *Rating) bool,
 	change func(tx *sql.Tx, r *Rating, now time.Time) error) (*Rating, error) {
 	now := s.now()
-	var out *Rating
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Do(ctx, s.DB, func(tx *sql.Tx) (*Rating, error) {
 		r, err := s.getRating(ctx, tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !may(r) {
-			return errs.Missing()
+			return nil, errs.Missing()
 		}
 		if err := change(tx, r, now); err != nil {
-			return err
+			return nil, err
 		}
-		out = r
-		return nil
+		return r, nil
 	})
-	return out, err
 }
 
 // OrgRatings is the public summary of an organization's ratings: how many,
@@ -200,13 +194,11 @@ func (s *Service) OrgRatings(ctx context.Context, orgID int64) (*RatingSummary, 
 	if err != nil {
 		return nil, fmt.Errorf("civic: org comments: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	if out.Comments, err = db.Collect(rows, func(r interface{ Scan(...any) error }) (*PublicComment, error) {
 		var c PublicComment
-		if err := rows.Scan(&c.Stars, &c.Comment, &c.Answer, &c.Year); err != nil {
-			return nil, err
-		}
-		out.Comments = append(out.Comments, c)
+		return &c, r.Scan(&c.Stars, &c.Comment, &c.Answer, &c.Year)
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

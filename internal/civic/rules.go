@@ -326,9 +326,7 @@ func validateCase(in *CaseInput, themes []string) errs.Fields {
 		in.Kind = KindCase
 	}
 	f := errs.Fields{}
-	if !slices.Contains(Kinds, in.Kind) {
-		f.Add("kind", "err.choose_one")
-	}
+	f.OneOf("kind", in.Kind, Kinds, "err.choose_one")
 	f.Length("title", in.Title, 1, 200)
 	f.Length("story", in.Story, 1, 20000)
 	for _, t := range in.Themes {

@@ -56,14 +56,13 @@ func (s *Service) UpdateSurvey(ctx context.Context, u *auth.User, id int64, in S
 		return nil, err
 	}
 	now := s.now()
-	var out *Survey
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Do(ctx, s.DB, func(tx *sql.Tx) (*Survey, error) {
 		old, err := s.getSurvey(ctx, tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !canRunSurvey(u, old.UnitCode) {
-			return errs.Missing()
+			return nil, errs.Missing()
 		}
 		f := validateSurvey(&in, exists)
 		if _, bad := f["unit_code"]; !bad && !canRunSurvey(u, in.UnitCode) {
@@ -73,21 +72,19 @@ func (s *Service) UpdateSurvey(ctx context.Context, u *auth.User, id int64, in S
 			f[k] = m
 		}
 		if err := f.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		qs, _ := json.Marshal(in.Questions)
 		if _, err := tx.ExecContext(ctx, `UPDATE surveys SET title = $1, unit_code = $2, district_code = $3, opens_on = $4, closes_on = $5, questions = $6
 			WHERE id = $7`, in.Title, in.UnitCode, in.UnitCode[:6], in.OpensOn, in.ClosesOn, string(qs), id); err != nil {
-			return fmt.Errorf("civic: update survey: %w", err)
+			return nil, fmt.Errorf("civic: update survey: %w", err)
 		}
 		sv := *old
 		sv.Title, sv.UnitCode, sv.OpensOn, sv.ClosesOn, sv.Questions = in.Title, in.UnitCode, in.OpensOn, in.ClosesOn, in.Questions
-		out = &sv
-		return s.record(ctx, tx, now, u, "survey.update", "survey", id, sv.UnitCode, map[string]any{
+		return &sv, s.record(ctx, tx, now, u, "survey.update", "survey", id, sv.UnitCode, map[string]any{
 			"before": map[string]any{"title": old.Title, "unit_code": old.UnitCode, "opens_on": old.OpensOn, "closes_on": old.ClosesOn, "questions": len(old.Questions)},
 			"after":  map[string]any{"title": sv.Title, "unit_code": sv.UnitCode, "opens_on": sv.OpensOn, "closes_on": sv.ClosesOn, "questions": len(sv.Questions)}})
 	})
-	return out, err
 }
 
 // Survey is one survey as its officers read it (to edit it): those who
@@ -257,17 +254,16 @@ func (s *Service) PublicResults(ctx context.Context, id int64) (*Results, error)
 // them (at once: the public pages read the flag on every request).
 func (s *Service) PublishResults(ctx context.Context, u *auth.User, id int64, in PublicationInput) (*Survey, error) {
 	now := s.now()
-	var out *Survey
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Do(ctx, s.DB, func(tx *sql.Tx) (*Survey, error) {
 		sv, err := s.getSurvey(ctx, tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !seesSurveyResults(u, sv) {
-			return errs.Missing()
+			return nil, errs.Missing()
 		}
 		if !canPublishResults(u, sv) {
-			return errs.E(errs.Forbidden, "err.forbidden")
+			return nil, errs.E(errs.Forbidden, "err.forbidden")
 		}
 		action := "survey.unpublish"
 		var at any
@@ -278,12 +274,10 @@ func (s *Service) PublishResults(ctx context.Context, u *auth.User, id int64, in
 			sv.PublishedAt = nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE surveys SET published_at = $1, published_by = $2 WHERE id = $3`, at, u.ID, id); err != nil {
-			return fmt.Errorf("civic: publish survey: %w", err)
+			return nil, fmt.Errorf("civic: publish survey: %w", err)
 		}
-		out = sv
-		return s.record(ctx, tx, now, u, action, "survey", id, sv.UnitCode, map[string]any{"published": in.Published})
+		return sv, s.record(ctx, tx, now, u, action, "survey", id, sv.UnitCode, map[string]any{"published": in.Published})
 	})
-	return out, err
 }
 
 // PublishedSurveys lists the surveys with published results that concern a
@@ -311,20 +305,17 @@ func surveyAnswers(ctx context.Context, q db.Querier, id int64) ([]map[string]st
 	if err != nil {
 		return nil, fmt.Errorf("civic: survey answers: %w", err)
 	}
-	defer rows.Close()
-	out := []map[string]string{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*map[string]string, error) {
 		var raw string
-		if err := rows.Scan(&raw); err != nil {
+		if err := r.Scan(&raw); err != nil {
 			return nil, err
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal([]byte(raw), &m); err != nil {
 			return nil, fmt.Errorf("civic: survey answer: %w", err)
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return &m, nil
+	})
 }
 
 // results computes a survey's readings by place and its tallies by question.

@@ -110,9 +110,7 @@ func (s *Service) cached(ctx context.Context, u *auth.User, q Query) (*finished,
 	if q.By == "" {
 		q.By = ByGroup
 	}
-	if !slices.Contains(Dimensions, q.By) {
-		f.Add("by", "err.choose_one")
-	}
+	f.OneOf("by", q.By, Dimensions, "err.choose_one")
 	if q.Area != "" && !slices.Contains(Areas, q.Area) {
 		f.Add("area", "err.choose_one")
 	}

@@ -23,19 +23,14 @@ func readRollup(ctx context.Context, d *db.DB, lvl int, dims []string, lo, hi st
 	if err != nil {
 		return nil, fmt.Errorf("coverage rollup: %w", err)
 	}
-	defer rows.Close()
-	var out []tally
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*tally, error) {
 		var t tally
-		if err := rows.Scan(&t.code, &t.area, &t.dim, &t.k, &t.n); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&t.code, &t.area, &t.dim, &t.k, &t.n)
 		if len(t.code) > n {
 			t.code = t.code[:n]
 		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return &t, err
+	})
 }
 
 // areaSQL is a community code's committee kind, as geo.KindOf and the
@@ -53,17 +48,8 @@ func readPlaces(ctx context.Context, d *db.DB, sh *shape, code string) (places, 
 	if err != nil {
 		return places{}, fmt.Errorf("coverage covered communities: %w", err)
 	}
-	defer rows.Close()
 	totals := map[string]int{}
-	for rows.Next() {
-		var c string
-		var k int
-		if err := rows.Scan(&c, &k); err != nil {
-			return places{}, err
-		}
-		totals[c] += k
-	}
-	if err := rows.Err(); err != nil {
+	if err := db.EachPair(rows, func(c string, k int) { totals[c] += k }); err != nil {
 		return places{}, err
 	}
 	return placesIn(sh, totals), nil

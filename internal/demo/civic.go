@@ -48,18 +48,13 @@ func civicDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Servi
 		return fmt.Errorf("demo: busy communities: %w", err)
 	}
 	busiest := map[string]string{}
-	for rows.Next() {
-		var c string
-		var n int
-		if err := rows.Scan(&c, &n); err != nil {
-			rows.Close()
-			return err
-		}
+	if err := db.EachPair(rows, func(c string, _ int) {
 		if _, ok := busiest[c[:6]]; !ok {
 			busiest[c[:6]] = c
 		}
+	}); err != nil {
+		return err
 	}
-	rows.Close()
 	yes := map[bool]string{true: "yes", false: "no"}
 	surveys := map[string]int64{}
 	for i, r := range DemoResidents {

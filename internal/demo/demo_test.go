@@ -131,20 +131,13 @@ func TestLoad(t *testing.T) {
 	})
 
 	t.Run("registered organizations have valid credit codes", func(t *testing.T) {
-		rows, err := e.db.Read.Query(`SELECT COALESCE(credit_code, '') FROM orgs WHERE tier = 'registered'`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		n := 0
-		for rows.Next() {
-			var c string
-			rows.Scan(&c)
+		codes := dbtest.Strings(t, e.db, `SELECT COALESCE(credit_code, '') FROM orgs WHERE tier = 'registered'`)
+		for _, c := range codes {
 			if !registry.ValidCreditCode(c) {
 				t.Errorf("invalid credit code %q", c)
 			}
-			n++
 		}
+		n := len(codes)
 		if n < res.Orgs/20 || n > res.Orgs/7 {
 			t.Errorf("%d registered of %d", n, res.Orgs)
 		}
@@ -257,15 +250,9 @@ func countBy(t *testing.T, d *db.DB, q string) map[string]int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
-		var c string
-		var n int
-		if err := rows.Scan(&c, &n); err != nil {
-			t.Fatal(err)
-		}
-		out[c] = n
+	if err := db.Pairs(rows, out); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

@@ -26,20 +26,12 @@ func portalDemo(ctx context.Context, d *db.DB, st *geo.Store, reg *registry.Serv
 	}
 	var order []string
 	byComm := map[string][]int64{}
-	for rows.Next() {
-		var id int64
-		var c string
-		if err := rows.Scan(&id, &c); err != nil {
-			rows.Close()
-			return err
-		}
+	if err := db.EachPair(rows, func(id int64, c string) {
 		if byComm[c] == nil {
 			order = append(order, c)
 		}
 		byComm[c] = append(byComm[c], id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	}); err != nil {
 		return err
 	}
 	for _, c := range order {

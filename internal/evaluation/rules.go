@@ -172,9 +172,7 @@ func planForm(u *auth.User, o *registry.Org, in *FormInput, day string) error {
 		in.EffectiveOn = day
 	}
 	f := errs.Fields{}
-	if !slices.Contains(Forms, in.Form) {
-		f.Add("form", "err.choose_one")
-	}
+	f.OneOf("form", in.Form, Forms, "err.choose_one")
 	if in.Form != FormNone && in.Form != "" && in.LinkName == "" {
 		f.Add("link_name", "err.required")
 	}
@@ -241,9 +239,7 @@ func planContact(u *auth.User, o *registry.Org, in *ContactInput, day string) er
 	}
 	in.Topic = strings.TrimSpace(in.Topic)
 	f := errs.Fields{}
-	if !slices.Contains(ContactKinds, in.Kind) {
-		f.Add("kind", "err.choose_one")
-	}
+	f.OneOf("kind", in.Kind, ContactKinds, "err.choose_one")
 	f.Length("topic", in.Topic, 1, 200)
 	checkDay(in.On, "on", day, f)
 	return f.Err()

@@ -48,18 +48,12 @@ func scanGrades(rows *sql.Rows, err error) ([]Grade, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evaluation: grades: %w", err)
 	}
-	defer rows.Close()
-	out := []Grade{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Grade, error) {
 		var g Grade
-		if err := rows.Scan(&g.ID, &g.OrgID, &g.Grade, &g.AwardedOn, &g.ValidUntil, &g.Evaluator, &g.LateReason, &g.CreatedAt,
-			&g.OrgName); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&g.ID, &g.OrgID, &g.Grade, &g.AwardedOn, &g.ValidUntil, &g.Evaluator, &g.LateReason, &g.CreatedAt, &g.OrgName)
 		g.CreatedAt = g.CreatedAt.UTC()
-		out = append(out, g)
-	}
-	return out, rows.Err()
+		return &g, err
+	})
 }
 
 // gradesOf reads the grades of organizations, oldest first.
@@ -114,23 +108,20 @@ func formEvents(ctx context.Context, q db.Querier, reg Registry, orgIDs []int64)
 	}
 	for _, part := range chunks(orgIDs, 500) {
 		in, args := db.InList(part, nil)
-		rows, err := q.QueryContext(ctx, `SELECT org_id, form, link_name, effective_on FROM party_forms WHERE org_id IN `+in+
+		type form struct {
+			id int64
+			e  FormEvent
+		}
+		forms, err := db.List(ctx, q, "evaluation: party forms", func(r interface{ Scan(...any) error }) (*form, error) {
+			f := form{e: FormEvent{Source: "form"}}
+			return &f, r.Scan(&f.id, &f.e.Form, &f.e.LinkName, &f.e.EffectiveOn)
+		}, `SELECT org_id, form, link_name, effective_on FROM party_forms WHERE org_id IN `+in+
 			` ORDER BY org_id, effective_on, id`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("evaluation: party forms: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			e := FormEvent{Source: "form"}
-			if err := rows.Scan(&id, &e.Form, &e.LinkName, &e.EffectiveOn); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = append(out[id], e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, err
+		}
+		for _, f := range forms {
+			out[f.id] = append(out[f.id], f.e)
 		}
 	}
 	return out, nil
@@ -220,32 +211,28 @@ func listAppraisals(ctx context.Context, q db.Querier, scope string, orgIDs []in
 		cond += " AND a.org_id IN " + in
 	}
 	args = append(args, limit)
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.org_id, a.year, a.appraised_on, a.forms, a.committee_score, a.satisfied,
-		a.basically, a.dissatisfied, a.score, a.band, a.created_at, o.name FROM appraisals a JOIN orgs o ON o.id = a.org_id
+	return db.List(ctx, q, "evaluation: appraisals", scanAppraisal, `SELECT a.id, a.org_id, a.year, a.appraised_on, a.forms,
+		a.committee_score, a.satisfied, a.basically, a.dissatisfied, a.score, a.band, a.created_at, o.name
+		FROM appraisals a JOIN orgs o ON o.id = a.org_id
 		WHERE `+cond+` ORDER BY a.year DESC, a.score DESC, a.id LIMIT `+ph(len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("evaluation: appraisals: %w", err)
+}
+
+func scanAppraisal(r interface{ Scan(...any) error }) (*Appraisal, error) {
+	var a Appraisal
+	var forms string
+	var committee, score int64
+	if err := r.Scan(&a.ID, &a.OrgID, &a.Year, &a.AppraisedOn, &forms, &committee, &a.Satisfied, &a.Basically,
+		&a.Dissatisfied, &score, &a.Band, &a.CreatedAt, &a.OrgName); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	out := []Appraisal{}
-	for rows.Next() {
-		var a Appraisal
-		var forms string
-		var committee, score int64
-		if err := rows.Scan(&a.ID, &a.OrgID, &a.Year, &a.AppraisedOn, &forms, &committee, &a.Satisfied, &a.Basically,
-			&a.Dissatisfied, &score, &a.Band, &a.CreatedAt, &a.OrgName); err != nil {
-			return nil, err
-		}
-		_ = json.Unmarshal([]byte(forms), &a.Forms)
-		a.CommitteeScore, a.Score = fromCenti(committee), fromCenti(score)
-		if n := a.Satisfied + a.Basically + a.Dissatisfied; n > 0 {
-			r := round2(float64(100*a.Satisfied+60*a.Basically) / float64(n))
-			a.ResidentScore = &r
-		}
-		a.CreatedAt = a.CreatedAt.UTC()
-		out = append(out, a)
+	_ = json.Unmarshal([]byte(forms), &a.Forms)
+	a.CommitteeScore, a.Score = fromCenti(committee), fromCenti(score)
+	if n := a.Satisfied + a.Basically + a.Dissatisfied; n > 0 {
+		r := round2(float64(100*a.Satisfied+60*a.Basically) / float64(n))
+		a.ResidentScore = &r
 	}
-	return out, rows.Err()
+	a.CreatedAt = a.CreatedAt.UTC()
+	return &a, nil
 }
 
 // appraisalScores reads each organization's appraisal score of a year.
@@ -257,16 +244,7 @@ func appraisalScores(ctx context.Context, q db.Querier, orgIDs []int64, year int
 		if err != nil {
 			return nil, fmt.Errorf("evaluation: appraisal scores: %w", err)
 		}
-		for rows.Next() {
-			var id, s int64
-			if err := rows.Scan(&id, &s); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = fromCenti(s)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := db.EachPair(rows, func(id, s int64) { out[id] = fromCenti(s) }); err != nil {
 			return nil, err
 		}
 	}
@@ -442,20 +420,11 @@ func cells(ctx context.Context, q db.Querier, roundID, orgID int64) ([]Cell, err
 	if orgID != 0 {
 		query, args = query+` AND org_id = $2`, append(args, orgID)
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("evaluation: scores: %w", err)
-	}
-	defer rows.Close()
-	var out []Cell
-	for rows.Next() {
+	return db.List(ctx, q, "evaluation: scores", func(r interface{ Scan(...any) error }) (*Cell, error) {
 		var c Cell
 		var s int64
-		if err := rows.Scan(&c.OrgID, &c.Leaf, &c.Scorer, &s); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&c.OrgID, &c.Leaf, &c.Scorer, &s)
 		c.Score = fromCenti(s)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return &c, err
+	}, query, args...)
 }

@@ -129,9 +129,7 @@ func validateCall(in *CallInput, unitExists bool, awarded int64, scored bool, ol
 	normalizeCall(in)
 	f := errs.Fields{}
 	f.Length("title", in.Title, 1, 200)
-	if !slices.Contains(Channels, in.Channel) {
-		f.Add("channel", "err.choose_one")
-	}
+	f.OneOf("channel", in.Channel, Channels, "err.choose_one")
 	if !unitExists {
 		f.Add("unit_code", "err.fund.unit_unknown")
 	}
@@ -140,19 +138,13 @@ func validateCall(in *CallInput, unitExists bool, awarded int64, scored bool, ol
 		f.Add("budget_fen", "err.fund.budget_below_awards")
 	}
 	for _, x := range in.Fields {
-		if !slices.Contains(Fields, x) {
-			f.Add("fields", "err.choose_one")
-		}
+		f.OneOf("fields", x, Fields, "err.choose_one")
 	}
 	for _, t := range in.Eligibility.Tiers {
-		if !slices.Contains(registry.Tiers, t) {
-			f.Add("eligibility", "err.choose_one")
-		}
+		f.OneOf("eligibility", t, registry.Tiers, "err.choose_one")
 	}
 	for _, s := range in.Eligibility.Statuses {
-		if !slices.Contains(registry.Statuses, s) {
-			f.Add("eligibility", "err.choose_one")
-		}
+		f.OneOf("eligibility", s, registry.Statuses, "err.choose_one")
 	}
 	if g := in.Eligibility.MinGrade; g != "" && !slices.Contains([]string{"1A", "2A", "3A", "4A", "5A"}, g) {
 		f.Add("eligibility", "err.choose_one")
@@ -658,9 +650,7 @@ func validateMilestone(in *MilestoneInput) errs.Fields {
 		in.Kind = MilestonePlain
 	}
 	f := errs.Fields{}
-	if !slices.Contains([]string{MilestonePlain, MilestoneMidterm, MilestoneClosing}, in.Kind) {
-		f.Add("kind", "err.choose_one")
-	}
+	f.OneOf("kind", in.Kind, []string{MilestonePlain, MilestoneMidterm, MilestoneClosing}, "err.choose_one")
 	f.Length("title", in.Title, 1, 200)
 	checkDate(in.DueOn, "due_on", true, f)
 	return f

@@ -15,6 +15,7 @@ import (
 	"linli/internal/app/apptest"
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
 	"linli/internal/registry"
 )
 
@@ -419,13 +420,9 @@ func TestVentureScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var line string
-		var n int64
-		rows.Scan(&line, &n)
-		ledgerSpent[line] += n
+	if err := db.EachPair(rows, func(line string, n int64) { ledgerSpent[line] += n }); err != nil {
+		t.Fatal(err)
 	}
-	rows.Close()
 	var sum int64
 	for _, l := range got.Budget {
 		if l.SpentFen != paid[l.Item] || l.SpentFen != ledgerSpent[l.Item] {

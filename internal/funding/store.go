@@ -263,21 +263,11 @@ func replaceScores(ctx context.Context, tx *sql.Tx, callID, appID, reviewerID in
 
 // callScores sums a call's scores per application and criterion.
 func callScores(ctx context.Context, q db.Querier, callID int64) ([]ScoreSum, error) {
-	rows, err := q.QueryContext(ctx, `SELECT application_id, criterion, SUM(score), COUNT(*) FROM fund_scores
-		WHERE call_id = $1 GROUP BY application_id, criterion`, callID)
-	if err != nil {
-		return nil, fmt.Errorf("funding: scores: %w", err)
-	}
-	defer rows.Close()
-	var out []ScoreSum
-	for rows.Next() {
+	return db.List(ctx, q, "funding: scores", func(r interface{ Scan(...any) error }) (*ScoreSum, error) {
 		var s ScoreSum
-		if err := rows.Scan(&s.ApplicationID, &s.Criterion, &s.Total, &s.Reviewers); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return &s, r.Scan(&s.ApplicationID, &s.Criterion, &s.Total, &s.Reviewers)
+	}, `SELECT application_id, criterion, SUM(score), COUNT(*) FROM fund_scores
+		WHERE call_id = $1 GROUP BY application_id, criterion`, callID)
 }
 
 // projects
@@ -431,21 +421,11 @@ func insertNeeds(ctx context.Context, tx *sql.Tx, ns []*Need, by int64, now time
 
 func listNeeds(ctx context.Context, q db.Querier, scope string, limit int) ([]*Need, error) {
 	cond, args := db.ScopeCond("community_code", scope, nil)
-	rows, err := q.QueryContext(ctx, `SELECT id, community_code, title, field, detail, recorded_on FROM fund_needs WHERE `+cond+
-		` ORDER BY recorded_on DESC, id DESC LIMIT `+strconv.Itoa(limit), args...)
-	if err != nil {
-		return nil, fmt.Errorf("funding: needs: %w", err)
-	}
-	defer rows.Close()
-	out := []*Need{}
-	for rows.Next() {
+	return db.ListPtrs(ctx, q, "funding: needs", func(r interface{ Scan(...any) error }) (*Need, error) {
 		var n Need
-		if err := rows.Scan(&n.ID, &n.CommunityCode, &n.Title, &n.Field, &n.Detail, &n.RecordedOn); err != nil {
-			return nil, err
-		}
-		out = append(out, &n)
-	}
-	return out, rows.Err()
+		return &n, r.Scan(&n.ID, &n.CommunityCode, &n.Title, &n.Field, &n.Detail, &n.RecordedOn)
+	}, `SELECT id, community_code, title, field, detail, recorded_on FROM fund_needs WHERE `+cond+
+		` ORDER BY recorded_on DESC, id DESC LIMIT `+strconv.Itoa(limit), args...)
 }
 
 func insertPairings(ctx context.Context, tx *sql.Tx, ps []*Pairing, by int64, now time.Time) error {
@@ -465,23 +445,13 @@ func listPairings(ctx context.Context, q db.Querier, scope string, orgID int64, 
 		args = append(args, orgID)
 		cond += " AND (f.org_id = $" + strconv.Itoa(len(args)) + " OR f.partner_org_id = $" + strconv.Itoa(len(args)) + ")"
 	}
-	rows, err := q.QueryContext(ctx, `SELECT f.id, f.org_id, f.partner_org_id, a.name, b.name, f.community_code, f.purpose,
+	return db.ListPtrs(ctx, q, "funding: pairings", func(r interface{ Scan(...any) error }) (*Pairing, error) {
+		var p Pairing
+		return &p, r.Scan(&p.ID, &p.OrgID, &p.PartnerOrgID, &p.OrgName, &p.PartnerName, &p.CommunityCode, &p.Purpose,
+			&p.StartedOn, &p.EndedOn)
+	}, `SELECT f.id, f.org_id, f.partner_org_id, a.name, b.name, f.community_code, f.purpose,
 		f.started_on, f.ended_on FROM fund_pairings f JOIN orgs a ON a.id = f.org_id JOIN orgs b ON b.id = f.partner_org_id
 		WHERE `+cond+` ORDER BY f.started_on DESC, f.id DESC LIMIT `+strconv.Itoa(limit), args...)
-	if err != nil {
-		return nil, fmt.Errorf("funding: pairings: %w", err)
-	}
-	defer rows.Close()
-	out := []*Pairing{}
-	for rows.Next() {
-		var p Pairing
-		if err := rows.Scan(&p.ID, &p.OrgID, &p.PartnerOrgID, &p.OrgName, &p.PartnerName, &p.CommunityCode, &p.Purpose,
-			&p.StartedOn, &p.EndedOn); err != nil {
-			return nil, err
-		}
-		out = append(out, &p)
-	}
-	return out, rows.Err()
 }
 
 func hasPairing(ctx context.Context, q db.Querier, orgID, partnerID int64, day string) (bool, error) {
@@ -494,23 +464,13 @@ func hasPairing(ctx context.Context, q db.Querier, orgID, partnerID int64, day s
 // overdueMilestones lists a call's milestones due before a day and not
 // reported.
 func overdueMilestones(ctx context.Context, q db.Querier, callID int64, day string) ([]Milestone, error) {
-	rows, err := q.QueryContext(ctx, `SELECT m.id, m.project_id, m.kind, m.title, m.due_on, m.report, m.reported_on, m.accepted_on
+	return db.List(ctx, q, "funding: overdue", func(r interface{ Scan(...any) error }) (*Milestone, error) {
+		m, err := scanMilestone(r)
+		m.Overdue = true
+		return m, err
+	}, `SELECT m.id, m.project_id, m.kind, m.title, m.due_on, m.report, m.reported_on, m.accepted_on
 		FROM fund_milestones m JOIN fund_projects p ON p.id = m.project_id
 		WHERE p.call_id = $1 AND m.reported_on = '' AND m.due_on < $2 ORDER BY m.due_on, m.id`, callID, day)
-	if err != nil {
-		return nil, fmt.Errorf("funding: overdue: %w", err)
-	}
-	defer rows.Close()
-	out := []Milestone{}
-	for rows.Next() {
-		m, err := scanMilestone(rows)
-		if err != nil {
-			return nil, err
-		}
-		m.Overdue = true
-		out = append(out, *m)
-	}
-	return out, rows.Err()
 }
 
 // delivery: linked activities and attachments
@@ -550,20 +510,14 @@ func deliveryOf(ctx context.Context, q db.Querier, projectID int64, ms []Milesto
 	if err != nil {
 		return fmt.Errorf("funding: linked activities: %w", err)
 	}
-	defer rows.Close()
 	linked := map[int64][]int64{} // activity → milestones
 	var ids []int64
-	for rows.Next() {
-		var mid, aid int64
-		if err := rows.Scan(&mid, &aid); err != nil {
-			return err
-		}
+	if err := db.EachPair(rows, func(mid, aid int64) {
 		if linked[aid] == nil {
 			ids = append(ids, aid)
 		}
 		linked[aid] = append(linked[aid], mid)
-	}
-	if err := rows.Err(); err != nil {
+	}); err != nil {
 		return err
 	}
 	lines, err := activity.Lines(ctx, q, ids)

@@ -91,27 +91,18 @@ func (s *Service) suballocating(ctx context.Context, u *auth.User, projectID int
 }
 
 func suballocations(ctx context.Context, q db.Querier, projectID int64) ([]*Suballocation, error) {
-	rows, err := q.QueryContext(ctx, `SELECT s.id, s.project_id, s.org_id, o.name, s.part, s.amount_fen, s.effective_on,
+	return db.ListPtrs(ctx, q, "funding: suballocations", func(r interface{ Scan(...any) error }) (*Suballocation, error) {
+		var s Suballocation
+		var rev int64
+		err := r.Scan(&s.ID, &s.ProjectID, &s.OrgID, &s.OrgName, &s.Part, &s.GrantedFen, &s.EffectiveOn, &rev, &s.Reason, &s.PaidFen)
+		s.AmountFen, s.Reversed = s.GrantedFen+rev, rev != 0
+		return &s, err
+	}, `SELECT s.id, s.project_id, s.org_id, o.name, s.part, s.amount_fen, s.effective_on,
 		COALESCE((SELECT r.amount_fen FROM fund_suballocations r WHERE r.reverses_id = s.id AND r.reverses_id <> 0), 0),
 		COALESCE((SELECT r.reason FROM fund_suballocations r WHERE r.reverses_id = s.id AND r.reverses_id <> 0), ''),
 		COALESCE((SELECT SUM(t.amount_fen) FROM fund_sub_tranches t WHERE t.suballocation_id = s.id), 0)
 		FROM fund_suballocations s JOIN orgs o ON o.id = s.org_id
 		WHERE s.project_id = $1 AND s.reverses_id = 0 ORDER BY s.id`, projectID)
-	if err != nil {
-		return nil, fmt.Errorf("funding: suballocations: %w", err)
-	}
-	defer rows.Close()
-	out := []*Suballocation{}
-	for rows.Next() {
-		var s Suballocation
-		var rev int64
-		if err := rows.Scan(&s.ID, &s.ProjectID, &s.OrgID, &s.OrgName, &s.Part, &s.GrantedFen, &s.EffectiveOn, &rev, &s.Reason, &s.PaidFen); err != nil {
-			return nil, err
-		}
-		s.AmountFen, s.Reversed = s.GrantedFen+rev, rev != 0
-		out = append(out, &s)
-	}
-	return out, rows.Err()
 }
 
 // allocatedSum is the parts net of reversals (under the writer when q is a tx).

@@ -308,9 +308,7 @@ func CheckElection(in ElectionInput, members int, today string) error {
 		if n := utf8.RuneCountInString(strings.TrimSpace(c.Name)); n == 0 || n > 50 {
 			f.Add(p+".name", "err.required")
 		}
-		if !contains(Posts, c.Post) {
-			f.Add(p+".post", "err.unknown_value")
-		}
+		f.OneOf(p+".post", c.Post, Posts, "err.unknown_value")
 		if c.Votes < 0 || c.Votes > in.Present {
 			f.Add(p+".votes", "gov.err.votes_exceed", c.Votes, in.Present)
 		} else if c.Elected && c.Votes*2 <= in.Present {
@@ -365,16 +363,12 @@ func CheckDecision(in *DecisionInput, today string) (passed bool, err error) {
 	if n := utf8.RuneCountInString(strings.TrimSpace(in.Title)); n == 0 || n > 200 {
 		f.Add("title", "err.required")
 	}
-	if !contains(DecisionKinds, in.Kind) {
-		f.Add("kind", "err.unknown_value")
-	}
+	f.OneOf("kind", in.Kind, DecisionKinds, "err.unknown_value")
 	f.Length("detail", in.Detail, 0, 5000)
 	if in.Majority == "" {
 		in.Majority = "two_thirds"
 	}
-	if !contains(Majorities, in.Majority) {
-		f.Add("majority", "err.unknown_value")
-	}
+	f.OneOf("majority", in.Majority, Majorities, "err.unknown_value")
 	switch {
 	case in.Members < 1:
 		f.Add("members", "gov.err.present")
@@ -532,9 +526,7 @@ var ReviewDecisions = []string{"receive", "return"}
 // CheckReview validates a review: a return must say what more is needed.
 func CheckReview(status, decision, comment string) error {
 	f := errs.Fields{}
-	if !contains(ReviewDecisions, decision) {
-		f.Add("decision", "err.unknown_value")
-	}
+	f.OneOf("decision", decision, ReviewDecisions, "err.unknown_value")
 	if decision == "return" && strings.TrimSpace(comment) == "" {
 		f.Add("comment", "gov.err.comment")
 	}
@@ -543,15 +535,6 @@ func CheckReview(status, decision, comment string) error {
 		f.Add("decision", "gov.err.not_submitted")
 	}
 	return f.Err()
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Paras splits a chapter's text into its paragraphs, for pages.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -435,9 +436,7 @@ func (s *Service) SetCycle(ctx context.Context, u *auth.User, c Cycle) (*Cycle, 
 	if len(c.CommunityCode) != 12 {
 		f.Add("community_code", "err.scope_level")
 	}
-	if !contains(Cycles, c.Cycle) {
-		f.Add("cycle", "err.unknown_value")
-	}
+	f.OneOf("cycle", c.Cycle, Cycles, "err.unknown_value")
 	if c.EffectiveOn == "" {
 		c.EffectiveOn = s.today()
 	}
@@ -584,7 +583,7 @@ func (s *Service) Reports(ctx context.Context, u *auth.User, year int, status st
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"year": errs.M("err.bad_number")}}
 	}
-	if status != "" && !contains([]string{ReportSubmitted, ReportReturned, ReportReceived}, status) {
+	if status != "" && !slices.Contains([]string{ReportSubmitted, ReportReturned, ReportReceived}, status) {
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"status": errs.M("err.unknown_value")}}
 	}

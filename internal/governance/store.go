@@ -204,24 +204,14 @@ func overdueTerms(ctx context.Context, q db.Querier, reg Orgs, scope string, org
 	}
 	out := []OverdueTerm{}
 	for offset := 0; ; offset += limit {
-		rows, err := q.QueryContext(ctx, `SELECT e.org_id, e.held_on, e.term_ends_on FROM elections e
+		page, err := db.List(ctx, q, "governance: overdue terms", func(r interface{ Scan(...any) error }) (*OverdueTerm, error) {
+			var t OverdueTerm
+			return &t, r.Scan(&t.OrgID, &t.HeldOn, &t.TermEndsOn)
+		}, `SELECT e.org_id, e.held_on, e.term_ends_on FROM elections e
 			WHERE `+where+` AND e.term_ends_on < $1
 			AND NOT EXISTS (SELECT 1 FROM elections x WHERE x.org_id = e.org_id AND (x.held_on > e.held_on OR (x.held_on = e.held_on AND x.id > e.id)))
 			ORDER BY e.term_ends_on, e.org_id LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(offset), args...)
 		if err != nil {
-			return nil, fmt.Errorf("governance: overdue terms: %w", err)
-		}
-		var page []OverdueTerm
-		for rows.Next() {
-			var t OverdueTerm
-			if err := rows.Scan(&t.OrgID, &t.HeldOn, &t.TermEndsOn); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			page = append(page, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 		ids := make([]int64, len(page))
@@ -273,25 +263,15 @@ func insertDecision(ctx context.Context, tx *sql.Tx, now time.Time, orgID int64,
 }
 
 func decisions(ctx context.Context, q db.Querier, orgID int64) ([]Decision, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, org_id, meeting_on, title, kind, detail, members, quorum, present,
-		votes_for, votes_against, votes_abstain, passed FROM decisions WHERE org_id = $1 ORDER BY meeting_on DESC, id DESC`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("governance: decisions: %w", err)
-	}
-	defer rows.Close()
-	out := []Decision{}
-	for rows.Next() {
+	return db.List(ctx, q, "governance: decisions", func(r interface{ Scan(...any) error }) (*Decision, error) {
 		var d Decision
 		var passed int
-		if err := rows.Scan(&d.ID, &d.OrgID, &d.MeetingOn, &d.Title, &d.Kind, &d.Detail, &d.Members, &d.Quorum, &d.Present,
-			&d.For, &d.Against, &d.Abstain, &passed); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&d.ID, &d.OrgID, &d.MeetingOn, &d.Title, &d.Kind, &d.Detail, &d.Members, &d.Quorum, &d.Present,
+			&d.For, &d.Against, &d.Abstain, &passed)
 		d.Passed = passed == 1
-		d.Majority = ""
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return &d, err
+	}, `SELECT id, org_id, meeting_on, title, kind, detail, members, quorum, present,
+		votes_for, votes_against, votes_abstain, passed FROM decisions WHERE org_id = $1 ORDER BY meeting_on DESC, id DESC`, orgID)
 }
 
 // Cycle is the reporting cycle of a community.
@@ -468,24 +448,18 @@ func owingOrgs(ctx context.Context, q db.Querier, reg Orgs, scope string, orgIDs
 	} else {
 		where, args = db.ScopeCond("community_code", scope, nil)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT community_code, cycle, effective_on FROM report_cycles WHERE `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("governance: owing orgs: %w", err)
-	}
-	cycles := map[string]Cycle{}
-	var communities []string
-	for rows.Next() {
+	list, err := db.List(ctx, q, "governance: owing orgs", func(r interface{ Scan(...any) error }) (*Cycle, error) {
 		var c Cycle
-		if err := rows.Scan(&c.CommunityCode, &c.Cycle, &c.EffectiveOn); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		return &c, r.Scan(&c.CommunityCode, &c.Cycle, &c.EffectiveOn)
+	}, `SELECT community_code, cycle, effective_on FROM report_cycles WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	cycles := make(map[string]Cycle, len(list))
+	communities := make([]string, 0, len(list))
+	for _, c := range list {
 		cycles[c.CommunityCode] = c
 		communities = append(communities, c.CommunityCode)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	if orgIDs == nil {
 		if orgs, err = reg.OrgsIn(ctx, communities); err != nil {

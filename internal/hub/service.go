@@ -416,8 +416,7 @@ func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	var out *Member
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Member, error) {
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO hub_members (hub_org_id, org_id, status, consent_by, consent_on, consent_note,
 			joined_on, created_by, created_at, updated_at, late_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id`,
@@ -432,7 +431,8 @@ func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64
 		if err := s.Custody.OpenAccount(ctx, tx, hubID, in.OrgID); err != nil {
 			return nil, err
 		}
-		if out, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM hub_members m WHERE m.id = $1`, id)); err != nil {
+		out, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM hub_members m WHERE m.id = $1`, id))
+		if err != nil {
 			return nil, err
 		}
 		out.OrgName, out.CommunityCode = o.Name, o.CommunityCode
@@ -441,7 +441,6 @@ func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64
 			Detail: map[string]any{"hub_org_id": hubID, "consent_by": in.ConsentBy, "consent_on": in.ConsentOn, "consent_note": in.ConsentNote,
 				"joined_on": in.JoinedOn, "late": late, "late_reason": in.LateReason}})
 	})
-	return out, err
 }
 
 // Release ends the custody of an organization today; its account must be
@@ -474,8 +473,7 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	var out *Member
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Member, error) {
 		var id int64
 		var joined string
 		err := tx.QueryRowContext(ctx, `SELECT id, joined_on FROM hub_members WHERE hub_org_id = $1 AND org_id = $2 AND status = $3`+
@@ -503,12 +501,11 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 		if err != nil || len(ms) == 0 {
 			return nil, cmp.Or(err, errs.Missing())
 		}
-		out = &ms[0]
+		out := &ms[0]
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "hub.release", ObjectType: "org",
 			ObjectID: strconv.FormatInt(orgID, 10), ScopeCode: out.CommunityCode,
 			Detail: map[string]any{"hub_org_id": hubID, "reason": reason, "released_on": in.ReleasedOn, "late": late, "late_reason": in.LateReason}})
 	})
-	return out, err
 }
 
 func checkDate(s, field, today string, f errs.Fields) {

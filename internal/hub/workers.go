@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -73,9 +72,7 @@ func (s *Service) AddWorker(ctx context.Context, u *auth.User, hubID int64, in W
 	in.Name, in.Kind, in.StartedOn = strings.TrimSpace(in.Name), strings.TrimSpace(in.Kind), strings.TrimSpace(in.StartedOn)
 	f := errs.Fields{}
 	f.Length("name", in.Name, 1, 50)
-	if !slices.Contains(WorkerKinds, in.Kind) {
-		f.Add("kind", "err.choose_one")
-	}
+	f.OneOf("kind", in.Kind, WorkerKinds, "err.choose_one")
 	checkDate(in.StartedOn, "started_on", ledger.Today(now), f)
 	late := f["started_on"].Key == "" && effective.IsLate(in.StartedOn, ledger.Today(now))
 	in.LateReason = effective.Reason(f, late, in.LateReason)

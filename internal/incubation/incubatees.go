@@ -57,8 +57,7 @@ func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in Incu
 		return nil, err
 	}
 	now := s.now()
-	var out *Incubatee
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Incubatee, error) {
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO base_incubatees (base_id, org_id, entered_on, status, note, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, baseID, in.OrgID, in.EnteredOn, Incubating, in.Note, now).Scan(&id)
@@ -69,14 +68,14 @@ func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in Incu
 		if err != nil {
 			return nil, fmt.Errorf("incubation: enter: %w", err)
 		}
-		if out, err = getIncubatee(ctx, tx, id); err != nil {
+		out, err := getIncubatee(ctx, tx, id)
+		if err != nil {
 			return nil, err
 		}
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.incubate", ObjectType: "org",
 			ObjectID: strconv.FormatInt(in.OrgID, 10), ScopeCode: o.CommunityCode,
 			Detail: map[string]any{"base_id": baseID, "entered_on": in.EnteredOn, "note": in.Note}})
 	})
-	return out, err
 }
 
 func getIncubatee(ctx context.Context, q db.Querier, id int64) (*Incubatee, error) {
@@ -103,8 +102,7 @@ func (s *Service) Leave(ctx context.Context, u *auth.User, baseID, id int64, sta
 		return nil, err
 	}
 	now := s.now()
-	var out *Incubatee
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Incubatee, error) {
 		i, err := getIncubatee(ctx, tx, id)
 		if err != nil || i.BaseID != baseID {
 			return nil, errs.Missing()
@@ -121,12 +119,10 @@ func (s *Service) Leave(ctx context.Context, u *auth.User, baseID, id int64, sta
 			return nil, fmt.Errorf("incubation: leave: %w", err)
 		}
 		i.Status, i.LeftOn = status, leftOn
-		out = i
 		return i, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.incubation_end", ObjectType: "org",
 			ObjectID: strconv.FormatInt(i.OrgID, 10), ScopeCode: b.DivisionCode,
 			Detail: map[string]any{"base_id": baseID, "status": status, "left_on": leftOn}})
 	})
-	return out, err
 }
 
 // Area is one division's coverage: how many of its streets have an open

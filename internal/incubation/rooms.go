@@ -55,17 +55,15 @@ func (s *Service) AddRoom(ctx context.Context, u *auth.User, baseID int64, in Ro
 		return nil, err
 	}
 	now := s.now()
-	var out *Room
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
-		var err error
-		if out, err = scanRoom(tx.QueryRowContext(ctx, `INSERT INTO base_rooms (base_id, name, capacity, facilities, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING `+roomColumns, baseID, in.Name, in.Capacity, in.Facilities, now)); err != nil {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Room, error) {
+		out, err := scanRoom(tx.QueryRowContext(ctx, `INSERT INTO base_rooms (base_id, name, capacity, facilities, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING `+roomColumns, baseID, in.Name, in.Capacity, in.Facilities, now))
+		if err != nil {
 			return nil, fmt.Errorf("incubation: add room: %w", err)
 		}
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.room_add", ObjectType: "base_room",
 			ObjectID: strconv.FormatInt(out.ID, 10), ScopeCode: b.DivisionCode, Detail: map[string]any{"base_id": baseID, "room": in}})
 	})
-	return out, err
 }
 
 // Book reserves a room for an organization; an overlap with another booking
@@ -113,8 +111,7 @@ func (s *Service) Book(ctx context.Context, u *auth.User, baseID int64, in Booki
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	var out *Booking
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Booking, error) {
 		room, err := scanRoom(tx.QueryRowContext(ctx, `SELECT `+roomColumns+` FROM base_rooms WHERE id = $1 AND base_id = $2`+
 			s.DB.Dialect.ForUpdate(), in.RoomID, baseID))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !room.Active) {
@@ -139,14 +136,14 @@ func (s *Service) Book(ctx context.Context, u *auth.User, baseID int64, in Booki
 			in.RoomID, baseID, in.OrgID, in.StartsAt, in.EndsAt, in.Purpose, Booked, u.ID, now).Scan(&id); err != nil {
 			return nil, fmt.Errorf("incubation: book: %w", err)
 		}
-		if out, err = getBooking(ctx, tx, id); err != nil {
+		out, err := getBooking(ctx, tx, id)
+		if err != nil {
 			return nil, err
 		}
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.book", ObjectType: "room_booking",
 			ObjectID: strconv.FormatInt(id, 10), ScopeCode: o.CommunityCode,
 			Detail: map[string]any{"base_id": baseID, "room_id": in.RoomID, "org_id": in.OrgID, "starts_at": in.StartsAt, "ends_at": in.EndsAt}})
 	})
-	return out, err
 }
 
 const bookingColumns = `k.id, k.room_id, r.name, k.base_id, k.org_id, o.name, k.starts_at, k.ends_at, k.purpose, k.status,
@@ -180,8 +177,7 @@ func (s *Service) CancelBooking(ctx context.Context, u *auth.User, baseID, id in
 		return nil, err
 	}
 	now := s.now()
-	var out *Booking
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Booking, error) {
 		k, err := getBooking(ctx, tx, id)
 		if err != nil || k.BaseID != baseID {
 			return nil, errs.Missing()
@@ -196,9 +192,7 @@ func (s *Service) CancelBooking(ctx context.Context, u *auth.User, baseID, id in
 			return nil, fmt.Errorf("incubation: cancel: %w", err)
 		}
 		k.Status = Cancelled
-		out = k
 		return k, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.cancel_booking", ObjectType: "room_booking",
 			ObjectID: strconv.FormatInt(id, 10), ScopeCode: b.DivisionCode, Detail: map[string]any{"base_id": baseID}})
 	})
-	return out, err
 }

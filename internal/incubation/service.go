@@ -99,13 +99,9 @@ func (s *Service) validate(ctx context.Context, u *auth.User, in *BaseInput, old
 	f.Length("name", in.Name, 2, 100)
 	f.Length("address", in.Address, 0, 200)
 	f.Length("opening_hours", in.OpeningHours, 0, 100)
-	if !slices.Contains(HostTypes, in.HostType) {
-		f.Add("host_type", "err.choose_one")
-	}
+	f.OneOf("host_type", in.HostType, HostTypes, "err.choose_one")
 	for _, sv := range in.Services {
-		if !slices.Contains(Services, sv) {
-			f.Add("services", "err.unknown_value", sv)
-		}
+		f.OneOf("services", sv, Services, "err.unknown_value", sv)
 	}
 	today := s.today()
 	checkDate(in.OpenedOn, "opened_on", today, true, f)
@@ -179,8 +175,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in BaseInput) (*Base
 		return nil, err
 	}
 	now := s.now()
-	var out *Base
-	err := idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Base, error) {
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO bases (name, host_type, address, division_code, district_code, street_code,
 			operator_org_id, opening_hours, services_mask, opened_on, closed_on, created_at, updated_at, level, late_reason)
@@ -188,14 +183,13 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in BaseInput) (*Base
 			append(baseValues(in), now, in.Level, in.LateReason)...).Scan(&id); err != nil {
 			return nil, fmt.Errorf("incubation: create base: %w", err)
 		}
-		var err error
-		if out, err = getBase(ctx, tx, id); err != nil {
+		out, err := getBase(ctx, tx, id)
+		if err != nil {
 			return nil, err
 		}
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.create", ObjectType: "base",
 			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.DivisionCode, Detail: in})
 	})
-	return out, err
 }
 
 // Update saves a base's fields; closing it is setting closed_on.
@@ -211,22 +205,20 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, in BaseInp
 		return nil, err
 	}
 	now := s.now()
-	var out *Base
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Base, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE bases SET name = $1, host_type = $2, address = $3, division_code = $4,
 			district_code = $5, street_code = $6, operator_org_id = $7, opening_hours = $8, services_mask = $9, opened_on = $10,
 			closed_on = $11, updated_at = $12, level = $14, late_reason = $15 WHERE id = $13`,
 			append(baseValues(in), now, id, in.Level, in.LateReason)...); err != nil {
 			return nil, fmt.Errorf("incubation: update base: %w", err)
 		}
-		var err error
-		if out, err = getBase(ctx, tx, id); err != nil {
+		out, err := getBase(ctx, tx, id)
+		if err != nil {
 			return nil, err
 		}
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "base.update", ObjectType: "base",
 			ObjectID: strconv.FormatInt(id, 10), ScopeCode: in.DivisionCode, Detail: map[string]any{"before": InputOf(old), "after": in}})
 	})
-	return out, err
 }
 
 func checkDate(s, field, latest string, required bool, f errs.Fields) {

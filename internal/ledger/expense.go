@@ -86,8 +86,7 @@ func (s *Service) SubmitExpense(ctx context.Context, u *auth.User, orgID int64, 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	var out *Expense
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Expense, error) {
 		if !c.Own {
 			if _, err := fundsAccount(ctx, tx, c.HubID, orgID); err != nil {
 				return nil, err
@@ -105,7 +104,8 @@ func (s *Service) SubmitExpense(ctx context.Context, u *auth.User, orgID int64, 
 			in.ProjectID, in.BudgetLine).Scan(&id); err != nil {
 			return nil, fmt.Errorf("ledger: insert expense: %w", err)
 		}
-		if out, err = getExpense(ctx, tx, id, ""); err != nil {
+		out, err := getExpense(ctx, tx, id, "")
+		if err != nil {
 			return nil, err
 		}
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.expense_submit", ObjectType: "expense",
@@ -113,7 +113,6 @@ func (s *Service) SubmitExpense(ctx context.Context, u *auth.User, orgID int64, 
 			Detail: map[string]any{"org_id": orgID, "hub_org_id": c.HubID, "amount_fen": in.Amount, "purpose": in.Purpose,
 				"spent_on": in.SpentOn, "receipt_id": rid}})
 	})
-	return out, err
 }
 
 // Expense returns an expense the viewer may see.
@@ -235,8 +234,7 @@ func (s *Service) settle(ctx context.Context, u *auth.User, id int64, action str
 	}
 	scope := o.CommunityCode
 	now := s.now()
-	var out *Expense
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Expense, error) {
 		e, err := s.decide(ctx, tx, u, id)
 		if err != nil {
 			return nil, err
@@ -245,14 +243,14 @@ func (s *Service) settle(ctx context.Context, u *auth.User, id int64, action str
 		if err != nil {
 			return nil, err
 		}
-		if out, err = getExpense(ctx, tx, id, ""); err != nil {
+		out, err := getExpense(ctx, tx, id, "")
+		if err != nil {
 			return nil, err
 		}
 		detail["org_id"], detail["hub_org_id"] = e.OrgID, e.HubID
 		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: action, ObjectType: "expense",
 			ObjectID: strconv.FormatInt(id, 10), ScopeCode: scope, Detail: detail})
 	})
-	return out, err
 }
 
 // ExpenseFilter selects expenses for a list.

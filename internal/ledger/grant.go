@@ -47,17 +47,11 @@ func (s *Service) ProjectSpent(ctx context.Context, projectID int64) (map[string
 	if err != nil {
 		return nil, fmt.Errorf("ledger: project spent: %w", err)
 	}
-	defer rows.Close()
 	out := map[string]Fen{}
-	for rows.Next() {
-		var line string
-		var n int64
-		if err := rows.Scan(&line, &n); err != nil {
-			return nil, err
-		}
-		out[line] = Fen(n)
+	if err := db.EachPair(rows, func(line string, n int64) { out[line] = Fen(n) }); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // HubsOf is HubOf for many organizations at once: the hub holding each

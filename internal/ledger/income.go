@@ -32,9 +32,7 @@ func (in *IncomeInput) validate(now time.Time) errs.Fields {
 		strings.TrimSpace(in.ReceivedOn), strings.TrimSpace(in.Memo)
 	f := errs.Fields{}
 	checkAmount(in.Amount, "amount_fen", f)
-	if !slices.Contains(Sources, in.Source) {
-		f.Add("source", "err.choose_one")
-	}
+	f.OneOf("source", in.Source, Sources, "err.choose_one")
 	f.Length("voucher", in.Voucher, 1, 64)
 	f.Length("memo", in.Memo, 0, 200)
 	checkPastDate(in.ReceivedOn, "received_on", now, f)

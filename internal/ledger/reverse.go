@@ -42,8 +42,7 @@ func (s *Service) Reverse(ctx context.Context, u *auth.User, postingID int64, re
 		return nil, errs.E(errs.Conflict, "err.reverse_reversal")
 	}
 	now := s.now()
-	var out *Posting
-	err = idem.Tx(ctx, s.DB, now, func(tx *sql.Tx) (any, error) {
+	return idem.Do(ctx, s.DB, now, func(tx *sql.Tx) (*Posting, error) {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM postings WHERE reverses_id = $1`, postingID).Scan(&n); err != nil {
 			return nil, fmt.Errorf("ledger: reversed?: %w", err)
@@ -65,12 +64,10 @@ func (s *Service) Reverse(ctx context.Context, u *auth.User, postingID int64, re
 				return nil, fmt.Errorf("ledger: mark expense reversed: %w", err)
 			}
 		}
-		out = p
 		return p, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "ledger.reverse", ObjectType: "posting",
 			ObjectID: strconv.FormatInt(p.ID, 10), ScopeCode: o.CommunityCode,
 			Detail: map[string]any{"reverses_id": orig.ID, "org_id": orig.OrgID, "hub_org_id": orig.HubID, "reason": reason}})
 	})
-	return out, err
 }
 
 // Posting returns a posting the viewer may see, with its lines.

@@ -116,16 +116,11 @@ func (s *Service) Balances(ctx context.Context, hubID int64) (map[int64]Fen, err
 	if err != nil {
 		return nil, fmt.Errorf("ledger: balances: %w", err)
 	}
-	defer rows.Close()
 	out := map[int64]Fen{}
-	for rows.Next() {
-		var org, raw int64
-		if err := rows.Scan(&org, &raw); err != nil {
-			return nil, err
-		}
-		out[org] = Fen(natural(KindFunds, raw))
+	if err := db.EachPair(rows, func(org, raw int64) { out[org] = Fen(natural(KindFunds, raw)) }); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // custody is where an organization's money is held: its open funds account

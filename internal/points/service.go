@@ -113,28 +113,27 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Point, e
 		return nil, err
 	}
 	now := s.now()
-	var out *Point
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Do(ctx, s.DB, func(tx *sql.Tx) (*Point, error) {
 		dup, err := duplicate(ctx, tx, r)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if dup {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("points.err.duplicate"),
+			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("points.err.duplicate"),
 				Fields: map[string]errs.Msg{"year": errs.M("points.err.duplicate")}}
 		}
 		ids, err := insert(ctx, tx, []row{r}, now)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if out, err = get(ctx, tx, ids[0]); err != nil {
-			return err
+		out, err := get(ctx, tx, ids[0])
+		if err != nil {
+			return nil, err
 		}
 		detail := map[string]any{"input": in, "late": late}
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "demonstration_point.create",
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "demonstration_point.create",
 			ObjectType: "demonstration_point", ObjectID: strconv.FormatInt(out.ID, 10), ScopeCode: in.DistrictCode, Detail: detail})
 	})
-	return out, err
 }
 
 // Cancel cancels a point: it counts for no date from now on, and stays,
@@ -145,27 +144,26 @@ func (s *Service) Cancel(ctx context.Context, u *auth.User, id int64, reason str
 	}
 	reason = strings.TrimSpace(reason)
 	now := s.now()
-	var out *Point
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Do(ctx, s.DB, func(tx *sql.Tx) (*Point, error) {
 		p, err := get(ctx, tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !visible(u, p) {
-			return errs.Missing()
+			return nil, errs.Missing()
 		}
 		if err := validateCancel(p, reason); err != nil {
-			return err
+			return nil, err
 		}
 		if err := cancel(ctx, tx, id, reason, u.ID, now); err != nil {
-			return err
+			return nil, err
 		}
-		if out, err = get(ctx, tx, id); err != nil {
-			return err
+		out, err := get(ctx, tx, id)
+		if err != nil {
+			return nil, err
 		}
-		return audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "demonstration_point.cancel",
+		return out, audit.Record(ctx, tx, now, u.Actor(), audit.Entry{Action: "demonstration_point.cancel",
 			ObjectType: "demonstration_point", ObjectID: strconv.FormatInt(id, 10), ScopeCode: p.DistrictCode,
 			Detail: map[string]string{"reason": reason}})
 	})
-	return out, err
 }

@@ -12,6 +12,7 @@ import (
 
 	"linli/internal/app/apptest"
 	"linli/internal/demo"
+	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/pii"
 )
 
@@ -76,16 +77,9 @@ func TestDemoPortal(t *testing.T) {
 	var public []string
 	for _, q := range []string{`SELECT name FROM divisions`, `SELECT name FROM orgs`,
 		`SELECT contact_name FROM portal_publications WHERE contact = 1`} {
-		rows, err := a.DB.Read.QueryContext(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var n string
-			rows.Scan(&n)
+		for _, n := range dbtest.Strings(t, a.DB, q) {
 			public = append(public, n, "□")
 		}
-		rows.Close()
 	}
 	blank := strings.NewReplacer(public...)
 	if len(secrets) < 1000 {
@@ -97,18 +91,11 @@ func TestDemoPortal(t *testing.T) {
 	var places []string
 	for _, q := range []string{`SELECT code FROM divisions WHERE level <= 3 AND code LIKE '4401%'`,
 		`SELECT code FROM divisions WHERE code LIKE '440106___' OR code LIKE '440106008___'`} {
-		rows, err := a.DB.Read.QueryContext(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var c string
-			rows.Scan(&c)
+		for _, c := range dbtest.Strings(t, a.DB, q) {
 			if len(c) >= 4 {
 				places = append(places, c)
 			}
 		}
-		rows.Close()
 	}
 	anon := a.Anon()
 	sizes := map[string]int{}

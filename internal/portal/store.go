@@ -111,22 +111,13 @@ func insertPhoto(ctx context.Context, tx *sql.Tx, p *Photo, sha string, data []b
 const maxPhotos = 12
 
 func listPhotos(ctx context.Context, q db.Querier, orgID int64) ([]Photo, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, org_id, content_type, size_bytes, caption, created_at FROM portal_photos
-		WHERE org_id = $1 ORDER BY id LIMIT `+strconv.Itoa(maxPhotos), orgID)
-	if err != nil {
-		return nil, fmt.Errorf("portal: photos: %w", err)
-	}
-	defer rows.Close()
-	out := []Photo{}
-	for rows.Next() {
+	return db.List(ctx, q, "portal: photos", func(r interface{ Scan(...any) error }) (*Photo, error) {
 		var p Photo
-		if err := rows.Scan(&p.ID, &p.OrgID, &p.ContentType, &p.Size, &p.Caption, &p.CreatedAt); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&p.ID, &p.OrgID, &p.ContentType, &p.Size, &p.Caption, &p.CreatedAt)
 		p.URL = fmt.Sprintf("/p/orgs/%d/photos/%d", p.OrgID, p.ID)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return &p, err
+	}, `SELECT id, org_id, content_type, size_bytes, caption, created_at FROM portal_photos
+		WHERE org_id = $1 ORDER BY id LIMIT `+strconv.Itoa(maxPhotos), orgID)
 }
 
 func photoData(ctx context.Context, q db.Querier, orgID, id int64) (string, []byte, error) {

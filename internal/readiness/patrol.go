@@ -196,14 +196,19 @@ func listPatrols(ctx context.Context, q db.Querier, code string, id int64) ([]Pa
 	if err != nil {
 		return nil, fmt.Errorf("readiness: shifts: %w", err)
 	}
-	defer srows.Close()
-	for srows.Next() {
-		var gid int64
-		var sh Shift
-		if err := srows.Scan(&gid, &sh.Weekday, &sh.Starts, &sh.Ends, &sh.Route); err != nil {
-			return nil, err
-		}
-		out[byID[gid]].Shifts = append(out[byID[gid]].Shifts, sh)
+	type groupShift struct {
+		gid int64
+		sh  Shift
 	}
-	return out, srows.Err()
+	shifts, err := db.Collect(srows, func(r interface{ Scan(...any) error }) (*groupShift, error) {
+		var g groupShift
+		return &g, r.Scan(&g.gid, &g.sh.Weekday, &g.sh.Starts, &g.sh.Ends, &g.sh.Route)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range shifts {
+		out[byID[g.gid]].Shifts = append(out[byID[g.gid]].Shifts, g.sh)
+	}
+	return out, nil
 }

@@ -6,7 +6,6 @@
 package readiness
 
 import (
-	"slices"
 	"strings"
 	"time"
 
@@ -83,9 +82,7 @@ func planContact(u *auth.User, in *ContactInput, now time.Time, exists bool) err
 	}
 	f := errs.Fields{}
 	checkCommunity(u, in.CommunityCode, exists, f)
-	if !slices.Contains(Hazards, in.Hazard) {
-		f.Add("hazard", "err.choose_one")
-	}
+	f.OneOf("hazard", in.Hazard, Hazards, "err.choose_one")
 	f.Length("name", in.Name, 2, 100)
 	f.Length("duty", in.Duty, 0, 100)
 	if n := len(in.Phone); n < 3 || n > 20 {
@@ -149,9 +146,7 @@ func planLog(in *ContactLogInput, since string, now time.Time) error {
 	if in.OnDate != "" && in.OnDate < since {
 		f.Add("on_date", "readiness.err.before_since")
 	}
-	if !slices.Contains(ContactKinds, in.Kind) {
-		f.Add("kind", "err.choose_one")
-	}
+	f.OneOf("kind", in.Kind, ContactKinds, "err.choose_one")
 	f.Length("summary", in.Summary, 2, 1000)
 	return f.Err()
 }

@@ -285,12 +285,10 @@ func (s *Service) history(ctx context.Context, id int64) ([]Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("org history: %w", err)
 	}
-	defer rows.Close()
-	out := []Event{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Event, error) {
 		var e Event
 		var entered sql.NullTime
-		if err := rows.Scan(&e.ID, &e.Field, &e.OldValue, &e.Value, &e.Reason, &e.At, &entered, &e.LateReason,
+		if err := r.Scan(&e.ID, &e.Field, &e.OldValue, &e.Value, &e.Reason, &e.At, &entered, &e.LateReason,
 			&e.UserID, &e.Username); err != nil {
 			return nil, err
 		}
@@ -300,7 +298,6 @@ func (s *Service) history(ctx context.Context, id int64) ([]Event, error) {
 			e.EnteredAt = &t
 			e.Late = t.Sub(e.At) > lateAfterDays*24*time.Hour
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return &e, nil
+	})
 }

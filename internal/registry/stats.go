@@ -179,16 +179,9 @@ func (s *Service) ChildCounts(ctx context.Context, u *auth.User, code string, ch
 	if err != nil {
 		return nil, fmt.Errorf("child counts: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var c string
-		var k int
-		if err := rows.Scan(&c, &k); err != nil {
-			return nil, err
-		}
+	return out, db.EachPair(rows, func(c string, k int) {
 		if k != 0 { // a tally row may have dropped to zero
 			out[c] = k
 		}
-	}
-	return out, rows.Err()
+	})
 }

@@ -3,73 +3,24 @@ package training
 import (
 	"bytes"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
-	"rsc.io/qr"
 
 	"linli/internal/platform/clock"
 	lpdf "linli/internal/platform/pdf"
+	"linli/internal/platform/qrcode"
 )
-
-// qrQuiet is the quiet zone around a QR code, in modules.
-const qrQuiet = 4
 
 // QRSVG draws a QR code of text as an SVG (one path, no style or script).
 func QRSVG(text string) (string, error) {
-	c, err := qr.Encode(text, qr.M)
+	svg, err := qrcode.SVG(text)
 	if err != nil {
-		return "", fmt.Errorf("training: qr: %w", err)
+		return "", fmt.Errorf("training: %w", err)
 	}
-	n := c.Size + 2*qrQuiet
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img">`, n, n)
-	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
-	for y := 0; y < c.Size; y++ {
-		for x := 0; x < c.Size; x++ {
-			if c.Black(x, y) {
-				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x+qrQuiet, y+qrQuiet)
-			}
-		}
-	}
-	b.WriteString(`"/></svg>`)
-	return b.String(), nil
-}
-
-// qrPNG draws a QR code of text as a grey PNG, scale pixels a module.
-func qrPNG(text string, scale int) ([]byte, error) {
-	c, err := qr.Encode(text, qr.M)
-	if err != nil {
-		return nil, fmt.Errorf("training: qr: %w", err)
-	}
-	n := (c.Size + 2*qrQuiet) * scale
-	img := image.NewGray(image.Rect(0, 0, n, n))
-	for i := range img.Pix {
-		img.Pix[i] = 0xff
-	}
-	for y := 0; y < c.Size; y++ {
-		for x := 0; x < c.Size; x++ {
-			if !c.Black(x, y) {
-				continue
-			}
-			for dy := 0; dy < scale; dy++ {
-				for dx := 0; dx < scale; dx++ {
-					img.SetGray((x+qrQuiet)*scale+dx, (y+qrQuiet)*scale+dy, color.Gray{})
-				}
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return nil, fmt.Errorf("training: qr png: %w", err)
-	}
-	return buf.Bytes(), nil
+	return svg, nil
 }
 
 // CertificateDoc is what a certificate shows.
@@ -90,9 +41,9 @@ type CertificateDoc struct {
 // WritePDF renders a certificate: an A4 landscape page in Chinese with a QR
 // code to the public verification page.
 func WritePDF(w io.Writer, d CertificateDoc) error {
-	qrImg, err := qrPNG(d.VerifyURL, 4)
+	qrImg, err := qrcode.PNG(d.VerifyURL, 4)
 	if err != nil {
-		return err
+		return fmt.Errorf("training: %w", err)
 	}
 	pdf := fpdf.New("L", "mm", "A4", "")
 	pdf.SetCreationDate(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))

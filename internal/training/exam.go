@@ -42,13 +42,9 @@ func planExam(in *ExamInput, thisYear int) error {
 	if in.Year < 2008 || in.Year > thisYear+1 {
 		f.Add("year", "training.err.qual_year", 2008, thisYear+1)
 	}
-	if !slices.Contains(Qualifications, in.Level) {
-		f.Add("level", "err.choose_one")
-	}
+	f.OneOf("level", in.Level, Qualifications, "err.choose_one")
 	for _, h := range in.Help {
-		if !slices.Contains(ExamHelp, h) {
-			f.Add("help", "err.unknown_value", h)
-		}
+		f.OneOf("help", h, ExamHelp, "err.unknown_value", h)
 	}
 	if in.HelpFen < 0 || in.HelpFen > 10_000_00 {
 		f.Add("help_fen", "training.err.range", 0, 1000000)

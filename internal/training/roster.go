@@ -56,13 +56,11 @@ func listRoster(ctx context.Context, q db.Querier, trainingID int64, limit int) 
 	if err != nil {
 		return nil, fmt.Errorf("training: roster: %w", err)
 	}
-	defer rs.Close()
-	out := []RosterRow{}
-	for rs.Next() {
+	return db.Collect(rs, func(sc interface{ Scan(...any) error }) (*RosterRow, error) {
 		var r RosterRow
 		var at sql.NullTime
 		var revoked string
-		if err := rs.Scan(&r.PersonID, &r.Name, &r.Role, &r.OrgName, &r.Phone, &at, &r.Source, &r.Reason, &r.Serial, &revoked); err != nil {
+		if err := sc.Scan(&r.PersonID, &r.Name, &r.Role, &r.OrgName, &r.Phone, &at, &r.Source, &r.Reason, &r.Serial, &revoked); err != nil {
 			return nil, fmt.Errorf("training: roster: %w", err)
 		}
 		r.Phone = MaskPhone(r.Phone)
@@ -70,9 +68,8 @@ func listRoster(ctx context.Context, q db.Querier, trainingID int64, limit int) 
 		if at.Valid {
 			r.CheckedInAt = at.Time.UTC()
 		}
-		out = append(out, r)
-	}
-	return out, rs.Err()
+		return &r, nil
+	})
 }
 
 // communitiesSQL lists the communities of a subtree for the people form,

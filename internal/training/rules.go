@@ -162,9 +162,7 @@ func planTraining(u *auth.User, in *TrainingInput, unitExists bool) error {
 	f := errs.Fields{}
 	f.Length("title", in.Title, 2, 100)
 	f.Length("programme", in.Programme, 2, 50)
-	if !slices.Contains(Forms, in.Form) {
-		f.Add("form", "err.choose_one")
-	}
+	f.OneOf("form", in.Form, Forms, "err.choose_one")
 	checkSet(in.Topics, Topics, "topics", f)
 	checkSet(in.Audiences, Audiences, "audiences", f)
 	lv := geo.LevelOf(in.UnitCode)
@@ -364,9 +362,7 @@ func checkSet(vals, allowed []string, field string, f errs.Fields) {
 		f.Add(field, "err.choose_at_least_one")
 	}
 	for _, v := range vals {
-		if !slices.Contains(allowed, v) {
-			f.Add(field, "err.unknown_value", v)
-		}
+		f.OneOf(field, v, allowed, "err.unknown_value", v)
 	}
 }
 

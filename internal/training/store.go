@@ -228,20 +228,17 @@ func listPeople(ctx context.Context, q db.Querier, scope, year string, limit int
 	if err != nil {
 		return nil, fmt.Errorf("training: people: %w", err)
 	}
-	defer rows.Close()
-	out := []Person{}
-	for rows.Next() {
+	return db.Collect(rows, func(r interface{ Scan(...any) error }) (*Person, error) {
 		var p Person
 		var m int
-		if err := rows.Scan(&p.ID, &p.Name, &p.phone, &p.IDNumber, &p.Role, &p.OrgID, &p.CommunityCode, &p.Qualification,
+		if err := r.Scan(&p.ID, &p.Name, &p.phone, &p.IDNumber, &p.Role, &p.OrgID, &p.CommunityCode, &p.Qualification,
 			&p.QualYear, &m); err != nil {
 			return nil, err
 		}
 		p.phone = pii.Open(p.phone)
 		p.Phone, p.IDNumber, p.Hours = MaskPhone(p.phone), MaskID(pii.Open(p.IDNumber)), hours(m)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return &p, nil
+	})
 }
 
 // Attendance is one person's presence at a session.

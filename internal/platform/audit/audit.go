@@ -157,10 +157,10 @@ func Created[T any](ctx context.Context, d *db.DB, now time.Time, a Actor,
 
 const rowColumns = `seq, at, COALESCE(user_id, 0), username, ip, action, object_type, object_id, scope_code, detail, prev_hash, hash`
 
-func scanRow(rows *sql.Rows) (Row, error) {
+func scanRow(sc interface{ Scan(...any) error }) (Row, error) {
 	var r Row
 	var detail string
-	err := rows.Scan(&r.Seq, &r.At, &r.UserID, &r.Username, &r.IP, &r.Action, &r.ObjectType,
+	err := sc.Scan(&r.Seq, &r.At, &r.UserID, &r.Username, &r.IP, &r.Action, &r.ObjectType,
 		&r.ObjectID, &r.ScopeCode, &detail, &r.PrevHash, &r.Hash)
 	r.Detail = json.RawMessage(detail)
 	r.At = r.At.UTC()
@@ -268,14 +268,8 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit list: %w", err)
 	}
-	defer rows.Close()
-	var out []Row
-	for rows.Next() {
-		r, err := scanRow(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (*Row, error) {
+		r, err := scanRow(sc)
+		return &r, err
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"linli/internal/platform/audit"
+	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
@@ -53,28 +54,19 @@ func (s *Service) CreateToken(ctx context.Context, u *User, name string) (string
 
 // ListTokens lists the user's own tokens.
 func (s *Service) ListTokens(ctx context.Context, u *User) ([]Token, error) {
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT id, name, prefix, created_at, last_used_at, revoked_at
-		FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, u.ID)
-	if err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	defer rows.Close()
-	var out []Token
-	for rows.Next() {
+	return db.List(ctx, s.DB.Read, "list tokens", func(r interface{ Scan(...any) error }) (*Token, error) {
 		var t Token
 		var used, revoked sql.NullTime
-		if err := rows.Scan(&t.ID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &revoked); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&t.ID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &revoked)
 		if used.Valid {
 			t.LastUsedAt = &used.Time
 		}
 		if revoked.Valid {
 			t.RevokedAt = &revoked.Time
 		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return &t, err
+	}, `SELECT id, name, prefix, created_at, last_used_at, revoked_at
+		FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, u.ID)
 }
 
 // RevokeToken revokes one of the user's own tokens.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/pii"
 )
@@ -14,18 +15,7 @@ import (
 // auditActions are the audit log's actions about a user, in order.
 func (f *fixture) auditActions(t *testing.T, userID int64) []string {
 	t.Helper()
-	rows, err := f.db.Read.Query(`SELECT action FROM audit_log WHERE object_type = 'user' AND object_id = $1 ORDER BY seq`, strconv.FormatInt(userID, 10))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var a string
-		rows.Scan(&a)
-		out = append(out, a)
-	}
-	return out
+	return dbtest.Strings(t, f.db, `SELECT action FROM audit_log WHERE object_type = 'user' AND object_id = $1 ORDER BY seq`, strconv.FormatInt(userID, 10))
 }
 
 func count(t *testing.T, f *fixture, q string, args ...any) int {

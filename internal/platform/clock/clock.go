@@ -6,6 +6,7 @@
 package clock
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
@@ -54,4 +55,22 @@ func Start(day string) (time.Time, error) {
 // "2006-01-02T15:04", say).
 func Parse(layout, value string) (time.Time, error) {
 	return time.ParseInLocation(layout, value, China)
+}
+
+// Every calls fn every d until ctx ends or fn returns false: the loop of
+// the background work (the census jobs' leases and passes, the purge of
+// expired sessions and keys).
+func Every(ctx context.Context, d time.Duration, fn func() bool) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !fn() {
+			return
+		}
+	}
 }

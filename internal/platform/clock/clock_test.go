@@ -1,6 +1,7 @@
 package clock_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -59,4 +60,17 @@ func TestNowIsUTCToTheMicrosecond(t *testing.T) {
 	if n := clock.Now(nil); n.Location() != time.UTC || n.Nanosecond()%1000 != 0 {
 		t.Fatalf("Now(nil) = %v", n)
 	}
+}
+
+// Every calls fn on each tick until fn says stop, and returns at once
+// once its context ends.
+func TestEvery(t *testing.T) {
+	calls := 0
+	clock.Every(context.Background(), time.Millisecond, func() bool { calls++; return calls < 3 })
+	if calls != 3 {
+		t.Fatalf("%d calls, want 3 (the third said stop)", calls)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	clock.Every(ctx, time.Hour, func() bool { t.Fatal("called after its context ended"); return false })
 }

@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -120,5 +121,33 @@ func TestFound(t *testing.T) {
 		if !errors.Is(err, boom) || err.Error() != "x: boom" {
 			t.Fatalf("wrapped: %v", err)
 		}
+	}
+}
+
+// Do answers fn's value with its error: committed when fn succeeds,
+// rolled back (and still answered) when it fails.
+func TestDoAnswersTheValueOfItsTransaction(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	if _, err := d.Write.ExecContext(ctx, `CREATE TABLE do_probe (n INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	write := func(n int, fail error) (int, error) {
+		return db.Do(ctx, d, func(tx *sql.Tx) (int, error) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO do_probe (n) VALUES ($1)`, n); err != nil {
+				return 0, err
+			}
+			return n * 10, fail
+		})
+	}
+	if v, err := write(1, nil); v != 10 || err != nil {
+		t.Fatalf("committed: %d, %v", v, err)
+	}
+	boom := errors.New("boom")
+	if v, err := write(2, boom); v != 20 || !errors.Is(err, boom) {
+		t.Fatalf("failed: %d, %v", v, err)
+	}
+	if got := dbtest.Strings(t, d, `SELECT n FROM do_probe ORDER BY n`); len(got) != 1 || got[0] != "1" {
+		t.Fatalf("rows %v, want only the committed one", got)
 	}
 }

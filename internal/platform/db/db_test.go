@@ -42,17 +42,7 @@ func columns(t *testing.T, d *db.DB) []string {
 		q = `SELECT table_name || '.' || column_name FROM information_schema.columns
 		     WHERE table_schema = current_schema() AND is_generated = 'NEVER' AND data_type <> 'tsvector'`
 	}
-	rows, err := d.Read.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		out = append(out, s)
-	}
+	out := dbtest.Strings(t, d, q)
 	sort.Strings(out)
 	return out
 }
@@ -63,11 +53,7 @@ func TestSchemasMatchAcrossEngines(t *testing.T) {
 		t.Skip("needs " + dbtest.EnvPostgres + " to compare against PostgreSQL; CI sets it")
 	}
 	ctx := context.Background()
-	s, err := db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "a.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openSQLite(t, "a.db")
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -116,11 +102,7 @@ func TestPrefixRange(t *testing.T) {
 // acknowledged custody posting must survive a power cut.
 func TestSQLiteWriterCommitsDurably(t *testing.T) {
 	ctx := context.Background()
-	d, err := db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "durable.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openSQLite(t, "durable.db")
 	var sync int
 	if err := d.Write.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync); err != nil {
 		t.Fatal(err)
@@ -327,4 +309,16 @@ func TestGenericPoolPlansOnce(t *testing.T) {
 	if g, r := setting(d.Generic, "jit"), setting(d.Read, "jit"); g != "off" || r != "off" {
 		t.Fatalf("jit: Generic %q, Read %q", g, r)
 	}
+}
+
+// openSQLite opens a SQLite database in a file of the test's own folder,
+// closed when the test ends.
+func openSQLite(t *testing.T, name string) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
 }

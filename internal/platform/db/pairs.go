@@ -17,17 +17,10 @@ func PairsIn(ctx context.Context, q Querier, query, scope string, limit int) ([]
 	if err != nil {
 		return nil, fmt.Errorf("db: pairs: %w", err)
 	}
-	defer rs.Close()
 	var out []Pair
-	for rs.Next() {
-		var p Pair
-		if err := rs.Scan(&p.Value, &p.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
+	err = EachPair(rs, func(v, l string) { out = append(out, Pair{Value: v, Label: l}) })
+	if err != nil || len(out) > limit {
+		return nil, err
 	}
-	if len(out) > limit {
-		return nil, rs.Err()
-	}
-	return out, rs.Err()
+	return out, nil
 }

@@ -4,10 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
-
-	"linli/internal/platform/db"
 )
 
 // The SQLite connections keep prepared statements: the same statement run
@@ -15,15 +12,11 @@ import (
 // cache holds, and failing statements must all behave as without a cache.
 func TestSQLiteStatementCache(t *testing.T) {
 	ctx := context.Background()
-	d, err := db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "cache.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openSQLite(t, "cache.db")
 	if _, err := d.Write.ExecContext(ctx, `CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)`); err != nil {
 		t.Fatal(err)
 	}
-	err = d.Tx(ctx, func(tx *sql.Tx) error {
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		for i := 1; i <= 5; i++ {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO t (id, v) VALUES ($1, $2)`, i, fmt.Sprint("v", i)); err != nil {
 				return err
@@ -109,11 +102,7 @@ func TestSQLiteStatementCache(t *testing.T) {
 // prepares with anonymous ones, stores each value where it was numbered.
 func TestSQLiteBatchParameters(t *testing.T) {
 	ctx := context.Background()
-	d, err := db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "batch.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openSQLite(t, "batch.db")
 	if _, err := d.Write.ExecContext(ctx, `CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}

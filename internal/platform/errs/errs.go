@@ -5,6 +5,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -116,6 +117,14 @@ func (f Fields) Length(field, s string, min, max int) {
 		f.Add(field, "err.too_short", min)
 	case n > max:
 		f.Add(field, "err.too_long", max)
+	}
+}
+
+// OneOf records key (with args) for a field unless v is one of allowed:
+// the rule of a choice among fixed values (a theme, a kind, a level).
+func (f Fields) OneOf(field, v string, allowed []string, key string, args ...any) {
+	if !slices.Contains(allowed, v) {
+		f.Add(field, key, args...)
 	}
 }
 

@@ -58,3 +58,22 @@ func TestSeen(t *testing.T) {
 		t.Fatal("Missing shares one error between callers")
 	}
 }
+
+// OneOf refuses a value outside the choice with the key and its
+// arguments, keeps a field's first message, and passes an allowed value.
+func TestFieldsOneOf(t *testing.T) {
+	f := Fields{}
+	f.OneOf("kind", "drill", []string{"drill", "patrol"}, "err.choose_one")
+	if len(f) != 0 {
+		t.Fatalf("an allowed value refused: %v", f)
+	}
+	f.OneOf("kind", "party", []string{"drill", "patrol"}, "err.unknown_value", "party")
+	f.OneOf("kind", "", []string{"drill"}, "err.choose_one")
+	f.OneOf("level", "", nil, "err.choose_one")
+	if m := f["kind"]; m.Key != "err.unknown_value" || len(m.Args) != 1 || m.Args[0] != "party" {
+		t.Fatalf("kind: %+v", m)
+	}
+	if m := f["level"]; m.Key != "err.choose_one" || len(f) != 2 {
+		t.Fatalf("level: %+v (%d fields)", m, len(f))
+	}
+}

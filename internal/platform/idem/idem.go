@@ -184,6 +184,19 @@ func Tx(ctx context.Context, d *db.DB, now time.Time, fn func(tx *sql.Tx) (any, 
 	return nil
 }
 
+// Do is Tx for work that answers a value: fn's value comes back with its
+// error, as the service returns it (nothing, with the *Replay error, when a
+// stored response answers instead).
+func Do[T any](ctx context.Context, d *db.DB, now time.Time, fn func(tx *sql.Tx) (T, error)) (T, error) {
+	var out T
+	err := Tx(ctx, d, now, func(tx *sql.Tx) (any, error) {
+		var err error
+		out, err = fn(tx)
+		return out, err
+	})
+	return out, err
+}
+
 // reserve inserts the key, or finds the stored response of an earlier
 // attempt with the same key.
 func reserve(ctx context.Context, tx *sql.Tx, k *Key, now time.Time) (*Replay, error) {

@@ -80,21 +80,18 @@ func EncryptExisting(ctx context.Context, d *db.DB, k *Keys) (int, error) {
 func encryptBatch(ctx context.Context, d *db.DB, k *Keys, c Column, after int64, n int) (changed int, last int64, err error) {
 	b := k.Primary()
 	err = d.Tx(ctx, func(tx *sql.Tx) error {
-		rows, err := readSealed(ctx, tx, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE id > $1 AND `+c.Col+` <> ''
-			AND ((`+c.Col+` NOT LIKE 'enc1:%' AND `+c.Col+` NOT LIKE 'enc2:%') OR `+c.HashCol+` = '') ORDER BY id LIMIT `+fmt.Sprint(n), after)
+		rows, err := reseal(ctx, tx, k, c, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE id > $1 AND `+c.Col+` <> ''
+			AND ((`+c.Col+` NOT LIKE 'enc1:%' AND `+c.Col+` NOT LIKE 'enc2:%') OR `+c.HashCol+` = '') ORDER BY id LIMIT `+fmt.Sprint(n),
+			[]any{after}, func(r sealed, plain string) error {
+				_, err := tx.ExecContext(ctx, `UPDATE `+c.Table+` SET `+c.Col+` = $1, `+c.HashCol+` = $2 WHERE id = $3`,
+					b.Seal(plain), b.Hash(plain), r.id)
+				return err
+			})
 		if err != nil {
 			return err
 		}
-		for _, r := range rows {
-			plain, err := k.Open(r.v)
-			if err != nil {
-				return fmt.Errorf("%s.%s id %d: %w", c.Table, c.Col, r.id, err)
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE `+c.Table+` SET `+c.Col+` = $1, `+c.HashCol+` = $2 WHERE id = $3`,
-				b.Seal(plain), b.Hash(plain), r.id); err != nil {
-				return err
-			}
-			last = r.id
+		if len(rows) > 0 {
+			last = rows[len(rows)-1].id
 		}
 		changed = len(rows)
 		return nil
@@ -111,20 +108,35 @@ type sealed struct {
 	v  string
 }
 
+// reseal reads a batch of rows (query's id and value) and hands each one's
+// value, opened under the key set, to write: the one loop of sealing in
+// clear values and of sealing again under a new key. A value that does not
+// open stops the batch, naming its row.
+func reseal(ctx context.Context, tx *sql.Tx, k *Keys, c Column, query string, args []any, write func(r sealed, plain string) error) ([]sealed, error) {
+	rows, err := readSealed(ctx, tx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		plain, err := k.Open(r.v)
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s id %d: %w", c.Table, c.Col, r.id, err)
+		}
+		if err := write(r, plain); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
 // readSealed reads a batch of (id, value) rows for sealing or re-sealing.
 func readSealed(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]sealed, error) {
 	rs, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rs.Close()
-	var out []sealed
-	for rs.Next() {
+	return db.Collect(rs, func(sc interface{ Scan(...any) error }) (*sealed, error) {
 		var r sealed
-		if err := rs.Scan(&r.id, &r.v); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rs.Err()
+		return &r, sc.Scan(&r.id, &r.v)
+	})
 }

@@ -27,16 +27,8 @@ func RotateBatch(ctx context.Context, d *db.DB, k *Keys, c Column, after int64, 
 	var rows []sealed
 	err = d.Tx(ctx, func(tx *sql.Tx) error {
 		changed = 0
-		rows, err = readSealed(ctx, tx, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE id > $1 AND `+c.Col+` <> ''
-			AND `+c.Col+` NOT LIKE $2 ORDER BY id LIMIT `+fmt.Sprint(n), after, b.Tag()+"%")
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			plain, err := k.Open(r.v)
-			if err != nil {
-				return fmt.Errorf("%s.%s id %d: %w", c.Table, c.Col, r.id, err)
-			}
+		rows, err = reseal(ctx, tx, k, c, `SELECT id, `+c.Col+` FROM `+c.Table+` WHERE id > $1 AND `+c.Col+` <> ''
+			AND `+c.Col+` NOT LIKE $2 ORDER BY id LIMIT `+fmt.Sprint(n), []any{after, b.Tag() + "%"}, func(r sealed, plain string) error {
 			set, args := c.Col+` = $1`, []any{b.Seal(plain), r.id, r.v}
 			if c.HashCol != "" {
 				set += `, ` + c.HashCol + ` = $4`
@@ -49,8 +41,9 @@ func RotateBatch(ctx context.Context, d *db.DB, k *Keys, c Column, after int64, 
 			if m, _ := res.RowsAffected(); m == 1 {
 				changed++
 			}
-		}
-		return nil
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("pii: rotate %s.%s: %w", c.Table, c.Col, err)
