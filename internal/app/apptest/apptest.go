@@ -72,11 +72,13 @@ type App struct {
 }
 
 // New builds the product on a fresh database with the Guangzhou hierarchy,
-// mounts every route and serves them; all of it ends with the test.
+// mounts every route and serves them; all of it ends with the test. The
+// database comes migrated (dbtest.Migrated); the product's start finds
+// nothing left to migrate.
 func New(t testing.TB) *App {
 	t.Helper()
 	ctx := context.Background()
-	dbURL := dbtest.URL(t)
+	dbURL := dbtest.Migrated(t)
 	clock := &Clock{t: Start}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// the data key where linli's commands look for it, so that a test
