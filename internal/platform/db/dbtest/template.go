@@ -95,18 +95,10 @@ func migrateSQLite() (img []byte, err error) {
 		d.Close()
 		return nil, fmt.Errorf("migrate the template: %w", err)
 	}
-	if _, err := d.Write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-		d.Close()
-		return nil, fmt.Errorf("checkpoint the template: %w", err)
-	}
 	if err := d.Close(); err != nil {
 		return nil, fmt.Errorf("close the template: %w", err)
 	}
-	img, err = os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read the template: %w", err)
-	}
-	return img, nil
+	return checkpointed(path)
 }
 
 // pgTemplates are the template databases this test binary found or made,
@@ -123,29 +115,177 @@ func pgClone(pg string, cleanup func(func())) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	_, u, err := cloneFrom(pg, tpl, "_t_", cleanup)
+	return u, err
+}
+
+// cloneFrom creates a database beside pg's, named after it, suffix and
+// random digits, cloned from the database tpl, registers its removal with
+// cleanup (unless nil) and returns its name and URL.
+func cloneFrom(pg, tpl, suffix string, cleanup func(func())) (name, dbURL string, err error) {
 	u, err := testURL(pg)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	name := dbName(u, "_t_"+randomHex())
+	name = dbName(u, suffix+randomHex())
 	admin, err := sql.Open("pgx", pg)
 	if err != nil {
-		return "", fmt.Errorf("open postgres: %w", err)
+		return "", "", fmt.Errorf("open postgres: %w", err)
 	}
 	defer admin.Close()
 	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tpl); err != nil {
-		return "", fmt.Errorf("clone %s: %w", tpl, err)
+		return "", "", fmt.Errorf("clone %s: %w", tpl, err)
 	}
-	cleanup(func() {
-		a, err := sql.Open("pgx", pg)
-		if err != nil {
-			return
-		}
-		defer a.Close()
-		a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-	})
+	if cleanup != nil {
+		cleanup(func() { dropDatabase(pg, name) })
+	}
 	u.Path = "/" + name
-	return u.String(), nil
+	return name, u.String(), nil
+}
+
+// dropDatabase drops the database name beside pg's, closing its sessions.
+func dropDatabase(pg, name string) error {
+	a, err := sql.Open("pgx", pg)
+	if err != nil {
+		return fmt.Errorf("open postgres: %w", err)
+	}
+	defer a.Close()
+	if _, err := a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop %s: %w", name, err)
+	}
+	return nil
+}
+
+// Template is a database filled once per test binary, by Fill on a
+// migrated database, and copied for each test that asks for one (URL): a
+// file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL. For data
+// that takes long to make and that several tests only read or change in
+// their own copy (the demonstration). Close drops its PostgreSQL database:
+// call it from TestMain after the tests (a binary that ends without it
+// leaves that database behind).
+type Template struct {
+	// Fill fills the migrated database at the URL and closes what it
+	// opened on it.
+	Fill func(dbURL string) error
+
+	once sync.Once
+	err  error
+	img  []byte // SQLite: the filled file
+	pg   string // PostgreSQL: the URL the template sits beside
+	name string // PostgreSQL: the template database
+}
+
+// URL returns the URL of a fresh copy of the template (made by the first
+// call), removed when the test ends; a failure to make or copy it fails
+// the test.
+func (tp *Template) URL(tb testing.TB) string {
+	tb.Helper()
+	tp.once.Do(func() { tp.err = tp.make() })
+	if tp.err != nil {
+		tb.Fatalf("dbtest: template: %v", tp.err)
+	}
+	if tp.name == "" {
+		path := filepath.Join(scratchDir(tb), "linli.db")
+		if err := os.WriteFile(path, tp.img, 0o600); err != nil {
+			tb.Fatalf("dbtest: copy the template: %v", err)
+		}
+		return "sqlite:" + path
+	}
+	_, u, err := cloneFrom(tp.pg, tp.name, "_t_", tb.Cleanup)
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	return u
+}
+
+// Close drops the template's PostgreSQL database, if one was made.
+func (tp *Template) Close() error {
+	if tp.name == "" {
+		return nil
+	}
+	return dropDatabase(tp.pg, tp.name)
+}
+
+func (tp *Template) make() error {
+	pg := os.Getenv(EnvPostgres)
+	if pg == "" {
+		return tp.makeSQLite()
+	}
+	tpl, err := pgTemplate(pg)
+	if err != nil {
+		return err
+	}
+	name, u, err := cloneFrom(pg, tpl, "_tpl_x", nil)
+	if err != nil {
+		return err
+	}
+	tp.pg, tp.name = pg, name
+	if err := tp.Fill(u); err != nil {
+		return fmt.Errorf("fill %s: %w", name, err)
+	}
+	if err := closeToConnections(pg, name); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (tp *Template) makeSQLite() error {
+	img, err := sqliteImage()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp(memDir(), "linli-template-")
+	if err != nil {
+		return fmt.Errorf("template folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "linli.db")
+	if err := os.WriteFile(path, img, 0o600); err != nil {
+		return fmt.Errorf("copy the migrated database: %w", err)
+	}
+	if err := tp.Fill("sqlite:" + path); err != nil {
+		return fmt.Errorf("fill: %w", err)
+	}
+	if tp.img, err = checkpointed(path); err != nil {
+		return err
+	}
+	return nil
+}
+
+// checkpointed returns the bytes of the SQLite file at path, its log
+// checkpointed into it first.
+func checkpointed(path string) ([]byte, error) {
+	ctx := context.Background()
+	d, err := db.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if _, err := d.Write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if err := d.Close(); err != nil {
+		return nil, fmt.Errorf("close %s: %w", path, err)
+	}
+	img, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return img, nil
+}
+
+// closeToConnections makes the database name refuse connections, as a
+// template must have none while it is cloned.
+func closeToConnections(pg, name string) error {
+	a, err := sql.Open("pgx", pg)
+	if err != nil {
+		return fmt.Errorf("open postgres: %w", err)
+	}
+	defer a.Close()
+	if _, err := a.Exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false"); err != nil {
+		return fmt.Errorf("close %s to connections: %w", name, err)
+	}
+	return nil
 }
 
 // pgTemplate returns the name of the database the tests' databases are
@@ -228,10 +368,7 @@ func makeTemplate(ctx context.Context, conn *sql.Conn, u *url.URL, name string) 
 	if err := d.Close(); err != nil {
 		return fmt.Errorf("close the template %s: %w", name, err)
 	}
-	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS false"); err != nil {
-		return fmt.Errorf("close the template %s to connections: %w", name, err)
-	}
-	return nil
+	return closeToConnections(u.String(), name)
 }
 
 // dbName is the name of u's database followed by suffix, the former cut
