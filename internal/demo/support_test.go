@@ -25,6 +25,7 @@ import (
 // and custody ledger are worth looking at, check out, and come out the same
 // for the same seed and clock.
 func TestLoadSupport(t *testing.T) {
+	t.Parallel() // each demonstration load test has its own database
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
 	e := newEnv(t)
