@@ -1,6 +1,10 @@
-// Package dbtest gives each test a fresh, migrated database: a SQLite file in
-// the test's temporary folder, or, when LINLI_TEST_POSTGRES holds a URL, a
-// fresh PostgreSQL schema dropped when the test ends.
+// Package dbtest gives each test a fresh, migrated database, migrated once
+// per test binary and copied (Migrated, Open): a SQLite file in a scratch
+// folder of the test's own, or, when LINLI_TEST_POSTGRES holds a URL, a
+// PostgreSQL database beside that one, cloned from a migrated template and
+// dropped when the test ends. URL gives an empty one (a fresh PostgreSQL
+// schema) to the tests that migrate it themselves; Template copies data
+// made once per test binary.
 package dbtest
 
 import (
