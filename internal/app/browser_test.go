@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,11 +90,15 @@ func startChromium(chromium string) (context.Context, func(), error) {
 	return ctx, stop, nil
 }
 
-// TestMain stops the shared Chromium after the package's tests.
+// TestMain stops the shared Chromium after the package's tests and removes
+// the demonstration's template (apptest.NewDemo).
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if shared.stop != nil {
 		shared.stop()
+	}
+	if err := apptest.CloseDemo(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 	}
 	os.Exit(code)
 }

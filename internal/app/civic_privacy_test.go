@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -18,10 +17,7 @@ import (
 // organizations, and searched for each name, phone and its last four
 // digits' neighbourhood (the full number).
 func TestDemoResidentsNeverPublic(t *testing.T) {
-	a := apptest.New(t)
-	if _, err := demo.Load(context.Background(), a.DB, a.Geo, a.Registry, a.Auth, a.Clock.Now(), 2021); err != nil {
-		t.Fatal(err)
-	}
+	a, _ := apptest.NewDemo(t)
 	var residents, ratings, answers, published int
 	for q, dst := range map[string]*int{
 		`SELECT COUNT(*) FROM users WHERE role = 'resident'`: &residents, `SELECT COUNT(*) FROM org_ratings`: &ratings,

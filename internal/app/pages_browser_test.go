@@ -89,11 +89,7 @@ func rawCodes(names func(string) string, text string) []string {
 // breaks the Content-Security-Policy, none lacks a title, no table cell
 // loses its label on a phone, and no page is wider than the phone.
 func TestBrowserEveryPage(t *testing.T) {
-	a := apptest.New(t)
-	res, err := demo.Load(context.Background(), a.DB, a.Geo, a.Registry, a.Auth, a.Clock.Now(), 2021)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, res := apptest.NewDemo(t)
 	namer := &geo.Namer{S: a.Geo}
 	// each role walks in a browser context of its own, two at a time (the
 	// walk waits on page loads more than on the processor); the guard is

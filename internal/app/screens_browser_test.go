@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"linli/internal/app/apptest"
 	"linli/internal/app/browsertest"
-	"linli/internal/demo"
 )
 
 // TestHomeScreens regenerates docs/screens/: each role's home page in the
@@ -24,11 +22,7 @@ func TestHomeScreens(t *testing.T) {
 	if dir == "" {
 		t.Skip("LINLI_SCREENS unset: screenshots are made on request, not in CI")
 	}
-	a := apptest.New(t)
-	res, err := demo.Load(context.Background(), a.DB, a.Geo, a.Registry, a.Auth, a.Clock.Now(), 2021)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, res := apptest.NewDemo(t)
 	seen := map[string]bool{}
 	for _, acct := range res.Accounts {
 		if seen[acct.Role] {

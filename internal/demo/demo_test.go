@@ -33,6 +33,7 @@ func newEnv(t *testing.T) *env {
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel() // each demonstration load test has its own database
 	ctx := context.Background()
 	e := newEnv(t)
 	start := time.Now()
@@ -318,6 +319,7 @@ func TestLoadAtAnyMoment(t *testing.T) {
 		time.Date(2023, 9, 1, 23, 59, 0, 0, time.UTC),
 	} {
 		t.Run(now.Format(time.RFC3339), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t)
 			res, err := Load(context.Background(), e.db, e.geo, e.reg, e.users, now, 2021)
 			if err != nil {

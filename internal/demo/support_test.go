@@ -25,9 +25,20 @@ import (
 // and custody ledger are worth looking at, check out, and come out the same
 // for the same seed and clock.
 func TestLoadSupport(t *testing.T) {
+	t.Parallel() // each demonstration load test has its own database
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
 	e := newEnv(t)
+	// the second load of the same seed and clock ("same seed, same data")
+	// runs beside the first, on a database of its own
+	e2 := newEnv(t)
+	var err2 error
+	done2 := make(chan struct{})
+	go func() {
+		defer close(done2)
+		_, err2 = Load(ctx, e2.db, e2.geo, e2.reg, e2.users, now, 5)
+	}()
+	t.Cleanup(func() { <-done2 }) // before e2's database is closed
 	res, err := Load(ctx, e.db, e.geo, e.reg, e.users, now, 5)
 	if err != nil {
 		t.Fatal(err)
@@ -299,9 +310,9 @@ func TestLoadSupport(t *testing.T) {
 	})
 
 	t.Run("same seed, same data", func(t *testing.T) {
-		e2 := newEnv(t)
-		if _, err := Load(ctx, e2.db, e2.geo, e2.reg, e2.users, now, 5); err != nil {
-			t.Fatal(err)
+		<-done2
+		if err2 != nil {
+			t.Fatal(err2)
 		}
 		a, b := supportDigest(t, e.db.Read), supportDigest(t, e2.db.Read)
 		for table := range a {

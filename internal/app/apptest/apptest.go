@@ -9,14 +9,17 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +28,7 @@ import (
 	"time"
 
 	"linli/internal/app"
+	"linli/internal/demo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/pii"
@@ -72,28 +76,89 @@ type App struct {
 }
 
 // New builds the product on a fresh database with the Guangzhou hierarchy,
-// mounts every route and serves them; all of it ends with the test.
+// mounts every route and serves them; all of it ends with the test. The
+// database comes migrated (dbtest.Migrated); the product's start finds
+// nothing left to migrate.
 func New(t testing.TB) *App {
 	t.Helper()
-	ctx := context.Background()
-	dbURL := dbtest.URL(t)
-	clock := &Clock{t: Start}
+	return serve(t, dbtest.Migrated(t))
+}
+
+// NewDemo is New on a database holding the demonstration: demo.Load at
+// Start with seed 2021, as a test would load it on New's app, made once per
+// test binary and copied for each test (dbtest.Template). It returns the
+// load's result too. A package that calls it calls CloseDemo from TestMain.
+func NewDemo(t testing.TB) (*App, *demo.Result) {
+	t.Helper()
+	a := serve(t, demoData.tpl.URL(t))
+	res := *demoData.res
+	res.Accounts = slices.Clone(res.Accounts)
+	res.ByStatus = maps.Clone(res.ByStatus)
+	return a, &res
+}
+
+// CloseDemo removes NewDemo's template (a PostgreSQL database); call it
+// from TestMain after the tests.
+func CloseDemo() error { return demoData.tpl.Close() }
+
+// demoData is NewDemo's template and the result of the load that filled it.
+var demoData struct {
+	tpl *dbtest.Template
+	res *demo.Result
+}
+
+func init() {
+	demoData.tpl = &dbtest.Template{Fill: func(dbURL string) error {
+		ctx := context.Background()
+		a, keyFile, err := open(ctx, dbURL, (&Clock{t: Start}).Now)
+		if err != nil {
+			return err
+		}
+		defer os.Remove(keyFile)
+		defer a.Close()
+		demoData.res, err = demo.Load(ctx, a.DB, a.Geo, a.Registry, a.Auth, Start, 2021)
+		if err != nil {
+			return fmt.Errorf("apptest: demo: %w", err)
+		}
+		return nil
+	}}
+}
+
+// open opens the product on the database at dbURL with the test data key
+// (written where linli's commands look for it, so that a test running one
+// of them on this database opens it with the same key; the caller removes
+// it) and the Guangzhou hierarchy.
+func open(ctx context.Context, dbURL string, now func() time.Time) (*app.App, string, error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	// the data key where linli's commands look for it, so that a test
-	// running one of them on this database opens it with the same key
 	keyFile := app.DefaultKeyFile(dbURL)
 	if err := pii.WriteKey(keyFile, TestKey[:]); err != nil {
-		t.Fatalf("apptest: key: %v", err)
+		return nil, "", fmt.Errorf("apptest: key: %w", err)
+	}
+	a, err := app.Open(ctx, app.Config{DB: dbURL, KeyFile: keyFile}, log, now)
+	if err != nil {
+		os.Remove(keyFile)
+		return nil, "", fmt.Errorf("apptest: open: %w", err)
+	}
+	a.Auth.Hashing = auth.Cheapest() // tests' accounts protect nothing: hash them cheaply
+	if err := a.EnsureHierarchy(ctx); err != nil {
+		a.Close()
+		os.Remove(keyFile)
+		return nil, "", fmt.Errorf("apptest: hierarchy: %w", err)
+	}
+	return a, keyFile, nil
+}
+
+// serve opens the product on the database at dbURL with a test clock,
+// mounts every route and serves them; all of it ends with the test.
+func serve(t testing.TB, dbURL string) *App {
+	t.Helper()
+	clock := &Clock{t: Start}
+	a, keyFile, err := open(context.Background(), dbURL, clock.Now)
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Remove(keyFile) })
-	a, err := app.Open(ctx, app.Config{DB: dbURL, KeyFile: keyFile}, log, clock.Now)
-	if err != nil {
-		t.Fatalf("apptest: open: %v", err)
-	}
 	t.Cleanup(func() { a.Close() })
-	if err := a.EnsureHierarchy(ctx); err != nil {
-		t.Fatalf("apptest: hierarchy: %v", err)
-	}
 	if err := a.Mount(); err != nil {
 		t.Fatalf("apptest: mount: %v", err)
 	}

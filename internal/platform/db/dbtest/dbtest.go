@@ -1,15 +1,16 @@
-// Package dbtest gives each test a fresh, migrated database: a SQLite file in
-// the test's temporary folder, or, when LINLI_TEST_POSTGRES holds a URL, a
-// fresh PostgreSQL schema dropped when the test ends.
+// Package dbtest gives each test a fresh, migrated database, migrated once
+// per test binary and copied (Migrated, Open): a SQLite file in a scratch
+// folder of the test's own, or, when LINLI_TEST_POSTGRES holds a URL, a
+// PostgreSQL database beside that one, cloned from a migrated template and
+// dropped when the test ends. URL gives an empty one (a fresh PostgreSQL
+// schema) to the tests that migrate it themselves; Template copies data
+// made once per test binary.
 package dbtest
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,16 +24,17 @@ import (
 // EnvPostgres names the variable holding the PostgreSQL URL for tests.
 const EnvPostgres = "LINLI_TEST_POSTGRES"
 
-// URL returns a database URL for a fresh database and registers its cleanup.
+// URL returns a database URL for a fresh, empty database and registers its
+// cleanup: a SQLite file in a scratch folder of the test's own, or a fresh
+// schema of the LINLI_TEST_POSTGRES database (see Migrated for one already
+// migrated).
 func URL(tb testing.TB) string {
 	tb.Helper()
 	pg := os.Getenv(EnvPostgres)
 	if pg == "" {
-		return "sqlite:" + filepath.Join(tb.TempDir(), "linli.db")
+		return "sqlite:" + filepath.Join(scratchDir(tb), "linli.db")
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
+	schema := "t_" + randomHex()
 	admin, err := sql.Open("pgx", pg)
 	if err != nil {
 		tb.Fatalf("dbtest: open postgres: %v", err)
@@ -49,9 +51,9 @@ func URL(tb testing.TB) string {
 		defer a.Close()
 		a.Exec("DROP SCHEMA " + schema + " CASCADE")
 	})
-	u, err := url.Parse(pg)
+	u, err := testURL(pg)
 	if err != nil {
-		tb.Fatalf("dbtest: bad %s: %v", EnvPostgres, err)
+		tb.Fatalf("dbtest: %v", err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
@@ -59,14 +61,42 @@ func URL(tb testing.TB) string {
 	return u.String()
 }
 
-// Open returns a fresh migrated database, closed when the test ends.
-func Open(tb testing.TB) *db.DB {
+// Migrated returns a database URL for a fresh database holding every
+// migration, and registers its cleanup. The migrations run once per test
+// binary on SQLite (the migrated file is copied for each test) and once per
+// set of migrations on PostgreSQL (a template database, cloned for each
+// test with CREATE DATABASE … TEMPLATE, which takes a few tens of
+// milliseconds where migrating took seconds).
+func Migrated(tb testing.TB) string {
 	tb.Helper()
-	return OpenURL(tb, URL(tb))
+	pg := os.Getenv(EnvPostgres)
+	if pg == "" {
+		img, err := sqliteImage()
+		if err != nil {
+			tb.Fatalf("dbtest: %v", err)
+		}
+		path := filepath.Join(scratchDir(tb), "linli.db")
+		if err := os.WriteFile(path, img, 0o600); err != nil {
+			tb.Fatalf("dbtest: copy the migrated database: %v", err)
+		}
+		return "sqlite:" + path
+	}
+	u, err := pgClone(pg, tb.Cleanup)
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	return u
 }
 
-// OpenURL opens and migrates the database at u (a URL from URL, perhaps
-// with options added), closed when the test ends.
+// Open returns a fresh migrated database (Migrated), closed when the test
+// ends.
+func Open(tb testing.TB) *db.DB {
+	tb.Helper()
+	return OpenURL(tb, Migrated(tb))
+}
+
+// OpenURL opens and migrates the database at u (a URL from URL or Migrated,
+// perhaps with options added), closed when the test ends.
 func OpenURL(tb testing.TB, u string) *db.DB {
 	tb.Helper()
 	ctx := context.Background()
