@@ -58,7 +58,7 @@ func URL(tb testing.TB) string {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String()
+	return durableURL(tb, pg, u.String())
 }
 
 // Migrated returns a database URL for a fresh database holding every
@@ -85,7 +85,7 @@ func Migrated(tb testing.TB) string {
 	if err != nil {
 		tb.Fatalf("dbtest: %v", err)
 	}
-	return u
+	return durableURL(tb, pg, u)
 }
 
 // Open returns a fresh migrated database (Migrated), closed when the test
