@@ -172,13 +172,19 @@ func cloneFrom(pg, tpl, suffix string, cleanup func(func())) (name, dbURL string
 
 // dropDatabase drops the database name beside pg's, closing its sessions.
 func dropDatabase(pg, name string) error {
+	return adminExec(pg, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)", "drop "+name)
+}
+
+// adminExec runs one statement on a connection of its own to pg's server
+// (statements on databases run outside the tests' pools).
+func adminExec(pg, stmt, what string) error {
 	a, err := sql.Open("pgx", pg)
 	if err != nil {
 		return fmt.Errorf("open postgres: %w", err)
 	}
 	defer a.Close()
-	if _, err := a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-		return fmt.Errorf("drop %s: %w", name, err)
+	if _, err := a.Exec(stmt); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
@@ -304,15 +310,7 @@ func checkpointed(path string) ([]byte, error) {
 // closeToConnections makes the database name refuse connections, as a
 // template must have none while it is cloned.
 func closeToConnections(pg, name string) error {
-	a, err := sql.Open("pgx", pg)
-	if err != nil {
-		return fmt.Errorf("open postgres: %w", err)
-	}
-	defer a.Close()
-	if _, err := a.Exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false"); err != nil {
-		return fmt.Errorf("close %s to connections: %w", name, err)
-	}
-	return nil
+	return adminExec(pg, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS false", "close "+name+" to connections")
 }
 
 // pgTemplate returns the name of the database the tests' databases are
