@@ -2,17 +2,11 @@ package registry
 
 import (
 	"context"
-	"encoding/binary"
-	"errors"
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
-
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db"
 )
 
 // The organization list's cache. The first page of a list without a
@@ -68,13 +62,8 @@ func (s *Service) NoListCache(off bool) { s.lists.SetOff(off) }
 func (s *Service) cachedList(ctx context.Context, u *auth.User, f Filter, order string) (*listed, error) {
 	key, code, ok := listKey(u, f)
 	if !ok || s.lists.Off() {
-		p, err := s.listPage(ctx, u, f, order, nil)
+		p, err := s.listPage(ctx, u, f, order)
 		return &listed{page: p}, err
-	}
-	if s.DB.Engine == db.Postgres {
-		if l, err := s.checkedList(ctx, u, f, order, key, code); l != nil || err != nil {
-			return l, err
-		}
 	}
 	ver, err := orgroll.Changes(ctx, s.DB, code)
 	if err != nil {
@@ -82,7 +71,7 @@ func (s *Service) cachedList(ctx context.Context, u *auth.User, f Filter, order 
 	}
 	return s.lists.Get(ctx, key, ver, s.now(), func() (*listed, int, error) {
 		s.listBuilds.Add(1)
-		p, err := s.listPage(ctx, u, f, order, nil)
+		p, err := s.listPage(ctx, u, f, order)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -92,95 +81,6 @@ func (s *Service) cachedList(ctx context.Context, u *auth.User, f Filter, order 
 		return &listed{page: p, body: body}, 3*len(body) + 256, nil
 	})
 }
-
-// checkedList is cachedList in one round trip on PostgreSQL, where the
-// version read and the page were two (the first page after a change cost
-// twice a page's fixed cost: the statement's server time and the round
-// trip, issue 19). One statement reads the version of the records under
-// code and, only when it is not the kept page's, the page (versionCheck);
-// a page read so is kept at the version read with it, in the same
-// snapshot. Requests that miss together each read the page (no waiting for
-// one build: the version and the page come together). nil, nil when the
-// rows could not be read so (their columns changed): cachedList's way then.
-func (s *Service) checkedList(ctx context.Context, u *auth.User, f Filter, order, key, code string) (*listed, error) {
-	kept, known, ok := s.lists.Kept(key, s.now())
-	if !ok {
-		known = -1 // counters only grow from 0: the page is read
-	}
-	vc := &versionCheck{code: code, known: known}
-	p, err := s.listPage(ctx, u, f, order, vc)
-	switch {
-	case err != nil:
-		return nil, err
-	case vc.unread:
-		return nil, nil
-	case ok && vc.ver == known:
-		return kept, nil
-	}
-	s.listBuilds.Add(1)
-	body := p.AppendJSON(nil)
-	l := &listed{page: p, body: body}
-	s.lists.Put(key, vc.ver, s.now(), l, 3*len(body)+256) // sized as cachedList's
-	return l, nil
-}
-
-// versionCheck is the version read that comes with a page (checkedList):
-// the division whose records version the page (orgroll.Changes), the
-// version of the kept page (-1: none), and, once read, the version and
-// whether the rows could be read.
-type versionCheck struct {
-	code   string
-	known  int64
-	ver    int64
-	unread bool
-}
-
-// statement is the page's statement behind the version: one row of the
-// version and no page when it is vc.known (the page's part is not run: its
-// only condition on the version is a one-time filter), else the version
-// beside each row of the page (one row of NULLs beside it for an empty
-// page). The page's part is a LATERAL subquery, joined by a nested loop to
-// the version's one row, so its rows come in its own order.
-func (vc *versionCheck) statement(sel, w, orderLimit string, args []any) (string, []any) {
-	expr, args := orgroll.ChangesExpr(vc.code, args)
-	args = append(args, vc.known)
-	return `SELECT v.n, p.* FROM (SELECT CAST(` + expr + ` AS BIGINT) AS n OFFSET 0) v LEFT JOIN LATERAL (SELECT ` + sel +
-		` FROM orgs o WHERE (` + w + `) AND v.n <> ` + ph(len(args)) + ` ORDER BY ` + orderLimit + `) p ON true`, args
-}
-
-// read reads statement's rows by their raw values (rawOrg): the version
-// into vc.ver, and the organization beside it, nil when there is none. A
-// row set whose columns rawOrg does not read sets vc.unread and stops.
-func (vc *versionCheck) read(total *int) func(db.Scanner) (*Org, error) {
-	fits := false
-	return func(rows db.Scanner) (*Org, error) {
-		raw, ok := rows.(rawRows)
-		if !fits {
-			fds := []pgconn.FieldDescription(nil)
-			if ok {
-				fds = raw.FieldDescriptions()
-			}
-			if len(fds) == 0 || fds[0].DataTypeOID != pgtype.Int8OID || fds[0].Format != pgtype.BinaryFormatCode ||
-				!rawFits(fds[1:]) {
-				vc.unread = true
-				return nil, errUnread
-			}
-			fits = true
-		}
-		vals := raw.RawValues()
-		if len(vals) == 0 || len(vals[0]) != 8 {
-			return nil, errRaw
-		}
-		vc.ver = int64(binary.BigEndian.Uint64(vals[0]))
-		if len(vals) > 1 && vals[1] == nil {
-			return nil, nil // the version alone: the kept page stands, or an empty page
-		}
-		return rawOrg(vals[1:], total)
-	}
-}
-
-// errUnread stops a version-checked page whose rows rawOrg cannot read.
-var errUnread = errors.New("registry: list rows not read raw")
 
 // listKey is the cache key of a list page and the division whose change
 // counters version it; ok is false for a page the cache does not keep (a

@@ -8,7 +8,6 @@ import (
 
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db"
 	"linli/internal/registry"
 )
 
@@ -191,59 +190,5 @@ func TestListCacheMatchesRecords(t *testing.T) {
 	var back registry.Page
 	if err := json.Unmarshal(p.AppendJSON(nil), &back); err != nil || back.Total != p.Total {
 		t.Fatalf("page JSON: %v, total %d, want %d", err, back.Total, p.Total)
-	}
-}
-
-// TestListRoundTrips counts the round trips of a kept list's first page: on
-// PostgreSQL the version and, only when it moved, the page come in one
-// statement (one round trip for the first request, a hit and the first
-// request after a change, where the version read and the page were two);
-// on SQLite, which has no round trips, the statements: the version, then
-// the page when it moved. Every page equals the records'.
-func TestListRoundTrips(t *testing.T) {
-	f := setup(t)
-	cold := f.replica()
-	cold.NoListCache(true)
-	a := f.active(t, "育蕾舞蹈队", yulei, registry.TierCommunity)
-	f.active(t, "猎德书画社", liede, registry.TierStreet)
-	full, empty := registry.Filter{PerPage: 20}, registry.Filter{PerPage: 20, Brand: true}
-	read := map[bool]int64{true: 1, false: 2} // a page read: PostgreSQL, SQLite
-	pg := f.reg.DB.Engine == db.Postgres
-	trips := func(t *testing.T, step string, fl registry.Filter, want int64) {
-		t.Helper()
-		before := f.reg.DB.RoundTrips()
-		got, err := f.reg.List(f.ctx, f.tianhe, fl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := f.reg.DB.RoundTrips() - before; want >= 0 && n != want {
-			t.Errorf("%s: %d round trips, want %d", step, n, want)
-		}
-		w, err := cold.List(f.ctx, f.tianhe, fl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if g, w := got.AppendJSON(nil), w.AppendJSON(nil); !bytes.Equal(g, w) {
-			t.Errorf("%s: page differs from the records'\n got %s\nwant %s", step, g, w)
-		}
-	}
-	// the first requests (PostgreSQL prepares each statement once per
-	// connection: one more round trip, not counted here)
-	trips(t, "first", full, -1)
-	trips(t, "empty, first", empty, -1)
-	trips(t, "kept", full, 1)
-	trips(t, "empty, kept", empty, 1)
-	in := registry.InputOf(a)
-	in.Members = 77
-	if _, err := f.reg.Update(f.ctx, f.admin, a.ID, in); err != nil {
-		t.Fatal(err)
-	}
-	before := registry.ListBuildsForTest(f.reg)
-	trips(t, "after a change", full, read[pg])
-	trips(t, "kept after the change", full, 1)
-	// an empty page: the total from the tally after the version's row
-	trips(t, "empty, after the change", empty, read[pg]+1)
-	if n := registry.ListBuildsForTest(f.reg) - before; n != 2 {
-		t.Errorf("%d pages made after the change, want 2", n)
 	}
 }

@@ -99,10 +99,7 @@ func (s *Service) list(ctx context.Context, u *auth.User, f Filter) (*listed, er
 }
 
 // listPage reads one page of a list without a search from the records.
-// With vc (PostgreSQL), the same statement reads the version of the
-// records under vc.code first and the page only when it is not vc.known
-// (listcache.go, checkedList).
-func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order string, vc *versionCheck) (*Page, error) {
+func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order string) (*Page, error) {
 	w, args := where(s.DB.Dialect, u, &f)
 	p := &Page{Items: make([]*Org, 0, f.PerPage), Page: f.Page, PerPage: f.PerPage}
 	// the page and its total in one statement (one round trip): the total
@@ -132,10 +129,6 @@ func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order st
 			return packedOrg(row, &p.Total)
 		}
 	case db.Postgres:
-		if vc != nil {
-			read = vc.read(&p.Total)
-			break
-		}
 		// pgx's rows by their raw values (listrow.go), when their columns
 		// are what rawOrg reads (checked on the first row)
 		fits := -1
@@ -155,24 +148,18 @@ func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order st
 			return rawOrg(raw.RawValues(), &p.Total)
 		}
 	}
-	q := `SELECT ` + sel + ` FROM orgs o WHERE ` + w + ` ORDER BY ` + order + limit
-	if vc != nil {
-		q, args = vc.statement(sel, w, order+limit, args)
-	}
-	if err := s.DB.Each(ctx, q, args, func(rows db.Scanner) error {
+	if err := s.DB.Each(ctx, `SELECT `+sel+` FROM orgs o WHERE `+w+
+		` ORDER BY `+order+limit, args, func(rows db.Scanner) error {
 		o, err := read(rows)
-		if err != nil || o == nil { // nil: the version's row, no page (vc)
+		if err != nil {
 			return err
 		}
 		counted = true
 		maskFor(u, o)
 		p.Items = append(p.Items, o)
 		return nil
-	}); err != nil && (vc == nil || !vc.unread) {
+	}); err != nil {
 		return nil, fmt.Errorf("list orgs: %w", err)
-	}
-	if vc != nil && (vc.unread || vc.ver == vc.known) {
-		return p, nil // the kept page stands, or the rows were not read (checkedList)
 	}
 	if !counted { // an empty page (past the last, or nothing at all): the total alone
 		var err error

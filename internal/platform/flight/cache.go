@@ -73,36 +73,6 @@ func (c *Cache[T]) Get(ctx context.Context, key string, ver int64, now time.Time
 	})
 }
 
-// Kept returns the value kept for key, whatever its version, and the
-// version it was made at, if it was made no longer than TTL before now: for
-// a caller that reads the current version and, only when it is not ver, a
-// new value in one statement, and then keeps it with Put.
-func (c *Cache[T]) Kept(key string, now time.Time) (v T, ver int64, ok bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.m[key]
-	if !ok {
-		return v, 0, false
-	}
-	e := el.Value.(*entry[T])
-	ttl := c.TTL
-	if ttl == 0 {
-		ttl = DefaultTTL
-	}
-	if now.Sub(e.at) > ttl || now.Before(e.at) {
-		return v, 0, false
-	}
-	c.ll.MoveToFront(el)
-	return e.v, e.ver, true
-}
-
-// Put keeps v, made at version ver, for key, with its size in bytes, as
-// Get keeps a value it built: not when the cache is off, nor over a newer
-// value.
-func (c *Cache[T]) Put(key string, ver int64, now time.Time, v T, size int) {
-	c.put(key, ver, now, v, size)
-}
-
 func (c *Cache[T]) get(key string, ver int64, now time.Time) (T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
