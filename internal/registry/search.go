@@ -482,8 +482,8 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 	}
 	// A city or wider: one read of the tally gives the scope's districts
 	// and, for a whole scope, its size.
-	// planned once (db.DB.Generic): the tally's primary key serves any
-	// range of codes, and a custom plan cost more than the read (issue 19)
+	// planned once (db.DB.Generic), as the search's other whole-scope
+	// statements: the tally's primary key serves any range of codes
 	in, args := db.ScopeCond("code", code, nil)
 	rows, err := s.DB.Generic.QueryContext(ctx, `SELECT code, SUM(n) FROM org_tally
 		WHERE lvl = 3 AND `+in+` GROUP BY code ORDER BY code`, args...)
