@@ -333,6 +333,13 @@ func (p ftsPart) sql(d db.Dialect, places []string, args []any) (string, []any) 
 	return d.FullText("org_search", "org_id", p.col, ph(len(args))), args
 }
 
+// sqlOnce is sql for a statement planned once for any arguments
+// (db.DB.Generic): the places' tokens are its whole condition.
+func (p ftsPart) sqlOnce(d db.Dialect, places []string, args []any) (string, []any) {
+	args = append(args, d.FullTextQuery(p.col, scoped(places, p.tokens), p.prefix))
+	return d.FullTextOnce("org_search", "org_id", p.col, ph(len(args))), args
+}
+
 // ftsParts are ftsMatch's parts: the characters first, then, for a query
 // that may be pinyin, the initials and the syllables; none for a query
 // without letters or digits.
@@ -475,8 +482,10 @@ func (s *Service) searchScope(ctx context.Context, u *auth.User, f *Filter) erro
 	}
 	// A city or wider: one read of the tally gives the scope's districts
 	// and, for a whole scope, its size.
+	// planned once (db.DB.Generic), as the search's other whole-scope
+	// statements: the tally's primary key serves any range of codes
 	in, args := db.ScopeCond("code", code, nil)
-	rows, err := s.DB.Query(ctx, `SELECT code, SUM(n) FROM org_tally
+	rows, err := s.DB.Generic.QueryContext(ctx, `SELECT code, SUM(n) FROM org_tally
 		WHERE lvl = 3 AND `+in+` GROUP BY code ORDER BY code`, args...)
 	if err != nil {
 		return fmt.Errorf("search districts: %w", err)
@@ -618,12 +627,12 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	need := skip + f.PerPage // at most maxRankedDepth
 	ids := make([]int64, 0, need)
 	seen := map[int64]bool{}
-	collect := func(what, q string, args []any, extra int) error {
+	collect := func(pool *sql.DB, what, q string, args []any, extra int) error {
 		if len(ids) >= need {
 			return nil
 		}
 		args = append(args, need-len(ids)+extra)
-		rows, err := s.DB.Query(ctx, q+` LIMIT `+ph(len(args)), args...)
+		rows, err := pool.QueryContext(ctx, q+` LIMIT `+ph(len(args)), args...)
 		if err != nil {
 			return fmt.Errorf("search %s: %w", what, err)
 		}
@@ -651,7 +660,14 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	inDistricts := "o.district_code IN (" + strings.Join(ins, ", ") + ")"
 	prefix, args := d.HasPrefix("o.name_key", key, args)
 	args = append(args, key)
-	if err := collect("prefix", `SELECT o.id FROM orgs o WHERE `+w0+` AND `+inDistricts+` AND `+prefix+
+	// planned once when the scope is the whole condition (db.DB.Generic):
+	// the index on (district_code, name_key) serves the districts and the
+	// prefix's range for any values
+	pool := s.DB.Read
+	if plain {
+		pool = s.DB.Generic
+	}
+	if err := collect(pool, "prefix", `SELECT o.id FROM orgs o WHERE `+w0+` AND `+inDistricts+` AND `+prefix+
 		` ORDER BY CASE WHEN o.name_key = `+ph(len(args))+` THEN 0 ELSE 1 END, o.id`, args, 0); err != nil {
 		return nil, err
 	}
@@ -686,16 +702,20 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 			// found (exact, prefix, an earlier part) are skipped by id
 			// instead of excluded in the query, which keeps the matches in
 			// id order: the statement reads one more row per row found.
+			// Planned once (db.DB.Generic): the index's tokens are the
+			// whole condition, so the plan is the same for any query, and
+			// planning it for each search cost as much as running it
+			// (issue 19).
 			var q string
 			var args []any
 			if walkPart {
 				q, args = boundedWalk(d, part, f.searchIn[0], walkedRows(need))
 			} else {
 				var sub string
-				sub, args = part.sql(d, f.searchIn, nil)
+				sub, args = part.sqlOnce(d, f.searchIn, nil)
 				q = `SELECT m.id FROM (` + sub + `) m ORDER BY m.id`
 			}
-			if err := collect("matches", q, args, len(ids)); err != nil {
+			if err := collect(s.DB.Generic, "matches", q, args, len(ids)); err != nil {
 				return nil, err
 			}
 			continue
@@ -722,7 +742,7 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 			chars, args = parts[0].sql(d, f.searchIn, args)
 			q += ` AND o.id NOT IN (` + chars + `)`
 		}
-		if err := collect("matches", q+` ORDER BY `+by, args, 0); err != nil {
+		if err := collect(s.DB.Read, "matches", q+` ORDER BY `+by, args, 0); err != nil {
 			return nil, err
 		}
 	}
@@ -776,14 +796,15 @@ func walkedRows(need int) int { return walkPerRow * need }
 // tested, and then, only if the page is not full yet, the index's matches
 // past the last document walked, sorted. PostgreSQL runs the branches of a
 // UNION ALL one after the other, so the second one costs nothing when the
-// first fills the page; no outer ORDER BY, which would start both.
+// first fills the page; no outer ORDER BY, which would start both. It is
+// planned once (db.DB.Generic): the query is parsed once an execution.
 func boundedWalk(d db.Dialect, part ftsPart, place string, rows int) (string, []any) {
 	code, cond := placeOf(place)
 	fq := d.FullTextQuery(part.col, scoped([]string{place}, part.tokens), part.prefix)
 	first := `SELECT s.org_id FROM org_search s WHERE ` + cond + `$1 ORDER BY s.org_id LIMIT ` + strconv.Itoa(rows)
 	return `SELECT id FROM ((SELECT w.org_id AS id FROM (SELECT s.org_id, s.` + part.col + `_tsv FROM org_search s WHERE ` +
 		cond + `$1 ORDER BY s.org_id LIMIT ` + strconv.Itoa(rows) + `) w WHERE ` + d.FullTextRow("w", part.col, "$2") +
-		` ORDER BY w.org_id) UNION ALL (SELECT m.id FROM ` + d.FullText("org_search", "org_id", part.col, "$2") +
+		` ORDER BY w.org_id) UNION ALL (SELECT m.id FROM ` + d.FullTextOnce("org_search", "org_id", part.col, "$2") +
 		` m WHERE m.id > COALESCE((SELECT MAX(org_id) FROM (` + first + `) f), 0) ORDER BY m.id)) x`, []any{code, fq}
 }
 
@@ -801,10 +822,18 @@ func (s *Service) countMatches(ctx context.Context, parts []ftsPart, places []st
 	}
 	subs := make([]string, len(parts))
 	for i, part := range parts {
-		subs[i], args = part.sql(d, places, args)
+		if plain {
+			subs[i], args = part.sqlOnce(d, places, args)
+		} else {
+			subs[i], args = part.sql(d, places, args)
+		}
 	}
 	q := `SELECT 1 FROM orgs o WHERE o.id IN (` + strings.Join(subs, " UNION ") + `) AND ` + w
+	// the index alone, planned once (db.DB.Generic): the same plan for any
+	// query; the list's condition w is planned for its arguments
+	pool := s.DB.Read
 	if plain {
+		pool = s.DB.Generic
 		for i, sub := range subs {
 			if limit > 0 {
 				subs[i] = `SELECT id FROM (SELECT id FROM (` + sub + `) p LIMIT ` + strconv.Itoa(limit) + `) q`
@@ -817,7 +846,7 @@ func (s *Service) countMatches(ctx context.Context, parts []ftsPart, places []st
 		q += ` LIMIT ` + ph(len(args))
 	}
 	var n int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (`+q+`) x`, args...).Scan(&n); err != nil {
+	if err := pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+q+`) x`, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count matches: %w", err)
 	}
 	return n, nil

@@ -322,3 +322,54 @@ func openSQLite(t *testing.T, name string) *db.DB {
 	t.Cleanup(func() { d.Close() })
 	return d
 }
+
+// HasPrefix finds exactly the texts that start with the prefix, on both
+// engines, in a statement planned for its arguments (Read) and in one
+// planned once for any (Generic, where PostgreSQL's range must hold
+// without the prefix's value): Chinese names, LIKE's special characters,
+// and last characters whose successor is not the next code point (before
+// the surrogates, the last code point).
+func TestHasPrefixMatchesStrings(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	if _, err := d.Write.ExecContext(ctx, `CREATE TABLE prefix_t (name TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"舞蹈队", "舞蹈", "舞蹉", "舞", "a%b", "a_b", `a\b`, "ab", "a", "b", "\uD7FF", "\uD7FFx",
+		"\uE000", "\U0010FFFF", "\U0010FFFFa", "a\U0010FFFF", "a\U0010FFFFb", "b\U0010FFFF", "ÿ", "ÿa", "z"}
+	for _, n := range names {
+		if _, err := d.Write.ExecContext(ctx, `INSERT INTO prefix_t (name) VALUES ($1)`, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prefixes := append([]string{"%", "_", `\`, "a%", "舞蹈", "\U0010FFFF", "a\U0010FFFF"}, names...)
+	for _, pool := range []*sql.DB{d.Read, d.Generic} {
+		for _, p := range prefixes {
+			cond, args := d.Dialect.HasPrefix("name", p, nil)
+			rows, err := pool.QueryContext(ctx, `SELECT name FROM prefix_t WHERE `+cond+` ORDER BY name`, args...)
+			if err != nil {
+				t.Fatalf("%q: %v", p, err)
+			}
+			var got []string
+			for rows.Next() {
+				var n string
+				if err := rows.Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, n)
+			}
+			rows.Close()
+			var want []string
+			for _, n := range names {
+				if strings.HasPrefix(n, p) {
+					want = append(want, n)
+				}
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("prefix %q: got %q, want %q", p, got, want)
+			}
+		}
+	}
+}
