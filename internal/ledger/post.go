@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
@@ -21,43 +21,43 @@ import (
 // hash is the posting's place in the chain: its content, its lines and the
 // hash before it.
 func (p *Posting) hash() string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%d:%s\n", len(p.PrevHash), p.PrevHash)
-	id := strconv.FormatInt(p.ID, 10)
-	fmt.Fprintf(h, "%d:%s\n", len(id), id)
-	h.Write(p.hashTail())
-	return hex.EncodeToString(h.Sum(nil))
+	b := make([]byte, 0, 512)
+	b = audit.AppendField(b, p.PrevHash)
+	b = audit.AppendField(b, strconv.FormatInt(p.ID, 10))
+	b = p.appendFields(b)
+	b = p.appendLines(b)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
-// hashTail is the hash input after the previous hash and the id (which only
-// the chain's head knows): every other field, then the lines.
-func (p *Posting) hashTail() []byte {
-	return append(p.hashFields(), p.hashLines()...)
-}
+// hashFields is the hash input after the previous hash and the id (which
+// only the chain's head knows), before the lines: every other field, each
+// as its length, a colon, the field and a newline (audit.AppendField).
+func (p *Posting) hashFields() []byte { return p.appendFields(make([]byte, 0, 256)) }
 
-// hashFields is the first part of hashTail: every field but the id and
-// the previous hash, each as its length, a colon, the field and a newline.
-func (p *Posting) hashFields() []byte {
-	var b bytes.Buffer
-	for _, s := range []string{
+func (p *Posting) appendFields(b []byte) []byte {
+	for _, s := range [...]string{
 		strconv.FormatInt(p.HubID, 10), strconv.FormatInt(p.OrgID, 10),
 		p.Kind, p.Source, p.Voucher, p.Memo, p.Payee, p.OccurredOn, strconv.FormatInt(p.ReversesID, 10),
 		strconv.FormatInt(p.ExpenseID, 10), strconv.FormatInt(p.AttachmentID, 10),
 		p.CreatedAt.UTC().Format(time.RFC3339Nano), strconv.FormatInt(p.CreatedBy, 10), p.Username,
 	} {
-		fmt.Fprintf(&b, "%d:%s\n", len(s), s)
+		b = audit.AppendField(b, s)
 	}
-	return b.Bytes()
+	return b
 }
 
-// hashLines is the last part of hashTail: each line as account=amount and
-// a newline, in order (ledger_post_income_at writes its two the same way).
-func (p *Posting) hashLines() []byte {
-	var b bytes.Buffer
+// appendLines is the end of the hash input: each line as account=amount
+// and a newline, in order (ledger_post_income_at writes its two the same
+// way).
+func (p *Posting) appendLines(b []byte) []byte {
 	for _, l := range p.Lines {
-		fmt.Fprintf(&b, "%d=%d\n", l.AccountID, l.Amount)
+		b = strconv.AppendInt(b, l.AccountID, 10)
+		b = append(b, '=')
+		b = strconv.AppendInt(b, int64(l.Amount), 10)
+		b = append(b, '\n')
 	}
-	return b.Bytes()
+	return b
 }
 
 // post appends a posting inside tx. It locks the accounts in id order

@@ -3,14 +3,12 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
@@ -50,29 +48,39 @@ type Row struct {
 }
 
 func (r *Row) computeHash() string {
-	h := sha256.New()
-	hashFields(h, r.PrevHash, strconv.FormatInt(r.Seq, 10))
-	hashFields(h, r.midFields()...)
-	hashFields(h, r.ObjectID)
-	hashFields(h, r.tailFields()...)
-	return hex.EncodeToString(h.Sum(nil))
+	b := make([]byte, 0, 256+len(r.Detail))
+	b = AppendField(b, r.PrevHash)
+	b = AppendField(b, strconv.FormatInt(r.Seq, 10))
+	b = r.appendMid(b)
+	b = AppendField(b, r.ObjectID)
+	b = r.appendTail(b)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
-// hashFields writes each field of a hash input as its length, a colon, the
-// field and a newline.
-func hashFields(w io.Writer, fields ...string) {
-	for _, s := range fields {
-		fmt.Fprintf(w, "%d:%s\n", len(s), s)
+// AppendField appends one field of a hash input to b: its length in
+// bytes, a colon, the field and a newline. The audit chain and the
+// ledger's posting chain build their inputs from it.
+func AppendField(b []byte, s string) []byte {
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	b = append(b, ':')
+	b = append(b, s...)
+	return append(b, '\n')
+}
+
+// appendMid and appendTail append the fields of the hash input between
+// the sequence number and the object id, and after the object id.
+func (r *Row) appendMid(b []byte) []byte {
+	for _, s := range [...]string{r.At.UTC().Format(time.RFC3339Nano), strconv.FormatInt(r.UserID, 10), r.Username, r.IP,
+		r.Action, r.ObjectType} {
+		b = AppendField(b, s)
 	}
+	return b
 }
 
-// midFields and tailFields are the fields of the hash input between the
-// sequence number and the object id, and after the object id.
-func (r *Row) midFields() []string {
-	return []string{r.At.UTC().Format(time.RFC3339Nano), strconv.FormatInt(r.UserID, 10), r.Username, r.IP, r.Action, r.ObjectType}
+func (r *Row) appendTail(b []byte) []byte {
+	return AppendField(AppendField(b, r.ScopeCode), string(r.Detail))
 }
-
-func (r *Row) tailFields() []string { return []string{r.ScopeCode, string(r.Detail)} }
 
 // Prepared is an entry made ready for an appender that takes the chain's
 // head itself, in the database (a function that writes a change and its
@@ -92,10 +100,7 @@ func Prepare(now time.Time, a Actor, e Entry) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	var mid, tail bytes.Buffer
-	hashFields(&mid, r.midFields()...)
-	hashFields(&tail, r.tailFields()...)
-	return &Prepared{At: r.At, Detail: string(r.Detail), Mid: mid.Bytes(), Tail: tail.Bytes()}, nil
+	return &Prepared{At: r.At, Detail: string(r.Detail), Mid: r.appendMid(nil), Tail: r.appendTail(nil)}, nil
 }
 
 func newRow(now time.Time, a Actor, e Entry) (Row, error) {
