@@ -246,7 +246,7 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 			return
 		}
 		for _, o := range p.Items {
-			if o.Status != registry.StatusDeregistered && canBook(u, d.Base, o) {
+			if serves(d.Base, o) && canBook(u, d.Base, o) {
 				sd.Orgs = append(sd.Orgs, o)
 			}
 		}

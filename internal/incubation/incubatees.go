@@ -14,7 +14,6 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
-	"linli/internal/registry"
 )
 
 const incubateeColumns = `i.id, i.base_id, i.org_id, o.name, i.entered_on, i.left_on, i.status, i.note`
@@ -42,14 +41,9 @@ func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in Incu
 		in.EnteredOn = s.today()
 	}
 	f := errs.Fields{}
-	o, err := s.Orgs.Lookup(ctx, in.OrgID)
-	switch {
-	case errs.Is(err, errs.NotFound) || (err == nil && !strings.HasPrefix(o.CommunityCode, b.DivisionCode)):
-		f.Add("org_id", "err.base_org_not_served")
-	case err != nil:
+	o, err := s.servedOrg(ctx, b, in.OrgID, f)
+	if err != nil {
 		return nil, err
-	case o.Status == registry.StatusDeregistered:
-		f.Add("org_id", "err.base_org_not_served")
 	}
 	checkDate(in.EnteredOn, "entered_on", s.today(), true, f)
 	f.Length("note", in.Note, 0, 500)
