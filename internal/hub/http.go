@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -92,7 +93,7 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := showData{Hub: hb, Kinds: WorkerKinds, Today: h.Svc.now().Format("2006-01-02")}
+	d := showData{Hub: hb, Kinds: WorkerKinds, Today: clock.Day(h.Svc.now())}
 	if fail != nil {
 		d.Picked = r.PostFormValue("org_id")
 	}
