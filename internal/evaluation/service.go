@@ -193,17 +193,6 @@ func (s *Service) org(ctx context.Context, u *auth.User, orgID int64) (*registry
 	return o, err
 }
 
-// within narrows a requested place to the user's scope ("" is the scope).
-func within(u *auth.User, code string) (string, error) {
-	if code == "" {
-		return u.ScopeCode, nil
-	}
-	if !u.InScope(code) {
-		return "", errs.Missing()
-	}
-	return code, nil
-}
-
 // grades
 
 // AwardGrade records a grade (planGrade decides).
@@ -281,7 +270,7 @@ func (s *Service) CurrentGrade(ctx context.Context, orgID int64) (grade, validUn
 
 // GradesIn lists the grades valid on a day in a place.
 func (s *Service) GradesIn(ctx context.Context, u *auth.User, place, day string) ([]Grade, error) {
-	scope, err := within(u, place)
+	scope, err := u.Within(place)
 	if err != nil {
 		return nil, err
 	}
@@ -401,7 +390,7 @@ func (s *Service) Contacts(ctx context.Context, u *auth.User, place string, orgI
 		}
 		return listContacts(ctx, s.DB.Read, o.CommunityCode, o.ID, 500)
 	}
-	scope, err := within(u, place)
+	scope, err := u.Within(place)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +417,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, place, day string)
 	if !readsCoverage(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
-	scope, err := within(u, place)
+	scope, err := u.Within(place)
 	if err != nil {
 		return nil, err
 	}
@@ -555,7 +544,7 @@ func (s *Service) Appraisals(ctx context.Context, u *auth.User, place string, ye
 		}
 		return listAppraisals(ctx, s.DB.Read, o.CommunityCode, []int64{o.ID}, year, 100)
 	}
-	scope, err := within(u, place)
+	scope, err := u.Within(place)
 	if err != nil {
 		return nil, err
 	}

@@ -96,11 +96,9 @@ func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Base, error
 // List returns the bases the viewer sees within a division (its own scope
 // when empty): those in the subtree, and those serving an area above it.
 func (s *Service) List(ctx context.Context, u *auth.User, within string) ([]*Base, error) {
-	if within == "" {
-		within = u.ScopeCode
-	}
-	if !u.InScope(within) {
-		return nil, errs.Missing()
+	within, err := u.Within(within)
+	if err != nil {
+		return nil, err
 	}
 	// Bases lie at a district or below (validate), so the divisions above
 	// within that OverlapCond adds are its district and street.

@@ -46,14 +46,7 @@ func place(u *auth.User, within string) (string, error) {
 	if !readsReadiness(u) {
 		return "", errs.E(errs.Forbidden, "err.forbidden")
 	}
-	code := u.ScopeCode
-	if within != "" {
-		if !u.InScope(within) {
-			return "", errs.Missing()
-		}
-		code = within
-	}
-	return code, nil
+	return u.Within(within)
 }
 
 // orgsIn checks that organizations lie in the community.
