@@ -105,8 +105,7 @@ func (s *Service) Leave(ctx context.Context, u *auth.User, baseID, id int64, sta
 			return nil, errs.E(errs.Conflict, "err.incubation_over")
 		}
 		if leftOn < i.EnteredOn {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"left_on": errs.M("err.period_order")}}
+			return nil, errs.Field("left_on", "err.period_order")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE base_incubatees SET status = $1, left_on = $2, updated_at = $3 WHERE id = $4`,
 			status, leftOn, now, id); err != nil {
@@ -156,8 +155,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, within, on string)
 		on = s.today()
 	}
 	if !effective.Valid(on) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"on": errs.M("err.date_format")}}
+		return nil, errs.Field("on", "err.date_format")
 	}
 	node, err := s.Geo.Get(ctx, within)
 	if err != nil {

@@ -110,8 +110,7 @@ func (s *Service) Book(ctx context.Context, u *auth.User, baseID int64, in Booki
 		room, err := scanRoom(tx.QueryRowContext(ctx, `SELECT `+roomColumns+` FROM base_rooms WHERE id = $1 AND base_id = $2`+
 			s.DB.Dialect.ForUpdate(), in.RoomID, baseID))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !room.Active) {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"room_id": errs.M("err.choose_one")}}
+			return nil, errs.Field("room_id", "err.choose_one")
 		}
 		if err != nil {
 			return nil, err

@@ -833,8 +833,7 @@ func (s *Service) AddPhoto(ctx context.Context, u *auth.User, orgID int64, f *up
 			return err
 		}
 		if len(ps) >= maxPhotos {
-			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: errs.Fields{"photo": errs.M("err.portal.photo_count", maxPhotos)}}
+			return errs.Field("photo", "err.portal.photo_count", maxPhotos)
 		}
 		if err := insertPhoto(ctx, tx, p, hex.EncodeToString(sum[:]), f.Data, u.ID); err != nil {
 			return fmt.Errorf("portal: add photo: %w", err)

@@ -54,8 +54,7 @@ func (s *Service) orgsIn(ctx context.Context, ids []int64, community, field stri
 	for _, id := range ids {
 		o, err := s.Orgs.Lookup(ctx, id)
 		if err != nil || o.CommunityCode != community {
-			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{field: errs.M("readiness.err.org_elsewhere")}}
+			return errs.Field(field, "readiness.err.org_elsewhere")
 		}
 	}
 	return nil
