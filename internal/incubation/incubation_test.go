@@ -325,3 +325,30 @@ func TestBaseDivisionRule(t *testing.T) {
 		t.Errorf("%d bases written by refused forms (%v)", n, err)
 	}
 }
+
+// TestDeregisteredNotServed: a base serves only organizations of its area
+// that are not deregistered; a deregistered one is neither incubated nor
+// booked for (err.base_org_not_served), and one the user may not book for
+// is refused as such first.
+func TestDeregisteredNotServed(t *testing.T) {
+	f := setup(t)
+	b := f.base(t, f.officer, incubation.BaseInput{Name: "天河南基地", DivisionCode: street})
+	room, err := f.svc.AddRoom(f.Ctx, f.officer, b.ID, incubation.RoomInput{Name: "多功能室", Capacity: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := f.org(t, f.officer, "育蕾旧舞蹈队", yulei)
+	own := f.org(t, f.officer, "育蕾合唱团", yulei)
+	if _, err := f.Reg.Transition(f.Ctx, f.officer, gone.ID, registry.ActDeregister, "解散"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.Enter(f.Ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: gone.ID})
+	want(t, err, errs.Invalid, "err.base_org_not_served")
+	book := func(u *auth.User) error {
+		_, err := f.svc.Book(f.Ctx, u, b.ID, incubation.BookingInput{RoomID: room.ID, OrgID: gone.ID,
+			StartsAt: at("2023-06-20", "14:00"), EndsAt: at("2023-06-20", "16:00"), Purpose: "排练"})
+		return err
+	}
+	want(t, book(f.officer), errs.Invalid, "err.base_org_not_served")
+	want(t, book(f.User(t, auth.OrgLeader, yulei, own.ID)), errs.Forbidden, "")
+}
