@@ -104,15 +104,14 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User)
 func (h *Handlers) readFile(w http.ResponseWriter, r *http.Request) (*upload.File, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, h.Svc.maxFile()+1<<20)
 	if err := r.ParseMultipartForm(h.Svc.maxFile() + 1<<20); err != nil {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"file": errs.M("upload.err.too_large", h.Svc.maxFile()>>20)}}
+		return nil, errs.Field("file", "upload.err.too_large", h.Svc.maxFile()>>20)
 	}
 	file, hdr, err := r.FormFile("file")
 	if errors.Is(err, http.ErrMissingFile) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"file": errs.M("err.required")}}
+		return nil, errs.Field("file", "err.required")
 	}
 	defer file.Close()
 	return upload.Read(file, hdr.Filename, h.Svc.maxFile())

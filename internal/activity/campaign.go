@@ -44,7 +44,7 @@ func (s *Service) Campaign(ctx context.Context, u *auth.User, theme, unit, from,
 		return nil, err
 	}
 	if from > to {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"to": errs.M("err.bad_date")}}
+		return nil, errs.Field("to", "err.bad_date")
 	}
 	c := &Campaign{Theme: theme, Unit: unit, From: from, To: to, ByDistrict: []CampaignRow{}, ByMonth: []CampaignRow{}}
 	place, pargs := placeCond("", unit, []any{theme, from, to, StatusRefused})

@@ -26,8 +26,7 @@ func (s *Service) CreateConsultation(ctx context.Context, u *auth.User, in Consu
 			return nil, err
 		}
 		if o[0] == nil || !u.InScope(o[0].CommunityCode) && u.OrgID != o[0].ID {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"raised_by_org_id": errs.M("err.activity_orgs")}}
+			return nil, errs.Field("raised_by_org_id", "err.activity_orgs")
 		}
 	} else {
 		in.RaisedByOrgID = 0

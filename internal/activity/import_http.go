@@ -23,7 +23,7 @@ func (h *Handlers) readImport(w http.ResponseWriter, r *http.Request) ([]byte, b
 	dry := r.FormValue("dry_run") == "1" || r.URL.Query().Get("dry_run") == "1"
 	file, _, err := r.FormFile("file")
 	if errors.Is(err, http.ErrMissingFile) || err != nil {
-		return nil, dry, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"file": errs.M("err.required")}}
+		return nil, dry, errs.Field("file", "err.required")
 	}
 	defer file.Close()
 	var b bytes.Buffer

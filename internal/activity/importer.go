@@ -701,11 +701,7 @@ func (s *Service) communityOf(ctx context.Context, cache map[string]string, dist
 
 // volunteersByName finds volunteers of a district by name.
 func volunteersByName(ctx context.Context, q db.Querier, district, name string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM volunteers WHERE district_code = $1 AND name = $2 ORDER BY id LIMIT 5`, district, name)
-	if err != nil {
-		return nil, err
-	}
-	return db.Column[int64](rows)
+	return db.ListColumn[int64](ctx, q, "activity: volunteers by name", `SELECT id FROM volunteers WHERE district_code = $1 AND name = $2 ORDER BY id LIMIT 5`, district, name)
 }
 
 // Template is the import template: the header, one example row, and a

@@ -37,8 +37,7 @@ func (s *Service) CreateBeneficiary(ctx context.Context, u *auth.User, in Benefi
 		leaderDistrict = o.DistrictCode
 	}
 	if !canAddBeneficiary(u, b.CommunityCode, b.DistrictCode, leaderDistrict) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"community_code": errs.M("err.outside_scope")}}
+		return nil, errs.Field("community_code", "err.outside_scope")
 	}
 	now := s.now()
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -241,7 +240,7 @@ func (s *Service) PutAssociation(ctx context.Context, u *auth.User, street strin
 			ON CONFLICT (street_code) DO UPDATE SET org_id = excluded.org_id, created_by = excluded.created_by, created_at = excluded.created_at`,
 			street, orgID, db.NullID(u.ID), now); err != nil {
 			if s.DB.Dialect.IsUniqueViolation(err) {
-				return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.association_org")}}
+				return errs.Field("org_id", "err.association_org")
 			}
 			return err
 		}

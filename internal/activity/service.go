@@ -371,7 +371,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, patch json
 			return errs.E(errs.Invalid, "err.bad_json", err.Error())
 		}
 		if !slices.Equal(in.OrgIDs, old.OrgIDs) {
-			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_ids": errs.M("err.activity_orgs_fixed")}}
+			return errs.Field("org_ids", "err.activity_orgs_fixed")
 		}
 		if old.Status == StatusRefused {
 			return errs.E(errs.Conflict, "err.activity_refused")

@@ -34,8 +34,7 @@ func (s *Service) CreateVolunteer(ctx context.Context, u *auth.User, in Voluntee
 		if u.ReadOnly() || u.InScope(v.CommunityCode) {
 			return nil, errs.E(errs.Forbidden, "err.forbidden")
 		}
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"community_code": errs.M("err.outside_scope")}}
+		return nil, errs.Field("community_code", "err.outside_scope")
 	}
 	now := s.now()
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {

@@ -88,11 +88,18 @@ type App struct {
 	Activity *activity.Service
 	Portal   *portal.Service
 	Civic    *civic.Service
-	Web      *web.Server
-	Router   *web.Router
-	Log      *slog.Logger
-	Now      func() time.Time
-	Metrics  *prometheus.Registry
+	// The rooms' services Mount builds, as the routes serve them (tests
+	// use these rather than wiring their own).
+	Evaluation *evaluation.Service
+	Governance *governance.Service
+	Points     *points.Service
+	Training   *training.Service
+	Readiness  *readiness.Service
+	Web        *web.Server
+	Router     *web.Router
+	Log        *slog.Logger
+	Now        func() time.Time
+	Metrics    *prometheus.Registry
 
 	// CensusJobs runs census imports; serve recovers what a stopped
 	// replica left (census.Jobs.Loop).
@@ -191,6 +198,7 @@ func (a *App) Mount() error {
 	rt.Handle("GET /metrics", a.Web.Metrics(promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{})))
 	(&account.Handlers{S: a.Web, Auth: a.Auth, Places: a.Geo, Orgs: a.Registry}).Routes(rt)
 	eval := &evaluation.Service{DB: a.DB, Orgs: a.Registry, Users: a.Auth, Geo: a.Geo, Now: a.Now}
+	a.Evaluation = eval
 	(&registry.Handlers{S: a.Web, Svc: a.Registry, Grade: eval.CurrentGrade}).Routes(rt)
 	(&geo.Handlers{S: a.Web, Store: a.Geo, Counts: a.Registry}).Routes(rt)
 	(&auditlog.Handlers{S: a.Web, Svc: &auditlog.Service{DB: a.DB}}).Routes(rt)
@@ -204,7 +212,8 @@ func (a *App) Mount() error {
 	(&funding.Handlers{S: a.Web, Svc: fund}).Routes(rt)
 	(&incubation.Handlers{S: a.Web, Svc: &incubation.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
 	(&kpi.Handlers{S: a.Web, Svc: a.KPI}).Routes(rt)
-	(&points.Handlers{S: a.Web, Svc: &points.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
+	a.Points = &points.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}
+	(&points.Handlers{S: a.Web, Svc: a.Points}).Routes(rt)
 	a.CensusJobs = census.NewJobs(&census.Service{DB: a.DB, Registry: a.Registry, Geo: a.Geo, Cat: cat, Now: a.Now}, a.Log)
 	(&census.Handlers{S: a.Web, Svc: a.CensusJobs.Svc, Jobs: a.CensusJobs}).Routes(rt)
 	cen := a.CensusJobs.Svc
@@ -212,6 +221,7 @@ func (a *App) Mount() error {
 		OrgList: a.Registry.List, Children: a.Geo.Children, Find: a.Geo.Find}
 	(&activity.Handlers{S: a.Web, Svc: a.Activity, Places: a.Geo}).Routes(rt)
 	gov := &governance.Service{DB: a.DB, Orgs: a.Registry, Geo: a.Geo, Money: led, Now: a.Now}
+	a.Governance = gov
 	(&governance.Handlers{S: a.Web, Svc: gov}).Routes(rt)
 	board := &home.Board{Sources: []home.Source{home.OrgTasks(a.Registry), home.ExpenseTasks(led), home.ReportTasks(a.Activity),
 		home.WorkReportTasks(gov), home.CensusTasks(cen)}}
@@ -223,8 +233,10 @@ func (a *App) Mount() error {
 	cov.Routes(rt)
 	(&geomap.Handlers{S: a.Web, Order: []string{"indicator", "count", "coverage"}, Layers: map[string]geomap.Layer{
 		"indicator": a.KPI.MapIndicator, "count": a.KPI.MapCount, "coverage": cov.MapLayer}}).Routes(rt)
-	(&training.Handlers{S: a.Web, Svc: &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
-	(&readiness.Handlers{S: a.Web, Svc: &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}}).Routes(rt)
+	a.Training = &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}
+	(&training.Handlers{S: a.Web, Svc: a.Training}).Routes(rt)
+	a.Readiness = &readiness.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Now}
+	(&readiness.Handlers{S: a.Web, Svc: a.Readiness}).Routes(rt)
 	(&evaluation.Handlers{S: a.Web, Svc: eval, Places: a.Geo}).Routes(rt)
 	a.Civic = &civic.Service{DB: a.DB, Geo: a.Geo, Auth: a.Auth, Orgs: a.Registry, Activity: a.Activity,
 		Needs: fund, City: geo.GuangzhouCode, Now: a.Now, Projects: func(ctx context.Context, u *auth.User, id int64) error {

@@ -21,7 +21,7 @@ func TestBrowserTraineeChecksIn(t *testing.T) {
 	ctx := browser(t)
 	a := apptest.New(t)
 	officer := a.CreateUser("wushan-trainer", auth.StreetOfficer, wushan, 0)
-	svc := &training.Service{DB: a.DB, Geo: a.Geo, Orgs: a.Registry, Now: a.Clock.Now}
+	svc := a.Training
 	bg := context.Background()
 	start := a.Clock.Now().Add(-5 * time.Minute)
 	tr, err := svc.Create(bg, officer, training.TrainingInput{Title: "社区志愿者应急实训", Programme: "聚善育才计划", Form: "field_visit",

@@ -248,7 +248,7 @@ func TestPartyWithinByName(t *testing.T) {
 func TestGradesWithinByName(t *testing.T) {
 	a := apptest.New(t)
 	do := a.User(auth.DistrictOfficer, tianhe)
-	svc := &evaluation.Service{DB: a.DB, Orgs: a.Registry, Users: a.Auth, Geo: a.Geo, Now: a.Clock.Now}
+	svc := a.Evaluation
 	for i, o := range []struct{ name, community string }{{"五山评级甲协会", wushanComm}, {"车陂评级乙协会", "440106003016"}} {
 		in := apptest.OrgInput(o.name, o.community)
 		f := "51440106MJ000888" + strconv.Itoa(i)

@@ -35,7 +35,7 @@ func init() {
 		f := "51440106MJ0009990"
 		in.Tier, in.Status, in.CreditCode = registry.TierRegistered, registry.StatusActive, f+string(registry.CreditCheckDigit(f))
 		reg := w.a.CreateOrg(w.owner, in)
-		svc := &evaluation.Service{DB: w.a.DB, Orgs: w.a.Registry, Users: w.a.Auth, Geo: w.a.Geo, Now: w.a.Clock.Now}
+		svc := w.a.Evaluation
 		if _, err := svc.AwardGrade(ctx, do, reg.ID, evaluation.GradeInput{Grade: "4A", AwardedOn: "2023-06-01", Evaluator: "天河区评估委员会"}); err != nil {
 			t.Fatal(err)
 		}

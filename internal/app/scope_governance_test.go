@@ -18,7 +18,7 @@ import (
 func init() {
 	scopeSetups = append(scopeSetups, func(t *testing.T, w *world) {
 		ctx := context.Background()
-		svc := &governance.Service{DB: w.a.DB, Orgs: w.a.Registry, Geo: w.a.Geo, Now: w.a.Clock.Now}
+		svc := w.a.Governance
 		c, err := svc.Charter(ctx, w.owner, w.org.ID, 0)
 		if err != nil {
 			t.Fatal(err)

@@ -18,7 +18,7 @@ import (
 func init() {
 	scopeSetups = append(scopeSetups, func(t *testing.T, w *world) {
 		city := w.a.CreateUser("city-points", auth.CityAdmin, "4401", 0)
-		svc := &points.Service{DB: w.a.DB, Geo: w.a.Geo, Orgs: w.a.Registry, Now: w.a.Now}
+		svc := w.a.Points
 		p, err := svc.Create(context.Background(), city, points.Input{DistrictCode: "440111", Year: 2022,
 			CommunityCode: "440111020200", Reason: "白云示范点理由"})
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 func init() {
 	scopeSetups = append(scopeSetups, func(t *testing.T, w *world) {
 		ctx := context.Background()
-		svc := &readiness.Service{DB: w.a.DB, Geo: w.a.Geo, Orgs: w.a.Registry, Now: w.a.Clock.Now}
+		svc := w.a.Readiness
 		if _, err := svc.AddContact(ctx, w.owner, readiness.ContactInput{CommunityCode: wushanComm, Hazard: "natural",
 			Name: "五山应急值班", Phone: "020-87110000", CheckedOn: "2023-01-05"}); err != nil {
 			t.Fatal(err)

@@ -20,7 +20,7 @@ import (
 func init() {
 	scopeSetups = append(scopeSetups, func(t *testing.T, w *world) {
 		ctx := context.Background()
-		svc := &training.Service{DB: w.a.DB, Geo: w.a.Geo, Orgs: w.a.Registry, Now: w.a.Clock.Now}
+		svc := w.a.Training
 		start := w.a.Clock.Now().Add(-time.Hour)
 		tr, err := svc.Create(ctx, w.owner, training.TrainingInput{Title: "五山骨干培训班", Programme: "菁英计划", Form: "demonstration",
 			Topics: []string{"capacity"}, Audiences: []string{"cso_leaders"}, UnitCode: wushan, StartsAt: start,

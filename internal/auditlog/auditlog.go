@@ -35,10 +35,7 @@ var messagesJSON []byte
 var Messages = i18n.MustLoad("auditlog/messages.json", messagesJSON)
 
 // Handlers serves the audit log.
-type Handlers struct {
-	S   *web.Server
-	Svc *Service
-}
+type Handlers web.Room[*Service]
 
 // Service reads the audit log for a reader: whether the reader may, and
 // which part, are decided here, not by the handlers.

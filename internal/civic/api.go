@@ -125,8 +125,7 @@ func (h *Handlers) apiSignUpFor(w http.ResponseWriter, r *http.Request, u *auth.
 // readPhoto reads the "file" part, refusing a body far over the limit.
 func readPhoto(w http.ResponseWriter, r *http.Request) (*upload.File, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPhoto+1<<20)
-	tooLarge := &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-		Fields: map[string]errs.Msg{"file": errs.M("upload.err.too_large", MaxPhoto>>20)}}
+	tooLarge := errs.Field("file", "upload.err.too_large", MaxPhoto>>20)
 	if err := r.ParseMultipartForm(MaxPhoto + 1<<20); err != nil {
 		return nil, tooLarge
 	}

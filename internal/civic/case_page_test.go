@@ -20,8 +20,8 @@ var casePNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x0
 func TestCasePageOffersWhatTheServiceAccepts(t *testing.T) {
 	a := apptest.New(t)
 	street := a.CreateUser("cp-street", auth.StreetOfficer, wushan, 0)
-	org := a.CreateOrg(street, activeOrg("五山邻里互助队", wushanC))
-	org2 := a.CreateOrg(street, activeOrg("五山书法社", wushanC))
+	org := a.ActiveOrg(street, "五山邻里互助队", wushanC)
+	org2 := a.ActiveOrg(street, "五山书法社", wushanC)
 	author := a.CreateUser("cp-author", auth.OrgLeader, wushanC, org.ID)
 	district := a.CreateUser("cp-district", auth.DistrictOfficer, tianhe, 0)
 	users := []*auth.User{author, a.CreateUser("cp-leader", auth.OrgLeader, wushanC, org2.ID),
@@ -94,9 +94,9 @@ func TestCaseAndPhotosSeenByWhoMaySee(t *testing.T) {
 	street := a.CreateUser("cv-street", auth.StreetOfficer, wushan, 0)
 	other := a.CreateUser("cv-other-street", auth.StreetOfficer, yuancun, 0)
 	district := a.CreateUser("cv-district", auth.DistrictOfficer, tianhe, 0)
-	org := a.CreateOrg(street, activeOrg("五山邻里互助队", wushanC))
+	org := a.ActiveOrg(street, "五山邻里互助队", wushanC)
 	author := a.CreateUser("cv-author", auth.OrgLeader, wushanC, org.ID)
-	org2 := a.CreateOrg(street, activeOrg("五山书法社", wushanC))
+	org2 := a.ActiveOrg(street, "五山书法社", wushanC)
 	leader := a.CreateUser("cv-leader", auth.OrgLeader, wushanC, org2.ID)
 	var c civic.Case
 	a.As(author).Do("POST", "/api/v1/cases", map[string]any{"title": "照片案例", "story": "正文"}).Expect(http.StatusCreated).Decode(&c)

@@ -179,11 +179,7 @@ func (s *Service) fillCases(ctx context.Context, q db.Querier, cs []*Case) error
 	codes := []string{}
 	for _, c := range cs {
 		codes = append(codes, c.UnitCode)
-		rows, err := q.QueryContext(ctx, `SELECT id FROM case_photos WHERE case_id = $1 ORDER BY id`, c.ID)
-		if err != nil {
-			return fmt.Errorf("civic: photos: %w", err)
-		}
-		ids, err := db.Column[int64](rows)
+		ids, err := db.ListColumn[int64](ctx, q, "civic: photos", `SELECT id FROM case_photos WHERE case_id = $1 ORDER BY id`, c.ID)
 		if err != nil {
 			return err
 		}

@@ -12,7 +12,6 @@ import (
 	"linli/internal/civic"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/web"
-	"linli/internal/registry"
 )
 
 const (
@@ -71,11 +70,6 @@ func activityFor(t *testing.T, c *apptest.Client, orgID int64, title string, day
 	return act.ID
 }
 
-func activeOrg(name, community string) registry.Input {
-	in := apptest.ActiveInput(name, community)
-	return in
-}
-
 // A resident signs up, takes part, rates the organization once a year
 // (the second 409, nothing written), a script in the comment stays text,
 // a rating of another city's organization is refused; the committee
@@ -84,9 +78,9 @@ func TestRatings(t *testing.T) {
 	a := apptest.New(t)
 	street := a.CreateUser("ws-street", auth.StreetOfficer, wushan, 0)
 	committee := a.CreateUser("ws-committee", auth.CommunityCommittee, wushanC, 0)
-	org := a.CreateOrg(street, activeOrg("五山长者合唱团", wushanC))
+	org := a.ActiveOrg(street, "五山长者合唱团", wushanC)
 	leader := a.CreateUser("ws-leader", auth.OrgLeader, wushanC, org.ID)
-	other := a.CreateOrg(street, activeOrg("五山读书会", wushanC))
+	other := a.ActiveOrg(street, "五山读书会", wushanC)
 	sc := a.As(street)
 	actID := activityFor(t, sc, org.ID, "长者合唱公开课", 5, 2)
 
@@ -147,7 +141,7 @@ func TestRatings(t *testing.T) {
 		}
 	}
 	sz := a.CreateUser("sz-city", auth.CityAdmin, "4403", 0)
-	szOrg := a.CreateOrg(sz, activeOrg("罗湖义工队", "440303001001"))
+	szOrg := a.ActiveOrg(sz, "罗湖义工队", "440303001001")
 	before = count(t, a, `SELECT COUNT(*) FROM org_ratings`)
 	r = res.Do("POST", fmt.Sprintf("/api/v1/orgs/%d/ratings", szOrg.ID), map[string]any{"stars": 5})
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Error().Fields["org_id"], "本市") {
@@ -250,7 +244,7 @@ func TestCaseFlow(t *testing.T) {
 	other := a.CreateUser("case-other-street", auth.StreetOfficer, yuancun, 0)
 	district := a.CreateUser("case-district", auth.DistrictOfficer, tianhe, 0)
 	city := a.CreateUser("case-city", auth.CityAdmin, "4401", 0)
-	org := a.CreateOrg(street, activeOrg("五山邻里互助队", wushanC))
+	org := a.ActiveOrg(street, "五山邻里互助队", wushanC)
 	leader := a.CreateUser("case-leader", auth.OrgLeader, wushanC, org.ID)
 	actID := activityFor(t, a.As(street), org.ID, "邻里互助日", 1, 0)
 	lc := a.As(leader)
@@ -453,8 +447,8 @@ func TestResidentLists(t *testing.T) {
 	a := apptest.New(t)
 	ctx := t.Context()
 	street := a.CreateUser("ws-street", auth.StreetOfficer, wushan, 0)
-	choir := a.CreateOrg(street, activeOrg("五山长者合唱团", wushanC))
-	books := a.CreateOrg(street, activeOrg("五山读书会", wushanC))
+	choir := a.ActiveOrg(street, "五山长者合唱团", wushanC)
+	books := a.ActiveOrg(street, "五山读书会", wushanC)
 	pending := apptest.OrgInput("五山筹备中的协会", wushanC)
 	a.CreateOrg(street, pending)
 	sc := a.As(street)

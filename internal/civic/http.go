@@ -28,10 +28,7 @@ var Templates = web.Templates{FS: templates, Dir: "templates"}
 const Home = "/resident"
 
 // Handlers serves the room's pages and API over the same service.
-type Handlers struct {
-	S   *web.Server
-	Svc *Service
-}
+type Handlers web.Room[*Service]
 
 // Routes mounts the routes; the resident's own are opened to residents.
 func (h *Handlers) Routes(rt *web.Router) {

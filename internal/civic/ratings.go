@@ -20,13 +20,9 @@ import (
 // are this room's, which activities are the organization's the activity
 // room's named read.
 func (s *Service) tookPart(ctx context.Context, q db.Querier, userID, orgID int64, day string) (bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT activity_id FROM activity_signups WHERE user_id = $1`, userID)
+	ids, err := signedUp(ctx, q, userID)
 	if err != nil {
-		return false, fmt.Errorf("civic: took part: %w", err)
-	}
-	ids, err := db.Column[int64](rows)
-	if err != nil {
-		return false, fmt.Errorf("civic: took part: %w", err)
+		return false, err
 	}
 	shared, err := activity.Shared(ctx, q, orgID, ids)
 	if err != nil {

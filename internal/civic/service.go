@@ -189,13 +189,9 @@ func (s *Service) Followed(ctx context.Context, u *auth.User) ([]OrgLine, error)
 	if !isResident(u) {
 		return nil, errs.Missing()
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT org_id FROM org_follows WHERE user_id = $1`, u.ID)
+	ids, err := db.ListColumn[int64](ctx, s.DB.Read, "civic: followed", `SELECT org_id FROM org_follows WHERE user_id = $1`, u.ID)
 	if err != nil {
-		return nil, fmt.Errorf("civic: followed: %w", err)
-	}
-	ids, err := db.Column[int64](rows)
-	if err != nil {
-		return nil, fmt.Errorf("civic: followed: %w", err)
+		return nil, err
 	}
 	orgs, err := s.Orgs.OrgLines(ctx, ids)
 	if err != nil {
@@ -323,18 +319,19 @@ func signupCounts(ctx context.Context, q db.Querier, ids []int64, userID int64) 
 	return n, mine, rows.Err()
 }
 
+// signedUp is the activities a resident signed up for.
+func signedUp(ctx context.Context, q db.Querier, userID int64) ([]int64, error) {
+	return db.ListColumn[int64](ctx, q, "civic: sign-ups", `SELECT activity_id FROM activity_signups WHERE user_id = $1`, userID)
+}
+
 // MySignups lists the activities a resident signed up for, with their organizations.
 func (s *Service) MySignups(ctx context.Context, u *auth.User) ([]ActivityLine, error) {
 	if !isResident(u) {
 		return nil, errs.Missing()
 	}
-	rows, err := s.DB.Read.QueryContext(ctx, `SELECT activity_id FROM activity_signups WHERE user_id = $1`, u.ID)
+	ids, err := signedUp(ctx, s.DB.Read, u.ID)
 	if err != nil {
-		return nil, fmt.Errorf("civic: my sign-ups: %w", err)
-	}
-	ids, err := db.Column[int64](rows)
-	if err != nil {
-		return nil, fmt.Errorf("civic: my sign-ups: %w", err)
+		return nil, err
 	}
 	lines, err := activity.Lines(ctx, s.DB.Read, ids)
 	if err != nil {

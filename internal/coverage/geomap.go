@@ -25,8 +25,7 @@ func (h *Handlers) MapLayer(ctx context.Context, u *auth.User, code string, q ur
 	}
 	col := q.Get("coverage")
 	if col != ColumnAll && !slices.Contains(rep.Columns, col) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"coverage": errs.M("err.choose_one")}}
+		return nil, errs.Field("coverage", "err.choose_one")
 	}
 	return MapOf(rep, col, h.columnLabel(q.Get("lang"), rep.By, col)), nil
 }

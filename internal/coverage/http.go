@@ -24,10 +24,7 @@ var static embed.FS
 var Templates = web.Templates{FS: templates, Dir: "templates"}
 
 // Handlers serves the coverage report: page, spreadsheet and JSON.
-type Handlers struct {
-	S   *web.Server
-	Svc *Service
-}
+type Handlers web.Room[*Service]
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {

@@ -45,8 +45,7 @@ func (s *Service) dayOf(asOf string) (day, error) {
 	}
 	d, err := clock.Parse(time.DateOnly, asOf)
 	if err != nil || d.Year() < 2000 || d.Year() > 2100 {
-		return day{}, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"as_of": errs.M("coverage.err.date")}}
+		return day{}, errs.Field("as_of", "coverage.err.date")
 	}
 	return day{Day: asOf, Cut: d.AddDate(0, 0, 1).UTC(), Current: asOf >= today, Today: today}, nil
 }
@@ -114,8 +113,8 @@ func (s *Service) cached(ctx context.Context, u *auth.User, q Query) (*finished,
 	if q.Area != "" && !slices.Contains(Areas, q.Area) {
 		f.Add("area", "err.choose_one")
 	}
-	if len(f) > 0 {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: f}
+	if err := f.Err(); err != nil {
+		return nil, err
 	}
 	if !u.InScope(q.Unit) {
 		return nil, errs.Missing()

@@ -61,7 +61,7 @@ func queryID(r *http.Request, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{name: errs.M("err.bad_number")}}
+		return 0, errs.Field(name, "err.bad_number")
 	}
 	return n, nil
 }

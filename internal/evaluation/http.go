@@ -239,7 +239,7 @@ func (h *Handlers) pickedOrg(r *http.Request, u *auth.User) (int64, error) {
 // refusal of its org_id field, which the form shows beside the picker.
 func orgField(err error) error {
 	if errs.Is(err, errs.NotFound) {
-		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
+		return errs.Field("org_id", "err.not_found")
 	}
 	return err
 }

@@ -193,17 +193,6 @@ func (s *Service) org(ctx context.Context, u *auth.User, orgID int64) (*registry
 	return o, err
 }
 
-// within narrows a requested place to the user's scope ("" is the scope).
-func within(u *auth.User, code string) (string, error) {
-	if code == "" {
-		return u.ScopeCode, nil
-	}
-	if !u.InScope(code) {
-		return "", errs.Missing()
-	}
-	return code, nil
-}
-
 // grades
 
 // AwardGrade records a grade (planGrade decides).
@@ -281,7 +270,7 @@ func (s *Service) CurrentGrade(ctx context.Context, orgID int64) (grade, validUn
 
 // GradesIn lists the grades valid on a day in a place.
 func (s *Service) GradesIn(ctx context.Context, u *auth.User, place, day string) ([]Grade, error) {
-	scope, err := within(u, place)
+	scope, err := u.Within(place)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +281,7 @@ func (s *Service) GradesIn(ctx context.Context, u *auth.User, place, day string)
 		day = clock.Day(s.now())
 	}
 	if !effective.Valid(day) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"on": errs.M("err.bad_date")}}
+		return nil, errs.Field("on", "err.bad_date")
 	}
 	gs, err := gradesIn(ctx, s.DB.Read, scope, day, 1000)
 	for i := range gs {
@@ -401,7 +390,7 @@ func (s *Service) Contacts(ctx context.Context, u *auth.User, place string, orgI
 		}
 		return listContacts(ctx, s.DB.Read, o.CommunityCode, o.ID, 500)
 	}
-	scope, err := within(u, place)
+	scope, err := u.Within(place)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +417,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, place, day string)
 	if !readsCoverage(u) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
-	scope, err := within(u, place)
+	scope, err := u.Within(place)
 	if err != nil {
 		return nil, err
 	}
@@ -438,7 +427,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, place, day string)
 	}
 	t, perr := clock.Parse(time.DateOnly, day)
 	if perr != nil {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"on": errs.M("err.bad_date")}}
+		return nil, errs.Field("on", "err.bad_date")
 	}
 	rows, err := s.Orgs.StatusesOn(ctx, scope, t.AddDate(0, 0, 1).UTC(), day >= clock.Day(now))
 	if err != nil {
@@ -555,7 +544,7 @@ func (s *Service) Appraisals(ctx context.Context, u *auth.User, place string, ye
 		}
 		return listAppraisals(ctx, s.DB.Read, o.CommunityCode, []int64{o.ID}, year, 100)
 	}
-	scope, err := within(u, place)
+	scope, err := u.Within(place)
 	if err != nil {
 		return nil, err
 	}
@@ -591,8 +580,7 @@ func (s *Service) SaveTree(ctx context.Context, u *auth.User, in TreeInput) (*Tr
 		if u.InScope(in.UnitCode) || in.UnitCode == "" {
 			return nil, errs.E(errs.Forbidden, "err.forbidden")
 		}
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"unit_code": errs.M("eval.err.unit")}}
+		return nil, errs.Field("unit_code", "eval.err.unit")
 	}
 	if in.Nodes == nil {
 		in.Nodes = DefaultTree(s.known)
@@ -681,7 +669,7 @@ func (s *Service) Trees(ctx context.Context, u *auth.User) ([]Tree, error) {
 func (s *Service) CreateRound(ctx context.Context, u *auth.User, in RoundInput) (*Round, error) {
 	t, err := s.Tree(ctx, u, in.TreeID)
 	if errs.Is(err, errs.NotFound) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"tree_id": errs.M("err.not_found")}}
+		return nil, errs.Field("tree_id", "err.not_found")
 	}
 	if err != nil {
 		return nil, err
@@ -826,7 +814,7 @@ func (s *Service) Score(ctx context.Context, u *auth.User, roundID int64, in Sco
 		return nil, errs.E(errs.Conflict, "eval.err.published")
 	}
 	if !slices.Contains(r.OrgIDs, in.OrgID) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"org_id": errs.M("eval.err.org", in.OrgID)}}
+		return nil, errs.Field("org_id", "eval.err.org", in.OrgID)
 	}
 	t, err := getTree(ctx, s.DB.Read, r.TreeID, "")
 	if err != nil {

@@ -20,10 +20,7 @@ import (
 )
 
 // Handlers mounts the funding routes.
-type Handlers struct {
-	S   *web.Server
-	Svc *Service
-}
+type Handlers web.Room[*Service]
 
 // Routes registers the JSON API.
 func (h *Handlers) Routes(rt *web.Router) {

@@ -165,8 +165,7 @@ func (h *Handlers) reportSubmit(w http.ResponseWriter, r *http.Request, u *auth.
 func (h *Handlers) report(w http.ResponseWriter, r *http.Request, u *auth.User, id, mid int64) error {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxAttachment+1<<20)
 	if err := r.ParseMultipartForm(MaxAttachment + 1<<20); err != nil {
-		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"file": errs.M("upload.err.too_large", MaxAttachment>>20)}}
+		return errs.Field("file", "upload.err.too_large", MaxAttachment>>20)
 	}
 	file, err := attachment(r)
 	if err != nil {

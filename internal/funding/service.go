@@ -112,8 +112,7 @@ func (s *Service) CreateCall(ctx context.Context, u *auth.User, in CallInput) (*
 	normalizeCall(&in)
 	if !canOpenCall(u, in.UnitCode, in.Channel) {
 		if u != nil && !u.InScope(in.UnitCode) && in.UnitCode != "" {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"unit_code": errs.M("err.fund.unit_scope")}}
+			return nil, errs.Field("unit_code", "err.fund.unit_scope")
 		}
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
@@ -818,8 +817,7 @@ func (s *Service) PayTranche(ctx context.Context, u *auth.User, projectID int64,
 			return nil, err
 		}
 		if paid+t.AmountFen > award {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"amount_fen": errs.M("err.fund.beyond_award", award-paid)}}
+			return nil, errs.Field("amount_fen", "err.fund.beyond_award", award-paid)
 		}
 		t.PostingID = postingID
 		if err := insertTranche(ctx, tx, t, u.ID, now); err != nil {
@@ -1045,8 +1043,7 @@ func (s *Service) RecordNeed(ctx context.Context, u *auth.User, in Need) (*Need,
 	}
 	if !canRecordNeed(u, in.CommunityCode) {
 		if recordsNeeds(u) {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"community_code": errs.M("err.fund.community")}}
+			return nil, errs.Field("community_code", "err.fund.community")
 		}
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
@@ -1089,8 +1086,7 @@ func (s *Service) Pairings(ctx context.Context, u *auth.User) ([]*Pairing, error
 func (s *Service) Pair(ctx context.Context, u *auth.User, in Pairing) (*Pairing, error) {
 	o, err := s.Orgs.Lookup(ctx, in.OrgID)
 	if errs.Is(err, errs.NotFound) || err == nil && (u == nil || !u.InScope(o.CommunityCode)) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"org_id": errs.M("err.fund.org_unknown")}}
+		return nil, errs.Field("org_id", "err.fund.org_unknown")
 	}
 	if err != nil {
 		return nil, err

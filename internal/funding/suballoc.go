@@ -231,8 +231,7 @@ func (s *Service) Suballocate(ctx context.Context, u *auth.User, projectID int64
 			return nil, err
 		}
 		if sum+in.AmountFen > award {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"amount_fen": errs.M("err.fund.beyond_suballoc", award-sum)}}
+			return nil, errs.Field("amount_fen", "err.fund.beyond_suballoc", award-sum)
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO fund_suballocations (project_id, org_id, part, amount_fen, effective_on, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, p.ID, in.OrgID, in.Part, in.AmountFen, in.EffectiveOn, u.ID, now).Scan(&out.ID); err != nil {

@@ -218,6 +218,5 @@ func (h *Handlers) api(w http.ResponseWriter, r *http.Request, u *auth.User) {
 			return
 		}
 	}
-	h.S.JSONError(w, r, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-		Fields: map[string]errs.Msg{"indicator": errs.M("err.required")}})
+	h.S.JSONError(w, r, errs.Field("indicator", "err.required"))
 }

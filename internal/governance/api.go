@@ -58,8 +58,7 @@ func version(r *http.Request) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		return 0, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"version": errs.M("err.bad_number")}}
+		return 0, errs.Field("version", "err.bad_number")
 	}
 	return n, nil
 }
@@ -131,8 +130,7 @@ func yearParam(r *http.Request) (int, error) {
 	}
 	n, err := strconv.Atoi(y)
 	if err != nil {
-		return 0, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"year": errs.M("err.bad_number")}}
+		return 0, errs.Field("year", "err.bad_number")
 	}
 	return n, nil
 }

@@ -220,6 +220,18 @@ func checkDay(f errs.Fields, field, d, today string) {
 	effective.Day(f, field, d, today, "gov.err.bad_date", "gov.err.future")
 }
 
+// checkMeeting checks what every meeting that votes records: its day (in
+// dayField), not after today, and those present, at least one and no more
+// than the members the registry records (0: unknown).
+func checkMeeting(f errs.Fields, dayField, day string, present, members int, today string) {
+	checkDay(f, dayField, day, today)
+	if present < 1 {
+		f.Add("present", "gov.err.present")
+	} else if members > 0 && present > members {
+		f.Add("present", "gov.err.present_over_members", members)
+	}
+}
+
 // Vote is the outcome of a meeting's vote.
 type Vote struct {
 	MeetingOn string `json:"meeting_on"`
@@ -233,12 +245,7 @@ type Vote struct {
 // registry records (0: unknown).
 func CheckVote(v Vote, members int, today string) errs.Fields {
 	f := errs.Fields{}
-	checkDay(f, "meeting_on", v.MeetingOn, today)
-	if v.Present < 1 {
-		f.Add("present", "gov.err.present")
-	} else if members > 0 && v.Present > members {
-		f.Add("present", "gov.err.present_over_members", members)
-	}
+	checkMeeting(f, "meeting_on", v.MeetingOn, v.Present, members, today)
 	if v.For < 0 || v.Against < 0 || v.Abstain < 0 {
 		f.Add("for", "err.bad_number")
 	} else if v.For+v.Against+v.Abstain > v.Present {
@@ -289,12 +296,7 @@ type ElectionInput struct {
 // than half the votes of those present, and exactly one leader is elected.
 func CheckElection(in ElectionInput, members int, today string) error {
 	f := errs.Fields{}
-	checkDay(f, "held_on", in.HeldOn, today)
-	if in.Present < 1 {
-		f.Add("present", "gov.err.present")
-	} else if members > 0 && in.Present > members {
-		f.Add("present", "gov.err.present_over_members", members)
-	}
+	checkMeeting(f, "held_on", in.HeldOn, in.Present, members, today)
 	if in.TermYears < 1 || in.TermYears > 5 {
 		f.Add("term_years", "gov.err.term_years")
 	}

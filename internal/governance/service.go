@@ -448,15 +448,13 @@ func (s *Service) SetCycle(ctx context.Context, u *auth.User, c Cycle) (*Cycle, 
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
 	}
 	if !u.InScope(c.CommunityCode) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"community_code": errs.M("err.outside_scope")}}
+		return nil, errs.Field("community_code", "err.outside_scope")
 	}
 	now := s.now()
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := upsertCycle(ctx, tx, now, c, u.ID); err != nil {
 			if s.DB.Dialect.IsForeignKeyViolation(err) {
-				return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-					Fields: map[string]errs.Msg{"community_code": errs.M("err.unknown_division")}}
+				return errs.Field("community_code", "err.unknown_division")
 			}
 			return err
 		}
@@ -498,8 +496,7 @@ func (s *Service) FiguresFor(ctx context.Context, orgID int64, from, to string) 
 func (s *Service) Submit(ctx context.Context, u *auth.User, in ReportInput) (*Report, error) {
 	o, err := s.org(ctx, u, in.OrgID)
 	if errs.Is(err, errs.NotFound) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"org_id": errs.M("err.not_found")}}
+		return nil, errs.Field("org_id", "err.not_found")
 	}
 	if err != nil {
 		return nil, err
@@ -580,12 +577,10 @@ func (s *Service) Reports(ctx context.Context, u *auth.User, year int, status st
 		year, _ = strconv.Atoi(today[:4])
 	}
 	if year < 2000 || year > 2100 {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"year": errs.M("err.bad_number")}}
+		return nil, errs.Field("year", "err.bad_number")
 	}
 	if status != "" && !slices.Contains([]string{ReportSubmitted, ReportReturned, ReportReceived}, status) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"status": errs.M("err.unknown_value")}}
+		return nil, errs.Field("status", "err.unknown_value")
 	}
 	f := ReportFilter{Year: year, Status: status}
 	var orgIDs []int64

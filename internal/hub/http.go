@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/web"
 	"linli/internal/registry"
 )
@@ -17,10 +18,7 @@ var templates embed.FS
 var Templates = web.Templates{FS: templates, Dir: "templates"}
 
 // Handlers serves the hubs' pages and API over the same service.
-type Handlers struct {
-	S   *web.Server
-	Svc *Service
-}
+type Handlers web.Room[*Service]
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
@@ -95,7 +93,7 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 		h.S.PageError(w, r, err)
 		return
 	}
-	d := showData{Hub: hb, Kinds: WorkerKinds, Today: h.Svc.now().Format("2006-01-02")}
+	d := showData{Hub: hb, Kinds: WorkerKinds, Today: clock.Day(h.Svc.now())}
 	if fail != nil {
 		d.Picked = r.PostFormValue("org_id")
 	}

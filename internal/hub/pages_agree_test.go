@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
@@ -61,5 +62,22 @@ func TestHubPageOffersWhatServicesAllow(t *testing.T) {
 		if offered != (r.Status == http.StatusOK) || offered != designates[name] {
 			t.Errorf("%s: list offers designation %v, designation answers %d, want %v", name, offered, r.Status, designates[name])
 		}
+	}
+}
+
+// TestHubPageTodayIsChinaDay: the dates the hub's page offers (consent,
+// custody, a worker's start) default to and stop at China's day, the day
+// the service checks them against, also in the hours after midnight in
+// China when the UTC day is still the day before.
+func TestHubPageTodayIsChinaDay(t *testing.T) {
+	a := apptest.New(t)
+	officer := a.User(auth.StreetOfficer, street)
+	in := apptest.ActiveInput("育蕾社区服务中心", yulei)
+	hub := a.CreateOrg(officer, in)
+	a.Hub(officer, hub, "")
+	a.Clock.Set(time.Date(2023, 6, 15, 17, 30, 0, 0, time.UTC)) // 2023-06-16 01:30 in China
+	page := a.As(officer).Do("GET", fmt.Sprintf("/hubs/%d", hub.ID), nil).Expect(http.StatusOK).String()
+	if !strings.Contains(page, `name="consent_on" value="2023-06-16" max="2023-06-16"`) {
+		t.Fatalf("the page's day is not China's 2023-06-16:\n%s", page)
 	}
 }

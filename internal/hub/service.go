@@ -482,8 +482,7 @@ func (s *Service) ReleaseOn(ctx context.Context, u *auth.User, hubID, orgID int6
 			return nil, db.Found(err, "hub: find member")
 		}
 		if in.ReleasedOn < joined {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"released_on": errs.M("effective.err.order", joined)}}
+			return nil, errs.Field("released_on", "effective.err.order", joined)
 		}
 		if err := s.Custody.CloseAccount(ctx, tx, hubID, orgID); err != nil {
 			return nil, err

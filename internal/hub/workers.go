@@ -133,8 +133,7 @@ func (s *Service) EndWorkerLate(ctx context.Context, u *auth.User, hubID, worker
 			return nil, errs.E(errs.Conflict, "err.worker_ended")
 		}
 		if endedOn < w.StartedOn {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"ended_on": errs.M("err.period_order")}}
+			return nil, errs.Field("ended_on", "err.period_order")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE hub_workers SET ended_on = $1,
 			late_reason = CASE WHEN $3 <> '' THEN $3 ELSE late_reason END WHERE id = $2`, endedOn, workerID, lateReason); err != nil {

@@ -24,10 +24,7 @@ var templates embed.FS
 var Templates = web.Templates{FS: templates, Dir: "templates"}
 
 // Handlers serves the bases' pages and API over the same service.
-type Handlers struct {
-	S   *web.Server
-	Svc *Service
-}
+type Handlers web.Room[*Service]
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
@@ -246,7 +243,7 @@ func (h *Handlers) renderShow(w http.ResponseWriter, r *http.Request, u *auth.Us
 			return
 		}
 		for _, o := range p.Items {
-			if o.Status != registry.StatusDeregistered && canBook(u, d.Base, o) {
+			if serves(d.Base, o) && canBook(u, d.Base, o) {
 				sd.Orgs = append(sd.Orgs, o)
 			}
 		}

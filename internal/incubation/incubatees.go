@@ -14,7 +14,6 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
-	"linli/internal/registry"
 )
 
 const incubateeColumns = `i.id, i.base_id, i.org_id, o.name, i.entered_on, i.left_on, i.status, i.note`
@@ -42,14 +41,9 @@ func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in Incu
 		in.EnteredOn = s.today()
 	}
 	f := errs.Fields{}
-	o, err := s.Orgs.Lookup(ctx, in.OrgID)
-	switch {
-	case errs.Is(err, errs.NotFound) || (err == nil && !strings.HasPrefix(o.CommunityCode, b.DivisionCode)):
-		f.Add("org_id", "err.base_org_not_served")
-	case err != nil:
+	o, err := s.servedOrg(ctx, b, in.OrgID, f)
+	if err != nil {
 		return nil, err
-	case o.Status == registry.StatusDeregistered:
-		f.Add("org_id", "err.base_org_not_served")
 	}
 	checkDate(in.EnteredOn, "entered_on", s.today(), true, f)
 	f.Length("note", in.Note, 0, 500)
@@ -111,8 +105,7 @@ func (s *Service) Leave(ctx context.Context, u *auth.User, baseID, id int64, sta
 			return nil, errs.E(errs.Conflict, "err.incubation_over")
 		}
 		if leftOn < i.EnteredOn {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"left_on": errs.M("err.period_order")}}
+			return nil, errs.Field("left_on", "err.period_order")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE base_incubatees SET status = $1, left_on = $2, updated_at = $3 WHERE id = $4`,
 			status, leftOn, now, id); err != nil {
@@ -162,8 +155,7 @@ func (s *Service) Coverage(ctx context.Context, u *auth.User, within, on string)
 		on = s.today()
 	}
 	if !effective.Valid(on) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"on": errs.M("err.date_format")}}
+		return nil, errs.Field("on", "err.date_format")
 	}
 	node, err := s.Geo.Get(ctx, within)
 	if err != nil {

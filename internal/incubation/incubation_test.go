@@ -46,6 +46,18 @@ func (f *fixture) org(t *testing.T, by *auth.User, name, community string) *regi
 		PartyOrg: registry.PartyNone, Status: registry.StatusActive})
 }
 
+// baseWithRoom is a base of the street, opened by its officer, with one
+// room for 40.
+func (f *fixture) baseWithRoom(t *testing.T) (*incubation.Base, *incubation.Room) {
+	t.Helper()
+	b := f.base(t, f.officer, incubation.BaseInput{Name: "天河南基地", DivisionCode: street})
+	room, err := f.svc.AddRoom(f.Ctx, f.officer, b.ID, incubation.RoomInput{Name: "多功能室", Capacity: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, room
+}
+
 func (f *fixture) base(t *testing.T, by *auth.User, in incubation.BaseInput) *incubation.Base {
 	t.Helper()
 	if in.HostType == "" {
@@ -160,11 +172,7 @@ func at(day, clock string) time.Time {
 
 func TestRoomBookings(t *testing.T) {
 	f := setup(t)
-	b := f.base(t, f.officer, incubation.BaseInput{Name: "天河南基地", DivisionCode: street})
-	room, err := f.svc.AddRoom(f.Ctx, f.officer, b.ID, incubation.RoomInput{Name: "多功能室", Capacity: 40})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, room := f.baseWithRoom(t)
 	org := f.org(t, f.officer, "育蕾合唱团", yulei)
 	other := f.org(t, f.officer, "育蕾书法社", yulei)
 	far := f.org(t, f.otherOfficer, "猎德龙舟队", liede)
@@ -324,4 +332,27 @@ func TestBaseDivisionRule(t *testing.T) {
 	if err := f.DB.Read.QueryRowContext(f.Ctx, `SELECT COUNT(*) FROM bases`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d bases written by refused forms (%v)", n, err)
 	}
+}
+
+// TestDeregisteredNotServed: a base serves only organizations of its area
+// that are not deregistered; a deregistered one is neither incubated nor
+// booked for (err.base_org_not_served), and one the user may not book for
+// is refused as such first.
+func TestDeregisteredNotServed(t *testing.T) {
+	f := setup(t)
+	b, room := f.baseWithRoom(t)
+	gone := f.org(t, f.officer, "育蕾旧舞蹈队", yulei)
+	own := f.org(t, f.officer, "育蕾合唱团", yulei)
+	if _, err := f.Reg.Transition(f.Ctx, f.officer, gone.ID, registry.ActDeregister, "解散"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.svc.Enter(f.Ctx, f.officer, b.ID, incubation.IncubateeInput{OrgID: gone.ID})
+	want(t, err, errs.Invalid, "err.base_org_not_served")
+	book := func(u *auth.User) error {
+		_, err := f.svc.Book(f.Ctx, u, b.ID, incubation.BookingInput{RoomID: room.ID, OrgID: gone.ID,
+			StartsAt: at("2023-06-20", "14:00"), EndsAt: at("2023-06-20", "16:00"), Purpose: "排练"})
+		return err
+	}
+	want(t, book(f.officer), errs.Invalid, "err.base_org_not_served")
+	want(t, book(f.User(t, auth.OrgLeader, yulei, own.ID)), errs.Forbidden, "")
 }

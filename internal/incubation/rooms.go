@@ -14,7 +14,6 @@ import (
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/idem"
-	"linli/internal/registry"
 )
 
 // MaxBooking bounds the length of one booking.
@@ -77,16 +76,12 @@ func (s *Service) Book(ctx context.Context, u *auth.User, baseID int64, in Booki
 	in.Purpose = strings.TrimSpace(in.Purpose)
 	in.StartsAt, in.EndsAt = in.StartsAt.UTC().Truncate(time.Minute), in.EndsAt.UTC().Truncate(time.Minute)
 	f := errs.Fields{}
-	o, err := s.Orgs.Lookup(ctx, in.OrgID)
-	switch {
-	case errs.Is(err, errs.NotFound) || (err == nil && !strings.HasPrefix(o.CommunityCode, b.DivisionCode)):
-		f.Add("org_id", "err.base_org_not_served")
-	case err != nil:
+	o, err := s.servedOrg(ctx, b, in.OrgID, f)
+	if err != nil {
 		return nil, err
-	case !canBook(u, b, o):
+	}
+	if o != nil && !canBook(u, b, o) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
-	case o.Status == registry.StatusDeregistered:
-		f.Add("org_id", "err.base_org_not_served")
 	}
 	f.Length("purpose", in.Purpose, 1, 200)
 	switch {
@@ -115,8 +110,7 @@ func (s *Service) Book(ctx context.Context, u *auth.User, baseID int64, in Booki
 		room, err := scanRoom(tx.QueryRowContext(ctx, `SELECT `+roomColumns+` FROM base_rooms WHERE id = $1 AND base_id = $2`+
 			s.DB.Dialect.ForUpdate(), in.RoomID, baseID))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !room.Active) {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"room_id": errs.M("err.choose_one")}}
+			return nil, errs.Field("room_id", "err.choose_one")
 		}
 		if err != nil {
 			return nil, err

@@ -44,6 +44,13 @@ func staffs(u *auth.User, b *Base) bool {
 	return u.Role == auth.HubStaff && b.OperatorOrgID != 0 && u.OrgID == b.OperatorOrgID
 }
 
+// serves reports whether a base serves an organization: one of its area
+// that is not deregistered. Only such an organization is incubated or books
+// a room.
+func serves(b *Base, o *registry.Org) bool {
+	return strings.HasPrefix(o.CommunityCode, b.DivisionCode) && o.Status != registry.StatusDeregistered
+}
+
 // canBookSome reports who may book for some organization at all: anyone
 // who may change anything (canBook decides for which).
 func canBookSome(u *auth.User) bool { return !u.ReadOnly() }

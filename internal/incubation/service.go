@@ -39,6 +39,25 @@ func (s *Service) now() time.Time { return clock.Now(s.Now) }
 
 func (s *Service) today() string { return clock.Day(s.now()) }
 
+// servedOrg looks up the organization a base's form names (org_id); one the
+// base does not serve (serves) is err.base_org_not_served on org_id in f. o
+// is nil when no organization of the base's area has the id.
+func (s *Service) servedOrg(ctx context.Context, b *Base, id int64, f errs.Fields) (*registry.Org, error) {
+	o, err := s.Orgs.Lookup(ctx, id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		o = nil
+	case err != nil:
+		return nil, err
+	case !strings.HasPrefix(o.CommunityCode, b.DivisionCode):
+		o = nil
+	}
+	if o == nil || !serves(b, o) {
+		f.Add("org_id", "err.base_org_not_served")
+	}
+	return o, nil
+}
+
 // operated returns a base the user sees (404 otherwise) and runs day to
 // day (403 otherwise): what adding a room, entering and leaving an
 // incubated organization each check first.
@@ -77,11 +96,9 @@ func (s *Service) Get(ctx context.Context, u *auth.User, id int64) (*Base, error
 // List returns the bases the viewer sees within a division (its own scope
 // when empty): those in the subtree, and those serving an area above it.
 func (s *Service) List(ctx context.Context, u *auth.User, within string) ([]*Base, error) {
-	if within == "" {
-		within = u.ScopeCode
-	}
-	if !u.InScope(within) {
-		return nil, errs.Missing()
+	within, err := u.Within(within)
+	if err != nil {
+		return nil, err
 	}
 	// Bases lie at a district or below (validate), so the divisions above
 	// within that OverlapCond adds are its district and street.

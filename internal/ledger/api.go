@@ -78,8 +78,7 @@ func (h *Handlers) multipartIn(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
-			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"receipt": errs.M("upload.err.too_large", h.Svc.maxReceipt()>>20)}}
+			return errs.Field("receipt", "upload.err.too_large", h.Svc.maxReceipt()>>20)
 		}
 		return errs.E(errs.Invalid, "err.bad_json", err.Error())
 	}

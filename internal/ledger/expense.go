@@ -128,14 +128,25 @@ func (s *Service) visibleExpense(ctx context.Context, u *auth.User, id int64) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	o, err := s.Orgs.Lookup(ctx, e.OrgID)
+	o, err := s.viewedOrg(ctx, u, e.OrgID, e.HubID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !canView(u, o, e.HubID) {
-		return nil, nil, errs.Missing()
-	}
 	return e, o, nil
+}
+
+// viewedOrg is the organization of a custody record the viewer asks for (a
+// posting, an expense, a receipt: its organization and hub); a record the
+// viewer may not see (canView) is not found.
+func (s *Service) viewedOrg(ctx context.Context, u *auth.User, orgID, hubID int64) (*registry.Org, error) {
+	o, err := s.Orgs.Lookup(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !canView(u, o, hubID) {
+		return nil, errs.Missing()
+	}
+	return o, nil
 }
 
 // CanDecide tells pages whether to offer approve and return.

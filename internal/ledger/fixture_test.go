@@ -3,7 +3,6 @@ package ledger_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"linli/internal/hub"
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock/clocktest"
 	"linli/internal/platform/db"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/errs"
@@ -34,23 +34,11 @@ var (
 	pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type fixture struct {
 	ctx   context.Context
 	db    *db.DB
 	url   string
-	clock *clock
+	clock *clocktest.Clock
 	reg   *registry.Service
 	users *auth.Service
 	hubs  *hub.Service
@@ -80,11 +68,11 @@ func setupOn(t testing.TB, d *db.DB, dbURL string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := geotest.Load(t, d)
-	f := &fixture{ctx: ctx, db: d, url: dbURL, clock: &clock{t: time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)}}
-	f.reg = &registry.Service{DB: d, Geo: st, Now: f.clock.now}
-	f.users = registrytest.Auth(d, st, f.reg, f.clock.now)
-	f.led = &ledger.Service{DB: d, Orgs: f.reg, Now: f.clock.now}
-	f.hubs = &hub.Service{DB: d, Reg: f.reg, Custody: f.led, Now: f.clock.now}
+	f := &fixture{ctx: ctx, db: d, url: dbURL, clock: clocktest.New(time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC))}
+	f.reg = &registry.Service{DB: d, Geo: st, Now: f.clock.Now}
+	f.users = registrytest.Auth(d, st, f.reg, f.clock.Now)
+	f.led = &ledger.Service{DB: d, Orgs: f.reg, Now: f.clock.Now}
+	f.hubs = &hub.Service{DB: d, Reg: f.reg, Custody: f.led, Now: f.clock.Now}
 	f.officer = f.user(t, auth.StreetOfficer, street, 0)
 	f.otherOfficer = f.user(t, auth.StreetOfficer, otherStreet, 0)
 	f.district = f.user(t, auth.DistrictOfficer, "440106", 0)
@@ -134,7 +122,7 @@ func (f *fixture) hub(t testing.TB, by *auth.User, name, community string) *regi
 func (f *fixture) income(t testing.TB, by *auth.User, org int64, fen ledger.Fen) *ledger.Posting {
 	t.Helper()
 	p, err := f.led.RecordIncome(f.ctx, by, org, ledger.IncomeInput{Amount: fen, Source: "government_purchase",
-		Voucher: fmt.Sprintf("V-%d", fen), ReceivedOn: ledger.Today(f.clock.now())}, nil)
+		Voucher: fmt.Sprintf("V-%d", fen), ReceivedOn: ledger.Today(f.clock.Now())}, nil)
 	if err != nil {
 		t.Fatalf("income %d for %d: %v", fen, org, err)
 	}
@@ -144,7 +132,7 @@ func (f *fixture) income(t testing.TB, by *auth.User, org int64, fen ledger.Fen)
 func (f *fixture) expense(t testing.TB, by *auth.User, org int64, fen ledger.Fen, purpose string) *ledger.Expense {
 	t.Helper()
 	e, err := f.led.SubmitExpense(f.ctx, by, org, ledger.ExpenseInput{Amount: fen, Purpose: purpose, Payee: "某某文具店",
-		SpentOn: ledger.Today(f.clock.now())}, &ledger.Upload{Filename: "receipt.png", Data: png})
+		SpentOn: ledger.Today(f.clock.Now())}, &ledger.Upload{Filename: "receipt.png", Data: png})
 	if err != nil {
 		t.Fatalf("expense %d for %d: %v", fen, org, err)
 	}

@@ -30,7 +30,7 @@ func TestChainHeadsFollowEveryWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tx.Rollback()
-		if err := audit.Record(f.ctx, tx, f.clock.now(), f.staff1.Actor(), audit.Entry{Action: "test.other",
+		if err := audit.Record(f.ctx, tx, f.clock.Now(), f.staff1.Actor(), audit.Entry{Action: "test.other",
 			ObjectType: "test", ObjectID: "1", Detail: map[string]any{"n": 1}}); err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestChainHeadsFollowEveryWriter(t *testing.T) {
 		'{}', '\x00'::bytea, '')`, f.hubOrg.ID, f.orgA.ID, f.staff1.ID).Scan(&outcome); err != nil || outcome != "posted" {
 		t.Fatalf("the function in a transaction: %q %v", outcome, err)
 	}
-	if err := audit.Record(f.ctx, tx, f.clock.now(), f.staff1.Actor(), audit.Entry{Action: "test.after",
+	if err := audit.Record(f.ctx, tx, f.clock.Now(), f.staff1.Actor(), audit.Entry{Action: "test.after",
 		ObjectType: "test", ObjectID: "2", Detail: map[string]any{}}); err != nil {
 		t.Fatal(err)
 	}

@@ -22,10 +22,7 @@ var templates embed.FS
 var Templates = web.Templates{FS: templates, Dir: "templates"}
 
 // Handlers serves the ledger's pages and API over the same service.
-type Handlers struct {
-	S   *web.Server
-	Svc *Service
-}
+type Handlers web.Room[*Service]
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {
@@ -116,8 +113,7 @@ func (h *Handlers) custodyForm(w http.ResponseWriter, r *http.Request, u *auth.U
 
 // badAmount refuses an amount that is not yuan with at most two decimals.
 func badAmount() error {
-	return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-		Fields: map[string]errs.Msg{"amount_fen": errs.M("err.amount_yuan")}}
+	return errs.Field("amount_fen", "err.amount_yuan")
 }
 
 func (h *Handlers) incomeSubmit(w http.ResponseWriter, r *http.Request, u *auth.User, id int64) {

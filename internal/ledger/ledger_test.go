@@ -319,9 +319,9 @@ func TestReceiptsAreCheckedByContent(t *testing.T) {
 
 func TestStatementDisclosureAndXLSXAgree(t *testing.T) {
 	f := setup(t)
-	f.clock.t = f.clock.t.AddDate(0, -2, 0) // 2023-04-15
-	f.income(t, f.staff1, f.orgA.ID, 5000)  // before the period
-	f.clock.add(30 * 24 * 3600e9)           // 2023-05-15
+	f.clock.Set(f.clock.Now().AddDate(0, -2, 0)) // 2023-04-15
+	f.income(t, f.staff1, f.orgA.ID, 5000)       // before the period
+	f.clock.Advance(30 * 24 * 3600e9)            // 2023-05-15
 	p := f.income(t, f.staff1, f.orgA.ID, 123456)
 	if _, err := f.led.RecordIncome(f.ctx, f.staff1, f.orgA.ID, ledger.IncomeInput{Amount: 7001, Source: "donation",
 		Voucher: "JZ-9", ReceivedOn: "2023-05-15"}, &ledger.Upload{Data: png}); err != nil {
@@ -436,7 +436,7 @@ func TestParseAndFormatYuan(t *testing.T) {
 func TestIncomeIntoAccountClosedMeanwhile(t *testing.T) {
 	f := setup(t)
 	f.income(t, f.staff1, f.orgA.ID, 1000)
-	in := ledger.IncomeInput{Amount: 500, Source: "donation", Voucher: "late", ReceivedOn: ledger.Today(f.clock.now())}
+	in := ledger.IncomeInput{Amount: 500, Source: "donation", Voucher: "late", ReceivedOn: ledger.Today(f.clock.Now())}
 	_, err := f.led.IncomeAfter(f.ctx, f.staff1, f.orgA.ID, in, func() {
 		if _, err := f.db.Write.ExecContext(f.ctx, `UPDATE ledger_accounts SET status = 'closed' WHERE org_id = $1 AND kind = $2`,
 			f.orgA.ID, ledger.KindFunds); err != nil {

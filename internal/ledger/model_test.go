@@ -66,14 +66,14 @@ func runModel(t *testing.T, seed uint64, steps int) {
 		}
 	}()
 	for step := range steps {
-		f.clock.add(3600e9)
+		f.clock.Advance(3600e9)
 		op := r.IntN(100)
 		var desc string
 		switch {
 		case op < 30: // income, sometimes with an idempotency key
 			org := orgs[r.IntN(len(orgs))]
 			in := ledger.IncomeInput{Amount: ledger.Fen(1 + r.IntN(50000)), Source: ledger.Sources[r.IntN(len(ledger.Sources))],
-				Voucher: fmt.Sprintf("V%d", step), ReceivedOn: ledger.Today(f.clock.now())}
+				Voucher: fmt.Sprintf("V%d", step), ReceivedOn: ledger.Today(f.clock.Now())}
 			ctx := f.ctx
 			if r.IntN(2) == 0 {
 				keyN++

@@ -144,7 +144,7 @@ func TestPostingPagesMigrationKeepsTheLedger(t *testing.T) {
 func TestHubCashEntriesFromTheCashAccount(t *testing.T) {
 	f := setup(t)
 	a := f.income(t, f.staff1, f.orgA.ID, 10000)
-	f.clock.add(24 * 60 * 60 * 1e9)
+	f.clock.Advance(24 * 60 * 60 * 1e9)
 	b := f.income(t, f.staff1, f.orgB.ID, 3000)
 	e := f.expense(t, f.leaderA, f.orgA.ID, 2500, "物资")
 	paid, err := f.led.ApproveExpense(f.ctx, f.staff2, e.ID)

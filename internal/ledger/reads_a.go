@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"linli/internal/platform/db"
@@ -17,10 +16,6 @@ func (s *Service) Held(ctx context.Context, hubID int64, limit int) ([]int64, er
 	if limit > 0 {
 		lim = " LIMIT " + strconv.Itoa(limit)
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT org_id FROM ledger_accounts WHERE hub_org_id = $1 AND kind = $2
+	return db.ListColumn[int64](ctx, s.DB.Q(ctx), "ledger: held", `SELECT org_id FROM ledger_accounts WHERE hub_org_id = $1 AND kind = $2
 		AND status = 'open' AND org_id <> $1 ORDER BY org_id`+lim, hubID, KindFunds)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: held: %w", err)
-	}
-	return db.Column[int64](rows)
 }

@@ -76,12 +76,8 @@ func (s *Service) Receipt(ctx context.Context, u *auth.User, id int64) (*Receipt
 	if err != nil {
 		return nil, db.Found(err, "ledger: receipt")
 	}
-	o, err := s.Orgs.Lookup(ctx, r.OrgID)
-	if err != nil {
+	if _, err := s.viewedOrg(ctx, u, r.OrgID, r.HubID); err != nil {
 		return nil, err
-	}
-	if !canView(u, o, r.HubID) {
-		return nil, errs.Missing()
 	}
 	return &r, nil
 }

@@ -23,12 +23,9 @@ func (s *Service) Reverse(ctx context.Context, u *auth.User, postingID int64, re
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.Orgs.Lookup(ctx, orig.OrgID)
+	o, err := s.viewedOrg(ctx, u, orig.OrgID, orig.HubID)
 	if err != nil {
 		return nil, err
-	}
-	if !canView(u, o, orig.HubID) {
-		return nil, errs.Missing()
 	}
 	if !canRecord(u, orig.HubID) {
 		return nil, errs.E(errs.Forbidden, "err.forbidden")
@@ -76,12 +73,8 @@ func (s *Service) Posting(ctx context.Context, u *auth.User, id int64) (*Posting
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.Orgs.Lookup(ctx, p.OrgID)
-	if err != nil {
+	if _, err := s.viewedOrg(ctx, u, p.OrgID, p.HubID); err != nil {
 		return nil, err
-	}
-	if !canView(u, o, p.HubID) {
-		return nil, errs.Missing()
 	}
 	return p, nil
 }

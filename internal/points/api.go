@@ -27,8 +27,7 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request, u *auth.User)
 	if s := q.Get("year"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			h.S.JSONError(w, r, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"year": errs.M("err.bad_number")}})
+			h.S.JSONError(w, r, errs.Field("year", "err.bad_number"))
 			return
 		}
 		year = n

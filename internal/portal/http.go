@@ -26,10 +26,7 @@ var static embed.FS
 var Templates = web.Templates{FS: templateFS, Dir: "templates"}
 
 // Handlers serves the portal's pages and API.
-type Handlers struct {
-	S   *web.Server
-	Svc *Service
-}
+type Handlers web.Room[*Service]
 
 // Routes mounts the portal: its pages under /p/, its API under
 // /api/v1/public/ and the settings.

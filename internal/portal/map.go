@@ -46,7 +46,7 @@ func (s *Service) Map(ctx context.Context, code string, q url.Values, lang strin
 	switch {
 	case q.Has("count"):
 		if !slices.Contains(PublicCounts, q.Get("count")) {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"count": errs.M("err.choose_one")}}
+			return nil, errs.Field("count", "err.choose_one")
 		}
 		in.Set("count", q.Get("count"))
 		d, err = s.KPI.MapCount(ctx, reader(code), code, in)
@@ -62,7 +62,7 @@ func (s *Service) Map(ctx context.Context, code string, q url.Values, lang strin
 		in.Set("indicator", key)
 		d, err = s.KPI.MapIndicator(ctx, reader(code), code, in)
 	default:
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{"indicator": errs.M("err.required")}}
+		return nil, errs.Field("indicator", "err.required")
 	}
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@
 package portal
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -400,7 +401,7 @@ func (s *Service) Activities(ctx context.Context, q ActivityQuery) (*ActivityPag
 	if q.From == "" && q.To == "" {
 		q.From = s.today().Format(time.DateOnly)
 	}
-	q.Page, q.PerPage = max(q.Page, 1), cmpOr(q.PerPage, 20)
+	q.Page, q.PerPage = max(q.Page, 1), cmp.Or(q.PerPage, 20)
 	ds, err := s.districts(ctx, q.Within)
 	if err != nil {
 		return nil, err
@@ -411,13 +412,6 @@ func (s *Service) Activities(ctx context.Context, q ActivityQuery) (*ActivityPag
 		return nil, err
 	}
 	return &ActivityPage{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage}, nil
-}
-
-func cmpOr(v, d int) int {
-	if v == 0 {
-		return d
-	}
-	return v
 }
 
 // ChildPlace is a place one level down, with its active organizations.
@@ -839,8 +833,7 @@ func (s *Service) AddPhoto(ctx context.Context, u *auth.User, orgID int64, f *up
 			return err
 		}
 		if len(ps) >= maxPhotos {
-			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: errs.Fields{"photo": errs.M("err.portal.photo_count", maxPhotos)}}
+			return errs.Field("photo", "err.portal.photo_count", maxPhotos)
 		}
 		if err := insertPhoto(ctx, tx, p, hex.EncodeToString(sum[:]), f.Data, u.ID); err != nil {
 			return fmt.Errorf("portal: add photo: %w", err)

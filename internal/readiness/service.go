@@ -46,14 +46,7 @@ func place(u *auth.User, within string) (string, error) {
 	if !readsReadiness(u) {
 		return "", errs.E(errs.Forbidden, "err.forbidden")
 	}
-	code := u.ScopeCode
-	if within != "" {
-		if !u.InScope(within) {
-			return "", errs.Missing()
-		}
-		code = within
-	}
-	return code, nil
+	return u.Within(within)
 }
 
 // orgsIn checks that organizations lie in the community.
@@ -61,8 +54,7 @@ func (s *Service) orgsIn(ctx context.Context, ids []int64, community, field stri
 	for _, id := range ids {
 		o, err := s.Orgs.Lookup(ctx, id)
 		if err != nil || o.CommunityCode != community {
-			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{field: errs.M("readiness.err.org_elsewhere")}}
+			return errs.Field(field, "readiness.err.org_elsewhere")
 		}
 	}
 	return nil

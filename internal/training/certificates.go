@@ -31,7 +31,7 @@ func (s *Service) Issue(ctx context.Context, u *auth.User, trainingID, personID 
 			return err
 		}
 		if n == 0 {
-			return fieldErr("person_id", "training.err.not_attended")
+			return errs.Field("person_id", "training.err.not_attended")
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificates WHERE training_id = $1 AND person_id = $2`,
 			trainingID, personID).Scan(&n); err != nil {

@@ -63,7 +63,7 @@ func rank(q string) int { return slices.Index(Qualifications, q) }
 func (s *Service) RegisterExam(ctx context.Context, u *auth.User, in ExamInput) (*ExamEntry, error) {
 	p, err := s.person(ctx, s.DB.Read, u, in.PersonID)
 	if errs.Is(err, errs.NotFound) {
-		return nil, fieldErr("person_id", "err.not_found")
+		return nil, errs.Field("person_id", "err.not_found")
 	}
 	if err != nil {
 		return nil, err
@@ -153,7 +153,7 @@ type AudienceHours struct {
 func (s *Service) Hours(ctx context.Context, u *auth.User, year string) ([]AudienceHours, error) {
 	n, err := strconv.Atoi(year)
 	if err != nil || n < 2000 || n > 2100 {
-		return nil, fieldErr("year", "err.bad_number")
+		return nil, errs.Field("year", "err.bad_number")
 	}
 	in, args := db.ScopeCond("t.unit_code", u.ScopeCode, []any{year + "-01-01", year + "-12-31"})
 	rows, err := s.DB.Read.QueryContext(ctx, `SELECT t.audiences, t.minutes,

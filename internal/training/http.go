@@ -19,10 +19,7 @@ var templates embed.FS
 var Templates = web.Templates{FS: templates, Dir: "templates"}
 
 // Handlers serves the room's pages and API over the same service.
-type Handlers struct {
-	S   *web.Server
-	Svc *Service
-}
+type Handlers web.Room[*Service]
 
 // Routes mounts the routes.
 func (h *Handlers) Routes(rt *web.Router) {

@@ -105,8 +105,7 @@ func (s *Service) checkHub(ctx context.Context, u *auth.User, in *TrainingInput)
 	}
 	o, err := s.Orgs.Lookup(ctx, in.HubOrgID)
 	if err != nil || !o.Hub || !namesHub(u, o.CommunityCode) {
-		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"hub_org_id": errs.M("err.not_found")}}
+		return errs.Field("hub_org_id", "err.not_found")
 	}
 	in.UnitCode = o.StreetCode
 	return nil
@@ -121,8 +120,7 @@ func (s *Service) programme(ctx context.Context, tx *sql.Tx, u *auth.User, now t
 		return id, err
 	}
 	if d == "" || !namesProgramme(u) {
-		return 0, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"programme": errs.M("training.err.programme")}}
+		return 0, errs.Field("programme", "training.err.programme")
 	}
 	id, err = insertProgramme(ctx, tx, now, in.Programme, d)
 	if err != nil {
@@ -155,8 +153,7 @@ func (s *Service) organized(ctx context.Context, u *auth.User, id int64) (*Train
 func (s *Service) List(ctx context.Context, u *auth.User, year string) ([]Training, error) {
 	if year != "" {
 		if n, err := strconv.Atoi(year); err != nil || n < 2000 || n > 2100 {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"year": errs.M("err.bad_number")}}
+			return nil, errs.Field("year", "err.bad_number")
 		}
 	}
 	return listTrainings(ctx, s.DB.Read, u.ScopeCode, year, 500)
@@ -177,8 +174,7 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, patch json
 		return nil, err
 	}
 	if in.Capacity < old.Enrolled {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"capacity": errs.M("training.err.capacity_below", old.Enrolled)}}
+		return nil, errs.Field("capacity", "training.err.capacity_below", old.Enrolled)
 	}
 	now := s.now()
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -215,8 +211,7 @@ func (s *Service) CreatePerson(ctx context.Context, u *auth.User, in PersonInput
 	if in.OrgID != 0 {
 		o, err := s.Orgs.Lookup(ctx, in.OrgID)
 		if err != nil || !u.InScope(o.CommunityCode) {
-			return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{"org_id": errs.M("err.org_not_in_scope")}}
+			return nil, errs.Field("org_id", "err.org_not_in_scope")
 		}
 	}
 	now := s.now()
@@ -256,8 +251,7 @@ func (s *Service) Enrol(ctx context.Context, u *auth.User, trainingID, personID 
 	}
 	p, err := s.person(ctx, s.DB.Read, u, personID)
 	if errs.Is(err, errs.NotFound) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"person_id": errs.M("err.not_found")}}
+		return nil, errs.Field("person_id", "err.not_found")
 	}
 	if err != nil {
 		return nil, err
@@ -353,13 +347,13 @@ func (s *Service) Checkin(ctx context.Context, code, phone string) (*CheckedIn, 
 		err := tx.QueryRowContext(ctx, `SELECT id, title, starts_at, ends_at FROM trainings WHERE checkin_code = $1`, code).
 			Scan(&id, &title, &start, &end)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fieldErr("code", "training.err.bad_code")
+			return errs.Field("code", "training.err.bad_code")
 		}
 		if err != nil {
 			return fmt.Errorf("training: checkin: %w", err)
 		}
 		if !checkinOpen(start, end, now) {
-			return fieldErr("code", "training.err.window_closed")
+			return errs.Field("code", "training.err.window_closed")
 		}
 		var pid int64
 		var name string
@@ -367,7 +361,7 @@ func (s *Service) Checkin(ctx context.Context, code, phone string) (*CheckedIn, 
 		err = tx.QueryRowContext(ctx, `SELECT p.id, p.name FROM training_enrolments e JOIN people p ON p.id = e.person_id
 			WHERE e.training_id = $1 AND `+match+` ORDER BY p.id LIMIT 1`, args...).Scan(&pid, &name)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fieldErr("phone", "training.err.not_enrolled")
+			return errs.Field("phone", "training.err.not_enrolled")
 		}
 		if err != nil {
 			return fmt.Errorf("training: checkin person: %w", err)
@@ -389,10 +383,6 @@ func (s *Service) Checkin(ctx context.Context, code, phone string) (*CheckedIn, 
 		out.CheckedInAt = out.CheckedInAt.UTC()
 	}
 	return out, err
-}
-
-func fieldErr(field, key string, args ...any) error {
-	return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{field: errs.M(key, args...)}}
 }
 
 // Attendance lists who was present at a session the user sees.
@@ -427,7 +417,7 @@ func (s *Service) EditAttendance(ctx context.Context, u *auth.User, id int64, in
 			return err
 		}
 		if n == 0 {
-			return fieldErr("person_id", "training.err.not_enrolled")
+			return errs.Field("person_id", "training.err.not_enrolled")
 		}
 		var err error
 		if in.Present {

@@ -30,6 +30,7 @@ import (
 	"linli/internal/app"
 	"linli/internal/demo"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock/clocktest"
 	"linli/internal/platform/db/dbtest"
 	"linli/internal/platform/pii"
 	"linli/internal/registry"
@@ -40,27 +41,10 @@ import (
 const Password = "correct-horse-9"
 
 // Clock is a settable clock; it starts at Start and moves only when told.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type Clock = clocktest.Clock
 
 // Start is where every test clock begins: 2023-06-15 10:00 China time.
 var Start = time.Date(2023, 6, 15, 2, 0, 0, 0, time.UTC)
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // App is the product under test, served over HTTP.
 type App struct {
@@ -110,7 +94,7 @@ var demoData struct {
 func init() {
 	demoData.tpl = &dbtest.Template{Fill: func(dbURL string) error {
 		ctx := context.Background()
-		a, keyFile, err := open(ctx, dbURL, (&Clock{t: Start}).Now)
+		a, keyFile, err := open(ctx, dbURL, (clocktest.New(Start)).Now)
 		if err != nil {
 			return err
 		}
@@ -152,7 +136,7 @@ func open(ctx context.Context, dbURL string, now func() time.Time) (*app.App, st
 // mounts every route and serves them; all of it ends with the test.
 func serve(t testing.TB, dbURL string) *App {
 	t.Helper()
-	clock := &Clock{t: Start}
+	clock := clocktest.New(Start)
 	a, keyFile, err := open(context.Background(), dbURL, clock.Now)
 	if err != nil {
 		t.Fatal(err)

@@ -11,25 +11,17 @@ import (
 	"linli/internal/geo/geotest"
 	"linli/internal/platform/audit"
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock/clocktest"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 )
 
 const pw = "correct horse battery"
 
-// clock is an injectable clock the tests move by hand.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time        { return c.t }
-func (c *clock) add(d time.Duration)   { c.t = c.t.Add(d) }
-func newClock() *clock                 { return &clock{time.Date(2021, 9, 1, 9, 0, 0, 0, time.UTC)} }
-func (c *clock) set(t time.Time)       { c.t = t }
-func (c *clock) since(t time.Time) int { return int(c.t.Sub(t) / time.Minute) }
-
 type fixture struct {
 	ctx   context.Context
 	db    *db.DB
-	clock *clock
+	clock *clocktest.Clock
 	users *auth.Service
 	admin *auth.User
 }
@@ -38,8 +30,8 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	d, st := geotest.Open(t)
-	c := newClock()
-	f := &fixture{ctx: ctx, db: d, clock: c, users: &auth.Service{DB: d, Now: c.now,
+	c := clocktest.New(time.Date(2021, 9, 1, 9, 0, 0, 0, time.UTC))
+	f := &fixture{ctx: ctx, db: d, clock: c, users: &auth.Service{DB: d, Now: c.Now,
 		IdleTimeout: 30 * time.Minute, AbsTimeout: 2 * time.Hour, DivisionExists: st.Exists}}
 	f.admin = f.user(t, nil, "admin", auth.SecurityAdmin, "4401")
 	return f
@@ -220,10 +212,10 @@ func TestThrottle(t *testing.T) {
 		for i := range 5 {
 			wantCode(t, login("alice", "wrong", "10.0.1.2"), errs.Unauthenticated, "err.bad_login")
 			if i < 4 {
-				f.clock.add(time.Minute)
+				f.clock.Advance(time.Minute)
 			}
 		}
-		f.clock.add(16 * time.Minute)
+		f.clock.Advance(16 * time.Minute)
 		for range 5 {
 			wantCode(t, login("alice", "wrong", "10.0.1.2"), errs.Unauthenticated, "err.bad_login")
 		}
@@ -232,7 +224,7 @@ func TestThrottle(t *testing.T) {
 		}
 	})
 	t.Run("past five failures each one waits twice as long", func(t *testing.T) {
-		f.clock.add(time.Hour)
+		f.clock.Advance(time.Hour)
 		for range 5 {
 			wantCode(t, login("alice", "wrong", "10.0.1.3"), errs.Unauthenticated, "err.bad_login")
 		}
@@ -243,7 +235,7 @@ func TestThrottle(t *testing.T) {
 			if e, _ := errs.As(err); e.RetryAfter != wait {
 				t.Fatalf("retry after %v, want %v", e.RetryAfter, wait)
 			}
-			f.clock.add(wait)
+			f.clock.Advance(wait)
 		}
 		if err := login("alice", pw, "10.0.1.4"); err != nil {
 			t.Fatalf("after the wait: %v", err)
@@ -264,7 +256,7 @@ func TestThrottle(t *testing.T) {
 		wantCode(t, login("dave", pw, "10.0.1.6"), errs.TooMany, "err.too_many_sign_ins")
 	})
 	t.Run("an address trying many names waits too", func(t *testing.T) {
-		f.clock.add(time.Hour)
+		f.clock.Advance(time.Hour)
 		for i := range 21 {
 			wantCode(t, login(fmt.Sprintf("guess%d", i), "wrong", "10.0.1.7"), errs.Unauthenticated, "err.bad_login")
 		}
@@ -300,17 +292,17 @@ func TestSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.clock.add(29 * time.Minute)
+		f.clock.Advance(29 * time.Minute)
 		if err := session(tok); err != nil {
 			t.Fatalf("after 29 idle minutes: %v", err)
 		}
-		f.clock.add(29 * time.Minute) // 58 minutes after sign-in, 29 after last use
+		f.clock.Advance(29 * time.Minute) // 58 minutes after sign-in, 29 after last use
 		if err := session(tok); err != nil {
 			t.Fatalf("use extends the session: %v", err)
 		}
-		f.clock.add(31 * time.Minute)
+		f.clock.Advance(31 * time.Minute)
 		wantCode(t, session(tok), errs.Unauthenticated, "err.session_expired")
-		f.clock.add(-31 * time.Minute)
+		f.clock.Advance(-31 * time.Minute)
 		wantCode(t, session(tok), errs.Unauthenticated, "")
 	})
 	t.Run("absolute timeout", func(t *testing.T) {
@@ -319,12 +311,12 @@ func TestSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range 6 {
-			f.clock.add(20 * time.Minute)
+			f.clock.Advance(20 * time.Minute)
 			if err := session(tok); err != nil {
 				t.Fatalf("active session ended early: %v", err)
 			}
 		}
-		f.clock.add(time.Minute)
+		f.clock.Advance(time.Minute)
 		wantCode(t, session(tok), errs.Unauthenticated, "err.session_expired")
 	})
 	t.Run("logout", func(t *testing.T) {

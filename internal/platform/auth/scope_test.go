@@ -1,6 +1,10 @@
 package auth
 
-import "testing"
+import (
+	"testing"
+
+	"linli/internal/platform/errs"
+)
 
 func TestNarrowAndOverlaps(t *testing.T) {
 	street := &User{Role: StreetOfficer, ScopeCode: "440106008"}
@@ -28,7 +32,26 @@ func TestNarrowAndOverlaps(t *testing.T) {
 			t.Errorf("Overlaps(%q) = %v, want %v", code, got, want)
 		}
 	}
+	for _, c := range []struct {
+		within, code string
+		found        bool
+	}{
+		{"", "440106008", true},
+		{"440106008", "440106008", true},
+		{"440106008007", "440106008007", true},
+		{"4401", "", false}, // enclosing the scope: not found (Narrow reads it as the scope)
+		{"440106013", "", false},
+		{"440106013001", "", false},
+	} {
+		code, err := street.Within(c.within)
+		if code != c.code || (err == nil) != c.found || (err != nil && !errs.Is(err, errs.NotFound)) {
+			t.Errorf("Within(%q) = %q %v, want %q found %v", c.within, code, err, c.code, c.found)
+		}
+	}
 	var nobody *User
+	if _, err := nobody.Within(""); err == nil {
+		t.Error("a nil user's view is found")
+	}
 	if _, ok := nobody.Narrow(""); ok || nobody.Overlaps("4401") {
 		t.Error("a nil user sees something")
 	}

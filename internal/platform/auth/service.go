@@ -289,8 +289,7 @@ func (s *Service) SetPassword(ctx context.Context, by *User, id int64, pw string
 		return err
 	}
 	if utf8.RuneCountInString(pw) < MinPasswordLen {
-		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"password": errs.M("err.password_short", MinPasswordLen)}}
+		return errs.Field("password", "err.password_short", MinPasswordLen)
 	}
 	hash, err := s.hash(pw)
 	if err != nil {

@@ -31,7 +31,7 @@ func TestNoOneCanLockEveryoneOut(t *testing.T) {
 			}
 			refused++
 			last = err
-			f.clock.add(30 * time.Millisecond) // 45 requests in 1.4 s
+			f.clock.Advance(30 * time.Millisecond) // 45 requests in 1.4 s
 		}
 		return refused, throttled, last
 	}
@@ -46,7 +46,7 @@ func TestNoOneCanLockEveryoneOut(t *testing.T) {
 			break
 		}
 		wantCode(t, err, errs.TooMany, "err.too_many_sign_ins")
-		f.clock.add(time.Second)
+		f.clock.Advance(time.Second)
 	}
 	if err != nil {
 		t.Fatalf("the owner still cannot sign in a minute after the attack: %v", err)
@@ -57,7 +57,7 @@ func TestNoOneCanLockEveryoneOut(t *testing.T) {
 	}
 
 	// the same answers for a name that does not exist
-	f.clock.add(time.Hour)
+	f.clock.Advance(time.Hour)
 	_, throttledNone, lastNone := attack("nobody-at-all")
 	if throttledNone != throttledReal || errs.Code(lastNone) != errs.Code(lastReal) {
 		t.Errorf("unknown name: %d throttled, last %v; real name: %d throttled, last %v", throttledNone, lastNone, throttledReal, lastReal)

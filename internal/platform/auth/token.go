@@ -32,8 +32,7 @@ type Token struct {
 func (s *Service) CreateToken(ctx context.Context, u *User, name string) (string, *Token, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 60 {
-		return "", nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"name": errs.M("err.required")}}
+		return "", nil, errs.Field("name", "err.required")
 	}
 	plain := randomToken(TokenPrefix)
 	now := s.now()

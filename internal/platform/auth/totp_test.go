@@ -53,7 +53,7 @@ func TestTOTP(t *testing.T) {
 	if _, err := f.users.ConfirmTOTP(f.ctx, u, "000000"); err == nil {
 		t.Fatal("a wrong code turned 2FA on")
 	}
-	codes, err := f.users.ConfirmTOTP(f.ctx, u, auth.TOTPCode(e.Secret, f.clock.now()))
+	codes, err := f.users.ConfirmTOTP(f.ctx, u, auth.TOTPCode(e.Secret, f.clock.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,8 +74,8 @@ func TestTOTP(t *testing.T) {
 		u, _, err := f.users.SignIn(f.ctx, auth.Credentials{Username: "dora", Password: pw, TOTP: code, IP: ip, UA: "t"})
 		return u, err
 	}
-	f.clock.add(time.Minute)
-	code := auth.TOTPCode(e.Secret, f.clock.now())
+	f.clock.Advance(time.Minute)
+	code := auth.TOTPCode(e.Secret, f.clock.Now())
 	got, err := sign(code, "10.0.0.1")
 	if err != nil || !got.TOTP {
 		t.Fatalf("right code: %v %+v", err, got)
@@ -84,8 +84,8 @@ func TestTOTP(t *testing.T) {
 		t.Fatal("a code was accepted twice")
 	}
 	// the code of the step before still works once (clock drift), an old one does not
-	f.clock.add(30 * time.Second)
-	if _, err := sign(auth.TOTPCode(e.Secret, f.clock.now().Add(-5*time.Minute)), "10.0.0.1"); err == nil {
+	f.clock.Advance(30 * time.Second)
+	if _, err := sign(auth.TOTPCode(e.Secret, f.clock.Now().Add(-5*time.Minute)), "10.0.0.1"); err == nil {
 		t.Fatal("a five-minute-old code was accepted")
 	}
 	// two-step: a pending session authenticates nothing until the code
@@ -99,15 +99,15 @@ func TestTOTP(t *testing.T) {
 	if _, _, err := f.users.CompleteTOTP(f.ctx, pending, "123456", "10.0.0.2", "t"); err == nil {
 		t.Fatal("wrong second step accepted")
 	}
-	f.clock.add(30 * time.Second)
-	_, tok, err := f.users.CompleteTOTP(f.ctx, pending, auth.TOTPCode(e.Secret, f.clock.now()), "10.0.0.2", "t")
+	f.clock.Advance(30 * time.Second)
+	_, tok, err := f.users.CompleteTOTP(f.ctx, pending, auth.TOTPCode(e.Secret, f.clock.Now()), "10.0.0.2", "t")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.users.SessionUser(f.ctx, tok); err != nil {
 		t.Fatalf("session after the second step: %v", err)
 	}
-	if _, _, err := f.users.CompleteTOTP(f.ctx, pending, auth.TOTPCode(e.Secret, f.clock.now().Add(30*time.Second)), "10.0.0.2", "t"); err == nil {
+	if _, _, err := f.users.CompleteTOTP(f.ctx, pending, auth.TOTPCode(e.Secret, f.clock.Now().Add(30*time.Second)), "10.0.0.2", "t"); err == nil {
 		t.Fatal("a spent pending session was used again")
 	}
 	// wrong codes are throttled like passwords (5 free by account)
@@ -122,7 +122,7 @@ func TestTOTP(t *testing.T) {
 	if !throttled {
 		t.Fatal("8 wrong codes were not throttled")
 	}
-	f.clock.add(20 * time.Minute)
+	f.clock.Advance(20 * time.Minute)
 	// a recovery code works once
 	if _, err := sign(codes[0], "10.0.0.4"); err != nil {
 		t.Fatalf("recovery code: %v", err)

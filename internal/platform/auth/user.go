@@ -110,6 +110,20 @@ func (u *User) Narrow(within string) (code string, ok bool) {
 	return "", false
 }
 
+// Within is the division a view the user asks for covers: the user's scope
+// when within is empty, within when it lies in the scope (InScope); any
+// other is not found. Unlike Narrow, a division enclosing the scope is not
+// read as the scope.
+func (u *User) Within(within string) (string, error) {
+	if within == "" && u != nil {
+		within = u.ScopeCode
+	}
+	if !u.InScope(within) {
+		return "", errs.Missing()
+	}
+	return within, nil
+}
+
 // ReadOnly reports whether the user may change nothing.
 func (u *User) ReadOnly() bool { return u.Role == Auditor }
 

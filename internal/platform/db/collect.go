@@ -117,6 +117,18 @@ func ListPtrs[T any](ctx context.Context, q Querier, what string, scan func(inte
 	return CollectPtrs(rows, scan)
 }
 
+// ListColumn runs query and reads its one column (see Column): a list of
+// ids or codes. A failure, of the query or of a row, is reported as what
+// failed.
+func ListColumn[T any](ctx context.Context, q Querier, what, query string, args ...any) ([]T, error) {
+	rows, err := queryList(ctx, q, what, query, args)
+	if err != nil {
+		return nil, err
+	}
+	out, err := Column[T](rows)
+	return out, wrap(err, what)
+}
+
 // queryList runs a list's query; a failure is reported as what failed.
 func queryList(ctx context.Context, q Querier, what, query string, args []any) (*sql.Rows, error) {
 	rows, err := q.QueryContext(ctx, query, args...)

@@ -71,6 +71,27 @@ func TestListPtrs(t *testing.T) {
 	}
 }
 
+// TestListColumn: ListColumn passes the arguments and reads the one column
+// in row order; a failed statement and a row that does not scan are both
+// reported under the caller's name, wrapping the driver's error.
+func TestListColumn(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	got, err := db.ListColumn[int64](ctx, d.Read, "test: ids",
+		`SELECT n FROM (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) x WHERE n >= $1 ORDER BY n DESC`, 2)
+	if err != nil || len(got) != 2 || got[0] != 3 || got[1] != 2 {
+		t.Fatalf("got %v %v", got, err)
+	}
+	_, err = db.ListColumn[int64](ctx, d.Read, "test: ids", `SELECT n FROM no_such_table`)
+	if err == nil || errors.Unwrap(err) == nil || !strings.HasPrefix(err.Error(), "test: ids: ") {
+		t.Fatalf("a failed statement: %v", err)
+	}
+	bad, err := db.ListColumn[int64](ctx, d.Read, "test: ids", `SELECT 'x'`)
+	if err == nil || bad != nil || errors.Unwrap(err) == nil || !strings.HasPrefix(err.Error(), "test: ids: ") {
+		t.Fatalf("a row that does not scan: %v %v", bad, err)
+	}
+}
+
 // TestOne: a row read is returned; no row is errs.Missing for One and nil
 // without an error for Maybe, on both engines; any other failure is wrapped
 // as what failed and still carries the driver's error.

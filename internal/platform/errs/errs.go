@@ -137,6 +137,12 @@ func (f Fields) Then(fn func() error) error {
 	return fn()
 }
 
+// Field is the refusal of one field: Invalid, as Fields.Err answers, with
+// key (and args) on field.
+func Field(field, key string, args ...any) error {
+	return Fields{field: M(key, args...)}.Err()
+}
+
 // Err returns an Invalid error if any field has a message, nil otherwise.
 func (f Fields) Err() error {
 	if len(f) == 0 {

@@ -77,3 +77,16 @@ func TestFieldsOneOf(t *testing.T) {
 		t.Fatalf("level: %+v (%d fields)", m, len(f))
 	}
 }
+
+// TestField: the refusal of one field is what Fields.Err answers for that
+// field alone: Invalid, "err.invalid_input", the field's key and args.
+func TestField(t *testing.T) {
+	err := Field("capacity", "training.err.capacity_below", 3)
+	e, ok := As(err)
+	if !ok || e.Code != Invalid || e.Message.Key != "err.invalid_input" || len(e.Fields) != 1 {
+		t.Fatalf("got %#v", err)
+	}
+	if m := e.Fields["capacity"]; m.Key != "training.err.capacity_below" || fmt.Sprint(m.Args) != "[3]" {
+		t.Fatalf("field message %#v", m)
+	}
+}

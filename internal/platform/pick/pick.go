@@ -105,7 +105,7 @@ func Resolve(ctx context.Context, field, text string, search Search, w Words) (i
 
 // FieldErr is an invalid input with one field's message.
 func FieldErr(field string, m errs.Msg) error {
-	return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"), Fields: map[string]errs.Msg{field: m}}
+	return errs.Fields{field: m}.Err()
 }
 
 // Match is the pickers' one SQL rule for a name that matches typed text:

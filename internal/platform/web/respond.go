@@ -119,20 +119,17 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 			return errs.E(errs.Invalid, "err.bad_json", "trailing data")
 		}
 		if f := nulField(reflect.ValueOf(v), "body"); f != "" {
-			return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-				Fields: map[string]errs.Msg{f: errs.M("err.nul")}}
+			return errs.Field(f, "err.nul")
 		}
 		return nil
 	}
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &te) && te.Field != "":
-		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{te.Field: errs.M("err.bad_type", te.Value)}}
+		return errs.Field(te.Field, "err.bad_type", te.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{f: errs.M("err.unknown_field")}}
+		return errs.Field(f, "err.unknown_field")
 	case errors.Is(err, io.EOF):
 		return errs.E(errs.Invalid, "err.bad_json", "empty body")
 	}

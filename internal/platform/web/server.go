@@ -291,11 +291,15 @@ func (s *Server) ClearSession(w http.ResponseWriter, r *http.Request) {
 type Handler func(w http.ResponseWriter, r *http.Request, u *auth.User)
 
 // Page requires a signed-in user for a page, redirecting to sign-in otherwise.
-func (s *Server) Page(h Handler) http.HandlerFunc {
+func (s *Server) Page(h Handler) http.HandlerFunc { return signedIn(s.PageError, h) }
+
+// signedIn runs h for the signed-in user; without one, fail answers
+// Unauthenticated (a page's or an API's way).
+func signedIn(fail func(http.ResponseWriter, *http.Request, error), h Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u := auth.UserFrom(r.Context())
 		if u == nil {
-			s.PageError(w, r, errs.E(errs.Unauthenticated, "err.sign_in"))
+			fail(w, r, errs.E(errs.Unauthenticated, "err.sign_in"))
 			return
 		}
 		h(w, r, u)
@@ -384,16 +388,7 @@ func Public(h Handler) http.HandlerFunc {
 }
 
 // API requires a signed-in user for a JSON endpoint: 401, never a redirect.
-func (s *Server) API(h Handler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u := auth.UserFrom(r.Context())
-		if u == nil {
-			s.JSONError(w, r, errs.E(errs.Unauthenticated, "err.sign_in"))
-			return
-		}
-		h(w, r, u)
-	}
-}
+func (s *Server) API(h Handler) http.HandlerFunc { return signedIn(s.JSONError, h) }
 
 // PathID parses a numeric path value; a bad one is not found.
 func PathID(r *http.Request, name string) (int64, error) {
