@@ -3,13 +3,13 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"linli/internal/app"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
 
+	"linli/internal/app"
 	"linli/internal/app/apptest"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/web"
