@@ -58,7 +58,7 @@ const (
 
 // WorkersDim is the dimension counting the hubs with at least n hub social
 // workers in post on the day (qualified ones, if qualified): the numerator
-// of the hubs' record share (kpi's workerCounts), k ''. A hub with n
+// of the hubs' record share (kpi's workerCounts), k empty. A hub with n
 // workers, q of them qualified, counts under WorkersDim(i, false) for i
 // from 1 to n and WorkersDim(i, true) for i from 1 to q, so that a rule's
 // numerator reads one key per unit and area (issue 19: the national city's
