@@ -361,8 +361,43 @@ func countStmt(q *query, m *match, g int, years []int) string {
 // countKey identifies a count statement in the request's answers.
 func countKey(m *match, g int, years []int) string {
 	q := &query{}
-	text := countStmt(q, m, g, years)
-	return text + "\x00" + fmt.Sprint(q.args...)
+	return countKeyOf(countStmt(q, m, g, years), q.args)
+}
+
+// countKeyOf is countKey of a count statement built with its own
+// placeholders ($1 on) and their arguments.
+func countKeyOf(text string, args []any) string {
+	return text + "\x00" + fmt.Sprint(args...)
+}
+
+// renumber shifts a statement's placeholders ($1 on, as db.Arg writes
+// them) by off, so that a statement built with its own arguments joins
+// others in one statement after theirs. The statements kpi builds hold no
+// '$' but their placeholders: every value is an argument.
+func renumber(text string, off int) string {
+	if off == 0 {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text) + len(text)/16)
+	for {
+		i := strings.IndexByte(text, '$')
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		j := i + 1
+		for j < len(text) && text[j] >= '0' && text[j] <= '9' {
+			j++
+		}
+		b.WriteString(text[:i+1])
+		if n, err := strconv.Atoi(text[i+1 : j]); err == nil {
+			b.WriteString(strconv.Itoa(n + off))
+		} else {
+			b.WriteString(text[i+1 : j])
+		}
+		text = text[j:]
+	}
 }
 
 // count groups the matching records by the first g characters of their
@@ -414,11 +449,16 @@ func (e *evaluator) countMany(ctx context.Context, reqs []countReq) error {
 	var parts, keys []string
 	var byYear []bool
 	for _, r := range reqs {
-		k := countKey(r.m, r.g, r.years)
+		// (each statement built once: its key, then its part of the
+		// whole, its placeholders after the parts' before it)
+		qr := &query{}
+		text := countStmt(qr, r.m, r.g, r.years)
+		k := countKeyOf(text, qr.args)
 		if _, ok := e.counts[k]; ok || slices.Contains(keys, k) {
 			continue
 		}
-		parts = append(parts, "SELECT "+strconv.Itoa(len(keys))+" AS i, x.c, x.y, x.n, x.l FROM ("+countStmt(q, r.m, r.g, r.years)+") x")
+		parts = append(parts, "SELECT "+strconv.Itoa(len(keys))+" AS i, x.c, x.y, x.n, x.l FROM ("+renumber(text, len(q.args))+") x")
+		q.args = append(q.args, qr.args...)
 		keys = append(keys, k)
 		byYear = append(byYear, r.years != nil)
 	}

@@ -17,7 +17,9 @@ import (
 // dashboards, today, on the plan's deadline and on a day of 2022, of a
 // service evaluating on each request (histograms) and of one with its
 // caches on, equal byte for byte those of a service counting from the
-// records.
+// records; and, after each dashboard, the Units page of the cached
+// service (whose cache holds the histograms' evaluations, made without
+// the judged units) lists the units the records list.
 func TestHistogramDashboardsAreTheRecords(t *testing.T) {
 	w := newWorld(t)
 	yes := true
@@ -88,6 +90,27 @@ func TestHistogramDashboardsAreTheRecords(t *testing.T) {
 					}
 					if string(got) != string(want) {
 						t.Fatalf("%s: %s on %q (service %d):\n%s\nrecords:\n%s", step, unit, day, i, got, want)
+					}
+				}
+				// the Units page after the dashboard, from the service
+				// whose cache holds the dashboard's histogram evaluations:
+				// the judged units, one by one, as the records list them
+				for _, key := range []string{"hub_coverage", "comms_two_orgs", "streets_brand"} {
+					for _, set := range []string{"all", "short"} {
+						want, err := records.Units(w.ctx, w.city, key, unit, day, set)
+						if err != nil {
+							t.Fatal(err)
+						}
+						got, err := cached.Units(w.ctx, w.city, key, unit, day, set)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if g, wj := mustJSON(t, got), mustJSON(t, want); g != wj {
+							t.Fatalf("%s: units of %s at %s on %q (%s) after the dashboard:\n%s\nrecords:\n%s", step, key, unit, day, set, g, wj)
+						}
+						if len(got.Items) == 0 && set == "all" {
+							t.Fatalf("%s: units of %s at %s on %q: none listed", step, key, unit, day)
+						}
 					}
 				}
 			}

@@ -35,34 +35,18 @@ type rollQuery struct {
 	keys []string // any of ("" for a flag or every organization)
 	// rural keeps (true) or drops (false) the villages' organizations
 	rural *bool
-	// minWorkers, for orgroll.DimWorkers, keeps the hubs with at least so
-	// many social workers (qualified ones, if qualified) instead of keys
-	minWorkers int
-	qualified  bool
 }
 
 // workersQuery is the rollup's question for a record share's numerator
 // that asks only for social workers (workersOnly): the hubs of the
 // denominator's keys with at least so many workers. The rollup keeps them
-// for the hubs (orgroll.DimWorkers), so ok is false for another
-// denominator (workerCounts answers it).
+// for the hubs (orgroll.WorkersDim: one key per unit and area), so ok is
+// false for another denominator (workerCounts answers it).
 func (rq rollQuery) workersQuery(nf *Filter) (rollQuery, bool) {
 	if rq.dim != orgroll.DimHub || !workersOnly(nf) {
 		return rollQuery{}, false
 	}
-	return rollQuery{dim: orgroll.DimWorkers, rural: rq.rural, minWorkers: nf.MinWorkers, qualified: nf.QualifiedWorkers}, true
-}
-
-// keyOK reports whether a key's k counts for the query.
-func (rq rollQuery) keyOK(k string) bool {
-	if rq.minWorkers == 0 {
-		return slices.Contains(rq.keys, k)
-	}
-	n, q, ok := orgroll.ParseWorkersKey(k)
-	if rq.qualified {
-		n = q
-	}
-	return ok && n >= rq.minWorkers
+	return rollQuery{dim: orgroll.WorkersDim(nf.MinWorkers, nf.QualifiedWorkers), keys: []string{""}, rural: rq.rural}, true
 }
 
 // rollable reports whether the rollup answers an indicator's counts on a
@@ -202,7 +186,7 @@ func (e *evaluator) rollMany(ctx context.Context, reqs []orgroll.ReadReq) error 
 // keeps reports whether the rollup's key counts for a rule: one of its
 // keys, in its area, inside the units a unit_share rule counts (unitLen).
 func (rq rollQuery) keeps(k orgroll.Key, unitLen int) bool {
-	return k.Dim == rq.dim && rq.keyOK(k.K) && (rq.rural == nil || (k.Area == geo.Rural) == *rq.rural) && countedCode(k.Code, unitLen)
+	return k.Dim == rq.dim && slices.Contains(rq.keys, k.K) && (rq.rural == nil || (k.Area == geo.Rural) == *rq.rural) && countedCode(k.Code, unitLen)
 }
 
 // scanDim reports whether a dimension's keys of a level are read as one
@@ -211,7 +195,7 @@ func (rq rollQuery) keeps(k orgroll.Key, unitLen int) bool {
 // workers of the streets and communities, set on a few organizations and
 // changed on a few days each, so that the scan reads about one row per key.
 func scanDim(dim string, lvl int) bool {
-	return lvl > 3 && (dim == orgroll.DimHub || dim == orgroll.DimBrand || dim == orgroll.DimMark || dim == orgroll.DimWorkers)
+	return lvl > 3 && (dim == orgroll.DimHub || dim == orgroll.DimBrand || dim == orgroll.DimMark || orgroll.IsWorkersDim(dim))
 }
 
 // countedCode is match.counted's condition on a code at least unitLen long.
@@ -676,7 +660,7 @@ func (e *evaluator) histReqs(ind *Indicator, node geo.Node, w when) ([]orgroll.R
 		return nil, false
 	}
 	rq, roll := rollable(ind, w)
-	if !roll || !slices.Contains(orgroll.HistDims, rq.dim) || !slices.Equal(rq.keys, []string{""}) || rq.rural != nil || rq.minWorkers != 0 {
+	if !roll || !slices.Contains(orgroll.HistDims, rq.dim) || !slices.Equal(rq.keys, []string{""}) || rq.rural != nil {
 		return nil, false
 	}
 	hl := orgroll.HistLevel(orgroll.LevelFor(levelLen[ind.Rule.UnitLevel]))

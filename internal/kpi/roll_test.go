@@ -203,7 +203,7 @@ func TestCorrectionOfALateClosing(t *testing.T) {
 }
 
 // The hubs' record shares of social workers read their numerator from the
-// dated rollup (orgroll.DimWorkers, rollNums), which the hub service moves
+// dated rollup (orgroll.WorkersDim, rollNums), which the hub service moves
 // in its transaction. After every step (workers added, some dated back
 // with a late reason, a worker's leaving dated back, a hub moved to
 // another district by a late entry, a hub losing its flag, and, past the
@@ -218,6 +218,9 @@ func TestHubWorkersRollupIsExact(t *testing.T) {
 	w.indicators(
 		Input{Key: "two_workers", NameZH: "两名社工", Level: LevelDistrict, ScopeCode: cityCode,
 			Rule:   Rule{Kind: KindRecordShare, Source: SourceHubs, Filter: Filter{Hub: &yes}, NumeratorFilter: &Filter{MinWorkers: 2}},
+			Target: 1, Deadline: "2023-12-31"},
+		Input{Key: "two_qualified", NameZH: "两名持证社工", Level: LevelDistrict, ScopeCode: cityCode,
+			Rule:   Rule{Kind: KindRecordShare, Source: SourceHubs, Filter: Filter{Hub: &yes}, NumeratorFilter: &Filter{MinWorkers: 2, QualifiedWorkers: true}},
 			Target: 1, Deadline: "2023-12-31"},
 		Input{Key: "qualified_village", NameZH: "村枢纽持证社工", Level: LevelDistrict, ScopeCode: cityCode,
 			Rule: Rule{Kind: KindRecordShare, Source: SourceHubs, Filter: Filter{Hub: &yes, Rural: &yes},
@@ -234,7 +237,7 @@ func TestHubWorkersRollupIsExact(t *testing.T) {
 		}
 		return wk.ID
 	}
-	keys := []string{"hub_social_workers", "two_workers", "qualified_village"}
+	keys := []string{"hub_social_workers", "two_workers", "two_qualified", "qualified_village"}
 	units := []string{cityCode, tianheCode, conghuaCode, wenquan}
 	days := []string{"2021-12-15", "2022-01-25", "2022-03-01", "2022-06-15", "2022-07-15", "2022-12-31", ""}
 	same := func(step string) {
@@ -278,6 +281,7 @@ func TestHubWorkersRollupIsExact(t *testing.T) {
 	add(a.ID, "2021-12-01", true, "纸质台账补录") // before the hub was one: counted from its flag
 	same("a worker dated back")
 	value("two_workers", tianheCode, "2022-03-01", 1)
+	value("two_qualified", tianheCode, "2022-03-01", 0) // two workers, one of them qualified
 	w.clock.set("2022-09-01")
 	if _, err := hubs.EndWorkerLate(w.ctx, w.city, a.ID, a1, "2022-05-31", "离职补录"); err != nil {
 		t.Fatal(err)
@@ -363,7 +367,7 @@ func TestHubWorkersRollupIsExact(t *testing.T) {
 func rollWorkers(t *testing.T, w *world, district, day string) int {
 	t.Helper()
 	lo, hi := spanOf(district).lo, spanOf(district).hi
-	m, err := orgroll.Read(w.ctx, w.db.Read, 3, []string{orgroll.DimWorkers}, lo, hi, day)
+	m, err := orgroll.Read(w.ctx, w.db.Read, 3, []string{orgroll.WorkersDim(1, false)}, lo, hi, day)
 	if err != nil {
 		t.Fatal(err)
 	}

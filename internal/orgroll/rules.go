@@ -54,11 +54,33 @@ const (
 	DimHub   = "hub"   // k ''
 	DimBrand = "brand" // k ''
 	DimParty = "party" // k the party organization form
-	// DimWorkers counts the hubs with hub social workers on the day (the
-	// numerator of the hubs' record share, kpi's workerCounts): k is
-	// WorkersKey of how many (and how many of them qualified).
-	DimWorkers = "workers"
 )
+
+// WorkersDim is the dimension counting the hubs with at least n hub social
+// workers in post on the day (qualified ones, if qualified): the numerator
+// of the hubs' record share (kpi's workerCounts), k empty. A hub with n
+// workers, q of them qualified, counts under WorkersDim(i, false) for i
+// from 1 to n and WorkersDim(i, true) for i from 1 to q, so that a rule's
+// numerator reads one key per unit and area (issue 19: the national city's
+// dashboard read 77 keys of how many workers where 22 now answer).
+func WorkersDim(n int, qualified bool) string {
+	if qualified {
+		return workersQual + strconv.Itoa(n)
+	}
+	return workersAny + strconv.Itoa(n)
+}
+
+const workersAny, workersQual = "workers", "qworkers"
+
+// IsWorkersDim reports whether a dimension is a WorkersDim.
+func IsWorkersDim(dim string) bool {
+	n, ok := strings.CutPrefix(dim, workersQual)
+	if !ok {
+		n, ok = strings.CutPrefix(dim, workersAny)
+	}
+	i, err := strconv.Atoi(n)
+	return ok && err == nil && i >= 1 && strconv.Itoa(i) == n
+}
 
 // Day is the day in China of a time, as the rollup keys it.
 func Day(t time.Time) string { return clock.Day(t) }
@@ -235,18 +257,6 @@ func WithWorkers(segs []Seg, ws []Worker) []Seg {
 	return out
 }
 
-// WorkersKey is DimWorkers' k for a hub with n social workers in post, q
-// of them qualified.
-func WorkersKey(n, q int) string { return strconv.Itoa(n) + "/" + strconv.Itoa(q) }
-
-// ParseWorkersKey reads WorkersKey.
-func ParseWorkersKey(k string) (n, q int, ok bool) {
-	a, b, found := strings.Cut(k, "/")
-	n, err1 := strconv.Atoi(a)
-	q, err2 := strconv.Atoi(b)
-	return n, q, found && err1 == nil && err2 == nil
-}
-
 func b01(b bool) string {
 	if b {
 		return "1"
@@ -311,8 +321,18 @@ type Count struct{ N, Late int }
 // dimLate is the bit of the field a dimension reads besides the status and
 // the community (an organization is counted by where it is and whether it
 // is active).
+// (the hubs' workers, WorkersDim, read the hub flag: a worker's own dates
+// are not history fields)
 var dimLate = map[string]int{DimAll: 0, DimGroup: 1 << fGroups, DimType: 1 << fTypes, DimTier: 1 << fTier,
-	DimMark: 1 << fMark, DimHub: 1 << fHub, DimBrand: 1 << fBrand, DimParty: 1 << fParty, DimWorkers: 1 << fHub}
+	DimMark: 1 << fMark, DimHub: 1 << fHub, DimBrand: 1 << fBrand, DimParty: 1 << fParty}
+
+// lateBits is dimLate of a dimension.
+func lateBits(dim string) int {
+	if IsWorkersDim(dim) {
+		return 1 << fHub
+	}
+	return dimLate[dim]
+}
 
 // keys calls fn with every key a state counts under at a level (0: at
 // every level) and whether it counts there by a late entry.
@@ -328,7 +348,7 @@ func (st State) keys(lvl int, fn func(Key, bool)) {
 		}
 		code := c[:l.Len]
 		add := func(dim, k string) {
-			fn(Key{Lvl: l.Lvl, Dim: dim, Code: code, Area: area, K: k}, st.Late&(1<<fStatus|1<<fCommunity|dimLate[dim]) != 0)
+			fn(Key{Lvl: l.Lvl, Dim: dim, Code: code, Area: area, K: k}, st.Late&(1<<fStatus|1<<fCommunity|lateBits(dim)) != 0)
 		}
 		add(DimAll, "")
 		add(DimTier, st.Tier)
@@ -338,8 +358,11 @@ func (st State) keys(lvl int, fn func(Key, bool)) {
 		}
 		if st.Hub {
 			add(DimHub, "")
-			if st.Workers > 0 {
-				add(DimWorkers, WorkersKey(st.Workers, st.Qualified))
+			for i := 1; i <= st.Workers; i++ {
+				add(WorkersDim(i, false), "")
+			}
+			for i := 1; i <= st.Qualified; i++ {
+				add(WorkersDim(i, true), "")
 			}
 		}
 		if st.Brand {

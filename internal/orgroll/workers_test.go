@@ -45,22 +45,37 @@ func TestWithWorkers(t *testing.T) {
 	if enc, plain := orgroll.Encode(orgroll.WithWorkers(segs, nil)), orgroll.Encode(segs); enc != plain {
 		t.Errorf("a timeline without workers is stored as %q, want %q", enc, plain)
 	}
-	// the keys: the hub counts under DimWorkers by how many, on a day in post
-	st, ok := orgroll.On(got, "2022-08-15")
-	var keys []string
-	st.Keys(3, func(k orgroll.Key, _ bool) {
-		if k.Dim == orgroll.DimWorkers {
-			keys = append(keys, k.Code+" "+k.K)
+	// the keys: the hub counts under WorkersDim of every number up to how
+	// many were in post that day, and of the qualified up to theirs
+	st, ok := orgroll.On(got, "2022-05-01")
+	workerKeys := func(st orgroll.State) []string {
+		var keys []string
+		st.Keys(3, func(k orgroll.Key, _ bool) {
+			if orgroll.IsWorkersDim(k.Dim) {
+				keys = append(keys, k.Code+" "+k.Dim+" "+k.K)
+			}
+		})
+		return keys
+	}
+	if keys := workerKeys(st); !ok || !reflect.DeepEqual(keys, []string{"440117 workers1 ", "440117 workers2 ", "440117 qworkers1 "}) {
+		t.Errorf("workers keys on 2022-05-01: %q (%v)", keys, ok)
+	}
+	st, ok = orgroll.On(got, "2022-08-15")
+	if keys := workerKeys(st); !ok || !reflect.DeepEqual(keys, []string{"440106 workers1 ", "440106 workers2 ", "440106 qworkers1 ", "440106 qworkers2 "}) {
+		t.Errorf("workers keys on 2022-08-15: %q (%v)", keys, ok)
+	}
+	if orgroll.WorkersDim(2, false) != "workers2" || orgroll.WorkersDim(1, true) != "qworkers1" {
+		t.Errorf("workers dimensions: %q, %q", orgroll.WorkersDim(2, false), orgroll.WorkersDim(1, true))
+	}
+	for dim, want := range map[string]bool{"workers1": true, "qworkers12": true, "workers": false, "workers0": false,
+		"workers01": false, "qworkers": false, "workers+1": false, orgroll.DimHub: false} {
+		if orgroll.IsWorkersDim(dim) != want {
+			t.Errorf("IsWorkersDim(%q): %v", dim, !want)
 		}
-	})
-	if !ok || !reflect.DeepEqual(keys, []string{"440106 " + orgroll.WorkersKey(2, 2)}) {
-		t.Errorf("workers keys on 2022-08-15: %v (%v)", keys, ok)
 	}
 	// a hub no longer a hub counts under no workers key
 	st.Hub = false
-	st.Keys(3, func(k orgroll.Key, _ bool) {
-		if k.Dim == orgroll.DimWorkers {
-			t.Errorf("a non-hub counted under %v", k)
-		}
-	})
+	if keys := workerKeys(st); len(keys) != 0 {
+		t.Errorf("a non-hub counted under %q", keys)
+	}
 }
