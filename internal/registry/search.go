@@ -840,8 +840,16 @@ func (s *Service) pageRows(ctx context.Context, u *auth.User, ids []int64) ([]*O
 	}
 	in, args := db.InList(ids, nil)
 	byID := map[int64]*Org{}
-	if err := s.DB.Each(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id IN `+in, args, func(rows db.Scanner) error {
-		o, err := scanOrg(rows)
+	// on PostgreSQL by the rows' raw values, as the list's (listrow.go),
+	// with a total of 0 where the list has its own
+	sel, read := orgColumns, func(rows db.Scanner) (*Org, error) { return scanOrg(rows) }
+	if s.DB.Engine == db.Postgres {
+		var total int
+		sel = orgColumns + `, 0`
+		read = rawReader(func(rows db.Scanner) (*Org, error) { return scanOrg(withTotal{rows, &total}) }, &total)
+	}
+	if err := s.DB.Each(ctx, `SELECT `+sel+` FROM orgs o WHERE o.id IN `+in, args, func(rows db.Scanner) error {
+		o, err := read(rows)
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ import (
 // tied, prefix matches with ids above the substring matches (so a page of
 // fewer rows than the matches must stop at its size), on every page, for
 // a city, a district and a list with another filter. Each row must equal
-// the organization read alone, and on PostgreSQL a search costs three
+// the organization read alone (on PostgreSQL read by its raw values), and on PostgreSQL a search costs three
 // round trips (the tally, the matches, the page's rows; two past the last
 // page; four when the matches are past the cap and the exact and prefix
 // names do not fill the page, less the page's rows when there are none).
@@ -156,6 +156,9 @@ func TestRankedSearchCounts(t *testing.T) {
 	}
 	if f.db.Engine == db.Postgres && trips == 0 {
 		t.Fatal("no round trips counted")
+	}
+	if n := registry.ListRowsScannedForTest(); n != 0 {
+		t.Errorf("%d rows read through pgx's Scan, not by their raw values", n)
 	}
 	if counts["甲乙"] != 2 {
 		t.Fatalf("the exact names are not tied: %v", counts)
