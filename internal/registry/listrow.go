@@ -308,6 +308,27 @@ func rawFits(fds []pgconn.FieldDescription) bool {
 	return true
 }
 
+// rawReader reads pgx's rows of orgColumns and a total by their raw values
+// (rawOrg), when their columns are what rawOrg reads (checked on the first
+// row), else by scan (counted in listRowsScanned).
+func rawReader(scan func(db.Scanner) (*Org, error), total *int) func(db.Scanner) (*Org, error) {
+	fits := -1
+	return func(rows db.Scanner) (*Org, error) {
+		raw, ok := rows.(rawRows)
+		if fits < 0 {
+			fits = 0
+			if ok && rawFits(raw.FieldDescriptions()) {
+				fits = 1
+			}
+		}
+		if fits == 0 {
+			listRowsScanned.Add(1)
+			return scan(rows)
+		}
+		return rawOrg(raw.RawValues(), total)
+	}
+}
+
 // errRaw is a raw value rawOrg cannot read: a NULL (which scanOrg refuses
 // too) or an integer or timestamp of an unexpected size.
 var errRaw = errors.New("registry: organization row: a NULL or a value of an unexpected size")

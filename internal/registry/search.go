@@ -591,7 +591,8 @@ func (s *Service) searchList(ctx context.Context, u *auth.User, f Filter, order 
 // pinyin-only ones from the full-text index in id order, each stopping as
 // soon as the page is full. The count stops at searchCountCap; when the
 // list has no filter but its scope, which the index's district tokens
-// already express, it is counted in the index alone.
+// already express, it is counted in the index alone. The order is
+// ranking's, whichever way the ids are read.
 func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Page, error) {
 	d := s.DB.Dialect
 	p := &Page{Items: []*Org{}, Page: f.Page, PerPage: f.PerPage}
@@ -603,12 +604,60 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	parts := ftsParts(key)
 	code, _ := listScope(u, f.Within)
 	plain := len(code) <= 6 && onlyScope(base) // the index's place tokens are the whole condition
-	total, err := s.countMatches(ctx, parts, f.searchIn, plain, w0, args0, searchCountCap+1)
-	if err != nil {
-		return nil, err
+	skip := (f.Page - 1) * f.PerPage
+	need := min(skip+f.PerPage, maxRankedDepth) // a deeper page is refused below
+
+	// Exact name, then the names that start with the query: k 0 and 1.
+	args := append([]any(nil), args0...)
+	ins := make([]string, len(f.searchDistricts))
+	for i, dc := range f.searchDistricts {
+		args = append(args, dc)
+		ins[i] = ph(len(args))
+	}
+	prefix, args := d.HasPrefix("o.name_key", key, args)
+	args = append(args, key, need)
+	prefixQ := `SELECT CASE WHEN o.name_key = ` + ph(len(args)-1) + ` THEN 0 ELSE 1 END AS k, o.id FROM orgs o WHERE ` + w0 +
+		` AND o.district_code IN (` + strings.Join(ins, ", ") + `) AND ` + prefix + ` ORDER BY 1, o.id LIMIT ` + ph(len(args))
+	// planned once when the scope is the whole condition (db.DB.Generic):
+	// the index on (district_code, name_key) serves the districts and the
+	// prefix's range for any values
+	pool := s.DB.Read
+	if plain {
+		pool = s.DB.Generic
+	}
+
+	// On PostgreSQL, when the places are the whole condition, one
+	// statement reads the exact and prefix matches and each part's matches
+	// up to one past the cap (k 2, 3, ...): their union counts the matches,
+	// and when they are within the cap they are all the matches, which
+	// ranking orders here, so no id-order read is needed (a GIN index
+	// cannot hand matches over in id order); a part's own count decides
+	// its walk. Three round trips for a search (the tally, this, the page)
+	// instead of five (issue 19). SQLite's FTS5 reads in id order, cheaper
+	// than carrying every match to Go.
+	var lists [][]int64 // by k
+	var total int
+	combined := plain && !d.FullTextOrdered()
+	if combined {
+		q := `SELECT k, id FROM (` + prefixQ + `) a`
+		for i, part := range parts {
+			var sub string
+			sub, args = part.sqlOnce(d, f.searchIn, args)
+			q += ` UNION ALL SELECT ` + strconv.Itoa(2+i) + `, id FROM (SELECT id FROM (` + sub + `) p LIMIT ` +
+				strconv.Itoa(searchCountCap+1) + `) q`
+		}
+		var err error
+		if lists, err = s.keyedIDs(ctx, q, args, 2+len(parts)); err != nil {
+			return nil, fmt.Errorf("search matches: %w", err)
+		}
+		total = distinctIDs(searchCountCap+1, lists[2:]...)
+	} else {
+		var err error
+		if total, err = s.countMatches(ctx, parts, f.searchIn, plain, w0, args0, searchCountCap+1); err != nil {
+			return nil, err
+		}
 	}
 	p.Total, p.More = min(total, searchCountCap), total > searchCountCap
-	skip := (f.Page - 1) * f.PerPage
 	if !p.More && skip >= p.Total {
 		return p, nil // past the last page: the count was the whole cost
 	}
@@ -624,52 +673,36 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
 			Fields: map[string]errs.Msg{"page": errs.M("err.page_too_deep", maxRankedDepth)}}
 	}
-	need := skip + f.PerPage // at most maxRankedDepth
-	ids := make([]int64, 0, need)
-	seen := map[int64]bool{}
-	collect := func(pool *sql.DB, what, q string, args []any, extra int) error {
-		if len(ids) >= need {
-			return nil
+	if !combined {
+		var err error
+		if lists, err = s.keyedIDsOn(ctx, pool, prefixQ, args, 2); err != nil {
+			return nil, fmt.Errorf("search prefix: %w", err)
 		}
-		args = append(args, need-len(ids)+extra)
-		rows, err := pool.QueryContext(ctx, q+` LIMIT `+ph(len(args)), args...)
-		if err != nil {
-			return fmt.Errorf("search %s: %w", what, err)
+	}
+	r := newRanking(need)
+	r.add(lists[0])
+	r.add(lists[1])
+	if combined && !p.More {
+		for i := range parts {
+			r.add(lists[2+i])
 		}
-		defer rows.Close()
-		for rows.Next() {
+		return s.rankedPage(ctx, u, p, r.ids, skip)
+	}
+	collect := func(pool *sql.DB, q string, args []any, limit int) error {
+		args = append(args, limit)
+		var ids []int64
+		if err := s.DB.EachOn(ctx, pool, q+` LIMIT `+ph(len(args)), args, func(rows db.Scanner) error {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				return err
 			}
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
+			ids = append(ids, id)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("search matches: %w", err)
 		}
-		return rows.Err()
-	}
-
-	// Exact name, then the names that start with the query.
-	args := append([]any(nil), args0...)
-	ins := make([]string, len(f.searchDistricts))
-	for i, dc := range f.searchDistricts {
-		args = append(args, dc)
-		ins[i] = ph(len(args))
-	}
-	inDistricts := "o.district_code IN (" + strings.Join(ins, ", ") + ")"
-	prefix, args := d.HasPrefix("o.name_key", key, args)
-	args = append(args, key)
-	// planned once when the scope is the whole condition (db.DB.Generic):
-	// the index on (district_code, name_key) serves the districts and the
-	// prefix's range for any values
-	pool := s.DB.Read
-	if plain {
-		pool = s.DB.Generic
-	}
-	if err := collect(pool, "prefix", `SELECT o.id FROM orgs o WHERE `+w0+` AND `+inDistricts+` AND `+prefix+
-		` ORDER BY CASE WHEN o.name_key = `+ph(len(args))+` THEN 0 ELSE 1 END, o.id`, args, 0); err != nil {
-		return nil, err
+		r.add(ids)
+		return nil
 	}
 
 	// Then the other matches of the characters, then the pinyin-only ones,
@@ -687,13 +720,21 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	// row (issue 19).
 	walk := !d.FullTextOrdered() && p.More && len(f.searchIn) == 1
 	for i, part := range parts {
+		if r.full() {
+			break
+		}
 		walkPart := walk && part.col != "ini"
 		if walkPart && len(parts) > 1 {
 			// a pinyin query: only a part with many matches of its own is
 			// worth walking (the letters of a name are usually rare)
-			n, err := s.countMatches(ctx, parts[i:i+1], f.searchIn, true, "", nil, searchCountCap+1)
-			if err != nil {
-				return nil, err
+			n := 0
+			if combined {
+				n = len(lists[2+i]) // the part's matches up to one past the cap
+			} else {
+				var err error
+				if n, err = s.countMatches(ctx, parts[i:i+1], f.searchIn, true, "", nil, searchCountCap+1); err != nil {
+					return nil, err
+				}
 			}
 			walkPart = n > searchCountCap
 		}
@@ -701,7 +742,7 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 			// The places are the whole list: no join, and the rows already
 			// found (exact, prefix, an earlier part) are skipped by id
 			// instead of excluded in the query, which keeps the matches in
-			// id order: the statement reads one more row per row found.
+			// id order: the statement reads the page's rows whole.
 			// Planned once (db.DB.Generic): the index's tokens are the
 			// whole condition, so the plan is the same for any query, and
 			// planning it for each search cost as much as running it
@@ -715,7 +756,7 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 				sub, args = part.sqlOnce(d, f.searchIn, nil)
 				q = `SELECT m.id FROM (` + sub + `) m ORDER BY m.id`
 			}
-			if err := collect(s.DB.Generic, "matches", q, args, len(ids)); err != nil {
+			if err := collect(s.DB.Generic, q, args, need); err != nil {
 				return nil, err
 			}
 			continue
@@ -742,15 +783,52 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 			chars, args = parts[0].sql(d, f.searchIn, args)
 			q += ` AND o.id NOT IN (` + chars + `)`
 		}
-		if err := collect(s.DB.Read, "matches", q+` ORDER BY `+by, args, 0); err != nil {
+		if err := collect(s.DB.Read, q+` ORDER BY `+by, args, need-len(r.ids)); err != nil {
 			return nil, err
 		}
 	}
+	return s.rankedPage(ctx, u, p, r.ids, skip)
+}
 
-	// The page's rows, in the order found.
-	from := min(len(ids), (f.Page-1)*f.PerPage)
-	p.Items, err = s.pageRows(ctx, u, ids[from:])
+// rankedPage reads the page's rows of a ranked search, in the order found.
+func (s *Service) rankedPage(ctx context.Context, u *auth.User, p *Page, ids []int64, skip int) (*Page, error) {
+	var err error
+	p.Items, err = s.pageRows(ctx, u, ids[min(len(ids), skip):])
 	return p, err
+}
+
+// keyedIDs reads a statement's rows of (k, id) on the Generic pool into a
+// list of ids for each k from 0 to n-1, in the order read.
+func (s *Service) keyedIDs(ctx context.Context, q string, args []any, n int) ([][]int64, error) {
+	return s.keyedIDsOn(ctx, s.DB.Generic, q, args, n)
+}
+
+// keyedIDsOn is keyedIDs on a given pool.
+func (s *Service) keyedIDsOn(ctx context.Context, pool *sql.DB, q string, args []any, n int) ([][]int64, error) {
+	lists := make([][]int64, n)
+	err := s.DB.EachOn(ctx, pool, q, args, func(rows db.Scanner) error {
+		var k, id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return err
+		}
+		if k < 0 || k >= int64(n) {
+			return fmt.Errorf("search: a row of kind %d", k)
+		}
+		lists[k] = append(lists[k], id)
+		return nil
+	})
+	return lists, err
+}
+
+// distinctIDs is the number of distinct ids in the lists, at most limit.
+func distinctIDs(limit int, lists ...[]int64) int {
+	seen := map[int64]bool{}
+	for _, l := range lists {
+		for _, id := range l {
+			seen[id] = true
+		}
+	}
+	return min(len(seen), limit)
 }
 
 // pageRows reads a search page's organizations, masked for the viewer, in
@@ -762,8 +840,16 @@ func (s *Service) pageRows(ctx context.Context, u *auth.User, ids []int64) ([]*O
 	}
 	in, args := db.InList(ids, nil)
 	byID := map[int64]*Org{}
-	if err := s.DB.Each(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id IN `+in, args, func(rows db.Scanner) error {
-		o, err := scanOrg(rows)
+	// on PostgreSQL by the rows' raw values, as the list's (listrow.go),
+	// with a total of 0 where the list has its own
+	sel, read := orgColumns, func(rows db.Scanner) (*Org, error) { return scanOrg(rows) }
+	if s.DB.Engine == db.Postgres {
+		var total int
+		sel = orgColumns + `, 0`
+		read = rawReader(func(rows db.Scanner) (*Org, error) { return scanOrg(withTotal{rows, &total}) }, &total)
+	}
+	if err := s.DB.Each(ctx, `SELECT `+sel+` FROM orgs o WHERE o.id IN `+in, args, func(rows db.Scanner) error {
+		o, err := read(rows)
 		if err != nil {
 			return err
 		}

@@ -257,6 +257,39 @@ func (x *placeIndex) initials(run string, limit int, test func(int32) bool) []in
 	return out
 }
 
+// ranking is a ranked search's first need ids, in the one order of every
+// way a search is answered (the index in memory, the database's full-text
+// index read in id order, its capped matches ordered here): lists added
+// in rank (exact name, prefix, the characters, the initials, the
+// syllables), each by id, an id only where it first comes.
+type ranking struct {
+	need int
+	ids  []int64
+	seen map[int64]bool
+}
+
+func newRanking(need int) *ranking {
+	return &ranking{need: need, ids: make([]int64, 0, need), seen: map[int64]bool{}}
+}
+
+// full reports whether the page's rows are all found.
+func (r *ranking) full() bool { return len(r.ids) >= r.need }
+
+// add appends the ids of the next rank not already found, by id (l is
+// sorted in place), up to need.
+func (r *ranking) add(l []int64) {
+	slices.Sort(l)
+	for _, id := range l {
+		if r.full() {
+			return
+		}
+		if !r.seen[id] {
+			r.seen[id] = true
+			r.ids = append(r.ids, id)
+		}
+	}
+}
+
 // unionSize is the size of the union of ascending lists, at most limit.
 func unionSize(limit int, lists ...[]int32) int {
 	var all []int32
@@ -371,23 +404,13 @@ func (s *Service) indexedSearch(ctx context.Context, u *auth.User, f Filter) (_ 
 	}
 	// Each district's lists are in id order; the scope's first rows of
 	// each kind are among them.
-	found := make([]int64, 0, need)
-	seen := map[int64]bool{}
+	r := newRanking(need)
 	for _, l := range [][]int64{exact, prefix, chars, ini, py} {
-		slices.Sort(l)
-		for _, id := range l {
-			if len(found) == need {
-				break
-			}
-			if !seen[id] {
-				seen[id] = true
-				found = append(found, id)
-			}
-		}
+		r.add(l)
 	}
-	if skip >= len(found) {
+	if skip >= len(r.ids) {
 		return p, true, nil
 	}
-	p.Items, err = s.pageRows(ctx, u, found[skip:])
+	p.Items, err = s.pageRows(ctx, u, r.ids[skip:])
 	return p, true, err
 }

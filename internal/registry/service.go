@@ -129,24 +129,7 @@ func (s *Service) listPage(ctx context.Context, u *auth.User, f Filter, order st
 			return packedOrg(row, &p.Total)
 		}
 	case db.Postgres:
-		// pgx's rows by their raw values (listrow.go), when their columns
-		// are what rawOrg reads (checked on the first row)
-		fits := -1
-		scan := read
-		read = func(rows db.Scanner) (*Org, error) {
-			raw, ok := rows.(rawRows)
-			if fits < 0 {
-				fits = 0
-				if ok && rawFits(raw.FieldDescriptions()) {
-					fits = 1
-				}
-			}
-			if fits == 0 {
-				listRowsScanned.Add(1)
-				return scan(rows)
-			}
-			return rawOrg(raw.RawValues(), &p.Total)
-		}
+		read = rawReader(read, &p.Total)
 	}
 	if err := s.DB.Each(ctx, `SELECT `+sel+` FROM orgs o WHERE `+w+
 		` ORDER BY `+order+limit, args, func(rows db.Scanner) error {

@@ -30,15 +30,20 @@ type Scanner interface{ Scan(dest ...any) error }
 // same statement, same statement cache, same round trips. On SQLite it is
 // Query.
 func (d *DB) Each(ctx context.Context, q string, args []any, fn func(Scanner) error) error {
+	return d.EachOn(ctx, d.Read, q, args, fn)
+}
+
+// EachOn is Each on a given pool of d's (Read or Generic).
+func (d *DB) EachOn(ctx context.Context, pool *sql.DB, q string, args []any, fn func(Scanner) error) error {
 	if d.Engine != Postgres {
-		rows, err := d.Read.QueryContext(ctx, q, args...)
+		rows, err := pool.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		return eachRow(rows, fn)
 	}
-	c, err := d.Read.Conn(ctx)
+	c, err := pool.Conn(ctx)
 	if err != nil {
 		return err
 	}
