@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"linli/internal/platform/auth"
+	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
 	"linli/internal/registry"
@@ -662,22 +663,16 @@ func (m *measurer) changesElsewhere(sp *spec, unit string, city bool) {
 			}
 			// leave the organization as it was found, for the next measurement or run
 			defer toggle(ctx, true)
-			tick := time.NewTicker(time.Second / changesPerSecond)
-			defer tick.Stop()
-			for {
-				select {
-				case <-wctx.Done():
-					return
-				case <-tick.C:
-				}
+			clock.Every(wctx, time.Second/changesPerSecond, func() bool {
 				if err := toggle(wctx, false); err != nil {
 					if wctx.Err() == nil {
 						failed.Add(1)
 					}
-					continue
+					return true
 				}
 				made.Add(1)
-			}
+				return true
+			})
 		}()
 	}
 	sp.after = func() {
