@@ -647,10 +647,10 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 				strconv.Itoa(searchCountCap+1) + `) q`
 		}
 		var err error
-		if lists, err = s.keyedIDs(ctx, q, args, 2+len(parts)); err != nil {
+		if lists, err = s.keyedIDs(ctx, s.DB.Generic, q, args, 2+len(parts)); err != nil {
 			return nil, fmt.Errorf("search matches: %w", err)
 		}
-		total = distinctIDs(searchCountCap+1, lists[2:]...)
+		total = unionSize(searchCountCap+1, lists[2:]...)
 	} else {
 		var err error
 		if total, err = s.countMatches(ctx, parts, f.searchIn, plain, w0, args0, searchCountCap+1); err != nil {
@@ -675,7 +675,7 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	}
 	if !combined {
 		var err error
-		if lists, err = s.keyedIDsOn(ctx, pool, prefixQ, args, 2); err != nil {
+		if lists, err = s.keyedIDs(ctx, pool, prefixQ, args, 2); err != nil {
 			return nil, fmt.Errorf("search prefix: %w", err)
 		}
 	}
@@ -797,14 +797,9 @@ func (s *Service) rankedPage(ctx context.Context, u *auth.User, p *Page, ids []i
 	return p, err
 }
 
-// keyedIDs reads a statement's rows of (k, id) on the Generic pool into a
-// list of ids for each k from 0 to n-1, in the order read.
-func (s *Service) keyedIDs(ctx context.Context, q string, args []any, n int) ([][]int64, error) {
-	return s.keyedIDsOn(ctx, s.DB.Generic, q, args, n)
-}
-
-// keyedIDsOn is keyedIDs on a given pool.
-func (s *Service) keyedIDsOn(ctx context.Context, pool *sql.DB, q string, args []any, n int) ([][]int64, error) {
+// keyedIDs reads a statement's rows of (k, id) on the pool into a list of
+// ids for each k from 0 to n-1, in the order read.
+func (s *Service) keyedIDs(ctx context.Context, pool *sql.DB, q string, args []any, n int) ([][]int64, error) {
 	lists := make([][]int64, n)
 	err := s.DB.EachOn(ctx, pool, q, args, func(rows db.Scanner) error {
 		var k, id int64
@@ -818,17 +813,6 @@ func (s *Service) keyedIDsOn(ctx context.Context, pool *sql.DB, q string, args [
 		return nil
 	})
 	return lists, err
-}
-
-// distinctIDs is the number of distinct ids in the lists, at most limit.
-func distinctIDs(limit int, lists ...[]int64) int {
-	seen := map[int64]bool{}
-	for _, l := range lists {
-		for _, id := range l {
-			seen[id] = true
-		}
-	}
-	return min(len(seen), limit)
 }
 
 // pageRows reads a search page's organizations, masked for the viewer, in

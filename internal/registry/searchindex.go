@@ -290,9 +290,9 @@ func (r *ranking) add(l []int64) {
 	}
 }
 
-// unionSize is the size of the union of ascending lists, at most limit.
-func unionSize(limit int, lists ...[]int32) int {
-	var all []int32
+// unionSize is the size of the union of lists of ids, at most limit.
+func unionSize[ID int32 | int64](limit int, lists ...[]ID) int {
+	var all []ID
 	for _, l := range lists {
 		all = append(all, l...)
 	}
