@@ -86,10 +86,9 @@ func (s *Service) list(ctx context.Context, u *auth.User, f Filter) (*listed, er
 	}
 	f.PerPage = min(f.PerPage, MaxPerPage)
 	f.Page = min(max(f.Page, 1), MaxPage)
-	order, ok := sorts[f.Sort]
-	if !ok {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
+	order, err := sortOrder(f.Sort)
+	if err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(f.Q) != "" {
 		p, err := s.searchList(ctx, u, f, order)
