@@ -244,11 +244,9 @@ func (s *Service) conflict(err error) error {
 	}
 	msg := err.Error()
 	if strings.Contains(msg, "credit_code") {
-		return &errs.Error{Code: errs.Conflict, Message: errs.M("err.duplicate_credit"),
-			Fields: map[string]errs.Msg{"credit_code": errs.M("err.duplicate_credit")}}
+		return errs.FieldConflict("credit_code", "err.duplicate_credit")
 	}
-	return &errs.Error{Code: errs.Conflict, Message: errs.M("err.duplicate_name"),
-		Fields: map[string]errs.Msg{"name": errs.M("err.duplicate_name")}}
+	return errs.FieldConflict("name", "err.duplicate_name")
 }
 
 // History returns an organization's dated changes, newest first.
