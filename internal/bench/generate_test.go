@@ -16,9 +16,6 @@ import (
 // organization, so that the catalogue (package catalog, shared with the
 // demonstration) may change without moving the dataset's counts.
 func TestCountsDoNotDependOnTheKinds(t *testing.T) {
-	if testing.Short() {
-		t.Skip("generates two datasets")
-	}
 	ctx := context.Background()
 	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	// another catalogue: the same kinds in reverse, every weight 1
