@@ -47,11 +47,7 @@ type idPage struct {
 func getPage(t *testing.T, c *apptest.Client, path string) idPage {
 	t.Helper()
 	var p idPage
-	r := c.Do("GET", path, nil)
-	if r.Status != http.StatusOK {
-		t.Fatalf("%s: %d %s", path, r.Status, r.Body)
-	}
-	r.Decode(&p)
+	c.Do("GET", path, nil).Expect(http.StatusOK).Decode(&p)
 	return p
 }
 

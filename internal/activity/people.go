@@ -179,8 +179,7 @@ func (s *Service) Answer(ctx context.Context, u *auth.User, consultationID int64
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey_id, resident_key) DO NOTHING RETURNING id`,
 			sv.ID, hashKey(key), masked, in.Choice, db.NullID(u.ID), now).Scan(&id)
 		if err == sql.ErrNoRows {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.survey_answered"),
-				Fields: map[string]errs.Msg{"phone": errs.M("err.survey_answered")}}
+			return errs.FieldConflict("phone", "err.survey_answered")
 		}
 		if err != nil {
 			return fmt.Errorf("activity: insert answer: %w", err)

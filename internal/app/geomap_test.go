@@ -65,12 +65,8 @@ func TestMapEndpoint(t *testing.T) {
 	c := a.As(city)
 	get := func(path string) geomap.Data {
 		t.Helper()
-		r := c.Do("GET", path, nil)
-		if r.Status != http.StatusOK {
-			t.Fatalf("%s: %d %s", path, r.Status, r.Body)
-		}
 		var d geomap.Data
-		r.Decode(&d)
+		c.Do("GET", path, nil).Expect(http.StatusOK).Decode(&d)
 		return d
 	}
 	value := func(d geomap.Data, code string) float64 {

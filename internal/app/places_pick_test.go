@@ -177,11 +177,7 @@ func TestPlacePickerForms(t *testing.T) {
 			}
 			a, c := open()
 			var items struct{ Items []pick.Item }
-			r := c.Do("GET", "/api/v1/places/pick?level=community&q="+url.QueryEscape("天雅"), nil)
-			if r.Status != http.StatusOK {
-				t.Fatalf("pick: %d %s", r.Status, r.Body)
-			}
-			r.Decode(&items)
+			c.Do("GET", "/api/v1/places/pick?level=community&q="+url.QueryEscape("天雅"), nil).Expect(http.StatusOK).Decode(&items)
 			if f.scope == tianhe && (len(items.Items) != 2 || items.Items[0].Value != "天雅社区居委会 #440106003016" || items.Items[0].Place != "车陂街道") {
 				t.Errorf("picks %+v, want the two 天雅 with their streets", items.Items)
 			}

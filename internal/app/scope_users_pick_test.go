@@ -34,11 +34,7 @@ func TestCreateAccountByName(t *testing.T) {
 	hz := a.As(a.CreateUser("haizhu-sec-pick", auth.SecurityAdmin, haizhu, 0))
 	items := func(c *apptest.Client, path string) []pick.Item {
 		var out struct{ Items []pick.Item }
-		r := c.Do("GET", path, nil)
-		if r.Status != http.StatusOK {
-			t.Fatalf("%s: %d %s", path, r.Status, r.Body)
-		}
-		r.Decode(&out)
+		c.Do("GET", path, nil).Expect(http.StatusOK).Decode(&out)
 		return out.Items
 	}
 	if got := items(th, "/api/v1/users/places?q="+url.QueryEscape("五山")); len(got) == 0 || got[0].Value != "五山街道 #"+wushan {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/demo/catalog"
 	"linli/internal/geo"
 	"linli/internal/kpi"
 	"linli/internal/orgroll"
@@ -191,7 +192,7 @@ func dataset(ctx context.Context, cfg *Config, t *Target, ds *Dataset) error {
 	ds.HierarchyS = time.Since(t0).Seconds()
 	cfg.say("dataset: %d divisions in %.1f s; generating about %d organizations (seed %d)", w, ds.HierarchyS, cfg.Orgs, cfg.Seed)
 	t1 := time.Now()
-	if err := generate(ctx, t.DB, cfg.Seed, cfg.Orgs, cfg.Now(), ds, !cfg.NoActivities); err != nil {
+	if err := generate(ctx, t.DB, cfg.Seed, cfg.Orgs, cfg.Now(), ds, !cfg.NoActivities, kinds{catalog.Kinds, catalog.HubKinds}); err != nil {
 		return fmt.Errorf("bench: generate: %w", err)
 	}
 	ds.GenerateS = time.Since(t1).Seconds()

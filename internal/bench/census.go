@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"linli/internal/demo/catalog"
 	"linli/internal/platform/errs"
 	"linli/internal/platform/i18n"
 	"linli/internal/registry"
@@ -80,8 +81,8 @@ func (m *measurer) censusFile(ctx context.Context, district string, n int) ([]by
 	}
 	for i := 0; i < n; i++ {
 		c := comms[i%len(comms)]
-		k := pickKind(r, kinds, func(k *kind) bool { return k.where != formalOnly && (k.where != ruralOnly || c.kind == "rural") })
-		name := c.label + k.name + "第" + strconv.Itoa(first+i/len(comms)) + "分队"
+		k := catalog.Pick(r, catalog.Kinds, catalog.Place{District: c.code[:6], Rural: c.kind == "rural"})
+		name := c.label + k.Name + "第" + strconv.Itoa(first+i/len(comms)) + "分队"
 		tier, credit := registry.TierCommunity, ""
 		switch i % 20 {
 		case 0:
@@ -94,10 +95,10 @@ func (m *measurer) censusFile(ctx context.Context, district string, n int) ([]by
 		}
 		founded := []any{fmt.Sprintf("20%02d-%02d-%02d", 10+i%12, 1+i%12, 1+i%28), fmt.Sprintf("20%02d年%d月%d日", 10+i%12, 1+i%12, 1+i%28)}[i%2]
 		groups := ""
-		if len(k.groups) > 0 {
-			groups = labels("group.", k.groups)
+		if len(k.Groups) > 0 {
+			groups = labels("group.", k.Groups)
 		}
-		row := []any{name, credit, zh("tier." + tier), labels("type.", k.types), groups, c.code, c.label, c.label + "活动室",
+		row := []any{name, credit, zh("tier." + tier), labels("type.", k.Types), groups, c.code, c.label, c.label + "活动室",
 			founded, 10 + r.IntN(90), person(r), phone(r), zh("party.none"), "", "否", "否", "", "否", zh("status.active")}
 		if err := sw.SetRow("A"+strconv.Itoa(i+2), row); err != nil {
 			return nil, err

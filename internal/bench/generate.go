@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"time"
 
+	"linli/internal/demo/catalog"
 	"linli/internal/platform/db"
+	"linli/internal/platform/weighted"
 	"linli/internal/registry"
 )
 
@@ -64,12 +66,21 @@ type generator struct {
 	ar   *rand.Rand
 	// noActs: the organizations only (Config.NoActivities).
 	noActs bool
+	// cr draws how many organizations each community holds and which
+	// streets have a hub: a stream of its own, so that what the kinds of
+	// organization (kinds) are never moves the counts.
+	cr    *rand.Rand
+	kinds kinds
 }
+
+// kinds is what the generator draws organizations' kinds from: the one
+// catalogue (package catalog, the demonstration's), or another in a test.
+type kinds struct{ ordinary, hubs []catalog.Kind }
 
 const chunkOrgs = 20_000
 
 // generate creates about n organizations over the hierarchy in the database.
-func generate(ctx context.Context, d *db.DB, seed uint64, n int, now time.Time, ds *Dataset, acts bool) error {
+func generate(ctx context.Context, d *db.DB, seed uint64, n int, now time.Time, ds *Dataset, acts bool, ks kinds) error {
 	// The soft memory limit (--memory-limit) is for serving. Generation
 	// holds a chunk's rows as it writes them, and under a 100 MiB limit the
 	// collector took 40% of the CPU; the limit returns before measuring.
@@ -87,7 +98,8 @@ func generate(ctx context.Context, d *db.DB, seed uint64, n int, now time.Time, 
 		return err
 	}
 	defer s.close()
-	g := &generator{d: d, r: rand.New(rand.NewPCG(seed, 0x11e1)), ar: rand.New(rand.NewPCG(seed, 0xac71)), win: newWindow(now), sink: s, ds: ds, noActs: !acts}
+	g := &generator{d: d, r: rand.New(rand.NewPCG(seed, 0x11e1)), ar: rand.New(rand.NewPCG(seed, 0xac71)), cr: rand.New(rand.NewPCG(seed, 0xc0c0)),
+		win: newWindow(now), sink: s, ds: ds, noActs: !acts, kinds: ks}
 	weights(g.r, h)
 	perWeight := float64(n) / totalWeight(h)
 	for _, dist := range h.districts {
@@ -149,11 +161,11 @@ func (g *generator) district(ctx context.Context, h *hierarchy, dist place, perW
 	for _, c := range cs {
 		if c.code[:9] != street {
 			street = c.code[:9]
-			if g.r.Float64() < 0.8 {
+			if g.cr.Float64() < 0.8 {
 				g.hub(dist, h.streets[street], cs, street, names)
 			}
 		}
-		k := int(c.w*perWeight + g.r.Float64())
+		k := int(c.w*perWeight + g.cr.Float64())
 		for i := 0; i < k; i++ {
 			g.ordinary(dist, c, names)
 		}
@@ -176,11 +188,11 @@ func (g *generator) claim(names map[string]bool, code, name string) bool {
 	return true
 }
 
-func (g *generator) newOrg(c community, k *kind, name, tier, status string) *gorg {
+func (g *generator) newOrg(c community, k *catalog.Kind, name, tier, status string) *gorg {
 	g.nextID++
 	r := g.r
 	o := &gorg{id: g.nextID, name: name, tier: tier, comm: c, status: status,
-		types: db.Mask(registry.Types, k.types), groups: db.Mask(registry.TargetGroups, k.groups)}
+		types: db.Mask(registry.Types, k.Types), groups: db.Mask(registry.TargetGroups, k.Groups)}
 	if r.IntN(4) == 0 { // a group often serves more than its kind says
 		o.groups |= 1 << r.IntN(len(registry.TargetGroups))
 	}
@@ -188,10 +200,10 @@ func (g *generator) newOrg(c community, k *kind, name, tier, status string) *gor
 	o.founded = o.created.AddDate(-r.IntN(9), -r.IntN(12), -r.IntN(28)).Format(time.DateOnly)
 	o.members = 5 + r.IntN(30) + r.IntN(30)*r.IntN(6)
 	o.leader, o.phone = person(r), phone(r)
-	o.address = c.label + pickWeighted(r, []string{"党群服务中心", "文化活动室", "长者饭堂", "综合服务站", "居民活动中心"}, []int{4, 3, 1, 2, 2})
-	o.party = pickWeighted(r, registry.PartyOrgs, []int{5, 25, 70})
+	o.address = c.label + weighted.Pick(r, []string{"党群服务中心", "文化活动室", "长者饭堂", "综合服务站", "居民活动中心"}, []int{4, 3, 1, 2, 2})
+	o.party = weighted.Pick(r, registry.PartyOrgs, []int{5, 25, 70})
 	if tier == registry.TierRegistered {
-		o.party = pickWeighted(r, registry.PartyOrgs, []int{30, 40, 30})
+		o.party = weighted.Pick(r, registry.PartyOrgs, []int{30, 40, 30})
 		cc := "51" + c.code[:6] + fmt.Sprintf("%09d", o.id)
 		o.credit = cc + string(registry.CreditCheckDigit(cc))
 		g.ds.Registered++
@@ -215,15 +227,15 @@ func (g *generator) hub(dist place, streetName string, cs []community, street st
 	if home == nil {
 		return
 	}
-	k := pickKind(g.r, hubKinds, func(*kind) bool { return true })
-	tier, name := registry.TierStreet, stem(streetName)+k.name
+	k := catalog.Pick(g.r, g.kinds.hubs, catalog.Place{}) // every hub kind suits every place
+	tier, name := registry.TierStreet, stem(streetName)+k.Name
 	if g.r.Float64() < 0.35 {
 		tier, name = registry.TierRegistered, dist.name+name
 	}
 	if !g.claim(names, home.code, name) {
 		return
 	}
-	o := g.newOrg(*home, k, name, tier, registry.StatusActive)
+	o := g.newOrg(*home, &k, name, tier, registry.StatusActive)
 	o.created = g.win.at(g.r, g.win.from, day(2021, 9, 1))
 	o.hub = true
 	g.ds.Hubs++
@@ -234,31 +246,20 @@ var statusWeights = []int{8, 3, 85, 3, 1} // pending, returned, active, suspende
 // ordinary generates one organization of a community.
 func (g *generator) ordinary(dist place, c community, names map[string]bool) {
 	r := g.r
-	tier := pickWeighted(r, registry.Tiers, []int{8, 30, 62})
-	rural := c.kind == "rural"
-	k := pickKind(r, kinds, func(k *kind) bool {
-		switch k.where {
-		case urbanOnly:
-			return !rural
-		case ruralOnly:
-			return rural
-		case formalOnly:
-			return tier == registry.TierRegistered
-		}
-		return tier != registry.TierRegistered || k.formal
-	})
-	base := c.label + k.name
+	tier := weighted.Pick(r, registry.Tiers, []int{8, 30, 62})
+	k := catalog.Pick(r, g.kinds.ordinary, catalog.Place{District: dist.code, Rural: c.kind == "rural", Registered: tier == registry.TierRegistered})
+	base := c.label + k.Name
 	if tier == registry.TierRegistered {
 		base = dist.name + base
 	}
 	name := base
 	for i := 2; !g.claim(names, c.code, name); i++ {
-		name = c.label + "第" + strconv.Itoa(i) + k.name
+		name = c.label + "第" + strconv.Itoa(i) + k.Name
 		if tier == registry.TierRegistered {
 			name = dist.name + name
 		}
 	}
-	o := g.newOrg(c, k, name, tier, pickWeighted(r, registry.Statuses, statusWeights))
+	o := g.newOrg(c, &k, name, tier, weighted.Pick(r, registry.Statuses, statusWeights))
 	if o.status == registry.StatusReturned {
 		o.returnReason = "请补充负责人身份信息和活动场所证明"
 	}
@@ -279,7 +280,7 @@ func (g *generator) districtFlags(orgs []*gorg) {
 	if len(active) == 0 {
 		return
 	}
-	brands := pickWeighted(g.r, []int{0, 1, 2, 3, 4, 5}, []int{1, 2, 3, 5, 3, 1})
+	brands := weighted.Pick(g.r, []int{0, 1, 2, 3, 4, 5}, []int{1, 2, 3, 5, 3, 1})
 	for range min(brands, len(active)) {
 		o := active[g.r.IntN(len(active))]
 		if !o.brand {

@@ -65,7 +65,7 @@ func (s *Service) Rate(ctx context.Context, u *auth.User, orgID int64, in Rating
 			district_code, effective_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			orgID, u.ID, r.Year, r.Stars, r.Comment, r.CommentStatus, o.CommunityCode, o.DistrictCode, day, now).Scan(&r.ID)
 		if s.DB.Dialect.IsUniqueViolation(err) {
-			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.rated"), Fields: map[string]errs.Msg{"org_id": errs.M("err.civic.rated")}}
+			return nil, errs.FieldConflict("org_id", "err.civic.rated")
 		}
 		if err != nil {
 			return nil, fmt.Errorf("civic: rate: %w", err)

@@ -254,8 +254,7 @@ func (s *Service) SignUpFor(ctx context.Context, u *auth.User, activityID int64)
 			return fmt.Errorf("civic: count sign-ups: %w", err)
 		}
 		if mine > 0 {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.signed_up"),
-				Fields: map[string]errs.Msg{"activity_id": errs.M("err.civic.signed_up")}}
+			return errs.FieldConflict("activity_id", "err.civic.signed_up")
 		}
 		if a.Capacity > 0 && n >= a.Capacity {
 			return invalid("activity_id", "err.civic.full")

@@ -201,7 +201,7 @@ func (s *Service) AnswerSurvey(ctx context.Context, u *auth.User, id int64, in A
 			knows, took_part, satisfaction, answers, answered_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			id, u.ID, c, c[:9], c[:6], db.BoolInt(r.knows), db.BoolInt(r.tookPart), r.satisfaction, string(raw), clock.Day(now), now)
 		if s.DB.Dialect.IsUniqueViolation(err) {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.civic.answered"), Fields: map[string]errs.Msg{"survey": errs.M("err.civic.answered")}}
+			return errs.FieldConflict("survey", "err.civic.answered")
 		}
 		if err != nil {
 			return fmt.Errorf("civic: answer: %w", err)

@@ -10,6 +10,7 @@ import (
 	"linli/internal/ledger"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
+	"linli/internal/platform/weighted"
 )
 
 // Custody (资金代管): a few hubs, the demonstration hub of 天河南街道 first,
@@ -338,7 +339,7 @@ func (s *supporter) incomeFor(t *hubTeam, m *member, at time.Time) ledger.Income
 		return ledger.IncomeInput{Amount: ledger.Fen(300+s.r.IntN(51)) * 100_00, Source: "government_purchase",
 			ReceivedOn: received, Memo: fmt.Sprintf("%d年%s枢纽型社会组织运营经费", year, st.stem)}
 	}
-	src := pickWeighted(s.r, []string{"government_purchase", "venture_philanthropy", "donation", "community_fund"}, []int{30, 25, 25, 20})
+	src := weighted.Pick(s.r, []string{"government_purchase", "venture_philanthropy", "donation", "community_fund"}, []int{30, 25, 25, 20})
 	in := ledger.IncomeInput{Source: src, ReceivedOn: received}
 	switch src {
 	case "government_purchase":

@@ -14,7 +14,6 @@ import (
 	"linli/internal/geo"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/platform/weighted"
 	"linli/internal/registry"
 )
 
@@ -158,8 +157,4 @@ func Load(ctx context.Context, d *db.DB, geoStore *geo.Store, reg *registry.Serv
 func newRand(seed int64) *rand.Rand {
 	u := uint64(seed)
 	return rand.New(rand.NewPCG(u, u^0x9e3779b97f4a7c15))
-}
-
-func pickWeighted[T any](r *rand.Rand, xs []T, weights []int) T {
-	return xs[weighted.Index(r, weights)]
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/demo/catalog"
 	"linli/internal/platform/weighted"
 	"linli/internal/registry"
 )
@@ -17,15 +18,15 @@ const creditChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 // drawn at random when empty. It returns nil if no unused name was found.
 func (p *planner) org(a *area, st *street, c community, tier, status string) *planned {
 	if tier == "" {
-		tier = pickWeighted(p.r, []string{registry.TierRegistered, registry.TierStreet, registry.TierCommunity}, []int{5, 33, 62})
+		tier = weighted.Pick(p.r, []string{registry.TierRegistered, registry.TierStreet, registry.TierCommunity}, []int{5, 33, 62})
 	}
 	if status == "" {
-		status = pickWeighted(p.r, registry.Statuses[:], statusWeights)
+		status = weighted.Pick(p.r, registry.Statuses[:], statusWeights)
 	}
 	reg := tier == registry.TierRegistered
 	for range 20 {
-		k := p.pickKind(a.code, c.rural, reg)
-		name := c.label + k.name
+		k := catalog.Pick(p.r, catalog.Kinds, catalog.Place{District: a.code, Rural: c.rural, Registered: reg})
+		name := c.label + k.Name
 		if reg {
 			name = "广州市" + a.name + name
 		}
@@ -47,7 +48,7 @@ var statusWeights = []int{8, 3, 85, 3, 1}
 
 // hub plans a hub organization for a street, housed in one of its
 // communities (an urban one where there is one).
-func (p *planner) hub(a *area, st *street, k kind) *planned {
+func (p *planner) hub(a *area, st *street, k catalog.Kind) *planned {
 	c := st.comms[0]
 	for _, i := range p.r.Perm(len(st.comms)) {
 		if !st.comms[i].rural {
@@ -55,7 +56,7 @@ func (p *planner) hub(a *area, st *street, k kind) *planned {
 			break
 		}
 	}
-	tier, name := registry.TierStreet, st.stem+k.name
+	tier, name := registry.TierStreet, st.stem+k.Name
 	if p.r.Float64() < 0.35 {
 		tier, name = registry.TierRegistered, "广州市"+a.name+name
 	}
@@ -65,7 +66,7 @@ func (p *planner) hub(a *area, st *street, k kind) *planned {
 	o := p.fill(a, st, c, k, name, tier, registry.StatusActive)
 	o.in.Hub = true
 	o.in.FoundedOn = p.founded(2012)
-	o.in.PartyOrg = pickWeighted(p.r, registry.PartyOrgs, []int{40, 50, 10})
+	o.in.PartyOrg = weighted.Pick(p.r, registry.PartyOrgs, []int{40, 50, 10})
 	if o.in.PartyOrg != registry.PartyNone {
 		o.in.PartyInstructor = p.person()
 	}
@@ -82,19 +83,19 @@ func (p *planner) claim(code, name string) bool {
 	return true
 }
 
-func (p *planner) fill(a *area, st *street, c community, k kind, name, tier, status string) *planned {
+func (p *planner) fill(a *area, st *street, c community, k catalog.Kind, name, tier, status string) *planned {
 	in := registry.Input{
 		Name:          name,
 		Tier:          tier,
-		Types:         slices.Clone(k.types),
-		TargetGroups:  slices.Clone(k.groups),
+		Types:         slices.Clone(k.Types),
+		TargetGroups:  slices.Clone(k.Groups),
 		CommunityCode: c.code,
 		Address:       p.address(a, st, c),
 		FoundedOn:     p.founded(2005),
-		Members:       k.minM + p.r.IntN(k.maxM-k.minM+1),
+		Members:       k.MinMembers + p.r.IntN(k.MaxMembers-k.MinMembers+1),
 		LeaderName:    p.person(),
 		LeaderPhone:   p.phone(),
-		PartyOrg:      pickWeighted(p.r, registry.PartyOrgs, []int{8, 22, 70}),
+		PartyOrg:      weighted.Pick(p.r, registry.PartyOrgs, []int{8, 22, 70}),
 	}
 	if tier == registry.TierRegistered {
 		in.CreditCode = p.creditCode(a.code, name)
@@ -111,26 +112,9 @@ func (p *planner) fill(a *area, st *street, c community, k kind, name, tier, sta
 	case registry.StatusDeregistered:
 		o.reason = deregisterReasons[p.r.IntN(len(deregisterReasons))]
 	case registry.StatusActive:
-		o.in.VolunteerMark = slices.Contains(k.types, volunteer) && p.r.Float64() < 0.75
+		o.in.VolunteerMark = slices.Contains(k.Types, "volunteer") && p.r.Float64() < 0.75
 	}
 	return o
-}
-
-// pickKind draws a kind that suits the place and tier.
-func (p *planner) pickKind(districtCode string, rural, registered bool) kind {
-	var fit []kind
-	var w []int
-	for _, k := range kinds {
-		if k.districts != nil && !slices.Contains(k.districts, districtCode) {
-			continue
-		}
-		ok := k.where == anywhere || (k.where == urbanOnly && !rural) || (k.where == ruralOnly && rural) ||
-			(k.where == registeredOnly && registered)
-		if ok && (!registered || k.formal) {
-			fit, w = append(fit, k), append(w, k.weight)
-		}
-	}
-	return pickWeighted(p.r, fit, w)
 }
 
 // creditCode makes a valid, unused unified social credit code: 51 for a

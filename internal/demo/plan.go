@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"linli/internal/demo/catalog"
 	"linli/internal/geo"
 	"linli/internal/registry"
 )
@@ -192,8 +193,8 @@ func (p *planner) hubs(a *area) {
 		if p.r.Float64() < 0.25 {
 			n = 2
 		}
-		for _, ki := range p.r.Perm(len(hubKinds))[:n] {
-			p.add(p.hub(a, st, hubKinds[ki]))
+		for _, ki := range p.r.Perm(len(catalog.HubKinds))[:n] {
+			p.add(p.hub(a, st, catalog.HubKinds[ki]))
 		}
 	}
 }

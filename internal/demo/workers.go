@@ -8,6 +8,7 @@ import (
 	"linli/internal/hub"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/clock"
+	"linli/internal/platform/weighted"
 )
 
 // Social workers of the hubs (C8: each hub has 1–2 full- or part-time social
@@ -55,7 +56,7 @@ func (s *supporter) worker(h *planned, start time.Time, replace float64) {
 	if !s.past(start) {
 		return
 	}
-	in := hub.WorkerInput{Name: s.names.person(), Kind: pickWeighted(s.r, hub.WorkerKinds, []int{60, 40}),
+	in := hub.WorkerInput{Name: s.names.person(), Kind: weighted.Pick(s.r, hub.WorkerKinds, []int{60, 40}),
 		Qualified: s.r.Float64() < 0.6, StartedOn: clock.Day(start)}
 	var id int64
 	by := s.workerRecorder(h, start)

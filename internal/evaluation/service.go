@@ -520,8 +520,7 @@ func (s *Service) Appraise(ctx context.Context, u *auth.User, in AppraisalInput)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := insertAppraisal(ctx, tx, now, a, o.CommunityCode, u.ID); err != nil {
 			if s.DB.Dialect.IsUniqueViolation(err) {
-				return &errs.Error{Code: errs.Conflict, Message: errs.M("eval.err.appraised", in.Year),
-					Fields: map[string]errs.Msg{"year": errs.M("eval.err.appraised", in.Year)}}
+				return errs.FieldConflict("year", "eval.err.appraised", in.Year)
 			}
 			return err
 		}

@@ -53,12 +53,8 @@ func newFixture(t *testing.T) *fixture {
 
 func getCharter(t *testing.T, c *apptest.Client, path string) governance.Charter {
 	t.Helper()
-	r := c.Do("GET", path, nil)
-	if r.Status != http.StatusOK {
-		t.Fatalf("GET %s: %d %s", path, r.Status, r.Body)
-	}
 	var ch governance.Charter
-	r.Decode(&ch)
+	c.Do("GET", path, nil).Expect(http.StatusOK).Decode(&ch)
 	return ch
 }
 
@@ -153,12 +149,8 @@ func TestCharterScenario(t *testing.T) {
 	}
 
 	// filled but for disclosure: still missing that one
-	r = c.Do("PUT", f.charter, map[string]any{"chapters": fill(m.Chapters, "disclosure")})
-	if r.Status != http.StatusOK {
-		t.Fatalf("save: %d %s", r.Status, r.Body)
-	}
 	var saved governance.Charter
-	r.Decode(&saved)
+	c.Do("PUT", f.charter, map[string]any{"chapters": fill(m.Chapters, "disclosure")}).Expect(http.StatusOK).Decode(&saved)
 	if saved.Version != 1 || saved.Status != governance.CharterDraft || !slices.Equal(saved.Missing, []string{"disclosure"}) {
 		t.Errorf("draft: v%d %s %v", saved.Version, saved.Status, saved.Missing)
 	}
@@ -194,12 +186,8 @@ func TestCharterScenario(t *testing.T) {
 	}
 
 	// adopted
-	r = c.Do("POST", f.charter+"/adopt", vote("2023-05-20", 25, 22, 2, 1))
-	if r.Status != http.StatusOK {
-		t.Fatalf("adopt: %d %s", r.Status, r.Body)
-	}
 	var adopted governance.Charter
-	r.Decode(&adopted)
+	c.Do("POST", f.charter+"/adopt", vote("2023-05-20", 25, 22, 2, 1)).Expect(http.StatusOK).Decode(&adopted)
 	if adopted.Status != governance.CharterAdopted || adopted.Version != 1 || adopted.AdoptedVersion != 1 || adopted.Present != 25 ||
 		adopted.For != 22 || adopted.MeetingOn != "2023-05-20" {
 		t.Errorf("adopted %+v", adopted)

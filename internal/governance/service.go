@@ -536,8 +536,7 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, in ReportInput) (*Re
 			id, action = old.ID, "work_report.resubmit"
 			err = resubmitReport(ctx, tx, now, id, fig, in.Body, today, u.ID)
 		default:
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("gov.err.already_submitted"),
-				Fields: map[string]errs.Msg{"period": errs.M("gov.err.already_submitted")}}
+			return errs.FieldConflict("period", "gov.err.already_submitted")
 		}
 		if err != nil {
 			return err

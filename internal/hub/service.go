@@ -422,8 +422,7 @@ func (s *Service) TakeIntoCustody(ctx context.Context, u *auth.User, hubID int64
 			joined_on, created_by, created_at, updated_at, late_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id`,
 			hubID, in.OrgID, MemberActive, in.ConsentBy, in.ConsentOn, in.ConsentNote, in.JoinedOn, u.ID, now, in.LateReason).Scan(&id)
 		if s.DB.Dialect.IsUniqueViolation(err) {
-			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("err.hub_already_member"),
-				Fields: map[string]errs.Msg{"org_id": errs.M("err.hub_already_member")}}
+			return nil, errs.FieldConflict("org_id", "err.hub_already_member")
 		}
 		if err != nil {
 			return nil, fmt.Errorf("hub: add member: %w", err)

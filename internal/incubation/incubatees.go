@@ -56,8 +56,7 @@ func (s *Service) Enter(ctx context.Context, u *auth.User, baseID int64, in Incu
 		err := tx.QueryRowContext(ctx, `INSERT INTO base_incubatees (base_id, org_id, entered_on, status, note, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, baseID, in.OrgID, in.EnteredOn, Incubating, in.Note, now).Scan(&id)
 		if s.DB.Dialect.IsUniqueViolation(err) {
-			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("err.already_incubating"),
-				Fields: map[string]errs.Msg{"org_id": errs.M("err.already_incubating")}}
+			return nil, errs.FieldConflict("org_id", "err.already_incubating")
 		}
 		if err != nil {
 			return nil, fmt.Errorf("incubation: enter: %w", err)

@@ -121,8 +121,7 @@ func (s *Service) Book(ctx context.Context, u *auth.User, baseID int64, in Booki
 			return nil, fmt.Errorf("incubation: overlap: %w", err)
 		}
 		if clash > 0 {
-			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("err.booking_conflict"),
-				Fields: map[string]errs.Msg{"starts_at": errs.M("err.booking_conflict")}}
+			return nil, errs.FieldConflict("starts_at", "err.booking_conflict")
 		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO room_bookings (room_id, base_id, org_id, starts_at, ends_at, purpose, status,

@@ -119,8 +119,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Point, e
 			return nil, err
 		}
 		if dup {
-			return nil, &errs.Error{Code: errs.Conflict, Message: errs.M("points.err.duplicate"),
-				Fields: map[string]errs.Msg{"year": errs.M("points.err.duplicate")}}
+			return nil, errs.FieldConflict("year", "points.err.duplicate")
 		}
 		ids, err := insert(ctx, tx, []row{r}, now)
 		if err != nil {

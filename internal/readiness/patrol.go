@@ -122,8 +122,7 @@ func (s *Service) AddPatrol(ctx context.Context, u *auth.User, in PatrolInput) (
 			return err
 		}
 		if n > 0 {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("readiness.err.patrol_exists"),
-				Fields: map[string]errs.Msg{"org_id": errs.M("readiness.err.patrol_exists")}}
+			return errs.FieldConflict("org_id", "readiness.err.patrol_exists")
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO patrol_groups (org_id, community_code, district_code, area, members,
 			started_on, late_reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,

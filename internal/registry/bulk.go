@@ -1037,10 +1037,9 @@ func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn fun
 // eachQuery is the query of the list the viewer would get with the filter,
 // in its order, without paging, selecting cols.
 func (s *Service) eachQuery(ctx context.Context, u *auth.User, f Filter, cols string) (*sql.Rows, error) {
-	order, ok := sorts[f.Sort]
-	if !ok {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
+	order, err := sortOrder(f.Sort)
+	if err != nil {
+		return nil, err
 	}
 	if f.Sort == "" {
 		order = "o.id"

@@ -86,10 +86,9 @@ func (s *Service) list(ctx context.Context, u *auth.User, f Filter) (*listed, er
 	}
 	f.PerPage = min(f.PerPage, MaxPerPage)
 	f.Page = min(max(f.Page, 1), MaxPage)
-	order, ok := sorts[f.Sort]
-	if !ok {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"sort": errs.M("err.unknown_value", f.Sort)}}
+	order, err := sortOrder(f.Sort)
+	if err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(f.Q) != "" {
 		p, err := s.searchList(ctx, u, f, order)
@@ -245,11 +244,9 @@ func (s *Service) conflict(err error) error {
 	}
 	msg := err.Error()
 	if strings.Contains(msg, "credit_code") {
-		return &errs.Error{Code: errs.Conflict, Message: errs.M("err.duplicate_credit"),
-			Fields: map[string]errs.Msg{"credit_code": errs.M("err.duplicate_credit")}}
+		return errs.FieldConflict("credit_code", "err.duplicate_credit")
 	}
-	return &errs.Error{Code: errs.Conflict, Message: errs.M("err.duplicate_name"),
-		Fields: map[string]errs.Msg{"name": errs.M("err.duplicate_name")}}
+	return errs.FieldConflict("name", "err.duplicate_name")
 }
 
 // History returns an organization's dated changes, newest first.

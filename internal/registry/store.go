@@ -157,6 +157,16 @@ var sorts = map[string]string{
 	"relevance":  "o.id", // with a search: exact name, prefix, substring, pinyin (searchOrder)
 }
 
+// sortOrder is the ORDER BY of a list's sort (sorts), or the refusal of
+// an unknown one.
+func sortOrder(sort string) (string, error) {
+	order, ok := sorts[sort]
+	if !ok {
+		return "", errs.Field("sort", "err.unknown_value", sort)
+	}
+	return order, nil
+}
+
 // orgInsertColumns are the columns of a new organization, orgInsertN values
 // (orgInsertArgs). The leader's phone is sealed (pii) with its keyed hash.
 const orgInsertColumns = `name, name_key, tier, types_mask, groups_mask, community_code, street_code, district_code,

@@ -49,11 +49,7 @@ func TestPersonPicker(t *testing.T) {
 	}
 	picks := func(c *apptest.Client, q string) []pick.Item {
 		var out struct{ Items []pick.Item }
-		r := c.Do("GET", "/api/v1/people/pick?q="+url.QueryEscape(q), nil)
-		if r.Status != http.StatusOK {
-			t.Fatalf("pick %q: %d %s", q, r.Status, r.Body)
-		}
-		r.Decode(&out)
+		c.Do("GET", "/api/v1/people/pick?q="+url.QueryEscape(q), nil).Expect(http.StatusOK).Decode(&out)
 		return out.Items
 	}
 	got := picks(c, "欧阳")

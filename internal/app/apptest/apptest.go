@@ -384,6 +384,7 @@ type Response struct {
 	Header http.Header
 	Body   []byte
 	t      testing.TB
+	req    string // the request's method and path, for Expect's message
 }
 
 // APIError is the body of a JSON error.
@@ -459,7 +460,7 @@ func (c *Client) Do(method, path string, body any, header ...string) *Response {
 	if err != nil {
 		c.a.T.Fatalf("apptest: %s %s: read: %v", method, path, err)
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, t: c.a.T}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, t: c.a.T, req: method + " " + path}
 }
 
 // Cookie returns the client's cookie of that name for the server, or "".
@@ -481,12 +482,14 @@ func (r *Response) Decode(v any) {
 	}
 }
 
-// Expect fails the test unless the response has status; it returns the
+// Expect fails the test unless the response has status, naming the
+// request and showing the body: the one check of a response's status before
+// it is read (c.Do(…).Expect(http.StatusOK).Decode(&v)); it returns the
 // response, to decode.
 func (r *Response) Expect(status int) *Response {
 	r.t.Helper()
 	if r.Status != status {
-		r.t.Fatalf("apptest: status %d, want %d: %s", r.Status, status, truncate(string(r.Body), 300))
+		r.t.Fatalf("apptest: %s: status %d, want %d: %s", r.req, r.Status, status, truncate(string(r.Body), 300))
 	}
 	return r
 }

@@ -165,8 +165,7 @@ func (s *Service) CreateUser(ctx context.Context, by *User, in NewUser) (*User, 
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
 			in.Username, in.DisplayName, in.Role, in.ScopeCode, db.NullID(in.OrgID), hash, now).Scan(&id)
 		if s.DB.Dialect.IsUniqueViolation(err) {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("err.username_taken"),
-				Fields: map[string]errs.Msg{"username": errs.M("err.username_taken")}}
+			return errs.FieldConflict("username", "err.username_taken")
 		}
 		if err != nil {
 			return fmt.Errorf("create user: %w", err)

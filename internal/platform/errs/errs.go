@@ -143,6 +143,14 @@ func Field(field, key string, args ...any) error {
 	return Fields{field: M(key, args...)}.Err()
 }
 
+// FieldConflict is the refusal of one field that conflicts with what is
+// stored (a name taken, a slot booked, an answer already given): Conflict,
+// with key (and args) as both the error's message and the field's.
+func FieldConflict(field, key string, args ...any) error {
+	m := M(key, args...)
+	return &Error{Code: Conflict, Message: m, Fields: Fields{field: m}}
+}
+
 // Err returns an Invalid error if any field has a message, nil otherwise.
 func (f Fields) Err() error {
 	if len(f) == 0 {

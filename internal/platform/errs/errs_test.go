@@ -90,3 +90,16 @@ func TestField(t *testing.T) {
 		t.Fatalf("field message %#v", m)
 	}
 }
+
+// TestFieldConflict: a conflict on one field carries its message twice, as
+// the error's and the field's.
+func TestFieldConflict(t *testing.T) {
+	err := FieldConflict("year", "eval.err.appraised", 2023)
+	e, ok := As(err)
+	if !ok || e.Code != Conflict || e.Message.Key != "eval.err.appraised" || fmt.Sprint(e.Message.Args) != "[2023]" || len(e.Fields) != 1 {
+		t.Fatalf("got %#v", err)
+	}
+	if m := e.Fields["year"]; m.Key != "eval.err.appraised" || fmt.Sprint(m.Args) != "[2023]" {
+		t.Fatalf("field message %#v", m)
+	}
+}

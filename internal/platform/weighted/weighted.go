@@ -21,3 +21,9 @@ func Index(r *rand.Rand, weights []int) int {
 	}
 	return len(weights) - 1
 }
+
+// Pick draws one of xs, each as likely as its weight in weights (in the
+// same order): one draw, as Index.
+func Pick[T any](r *rand.Rand, xs []T, weights []int) T {
+	return xs[Index(r, weights)]
+}
