@@ -65,7 +65,7 @@ func TestBenchRunsEndToEnd(t *testing.T) {
 	}
 	for _, key := range []string{"anchor_insert", "anchor_commit", "anchor_http", "org_list", "org_list_cold", "org_list_district", "org_list_district_cold",
 		"search_2", "search_3", "search_initials", "search_2_db", "search_initials_db", "org_page", "org_api", "dashboard_city", "dashboard_city_cached",
-		"dashboard_district", "dashboard_district_cached", "dashboard_district_busy", "export_xlsx", "census_import", "census_reimport",
+		"dashboard_district", "dashboard_district_cached", "dashboard_district_busy", "dashboard_city_changed", "dashboard_district_changed", "export_xlsx", "census_import", "census_reimport",
 		"ledger_seq", "ledger_16", "rss_rest", "rss_peak", "portal_community", "portal_place_api_district",
 		"coverage_city", "coverage_city_cold", "coverage_district_past", "coverage_district_past_cold"} {
 		st := rep.Stat(key)
@@ -83,6 +83,12 @@ func TestBenchRunsEndToEnd(t *testing.T) {
 	for _, st := range rep.Stats {
 		if st.Available && st.Errors > 0 {
 			t.Errorf("%s: %d errors, first: %s", st.Name, st.Errors, st.FirstError)
+		}
+	}
+	// the rows measured after a change: the changes' own cost taken out
+	for _, key := range []string{"dashboard_city_changed", "dashboard_district_changed"} {
+		if st := rep.Stat(key); st != nil && !strings.Contains(st.Note, "taken out of this row's CPU/op and rate") {
+			t.Errorf("%s: the changes' cost not taken out: %s", key, st.Note)
 		}
 	}
 	if !strings.Contains(out, "organization list, district filter") {

@@ -25,6 +25,10 @@ type Load struct {
 	Duration time.Duration
 	// Warmup requests are sent first and not recorded.
 	Warmup int
+	// Between, if set, runs before each request (the warmup's too), outside
+	// its latency: e.g. a change the request is to be the first after. Its
+	// processor time is the run's, for the caller to measure apart.
+	Between func(i int) error
 }
 
 // NewClient is an HTTP client that keeps exactly conns connections alive
@@ -119,6 +123,15 @@ func (l *Load) phase(ctx context.Context, conns, limit int, d time.Duration, nex
 				i := int(counter.Add(1)) - 1
 				if i >= limit || time.Now().After(deadline) {
 					break
+				}
+				if l.Between != nil {
+					if err := l.Between(i); err != nil {
+						errs++
+						if first == "" {
+							first = "between requests: " + err.Error()
+						}
+						continue
+					}
 				}
 				t0 := time.Now()
 				err := l.do(next, i, check, buf)
