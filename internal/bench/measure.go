@@ -406,9 +406,8 @@ type spec struct {
 	note          string
 	notef         func() string // if set, the note, read once the requests are done
 	// between, if set, runs before each request (see Load.Between) on one
-	// connection, so that each request is the first after it; then it runs
-	// again as many times alone, and that run's processor and wall time
-	// are taken out of the row's.
+	// connection, so that each request is the first after it; the row's
+	// CPU/op and rate are then the requests' own.
 	between func(i int) error
 }
 
@@ -433,8 +432,9 @@ func (m *measurer) measure(ctx context.Context, sp spec) *Stat {
 		l.Conns, l.Requests, l.Warmup, l.Between = 1, min(l.Requests, betweenMax), 10, sp.between
 	}
 	s := l.Run(ctx, sp.req, nil)
-	if sp.between != nil {
-		apart = m.takeApart(ctx, s, sp.between)
+	if sp.between != nil && s.BetweenN > 0 {
+		apart = fmt.Sprintf("CPU/op and rate are the requests' own (processor and wall time from each request's start to "+
+			"its answer read); the changes, %.3f ms of processor time each (%d), are not in them", ms(s.BetweenCPU)/float64(s.BetweenN), s.BetweenN)
 	}
 	st := fromSample(sp.name, sp.key, "request", s)
 	st.Target, st.Note = sp.target, sp.note
@@ -528,30 +528,6 @@ func (m *measurer) specs() []spec {
 	out = append(out, m.activitySpecs()...)
 	out = append(out, m.portalSpecs()...)
 	return append(out, m.dashboards()...)
-}
-
-// takeApart runs between alone as many times as it ran before the
-// measured requests, and takes that run's processor and wall time out of
-// the sample's, so that what is left is the requests'. It says what it
-// took out.
-func (m *measurer) takeApart(ctx context.Context, s *Sample, between func(i int) error) string {
-	n := s.N + s.Errors
-	cpu0, t0 := TotalCPU(), time.Now()
-	failed := 0
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		if between(i) != nil {
-			failed++
-		}
-	}
-	cpu, wall := TotalCPU()-cpu0, time.Since(t0)
-	if n == 0 || cpu >= s.CPU || wall >= s.Elapsed {
-		return fmt.Sprintf("the changes alone (%d, %d failed) took %v of processor time, not less than the run's %v: nothing taken out",
-			n, failed, cpu, s.CPU)
-	}
-	s.CPU, s.Elapsed = s.CPU-cpu, s.Elapsed-wall
-	return fmt.Sprintf("the changes alone, made again %d times (%d failed) after the requests, took %.3f ms of processor time "+
-		"and %.3f ms of wall time each: taken out of this row's CPU/op and rate", n, failed,
-		ms(cpu)/float64(n), ms(wall)/float64(n))
 }
 
 // listCached is the note of the list rows served by the list cache.
@@ -755,7 +731,7 @@ func (m *measurer) changesElsewhere(sp *spec, unit string, city bool) {
 // turn for a city, each of its streets for a district. The cache is on, as
 // linli serves, and the requests come one at a time on one connection, so
 // none is served what another's evaluation kept. The changes' own cost is
-// measured apart (takeApart) and taken out.
+// not the row's (see Load.Between).
 func (m *measurer) changesInside(sp *spec, unit string, city bool) {
 	ctx := context.Background()
 	q := `SELECT MIN(id) FROM orgs WHERE district_code = $1 AND status = 'active' GROUP BY street_code ORDER BY 1`
@@ -817,8 +793,7 @@ func (m *measurer) changesInside(sp *spec, unit string, city bool) {
 	}
 	sp.note = fmt.Sprintf("the cache on, as linli serves; before each request one organization of the unit has its brand flag "+
 		"toggled through the registry's service, in each of its %d %s in turn, so each request is the first after a change "+
-		"in one of them; one connection, requests one at a time; the changes' processor and wall time measured apart "+
-		"(the same changes made again alone) and taken out", len(ids), where)
+		"in one of them; one connection, requests one at a time", len(ids), where)
 }
 
 // memReadings are the memory readings of a run.
