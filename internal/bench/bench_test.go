@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -87,8 +88,22 @@ func TestBenchRunsEndToEnd(t *testing.T) {
 	}
 	// the rows measured after a change: the changes' own cost not in them
 	for _, key := range []string{"dashboard_city_changed", "dashboard_district_changed"} {
-		if st := rep.Stat(key); st != nil && !strings.Contains(st.Note, "are not in them") {
+		st := rep.Stat(key)
+		if st == nil {
+			continue
+		}
+		if !strings.Contains(st.Note, "are not in them") {
 			t.Errorf("%s: the changes' cost not taken out: %s", key, st.Note)
+		}
+		// each request evaluated the dashboard (a cache hit reads the
+		// counters alone), not served what the one before it kept
+		var trips float64
+		if i := strings.Index(st.Note, " database round trips a request"); i < 0 {
+			t.Errorf("%s: no round trips in the note: %s", key, st.Note)
+		} else if f := strings.Fields(st.Note[:i]); len(f) == 0 {
+			t.Errorf("%s: %s", key, st.Note)
+		} else if trips, _ = strconv.ParseFloat(f[len(f)-1], 64); trips < 4 {
+			t.Errorf("%s: %.1f round trips a request: served from the cache? %s", key, trips, st.Note)
 		}
 	}
 	if !strings.Contains(out, "organization list, district filter") {

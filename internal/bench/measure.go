@@ -771,7 +771,11 @@ func (m *measurer) changesInside(sp *spec, unit string, city bool) {
 		return err
 	}
 	var uerr error
+	// the round trips between a change's end and the next change's start:
+	// the request's (one connection, one request at a time)
+	var trips, served, last int64
 	sp.before = func() {
+		trips, served, last = 0, 0, -1
 		u, uerr = m.t.Auth.CreateUser(ctx, nil, auth.NewUser{Username: fmt.Sprintf("bench-changer-%s-%d", unit, time.Now().UnixNano()),
 			DisplayName: "bench changer", Role: auth.CityAdmin, ScopeCode: unit[:4], Password: benchPassword})
 	}
@@ -779,7 +783,12 @@ func (m *measurer) changesInside(sp *spec, unit string, city bool) {
 		if uerr != nil {
 			return fmt.Errorf("the changing account: %w", uerr)
 		}
-		return toggle(ctx, ids[i%len(ids)], false)
+		if last >= 0 {
+			trips, served = trips+m.t.DB.RoundTrips()-last, served+1
+		}
+		err := toggle(ctx, ids[i%len(ids)], false)
+		last = m.t.DB.RoundTrips()
+		return err
 	}
 	// leave the organizations as they were found, for the next measurement or run
 	sp.after = func() {
@@ -791,9 +800,15 @@ func (m *measurer) changesInside(sp *spec, unit string, city bool) {
 	if !city {
 		where = "streets"
 	}
-	sp.note = fmt.Sprintf("the cache on, as linli serves; before each request one organization of the unit has its brand flag "+
-		"toggled through the registry's service, in each of its %d %s in turn, so each request is the first after a change "+
-		"in one of them; one connection, requests one at a time", len(ids), where)
+	sp.notef = func() string {
+		per := 0.0
+		if served > 0 {
+			per = float64(trips) / float64(served)
+		}
+		return fmt.Sprintf("the cache on, as linli serves; before each request one organization of the unit has its brand flag "+
+			"toggled through the registry's service, in each of its %d %s in turn, so each request is the first after a change "+
+			"in one of them; one connection, requests one at a time; %.1f database round trips a request", len(ids), where, per)
+	}
 }
 
 // memReadings are the memory readings of a run.
