@@ -138,8 +138,8 @@ func Run(ctx context.Context, cfg Config, t *Target) (*Report, error) {
 	rep := &Report{Command: cfg.Command, Started: time.Now().UTC()}
 	rep.Machine = machine(ctx, t.DB)
 	if t.DB.Engine == db.Postgres {
-		serverCPU = pgBackendCPU(t.DB, AppName)
-		defer func() { serverCPU = nil }()
+		serverCPU, serverCPUSeen = pgBackendCPUs(t.DB, AppName)
+		defer func() { serverCPU, serverCPUSeen = nil, nil }()
 		rep.Machine.Settings["cpu_per_op"] = "linli's process and its PostgreSQL backends (application_name " + AppName + ")"
 	}
 	sampler := StartSampler(50 * time.Millisecond)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,7 +66,7 @@ func TestBenchRunsEndToEnd(t *testing.T) {
 	}
 	for _, key := range []string{"anchor_insert", "anchor_commit", "anchor_http", "org_list", "org_list_cold", "org_list_district", "org_list_district_cold",
 		"search_2", "search_3", "search_initials", "search_2_db", "search_initials_db", "org_page", "org_api", "dashboard_city", "dashboard_city_cached",
-		"dashboard_district", "dashboard_district_cached", "dashboard_district_busy", "export_xlsx", "census_import", "census_reimport",
+		"dashboard_district", "dashboard_district_cached", "dashboard_district_busy", "dashboard_city_changed", "dashboard_district_changed", "export_xlsx", "census_import", "census_reimport",
 		"ledger_seq", "ledger_16", "rss_rest", "rss_peak", "portal_community", "portal_place_api_district",
 		"coverage_city", "coverage_city_cold", "coverage_district_past", "coverage_district_past_cold"} {
 		st := rep.Stat(key)
@@ -83,6 +84,26 @@ func TestBenchRunsEndToEnd(t *testing.T) {
 	for _, st := range rep.Stats {
 		if st.Available && st.Errors > 0 {
 			t.Errorf("%s: %d errors, first: %s", st.Name, st.Errors, st.FirstError)
+		}
+	}
+	// the rows measured after a change: the changes' own cost not in them
+	for _, key := range []string{"dashboard_city_changed", "dashboard_district_changed"} {
+		st := rep.Stat(key)
+		if st == nil {
+			continue
+		}
+		if !strings.Contains(st.Note, "are not in them") {
+			t.Errorf("%s: the changes' cost not taken out: %s", key, st.Note)
+		}
+		// each request evaluated the dashboard (a cache hit reads the
+		// counters alone), not served what the one before it kept
+		var trips float64
+		if i := strings.Index(st.Note, " database round trips a request"); i < 0 {
+			t.Errorf("%s: no round trips in the note: %s", key, st.Note)
+		} else if f := strings.Fields(st.Note[:i]); len(f) == 0 {
+			t.Errorf("%s: %s", key, st.Note)
+		} else if trips, _ = strconv.ParseFloat(f[len(f)-1], 64); trips < 4 {
+			t.Errorf("%s: %.1f round trips a request: served from the cache? %s", key, trips, st.Note)
 		}
 	}
 	if !strings.Contains(out, "organization list, district filter") {

@@ -25,6 +25,13 @@ type Load struct {
 	Duration time.Duration
 	// Warmup requests are sent first and not recorded.
 	Warmup int
+	// Between, if set, runs before each request (the warmup's too), outside
+	// its latency: e.g. a change the request is to be the first after.
+	// Then the sample's CPU and Elapsed are the requests' own: the sums of
+	// the processor time (seenCPU) and wall time from each request's start
+	// to its answer read, and BetweenCPU the changes'. Exact on one
+	// connection (Conns 1), where nothing else runs meanwhile.
+	Between func(i int) error
 }
 
 // NewClient is an HTTP client that keeps exactly conns connections alive
@@ -50,6 +57,9 @@ type Sample struct {
 	Elapsed    time.Duration `json:"-"`
 	CPU        time.Duration `json:"-"`
 	Latencies  []time.Duration
+	// BetweenCPU and BetweenN are Load.Between's processor time and calls.
+	BetweenCPU time.Duration `json:"-"`
+	BetweenN   int           `json:"-"`
 }
 
 // Rate is completed requests per second.
@@ -107,7 +117,10 @@ func (l *Load) phase(ctx context.Context, conns, limit int, d time.Duration, nex
 		res     = &Sample{}
 	)
 	deadline := time.Now().Add(d)
-	start, cpu0 := time.Now(), TotalCPU()
+	start, cpu0 := time.Now(), TotalCPU() // (this lists the server processes seenCPU reads)
+	// with Between: the requests' own processor and wall time, and Between's
+	var reqCPU, reqWall, betweenCPU atomic.Int64
+	var betweenN atomic.Int64
 	for w := 0; w < conns; w++ {
 		wg.Add(1)
 		go func() {
@@ -120,9 +133,30 @@ func (l *Load) phase(ctx context.Context, conns, limit int, d time.Duration, nex
 				if i >= limit || time.Now().After(deadline) {
 					break
 				}
+				if l.Between != nil {
+					c0 := seenCPU()
+					err := l.Between(i)
+					betweenCPU.Add(int64(seenCPU() - c0))
+					betweenN.Add(1)
+					if err != nil {
+						errs++
+						if first == "" {
+							first = "between requests: " + err.Error()
+						}
+						continue
+					}
+				}
+				var c0 time.Duration
+				if l.Between != nil {
+					c0 = seenCPU()
+				}
 				t0 := time.Now()
 				err := l.do(next, i, check, buf)
 				el := time.Since(t0)
+				if l.Between != nil {
+					reqCPU.Add(int64(seenCPU() - c0))
+					reqWall.Add(int64(el))
+				}
 				if err != nil {
 					errs++
 					if first == "" {
@@ -143,6 +177,10 @@ func (l *Load) phase(ctx context.Context, conns, limit int, d time.Duration, nex
 	}
 	wg.Wait()
 	res.Elapsed, res.CPU = time.Since(start), TotalCPU()-cpu0
+	if l.Between != nil {
+		res.Elapsed, res.CPU = time.Duration(reqWall.Load()), time.Duration(reqCPU.Load())
+		res.BetweenCPU, res.BetweenN = time.Duration(betweenCPU.Load()), int(betweenN.Load())
+	}
 	res.N = len(res.Latencies)
 	slices.Sort(res.Latencies)
 	if !record {

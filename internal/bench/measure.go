@@ -27,11 +27,13 @@ type measurer struct {
 	rep     *Report
 	sampler *Sampler
 
-	base     string
-	client   *http.Client
-	trivial  float64 // the trivial handler's rate
-	city     *session
-	district *session
+	base    string
+	client  *http.Client
+	trivial float64 // the trivial handler's rate
+	// trivialCPU is the trivial handler's processor time a request, ms.
+	trivialCPU float64
+	city       *session
+	district   *session
 	// census is the officer of the district the census import writes to.
 	census *session
 	// districts of the city, and organization ids spread over them.
@@ -101,7 +103,7 @@ func (m *measurer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.trivial = tr.Rate
+	m.trivial, m.trivialCPU = tr.Rate, tr.CPUMS
 	mem.genHeap, _ = m.sampler.Peaks()
 	rep.Stats = append(rep.Stats, tr)
 
@@ -403,7 +405,15 @@ type spec struct {
 	before, after func()
 	note          string
 	notef         func() string // if set, the note, read once the requests are done
+	// between, if set, runs before each request (see Load.Between) on one
+	// connection, so that each request is the first after it; the row's
+	// CPU/op and rate are then the requests' own.
+	between func(i int) error
 }
+
+// betweenMax bounds the requests of a row measured with a change before
+// each: one connection, so each takes a request's and a change's latency.
+const betweenMax = 3000
 
 func (m *measurer) measure(ctx context.Context, sp spec) *Stat {
 	if sp.missing != "" {
@@ -417,7 +427,15 @@ func (m *measurer) measure(ctx context.Context, sp spec) *Stat {
 		defer sp.after()
 	}
 	l := m.load(m.cfg.Requests)
+	var apart string
+	if sp.between != nil {
+		l.Conns, l.Requests, l.Warmup, l.Between = 1, min(l.Requests, betweenMax), 10, sp.between
+	}
 	s := l.Run(ctx, sp.req, nil)
+	if sp.between != nil && s.BetweenN > 0 {
+		apart = fmt.Sprintf("CPU/op and rate are the requests' own (processor and wall time from each request's start to "+
+			"its answer read); the changes, %.3f ms of processor time each (%d), are not in them", ms(s.BetweenCPU)/float64(s.BetweenN), s.BetweenN)
+	}
 	st := fromSample(sp.name, sp.key, "request", s)
 	st.Target, st.Note = sp.target, sp.note
 	if sp.notef != nil {
@@ -425,6 +443,13 @@ func (m *measurer) measure(ctx context.Context, sp spec) *Stat {
 	}
 	if m.trivial > 0 {
 		st.Anchor, st.Ratio = "anchor_http", st.Rate/m.trivial
+	}
+	if apart != "" {
+		if m.trivialCPU > 0 && st.CPUMS > 0 {
+			apart += fmt.Sprintf("; by CPU %.1f%% of the trivial handler (%.1f µs a request against %.1f µs)",
+				100*m.trivialCPU/st.CPUMS, 1000*m.trivialCPU, 1000*st.CPUMS)
+		}
+		st.Note += "; " + apart
 	}
 	if sp.p99Max > 0 || sp.ratioMin > 0 {
 		ok := st.Errors == 0 && st.N > 0 && (sp.p99Max == 0 || st.P99MS <= sp.p99Max) && (sp.ratioMin == 0 || st.Ratio >= sp.ratioMin)
@@ -587,10 +612,15 @@ func (m *measurer) dashboards() []spec {
 			note: "the cache on and no record changes meanwhile: every request after the first reads the change counters of the districts " +
 				"under the unit (one indexed read) and is served the finished, encoded dashboard; the scope check runs on every request"}
 		busy := spec{name: d.label + ", cached, records changing elsewhere", key: d.key + "_busy", req: req}
+		inside := "one of its districts"
+		if d.who == "district" {
+			inside = "one of its streets"
+		}
+		changed := spec{name: d.label + ", the first request after a change in " + inside, key: d.key + "_changed", req: req}
 		switch {
 		case !m.api["GET "+path]:
 			cold.missing, warm.missing = "the indicators dashboard has no route yet", "the indicators dashboard has no route yet"
-			busy.missing = cold.missing
+			busy.missing, changed.missing = cold.missing, cold.missing
 		case m.t.DashboardCache == nil:
 			cold.missing = "the bench cannot turn the dashboard's cache off"
 		default:
@@ -599,7 +629,10 @@ func (m *measurer) dashboards() []spec {
 		if busy.missing == "" {
 			m.changesElsewhere(&busy, d.code, d.who == "city")
 		}
-		out = append(out, cold, warm, busy)
+		if changed.missing == "" {
+			m.changesInside(&changed, d.code, d.who == "city")
+		}
+		out = append(out, cold, changed, warm, busy)
 	}
 	return out
 }
@@ -687,6 +720,94 @@ func (m *measurer) changesElsewhere(sp *spec, unit string, city bool) {
 		return fmt.Sprintf("the cache on while organization %d in %s (%s) is changed through the registry's service, "+
 			"%d a second (%d changes, %d failed, during the measurement): changes outside the unit leave its cached "+
 			"dashboard valid, so this is the cache-hit cost on a live system", id, district, where, changesPerSecond, made.Load(), failed.Load())
+	}
+}
+
+// changesInside sets a dashboard measurement up so that each request is
+// the first after a change under the unit: before each, one organization
+// of the unit has its brand flag toggled through the registry's service
+// (an organizations update, a history row and an audit row, its
+// district's change counter advanced), in each of the unit's districts in
+// turn for a city, each of its streets for a district. The cache is on, as
+// linli serves, and the requests come one at a time on one connection, so
+// none is served what another's evaluation kept. The changes' own cost is
+// not the row's (see Load.Between).
+func (m *measurer) changesInside(sp *spec, unit string, city bool) {
+	ctx := context.Background()
+	q := `SELECT MIN(id) FROM orgs WHERE district_code = $1 AND status = 'active' GROUP BY street_code ORDER BY 1`
+	var args []any
+	if city {
+		lo, hi := db.PrefixRange(unit)
+		q, args = `SELECT MIN(id) FROM orgs WHERE district_code >= $1 AND district_code < $2 AND status = 'active'
+			GROUP BY district_code ORDER BY 1`, []any{lo, hi}
+	} else {
+		args = []any{unit}
+	}
+	rows, err := m.t.DB.Read.QueryContext(ctx, q, args...)
+	var ids []int64
+	if err == nil {
+		ids, err = db.Column[int64](rows)
+	}
+	if err != nil || len(ids) == 0 {
+		sp.missing = fmt.Sprintf("no active organization under %s to change (%v)", unit, err)
+		return
+	}
+	var u *auth.User
+	was := map[int64]bool{}
+	toggle := func(ctx context.Context, id int64, back bool) error {
+		o, err := m.t.Registry.Get(ctx, u, id)
+		if err != nil {
+			return err
+		}
+		if _, ok := was[id]; !ok {
+			was[id] = o.Brand
+		}
+		if back && o.Brand == was[id] {
+			return nil
+		}
+		in := registry.InputOf(o)
+		in.Brand = !in.Brand
+		_, err = m.t.Registry.Update(ctx, u, id, in)
+		return err
+	}
+	var uerr error
+	// the round trips between a change's end and the next change's start:
+	// the request's (one connection, one request at a time)
+	var trips, served, last int64
+	sp.before = func() {
+		trips, served, last = 0, 0, -1
+		u, uerr = m.t.Auth.CreateUser(ctx, nil, auth.NewUser{Username: fmt.Sprintf("bench-changer-%s-%d", unit, time.Now().UnixNano()),
+			DisplayName: "bench changer", Role: auth.CityAdmin, ScopeCode: unit[:4], Password: benchPassword})
+	}
+	sp.between = func(i int) error {
+		if uerr != nil {
+			return fmt.Errorf("the changing account: %w", uerr)
+		}
+		if last >= 0 {
+			trips, served = trips+m.t.DB.RoundTrips()-last, served+1
+		}
+		err := toggle(ctx, ids[i%len(ids)], false)
+		last = m.t.DB.RoundTrips()
+		return err
+	}
+	// leave the organizations as they were found, for the next measurement or run
+	sp.after = func() {
+		for id := range was {
+			toggle(ctx, id, true)
+		}
+	}
+	where := "districts"
+	if !city {
+		where = "streets"
+	}
+	sp.notef = func() string {
+		per := 0.0
+		if served > 0 {
+			per = float64(trips) / float64(served)
+		}
+		return fmt.Sprintf("the cache on, as linli serves; before each request one organization of the unit has its brand flag "+
+			"toggled through the registry's service, in each of its %d %s in turn, so each request is the first after a change "+
+			"in one of them; one connection, requests one at a time; %.1f database round trips a request", len(ids), where, per)
 	}
 }
 

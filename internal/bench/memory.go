@@ -162,6 +162,20 @@ func MB(b uint64) float64 { return float64(b) / (1 << 20) }
 // backends serving this process, on the same machine) to CPUTime.
 var serverCPU func() time.Duration
 
+// serverCPUSeen, when set, is serverCPU over the server processes it
+// listed last, without listing them again.
+var serverCPUSeen func() time.Duration
+
+// seenCPU is TotalCPU without looking for new server processes: cheap
+// enough to read around each request (see Load.Between).
+func seenCPU() time.Duration {
+	t := CPUTime()
+	if serverCPUSeen != nil {
+		t += serverCPUSeen()
+	}
+	return t
+}
+
 // TotalCPU is this process's processor time plus the database server's
 // work for it, where that can be read.
 func TotalCPU() time.Duration {

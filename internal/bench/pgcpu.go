@@ -16,12 +16,28 @@ const AppName = "linli-bench"
 // serving the connections of application name app, when the server runs
 // on this machine (0 otherwise).
 func pgBackendCPU(d *db.DB, app string) func() time.Duration {
+	listed, _ := pgBackendCPUs(d, app)
+	return listed
+}
+
+// pgBackendCPUs is pgBackendCPU (listed), and seen: the same sum over the
+// processes listed so far, read from /proc without listing them again (a
+// query of its own, whose server time would be counted): for readings
+// around each request of a measurement whose connections are open.
+func pgBackendCPUs(d *db.DB, app string) (listed, seen func() time.Duration) {
 	// Every process ever seen keeps the last time read for it, so one that
 	// ends between two readings (a pool closing a connection) no longer
 	// makes the total go down; what it used after its last reading is lost.
 	var mu sync.Mutex
-	seen := map[int]time.Duration{}
-	return func() time.Duration {
+	last := map[int]time.Duration{}
+	sum := func() time.Duration {
+		var t time.Duration
+		for _, c := range last {
+			t += c
+		}
+		return t
+	}
+	listed = func() time.Duration {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		rows, err := d.Read.QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, app)
@@ -35,16 +51,23 @@ func pgBackendCPU(d *db.DB, app string) func() time.Duration {
 			var pid int
 			if rows.Scan(&pid) == nil {
 				if c := procCPU(pid); c > 0 {
-					seen[pid] = max(seen[pid], c)
+					last[pid] = max(last[pid], c)
 				}
 			}
 		}
-		var t time.Duration
-		for _, c := range seen {
-			t += c
-		}
-		return t
+		return sum()
 	}
+	seen = func() time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		for pid := range last {
+			if c := procCPU(pid); c > 0 {
+				last[pid] = max(last[pid], c)
+			}
+		}
+		return sum()
+	}
+	return listed, seen
 }
 
 // BackendCPU is the processor time so far of the PostgreSQL server
