@@ -75,8 +75,7 @@ func (s *Service) MapIndicator(ctx context.Context, u *auth.User, code string, q
 func (s *Service) MapCount(ctx context.Context, u *auth.User, code string, q url.Values) (*geomap.Data, error) {
 	src := q.Get("count")
 	if !slices.Contains(MapCounts, src) {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"count": errs.M("err.choose_one")}}
+		return nil, errs.Field("count", "err.choose_one")
 	}
 	w, err := s.parseAsOf(q.Get("as_of"))
 	if err != nil {

@@ -95,8 +95,7 @@ func (s *Service) Designate(ctx context.Context, u *auth.User, in PilotInput) (*
 			designated_on, note, designated_by, created_at, updated_at, late_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id`,
 			n.Code, n.Code[:9], n.Code[:6], in.Kind, in.DesignatedOn, in.Note, db.NullID(u.ID), now, in.LateReason).Scan(&id)
 		if s.DB.Dialect.IsUniqueViolation(err) {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("kpi.err.already_pilot"),
-				Fields: map[string]errs.Msg{"community_code": errs.M("kpi.err.already_pilot")}}
+			return errs.FieldConflict("community_code", "kpi.err.already_pilot")
 		}
 		if err != nil {
 			return fmt.Errorf("designate pilot: %w", err)

@@ -27,8 +27,7 @@ func (s *Service) parseAsOf(asOf string) (when, error) {
 	}
 	d, err := time.Parse(time.DateOnly, asOf)
 	if err != nil || d.Year() < 2021 || d.Year() > 2100 {
-		return when{}, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"as_of": errs.M("kpi.err.date")}}
+		return when{}, errs.Field("as_of", "kpi.err.date")
 	}
 	return whenOf(d, now), nil
 }
@@ -42,8 +41,7 @@ func (s *Service) parseWhen(ctx context.Context, asOf, knownOn string) (when, er
 		return w, err
 	}
 	bad := func(msg string) error {
-		return &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"known_on": errs.M(msg)}}
+		return errs.Field("known_on", msg)
 	}
 	k, err := time.Parse(time.DateOnly, knownOn)
 	if err != nil {
@@ -287,8 +285,7 @@ func (s *Service) UnitsKnown(ctx context.Context, u *auth.User, key, unitCode, a
 		set = "all"
 	}
 	if set != "all" && set != "met" && set != "short" {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"set": errs.M("err.unknown_value", set)}}
+		return nil, errs.Field("set", "err.unknown_value", set)
 	}
 	t, err := s.resolveKnown(ctx, u, key, unitCode, asOf, knownOn)
 	if err != nil {
@@ -355,8 +352,7 @@ func (s *Service) RecordsKnown(ctx context.Context, u *auth.User, key, unitCode,
 	}
 	okSet := set == "records" || (ind.Rule.Kind == KindRecordShare && (set == "numerator" || set == "denominator" || set == "missing"))
 	if !okSet {
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"set": errs.M("err.unknown_value", set)}}
+		return nil, errs.Field("set", "err.unknown_value", set)
 	}
 	if perPage <= 0 {
 		perPage = 50

@@ -309,8 +309,7 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Indicato
 			in.Key, in.NameZH, in.NameEN, in.Level, in.ScopeCode, string(rule), in.Target, in.StartOn, in.Deadline,
 			in.Clause, db.BoolInt(active), in.Position, db.NullID(u.ID), now)
 		if s.DB.Dialect.IsUniqueViolation(err) {
-			return &errs.Error{Code: errs.Conflict, Message: errs.M("kpi.err.key_taken"),
-				Fields: map[string]errs.Msg{"key": errs.M("kpi.err.key_taken")}}
+			return errs.FieldConflict("key", "kpi.err.key_taken")
 		}
 		if err != nil {
 			return fmt.Errorf("create indicator: %w", err)
