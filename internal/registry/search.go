@@ -320,34 +320,23 @@ func ftsMatch(d db.Dialect, key string, places []string, args []any) (sub string
 }
 
 // ftsPart is one column's query of a search: its tokens in sequence, the
-// last one a prefix when prefix is set; pairs are the pair lexemes every
-// matching document holds (the characters' pairsOf, migration 067).
+// last one a prefix when prefix is set.
 type ftsPart struct {
 	col    string
 	tokens []string
 	prefix bool
-	pairs  []string
-}
-
-// query is the part's full-text query within the places.
-func (p ftsPart) query(d db.Dialect, places []string) string {
-	var pairs [][]string
-	if len(p.pairs) > 0 {
-		pairs = scoped(places, p.pairs)
-	}
-	return d.FullTextQuery(p.col, scoped(places, p.tokens), p.prefix, pairs)
 }
 
 // sql is the subquery of the ids the part matches within the places.
 func (p ftsPart) sql(d db.Dialect, places []string, args []any) (string, []any) {
-	args = append(args, p.query(d, places))
+	args = append(args, d.FullTextQuery(p.col, scoped(places, p.tokens), p.prefix))
 	return d.FullText("org_search", "org_id", p.col, ph(len(args))), args
 }
 
 // sqlOnce is sql for a statement planned once for any arguments
 // (db.DB.Generic): the places' tokens are its whole condition.
 func (p ftsPart) sqlOnce(d db.Dialect, places []string, args []any) (string, []any) {
-	args = append(args, p.query(d, places))
+	args = append(args, d.FullTextQuery(p.col, scoped(places, p.tokens), p.prefix))
 	return d.FullTextOnce("org_search", "org_id", p.col, ph(len(args))), args
 }
 
@@ -359,11 +348,11 @@ func ftsParts(key string) []ftsPart {
 	if len(chars) == 0 {
 		return nil
 	}
-	parts := []ftsPart{{col: "chars", tokens: chars, pairs: pairsOf(chars)}}
+	parts := []ftsPart{{"chars", chars, false}}
 	if isPinyinQuery(key) {
-		parts = append(parts, ftsPart{col: "ini", tokens: []string{iniMark + key[:min(len(key), iniMax)]}})
+		parts = append(parts, ftsPart{"ini", []string{iniMark + key[:min(len(key), iniMax)]}, false})
 		if syl := splitPinyin(key); syl != nil {
-			parts = append(parts, ftsPart{col: "py", tokens: syl, prefix: true})
+			parts = append(parts, ftsPart{"py", syl, true})
 		}
 	}
 	return parts
@@ -776,7 +765,7 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 		var q, by string
 		if walkPart {
 			place, cond := placeOf(f.searchIn[0])
-			fq := part.query(d, f.searchIn[:1])
+			fq := d.FullTextQuery(part.col, scoped(f.searchIn[:1], part.tokens), part.prefix)
 			by = `s.org_id`
 			args = append(args, place, fq)
 			q = `SELECT o.id FROM org_search s JOIN orgs o ON o.id = s.org_id WHERE ` + cond + ph(len(args)-1) +
@@ -881,7 +870,7 @@ func walkedRows(need int) int { return walkPerRow * need }
 // planned once (db.DB.Generic): the query is parsed once an execution.
 func boundedWalk(d db.Dialect, part ftsPart, place string, rows int) (string, []any) {
 	code, cond := placeOf(place)
-	fq := part.query(d, []string{place})
+	fq := d.FullTextQuery(part.col, scoped([]string{place}, part.tokens), part.prefix)
 	first := `SELECT s.org_id FROM org_search s WHERE ` + cond + `$1 ORDER BY s.org_id LIMIT ` + strconv.Itoa(rows)
 	return `SELECT id FROM ((SELECT w.org_id AS id FROM (SELECT s.org_id, s.` + part.col + `_tsv FROM org_search s WHERE ` +
 		cond + `$1 ORDER BY s.org_id LIMIT ` + strconv.Itoa(rows) + `) w WHERE ` + d.FullTextRow("w", part.col, "$2") +

@@ -3,7 +3,6 @@ package registry
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -42,7 +41,7 @@ func SearchRow(engine string, orgID int64, name, district string) []any {
 		return []any{orgID, chars, py, ini, district}
 	}
 	return []any{orgID, chars, py, ini, district,
-		placedVector(district, chars, true), placedVector(district, py, false)}
+		placedVector(district, chars), placedVector(district, py)}
 }
 
 // maxPlaced bounds the positions of a vector made here: the server keeps at
@@ -52,9 +51,8 @@ const maxPlaced = 255
 
 // placedVector is to_tsvector('simple', …) of a chars or py column as 006
 // generates it (every token behind the district, then every token behind
-// the city), or nil when the parser might read a token otherwise; with
-// pairs, also the pair lexemes of the characters (pairsOf, migration 067).
-func placedVector(district, tokens string, pairs bool) any {
+// the city), or nil when the parser might read a token otherwise.
+func placedVector(district, tokens string) any {
 	if tokens == "" {
 		return pgtype.TSVector{Valid: true}
 	}
@@ -82,11 +80,7 @@ func placedVector(district, tokens string, pairs bool) any {
 		}
 		return int(a) - int(b)
 	})
-	var ps []string
-	if pairs {
-		ps = pairsOf(ts)
-	}
-	return vectorOf(district, ts, at, ps)
+	return vectorOf(district, ts, at)
 }
 
 // vectorOf is the vector of the tokens behind the district and then
@@ -94,43 +88,25 @@ func placedVector(district, tokens string, pairs bool) any {
 // first), which its binary input expects. A district's words all come
 // before its city's (a digit before 'x'), and behind one prefix the words
 // are in their tokens' order: at orders the tokens, and a token's places
-// are its index from 1, the city's following the district's. The pairs
-// (pairsOf) are words without places, merged in among the tokens.
-func vectorOf(district string, ts []string, at []uint16, pairs []string) pgtype.TSVector {
+// are its index from 1, the city's following the district's.
+func vectorOf(district string, ts []string, at []uint16) pgtype.TSVector {
 	city := district[:4] + "x"
-	if len(pairs) > 1 {
-		pairs = slices.Compact(slices.Sorted(slices.Values(pairs)))
-	}
 	size := 0
 	for _, t := range ts {
 		size += len(t)
 	}
-	for _, p := range pairs {
-		size += len(p)
-	}
-	n := len(ts) + len(pairs) // words behind one prefix, at most
-	buf := make([]byte, 0, 2*size+n*(len(district)+len(city)))
-	ends := make([]int, 0, 2*n)
-	from := make([]int, 0, 2*n) // each word's first place in places
+	buf := make([]byte, 0, 2*size+len(ts)*(len(district)+len(city)))
+	ends := make([]int, 0, 2*len(ts))
+	from := make([]int, 0, 2*len(ts)) // each word's first place in places
 	places := make([]pgtype.TSVectorPosition, 0, 2*len(ts))
 	for k, prefix := range [...]string{district, city} {
-		p := 0
-		word := func(w string) {
-			buf = append(append(buf, prefix...), w...)
-			ends = append(ends, len(buf))
-			from = append(from, len(places))
-		}
 		for i, a := range at {
 			if i == 0 || ts[a] != ts[at[i-1]] {
-				for ; p < len(pairs) && pairs[p] < ts[a]; p++ {
-					word(pairs[p])
-				}
-				word(ts[a])
+				buf = append(append(buf, prefix...), ts[a]...)
+				ends = append(ends, len(buf))
+				from = append(from, len(places))
 			}
 			places = append(places, pgtype.TSVectorPosition{Position: uint16(k*len(ts)) + a + 1})
-		}
-		for ; p < len(pairs); p++ {
-			word(pairs[p])
 		}
 	}
 	words := string(buf)
@@ -141,41 +117,10 @@ func vectorOf(district string, ts []string, at []uint16, pairs []string) pgtype.
 		if i+1 < len(from) {
 			last = from[i+1]
 		}
-		if last > from[i] {
-			v.Lexemes[i] = pgtype.TSVectorLexeme{Word: words[start:end], Positions: places[from[i]:last:last]}
-		} else {
-			v.Lexemes[i] = pgtype.TSVectorLexeme{Word: words[start:end]}
-		}
+		v.Lexemes[i] = pgtype.TSVectorLexeme{Word: words[start:end], Positions: places[from[i]:last:last]}
 		start = end
 	}
 	return v
-}
-
-// pairsOf are the pair lexemes of a document's character tokens (issue
-// 19, migration 067): each two adjacent tokens that are both Han
-// characters (pairable), written together, so that a search of two such
-// characters is one whole lexeme, which the GIN index answers without a
-// prefix scan and without reading the rows to check positions, and a
-// longer one asks first for the documents holding all its pairs. They
-// carry no places: a search asks whether a document holds them, never
-// where. The server's trigger writes the same pairs (org_search_pairs).
-func pairsOf(ts []string) []string {
-	var out []string
-	for i := 1; i < len(ts); i++ {
-		if pairable(ts[i-1]) && pairable(ts[i]) {
-			out = append(out, ts[i-1]+ts[i])
-		}
-	}
-	return out
-}
-
-// pairable: a token that is one Han character of the ranges plainToken
-// takes (the CJK Unified Ideographs and their extension A), which the
-// server's parser reads as a letter behind a place's prefix and beside
-// another one (org_search_pairs writes the same set).
-func pairable(t string) bool {
-	r, n := utf8.DecodeRuneInString(t)
-	return n == len(t) && n > 1 && (r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf)
 }
 
 // plainDistrict: a district code of six digits, the only kind whose

@@ -34,16 +34,8 @@ type Dialect interface {
 	FullTextOnce(table, key, col, param string) string
 	// FullTextQuery is the query text matching any of the phrases, each
 	// its tokens in sequence, the last one a prefix when prefix is set.
-	// Tokens must be letters and digits. pairs[i], when given, are the pair
-	// lexemes that PostgreSQL's vector of col holds for every document
-	// matching phrase i (each two adjacent tokens of the phrase written
-	// together, where the document's writer pairs them: registry's
-	// pairsOf, migration 067): PostgreSQL asks for a phrase of two tokens
-	// as its one pair, a whole lexeme that the GIN index answers without
-	// reading the rows, and for a longer one the documents holding all its
-	// pairs before the phrase is checked on them. SQLite's FTS5 index holds
-	// no pairs and ignores them.
-	FullTextQuery(col string, phrases [][]string, prefix bool, pairs [][]string) string
+	// Tokens must be letters and digits.
+	FullTextQuery(col string, phrases [][]string, prefix bool) string
 	// HasPrefix is the condition "col starts with prefix", written so an
 	// index on col serves it, in a plan made for any arguments too (a byte
 	// range on SQLite; on PostgreSQL, whatever its collation, the range of a
@@ -102,7 +94,7 @@ func (d sqliteDialect) FullTextOnce(table, key, col, param string) string {
 	return d.FullText(table, key, col, param)
 }
 
-func (sqliteDialect) FullTextQuery(col string, phrases [][]string, prefix bool, _ [][]string) string {
+func (sqliteDialect) FullTextQuery(col string, phrases [][]string, prefix bool) string {
 	ps := make([]string, len(phrases))
 	for i, tokens := range phrases {
 		ps[i] = `"` + strings.Join(tokens, " ") + `"`
@@ -226,22 +218,12 @@ func (pgDialect) FullTextOnce(table, key, col, param string) string {
 	return "(SELECT " + key + " AS id FROM " + table + " WHERE " + col + "_tsv @@ " + pgQueryOnce(param) + " OFFSET 0)"
 }
 
-func (pgDialect) FullTextQuery(col string, phrases [][]string, prefix bool, pairs [][]string) string {
+func (pgDialect) FullTextQuery(col string, phrases [][]string, prefix bool) string {
 	ps := make([]string, len(phrases))
 	for i, tokens := range phrases {
 		ps[i] = "'" + strings.Join(tokens, "' <-> '") + "'"
 		if prefix {
 			ps[i] += ":*"
-		}
-		var pair []string
-		if i < len(pairs) {
-			pair = pairs[i]
-		}
-		switch {
-		case len(pair) == 1 && len(tokens) == 2 && !prefix:
-			ps[i] = "'" + pair[0] + "'" // the phrase's one pair is the phrase
-		case len(pair) > 0:
-			ps[i] = "'" + strings.Join(pair, "' & '") + "' & (" + ps[i] + ")"
 		}
 		if len(phrases) > 1 {
 			ps[i] = "(" + ps[i] + ")"
