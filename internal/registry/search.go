@@ -670,8 +670,7 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 		if skip >= total {
 			return p, nil
 		}
-		return nil, &errs.Error{Code: errs.Invalid, Message: errs.M("err.invalid_input"),
-			Fields: map[string]errs.Msg{"page": errs.M("err.page_too_deep", maxRankedDepth)}}
+		return nil, errs.Field("page", "err.page_too_deep", maxRankedDepth)
 	}
 	if !combined {
 		var err error
