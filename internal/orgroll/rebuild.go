@@ -75,7 +75,7 @@ const newSuffix = "_rebuilt"
 //     SELECT … FOR UPDATE. Every writer of what the rollup derives from
 //     (orgs, org_history, hub_workers) takes the change counters
 //     (kpi_changes) first, by LockOrgs, LockDistricts or LockScope or by
-//     its row trigger, before it reads or writes a rollup table; so a
+//     the trigger on its table, before it reads or writes a rollup table; so a
 //     writer that holds them already is waited for here, and one that comes
 //     later waits for the rebuild to commit: no change to the records
 //     commits between the reads below and the swap (each read, at READ
@@ -91,7 +91,7 @@ const newSuffix = "_rebuilt"
 //     district (each row once: a key lies in one district), then ANALYZE.
 //  4. The swap: LOCK the old tables IN ACCESS EXCLUSIVE MODE (the readers
 //     of the old tables finish first; new ones wait from here to the
-//     commit, a few milliseconds), DROP them, RENAME the new tables and
+//     commit: the drops, the renames and the commit), DROP them, RENAME the new tables and
 //     their indexes to the old names. A statement prepared on another
 //     connection over the old table is planned again, by name, on its next
 //     run.
@@ -100,9 +100,10 @@ const newSuffix = "_rebuilt"
 // would wait for the rebuild while holding a lock the swap needs:
 // PostgreSQL finds the deadlock and ends one of the two, whose transaction
 // is rolled back whole (a rebuild then fails the start-up; the next start
-// rebuilds again). No writer does so (LockOrgs is the first statement of
-// every writer of organizations, and a row trigger advances the counters
-// before the rollup is refreshed).
+// rebuilds again). No writer does so: the registry's and the hubs' writers
+// take the counters by LockOrgs first, an import by LockScope, and a new
+// organization's INSERT advances them by its trigger before its history
+// and the rollup's refresh are written.
 func rebuild(ctx context.Context, d *db.DB, asked bool) (bool, error) {
 	pg := d.Engine == db.Postgres
 	built := false
