@@ -105,7 +105,8 @@ func rebuildWhole(ctx context.Context, d *db.DB) error {
 		if err := writeSegs(ctx, tx, ids, segs); err != nil {
 			return err
 		}
-		if err := writeCumulative(ctx, tx, all); err != nil {
+		keys, rows := cumulative(all)
+		if err := writeCumulative(ctx, tx, keys, rows); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE org_roll_state SET built = 1`)
