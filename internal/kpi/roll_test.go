@@ -371,9 +371,5 @@ func rollWorkers(t *testing.T, w *world, district, day string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for _, c := range m {
-		n += c.N
-	}
-	return n
+	return orgroll.Sum(m)
 }

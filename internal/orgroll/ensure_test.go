@@ -114,11 +114,7 @@ func TestEnsureWhileServing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		for _, c := range m {
-			n += c.N
-		}
-		return n
+		return orgroll.Sum(m)
 	}
 	if n := active(); n != len(orgs) {
 		t.Fatalf("天河区 active today: %d, want %d", n, len(orgs))

@@ -449,6 +449,15 @@ func upsertRoll(ctx context.Context, tx db.Querier, rs []delta) error {
 	return nil
 }
 
+// Sum is the organizations counted under all of a read's keys together.
+func Sum(m map[Key]Count) int {
+	n := 0
+	for _, c := range m {
+		n += c.N
+	}
+	return n
+}
+
 // Read returns the counts of the keys of a level and the given dimensions
 // whose codes lie in [lo, hi), on a day (YYYY-MM-DD): each key's last row
 // on or before it. Keys counting nobody that day are left out.
