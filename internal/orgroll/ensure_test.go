@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"linli/internal/geo"
 	"linli/internal/geo/geotest"
 	"linli/internal/orgroll"
 	"linli/internal/platform/auth"
@@ -17,16 +18,23 @@ import (
 	"linli/internal/registry/registrytest"
 )
 
+// withRegistry opens a test database with the registry's service over it
+// and a city administrator of Guangzhou, whose writes keep the rollup.
+func withRegistry(t *testing.T, ctx context.Context) (*db.DB, *geo.Store, *registry.Service, *auth.User) {
+	t.Helper()
+	d, st := geotest.Open(t)
+	reg := &registry.Service{DB: d, Geo: st, Now: time.Now}
+	users := registrytest.Auth(d, st, reg, time.Now)
+	return d, st, reg, registrytest.Named(t, ctx, users, "admin", auth.CityAdmin, "4401")
+}
+
 // A rollup a migration asked for (org_roll_state.built = 0) is rebuilt by
 // Ensure to the same rows the writers kept, and, on PostgreSQL, the
 // rebuilt tables are vacuumed and analyzed at once (their old rows dead,
 // their statistics those before the rebuild); a second Ensure does nothing.
 func TestEnsureRebuildsAndVacuums(t *testing.T) {
 	ctx := context.Background()
-	d, st := geotest.Open(t)
-	reg := &registry.Service{DB: d, Geo: st, Now: time.Now}
-	users := registrytest.Auth(d, st, reg, time.Now)
-	admin := registrytest.Named(t, ctx, users, "admin", auth.CityAdmin, "4401")
+	d, st, reg, admin := withRegistry(t, ctx)
 	for _, street := range []string{"440106008", "440111020"} {
 		cs, err := st.Children(ctx, street)
 		if err != nil || len(cs) == 0 {
@@ -92,11 +100,8 @@ func TestEnsureRebuildsAndVacuums(t *testing.T) {
 // without the pause.
 func TestEnsureWhileServing(t *testing.T) {
 	ctx := context.Background()
-	d, st := geotest.Open(t)
+	d, st, reg, admin := withRegistry(t, ctx)
 	pg := d.Engine == db.Postgres
-	reg := &registry.Service{DB: d, Geo: st, Now: time.Now}
-	users := registrytest.Auth(d, st, reg, time.Now)
-	admin := registrytest.Named(t, ctx, users, "admin", auth.CityAdmin, "4401")
 	cs, err := st.Children(ctx, "440106008")
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("communities: %v", err)
