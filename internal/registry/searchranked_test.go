@@ -131,7 +131,7 @@ func TestRankedSearchCounts(t *testing.T) {
 					}
 					// the database's path on PostgreSQL: its round trips
 					wantTrips := int64(3)
-									if !more && skip >= total {
+					if !more && skip >= total {
 						wantTrips = 2
 					}
 					if more && len(page) == 0 {
