@@ -611,9 +611,10 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	// When the scope is the whole condition its districts (searchScope,
 	// from the tally of the scope's codes) are all of it: the scope's range
 	// of community codes is left out, which a plan made once for any
-	// arguments (db.DB.Generic) took for a narrow one and intersected with
-	// the name's range (a bitmap of the city's every organization, 25,137
-	// at the Guangzhou scale, for a handful of names, issue 19).
+	// arguments (db.DB.Generic) may take for a narrow one and intersect
+	// with the name's range (at the Guangzhou scale it did: a bitmap of
+	// the city's every organization, 25,137, for a handful of names; the
+	// national plan kept to the name's index, issue 19).
 	cond, args := w0+` AND `, append([]any(nil), args0...)
 	if plain {
 		cond, args = ``, nil
@@ -639,23 +640,27 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	// statement reads the exact and prefix matches and each part's matches
 	// up to one past the cap (k 2, 3, ...): their union counts the matches,
 	// and when they are within the cap they are all the matches, which
-	// ranking orders here (a GIN index cannot hand matches over in id
-	// order); a part past the cap has its matches in id order read by the
-	// same statement (combinedSearch), only then. Three round trips for a
-	// search (the tally, this, the page) instead of five, past the cap too
-	// (issue 19). SQLite's FTS5 reads in id order, cheaper than carrying
-	// every match to Go.
+	// ranking orders here, so no id-order read is needed (a GIN index
+	// cannot hand matches over in id order); a part's own count decides
+	// its walk. Three round trips for a search (the tally, this, the page)
+	// instead of five (issue 19). SQLite's FTS5 reads in id order, cheaper
+	// than carrying every match to Go.
 	var lists [][]int64 // by k
 	var total int
 	combined := plain && !d.FullTextOrdered()
 	if combined {
-		var q string
-		q, args = combinedSearch(d, prefixQ, parts, f.searchIn, args, need)
+		q := `SELECT k, id FROM (` + prefixQ + `) a`
+		for i, part := range parts {
+			var sub string
+			sub, args = part.sqlOnce(d, f.searchIn, args)
+			q += ` UNION ALL SELECT ` + strconv.Itoa(2+i) + `, id FROM (SELECT id FROM (` + sub + `) p LIMIT ` +
+				strconv.Itoa(searchCountCap+1) + `) q`
+		}
 		var err error
-		if lists, err = s.keyedIDs(ctx, s.DB.Generic, q, args, 2+2*len(parts)); err != nil {
+		if lists, err = s.keyedIDs(ctx, s.DB.Generic, q, args, 2+len(parts)); err != nil {
 			return nil, fmt.Errorf("search matches: %w", err)
 		}
-		total = unionSize(searchCountCap+1, lists[2:2+len(parts)]...)
+		total = unionSize(searchCountCap+1, lists[2:]...)
 	} else {
 		var err error
 		if total, err = s.countMatches(ctx, parts, f.searchIn, plain, w0, args0, searchCountCap+1); err != nil {
@@ -686,16 +691,9 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	r := newRanking(need)
 	r.add(lists[0])
 	r.add(lists[1])
-	if combined {
-		// each part's matches in id order: all of them when within the
-		// cap, else the statement's id-order read (run when the page
-		// needed it)
+	if combined && !p.More {
 		for i := range parts {
-			if len(lists[2+i]) <= searchCountCap {
-				r.add(lists[2+i])
-			} else {
-				r.add(lists[2+len(parts)+i])
-			}
+			r.add(lists[2+i])
 		}
 		return s.rankedPage(ctx, u, p, r.ids, skip)
 	}
@@ -734,27 +732,43 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 		if r.full() {
 			break
 		}
-		if plain {
-			// SQLite (PostgreSQL's plain search was combinedSearch): the
-			// places are the whole list, no join, and the rows already
-			// found (exact, prefix, an earlier part) are skipped by id
-			// instead of excluded in the query, which keeps the matches in
-			// id order: the statement reads the page's rows whole.
-			sub, args := part.sqlOnce(d, f.searchIn, nil)
-			if err := collect(s.DB.Generic, `SELECT m.id FROM (`+sub+`) m ORDER BY m.id`, args, need); err != nil {
-				return nil, err
-			}
-			continue
-		}
 		walkPart := walk && part.col != "ini"
 		if walkPart && len(parts) > 1 {
 			// a pinyin query: only a part with many matches of its own is
 			// worth walking (the letters of a name are usually rare)
-			n, err := s.countMatches(ctx, parts[i:i+1], f.searchIn, true, "", nil, searchCountCap+1)
-			if err != nil {
-				return nil, err
+			n := 0
+			if combined {
+				n = len(lists[2+i]) // the part's matches up to one past the cap
+			} else {
+				var err error
+				if n, err = s.countMatches(ctx, parts[i:i+1], f.searchIn, true, "", nil, searchCountCap+1); err != nil {
+					return nil, err
+				}
 			}
 			walkPart = n > searchCountCap
+		}
+		if plain {
+			// The places are the whole list: no join, and the rows already
+			// found (exact, prefix, an earlier part) are skipped by id
+			// instead of excluded in the query, which keeps the matches in
+			// id order: the statement reads the page's rows whole.
+			// Planned once (db.DB.Generic): the index's tokens are the
+			// whole condition, so the plan is the same for any query, and
+			// planning it for each search cost as much as running it
+			// (issue 19).
+			var q string
+			var args []any
+			if walkPart {
+				q, args = boundedWalk(d, part, f.searchIn[0], walkedRows(need))
+			} else {
+				var sub string
+				sub, args = part.sqlOnce(d, f.searchIn, nil)
+				q = `SELECT m.id FROM (` + sub + `) m ORDER BY m.id`
+			}
+			if err := collect(s.DB.Generic, q, args, need); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		args := append([]any(nil), args0...)
 		var q, by string
@@ -855,73 +869,22 @@ var walkPerRow = 50
 // walkedRows is the bound of a walk for a page needing need rows.
 func walkedRows(need int) int { return walkPerRow * need }
 
-// combinedSearch is a plain ranked search's one statement on PostgreSQL
-// (its places are the list's whole condition, so it is planned once,
-// db.DB.Generic): rows of (k, id), k 0 and 1 the exact and prefix names
-// (prefixQ, args so far), k 2+i part i's matches up to one past the cap,
-// and k 2+len(parts)+i part i's first need matches in id order, read only
-// when the page needs them: the part has more than the cap (else its
-// capped matches are all of them, ordered in Go), the exact and prefix
-// names do not fill the page, and no earlier part is past the cap (whose
-// need matches in id order would fill it) unless the page lies deeper than
-// the cap. The id-order read walks the place's documents (boundedWalk)
-// when the place is one and the part is not the initials (one whole
-// lexeme, which GIN answers without a recheck, and the widest vector to
-// test row by row); else it sorts the index's matches. The conditions are
-// one-time filters on the materialized counts: a read not needed is not
-// started. One round trip where a search past the cap took two or three
-// (issue 19).
-func combinedSearch(d db.Dialect, prefixQ string, parts []ftsPart, places []string, args []any, need int) (string, []any) {
-	capped := strconv.Itoa(searchCountCap)
-	args = append(args, need)
-	needP := ph(len(args))
-	with := []string{`a AS MATERIALIZED (` + prefixQ + `)`}
-	q := ` SELECT k, id FROM a`
-	for i, part := range parts {
-		var sub string
-		sub, args = part.sqlOnce(d, places, args)
-		c := `c` + strconv.Itoa(i)
-		with = append(with, c+` AS MATERIALIZED (SELECT id FROM (`+sub+`) p LIMIT `+strconv.Itoa(searchCountCap+1)+`)`)
-		q += ` UNION ALL SELECT ` + strconv.Itoa(2+i) + `, id FROM ` + c
-	}
-	for i, part := range parts {
-		var read string
-		if len(places) == 1 && part.col != "ini" {
-			read, args = boundedWalk(d, part, places[0], walkedRows(need), args)
-		} else {
-			var sub string
-			sub, args = part.sqlOnce(d, places, args)
-			read = `SELECT m.id FROM (` + sub + `) m ORDER BY m.id`
-		}
-		cond := `(SELECT COUNT(*) FROM c` + strconv.Itoa(i) + `) > ` + capped + ` AND (SELECT COUNT(*) FROM a) < ` + needP
-		if need <= searchCountCap+1 {
-			for j := range i {
-				cond += ` AND (SELECT COUNT(*) FROM c` + strconv.Itoa(j) + `) <= ` + capped
-			}
-		}
-		q += ` UNION ALL SELECT ` + strconv.Itoa(2+len(parts)+i) + `, id FROM (SELECT id FROM (` + read + `) r LIMIT ` +
-			needP + `) w WHERE ` + cond
-	}
-	return `WITH ` + strings.Join(with, `, `) + q, args
-}
-
 // boundedWalk is the statement of a part's matches in the place, in id
-// order (its LIMIT is added by the caller; its two arguments are appended
-// to args): the place's first rows documents in id order, each tested,
-// and then, only if the page is not full yet, the index's matches past the
-// last document walked, sorted. PostgreSQL runs the branches of a UNION
-// ALL one after the other, so the second one costs nothing when the first
-// fills the page; no outer ORDER BY, which would start both. It is planned
-// once (db.DB.Generic): the query is parsed once an execution.
-func boundedWalk(d db.Dialect, part ftsPart, place string, rows int, args []any) (string, []any) {
+// order (plain: the place is the list's whole condition; its LIMIT is
+// added by the caller): the place's first rows documents in id order, each
+// tested, and then, only if the page is not full yet, the index's matches
+// past the last document walked, sorted. PostgreSQL runs the branches of a
+// UNION ALL one after the other, so the second one costs nothing when the
+// first fills the page; no outer ORDER BY, which would start both. It is
+// planned once (db.DB.Generic): the query is parsed once an execution.
+func boundedWalk(d db.Dialect, part ftsPart, place string, rows int) (string, []any) {
 	code, cond := placeOf(place)
-	args = append(args, code, d.FullTextQuery(part.col, scoped([]string{place}, part.tokens), part.prefix))
-	pc, pq := ph(len(args)-1), ph(len(args))
-	first := `SELECT s.org_id FROM org_search s WHERE ` + cond + pc + ` ORDER BY s.org_id LIMIT ` + strconv.Itoa(rows)
+	fq := d.FullTextQuery(part.col, scoped([]string{place}, part.tokens), part.prefix)
+	first := `SELECT s.org_id FROM org_search s WHERE ` + cond + `$1 ORDER BY s.org_id LIMIT ` + strconv.Itoa(rows)
 	return `SELECT id FROM ((SELECT w.org_id AS id FROM (SELECT s.org_id, s.` + part.col + `_tsv FROM org_search s WHERE ` +
-		cond + pc + ` ORDER BY s.org_id LIMIT ` + strconv.Itoa(rows) + `) w WHERE ` + d.FullTextRow("w", part.col, pq) +
-		` ORDER BY w.org_id) UNION ALL (SELECT m.id FROM ` + d.FullTextOnce("org_search", "org_id", part.col, pq) +
-		` m WHERE m.id > COALESCE((SELECT MAX(org_id) FROM (` + first + `) f), 0) ORDER BY m.id)) x`, args
+		cond + `$1 ORDER BY s.org_id LIMIT ` + strconv.Itoa(rows) + `) w WHERE ` + d.FullTextRow("w", part.col, "$2") +
+		` ORDER BY w.org_id) UNION ALL (SELECT m.id FROM ` + d.FullTextOnce("org_search", "org_id", part.col, "$2") +
+		` m WHERE m.id > COALESCE((SELECT MAX(org_id) FROM (` + first + `) f), 0) ORDER BY m.id)) x`, []any{code, fq}
 }
 
 // countMatches counts the matches of the parts in the places, up to limit
