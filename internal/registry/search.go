@@ -608,7 +608,17 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	need := min(skip+f.PerPage, maxRankedDepth) // a deeper page is refused below
 
 	// Exact name, then the names that start with the query: k 0 and 1.
-	args := append([]any(nil), args0...)
+	// When the scope is the whole condition its districts (searchScope,
+	// from the tally of the scope's codes) are all of it: the scope's range
+	// of community codes is left out, which a plan made once for any
+	// arguments (db.DB.Generic) may take for a narrow one and intersect
+	// with the name's range (at the Guangzhou scale it did: a bitmap of
+	// the city's every organization, 25,137, for a handful of names; the
+	// national plan kept to the name's index, issue 19).
+	cond, args := w0+` AND `, append([]any(nil), args0...)
+	if plain {
+		cond, args = ``, nil
+	}
 	ins := make([]string, len(f.searchDistricts))
 	for i, dc := range f.searchDistricts {
 		args = append(args, dc)
@@ -616,8 +626,8 @@ func (s *Service) rankedSearch(ctx context.Context, u *auth.User, f Filter) (*Pa
 	}
 	prefix, args := d.HasPrefix("o.name_key", key, args)
 	args = append(args, key, need)
-	prefixQ := `SELECT CASE WHEN o.name_key = ` + ph(len(args)-1) + ` THEN 0 ELSE 1 END AS k, o.id FROM orgs o WHERE ` + w0 +
-		` AND o.district_code IN (` + strings.Join(ins, ", ") + `) AND ` + prefix + ` ORDER BY 1, o.id LIMIT ` + ph(len(args))
+	prefixQ := `SELECT CASE WHEN o.name_key = ` + ph(len(args)-1) + ` THEN 0 ELSE 1 END AS k, o.id FROM orgs o WHERE ` + cond +
+		`o.district_code IN (` + strings.Join(ins, ", ") + `) AND ` + prefix + ` ORDER BY 1, o.id LIMIT ` + ph(len(args))
 	// planned once when the scope is the whole condition (db.DB.Generic):
 	// the index on (district_code, name_key) serves the districts and the
 	// prefix's range for any values
