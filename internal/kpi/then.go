@@ -72,6 +72,7 @@ import (
 type thenKept struct {
 	mu     sync.Mutex
 	m      map[string]thenAns
+	none   map[string]int64       // enteredLate's keys (a cut, a known cut, a unit) found with no organization, and the late entries' counters they were read at or after
 	months map[string]keptMonth   // lastEntryAfter's answers for the organizations (entryKey), a district or below
 	dists  map[string]*distMonths // the same above a district, per district (never changed once kept: replaced)
 }
@@ -84,7 +85,7 @@ type keptMonth struct {
 }
 
 func newThenKept() *thenKept {
-	return &thenKept{m: map[string]thenAns{}, months: map[string]keptMonth{}, dists: map[string]*distMonths{}}
+	return &thenKept{m: map[string]thenAns{}, none: map[string]int64{}, months: map[string]keptMonth{}, dists: map[string]*distMonths{}}
 }
 
 // thenAns is a correction's known-then side at a unit.
@@ -285,4 +286,37 @@ func (e *evaluator) composedMonth(ctx context.Context, src string, spans []span,
 	e.then.dists[k] = nd
 	e.then.mu.Unlock()
 	return nd.month(), true, nil
+}
+
+// keptNoLate reports whether enteredLate found no organization for the key
+// (a cut, a known cut and a unit under the evaluator's) while the late
+// entries' counters under the evaluator's unit stood as they stand now
+// (e.recs, read with the frame's version). An organization enters the
+// list only by a history row entered after the day it takes effect (an
+// insert: kpi_late of its district, migration 059; an update or a delete
+// of the history: kpi_then, in the frame's version) or by moving into the
+// unit (kpi_late of both districts), so none of them happened since. So
+// after an ordinary write under the unit (its change counter moved, not
+// its late entries') a correction's known-then check (knownSame) and a
+// known-then evaluation read no late entry again: the usual case of a
+// unit without a census entered late since its deadlines.
+func (e *evaluator) keptNoLate(k, unit string) bool {
+	if e.then == nil || e.s.records.Load() || !strings.HasPrefix(unit, e.unit) {
+		return false
+	}
+	e.then.mu.Lock()
+	defer e.then.mu.Unlock()
+	recs, ok := e.then.none[k]
+	return ok && recs == e.recs
+}
+
+// keepNoLate keeps that enteredLate found no organization for the key,
+// read after the counters e.recs (so as new as they or newer).
+func (e *evaluator) keepNoLate(k, unit string) {
+	if e.then == nil || e.s.records.Load() || !strings.HasPrefix(unit, e.unit) {
+		return
+	}
+	e.then.mu.Lock()
+	defer e.then.mu.Unlock()
+	e.then.none[k] = e.recs
 }

@@ -2,6 +2,9 @@ package kpi
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -350,4 +353,106 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestKeptNoLateStaysTheRecords holds enteredLate's kept "no organization"
+// answers (keptNoLate: under the late entries' counters) to the records: a
+// seeded random sequence of writes in 天河 and 从化 (a plain write, a late
+// entry, a move between them, a new organization, a brand flag toggled),
+// after each of which the city's, 天河's and 从化's dashboards of a service
+// that keeps them (its cache on, as linli serves, and off) must equal, byte
+// for byte, those of a fresh service counting from the records. A late
+// entry or a move under a unit kept with no late organization must show as
+// a correction: a keep that ignored its counters would not. And the keep
+// is used: after a plain write the city's dashboard runs fewer statements
+// than the same dashboard with the keeps dropped.
+func TestKeptNoLateStaysTheRecords(t *testing.T) {
+	w := newWorld(t)
+	w.indicators(allOrgs)
+	cached := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+	for _, s := range []*Service{w.kpi, cached} {
+		s.frames.TTL = 10 * 365 * 24 * time.Hour
+	}
+	w.kpi.NoCache(true)
+	w.clock.set("2023-06-01")
+	var orgs []int64
+	for _, c := range []string{"440106001001", "440106002008", jiekou + "001", jiangpu + "002"} {
+		orgs = append(orgs, w.org(c, registry.TierStreet).ID)
+	}
+	w.clock.set("2024-03-10")
+	check := func(step string) {
+		t.Helper()
+		records := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+		records.FromRecords(true)
+		for _, unit := range []string{cityCode, tianheCode, conghuaCode} {
+			want, err := records.DashboardJSON(w.ctx, w.city, unit, "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range []*Service{w.kpi, cached} {
+				got, err := s.DashboardJSON(w.ctx, w.city, unit, "", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(got) != string(want) {
+					t.Fatalf("%s: %s's dashboard of service %d with kept answers:\n%s\nfrom the records:\n%s", step, unit, i, got, want)
+				}
+			}
+		}
+	}
+	check("no late entry")
+	if f, _, err := w.kpi.frameAt(w.ctx, cityCode); err != nil || len(f.then.none) == 0 {
+		t.Fatalf("no 'no late organization' kept at the city after its dashboard (%v)", err)
+	}
+	// the keep is used after a plain write
+	trips := func() int64 {
+		t.Helper()
+		n := w.db.RoundTrips()
+		if _, err := w.kpi.Dashboard(w.ctx, w.city, cityCode, ""); err != nil {
+			t.Fatal(err)
+		}
+		return w.db.RoundTrips() - n
+	}
+	w.change(orgs[0], func(in *registry.Input) { in.Members++ })
+	kept := trips()
+	f, _, err := w.kpi.frameAt(w.ctx, cityCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.then.mu.Lock()
+	clear(f.then.none)
+	f.then.mu.Unlock()
+	if n := trips(); n <= kept {
+		t.Errorf("the city's dashboard after a plain write: %d statements with the keep, %d without", kept, n)
+	}
+	check("a plain write")
+
+	rng := rand.New(rand.NewPCG(19, 8))
+	day := time.Date(2024, 3, 11, 0, 0, 0, 0, time.UTC)
+	communities := []string{"440106001001", "440106002008", jiekou + "001", jiangpu + "002"}
+	for i := range 24 {
+		day = day.AddDate(0, 0, 1+rng.IntN(5))
+		w.clock.set(day.Format(time.DateOnly))
+		id := orgs[rng.IntN(len(orgs))]
+		var step string
+		switch rng.IntN(5) {
+		case 0:
+			step = "a plain write"
+			w.change(id, func(in *registry.Input) { in.Members++ })
+		case 1:
+			step = "a late entry"
+			w.lateHistory(id, "status", "active", "2021-1"+strconv.Itoa(rng.IntN(3))+"-01")
+		case 2:
+			step = "a move"
+			c := communities[rng.IntN(len(communities))]
+			w.change(id, func(in *registry.Input) { in.CommunityCode = c })
+		case 3:
+			step = "a new organization"
+			orgs = append(orgs, w.org(communities[rng.IntN(len(communities))], registry.TierCommunity).ID)
+		default:
+			step = "a brand flag toggled"
+			w.change(id, func(in *registry.Input) { in.Brand = !in.Brand })
+		}
+		check(fmt.Sprintf("step %d, %s (organization %d)", i, step, id))
+	}
 }
