@@ -135,6 +135,10 @@ func (e *evaluator) lastEntryAfter(ctx context.Context, src string, spans []span
 		e.entries[k] = m
 		return m, nil
 	}
+	if m, ok := e.keptFacts(src, spans, k); ok {
+		e.entries[k] = m
+		return m, nil
+	}
 	if m, ok, err := e.composedMonth(ctx, src, spans, cut, k); err != nil || ok {
 		e.entries[k] = m
 		return m, err
@@ -150,6 +154,7 @@ func (e *evaluator) lastEntryAfter(ctx context.Context, src string, spans []span
 	}
 	e.entries[k] = monthOf(v)
 	e.keepMonth(src, k, e.entries[k])
+	e.keepFacts(src, spans, k, e.entries[k])
 	return e.entries[k], nil
 }
 
@@ -178,21 +183,33 @@ func (e *evaluator) lastEntries(ctx context.Context, reqs []entryReq) error {
 	q := &query{}
 	var parts []string
 	var keys []string
+	var asked []entryReq
 	for _, r := range reqs {
 		k := entryKey(r.src, r.spans, r.cut)
 		if _, ok := e.entries[k]; ok || slices.Contains(keys, k) {
 			continue
 		}
+		if m, ok := e.keptFacts(r.src, r.spans, k); ok {
+			e.entries[k] = m
+			continue
+		}
 		if sql := lastEntrySQL(q, r.src, r.spans, r.cut); sql != "" {
 			parts = append(parts, "SELECT "+strconv.Itoa(len(keys))+" AS i, ("+sql+") AS t")
 			keys = append(keys, k)
+			asked = append(asked, r)
 		}
 	}
 	rows, err := e.s.unionAll(ctx, "kpi last entries", q, parts)
 	if err != nil || rows == nil {
 		return err
 	}
-	return db.EachPair(rows, func(i int, v any) { e.entries[keys[i]] = monthOf(v) })
+	if err := db.EachPair(rows, func(i int, v any) { e.entries[keys[i]] = monthOf(v) }); err != nil {
+		return err
+	}
+	for i, r := range asked {
+		e.keepFacts(r.src, r.spans, keys[i], e.entries[keys[i]])
+	}
+	return nil
 }
 
 func monthOf(v any) string {

@@ -64,6 +64,7 @@ type evaluator struct {
 	then  *thenKept
 	floor time.Time
 	recs  int64
+	facts int64            // the other dated facts' counters (kpi_facts) under the unit and of '', summed, as read with them
 	unit  string           // the dashboard's unit ("" outside a dashboard)
 	dver  map[string]int64 // the late entries' counters of the districts under the unit (kpi_late), read once when needed (then.go)
 }

@@ -36,14 +36,18 @@ import (
 // what may change them makes a new frame), with kpi_then's floor and the
 // sum of the late entries' counters of the districts under the unit
 // (kpi_late, migration 059, arguments $3 and $4), under which the
-// corrections' kept months are kept (then.go). (Its constants are
+// corrections' kept months are kept (then.go), and the sum of the other
+// dated facts' counters under it and of ” (kpi_facts, migration 068),
+// under which their months are kept. (Its constants are
 // arguments: on SQLite a statement with arguments is prepared once per
 // connection, one without is parsed again each time.)
 func frameVersionSQL(code string) (string, []any) {
 	lo, hi := db.PrefixRange(code[:min(len(code), 6)])
 	return `SELECT (SELECT n FROM geo_changes WHERE id = $1) +
 	(SELECT COALESCE(SUM(n), 0) FROM kpi_changes WHERE district = $2) + t.n, t.floor,
-	CAST((SELECT COALESCE(SUM(n), 0) FROM kpi_late WHERE district >= $3 AND district < $4) AS BIGINT)
+	CAST((SELECT COALESCE(SUM(n), 0) FROM kpi_late WHERE district >= $3 AND district < $4) AS BIGINT),
+	CAST((SELECT COALESCE(SUM(n), 0) FROM kpi_facts WHERE district >= $3 AND district < $4)
+		+ (SELECT COALESCE(SUM(n), 0) FROM kpi_facts WHERE district = $2) AS BIGINT)
 	FROM kpi_then t WHERE t.id = $1`, []any{1, "", lo, hi}
 }
 
@@ -62,6 +66,7 @@ type frameVer struct {
 	n     int64     // the frames' version
 	floor time.Time // kpi_then's floor (zero: none set)
 	recs  int64     // the late entries' counters of the districts under the unit, summed (kpi_late)
+	facts int64     // the other dated facts' counters of the districts under the unit and of '', summed (kpi_facts)
 }
 
 // frameVersion reads the frames' version, kpi_then's floor and the late
@@ -70,7 +75,7 @@ func (s *Service) frameVersion(ctx context.Context, code string) (frameVer, erro
 	var v frameVer
 	var floor any
 	text, args := frameVersionSQL(code)
-	if err := s.queryRow(ctx, text, args...).Scan(&v.n, &floor, &v.recs); err != nil {
+	if err := s.queryRow(ctx, text, args...).Scan(&v.n, &floor, &v.recs, &v.facts); err != nil {
 		return v, fmt.Errorf("kpi frame version: %w", err)
 	}
 	v.floor, _ = timeOf(floor)
@@ -144,7 +149,7 @@ func (s *Service) readFrame(ctx context.Context, code string) (*frame, int, erro
 // (the lists are shared, never changed: the evaluator only adds lists),
 // and its known-then answers with what was read with its version.
 func (f *frame) hold(e *evaluator, v frameVer) {
-	e.then, e.floor, e.recs, e.unit = f.then, v.floor, v.recs, f.path[len(f.path)-1].Code
+	e.then, e.floor, e.recs, e.facts, e.unit = f.then, v.floor, v.recs, v.facts, f.path[len(f.path)-1].Code
 	for k, us := range f.units {
 		if _, ok := e.units[k]; !ok {
 			e.units[k] = us

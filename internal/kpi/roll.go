@@ -428,11 +428,19 @@ func (e *evaluator) enteredLate(ctx context.Context, w when, unit string) (*late
 	if l, ok := e.late[k]; ok {
 		return l, nil
 	}
+	if e.keptNoLate(k, unit) {
+		l := &lateOrgs{}
+		e.late[k] = l
+		return l, nil
+	}
 	l, err := e.s.enteredLate(ctx, w, unit)
 	if err != nil {
 		return nil, err
 	}
 	e.late[k] = l
+	if len(l.ids) == 0 {
+		e.keepNoLate(k, unit)
+	}
 	return l, nil
 }
 

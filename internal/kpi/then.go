@@ -72,6 +72,8 @@ import (
 type thenKept struct {
 	mu     sync.Mutex
 	m      map[string]thenAns
+	facts  map[string]keptMonth   // lastEntryAfter's answers for the other sources (lateEntries'), under kpi_facts' counters
+	none   map[string]int64       // enteredLate's keys (a cut, a known cut, a unit) found with no organization, and the late entries' counters they were read at or after
 	months map[string]keptMonth   // lastEntryAfter's answers for the organizations (entryKey), a district or below
 	dists  map[string]*distMonths // the same above a district, per district (never changed once kept: replaced)
 }
@@ -84,7 +86,7 @@ type keptMonth struct {
 }
 
 func newThenKept() *thenKept {
-	return &thenKept{m: map[string]thenAns{}, months: map[string]keptMonth{}, dists: map[string]*distMonths{}}
+	return &thenKept{m: map[string]thenAns{}, none: map[string]int64{}, facts: map[string]keptMonth{}, months: map[string]keptMonth{}, dists: map[string]*distMonths{}}
 }
 
 // thenAns is a correction's known-then side at a unit.
@@ -285,4 +287,79 @@ func (e *evaluator) composedMonth(ctx context.Context, src string, spans []span,
 	e.then.dists[k] = nd
 	e.then.mu.Unlock()
 	return nd.month(), true, nil
+}
+
+// keptNoLate reports whether enteredLate found no organization for the key
+// (a cut, a known cut and a unit under the evaluator's) while the late
+// entries' counters under the evaluator's unit stood as they stand now
+// (e.recs, read with the frame's version). An organization enters the
+// list only by a history row entered after the day it takes effect (an
+// insert: kpi_late of its district, migration 059; an update or a delete
+// of the history: kpi_then, in the frame's version) or by moving into the
+// unit (kpi_late of both districts), so none of them happened since. So
+// after an ordinary write under the unit (its change counter moved, not
+// its late entries') a correction's known-then check (knownSame) and a
+// known-then evaluation read no late entry again: the usual case of a
+// unit without a census entered late since its deadlines.
+func (e *evaluator) keptNoLate(k, unit string) bool {
+	if e.then == nil || e.s.records.Load() || !strings.HasPrefix(unit, e.unit) {
+		return false
+	}
+	e.then.mu.Lock()
+	defer e.then.mu.Unlock()
+	recs, ok := e.then.none[k]
+	return ok && recs == e.recs
+}
+
+// keepNoLate keeps that enteredLate found no organization for the key,
+// read after the counters e.recs (so as new as they or newer).
+func (e *evaluator) keepNoLate(k, unit string) {
+	if e.then == nil || e.s.records.Load() || !strings.HasPrefix(unit, e.unit) {
+		return
+	}
+	e.then.mu.Lock()
+	defer e.then.mu.Unlock()
+	e.then.none[k] = e.recs
+}
+
+// keptFacts is a kept lastEntryAfter answer for a source of lateEntries
+// (bases, pilots, points, brand designations, trainings) under spans
+// within the evaluator's unit, valid while the counters of those tables
+// under the unit (kpi_facts, migration 068: every insert, update or delete
+// of their rows, by its district or ”) are as they were when it was read:
+// such a month changes only with a write to its table under the unit, so
+// a write of an organization there leaves it kept.
+func (e *evaluator) keptFacts(src string, spans []span, k string) (string, bool) {
+	if !e.keepsFacts(src, spans) {
+		return "", false
+	}
+	e.then.mu.Lock()
+	defer e.then.mu.Unlock()
+	m, ok := e.then.facts[k]
+	return m.month, ok && m.recs == e.facts
+}
+
+// keepFacts keeps such an answer, read after the counters e.facts (so as
+// new as they or newer).
+func (e *evaluator) keepFacts(src string, spans []span, k, month string) {
+	if !e.keepsFacts(src, spans) {
+		return
+	}
+	e.then.mu.Lock()
+	defer e.then.mu.Unlock()
+	e.then.facts[k] = keptMonth{recs: e.facts, month: month}
+}
+
+// keepsFacts reports whether a lastEntryAfter answer of the source under
+// the spans may be kept under kpi_facts' counters of the evaluator's unit.
+func (e *evaluator) keepsFacts(src string, spans []span) bool {
+	if _, ok := lateEntries[src]; !ok || e.then == nil || e.s.records.Load() || e.unit == "" {
+		return false
+	}
+	for _, sp := range spans {
+		if !strings.HasPrefix(sp.lo, e.unit) {
+			return false
+		}
+	}
+	return true
 }

@@ -2,10 +2,14 @@ package kpi
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
 	"linli/internal/hub"
+	"linli/internal/incubation"
 	"linli/internal/registry"
 )
 
@@ -350,4 +354,228 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestKeptNoLateStaysTheRecords holds enteredLate's kept "no organization"
+// answers (keptNoLate: under the late entries' counters) to the records: a
+// seeded random sequence of writes in 天河 and 从化 (a plain write, a late
+// entry, a move between them, a new organization, a brand flag toggled),
+// after each of which the city's, 天河's and 从化's dashboards of a service
+// that keeps them (its cache on, as linli serves, and off) must equal, byte
+// for byte, those of a fresh service counting from the records. A late
+// entry or a move under a unit kept with no late organization must show as
+// a correction: a keep that ignored its counters would not. And the keep
+// is used: after a plain write the city's dashboard runs fewer statements
+// than the same dashboard with the keeps dropped.
+func TestKeptNoLateStaysTheRecords(t *testing.T) {
+	w := newWorld(t)
+	w.indicators(allOrgs)
+	cached := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+	for _, s := range []*Service{w.kpi, cached} {
+		s.frames.TTL = 10 * 365 * 24 * time.Hour
+	}
+	w.kpi.NoCache(true)
+	w.clock.set("2023-06-01")
+	var orgs []int64
+	for _, c := range []string{"440106001001", "440106002008", jiekou + "001", jiangpu + "002"} {
+		orgs = append(orgs, w.org(c, registry.TierStreet).ID)
+	}
+	w.clock.set("2024-03-10")
+	check := func(step string) {
+		t.Helper()
+		records := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+		records.FromRecords(true)
+		for _, unit := range []string{cityCode, tianheCode, conghuaCode} {
+			want, err := records.DashboardJSON(w.ctx, w.city, unit, "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range []*Service{w.kpi, cached} {
+				got, err := s.DashboardJSON(w.ctx, w.city, unit, "", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(got) != string(want) {
+					t.Fatalf("%s: %s's dashboard of service %d with kept answers:\n%s\nfrom the records:\n%s", step, unit, i, got, want)
+				}
+			}
+		}
+	}
+	check("no late entry")
+	if f, _, err := w.kpi.frameAt(w.ctx, cityCode); err != nil || len(f.then.none) == 0 {
+		t.Fatalf("no 'no late organization' kept at the city after its dashboard (%v)", err)
+	}
+	// the keep is used after a plain write
+	trips := func() int64 {
+		t.Helper()
+		n := w.db.RoundTrips()
+		if _, err := w.kpi.Dashboard(w.ctx, w.city, cityCode, ""); err != nil {
+			t.Fatal(err)
+		}
+		return w.db.RoundTrips() - n
+	}
+	w.change(orgs[0], func(in *registry.Input) { in.Members++ })
+	kept := trips()
+	f, _, err := w.kpi.frameAt(w.ctx, cityCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.then.mu.Lock()
+	clear(f.then.none)
+	f.then.mu.Unlock()
+	if n := trips(); n <= kept {
+		t.Errorf("the city's dashboard after a plain write: %d statements with the keep, %d without", kept, n)
+	}
+	check("a plain write")
+
+	rng := rand.New(rand.NewPCG(19, 8))
+	day := time.Date(2024, 3, 11, 0, 0, 0, 0, time.UTC)
+	communities := []string{"440106001001", "440106002008", jiekou + "001", jiangpu + "002"}
+	for i := range 24 {
+		day = day.AddDate(0, 0, 1+rng.IntN(5))
+		w.clock.set(day.Format(time.DateOnly))
+		id := orgs[rng.IntN(len(orgs))]
+		var step string
+		switch rng.IntN(5) {
+		case 0:
+			step = "a plain write"
+			w.change(id, func(in *registry.Input) { in.Members++ })
+		case 1:
+			step = "a late entry"
+			w.lateHistory(id, "status", "active", "2021-1"+strconv.Itoa(rng.IntN(3))+"-01")
+		case 2:
+			step = "a move"
+			c := communities[rng.IntN(len(communities))]
+			w.change(id, func(in *registry.Input) { in.CommunityCode = c })
+		case 3:
+			step = "a new organization"
+			orgs = append(orgs, w.org(communities[rng.IntN(len(communities))], registry.TierCommunity).ID)
+		default:
+			step = "a brand flag toggled"
+			w.change(id, func(in *registry.Input) { in.Brand = !in.Brand })
+		}
+		check(fmt.Sprintf("step %d, %s (organization %d)", i, step, id))
+	}
+}
+
+// TestKeptFactsMonthsStayTheRecords holds the corrections' months of the
+// sources other than the organizations (bases, pilots, brand designations,
+// trainings: the plan's indicators), kept under kpi_facts' counters
+// (keptFacts, migration 068), to the records: a seeded random sequence of
+// writes in 天河 and 从化 (a plain write of an organization, a brand flag
+// toggled, a base opened on a past day entered late, a base opened today,
+// a pilot designated on a past day entered late), after each of which the
+// city's, 天河's and 从化's dashboards of a service that keeps them (its
+// cache on, as linli serves, and off) must equal, byte for byte, a fresh
+// service's counting from the records. A late base or pilot moves a
+// month kept since: a keep that ignored its counters would not show it.
+// And the keep is used: after a plain write the city's dashboard runs
+// fewer statements than the same dashboard with the months dropped.
+func TestKeptFactsMonthsStayTheRecords(t *testing.T) {
+	w := newWorld(t)
+	cached := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+	for _, s := range []*Service{w.kpi, cached} {
+		s.frames.TTL = 10 * 365 * 24 * time.Hour
+	}
+	w.kpi.NoCache(true)
+	w.clock.set("2022-06-01")
+	var orgs []int64
+	for _, c := range []string{"440106001001", "440106002008", jiekou + "001", jiangpu + "002"} {
+		orgs = append(orgs, w.org(c, registry.TierStreet).ID)
+	}
+	w.base("从化区孵化基地", conghuaCode, "", "2022-06-01", "")
+	w.clock.set("2024-03-10")
+	check := func(step string) {
+		t.Helper()
+		records := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+		records.FromRecords(true)
+		for _, unit := range []string{cityCode, tianheCode, conghuaCode} {
+			want, err := records.DashboardJSON(w.ctx, w.city, unit, "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range []*Service{w.kpi, cached} {
+				got, err := s.DashboardJSON(w.ctx, w.city, unit, "", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(got) != string(want) {
+					t.Fatalf("%s: %s's dashboard of service %d with kept months:\n%s\nfrom the records:\n%s", step, unit, i, got, want)
+				}
+			}
+		}
+	}
+	check("the start")
+	if f, _, err := w.kpi.frameAt(w.ctx, cityCode); err != nil || len(f.then.facts) == 0 {
+		t.Fatalf("no month of the other sources kept at the city after its dashboard (%v)", err)
+	}
+	trips := func() int64 {
+		t.Helper()
+		n := w.db.RoundTrips()
+		if _, err := w.kpi.Dashboard(w.ctx, w.city, cityCode, ""); err != nil {
+			t.Fatal(err)
+		}
+		return w.db.RoundTrips() - n
+	}
+	w.change(orgs[0], func(in *registry.Input) { in.Members++ })
+	kept := trips()
+	f, _, err := w.kpi.frameAt(w.ctx, cityCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.then.mu.Lock()
+	clear(f.then.facts)
+	f.then.mu.Unlock()
+	if n := trips(); n <= kept {
+		t.Errorf("the city's dashboard after a plain write: %d statements with the months kept, %d without", kept, n)
+	}
+	check("a plain write")
+
+	inc := &incubation.Service{DB: w.db, Geo: w.geo, Orgs: w.reg, Now: w.clock.Now}
+	streets := []string{"440106001", "440106002", jiekou, jiangpu}
+	rng := rand.New(rand.NewPCG(19, 68))
+	day := time.Date(2024, 3, 11, 0, 0, 0, 0, time.UTC)
+	lates := 0
+	for i := range 24 {
+		day = day.AddDate(0, 0, 1+rng.IntN(5))
+		w.clock.set(day.Format(time.DateOnly))
+		past := fmt.Sprintf("2023-%02d-01", 1+rng.IntN(11))
+		street := streets[rng.IntN(len(streets))]
+		id := orgs[rng.IntN(len(orgs))]
+		var step string
+		switch rng.IntN(5) {
+		case 0:
+			step = "a plain write"
+			w.change(id, func(in *registry.Input) { in.Members++ })
+		case 1:
+			step = "a brand flag toggled"
+			w.change(id, func(in *registry.Input) { in.Brand = !in.Brand })
+		case 2:
+			step = "a base opened on " + past + " entered late in " + street
+			if _, err := inc.Create(w.ctx, w.city, incubation.BaseInput{Name: "补录基地" + strconv.Itoa(i), HostType: "party_mass_center",
+				DivisionCode: street, Services: []string{"incubation"}, OpenedOn: past, LateReason: "纸质台账补录"}); err != nil {
+				t.Fatal(err)
+			}
+			lates++
+		case 3:
+			step = "a base opened today in " + street
+			w.base("新基地"+strconv.Itoa(i), street[:6], street, day.Format(time.DateOnly), "")
+		default:
+			var community string
+			// (a village committee of 从化: pilots are rural)
+			if err := w.db.Read.QueryRowContext(w.ctx, `SELECT MIN(code) FROM divisions WHERE level = 5 AND code >= $1 AND code < $2
+				AND substr(code, 10, 1) = '2' AND code NOT IN (SELECT community_code FROM pilots)`, conghuaCode, "440118").Scan(&community); err != nil {
+				t.Fatal(err)
+			}
+			step = "a pilot designated on " + past + " entered late in " + community
+			if _, err := w.kpi.Designate(w.ctx, w.city, PilotInput{CommunityCode: community, DesignatedOn: past, LateReason: "纸质台账补录"}); err != nil {
+				t.Fatal(err)
+			}
+			lates++
+		}
+		check(fmt.Sprintf("step %d, %s", i, step))
+	}
+	if lates == 0 {
+		t.Fatal("the sequence made no late entry")
+	}
 }

@@ -1,0 +1,124 @@
+package kpi_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	neturl "net/url"
+	"os"
+	"runtime/pprof"
+	"strings"
+	"testing"
+	"time"
+
+	"linli/internal/app"
+	"linli/internal/bench"
+	"linli/internal/platform/auth"
+	"linli/internal/platform/db"
+	"linli/internal/registry"
+)
+
+// BenchmarkNationalAfterChange measures what linli bench's rows
+// dashboard_city_changed and dashboard_district_changed measure, without
+// HTTP: the dashboard (its JSON, as the API answers) of each unit in
+// LINLI_KPI_BENCH_UNITS (default "3101,310115") with the caches on, as
+// linli serves, each asked right after a change under the unit: one
+// organization has its brand flag toggled through the registry's service
+// (in each of the city's districts in turn, each of the district's streets
+// for a district; not measured). On a national dataset
+// (LINLI_KPI_BENCH_DB, its key in LINLI_KPI_BENCH_KEY or beside it). It
+// reports the process's CPU per dashboard, on PostgreSQL the server's
+// apart, the round trips and the wall times. The dashboards run under the
+// profile label step=dashboard, so a -cpuprofile can be read for them alone
+// (go tool pprof -tagfocus step=dashboard).
+//
+//	LINLI_KPI_BENCH_DB=sqlite:/work/x.db LINLI_KPI_BENCH_KEY=/work/K go test -run '^$' -bench NationalAfterChange -benchtime 300x ./internal/kpi/
+func BenchmarkNationalAfterChange(b *testing.B) {
+	ctx := context.Background()
+	url := os.Getenv("LINLI_KPI_BENCH_DB")
+	if url == "" {
+		b.Skip("set LINLI_KPI_BENCH_DB to a database holding a national dataset (linli bench writes one)")
+	}
+	key := os.Getenv("LINLI_KPI_BENCH_KEY")
+	if key == "" {
+		key = app.DefaultKeyFile(url)
+	}
+	if u, err := neturl.Parse(url); err == nil && u.Scheme == "postgres" {
+		q := u.Query()
+		q.Set("application_name", nationalBenchApp)
+		u.RawQuery = q.Encode()
+		url = u.String()
+	}
+	a, err := app.Open(ctx, app.Config{DB: url, KeyFile: key}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	units := strings.Split(os.Getenv("LINLI_KPI_BENCH_UNITS"), ",")
+	if units[0] == "" {
+		units = []string{"3101", "310115"}
+	}
+	svc := a.KPI
+	if _, err := bench.CityIndicators(ctx, svc, units[0][:4]); err != nil {
+		b.Fatal(err)
+	}
+	server := func() time.Duration { return 0 }
+	if a.DB.Engine == db.Postgres {
+		server = bench.BackendCPU(a.DB, nationalBenchApp)
+	}
+	svc.NoCache(false)
+	changer := &auth.User{ID: 1, Username: "bench", Role: auth.CityAdmin, ScopeCode: units[0][:4]}
+	for _, unit := range units {
+		u := &auth.User{ID: 1, Username: "bench", Role: auth.CityAdmin, ScopeCode: unit}
+		if len(unit) > 4 {
+			u.Role = auth.DistrictOfficer
+		}
+		// one active organization in each district of a city, each street
+		// of a district (as linli bench's changesInside)
+		q, args := `SELECT MIN(id) FROM orgs WHERE district_code = $1 AND status = 'active' GROUP BY street_code ORDER BY 1`, []any{unit}
+		if len(unit) == 4 {
+			lo, hi := db.PrefixRange(unit)
+			q, args = `SELECT MIN(id) FROM orgs WHERE district_code >= $1 AND district_code < $2 AND status = 'active'
+				GROUP BY district_code ORDER BY 1`, []any{lo, hi}
+		}
+		rows, err := a.DB.Read.QueryContext(ctx, q, args...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids, err := db.Column[int64](rows)
+		if err != nil || len(ids) == 0 {
+			b.Fatalf("no organization to change under %s (%v)", unit, err)
+		}
+		was := map[int64]bool{}
+		toggle := func(id int64, back bool) {
+			o, err := a.Registry.Get(ctx, changer, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, ok := was[id]; !ok {
+				was[id] = o.Brand
+			}
+			if back && o.Brand == was[id] {
+				return
+			}
+			in := registry.InputOf(o)
+			in.Brand = !in.Brand
+			if _, err := a.Registry.Update(ctx, changer, id, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run("unit="+unit, func(b *testing.B) {
+			i := 0
+			measureDashboards(b, func() { toggle(ids[i%len(ids)], false); i++ }, func() error {
+				var err error
+				pprof.Do(ctx, pprof.Labels("step", "dashboard"), func(ctx context.Context) {
+					_, err = svc.DashboardJSON(ctx, u, unit, "", "")
+				})
+				return err
+			}, server, a.DB.RoundTrips)
+		})
+		for id := range was {
+			toggle(id, true)
+		}
+	}
+}
