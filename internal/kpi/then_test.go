@@ -370,62 +370,18 @@ func mustJSON(t *testing.T, v any) string {
 func TestKeptNoLateStaysTheRecords(t *testing.T) {
 	w := newWorld(t)
 	w.indicators(allOrgs)
-	cached := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
-	for _, s := range []*Service{w.kpi, cached} {
-		s.frames.TTL = 10 * 365 * 24 * time.Hour
-	}
-	w.kpi.NoCache(true)
+	check := keepingTwins(t, w, "kept answers")
 	w.clock.set("2023-06-01")
 	var orgs []int64
 	for _, c := range []string{"440106001001", "440106002008", jiekou + "001", jiangpu + "002"} {
 		orgs = append(orgs, w.org(c, registry.TierStreet).ID)
 	}
 	w.clock.set("2024-03-10")
-	check := func(step string) {
-		t.Helper()
-		records := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
-		records.FromRecords(true)
-		for _, unit := range []string{cityCode, tianheCode, conghuaCode} {
-			want, err := records.DashboardJSON(w.ctx, w.city, unit, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, s := range []*Service{w.kpi, cached} {
-				got, err := s.DashboardJSON(w.ctx, w.city, unit, "", "")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if string(got) != string(want) {
-					t.Fatalf("%s: %s's dashboard of service %d with kept answers:\n%s\nfrom the records:\n%s", step, unit, i, got, want)
-				}
-			}
-		}
-	}
 	check("no late entry")
 	if f, _, err := w.kpi.frameAt(w.ctx, cityCode); err != nil || len(f.then.none) == 0 {
 		t.Fatalf("no 'no late organization' kept at the city after its dashboard (%v)", err)
 	}
-	// the keep is used after a plain write
-	trips := func() int64 {
-		t.Helper()
-		n := w.db.RoundTrips()
-		if _, err := w.kpi.Dashboard(w.ctx, w.city, cityCode, ""); err != nil {
-			t.Fatal(err)
-		}
-		return w.db.RoundTrips() - n
-	}
-	w.change(orgs[0], func(in *registry.Input) { in.Members++ })
-	kept := trips()
-	f, _, err := w.kpi.frameAt(w.ctx, cityCode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.then.mu.Lock()
-	clear(f.then.none)
-	f.then.mu.Unlock()
-	if n := trips(); n <= kept {
-		t.Errorf("the city's dashboard after a plain write: %d statements with the keep, %d without", kept, n)
-	}
+	keepUsed(t, w, orgs[0], "the keep", func(k *thenKept) { clear(k.none) })
 	check("a plain write")
 
 	rng := rand.New(rand.NewPCG(19, 8))
@@ -473,11 +429,7 @@ func TestKeptNoLateStaysTheRecords(t *testing.T) {
 // fewer statements than the same dashboard with the months dropped.
 func TestKeptFactsMonthsStayTheRecords(t *testing.T) {
 	w := newWorld(t)
-	cached := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
-	for _, s := range []*Service{w.kpi, cached} {
-		s.frames.TTL = 10 * 365 * 24 * time.Hour
-	}
-	w.kpi.NoCache(true)
+	check := keepingTwins(t, w, "kept months")
 	w.clock.set("2022-06-01")
 	var orgs []int64
 	for _, c := range []string{"440106001001", "440106002008", jiekou + "001", jiangpu + "002"} {
@@ -485,50 +437,11 @@ func TestKeptFactsMonthsStayTheRecords(t *testing.T) {
 	}
 	w.base("从化区孵化基地", conghuaCode, "", "2022-06-01", "")
 	w.clock.set("2024-03-10")
-	check := func(step string) {
-		t.Helper()
-		records := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
-		records.FromRecords(true)
-		for _, unit := range []string{cityCode, tianheCode, conghuaCode} {
-			want, err := records.DashboardJSON(w.ctx, w.city, unit, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, s := range []*Service{w.kpi, cached} {
-				got, err := s.DashboardJSON(w.ctx, w.city, unit, "", "")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if string(got) != string(want) {
-					t.Fatalf("%s: %s's dashboard of service %d with kept months:\n%s\nfrom the records:\n%s", step, unit, i, got, want)
-				}
-			}
-		}
-	}
 	check("the start")
 	if f, _, err := w.kpi.frameAt(w.ctx, cityCode); err != nil || len(f.then.facts) == 0 {
 		t.Fatalf("no month of the other sources kept at the city after its dashboard (%v)", err)
 	}
-	trips := func() int64 {
-		t.Helper()
-		n := w.db.RoundTrips()
-		if _, err := w.kpi.Dashboard(w.ctx, w.city, cityCode, ""); err != nil {
-			t.Fatal(err)
-		}
-		return w.db.RoundTrips() - n
-	}
-	w.change(orgs[0], func(in *registry.Input) { in.Members++ })
-	kept := trips()
-	f, _, err := w.kpi.frameAt(w.ctx, cityCode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.then.mu.Lock()
-	clear(f.then.facts)
-	f.then.mu.Unlock()
-	if n := trips(); n <= kept {
-		t.Errorf("the city's dashboard after a plain write: %d statements with the months kept, %d without", kept, n)
-	}
+	keepUsed(t, w, orgs[0], "the months kept", func(k *thenKept) { clear(k.facts) })
 	check("a plain write")
 
 	inc := &incubation.Service{DB: w.db, Geo: w.geo, Orgs: w.reg, Now: w.clock.Now}
@@ -577,5 +490,66 @@ func TestKeptFactsMonthsStayTheRecords(t *testing.T) {
 	}
 	if lates == 0 {
 		t.Fatal("the sequence made no late entry")
+	}
+}
+
+// keepingTwins makes w.kpi a service that keeps its frames (ten years)
+// with its cache off, and a second on the same database that keeps them
+// with its cache on, as linli serves, and answers the check of the kept
+// answers' tests: after each step the city's, 天河's and 从化's dashboards
+// of both must equal, byte for byte, a fresh service's counting from the
+// records.
+func keepingTwins(t *testing.T, w *world, kept string) func(step string) {
+	cached := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+	for _, s := range []*Service{w.kpi, cached} {
+		s.frames.TTL = 10 * 365 * 24 * time.Hour
+	}
+	w.kpi.NoCache(true)
+	return func(step string) {
+		t.Helper()
+		records := &Service{DB: w.db, Geo: w.geo, Now: w.clock.Now}
+		records.FromRecords(true)
+		for _, unit := range []string{cityCode, tianheCode, conghuaCode} {
+			want, err := records.DashboardJSON(w.ctx, w.city, unit, "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range []*Service{w.kpi, cached} {
+				got, err := s.DashboardJSON(w.ctx, w.city, unit, "", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(got) != string(want) {
+					t.Fatalf("%s: %s's dashboard of service %d with %s:\n%s\nfrom the records:\n%s", step, unit, i, kept, got, want)
+				}
+			}
+		}
+	}
+}
+
+// keepUsed holds that a keep is used: after a plain write of an
+// organization, the city's dashboard runs fewer statements than the same
+// dashboard with what drop clears from the city's frame dropped.
+func keepUsed(t *testing.T, w *world, org int64, what string, drop func(*thenKept)) {
+	t.Helper()
+	trips := func() int64 {
+		t.Helper()
+		n := w.db.RoundTrips()
+		if _, err := w.kpi.Dashboard(w.ctx, w.city, cityCode, ""); err != nil {
+			t.Fatal(err)
+		}
+		return w.db.RoundTrips() - n
+	}
+	w.change(org, func(in *registry.Input) { in.Members++ })
+	kept := trips()
+	f, _, err := w.kpi.frameAt(w.ctx, cityCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.then.mu.Lock()
+	drop(f.then)
+	f.then.mu.Unlock()
+	if n := trips(); n <= kept {
+		t.Errorf("the city's dashboard after a plain write: %d statements with %s, %d without", kept, what, n)
 	}
 }
