@@ -17,7 +17,6 @@ import (
 	"linli/internal/platform/clock"
 	"linli/internal/platform/db"
 	"linli/internal/platform/errs"
-	"linli/internal/registry"
 )
 
 // measurer runs the measurements of linli over HTTP.
@@ -651,10 +650,9 @@ func (m *measurer) changesElsewhere(sp *spec, unit string, city bool) {
 	ctx := context.Background()
 	var id int64
 	var district string
-	var brand bool
 	find := func(lo, hi string) error {
-		return m.t.DB.Read.QueryRowContext(ctx, `SELECT id, district_code, brand = 1 FROM orgs WHERE (district_code < $1 OR district_code >= $2)
-			AND status = 'active' ORDER BY id LIMIT 1`, lo, hi).Scan(&id, &district, &brand)
+		return m.t.DB.Read.QueryRowContext(ctx, `SELECT id, district_code FROM orgs WHERE (district_code < $1 OR district_code >= $2)
+			AND status = 'active' ORDER BY id LIMIT 1`, lo, hi).Scan(&id, &district)
 	}
 	err := find(db.PrefixRange(unit[:4]))
 	if err != nil && !city {
@@ -684,20 +682,11 @@ func (m *measurer) changesElsewhere(sp *spec, unit string, city bool) {
 				failed.Add(1)
 				return
 			}
-			toggle := func(ctx context.Context, back bool) error {
-				o, err := m.t.Registry.Get(ctx, u, id)
-				if err != nil || (back && o.Brand == brand) {
-					return err
-				}
-				in := registry.InputOf(o)
-				in.Brand = !in.Brand
-				_, err = m.t.Registry.Update(ctx, u, id, in)
-				return err
-			}
+			tg := &BrandToggler{Registry: m.t.Registry, User: u}
 			// leave the organization as it was found, for the next measurement or run
-			defer toggle(ctx, true)
+			defer tg.Restore(ctx)
 			clock.Every(wctx, time.Second/changesPerSecond, func() bool {
-				if err := toggle(wctx, false); err != nil {
+				if err := tg.Toggle(wctx, id); err != nil {
 					if wctx.Err() == nil {
 						failed.Add(1)
 					}
@@ -734,49 +723,19 @@ func (m *measurer) changesElsewhere(sp *spec, unit string, city bool) {
 // not the row's (see Load.Between).
 func (m *measurer) changesInside(sp *spec, unit string, city bool) {
 	ctx := context.Background()
-	q := `SELECT MIN(id) FROM orgs WHERE district_code = $1 AND status = 'active' GROUP BY street_code ORDER BY 1`
-	var args []any
-	if city {
-		lo, hi := db.PrefixRange(unit)
-		q, args = `SELECT MIN(id) FROM orgs WHERE district_code >= $1 AND district_code < $2 AND status = 'active'
-			GROUP BY district_code ORDER BY 1`, []any{lo, hi}
-	} else {
-		args = []any{unit}
-	}
-	rows, err := m.t.DB.Read.QueryContext(ctx, q, args...)
-	var ids []int64
-	if err == nil {
-		ids, err = db.Column[int64](rows)
-	}
+	ids, err := ChangeTargets(ctx, m.t.DB, unit, city)
 	if err != nil || len(ids) == 0 {
 		sp.missing = fmt.Sprintf("no active organization under %s to change (%v)", unit, err)
 		return
 	}
-	var u *auth.User
-	was := map[int64]bool{}
-	toggle := func(ctx context.Context, id int64, back bool) error {
-		o, err := m.t.Registry.Get(ctx, u, id)
-		if err != nil {
-			return err
-		}
-		if _, ok := was[id]; !ok {
-			was[id] = o.Brand
-		}
-		if back && o.Brand == was[id] {
-			return nil
-		}
-		in := registry.InputOf(o)
-		in.Brand = !in.Brand
-		_, err = m.t.Registry.Update(ctx, u, id, in)
-		return err
-	}
+	tg := &BrandToggler{Registry: m.t.Registry}
 	var uerr error
 	// the round trips between a change's end and the next change's start:
 	// the request's (one connection, one request at a time)
 	var trips, served, last int64
 	sp.before = func() {
 		trips, served, last = 0, 0, -1
-		u, uerr = m.t.Auth.CreateUser(ctx, nil, auth.NewUser{Username: fmt.Sprintf("bench-changer-%s-%d", unit, time.Now().UnixNano()),
+		tg.User, uerr = m.t.Auth.CreateUser(ctx, nil, auth.NewUser{Username: fmt.Sprintf("bench-changer-%s-%d", unit, time.Now().UnixNano()),
 			DisplayName: "bench changer", Role: auth.CityAdmin, ScopeCode: unit[:4], Password: benchPassword})
 	}
 	sp.between = func(i int) error {
@@ -786,16 +745,12 @@ func (m *measurer) changesInside(sp *spec, unit string, city bool) {
 		if last >= 0 {
 			trips, served = trips+m.t.DB.RoundTrips()-last, served+1
 		}
-		err := toggle(ctx, ids[i%len(ids)], false)
+		err := tg.Toggle(ctx, ids[i%len(ids)])
 		last = m.t.DB.RoundTrips()
 		return err
 	}
 	// leave the organizations as they were found, for the next measurement or run
-	sp.after = func() {
-		for id := range was {
-			toggle(ctx, id, true)
-		}
-	}
+	sp.after = func() { tg.Restore(ctx) }
 	where := "districts"
 	if !city {
 		where = "streets"

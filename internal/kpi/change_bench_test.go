@@ -15,7 +15,6 @@ import (
 	"linli/internal/bench"
 	"linli/internal/platform/auth"
 	"linli/internal/platform/db"
-	"linli/internal/registry"
 )
 
 // BenchmarkNationalAfterChange measures what linli bench's rows
@@ -73,43 +72,20 @@ func BenchmarkNationalAfterChange(b *testing.B) {
 		if len(unit) > 4 {
 			u.Role = auth.DistrictOfficer
 		}
-		// one active organization in each district of a city, each street
-		// of a district (as linli bench's changesInside)
-		q, args := `SELECT MIN(id) FROM orgs WHERE district_code = $1 AND status = 'active' GROUP BY street_code ORDER BY 1`, []any{unit}
-		if len(unit) == 4 {
-			lo, hi := db.PrefixRange(unit)
-			q, args = `SELECT MIN(id) FROM orgs WHERE district_code >= $1 AND district_code < $2 AND status = 'active'
-				GROUP BY district_code ORDER BY 1`, []any{lo, hi}
-		}
-		rows, err := a.DB.Read.QueryContext(ctx, q, args...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ids, err := db.Column[int64](rows)
+		// the organizations linli bench's rows change under the unit
+		ids, err := bench.ChangeTargets(ctx, a.DB, unit, len(unit) == 4)
 		if err != nil || len(ids) == 0 {
 			b.Fatalf("no organization to change under %s (%v)", unit, err)
 		}
-		was := map[int64]bool{}
-		toggle := func(id int64, back bool) {
-			o, err := a.Registry.Get(ctx, changer, id)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, ok := was[id]; !ok {
-				was[id] = o.Brand
-			}
-			if back && o.Brand == was[id] {
-				return
-			}
-			in := registry.InputOf(o)
-			in.Brand = !in.Brand
-			if _, err := a.Registry.Update(ctx, changer, id, in); err != nil {
-				b.Fatal(err)
-			}
-		}
+		tg := &bench.BrandToggler{Registry: a.Registry, User: changer}
 		b.Run("unit="+unit, func(b *testing.B) {
 			i := 0
-			measureDashboards(b, func() { toggle(ids[i%len(ids)], false); i++ }, func() error {
+			measureDashboards(b, func() {
+				if err := tg.Toggle(ctx, ids[i%len(ids)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}, func() error {
 				var err error
 				pprof.Do(ctx, pprof.Labels("step", "dashboard"), func(ctx context.Context) {
 					_, err = svc.DashboardJSON(ctx, u, unit, "", "")
@@ -117,8 +93,8 @@ func BenchmarkNationalAfterChange(b *testing.B) {
 				return err
 			}, server, a.DB.RoundTrips)
 		})
-		for id := range was {
-			toggle(id, true)
+		if err := tg.Restore(ctx); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
