@@ -302,7 +302,7 @@ func (e *evaluator) composedMonth(ctx context.Context, src string, spans []span,
 // known-then evaluation read no late entry again: the usual case of a
 // unit without a census entered late since its deadlines.
 func (e *evaluator) keptNoLate(k, unit string) bool {
-	if e.then == nil || e.s.records.Load() || !strings.HasPrefix(unit, e.unit) {
+	if !e.keepsNoLate(unit) {
 		return false
 	}
 	e.then.mu.Lock()
@@ -314,12 +314,18 @@ func (e *evaluator) keptNoLate(k, unit string) bool {
 // keepNoLate keeps that enteredLate found no organization for the key,
 // read after the counters e.recs (so as new as they or newer).
 func (e *evaluator) keepNoLate(k, unit string) {
-	if e.then == nil || e.s.records.Load() || !strings.HasPrefix(unit, e.unit) {
+	if !e.keepsNoLate(unit) {
 		return
 	}
 	e.then.mu.Lock()
 	defer e.then.mu.Unlock()
 	e.then.none[k] = e.recs
+}
+
+// keepsNoLate reports whether enteredLate's answers at the unit may be
+// kept under the late entries' counters of the evaluator's unit.
+func (e *evaluator) keepsNoLate(unit string) bool {
+	return e.then != nil && !e.s.records.Load() && strings.HasPrefix(unit, e.unit)
 }
 
 // keptFacts is a kept lastEntryAfter answer for a source of lateEntries
