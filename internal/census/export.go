@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/sync/errgroup"
 
 	"linli/internal/platform/sheet"
 
@@ -144,7 +145,9 @@ func (rw *rowWriter) cells(o *registry.Org, communityName string) []string {
 // Export writes the organizations of a list (same filters, no paging) as
 // .xlsx or .csv in the template's columns, streaming: memory does not grow
 // with the number of rows. Phones are masked for viewers who do not manage
-// the organizations, as in the list.
+// the organizations, as in the list. The rows are read on one goroutine
+// and written (cells, XML or CSV) on another, and an .xlsx is compressed
+// on a third (sheetWriter), so an export uses more than one core.
 func (s *Service) Export(ctx context.Context, u *auth.User, f registry.Filter, format string, w io.Writer) error {
 	rw := s.newRowWriter()
 	if format == FormatCSV {
@@ -155,7 +158,7 @@ func (s *Service) Export(ctx context.Context, u *auth.User, f registry.Filter, f
 		if err := cw.Write(s.headers()); err != nil {
 			return err
 		}
-		err := s.Registry.EachExport(ctx, u, f, func(o *registry.Org, community string) error {
+		err := s.eachRow(ctx, u, f, func(o *registry.Org, community string) error {
 			return cw.Write(rw.cells(o, community))
 		})
 		cw.Flush()
@@ -172,7 +175,7 @@ func (s *Service) Export(ctx context.Context, u *auth.User, f registry.Filter, f
 	if err != nil {
 		return err
 	}
-	err = s.Registry.EachExport(ctx, u, f, func(o *registry.Org, community string) error {
+	err = s.eachRow(ctx, u, f, func(o *registry.Org, community string) error {
 		sw.Row()
 		for i, v := range rw.cells(o, community) {
 			// numbers as numbers, everything else as text
@@ -191,6 +194,69 @@ func (s *Service) Export(ctx context.Context, u *auth.User, f registry.Filter, f
 		return err
 	}
 	return sw.Close()
+}
+
+// exportRow is one organization on its way from the goroutine that reads
+// the rows to the one that writes them.
+type exportRow struct {
+	org       registry.Org
+	community string
+}
+
+// exportBatch is how many rows go from the reading goroutine to the
+// writing one at a time; three batches circulate, so memory stays bounded.
+const exportBatch = 256
+
+// eachRow calls write for every organization of the list, in its order,
+// as registry.Service.EachExport does, but reads the rows on a goroutine of
+// its own: the database's work and the writing overlap. The first error of
+// either side stops both and is returned.
+func (s *Service) eachRow(ctx context.Context, u *auth.User, f registry.Filter, write func(o *registry.Org, community string) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	full, free := make(chan []exportRow, 3), make(chan []exportRow, 3)
+	for range 3 {
+		free <- make([]exportRow, 0, exportBatch)
+	}
+	g.Go(func() error {
+		defer close(full)
+		batch := <-free
+		send := func() error {
+			select {
+			case full <- batch:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			select {
+			case batch = <-free:
+				return nil
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		err := s.Registry.EachExport(gctx, u, f, func(o *registry.Org, community string) error {
+			batch = append(batch, exportRow{org: *o, community: community})
+			if len(batch) < exportBatch {
+				return nil
+			}
+			return send()
+		})
+		if err == nil && len(batch) > 0 {
+			err = send()
+		}
+		return err
+	})
+	g.Go(func() error {
+		for batch := range full {
+			for i := range batch {
+				if err := write(&batch[i].org, batch[i].community); err != nil {
+					return err
+				}
+			}
+			free <- batch[:0]
+		}
+		return nil
+	})
+	return g.Wait()
 }
 
 // templateSheet writes the organizations sheet of the template (not

@@ -3,8 +3,12 @@ package census_test
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -65,6 +69,77 @@ func TestExportRoundTrips(t *testing.T) {
 				t.Errorf("flags %q", rows[3])
 			}
 		})
+	}
+}
+
+// TestExportStreamsManyRows exports more rows than the goroutines hand on
+// at a time (several batches, the last one part full): every row, once,
+// in the list's order, in both formats.
+func TestExportStreamsManyRows(t *testing.T) {
+	f := setup(t)
+	const n = 600
+	for i := range n {
+		in := registry.Input{Name: fmt.Sprintf("互助队%03d", i), Tier: registry.TierCommunity, Types: []string{"mutual_aid"},
+			CommunityCode: yulei, LeaderName: "陈丽", LeaderPhone: "13812345678", Status: registry.StatusActive}
+		if _, err := f.reg.Create(f.ctx, f.tianhe, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, format := range []string{census.FormatXLSX, census.FormatCSV} {
+		var buf bytes.Buffer
+		if err := f.census.Export(f.ctx, f.tianhe, registry.Filter{}, format, &buf); err != nil {
+			t.Fatal(err)
+		}
+		rows := readBack(t, format, buf.Bytes())
+		if len(rows) != n+1 {
+			t.Fatalf("%s: %d rows with the header, want %d", format, len(rows), n+1)
+		}
+		for i, r := range rows[1:] {
+			if want := fmt.Sprintf("互助队%03d", i); r[0] != want || r[6] != "育蕾社区居委会" {
+				t.Fatalf("%s: row %d is %q (%q), want %s", format, i+1, r[0], r[6], want)
+			}
+		}
+	}
+}
+
+// failAfter is a client that goes away after n bytes.
+type failAfter struct{ n int }
+
+var errGone = errors.New("client gone")
+
+func (w *failAfter) Write(p []byte) (int, error) {
+	if w.n -= len(p); w.n < 0 {
+		return 0, errGone
+	}
+	return len(p), nil
+}
+
+// TestExportStopsWhenTheClientGoes: a write that fails mid-export stops
+// the export with that error, and leaves no goroutine behind (the reading,
+// writing and compressing ones all end).
+func TestExportStopsWhenTheClientGoes(t *testing.T) {
+	f := setup(t)
+	for i := range 700 {
+		in := registry.Input{Name: fmt.Sprintf("舞蹈队%03d", i), Tier: registry.TierCommunity, Types: []string{"culture_sports"},
+			CommunityCode: yulei, Address: strings.Repeat("天河路", 20+i%7), LeaderName: "王芳", LeaderPhone: "13912345678",
+			Status: registry.StatusActive}
+		if _, err := f.reg.Create(f.ctx, f.tianhe, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := runtime.NumGoroutine()
+	for _, format := range []string{census.FormatXLSX, census.FormatCSV} {
+		err := f.census.Export(f.ctx, f.tianhe, registry.Filter{}, format, &failAfter{n: 4 << 10})
+		if !errors.Is(err, errGone) {
+			t.Fatalf("%s: export to a client that went away: %v", format, err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := runtime.NumGoroutine(); got > before {
+		t.Fatalf("%d goroutines after the failed exports, %d before", got, before)
 	}
 }
 

@@ -982,8 +982,8 @@ func dateOfStored(s string) string {
 // spreadsheet exports. Phones are masked as in the list. It reads only the
 // exported fields (Org's timestamps, version and return reason stay zero),
 // gives the community's name beside each organization, and reuses one Org
-// for every call, whose Types and TargetGroups slices are shared between
-// rows: fn must not keep or change them.
+// for every call (fn may keep a copy of it): its Types and TargetGroups
+// slices are shared between rows and must not be changed.
 func (s *Service) EachExport(ctx context.Context, u *auth.User, f Filter, fn func(o *Org, community string) error) error {
 	rows, err := s.eachQuery(ctx, u, f, exportColumns)
 	if err != nil {
