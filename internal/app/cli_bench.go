@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"runtime/pprof"
@@ -68,12 +67,7 @@ func benchCmd(ctx context.Context, env Env, log *slog.Logger, args []string) err
 	}
 	// On PostgreSQL the bench's connections carry an application name, by
 	// which it finds the server processes working for it and counts their CPU.
-	if u, err := url.Parse(*dbURL); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") && u.Query().Get("application_name") == "" {
-		q := u.Query()
-		q.Set("application_name", bench.AppName)
-		u.RawQuery = q.Encode()
-		*dbURL = u.String()
-	}
+	*dbURL, _ = bench.Named(*dbURL, bench.AppName)
 	// The server's access log is formatted as in production, then dropped:
 	// the bench measures the product, not the terminal.
 	quiet := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))

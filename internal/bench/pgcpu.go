@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"net/url"
 	"sync"
 	"time"
 
@@ -75,3 +76,21 @@ func pgBackendCPUs(d *db.DB, app string) (listed, seen func() time.Duration) {
 // (one no other program uses), when the server runs on this machine (0
 // otherwise): for a benchmark to add the server's work to its own.
 func BackendCPU(d *db.DB, app string) func() time.Duration { return pgBackendCPU(d, app) }
+
+// Named is a PostgreSQL database URL whose connections carry the
+// application name app, unless it names one already, and the name they
+// carry (BackendCPU finds their server processes by it); any other URL
+// comes back as it is.
+func Named(dbURL, app string) (string, string) {
+	u, err := url.Parse(dbURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dbURL, app
+	}
+	q := u.Query()
+	if name := q.Get("application_name"); name != "" {
+		return dbURL, name
+	}
+	q.Set("application_name", app)
+	u.RawQuery = q.Encode()
+	return u.String(), app
+}

@@ -3,17 +3,15 @@ package census_test
 import (
 	"context"
 	"io"
-	"log/slog"
-	neturl "net/url"
 	"os"
 	"testing"
 	"time"
 
 	"linli/internal/app"
+	"linli/internal/app/apptest"
 	"linli/internal/bench"
 	"linli/internal/census"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db"
 	"linli/internal/registry"
 )
 
@@ -28,25 +26,7 @@ import (
 //	LINLI_EXPORT_BENCH_DB=sqlite:/work/x.db LINLI_EXPORT_BENCH_KEY=/work/K go test -run '^$' -bench NationalExport -benchtime 30x ./internal/census/
 func BenchmarkNationalExport(b *testing.B) {
 	ctx := context.Background()
-	url := os.Getenv("LINLI_EXPORT_BENCH_DB")
-	if url == "" {
-		b.Skip("set LINLI_EXPORT_BENCH_DB to a database holding a national dataset (linli bench writes one)")
-	}
-	key := os.Getenv("LINLI_EXPORT_BENCH_KEY")
-	if key == "" {
-		key = app.DefaultKeyFile(url)
-	}
-	if u, err := neturl.Parse(url); err == nil && u.Scheme == "postgres" {
-		q := u.Query()
-		q.Set("application_name", exportBenchApp)
-		u.RawQuery = q.Encode()
-		url = u.String()
-	}
-	a, err := app.Open(ctx, app.Config{DB: url, KeyFile: key}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.Close()
+	a, server := apptest.Dataset(b, "LINLI_EXPORT_BENCH_DB", "LINLI_EXPORT_BENCH_KEY", exportBenchApp)
 	city := os.Getenv("LINLI_EXPORT_BENCH_CITY")
 	if city == "" {
 		if err := a.DB.Read.QueryRowContext(ctx, `SELECT substr(district_code, 1, 4) FROM orgs
@@ -63,10 +43,6 @@ func BenchmarkNationalExport(b *testing.B) {
 	}
 	if err := a.DB.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE district_code LIKE $1 || '%'`, city).Scan(&rows); err != nil {
 		b.Fatal(err)
-	}
-	server := func() time.Duration { return 0 }
-	if a.DB.Engine == db.Postgres {
-		server = bench.BackendCPU(a.DB, exportBenchApp)
 	}
 	cpu0, server0 := bench.CPUTime(), server()
 	b.ResetTimer()

@@ -2,19 +2,14 @@ package kpi_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	neturl "net/url"
 	"os"
 	"runtime/pprof"
 	"strings"
 	"testing"
-	"time"
 
-	"linli/internal/app"
+	"linli/internal/app/apptest"
 	"linli/internal/bench"
 	"linli/internal/platform/auth"
-	"linli/internal/platform/db"
 )
 
 // BenchmarkNationalAfterChange measures what linli bench's rows
@@ -34,25 +29,7 @@ import (
 //	LINLI_KPI_BENCH_DB=sqlite:/work/x.db LINLI_KPI_BENCH_KEY=/work/K go test -run '^$' -bench NationalAfterChange -benchtime 300x ./internal/kpi/
 func BenchmarkNationalAfterChange(b *testing.B) {
 	ctx := context.Background()
-	url := os.Getenv("LINLI_KPI_BENCH_DB")
-	if url == "" {
-		b.Skip("set LINLI_KPI_BENCH_DB to a database holding a national dataset (linli bench writes one)")
-	}
-	key := os.Getenv("LINLI_KPI_BENCH_KEY")
-	if key == "" {
-		key = app.DefaultKeyFile(url)
-	}
-	if u, err := neturl.Parse(url); err == nil && u.Scheme == "postgres" {
-		q := u.Query()
-		q.Set("application_name", nationalBenchApp)
-		u.RawQuery = q.Encode()
-		url = u.String()
-	}
-	a, err := app.Open(ctx, app.Config{DB: url, KeyFile: key}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.Close()
+	a, server := apptest.Dataset(b, "LINLI_KPI_BENCH_DB", "LINLI_KPI_BENCH_KEY", nationalBenchApp)
 	units := strings.Split(os.Getenv("LINLI_KPI_BENCH_UNITS"), ",")
 	if units[0] == "" {
 		units = []string{"3101", "310115"}
@@ -60,10 +37,6 @@ func BenchmarkNationalAfterChange(b *testing.B) {
 	svc := a.KPI
 	if _, err := bench.CityIndicators(ctx, svc, units[0][:4]); err != nil {
 		b.Fatal(err)
-	}
-	server := func() time.Duration { return 0 }
-	if a.DB.Engine == db.Postgres {
-		server = bench.BackendCPU(a.DB, nationalBenchApp)
 	}
 	svc.NoCache(false)
 	changer := &auth.User{ID: 1, Username: "bench", Role: auth.CityAdmin, ScopeCode: units[0][:4]}

@@ -2,7 +2,6 @@ package kpi_test
 
 import (
 	"context"
-	neturl "net/url"
 	"os"
 	"strings"
 	"testing"
@@ -41,12 +40,7 @@ func BenchmarkNationalUnits(b *testing.B) {
 	if url == "" {
 		b.Skip("set LINLI_KPI_BENCH_DB to a database holding a generated dataset (linli bench writes one)")
 	}
-	if u, err := neturl.Parse(url); err == nil && u.Scheme == "postgres" {
-		q := u.Query()
-		q.Set("application_name", nationalBenchApp)
-		u.RawQuery = q.Encode()
-		url = u.String()
-	}
+	url, appName := bench.Named(url, nationalBenchApp)
 	d, err := db.Open(ctx, url)
 	if err != nil {
 		b.Fatal(err)
@@ -69,7 +63,7 @@ func BenchmarkNationalUnits(b *testing.B) {
 	}
 	server := func() time.Duration { return 0 }
 	if d.Engine == db.Postgres {
-		server = bench.BackendCPU(d, nationalBenchApp)
+		server = bench.BackendCPU(d, appName)
 	}
 	svc.NoCache(true)
 	for _, unit := range units {
