@@ -384,12 +384,8 @@ func TestKeptNoLateStaysTheRecords(t *testing.T) {
 	keepUsed(t, w, orgs[0], "the keep", func(k *thenKept) { clear(k.none) })
 	check("a plain write")
 
-	rng := rand.New(rand.NewPCG(19, 8))
-	day := time.Date(2024, 3, 11, 0, 0, 0, 0, time.UTC)
 	communities := []string{"440106001001", "440106002008", jiekou + "001", jiangpu + "002"}
-	for i := range 24 {
-		day = day.AddDate(0, 0, 1+rng.IntN(5))
-		w.clock.set(day.Format(time.DateOnly))
+	eachRandomDay(w, 8, 24, check, func(i int, rng *rand.Rand, day time.Time) string {
 		id := orgs[rng.IntN(len(orgs))]
 		var step string
 		switch rng.IntN(5) {
@@ -410,8 +406,8 @@ func TestKeptNoLateStaysTheRecords(t *testing.T) {
 			step = "a brand flag toggled"
 			w.change(id, func(in *registry.Input) { in.Brand = !in.Brand })
 		}
-		check(fmt.Sprintf("step %d, %s (organization %d)", i, step, id))
-	}
+		return fmt.Sprintf("%s (organization %d)", step, id)
+	})
 }
 
 // TestKeptFactsMonthsStayTheRecords holds the corrections' months of the
@@ -446,12 +442,8 @@ func TestKeptFactsMonthsStayTheRecords(t *testing.T) {
 
 	inc := &incubation.Service{DB: w.db, Geo: w.geo, Orgs: w.reg, Now: w.clock.Now}
 	streets := []string{"440106001", "440106002", jiekou, jiangpu}
-	rng := rand.New(rand.NewPCG(19, 68))
-	day := time.Date(2024, 3, 11, 0, 0, 0, 0, time.UTC)
 	lates := 0
-	for i := range 24 {
-		day = day.AddDate(0, 0, 1+rng.IntN(5))
-		w.clock.set(day.Format(time.DateOnly))
+	eachRandomDay(w, 68, 24, check, func(i int, rng *rand.Rand, day time.Time) string {
 		past := fmt.Sprintf("2023-%02d-01", 1+rng.IntN(11))
 		street := streets[rng.IntN(len(streets))]
 		id := orgs[rng.IntN(len(orgs))]
@@ -486,10 +478,24 @@ func TestKeptFactsMonthsStayTheRecords(t *testing.T) {
 			}
 			lates++
 		}
-		check(fmt.Sprintf("step %d, %s", i, step))
-	}
+		return step
+	})
 	if lates == 0 {
 		t.Fatal("the sequence made no late entry")
+	}
+}
+
+// eachRandomDay runs n steps of a seeded random sequence (seed with 19),
+// each on a day one to five days after the last from 2024-03-11, the clock
+// set to it: step makes the day's writes and names them, and check holds
+// the dashboards to the records after each.
+func eachRandomDay(w *world, seed uint64, n int, check func(step string), step func(i int, rng *rand.Rand, day time.Time) string) {
+	rng := rand.New(rand.NewPCG(19, seed))
+	day := time.Date(2024, 3, 11, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		day = day.AddDate(0, 0, 1+rng.IntN(5))
+		w.clock.set(day.Format(time.DateOnly))
+		check(fmt.Sprintf("step %d, %s", i, step(i, rng, day)))
 	}
 }
 
